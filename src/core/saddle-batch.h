@@ -1,0 +1,39 @@
+/* saddle-batch.h — a view of some samples of a dataset, contiguous in memory
+ *
+ * The model reads a batch; it never reaches into the dataset by index, so
+ * full-set, minibatch and single-sample evaluation share one code path.
+ */
+#pragma once
+
+#include "saddle-dataset.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  SaddleDatasetKind kind;
+  gsize          n;           /* samples */
+  gsize          n_inputs;
+  gsize          n_outputs;
+  const double  *x;           /* (n, n_inputs) */
+  const double  *targets;     /* (n, n_outputs), regression only */
+  const guint32 *labels;      /* (n), classification only */
+  /*< private >*/
+  double        *x_storage;   /* owned copies when gathered */
+  double        *targets_storage;
+  guint32       *labels_storage;
+  gsize          capacity;
+} SaddleBatch;
+
+/* A batch that points at the whole dataset (no copy). */
+void saddle_batch_init_full   (SaddleBatch         *batch,
+                               const SaddleDataset *dataset);
+/* Copies samples @indices[0..n) of @dataset into the batch's own storage (grown as needed). */
+void saddle_batch_gather      (SaddleBatch         *batch,
+                               const SaddleDataset *dataset,
+                               const guint32       *indices,
+                               gsize                n);
+/* Frees the batch's own storage (not the dataset). */
+void saddle_batch_clear       (SaddleBatch         *batch);
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* saddle-critical-set.h — the analysed critical points of a study */
+#pragma once
+
+#include "saddle-critical.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  GPtrArray *points;        /* SaddleCriticalPoint *, owned, in arrival order */
+  double     tolerance;     /* eigenvalue zero band used */
+} SaddleCriticalSet;
+
+SaddleCriticalSet *saddle_critical_set_new        (double tolerance);
+void               saddle_critical_set_free       (SaddleCriticalSet *set);
+/* Takes a copy of @point. */
+void               saddle_critical_set_add        (SaddleCriticalSet         *set,
+                                                   const SaddleCriticalPoint *point);
+/* critical.csv: run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,
+ * plus nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,max_abs_eigenvalue,accuracy. */
+gboolean           saddle_critical_set_write_csv  (const SaddleCriticalSet *set,
+                                                   const char              *path,
+                                                   GError                 **error);
+/* eigenvalues.csv: run,index,eigenvalue (ascending per run). */
+gboolean           saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
+                                                          const char              *path,
+                                                          GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleCriticalSet, saddle_critical_set_free)
+
+G_END_DECLS

@@ -1,0 +1,88 @@
+/* saddle-critical.h — find a point where the gradient is almost zero and analyse its Hessian
+ *
+ * The homework's method: from a trained point, minimise ‖∇L‖² on the whole
+ * training set with its exact gradient 2·H·∇L (one HVP a step), until ‖∇L‖
+ * is below a tolerance or a step cap; then build the full Hessian there and
+ * classify all its eigenvalues.
+ */
+#pragma once
+
+#include "saddle-event.h"
+#include "saddle-hessian.h"
+#include "saddle-model.h"
+#include "saddle-spectrum.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_CRITICAL_ERROR (saddle_critical_error_quark ())
+
+typedef enum
+{
+  SADDLE_CRITICAL_ERROR_CANCELLED,
+  SADDLE_CRITICAL_ERROR_DIVERGED,
+} SaddleCriticalError;
+
+typedef enum
+{
+  SADDLE_CRITICAL_MINIMUM,          /* converged, no negative eigenvalue, small zero band */
+  SADDLE_CRITICAL_SADDLE,           /* converged, negative eigenvalues present */
+  SADDLE_CRITICAL_DEGENERATE,       /* converged, no negative eigenvalue, large zero band */
+  SADDLE_CRITICAL_GRADIENT_FLAT,    /* ‖H·g‖/‖g‖ small: g lies in the Hessian's near-null space */
+  SADDLE_CRITICAL_UNCONVERGED,      /* ‖∇L‖ still above the tolerance */
+} SaddleCriticalLabel;
+
+typedef struct
+{
+  guint  descent_steps;    /* cap on ‖∇L‖² descent steps (Adam on ‖∇L‖²) */
+  double descent_lr;       /* its learning rate */
+  double grad_tolerance;   /* stop when ‖∇L‖ ≤ this */
+  double zero_tolerance;   /* eigenvalue band, relative to max|λ| */
+  gsize  hessian_block;    /* HVP columns per block; 0 = default */
+} SaddleCriticalSettings;
+
+struct _SaddleCriticalPoint
+{
+  guint               run;
+  gsize               n_params;
+  double              loss;             /* at the point found */
+  double              accuracy;         /* NAN for regression */
+  double              grad_norm_start;  /* ‖∇L‖ when the descent began */
+  double              grad_norm;        /* ‖∇L‖ reached */
+  double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point */
+  guint               steps;            /* descent steps taken */
+  guint               dead_units;       /* ReLU units never active on the training set */
+  double              asymmetry;        /* of the Hessian before symmetrising */
+  SaddleCriticalLabel label;
+  SaddleSpectrum     *spectrum;
+  double             *params;           /* (n_params) the point itself */
+};
+
+GQuark               saddle_critical_error_quark (void);
+
+void                 saddle_critical_settings_init (SaddleCriticalSettings *settings);
+/* Minimises ‖∇L‖² over the whole @batch in place, emitting DESCENT events. */
+gboolean             saddle_critical_descend   (SaddleModel                  *model,
+                                                double                       *theta,
+                                                const SaddleBatch            *batch,
+                                                const SaddleCriticalSettings *settings,
+                                                guint                         run,
+                                                SaddleEventFunc               func,
+                                                gpointer                      user_data,
+                                                guint                        *steps,
+                                                GError                      **error);
+/* Full Hessian, spectrum, counts and label at @theta. */
+SaddleCriticalPoint *saddle_critical_analyse   (SaddleModel                  *model,
+                                                const double                 *theta,
+                                                const SaddleBatch            *batch,
+                                                const SaddleCriticalSettings *settings,
+                                                guint                         run,
+                                                SaddleEventFunc               func,
+                                                gpointer                      user_data,
+                                                GError                      **error);
+SaddleCriticalPoint *saddle_critical_point_copy (const SaddleCriticalPoint *point);
+void                 saddle_critical_point_free (SaddleCriticalPoint *point);
+const char          *saddle_critical_label_to_string (SaddleCriticalLabel label);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleCriticalPoint, saddle_critical_point_free)
+
+G_END_DECLS

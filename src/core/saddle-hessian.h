@@ -1,0 +1,45 @@
+/* saddle-hessian.h — the exact full Hessian of the loss, built from batched HVPs */
+#pragma once
+
+#include "saddle-event.h"
+#include "saddle-model.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_HESSIAN_ERROR (saddle_hessian_error_quark ())
+
+typedef enum
+{
+  SADDLE_HESSIAN_ERROR_TOO_LARGE,   /* the n × n matrix does not fit in available memory */
+  SADDLE_HESSIAN_ERROR_CANCELLED,
+  SADDLE_HESSIAN_ERROR_ASYMMETRIC,  /* asymmetry above rounding level: a derivative is wrong */
+  SADDLE_HESSIAN_ERROR_NOT_FINITE,
+} SaddleHessianError;
+
+/* Called between blocks with the share of columns done; return FALSE to cancel. */
+typedef gboolean (*SaddleProgressFunc) (double   fraction,
+                                        gpointer user_data);
+
+GQuark   saddle_hessian_error_quark   (void);
+
+/* Bytes of memory the system can give now (MemAvailable), or G_MAXSIZE if unknown. */
+gsize    saddle_available_memory      (void);
+/* Fails with TOO_LARGE, naming both sizes, if an n × n double matrix plus
+ * @extra_bytes exceeds available memory. */
+gboolean saddle_hessian_check_memory  (gsize    n,
+                                       gsize    extra_bytes,
+                                       GError **error);
+/* The full n × n Hessian (row-major, g_free) from HVPs on identity blocks of
+ * @block columns at once (0 = a sensible default). Its asymmetry
+ * max|H − Hᵀ| / max|H| is stored in @asymmetry and checked to be at rounding
+ * level before the matrix is symmetrised. */
+double  *saddle_hessian_dense         (SaddleModel        *model,
+                                       const double       *theta,
+                                       const SaddleBatch  *batch,
+                                       gsize               block,
+                                       SaddleProgressFunc  progress,
+                                       gpointer            user_data,
+                                       double             *asymmetry,
+                                       GError            **error);
+
+G_END_DECLS

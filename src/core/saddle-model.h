@@ -1,0 +1,111 @@
+/* saddle-model.h — a multilayer perceptron over one flat parameter vector
+ *
+ * Flat order, layer by layer: weight matrix (out × in, row-major, as
+ * torch.nn.Linear.weight), then bias (out). Hidden layers use the chosen
+ * activation; the output layer is linear and feeds the loss: softmax
+ * cross-entropy for classification, mean squared error for regression.
+ *
+ * A SaddleModel holds the architecture and its own scratch memory, so one
+ * model must not be used from two threads at once: give each worker its own
+ * (saddle_model_copy()). Parameters are always passed in, never stored.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "saddle-batch.h"
+#include "saddle-rng.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_MODEL_ERROR (saddle_model_error_quark ())
+
+typedef enum
+{
+  SADDLE_MODEL_ERROR_INVALID,       /* bad architecture: no layers, zero width, absurd size */
+  SADDLE_MODEL_ERROR_NO_MEMORY,     /* scratch memory for a batch could not be allocated */
+} SaddleModelError;
+
+typedef enum
+{
+  SADDLE_ACTIVATION_RELU,
+  SADDLE_ACTIVATION_TANH,
+  SADDLE_ACTIVATION_SIGMOID,
+  SADDLE_ACTIVATION_IDENTITY,
+} SaddleActivation;
+
+typedef enum
+{
+  SADDLE_LOSS_MSE,                  /* mean over samples of Σ_k (ŷ_k − y_k)², as torch MSELoss for one output */
+  SADDLE_LOSS_CROSS_ENTROPY,        /* mean over samples of −log softmax(ŷ)_label */
+} SaddleLoss;
+
+typedef struct _SaddleModel SaddleModel;
+
+GQuark       saddle_model_error_quark   (void);
+
+/* @widths: n_widths ≥ 2 layer widths, input first, output last (e.g. 784,20,20,10). */
+SaddleModel *saddle_model_new           (const guint      *widths,
+                                         guint             n_widths,
+                                         SaddleActivation  activation,
+                                         SaddleLoss        loss,
+                                         GError          **error);
+/* A new model with the same architecture and its own scratch memory. */
+SaddleModel *saddle_model_copy          (const SaddleModel *model);
+void         saddle_model_free          (SaddleModel      *model);
+
+gsize            saddle_model_n_params     (const SaddleModel *model);
+/* Number of affine layers (n_widths − 1). */
+guint            saddle_model_n_layers     (const SaddleModel *model);
+guint            saddle_model_width        (const SaddleModel *model, guint index);
+SaddleActivation saddle_model_activation   (const SaddleModel *model);
+SaddleLoss       saddle_model_loss_kind    (const SaddleModel *model);
+/* Offset of layer @layer's weights in the flat vector; its weights span out×in values, then out biases. */
+gsize            saddle_model_layer_offset (const SaddleModel *model, guint layer);
+/* Number of parameters (weights + biases) of layer @layer. */
+gsize            saddle_model_layer_size   (const SaddleModel *model, guint layer);
+/* Parameter count for an architecture without building it (0 if it overflows). */
+gsize            saddle_model_count_params (const guint *widths, guint n_widths);
+
+/* He normal for ReLU, Glorot uniform otherwise; biases zero. */
+void         saddle_model_init_params   (const SaddleModel *model,
+                                         double           *theta,
+                                         SaddleRng        *rng);
+
+/* Mean loss over @batch; if @grad is not NULL, also ∂L/∂θ (n_params). */
+double       saddle_model_loss_grad     (SaddleModel       *model,
+                                         const double      *theta,
+                                         const SaddleBatch *batch,
+                                         double            *grad);
+/* Exact Hessian-vector products H·v for @k directions at once (Pearlmutter's
+ * R-operator, BLAS-3 over the block): @v and @hv are (k, n_params) row-major.
+ * If @grad is not NULL it receives ∂L/∂θ too. Returns the loss. */
+double       saddle_model_hvp           (SaddleModel       *model,
+                                         const double      *theta,
+                                         const SaddleBatch *batch,
+                                         const double      *v,
+                                         gsize              k,
+                                         double            *hv,
+                                         double            *grad);
+/* Network outputs (n, n_outputs) before softmax. */
+void         saddle_model_predict       (SaddleModel       *model,
+                                         const double      *theta,
+                                         const SaddleBatch *batch,
+                                         double            *outputs);
+/* Share of samples whose arg-max output equals the label (classification), else NAN. */
+double       saddle_model_accuracy      (SaddleModel       *model,
+                                         const double      *theta,
+                                         const SaddleBatch *batch);
+
+/* Hidden ReLU units never active (pre-activation ≤ 0) on any sample of @batch;
+ * their weights give all-zero Hessian rows. 0 for other activations. */
+guint        saddle_model_count_dead_units (SaddleModel       *model,
+                                            const double      *theta,
+                                            const SaddleBatch *batch);
+
+gboolean     saddle_activation_from_string (const char *name, SaddleActivation *activation);
+const char  *saddle_activation_to_string   (SaddleActivation activation);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleModel, saddle_model_free)
+
+G_END_DECLS

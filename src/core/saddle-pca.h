@@ -1,0 +1,50 @@
+/* saddle-pca.h — principal components of a set of points (centred) */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SADDLE_PCA_ERROR (saddle_pca_error_quark ())
+
+typedef enum
+{
+  SADDLE_PCA_ERROR_TOO_FEW,         /* fewer than two points */
+  SADDLE_PCA_ERROR_LAPACK,          /* the SVD/eigensolver failed */
+} SaddlePcaError;
+
+typedef struct
+{
+  gsize   n_points;
+  gsize   dim;
+  guint   n_components;
+  double *mean;            /* (dim) */
+  double *components;      /* (n_components, dim), unit rows, by decreasing variance */
+  double *scores;          /* (n_points, n_components): projections of the input points */
+  double *explained_ratio; /* (n_components): share of total variance */
+  double  total_variance;  /* sum of all variances (trace of the covariance) */
+} SaddlePca;
+
+GQuark     saddle_pca_error_quark (void);
+
+/* PCA of @n_points rows of @x (n_points, dim). Uses the n_points × n_points
+ * Gram matrix when n_points ≪ dim. Signs are fixed so each component's
+ * largest-magnitude coordinate is positive (deterministic across runs). */
+SaddlePca *saddle_pca_fit         (const double *x,
+                                   gsize         n_points,
+                                   gsize         dim,
+                                   guint         n_components,
+                                   GError      **error);
+/* Coordinates of @point (dim) in the components (n_components). */
+void       saddle_pca_project     (const SaddlePca *pca,
+                                   const double    *point,
+                                   double          *coords);
+/* The point mean + Σ coords[i]·component[i] (dim). */
+void       saddle_pca_reconstruct (const SaddlePca *pca,
+                                   const double    *coords,
+                                   double          *point);
+void       saddle_pca_free        (SaddlePca *pca);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddlePca, saddle_pca_free)
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* saddle-spectrum.h — eigenvalues of a symmetric matrix and their signs */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SADDLE_SPECTRUM_ERROR (saddle_spectrum_error_quark ())
+
+typedef enum
+{
+  SADDLE_SPECTRUM_ERROR_LAPACK,     /* the eigensolver did not converge */
+  SADDLE_SPECTRUM_ERROR_NOT_FINITE, /* the matrix holds NaN or infinity */
+} SaddleSpectrumError;
+
+typedef struct
+{
+  gsize   n;
+  double *eigenvalues;     /* (n), ascending */
+  double  tolerance;       /* relative: |λ| ≤ tolerance · max|λ| counts as zero */
+  double  max_abs;         /* max |λ| */
+  gsize   positive;        /* λ > tolerance · max|λ| */
+  gsize   negative;        /* λ < −tolerance · max|λ| */
+  gsize   zero;            /* the band in between */
+  double  minimal_ratio;   /* the homework's: #(λ > 0) / n, with the zero band NOT removed */
+  double  nonzero_ratio;   /* positive / (positive + negative): the zero band left out; NAN if none */
+} SaddleSpectrum;
+
+GQuark          saddle_spectrum_error_quark (void);
+
+/* All eigenvalues of the n × n symmetric @matrix (row-major; overwritten),
+ * by LAPACKE (eigenvalues only), classified with @tolerance. */
+SaddleSpectrum *saddle_spectrum_compute     (double  *matrix,
+                                             gsize    n,
+                                             double   tolerance,
+                                             GError **error);
+/* A spectrum from known eigenvalues (copied, sorted), classified with @tolerance. */
+SaddleSpectrum *saddle_spectrum_new_from_values (const double *values,
+                                                 gsize         n,
+                                                 double        tolerance);
+/* Recounts the bands for a new @tolerance. */
+void            saddle_spectrum_classify    (SaddleSpectrum *spectrum,
+                                             double          tolerance);
+SaddleSpectrum *saddle_spectrum_copy        (const SaddleSpectrum *spectrum);
+void            saddle_spectrum_free        (SaddleSpectrum *spectrum);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleSpectrum, saddle_spectrum_free)
+
+G_END_DECLS

@@ -1,0 +1,125 @@
+/* saddle-study.h — the three studies, run headless with live events
+ *
+ * The CLI and the app both describe a study with a SaddleStudyConfig, run it
+ * with saddle_study_run() (the app on a worker thread) and read the same
+ * SaddleStudyResults afterwards. Runs are independent given the seed.
+ */
+#pragma once
+
+#include "saddle-critical-set.h"
+#include "saddle-dataset.h"
+#include "saddle-event.h"
+#include "saddle-history.h"
+#include "saddle-model.h"
+#include "saddle-optimizer.h"
+#include "saddle-trajectory.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_STUDY_ERROR (saddle_study_error_quark ())
+#define SADDLE_MAX_HIDDEN_LAYERS 8
+
+typedef enum
+{
+  SADDLE_STUDY_ERROR_INVALID,       /* an option out of range; the message names it and the range */
+  SADDLE_STUDY_ERROR_ALL_FAILED,    /* every run failed (diverged, too large) */
+} SaddleStudyError;
+
+typedef enum
+{
+  SADDLE_STUDY_TRAJECTORIES,
+  SADDLE_STUDY_GRADNORM,
+  SADDLE_STUDY_CRITICAL,
+} SaddleStudyKind;
+
+typedef enum
+{
+  SADDLE_TASK_IMAGE,                /* classify IDX images (bundled Fashion-MNIST subset by default) */
+  SADDLE_TASK_FUNCTION,             /* fit a 1-D function (sinc by default) or a CSV of x,y */
+} SaddleTask;
+
+typedef struct
+{
+  SaddleTask          task;
+  char               *data_path;        /* IDX folder or CSV file; NULL = bundled images / generated function */
+  SaddleFunction      function;
+  guint               samples;          /* training examples: first N images, or N function points */
+  guint               hidden[SADDLE_MAX_HIDDEN_LAYERS];
+  guint               n_hidden;
+  SaddleActivation    activation;
+  SaddleOptimizerKind optimizer;
+  double              lr;
+  guint               batch;
+  guint               epochs;
+  guint64             seed;
+  guint               runs;
+  guint               snapshot_every;   /* iterations; 0 = every epoch */
+  guint               threads;          /* BLAS threads; 0 = all cores */
+  guint               layer;            /* layer (0-based) of the per-layer trajectory */
+  double              zero_tolerance;   /* eigenvalue near-zero band, relative to max|λ| */
+  double              grad_tolerance;   /* critical: stop the ‖∇L‖² descent below this ‖∇L‖ */
+  guint               descent_steps;    /* critical: cap on ‖∇L‖² descent steps */
+  double              descent_lr;       /* critical: Adam step on ‖∇L‖² */
+} SaddleStudyConfig;
+
+typedef struct
+{
+  SaddleStudyKind    kind;
+  SaddleStudyConfig  config;      /* deep copy of what ran */
+  char              *dataset_name;
+  gsize              n_params;
+  gboolean           cancelled;   /* stopped early: everything below is what was done */
+  SaddleHistory     *history;     /* every study */
+  SaddleTrajectory  *trajectory;  /* trajectories study, else NULL */
+  SaddleCriticalSet *critical;    /* critical study, else NULL */
+  GPtrArray         *failures;    /* char *: one line per failed run ("run 3: loss diverged at step 41") */
+} SaddleStudyResults;
+
+GQuark              saddle_study_error_quark      (void);
+
+/* The homework's defaults for @kind on @task (see README). */
+void                saddle_study_config_init      (SaddleStudyConfig       *config,
+                                                   SaddleStudyKind          kind,
+                                                   SaddleTask               task);
+void                saddle_study_config_copy      (const SaddleStudyConfig *src,
+                                                   SaddleStudyConfig       *dest);
+void                saddle_study_config_clear     (SaddleStudyConfig       *config);
+/* Refuses out-of-range values with a message naming the option and its range. */
+gboolean            saddle_study_config_validate  (const SaddleStudyConfig *config,
+                                                   GError                 **error);
+/* Parses "20,20" (1–8 widths of 1–100000) into @config. */
+gboolean            saddle_study_config_set_hidden (SaddleStudyConfig      *config,
+                                                    const char             *text,
+                                                    GError                **error);
+/* "20,20" (g_free). */
+char               *saddle_study_config_hidden_string (const SaddleStudyConfig *config);
+/* The dataset the config names (bundled, generated, or loaded from data_path). */
+SaddleDataset      *saddle_study_config_load_dataset (const SaddleStudyConfig *config,
+                                                      GError                 **error);
+/* Layer widths input..output for @dataset (n_widths out). */
+guint              *saddle_study_config_widths    (const SaddleStudyConfig *config,
+                                                   const SaddleDataset     *dataset,
+                                                   guint                   *n_widths);
+/* Parameter count of the model the config describes on @dataset. */
+gsize               saddle_study_config_n_params  (const SaddleStudyConfig *config,
+                                                   const SaddleDataset     *dataset);
+
+/* Runs the study on @dataset (NULL: load the one @config names). Returns NULL only on a fatal error (invalid config, unreadable
+ * data, every run failed); a cancelled study returns its partial results with
+ * cancelled = TRUE. Events go to @func from this thread. */
+SaddleStudyResults *saddle_study_run              (const SaddleStudyConfig *config,
+                                                   SaddleStudyKind          kind,
+                                                   SaddleDataset           *dataset,
+                                                   SaddleEventFunc          func,
+                                                   gpointer                 user_data,
+                                                   GError                 **error);
+void                saddle_study_results_free     (SaddleStudyResults *results);
+
+const char         *saddle_study_kind_to_string   (SaddleStudyKind kind);
+gboolean            saddle_study_kind_from_string (const char *name, SaddleStudyKind *kind);
+const char         *saddle_task_to_string         (SaddleTask task);
+gboolean            saddle_task_from_string       (const char *name, SaddleTask *task);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleStudyResults, saddle_study_results_free)
+
+G_END_DECLS

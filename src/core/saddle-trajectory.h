@@ -1,0 +1,53 @@
+/* saddle-trajectory.h — parameter snapshots of several runs and their shared PCA plane */
+#pragma once
+
+#include "saddle-pca.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint   run;
+  guint   epoch;
+  guint64 iteration;
+  double  loss;         /* whole training set at the snapshot */
+  double  accuracy;     /* NAN for regression */
+} SaddleSnapshotInfo;
+
+typedef struct
+{
+  gsize      n_params;
+  guint      n_runs;
+  guint      layer;          /* the layer of the per-layer projection */
+  gsize      layer_offset;   /* its weights: params[layer_offset .. layer_offset + layer_size) */
+  gsize      layer_size;     /* weights only, biases excluded */
+  GArray    *info;           /* SaddleSnapshotInfo, one per snapshot */
+  GArray    *params;         /* double, (n_snapshots, n_params) */
+  SaddlePca *pca;            /* whole parameter vector, 2 components; NULL until computed */
+  SaddlePca *layer_pca;      /* the chosen layer's weights; NULL until computed */
+} SaddleTrajectory;
+
+SaddleTrajectory *saddle_trajectory_new          (gsize n_params,
+                                                  guint layer,
+                                                  gsize layer_offset,
+                                                  gsize layer_size);
+void              saddle_trajectory_free         (SaddleTrajectory *trajectory);
+gsize             saddle_trajectory_n_snapshots  (const SaddleTrajectory *trajectory);
+void              saddle_trajectory_add          (SaddleTrajectory         *trajectory,
+                                                  const SaddleSnapshotInfo *info,
+                                                  const double             *params);
+/* Fits both PCAs over all snapshots of all runs. */
+gboolean          saddle_trajectory_compute_pca  (SaddleTrajectory *trajectory,
+                                                  GError          **error);
+/* Last epoch's accuracy (or loss for regression) of @run, NAN if none. */
+double            saddle_trajectory_final_accuracy (const SaddleTrajectory *trajectory,
+                                                    guint                   run);
+/* run,epoch,iteration,loss,accuracy,pc1,pc2 — of the whole vector, or of the layer. */
+gboolean          saddle_trajectory_write_csv    (const SaddleTrajectory *trajectory,
+                                                  gboolean                layer,
+                                                  const char             *path,
+                                                  GError                **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleTrajectory, saddle_trajectory_free)
+
+G_END_DECLS
