@@ -1,11 +1,756 @@
-/* test-critical.c */
+/* test-critical.c — gradient-norm descent and the Hessian analysis at the point found */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib.h>
+
+#include "saddle-batch.h"
+#include "saddle-critical.h"
+#include "saddle-dataset.h"
+#include "saddle-hessian.h"
+#include "saddle-model.h"
+#include "saddle-rng.h"
+
+/* The homework's function task, small: sinc on 50 points of [0, 1]. */
+typedef struct
+{
+  SaddleDataset *dataset;
+  SaddleBatch    batch;
+  SaddleModel   *model;
+  double        *theta;
+  gsize          n;
+} Fixture;
+
+static void
+fixture_init (Fixture          *f,
+              const guint      *widths,
+              guint             n_widths,
+              SaddleActivation  activation,
+              guint64           seed)
+{
+  g_autoptr(GError) error = NULL;
+  SaddleRng rng;
+
+  memset (f, 0, sizeof *f);
+  f->dataset = saddle_dataset_new_function (SADDLE_FUNCTION_SINC, 50, &error);
+  g_assert_no_error (error);
+  saddle_batch_init_full (&f->batch, f->dataset);
+
+  f->model = saddle_model_new (widths, n_widths, activation, SADDLE_LOSS_MSE, &error);
+  g_assert_no_error (error);
+  f->n = saddle_model_n_params (f->model);
+  f->theta = g_new (double, f->n);
+  saddle_rng_init (&rng, seed);
+  saddle_model_init_params (f->model, f->theta, &rng);
+}
+
+static void
+fixture_init_sinc_tanh (Fixture *f,
+                        guint64  seed)
+{
+  const guint widths[] = { 1, 8, 1 };
+
+  fixture_init (f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, seed);
+  g_assert_cmpuint (f->n, ==, 25);
+}
+
+static void
+fixture_clear (Fixture *f)
+{
+  saddle_batch_clear (&f->batch);
+  saddle_dataset_unref (f->dataset);
+  saddle_model_free (f->model);
+  g_free (f->theta);
+}
+
+static double
+grad_norm_at (Fixture      *f,
+              const double *theta)
+{
+  g_autofree double *g = g_new (double, f->n);
+  double s = 0.0;
+
+  saddle_model_loss_grad (f->model, theta, &f->batch, g);
+  for (gsize i = 0; i < f->n; i++)
+    s += g[i] * g[i];
+  return sqrt (s);
+}
+
+/* Records the events of a descent or analysis; cancels at a chosen event. */
+typedef struct
+{
+  GArray *descent;       /* SaddleEvent copies (pointers cleared) */
+  GArray *progress;      /* fractions */
+  GPtrArray *messages;   /* progress messages */
+  guint   cancel_at;     /* 1-based event count at which to return FALSE; 0 = never */
+  guint   seen;
+} EventLog;
+
+static void
+event_log_init (EventLog *log,
+                guint     cancel_at)
+{
+  log->descent = g_array_new (FALSE, FALSE, sizeof (SaddleEvent));
+  log->progress = g_array_new (FALSE, FALSE, sizeof (double));
+  log->messages = g_ptr_array_new_with_free_func (g_free);
+  log->cancel_at = cancel_at;
+  log->seen = 0;
+}
+
+static void
+event_log_clear (EventLog *log)
+{
+  g_array_unref (log->descent);
+  g_array_unref (log->progress);
+  g_ptr_array_unref (log->messages);
+}
+
+static gboolean
+event_cb (const SaddleEvent *event,
+          gpointer           user_data)
+{
+  EventLog *log = user_data;
+
+  log->seen++;
+  g_assert_cmpuint (event->run, ==, 3);
+  if (event->kind == SADDLE_EVENT_DESCENT)
+    {
+      SaddleEvent copy = *event;
+
+      copy.params = NULL;
+      copy.critical = NULL;
+      copy.message = NULL;
+      g_array_append_val (log->descent, copy);
+    }
+  else if (event->kind == SADDLE_EVENT_PROGRESS)
+    {
+      g_array_append_val (log->progress, event->fraction);
+      g_ptr_array_add (log->messages, g_strdup (event->message));
+    }
+  else
+    g_assert_not_reached ();   /* no CRITICAL: that is the caller's to send */
+
+  return log->cancel_at == 0 || log->seen < log->cancel_at;
+}
+
+static void
+test_critical_settings_labels (void)
+{
+  SaddleCriticalSettings s;
+
+  memset (&s, 0xff, sizeof s);
+  saddle_critical_settings_init (&s);
+  g_assert_cmpuint (s.descent_steps, ==, 1000);
+  g_assert_cmpfloat (s.descent_lr, ==, 1e-3);
+  g_assert_cmpfloat (s.grad_tolerance, ==, 1e-4);
+  g_assert_cmpfloat (s.zero_tolerance, ==, 1e-6);
+  g_assert_cmpuint (s.hessian_block, ==, 0);
+
+  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_MINIMUM), ==, "minimum");
+  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_SADDLE), ==, "saddle");
+  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_DEGENERATE), ==, "degenerate");
+  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_GRADIENT_FLAT), ==,
+                   "gradient-flat");
+  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_UNCONVERGED), ==,
+                   "unconverged");
+}
+
+/* ∇‖∇L‖² = 2·H·∇L against central differences of ‖∇L‖² itself. */
+static void
+test_critical_objective_gradient (void)
+{
+  Fixture f;
+  g_autofree double *grad = NULL;
+  g_autofree double *grad_f = NULL;
+  g_autofree double *t = NULL;
+  double loss, value, err = 0.0, scale = 0.0;
+
+  fixture_init_sinc_tanh (&f, 42);
+  grad = g_new (double, f.n);
+  grad_f = g_new (double, f.n);
+  t = g_memdup2 (f.theta, f.n * sizeof (double));
+
+  value = saddle_critical_objective (f.model, f.theta, &f.batch, &loss, grad, grad_f);
+  g_assert_cmpfloat (loss, ==, saddle_model_loss_grad (f.model, f.theta, &f.batch, NULL));
+  g_assert_cmpfloat_with_epsilon (sqrt (value), grad_norm_at (&f, f.theta), 1e-15);
+  g_assert_cmpfloat (value, >, 1e-6);   /* a point that is not already critical */
+
+  for (gsize j = 0; j < f.n; j++)
+    {
+      double eps = 1e-5 * MAX (1.0, fabs (f.theta[j]));
+      double plus, minus, fd;
+
+      t[j] = f.theta[j] + eps;
+      plus = saddle_critical_objective (f.model, t, &f.batch, NULL, NULL, NULL);
+      t[j] = f.theta[j] - eps;
+      minus = saddle_critical_objective (f.model, t, &f.batch, NULL, NULL, NULL);
+      t[j] = f.theta[j];
+      fd = (plus - minus) / (2.0 * eps);
+      err = MAX (err, fabs (fd - grad_f[j]));
+      scale = MAX (scale, fabs (grad_f[j]));
+    }
+
+  g_test_message ("max |∇f − FD| / max|∇f| = %.3g", err / scale);
+  g_assert_cmpfloat (scale, >, 0.0);
+  /* Central differences: O(ε²) truncation, ~1e-11 rounding; 1e-6 relative. */
+  g_assert_cmpfloat (err / scale, <=, 1e-6);
+
+  fixture_clear (&f);
+}
+
+static void
+test_critical_descent (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  EventLog log;
+  Fixture f;
+  double start, end, smallest = INFINITY;
+  guint steps = 0;
+
+  fixture_init_sinc_tanh (&f, 42);
+  saddle_critical_settings_init (&settings);
+  settings.grad_tolerance = 0.0;   /* run all 1000 steps */
+  event_log_init (&log, 0);
+
+  start = grad_norm_at (&f, f.theta);
+  g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                          event_cb, &log, &steps, &error));
+  g_assert_no_error (error);
+  end = grad_norm_at (&f, f.theta);
+  g_test_message ("‖∇L‖ %.4g → %.4g in %u steps (÷%.1f)", start, end, steps, start / end);
+
+  g_assert_cmpuint (steps, ==, 1000);
+  /* 1000 Adam steps at lr 1e-3 on ‖∇L‖² lower ‖∇L‖ at least tenfold here
+   * (measured ÷22 from this seed). */
+  g_assert_cmpfloat (end, <=, start / 10.0);
+
+  /* Every step for the first 10, then thinned to about 200 in all, the last included. */
+  g_assert_cmpuint (log.descent->len, >=, 150);
+  g_assert_cmpuint (log.descent->len, <=, 202);
+  for (guint i = 0; i < log.descent->len; i++)
+    {
+      const SaddleEvent *e = &g_array_index (log.descent, SaddleEvent, i);
+
+      if (i < 10)
+        g_assert_cmpuint (e->iteration, ==, i);
+      else
+        g_assert_cmpuint (e->iteration, >, g_array_index (log.descent, SaddleEvent, i - 1).iteration);
+      g_assert_true (isfinite (e->loss));
+      g_assert_cmpfloat (e->grad_norm, >=, 0.0);
+      smallest = MIN (smallest, e->grad_norm);
+    }
+  g_assert_cmpfloat_with_epsilon (g_array_index (log.descent, SaddleEvent, 0).grad_norm, start,
+                                  1e-12 * start);
+  g_assert_cmpuint (g_array_index (log.descent, SaddleEvent, log.descent->len - 1).iteration,
+                    ==, 1000);
+  /* θ is left at the best point seen, which no reported step beats. */
+  g_assert_cmpfloat (end, <=, smallest * (1.0 + 1e-12));
+
+  event_log_clear (&log);
+  fixture_clear (&f);
+}
+
+/* Converged: stops as soon as ‖∇L‖ ≤ grad_tolerance. */
+static void
+test_critical_descent_tolerance (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  Fixture f;
+  double start;
+  guint steps = 0;
+
+  fixture_init_sinc_tanh (&f, 42);
+  saddle_critical_settings_init (&settings);
+  start = grad_norm_at (&f, f.theta);
+  settings.grad_tolerance = start / 4.0;
+
+  g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                          NULL, NULL, &steps, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps, >, 0);
+  g_assert_cmpuint (steps, <, 1000);
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), <=, settings.grad_tolerance);
+
+  fixture_clear (&f);
+}
+
+static void
+test_critical_analyse (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(SaddleSpectrum) reference = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *h = NULL;
+  g_autofree double *g = NULL;
+  double hg2 = 0.0;
+  EventLog log;
+  Fixture f;
+
+  fixture_init_sinc_tanh (&f, 7);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 200;
+  settings.hessian_block = 4;
+  g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                          NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  event_log_init (&log, 0);
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, event_cb, &log,
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (point);
+
+  g_assert_cmpuint (point->run, ==, 3);
+  g_assert_cmpuint (point->n_params, ==, f.n);
+  g_assert_nonnull (point->spectrum);
+  g_assert_cmpuint (point->spectrum->n, ==, f.n);
+  g_assert_cmpuint (point->spectrum->positive + point->spectrum->negative +
+                    point->spectrum->zero, ==, f.n);
+  g_assert_cmpfloat (point->spectrum->tolerance, ==, settings.zero_tolerance);
+  g_assert_cmpmem (point->params, f.n * sizeof (double), f.theta, f.n * sizeof (double));
+  g_assert_cmpfloat (point->loss, ==, saddle_model_loss_grad (f.model, f.theta, &f.batch, NULL));
+  g_assert_true (isnan (point->accuracy));   /* regression */
+  g_assert_cmpfloat_with_epsilon (point->grad_norm, grad_norm_at (&f, f.theta), 1e-15);
+  g_assert_cmpfloat (point->grad_norm_start, ==, point->grad_norm);
+  g_assert_cmpuint (point->steps, ==, 0);
+  g_assert_cmpuint (point->dead_units, ==, 0);   /* tanh */
+  g_assert_cmpfloat (point->asymmetry, <=, 1e-12);
+  g_test_message ("label %s, ‖∇L‖ %.3g, +%zu −%zu 0:%zu",
+                  saddle_critical_label_to_string (point->label), point->grad_norm,
+                  point->spectrum->positive, point->spectrum->negative, point->spectrum->zero);
+  /* 200 steps do not reach 1e-4 from this start. */
+  g_assert_cmpfloat (point->grad_norm, >, settings.grad_tolerance);
+  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_UNCONVERGED);
+
+  /* The same spectrum as building H and solving independently, and the
+   * same ‖H·g‖/‖g‖. */
+  h = saddle_hessian_dense (f.model, f.theta, &f.batch, 1, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g = g_new (double, f.n);
+  saddle_model_loss_grad (f.model, f.theta, &f.batch, g);
+  for (gsize i = 0; i < f.n; i++)
+    {
+      double s = 0.0;
+
+      for (gsize j = 0; j < f.n; j++)
+        s += h[i * f.n + j] * g[j];
+      hg2 += s * s;
+    }
+  g_assert_cmpfloat_with_epsilon (point->hg_ratio, sqrt (hg2) / point->grad_norm,
+                                  1e-10 * point->hg_ratio);
+  reference = saddle_spectrum_compute (h, f.n, settings.zero_tolerance, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < f.n; i++)
+    g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[i], reference->eigenvalues[i],
+                                    1e-11 * reference->max_abs);
+
+  /* Progress: "Hessian" per block (25 columns / 4 = 7 blocks), rising, then "Eigenvalues". */
+  g_assert_cmpuint (log.descent->len, ==, 0);
+  g_assert_cmpuint (log.progress->len, ==, 8);
+  for (guint i = 0; i < log.progress->len; i++)
+    {
+      double fr = g_array_index (log.progress, double, i);
+
+      g_assert_cmpfloat (fr, >, 0.0);
+      g_assert_cmpfloat (fr, <=, 1.0);
+      if (i > 0)
+        g_assert_cmpfloat (fr, >=, g_array_index (log.progress, double, i - 1));
+      g_assert_cmpstr (g_ptr_array_index (log.messages, i), ==,
+                       i < 7 ? "Hessian" : "Eigenvalues");
+    }
+
+  event_log_clear (&log);
+  fixture_clear (&f);
+}
+
+/* 1-1 linear regression under MSE: L = mean((w·x + b − y)²) is a convex
+ * quadratic with H = 2·[[E x², E x], [E x, 1]], positive definite for
+ * x spread over [0, 1]. The descent must reach it and call it a minimum. */
+static void
+test_critical_convex_minimum (void)
+{
+  const guint widths[] = { 1, 1 };
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  double ex = 0.0, exx = 0.0, tr, det, disc;
+  Fixture f;
+  guint steps = 0;
+
+  fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_IDENTITY, 5);
+  g_assert_cmpuint (f.n, ==, 2);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 20000;
+  settings.descent_lr = 1e-2;
+
+  g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                          NULL, NULL, &steps, &error));
+  g_assert_no_error (error);
+  g_test_message ("converged in %u steps", steps);
+  g_assert_cmpuint (steps, <, settings.descent_steps);
+
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (point->grad_norm, <=, settings.grad_tolerance);
+  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_MINIMUM);
+  g_assert_cmpuint (point->spectrum->negative, ==, 0);
+  g_assert_cmpuint (point->spectrum->zero, ==, 0);
+  g_assert_cmpuint (point->spectrum->positive, ==, 2);
+  g_assert_cmpfloat (point->spectrum->minimal_ratio, ==, 1.0);
+
+  for (gsize i = 0; i < f.dataset->n_samples; i++)
+    {
+      ex += f.dataset->x[i];
+      exx += f.dataset->x[i] * f.dataset->x[i];
+    }
+  ex /= f.dataset->n_samples;
+  exx /= f.dataset->n_samples;
+  tr = 2.0 * (exx + 1.0);
+  det = 4.0 * (exx - ex * ex);
+  disc = sqrt (tr * tr - 4.0 * det);
+  g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[0], (tr - disc) / 2.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[1], (tr + disc) / 2.0, 1e-12);
+
+  fixture_clear (&f);
+}
+
+/* A 1-2-1 tanh net with all weights zero and the output bias at mean(y):
+ * every hidden unit outputs tanh(0) = 0 and back-propagates through a zero
+ * output weight, so ∇L = 0 exactly there. Its Hessian pairs each output
+ * weight a_j with its input weight w_j: ∂²L/∂a_j∂w_j = 2·mean((b − y)·x)
+ * = −2·cov(x, y) ≠ 0 while ∂²L/∂a_j² = ∂²L/∂w_j² = 0, so each pair gives
+ * ±2|cov(x, y)|; ∂²L/∂b² = 2, and the hidden biases give exact zeros
+ * (∂²L/∂a_j∂c_j = 2·mean(b − y) = 0). A saddle, provably. */
+static void
+test_critical_saddle (void)
+{
+  const guint widths[] = { 1, 2, 1 };
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  double mx = 0.0, my = 0.0, cov = 0.0;
+  const double *ev;
+  Fixture f;
+  gsize m;
+
+  fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, 1);
+  g_assert_cmpuint (f.n, ==, 7);
+  m = f.dataset->n_samples;
+  for (gsize i = 0; i < m; i++)
+    {
+      mx += f.dataset->x[i];
+      my += f.dataset->targets[i];
+    }
+  mx /= m;
+  my /= m;
+  for (gsize i = 0; i < m; i++)
+    cov += (f.dataset->x[i] - mx) * (f.dataset->targets[i] - my);
+  cov /= m;
+  g_assert_cmpfloat (fabs (cov), >, 1e-3);
+
+  memset (f.theta, 0, f.n * sizeof (double));
+  f.theta[6] = my;   /* flat order: W1 (2), b1 (2), W2 (2), b2 */
+
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 0;
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpfloat (point->grad_norm, <=, 1e-15);
+  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_SADDLE);
+  g_assert_cmpuint (point->spectrum->negative, ==, 2);
+  g_assert_cmpuint (point->spectrum->positive, ==, 3);
+  g_assert_cmpuint (point->spectrum->zero, ==, 2);
+  g_assert_cmpfloat_with_epsilon (point->spectrum->minimal_ratio, 3.0 / 7.0, 1e-15);
+  g_assert_cmpfloat_with_epsilon (point->spectrum->nonzero_ratio, 3.0 / 5.0, 1e-15);
+
+  ev = point->spectrum->eigenvalues;
+  g_assert_cmpfloat_with_epsilon (ev[0], -2.0 * fabs (cov), 1e-12);
+  g_assert_cmpfloat_with_epsilon (ev[1], -2.0 * fabs (cov), 1e-12);
+  g_assert_cmpfloat_with_epsilon (ev[2], 0.0, 1e-14);
+  g_assert_cmpfloat_with_epsilon (ev[3], 0.0, 1e-14);
+  /* 2|cov| < 2 here, so the output bias's 2 is the largest. */
+  g_assert_cmpfloat_with_epsilon (ev[4], 2.0 * fabs (cov), 1e-12);
+  g_assert_cmpfloat_with_epsilon (ev[5], 2.0 * fabs (cov), 1e-12);
+  g_assert_cmpfloat_with_epsilon (ev[6], 2.0, 1e-12);
+
+  fixture_clear (&f);
+}
+
+/* A deep linear 1-2-1 net (identity activation) at a least-squares optimum:
+ * the loss depends on θ only through slope α = Σ a_j w_j and intercept
+ * β = Σ a_j c_j + b, so at the optimum H = Jᵀ·H_(α,β)·J has rank 2 and five
+ * of its seven eigenvalues are zero — converged, no negative curvature,
+ * degenerate. */
+static void
+test_critical_degenerate (void)
+{
+  const guint widths[] = { 1, 2, 1 };
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  double mx = 0.0, my = 0.0, sxy = 0.0, sxx = 0.0, alpha, beta;
+  Fixture f;
+  gsize m;
+
+  fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_IDENTITY, 1);
+  m = f.dataset->n_samples;
+  for (gsize i = 0; i < m; i++)
+    {
+      mx += f.dataset->x[i];
+      my += f.dataset->targets[i];
+    }
+  mx /= m;
+  my /= m;
+  for (gsize i = 0; i < m; i++)
+    {
+      sxy += (f.dataset->x[i] - mx) * (f.dataset->targets[i] - my);
+      sxx += (f.dataset->x[i] - mx) * (f.dataset->x[i] - mx);
+    }
+  alpha = sxy / sxx;
+  beta = my - alpha * mx;
+
+  /* W1 = (α/2, α/2)ᵀ, b1 = 0, W2 = (1, 1), b2 = β. */
+  f.theta[0] = f.theta[1] = alpha / 2.0;
+  f.theta[2] = f.theta[3] = 0.0;
+  f.theta[4] = f.theta[5] = 1.0;
+  f.theta[6] = beta;
+
+  saddle_critical_settings_init (&settings);
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (point->grad_norm, <=, 1e-13);
+  g_assert_cmpuint (point->spectrum->negative, ==, 0);
+  g_assert_cmpuint (point->spectrum->positive, ==, 2);
+  g_assert_cmpuint (point->spectrum->zero, ==, 5);
+  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_DEGENERATE);
+
+  fixture_clear (&f);
+}
+
+static void
+test_critical_unconverged (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *start = NULL;
+  Fixture f;
+
+  fixture_init_sinc_tanh (&f, 11);
+  start = g_memdup2 (f.theta, f.n * sizeof (double));
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 0;
+
+  point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (f.theta, f.n * sizeof (double), start, f.n * sizeof (double));
+  g_assert_cmpuint (point->steps, ==, 0);
+  g_assert_cmpfloat (point->grad_norm_start, ==, point->grad_norm);
+  g_assert_cmpfloat (point->grad_norm, >, settings.grad_tolerance);
+  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_UNCONVERGED);
+
+  fixture_clear (&f);
+}
+
+static void
+test_critical_find (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  double start;
+  EventLog log;
+  Fixture f;
+
+  fixture_init_sinc_tanh (&f, 42);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 50;
+  start = grad_norm_at (&f, f.theta);
+  event_log_init (&log, 0);
+
+  point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, event_cb, &log, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (point->steps, ==, 50);
+  g_assert_cmpfloat_with_epsilon (point->grad_norm_start, start, 1e-14 * start);
+  g_assert_cmpfloat (point->grad_norm, <, start);
+  g_assert_cmpmem (point->params, f.n * sizeof (double), f.theta, f.n * sizeof (double));
+  g_assert_cmpuint (log.descent->len, ==, 51);   /* 50 steps thin nothing: every one */
+  g_assert_cmpuint (log.progress->len, >=, 2);
+
+  event_log_clear (&log);
+  fixture_clear (&f);
+}
+
+static void
+test_critical_cancel (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  SaddleCriticalPoint *point;
+  double start;
+  EventLog log;
+  Fixture f;
+  guint steps = 99;
+
+  fixture_init_sinc_tanh (&f, 42);
+  saddle_critical_settings_init (&settings);
+  start = grad_norm_at (&f, f.theta);
+
+  /* Descent: stop at the 6th event (step 5). */
+  event_log_init (&log, 6);
+  g_assert_false (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                           event_cb, &log, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (log.seen, ==, 6);
+  g_assert_cmpuint (steps, ==, 5);
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), <=, start);
+  event_log_clear (&log);
+
+  /* Analysis: at the first Hessian block, and at the eigensolver. */
+  settings.hessian_block = 5;
+  for (guint at = 1; at <= 6; at += 5)
+    {
+      event_log_init (&log, at);
+      point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3,
+                                       event_cb, &log, &error);
+      g_assert_null (point);
+      g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_assert_cmpuint (log.seen, ==, at);
+      event_log_clear (&log);
+    }
+
+  fixture_clear (&f);
+}
+
+static void
+test_critical_bad_input (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *before = NULL;
+  SaddleCriticalPoint *point;
+  Fixture f;
+  guint steps = 99;
+
+  fixture_init_sinc_tanh (&f, 42);
+  saddle_critical_settings_init (&settings);
+
+  settings.descent_lr = 0.0;
+  g_assert_false (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                           NULL, NULL, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "learning rate"));
+  g_clear_error (&error);
+  settings.descent_lr = 1e-3;
+
+  settings.zero_tolerance = NAN;
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_null (point);
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
+  g_clear_error (&error);
+  settings.zero_tolerance = 1e-6;
+
+  /* A NaN parameter: nothing to descend or analyse, θ left as it was. */
+  f.theta[4] = NAN;
+  before = g_memdup2 (f.theta, f.n * sizeof (double));
+  g_assert_false (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                           NULL, NULL, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED);
+  g_clear_error (&error);
+  g_assert_cmpuint (steps, ==, 0);
+  g_assert_cmpmem (f.theta, f.n * sizeof (double), before, f.n * sizeof (double));
+
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_null (point);
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED);
+  g_clear_error (&error);
+
+  fixture_clear (&f);
+}
+
+static SaddleCriticalPoint *
+find_once (guint64 seed)
+{
+  SaddleCriticalSettings settings;
+  SaddleCriticalPoint *point;
+  g_autoptr(GError) error = NULL;
+  Fixture f;
+
+  fixture_init_sinc_tanh (&f, seed);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 300;
+  point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  fixture_clear (&f);
+  return point;
+}
+
+static void
+test_critical_determinism (void)
+{
+  g_autoptr(SaddleCriticalPoint) a = find_once (99);
+  g_autoptr(SaddleCriticalPoint) b = find_once (99);
+  g_autoptr(SaddleCriticalPoint) c = find_once (100);
+
+  g_assert_cmpmem (a->params, a->n_params * sizeof (double), b->params, b->n_params * sizeof (double));
+  g_assert_cmpmem (a->spectrum->eigenvalues, a->n_params * sizeof (double),
+                   b->spectrum->eigenvalues, b->n_params * sizeof (double));
+  g_assert_cmpfloat (a->loss, ==, b->loss);
+  g_assert_cmpfloat (a->grad_norm, ==, b->grad_norm);
+  g_assert_cmpint (a->label, ==, b->label);
+  /* and a different seed is a different run */
+  g_assert_true (memcmp (a->params, c->params, a->n_params * sizeof (double)) != 0);
+}
+
+static void
+test_critical_point_copy (void)
+{
+  g_autoptr(SaddleCriticalPoint) a = find_once (5);
+  g_autoptr(SaddleCriticalPoint) b = saddle_critical_point_copy (a);
+
+  g_assert_true (b->params != a->params);
+  g_assert_true (b->spectrum != a->spectrum);
+  g_assert_true (b->spectrum->eigenvalues != a->spectrum->eigenvalues);
+  g_assert_cmpmem (a->params, a->n_params * sizeof (double), b->params, b->n_params * sizeof (double));
+  g_assert_cmpmem (a->spectrum->eigenvalues, a->n_params * sizeof (double),
+                   b->spectrum->eigenvalues, b->n_params * sizeof (double));
+  g_assert_cmpuint (b->spectrum->positive, ==, a->spectrum->positive);
+  g_assert_cmpfloat (b->hg_ratio, ==, a->hg_ratio);
+  g_assert_cmpint (b->label, ==, a->label);
+
+  b->params[0] += 1.0;
+  b->spectrum->eigenvalues[0] += 1.0;
+  g_assert_cmpfloat (a->params[0], !=, b->params[0]);
+  g_assert_cmpfloat (a->spectrum->eigenvalues[0], !=, b->spectrum->eigenvalues[0]);
+}
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/critical/settings-labels", test_critical_settings_labels);
+  g_test_add_func ("/core/critical/objective-gradient", test_critical_objective_gradient);
+  g_test_add_func ("/core/critical/descent", test_critical_descent);
+  g_test_add_func ("/core/critical/descent-tolerance", test_critical_descent_tolerance);
+  g_test_add_func ("/core/critical/analyse", test_critical_analyse);
+  g_test_add_func ("/core/critical/convex-minimum", test_critical_convex_minimum);
+  g_test_add_func ("/core/critical/saddle", test_critical_saddle);
+  g_test_add_func ("/core/critical/degenerate", test_critical_degenerate);
+  g_test_add_func ("/core/critical/unconverged", test_critical_unconverged);
+  g_test_add_func ("/core/critical/find", test_critical_find);
+  g_test_add_func ("/core/critical/cancel", test_critical_cancel);
+  g_test_add_func ("/core/critical/bad-input", test_critical_bad_input);
+  g_test_add_func ("/core/critical/determinism", test_critical_determinism);
+  g_test_add_func ("/core/critical/point-copy", test_critical_point_copy);
+
   return g_test_run ();
 }

@@ -1,11 +1,1280 @@
-/* test-model.c */
+/* test-model.c — the MLP: gradients, Hessian-vector products, layout, init
+ *
+ * Reference values come from three independent places: central finite
+ * differences, a naive per-sample triple-loop forward/backward written
+ * here, and closed forms for tiny nets worked out by hand.
+ */
 #include "config.h"
+
+#include <math.h>
+#include <string.h>
 
 #include <glib.h>
 
+#include "saddle-model.h"
+
+typedef struct
+{
+  SaddleActivation activation;
+  SaddleLoss       loss;
+} Combo;
+
+static const Combo combos[] = {
+  { SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE },
+  { SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY },
+  { SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE },
+  { SADDLE_ACTIVATION_TANH, SADDLE_LOSS_CROSS_ENTROPY },
+  { SADDLE_ACTIVATION_SIGMOID, SADDLE_LOSS_MSE },
+  { SADDLE_ACTIVATION_SIGMOID, SADDLE_LOSS_CROSS_ENTROPY },
+  { SADDLE_ACTIVATION_IDENTITY, SADDLE_LOSS_MSE },
+  { SADDLE_ACTIVATION_IDENTITY, SADDLE_LOSS_CROSS_ENTROPY },
+};
+
+/* A model, a parameter vector and a hand-filled batch. */
+typedef struct
+{
+  guint        widths[8];
+  guint        n_widths;
+  SaddleModel *model;
+  gsize        P;
+  double      *theta;
+  SaddleBatch  batch;
+  double      *x;
+  double      *targets;
+  guint32     *labels;
+} Rig;
+
+static void
+rig_init (Rig              *rig,
+          const guint      *widths,
+          guint             n_widths,
+          SaddleActivation  activation,
+          SaddleLoss        loss,
+          gsize             n,
+          guint64           seed)
+{
+  g_autoptr(GError) error = NULL;
+  SaddleRng rng;
+  gsize m = widths[n_widths - 1];
+
+  memset (rig, 0, sizeof *rig);
+  g_assert_cmpuint (n_widths, <=, G_N_ELEMENTS (rig->widths));
+  memcpy (rig->widths, widths, n_widths * sizeof (guint));
+  rig->n_widths = n_widths;
+  rig->model = saddle_model_new (widths, n_widths, activation, loss, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (rig->model);
+  rig->P = saddle_model_n_params (rig->model);
+
+  saddle_rng_init (&rng, seed);
+  rig->theta = g_new (double, rig->P);
+  saddle_model_init_params (rig->model, rig->theta, &rng);
+  /* Non-zero biases, so their derivatives are exercised too. */
+  for (guint l = 0; l + 1 < n_widths; l++)
+    {
+      gsize off = saddle_model_layer_offset (rig->model, l) + (gsize) widths[l] * widths[l + 1];
+
+      for (guint o = 0; o < widths[l + 1]; o++)
+        rig->theta[off + o] = 0.3 * saddle_rng_normal (&rng);
+    }
+
+  rig->x = g_new (double, n * widths[0]);
+  for (gsize i = 0; i < n * widths[0]; i++)
+    rig->x[i] = 2.0 * saddle_rng_uniform (&rng) - 1.0;
+
+  rig->batch.n = n;
+  rig->batch.n_inputs = widths[0];
+  rig->batch.n_outputs = m;
+  rig->batch.x = rig->x;
+  if (loss == SADDLE_LOSS_CROSS_ENTROPY)
+    {
+      rig->labels = g_new (guint32, n);
+      for (gsize i = 0; i < n; i++)
+        rig->labels[i] = saddle_rng_below (&rng, m);
+      rig->batch.kind = SADDLE_DATASET_CLASSIFICATION;
+      rig->batch.labels = rig->labels;
+    }
+  else
+    {
+      rig->targets = g_new (double, n * m);
+      for (gsize i = 0; i < n * m; i++)
+        rig->targets[i] = saddle_rng_normal (&rng);
+      rig->batch.kind = SADDLE_DATASET_REGRESSION;
+      rig->batch.targets = rig->targets;
+    }
+}
+
+static void
+rig_clear (Rig *rig)
+{
+  saddle_model_free (rig->model);
+  g_free (rig->theta);
+  g_free (rig->x);
+  g_free (rig->targets);
+  g_free (rig->labels);
+  memset (rig, 0, sizeof *rig);
+}
+
+/* ---- naive reference: one sample at a time, plain loops ---- */
+
+static double
+naive_act (SaddleActivation act,
+           double           z)
+{
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_RELU:
+      return z > 0.0 ? z : 0.0;
+    case SADDLE_ACTIVATION_TANH:
+      return tanh (z);
+    case SADDLE_ACTIVATION_SIGMOID:
+      return 1.0 / (1.0 + exp (-z));
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return z;
+    }
+}
+
+static double
+naive_dact (SaddleActivation act,
+            double           z)
+{
+  double s;
+
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_RELU:
+      return z > 0.0 ? 1.0 : 0.0;
+    case SADDLE_ACTIVATION_TANH:
+      s = tanh (z);
+      return 1.0 - s * s;
+    case SADDLE_ACTIVATION_SIGMOID:
+      s = 1.0 / (1.0 + exp (-z));
+      return s * (1.0 - s);
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return 1.0;
+    }
+}
+
+/* Forward of sample @s: z[l] (widths[l+1]) and a[l] = σ(z[l]) (a[0] = x). */
+static void
+naive_forward_sample (const Rig     *rig,
+                      const double  *theta,
+                      gsize          s,
+                      double       **z,
+                      double       **a)
+{
+  guint L = rig->n_widths - 1;
+  SaddleActivation act = saddle_model_activation (rig->model);
+  gsize off = 0;
+
+  memcpy (a[0], rig->batch.x + s * rig->widths[0], rig->widths[0] * sizeof (double));
+  for (guint l = 0; l < L; l++)
+    {
+      guint in = rig->widths[l];
+      guint out = rig->widths[l + 1];
+      const double *w = theta + off;
+      const double *b = w + (gsize) in * out;
+
+      for (guint o = 0; o < out; o++)
+        {
+          double sum = b[o];
+
+          for (guint c = 0; c < in; c++)
+            sum += w[o * in + c] * a[l][c];
+          z[l][o] = sum;
+          a[l + 1][o] = l + 1 < L ? naive_act (act, sum) : sum;
+        }
+      off += (gsize) out * in + out;
+    }
+}
+
+static double **
+naive_alloc_layers (const Rig *rig,
+                    gboolean   with_input)
+{
+  double **layers = g_new0 (double *, rig->n_widths);
+
+  for (guint l = 0; l < rig->n_widths; l++)
+    layers[l] = g_new0 (double, rig->widths[with_input ? l : MIN (l + 1, rig->n_widths - 1)]);
+  return layers;
+}
+
+static void
+naive_free_layers (const Rig *rig,
+                   double   **layers)
+{
+  for (guint l = 0; l < rig->n_widths; l++)
+    g_free (layers[l]);
+  g_free (layers);
+}
+
+/* Loss and (if @grad) gradient by per-sample back-propagation in loops. */
+static double
+naive_loss_grad (const Rig    *rig,
+                 const double *theta,
+                 double       *grad)
+{
+  guint L = rig->n_widths - 1;
+  gsize n = rig->batch.n;
+  gsize m = rig->widths[L];
+  SaddleActivation act = saddle_model_activation (rig->model);
+  SaddleLoss loss_kind = saddle_model_loss_kind (rig->model);
+  double **z = naive_alloc_layers (rig, FALSE);
+  double **a = naive_alloc_layers (rig, TRUE);
+  double **d = naive_alloc_layers (rig, FALSE);
+  double loss = 0.0;
+
+  if (grad != NULL)
+    memset (grad, 0, rig->P * sizeof (double));
+
+  for (gsize s = 0; s < n; s++)
+    {
+      const double *y;
+
+      naive_forward_sample (rig, theta, s, z, a);
+      y = z[L - 1];
+
+      if (loss_kind == SADDLE_LOSS_MSE)
+        {
+          for (gsize o = 0; o < m; o++)
+            {
+              double r = y[o] - rig->batch.targets[s * m + o];
+
+              loss += r * r / (double) (n * m);
+              d[L - 1][o] = 2.0 * r / (double) (n * m);
+            }
+        }
+      else
+        {
+          double mx = y[0];
+          double sum = 0.0;
+          guint32 label = rig->batch.labels[s];
+
+          for (gsize o = 1; o < m; o++)
+            mx = MAX (mx, y[o]);
+          for (gsize o = 0; o < m; o++)
+            sum += exp (y[o] - mx);
+          loss += (mx + log (sum) - y[label]) / (double) n;
+          for (gsize o = 0; o < m; o++)
+            d[L - 1][o] = (exp (y[o] - mx) / sum - (o == label ? 1.0 : 0.0)) / (double) n;
+        }
+
+      if (grad == NULL)
+        continue;
+
+      for (guint l = L; l-- > 0;)
+        {
+          guint in = rig->widths[l];
+          guint out = rig->widths[l + 1];
+          gsize off = saddle_model_layer_offset (rig->model, l);
+          const double *w = theta + off;
+
+          for (guint o = 0; o < out; o++)
+            {
+              for (guint c = 0; c < in; c++)
+                grad[off + o * in + c] += d[l][o] * a[l][c];
+              grad[off + (gsize) out * in + o] += d[l][o];
+            }
+          if (l > 0)
+            for (guint c = 0; c < in; c++)
+              {
+                double sum = 0.0;
+
+                for (guint o = 0; o < out; o++)
+                  sum += d[l][o] * w[o * in + c];
+                d[l - 1][c] = sum * naive_dact (act, z[l - 1][c]);
+              }
+        }
+    }
+
+  naive_free_layers (rig, z);
+  naive_free_layers (rig, a);
+  naive_free_layers (rig, d);
+  return loss;
+}
+
+/* Smallest |pre-activation| of a hidden unit over the batch: distance to a ReLU kink. */
+static double
+naive_min_hidden_margin (const Rig *rig)
+{
+  guint L = rig->n_widths - 1;
+  double **z = naive_alloc_layers (rig, FALSE);
+  double **a = naive_alloc_layers (rig, TRUE);
+  double margin = INFINITY;
+
+  for (gsize s = 0; s < rig->batch.n; s++)
+    {
+      naive_forward_sample (rig, rig->theta, s, z, a);
+      for (guint l = 0; l + 1 < L; l++)
+        for (guint o = 0; o < rig->widths[l + 1]; o++)
+          margin = MIN (margin, fabs (z[l][o]));
+    }
+
+  naive_free_layers (rig, z);
+  naive_free_layers (rig, a);
+  return margin;
+}
+
+/* ---- helpers ---- */
+
+static double
+max_abs (const double *a,
+         gsize         n)
+{
+  double m = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    m = MAX (m, fabs (a[i]));
+  return m;
+}
+
+/* Normwise relative error max|a − b| / max|b| (b is the reference). */
+static double
+rel_err (const double *a,
+         const double *b,
+         gsize         n)
+{
+  double diff = 0.0;
+  double scale = max_abs (b, n);
+
+  for (gsize i = 0; i < n; i++)
+    diff = MAX (diff, fabs (a[i] - b[i]));
+  return scale > 0.0 ? diff / scale : diff;
+}
+
+/* A rig on @widths whose hidden pre-activations all stay ≥ @margin from 0,
+ * so finite differences never straddle a ReLU kink. */
+static void
+rig_init_smooth (Rig              *rig,
+                 const guint      *widths,
+                 guint             n_widths,
+                 SaddleActivation  activation,
+                 SaddleLoss        loss,
+                 gsize             n,
+                 double            margin)
+{
+  for (guint64 seed = 1; seed < 200; seed++)
+    {
+      rig_init (rig, widths, n_widths, activation, loss, n, seed);
+      if (naive_min_hidden_margin (rig) >= margin)
+        return;
+      rig_clear (rig);
+    }
+  g_assert_not_reached ();
+}
+
+static void
+fd_gradient (Rig    *rig,
+             double *fd)
+{
+  g_autofree double *t = g_memdup2 (rig->theta, rig->P * sizeof (double));
+
+  for (gsize i = 0; i < rig->P; i++)
+    {
+      double h = 1e-6 * MAX (1.0, fabs (rig->theta[i]));
+      double up, down;
+
+      t[i] = rig->theta[i] + h;
+      up = saddle_model_loss_grad (rig->model, t, &rig->batch, NULL);
+      t[i] = rig->theta[i] - h;
+      down = saddle_model_loss_grad (rig->model, t, &rig->batch, NULL);
+      t[i] = rig->theta[i];
+      fd[i] = (up - down) / (2.0 * h);
+    }
+}
+
+/* (g(θ + εv) − g(θ − εv)) / 2ε */
+static void
+fd_hvp (Rig          *rig,
+        const double *v,
+        double        eps,
+        double       *out)
+{
+  g_autofree double *t = g_new (double, rig->P);
+  g_autofree double *gp = g_new (double, rig->P);
+  g_autofree double *gm = g_new (double, rig->P);
+
+  for (gsize i = 0; i < rig->P; i++)
+    t[i] = rig->theta[i] + eps * v[i];
+  saddle_model_loss_grad (rig->model, t, &rig->batch, gp);
+  for (gsize i = 0; i < rig->P; i++)
+    t[i] = rig->theta[i] - eps * v[i];
+  saddle_model_loss_grad (rig->model, t, &rig->batch, gm);
+  for (gsize i = 0; i < rig->P; i++)
+    out[i] = (gp[i] - gm[i]) / (2.0 * eps);
+}
+
+static double *
+random_directions (gsize   k,
+                   gsize   P,
+                   guint64 seed)
+{
+  SaddleRng rng;
+  double *v = g_new (double, k * P);
+
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < k * P; i++)
+    v[i] = saddle_rng_normal (&rng);
+  return v;
+}
+
+static double *
+identity_rows (gsize P)
+{
+  double *v = g_new0 (double, P * P);
+
+  for (gsize i = 0; i < P; i++)
+    v[i * P + i] = 1.0;
+  return v;
+}
+
+static char *
+combo_name (const char  *prefix,
+            const Combo *c)
+{
+  return g_strdup_printf ("%s/%s/%s", prefix, saddle_activation_to_string (c->activation),
+                          c->loss == SADDLE_LOSS_MSE ? "mse" : "cross-entropy");
+}
+
+static const guint net_a[] = { 3, 4, 3, 2 };
+static const guint net_b[] = { 2, 5, 1 };
+static const guint net_c[] = { 2, 5, 3 };
+static const guint net_flat[] = { 3, 2 };
+
+/* ---- tests ---- */
+
+/* Gradient vs central differences, step 1e-6·max(1, |θᵢ|) in double.
+ * Truncation (~h²) and rounding (~ε_mach/h) errors are both ≈ 1e-10, so a
+ * normwise relative error max|fd − g| / max|g| ≤ 1e-6 leaves a wide margin
+ * and still catches any wrong term. ReLU points are ≥ 1e-3 from a kink. */
+static void
+test_gradcheck (gconstpointer data)
+{
+  const Combo *c = data;
+  const guint *nets[] = { net_a, c->loss == SADDLE_LOSS_MSE ? net_b : net_c, net_flat };
+  const guint lens[] = { 4, 3, 2 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (nets); t++)
+    {
+      Rig rig;
+      g_autofree double *grad = NULL;
+      g_autofree double *fd = NULL;
+      double loss, err;
+
+      rig_init_smooth (&rig, nets[t], lens[t], c->activation, c->loss, 5, 1e-3);
+      grad = g_new (double, rig.P);
+      fd = g_new (double, rig.P);
+
+      loss = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, grad);
+      g_assert_true (isfinite (loss));
+      fd_gradient (&rig, fd);
+
+      /* Guard: a zero gradient would agree with anything. */
+      g_assert_cmpfloat (max_abs (grad, rig.P), >, 1e-3);
+      err = rel_err (grad, fd, rig.P);
+      g_test_message ("net %u: %" G_GSIZE_FORMAT " params, relative error %.3g", t, rig.P, err);
+      g_assert_cmpfloat (err, <=, 1e-6);
+
+      rig_clear (&rig);
+    }
+}
+
+/* The BLAS path equals the naive triple loops to 1e-12 relative (loss, gradient, outputs). */
+static void
+test_blas_vs_naive (gconstpointer data)
+{
+  const Combo *c = data;
+  static const guint widths[] = { 7, 6, 5, 4 };
+  Rig rig;
+  g_autofree double *grad = NULL;
+  g_autofree double *ref = NULL;
+  g_autofree double *outputs = NULL;
+  double loss, ref_loss;
+  double **z, **a;
+
+  rig_init (&rig, widths, G_N_ELEMENTS (widths), c->activation, c->loss, 9, 42);
+  grad = g_new (double, rig.P);
+  ref = g_new (double, rig.P);
+
+  loss = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, grad);
+  ref_loss = naive_loss_grad (&rig, rig.theta, ref);
+  g_assert_cmpfloat (fabs (loss - ref_loss), <=, 1e-12 * fabs (ref_loss));
+  g_assert_cmpfloat (max_abs (ref, rig.P), >, 1e-3);
+  g_assert_cmpfloat (rel_err (grad, ref, rig.P), <=, 1e-12);
+
+  /* Without a gradient buffer the loss is the same. */
+  g_assert_cmpfloat (saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, NULL), ==, loss);
+
+  outputs = g_new (double, rig.batch.n * 4);
+  saddle_model_predict (rig.model, rig.theta, &rig.batch, outputs);
+  z = naive_alloc_layers (&rig, FALSE);
+  a = naive_alloc_layers (&rig, TRUE);
+  for (gsize s = 0; s < rig.batch.n; s++)
+    {
+      naive_forward_sample (&rig, rig.theta, s, z, a);
+      g_assert_cmpfloat (rel_err (outputs + s * 4, z[2], 4), <=, 1e-12);
+    }
+  naive_free_layers (&rig, z);
+  naive_free_layers (&rig, a);
+
+  rig_clear (&rig);
+}
+
+/* H·v vs (g(θ+εv) − g(θ−εv))/2ε with ε = 1e-5: errors ≈ ε² and ε_mach/ε,
+ * so ≤ 1e-6 normwise relative is generous, yet a missing σ'' or softmax
+ * term is off by O(1). */
+static void
+test_hvp_fd (gconstpointer data)
+{
+  const Combo *c = data;
+  const guint *nets[] = { net_a, c->loss == SADDLE_LOSS_MSE ? net_b : net_c, net_flat };
+  const guint lens[] = { 4, 3, 2 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (nets); t++)
+    {
+      Rig rig;
+      g_autofree double *v = NULL;
+      g_autofree double *hv = NULL;
+      g_autofree double *fd = NULL;
+      double err;
+
+      rig_init_smooth (&rig, nets[t], lens[t], c->activation, c->loss, 6, 2e-3);
+      v = random_directions (1, rig.P, 7 + t);
+      hv = g_new (double, rig.P);
+      fd = g_new (double, rig.P);
+
+      saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, 1, hv, NULL);
+      fd_hvp (&rig, v, 1e-5, fd);
+      g_assert_cmpfloat (max_abs (hv, rig.P), >, 1e-3);
+      err = rel_err (hv, fd, rig.P);
+      g_test_message ("net %u: relative error %.3g", t, err);
+      g_assert_cmpfloat (err, <=, 1e-6);
+
+      rig_clear (&rig);
+    }
+}
+
+/* A block of k directions gives the k single products (1e-12 relative),
+ * also when the scratch limit forces it into uneven chunks. */
+static void
+test_hvp_block (gconstpointer data)
+{
+  const Combo *c = data;
+  static const guint widths[] = { 6, 5, 4, 3 };
+  const gsize k = 7;
+  Rig rig;
+  g_autofree double *v = NULL;
+  g_autofree double *block = NULL;
+  g_autofree double *single = NULL;
+  g_autofree double *chunked = NULL;
+  gsize bytes;
+
+  rig_init (&rig, widths, G_N_ELEMENTS (widths), c->activation, c->loss, 8, 3);
+  v = random_directions (k, rig.P, 11);
+  block = g_new (double, k * rig.P);
+  single = g_new (double, rig.P);
+  chunked = g_new (double, k * rig.P);
+
+  g_assert_cmpuint (saddle_model_block_size (rig.model, 8), >=, k);
+  saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, k, block, NULL);
+  for (gsize j = 0; j < k; j++)
+    {
+      saddle_model_hvp (rig.model, rig.theta, &rig.batch, v + j * rig.P, 1, single, NULL);
+      g_assert_cmpfloat (max_abs (single, rig.P), >, 1e-4);
+      g_assert_cmpfloat (rel_err (block + j * rig.P, single, rig.P), <=, 1e-12);
+    }
+
+  /* Chunks of one direction. */
+  saddle_model_set_scratch_limit (rig.model, 1);
+  g_assert_cmpuint (saddle_model_block_size (rig.model, 8), ==, 1);
+  saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, k, chunked, NULL);
+  g_assert_cmpfloat (rel_err (chunked, block, k * rig.P), <=, 1e-12);
+
+  /* Chunks of 2 or 3, the last one shorter. */
+  for (bytes = 8; saddle_model_block_size (rig.model, 8) < 2; bytes *= 2)
+    saddle_model_set_scratch_limit (rig.model, bytes);
+  g_assert_cmpuint (saddle_model_block_size (rig.model, 8), <, k);
+  g_assert_cmpuint (k % saddle_model_block_size (rig.model, 8), !=, 0);
+  saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, k, chunked, NULL);
+  g_assert_cmpfloat (rel_err (chunked, block, k * rig.P), <=, 1e-12);
+
+  rig_clear (&rig);
+}
+
+/* saddle_model_hvp() also returns the loss and gradient of saddle_model_loss_grad(). */
+static void
+test_hvp_grad (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+    {
+      Rig rig;
+      g_autofree double *v = NULL;
+      g_autofree double *hv = NULL;
+      g_autofree double *g1 = NULL;
+      g_autofree double *g2 = NULL;
+      double l1, l2;
+
+      rig_init (&rig, net_a, 4, combos[i].activation, combos[i].loss, 5, 9);
+      v = random_directions (2, rig.P, 5);
+      hv = g_new (double, 2 * rig.P);
+      g1 = g_new (double, rig.P);
+      g2 = g_new (double, rig.P);
+
+      l1 = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, g1);
+      l2 = saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, 2, hv, g2);
+      g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-14 * fabs (l1));
+      g_assert_cmpfloat (rel_err (g2, g1, rig.P), <=, 1e-14);
+
+      /* k = 0: only loss and gradient. */
+      l2 = saddle_model_hvp (rig.model, rig.theta, &rig.batch, NULL, 0, NULL, g2);
+      g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-14 * fabs (l1));
+      g_assert_cmpfloat (rel_err (g2, g1, rig.P), <=, 1e-14);
+
+      rig_clear (&rig);
+    }
+}
+
+/* The Hessian from HVPs on identity columns is symmetric to 1e-10 relative
+ * and equals the finite-difference Hessian (columns of gradient differences,
+ * ε = 1e-5, 1e-6 relative); the identity-column path equals generic HVPs. */
+static void
+test_hessian_full (gconstpointer data)
+{
+  const Combo *c = data;
+  Rig rig;
+  g_autofree double *eye = NULL;
+  g_autofree double *h = NULL;
+  g_autofree double *fd = NULL;
+  g_autofree double *cols = NULL;
+  double diff = 0.0;
+  gsize P;
+
+  rig_init_smooth (&rig, net_a, 4, c->activation, c->loss, 6, 2e-3);
+  P = rig.P;
+  eye = identity_rows (P);
+  h = g_new (double, P * P);
+  fd = g_new (double, P * P);
+  cols = g_new (double, P * P);
+
+  saddle_model_hvp (rig.model, rig.theta, &rig.batch, eye, P, h, NULL);
+  for (gsize i = 0; i < P; i++)
+    for (gsize j = 0; j < P; j++)
+      diff = MAX (diff, fabs (h[i * P + j] - h[j * P + i]));
+  g_assert_cmpfloat (max_abs (h, P * P), >, 1e-3);
+  g_assert_cmpfloat (diff, <=, 1e-10 * max_abs (h, P * P));
+
+  for (gsize j = 0; j < P; j++)
+    fd_hvp (&rig, eye + j * P, 1e-5, fd + j * P);
+  g_assert_cmpfloat (rel_err (h, fd, P * P), <=, 1e-6);
+
+  /* All columns, then ranges across layer boundaries, then in chunks of one. */
+  saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, 0, P, cols);
+  g_assert_cmpfloat (rel_err (cols, h, P * P), <=, 1e-12);
+  for (gsize first = 0; first < P; first += 5)
+    {
+      gsize k = MIN (9, P - first);
+
+      saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, first, k, cols);
+      g_assert_cmpfloat (rel_err (cols, h + first * P, k * P), <=, 1e-12);
+    }
+  saddle_model_set_scratch_limit (rig.model, 1);
+  saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, 3, P - 3, cols);
+  g_assert_cmpfloat (rel_err (cols, h + 3 * P, (P - 3) * P), <=, 1e-12);
+
+  rig_clear (&rig);
+}
+
+/* y = w2 (w1 x + b1) + b2 with MSE: loss, gradient and Hessian in closed form. */
+static void
+test_known_linear (void)
+{
+  static const guint widths[] = { 1, 1, 1 };
+  const double x[] = { 0.5, -1.0, 2.0 };
+  const double t[] = { 1.0, 0.0, -0.5 };
+  const double theta[] = { 0.7, -0.3, 1.3, 0.2 };  /* w1, b1, w2, b2 */
+  const double w1 = theta[0], b1 = theta[1], w2 = theta[2], b2 = theta[3];
+  const gsize n = 3;
+  g_autoptr(SaddleModel) model = NULL;
+  SaddleBatch batch = { 0 };
+  double grad[4], hv[16], eye[16] = { 0 };
+  double loss = 0.0, g_ref[4] = { 0 }, h_ref[16] = { 0 };
+
+  model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_IDENTITY, SADDLE_LOSS_MSE, NULL);
+  g_assert_cmpuint (saddle_model_n_params (model), ==, 4);
+  batch.kind = SADDLE_DATASET_REGRESSION;
+  batch.n = n;
+  batch.n_inputs = 1;
+  batch.n_outputs = 1;
+  batch.x = x;
+  batch.targets = t;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double hid = w1 * x[i] + b1;
+      double r = w2 * hid + b2 - t[i];
+      double s = 2.0 / n;
+
+      loss += r * r / n;
+      g_ref[0] += s * r * w2 * x[i];
+      g_ref[1] += s * r * w2;
+      g_ref[2] += s * r * hid;
+      g_ref[3] += s * r;
+      /* Rows w1, b1, w2, b2. */
+      h_ref[0] += s * w2 * w2 * x[i] * x[i];
+      h_ref[1] += s * w2 * w2 * x[i];
+      h_ref[2] += s * (hid * w2 * x[i] + r * x[i]);
+      h_ref[3] += s * w2 * x[i];
+      h_ref[5] += s * w2 * w2;
+      h_ref[6] += s * (hid * w2 + r);
+      h_ref[7] += s * w2;
+      h_ref[10] += s * hid * hid;
+      h_ref[11] += s * hid;
+      h_ref[15] += s;
+    }
+  for (guint i = 0; i < 4; i++)
+    for (guint j = 0; j < i; j++)
+      h_ref[i * 4 + j] = h_ref[j * 4 + i];
+  for (guint i = 0; i < 4; i++)
+    eye[i * 4 + i] = 1.0;
+
+  g_assert_cmpfloat (fabs (saddle_model_loss_grad (model, theta, &batch, grad) - loss), <=, 1e-15);
+  g_assert_cmpfloat (rel_err (grad, g_ref, 4), <=, 1e-14);
+  g_assert_cmpfloat (fabs (saddle_model_hvp (model, theta, &batch, eye, 4, hv, NULL) - loss),
+                     <=, 1e-15);
+  g_assert_cmpfloat (rel_err (hv, h_ref, 16), <=, 1e-14);
+  g_assert_cmpfloat (h_ref[15], ==, 2.0);  /* ∂²L/∂b2² = 2 exactly */
+}
+
+/* Equal logits: cross-entropy is log(classes), output-bias gradient mean(1/C − onehot). */
+static void
+test_known_ce (void)
+{
+  static const guint widths[] = { 4, 3, 5 };
+  const guint32 labels[] = { 0, 4, 4, 2 };
+  g_autoptr(SaddleModel) model = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree double *grad = NULL;
+  g_autofree double *x = g_new (double, 4 * 4);
+  SaddleBatch batch = { 0 };
+  SaddleRng rng;
+  gsize P, bias;
+
+  model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  P = saddle_model_n_params (model);
+  theta = g_new0 (double, P);
+  grad = g_new (double, P);
+  saddle_rng_init (&rng, 1);
+  for (guint i = 0; i < 16; i++)
+    x[i] = saddle_rng_normal (&rng);
+  batch.kind = SADDLE_DATASET_CLASSIFICATION;
+  batch.n = 4;
+  batch.n_inputs = 4;
+  batch.n_outputs = 5;
+  batch.x = x;
+  batch.labels = labels;
+
+  g_assert_cmpfloat (fabs (saddle_model_loss_grad (model, theta, &batch, grad) - log (5.0)),
+                     <=, 1e-15);
+  bias = saddle_model_layer_offset (model, 1) + 5 * 3;
+  g_assert_cmpfloat (fabs (grad[bias + 0] - (0.2 - 0.25)), <=, 1e-15);
+  g_assert_cmpfloat (fabs (grad[bias + 1] - 0.2), <=, 1e-15);
+  g_assert_cmpfloat (fabs (grad[bias + 2] - (0.2 - 0.25)), <=, 1e-15);
+  g_assert_cmpfloat (fabs (grad[bias + 4] - (0.2 - 0.5)), <=, 1e-15);
+
+  /* Huge equal logits must not overflow: log-sum-exp. */
+  for (guint o = 0; o < 5; o++)
+    theta[bias + o] = 1000.0;
+  g_assert_cmpfloat (fabs (saddle_model_loss_grad (model, theta, &batch, grad) - log (5.0)),
+                     <=, 1e-12);
+}
+
+/* MSE with several outputs is the mean over samples and outputs (torch.nn.MSELoss()). */
+static void
+test_mse_multi_output (void)
+{
+  Rig rig;
+  g_autofree double *out = NULL;
+  double expect = 0.0;
+  gsize n = 4, m = 2;
+
+  rig_init (&rig, net_a, 4, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, n, 17);
+  out = g_new (double, n * m);
+  saddle_model_predict (rig.model, rig.theta, &rig.batch, out);
+  for (gsize i = 0; i < n * m; i++)
+    expect += (out[i] - rig.targets[i]) * (out[i] - rig.targets[i]);
+  expect /= (double) (n * m);
+  g_assert_cmpfloat (fabs (saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, NULL) - expect),
+                     <=, 1e-14 * expect);
+  rig_clear (&rig);
+}
+
+static void
+test_param_count (void)
+{
+  static const guint image[] = { 784, 20, 20, 10 };
+  static const guint sinc[] = { 1, 363, 1 };
+  static const guint deep[] = { 1, 31, 31, 1 };
+  g_autoptr(SaddleModel) model = NULL;
+
+  g_assert_cmpuint (saddle_model_count_params (image, 4), ==, 16330);
+  g_assert_cmpuint (saddle_model_count_params (sinc, 3), ==, 1090);
+  g_assert_cmpuint (saddle_model_count_params (deep, 4), ==, 1086);
+  g_assert_cmpuint (saddle_model_count_params (image, 1), ==, 0);
+  g_assert_cmpuint (saddle_model_count_params (NULL, 4), ==, 0);
+
+  model = saddle_model_new (image, 4, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  g_assert_nonnull (model);
+  g_assert_cmpuint (saddle_model_n_params (model), ==, 16330);
+  g_assert_cmpuint (saddle_model_n_layers (model), ==, 3);
+  g_assert_cmpuint (saddle_model_width (model, 0), ==, 784);
+  g_assert_cmpuint (saddle_model_width (model, 3), ==, 10);
+  g_assert_cmpuint (saddle_model_layer_offset (model, 0), ==, 0);
+  g_assert_cmpuint (saddle_model_layer_offset (model, 1), ==, 15700);
+  g_assert_cmpuint (saddle_model_layer_offset (model, 2), ==, 16120);
+  g_assert_cmpuint (saddle_model_layer_size (model, 0), ==, 15700);
+  g_assert_cmpuint (saddle_model_layer_size (model, 1), ==, 420);
+  g_assert_cmpuint (saddle_model_layer_size (model, 2), ==, 210);
+  g_assert_cmpint (saddle_model_activation (model), ==, SADDLE_ACTIVATION_RELU);
+  g_assert_cmpint (saddle_model_loss_kind (model), ==, SADDLE_LOSS_CROSS_ENTROPY);
+}
+
+static void
+assert_invalid (const guint      *widths,
+                guint             n_widths,
+                SaddleActivation  activation,
+                SaddleLoss        loss)
+{
+  g_autoptr(GError) error = NULL;
+  SaddleModel *model = saddle_model_new (widths, n_widths, activation, loss, &error);
+
+  g_assert_null (model);
+  g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID);
+  g_test_message ("refused: %s", error->message);
+}
+
+static void
+test_invalid (void)
+{
+  static const guint one[] = { 5 };
+  static const guint zero[] = { 3, 0, 2 };
+  static const guint zero_in[] = { 0, 4 };
+  static const guint huge[] = { G_MAXUINT, G_MAXUINT, G_MAXUINT };
+  static const guint too_many[] = { 10000, 10001 };
+  static const guint just_fits[] = { 10000, 9999 };
+  static const guint ok[] = { 2, 3 };
+  g_autoptr(SaddleModel) model = NULL;
+
+  assert_invalid (one, 1, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE);
+  assert_invalid (NULL, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE);
+  assert_invalid (zero, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE);
+  assert_invalid (zero_in, 2, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE);
+  assert_invalid (huge, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE);
+  g_assert_cmpuint (saddle_model_count_params (huge, 3), ==, 0);
+  assert_invalid (too_many, 2, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE);
+  assert_invalid (ok, 2, (SaddleActivation) 99, SADDLE_LOSS_MSE);
+  assert_invalid (ok, 2, SADDLE_ACTIVATION_RELU, (SaddleLoss) 7);
+
+  /* 99,999,999 parameters is allowed (no scratch is allocated until used). */
+  model = saddle_model_new (just_fits, 2, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
+  g_assert_nonnull (model);
+  g_assert_cmpuint (saddle_model_n_params (model), ==, 99999999);
+}
+
+static void
+test_activation_strings (void)
+{
+  const SaddleActivation all[] = {
+    SADDLE_ACTIVATION_RELU, SADDLE_ACTIVATION_TANH,
+    SADDLE_ACTIVATION_SIGMOID, SADDLE_ACTIVATION_IDENTITY,
+  };
+  SaddleActivation act = SADDLE_ACTIVATION_IDENTITY;
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      const char *name = saddle_activation_to_string (all[i]);
+
+      g_assert_nonnull (name);
+      g_assert_true (saddle_activation_from_string (name, &act));
+      g_assert_cmpint (act, ==, all[i]);
+    }
+  g_assert_cmpstr (saddle_activation_to_string (SADDLE_ACTIVATION_SIGMOID), ==, "sigmoid");
+  g_assert_true (saddle_activation_from_string ("ReLU", &act));
+  g_assert_cmpint (act, ==, SADDLE_ACTIVATION_RELU);
+  g_assert_false (saddle_activation_from_string ("softplus", &act));
+  g_assert_false (saddle_activation_from_string (NULL, &act));
+  g_assert_null (saddle_activation_to_string ((SaddleActivation) 42));
+}
+
+static void
+test_init (void)
+{
+  static const guint widths[] = { 784, 200, 10 };
+  g_autoptr(SaddleModel) relu = NULL;
+  g_autoptr(SaddleModel) tanh_model = NULL;
+  g_autofree double *t1 = NULL;
+  g_autofree double *t2 = NULL;
+  g_autofree double *t3 = NULL;
+  SaddleRng rng;
+  gsize P, nw = 784 * 200;
+  double mean = 0.0, var = 0.0, limit;
+
+  relu = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  tanh_model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  P = saddle_model_n_params (relu);
+  t1 = g_new (double, P);
+  t2 = g_new (double, P);
+  t3 = g_new (double, P);
+
+  /* Same seed, same θ; another seed, another θ. */
+  saddle_rng_init (&rng, 123);
+  saddle_model_init_params (relu, t1, &rng);
+  saddle_rng_init (&rng, 123);
+  saddle_model_init_params (relu, t2, &rng);
+  g_assert_cmpmem (t1, P * sizeof (double), t2, P * sizeof (double));
+  saddle_rng_init (&rng, 124);
+  saddle_model_init_params (relu, t3, &rng);
+  g_assert_cmpfloat (t1[0], !=, t3[0]);
+  g_assert_cmpfloat (t1[P - 11], !=, t3[P - 11]);
+
+  /* Biases are zero. */
+  for (guint o = 0; o < 200; o++)
+    g_assert_cmpfloat (t1[nw + o], ==, 0.0);
+  for (guint o = 0; o < 10; o++)
+    g_assert_cmpfloat (t1[P - 10 + o], ==, 0.0);
+
+  /* He normal: mean 0 (4 standard errors), variance 2/in (3 %; its standard error is 0.36 %). */
+  for (gsize i = 0; i < nw; i++)
+    mean += t1[i] / nw;
+  for (gsize i = 0; i < nw; i++)
+    var += (t1[i] - mean) * (t1[i] - mean) / nw;
+  g_assert_cmpfloat (fabs (mean), <, 4.0 * sqrt (2.0 / 784 / nw));
+  g_assert_cmpfloat (fabs (var / (2.0 / 784) - 1.0), <, 0.03);
+
+  /* Glorot uniform: inside ±sqrt(6/(in+out)), variance limit²/3. */
+  saddle_rng_init (&rng, 123);
+  saddle_model_init_params (tanh_model, t3, &rng);
+  limit = sqrt (6.0 / (784 + 200));
+  mean = var = 0.0;
+  for (gsize i = 0; i < nw; i++)
+    {
+      g_assert_cmpfloat (fabs (t3[i]), <=, limit);
+      mean += t3[i] / nw;
+    }
+  for (gsize i = 0; i < nw; i++)
+    var += (t3[i] - mean) * (t3[i] - mean) / nw;
+  g_assert_cmpfloat (fabs (var / (limit * limit / 3.0) - 1.0), <, 0.03);
+  limit = sqrt (6.0 / (200 + 10));
+  for (gsize i = nw + 200; i < P - 10; i++)
+    g_assert_cmpfloat (fabs (t3[i]), <=, limit);
+}
+
+/* 1-3-1 ReLU on x ∈ [0, 1]: units 1 and 2 never fire; every Hessian row
+ * touching them (in-weights, biases, out-weights) is exactly zero. */
+static void
+test_dead_units (void)
+{
+  static const guint widths[] = { 1, 3, 1 };
+  /* W0 (3×1), b0 (3), W1 (1×3), b1 (1) */
+  const double theta[] = { 1.0, -1.0, 2.0, 0.5, -0.5, -10.0, 0.8, -1.2, 0.4, 0.1 };
+  const double x[] = { 0.0, 0.25, 0.5, 1.0 };
+  const double t[] = { 0.3, 0.1, -0.2, 0.7 };
+  const gsize dead_params[] = { 1, 2, 4, 5, 7, 8 };
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(SaddleModel) tanh_model = NULL;
+  SaddleBatch batch = { 0 };
+  double eye[100] = { 0 }, h[100];
+
+  batch.kind = SADDLE_DATASET_REGRESSION;
+  batch.n = 4;
+  batch.n_inputs = 1;
+  batch.n_outputs = 1;
+  batch.x = x;
+  batch.targets = t;
+
+  model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
+  g_assert_cmpuint (saddle_model_count_dead_units (model, theta, &batch), ==, 2);
+  tanh_model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, NULL);
+  g_assert_cmpuint (saddle_model_count_dead_units (tanh_model, theta, &batch), ==, 0);
+
+  for (guint i = 0; i < 10; i++)
+    eye[i * 10 + i] = 1.0;
+  saddle_model_hvp (model, theta, &batch, eye, 10, h, NULL);
+  for (guint d = 0; d < G_N_ELEMENTS (dead_params); d++)
+    for (guint j = 0; j < 10; j++)
+      g_assert_cmpfloat (h[dead_params[d] * 10 + j], ==, 0.0);
+  /* The live unit has curvature. */
+  g_assert_cmpfloat (fabs (h[0]), >, 0.0);
+
+  /* Units at exactly 0 for every sample count as dead too (ReLU'(0) = 0). */
+  {
+    const double zero_x[] = { 0.0, 0.0 };
+    SaddleBatch zb = batch;
+    double th[10];
+
+    memcpy (th, theta, sizeof th);
+    th[3] = 0.0;
+    zb.n = 2;
+    zb.x = zero_x;
+    g_assert_cmpuint (saddle_model_count_dead_units (model, th, &zb), ==, 3);
+  }
+}
+
+static void
+test_predict_accuracy (void)
+{
+  static const guint widths[] = { 2, 2 };
+  const double theta[] = { 1.0, 0.0, 0.0, 1.0, 0.0, 0.0 };  /* W = I, b = 0 */
+  const double x[] = { 1.0, 0.0, 0.0, 1.0, 0.2, 0.9, 3.0, -1.0 };
+  const guint32 labels[] = { 0, 1, 0, 0 };
+  const double targets[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
+  g_autoptr(SaddleModel) model = NULL;
+  SaddleBatch batch = { 0 };
+  double out[8];
+
+  model = saddle_model_new (widths, 2, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  batch.kind = SADDLE_DATASET_CLASSIFICATION;
+  batch.n = 4;
+  batch.n_inputs = 2;
+  batch.n_outputs = 2;
+  batch.x = x;
+  batch.labels = labels;
+
+  saddle_model_predict (model, theta, &batch, out);
+  g_assert_cmpmem (out, sizeof out, x, sizeof x);
+  g_assert_cmpfloat (saddle_model_accuracy (model, theta, &batch), ==, 0.75);
+
+  batch.kind = SADDLE_DATASET_REGRESSION;
+  batch.labels = NULL;
+  batch.targets = targets;
+  g_assert_true (isnan (saddle_model_accuracy (model, theta, &batch)));
+}
+
+/* A copy computes the same numbers with its own scratch; scratch grown for a
+ * large batch or block and reused for smaller ones changes no result. */
+static void
+test_copy_and_reuse (void)
+{
+  Rig big, small;
+  g_autoptr(SaddleModel) copy = NULL;
+  g_autoptr(SaddleModel) fresh = NULL;
+  g_autofree double *v = NULL;
+  g_autofree double *hv1 = NULL;
+  g_autofree double *hv2 = NULL;
+  g_autofree double *g1 = NULL;
+  g_autofree double *g2 = NULL;
+  double l1, l2;
+
+  rig_init (&big, net_a, 4, SADDLE_ACTIVATION_SIGMOID, SADDLE_LOSS_CROSS_ENTROPY, 40, 5);
+  rig_init (&small, net_a, 4, SADDLE_ACTIVATION_SIGMOID, SADDLE_LOSS_CROSS_ENTROPY, 3, 6);
+  v = random_directions (9, big.P, 2);
+  hv1 = g_new (double, 9 * big.P);
+  hv2 = g_new (double, 9 * big.P);
+  g1 = g_new (double, big.P);
+  g2 = g_new (double, big.P);
+
+  copy = saddle_model_copy (big.model);
+  g_assert_cmpuint (saddle_model_n_params (copy), ==, big.P);
+  fresh = saddle_model_copy (big.model);
+
+  /* Grow the copy's scratch on the big batch and block first. */
+  saddle_model_hvp (copy, big.theta, &big.batch, v, 9, hv1, g1);
+  l1 = saddle_model_hvp (copy, small.theta, &small.batch, v, 2, hv1, g1);
+  l2 = saddle_model_hvp (fresh, small.theta, &small.batch, v, 2, hv2, g2);
+  g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-15 * fabs (l2));
+  g_assert_cmpfloat (rel_err (g1, g2, big.P), <=, 1e-14);
+  g_assert_cmpfloat (rel_err (hv1, hv2, 2 * big.P), <=, 1e-14);
+
+  /* The original model agrees with its copy on the big batch. */
+  l1 = saddle_model_hvp (big.model, big.theta, &big.batch, v, 9, hv1, g1);
+  l2 = saddle_model_hvp (copy, big.theta, &big.batch, v, 9, hv2, g2);
+  g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-15 * fabs (l2));
+  g_assert_cmpfloat (rel_err (hv1, hv2, 9 * big.P), <=, 1e-14);
+
+  /* Explicit reservation succeeds and changes nothing. */
+  g_assert_true (saddle_model_reserve (big.model, 100, 64, NULL));
+  l2 = saddle_model_hvp (big.model, big.theta, &big.batch, v, 9, hv2, g2);
+  g_assert_cmpfloat (l1, ==, l2);
+  g_assert_cmpfloat (rel_err (hv2, hv1, 9 * big.P), <=, 1e-14);
+
+  rig_clear (&big);
+  rig_clear (&small);
+}
+
+/* NaN and infinity in θ or x never crash and give a non-finite loss. */
+static void
+test_non_finite (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+    {
+      Rig rig;
+      g_autofree double *grad = NULL;
+      g_autofree double *hv = NULL;
+      g_autofree double *v = NULL;
+      double loss;
+
+      rig_init (&rig, net_a, 4, combos[i].activation, combos[i].loss, 5, 21);
+      grad = g_new (double, rig.P);
+      hv = g_new (double, 3 * rig.P);
+      v = random_directions (3, rig.P, 4);
+
+      rig.theta[0] = NAN;  /* a first-layer weight: ReLU must not hide it */
+      loss = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, grad);
+      g_assert_false (isfinite (loss));
+      loss = saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, 3, hv, grad);
+      g_assert_false (isfinite (loss));
+      saddle_model_accuracy (rig.model, rig.theta, &rig.batch);
+      saddle_model_count_dead_units (rig.model, rig.theta, &rig.batch);
+
+      rig.theta[0] = 0.5;
+      rig.theta[rig.P - 1] = INFINITY;  /* an output bias */
+      loss = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, grad);
+      g_assert_false (isfinite (loss));
+      saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, 3, hv, NULL);
+
+      rig.theta[rig.P - 1] = 0.0;
+      rig.x[1] = INFINITY;
+      rig.x[4] = NAN;
+      loss = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, grad);
+      g_assert_false (isfinite (loss));
+      saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, 3, hv, grad);
+      saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, 0, 3, hv);
+
+      rig_clear (&rig);
+    }
+}
+
+static void
+test_check_batch (void)
+{
+  Rig ce, mse;
+  SaddleBatch b;
+  guint32 bad_labels[5] = { 0, 1, 7, 0, 1 };
+
+  rig_init (&ce, net_c, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY, 5, 1);
+  rig_init (&mse, net_a, 4, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, 5, 1);
+
+  g_assert_true (saddle_model_check_batch (ce.model, &ce.batch, NULL));
+  g_assert_true (saddle_model_check_batch (mse.model, &mse.batch, NULL));
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    b = ce.batch;
+    b.n_inputs = 3;
+    g_assert_false (saddle_model_check_batch (ce.model, &b, &error));
+    g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "3 inputs"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    b = ce.batch;
+    b.labels = bad_labels;
+    g_assert_false (saddle_model_check_batch (ce.model, &b, &error));
+    g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "label 7"));
+    /* The computation itself does not read out of bounds: the loss is NaN. */
+    g_assert_true (isnan (saddle_model_loss_grad (ce.model, ce.theta, &b, NULL)));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (saddle_model_check_batch (ce.model, &mse.batch, &error));
+    g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    b = mse.batch;
+    b.n_outputs = 1;
+    g_assert_false (saddle_model_check_batch (mse.model, &b, &error));
+    g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+
+    b = mse.batch;
+    b.n = 0;
+    g_assert_false (saddle_model_check_batch (mse.model, &b, &error));
+    g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID);
+  }
+
+  rig_clear (&ce);
+  rig_clear (&mse);
+}
+
+/* Mismatched batches are programming errors: a critical, NaN outputs, no crash. */
+static void
+test_bad_batch (void)
+{
+  Rig rig;
+  g_autofree double *grad = NULL;
+  g_autofree double *hv = NULL;
+  g_autofree double *v = NULL;
+
+  rig_init (&rig, net_a, 4, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, 5, 1);
+  grad = g_new (double, rig.P);
+  hv = g_new (double, 2 * rig.P);
+  v = random_directions (2, rig.P, 1);
+  rig.batch.n_inputs = 2;
+
+  g_test_expect_message ("saddle-model", G_LOG_LEVEL_CRITICAL,
+                         "*batch->n_inputs == model->widths[0]*");
+  g_assert_true (isnan (saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, grad)));
+  g_test_assert_expected_messages ();
+  g_assert_true (isnan (grad[0]) && isnan (grad[rig.P - 1]));
+
+  g_test_expect_message ("saddle-model", G_LOG_LEVEL_CRITICAL,
+                         "*batch->n_inputs == model->widths[0]*");
+  g_assert_true (isnan (saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, 2, hv, NULL)));
+  g_test_assert_expected_messages ();
+  g_assert_true (isnan (hv[0]) && isnan (hv[2 * rig.P - 1]));
+
+  rig.batch.n_inputs = 3;
+  rig.batch.targets = NULL;
+  g_test_expect_message ("saddle-model", G_LOG_LEVEL_CRITICAL, "*targets != NULL*");
+  g_assert_true (isnan (saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, NULL)));
+  g_test_assert_expected_messages ();
+
+  rig_clear (&rig);
+}
+
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (combos); i++)
+    {
+      g_autofree char *grad = combo_name ("/core/model/gradcheck", &combos[i]);
+      g_autofree char *blas = combo_name ("/core/model/blas-vs-naive", &combos[i]);
+      g_autofree char *hvp = combo_name ("/core/model/hvp/finite-diff", &combos[i]);
+      g_autofree char *block = combo_name ("/core/model/hvp/block", &combos[i]);
+      g_autofree char *hess = combo_name ("/core/model/hessian/full", &combos[i]);
+
+      g_test_add_data_func (grad, &combos[i], test_gradcheck);
+      g_test_add_data_func (blas, &combos[i], test_blas_vs_naive);
+      g_test_add_data_func (hvp, &combos[i], test_hvp_fd);
+      g_test_add_data_func (block, &combos[i], test_hvp_block);
+      g_test_add_data_func (hess, &combos[i], test_hessian_full);
+    }
+  g_test_add_func ("/core/model/hvp/grad", test_hvp_grad);
+  g_test_add_func ("/core/model/known/linear-mse", test_known_linear);
+  g_test_add_func ("/core/model/known/ce-equal-logits", test_known_ce);
+  g_test_add_func ("/core/model/known/mse-multi-output", test_mse_multi_output);
+  g_test_add_func ("/core/model/params/count", test_param_count);
+  g_test_add_func ("/core/model/new/invalid", test_invalid);
+  g_test_add_func ("/core/model/activation/strings", test_activation_strings);
+  g_test_add_func ("/core/model/init", test_init);
+  g_test_add_func ("/core/model/dead-units", test_dead_units);
+  g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
+  g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
+  g_test_add_func ("/core/model/non-finite", test_non_finite);
+  g_test_add_func ("/core/model/check-batch", test_check_batch);
+  g_test_add_func ("/core/model/bad-batch", test_bad_batch);
+
   return g_test_run ();
 }

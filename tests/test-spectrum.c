@@ -1,11 +1,332 @@
-/* test-spectrum.c */
+/* test-spectrum.c — eigenvalues and their classification */
 #include "config.h"
 
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
 #include <glib.h>
+#include <lapacke.h>
+
+#include "saddle-rng.h"
+#include "saddle-spectrum.h"
+
+static double
+max_abs_of (const double *values,
+            gsize         n)
+{
+  double m = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    m = MAX (m, fabs (values[i]));
+  return m;
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Q·diag(λ)·Qᵀ (row-major, n × n) with Q orthogonal from the QR factorisation
+ * of a seeded Gaussian matrix: a dense matrix whose spectrum is known exactly. */
+static double *
+similar_matrix (const double *lambda,
+                gsize         n,
+                guint64       seed)
+{
+  g_autofree double *q = g_new (double, n * n);
+  g_autofree double *tau = g_new (double, n);
+  g_autofree double *qd = g_new (double, n * n);
+  double *m = g_new (double, n * n);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < n * n; i++)
+    q[i] = saddle_rng_normal (&rng);
+
+  g_assert_cmpint (LAPACKE_dgeqrf (LAPACK_ROW_MAJOR, n, n, q, n, tau), ==, 0);
+  g_assert_cmpint (LAPACKE_dorgqr (LAPACK_ROW_MAJOR, n, n, n, q, n, tau), ==, 0);
+
+  /* qd = Q·diag(λ): scale column j by λ_j. */
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < n; j++)
+      qd[i * n + j] = q[i * n + j] * lambda[j];
+
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n,
+               1.0, qd, n, q, n, 0.0, m, n);
+  return m;
+}
+
+static void
+test_spectrum_known_3x3 (void)
+{
+  double m[9] = { 2, 1, 0,
+                  1, 3, 1,
+                  0, 1, 4 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleSpectrum) s = NULL;
+
+  s = saddle_spectrum_compute (m, 3, 1e-6, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+  g_assert_cmpuint (s->n, ==, 3);
+  /* Characteristic polynomial (3 − λ)((3 − λ)² − 3): roots 3 − √3, 3, 3 + √3. */
+  g_assert_cmpfloat_with_epsilon (s->eigenvalues[0], 3.0 - sqrt (3.0), 1e-13);
+  g_assert_cmpfloat_with_epsilon (s->eigenvalues[1], 3.0, 1e-13);
+  g_assert_cmpfloat_with_epsilon (s->eigenvalues[2], 3.0 + sqrt (3.0), 1e-13);
+  g_assert_cmpfloat_with_epsilon (s->max_abs, 3.0 + sqrt (3.0), 1e-13);
+  g_assert_cmpuint (s->positive, ==, 3);
+  g_assert_cmpuint (s->negative, ==, 0);
+  g_assert_cmpuint (s->zero, ==, 0);
+  g_assert_cmpfloat (s->minimal_ratio, ==, 1.0);
+  g_assert_cmpfloat (s->nonzero_ratio, ==, 1.0);
+  g_assert_cmpfloat (s->tolerance, ==, 1e-6);
+}
+
+static void
+test_spectrum_diagonal (void)
+{
+  /* max|λ| = 5, so the band is tolerance · 5. */
+  const double diag[7] = { 3.0, -2.0, 0.0, 1e-9, -1e-12, 5.0, -1.0 };
+  const gsize n = G_N_ELEMENTS (diag);
+  const struct
+  {
+    double tolerance;
+    gsize  positive, negative, zero;
+  } cases[] = {
+    { 0.0,   3, 3, 1 },       /* only the exact 0 is zero */
+    { 1e-14, 3, 3, 1 },       /* band 5e-14: 1e-9 and −1e-12 keep their signs */
+    { 1e-12, 3, 2, 2 },       /* band 5e-12: −1e-12 inside, 1e-9 outside */
+    { 1e-6,  2, 2, 3 },       /* band 5e-6: both tiny ones inside */
+    { 0.3,   2, 1, 4 },       /* band 1.5: −1 joins the zero band */
+    { 1.0,   0, 0, 7 },       /* band 5: everything, ±5 included (≤) */
+  };
+  g_autofree double *m = g_new0 (double, n * n);
+  g_autoptr(SaddleSpectrum) s = NULL;
+  g_autoptr(GError) error = NULL;
+  double sorted[7];
+
+  for (gsize i = 0; i < n; i++)
+    m[i * n + i] = diag[i];
+  memcpy (sorted, diag, sizeof diag);
+  qsort (sorted, n, sizeof (double), compare_doubles);
+
+  s = saddle_spectrum_compute (m, n, 0.0, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (s->eigenvalues[i], sorted[i], 1e-15);
+  g_assert_cmpfloat (s->max_abs, ==, 5.0);
+
+  for (gsize c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      saddle_spectrum_classify (s, cases[c].tolerance);
+      g_test_message ("tolerance %g", cases[c].tolerance);
+      g_assert_cmpfloat (s->tolerance, ==, cases[c].tolerance);
+      g_assert_cmpuint (s->positive, ==, cases[c].positive);
+      g_assert_cmpuint (s->negative, ==, cases[c].negative);
+      g_assert_cmpuint (s->zero, ==, cases[c].zero);
+      g_assert_cmpuint (s->positive + s->negative + s->zero, ==, n);
+      g_assert_cmpfloat_with_epsilon (s->minimal_ratio, (double) cases[c].positive / n, 1e-15);
+      if (cases[c].positive + cases[c].negative > 0)
+        g_assert_cmpfloat_with_epsilon (s->nonzero_ratio,
+                                        (double) cases[c].positive /
+                                        (cases[c].positive + cases[c].negative), 1e-15);
+      else
+        g_assert_true (isnan (s->nonzero_ratio));
+    }
+}
+
+static void
+check_similar (gsize   n,
+               guint64 seed)
+{
+  g_autofree double *lambda = g_new (double, n);
+  g_autofree double *sorted = NULL;
+  g_autofree double *m = NULL;
+  g_autoptr(SaddleSpectrum) s = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize want_pos = 0, want_neg = 0, want_zero = 0;
+  double scale;
+  SaddleRng rng;
+
+  /* A third positive, a third negative, a third of "zeros" at 1e-9 relative
+   * (well inside a 1e-6 band, well outside rounding of ~1e-14). */
+  saddle_rng_init (&rng, seed + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      double u = 0.5 + saddle_rng_uniform (&rng);
+
+      switch (i % 3)
+        {
+        case 0: lambda[i] = 10.0 * u; want_pos++; break;
+        case 1: lambda[i] = -3.0 * u; want_neg++; break;
+        default: lambda[i] = (i % 2 ? 1e-8 : -1e-8) * u; want_zero++; break;
+        }
+    }
+  scale = max_abs_of (lambda, n);
+  sorted = g_memdup2 (lambda, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_doubles);
+
+  m = similar_matrix (lambda, n, seed);
+
+  /* Only the upper triangle is read: scribble finite garbage below the diagonal. */
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < i; j++)
+      m[i * n + j] = 1e3 * (double) (i + j);
+
+  s = saddle_spectrum_compute (m, n, 1e-6, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+
+  /* Backward-stable solver: errors of order n·ε·‖A‖; 1e-11 relative is safe. */
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (s->eigenvalues[i], sorted[i], 1e-11 * scale);
+      if (i > 0)
+        g_assert_cmpfloat (s->eigenvalues[i - 1], <=, s->eigenvalues[i]);
+    }
+  g_assert_cmpfloat_with_epsilon (s->max_abs, scale, 1e-11 * scale);
+  g_assert_cmpuint (s->positive, ==, want_pos);
+  g_assert_cmpuint (s->negative, ==, want_neg);
+  g_assert_cmpuint (s->zero, ==, want_zero);
+  g_assert_cmpfloat_with_epsilon (s->minimal_ratio, (double) want_pos / n, 1e-15);
+  g_assert_cmpfloat_with_epsilon (s->nonzero_ratio,
+                                  (double) want_pos / (want_pos + want_neg), 1e-15);
+
+  /* A tolerance below the "zeros" (1e-10 relative ≈ 1e-9 absolute) but above
+   * rounding sends them back to their signs. */
+  saddle_spectrum_classify (s, 1e-12);
+  g_assert_cmpuint (s->zero, ==, 0);
+  g_assert_cmpuint (s->positive + s->negative, ==, n);
+}
+
+static void
+test_spectrum_similarity (void)
+{
+  check_similar (5, 11);
+  check_similar (64, 12);
+  check_similar (301, 13);   /* large enough for the two-stage band reduction to block */
+}
+
+static void
+test_spectrum_not_finite (void)
+{
+  const double bad[] = { NAN, INFINITY, -INFINITY };
+
+  for (gsize b = 0; b < G_N_ELEMENTS (bad); b++)
+    {
+      double m[9] = { 1, 0, 0,
+                      0, 2, 0,
+                      0, 0, 3 };
+      g_autoptr(GError) error = NULL;
+      SaddleSpectrum *s;
+
+      /* Even below the diagonal: a NaN there means the Hessian is broken. */
+      m[b == 0 ? 4 : 3 + 3 * (b - 1)] = bad[b];
+      s = saddle_spectrum_compute (m, 3, 1e-6, &error);
+      g_assert_null (s);
+      g_assert_error (error, SADDLE_SPECTRUM_ERROR, SADDLE_SPECTRUM_ERROR_NOT_FINITE);
+      g_assert_nonnull (strstr (error->message, "NaN"));
+    }
+}
+
+static void
+test_spectrum_zero_matrix (void)
+{
+  const gsize n = 6;
+  g_autofree double *m = g_new0 (double, n * n);
+  g_autoptr(SaddleSpectrum) s = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s = saddle_spectrum_compute (m, n, 1e-6, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (s->max_abs, ==, 0.0);
+  g_assert_cmpuint (s->zero, ==, n);
+  g_assert_cmpuint (s->positive, ==, 0);
+  g_assert_cmpuint (s->negative, ==, 0);
+  g_assert_cmpfloat (s->minimal_ratio, ==, 0.0);
+  g_assert_true (isnan (s->nonzero_ratio));
+}
+
+static void
+test_spectrum_empty (void)
+{
+  g_autoptr(SaddleSpectrum) s = NULL;
+  g_autoptr(SaddleSpectrum) t = NULL;
+  g_autoptr(GError) error = NULL;
+
+  s = saddle_spectrum_compute (NULL, 0, 1e-6, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->n, ==, 0);
+  g_assert_cmpuint (s->positive + s->negative + s->zero, ==, 0);
+  g_assert_true (isnan (s->minimal_ratio));
+
+  t = saddle_spectrum_copy (s);
+  g_assert_cmpuint (t->n, ==, 0);
+}
+
+static void
+test_spectrum_copy_classify (void)
+{
+  const double values[] = { 4.0, -1.0, 1e-9, 2.0, -1e-3 };
+  g_autoptr(SaddleSpectrum) s = NULL;
+  g_autoptr(SaddleSpectrum) c = NULL;
+
+  s = saddle_spectrum_new_from_values (values, G_N_ELEMENTS (values), 1e-6);
+  g_assert_cmpuint (s->n, ==, 5);
+  /* Copied and sorted. */
+  g_assert_cmpfloat (s->eigenvalues[0], ==, -1.0);
+  g_assert_cmpfloat (s->eigenvalues[1], ==, -1e-3);
+  g_assert_cmpfloat (s->eigenvalues[2], ==, 1e-9);
+  g_assert_cmpfloat (s->eigenvalues[3], ==, 2.0);
+  g_assert_cmpfloat (s->eigenvalues[4], ==, 4.0);
+  g_assert_cmpfloat (s->max_abs, ==, 4.0);
+  g_assert_cmpuint (s->positive, ==, 2);
+  g_assert_cmpuint (s->negative, ==, 2);
+  g_assert_cmpuint (s->zero, ==, 1);
+  g_assert_cmpfloat (s->minimal_ratio, ==, 2.0 / 5.0);
+  g_assert_cmpfloat (s->nonzero_ratio, ==, 0.5);
+
+  c = saddle_spectrum_copy (s);
+  g_assert_true (c->eigenvalues != s->eigenvalues);
+  for (gsize i = 0; i < s->n; i++)
+    g_assert_cmpfloat (c->eigenvalues[i], ==, s->eigenvalues[i]);
+
+  /* Reclassifying the copy does not touch the original. Band 4e-3 swallows −1e-3. */
+  saddle_spectrum_classify (c, 1e-3);
+  g_assert_cmpuint (c->negative, ==, 1);
+  g_assert_cmpuint (c->zero, ==, 2);
+  g_assert_cmpfloat (c->tolerance, ==, 1e-3);
+  g_assert_cmpuint (s->negative, ==, 2);
+  g_assert_cmpfloat (s->tolerance, ==, 1e-6);
+
+  c->eigenvalues[0] = 100.0;
+  g_assert_cmpfloat (s->eigenvalues[0], ==, -1.0);
+
+  /* A nonsense tolerance means an empty band, not a crash or a NaN count. */
+  saddle_spectrum_classify (s, NAN);
+  g_assert_cmpuint (s->zero, ==, 0);
+  g_assert_cmpuint (s->positive, ==, 3);
+}
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/spectrum/known-3x3", test_spectrum_known_3x3);
+  g_test_add_func ("/core/spectrum/diagonal", test_spectrum_diagonal);
+  g_test_add_func ("/core/spectrum/similarity", test_spectrum_similarity);
+  g_test_add_func ("/core/spectrum/not-finite", test_spectrum_not_finite);
+  g_test_add_func ("/core/spectrum/zero-matrix", test_spectrum_zero_matrix);
+  g_test_add_func ("/core/spectrum/empty", test_spectrum_empty);
+  g_test_add_func ("/core/spectrum/copy-classify", test_spectrum_copy_classify);
+
   return g_test_run ();
 }

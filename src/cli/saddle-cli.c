@@ -1,10 +1,125 @@
-/* saddle-cli.c */
+/* saddle-cli.c — entry point: picks the subcommand, parses its options, runs it */
 #define G_LOG_DOMAIN "saddle-cli"
 
 #include "config.h"
 
-int
-main (int argc, char **argv)
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "saddle-cli-commands.h"
+#include "saddle-cli-options.h"
+
+static const SaddleCliCommand all_commands[] = {
+  SADDLE_CLI_TRAJECTORIES,
+  SADDLE_CLI_GRADNORM,
+  SADDLE_CLI_CRITICAL,
+  SADDLE_CLI_HESSIAN,
+  SADDLE_CLI_BENCH,
+};
+
+static void
+print_usage (FILE *out)
 {
-  return 1;
+  g_autofree char *options = saddle_cli_options_help (SADDLE_CLI_TRAJECTORIES);
+  const char *option_list = strstr (options, "Application Options:");
+
+  fprintf (out, "Usage:\n  saddle-cli COMMAND [OPTION…]\n\n"
+                "What happens when the gradient is almost zero: trains small networks, tracks\n"
+                "their loss and gradient norm, projects weight trajectories with PCA, finds\n"
+                "critical points and classifies the exact Hessian spectrum there.\n\n"
+                "Commands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (all_commands); i++)
+    fprintf (out, "  %-14s %s\n", saddle_cli_command_to_string (all_commands[i]),
+             saddle_cli_command_summary (all_commands[i]));
+  fprintf (out, "  %-14s %s\n", "help COMMAND", "Show the options of COMMAND");
+  fprintf (out, "\nOptions of the study commands (see “saddle-cli COMMAND --help” for each):\n");
+  if (option_list != NULL)
+    {
+      const char *newline = strchr (option_list, '\n');
+
+      fputs (newline != NULL ? newline + 1 : option_list, out);
+    }
+  fprintf (out, "\nExit status: 0 done, 1 the work failed, 2 a bad option, 130 interrupted.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  SaddleCliOptions options = { 0 };
+  g_autoptr(GError) error = NULL;
+  SaddleCliCommand command;
+  const char *name;
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("saddle-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return SADDLE_CLI_EXIT_USAGE;
+    }
+
+  name = argv[1];
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
+    {
+      if (g_str_equal (name, "help") && argc > 2)
+        {
+          g_autofree char *help = NULL;
+
+          if (!saddle_cli_command_from_string (argv[2], &command))
+            {
+              fprintf (stderr, "saddle-cli: unknown command “%s”; try “saddle-cli --help”\n",
+                       argv[2]);
+              return SADDLE_CLI_EXIT_USAGE;
+            }
+          help = saddle_cli_options_help (command);
+          fputs (help, stdout);
+          return SADDLE_CLI_EXIT_OK;
+        }
+      print_usage (stdout);
+      return SADDLE_CLI_EXIT_OK;
+    }
+  if (g_str_equal (name, "--version") || g_str_equal (name, "version"))
+    {
+      printf ("saddle-cli %s\n", PACKAGE_VERSION);
+      return SADDLE_CLI_EXIT_OK;
+    }
+  if (!saddle_cli_command_from_string (name, &command))
+    {
+      fprintf (stderr, "saddle-cli: unknown command “%s”; the commands are trajectories, "
+               "gradnorm, critical, hessian and bench (see “saddle-cli --help”)\n", name);
+      return SADDLE_CLI_EXIT_USAGE;
+    }
+
+  /* The command's options start after its name. */
+  argc--;
+  argv++;
+  if (!saddle_cli_options_parse (&options, command, &argc, &argv, &error))
+    {
+      status = saddle_cli_report_error (error);
+      saddle_cli_options_clear (&options);
+      return status;
+    }
+
+  switch (command)
+    {
+    case SADDLE_CLI_HESSIAN:
+      status = saddle_cli_run_hessian (&options);
+      break;
+    case SADDLE_CLI_BENCH:
+      status = saddle_cli_run_bench (&options);
+      break;
+    case SADDLE_CLI_TRAJECTORIES:
+    case SADDLE_CLI_GRADNORM:
+    case SADDLE_CLI_CRITICAL:
+    default:
+      status = saddle_cli_run_study (&options);
+      break;
+    }
+
+  saddle_cli_options_clear (&options);
+  return status;
 }

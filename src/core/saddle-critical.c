@@ -1,6 +1,525 @@
-/* saddle-critical.c */
+/* saddle-critical.c — find a point where the gradient is almost zero and analyse its Hessian */
 #define G_LOG_DOMAIN "saddle-critical"
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+
 #include "saddle-critical.h"
+#include "saddle-optimizer.h"
+
+/* Events every step at the start of a descent, then about this many in all:
+ * the UI plots them, and a 10,000-step descent must not flood it. */
+#define DESCENT_EVERY_STEP   10
+#define DESCENT_MAX_EVENTS   200
+/* DEGENERATE when the zero band holds more than this share of the spectrum. */
+#define DEGENERATE_SHARE     0.10
+
+typedef struct
+{
+  SaddleEventFunc func;
+  gpointer        user_data;
+  guint           run;
+  double          weight;     /* share of the analysis the Hessian build takes */
+} ProgressContext;
+
+G_DEFINE_QUARK (saddle-critical-error-quark, saddle_critical_error)
+
+static double
+norm2 (const double *v,
+       gsize         n)
+{
+  return cblas_dnrm2 ((int) n, v, 1);
+}
+
+static gboolean
+all_finite (const double *v,
+            gsize         n)
+{
+  double poison = 0.0;   /* x · 0 is NaN exactly when x is NaN or ±∞ */
+
+  for (gsize i = 0; i < n; i++)
+    poison += v[i] * 0.0;
+  return !isnan (poison);
+}
+
+static gboolean
+settings_valid (const SaddleModel            *model,
+                const SaddleCriticalSettings *settings,
+                const SaddleBatch            *batch,
+                GError                      **error)
+{
+  g_autoptr(GError) batch_error = NULL;
+
+  if (batch->n == 0)
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The training set is empty: a critical point needs at least one sample");
+      return FALSE;
+    }
+  if (!saddle_model_check_batch (model, batch, &batch_error))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "%s", batch_error->message);
+      return FALSE;
+    }
+  if (!(settings->descent_lr > 0.0) || !isfinite (settings->descent_lr))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The descent learning rate must be a positive number (got %g)",
+                   settings->descent_lr);
+      return FALSE;
+    }
+  if (!(settings->grad_tolerance >= 0.0))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The gradient tolerance must be zero or positive (got %g)",
+                   settings->grad_tolerance);
+      return FALSE;
+    }
+  if (!(settings->zero_tolerance >= 0.0) || !isfinite (settings->zero_tolerance))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The eigenvalue zero tolerance must be zero or positive (got %g)",
+                   settings->zero_tolerance);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+emit_descent (SaddleEventFunc func,
+              gpointer        user_data,
+              guint           run,
+              guint           step,
+              double          loss,
+              double          grad_norm)
+{
+  SaddleEvent event;
+
+  if (func == NULL)
+    return TRUE;
+
+  event = saddle_event_init (SADDLE_EVENT_DESCENT, run);
+  event.iteration = step;
+  event.loss = loss;
+  event.grad_norm = grad_norm;
+  return func (&event, user_data);
+}
+
+static gboolean
+emit_progress (const ProgressContext *ctx,
+               double                 fraction,
+               const char            *message)
+{
+  SaddleEvent event;
+
+  if (ctx->func == NULL)
+    return TRUE;
+
+  event = saddle_event_init (SADDLE_EVENT_PROGRESS, ctx->run);
+  event.fraction = CLAMP (fraction, 0.0, 1.0);
+  event.message = message;
+  return ctx->func (&event, ctx->user_data);
+}
+
+static gboolean
+hessian_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  const ProgressContext *ctx = user_data;
+
+  return emit_progress (ctx, fraction * ctx->weight, "Hessian");
+}
+
+/* A rough cost model so the progress bar moves evenly: one HVP direction
+ * costs about 12 flops per parameter per sample (R-forward and R-backward
+ * through every layer), n of them build H; the eigenvalue-only reduction
+ * costs about 4/3·n³. */
+static double
+hessian_share (gsize n,
+               gsize samples)
+{
+  double build = 12.0 * (double) samples * (double) n * (double) n;
+  double eigen = 4.0 / 3.0 * (double) n * (double) n * (double) n;
+
+  return build + eigen > 0.0 ? build / (build + eigen) : 0.5;
+}
+
+/* Event stride after the first DESCENT_EVERY_STEP steps, so a descent of
+ * @max_steps emits at most about DESCENT_MAX_EVENTS events. */
+static guint
+descent_stride (guint max_steps)
+{
+  guint rest = max_steps > DESCENT_EVERY_STEP ? max_steps - DESCENT_EVERY_STEP : 0;
+  guint budget = DESCENT_MAX_EVENTS - DESCENT_EVERY_STEP;
+
+  return MAX (1, (rest + budget - 1) / budget);
+}
+
+void
+saddle_critical_settings_init (SaddleCriticalSettings *settings)
+{
+  g_return_if_fail (settings != NULL);
+
+  settings->descent_steps = 1000;
+  settings->descent_lr = 1e-3;
+  settings->grad_tolerance = 1e-4;
+  settings->zero_tolerance = 1e-6;
+  settings->hessian_block = 0;
+}
+
+double
+saddle_critical_objective (SaddleModel       *model,
+                           const double      *theta,
+                           const SaddleBatch *batch,
+                           double            *loss,
+                           double            *grad,
+                           double            *grad_f)
+{
+  g_autofree double *own_grad = NULL;
+  gsize n;
+  double l, f;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  g_return_val_if_fail (batch != NULL, NAN);
+
+  n = saddle_model_n_params (model);
+  if (grad == NULL)
+    grad = own_grad = g_new (double, n);
+
+  l = saddle_model_loss_grad (model, theta, batch, grad);
+  if (loss != NULL)
+    *loss = l;
+
+  f = cblas_ddot ((int) n, grad, 1, grad, 1);
+  if (!isfinite (l) || !isfinite (f))
+    return NAN;
+
+  /* ∇‖∇L‖² = 2·H·∇L: one Hessian-vector product with v = ∇L. */
+  if (grad_f != NULL)
+    {
+      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
+      cblas_dscal ((int) n, 2.0, grad_f, 1);
+      if (!all_finite (grad_f, n))
+        return NAN;
+    }
+
+  return f;
+}
+
+gboolean
+saddle_critical_descend (SaddleModel                  *model,
+                         double                       *theta,
+                         const SaddleBatch            *batch,
+                         const SaddleCriticalSettings *settings,
+                         guint                         run,
+                         SaddleEventFunc               func,
+                         gpointer                      user_data,
+                         guint                        *steps,
+                         GError                      **error)
+{
+  g_autoptr(SaddleOptimizer) optimizer = NULL;
+  g_autofree double *grad = NULL;
+  g_autofree double *grad_f = NULL;
+  g_autofree double *best = NULL;
+  SaddleOptimizerSettings adam;
+  double best_norm = INFINITY;
+  guint stride, step;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (steps != NULL)
+    *steps = 0;
+
+  if (!settings_valid (model, settings, batch, error))
+    return FALSE;
+
+  n = saddle_model_n_params (model);
+  grad = g_new (double, n);
+  grad_f = g_new (double, n);
+  best = g_memdup2 (theta, n * sizeof (double));
+
+  saddle_optimizer_settings_init (&adam, SADDLE_OPTIMIZER_ADAM, settings->descent_lr);
+  optimizer = saddle_optimizer_new (&adam, n);
+  stride = descent_stride (settings->descent_steps);
+
+  for (step = 0; ; step++)
+    {
+      double loss, f, grad_norm;
+      gboolean last;
+
+      /* ∇L first; the HVP for ∇f is only needed if another step follows. */
+      f = saddle_critical_objective (model, theta, batch, &loss, grad, NULL);
+      grad_norm = sqrt (f);
+
+      if (isnan (f))
+        {
+          memcpy (theta, best, n * sizeof (double));
+          if (steps != NULL)
+            *steps = step;
+          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                       "The gradient-norm descent diverged at step %u (the loss or its "
+                       "gradient became NaN or infinite); try a smaller descent learning "
+                       "rate", step);
+          return FALSE;
+        }
+
+      if (grad_norm < best_norm)
+        {
+          best_norm = grad_norm;
+          memcpy (best, theta, n * sizeof (double));
+        }
+
+      last = grad_norm <= settings->grad_tolerance || step >= settings->descent_steps;
+
+      if ((step < DESCENT_EVERY_STEP || step % stride == 0 || last) &&
+          !emit_descent (func, user_data, run, step, loss, grad_norm))
+        {
+          memcpy (theta, best, n * sizeof (double));
+          if (steps != NULL)
+            *steps = step;
+          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                       "The gradient-norm descent was cancelled at step %u", step);
+          return FALSE;
+        }
+
+      if (last)
+        break;
+
+      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
+      cblas_dscal ((int) n, 2.0, grad_f, 1);
+      if (!all_finite (grad_f, n))
+        {
+          memcpy (theta, best, n * sizeof (double));
+          if (steps != NULL)
+            *steps = step;
+          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                       "The gradient-norm descent diverged at step %u (H·∇L became NaN "
+                       "or infinite); try a smaller descent learning rate", step);
+          return FALSE;
+        }
+
+      saddle_optimizer_step (optimizer, theta, grad_f);
+    }
+
+  /* Adam does not decrease ‖∇L‖ monotonically; the best point seen is the
+   * critical-point estimate. */
+  memcpy (theta, best, n * sizeof (double));
+  if (steps != NULL)
+    *steps = step;
+
+  return TRUE;
+}
+
+SaddleCriticalPoint *
+saddle_critical_analyse (SaddleModel                  *model,
+                         const double                 *theta,
+                         const SaddleBatch            *batch,
+                         const SaddleCriticalSettings *settings,
+                         guint                         run,
+                         SaddleEventFunc               func,
+                         gpointer                      user_data,
+                         GError                      **error)
+{
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree double *grad = NULL;
+  g_autofree double *hg = NULL;
+  g_autofree double *h = NULL;
+  const SaddleSpectrum *spectrum;
+  ProgressContext ctx;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (theta != NULL, NULL);
+  g_return_val_if_fail (batch != NULL, NULL);
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!settings_valid (model, settings, batch, error))
+    return NULL;
+
+  n = saddle_model_n_params (model);
+  grad = g_new (double, n);
+  hg = g_new (double, n);
+
+  point = g_new0 (SaddleCriticalPoint, 1);
+  point->run = run;
+  point->n_params = n;
+  point->params = g_memdup2 (theta, n * sizeof (double));
+
+  point->loss = saddle_model_loss_grad (model, theta, batch, grad);
+  point->grad_norm = norm2 (grad, n);
+  if (!isfinite (point->loss) || !isfinite (point->grad_norm))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                   "The loss or its gradient is not finite at this point; there is "
+                   "no Hessian to analyse (did training diverge?)");
+      return NULL;
+    }
+  point->grad_norm_start = point->grad_norm;
+  point->steps = 0;
+  point->accuracy = saddle_model_accuracy (model, theta, batch);
+  point->dead_units = saddle_model_count_dead_units (model, theta, batch);
+
+  ctx.func = func;
+  ctx.user_data = user_data;
+  ctx.run = run;
+  ctx.weight = hessian_share (n, batch->n);
+
+  h = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
+                            hessian_progress_cb, &ctx, &point->asymmetry, &local_error);
+  if (h == NULL)
+    {
+      /* One cancellation code for the caller, whichever stage was stopped. */
+      if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED))
+        g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                     "The Hessian analysis was cancelled");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* Curvature along the gradient, from the matrix just built (it is
+   * symmetric now, so row-major H·g needs no transpose). */
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, h, (int) n,
+               grad, 1, 0.0, hg, 1);
+  point->hg_ratio = point->grad_norm > 0.0 ? norm2 (hg, n) / point->grad_norm : NAN;
+
+  if (!emit_progress (&ctx, ctx.weight, "Eigenvalues"))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                   "The Hessian analysis was cancelled");
+      return NULL;
+    }
+
+  point->spectrum = saddle_spectrum_compute (h, n, settings->zero_tolerance, error);
+  g_clear_pointer (&h, g_free);
+  if (point->spectrum == NULL)
+    return NULL;
+  spectrum = point->spectrum;
+
+  if (point->grad_norm > settings->grad_tolerance)
+    point->label = SADDLE_CRITICAL_UNCONVERGED;
+  /* Frye et al. (2021, "Critical point-finding methods reveal gradient-flat
+   * regions of deep network losses"): a small ‖∇L‖ need not mean a critical
+   * point; if ∇L itself lies in the Hessian's near-null space (‖H·g‖/‖g‖ at
+   * the level of the zero band), the descent on ‖∇L‖² has stalled in a
+   * gradient-flat region and the spectrum says nothing about a minimum or
+   * saddle there. */
+  else if (point->grad_norm > 0.0 &&
+           point->hg_ratio <= settings->zero_tolerance * spectrum->max_abs)
+    point->label = SADDLE_CRITICAL_GRADIENT_FLAT;
+  else if (spectrum->negative > 0)
+    point->label = SADDLE_CRITICAL_SADDLE;
+  /* Zero eigenvalues from symmetries and dead units are common; only a
+   * large share of them makes the point degenerate rather than a minimum
+   * whose flat directions are few. */
+  else if ((double) spectrum->zero > DEGENERATE_SHARE * (double) spectrum->n)
+    point->label = SADDLE_CRITICAL_DEGENERATE;
+  else
+    point->label = SADDLE_CRITICAL_MINIMUM;
+
+  return g_steal_pointer (&point);
+}
+
+SaddleCriticalPoint *
+saddle_critical_find (SaddleModel                  *model,
+                      double                       *theta,
+                      const SaddleBatch            *batch,
+                      const SaddleCriticalSettings *settings,
+                      guint                         run,
+                      SaddleEventFunc               func,
+                      gpointer                      user_data,
+                      GError                      **error)
+{
+  SaddleCriticalPoint *point;
+  double start_norm;
+  guint steps = 0;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (theta != NULL, NULL);
+  g_return_val_if_fail (batch != NULL, NULL);
+  g_return_val_if_fail (settings != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!settings_valid (model, settings, batch, error))
+    return NULL;
+
+  n = saddle_model_n_params (model);
+  {
+    g_autofree double *grad = g_new (double, n);
+
+    saddle_model_loss_grad (model, theta, batch, grad);
+    start_norm = norm2 (grad, n);
+  }
+
+  if (!saddle_critical_descend (model, theta, batch, settings, run, func, user_data,
+                                &steps, error))
+    return NULL;
+
+  point = saddle_critical_analyse (model, theta, batch, settings, run, func, user_data, error);
+  if (point == NULL)
+    return NULL;
+
+  point->steps = steps;
+  point->grad_norm_start = start_norm;
+  return point;
+}
+
+SaddleCriticalPoint *
+saddle_critical_point_copy (const SaddleCriticalPoint *point)
+{
+  SaddleCriticalPoint *copy;
+
+  g_return_val_if_fail (point != NULL, NULL);
+
+  copy = g_memdup2 (point, sizeof *point);
+  copy->spectrum = point->spectrum != NULL ? saddle_spectrum_copy (point->spectrum) : NULL;
+  copy->params = point->params != NULL
+    ? g_memdup2 (point->params, point->n_params * sizeof (double))
+    : NULL;
+  return copy;
+}
+
+void
+saddle_critical_point_free (SaddleCriticalPoint *point)
+{
+  if (point == NULL)
+    return;
+
+  saddle_spectrum_free (point->spectrum);
+  g_free (point->params);
+  g_free (point);
+}
+
+const char *
+saddle_critical_label_to_string (SaddleCriticalLabel label)
+{
+  switch (label)
+    {
+    case SADDLE_CRITICAL_MINIMUM:
+      return "minimum";
+    case SADDLE_CRITICAL_SADDLE:
+      return "saddle";
+    case SADDLE_CRITICAL_DEGENERATE:
+      return "degenerate";
+    case SADDLE_CRITICAL_GRADIENT_FLAT:
+      return "gradient-flat";
+    case SADDLE_CRITICAL_UNCONVERGED:
+      return "unconverged";
+    default:
+      return "unknown";
+    }
+}

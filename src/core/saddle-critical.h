@@ -20,13 +20,14 @@ typedef enum
 {
   SADDLE_CRITICAL_ERROR_CANCELLED,
   SADDLE_CRITICAL_ERROR_DIVERGED,
+  SADDLE_CRITICAL_ERROR_INVALID,    /* bad settings or an empty batch; the message names it */
 } SaddleCriticalError;
 
 typedef enum
 {
   SADDLE_CRITICAL_MINIMUM,          /* converged, no negative eigenvalue, small zero band */
   SADDLE_CRITICAL_SADDLE,           /* converged, negative eigenvalues present */
-  SADDLE_CRITICAL_DEGENERATE,       /* converged, no negative eigenvalue, large zero band */
+  SADDLE_CRITICAL_DEGENERATE,       /* converged, no negative eigenvalue, zero band > 10 % of n */
   SADDLE_CRITICAL_GRADIENT_FLAT,    /* ‖H·g‖/‖g‖ small: g lies in the Hessian's near-null space */
   SADDLE_CRITICAL_UNCONVERGED,      /* ‖∇L‖ still above the tolerance */
 } SaddleCriticalLabel;
@@ -48,7 +49,7 @@ struct _SaddleCriticalPoint
   double              accuracy;         /* NAN for regression */
   double              grad_norm_start;  /* ‖∇L‖ when the descent began */
   double              grad_norm;        /* ‖∇L‖ reached */
-  double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point */
+  double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point; NAN when g = 0 */
   guint               steps;            /* descent steps taken */
   guint               dead_units;       /* ReLU units never active on the training set */
   double              asymmetry;        /* of the Hessian before symmetrising */
@@ -59,8 +60,20 @@ struct _SaddleCriticalPoint
 
 GQuark               saddle_critical_error_quark (void);
 
+/* Defaults: 1000 steps, lr 1e-3, grad_tolerance 1e-4, zero_tolerance 1e-6, default block. */
 void                 saddle_critical_settings_init (SaddleCriticalSettings *settings);
-/* Minimises ‖∇L‖² over the whole @batch in place, emitting DESCENT events. */
+/* The descent objective f = ‖∇L‖² at @theta; fills @grad (∇L, may be NULL), @loss (may be NULL)
+ * and, if @grad_f is not NULL, its exact gradient ∇f = 2·H·∇L (one HVP). NAN if not finite. */
+double               saddle_critical_objective (SaddleModel                  *model,
+                                                const double                 *theta,
+                                                const SaddleBatch            *batch,
+                                                double                       *loss,
+                                                double                       *grad,
+                                                double                       *grad_f);
+/* Minimises ‖∇L‖² over the whole @batch in place with Adam (lr descent_lr), emitting DESCENT
+ * events (step 0 is the start; every step up to 9, then ~200 in all, and the last); stops at
+ * ‖∇L‖ ≤ grad_tolerance or after descent_steps updates; leaves @theta at the smallest ‖∇L‖
+ * seen, also on DIVERGED and CANCELLED; @steps (may be NULL) gets the updates made. */
 gboolean             saddle_critical_descend   (SaddleModel                  *model,
                                                 double                       *theta,
                                                 const SaddleBatch            *batch,
@@ -70,9 +83,26 @@ gboolean             saddle_critical_descend   (SaddleModel                  *mo
                                                 gpointer                      user_data,
                                                 guint                        *steps,
                                                 GError                      **error);
-/* Full Hessian, spectrum, counts and label at @theta. */
+/* Full Hessian, spectrum, counts and label at @theta. Emits PROGRESS events (fraction of this
+ * analysis, message "Hessian" while building, "Eigenvalues" before the eigensolver), never
+ * CRITICAL (the caller does). steps = 0 and grad_norm_start = grad_norm: a caller that descended
+ * fills them in (or use saddle_critical_find()). Cancelling gives SADDLE_CRITICAL_ERROR_CANCELLED;
+ * Hessian and spectrum errors (TOO_LARGE, …) come in their own domains.
+ * Label rule, in order: UNCONVERGED if ‖∇L‖ > grad_tolerance; GRADIENT_FLAT if ‖∇L‖ > 0 and
+ * ‖H·∇L‖/‖∇L‖ ≤ zero_tolerance·max|λ|; SADDLE if any λ < −band; DEGENERATE if the zero band
+ * holds more than 10 % of the eigenvalues; else MINIMUM. */
 SaddleCriticalPoint *saddle_critical_analyse   (SaddleModel                  *model,
                                                 const double                 *theta,
+                                                const SaddleBatch            *batch,
+                                                const SaddleCriticalSettings *settings,
+                                                guint                         run,
+                                                SaddleEventFunc               func,
+                                                gpointer                      user_data,
+                                                GError                      **error);
+/* saddle_critical_descend() then saddle_critical_analyse() at the point reached, with steps and
+ * grad_norm_start filled in; @theta is left at that point. */
+SaddleCriticalPoint *saddle_critical_find      (SaddleModel                  *model,
+                                                double                       *theta,
                                                 const SaddleBatch            *batch,
                                                 const SaddleCriticalSettings *settings,
                                                 guint                         run,

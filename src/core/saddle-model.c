@@ -1,6 +1,1433 @@
-/* saddle-model.c */
+/* saddle-model.c — a multilayer perceptron over one flat parameter vector
+ *
+ * A batch of n samples flows through the layers as row-major (n, width)
+ * matrices, so every layer is one dgemm over the whole batch.
+ *
+ * Hessian-vector products use Pearlmutter's R-operator. A block of k
+ * directions keeps, per layer, one (n·k, width) matrix whose row i·k + j is
+ * sample i under direction j. In that order the same memory is also an
+ * (n, k·width) matrix, so both R{a}·Wᵀ for all directions and a·Vᵀ for all
+ * directions (V packed as (k·out, in)) are single dgemm calls, and so are
+ * the backward products R{δ}ᵀ·a, δᵀ·R{a}, R{δ}·W and δ·V.
+ */
 #define G_LOG_DOMAIN "saddle-model"
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+
 #include "saddle-model.h"
+
+#define SADDLE_MODEL_MAX_PARAMS      ((gsize) 100000000)
+#define SADDLE_MODEL_DEFAULT_SCRATCH ((gsize) 256 << 20)
+
+struct _SaddleModel
+{
+  guint             n_layers;
+  guint            *widths;       /* (n_layers + 1): input first, output last */
+  gsize            *offsets;      /* (n_layers): flat offset of each layer's W */
+  gsize             n_params;
+  SaddleActivation  activation;
+  SaddleLoss        loss;
+
+  /* Sizes that decide the scratch layout, in doubles per sample. */
+  gsize             sum_out;      /* Σ widths[1..L] */
+  gsize             sum_hidden;   /* Σ widths[1..L-1] */
+  gsize             max_out;      /* max widths[1..L] */
+  gsize             max_hidden;   /* max widths[1..L-1]; 0 without hidden layers */
+  gsize             max_weights;  /* max out·in over the layers */
+  gsize             scratch_limit;/* bytes the R-pass may use for one chunk */
+
+  /* Forward/backward scratch: one allocation, laid out per call for n samples. */
+  double           *fwd;
+  gsize             fwd_cap;      /* doubles */
+  double          **z;            /* z[l]: (n, out_l) pre-activations; z[L-1] are the outputs */
+  double          **a;            /* a[l]: (n, out_l) activations, hidden layers only */
+  double          **delta;        /* delta[l]: (n, out_l) ∂L/∂z[l] */
+  double          **g;            /* g[l]: (n, out_l) δ[l+1]·W[l+1] before σ', hidden layers only */
+  double           *prob;         /* (n, out_{L-1}) softmax, cross-entropy only */
+
+  /* R-pass scratch: one allocation, laid out per chunk for n samples × k directions. */
+  double           *rbuf;
+  gsize             rbuf_cap;     /* doubles */
+  double          **rz;           /* rz[l]: (n·k, out_l) R{z[l]}, row i·k + j */
+  double           *ra;           /* (n·k, max_hidden) R{a} of the layer at hand */
+  double           *rd[2];        /* (n·k, max_out) R{δ} and the next one, alternating */
+  double           *pack[2];      /* (k·max_weights) packed directions or per-direction products */
+};
+
+G_DEFINE_QUARK (saddle-model-error-quark, saddle_model_error)
+
+/* "16330" → "16,330", for messages people read. */
+static char *
+format_count (guint64 value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static inline double
+act_value (SaddleActivation act,
+           double           z)
+{
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_RELU:
+      /* Written so that NaN passes through (as torch.relu), and divergence is seen. */
+      return z < 0.0 ? 0.0 : z;
+    case SADDLE_ACTIVATION_TANH:
+      return tanh (z);
+    case SADDLE_ACTIVATION_SIGMOID:
+      return 1.0 / (1.0 + exp (-z));
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return z;
+    }
+}
+
+/* σ'(z), from z and a = σ(z). ReLU'(0) = 0, as torch. */
+static inline double
+act_deriv (SaddleActivation act,
+           double           z,
+           double           a)
+{
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_RELU:
+      return z > 0.0 ? 1.0 : 0.0;
+    case SADDLE_ACTIVATION_TANH:
+      return 1.0 - a * a;
+    case SADDLE_ACTIVATION_SIGMOID:
+      return a * (1.0 - a);
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return 1.0;
+    }
+}
+
+/* σ''(z), from a = σ(z); zero almost everywhere for ReLU and identity. */
+static inline double
+act_deriv2 (SaddleActivation act,
+            double           a)
+{
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_TANH:
+      return -2.0 * a * (1.0 - a * a);
+    case SADDLE_ACTIVATION_SIGMOID:
+      return a * (1.0 - a) * (1.0 - 2.0 * a);
+    case SADDLE_ACTIVATION_RELU:
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return 0.0;
+    }
+}
+
+static gboolean
+act_has_curvature (SaddleActivation act)
+{
+  return act == SADDLE_ACTIVATION_TANH || act == SADDLE_ACTIVATION_SIGMOID;
+}
+
+/* Grows @buf to at least @need doubles; contents are not kept (they are scratch). */
+static gboolean
+grow_buffer (double **buf,
+             gsize   *cap,
+             gsize    need)
+{
+  double *mem;
+
+  if (need <= *cap)
+    return TRUE;
+
+  mem = g_try_malloc_n (need, sizeof (double));
+  if (mem == NULL)
+    return FALSE;
+
+  g_free (*buf);
+  *buf = mem;
+  *cap = need;
+  return TRUE;
+}
+
+static gboolean
+forward_doubles (const SaddleModel *model,
+                 gsize              n,
+                 gsize             *need)
+{
+  guint L = model->n_layers;
+  gsize per_sample = 2 * model->sum_out + 2 * model->sum_hidden + model->widths[L];
+
+  return g_size_checked_mul (need, n, per_sample);
+}
+
+/* Makes room for @n samples and points z, a, delta, g, prob into it. */
+static gboolean
+ensure_forward (SaddleModel *model,
+                gsize        n)
+{
+  guint L = model->n_layers;
+  gsize need;
+  double *p;
+
+  if (!forward_doubles (model, n, &need) || !grow_buffer (&model->fwd, &model->fwd_cap, need))
+    return FALSE;
+
+  p = model->fwd;
+  for (guint l = 0; l < L; l++)
+    {
+      gsize size = n * model->widths[l + 1];
+
+      model->z[l] = p;
+      p += size;
+      model->delta[l] = p;
+      p += size;
+      if (l + 1 < L)
+        {
+          model->a[l] = p;
+          p += size;
+          model->g[l] = p;
+          p += size;
+        }
+      else
+        {
+          model->a[l] = NULL;
+          model->g[l] = NULL;
+        }
+    }
+  model->prob = p;
+
+  return TRUE;
+}
+
+/* Doubles of R-pass scratch that each direction needs for @n samples. */
+static gboolean
+rpass_doubles_per_direction (const SaddleModel *model,
+                             gsize              n,
+                             gsize             *need)
+{
+  gsize per_sample = model->sum_out + model->max_hidden + 2 * model->max_out;
+  gsize rows;
+
+  return g_size_checked_mul (&rows, n, per_sample)
+         && g_size_checked_add (need, rows, 2 * model->max_weights);
+}
+
+static gboolean
+rpass_doubles (const SaddleModel *model,
+               gsize              n,
+               gsize              k,
+               gsize             *need)
+{
+  gsize per_dir;
+
+  return rpass_doubles_per_direction (model, n, &per_dir)
+         && g_size_checked_mul (need, per_dir, k);
+}
+
+/* Makes room for @n samples × @k directions and lays the R buffers out for them. */
+static gboolean
+ensure_rpass (SaddleModel *model,
+              gsize        n,
+              gsize        k)
+{
+  gsize need;
+  gsize nk = n * k;
+  double *p;
+
+  if (!rpass_doubles (model, n, k, &need) || !grow_buffer (&model->rbuf, &model->rbuf_cap, need))
+    return FALSE;
+
+  p = model->rbuf;
+  for (guint l = 0; l < model->n_layers; l++)
+    {
+      model->rz[l] = p;
+      p += nk * model->widths[l + 1];
+    }
+  model->ra = p;
+  p += nk * model->max_hidden;
+  model->rd[0] = p;
+  p += nk * model->max_out;
+  model->rd[1] = p;
+  p += nk * model->max_out;
+  model->pack[0] = p;
+  p += k * model->max_weights;
+  model->pack[1] = p;
+
+  return TRUE;
+}
+
+static gsize
+block_size (const SaddleModel *model,
+            gsize              n)
+{
+  gsize per_dir;
+  gsize kb;
+
+  if (n == 0)
+    n = 1;
+  if (!rpass_doubles_per_direction (model, n, &per_dir) || per_dir == 0)
+    return 1;
+
+  kb = model->scratch_limit / sizeof (double) / per_dir;
+  /* BLAS takes int dimensions: n·k rows and k·width columns must fit. */
+  kb = MIN (kb, (gsize) G_MAXINT / MAX (n, model->max_out));
+  kb = MIN (kb, (gsize) G_MAXINT / MAX (model->widths[0], 1));
+
+  return MAX (kb, 1);
+}
+
+static gboolean
+batch_usable (const SaddleModel *model,
+              const SaddleBatch *batch,
+              gboolean           need_targets)
+{
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (batch->n > 0 && batch->n <= (gsize) G_MAXINT, FALSE);
+  g_return_val_if_fail (batch->x != NULL, FALSE);
+  g_return_val_if_fail (batch->n_inputs == model->widths[0], FALSE);
+
+  if (need_targets)
+    {
+      if (model->loss == SADDLE_LOSS_CROSS_ENTROPY)
+        g_return_val_if_fail (batch->labels != NULL, FALSE);
+      else
+        g_return_val_if_fail (batch->targets != NULL
+                              && batch->n_outputs == model->widths[model->n_layers], FALSE);
+    }
+
+  return TRUE;
+}
+
+static void
+fill_nan (double *p,
+          gsize   count)
+{
+  if (p == NULL)
+    return;
+  for (gsize i = 0; i < count; i++)
+    p[i] = NAN;
+}
+
+static void
+warn_no_memory (const SaddleModel *model,
+                gsize              n,
+                gsize              k)
+{
+  g_warning ("Not enough memory for the scratch of a batch of %" G_GSIZE_FORMAT
+             " samples (%" G_GSIZE_FORMAT " directions) on a %" G_GSIZE_FORMAT
+             "-parameter model; use a smaller batch or block",
+             n, k, model->n_params);
+}
+
+/* z[l] = a[l-1]·W[l]ᵀ + b[l] for all layers; a[l] = σ(z[l]) for hidden ones. */
+static void
+forward (SaddleModel  *model,
+         const double *theta,
+         const double *x,
+         gsize         n)
+{
+  guint L = model->n_layers;
+  const double *input = x;
+
+  for (guint l = 0; l < L; l++)
+    {
+      gsize fan_in = model->widths[l];
+      gsize fan_out = model->widths[l + 1];
+      const double *w = theta + model->offsets[l];  /* (out, in) */
+      const double *b = w + fan_out * fan_in;        /* (out) */
+      double *z = model->z[l];
+
+      for (gsize i = 0; i < n; i++)
+        memcpy (z + i * fan_out, b, fan_out * sizeof (double));
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+                   n, fan_out, fan_in,
+                   1.0, input, fan_in, w, fan_in,
+                   1.0, z, fan_out);
+
+      if (l + 1 < L)
+        {
+          double *a = model->a[l];
+          gsize count = n * fan_out;
+
+          for (gsize i = 0; i < count; i++)
+            a[i] = act_value (model->activation, z[i]);
+          input = a;
+        }
+    }
+}
+
+/* The mean loss from the outputs; if @want_delta also δ[L-1] = ∂L/∂z[L-1]
+ * (and the softmax for cross-entropy). An out-of-range label makes its
+ * sample NaN rather than reading out of bounds. */
+static double
+compute_loss (SaddleModel       *model,
+              const SaddleBatch *batch,
+              gboolean           want_delta)
+{
+  guint L = model->n_layers;
+  gsize n = batch->n;
+  gsize m = model->widths[L];
+  const double *y = model->z[L - 1];
+  double *delta = model->delta[L - 1];
+  double sum = 0.0;
+
+  if (model->loss == SADDLE_LOSS_MSE)
+    {
+      /* torch.nn.MSELoss(): the mean over all n·m elements. */
+      double scale = 1.0 / ((double) n * (double) m);
+      gsize count = n * m;
+
+      for (gsize i = 0; i < count; i++)
+        {
+          double r = y[i] - batch->targets[i];
+
+          sum += r * r;
+          if (want_delta)
+            delta[i] = 2.0 * scale * r;
+        }
+      return sum * scale;
+    }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const double *row = y + i * m;
+      double *p = model->prob + i * m;
+      guint32 label = batch->labels[i];
+      double mx = row[0];
+      double s = 0.0;
+      double lse;
+
+      /* log-sum-exp around the maximum, so large logits do not overflow. */
+      for (gsize o = 1; o < m; o++)
+        if (row[o] > mx)
+          mx = row[o];
+      for (gsize o = 0; o < m; o++)
+        {
+          p[o] = exp (row[o] - mx);
+          s += p[o];
+        }
+      lse = mx + log (s);
+      sum += label < m ? lse - row[label] : NAN;
+
+      if (want_delta)
+        {
+          for (gsize o = 0; o < m; o++)
+            {
+              p[o] /= s;
+              delta[i * m + o] = p[o] / (double) n;
+            }
+          if (label < m)
+            delta[i * m + label] -= 1.0 / (double) n;
+          else
+            fill_nan (delta + i * m, m);
+        }
+    }
+
+  return sum / (double) n;
+}
+
+/* Back-propagates δ[L-1] to every layer (δ and g); writes ∂L/∂θ if @grad. */
+static void
+backward (SaddleModel  *model,
+          const double *theta,
+          const double *x,
+          gsize         n,
+          double       *grad)
+{
+  guint L = model->n_layers;
+
+  for (guint l = L; l-- > 0;)
+    {
+      gsize fan_in = model->widths[l];
+      gsize fan_out = model->widths[l + 1];
+      const double *w = theta + model->offsets[l];
+      const double *input = l == 0 ? x : model->a[l - 1];
+      const double *delta = model->delta[l];
+
+      if (grad != NULL)
+        {
+          double *dw = grad + model->offsets[l];  /* (out, in) */
+          double *db = dw + fan_out * fan_in;     /* (out) */
+
+          /* dW = δᵀ·a: the 1/n of the mean is already in δ. */
+          cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                       fan_out, fan_in, n,
+                       1.0, delta, fan_out, input, fan_in,
+                       0.0, dw, fan_in);
+          memset (db, 0, fan_out * sizeof (double));
+          for (gsize i = 0; i < n; i++)
+            for (gsize o = 0; o < fan_out; o++)
+              db[o] += delta[i * fan_out + o];
+        }
+
+      if (l > 0)
+        {
+          double *g = model->g[l - 1];
+          const double *z = model->z[l - 1];
+          const double *a = model->a[l - 1];
+          double *prev = model->delta[l - 1];
+          gsize count = n * fan_in;
+
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                       n, fan_in, fan_out,
+                       1.0, delta, fan_out, w, fan_in,
+                       0.0, g, fan_in);
+          for (gsize i = 0; i < count; i++)
+            prev[i] = g[i] * act_deriv (model->activation, z[i], a[i]);
+        }
+    }
+}
+
+/* dst[(i·k+j)·w + c] = σ'(z[i·w+c]) · src[(i·k+j)·w + c]: R{a} from R{z}. */
+static void
+mul_deriv (SaddleActivation  act,
+           const double     *z,
+           const double     *a,
+           gsize             n,
+           gsize             k,
+           gsize             width,
+           const double     *src,
+           double           *dst)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      const double *zi = z + i * width;
+      const double *ai = a + i * width;
+
+      for (gsize j = 0; j < k; j++)
+        {
+          gsize row = (i * k + j) * width;
+
+          for (gsize c = 0; c < width; c++)
+            dst[row + c] = act_deriv (act, zi[c], ai[c]) * src[row + c];
+        }
+    }
+}
+
+/* Which layer flat parameter @p belongs to. */
+static guint
+layer_of (const SaddleModel *model,
+          gsize              p)
+{
+  guint l = 0;
+
+  while (l + 1 < model->n_layers && p >= model->offsets[l + 1])
+    l++;
+  return l;
+}
+
+/* One R-pass for @k directions, after forward, loss and backward have run.
+ * Directions are the rows of @v (stride n_params) or, when @v is NULL, the
+ * identity columns first..first+k, whose products with a and δ are just
+ * copies of one of their columns, so no dgemm is spent on them. */
+static void
+r_pass (SaddleModel  *model,
+        const double *theta,
+        const double *x,
+        gsize         n,
+        const double *v,
+        gsize         first,
+        gsize         k,
+        double       *hv)
+{
+  guint L = model->n_layers;
+  gsize P = model->n_params;
+  gsize nk = n * k;
+  gsize m = model->widths[L];
+  SaddleActivation act = model->activation;
+  double *rd;
+  double *rg;
+
+  /* Forward: R{z[l]} = R{a[l-1]}·W[l]ᵀ + a[l-1]·V[l]ᵀ + c[l]. */
+  for (guint l = 0; l < L; l++)
+    {
+      gsize fan_in = model->widths[l];
+      gsize fan_out = model->widths[l + 1];
+      gsize off = model->offsets[l];
+      gsize n_weights = fan_out * fan_in;
+      const double *w = theta + off;
+      const double *input = l == 0 ? x : model->a[l - 1];
+      double *rz = model->rz[l];
+
+      if (v != NULL)
+        {
+          for (gsize i = 0; i < n; i++)
+            for (gsize j = 0; j < k; j++)
+              memcpy (rz + (i * k + j) * fan_out, v + j * P + off + n_weights,
+                      fan_out * sizeof (double));
+        }
+      else
+        memset (rz, 0, nk * fan_out * sizeof (double));
+
+      if (l > 0)
+        {
+          mul_deriv (act, model->z[l - 1], model->a[l - 1], n, k, fan_in,
+                     model->rz[l - 1], model->ra);
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+                       nk, fan_out, fan_in,
+                       1.0, model->ra, fan_in, w, fan_in,
+                       1.0, rz, fan_out);
+        }
+
+      if (v != NULL)
+        {
+          double *vp = model->pack[0];  /* (k·out, in): direction j's V[l] in rows j·out.. */
+
+          for (gsize j = 0; j < k; j++)
+            memcpy (vp + j * n_weights, v + j * P + off, n_weights * sizeof (double));
+          /* (n, in)·(in, k·out) is (n·k, out) in our row order. */
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+                       n, k * fan_out, fan_in,
+                       1.0, input, fan_in, vp, fan_in,
+                       1.0, rz, k * fan_out);
+        }
+      else
+        {
+          for (gsize j = 0; j < k; j++)
+            {
+              gsize p = first + j;
+              gsize local;
+
+              if (layer_of (model, p) != l)
+                continue;
+              local = p - off;
+              if (local < n_weights)
+                {
+                  gsize o = local / fan_in;
+                  gsize c = local % fan_in;
+
+                  for (gsize i = 0; i < n; i++)
+                    rz[(i * k + j) * fan_out + o] += input[i * fan_in + c];
+                }
+              else
+                {
+                  gsize o = local - n_weights;
+
+                  for (gsize i = 0; i < n; i++)
+                    rz[(i * k + j) * fan_out + o] += 1.0;
+                }
+            }
+        }
+    }
+
+  /* R{∂L/∂z} at the output. */
+  rd = model->rd[0];
+  rg = model->rd[1];
+  if (model->loss == SADDLE_LOSS_MSE)
+    {
+      double scale = 2.0 / ((double) n * (double) m);
+      const double *ry = model->rz[L - 1];
+
+      for (gsize i = 0; i < nk * m; i++)
+        rd[i] = scale * ry[i];
+    }
+  else
+    {
+      /* (diag(p) − p·pᵀ)·R{ŷ} / n, per sample and direction. */
+      for (gsize i = 0; i < n; i++)
+        {
+          const double *p = model->prob + i * m;
+
+          for (gsize j = 0; j < k; j++)
+            {
+              const double *ry = model->rz[L - 1] + (i * k + j) * m;
+              double *out = rd + (i * k + j) * m;
+              double dot = 0.0;
+
+              for (gsize o = 0; o < m; o++)
+                dot += p[o] * ry[o];
+              for (gsize o = 0; o < m; o++)
+                out[o] = p[o] * (ry[o] - dot) / (double) n;
+            }
+        }
+    }
+
+  /* Backward: R{dW} = R{δ}ᵀ·a + δᵀ·R{a}, R{db} = Σ R{δ},
+   * R{δ[l-1]} = (R{δ}·W + δ·V) ⊙ σ' + (δ·W) ⊙ σ'' ⊙ R{z[l-1]}. */
+  for (guint l = L; l-- > 0;)
+    {
+      gsize fan_in = model->widths[l];
+      gsize fan_out = model->widths[l + 1];
+      gsize off = model->offsets[l];
+      gsize n_weights = fan_out * fan_in;
+      const double *w = theta + off;
+      const double *input = l == 0 ? x : model->a[l - 1];
+      const double *delta = model->delta[l];
+      double *pw = model->pack[0];  /* (k·out, in): R{δ}ᵀ·a per direction */
+      double *pa = model->pack[1];  /* (out, k·in): δᵀ·R{a} per direction */
+      double *tmp;
+
+      cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                   k * fan_out, fan_in, n,
+                   1.0, rd, k * fan_out, input, fan_in,
+                   0.0, pw, fan_in);
+      if (l > 0)
+        {
+          mul_deriv (act, model->z[l - 1], model->a[l - 1], n, k, fan_in,
+                     model->rz[l - 1], model->ra);
+          cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                       fan_out, k * fan_in, n,
+                       1.0, delta, fan_out, model->ra, k * fan_in,
+                       0.0, pa, k * fan_in);
+        }
+
+      for (gsize j = 0; j < k; j++)
+        {
+          double *dst = hv + j * P + off;
+
+          if (l > 0)
+            {
+              for (gsize o = 0; o < fan_out; o++)
+                {
+                  const double *s1 = pw + (j * fan_out + o) * fan_in;
+                  const double *s2 = pa + (o * k + j) * fan_in;
+
+                  for (gsize c = 0; c < fan_in; c++)
+                    dst[o * fan_in + c] = s1[c] + s2[c];
+                }
+            }
+          else
+            memcpy (dst, pw + j * n_weights, n_weights * sizeof (double));
+          memset (dst + n_weights, 0, fan_out * sizeof (double));
+        }
+      for (gsize i = 0; i < n; i++)
+        for (gsize j = 0; j < k; j++)
+          {
+            const double *src = rd + (i * k + j) * fan_out;
+            double *db = hv + j * P + off + n_weights;
+
+            for (gsize o = 0; o < fan_out; o++)
+              db[o] += src[o];
+          }
+
+      if (l == 0)
+        break;
+
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                   nk, fan_in, fan_out,
+                   1.0, rd, fan_out, w, fan_in,
+                   0.0, rg, fan_in);
+      if (v != NULL)
+        {
+          double *vp = model->pack[0];  /* (out, k·in): row o holds V[l][o,:] of each direction */
+
+          for (gsize o = 0; o < fan_out; o++)
+            for (gsize j = 0; j < k; j++)
+              memcpy (vp + (o * k + j) * fan_in, v + j * P + off + o * fan_in,
+                      fan_in * sizeof (double));
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                       n, k * fan_in, fan_out,
+                       1.0, delta, fan_out, vp, k * fan_in,
+                       1.0, rg, k * fan_in);
+        }
+      else
+        {
+          for (gsize j = 0; j < k; j++)
+            {
+              gsize p = first + j;
+              gsize local;
+
+              if (layer_of (model, p) != l || (local = p - off) >= n_weights)
+                continue;
+              for (gsize i = 0; i < n; i++)
+                rg[(i * k + j) * fan_in + local % fan_in] += delta[i * fan_out + local / fan_in];
+            }
+        }
+
+      /* rg becomes R{δ[l-1]} in place. */
+      {
+        const double *z = model->z[l - 1];
+        const double *a = model->a[l - 1];
+        const double *g = model->g[l - 1];
+        const double *rz = model->rz[l - 1];
+        gboolean curved = act_has_curvature (act);
+
+        for (gsize i = 0; i < n; i++)
+          for (gsize j = 0; j < k; j++)
+            {
+              gsize row = (i * k + j) * fan_in;
+
+              for (gsize c = 0; c < fan_in; c++)
+                {
+                  gsize e = i * fan_in + c;
+                  double value = rg[row + c] * act_deriv (act, z[e], a[e]);
+
+                  if (curved)
+                    value += g[e] * act_deriv2 (act, a[e]) * rz[row + c];
+                  rg[row + c] = value;
+                }
+            }
+      }
+
+      tmp = rd;
+      rd = rg;
+      rg = tmp;
+    }
+}
+
+/* Loss, gradient and HVPs for dense directions @v or identity columns from @first. */
+static double
+hvp_common (SaddleModel       *model,
+            const double      *theta,
+            const SaddleBatch *batch,
+            const double      *v,
+            gsize              first,
+            gsize              k,
+            double            *hv,
+            double            *grad)
+{
+  gsize n = batch->n;
+  gsize P = model->n_params;
+  gsize kb;
+  double loss;
+
+  if (!ensure_forward (model, n))
+    {
+      warn_no_memory (model, n, k);
+      goto failed;
+    }
+
+  forward (model, theta, batch->x, n);
+  loss = compute_loss (model, batch, TRUE);
+  backward (model, theta, batch->x, n, grad);
+  if (k == 0)
+    return loss;
+
+  kb = MIN (block_size (model, n), k);
+  if (!ensure_rpass (model, n, kb))
+    {
+      warn_no_memory (model, n, kb);
+      goto failed;
+    }
+
+  for (gsize done = 0; done < k; done += kb)
+    {
+      gsize kc = MIN (kb, k - done);
+
+      /* Only lays the buffers out again: they already hold kb ≥ kc directions. */
+      ensure_rpass (model, n, kc);
+      r_pass (model, theta, batch->x, n, v != NULL ? v + done * P : NULL,
+              first + done, kc, hv + done * P);
+    }
+
+  return loss;
+
+failed:
+  fill_nan (hv, k * P);
+  fill_nan (grad, P);
+  return NAN;
+}
+
+SaddleModel *
+saddle_model_new (const guint      *widths,
+                  guint             n_widths,
+                  SaddleActivation  activation,
+                  SaddleLoss        loss,
+                  GError          **error)
+{
+  g_autoptr(SaddleModel) model = NULL;
+  gsize n_params;
+  gsize offset = 0;
+
+  if (widths == NULL || n_widths < 2)
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "A network needs at least an input and an output width (%u given)",
+                   widths == NULL ? 0 : n_widths);
+      return NULL;
+    }
+  for (guint l = 0; l < n_widths; l++)
+    if (widths[l] == 0)
+      {
+        g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                     "Layer %u of the network has width 0; every layer needs at least one unit",
+                     l);
+        return NULL;
+      }
+  if ((guint) activation > SADDLE_ACTIVATION_IDENTITY)
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "Unknown activation %d; use relu, tanh, sigmoid or identity", (int) activation);
+      return NULL;
+    }
+  if ((guint) loss > SADDLE_LOSS_CROSS_ENTROPY)
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "Unknown loss %d; use mean squared error or cross-entropy", (int) loss);
+      return NULL;
+    }
+
+  n_params = saddle_model_count_params (widths, n_widths);
+  if (n_params == 0)
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "The network is too large: its parameter count overflows");
+      return NULL;
+    }
+  if (n_params > SADDLE_MODEL_MAX_PARAMS)
+    {
+      g_autofree char *count = format_count (n_params);
+      g_autofree char *limit = format_count (SADDLE_MODEL_MAX_PARAMS);
+
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "The network has %s parameters; at most %s are supported: use fewer or narrower layers",
+                   count, limit);
+      return NULL;
+    }
+
+  model = g_new0 (SaddleModel, 1);
+  model->n_layers = n_widths - 1;
+  model->widths = g_memdup2 (widths, n_widths * sizeof (guint));
+  model->offsets = g_new0 (gsize, model->n_layers);
+  model->n_params = n_params;
+  model->activation = activation;
+  model->loss = loss;
+  model->scratch_limit = SADDLE_MODEL_DEFAULT_SCRATCH;
+
+  for (guint l = 0; l < model->n_layers; l++)
+    {
+      gsize fan_in = widths[l];
+      gsize fan_out = widths[l + 1];
+
+      model->offsets[l] = offset;
+      offset += fan_out * fan_in + fan_out;
+      model->sum_out += fan_out;
+      model->max_out = MAX (model->max_out, fan_out);
+      model->max_weights = MAX (model->max_weights, fan_out * fan_in);
+      if (l + 1 < model->n_layers)
+        {
+          model->sum_hidden += fan_out;
+          model->max_hidden = MAX (model->max_hidden, fan_out);
+        }
+    }
+  g_assert (offset == n_params);
+
+  model->z = g_new0 (double *, model->n_layers);
+  model->a = g_new0 (double *, model->n_layers);
+  model->delta = g_new0 (double *, model->n_layers);
+  model->g = g_new0 (double *, model->n_layers);
+  model->rz = g_new0 (double *, model->n_layers);
+
+  return g_steal_pointer (&model);
+}
+
+SaddleModel *
+saddle_model_copy (const SaddleModel *model)
+{
+  SaddleModel *copy;
+
+  g_return_val_if_fail (model != NULL, NULL);
+
+  copy = saddle_model_new (model->widths, model->n_layers + 1, model->activation,
+                           model->loss, NULL);
+  copy->scratch_limit = model->scratch_limit;
+  return copy;
+}
+
+void
+saddle_model_free (SaddleModel *model)
+{
+  if (model == NULL)
+    return;
+
+  g_free (model->widths);
+  g_free (model->offsets);
+  g_free (model->fwd);
+  g_free (model->z);
+  g_free (model->a);
+  g_free (model->delta);
+  g_free (model->g);
+  g_free (model->rbuf);
+  g_free (model->rz);
+  g_free (model);
+}
+
+gsize
+saddle_model_n_params (const SaddleModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->n_params;
+}
+
+guint
+saddle_model_n_layers (const SaddleModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  return model->n_layers;
+}
+
+guint
+saddle_model_width (const SaddleModel *model,
+                    guint              index)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  g_return_val_if_fail (index <= model->n_layers, 0);
+  return model->widths[index];
+}
+
+SaddleActivation
+saddle_model_activation (const SaddleModel *model)
+{
+  g_return_val_if_fail (model != NULL, SADDLE_ACTIVATION_RELU);
+  return model->activation;
+}
+
+SaddleLoss
+saddle_model_loss_kind (const SaddleModel *model)
+{
+  g_return_val_if_fail (model != NULL, SADDLE_LOSS_MSE);
+  return model->loss;
+}
+
+gsize
+saddle_model_layer_offset (const SaddleModel *model,
+                           guint              layer)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  g_return_val_if_fail (layer < model->n_layers, 0);
+  return model->offsets[layer];
+}
+
+gsize
+saddle_model_layer_size (const SaddleModel *model,
+                         guint              layer)
+{
+  g_return_val_if_fail (model != NULL, 0);
+  g_return_val_if_fail (layer < model->n_layers, 0);
+  return (gsize) model->widths[layer + 1] * (model->widths[layer] + 1);
+}
+
+gsize
+saddle_model_count_params (const guint *widths,
+                           guint        n_widths)
+{
+  gsize total = 0;
+
+  if (widths == NULL || n_widths < 2)
+    return 0;
+
+  for (guint l = 0; l + 1 < n_widths; l++)
+    {
+      gsize weights;
+      gsize layer;
+
+      if (widths[l] == 0 || widths[l + 1] == 0)
+        return 0;
+      if (!g_size_checked_mul (&weights, widths[l], widths[l + 1])
+          || !g_size_checked_add (&layer, weights, widths[l + 1])
+          || !g_size_checked_add (&total, total, layer))
+        return 0;
+    }
+
+  return total;
+}
+
+gboolean
+saddle_model_check_batch (const SaddleModel *model,
+                          const SaddleBatch *batch,
+                          GError           **error)
+{
+  guint n_outputs;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  n_outputs = model->widths[model->n_layers];
+
+  if (batch->n == 0 || batch->x == NULL)
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "The batch holds no samples");
+      return FALSE;
+    }
+  if (batch->n > (gsize) G_MAXINT)
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "The batch holds %" G_GSIZE_FORMAT " samples; at most %d fit in one pass",
+                   batch->n, G_MAXINT);
+      return FALSE;
+    }
+  if (batch->n_inputs != model->widths[0])
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "The data has %" G_GSIZE_FORMAT " inputs per sample but the network's input "
+                   "layer has width %u", batch->n_inputs, model->widths[0]);
+      return FALSE;
+    }
+
+  if (model->loss == SADDLE_LOSS_CROSS_ENTROPY)
+    {
+      if (batch->labels == NULL)
+        {
+          g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                       "Cross-entropy needs class labels, and this data has none "
+                       "(it is a regression task: use mean squared error)");
+          return FALSE;
+        }
+      for (gsize i = 0; i < batch->n; i++)
+        if (batch->labels[i] >= n_outputs)
+          {
+            g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                         "Sample %" G_GSIZE_FORMAT " has label %u but the network has only "
+                         "%u outputs (classes 0–%u)",
+                         i, batch->labels[i], n_outputs, n_outputs - 1);
+            return FALSE;
+          }
+    }
+  else
+    {
+      if (batch->targets == NULL)
+        {
+          g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                       "Mean squared error needs real targets, and this data has none "
+                       "(it is a classification task: use cross-entropy)");
+          return FALSE;
+        }
+      if (batch->n_outputs != n_outputs)
+        {
+          g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                       "The data has %" G_GSIZE_FORMAT " targets per sample but the network's "
+                       "output layer has width %u", batch->n_outputs, n_outputs);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+saddle_model_reserve (SaddleModel *model,
+                      gsize        n_samples,
+                      gsize        k,
+                      GError     **error)
+{
+  gsize kb;
+  gsize fwd_need = 0;
+  gsize r_need = 0;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (n_samples == 0)
+    return TRUE;
+
+  kb = MIN (block_size (model, n_samples), k);
+  if (!forward_doubles (model, n_samples, &fwd_need)
+      || (kb > 0 && !rpass_doubles (model, n_samples, kb, &r_need))
+      || !g_size_checked_add (&fwd_need, fwd_need, r_need)
+      || fwd_need > G_MAXSIZE / sizeof (double))
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_NO_MEMORY,
+                   "A batch of %" G_GSIZE_FORMAT " samples needs more scratch memory than "
+                   "can be addressed: use fewer samples", n_samples);
+      return FALSE;
+    }
+  if (!ensure_forward (model, n_samples) || (kb > 0 && !ensure_rpass (model, n_samples, kb)))
+    {
+      g_autofree char *mib = format_count ((fwd_need * sizeof (double)) >> 20);
+
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_NO_MEMORY,
+                   "Not enough memory for a batch of %" G_GSIZE_FORMAT " samples and blocks of %"
+                   G_GSIZE_FORMAT " directions (%s MiB of scratch): use fewer samples or a "
+                   "smaller block", n_samples, kb, mib);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+saddle_model_set_scratch_limit (SaddleModel *model,
+                                gsize        bytes)
+{
+  g_return_if_fail (model != NULL);
+  model->scratch_limit = bytes;
+}
+
+gsize
+saddle_model_block_size (const SaddleModel *model,
+                         gsize              n_samples)
+{
+  g_return_val_if_fail (model != NULL, 1);
+  return block_size (model, n_samples);
+}
+
+void
+saddle_model_init_params (const SaddleModel *model,
+                          double            *theta,
+                          SaddleRng         *rng)
+{
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (theta != NULL);
+  g_return_if_fail (rng != NULL);
+
+  /* Drawn in flat order, so one seed always gives one θ. */
+  for (guint l = 0; l < model->n_layers; l++)
+    {
+      gsize fan_in = model->widths[l];
+      gsize fan_out = model->widths[l + 1];
+      gsize n_weights = fan_out * fan_in;
+      double *w = theta + model->offsets[l];
+
+      if (model->activation == SADDLE_ACTIVATION_RELU)
+        {
+          double sd = sqrt (2.0 / (double) fan_in);
+
+          for (gsize i = 0; i < n_weights; i++)
+            w[i] = sd * saddle_rng_normal (rng);
+        }
+      else
+        {
+          double limit = sqrt (6.0 / (double) (fan_in + fan_out));
+
+          for (gsize i = 0; i < n_weights; i++)
+            w[i] = limit * (2.0 * saddle_rng_uniform (rng) - 1.0);
+        }
+      memset (w + n_weights, 0, fan_out * sizeof (double));
+    }
+}
+
+double
+saddle_model_loss_grad (SaddleModel       *model,
+                        const double      *theta,
+                        const SaddleBatch *batch,
+                        double            *grad)
+{
+  double loss;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  if (!batch_usable (model, batch, TRUE))
+    {
+      fill_nan (grad, model->n_params);
+      return NAN;
+    }
+
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      fill_nan (grad, model->n_params);
+      return NAN;
+    }
+
+  forward (model, theta, batch->x, batch->n);
+  loss = compute_loss (model, batch, grad != NULL);
+  if (grad != NULL)
+    backward (model, theta, batch->x, batch->n, grad);
+
+  return loss;
+}
+
+double
+saddle_model_hvp (SaddleModel       *model,
+                  const double      *theta,
+                  const SaddleBatch *batch,
+                  const double      *v,
+                  gsize              k,
+                  double            *hv,
+                  double            *grad)
+{
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  g_return_val_if_fail (k == 0 || (v != NULL && hv != NULL), NAN);
+  if (!batch_usable (model, batch, TRUE))
+    {
+      fill_nan (hv, k * model->n_params);
+      fill_nan (grad, model->n_params);
+      return NAN;
+    }
+
+  return hvp_common (model, theta, batch, v, 0, k, hv, grad);
+}
+
+double
+saddle_model_hessian_columns (SaddleModel       *model,
+                              const double      *theta,
+                              const SaddleBatch *batch,
+                              gsize              first,
+                              gsize              k,
+                              double            *out)
+{
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  g_return_val_if_fail (k == 0 || out != NULL, NAN);
+  g_return_val_if_fail (first <= model->n_params && k <= model->n_params - first, NAN);
+  if (!batch_usable (model, batch, TRUE))
+    {
+      fill_nan (out, k * model->n_params);
+      return NAN;
+    }
+
+  return hvp_common (model, theta, batch, NULL, first, k, out, NULL);
+}
+
+void
+saddle_model_predict (SaddleModel       *model,
+                      const double      *theta,
+                      const SaddleBatch *batch,
+                      double            *outputs)
+{
+  gsize m;
+
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (theta != NULL);
+  g_return_if_fail (outputs != NULL);
+  if (!batch_usable (model, batch, FALSE))
+    return;
+
+  m = model->widths[model->n_layers];
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      fill_nan (outputs, batch->n * m);
+      return;
+    }
+
+  forward (model, theta, batch->x, batch->n);
+  memcpy (outputs, model->z[model->n_layers - 1], batch->n * m * sizeof (double));
+}
+
+double
+saddle_model_accuracy (SaddleModel       *model,
+                       const double      *theta,
+                       const SaddleBatch *batch)
+{
+  gsize m;
+  gsize correct = 0;
+  const double *y;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  g_return_val_if_fail (batch != NULL, NAN);
+
+  if (batch->kind != SADDLE_DATASET_CLASSIFICATION || batch->labels == NULL)
+    return NAN;
+  if (!batch_usable (model, batch, FALSE))
+    return NAN;
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      return NAN;
+    }
+
+  forward (model, theta, batch->x, batch->n);
+  m = model->widths[model->n_layers];
+  y = model->z[model->n_layers - 1];
+  for (gsize i = 0; i < batch->n; i++)
+    {
+      const double *row = y + i * m;
+      gsize best = 0;
+
+      for (gsize o = 1; o < m; o++)
+        if (row[o] > row[best])
+          best = o;
+      if (best == batch->labels[i])
+        correct++;
+    }
+
+  return (double) correct / (double) batch->n;
+}
+
+guint
+saddle_model_count_dead_units (SaddleModel       *model,
+                               const double      *theta,
+                               const SaddleBatch *batch)
+{
+  guint dead = 0;
+
+  g_return_val_if_fail (model != NULL, 0);
+  g_return_val_if_fail (theta != NULL, 0);
+
+  if (model->activation != SADDLE_ACTIVATION_RELU)
+    return 0;
+  if (!batch_usable (model, batch, FALSE))
+    return 0;
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      return 0;
+    }
+
+  forward (model, theta, batch->x, batch->n);
+  for (guint l = 0; l + 1 < model->n_layers; l++)
+    {
+      gsize width = model->widths[l + 1];
+      const double *z = model->z[l];
+
+      for (gsize u = 0; u < width; u++)
+        {
+          gboolean active = FALSE;
+
+          /* NaN is not "≤ 0", so a diverged unit is not called dead. */
+          for (gsize i = 0; i < batch->n && !active; i++)
+            if (!(z[i * width + u] <= 0.0))
+              active = TRUE;
+          if (!active)
+            dead++;
+        }
+    }
+
+  return dead;
+}
+
+gboolean
+saddle_activation_from_string (const char       *name,
+                               SaddleActivation *activation)
+{
+  static const struct
+  {
+    const char       *name;
+    SaddleActivation  value;
+  } names[] = {
+    { "relu", SADDLE_ACTIVATION_RELU },
+    { "tanh", SADDLE_ACTIVATION_TANH },
+    { "sigmoid", SADDLE_ACTIVATION_SIGMOID },
+    { "identity", SADDLE_ACTIVATION_IDENTITY },
+  };
+
+  if (name == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (name, names[i].name) == 0)
+      {
+        if (activation != NULL)
+          *activation = names[i].value;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+saddle_activation_to_string (SaddleActivation activation)
+{
+  switch (activation)
+    {
+    case SADDLE_ACTIVATION_RELU:
+      return "relu";
+    case SADDLE_ACTIVATION_TANH:
+      return "tanh";
+    case SADDLE_ACTIVATION_SIGMOID:
+      return "sigmoid";
+    case SADDLE_ACTIVATION_IDENTITY:
+      return "identity";
+    default:
+      return NULL;
+    }
+}

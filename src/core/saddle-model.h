@@ -36,7 +36,7 @@ typedef enum
 
 typedef enum
 {
-  SADDLE_LOSS_MSE,                  /* mean over samples of Σ_k (ŷ_k − y_k)², as torch MSELoss for one output */
+  SADDLE_LOSS_MSE,                  /* mean over samples AND outputs of (ŷ_k − y_k)², exactly torch.nn.MSELoss() */
   SADDLE_LOSS_CROSS_ENTROPY,        /* mean over samples of −log softmax(ŷ)_label */
 } SaddleLoss;
 
@@ -64,8 +64,24 @@ SaddleLoss       saddle_model_loss_kind    (const SaddleModel *model);
 gsize            saddle_model_layer_offset (const SaddleModel *model, guint layer);
 /* Number of parameters (weights + biases) of layer @layer. */
 gsize            saddle_model_layer_size   (const SaddleModel *model, guint layer);
-/* Parameter count for an architecture without building it (0 if it overflows). */
+/* Parameter count for an architecture without building it (0 if it overflows or a width is 0). */
 gsize            saddle_model_count_params (const guint *widths, guint n_widths);
+
+/* Checks that @batch fits the model (inputs, outputs, labels in range); the message names the mismatch. */
+gboolean         saddle_model_check_batch  (const SaddleModel *model,
+                                            const SaddleBatch *batch,
+                                            GError           **error);
+/* Allocates scratch for @n_samples and HVP blocks of @k directions now, failing with NO_MEMORY. */
+gboolean         saddle_model_reserve      (SaddleModel       *model,
+                                            gsize              n_samples,
+                                            gsize              k,
+                                            GError           **error);
+/* Caps the HVP scratch memory (default 256 MiB); larger blocks run in chunks of this size. */
+void             saddle_model_set_scratch_limit (SaddleModel *model,
+                                                 gsize        bytes);
+/* Directions one R-pass handles at once for @n_samples under the scratch limit (≥ 1). */
+gsize            saddle_model_block_size   (const SaddleModel *model,
+                                            gsize              n_samples);
 
 /* He normal for ReLU, Glorot uniform otherwise; biases zero. */
 void         saddle_model_init_params   (const SaddleModel *model,
@@ -87,6 +103,14 @@ double       saddle_model_hvp           (SaddleModel       *model,
                                          gsize              k,
                                          double            *hv,
                                          double            *grad);
+/* Columns first..first+k of the Hessian as @out (k, n_params) row-major (= those rows, H being
+ * symmetric): saddle_model_hvp() on identity directions without multiplying by them. */
+double       saddle_model_hessian_columns (SaddleModel       *model,
+                                           const double      *theta,
+                                           const SaddleBatch *batch,
+                                           gsize              first,
+                                           gsize              k,
+                                           double            *out);
 /* Network outputs (n, n_outputs) before softmax. */
 void         saddle_model_predict       (SaddleModel       *model,
                                          const double      *theta,

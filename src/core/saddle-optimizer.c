@@ -1,6 +1,241 @@
-/* saddle-optimizer.c */
+/* saddle-optimizer.c — SGD, SGD with momentum and Adam, as PyTorch defines them
+ *
+ * With g = ∇L(θ) at step t (t = 1, 2, …):
+ *
+ *   SGD       θ ← θ − lr·g
+ *   momentum  b ← μ·b + g   (b = g at t = 1; torch.optim.SGD, dampening 0, no Nesterov)
+ *             θ ← θ − lr·b
+ *   Adam      m ← β1·m + (1 − β1)·g
+ *             v ← β2·v + (1 − β2)·g²
+ *             m̂ = m / (1 − β1ᵗ),  v̂ = v / (1 − β2ᵗ)
+ *             θ ← θ − lr·m̂ / (√v̂ + ε)          (torch.optim.Adam, no weight decay)
+ *
+ * Adam is evaluated in torch's own order — step_size = lr / (1 − β1ᵗ) and
+ * denom = √v / √(1 − β2ᵗ) + ε — so the numbers match PyTorch to rounding.
+ */
 #define G_LOG_DOMAIN "saddle-optimizer"
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "saddle-optimizer.h"
+
+struct _SaddleOptimizer
+{
+  SaddleOptimizerSettings settings;
+  gsize                   n_params;
+  guint64                 step;       /* steps taken since creation or reset */
+  double                 *state;      /* the one allocation: (n_state_vectors, n_params) */
+  double                 *first;      /* (n_params) momentum buffer b, or Adam's m; NULL for SGD */
+  double                 *second;     /* (n_params) Adam's v; NULL otherwise */
+};
+
+static guint
+n_state_vectors (SaddleOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case SADDLE_OPTIMIZER_MOMENTUM:
+      return 1;
+    case SADDLE_OPTIMIZER_ADAM:
+      return 2;
+    case SADDLE_OPTIMIZER_SGD:
+    default:
+      return 0;
+    }
+}
+
+void
+saddle_optimizer_settings_init (SaddleOptimizerSettings *settings,
+                                SaddleOptimizerKind      kind,
+                                double                   lr)
+{
+  g_return_if_fail (settings != NULL);
+
+  settings->kind = kind;
+  settings->lr = lr;
+  settings->momentum = 0.9;
+  settings->beta1 = 0.9;
+  settings->beta2 = 0.999;
+  settings->epsilon = 1e-8;
+}
+
+SaddleOptimizer *
+saddle_optimizer_new (const SaddleOptimizerSettings *settings,
+                      gsize                          n_params)
+{
+  SaddleOptimizer *optimizer;
+  guint n_vectors;
+
+  g_return_val_if_fail (settings != NULL, NULL);
+
+  n_vectors = n_state_vectors (settings->kind);
+
+  optimizer = g_new0 (SaddleOptimizer, 1);
+  optimizer->settings = *settings;
+  optimizer->n_params = n_params;
+
+  if (n_vectors > 0 && n_params > 0)
+    {
+      /* Zeroed state is exactly the "no history yet" state of every method. */
+      optimizer->state = g_new0 (double, (gsize) n_vectors * n_params);
+      optimizer->first = optimizer->state;
+      if (n_vectors > 1)
+        optimizer->second = optimizer->state + n_params;
+    }
+
+  return optimizer;
+}
+
+void
+saddle_optimizer_free (SaddleOptimizer *optimizer)
+{
+  if (optimizer == NULL)
+    return;
+
+  g_free (optimizer->state);
+  g_free (optimizer);
+}
+
+void
+saddle_optimizer_reset (SaddleOptimizer *optimizer)
+{
+  g_return_if_fail (optimizer != NULL);
+
+  optimizer->step = 0;
+  if (optimizer->state != NULL)
+    memset (optimizer->state, 0,
+            n_state_vectors (optimizer->settings.kind) * optimizer->n_params * sizeof (double));
+}
+
+static void
+step_sgd (SaddleOptimizer *optimizer,
+          double          *theta,
+          const double    *grad)
+{
+  const double lr = optimizer->settings.lr;
+
+  for (gsize i = 0; i < optimizer->n_params; i++)
+    theta[i] -= lr * grad[i];
+}
+
+static void
+step_momentum (SaddleOptimizer *optimizer,
+               double          *theta,
+               const double    *grad)
+{
+  const double lr = optimizer->settings.lr;
+  const double mu = optimizer->settings.momentum;
+  double *b = optimizer->first;
+
+  /* torch starts the buffer as a copy of the first gradient rather than μ·0 + g,
+   * which differs only in the sign of zero; copying keeps the numbers identical. */
+  if (optimizer->step == 1)
+    {
+      for (gsize i = 0; i < optimizer->n_params; i++)
+        {
+          b[i] = grad[i];
+          theta[i] -= lr * b[i];
+        }
+      return;
+    }
+
+  for (gsize i = 0; i < optimizer->n_params; i++)
+    {
+      b[i] = mu * b[i] + grad[i];
+      theta[i] -= lr * b[i];
+    }
+}
+
+static void
+step_adam (SaddleOptimizer *optimizer,
+           double          *theta,
+           const double    *grad)
+{
+  const SaddleOptimizerSettings *s = &optimizer->settings;
+  const double t = (double) optimizer->step;
+  const double bias1 = 1.0 - pow (s->beta1, t);
+  const double bias2_sqrt = sqrt (1.0 - pow (s->beta2, t));
+  const double step_size = s->lr / bias1;
+  double *m = optimizer->first;
+  double *v = optimizer->second;
+
+  for (gsize i = 0; i < optimizer->n_params; i++)
+    {
+      double g = grad[i];
+      double denom;
+
+      m[i] = s->beta1 * m[i] + (1.0 - s->beta1) * g;
+      v[i] = s->beta2 * v[i] + (1.0 - s->beta2) * g * g;
+      denom = sqrt (v[i]) / bias2_sqrt + s->epsilon;
+      theta[i] -= step_size * (m[i] / denom);
+    }
+}
+
+void
+saddle_optimizer_step (SaddleOptimizer *optimizer,
+                       double          *theta,
+                       const double    *grad)
+{
+  g_return_if_fail (optimizer != NULL);
+  g_return_if_fail (theta != NULL || optimizer->n_params == 0);
+  g_return_if_fail (grad != NULL || optimizer->n_params == 0);
+
+  optimizer->step++;
+
+  switch (optimizer->settings.kind)
+    {
+    case SADDLE_OPTIMIZER_MOMENTUM:
+      step_momentum (optimizer, theta, grad);
+      break;
+    case SADDLE_OPTIMIZER_ADAM:
+      step_adam (optimizer, theta, grad);
+      break;
+    case SADDLE_OPTIMIZER_SGD:
+    default:
+      step_sgd (optimizer, theta, grad);
+      break;
+    }
+}
+
+gboolean
+saddle_optimizer_kind_from_string (const char          *name,
+                                   SaddleOptimizerKind *kind)
+{
+  static const struct { const char *name; SaddleOptimizerKind kind; } names[] = {
+    { "sgd", SADDLE_OPTIMIZER_SGD },
+    { "momentum", SADDLE_OPTIMIZER_MOMENTUM },
+    { "adam", SADDLE_OPTIMIZER_ADAM },
+  };
+
+  if (name == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (name, names[i].name) == 0)
+      {
+        if (kind != NULL)
+          *kind = names[i].kind;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+const char *
+saddle_optimizer_kind_to_string (SaddleOptimizerKind kind)
+{
+  switch (kind)
+    {
+    case SADDLE_OPTIMIZER_SGD:
+      return "sgd";
+    case SADDLE_OPTIMIZER_MOMENTUM:
+      return "momentum";
+    case SADDLE_OPTIMIZER_ADAM:
+      return "adam";
+    default:
+      return NULL;
+    }
+}

@@ -22,14 +22,17 @@ typedef struct
   gsize   positive;        /* λ > tolerance · max|λ| */
   gsize   negative;        /* λ < −tolerance · max|λ| */
   gsize   zero;            /* the band in between */
-  double  minimal_ratio;   /* the homework's: #(λ > 0) / n, with the zero band NOT removed */
+  double  minimal_ratio;   /* the homework's share of positive eigenvalues, made robust:
+                            * positive / n, where "positive" means above the zero band
+                            * (λ > tolerance · max|λ|) and n still counts the band; NAN if n = 0 */
   double  nonzero_ratio;   /* positive / (positive + negative): the zero band left out; NAN if none */
 } SaddleSpectrum;
 
 GQuark          saddle_spectrum_error_quark (void);
 
-/* All eigenvalues of the n × n symmetric @matrix (row-major; overwritten),
- * by LAPACKE (eigenvalues only), classified with @tolerance. */
+/* All eigenvalues of the n × n symmetric @matrix (row-major, only its upper
+ * triangle is read; overwritten), by LAPACKE (eigenvalues only, two-stage
+ * dsyevd_2stage, dsyevd as fallback), classified with @tolerance. */
 SaddleSpectrum *saddle_spectrum_compute     (double  *matrix,
                                              gsize    n,
                                              double   tolerance,

@@ -1,6 +1,1097 @@
-/* saddle-study.c */
+/* saddle-study.c — study configs, their validation, and the runner of the three studies */
 #define G_LOG_DOMAIN "saddle-study"
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "saddle-batch.h"
+#include "saddle-critical.h"
 #include "saddle-study.h"
+#include "saddle-trainer.h"
+
+#define MAX_SAMPLES        1000000
+#define MAX_WIDTH          100000
+#define MAX_EPOCHS         100000
+#define MAX_RUNS           10000
+#define MAX_FIRST_RUN      1000000
+#define MAX_THREADS        256
+#define MAX_DESCENT_STEPS  1000000
+#define MAX_LR             10.0
+
+/* Shares of one critical run given to its three phases, for progress only. */
+#define CRITICAL_TRAIN_SHARE    0.3
+#define CRITICAL_DESCENT_SHARE  0.2
+
+typedef struct
+{
+  const char *option;
+  const char *range;
+} OptionRange;
+
+/* One table, so validation messages and the CLI's parse errors state the same ranges. */
+static const OptionRange option_ranges[] = {
+  { "--samples",        "1–1000000" },
+  { "--hidden",         "0–8 widths of 1–100000" },
+  { "--lr",             "(0, 10]" },
+  { "--descent-lr",     "(0, 10]" },
+  { "--batch",          "1–1000000" },
+  { "--epochs",         "1–100000" },
+  { "--runs",           "1–10000" },
+  { "--first-run",      "0–1000000" },
+  { "--threads",        "0–256" },
+  { "--tolerance",      "(0, 1)" },
+  { "--grad-tolerance", "(0, 1)" },
+  { "--descent-steps",  "0–1000000" },
+  { "--snapshot-every", "0–4294967295" },
+  { "--seed",           "0–18446744073709551615" },
+  { "--layer",          "0 to the number of hidden layers" },
+};
+
+typedef struct
+{
+  const SaddleStudyConfig *config;
+  SaddleStudyKind          kind;
+  SaddleStudyResults      *results;
+  SaddleEventFunc          func;
+  gpointer                 user_data;
+  gboolean                 cancelled;
+
+  guint                    run;            /* absolute run index */
+  guint                    run_index;      /* 0-based position in this study */
+  double                   phase_start;    /* share of one run done before this phase */
+  double                   phase_length;   /* share of one run this phase takes */
+  char                    *message;        /* "Run 3/8: training" */
+  guint                    descent_every;  /* DESCENT steps between PROGRESS events */
+} StudyRun;
+
+G_DEFINE_QUARK (saddle-study-error-quark, saddle_study_error)
+
+static const char *
+range_of (const char *option)
+{
+  const char *range = saddle_study_option_range (option);
+
+  return range != NULL ? range : "?";
+}
+
+static gboolean
+invalid_uint (GError    **error,
+              const char *option,
+              guint64     value)
+{
+  g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+               "%s must be an integer in %s; got %" G_GUINT64_FORMAT,
+               option, range_of (option), value);
+  return FALSE;
+}
+
+static gboolean
+invalid_double (GError    **error,
+                const char *option,
+                double      value)
+{
+  g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+               "%s must be a finite number in %s; got %g",
+               option, range_of (option), value);
+  return FALSE;
+}
+
+static void
+set_hidden (SaddleStudyConfig *config,
+            const guint       *widths,
+            guint              n)
+{
+  memset (config->hidden, 0, sizeof config->hidden);
+  memcpy (config->hidden, widths, n * sizeof *widths);
+  config->n_hidden = n;
+}
+
+static char *
+widths_string (const guint *widths,
+               guint        n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%u", i > 0 ? "-" : "", widths[i]);
+
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+emit (StudyRun          *self,
+      const SaddleEvent *event)
+{
+  if (self->cancelled)
+    return FALSE;
+  if (self->func != NULL && !self->func (event, self->user_data))
+    self->cancelled = TRUE;
+  return !self->cancelled;
+}
+
+static gboolean
+emit_progress (StudyRun *self,
+               double    phase_fraction)
+{
+  SaddleEvent event = saddle_event_init (SADDLE_EVENT_PROGRESS, self->run);
+  double run_share = self->phase_start + self->phase_length * CLAMP (phase_fraction, 0.0, 1.0);
+
+  event.fraction = (self->run_index + run_share) / self->config->runs;
+  event.fraction = CLAMP (event.fraction, 0.0, 1.0);
+  event.message = self->message;
+  return emit (self, &event);
+}
+
+static gboolean
+begin_phase (StudyRun   *self,
+             const char *phase,
+             double      start,
+             double      length)
+{
+  g_free (self->message);
+  self->message = g_strdup_printf ("Run %u/%u: %s", self->run_index + 1, self->config->runs, phase);
+  self->phase_start = start;
+  self->phase_length = length;
+  return emit_progress (self, 0.0);
+}
+
+/* Records what the studies keep, then forwards the event; inner PROGRESS
+ * fractions (of one Hessian, say) are mapped onto the whole study. */
+static gboolean
+study_event_cb (const SaddleEvent *event,
+                gpointer           user_data)
+{
+  StudyRun *self = user_data;
+  SaddleStudyResults *results = self->results;
+
+  switch (event->kind)
+    {
+    case SADDLE_EVENT_ITERATION:
+      if (isfinite (event->loss))
+        {
+          SaddleIterationRecord record = {
+            .run = event->run,
+            .epoch = event->epoch,
+            .iteration = event->iteration,
+            .loss = event->loss,
+            .grad_norm = event->grad_norm,
+          };
+          saddle_history_add_iteration (results->history, &record);
+        }
+      return emit (self, event);
+
+    case SADDLE_EVENT_EPOCH:
+      if (isfinite (event->loss))
+        {
+          SaddleEpochRecord record = {
+            .run = event->run,
+            .epoch = event->epoch,
+            .iteration = event->iteration,
+            .loss = event->loss,
+            .accuracy = event->accuracy,
+          };
+          saddle_history_add_epoch (results->history, &record);
+        }
+      if (!emit (self, event))
+        return FALSE;
+      return emit_progress (self, (double) event->epoch / self->config->epochs);
+
+    case SADDLE_EVENT_SNAPSHOT:
+      if (results->trajectory != NULL && event->params != NULL
+          && event->n_params == results->n_params)
+        {
+          SaddleSnapshotInfo info = {
+            .run = event->run,
+            .epoch = event->epoch,
+            .iteration = event->iteration,
+            .loss = event->loss,
+            .accuracy = event->accuracy,
+          };
+          saddle_trajectory_add (results->trajectory, &info, event->params);
+        }
+      return emit (self, event);
+
+    case SADDLE_EVENT_DESCENT:
+      if (!emit (self, event))
+        return FALSE;
+      if (self->descent_every > 0 && event->iteration % self->descent_every == 0)
+        return emit_progress (self, (double) event->iteration / self->config->descent_steps);
+      return TRUE;
+
+    case SADDLE_EVENT_PROGRESS:
+      {
+        SaddleEvent mapped = *event;
+        double run_share = self->phase_start
+                         + self->phase_length * CLAMP (isfinite (event->fraction) ? event->fraction : 0.0,
+                                                       0.0, 1.0);
+
+        mapped.fraction = CLAMP ((self->run_index + run_share) / self->config->runs, 0.0, 1.0);
+        if (mapped.message == NULL)
+          mapped.message = self->message;
+        return emit (self, &mapped);
+      }
+
+    case SADDLE_EVENT_CRITICAL:
+    case SADDLE_EVENT_RUN_FAILED:
+    default:
+      return emit (self, event);
+    }
+}
+
+static gboolean
+is_cancel_error (const GError *error)
+{
+  return g_error_matches (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED)
+      || g_error_matches (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED)
+      || g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED);
+}
+
+/* Drops the snapshots a failed run left, so a diverged path cannot swamp the PCA. */
+static void
+truncate_trajectory (SaddleTrajectory *trajectory,
+                     gsize             n_snapshots)
+{
+  guint n_runs = 0;
+
+  if (trajectory == NULL || trajectory->info->len <= n_snapshots)
+    return;
+
+  g_array_set_size (trajectory->info, n_snapshots);
+  g_array_set_size (trajectory->params, n_snapshots * trajectory->n_params);
+  for (gsize i = 0; i < n_snapshots; i++)
+    n_runs = MAX (n_runs, g_array_index (trajectory->info, SaddleSnapshotInfo, i).run + 1);
+  trajectory->n_runs = n_runs;
+}
+
+static double
+vector_norm (const double *v,
+             gsize         n)
+{
+  return cblas_dnrm2 ((int) MIN (n, (gsize) G_MAXINT), v, 1);
+}
+
+/* The critical study's second half: minimise ‖∇L‖² from the trained θ, then
+ * analyse the full Hessian there. */
+static gboolean
+descend_and_analyse (StudyRun             *self,
+                     SaddleModel          *model,
+                     const SaddleBatch    *batch,
+                     double               *theta,
+                     SaddleCriticalPoint **point_out,
+                     GError              **error)
+{
+  const SaddleStudyConfig *config = self->config;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autofree double *grad = g_new (double, saddle_model_n_params (model));
+  SaddleCriticalSettings settings;
+  SaddleEvent event;
+  double grad_norm_start;
+  guint steps = 0;
+
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = config->descent_steps;
+  settings.descent_lr = config->descent_lr;
+  settings.grad_tolerance = config->grad_tolerance;
+  settings.zero_tolerance = config->zero_tolerance;
+
+  saddle_model_loss_grad (model, theta, batch, grad);
+  grad_norm_start = vector_norm (grad, saddle_model_n_params (model));
+
+  if (config->descent_steps > 0)
+    {
+      self->descent_every = MAX (1u, config->descent_steps / 50);
+      if (!begin_phase (self, "descending ‖∇L‖²", CRITICAL_TRAIN_SHARE, CRITICAL_DESCENT_SHARE))
+        goto cancelled;
+      if (!saddle_critical_descend (model, theta, batch, &settings, self->run,
+                                    study_event_cb, self, &steps, error))
+        return FALSE;
+    }
+
+  if (!begin_phase (self, "Hessian", CRITICAL_TRAIN_SHARE + CRITICAL_DESCENT_SHARE,
+                    1.0 - CRITICAL_TRAIN_SHARE - CRITICAL_DESCENT_SHARE))
+    goto cancelled;
+  point = saddle_critical_analyse (model, theta, batch, &settings, self->run,
+                                   study_event_cb, self, error);
+  if (point == NULL)
+    return FALSE;
+  point->run = self->run;
+  point->steps = steps;
+  point->grad_norm_start = grad_norm_start;
+
+  event = saddle_event_init (SADDLE_EVENT_CRITICAL, self->run);
+  event.loss = point->loss;
+  event.grad_norm = point->grad_norm;
+  event.accuracy = point->accuracy;
+  event.critical = point;
+  event.params = point->params;
+  event.n_params = point->n_params;
+  saddle_critical_set_add (self->results->critical, point);
+  if (!emit (self, &event))
+    goto cancelled;
+  *point_out = g_steal_pointer (&point);
+  return TRUE;
+
+cancelled:
+  g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED, "Cancelled");
+  return FALSE;
+}
+
+/* Trains run @self->run in place; for a critical study also descends and
+ * analyses. Returns FALSE with @error on failure or cancel. */
+static gboolean
+run_one (StudyRun            *self,
+         SaddleModel         *model,
+         const SaddleDataset *dataset,
+         double              *theta,
+         SaddleCriticalPoint **point_out,
+         GError             **error)
+{
+  const SaddleStudyConfig *config = self->config;
+  gboolean critical = self->kind == SADDLE_STUDY_CRITICAL;
+  SaddleTrainSettings train;
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, saddle_study_init_seed (config, self->run));
+  saddle_model_init_params (model, theta, &rng);
+
+  memset (&train, 0, sizeof train);
+  train.run = self->run;
+  saddle_optimizer_settings_init (&train.optimizer, config->optimizer, config->lr);
+  train.batch_size = config->batch;
+  train.epochs = config->epochs;
+  train.snapshot_every = config->snapshot_every;
+  train.shuffle_seed = saddle_study_shuffle_seed (config, self->run);
+
+  if (!begin_phase (self, "training", 0.0, critical ? CRITICAL_TRAIN_SHARE : 1.0))
+    goto cancelled;
+  if (!saddle_train (model, theta, dataset, &train, study_event_cb, self, error))
+    return FALSE;
+
+  if (critical)
+    {
+      SaddleBatch batch = { 0 };
+      gboolean ok;
+
+      saddle_batch_init_full (&batch, dataset);
+      ok = descend_and_analyse (self, model, &batch, theta, point_out, error);
+      saddle_batch_clear (&batch);
+      return ok;
+    }
+
+  return TRUE;
+
+cancelled:
+  g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED, "Cancelled");
+  return FALSE;
+}
+
+static gsize
+estimate_snapshots (const SaddleStudyConfig *config,
+                    gsize                    n_samples)
+{
+  gsize batch = MAX (1u, MIN ((gsize) config->batch, n_samples));
+  gsize steps_per_epoch = (n_samples + batch - 1) / batch;
+  gsize steps = steps_per_epoch * config->epochs;
+  gsize per_run = 1 + config->epochs;
+
+  if (config->snapshot_every > 0)
+    per_run += steps / config->snapshot_every;
+  return per_run * config->runs;
+}
+
+void
+saddle_study_config_init (SaddleStudyConfig *config,
+                          SaddleStudyKind    kind,
+                          SaddleTask         task)
+{
+  static const guint image_hidden[] = { 20, 20 };
+  static const guint function_hidden[] = { 363 };
+  static const guint critical_hidden[] = { 31, 31 };
+
+  g_return_if_fail (config != NULL);
+
+  memset (config, 0, sizeof *config);
+  config->task = task;
+  config->data_path = NULL;
+  config->function = SADDLE_FUNCTION_SINC;
+  config->samples = 1000;
+  config->activation = SADDLE_ACTIVATION_RELU;
+  config->optimizer = SADDLE_OPTIMIZER_ADAM;
+  config->seed = 1;
+  config->runs = 8;
+  config->first_run = 0;
+  config->snapshot_every = 0;
+  config->threads = 0;
+  config->layer = 0;
+  config->zero_tolerance = 1e-6;
+  config->grad_tolerance = 1e-4;
+  config->descent_steps = 1000;
+  config->descent_lr = 1e-3;
+
+  if (task == SADDLE_TASK_IMAGE)
+    {
+      set_hidden (config, image_hidden, G_N_ELEMENTS (image_hidden));
+      config->lr = 0.01;
+      config->batch = 200;
+      config->epochs = 30;
+    }
+  else
+    {
+      set_hidden (config, function_hidden, G_N_ELEMENTS (function_hidden));
+      config->lr = 1e-3;
+      config->batch = 100;
+      config->epochs = 200;
+    }
+
+  if (kind == SADDLE_STUDY_CRITICAL)
+    {
+      config->runs = 100;
+      if (task == SADDLE_TASK_FUNCTION)
+        set_hidden (config, critical_hidden, G_N_ELEMENTS (critical_hidden));
+    }
+}
+
+void
+saddle_study_config_copy (const SaddleStudyConfig *src,
+                          SaddleStudyConfig       *dest)
+{
+  g_return_if_fail (src != NULL);
+  g_return_if_fail (dest != NULL);
+
+  if (src == dest)
+    return;
+  *dest = *src;
+  dest->data_path = g_strdup (src->data_path);
+}
+
+void
+saddle_study_config_clear (SaddleStudyConfig *config)
+{
+  g_return_if_fail (config != NULL);
+
+  g_clear_pointer (&config->data_path, g_free);
+}
+
+const char *
+saddle_study_option_range (const char *option)
+{
+  if (option == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (option_ranges); i++)
+    if (g_str_equal (option, option_ranges[i].option))
+      return option_ranges[i].range;
+  return NULL;
+}
+
+gboolean
+saddle_study_config_validate (const SaddleStudyConfig *config,
+                              GError                 **error)
+{
+  guint widths[SADDLE_MAX_HIDDEN_LAYERS + 2];
+  gsize hidden_params;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if ((guint) config->task > SADDLE_TASK_FUNCTION)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--task must be image or function");
+      return FALSE;
+    }
+  if ((guint) config->function > SADDLE_FUNCTION_SIGN)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--function must be sinc or sign");
+      return FALSE;
+    }
+  if ((guint) config->activation > SADDLE_ACTIVATION_IDENTITY)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--activation must be relu, tanh, sigmoid or identity");
+      return FALSE;
+    }
+  if ((guint) config->optimizer > SADDLE_OPTIMIZER_ADAM)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--optimizer must be sgd, momentum or adam");
+      return FALSE;
+    }
+  if (config->data_path != NULL && config->data_path[0] == '\0')
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--data must name a file or folder; got an empty path");
+      return FALSE;
+    }
+  if (config->samples < 1 || config->samples > MAX_SAMPLES)
+    return invalid_uint (error, "--samples", config->samples);
+  if (config->n_hidden > SADDLE_MAX_HIDDEN_LAYERS)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--hidden must list %s; got %u layers",
+                   range_of ("--hidden"), config->n_hidden);
+      return FALSE;
+    }
+  for (guint i = 0; i < config->n_hidden; i++)
+    if (config->hidden[i] < 1 || config->hidden[i] > MAX_WIDTH)
+      {
+        g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                     "--hidden must list %s; hidden layer %u has width %u",
+                     range_of ("--hidden"), i + 1, config->hidden[i]);
+        return FALSE;
+      }
+  if (!isfinite (config->lr) || config->lr <= 0.0 || config->lr > MAX_LR)
+    return invalid_double (error, "--lr", config->lr);
+  if (config->batch < 1 || config->batch > MAX_SAMPLES)
+    return invalid_uint (error, "--batch", config->batch);
+  if (config->epochs < 1 || config->epochs > MAX_EPOCHS)
+    return invalid_uint (error, "--epochs", config->epochs);
+  if (config->runs < 1 || config->runs > MAX_RUNS)
+    return invalid_uint (error, "--runs", config->runs);
+  if (config->first_run > MAX_FIRST_RUN)
+    return invalid_uint (error, "--first-run", config->first_run);
+  if (config->threads > MAX_THREADS)
+    return invalid_uint (error, "--threads", config->threads);
+  if (config->layer > config->n_hidden)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--layer must be an integer in 0–%u (the model has %u layers); got %u",
+                   config->n_hidden, config->n_hidden + 1, config->layer);
+      return FALSE;
+    }
+  if (!isfinite (config->zero_tolerance) || config->zero_tolerance <= 0.0
+      || config->zero_tolerance >= 1.0)
+    return invalid_double (error, "--tolerance", config->zero_tolerance);
+  if (!isfinite (config->grad_tolerance) || config->grad_tolerance <= 0.0
+      || config->grad_tolerance >= 1.0)
+    return invalid_double (error, "--grad-tolerance", config->grad_tolerance);
+  if (config->descent_steps > MAX_DESCENT_STEPS)
+    return invalid_uint (error, "--descent-steps", config->descent_steps);
+  if (!isfinite (config->descent_lr) || config->descent_lr <= 0.0 || config->descent_lr > MAX_LR)
+    return invalid_double (error, "--descent-lr", config->descent_lr);
+
+  /* The hidden layers alone (one input, one output) bound the size from
+   * below before any data is read; check_dataset gives the exact count. */
+  widths[0] = 1;
+  memcpy (widths + 1, config->hidden, config->n_hidden * sizeof (guint));
+  widths[config->n_hidden + 1] = 1;
+  hidden_params = saddle_model_count_params (widths, config->n_hidden + 2);
+  if (hidden_params == 0 || hidden_params > SADDLE_STUDY_MAX_PARAMS)
+    {
+      g_autofree char *hidden = saddle_study_config_hidden_string (config);
+
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--hidden %s gives more than %" G_GSIZE_FORMAT " parameters; "
+                   "use fewer or narrower layers",
+                   hidden, SADDLE_STUDY_MAX_PARAMS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+saddle_study_config_set_hidden (SaddleStudyConfig *config,
+                                const char        *text,
+                                GError           **error)
+{
+  guint widths[SADDLE_MAX_HIDDEN_LAYERS];
+  guint n = 0;
+  const char *p;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (text == NULL)
+    text = "";
+  p = text;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (*p == '\0')
+    {
+      set_hidden (config, widths, 0);
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      const char *start;
+      guint64 value = 0;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      start = p;
+      if (!g_ascii_isdigit (*p))
+        {
+          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                       "--hidden expects comma-separated layer widths like 20,20; "
+                       "“%s” has no width at character %ld",
+                       text, g_utf8_pointer_to_offset (text, p) + 1);
+          return FALSE;
+        }
+      while (g_ascii_isdigit (*p))
+        {
+          if (value <= MAX_WIDTH)
+            value = value * 10 + (guint64) (*p - '0');
+          p++;
+        }
+      if (value < 1 || value > MAX_WIDTH)
+        {
+          g_autofree char *number = g_strndup (start, p - start);
+
+          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                       "--hidden widths must be in 1–%u; “%s” has %s at character %ld",
+                       MAX_WIDTH, text, number, g_utf8_pointer_to_offset (text, start) + 1);
+          return FALSE;
+        }
+      if (n == SADDLE_MAX_HIDDEN_LAYERS)
+        {
+          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                       "--hidden accepts at most %u hidden layers; “%s” has more",
+                       SADDLE_MAX_HIDDEN_LAYERS, text);
+          return FALSE;
+        }
+      widths[n++] = (guint) value;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*p == '\0')
+        break;
+      if (*p != ',')
+        {
+          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                       "--hidden expects comma-separated layer widths like 20,20; "
+                       "“%s” has an unexpected “%.*s” at character %ld",
+                       text, (int) (g_utf8_next_char (p) - p), p,
+                       g_utf8_pointer_to_offset (text, p) + 1);
+          return FALSE;
+        }
+      p++;
+    }
+
+  set_hidden (config, widths, n);
+  return TRUE;
+}
+
+char *
+saddle_study_config_hidden_string (const SaddleStudyConfig *config)
+{
+  GString *s = g_string_new (NULL);
+
+  g_return_val_if_fail (config != NULL, g_string_free (s, FALSE));
+
+  for (guint i = 0; i < MIN (config->n_hidden, SADDLE_MAX_HIDDEN_LAYERS); i++)
+    g_string_append_printf (s, "%s%u", i > 0 ? "," : "", config->hidden[i]);
+
+  return g_string_free (s, FALSE);
+}
+
+SaddleDataset *
+saddle_study_config_load_dataset (const SaddleStudyConfig *config,
+                                  GError                 **error)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (config->task == SADDLE_TASK_IMAGE)
+    {
+      const char *dir = config->data_path != NULL ? config->data_path
+                                                  : saddle_dataset_bundled_dir ();
+
+      return saddle_dataset_load_idx_dir (dir, FALSE, config->samples, error);
+    }
+
+  if (config->data_path != NULL)
+    return saddle_dataset_load_csv (config->data_path, config->samples, error);
+
+  return saddle_dataset_new_function (config->function, config->samples, error);
+}
+
+guint *
+saddle_study_config_widths (const SaddleStudyConfig *config,
+                            const SaddleDataset     *dataset,
+                            guint                   *n_widths)
+{
+  guint n;
+  guint *widths;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (dataset != NULL, NULL);
+
+  n = MIN (config->n_hidden, SADDLE_MAX_HIDDEN_LAYERS) + 2;
+  widths = g_new (guint, n);
+  widths[0] = (guint) MIN (dataset->n_inputs, (gsize) G_MAXUINT);
+  memcpy (widths + 1, config->hidden, (n - 2) * sizeof (guint));
+  widths[n - 1] = (guint) MIN (dataset->n_outputs, (gsize) G_MAXUINT);
+
+  if (n_widths != NULL)
+    *n_widths = n;
+  return widths;
+}
+
+gsize
+saddle_study_config_n_params (const SaddleStudyConfig *config,
+                              const SaddleDataset     *dataset)
+{
+  g_autofree guint *widths = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (config != NULL, 0);
+  g_return_val_if_fail (dataset != NULL, 0);
+
+  widths = saddle_study_config_widths (config, dataset, &n);
+  return saddle_model_count_params (widths, n);
+}
+
+gboolean
+saddle_study_config_check_dataset (const SaddleStudyConfig *config,
+                                   const SaddleDataset     *dataset,
+                                   GError                 **error)
+{
+  g_autofree guint *widths = NULL;
+  g_autofree char *shape = NULL;
+  guint n = 0;
+  gsize n_params;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (dataset != NULL, FALSE);
+
+  if (config->task == SADDLE_TASK_IMAGE && dataset->kind != SADDLE_DATASET_CLASSIFICATION)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--task image needs labelled images, but “%s” holds regression samples; "
+                   "use --task function for x,y data",
+                   dataset->name != NULL ? dataset->name : "the dataset");
+      return FALSE;
+    }
+  if (config->task == SADDLE_TASK_FUNCTION && dataset->kind != SADDLE_DATASET_REGRESSION)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--task function needs x,y samples, but “%s” holds labelled images; "
+                   "use --task image for it",
+                   dataset->name != NULL ? dataset->name : "the dataset");
+      return FALSE;
+    }
+  if (dataset->n_samples == 0 || dataset->n_inputs == 0 || dataset->n_outputs == 0
+      || dataset->n_inputs > G_MAXUINT || dataset->n_outputs > G_MAXUINT)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "“%s” has %" G_GSIZE_FORMAT " samples of %" G_GSIZE_FORMAT " inputs and %"
+                   G_GSIZE_FORMAT " outputs; a model needs at least one of each",
+                   dataset->name != NULL ? dataset->name : "the dataset",
+                   dataset->n_samples, dataset->n_inputs, dataset->n_outputs);
+      return FALSE;
+    }
+
+  widths = saddle_study_config_widths (config, dataset, &n);
+  shape = widths_string (widths, n);
+  n_params = saddle_model_count_params (widths, n);
+  if (n_params == 0 || n_params > SADDLE_STUDY_MAX_PARAMS)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "A %s model has too many parameters (the limit is %" G_GSIZE_FORMAT "); "
+                   "use fewer or narrower --hidden layers",
+                   shape, SADDLE_STUDY_MAX_PARAMS);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+SaddleModel *
+saddle_study_config_new_model (const SaddleStudyConfig *config,
+                               const SaddleDataset     *dataset,
+                               GError                 **error)
+{
+  g_autofree guint *widths = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (dataset != NULL, NULL);
+
+  if (!saddle_study_config_check_dataset (config, dataset, error))
+    return NULL;
+
+  widths = saddle_study_config_widths (config, dataset, &n);
+  return saddle_model_new (widths, n, config->activation,
+                           dataset->kind == SADDLE_DATASET_CLASSIFICATION
+                             ? SADDLE_LOSS_CROSS_ENTROPY : SADDLE_LOSS_MSE,
+                           error);
+}
+
+guint64
+saddle_study_init_seed (const SaddleStudyConfig *config,
+                        guint                    run)
+{
+  g_return_val_if_fail (config != NULL, 0);
+
+  return saddle_rng_run_seed (config->seed, run);
+}
+
+guint64
+saddle_study_shuffle_seed (const SaddleStudyConfig *config,
+                           guint                    run)
+{
+  g_return_val_if_fail (config != NULL, 0);
+
+  /* A second stream from the run's own seed: independent of the initial θ's draws. */
+  return saddle_rng_run_seed (saddle_rng_run_seed (config->seed, run), 1);
+}
+
+SaddleStudyResults *
+saddle_study_run (const SaddleStudyConfig *config,
+                  SaddleStudyKind          kind,
+                  SaddleDataset           *dataset,
+                  SaddleEventFunc          func,
+                  gpointer                 user_data,
+                  GError                 **error)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(SaddleDataset) data = NULL;
+  g_autoptr(SaddleModel) model = NULL;
+  g_autofree double *theta = NULL;
+  StudyRun self = { 0 };
+  gboolean keep_params;
+  guint succeeded = 0;
+  guint attempted = 0;
+  gsize n_params;
+
+  g_return_val_if_fail (config != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if ((guint) kind > SADDLE_STUDY_CRITICAL)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "Unknown study kind %d", (int) kind);
+      return NULL;
+    }
+  if (!saddle_study_config_validate (config, error))
+    return NULL;
+
+  if (config->threads > 0)
+    openblas_set_num_threads ((int) config->threads);
+
+  if (dataset != NULL)
+    data = saddle_dataset_ref (dataset);
+  else if ((data = saddle_study_config_load_dataset (config, error)) == NULL)
+    return NULL;
+
+  model = saddle_study_config_new_model (config, data, error);
+  if (model == NULL)
+    return NULL;
+  if (config->layer >= saddle_model_n_layers (model))
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   "--layer must be an integer in 0–%u; got %u",
+                   saddle_model_n_layers (model) - 1, config->layer);
+      return NULL;
+    }
+  n_params = saddle_model_n_params (model);
+
+  if (kind == SADDLE_STUDY_TRAJECTORIES)
+    {
+      gsize snapshots = estimate_snapshots (config, data->n_samples);
+      gsize available = saddle_available_memory ();
+
+      if (snapshots > G_MAXSIZE / sizeof (double) / n_params
+          || snapshots * n_params * sizeof (double) > available / 2)
+        {
+          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                       "About %" G_GSIZE_FORMAT " snapshots of %" G_GSIZE_FORMAT " parameters "
+                       "would not fit in memory (%" G_GSIZE_FORMAT " MB available); "
+                       "raise --snapshot-every or lower --runs or --epochs",
+                       snapshots, n_params, available / (1024 * 1024));
+          return NULL;
+        }
+    }
+
+  results = g_new0 (SaddleStudyResults, 1);
+  results->kind = kind;
+  saddle_study_config_copy (config, &results->config);
+  results->dataset_name = g_strdup (data->name != NULL ? data->name : "dataset");
+  results->n_params = n_params;
+  results->history = saddle_history_new ();
+  results->failures = g_ptr_array_new_with_free_func (g_free);
+  results->final_params = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_set_size (results->final_params, config->runs);
+  keep_params = (gsize) config->runs <= SADDLE_STUDY_MAX_KEPT_BYTES / sizeof (double) / n_params;
+  if (kind == SADDLE_STUDY_TRAJECTORIES)
+    {
+      guint layer = config->layer;
+
+      results->trajectory = saddle_trajectory_new (n_params, layer,
+                                                   saddle_model_layer_offset (model, layer),
+                                                   (gsize) saddle_model_width (model, layer + 1)
+                                                   * saddle_model_width (model, layer));
+    }
+  else if (kind == SADDLE_STUDY_CRITICAL)
+    results->critical = saddle_critical_set_new (config->zero_tolerance);
+
+  theta = g_new (double, n_params);
+
+  self.config = config;
+  self.kind = kind;
+  self.results = results;
+  self.func = func;
+  self.user_data = user_data;
+
+  for (guint i = 0; i < config->runs && !self.cancelled; i++)
+    {
+      g_autoptr(GError) run_error = NULL;
+      g_autoptr(SaddleCriticalPoint) point = NULL;
+      gsize snapshots_before = results->trajectory != NULL
+                             ? saddle_trajectory_n_snapshots (results->trajectory) : 0;
+
+      self.run = config->first_run + i;
+      self.run_index = i;
+      self.descent_every = 0;
+      attempted++;
+
+      if (run_one (&self, model, data, theta, &point, &run_error))
+        {
+          succeeded++;
+          if (keep_params)
+            g_ptr_array_index (results->final_params, i)
+              = g_memdup2 (point != NULL ? point->params : theta, n_params * sizeof (double));
+          continue;
+        }
+
+      if (self.cancelled || is_cancel_error (run_error))
+        {
+          self.cancelled = TRUE;
+          break;
+        }
+
+      /* This run failed; record why and go on with the others. */
+      {
+        SaddleEvent event = saddle_event_init (SADDLE_EVENT_RUN_FAILED, self.run);
+        char *line = g_strdup_printf ("run %u: %s", self.run + 1, run_error->message);
+
+        g_ptr_array_add (results->failures, line);
+        truncate_trajectory (results->trajectory, snapshots_before);
+        event.message = line;
+        emit (&self, &event);
+      }
+    }
+
+  g_clear_pointer (&self.message, g_free);
+  results->cancelled = self.cancelled;
+
+  if (succeeded == 0 && !self.cancelled)
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_ALL_FAILED,
+                   "All %u runs failed; the first: %s", attempted,
+                   results->failures->len > 0
+                     ? (const char *) g_ptr_array_index (results->failures, 0) : "?");
+      return NULL;
+    }
+
+  if (results->trajectory != NULL && saddle_trajectory_n_snapshots (results->trajectory) >= 2)
+    {
+      g_autoptr(GError) pca_error = NULL;
+
+      if (!saddle_trajectory_compute_pca (results->trajectory, &pca_error))
+        g_ptr_array_add (results->failures,
+                         g_strdup_printf ("PCA of the snapshots: %s", pca_error->message));
+    }
+
+  if (!self.cancelled && func != NULL)
+    {
+      SaddleEvent event = saddle_event_init (SADDLE_EVENT_PROGRESS, self.run);
+
+      event.fraction = 1.0;
+      event.message = "Done";
+      func (&event, user_data);
+    }
+
+  return g_steal_pointer (&results);
+}
+
+void
+saddle_study_results_free (SaddleStudyResults *results)
+{
+  if (results == NULL)
+    return;
+
+  saddle_study_config_clear (&results->config);
+  g_free (results->dataset_name);
+  g_clear_pointer (&results->history, saddle_history_free);
+  g_clear_pointer (&results->trajectory, saddle_trajectory_free);
+  g_clear_pointer (&results->critical, saddle_critical_set_free);
+  g_clear_pointer (&results->failures, g_ptr_array_unref);
+  g_clear_pointer (&results->final_params, g_ptr_array_unref);
+  g_free (results);
+}
+
+const char *
+saddle_study_kind_to_string (SaddleStudyKind kind)
+{
+  switch (kind)
+    {
+    case SADDLE_STUDY_TRAJECTORIES:
+      return "trajectories";
+    case SADDLE_STUDY_GRADNORM:
+      return "gradnorm";
+    case SADDLE_STUDY_CRITICAL:
+      return "critical";
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+saddle_study_kind_from_string (const char      *name,
+                               SaddleStudyKind *kind)
+{
+  static const SaddleStudyKind kinds[] = {
+    SADDLE_STUDY_TRAJECTORIES, SADDLE_STUDY_GRADNORM, SADDLE_STUDY_CRITICAL,
+  };
+
+  if (name == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_ascii_strcasecmp (name, saddle_study_kind_to_string (kinds[i])) == 0)
+      {
+        if (kind != NULL)
+          *kind = kinds[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+saddle_task_to_string (SaddleTask task)
+{
+  switch (task)
+    {
+    case SADDLE_TASK_IMAGE:
+      return "image";
+    case SADDLE_TASK_FUNCTION:
+      return "function";
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+saddle_task_from_string (const char *name,
+                         SaddleTask *task)
+{
+  if (name == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (name, "image") == 0)
+    {
+      if (task != NULL)
+        *task = SADDLE_TASK_IMAGE;
+      return TRUE;
+    }
+  if (g_ascii_strcasecmp (name, "function") == 0)
+    {
+      if (task != NULL)
+        *task = SADDLE_TASK_FUNCTION;
+      return TRUE;
+    }
+  return FALSE;
+}

@@ -60,6 +60,7 @@ typedef struct
   double              grad_tolerance;   /* critical: stop the ‖∇L‖² descent below this ‖∇L‖ */
   guint               descent_steps;    /* critical: cap on ‖∇L‖² descent steps */
   double              descent_lr;       /* critical: Adam step on ‖∇L‖² */
+  guint               first_run;        /* index of the first run: runs first_run .. first_run + runs − 1 */
 } SaddleStudyConfig;
 
 typedef struct
@@ -73,7 +74,15 @@ typedef struct
   SaddleTrajectory  *trajectory;  /* trajectories study, else NULL */
   SaddleCriticalSet *critical;    /* critical study, else NULL */
   GPtrArray         *failures;    /* char *: one line per failed run ("run 3: loss diverged at step 41") */
+  GPtrArray         *final_params; /* double * (n_params), index i = run first_run + i: the trained θ
+                                    * (the critical point for a critical study); NULL for a failed or
+                                    * cancelled run, or for every run if they exceed SADDLE_STUDY_MAX_KEPT_BYTES */
 } SaddleStudyResults;
+
+/* Final parameter vectors are kept in results only while they fit in this many bytes in total. */
+#define SADDLE_STUDY_MAX_KEPT_BYTES ((gsize) 256 * 1024 * 1024)
+/* The largest parameter count a study accepts. */
+#define SADDLE_STUDY_MAX_PARAMS ((gsize) 100000000)
 
 GQuark              saddle_study_error_quark      (void);
 
@@ -103,6 +112,19 @@ guint              *saddle_study_config_widths    (const SaddleStudyConfig *conf
 /* Parameter count of the model the config describes on @dataset. */
 gsize               saddle_study_config_n_params  (const SaddleStudyConfig *config,
                                                    const SaddleDataset     *dataset);
+/* Checks @dataset fits the config: task kind (images classify, functions regress) and parameter count. */
+gboolean            saddle_study_config_check_dataset (const SaddleStudyConfig *config,
+                                                       const SaddleDataset     *dataset,
+                                                       GError                 **error);
+/* The model the config describes on @dataset (loss from the dataset's kind). */
+SaddleModel        *saddle_study_config_new_model (const SaddleStudyConfig *config,
+                                                   const SaddleDataset     *dataset,
+                                                   GError                 **error);
+/* Seed of run @run's initial θ (saddle_model_init_params) and of its minibatch order. */
+guint64             saddle_study_init_seed        (const SaddleStudyConfig *config,
+                                                   guint                    run);
+guint64             saddle_study_shuffle_seed     (const SaddleStudyConfig *config,
+                                                   guint                    run);
 
 /* Runs the study on @dataset (NULL: load the one @config names). Returns NULL only on a fatal error (invalid config, unreadable
  * data, every run failed); a cancelled study returns its partial results with
@@ -114,6 +136,9 @@ SaddleStudyResults *saddle_study_run              (const SaddleStudyConfig *conf
                                                    gpointer                 user_data,
                                                    GError                 **error);
 void                saddle_study_results_free     (SaddleStudyResults *results);
+
+/* The accepted range of a numeric CLI option as validation states it, e.g. "(0, 10]" for "--lr"; NULL if unknown. */
+const char         *saddle_study_option_range     (const char *option);
 
 const char         *saddle_study_kind_to_string   (SaddleStudyKind kind);
 gboolean            saddle_study_kind_from_string (const char *name, SaddleStudyKind *kind);

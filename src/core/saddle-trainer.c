@@ -1,6 +1,413 @@
-/* saddle-trainer.c */
+/* saddle-trainer.c — minibatch training of one run, reporting every step
+ *
+ * Event order (every event carries settings->run):
+ *
+ *   EPOCH 0, SNAPSHOT 0                      the starting point, whole training set
+ *   per step t = 1, 2, …  (epoch e = 1, 2, …, ceil(n / batch) steps each):
+ *     ITERATION t                            minibatch loss and ‖g‖₂ at θ before the step
+ *     [EPOCH e]                              after the epoch's last step
+ *     [SNAPSHOT]                             after the epoch's last step when snapshot_every = 0;
+ *                                            else after every snapshot_every-th step and after
+ *                                            the very last step
+ *
+ * EPOCH and SNAPSHOT events report the whole training set's loss and accuracy
+ * at the parameters after step t; when both fall on the same step the set is
+ * evaluated once and EPOCH comes first.
+ *
+ * Everything is allocated before the first step; a step is one gather, one
+ * loss-and-gradient pass, one copy of θ (so a divergence can be undone) and
+ * one optimiser update.
+ */
 #define G_LOG_DOMAIN "saddle-trainer"
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include "saddle-batch.h"
+#include "saddle-rng.h"
 #include "saddle-trainer.h"
+
+G_DEFINE_QUARK (saddle-train-error-quark, saddle_train_error)
+
+static const char *
+non_finite_word (double value)
+{
+  return isnan (value) ? "NaN" : "infinite";
+}
+
+static gboolean
+check_unit_interval (double       value,
+                     const char  *name,
+                     GError     **error)
+{
+  if (!(value >= 0.0 && value < 1.0))
+    {
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                   "%s must be in [0, 1), got %g", name, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate (SaddleModel               *model,
+          const double              *theta,
+          const SaddleDataset       *dataset,
+          const SaddleTrainSettings *settings,
+          GError                   **error)
+{
+  const SaddleOptimizerSettings *opt = &settings->optimizer;
+  g_autoptr(GError) local_error = NULL;
+  SaddleBatch full;
+  gsize n_params;
+  guint n_outputs;
+
+  if (dataset->n_samples == 0)
+    {
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                   "the training set “%s” has no samples",
+                   dataset->name != NULL ? dataset->name : "(unnamed)");
+      return FALSE;
+    }
+  if (dataset->n_samples > G_MAXUINT32)
+    {
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                   "the training set has %" G_GSIZE_FORMAT " samples; at most %u are supported",
+                   dataset->n_samples, G_MAXUINT32);
+      return FALSE;
+    }
+  if (settings->batch_size == 0)
+    {
+      g_set_error_literal (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                           "batch size must be at least 1, got 0");
+      return FALSE;
+    }
+  if (settings->epochs == 0)
+    {
+      g_set_error_literal (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                           "epochs must be at least 1, got 0");
+      return FALSE;
+    }
+  if (!(opt->lr > 0.0) || !isfinite (opt->lr))
+    {
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                   "learning rate must be a positive finite number, got %g", opt->lr);
+      return FALSE;
+    }
+
+  switch (opt->kind)
+    {
+    case SADDLE_OPTIMIZER_SGD:
+      break;
+    case SADDLE_OPTIMIZER_MOMENTUM:
+      if (!check_unit_interval (opt->momentum, "momentum", error))
+        return FALSE;
+      break;
+    case SADDLE_OPTIMIZER_ADAM:
+      if (!check_unit_interval (opt->beta1, "Adam β1", error)
+          || !check_unit_interval (opt->beta2, "Adam β2", error))
+        return FALSE;
+      if (!(opt->epsilon > 0.0) || !isfinite (opt->epsilon))
+        {
+          g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                       "Adam ε must be a positive finite number, got %g", opt->epsilon);
+          return FALSE;
+        }
+      break;
+    default:
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                   "unknown optimizer (%d): use sgd, momentum or adam", (int) opt->kind);
+      return FALSE;
+    }
+
+  /* The model knows what it can read (input width, outputs, label range, loss)
+   * and says so in words the user can act on. */
+  saddle_batch_init_full (&full, dataset);
+  if (!saddle_model_check_batch (model, &full, &local_error))
+    {
+      g_set_error_literal (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                           local_error->message);
+      return FALSE;
+    }
+  n_outputs = saddle_model_width (model, saddle_model_n_layers (model));
+  if (dataset->kind == SADDLE_DATASET_CLASSIFICATION && dataset->n_outputs != n_outputs)
+    {
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                   "the training set has %" G_GSIZE_FORMAT " classes but the network has %u "
+                   "outputs: make the output layer %" G_GSIZE_FORMAT " wide",
+                   dataset->n_outputs, n_outputs, dataset->n_outputs);
+      return FALSE;
+    }
+
+  n_params = saddle_model_n_params (model);
+  for (gsize i = 0; i < n_params; i++)
+    if (!isfinite (theta[i]))
+      {
+        g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                     "the starting parameters are not finite (parameter %" G_GSIZE_FORMAT
+                     " is %s): initialise them again", i, non_finite_word (theta[i]));
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* ‖g‖₂, with *finite = FALSE if any component is NaN or infinite or the norm
+ * itself overflows. A plain sum of squares is enough almost always; only if it
+ * overflows with finite components is the norm taken again with scaling. */
+static double
+gradient_norm (const double *grad,
+               gsize         n,
+               gboolean     *finite)
+{
+  double sum = 0.0;
+  double scale = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += grad[i] * grad[i];
+
+  if (isfinite (sum))
+    {
+      *finite = TRUE;
+      return sqrt (sum);
+    }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (!isfinite (grad[i]))
+        {
+          *finite = FALSE;
+          return isnan (grad[i]) ? NAN : INFINITY;
+        }
+      scale = MAX (scale, fabs (grad[i]));
+    }
+
+  sum = 0.0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double r = grad[i] / scale;
+
+      sum += r * r;
+    }
+  *finite = isfinite (scale * sqrt (sum));
+  return scale * sqrt (sum);
+}
+
+static inline gboolean
+emit (SaddleEventFunc    func,
+      gpointer           user_data,
+      const SaddleEvent *event)
+{
+  return func == NULL || func (event, user_data);
+}
+
+static void
+set_cancelled (GError  **error,
+               guint64   iteration,
+               guint     epoch)
+{
+  if (iteration == 0)
+    g_set_error_literal (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED,
+                         "training cancelled before the first step");
+  else
+    g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED,
+                 "training cancelled at step %" G_GUINT64_FORMAT " (epoch %u)",
+                 iteration, epoch);
+}
+
+gboolean
+saddle_train (SaddleModel               *model,
+              double                    *theta,
+              const SaddleDataset       *dataset,
+              const SaddleTrainSettings *settings,
+              SaddleEventFunc            func,
+              gpointer                   user_data,
+              GError                   **error)
+{
+  g_autoptr(SaddleOptimizer) optimizer = NULL;
+  g_autofree double *grad = NULL;
+  g_autofree double *theta_prev = NULL;
+  g_autofree guint32 *indices = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SaddleBatch full;
+  SaddleBatch mini = { 0 };
+  SaddleRng rng;
+  SaddleEvent event;
+  gboolean ok = FALSE;
+  gsize n, batch_size, steps_per_epoch, n_params;
+  guint64 iteration = 0;
+  double loss, accuracy;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (dataset != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!validate (model, theta, dataset, settings, error))
+    return FALSE;
+
+  n = dataset->n_samples;
+  batch_size = MIN ((gsize) settings->batch_size, n);
+  steps_per_epoch = (n + batch_size - 1) / batch_size;
+  n_params = saddle_model_n_params (model);
+
+  /* Everything the loop needs, now: the model's scratch for the largest batch
+   * it will see (the whole set), the minibatch storage, the optimiser state. */
+  if (!saddle_model_reserve (model, n, 0, &local_error))
+    {
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_INVALID,
+                   "cannot train on %" G_GSIZE_FORMAT " samples: %s", n, local_error->message);
+      return FALSE;
+    }
+
+  grad = g_new (double, MAX (n_params, 1));
+  theta_prev = g_new (double, MAX (n_params, 1));
+  indices = g_new (guint32, n);
+  optimizer = saddle_optimizer_new (&settings->optimizer, n_params);
+
+  for (gsize i = 0; i < n; i++)
+    indices[i] = (guint32) i;
+  saddle_batch_init_full (&full, dataset);
+  saddle_batch_gather (&mini, dataset, indices, batch_size);
+
+  saddle_rng_init (&rng, settings->shuffle_seed);
+
+  /* The starting point. */
+  loss = saddle_model_loss_grad (model, theta, &full, NULL);
+  if (!isfinite (loss))
+    {
+      g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_DIVERGED,
+                   "loss is %s at the starting point, before any step: "
+                   "initialise the parameters with a smaller scale",
+                   non_finite_word (loss));
+      goto out;
+    }
+  accuracy = saddle_model_accuracy (model, theta, &full);
+
+  event = saddle_event_init (SADDLE_EVENT_EPOCH, settings->run);
+  event.epoch = 0;
+  event.iteration = 0;
+  event.loss = loss;
+  event.accuracy = accuracy;
+  if (!emit (func, user_data, &event))
+    {
+      set_cancelled (error, 0, 0);
+      goto out;
+    }
+  event.kind = SADDLE_EVENT_SNAPSHOT;
+  event.params = theta;
+  event.n_params = n_params;
+  if (!emit (func, user_data, &event))
+    {
+      set_cancelled (error, 0, 0);
+      goto out;
+    }
+
+  memcpy (theta_prev, theta, n_params * sizeof (double));
+
+  for (guint epoch = 1; epoch <= settings->epochs; epoch++)
+    {
+      /* A fresh permutation each epoch (as torch's RandomSampler), drawn from
+       * the one seeded stream, so the order depends on the seed alone. */
+      for (gsize i = 0; i < n; i++)
+        indices[i] = (guint32) i;
+      saddle_rng_shuffle (&rng, indices, n);
+
+      for (gsize b = 0; b < steps_per_epoch; b++)
+        {
+          gsize start = b * batch_size;
+          gsize count = MIN (batch_size, n - start);
+          gboolean epoch_end = b + 1 == steps_per_epoch;
+          gboolean last = epoch_end && epoch == settings->epochs;
+          gboolean want_snapshot;
+          gboolean grad_finite;
+          double grad_norm;
+
+          saddle_batch_gather (&mini, dataset, indices + start, count);
+          loss = saddle_model_loss_grad (model, theta, &mini, grad);
+          iteration++;
+          grad_norm = gradient_norm (grad, n_params, &grad_finite);
+
+          if (!isfinite (loss) || !grad_finite)
+            {
+              /* θ_prev is the point before the step that led here, where the
+               * loss and gradient were still finite. */
+              memcpy (theta, theta_prev, n_params * sizeof (double));
+              g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_DIVERGED,
+                           "%s became %s at step %" G_GUINT64_FORMAT " (epoch %u): "
+                           "try a smaller learning rate (now %g)",
+                           isfinite (loss) ? "gradient" : "loss",
+                           non_finite_word (isfinite (loss) ? grad_norm : loss),
+                           iteration, epoch, settings->optimizer.lr);
+              goto out;
+            }
+
+          event = saddle_event_init (SADDLE_EVENT_ITERATION, settings->run);
+          event.iteration = iteration;
+          event.epoch = epoch;
+          event.loss = loss;
+          event.grad_norm = grad_norm;
+          if (!emit (func, user_data, &event))
+            {
+              set_cancelled (error, iteration, epoch);
+              goto out;
+            }
+
+          memcpy (theta_prev, theta, n_params * sizeof (double));
+          saddle_optimizer_step (optimizer, theta, grad);
+
+          if (settings->snapshot_every > 0)
+            want_snapshot = iteration % settings->snapshot_every == 0 || last;
+          else
+            want_snapshot = epoch_end;
+
+          if (!epoch_end && !want_snapshot)
+            continue;
+
+          loss = saddle_model_loss_grad (model, theta, &full, NULL);
+          if (!isfinite (loss))
+            {
+              memcpy (theta, theta_prev, n_params * sizeof (double));
+              g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_DIVERGED,
+                           "training-set loss became %s after step %" G_GUINT64_FORMAT
+                           " (epoch %u): try a smaller learning rate (now %g)",
+                           non_finite_word (loss), iteration, epoch, settings->optimizer.lr);
+              goto out;
+            }
+          accuracy = saddle_model_accuracy (model, theta, &full);
+
+          event = saddle_event_init (SADDLE_EVENT_EPOCH, settings->run);
+          event.iteration = iteration;
+          event.epoch = epoch;
+          event.loss = loss;
+          event.accuracy = accuracy;
+
+          if (epoch_end && !emit (func, user_data, &event))
+            {
+              set_cancelled (error, iteration, epoch);
+              goto out;
+            }
+
+          if (want_snapshot)
+            {
+              event.kind = SADDLE_EVENT_SNAPSHOT;
+              event.params = theta;
+              event.n_params = n_params;
+              if (!emit (func, user_data, &event))
+                {
+                  set_cancelled (error, iteration, epoch);
+                  goto out;
+                }
+            }
+        }
+    }
+
+  ok = TRUE;
+
+out:
+  saddle_batch_clear (&mini);
+  return ok;
+}

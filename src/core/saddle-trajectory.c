@@ -3,4 +3,228 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "saddle-trajectory.h"
+
+G_DEFINE_QUARK (saddle-trajectory-error-quark, saddle_trajectory_error)
+
+static void
+append_double (GString *out,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    g_string_append (out, "nan");
+  else if (isinf (value))
+    g_string_append (out, value > 0 ? "inf" : "-inf");
+  else
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
+}
+
+static gboolean
+layer_slice_valid (const SaddleTrajectory *trajectory)
+{
+  return trajectory->layer_size > 0
+         && trajectory->layer_offset <= trajectory->n_params
+         && trajectory->layer_size <= trajectory->n_params - trajectory->layer_offset;
+}
+
+SaddleTrajectory *
+saddle_trajectory_new (gsize n_params,
+                       guint layer,
+                       gsize layer_offset,
+                       gsize layer_size)
+{
+  SaddleTrajectory *trajectory;
+
+  g_return_val_if_fail (n_params > 0, NULL);
+
+  trajectory = g_new0 (SaddleTrajectory, 1);
+  trajectory->n_params = n_params;
+  trajectory->layer = layer;
+  trajectory->layer_offset = layer_offset;
+  trajectory->layer_size = layer_size;
+  trajectory->info = g_array_new (FALSE, FALSE, sizeof (SaddleSnapshotInfo));
+  trajectory->params = g_array_new (FALSE, FALSE, sizeof (double));
+  return trajectory;
+}
+
+void
+saddle_trajectory_free (SaddleTrajectory *trajectory)
+{
+  if (trajectory == NULL)
+    return;
+
+  g_array_unref (trajectory->info);
+  g_array_unref (trajectory->params);
+  g_clear_pointer (&trajectory->pca, saddle_pca_free);
+  g_clear_pointer (&trajectory->layer_pca, saddle_pca_free);
+  g_free (trajectory);
+}
+
+gsize
+saddle_trajectory_n_snapshots (const SaddleTrajectory *trajectory)
+{
+  g_return_val_if_fail (trajectory != NULL, 0);
+
+  return trajectory->info->len;
+}
+
+void
+saddle_trajectory_add (SaddleTrajectory         *trajectory,
+                       const SaddleSnapshotInfo *info,
+                       const double             *params)
+{
+  g_return_if_fail (trajectory != NULL);
+  g_return_if_fail (info != NULL);
+  g_return_if_fail (params != NULL);
+
+  g_array_append_val (trajectory->info, *info);
+  g_array_append_vals (trajectory->params, params, trajectory->n_params);
+  trajectory->n_runs = MAX (trajectory->n_runs, info->run + 1);
+}
+
+gboolean
+saddle_trajectory_compute_pca (SaddleTrajectory *trajectory,
+                               GError          **error)
+{
+  g_autoptr(SaddlePca) pca = NULL;
+  g_autoptr(SaddlePca) layer_pca = NULL;
+  g_autofree double *slices = NULL;
+  gsize n;
+
+  g_return_val_if_fail (trajectory != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  n = trajectory->info->len;
+
+  if (!layer_slice_valid (trajectory))
+    {
+      g_set_error (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_INVALID,
+                   "Layer %u weights (%" G_GSIZE_FORMAT " values at offset %" G_GSIZE_FORMAT
+                   ") do not lie inside the %" G_GSIZE_FORMAT "-value parameter vector",
+                   trajectory->layer + 1, trajectory->layer_size, trajectory->layer_offset,
+                   trajectory->n_params);
+      return FALSE;
+    }
+
+  if (n < 2)
+    {
+      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_TOO_FEW,
+                   "The PCA plane needs at least two snapshots; there %s %" G_GSIZE_FORMAT " so far",
+                   n == 1 ? "is" : "are", n);
+      return FALSE;
+    }
+
+  pca = saddle_pca_fit ((const double *) trajectory->params->data, n, trajectory->n_params,
+                        MIN (2, trajectory->n_params), error);
+  if (pca == NULL)
+    {
+      g_prefix_error (error, "PCA of the whole parameter vector over %" G_GSIZE_FORMAT " snapshots: ", n);
+      return FALSE;
+    }
+
+  /* The layer's weights are one contiguous slice of each snapshot; gather
+   * them into their own (n, layer_size) matrix for the fit. */
+  slices = g_new (double, n * trajectory->layer_size);
+  for (gsize i = 0; i < n; i++)
+    memcpy (slices + i * trajectory->layer_size,
+            (const double *) trajectory->params->data + i * trajectory->n_params + trajectory->layer_offset,
+            trajectory->layer_size * sizeof (double));
+
+  layer_pca = saddle_pca_fit (slices, n, trajectory->layer_size,
+                              MIN (2, trajectory->layer_size), error);
+  if (layer_pca == NULL)
+    {
+      g_prefix_error (error, "PCA of layer %u weights: ", trajectory->layer + 1);
+      return FALSE;
+    }
+
+  g_clear_pointer (&trajectory->pca, saddle_pca_free);
+  g_clear_pointer (&trajectory->layer_pca, saddle_pca_free);
+  trajectory->pca = g_steal_pointer (&pca);
+  trajectory->layer_pca = g_steal_pointer (&layer_pca);
+  return TRUE;
+}
+
+double
+saddle_trajectory_final_accuracy (const SaddleTrajectory *trajectory,
+                                  guint                   run)
+{
+  const SaddleSnapshotInfo *last = NULL;
+
+  g_return_val_if_fail (trajectory != NULL, NAN);
+
+  for (guint i = 0; i < trajectory->info->len; i++)
+    {
+      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
+
+      if (s->run != run)
+        continue;
+      if (last == NULL
+          || s->epoch > last->epoch
+          || (s->epoch == last->epoch && s->iteration >= last->iteration))
+        last = s;
+    }
+
+  if (last == NULL)
+    return NAN;
+
+  return isnan (last->accuracy) ? last->loss : last->accuracy;
+}
+
+gboolean
+saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
+                             gboolean                layer,
+                             const char             *path,
+                             GError                **error)
+{
+  g_autoptr(GString) out = NULL;
+  const SaddlePca *pca;
+  guint nc;
+
+  g_return_val_if_fail (trajectory != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  pca = layer ? trajectory->layer_pca : trajectory->pca;
+  if (pca == NULL)
+    {
+      g_set_error (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_NO_PCA,
+                   "Cannot write %s: the PCA of the %s has not been computed yet "
+                   "(it needs at least two snapshots)",
+                   path, layer ? "layer weights" : "whole parameter vector");
+      return FALSE;
+    }
+  if (pca->n_points != trajectory->info->len)
+    {
+      g_set_error (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_NO_PCA,
+                   "Cannot write %s: the PCA covers %" G_GSIZE_FORMAT " snapshots but there are %u; "
+                   "compute it again",
+                   path, pca->n_points, trajectory->info->len);
+      return FALSE;
+    }
+
+  nc = pca->n_components;
+  out = g_string_sized_new (64 + 96 * (gsize) trajectory->info->len);
+  g_string_append (out, "run,epoch,iteration,loss,accuracy,pc1,pc2\n");
+  for (guint i = 0; i < trajectory->info->len; i++)
+    {
+      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
+
+      g_string_append_printf (out, "%u,%u,%" G_GUINT64_FORMAT ",", s->run, s->epoch, s->iteration);
+      append_double (out, s->loss);
+      g_string_append_c (out, ',');
+      append_double (out, s->accuracy);
+      g_string_append_c (out, ',');
+      append_double (out, nc > 0 ? pca->scores[i * nc] : 0.0);
+      g_string_append_c (out, ',');
+      /* A one-value slice has one component; its second coordinate is 0. */
+      append_double (out, nc > 1 ? pca->scores[i * nc + 1] : 0.0);
+      g_string_append_c (out, '\n');
+    }
+
+  return g_file_set_contents (path, out->str, out->len, error);
+}

@@ -5,6 +5,14 @@
 
 G_BEGIN_DECLS
 
+#define SADDLE_TRAJECTORY_ERROR (saddle_trajectory_error_quark ())
+
+typedef enum
+{
+  SADDLE_TRAJECTORY_ERROR_NO_PCA,   /* the projection was not computed, or is older than the snapshots */
+  SADDLE_TRAJECTORY_ERROR_INVALID,  /* the layer slice lies outside the parameter vector */
+} SaddleTrajectoryError;
+
 typedef struct
 {
   guint   run;
@@ -27,6 +35,8 @@ typedef struct
   SaddlePca *layer_pca;      /* the chosen layer's weights; NULL until computed */
 } SaddleTrajectory;
 
+GQuark            saddle_trajectory_error_quark  (void);
+
 SaddleTrajectory *saddle_trajectory_new          (gsize n_params,
                                                   guint layer,
                                                   gsize layer_offset,
@@ -36,7 +46,8 @@ gsize             saddle_trajectory_n_snapshots  (const SaddleTrajectory *trajec
 void              saddle_trajectory_add          (SaddleTrajectory         *trajectory,
                                                   const SaddleSnapshotInfo *info,
                                                   const double             *params);
-/* Fits both PCAs over all snapshots of all runs. */
+/* Fits both PCAs over all snapshots of all runs (2 components each, fewer
+ * only when the slice has a single value); replaces both or neither. */
 gboolean          saddle_trajectory_compute_pca  (SaddleTrajectory *trajectory,
                                                   GError          **error);
 /* Last epoch's accuracy (or loss for regression) of @run, NAN if none. */

@@ -5,6 +5,17 @@
 
 G_BEGIN_DECLS
 
+#define SADDLE_WEIGHTS_ERROR (saddle_weights_error_quark ())
+
+typedef enum
+{
+  SADDLE_WEIGHTS_ERROR_PARSE,       /* a line is not one finite number; the message names the line */
+  SADDLE_WEIGHTS_ERROR_EMPTY,       /* the file holds no numbers at all */
+  SADDLE_WEIGHTS_ERROR_NOT_FINITE,  /* saving: a value is NaN or infinite (it could not be loaded back) */
+} SaddleWeightsError;
+
+GQuark   saddle_weights_error_quark (void);
+
 /* Writes @n values with full precision (%.17g), after '#' comment lines @header (may be NULL). */
 gboolean saddle_weights_save (const char   *path,
                               const double *theta,

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   SADDLE_FIGURE_ERROR_WRITE,        /* the file could not be written */
+  SADDLE_FIGURE_ERROR_INVALID,      /* width or height not a positive size (PNG: at most 32767) */
 } SaddleFigureError;
 
 typedef struct

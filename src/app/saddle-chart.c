@@ -1,0 +1,170 @@
+/* saddle-chart.c — helpers the chart widgets share */
+#define G_LOG_DOMAIN "saddle-chart"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "saddle-chart.h"
+
+gboolean
+saddle_chart_is_dark (GtkWidget *widget)
+{
+  GdkRGBA fg;
+
+  /* GTK 4.8 has no gtk_widget_get_color (); the style context still tells
+   * the text colour, and light text means a dark theme. */
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  return 0.2126 * fg.red + 0.7152 * fg.green + 0.0722 * fg.blue > 0.5;
+}
+
+void
+saddle_chart_style_for_widget (GtkWidget         *widget,
+                               SaddleFigureStyle *style)
+{
+  saddle_figure_style_init (style);
+  style->dark = saddle_chart_is_dark (widget);
+  /* The widget's CSS background shows through, so charts follow the theme. */
+  style->transparent = TRUE;
+}
+
+gboolean
+saddle_plot_area_contains (const SaddlePlotArea *area,
+                           double                x,
+                           double                y)
+{
+  return area->width > 0 && area->height > 0 &&
+         x >= area->x && x <= area->x + area->width &&
+         y >= area->y && y <= area->y + area->height;
+}
+
+static double
+axis_to_data (double   t,
+              double   min,
+              double   max,
+              gboolean log_axis)
+{
+  if (log_axis && min > 0 && max > 0)
+    return pow (10.0, log10 (min) + t * (log10 (max) - log10 (min)));
+  return min + t * (max - min);
+}
+
+static double
+axis_from_data (double   v,
+                double   min,
+                double   max,
+                gboolean log_axis)
+{
+  if (log_axis && min > 0 && max > 0)
+    {
+      if (v <= 0 || log10 (max) == log10 (min))
+        return NAN;
+      return (log10 (v) - log10 (min)) / (log10 (max) - log10 (min));
+    }
+  if (max == min)
+    return 0.5;
+  return (v - min) / (max - min);
+}
+
+void
+saddle_plot_area_to_data (const SaddlePlotArea *area,
+                          double                x,
+                          double                y,
+                          double               *data_x,
+                          double               *data_y)
+{
+  double tx = area->width > 0 ? (x - area->x) / area->width : 0;
+  double ty = area->height > 0 ? (area->y + area->height - y) / area->height : 0;
+
+  if (data_x != NULL)
+    *data_x = axis_to_data (tx, area->x_min, area->x_max, area->x_log);
+  if (data_y != NULL)
+    *data_y = axis_to_data (ty, area->y_min, area->y_max, area->y_log);
+}
+
+void
+saddle_plot_area_from_data (const SaddlePlotArea *area,
+                            double                data_x,
+                            double                data_y,
+                            double               *x,
+                            double               *y)
+{
+  if (x != NULL)
+    *x = area->x + axis_from_data (data_x, area->x_min, area->x_max, area->x_log) * area->width;
+  if (y != NULL)
+    *y = area->y + area->height
+         - axis_from_data (data_y, area->y_min, area->y_max, area->y_log) * area->height;
+}
+
+void
+saddle_chart_measure (GtkOrientation  orientation,
+                      int             for_size,
+                      int             min_width,
+                      int             min_height,
+                      int            *minimum,
+                      int            *natural)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = min_width;
+      *natural = MAX (min_width, 600);
+    }
+  else
+    {
+      *minimum = min_height;
+      *natural = MAX (min_height, for_size > 0 ? for_size * 2 / 3 : 400);
+    }
+}
+
+void
+saddle_chart_draw_readout (cairo_t    *cr,
+                           double      width,
+                           double      height,
+                           double      x,
+                           double      y,
+                           const char *text,
+                           gboolean    dark)
+{
+  cairo_text_extents_t ext;
+  double pad = 6, bw, bh, bx, by, r = 5;
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 12);
+  cairo_text_extents (cr, text, &ext);
+
+  bw = ext.x_advance + 2 * pad;
+  bh = 12 + 2 * pad;
+  /* Right of and above the pointer, flipped when it would leave the widget. */
+  bx = x + 14;
+  by = y - bh - 10;
+  if (bx + bw > width - 2)
+    bx = x - 14 - bw;
+  if (by < 2)
+    by = y + 14;
+  bx = CLAMP (bx, 2, MAX (2, width - bw - 2));
+  by = CLAMP (by, 2, MAX (2, height - bh - 2));
+
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, bx + bw - r, by + r, r, -G_PI / 2, 0);
+  cairo_arc (cr, bx + bw - r, by + bh - r, r, 0, G_PI / 2);
+  cairo_arc (cr, bx + r, by + bh - r, r, G_PI / 2, G_PI);
+  cairo_arc (cr, bx + r, by + r, r, G_PI, 3 * G_PI / 2);
+  cairo_close_path (cr);
+  if (dark)
+    cairo_set_source_rgba (cr, 0.12, 0.12, 0.14, 0.92);
+  else
+    cairo_set_source_rgba (cr, 1, 1, 1, 0.94);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.25);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+
+  if (dark)
+    cairo_set_source_rgb (cr, 0.93, 0.93, 0.93);
+  else
+    cairo_set_source_rgb (cr, 0.13, 0.13, 0.13);
+  cairo_move_to (cr, bx + pad - ext.x_bearing, by + pad + 12 * 0.8);
+  cairo_show_text (cr, text);
+  cairo_restore (cr);
+}

@@ -1,0 +1,230 @@
+/* saddle-critical-view.c — minimal ratio against loss, one point per analysed run; click to pick */
+#define G_LOG_DOMAIN "saddle-critical-view"
+
+#include "config.h"
+
+#include "saddle-chart.h"
+#include "saddle-critical-view.h"
+
+/* Pointer slack for a click, in pixels. */
+#define PICK_RADIUS 12.0
+
+struct _SaddleCriticalView
+{
+  GtkWidget                parent_instance;
+
+  const SaddleCriticalSet *set;        /* borrowed */
+  int                      selected;
+  SaddlePlotArea           area;
+  gboolean                 have_area;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+pressed_cb (GtkGestureClick    *gesture,
+            int                 n_press,
+            double              x,
+            double              y,
+            SaddleCriticalView *self)
+{
+  saddle_critical_view_pick (self, x, y);
+}
+
+static void
+saddle_critical_view_snapshot (GtkWidget   *widget,
+                               GtkSnapshot *snapshot)
+{
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  SaddleFigureStyle style;
+  cairo_t *cr;
+
+  if (width < 2 || height < 2)
+    return;
+
+  saddle_chart_style_for_widget (widget, &style);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  saddle_figure_critical (cr, width, height, self->set, self->selected, &style, &self->area);
+  self->have_area = TRUE;
+  cairo_destroy (cr);
+}
+
+static void
+saddle_critical_view_measure (GtkWidget      *widget,
+                              GtkOrientation  orientation,
+                              int             for_size,
+                              int            *minimum,
+                              int            *natural,
+                              int            *minimum_baseline,
+                              int            *natural_baseline)
+{
+  saddle_chart_measure (orientation, for_size, 260, 220, minimum, natural);
+}
+
+static void
+saddle_critical_view_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      g_value_set_int (value, self->selected);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_critical_view_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED:
+      saddle_critical_view_set_selected (self, g_value_get_int (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = saddle_critical_view_get_property;
+  object_class->set_property = saddle_critical_view_set_property;
+
+  widget_class->snapshot = saddle_critical_view_snapshot;
+  widget_class->measure = saddle_critical_view_measure;
+
+  properties[PROP_SELECTED] =
+    g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "chart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+saddle_critical_view_init (SaddleCriticalView *self)
+{
+  GtkGesture *click;
+
+  self->selected = -1;
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
+  gtk_widget_add_css_class (GTK_WIDGET (self), "critical");
+}
+
+GtkWidget *
+saddle_critical_view_new (void)
+{
+  return g_object_new (SADDLE_TYPE_CRITICAL_VIEW, NULL);
+}
+
+void
+saddle_critical_view_set_set (SaddleCriticalView      *self,
+                              const SaddleCriticalSet *set)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  self->set = set;
+  if (set == NULL || self->selected >= (int) set->points->len)
+    saddle_critical_view_set_selected (self, -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const SaddleCriticalSet *
+saddle_critical_view_get_set (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
+
+  return self->set;
+}
+
+void
+saddle_critical_view_set_changed (SaddleCriticalView *self)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+saddle_critical_view_set_selected (SaddleCriticalView *self,
+                                   int                 selected)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  if (self->set == NULL || selected < 0 || selected >= (int) self->set->points->len)
+    selected = -1;
+  if (self->selected == selected)
+    return;
+  self->selected = selected;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+int
+saddle_critical_view_get_selected (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), -1);
+
+  return self->selected;
+}
+
+int
+saddle_critical_view_pick (SaddleCriticalView *self,
+                           double              x,
+                           double              y)
+{
+  int index;
+
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), -1);
+
+  if (self->set == NULL || !self->have_area)
+    return -1;
+
+  index = saddle_figure_critical_pick (self->set, &self->area, x, y, PICK_RADIUS);
+  /* A click beside every point keeps the current selection. */
+  if (index >= 0)
+    saddle_critical_view_set_selected (self, index);
+  return index;
+}
+
+const SaddlePlotArea *
+saddle_critical_view_get_area (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
+
+  return self->have_area ? &self->area : NULL;
+}

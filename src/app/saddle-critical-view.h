@@ -1,0 +1,32 @@
+/* saddle-critical-view.h — minimal ratio against loss, one point per analysed run; click to pick */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "saddle-critical-set.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_TYPE_CRITICAL_VIEW (saddle_critical_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, SADDLE, CRITICAL_VIEW, GtkWidget)
+
+GtkWidget               *saddle_critical_view_new          (void);
+/* Shows @set (borrowed; NULL draws "No data yet"); the selection is kept if still valid. */
+void                     saddle_critical_view_set_set      (SaddleCriticalView      *self,
+                                                            const SaddleCriticalSet *set);
+const SaddleCriticalSet *saddle_critical_view_get_set      (SaddleCriticalView      *self);
+/* The set grew: redraw on the next frame. */
+void                     saddle_critical_view_set_changed  (SaddleCriticalView      *self);
+/* Index into set->points of the highlighted point, or −1. */
+void                     saddle_critical_view_set_selected (SaddleCriticalView      *self,
+                                                            int                      selected);
+int                      saddle_critical_view_get_selected (SaddleCriticalView      *self);
+/* Selects the point drawn nearest (@x, @y) in widget coordinates, as a click does; returns it or −1. */
+int                      saddle_critical_view_pick         (SaddleCriticalView      *self,
+                                                            double                   x,
+                                                            double                   y);
+/* Where the points were last drawn (valid after the first snapshot). */
+const SaddlePlotArea    *saddle_critical_view_get_area     (SaddleCriticalView      *self);
+
+G_END_DECLS

@@ -1,0 +1,404 @@
+/* saddle-gradnorm-page.c — the gradient-norm study: the training monitor */
+#define G_LOG_DOMAIN "saddle-gradnorm-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "saddle-gradnorm-page.h"
+#include "saddle-monitor-view.h"
+
+struct _SaddleGradnormPage
+{
+  GtkBox              parent_instance;
+
+  SaddleHistory      *live_history;
+  SaddleStudyResults *results;
+  gboolean            log_grad_norm;
+
+  /* Template widgets */
+  GtkToggleButton    *log_button;
+  GtkLabel           *last_label;
+  SaddleMonitorView  *monitor_view;
+  GtkLabel           *summary_label;
+};
+
+static void saddle_gradnorm_page_iface_init (SaddlePageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SaddleGradnormPage, saddle_gradnorm_page, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (SADDLE_TYPE_PAGE,
+                                                      saddle_gradnorm_page_iface_init))
+
+enum {
+  PROP_0,
+  PROP_LOG_GRAD_NORM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  const SaddleHistory *history;
+  SaddleFigureStyle    style;
+} DrawData;
+
+static const SaddleHistory *
+current_history (SaddleGradnormPage *self)
+{
+  if (self->results != NULL && self->results->history != NULL)
+    return self->results->history;
+  return self->live_history;
+}
+
+static void
+log_toggled_cb (GtkToggleButton    *button,
+                SaddleGradnormPage *self)
+{
+  gboolean log_grad_norm = gtk_toggle_button_get_active (button);
+
+  if (log_grad_norm == self->log_grad_norm)
+    return;
+  self->log_grad_norm = log_grad_norm;
+  saddle_monitor_view_set_log_grad_norm (self->monitor_view, log_grad_norm);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_GRAD_NORM]);
+}
+
+static void
+set_last_step (SaddleGradnormPage          *self,
+               const SaddleIterationRecord *rec)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *step = NULL;
+
+  if (rec == NULL)
+    {
+      gtk_label_set_text (self->last_label, "");
+      return;
+    }
+  step = g_strdup_printf ("%" G_GUINT64_FORMAT, rec->iteration);
+  /* TRANSLATORS: the newest training step: run, iteration, loss, gradient norm */
+  text = g_strdup_printf (_("Run %u, step %s: loss %.4g, ‖∇L‖ %.3g"),
+                          rec->run + 1, step, rec->loss, rec->grad_norm);
+  gtk_label_set_text (self->last_label, text);
+}
+
+static void
+update_summary (SaddleGradnormPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const SaddleStudyResults *results = self->results;
+  const SaddleHistory *history = current_history (self);
+
+  if (results == NULL || history == NULL)
+    {
+      gtk_label_set_text (self->summary_label, "");
+      return;
+    }
+
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE, "%u run", "%u runs", results->config.runs),
+                          results->config.runs);
+  g_string_append (text, " · ");
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE, "%lu parameter", "%lu parameters",
+                                       results->n_params),
+                          (unsigned long) results->n_params);
+  if (results->dataset_name != NULL)
+    g_string_append_printf (text, " · %s", results->dataset_name);
+  g_string_append (text, " · ");
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE, "%u step", "%u steps",
+                                       history->iterations->len),
+                          history->iterations->len);
+  if (results->cancelled)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, _("stopped early"));
+    }
+  gtk_label_set_text (self->summary_label, text->str);
+}
+
+static void
+draw_cb (cairo_t  *cr,
+         double    width,
+         double    height,
+         gpointer  user_data)
+{
+  DrawData *data = user_data;
+
+  saddle_figure_gradnorm (cr, width, height, data->history, &data->style, NULL);
+}
+
+static gboolean
+check_exportable (SaddleGradnormPage  *self,
+                  GError             **error)
+{
+  const SaddleHistory *history = current_history (self);
+
+  if (history == NULL || history->iterations->len == 0)
+    {
+      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
+                           _("There is no training history to export yet: run the gradient norm study first"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_figure (SaddleGradnormPage  *self,
+              const char          *path,
+              SaddleExportFormat   format,
+              GError             **error)
+{
+  DrawData data = { current_history (self) };
+
+  saddle_figure_style_init (&data.style);
+  data.style.log_grad_norm = self->log_grad_norm;
+  return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_GRADNORM_HEIGHT,
+                               draw_cb, &data, error);
+}
+
+/* SaddlePage */
+
+static SaddleStudyKind
+page_get_kind (SaddlePage *page)
+{
+  return SADDLE_STUDY_GRADNORM;
+}
+
+static void
+page_begin (SaddlePage              *page,
+            const SaddleStudyConfig *config)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+
+  saddle_monitor_view_set_history (self->monitor_view, NULL);
+  g_clear_pointer (&self->results, saddle_study_results_free);
+  g_clear_pointer (&self->live_history, saddle_history_free);
+  self->live_history = saddle_history_new ();
+  saddle_monitor_view_set_history (self->monitor_view, self->live_history);
+  set_last_step (self, NULL);
+  update_summary (self);
+}
+
+static void
+page_handle_event (SaddlePage     *page,
+                   SaddleJobEvent *event)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+
+  if (self->live_history == NULL)
+    return;
+
+  if (event->kind == SADDLE_EVENT_ITERATION)
+    {
+      SaddleIterationRecord rec = {
+        event->run, event->epoch, event->iteration, event->loss, event->grad_norm
+      };
+
+      saddle_history_add_iteration (self->live_history, &rec);
+      saddle_monitor_view_history_changed (self->monitor_view);
+      set_last_step (self, &rec);
+    }
+  else if (event->kind == SADDLE_EVENT_EPOCH)
+    {
+      SaddleEpochRecord rec = {
+        event->run, event->epoch, event->iteration, event->loss, event->accuracy
+      };
+
+      saddle_history_add_epoch (self->live_history, &rec);
+    }
+}
+
+static void
+page_finish (SaddlePage         *page,
+             SaddleStudyResults *results)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+
+  if (results == NULL)
+    return;
+
+  saddle_monitor_view_set_history (self->monitor_view, NULL);
+  g_clear_pointer (&self->results, saddle_study_results_free);
+  self->results = results;
+  if (results->history != NULL)
+    g_clear_pointer (&self->live_history, saddle_history_free);
+  saddle_monitor_view_set_history (self->monitor_view, current_history (self));
+  update_summary (self);
+}
+
+static gboolean
+page_has_results (SaddlePage *page)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+  const SaddleHistory *history = current_history (self);
+
+  return history != NULL && history->iterations->len > 0;
+}
+
+static gboolean
+page_export_all (SaddlePage  *page,
+                 const char  *folder,
+                 GError     **error)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+  g_autofree char *svg = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *epochs = NULL;
+
+  if (!check_exportable (self, error))
+    return FALSE;
+
+  svg = g_build_filename (folder, "gradnorm.svg", NULL);
+  csv = g_build_filename (folder, "history.csv", NULL);
+  epochs = g_build_filename (folder, "epochs.csv", NULL);
+  return write_figure (self, svg, SADDLE_EXPORT_SVG, error) &&
+         saddle_history_write_csv (current_history (self), csv, error) &&
+         saddle_history_write_epochs_csv (current_history (self), epochs, error);
+}
+
+static gboolean
+page_export_view (SaddlePage  *page,
+                  const char  *path,
+                  GError     **error)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+  SaddleExportFormat format;
+
+  if (!saddle_export_format_for_path (path, &format, error) || !check_exportable (self, error))
+    return FALSE;
+
+  if (format == SADDLE_EXPORT_CSV)
+    return saddle_history_write_csv (current_history (self), path, error);
+  return write_figure (self, path, format, error);
+}
+
+static const char *
+page_export_name (SaddlePage *page)
+{
+  return "gradnorm.svg";
+}
+
+static void
+saddle_gradnorm_page_iface_init (SaddlePageInterface *iface)
+{
+  iface->get_kind = page_get_kind;
+  iface->begin = page_begin;
+  iface->handle_event = page_handle_event;
+  iface->finish = page_finish;
+  iface->has_results = page_has_results;
+  iface->export_all = page_export_all;
+  iface->export_view = page_export_view;
+  iface->export_name = page_export_name;
+}
+
+/* GObject */
+
+static void
+saddle_gradnorm_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_GRAD_NORM:
+      g_value_set_boolean (value, self->log_grad_norm);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_gradnorm_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_GRAD_NORM:
+      gtk_toggle_button_set_active (self->log_button, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_gradnorm_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SADDLE_TYPE_GRADNORM_PAGE);
+
+  G_OBJECT_CLASS (saddle_gradnorm_page_parent_class)->dispose (object);
+}
+
+static void
+saddle_gradnorm_page_finalize (GObject *object)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (object);
+
+  g_clear_pointer (&self->results, saddle_study_results_free);
+  g_clear_pointer (&self->live_history, saddle_history_free);
+
+  G_OBJECT_CLASS (saddle_gradnorm_page_parent_class)->finalize (object);
+}
+
+static void
+saddle_gradnorm_page_class_init (SaddleGradnormPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = saddle_gradnorm_page_dispose;
+  object_class->finalize = saddle_gradnorm_page_finalize;
+  object_class->get_property = saddle_gradnorm_page_get_property;
+  object_class->set_property = saddle_gradnorm_page_set_property;
+
+  properties[PROP_LOG_GRAD_NORM] =
+    g_param_spec_boolean ("log-grad-norm", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SADDLE_TYPE_MONITOR_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/saddlelab/Saddle/ui/saddle-gradnorm-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaddleGradnormPage, log_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleGradnormPage, last_label);
+  gtk_widget_class_bind_template_child (widget_class, SaddleGradnormPage, monitor_view);
+  gtk_widget_class_bind_template_child (widget_class, SaddleGradnormPage, summary_label);
+  gtk_widget_class_bind_template_callback (widget_class, log_toggled_cb);
+}
+
+static void
+saddle_gradnorm_page_init (SaddleGradnormPage *self)
+{
+  self->log_grad_norm = TRUE;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+saddle_gradnorm_page_new (void)
+{
+  return g_object_new (SADDLE_TYPE_GRADNORM_PAGE, NULL);
+}
+
+const SaddleHistory *
+saddle_gradnorm_page_get_history (SaddleGradnormPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_GRADNORM_PAGE (self), NULL);
+
+  return current_history (self);
+}

@@ -1,0 +1,473 @@
+/* saddle-job.c — one study running on a worker thread, its events queued for the UI */
+#define G_LOG_DOMAIN "saddle-job"
+
+#include "config.h"
+
+#include "saddle-job.h"
+
+/* How often the worker refits the preview PCA of the snapshots so far, besides
+ * at every run boundary: often enough for the paths to move, rarely enough
+ * that the extra BLAS work stays a small share of the training. */
+#define PREVIEW_INTERVAL_USEC (G_USEC_PER_SEC * 3 / 4)
+
+/* What only the worker thread touches. */
+typedef struct
+{
+  SaddleJob         *job;           /* not a reference: the GTask holds one */
+  SaddleStudyKind    kind;
+  SaddleStudyConfig  config;
+  SaddleTrajectory  *live;          /* trajectories: snapshots so far, for the previews */
+  gsize              layer_offset;
+  gsize              layer_size;
+  guint              last_run;
+  gsize              previewed;     /* snapshots in the last preview */
+  gint64             last_preview;  /* monotonic µs */
+} WorkerState;
+
+struct _SaddleJob
+{
+  GObject             parent_instance;
+
+  SaddleStudyKind     kind;
+  SaddleStudyConfig   config;
+  GCancellable       *cancellable;
+
+  GMutex              mutex;        /* guards queue and descent */
+  GQueue              queue;        /* SaddleJobEvent *, oldest at the head */
+  SaddleJobEvent     *descent;      /* the newest DESCENT event: only the latest matters */
+
+  gboolean            started;
+  gboolean            running;
+  SaddleStudyResults *results;
+  GError             *error;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleJob, saddle_job, G_TYPE_OBJECT)
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+saddle_job_event_free (SaddleJobEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->message);
+  g_clear_pointer (&event->critical, saddle_critical_point_free);
+  g_clear_pointer (&event->preview, saddle_trajectory_free);
+  g_free (event);
+}
+
+static void
+worker_state_free (WorkerState *state)
+{
+  saddle_study_config_clear (&state->config);
+  g_clear_pointer (&state->live, saddle_trajectory_free);
+  g_free (state);
+}
+
+static SaddleJobEvent *
+job_event_new (const SaddleEvent *event)
+{
+  SaddleJobEvent *copy = g_new0 (SaddleJobEvent, 1);
+
+  copy->kind = event->kind;
+  copy->run = event->run;
+  copy->iteration = event->iteration;
+  copy->epoch = event->epoch;
+  copy->loss = event->loss;
+  copy->grad_norm = event->grad_norm;
+  copy->accuracy = event->accuracy;
+  copy->fraction = event->fraction;
+  copy->message = g_strdup (event->message);
+  if (event->critical != NULL)
+    copy->critical = saddle_critical_point_copy (event->critical);
+
+  return copy;
+}
+
+static void
+job_push (SaddleJob      *self,
+          SaddleJobEvent *event)
+{
+  g_mutex_lock (&self->mutex);
+  g_queue_push_tail (&self->queue, event);
+  g_mutex_unlock (&self->mutex);
+}
+
+/* A fresh trajectory holding the same snapshots as @src, without its PCA. */
+static SaddleTrajectory *
+trajectory_copy_snapshots (const SaddleTrajectory *src)
+{
+  SaddleTrajectory *copy;
+  gsize n = saddle_trajectory_n_snapshots (src);
+
+  copy = saddle_trajectory_new (src->n_params, src->layer, src->layer_offset, src->layer_size);
+  for (gsize i = 0; i < n; i++)
+    saddle_trajectory_add (copy,
+                           &g_array_index (src->info, SaddleSnapshotInfo, i),
+                           &g_array_index (src->params, double, i * src->n_params));
+  return copy;
+}
+
+/* Fits the PCA of every snapshot so far and hands that trajectory to the UI;
+ * the worker goes on with a copy, so the two never share memory. */
+static void
+worker_push_preview (WorkerState *state)
+{
+  SaddleJobEvent *event;
+  SaddleTrajectory *next;
+  g_autoptr(GError) error = NULL;
+  gsize n = saddle_trajectory_n_snapshots (state->live);
+
+  state->last_preview = g_get_monotonic_time ();
+  if (n < 2 || n == state->previewed)
+    return;
+
+  next = trajectory_copy_snapshots (state->live);
+  if (!saddle_trajectory_compute_pca (state->live, &error))
+    {
+      /* Too few distinct points yet: try again with the next snapshots. */
+      g_debug ("Preview PCA skipped: %s", error->message);
+      saddle_trajectory_free (next);
+      return;
+    }
+
+  event = g_new0 (SaddleJobEvent, 1);
+  event->kind = SADDLE_EVENT_SNAPSHOT;
+  event->run = state->last_run;
+  event->loss = event->grad_norm = event->accuracy = event->fraction = NAN;
+  event->preview = g_steal_pointer (&state->live);
+  state->live = next;
+  state->previewed = n;
+  job_push (state->job, event);
+}
+
+static void
+worker_add_snapshot (WorkerState       *state,
+                     const SaddleEvent *event)
+{
+  SaddleSnapshotInfo info;
+
+  if (event->params == NULL || event->n_params == 0)
+    return;
+
+  if (state->live == NULL)
+    state->live = saddle_trajectory_new (event->n_params, state->config.layer,
+                                         state->layer_offset, state->layer_size);
+  if (state->live->n_params != event->n_params)
+    return;
+
+  /* A new run began: the previous one is complete, show it. */
+  if (event->run != state->last_run)
+    worker_push_preview (state);
+  state->last_run = event->run;
+
+  info.run = event->run;
+  info.epoch = event->epoch;
+  info.iteration = event->iteration;
+  info.loss = event->loss;
+  info.accuracy = event->accuracy;
+  saddle_trajectory_add (state->live, &info, event->params);
+
+  if (g_get_monotonic_time () - state->last_preview >= PREVIEW_INTERVAL_USEC)
+    worker_push_preview (state);
+}
+
+/* Runs on the worker thread: copy, queue, return. */
+static gboolean
+job_event_cb (const SaddleEvent *event,
+              gpointer           user_data)
+{
+  WorkerState *state = user_data;
+  SaddleJob *self = state->job;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return FALSE;
+
+  switch (event->kind)
+    {
+    case SADDLE_EVENT_SNAPSHOT:
+      if (state->kind == SADDLE_STUDY_TRAJECTORIES)
+        worker_add_snapshot (state, event);
+      break;
+
+    case SADDLE_EVENT_DESCENT:
+      {
+        SaddleJobEvent *copy = job_event_new (event);
+
+        g_mutex_lock (&self->mutex);
+        g_clear_pointer (&self->descent, saddle_job_event_free);
+        self->descent = copy;
+        g_mutex_unlock (&self->mutex);
+      }
+      break;
+
+    case SADDLE_EVENT_ITERATION:
+    case SADDLE_EVENT_EPOCH:
+    case SADDLE_EVENT_CRITICAL:
+    case SADDLE_EVENT_PROGRESS:
+    case SADDLE_EVENT_RUN_FAILED:
+    default:
+      job_push (self, job_event_new (event));
+      break;
+    }
+
+  return !g_cancellable_is_cancelled (self->cancellable);
+}
+
+/* Where the chosen layer's weights sit in the flat vector (weights only). */
+static void
+worker_find_layer (WorkerState         *state,
+                   const SaddleDataset *dataset)
+{
+  g_autofree guint *widths = NULL;
+  guint n_widths = 0;
+  gsize offset = 0;
+
+  widths = saddle_study_config_widths (&state->config, dataset, &n_widths);
+  if (widths == NULL || n_widths < 2)
+    return;
+
+  for (guint l = 0; l + 1 < n_widths; l++)
+    {
+      gsize weights = (gsize) widths[l] * widths[l + 1];
+
+      if (l == state->config.layer)
+        {
+          state->layer_offset = offset;
+          state->layer_size = weights;
+          return;
+        }
+      offset += weights + widths[l + 1];
+    }
+}
+
+static void
+job_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  WorkerState *state = task_data;
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyResults *results;
+
+  /* Loaded here rather than inside the study so the layer's place in the
+   * parameter vector is known before the first snapshot arrives. */
+  dataset = saddle_study_config_load_dataset (&state->config, &error);
+  if (dataset == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (state->kind == SADDLE_STUDY_TRAJECTORIES)
+    worker_find_layer (state, dataset);
+
+  results = saddle_study_run (&state->config, state->kind, dataset,
+                              job_event_cb, state, &error);
+  if (results == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, results, (GDestroyNotify) saddle_study_results_free);
+}
+
+static void
+job_done_cb (GObject      *source_object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  SaddleJob *self = SADDLE_JOB (source_object);
+  GApplication *app = g_application_get_default ();
+
+  self->results = g_task_propagate_pointer (G_TASK (result), &self->error);
+  self->running = FALSE;
+
+  g_signal_emit (self, signals[FINISHED], 0);
+
+  if (app != NULL)
+    g_application_release (app);
+}
+
+static void
+saddle_job_finalize (GObject *object)
+{
+  SaddleJob *self = SADDLE_JOB (object);
+
+  g_queue_clear_full (&self->queue, (GDestroyNotify) saddle_job_event_free);
+  g_clear_pointer (&self->descent, saddle_job_event_free);
+  g_mutex_clear (&self->mutex);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->results, saddle_study_results_free);
+  g_clear_error (&self->error);
+  saddle_study_config_clear (&self->config);
+
+  G_OBJECT_CLASS (saddle_job_parent_class)->finalize (object);
+}
+
+static void
+saddle_job_class_init (SaddleJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = saddle_job_finalize;
+
+  /**
+   * SaddleJob::finished:
+   *
+   * The worker has returned; take the results with saddle_job_take_results().
+   */
+  signals[FINISHED] = g_signal_new ("finished",
+                                    G_TYPE_FROM_CLASS (klass),
+                                    G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 0);
+}
+
+static void
+saddle_job_init (SaddleJob *self)
+{
+  g_mutex_init (&self->mutex);
+  g_queue_init (&self->queue);
+  self->cancellable = g_cancellable_new ();
+}
+
+SaddleJob *
+saddle_job_new (SaddleStudyKind          kind,
+                const SaddleStudyConfig *config)
+{
+  SaddleJob *self;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self = g_object_new (SADDLE_TYPE_JOB, NULL);
+  self->kind = kind;
+  saddle_study_config_copy (config, &self->config);
+
+  return self;
+}
+
+void
+saddle_job_start (SaddleJob *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GApplication *app = g_application_get_default ();
+  WorkerState *state;
+
+  g_return_if_fail (SADDLE_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  self->started = TRUE;
+  self->running = TRUE;
+
+  state = g_new0 (WorkerState, 1);
+  state->job = self;
+  state->kind = self->kind;
+  state->last_run = G_MAXUINT;
+  state->last_preview = g_get_monotonic_time ();
+  saddle_study_config_copy (&self->config, &state->config);
+
+  /* The task gets no cancellable: a cancelled study still returns its
+   * partial results, which GTask would otherwise replace by an error. */
+  task = g_task_new (self, NULL, job_done_cb, NULL);
+  g_task_set_source_tag (task, saddle_job_start);
+  g_task_set_task_data (task, state, (GDestroyNotify) worker_state_free);
+
+  /* Keep the process alive until the worker has returned: quitting or
+   * closing the window cancels, and the main loop ends after the join. */
+  if (app != NULL)
+    g_application_hold (app);
+
+  g_task_run_in_thread (task, job_thread);
+}
+
+void
+saddle_job_cancel (SaddleJob *self)
+{
+  g_return_if_fail (SADDLE_IS_JOB (self));
+
+  g_cancellable_cancel (self->cancellable);
+}
+
+gboolean
+saddle_job_is_running (SaddleJob *self)
+{
+  g_return_val_if_fail (SADDLE_IS_JOB (self), FALSE);
+
+  return self->running;
+}
+
+gboolean
+saddle_job_is_cancelled (SaddleJob *self)
+{
+  g_return_val_if_fail (SADDLE_IS_JOB (self), FALSE);
+
+  return g_cancellable_is_cancelled (self->cancellable);
+}
+
+SaddleStudyKind
+saddle_job_get_kind (SaddleJob *self)
+{
+  g_return_val_if_fail (SADDLE_IS_JOB (self), SADDLE_STUDY_TRAJECTORIES);
+
+  return self->kind;
+}
+
+const SaddleStudyConfig *
+saddle_job_get_config (SaddleJob *self)
+{
+  g_return_val_if_fail (SADDLE_IS_JOB (self), NULL);
+
+  return &self->config;
+}
+
+GPtrArray *
+saddle_job_drain (SaddleJob *self)
+{
+  GPtrArray *events = NULL;
+  GQueue taken = G_QUEUE_INIT;
+  SaddleJobEvent *descent;
+
+  g_return_val_if_fail (SADDLE_IS_JOB (self), NULL);
+
+  /* Swap under the lock, copy out after: the worker waits only for a swap. */
+  g_mutex_lock (&self->mutex);
+  taken = self->queue;
+  g_queue_init (&self->queue);
+  descent = g_steal_pointer (&self->descent);
+  g_mutex_unlock (&self->mutex);
+
+  if (taken.length == 0 && descent == NULL)
+    return NULL;
+
+  events = g_ptr_array_new_full (taken.length + 1, (GDestroyNotify) saddle_job_event_free);
+  for (GList *l = taken.head; l != NULL; l = l->next)
+    g_ptr_array_add (events, l->data);
+  g_queue_clear (&taken);
+  if (descent != NULL)
+    g_ptr_array_add (events, descent);
+
+  return events;
+}
+
+SaddleStudyResults *
+saddle_job_take_results (SaddleJob  *self,
+                         GError    **error)
+{
+  g_return_val_if_fail (SADDLE_IS_JOB (self), NULL);
+
+  if (self->results != NULL)
+    return g_steal_pointer (&self->results);
+
+  if (self->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&self->error));
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                         "The study has not finished yet");
+  return NULL;
+}

@@ -1,0 +1,367 @@
+/* saddle-monitor-view.c — the training monitor: loss and gradient norm, stacked, live */
+#define G_LOG_DOMAIN "saddle-monitor-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "saddle-chart.h"
+#include "saddle-monitor-view.h"
+
+struct _SaddleMonitorView
+{
+  GtkWidget            parent_instance;
+
+  const SaddleHistory *history;       /* borrowed */
+  SaddleHistory       *empty;         /* drawn before any data: "No data yet" */
+  gboolean             log_grad_norm;
+
+  SaddlePlotArea       areas[2];      /* from the last snapshot: loss, gradient norm */
+  gboolean             have_areas;
+  gboolean             pointer_inside;
+  double               pointer_x;
+  double               pointer_y;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleMonitorView, saddle_monitor_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOG_GRAD_NORM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The record drawn nearest the pointer: for every run the step closest in
+ * iteration, then the run whose value is closest on screen. */
+static const SaddleIterationRecord *
+find_nearest (SaddleMonitorView *self,
+              guint              panel,
+              double             x,
+              double             y,
+              double            *rec_x,
+              double            *rec_y)
+{
+  const SaddlePlotArea *area = &self->areas[panel];
+  const GArray *its = self->history->iterations;
+  g_autofree gint64 *best = NULL;
+  const SaddleIterationRecord *found = NULL;
+  double data_x, best_dist = INFINITY;
+  guint n_runs = self->history->n_runs;
+
+  if (its == NULL || its->len == 0 || n_runs == 0)
+    return NULL;
+
+  saddle_plot_area_to_data (area, x, y, &data_x, NULL);
+  best = g_new (gint64, n_runs);
+  for (guint r = 0; r < n_runs; r++)
+    best[r] = -1;
+
+  for (guint i = 0; i < its->len; i++)
+    {
+      const SaddleIterationRecord *rec = &g_array_index (its, SaddleIterationRecord, i);
+
+      if (rec->run >= n_runs)
+        continue;
+      if (best[rec->run] < 0 ||
+          fabs ((double) rec->iteration - data_x) <
+          fabs ((double) g_array_index (its, SaddleIterationRecord, best[rec->run]).iteration - data_x))
+        best[rec->run] = i;
+    }
+
+  for (guint r = 0; r < n_runs; r++)
+    {
+      const SaddleIterationRecord *rec;
+      double value, sx, sy;
+
+      if (best[r] < 0)
+        continue;
+      rec = &g_array_index (its, SaddleIterationRecord, best[r]);
+      value = panel == 0 ? rec->loss : rec->grad_norm;
+      if (!isfinite (value))
+        continue;
+      saddle_plot_area_from_data (area, (double) rec->iteration, value, &sx, &sy);
+      if (!isfinite (sy))
+        continue;
+      if (fabs (sy - y) < best_dist)
+        {
+          best_dist = fabs (sy - y);
+          found = rec;
+          *rec_x = sx;
+          *rec_y = sy;
+        }
+    }
+
+  return found;
+}
+
+char *
+saddle_monitor_view_readout_at (SaddleMonitorView *self,
+                                double             x,
+                                double             y)
+{
+  const SaddleIterationRecord *rec;
+  double rx, ry;
+
+  g_return_val_if_fail (SADDLE_IS_MONITOR_VIEW (self), NULL);
+
+  if (self->history == NULL || !self->have_areas)
+    return NULL;
+
+  for (guint panel = 0; panel < 2; panel++)
+    {
+      if (!saddle_plot_area_contains (&self->areas[panel], x, y))
+        continue;
+      rec = find_nearest (self, panel, x, y, &rx, &ry);
+      if (rec == NULL)
+        return NULL;
+      {
+        g_autofree char *step = g_strdup_printf ("%" G_GUINT64_FORMAT, rec->iteration);
+
+        /* TRANSLATORS: hover read-out on the loss chart: run, iteration, loss, gradient norm */
+        return g_strdup_printf (_("Run %u · iteration %s · loss %.4g · ‖∇L‖ %.3g"),
+                                rec->run + 1, step, rec->loss, rec->grad_norm);
+      }
+    }
+  return NULL;
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           SaddleMonitorView        *self)
+{
+  self->pointer_inside = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          SaddleMonitorView        *self)
+{
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+draw_readout (SaddleMonitorView *self,
+              cairo_t           *cr,
+              double             width,
+              double             height,
+              gboolean           dark)
+{
+  const SaddleIterationRecord *rec = NULL;
+  g_autofree char *text = NULL;
+  double rx = 0, ry = 0;
+
+  for (guint panel = 0; panel < 2 && rec == NULL; panel++)
+    if (saddle_plot_area_contains (&self->areas[panel], self->pointer_x, self->pointer_y))
+      rec = find_nearest (self, panel, self->pointer_x, self->pointer_y, &rx, &ry);
+  if (rec == NULL)
+    return;
+
+  /* A guide line through both panels at the step, and a ring on the value. */
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, floor (rx) + 0.5, MIN (self->areas[0].y, self->areas[1].y));
+  cairo_line_to (cr, floor (rx) + 0.5,
+                 MAX (self->areas[0].y + self->areas[0].height,
+                      self->areas[1].y + self->areas[1].height));
+  cairo_stroke (cr);
+  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.8);
+  cairo_set_line_width (cr, 2);
+  cairo_arc (cr, rx, ry, 4.5, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+
+  text = saddle_monitor_view_readout_at (self, self->pointer_x, self->pointer_y);
+  if (text != NULL)
+    saddle_chart_draw_readout (cr, width, height, self->pointer_x, self->pointer_y, text, dark);
+}
+
+static void
+saddle_monitor_view_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  SaddleMonitorView *self = SADDLE_MONITOR_VIEW (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  SaddleFigureStyle style;
+  cairo_t *cr;
+
+  if (width < 2 || height < 2)
+    return;
+
+  saddle_chart_style_for_widget (widget, &style);
+  style.log_grad_norm = self->log_grad_norm;
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  memset (self->areas, 0, sizeof self->areas);
+  saddle_figure_gradnorm (cr, width, height,
+                          self->history != NULL ? self->history : self->empty,
+                          &style, self->areas);
+  self->have_areas = TRUE;
+
+  if (self->pointer_inside && self->history != NULL)
+    draw_readout (self, cr, width, height, style.dark);
+
+  cairo_destroy (cr);
+}
+
+static void
+saddle_monitor_view_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  saddle_chart_measure (orientation, for_size, 240, 220, minimum, natural);
+}
+
+static void
+saddle_monitor_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  SaddleMonitorView *self = SADDLE_MONITOR_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_GRAD_NORM:
+      g_value_set_boolean (value, self->log_grad_norm);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_monitor_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  SaddleMonitorView *self = SADDLE_MONITOR_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG_GRAD_NORM:
+      saddle_monitor_view_set_log_grad_norm (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_monitor_view_finalize (GObject *object)
+{
+  SaddleMonitorView *self = SADDLE_MONITOR_VIEW (object);
+
+  g_clear_pointer (&self->empty, saddle_history_free);
+
+  G_OBJECT_CLASS (saddle_monitor_view_parent_class)->finalize (object);
+}
+
+static void
+saddle_monitor_view_class_init (SaddleMonitorViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = saddle_monitor_view_finalize;
+  object_class->get_property = saddle_monitor_view_get_property;
+  object_class->set_property = saddle_monitor_view_set_property;
+
+  widget_class->snapshot = saddle_monitor_view_snapshot;
+  widget_class->measure = saddle_monitor_view_measure;
+
+  properties[PROP_LOG_GRAD_NORM] =
+    g_param_spec_boolean ("log-grad-norm", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "chart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+saddle_monitor_view_init (SaddleMonitorView *self)
+{
+  GtkEventController *motion;
+
+  self->log_grad_norm = TRUE;
+  self->empty = saddle_history_new ();
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "monitor");
+}
+
+GtkWidget *
+saddle_monitor_view_new (void)
+{
+  return g_object_new (SADDLE_TYPE_MONITOR_VIEW, NULL);
+}
+
+void
+saddle_monitor_view_set_history (SaddleMonitorView   *self,
+                                 const SaddleHistory *history)
+{
+  g_return_if_fail (SADDLE_IS_MONITOR_VIEW (self));
+
+  self->history = history;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const SaddleHistory *
+saddle_monitor_view_get_history (SaddleMonitorView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_MONITOR_VIEW (self), NULL);
+
+  return self->history;
+}
+
+void
+saddle_monitor_view_history_changed (SaddleMonitorView *self)
+{
+  g_return_if_fail (SADDLE_IS_MONITOR_VIEW (self));
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+saddle_monitor_view_set_log_grad_norm (SaddleMonitorView *self,
+                                       gboolean           log_grad_norm)
+{
+  g_return_if_fail (SADDLE_IS_MONITOR_VIEW (self));
+
+  log_grad_norm = !!log_grad_norm;
+  if (self->log_grad_norm == log_grad_norm)
+    return;
+  self->log_grad_norm = log_grad_norm;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_GRAD_NORM]);
+}
+
+gboolean
+saddle_monitor_view_get_log_grad_norm (SaddleMonitorView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_MONITOR_VIEW (self), TRUE);
+
+  return self->log_grad_norm;
+}

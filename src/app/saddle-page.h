@@ -1,0 +1,100 @@
+/* saddle-page.h — what the window asks of each study's page (trajectories, gradnorm, critical)
+ *
+ * A page shows one study: it clears itself when a run begins, folds in the
+ * worker's events frame by frame, takes the final results when the worker
+ * returns, and exports its figures and data.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "saddle-job.h"
+#include "saddle-figures.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_TYPE_PAGE (saddle_page_get_type ())
+
+G_DECLARE_INTERFACE (SaddlePage, saddle_page, SADDLE, PAGE, GtkWidget)
+
+struct _SaddlePageInterface
+{
+  GTypeInterface parent_iface;
+
+  SaddleStudyKind (*get_kind)     (SaddlePage               *self);
+  void            (*begin)        (SaddlePage               *self,
+                                   const SaddleStudyConfig  *config);
+  void            (*handle_event) (SaddlePage               *self,
+                                   SaddleJobEvent           *event);
+  void            (*finish)       (SaddlePage               *self,
+                                   SaddleStudyResults       *results);
+  gboolean        (*has_results)  (SaddlePage               *self);
+  gboolean        (*export_all)   (SaddlePage               *self,
+                                   const char               *folder,
+                                   GError                  **error);
+  gboolean        (*export_view)  (SaddlePage               *self,
+                                   const char               *path,
+                                   GError                  **error);
+  const char     *(*export_name)  (SaddlePage               *self);
+};
+
+/* Figure sizes of every export, the same as saddle-cli's. */
+#define SADDLE_EXPORT_WIDTH           900
+#define SADDLE_EXPORT_HEIGHT          600
+#define SADDLE_EXPORT_GRADNORM_HEIGHT 700
+
+#define SADDLE_PAGE_ERROR (saddle_page_error_quark ())
+
+typedef enum
+{
+  SADDLE_PAGE_ERROR_NO_DATA,        /* nothing to export yet */
+  SADDLE_PAGE_ERROR_FILE_TYPE,      /* the file name has no known extension */
+} SaddlePageError;
+
+GQuark          saddle_page_error_quark   (void);
+
+SaddleStudyKind saddle_page_get_kind      (SaddlePage              *self);
+/* A study of this page's kind starts with @config: drop the old numbers. */
+void            saddle_page_begin         (SaddlePage              *self,
+                                           const SaddleStudyConfig *config);
+/* One event from the worker (main thread, many per frame); the page may steal its preview or critical point. */
+void            saddle_page_handle_event  (SaddlePage              *self,
+                                           SaddleJobEvent          *event);
+/* The worker returned: @results (taken; NULL after a fatal error) replace the live numbers. */
+void            saddle_page_finish        (SaddlePage              *self,
+                                           SaddleStudyResults      *results);
+/* TRUE if there is anything to export (live or final). */
+gboolean        saddle_page_has_results   (SaddlePage              *self);
+/* Writes the page's figures (SVG) and data (CSV) into @folder with saddle-cli's file names. */
+gboolean        saddle_page_export_all    (SaddlePage              *self,
+                                           const char              *folder,
+                                           GError                 **error);
+/* Writes the shown figure (.svg, .png) or its data (.csv), chosen by @path's extension. */
+gboolean        saddle_page_export_view   (SaddlePage              *self,
+                                           const char              *path,
+                                           GError                 **error);
+/* The suggested file name of saddle_page_export_view(), e.g. "trajectories.svg". */
+const char     *saddle_page_export_name   (SaddlePage              *self);
+
+/* What an extension asks for. */
+typedef enum
+{
+  SADDLE_EXPORT_SVG,
+  SADDLE_EXPORT_PNG,
+  SADDLE_EXPORT_CSV,
+} SaddleExportFormat;
+
+/* The format @path's extension names (case-insensitive), or FALSE + FILE_TYPE error. */
+gboolean        saddle_export_format_for_path (const char         *path,
+                                               SaddleExportFormat *format,
+                                               GError            **error);
+/* Draws @draw onto an SVG or PNG file, by @format. */
+gboolean        saddle_export_figure          (const char           *path,
+                                               SaddleExportFormat    format,
+                                               double                width,
+                                               double                height,
+                                               SaddleFigureDrawFunc  draw,
+                                               gpointer              user_data,
+                                               GError              **error);
+
+G_END_DECLS

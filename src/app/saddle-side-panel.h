@@ -1,0 +1,38 @@
+/* saddle-side-panel.h — every hyperparameter of one study, bound to GSettings, validated as typed */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "saddle-study.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_TYPE_SIDE_PANEL (saddle_side_panel_get_type ())
+
+G_DECLARE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, SADDLE, SIDE_PANEL, GtkBox)
+
+/* A panel for @kind editing @settings (a io.github.saddlelab.Saddle.Study schema). */
+GtkWidget       *saddle_side_panel_new          (SaddleStudyKind     kind,
+                                                 GSettings          *settings);
+SaddleStudyKind  saddle_side_panel_get_kind     (SaddleSidePanel    *self);
+GSettings       *saddle_side_panel_get_settings (SaddleSidePanel    *self);
+/* The study config the settings describe, validated; FALSE + a message naming the problem. */
+gboolean         saddle_side_panel_get_config   (SaddleSidePanel    *self,
+                                                 SaddleStudyConfig  *config,
+                                                 GError            **error);
+/* Resets every key of the study to the homework's default. */
+void             saddle_side_panel_reset        (SaddleSidePanel    *self);
+/* Parameter count of the model as configured (0 when the settings are invalid). */
+gsize            saddle_side_panel_get_n_params (SaddleSidePanel    *self);
+/* The validation message shown under the panel, or NULL when all is valid. */
+const char      *saddle_side_panel_get_problem  (SaddleSidePanel    *self);
+/* The widget editing GSettings key @key (e.g. "hidden", "lr"), for tests and focus. */
+GtkWidget       *saddle_side_panel_get_field    (SaddleSidePanel    *self,
+                                                 const char         *key);
+/* Config for a study of @kind from @settings alone (no widgets involved). */
+gboolean         saddle_study_config_from_settings (SaddleStudyConfig  *config,
+                                                    SaddleStudyKind     kind,
+                                                    GSettings          *settings,
+                                                    GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* saddle-spectrum-view.h — the eigenvalue histogram of one critical point */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "saddle-critical.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_TYPE_SPECTRUM_VIEW (saddle_spectrum_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (SaddleSpectrumView, saddle_spectrum_view, SADDLE, SPECTRUM_VIEW, GtkWidget)
+
+GtkWidget                 *saddle_spectrum_view_new       (void);
+/* Shows @point's spectrum (borrowed; NULL draws nothing). */
+void                       saddle_spectrum_view_set_point (SaddleSpectrumView        *self,
+                                                           const SaddleCriticalPoint *point);
+const SaddleCriticalPoint *saddle_spectrum_view_get_point (SaddleSpectrumView        *self);
+
+G_END_DECLS

@@ -1,0 +1,218 @@
+/* saddle-trajectory-view.c — the runs' weight trajectories in the PCA plane */
+#define G_LOG_DOMAIN "saddle-trajectory-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "saddle-chart.h"
+#include "saddle-trajectory-view.h"
+
+struct _SaddleTrajectoryView
+{
+  GtkWidget               parent_instance;
+
+  const SaddleTrajectory *trajectory;   /* borrowed */
+  gboolean                layer;
+  guint                   upto_epoch;
+  SaddlePlotArea          area;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LAYER,
+  PROP_UPTO_EPOCH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+guint
+saddle_trajectory_max_epoch (const SaddleTrajectory *trajectory)
+{
+  guint max = 0;
+
+  if (trajectory == NULL || trajectory->info == NULL)
+    return 0;
+  for (guint i = 0; i < trajectory->info->len; i++)
+    max = MAX (max, g_array_index (trajectory->info, SaddleSnapshotInfo, i).epoch);
+  return max;
+}
+
+static void
+saddle_trajectory_view_snapshot (GtkWidget   *widget,
+                                 GtkSnapshot *snapshot)
+{
+  SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (widget);
+  double width = gtk_widget_get_width (widget);
+  double height = gtk_widget_get_height (widget);
+  SaddleFigureStyle style;
+  cairo_t *cr;
+
+  if (width < 2 || height < 2)
+    return;
+
+  saddle_chart_style_for_widget (widget, &style);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  saddle_figure_trajectories (cr, width, height, self->trajectory, self->layer,
+                              self->upto_epoch, &style, &self->area);
+  cairo_destroy (cr);
+}
+
+static void
+saddle_trajectory_view_measure (GtkWidget      *widget,
+                                GtkOrientation  orientation,
+                                int             for_size,
+                                int            *minimum,
+                                int            *natural,
+                                int            *minimum_baseline,
+                                int            *natural_baseline)
+{
+  saddle_chart_measure (orientation, for_size, 280, 220, minimum, natural);
+}
+
+static void
+saddle_trajectory_view_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LAYER:
+      g_value_set_boolean (value, self->layer);
+      break;
+
+    case PROP_UPTO_EPOCH:
+      g_value_set_uint (value, self->upto_epoch);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_trajectory_view_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LAYER:
+      saddle_trajectory_view_set_layer (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_UPTO_EPOCH:
+      saddle_trajectory_view_set_upto_epoch (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_trajectory_view_class_init (SaddleTrajectoryViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = saddle_trajectory_view_get_property;
+  object_class->set_property = saddle_trajectory_view_set_property;
+
+  widget_class->snapshot = saddle_trajectory_view_snapshot;
+  widget_class->measure = saddle_trajectory_view_measure;
+
+  properties[PROP_LAYER] =
+    g_param_spec_boolean ("layer", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UPTO_EPOCH] =
+    g_param_spec_uint ("upto-epoch", NULL, NULL, 0, G_MAXUINT, G_MAXUINT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "chart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+saddle_trajectory_view_init (SaddleTrajectoryView *self)
+{
+  self->upto_epoch = G_MAXUINT;
+  gtk_widget_add_css_class (GTK_WIDGET (self), "trajectories");
+}
+
+GtkWidget *
+saddle_trajectory_view_new (void)
+{
+  return g_object_new (SADDLE_TYPE_TRAJECTORY_VIEW, NULL);
+}
+
+void
+saddle_trajectory_view_set_trajectory (SaddleTrajectoryView   *self,
+                                       const SaddleTrajectory *trajectory)
+{
+  g_return_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self));
+
+  self->trajectory = trajectory;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const SaddleTrajectory *
+saddle_trajectory_view_get_trajectory (SaddleTrajectoryView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), NULL);
+
+  return self->trajectory;
+}
+
+void
+saddle_trajectory_view_set_layer (SaddleTrajectoryView *self,
+                                  gboolean              layer)
+{
+  g_return_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self));
+
+  layer = !!layer;
+  if (self->layer == layer)
+    return;
+  self->layer = layer;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
+}
+
+gboolean
+saddle_trajectory_view_get_layer (SaddleTrajectoryView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), FALSE);
+
+  return self->layer;
+}
+
+void
+saddle_trajectory_view_set_upto_epoch (SaddleTrajectoryView *self,
+                                       guint                 upto_epoch)
+{
+  g_return_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self));
+
+  if (self->upto_epoch == upto_epoch)
+    return;
+  self->upto_epoch = upto_epoch;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPTO_EPOCH]);
+}
+
+guint
+saddle_trajectory_view_get_upto_epoch (SaddleTrajectoryView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), G_MAXUINT);
+
+  return self->upto_epoch;
+}

@@ -1,0 +1,30 @@
+/* saddle-trajectory-view.h — the runs' weight trajectories in the PCA plane */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "saddle-trajectory.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_TYPE_TRAJECTORY_VIEW (saddle_trajectory_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, SADDLE, TRAJECTORY_VIEW, GtkWidget)
+
+GtkWidget              *saddle_trajectory_view_new            (void);
+/* Shows @trajectory (borrowed; NULL draws "No data yet"). */
+void                    saddle_trajectory_view_set_trajectory (SaddleTrajectoryView   *self,
+                                                               const SaddleTrajectory *trajectory);
+const SaddleTrajectory *saddle_trajectory_view_get_trajectory (SaddleTrajectoryView   *self);
+/* TRUE: the chosen layer's weights; FALSE: the whole parameter vector. */
+void                    saddle_trajectory_view_set_layer      (SaddleTrajectoryView   *self,
+                                                               gboolean                layer);
+gboolean                saddle_trajectory_view_get_layer      (SaddleTrajectoryView   *self);
+/* Draws snapshots up to this epoch (G_MAXUINT: all). */
+void                    saddle_trajectory_view_set_upto_epoch (SaddleTrajectoryView   *self,
+                                                               guint                   upto_epoch);
+guint                   saddle_trajectory_view_get_upto_epoch (SaddleTrajectoryView   *self);
+/* Highest epoch among the snapshots (0 when none). */
+guint                   saddle_trajectory_max_epoch           (const SaddleTrajectory *trajectory);
+
+G_END_DECLS

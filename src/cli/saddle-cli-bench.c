@@ -1,0 +1,411 @@
+/* saddle-cli-bench.c — times the engine's heavy parts on the design's reference problems */
+#define G_LOG_DOMAIN "saddle-cli-bench"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include <cblas.h>
+
+#include "saddle-cli-commands.h"
+#include "saddle-cli-output.h"
+#include "saddle-hessian.h"
+#include "saddle-spectrum.h"
+#include "saddle-trainer.h"
+
+/* PyTorch 1.13, float64, one thread, on these machines (design.md): the yardsticks. */
+#define PYTORCH_TRAINING_S        2.9     /* 8 image-model runs of 150 Adam steps */
+#define PYTORCH_HESSIAN_SMALL_S   1.85    /* full Hessian, 1,086 parameters, 1,000 points */
+#define PYTORCH_HESSIAN_LARGE_S   110.0   /* dense Hessian of the 16,330-parameter model */
+#define PYTORCH_EIGEN_LARGE_S     512.0   /* its eigenvalues */
+#define PYTORCH_CRITICAL_RUN_S    4.23    /* 423 s for 100 critical points */
+
+/* Directions per HVP block in the HVP benchmark. */
+#define HVP_BLOCK 64
+/* Repeat a quick measurement for at least this long (s) so the rate is stable. */
+#define MIN_MEASURE_S 1.0
+
+typedef struct
+{
+  JsonBuilder *builder;
+  gboolean     quiet;
+  guint        failed;
+} Bench;
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / (double) G_TIME_SPAN_SECOND;
+}
+
+static void
+record (Bench      *bench,
+        const char *name,
+        const char *size,
+        double      seconds,
+        double      rate,
+        const char *rate_unit,
+        double      pytorch_seconds)
+{
+  g_autofree char *rate_text = NULL;
+  g_autofree char *yardstick = NULL;
+
+  if (isfinite (rate))
+    rate_text = g_strdup_printf (", %.4g %s", rate, rate_unit);
+  if (isfinite (pytorch_seconds))
+    yardstick = g_strdup_printf ("  [PyTorch 1.13: %.3g s, %.1f× faster]", pytorch_seconds,
+                                 pytorch_seconds / seconds);
+  printf ("%-16s %s: %.3f s%s%s\n", name, size, seconds, rate_text != NULL ? rate_text : "",
+          yardstick != NULL ? yardstick : "");
+  fflush (stdout);
+
+  json_builder_begin_object (bench->builder);
+  json_builder_set_member_name (bench->builder, "name");
+  json_builder_add_string_value (bench->builder, name);
+  json_builder_set_member_name (bench->builder, "size");
+  json_builder_add_string_value (bench->builder, size);
+  saddle_cli_json_add_double (bench->builder, "seconds", seconds);
+  saddle_cli_json_add_double (bench->builder, "rate", rate);
+  json_builder_set_member_name (bench->builder, "rate_unit");
+  json_builder_add_string_value (bench->builder, rate_unit != NULL ? rate_unit : "");
+  saddle_cli_json_add_double (bench->builder, "pytorch_seconds", pytorch_seconds);
+  json_builder_end_object (bench->builder);
+}
+
+static void
+skipped (Bench        *bench,
+         const char   *name,
+         const GError *error)
+{
+  printf ("%-16s skipped: %s\n", name, error->message);
+  fflush (stdout);
+  bench->failed++;
+
+  json_builder_begin_object (bench->builder);
+  json_builder_set_member_name (bench->builder, "name");
+  json_builder_add_string_value (bench->builder, name);
+  json_builder_set_member_name (bench->builder, "error");
+  json_builder_add_string_value (bench->builder, error->message);
+  json_builder_end_object (bench->builder);
+}
+
+static gboolean
+quiet_event_cb (const SaddleEvent *event,
+                gpointer           user_data)
+{
+  return TRUE;
+}
+
+static SaddleModel *
+new_model (const SaddleStudyConfig *config,
+           const SaddleDataset     *dataset,
+           double                 **theta,
+           char                   **size,
+           GError                 **error)
+{
+  g_autoptr(SaddleModel) model = saddle_study_config_new_model (config, dataset, error);
+  g_autofree guint *widths = NULL;
+  g_autofree char *shape = NULL;
+  g_autofree char *count = NULL;
+  SaddleRng rng;
+  guint n = 0;
+
+  if (model == NULL)
+    return NULL;
+  widths = saddle_study_config_widths (config, dataset, &n);
+  shape = saddle_cli_format_widths (widths, n);
+  count = saddle_cli_format_count (saddle_model_n_params (model));
+  *size = g_strdup_printf ("%s %s (%s params)", shape,
+                           saddle_activation_to_string (config->activation), count);
+  *theta = g_new (double, saddle_model_n_params (model));
+  saddle_rng_init (&rng, config->seed);
+  saddle_model_init_params (model, *theta, &rng);
+  return g_steal_pointer (&model);
+}
+
+static void
+bench_training (Bench                   *bench,
+                const SaddleStudyConfig *config,
+                const SaddleDataset     *dataset)
+{
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree char *model_size = NULL;
+  g_autofree char *size = NULL;
+  guint64 steps = 0;
+  double start, seconds;
+
+  if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
+    {
+      skipped (bench, "training", error);
+      return;
+    }
+
+  start = now_s ();
+  for (guint run = 0; run < config->runs; run++)
+    {
+      SaddleTrainSettings settings = { 0 };
+      SaddleRng rng;
+
+      saddle_rng_init (&rng, saddle_study_init_seed (config, run));
+      saddle_model_init_params (model, theta, &rng);
+      settings.run = run;
+      saddle_optimizer_settings_init (&settings.optimizer, config->optimizer, config->lr);
+      settings.batch_size = config->batch;
+      settings.epochs = config->epochs;
+      settings.shuffle_seed = saddle_study_shuffle_seed (config, run);
+      if (!saddle_train (model, theta, dataset, &settings, quiet_event_cb, NULL, &error))
+        {
+          skipped (bench, "training", error);
+          return;
+        }
+      steps += (guint64) config->epochs
+             * ((dataset->n_samples + MIN (config->batch, dataset->n_samples) - 1)
+                / MIN (config->batch, dataset->n_samples));
+    }
+  seconds = now_s () - start;
+
+  size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, "
+                          "%" G_GSIZE_FORMAT " images",
+                          config->runs, steps / config->runs, config->batch, model_size,
+                          dataset->n_samples);
+  record (bench, "training", size, seconds, steps / seconds, "steps/s", PYTORCH_TRAINING_S);
+}
+
+static void
+bench_hvp (Bench                   *bench,
+           const SaddleStudyConfig *config,
+           const SaddleDataset     *dataset)
+{
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree double *v = NULL;
+  g_autofree double *hv = NULL;
+  g_autofree char *model_size = NULL;
+  g_autofree char *size = NULL;
+  SaddleBatch batch = { 0 };
+  SaddleRng rng;
+  gsize n;
+  guint blocks = 0;
+  double start, seconds;
+
+  if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
+    {
+      skipped (bench, "hvp", error);
+      return;
+    }
+  n = saddle_model_n_params (model);
+  v = g_new (double, HVP_BLOCK * n);
+  hv = g_new (double, HVP_BLOCK * n);
+  saddle_rng_init (&rng, config->seed + 1);
+  for (gsize i = 0; i < HVP_BLOCK * n; i++)
+    v[i] = saddle_rng_normal (&rng);
+
+  saddle_batch_init_full (&batch, dataset);
+  start = now_s ();
+  do
+    {
+      saddle_model_hvp (model, theta, &batch, v, HVP_BLOCK, hv, NULL);
+      blocks++;
+    }
+  while (blocks < 3 || now_s () - start < MIN_MEASURE_S);
+  seconds = now_s () - start;
+  saddle_batch_clear (&batch);
+
+  size = g_strdup_printf ("%u blocks of %d directions, %s, %" G_GSIZE_FORMAT " images",
+                          blocks, HVP_BLOCK, model_size, dataset->n_samples);
+  record (bench, "hvp", size, seconds, blocks / seconds, "blocks/s", NAN);
+}
+
+/* Full Hessian build, then its eigenvalues, timed apart. */
+static void
+bench_hessian (Bench                   *bench,
+               const char              *name,
+               const SaddleStudyConfig *config,
+               const SaddleDataset     *dataset,
+               double                   pytorch_build,
+               double                   pytorch_eigen)
+{
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleSpectrum) spectrum = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree double *hessian = NULL;
+  g_autofree char *model_size = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *eigen_name = NULL;
+  SaddleBatch batch = { 0 };
+  double asymmetry = NAN;
+  double start, seconds;
+  gsize n;
+
+  if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
+    {
+      skipped (bench, name, error);
+      return;
+    }
+  n = saddle_model_n_params (model);
+  if (!saddle_hessian_check_memory (n, 0, &error))
+    {
+      skipped (bench, name, error);
+      return;
+    }
+
+  saddle_batch_init_full (&batch, dataset);
+  start = now_s ();
+  hessian = saddle_hessian_dense (model, theta, &batch, 0, NULL, NULL, &asymmetry, &error);
+  seconds = now_s () - start;
+  saddle_batch_clear (&batch);
+  if (hessian == NULL)
+    {
+      skipped (bench, name, error);
+      return;
+    }
+  size = g_strdup_printf ("full Hessian of %s on %" G_GSIZE_FORMAT " samples (asymmetry %.1e)",
+                          model_size, dataset->n_samples, asymmetry);
+  record (bench, name, size, seconds, NAN, NULL, pytorch_build);
+
+  eigen_name = g_strdup_printf ("%s-eigen", name);
+  g_clear_pointer (&size, g_free);
+  start = now_s ();
+  spectrum = saddle_spectrum_compute (hessian, n, config->zero_tolerance, &error);
+  seconds = now_s () - start;
+  if (spectrum == NULL)
+    {
+      skipped (bench, eigen_name, error);
+      return;
+    }
+  size = g_strdup_printf ("all %" G_GSIZE_FORMAT " eigenvalues (%" G_GSIZE_FORMAT "+ %"
+                          G_GSIZE_FORMAT "− %" G_GSIZE_FORMAT " zero)",
+                          n, spectrum->positive, spectrum->negative, spectrum->zero);
+  record (bench, eigen_name, size, seconds, NAN, NULL, pytorch_eigen);
+}
+
+static void
+bench_critical (Bench                   *bench,
+                const SaddleStudyConfig *config,
+                const SaddleDataset     *dataset)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *hidden = NULL;
+  const SaddleCriticalPoint *point;
+  double start, seconds;
+
+  start = now_s ();
+  results = saddle_study_run (config, SADDLE_STUDY_CRITICAL, (SaddleDataset *) dataset,
+                              quiet_event_cb, NULL, &error);
+  seconds = now_s () - start;
+  if (results == NULL)
+    {
+      skipped (bench, "critical-run", error);
+      return;
+    }
+  if (results->critical->points->len == 0)
+    {
+      g_autoptr(GError) none = g_error_new (SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED, "%s",
+                                            results->failures->len > 0
+                                              ? (const char *) g_ptr_array_index (results->failures, 0)
+                                              : "no point was analysed");
+      skipped (bench, "critical-run", none);
+      return;
+    }
+  point = g_ptr_array_index (results->critical->points, 0);
+  hidden = saddle_study_config_hidden_string (config);
+  size = g_strdup_printf ("1 run, 1-%s-1 %s (%" G_GSIZE_FORMAT " params): %u epochs, %u of ≤ %u "
+                          "‖∇L‖² steps (‖∇L‖ %.2g → %.2g), full Hessian + eigenvalues",
+                          hidden, saddle_activation_to_string (config->activation),
+                          results->n_params, config->epochs, point->steps, config->descent_steps,
+                          point->grad_norm_start, point->grad_norm);
+  record (bench, "critical-run", size, seconds, NAN, NULL, PYTORCH_CRITICAL_RUN_S);
+}
+
+int
+saddle_cli_run_bench (SaddleCliOptions *options)
+{
+  SaddleStudyConfig image;
+  SaddleStudyConfig function;
+  g_autoptr(SaddleDataset) images = NULL;
+  g_autoptr(SaddleDataset) points = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json_path = NULL;
+  Bench bench = { .builder = builder, .quiet = options->quiet };
+  double start = now_s ();
+
+  if (options->config.threads > 0)
+    openblas_set_num_threads ((int) options->config.threads);
+  if (!saddle_cli_ensure_dir (options->out_dir, &error))
+    return saddle_cli_report_error (error);
+
+  /* The design's reference problems: the homework's image and function models. */
+  saddle_study_config_init (&image, SADDLE_STUDY_GRADNORM, SADDLE_TASK_IMAGE);
+  image.data_path = g_strdup (options->config.data_path);
+  image.seed = options->config.seed;
+  image.threads = options->config.threads;
+  saddle_study_config_init (&function, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+  function.seed = options->config.seed;
+  function.threads = options->config.threads;
+  function.runs = 1;
+
+  printf ("saddle-cli bench: OpenBLAS with %d thread%s\n", openblas_get_num_threads (),
+          openblas_get_num_threads () == 1 ? "" : "s");
+  fflush (stdout);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "threads");
+  json_builder_add_int_value (builder, openblas_get_num_threads ());
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) options->config.seed);
+  json_builder_set_member_name (builder, "results");
+  json_builder_begin_array (builder);
+
+  images = saddle_study_config_load_dataset (&image, &error);
+  if (images == NULL)
+    {
+      skipped (&bench, "training", error);
+      skipped (&bench, "hvp", error);
+      g_clear_error (&error);
+    }
+  else
+    {
+      bench_training (&bench, &image, images);
+      bench_hvp (&bench, &image, images);
+    }
+
+  points = saddle_study_config_load_dataset (&function, &error);
+  if (points == NULL)
+    {
+      skipped (&bench, "hessian", error);
+      g_clear_error (&error);
+    }
+  else
+    {
+      bench_hessian (&bench, "hessian", &function, points, PYTORCH_HESSIAN_SMALL_S, NAN);
+      bench_critical (&bench, &function, points);
+    }
+
+  if (options->large && images != NULL)
+    bench_hessian (&bench, "hessian-large", &image, images, PYTORCH_HESSIAN_LARGE_S,
+                   PYTORCH_EIGEN_LARGE_S);
+
+  json_builder_end_array (builder);
+  saddle_cli_json_add_double (builder, "total_seconds", now_s () - start);
+  json_builder_end_object (builder);
+
+  saddle_study_config_clear (&image);
+  saddle_study_config_clear (&function);
+
+  root = json_builder_get_root (builder);
+  json_path = g_build_filename (options->out_dir, "bench.json", NULL);
+  if (!saddle_cli_write_json (json_path, root, &error))
+    return saddle_cli_report_error (error);
+  printf ("Wrote: %s\n", json_path);
+
+  return bench.failed > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
+}

@@ -1,0 +1,500 @@
+/* saddle-cli-options.c — one GOptionContext per subcommand, values applied over the command's defaults */
+#define G_LOG_DOMAIN "saddle-cli-options"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "saddle-cli-options.h"
+
+/* Which commands take an option. */
+enum
+{
+  FOR_STUDY   = 1 << 0,     /* trajectories, gradnorm, critical */
+  FOR_HESSIAN = 1 << 1,
+  FOR_BENCH   = 1 << 2,
+  FOR_CRITICAL_ONLY = 1 << 3,
+  FOR_ALL_MODEL = FOR_STUDY | FOR_HESSIAN,
+};
+
+typedef struct
+{
+  const char *name;
+  guint       commands;
+  gboolean    flag;           /* takes no value */
+  const char *description;
+  const char *arg;
+} OptionSpec;
+
+static const OptionSpec option_specs[] = {
+  { "task", FOR_ALL_MODEL, FALSE,
+    "Task: image (classify IDX images) or function (fit a 1-D function). "
+    "Default: image; critical and hessian: function", "image|function" },
+  { "data", FOR_ALL_MODEL | FOR_BENCH, FALSE,
+    "Training data: an IDX folder (image task) or a CSV file of x,y rows (function task). "
+    "Default: the bundled Fashion-MNIST subset, or the generated --function", "PATH" },
+  { "function", FOR_ALL_MODEL, FALSE,
+    "Function to fit when there is no --data: sinc = sin(5πx)/(5πx) or sign = sign(sin(5πx)) "
+    "on [0, 1]. Default: sinc", "sinc|sign" },
+  { "samples", FOR_ALL_MODEL, FALSE,
+    "Training samples: the first N images or N function points, 1–1000000. Default: 1000", "N" },
+  { "hidden", FOR_ALL_MODEL, FALSE,
+    "Hidden layer widths, comma-separated (\"\" = none, a linear model), up to 8 of 1–100000. "
+    "Default: 20,20 (image), 363 (function), 31,31 (critical and hessian)", "W,W,…" },
+  { "activation", FOR_ALL_MODEL, FALSE,
+    "Hidden activation: relu, tanh, sigmoid or identity. Default: relu",
+    "relu|tanh|sigmoid|identity" },
+  { "optimizer", FOR_ALL_MODEL, FALSE,
+    "Optimizer: sgd, momentum (μ = 0.9) or adam. Default: adam", "sgd|momentum|adam" },
+  { "lr", FOR_ALL_MODEL, FALSE,
+    "Learning rate, in (0, 10]. Default: 0.01 (image), 0.001 (function)", "X" },
+  { "batch", FOR_ALL_MODEL, FALSE,
+    "Minibatch size, 1–1000000 (clamped to the samples). Default: 200 (image), 100 (function)",
+    "N" },
+  { "epochs", FOR_ALL_MODEL, FALSE,
+    "Training epochs per run, 1–100000. Default: 30 (image), 200 (function)", "N" },
+  { "seed", FOR_ALL_MODEL | FOR_BENCH, FALSE,
+    "Seed of every random draw: the same seed gives the same numbers. Default: 1", "N" },
+  { "runs", FOR_ALL_MODEL, FALSE,
+    "Training runs from different seeds, 1–10000. Default: 8; critical: 100", "N" },
+  { "first-run", FOR_ALL_MODEL, FALSE,
+    "Index of the first run (0-based), to split one study across machines: "
+    "runs first-run … first-run+runs−1 give the same numbers as in one big study. Default: 0",
+    "N" },
+  { "threads", FOR_ALL_MODEL | FOR_BENCH, FALSE,
+    "BLAS threads, 0–256; 0 = OpenBLAS's default (all cores). Default: 0", "N" },
+  { "tolerance", FOR_ALL_MODEL, FALSE,
+    "Eigenvalue zero band: |λ| ≤ X·max|λ| counts as zero, X in (0, 1). Default: 1e-6", "X" },
+  { "grad-tolerance", FOR_ALL_MODEL, FALSE,
+    "Stop the ‖∇L‖² descent once ‖∇L‖ ≤ X, X in (0, 1). Default: 1e-4", "X" },
+  { "descent-steps", FOR_ALL_MODEL, FALSE,
+    "Cap on ‖∇L‖² descent steps before the Hessian, 0–1000000. "
+    "Default: 1000; hessian: 0 (analyse the weights as given)", "N" },
+  { "descent-lr", FOR_ALL_MODEL, FALSE,
+    "Adam learning rate of the ‖∇L‖² descent, in (0, 10]. Default: 0.001", "X" },
+  { "snapshot-every", FOR_ALL_MODEL, FALSE,
+    "Iterations between parameter snapshots for the trajectories; 0 = at every epoch end. "
+    "Default: 0", "N" },
+  { "layer", FOR_ALL_MODEL, FALSE,
+    "Layer (0-based, 0 = first weight matrix) of the per-layer trajectory. Default: 0", "N" },
+  { "out", FOR_ALL_MODEL | FOR_BENCH, FALSE,
+    "Folder for the CSV, SVG and JSON outputs (created if needed). Default: ./results", "DIR" },
+  { "save-weights", FOR_ALL_MODEL, FALSE,
+    "Write each run's final parameters (a critical study: its critical point; hessian: the "
+    "analysed point) as text, one number a line: FILE itself for one run, FILE-runN.EXT "
+    "for run N of several", "FILE" },
+  { "spectra", FOR_CRITICAL_ONLY, FALSE,
+    "Spectrum charts to write: first (the first analysed run) or all. Default: first",
+    "first|all" },
+  { "weights", FOR_HESSIAN, FALSE,
+    "The parameter file to analyse, as written by --save-weights (required)", "FILE" },
+  { "large", FOR_BENCH, TRUE,
+    "Also time the full Hessian of the 16,330-parameter image model (minutes; a 2.1 GB matrix)",
+    NULL },
+  { "quiet", FOR_ALL_MODEL | FOR_BENCH, TRUE,
+    "No progress on stderr", NULL },
+};
+
+static const char *const command_names[] = {
+  [SADDLE_CLI_TRAJECTORIES] = "trajectories",
+  [SADDLE_CLI_GRADNORM] = "gradnorm",
+  [SADDLE_CLI_CRITICAL] = "critical",
+  [SADDLE_CLI_HESSIAN] = "hessian",
+  [SADDLE_CLI_BENCH] = "bench",
+};
+
+static const char *const command_summaries[] = {
+  [SADDLE_CLI_TRAJECTORIES] =
+    "Train several runs, project their weight snapshots to one PCA plane",
+  [SADDLE_CLI_GRADNORM] =
+    "Loss and gradient norm at every iteration",
+  [SADDLE_CLI_CRITICAL] =
+    "Train, minimise ‖∇L‖², classify the exact Hessian spectrum at each point found",
+  [SADDLE_CLI_HESSIAN] =
+    "Exact Hessian spectrum of saved weights",
+  [SADDLE_CLI_BENCH] =
+    "Time training, Hessian-vector products, full Hessians and a critical run",
+};
+
+static const char *const command_outputs[] = {
+  [SADDLE_CLI_TRAJECTORIES] =
+    "Writes to --out: trajectories.csv, trajectories-layer.csv (run,epoch,iteration,loss,"
+    "accuracy,pc1,pc2), trajectories.svg, trajectories-layer.svg, history.csv, epochs.csv.",
+  [SADDLE_CLI_GRADNORM] =
+    "Writes to --out: history.csv (run,iteration,epoch,loss,grad_norm), epochs.csv "
+    "(run,epoch,iteration,loss,accuracy), gradnorm.svg.",
+  [SADDLE_CLI_CRITICAL] =
+    "Writes to --out: critical.csv (one row per analysed run), eigenvalues.csv "
+    "(run,index,eigenvalue), critical.svg, spectrum-runN.svg, summary.json, history.csv, "
+    "epochs.csv.",
+  [SADDLE_CLI_HESSIAN] =
+    "Writes to --out: eigenvalues.csv (index,eigenvalue ascending), spectrum.svg, summary.json. "
+    "The model options must describe the network the weights came from.",
+  [SADDLE_CLI_BENCH] =
+    "Writes to --out: bench.json. Each printed line states the problem size and the time.",
+};
+
+G_DEFINE_QUARK (saddle-cli-error-quark, saddle_cli_error)
+
+static guint
+command_mask (SaddleCliCommand command)
+{
+  switch (command)
+    {
+    case SADDLE_CLI_CRITICAL:
+      return FOR_STUDY | FOR_CRITICAL_ONLY;
+    case SADDLE_CLI_TRAJECTORIES:
+    case SADDLE_CLI_GRADNORM:
+      return FOR_STUDY;
+    case SADDLE_CLI_HESSIAN:
+      return FOR_HESSIAN;
+    case SADDLE_CLI_BENCH:
+    default:
+      return FOR_BENCH;
+    }
+}
+
+static gboolean
+store_value_cb (const char  *option_name,
+                const char  *value,
+                gpointer     user_data,
+                GError     **error)
+{
+  SaddleCliOptions *options = user_data;
+  const char *name = option_name;
+
+  while (*name == '-')
+    name++;
+  g_hash_table_insert (options->given, g_strdup (name), g_strdup (value != NULL ? value : ""));
+  return TRUE;
+}
+
+static GOptionContext *
+build_context (SaddleCliCommand  command,
+               SaddleCliOptions *options)
+{
+  g_autofree char *parameter = g_strdup_printf ("%s [OPTION…]", command_names[command]);
+  GOptionContext *context = g_option_context_new (parameter);
+  GOptionGroup *group = g_option_group_new ("saddle", "saddle-cli options", "Show the options",
+                                            options, NULL);
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  guint mask = command_mask (command);
+
+  for (guint i = 0; i < G_N_ELEMENTS (option_specs); i++)
+    {
+      const OptionSpec *spec = &option_specs[i];
+      GOptionEntry entry = { 0 };
+
+      if ((spec->commands & mask) == 0)
+        continue;
+
+      entry.long_name = spec->name;
+      entry.arg = G_OPTION_ARG_CALLBACK;
+      entry.arg_data = (gpointer) store_value_cb;
+      entry.flags = spec->flag ? G_OPTION_FLAG_NO_ARG : 0;
+      entry.description = spec->description;
+      entry.arg_description = spec->arg;
+      g_array_append_val (entries, entry);
+    }
+
+  g_option_group_add_entries (group, (const GOptionEntry *) (gpointer) entries->data);
+  g_option_context_set_main_group (context, group);
+  g_option_context_set_summary (context, command_summaries[command]);
+  g_option_context_set_description (context, command_outputs[command]);
+  return context;
+}
+
+static gboolean
+usage_error (GError    **error,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+usage_error (GError    **error,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_USAGE,
+                                                format, args));
+  va_end (args);
+  return FALSE;
+}
+
+static const char *
+given (SaddleCliOptions *options,
+       const char       *name)
+{
+  return g_hash_table_lookup (options->given, name);
+}
+
+static gboolean
+parse_uint64 (SaddleCliOptions *options,
+              const char       *name,
+              guint64           max,
+              guint64          *out,
+              GError          **error)
+{
+  const char *value = given (options, name);
+  g_autofree char *option = g_strconcat ("--", name, NULL);
+  const char *range = saddle_study_option_range (option);
+  g_autofree char *copy = NULL;
+  guint64 v;
+
+  if (value == NULL)
+    return TRUE;
+  copy = g_strstrip (g_strdup (value));
+  if (!g_ascii_string_to_unsigned (copy, 10, 0, max, &v, NULL))
+    return usage_error (error, "%s must be an integer in %s; got “%s”",
+                        option, range != NULL ? range : "0–4294967295", value);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+parse_uint (SaddleCliOptions *options,
+            const char       *name,
+            guint            *out,
+            GError          **error)
+{
+  guint64 v = *out;
+
+  if (!parse_uint64 (options, name, G_MAXUINT, &v, error))
+    return FALSE;
+  *out = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+parse_double (SaddleCliOptions *options,
+              const char       *name,
+              double           *out,
+              GError          **error)
+{
+  const char *value = given (options, name);
+  g_autofree char *option = g_strconcat ("--", name, NULL);
+  const char *range = saddle_study_option_range (option);
+  char *end = NULL;
+  double v;
+
+  if (value == NULL)
+    return TRUE;
+  errno = 0;
+  v = g_ascii_strtod (value, &end);
+  while (end != NULL && g_ascii_isspace (*end))
+    end++;
+  if (end == value || end == NULL || *end != '\0' || errno == ERANGE)
+    return usage_error (error, "%s must be a finite number in %s; got “%s”",
+                        option, range != NULL ? range : "?", value);
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+apply_values (SaddleCliOptions *options,
+              GError          **error)
+{
+  SaddleStudyConfig *config = &options->config;
+  SaddleStudyKind kind;
+  SaddleTask task;
+  const char *value;
+  g_autoptr(GError) local_error = NULL;
+
+  switch (options->command)
+    {
+    case SADDLE_CLI_TRAJECTORIES:
+      kind = SADDLE_STUDY_TRAJECTORIES;
+      task = SADDLE_TASK_IMAGE;
+      break;
+    case SADDLE_CLI_GRADNORM:
+      kind = SADDLE_STUDY_GRADNORM;
+      task = SADDLE_TASK_IMAGE;
+      break;
+    case SADDLE_CLI_BENCH:
+      kind = SADDLE_STUDY_GRADNORM;
+      task = SADDLE_TASK_IMAGE;
+      break;
+    case SADDLE_CLI_CRITICAL:
+    case SADDLE_CLI_HESSIAN:
+    default:
+      kind = SADDLE_STUDY_CRITICAL;
+      task = SADDLE_TASK_FUNCTION;
+      break;
+    }
+
+  /* The task picks the defaults, so it goes first whatever its place on the line. */
+  if ((value = given (options, "task")) != NULL && !saddle_task_from_string (value, &task))
+    return usage_error (error, "--task must be image or function; got “%s”", value);
+
+  saddle_study_config_clear (config);
+  saddle_study_config_init (config, kind, task);
+  if (options->command == SADDLE_CLI_HESSIAN)
+    config->descent_steps = 0;
+
+  if ((value = given (options, "data")) != NULL)
+    {
+      g_free (config->data_path);
+      config->data_path = g_strdup (value);
+    }
+  if ((value = given (options, "function")) != NULL
+      && !saddle_function_from_string (value, &config->function))
+    return usage_error (error, "--function must be sinc or sign; got “%s”", value);
+  if ((value = given (options, "hidden")) != NULL
+      && !saddle_study_config_set_hidden (config, value, &local_error))
+    return usage_error (error, "%s", local_error->message);
+  if ((value = given (options, "activation")) != NULL
+      && !saddle_activation_from_string (value, &config->activation))
+    return usage_error (error, "--activation must be relu, tanh, sigmoid or identity; got “%s”",
+                        value);
+  if ((value = given (options, "optimizer")) != NULL
+      && !saddle_optimizer_kind_from_string (value, &config->optimizer))
+    return usage_error (error, "--optimizer must be sgd, momentum or adam; got “%s”", value);
+
+  if (!parse_uint (options, "samples", &config->samples, error)
+      || !parse_double (options, "lr", &config->lr, error)
+      || !parse_uint (options, "batch", &config->batch, error)
+      || !parse_uint (options, "epochs", &config->epochs, error)
+      || !parse_uint64 (options, "seed", G_MAXUINT64, &config->seed, error)
+      || !parse_uint (options, "runs", &config->runs, error)
+      || !parse_uint (options, "first-run", &config->first_run, error)
+      || !parse_uint (options, "threads", &config->threads, error)
+      || !parse_double (options, "tolerance", &config->zero_tolerance, error)
+      || !parse_double (options, "grad-tolerance", &config->grad_tolerance, error)
+      || !parse_uint (options, "descent-steps", &config->descent_steps, error)
+      || !parse_double (options, "descent-lr", &config->descent_lr, error)
+      || !parse_uint (options, "snapshot-every", &config->snapshot_every, error)
+      || !parse_uint (options, "layer", &config->layer, error))
+    return FALSE;
+  options->descent_given = given (options, "descent-steps") != NULL;
+
+  if ((value = given (options, "out")) != NULL)
+    {
+      if (*value == '\0')
+        return usage_error (error, "--out must name a folder; got an empty path");
+      g_free (options->out_dir);
+      options->out_dir = g_strdup (value);
+    }
+  if ((value = given (options, "save-weights")) != NULL)
+    {
+      if (*value == '\0')
+        return usage_error (error, "--save-weights must name a file; got an empty path");
+      options->save_weights = g_strdup (value);
+    }
+  if ((value = given (options, "weights")) != NULL)
+    {
+      if (*value == '\0')
+        return usage_error (error, "--weights must name a file; got an empty path");
+      options->weights = g_strdup (value);
+    }
+  if ((value = given (options, "spectra")) != NULL)
+    {
+      if (g_str_equal (value, "all"))
+        options->spectra_all = TRUE;
+      else if (g_str_equal (value, "first"))
+        options->spectra_all = FALSE;
+      else
+        return usage_error (error, "--spectra must be first or all; got “%s”", value);
+    }
+  options->large = given (options, "large") != NULL;
+  options->quiet = given (options, "quiet") != NULL;
+
+  if (options->command == SADDLE_CLI_HESSIAN && options->weights == NULL)
+    return usage_error (error, "hessian needs --weights FILE: a parameter file written by "
+                               "--save-weights");
+
+  if (!saddle_study_config_validate (config, &local_error))
+    return usage_error (error, "%s", local_error->message);
+
+  return TRUE;
+}
+
+gboolean
+saddle_cli_command_from_string (const char       *name,
+                                SaddleCliCommand *command)
+{
+  if (name == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (command_names); i++)
+    if (g_str_equal (name, command_names[i]))
+      {
+        if (command != NULL)
+          *command = (SaddleCliCommand) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+saddle_cli_command_to_string (SaddleCliCommand command)
+{
+  if ((guint) command >= G_N_ELEMENTS (command_names))
+    return NULL;
+  return command_names[command];
+}
+
+const char *
+saddle_cli_command_summary (SaddleCliCommand command)
+{
+  if ((guint) command >= G_N_ELEMENTS (command_summaries))
+    return NULL;
+  return command_summaries[command];
+}
+
+gboolean
+saddle_cli_options_parse (SaddleCliOptions *options,
+                          SaddleCliCommand  command,
+                          int              *argc,
+                          char           ***argv,
+                          GError          **error)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (options != NULL, FALSE);
+
+  memset (options, 0, sizeof *options);
+  options->command = command;
+  options->out_dir = g_strdup ("results");
+  options->given = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  context = build_context (command, options);
+  if (!g_option_context_parse (context, argc, argv, &local_error))
+    return usage_error (error, "%s", local_error->message);
+  if (*argc > 1)
+    return usage_error (error, "%s takes no arguments besides options; got “%s”",
+                        command_names[command], (*argv)[1]);
+
+  return apply_values (options, error);
+}
+
+void
+saddle_cli_options_clear (SaddleCliOptions *options)
+{
+  if (options == NULL)
+    return;
+
+  saddle_study_config_clear (&options->config);
+  g_clear_pointer (&options->out_dir, g_free);
+  g_clear_pointer (&options->save_weights, g_free);
+  g_clear_pointer (&options->weights, g_free);
+  g_clear_pointer (&options->given, g_hash_table_unref);
+}
+
+char *
+saddle_cli_options_help (SaddleCliCommand command)
+{
+  SaddleCliOptions options = { 0 };
+  g_autoptr(GOptionContext) context = NULL;
+  char *help;
+
+  options.given = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  context = build_context (command, &options);
+  help = g_option_context_get_help (context, TRUE, NULL);
+  g_hash_table_unref (options.given);
+  return help;
+}

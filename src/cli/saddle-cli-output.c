@@ -1,0 +1,270 @@
+/* saddle-cli-output.c — files saddle-cli writes: folders, SVG charts, JSON, weights */
+#define G_LOG_DOMAIN "saddle-cli-output"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "saddle-cli-output.h"
+#include "saddle-figures.h"
+
+typedef struct
+{
+  const SaddleHistory       *history;
+  const SaddleTrajectory    *trajectory;
+  const SaddleCriticalSet   *set;
+  const SaddleCriticalPoint *point;
+  gboolean                   layer;
+} FigureData;
+
+static void
+draw_gradnorm_cb (cairo_t *cr,
+                  double   width,
+                  double   height,
+                  gpointer user_data)
+{
+  FigureData *data = user_data;
+  SaddleFigureStyle style;
+
+  saddle_figure_style_init (&style);
+  saddle_figure_gradnorm (cr, width, height, data->history, &style, NULL);
+}
+
+static void
+draw_trajectories_cb (cairo_t *cr,
+                      double   width,
+                      double   height,
+                      gpointer user_data)
+{
+  FigureData *data = user_data;
+  SaddleFigureStyle style;
+
+  saddle_figure_style_init (&style);
+  saddle_figure_trajectories (cr, width, height, data->trajectory, data->layer, G_MAXUINT,
+                              &style, NULL);
+}
+
+static void
+draw_critical_cb (cairo_t *cr,
+                  double   width,
+                  double   height,
+                  gpointer user_data)
+{
+  FigureData *data = user_data;
+  SaddleFigureStyle style;
+
+  saddle_figure_style_init (&style);
+  saddle_figure_critical (cr, width, height, data->set, -1, &style, NULL);
+}
+
+static void
+draw_spectrum_cb (cairo_t *cr,
+                  double   width,
+                  double   height,
+                  gpointer user_data)
+{
+  FigureData *data = user_data;
+  SaddleFigureStyle style;
+
+  saddle_figure_style_init (&style);
+  saddle_figure_spectrum (cr, width, height, data->point, &style);
+}
+
+gboolean
+saddle_cli_ensure_dir (const char *dir,
+                       GError    **error)
+{
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "Cannot create the output folder “%s”: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+saddle_cli_format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+saddle_cli_format_widths (const guint *widths,
+                          guint        n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%u", i > 0 ? "-" : "", widths[i]);
+  return g_string_free (s, FALSE);
+}
+
+char *
+saddle_cli_weights_path (const char *base,
+                         guint       run,
+                         gboolean    single)
+{
+  const char *slash;
+  const char *dot;
+
+  if (single)
+    return g_strdup (base);
+
+  slash = strrchr (base, G_DIR_SEPARATOR);
+  dot = strrchr (slash != NULL ? slash + 1 : base, '.');
+  /* "weights.txt" → "weights-run3.txt"; a leading dot (".w") is a name, not an extension. */
+  if (dot == NULL || dot == (slash != NULL ? slash + 1 : base))
+    return g_strdup_printf ("%s-run%u", base, run + 1);
+  return g_strdup_printf ("%.*s-run%u%s", (int) (dot - base), base, run + 1, dot);
+}
+
+gboolean
+saddle_cli_write_gradnorm_svg (const char          *path,
+                               const SaddleHistory *history,
+                               GError             **error)
+{
+  FigureData data = { .history = history };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_GRADNORM_SVG_HEIGHT,
+                                  draw_gradnorm_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_trajectories_svg (const char             *path,
+                                   const SaddleTrajectory *trajectory,
+                                   gboolean                layer,
+                                   GError                **error)
+{
+  FigureData data = { .trajectory = trajectory, .layer = layer };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
+                                  draw_trajectories_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_critical_svg (const char              *path,
+                               const SaddleCriticalSet *set,
+                               GError                 **error)
+{
+  FigureData data = { .set = set };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
+                                  draw_critical_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_spectrum_svg (const char                *path,
+                               const SaddleCriticalPoint *point,
+                               GError                   **error)
+{
+  FigureData data = { .point = point };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
+                                  draw_spectrum_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_eigenvalues_csv (const char           *path,
+                                  const SaddleSpectrum *spectrum,
+                                  GError              **error)
+{
+  g_autoptr(GString) s = g_string_sized_new (32 * (spectrum->n + 1));
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (s, "index,eigenvalue\n");
+  for (gsize i = 0; i < spectrum->n; i++)
+    {
+      /* %.17g through the C locale: the numbers read back exactly, anywhere. */
+      g_ascii_formatd (buffer, sizeof buffer, "%.17g", spectrum->eigenvalues[i]);
+      g_string_append_printf (s, "%" G_GSIZE_FORMAT ",%s\n", i, buffer);
+    }
+
+  if (!g_file_set_contents (path, s->str, s->len, error))
+    {
+      g_prefix_error (error, "Cannot write the eigenvalues: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+saddle_cli_json_add_double (JsonBuilder *builder,
+                            const char  *member,
+                            double       value)
+{
+  json_builder_set_member_name (builder, member);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+gboolean
+saddle_cli_write_json (const char *path,
+                       JsonNode   *root,
+                       GError    **error)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_root (generator, root);
+  if (!json_generator_to_file (generator, path, error))
+    {
+      g_prefix_error (error, "Cannot write “%s”: ", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+double
+saddle_cli_correlation (const double *x,
+                        const double *y,
+                        gsize         n)
+{
+  double mean_x = 0.0, mean_y = 0.0;
+  double sxx = 0.0, syy = 0.0, sxy = 0.0;
+  gsize m = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (x[i]) && isfinite (y[i]))
+      {
+        mean_x += x[i];
+        mean_y += y[i];
+        m++;
+      }
+  if (m < 2)
+    return NAN;
+  mean_x /= m;
+  mean_y /= m;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (x[i]) && isfinite (y[i]))
+      {
+        double dx = x[i] - mean_x;
+        double dy = y[i] - mean_y;
+
+        sxx += dx * dx;
+        syy += dy * dy;
+        sxy += dx * dy;
+      }
+  if (sxx <= 0.0 || syy <= 0.0)
+    return NAN;
+  return sxy / sqrt (sxx * syy);
+}

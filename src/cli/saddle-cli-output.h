@@ -1,0 +1,63 @@
+/* saddle-cli-output.h — files saddle-cli writes: folders, SVG charts, JSON, weights */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "saddle-critical-set.h"
+#include "saddle-history.h"
+#include "saddle-trajectory.h"
+
+G_BEGIN_DECLS
+
+/* Chart sizes of every SVG the CLI writes. */
+#define SADDLE_CLI_SVG_WIDTH           900
+#define SADDLE_CLI_SVG_HEIGHT          600
+#define SADDLE_CLI_GRADNORM_SVG_HEIGHT 700
+
+/* Creates @dir and its parents; the error names the folder. */
+gboolean saddle_cli_ensure_dir          (const char               *dir,
+                                         GError                  **error);
+/* "16,330": a count with thousands separators (g_free). */
+char    *saddle_cli_format_count        (guint64                   n);
+/* "784-20-20-10" (g_free). */
+char    *saddle_cli_format_widths       (const guint              *widths,
+                                         guint                     n);
+/* The file --save-weights @base names for run @run (0-based): @base itself when
+ * @single, else "name-run<run+1>.ext" (g_free). */
+char    *saddle_cli_weights_path        (const char               *base,
+                                         guint                     run,
+                                         gboolean                  single);
+
+gboolean saddle_cli_write_gradnorm_svg     (const char             *path,
+                                            const SaddleHistory    *history,
+                                            GError                **error);
+gboolean saddle_cli_write_trajectories_svg (const char             *path,
+                                            const SaddleTrajectory *trajectory,
+                                            gboolean                layer,
+                                            GError                **error);
+gboolean saddle_cli_write_critical_svg     (const char              *path,
+                                            const SaddleCriticalSet *set,
+                                            GError                 **error);
+gboolean saddle_cli_write_spectrum_svg     (const char                *path,
+                                            const SaddleCriticalPoint *point,
+                                            GError                   **error);
+/* index,eigenvalue (ascending), one row per eigenvalue, full precision. */
+gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
+                                            const SaddleSpectrum      *spectrum,
+                                            GError                   **error);
+
+/* A JSON number, or null when @value is NaN or infinite (JSON has neither). */
+void     saddle_cli_json_add_double     (JsonBuilder              *builder,
+                                         const char               *member,
+                                         double                    value);
+/* Writes @root pretty-printed to @path. */
+gboolean saddle_cli_write_json          (const char               *path,
+                                         JsonNode                 *root,
+                                         GError                  **error);
+
+/* Pearson correlation of @x and @y over the pairs where both are finite; NAN if undefined. */
+double   saddle_cli_correlation         (const double             *x,
+                                         const double             *y,
+                                         gsize                     n);
+
+G_END_DECLS

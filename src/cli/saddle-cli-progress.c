@@ -1,0 +1,203 @@
+/* saddle-cli-progress.c — study events as progress on stderr, Ctrl-C as cancel */
+#define G_LOG_DOMAIN "saddle-cli-progress"
+
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "saddle-cli-progress.h"
+#include "saddle-critical.h"
+
+/* Redraw the live line at most this often (µs): a terminal cannot show more. */
+#define DRAW_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
+/* Look for a pending Ctrl-C this often (µs): Stop should answer at once. */
+#define POLL_INTERVAL (50 * G_TIME_SPAN_MILLISECOND)
+
+static gboolean
+sigint_cb (gpointer user_data)
+{
+  SaddleCliProgress *self = user_data;
+
+  self->interrupted = TRUE;
+  self->sigint_source = 0;
+  /* Removing the source restores the default action: a second Ctrl-C kills. */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clear_line (SaddleCliProgress *self)
+{
+  if (self->line_open)
+    {
+      fputs ("\r\033[K", stderr);
+      self->line_open = FALSE;
+    }
+}
+
+static void
+draw_line (SaddleCliProgress *self,
+           const SaddleEvent *event)
+{
+  fprintf (stderr, "\r\033[K[%3.0f%%] %s", 100.0 * CLAMP (event->fraction, 0.0, 1.0),
+           event->message != NULL ? event->message : "");
+  fflush (stderr);
+  self->line_open = TRUE;
+}
+
+static double
+seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND;
+}
+
+static void
+print_run_line (SaddleCliProgress *self,
+                const SaddleEvent *event)
+{
+  g_autofree char *accuracy = NULL;
+
+  if (isfinite (event->accuracy))
+    accuracy = g_strdup_printf (", accuracy %.1f%%", 100.0 * event->accuracy);
+  saddle_cli_progress_print (self, "Run %u/%u: loss %.6g%s after %" G_GUINT64_FORMAT " steps (%.1f s)",
+                             event->run + 1, self->first_run + self->runs, event->loss,
+                             accuracy != NULL ? accuracy : "", event->iteration,
+                             seconds_since (self->run_start));
+}
+
+static void
+print_critical_line (SaddleCliProgress *self,
+                     const SaddleEvent *event)
+{
+  const SaddleCriticalPoint *point = event->critical;
+  const SaddleSpectrum *spectrum = point->spectrum;
+
+  if (spectrum == NULL)
+    return;
+  saddle_cli_progress_print (self,
+                             "Run %u/%u: loss %.4g, ‖∇L‖ %.3g (from %.3g, %u steps), "
+                             "%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %" G_GSIZE_FORMAT " zero, "
+                             "minimal ratio %.4f, %u dead units: %s (%.1f s)",
+                             point->run + 1, self->first_run + self->runs, point->loss,
+                             point->grad_norm, point->grad_norm_start, point->steps,
+                             spectrum->positive, spectrum->negative, spectrum->zero,
+                             spectrum->minimal_ratio, point->dead_units,
+                             saddle_critical_label_to_string (point->label),
+                             seconds_since (self->run_start));
+}
+
+void
+saddle_cli_progress_init (SaddleCliProgress       *progress,
+                          const SaddleStudyConfig *config,
+                          gboolean                 critical,
+                          gboolean                 quiet)
+{
+  g_return_if_fail (progress != NULL);
+  g_return_if_fail (config != NULL);
+
+  *progress = (SaddleCliProgress) { 0 };
+  progress->quiet = quiet;
+  progress->tty = isatty (fileno (stderr));
+  progress->critical = critical;
+  progress->runs = config->runs;
+  progress->first_run = config->first_run;
+  progress->epochs = config->epochs;
+  progress->run_start = g_get_monotonic_time ();
+  progress->sigint_source = g_unix_signal_add (SIGINT, sigint_cb, progress);
+}
+
+gboolean
+saddle_cli_progress_event_cb (const SaddleEvent *event,
+                              gpointer           user_data)
+{
+  SaddleCliProgress *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - self->last_poll >= POLL_INTERVAL)
+    {
+      self->last_poll = now;
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  if (self->interrupted)
+    return FALSE;
+
+  if (!self->have_run || event->run != self->current_run)
+    {
+      self->have_run = TRUE;
+      self->current_run = event->run;
+      self->run_start = now;
+    }
+
+  switch (event->kind)
+    {
+    case SADDLE_EVENT_EPOCH:
+      if (!self->critical && event->epoch == self->epochs)
+        print_run_line (self, event);
+      break;
+
+    case SADDLE_EVENT_PROGRESS:
+      if (self->tty && !self->quiet
+          && (now - self->last_draw >= DRAW_INTERVAL || event->fraction >= 1.0))
+        {
+          self->last_draw = now;
+          draw_line (self, event);
+        }
+      break;
+
+    case SADDLE_EVENT_CRITICAL:
+      if (event->critical != NULL)
+        print_critical_line (self, event);
+      break;
+
+    case SADDLE_EVENT_RUN_FAILED:
+      saddle_cli_progress_print (self, "Failed: %s", event->message != NULL ? event->message : "?");
+      break;
+
+    case SADDLE_EVENT_ITERATION:
+    case SADDLE_EVENT_SNAPSHOT:
+    case SADDLE_EVENT_DESCENT:
+    default:
+      break;
+    }
+
+  return TRUE;
+}
+
+void
+saddle_cli_progress_print (SaddleCliProgress *progress,
+                           const char        *format,
+                           ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  if (progress->quiet)
+    return;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  clear_line (progress);
+  fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+}
+
+void
+saddle_cli_progress_finish (SaddleCliProgress *progress)
+{
+  g_return_if_fail (progress != NULL);
+
+  clear_line (progress);
+  fflush (stderr);
+  if (progress->sigint_source != 0)
+    {
+      g_source_remove (progress->sigint_source);
+      progress->sigint_source = 0;
+    }
+}

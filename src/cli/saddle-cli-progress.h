@@ -1,0 +1,45 @@
+/* saddle-cli-progress.h — study events as progress on stderr, Ctrl-C as cancel */
+#pragma once
+
+#include <glib.h>
+
+#include "saddle-event.h"
+#include "saddle-study.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gboolean  quiet;
+  gboolean  tty;            /* stderr is a terminal: a live “\r” line, else one line per run */
+  gboolean  critical;       /* runs end with a CRITICAL event, not their last epoch */
+  guint     runs;
+  guint     first_run;
+  guint     epochs;
+  gboolean  interrupted;    /* SIGINT arrived: the next event cancels */
+  /*< private >*/
+  guint     sigint_source;
+  gboolean  line_open;      /* a live line is on screen */
+  gint64    last_draw;
+  gint64    last_poll;
+  gint64    run_start;
+  guint     current_run;
+  gboolean  have_run;
+} SaddleCliProgress;
+
+/* Prepares progress for @config (@quiet: print nothing) and routes SIGINT to a cancel. */
+void     saddle_cli_progress_init      (SaddleCliProgress       *progress,
+                                        const SaddleStudyConfig *config,
+                                        gboolean                 critical,
+                                        gboolean                 quiet);
+/* The SaddleEventFunc to pass to saddle_study_run() and friends. */
+gboolean saddle_cli_progress_event_cb  (const SaddleEvent       *event,
+                                        gpointer                 user_data);
+/* Prints one full line on stderr without tearing the live line. */
+void     saddle_cli_progress_print     (SaddleCliProgress       *progress,
+                                        const char              *format,
+                                        ...) G_GNUC_PRINTF (2, 3);
+/* Clears the live line and restores SIGINT. */
+void     saddle_cli_progress_finish    (SaddleCliProgress       *progress);
+
+G_END_DECLS

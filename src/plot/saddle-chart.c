@@ -1,0 +1,845 @@
+/* saddle-chart.c */
+#define G_LOG_DOMAIN "saddle-chart"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "saddle-chart.h"
+
+/* Cairo keeps coordinates in 24.8 fixed point: keep every point far inside that. */
+#define COORD_LIMIT 1e6
+
+#define TICK_FONT(chart)  (0.85 * (chart)->font_size)
+#define TICK_LENGTH(chart) (0.35 * (chart)->font_size)
+#define GAP(chart)        (0.4 * (chart)->font_size)
+#define PAD(fs)           (0.75 * (fs))
+
+static inline double
+snap (double v)
+{
+  return floor (v) + 0.5;
+}
+
+static void
+select_font (cairo_t *cr,
+             double   size,
+             gboolean bold)
+{
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
+                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, size);
+}
+
+static double
+text_width (cairo_t    *cr,
+            const char *text)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  return ext.x_advance;
+}
+
+/* The height of a line of digits and capitals: what labels are aligned on. */
+static double
+cap_height (cairo_t *cr)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, "0H", &ext);
+  return ext.height;
+}
+
+void
+saddle_chart_paint_background (cairo_t             *cr,
+                               const SaddlePalette *palette,
+                               double               width,
+                               double               height)
+{
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  saddle_color_set_source (&palette->background, cr, 1.0);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+double
+saddle_chart_draw_text (cairo_t    *cr,
+                        const char *text,
+                        double      x,
+                        double      y,
+                        double      xalign,
+                        double      yalign)
+{
+  cairo_text_extents_t ext;
+  double h;
+
+  if (text == NULL || *text == '\0')
+    return 0;
+
+  cairo_text_extents (cr, text, &ext);
+  /* Align on the cap height, not the ink, so "0.1" and "10⁴" share a baseline. */
+  h = cap_height (cr);
+  cairo_move_to (cr, x - xalign * ext.x_advance, y + (1.0 - yalign) * h);
+  cairo_show_text (cr, text);
+  return ext.x_advance;
+}
+
+/* @text cut at a character boundary with "…" so it fits @max_width. */
+static char *
+fit_text (cairo_t    *cr,
+          const char *text,
+          double      max_width)
+{
+  glong n = g_utf8_strlen (text, -1);
+
+  if (text_width (cr, text) <= max_width)
+    return g_strdup (text);
+
+  for (glong keep = n - 1; keep > 0; keep--)
+    {
+      g_autofree char *head = g_utf8_substring (text, 0, keep);
+      char *candidate = g_strconcat (g_strchomp (head), "…", NULL);
+
+      if (text_width (cr, candidate) <= max_width)
+        return candidate;
+      g_free (candidate);
+    }
+
+  return g_strdup ("…");
+}
+
+static double
+draw_fitted_line (cairo_t             *cr,
+                  const SaddlePalette *palette,
+                  const SaddleColor   *color,
+                  const char          *text,
+                  double               size,
+                  gboolean             bold,
+                  double               x,
+                  double               y,
+                  double               width)
+{
+  g_autofree char *shown = NULL;
+  double w;
+
+  select_font (cr, size, bold);
+  w = text_width (cr, text);
+  /* Shrink up to 20 % before cutting the text. */
+  if (w > width && w * 0.8 <= width)
+    select_font (cr, size * width / w, bold);
+  shown = fit_text (cr, text, width);
+  saddle_color_set_source (color, cr, 1.0);
+  saddle_chart_draw_text (cr, shown, x + width / 2, y, 0.5, 0.0);
+  return cap_height (cr);
+}
+
+void
+saddle_chart_draw_title (cairo_t             *cr,
+                         const SaddlePalette *palette,
+                         double               font_size,
+                         const char          *title,
+                         const char          *subtitle,
+                         double              *x,
+                         double              *y,
+                         double              *width,
+                         double              *height)
+{
+  double top = *y + PAD (font_size);
+  double inner_x = *x + PAD (font_size);
+  double inner_w = MAX (1.0, *width - 2 * PAD (font_size));
+  double used;
+
+  cairo_save (cr);
+
+  if (title != NULL && *title != '\0')
+    {
+      double h = draw_fitted_line (cr, palette, &palette->foreground, title,
+                                   1.2 * font_size, TRUE, inner_x, top, inner_w);
+
+      top += h + 0.55 * font_size;
+    }
+  if (subtitle != NULL && *subtitle != '\0')
+    {
+      double h = draw_fitted_line (cr, palette, &palette->muted, subtitle,
+                                   0.9 * font_size, FALSE, inner_x, top, inner_w);
+
+      top += h + 0.55 * font_size;
+    }
+
+  cairo_restore (cr);
+
+  used = top - *y;
+  *y += used;
+  *height = MAX (0.0, *height - used);
+}
+
+SaddleLegendPlacement
+saddle_chart_place_legend (cairo_t      *cr,
+                           SaddleLegend *legend,
+                           double        font_size,
+                           double       *x,
+                           double       *y,
+                           double       *width,
+                           double       *height,
+                           double       *legend_x,
+                           double       *legend_y)
+{
+  double lw, lh;
+  double pad = PAD (font_size);
+
+  *legend_x = *x;
+  *legend_y = *y;
+
+  if (legend == NULL || saddle_legend_n_entries (legend) == 0)
+    return SADDLE_LEGEND_NONE;
+
+  /* Beside the plot when it costs the plot at most a third of the width and
+   * every entry fits: the usual place, covering nothing. */
+  if (saddle_legend_layout (legend, cr, 0.3 * *width, *height - pad, FALSE, &lw, &lh)
+      && lw <= 0.3 * *width && *width - lw >= 12 * font_size)
+    {
+      *legend_x = *x + *width - pad - lw;
+      *legend_y = *y;
+      *width -= lw + pad;
+      return SADDLE_LEGEND_RIGHT;
+    }
+
+  /* Above it, in rows, if that takes at most a quarter of the height. */
+  if (saddle_legend_layout (legend, cr, *width - 2 * pad, 0.25 * *height, TRUE, &lw, &lh)
+      && lh <= 0.25 * *height && *height - lh >= 8 * font_size)
+    {
+      *legend_x = *x + (*width - lw) / 2;
+      *legend_y = *y;
+      *y += lh;
+      *height -= lh;
+      return SADDLE_LEGEND_TOP;
+    }
+
+  /* A small canvas: over the data, wherever it covers least. */
+  saddle_legend_layout (legend, cr, 0.5 * *width, 0.5 * *height, FALSE, &lw, &lh);
+  return SADDLE_LEGEND_INSIDE;
+}
+
+gsize
+saddle_chart_decimate (const double *px,
+                       const double *py,
+                       gsize         n,
+                       double       *out_x,
+                       double       *out_y)
+{
+  gsize out = 0;
+  gsize i = 0;
+
+  while (i < n)
+    {
+      gsize start, end, lo, hi;
+      gsize keep[4];
+      guint n_keep = 0;
+      double column;
+
+      if (!isfinite (px[i]) || !isfinite (py[i]))
+        {
+          /* One break is enough however many points are missing. */
+          if (out > 0 && !isnan (out_x[out - 1]))
+            {
+              out_x[out] = NAN;
+              out_y[out] = NAN;
+              out++;
+            }
+          i++;
+          continue;
+        }
+
+      column = floor (px[i]);
+      start = i;
+      lo = hi = i;
+      for (end = i + 1; end < n; end++)
+        {
+          if (!isfinite (px[end]) || !isfinite (py[end]) || floor (px[end]) != column)
+            break;
+          if (py[end] < py[lo])
+            lo = end;
+          if (py[end] > py[hi])
+            hi = end;
+        }
+
+      /* First, extremes and last, in their original order, without repeats. */
+      keep[n_keep++] = start;
+      if (MIN (lo, hi) != start)
+        keep[n_keep++] = MIN (lo, hi);
+      if (MAX (lo, hi) != keep[n_keep - 1])
+        keep[n_keep++] = MAX (lo, hi);
+      if (end - 1 != keep[n_keep - 1])
+        keep[n_keep++] = end - 1;
+
+      for (guint k = 0; k < n_keep; k++)
+        {
+          out_x[out] = px[keep[k]];
+          out_y[out] = py[keep[k]];
+          out++;
+        }
+      i = end;
+    }
+
+  /* A trailing break carries nothing. */
+  if (out > 0 && isnan (out_x[out - 1]))
+    out--;
+
+  return out;
+}
+
+void
+saddle_chart_init (SaddleChart         *chart,
+                   cairo_t             *cr,
+                   const SaddlePalette *palette,
+                   double               font_size)
+{
+  memset (chart, 0, sizeof *chart);
+  chart->cr = cr;
+  chart->palette = *palette;
+  chart->font_size = (isfinite (font_size) && font_size > 0) ? font_size : 12.0;
+  chart->show_x_tick_labels = TRUE;
+  saddle_axis_init (&chart->x_axis, SADDLE_AXIS_LINEAR, 1.0);
+  saddle_axis_init (&chart->y_axis, SADDLE_AXIS_LINEAR, 1.0);
+}
+
+void
+saddle_chart_clear (SaddleChart *chart)
+{
+  g_clear_pointer (&chart->x_ticks, g_array_unref);
+  g_clear_pointer (&chart->y_ticks, g_array_unref);
+}
+
+static double
+max_label_width (cairo_t *cr,
+                 GArray  *ticks)
+{
+  double w = 0;
+
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      const SaddleTick *t = &g_array_index (ticks, SaddleTick, i);
+
+      if (t->major)
+        w = MAX (w, text_width (cr, t->label));
+    }
+  return w;
+}
+
+void
+saddle_chart_layout (SaddleChart *chart,
+                     double       x,
+                     double       y,
+                     double       width,
+                     double       height)
+{
+  cairo_t *cr = chart->cr;
+  double fs = chart->font_size;
+  double tick_h, label_h, left, right, top, bottom, plot_w, plot_h, spacing;
+
+  saddle_chart_clear (chart);
+  cairo_save (cr);
+
+  select_font (cr, fs, FALSE);
+  label_h = cap_height (cr);
+  select_font (cr, TICK_FONT (chart), FALSE);
+  tick_h = cap_height (cr);
+
+  /* Vertical margins do not depend on the ticks: fix them first. */
+  top = 0.6 * tick_h + 0.2 * fs;
+  bottom = TICK_LENGTH (chart) + 0.3 * fs;
+  if (chart->show_x_tick_labels)
+    bottom += GAP (chart) + tick_h;
+  if (chart->x_label != NULL && chart->show_x_tick_labels)
+    bottom += 0.9 * fs + label_h;
+  bottom += 0.3 * fs;
+  plot_h = MAX (1.0, height - top - bottom);
+
+  chart->y_ticks = saddle_axis_ticks (&chart->y_axis, plot_h, 2.6 * tick_h);
+
+  left = 0.35 * fs + max_label_width (cr, chart->y_ticks) + GAP (chart) + TICK_LENGTH (chart);
+  if (chart->y_label != NULL)
+    left += label_h + 0.9 * fs;
+  left = MAX (left, chart->min_left);
+
+  /* x ticks: space the labels by their own width, which needs the ticks
+   * first; two rounds settle it. */
+  right = 1.2 * fs;
+  plot_w = MAX (1.0, width - left - right);
+  spacing = 6.0 * tick_h;
+  for (guint round = 0; round < 2; round++)
+    {
+      double w;
+
+      g_clear_pointer (&chart->x_ticks, g_array_unref);
+      chart->x_ticks = saddle_axis_ticks (&chart->x_axis, plot_w, spacing);
+      w = max_label_width (cr, chart->x_ticks) + 1.5 * fs;
+      if (w <= spacing)
+        break;
+      spacing = w;
+    }
+
+  /* Keep the last x label inside the outer rectangle. */
+  if (chart->show_x_tick_labels && chart->x_ticks->len > 0)
+    {
+      const SaddleTick *last = NULL;
+
+      for (guint i = chart->x_ticks->len; i > 0; i--)
+        if (g_array_index (chart->x_ticks, SaddleTick, i - 1).major)
+          {
+            last = &g_array_index (chart->x_ticks, SaddleTick, i - 1);
+            break;
+          }
+      if (last != NULL)
+        {
+          double pos = saddle_axis_to_unit (&chart->x_axis, last->value) * plot_w;
+          double overhang = text_width (cr, last->label) / 2 - (plot_w - pos);
+
+          if (overhang > right - 0.3 * fs)
+            right = overhang + 0.3 * fs;
+        }
+    }
+
+  cairo_restore (cr);
+
+  chart->margin_left = left;
+  chart->margin_right = right;
+  chart->margin_top = top;
+  chart->margin_bottom = bottom;
+  chart->x = x + left;
+  chart->y = y + top;
+  chart->width = MAX (1.0, width - left - right);
+  chart->height = MAX (1.0, height - top - bottom);
+
+  /* The width settled after the ticks were chosen; redo them for it. */
+  if (fabs (chart->width - plot_w) > 0.5)
+    {
+      g_clear_pointer (&chart->x_ticks, g_array_unref);
+      chart->x_ticks = saddle_axis_ticks (&chart->x_axis, chart->width, spacing);
+    }
+}
+
+double
+saddle_chart_x_to_px (const SaddleChart *chart,
+                      double             value)
+{
+  double u = saddle_axis_to_unit (&chart->x_axis, value);
+
+  if (isnan (u))
+    return NAN;
+  return CLAMP (chart->x + u * chart->width, -COORD_LIMIT, COORD_LIMIT);
+}
+
+double
+saddle_chart_y_to_px (const SaddleChart *chart,
+                      double             value)
+{
+  double u = saddle_axis_to_unit (&chart->y_axis, value);
+
+  if (isnan (u))
+    return NAN;
+  /* y grows downwards in Cairo: flip once, here. */
+  return CLAMP (chart->y + (1.0 - u) * chart->height, -COORD_LIMIT, COORD_LIMIT);
+}
+
+void
+saddle_chart_draw_grid (SaddleChart *chart)
+{
+  cairo_t *cr = chart->cr;
+  double x0 = snap (chart->x), x1 = chart->x + chart->width;
+  double y0 = chart->y, y1 = snap (chart->y + chart->height);
+
+  if (chart->x_ticks == NULL)
+    return;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      gboolean major = pass == 1;
+
+      saddle_color_set_source (&chart->palette.grid, cr, major ? 1.0 : 0.55);
+
+      for (guint i = 0; i < chart->x_ticks->len; i++)
+        {
+          const SaddleTick *t = &g_array_index (chart->x_ticks, SaddleTick, i);
+          double px;
+
+          if (t->major != major)
+            continue;
+          px = snap (saddle_chart_x_to_px (chart, t->value));
+          if (px <= x0 + 0.5 || px > x1 + 0.5)
+            continue;
+          cairo_move_to (cr, px, y0);
+          cairo_line_to (cr, px, y1);
+        }
+      for (guint i = 0; i < chart->y_ticks->len; i++)
+        {
+          const SaddleTick *t = &g_array_index (chart->y_ticks, SaddleTick, i);
+          double py;
+
+          if (t->major != major)
+            continue;
+          py = snap (saddle_chart_y_to_px (chart, t->value));
+          if (py < y0 - 0.5 || py >= y1 - 0.5)
+            continue;
+          cairo_move_to (cr, x0, py);
+          cairo_line_to (cr, x1, py);
+        }
+      cairo_stroke (cr);
+    }
+
+  cairo_restore (cr);
+}
+
+void
+saddle_chart_draw_axes (SaddleChart *chart)
+{
+  cairo_t *cr = chart->cr;
+  double fs = chart->font_size;
+  double x0 = snap (chart->x), x1 = chart->x + chart->width;
+  double y0 = chart->y, y1 = snap (chart->y + chart->height);
+  double tick_len = TICK_LENGTH (chart);
+  double label_h, tick_h;
+
+  if (chart->x_ticks == NULL)
+    return;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_SQUARE);
+  saddle_color_set_source (&chart->palette.axis, cr, 1.0);
+
+  /* Left and bottom axis lines. */
+  cairo_move_to (cr, x0, y0);
+  cairo_line_to (cr, x0, y1);
+  cairo_line_to (cr, x1, y1);
+  cairo_stroke (cr);
+
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  for (guint i = 0; i < chart->x_ticks->len; i++)
+    {
+      const SaddleTick *t = &g_array_index (chart->x_ticks, SaddleTick, i);
+      double px = snap (saddle_chart_x_to_px (chart, t->value));
+
+      if (px < x0 - 0.5 || px > x1 + 0.5)
+        continue;
+      cairo_move_to (cr, px, y1);
+      cairo_line_to (cr, px, y1 + (t->major ? tick_len : tick_len / 2));
+    }
+  for (guint i = 0; i < chart->y_ticks->len; i++)
+    {
+      const SaddleTick *t = &g_array_index (chart->y_ticks, SaddleTick, i);
+      double py = snap (saddle_chart_y_to_px (chart, t->value));
+
+      if (py < y0 - 0.5 || py > y1 + 0.5)
+        continue;
+      cairo_move_to (cr, x0, py);
+      cairo_line_to (cr, x0 - (t->major ? tick_len : tick_len / 2), py);
+    }
+  cairo_stroke (cr);
+
+  /* Tick labels. */
+  select_font (cr, TICK_FONT (chart), FALSE);
+  tick_h = cap_height (cr);
+  saddle_color_set_source (&chart->palette.foreground, cr, 0.85);
+  if (chart->show_x_tick_labels)
+    for (guint i = 0; i < chart->x_ticks->len; i++)
+      {
+        const SaddleTick *t = &g_array_index (chart->x_ticks, SaddleTick, i);
+        double px = saddle_chart_x_to_px (chart, t->value);
+
+        if (!t->major || px < chart->x - 0.5 || px > x1 + 0.5)
+          continue;
+        saddle_chart_draw_text (cr, t->label, px, y1 + tick_len + GAP (chart), 0.5, 0.0);
+      }
+  for (guint i = 0; i < chart->y_ticks->len; i++)
+    {
+      const SaddleTick *t = &g_array_index (chart->y_ticks, SaddleTick, i);
+      double py = saddle_chart_y_to_px (chart, t->value);
+
+      if (!t->major || py < y0 - 0.5 || py > y1 + 0.5)
+        continue;
+      saddle_chart_draw_text (cr, t->label, x0 - tick_len - GAP (chart), py, 1.0, 0.5);
+    }
+
+  /* Axis labels: x centred under the tick labels, y rotated at the far left. */
+  select_font (cr, fs, FALSE);
+  label_h = cap_height (cr);
+  saddle_color_set_source (&chart->palette.foreground, cr, 1.0);
+  if (chart->x_label != NULL && chart->show_x_tick_labels)
+    {
+      g_autofree char *shown = fit_text (cr, chart->x_label, chart->width);
+
+      saddle_chart_draw_text (cr, shown, chart->x + chart->width / 2,
+                              y1 + tick_len + GAP (chart) + tick_h + 0.9 * fs, 0.5, 0.0);
+    }
+  if (chart->y_label != NULL)
+    {
+      g_autofree char *shown = fit_text (cr, chart->y_label, chart->height + chart->margin_bottom / 2);
+
+      cairo_save (cr);
+      cairo_translate (cr, chart->x - chart->margin_left + 0.35 * fs, chart->y + chart->height / 2);
+      cairo_rotate (cr, -G_PI / 2);
+      saddle_chart_draw_text (cr, shown, 0, 0, 0.5, 0.0);
+      cairo_restore (cr);
+    }
+  (void) label_h;
+
+  cairo_restore (cr);
+}
+
+void
+saddle_chart_clip (SaddleChart *chart,
+                   double       margin)
+{
+  cairo_save (chart->cr);
+  cairo_rectangle (chart->cr, chart->x - margin, chart->y - margin,
+                   chart->width + 2 * margin, chart->height + 2 * margin);
+  cairo_clip (chart->cr);
+}
+
+void
+saddle_chart_unclip (SaddleChart *chart)
+{
+  cairo_restore (chart->cr);
+}
+
+void
+saddle_chart_mark (SaddleChart *chart,
+                   double       x,
+                   double       y)
+{
+  double u = (x - chart->x) / chart->width;
+  double v = (y - chart->y) / chart->height;
+  int i, j;
+
+  if (!(u >= 0.0 && u <= 1.0 && v >= 0.0 && v <= 1.0))
+    return;
+
+  i = MIN ((int) (u * SADDLE_CHART_OCCUPANCY), SADDLE_CHART_OCCUPANCY - 1);
+  j = MIN ((int) (v * SADDLE_CHART_OCCUPANCY), SADDLE_CHART_OCCUPANCY - 1);
+  if (chart->occupancy[j][i] < G_MAXUINT)
+    chart->occupancy[j][i]++;
+}
+
+/* Marks the cells a segment crosses, sampled at half a cell. */
+static void
+mark_segment (SaddleChart *chart,
+              double       x0,
+              double       y0,
+              double       x1,
+              double       y1)
+{
+  double cell = MIN (chart->width, chart->height) / SADDLE_CHART_OCCUPANCY;
+  double len = hypot (x1 - x0, y1 - y0);
+  guint steps = (guint) MIN (4.0 * SADDLE_CHART_OCCUPANCY, ceil (len / MAX (cell / 2, 1.0)));
+
+  for (guint s = 0; s <= steps; s++)
+    {
+      double t = steps > 0 ? (double) s / steps : 0.0;
+
+      saddle_chart_mark (chart, x0 + t * (x1 - x0), y0 + t * (y1 - y0));
+    }
+}
+
+void
+saddle_chart_draw_line (SaddleChart       *chart,
+                        const double      *xs,
+                        const double      *ys,
+                        gsize              n,
+                        const SaddleColor *color,
+                        double             line_width)
+{
+  cairo_t *cr = chart->cr;
+  g_autofree double *px = NULL;
+  g_autofree double *py = NULL;
+  g_autofree double *dx = NULL;
+  g_autofree double *dy = NULL;
+  gsize m;
+
+  if (n == 0 || xs == NULL || ys == NULL)
+    return;
+
+  px = g_new (double, n);
+  py = g_new (double, n);
+  dx = g_new (double, n);
+  dy = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      px[i] = saddle_chart_x_to_px (chart, xs[i]);
+      py[i] = saddle_chart_y_to_px (chart, ys[i]);
+    }
+
+  /* Longer than the plot is wide: one column of pixels cannot show more
+   * than its lowest and highest value anyway. */
+  if (n > (gsize) MAX (chart->width, 1.0))
+    m = saddle_chart_decimate (px, py, n, dx, dy);
+  else
+    {
+      memcpy (dx, px, n * sizeof (double));
+      memcpy (dy, py, n * sizeof (double));
+      m = n;
+    }
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, line_width);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  saddle_color_set_source (color, cr, 1.0);
+  cairo_new_path (cr);
+
+  for (gsize i = 0; i < m; i++)
+    {
+      if (!isfinite (dx[i]) || !isfinite (dy[i]))
+        continue;
+      if (i == 0 || !isfinite (dx[i - 1]) || !isfinite (dy[i - 1]))
+        {
+          cairo_move_to (cr, dx[i], dy[i]);
+          saddle_chart_mark (chart, dx[i], dy[i]);
+        }
+      else
+        {
+          cairo_line_to (cr, dx[i], dy[i]);
+          mark_segment (chart, dx[i - 1], dy[i - 1], dx[i], dy[i]);
+        }
+    }
+  cairo_stroke (cr);
+
+  /* A lone point has no segment to stroke: give it a dot. */
+  for (gsize i = 0; i < m; i++)
+    {
+      gboolean prev = i > 0 && isfinite (dx[i - 1]) && isfinite (dy[i - 1]);
+      gboolean next = i + 1 < m && isfinite (dx[i + 1]) && isfinite (dy[i + 1]);
+
+      if (!isfinite (dx[i]) || !isfinite (dy[i]) || prev || next)
+        continue;
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, dx[i], dy[i], line_width, 0, 2 * G_PI);
+      cairo_close_path (cr);
+    }
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+void
+saddle_chart_draw_points (SaddleChart       *chart,
+                          const double      *xs,
+                          const double      *ys,
+                          gsize              n,
+                          const SaddleColor *color,
+                          SaddleMarker       marker,
+                          double             size,
+                          gboolean           filled)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      double x = saddle_chart_x_to_px (chart, xs[i]);
+      double y = saddle_chart_y_to_px (chart, ys[i]);
+
+      if (!isfinite (x) || !isfinite (y))
+        continue;
+      saddle_marker_draw (chart->cr, marker, x, y, size, color, filled, &chart->palette.background);
+      saddle_chart_mark (chart, x, y);
+    }
+}
+
+void
+saddle_chart_draw_bar (SaddleChart       *chart,
+                       double             x0,
+                       double             x1,
+                       double             y0,
+                       double             y1,
+                       const SaddleColor *color,
+                       double             alpha)
+{
+  double px0 = saddle_chart_x_to_px (chart, x0);
+  double px1 = saddle_chart_x_to_px (chart, x1);
+  double py0 = saddle_chart_y_to_px (chart, y0);
+  double py1 = saddle_chart_y_to_px (chart, y1);
+
+  if (!isfinite (px0) || !isfinite (px1) || !isfinite (py0) || !isfinite (py1))
+    return;
+
+  cairo_save (chart->cr);
+  cairo_rectangle (chart->cr, MIN (px0, px1), MIN (py0, py1), fabs (px1 - px0), fabs (py1 - py0));
+  saddle_color_set_source (color, chart->cr, alpha);
+  cairo_fill (chart->cr);
+  cairo_restore (chart->cr);
+
+  mark_segment (chart, px0, py1, px1, py1);
+  mark_segment (chart, (px0 + px1) / 2, py0, (px0 + px1) / 2, py1);
+}
+
+void
+saddle_chart_draw_message (SaddleChart *chart,
+                           const char  *message)
+{
+  cairo_t *cr = chart->cr;
+
+  cairo_save (cr);
+  select_font (cr, 1.15 * chart->font_size, FALSE);
+  saddle_color_set_source (&chart->palette.muted, cr, 1.0);
+  saddle_chart_draw_text (cr, message, chart->x + chart->width / 2,
+                          chart->y + chart->height / 2, 0.5, 0.5);
+  cairo_restore (cr);
+}
+
+static guint
+occupancy_in (const SaddleChart *chart,
+              double             x,
+              double             y,
+              double             w,
+              double             h)
+{
+  double cw = chart->width / SADDLE_CHART_OCCUPANCY;
+  double ch = chart->height / SADDLE_CHART_OCCUPANCY;
+  guint total = 0;
+
+  for (int j = 0; j < SADDLE_CHART_OCCUPANCY; j++)
+    for (int i = 0; i < SADDLE_CHART_OCCUPANCY; i++)
+      {
+        double cx = chart->x + i * cw, cy = chart->y + j * ch;
+
+        if (cx + cw > x && cx < x + w && cy + ch > y && cy < y + h)
+          total += chart->occupancy[j][i];
+      }
+  return total;
+}
+
+void
+saddle_chart_draw_legend_inside (SaddleChart  *chart,
+                                 SaddleLegend *legend)
+{
+  double lw, lh;
+  double inset = 0.5 * chart->font_size;
+  double best_x = 0, best_y = 0;
+  guint best = G_MAXUINT;
+
+  if (saddle_legend_n_entries (legend) == 0)
+    return;
+
+  saddle_legend_layout (legend, chart->cr, 0.5 * chart->width, 0.6 * chart->height,
+                        FALSE, &lw, &lh);
+
+  /* Top right first: on ties it is where readers look for a legend. */
+  for (guint corner = 0; corner < 4; corner++)
+    {
+      double x = (corner == 0 || corner == 2) ? chart->x + chart->width - inset - lw : chart->x + inset;
+      double y = corner < 2 ? chart->y + inset : chart->y + chart->height - inset - lh;
+      guint cost = occupancy_in (chart, x, y, lw, lh);
+
+      if (cost < best)
+        {
+          best = cost;
+          best_x = x;
+          best_y = y;
+        }
+    }
+
+  saddle_legend_draw (legend, chart->cr, best_x, best_y, &chart->palette, TRUE);
+}
