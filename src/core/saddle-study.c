@@ -64,8 +64,9 @@ typedef struct
   guint                    run_index;      /* 0-based position in this study */
   double                   phase_start;    /* share of one run done before this phase */
   double                   phase_length;   /* share of one run this phase takes */
+  char                    *prefix;         /* "Run 3/8" */
   char                    *message;        /* "Run 3/8: training" */
-  guint                    descent_every;  /* DESCENT steps between PROGRESS events */
+  char                    *inner_message;  /* "Run 3/8: Eigenvalues", from an inner PROGRESS */
 } StudyRun;
 
 G_DEFINE_QUARK (saddle-study-error-quark, saddle_study_error)
@@ -153,7 +154,7 @@ begin_phase (StudyRun   *self,
              double      length)
 {
   g_free (self->message);
-  self->message = g_strdup_printf ("Run %u/%u: %s", self->run_index + 1, self->config->runs, phase);
+  self->message = g_strdup_printf ("%s: %s", self->prefix, phase);
   self->phase_start = start;
   self->phase_length = length;
   return emit_progress (self, 0.0);
@@ -216,11 +217,10 @@ study_event_cb (const SaddleEvent *event,
       return emit (self, event);
 
     case SADDLE_EVENT_DESCENT:
+      /* The descent reports a few hundred of its steps: each one is a progress tick. */
       if (!emit (self, event))
         return FALSE;
-      if (self->descent_every > 0 && event->iteration % self->descent_every == 0)
-        return emit_progress (self, (double) event->iteration / self->config->descent_steps);
-      return TRUE;
+      return emit_progress (self, (double) event->iteration / MAX (1u, self->config->descent_steps));
 
     case SADDLE_EVENT_PROGRESS:
       {
@@ -230,7 +230,13 @@ study_event_cb (const SaddleEvent *event,
                                                        0.0, 1.0);
 
         mapped.fraction = CLAMP ((self->run_index + run_share) / self->config->runs, 0.0, 1.0);
-        if (mapped.message == NULL)
+        if (event->message != NULL)
+          {
+            g_free (self->inner_message);
+            self->inner_message = g_strdup_printf ("%s: %s", self->prefix, event->message);
+            mapped.message = self->inner_message;
+          }
+        else
           mapped.message = self->message;
         return emit (self, &mapped);
       }
@@ -303,7 +309,6 @@ descend_and_analyse (StudyRun             *self,
 
   if (config->descent_steps > 0)
     {
-      self->descent_every = MAX (1u, config->descent_steps / 50);
       if (!begin_phase (self, "descending ‖∇L‖²", CRITICAL_TRAIN_SHARE, CRITICAL_DESCENT_SHARE))
         goto cancelled;
       if (!saddle_critical_descend (model, theta, batch, &settings, self->run,
@@ -946,7 +951,8 @@ saddle_study_run (const SaddleStudyConfig *config,
 
       self.run = config->first_run + i;
       self.run_index = i;
-      self.descent_every = 0;
+      g_free (self.prefix);
+      self.prefix = g_strdup_printf ("Run %u/%u", self.run + 1, config->first_run + config->runs);
       attempted++;
 
       if (run_one (&self, model, data, theta, &point, &run_error))
@@ -976,7 +982,9 @@ saddle_study_run (const SaddleStudyConfig *config,
       }
     }
 
+  g_clear_pointer (&self.prefix, g_free);
   g_clear_pointer (&self.message, g_free);
+  g_clear_pointer (&self.inner_message, g_free);
   results->cancelled = self.cancelled;
 
   if (succeeded == 0 && !self.cancelled)

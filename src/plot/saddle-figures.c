@@ -363,6 +363,7 @@ saddle_figure_trajectories (cairo_t                 *cr,
   g_autofree char *y_label = NULL;
   g_autoptr(GArray) xs = NULL;
   g_autoptr(GArray) ys = NULL;
+  g_autofree guint *run_counts = NULL;
   SaddleLegendPlacement placement;
   const SaddlePca *pca = NULL;
   gsize n = 0;
@@ -390,15 +391,27 @@ saddle_figure_trajectories (cairo_t                 *cr,
           if (nc == 0 || pca->scores == NULL)
             n = 0;
         }
+      guint64 highest = 0;
+
       for (guint i = 0; i < n; i++)
         {
           const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
 
-          n_runs = MAX (n_runs, s->run + 1);
+          highest = MAX (highest, (guint64) s->run + 1);
           max_epoch = MAX (max_epoch, s->epoch);
           if (isfinite (s->accuracy))
             regression = FALSE;
         }
+      n_runs = (guint) MIN (highest, (guint64) MAX_RUNS);
+    }
+
+  run_counts = g_new0 (guint, MAX (n_runs, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      guint run = g_array_index (trajectory->info, SaddleSnapshotInfo, i).run;
+
+      if (run < n_runs)
+        run_counts[run]++;
     }
 
   if (trajectory != NULL && layer)
@@ -444,15 +457,12 @@ saddle_figure_trajectories (cairo_t                 *cr,
   legend = saddle_legend_new (0.9 * fs);
   for (guint r = 0; r < n_runs; r++)
     {
-      gboolean present = FALSE;
       double final;
       char value[32];
       g_autofree char *label = NULL;
       SaddleColor color;
 
-      for (gsize i = 0; i < n && !present; i++)
-        present = g_array_index (trajectory->info, SaddleSnapshotInfo, i).run == r;
-      if (!present)
+      if (run_counts[r] == 0)
         continue;
 
       final = saddle_trajectory_final_accuracy (trajectory, r);
@@ -493,6 +503,8 @@ saddle_figure_trajectories (cairo_t                 *cr,
       SaddleColor color;
       double marker = 0.42 * fs;
 
+      if (run_counts[run] == 0)
+        continue;
       g_array_set_size (xs, 0);
       g_array_set_size (ys, 0);
       for (gsize i = 0; i < n; i++)
