@@ -237,7 +237,8 @@ test_critical_descent (void)
       if (i < 10)
         g_assert_cmpuint (e->iteration, ==, i);
       else
-        g_assert_cmpuint (e->iteration, >, g_array_index (log.descent, SaddleEvent, i - 1).iteration);
+        g_assert_cmpuint (e->iteration, >,
+                          g_array_index (log.descent, SaddleEvent, i - 1).iteration);
       g_assert_true (isfinite (e->loss));
       g_assert_cmpfloat (e->grad_norm, >=, 0.0);
       smallest = MIN (smallest, e->grad_norm);
@@ -700,7 +701,8 @@ test_critical_determinism (void)
   g_autoptr(SaddleCriticalPoint) b = find_once (99);
   g_autoptr(SaddleCriticalPoint) c = find_once (100);
 
-  g_assert_cmpmem (a->params, a->n_params * sizeof (double), b->params, b->n_params * sizeof (double));
+  g_assert_cmpmem (a->params, a->n_params * sizeof (double),
+                   b->params, b->n_params * sizeof (double));
   g_assert_cmpmem (a->spectrum->eigenvalues, a->n_params * sizeof (double),
                    b->spectrum->eigenvalues, b->n_params * sizeof (double));
   g_assert_cmpfloat (a->loss, ==, b->loss);
@@ -719,7 +721,8 @@ test_critical_point_copy (void)
   g_assert_true (b->params != a->params);
   g_assert_true (b->spectrum != a->spectrum);
   g_assert_true (b->spectrum->eigenvalues != a->spectrum->eigenvalues);
-  g_assert_cmpmem (a->params, a->n_params * sizeof (double), b->params, b->n_params * sizeof (double));
+  g_assert_cmpmem (a->params, a->n_params * sizeof (double),
+                   b->params, b->n_params * sizeof (double));
   g_assert_cmpmem (a->spectrum->eigenvalues, a->n_params * sizeof (double),
                    b->spectrum->eigenvalues, b->n_params * sizeof (double));
   g_assert_cmpuint (b->spectrum->positive, ==, a->spectrum->positive);

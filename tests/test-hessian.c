@@ -401,6 +401,35 @@ test_hessian_memory (void)
   g_assert_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE);
 }
 
+/* A 1000-10000-1 net has 10,020,001 parameters: its Hessian (800 TB) is
+ * refused before anything is allocated or computed. */
+static void
+test_hessian_too_large (void)
+{
+  const guint widths[] = { 1000, 10000, 1 };
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree double *h = NULL;
+  TestData data;
+  gsize n;
+
+  model = saddle_model_new (widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU,
+                            SADDLE_LOSS_MSE, &error);
+  g_assert_no_error (error);
+  n = saddle_model_n_params (model);
+  g_assert_cmpuint (n, ==, 10020001);
+  theta = g_new0 (double, n);
+  test_data_init (&data, SADDLE_LOSS_MSE, 2, 1000, 1, 1);
+
+  h = saddle_hessian_dense (model, theta, &data.batch, 0, NULL, NULL, NULL, &error);
+  g_assert_null (h);
+  g_assert_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "10,020,001 parameters"));
+
+  test_data_clear (&data);
+}
+
 /* The image model (784-20-20-10, 16,330 parameters) on 20 images: the dense
  * Hessian (2.1 GB) agrees with single HVPs on a seeded random subset of
  * columns. */
@@ -504,6 +533,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/hessian/progress-cancel", test_hessian_progress_cancel);
   g_test_add_func ("/core/hessian/not-finite", test_hessian_not_finite);
   g_test_add_func ("/core/hessian/memory", test_hessian_memory);
+  g_test_add_func ("/core/hessian/too-large", test_hessian_too_large);
   g_test_add_func ("/core/hessian/image-model", test_hessian_image_model);
 
   return g_test_run ();

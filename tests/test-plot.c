@@ -1,11 +1,1625 @@
-/* test-plot.c */
+/* test-plot.c — result containers, CSV and weight files, axes, decimation and the figures */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <cairo.h>
 #include <glib.h>
+#include <glib/gstdio.h>
+
+#include "saddle-axis.h"
+#include "saddle-chart.h"
+#include "saddle-critical-set.h"
+#include "saddle-figures.h"
+#include "saddle-history.h"
+#include "saddle-palette.h"
+#include "saddle-rng.h"
+#include "saddle-spectrum.h"
+#include "saddle-trajectory.h"
+#include "saddle-weights.h"
+
+#ifndef WIDTH
+#define WIDTH 900
+#define HEIGHT 600
+#endif
+
+/* ------------------------------------------------------------ fixtures */
+
+/* Three runs of a classifier-like loss (two decades down) and a noisy
+ * gradient norm, each run on its own level so no line hides another. */
+static SaddleHistory *
+make_history (guint n_runs,
+              guint n_steps)
+{
+  SaddleHistory *history = saddle_history_new ();
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 7);
+  for (guint step = 1; step <= n_steps; step++)
+    for (guint run = 0; run < n_runs; run++)
+      {
+        SaddleIterationRecord rec = {
+          .run = run,
+          .epoch = 1 + (step - 1) / 5,
+          .iteration = step,
+          .loss = ((2.3 - 0.3 * run) * exp (-(double) step / (60.0 + 40 * run)) + 0.005 * (run + 1))
+                  * (1.0 + 0.15 * saddle_rng_uniform (&rng)),
+          .grad_norm = (1.5 + run) * exp (-(double) step / 150.0) * (0.6 + 0.8 * saddle_rng_uniform (&rng)),
+        };
+
+        saddle_history_add_iteration (history, &rec);
+      }
+  for (guint run = 0; run < n_runs; run++)
+    for (guint epoch = 0; epoch <= n_steps / 5; epoch++)
+      {
+        SaddleEpochRecord rec = {
+          .run = run, .epoch = epoch, .iteration = epoch * 5,
+          .loss = 2.3 * exp (-(double) epoch / 10.0), .accuracy = run == 1 ? NAN : 0.1 + 0.02 * epoch,
+        };
+
+        saddle_history_add_epoch (history, &rec);
+      }
+  return history;
+}
+
+/* Runs that start at different random points and drift towards different
+ * minima along curved paths, as trained weights do. */
+static SaddleTrajectory *
+make_trajectory (guint    n_runs,
+                 guint    n_epochs,
+                 gboolean regression,
+                 gboolean compute)
+{
+  const gsize n_params = 60;
+  SaddleTrajectory *trajectory = saddle_trajectory_new (n_params, 1, 20, 30);
+  g_autofree double *start = g_new (double, n_params);
+  g_autofree double *target = g_new (double, n_params);
+  g_autofree double *bend = g_new (double, n_params);
+  g_autofree double *theta = g_new (double, n_params);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 42);
+  for (guint run = 0; run < n_runs; run++)
+    {
+      for (gsize k = 0; k < n_params; k++)
+        {
+          start[k] = saddle_rng_normal (&rng);
+          target[k] = 0.3 * saddle_rng_normal (&rng);
+          bend[k] = 0.5 * saddle_rng_normal (&rng);
+        }
+      for (guint epoch = 0; epoch <= n_epochs; epoch++)
+        {
+          double s = 1.0 - exp (-(double) epoch / 6.0);
+          SaddleSnapshotInfo info = {
+            .run = run, .epoch = epoch, .iteration = epoch * 5,
+            .loss = 2.3 * exp (-(double) epoch / 8.0) + 0.01 * run,
+            .accuracy = regression ? NAN : 0.1 + 0.85 * s - 0.01 * run,
+          };
+
+          for (gsize k = 0; k < n_params; k++)
+            theta[k] = start[k] + (target[k] - start[k]) * s + bend[k] * sin (G_PI * s);
+          saddle_trajectory_add (trajectory, &info, theta);
+        }
+    }
+
+  if (compute)
+    {
+      g_autoptr(GError) error = NULL;
+
+      gboolean ok = saddle_trajectory_compute_pca (trajectory, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+  return trajectory;
+}
+
+static SaddleCriticalPoint *
+make_point (guint               run,
+            double              loss,
+            const double       *eigenvalues,
+            gsize               n,
+            double              tolerance,
+            SaddleCriticalLabel label)
+{
+  SaddleCriticalPoint *point = g_new0 (SaddleCriticalPoint, 1);
+
+  point->run = run;
+  point->n_params = n;
+  point->loss = loss;
+  point->accuracy = NAN;
+  point->grad_norm_start = 0.05;
+  point->grad_norm = 1e-4 * (run + 1);
+  point->hg_ratio = 0.25;
+  point->steps = 100 + run;
+  point->dead_units = run % 3;
+  point->label = label;
+  point->spectrum = saddle_spectrum_new_from_values (eigenvalues, n, tolerance);
+  point->params = g_new0 (double, n);
+  return point;
+}
+
+/* A spectrum like the homework's: a big near-zero bulk, a spread of
+ * positive curvature over five decades, a few negative directions. */
+static double *
+make_eigenvalues (guint  seed,
+                  gsize  n,
+                  gsize  n_negative,
+                  gsize  n_zero)
+{
+  double *values = g_new (double, n);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i < n_negative)
+        values[i] = -pow (10.0, -3.0 + 2.5 * saddle_rng_uniform (&rng));
+      else if (i < n_negative + n_zero)
+        values[i] = 1e-14 * saddle_rng_normal (&rng);
+      else
+        values[i] = pow (10.0, -4.0 + 5.5 * saddle_rng_uniform (&rng));
+    }
+  return values;
+}
+
+static SaddleCriticalSet *
+make_critical_set (guint n_points)
+{
+  SaddleCriticalSet *set = saddle_critical_set_new (1e-6);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 3);
+  for (guint i = 0; i < n_points; i++)
+    {
+      gsize n_negative = i % 3 == 0 ? 0 : 5 + i % 17;
+      g_autofree double *values = make_eigenvalues (i + 1, 400, n_negative, 150 + (i * 7) % 100);
+      double loss = pow (10.0, -3.0 + 2.5 * saddle_rng_uniform (&rng));
+      g_autoptr(SaddleCriticalPoint) point =
+        make_point (i, loss, values, 400, 1e-6,
+                    n_negative == 0 ? SADDLE_CRITICAL_MINIMUM : SADDLE_CRITICAL_SADDLE);
+
+      saddle_critical_set_add (set, point);
+    }
+  return set;
+}
+
+/* ------------------------------------------------------------ pixel checks */
+
+static cairo_surface_t *
+new_canvas (cairo_t **cr)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  *cr = cairo_create (surface);
+  return surface;
+}
+
+static void
+read_pixel (cairo_surface_t *surface,
+            int              x,
+            int              y,
+            double          *r,
+            double          *g,
+            double          *b)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint32 p = *(const guint32 *) (data + (gsize) y * stride + 4 * (gsize) x);
+
+  /* Opaque backgrounds: premultiplied equals straight colour. */
+  *r = ((p >> 16) & 0xff) / 255.0;
+  *g = ((p >> 8) & 0xff) / 255.0;
+  *b = (p & 0xff) / 255.0;
+}
+
+/* Pixels of @area (grown by @margin) within @tol of @color on every channel. */
+static guint
+count_color (cairo_surface_t      *surface,
+             const SaddlePlotArea *area,
+             double                margin,
+             const SaddleColor    *color,
+             double                tol)
+{
+  int x0 = MAX (0, (int) floor (area->x - margin));
+  int y0 = MAX (0, (int) floor (area->y - margin));
+  int x1 = MIN (cairo_image_surface_get_width (surface), (int) ceil (area->x + area->width + margin));
+  int y1 = MIN (cairo_image_surface_get_height (surface), (int) ceil (area->y + area->height + margin));
+  guint count = 0;
+
+  cairo_surface_flush (surface);
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        double r, g, b;
+
+        read_pixel (surface, x, y, &r, &g, &b);
+        if (fabs (r - color->red) <= tol && fabs (g - color->green) <= tol && fabs (b - color->blue) <= tol)
+          count++;
+      }
+  return count;
+}
+
+static void
+assert_area_sane (const SaddlePlotArea *area)
+{
+  g_assert_cmpfloat (area->width, >, WIDTH / 3.0);
+  g_assert_cmpfloat (area->height, >, HEIGHT / 5.0);
+  g_assert_cmpfloat (area->x, >, 0);
+  g_assert_cmpfloat (area->y, >, 0);
+  g_assert_cmpfloat (area->x + area->width, <, WIDTH);
+  g_assert_cmpfloat (area->y + area->height, <, HEIGHT);
+  g_assert_cmpfloat (area->x_max, >, area->x_min);
+  g_assert_cmpfloat (area->y_max, >, area->y_min);
+}
+
+static void
+assert_background (cairo_surface_t *surface,
+                   gboolean         dark)
+{
+  SaddlePalette palette;
+  double r, g, b;
+
+  saddle_palette_init (&palette, dark);
+  cairo_surface_flush (surface);
+  read_pixel (surface, 1, HEIGHT - 2, &r, &g, &b);
+  g_assert_cmpfloat_with_epsilon (r, palette.background.red, 1.5 / 255);
+  g_assert_cmpfloat_with_epsilon (g, palette.background.green, 1.5 / 255);
+  g_assert_cmpfloat_with_epsilon (b, palette.background.blue, 1.5 / 255);
+}
+
+/* If SADDLE_PLOT_LOOK_DIR is set, keep a PNG of @surface there to look at. */
+static void
+maybe_keep (cairo_surface_t *surface,
+            const char      *name)
+{
+  const char *dir = g_getenv ("SADDLE_PLOT_LOOK_DIR");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+}
+
+/* ------------------------------------------------------------ axis tests */
+
+static gboolean
+is_nice (double step)
+{
+  double m = step / pow (10.0, floor (log10 (step) + 1e-9));
+
+  return fabs (m - 1) < 1e-9 || fabs (m - 2) < 1e-9 || fabs (m - 5) < 1e-9;
+}
+
+static GArray *
+ticks_for (SaddleAxisScale scale,
+           double          min,
+           double          max,
+           double          length,
+           double          spacing)
+{
+  SaddleAxis axis;
+
+  saddle_axis_init (&axis, scale, 1.0);
+  saddle_axis_set_range (&axis, min, max);
+  return saddle_axis_ticks (&axis, length, spacing);
+}
+
+static guint
+count_major (GArray *ticks)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < ticks->len; i++)
+    n += g_array_index (ticks, SaddleTick, i).major;
+  return n;
+}
+
+static const SaddleTick *
+major_tick (GArray *ticks,
+            guint   index)
+{
+  for (guint i = 0; i < ticks->len; i++)
+    if (g_array_index (ticks, SaddleTick, i).major && index-- == 0)
+      return &g_array_index (ticks, SaddleTick, i);
+  g_assert_not_reached ();
+}
+
+static void
+test_axis_linear_ticks (void)
+{
+  static const double ranges[][2] = {
+    { 0, 1 }, { 0, 97 }, { -3.7, 12.2 }, { 1e-6, 3e-6 }, { 1000, 1001 }, { -5e7, 2e8 }, { 0.3, 0.31 },
+  };
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    {
+      g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LINEAR, ranges[r][0], ranges[r][1], 500, 60);
+      double step;
+
+      /* At least two, at most one per 60 units of length (+ both ends). */
+      g_assert_cmpuint (ticks->len, >=, 2);
+      g_assert_cmpuint (ticks->len, <=, 500 / 60 + 1);
+      step = g_array_index (ticks, SaddleTick, 1).value - g_array_index (ticks, SaddleTick, 0).value;
+      g_assert_true (is_nice (step));
+      for (guint i = 0; i < ticks->len; i++)
+        {
+          const SaddleTick *t = &g_array_index (ticks, SaddleTick, i);
+          double k = t->value / step;
+
+          g_assert_true (t->major);
+          g_assert_cmpfloat (t->value, >=, ranges[r][0] - 1e-9 * step);
+          g_assert_cmpfloat (t->value, <=, ranges[r][1] + 1e-9 * step);
+          g_assert_cmpfloat (fabs (k - round (k)), <, 1e-6);
+          /* The label reads back as the value. */
+          g_assert_cmpfloat (fabs (g_ascii_strtod (t->label, NULL) - t->value), <=, 1e-6 * step);
+        }
+    }
+
+  {
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LINEAR, 0, 97, 500, 100);
+
+    /* 97 over 5 slots: step 20, 0..80. */
+    g_assert_cmpuint (ticks->len, ==, 5);
+    g_assert_cmpstr (g_array_index (ticks, SaddleTick, 0).label, ==, "0");
+    g_assert_cmpstr (g_array_index (ticks, SaddleTick, 4).label, ==, "80");
+  }
+  {
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LINEAR, 0, 1, 500, 100);
+
+    g_assert_cmpstr (g_array_index (ticks, SaddleTick, 1).label, ==, "0.2");
+    /* 0.6 is 3 × 0.2, not 0.6000000000000001. */
+    g_assert_cmpstr (g_array_index (ticks, SaddleTick, 3).label, ==, "0.6");
+  }
+  {
+    /* One label style per axis, set by its largest value. */
+    g_autoptr(GArray) fixed = ticks_for (SADDLE_AXIS_LINEAR, 0, 0.0061, 600, 40);
+    g_autoptr(GArray) power = ticks_for (SADDLE_AXIS_LINEAR, 0, 0.00061, 600, 40);
+
+    g_assert_cmpstr (g_array_index (fixed, SaddleTick, 1).label, ==, "0.0005");
+    g_assert_cmpstr (g_array_index (fixed, SaddleTick, 2).label, ==, "0.0010");
+    g_assert_cmpstr (g_array_index (power, SaddleTick, 1).label, ==, "5e-5");
+    g_assert_cmpstr (g_array_index (power, SaddleTick, 2).label, ==, "1e-4");
+    for (guint i = 0; i < fixed->len; i++)
+      g_assert_null (strchr (g_array_index (fixed, SaddleTick, i).label, 'e'));
+  }
+  {
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LINEAR, 1e-6, 3e-6, 400, 100);
+
+    g_assert_cmpstr (g_array_index (ticks, SaddleTick, 0).label, ==, "1e-6");
+    g_assert_cmpstr (g_array_index (ticks, SaddleTick, 1).label, ==, "1.5e-6");
+  }
+}
+
+static void
+test_axis_log_ticks (void)
+{
+  {
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 1e-4, 10, 400, 40);
+
+    /* Six decades, all labelled, minor ticks between them without labels. */
+    g_assert_cmpuint (count_major (ticks), ==, 6);
+    /* One label style per axis: 10⁻⁴ needs the power form, so all get it. */
+    g_assert_cmpstr (major_tick (ticks, 0)->label, ==, "10⁻⁴");
+    g_assert_cmpstr (major_tick (ticks, 2)->label, ==, "10⁻²");
+    g_assert_cmpstr (major_tick (ticks, 4)->label, ==, "10⁰");
+    g_assert_cmpstr (major_tick (ticks, 5)->label, ==, "10¹");
+    g_assert_cmpuint (ticks->len, >, 6 + 5 * 8 - 1);
+    for (guint i = 0; i < ticks->len; i++)
+      {
+        const SaddleTick *t = &g_array_index (ticks, SaddleTick, i);
+        double m = t->value / pow (10.0, floor (log10 (t->value) + 1e-9));
+
+        g_assert_cmpfloat (fabs (m - round (m)), <, 1e-9);
+        if (!t->major)
+          g_assert_cmpstr (t->label, ==, "");
+        else
+          g_assert_cmpfloat (fabs (m - 1), <, 1e-9);
+      }
+  }
+  {
+    /* Fifteen decades on 200 units: every third decade labelled. */
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 1e-12, 1e3, 200, 40);
+
+    g_assert_cmpuint (count_major (ticks), ==, 6);
+    g_assert_cmpstr (major_tick (ticks, 0)->label, ==, "10⁻¹²");
+    g_assert_cmpstr (major_tick (ticks, 4)->label, ==, "10⁰");
+    g_assert_cmpstr (major_tick (ticks, 5)->label, ==, "10³");
+    g_assert_cmpfloat (major_tick (ticks, 1)->value, ==, 1e-9);
+  }
+  {
+    /* Decades that all read well written out stay written out. */
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 0.004, 30, 400, 40);
+
+    g_assert_cmpuint (count_major (ticks), ==, 4);
+    g_assert_cmpstr (major_tick (ticks, 0)->label, ==, "0.01");
+    g_assert_cmpstr (major_tick (ticks, 2)->label, ==, "1");
+    g_assert_cmpstr (major_tick (ticks, 3)->label, ==, "10");
+  }
+  {
+    /* Under a decade: 1-2-5 values. */
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 1.5, 8, 400, 40);
+
+    g_assert_cmpuint (count_major (ticks), ==, 2);
+    g_assert_cmpstr (major_tick (ticks, 0)->label, ==, "2");
+    g_assert_cmpstr (major_tick (ticks, 1)->label, ==, "5");
+  }
+  {
+    /* Too narrow for 1-2-5: a linear grid in the range. */
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 3, 4, 400, 80);
+
+    g_assert_cmpuint (count_major (ticks), >=, 3);
+    g_assert_cmpstr (major_tick (ticks, 0)->label, ==, "3.0");
+  }
+  {
+    /* Symmetric log: 0 and signed decades, crowded ones near zero left out. */
+    SaddleAxis axis;
+    g_autoptr(GArray) ticks = NULL;
+    gboolean has_zero = FALSE, has_negative = FALSE, has_positive = FALSE;
+    double last = -INFINITY;
+
+    saddle_axis_init (&axis, SADDLE_AXIS_SYMLOG, 1e-4);
+    saddle_axis_set_range (&axis, -0.1, 100);
+    ticks = saddle_axis_ticks (&axis, 600, 40);
+    for (guint i = 0; i < ticks->len; i++)
+      {
+        const SaddleTick *t = &g_array_index (ticks, SaddleTick, i);
+        double pos = saddle_axis_to_unit (&axis, t->value) * 600;
+
+        if (!t->major)
+          continue;
+        has_zero |= t->value == 0.0;
+        has_negative |= t->value < 0;
+        has_positive |= t->value > 0;
+        g_assert_cmpfloat (pos - last, >=, 40 - 1e-9);
+        last = pos;
+      }
+    g_assert_true (has_zero && has_negative && has_positive);
+    g_assert_cmpfloat (fabs (saddle_axis_untransform (&axis, saddle_axis_transform (&axis, -0.03)) + 0.03), <, 1e-15);
+  }
+}
+
+static void
+test_axis_format (void)
+{
+  char buf[32];
+
+  saddle_axis_format_value (0.5, 0.1, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0.5");
+  saddle_axis_format_value (12, 2, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "12");
+  saddle_axis_format_value (1e-4, 1e-4, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "1e-4");
+  saddle_axis_format_value (0.001, 0.001, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0.001");
+  saddle_axis_format_value (250000, 50000, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "2.5e5");
+  saddle_axis_format_value (-2e-5, 1e-5, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "-2e-5");
+  saddle_axis_format_value (1.25, 0.25, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "1.25");
+  saddle_axis_format_value (9.996e6, 1e3, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "9.996e6");
+  saddle_axis_format_value (1e-20, 0.5, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0");
+
+  saddle_axis_format_decade (4, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "10000");
+  saddle_axis_format_decade (5, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "10⁵");
+  saddle_axis_format_decade (-4, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "10⁻⁴");
+  saddle_axis_format_decade (-3, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0.001");
+  saddle_axis_format_decade (-2, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0.01");
+  saddle_axis_format_decade (0, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "1");
+  saddle_axis_format_decade (-15, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "10⁻¹⁵");
+
+  g_assert_cmpfloat (saddle_axis_nice_step (0.13), ==, 0.2);
+  g_assert_cmpfloat (saddle_axis_nice_step (3.0), ==, 5.0);
+  g_assert_cmpfloat (saddle_axis_nice_step (700), ==, 1000);
+  g_assert_cmpfloat (saddle_axis_nice_step (1e-7), ==, 1e-7);
+}
+
+static void
+test_axis_range (void)
+{
+  SaddleAxis axis;
+
+  /* Empty: the default range. */
+  saddle_axis_init (&axis, SADDLE_AXIS_LINEAR, 1.0);
+  saddle_axis_finish (&axis, 0.05);
+  g_assert_cmpfloat (axis.min, ==, 0.0);
+  g_assert_cmpfloat (axis.max, ==, 1.0);
+
+  /* NaN and infinities are skipped; padding 5 % each side. */
+  saddle_axis_include (&axis, NAN);
+  saddle_axis_include (&axis, INFINITY);
+  saddle_axis_include (&axis, 2.0);
+  saddle_axis_include (&axis, -INFINITY);
+  saddle_axis_include (&axis, 4.0);
+  g_assert_cmpuint (saddle_axis_n_data (&axis), ==, 2);
+  saddle_axis_finish (&axis, 0.05);
+  g_assert_cmpfloat_with_epsilon (axis.min, 1.9, 1e-12);
+  g_assert_cmpfloat_with_epsilon (axis.max, 4.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (saddle_axis_to_unit (&axis, 3.0), 0.5, 1e-12);
+  g_assert_true (isnan (saddle_axis_to_unit (&axis, NAN)));
+
+  /* One value, or all equal: a range around it. */
+  saddle_axis_init (&axis, SADDLE_AXIS_LINEAR, 1.0);
+  saddle_axis_include (&axis, 5.0);
+  saddle_axis_include (&axis, 5.0);
+  saddle_axis_finish (&axis, 0.05);
+  g_assert_cmpfloat (axis.min, <, 5.0);
+  g_assert_cmpfloat (axis.max, >, 5.0);
+  g_assert_cmpfloat_with_epsilon (saddle_axis_to_unit (&axis, 5.0), 0.5, 1e-12);
+
+  saddle_axis_init (&axis, SADDLE_AXIS_LINEAR, 1.0);
+  saddle_axis_include (&axis, 0.0);
+  saddle_axis_finish (&axis, 0.05);
+  g_assert_cmpfloat (axis.min, ==, -1.0);
+  g_assert_cmpfloat (axis.max, ==, 1.0);
+
+  /* Log: non-positive values skipped, padding in decades. */
+  saddle_axis_init (&axis, SADDLE_AXIS_LOG, 1.0);
+  saddle_axis_include (&axis, 0.0);
+  saddle_axis_include (&axis, -3.0);
+  saddle_axis_include (&axis, 1e-3);
+  saddle_axis_include (&axis, 10.0);
+  g_assert_cmpuint (saddle_axis_n_data (&axis), ==, 2);
+  saddle_axis_finish (&axis, 0.0);
+  g_assert_cmpfloat_with_epsilon (axis.min, 1e-3, 1e-15);
+  g_assert_cmpfloat_with_epsilon (axis.max, 10.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (saddle_axis_to_unit (&axis, 0.1), 0.5, 1e-12);
+  g_assert_true (isnan (saddle_axis_to_unit (&axis, 0.0)));
+
+  saddle_axis_init (&axis, SADDLE_AXIS_LOG, 1.0);
+  saddle_axis_include (&axis, 3.0);
+  saddle_axis_finish (&axis, 0.05);
+  g_assert_cmpfloat_with_epsilon (axis.min, 3.0 / sqrt (10.0), 1e-12);
+  g_assert_cmpfloat_with_epsilon (axis.max, 3.0 * sqrt (10.0), 1e-12);
+
+  /* A reversed or invalid fixed range is repaired. */
+  saddle_axis_init (&axis, SADDLE_AXIS_LOG, 1.0);
+  saddle_axis_set_range (&axis, 100, -1);
+  g_assert_cmpfloat (axis.min, >, 0);
+  g_assert_cmpfloat (axis.max, ==, 100);
+
+  /* Extreme but finite data gives a finite range. */
+  saddle_axis_init (&axis, SADDLE_AXIS_LINEAR, 1.0);
+  saddle_axis_include (&axis, -1e308);
+  saddle_axis_include (&axis, 1e308);
+  saddle_axis_finish (&axis, 0.05);
+  g_assert_true (isfinite (axis.min) && isfinite (axis.max) && axis.max > axis.min);
+}
+
+/* ------------------------------------------------------------ decimation */
+
+static void
+test_decimate (void)
+{
+  const gsize n = 100000;
+  g_autofree double *px = g_new (double, n);
+  g_autofree double *py = g_new (double, n);
+  g_autofree double *ox = g_new (double, n);
+  g_autofree double *oy = g_new (double, n);
+  double col_min[500], col_max[500], out_min[500], out_max[500];
+  double y = 0, global_min = INFINITY, global_max = -INFINITY;
+  gsize m, breaks = 0;
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 11);
+  for (guint c = 0; c < 500; c++)
+    {
+      col_min[c] = out_min[c] = INFINITY;
+      col_max[c] = out_max[c] = -INFINITY;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      y += saddle_rng_normal (&rng);
+      px[i] = 10.0 + 500.0 * i / n;
+      /* Two gaps: one point, then a run of three. */
+      py[i] = (i == 30000 || (i >= 60000 && i < 60003)) ? NAN : y;
+      if (isfinite (py[i]))
+        {
+          guint c = (guint) floor (px[i]) - 10;
+
+          col_min[c] = MIN (col_min[c], py[i]);
+          col_max[c] = MAX (col_max[c], py[i]);
+          global_min = MIN (global_min, py[i]);
+          global_max = MAX (global_max, py[i]);
+        }
+    }
+
+  m = saddle_chart_decimate (px, py, n, ox, oy);
+  g_assert_cmpuint (m, <=, 4 * 500 + 2 * 4 + 2);
+  g_assert_cmpuint (m, >=, 2 * 500);
+
+  for (gsize i = 0; i < m; i++)
+    {
+      guint c;
+
+      if (isnan (ox[i]))
+        {
+          breaks++;
+          continue;
+        }
+      if (i > 0 && !isnan (ox[i - 1]))
+        g_assert_cmpfloat (ox[i], >=, ox[i - 1]);
+      c = (guint) floor (ox[i]) - 10;
+      out_min[c] = MIN (out_min[c], oy[i]);
+      out_max[c] = MAX (out_max[c], oy[i]);
+    }
+  /* Each gap kept as exactly one break; every column's extremes kept exactly. */
+  g_assert_cmpuint (breaks, ==, 2);
+  for (guint c = 0; c < 500; c++)
+    {
+      g_assert_cmpfloat (out_min[c], ==, col_min[c]);
+      g_assert_cmpfloat (out_max[c], ==, col_max[c]);
+    }
+  (void) global_min;
+  (void) global_max;
+
+  /* Fewer points than columns pass through unchanged. */
+  {
+    double x[3] = { 0.5, 10.5, 20.5 }, yv[3] = { 1, 2, 3 }, dx[3], dy[3];
+
+    g_assert_cmpuint (saddle_chart_decimate (x, yv, 3, dx, dy), ==, 3);
+    g_assert_cmpfloat (dy[1], ==, 2);
+  }
+  /* Nothing finite: nothing out. */
+  {
+    double x[2] = { NAN, 1 }, yv[2] = { 1, INFINITY }, dx[2], dy[2];
+
+    g_assert_cmpuint (saddle_chart_decimate (x, yv, 2, dx, dy), ==, 0);
+  }
+}
+
+/* ------------------------------------------------------------ legend */
+
+static void
+test_legend_layout (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 10, 10);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(SaddleLegend) legend = saddle_legend_new (11);
+  SaddlePalette palette;
+  SaddleColor color;
+  double w, h, w1, h1;
+
+  saddle_palette_init (&palette, FALSE);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("Run %u", i + 1);
+
+      saddle_palette_series (&palette, i, &color);
+      saddle_legend_add (legend, label, &color, SADDLE_MARKER_NONE, TRUE, TRUE);
+    }
+
+  /* Beside a tall plot: several columns, everything shown. */
+  g_assert_true (saddle_legend_layout (legend, cr, 300, 560, FALSE, &w, &h));
+  g_assert_cmpfloat (h, <=, 560);
+  g_assert_cmpfloat (w, <=, 300);
+  /* Too small: truncated ("+ N more"), still within the box. */
+  g_assert_false (saddle_legend_layout (legend, cr, 120, 100, FALSE, &w1, &h1));
+  g_assert_cmpfloat (h1, <=, 100);
+  /* Above the plot: rows of several entries. */
+  g_assert_true (saddle_legend_layout (legend, cr, 880, 400, TRUE, &w, &h));
+  g_assert_cmpfloat (w, <=, 880);
+  g_assert_cmpfloat (h, <, 400);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+/* ------------------------------------------------------------ figures */
+
+static void
+check_runs_drawn (cairo_surface_t      *surface,
+                  const SaddlePlotArea *area,
+                  guint                 n_runs,
+                  gboolean              dark)
+{
+  SaddlePalette palette;
+
+  saddle_palette_init (&palette, dark);
+  for (guint r = 0; r < n_runs; r++)
+    {
+      SaddleColor color;
+
+      saddle_palette_series (&palette, r, &color);
+      g_assert_cmpuint (count_color (surface, area, 0, &color, 10.0 / 255), >=, 10);
+    }
+}
+
+static void
+test_figure_gradnorm (void)
+{
+  g_autoptr(SaddleHistory) history = make_history (3, 400);
+  SaddleFigureStyle style;
+
+  saddle_figure_style_init (&style);
+  g_assert_false (style.dark);
+  g_assert_false (style.transparent);
+  g_assert_true (style.log_grad_norm);
+  g_assert_cmpfloat (style.font_size, ==, 12.0);
+
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      cairo_t *cr;
+      cairo_surface_t *surface = new_canvas (&cr);
+      SaddlePlotArea areas[2];
+
+      style.dark = dark;
+      saddle_figure_gradnorm (cr, WIDTH, HEIGHT, history, &style, areas);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      assert_area_sane (&areas[0]);
+      assert_area_sane (&areas[1]);
+      /* Stacked: same x extent and range, top above bottom, equal heights. */
+      g_assert_cmpfloat (areas[0].x, ==, areas[1].x);
+      g_assert_cmpfloat (areas[0].width, ==, areas[1].width);
+      g_assert_cmpfloat (areas[0].x_min, ==, areas[1].x_min);
+      g_assert_cmpfloat (areas[0].x_max, ==, areas[1].x_max);
+      g_assert_cmpfloat (areas[0].y + areas[0].height, <, areas[1].y);
+      g_assert_cmpfloat (fabs (areas[0].height - areas[1].height), <, 1.0);
+      g_assert_cmpfloat (areas[0].x_min, <=, 1.0);
+      g_assert_cmpfloat (areas[0].x_max, >=, 400.0);
+      /* The losses span 2.3 .. ~0.02 (two decades): log; gradient norm: log by style. */
+      g_assert_true (areas[0].y_log);
+      g_assert_true (areas[1].y_log);
+      assert_background (surface, dark);
+      check_runs_drawn (surface, &areas[0], 3, dark);
+      check_runs_drawn (surface, &areas[1], 3, dark);
+      maybe_keep (surface, dark ? "gradnorm-dark.png" : "gradnorm.png");
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+
+  /* Linear gradient norm when asked; a transparent figure leaves the canvas clear. */
+  {
+    cairo_t *cr;
+    cairo_surface_t *surface = new_canvas (&cr);
+    SaddlePlotArea areas[2];
+    const guint8 *data;
+
+    style.dark = FALSE;
+    style.log_grad_norm = FALSE;
+    style.transparent = TRUE;
+    saddle_figure_gradnorm (cr, WIDTH, HEIGHT, history, &style, areas);
+    g_assert_false (areas[1].y_log);
+    cairo_surface_flush (surface);
+    data = cairo_image_surface_get_data (surface);
+    g_assert_cmpuint (*(const guint32 *) data, ==, 0);
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+  }
+}
+
+static void
+test_figure_gradnorm_many_runs (void)
+{
+  g_autoptr(SaddleHistory) history = make_history (40, 60);
+  cairo_t *cr;
+  cairo_surface_t *surface = new_canvas (&cr);
+  SaddlePlotArea areas[2];
+
+  saddle_figure_gradnorm (cr, WIDTH, HEIGHT, history, NULL, areas);
+  assert_area_sane (&areas[0]);
+  /* The legend sits outside the plot (on the right): the plot is narrower than the canvas. */
+  g_assert_cmpfloat (areas[0].x + areas[0].width, <, WIDTH - 100);
+  maybe_keep (surface, "gradnorm-40-runs.png");
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_figure_trajectories (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory (4, 30, FALSE, TRUE);
+
+  for (guint layer = 0; layer < 2; layer++)
+    {
+      cairo_t *cr;
+      cairo_surface_t *surface = new_canvas (&cr);
+      SaddlePlotArea area;
+
+      saddle_figure_trajectories (cr, WIDTH, HEIGHT, trajectory, layer, G_MAXUINT, NULL, &area);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      assert_area_sane (&area);
+      g_assert_false (area.x_log);
+      assert_background (surface, FALSE);
+      check_runs_drawn (surface, &area, 4, FALSE);
+      maybe_keep (surface, layer ? "trajectories-layer.png" : "trajectories.png");
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+
+  /* Part of the way: the axes stay put (they fit every snapshot). */
+  {
+    cairo_t *cr;
+    cairo_surface_t *surface = new_canvas (&cr);
+    SaddlePlotArea all, part;
+
+    saddle_figure_trajectories (cr, WIDTH, HEIGHT, trajectory, FALSE, G_MAXUINT, NULL, &all);
+    saddle_figure_trajectories (cr, WIDTH, HEIGHT, trajectory, FALSE, 5, NULL, &part);
+    g_assert_cmpfloat (all.x_min, ==, part.x_min);
+    g_assert_cmpfloat (all.y_max, ==, part.y_max);
+    check_runs_drawn (surface, &part, 4, FALSE);
+    maybe_keep (surface, "trajectories-epoch5.png");
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+  }
+
+  /* Regression runs (no accuracy) and a dark page. */
+  {
+    g_autoptr(SaddleTrajectory) regression = make_trajectory (8, 20, TRUE, TRUE);
+    SaddleFigureStyle style;
+    cairo_t *cr;
+    cairo_surface_t *surface = new_canvas (&cr);
+    SaddlePlotArea area;
+
+    saddle_figure_style_init (&style);
+    style.dark = TRUE;
+    saddle_figure_trajectories (cr, WIDTH, HEIGHT, regression, FALSE, G_MAXUINT, &style, &area);
+    assert_background (surface, TRUE);
+    check_runs_drawn (surface, &area, 8, TRUE);
+    maybe_keep (surface, "trajectories-regression-dark.png");
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+  }
+}
+
+static void
+test_figure_critical (void)
+{
+  g_autoptr(SaddleCriticalSet) set = make_critical_set (60);
+  SaddlePalette palette;
+  SaddleColor green, red;
+  SaddlePlotArea area;
+  cairo_t *cr;
+  cairo_surface_t *surface = new_canvas (&cr);
+  guint selected = 7;
+
+  saddle_figure_critical (cr, WIDTH, HEIGHT, set, (int) selected, NULL, &area);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  assert_area_sane (&area);
+  /* Losses over 2.5 decades: log x; the minimal ratio axis is [0, 1] fixed. */
+  g_assert_true (area.x_log);
+  g_assert_cmpfloat (area.y_min, ==, 0.0);
+  g_assert_cmpfloat (area.y_max, ==, 1.0);
+
+  /* Minima in green, saddles in red (the label colours). */
+  saddle_palette_init (&palette, FALSE);
+  saddle_palette_series (&palette, 2, &green);
+  saddle_palette_series (&palette, 3, &red);
+  g_assert_cmpuint (count_color (surface, &area, 10, &green, 10.0 / 255), >=, 20);
+  g_assert_cmpuint (count_color (surface, &area, 10, &red, 10.0 / 255), >=, 20);
+  maybe_keep (surface, "critical.png");
+
+  /* Picking: at each point's drawn place, that point comes back. */
+  for (guint i = 0; i < set->points->len; i += 5)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+      double ux = (log10 (p->loss) - log10 (area.x_min)) / (log10 (area.x_max) - log10 (area.x_min));
+      double uy = (p->spectrum->minimal_ratio - area.y_min) / (area.y_max - area.y_min);
+      double px = area.x + ux * area.width;
+      double py = area.y + (1 - uy) * area.height;
+      int picked = saddle_figure_critical_pick (set, &area, px + 0.5, py - 0.5, 6);
+      const SaddleCriticalPoint *q;
+
+      g_assert_cmpint (picked, >=, 0);
+      q = g_ptr_array_index (set->points, picked);
+      /* Another point may coincide on screen; then it sits within a pixel. */
+      if ((guint) picked != i)
+        {
+          double qx = area.x + (log10 (q->loss) - log10 (area.x_min))
+                               / (log10 (area.x_max) - log10 (area.x_min)) * area.width;
+
+          g_assert_cmpfloat (fabs (qx - px), <, 2.0);
+        }
+    }
+  g_assert_cmpint (saddle_figure_critical_pick (set, &area, area.x - 200, area.y - 200, 6), ==, -1);
+  g_assert_cmpint (saddle_figure_critical_pick (NULL, &area, 0, 0, 6), ==, -1);
+  g_assert_cmpint (saddle_figure_critical_pick (set, NULL, 0, 0, 6), ==, -1);
+
+  /* The ring around the selected point: the picture differs from none selected. */
+  {
+    cairo_t *cr2;
+    cairo_surface_t *plain = new_canvas (&cr2);
+
+    saddle_figure_critical (cr2, WIDTH, HEIGHT, set, -1, NULL, NULL);
+    cairo_surface_flush (plain);
+    cairo_surface_flush (surface);
+    g_assert_true (memcmp (cairo_image_surface_get_data (plain), cairo_image_surface_get_data (surface),
+                           (gsize) cairo_image_surface_get_stride (plain) * HEIGHT) != 0);
+    cairo_destroy (cr2);
+    cairo_surface_destroy (plain);
+  }
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_figure_spectrum (void)
+{
+  g_autofree double *values = make_eigenvalues (5, 1086, 30, 544);
+  g_autoptr(SaddleCriticalPoint) point = make_point (11, 0.0123, values, 1086, 1e-6, SADDLE_CRITICAL_SADDLE);
+  SaddlePalette palette;
+  SaddleColor negative, positive, zero;
+  SaddlePlotArea whole = { 0, 0, WIDTH, HEIGHT, 0, 1, 0, 1, FALSE, FALSE };
+  cairo_t *cr;
+  cairo_surface_t *surface = new_canvas (&cr);
+
+  g_assert_cmpuint (point->spectrum->negative, ==, 30);
+  g_assert_cmpuint (point->spectrum->zero, ==, 544);
+
+  saddle_figure_spectrum (cr, WIDTH, HEIGHT, point, NULL);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  assert_background (surface, FALSE);
+  saddle_palette_init (&palette, FALSE);
+  saddle_palette_series (&palette, 3, &negative);
+  saddle_palette_series (&palette, 0, &positive);
+  saddle_palette_series (&palette, 11, &zero);
+  /* Bars are alpha 0.95 over the page: allow for the blend. */
+  g_assert_cmpuint (count_color (surface, &whole, 0, &negative, 16.0 / 255), >=, 200);
+  g_assert_cmpuint (count_color (surface, &whole, 0, &positive, 16.0 / 255), >=, 2000);
+  g_assert_cmpuint (count_color (surface, &whole, 0, &zero, 16.0 / 255), >=, 200);
+  maybe_keep (surface, "spectrum.png");
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  /* A minimum: no negative bars at all. */
+  {
+    g_autofree double *min_values = make_eigenvalues (6, 500, 0, 100);
+    g_autoptr(SaddleCriticalPoint) minimum = make_point (0, 0.5, min_values, 500, 1e-6, SADDLE_CRITICAL_MINIMUM);
+
+    surface = new_canvas (&cr);
+    saddle_figure_spectrum (cr, WIDTH, HEIGHT, minimum, NULL);
+    g_assert_cmpuint (count_color (surface, &whole, 0, &positive, 16.0 / 255), >=, 2000);
+    maybe_keep (surface, "spectrum-minimum.png");
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+  }
+}
+
+/* Every figure with nothing, or with hostile numbers, or on a hostile canvas. */
+static void
+test_figure_empty (void)
+{
+  g_autoptr(SaddleHistory) empty_history = saddle_history_new ();
+  g_autoptr(SaddleHistory) bad_history = saddle_history_new ();
+  g_autoptr(SaddleTrajectory) no_pca = make_trajectory (2, 3, FALSE, FALSE);
+  g_autoptr(SaddleCriticalSet) empty_set = saddle_critical_set_new (1e-6);
+  g_autoptr(SaddleCriticalSet) bad_set = saddle_critical_set_new (0);
+  g_autoptr(SaddleCriticalPoint) no_spectrum = make_point (0, 1.0, NULL, 0, 1e-6, SADDLE_CRITICAL_UNCONVERGED);
+  g_autoptr(SaddleCriticalPoint) zeros = NULL;
+  double zero_values[4] = { 0, 0, 0, 0 };
+  SaddleFigureStyle style;
+  static const double sizes[][2] = { { WIDTH, HEIGHT }, { 120, 80 }, { 1, 1 }, { 0, 0 }, { -5, 10 }, { NAN, 100 } };
+
+  {
+    SaddleIterationRecord recs[] = {
+      { .run = 0, .iteration = 1, .loss = NAN, .grad_norm = INFINITY },
+      { .run = 0, .iteration = 2, .loss = -1.0, .grad_norm = 0.0 },
+      { .run = G_MAXUINT, .iteration = 3, .loss = 1.0, .grad_norm = 1.0 },
+      { .run = 2, .iteration = 3, .loss = 1e308, .grad_norm = 1e-308 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
+      saddle_history_add_iteration (bad_history, &recs[i]);
+  }
+  saddle_spectrum_free (no_spectrum->spectrum);
+  no_spectrum->spectrum = NULL;
+  saddle_critical_set_add (bad_set, no_spectrum);
+  zeros = make_point (1, NAN, zero_values, 4, 0, SADDLE_CRITICAL_DEGENERATE);
+  saddle_critical_set_add (bad_set, zeros);
+  saddle_critical_point_free (g_steal_pointer (&zeros));
+  zeros = make_point (2, 0.0, zero_values, 4, 0, SADDLE_CRITICAL_DEGENERATE);
+  saddle_critical_set_add (bad_set, zeros);
+  zeros->label = (SaddleCriticalLabel) 99;
+
+  saddle_figure_style_init (&style);
+  style.font_size = -3;   /* nonsense: the default is used */
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      double w = sizes[s][0], h = sizes[s][1];
+      cairo_t *cr;
+      cairo_surface_t *surface = new_canvas (&cr);
+      SaddlePlotArea areas[2], area;
+
+      saddle_figure_gradnorm (cr, w, h, NULL, NULL, areas);
+      saddle_figure_gradnorm (cr, w, h, empty_history, &style, NULL);
+      saddle_figure_gradnorm (cr, w, h, bad_history, &style, areas);
+      saddle_figure_trajectories (cr, w, h, NULL, FALSE, G_MAXUINT, NULL, &area);
+      saddle_figure_trajectories (cr, w, h, no_pca, TRUE, 0, &style, NULL);
+      saddle_figure_critical (cr, w, h, NULL, 3, NULL, &area);
+      saddle_figure_critical (cr, w, h, empty_set, 0, &style, &area);
+      saddle_figure_critical (cr, w, h, bad_set, 1, &style, &area);
+      g_assert_cmpint (saddle_figure_critical_pick (bad_set, &area, 10, 10, 1e9), >=, -1);
+      saddle_figure_spectrum (cr, w, h, NULL, NULL);
+      saddle_figure_spectrum (cr, w, h, no_spectrum, &style);
+      saddle_figure_spectrum (cr, w, h, zeros, &style);
+      /* A huge font on a small canvas: squeezed, never broken. */
+      style.font_size = 150;
+      saddle_figure_critical (cr, w / 4, h / 4, bad_set, 2, &style, &area);
+      saddle_figure_gradnorm (cr, w / 4, h / 4, bad_history, &style, areas);
+      style.font_size = -3;
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+
+  /* The empty charts still have their frame and say so. */
+  {
+    cairo_t *cr;
+    cairo_surface_t *surface = new_canvas (&cr);
+    SaddlePlotArea areas[2], area;
+    SaddlePalette palette;
+
+    saddle_figure_gradnorm (cr, WIDTH, HEIGHT, empty_history, NULL, areas);
+    assert_area_sane (&areas[0]);
+    assert_area_sane (&areas[1]);
+    /* Text ("No data yet") in the muted colour, inside the plot. */
+    saddle_palette_init (&palette, FALSE);
+    g_assert_cmpuint (count_color (surface, &areas[0], 0, &palette.muted, 20.0 / 255), >=, 10);
+    maybe_keep (surface, "gradnorm-empty.png");
+    saddle_figure_trajectories (cr, WIDTH, HEIGHT, no_pca, FALSE, G_MAXUINT, NULL, &area);
+    assert_area_sane (&area);
+    g_assert_cmpuint (count_color (surface, &area, 0, &palette.muted, 20.0 / 255), >=, 10);
+    maybe_keep (surface, "trajectories-empty.png");
+    saddle_figure_spectrum (cr, WIDTH, HEIGHT, NULL, NULL);
+    maybe_keep (surface, "spectrum-empty.png");
+    cairo_destroy (cr);
+    cairo_surface_destroy (surface);
+  }
+}
+
+/* ------------------------------------------------------------ files */
+
+typedef struct
+{
+  guint    depth;
+  guint    paths;
+  gboolean root_svg;
+} SvgCount;
+
+static void
+svg_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              user_data,
+           GError              **error)
+{
+  SvgCount *count = user_data;
+
+  if (count->depth == 0)
+    count->root_svg = g_str_equal (element, "svg");
+  if (g_str_equal (element, "path"))
+    count->paths++;
+  count->depth++;
+}
+
+static void
+svg_end (GMarkupParseContext  *context,
+         const char           *element,
+         gpointer              user_data,
+         GError              **error)
+{
+  ((SvgCount *) user_data)->depth--;
+}
+
+static SvgCount
+parse_svg (const char *path)
+{
+  static const GMarkupParser parser = { svg_start, svg_end, NULL, NULL, NULL };
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  gsize length;
+  SvgCount count = { 0 };
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  context = g_markup_parse_context_new (&parser, G_MARKUP_IGNORE_QUALIFIED, &count, NULL);
+  /* The XML declaration and DOCTYPE are passthrough for GMarkup. */
+  g_assert_true (g_markup_parse_context_parse (context, contents, length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_markup_parse_context_end_parse (context, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count.depth, ==, 0);
+  return count;
+}
+
+typedef struct
+{
+  int               kind;
+  SaddleHistory    *history;
+  SaddleTrajectory *trajectory;
+  SaddleCriticalSet *set;
+} DrawData;
+
+static void
+draw_any (cairo_t *cr,
+          double   width,
+          double   height,
+          gpointer user_data)
+{
+  DrawData *d = user_data;
+
+  switch (d->kind)
+    {
+    case 0:
+      saddle_figure_gradnorm (cr, width, height, d->history, NULL, NULL);
+      break;
+    case 1:
+      saddle_figure_trajectories (cr, width, height, d->trajectory, FALSE, G_MAXUINT, NULL, NULL);
+      break;
+    case 2:
+      saddle_figure_critical (cr, width, height, d->set, 2, NULL, NULL);
+      break;
+    default:
+      saddle_figure_spectrum (cr, width, height, g_ptr_array_index (d->set->points, 1), NULL);
+      break;
+    }
+}
+
+static void
+test_write_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-plot-XXXXXX", &error);
+  g_autoptr(SaddleHistory) history = make_history (3, 100);
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory (5, 10, FALSE, TRUE);
+  g_autoptr(SaddleCriticalSet) set = make_critical_set (12);
+  DrawData d = { 0, history, trajectory, set };
+  static const guint min_paths[4] = { 3, 5, 12, 10 };
+
+  g_assert_no_error (error);
+
+  for (int kind = 0; kind < 4; kind++)
+    {
+      g_autofree char *svg = g_strdup_printf ("%s/figure-%d.svg", dir, kind);
+      g_autofree char *png = g_strdup_printf ("%s/figure-%d.png", dir, kind);
+      cairo_surface_t *image;
+      SvgCount count;
+
+      d.kind = kind;
+      g_assert_true (saddle_figure_write_svg (svg, 640, 420, draw_any, &d, &error));
+      g_assert_no_error (error);
+      count = parse_svg (svg);
+      g_assert_true (count.root_svg);
+      g_assert_cmpuint (count.paths, >=, min_paths[kind]);
+
+      g_assert_true (saddle_figure_write_png (png, 640.5, 420, draw_any, &d, &error));
+      g_assert_no_error (error);
+      image = cairo_image_surface_create_from_png (png);
+      g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (cairo_image_surface_get_width (image), ==, 641);
+      g_assert_cmpint (cairo_image_surface_get_height (image), ==, 420);
+      cairo_surface_destroy (image);
+      g_unlink (svg);
+      g_unlink (png);
+    }
+
+  /* An impossible path: a WRITE error that names it. */
+  {
+    g_autofree char *bad = g_build_filename (dir, "no-such-dir", "figure.svg", NULL);
+
+    g_assert_false (saddle_figure_write_svg (bad, 100, 100, draw_any, &d, &error));
+    g_assert_error (error, SADDLE_FIGURE_ERROR, SADDLE_FIGURE_ERROR_WRITE);
+    g_assert_nonnull (strstr (error->message, bad));
+    g_clear_error (&error);
+
+    g_free (bad);
+    bad = g_build_filename (dir, "no-such-dir", "figure.png", NULL);
+    g_assert_false (saddle_figure_write_png (bad, 100, 100, draw_any, &d, &error));
+    g_assert_error (error, SADDLE_FIGURE_ERROR, SADDLE_FIGURE_ERROR_WRITE);
+    g_assert_nonnull (strstr (error->message, bad));
+    g_clear_error (&error);
+
+    g_assert_false (saddle_figure_write_png (bad, 0, 100, draw_any, &d, &error));
+    g_assert_error (error, SADDLE_FIGURE_ERROR, SADDLE_FIGURE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (saddle_figure_write_svg (bad, NAN, 100, draw_any, &d, &error));
+    g_assert_error (error, SADDLE_FIGURE_ERROR, SADDLE_FIGURE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
+  g_rmdir (dir);
+}
+
+/* ------------------------------------------------------------ containers and CSV */
+
+static char **
+read_lines (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (contents, "\n"));
+  contents[strlen (contents) - 1] = '\0';
+  return g_strsplit (contents, "\n", -1);
+}
+
+static void
+test_history (void)
+{
+  g_autoptr(SaddleHistory) history = saddle_history_new ();
+  g_autoptr(SaddleHistory) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-csv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "history.csv", NULL);
+  g_autofree char *epochs = g_build_filename (dir, "epochs.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+  SaddleIterationRecord it = { .run = 2, .epoch = 1, .iteration = 7, .loss = 0.1, .grad_norm = 1.0 / 3.0 };
+  SaddleEpochRecord ep = { .run = 0, .epoch = 3, .iteration = 15, .loss = 2.5e-7, .accuracy = NAN };
+
+  saddle_history_add_iteration (history, &it);
+  it.run = 0;
+  it.loss = NAN;
+  saddle_history_add_iteration (history, &it);
+  saddle_history_add_epoch (history, &ep);
+  g_assert_cmpuint (history->n_runs, ==, 3);
+
+  copy = saddle_history_copy (history);
+  g_assert_cmpuint (copy->iterations->len, ==, 2);
+  g_assert_cmpuint (copy->epochs->len, ==, 1);
+  g_assert_cmpuint (copy->n_runs, ==, 3);
+  /* A deep copy: growing the original leaves it alone. */
+  saddle_history_add_iteration (history, &it);
+  g_assert_cmpuint (copy->iterations->len, ==, 2);
+
+  g_assert_true (saddle_history_write_csv (copy, path, &error));
+  g_assert_no_error (error);
+  lines = read_lines (path);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpstr (lines[0], ==, "run,iteration,epoch,loss,grad_norm");
+  fields = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 5);
+  g_assert_cmpstr (fields[0], ==, "2");
+  g_assert_cmpstr (fields[1], ==, "7");
+  g_assert_cmpstr (fields[2], ==, "1");
+  /* Exact round trip through the text. */
+  g_assert_cmpfloat (g_ascii_strtod (fields[3], NULL), ==, 0.1);
+  g_assert_cmpfloat (g_ascii_strtod (fields[4], NULL), ==, 1.0 / 3.0);
+  g_assert_true (g_str_has_prefix (lines[2], "0,7,1,nan,"));
+  g_clear_pointer (&lines, g_strfreev);
+  g_clear_pointer (&fields, g_strfreev);
+
+  g_assert_true (saddle_history_write_epochs_csv (copy, epochs, &error));
+  g_assert_no_error (error);
+  lines = read_lines (epochs);
+  g_assert_cmpstr (lines[0], ==, "run,epoch,iteration,loss,accuracy");
+  fields = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpstr (fields[1], ==, "3");
+  g_assert_cmpfloat (g_ascii_strtod (fields[3], NULL), ==, 2.5e-7);
+  g_assert_cmpstr (fields[4], ==, "nan");
+
+  /* A folder that is not there: an error, not a crash. */
+  {
+    g_autofree char *bad = g_build_filename (dir, "missing", "h.csv", NULL);
+
+    g_assert_false (saddle_history_write_csv (copy, bad, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+
+  g_unlink (path);
+  g_unlink (epochs);
+  g_rmdir (dir);
+}
+
+static void
+test_trajectory (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory (3, 6, FALSE, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-csv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "trajectory.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+  const SaddlePca *pca;
+  gsize n = 3 * 7;
+
+  g_assert_cmpuint (saddle_trajectory_n_snapshots (trajectory), ==, n);
+  g_assert_cmpuint (trajectory->n_runs, ==, 3);
+  g_assert_cmpuint (trajectory->params->len, ==, n * trajectory->n_params);
+
+  /* No PCA yet: a clear error. */
+  g_assert_false (saddle_trajectory_write_csv (trajectory, FALSE, path, &error));
+  g_assert_error (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_NO_PCA);
+  g_clear_error (&error);
+
+  g_assert_true (saddle_trajectory_compute_pca (trajectory, &error));
+  g_assert_no_error (error);
+  pca = trajectory->pca;
+  g_assert_nonnull (pca);
+  g_assert_nonnull (trajectory->layer_pca);
+  g_assert_cmpuint (pca->n_points, ==, n);
+  g_assert_cmpuint (pca->dim, ==, trajectory->n_params);
+  g_assert_cmpuint (trajectory->layer_pca->dim, ==, trajectory->layer_size);
+
+  /* The layer PCA is the PCA of the slices: its scores equal a direct fit. */
+  {
+    g_autofree double *slices = g_new (double, n * 30);
+    g_autoptr(SaddlePca) direct = NULL;
+
+    for (gsize i = 0; i < n; i++)
+      memcpy (slices + i * 30, (const double *) trajectory->params->data + i * 60 + 20, 30 * sizeof (double));
+    direct = saddle_pca_fit (slices, n, 30, 2, &error);
+    g_assert_no_error (error);
+    for (gsize i = 0; i < 2 * n; i++)
+      g_assert_cmpfloat (fabs (direct->scores[i] - trajectory->layer_pca->scores[i]), <, 1e-12);
+  }
+
+  g_assert_cmpfloat_with_epsilon (saddle_trajectory_final_accuracy (trajectory, 1), 0.1 + 0.85 * (1 - exp (-1.0)) - 0.01,
+                                  1e-15);
+  g_assert_true (isnan (saddle_trajectory_final_accuracy (trajectory, 9)));
+
+  g_assert_true (saddle_trajectory_write_csv (trajectory, FALSE, path, &error));
+  g_assert_no_error (error);
+  lines = read_lines (path);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
+  g_assert_cmpstr (lines[0], ==, "run,epoch,iteration,loss,accuracy,pc1,pc2");
+  fields = g_strsplit (lines[9], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 7);
+  g_assert_cmpstr (fields[0], ==, "1");
+  g_assert_cmpstr (fields[1], ==, "1");
+  g_assert_cmpfloat (g_ascii_strtod (fields[5], NULL), ==, pca->scores[8 * 2]);
+  g_assert_cmpfloat (g_ascii_strtod (fields[6], NULL), ==, pca->scores[8 * 2 + 1]);
+  g_clear_pointer (&lines, g_strfreev);
+  g_clear_pointer (&fields, g_strfreev);
+
+  g_assert_true (saddle_trajectory_write_csv (trajectory, TRUE, path, &error));
+  g_assert_no_error (error);
+  lines = read_lines (path);
+  fields = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpfloat (g_ascii_strtod (fields[5], NULL), ==, trajectory->layer_pca->scores[0]);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* A new snapshot makes the PCA stale: refused until computed again. */
+  {
+    g_autofree double *theta = g_new0 (double, 60);
+    SaddleSnapshotInfo info = { .run = 0, .epoch = 7, .iteration = 35, .loss = 0.1, .accuracy = 0.9 };
+
+    saddle_trajectory_add (trajectory, &info, theta);
+    g_assert_false (saddle_trajectory_write_csv (trajectory, FALSE, path, &error));
+    g_assert_error (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_NO_PCA);
+    g_clear_error (&error);
+    g_assert_cmpfloat (saddle_trajectory_final_accuracy (trajectory, 0), ==, 0.9);
+  }
+
+  /* Too few snapshots, and a layer outside the vector. */
+  {
+    g_autoptr(SaddleTrajectory) one = saddle_trajectory_new (4, 0, 0, 2);
+    g_autoptr(SaddleTrajectory) bad = saddle_trajectory_new (4, 3, 3, 2);
+    double theta[4] = { 1, 2, 3, 4 };
+    SaddleSnapshotInfo info = { 0 };
+
+    saddle_trajectory_add (one, &info, theta);
+    g_assert_false (saddle_trajectory_compute_pca (one, &error));
+    g_assert_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_TOO_FEW);
+    g_clear_error (&error);
+    g_assert_null (one->pca);
+
+    saddle_trajectory_add (bad, &info, theta);
+    saddle_trajectory_add (bad, &info, theta);
+    g_assert_false (saddle_trajectory_compute_pca (bad, &error));
+    g_assert_error (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_critical_set (void)
+{
+  g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-csv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "critical.csv", NULL);
+  g_autofree char *eig = g_build_filename (dir, "eigenvalues.csv", NULL);
+  double values[5] = { 3.0, -0.5, 1e-12, 2.0, 0.25 };
+  g_autoptr(SaddleCriticalPoint) point = make_point (4, 0.125, values, 5, 1e-6, SADDLE_CRITICAL_SADDLE);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+  const SaddleCriticalPoint *stored;
+
+  saddle_critical_set_add (set, point);
+  /* The set holds its own copy. */
+  point->loss = 99;
+  point->spectrum->eigenvalues[0] = 42;
+  stored = g_ptr_array_index (set->points, 0);
+  g_assert_cmpfloat (stored->loss, ==, 0.125);
+  g_assert_cmpfloat (stored->spectrum->eigenvalues[0], ==, -0.5);
+  g_assert_true (stored->params != point->params);
+
+  saddle_spectrum_free (point->spectrum);
+  point->spectrum = NULL;
+  point->run = 5;
+  saddle_critical_set_add (set, point);
+
+  g_assert_true (saddle_critical_set_write_csv (set, path, &error));
+  g_assert_no_error (error);
+  lines = read_lines (path);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpstr (lines[0], ==, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
+                                 "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
+                                 "max_abs_eigenvalue,accuracy");
+  fields = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 16);
+  g_assert_cmpstr (fields[0], ==, "4");
+  g_assert_cmpfloat (g_ascii_strtod (fields[1], NULL), ==, 0.125);
+  g_assert_cmpfloat (g_ascii_strtod (fields[3], NULL), ==, stored->spectrum->minimal_ratio);
+  g_assert_cmpstr (fields[4], ==, "3");
+  g_assert_cmpstr (fields[5], ==, "1");
+  g_assert_cmpstr (fields[6], ==, "1");
+  g_assert_cmpfloat (g_ascii_strtod (fields[7], NULL), ==, 1e-6);
+  g_assert_cmpfloat (g_ascii_strtod (fields[8], NULL), ==, 0.75);
+  g_assert_cmpstr (fields[9], ==, "saddle");
+  g_assert_cmpstr (fields[11], ==, "104");
+  g_assert_cmpstr (fields[12], ==, "1");
+  g_assert_cmpfloat (g_ascii_strtod (fields[14], NULL), ==, 3.0);
+  g_assert_cmpstr (fields[15], ==, "nan");
+  g_clear_pointer (&fields, g_strfreev);
+  /* No spectrum: counts empty, ratios nan, still 16 columns. */
+  fields = g_strsplit (lines[2], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 16);
+  g_assert_cmpstr (fields[3], ==, "nan");
+  g_assert_cmpstr (fields[4], ==, "");
+  g_clear_pointer (&fields, g_strfreev);
+  g_clear_pointer (&lines, g_strfreev);
+
+  g_assert_true (saddle_critical_set_write_eigenvalues (set, eig, &error));
+  g_assert_no_error (error);
+  lines = read_lines (eig);
+  g_assert_cmpuint (g_strv_length (lines), ==, 6);
+  g_assert_cmpstr (lines[0], ==, "run,index,eigenvalue");
+  g_assert_cmpstr (lines[1], ==, "4,0,-0.5");
+  g_assert_cmpstr (lines[5], ==, "4,4,3");
+  fields = g_strsplit (lines[2], ",", -1);
+  g_assert_cmpfloat (g_ascii_strtod (fields[2], NULL), ==, 1e-12);
+
+  g_unlink (path);
+  g_unlink (eig);
+  g_rmdir (dir);
+}
+
+static void
+test_weights (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-weights-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "theta.txt", NULL);
+  g_autofree double *loaded = NULL;
+  double theta[1000];
+  SaddleRng rng;
+  gsize n = 0;
+
+  saddle_rng_init (&rng, 99);
+  for (guint i = 0; i < G_N_ELEMENTS (theta); i++)
+    theta[i] = saddle_rng_normal (&rng) * pow (10.0, (int) saddle_rng_below (&rng, 40) - 20);
+  theta[0] = 0.1;
+  theta[1] = -0.0;
+  theta[2] = 4.9e-324;          /* the smallest subnormal */
+  theta[3] = 1.7976931348623157e308;
+  theta[4] = -1.0 / 3.0;
+
+  g_assert_true (saddle_weights_save (path, theta, G_N_ELEMENTS (theta),
+                                      "saddle weights\nmodel 1-363-1 tanh\n", &error));
+  g_assert_no_error (error);
+  loaded = saddle_weights_load (path, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (theta));
+  /* Bit for bit, the sign of −0 included. */
+  g_assert_cmpmem (loaded, n * sizeof (double), theta, sizeof theta);
+
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_true (g_str_has_prefix (contents, "# saddle weights\n# model 1-363-1 tanh\n0.10000000000000001\n"));
+  }
+
+  /* Bad input, each refused with the line it is on. */
+  {
+    static const struct { const char *text; int code; const char *where; } cases[] = {
+      { "# header\n1.0\n\n2.5\nabc\n3\n", SADDLE_WEIGHTS_ERROR_PARSE, ":5:" },
+      { "1.0\r\n2.0 3.0\r\n", SADDLE_WEIGHTS_ERROR_PARSE, ":2:" },
+      { "1\n2\nnan\n", SADDLE_WEIGHTS_ERROR_PARSE, ":3:" },
+      { "1e999\n", SADDLE_WEIGHTS_ERROR_PARSE, ":1:" },
+      { "0,5\n", SADDLE_WEIGHTS_ERROR_PARSE, ":1:" },
+      { "# only comments\n\n", SADDLE_WEIGHTS_ERROR_EMPTY, NULL },
+      { "", SADDLE_WEIGHTS_ERROR_EMPTY, NULL },
+    };
+
+    for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+      {
+        g_autofree double *none = NULL;
+
+        g_assert_true (g_file_set_contents (path, cases[c].text, -1, NULL));
+        none = saddle_weights_load (path, &n, &error);
+        g_assert_null (none);
+        g_assert_cmpuint (n, ==, 0);
+        g_assert_error (error, SADDLE_WEIGHTS_ERROR, cases[c].code);
+        if (cases[c].where != NULL)
+          {
+            g_autofree char *expected = g_strconcat (path, cases[c].where, NULL);
+
+            g_assert_nonnull (strstr (error->message, expected));
+          }
+        g_clear_error (&error);
+      }
+  }
+
+  /* CRLF files and blank lines are fine. */
+  {
+    g_autofree double *ok = NULL;
+
+    g_assert_true (g_file_set_contents (path, "# w\r\n1.5\r\n\r\n  -2e-3  \r\n", -1, NULL));
+    ok = saddle_weights_load (path, &n, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_cmpfloat (ok[0], ==, 1.5);
+    g_assert_cmpfloat (ok[1], ==, -2e-3);
+  }
+
+  /* Non-finite weights are not saved; a missing file is an error. */
+  theta[7] = NAN;
+  g_assert_false (saddle_weights_save (path, theta, 10, NULL, &error));
+  g_assert_error (error, SADDLE_WEIGHTS_ERROR, SADDLE_WEIGHTS_ERROR_NOT_FINITE);
+  g_clear_error (&error);
+  g_unlink (path);
+  g_assert_null (saddle_weights_load (path, &n, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+
+  g_rmdir (dir);
+}
 
 int
 main (int argc, char **argv)
 {
+  int rc;
+
   g_test_init (&argc, &argv, NULL);
-  return g_test_run ();
+
+  g_test_add_func ("/plot/axis/linear-ticks", test_axis_linear_ticks);
+  g_test_add_func ("/plot/axis/log-ticks", test_axis_log_ticks);
+  g_test_add_func ("/plot/axis/format", test_axis_format);
+  g_test_add_func ("/plot/axis/range", test_axis_range);
+  g_test_add_func ("/plot/chart/decimate", test_decimate);
+  g_test_add_func ("/plot/legend/layout", test_legend_layout);
+  g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
+  g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
+  g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);
+  g_test_add_func ("/plot/figure/critical", test_figure_critical);
+  g_test_add_func ("/plot/figure/spectrum", test_figure_spectrum);
+  g_test_add_func ("/plot/figure/empty", test_figure_empty);
+  g_test_add_func ("/plot/figure/write-files", test_write_files);
+  g_test_add_func ("/plot/history/csv", test_history);
+  g_test_add_func ("/plot/trajectory/pca-csv", test_trajectory);
+  g_test_add_func ("/plot/critical-set/csv", test_critical_set);
+  g_test_add_func ("/plot/weights/round-trip", test_weights);
+
+  rc = g_test_run ();
+
+  /* Drop Cairo's font caches so a leak checker sees only our own memory. */
+  cairo_debug_reset_static_data ();
+  return rc;
 }

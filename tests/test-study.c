@@ -1,11 +1,878 @@
-/* test-study.c */
+/* test-study.c — study configs, validation, and the runner: counts, determinism, independence,
+ * cancel, failures, critical points */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib.h>
+#include <glib/gstdio.h>
+
+#include "saddle-study.h"
+
+typedef struct
+{
+  guint   events;          /* all events seen */
+  guint   stop_at;         /* return FALSE on this event (1-based); 0 = never */
+  guint   stop_run;        /* ... or on the first ITERATION of this run (if stop_on_run) */
+  gboolean stop_on_run;
+  guint   progress;
+  double  last_fraction;
+  gboolean fraction_monotone;
+  guint   critical;
+  guint   run_failed;
+  guint   snapshots;
+} Counter;
+
+static gboolean
+count_cb (const SaddleEvent *event,
+          gpointer           user_data)
+{
+  Counter *c = user_data;
+
+  c->events++;
+  switch (event->kind)
+    {
+    case SADDLE_EVENT_PROGRESS:
+      c->progress++;
+      g_assert_true (event->fraction >= 0.0 && event->fraction <= 1.0);
+      g_assert_nonnull (event->message);
+      if (event->fraction + 1e-12 < c->last_fraction)
+        c->fraction_monotone = FALSE;
+      c->last_fraction = event->fraction;
+      break;
+    case SADDLE_EVENT_CRITICAL:
+      g_assert_nonnull (event->critical);
+      c->critical++;
+      break;
+    case SADDLE_EVENT_RUN_FAILED:
+      g_assert_nonnull (event->message);
+      c->run_failed++;
+      break;
+    case SADDLE_EVENT_SNAPSHOT:
+      c->snapshots++;
+      break;
+    case SADDLE_EVENT_ITERATION:
+      if (c->stop_on_run && event->run == c->stop_run)
+        return FALSE;
+      break;
+    case SADDLE_EVENT_EPOCH:
+    case SADDLE_EVENT_DESCENT:
+    default:
+      break;
+    }
+
+  return c->stop_at == 0 || c->events < c->stop_at;
+}
+
+static void
+counter_init (Counter *c)
+{
+  memset (c, 0, sizeof *c);
+  c->fraction_monotone = TRUE;
+}
+
+/* A small, quick function-fitting config: 1-8-1 on 60 sinc points. */
+static void
+small_function_config (SaddleStudyConfig *config,
+                       SaddleStudyKind    kind)
+{
+  saddle_study_config_init (config, kind, SADDLE_TASK_FUNCTION);
+  config->samples = 60;
+  config->hidden[0] = 8;
+  config->n_hidden = 1;
+  config->batch = 20;
+  config->epochs = 4;
+  config->runs = 3;
+  config->threads = 1;
+}
+
+static gboolean
+have_bundled_images (void)
+{
+  g_autofree char *path = g_build_filename (saddle_dataset_bundled_dir (),
+                                            "train-images-idx3-ubyte.gz", NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gsize
+count_params (const SaddleStudyConfig *config,
+              guint                    inputs,
+              guint                    outputs)
+{
+  guint widths[SADDLE_MAX_HIDDEN_LAYERS + 2];
+
+  widths[0] = inputs;
+  memcpy (widths + 1, config->hidden, config->n_hidden * sizeof (guint));
+  widths[config->n_hidden + 1] = outputs;
+  return saddle_model_count_params (widths, config->n_hidden + 2);
+}
+
+static void
+test_defaults (void)
+{
+  SaddleStudyConfig config;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+  g_assert_cmpint (config.task, ==, SADDLE_TASK_IMAGE);
+  g_assert_null (config.data_path);
+  g_assert_cmpuint (config.samples, ==, 1000);
+  g_assert_cmpuint (config.n_hidden, ==, 2);
+  g_assert_cmpuint (config.hidden[0], ==, 20);
+  g_assert_cmpuint (config.hidden[1], ==, 20);
+  g_assert_cmpint (config.activation, ==, SADDLE_ACTIVATION_RELU);
+  g_assert_cmpint (config.optimizer, ==, SADDLE_OPTIMIZER_ADAM);
+  g_assert_cmpuint (config.batch, ==, 200);
+  g_assert_cmpuint (config.epochs, ==, 30);
+  g_assert_cmpuint (config.runs, ==, 8);
+  g_assert_cmpuint (config.seed, ==, 1);
+  g_assert_cmpuint (config.snapshot_every, ==, 0);
+  g_assert_cmpuint (config.threads, ==, 0);
+  g_assert_cmpuint (config.layer, ==, 0);
+  g_assert_cmpuint (config.first_run, ==, 0);
+  g_assert_cmpuint (count_params (&config, 784, 10), ==, 16330);
+  g_assert_true (saddle_study_config_validate (&config, NULL));
+  saddle_study_config_clear (&config);
+
+  saddle_study_config_init (&config, SADDLE_STUDY_GRADNORM, SADDLE_TASK_FUNCTION);
+  g_assert_cmpint (config.task, ==, SADDLE_TASK_FUNCTION);
+  g_assert_cmpint (config.function, ==, SADDLE_FUNCTION_SINC);
+  g_assert_cmpuint (config.samples, ==, 1000);
+  g_assert_cmpuint (config.n_hidden, ==, 1);
+  g_assert_cmpuint (config.hidden[0], ==, 363);
+  g_assert_cmpuint (count_params (&config, 1, 1), ==, 1090);
+  g_assert_true (saddle_study_config_validate (&config, NULL));
+  saddle_study_config_clear (&config);
+
+  saddle_study_config_init (&config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+  g_assert_cmpuint (config.n_hidden, ==, 2);
+  g_assert_cmpuint (config.hidden[0], ==, 31);
+  g_assert_cmpuint (config.hidden[1], ==, 31);
+  g_assert_cmpuint (count_params (&config, 1, 1), ==, 1086);
+  g_assert_cmpuint (config.runs, ==, 100);
+  g_assert_cmpuint (config.descent_steps, ==, 1000);
+  g_assert_cmpfloat (config.descent_lr, ==, 1e-3);
+  g_assert_cmpfloat (config.grad_tolerance, ==, 1e-4);
+  g_assert_cmpfloat (config.zero_tolerance, ==, 1e-6);
+  g_assert_true (saddle_study_config_validate (&config, NULL));
+  saddle_study_config_clear (&config);
+
+  /* The image defaults also hold on the real data: 784 inputs, 10 classes. */
+  if (have_bundled_images ())
+    {
+      g_autoptr(SaddleDataset) dataset = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree guint *widths = NULL;
+      guint n = 0;
+
+      saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+      dataset = saddle_study_config_load_dataset (&config, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (dataset->n_samples, ==, 1000);
+      g_assert_cmpuint (saddle_study_config_n_params (&config, dataset), ==, 16330);
+      widths = saddle_study_config_widths (&config, dataset, &n);
+      g_assert_cmpuint (n, ==, 4);
+      g_assert_cmpuint (widths[0], ==, 784);
+      g_assert_cmpuint (widths[3], ==, 10);
+      saddle_study_config_clear (&config);
+    }
+}
+
+/* Sets one field out of range and checks the message names the option and the range. */
+typedef void (*BreakFunc) (SaddleStudyConfig *config);
+
+static void break_samples (SaddleStudyConfig *c) { c->samples = 0; }
+static void break_samples_high (SaddleStudyConfig *c) { c->samples = 1000001; }
+static void break_width (SaddleStudyConfig *c) { c->hidden[1] = 100001; }
+static void break_layers (SaddleStudyConfig *c) { c->n_hidden = 9; }
+static void break_lr (SaddleStudyConfig *c) { c->lr = 50; }
+static void break_lr_zero (SaddleStudyConfig *c) { c->lr = 0; }
+static void break_lr_nan (SaddleStudyConfig *c) { c->lr = NAN; }
+static void break_batch (SaddleStudyConfig *c) { c->batch = 0; }
+static void break_epochs (SaddleStudyConfig *c) { c->epochs = 100001; }
+static void break_epochs_zero (SaddleStudyConfig *c) { c->epochs = 0; }
+static void break_runs (SaddleStudyConfig *c) { c->runs = 0; }
+static void break_runs_high (SaddleStudyConfig *c) { c->runs = 10001; }
+static void break_threads (SaddleStudyConfig *c) { c->threads = 257; }
+static void break_layer (SaddleStudyConfig *c) { c->layer = 3; }
+static void break_tolerance (SaddleStudyConfig *c) { c->zero_tolerance = 1.0; }
+static void break_tolerance_zero (SaddleStudyConfig *c) { c->zero_tolerance = 0.0; }
+static void break_grad_tolerance (SaddleStudyConfig *c) { c->grad_tolerance = -1e-3; }
+static void break_descent_steps (SaddleStudyConfig *c) { c->descent_steps = 1000001; }
+static void break_descent_lr (SaddleStudyConfig *c) { c->descent_lr = INFINITY; }
+static void break_size (SaddleStudyConfig *c) { c->hidden[0] = 100000; c->hidden[1] = 100000; }
+static void break_data (SaddleStudyConfig *c) { g_free (c->data_path); c->data_path = g_strdup (""); }
+static void break_activation (SaddleStudyConfig *c) { c->activation = (SaddleActivation) 17; }
+
+static void
+test_validate (void)
+{
+  static const struct
+  {
+    BreakFunc   func;
+    const char *expect[2];      /* substrings of the message */
+  } cases[] = {
+    { break_samples,        { "--samples", "1–1000000" } },
+    { break_samples_high,   { "--samples", "got 1000001" } },
+    { break_width,          { "--hidden", "100000" } },
+    { break_layers,         { "--hidden", "0–8" } },
+    { break_lr,             { "--lr must be a finite number in (0, 10]; got 50", NULL } },
+    { break_lr_zero,        { "--lr", "(0, 10]" } },
+    { break_lr_nan,         { "--lr", "got nan" } },
+    { break_batch,          { "--batch", "got 0" } },
+    { break_epochs,         { "--epochs", "1–100000" } },
+    { break_epochs_zero,    { "--epochs", "got 0" } },
+    { break_runs,           { "--runs", "1–10000" } },
+    { break_runs_high,      { "--runs", "got 10001" } },
+    { break_threads,        { "--threads", "0–256" } },
+    { break_layer,          { "--layer", "0–2" } },
+    { break_tolerance,      { "--tolerance", "(0, 1)" } },
+    { break_tolerance_zero, { "--tolerance", "got 0" } },
+    { break_grad_tolerance, { "--grad-tolerance", "(0, 1)" } },
+    { break_descent_steps,  { "--descent-steps", "0–1000000" } },
+    { break_descent_lr,     { "--descent-lr", "got inf" } },
+    { break_size,           { "--hidden", "100000000" } },
+    { break_data,           { "--data", "empty" } },
+    { break_activation,     { "--activation", "relu" } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SaddleStudyConfig config;
+      g_autoptr(GError) error = NULL;
+
+      saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+      cases[i].func (&config);
+      g_assert_false (saddle_study_config_validate (&config, &error));
+      g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+      for (guint k = 0; k < 2; k++)
+        if (cases[i].expect[k] != NULL && strstr (error->message, cases[i].expect[k]) == NULL)
+          g_error ("case %u: “%s” does not contain “%s”", i, error->message, cases[i].expect[k]);
+      saddle_study_config_clear (&config);
+    }
+
+  /* The edges of each range are accepted. */
+  {
+    SaddleStudyConfig config;
+
+    saddle_study_config_init (&config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+    config.lr = 10.0;
+    config.samples = 1;
+    config.runs = 10000;
+    config.threads = 256;
+    config.layer = 2;
+    config.descent_steps = 0;
+    config.epochs = 100000;
+    g_assert_true (saddle_study_config_validate (&config, NULL));
+    config.n_hidden = 0;
+    config.layer = 0;
+    g_assert_true (saddle_study_config_validate (&config, NULL));
+    saddle_study_config_clear (&config);
+  }
+
+  g_assert_cmpstr (saddle_study_option_range ("--lr"), ==, "(0, 10]");
+  g_assert_null (saddle_study_option_range ("--no-such-option"));
+}
+
+static void
+test_hidden (void)
+{
+  static const struct
+  {
+    const char *text;
+    guint       n;
+    guint       widths[3];
+    const char *canonical;
+  } good[] = {
+    { "20,20", 2, { 20, 20 }, "20,20" },
+    { " 5 , 6 ,7 ", 3, { 5, 6, 7 }, "5,6,7" },
+    { "363", 1, { 363 }, "363" },
+    { "100000", 1, { 100000 }, "100000" },
+    { "", 0, { 0 }, "" },
+    { "   ", 0, { 0 }, "" },
+  };
+  static const struct
+  {
+    const char *text;
+    const char *expect;
+  } bad[] = {
+    { "20,,x", "character 4" },
+    { "20,", "character 4" },
+    { ",20", "character 1" },
+    { "20;20", "character 3" },
+    { "x", "character 1" },
+    { "0", "1–100000" },
+    { "100001", "1–100000" },
+    { "99999999999999999999", "1–100000" },
+    { "-5", "character 1" },
+    { "1,2,3,4,5,6,7,8,9", "at most 8" },
+  };
+  SaddleStudyConfig config;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_GRADNORM, SADDLE_TASK_IMAGE);
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      g_assert_true (saddle_study_config_set_hidden (&config, good[i].text, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (config.n_hidden, ==, good[i].n);
+      for (guint k = 0; k < good[i].n; k++)
+        g_assert_cmpuint (config.hidden[k], ==, good[i].widths[k]);
+      text = saddle_study_config_hidden_string (&config);
+      g_assert_cmpstr (text, ==, good[i].canonical);
+    }
+
+  /* A refused string leaves the config as it was. */
+  g_assert_true (saddle_study_config_set_hidden (&config, "20,20", NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (saddle_study_config_set_hidden (&config, bad[i].text, &error));
+      g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, "--hidden"));
+      if (strstr (error->message, bad[i].expect) == NULL)
+        g_error ("“%s”: “%s” does not contain “%s”", bad[i].text, error->message, bad[i].expect);
+      g_assert_cmpuint (config.n_hidden, ==, 2);
+      g_assert_cmpuint (config.hidden[0], ==, 20);
+    }
+  saddle_study_config_clear (&config);
+}
+
+static void
+test_copy_and_strings (void)
+{
+  SaddleStudyConfig a, b;
+  SaddleStudyKind kind;
+  SaddleTask task;
+
+  saddle_study_config_init (&a, SADDLE_STUDY_GRADNORM, SADDLE_TASK_FUNCTION);
+  a.data_path = g_strdup ("/tmp/x.csv");
+  saddle_study_config_copy (&a, &b);
+  g_assert_cmpstr (b.data_path, ==, "/tmp/x.csv");
+  g_assert_true (b.data_path != a.data_path);
+  g_assert_cmpuint (b.hidden[0], ==, 363);
+  saddle_study_config_clear (&a);
+  g_assert_null (a.data_path);
+  g_assert_cmpstr (b.data_path, ==, "/tmp/x.csv");
+  saddle_study_config_clear (&b);
+  saddle_study_config_clear (&b);
+
+  for (guint k = SADDLE_STUDY_TRAJECTORIES; k <= SADDLE_STUDY_CRITICAL; k++)
+    {
+      g_assert_true (saddle_study_kind_from_string (saddle_study_kind_to_string (k), &kind));
+      g_assert_cmpint (kind, ==, k);
+    }
+  g_assert_cmpstr (saddle_study_kind_to_string (SADDLE_STUDY_GRADNORM), ==, "gradnorm");
+  g_assert_false (saddle_study_kind_from_string ("gradient", &kind));
+  g_assert_false (saddle_study_kind_from_string (NULL, &kind));
+  g_assert_true (saddle_task_from_string ("image", &task));
+  g_assert_cmpint (task, ==, SADDLE_TASK_IMAGE);
+  g_assert_true (saddle_task_from_string ("function", &task));
+  g_assert_cmpint (task, ==, SADDLE_TASK_FUNCTION);
+  g_assert_cmpstr (saddle_task_to_string (SADDLE_TASK_FUNCTION), ==, "function");
+  g_assert_false (saddle_task_from_string ("images", &task));
+}
+
+static void
+test_load_dataset (void)
+{
+  SaddleStudyConfig config;
+  g_autoptr(SaddleDataset) points = NULL;
+  g_autoptr(SaddleDataset) csv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+
+  small_function_config (&config, SADDLE_STUDY_GRADNORM);
+  points = saddle_study_config_load_dataset (&config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (points->kind, ==, SADDLE_DATASET_REGRESSION);
+  g_assert_cmpuint (points->n_samples, ==, 60);
+  g_assert_cmpuint (saddle_study_config_n_params (&config, points), ==, 25);
+  g_assert_true (saddle_study_config_check_dataset (&config, points, NULL));
+
+  /* A regression set does not fit the image task, and the message says what to do. */
+  config.task = SADDLE_TASK_IMAGE;
+  g_assert_false (saddle_study_config_check_dataset (&config, points, &error));
+  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "--task function"));
+  g_clear_error (&error);
+  config.task = SADDLE_TASK_FUNCTION;
+
+  /* A CSV given as data_path is read instead of the generated function, first N rows. */
+  dir = g_dir_make_tmp ("saddle-study-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "points.csv", NULL);
+  g_assert_true (g_file_set_contents (path, "x,y\n0,1\n0.5,2\n1,3\n1.5,4\n", -1, NULL));
+  config.data_path = g_strdup (path);
+  config.samples = 3;
+  csv = saddle_study_config_load_dataset (&config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (csv->n_samples, ==, 3);
+  g_assert_cmpfloat (csv->targets[2], ==, 3.0);
+
+  /* A missing file is an error, not a crash. */
+  g_free (config.data_path);
+  config.data_path = g_build_filename (dir, "missing.csv", NULL);
+  g_assert_null (saddle_study_config_load_dataset (&config, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_null (saddle_study_run (&config, SADDLE_STUDY_GRADNORM, NULL, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_rmdir (dir);
+  saddle_study_config_clear (&config);
+
+  if (have_bundled_images ())
+    {
+      g_autoptr(SaddleDataset) images = NULL;
+
+      saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+      config.samples = 100;
+      images = saddle_study_config_load_dataset (&config, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (images->kind, ==, SADDLE_DATASET_CLASSIFICATION);
+      g_assert_cmpuint (images->n_samples, ==, 100);
+      g_assert_cmpuint (images->n_inputs, ==, 784);
+      g_assert_cmpuint (images->n_outputs, ==, 10);
+      /* …and an image set does not fit the function task. */
+      config.task = SADDLE_TASK_FUNCTION;
+      g_assert_false (saddle_study_config_check_dataset (&config, images, &error));
+      g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+      saddle_study_config_clear (&config);
+    }
+}
+
+/* The run, iteration and numbers of the history, compared exactly. */
+static gboolean
+histories_equal (const SaddleHistory *a,
+                 const SaddleHistory *b)
+{
+  if (a->iterations->len != b->iterations->len || a->epochs->len != b->epochs->len)
+    return FALSE;
+  for (guint i = 0; i < a->iterations->len; i++)
+    {
+      const SaddleIterationRecord *x = &g_array_index (a->iterations, SaddleIterationRecord, i);
+      const SaddleIterationRecord *y = &g_array_index (b->iterations, SaddleIterationRecord, i);
+
+      if (x->run != y->run || x->iteration != y->iteration || x->epoch != y->epoch
+          || x->loss != y->loss || x->grad_norm != y->grad_norm)
+        return FALSE;
+    }
+  for (guint i = 0; i < a->epochs->len; i++)
+    {
+      const SaddleEpochRecord *x = &g_array_index (a->epochs, SaddleEpochRecord, i);
+      const SaddleEpochRecord *y = &g_array_index (b->epochs, SaddleEpochRecord, i);
+
+      if (x->run != y->run || x->epoch != y->epoch || x->loss != y->loss)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+check_trajectory_study (const SaddleStudyConfig *config,
+                        SaddleDataset           *dataset,
+                        guint                    steps_per_epoch,
+                        guint                    snapshots_per_run)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  const SaddleTrajectory *t;
+  Counter counter;
+
+  counter_init (&counter);
+  results = saddle_study_run (config, SADDLE_STUDY_TRAJECTORIES, dataset, count_cb, &counter,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_assert_false (results->cancelled);
+  g_assert_cmpuint (results->failures->len, ==, 0);
+  g_assert_cmpint (results->kind, ==, SADDLE_STUDY_TRAJECTORIES);
+  g_assert_cmpuint (results->n_params, ==, saddle_study_config_n_params (config, dataset));
+  g_assert_cmpstr (results->dataset_name, ==, dataset->name);
+  g_assert_cmpuint (results->config.runs, ==, config->runs);
+  g_assert_null (results->critical);
+
+  /* One record per step, one per epoch plus the start, per run. */
+  g_assert_cmpuint (results->history->iterations->len, ==,
+                    config->runs * config->epochs * steps_per_epoch);
+  g_assert_cmpuint (results->history->epochs->len, ==, config->runs * (config->epochs + 1));
+  g_assert_cmpuint (results->history->n_runs, ==, config->runs);
+
+  t = results->trajectory;
+  g_assert_nonnull (t);
+  g_assert_cmpuint (saddle_trajectory_n_snapshots (t), ==, config->runs * snapshots_per_run);
+  g_assert_cmpuint (counter.snapshots, ==, config->runs * snapshots_per_run);
+  g_assert_cmpuint (t->n_params, ==, results->n_params);
+  g_assert_cmpuint (t->layer, ==, config->layer);
+  g_assert_nonnull (t->pca);
+  g_assert_nonnull (t->layer_pca);
+  g_assert_cmpuint (t->pca->n_points, ==, config->runs * snapshots_per_run);
+  g_assert_cmpuint (t->pca->dim, ==, results->n_params);
+  g_assert_cmpuint (t->layer_pca->dim, ==, t->layer_size);
+  g_assert_cmpfloat (t->pca->explained_ratio[0], >, 0.0);
+  g_assert_cmpfloat (t->pca->explained_ratio[0], <=, 1.0 + 1e-12);
+
+  /* The kept final θ of each run is its last snapshot. */
+  g_assert_cmpuint (results->final_params->len, ==, config->runs);
+  for (guint r = 0; r < config->runs; r++)
+    {
+      const double *theta = g_ptr_array_index (results->final_params, r);
+      gsize last = (r + 1) * snapshots_per_run - 1;
+      const double *snap = &g_array_index (t->params, double, last * t->n_params);
+
+      g_assert_nonnull (theta);
+      g_assert_cmpint (memcmp (theta, snap, t->n_params * sizeof (double)), ==, 0);
+      g_assert_cmpuint (g_array_index (t->info, SaddleSnapshotInfo, last).run, ==, r);
+    }
+
+  /* Progress: monotone, ending at 1. */
+  g_assert_true (counter.fraction_monotone);
+  g_assert_cmpuint (counter.progress, >=, config->runs);
+  g_assert_cmpfloat (counter.last_fraction, ==, 1.0);
+}
+
+static void
+test_trajectories_function (void)
+{
+  g_autoptr(SaddleDataset) dataset = NULL;
+  SaddleStudyConfig config;
+
+  small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
+  dataset = saddle_study_config_load_dataset (&config, NULL);
+  /* 60 points in batches of 20: 3 steps an epoch; a snapshot at the start and each epoch end. */
+  check_trajectory_study (&config, dataset, 3, config.epochs + 1);
+
+  /* Snapshots every 2 steps (and after the very last): 12 steps → 1 + 6 per run. */
+  config.snapshot_every = 2;
+  check_trajectory_study (&config, dataset, 3, 1 + 6);
+  config.snapshot_every = 5;
+  check_trajectory_study (&config, dataset, 3, 1 + 2 + 1);
+  saddle_study_config_clear (&config);
+}
+
+static void
+test_trajectories_image (void)
+{
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+
+  if (!have_bundled_images ())
+    {
+      g_test_skip ("the bundled Fashion-MNIST subset is not there");
+      return;
+    }
+
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+  config.samples = 100;
+  config.runs = 3;
+  config.epochs = 3;
+  config.batch = 50;
+  config.layer = 1;
+  config.threads = 1;
+  dataset = saddle_study_config_load_dataset (&config, &error);
+  g_assert_no_error (error);
+  check_trajectory_study (&config, dataset, 2, config.epochs + 1);
+  saddle_study_config_clear (&config);
+}
+
+static void
+test_determinism (void)
+{
+  g_autoptr(SaddleStudyResults) a = NULL;
+  g_autoptr(SaddleStudyResults) b = NULL;
+  g_autoptr(SaddleStudyResults) c = NULL;
+  SaddleStudyConfig config;
+
+  small_function_config (&config, SADDLE_STUDY_GRADNORM);
+  a = saddle_study_run (&config, SADDLE_STUDY_GRADNORM, NULL, NULL, NULL, NULL);
+  b = saddle_study_run (&config, SADDLE_STUDY_GRADNORM, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (a);
+  g_assert_nonnull (b);
+  g_assert_null (a->trajectory);
+  g_assert_null (a->critical);
+  g_assert_cmpuint (a->history->iterations->len, ==, 3 * 4 * 3);
+  g_assert_true (histories_equal (a->history, b->history));
+  for (guint r = 0; r < config.runs; r++)
+    g_assert_cmpint (memcmp (g_ptr_array_index (a->final_params, r),
+                             g_ptr_array_index (b->final_params, r),
+                             a->n_params * sizeof (double)), ==, 0);
+
+  /* Runs of one study differ from each other… */
+  g_assert_cmpint (memcmp (g_ptr_array_index (a->final_params, 0),
+                           g_ptr_array_index (a->final_params, 1),
+                           a->n_params * sizeof (double)), !=, 0);
+
+  /* …and another seed gives other numbers. */
+  config.seed = 2;
+  c = saddle_study_run (&config, SADDLE_STUDY_GRADNORM, NULL, NULL, NULL, NULL);
+  g_assert_nonnull (c);
+  g_assert_cmpuint (c->history->iterations->len, ==, a->history->iterations->len);
+  g_assert_false (histories_equal (a->history, c->history));
+  g_assert_cmpfloat (g_array_index (a->history->iterations, SaddleIterationRecord, 0).loss, !=,
+                     g_array_index (c->history->iterations, SaddleIterationRecord, 0).loss);
+  saddle_study_config_clear (&config);
+}
+
+static void
+test_independence (void)
+{
+  g_autoptr(SaddleStudyResults) all = NULL;
+  g_autoptr(SaddleStudyResults) one = NULL;
+  g_autoptr(SaddleDataset) dataset = NULL;
+  SaddleStudyConfig config;
+  guint k = 0;
+
+  small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
+  config.runs = 4;
+  dataset = saddle_study_config_load_dataset (&config, NULL);
+  all = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, dataset, NULL, NULL, NULL);
+  g_assert_nonnull (all);
+
+  /* Run 2 alone, as another machine would run it. */
+  config.first_run = 2;
+  config.runs = 1;
+  one = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, dataset, NULL, NULL, NULL);
+  g_assert_nonnull (one);
+  g_assert_cmpuint (one->history->n_runs, ==, 3);
+
+  for (guint i = 0; i < all->history->iterations->len; i++)
+    {
+      const SaddleIterationRecord *x = &g_array_index (all->history->iterations,
+                                                       SaddleIterationRecord, i);
+      const SaddleIterationRecord *y;
+
+      if (x->run != 2)
+        continue;
+      g_assert_cmpuint (k, <, one->history->iterations->len);
+      y = &g_array_index (one->history->iterations, SaddleIterationRecord, k++);
+      g_assert_cmpuint (y->run, ==, 2);
+      g_assert_cmpuint (y->iteration, ==, x->iteration);
+      g_assert_cmpfloat (y->loss, ==, x->loss);
+      g_assert_cmpfloat (y->grad_norm, ==, x->grad_norm);
+    }
+  g_assert_cmpuint (k, ==, one->history->iterations->len);
+  g_assert_cmpuint (k, >, 0);
+  g_assert_cmpint (memcmp (g_ptr_array_index (all->final_params, 2),
+                           g_ptr_array_index (one->final_params, 0),
+                           all->n_params * sizeof (double)), ==, 0);
+  saddle_study_config_clear (&config);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(SaddleStudyResults) early = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+  Counter counter;
+  guint run1_steps = 0;
+
+  small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
+
+  /* Stop at run 1's first step: run 0 is whole, run 1 has its start only. */
+  counter_init (&counter);
+  counter.stop_on_run = TRUE;
+  counter.stop_run = 1;
+  results = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, count_cb, &counter,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_assert_true (results->cancelled);
+  g_assert_cmpuint (results->failures->len, ==, 0);
+  for (guint i = 0; i < results->history->iterations->len; i++)
+    {
+      const SaddleIterationRecord *r = &g_array_index (results->history->iterations,
+                                                       SaddleIterationRecord, i);
+
+      g_assert_cmpuint (r->run, <=, 1);
+      if (r->run == 1)
+        run1_steps++;
+    }
+  g_assert_cmpuint (results->history->iterations->len - run1_steps, ==, 4 * 3);
+  g_assert_cmpuint (run1_steps, <=, 1);
+  g_assert_nonnull (g_ptr_array_index (results->final_params, 0));
+  g_assert_null (g_ptr_array_index (results->final_params, 1));
+  g_assert_null (g_ptr_array_index (results->final_params, 2));
+  /* The PCA of what was done: run 0's 5 snapshots and run 1's start. */
+  g_assert_cmpuint (saddle_trajectory_n_snapshots (results->trajectory), ==, 5 + 1);
+  g_assert_nonnull (results->trajectory->pca);
+  g_assert_cmpuint (results->trajectory->pca->n_points, ==, 6);
+
+  /* Stopped at the very first event: nothing to project, still no error. */
+  counter_init (&counter);
+  counter.stop_at = 1;
+  early = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, count_cb, &counter, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (early);
+  g_assert_true (early->cancelled);
+  g_assert_cmpuint (counter.events, ==, 1);
+  g_assert_cmpuint (early->history->iterations->len, ==, 0);
+  g_assert_null (early->trajectory->pca);
+  saddle_study_config_clear (&config);
+}
+
+static void
+test_failures (void)
+{
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+  gboolean found_mixed = FALSE;
+
+  /* A linear network: its MSE diverges (not stalls, as dead ReLUs would) when the step is too big. */
+  small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
+  config.activation = SADDLE_ACTIVATION_IDENTITY;
+  config.optimizer = SADDLE_OPTIMIZER_SGD;
+  config.runs = 8;
+  config.epochs = 20;
+  dataset = saddle_study_config_load_dataset (&config, NULL);
+
+  /* Every run diverges: the study fails, naming the first failure. */
+  config.lr = 10.0;
+  g_assert_null (saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, dataset, NULL, NULL,
+                                   &error));
+  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_ALL_FAILED);
+  g_assert_nonnull (strstr (error->message, "run 1:"));
+  g_clear_error (&error);
+
+  /* Near the edge of stability some seeds diverge and others do not: those
+   * fail alone and the others' results stay. Seeds are fixed, so the same
+   * learning rate always splits the same way. */
+  for (double lr = 0.25; lr <= 8.0 && !found_mixed; lr *= 1.25)
+    {
+      g_autoptr(SaddleStudyResults) results = NULL;
+      Counter counter;
+      guint succeeded = 0;
+
+      config.lr = lr;
+      counter_init (&counter);
+      results = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, dataset, count_cb, &counter,
+                                  &error);
+      if (results == NULL)
+        {
+          g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_ALL_FAILED);
+          g_clear_error (&error);
+          continue;
+        }
+      if (results->failures->len == 0)
+        continue;
+
+      found_mixed = TRUE;
+      g_test_message ("lr %g: %u of %u runs failed", lr, results->failures->len, config.runs);
+      g_assert_cmpuint (counter.run_failed, ==, results->failures->len);
+      g_assert_false (results->cancelled);
+      for (guint r = 0; r < config.runs; r++)
+        {
+          const double *theta = g_ptr_array_index (results->final_params, r);
+          g_autofree char *prefix = g_strdup_printf ("run %u: ", r + 1);
+          gboolean failed = FALSE;
+          gsize snapshots = 0;
+
+          for (guint f = 0; f < results->failures->len; f++)
+            failed |= g_str_has_prefix (g_ptr_array_index (results->failures, f), prefix);
+          g_assert_true (failed == (theta == NULL));
+          if (!failed)
+            succeeded++;
+
+          /* A failed run leaves no snapshot behind; a good one keeps all of its own. */
+          for (guint i = 0; i < results->trajectory->info->len; i++)
+            if (g_array_index (results->trajectory->info, SaddleSnapshotInfo, i).run == r)
+              snapshots++;
+          g_assert_cmpuint (snapshots, ==, failed ? 0 : config.epochs + 1);
+        }
+      g_assert_cmpuint (succeeded + results->failures->len, ==, config.runs);
+      g_assert_cmpuint (succeeded, >, 0);
+      g_assert_nonnull (results->trajectory->pca);
+      for (guint f = 0; f < results->failures->len; f++)
+        g_assert_nonnull (strstr (g_ptr_array_index (results->failures, f), "step"));
+    }
+  g_assert_true (found_mixed);
+  saddle_study_config_clear (&config);
+}
+
+static void
+test_critical (void)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+  Counter counter;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+  config.samples = 50;
+  config.hidden[0] = 8;
+  config.n_hidden = 1;
+  config.activation = SADDLE_ACTIVATION_TANH;
+  config.batch = 10;
+  config.epochs = 10;
+  config.runs = 2;
+  config.descent_steps = 50;
+  config.threads = 1;
+
+  counter_init (&counter);
+  results = saddle_study_run (&config, SADDLE_STUDY_CRITICAL, NULL, count_cb, &counter, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_assert_null (results->trajectory);
+  g_assert_nonnull (results->critical);
+  g_assert_cmpuint (results->n_params, ==, 25);
+  g_assert_cmpuint (results->critical->points->len, ==, 2);
+  g_assert_cmpuint (counter.critical, ==, 2);
+  g_assert_cmpfloat (results->critical->tolerance, ==, config.zero_tolerance);
+  g_assert_true (counter.fraction_monotone);
+  g_assert_cmpfloat (counter.last_fraction, ==, 1.0);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (results->critical->points, i);
+      const SaddleSpectrum *s = p->spectrum;
+
+      g_assert_cmpuint (p->run, ==, i);
+      g_assert_cmpuint (p->n_params, ==, 25);
+      g_assert_nonnull (s);
+      g_assert_cmpuint (s->n, ==, 25);
+      g_assert_cmpuint (s->positive + s->negative + s->zero, ==, 25);
+      g_assert_cmpuint (p->steps, <=, config.descent_steps);
+      g_assert_true (isfinite (p->loss));
+      g_assert_true (isfinite (p->grad_norm_start));
+      /* The descent keeps the best point it saw. */
+      g_assert_cmpfloat (p->grad_norm, <=, p->grad_norm_start * (1.0 + 1e-9));
+      g_assert_cmpuint (p->dead_units, ==, 0);   /* tanh has none */
+      g_assert_cmpint (memcmp (p->params, g_ptr_array_index (results->final_params, i),
+                               25 * sizeof (double)), ==, 0);
+    }
+  /* The training history is kept too. */
+  g_assert_cmpuint (results->history->iterations->len, ==, 2 * 10 * 5);
+  saddle_study_config_clear (&config);
+}
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/study/defaults", test_defaults);
+  g_test_add_func ("/core/study/validate", test_validate);
+  g_test_add_func ("/core/study/hidden", test_hidden);
+  g_test_add_func ("/core/study/copy-and-strings", test_copy_and_strings);
+  g_test_add_func ("/core/study/load-dataset", test_load_dataset);
+  g_test_add_func ("/core/study/trajectories/function", test_trajectories_function);
+  g_test_add_func ("/core/study/trajectories/image", test_trajectories_image);
+  g_test_add_func ("/core/study/determinism", test_determinism);
+  g_test_add_func ("/core/study/independence", test_independence);
+  g_test_add_func ("/core/study/cancel", test_cancel);
+  g_test_add_func ("/core/study/failures", test_failures);
+  g_test_add_func ("/core/study/critical", test_critical);
+
   return g_test_run ();
 }

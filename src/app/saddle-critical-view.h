@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "saddle-critical-set.h"
+#include "saddle-figures.h"
 
 G_BEGIN_DECLS
 

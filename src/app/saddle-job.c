@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "saddle-job.h"
 
 /* How often the worker refits the preview PCA of the snapshots so far, besides
@@ -36,6 +38,7 @@ struct _SaddleJob
   GQueue              queue;        /* SaddleJobEvent *, oldest at the head */
   SaddleJobEvent     *descent;      /* the newest DESCENT event: only the latest matters */
 
+  GApplication       *app;          /* held while the worker runs */
   gboolean            started;
   gboolean            running;
   SaddleStudyResults *results;
@@ -283,7 +286,7 @@ job_done_cb (GObject      *source_object,
              gpointer      user_data)
 {
   SaddleJob *self = SADDLE_JOB (source_object);
-  GApplication *app = g_application_get_default ();
+  g_autoptr(GApplication) app = g_steal_pointer (&self->app);
 
   self->results = g_task_propagate_pointer (G_TASK (result), &self->error);
   self->running = FALSE;
@@ -381,7 +384,10 @@ saddle_job_start (SaddleJob *self)
   /* Keep the process alive until the worker has returned: quitting or
    * closing the window cancels, and the main loop ends after the join. */
   if (app != NULL)
-    g_application_hold (app);
+    {
+      self->app = g_object_ref (app);
+      g_application_hold (app);
+    }
 
   g_task_run_in_thread (task, job_thread);
 }

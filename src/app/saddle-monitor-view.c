@@ -365,3 +365,13 @@ saddle_monitor_view_get_log_grad_norm (SaddleMonitorView *self)
 
   return self->log_grad_norm;
 }
+
+const SaddlePlotArea *
+saddle_monitor_view_get_area (SaddleMonitorView *self,
+                              guint              panel)
+{
+  g_return_val_if_fail (SADDLE_IS_MONITOR_VIEW (self), NULL);
+  g_return_val_if_fail (panel < 2, NULL);
+
+  return self->have_areas ? &self->areas[panel] : NULL;
+}

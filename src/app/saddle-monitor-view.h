@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "saddle-figures.h"
 #include "saddle-history.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,9 @@ void                 saddle_monitor_view_history_changed   (SaddleMonitorView   
 void                 saddle_monitor_view_set_log_grad_norm (SaddleMonitorView   *self,
                                                             gboolean             log_grad_norm);
 gboolean             saddle_monitor_view_get_log_grad_norm (SaddleMonitorView   *self);
+/* Where panel @panel (0 loss, 1 gradient norm) was last drawn, or NULL before the first snapshot. */
+const SaddlePlotArea *saddle_monitor_view_get_area         (SaddleMonitorView   *self,
+                                                            guint                panel);
 /* The read-out text for a pointer at (@x, @y) in widget coordinates, or NULL off the data (g_free). */
 char                *saddle_monitor_view_readout_at        (SaddleMonitorView   *self,
                                                             double               x,

@@ -29,10 +29,10 @@ const char      *saddle_side_panel_get_problem  (SaddleSidePanel    *self);
 /* The widget editing GSettings key @key (e.g. "hidden", "lr"), for tests and focus. */
 GtkWidget       *saddle_side_panel_get_field    (SaddleSidePanel    *self,
                                                  const char         *key);
-/* Config for a study of @kind from @settings alone (no widgets involved). */
-gboolean         saddle_study_config_from_settings (SaddleStudyConfig  *config,
-                                                    SaddleStudyKind     kind,
-                                                    GSettings          *settings,
-                                                    GError            **error);
+/* Config for a study of @kind from @settings alone, validated; on FALSE @config is cleared. */
+gboolean         saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
+                                                         SaddleStudyKind     kind,
+                                                         GSettings          *settings,
+                                                         GError            **error);
 
 G_END_DECLS

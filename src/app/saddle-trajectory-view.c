@@ -16,6 +16,7 @@ struct _SaddleTrajectoryView
   gboolean                layer;
   guint                   upto_epoch;
   SaddlePlotArea          area;
+  gboolean                have_area;
 };
 
 G_DEFINE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, GTK_TYPE_WIDGET)
@@ -58,6 +59,7 @@ saddle_trajectory_view_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   saddle_figure_trajectories (cr, width, height, self->trajectory, self->layer,
                               self->upto_epoch, &style, &self->area);
+  self->have_area = TRUE;
   cairo_destroy (cr);
 }
 
@@ -215,4 +217,12 @@ saddle_trajectory_view_get_upto_epoch (SaddleTrajectoryView *self)
   g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), G_MAXUINT);
 
   return self->upto_epoch;
+}
+
+const SaddlePlotArea *
+saddle_trajectory_view_get_area (SaddleTrajectoryView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), NULL);
+
+  return self->have_area ? &self->area : NULL;
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "saddle-figures.h"
 #include "saddle-trajectory.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,8 @@ gboolean                saddle_trajectory_view_get_layer      (SaddleTrajectoryV
 void                    saddle_trajectory_view_set_upto_epoch (SaddleTrajectoryView   *self,
                                                                guint                   upto_epoch);
 guint                   saddle_trajectory_view_get_upto_epoch (SaddleTrajectoryView   *self);
+/* Where the paths were last drawn, or NULL before the first snapshot. */
+const SaddlePlotArea   *saddle_trajectory_view_get_area       (SaddleTrajectoryView   *self);
 /* Highest epoch among the snapshots (0 when none). */
 guint                   saddle_trajectory_max_epoch           (const SaddleTrajectory *trajectory);
 

@@ -135,16 +135,20 @@ hessian_progress_cb (double   fraction,
   return emit_progress (ctx, fraction * ctx->weight, "Hessian");
 }
 
-/* A rough cost model so the progress bar moves evenly: one HVP direction
- * costs about 12 flops per parameter per sample (R-forward and R-backward
- * through every layer), n of them build H; the eigenvalue-only reduction
- * costs about 4/3·n³. */
+/* A rough cost model so the progress bar moves evenly: one Hessian column
+ * costs about 12 flops per sample and parameter (R-forward and R-backward),
+ * except that for an identity direction the model skips the first layer's
+ * dense product, so its input weights cost almost nothing; the
+ * eigenvalue-only reduction costs about 4/3·n³ at a similar rate. */
 static double
-hessian_share (gsize n,
-               gsize samples)
+hessian_share (const SaddleModel *model,
+               gsize              samples)
 {
-  double build = 12.0 * (double) samples * (double) n * (double) n;
-  double eigen = 4.0 / 3.0 * (double) n * (double) n * (double) n;
+  double n = (double) saddle_model_n_params (model);
+  double first = (double) saddle_model_width (model, 0) * saddle_model_width (model, 1);
+  double per_column = 12.0 * (double) samples * MAX (n - first, 0.1 * n);
+  double build = per_column * n;
+  double eigen = 4.0 / 3.0 * n * n * n;
 
   return build + eigen > 0.0 ? build / (build + eigen) : 0.5;
 }
@@ -154,10 +158,10 @@ hessian_share (gsize n,
 static guint
 descent_stride (guint max_steps)
 {
-  guint rest = max_steps > DESCENT_EVERY_STEP ? max_steps - DESCENT_EVERY_STEP : 0;
-  guint budget = DESCENT_MAX_EVENTS - DESCENT_EVERY_STEP;
+  guint64 rest = max_steps > DESCENT_EVERY_STEP ? max_steps - DESCENT_EVERY_STEP : 0;
+  guint64 budget = DESCENT_MAX_EVENTS - DESCENT_EVERY_STEP;
 
-  return MAX (1, (rest + budget - 1) / budget);
+  return (guint) MAX (1, (rest + budget - 1) / budget);
 }
 
 void
@@ -375,7 +379,7 @@ saddle_critical_analyse (SaddleModel                  *model,
   ctx.func = func;
   ctx.user_data = user_data;
   ctx.run = run;
-  ctx.weight = hessian_share (n, batch->n);
+  ctx.weight = hessian_share (model, batch->n);
 
   h = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
                             hessian_progress_cb, &ctx, &point->asymmetry, &local_error);

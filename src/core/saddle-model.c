@@ -23,6 +23,9 @@
 
 #define SADDLE_MODEL_MAX_PARAMS      ((gsize) 100000000)
 #define SADDLE_MODEL_DEFAULT_SCRATCH ((gsize) 256 << 20)
+#define R_TILE_BYTES                 ((gsize) 4 << 20)
+#define R_TILE_MIN_ROWS              ((gsize) 64)
+#define R_MAX_BLOCK                  ((gsize) 64)
 
 struct _SaddleModel
 {
@@ -40,23 +43,27 @@ struct _SaddleModel
   gsize             max_hidden;   /* max widths[1..L-1]; 0 without hidden layers */
   gsize             max_weights;  /* max out·in over the layers */
   gsize             scratch_limit;/* bytes the R-pass may use for one chunk */
+  gsize             tile_override;/* samples per R-pass tile; 0 = automatic */
 
   /* Forward/backward scratch: one allocation, laid out per call for n samples. */
   double           *fwd;
   gsize             fwd_cap;      /* doubles */
   double          **z;            /* z[l]: (n, out_l) pre-activations; z[L-1] are the outputs */
   double          **a;            /* a[l]: (n, out_l) activations, hidden layers only */
+  double          **d;            /* d[l]: (n, out_l) σ'(z[l]), hidden layers only */
   double          **delta;        /* delta[l]: (n, out_l) ∂L/∂z[l] */
-  double          **g;            /* g[l]: (n, out_l) δ[l+1]·W[l+1] before σ', hidden layers only */
+  double          **curv;         /* curv[l]: (n, out_l) (δ[l+1]·W[l+1]) ⊙ σ''(z[l]), hidden, tanh/sigmoid */
   double           *prob;         /* (n, out_{L-1}) softmax, cross-entropy only */
 
-  /* R-pass scratch: one allocation, laid out per chunk for n samples × k directions. */
+  /* R-pass scratch: one allocation, laid out for a tile of n samples × k directions. */
   double           *rbuf;
   gsize             rbuf_cap;     /* doubles */
   double          **rz;           /* rz[l]: (n·k, out_l) R{z[l]}, row i·k + j */
-  double           *ra;           /* (n·k, max_hidden) R{a} of the layer at hand */
+  double          **ra;           /* ra[l]: (n·k, in_l) R{a[l-1]}, the input of layer l ≥ 1 */
   double           *rd[2];        /* (n·k, max_out) R{δ} and the next one, alternating */
   double           *pack[2];      /* (k·max_weights) packed directions or per-direction products */
+  double           *ones;         /* (n) all 1, to sum R{δ} over samples with dgemv */
+  double           *bias_sum;     /* (k·max_out) those sums */
 };
 
 G_DEFINE_QUARK (saddle-model-error-quark, saddle_model_error)
@@ -169,12 +176,12 @@ forward_doubles (const SaddleModel *model,
                  gsize             *need)
 {
   guint L = model->n_layers;
-  gsize per_sample = 2 * model->sum_out + 2 * model->sum_hidden + model->widths[L];
+  gsize per_sample = 2 * model->sum_out + 3 * model->sum_hidden + model->widths[L];
 
   return g_size_checked_mul (need, n, per_sample);
 }
 
-/* Makes room for @n samples and points z, a, delta, g, prob into it. */
+/* Makes room for @n samples and points z, a, d, delta, curv, prob into it. */
 static gboolean
 ensure_forward (SaddleModel *model,
                 gsize        n)
@@ -199,13 +206,16 @@ ensure_forward (SaddleModel *model,
         {
           model->a[l] = p;
           p += size;
-          model->g[l] = p;
+          model->d[l] = p;
+          p += size;
+          model->curv[l] = p;
           p += size;
         }
       else
         {
           model->a[l] = NULL;
-          model->g[l] = NULL;
+          model->d[l] = NULL;
+          model->curv[l] = NULL;
         }
     }
   model->prob = p;
@@ -213,42 +223,59 @@ ensure_forward (SaddleModel *model,
   return TRUE;
 }
 
-/* Doubles of R-pass scratch that each direction needs for @n samples. */
-static gboolean
-rpass_doubles_per_direction (const SaddleModel *model,
-                             gsize              n,
-                             gsize             *need)
+/* Doubles per sample and direction of the R-pass matrices: R{z} of every
+ * layer, R{a} of every hidden layer, two R{δ}. */
+static gsize
+rpass_row_doubles (const SaddleModel *model)
 {
-  gsize per_sample = model->sum_out + model->max_hidden + 2 * model->max_out;
-  gsize rows;
-
-  return g_size_checked_mul (&rows, n, per_sample)
-         && g_size_checked_add (need, rows, 2 * model->max_weights);
+  return model->sum_out + model->sum_hidden + 2 * model->max_out;
 }
 
+/* Samples per R-pass tile for blocks of @k directions: the R-matrices of a
+ * tile stay near the cache (R_TILE_BYTES), but a tile keeps enough rows for
+ * the dgemm calls to run at speed. */
+static gsize
+tile_rows (const SaddleModel *model,
+           gsize              n,
+           gsize              k)
+{
+  gsize rows = R_TILE_BYTES / sizeof (double) / (rpass_row_doubles (model) * MAX (k, 1));
+
+  if (model->tile_override > 0)
+    rows = model->tile_override;
+  else
+    rows = MAX (rows, R_TILE_MIN_ROWS);
+
+  return MIN (rows, MAX (n, 1));
+}
+
+/* Doubles of R-pass scratch for tiles of @n_tile samples × @k directions. */
 static gboolean
 rpass_doubles (const SaddleModel *model,
-               gsize              n,
+               gsize              n_tile,
                gsize              k,
                gsize             *need)
 {
-  gsize per_dir;
+  gsize rows, per_dir, total;
 
-  return rpass_doubles_per_direction (model, n, &per_dir)
-         && g_size_checked_mul (need, per_dir, k);
+  return g_size_checked_mul (&rows, n_tile, rpass_row_doubles (model))
+         && g_size_checked_add (&per_dir, rows, 2 * model->max_weights + model->max_out)
+         && g_size_checked_mul (&total, per_dir, k)
+         && g_size_checked_add (need, total, n_tile);
 }
 
-/* Makes room for @n samples × @k directions and lays the R buffers out for them. */
+/* Makes room for tiles of @n_tile samples × @k directions and lays the R buffers out for them. */
 static gboolean
 ensure_rpass (SaddleModel *model,
-              gsize        n,
+              gsize        n_tile,
               gsize        k)
 {
   gsize need;
-  gsize nk = n * k;
+  gsize nk = n_tile * k;
   double *p;
 
-  if (!rpass_doubles (model, n, k, &need) || !grow_buffer (&model->rbuf, &model->rbuf_cap, need))
+  if (!rpass_doubles (model, n_tile, k, &need)
+      || !grow_buffer (&model->rbuf, &model->rbuf_cap, need))
     return FALSE;
 
   p = model->rbuf;
@@ -256,9 +283,14 @@ ensure_rpass (SaddleModel *model,
     {
       model->rz[l] = p;
       p += nk * model->widths[l + 1];
+      if (l > 0)
+        {
+          model->ra[l] = p;
+          p += nk * model->widths[l];
+        }
+      else
+        model->ra[l] = NULL;
     }
-  model->ra = p;
-  p += nk * model->max_hidden;
   model->rd[0] = p;
   p += nk * model->max_out;
   model->rd[1] = p;
@@ -266,28 +298,39 @@ ensure_rpass (SaddleModel *model,
   model->pack[0] = p;
   p += k * model->max_weights;
   model->pack[1] = p;
+  p += k * model->max_weights;
+  model->bias_sum = p;
+  p += k * model->max_out;
+  model->ones = p;
+  for (gsize i = 0; i < n_tile; i++)
+    model->ones[i] = 1.0;
 
   return TRUE;
 }
 
+/* Directions per R-pass: at most R_MAX_BLOCK (larger blocks gain nothing once
+ * every dgemm is wide), and within the scratch limit. */
 static gsize
 block_size (const SaddleModel *model,
             gsize              n)
 {
-  gsize per_dir;
-  gsize kb;
+  gsize kb = R_MAX_BLOCK;
 
-  if (n == 0)
-    n = 1;
-  if (!rpass_doubles_per_direction (model, n, &per_dir) || per_dir == 0)
-    return 1;
+  while (kb > 1)
+    {
+      gsize need;
+      gsize n_tile = tile_rows (model, n, kb);
 
-  kb = model->scratch_limit / sizeof (double) / per_dir;
-  /* BLAS takes int dimensions: n·k rows and k·width columns must fit. */
-  kb = MIN (kb, (gsize) G_MAXINT / MAX (n, model->max_out));
-  kb = MIN (kb, (gsize) G_MAXINT / MAX (model->widths[0], 1));
+      /* BLAS takes int dimensions: n_tile·k rows and k·width columns must fit. */
+      if (rpass_doubles (model, n_tile, kb, &need)
+          && need <= model->scratch_limit / sizeof (double)
+          && n_tile * kb <= (gsize) G_MAXINT
+          && kb * model->max_out <= (gsize) G_MAXINT)
+        break;
+      kb /= 2;
+    }
 
-  return MAX (kb, 1);
+  return kb;
 }
 
 static gboolean
@@ -333,7 +376,7 @@ warn_no_memory (const SaddleModel *model,
              n, k, model->n_params);
 }
 
-/* z[l] = a[l-1]·W[l]ᵀ + b[l] for all layers; a[l] = σ(z[l]) for hidden ones. */
+/* z[l] = a[l-1]·W[l]ᵀ + b[l] for all layers; a[l] = σ(z[l]), d[l] = σ'(z[l]) for hidden ones. */
 static void
 forward (SaddleModel  *model,
          const double *theta,
@@ -361,10 +404,14 @@ forward (SaddleModel  *model,
       if (l + 1 < L)
         {
           double *a = model->a[l];
+          double *d = model->d[l];
           gsize count = n * fan_out;
 
           for (gsize i = 0; i < count; i++)
-            a[i] = act_value (model->activation, z[i]);
+            {
+              a[i] = act_value (model->activation, z[i]);
+              d[i] = act_deriv (model->activation, z[i], a[i]);
+            }
           input = a;
         }
     }
@@ -440,7 +487,7 @@ compute_loss (SaddleModel       *model,
   return sum / (double) n;
 }
 
-/* Back-propagates δ[L-1] to every layer (δ and g); writes ∂L/∂θ if @grad. */
+/* Back-propagates δ[L-1] to every layer (δ, and curv for the R-pass); writes ∂L/∂θ if @grad. */
 static void
 backward (SaddleModel  *model,
           const double *theta,
@@ -476,9 +523,9 @@ backward (SaddleModel  *model,
 
       if (l > 0)
         {
-          double *g = model->g[l - 1];
-          const double *z = model->z[l - 1];
+          double *g = model->curv[l - 1];  /* δ·W first, then ⊙ σ'' in place */
           const double *a = model->a[l - 1];
+          const double *d = model->d[l - 1];
           double *prev = model->delta[l - 1];
           gsize count = n * fan_in;
 
@@ -487,33 +534,83 @@ backward (SaddleModel  *model,
                        1.0, delta, fan_out, w, fan_in,
                        0.0, g, fan_in);
           for (gsize i = 0; i < count; i++)
-            prev[i] = g[i] * act_deriv (model->activation, z[i], a[i]);
+            prev[i] = g[i] * d[i];
+          if (act_has_curvature (model->activation))
+            for (gsize i = 0; i < count; i++)
+              g[i] *= act_deriv2 (model->activation, a[i]);
         }
     }
 }
 
-/* dst[(i·k+j)·w + c] = σ'(z[i·w+c]) · src[(i·k+j)·w + c]: R{a} from R{z}. */
+/* dst = d ⊙ src over @width values (@dst may be @src). Four at a time, loads
+ * before stores, so that GCC's -O2 vectoriser pairs them. */
+static inline void
+scale_row (const double *d,
+           const double *src,
+           double       *dst,
+           gsize         width)
+{
+  gsize c = 0;
+
+  for (; c + 4 <= width; c += 4)
+    {
+      double s0 = src[c], s1 = src[c + 1], s2 = src[c + 2], s3 = src[c + 3];
+      double d0 = d[c], d1 = d[c + 1], d2 = d[c + 2], d3 = d[c + 3];
+
+      dst[c] = d0 * s0;
+      dst[c + 1] = d1 * s1;
+      dst[c + 2] = d2 * s2;
+      dst[c + 3] = d3 * s3;
+    }
+  for (; c < width; c++)
+    dst[c] = d[c] * src[c];
+}
+
+/* r = r ⊙ d + cv ⊙ rz over @width values, four at a time as scale_row(). */
+static inline void
+curve_row (const double *d,
+           const double *cv,
+           const double *rz,
+           double       *r,
+           gsize         width)
+{
+  gsize c = 0;
+
+  for (; c + 4 <= width; c += 4)
+    {
+      double r0 = r[c], r1 = r[c + 1], r2 = r[c + 2], r3 = r[c + 3];
+      double d0 = d[c], d1 = d[c + 1], d2 = d[c + 2], d3 = d[c + 3];
+      double c0 = cv[c], c1 = cv[c + 1], c2 = cv[c + 2], c3 = cv[c + 3];
+      double z0 = rz[c], z1 = rz[c + 1], z2 = rz[c + 2], z3 = rz[c + 3];
+
+      r[c] = r0 * d0 + c0 * z0;
+      r[c + 1] = r1 * d1 + c1 * z1;
+      r[c + 2] = r2 * d2 + c2 * z2;
+      r[c + 3] = r3 * d3 + c3 * z3;
+    }
+  for (; c < width; c++)
+    r[c] = r[c] * d[c] + cv[c] * rz[c];
+}
+
+/* dst[(i·k+j)·w + c] = d[i·w + c] · src[(i·k+j)·w + c]: R{a} = σ' ⊙ R{z} for
+ * every direction (@dst may be @src). */
 static void
-mul_deriv (SaddleActivation  act,
-           const double     *z,
-           const double     *a,
-           gsize             n,
-           gsize             k,
-           gsize             width,
-           const double     *src,
-           double           *dst)
+scale_rows (const double *d,
+            gsize         n,
+            gsize         k,
+            gsize         width,
+            const double *src,
+            double       *dst)
 {
   for (gsize i = 0; i < n; i++)
     {
-      const double *zi = z + i * width;
-      const double *ai = a + i * width;
+      const double *di = d + i * width;
 
       for (gsize j = 0; j < k; j++)
         {
           gsize row = (i * k + j) * width;
 
-          for (gsize c = 0; c < width; c++)
-            dst[row + c] = act_deriv (act, zi[c], ai[c]) * src[row + c];
+          scale_row (di, src + row, dst + row, width);
         }
     }
 }
@@ -530,14 +627,19 @@ layer_of (const SaddleModel *model,
   return l;
 }
 
-/* One R-pass for @k directions, after forward, loss and backward have run.
- * Directions are the rows of @v (stride n_params) or, when @v is NULL, the
- * identity columns first..first+k, whose products with a and δ are just
- * copies of one of their columns, so no dgemm is spent on them. */
+/* One R-pass for @k directions over samples i0..i0+n of a batch of @n_total,
+ * after forward, loss and backward have run on the whole batch; the tile's
+ * share of H·v is added to @hv. Directions are the rows of @v (stride
+ * n_params) or, when @v is NULL, the identity columns first..first+k.
+ * Identity directions cost no dgemm for their own products with a and δ
+ * (those are copies of one column), and all R-quantities of the layers
+ * before the first one they touch are zero, so those layers are skipped. */
 static void
 r_pass (SaddleModel  *model,
         const double *theta,
         const double *x,
+        gsize         n_total,
+        gsize         i0,
         gsize         n,
         const double *v,
         gsize         first,
@@ -548,19 +650,21 @@ r_pass (SaddleModel  *model,
   gsize P = model->n_params;
   gsize nk = n * k;
   gsize m = model->widths[L];
-  SaddleActivation act = model->activation;
+  gboolean curved = act_has_curvature (model->activation);
+  /* R{z[l]} is zero for l < l_min; R{a[l]} for l ≤ l_min. */
+  guint l_min = v != NULL ? 0 : layer_of (model, first);
   double *rd;
   double *rg;
 
-  /* Forward: R{z[l]} = R{a[l-1]}·W[l]ᵀ + a[l-1]·V[l]ᵀ + c[l]. */
-  for (guint l = 0; l < L; l++)
+  /* Forward: R{z[l]} = R{a[l]}·W[l]ᵀ + a[l]·V[l]ᵀ + c[l], a[0] = x, R{a[0]} = 0. */
+  for (guint l = l_min; l < L; l++)
     {
       gsize fan_in = model->widths[l];
       gsize fan_out = model->widths[l + 1];
       gsize off = model->offsets[l];
       gsize n_weights = fan_out * fan_in;
       const double *w = theta + off;
-      const double *input = l == 0 ? x : model->a[l - 1];
+      const double *input = (l == 0 ? x : model->a[l - 1]) + i0 * fan_in;
       double *rz = model->rz[l];
 
       if (v != NULL)
@@ -573,13 +677,13 @@ r_pass (SaddleModel  *model,
       else
         memset (rz, 0, nk * fan_out * sizeof (double));
 
-      if (l > 0)
+      if (l > l_min)
         {
-          mul_deriv (act, model->z[l - 1], model->a[l - 1], n, k, fan_in,
-                     model->rz[l - 1], model->ra);
+          /* R{a} is kept for the backward pass. */
+          scale_rows (model->d[l - 1] + i0 * fan_in, n, k, fan_in, model->rz[l - 1], model->ra[l]);
           cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                        nk, fan_out, fan_in,
-                       1.0, model->ra, fan_in, w, fan_in,
+                       1.0, model->ra[l], fan_in, w, fan_in,
                        1.0, rz, fan_out);
         }
 
@@ -602,7 +706,7 @@ r_pass (SaddleModel  *model,
               gsize p = first + j;
               gsize local;
 
-              if (layer_of (model, p) != l)
+              if (p < off || p - off >= n_weights + fan_out)
                 continue;
               local = p - off;
               if (local < n_weights)
@@ -624,12 +728,12 @@ r_pass (SaddleModel  *model,
         }
     }
 
-  /* R{∂L/∂z} at the output. */
+  /* R{∂L/∂z} at the output; the 1/n of the mean is over the whole batch. */
   rd = model->rd[0];
   rg = model->rd[1];
   if (model->loss == SADDLE_LOSS_MSE)
     {
-      double scale = 2.0 / ((double) n * (double) m);
+      double scale = 2.0 / ((double) n_total * (double) m);
       const double *ry = model->rz[L - 1];
 
       for (gsize i = 0; i < nk * m; i++)
@@ -640,7 +744,7 @@ r_pass (SaddleModel  *model,
       /* (diag(p) − p·pᵀ)·R{ŷ} / n, per sample and direction. */
       for (gsize i = 0; i < n; i++)
         {
-          const double *p = model->prob + i * m;
+          const double *p = model->prob + (i0 + i) * m;
 
           for (gsize j = 0; j < k; j++)
             {
@@ -651,7 +755,7 @@ r_pass (SaddleModel  *model,
               for (gsize o = 0; o < m; o++)
                 dot += p[o] * ry[o];
               for (gsize o = 0; o < m; o++)
-                out[o] = p[o] * (ry[o] - dot) / (double) n;
+                out[o] = p[o] * (ry[o] - dot) / (double) n_total;
             }
         }
     }
@@ -665,54 +769,45 @@ r_pass (SaddleModel  *model,
       gsize off = model->offsets[l];
       gsize n_weights = fan_out * fan_in;
       const double *w = theta + off;
-      const double *input = l == 0 ? x : model->a[l - 1];
-      const double *delta = model->delta[l];
+      const double *input = (l == 0 ? x : model->a[l - 1]) + i0 * fan_in;
+      const double *delta = model->delta[l] + i0 * fan_out;
       double *pw = model->pack[0];  /* (k·out, in): R{δ}ᵀ·a per direction */
       double *pa = model->pack[1];  /* (out, k·in): δᵀ·R{a} per direction */
+      gboolean has_ra = l > l_min;
       double *tmp;
 
       cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                    k * fan_out, fan_in, n,
                    1.0, rd, k * fan_out, input, fan_in,
                    0.0, pw, fan_in);
-      if (l > 0)
-        {
-          mul_deriv (act, model->z[l - 1], model->a[l - 1], n, k, fan_in,
-                     model->rz[l - 1], model->ra);
-          cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                       fan_out, k * fan_in, n,
-                       1.0, delta, fan_out, model->ra, k * fan_in,
-                       0.0, pa, k * fan_in);
-        }
+      if (has_ra)
+        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                     fan_out, k * fan_in, n,
+                     1.0, delta, fan_out, model->ra[l], k * fan_in,
+                     0.0, pa, k * fan_in);
 
       for (gsize j = 0; j < k; j++)
         {
           double *dst = hv + j * P + off;
 
-          if (l > 0)
+          if (has_ra)
             {
               for (gsize o = 0; o < fan_out; o++)
                 {
-                  const double *s1 = pw + (j * fan_out + o) * fan_in;
-                  const double *s2 = pa + (o * k + j) * fan_in;
-
-                  for (gsize c = 0; c < fan_in; c++)
-                    dst[o * fan_in + c] = s1[c] + s2[c];
+                  cblas_daxpy (fan_in, 1.0, pw + (j * fan_out + o) * fan_in, 1,
+                               dst + o * fan_in, 1);
+                  cblas_daxpy (fan_in, 1.0, pa + (o * k + j) * fan_in, 1, dst + o * fan_in, 1);
                 }
             }
           else
-            memcpy (dst, pw + j * n_weights, n_weights * sizeof (double));
-          memset (dst + n_weights, 0, fan_out * sizeof (double));
+            cblas_daxpy (n_weights, 1.0, pw + j * n_weights, 1, dst, 1);
         }
-      for (gsize i = 0; i < n; i++)
-        for (gsize j = 0; j < k; j++)
-          {
-            const double *src = rd + (i * k + j) * fan_out;
-            double *db = hv + j * P + off + n_weights;
-
-            for (gsize o = 0; o < fan_out; o++)
-              db[o] += src[o];
-          }
+      /* R{db}: column sums of R{δ} seen as (n, k·out). */
+      cblas_dgemv (CblasRowMajor, CblasTrans, n, k * fan_out,
+                   1.0, rd, k * fan_out, model->ones, 1,
+                   0.0, model->bias_sum, 1);
+      for (gsize j = 0; j < k; j++)
+        cblas_daxpy (fan_out, 1.0, model->bias_sum + j * fan_out, 1, hv + j * P + off + n_weights, 1);
 
       if (l == 0)
         break;
@@ -741,36 +836,31 @@ r_pass (SaddleModel  *model,
               gsize p = first + j;
               gsize local;
 
-              if (layer_of (model, p) != l || (local = p - off) >= n_weights)
+              if (p < off || (local = p - off) >= n_weights)
                 continue;
               for (gsize i = 0; i < n; i++)
                 rg[(i * k + j) * fan_in + local % fan_in] += delta[i * fan_out + local / fan_in];
             }
         }
 
-      /* rg becomes R{δ[l-1]} in place. */
+      /* rg becomes R{δ[l-1]} in place; the σ'' term needs R{z[l-1]} ≠ 0. */
       {
-        const double *z = model->z[l - 1];
-        const double *a = model->a[l - 1];
-        const double *g = model->g[l - 1];
+        const double *d = model->d[l - 1] + i0 * fan_in;
+        const double *cv = model->curv[l - 1] + i0 * fan_in;
         const double *rz = model->rz[l - 1];
-        gboolean curved = act_has_curvature (act);
 
-        for (gsize i = 0; i < n; i++)
-          for (gsize j = 0; j < k; j++)
-            {
-              gsize row = (i * k + j) * fan_in;
-
-              for (gsize c = 0; c < fan_in; c++)
+        if (curved && has_ra)
+          {
+            for (gsize i = 0; i < n; i++)
+              for (gsize j = 0; j < k; j++)
                 {
-                  gsize e = i * fan_in + c;
-                  double value = rg[row + c] * act_deriv (act, z[e], a[e]);
+                  gsize row = (i * k + j) * fan_in;
 
-                  if (curved)
-                    value += g[e] * act_deriv2 (act, a[e]) * rz[row + c];
-                  rg[row + c] = value;
+                  curve_row (d + i * fan_in, cv + i * fan_in, rz + row, rg + row, fan_in);
                 }
-            }
+          }
+        else
+          scale_rows (d, n, k, fan_in, rg, rg);
       }
 
       tmp = rd;
@@ -792,7 +882,7 @@ hvp_common (SaddleModel       *model,
 {
   gsize n = batch->n;
   gsize P = model->n_params;
-  gsize kb;
+  gsize kb, n_tile;
   double loss;
 
   if (!ensure_forward (model, n))
@@ -808,20 +898,23 @@ hvp_common (SaddleModel       *model,
     return loss;
 
   kb = MIN (block_size (model, n), k);
-  if (!ensure_rpass (model, n, kb))
+  n_tile = tile_rows (model, n, kb);
+  if (!ensure_rpass (model, n_tile, kb))
     {
       warn_no_memory (model, n, kb);
       goto failed;
     }
 
+  memset (hv, 0, k * P * sizeof (double));
   for (gsize done = 0; done < k; done += kb)
     {
       gsize kc = MIN (kb, k - done);
 
-      /* Only lays the buffers out again: they already hold kb ≥ kc directions. */
-      ensure_rpass (model, n, kc);
-      r_pass (model, theta, batch->x, n, v != NULL ? v + done * P : NULL,
-              first + done, kc, hv + done * P);
+      /* Only lays the buffers out again: they already hold n_tile × kb ≥ n_tile × kc. */
+      ensure_rpass (model, n_tile, kc);
+      for (gsize i0 = 0; i0 < n; i0 += n_tile)
+        r_pass (model, theta, batch->x, n, i0, MIN (n_tile, n - i0),
+                v != NULL ? v + done * P : NULL, first + done, kc, hv + done * P);
     }
 
   return loss;
@@ -919,8 +1012,10 @@ saddle_model_new (const guint      *widths,
   model->z = g_new0 (double *, model->n_layers);
   model->a = g_new0 (double *, model->n_layers);
   model->delta = g_new0 (double *, model->n_layers);
-  model->g = g_new0 (double *, model->n_layers);
+  model->d = g_new0 (double *, model->n_layers);
+  model->curv = g_new0 (double *, model->n_layers);
   model->rz = g_new0 (double *, model->n_layers);
+  model->ra = g_new0 (double *, model->n_layers);
 
   return g_steal_pointer (&model);
 }
@@ -935,6 +1030,7 @@ saddle_model_copy (const SaddleModel *model)
   copy = saddle_model_new (model->widths, model->n_layers + 1, model->activation,
                            model->loss, NULL);
   copy->scratch_limit = model->scratch_limit;
+  copy->tile_override = model->tile_override;
   return copy;
 }
 
@@ -950,9 +1046,11 @@ saddle_model_free (SaddleModel *model)
   g_free (model->z);
   g_free (model->a);
   g_free (model->delta);
-  g_free (model->g);
+  g_free (model->d);
+  g_free (model->curv);
   g_free (model->rbuf);
   g_free (model->rz);
+  g_free (model->ra);
   g_free (model);
 }
 
@@ -1128,7 +1226,7 @@ saddle_model_reserve (SaddleModel *model,
 
   kb = MIN (block_size (model, n_samples), k);
   if (!forward_doubles (model, n_samples, &fwd_need)
-      || (kb > 0 && !rpass_doubles (model, n_samples, kb, &r_need))
+      || (kb > 0 && !rpass_doubles (model, tile_rows (model, n_samples, kb), kb, &r_need))
       || !g_size_checked_add (&fwd_need, fwd_need, r_need)
       || fwd_need > G_MAXSIZE / sizeof (double))
     {
@@ -1137,7 +1235,8 @@ saddle_model_reserve (SaddleModel *model,
                    "can be addressed: use fewer samples", n_samples);
       return FALSE;
     }
-  if (!ensure_forward (model, n_samples) || (kb > 0 && !ensure_rpass (model, n_samples, kb)))
+  if (!ensure_forward (model, n_samples)
+      || (kb > 0 && !ensure_rpass (model, tile_rows (model, n_samples, kb), kb)))
     {
       g_autofree char *mib = format_count ((fwd_need * sizeof (double)) >> 20);
 
@@ -1157,6 +1256,14 @@ saddle_model_set_scratch_limit (SaddleModel *model,
 {
   g_return_if_fail (model != NULL);
   model->scratch_limit = bytes;
+}
+
+void
+saddle_model_set_tile_rows (SaddleModel *model,
+                            gsize        rows)
+{
+  g_return_if_fail (model != NULL);
+  model->tile_override = rows;
 }
 
 gsize

@@ -79,6 +79,9 @@ gboolean         saddle_model_reserve      (SaddleModel       *model,
 /* Caps the HVP scratch memory (default 256 MiB); larger blocks run in chunks of this size. */
 void             saddle_model_set_scratch_limit (SaddleModel *model,
                                                  gsize        bytes);
+/* Forces HVP tiles of @rows samples (0 = automatic, sized for the cache); for tests and tuning. */
+void             saddle_model_set_tile_rows (SaddleModel *model,
+                                             gsize        rows);
 /* Directions one R-pass handles at once for @n_samples under the scratch limit (≥ 1). */
 gsize            saddle_model_block_size   (const SaddleModel *model,
                                             gsize              n_samples);

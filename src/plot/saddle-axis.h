@@ -80,7 +80,8 @@ void     saddle_axis_format_value  (double            value,
                                     double            step,
                                     char             *buf,
                                     gsize             size);
-/* Label for 10^@exponent: "0.01", "1", "1000", then "10⁴", "10⁻³" beyond. */
+/* Label for 10^@exponent: "0.001" … "10000" written out, "10⁵", "10⁻⁴" beyond
+ * (log axes use the power form for every decade when any needs it). */
 void     saddle_axis_format_decade (int               exponent,
                                     char             *buf,
                                     gsize             size);

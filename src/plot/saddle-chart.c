@@ -358,7 +358,8 @@ saddle_chart_layout (SaddleChart *chart,
   bottom += 0.3 * fs;
   plot_h = MAX (1.0, height - top - bottom);
 
-  chart->y_ticks = saddle_axis_ticks (&chart->y_axis, plot_h, 2.6 * tick_h);
+  /* About three lines of text between labelled y ticks keeps the grid calm. */
+  chart->y_ticks = saddle_axis_ticks (&chart->y_axis, plot_h, MAX (3.0 * fs, 2.6 * tick_h));
 
   left = 0.35 * fs + max_label_width (cr, chart->y_ticks) + GAP (chart) + TICK_LENGTH (chart);
   if (chart->y_label != NULL)
@@ -462,7 +463,7 @@ saddle_chart_draw_grid (SaddleChart *chart)
     {
       gboolean major = pass == 1;
 
-      saddle_color_set_source (&chart->palette.grid, cr, major ? 1.0 : 0.55);
+      saddle_color_set_source (&chart->palette.grid, cr, major ? 1.0 : 0.45);
 
       for (guint i = 0; i < chart->x_ticks->len; i++)
         {
@@ -504,7 +505,7 @@ saddle_chart_draw_axes (SaddleChart *chart)
   double x0 = snap (chart->x), x1 = chart->x + chart->width;
   double y0 = chart->y, y1 = snap (chart->y + chart->height);
   double tick_len = TICK_LENGTH (chart);
-  double label_h, tick_h;
+  double tick_h;
 
   if (chart->x_ticks == NULL)
     return;
@@ -569,7 +570,6 @@ saddle_chart_draw_axes (SaddleChart *chart)
 
   /* Axis labels: x centred under the tick labels, y rotated at the far left. */
   select_font (cr, fs, FALSE);
-  label_h = cap_height (cr);
   saddle_color_set_source (&chart->palette.foreground, cr, 1.0);
   if (chart->x_label != NULL && chart->show_x_tick_labels)
     {
@@ -588,7 +588,6 @@ saddle_chart_draw_axes (SaddleChart *chart)
       saddle_chart_draw_text (cr, shown, 0, 0, 0.5, 0.0);
       cairo_restore (cr);
     }
-  (void) label_h;
 
   cairo_restore (cr);
 }

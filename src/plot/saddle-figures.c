@@ -526,9 +526,9 @@ saddle_figure_trajectories (cairo_t                 *cr,
       saddle_chart_draw_line (&chart, (const double *) xs->data, (const double *) ys->data,
                               xs->len, &color, MAX (1.0, fs / 8.0));
       /* Small dots mark the snapshots, so the pace of each path shows. */
-      if (xs->len <= 400)
-        saddle_chart_draw_points (&chart, (const double *) xs->data, (const double *) ys->data,
-                                  xs->len, &color, SADDLE_MARKER_CIRCLE, 0.16 * fs, TRUE);
+      if (xs->len > 2 && xs->len <= 400)
+        saddle_chart_draw_points (&chart, (const double *) xs->data + 1, (const double *) ys->data + 1,
+                                  xs->len - 2, &color, SADDLE_MARKER_CIRCLE, 0.16 * fs, TRUE);
       saddle_chart_draw_points (&chart, (const double *) xs->data, (const double *) ys->data,
                                 1, &color, SADDLE_MARKER_CIRCLE, marker, FALSE);
       saddle_chart_draw_points (&chart, &g_array_index (xs, double, xs->len - 1),

@@ -113,57 +113,26 @@ more_label (guint hidden)
   return g_strdup_printf ("+ %u more", hidden);
 }
 
-gboolean
-saddle_legend_layout (SaddleLegend *legend,
-                      cairo_t      *cr,
-                      double        max_width,
-                      double        max_height,
-                      gboolean      rows_first,
-                      double       *width,
-                      double       *height)
+/* Rows and columns for entries of @text_width within the box; returns the
+ * number of entries that fit. */
+static guint
+grid_for (SaddleLegend *legend,
+          double        text_width,
+          double        max_width,
+          double        max_height,
+          guint        *rows_out,
+          guint        *cols_out)
 {
   guint n = legend->entries->len;
-  double text_width = 0;
   double pad = padding (legend);
   double gap = 1.2 * legend->font_size;
-  guint rows, cols, capacity;
+  guint rows, cols;
 
-  legend->rows = legend->cols = legend->shown = 0;
-  legend->width = legend->height = 0;
-  legend->rows_first = rows_first;
-
-  if (n == 0)
-    {
-      *width = *height = 0;
-      return TRUE;
-    }
-
-  cairo_save (cr);
-  select_font (legend, cr);
-  for (guint i = 0; i < n; i++)
-    {
-      const LegendEntry *e = &g_array_index (legend->entries, LegendEntry, i);
-      cairo_text_extents_t ext;
-
-      cairo_text_extents (cr, e->label, &ext);
-      text_width = MAX (text_width, ext.x_advance);
-    }
-  {
-    g_autofree char *more = more_label (n);
-    cairo_text_extents_t ext;
-
-    cairo_text_extents (cr, more, &ext);
-    text_width = MAX (text_width, ext.x_advance);
-  }
-  cairo_restore (cr);
-
-  legend->row_height = 1.45 * legend->font_size;
   legend->col_width = swatch_width (legend) + 0.45 * legend->font_size + text_width + gap;
-
   max_width = MAX (max_width - 2 * pad + gap, legend->col_width);
   max_height = MAX (max_height - 2 * pad, legend->row_height);
 
-  if (rows_first)
+  if (legend->rows_first)
     {
       cols = (guint) MAX (1.0, floor (max_width / legend->col_width));
       cols = MIN (cols, n);
@@ -181,10 +150,64 @@ saddle_legend_layout (SaddleLegend *legend,
         rows = (n + cols - 1) / cols;
     }
 
-  capacity = rows * cols;
+  *rows_out = rows;
+  *cols_out = cols;
+  return MIN (rows * cols, n);
+}
+
+gboolean
+saddle_legend_layout (SaddleLegend *legend,
+                      cairo_t      *cr,
+                      double        max_width,
+                      double        max_height,
+                      gboolean      rows_first,
+                      double       *width,
+                      double       *height)
+{
+  guint n = legend->entries->len;
+  double text_width = 0;
+  double pad = padding (legend);
+  double gap = 1.2 * legend->font_size;
+  guint rows, cols, fit;
+
+  legend->rows = legend->cols = legend->shown = 0;
+  legend->width = legend->height = 0;
+  legend->rows_first = rows_first;
+  legend->row_height = 1.45 * legend->font_size;
+
+  if (n == 0)
+    {
+      *width = *height = 0;
+      return TRUE;
+    }
+
+  cairo_save (cr);
+  select_font (legend, cr);
+  for (guint i = 0; i < n; i++)
+    {
+      const LegendEntry *e = &g_array_index (legend->entries, LegendEntry, i);
+      cairo_text_extents_t ext;
+
+      cairo_text_extents (cr, e->label, &ext);
+      text_width = MAX (text_width, ext.x_advance);
+    }
+
+  fit = grid_for (legend, text_width, max_width, max_height, &rows, &cols);
+  if (fit < n)
+    {
+      /* Some entries will not show: the last slot says how many, and must fit too. */
+      g_autofree char *more = more_label (n);
+      cairo_text_extents_t ext;
+
+      cairo_text_extents (cr, more, &ext);
+      if (ext.x_advance > text_width)
+        fit = grid_for (legend, ext.x_advance, max_width, max_height, &rows, &cols);
+    }
+  cairo_restore (cr);
+
   legend->rows = rows;
   legend->cols = cols;
-  legend->shown = capacity >= n ? n : (capacity > 0 ? capacity - 1 : 0);
+  legend->shown = fit >= n ? n : (fit > 0 ? fit - 1 : 0);
   legend->width = cols * legend->col_width - gap + 2 * pad;
   legend->height = rows * legend->row_height + 2 * pad;
 

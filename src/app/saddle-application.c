@@ -1,0 +1,288 @@
+/* saddle-application.c — the GtkApplication: actions (also over D-Bus), shortcuts, style */
+#define G_LOG_DOMAIN "saddle-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "saddle-application.h"
+#include "saddle-window.h"
+
+/* After Quit, how long a worker deep inside one LAPACK call may take to
+ * return before the process ends without it. */
+#define QUIT_GRACE_SECONDS 5
+
+struct _SaddleApplication
+{
+  GtkApplication  parent_instance;
+
+  GSettings      *settings;
+  guint           quit_timeout_id;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleApplication, saddle_application, GTK_TYPE_APPLICATION)
+
+static SaddleWindow *
+get_window (SaddleApplication *self,
+            gboolean           create)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+      window = windows != NULL ? windows->data : NULL;
+    }
+  if (window == NULL && create)
+    {
+      window = GTK_WINDOW (saddle_window_new (GTK_APPLICATION (self), self->settings));
+      gtk_window_present (window);
+    }
+  return SADDLE_IS_WINDOW (window) ? SADDLE_WINDOW (window) : NULL;
+}
+
+static void
+update_stop_enabled (SaddleApplication *self)
+{
+  GAction *stop = g_action_map_lookup_action (G_ACTION_MAP (self), "stop");
+  SaddleWindow *window = get_window (self, FALSE);
+
+  /* Enabled exactly while a study runs, so scripts can poll it over D-Bus. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (stop),
+                               window != NULL && saddle_window_get_busy (window));
+}
+
+static void
+window_busy_cb (SaddleWindow      *window,
+                GParamSpec        *pspec,
+                SaddleApplication *self)
+{
+  update_stop_enabled (self);
+}
+
+static void
+window_added_cb (GtkApplication *application,
+                 GtkWindow      *window,
+                 gpointer        user_data)
+{
+  if (SADDLE_IS_WINDOW (window))
+    g_signal_connect_object (window, "notify::busy", G_CALLBACK (window_busy_cb), application, 0);
+}
+
+static void
+run_study_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  SaddleApplication *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+  SaddleWindow *window = get_window (self, TRUE);
+  SaddleStudyKind kind;
+
+  if (!saddle_study_kind_from_string (name, &kind))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("Unknown study “%s”: use trajectories, gradnorm or critical"), name);
+
+      saddle_window_show_message (window, message, FALSE);
+      g_printerr ("%s\n", message);
+      return;
+    }
+
+  saddle_window_run_study (window, kind, NULL);
+}
+
+static void
+stop_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  SaddleWindow *window = get_window (user_data, FALSE);
+
+  if (window != NULL)
+    saddle_window_stop (window);
+}
+
+static void
+export_all_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  SaddleApplication *self = user_data;
+  const char *folder = g_variant_get_string (parameter, NULL);
+  SaddleWindow *window = get_window (self, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  if (!saddle_window_export_all (window, folder, &error))
+    {
+      saddle_window_show_message (window, error->message, FALSE);
+      /* Scripts driving the app over D-Bus read the reason here. */
+      g_printerr ("%s\n", error->message);
+      return;
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), folder);
+
+    saddle_window_show_message (window, message, TRUE);
+  }
+}
+
+static gboolean
+quit_timeout_cb (gpointer user_data)
+{
+  SaddleApplication *self = user_data;
+
+  self->quit_timeout_id = 0;
+  g_message ("The worker did not return in %d s; quitting without it", QUIT_GRACE_SECONDS);
+  g_application_quit (G_APPLICATION (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  SaddleApplication *self = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  /* Closing each window cancels its study; the main loop ends once the
+   * workers have returned and released the application. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; )
+    {
+      GtkWindow *window = l->data;
+
+      l = l->next;
+      gtk_window_destroy (window);
+    }
+  g_list_free (windows);
+
+  if (self->quit_timeout_id == 0)
+    self->quit_timeout_id = g_timeout_add_seconds (QUIT_GRACE_SECONDS, quit_timeout_cb, self);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  SaddleApplication *self = user_data;
+  const char *authors[] = { _("The Saddle contributors"), NULL };
+
+  gtk_show_about_dialog (GTK_WINDOW (get_window (self, FALSE)),
+                         "program-name", _("Saddle"),
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("What happens when the gradient is almost zero: train small networks, "
+                                       "watch their loss, gradient norm and weight trajectories, and find "
+                                       "critical points with their exact Hessian spectra."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         "translator-credits", _("translator-credits"),
+                         "website", "https://github.com/saddlelab/saddle",
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "run-study", run_study_action, "s" },
+  { "stop", stop_action },
+  { "export-all", export_all_action, "s" },
+  { "quit", quit_action },
+  { "about", about_action },
+};
+
+static void
+saddle_application_startup (GApplication *application)
+{
+  SaddleApplication *self = SADDLE_APPLICATION (application);
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+  const char *start_accels[] = { "<Primary>Return", "<Primary>KP_Enter", NULL };
+  const char *stop_accels[] = { "Escape", NULL };
+  const char *export_accels[] = { "<Primary>e", NULL };
+  const char *quit_accels[] = { "<Primary>q", NULL };
+  const char *panel_accels[] = { "F9", NULL };
+
+  G_APPLICATION_CLASS (saddle_application_parent_class)->startup (application);
+
+  self->settings = g_settings_new (APP_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  update_stop_enabled (self);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.start", start_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.stop", stop_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.export", export_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.toggle-panel", panel_accels);
+
+  /* GtkApplication loads gtk/help-overlay.ui by itself, but not the style sheet. */
+  gtk_css_provider_load_from_resource (css, "/io/github/saddlelab/Saddle/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  g_signal_connect (self, "window-added", G_CALLBACK (window_added_cb), NULL);
+}
+
+static void
+saddle_application_activate (GApplication *application)
+{
+  SaddleWindow *window = get_window (SADDLE_APPLICATION (application), TRUE);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+saddle_application_shutdown (GApplication *application)
+{
+  SaddleApplication *self = SADDLE_APPLICATION (application);
+
+  g_clear_handle_id (&self->quit_timeout_id, g_source_remove);
+  /* Window size and the last settings reach the disk before the process ends. */
+  g_settings_sync ();
+
+  G_APPLICATION_CLASS (saddle_application_parent_class)->shutdown (application);
+}
+
+static void
+saddle_application_finalize (GObject *object)
+{
+  SaddleApplication *self = SADDLE_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (saddle_application_parent_class)->finalize (object);
+}
+
+static void
+saddle_application_class_init (SaddleApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = saddle_application_finalize;
+
+  app_class->startup = saddle_application_startup;
+  app_class->activate = saddle_application_activate;
+  app_class->shutdown = saddle_application_shutdown;
+}
+
+static void
+saddle_application_init (SaddleApplication *self)
+{
+}
+
+SaddleApplication *
+saddle_application_new (void)
+{
+  return g_object_new (SADDLE_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/saddlelab/Saddle",
+                       NULL);
+}

@@ -1,0 +1,991 @@
+/* saddle-side-panel.c — every hyperparameter of one study, bound to GSettings, validated as typed */
+#define G_LOG_DOMAIN "saddle-side-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "saddle-side-panel.h"
+
+/* Images read to learn a dataset's input and class counts for the parameter count:
+ * enough to see every class of a usual dataset, few enough to stay instant. */
+#define DIMS_SAMPLES 1000
+
+struct _SaddleSidePanel
+{
+  GtkBox           parent_instance;
+
+  SaddleStudyKind  kind;
+  GSettings       *settings;
+  char            *problem;
+  char            *hidden_error;  /* the hidden-layer text as typed does not parse */
+  gsize            n_params;
+  guint            update_id;
+
+  /* Input and output widths of the last dataset looked at, by "path\nsamples". */
+  char            *dims_key;
+  guint            dims_in;
+  guint            dims_out;
+  char            *dims_error;
+
+  /* Template widgets */
+  GtkDropDown     *task_dropdown;
+  GtkWidget       *image_folder_row;
+  GtkLabel        *image_folder_value;
+  GtkWidget       *image_folder_clear;
+  GtkWidget       *function_row;
+  GtkDropDown     *function_dropdown;
+  GtkWidget       *csv_file_row;
+  GtkLabel        *csv_file_value;
+  GtkWidget       *csv_file_clear;
+  GtkSpinButton   *samples_spin;
+  GtkEntry        *hidden_entry;
+  GtkWidget       *hidden_row;
+  GtkLabel        *params_label;
+  GtkDropDown     *activation_dropdown;
+  GtkDropDown     *optimizer_dropdown;
+  GtkSpinButton   *lr_spin;
+  GtkSpinButton   *batch_spin;
+  GtkSpinButton   *epochs_spin;
+  GtkLabel        *runs_label;
+  GtkSpinButton   *runs_spin;
+  GtkWidget       *runs_row;
+  GtkSpinButton   *seed_spin;
+  GtkWidget       *snapshot_every_row;
+  GtkSpinButton   *snapshot_every_spin;
+  GtkWidget       *layer_row;
+  GtkSpinButton   *layer_spin;
+  GtkSpinButton   *threads_spin;
+  GtkWidget       *analysis_group;
+  GtkWidget       *grad_tolerance_row;
+  GtkSpinButton   *grad_tolerance_spin;
+  GtkWidget       *descent_steps_row;
+  GtkSpinButton   *descent_steps_spin;
+  GtkWidget       *descent_lr_row;
+  GtkSpinButton   *descent_lr_spin;
+  GtkWidget       *zero_tolerance_row;
+  GtkSpinButton   *zero_tolerance_spin;
+  GtkLabel        *error_label;
+  GtkButton       *reset_button;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, GTK_TYPE_BOX)
+
+enum {
+  PROP_0,
+  PROP_KIND,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* GSettings choices in the order of the drop-downs' items. */
+static const char * const task_choices[] = { "image", "function", NULL };
+static const char * const function_choices[] = { "sinc", "sign", "csv", NULL };
+static const char * const activation_choices[] = { "relu", "tanh", "sigmoid", "identity", NULL };
+static const char * const optimizer_choices[] = { "sgd", "momentum", "adam", NULL };
+
+static const char *
+hidden_tooltip (void)
+{
+  return _("Widths of the hidden layers, e.g. “20,20” (1–8 layers); empty for a linear model");
+}
+
+static gboolean
+choice_get_mapping (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char * const *choices = user_data;
+  const char *s = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; choices[i] != NULL; i++)
+    if (g_str_equal (choices[i], s))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+choice_set_mapping (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  const char * const *choices = user_data;
+  guint i = g_value_get_uint (value);
+
+  if (i >= g_strv_length ((char **) choices))
+    return NULL;
+  return g_variant_new_string (choices[i]);
+}
+
+/* Log-scale spin buttons hold log10 of the setting. */
+static gboolean
+log_get_mapping (GValue   *value,
+                 GVariant *variant,
+                 gpointer  user_data)
+{
+  double v = g_variant_get_double (variant);
+
+  if (!(v > 0) || !isfinite (v))
+    return FALSE;
+  g_value_set_double (value, log10 (v));
+  return TRUE;
+}
+
+static double
+round_significant (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Three significant digits: arrows give 0.0126, not 0.012589254117941668. */
+  g_ascii_formatd (buf, sizeof buf, "%.3g", value);
+  return g_ascii_strtod (buf, NULL);
+}
+
+static GVariant *
+log_set_mapping (const GValue       *value,
+                 const GVariantType *expected_type,
+                 gpointer            user_data)
+{
+  return g_variant_new_double (round_significant (pow (10.0, g_value_get_double (value))));
+}
+
+/* The layer spin counts from 1, the setting from 0. */
+static gboolean
+layer_get_mapping (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant) + 1.0);
+  return TRUE;
+}
+
+static GVariant *
+layer_set_mapping (const GValue       *value,
+                   const GVariantType *expected_type,
+                   gpointer            user_data)
+{
+  double v = g_value_get_double (value);
+
+  return g_variant_new_uint32 (v >= 1 ? (guint32) (v - 1 + 0.5) : 0);
+}
+
+static int
+log_spin_input_cb (GtkSpinButton *spin,
+                   double        *new_value,
+                   gpointer       user_data)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  char *end = NULL;
+  double v;
+
+  while (g_ascii_isspace (*text))
+    text++;
+  v = g_ascii_strtod (text, &end);
+  while (end != NULL && g_ascii_isspace (*end))
+    end++;
+  if (end == text || end == NULL || *end != '\0' || !(v > 0) || !isfinite (v))
+    return GTK_INPUT_ERROR;
+
+  *new_value = log10 (v);
+  return TRUE;
+}
+
+static gboolean
+log_spin_output_cb (GtkSpinButton *spin,
+                    gpointer       user_data)
+{
+  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double v = round_significant (pow (10.0, gtk_adjustment_get_value (adjustment)));
+
+  g_ascii_formatd (buf, sizeof buf, "%g", v);
+  if (!g_str_equal (buf, gtk_editable_get_text (GTK_EDITABLE (spin))))
+    gtk_editable_set_text (GTK_EDITABLE (spin), buf);
+  return TRUE;
+}
+
+/* "16330" → "16,330" */
+static char *
+format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Input and output widths of the dataset @config names; FALSE + message when it cannot be read. */
+static gboolean
+find_dims (SaddleSidePanel         *self,
+           const SaddleStudyConfig *config,
+           guint                   *n_in,
+           guint                   *n_out,
+           const char             **problem)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig probe;
+
+  *problem = NULL;
+
+  /* x,y samples and generated functions are always 1 → 1. */
+  if (config->task == SADDLE_TASK_FUNCTION)
+    {
+      *n_in = *n_out = 1;
+      return TRUE;
+    }
+
+  key = g_strdup_printf ("%s\n%u", config->data_path ? config->data_path : "", config->samples);
+  if (g_strcmp0 (key, self->dims_key) != 0)
+    {
+      saddle_study_config_copy (config, &probe);
+      probe.samples = MIN (config->samples, DIMS_SAMPLES);
+      dataset = saddle_study_config_load_dataset (&probe, &error);
+      saddle_study_config_clear (&probe);
+
+      g_free (self->dims_key);
+      self->dims_key = g_steal_pointer (&key);
+      g_clear_pointer (&self->dims_error, g_free);
+      self->dims_in = self->dims_out = 0;
+      if (dataset != NULL)
+        {
+          self->dims_in = dataset->n_inputs;
+          self->dims_out = dataset->n_outputs;
+        }
+      else
+        self->dims_error = g_strdup (error->message);
+    }
+
+  if (self->dims_error != NULL)
+    {
+      *problem = self->dims_error;
+      return FALSE;
+    }
+  *n_in = self->dims_in;
+  *n_out = self->dims_out;
+  return TRUE;
+}
+
+static void
+update_file_labels (SaddleSidePanel *self)
+{
+  g_autofree char *folder = g_settings_get_string (self->settings, "image-folder");
+  g_autofree char *csv = g_settings_get_string (self->settings, "csv-file");
+
+  if (folder[0] == '\0')
+    gtk_label_set_text (self->image_folder_value, _("Bundled Fashion-MNIST"));
+  else
+    {
+      g_autofree char *base = g_path_get_basename (folder);
+
+      gtk_label_set_text (self->image_folder_value, base);
+    }
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->image_folder_value), folder[0] ? folder : NULL);
+  gtk_widget_set_sensitive (self->image_folder_clear, folder[0] != '\0');
+
+  if (csv[0] == '\0')
+    gtk_label_set_text (self->csv_file_value, _("Choose…"));
+  else
+    {
+      g_autofree char *base = g_path_get_basename (csv);
+
+      gtk_label_set_text (self->csv_file_value, base);
+    }
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->csv_file_value), csv[0] ? csv : NULL);
+  gtk_widget_set_sensitive (self->csv_file_clear, csv[0] != '\0');
+}
+
+static void
+update_visibility (SaddleSidePanel *self)
+{
+  g_autofree char *task = g_settings_get_string (self->settings, "task");
+  g_autofree char *function = g_settings_get_string (self->settings, "function");
+  gboolean image = g_str_equal (task, "image");
+  gboolean critical = self->kind == SADDLE_STUDY_CRITICAL;
+  gboolean trajectories = self->kind == SADDLE_STUDY_TRAJECTORIES;
+
+  gtk_widget_set_visible (self->image_folder_row, image);
+  gtk_widget_set_visible (self->function_row, !image);
+  gtk_widget_set_visible (self->csv_file_row, !image && g_str_equal (function, "csv"));
+  gtk_widget_set_visible (self->snapshot_every_row, trajectories);
+  gtk_widget_set_visible (self->layer_row, trajectories);
+  gtk_widget_set_visible (self->analysis_group, critical);
+  gtk_widget_set_visible (self->grad_tolerance_row, critical);
+  gtk_widget_set_visible (self->descent_steps_row, critical);
+  gtk_widget_set_visible (self->descent_lr_row, critical);
+  gtk_widget_set_visible (self->zero_tolerance_row, critical);
+}
+
+/* Re-reads the settings: parameter count, validation message, rows shown. */
+static void
+update_now (SaddleSidePanel *self)
+{
+  SaddleStudyConfig config;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *params = NULL;
+  const char *problem = NULL;
+  guint n_in = 0, n_out = 0;
+
+  update_visibility (self);
+  update_file_labels (self);
+
+  g_clear_pointer (&self->problem, g_free);
+  self->n_params = 0;
+
+  /* The settings still hold the last valid widths; what is typed wins. */
+  if (self->hidden_error != NULL)
+    self->problem = g_strdup (self->hidden_error);
+  else if (!saddle_side_panel_config_from_settings (&config, self->kind, self->settings, &error))
+    self->problem = g_strdup (error->message);
+  else
+    {
+      if (find_dims (self, &config, &n_in, &n_out, &problem))
+        {
+          g_autofree guint *widths = g_new (guint, config.n_hidden + 2);
+          g_autoptr(GString) arch = g_string_new (NULL);
+          g_autofree char *count = NULL;
+
+          widths[0] = n_in;
+          for (guint i = 0; i < config.n_hidden; i++)
+            widths[i + 1] = config.hidden[i];
+          widths[config.n_hidden + 1] = n_out;
+          self->n_params = saddle_model_count_params (widths, config.n_hidden + 2);
+
+          for (guint i = 0; i < config.n_hidden + 2; i++)
+            g_string_append_printf (arch, i ? " → %u" : "%u", widths[i]);
+          count = format_count (self->n_params);
+          /* TRANSLATORS: architecture and parameter count, e.g. "784 → 20 → 20 → 10 · 16,330 parameters" */
+          params = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s parameter",
+                                                 "%s · %s parameters", self->n_params),
+                                    arch->str, count);
+
+          /* Only the trajectories study has a chosen layer to check. */
+          if (self->kind == SADDLE_STUDY_TRAJECTORIES && config.layer > config.n_hidden)
+            self->problem = g_strdup_printf (_("Trajectory layer %u does not exist: the model has %u layers"),
+                                             config.layer + 1, config.n_hidden + 1);
+        }
+      else
+        self->problem = g_strdup (problem);
+      saddle_study_config_clear (&config);
+    }
+
+  gtk_label_set_text (self->params_label, params != NULL ? params : "");
+  gtk_label_set_text (self->error_label, self->problem != NULL ? self->problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->problem != NULL);
+}
+
+static gboolean
+update_idle_cb (gpointer user_data)
+{
+  SaddleSidePanel *self = user_data;
+
+  self->update_id = 0;
+  update_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_update (SaddleSidePanel *self)
+{
+  /* Many keys change at once on Reset: look at them once. */
+  if (self->update_id == 0)
+    self->update_id = g_idle_add_full (G_PRIORITY_DEFAULT, update_idle_cb, self, NULL);
+}
+
+static void
+hidden_changed_cb (GtkEditable     *editable,
+                   SaddleSidePanel *self)
+{
+  const char *text = gtk_editable_get_text (editable);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  SaddleStudyConfig probe;
+  gboolean ok;
+
+  if (self->settings == NULL)
+    return;
+
+  saddle_study_config_init (&probe, self->kind, SADDLE_TASK_IMAGE);
+  ok = saddle_study_config_set_hidden (&probe, text, &error);
+  saddle_study_config_clear (&probe);
+
+  g_clear_pointer (&self->hidden_error, g_free);
+  if (!ok)
+    {
+      self->hidden_error = g_strdup_printf (_("Hidden layers: %s"), error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->hidden_entry), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->hidden_entry), self->hidden_error);
+      gtk_widget_set_tooltip_text (self->hidden_row, self->hidden_error);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->hidden_entry),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
+      update_now (self);
+      return;
+    }
+
+  gtk_accessible_reset_state (GTK_ACCESSIBLE (self->hidden_entry), GTK_ACCESSIBLE_STATE_INVALID);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->hidden_entry), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hidden_entry), NULL);
+  gtk_widget_set_tooltip_text (self->hidden_row, hidden_tooltip ());
+
+  stored = g_settings_get_string (self->settings, "hidden");
+  if (!g_str_equal (stored, text))
+    g_settings_set_string (self->settings, "hidden", text);
+  else
+    queue_update (self);
+}
+
+static void
+settings_changed_cb (GSettings       *settings,
+                     const char      *key,
+                     SaddleSidePanel *self)
+{
+  if (key != NULL && g_str_equal (key, "hidden"))
+    {
+      g_autofree char *value = g_settings_get_string (settings, "hidden");
+
+      if (!g_str_equal (value, gtk_editable_get_text (GTK_EDITABLE (self->hidden_entry))))
+        gtk_editable_set_text (GTK_EDITABLE (self->hidden_entry), value);
+    }
+  queue_update (self);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     SaddleSidePanel *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (dialog), "saddle-key");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        g_settings_set_string (self->settings, key, path);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+choose_file (SaddleSidePanel      *self,
+             GtkFileChooserAction  action,
+             const char           *title,
+             const char           *key)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog;
+  g_autofree char *current = g_settings_get_string (self->settings, key);
+
+  dialog = gtk_file_chooser_native_new (title,
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        action, _("_Select"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_object_set_data_full (G_OBJECT (dialog), "saddle-key", g_strdup (key), g_free);
+
+  if (action == GTK_FILE_CHOOSER_ACTION_OPEN)
+    {
+      g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+      g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (csv, _("CSV files"));
+      gtk_file_filter_add_suffix (csv, "csv");
+      gtk_file_filter_add_mime_type (csv, "text/csv");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), csv);
+      gtk_file_filter_set_name (all, _("All files"));
+      gtk_file_filter_add_pattern (all, "*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
+    }
+
+  if (current[0] != '\0')
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (current);
+
+      if (action == GTK_FILE_CHOOSER_ACTION_OPEN)
+        gtk_file_chooser_set_file (GTK_FILE_CHOOSER (dialog), file, NULL);
+      else
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), file, NULL);
+    }
+
+  g_signal_connect (dialog, "response", G_CALLBACK (chooser_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+image_folder_clicked_cb (GtkButton       *button,
+                         SaddleSidePanel *self)
+{
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+               _("Choose a Folder of IDX Images"), "image-folder");
+}
+
+static void
+image_folder_clear_cb (GtkButton       *button,
+                       SaddleSidePanel *self)
+{
+  g_settings_reset (self->settings, "image-folder");
+}
+
+static void
+csv_file_clicked_cb (GtkButton       *button,
+                     SaddleSidePanel *self)
+{
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("Choose a CSV File of x,y Samples"), "csv-file");
+}
+
+static void
+csv_file_clear_cb (GtkButton       *button,
+                   SaddleSidePanel *self)
+{
+  g_settings_reset (self->settings, "csv-file");
+}
+
+static void
+reset_clicked_cb (GtkButton       *button,
+                  SaddleSidePanel *self)
+{
+  saddle_side_panel_reset (self);
+}
+
+static void
+bind_settings (SaddleSidePanel *self)
+{
+  GSettings *s = self->settings;
+  g_autofree char *hidden = NULL;
+
+  g_settings_bind_with_mapping (s, "task", self->task_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_get_mapping, choice_set_mapping, (gpointer) task_choices, NULL);
+  g_settings_bind_with_mapping (s, "function", self->function_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_get_mapping, choice_set_mapping, (gpointer) function_choices, NULL);
+  g_settings_bind_with_mapping (s, "activation", self->activation_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_get_mapping, choice_set_mapping, (gpointer) activation_choices, NULL);
+  g_settings_bind_with_mapping (s, "optimizer", self->optimizer_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_get_mapping, choice_set_mapping, (gpointer) optimizer_choices, NULL);
+
+  g_settings_bind (s, "samples", self->samples_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "batch", self->batch_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "epochs", self->epochs_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "runs", self->runs_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "seed", self->seed_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "snapshot-every", self->snapshot_every_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "descent-steps", self->descent_steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (s, "layer", self->layer_spin, "value", G_SETTINGS_BIND_DEFAULT,
+                                layer_get_mapping, layer_set_mapping, NULL, NULL);
+
+  g_settings_bind_with_mapping (s, "lr", self->lr_spin, "value", G_SETTINGS_BIND_DEFAULT,
+                                log_get_mapping, log_set_mapping, NULL, NULL);
+  g_settings_bind_with_mapping (s, "grad-tolerance", self->grad_tolerance_spin, "value", G_SETTINGS_BIND_DEFAULT,
+                                log_get_mapping, log_set_mapping, NULL, NULL);
+  g_settings_bind_with_mapping (s, "zero-tolerance", self->zero_tolerance_spin, "value", G_SETTINGS_BIND_DEFAULT,
+                                log_get_mapping, log_set_mapping, NULL, NULL);
+  g_settings_bind_with_mapping (s, "descent-lr", self->descent_lr_spin, "value", G_SETTINGS_BIND_DEFAULT,
+                                log_get_mapping, log_set_mapping, NULL, NULL);
+
+  /* The hidden widths are written only when they parse (see hidden_changed_cb). */
+  hidden = g_settings_get_string (s, "hidden");
+  gtk_editable_set_text (GTK_EDITABLE (self->hidden_entry), hidden);
+
+  g_signal_connect_object (s, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+}
+
+static void
+saddle_side_panel_constructed (GObject *object)
+{
+  SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
+
+  G_OBJECT_CLASS (saddle_side_panel_parent_class)->constructed (object);
+
+  if (self->kind == SADDLE_STUDY_CRITICAL)
+    {
+      /* Each run is one Hessian analysis: many runs make the scatter meaningful. */
+      gtk_label_set_text_with_mnemonic (self->runs_label, _("Critical-point _runs"));
+      gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->runs_spin), 10000);
+      gtk_widget_set_tooltip_text (self->runs_row,
+                                   _("Trainings from different seeds, each analysed at its critical point"));
+    }
+
+  if (self->settings == NULL)
+    {
+      g_critical ("SaddleSidePanel needs a GSettings object");
+      return;
+    }
+
+  bind_settings (self);
+  update_now (self);
+}
+
+static void
+saddle_side_panel_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      g_value_set_uint (value, self->kind);
+      break;
+
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_side_panel_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_KIND:
+      self->kind = g_value_get_uint (value);
+      break;
+
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_side_panel_dispose (GObject *object)
+{
+  SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
+
+  g_clear_handle_id (&self->update_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SADDLE_TYPE_SIDE_PANEL);
+
+  G_OBJECT_CLASS (saddle_side_panel_parent_class)->dispose (object);
+}
+
+static void
+saddle_side_panel_finalize (GObject *object)
+{
+  SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->problem, g_free);
+  g_clear_pointer (&self->hidden_error, g_free);
+  g_clear_pointer (&self->dims_key, g_free);
+  g_clear_pointer (&self->dims_error, g_free);
+
+  G_OBJECT_CLASS (saddle_side_panel_parent_class)->finalize (object);
+}
+
+static void
+saddle_side_panel_class_init (SaddleSidePanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = saddle_side_panel_constructed;
+  object_class->dispose = saddle_side_panel_dispose;
+  object_class->finalize = saddle_side_panel_finalize;
+  object_class->get_property = saddle_side_panel_get_property;
+  object_class->set_property = saddle_side_panel_set_property;
+
+  properties[PROP_KIND] =
+    g_param_spec_uint ("kind", NULL, NULL, 0, SADDLE_STUDY_CRITICAL, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/saddlelab/Saddle/ui/saddle-side-panel.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, SaddleSidePanel, name)
+  BIND (task_dropdown);
+  BIND (image_folder_row);
+  BIND (image_folder_value);
+  BIND (image_folder_clear);
+  BIND (function_row);
+  BIND (function_dropdown);
+  BIND (csv_file_row);
+  BIND (csv_file_value);
+  BIND (csv_file_clear);
+  BIND (samples_spin);
+  BIND (hidden_entry);
+  BIND (hidden_row);
+  BIND (params_label);
+  BIND (activation_dropdown);
+  BIND (optimizer_dropdown);
+  BIND (lr_spin);
+  BIND (batch_spin);
+  BIND (epochs_spin);
+  BIND (runs_label);
+  BIND (runs_spin);
+  BIND (runs_row);
+  BIND (seed_spin);
+  BIND (snapshot_every_row);
+  BIND (snapshot_every_spin);
+  BIND (layer_row);
+  BIND (layer_spin);
+  BIND (threads_spin);
+  BIND (analysis_group);
+  BIND (grad_tolerance_row);
+  BIND (grad_tolerance_spin);
+  BIND (descent_steps_row);
+  BIND (descent_steps_spin);
+  BIND (descent_lr_row);
+  BIND (descent_lr_spin);
+  BIND (zero_tolerance_row);
+  BIND (zero_tolerance_spin);
+  BIND (error_label);
+  BIND (reset_button);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, hidden_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, log_spin_input_cb);
+  gtk_widget_class_bind_template_callback (widget_class, log_spin_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, image_folder_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, image_folder_clear_cb);
+  gtk_widget_class_bind_template_callback (widget_class, csv_file_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, csv_file_clear_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reset_clicked_cb);
+}
+
+static void
+saddle_side_panel_init (SaddleSidePanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+saddle_side_panel_new (SaddleStudyKind  kind,
+                       GSettings       *settings)
+{
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (SADDLE_TYPE_SIDE_PANEL,
+                       "kind", kind,
+                       "settings", settings,
+                       NULL);
+}
+
+SaddleStudyKind
+saddle_side_panel_get_kind (SaddleSidePanel *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), SADDLE_STUDY_TRAJECTORIES);
+
+  return self->kind;
+}
+
+GSettings *
+saddle_side_panel_get_settings (SaddleSidePanel *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
+
+  return self->settings;
+}
+
+gboolean
+saddle_side_panel_get_config (SaddleSidePanel    *self,
+                              SaddleStudyConfig  *config,
+                              GError            **error)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (self->hidden_error != NULL)
+    {
+      memset (config, 0, sizeof *config);
+      g_set_error_literal (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID, self->hidden_error);
+      return FALSE;
+    }
+  return saddle_side_panel_config_from_settings (config, self->kind, self->settings, error);
+}
+
+void
+saddle_side_panel_reset (SaddleSidePanel *self)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_return_if_fail (SADDLE_IS_SIDE_PANEL (self));
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (self->settings, keys[i]);
+}
+
+gsize
+saddle_side_panel_get_n_params (SaddleSidePanel *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), 0);
+
+  if (self->update_id != 0)
+    {
+      g_clear_handle_id (&self->update_id, g_source_remove);
+      update_now (self);
+    }
+  return self->n_params;
+}
+
+const char *
+saddle_side_panel_get_problem (SaddleSidePanel *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
+
+  if (self->update_id != 0)
+    {
+      g_clear_handle_id (&self->update_id, g_source_remove);
+      update_now (self);
+    }
+  return self->problem;
+}
+
+GtkWidget *
+saddle_side_panel_get_field (SaddleSidePanel *self,
+                             const char      *key)
+{
+  const struct { const char *key; gsize offset; } fields[] = {
+    { "task", G_STRUCT_OFFSET (SaddleSidePanel, task_dropdown) },
+    { "function", G_STRUCT_OFFSET (SaddleSidePanel, function_dropdown) },
+    { "samples", G_STRUCT_OFFSET (SaddleSidePanel, samples_spin) },
+    { "hidden", G_STRUCT_OFFSET (SaddleSidePanel, hidden_entry) },
+    { "activation", G_STRUCT_OFFSET (SaddleSidePanel, activation_dropdown) },
+    { "optimizer", G_STRUCT_OFFSET (SaddleSidePanel, optimizer_dropdown) },
+    { "lr", G_STRUCT_OFFSET (SaddleSidePanel, lr_spin) },
+    { "batch", G_STRUCT_OFFSET (SaddleSidePanel, batch_spin) },
+    { "epochs", G_STRUCT_OFFSET (SaddleSidePanel, epochs_spin) },
+    { "runs", G_STRUCT_OFFSET (SaddleSidePanel, runs_spin) },
+    { "seed", G_STRUCT_OFFSET (SaddleSidePanel, seed_spin) },
+    { "snapshot-every", G_STRUCT_OFFSET (SaddleSidePanel, snapshot_every_spin) },
+    { "layer", G_STRUCT_OFFSET (SaddleSidePanel, layer_spin) },
+    { "threads", G_STRUCT_OFFSET (SaddleSidePanel, threads_spin) },
+    { "grad-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, grad_tolerance_spin) },
+    { "descent-steps", G_STRUCT_OFFSET (SaddleSidePanel, descent_steps_spin) },
+    { "descent-lr", G_STRUCT_OFFSET (SaddleSidePanel, descent_lr_spin) },
+    { "zero-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, zero_tolerance_spin) },
+    { "reset", G_STRUCT_OFFSET (SaddleSidePanel, reset_button) },
+    { "params", G_STRUCT_OFFSET (SaddleSidePanel, params_label) },
+    { "problem", G_STRUCT_OFFSET (SaddleSidePanel, error_label) },
+  };
+
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (fields[i].key, key))
+      return G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
+  return NULL;
+}
+
+gboolean
+saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
+                                        SaddleStudyKind     kind,
+                                        GSettings          *settings,
+                                        GError            **error)
+{
+  g_autofree char *task_name = g_settings_get_string (settings, "task");
+  g_autofree char *hidden = g_settings_get_string (settings, "hidden");
+  g_autofree char *activation = g_settings_get_string (settings, "activation");
+  g_autofree char *optimizer = g_settings_get_string (settings, "optimizer");
+  g_autoptr(GError) local_error = NULL;
+  SaddleTask task = SADDLE_TASK_IMAGE;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+
+  saddle_task_from_string (task_name, &task);
+  saddle_study_config_init (config, kind, task);
+
+  if (task == SADDLE_TASK_IMAGE)
+    {
+      g_autofree char *folder = g_settings_get_string (settings, "image-folder");
+
+      if (folder[0] != '\0')
+        {
+          g_free (config->data_path);
+          config->data_path = g_steal_pointer (&folder);
+        }
+    }
+  else
+    {
+      g_autofree char *function = g_settings_get_string (settings, "function");
+
+      if (g_str_equal (function, "csv"))
+        {
+          g_autofree char *csv = g_settings_get_string (settings, "csv-file");
+
+          if (csv[0] == '\0')
+            {
+              g_set_error_literal (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                                   _("Choose a CSV file of x,y samples, or fit sinc or sign instead"));
+              saddle_study_config_clear (config);
+              return FALSE;
+            }
+          g_free (config->data_path);
+          config->data_path = g_steal_pointer (&csv);
+        }
+      else
+        saddle_function_from_string (function, &config->function);
+    }
+
+  if (!saddle_study_config_set_hidden (config, hidden, &local_error))
+    {
+      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
+                   _("Hidden layers: %s"), local_error->message);
+      saddle_study_config_clear (config);
+      return FALSE;
+    }
+
+  saddle_activation_from_string (activation, &config->activation);
+  saddle_optimizer_kind_from_string (optimizer, &config->optimizer);
+  config->samples = g_settings_get_uint (settings, "samples");
+  config->lr = g_settings_get_double (settings, "lr");
+  config->batch = g_settings_get_uint (settings, "batch");
+  config->epochs = g_settings_get_uint (settings, "epochs");
+  config->runs = g_settings_get_uint (settings, "runs");
+  config->seed = g_settings_get_uint (settings, "seed");
+  config->snapshot_every = g_settings_get_uint (settings, "snapshot-every");
+  config->threads = g_settings_get_uint (settings, "threads");
+  config->layer = g_settings_get_uint (settings, "layer");
+  config->zero_tolerance = g_settings_get_double (settings, "zero-tolerance");
+  config->grad_tolerance = g_settings_get_double (settings, "grad-tolerance");
+  config->descent_steps = g_settings_get_uint (settings, "descent-steps");
+  config->descent_lr = g_settings_get_double (settings, "descent-lr");
+
+  /* Only the trajectories study uses the layer; a stale value must not block the others. */
+  if (kind != SADDLE_STUDY_TRAJECTORIES)
+    config->layer = 0;
+
+  if (!saddle_study_config_validate (config, error))
+    {
+      saddle_study_config_clear (config);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,874 @@
+/* saddle-window.c — the main window: header bar, settings panel, the three study pages */
+#define G_LOG_DOMAIN "saddle-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "saddle-critical-page.h"
+#include "saddle-gradnorm-page.h"
+#include "saddle-trajectories-page.h"
+#include "saddle-window.h"
+
+/* How long an informational message ("Saved …") stays. */
+#define INFO_TIMEOUT_SECONDS 5
+
+struct _SaddleWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  SaddleSidePanel      *panels[3];
+
+  SaddleJob            *job;
+  guint                 drain_id;         /* tick callback draining the job's queue */
+  gboolean              have_pending;     /* a study waits for the old one to stop */
+  SaddleStudyKind       pending_kind;
+  SaddleStudyConfig     pending_config;
+  GPtrArray            *failures;         /* char *: RUN_FAILED messages of the current study */
+  guint                 info_timeout_id;
+
+  /* Template widgets */
+  GtkToggleButton      *panel_button;
+  GtkButton            *start_button;
+  GtkButton            *stop_button;
+  GtkWidget            *progress_box;
+  GtkLabel             *progress_label;
+  GtkProgressBar       *progress_bar;
+  GtkRevealer          *banner_revealer;
+  GtkWidget            *banner;
+  GtkImage             *banner_icon;
+  GtkLabel             *banner_label;
+  GtkPaned             *paned;
+  GtkStack             *panel_stack;
+  GtkStack             *view_stack;
+  SaddlePage           *trajectories_page;
+  SaddlePage           *gradnorm_page;
+  SaddlePage           *critical_page;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleWindow, saddle_window, GTK_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void start_job (SaddleWindow            *self,
+                       SaddleStudyKind          kind,
+                       const SaddleStudyConfig *config);
+
+static const char *
+kind_name (SaddleStudyKind kind)
+{
+  return saddle_study_kind_to_string (kind);
+}
+
+static void
+update_busy (SaddleWindow *self)
+{
+  gboolean busy = saddle_window_get_busy (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->start_button), !busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), busy);
+  gtk_widget_set_visible (self->progress_box, busy);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+hide_banner (SaddleWindow *self)
+{
+  g_clear_handle_id (&self->info_timeout_id, g_source_remove);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static gboolean
+info_timeout_cb (gpointer user_data)
+{
+  SaddleWindow *self = user_data;
+
+  self->info_timeout_id = 0;
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+banner_close_cb (GtkButton    *button,
+                 SaddleWindow *self)
+{
+  hide_banner (self);
+}
+
+/* Shows the run failures of the current study, newest last. */
+static void
+show_failures (SaddleWindow *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n = self->failures->len;
+  guint first = n > 3 ? n - 3 : 0;
+
+  if (n == 0)
+    return;
+
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE,
+                                       "%u run failed; the others go on:",
+                                       "%u runs failed; the others go on:", n),
+                          n);
+  for (guint i = first; i < n; i++)
+    g_string_append_printf (text, "\n%s", (const char *) g_ptr_array_index (self->failures, i));
+  if (first > 0)
+    g_string_append_printf (text, "\n…");
+  saddle_window_show_message (self, text->str, FALSE);
+}
+
+static void
+handle_progress (SaddleWindow         *self,
+                 const SaddleJobEvent *event)
+{
+  if (isfinite (event->fraction))
+    gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (event->fraction, 0, 1));
+  if (event->message != NULL)
+    {
+      gtk_label_set_text (self->progress_label, event->message);
+      gtk_widget_set_tooltip_text (self->progress_box, event->message);
+    }
+}
+
+/* Moves everything the worker queued into the page: many events, one redraw. */
+static void
+drain_job (SaddleWindow *self)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  SaddlePage *page;
+
+  if (self->job == NULL)
+    return;
+
+  events = saddle_job_drain (self->job);
+  if (events == NULL)
+    return;
+
+  page = saddle_window_get_page (self, saddle_job_get_kind (self->job));
+  for (guint i = 0; i < events->len; i++)
+    {
+      SaddleJobEvent *event = g_ptr_array_index (events, i);
+
+      if (event->kind == SADDLE_EVENT_PROGRESS)
+        handle_progress (self, event);
+      else if (event->kind == SADDLE_EVENT_RUN_FAILED && event->message != NULL)
+        {
+          g_ptr_array_add (self->failures, g_strdup (event->message));
+          show_failures (self);
+        }
+      saddle_page_handle_event (page, event);
+    }
+}
+
+static gboolean
+drain_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  drain_job (SADDLE_WINDOW (widget));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_draining (SaddleWindow *self)
+{
+  if (self->drain_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->drain_id);
+      self->drain_id = 0;
+    }
+}
+
+static void
+job_finished_cb (SaddleJob    *job,
+                 SaddleWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleJob) done = NULL;
+  SaddleStudyResults *results;
+  SaddlePage *page;
+
+  g_return_if_fail (job == self->job);
+
+  /* Events queued after the last frame come first, then the full results. */
+  drain_job (self);
+  stop_draining (self);
+
+  done = g_steal_pointer (&self->job);
+  g_signal_handlers_disconnect_by_data (done, self);
+  page = saddle_window_get_page (self, saddle_job_get_kind (done));
+
+  results = saddle_job_take_results (done, &error);
+  if (results == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s is the engine's explanation, e.g. a file name and what is wrong with it */
+      message = g_strdup_printf (_("The study stopped: %s"), error->message);
+      saddle_window_show_message (self, message, FALSE);
+      g_message ("%s", message);
+    }
+  else if (results->failures != NULL && results->failures->len > self->failures->len)
+    {
+      /* Failures the live events did not report (there should be none). */
+      g_ptr_array_set_size (self->failures, 0);
+      for (guint i = 0; i < results->failures->len; i++)
+        g_ptr_array_add (self->failures, g_strdup (g_ptr_array_index (results->failures, i)));
+      show_failures (self);
+    }
+  saddle_page_finish (page, results);
+
+  if (self->have_pending)
+    {
+      SaddleStudyConfig config = self->pending_config;
+
+      self->have_pending = FALSE;
+      start_job (self, self->pending_kind, &config);
+      saddle_study_config_clear (&config);
+    }
+
+  update_busy (self);
+}
+
+static void
+start_job (SaddleWindow            *self,
+           SaddleStudyKind          kind,
+           const SaddleStudyConfig *config)
+{
+  SaddlePage *page = saddle_window_get_page (self, kind);
+
+  g_return_if_fail (self->job == NULL);
+
+  g_ptr_array_set_size (self->failures, 0);
+  hide_banner (self);
+
+  saddle_page_begin (page, config);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_text (self->progress_label, _("Starting…"));
+
+  self->job = saddle_job_new (kind, config);
+  g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
+  saddle_job_start (self->job);
+
+  if (self->drain_id == 0)
+    self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
+
+  update_busy (self);
+}
+
+static void
+visible_study_changed_cb (GtkStack     *stack,
+                          GParamSpec   *pspec,
+                          SaddleWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (stack);
+
+  if (name != NULL && self->panel_stack != NULL)
+    gtk_stack_set_visible_child_name (self->panel_stack, name);
+}
+
+/* Export dialogs */
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    SaddleWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      const char *what = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "figure");
+      SaddlePage *page = g_object_get_data (G_OBJECT (dialog), "saddle-page");
+      g_autoptr(GError) error = NULL;
+      SaddleExportFormat format;
+      gboolean ok;
+
+      if (path != NULL && !saddle_export_format_for_path (path, &format, NULL))
+        {
+          /* No extension typed: the figure as SVG. */
+          char *with_svg = g_strconcat (path, ".svg", NULL);
+
+          g_free (path);
+          path = with_svg;
+        }
+
+      if (path == NULL)
+        ok = FALSE, g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                         _("Only local files can be written"));
+      else if (SADDLE_IS_CRITICAL_PAGE (page) && g_strcmp0 (what, "spectrum") == 0)
+        ok = saddle_critical_page_export_spectrum (SADDLE_CRITICAL_PAGE (page), path, &error);
+      else
+        ok = saddle_page_export_view (page, path, &error);
+
+      if (ok)
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *message = g_strdup_printf (_("Saved “%s”"), base);
+
+          saddle_window_show_message (self, message, TRUE);
+        }
+      else
+        saddle_window_show_message (self, error->message, FALSE);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *suffix,
+            const char     *mime_type)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_suffix (filter, suffix);
+  gtk_file_filter_add_mime_type (filter, mime_type);
+  gtk_file_chooser_add_filter (chooser, filter);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+  SaddlePage *page = saddle_window_get_page (self, saddle_window_get_shown_kind (self));
+  GtkFileChooserNative *dialog;
+
+  if (!saddle_page_has_results (page))
+    {
+      saddle_window_show_message (self, _("This study has no results to export yet: press Start first"), FALSE);
+      return;
+    }
+
+  dialog = gtk_file_chooser_native_new (_("Export View"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), saddle_page_export_name (page));
+  add_filter (GTK_FILE_CHOOSER (dialog), _("SVG image (.svg)"), "svg", "image/svg+xml");
+  add_filter (GTK_FILE_CHOOSER (dialog), _("PNG image (.png)"), "png", "image/png");
+  add_filter (GTK_FILE_CHOOSER (dialog), _("Data as CSV (.csv)"), "csv", "text/csv");
+
+  if (SADDLE_IS_CRITICAL_PAGE (page))
+    {
+      const char *ids[] = { "scatter", "spectrum", NULL };
+      const char *labels[] = { _("Minimal ratio scatter"), _("Spectrum of the selected point"), NULL };
+
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "figure", _("Export"), ids, labels);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "figure", "scatter");
+    }
+
+  g_object_set_data_full (G_OBJECT (dialog), "saddle-page", g_object_ref (page), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+export_all_response_cb (GtkNativeDialog *dialog,
+                        int              response,
+                        SaddleWindow    *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        saddle_window_show_message (self, _("Only local folders can be written"), FALSE);
+      else if (saddle_window_export_all (self, path, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), path);
+
+          saddle_window_show_message (self, message, TRUE);
+        }
+      else
+        saddle_window_show_message (self, error->message, FALSE);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+export_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Export All to Folder"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+
+  saddle_window_run_study (self, saddle_window_get_shown_kind (self), NULL);
+}
+
+static void
+reset_settings_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+
+  saddle_side_panel_reset (saddle_window_get_panel (self, saddle_window_get_shown_kind (self)));
+}
+
+/* GtkWindow */
+
+static void
+save_window_state (SaddleWindow *self)
+{
+  int width = 0, height = 0;
+
+  if (self->settings == NULL)
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (self)) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static gboolean
+saddle_window_close_request (GtkWindow *window)
+{
+  SaddleWindow *self = SADDLE_WINDOW (window);
+
+  save_window_state (self);
+
+  /* The worker stops at its next safe point; the application stays alive
+   * (the job holds it) until the worker has returned, so nothing is cut off. */
+  self->have_pending = FALSE;
+  if (self->job != NULL)
+    saddle_job_cancel (self->job);
+
+  return GTK_WINDOW_CLASS (saddle_window_parent_class)->close_request (window);
+}
+
+/* GObject */
+
+static void
+saddle_window_constructed (GObject *object)
+{
+  SaddleWindow *self = SADDLE_WINDOW (object);
+  static const SaddleStudyKind kinds[] = {
+    SADDLE_STUDY_TRAJECTORIES, SADDLE_STUDY_GRADNORM, SADDLE_STUDY_CRITICAL
+  };
+  g_autofree char *study = NULL;
+
+  G_OBJECT_CLASS (saddle_window_parent_class)->constructed (object);
+
+  g_return_if_fail (self->settings != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(GSettings) child = g_settings_get_child (self->settings, kind_name (kinds[i]));
+
+      self->panels[kinds[i]] = SADDLE_SIDE_PANEL (saddle_side_panel_new (kinds[i], child));
+      gtk_stack_add_named (self->panel_stack, GTK_WIDGET (self->panels[kinds[i]]), kind_name (kinds[i]));
+    }
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  g_settings_bind (self->settings, "panel-width", self->paned, "position", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "panel-visible", self->panel_stack, "visible", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "log-grad-norm", self->gradnorm_page, "log-grad-norm", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "trajectory-layer", self->trajectories_page, "layer", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "playback-speed", self->trajectories_page, "speed", G_SETTINGS_BIND_DEFAULT);
+
+  study = g_settings_get_string (self->settings, "study");
+  gtk_stack_set_visible_child_name (self->view_stack, study);
+  gtk_stack_set_visible_child_name (self->panel_stack, study);
+  g_settings_bind (self->settings, "study", self->view_stack, "visible-child-name", G_SETTINGS_BIND_SET);
+
+  /* The toggle shows and hides the panel through its stateful action. */
+  {
+    GPropertyAction *action = g_property_action_new ("toggle-panel", self->panel_stack, "visible");
+    g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (action));
+    g_object_unref (action);
+  }
+}
+
+static void
+saddle_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  SaddleWindow *self = SADDLE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, saddle_window_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  SaddleWindow *self = SADDLE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_window_dispose (GObject *object)
+{
+  SaddleWindow *self = SADDLE_WINDOW (object);
+
+  stop_draining (self);
+  g_clear_handle_id (&self->info_timeout_id, g_source_remove);
+
+  if (self->job != NULL)
+    {
+      /* Nobody will look at the results: stop, and let the job finish alone. */
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      saddle_job_cancel (self->job);
+      g_clear_object (&self->job);
+    }
+  if (self->have_pending)
+    {
+      saddle_study_config_clear (&self->pending_config);
+      self->have_pending = FALSE;
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SADDLE_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (saddle_window_parent_class)->dispose (object);
+}
+
+static void
+saddle_window_finalize (GObject *object)
+{
+  SaddleWindow *self = SADDLE_WINDOW (object);
+
+  g_clear_pointer (&self->failures, g_ptr_array_unref);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (saddle_window_parent_class)->finalize (object);
+}
+
+static void
+saddle_window_class_init (SaddleWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = saddle_window_constructed;
+  object_class->dispose = saddle_window_dispose;
+  object_class->finalize = saddle_window_finalize;
+  object_class->get_property = saddle_window_get_property;
+  object_class->set_property = saddle_window_set_property;
+
+  window_class->close_request = saddle_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SADDLE_TYPE_TRAJECTORIES_PAGE);
+  g_type_ensure (SADDLE_TYPE_GRADNORM_PAGE);
+  g_type_ensure (SADDLE_TYPE_CRITICAL_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/saddlelab/Saddle/ui/saddle-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, panel_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, start_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, banner_icon);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, banner_label);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, panel_stack);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, trajectories_page);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, gradnorm_page);
+  gtk_widget_class_bind_template_child (widget_class, SaddleWindow, critical_page);
+  gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, visible_study_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, reset_settings_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-panel", NULL);
+}
+
+static void
+saddle_window_init (SaddleWindow *self)
+{
+  self->failures = g_ptr_array_new_with_free_func (g_free);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+SaddleWindow *
+saddle_window_new (GtkApplication *application,
+                   GSettings      *settings)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (SADDLE_TYPE_WINDOW,
+                       "application", application,
+                       "settings", settings,
+                       NULL);
+}
+
+gboolean
+saddle_window_run_study (SaddleWindow     *self,
+                         SaddleStudyKind   kind,
+                         GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SaddleStudyConfig config;
+
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (kind <= SADDLE_STUDY_CRITICAL, FALSE);
+
+  saddle_window_show_kind (self, kind);
+
+  if (!saddle_side_panel_get_config (self->panels[kind], &config, &local_error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot start: %s"), local_error->message);
+
+      saddle_window_show_message (self, message, FALSE);
+      if (error != NULL)
+        *error = g_steal_pointer (&local_error);
+      return FALSE;
+    }
+
+  if (self->job != NULL)
+    {
+      /* Never two BLAS jobs at once: the new study waits for the old to stop. */
+      if (self->have_pending)
+        saddle_study_config_clear (&self->pending_config);
+      self->have_pending = TRUE;
+      self->pending_kind = kind;
+      self->pending_config = config;
+      saddle_job_cancel (self->job);
+      gtk_label_set_text (self->progress_label, _("Stopping the running study…"));
+      update_busy (self);
+      return TRUE;
+    }
+
+  start_job (self, kind, &config);
+  saddle_study_config_clear (&config);
+  return TRUE;
+}
+
+void
+saddle_window_stop (SaddleWindow *self)
+{
+  g_return_if_fail (SADDLE_IS_WINDOW (self));
+
+  if (self->have_pending)
+    {
+      saddle_study_config_clear (&self->pending_config);
+      self->have_pending = FALSE;
+    }
+  if (self->job != NULL)
+    {
+      saddle_job_cancel (self->job);
+      gtk_label_set_text (self->progress_label, _("Stopping…"));
+    }
+  update_busy (self);
+}
+
+gboolean
+saddle_window_get_busy (SaddleWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
+
+  return self->job != NULL || self->have_pending;
+}
+
+gboolean
+saddle_window_export_all (SaddleWindow  *self,
+                          const char    *folder,
+                          GError       **error)
+{
+  SaddlePage *pages[] = { self->trajectories_page, self->gradnorm_page, self->critical_page };
+  guint written = 0;
+
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (folder != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      if (!saddle_page_has_results (pages[i]))
+        continue;
+      if (!saddle_page_export_all (pages[i], folder, error))
+        return FALSE;
+      written++;
+    }
+
+  if (written == 0)
+    {
+      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
+                           _("Nothing to export yet: run a study first"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+saddle_window_show_message (SaddleWindow *self,
+                            const char   *message,
+                            gboolean      info)
+{
+  g_return_if_fail (SADDLE_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  g_clear_handle_id (&self->info_timeout_id, g_source_remove);
+  gtk_label_set_text (self->banner_label, message);
+  gtk_image_set_from_icon_name (self->banner_icon,
+                                info ? "emblem-ok-symbolic" : "dialog-warning-symbolic");
+  if (info)
+    {
+      gtk_widget_remove_css_class (self->banner, "error");
+      gtk_widget_add_css_class (self->banner, "info");
+      self->info_timeout_id = g_timeout_add_seconds (INFO_TIMEOUT_SECONDS, info_timeout_cb, self);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->banner, "info");
+      gtk_widget_add_css_class (self->banner, "error");
+    }
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+const char *
+saddle_window_get_message (SaddleWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+  return gtk_label_get_text (self->banner_label);
+}
+
+SaddlePage *
+saddle_window_get_page (SaddleWindow    *self,
+                        SaddleStudyKind  kind)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+
+  switch (kind)
+    {
+    case SADDLE_STUDY_TRAJECTORIES:
+      return self->trajectories_page;
+    case SADDLE_STUDY_GRADNORM:
+      return self->gradnorm_page;
+    case SADDLE_STUDY_CRITICAL:
+    default:
+      return self->critical_page;
+    }
+}
+
+SaddleSidePanel *
+saddle_window_get_panel (SaddleWindow    *self,
+                         SaddleStudyKind  kind)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (kind <= SADDLE_STUDY_CRITICAL, NULL);
+
+  return self->panels[kind];
+}
+
+SaddleStudyKind
+saddle_window_get_shown_kind (SaddleWindow *self)
+{
+  const char *name;
+  SaddleStudyKind kind = SADDLE_STUDY_TRAJECTORIES;
+
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), kind);
+
+  name = gtk_stack_get_visible_child_name (self->view_stack);
+  if (name != NULL)
+    saddle_study_kind_from_string (name, &kind);
+  return kind;
+}
+
+void
+saddle_window_show_kind (SaddleWindow    *self,
+                         SaddleStudyKind  kind)
+{
+  g_return_if_fail (SADDLE_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->view_stack, kind_name (kind));
+}
+
+SaddleJob *
+saddle_window_get_job (SaddleWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+
+  return self->job;
+}

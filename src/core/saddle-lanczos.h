@@ -1,0 +1,139 @@
+/* saddle-lanczos.h — extreme eigenvalues and the spectral density of a symmetric operator
+ *
+ * For Hessians beyond dense size: the operator is only ever applied to
+ * vectors (saddle_model_hvp() for a Hessian, a matrix product in tests), so
+ * memory is the Krylov basis, iterations × n doubles, never n × n.
+ *
+ * Both methods run the Lanczos three-term recurrence with FULL
+ * reorthogonalisation (classical Gram–Schmidt applied twice against the
+ * whole stored basis), so no spurious copies of converged eigenvalues
+ * appear. When the Krylov space becomes invariant (β ≈ 0), the iteration
+ * continues from a fresh random vector orthogonal to the basis and the
+ * tridiagonal splits there. A single start vector sees each distinct
+ * eigenvalue once until its Krylov space is exhausted: an exactly repeated
+ * extreme eigenvalue (a Hessian's zero band) shows its further copies only
+ * after such a restart, so with max_iter < n read the extremes as distinct
+ * values.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "saddle-batch.h"
+#include "saddle-density.h"
+#include "saddle-hessian.h"
+#include "saddle-model.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_LANCZOS_ERROR (saddle_lanczos_error_quark ())
+
+typedef enum
+{
+  SADDLE_LANCZOS_ERROR_INVALID,     /* bad argument: n = 0, k = 0 or k > n, too few iterations */
+  SADDLE_LANCZOS_ERROR_TOO_LARGE,   /* the Krylov basis does not fit in available memory */
+  SADDLE_LANCZOS_ERROR_CANCELLED,
+  SADDLE_LANCZOS_ERROR_NOT_FINITE,  /* the operator returned NaN or infinity */
+  SADDLE_LANCZOS_ERROR_LAPACK,      /* the tridiagonal eigensolver failed */
+} SaddleLanczosError;
+
+/* A Ritz pair has converged when |β_m · s_{m,i}| ≤ this · max|θ|. */
+#define SADDLE_LANCZOS_TOLERANCE           1e-10
+/* Lanczos steps per probe for the density when the caller passes 0 (Ghorbani et al. use 90). */
+#define SADDLE_LANCZOS_DEFAULT_ITERATIONS  90
+/* Probe vectors for the density when the caller passes 0. */
+#define SADDLE_LANCZOS_DEFAULT_PROBES      10
+
+/* out = A·v for @k vectors at once: @v and @out are (k, n) row-major. A must be symmetric. */
+typedef void (*SaddleOperatorFunc) (const double *v,
+                                    gsize         k,
+                                    double       *out,
+                                    gpointer      user_data);
+
+/* The Hessian of @model's loss at @theta on @batch as an operator (all borrowed). */
+typedef struct
+{
+  SaddleModel       *model;
+  const double      *theta;
+  const SaddleBatch *batch;
+} SaddleLanczosHvp;
+
+/* Outcome of saddle_lanczos_extremes_full(). */
+typedef struct
+{
+  gsize    iterations;     /* Lanczos steps taken = basis size */
+  gboolean converged;      /* every reported Ritz pair met SADDLE_LANCZOS_TOLERANCE */
+  double   residual;       /* largest |β_m · s_{m,i}| / max|θ| among the reported pairs */
+  guint    restarts;       /* invariant subspaces met (fresh start vectors) */
+} SaddleLanczosInfo;
+
+GQuark         saddle_lanczos_error_quark    (void);
+
+/* A SaddleOperatorFunc for a SaddleLanczosHvp: saddle_model_hvp() on all k vectors in one call. */
+void           saddle_lanczos_hvp            (const double *v,
+                                              gsize         k,
+                                              double       *out,
+                                              gpointer      user_data);
+
+/* The @k lowest (ascending, lowest[0] = λmin) and @k highest (descending, highest[0] = λmax)
+ * eigenvalues of the n × n operator, by Lanczos from a random start seeded by @seed, stopping
+ * when all 2k Ritz pairs converge or after @max_iter steps (0 or > n: n). @vectors_low and
+ * @vectors_high (k, n), may be NULL, receive unit Ritz vectors (largest entry positive).
+ * @progress gets steps / max_iter after each step; returning FALSE cancels. */
+gboolean       saddle_lanczos_extremes       (SaddleOperatorFunc  op,
+                                              gpointer            op_data,
+                                              gsize               n,
+                                              gsize               k,
+                                              gsize               max_iter,
+                                              guint64             seed,
+                                              SaddleProgressFunc  progress,
+                                              gpointer            progress_data,
+                                              double             *lowest,
+                                              double             *highest,
+                                              double             *vectors_low,
+                                              double             *vectors_high,
+                                              GError            **error);
+/* saddle_lanczos_extremes() that also reports steps, convergence and residual in @info (may be NULL). */
+gboolean       saddle_lanczos_extremes_full  (SaddleOperatorFunc  op,
+                                              gpointer            op_data,
+                                              gsize               n,
+                                              gsize               k,
+                                              gsize               max_iter,
+                                              guint64             seed,
+                                              SaddleProgressFunc  progress,
+                                              gpointer            progress_data,
+                                              double             *lowest,
+                                              double             *highest,
+                                              double             *vectors_low,
+                                              double             *vectors_high,
+                                              SaddleLanczosInfo  *info,
+                                              GError            **error);
+/* Stochastic Lanczos quadrature (Ubaru, Chen & Saad 2017): @probes Rademacher vectors (seeded,
+ * 0 = default), @iterations steps each (0 = default, clamped to n), all probes pushed through
+ * @op together; nodes, weights and the smoothed density (@n_grid 0 = default, @sigma ≤ 0 =
+ * automatic) as in saddle_density_new(). @progress as for the extremes. */
+SaddleDensity *saddle_lanczos_slq            (SaddleOperatorFunc  op,
+                                              gpointer            op_data,
+                                              gsize               n,
+                                              guint               iterations,
+                                              guint               probes,
+                                              guint64             seed,
+                                              gsize               n_grid,
+                                              double              sigma,
+                                              SaddleProgressFunc  progress,
+                                              gpointer            progress_data,
+                                              GError            **error);
+/* saddle_lanczos_slq() into caller arrays @grid_x and @density of @n_grid (≥ 2) points. */
+gboolean       saddle_lanczos_density        (SaddleOperatorFunc  op,
+                                              gpointer            op_data,
+                                              gsize               n,
+                                              guint               iterations,
+                                              guint               probes,
+                                              guint64             seed,
+                                              gsize               n_grid,
+                                              double              sigma,
+                                              double             *grid_x,
+                                              double             *density,
+                                              GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,400 @@
+/* saddle-stats.c — correlations and fits for the minimal-ratio-against-loss scatter */
+#define G_LOG_DOMAIN "saddle-stats"
+
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "saddle-stats.h"
+
+/* The law's candidate thresholds: loss_c = min loss − d, d from 0 to
+ * LAW_REACH loss spans, on LAW_GRID log-spaced values (plus d = 0) between
+ * LAW_NEAREST spans and LAW_REACH spans; a golden-section search then refines
+ * the best grid cell to rounding level. */
+#define LAW_GRID       400
+#define LAW_NEAREST    1e-9
+#define LAW_REACH      10.0
+#define LAW_MAX_STEPS  300
+
+G_DEFINE_QUARK (saddle-stats-error-quark, saddle_stats_error)
+
+static int
+compare_by_value (gconstpointer a,
+                  gconstpointer b,
+                  gpointer      user_data)
+{
+  const double *values = user_data;
+  double x = values[*(const gsize *) a];
+  double y = values[*(const gsize *) b];
+
+  return (x > y) - (x < y);
+}
+
+/* The finite pairs of (x, y), copied out: every statistic here ignores a
+ * pair with a missing member rather than turning into NaN. */
+static gsize
+finite_pairs (const double  *x,
+              const double  *y,
+              gsize          n,
+              double       **xs_out,
+              double       **ys_out)
+{
+  double *xs = g_new (double, MAX (n, 1));
+  double *ys = g_new (double, MAX (n, 1));
+  gsize count = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (x[i]) && isfinite (y[i]))
+      {
+        xs[count] = x[i];
+        ys[count] = y[i];
+        count++;
+      }
+
+  *xs_out = xs;
+  *ys_out = ys;
+  return count;
+}
+
+/* Centred sums Sxx, Syy, Sxy and the means, in two passes for accuracy. */
+static void
+centred_sums (const double *x,
+              const double *y,
+              gsize         n,
+              double       *mean_x,
+              double       *mean_y,
+              double       *sxx,
+              double       *syy,
+              double       *sxy)
+{
+  double mx = 0.0, my = 0.0, xx = 0.0, yy = 0.0, xy = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      mx += x[i];
+      my += y[i];
+    }
+  mx /= (double) n;
+  my /= (double) n;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double dx = x[i] - mx;
+      double dy = y[i] - my;
+
+      xx += dx * dx;
+      yy += dy * dy;
+      xy += dx * dy;
+    }
+
+  *mean_x = mx;
+  *mean_y = my;
+  *sxx = xx;
+  *syy = yy;
+  *sxy = xy;
+}
+
+/* r of pairs already known to be finite. */
+static double
+pearson_finite (const double *x,
+                const double *y,
+                gsize         n)
+{
+  double mx, my, sxx, syy, sxy, r;
+
+  if (n < 3)
+    return NAN;
+
+  centred_sums (x, y, n, &mx, &my, &sxx, &syy, &sxy);
+  if (!(sxx > 0.0) || !(syy > 0.0))
+    return NAN;
+
+  /* Rounding can push a perfect correlation a hair past ±1. */
+  r = sxy / sqrt (sxx * syy);
+  return CLAMP (r, -1.0, 1.0);
+}
+
+void
+saddle_stats_ranks (const double *x,
+                    gsize         n,
+                    double       *ranks)
+{
+  g_autofree gsize *order = NULL;
+  gsize count = 0;
+
+  g_return_if_fail (n == 0 || (x != NULL && ranks != NULL));
+
+  order = g_new (gsize, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      if (isnan (x[i]))
+        ranks[i] = NAN;
+      else
+        order[count++] = i;
+    }
+
+  g_qsort_with_data (order, (gint) count, sizeof (gsize), compare_by_value, (gpointer) x);
+
+  /* A run of equal values at sorted positions [start, end) shares the mean
+   * of ranks start+1 … end. */
+  for (gsize start = 0; start < count;)
+    {
+      gsize end = start + 1;
+      double rank;
+
+      while (end < count && x[order[end]] == x[order[start]])
+        end++;
+      rank = 0.5 * (double) (start + 1 + end);
+      for (gsize i = start; i < end; i++)
+        ranks[order[i]] = rank;
+      start = end;
+    }
+}
+
+double
+saddle_stats_pearson (const double *x,
+                      const double *y,
+                      gsize         n)
+{
+  g_autofree double *xs = NULL;
+  g_autofree double *ys = NULL;
+  gsize count;
+
+  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), NAN);
+
+  count = finite_pairs (x, y, n, &xs, &ys);
+  return pearson_finite (xs, ys, count);
+}
+
+double
+saddle_stats_spearman (const double *x,
+                       const double *y,
+                       gsize         n)
+{
+  g_autofree double *xs = NULL;
+  g_autofree double *ys = NULL;
+  g_autofree double *rx = NULL;
+  g_autofree double *ry = NULL;
+  gsize count;
+
+  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), NAN);
+
+  count = finite_pairs (x, y, n, &xs, &ys);
+  if (count < 3)
+    return NAN;
+
+  rx = g_new (double, count);
+  ry = g_new (double, count);
+  saddle_stats_ranks (xs, count, rx);
+  saddle_stats_ranks (ys, count, ry);
+
+  return pearson_finite (rx, ry, count);
+}
+
+gboolean
+saddle_stats_linear_fit (const double *x,
+                         const double *y,
+                         gsize         n,
+                         double       *slope,
+                         double       *intercept,
+                         double       *r2,
+                         GError      **error)
+{
+  g_autofree double *xs = NULL;
+  g_autofree double *ys = NULL;
+  double mx, my, sxx, syy, sxy, b;
+  gsize count;
+
+  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  count = finite_pairs (x, y, n, &xs, &ys);
+  if (count < 2)
+    {
+      g_set_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_TOO_FEW,
+                   "A line needs at least 2 points with finite values; %" G_GSIZE_FORMAT
+                   " of %" G_GSIZE_FORMAT " are usable", count, n);
+      return FALSE;
+    }
+
+  centred_sums (xs, ys, count, &mx, &my, &sxx, &syy, &sxy);
+  if (!(sxx > 0.0))
+    {
+      g_set_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_DEGENERATE,
+                   "A line cannot be fitted: all %" G_GSIZE_FORMAT " points have the "
+                   "same x (%g)", count, xs[0]);
+      return FALSE;
+    }
+
+  b = sxy / sxx;
+  if (slope != NULL)
+    *slope = b;
+  if (intercept != NULL)
+    *intercept = my - b * mx;
+  if (r2 != NULL)
+    *r2 = syy > 0.0 ? CLAMP (sxy * sxy / (sxx * syy), 0.0, 1.0) : NAN;
+
+  return TRUE;
+}
+
+/* The law's misfit at threshold @c: a by least squares through the origin
+ * on f = (loss − c)^{3/2}, then Σ (index − a·f)², summed from the residuals
+ * themselves (not Σy² − (Σfy)²/Σf², which cancels to noise exactly where
+ * the fit is good and would blur the minimum). */
+static double
+law_misfit (const double *loss,
+            const double *index,
+            gsize         n,
+            double        c,
+            double       *a_out)
+{
+  double sff = 0.0, sfy = 0.0, a, sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double f = pow (MAX (loss[i] - c, 0.0), 1.5);
+
+      sff += f * f;
+      sfy += f * index[i];
+    }
+
+  a = sff > 0.0 ? sfy / sff : 0.0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double r = index[i] - a * pow (MAX (loss[i] - c, 0.0), 1.5);
+
+      sum += r * r;
+    }
+
+  if (a_out != NULL)
+    *a_out = a;
+  return sum;
+}
+
+gboolean
+saddle_stats_fit_index_law (const double *loss,
+                            const double *index,
+                            gsize         n,
+                            double       *loss_c,
+                            double       *a,
+                            double       *residual,
+                            gsize        *n_used,
+                            GError      **error)
+{
+  g_autofree double *ls = NULL;
+  g_autofree double *ys = NULL;
+  double d[LAW_GRID + 1];
+  double lo = INFINITY, hi = -INFINITY, span, best_misfit = INFINITY;
+  double left, right, x1, x2, f1, f2, d_best, c_best, a_best, misfit;
+  const double invphi = (sqrt (5.0) - 1.0) / 2.0;
+  gboolean any_index = FALSE;
+  gsize count, best = 0;
+
+  g_return_val_if_fail (n == 0 || (loss != NULL && index != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  count = finite_pairs (loss, index, n, &ls, &ys);
+  if (n_used != NULL)
+    *n_used = count;
+
+  if (count < 3)
+    {
+      g_set_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_TOO_FEW,
+                   "The index law needs at least 3 points with finite loss and index; "
+                   "%" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " are usable", count, n);
+      return FALSE;
+    }
+
+  for (gsize i = 0; i < count; i++)
+    {
+      lo = MIN (lo, ls[i]);
+      hi = MAX (hi, ls[i]);
+      any_index |= ys[i] != 0.0;
+    }
+  span = hi - lo;
+
+  if (!(span > 0.0))
+    {
+      g_set_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_DEGENERATE,
+                   "The index law cannot be fitted: all %" G_GSIZE_FORMAT " points have "
+                   "the same loss (%g)", count, lo);
+      return FALSE;
+    }
+  if (!any_index)
+    {
+      g_set_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_DEGENERATE,
+                   "The index law cannot be fitted: the index is 0 at all %" G_GSIZE_FORMAT
+                   " points (no negative eigenvalues anywhere)", count);
+      return FALSE;
+    }
+
+  /* Coarse: the threshold may sit a hair under the smallest loss or far
+   * below it, so the distances are spaced evenly in log. */
+  d[0] = 0.0;
+  for (guint j = 1; j <= LAW_GRID; j++)
+    {
+      double t = (double) (j - 1) / (double) (LAW_GRID - 1);
+
+      d[j] = span * LAW_NEAREST * pow (LAW_REACH / LAW_NEAREST, t);
+    }
+  for (guint j = 0; j <= LAW_GRID; j++)
+    {
+      misfit = law_misfit (ls, ys, count, lo - d[j], NULL);
+      if (misfit < best_misfit)
+        {
+          best_misfit = misfit;
+          best = j;
+        }
+    }
+
+  /* Fine: golden section over the two cells around the best grid value. */
+  left = d[best > 0 ? best - 1 : 0];
+  right = d[MIN (best + 1, LAW_GRID)];
+  x1 = right - invphi * (right - left);
+  x2 = left + invphi * (right - left);
+  f1 = law_misfit (ls, ys, count, lo - x1, NULL);
+  f2 = law_misfit (ls, ys, count, lo - x2, NULL);
+  for (guint step = 0; step < LAW_MAX_STEPS; step++)
+    {
+      if (right - left <= 4.0 * DBL_EPSILON * MAX (fabs (lo - left), span))
+        break;
+
+      if (f1 <= f2)
+        {
+          right = x2;
+          x2 = x1;
+          f2 = f1;
+          x1 = right - invphi * (right - left);
+          f1 = law_misfit (ls, ys, count, lo - x1, NULL);
+        }
+      else
+        {
+          left = x1;
+          x1 = x2;
+          f1 = f2;
+          x2 = left + invphi * (right - left);
+          f2 = law_misfit (ls, ys, count, lo - x2, NULL);
+        }
+    }
+
+  d_best = 0.5 * (left + right);
+  misfit = law_misfit (ls, ys, count, lo - d_best, &a_best);
+  /* The grid point itself may still beat the refined one when the misfit
+   * is flat to rounding; never return worse than what was seen. */
+  if (best_misfit < misfit)
+    {
+      d_best = d[best];
+      misfit = law_misfit (ls, ys, count, lo - d_best, &a_best);
+    }
+  c_best = lo - d_best;
+
+  if (loss_c != NULL)
+    *loss_c = c_best;
+  if (a != NULL)
+    *a = a_best;
+  if (residual != NULL)
+    *residual = sqrt (misfit / (double) count);
+
+  return TRUE;
+}

@@ -1,0 +1,57 @@
+/* saddle-stats.h — correlations and fits for the minimal-ratio-against-loss scatter
+ *
+ * Every function takes paired samples (x_i, y_i) and leaves out pairs with a
+ * non-finite member (a run whose ratio is NaN), so a scatter with gaps can be
+ * passed as it is.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SADDLE_STATS_ERROR (saddle_stats_error_quark ())
+
+typedef enum
+{
+  SADDLE_STATS_ERROR_TOO_FEW,       /* fewer usable points than the fit needs */
+  SADDLE_STATS_ERROR_DEGENERATE,    /* the points cannot determine the fit (all x equal, all index 0) */
+} SaddleStatsError;
+
+GQuark   saddle_stats_error_quark   (void);
+
+/* 1-based ranks of @x (n) into @ranks, tied values sharing their average rank; NaN stays NaN. */
+void     saddle_stats_ranks         (const double *x,
+                                     gsize         n,
+                                     double       *ranks);
+/* Pearson's r over the finite pairs; NAN for fewer than 3 of them or zero variance. */
+double   saddle_stats_pearson       (const double *x,
+                                     const double *y,
+                                     gsize         n);
+/* Spearman's ρ (Pearson's r of average ranks, ties allowed) over the finite pairs; NAN as Pearson. */
+double   saddle_stats_spearman      (const double *x,
+                                     const double *y,
+                                     gsize         n);
+/* Least-squares line y ≈ slope·x + intercept and its r² (NAN when y is constant) over the finite
+ * pairs; needs 2 points with distinct x. Any output may be NULL. */
+gboolean saddle_stats_linear_fit    (const double *x,
+                                     const double *y,
+                                     gsize         n,
+                                     double       *slope,
+                                     double       *intercept,
+                                     double       *r2,
+                                     GError      **error);
+/* Pennington–Bahri law index ≈ a·(loss − loss_c)^{3/2}: loss_c searched below the smallest loss
+ * (down to 10 loss spans under it), a by linear least squares at each candidate; @residual gets
+ * the root-mean-square misfit, @n_used the finite pairs used. Needs 3 pairs, distinct losses
+ * and a nonzero index. Any output may be NULL. */
+gboolean saddle_stats_fit_index_law (const double *loss,
+                                     const double *index,
+                                     gsize         n,
+                                     double       *loss_c,
+                                     double       *a,
+                                     double       *residual,
+                                     gsize        *n_used,
+                                     GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,526 @@
+/* test-app-e2e.c — the built app, driven over D-Bus like a script would
+ *
+ * Launches `saddle` (argv[1]) on a private session bus (GTestDBus) with the
+ * keyfile GSettings backend in a temporary XDG_CONFIG_HOME. The settings are
+ * written there first, the way a user's earlier session would have left them:
+ * small studies, so the whole test takes seconds. Then it activates the
+ * application's actions through org.gtk.Actions (as `gapplication action`
+ * does), waits for each study by polling whether "stop" is enabled, exports
+ * everything, and checks the files — against saddle-cli's (argv[2]) output for
+ * the same settings, too.
+ */
+#define G_LOG_DOMAIN "test-app-e2e"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OBJECT_PATH "/io/github/saddlelab/Saddle"
+#define TIMEOUT_SECONDS 90
+
+static const char *app_path;
+static const char *cli_path;
+
+typedef struct
+{
+  char            *tmpdir;
+  GTestDBus       *bus;
+  GDBusConnection *connection;
+  GSubprocess     *app;
+} Session;
+
+/* The tiny studies, as GSettings keys of each study. */
+static void
+write_settings (gboolean long_gradnorm)
+{
+  const char *studies[] = { "trajectories", "gradnorm", "critical" };
+  g_autoptr(GSettings) root = g_settings_new (APP_ID);
+
+  for (guint i = 0; i < G_N_ELEMENTS (studies); i++)
+    {
+      g_autoptr(GSettings) s = g_settings_get_child (root, studies[i]);
+
+      g_settings_set_string (s, "task", "function");
+      g_settings_set_uint (s, "samples", 40);
+      g_settings_set_string (s, "hidden", "6");
+      g_settings_set_uint (s, "batch", 10);
+      g_settings_set_uint (s, "epochs", 4);
+      g_settings_set_uint (s, "runs", 3);
+      g_settings_set_uint (s, "threads", 1);
+      g_settings_set_double (s, "lr", 0.01);
+      g_settings_set_uint (s, "descent-steps", 30);
+    }
+
+  /* The gradient norm study long enough to be stopped and quit in the middle. */
+  if (long_gradnorm)
+    {
+      g_autoptr(GSettings) s = g_settings_get_child (root, "gradnorm");
+
+      g_settings_set_uint (s, "runs", 16);
+      g_settings_set_uint (s, "epochs", 100000);
+    }
+  g_settings_set_string (root, "study", "gradnorm");
+  g_settings_sync ();
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static gboolean
+name_has_owner (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APP_ID), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static void
+sleep_ms (guint ms)
+{
+  g_usleep (ms * 1000);
+}
+
+static void
+session_launch (Session *s)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_subprocess_launcher_set_cwd (launcher, s->tmpdir);
+  s->app = g_subprocess_launcher_spawn (launcher, &error, app_path, NULL);
+  g_assert_no_error (error);
+
+  while (!name_has_owner (s->connection))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_false (g_subprocess_get_if_exited (s->app));
+      sleep_ms (50);
+    }
+}
+
+static void
+session_setup (Session *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+
+  s->tmpdir = g_dir_make_tmp ("saddle-e2e-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* Before any GSettings or D-Bus use: the child inherits all of it. */
+  config = g_build_filename (s->tmpdir, "config", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+
+  s->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (s->bus);
+  s->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+session_teardown (Session *s)
+{
+  if (s->app != NULL && !g_subprocess_get_if_exited (s->app) && !g_subprocess_get_if_signaled (s->app))
+    {
+      g_subprocess_force_exit (s->app);
+      g_subprocess_wait (s->app, NULL, NULL);
+    }
+  g_clear_object (&s->app);
+  g_dbus_connection_close_sync (s->connection, NULL, NULL);
+  g_clear_object (&s->connection);
+  g_test_dbus_down (s->bus);
+  g_clear_object (&s->bus);
+  remove_tree (s->tmpdir);
+  g_free (s->tmpdir);
+}
+
+/* org.gtk.Actions.Activate, what `gapplication action io.github.saddlelab.Saddle NAME PARAM` sends. */
+static void
+activate (Session    *s,
+          const char *action,
+          GVariant   *parameter)
+{
+  GVariantBuilder params, platform;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_variant_builder_init (&params, G_VARIANT_TYPE ("av"));
+  if (parameter != NULL)
+    g_variant_builder_add (&params, "v", parameter);
+  g_variant_builder_init (&platform, G_VARIANT_TYPE ("a{sv}"));
+
+  reply = g_dbus_connection_call_sync (s->connection, APP_ID, OBJECT_PATH, "org.gtk.Actions", "Activate",
+                                       g_variant_new ("(sava{sv})", action, &params, &platform),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* "stop" is enabled exactly while a study runs. */
+static gboolean
+busy (Session *s)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean enabled = FALSE;
+
+  reply = g_dbus_connection_call_sync (s->connection, APP_ID, OBJECT_PATH, "org.gtk.Actions", "Describe",
+                                       g_variant_new ("(s)", "stop"), G_VARIANT_TYPE ("((bgav))"),
+                                       G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "((bg@av))", &enabled, NULL, NULL);
+  return enabled;
+}
+
+static void
+wait_idle (Session *s)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+
+  while (busy (s))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      sleep_ms (50);
+    }
+}
+
+static void
+run_study (Session    *s,
+           const char *study)
+{
+  activate (s, "run-study", g_variant_new_string (study));
+  g_assert_true (busy (s));
+  wait_idle (s);
+}
+
+typedef struct
+{
+  guint elements;
+  guint paths;
+  guint glyph_uses;
+  char *root;
+} SvgCounts;
+
+static void
+svg_start_cb (GMarkupParseContext  *context,
+              const char           *element,
+              const char          **names,
+              const char          **values,
+              gpointer              user_data,
+              GError              **error)
+{
+  SvgCounts *counts = user_data;
+
+  if (counts->elements++ == 0)
+    counts->root = g_strdup (element);
+  if (g_str_equal (element, "path"))
+    counts->paths++;
+  if (g_str_equal (element, "use"))
+    counts->glyph_uses++;
+}
+
+/* Parses @path as XML: root <svg>, at least @min_paths paths, and text (axis labels, as glyphs). */
+static void
+check_svg (const char *path,
+           guint       min_paths)
+{
+  const GMarkupParser parser = { svg_start_cb };
+  g_autofree char *contents = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  SvgCounts counts = { 0 };
+  gsize length;
+
+  g_test_message ("checking %s", path);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  context = g_markup_parse_context_new (&parser, 0, &counts, NULL);
+  g_assert_true (g_markup_parse_context_parse (context, contents, length, &error));
+  g_assert_true (g_markup_parse_context_end_parse (context, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (counts.root, ==, "svg");
+  g_assert_cmpuint (counts.paths, >=, min_paths);
+  g_assert_cmpuint (counts.glyph_uses, >, 10);
+  g_free (counts.root);
+}
+
+/* Rows after the header; every row has the header's number of fields, all numbers but @text_column. */
+static guint
+check_csv (const char *path,
+           const char *header,
+           int         text_column)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) names = NULL;
+  guint rows = 0;
+
+  g_test_message ("checking %s", path);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], header));
+  names = g_strsplit (lines[0], ",", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      fields = g_strsplit (lines[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (fields), ==, g_strv_length (names));
+      for (guint c = 0; fields[c] != NULL; c++)
+        {
+          char *end = NULL;
+
+          if ((int) c == text_column || g_str_equal (fields[c], "nan"))
+            continue;
+          g_ascii_strtod (fields[c], &end);
+          g_assert_true (end != fields[c] && *end == '\0');
+        }
+      rows++;
+    }
+  return rows;
+}
+
+/* The SVG text with cairo's process-wide surface numbers taken out. */
+static char *
+normalised_svg (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("surface[0-9]+", 0, 0, NULL);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return g_regex_replace_literal (regex, contents, -1, 0, "surface", 0, NULL);
+}
+
+static void
+assert_same_file (const char *a,
+                  const char *b)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *cb = NULL;
+
+  g_test_message ("comparing %s with %s", a, b);
+  if (g_str_has_suffix (a, ".svg"))
+    {
+      ca = normalised_svg (a);
+      cb = normalised_svg (b);
+    }
+  else
+    {
+      g_assert_true (g_file_get_contents (a, &ca, NULL, NULL));
+      g_assert_true (g_file_get_contents (b, &cb, NULL, NULL));
+    }
+  g_assert_cmpstr (ca, ==, cb);
+}
+
+static char *
+path_in (const char *dir,
+         const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+test_studies (void)
+{
+  Session s = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *cli_out = NULL;
+  g_autofree char *file = NULL;
+  int status = -1;
+
+  session_setup (&s);
+  write_settings (FALSE);
+  session_launch (&s);
+
+  /* Nothing runs until asked. */
+  g_assert_false (busy (&s));
+
+  run_study (&s, "trajectories");
+  run_study (&s, "critical");
+
+  out = g_build_filename (s.tmpdir, "out", NULL);
+  activate (&s, "export-all", g_variant_new_string (out));
+
+  /* Trajectories: a path per run (and start/end markers), axes, PCA columns. */
+  file = path_in (out, "trajectories.svg");
+  check_svg (file, 3);
+  g_free (file);
+  file = path_in (out, "trajectories-layer.svg");
+  check_svg (file, 3);
+  g_free (file);
+  file = path_in (out, "trajectories.csv");
+  /* 3 runs × (4 epochs + the starting point). */
+  g_assert_cmpuint (check_csv (file, "run,epoch,iteration,loss,accuracy,pc1,pc2", -1), ==, 15);
+  g_free (file);
+
+  /* Critical points: one row per run, label text in its column. */
+  file = path_in (out, "critical.svg");
+  check_svg (file, 3);
+  g_free (file);
+  file = path_in (out, "critical.csv");
+  g_assert_cmpuint (check_csv (file, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance", 9), ==, 3);
+  g_free (file);
+  file = path_in (out, "eigenvalues.csv");
+  /* 1 → 6 → 1: 19 parameters, so 19 eigenvalues a run. */
+  g_assert_cmpuint (check_csv (file, "run,index,eigenvalue", -1), ==, 3 * 19);
+  g_free (file);
+
+  /* No gradient norm study ran: no file for it. */
+  file = path_in (out, "gradnorm.svg");
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_free (file);
+
+  /* The same numbers from saddle-cli give the same files. */
+  cli_out = g_build_filename (s.tmpdir, "cli", NULL);
+  {
+    g_autoptr(GError) error = NULL;
+    const char *argv[] = {
+      cli_path, "trajectories", "--task", "function", "--samples", "40", "--hidden", "6",
+      "--batch", "10", "--epochs", "4", "--runs", "3", "--threads", "1", "--lr", "0.01",
+      "--seed", "1", "--quiet", "--out", cli_out, NULL
+    };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+  }
+  {
+    const char *same[] = { "trajectories.csv", "trajectories.svg", "trajectories-layer.svg" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+      {
+        g_autofree char *a = path_in (out, same[i]);
+        g_autofree char *b = path_in (cli_out, same[i]);
+
+        assert_same_file (a, b);
+      }
+  }
+
+  activate (&s, "quit", NULL);
+  g_subprocess_wait (s.app, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (s.app));
+  g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);
+
+  session_teardown (&s);
+}
+
+static void
+test_stop_and_quit (void)
+{
+  Session s = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *keyfile = NULL;
+  g_autofree char *saved = NULL;
+  gint64 quit_time;
+  double seconds;
+
+  session_setup (&s);
+  write_settings (TRUE);
+  session_launch (&s);
+
+  /* Stop mid-study: what was computed stays and exports. */
+  activate (&s, "run-study", g_variant_new_string ("gradnorm"));
+  g_assert_true (busy (&s));
+  sleep_ms (1000);
+  g_assert_true (busy (&s));
+  activate (&s, "stop", NULL);
+  wait_idle (&s);
+
+  out = g_build_filename (s.tmpdir, "partial", NULL);
+  activate (&s, "export-all", g_variant_new_string (out));
+  file = path_in (out, "gradnorm.svg");
+  check_svg (file, 1);
+  g_free (file);
+  file = path_in (out, "history.csv");
+  g_assert_cmpuint (check_csv (file, "run,iteration,epoch,loss,grad_norm", -1), >, 0);
+
+  /* Quit mid-study: the worker is cancelled and joined, the process exits 0 at once. */
+  activate (&s, "run-study", g_variant_new_string ("gradnorm"));
+  sleep_ms (500);
+  g_assert_true (busy (&s));
+  quit_time = g_get_monotonic_time ();
+  activate (&s, "quit", NULL);
+  g_subprocess_wait (s.app, NULL, NULL);
+  seconds = (g_get_monotonic_time () - quit_time) / (double) G_USEC_PER_SEC;
+  g_test_message ("quit mid-study took %.3f s", seconds);
+  g_assert_true (g_subprocess_get_if_exited (s.app));
+  g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);
+  /* The bound; the app itself allows a worker five seconds before giving up on it. */
+  g_assert_cmpfloat (seconds, <, 1.0);
+
+  /* Relaunched, the app finds its settings (the keyfile written by the first session). */
+  keyfile = g_build_filename (s.tmpdir, "config", "glib-2.0", "settings", "keyfile", NULL);
+  g_assert_true (g_file_get_contents (keyfile, &saved, NULL, NULL));
+  g_assert_true (strstr (saved, "window-width") != NULL || strstr (saved, "epochs=uint32 100000") != NULL);
+  g_clear_object (&s.app);
+  session_launch (&s);
+  run_study (&s, "trajectories");
+  activate (&s, "quit", NULL);
+  g_subprocess_wait (s.app, NULL, NULL);
+  g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);
+
+  session_teardown (&s);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *display = g_getenv ("DISPLAY");
+  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
+
+  if ((display == NULL || *display == '\0') && (wayland == NULL || *wayland == '\0'))
+    {
+      g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");
+      return 77;
+    }
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (argc < 3)
+    {
+      g_printerr ("usage: %s PATH-TO-saddle PATH-TO-saddle-cli\n", argv[0]);
+      return 1;
+    }
+  app_path = argv[1];
+  cli_path = argv[2];
+
+  g_test_add_func ("/app/e2e/studies", test_studies);
+  g_test_add_func ("/app/e2e/stop-and-quit", test_stop_and_quit);
+
+  return g_test_run ();
+}

@@ -1,0 +1,311 @@
+/* test-app-panel.c — the settings panel writes and reads GSettings, refuses invalid input */
+#define G_LOG_DOMAIN "test-app-panel"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "app-test-util.h"
+#include "saddle-side-panel.h"
+
+static const struct
+{
+  SaddleStudyKind  kind;
+  const char      *schema;
+  SaddleTask       task;      /* the study's default task in the schema */
+} studies[] = {
+  { SADDLE_STUDY_TRAJECTORIES, "io.github.saddlelab.Saddle.Trajectories", SADDLE_TASK_IMAGE },
+  { SADDLE_STUDY_GRADNORM, "io.github.saddlelab.Saddle.Gradnorm", SADDLE_TASK_IMAGE },
+  { SADDLE_STUDY_CRITICAL, "io.github.saddlelab.Saddle.Critical", SADDLE_TASK_FUNCTION },
+};
+
+static GSettings *
+fresh_settings (const char *schema)
+{
+  GSettings *settings = g_settings_new (schema);
+  g_autoptr(GSettingsSchema) s = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  /* The memory backend lives as long as the process: start every test clean. */
+  g_object_get (settings, "settings-schema", &s, NULL);
+  keys = g_settings_schema_list_keys (s);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  return settings;
+}
+
+static SaddleSidePanel *
+new_panel (SaddleStudyKind kind,
+           GSettings      *settings)
+{
+  return SADDLE_SIDE_PANEL (g_object_ref_sink (saddle_side_panel_new (kind, settings)));
+}
+
+/* The schema's defaults are the engine's (saddle_study_config_init): every field. */
+static void
+test_defaults (void)
+{
+  for (guint s = 0; s < G_N_ELEMENTS (studies); s++)
+    {
+      g_autoptr(GSettings) settings = fresh_settings (studies[s].schema);
+      g_autoptr(GError) error = NULL;
+      SaddleStudyConfig expected, got;
+
+      saddle_study_config_init (&expected, studies[s].kind, studies[s].task);
+      g_assert_true (saddle_side_panel_config_from_settings (&got, studies[s].kind, settings, &error));
+      g_assert_no_error (error);
+
+      g_test_message ("study %s", studies[s].schema);
+      g_assert_cmpint (got.task, ==, expected.task);
+      g_assert_cmpstr (got.data_path, ==, expected.data_path);
+      g_assert_cmpint (got.function, ==, expected.function);
+      g_assert_cmpuint (got.samples, ==, expected.samples);
+      g_assert_cmpuint (got.n_hidden, ==, expected.n_hidden);
+      for (guint i = 0; i < expected.n_hidden; i++)
+        g_assert_cmpuint (got.hidden[i], ==, expected.hidden[i]);
+      g_assert_cmpint (got.activation, ==, expected.activation);
+      g_assert_cmpint (got.optimizer, ==, expected.optimizer);
+      g_assert_cmpfloat (got.lr, ==, expected.lr);
+      g_assert_cmpuint (got.batch, ==, expected.batch);
+      g_assert_cmpuint (got.epochs, ==, expected.epochs);
+      g_assert_cmpuint (got.seed, ==, expected.seed);
+      g_assert_cmpuint (got.runs, ==, expected.runs);
+      g_assert_cmpuint (got.snapshot_every, ==, expected.snapshot_every);
+      g_assert_cmpuint (got.threads, ==, expected.threads);
+      g_assert_cmpuint (got.layer, ==, expected.layer);
+      g_assert_cmpfloat (got.zero_tolerance, ==, expected.zero_tolerance);
+      g_assert_cmpfloat (got.grad_tolerance, ==, expected.grad_tolerance);
+      g_assert_cmpuint (got.descent_steps, ==, expected.descent_steps);
+      g_assert_cmpfloat (got.descent_lr, ==, expected.descent_lr);
+
+      saddle_study_config_clear (&expected);
+      saddle_study_config_clear (&got);
+    }
+}
+
+/* Editing a widget stores the value. */
+static void
+test_writes (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Gradnorm");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_GRADNORM, settings);
+  g_autofree char *task = NULL, *activation = NULL, *optimizer = NULL, *hidden = NULL;
+  GtkWidget *lr = saddle_side_panel_get_field (panel, "lr");
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "task")), 1);
+  task = g_settings_get_string (settings, "task");
+  g_assert_cmpstr (task, ==, "function");
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "activation")), 1);
+  activation = g_settings_get_string (settings, "activation");
+  g_assert_cmpstr (activation, ==, "tanh");
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "optimizer")), 1);
+  optimizer = g_settings_get_string (settings, "optimizer");
+  g_assert_cmpstr (optimizer, ==, "momentum");
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "samples")), 500);
+  g_assert_cmpuint (g_settings_get_uint (settings, "samples"), ==, 500);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "epochs")), 7);
+  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 7);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "runs")), 3);
+  g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "seed")), 123456);
+  g_assert_cmpuint (g_settings_get_uint (settings, "seed"), ==, 123456);
+
+  /* The learning rate is typed as a number and kept on a log scale. */
+  gtk_editable_set_text (GTK_EDITABLE (lr), "0.05");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "lr"), 0.05, 1e-12);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)), log10 (0.05), 1e-9);
+  /* One arrow step is a tenth of a decade, rounded to three digits. */
+  gtk_spin_button_spin (GTK_SPIN_BUTTON (lr), GTK_SPIN_STEP_FORWARD, 0);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "lr"), 0.0629, 1e-12);
+
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "30, 10");
+  hidden = g_settings_get_string (settings, "hidden");
+  g_assert_cmpstr (hidden, ==, "30, 10");
+
+  /* Function task: 1 → 30 → 10 → 1 = (30 + 30) + (300 + 10) + (10 + 1). */
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 381);
+  g_assert_null (saddle_side_panel_get_problem (panel));
+  g_assert_true (strstr (gtk_label_get_text (GTK_LABEL (saddle_side_panel_get_field (panel, "params"))),
+                         "1 → 30 → 10 → 1") != NULL);
+}
+
+/* Changing a stored value shows in the widgets. */
+static void
+test_reads (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_TRAJECTORIES, settings);
+
+  g_settings_set_string (settings, "optimizer", "sgd");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "optimizer"))), ==, 0);
+  g_settings_set_uint (settings, "batch", 64);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "batch"))), ==, 64);
+  g_settings_set_double (settings, "lr", 0.001);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "lr"))), -3, 1e-9);
+  g_settings_set_uint (settings, "layer", 1);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "layer"))), ==, 2);
+  g_settings_set_string (settings, "hidden", "7,5");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden"))), ==, "7,5");
+
+  /* The layer spin counts from 1 and stores from 0. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "layer")), 3);
+  g_assert_cmpuint (g_settings_get_uint (settings, "layer"), ==, 2);
+}
+
+static void
+test_invalid (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Critical");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_CRITICAL, settings);
+  GtkWidget *hidden = saddle_side_panel_get_field (panel, "hidden");
+  GtkWidget *lr = saddle_side_panel_get_field (panel, "lr");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored = NULL;
+  SaddleStudyConfig config;
+  double lr_before;
+
+  g_assert_null (saddle_side_panel_get_problem (panel));
+  g_assert_true (saddle_side_panel_get_config (panel, &config, NULL));
+  saddle_study_config_clear (&config);
+
+  /* Junk in the hidden widths: marked, explained, not stored, Start refused. */
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "20,,x");
+  g_assert_true (gtk_widget_has_css_class (hidden, "error"));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (hidden));
+  g_assert_nonnull (saddle_side_panel_get_problem (panel));
+  g_assert_true (strstr (saddle_side_panel_get_problem (panel), "Hidden layers") != NULL);
+  stored = g_settings_get_string (settings, "hidden");
+  g_assert_cmpstr (stored, ==, "31,31");
+  g_assert_false (saddle_side_panel_get_config (panel, &config, &error));
+  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 0);
+
+  /* Fixed as typed. */
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "8");
+  g_assert_false (gtk_widget_has_css_class (hidden, "error"));
+  g_assert_null (saddle_side_panel_get_problem (panel));
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 8 + 8 + 8 + 1);
+
+  /* Nine hidden layers are one too many. */
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "1,2,3,4,5,6,7,8,9");
+  g_assert_true (gtk_widget_has_css_class (hidden, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "8");
+
+  /* A learning rate that is not a positive number is refused by the spin button. */
+  lr_before = g_settings_get_double (settings, "lr");
+  gtk_editable_set_text (GTK_EDITABLE (lr), "fast");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
+  gtk_editable_set_text (GTK_EDITABLE (lr), "-1");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
+  /* Out of range values are clamped to the range, 10. */
+  gtk_editable_set_text (GTK_EDITABLE (lr), "50");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), <=, 10);
+
+  /* Fitting a CSV file needs the file. */
+  g_settings_set_string (settings, "function", "csv");
+  g_assert_nonnull (saddle_side_panel_get_problem (panel));
+  g_assert_true (strstr (saddle_side_panel_get_problem (panel), "CSV") != NULL);
+  g_assert_false (saddle_side_panel_get_config (panel, &config, NULL));
+
+  /* Any CSV path passes here: reading it is the worker's job (see test-app-window). */
+  g_settings_set_string (settings, "csv-file", "/nonexistent/samples.csv");
+  g_assert_true (saddle_side_panel_get_config (panel, &config, NULL));
+  saddle_study_config_clear (&config);
+
+  /* An IDX folder without images is named too. */
+  g_settings_set_string (settings, "task", "image");
+  g_settings_set_string (settings, "image-folder", "/nonexistent-idx");
+  g_assert_nonnull (saddle_side_panel_get_problem (panel));
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 0);
+}
+
+static void
+test_reset (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Critical");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_CRITICAL, settings);
+  g_autofree char *hidden = NULL, *task = NULL;
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "runs")), 5);
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4");
+  g_settings_set_string (settings, "task", "image");
+  g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 5);
+
+  g_signal_emit_by_name (saddle_side_panel_get_field (panel, "reset"), "clicked");
+
+  hidden = g_settings_get_string (settings, "hidden");
+  task = g_settings_get_string (settings, "task");
+  g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 100);
+  g_assert_cmpstr (hidden, ==, "31,31");
+  g_assert_cmpstr (task, ==, "function");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "runs"))), ==, 100);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden"))), ==, "31,31");
+  /* 1 → 31 → 31 → 1: the design's 1,086 parameters. */
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 1086);
+}
+
+/* The image model on the bundled Fashion-MNIST subset: 784 → 20 → 20 → 10. */
+static void
+test_bundled_params (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_TRAJECTORIES, settings);
+
+  g_assert_null (saddle_side_panel_get_problem (panel));
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 16330);
+
+  /* A trajectory layer past the model's last is refused. */
+  g_settings_set_uint (settings, "layer", 3);
+  g_assert_nonnull (saddle_side_panel_get_problem (panel));
+  g_settings_set_uint (settings, "layer", 2);
+  g_assert_null (saddle_side_panel_get_problem (panel));
+}
+
+static void
+test_rows (void)
+{
+  g_autoptr(GSettings) critical_settings = fresh_settings ("io.github.saddlelab.Saddle.Critical");
+  g_autoptr(GSettings) trajectory_settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) critical = new_panel (SADDLE_STUDY_CRITICAL, critical_settings);
+  g_autoptr(SaddleSidePanel) trajectories = new_panel (SADDLE_STUDY_TRAJECTORIES, trajectory_settings);
+  GtkAdjustment *runs;
+
+  /* Only the critical study shows its tolerances, only the trajectories study its layer. */
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (saddle_side_panel_get_field (critical, "zero-tolerance"))));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (saddle_side_panel_get_field (trajectories, "zero-tolerance"))));
+  g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (saddle_side_panel_get_field (trajectories, "layer"))));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (saddle_side_panel_get_field (critical, "layer"))));
+
+  /* Runs: 1–16 for the trainings, up to 10,000 critical points. */
+  runs = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (saddle_side_panel_get_field (trajectories, "runs")));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (runs), ==, 16);
+  runs = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (saddle_side_panel_get_field (critical, "runs")));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (runs), ==, 10000);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app_test_require_display ();
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/panel/defaults", test_defaults);
+  g_test_add_func ("/app/panel/writes", test_writes);
+  g_test_add_func ("/app/panel/reads", test_reads);
+  g_test_add_func ("/app/panel/invalid", test_invalid);
+  g_test_add_func ("/app/panel/reset", test_reset);
+  g_test_add_func ("/app/panel/bundled-params", test_bundled_params);
+  g_test_add_func ("/app/panel/rows", test_rows);
+
+  return g_test_run ();
+}

@@ -1,0 +1,336 @@
+/* test-app-views.c — each chart widget renders offscreen with coloured pixels where its data is */
+#define G_LOG_DOMAIN "test-app-views"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "app-test-util.h"
+#include "saddle-chart.h"
+#include "saddle-critical-view.h"
+#include "saddle-monitor-view.h"
+#include "saddle-spectrum-view.h"
+#include "saddle-trajectory-view.h"
+
+#define N_RUNS 3
+
+static SaddleHistory *
+make_history (void)
+{
+  SaddleHistory *history = saddle_history_new ();
+
+  for (guint r = 0; r < N_RUNS; r++)
+    for (guint i = 1; i <= 60; i++)
+      {
+        SaddleIterationRecord rec = {
+          .run = r,
+          .epoch = (i - 1) / 10 + 1,
+          .iteration = i,
+          .loss = (1.0 + 0.2 * r) * exp (-i / 20.0) + 0.01,
+          .grad_norm = (0.5 + 0.1 * r) * exp (-i / 15.0) + 1e-3,
+        };
+
+        saddle_history_add_iteration (history, &rec);
+      }
+  return history;
+}
+
+static SaddleTrajectory *
+make_trajectory (void)
+{
+  const gsize n_params = 6;
+  g_autoptr(GError) error = NULL;
+  SaddleTrajectory *trajectory = saddle_trajectory_new (n_params, 0, 0, 3);
+
+  for (guint r = 0; r < N_RUNS; r++)
+    for (guint e = 0; e <= 10; e++)
+      {
+        SaddleSnapshotInfo info = { r, e, e * 5, 1.0 / (e + 1), 0.5 + 0.04 * e };
+        double params[6];
+
+        for (gsize k = 0; k < n_params; k++)
+          params[k] = cos (0.3 * e + r + k) * (k + 1) + 0.5 * r * e / 10.0;
+        saddle_trajectory_add (trajectory, &info, params);
+      }
+
+  g_assert_true (saddle_trajectory_compute_pca (trajectory, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (trajectory->pca);
+  return trajectory;
+}
+
+static SaddleCriticalSet *
+make_critical_set (void)
+{
+  SaddleCriticalSet *set = saddle_critical_set_new (1e-6);
+
+  for (guint r = 0; r < 6; r++)
+    {
+      double values[8] = { -1.0 + 0.1 * r, -0.2, 1e-12, 3e-11, 0.3, 0.9, 1.7, 2.5 + r };
+      SaddleCriticalPoint point = {
+        .run = r,
+        .n_params = G_N_ELEMENTS (values),
+        .loss = 0.1 + 0.07 * r,
+        .accuracy = NAN,
+        .grad_norm_start = 1e-2,
+        .grad_norm = 1e-5,
+        .hg_ratio = 0.5,
+        .steps = 100 + r,
+        .dead_units = r % 2,
+        .asymmetry = 1e-16,
+        .label = r % 2 ? SADDLE_CRITICAL_SADDLE : SADDLE_CRITICAL_DEGENERATE,
+      };
+
+      /* Fewer negative eigenvalues for later runs: distinct minimal ratios. */
+      for (guint i = 0; i < r && i < 2; i++)
+        values[i] = -values[i] + 0.01;
+      point.spectrum = saddle_spectrum_new_from_values (values, G_N_ELEMENTS (values), 1e-6);
+      point.params = g_new0 (double, point.n_params);
+      saddle_critical_set_add (set, &point);
+      saddle_spectrum_free (point.spectrum);
+      g_free (point.params);
+    }
+  return set;
+}
+
+static void
+test_monitor (void)
+{
+  g_autoptr(SaddleHistory) history = make_history ();
+  GtkWidget *view = saddle_monitor_view_new ();
+  GtkWidget *window = app_test_show (view, 700, 500);
+  const SaddlePlotArea *loss_area, *grad_area;
+  cairo_surface_t *empty, *full;
+  guint empty_count, loss_count, grad_count;
+  g_autofree char *readout = NULL;
+  double x, y;
+
+  /* No history: axes and a message, nothing coloured in the panels. */
+  empty = app_test_render (view);
+  loss_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 0);
+  g_assert_nonnull (loss_area);
+  empty_count = app_test_count_colourful (empty, 0, 0, 700, 500);
+  g_assert_cmpuint (empty_count, ==, 0);
+
+  saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), history);
+  full = app_test_render (view);
+  loss_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 0);
+  grad_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 1);
+  g_assert_cmpfloat (loss_area->width, >, 100);
+  g_assert_cmpfloat (grad_area->height, >, 50);
+  /* Stacked: the gradient panel lies below the loss panel. */
+  g_assert_cmpfloat (grad_area->y, >=, loss_area->y + loss_area->height);
+  g_assert_cmpfloat (loss_area->x_max, >=, 60);
+
+  loss_count = app_test_count_colourful (full, loss_area->x, loss_area->y,
+                                         loss_area->width, loss_area->height);
+  grad_count = app_test_count_colourful (full, grad_area->x, grad_area->y,
+                                         grad_area->width, grad_area->height);
+  g_assert_cmpuint (loss_count, >, 200);
+  g_assert_cmpuint (grad_count, >, 200);
+
+  /* The hover read-out names the run and the values at the pointer. */
+  saddle_plot_area_from_data (loss_area, 30, history->iterations->len ?
+                              g_array_index (history->iterations, SaddleIterationRecord, 29).loss : 0,
+                              &x, &y);
+  readout = saddle_monitor_view_readout_at (SADDLE_MONITOR_VIEW (view), x, y);
+  g_assert_nonnull (readout);
+  g_assert_true (strstr (readout, "Run 1") != NULL);
+  g_assert_true (strstr (readout, "iteration 30") != NULL);
+  g_assert_null (saddle_monitor_view_readout_at (SADDLE_MONITOR_VIEW (view), 1, 1));
+
+  /* A linear gradient axis draws differently from the log one. */
+  saddle_monitor_view_set_log_grad_norm (SADDLE_MONITOR_VIEW (view), FALSE);
+  {
+    cairo_surface_t *linear = app_test_render (view);
+
+    g_assert_false (saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 1)->y_log);
+    cairo_surface_destroy (linear);
+  }
+
+  saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), NULL);
+  cairo_surface_destroy (empty);
+  cairo_surface_destroy (full);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_trajectories (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory ();
+  GtkWidget *view = saddle_trajectory_view_new ();
+  GtkWidget *window = app_test_show (view, 700, 500);
+  const SaddlePlotArea *area;
+  cairo_surface_t *surface;
+  guint none, all, first, layer;
+
+  g_assert_cmpuint (saddle_trajectory_max_epoch (trajectory), ==, 10);
+
+  surface = app_test_render (view);
+  none = app_test_count_colourful (surface, 0, 0, 700, 500);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (none, ==, 0);
+
+  saddle_trajectory_view_set_trajectory (SADDLE_TRAJECTORY_VIEW (view), trajectory);
+  surface = app_test_render (view);
+  area = saddle_trajectory_view_get_area (SADDLE_TRAJECTORY_VIEW (view));
+  g_assert_nonnull (area);
+  all = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (all, >, 300);
+
+  /* Scrubbed back to epoch 1 the paths are shorter. */
+  saddle_trajectory_view_set_upto_epoch (SADDLE_TRAJECTORY_VIEW (view), 1);
+  surface = app_test_render (view);
+  first = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpuint (first, <, all);
+
+  saddle_trajectory_view_set_upto_epoch (SADDLE_TRAJECTORY_VIEW (view), G_MAXUINT);
+  saddle_trajectory_view_set_layer (SADDLE_TRAJECTORY_VIEW (view), TRUE);
+  surface = app_test_render (view);
+  area = saddle_trajectory_view_get_area (SADDLE_TRAJECTORY_VIEW (view));
+  layer = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (layer, >, 300);
+
+  saddle_trajectory_view_set_trajectory (SADDLE_TRAJECTORY_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_critical (void)
+{
+  g_autoptr(SaddleCriticalSet) set = make_critical_set ();
+  GtkWidget *view = saddle_critical_view_new ();
+  GtkWidget *window = app_test_show (view, 700, 500);
+  const SaddlePlotArea *area;
+  cairo_surface_t *surface;
+  guint none, some;
+
+  surface = app_test_render (view);
+  none = app_test_count_colourful (surface, 0, 0, 700, 500);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (none, ==, 0);
+
+  saddle_critical_view_set_set (SADDLE_CRITICAL_VIEW (view), set);
+  surface = app_test_render (view);
+  area = saddle_critical_view_get_area (SADDLE_CRITICAL_VIEW (view));
+  g_assert_nonnull (area);
+  some = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (some, >, 20 * set->points->len);
+
+  /* A click on each point selects exactly that point. */
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
+      double x, y;
+
+      saddle_plot_area_from_data (area, point->loss, point->spectrum->minimal_ratio, &x, &y);
+      g_assert_cmpint (saddle_critical_view_pick (SADDLE_CRITICAL_VIEW (view), x + 1, y - 1), ==, i);
+      g_assert_cmpint (saddle_critical_view_get_selected (SADDLE_CRITICAL_VIEW (view)), ==, i);
+    }
+
+  /* A click far from every point keeps the selection. */
+  g_assert_cmpint (saddle_critical_view_pick (SADDLE_CRITICAL_VIEW (view), 2, 2), ==, -1);
+  g_assert_cmpint (saddle_critical_view_get_selected (SADDLE_CRITICAL_VIEW (view)), ==,
+                   set->points->len - 1);
+
+  saddle_critical_view_set_set (SADDLE_CRITICAL_VIEW (view), NULL);
+  g_assert_cmpint (saddle_critical_view_get_selected (SADDLE_CRITICAL_VIEW (view)), ==, -1);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_spectrum (void)
+{
+  g_autoptr(SaddleCriticalSet) set = make_critical_set ();
+  GtkWidget *view = saddle_spectrum_view_new ();
+  GtkWidget *window = app_test_show (view, 600, 400);
+  cairo_surface_t *surface;
+  guint none, some;
+
+  surface = app_test_render (view);
+  none = app_test_count_colourful (surface, 0, 0, 600, 400);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (none, ==, 0);
+
+  saddle_spectrum_view_set_point (SADDLE_SPECTRUM_VIEW (view), g_ptr_array_index (set->points, 1));
+  surface = app_test_render (view);
+  some = app_test_count_colourful (surface, 0, 0, 600, 400);
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (some, >, 100);
+
+  saddle_spectrum_view_set_point (SADDLE_SPECTRUM_VIEW (view), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static double
+mean_luminance (cairo_surface_t *surface)
+{
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  int w = cairo_image_surface_get_width (surface);
+  int h = cairo_image_surface_get_height (surface);
+  double sum = 0;
+
+  for (int j = 0; j < h; j++)
+    for (int i = 0; i < w; i++)
+      {
+        guint32 p = *(const guint32 *) (data + j * stride + 4 * i);
+
+        sum += (0.2126 * ((p >> 16) & 0xff) + 0.7152 * ((p >> 8) & 0xff) + 0.0722 * (p & 0xff)) / 255.0;
+      }
+  return sum / (w * h);
+}
+
+static void
+test_dark (void)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkWidget *view = saddle_monitor_view_new ();
+  GtkWidget *window = app_test_show (view, 300, 200);
+  g_autoptr(SaddleHistory) history = make_history ();
+  cairo_surface_t *light, *dark;
+
+  saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), history);
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  app_test_spin (0.1);
+  g_assert_false (saddle_chart_is_dark (view));
+  light = app_test_render (view);
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
+  app_test_spin (0.1);
+  g_assert_true (saddle_chart_is_dark (view));
+  dark = app_test_render (view);
+
+  /* The chart's background follows the theme: the dark rendering is darker overall. */
+  g_assert_cmpfloat (mean_luminance (light), >, mean_luminance (dark) + 0.3);
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
+  saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), NULL);
+  cairo_surface_destroy (light);
+  cairo_surface_destroy (dark);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app_test_require_display ();
+  /* Exact pixels and a known theme, whatever the caller's environment says. */
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_unsetenv ("GTK_THEME");
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/views/monitor", test_monitor);
+  g_test_add_func ("/app/views/trajectories", test_trajectories);
+  g_test_add_func ("/app/views/critical", test_critical);
+  g_test_add_func ("/app/views/spectrum", test_spectrum);
+  g_test_add_func ("/app/views/dark", test_dark);
+
+  return g_test_run ();
+}

@@ -1,0 +1,548 @@
+/* test-app-window.c — the application and window run, stop, restart and export studies in-process */
+#define G_LOG_DOMAIN "test-app-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+
+#include "app-test-util.h"
+#include "saddle-application.h"
+#include "saddle-critical-page.h"
+#include "saddle-gradnorm-page.h"
+#include "saddle-trajectories-page.h"
+#include "saddle-window.h"
+
+/* Generous: a failure, never a timing measurement. */
+#define STUDY_TIMEOUT 60.0
+
+typedef struct
+{
+  GtkApplication *app;
+  SaddleWindow   *window;
+  GSettings      *settings;
+  char           *tmpdir;
+} Fixture;
+
+static void
+reset_all (GSettings *settings)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  g_auto(GStrv) children = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  children = g_settings_schema_list_children (schema);
+  for (guint i = 0; children[i] != NULL; i++)
+    {
+      g_autoptr(GSettings) child = g_settings_get_child (settings, children[i]);
+
+      reset_all (child);
+    }
+}
+
+/* Small studies on the sinc function: each takes a fraction of a second. */
+static void
+set_tiny (GSettings  *settings,
+          const char *study)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (settings, study);
+
+  g_settings_set_string (s, "task", "function");
+  g_settings_set_uint (s, "samples", 40);
+  g_settings_set_string (s, "hidden", "6");
+  g_settings_set_uint (s, "batch", 10);
+  g_settings_set_uint (s, "epochs", 4);
+  g_settings_set_uint (s, "runs", 3);
+  g_settings_set_uint (s, "threads", 1);
+  g_settings_set_double (s, "lr", 0.01);
+  g_settings_set_uint (s, "descent-steps", 30);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->settings = g_settings_new (APP_ID);
+  reset_all (f->settings);
+  set_tiny (f->settings, "trajectories");
+  set_tiny (f->settings, "gradnorm");
+  set_tiny (f->settings, "critical");
+
+  f->app = GTK_APPLICATION (saddle_application_new ());
+  /* In-process: no single-instance negotiation with a running Saddle. */
+  g_application_set_flags (G_APPLICATION (f->app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (f->app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (f->app));
+  f->window = SADDLE_WINDOW (gtk_application_get_active_window (f->app));
+  g_assert_nonnull (f->window);
+
+  f->tmpdir = g_dir_make_tmp ("saddle-app-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  GList *windows = g_list_copy (gtk_application_get_windows (f->app));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+  /* Let cancelled workers return before the next test. */
+  app_test_spin (0.05);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  g_clear_object (&f->app);
+  g_clear_object (&f->settings);
+  remove_tree (f->tmpdir);
+  g_free (f->tmpdir);
+}
+
+static gboolean
+app_busy (Fixture *f)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (f->app), "stop");
+}
+
+static void
+busy_changed_cb (SaddleWindow *window,
+                 GParamSpec   *pspec,
+                 gboolean     *idle)
+{
+  *idle = !saddle_window_get_busy (window);
+}
+
+static void
+wait_idle (Fixture *f)
+{
+  gboolean idle = !saddle_window_get_busy (f->window);
+  gulong id = g_signal_connect (f->window, "notify::busy", G_CALLBACK (busy_changed_cb), &idle);
+
+  g_assert_true (app_test_wait_flag (&idle, STUDY_TIMEOUT));
+  g_signal_handler_disconnect (f->window, id);
+  g_assert_false (app_busy (f));
+}
+
+static void
+run_study (Fixture    *f,
+           const char *name)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string (name));
+  g_assert_true (app_busy (f));
+  wait_idle (f);
+}
+
+static void
+check_svg (const char *path,
+           guint       min_paths)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *p;
+  guint paths = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (strstr (contents, "<svg") != NULL);
+  g_assert_true (strstr (contents, "</svg>") != NULL);
+  for (p = contents; (p = strstr (p, "<path")) != NULL; p++)
+    paths++;
+  g_assert_cmpuint (paths, >=, min_paths);
+}
+
+static guint
+csv_rows (const char *path,
+          const char *header_start)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint rows = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], header_start));
+  for (guint i = 1; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      rows++;
+  return rows;
+}
+
+static char *
+path_in (Fixture    *f,
+         const char *name)
+{
+  return g_build_filename (f->tmpdir, name, NULL);
+}
+
+static void
+test_studies_and_export (Fixture       *f,
+                         gconstpointer  data)
+{
+  SaddlePage *trajectories = saddle_window_get_page (f->window, SADDLE_STUDY_TRAJECTORIES);
+  SaddlePage *gradnorm = saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM);
+  SaddlePage *critical = saddle_window_get_page (f->window, SADDLE_STUDY_CRITICAL);
+  const SaddleTrajectory *trajectory;
+  const SaddleHistory *history;
+  const SaddleCriticalSet *set;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *file = NULL;
+  const char *names[] = {
+    "trajectories.svg", "trajectories.csv", "trajectories-layer.svg", "trajectories-layer.csv",
+    "gradnorm.svg", "history.csv", "epochs.csv",
+    "critical.svg", "critical.csv", "eigenvalues.csv",
+  };
+
+  g_assert_false (app_busy (f));
+  g_assert_false (saddle_window_export_all (f->window, f->tmpdir, &error));
+  g_assert_error (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA);
+  g_clear_error (&error);
+
+  run_study (f, "trajectories");
+  g_assert_cmpint (saddle_window_get_shown_kind (f->window), ==, SADDLE_STUDY_TRAJECTORIES);
+  trajectory = saddle_trajectories_page_get_trajectory (SADDLE_TRAJECTORIES_PAGE (trajectories));
+  g_assert_nonnull (trajectory);
+  g_assert_nonnull (trajectory->pca);
+  g_assert_cmpuint (trajectory->n_runs, ==, 3);
+  /* One snapshot before training and one per epoch, for each run. */
+  g_assert_cmpuint (saddle_trajectory_n_snapshots (trajectory), ==, 3 * 5);
+
+  run_study (f, "gradnorm");
+  g_assert_cmpint (saddle_window_get_shown_kind (f->window), ==, SADDLE_STUDY_GRADNORM);
+  history = saddle_gradnorm_page_get_history (SADDLE_GRADNORM_PAGE (gradnorm));
+  g_assert_nonnull (history);
+  /* 3 runs × 4 epochs × (40 / 10) steps. */
+  g_assert_cmpuint (history->iterations->len, ==, 3 * 4 * 4);
+
+  run_study (f, "critical");
+  set = saddle_critical_page_get_set (SADDLE_CRITICAL_PAGE (critical));
+  g_assert_nonnull (set);
+  g_assert_cmpuint (set->points->len, ==, 3);
+  g_assert_cmpstr (saddle_critical_page_get_progress (SADDLE_CRITICAL_PAGE (critical)), ==, "3 / 3");
+  /* The first point is shown at once; a click chooses another. */
+  g_assert_cmpint (saddle_critical_page_get_selected (SADDLE_CRITICAL_PAGE (critical)), ==, 0);
+  saddle_critical_page_set_selected (SADDLE_CRITICAL_PAGE (critical), 2);
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
+
+      g_assert_cmpuint (point->spectrum->positive + point->spectrum->negative + point->spectrum->zero,
+                        ==, point->n_params);
+      g_assert_cmpuint (point->n_params, ==, 6 + 6 + 6 + 1);
+    }
+
+  /* Every view, with saddle-cli's file names. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "export-all", g_variant_new_string (f->tmpdir));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = path_in (f, names[i]);
+
+      g_test_message ("checking %s", names[i]);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      if (g_str_has_suffix (names[i], ".svg"))
+        check_svg (path, 3);
+    }
+  {
+    const SaddleCriticalPoint *point = g_ptr_array_index (set->points, 2);
+    g_autofree char *name = g_strdup_printf ("spectrum-run%u.svg", point->run + 1);
+    g_autofree char *path = path_in (f, name);
+
+    check_svg (path, 1);
+  }
+  file = path_in (f, "trajectories.csv");
+  g_assert_cmpuint (csv_rows (file, "run,epoch,iteration,loss,accuracy,pc1,pc2"), ==, 15);
+  g_free (file);
+  file = path_in (f, "history.csv");
+  g_assert_cmpuint (csv_rows (file, "run,iteration,epoch,loss,grad_norm"), ==, 48);
+  g_free (file);
+  file = path_in (f, "critical.csv");
+  g_assert_cmpuint (csv_rows (file, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance"), ==, 3);
+  g_free (file);
+
+  /* One view at a time, by extension. */
+  for (guint k = 0; k < 3; k++)
+    {
+      SaddlePage *page = saddle_window_get_page (f->window, k);
+      const char *exts[] = { "svg", "png", "csv" };
+
+      for (guint e = 0; e < G_N_ELEMENTS (exts); e++)
+        {
+          g_autofree char *name = g_strdup_printf ("view-%u.%s", k, exts[e]);
+          g_autofree char *path = path_in (f, name);
+
+          g_assert_true (saddle_page_export_view (page, path, &error));
+          g_assert_no_error (error);
+          g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+        }
+      {
+        g_autofree char *path = path_in (f, "view.txt");
+
+        g_assert_false (saddle_page_export_view (page, path, &error));
+        g_assert_error (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_FILE_TYPE);
+        g_clear_error (&error);
+      }
+    }
+  file = path_in (f, "spectrum.png");
+  g_assert_true (saddle_critical_page_export_spectrum (SADDLE_CRITICAL_PAGE (critical), file, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_stop_keeps_partial (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "trajectories");
+  SaddlePage *page = saddle_window_get_page (f->window, SADDLE_STUDY_TRAJECTORIES);
+  const SaddleTrajectory *trajectory;
+  g_autofree char *csv = NULL;
+  gint64 deadline;
+
+  /* Long enough that Stop lands mid-study. */
+  g_settings_set_uint (s, "runs", 16);
+  g_settings_set_uint (s, "epochs", 4000);
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
+                                  g_variant_new_string ("trajectories"));
+  g_assert_true (app_busy (f));
+
+  /* Wait for the first live preview: two runs' snapshots at least. */
+  deadline = g_get_monotonic_time () + STUDY_TIMEOUT * G_USEC_PER_SEC;
+  while (saddle_trajectories_page_get_trajectory (SADDLE_TRAJECTORIES_PAGE (page)) == NULL &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (saddle_trajectories_page_get_trajectory (SADDLE_TRAJECTORIES_PAGE (page)));
+  g_assert_true (app_busy (f));
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "stop", NULL);
+  wait_idle (f);
+
+  trajectory = saddle_trajectories_page_get_trajectory (SADDLE_TRAJECTORIES_PAGE (page));
+  g_assert_nonnull (trajectory);
+  g_assert_nonnull (trajectory->pca);
+  g_assert_cmpuint (trajectory->n_runs, <, 16);
+  g_assert_true (saddle_page_has_results (page));
+
+  g_assert_true (saddle_window_export_all (f->window, f->tmpdir, NULL));
+  csv = path_in (f, "trajectories.csv");
+  g_assert_cmpuint (csv_rows (csv, "run,"), >=, 2);
+}
+
+static void
+test_restart_stops_first (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "trajectories");
+  SaddlePage *gradnorm = saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM);
+
+  g_settings_set_uint (s, "runs", 16);
+  g_settings_set_uint (s, "epochs", 4000);
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
+                                  g_variant_new_string ("trajectories"));
+  app_test_spin (0.2);
+  g_assert_true (app_busy (f));
+  g_assert_nonnull (saddle_window_get_job (f->window));
+  g_assert_cmpint (saddle_job_get_kind (saddle_window_get_job (f->window)), ==, SADDLE_STUDY_TRAJECTORIES);
+
+  /* The new study waits for the old one: still one job, the trajectories one, now cancelled. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
+                                  g_variant_new_string ("gradnorm"));
+  g_assert_cmpint (saddle_job_get_kind (saddle_window_get_job (f->window)), ==, SADDLE_STUDY_TRAJECTORIES);
+  g_assert_true (saddle_job_is_cancelled (saddle_window_get_job (f->window)));
+
+  wait_idle (f);
+  g_assert_null (saddle_window_get_job (f->window));
+  g_assert_true (saddle_page_has_results (gradnorm));
+  g_assert_cmpuint (saddle_gradnorm_page_get_history (SADDLE_GRADNORM_PAGE (gradnorm))->iterations->len,
+                    ==, 3 * 4 * 4);
+}
+
+static void
+test_errors_in_window (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "gradnorm");
+  SaddleSidePanel *panel = saddle_window_get_panel (f->window, SADDLE_STUDY_GRADNORM);
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  /* A file that does not exist: the message names it, the app goes on. */
+  g_settings_set_string (s, "function", "csv");
+  g_settings_set_string (s, "csv-file", "/nonexistent/saddle-samples.csv");
+  run_study (f, "gradnorm");
+  message = saddle_window_get_message (f->window);
+  g_assert_nonnull (message);
+  g_assert_true (strstr (message, "saddle-samples.csv") != NULL);
+
+  /* Invalid hidden widths refuse to start, with the reason in the window. */
+  g_settings_set_string (s, "function", "sinc");
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4,x");
+  g_assert_false (saddle_window_run_study (f->window, SADDLE_STUDY_GRADNORM, &error));
+  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_assert_false (app_busy (f));
+  g_assert_true (strstr (saddle_window_get_message (f->window), "Hidden layers") != NULL);
+
+  /* Fixed, the same window runs the study. */
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4");
+  run_study (f, "gradnorm");
+  g_assert_true (saddle_page_has_results (saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM)));
+
+  /* An unknown study name is refused with a message. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("nonsense"));
+  g_assert_false (app_busy (f));
+  g_assert_true (strstr (saddle_window_get_message (f->window), "nonsense") != NULL);
+}
+
+static void
+test_close_mid_study (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "gradnorm");
+  SaddleJob *job;
+  gboolean gone = FALSE;
+  gint64 deadline;
+
+  g_settings_set_uint (s, "epochs", 100000);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("gradnorm"));
+  app_test_spin (0.2);
+  job = saddle_window_get_job (f->window);
+  g_assert_nonnull (job);
+  g_object_add_weak_pointer (G_OBJECT (job), (gpointer *) &job);
+
+  /* Closing cancels; the worker returns and the job is released. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  deadline = g_get_monotonic_time () + STUDY_TIMEOUT * G_USEC_PER_SEC;
+  while (job != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  gone = job == NULL;
+  g_assert_true (gone);
+  g_assert_null (gtk_application_get_windows (f->app));
+}
+
+static void
+job_finished_cb (SaddleJob *job,
+                 gboolean  *done)
+{
+  *done = TRUE;
+}
+
+/* The job alone: every event copied, previews carry a PCA, counts match the results. */
+static void
+test_job_events (void)
+{
+  SaddleStudyConfig config;
+  g_autoptr(SaddleJob) job = NULL;
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  guint iterations = 0, epochs = 0, previews = 0, progress = 0;
+  gboolean done = FALSE;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_FUNCTION);
+  config.samples = 30;
+  g_assert_true (saddle_study_config_set_hidden (&config, "5", NULL));
+  config.batch = 10;
+  config.epochs = 3;
+  config.runs = 3;
+  config.threads = 1;
+
+  job = saddle_job_new (SADDLE_STUDY_TRAJECTORIES, &config);
+  saddle_study_config_clear (&config);
+  g_signal_connect (job, "finished", G_CALLBACK (job_finished_cb), &done);
+  saddle_job_start (job);
+  g_assert_true (saddle_job_is_running (job));
+  g_assert_true (app_test_wait_flag (&done, STUDY_TIMEOUT));
+  g_assert_false (saddle_job_is_running (job));
+
+  {
+    g_autoptr(GPtrArray) events = saddle_job_drain (job);
+
+    g_assert_nonnull (events);
+    for (guint i = 0; i < events->len; i++)
+      {
+        SaddleJobEvent *event = g_ptr_array_index (events, i);
+
+        switch (event->kind)
+          {
+          case SADDLE_EVENT_ITERATION:
+            iterations++;
+            break;
+          case SADDLE_EVENT_EPOCH:
+            epochs++;
+            break;
+          case SADDLE_EVENT_PROGRESS:
+            progress++;
+            g_assert_true (event->fraction >= 0 && event->fraction <= 1);
+            break;
+          case SADDLE_EVENT_SNAPSHOT:
+            g_assert_nonnull (event->preview);
+            g_assert_nonnull (event->preview->pca);
+            g_assert_cmpuint (saddle_trajectory_n_snapshots (event->preview), >=, 2);
+            previews++;
+            break;
+          default:
+            break;
+          }
+      }
+  }
+  g_assert_null (saddle_job_drain (job));
+
+  results = saddle_job_take_results (job, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_assert_false (results->cancelled);
+  g_assert_cmpuint (iterations, ==, results->history->iterations->len);
+  g_assert_cmpuint (iterations, ==, 3 * 3 * 3);
+  g_assert_cmpuint (epochs, ==, results->history->epochs->len);
+  /* A preview at each run boundary after the first. */
+  g_assert_cmpuint (previews, >=, 2);
+  g_assert_cmpuint (progress, >, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  app_test_require_display ();
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app/job/events", test_job_events);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/app/window/studies-and-export", test_studies_and_export);
+  ADD ("/app/window/stop-keeps-partial", test_stop_keeps_partial);
+  ADD ("/app/window/restart-stops-first", test_restart_stops_first);
+  ADD ("/app/window/errors", test_errors_in_window);
+  ADD ("/app/window/close-mid-study", test_close_mid_study);
+#undef ADD
+
+  return g_test_run ();
+}

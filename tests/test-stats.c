@@ -1,0 +1,323 @@
+/* test-stats.c — correlations and fits on data whose answers are known exactly */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib.h>
+
+#include "saddle-rng.h"
+#include "saddle-stats.h"
+
+static void
+test_stats_pearson_linear (void)
+{
+  double x[25], y[25], z[25];
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    {
+      x[i] = 0.37 * i * i - 2.0 * i + 0.1;   /* uneven spacing */
+      y[i] = 3.0 * x[i] - 2.0;
+      z[i] = -0.5 * x[i] + 7.0;
+    }
+
+  g_assert_cmpfloat_with_epsilon (saddle_stats_pearson (x, y, 25), 1.0, 1e-14);
+  g_assert_cmpfloat_with_epsilon (saddle_stats_pearson (x, z, 25), -1.0, 1e-14);
+  g_assert_cmpfloat_with_epsilon (saddle_stats_spearman (x, y, 25), 1.0, 1e-14);
+  g_assert_cmpfloat_with_epsilon (saddle_stats_spearman (x, z, 25), -1.0, 1e-14);
+  /* The pair is symmetric. */
+  g_assert_cmpfloat (saddle_stats_pearson (y, x, 25), ==, saddle_stats_pearson (x, y, 25));
+}
+
+/* A small set done by hand: x = 0 1 2 3 4, y = 2 1 4 3 5: centred x = −2 −1 0 1 2,
+ * centred y = −1 −2 1 0 2, Sxy = 2 + 2 + 0 + 0 + 4 = 8, Sxx = Syy = 10, r = 0.8. */
+static void
+test_stats_pearson_by_hand (void)
+{
+  const double x[] = { 0, 1, 2, 3, 4 };
+  const double y[] = { 2, 1, 4, 3, 5 };
+
+  g_assert_cmpfloat_with_epsilon (saddle_stats_pearson (x, y, 5), 0.8, 1e-15);
+  /* No ties and values equal to their ranks minus one: Spearman is the same. */
+  g_assert_cmpfloat_with_epsilon (saddle_stats_spearman (x, y, 5), 0.8, 1e-15);
+}
+
+static void
+test_stats_spearman_monotone (void)
+{
+  double x[30], y[30], r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    {
+      x[i] = 0.2 * i;
+      y[i] = exp (x[i]);   /* monotone, far from linear over [0, 5.8] */
+    }
+
+  g_assert_cmpfloat (saddle_stats_spearman (x, y, 30), ==, 1.0);
+  r = saddle_stats_pearson (x, y, 30);
+  g_assert_cmpfloat (r, <, 0.9);
+  g_assert_cmpfloat (r, >, 0.5);
+}
+
+/* x = 1 2 2 3 4 ranks 1 2.5 2.5 4 5; y = 1 3 2 4 5 ranks 1 3 2 4 5.
+ * Centred ranks: −2 −.5 −.5 1 2 and −2 0 −1 1 2: Sxy = 4 + 0 + .5 + 1 + 4 = 9.5,
+ * Sxx = 9.5, Syy = 10, ρ = 9.5 / √95 = √0.95. */
+static void
+test_stats_ties (void)
+{
+  const double x[] = { 1, 2, 2, 3, 4 };
+  const double y[] = { 1, 3, 2, 4, 5 };
+  const double many[] = { 5, 1, 5, 5, 0, 1 };
+  const double many_expected[] = { 5, 2.5, 5, 5, 1, 2.5 };
+  double ranks[6];
+
+  saddle_stats_ranks (x, 5, ranks);
+  g_assert_cmpfloat (ranks[0], ==, 1.0);
+  g_assert_cmpfloat (ranks[1], ==, 2.5);
+  g_assert_cmpfloat (ranks[2], ==, 2.5);
+  g_assert_cmpfloat (ranks[3], ==, 4.0);
+  g_assert_cmpfloat (ranks[4], ==, 5.0);
+
+  saddle_stats_ranks (many, 6, ranks);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpfloat (ranks[i], ==, many_expected[i]);
+
+  g_assert_cmpfloat_with_epsilon (saddle_stats_spearman (x, y, 5), sqrt (0.95), 1e-15);
+}
+
+static void
+test_stats_degenerate (void)
+{
+  const double x[] = { 1, 2, 3, 4, 5 };
+  const double flat[] = { 2, 2, 2, 2, 2 };
+  const double with_nan_x[] = { 1, NAN, 2, 3, INFINITY, 4, 5 };
+  const double with_nan_y[] = { 2, 1, 1, 4, 0, 3, 5 };
+  const double clean_y[] = { 2, 1, 4, 3, 5 };
+
+  /* Fewer than 3 points, or no variance: undefined, not 0 or 1. */
+  g_assert_true (isnan (saddle_stats_pearson (x, x, 2)));
+  g_assert_true (isnan (saddle_stats_spearman (x, x, 2)));
+  g_assert_true (isnan (saddle_stats_pearson (x, flat, 5)));
+  g_assert_true (isnan (saddle_stats_spearman (flat, x, 5)));
+  g_assert_true (isnan (saddle_stats_pearson (NULL, NULL, 0)));
+
+  /* Pairs with a NaN or infinite member are left out, the rest counts. */
+  g_assert_cmpfloat_with_epsilon (saddle_stats_pearson (with_nan_x, with_nan_y, 7),
+                                  saddle_stats_pearson (x, clean_y, 5), 1e-15);
+  g_assert_cmpfloat_with_epsilon (saddle_stats_spearman (with_nan_x, with_nan_y, 7),
+                                  saddle_stats_spearman (x, clean_y, 5), 1e-15);
+}
+
+/* x = 0 1 2 3, y = 1 3 2 5: Sxx = 5, Sxy = 5.5, Syy = 8.75, so slope 1.1,
+ * intercept 2.75 − 1.1·1.5 = 1.1, r² = 5.5² / (5 · 8.75) = 0.69142857…. */
+static void
+test_stats_linear_fit (void)
+{
+  const double x[] = { 0, 1, 2, 3 };
+  const double y[] = { 1, 3, 2, 5 };
+  const double same[] = { 1, 1, 1, 1 };
+  double line[10], xs[10];
+  double slope, intercept, r2;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (saddle_stats_linear_fit (x, y, 4, &slope, &intercept, &r2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (slope, 1.1, 1e-14);
+  g_assert_cmpfloat_with_epsilon (intercept, 1.1, 1e-14);
+  g_assert_cmpfloat_with_epsilon (r2, 30.25 / 43.75, 1e-14);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      xs[i] = 0.1 * i * i;
+      line[i] = -4.0 * xs[i] + 0.5;
+    }
+  g_assert_true (saddle_stats_linear_fit (xs, line, 10, &slope, &intercept, &r2, &error));
+  g_assert_cmpfloat_with_epsilon (slope, -4.0, 1e-13);
+  g_assert_cmpfloat_with_epsilon (intercept, 0.5, 1e-13);
+  g_assert_cmpfloat_with_epsilon (r2, 1.0, 1e-14);
+
+  /* A flat y: the line is exact but r² is undefined. */
+  g_assert_true (saddle_stats_linear_fit (x, same, 4, &slope, &intercept, &r2, &error));
+  g_assert_cmpfloat (slope, ==, 0.0);
+  g_assert_cmpfloat (intercept, ==, 1.0);
+  g_assert_true (isnan (r2));
+
+  g_assert_false (saddle_stats_linear_fit (x, y, 1, NULL, NULL, NULL, &error));
+  g_assert_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_TOO_FEW);
+  g_clear_error (&error);
+
+  g_assert_false (saddle_stats_linear_fit (same, y, 4, NULL, NULL, NULL, &error));
+  g_assert_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_DEGENERATE);
+}
+
+/* Σ (y − a·(L − c)^{3/2})² at the best a for this c, written out independently. */
+static double
+misfit (const double *loss,
+        const double *index,
+        gsize         n,
+        double        c,
+        double        a)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double r = index[i] - a * pow (loss[i] - c, 1.5);
+
+      sum += r * r;
+    }
+  return sum;
+}
+
+static double
+best_a (const double *loss,
+        const double *index,
+        gsize         n,
+        double        c)
+{
+  double sff = 0.0, sfy = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double f = pow (loss[i] - c, 1.5);
+
+      sff += f * f;
+      sfy += f * index[i];
+    }
+  return sfy / sff;
+}
+
+static void
+test_stats_index_law_exact (void)
+{
+  /* Uneven losses in [0.25, 1.2], one pair with a NaN index left out. */
+  double loss[21], index[21];
+  double loss_c, a, residual;
+  gsize used;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      loss[i] = 0.25 + 0.95 * pow (i / 19.0, 1.3);
+      index[i] = 3.0 * pow (loss[i] - 0.2, 1.5);
+    }
+  loss[20] = 0.6;
+  index[20] = NAN;
+
+  g_assert_true (saddle_stats_fit_index_law (loss, index, 21, &loss_c, &a, &residual,
+                                             &used, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (used, ==, 20);
+  g_assert_cmpfloat_with_epsilon (loss_c, 0.2, 1e-6);
+  g_assert_cmpfloat_with_epsilon (a, 3.0, 1e-6);
+  g_assert_cmpfloat (residual, <, 1e-10);
+
+  /* A threshold far below the data (3 loss spans under the minimum). */
+  for (guint i = 0; i < 20; i++)
+    {
+      loss[i] = 2.0 + 0.5 * i / 19.0;
+      index[i] = 0.05 * pow (loss[i] + 0.5, 1.5);
+    }
+  g_assert_true (saddle_stats_fit_index_law (loss, index, 20, &loss_c, &a, &residual,
+                                             &used, &error));
+  g_assert_cmpfloat_with_epsilon (loss_c, -0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (a, 0.05, 1e-6);
+
+  /* The threshold exactly at the smallest loss (index 0 there). */
+  for (guint i = 0; i < 20; i++)
+    {
+      loss[i] = 0.1 + 0.05 * i;
+      index[i] = 0.7 * pow (loss[i] - 0.1, 1.5);
+    }
+  g_assert_true (saddle_stats_fit_index_law (loss, index, 20, &loss_c, &a, &residual,
+                                             &used, &error));
+  g_assert_cmpfloat_with_epsilon (loss_c, 0.1, 1e-6);
+  g_assert_cmpfloat_with_epsilon (a, 0.7, 1e-6);
+}
+
+/* Noisy data: no exact answer, so check optimality instead: no threshold on a
+ * fine independent scan below the smallest loss fits better. */
+static void
+test_stats_index_law_noisy (void)
+{
+  double loss[40], index[40];
+  double loss_c, a, residual, found, lo = INFINITY;
+  gsize used;
+  SaddleRng rng;
+  g_autoptr(GError) error = NULL;
+
+  saddle_rng_init (&rng, 7);
+  for (guint i = 0; i < 40; i++)
+    {
+      loss[i] = 0.3 + 0.6 * saddle_rng_uniform (&rng);
+      index[i] = 0.4 * pow (loss[i] - 0.15, 1.5) + 0.005 * saddle_rng_normal (&rng);
+      lo = MIN (lo, loss[i]);
+    }
+
+  g_assert_true (saddle_stats_fit_index_law (loss, index, 40, &loss_c, &a, &residual,
+                                             &used, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (used, ==, 40);
+  g_assert_cmpfloat (loss_c, <=, lo);
+  g_assert_cmpfloat_with_epsilon (a, best_a (loss, index, 40, loss_c), 1e-12);
+
+  found = misfit (loss, index, 40, loss_c, a);
+  g_assert_cmpfloat_with_epsilon (residual, sqrt (found / 40.0), 1e-12);
+  /* The noise is 0.005: the fit explains the rest. */
+  g_assert_cmpfloat (residual, <, 0.01);
+
+  for (guint j = 0; j <= 20000; j++)
+    {
+      double c = lo - 3.0 * j / 20000.0;
+
+      g_assert_cmpfloat (found, <=, misfit (loss, index, 40, c, best_a (loss, index, 40, c))
+                                    * (1.0 + 1e-12));
+    }
+}
+
+static void
+test_stats_index_law_refuses (void)
+{
+  const double loss[] = { 0.5, 0.6, 0.7, 0.8 };
+  const double index[] = { 0.1, 0.2, NAN, 0.3 };
+  const double zeros[] = { 0, 0, 0, 0 };
+  const double same_loss[] = { 0.5, 0.5, 0.5, 0.5 };
+  g_autoptr(GError) error = NULL;
+  gsize used = 99;
+
+  g_assert_false (saddle_stats_fit_index_law (loss, index, 2, NULL, NULL, NULL, &used, &error));
+  g_assert_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_TOO_FEW);
+  g_assert_cmpuint (used, ==, 2);
+  g_clear_error (&error);
+
+  /* Three pairs given, but one has a NaN index: 2 usable. */
+  g_assert_false (saddle_stats_fit_index_law (loss, index, 3, NULL, NULL, NULL, &used, &error));
+  g_assert_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_TOO_FEW);
+  g_assert_cmpuint (used, ==, 2);
+  g_clear_error (&error);
+
+  g_assert_false (saddle_stats_fit_index_law (loss, zeros, 4, NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_DEGENERATE);
+  g_clear_error (&error);
+
+  g_assert_false (saddle_stats_fit_index_law (same_loss, loss, 4, NULL, NULL, NULL, NULL,
+                                              &error));
+  g_assert_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_DEGENERATE);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/stats/pearson-linear", test_stats_pearson_linear);
+  g_test_add_func ("/core/stats/pearson-by-hand", test_stats_pearson_by_hand);
+  g_test_add_func ("/core/stats/spearman-monotone", test_stats_spearman_monotone);
+  g_test_add_func ("/core/stats/ties", test_stats_ties);
+  g_test_add_func ("/core/stats/degenerate", test_stats_degenerate);
+  g_test_add_func ("/core/stats/linear-fit", test_stats_linear_fit);
+  g_test_add_func ("/core/stats/index-law-exact", test_stats_index_law_exact);
+  g_test_add_func ("/core/stats/index-law-noisy", test_stats_index_law_noisy);
+  g_test_add_func ("/core/stats/index-law-refuses", test_stats_index_law_refuses);
+
+  return g_test_run ();
+}
