@@ -72,10 +72,27 @@ app_test_show (GtkWidget *widget,
   return window;
 }
 
+static void
+app_test_painted_cb (GdkFrameClock *clock,
+                     gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
 /* Renders @widget as it is now (its snapshot, through a GtkWidgetPaintable) onto an image surface. */
 static inline cairo_surface_t *
 app_test_render (GtkWidget *widget)
 {
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong id;
+
+  /* A widget paintable shows the widget's last render node: let a frame draw the current state. */
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (app_test_painted_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (app_test_wait_flag (&painted, 10));
+  g_signal_handler_disconnect (clock, id);
+
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);

@@ -13,7 +13,9 @@
 
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gio.h>
+#include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,7 @@ static const char *cli_path;
 typedef struct
 {
   char            *tmpdir;
+  char            *keyfile;        /* where the app's keyfile backend keeps the settings */
   GTestDBus       *bus;
   GDBusConnection *connection;
   GSubprocess     *app;
@@ -34,10 +37,13 @@ typedef struct
 
 /* The tiny studies, as GSettings keys of each study. */
 static void
-write_settings (gboolean long_gradnorm)
+write_settings (const char *keyfile,
+                gboolean    long_gradnorm)
 {
   const char *studies[] = { "trajectories", "gradnorm", "critical" };
-  g_autoptr(GSettings) root = g_settings_new (APP_ID);
+  /* The same file, root and group the app's default keyfile backend uses. */
+  g_autoptr(GSettingsBackend) backend = g_keyfile_settings_backend_new (keyfile, "/", NULL);
+  g_autoptr(GSettings) root = g_settings_new_with_backend (APP_ID, backend);
 
   for (guint i = 0; i < G_N_ELEMENTS (studies); i++)
     {
@@ -138,6 +144,7 @@ session_setup (Session *s)
 
   /* Before any GSettings or D-Bus use: the child inherits all of it. */
   config = g_build_filename (s->tmpdir, "config", NULL);
+  s->keyfile = g_build_filename (config, "glib-2.0", "settings", "keyfile", NULL);
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
 
@@ -162,6 +169,7 @@ session_teardown (Session *s)
   g_clear_object (&s->bus);
   remove_tree (s->tmpdir);
   g_free (s->tmpdir);
+  g_free (s->keyfile);
 }
 
 /* org.gtk.Actions.Activate, what `gapplication action io.github.saddlelab.Saddle NAME PARAM` sends. */
@@ -360,7 +368,7 @@ test_studies (void)
   int status = -1;
 
   session_setup (&s);
-  write_settings (FALSE);
+  write_settings (s.keyfile, FALSE);
   session_launch (&s);
 
   /* Nothing runs until asked. */
@@ -443,13 +451,12 @@ test_stop_and_quit (void)
   Session s = { 0 };
   g_autofree char *out = NULL;
   g_autofree char *file = NULL;
-  g_autofree char *keyfile = NULL;
   g_autofree char *saved = NULL;
   gint64 quit_time;
   double seconds;
 
   session_setup (&s);
-  write_settings (TRUE);
+  write_settings (s.keyfile, TRUE);
   session_launch (&s);
 
   /* Stop mid-study: what was computed stays and exports. */
@@ -482,13 +489,20 @@ test_stop_and_quit (void)
   /* The bound; the app itself allows a worker five seconds before giving up on it. */
   g_assert_cmpfloat (seconds, <, 1.0);
 
-  /* Relaunched, the app finds its settings (the keyfile written by the first session). */
-  keyfile = g_build_filename (s.tmpdir, "config", "glib-2.0", "settings", "keyfile", NULL);
-  g_assert_true (g_file_get_contents (keyfile, &saved, NULL, NULL));
-  g_assert_true (strstr (saved, "window-width") != NULL || strstr (saved, "epochs=uint32 100000") != NULL);
+  /* The app saved its window state next to the study settings. */
+  g_assert_true (g_file_get_contents (s.keyfile, &saved, NULL, NULL));
+  g_assert_true (strstr (saved, "window-width") != NULL);
+
+  /* Relaunched, it finds the settings: the small trajectories study, not the default one. */
   g_clear_object (&s.app);
   session_launch (&s);
   run_study (&s, "trajectories");
+  g_free (out);
+  out = g_build_filename (s.tmpdir, "relaunched", NULL);
+  activate (&s, "export-all", g_variant_new_string (out));
+  g_free (file);
+  file = path_in (out, "trajectories.csv");
+  g_assert_cmpuint (check_csv (file, "run,epoch", -1), ==, 15);
   activate (&s, "quit", NULL);
   g_subprocess_wait (s.app, NULL, NULL);
   g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);

@@ -122,6 +122,7 @@ test_monitor (void)
   g_assert_cmpfloat (grad_area->y, >=, loss_area->y + loss_area->height);
   g_assert_cmpfloat (loss_area->x_max, >=, 60);
 
+  if (g_getenv ("SADDLE_TEST_DUMP")) cairo_surface_write_to_png (full, "/tmp/monitor.png");
   loss_count = app_test_count_colourful (full, loss_area->x, loss_area->y,
                                          loss_area->width, loss_area->height);
   grad_count = app_test_count_colourful (full, grad_area->x, grad_area->y,

@@ -628,8 +628,11 @@ test_slq_known_spectrum (void)
 {
   const gsize n = 300;
   const guint m = 60, probes = 20;
-  /* Interval edges (eigenvalue units) and the tolerance on each share. */
-  const double edges[] = { -INFINITY, -3.5, -0.2, 0.2, 9.0, INFINITY };
+  /* Interval edges (eigenvalue units) and the tolerance on each share. The
+   * automatic kernel is 0.15 wide here, so no edge sits within 3 widths of
+   * the near-zero band or the isolated outliers: smoothing would move their
+   * mass across the edge, which is the curve's purpose, not an error. */
+  const double edges[] = { -INFINITY, -3.5, -0.6, 0.6, 9.0, INFINITY };
   const double share_tol = 0.04;
   g_autofree double *lambda = mixed_spectrum (n);
   g_autofree double *a = matrix_with_spectrum (lambda, n, 23);
@@ -692,7 +695,9 @@ test_slq_known_spectrum (void)
   g_assert_cmpfloat (d->x[d->n_grid - 1], >, hi);
 
   /* Shares of the spectrum in intervals against the true counts; the
-   * statistical error of a share p is about √(2p(1−p)/(n·probes)) ≤ 0.01. */
+   * statistical error of a share p is about √(2p(1−p)/(n·probes)) ≤ 0.01,
+   * and a 60-node Gauss rule resolves an edge inside the continuous part to
+   * about one node's weight over the probes. 0.04 = 12 of 300 eigenvalues. */
   for (guint e = 0; e + 1 < G_N_ELEMENTS (edges); e++)
     {
       gsize count = 0;

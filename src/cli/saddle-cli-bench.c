@@ -134,6 +134,7 @@ bench_training (Bench                   *bench,
   g_autofree double *theta = NULL;
   g_autofree char *model_size = NULL;
   g_autofree char *size = NULL;
+  g_autofree char *samples = NULL;
   guint64 steps = 0;
   double start, seconds;
 
@@ -167,10 +168,9 @@ bench_training (Bench                   *bench,
     }
   seconds = now_s () - start;
 
-  size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, "
-                          "%" G_GSIZE_FORMAT " images",
-                          config->runs, steps / config->runs, config->batch, model_size,
-                          dataset->n_samples);
+  samples = saddle_cli_format_count (dataset->n_samples);
+  size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
+                          config->runs, steps / config->runs, config->batch, model_size, samples);
   record (bench, "training", size, seconds, steps / seconds, "steps/s", PYTORCH_TRAINING_S);
 }
 
@@ -186,6 +186,7 @@ bench_hvp (Bench                   *bench,
   g_autofree double *hv = NULL;
   g_autofree char *model_size = NULL;
   g_autofree char *size = NULL;
+  g_autofree char *samples = NULL;
   SaddleBatch batch = { 0 };
   SaddleRng rng;
   gsize n;
@@ -215,8 +216,9 @@ bench_hvp (Bench                   *bench,
   seconds = now_s () - start;
   saddle_batch_clear (&batch);
 
-  size = g_strdup_printf ("%u blocks of %d directions, %s, %" G_GSIZE_FORMAT " images",
-                          blocks, HVP_BLOCK, model_size, dataset->n_samples);
+  samples = saddle_cli_format_count (dataset->n_samples);
+  size = g_strdup_printf ("%u blocks of %d directions, %s, %s images",
+                          blocks, HVP_BLOCK, model_size, samples);
   record (bench, "hvp", size, seconds, blocks / seconds, "blocks/s", NAN);
 }
 
@@ -237,6 +239,8 @@ bench_hessian (Bench                   *bench,
   g_autofree char *model_size = NULL;
   g_autofree char *size = NULL;
   g_autofree char *eigen_name = NULL;
+  g_autofree char *samples = NULL;
+  g_autofree char *count = NULL;
   SaddleBatch batch = { 0 };
   double asymmetry = NAN;
   double start, seconds;
@@ -264,8 +268,9 @@ bench_hessian (Bench                   *bench,
       skipped (bench, name, error);
       return;
     }
-  size = g_strdup_printf ("full Hessian of %s on %" G_GSIZE_FORMAT " samples (asymmetry %.1e)",
-                          model_size, dataset->n_samples, asymmetry);
+  samples = saddle_cli_format_count (dataset->n_samples);
+  size = g_strdup_printf ("full Hessian of %s on %s samples (asymmetry %.1e)",
+                          model_size, samples, asymmetry);
   record (bench, name, size, seconds, NAN, NULL, pytorch_build);
 
   eigen_name = g_strdup_printf ("%s-eigen", name);
@@ -278,9 +283,10 @@ bench_hessian (Bench                   *bench,
       skipped (bench, eigen_name, error);
       return;
     }
-  size = g_strdup_printf ("all %" G_GSIZE_FORMAT " eigenvalues (%" G_GSIZE_FORMAT "+ %"
-                          G_GSIZE_FORMAT "− %" G_GSIZE_FORMAT " zero)",
-                          n, spectrum->positive, spectrum->negative, spectrum->zero);
+  count = saddle_cli_format_count (n);
+  size = g_strdup_printf ("all %s eigenvalues (%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %"
+                          G_GSIZE_FORMAT " zero)",
+                          count, spectrum->positive, spectrum->negative, spectrum->zero);
   record (bench, eigen_name, size, seconds, NAN, NULL, pytorch_eigen);
 }
 
@@ -292,8 +298,11 @@ bench_critical (Bench                   *bench,
   g_autoptr(SaddleStudyResults) results = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *size = NULL;
-  g_autofree char *hidden = NULL;
+  g_autofree guint *widths = NULL;
+  g_autofree char *shape = NULL;
+  g_autofree char *count = NULL;
   const SaddleCriticalPoint *point;
+  guint n_widths = 0;
   double start, seconds;
 
   start = now_s ();
@@ -315,11 +324,13 @@ bench_critical (Bench                   *bench,
       return;
     }
   point = g_ptr_array_index (results->critical->points, 0);
-  hidden = saddle_study_config_hidden_string (config);
-  size = g_strdup_printf ("1 run, 1-%s-1 %s (%" G_GSIZE_FORMAT " params): %u epochs, %u of ≤ %u "
-                          "‖∇L‖² steps (‖∇L‖ %.2g → %.2g), full Hessian + eigenvalues",
-                          hidden, saddle_activation_to_string (config->activation),
-                          results->n_params, config->epochs, point->steps, config->descent_steps,
+  widths = saddle_study_config_widths (config, dataset, &n_widths);
+  shape = saddle_cli_format_widths (widths, n_widths);
+  count = saddle_cli_format_count (results->n_params);
+  size = g_strdup_printf ("1 run, %s %s (%s params): %u epochs, %u of ≤ %u ‖∇L‖² steps "
+                          "(‖∇L‖ %.2g → %.2g), full Hessian + eigenvalues",
+                          shape, saddle_activation_to_string (config->activation), count,
+                          config->epochs, point->steps, config->descent_steps,
                           point->grad_norm_start, point->grad_norm);
   record (bench, "critical-run", size, seconds, NAN, NULL, PYTORCH_CRITICAL_RUN_S);
 }

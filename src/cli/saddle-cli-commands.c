@@ -57,7 +57,13 @@ load_dataset (const SaddleStudyConfig *config,
   if (dataset != NULL)
     return dataset;
 
-  if (config->data_path != NULL)
+  if (config->data_path != NULL && config->task == SADDLE_TASK_IMAGE
+      && g_file_test (config->data_path, G_FILE_TEST_IS_REGULAR))
+    g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                 "Cannot load the training data “%s”: the image task reads a folder of IDX files "
+                 "(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz); for a CSV of x,y rows "
+                 "use --task function", config->data_path);
+  else if (config->data_path != NULL)
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the training data “%s”: %s", config->data_path, local_error->message);
   else if (config->task == SADDLE_TASK_IMAGE)
@@ -225,8 +231,8 @@ print_training_summary (const SaddleStudyResults *results)
   const SaddleStudyConfig *config = &results->config;
   g_autofree RunSummary *runs = summarise_runs (results);
 
-  printf ("\n%-5s %12s %9s %10s %14s %14s\n", "run", "loss", "accuracy", "steps",
-          "last ‖∇L‖", "min ‖∇L‖");
+  printf ("\n%-5s %12s %9s %10s %12s %12s\n", "run", "loss", "accuracy", "steps",
+          "last |g|", "min |g|");
   for (guint i = 0; i < config->runs; i++)
     {
       g_autofree char *accuracy = NULL;
@@ -731,10 +737,17 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
       g_autofree char *want = saddle_cli_format_count (n_params);
       g_autofree char *hidden = saddle_study_config_hidden_string (config);
 
-      fprintf (stderr, "saddle-cli: “%s” holds %s parameters, but the model %s (--task %s "
-               "--hidden '%s') has %s; pass the options the weights were trained with%s%s%s\n",
-               options->weights, have, model_text, saddle_task_to_string (config->task), hidden,
-               want, saved != NULL ? " (the file says: " : "", saved != NULL ? saved : "",
+      g_autofree guint *widths = NULL;
+      g_autofree char *shape = NULL;
+      guint n_widths = 0;
+
+      widths = saddle_study_config_widths (config, dataset, &n_widths);
+      shape = saddle_cli_format_widths (widths, n_widths);
+      fprintf (stderr, "saddle-cli: “%s” holds %s parameters, but the %s %s model (--task %s "
+               "--hidden '%s') has %s: pass the options the weights were trained with%s%s%s\n",
+               options->weights, have, shape, saddle_activation_to_string (config->activation),
+               saddle_task_to_string (config->task), hidden, want,
+               saved != NULL ? " (the file says: " : "", saved != NULL ? saved : "",
                saved != NULL ? ")" : "");
       return SADDLE_CLI_EXIT_FAILED;
     }

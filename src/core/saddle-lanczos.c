@@ -23,6 +23,10 @@
  * the settings, and the same seed gives the same density on any machine. */
 #define SLQ_GROUP_BYTES    ((gsize) 256 * 1024 * 1024)
 
+/* Basis vectors the extremes start with room for, besides 2k: enough for
+ * most runs to converge without growing. */
+#define EXTREMES_INITIAL_STEPS  64
+
 G_DEFINE_QUARK (saddle-lanczos-error-quark, saddle_lanczos_error)
 
 /* b independent Lanczos sequences advanced in lockstep, so the operator
@@ -33,7 +37,9 @@ typedef struct
   gsize      b;          /* sequences */
   gsize      m_max;      /* steps per sequence */
   gsize      m;          /* steps done */
-  double    *basis;      /* (m_max, b, n): row (j, s) is q_j of sequence s, so the b
+  gsize      capacity;   /* steps the basis has room for (grows up to m_max) */
+  const char *advice;    /* what to change when memory runs out */
+  double    *basis;      /* (capacity, b, n): row (j, s) is q_j of sequence s, so the b
                           * vectors of one step are one contiguous (b, n) block and a
                           * sequence's basis is a matrix with leading dimension b·n */
   double    *w;          /* (b, n) operator output, orthogonalised in place */
@@ -84,63 +90,116 @@ krylov_free (Krylov *kr)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Krylov, krylov_free)
 
-/* Bytes of the basis and work block, or G_MAXSIZE when they overflow. */
+/* Bytes of @rows steps of b basis vectors (plus one work block when
+ * @with_work), or G_MAXSIZE when that overflows. */
 static gsize
-krylov_bytes (gsize n,
-              gsize b,
-              gsize m_max)
+krylov_bytes (gsize    n,
+              gsize    b,
+              gsize    rows,
+              gboolean with_work)
 {
-  gsize rows, total;
+  gsize total;
 
-  if (!g_size_checked_add (&rows, m_max, 1) ||
-      !g_size_checked_mul (&rows, rows, b) ||
-      !g_size_checked_mul (&total, rows, n) ||
+  if ((with_work && !g_size_checked_add (&rows, rows, 1)) ||
+      !g_size_checked_mul (&total, rows, b) ||
+      !g_size_checked_mul (&total, total, n) ||
       !g_size_checked_mul (&total, total, sizeof (double)))
     return G_MAXSIZE;
 
   return total;
 }
 
-/* Checks memory before touching it and allocates with g_try_malloc, so a
- * basis too large for this machine is a message naming both sizes. */
-static Krylov *
-krylov_new (gsize    n,
-            gsize    b,
-            gsize    m_max,
-            GError **error)
+/* Fails with TOO_LARGE, naming both sizes and @advice, unless @need bytes
+ * for a basis of @vectors vectors of @n entries are available now. */
+static gboolean
+krylov_check_memory (gsize        need,
+                     gsize        vectors,
+                     gsize        n,
+                     const char  *advice,
+                     GError     **error)
 {
-  g_autoptr(Krylov) kr = NULL;
-  gsize need = krylov_bytes (n, b, m_max);
   gsize available = saddle_available_memory ();
+  g_autofree char *count = NULL;
+  g_autofree char *dim = NULL;
+  g_autofree char *need_text = NULL;
+  g_autofree char *available_text = NULL;
 
-  if (need == G_MAXSIZE || need > available)
+  if (need != G_MAXSIZE && need <= available)
+    return TRUE;
+
+  count = format_count (vectors);
+  dim = format_count (n);
+  need_text = need == G_MAXSIZE ? g_strdup ("more than can be addressed") : g_format_size (need);
+  available_text = g_format_size (available);
+  g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
+               "A Lanczos basis of %s vectors of %s entries needs %s; %s of memory "
+               "is available. %s", count, dim, need_text, available_text, advice);
+  return FALSE;
+}
+
+/* Makes room for @rows steps (≤ m_max). Rows are step-major, so growing
+ * keeps every stored vector where it is. */
+static gboolean
+krylov_reserve (Krylov  *kr,
+                gsize    rows,
+                GError **error)
+{
+  gsize need;
+  double *grown;
+
+  if (rows <= kr->capacity)
+    return TRUE;
+
+  need = krylov_bytes (kr->n, kr->b, rows - kr->capacity, FALSE);
+  if (!krylov_check_memory (need, rows * kr->b, kr->n, kr->advice, error))
+    return FALSE;
+
+  /* g_try_realloc: MemAvailable can change between the check and here, and
+   * a failed allocation of gigabytes must be a message, not an abort. */
+  grown = g_try_realloc (kr->basis, krylov_bytes (kr->n, kr->b, rows, FALSE));
+  if (grown == NULL)
     {
-      g_autofree char *steps = format_count (m_max * b);
-      g_autofree char *dim = format_count (n);
-      g_autofree char *need_text = need == G_MAXSIZE ? g_strdup ("more than can be addressed")
-                                                     : g_format_size (need);
-      g_autofree char *available_text = g_format_size (available);
+      g_autofree char *need_text = g_format_size (krylov_bytes (kr->n, kr->b, rows, FALSE));
 
       g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
-                   "The Lanczos basis of %s vectors of %s entries needs %s; %s of "
-                   "memory is available. Use fewer iterations or probes",
-                   steps, dim, need_text, available_text);
-      return NULL;
+                   "Could not allocate a %s Lanczos basis. %s", need_text, kr->advice);
+      return FALSE;
     }
+
+  kr->basis = grown;
+  kr->capacity = rows;
+  return TRUE;
+}
+
+/* A Krylov workspace for b sequences of up to @m_max steps, with room for
+ * @initial steps now (more is added as the iteration needs it). Memory is
+ * checked before it is touched, so a basis too large for this machine is a
+ * message naming both sizes and @advice (a static string). */
+static Krylov *
+krylov_new (gsize        n,
+            gsize        b,
+            gsize        m_max,
+            gsize        initial,
+            const char  *advice,
+            GError     **error)
+{
+  g_autoptr(Krylov) kr = NULL;
+  gsize rows = MIN (initial, m_max);
+
+  if (!krylov_check_memory (krylov_bytes (n, b, rows, TRUE), rows * b, n, advice, error))
+    return NULL;
 
   kr = g_new0 (Krylov, 1);
   kr->n = n;
   kr->b = b;
   kr->m_max = m_max;
-  kr->basis = g_try_malloc (m_max * b * n * sizeof (double));
+  kr->advice = advice;
   kr->w = g_try_malloc (b * n * sizeof (double));
-  if (kr->basis == NULL || kr->w == NULL)
+  if (kr->w == NULL || !krylov_reserve (kr, rows, error))
     {
-      g_autofree char *need_text = g_format_size (need);
-
-      g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
-                   "Could not allocate the %s Lanczos basis; use fewer iterations or "
-                   "probes, or close other programs", need_text);
+      if (kr->w == NULL)
+        g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
+                     "Could not allocate the Lanczos work vectors. %s", advice);
       return NULL;
     }
 
@@ -254,8 +313,15 @@ krylov_step (Krylov             *kr,
 {
   gsize j = kr->m;
   gsize n = kr->n;
-  g_autofree double *coef = g_new (double, j + 1);
+  g_autofree double *coef = NULL;
 
+  /* Double the room when the next vectors would not fit: converging early
+   * then never pays for the whole m_max × n basis. */
+  if (j + 1 < kr->m_max && j + 1 >= kr->capacity &&
+      !krylov_reserve (kr, MIN (2 * kr->capacity, kr->m_max), error))
+    return FALSE;
+
+  coef = g_new (double, j + 1);
   op (krylov_row (kr, j, 0), kr->b, kr->w, op_data);
 
   if (!values_are_finite (kr->w, kr->b * n))
@@ -327,6 +393,8 @@ tridiagonal_select (const double *d,
   g_autofree double *dd = g_memdup2 (d, m * sizeof (double));
   g_autofree double *ee = g_new0 (double, m);
   g_autofree lapack_int *isuppz = g_new0 (lapack_int, 2 * m);
+  /* dstevr may use all m entries of its eigenvalue array as workspace. */
+  g_autofree double *w = g_new (double, m);
   lapack_int found = 0;
   lapack_int info;
 
@@ -336,7 +404,7 @@ tridiagonal_select (const double *d,
   /* Column-major with ldz = m: eigenvector c is contiguous, i.e. row c of
    * a row-major (count, m) matrix, ready for the Ritz-vector dgemm. */
   info = LAPACKE_dstevr (LAPACK_COL_MAJOR, 'V', 'I', (lapack_int) m, dd, ee, 0.0, 0.0,
-                         (lapack_int) il, (lapack_int) iu, 0.0, &found, values, vectors,
+                         (lapack_int) il, (lapack_int) iu, 0.0, &found, w, vectors,
                          (lapack_int) m, isuppz);
 
   if (info != 0 || (gsize) found != iu - il + 1)
@@ -348,6 +416,7 @@ tridiagonal_select (const double *d,
       return FALSE;
     }
 
+  memcpy (values, w, (iu - il + 1) * sizeof (double));
   return TRUE;
 }
 
@@ -459,7 +528,8 @@ saddle_lanczos_extremes_full (SaddleOperatorFunc  op,
   if (!check_blas_size (n, 1, error))
     return FALSE;
 
-  kr = krylov_new (n, 1, m_max, error);
+  kr = krylov_new (n, 1, m_max, EXTREMES_INITIAL_STEPS + 2 * k,
+                   "Allow fewer Lanczos iterations (max_iter)", error);
   if (kr == NULL)
     return FALSE;
 
@@ -668,7 +738,7 @@ saddle_lanczos_slq (SaddleOperatorFunc  op,
 
   /* As many probes per operator call as fit the fixed group budget: the
    * HVP then runs as one wide BLAS-3 block. */
-  per_probe = krylov_bytes (n, 1, m);
+  per_probe = krylov_bytes (n, 1, m, TRUE);
   group = per_probe == G_MAXSIZE ? 1 : MAX (SLQ_GROUP_BYTES / per_probe, 1);
   group = MIN (group, (gsize) probes);
   group = MIN (group, MAX (G_MAXINT / n, 1));
@@ -684,7 +754,8 @@ saddle_lanczos_slq (SaddleOperatorFunc  op,
   for (gsize first = 0; first < probes; first += group)
     {
       gsize b = MIN (group, probes - first);
-      g_autoptr(Krylov) kr = krylov_new (n, b, m, error);
+      g_autoptr(Krylov) kr = krylov_new (n, b, m, m, "Use fewer iterations or probes",
+                                         error);
 
       if (kr == NULL)
         return NULL;
