@@ -19,6 +19,17 @@ app_test_require_display (void)
     }
 }
 
+/* The application's style sheet (chart backgrounds, spacing), as SaddleApplication loads it. */
+static inline void
+app_test_load_style (void)
+{
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (css, "/io/github/saddlelab/Saddle/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static gboolean
 app_test_timeout_cb (gpointer user_data)
 {

@@ -34,6 +34,14 @@ fresh_settings (const char *schema)
   return settings;
 }
 
+/* GSettings delivers "changed" from an idle when nobody runs the main loop: run it. */
+static void
+flush (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 static SaddleSidePanel *
 new_panel (SaddleStudyKind kind,
            GSettings      *settings)
@@ -141,14 +149,26 @@ test_reads (void)
   g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_TRAJECTORIES, settings);
 
   g_settings_set_string (settings, "optimizer", "sgd");
+  flush ();
+  {
+    g_autofree char *v = g_settings_get_string (settings, "optimizer");
+    g_printerr ("DBG optimizer=%s selected=%u batchspin=%g\n", v, gtk_drop_down_get_selected (GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "optimizer"))), gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "batch"))));
+    g_settings_set_uint (settings, "batch", 77);
+    flush ();
+    g_printerr ("DBG batchspin=%g\n", gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "batch"))));
+  }
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "optimizer"))), ==, 0);
   g_settings_set_uint (settings, "batch", 64);
+  flush ();
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "batch"))), ==, 64);
   g_settings_set_double (settings, "lr", 0.001);
+  flush ();
   g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "lr"))), -3, 1e-9);
   g_settings_set_uint (settings, "layer", 1);
+  flush ();
   g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "layer"))), ==, 2);
   g_settings_set_string (settings, "hidden", "7,5");
+  flush ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden"))), ==, "7,5");
 
   /* The layer spin counts from 1 and stores from 0. */
@@ -211,18 +231,22 @@ test_invalid (void)
 
   /* Fitting a CSV file needs the file. */
   g_settings_set_string (settings, "function", "csv");
+  flush ();
   g_assert_nonnull (saddle_side_panel_get_problem (panel));
   g_assert_true (strstr (saddle_side_panel_get_problem (panel), "CSV") != NULL);
   g_assert_false (saddle_side_panel_get_config (panel, &config, NULL));
 
   /* Any CSV path passes here: reading it is the worker's job (see test-app-window). */
   g_settings_set_string (settings, "csv-file", "/nonexistent/samples.csv");
+  flush ();
   g_assert_true (saddle_side_panel_get_config (panel, &config, NULL));
   saddle_study_config_clear (&config);
 
   /* An IDX folder without images is named too. */
   g_settings_set_string (settings, "task", "image");
+  flush ();
   g_settings_set_string (settings, "image-folder", "/nonexistent-idx");
+  flush ();
   g_assert_nonnull (saddle_side_panel_get_problem (panel));
   g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 0);
 }
@@ -237,6 +261,7 @@ test_reset (void)
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "runs")), 5);
   gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4");
   g_settings_set_string (settings, "task", "image");
+  flush ();
   g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 5);
 
   g_signal_emit_by_name (saddle_side_panel_get_field (panel, "reset"), "clicked");
@@ -264,9 +289,49 @@ test_bundled_params (void)
 
   /* A trajectory layer past the model's last is refused. */
   g_settings_set_uint (settings, "layer", 3);
+  flush ();
   g_assert_nonnull (saddle_side_panel_get_problem (panel));
   g_settings_set_uint (settings, "layer", 2);
+  flush ();
   g_assert_null (saddle_side_panel_get_problem (panel));
+}
+
+/* Another task brings its own homework model, unless the user changed it. */
+static void
+test_task_defaults (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Gradnorm");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_GRADNORM, settings);
+  GtkDropDown *task = GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "task"));
+  SaddleStudyConfig image, function;
+  g_autofree char *image_hidden = NULL, *function_hidden = NULL, *hidden = NULL;
+
+  saddle_study_config_init (&image, SADDLE_STUDY_GRADNORM, SADDLE_TASK_IMAGE);
+  saddle_study_config_init (&function, SADDLE_STUDY_GRADNORM, SADDLE_TASK_FUNCTION);
+  image_hidden = saddle_study_config_hidden_string (&image);
+  function_hidden = saddle_study_config_hidden_string (&function);
+
+  gtk_drop_down_set_selected (task, 1);
+  hidden = g_settings_get_string (settings, "hidden");
+  g_assert_cmpstr (hidden, ==, function_hidden);
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, function.lr);
+  g_assert_cmpuint (g_settings_get_uint (settings, "batch"), ==, function.batch);
+  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, function.epochs);
+  /* 1 → 363 → 1: the homework's 1,090 parameters. */
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 1090);
+
+  /* A chosen value survives the switch back; the untouched ones follow the task. */
+  g_settings_set_uint (settings, "epochs", 12);
+  flush ();
+  gtk_drop_down_set_selected (task, 0);
+  g_clear_pointer (&hidden, g_free);
+  hidden = g_settings_get_string (settings, "hidden");
+  g_assert_cmpstr (hidden, ==, image_hidden);
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, image.lr);
+  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 12);
+
+  saddle_study_config_clear (&image);
+  saddle_study_config_clear (&function);
 }
 
 static void
@@ -305,6 +370,7 @@ main (int   argc,
   g_test_add_func ("/app/panel/invalid", test_invalid);
   g_test_add_func ("/app/panel/reset", test_reset);
   g_test_add_func ("/app/panel/bundled-params", test_bundled_params);
+  g_test_add_func ("/app/panel/task-defaults", test_task_defaults);
   g_test_add_func ("/app/panel/rows", test_rows);
 
   return g_test_run ();

@@ -26,8 +26,8 @@ make_history (void)
           .run = r,
           .epoch = (i - 1) / 10 + 1,
           .iteration = i,
-          .loss = (1.0 + 0.2 * r) * exp (-i / 20.0) + 0.01,
-          .grad_norm = (0.5 + 0.1 * r) * exp (-i / 15.0) + 1e-3,
+          .loss = (1.0 + 0.2 * r) * exp (-(double) i / 20.0) + 0.01,
+          .grad_norm = (0.5 + 0.1 * r) * exp (-(double) i / 15.0) + 1e-3,
         };
 
         saddle_history_add_iteration (history, &rec);
@@ -326,6 +326,7 @@ main (int   argc,
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   g_unsetenv ("GTK_THEME");
   gtk_test_init (&argc, &argv, NULL);
+  app_test_load_style ();
 
   g_test_add_func ("/app/views/monitor", test_monitor);
   g_test_add_func ("/app/views/trajectories", test_trajectories);

@@ -1,11 +1,711 @@
-/* test-cli.c */
+/* test-cli.c — saddle-cli end to end: every command on small settings, its files, its errors
+ *
+ * argv[1] is the saddle-cli binary (tests/meson.build passes it). Each test
+ * works in its own temporary folder and spawns the binary there.
+ */
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
+#include <sys/wait.h>
+
 #include <glib.h>
+#include <glib/gstdio.h>
+
+typedef struct
+{
+  const char *cli;    /* the saddle-cli binary */
+  char *dir;          /* the temporary folder the command runs in */
+  char *out;          /* stdout */
+  char *err;          /* stderr */
+  int   status;       /* exit status */
+} Run;
+
+typedef struct
+{
+  guint    depth;
+  gboolean root_is_svg;
+  guint    paths;
+  guint    elements;
+} SvgCount;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          if (g_file_test (child, G_FILE_TEST_IS_DIR))
+            remove_tree (child);
+          else
+            g_unlink (child);
+        }
+      g_dir_close (dir);
+    }
+  g_rmdir (path);
+}
+
+static void
+run_clear (Run *run)
+{
+  if (run->dir != NULL)
+    remove_tree (run->dir);
+  g_clear_pointer (&run->dir, g_free);
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+static void
+run_init (Run           *run,
+          gconstpointer  cli)
+{
+  g_autoptr(GError) error = NULL;
+
+  memset (run, 0, sizeof *run);
+  run->cli = cli;
+  run->dir = g_dir_make_tmp ("saddle-cli-test-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+/* Runs saddle-cli with the NULL-terminated arguments in run->dir. */
+static void
+spawn (Run        *run,
+       const char *first,
+       ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  int wait_status = 0;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) run->cli);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+  g_assert_true (g_spawn_sync (run->dir, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &run->out, &run->err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+static void
+assert_status (const Run *run,
+               int        status)
+{
+  if (run->status != status)
+    g_error ("saddle-cli exited with %d, not %d\nstdout:\n%s\nstderr:\n%s", run->status, status,
+             run->out, run->err);
+}
+
+static char *
+path_in (const Run  *run,
+         const char *name)
+{
+  return g_build_filename (run->dir, name, NULL);
+}
+
+static void
+assert_exists (const Run  *run,
+               const char *name)
+{
+  g_autofree char *path = path_in (run, name);
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    g_error ("%s was not written\nstdout:\n%s\nstderr:\n%s", name, run->out, run->err);
+}
+
+/* A field is a number (NaN and infinities included), or one of @text_columns. */
+static gboolean
+is_number (const char *field)
+{
+  char *end = NULL;
+
+  if (*field == '\0')
+    return FALSE;
+  g_ascii_strtod (field, &end);
+  return end != NULL && *end == '\0';
+}
+
+/* Checks header, column count and numbers of a CSV; returns its rows (without the header). */
+static GPtrArray *
+read_csv (const Run  *run,
+          const char *name,
+          const char *header,
+          int         text_column)
+{
+  g_autofree char *path = path_in (run, name);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) names = g_strsplit (header, ",", -1);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  guint columns = g_strv_length (names);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_nonnull (lines[0]);
+  g_assert_cmpstr (lines[0], ==, header);
+
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      char **fields;
+
+      if (lines[i][0] == '\0')
+        {
+          g_assert_null (lines[i + 1]);    /* only the final newline */
+          break;
+        }
+      fields = g_strsplit (lines[i], ",", -1);
+      if (g_strv_length (fields) != columns)
+        g_error ("%s line %u has %u fields, not %u: %s", name, i + 1, g_strv_length (fields),
+                 columns, lines[i]);
+      for (guint k = 0; k < columns; k++)
+        if ((int) k != text_column && !is_number (fields[k]))
+          g_error ("%s line %u field %u is not a number: “%s”", name, i + 1, k + 1, fields[k]);
+      g_ptr_array_add (rows, fields);
+    }
+  return rows;
+}
+
+static double
+field (GPtrArray *rows,
+       guint      row,
+       guint      column)
+{
+  char **fields = g_ptr_array_index (rows, row);
+
+  return g_ascii_strtod (fields[column], NULL);
+}
+
+static void
+svg_start_cb (GMarkupParseContext  *context,
+              const char           *element,
+              const char          **names,
+              const char          **values,
+              gpointer              user_data,
+              GError              **error)
+{
+  SvgCount *count = user_data;
+
+  if (count->depth == 0)
+    count->root_is_svg = g_str_equal (element, "svg");
+  count->depth++;
+  count->elements++;
+  if (g_str_equal (element, "path"))
+    count->paths++;
+}
+
+static void
+svg_end_cb (GMarkupParseContext  *context,
+            const char           *element,
+            gpointer              user_data,
+            GError              **error)
+{
+  SvgCount *count = user_data;
+
+  count->depth--;
+}
+
+/* Parses an SVG file as XML: root <svg>, at least @min_paths <path> elements. */
+static void
+assert_svg (const Run  *run,
+            const char *name,
+            guint       min_paths)
+{
+  static const GMarkupParser parser = { svg_start_cb, svg_end_cb, NULL, NULL, NULL };
+  g_autofree char *path = path_in (run, name);
+  g_autofree char *contents = NULL;
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  SvgCount count = { 0 };
+  gsize length = 0;
+
+  assert_exists (run, name);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  context = g_markup_parse_context_new (&parser, G_MARKUP_IGNORE_QUALIFIED, &count, NULL);
+  /* Skip the XML declaration, which GMarkup does not take. */
+  {
+    const char *start = contents;
+
+    if (g_str_has_prefix (start, "<?xml"))
+      start = strstr (start, "?>") + 2;
+    g_assert_true (g_markup_parse_context_parse (context, start, -1, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_markup_parse_context_end_parse (context, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (count.root_is_svg);
+  g_assert_cmpuint (count.depth, ==, 0);
+  if (count.paths < min_paths)
+    g_error ("%s has %u <path> elements, expected at least %u", name, count.paths, min_paths);
+}
+
+/* An integer member of a JSON file written by json-glib ("name" : 12). */
+static gint64
+json_int (const Run  *run,
+          const char *file,
+          const char *member,
+          guint       occurrence)
+{
+  g_autofree char *path = path_in (run, file);
+  g_autofree char *contents = NULL;
+  g_autofree char *pattern = g_strdup_printf ("\"%s\"\\s*:\\s*(-?\\d+)", member);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *number = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_regex_match (regex, contents, 0, &match));
+  for (guint i = 0; i < occurrence; i++)
+    g_assert_true (g_match_info_next (match, NULL));
+  number = g_match_info_fetch (match, 1);
+  return g_ascii_strtoll (number, NULL, 10);
+}
+
+/* A tiny IDX image set: @n images of 6×6, 3 classes, each lighting its own rows. */
+static void
+write_idx (const char *dir,
+           guint       n)
+{
+  g_autoptr(GByteArray) images = g_byte_array_new ();
+  g_autoptr(GByteArray) labels = g_byte_array_new ();
+  g_autofree char *images_path = g_build_filename (dir, "train-images-idx3-ubyte", NULL);
+  g_autofree char *labels_path = g_build_filename (dir, "train-labels-idx1-ubyte", NULL);
+  const guint8 image_header[] = { 0, 0, 8, 3, 0, 0, (n >> 8) & 0xff, n & 0xff, 0, 0, 0, 6,
+                                  0, 0, 0, 6 };
+  const guint8 label_header[] = { 0, 0, 8, 1, 0, 0, (n >> 8) & 0xff, n & 0xff };
+
+  g_byte_array_append (images, image_header, sizeof image_header);
+  g_byte_array_append (labels, label_header, sizeof label_header);
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 label = i % 3;
+
+      g_byte_array_append (labels, &label, 1);
+      for (guint p = 0; p < 36; p++)
+        {
+          guint8 pixel = (p / 12 == label ? 200 : 10) + (i * 7 + p * 13) % 40;
+
+          g_byte_array_append (images, &pixel, 1);
+        }
+    }
+  g_assert_true (g_file_set_contents (images_path, (char *) images->data, images->len, NULL));
+  g_assert_true (g_file_set_contents (labels_path, (char *) labels->data, labels->len, NULL));
+}
+
+static void
+write_file (const Run  *run,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = path_in (run, name);
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+/* The line of bench output for @name states a size and a time in seconds. */
+static void
+assert_bench_line (const Run  *run,
+                   const char *name)
+{
+  g_autofree char *pattern = g_strdup_printf ("^%s +\\S.*: [0-9]+\\.[0-9]+ s", name);
+
+  if (!g_regex_match_simple (pattern, run->out, G_REGEX_MULTILINE, 0))
+    g_error ("no “%s” line with a size and a time in:\n%s", name, run->out);
+}
+
+static void
+test_trajectories (gconstpointer cli)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) epochs = NULL;
+  g_autoptr(GPtrArray) whole = NULL;
+  g_autoptr(GPtrArray) layer = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "trajectories", "--task", "function", "--samples", "60", "--hidden", "8",
+         "--runs", "2", "--epochs", "3", "--batch", "20", "--out", "out", "--quiet", NULL);
+  assert_status (&run, 0);
+
+  history = read_csv (&run, "out/history.csv", "run,iteration,epoch,loss,grad_norm", -1);
+  g_assert_cmpuint (history->len, ==, 2 * 3 * 3);
+  epochs = read_csv (&run, "out/epochs.csv", "run,epoch,iteration,loss,accuracy", -1);
+  g_assert_cmpuint (epochs->len, ==, 2 * 4);
+  whole = read_csv (&run, "out/trajectories.csv", "run,epoch,iteration,loss,accuracy,pc1,pc2", -1);
+  g_assert_cmpuint (whole->len, ==, 2 * 4);
+  layer = read_csv (&run, "out/trajectories-layer.csv",
+                    "run,epoch,iteration,loss,accuracy,pc1,pc2", -1);
+  g_assert_cmpuint (layer->len, ==, 2 * 4);
+  for (guint i = 0; i < whole->len; i++)
+    {
+      g_assert_true (isfinite (field (whole, i, 5)));
+      g_assert_true (isfinite (field (whole, i, 6)));
+      g_assert_cmpfloat (field (whole, i, 3), >=, 0.0);
+    }
+  /* The PCA is centred: the scores sum to zero. */
+  {
+    double sum = 0.0, scale = 0.0;
+
+    for (guint i = 0; i < whole->len; i++)
+      {
+        sum += field (whole, i, 5);
+        scale += fabs (field (whole, i, 5));
+      }
+    g_assert_cmpfloat (fabs (sum), <=, 1e-9 * scale);
+  }
+  assert_svg (&run, "out/trajectories.svg", 2);
+  assert_svg (&run, "out/trajectories-layer.svg", 2);
+  g_assert_nonnull (strstr (run.out, "PCA of 8 snapshots"));
+  g_assert_cmpstr (run.err, ==, "");   /* --quiet */
+  run_clear (&run);
+}
+
+static void
+test_trajectories_idx (gconstpointer cli)
+{
+  g_autoptr(GPtrArray) epochs = NULL;
+  g_autofree char *data = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  data = path_in (&run, "idx");
+  g_assert_cmpint (g_mkdir (data, 0755), ==, 0);
+  write_idx (data, 40);
+
+  spawn (&run, "trajectories", "--data", "idx", "--samples", "30", "--hidden", "5",
+         "--runs", "2", "--epochs", "2", "--batch", "10", "--layer", "1", "--out", "res", NULL);
+  assert_status (&run, 0);
+  epochs = read_csv (&run, "res/epochs.csv", "run,epoch,iteration,loss,accuracy", -1);
+  g_assert_cmpuint (epochs->len, ==, 2 * 3);
+  for (guint i = 0; i < epochs->len; i++)
+    {
+      double accuracy = field (epochs, i, 4);
+
+      g_assert_true (accuracy >= 0.0 && accuracy <= 1.0);
+      /* Accuracy on 30 images is a multiple of 1/30. */
+      g_assert_cmpfloat (fabs (accuracy * 30 - round (accuracy * 30)), <, 1e-9);
+    }
+  assert_svg (&run, "res/trajectories.svg", 2);
+  assert_svg (&run, "res/trajectories-layer.svg", 2);
+  /* 36-5-3: 36·5+5 + 5·3+3 = 203 parameters; one progress line per run on stderr. */
+  g_assert_nonnull (strstr (run.out, "203 parameters"));
+  g_assert_nonnull (strstr (run.err, "Run 1/2"));
+  g_assert_nonnull (strstr (run.err, "Run 2/2"));
+  run_clear (&run);
+}
+
+static void
+test_gradnorm_and_hessian (gconstpointer cli)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) eigenvalues = NULL;
+  gint64 positive, negative, zero;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "gradnorm", "--task", "function", "--function", "sign", "--samples", "40",
+         "--hidden", "6", "--activation", "tanh", "--runs", "2", "--epochs", "4",
+         "--batch", "10", "--seed", "7", "--save-weights", "w.txt", NULL);
+  assert_status (&run, 0);
+  history = read_csv (&run, "results/history.csv", "run,iteration,epoch,loss,grad_norm", -1);
+  g_assert_cmpuint (history->len, ==, 2 * 4 * 4);
+  for (guint i = 0; i < history->len; i++)
+    {
+      g_assert_cmpfloat (field (history, i, 0), ==, i < 16 ? 0 : 1);
+      g_assert_cmpfloat (field (history, i, 4), >, 0.0);
+    }
+  assert_svg (&run, "results/gradnorm.svg", 2);
+  assert_exists (&run, "results/epochs.csv");
+  assert_exists (&run, "w-run1.txt");
+  assert_exists (&run, "w-run2.txt");
+
+  /* The saved weights analysed on the same model and data. */
+  spawn (&run, "hessian", "--weights", "w-run2.txt", "--function", "sign", "--samples", "40",
+         "--hidden", "6", "--activation", "tanh", "--out", "h", NULL);
+  assert_status (&run, 0);
+  /* 1-6-1: 6 + 6 + 6 + 1 = 19 parameters. */
+  g_assert_nonnull (strstr (run.out, "Parameters: 19\n"));
+  g_assert_nonnull (strstr (run.out, "Dead units: 0"));
+  eigenvalues = read_csv (&run, "h/eigenvalues.csv", "index,eigenvalue", -1);
+  g_assert_cmpuint (eigenvalues->len, ==, 19);
+  for (guint i = 0; i < eigenvalues->len; i++)
+    {
+      g_assert_cmpfloat (field (eigenvalues, i, 0), ==, i);
+      if (i > 0)
+        g_assert_cmpfloat (field (eigenvalues, i, 1), >=, field (eigenvalues, i - 1, 1));
+    }
+  assert_svg (&run, "h/spectrum.svg", 2);
+  positive = json_int (&run, "h/summary.json", "positive", 0);
+  negative = json_int (&run, "h/summary.json", "negative", 0);
+  zero = json_int (&run, "h/summary.json", "zero", 0);
+  g_assert_cmpint (positive + negative + zero, ==, 19);
+  g_assert_cmpint (json_int (&run, "h/summary.json", "n_params", 0), ==, 19);
+
+  /* The wrong architecture: both counts named, and what the file was made with. */
+  spawn (&run, "hessian", "--weights", "w-run1.txt", "--function", "sign", "--samples", "40",
+         "--hidden", "7", "--activation", "tanh", "--out", "h2", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "w-run1.txt"));
+  g_assert_nonnull (strstr (run.err, "holds 19 parameters"));
+  g_assert_nonnull (strstr (run.err, "has 22"));
+  g_assert_nonnull (strstr (run.err, "--hidden '6'"));
+
+  /* A file that is not a parameter list. */
+  write_file (&run, "junk.txt", "0.5\nnot a number\n");
+  spawn (&run, "hessian", "--weights", "junk.txt", "--function", "sign", "--hidden", "6", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "junk.txt"));
+  run_clear (&run);
+}
+
+static void
+test_critical (gconstpointer cli)
+{
+  g_autoptr(GPtrArray) critical = NULL;
+  g_autoptr(GPtrArray) eigenvalues = NULL;
+  g_autoptr(GPtrArray) single = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "critical", "--samples", "40", "--hidden", "6", "--activation", "tanh",
+         "--runs", "2", "--epochs", "5", "--batch", "20", "--descent-steps", "20",
+         "--spectra", "all", "--save-weights", "p.txt", "--out", "c", NULL);
+  assert_status (&run, 0);
+
+  critical = read_csv (&run, "c/critical.csv",
+                       "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
+                       "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
+                       "max_abs_eigenvalue,accuracy", 9);
+  g_assert_cmpuint (critical->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpfloat (field (critical, i, 0), ==, i);
+      g_assert_cmpfloat (field (critical, i, 4) + field (critical, i, 5) + field (critical, i, 6),
+                         ==, 19);
+      g_assert_cmpfloat (field (critical, i, 7), ==, 1e-6);
+      g_assert_cmpfloat (field (critical, i, 11), <=, 20);
+    }
+  eigenvalues = read_csv (&run, "c/eigenvalues.csv", "run,index,eigenvalue", -1);
+  g_assert_cmpuint (eigenvalues->len, ==, 2 * 19);
+  assert_svg (&run, "c/critical.svg", 2);
+  assert_svg (&run, "c/spectrum-run1.svg", 2);
+  assert_svg (&run, "c/spectrum-run2.svg", 2);
+  g_assert_cmpint (json_int (&run, "c/summary.json", "analysed", 0), ==, 2);
+  g_assert_cmpint (json_int (&run, "c/summary.json", "n_params", 0), ==, 19);
+  g_assert_nonnull (strstr (run.out, "Analysed 2 critical points"));
+  g_assert_nonnull (strstr (run.out, "Mean minimal ratio"));
+  g_assert_nonnull (strstr (run.out, "Correlation of minimal ratio with loss"));
+  g_assert_nonnull (strstr (run.out, "Labels:"));
+
+  /* hessian at the saved critical point of run 2 gives the same spectrum
+   * (same θ, same data, %.17g round trip): the two commands agree. */
+  spawn (&run, "hessian", "--weights", "p-run2.txt", "--samples", "40", "--hidden", "6",
+         "--activation", "tanh", "--out", "h", NULL);
+  assert_status (&run, 0);
+  single = read_csv (&run, "h/eigenvalues.csv", "index,eigenvalue", -1);
+  g_assert_cmpuint (single->len, ==, 19);
+  for (guint i = 0; i < 19; i++)
+    {
+      double a = field (eigenvalues, 19 + i, 2);
+      double b = field (single, i, 1);
+
+      g_assert_cmpfloat (field (eigenvalues, 19 + i, 0), ==, 1);
+      g_assert_cmpfloat (fabs (a - b), <=, 1e-10 * (1.0 + fabs (a)));
+    }
+  run_clear (&run);
+}
+
+static void
+test_bench (gconstpointer cli)
+{
+  g_autofree char *data = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  data = path_in (&run, "idx");
+  g_assert_cmpint (g_mkdir (data, 0755), ==, 0);
+  write_idx (data, 60);
+
+  spawn (&run, "bench", "--quick", "--data", "idx", "--threads", "1", "--out", "b", NULL);
+  assert_status (&run, 0);
+  assert_exists (&run, "b/bench.json");
+  assert_bench_line (&run, "training");
+  assert_bench_line (&run, "hvp");
+  assert_bench_line (&run, "hessian");
+  assert_bench_line (&run, "hessian-eigen");
+  assert_bench_line (&run, "critical-run");
+  g_assert_cmpint (json_int (&run, "b/bench.json", "threads", 0), ==, 1);
+  run_clear (&run);
+}
+
+static void
+test_bad_options (gconstpointer cli)
+{
+  static const struct
+  {
+    const char *args[4];
+    const char *expect;
+  } cases[] = {
+    { { "gradnorm", "--lr", "50" }, "--lr must be a finite number in (0, 10]; got 50" },
+    { { "gradnorm", "--lr", "fast" }, "--lr" },
+    { { "trajectories", "--samples", "0" }, "--samples" },
+    { { "trajectories", "--samples", "-3" }, "--samples" },
+    { { "trajectories", "--hidden", "20,,x" }, "character 4" },
+    { { "critical", "--runs", "0" }, "--runs" },
+    { { "critical", "--tolerance", "1.5" }, "--tolerance" },
+    { { "critical", "--grad-tolerance", "0" }, "--grad-tolerance" },
+    { { "critical", "--spectra", "some" }, "--spectra" },
+    { { "gradnorm", "--threads", "999" }, "--threads" },
+    { { "gradnorm", "--epochs", "0" }, "--epochs" },
+    { { "gradnorm", "--batch", "0" }, "--batch" },
+    { { "gradnorm", "--task", "speech" }, "--task" },
+    { { "gradnorm", "--activation", "gelu" }, "--activation" },
+    { { "gradnorm", "--optimizer", "lbfgs" }, "--optimizer" },
+    { { "gradnorm", "--function", "cos" }, "--function" },
+    { { "trajectories", "--layer", "7" }, "--layer" },
+    { { "critical", "--descent-steps", "x" }, "--descent-steps" },
+    { { "gradnorm", "--no-such-option" }, "--no-such-option" },
+    { { "hessian" }, "--weights" },
+    { { "gradnorm", "surplus" }, "surplus" },
+    { { "frobnicate" }, "frobnicate" },
+  };
+  Run run;
+
+  run_init (&run, cli);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      spawn (&run, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3], NULL);
+      if (run.status != 2 || strstr (run.err, cases[i].expect) == NULL)
+        g_error ("%s %s %s: status %d, stderr “%s” (expected 2 and “%s”)", cases[i].args[0],
+                 cases[i].args[1] != NULL ? cases[i].args[1] : "",
+                 cases[i].args[2] != NULL ? cases[i].args[2] : "", run.status, run.err,
+                 cases[i].expect);
+    }
+  /* Nothing ran, so nothing was written. */
+  {
+    g_autofree char *results = path_in (&run, "results");
+
+    g_assert_false (g_file_test (results, G_FILE_TEST_EXISTS));
+  }
+  run_clear (&run);
+}
+
+static void
+test_bad_data (gconstpointer cli)
+{
+  g_autofree char *idx = NULL;
+  g_autofree char *images = NULL;
+  g_autofree char *labels = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  write_file (&run, "broken.csv", "x,y\n0,1\n0.5,oops\n");
+  spawn (&run, "gradnorm", "--task", "function", "--data", "broken.csv", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "broken.csv"));
+
+  /* Images that are not IDX data. */
+  idx = path_in (&run, "idx");
+  g_assert_cmpint (g_mkdir (idx, 0755), ==, 0);
+  images = g_build_filename (idx, "train-images-idx3-ubyte.gz", NULL);
+  labels = g_build_filename (idx, "train-labels-idx1-ubyte.gz", NULL);
+  g_assert_true (g_file_set_contents (images, "this is not gzip data at all", -1, NULL));
+  g_assert_true (g_file_set_contents (labels, "nor is this", -1, NULL));
+  spawn (&run, "trajectories", "--data", "idx", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "train-"));
+
+  spawn (&run, "trajectories", "--data", "missing-folder", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "missing-folder"));
+  run_clear (&run);
+}
+
+static void
+test_help (gconstpointer cli)
+{
+  static const char *const shared[] = {
+    "--task", "--data", "--function", "--samples", "--hidden", "--activation", "--optimizer",
+    "--lr", "--batch", "--epochs", "--seed", "--runs", "--first-run", "--threads", "--tolerance",
+    "--grad-tolerance", "--descent-steps", "--descent-lr", "--snapshot-every", "--layer", "--out",
+    "--save-weights", "--quiet",
+  };
+  static const char *const commands[] = { "trajectories", "gradnorm", "critical", "hessian" };
+  Run run;
+
+  run_init (&run, cli);
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    {
+      spawn (&run, commands[c], "--help", NULL);
+      assert_status (&run, 0);
+      for (guint i = 0; i < G_N_ELEMENTS (shared); i++)
+        if (strstr (run.out, shared[i]) == NULL)
+          g_error ("“saddle-cli %s --help” does not list %s:\n%s", commands[c], shared[i], run.out);
+    }
+  spawn (&run, "critical", "--help", NULL);
+  g_assert_nonnull (strstr (run.out, "--spectra"));
+  spawn (&run, "hessian", "--help", NULL);
+  g_assert_nonnull (strstr (run.out, "--weights"));
+  spawn (&run, "bench", "--help", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "--large"));
+  g_assert_nonnull (strstr (run.out, "--threads"));
+
+  spawn (&run, "--help", NULL);
+  assert_status (&run, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    g_assert_nonnull (strstr (run.out, commands[c]));
+  g_assert_nonnull (strstr (run.out, "bench"));
+  g_assert_nonnull (strstr (run.out, "--hidden"));
+
+  spawn (&run, "help", "critical", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "--spectra"));
+
+  spawn (&run, "--version", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, PACKAGE_VERSION));
+
+  spawn (&run, NULL);
+  assert_status (&run, 2);
+  g_assert_nonnull (strstr (run.err, "Usage"));
+  run_clear (&run);
+}
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  if (argc < 2 || !g_file_test (argv[1], G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_printerr ("usage: %s PATH-TO-saddle-cli\n", argv[0]);
+      return 1;
+    }
+  g_test_add_data_func ("/cli/trajectories", argv[1], test_trajectories);
+  g_test_add_data_func ("/cli/trajectories-idx", argv[1], test_trajectories_idx);
+  g_test_add_data_func ("/cli/gradnorm-and-hessian", argv[1], test_gradnorm_and_hessian);
+  g_test_add_data_func ("/cli/critical", argv[1], test_critical);
+  g_test_add_data_func ("/cli/bench", argv[1], test_bench);
+  g_test_add_data_func ("/cli/bad-options", argv[1], test_bad_options);
+  g_test_add_data_func ("/cli/bad-data", argv[1], test_bad_data);
+  g_test_add_data_func ("/cli/help", argv[1], test_help);
+
   return g_test_run ();
 }

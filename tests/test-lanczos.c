@@ -314,7 +314,7 @@ static void
 test_lanczos_tiny (void)
 {
   double zero[16] = { 0 }, one[1] = { -3.5 };
-  double lowest[4], highest[4], vec[4];
+  double lowest[4], highest[4], vec[8];
   MatrixOp zop = { 4, zero, 0, 0, 0 };
   MatrixOp oop = { 1, one, 0, 0, 0 };
   g_autoptr(GError) error = NULL;

@@ -557,7 +557,8 @@ test_hvp_fd (gconstpointer data)
 }
 
 /* A block of k directions gives the k single products (1e-12 relative),
- * also when the scratch limit forces it into uneven chunks. */
+ * also when the scratch limit forces it into uneven chunks of directions and
+ * when the samples are split into uneven tiles. */
 static void
 test_hvp_block (gconstpointer data)
 {
@@ -597,6 +598,17 @@ test_hvp_block (gconstpointer data)
     saddle_model_set_scratch_limit (rig.model, bytes);
   g_assert_cmpuint (saddle_model_block_size (rig.model, 8), <, k);
   g_assert_cmpuint (k % saddle_model_block_size (rig.model, 8), !=, 0);
+  saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, k, chunked, NULL);
+  g_assert_cmpfloat (rel_err (chunked, block, k * rig.P), <=, 1e-12);
+
+  /* Tiles of 3, 3 and 2 samples, with chunked directions, then whole blocks. */
+  saddle_model_set_tile_rows (rig.model, 3);
+  saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, k, chunked, NULL);
+  g_assert_cmpfloat (rel_err (chunked, block, k * rig.P), <=, 1e-12);
+  saddle_model_set_scratch_limit (rig.model, G_MAXSIZE);
+  saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, k, chunked, NULL);
+  g_assert_cmpfloat (rel_err (chunked, block, k * rig.P), <=, 1e-12);
+  saddle_model_set_tile_rows (rig.model, 1);
   saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, k, chunked, NULL);
   g_assert_cmpfloat (rel_err (chunked, block, k * rig.P), <=, 1e-12);
 
@@ -682,6 +694,12 @@ test_hessian_full (gconstpointer data)
   saddle_model_set_scratch_limit (rig.model, 1);
   saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, 3, P - 3, cols);
   g_assert_cmpfloat (rel_err (cols, h + 3 * P, (P - 3) * P), <=, 1e-12);
+  saddle_model_set_tile_rows (rig.model, 4);
+  saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, 3, P - 3, cols);
+  g_assert_cmpfloat (rel_err (cols, h + 3 * P, (P - 3) * P), <=, 1e-12);
+  saddle_model_set_scratch_limit (rig.model, G_MAXSIZE);
+  saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, 0, P, cols);
+  g_assert_cmpfloat (rel_err (cols, h, P * P), <=, 1e-12);
 
   rig_clear (&rig);
 }
@@ -1102,6 +1120,23 @@ test_copy_and_reuse (void)
   rig_clear (&small);
 }
 
+/* A batch too large to address is refused with NO_MEMORY, naming the size. */
+static void
+test_reserve_too_large (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleModel) model = NULL;
+  static const guint widths[] = { 784, 20, 20, 10 };
+
+  model = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  g_assert_true (saddle_model_reserve (model, 1000, 32, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (saddle_model_block_size (model, 1000), >=, 1);
+  g_assert_false (saddle_model_reserve (model, G_MAXSIZE / 4, 16, &error));
+  g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_NO_MEMORY);
+  g_test_message ("%s", error->message);
+}
+
 /* NaN and infinity in θ or x never crash and give a non-finite loss. */
 static void
 test_non_finite (void)
@@ -1273,6 +1308,7 @@ main (int    argc,
   g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
   g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
   g_test_add_func ("/core/model/non-finite", test_non_finite);
+  g_test_add_func ("/core/model/reserve-too-large", test_reserve_too_large);
   g_test_add_func ("/core/model/check-batch", test_check_batch);
   g_test_add_func ("/core/model/bad-batch", test_bad_batch);
 

@@ -432,6 +432,16 @@ test_axis_log_ticks (void)
     g_assert_cmpfloat (major_tick (ticks, 1)->value, ==, 1e-9);
   }
   {
+    /* Two roomy decades: 2 and 5 labelled too. */
+    g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 0.1, 10, 400, 40);
+
+    g_assert_cmpuint (count_major (ticks), ==, 7);
+    g_assert_cmpstr (major_tick (ticks, 0)->label, ==, "0.1");
+    g_assert_cmpstr (major_tick (ticks, 1)->label, ==, "0.2");
+    g_assert_cmpstr (major_tick (ticks, 2)->label, ==, "0.5");
+    g_assert_cmpstr (major_tick (ticks, 6)->label, ==, "10");
+  }
+  {
     /* Decades that all read well written out stay written out. */
     g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 0.004, 30, 400, 40);
 

@@ -448,11 +448,47 @@ hidden_changed_cb (GtkEditable     *editable,
     queue_update (self);
 }
 
+/* Switching the task brings that task's homework model (hidden widths, learning
+ * rate, batch, epochs) — but only for values still at the old task's defaults:
+ * what the user chose stays. */
+static void
+apply_task_defaults (SaddleSidePanel *self)
+{
+  g_autofree char *task_name = g_settings_get_string (self->settings, "task");
+  g_autofree char *hidden = g_settings_get_string (self->settings, "hidden");
+  g_autofree char *old_hidden = NULL;
+  g_autofree char *new_hidden = NULL;
+  SaddleStudyConfig old_defaults, new_defaults;
+  SaddleTask task = SADDLE_TASK_IMAGE;
+
+  saddle_task_from_string (task_name, &task);
+  saddle_study_config_init (&new_defaults, self->kind, task);
+  saddle_study_config_init (&old_defaults, self->kind,
+                            task == SADDLE_TASK_IMAGE ? SADDLE_TASK_FUNCTION : SADDLE_TASK_IMAGE);
+  old_hidden = saddle_study_config_hidden_string (&old_defaults);
+  new_hidden = saddle_study_config_hidden_string (&new_defaults);
+
+  if (g_str_equal (hidden, old_hidden))
+    g_settings_set_string (self->settings, "hidden", new_hidden);
+  if (g_settings_get_double (self->settings, "lr") == old_defaults.lr)
+    g_settings_set_double (self->settings, "lr", new_defaults.lr);
+  if (g_settings_get_uint (self->settings, "batch") == old_defaults.batch)
+    g_settings_set_uint (self->settings, "batch", new_defaults.batch);
+  if (g_settings_get_uint (self->settings, "epochs") == old_defaults.epochs)
+    g_settings_set_uint (self->settings, "epochs", new_defaults.epochs);
+
+  saddle_study_config_clear (&old_defaults);
+  saddle_study_config_clear (&new_defaults);
+}
+
 static void
 settings_changed_cb (GSettings       *settings,
                      const char      *key,
                      SaddleSidePanel *self)
 {
+  if (key != NULL && g_str_equal (key, "task"))
+    apply_task_defaults (self);
+
   if (key != NULL && g_str_equal (key, "hidden"))
     {
       g_autofree char *value = g_settings_get_string (settings, "hidden");

@@ -29,7 +29,9 @@
 typedef struct
 {
   JsonBuilder *builder;
-  gboolean     quiet;
+  gboolean     quick;         /* tiny sizes: no comparison with the references */
+  double       min_measure;   /* seconds */
+  gsize        hvp_block;     /* directions per HVP block */
   guint        failed;
 } Bench;
 
@@ -53,6 +55,8 @@ record (Bench      *bench,
 
   if (isfinite (rate))
     rate_text = g_strdup_printf (", %.4g %s", rate, rate_unit);
+  if (bench->quick)
+    pytorch_seconds = NAN;
   if (isfinite (pytorch_seconds))
     yardstick = g_strdup_printf ("  [PyTorch 1.13: %.3g s, %.1f× faster]", pytorch_seconds,
                                  pytorch_seconds / seconds);
@@ -199,26 +203,26 @@ bench_hvp (Bench                   *bench,
       return;
     }
   n = saddle_model_n_params (model);
-  v = g_new (double, HVP_BLOCK * n);
-  hv = g_new (double, HVP_BLOCK * n);
+  v = g_new (double, bench->hvp_block * n);
+  hv = g_new (double, bench->hvp_block * n);
   saddle_rng_init (&rng, config->seed + 1);
-  for (gsize i = 0; i < HVP_BLOCK * n; i++)
+  for (gsize i = 0; i < bench->hvp_block * n; i++)
     v[i] = saddle_rng_normal (&rng);
 
   saddle_batch_init_full (&batch, dataset);
   start = now_s ();
   do
     {
-      saddle_model_hvp (model, theta, &batch, v, HVP_BLOCK, hv, NULL);
+      saddle_model_hvp (model, theta, &batch, v, bench->hvp_block, hv, NULL);
       blocks++;
     }
-  while (blocks < 3 || now_s () - start < MIN_MEASURE_S);
+  while (blocks < 3 || now_s () - start < bench->min_measure);
   seconds = now_s () - start;
   saddle_batch_clear (&batch);
 
   samples = saddle_cli_format_count (dataset->n_samples);
-  size = g_strdup_printf ("%u blocks of %d directions, %s, %s images",
-                          blocks, HVP_BLOCK, model_size, samples);
+  size = g_strdup_printf ("%u blocks of %" G_GSIZE_FORMAT " directions, %s, %s images",
+                          blocks, bench->hvp_block, model_size, samples);
   record (bench, "hvp", size, seconds, blocks / seconds, "blocks/s", NAN);
 }
 
@@ -346,7 +350,12 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *json_path = NULL;
-  Bench bench = { .builder = builder, .quiet = options->quiet };
+  Bench bench = {
+    .builder = builder,
+    .quick = options->quick,
+    .min_measure = options->quick ? 0.0 : MIN_MEASURE_S,
+    .hvp_block = options->quick ? 8 : HVP_BLOCK,
+  };
   double start = now_s ();
 
   if (options->config.threads > 0)
@@ -363,14 +372,26 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   function.seed = options->config.seed;
   function.threads = options->config.threads;
   function.runs = 1;
+  if (options->quick)
+    {
+      /* Every code path, at sizes that take a moment: for tests of the bench itself. */
+      image.runs = 2;
+      image.epochs = 2;
+      function.samples = 200;
+      function.epochs = 10;
+      function.descent_steps = 20;
+    }
 
-  printf ("saddle-cli bench: OpenBLAS with %d thread%s\n", openblas_get_num_threads (),
-          openblas_get_num_threads () == 1 ? "" : "s");
+  printf ("saddle-cli bench: OpenBLAS with %d thread%s%s\n", openblas_get_num_threads (),
+          openblas_get_num_threads () == 1 ? "" : "s",
+          options->quick ? " (--quick: tiny sizes, not comparable with the references)" : "");
   fflush (stdout);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "threads");
   json_builder_add_int_value (builder, openblas_get_num_threads ());
+  json_builder_set_member_name (builder, "quick");
+  json_builder_add_boolean_value (builder, options->quick);
   json_builder_set_member_name (builder, "seed");
   json_builder_add_int_value (builder, (gint64) options->config.seed);
   json_builder_set_member_name (builder, "results");

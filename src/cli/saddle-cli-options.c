@@ -94,6 +94,9 @@ static const OptionSpec option_specs[] = {
   { "large", FOR_BENCH, TRUE,
     "Also time the full Hessian of the 16,330-parameter image model (minutes; a 2.1 GB matrix)",
     NULL },
+  { "quick", FOR_BENCH, TRUE,
+    "Check the benchmark itself at tiny sizes (2 runs of 2 epochs, 200 function points, a short "
+    "critical run): the times are not comparable with the references", NULL },
   { "quiet", FOR_ALL_MODEL | FOR_BENCH, TRUE,
     "No progress on stderr", NULL },
 };
@@ -401,6 +404,7 @@ apply_values (SaddleCliOptions *options,
         return usage_error (error, "--spectra must be first or all; got “%s”", value);
     }
   options->large = given (options, "large") != NULL;
+  options->quick = given (options, "quick") != NULL;
   options->quiet = given (options, "quiet") != NULL;
 
   if (options->command == SADDLE_CLI_HESSIAN && options->weights == NULL)

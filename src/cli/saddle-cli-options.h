@@ -33,6 +33,7 @@ typedef struct
   char             *weights;        /* hessian: --weights FILE */
   gboolean          spectra_all;    /* critical: --spectra all */
   gboolean          large;          /* bench: --large */
+  gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
   gboolean          quiet;          /* --quiet: no progress on stderr */
   gboolean          descent_given;  /* --descent-steps was on the command line */
   /*< private >*/

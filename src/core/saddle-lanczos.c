@@ -438,7 +438,11 @@ krylov_ritz_vectors (Krylov       *kr,
     {
       double *v = out + c * n;
       double norm = cblas_dnrm2 ((int) n, v, 1);
-      gsize big = cblas_idamax ((int) n, v, 1);
+      gsize big = 0;
+
+      for (gsize i = 1; i < n; i++)
+        if (fabs (v[i]) > fabs (v[big]))
+          big = i;
 
       if (norm > 0.0)
         cblas_dscal ((int) n, (v[big] < 0.0 ? -1.0 : 1.0) / norm, v, 1);

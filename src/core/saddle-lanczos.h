@@ -4,16 +4,20 @@
  * vectors (saddle_model_hvp() for a Hessian, a matrix product in tests), so
  * memory is the Krylov basis, iterations × n doubles, never n × n.
  *
- * Both methods run the Lanczos three-term recurrence with FULL
- * reorthogonalisation (classical Gram–Schmidt applied twice against the
- * whole stored basis), so no spurious copies of converged eigenvalues
- * appear. When the Krylov space becomes invariant (β ≈ 0), the iteration
- * continues from a fresh random vector orthogonal to the basis and the
- * tridiagonal splits there. A single start vector sees each distinct
- * eigenvalue once until its Krylov space is exhausted: an exactly repeated
- * extreme eigenvalue (a Hessian's zero band) shows its further copies only
- * after such a restart, so with max_iter < n read the extremes as distinct
- * values.
+ * Both methods run the Lanczos recurrence with FULL reorthogonalisation
+ * (classical Gram–Schmidt applied twice against the whole stored basis), so
+ * no spurious copies of converged eigenvalues appear. When the Krylov space
+ * becomes invariant (β ≈ 0), the iteration continues from a fresh random
+ * vector orthogonal to the basis and the tridiagonal splits there; the
+ * extremes then also wait for the new block's own extreme Ritz pairs to
+ * converge, so with max_iter = n every copy of a repeated eigenvalue is
+ * found. Before such a split, one start vector sees each distinct eigenvalue
+ * once: an exactly repeated extreme eigenvalue (a Hessian's zero band) may
+ * show a single copy when Lanczos converges in fewer than n steps.
+ *
+ * The tridiagonal's eigenpairs come from LAPACKE: dstevr for the 2k extreme
+ * pairs after every step (inverse iteration on a few, O(m·k)), dstevd for all
+ * of an SLQ probe's nodes and weights.
  */
 #pragma once
 

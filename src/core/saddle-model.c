@@ -9,6 +9,12 @@
  * (n, k·width) matrix, so both R{a}·Wᵀ for all directions and a·Vᵀ for all
  * directions (V packed as (k·out, in)) are single dgemm calls, and so are
  * the backward products R{δ}ᵀ·a, δᵀ·R{a}, R{δ}·W and δ·V.
+ *
+ * The R-pass runs over tiles of samples (its products are sums over
+ * samples, so tiles just add up): a tile's R-matrices stay in cache, which
+ * matters as much as the flops for narrow layers, and the scratch is
+ * O(tile · k · Σ widths) whatever the batch size. Blocks larger than
+ * R_MAX_BLOCK directions are done in chunks; beyond it dgemm gains nothing.
  */
 #define G_LOG_DOMAIN "saddle-model"
 
@@ -25,7 +31,7 @@
 #define SADDLE_MODEL_DEFAULT_SCRATCH ((gsize) 256 << 20)
 #define R_TILE_BYTES                 ((gsize) 4 << 20)
 #define R_TILE_MIN_ROWS              ((gsize) 64)
-#define R_MAX_BLOCK                  ((gsize) 64)
+#define R_MAX_BLOCK                  ((gsize) 32)
 
 struct _SaddleModel
 {
@@ -40,7 +46,6 @@ struct _SaddleModel
   gsize             sum_out;      /* Σ widths[1..L] */
   gsize             sum_hidden;   /* Σ widths[1..L-1] */
   gsize             max_out;      /* max widths[1..L] */
-  gsize             max_hidden;   /* max widths[1..L-1]; 0 without hidden layers */
   gsize             max_weights;  /* max out·in over the layers */
   gsize             scratch_limit;/* bytes the R-pass may use for one chunk */
   gsize             tile_override;/* samples per R-pass tile; 0 = automatic */
@@ -1002,10 +1007,7 @@ saddle_model_new (const guint      *widths,
       model->max_out = MAX (model->max_out, fan_out);
       model->max_weights = MAX (model->max_weights, fan_out * fan_in);
       if (l + 1 < model->n_layers)
-        {
-          model->sum_hidden += fan_out;
-          model->max_hidden = MAX (model->max_hidden, fan_out);
-        }
+        model->sum_hidden += fan_out;
     }
   g_assert (offset == n_params);
 

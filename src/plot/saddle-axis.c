@@ -458,6 +458,30 @@ linear_ticks (const SaddleAxis *axis,
     }
 }
 
+/* Ticks at 2..9 × 10^@decade inside the range; 2 and 5 labelled when @label_25. */
+static void
+add_decade_minors (const SaddleAxis *axis,
+                   GArray           *ticks,
+                   int               decade,
+                   gboolean          label_25)
+{
+  for (int m = 2; m <= 9; m++)
+    {
+      double v = m * pow (10.0, decade);
+      char label[32];
+
+      if (v < axis->min || v > axis->max)
+        continue;
+      if (label_25 && (m == 2 || m == 5))
+        {
+          saddle_axis_format_value (v, v, label, sizeof label);
+          add_tick (ticks, v, TRUE, label);
+        }
+      else
+        add_tick (ticks, v, FALSE, NULL);
+    }
+}
+
 static void
 log_ticks (const SaddleAxis *axis,
            GArray           *ticks,
@@ -470,7 +494,7 @@ log_ticks (const SaddleAxis *axis,
   int d1 = (int) floor (hi + 1e-9);
   int n_decades = d1 - d0 + 1;
   double decade_length = length / (hi - lo);
-  gboolean power;
+  gboolean power, label_25;
   char label[32];
 
   if (n_decades >= 2)
@@ -486,6 +510,8 @@ log_ticks (const SaddleAxis *axis,
         every = MAX (1, d1 - d0);
       /* One style per axis: "10⁻⁶ … 10⁰", never "10⁻⁴, 0.001, 0.01". */
       power = !decade_is_plain (d0) || !decade_is_plain (d1);
+      /* Roomy decades written out also get 2 and 5 labelled (0.2, 0.5, 1, 2, 5). */
+      label_25 = !power && every == 1 && decade_length >= 3.0 * min_spacing;
 
       for (int d = d0; d <= d1; d++)
         {
@@ -505,25 +531,11 @@ log_ticks (const SaddleAxis *axis,
 
           /* Minor ticks at 2..9 × 10^d only where a decade is wide enough to show them. */
           if (every == 1 && decade_length >= 4.0 * 8.0)
-            {
-              for (int m = 2; m <= 9; m++)
-                {
-                  double v = m * pow (10.0, d);
-
-                  if (v <= axis->max)
-                    add_tick (ticks, v, FALSE, NULL);
-                }
-            }
+            add_decade_minors (axis, ticks, d, label_25);
         }
       /* The partial decade below the first labelled one. */
       if (every == 1 && decade_length >= 4.0 * 8.0)
-        for (int m = 2; m <= 9; m++)
-          {
-            double v = m * pow (10.0, d0 - 1);
-
-            if (v >= axis->min)
-              add_tick (ticks, v, FALSE, NULL);
-          }
+        add_decade_minors (axis, ticks, d0 - 1, label_25);
       return;
     }
 

@@ -113,7 +113,6 @@ fit_text (cairo_t    *cr,
 
 static double
 draw_fitted_line (cairo_t             *cr,
-                  const SaddlePalette *palette,
                   const SaddleColor   *color,
                   const char          *text,
                   double               size,
@@ -156,14 +155,14 @@ saddle_chart_draw_title (cairo_t             *cr,
 
   if (title != NULL && *title != '\0')
     {
-      double h = draw_fitted_line (cr, palette, &palette->foreground, title,
+      double h = draw_fitted_line (cr, &palette->foreground, title,
                                    1.2 * font_size, TRUE, inner_x, top, inner_w);
 
       top += h + 0.55 * font_size;
     }
   if (subtitle != NULL && *subtitle != '\0')
     {
-      double h = draw_fitted_line (cr, palette, &palette->muted, subtitle,
+      double h = draw_fitted_line (cr, &palette->muted, subtitle,
                                    0.9 * font_size, FALSE, inner_x, top, inner_w);
 
       top += h + 0.55 * font_size;

@@ -3,6 +3,8 @@
  * Each figure draws a study result into any cairo_t at any size: the app's
  * widgets call these in their snapshot, the CLI and the app's export call them
  * on SVG and PNG surfaces, so both write the same picture for the same numbers.
+ * Data may be NULL or empty (axes and "No data yet" are drawn), @style may be
+ * NULL (the defaults), and NaN / infinite / non-positive-on-log values are skipped.
  */
 #pragma once
 
