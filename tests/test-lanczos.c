@@ -302,9 +302,28 @@ test_lanczos_multiplicity (void)
   g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 9, NULL, NULL,
                                                lowest, highest, NULL, vhigh, &info, &error));
   g_assert_no_error (error);
+  g_test_message ("%" G_GSIZE_FORMAT " steps, %u restarts", info.iterations, info.restarts);
   g_assert_cmpuint (info.restarts, >, 0);
   check_extremes (lambda, n, k, lowest, highest, 1e-10);
   /* Eight distinct unit vectors of the 10-dimensional eigenspace of 2. */
+  assert_orthonormal (vhigh, k, n, 1e-8);
+  g_assert_cmpfloat (ritz_residual (matrix_op, &op, n, k, highest, vhigh), <=, 1e-8);
+
+  /* Mostly copies: 30 of 2 and 20 of −1 among 10 distinct values, so the
+   * first Krylov space closes after about 12 steps, and every later block
+   * lives in the complement of copies. A one-step block whose Ritz value is
+   * not extreme must not end the search. */
+  for (gsize i = 0; i < n; i++)
+    lambda[i] = i < 20 ? -1.0 : i >= 30 ? 2.0 : -0.5 + 0.2 * (double) (i - 20);
+  g_free (a);
+  a = matrix_with_spectrum (lambda, n, 19);
+  op.a = a;
+  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 9, NULL, NULL,
+                                               lowest, highest, NULL, vhigh, &info, &error));
+  g_assert_no_error (error);
+  g_test_message ("%" G_GSIZE_FORMAT " steps, %u restarts", info.iterations, info.restarts);
+  g_assert_cmpuint (info.restarts, >, 5);
+  check_extremes (lambda, n, k, lowest, highest, 1e-10);
   assert_orthonormal (vhigh, k, n, 1e-8);
   g_assert_cmpfloat (ritz_residual (matrix_op, &op, n, k, highest, vhigh), <=, 1e-8);
 }

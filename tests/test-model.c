@@ -823,7 +823,8 @@ test_mse_multi_output (void)
   for (gsize i = 0; i < n * m; i++)
     expect += (out[i] - rig.targets[i]) * (out[i] - rig.targets[i]);
   expect /= (double) (n * m);
-  g_assert_cmpfloat (fabs (saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, NULL) - expect),
+  g_assert_cmpfloat (fabs (saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, NULL)
+                           - expect),
                      <=, 1e-14 * expect);
   rig_clear (&rig);
 }
@@ -939,7 +940,8 @@ test_init (void)
   double mean = 0.0, var = 0.0, limit;
 
   relu = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY, NULL);
-  tanh_model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  tanh_model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_CROSS_ENTROPY,
+                                NULL);
   P = saddle_model_n_params (relu);
   t1 = g_new (double, P);
   t2 = g_new (double, P);
@@ -1132,6 +1134,11 @@ test_reserve_too_large (void)
   g_assert_true (saddle_model_reserve (model, 1000, 32, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (saddle_model_block_size (model, 1000), >=, 1);
+  /* At least the forward state (z, a, σ', δ, curvature, softmax) of 1,000 samples. */
+  g_assert_cmpuint (saddle_model_scratch_bytes (model, 1000, 32), >=,
+                    1000 * (2 * 50 + 3 * 40 + 10) * 8);
+  g_assert_cmpuint (saddle_model_scratch_bytes (model, 1000, 32), <=, (gsize) 256 << 20);
+  g_assert_cmpuint (saddle_model_scratch_bytes (model, G_MAXSIZE / 4, 16), ==, G_MAXSIZE);
   g_assert_false (saddle_model_reserve (model, G_MAXSIZE / 4, 16, &error));
   g_assert_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_NO_MEMORY);
   g_test_message ("%s", error->message);

@@ -350,8 +350,11 @@ json_add_point (JsonBuilder               *builder,
 {
   const SaddleSpectrum *s = p->spectrum;
 
+  /* "run" counts from 1 as the charts and messages do; "run_index" is the CSV files' 0-based run. */
   json_builder_set_member_name (builder, "run");
   json_builder_add_int_value (builder, p->run + 1);
+  json_builder_set_member_name (builder, "run_index");
+  json_builder_add_int_value (builder, p->run);
   saddle_cli_json_add_double (builder, "loss", p->loss);
   saddle_cli_json_add_double (builder, "accuracy", p->accuracy);
   saddle_cli_json_add_double (builder, "grad_norm_start", p->grad_norm_start);
@@ -437,7 +440,7 @@ write_critical_summary (const char               *path,
   json_builder_set_member_name (builder, "runs");
   json_builder_add_int_value (builder, config->runs);
   json_builder_set_member_name (builder, "first_run");
-  json_builder_add_int_value (builder, config->first_run + 1);
+  json_builder_add_int_value (builder, config->first_run);
   json_builder_set_member_name (builder, "cancelled");
   json_builder_add_boolean_value (builder, results->cancelled);
   json_builder_set_member_name (builder, "analysed");

@@ -64,14 +64,15 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
   out = g_string_sized_new (256 + 320 * (gsize) set->points->len);
   g_string_append (out, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                         "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
-                        "max_abs_eigenvalue,accuracy\n");
+                        "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps\n");
 
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       const SaddleSpectrum *s = p->spectrum;
 
-      g_string_append_printf (out, "%u,", p->run);
+      /* Runs are numbered from 1 in every file and figure ("Run 12" = run 12). */
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",", (guint64) p->run + 1);
       append_double (out, p->loss);
       g_string_append_c (out, ',');
       append_double (out, p->grad_norm);
@@ -101,7 +102,9 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
       append_double (out, s != NULL ? s->max_abs : NAN);
       g_string_append_c (out, ',');
       append_double (out, p->accuracy);
-      g_string_append_c (out, '\n');
+      g_string_append_c (out, ',');
+      append_double (out, p->grad_norm_descent);
+      g_string_append_printf (out, ",%u\n", p->newton_steps);
     }
 
   return g_file_set_contents (path, out->str, out->len, error);
@@ -138,7 +141,8 @@ saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
       /* The spectrum keeps its eigenvalues ascending already. */
       for (gsize k = 0; k < p->spectrum->n; k++)
         {
-          g_string_append_printf (out, "%u,%" G_GSIZE_FORMAT ",", p->run, k);
+          g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%" G_GSIZE_FORMAT ",",
+                                  (guint64) p->run + 1, k);
           append_double (out, p->spectrum->eigenvalues[k]);
           g_string_append_c (out, '\n');
         }

@@ -17,11 +17,12 @@ void               saddle_critical_set_free       (SaddleCriticalSet *set);
 void               saddle_critical_set_add        (SaddleCriticalSet         *set,
                                                    const SaddleCriticalPoint *point);
 /* critical.csv: run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,
- * plus nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,max_abs_eigenvalue,accuracy. */
+ * plus nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,max_abs_eigenvalue,accuracy,
+ * grad_norm_descent,newton_steps; run is 1-based (point run + 1), as in every figure. */
 gboolean           saddle_critical_set_write_csv  (const SaddleCriticalSet *set,
                                                    const char              *path,
                                                    GError                 **error);
-/* eigenvalues.csv: run,index,eigenvalue (ascending per run). */
+/* eigenvalues.csv: run,index,eigenvalue (ascending per run; run 1-based, index 0-based). */
 gboolean           saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
                                                           const char              *path,
                                                           GError                 **error);

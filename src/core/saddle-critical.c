@@ -3,10 +3,12 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 #include <cblas.h>
+#include <lapacke.h>
 
 #include "saddle-critical.h"
 #include "saddle-optimizer.h"
@@ -17,6 +19,20 @@
 #define DESCENT_MAX_EVENTS   200
 /* DEGENERATE when the zero band holds more than this share of the spectrum. */
 #define DEGENERATE_SHARE     0.10
+/* Armijo constant of the Newton line search on ‖∇L‖². */
+#define ARMIJO               1e-4
+/* Step halvings before a Newton direction is given up (α ≥ 2⁻³⁰): each costs
+ * one gradient, far less than the Hessian the direction came from. */
+#define NEWTON_HALVINGS      30
+/* Levenberg damping μ runs from LEVENBERG_FIRST·max|λ|² up by LEVENBERG_GROWTH
+ * a try, to max|λ|² (where the step is scaled steepest descent on ‖∇L‖²). */
+#define LEVENBERG_FIRST      1e-16
+#define LEVENBERG_GROWTH     100.0
+#define LEVENBERG_HALVINGS   8
+/* MINRES iterations between PROGRESS events (each is one HVP). */
+#define MINRES_EVENT_EVERY   16
+/* Default MINRES cap when the settings say 0. */
+#define MINRES_DEFAULT_ITER  500
 
 typedef struct
 {
@@ -96,7 +112,8 @@ emit_descent (SaddleEventFunc func,
               guint           run,
               guint           step,
               double          loss,
-              double          grad_norm)
+              double          grad_norm,
+              const char     *message)
 {
   SaddleEvent event;
 
@@ -107,6 +124,7 @@ emit_descent (SaddleEventFunc func,
   event.iteration = step;
   event.loss = loss;
   event.grad_norm = grad_norm;
+  event.message = message;
   return func (&event, user_data);
 }
 
@@ -174,6 +192,11 @@ saddle_critical_settings_init (SaddleCriticalSettings *settings)
   settings->grad_tolerance = 1e-4;
   settings->zero_tolerance = 1e-6;
   settings->hessian_block = 0;
+  settings->newton_steps = 20;
+  settings->newton_tolerance = 1e-10;
+  settings->newton_cutoff = 1e-10;
+  settings->newton_method = SADDLE_NEWTON_AUTO;
+  settings->newton_minres_iterations = MINRES_DEFAULT_ITER;
 }
 
 double
@@ -287,7 +310,7 @@ saddle_critical_descend (SaddleModel                  *model,
       last = grad_norm <= settings->grad_tolerance || step >= settings->descent_steps;
 
       if ((step < DESCENT_EVERY_STEP || step % stride == 0 || last) &&
-          !emit_descent (func, user_data, run, step, loss, grad_norm))
+          !emit_descent (func, user_data, run, step, loss, grad_norm, NULL))
         {
           memcpy (theta, best, n * sizeof (double));
           if (steps != NULL)
@@ -321,6 +344,555 @@ saddle_critical_descend (SaddleModel                  *model,
   memcpy (theta, best, n * sizeof (double));
   if (steps != NULL)
     *steps = step;
+
+  return TRUE;
+}
+
+/* ---- Newton refinement --------------------------------------------------- */
+
+/* One refinement's state. Every vector is (n) and lives in one allocation. */
+typedef struct
+{
+  SaddleModel                  *model;
+  const SaddleBatch            *batch;
+  const SaddleCriticalSettings *settings;
+  gsize                         n;
+  SaddleEventFunc               func;
+  gpointer                      user_data;
+  guint                         run;
+  guint                         iteration;   /* Newton iteration under way, 0-based */
+  gboolean                      cancelled;   /* a PROGRESS event returned FALSE */
+  double                        loss;        /* L at θ */
+  double                        f;           /* ‖∇L‖² at θ */
+  double                       *memory;
+  double                       *g;           /* ∇L at θ */
+  double                       *trial;       /* θ + α·δ */
+  double                       *g_trial;     /* ∇L at the trial point */
+  double                       *delta;       /* step direction δ */
+  double                       *coef;        /* v_iᵀ∇L (dense), or H·δ (MINRES) */
+  double                       *scaled;      /* step coefficients on the v_i, or H·∇L */
+  double                       *eigenvalues; /* λ_i ascending (dense) */
+} Refine;
+
+static gboolean
+newton_settings_valid (const SaddleCriticalSettings *settings,
+                       GError                      **error)
+{
+  if (!(settings->newton_tolerance >= 0.0))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The Newton tolerance on ‖∇L‖ must be zero or positive (got %g)",
+                   settings->newton_tolerance);
+      return FALSE;
+    }
+  if (!(settings->newton_cutoff >= 0.0 && settings->newton_cutoff < 1.0))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The Newton eigenvalue cutoff must be at least 0 and below 1, relative "
+                   "to max|λ| (got %g)", settings->newton_cutoff);
+      return FALSE;
+    }
+  if (settings->newton_method != SADDLE_NEWTON_AUTO &&
+      settings->newton_method != SADDLE_NEWTON_DENSE &&
+      settings->newton_method != SADDLE_NEWTON_MINRES)
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "Unknown Newton method %d: use auto, dense or minres",
+                   (int) settings->newton_method);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+refine_progress (Refine *r,
+                 double  within)
+{
+  SaddleEvent event;
+  double total = MAX (1u, r->settings->newton_steps);
+
+  if (r->func == NULL)
+    return TRUE;
+
+  event = saddle_event_init (SADDLE_EVENT_PROGRESS, r->run);
+  event.fraction = CLAMP ((r->iteration + CLAMP (within, 0.0, 1.0)) / total, 0.0, 1.0);
+  event.message = "newton";
+  if (!r->func (&event, r->user_data))
+    r->cancelled = TRUE;
+  return !r->cancelled;
+}
+
+static gboolean
+refine_hessian_progress_cb (double   fraction,
+                            gpointer user_data)
+{
+  return refine_progress (user_data, fraction);
+}
+
+static void
+set_cancelled (Refine  *r,
+               GError **error)
+{
+  g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+               "The Newton refinement was cancelled at step %u", r->iteration);
+}
+
+/* ‖∇L‖² at @theta with ∇L into @grad and L into @loss; NAN if not finite. */
+static double
+gradient_norm2 (Refine       *r,
+                const double *theta,
+                double       *grad,
+                double       *loss)
+{
+  double l = saddle_model_loss_grad (r->model, theta, r->batch, grad);
+  double f = cblas_ddot ((int) r->n, grad, 1, grad, 1);
+
+  if (!isfinite (l) || !isfinite (f))
+    return NAN;
+  *loss = l;
+  return f;
+}
+
+/* Backtracking from θ along r->delta: the first α = 1, ½, … (at most @halvings halvings) with
+ * ‖∇L(θ + αδ)‖² ≤ f − 2·ARMIJO·α·@decrease is taken, −2·@decrease being the slope of ‖∇L‖²
+ * along δ at θ (2·∇Lᵀ·H·δ). θ, ∇L, f and L then move there. The strict f_trial < f keeps a
+ * step too small to change θ in floating point from counting as progress. */
+static gboolean
+line_search (Refine *r,
+             double *theta,
+             double  decrease,
+             guint   halvings)
+{
+  double alpha = 1.0;
+
+  if (!(decrease > 0.0) || !isfinite (decrease))
+    return FALSE;
+
+  for (guint k = 0; k <= halvings; k++, alpha *= 0.5)
+    {
+      double loss = NAN, f;
+
+      for (gsize i = 0; i < r->n; i++)
+        r->trial[i] = theta[i] + alpha * r->delta[i];
+
+      f = gradient_norm2 (r, r->trial, r->g_trial, &loss);
+      if (!isnan (f) && f < r->f && f <= r->f - 2.0 * ARMIJO * alpha * decrease)
+        {
+          double *swap = r->g;
+
+          memcpy (theta, r->trial, r->n * sizeof (double));
+          r->g = r->g_trial;
+          r->g_trial = swap;
+          r->f = f;
+          r->loss = loss;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Room for the dense Hessian and dsyevd's eigenvector workspace (1 + 6n + 2n² doubles,
+ * 3 + 5n ints) beside it? */
+static gboolean
+dense_fits (gsize n)
+{
+  gsize work;
+
+  if (n > SADDLE_NEWTON_DENSE_MAX)
+    return FALSE;
+  work = (1 + 6 * n + 2 * n * n) * sizeof (double) + (3 + 5 * n) * sizeof (lapack_int)
+         + 8 * n * sizeof (double);
+  return saddle_hessian_check_memory (n, work, NULL);
+}
+
+/* One Newton step through the eigendecomposition of the dense Hessian @h at θ (destroyed).
+ * TRUE if θ moved; FALSE with *@stalled if no trial lowered ‖∇L‖; FALSE with @error if the
+ * eigensolver failed. */
+static gboolean
+dense_step (Refine    *r,
+            double    *theta,
+            double    *h,
+            gboolean  *stalled,
+            GError   **error)
+{
+  const int n = (int) r->n;
+  double *w = r->eigenvalues;
+  double *coef = r->coef;
+  double *s = r->scaled;
+  double max_abs, cut, decrease, mu, mu_max;
+  lapack_int info;
+
+  *stalled = FALSE;
+
+  /* H is symmetric, so its row-major buffer is also its column-major self;
+   * dsyevd returns the eigenvectors as columns in column-major order, i.e.
+   * v_i is row i of the buffer read row-major. */
+  info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'U', n, h, n, w);
+  if (info != 0)
+    {
+      if (info == LAPACK_WORK_MEMORY_ERROR)
+        g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE,
+                     "Not enough memory for the eigenvectors of the %d × %d Hessian in the "
+                     "Newton refinement; use the MINRES method or a smaller model", n, n);
+      else
+        g_set_error (error, SADDLE_SPECTRUM_ERROR, SADDLE_SPECTRUM_ERROR_LAPACK,
+                     "The eigensolver (dsyevd) failed in the Newton refinement (info %d)",
+                     (int) info);
+      return FALSE;
+    }
+
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, n, n, 1.0, h, n, r->g, 1, 0.0, coef, 1);
+
+  max_abs = MAX (fabs (w[0]), fabs (w[n - 1]));
+  if (!(max_abs > 0.0) || !isfinite (max_abs))
+    {
+      *stalled = TRUE;
+      return FALSE;
+    }
+
+  /* The pseudo-inverse step: Newton within the range of H, nothing along
+   * its near-null space, where 1/λ is rounding noise blown up. Along it the
+   * slope of ‖∇L‖² is −2·Σ_kept (v_iᵀ∇L)². */
+  cut = r->settings->newton_cutoff * max_abs;
+  decrease = 0.0;
+  for (int i = 0; i < n; i++)
+    {
+      if (fabs (w[i]) > cut)
+        {
+          s[i] = coef[i] / w[i];
+          decrease += coef[i] * coef[i];
+        }
+      else
+        s[i] = 0.0;
+    }
+  cblas_dgemv (CblasRowMajor, CblasTrans, n, n, -1.0, h, n, s, 1, 0.0, r->delta, 1);
+  if (line_search (r, theta, decrease, NEWTON_HALVINGS))
+    return TRUE;
+
+  /* Levenberg: the Gauss–Newton step for min ‖∇L‖² with Jacobian H,
+   * δ = −(H² + μ)⁻¹·H·∇L, from nearly Newton to nearly steepest descent. */
+  mu_max = max_abs * max_abs;
+  for (mu = LEVENBERG_FIRST * mu_max; mu <= mu_max * (1.0 + 1e-9); mu *= LEVENBERG_GROWTH)
+    {
+      decrease = 0.0;
+      for (int i = 0; i < n; i++)
+        {
+          double d = w[i] * w[i] + mu;
+
+          s[i] = w[i] * coef[i] / d;
+          decrease += w[i] * w[i] * coef[i] * coef[i] / d;
+        }
+      cblas_dgemv (CblasRowMajor, CblasTrans, n, n, -1.0, h, n, s, 1, 0.0, r->delta, 1);
+      if (line_search (r, theta, decrease, LEVENBERG_HALVINGS))
+        return TRUE;
+    }
+
+  *stalled = TRUE;
+  return FALSE;
+}
+
+/* out = H·v at θ, one HVP; FALSE with DIVERGED if it is not finite. */
+static gboolean
+apply_hessian (Refine       *r,
+               const double *theta,
+               const double *v,
+               double       *out,
+               GError      **error)
+{
+  saddle_model_hvp (r->model, theta, r->batch, v, 1, out, NULL);
+  if (!all_finite (out, r->n))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                   "A Hessian-vector product became NaN or infinite in the Newton "
+                   "refinement (step %u)", r->iteration);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* MINRES (Paige & Saunders 1975) for H·x = @b from x = 0, H applied by HVPs at θ. Stops when
+ * ‖b − H·x‖ ≤ @rtol·‖b‖; when ‖H·r‖ ≤ @rtol·‖H‖·‖r‖ (b is not in the range of a singular H, and x
+ * is a least-squares solution); when the Krylov space is exhausted; or after @max_iter HVPs.
+ * Every iterate is a descent direction for ‖∇L‖² when b = −∇L (Liu & Roosta, Newton-MR), so a
+ * capped solve still serves. FALSE only on cancel or a non-finite HVP. */
+static gboolean
+minres (Refine       *r,
+        const double *theta,
+        const double *b,
+        double        rtol,
+        guint         max_iter,
+        double       *x,
+        GError      **error)
+{
+  const gsize n = r->n;
+  g_autofree double *memory = g_new0 (double, 6 * n);
+  double *v = memory;
+  double *r1 = memory + n;       /* the Lanczos vector before last, unnormalised */
+  double *r2 = memory + 2 * n;   /* the last one */
+  double *y = memory + 3 * n;    /* the next one */
+  double *wa = memory + 4 * n;   /* the direction w_k */
+  double *wb = memory + 5 * n;   /* w_{k−1} */
+  double beta1, beta, oldb = 0.0, dbar = 0.0, epsln = 0.0, phibar, cs = -1.0, sn = 0.0;
+  double tnorm2 = 0.0;
+
+  memset (x, 0, n * sizeof (double));
+  beta1 = norm2 (b, n);
+  if (beta1 == 0.0)
+    return TRUE;
+
+  memcpy (r1, b, n * sizeof (double));
+  memcpy (r2, b, n * sizeof (double));
+  beta = beta1;
+  phibar = beta1;
+
+  for (guint itn = 1; itn <= max_iter; itn++)
+    {
+      double alfa, oldeps, delta, gbar, root, gamma, phi, anorm;
+      double *swap;
+
+      for (gsize i = 0; i < n; i++)
+        v[i] = r2[i] / beta;
+      if (!apply_hessian (r, theta, v, y, error))
+        return FALSE;
+      if (itn >= 2)
+        cblas_daxpy ((int) n, -beta / oldb, r1, 1, y, 1);
+      alfa = cblas_ddot ((int) n, v, 1, y, 1);
+      cblas_daxpy ((int) n, -alfa / beta, r2, 1, y, 1);
+
+      /* r1 ← r2 ← y; the old r1 buffer is free for the next y. */
+      swap = r1;
+      r1 = r2;
+      r2 = y;
+      y = swap;
+
+      oldb = beta;
+      beta = norm2 (r2, n);
+      tnorm2 += alfa * alfa + oldb * oldb + beta * beta;
+
+      /* The previous plane rotation on the new column of the tridiagonal. */
+      oldeps = epsln;
+      delta = cs * dbar + sn * alfa;
+      gbar = sn * dbar - cs * alfa;
+      epsln = sn * beta;
+      dbar = -cs * beta;
+      root = hypot (gbar, dbar);
+
+      /* The next rotation, annihilating β. */
+      gamma = hypot (gbar, beta);
+      if (gamma == 0.0)
+        gamma = DBL_EPSILON * sqrt (tnorm2);
+      if (gamma == 0.0)
+        break;   /* H·b = 0: nothing in the Krylov space helps */
+      cs = gbar / gamma;
+      sn = beta / gamma;
+      phi = cs * phibar;
+      phibar = sn * phibar;
+
+      /* w_k = (v − ε·w_{k−2} − δ·w_{k−1}) / γ into the w_{k−2} buffer. */
+      for (gsize i = 0; i < n; i++)
+        wb[i] = (v[i] - oldeps * wb[i] - delta * wa[i]) / gamma;
+      swap = wa;
+      wa = wb;
+      wb = swap;
+      cblas_daxpy ((int) n, phi, wa, 1, x, 1);
+
+      anorm = sqrt (tnorm2);
+      if (phibar <= rtol * beta1 || root <= rtol * anorm || beta == 0.0)
+        break;
+
+      if (itn % MINRES_EVENT_EVERY == 0 && !refine_progress (r, (double) itn / max_iter))
+        {
+          set_cancelled (r, error);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* One Newton-MR step: δ from MINRES on H·δ = −∇L, then the line search; steepest descent
+ * on ‖∇L‖² (δ = −α·H·∇L) if that fails. Outcomes as for dense_step(). */
+static gboolean
+minres_step (Refine    *r,
+             double    *theta,
+             gboolean  *stalled,
+             GError   **error)
+{
+  const gsize n = r->n;
+  guint max_iter = r->settings->newton_minres_iterations > 0
+    ? r->settings->newton_minres_iterations : MINRES_DEFAULT_ITER;
+  double *hd = r->coef;
+  double *hg = r->scaled;
+  double gnorm = sqrt (r->f);
+  double rtol, decrease, hd2;
+
+  *stalled = FALSE;
+
+  /* Inexact Newton: a loose solve far away, a tight one near ∇L = 0, so the
+   * convergence is still superlinear. */
+  rtol = CLAMP (sqrt (gnorm), 1e-12, 0.1);
+  for (gsize i = 0; i < n; i++)
+    r->trial[i] = -r->g[i];
+  if (!minres (r, theta, r->trial, rtol, max_iter, r->delta, error))
+    return FALSE;
+
+  /* The slope of ‖∇L‖² along δ is 2·∇Lᵀ·H·δ. */
+  if (!apply_hessian (r, theta, r->delta, hd, error))
+    return FALSE;
+  decrease = -cblas_ddot ((int) n, r->g, 1, hd, 1);
+  if (line_search (r, theta, decrease, NEWTON_HALVINGS))
+    return TRUE;
+
+  /* Steepest descent on ‖∇L‖²: δ = −H·∇L, scaled to the minimiser of
+   * ‖∇L + α·H·δ‖² (the linear model of ∇L along it). */
+  if (!apply_hessian (r, theta, r->g, hg, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    r->delta[i] = -hg[i];
+  if (!apply_hessian (r, theta, r->delta, hd, error))
+    return FALSE;
+  decrease = cblas_ddot ((int) n, hg, 1, hg, 1);
+  hd2 = cblas_ddot ((int) n, hd, 1, hd, 1);
+  if (decrease > 0.0 && hd2 > 0.0)
+    {
+      double alpha = decrease / hd2;
+
+      cblas_dscal ((int) n, alpha, r->delta, 1);
+      if (line_search (r, theta, alpha * decrease, NEWTON_HALVINGS))
+        return TRUE;
+    }
+
+  *stalled = TRUE;
+  return FALSE;
+}
+
+gboolean
+saddle_critical_refine (SaddleModel                  *model,
+                        double                       *theta,
+                        const SaddleBatch            *batch,
+                        const SaddleCriticalSettings *settings,
+                        guint                         run,
+                        guint                         first_step,
+                        SaddleEventFunc               func,
+                        gpointer                      user_data,
+                        guint                        *steps,
+                        GError                      **error)
+{
+  g_autofree double *memory = NULL;
+  SaddleNewtonMethod method;
+  Refine r;
+  guint taken = 0;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (steps != NULL)
+    *steps = 0;
+
+  if (!settings_valid (model, settings, batch, error) ||
+      !newton_settings_valid (settings, error))
+    return FALSE;
+
+  n = saddle_model_n_params (model);
+  memory = g_new (double, 7 * n);
+
+  memset (&r, 0, sizeof r);
+  r.model = model;
+  r.batch = batch;
+  r.settings = settings;
+  r.n = n;
+  r.func = func;
+  r.user_data = user_data;
+  r.run = run;
+  r.g = memory;
+  r.trial = memory + n;
+  r.g_trial = memory + 2 * n;
+  r.delta = memory + 3 * n;
+  r.coef = memory + 4 * n;
+  r.scaled = memory + 5 * n;
+  r.eigenvalues = memory + 6 * n;
+
+  r.f = gradient_norm2 (&r, theta, r.g, &r.loss);
+  if (isnan (r.f))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                   "The loss or its gradient is not finite where the Newton refinement "
+                   "starts (did training diverge?)");
+      return FALSE;
+    }
+
+  method = settings->newton_method;
+  if (method == SADDLE_NEWTON_AUTO)
+    method = dense_fits (n) ? SADDLE_NEWTON_DENSE : SADDLE_NEWTON_MINRES;
+
+  while (taken < settings->newton_steps && sqrt (r.f) > settings->newton_tolerance)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gboolean stalled = FALSE;
+      gboolean moved;
+
+      r.iteration = taken;
+
+      if (method == SADDLE_NEWTON_DENSE)
+        {
+          g_autofree double *h = NULL;
+
+          h = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
+                                    refine_hessian_progress_cb, &r, NULL, &local_error);
+          if (h == NULL)
+            {
+              if (r.cancelled)
+                {
+                  set_cancelled (&r, error);
+                  return FALSE;
+                }
+              /* Memory can shrink between the check and the build: go on
+               * without the matrix rather than fail the whole point. */
+              if (settings->newton_method == SADDLE_NEWTON_AUTO &&
+                  g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                   SADDLE_HESSIAN_ERROR_TOO_LARGE))
+                {
+                  method = SADDLE_NEWTON_MINRES;
+                  continue;
+                }
+              if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                   SADDLE_HESSIAN_ERROR_NOT_FINITE))
+                g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                             "%s", local_error->message);
+              else
+                g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+
+          moved = dense_step (&r, theta, h, &stalled, error);
+        }
+      else
+        moved = minres_step (&r, theta, &stalled, error);
+
+      if (!moved)
+        {
+          if (stalled)
+            break;   /* no step lowers ‖∇L‖: rounding level, or too far for Newton */
+          return FALSE;
+        }
+
+      taken++;
+      if (steps != NULL)
+        *steps = taken;
+
+      if (!emit_descent (func, user_data, run, first_step + taken, r.loss, sqrt (r.f),
+                         "newton"))
+        {
+          r.iteration = taken;
+          set_cancelled (&r, error);
+          return FALSE;
+        }
+    }
 
   return TRUE;
 }
@@ -372,7 +944,9 @@ saddle_critical_analyse (SaddleModel                  *model,
       return NULL;
     }
   point->grad_norm_start = point->grad_norm;
+  point->grad_norm_descent = point->grad_norm;
   point->steps = 0;
+  point->newton_steps = 0;
   point->accuracy = saddle_model_accuracy (model, theta, batch);
   point->dead_units = saddle_model_count_dead_units (model, theta, batch);
 
@@ -447,9 +1021,10 @@ saddle_critical_find (SaddleModel                  *model,
                       gpointer                      user_data,
                       GError                      **error)
 {
+  g_autofree double *grad = NULL;
   SaddleCriticalPoint *point;
-  double start_norm;
-  guint steps = 0;
+  double start_norm, descent_norm;
+  guint steps = 0, newton_steps = 0;
   gsize n;
 
   g_return_val_if_fail (model != NULL, NULL);
@@ -458,19 +1033,25 @@ saddle_critical_find (SaddleModel                  *model,
   g_return_val_if_fail (settings != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!settings_valid (model, settings, batch, error))
+  if (!settings_valid (model, settings, batch, error) ||
+      !newton_settings_valid (settings, error))
     return NULL;
 
   n = saddle_model_n_params (model);
-  {
-    g_autofree double *grad = g_new (double, n);
-
-    saddle_model_loss_grad (model, theta, batch, grad);
-    start_norm = norm2 (grad, n);
-  }
+  grad = g_new (double, n);
+  saddle_model_loss_grad (model, theta, batch, grad);
+  start_norm = norm2 (grad, n);
 
   if (!saddle_critical_descend (model, theta, batch, settings, run, func, user_data,
                                 &steps, error))
+    return NULL;
+
+  saddle_model_loss_grad (model, theta, batch, grad);
+  descent_norm = norm2 (grad, n);
+
+  if (settings->newton_steps > 0 &&
+      !saddle_critical_refine (model, theta, batch, settings, run, steps, func, user_data,
+                               &newton_steps, error))
     return NULL;
 
   point = saddle_critical_analyse (model, theta, batch, settings, run, func, user_data, error);
@@ -478,7 +1059,9 @@ saddle_critical_find (SaddleModel                  *model,
     return NULL;
 
   point->steps = steps;
+  point->newton_steps = newton_steps;
   point->grad_norm_start = start_norm;
+  point->grad_norm_descent = descent_norm;
   return point;
 }
 
@@ -489,6 +1072,7 @@ saddle_critical_point_copy (const SaddleCriticalPoint *point)
 
   g_return_val_if_fail (point != NULL, NULL);
 
+  /* Every number (steps, newton_steps, the ‖∇L‖ at each stage) by value. */
   copy = g_memdup2 (point, sizeof *point);
   copy->spectrum = point->spectrum != NULL ? saddle_spectrum_copy (point->spectrum) : NULL;
   copy->params = point->params != NULL

@@ -2,8 +2,9 @@
  *
  * The homework's method: from a trained point, minimise ‖∇L‖² on the whole
  * training set with its exact gradient 2·H·∇L (one HVP a step), until ‖∇L‖
- * is below a tolerance or a step cap; then build the full Hessian there and
- * classify all its eigenvalues.
+ * is below a tolerance or a step cap; then refine with Newton steps on
+ * ∇L = 0 (which go to critical points of any index, saddles included), and
+ * build the full Hessian there and classify all its eigenvalues.
  */
 #pragma once
 
@@ -32,6 +33,16 @@ typedef enum
   SADDLE_CRITICAL_UNCONVERGED,      /* ‖∇L‖ still above the tolerance */
 } SaddleCriticalLabel;
 
+typedef enum
+{
+  SADDLE_NEWTON_AUTO,               /* DENSE up to SADDLE_NEWTON_DENSE_MAX parameters if it fits in memory, else MINRES */
+  SADDLE_NEWTON_DENSE,              /* pseudo-inverse step through the full eigendecomposition (dsyevd) */
+  SADDLE_NEWTON_MINRES,             /* Newton-MR: MINRES on H·δ = −∇L with HVPs, no n × n matrix */
+} SaddleNewtonMethod;
+
+/* AUTO refines through the dense eigendecomposition up to this many parameters. */
+#define SADDLE_NEWTON_DENSE_MAX 4096
+
 typedef struct
 {
   guint  descent_steps;    /* cap on ‖∇L‖² descent steps (Adam on ‖∇L‖²) */
@@ -39,6 +50,11 @@ typedef struct
   double grad_tolerance;   /* stop when ‖∇L‖ ≤ this */
   double zero_tolerance;   /* eigenvalue band, relative to max|λ| */
   gsize  hessian_block;    /* HVP columns per block; 0 = default */
+  guint  newton_steps;     /* cap on Newton refinement iterations after the descent; 0 = no refinement */
+  double newton_tolerance; /* stop refining when ‖∇L‖ ≤ this */
+  double newton_cutoff;    /* pseudo-inverse: eigenvalues with |λ| ≤ this · max|λ| are left out */
+  SaddleNewtonMethod newton_method;  /* how a Newton step is solved */
+  guint  newton_minres_iterations;   /* cap on MINRES iterations (HVPs) per Newton-MR step */
 } SaddleCriticalSettings;
 
 struct _SaddleCriticalPoint
@@ -48,9 +64,11 @@ struct _SaddleCriticalPoint
   double              loss;             /* at the point found */
   double              accuracy;         /* NAN for regression */
   double              grad_norm_start;  /* ‖∇L‖ when the descent began */
-  double              grad_norm;        /* ‖∇L‖ reached */
+  double              grad_norm_descent; /* ‖∇L‖ after the ‖∇L‖² descent, before Newton refinement */
+  double              grad_norm;        /* ‖∇L‖ reached (after refinement) */
   double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point; NAN when g = 0 */
   guint               steps;            /* descent steps taken */
+  guint               newton_steps;     /* Newton refinement steps taken (accepted) */
   guint               dead_units;       /* ReLU units never active on the training set */
   double              asymmetry;        /* of the Hessian before symmetrising */
   SaddleCriticalLabel label;
@@ -60,7 +78,8 @@ struct _SaddleCriticalPoint
 
 GQuark               saddle_critical_error_quark (void);
 
-/* Defaults: 1000 steps, lr 1e-3, grad_tolerance 1e-4, zero_tolerance 1e-6, default block. */
+/* Defaults: 1000 steps, lr 1e-3, grad_tolerance 1e-4, zero_tolerance 1e-6, default block;
+ * Newton: 20 steps, tolerance 1e-10, cutoff 1e-10, AUTO, 500 MINRES iterations. */
 void                 saddle_critical_settings_init (SaddleCriticalSettings *settings);
 /* The descent objective f = ‖∇L‖² at @theta; fills @grad (∇L, may be NULL), @loss (may be NULL)
  * and, if @grad_f is not NULL, its exact gradient ∇f = 2·H·∇L (one HVP). NAN if not finite. */
@@ -83,10 +102,30 @@ gboolean             saddle_critical_descend   (SaddleModel                  *mo
                                                 gpointer                      user_data,
                                                 guint                        *steps,
                                                 GError                      **error);
+/* Newton-type refinement of @theta in place towards ∇L = 0, at most newton_steps accepted steps
+ * (stops early at ‖∇L‖ ≤ newton_tolerance or when no step lowers ‖∇L‖ any more: not an error).
+ * DENSE: δ = −Σ (v_iᵀ∇L / λ_i) v_i over |λ_i| > newton_cutoff·max|λ| from the full Hessian
+ * rebuilt each step, with a backtracking line search on ‖∇L‖² and a Levenberg fallback
+ * δ = −Σ λ_i (v_iᵀ∇L) / (λ_i² + μ) v_i; MINRES: the same line search on a MINRES solution,
+ * steepest descent on ‖∇L‖² as fallback. ‖∇L‖ never increases. Emits a DESCENT event (message
+ * "newton", iteration @first_step + steps taken) after each accepted step and PROGRESS events
+ * (message "newton", share of newton_steps) while building Hessians; FALSE from either cancels
+ * (SADDLE_CRITICAL_ERROR_CANCELLED) with @theta at the last accepted point. @steps (may be NULL)
+ * gets the steps accepted. DIVERGED if the loss, gradient or Hessian is not finite at @theta. */
+gboolean             saddle_critical_refine    (SaddleModel                  *model,
+                                                double                       *theta,
+                                                const SaddleBatch            *batch,
+                                                const SaddleCriticalSettings *settings,
+                                                guint                         run,
+                                                guint                         first_step,
+                                                SaddleEventFunc               func,
+                                                gpointer                      user_data,
+                                                guint                        *steps,
+                                                GError                      **error);
 /* Full Hessian, spectrum, counts and label at @theta. Emits PROGRESS events (fraction of this
  * analysis, message "Hessian" while building, "Eigenvalues" before the eigensolver), never
- * CRITICAL (the caller does). steps = 0 and grad_norm_start = grad_norm: a caller that descended
- * fills them in (or use saddle_critical_find()). Cancelling gives SADDLE_CRITICAL_ERROR_CANCELLED;
+ * CRITICAL (the caller does). steps = newton_steps = 0 and grad_norm_start = grad_norm_descent =
+ * grad_norm: a caller that descended fills them in (or use saddle_critical_find()). Cancelling gives SADDLE_CRITICAL_ERROR_CANCELLED;
  * Hessian and spectrum errors (TOO_LARGE, …) come in their own domains.
  * Label rule, in order: UNCONVERGED if ‖∇L‖ > grad_tolerance; GRADIENT_FLAT if ‖∇L‖ > 0 and
  * ‖H·∇L‖/‖∇L‖ ≤ zero_tolerance·max|λ|; SADDLE if any λ < −band; DEGENERATE if the zero band
@@ -99,8 +138,9 @@ SaddleCriticalPoint *saddle_critical_analyse   (SaddleModel                  *mo
                                                 SaddleEventFunc               func,
                                                 gpointer                      user_data,
                                                 GError                      **error);
-/* saddle_critical_descend() then saddle_critical_analyse() at the point reached, with steps and
- * grad_norm_start filled in; @theta is left at that point. */
+/* saddle_critical_descend(), saddle_critical_refine() (unless newton_steps = 0; its DESCENT
+ * events continue the step count) and saddle_critical_analyse() at the point reached, with
+ * steps, newton_steps, grad_norm_start and grad_norm_descent filled in; @theta is left there. */
 SaddleCriticalPoint *saddle_critical_find      (SaddleModel                  *model,
                                                 double                       *theta,
                                                 const SaddleBatch            *batch,

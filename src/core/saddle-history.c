@@ -110,7 +110,9 @@ saddle_history_write_csv (const SaddleHistory *history,
     {
       const SaddleIterationRecord *r = &g_array_index (history->iterations, SaddleIterationRecord, i);
 
-      g_string_append_printf (out, "%u,%" G_GUINT64_FORMAT ",%u,", r->run, r->iteration, r->epoch);
+      /* Runs are numbered from 1 in every file and figure ("Run 12" = run 12). */
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%u,",
+                              (guint64) r->run + 1, r->iteration, r->epoch);
       append_double (out, r->loss);
       g_string_append_c (out, ',');
       append_double (out, r->grad_norm);
@@ -136,7 +138,8 @@ saddle_history_write_epochs_csv (const SaddleHistory *history,
     {
       const SaddleEpochRecord *r = &g_array_index (history->epochs, SaddleEpochRecord, i);
 
-      g_string_append_printf (out, "%u,%u,%" G_GUINT64_FORMAT ",", r->run, r->epoch, r->iteration);
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%u,%" G_GUINT64_FORMAT ",",
+                              (guint64) r->run + 1, r->epoch, r->iteration);
       append_double (out, r->loss);
       g_string_append_c (out, ',');
       append_double (out, r->accuracy);

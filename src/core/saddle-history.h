@@ -37,11 +37,11 @@ void           saddle_history_add_iteration    (SaddleHistory *history,
                                                 const SaddleIterationRecord *record);
 void           saddle_history_add_epoch        (SaddleHistory *history,
                                                 const SaddleEpochRecord *record);
-/* history.csv: run,iteration,epoch,loss,grad_norm (one row per step). */
+/* history.csv: run,iteration,epoch,loss,grad_norm (one row per step; run 1-based: record run + 1). */
 gboolean       saddle_history_write_csv        (const SaddleHistory *history,
                                                 const char          *path,
                                                 GError             **error);
-/* epochs.csv: run,epoch,iteration,loss,accuracy. */
+/* epochs.csv: run,epoch,iteration,loss,accuracy (run 1-based). */
 gboolean       saddle_history_write_epochs_csv (const SaddleHistory *history,
                                                 const char          *path,
                                                 GError             **error);

@@ -10,10 +10,11 @@
  * becomes invariant (β ≈ 0), the iteration continues from a fresh random
  * vector orthogonal to the basis and the tridiagonal splits there; the
  * extremes then also wait for the new block's own extreme Ritz pairs to
- * converge, so with max_iter = n every copy of a repeated eigenvalue is
- * found. Before such a split, one start vector sees each distinct eigenvalue
- * once: an exactly repeated extreme eigenvalue (a Hessian's zero band) may
- * show a single copy when Lanczos converges in fewer than n steps.
+ * converge, which brings in further copies of repeated eigenvalues (the
+ * complement of a closed Krylov space holds only such copies). Before any
+ * split, one start vector sees each distinct eigenvalue once: an exactly
+ * repeated extreme eigenvalue (a Hessian's zero band) may show a single copy
+ * when Lanczos converges in fewer than n steps.
  *
  * The tridiagonal's eigenpairs come from LAPACKE: dstevr for the 2k extreme
  * pairs after every step (inverse iteration on a few, O(m·k)), dstevd for all
@@ -67,7 +68,8 @@ typedef struct
 {
   gsize    iterations;     /* Lanczos steps taken = basis size */
   gboolean converged;      /* every reported Ritz pair met SADDLE_LANCZOS_TOLERANCE */
-  double   residual;       /* largest |β_m · s_{m,i}| / max|θ| among the reported pairs */
+  double   residual;       /* largest |β_m · s_{m,i}| / max|θ| of the reported pairs (and of
+                            * the newest block's ends after a restart) */
   guint    restarts;       /* invariant subspaces met (fresh start vectors) */
 } SaddleLanczosInfo;
 
@@ -81,7 +83,8 @@ void           saddle_lanczos_hvp            (const double *v,
 
 /* The @k lowest (ascending, lowest[0] = λmin) and @k highest (descending, highest[0] = λmax)
  * eigenvalues of the n × n operator, by Lanczos from a random start seeded by @seed, stopping
- * when all 2k Ritz pairs converge or after @max_iter steps (0 or > n: n). @vectors_low and
+ * when all 2k Ritz pairs converge or after @max_iter steps (0 or > n: n); the basis grows as
+ * needed, its memory checked first (TOO_LARGE names both sizes). @vectors_low and
  * @vectors_high (k, n), may be NULL, receive unit Ritz vectors (largest entry positive).
  * @progress gets steps / max_iter after each step; returning FALSE cancels. */
 gboolean       saddle_lanczos_extremes       (SaddleOperatorFunc  op,
@@ -113,9 +116,10 @@ gboolean       saddle_lanczos_extremes_full  (SaddleOperatorFunc  op,
                                               SaddleLanczosInfo  *info,
                                               GError            **error);
 /* Stochastic Lanczos quadrature (Ubaru, Chen & Saad 2017): @probes Rademacher vectors (seeded,
- * 0 = default), @iterations steps each (0 = default, clamped to n), all probes pushed through
- * @op together; nodes, weights and the smoothed density (@n_grid 0 = default, @sigma ≤ 0 =
- * automatic) as in saddle_density_new(). @progress as for the extremes. */
+ * 0 = default), @iterations steps each (0 = default, clamped to n), the probes pushed through
+ * @op together (one call a step for as many as fit 256 MiB of bases); nodes, weights and the
+ * smoothed density (@n_grid 0 = default, @sigma ≤ 0 = automatic) as in saddle_density_new().
+ * @progress gets the share of all steps done; returning FALSE cancels. */
 SaddleDensity *saddle_lanczos_slq            (SaddleOperatorFunc  op,
                                               gpointer            op_data,
                                               gsize               n,

@@ -57,7 +57,7 @@ struct _SaddleModel
   double          **a;            /* a[l]: (n, out_l) activations, hidden layers only */
   double          **d;            /* d[l]: (n, out_l) σ'(z[l]), hidden layers only */
   double          **delta;        /* delta[l]: (n, out_l) ∂L/∂z[l] */
-  double          **curv;         /* curv[l]: (n, out_l) (δ[l+1]·W[l+1]) ⊙ σ''(z[l]), hidden, tanh/sigmoid */
+  double          **curv;         /* curv[l]: (n, out_l) (δ[l+1]·W[l+1]) ⊙ σ''(z[l]), hidden layers */
   double           *prob;         /* (n, out_{L-1}) softmax, cross-entropy only */
 
   /* R-pass scratch: one allocation, laid out for a tile of n samples × k directions. */
@@ -812,7 +812,8 @@ r_pass (SaddleModel  *model,
                    1.0, rd, k * fan_out, model->ones, 1,
                    0.0, model->bias_sum, 1);
       for (gsize j = 0; j < k; j++)
-        cblas_daxpy (fan_out, 1.0, model->bias_sum + j * fan_out, 1, hv + j * P + off + n_weights, 1);
+        cblas_daxpy (fan_out, 1.0, model->bias_sum + j * fan_out, 1,
+                     hv + j * P + off + n_weights, 1);
 
       if (l == 0)
         break;
@@ -982,7 +983,8 @@ saddle_model_new (const guint      *widths,
       g_autofree char *limit = format_count (SADDLE_MODEL_MAX_PARAMS);
 
       g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
-                   "The network has %s parameters; at most %s are supported: use fewer or narrower layers",
+                   "The network has %s parameters; at most %s are supported: "
+                   "use fewer or narrower layers",
                    count, limit);
       return NULL;
     }
@@ -1210,6 +1212,24 @@ saddle_model_check_batch (const SaddleModel *model,
   return TRUE;
 }
 
+/* Doubles of forward plus R-pass scratch for @n_samples and blocks of @k; FALSE if absurd. */
+static gboolean
+scratch_doubles (const SaddleModel *model,
+                 gsize              n_samples,
+                 gsize              k,
+                 gsize             *kb,
+                 gsize             *need)
+{
+  gsize fwd_need = 0;
+  gsize r_need = 0;
+
+  *kb = MIN (block_size (model, n_samples), k);
+  return forward_doubles (model, n_samples, &fwd_need)
+         && (*kb == 0 || rpass_doubles (model, tile_rows (model, n_samples, *kb), *kb, &r_need))
+         && g_size_checked_add (need, fwd_need, r_need)
+         && *need <= G_MAXSIZE / sizeof (double);
+}
+
 gboolean
 saddle_model_reserve (SaddleModel *model,
                       gsize        n_samples,
@@ -1217,8 +1237,7 @@ saddle_model_reserve (SaddleModel *model,
                       GError     **error)
 {
   gsize kb;
-  gsize fwd_need = 0;
-  gsize r_need = 0;
+  gsize need;
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1226,11 +1245,7 @@ saddle_model_reserve (SaddleModel *model,
   if (n_samples == 0)
     return TRUE;
 
-  kb = MIN (block_size (model, n_samples), k);
-  if (!forward_doubles (model, n_samples, &fwd_need)
-      || (kb > 0 && !rpass_doubles (model, tile_rows (model, n_samples, kb), kb, &r_need))
-      || !g_size_checked_add (&fwd_need, fwd_need, r_need)
-      || fwd_need > G_MAXSIZE / sizeof (double))
+  if (!scratch_doubles (model, n_samples, k, &kb, &need))
     {
       g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_NO_MEMORY,
                    "A batch of %" G_GSIZE_FORMAT " samples needs more scratch memory than "
@@ -1240,7 +1255,7 @@ saddle_model_reserve (SaddleModel *model,
   if (!ensure_forward (model, n_samples)
       || (kb > 0 && !ensure_rpass (model, tile_rows (model, n_samples, kb), kb)))
     {
-      g_autofree char *mib = format_count ((fwd_need * sizeof (double)) >> 20);
+      g_autofree char *mib = format_count ((need * sizeof (double)) >> 20);
 
       g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_NO_MEMORY,
                    "Not enough memory for a batch of %" G_GSIZE_FORMAT " samples and blocks of %"
@@ -1250,6 +1265,21 @@ saddle_model_reserve (SaddleModel *model,
     }
 
   return TRUE;
+}
+
+gsize
+saddle_model_scratch_bytes (const SaddleModel *model,
+                            gsize              n_samples,
+                            gsize              k)
+{
+  gsize kb;
+  gsize need;
+
+  g_return_val_if_fail (model != NULL, G_MAXSIZE);
+
+  if (!scratch_doubles (model, n_samples, k, &kb, &need))
+    return G_MAXSIZE;
+  return need * sizeof (double);
 }
 
 void

@@ -36,7 +36,7 @@ typedef enum
 
 typedef enum
 {
-  SADDLE_LOSS_MSE,                  /* mean over samples AND outputs of (ŷ_k − y_k)², exactly torch.nn.MSELoss() */
+  SADDLE_LOSS_MSE,                  /* mean over samples and outputs of (ŷ_k − y_k)², = torch MSELoss() */
   SADDLE_LOSS_CROSS_ENTROPY,        /* mean over samples of −log softmax(ŷ)_label */
 } SaddleLoss;
 
@@ -67,7 +67,7 @@ gsize            saddle_model_layer_size   (const SaddleModel *model, guint laye
 /* Parameter count for an architecture without building it (0 if it overflows or a width is 0). */
 gsize            saddle_model_count_params (const guint *widths, guint n_widths);
 
-/* Checks that @batch fits the model (inputs, outputs, labels in range); the message names the mismatch. */
+/* Checks that @batch fits the model (inputs, outputs, labels); the message names the mismatch. */
 gboolean         saddle_model_check_batch  (const SaddleModel *model,
                                             const SaddleBatch *batch,
                                             GError           **error);
@@ -76,6 +76,10 @@ gboolean         saddle_model_reserve      (SaddleModel       *model,
                                             gsize              n_samples,
                                             gsize              k,
                                             GError           **error);
+/* Bytes of scratch saddle_model_reserve() takes for @n_samples, blocks of @k (G_MAXSIZE: absurd). */
+gsize            saddle_model_scratch_bytes (const SaddleModel *model,
+                                             gsize              n_samples,
+                                             gsize              k);
 /* Caps the HVP scratch memory (default 256 MiB); larger blocks run in chunks of this size. */
 void             saddle_model_set_scratch_limit (SaddleModel *model,
                                                  gsize        bytes);

@@ -24,6 +24,64 @@ append_double (GString *out,
     g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
 }
 
+/* Fills @array with @n values of @values, or NAN where @values is NULL. */
+static void
+fill_doubles (GArray       *array,
+              gsize         n,
+              const double *values)
+{
+  g_array_set_size (array, n);
+  for (gsize i = 0; i < n; i++)
+    g_array_index (array, double, i) = values != NULL ? values[i] : NAN;
+}
+
+/* Grows @array to @n values with NAN (or cuts it to @n). */
+static void
+pad_nan (GArray *array,
+         gsize   n)
+{
+  const double nan_value = NAN;
+
+  if (array->len > n)
+    g_array_set_size (array, n);
+  while (array->len < n)
+    g_array_append_val (array, nan_value);
+}
+
+static double
+array_value (const GArray *array,
+             gsize         i)
+{
+  return i < array->len ? g_array_index (array, double, i) : NAN;
+}
+
+static SaddlePca *
+pca_copy (const SaddlePca *pca)
+{
+  SaddlePca *copy;
+
+  if (pca == NULL)
+    return NULL;
+
+  copy = g_new0 (SaddlePca, 1);
+  *copy = *pca;
+  copy->mean = g_memdup2 (pca->mean, pca->dim * sizeof (double));
+  copy->components = g_memdup2 (pca->components, (gsize) pca->n_components * pca->dim * sizeof (double));
+  copy->scores = g_memdup2 (pca->scores, pca->n_points * pca->n_components * sizeof (double));
+  copy->explained_ratio = g_memdup2 (pca->explained_ratio, pca->n_components * sizeof (double));
+  return copy;
+}
+
+static GArray *
+doubles_copy (const GArray *array)
+{
+  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (double), array->len);
+
+  if (array->len > 0)
+    g_array_append_vals (copy, array->data, array->len);
+  return copy;
+}
+
 static gboolean
 layer_slice_valid (const SaddleTrajectory *trajectory)
 {
@@ -49,6 +107,8 @@ saddle_trajectory_new (gsize n_params,
   trajectory->layer_size = layer_size;
   trajectory->info = g_array_new (FALSE, FALSE, sizeof (SaddleSnapshotInfo));
   trajectory->params = g_array_new (FALSE, FALSE, sizeof (double));
+  trajectory->plane_distance = g_array_new (FALSE, FALSE, sizeof (double));
+  trajectory->surface_loss = g_array_new (FALSE, FALSE, sizeof (double));
   return trajectory;
 }
 
@@ -62,7 +122,31 @@ saddle_trajectory_free (SaddleTrajectory *trajectory)
   g_array_unref (trajectory->params);
   g_clear_pointer (&trajectory->pca, saddle_pca_free);
   g_clear_pointer (&trajectory->layer_pca, saddle_pca_free);
+  g_clear_pointer (&trajectory->surface, saddle_surface_free);
+  g_array_unref (trajectory->plane_distance);
+  g_array_unref (trajectory->surface_loss);
   g_free (trajectory);
+}
+
+SaddleTrajectory *
+saddle_trajectory_copy (const SaddleTrajectory *trajectory)
+{
+  SaddleTrajectory *copy;
+
+  g_return_val_if_fail (trajectory != NULL, NULL);
+
+  copy = g_new0 (SaddleTrajectory, 1);
+  *copy = *trajectory;
+  copy->info = g_array_sized_new (FALSE, FALSE, sizeof (SaddleSnapshotInfo), trajectory->info->len);
+  if (trajectory->info->len > 0)
+    g_array_append_vals (copy->info, trajectory->info->data, trajectory->info->len);
+  copy->params = doubles_copy (trajectory->params);
+  copy->pca = pca_copy (trajectory->pca);
+  copy->layer_pca = pca_copy (trajectory->layer_pca);
+  copy->surface = trajectory->surface != NULL ? saddle_surface_copy (trajectory->surface) : NULL;
+  copy->plane_distance = doubles_copy (trajectory->plane_distance);
+  copy->surface_loss = doubles_copy (trajectory->surface_loss);
+  return copy;
 }
 
 gsize
@@ -85,6 +169,10 @@ saddle_trajectory_add (SaddleTrajectory         *trajectory,
   g_array_append_val (trajectory->info, *info);
   g_array_append_vals (trajectory->params, params, trajectory->n_params);
   trajectory->n_runs = MAX (trajectory->n_runs, info->run + 1);
+
+  /* Not measured against any plane yet; the arrays stay one value per snapshot. */
+  pad_nan (trajectory->plane_distance, trajectory->info->len);
+  pad_nan (trajectory->surface_loss, trajectory->info->len);
 }
 
 gboolean
@@ -147,7 +235,32 @@ saddle_trajectory_compute_pca (SaddleTrajectory *trajectory,
   g_clear_pointer (&trajectory->layer_pca, saddle_pca_free);
   trajectory->pca = g_steal_pointer (&pca);
   trajectory->layer_pca = g_steal_pointer (&layer_pca);
+
+  /* The surface and the distances belong to the old plane. */
+  g_clear_pointer (&trajectory->surface, saddle_surface_free);
+  fill_doubles (trajectory->plane_distance, n, NULL);
+  fill_doubles (trajectory->surface_loss, n, NULL);
   return TRUE;
+}
+
+void
+saddle_trajectory_set_surface (SaddleTrajectory *trajectory,
+                               SaddleSurface    *surface,
+                               const double     *plane_distance,
+                               const double     *surface_loss)
+{
+  gsize n;
+
+  g_return_if_fail (trajectory != NULL);
+
+  n = trajectory->info->len;
+  if (trajectory->surface != surface)
+    {
+      g_clear_pointer (&trajectory->surface, saddle_surface_free);
+      trajectory->surface = surface;
+    }
+  fill_doubles (trajectory->plane_distance, n, plane_distance);
+  fill_doubles (trajectory->surface_loss, n, surface_loss);
 }
 
 double
@@ -208,13 +321,15 @@ saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
     }
 
   nc = pca->n_components;
-  out = g_string_sized_new (64 + 96 * (gsize) trajectory->info->len);
-  g_string_append (out, "run,epoch,iteration,loss,accuracy,pc1,pc2\n");
+  out = g_string_sized_new (96 + 144 * (gsize) trajectory->info->len);
+  g_string_append (out, "run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss\n");
   for (guint i = 0; i < trajectory->info->len; i++)
     {
       const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
 
-      g_string_append_printf (out, "%u,%u,%" G_GUINT64_FORMAT ",", s->run, s->epoch, s->iteration);
+      /* Runs are numbered from 1 in every file and figure ("Run 12" = run 12). */
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%u,%" G_GUINT64_FORMAT ",",
+                              (guint64) s->run + 1, s->epoch, s->iteration);
       append_double (out, s->loss);
       g_string_append_c (out, ',');
       append_double (out, s->accuracy);
@@ -223,6 +338,11 @@ saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
       g_string_append_c (out, ',');
       /* A one-value slice has one component; its second coordinate is 0. */
       append_double (out, nc > 1 ? pca->scores[i * nc + 1] : 0.0);
+      g_string_append_c (out, ',');
+      /* The surface lies in the whole vector's plane: nothing to say beside layer coordinates. */
+      append_double (out, layer ? NAN : array_value (trajectory->plane_distance, i));
+      g_string_append_c (out, ',');
+      append_double (out, layer ? NAN : array_value (trajectory->surface_loss, i));
       g_string_append_c (out, '\n');
     }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "saddle-pca.h"
+#include "saddle-surface.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,9 @@ typedef struct
   GArray    *params;         /* double, (n_snapshots, n_params) */
   SaddlePca *pca;            /* whole parameter vector, 2 components; NULL until computed */
   SaddlePca *layer_pca;      /* the chosen layer's weights; NULL until computed */
+  SaddleSurface *surface;    /* loss over the plane of @pca; NULL until set, dropped when the PCA changes */
+  GArray    *plane_distance; /* double per snapshot: distance from @pca's plane; NAN when not computed */
+  GArray    *surface_loss;   /* double per snapshot: @surface at its projection; NAN when not computed */
 } SaddleTrajectory;
 
 GQuark            saddle_trajectory_error_quark  (void);
@@ -42,18 +46,30 @@ SaddleTrajectory *saddle_trajectory_new          (gsize n_params,
                                                   gsize layer_offset,
                                                   gsize layer_size);
 void              saddle_trajectory_free         (SaddleTrajectory *trajectory);
+/* A deep copy: snapshots, both PCAs, the surface and the per-snapshot arrays. */
+SaddleTrajectory *saddle_trajectory_copy         (const SaddleTrajectory *trajectory);
 gsize             saddle_trajectory_n_snapshots  (const SaddleTrajectory *trajectory);
 void              saddle_trajectory_add          (SaddleTrajectory         *trajectory,
                                                   const SaddleSnapshotInfo *info,
                                                   const double             *params);
 /* Fits both PCAs over all snapshots of all runs (2 components each, fewer
- * only when the slice has a single value); replaces both or neither. */
+ * only when the slice has a single value); replaces both or neither. A new
+ * plane drops the surface and resets plane_distance / surface_loss to NAN. */
 gboolean          saddle_trajectory_compute_pca  (SaddleTrajectory *trajectory,
                                                   GError          **error);
 /* Last epoch's accuracy (or loss for regression) of @run, NAN if none. */
 double            saddle_trajectory_final_accuracy (const SaddleTrajectory *trajectory,
                                                     guint                   run);
-/* run,epoch,iteration,loss,accuracy,pc1,pc2 — of the whole vector, or of the layer. */
+/* Attaches @surface (taken; may be NULL to drop it), computed over the plane of trajectory->pca,
+ * and each snapshot's @plane_distance and @surface_loss (n_snapshots values each, copied; NULL
+ * = NAN), e.g. from saddle_surface_snapshot_report(). */
+void              saddle_trajectory_set_surface  (SaddleTrajectory *trajectory,
+                                                  SaddleSurface    *surface,
+                                                  const double     *plane_distance,
+                                                  const double     *surface_loss);
+/* run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss — of the whole vector, or
+ * of the layer (whose rows leave the last two nan: the surface lies in the whole vector's plane).
+ * run is 1-based (snapshot run + 1); loss is the true loss, surface_loss the contour's value. */
 gboolean          saddle_trajectory_write_csv    (const SaddleTrajectory *trajectory,
                                                   gboolean                layer,
                                                   const char             *path,

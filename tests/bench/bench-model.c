@@ -210,8 +210,8 @@ main (int    argc,
   w.grad = grad;
 
   printf ("# model 784-20-20-10 relu, cross-entropy, %" G_GSIZE_FORMAT " parameters\n", P);
-  printf ("# data: %s, %" G_GSIZE_FORMAT " samples; OPENBLAS_NUM_THREADS=%s\n", source,
-          batch.n, g_getenv ("OPENBLAS_NUM_THREADS") ? g_getenv ("OPENBLAS_NUM_THREADS") : "(unset)");
+  printf ("# data: %s, %" G_GSIZE_FORMAT " samples; OPENBLAS_NUM_THREADS=%s\n", source, batch.n,
+          g_getenv ("OPENBLAS_NUM_THREADS") != NULL ? g_getenv ("OPENBLAS_NUM_THREADS") : "unset");
   printf ("# initial loss %.6f, R-pass block limit %" G_GSIZE_FORMAT " directions\n",
           saddle_model_loss_grad (model, theta, &batch, NULL),
           saddle_model_block_size (model, batch.n));
