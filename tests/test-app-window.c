@@ -62,6 +62,20 @@ set_tiny (GSettings  *settings,
   g_settings_set_uint (s, "descent-steps", 30);
 }
 
+/* A study of some thirty seconds, to be stopped in the middle. */
+static void
+set_long (GSettings  *settings,
+          const char *study)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (settings, study);
+
+  g_settings_set_uint (s, "samples", 200);
+  g_settings_set_string (s, "hidden", "32,32");
+  g_settings_set_uint (s, "epochs", 2000);
+  g_settings_set_uint (s, "runs", 16);
+  g_settings_set_uint (s, "snapshot-every", 200);
+}
+
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
@@ -279,13 +293,13 @@ test_studies_and_export (Fixture       *f,
   }
   file = path_in (f, "trajectories.csv");
   g_assert_cmpuint (csv_rows (file, "run,epoch,iteration,loss,accuracy,pc1,pc2"), ==, 15);
-  g_free (file);
+  g_clear_pointer (&file, g_free);
   file = path_in (f, "history.csv");
   g_assert_cmpuint (csv_rows (file, "run,iteration,epoch,loss,grad_norm"), ==, 48);
-  g_free (file);
+  g_clear_pointer (&file, g_free);
   file = path_in (f, "critical.csv");
   g_assert_cmpuint (csv_rows (file, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance"), ==, 3);
-  g_free (file);
+  g_clear_pointer (&file, g_free);
 
   /* One view at a time, by extension. */
   for (guint k = 0; k < 3; k++)
@@ -319,15 +333,12 @@ static void
 test_stop_keeps_partial (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "trajectories");
   SaddlePage *page = saddle_window_get_page (f->window, SADDLE_STUDY_TRAJECTORIES);
   const SaddleTrajectory *trajectory;
   g_autofree char *csv = NULL;
   gint64 deadline;
 
-  /* Long enough that Stop lands mid-study. */
-  g_settings_set_uint (s, "runs", 16);
-  g_settings_set_uint (s, "epochs", 4000);
+  set_long (f->settings, "trajectories");
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
                                   g_variant_new_string ("trajectories"));
@@ -367,16 +378,13 @@ static void
 test_restart_stops_first (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "trajectories");
   SaddlePage *gradnorm = saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM);
 
-  g_settings_set_uint (s, "runs", 16);
-  g_settings_set_uint (s, "epochs", 4000);
+  set_long (f->settings, "trajectories");
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
                                   g_variant_new_string ("trajectories"));
   app_test_spin (0.2);
-  g_test_message ("message: %s", saddle_window_get_message (f->window));
   g_assert_true (app_busy (f));
   g_assert_nonnull (saddle_window_get_job (f->window));
   g_assert_cmpint (saddle_job_get_kind (saddle_window_get_job (f->window)), ==, SADDLE_STUDY_TRAJECTORIES);
@@ -434,12 +442,11 @@ static void
 test_close_mid_study (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "gradnorm");
   SaddleJob *job;
   gboolean gone = FALSE;
   gint64 deadline;
 
-  g_settings_set_uint (s, "epochs", 100000);
+  set_long (f->settings, "gradnorm");
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("gradnorm"));
   app_test_spin (0.2);
   job = saddle_window_get_job (f->window);

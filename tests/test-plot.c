@@ -133,6 +133,8 @@ make_point (guint               run,
   point->grad_norm = 1e-4 * (run + 1);
   point->hg_ratio = 0.25;
   point->steps = 100 + run;
+  point->grad_norm_descent = 2.5e-3;
+  point->newton_steps = 7;
   point->dead_units = run % 3;
   point->label = label;
   point->spectrum = saddle_spectrum_new_from_values (eigenvalues, n, tolerance);
@@ -1299,13 +1301,14 @@ test_history (void)
   g_assert_cmpstr (lines[0], ==, "run,iteration,epoch,loss,grad_norm");
   fields = g_strsplit (lines[1], ",", -1);
   g_assert_cmpuint (g_strv_length (fields), ==, 5);
-  g_assert_cmpstr (fields[0], ==, "2");
+  /* Runs are 1-based in every file: record run 2 is "Run 3" on screen and here. */
+  g_assert_cmpstr (fields[0], ==, "3");
   g_assert_cmpstr (fields[1], ==, "7");
   g_assert_cmpstr (fields[2], ==, "1");
   /* Exact round trip through the text. */
   g_assert_cmpfloat (g_ascii_strtod (fields[3], NULL), ==, 0.1);
   g_assert_cmpfloat (g_ascii_strtod (fields[4], NULL), ==, 1.0 / 3.0);
-  g_assert_true (g_str_has_prefix (lines[2], "0,7,1,nan,"));
+  g_assert_true (g_str_has_prefix (lines[2], "1,7,1,nan,"));
   g_clear_pointer (&lines, g_strfreev);
   g_clear_pointer (&fields, g_strfreev);
 
@@ -1314,6 +1317,7 @@ test_history (void)
   lines = read_lines (epochs);
   g_assert_cmpstr (lines[0], ==, "run,epoch,iteration,loss,accuracy");
   fields = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpstr (fields[0], ==, "1");
   g_assert_cmpstr (fields[1], ==, "3");
   g_assert_cmpfloat (g_ascii_strtod (fields[3], NULL), ==, 2.5e-7);
   g_assert_cmpstr (fields[4], ==, "nan");
@@ -1383,13 +1387,17 @@ test_trajectory (void)
   g_assert_no_error (error);
   lines = read_lines (path);
   g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
-  g_assert_cmpstr (lines[0], ==, "run,epoch,iteration,loss,accuracy,pc1,pc2");
+  g_assert_cmpstr (lines[0], ==, "run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss");
+  /* Snapshot 8 is run index 1, epoch 1: "2" in the file, as on screen. */
   fields = g_strsplit (lines[9], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 7);
-  g_assert_cmpstr (fields[0], ==, "1");
+  g_assert_cmpuint (g_strv_length (fields), ==, 9);
+  g_assert_cmpstr (fields[0], ==, "2");
   g_assert_cmpstr (fields[1], ==, "1");
   g_assert_cmpfloat (g_ascii_strtod (fields[5], NULL), ==, pca->scores[8 * 2]);
   g_assert_cmpfloat (g_ascii_strtod (fields[6], NULL), ==, pca->scores[8 * 2 + 1]);
+  /* No surface yet: the honest-projection columns say so. */
+  g_assert_cmpstr (fields[7], ==, "nan");
+  g_assert_cmpstr (fields[8], ==, "nan");
   g_clear_pointer (&lines, g_strfreev);
   g_clear_pointer (&fields, g_strfreev);
 
@@ -1470,10 +1478,11 @@ test_critical_set (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
   g_assert_cmpstr (lines[0], ==, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                                  "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
-                                 "max_abs_eigenvalue,accuracy");
+                                 "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps");
   fields = g_strsplit (lines[1], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 16);
-  g_assert_cmpstr (fields[0], ==, "4");
+  g_assert_cmpuint (g_strv_length (fields), ==, 18);
+  /* Point run 4 is "Run 5" in every figure, and 5 in the file. */
+  g_assert_cmpstr (fields[0], ==, "5");
   g_assert_cmpfloat (g_ascii_strtod (fields[1], NULL), ==, 0.125);
   g_assert_cmpfloat (g_ascii_strtod (fields[3], NULL), ==, stored->spectrum->minimal_ratio);
   g_assert_cmpstr (fields[4], ==, "3");
@@ -1486,10 +1495,13 @@ test_critical_set (void)
   g_assert_cmpstr (fields[12], ==, "1");
   g_assert_cmpfloat (g_ascii_strtod (fields[14], NULL), ==, 3.0);
   g_assert_cmpstr (fields[15], ==, "nan");
+  g_assert_cmpfloat (g_ascii_strtod (fields[16], NULL), ==, 2.5e-3);
+  g_assert_cmpstr (fields[17], ==, "7");
   g_clear_pointer (&fields, g_strfreev);
-  /* No spectrum: counts empty, ratios nan, still 16 columns. */
+  /* No spectrum: counts empty, ratios nan, still 18 columns. */
   fields = g_strsplit (lines[2], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 16);
+  g_assert_cmpuint (g_strv_length (fields), ==, 18);
+  g_assert_cmpstr (fields[0], ==, "6");
   g_assert_cmpstr (fields[3], ==, "nan");
   g_assert_cmpstr (fields[4], ==, "");
   g_clear_pointer (&fields, g_strfreev);
@@ -1500,8 +1512,8 @@ test_critical_set (void)
   lines = read_lines (eig);
   g_assert_cmpuint (g_strv_length (lines), ==, 6);
   g_assert_cmpstr (lines[0], ==, "run,index,eigenvalue");
-  g_assert_cmpstr (lines[1], ==, "4,0,-0.5");
-  g_assert_cmpstr (lines[5], ==, "4,4,3");
+  g_assert_cmpstr (lines[1], ==, "5,0,-0.5");
+  g_assert_cmpstr (lines[5], ==, "5,4,3");
   fields = g_strsplit (lines[2], ",", -1);
   g_assert_cmpfloat (g_ascii_strtod (fields[2], NULL), ==, 1e-12);
 

@@ -202,7 +202,7 @@ static void break_grad_tolerance (SaddleStudyConfig *c) { c->grad_tolerance = -1
 static void break_descent_steps (SaddleStudyConfig *c) { c->descent_steps = 1000001; }
 static void break_descent_lr (SaddleStudyConfig *c) { c->descent_lr = INFINITY; }
 static void break_size (SaddleStudyConfig *c) { c->hidden[0] = 100000; c->hidden[1] = 100000; }
-static void break_data (SaddleStudyConfig *c) { g_free (c->data_path); c->data_path = g_strdup (""); }
+static void break_data (SaddleStudyConfig *c) { c->data_path = g_strdup (""); }
 static void break_activation (SaddleStudyConfig *c) { c->activation = (SaddleActivation) 17; }
 
 static void
@@ -729,7 +729,7 @@ test_failures (void)
   SaddleStudyConfig config;
   gboolean found_mixed = FALSE;
 
-  /* A linear network: its MSE diverges (not stalls, as dead ReLUs would) when the step is too big. */
+  /* A linear network: its MSE diverges (not stalls, as dead ReLUs do) when the step is too big. */
   small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
   config.activation = SADDLE_ACTIVATION_IDENTITY;
   config.optimizer = SADDLE_OPTIMIZER_SGD;

@@ -214,7 +214,7 @@ job_finished_cb (SaddleJob    *job,
       g_autofree char *message = NULL;
 
       /* TRANSLATORS: %s is the engine's explanation, e.g. a file name and what is wrong with it */
-      message = g_strdup_printf (_("The study stopped: %s"), error->message);
+      message = g_strdup_printf (_("The study could not run: %s"), error->message);
       saddle_window_show_message (self, message, FALSE);
       g_message ("%s", message);
     }

@@ -320,10 +320,10 @@ bench_critical (Bench                   *bench,
     }
   if (results->critical->points->len == 0)
     {
-      g_autoptr(GError) none = g_error_new (SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED, "%s",
-                                            results->failures->len > 0
-                                              ? (const char *) g_ptr_array_index (results->failures, 0)
-                                              : "no point was analysed");
+      const char *why = results->failures->len > 0
+                      ? (const char *) g_ptr_array_index (results->failures, 0)
+                      : "no point was analysed";
+      g_autoptr(GError) none = g_error_new (SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED, "%s", why);
       skipped (bench, "critical-run", none);
       return;
     }

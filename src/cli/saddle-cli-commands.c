@@ -350,7 +350,7 @@ json_add_point (JsonBuilder               *builder,
 {
   const SaddleSpectrum *s = p->spectrum;
 
-  /* "run" counts from 1 as the charts and messages do; "run_index" is the CSV files' 0-based run. */
+  /* "run" counts from 1 as charts and messages do; "run_index" is the CSV files' 0-based run. */
   json_builder_set_member_name (builder, "run");
   json_builder_add_int_value (builder, p->run + 1);
   json_builder_set_member_name (builder, "run_index");
@@ -523,7 +523,8 @@ write_study_files (SaddleCliOptions         *options,
         }
       WRITE ("trajectories.csv", saddle_trajectory_write_csv (trajectory, FALSE, path, error));
       WRITE ("trajectories-layer.csv", saddle_trajectory_write_csv (trajectory, TRUE, path, error));
-      WRITE ("trajectories.svg", saddle_cli_write_trajectories_svg (path, trajectory, FALSE, error));
+      WRITE ("trajectories.svg",
+             saddle_cli_write_trajectories_svg (path, trajectory, FALSE, error));
       WRITE ("trajectories-layer.svg",
              saddle_cli_write_trajectories_svg (path, trajectory, TRUE, error));
       break;

@@ -1,4 +1,4 @@
-/* saddle-cli-options.c — one GOptionContext per subcommand, values applied over the command's defaults */
+/* saddle-cli-options.c — a GOptionContext per subcommand; values go over the command's defaults */
 #define G_LOG_DOMAIN "saddle-cli-options"
 
 #include "config.h"

@@ -63,7 +63,8 @@ print_run_line (SaddleCliProgress *self,
 
   if (isfinite (event->accuracy))
     accuracy = g_strdup_printf (", accuracy %.1f%%", 100.0 * event->accuracy);
-  saddle_cli_progress_print (self, "Run %u/%u: loss %.6g%s after %" G_GUINT64_FORMAT " steps (%.1f s)",
+  saddle_cli_progress_print (self,
+                             "Run %u/%u: loss %.6g%s after %" G_GUINT64_FORMAT " steps (%.1f s)",
                              event->run + 1, self->first_run + self->runs, event->loss,
                              accuracy != NULL ? accuracy : "", event->iteration,
                              seconds_since (self->run_start));

@@ -24,11 +24,14 @@
 /* Step halvings before a Newton direction is given up (α ≥ 2⁻³⁰): each costs
  * one gradient, far less than the Hessian the direction came from. */
 #define NEWTON_HALVINGS      30
-/* Levenberg damping μ runs from LEVENBERG_FIRST·max|λ|² up by LEVENBERG_GROWTH
- * a try, to max|λ|² (where the step is scaled steepest descent on ‖∇L‖²). */
-#define LEVENBERG_FIRST      1e-16
-#define LEVENBERG_GROWTH     100.0
-#define LEVENBERG_HALVINGS   8
+/* Dense steps try μ = 0 and LEVENBERG_LEVELS damping values spread evenly in
+ * log scale over max|λ|²·[10^−LEVENBERG_DECADES, 1], each at α = 1, ½, …
+ * 2^−TRIAL_HALVINGS: 180 gradients, cheaper than the Hessian of n ≥ 200. */
+#define LEVENBERG_LEVELS     17
+#define LEVENBERG_DECADES    16.0
+#define TRIAL_HALVINGS       9
+/* A step that lowers ‖∇L‖ by less than this share ends the refinement. */
+#define NEWTON_MIN_PROGRESS  1e-3
 /* MINRES iterations between PROGRESS events (each is one HVP). */
 #define MINRES_EVENT_EVERY   16
 /* Default MINRES cap when the settings say 0. */
@@ -368,6 +371,8 @@ typedef struct
   double                       *g;           /* ∇L at θ */
   double                       *trial;       /* θ + α·δ */
   double                       *g_trial;     /* ∇L at the trial point */
+  double                       *best;        /* the best trial point so far (dense) */
+  double                       *g_best;      /* ∇L there */
   double                       *delta;       /* step direction δ */
   double                       *coef;        /* v_iᵀ∇L (dense), or H·δ (MINRES) */
   double                       *scaled;      /* step coefficients on the v_i, or H·∇L */
@@ -507,8 +512,8 @@ dense_fits (gsize n)
 }
 
 /* One Newton step through the eigendecomposition of the dense Hessian @h at θ (destroyed).
- * TRUE if θ moved; FALSE with *@stalled if no trial lowered ‖∇L‖; FALSE with @error if the
- * eigensolver failed. */
+ * TRUE if θ moved (with *@stalled if it moved too little to go on); FALSE with *@stalled if
+ * no trial lowered ‖∇L‖; FALSE with @error if the eigensolver failed. */
 static gboolean
 dense_step (Refine    *r,
             double    *theta,
@@ -520,7 +525,7 @@ dense_step (Refine    *r,
   double *w = r->eigenvalues;
   double *coef = r->coef;
   double *s = r->scaled;
-  double max_abs, cut, decrease, mu, mu_max;
+  double max_abs, cut, mu_max, best_f, best_loss = NAN;
   lapack_int info;
 
   *stalled = FALSE;
@@ -551,45 +556,71 @@ dense_step (Refine    *r,
       return FALSE;
     }
 
-  /* The pseudo-inverse step: Newton within the range of H, nothing along
-   * its near-null space, where 1/λ is rounding noise blown up. Along it the
-   * slope of ‖∇L‖² is −2·Σ_kept (v_iᵀ∇L)². */
+  /* Every trial below costs one gradient, the decomposition above about n
+   * of them, so many trials are cheap: the whole Levenberg path from the
+   * pseudo-inverse Newton step (μ = 0: Newton within the range of H, nothing
+   * along its near-null space, where 1/λ is rounding noise blown up) to
+   * nearly steepest descent on ‖∇L‖² (δ = −(H² + μ)⁻¹·H·∇L, the
+   * Gauss–Newton step for the residual ∇L whose Jacobian is H), each with
+   * backtracking. The best trial wins: on a ReLU net the gradient jumps
+   * where a sample crosses a unit's kink, so a quadratic model is only
+   * trusted up to the nearest kink and no single rule picks the step. */
   cut = r->settings->newton_cutoff * max_abs;
-  decrease = 0.0;
-  for (int i = 0; i < n; i++)
-    {
-      if (fabs (w[i]) > cut)
-        {
-          s[i] = coef[i] / w[i];
-          decrease += coef[i] * coef[i];
-        }
-      else
-        s[i] = 0.0;
-    }
-  cblas_dgemv (CblasRowMajor, CblasTrans, n, n, -1.0, h, n, s, 1, 0.0, r->delta, 1);
-  if (line_search (r, theta, decrease, NEWTON_HALVINGS))
-    return TRUE;
-
-  /* Levenberg: the Gauss–Newton step for min ‖∇L‖² with Jacobian H,
-   * δ = −(H² + μ)⁻¹·H·∇L, from nearly Newton to nearly steepest descent. */
   mu_max = max_abs * max_abs;
-  for (mu = LEVENBERG_FIRST * mu_max; mu <= mu_max * (1.0 + 1e-9); mu *= LEVENBERG_GROWTH)
+  best_f = r->f;
+  for (int level = 0; level <= LEVENBERG_LEVELS; level++)
     {
-      decrease = 0.0;
-      for (int i = 0; i < n; i++)
-        {
-          double d = w[i] * w[i] + mu;
+      double decades = LEVENBERG_DECADES * (LEVENBERG_LEVELS - level) / (LEVENBERG_LEVELS - 1);
+      double mu = level == 0 ? 0.0 : mu_max * pow (10.0, -decades);
+      double alpha = 1.0;
 
-          s[i] = w[i] * coef[i] / d;
-          decrease += w[i] * w[i] * coef[i] * coef[i] / d;
-        }
+      for (int i = 0; i < n; i++)
+        s[i] = fabs (w[i]) > cut ? w[i] * coef[i] / (w[i] * w[i] + mu) : 0.0;
       cblas_dgemv (CblasRowMajor, CblasTrans, n, n, -1.0, h, n, s, 1, 0.0, r->delta, 1);
-      if (line_search (r, theta, decrease, LEVENBERG_HALVINGS))
-        return TRUE;
+
+      for (int k = 0; k <= TRIAL_HALVINGS; k++, alpha *= 0.5)
+        {
+          double loss = NAN, f;
+
+          for (int i = 0; i < n; i++)
+            r->trial[i] = theta[i] + alpha * r->delta[i];
+          f = gradient_norm2 (r, r->trial, r->g_trial, &loss);
+          if (!isnan (f) && f < best_f)
+            {
+              double *swap;
+
+              best_f = f;
+              best_loss = loss;
+              swap = r->best;
+              r->best = r->trial;
+              r->trial = swap;
+              swap = r->g_best;
+              r->g_best = r->g_trial;
+              r->g_trial = swap;
+            }
+        }
     }
 
-  *stalled = TRUE;
-  return FALSE;
+  if (!(best_f < r->f))
+    {
+      *stalled = TRUE;
+      return FALSE;
+    }
+
+  /* Progress this small means the kinks (or rounding) rule: take it, then stop. */
+  if (sqrt (best_f) > (1.0 - NEWTON_MIN_PROGRESS) * sqrt (r->f))
+    *stalled = TRUE;
+
+  {
+    double *swap = r->g;
+
+    memcpy (theta, r->best, r->n * sizeof (double));
+    r->g = r->g_best;
+    r->g_best = swap;
+    r->f = best_f;
+    r->loss = best_loss;
+  }
+  return TRUE;
 }
 
 /* out = H·v at θ, one HVP; FALSE with DIVERGED if it is not finite. */
@@ -799,7 +830,7 @@ saddle_critical_refine (SaddleModel                  *model,
     return FALSE;
 
   n = saddle_model_n_params (model);
-  memory = g_new (double, 7 * n);
+  memory = g_new (double, 9 * n);
 
   memset (&r, 0, sizeof r);
   r.model = model;
@@ -816,6 +847,8 @@ saddle_critical_refine (SaddleModel                  *model,
   r.coef = memory + 4 * n;
   r.scaled = memory + 5 * n;
   r.eigenvalues = memory + 6 * n;
+  r.best = memory + 7 * n;
+  r.g_best = memory + 8 * n;
 
   r.f = gradient_norm2 (&r, theta, r.g, &r.loss);
   if (isnan (r.f))
@@ -892,6 +925,9 @@ saddle_critical_refine (SaddleModel                  *model,
           set_cancelled (&r, error);
           return FALSE;
         }
+
+      if (stalled)
+        break;
     }
 
   return TRUE;

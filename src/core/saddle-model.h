@@ -8,6 +8,8 @@
  * A SaddleModel holds the architecture and its own scratch memory, so one
  * model must not be used from two threads at once: give each worker its own
  * (saddle_model_copy()). Parameters are always passed in, never stored.
+ * A batch that does not fit the model (see saddle_model_check_batch()) or
+ * scratch that cannot be allocated gives NaN results, never a crash.
  */
 #pragma once
 
@@ -80,13 +82,13 @@ gboolean         saddle_model_reserve      (SaddleModel       *model,
 gsize            saddle_model_scratch_bytes (const SaddleModel *model,
                                              gsize              n_samples,
                                              gsize              k);
-/* Caps the HVP scratch memory (default 256 MiB); larger blocks run in chunks of this size. */
+/* Caps the HVP scratch memory (default 256 MiB); blocks that do not fit run in smaller chunks. */
 void             saddle_model_set_scratch_limit (SaddleModel *model,
                                                  gsize        bytes);
 /* Forces HVP tiles of @rows samples (0 = automatic, sized for the cache); for tests and tuning. */
 void             saddle_model_set_tile_rows (SaddleModel *model,
                                              gsize        rows);
-/* Directions one R-pass handles at once for @n_samples under the scratch limit (≥ 1). */
+/* Directions one R-pass handles at once for @n_samples: ≤ 32, fewer under the scratch limit. */
 gsize            saddle_model_block_size   (const SaddleModel *model,
                                             gsize              n_samples);
 

@@ -220,14 +220,14 @@ study_event_cb (const SaddleEvent *event,
       /* The descent reports a few hundred of its steps: each one is a progress tick. */
       if (!emit (self, event))
         return FALSE;
-      return emit_progress (self, (double) event->iteration / MAX (1u, self->config->descent_steps));
+      return emit_progress (self,
+                            (double) event->iteration / MAX (1u, self->config->descent_steps));
 
     case SADDLE_EVENT_PROGRESS:
       {
         SaddleEvent mapped = *event;
-        double run_share = self->phase_start
-                         + self->phase_length * CLAMP (isfinite (event->fraction) ? event->fraction : 0.0,
-                                                       0.0, 1.0);
+        double inner = isfinite (event->fraction) ? CLAMP (event->fraction, 0.0, 1.0) : 0.0;
+        double run_share = self->phase_start + self->phase_length * inner;
 
         mapped.fraction = CLAMP ((self->run_index + run_share) / self->config->runs, 0.0, 1.0);
         if (event->message != NULL)

@@ -60,7 +60,7 @@ typedef struct
   double              grad_tolerance;   /* critical: stop the ‖∇L‖² descent below this ‖∇L‖ */
   guint               descent_steps;    /* critical: cap on ‖∇L‖² descent steps */
   double              descent_lr;       /* critical: Adam step on ‖∇L‖² */
-  guint               first_run;        /* index of the first run: runs first_run .. first_run + runs − 1 */
+  guint               first_run;        /* runs first_run … first_run + runs − 1 (0-based) */
 } SaddleStudyConfig;
 
 typedef struct
@@ -74,9 +74,10 @@ typedef struct
   SaddleTrajectory  *trajectory;  /* trajectories study, else NULL */
   SaddleCriticalSet *critical;    /* critical study, else NULL */
   GPtrArray         *failures;    /* char *: one line per failed run ("run 3: loss diverged at step 41") */
-  GPtrArray         *final_params; /* double * (n_params), index i = run first_run + i: the trained θ
-                                    * (the critical point for a critical study); NULL for a failed or
-                                    * cancelled run, or for every run if they exceed SADDLE_STUDY_MAX_KEPT_BYTES */
+  GPtrArray         *final_params; /* double * (n_params), index i = run first_run + i: the
+                                    * trained θ (the critical point for a critical study); NULL
+                                    * for a failed or cancelled run, or for every run if together
+                                    * they exceed SADDLE_STUDY_MAX_KEPT_BYTES */
 } SaddleStudyResults;
 
 /* Final parameter vectors are kept in results only while they fit in this many bytes in total. */
@@ -112,7 +113,7 @@ guint              *saddle_study_config_widths    (const SaddleStudyConfig *conf
 /* Parameter count of the model the config describes on @dataset. */
 gsize               saddle_study_config_n_params  (const SaddleStudyConfig *config,
                                                    const SaddleDataset     *dataset);
-/* Checks @dataset fits the config: task kind (images classify, functions regress) and parameter count. */
+/* Checks @dataset fits the config: task (images classify, functions regress), parameter count. */
 gboolean            saddle_study_config_check_dataset (const SaddleStudyConfig *config,
                                                        const SaddleDataset     *dataset,
                                                        GError                 **error);
@@ -137,7 +138,7 @@ SaddleStudyResults *saddle_study_run              (const SaddleStudyConfig *conf
                                                    GError                 **error);
 void                saddle_study_results_free     (SaddleStudyResults *results);
 
-/* The accepted range of a numeric CLI option as validation states it, e.g. "(0, 10]" for "--lr"; NULL if unknown. */
+/* The range validation states for a CLI option, e.g. "(0, 10]" for "--lr"; NULL if unknown. */
 const char         *saddle_study_option_range     (const char *option);
 
 const char         *saddle_study_kind_to_string   (SaddleStudyKind kind);

@@ -175,6 +175,50 @@ saddle_chart_draw_title (cairo_t             *cr,
   *height = MAX (0.0, *height - used);
 }
 
+void
+saddle_chart_draw_footnote (cairo_t             *cr,
+                            const SaddlePalette *palette,
+                            double               font_size,
+                            const char          *text,
+                            double              *x,
+                            double              *y,
+                            double              *width,
+                            double              *height)
+{
+  double inner_x = *x + PAD (font_size);
+  double inner_w = MAX (1.0, *width - 2 * PAD (font_size));
+  double size = 0.85 * font_size;
+  double line_h, used;
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  cairo_save (cr);
+  select_font (cr, size, FALSE);
+  line_h = cap_height (cr);
+  used = line_h + 0.5 * PAD (font_size) + 0.35 * font_size;
+  if (used < *height)
+    draw_fitted_line (cr, &palette->muted, text, size, FALSE, inner_x,
+                      *y + *height - 0.5 * PAD (font_size) - line_h, inner_w);
+  cairo_restore (cr);
+
+  *height = MAX (0.0, *height - used);
+}
+
+double
+saddle_chart_tick_label_width (cairo_t    *cr,
+                               double      font_size,
+                               const char *text)
+{
+  double w;
+
+  cairo_save (cr);
+  select_font (cr, 0.85 * font_size, FALSE);
+  w = text != NULL ? text_width (cr, text) : 0.0;
+  cairo_restore (cr);
+  return w;
+}
+
 SaddleLegendPlacement
 saddle_chart_place_legend (cairo_t      *cr,
                            SaddleLegend *legend,

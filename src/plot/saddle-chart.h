@@ -65,6 +65,20 @@ void     saddle_chart_draw_title       (cairo_t             *cr,
                                         double              *y,
                                         double              *width,
                                         double              *height);
+/* Draws @text (muted, smaller, may be NULL) centred at the bottom of the
+ * rectangle, shrinking or ellipsising it to fit; takes its space out of *height. */
+void     saddle_chart_draw_footnote    (cairo_t             *cr,
+                                        const SaddlePalette *palette,
+                                        double               font_size,
+                                        const char          *text,
+                                        double              *x,
+                                        double              *y,
+                                        double              *width,
+                                        double              *height);
+/* Width of @text in the tick-label font of a chart of @font_size (for laying out beside a plot). */
+double   saddle_chart_tick_label_width (cairo_t             *cr,
+                                        double               font_size,
+                                        const char          *text);
 /* Chooses where @legend goes in the rectangle (beside, above, else inside the
  * plot), lays it out, and for RIGHT / TOP takes its space out of the rectangle;
  * *legend_x / *legend_y is its corner (for RIGHT, y is the rectangle's top). */

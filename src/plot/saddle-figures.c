@@ -4,20 +4,19 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cairo-svg.h>
 
 #include "saddle-chart.h"
-#include "saddle-figures.h"
-
-#define NO_DATA_MESSAGE "No data yet"
+#include "saddle-colormap.h"
+#include "saddle-contour.h"
+#include "saddle-stats.h"
+#include "saddle-figures-private.h"
 
 /* Cairo image surfaces are limited to 32767 pixels a side. */
 #define MAX_PNG_SIDE 32767
-
-/* More runs than any study makes; beyond it a run index is corrupt. */
-#define MAX_RUNS 100000
 
 G_DEFINE_QUARK (saddle-figure-error-quark, saddle_figure_error)
 
@@ -45,129 +44,6 @@ static const LabelLook label_looks[] = {
 
 /* Spectrum bars: negative, near zero, positive. */
 static const guint band_colors[3] = { 3, 11, 0 };
-
-void
-saddle_figure_style_init (SaddleFigureStyle *style)
-{
-  g_return_if_fail (style != NULL);
-
-  style->dark = FALSE;
-  style->transparent = FALSE;
-  style->log_grad_norm = TRUE;
-  style->font_size = 12.0;
-}
-
-/* Resolves @style (NULL = defaults), the palette, and paints the background.
- * FALSE if the canvas has no area to draw on. */
-static gboolean
-figure_begin (cairo_t                 *cr,
-              double                   width,
-              double                   height,
-              const SaddleFigureStyle *style,
-              SaddleFigureStyle       *resolved,
-              SaddlePalette           *palette)
-{
-  if (style != NULL)
-    *resolved = *style;
-  else
-    saddle_figure_style_init (resolved);
-
-  if (!isfinite (resolved->font_size) || resolved->font_size < 4.0 || resolved->font_size > 200.0)
-    resolved->font_size = 12.0;
-
-  saddle_palette_init (palette, resolved->dark);
-
-  if (cr == NULL || !(width >= 1.0) || !(height >= 1.0) || !isfinite (width) || !isfinite (height))
-    return FALSE;
-  if (cairo_status (cr) != CAIRO_STATUS_SUCCESS)
-    return FALSE;
-
-  if (!resolved->transparent)
-    saddle_chart_paint_background (cr, palette, width, height);
-
-  return TRUE;
-}
-
-static void
-area_from_chart (const SaddleChart *chart,
-                 SaddlePlotArea    *area)
-{
-  if (area == NULL)
-    return;
-
-  area->x = chart->x;
-  area->y = chart->y;
-  area->width = chart->width;
-  area->height = chart->height;
-  area->x_min = chart->x_axis.min;
-  area->x_max = chart->x_axis.max;
-  area->y_min = chart->y_axis.min;
-  area->y_max = chart->y_axis.max;
-  area->x_log = chart->x_axis.scale == SADDLE_AXIS_LOG;
-  area->y_log = chart->y_axis.scale == SADDLE_AXIS_LOG;
-}
-
-static void
-format_number (char       *buf,
-               gsize       size,
-               const char *format,
-               double      value)
-{
-  if (!isfinite (value))
-    g_strlcpy (buf, isnan (value) ? "n/a" : (value > 0 ? "inf" : "-inf"), size);
-  else
-    g_ascii_formatd (buf, size, format, value);
-}
-
-/* Draws the legend where saddle_chart_place_legend put it. */
-static void
-draw_legend (SaddleChart           *chart,
-             SaddleLegend          *legend,
-             SaddleLegendPlacement  placement,
-             double                 legend_x,
-             double                 legend_y)
-{
-  switch (placement)
-    {
-    case SADDLE_LEGEND_RIGHT:
-      /* Level with the top of the plot, not of the free space. */
-      saddle_legend_draw (legend, chart->cr, legend_x, chart->y - 0.45 * chart->font_size,
-                          &chart->palette, FALSE);
-      break;
-    case SADDLE_LEGEND_TOP:
-      saddle_legend_draw (legend, chart->cr, legend_x, legend_y, &chart->palette, FALSE);
-      break;
-    case SADDLE_LEGEND_INSIDE:
-      saddle_chart_draw_legend_inside (chart, legend);
-      break;
-    case SADDLE_LEGEND_NONE:
-    default:
-      break;
-    }
-}
-
-/* Loss ranges that cover more than two decades read better on a log axis. */
-static gboolean
-spans_decades (const double *values,
-               gsize         n,
-               gsize         stride,
-               double        decades)
-{
-  double lo = INFINITY, hi = 0;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      double v = values[i * stride];
-
-      if (isfinite (v) && v > 0)
-        {
-          lo = MIN (lo, v);
-          hi = MAX (hi, v);
-        }
-    }
-
-  return hi > 0 && hi / lo > pow (10.0, decades);
-}
 
 /* ------------------------------------------------------------------ gradnorm */
 
@@ -208,7 +84,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
 
   if (areas != NULL)
     memset (areas, 0, 2 * sizeof (SaddlePlotArea));
-  if (!figure_begin (cr, width, height, style, &st, &palette))
+  if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
     return;
   fs = st.font_size;
 
@@ -222,7 +98,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
       for (guint i = 0; i < history->iterations->len; i++)
         highest = MAX (highest, (guint64) g_array_index (history->iterations, SaddleIterationRecord, i).run + 1);
       /* A corrupt run index must not make us allocate the world; such runs are skipped. */
-      n_runs = (guint) MIN (highest, (guint64) MAX_RUNS);
+      n_runs = (guint) MIN (highest, (guint64) SADDLE_FIGURE_MAX_RUNS);
     }
   series = g_new0 (RunSeries, MAX (n_runs, 1));
   all_loss = g_array_new (FALSE, FALSE, sizeof (double));
@@ -249,7 +125,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   saddle_chart_init (&top, cr, &palette, fs);
   saddle_chart_init (&bottom, cr, &palette, fs);
 
-  loss_log = spans_decades ((const double *) all_loss->data, all_loss->len, 1, 2.0);
+  loss_log = saddle_figure_spans_decades ((const double *) all_loss->data, all_loss->len, 1, 2.0);
   saddle_axis_init (&top.y_axis, loss_log ? SADDLE_AXIS_LOG : SADDLE_AXIS_LINEAR, 1.0);
   saddle_axis_init (&bottom.y_axis, st.log_grad_norm ? SADDLE_AXIS_LOG : SADDLE_AXIS_LINEAR, 1.0);
 
@@ -329,19 +205,356 @@ saddle_figure_gradnorm (cairo_t                 *cr,
       saddle_chart_draw_axes (chart);
 
       if (n_points == 0 || saddle_axis_n_data (&chart->y_axis) == 0)
-        saddle_chart_draw_message (chart, NO_DATA_MESSAGE);
+        saddle_chart_draw_message (chart, SADDLE_FIGURE_NO_DATA);
     }
 
-  draw_legend (&top, legend, placement, lx, ly);
+  saddle_figure_draw_legend (&top, legend, placement, lx, ly);
 
-  area_from_chart (&top, areas != NULL ? &areas[0] : NULL);
-  area_from_chart (&bottom, areas != NULL ? &areas[1] : NULL);
+  saddle_figure_area_from_chart (&top, areas != NULL ? &areas[0] : NULL);
+  saddle_figure_area_from_chart (&bottom, areas != NULL ? &areas[1] : NULL);
 
   run_series_free (series, n_runs);
   cairo_restore (cr);
 }
 
 /* ------------------------------------------------------------ trajectories */
+
+/* Filled bands of the loss surface: a dozen reads as a landscape without
+ * turning into a gradient nobody can match to the colour bar. */
+#define SURFACE_BANDS 12
+/* Losses spanning more than this many decades get log-spaced levels. */
+#define SURFACE_LOG_DECADES 1.5
+
+typedef struct
+{
+  gboolean    log;                          /* levels evenly spaced in log10 (loss) */
+  double      loss_lo, loss_hi;             /* the range in loss units */
+  double      levels[SURFACE_BANDS + 1];    /* in transformed units (log10 or loss) */
+  SaddleColor colors[SURFACE_BANDS];
+  double     *values;                       /* (res, res) transformed grid, NAN where unusable */
+  double     *a;                            /* (res) pc1 of the columns */
+  double     *b;                            /* (res) pc2 of the rows */
+  SaddleGrid  grid;
+} SurfaceBands;
+
+static void
+surface_bands_clear (SurfaceBands *bands)
+{
+  g_clear_pointer (&bands->values, g_free);
+  g_clear_pointer (&bands->a, g_free);
+  g_clear_pointer (&bands->b, g_free);
+}
+
+/* FALSE if @surface has nothing drawable. */
+static gboolean
+surface_bands_init (SurfaceBands        *bands,
+                    const SaddleSurface *surface,
+                    const SaddlePalette *palette)
+{
+  guint res;
+  gsize n;
+  double lo = INFINITY, hi = -INFINITY, tlo, thi;
+
+  memset (bands, 0, sizeof *bands);
+  if (surface == NULL || surface->loss == NULL || surface->resolution < 2
+      || surface->resolution > SADDLE_SURFACE_MAX_RESOLUTION
+      || !isfinite (surface->pc1_min) || !isfinite (surface->pc1_max) || !(surface->pc1_max > surface->pc1_min)
+      || !isfinite (surface->pc2_min) || !isfinite (surface->pc2_max) || !(surface->pc2_max > surface->pc2_min))
+    return FALSE;
+
+  res = surface->resolution;
+  n = (gsize) res * res;
+  /* The grid's own extremes, not the stored ones: a surface read back from
+   * a file or built by hand must not be trusted to agree with itself. */
+  for (gsize k = 0; k < n; k++)
+    if (isfinite (surface->loss[k]))
+      {
+        lo = MIN (lo, surface->loss[k]);
+        hi = MAX (hi, surface->loss[k]);
+      }
+  if (!(hi >= lo))
+    return FALSE;
+
+  bands->log = lo > 0 && hi / lo > pow (10.0, SURFACE_LOG_DECADES);
+  bands->loss_lo = lo;
+  bands->loss_hi = hi;
+  bands->values = g_new (double, n);
+  for (gsize k = 0; k < n; k++)
+    {
+      double v = surface->loss[k];
+
+      if (!isfinite (v))
+        bands->values[k] = NAN;
+      else
+        bands->values[k] = bands->log ? log10 (v) : v;
+    }
+
+  tlo = bands->log ? log10 (lo) : lo;
+  thi = bands->log ? log10 (hi) : hi;
+  /* A flat surface still gets bands, all of one colour in effect. */
+  if (!(thi > tlo))
+    thi = tlo + (tlo != 0 ? 1e-6 * fabs (tlo) : 1e-6);
+  for (guint k = 0; k <= SURFACE_BANDS; k++)
+    bands->levels[k] = tlo + (thi - tlo) * k / SURFACE_BANDS;
+  /* The top edge exactly at the maximum would leave the highest node out
+   * of the last band's "≥" test only by rounding: nothing lies above it. */
+  bands->levels[SURFACE_BANDS] = thi;
+  for (guint k = 0; k < SURFACE_BANDS; k++)
+    saddle_colormap_at (palette, (k + 0.5) / SURFACE_BANDS, &bands->colors[k]);
+
+  bands->a = g_new (double, res);
+  bands->b = g_new (double, res);
+  for (guint i = 0; i < res; i++)
+    {
+      bands->a[i] = saddle_surface_pc1_at (surface, i);
+      bands->b[i] = saddle_surface_pc2_at (surface, i);
+    }
+  bands->grid.nx = res;
+  bands->grid.ny = res;
+  bands->grid.x = bands->a;
+  bands->grid.y = bands->b;
+  bands->grid.values = bands->values;
+  return TRUE;
+}
+
+/* The colour bar's scale: loss units, log when the levels are. */
+static void
+colorbar_axis (const SurfaceBands *bands,
+               SaddleAxis         *axis)
+{
+  saddle_axis_init (axis, bands->log ? SADDLE_AXIS_LOG : SADDLE_AXIS_LINEAR, 1.0);
+  saddle_axis_set_range (axis, bands->loss_lo,
+                         bands->loss_hi > bands->loss_lo ? bands->loss_hi
+                         : bands->loss_lo + MAX (1e-6 * fabs (bands->loss_lo), 1e-12));
+}
+
+#define COLORBAR_GAP(fs)   (1.0 * (fs))
+#define COLORBAR_WIDTH(fs) (0.95 * (fs))
+#define COLORBAR_TICK(fs)  (0.35 * (fs))
+
+/* Width the colour bar and its labels need beside a plot @height tall. */
+static double
+colorbar_space (cairo_t            *cr,
+                const SurfaceBands *bands,
+                double              fs,
+                double              height)
+{
+  SaddleAxis axis;
+  g_autoptr(GArray) ticks = NULL;
+  double label_w = saddle_chart_tick_label_width (cr, fs, "Loss") / 2;
+
+  colorbar_axis (bands, &axis);
+  ticks = saddle_axis_ticks (&axis, MAX (1.0, height), 2.6 * fs);
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      const SaddleTick *t = &g_array_index (ticks, SaddleTick, i);
+
+      if (t->major)
+        label_w = MAX (label_w, saddle_chart_tick_label_width (cr, fs, t->label));
+    }
+  return COLORBAR_GAP (fs) + COLORBAR_WIDTH (fs) + COLORBAR_TICK (fs) + 0.4 * fs + label_w + 0.5 * fs;
+}
+
+static void
+draw_colorbar (SaddleChart        *chart,
+               const SurfaceBands *bands)
+{
+  cairo_t *cr = chart->cr;
+  double fs = chart->font_size;
+  double x0 = round (chart->x + chart->width + COLORBAR_GAP (fs));
+  double bw = round (COLORBAR_WIDTH (fs));
+  double y0 = chart->y, h = chart->height;
+  double tlo = bands->levels[0], thi = bands->levels[SURFACE_BANDS];
+  SaddleAxis axis;
+  g_autoptr(GArray) ticks = NULL;
+
+  cairo_save (cr);
+
+  for (guint k = 0; k < SURFACE_BANDS; k++)
+    {
+      double u0 = (bands->levels[k] - tlo) / (thi - tlo);
+      double u1 = (bands->levels[k + 1] - tlo) / (thi - tlo);
+      double top = y0 + (1.0 - u1) * h, bottom = y0 + (1.0 - u0) * h;
+
+      /* Overlap by a hair so no background line shows between bands. */
+      cairo_rectangle (cr, x0, top - (k + 1 < SURFACE_BANDS ? 0.5 : 0.0), bw, bottom - top + 0.5);
+      saddle_color_set_source (&bands->colors[k], cr, 1.0);
+      cairo_fill (cr);
+    }
+
+  cairo_set_line_width (cr, 1.0);
+  saddle_color_set_source (&chart->palette.axis, cr, 1.0);
+  cairo_rectangle (cr, x0 + 0.5, y0 + 0.5, bw - 1.0, h - 1.0);
+  cairo_stroke (cr);
+
+  colorbar_axis (bands, &axis);
+  ticks = saddle_axis_ticks (&axis, MAX (1.0, h), 2.6 * fs);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 0.85 * fs);
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      const SaddleTick *t = &g_array_index (ticks, SaddleTick, i);
+      double u = saddle_axis_to_unit (&axis, t->value);
+      double py;
+
+      if (!isfinite (u) || u < -1e-9 || u > 1 + 1e-9)
+        continue;
+      py = floor (y0 + (1.0 - u) * h) + 0.5;
+      saddle_color_set_source (&chart->palette.axis, cr, 1.0);
+      cairo_move_to (cr, x0 + bw, py);
+      cairo_line_to (cr, x0 + bw + (t->major ? COLORBAR_TICK (fs) : COLORBAR_TICK (fs) / 2), py);
+      cairo_stroke (cr);
+      if (t->major)
+        {
+          saddle_color_set_source (&chart->palette.foreground, cr, 0.85);
+          saddle_chart_draw_text (cr, t->label, x0 + bw + COLORBAR_TICK (fs) + 0.4 * fs, py, 0.0, 0.5);
+        }
+    }
+
+  /* Its title above it, in the gap the plot's top margin leaves. */
+  saddle_color_set_source (&chart->palette.foreground, cr, 1.0);
+  saddle_chart_draw_text (cr, "Loss", x0 + bw / 2, y0 - 0.45 * fs, 0.5, 1.0);
+
+  cairo_restore (cr);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Median of the finite values of @values (sorted in place), NAN if none. */
+static double
+median_of (double *values,
+           gsize   n,
+           double *lo,
+           double *hi)
+{
+  gsize m = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      values[m++] = values[i];
+  *lo = *hi = NAN;
+  if (m == 0)
+    return NAN;
+  qsort (values, m, sizeof (double), compare_doubles);
+  *lo = values[0];
+  *hi = values[m - 1];
+  return m % 2 ? values[m / 2] : 0.5 * (values[m / 2 - 1] + values[m / 2]);
+}
+
+/* The honest-projection footnote: how far the snapshots lie off the plane,
+ * and how their true loss compares with the contour under them. */
+static char *
+surface_footnote (const SaddleTrajectory *trajectory,
+                  const SaddleSurface    *surface,
+                  const SurfaceBands     *bands,
+                  gsize                   n)
+{
+  g_autofree double *dist = g_new (double, MAX (n, 1));
+  g_autofree double *ratio = g_new (double, MAX (n, 1));
+  GString *out = g_string_new (NULL);
+  double d_med, d_lo, d_hi, r_med, r_lo, r_hi;
+  char a[32], b[32], c[32];
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
+      double d = i < trajectory->plane_distance->len ? g_array_index (trajectory->plane_distance, double, i) : NAN;
+      double sl = i < trajectory->surface_loss->len ? g_array_index (trajectory->surface_loss, double, i) : NAN;
+
+      dist[i] = d;
+      ratio[i] = (isfinite (sl) && sl > 0 && isfinite (s->loss)) ? s->loss / sl : NAN;
+    }
+  d_med = median_of (dist, n, &d_lo, &d_hi);
+  r_med = median_of (ratio, n, &r_lo, &r_hi);
+
+  g_string_append_printf (out, "Contours: loss on a %u × %u grid of the plane, %d %s levels",
+                          surface->resolution, surface->resolution, SURFACE_BANDS,
+                          bands->log ? "log-spaced" : "evenly spaced");
+  if (surface->n_nonfinite > 0)
+    g_string_append_printf (out, " (%u node%s not finite, left blank)", surface->n_nonfinite,
+                            surface->n_nonfinite == 1 ? "" : "s");
+  if (isfinite (d_med))
+    {
+      saddle_figure_format_number (a, sizeof a, "%.2g", d_lo);
+      saddle_figure_format_number (b, sizeof b, "%.2g", d_hi);
+      saddle_figure_format_number (c, sizeof c, "%.2g", d_med);
+      g_string_append_printf (out, " · snapshots lie %s–%s off it (median %s)", a, b, c);
+    }
+  else
+    g_string_append (out, " · snapshots lie off it: their distance was not measured");
+  if (isfinite (r_med))
+    {
+      saddle_figure_format_number (a, sizeof a, "%.2g", r_lo);
+      saddle_figure_format_number (b, sizeof b, "%.2g", r_hi);
+      saddle_figure_format_number (c, sizeof c, "%.2g", r_med);
+      g_string_append_printf (out, " · true loss ÷ contour there: %s–%s (median %s)", a, b, c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Where snapshot @i of the projection is drawn (data units). */
+static void
+snapshot_coords (const SaddlePca *pca,
+                 gsize            i,
+                 double          *x,
+                 double          *y)
+{
+  guint nc = pca->n_components;
+
+  *x = pca->scores[i * nc];
+  *y = nc > 1 ? pca->scores[i * nc + 1] : 0.0;
+}
+
+/* Snapshots the projection covers (a PCA older than the newest snapshots covers only the first ones). */
+static gsize
+projected_snapshots (const SaddleTrajectory *trajectory,
+                     gboolean                layer,
+                     const SaddlePca       **pca_out)
+{
+  const SaddlePca *pca;
+
+  *pca_out = NULL;
+  if (trajectory == NULL || trajectory->info == NULL)
+    return 0;
+  pca = layer ? trajectory->layer_pca : trajectory->pca;
+  if (pca == NULL || pca->n_components == 0 || pca->scores == NULL)
+    return 0;
+  *pca_out = pca;
+  return MIN (pca->n_points, trajectory->info->len);
+}
+
+/* Mean distance in pixels between consecutive points of a path. */
+static double
+mean_spacing (const SaddleChart *chart,
+              const GArray      *xs,
+              const GArray      *ys)
+{
+  double length = 0;
+  guint segments = 0;
+
+  for (guint i = 1; i < xs->len; i++)
+    {
+      double d = hypot (saddle_chart_x_to_px (chart, g_array_index (xs, double, i))
+                        - saddle_chart_x_to_px (chart, g_array_index (xs, double, i - 1)),
+                        saddle_chart_y_to_px (chart, g_array_index (ys, double, i))
+                        - saddle_chart_y_to_px (chart, g_array_index (ys, double, i - 1)));
+
+      if (isfinite (d))
+        {
+          length += d;
+          segments++;
+        }
+    }
+  return segments > 0 ? length / segments : 0.0;
+}
 
 void
 saddle_figure_trajectories (cairo_t                 *cr,
@@ -353,57 +566,67 @@ saddle_figure_trajectories (cairo_t                 *cr,
                             const SaddleFigureStyle *style,
                             SaddlePlotArea          *area)
 {
+  saddle_figure_trajectories_with_surface (cr, width, height, trajectory, NULL, layer, upto_epoch,
+                                           style, area);
+}
+
+void
+saddle_figure_trajectories_with_surface (cairo_t                 *cr,
+                                         double                   width,
+                                         double                   height,
+                                         const SaddleTrajectory  *trajectory,
+                                         const SaddleSurface     *surface,
+                                         gboolean                 layer,
+                                         guint                    upto_epoch,
+                                         const SaddleFigureStyle *style,
+                                         SaddlePlotArea          *area)
+{
   SaddleFigureStyle st;
   SaddlePalette palette;
   g_auto(SaddleChart) chart = { 0 };
   g_autoptr(SaddleLegend) legend = NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *footnote = NULL;
   g_autofree char *x_label = NULL;
   g_autofree char *y_label = NULL;
   g_autoptr(GArray) xs = NULL;
   g_autoptr(GArray) ys = NULL;
   g_autofree guint *run_counts = NULL;
   SaddleLegendPlacement placement;
+  SurfaceBands bands = { 0 };
   const SaddlePca *pca = NULL;
-  gsize n = 0;
+  gsize n;
   guint nc = 0, n_runs = 0, max_epoch = 0, runs_drawn = 0;
-  gboolean regression = TRUE;
-  double x = 0, y = 0, w = width, h = height, lx, ly, fs;
+  gboolean regression = TRUE, show_surface, covered = TRUE;
+  double x = 0, y = 0, w = width, h = height, lx, ly, fs, line_width;
   SaddleColor hollow;
 
   if (area != NULL)
     memset (area, 0, sizeof *area);
-  if (!figure_begin (cr, width, height, style, &st, &palette))
+  if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
     return;
   fs = st.font_size;
 
   cairo_save (cr);
 
-  if (trajectory != NULL)
-    {
-      pca = layer ? trajectory->layer_pca : trajectory->pca;
-      if (pca != NULL)
-        {
-          /* A PCA older than the newest snapshots covers only the first ones. */
-          n = MIN (pca->n_points, trajectory->info->len);
-          nc = pca->n_components;
-          if (nc == 0 || pca->scores == NULL)
-            n = 0;
-        }
-      guint64 highest = 0;
+  n = projected_snapshots (trajectory, layer, &pca);
+  if (pca != NULL)
+    nc = pca->n_components;
+  {
+    guint64 highest = 0;
 
-      for (guint i = 0; i < n; i++)
-        {
-          const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
+    for (gsize i = 0; i < n; i++)
+      {
+        const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
 
-          highest = MAX (highest, (guint64) s->run + 1);
-          max_epoch = MAX (max_epoch, s->epoch);
-          if (isfinite (s->accuracy))
-            regression = FALSE;
-        }
-      n_runs = (guint) MIN (highest, (guint64) MAX_RUNS);
-    }
+        highest = MAX (highest, (guint64) s->run + 1);
+        max_epoch = MAX (max_epoch, s->epoch);
+        if (isfinite (s->accuracy))
+          regression = FALSE;
+      }
+    n_runs = (guint) MIN (highest, (guint64) SADDLE_FIGURE_MAX_RUNS);
+  }
 
   run_counts = g_new0 (guint, MAX (n_runs, 1));
   for (gsize i = 0; i < n; i++)
@@ -414,8 +637,13 @@ saddle_figure_trajectories (cairo_t                 *cr,
         run_counts[run]++;
     }
 
+  /* The surface lies in the whole vector's plane: it means nothing behind a layer's paths. */
+  show_surface = !layer && surface_bands_init (&bands, surface, &palette);
+
   if (trajectory != NULL && layer)
     title = g_strdup_printf ("Weight trajectories (layer %u weights)", trajectory->layer + 1);
+  else if (show_surface)
+    title = g_strdup ("Weight trajectories over the loss surface (whole model)");
   else
     title = g_strdup ("Weight trajectories (whole model)");
 
@@ -423,8 +651,8 @@ saddle_figure_trajectories (cairo_t                 *cr,
     {
       char pc1[16], pc2[16];
 
-      format_number (pc1, sizeof pc1, "%.1f", 100.0 * pca->explained_ratio[0]);
-      format_number (pc2, sizeof pc2, "%.1f", nc > 1 ? 100.0 * pca->explained_ratio[1] : 0.0);
+      saddle_figure_format_number (pc1, sizeof pc1, "%.1f", 100.0 * pca->explained_ratio[0]);
+      saddle_figure_format_number (pc2, sizeof pc2, "%.1f", nc > 1 ? 100.0 * pca->explained_ratio[1] : 0.0);
       x_label = g_strdup_printf ("PC1 (%s %% of variance)", pc1);
       y_label = g_strdup_printf ("PC2 (%s %%)", pc2);
       if (upto_epoch < max_epoch)
@@ -439,20 +667,36 @@ saddle_figure_trajectories (cairo_t                 *cr,
       x_label = g_strdup ("PC1");
       y_label = g_strdup ("PC2");
     }
+  if (show_surface)
+    footnote = surface_footnote (trajectory, surface, &bands, n);
 
   saddle_chart_init (&chart, cr, &palette, fs);
   chart.x_label = x_label;
   chart.y_label = y_label;
 
   /* The axes fit every snapshot, not only those drawn so far, so an
-   * animation through the epochs does not rescale at every frame. */
+   * animation through the epochs does not rescale at every frame. With a
+   * surface they cover its range, the whole of it filled edge to edge. */
+  if (show_surface)
+    {
+      saddle_axis_include (&chart.x_axis, surface->pc1_min);
+      saddle_axis_include (&chart.x_axis, surface->pc1_max);
+      saddle_axis_include (&chart.y_axis, surface->pc2_min);
+      saddle_axis_include (&chart.y_axis, surface->pc2_max);
+    }
   for (gsize i = 0; i < n; i++)
     {
-      saddle_axis_include (&chart.x_axis, pca->scores[i * nc]);
-      saddle_axis_include (&chart.y_axis, nc > 1 ? pca->scores[i * nc + 1] : 0.0);
+      double px, py;
+
+      snapshot_coords (pca, i, &px, &py);
+      saddle_axis_include (&chart.x_axis, px);
+      saddle_axis_include (&chart.y_axis, py);
+      if (show_surface && (px < surface->pc1_min || px > surface->pc1_max
+                           || py < surface->pc2_min || py > surface->pc2_max))
+        covered = FALSE;
     }
-  saddle_axis_finish (&chart.x_axis, 0.06);
-  saddle_axis_finish (&chart.y_axis, 0.06);
+  saddle_axis_finish (&chart.x_axis, show_surface && covered ? 0.0 : 0.06);
+  saddle_axis_finish (&chart.y_axis, show_surface && covered ? 0.0 : 0.06);
 
   legend = saddle_legend_new (0.9 * fs);
   for (guint r = 0; r < n_runs; r++)
@@ -470,12 +714,12 @@ saddle_figure_trajectories (cairo_t                 *cr,
         label = g_strdup_printf ("Run %u", r + 1);
       else if (regression)
         {
-          format_number (value, sizeof value, "%.2g", final);
+          saddle_figure_format_number (value, sizeof value, "%.2g", final);
           label = g_strdup_printf ("Run %u — loss %s", r + 1, value);
         }
       else
         {
-          format_number (value, sizeof value, "%.1f", 100.0 * final);
+          saddle_figure_format_number (value, sizeof value, "%.1f", 100.0 * final);
           label = g_strdup_printf ("Run %u — %s %%", r + 1, value);
         }
       saddle_palette_series (&palette, r, &color);
@@ -490,12 +734,39 @@ saddle_figure_trajectories (cairo_t                 *cr,
     }
 
   saddle_chart_draw_title (cr, &palette, fs, title, subtitle, &x, &y, &w, &h);
+  saddle_chart_draw_footnote (cr, &palette, fs, footnote, &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
+  if (show_surface)
+    {
+      /* The colour bar sits right of the plot, left of a legend beside it. */
+      double space = colorbar_space (cr, &bands, fs, h);
+
+      if (space < 0.4 * w)
+        {
+          w -= space;
+          if (placement == SADDLE_LEGEND_RIGHT)
+            lx = x + w + space;
+        }
+    }
   saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
-  saddle_chart_draw_grid (&chart);
+
+  if (show_surface)
+    {
+      SaddleColor line_color = palette.dark ? palette.background : palette.foreground;
+
+      saddle_chart_clip (&chart, 0.0);
+      saddle_contour_fill (&chart, &bands.grid, bands.levels, SURFACE_BANDS + 1, bands.colors);
+      /* Interior levels only: the outer two are the grid's extremes. */
+      saddle_contour_lines (&chart, &bands.grid, bands.levels + 1, SURFACE_BANDS - 1, &line_color,
+                            palette.dark ? 0.45 : 0.22, 0.6);
+      saddle_chart_unclip (&chart);
+    }
+  else
+    saddle_chart_draw_grid (&chart);
 
   xs = g_array_new (FALSE, FALSE, sizeof (double));
   ys = g_array_new (FALSE, FALSE, sizeof (double));
+  line_width = show_surface ? MAX (1.5, fs / 6.0) : MAX (1.0, fs / 8.0);
   saddle_chart_clip (&chart, fs);
   for (guint r = n_runs; r > 0; r--)
     {
@@ -510,11 +781,11 @@ saddle_figure_trajectories (cairo_t                 *cr,
       for (gsize i = 0; i < n; i++)
         {
           const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
-          double px = pca->scores[i * nc];
-          double py = nc > 1 ? pca->scores[i * nc + 1] : 0.0;
+          double px, py;
 
           if (s->run != run || s->epoch > upto_epoch)
             continue;
+          snapshot_coords (pca, i, &px, &py);
           g_array_append_val (xs, px);
           g_array_append_val (ys, py);
         }
@@ -523,12 +794,21 @@ saddle_figure_trajectories (cairo_t                 *cr,
 
       runs_drawn++;
       saddle_palette_series (&palette, run, &color);
+      /* Over the contours a path gets a thin halo of the page colour, so it
+       * stays legible whichever band it crosses. */
+      if (show_surface)
+        saddle_chart_draw_line (&chart, (const double *) xs->data, (const double *) ys->data,
+                                xs->len, &palette.background, line_width + 1.5);
       saddle_chart_draw_line (&chart, (const double *) xs->data, (const double *) ys->data,
-                              xs->len, &color, MAX (1.0, fs / 8.0));
-      /* Small dots mark the snapshots, so the pace of each path shows. */
-      if (xs->len > 2 && xs->len <= 400)
+                              xs->len, &color, line_width);
+      /* Small dots mark the snapshots, so the pace of each path shows;
+       * not where they would overlap into a smear. */
+      if (xs->len > 2 && xs->len <= 400 && mean_spacing (&chart, xs, ys) > 5.0 * 0.16 * fs)
         saddle_chart_draw_points (&chart, (const double *) xs->data + 1, (const double *) ys->data + 1,
                                   xs->len - 2, &color, SADDLE_MARKER_CIRCLE, 0.16 * fs, TRUE);
+      if (show_surface)
+        saddle_chart_draw_points (&chart, (const double *) xs->data, (const double *) ys->data,
+                                  1, &palette.background, SADDLE_MARKER_CIRCLE, marker + 1.0, TRUE);
       saddle_chart_draw_points (&chart, (const double *) xs->data, (const double *) ys->data,
                                 1, &color, SADDLE_MARKER_CIRCLE, marker, FALSE);
       saddle_chart_draw_points (&chart, &g_array_index (xs, double, xs->len - 1),
@@ -537,17 +817,70 @@ saddle_figure_trajectories (cairo_t                 *cr,
     }
   saddle_chart_unclip (&chart);
   saddle_chart_draw_axes (&chart);
+  if (show_surface)
+    draw_colorbar (&chart, &bands);
 
   if (runs_drawn == 0)
-    saddle_chart_draw_message (&chart, NO_DATA_MESSAGE);
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
 
-  draw_legend (&chart, legend, placement, lx, ly);
-  area_from_chart (&chart, area);
+  saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
+  saddle_figure_area_from_chart (&chart, area);
 
+  surface_bands_clear (&bands);
   cairo_restore (cr);
 }
 
+int
+saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
+                                 gboolean                layer,
+                                 guint                   upto_epoch,
+                                 const SaddlePlotArea   *area,
+                                 double                  x,
+                                 double                  y,
+                                 double                  radius)
+{
+  const SaddlePca *pca = NULL;
+  gsize n;
+  int best = -1;
+  guint best_run = 0;
+  double best_d2;
+
+  if (area == NULL || !(area->width > 0) || !(area->height > 0)
+      || !(area->x_max > area->x_min) || !(area->y_max > area->y_min))
+    return -1;
+  if (!isfinite (x) || !isfinite (y) || !(radius >= 0))
+    return -1;
+
+  n = projected_snapshots (trajectory, layer, &pca);
+  best_d2 = radius * radius;
+  for (gsize i = 0; i < n && i <= G_MAXINT; i++)
+    {
+      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
+      double a, b, px, py, d2;
+
+      if (s->epoch > upto_epoch || s->run >= SADDLE_FIGURE_MAX_RUNS)
+        continue;
+      snapshot_coords (pca, i, &a, &b);
+      px = area->x + (a - area->x_min) / (area->x_max - area->x_min) * area->width;
+      py = area->y + (1.0 - (b - area->y_min) / (area->y_max - area->y_min)) * area->height;
+      d2 = (px - x) * (px - x) + (py - y) * (py - y);
+      if (!(d2 <= best_d2))
+        continue;
+      /* Lower runs are drawn on top: on a tie the lower run wins. */
+      if (best >= 0 && d2 == best_d2 && s->run >= best_run)
+        continue;
+      best = (int) i;
+      best_d2 = d2;
+      best_run = s->run;
+    }
+
+  return best;
+}
+
 /* ---------------------------------------------------------------- critical */
+
+/* The least-squares trend and the index-law fit are drawn in these. */
+#define TREND_COLOR_INDEX 9   /* indigo: apart from every label colour */
 
 static const LabelLook *
 label_look (SaddleCriticalLabel label)
@@ -561,19 +894,173 @@ label_look (SaddleCriticalLabel label)
 static gboolean
 critical_coords (const SaddleCriticalPoint *point,
                  gboolean                   x_log,
+                 SaddleCriticalRatio        ratio,
                  double                    *loss,
-                 double                    *ratio)
+                 double                    *value)
 {
   if (point == NULL || point->spectrum == NULL)
     return FALSE;
 
   *loss = point->loss;
-  *ratio = point->spectrum->minimal_ratio;
-  if (!isfinite (*loss) || !isfinite (*ratio))
+  *value = ratio == SADDLE_CRITICAL_RATIO_NONZERO ? point->spectrum->nonzero_ratio
+                                                  : point->spectrum->minimal_ratio;
+  if (!isfinite (*loss) || !isfinite (*value))
     return FALSE;
   if (x_log && !(*loss > 0))
     return FALSE;
   return TRUE;
+}
+
+/* Same rule as the figure: a log loss axis when the losses span two decades. */
+static gboolean
+critical_x_log (const SaddleCriticalSet *set)
+{
+  guint n = set != NULL ? set->points->len : 0;
+  g_autofree double *losses = g_new (double, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+
+      losses[i] = (p != NULL && p->spectrum != NULL) ? p->loss : NAN;
+    }
+  return saddle_figure_spans_decades (losses, n, 1, 2.0);
+}
+
+void
+saddle_figure_critical_trend (const SaddleCriticalSet *set,
+                              SaddleCriticalRatio      ratio,
+                              SaddleCriticalTrend     *trend)
+{
+  guint n = set != NULL ? set->points->len : 0;
+  g_autofree double *xs = g_new (double, MAX (n, 1));
+  g_autofree double *losses = g_new (double, MAX (n, 1));
+  g_autofree double *ys = g_new (double, MAX (n, 1));
+  g_autofree double *index = g_new (double, MAX (n, 1));
+  g_autoptr(GError) error = NULL;
+  guint converged = 0;
+  gsize m = 0, used = 0;
+
+  g_return_if_fail (trend != NULL);
+
+  memset (trend, 0, sizeof *trend);
+  trend->slope = trend->intercept = trend->r2 = NAN;
+  trend->pearson = trend->spearman = NAN;
+  trend->pb_loss_c = trend->pb_a = trend->pb_residual = NAN;
+  trend->x_log = critical_x_log (set);
+  if ((guint) ratio > SADDLE_CRITICAL_RATIO_NONZERO)
+    ratio = SADDLE_CRITICAL_RATIO_MINIMAL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+      double lv, rv;
+
+      if (critical_coords (p, trend->x_log, ratio, &lv, &rv) && p->label != SADDLE_CRITICAL_UNCONVERGED)
+        converged++;
+    }
+  /* Unconverged points are not critical points: their ratio describes a
+   * slope, not a stationary point. Without enough of the others, fit all. */
+  trend->converged_only = converged >= 3;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+      double lv, rv;
+
+      if (!critical_coords (p, trend->x_log, ratio, &lv, &rv))
+        continue;
+      if (trend->converged_only && p->label == SADDLE_CRITICAL_UNCONVERGED)
+        continue;
+      xs[m] = trend->x_log ? log10 (lv) : lv;
+      losses[m] = lv;
+      ys[m] = rv;
+      /* 1 − ratio: the negative share (with the minimal ratio, the zero band too). */
+      index[m] = 1.0 - rv;
+      m++;
+    }
+  trend->n = m;
+
+  if (saddle_stats_linear_fit (xs, ys, m, &trend->slope, &trend->intercept, &trend->r2, NULL))
+    trend->fitted = TRUE;
+  trend->pearson = saddle_stats_pearson (xs, ys, m);
+  trend->spearman = saddle_stats_spearman (xs, ys, m);
+
+  trend->pb_fitted = saddle_stats_fit_index_law (losses, index, m, &trend->pb_loss_c, &trend->pb_a,
+                                                 &trend->pb_residual, &used, &error);
+  if (!trend->pb_fitted)
+    {
+      trend->pb_loss_c = trend->pb_a = trend->pb_residual = NAN;
+      trend->pb_error = error != NULL && error->code == SADDLE_STATS_ERROR_TOO_FEW
+                        ? "too few points" : "index 0 everywhere or one loss";
+    }
+}
+
+/* The trend's line across the used points' loss range, in data units. */
+static void
+draw_trend_line (SaddleChart               *chart,
+                 const SaddleCriticalTrend *trend,
+                 double                     x_lo,
+                 double                     x_hi,
+                 const SaddleColor         *color,
+                 double                     line_width)
+{
+  double xs[2], ys[2];
+
+  if (!trend->fitted || !(x_hi >= x_lo))
+    return;
+  xs[0] = x_lo;
+  xs[1] = x_hi;
+  for (guint k = 0; k < 2; k++)
+    ys[k] = trend->slope * (trend->x_log ? log10 (xs[k]) : xs[k]) + trend->intercept;
+  /* A straight line on either axis: on a log axis the fit is in log10 (loss). */
+  saddle_chart_draw_line (chart, xs, ys, 2, color, line_width);
+}
+
+/* 1 − a·(loss − loss_c)^{3/2}, sampled across the visible loss range, dashed. */
+static void
+draw_index_law (SaddleChart               *chart,
+                const SaddleCriticalTrend *trend,
+                const SaddleColor         *color,
+                double                     line_width)
+{
+  enum { N_SAMPLES = 240 };
+  double xs[N_SAMPLES], ys[N_SAMPLES];
+  double dashes[2] = { 3.0 * line_width, 2.0 * line_width };
+  double lo = saddle_axis_transform (&chart->x_axis, chart->x_axis.min);
+  double hi = saddle_axis_transform (&chart->x_axis, chart->x_axis.max);
+
+  if (!trend->pb_fitted)
+    return;
+  for (guint k = 0; k < N_SAMPLES; k++)
+    {
+      double loss = saddle_axis_untransform (&chart->x_axis, lo + (hi - lo) * k / (N_SAMPLES - 1));
+      double excess = loss - trend->pb_loss_c;
+
+      xs[k] = loss;
+      /* Below loss_c the law gives index 0: all positive. */
+      ys[k] = 1.0 - trend->pb_a * (excess > 0 ? pow (excess, 1.5) : 0.0);
+    }
+  cairo_save (chart->cr);
+  cairo_set_dash (chart->cr, dashes, 2, 0);
+  saddle_chart_draw_line (chart, xs, ys, N_SAMPLES, color, line_width);
+  cairo_restore (chart->cr);
+}
+
+static char *
+trend_subtitle (const SaddleCriticalTrend *trend)
+{
+  char slope[32], r[32], rho[32];
+
+  if (trend->n < 2)
+    return g_strdup ("Too few points for a trend yet");
+
+  saddle_figure_format_number (slope, sizeof slope, "%+.3g", trend->slope);
+  saddle_figure_format_number (r, sizeof r, "%+.2f", trend->pearson);
+  saddle_figure_format_number (rho, sizeof rho, "%+.2f", trend->spearman);
+  return g_strdup_printf ("Trend over %" G_GSIZE_FORMAT " %s: %s per %s · Pearson r = %s · Spearman ρ = %s",
+                          trend->n, trend->converged_only ? "converged points" : "points (too few converged)",
+                          slope, trend->x_log ? "decade of loss" : "unit of loss", r, rho);
 }
 
 void
@@ -590,41 +1077,48 @@ saddle_figure_critical (cairo_t                  *cr,
   g_auto(SaddleChart) chart = { 0 };
   g_autoptr(SaddleLegend) legend = NULL;
   g_autofree char *title = NULL;
-  g_autofree double *losses = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *pb_label = NULL;
   SaddleLegendPlacement placement;
+  SaddleCriticalTrend trend;
+  SaddleCriticalRatio ratio;
   guint n = set != NULL ? set->points->len : 0;
   guint counts[G_N_ELEMENTS (label_looks)] = { 0 };
   guint drawn = 0;
-  gboolean x_log;
+  gboolean x_log, nonzero;
   double x = 0, y = 0, w = width, h = height, lx, ly, fs, size;
+  double used_lo = INFINITY, used_hi = -INFINITY;
+  SaddleColor trend_color, law_color;
   char tol[32];
 
   if (area != NULL)
     memset (area, 0, sizeof *area);
-  if (!figure_begin (cr, width, height, style, &st, &palette))
+  if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
     return;
   fs = st.font_size;
   size = 0.36 * fs;
+  ratio = st.critical_ratio;
+  nonzero = ratio == SADDLE_CRITICAL_RATIO_NONZERO;
 
   cairo_save (cr);
 
-  losses = g_new (double, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    {
-      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+  saddle_figure_critical_trend (set, ratio, &trend);
+  x_log = trend.x_log;
+  trend_color = palette.foreground;
+  saddle_palette_series (&palette, TREND_COLOR_INDEX, &law_color);
 
-      losses[i] = (p != NULL && p->spectrum != NULL) ? p->loss : NAN;
-    }
-  x_log = spans_decades (losses, n, 1, 2.0);
-
-  format_number (tol, sizeof tol, "%g", set != NULL ? set->tolerance : NAN);
-  title = set != NULL
-          ? g_strdup_printf ("Minimal ratio against loss (%u point%s, tol %s)", n, n == 1 ? "" : "s", tol)
-          : g_strdup ("Minimal ratio against loss");
+  saddle_figure_format_number (tol, sizeof tol, "%g", set != NULL ? set->tolerance : NAN);
+  if (set != NULL)
+    title = g_strdup_printf ("%s ratio against loss (%u point%s, tol %s)", nonzero ? "Nonzero" : "Minimal",
+                             n, n == 1 ? "" : "s", tol);
+  else
+    title = g_strdup_printf ("%s ratio against loss", nonzero ? "Nonzero" : "Minimal");
+  if (st.show_trend && set != NULL && n > 0)
+    subtitle = trend_subtitle (&trend);
 
   saddle_chart_init (&chart, cr, &palette, fs);
   chart.x_label = "Loss";
-  chart.y_label = "Minimal ratio (share of λ > 0)";
+  chart.y_label = nonzero ? "Nonzero ratio #λ>0 / (#λ>0 + #λ<0)" : "Minimal ratio #λ>0 / n";
   saddle_axis_init (&chart.x_axis, x_log ? SADDLE_AXIS_LOG : SADDLE_AXIS_LINEAR, 1.0);
   saddle_axis_set_range (&chart.y_axis, 0.0, 1.0);
 
@@ -633,11 +1127,16 @@ saddle_figure_critical (cairo_t                  *cr,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       double lv, rv;
 
-      if (!critical_coords (p, x_log, &lv, &rv))
+      if (!critical_coords (p, x_log, ratio, &lv, &rv))
         continue;
       saddle_axis_include (&chart.x_axis, lv);
       counts[label_look (p->label) - label_looks]++;
       drawn++;
+      if (!trend.converged_only || p->label != SADDLE_CRITICAL_UNCONVERGED)
+        {
+          used_lo = MIN (used_lo, lv);
+          used_hi = MAX (used_hi, lv);
+        }
     }
   saddle_axis_finish (&chart.x_axis, 0.06);
 
@@ -654,11 +1153,35 @@ saddle_figure_critical (cairo_t                  *cr,
       saddle_palette_series (&palette, label_looks[l].color, &color);
       saddle_legend_add (legend, label, &color, label_looks[l].marker, TRUE, FALSE);
     }
+  if (st.show_trend && trend.fitted)
+    saddle_legend_add (legend, "least-squares trend", &trend_color, SADDLE_MARKER_NONE, TRUE, TRUE);
+  if (st.show_pb_fit && drawn > 0)
+    {
+      char loss_c[32];
 
-  saddle_chart_draw_title (cr, &palette, fs, title, NULL, &x, &y, &w, &h);
+      saddle_figure_format_number (loss_c, sizeof loss_c, "%.3g", trend.pb_loss_c);
+      pb_label = trend.pb_fitted
+                 ? g_strdup_printf ("Pennington–Bahri (loss − %s)^{3/2}", loss_c)
+                 : g_strdup_printf ("Pennington–Bahri: no fit (%s)", trend.pb_error);
+      saddle_legend_add (legend, pb_label, &law_color, SADDLE_MARKER_NONE, TRUE, trend.pb_fitted);
+    }
+
+  saddle_chart_draw_title (cr, &palette, fs, title, subtitle, &x, &y, &w, &h);
+  if (st.show_trend && drawn > 0)
+    saddle_chart_draw_footnote (cr, &palette, fs,
+                                "Dauphin et al. 2014: index grows with loss — expect the ratio to fall as loss rises",
+                                &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
   saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
   saddle_chart_draw_grid (&chart);
+
+  /* Fits under the points, so every point stays visible. */
+  saddle_chart_clip (&chart, 0.0);
+  if (st.show_pb_fit)
+    draw_index_law (&chart, &trend, &law_color, MAX (1.5, fs / 7.0));
+  if (st.show_trend)
+    draw_trend_line (&chart, &trend, used_lo, used_hi, &trend_color, MAX (1.5, fs / 7.0));
+  saddle_chart_unclip (&chart);
 
   /* Markers on the 0 and 1 lines stay whole: clip a marker's size outside. */
   saddle_chart_clip (&chart, 2.5 * size);
@@ -669,7 +1192,7 @@ saddle_figure_critical (cairo_t                  *cr,
       SaddleColor color;
       double lv, rv;
 
-      if ((int) i == selected || !critical_coords (p, x_log, &lv, &rv))
+      if ((int) i == selected || !critical_coords (p, x_log, ratio, &lv, &rv))
         continue;
       look = label_look (p->label);
       saddle_palette_series (&palette, look->color, &color);
@@ -682,7 +1205,7 @@ saddle_figure_critical (cairo_t                  *cr,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, selected);
       double lv, rv;
 
-      if (critical_coords (p, x_log, &lv, &rv))
+      if (critical_coords (p, x_log, ratio, &lv, &rv))
         {
           const LabelLook *look = label_look (p->label);
           SaddleColor color;
@@ -702,10 +1225,12 @@ saddle_figure_critical (cairo_t                  *cr,
   saddle_chart_draw_axes (&chart);
 
   if (drawn == 0)
-    saddle_chart_draw_message (&chart, NO_DATA_MESSAGE);
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
 
-  draw_legend (&chart, legend, placement, lx, ly);
-  area_from_chart (&chart, area);
+  saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
+  saddle_figure_area_from_chart (&chart, area);
+  if (area != NULL)
+    area->ratio = ratio;
 
   cairo_restore (cr);
 }
@@ -738,11 +1263,13 @@ saddle_figure_critical_pick (const SaddleCriticalSet *set,
 {
   int best = -1;
   double best_d2;
+  SaddleCriticalRatio ratio;
 
   if (set == NULL || area == NULL || !(area->width > 0) || !(area->height > 0))
     return -1;
   if (!isfinite (x) || !isfinite (y) || !(radius >= 0))
     return -1;
+  ratio = (guint) area->ratio > SADDLE_CRITICAL_RATIO_NONZERO ? SADDLE_CRITICAL_RATIO_MINIMAL : area->ratio;
 
   best_d2 = radius * radius;
   for (guint i = 0; i < set->points->len; i++)
@@ -750,7 +1277,7 @@ saddle_figure_critical_pick (const SaddleCriticalSet *set,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       double lv, rv, ux, uy, px, py, d2;
 
-      if (!critical_coords (p, area->x_log, &lv, &rv))
+      if (!critical_coords (p, area->x_log, ratio, &lv, &rv))
         continue;
       ux = area_unit (lv, area->x_min, area->x_max, area->x_log);
       uy = area_unit (rv, area->y_min, area->y_max, area->y_log);
@@ -797,7 +1324,7 @@ saddle_figure_spectrum (cairo_t                   *cr,
   gboolean y_log = FALSE;
   SaddleColor colors[3];
 
-  if (!figure_begin (cr, width, height, style, &st, &palette))
+  if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
     return;
   fs = st.font_size;
   for (guint c = 0; c < 3; c++)
@@ -825,11 +1352,11 @@ saddle_figure_spectrum (cairo_t                   *cr,
       band = isfinite (spectrum->tolerance) && spectrum->tolerance > 0 ? spectrum->tolerance * max_abs : 0;
       t = band > 0 ? band : (max_abs > 0 ? 1e-12 * max_abs : 1.0);
 
-      format_number (tol, sizeof tol, "%g", spectrum->tolerance);
-      format_number (loss, sizeof loss, "%.4g", point->loss);
-      format_number (grad, sizeof grad, "%.3g", point->grad_norm);
-      format_number (ratio, sizeof ratio, "%.3f", spectrum->minimal_ratio);
-      format_number (tv, sizeof tv, "%.2g", t);
+      saddle_figure_format_number (tol, sizeof tol, "%g", spectrum->tolerance);
+      saddle_figure_format_number (loss, sizeof loss, "%.4g", point->loss);
+      saddle_figure_format_number (grad, sizeof grad, "%.3g", point->grad_norm);
+      saddle_figure_format_number (ratio, sizeof ratio, "%.3f", spectrum->minimal_ratio);
+      saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
       title = g_strdup_printf ("Run %u: %" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative, %"
                                G_GSIZE_FORMAT " near zero (tol %s)",
                                point->run + 1, spectrum->positive, spectrum->negative, spectrum->zero, tol);
@@ -959,9 +1486,9 @@ saddle_figure_spectrum (cairo_t                   *cr,
 
   saddle_chart_draw_axes (&chart);
   if (n == 0)
-    saddle_chart_draw_message (&chart, NO_DATA_MESSAGE);
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
 
-  draw_legend (&chart, legend, placement, lx, ly);
+  saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
 
   cairo_restore (cr);
 }

@@ -11,7 +11,10 @@
 #include <cairo.h>
 
 #include "saddle-critical-set.h"
+#include "saddle-density.h"
 #include "saddle-history.h"
+#include "saddle-spectrum.h"
+#include "saddle-surface.h"
 #include "saddle-trajectory.h"
 
 G_BEGIN_DECLS
@@ -24,12 +27,22 @@ typedef enum
   SADDLE_FIGURE_ERROR_INVALID,      /* width or height not a positive size (PNG: at most 32767) */
 } SaddleFigureError;
 
+/* The y value of the critical scatter. */
+typedef enum
+{
+  SADDLE_CRITICAL_RATIO_MINIMAL,    /* the homework's #λ>0 / n: the zero band counts in n (default) */
+  SADDLE_CRITICAL_RATIO_NONZERO,    /* #λ>0 / (#λ>0 + #λ<0): the zero band left out */
+} SaddleCriticalRatio;
+
 typedef struct
 {
   gboolean dark;            /* light text on a dark background */
   gboolean transparent;     /* no background fill (widgets draw their own) */
   gboolean log_grad_norm;   /* log axis for the gradient norm (default TRUE) */
   double   font_size;       /* base size in user units (default 12) */
+  gboolean show_trend;      /* critical: least-squares trend, Pearson and Spearman (default TRUE) */
+  gboolean show_pb_fit;     /* critical: Pennington–Bahri fit of the index (default FALSE) */
+  SaddleCriticalRatio critical_ratio;   /* critical: the ratio on the y axis (default MINIMAL) */
 } SaddleFigureStyle;
 
 /* Where a panel's data lands, so a widget can map a pointer back to data. */
@@ -39,6 +52,7 @@ typedef struct
   double   x_min, x_max;          /* data range across the rectangle */
   double   y_min, y_max;          /* y_min at the bottom */
   gboolean x_log, y_log;          /* ranges are in data units even for log axes */
+  SaddleCriticalRatio ratio;      /* critical figure: the ratio on y (what picking measures) */
 } SaddlePlotArea;
 
 typedef void (*SaddleFigureDrawFunc) (cairo_t *cr, double width, double height, gpointer user_data);
@@ -65,8 +79,37 @@ void     saddle_figure_trajectories    (cairo_t                 *cr,
                                         guint                    upto_epoch,
                                         const SaddleFigureStyle *style,
                                         SaddlePlotArea          *area);
-/* Minimal ratio against loss, one point per analysed run; @selected (−1 for
- * none) is highlighted. */
+/* saddle_figure_trajectories() over the loss @surface (may be NULL: none), drawn as filled
+ * contours behind the paths (12 bands, log-spaced when the loss spans more than 1.5 decades)
+ * with thin contour lines and a colour bar on the right; the axes cover the surface's range.
+ * The surface belongs to the whole-vector plane: with @layer it is not drawn. When @trajectory
+ * holds plane_distance / surface_loss, a footnote says how far the snapshots lie off the plane
+ * and how their true loss compares with the contour there. */
+void     saddle_figure_trajectories_with_surface (cairo_t                 *cr,
+                                                  double                   width,
+                                                  double                   height,
+                                                  const SaddleTrajectory  *trajectory,
+                                                  const SaddleSurface     *surface,
+                                                  gboolean                 layer,
+                                                  guint                    upto_epoch,
+                                                  const SaddleFigureStyle *style,
+                                                  SaddlePlotArea          *area);
+/* Index of the snapshot (in trajectory->info) drawn nearest (x, y) within @radius, among those
+ * drawn with @layer and @upto_epoch in @area, or −1: for hover read-outs. */
+int      saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
+                                          gboolean                layer,
+                                          guint                   upto_epoch,
+                                          const SaddlePlotArea   *area,
+                                          double                  x,
+                                          double                  y,
+                                          double                  radius);
+/* The style's ratio (style->critical_ratio) against loss, one point per analysed run, coloured
+ * by label; @selected (−1 for none) is highlighted. With style->show_trend, a least-squares line
+ * of the ratio against loss (log10 loss when the axis is log) over the converged points (all
+ * points when fewer than 3 converged), Pearson's r and Spearman's ρ in the subtitle, and the
+ * Dauphin et al. 2014 expectation beneath the plot; with style->show_pb_fit, the
+ * Pennington–Bahri law index ≈ a·(loss − loss_c)^{3/2} fitted to index = 1 − ratio (the
+ * negative share; with the minimal ratio the zero band counts in it) and drawn as 1 − fit. */
 void     saddle_figure_critical        (cairo_t                  *cr,
                                         double                    width,
                                         double                    height,
@@ -82,7 +125,43 @@ void     saddle_figure_spectrum        (cairo_t                   *cr,
                                         const SaddleCriticalPoint *point,
                                         const SaddleFigureStyle   *style);
 
-/* Index of the critical point drawn nearest (x, y) within @radius, or −1. */
+/* The eigenvalue density of stochastic Lanczos quadrature (@density) on a symmetric-log x axis
+ * (linear within ±sigma) and a log y axis, with @dense (may be NULL) overlaid as a histogram of
+ * the exact eigenvalues normalised to a density; shares of weight below −σ, within ±σ and above
+ * σ in the subtitle. */
+void     saddle_figure_density         (cairo_t                   *cr,
+                                        double                     width,
+                                        double                     height,
+                                        const SaddleDensity       *density,
+                                        const SaddleSpectrum      *dense,
+                                        const SaddleFigureStyle   *style);
+
+/* What the critical figure's trend and index-law fit found (saddle_figure_critical_trend()). */
+typedef struct
+{
+  gboolean    x_log;            /* the loss axis is log: the line is fitted against log10 (loss) */
+  gboolean    converged_only;   /* fitted over the converged points (else all: fewer than 3 converged) */
+  gsize       n;                /* points used */
+  gboolean    fitted;           /* the least-squares line exists (2 points with distinct loss) */
+  double      slope;            /* ratio ≈ slope·x + intercept, x = log10 (loss) or loss; NAN if not fitted */
+  double      intercept;
+  double      r2;               /* of the line; NAN if the ratio is constant */
+  double      pearson;          /* Pearson's r of (x, ratio); NAN for < 3 points or no variance */
+  double      spearman;         /* Spearman's ρ of (loss, ratio); NAN as Pearson */
+  gboolean    pb_fitted;        /* the Pennington–Bahri law was fitted to index = 1 − ratio */
+  double      pb_loss_c;        /* index ≈ pb_a·(loss − pb_loss_c)^{3/2}; NAN if not fitted */
+  double      pb_a;
+  double      pb_residual;      /* root-mean-square misfit of the index */
+  const char *pb_error;         /* why it was not fitted (static string), else NULL */
+} SaddleCriticalTrend;
+
+/* The numbers the critical figure draws for @set with @ratio on y (for the app and the CLI). */
+void     saddle_figure_critical_trend  (const SaddleCriticalSet  *set,
+                                        SaddleCriticalRatio       ratio,
+                                        SaddleCriticalTrend      *trend);
+
+/* Index of the critical point drawn nearest (x, y) within @radius, or −1; measures the ratio
+ * @area->ratio names (as saddle_figure_critical() filled it in). */
 int      saddle_figure_critical_pick   (const SaddleCriticalSet *set,
                                         const SaddlePlotArea    *area,
                                         double                   x,

@@ -1,0 +1,580 @@
+/* saddle-slice.c — the loss along a line through a point: loss(θ + α·v) */
+#define G_LOG_DOMAIN "saddle-slice"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "saddle-lanczos.h"
+#include "saddle-slice.h"
+#include "saddle-spectrum.h"
+
+/* Shares of the progress bar: the eigenpairs (Hessian build or Lanczos),
+ * then the two slices. */
+#define EIGEN_SHARE   0.9
+/* Loss evaluations between progress calls along a slice. */
+#define LINE_CHUNK    16
+
+typedef struct
+{
+  SaddleProgressFunc progress;
+  gpointer           data;
+  double             start;      /* share done when the current stage began */
+  double             length;     /* share the current stage spans */
+  gboolean           cancelled;
+} Progress;
+
+G_DEFINE_QUARK (saddle-slice-error-quark, saddle_slice_error)
+
+static gboolean
+progress_report (Progress *p,
+                 double    within)
+{
+  if (p->progress == NULL || p->cancelled)
+    return !p->cancelled;
+  if (!p->progress (CLAMP (p->start + p->length * CLAMP (within, 0.0, 1.0), 0.0, 1.0), p->data))
+    p->cancelled = TRUE;
+  return !p->cancelled;
+}
+
+static gboolean
+stage_progress_cb (double   fraction,
+                   gpointer user_data)
+{
+  return progress_report (user_data, fraction);
+}
+
+static void
+set_cancelled (GError **error)
+{
+  g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED,
+               "The loss slice was cancelled");
+}
+
+/* Flips @v so its largest-magnitude entry is positive: the same eigenvector
+ * then comes out the same way from either method. */
+static void
+orient (double *v,
+        gsize   n)
+{
+  gsize imax = cblas_idamax ((int) n, v, 1);
+
+  if (v[imax] < 0.0)
+    cblas_dscal ((int) n, -1.0, v, 1);
+}
+
+/* loss(θ + α_i·v) for unit @v; progress over this stage. */
+static gboolean
+evaluate_line (SaddleModel       *model,
+               const double      *theta,
+               const SaddleBatch *batch,
+               const double      *v,
+               const double      *alphas,
+               gsize              n_points,
+               double            *losses,
+               Progress          *progress,
+               GError           **error)
+{
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *point = g_new (double, n);
+
+  for (gsize i = 0; i < n_points; i++)
+    {
+      /* θ + α·v written out rather than updated from the previous point, so
+       * α = 0 gives θ exactly and no error accumulates along the line. */
+      for (gsize j = 0; j < n; j++)
+        point[j] = theta[j] + alphas[i] * v[j];
+      losses[i] = saddle_model_loss_grad (model, point, batch, NULL);
+
+      if ((i + 1) % LINE_CHUNK == 0 && progress != NULL &&
+          !progress_report (progress, (double) (i + 1) / n_points))
+        {
+          set_cancelled (error);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_inputs (SaddleModel       *model,
+              const SaddleBatch *batch,
+              double             range,
+              gsize              n_points,
+              GError           **error)
+{
+  g_autoptr(GError) batch_error = NULL;
+
+  if (!saddle_slice_check (range, n_points, error))
+    return FALSE;
+  if (batch->n == 0)
+    {
+      g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_INVALID,
+                   "The batch is empty: a loss slice needs at least one sample");
+      return FALSE;
+    }
+  if (!saddle_model_check_batch (model, batch, &batch_error))
+    {
+      g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_INVALID,
+                   "%s", batch_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The two end eigenpairs of the dense Hessian: one tridiagonal reduction
+ * (dsytrd), MRRR (dstemr) for eigenvalue 1 and eigenvalue n of the
+ * tridiagonal, and one back-transformation of both vectors (dormtr) — what
+ * dsyevr does with range 'I', but sharing the O(n³) reduction between the
+ * two ends instead of running it twice. */
+static gboolean
+dense_extremes (SaddleModel       *model,
+                const double      *theta,
+                const SaddleBatch *batch,
+                SaddleSlice       *slice,
+                Progress          *progress,
+                GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree double *h = NULL;
+  g_autofree double *work = NULL;
+  const gsize n = slice->n_params;
+  double *d, *e, *tau, *dd, *ee, *z;
+  lapack_int info;
+
+  progress->start = 0.0;
+  progress->length = 0.9 * EIGEN_SHARE;
+  h = saddle_hessian_dense (model, theta, batch, 0, stage_progress_cb, progress, NULL,
+                            &local_error);
+  if (h == NULL)
+    {
+      if (progress->cancelled)
+        set_cancelled (error);
+      else if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                SADDLE_HESSIAN_ERROR_NOT_FINITE))
+        g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_NOT_FINITE,
+                     "%s", local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (n == 1)
+    {
+      slice->lambda_bottom = slice->lambda_top = h[0];
+      slice->v_bottom[0] = slice->v_top[0] = 1.0;
+      return TRUE;
+    }
+
+  work = g_new (double, 7 * n);
+  d = work;
+  e = work + n;
+  tau = work + 2 * n;
+  dd = work + 3 * n;
+  ee = work + 4 * n;
+  z = work + 5 * n;   /* (n, 2) column-major: the bottom vector, then the top one */
+
+  /* Symmetric: the row-major buffer is the same matrix read column-major. */
+  info = LAPACKE_dsytrd (LAPACK_COL_MAJOR, 'U', (lapack_int) n, h, (lapack_int) n, d, e, tau);
+  if (info != 0)
+    goto lapack_failed;
+
+  for (int end = 0; end < 2; end++)
+    {
+      lapack_int index = end == 0 ? 1 : (lapack_int) n;
+      lapack_int found = 0;
+      lapack_int isuppz[2];
+      lapack_logical tryrac = 1;
+      double value = NAN;
+
+      /* dstemr overwrites the tridiagonal; each end gets a fresh copy. */
+      memcpy (dd, d, n * sizeof (double));
+      memcpy (ee, e, (n - 1) * sizeof (double));
+      ee[n - 1] = 0.0;
+      info = LAPACKE_dstemr (LAPACK_COL_MAJOR, 'V', 'I', (lapack_int) n, dd, ee, 0.0, 0.0,
+                             index, index, &found, &value, z + end * n, (lapack_int) n, 1,
+                             isuppz, &tryrac);
+      if (info != 0 || found != 1)
+        goto lapack_failed;
+      if (end == 0)
+        slice->lambda_bottom = value;
+      else
+        slice->lambda_top = value;
+    }
+
+  info = LAPACKE_dormtr (LAPACK_COL_MAJOR, 'L', 'U', 'N', (lapack_int) n, 2, h, (lapack_int) n,
+                         tau, z, (lapack_int) n);
+  if (info != 0)
+    goto lapack_failed;
+
+  memcpy (slice->v_bottom, z, n * sizeof (double));
+  memcpy (slice->v_top, z + n, n * sizeof (double));
+  return TRUE;
+
+lapack_failed:
+  g_set_error (error, SADDLE_SPECTRUM_ERROR, SADDLE_SPECTRUM_ERROR_LAPACK,
+               "The eigensolver failed on the %" G_GSIZE_FORMAT "-parameter Hessian for the "
+               "loss slice (LAPACK info %d)", n, (int) info);
+  return FALSE;
+}
+
+static gboolean
+lanczos_extremes (SaddleModel       *model,
+                  const double      *theta,
+                  const SaddleBatch *batch,
+                  guint64            seed,
+                  SaddleSlice       *slice,
+                  Progress          *progress,
+                  GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SaddleLanczosHvp op = { model, theta, batch };
+  SaddleLanczosInfo info;
+  gsize n = slice->n_params;
+
+  progress->start = 0.0;
+  progress->length = EIGEN_SHARE;
+  if (!saddle_lanczos_extremes_full (saddle_lanczos_hvp, &op, n, 1,
+                                     MIN (n, SADDLE_SLICE_LANCZOS_STEPS), seed,
+                                     stage_progress_cb, progress,
+                                     &slice->lambda_bottom, &slice->lambda_top,
+                                     slice->v_bottom, slice->v_top, &info, &local_error))
+    {
+      if (progress->cancelled ||
+          g_error_matches (local_error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED))
+        set_cancelled (error);
+      else if (g_error_matches (local_error, SADDLE_LANCZOS_ERROR,
+                                SADDLE_LANCZOS_ERROR_NOT_FINITE))
+        g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_NOT_FINITE,
+                     "%s", local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  slice->converged = info.converged;
+  return TRUE;
+}
+
+static void
+append_double (GString *out,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (value))
+    g_string_append (out, "nan");
+  else if (isinf (value))
+    g_string_append (out, value > 0 ? "inf" : "-inf");
+  else
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
+}
+
+gboolean
+saddle_slice_check (double    range,
+                    gsize     n_points,
+                    GError  **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(range > 0.0) || !isfinite (range))
+    {
+      g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_INVALID,
+                   "The slice range must be a positive number (α runs over [−range, range]); "
+                   "got %g", range);
+      return FALSE;
+    }
+  if (n_points < SADDLE_SLICE_MIN_POINTS || n_points > SADDLE_SLICE_MAX_POINTS)
+    {
+      g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_INVALID,
+                   "A slice needs %d to %d points; got %" G_GSIZE_FORMAT,
+                   SADDLE_SLICE_MIN_POINTS, SADDLE_SLICE_MAX_POINTS, n_points);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+saddle_slice_alphas (double  range,
+                     gsize   n_points,
+                     double *alphas)
+{
+  g_return_if_fail (alphas != NULL || n_points == 0);
+
+  if (n_points == 1)
+    {
+      alphas[0] = 0.0;
+      return;
+    }
+
+  /* Symmetric by construction: α_{m−1−i} = −α_i, so an odd count has 0 in
+   * the middle exactly and a chart's two halves match. */
+  for (gsize i = 0; i < n_points; i++)
+    {
+      gsize mirror = n_points - 1 - i;
+
+      if (i < mirror)
+        alphas[i] = -range + 2.0 * range * (double) i / (double) (n_points - 1);
+      else if (i == mirror)
+        alphas[i] = 0.0;
+      else
+        alphas[i] = -alphas[mirror];
+    }
+}
+
+gboolean
+saddle_slice_line (SaddleModel       *model,
+                   const double      *theta,
+                   const SaddleBatch *batch,
+                   const double      *direction,
+                   double             range,
+                   gsize              n_points,
+                   double            *alphas,
+                   double            *losses,
+                   GError           **error)
+{
+  g_autofree double *own_alphas = NULL;
+  g_autofree double *v = NULL;
+  double length;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (direction != NULL, FALSE);
+  g_return_val_if_fail (losses != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_inputs (model, batch, range, n_points, error))
+    return FALSE;
+
+  n = saddle_model_n_params (model);
+  length = cblas_dnrm2 ((int) n, direction, 1);
+  if (!(length > 0.0) || !isfinite (length))
+    {
+      g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_INVALID,
+                   "The slice direction must be a nonzero finite vector (its length is %g)",
+                   length);
+      return FALSE;
+    }
+
+  v = g_memdup2 (direction, n * sizeof (double));
+  cblas_dscal ((int) n, 1.0 / length, v, 1);
+
+  if (alphas == NULL)
+    alphas = own_alphas = g_new (double, n_points);
+  saddle_slice_alphas (range, n_points, alphas);
+
+  return evaluate_line (model, theta, batch, v, alphas, n_points, losses, NULL, error);
+}
+
+SaddleSlice *
+saddle_slice_compute (SaddleModel        *model,
+                      const double       *theta,
+                      const SaddleBatch  *batch,
+                      double              range,
+                      gsize               n_points,
+                      SaddleSliceMethod   method,
+                      guint64             seed,
+                      SaddleProgressFunc  progress,
+                      gpointer            data,
+                      GError            **error)
+{
+  g_autoptr(SaddleSlice) slice = NULL;
+  g_autofree double *grad = NULL;
+  Progress p = { progress, data, 0.0, 1.0, FALSE };
+  SaddleSliceMethod requested;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (theta != NULL, NULL);
+  g_return_val_if_fail (batch != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_inputs (model, batch, range, n_points, error))
+    return NULL;
+  if (method != SADDLE_SLICE_AUTO && method != SADDLE_SLICE_DENSE &&
+      method != SADDLE_SLICE_LANCZOS)
+    {
+      g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_INVALID,
+                   "Unknown eigenvector method %d for the slice: use auto, dense or lanczos",
+                   (int) method);
+      return NULL;
+    }
+
+  n = saddle_model_n_params (model);
+  grad = g_new (double, n);
+
+  slice = g_new0 (SaddleSlice, 1);
+  slice->n_points = n_points;
+  slice->range = range;
+  slice->n_params = n;
+  slice->alphas = g_new (double, n_points);
+  slice->loss_bottom = g_new (double, n_points);
+  slice->loss_top = g_new (double, n_points);
+  slice->v_bottom = g_new0 (double, n);
+  slice->v_top = g_new0 (double, n);
+  saddle_slice_alphas (range, n_points, slice->alphas);
+
+  /* A point where the loss is not finite has no Hessian worth building. */
+  slice->loss = saddle_model_loss_grad (model, theta, batch, grad);
+  if (!isfinite (slice->loss) || !isfinite (cblas_dnrm2 ((int) n, grad, 1)))
+    {
+      g_set_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_NOT_FINITE,
+                   "The loss or its gradient is not finite at this point: there is no "
+                   "slice to draw (did training diverge?)");
+      return NULL;
+    }
+
+  requested = method;
+  if (method == SADDLE_SLICE_AUTO)
+    method = n <= SADDLE_SLICE_DENSE_MAX ? SADDLE_SLICE_DENSE : SADDLE_SLICE_LANCZOS;
+
+  if (method == SADDLE_SLICE_DENSE)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (dense_extremes (model, theta, batch, slice, &p, &local_error))
+        slice->converged = TRUE;
+      /* A Hessian too large for memory need not stop an AUTO slice: the
+       * memory check comes before any column is built. */
+      else if (requested == SADDLE_SLICE_AUTO &&
+               g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                SADDLE_HESSIAN_ERROR_TOO_LARGE))
+        method = SADDLE_SLICE_LANCZOS;
+      else
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  if (method == SADDLE_SLICE_LANCZOS &&
+      !lanczos_extremes (model, theta, batch, seed, slice, &p, error))
+    return NULL;
+
+  slice->method = method;
+  orient (slice->v_bottom, n);
+  orient (slice->v_top, n);
+  slice->slope_bottom = cblas_ddot ((int) n, grad, 1, slice->v_bottom, 1);
+  slice->slope_top = cblas_ddot ((int) n, grad, 1, slice->v_top, 1);
+
+  p.start = EIGEN_SHARE;
+  p.length = (1.0 - EIGEN_SHARE) / 2.0;
+  if (!progress_report (&p, 0.0))
+    {
+      set_cancelled (error);
+      return NULL;
+    }
+  if (!evaluate_line (model, theta, batch, slice->v_bottom, slice->alphas, n_points,
+                      slice->loss_bottom, &p, error))
+    return NULL;
+
+  p.start += p.length;
+  if (!evaluate_line (model, theta, batch, slice->v_top, slice->alphas, n_points,
+                      slice->loss_top, &p, error))
+    return NULL;
+  if (!progress_report (&p, 1.0))
+    {
+      set_cancelled (error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&slice);
+}
+
+SaddleSlice *
+saddle_slice_copy (const SaddleSlice *slice)
+{
+  SaddleSlice *copy;
+
+  g_return_val_if_fail (slice != NULL, NULL);
+
+  copy = g_memdup2 (slice, sizeof *slice);
+  copy->alphas = g_memdup2 (slice->alphas, slice->n_points * sizeof (double));
+  copy->loss_bottom = g_memdup2 (slice->loss_bottom, slice->n_points * sizeof (double));
+  copy->loss_top = g_memdup2 (slice->loss_top, slice->n_points * sizeof (double));
+  copy->v_bottom = g_memdup2 (slice->v_bottom, slice->n_params * sizeof (double));
+  copy->v_top = g_memdup2 (slice->v_top, slice->n_params * sizeof (double));
+  return copy;
+}
+
+void
+saddle_slice_free (SaddleSlice *slice)
+{
+  if (slice == NULL)
+    return;
+
+  g_free (slice->alphas);
+  g_free (slice->loss_bottom);
+  g_free (slice->loss_top);
+  g_free (slice->v_bottom);
+  g_free (slice->v_top);
+  g_free (slice);
+}
+
+gboolean
+saddle_slice_write_csv (const SaddleSlice *slice,
+                        const char        *path,
+                        GError           **error)
+{
+  g_autoptr(GString) out = NULL;
+
+  g_return_val_if_fail (slice != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  out = g_string_sized_new (32 + slice->n_points * 72);
+  g_string_append (out, "alpha,loss_bottom,loss_top\n");
+  for (gsize i = 0; i < slice->n_points; i++)
+    {
+      append_double (out, slice->alphas[i]);
+      g_string_append_c (out, ',');
+      append_double (out, slice->loss_bottom[i]);
+      g_string_append_c (out, ',');
+      append_double (out, slice->loss_top[i]);
+      g_string_append_c (out, '\n');
+    }
+
+  return g_file_set_contents (path, out->str, out->len, error);
+}
+
+gboolean
+saddle_slice_method_from_string (const char        *name,
+                                 SaddleSliceMethod *method)
+{
+  static const char *const names[] = { "auto", "dense", "lanczos" };
+
+  g_return_val_if_fail (method != NULL, FALSE);
+
+  if (name == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (name, names[i]) == 0)
+      {
+        *method = (SaddleSliceMethod) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+saddle_slice_method_to_string (SaddleSliceMethod method)
+{
+  switch (method)
+    {
+    case SADDLE_SLICE_AUTO:
+      return "auto";
+    case SADDLE_SLICE_DENSE:
+      return "dense";
+    case SADDLE_SLICE_LANCZOS:
+      return "lanczos";
+    default:
+      return "unknown";
+    }
+}

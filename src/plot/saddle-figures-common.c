@@ -1,0 +1,132 @@
+/* saddle-figures-common.c — what every study figure shares: style, canvas, legend, numbers */
+#define G_LOG_DOMAIN "saddle-figures"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "saddle-figures-private.h"
+
+void
+saddle_figure_style_init (SaddleFigureStyle *style)
+{
+  g_return_if_fail (style != NULL);
+
+  style->dark = FALSE;
+  style->transparent = FALSE;
+  style->log_grad_norm = TRUE;
+  style->font_size = 12.0;
+  style->show_trend = TRUE;
+  style->show_pb_fit = FALSE;
+  style->critical_ratio = SADDLE_CRITICAL_RATIO_MINIMAL;
+}
+
+gboolean
+saddle_figure_begin (cairo_t                 *cr,
+                     double                   width,
+                     double                   height,
+                     const SaddleFigureStyle *style,
+                     SaddleFigureStyle       *resolved,
+                     SaddlePalette           *palette)
+{
+  if (style != NULL)
+    *resolved = *style;
+  else
+    saddle_figure_style_init (resolved);
+
+  if (!isfinite (resolved->font_size) || resolved->font_size < 4.0 || resolved->font_size > 200.0)
+    resolved->font_size = 12.0;
+  if ((guint) resolved->critical_ratio > SADDLE_CRITICAL_RATIO_NONZERO)
+    resolved->critical_ratio = SADDLE_CRITICAL_RATIO_MINIMAL;
+
+  saddle_palette_init (palette, resolved->dark);
+
+  if (cr == NULL || !(width >= 1.0) || !(height >= 1.0) || !isfinite (width) || !isfinite (height))
+    return FALSE;
+  if (cairo_status (cr) != CAIRO_STATUS_SUCCESS)
+    return FALSE;
+
+  if (!resolved->transparent)
+    saddle_chart_paint_background (cr, palette, width, height);
+
+  return TRUE;
+}
+
+void
+saddle_figure_area_from_chart (const SaddleChart *chart,
+                               SaddlePlotArea    *area)
+{
+  if (area == NULL)
+    return;
+
+  area->x = chart->x;
+  area->y = chart->y;
+  area->width = chart->width;
+  area->height = chart->height;
+  area->x_min = chart->x_axis.min;
+  area->x_max = chart->x_axis.max;
+  area->y_min = chart->y_axis.min;
+  area->y_max = chart->y_axis.max;
+  area->x_log = chart->x_axis.scale == SADDLE_AXIS_LOG;
+  area->y_log = chart->y_axis.scale == SADDLE_AXIS_LOG;
+}
+
+void
+saddle_figure_format_number (char       *buf,
+                             gsize       size,
+                             const char *format,
+                             double      value)
+{
+  if (!isfinite (value))
+    g_strlcpy (buf, isnan (value) ? "n/a" : (value > 0 ? "inf" : "-inf"), size);
+  else
+    g_ascii_formatd (buf, size, format, value);
+}
+
+void
+saddle_figure_draw_legend (SaddleChart           *chart,
+                           SaddleLegend          *legend,
+                           SaddleLegendPlacement  placement,
+                           double                 legend_x,
+                           double                 legend_y)
+{
+  switch (placement)
+    {
+    case SADDLE_LEGEND_RIGHT:
+      /* Level with the top of the plot, not of the free space. */
+      saddle_legend_draw (legend, chart->cr, legend_x, chart->y - 0.45 * chart->font_size,
+                          &chart->palette, FALSE);
+      break;
+    case SADDLE_LEGEND_TOP:
+      saddle_legend_draw (legend, chart->cr, legend_x, legend_y, &chart->palette, FALSE);
+      break;
+    case SADDLE_LEGEND_INSIDE:
+      saddle_chart_draw_legend_inside (chart, legend);
+      break;
+    case SADDLE_LEGEND_NONE:
+    default:
+      break;
+    }
+}
+
+gboolean
+saddle_figure_spans_decades (const double *values,
+                             gsize         n,
+                             gsize         stride,
+                             double        decades)
+{
+  double lo = INFINITY, hi = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double v = values[i * stride];
+
+      if (isfinite (v) && v > 0)
+        {
+          lo = MIN (lo, v);
+          hi = MAX (hi, v);
+        }
+    }
+
+  return hi > 0 && hi / lo > pow (10.0, decades);
+}

@@ -1,0 +1,327 @@
+/* saddle-figures-hessian.c — figures of the Hessian beyond one dense spectrum: the SLQ density */
+#define G_LOG_DOMAIN "saddle-figures"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "saddle-figures-private.h"
+
+/* Decades of density shown below the peak: a smoothed spike next to a thin
+ * tail of outliers spans many, but beyond six nothing is readable. */
+#define DENSITY_DECADES 6.0
+
+/* "16,330": counts read faster with grouped digits. */
+static void
+format_count (char  *buf,
+              gsize  size,
+              gsize  value)
+{
+  char digits[32];
+  gsize len, out = 0;
+
+  g_snprintf (digits, sizeof digits, "%" G_GSIZE_FORMAT, value);
+  len = strlen (digits);
+  for (gsize i = 0; i < len && out + 2 < size; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        buf[out++] = ',';
+      buf[out++] = digits[i];
+    }
+  buf[out] = '\0';
+}
+
+static gboolean
+density_usable (const SaddleDensity *density)
+{
+  return density != NULL && density->n_grid >= 2 && density->x != NULL && density->density != NULL;
+}
+
+/* The smoothed density at @x: the Gaussian mixture itself when the nodes are
+ * there (exact at any x, so the curve is sharp where the axis stretches),
+ * else the stored grid, linearly interpolated. */
+static double
+density_at (const SaddleDensity *density,
+            double               x)
+{
+  gsize count = (gsize) density->probes * density->iterations;
+
+  if (density->nodes != NULL && density->weights != NULL && count > 0 && density->sigma > 0)
+    {
+      double sum = 0.0;
+      double s = density->sigma;
+
+      for (gsize i = 0; i < count; i++)
+        {
+          double z = (x - density->nodes[i]) / s;
+
+          if (fabs (z) < 40.0)
+            sum += density->weights[i] * exp (-0.5 * z * z);
+        }
+      return sum / (s * sqrt (2.0 * G_PI) * density->probes);
+    }
+
+  if (!(x >= density->x[0]) || !(x <= density->x[density->n_grid - 1]))
+    return 0.0;
+  {
+    double step = (density->x[density->n_grid - 1] - density->x[0]) / (density->n_grid - 1);
+    double pos = step > 0 ? (x - density->x[0]) / step : 0.0;
+    gsize g = (gsize) MIN (floor (pos), (double) (density->n_grid - 2));
+    double t = pos - g;
+
+    return (1.0 - t) * density->density[g] + t * density->density[g + 1];
+  }
+}
+
+/* Quadrature weight (averaged over probes) below −@band, within ±@band and above @band. */
+static gboolean
+density_shares (const SaddleDensity *density,
+                double               band,
+                double               shares[3])
+{
+  gsize count = (gsize) density->probes * density->iterations;
+  double total = 0;
+
+  shares[0] = shares[1] = shares[2] = 0.0;
+  if (density->nodes == NULL || density->weights == NULL || count == 0)
+    return FALSE;
+  for (gsize i = 0; i < count; i++)
+    {
+      double node = density->nodes[i];
+      double w = density->weights[i];
+
+      if (!isfinite (node) || !isfinite (w))
+        continue;
+      shares[node < -band ? 0 : (node > band ? 2 : 1)] += w;
+      total += w;
+    }
+  if (!(total > 0))
+    return FALSE;
+  for (guint k = 0; k < 3; k++)
+    shares[k] /= total;
+  return TRUE;
+}
+
+void
+saddle_figure_density (cairo_t                 *cr,
+                       double                   width,
+                       double                   height,
+                       const SaddleDensity     *density,
+                       const SaddleSpectrum    *dense,
+                       const SaddleFigureStyle *style)
+{
+  SaddleFigureStyle st;
+  SaddlePalette palette;
+  g_auto(SaddleChart) chart = { 0 };
+  g_autoptr(SaddleLegend) legend = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *footnote = NULL;
+  g_autofree char *x_label = NULL;
+  g_autofree double *sx = NULL;
+  g_autofree double *sy = NULL;
+  g_autofree double *hist = NULL;     /* (n_bins) dense eigenvalues per unit λ, over n */
+  SaddleLegendPlacement placement;
+  SaddleColor curve_color, hist_color, band_color;
+  double x = 0, y = 0, w = width, h = height, lx, ly, fs;
+  double t = 1.0, peak = 0, floor_y, lo, hi, bin_width = 1.0;
+  gboolean have_density, have_dense;
+  gsize n_dense = 0, n_samples = 0;
+  gint64 first_bin = 0;
+  guint n_bins = 0;
+
+  if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
+    return;
+  fs = st.font_size;
+  saddle_palette_series (&palette, 0, &curve_color);
+  saddle_palette_series (&palette, 1, &hist_color);
+  band_color = palette.muted;
+
+  cairo_save (cr);
+
+  have_density = density_usable (density);
+  if (dense != NULL && dense->eigenvalues != NULL && dense->n > 0)
+    n_dense = dense->n;
+  have_dense = n_dense > 0;
+
+  saddle_chart_init (&chart, cr, &palette, fs);
+  chart.y_label = "Density ρ(λ) (log scale)";
+
+  /* The linear stretch of the axis is the smoothing width: finer detail
+   * than sigma is not in the curve anyway. */
+  if (have_density && isfinite (density->sigma) && density->sigma > 0)
+    t = density->sigma;
+  else if (have_dense && dense->max_abs > 0 && isfinite (dense->max_abs))
+    t = 1e-3 * dense->max_abs;
+  saddle_axis_init (&chart.x_axis, SADDLE_AXIS_SYMLOG, t);
+  if (have_density)
+    {
+      saddle_axis_include (&chart.x_axis, density->x[0]);
+      saddle_axis_include (&chart.x_axis, density->x[density->n_grid - 1]);
+    }
+  for (gsize i = 0; i < n_dense; i++)
+    saddle_axis_include (&chart.x_axis, dense->eigenvalues[i]);
+  saddle_axis_include (&chart.x_axis, -2 * t);
+  saddle_axis_include (&chart.x_axis, 2 * t);
+  saddle_axis_finish (&chart.x_axis, have_density || have_dense ? 0.02 : 0.0);
+  lo = saddle_axis_transform (&chart.x_axis, chart.x_axis.min);
+  hi = saddle_axis_transform (&chart.x_axis, chart.x_axis.max);
+
+  /* The curve, sampled evenly along the axis (not along λ), so the region
+   * the symmetric log stretches gets as many samples as the rest. */
+  if (have_density)
+    {
+      n_samples = (gsize) CLAMP (2.0 * width, 200.0, 2400.0);
+      sx = g_new (double, n_samples);
+      sy = g_new (double, n_samples);
+      for (gsize k = 0; k < n_samples; k++)
+        {
+          sx[k] = saddle_axis_untransform (&chart.x_axis, lo + (hi - lo) * k / (n_samples - 1));
+          sy[k] = density_at (density, sx[k]);
+          if (isfinite (sy[k]))
+            peak = MAX (peak, sy[k]);
+        }
+    }
+
+  /* The exact eigenvalues as a density too: count per bin over n and over
+   * the bin's width in λ, bins equal in the axis' own scale. */
+  if (have_dense)
+    {
+      double target = CLAMP (width / (0.7 * fs), 16.0, 100.0);
+
+      bin_width = (hi - lo) / target;
+      first_bin = (gint64) floor (lo / bin_width);
+      n_bins = (guint) MIN ((gint64) 4096, (gint64) floor (hi / bin_width) - first_bin + 1);
+      hist = g_new0 (double, n_bins);
+      for (gsize i = 0; i < n_dense; i++)
+        {
+          double f = saddle_axis_transform (&chart.x_axis, dense->eigenvalues[i]);
+          gint64 b;
+
+          if (isnan (f))
+            continue;
+          b = CLAMP ((gint64) floor (f / bin_width) - first_bin, 0, (gint64) n_bins - 1);
+          hist[b] += 1.0;
+        }
+      for (guint b = 0; b < n_bins; b++)
+        {
+          double v0 = saddle_axis_untransform (&chart.x_axis, (first_bin + b) * bin_width);
+          double v1 = saddle_axis_untransform (&chart.x_axis, (first_bin + b + 1) * bin_width);
+
+          hist[b] = hist[b] > 0 && v1 > v0 ? hist[b] / ((double) n_dense * (v1 - v0)) : 0.0;
+          peak = MAX (peak, hist[b]);
+        }
+    }
+
+  if (peak > 0 && isfinite (peak))
+    {
+      floor_y = peak * pow (10.0, -DENSITY_DECADES);
+      /* A lone exact eigenvalue far out must still show as a bar. */
+      for (guint b = 0; b < n_bins; b++)
+        if (hist[b] > 0)
+          floor_y = MIN (floor_y, 0.5 * hist[b]);
+      floor_y = MAX (floor_y, peak * 1e-12);
+      saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LOG, 1.0);
+      saddle_axis_set_range (&chart.y_axis, floor_y, 2.0 * peak);
+    }
+  else
+    {
+      floor_y = 1e-6;
+      saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LOG, 1.0);
+      saddle_axis_set_range (&chart.y_axis, 1e-6, 1.0);
+    }
+
+  {
+    char tv[32];
+
+    saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
+    x_label = g_strdup_printf ("Eigenvalue λ (symmetric log scale, linear for |λ| ≤ %s)", tv);
+    chart.x_label = x_label;
+  }
+
+  legend = saddle_legend_new (0.9 * fs);
+  if (have_density)
+    {
+      char n_text[32], sigma[32], shares_text[3][32];
+      double shares[3];
+
+      format_count (n_text, sizeof n_text, density->dimension);
+      saddle_figure_format_number (sigma, sizeof sigma, "%.2g", density->sigma);
+      if (density_shares (density, density->sigma, shares))
+        {
+          for (guint k = 0; k < 3; k++)
+            saddle_figure_format_number (shares_text[k], sizeof shares_text[k], "%.1f", 100.0 * shares[k]);
+          subtitle = g_strdup_printf ("%u probes × %u Lanczos steps · n = %s · σ = %s · weight %s %% below −σ, "
+                                      "%s %% within ±σ, %s %% above σ",
+                                      density->probes, density->iterations, n_text, sigma,
+                                      shares_text[0], shares_text[1], shares_text[2]);
+        }
+      else
+        subtitle = g_strdup_printf ("%u probes × %u Lanczos steps · n = %s · σ = %s",
+                                    density->probes, density->iterations, n_text, sigma);
+      saddle_legend_add (legend, "SLQ density (Gaussian-smoothed)", &curve_color, SADDLE_MARKER_NONE, TRUE, TRUE);
+    }
+  if (have_dense)
+    {
+      char n_text[32], tol[32];
+      g_autofree char *label = NULL;
+
+      format_count (n_text, sizeof n_text, n_dense);
+      saddle_figure_format_number (tol, sizeof tol, "%g", dense->tolerance);
+      label = g_strdup_printf ("exact spectrum, %s eigenvalues", n_text);
+      saddle_legend_add (legend, label, &hist_color, SADDLE_MARKER_SQUARE, TRUE, FALSE);
+      footnote = g_strdup_printf ("Exact spectrum: %" G_GSIZE_FORMAT " negative, %" G_GSIZE_FORMAT
+                                  " near zero (|λ| ≤ %s·max|λ|), %" G_GSIZE_FORMAT " positive",
+                                  dense->negative, dense->zero, tol, dense->positive);
+    }
+
+  saddle_chart_draw_title (cr, &palette, fs, "Hessian eigenvalue density (stochastic Lanczos quadrature)",
+                           subtitle, &x, &y, &w, &h);
+  saddle_chart_draw_footnote (cr, &palette, fs, footnote, &x, &y, &w, &h);
+  placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
+  saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
+
+  /* The stretch the axis keeps linear, shaded like the spectrum's zero band. */
+  saddle_chart_draw_bar (&chart, -t, t, chart.y_axis.min, chart.y_axis.max, &band_color, 0.10);
+  saddle_chart_draw_grid (&chart);
+
+  saddle_chart_clip (&chart, 0.0);
+  for (guint b = 0; b < n_bins; b++)
+    {
+      double inset = 0.04 * bin_width;
+      double v0 = saddle_axis_untransform (&chart.x_axis, (first_bin + b) * bin_width + inset);
+      double v1 = saddle_axis_untransform (&chart.x_axis, (first_bin + b + 1) * bin_width - inset);
+
+      if (hist[b] > 0)
+        saddle_chart_draw_bar (&chart, v0, v1, chart.y_axis.min, hist[b], &hist_color, 0.55);
+    }
+  if (n_samples > 0)
+    {
+      g_autofree double *line_y = g_new (double, n_samples);
+
+      /* Filled down to the floor, the line itself only where it is above it. */
+      cairo_new_path (cr);
+      cairo_move_to (cr, saddle_chart_x_to_px (&chart, sx[0]), chart.y + chart.height);
+      for (gsize k = 0; k < n_samples; k++)
+        {
+          double v = isfinite (sy[k]) ? MAX (sy[k], chart.y_axis.min) : chart.y_axis.min;
+
+          cairo_line_to (cr, saddle_chart_x_to_px (&chart, sx[k]), saddle_chart_y_to_px (&chart, v));
+          line_y[k] = sy[k] > chart.y_axis.min ? sy[k] : NAN;
+        }
+      cairo_line_to (cr, saddle_chart_x_to_px (&chart, sx[n_samples - 1]), chart.y + chart.height);
+      cairo_close_path (cr);
+      saddle_color_set_source (&curve_color, cr, 0.18);
+      cairo_fill (cr);
+      saddle_chart_draw_line (&chart, sx, line_y, n_samples, &curve_color, MAX (1.5, fs / 7.0));
+    }
+  saddle_chart_unclip (&chart);
+  saddle_chart_draw_axes (&chart);
+
+  if (!have_density && !have_dense)
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+
+  saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
+
+  cairo_restore (cr);
+}

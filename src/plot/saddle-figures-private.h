@@ -1,0 +1,42 @@
+/* saddle-figures-private.h — helpers the study figures share (not installed, not public API) */
+#pragma once
+
+#include "saddle-chart.h"
+#include "saddle-figures.h"
+
+G_BEGIN_DECLS
+
+#define SADDLE_FIGURE_NO_DATA "No data yet"
+
+/* More runs than any study makes; beyond it a run index is corrupt. */
+#define SADDLE_FIGURE_MAX_RUNS 100000
+
+/* Resolves @style (NULL = defaults) into @resolved, the palette, and paints the background;
+ * FALSE if the canvas has no area to draw on. */
+gboolean saddle_figure_begin           (cairo_t                 *cr,
+                                        double                   width,
+                                        double                   height,
+                                        const SaddleFigureStyle *style,
+                                        SaddleFigureStyle       *resolved,
+                                        SaddlePalette           *palette);
+/* Copies the chart's plot rectangle and ranges into @area (may be NULL). */
+void     saddle_figure_area_from_chart (const SaddleChart       *chart,
+                                        SaddlePlotArea          *area);
+/* @value with the printf @format, or "n/a" / "inf" / "-inf" (locale-independent). */
+void     saddle_figure_format_number   (char                    *buf,
+                                        gsize                    size,
+                                        const char              *format,
+                                        double                   value);
+/* Draws the legend where saddle_chart_place_legend() put it. */
+void     saddle_figure_draw_legend     (SaddleChart             *chart,
+                                        SaddleLegend            *legend,
+                                        SaddleLegendPlacement    placement,
+                                        double                   legend_x,
+                                        double                   legend_y);
+/* TRUE if the positive finite values (every @stride-th of @n) span more than @decades. */
+gboolean saddle_figure_spans_decades   (const double            *values,
+                                        gsize                    n,
+                                        gsize                    stride,
+                                        double                   decades);
+
+G_END_DECLS
