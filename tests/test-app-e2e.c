@@ -25,6 +25,7 @@
 
 static char *app_path;
 static char *cli_path;
+static char *display;           /* GTestDBus unsets it; the app needs it */
 
 typedef struct
 {
@@ -58,7 +59,13 @@ write_settings (const char *keyfile,
       g_settings_set_uint (s, "threads", 1);
       g_settings_set_double (s, "lr", 0.01);
       g_settings_set_uint (s, "descent-steps", 30);
+      g_settings_set_uint (s, "newton-steps", 2);
     }
+  {
+    g_autoptr(GSettings) s = g_settings_get_child (root, "trajectories");
+
+    g_settings_set_uint (s, "surface-resolution", 9);
+  }
 
   /* The gradient norm study long enough to be stopped and quit in the middle. */
   if (long_gradnorm)
@@ -157,7 +164,6 @@ session_setup (Session *s)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *config = NULL;
-  g_autofree char *display = NULL;
 
   s->tmpdir = g_dir_make_tmp ("saddle-e2e-XXXXXX", &error);
   g_assert_no_error (error);
@@ -169,7 +175,6 @@ session_setup (Session *s)
   g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
 
   /* GTestDBus unsets DISPLAY (against X11 autolaunch); the app needs it back. */
-  display = g_strdup (g_getenv ("DISPLAY"));
   s->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_test_dbus_up (s->bus);
   if (display != NULL)
@@ -440,7 +445,7 @@ test_studies (void)
     const char *argv[] = {
       cli_path, "trajectories", "--task", "function", "--samples", "40", "--hidden", "6",
       "--batch", "10", "--epochs", "4", "--runs", "3", "--threads", "1", "--lr", "0.01",
-      "--seed", "1", "--quiet", "--out", cli_out, NULL
+      "--seed", "1", "--surface", "9", "--quiet", "--out", cli_out, NULL
     };
 
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
@@ -538,9 +543,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *display = g_getenv ("DISPLAY");
   const char *wayland = g_getenv ("WAYLAND_DISPLAY");
 
+  display = g_strdup (g_getenv ("DISPLAY"));
   if ((display == NULL || *display == '\0') && (wayland == NULL || *wayland == '\0'))
     {
       g_print ("1..0 # SKIP no display (run under xvfb-run -a)\n");

@@ -85,6 +85,8 @@ test_defaults (void)
       g_assert_cmpfloat (got.grad_tolerance, ==, expected.grad_tolerance);
       g_assert_cmpuint (got.descent_steps, ==, expected.descent_steps);
       g_assert_cmpfloat (got.descent_lr, ==, expected.descent_lr);
+      g_assert_cmpuint (got.newton_steps, ==, expected.newton_steps);
+      g_assert_cmpuint (got.surface_resolution, ==, expected.surface_resolution);
 
       saddle_study_config_clear (&expected);
       saddle_study_config_clear (&got);

@@ -136,36 +136,62 @@ assert_exists (const Run  *run,
 
 /* A CSV field is a number (NaN and infinities included, as the C library writes them). */
 static gboolean
-is_number (const char *field)
+is_number (const char *text)
 {
   char *end = NULL;
 
-  if (*field == '\0')
+  if (*text == '\0')
     return FALSE;
-  g_ascii_strtod (field, &end);
+  g_ascii_strtod (text, &end);
   return end != NULL && *end == '\0';
 }
 
-/* Checks header, column count and numbers of a CSV; returns its rows (without the header). */
-static GPtrArray *
+typedef struct
+{
+  char      *name;
+  char     **columns;   /* the header's names */
+  GPtrArray *rows;      /* char ** per row */
+} Csv;
+
+static void
+csv_free (Csv *csv)
+{
+  g_free (csv->name);
+  g_strfreev (csv->columns);
+  g_ptr_array_unref (csv->rows);
+  g_free (csv);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Csv, csv_free)
+
+/* Reads a CSV: its header must start with @columns (the documented ones; writers may append
+ * more), every row has the header's field count, and every field is a number except in the
+ * columns named in @text (comma-separated, may be NULL). */
+static Csv *
 read_csv (const Run  *run,
           const char *name,
-          const char *header,
-          int         text_column)
+          const char *columns,
+          const char *text)
 {
   g_autofree char *path = path_in (run, name);
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) names = g_strsplit (header, ",", -1);
+  g_auto(GStrv) text_columns = g_strsplit (text != NULL ? text : "", ",", -1);
   g_autoptr(GError) error = NULL;
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  guint columns = g_strv_length (names);
+  Csv *csv = g_new0 (Csv, 1);
+  guint n_columns;
 
+  csv->name = g_strdup (name);
+  csv->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
   g_assert_no_error (error);
   lines = g_strsplit (contents, "\n", -1);
   g_assert_nonnull (lines[0]);
-  g_assert_cmpstr (lines[0], ==, header);
+  if (!g_str_has_prefix (lines[0], columns)
+      || (lines[0][strlen (columns)] != '\0' && lines[0][strlen (columns)] != ','))
+    g_error ("%s: header “%s” does not start with “%s”", name, lines[0], columns);
+  csv->columns = g_strsplit (lines[0], ",", -1);
+  n_columns = g_strv_length (csv->columns);
 
   for (guint i = 1; lines[i] != NULL; i++)
     {
@@ -177,25 +203,34 @@ read_csv (const Run  *run,
           break;
         }
       fields = g_strsplit (lines[i], ",", -1);
-      if (g_strv_length (fields) != columns)
+      if (g_strv_length (fields) != n_columns)
         g_error ("%s line %u has %u fields, not %u: %s", name, i + 1, g_strv_length (fields),
-                 columns, lines[i]);
-      for (guint k = 0; k < columns; k++)
-        if ((int) k != text_column && !is_number (fields[k]))
-          g_error ("%s line %u field %u is not a number: “%s”", name, i + 1, k + 1, fields[k]);
-      g_ptr_array_add (rows, fields);
+                 n_columns, lines[i]);
+      for (guint k = 0; k < n_columns; k++)
+        if (!g_strv_contains ((const char * const *) text_columns, csv->columns[k])
+            && !is_number (fields[k]))
+          g_error ("%s line %u, %s is not a number: “%s”", name, i + 1, csv->columns[k],
+                   fields[k]);
+      g_ptr_array_add (csv->rows, fields);
     }
-  return rows;
+  return csv;
 }
 
+/* The number in @column of @row. */
 static double
-field (GPtrArray *rows,
-       guint      row,
-       guint      column)
+field (const Csv  *csv,
+       guint       row,
+       const char *column)
 {
-  char **fields = g_ptr_array_index (rows, row);
+  char **fields;
 
-  return g_ascii_strtod (fields[column], NULL);
+  g_assert_cmpuint (row, <, csv->rows->len);
+  fields = g_ptr_array_index (csv->rows, row);
+  for (guint k = 0; csv->columns[k] != NULL; k++)
+    if (g_str_equal (csv->columns[k], column))
+      return g_ascii_strtod (fields[k], NULL);
+  g_error ("%s has no column “%s”", csv->name, column);
+  return NAN;
 }
 
 static void
@@ -337,46 +372,58 @@ assert_bench_line (const Run  *run,
 static void
 test_trajectories (gconstpointer cli)
 {
-  g_autoptr(GPtrArray) history = NULL;
-  g_autoptr(GPtrArray) epochs = NULL;
-  g_autoptr(GPtrArray) whole = NULL;
-  g_autoptr(GPtrArray) layer = NULL;
+  g_autoptr(Csv) history = NULL;
+  g_autoptr(Csv) epochs = NULL;
+  g_autoptr(Csv) whole = NULL;
+  g_autoptr(Csv) layer = NULL;
+  g_autoptr(Csv) surface = NULL;
   Run run;
 
   run_init (&run, cli);
   spawn (&run, "trajectories", "--task", "function", "--samples", "60", "--hidden", "8",
-         "--runs", "2", "--epochs", "3", "--batch", "20", "--out", "out", "--quiet", NULL);
+         "--runs", "2", "--epochs", "3", "--batch", "20", "--surface", "9", "--out", "out",
+         "--quiet", NULL);
   assert_status (&run, 0);
 
-  history = read_csv (&run, "out/history.csv", "run,iteration,epoch,loss,grad_norm", -1);
-  g_assert_cmpuint (history->len, ==, 2 * 3 * 3);
-  epochs = read_csv (&run, "out/epochs.csv", "run,epoch,iteration,loss,accuracy", -1);
-  g_assert_cmpuint (epochs->len, ==, 2 * 4);
-  whole = read_csv (&run, "out/trajectories.csv", "run,epoch,iteration,loss,accuracy,pc1,pc2", -1);
-  g_assert_cmpuint (whole->len, ==, 2 * 4);
+  history = read_csv (&run, "out/history.csv", "run,iteration,epoch,loss,grad_norm", NULL);
+  g_assert_cmpuint (history->rows->len, ==, 2 * 3 * 3);
+  epochs = read_csv (&run, "out/epochs.csv", "run,epoch,iteration,loss,accuracy", NULL);
+  g_assert_cmpuint (epochs->rows->len, ==, 2 * 4);
+  whole = read_csv (&run, "out/trajectories.csv",
+                    "run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss", NULL);
+  g_assert_cmpuint (whole->rows->len, ==, 2 * 4);
   layer = read_csv (&run, "out/trajectories-layer.csv",
-                    "run,epoch,iteration,loss,accuracy,pc1,pc2", -1);
-  g_assert_cmpuint (layer->len, ==, 2 * 4);
-  for (guint i = 0; i < whole->len; i++)
+                    "run,epoch,iteration,loss,accuracy,pc1,pc2", NULL);
+  g_assert_cmpuint (layer->rows->len, ==, 2 * 4);
+  for (guint i = 0; i < whole->rows->len; i++)
     {
-      g_assert_true (isfinite (field (whole, i, 5)));
-      g_assert_true (isfinite (field (whole, i, 6)));
-      g_assert_cmpfloat (field (whole, i, 3), >=, 0.0);
+      g_assert_cmpfloat (field (whole, i, "run"), ==, i < 4 ? 1 : 2);
+      g_assert_cmpfloat (field (whole, i, "plane_distance"), >=, 0.0);
+      g_assert_true (isfinite (field (whole, i, "surface_loss")));
+      g_assert_true (isfinite (field (whole, i, "pc1")));
+      g_assert_true (isfinite (field (whole, i, "pc2")));
+      g_assert_cmpfloat (field (whole, i, "loss"), >=, 0.0);
     }
   /* The PCA is centred: the scores sum to zero. */
   {
     double sum = 0.0, scale = 0.0;
 
-    for (guint i = 0; i < whole->len; i++)
+    for (guint i = 0; i < whole->rows->len; i++)
       {
-        sum += field (whole, i, 5);
-        scale += abs_d (field (whole, i, 5));
+        sum += field (whole, i, "pc1");
+        scale += abs_d (field (whole, i, "pc1"));
       }
     g_assert_cmpfloat (abs_d (sum), <=, 1e-9 * scale);
   }
+  /* The loss over the plane: 9 × 9 nodes, every loss finite on this small net. */
+  surface = read_csv (&run, "out/surface.csv", "pc1,pc2,loss", NULL);
+  g_assert_cmpuint (surface->rows->len, ==, 81);
+  for (guint i = 0; i < surface->rows->len; i++)
+    g_assert_cmpfloat (field (surface, i, "loss"), >=, 0.0);
   assert_svg (&run, "out/trajectories.svg", 2);
   assert_svg (&run, "out/trajectories-layer.svg", 2);
   g_assert_nonnull (strstr (run.out, "PCA of 8 snapshots"));
+  g_assert_nonnull (strstr (run.out, "Loss surface: 9 × 9"));
   g_assert_cmpstr (run.err, ==, "");   /* --quiet */
   run_clear (&run);
 }
@@ -384,7 +431,7 @@ test_trajectories (gconstpointer cli)
 static void
 test_trajectories_idx (gconstpointer cli)
 {
-  g_autoptr(GPtrArray) epochs = NULL;
+  g_autoptr(Csv) epochs = NULL;
   g_autofree char *data = NULL;
   Run run;
 
@@ -396,11 +443,11 @@ test_trajectories_idx (gconstpointer cli)
   spawn (&run, "trajectories", "--data", "idx", "--samples", "30", "--hidden", "5",
          "--runs", "2", "--epochs", "2", "--batch", "10", "--layer", "1", "--out", "res", NULL);
   assert_status (&run, 0);
-  epochs = read_csv (&run, "res/epochs.csv", "run,epoch,iteration,loss,accuracy", -1);
-  g_assert_cmpuint (epochs->len, ==, 2 * 3);
-  for (guint i = 0; i < epochs->len; i++)
+  epochs = read_csv (&run, "res/epochs.csv", "run,epoch,iteration,loss,accuracy", NULL);
+  g_assert_cmpuint (epochs->rows->len, ==, 2 * 3);
+  for (guint i = 0; i < epochs->rows->len; i++)
     {
-      double accuracy = field (epochs, i, 4);
+      double accuracy = field (epochs, i, "accuracy");
 
       g_assert_true (accuracy >= 0.0 && accuracy <= 1.0);
       /* Accuracy on 30 images is a multiple of 1/30. */
@@ -418,8 +465,8 @@ test_trajectories_idx (gconstpointer cli)
 static void
 test_gradnorm_and_hessian (gconstpointer cli)
 {
-  g_autoptr(GPtrArray) history = NULL;
-  g_autoptr(GPtrArray) eigenvalues = NULL;
+  g_autoptr(Csv) history = NULL;
+  g_autoptr(Csv) eigenvalues = NULL;
   gint64 positive, negative, zero;
   Run run;
 
@@ -428,12 +475,12 @@ test_gradnorm_and_hessian (gconstpointer cli)
          "--hidden", "6", "--activation", "tanh", "--runs", "2", "--epochs", "4",
          "--batch", "10", "--seed", "7", "--save-weights", "w.txt", NULL);
   assert_status (&run, 0);
-  history = read_csv (&run, "results/history.csv", "run,iteration,epoch,loss,grad_norm", -1);
-  g_assert_cmpuint (history->len, ==, 2 * 4 * 4);
-  for (guint i = 0; i < history->len; i++)
+  history = read_csv (&run, "results/history.csv", "run,iteration,epoch,loss,grad_norm", NULL);
+  g_assert_cmpuint (history->rows->len, ==, 2 * 4 * 4);
+  for (guint i = 0; i < history->rows->len; i++)
     {
-      g_assert_cmpfloat (field (history, i, 0), ==, i < 16 ? 0 : 1);
-      g_assert_cmpfloat (field (history, i, 4), >, 0.0);
+      g_assert_cmpfloat (field (history, i, "run"), ==, i < 16 ? 1 : 2);
+      g_assert_cmpfloat (field (history, i, "grad_norm"), >, 0.0);
     }
   assert_svg (&run, "results/gradnorm.svg", 2);
   assert_exists (&run, "results/epochs.csv");
@@ -447,13 +494,14 @@ test_gradnorm_and_hessian (gconstpointer cli)
   /* 1-6-1: 6 + 6 + 6 + 1 = 19 parameters. */
   g_assert_nonnull (strstr (run.out, "Parameters: 19\n"));
   g_assert_nonnull (strstr (run.out, "Dead units: 0"));
-  eigenvalues = read_csv (&run, "h/eigenvalues.csv", "index,eigenvalue", -1);
-  g_assert_cmpuint (eigenvalues->len, ==, 19);
-  for (guint i = 0; i < eigenvalues->len; i++)
+  eigenvalues = read_csv (&run, "h/eigenvalues.csv", "index,eigenvalue", NULL);
+  g_assert_cmpuint (eigenvalues->rows->len, ==, 19);
+  for (guint i = 0; i < eigenvalues->rows->len; i++)
     {
-      g_assert_cmpfloat (field (eigenvalues, i, 0), ==, i);
+      g_assert_cmpfloat (field (eigenvalues, i, "index"), ==, i);
       if (i > 0)
-        g_assert_cmpfloat (field (eigenvalues, i, 1), >=, field (eigenvalues, i - 1, 1));
+        g_assert_cmpfloat (field (eigenvalues, i, "eigenvalue"), >=,
+                          field (eigenvalues, i - 1, "eigenvalue"));
     }
   assert_svg (&run, "h/spectrum.svg", 2);
   positive = json_int (&run, "h/summary.json", "positive", 0);
@@ -482,9 +530,9 @@ test_gradnorm_and_hessian (gconstpointer cli)
 static void
 test_critical (gconstpointer cli)
 {
-  g_autoptr(GPtrArray) critical = NULL;
-  g_autoptr(GPtrArray) eigenvalues = NULL;
-  g_autoptr(GPtrArray) single = NULL;
+  g_autoptr(Csv) critical = NULL;
+  g_autoptr(Csv) eigenvalues = NULL;
+  g_autoptr(Csv) single = NULL;
   Run run;
 
   run_init (&run, cli);
@@ -496,18 +544,18 @@ test_critical (gconstpointer cli)
   critical = read_csv (&run, "c/critical.csv",
                        "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                        "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
-                       "max_abs_eigenvalue,accuracy", 9);
-  g_assert_cmpuint (critical->len, ==, 2);
+                       "max_abs_eigenvalue,accuracy", "label");
+  g_assert_cmpuint (critical->rows->len, ==, 2);
   for (guint i = 0; i < 2; i++)
     {
-      g_assert_cmpfloat (field (critical, i, 0), ==, i);
-      g_assert_cmpfloat (field (critical, i, 4) + field (critical, i, 5) + field (critical, i, 6),
-                         ==, 19);
-      g_assert_cmpfloat (field (critical, i, 7), ==, 1e-6);
-      g_assert_cmpfloat (field (critical, i, 11), <=, 20);
+      g_assert_cmpfloat (field (critical, i, "run"), ==, i + 1);
+      g_assert_cmpfloat (field (critical, i, "positive") + field (critical, i, "negative")
+                         + field (critical, i, "zero"), ==, 19);
+      g_assert_cmpfloat (field (critical, i, "tolerance"), ==, 1e-6);
+      g_assert_cmpfloat (field (critical, i, "steps"), <=, 20);
     }
-  eigenvalues = read_csv (&run, "c/eigenvalues.csv", "run,index,eigenvalue", -1);
-  g_assert_cmpuint (eigenvalues->len, ==, 2 * 19);
+  eigenvalues = read_csv (&run, "c/eigenvalues.csv", "run,index,eigenvalue", NULL);
+  g_assert_cmpuint (eigenvalues->rows->len, ==, 2 * 19);
   assert_svg (&run, "c/critical.svg", 2);
   assert_svg (&run, "c/spectrum-run1.svg", 2);
   assert_svg (&run, "c/spectrum-run2.svg", 2);
@@ -523,14 +571,14 @@ test_critical (gconstpointer cli)
   spawn (&run, "hessian", "--weights", "p-run2.txt", "--samples", "40", "--hidden", "6",
          "--activation", "tanh", "--out", "h", NULL);
   assert_status (&run, 0);
-  single = read_csv (&run, "h/eigenvalues.csv", "index,eigenvalue", -1);
-  g_assert_cmpuint (single->len, ==, 19);
+  single = read_csv (&run, "h/eigenvalues.csv", "index,eigenvalue", NULL);
+  g_assert_cmpuint (single->rows->len, ==, 19);
   for (guint i = 0; i < 19; i++)
     {
-      double a = field (eigenvalues, 19 + i, 2);
-      double b = field (single, i, 1);
+      double a = field (eigenvalues, 19 + i, "eigenvalue");
+      double b = field (single, i, "eigenvalue");
 
-      g_assert_cmpfloat (field (eigenvalues, 19 + i, 0), ==, 1);
+      g_assert_cmpfloat (field (eigenvalues, 19 + i, "run"), ==, 2);
       g_assert_cmpfloat (abs_d (a - b), <=, 1e-10 * (1.0 + abs_d (a)));
     }
   run_clear (&run);
@@ -584,6 +632,8 @@ test_bad_options (gconstpointer cli)
     { { "gradnorm", "--optimizer", "lbfgs" }, "--optimizer" },
     { { "gradnorm", "--function", "cos" }, "--function" },
     { { "trajectories", "--layer", "7" }, "--layer" },
+    { { "trajectories", "--surface", "1" }, "--surface" },
+    { { "gradnorm", "--surface", "9" }, "--surface" },
     { { "critical", "--descent-steps", "x" }, "--descent-steps" },
     { { "gradnorm", "--no-such-option" }, "--no-such-option" },
     { { "hessian" }, "--weights" },
@@ -663,6 +713,8 @@ test_help (gconstpointer cli)
         if (strstr (run.out, shared[i]) == NULL)
           g_error ("“saddle-cli %s --help” does not list %s:\n%s", commands[c], shared[i], run.out);
     }
+  spawn (&run, "trajectories", "--help", NULL);
+  g_assert_nonnull (strstr (run.out, "--surface"));
   spawn (&run, "critical", "--help", NULL);
   g_assert_nonnull (strstr (run.out, "--spectra"));
   spawn (&run, "hessian", "--help", NULL);

@@ -11,7 +11,9 @@
 #include "saddle-dataset.h"
 #include "saddle-hessian.h"
 #include "saddle-model.h"
+#include "saddle-optimizer.h"
 #include "saddle-rng.h"
+#include "saddle-trainer.h"
 
 /* The homework's function task, small: sinc on 50 points of [0, 1]. */
 typedef struct
@@ -84,7 +86,9 @@ typedef struct
   GArray *descent;       /* SaddleEvent copies (pointers cleared) */
   GArray *progress;      /* fractions */
   GPtrArray *messages;   /* progress messages */
+  GArray *newton;        /* SaddleEvent copies of the DESCENT events of Newton steps */
   guint   cancel_at;     /* 1-based event count at which to return FALSE; 0 = never */
+  guint   cancel_newton; /* 1-based Newton event at which to return FALSE; 0 = never */
   guint   seen;
 } EventLog;
 
@@ -95,7 +99,9 @@ event_log_init (EventLog *log,
   log->descent = g_array_new (FALSE, FALSE, sizeof (SaddleEvent));
   log->progress = g_array_new (FALSE, FALSE, sizeof (double));
   log->messages = g_ptr_array_new_with_free_func (g_free);
+  log->newton = g_array_new (FALSE, FALSE, sizeof (SaddleEvent));
   log->cancel_at = cancel_at;
+  log->cancel_newton = 0;
   log->seen = 0;
 }
 
@@ -105,6 +111,7 @@ event_log_clear (EventLog *log)
   g_array_unref (log->descent);
   g_array_unref (log->progress);
   g_ptr_array_unref (log->messages);
+  g_array_unref (log->newton);
 }
 
 static gboolean
@@ -122,7 +129,16 @@ event_cb (const SaddleEvent *event,
       copy.params = NULL;
       copy.critical = NULL;
       copy.message = NULL;
-      g_array_append_val (log->descent, copy);
+      /* The ‖∇L‖² descent sends no message; Newton steps say "newton". */
+      if (event->message == NULL)
+        g_array_append_val (log->descent, copy);
+      else
+        {
+          g_assert_cmpstr (event->message, ==, "newton");
+          g_array_append_val (log->newton, copy);
+          if (log->cancel_newton != 0 && log->newton->len >= log->cancel_newton)
+            return FALSE;
+        }
     }
   else if (event->kind == SADDLE_EVENT_PROGRESS)
     {
@@ -147,6 +163,11 @@ test_critical_settings_labels (void)
   g_assert_cmpfloat (s.grad_tolerance, ==, 1e-4);
   g_assert_cmpfloat (s.zero_tolerance, ==, 1e-6);
   g_assert_cmpuint (s.hessian_block, ==, 0);
+  g_assert_cmpuint (s.newton_steps, ==, 20);
+  g_assert_cmpfloat (s.newton_tolerance, ==, 1e-10);
+  g_assert_cmpfloat (s.newton_cutoff, ==, 1e-10);
+  g_assert_cmpint (s.newton_method, ==, SADDLE_NEWTON_AUTO);
+  g_assert_cmpuint (s.newton_minres_iterations, ==, 500);
 
   g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_MINIMUM), ==, "minimum");
   g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_SADDLE), ==, "saddle");
@@ -547,12 +568,15 @@ test_critical_unconverged (void)
   start = g_memdup2 (f.theta, f.n * sizeof (double));
   saddle_critical_settings_init (&settings);
   settings.descent_steps = 0;
+  settings.newton_steps = 0;   /* no refinement either: θ must stay where it is */
 
   point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (f.theta, f.n * sizeof (double), start, f.n * sizeof (double));
   g_assert_cmpuint (point->steps, ==, 0);
+  g_assert_cmpuint (point->newton_steps, ==, 0);
   g_assert_cmpfloat (point->grad_norm_start, ==, point->grad_norm);
+  g_assert_cmpfloat (point->grad_norm_descent, ==, point->grad_norm);
   g_assert_cmpfloat (point->grad_norm, >, settings.grad_tolerance);
   g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_UNCONVERGED);
 
@@ -583,6 +607,26 @@ test_critical_find (void)
   g_assert_cmpmem (point->params, f.n * sizeof (double), f.theta, f.n * sizeof (double));
   g_assert_cmpuint (log.descent->len, ==, 51);   /* 50 steps thin nothing: every one */
   g_assert_cmpuint (log.progress->len, >=, 2);
+
+  /* Then Newton: one event per step taken, numbered on from the descent,
+   * ‖∇L‖ never rising, and the point analysed is where it ended. */
+  g_test_message ("‖∇L‖ %.3g → %.3g (descent) → %.3g in %u Newton steps", point->grad_norm_start,
+                  point->grad_norm_descent, point->grad_norm, point->newton_steps);
+  g_assert_cmpuint (point->newton_steps, >, 0);
+  g_assert_cmpuint (log.newton->len, ==, point->newton_steps);
+  g_assert_cmpfloat (point->grad_norm_descent, <, start);
+  g_assert_cmpfloat (point->grad_norm, <, point->grad_norm_descent);
+  for (guint i = 0; i < log.newton->len; i++)
+    {
+      const SaddleEvent *e = &g_array_index (log.newton, SaddleEvent, i);
+      double before = i == 0 ? point->grad_norm_descent
+                             : g_array_index (log.newton, SaddleEvent, i - 1).grad_norm;
+
+      g_assert_cmpuint (e->iteration, ==, 50 + i + 1);
+      g_assert_cmpfloat (e->grad_norm, <, before);
+    }
+  g_assert_cmpfloat_with_epsilon (g_array_index (log.newton, SaddleEvent, log.newton->len - 1)
+                                  .grad_norm, point->grad_norm, 1e-10 * point->grad_norm);
 
   event_log_clear (&log);
   fixture_clear (&f);
@@ -707,6 +751,8 @@ test_critical_determinism (void)
                    b->spectrum->eigenvalues, b->n_params * sizeof (double));
   g_assert_cmpfloat (a->loss, ==, b->loss);
   g_assert_cmpfloat (a->grad_norm, ==, b->grad_norm);
+  g_assert_cmpfloat (a->grad_norm_descent, ==, b->grad_norm_descent);
+  g_assert_cmpuint (a->newton_steps, ==, b->newton_steps);
   g_assert_cmpint (a->label, ==, b->label);
   /* and a different seed is a different run */
   g_assert_true (memcmp (a->params, c->params, a->n_params * sizeof (double)) != 0);
@@ -727,12 +773,375 @@ test_critical_point_copy (void)
                    b->spectrum->eigenvalues, b->n_params * sizeof (double));
   g_assert_cmpuint (b->spectrum->positive, ==, a->spectrum->positive);
   g_assert_cmpfloat (b->hg_ratio, ==, a->hg_ratio);
+  g_assert_cmpfloat (b->grad_norm_descent, ==, a->grad_norm_descent);
+  g_assert_cmpuint (b->newton_steps, ==, a->newton_steps);
   g_assert_cmpint (b->label, ==, a->label);
 
   b->params[0] += 1.0;
   b->spectrum->eigenvalues[0] += 1.0;
   g_assert_cmpfloat (a->params[0], !=, b->params[0]);
   g_assert_cmpfloat (a->spectrum->eigenvalues[0], !=, b->spectrum->eigenvalues[0]);
+}
+
+/* The proven saddle of test_critical_saddle() is one point of a manifold
+ * of critical points: with a_j = w_j = 0 a hidden bias c_j changes nothing
+ * (∂L/∂a_j = 2·tanh(c_j)·mean(b − y) = 0), so every θ with a = w = 0,
+ * b = mean(y) and any c is critical. Fills @theta with a point of it
+ * perturbed by about @noise; returns mean(y). */
+static double
+known_saddle_start (Fixture *f,
+                    double   noise,
+                    guint64  seed)
+{
+  double my = 0.0;
+  SaddleRng rng;
+
+  for (gsize i = 0; i < f->dataset->n_samples; i++)
+    my += f->dataset->targets[i];
+  my /= f->dataset->n_samples;
+
+  saddle_rng_init (&rng, seed);
+  /* flat order: W1 = w (2), b1 = c (2), W2 = a (2), b2 = b */
+  f->theta[0] = f->theta[1] = 0.0;
+  f->theta[2] = 0.3;
+  f->theta[3] = -0.2;
+  f->theta[4] = f->theta[5] = 0.0;
+  f->theta[6] = my;
+  for (gsize i = 0; i < f->n; i++)
+    f->theta[i] += noise * saddle_rng_normal (&rng);
+  return my;
+}
+
+static void
+check_refined_to_known_saddle (SaddleNewtonMethod method)
+{
+  const guint widths[] = { 1, 2, 1 };
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *start = NULL;
+  double my, before;
+  EventLog log;
+  Fixture f;
+  guint steps = 0;
+
+  fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, 1);
+  my = known_saddle_start (&f, 1e-3, 17);
+  start = g_memdup2 (f.theta, f.n * sizeof (double));
+  before = grad_norm_at (&f, f.theta);
+  g_assert_cmpfloat (before, >, 1e-5);
+
+  saddle_critical_settings_init (&settings);
+  settings.newton_method = method;
+  event_log_init (&log, 0);
+  g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 40,
+                                         event_cb, &log, &steps, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s: ‖∇L‖ %.3g → %.3g in %u steps",
+                  method == SADDLE_NEWTON_DENSE ? "dense" : "minres",
+                  before, grad_norm_at (&f, f.theta), steps);
+
+  /* Newton goes TO the saddle (a descent on L would leave it). */
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), <=, 1e-10);
+  g_assert_cmpuint (steps, >, 0);
+  g_assert_cmpuint (steps, <=, 10);   /* quadratic convergence: a handful */
+  for (guint i = 0; i < 7; i++)
+    if (i != 2 && i != 3)
+      g_assert_cmpfloat_with_epsilon (f.theta[i], i == 6 ? my : 0.0, 1e-9);
+  /* The hidden biases lie along the critical manifold: the pseudo-inverse
+   * step leaves them nearly where they were. */
+  g_assert_cmpfloat_with_epsilon (f.theta[2], start[2], 1e-4);
+  g_assert_cmpfloat_with_epsilon (f.theta[3], start[3], 1e-4);
+
+  g_assert_cmpuint (log.newton->len, ==, steps);
+  for (guint i = 0; i < log.newton->len; i++)
+    g_assert_cmpuint (g_array_index (log.newton, SaddleEvent, i).iteration, ==, 40 + i + 1);
+
+  event_log_clear (&log);
+  fixture_clear (&f);
+}
+
+static void
+test_critical_newton_known_saddle (void)
+{
+  check_refined_to_known_saddle (SADDLE_NEWTON_DENSE);
+}
+
+static void
+test_critical_newton_minres_known_saddle (void)
+{
+  check_refined_to_known_saddle (SADDLE_NEWTON_MINRES);
+}
+
+/* The function task, small: a 1-2-1 tanh net fitted to sinc on 50 points
+ * (Adam, lr 0.01, full batch, 20,000 steps), then the homework's descent
+ * on ‖∇L‖² (which stops at once where ‖∇L‖ is below its 1e-4 tolerance
+ * already), then Newton. From these seeds the fit ends near a minimum
+ * whose ‖∇L‖ the descent leaves between 1e-7 and 1e-4 (measured 3.6e-5,
+ * 1.1e-5, 2.1e-7), and Newton takes it below 1e-8 (measured ~1e-10 in
+ * 50–75 steps, chord steps included). Wider nets (1-8-1) mostly end in
+ * flat regions where the gradient keeps a component along an eigenvector
+ * whose λ is too small to cancel it within the reach of the quadratic
+ * model: there Newton lowers ‖∇L‖ only a little, as it should. */
+static void
+test_critical_newton_sinc (void)
+{
+  const guint widths[] = { 1, 2, 1 };
+  const guint64 seeds[] = { 1, 4, 8 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (seeds); k++)
+    {
+      SaddleCriticalSettings settings;
+      SaddleTrainSettings train;
+      g_autoptr(SaddleCriticalPoint) point = NULL;
+      g_autoptr(GError) error = NULL;
+      Fixture f;
+
+      fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, seeds[k]);
+      memset (&train, 0, sizeof train);
+      saddle_optimizer_settings_init (&train.optimizer, SADDLE_OPTIMIZER_ADAM, 0.01);
+      train.batch_size = 50;
+      train.epochs = 20000;
+      train.shuffle_seed = seeds[k];
+      g_assert_true (saddle_train (f.model, f.theta, f.dataset, &train, NULL, NULL, &error));
+      g_assert_no_error (error);
+
+      saddle_critical_settings_init (&settings);
+      point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL,
+                                    &error);
+      g_assert_no_error (error);
+      g_test_message ("seed %u: ‖∇L‖ %.3g → %.3g (descent) → %.3g (%u Newton steps), "
+                      "loss %.6g, %s", (guint) seeds[k], point->grad_norm_start,
+                      point->grad_norm_descent, point->grad_norm, point->newton_steps,
+                      point->loss, saddle_critical_label_to_string (point->label));
+
+      /* The descent stops at once where ‖∇L‖ ≤ grad_tolerance (1e-4) already. */
+      g_assert_cmpuint (point->steps, <=, settings.descent_steps);
+      g_assert_cmpfloat (point->grad_norm_descent, <=, point->grad_norm_start);
+      g_assert_cmpfloat (point->grad_norm_descent, >, 1e-7);
+      g_assert_cmpfloat (point->grad_norm, <=, 1e-8);
+      g_assert_cmpfloat_with_epsilon (point->grad_norm, grad_norm_at (&f, f.theta),
+                                      1e-6 * point->grad_norm);
+      g_assert_cmpuint (point->newton_steps, >, 0);
+      g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_MINIMUM);
+      fixture_clear (&f);
+    }
+}
+
+/* Far from any critical point (a random initialisation after 1000 descent
+ * steps) Newton still never raises ‖∇L‖, and MINRES behaves alike. */
+static void
+test_critical_newton_monotone (void)
+{
+  SaddleNewtonMethod methods[] = { SADDLE_NEWTON_DENSE, SADDLE_NEWTON_MINRES };
+
+  for (guint k = 0; k < G_N_ELEMENTS (methods); k++)
+    {
+      SaddleCriticalSettings settings;
+      g_autoptr(GError) error = NULL;
+      double before;
+      EventLog log;
+      Fixture f;
+      guint steps = 0;
+
+      fixture_init_sinc_tanh (&f, 42);
+      saddle_critical_settings_init (&settings);
+      settings.newton_method = methods[k];
+      settings.newton_steps = 10;
+      g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                              NULL, NULL, NULL, &error));
+      before = grad_norm_at (&f, f.theta);
+      event_log_init (&log, 0);
+      g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 1000,
+                                             event_cb, &log, &steps, &error));
+      g_assert_no_error (error);
+      g_test_message ("%s: ‖∇L‖ %.3g → %.3g in %u steps", k == 0 ? "dense" : "minres",
+                      before, grad_norm_at (&f, f.theta), steps);
+      g_assert_cmpuint (steps, >, 0);
+      g_assert_cmpuint (log.newton->len, ==, steps);
+      for (guint i = 0; i < log.newton->len; i++)
+        {
+          const SaddleEvent *e = &g_array_index (log.newton, SaddleEvent, i);
+
+          g_assert_cmpuint (e->iteration, ==, 1000 + i + 1);
+          g_assert_cmpfloat (e->grad_norm, <, i == 0 ? before
+                             : g_array_index (log.newton, SaddleEvent, i - 1).grad_norm);
+          g_assert_true (isfinite (e->loss));
+        }
+      g_assert_cmpfloat (grad_norm_at (&f, f.theta), <, before);
+      /* PROGRESS events say "newton" and stay within [0, 1]. */
+      for (guint i = 0; i < log.progress->len; i++)
+        {
+          g_assert_cmpstr (g_ptr_array_index (log.messages, i), ==, "newton");
+          g_assert_cmpfloat (g_array_index (log.progress, double, i), >=, 0.0);
+          g_assert_cmpfloat (g_array_index (log.progress, double, i), <=, 1.0);
+        }
+      event_log_clear (&log);
+      fixture_clear (&f);
+    }
+}
+
+/* newton_tolerance stops the refinement as soon as it is met. */
+static void
+test_critical_newton_tolerance (void)
+{
+  const guint widths[] = { 1, 2, 1 };
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  Fixture f;
+  guint steps = 99;
+
+  fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, 1);
+  known_saddle_start (&f, 1e-3, 17);
+  saddle_critical_settings_init (&settings);
+  settings.newton_method = SADDLE_NEWTON_DENSE;
+  settings.newton_tolerance = grad_norm_at (&f, f.theta) / 10.0;
+
+  g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                         NULL, NULL, &steps, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), <=, settings.newton_tolerance);
+  g_assert_cmpuint (steps, ==, 1);   /* one Newton step gains far more than tenfold here */
+
+  /* Already below it: nothing to do, θ untouched. */
+  {
+    g_autofree double *before = g_memdup2 (f.theta, f.n * sizeof (double));
+
+    settings.newton_tolerance = 1.0;
+    g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                           NULL, NULL, &steps, &error));
+    g_assert_cmpuint (steps, ==, 0);
+    g_assert_cmpmem (f.theta, f.n * sizeof (double), before, f.n * sizeof (double));
+  }
+
+  fixture_clear (&f);
+}
+
+/* Cancelling at the first Newton step's event, and inside the first
+ * Hessian build, leaves θ at the last accepted point. */
+static void
+test_critical_newton_cancel (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  SaddleCriticalPoint *point;
+  double descent_norm;
+  EventLog log;
+  Fixture f;
+  guint steps = 99;
+
+  fixture_init_sinc_tanh (&f, 42);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 200;
+  settings.newton_method = SADDLE_NEWTON_DENSE;
+  settings.hessian_block = 5;
+  g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                          NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  descent_norm = grad_norm_at (&f, f.theta);
+
+  /* At the first Newton step: it was taken, then the caller said stop. */
+  event_log_init (&log, 0);
+  log.cancel_newton = 1;
+  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                          event_cb, &log, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (steps, ==, 1);
+  g_assert_cmpuint (log.newton->len, ==, 1);
+  g_assert_cmpfloat_with_epsilon (grad_norm_at (&f, f.theta),
+                                  g_array_index (log.newton, SaddleEvent, 0).grad_norm,
+                                  1e-10 * descent_norm);
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), <, descent_norm);
+  event_log_clear (&log);
+
+  /* Inside the Hessian build (a PROGRESS event "newton"): no step taken. */
+  {
+    g_autofree double *before = g_memdup2 (f.theta, f.n * sizeof (double));
+
+    event_log_init (&log, 2);
+    g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                            event_cb, &log, &steps, &error));
+    g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+    g_clear_error (&error);
+    g_assert_cmpuint (steps, ==, 0);
+    g_assert_cmpuint (log.seen, ==, 2);
+    g_assert_cmpuint (log.progress->len, ==, 2);
+    g_assert_cmpstr (g_ptr_array_index (log.messages, 1), ==, "newton");
+    g_assert_cmpmem (f.theta, f.n * sizeof (double), before, f.n * sizeof (double));
+    event_log_clear (&log);
+  }
+
+  /* And through saddle_critical_find(): the error is the same, no point. */
+  settings.descent_steps = 5;
+  event_log_init (&log, 0);
+  log.cancel_newton = 1;
+  point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, event_cb, &log,
+                                &error);
+  g_assert_null (point);
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+  g_clear_error (&error);
+  event_log_clear (&log);
+
+  /* MINRES: cancelled at its first step's event too. */
+  settings.newton_method = SADDLE_NEWTON_MINRES;
+  event_log_init (&log, 0);
+  log.cancel_newton = 1;
+  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                          event_cb, &log, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+  g_assert_cmpuint (steps, ==, 1);
+  event_log_clear (&log);
+
+  fixture_clear (&f);
+}
+
+static void
+test_critical_newton_bad_input (void)
+{
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  Fixture f;
+  guint steps = 99;
+
+  fixture_init_sinc_tanh (&f, 42);
+
+  saddle_critical_settings_init (&settings);
+  settings.newton_cutoff = 1.0;
+  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                          NULL, NULL, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "cutoff"));
+  g_clear_error (&error);
+  g_assert_null (saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL,
+                                       &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
+  g_clear_error (&error);
+
+  saddle_critical_settings_init (&settings);
+  settings.newton_tolerance = NAN;
+  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                          NULL, NULL, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
+  g_clear_error (&error);
+
+  saddle_critical_settings_init (&settings);
+  settings.newton_method = (SaddleNewtonMethod) 99;
+  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                          NULL, NULL, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A NaN parameter: DIVERGED, θ untouched, no step. */
+  saddle_critical_settings_init (&settings);
+  f.theta[4] = NAN;
+  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                          NULL, NULL, &steps, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED);
+  g_clear_error (&error);
+  g_assert_cmpuint (steps, ==, 0);
+  g_assert_true (isnan (f.theta[4]));
+
+  fixture_clear (&f);
 }
 
 int
@@ -754,6 +1163,14 @@ main (int argc, char **argv)
   g_test_add_func ("/core/critical/bad-input", test_critical_bad_input);
   g_test_add_func ("/core/critical/determinism", test_critical_determinism);
   g_test_add_func ("/core/critical/point-copy", test_critical_point_copy);
+  g_test_add_func ("/core/critical/newton-known-saddle", test_critical_newton_known_saddle);
+  g_test_add_func ("/core/critical/newton-minres-known-saddle",
+                   test_critical_newton_minres_known_saddle);
+  g_test_add_func ("/core/critical/newton-sinc", test_critical_newton_sinc);
+  g_test_add_func ("/core/critical/newton-monotone", test_critical_newton_monotone);
+  g_test_add_func ("/core/critical/newton-tolerance", test_critical_newton_tolerance);
+  g_test_add_func ("/core/critical/newton-cancel", test_critical_newton_cancel);
+  g_test_add_func ("/core/critical/newton-bad-input", test_critical_newton_bad_input);
 
   return g_test_run ();
 }

@@ -10,12 +10,17 @@
 
 #include "saddle-axis.h"
 #include "saddle-chart.h"
+#include "saddle-colormap.h"
+#include "saddle-contour.h"
 #include "saddle-critical-set.h"
+#include "saddle-density.h"
 #include "saddle-figures.h"
 #include "saddle-history.h"
 #include "saddle-palette.h"
 #include "saddle-rng.h"
+#include "saddle-slice.h"
 #include "saddle-spectrum.h"
+#include "saddle-surface.h"
 #include "saddle-trajectory.h"
 #include "saddle-weights.h"
 
@@ -185,6 +190,126 @@ make_critical_set (guint n_points)
       saddle_critical_set_add (set, point);
     }
   return set;
+}
+
+/* ------------------------------------------------------------ issue 4: surface, trend, density */
+
+#define BANDS 12
+
+/* A loss over the trajectory's plane: log10 of it is linear in (a, b), so
+ * the contour drawing (linear on triangles, in log10 when the levels are
+ * log-spaced) is exact and each pixel's band is known in closed form. */
+typedef struct
+{
+  double range[4];
+  double lo;        /* log10 loss at (pc1_min, pc2_min), or the loss itself (linear) */
+  double span;      /* added along each axis from min to max */
+  gboolean log;
+} Landscape;
+
+static double
+landscape_value (const Landscape *land,
+                 double           a,
+                 double           b)
+{
+  double u = (a - land->range[0]) / (land->range[1] - land->range[0]);
+  double v = (b - land->range[2]) / (land->range[3] - land->range[2]);
+
+  return land->lo + land->span * (0.7 * u + 0.3 * v);
+}
+
+static SaddleSurface *
+make_surface (const SaddleTrajectory *trajectory,
+              Landscape              *land,
+              gboolean                log_levels)
+{
+  const guint res = 41;
+  g_autofree double *loss = g_new (double, res * res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleSurface) shape = NULL;
+  SaddleSurface *surface;
+
+  saddle_surface_range_for (trajectory->pca, SADDLE_SURFACE_DEFAULT_MARGIN, land->range);
+  land->log = log_levels;
+  /* Three decades (log levels), or 1 to 3 (one band per sixth of a unit). */
+  land->lo = log_levels ? -2.0 : 1.0;
+  land->span = log_levels ? 3.0 : 2.0;
+
+  shape = saddle_surface_new (land->range, res, NULL, &error);
+  g_assert_no_error (error);
+  for (guint j = 0; j < res; j++)
+    for (guint i = 0; i < res; i++)
+      {
+        double f = landscape_value (land, saddle_surface_pc1_at (shape, i), saddle_surface_pc2_at (shape, j));
+
+        loss[j * res + i] = log_levels ? pow (10.0, f) : f;
+      }
+  surface = saddle_surface_new (land->range, res, loss, &error);
+  g_assert_no_error (error);
+  return surface;
+}
+
+/* A density and an exact spectrum of the same made-up Hessian. */
+static void
+make_density (SaddleDensity  **density,
+              SaddleSpectrum **dense)
+{
+  const guint probes = 6, iterations = 30;
+  const gsize n = 600;
+  g_autofree double *values = make_eigenvalues (9, n, 20, 200);
+  g_autofree double *nodes = g_new (double, probes * iterations);
+  g_autofree double *weights = g_new (double, probes * iterations);
+  g_autoptr(GError) error = NULL;
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 17);
+  /* Each probe's nodes: a sample of the eigenvalues, weights by share. */
+  for (guint p = 0; p < probes; p++)
+    {
+      double total = 0;
+
+      for (guint k = 0; k < iterations; k++)
+        {
+          nodes[p * iterations + k] = values[saddle_rng_below (&rng, n)];
+          weights[p * iterations + k] = 0.5 + saddle_rng_uniform (&rng);
+          total += weights[p * iterations + k];
+        }
+      for (guint k = 0; k < iterations; k++)
+        weights[p * iterations + k] /= total;
+    }
+  *density = saddle_density_new (nodes, weights, probes, iterations, n, 0, 0, &error);
+  g_assert_no_error (error);
+  *dense = saddle_spectrum_new_from_values (values, n, 1e-6);
+}
+
+/* A saddle's slices, built by hand: down along the bottom eigenvector, up along the top. */
+static SaddleSlice *
+make_slice (gsize n)
+{
+  SaddleSlice *slice = g_new0 (SaddleSlice, 1);
+
+  slice->n_points = n;
+  slice->range = 2.0;
+  slice->alphas = g_new (double, n);
+  slice->loss_bottom = g_new (double, n);
+  slice->loss_top = g_new (double, n);
+  slice->loss = 1.0;
+  slice->lambda_bottom = -0.5;
+  slice->lambda_top = 3.0;
+  slice->slope_bottom = 0.0;
+  slice->slope_top = 0.0;
+  slice->method = SADDLE_SLICE_DENSE;
+  slice->converged = TRUE;
+  saddle_slice_alphas (slice->range, n, slice->alphas);
+  for (gsize i = 0; i < n; i++)
+    {
+      double a = slice->alphas[i];
+
+      /* Quartic beyond the quadratic model, so curve and model part. */
+      slice->loss_bottom[i] = 1.0 - 0.25 * a * a + 0.02 * a * a * a * a;
+      slice->loss_top[i] = 1.0 + 1.5 * a * a;
+    }
+  return slice;
 }
 
 /* ------------------------------------------------------------ pixel checks */
@@ -1014,6 +1139,10 @@ test_figure_empty (void)
   g_autoptr(SaddleCriticalPoint) no_spectrum = make_point (0, 1.0, NULL, 0, 1e-6, SADDLE_CRITICAL_UNCONVERGED);
   g_autoptr(SaddleCriticalPoint) zeros = NULL;
   double zero_values[4] = { 0, 0, 0, 0 };
+  g_autoptr(SaddleSurface) holes = NULL;
+  g_autoptr(SaddleDensity) density = NULL;
+  g_autoptr(SaddleSpectrum) dense = NULL;
+  g_autoptr(SaddleSlice) slice = NULL;
   SaddleFigureStyle style;
   static const double sizes[][2] = { { WIDTH, HEIGHT }, { 120, 80 }, { 1, 1 }, { 0, 0 }, { -5, 10 }, { NAN, 100 } };
 
@@ -1040,6 +1169,17 @@ test_figure_empty (void)
 
   saddle_figure_style_init (&style);
   style.font_size = -3;   /* nonsense: the default is used */
+  style.critical_ratio = (SaddleCriticalRatio) 42;
+  {
+    double range[4] = { 0, 1, 0, 1 };
+    double loss[4] = { 1, NAN, 2, 3 };
+
+    holes = saddle_surface_new (range, 2, loss, NULL);
+    g_assert_nonnull (holes);
+  }
+  make_density (&density, &dense);
+  slice = make_slice (5);
+  slice->loss = NAN;
 
   for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
     {
@@ -1060,10 +1200,20 @@ test_figure_empty (void)
       saddle_figure_spectrum (cr, w, h, NULL, NULL);
       saddle_figure_spectrum (cr, w, h, no_spectrum, &style);
       saddle_figure_spectrum (cr, w, h, zeros, &style);
+      saddle_figure_trajectories_with_surface (cr, w, h, no_pca, holes, FALSE, G_MAXUINT, &style, &area);
+      saddle_figure_trajectories_with_surface (cr, w, h, NULL, NULL, FALSE, 0, NULL, NULL);
+      saddle_figure_density (cr, w, h, NULL, NULL, NULL);
+      saddle_figure_density (cr, w, h, density, zeros->spectrum, &style);
+      saddle_figure_density (cr, w, h, NULL, dense, &style);
+      saddle_figure_slice (cr, w, h, NULL, &style);
+      saddle_figure_slice (cr, w, h, slice, NULL);
       /* A huge font on a small canvas: squeezed, never broken. */
       style.font_size = 150;
       saddle_figure_critical (cr, w / 4, h / 4, bad_set, 2, &style, &area);
       saddle_figure_gradnorm (cr, w / 4, h / 4, bad_history, &style, areas);
+      saddle_figure_trajectories_with_surface (cr, w / 4, h / 4, no_pca, holes, FALSE, G_MAXUINT, &style, NULL);
+      saddle_figure_density (cr, w / 4, h / 4, density, dense, &style);
+      saddle_figure_slice (cr, w / 4, h / 4, slice, &style);
       style.font_size = -3;
       g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
       cairo_destroy (cr);
@@ -1158,6 +1308,10 @@ typedef struct
   SaddleHistory    *history;
   SaddleTrajectory *trajectory;
   SaddleCriticalSet *set;
+  SaddleSurface    *surface;
+  SaddleDensity    *density;
+  SaddleSpectrum   *dense;
+  SaddleSlice      *slice;
 } DrawData;
 
 static void
@@ -1179,8 +1333,18 @@ draw_any (cairo_t *cr,
     case 2:
       saddle_figure_critical (cr, width, height, d->set, 2, NULL, NULL);
       break;
-    default:
+    case 3:
       saddle_figure_spectrum (cr, width, height, g_ptr_array_index (d->set->points, 1), NULL);
+      break;
+    case 4:
+      saddle_figure_trajectories_with_surface (cr, width, height, d->trajectory, d->surface, FALSE,
+                                               G_MAXUINT, NULL, NULL);
+      break;
+    case 5:
+      saddle_figure_density (cr, width, height, d->density, d->dense, NULL);
+      break;
+    default:
+      saddle_figure_slice (cr, width, height, d->slice, NULL);
       break;
     }
 }
@@ -1193,12 +1357,17 @@ test_write_files (void)
   g_autoptr(SaddleHistory) history = make_history (3, 100);
   g_autoptr(SaddleTrajectory) trajectory = make_trajectory (5, 10, FALSE, TRUE);
   g_autoptr(SaddleCriticalSet) set = make_critical_set (12);
-  DrawData d = { 0, history, trajectory, set };
-  static const guint min_paths[4] = { 3, 5, 12, 10 };
+  DrawData d = { 0, history, trajectory, set, NULL, NULL, NULL, NULL };
+  Landscape land;
+  /* Paths a figure needs at least: series, bands (one per level), curves. */
+  static const guint min_paths[7] = { 3, 5, 12, 10, 5 + BANDS, 3, 4 };
 
   g_assert_no_error (error);
+  d.surface = make_surface (trajectory, &land, TRUE);
+  make_density (&d.density, &d.dense);
+  d.slice = make_slice (101);
 
-  for (int kind = 0; kind < 4; kind++)
+  for (int kind = 0; kind < 7; kind++)
     {
       g_autofree char *svg = g_strdup_printf ("%s/figure-%d.svg", dir, kind);
       g_autofree char *png = g_strdup_printf ("%s/figure-%d.png", dir, kind);
@@ -1246,6 +1415,11 @@ test_write_files (void)
     g_assert_error (error, SADDLE_FIGURE_ERROR, SADDLE_FIGURE_ERROR_INVALID);
     g_clear_error (&error);
   }
+
+  saddle_surface_free (d.surface);
+  saddle_density_free (d.density);
+  saddle_spectrum_free (d.dense);
+  saddle_slice_free (d.slice);
 
   g_rmdir (dir);
 }
@@ -1614,6 +1788,929 @@ test_weights (void)
   g_rmdir (dir);
 }
 
+static int
+landscape_band (const Landscape *land,
+                double           a,
+                double           b)
+{
+  double f = landscape_value (land, a, b);
+
+  return (int) floor ((f - land->lo) / land->span * BANDS);
+}
+
+static double
+segment_distance (double px,
+                  double py,
+                  double x0,
+                  double y0,
+                  double x1,
+                  double y1)
+{
+  double dx = x1 - x0, dy = y1 - y0;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? CLAMP (((px - x0) * dx + (py - y0) * dy) / len2, 0.0, 1.0) : 0.0;
+
+  return hypot (px - (x0 + t * dx), py - (y0 + t * dy));
+}
+
+/* Distance in pixels from (px, py) to the nearest drawn path of @trajectory. */
+static double
+path_distance (const SaddleTrajectory *trajectory,
+               const SaddlePlotArea   *area,
+               double                  px,
+               double                  py)
+{
+  const SaddlePca *pca = trajectory->pca;
+  double best = INFINITY;
+
+  for (gsize i = 0; i < pca->n_points; i++)
+    {
+      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
+      double x1 = area->x + (pca->scores[2 * i] - area->x_min) / (area->x_max - area->x_min) * area->width;
+      double y1 = area->y + (1 - (pca->scores[2 * i + 1] - area->y_min) / (area->y_max - area->y_min)) * area->height;
+      double x0 = x1, y0 = y1;
+
+      if (i > 0 && g_array_index (trajectory->info, SaddleSnapshotInfo, i - 1).run == s->run)
+        {
+          x0 = area->x + (pca->scores[2 * i - 2] - area->x_min) / (area->x_max - area->x_min) * area->width;
+          y0 = area->y + (1 - (pca->scores[2 * i - 1] - area->y_min) / (area->y_max - area->y_min)) * area->height;
+        }
+      best = MIN (best, segment_distance (px, py, x0, y0, x1, y1));
+    }
+  return best;
+}
+
+/* Every sampled plot pixel away from paths and band edges shows its band's colour. */
+static void
+check_surface_pixels (cairo_surface_t        *surface,
+                      const SaddlePlotArea   *area,
+                      const SaddleTrajectory *trajectory,
+                      const Landscape        *land,
+                      gboolean                dark)
+{
+  SaddlePalette palette;
+  guint tested = 0;
+  gboolean seen[BANDS] = { FALSE };
+  guint bands_seen = 0;
+
+  saddle_palette_init (&palette, dark);
+  cairo_surface_flush (surface);
+  for (double py = area->y + 3; py < area->y + area->height - 3; py += 5)
+    for (double px = area->x + 3; px < area->x + area->width - 3; px += 5)
+      {
+        int x = (int) px, y = (int) py, band = -1;
+        gboolean edge = FALSE;
+        SaddleColor expected;
+        double r, g, b;
+
+        /* The band at the pixel centre and 3 px around it: skip the edges. */
+        for (int k = 0; k < 5; k++)
+          {
+            static const int off[5][2] = { { 0, 0 }, { 3, 0 }, { -3, 0 }, { 0, 3 }, { 0, -3 } };
+            double cx = x + 0.5 + off[k][0], cy = y + 0.5 + off[k][1];
+            double a = area->x_min + (cx - area->x) / area->width * (area->x_max - area->x_min);
+            double bv = area->y_max - (cy - area->y) / area->height * (area->y_max - area->y_min);
+            int kb = CLAMP (landscape_band (land, a, bv), 0, BANDS - 1);
+
+            if (k == 0)
+              band = kb;
+            else if (kb != band)
+              edge = TRUE;
+          }
+        if (edge || path_distance (trajectory, area, x + 0.5, y + 0.5) < 12)
+          continue;
+
+        saddle_colormap_at (&palette, (band + 0.5) / BANDS, &expected);
+        read_pixel (surface, x, y, &r, &g, &b);
+        if (fabs (r - expected.red) > 2.5 / 255 || fabs (g - expected.green) > 2.5 / 255
+            || fabs (b - expected.blue) > 2.5 / 255)
+          g_error ("pixel (%d, %d): band %d expected #%02x%02x%02x, found #%02x%02x%02x", x, y, band,
+                   (int) round (expected.red * 255), (int) round (expected.green * 255),
+                   (int) round (expected.blue * 255), (int) round (r * 255), (int) round (g * 255),
+                   (int) round (b * 255));
+        tested++;
+        if (!seen[band])
+          {
+            seen[band] = TRUE;
+            bands_seen++;
+          }
+      }
+  g_assert_cmpuint (tested, >=, 500);
+  /* The landscape climbs through all twelve levels across the plane. */
+  g_assert_cmpuint (bands_seen, ==, BANDS);
+}
+
+/* The colour bar: band k's colour at its height, just right of the plot. */
+static void
+check_colorbar (cairo_surface_t      *surface,
+                const SaddlePlotArea *area,
+                gboolean              dark)
+{
+  SaddlePalette palette;
+  double bar_x = area->x + area->width + 12.0 + 0.5 * 0.95 * 12.0;
+
+  saddle_palette_init (&palette, dark);
+  for (guint k = 0; k < BANDS; k++)
+    {
+      SaddleColor expected;
+      double r, g, b;
+      int y = (int) (area->y + (1 - (k + 0.5) / BANDS) * area->height);
+
+      saddle_colormap_at (&palette, (k + 0.5) / BANDS, &expected);
+      read_pixel (surface, (int) bar_x, y, &r, &g, &b);
+      g_assert_cmpfloat (fabs (r - expected.red), <=, 1.5 / 255);
+      g_assert_cmpfloat (fabs (g - expected.green), <=, 1.5 / 255);
+      g_assert_cmpfloat (fabs (b - expected.blue), <=, 1.5 / 255);
+    }
+}
+
+static void
+test_colormap (void)
+{
+  SaddlePalette light, dark;
+  SaddleColor c;
+  double last = -1;
+
+  saddle_palette_init (&light, FALSE);
+  saddle_palette_init (&dark, TRUE);
+  /* Lightness grows along the raw map: it reads in grey scale. */
+  for (guint k = 0; k <= 20; k++)
+    {
+      double l;
+
+      saddle_colormap_raw (k / 20.0, &c);
+      l = 0.2126 * c.red + 0.7152 * c.green + 0.0722 * c.blue;
+      g_assert_cmpfloat (l, >, last);
+      last = l;
+    }
+  /* Clamped outside [0, 1]; NaN is the page. */
+  {
+    SaddleColor end, beyond;
+
+    saddle_colormap_at (&light, 1.0, &end);
+    saddle_colormap_at (&light, 7.0, &beyond);
+    g_assert_cmpmem (&end, sizeof end, &beyond, sizeof beyond);
+    saddle_colormap_at (&dark, NAN, &c);
+    g_assert_cmpmem (&c, sizeof c, &dark.background, sizeof dark.background);
+  }
+  /* Softened towards each page, so the two themes differ. */
+  {
+    SaddleColor a, b;
+
+    saddle_colormap_at (&light, 0.0, &a);
+    saddle_colormap_at (&dark, 0.0, &b);
+    g_assert_cmpfloat (a.red + a.green + a.blue, >, b.red + b.green + b.blue);
+  }
+}
+
+static void
+test_contour (void)
+{
+  /* f = x on the unit square, 3 × 3 nodes: left half below 0.5, right half above. */
+  static const double xs[3] = { 0, 0.5, 1 }, ys[3] = { 0, 0.5, 1 };
+  double values[9] = { 0, 0.5, 1, 0, 0.5, 1, 0, 0.5, 1 };
+  const double levels[3] = { 0.0, 0.5, 1.0 };
+  SaddleGrid grid = { 3, 3, xs, ys, values };
+  SaddlePalette palette;
+  SaddleColor colors[2], black = { 0, 0, 0 };
+  cairo_t *cr;
+  cairo_surface_t *surface = new_canvas (&cr);
+  g_auto(SaddleChart) chart = { 0 };
+  SaddlePlotArea area;
+
+  saddle_palette_init (&palette, FALSE);
+  saddle_color_parse (&colors[0], "#ff0000");
+  saddle_color_parse (&colors[1], "#0000ff");
+  saddle_chart_paint_background (cr, &palette, WIDTH, HEIGHT);
+  saddle_chart_init (&chart, cr, &palette, 12);
+  saddle_axis_set_range (&chart.x_axis, 0, 1);
+  saddle_axis_set_range (&chart.y_axis, 0, 1);
+  saddle_chart_layout (&chart, 0, 0, WIDTH, HEIGHT);
+  area = (SaddlePlotArea) { chart.x, chart.y, chart.width, chart.height, 0, 1, 0, 1, FALSE, FALSE, 0 };
+
+  saddle_contour_fill (&chart, &grid, levels, 3, colors);
+  {
+    SaddlePlotArea left = area, right = area;
+    guint red, blue, red_right;
+
+    left.width = area.width * 0.48;
+    right.x = area.x + area.width * 0.52;
+    right.width = area.width * 0.48;
+    red = count_color (surface, &left, 0, &colors[0], 1.0 / 255);
+    blue = count_color (surface, &right, 0, &colors[1], 1.0 / 255);
+    red_right = count_color (surface, &right, 0, &colors[0], 1.0 / 255);
+    /* Whole halves, not a pixel of red on the right: no seams, no overlap. */
+    g_assert_cmpuint (red, >=, (guint) (0.97 * left.width * left.height));
+    g_assert_cmpuint (blue, >=, (guint) (0.97 * right.width * right.height));
+    g_assert_cmpuint (red_right, ==, 0);
+  }
+
+  /* The iso-line at 0.5 runs down the middle. */
+  saddle_contour_lines (&chart, &grid, levels + 1, 1, &black, 1.0, 2.0);
+  {
+    double r, g, b;
+    int mid = (int) floor (chart.x + 0.5 * chart.width);
+
+    cairo_surface_flush (surface);
+    for (int y = (int) chart.y + 5; y < (int) (chart.y + chart.height) - 5; y += 17)
+      {
+        double darkest = 1;
+
+        for (int dx = -1; dx <= 1; dx++)
+          {
+            read_pixel (surface, mid + dx, y, &r, &g, &b);
+            darkest = MIN (darkest, r + g + b);
+          }
+        g_assert_cmpfloat (darkest, <, 0.3);
+      }
+  }
+
+  /* A hole: a non-finite node leaves the triangles around it unpainted. */
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  surface = new_canvas (&cr);
+  saddle_chart_paint_background (cr, &palette, WIDTH, HEIGHT);
+  chart.cr = cr;
+  values[4] = NAN;
+  saddle_contour_fill (&chart, &grid, levels, 3, colors);
+  {
+    SaddlePlotArea centre = { chart.x + 0.45 * chart.width, chart.y + 0.45 * chart.height,
+                              0.1 * chart.width, 0.1 * chart.height, 0, 1, 0, 1, FALSE, FALSE, 0 };
+    SaddlePlotArea corner = { chart.x + 0.02 * chart.width, chart.y + 0.02 * chart.height,
+                              0.05 * chart.width, 0.05 * chart.height, 0, 1, 0, 1, FALSE, FALSE, 0 };
+
+    g_assert_cmpuint (count_color (surface, &centre, 0, &palette.background, 1.0 / 255), ==,
+                      (guint) (ceil (centre.x + centre.width) - floor (centre.x))
+                      * (guint) (ceil (centre.y + centre.height) - floor (centre.y)));
+    /* The corners keep the triangle of their three finite nodes. */
+    g_assert_cmpuint (count_color (surface, &corner, 0, &colors[0], 1.0 / 255), >, 0);
+  }
+  /* Nothing usable: nothing drawn, nothing broken. */
+  saddle_contour_fill (&chart, NULL, levels, 3, colors);
+  saddle_contour_lines (&chart, &grid, NULL, 3, &black, 1, 1);
+  grid.nx = 1;
+  saddle_contour_fill (&chart, &grid, levels, 3, colors);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_figure_trajectories_surface (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory (4, 30, FALSE, TRUE);
+
+  for (guint variant = 0; variant < 3; variant++)
+    {
+      gboolean dark = variant == 1;
+      gboolean log_levels = variant != 2;
+      Landscape land;
+      g_autoptr(SaddleSurface) surface = make_surface (trajectory, &land, log_levels);
+      SaddleFigureStyle style;
+      SaddlePlotArea area;
+      cairo_t *cr;
+      cairo_surface_t *canvas = new_canvas (&cr);
+
+      saddle_figure_style_init (&style);
+      style.dark = dark;
+      saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, trajectory, surface, FALSE, G_MAXUINT,
+                                               &style, &area);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      assert_area_sane (&area);
+      assert_background (canvas, dark);
+      /* The axes are the surface's range, every snapshot being inside it. */
+      g_assert_cmpfloat_with_epsilon (area.x_min, land.range[0], 1e-12);
+      g_assert_cmpfloat_with_epsilon (area.x_max, land.range[1], 1e-12);
+      g_assert_cmpfloat_with_epsilon (area.y_min, land.range[2], 1e-12);
+      g_assert_cmpfloat_with_epsilon (area.y_max, land.range[3], 1e-12);
+      check_surface_pixels (canvas, &area, trajectory, &land, dark);
+      check_colorbar (canvas, &area, dark);
+      check_runs_drawn (canvas, &area, 4, dark);
+      maybe_keep (canvas, variant == 0 ? "trajectories-surface.png"
+                          : variant == 1 ? "trajectories-surface-dark.png" : "trajectories-surface-linear.png");
+      cairo_destroy (cr);
+      cairo_surface_destroy (canvas);
+    }
+
+  /* A layer's view has no surface behind it; without a surface the figure is the old one. */
+  {
+    Landscape land;
+    g_autoptr(SaddleSurface) surface = make_surface (trajectory, &land, TRUE);
+    cairo_t *cr, *cr2;
+    cairo_surface_t *with = new_canvas (&cr);
+    cairo_surface_t *without = new_canvas (&cr2);
+    SaddlePalette palette;
+    SaddlePlotArea area;
+    guint band_pixels = 0;
+
+    saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, trajectory, surface, TRUE, G_MAXUINT, NULL, &area);
+    saddle_palette_init (&palette, FALSE);
+    for (guint k = 0; k < BANDS; k++)
+      {
+        SaddleColor c;
+
+        saddle_colormap_at (&palette, (k + 0.5) / BANDS, &c);
+        band_pixels += count_color (with, &area, 0, &c, 1.0 / 255);
+      }
+    g_assert_cmpuint (band_pixels, <, 20);
+
+    saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, trajectory, NULL, FALSE, 7, NULL, NULL);
+    saddle_figure_trajectories (cr2, WIDTH, HEIGHT, trajectory, FALSE, 7, NULL, NULL);
+    cairo_surface_flush (with);
+    cairo_surface_flush (without);
+    g_assert_cmpmem (cairo_image_surface_get_data (with), cairo_image_surface_get_stride (with) * HEIGHT,
+                     cairo_image_surface_get_data (without), cairo_image_surface_get_stride (without) * HEIGHT);
+    cairo_destroy (cr);
+    cairo_destroy (cr2);
+    cairo_surface_destroy (with);
+    cairo_surface_destroy (without);
+  }
+
+  /* A surface that is mostly not finite, or flat, or nonsense: drawn as far as it goes. */
+  {
+    double range[4] = { -1, 1, -1, 1 };
+    double loss[9] = { NAN, INFINITY, NAN, NAN, 2.0, NAN, NAN, NAN, -INFINITY };
+    double flat[9] = { 3, 3, 3, 3, 3, 3, 3, 3, 3 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SaddleSurface) holes = saddle_surface_new (range, 3, loss, &error);
+    g_autoptr(SaddleSurface) level = saddle_surface_new (range, 3, flat, &error);
+    SaddleSurface broken = *level;
+    cairo_t *cr;
+    cairo_surface_t *canvas = new_canvas (&cr);
+
+    g_assert_no_error (error);
+    saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, trajectory, holes, FALSE, G_MAXUINT, NULL, NULL);
+    saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, trajectory, level, FALSE, G_MAXUINT, NULL, NULL);
+    saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, NULL, level, FALSE, G_MAXUINT, NULL, NULL);
+    broken.resolution = 100000;
+    saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, trajectory, &broken, FALSE, G_MAXUINT, NULL, NULL);
+    broken.resolution = 3;
+    broken.pc1_max = NAN;
+    saddle_figure_trajectories_with_surface (cr, WIDTH, HEIGHT, trajectory, &broken, FALSE, G_MAXUINT, NULL, NULL);
+    g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+    cairo_destroy (cr);
+    cairo_surface_destroy (canvas);
+  }
+}
+
+static void
+test_trajectory_pick (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory (3, 12, FALSE, TRUE);
+  SaddlePlotArea area;
+  cairo_t *cr;
+  cairo_surface_t *canvas = new_canvas (&cr);
+  const SaddlePca *pca = trajectory->pca;
+
+  saddle_figure_trajectories (cr, WIDTH, HEIGHT, trajectory, FALSE, G_MAXUINT, NULL, &area);
+  for (gsize i = 0; i < pca->n_points; i += 3)
+    {
+      double px = area.x + (pca->scores[2 * i] - area.x_min) / (area.x_max - area.x_min) * area.width;
+      double py = area.y + (1 - (pca->scores[2 * i + 1] - area.y_min) / (area.y_max - area.y_min)) * area.height;
+      int picked = saddle_figure_trajectories_pick (trajectory, FALSE, G_MAXUINT, &area, px + 0.3, py, 5);
+
+      g_assert_cmpint (picked, >=, 0);
+      /* The same snapshot, or one drawn within a pixel of it. */
+      if ((gsize) picked != i)
+        g_assert_cmpfloat (hypot (pca->scores[2 * picked] - pca->scores[2 * i],
+                                  pca->scores[2 * picked + 1] - pca->scores[2 * i + 1])
+                           / (area.x_max - area.x_min) * area.width, <, 2.0);
+    }
+  /* Snapshots after @upto_epoch are not drawn, so not picked. */
+  {
+    gsize last = 12;   /* run 0, epoch 12 */
+    double px = area.x + (pca->scores[2 * last] - area.x_min) / (area.x_max - area.x_min) * area.width;
+    double py = area.y + (1 - (pca->scores[2 * last + 1] - area.y_min) / (area.y_max - area.y_min)) * area.height;
+    int picked = saddle_figure_trajectories_pick (trajectory, FALSE, 4, &area, px, py, 0.5);
+
+    g_assert_true (picked < 0
+                   || g_array_index (trajectory->info, SaddleSnapshotInfo, picked).epoch <= 4);
+  }
+  g_assert_cmpint (saddle_figure_trajectories_pick (trajectory, FALSE, G_MAXUINT, &area, -500, -500, 5), ==, -1);
+  g_assert_cmpint (saddle_figure_trajectories_pick (NULL, FALSE, G_MAXUINT, &area, 0, 0, 5), ==, -1);
+  g_assert_cmpint (saddle_figure_trajectories_pick (trajectory, FALSE, G_MAXUINT, NULL, 0, 0, 5), ==, -1);
+  cairo_destroy (cr);
+  cairo_surface_destroy (canvas);
+}
+
+static void
+test_trajectory_surface (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory (2, 4, FALSE, TRUE);
+  g_autoptr(SaddleTrajectory) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-csv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "trajectory.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+  gsize n = saddle_trajectory_n_snapshots (trajectory);
+  g_autofree double *dist = g_new (double, n);
+  g_autofree double *sl = g_new (double, n);
+  Landscape land;
+  SaddleSurface *surface = make_surface (trajectory, &land, TRUE);
+
+  g_assert_cmpuint (n, ==, 10);
+  /* One NAN per snapshot until measured. */
+  g_assert_cmpuint (trajectory->plane_distance->len, ==, n);
+  g_assert_cmpuint (trajectory->surface_loss->len, ==, n);
+  g_assert_true (isnan (g_array_index (trajectory->plane_distance, double, 3)));
+  g_assert_null (trajectory->surface);
+
+  /* Real numbers for the projection report: the engine's own, on this trajectory. */
+  g_assert_true (saddle_surface_snapshot_report (NULL, NULL, trajectory->pca, (const double *) trajectory->params->data,
+                                                 n, surface, dist, NULL, sl, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sl[1] = NAN;
+  saddle_trajectory_set_surface (trajectory, surface, dist, sl);
+  g_assert_true (trajectory->surface == surface);
+  g_assert_cmpfloat (g_array_index (trajectory->plane_distance, double, 2), ==, dist[2]);
+  g_assert_cmpfloat (dist[2], >, 0);
+
+  g_assert_true (saddle_trajectory_write_csv (trajectory, FALSE, path, &error));
+  g_assert_no_error (error);
+  lines = read_lines (path);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
+  fields = g_strsplit (lines[3], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 9);
+  g_assert_cmpstr (fields[0], ==, "1");
+  g_assert_cmpfloat (g_ascii_strtod (fields[7], NULL), ==, dist[2]);
+  g_assert_cmpfloat (g_ascii_strtod (fields[8], NULL), ==, sl[2]);
+  /* The contour's value is the surface's at the snapshot's projection. */
+  g_assert_cmpfloat (fabs (sl[2] - saddle_surface_value_at (surface, trajectory->pca->scores[4],
+                                                            trajectory->pca->scores[5])), <=, 1e-12 * sl[2]);
+  g_clear_pointer (&fields, g_strfreev);
+  fields = g_strsplit (lines[2], ",", -1);
+  g_assert_cmpstr (fields[8], ==, "nan");
+  g_clear_pointer (&fields, g_strfreev);
+  /* The last snapshot is run 2 in the file. */
+  fields = g_strsplit (lines[n], ",", -1);
+  g_assert_cmpstr (fields[0], ==, "2");
+  g_clear_pointer (&fields, g_strfreev);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* The layer's rows leave the whole-plane columns empty. */
+  g_assert_true (saddle_trajectory_write_csv (trajectory, TRUE, path, &error));
+  lines = read_lines (path);
+  fields = g_strsplit (lines[3], ",", -1);
+  g_assert_cmpstr (fields[7], ==, "nan");
+  g_assert_cmpstr (fields[8], ==, "nan");
+  g_clear_pointer (&fields, g_strfreev);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* A deep copy: its own surface, PCAs and arrays. */
+  copy = saddle_trajectory_copy (trajectory);
+  g_assert_nonnull (copy->surface);
+  g_assert_true (copy->surface != trajectory->surface);
+  g_assert_true (copy->pca != trajectory->pca);
+  g_assert_cmpmem (copy->surface->loss, 41 * 41 * sizeof (double), surface->loss, 41 * 41 * sizeof (double));
+  g_assert_cmpmem (copy->pca->scores, 2 * n * sizeof (double), trajectory->pca->scores, 2 * n * sizeof (double));
+  g_assert_cmpmem (copy->params->data, n * 60 * sizeof (double), trajectory->params->data, n * 60 * sizeof (double));
+  g_assert_cmpfloat (g_array_index (copy->plane_distance, double, 2), ==, dist[2]);
+  g_assert_cmpuint (copy->n_runs, ==, 2);
+
+  /* A new snapshot: NAN for it; a new plane: the old surface and distances go. */
+  {
+    g_autofree double *theta = g_new0 (double, 60);
+    SaddleSnapshotInfo info = { .run = 1, .epoch = 5, .iteration = 25, .loss = 0.1, .accuracy = 0.9 };
+
+    saddle_trajectory_add (trajectory, &info, theta);
+    g_assert_cmpuint (trajectory->plane_distance->len, ==, n + 1);
+    g_assert_true (isnan (g_array_index (trajectory->surface_loss, double, n)));
+    g_assert_true (saddle_trajectory_compute_pca (trajectory, &error));
+    g_assert_no_error (error);
+    g_assert_null (trajectory->surface);
+    g_assert_true (isnan (g_array_index (trajectory->plane_distance, double, 2)));
+    /* The copy kept its own. */
+    g_assert_nonnull (copy->surface);
+  }
+  /* Dropping a surface by setting none. */
+  saddle_trajectory_set_surface (copy, NULL, NULL, NULL);
+  g_assert_null (copy->surface);
+  g_assert_true (isnan (g_array_index (copy->plane_distance, double, 0)));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Points whose ratio follows @slope per decade of loss (plus a little noise),
+ * all converged saddles, no zero band: the minimal and nonzero ratios agree. */
+static SaddleCriticalSet *
+make_trend_set (guint  n_points,
+                double slope)
+{
+  SaddleCriticalSet *set = saddle_critical_set_new (1e-6);
+  SaddleRng rng;
+  const gsize n = 1000;
+  g_autofree double *values = g_new (double, n);
+
+  saddle_rng_init (&rng, 21);
+  for (guint i = 0; i < n_points; i++)
+    {
+      double decade = 3.0 * saddle_rng_uniform (&rng);
+      double ratio = CLAMP (0.6 + slope * (decade - 1.5) + 0.02 * saddle_rng_normal (&rng), 0.01, 0.99);
+      gsize n_positive = (gsize) round (ratio * n);
+      g_autoptr(SaddleCriticalPoint) point = NULL;
+
+      for (gsize k = 0; k < n; k++)
+        values[k] = k < n_positive ? 1.0 + k : -1.0 - k;
+      point = make_point (i, pow (10.0, -3.0 + decade), values, n, 1e-6, SADDLE_CRITICAL_SADDLE);
+      saddle_critical_set_add (set, point);
+    }
+  return set;
+}
+
+/* A pixel near @color within ±@reach rows of (x, y). */
+static gboolean
+near_color (cairo_surface_t   *surface,
+            int                x,
+            int                y,
+            int                reach,
+            const SaddleColor *color,
+            double             tol)
+{
+  cairo_surface_flush (surface);
+  for (int dy = -reach; dy <= reach; dy++)
+    {
+      double r, g, b;
+
+      read_pixel (surface, x, y + dy, &r, &g, &b);
+      if (fabs (r - color->red) <= tol && fabs (g - color->green) <= tol && fabs (b - color->blue) <= tol)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_figure_critical_trend (void)
+{
+  SaddlePalette palette;
+
+  saddle_palette_init (&palette, FALSE);
+
+  for (guint sign = 0; sign < 2; sign++)
+    {
+      double slope = sign == 0 ? -0.12 : 0.12;
+      g_autoptr(SaddleCriticalSet) set = make_trend_set (40, slope);
+      SaddleCriticalTrend trend;
+      SaddleFigureStyle style;
+      SaddlePlotArea area;
+      guint on_line = 0, off_line = 0;
+
+      saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+      g_assert_true (trend.x_log);
+      g_assert_true (trend.fitted);
+      g_assert_true (trend.converged_only);
+      g_assert_cmpuint (trend.n, ==, 40);
+      /* The fitted slope has the data's sign and about its size; both correlations agree. */
+      g_assert_cmpfloat (trend.slope * slope, >, 0);
+      g_assert_cmpfloat (fabs (trend.slope - slope), <, 0.02);
+      g_assert_cmpfloat (trend.pearson * slope, >, 0);
+      g_assert_cmpfloat (fabs (trend.pearson), >, 0.9);
+      g_assert_cmpfloat (trend.spearman * slope, >, 0);
+      g_assert_cmpfloat (fabs (trend.spearman), >, 0.9);
+
+      /* Drawn where the fit says, in the page's text colour; absent when turned off. */
+      for (guint pass = 0; pass < 2; pass++)
+        {
+          cairo_t *cr;
+          cairo_surface_t *canvas = new_canvas (&cr);
+
+          saddle_figure_style_init (&style);
+          g_assert_true (style.show_trend);
+          style.show_trend = pass == 0;
+          saddle_figure_critical (cr, WIDTH, HEIGHT, set, -1, &style, &area);
+          for (guint k = 1; k < 8; k++)
+            {
+              double lx = log10 (area.x_min) + (log10 (area.x_max) - log10 (area.x_min)) * (0.2 + 0.6 * k / 8.0);
+              double ratio = trend.slope * lx + trend.intercept;
+              int px = (int) (area.x + (lx - log10 (area.x_min)) / (log10 (area.x_max) - log10 (area.x_min)) * area.width);
+              int py = (int) (area.y + (1 - ratio) * area.height);
+
+              if (near_color (canvas, px, py, 2, &palette.foreground, 60.0 / 255))
+                {
+                  if (pass == 0)
+                    on_line++;
+                  else
+                    off_line++;
+                }
+            }
+          if (pass == 0)
+            maybe_keep (canvas, sign == 0 ? "critical-trend-falling.png" : "critical-trend-rising.png");
+          cairo_destroy (cr);
+          cairo_surface_destroy (canvas);
+        }
+      g_assert_cmpuint (on_line, >=, 6);
+      g_assert_cmpuint (off_line, ==, 0);
+    }
+
+  /* Unconverged points stay out of the fit while 3 or more others remain. */
+  {
+    g_autoptr(SaddleCriticalSet) set = make_trend_set (10, -0.1);
+    SaddleCriticalTrend trend;
+
+    for (guint i = 0; i < 4; i++)
+      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->label = SADDLE_CRITICAL_UNCONVERGED;
+    saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+    g_assert_true (trend.converged_only);
+    g_assert_cmpuint (trend.n, ==, 6);
+    for (guint i = 4; i < 9; i++)
+      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->label = SADDLE_CRITICAL_UNCONVERGED;
+    saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+    g_assert_false (trend.converged_only);
+    g_assert_cmpuint (trend.n, ==, 10);
+  }
+
+  /* Too little for anything: no line, no correlation, no crash. */
+  {
+    g_autoptr(SaddleCriticalSet) set = make_trend_set (1, -0.1);
+    SaddleCriticalTrend trend;
+
+    saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+    g_assert_false (trend.fitted);
+    g_assert_true (isnan (trend.pearson));
+    g_assert_false (trend.pb_fitted);
+    g_assert_nonnull (trend.pb_error);
+    saddle_figure_critical_trend (NULL, SADDLE_CRITICAL_RATIO_NONZERO, &trend);
+    g_assert_cmpuint (trend.n, ==, 0);
+  }
+}
+
+static void
+test_figure_critical_index_law (void)
+{
+  const double loss_c = 0.02, a = 0.8;
+  const gsize n = 2000;
+  g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
+  g_autofree double *values = g_new (double, n);
+  SaddleCriticalTrend trend;
+  SaddleFigureStyle style;
+  SaddlePalette palette;
+  SaddleColor law;
+
+  /* index = a·(loss − loss_c)^{3/2} exactly (to 1/n), no zero band. */
+  for (guint i = 0; i < 30; i++)
+    {
+      double loss = 0.03 + 0.5 * i / 29.0;
+      double index = a * pow (loss - loss_c, 1.5);
+      gsize n_negative = (gsize) round (index * n);
+      g_autoptr(SaddleCriticalPoint) point = NULL;
+
+      for (gsize k = 0; k < n; k++)
+        values[k] = k < n_negative ? -1.0 - k : 1.0 + k;
+      point = make_point (i, loss, values, n, 1e-6, SADDLE_CRITICAL_SADDLE);
+      saddle_critical_set_add (set, point);
+    }
+
+  saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_NONZERO, &trend);
+  g_assert_false (trend.x_log);
+  g_assert_true (trend.pb_fitted);
+  g_assert_null (trend.pb_error);
+  g_assert_cmpfloat (fabs (trend.pb_loss_c - loss_c), <, 0.005);
+  g_assert_cmpfloat (fabs (trend.pb_a - a) / a, <, 0.05);
+  g_assert_cmpfloat (trend.pb_residual, <, 2e-3);
+  /* The index grows with loss: the ratio falls. */
+  g_assert_cmpfloat (trend.slope, <, 0);
+
+  saddle_palette_init (&palette, FALSE);
+  saddle_palette_series (&palette, 9, &law);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      cairo_t *cr;
+      cairo_surface_t *canvas = new_canvas (&cr);
+      SaddlePlotArea area;
+      guint hits = 0;
+
+      saddle_figure_style_init (&style);
+      g_assert_false (style.show_pb_fit);
+      style.show_pb_fit = pass == 0;
+      style.critical_ratio = SADDLE_CRITICAL_RATIO_NONZERO;
+      saddle_figure_critical (cr, WIDTH, HEIGHT, set, -1, &style, &area);
+      g_assert_cmpint (area.ratio, ==, SADDLE_CRITICAL_RATIO_NONZERO);
+      /* The dashed curve sits at 1 − a·(loss − loss_c)^{3/2}. */
+      for (guint k = 1; k < 10; k++)
+        {
+          double loss = area.x_min + (area.x_max - area.x_min) * k / 10.0;
+          double ratio = 1 - trend.pb_a * pow (loss - trend.pb_loss_c, 1.5);
+          int px = (int) (area.x + (loss - area.x_min) / (area.x_max - area.x_min) * area.width);
+          int py = (int) (area.y + (1 - ratio) * area.height);
+
+          /* Dashes leave gaps: look a few columns either side. */
+          for (int dx = -4; dx <= 4; dx++)
+            if (near_color (canvas, px + dx, py, 3, &law, 40.0 / 255))
+              {
+                hits++;
+                break;
+              }
+        }
+      if (pass == 0)
+        {
+          g_assert_cmpuint (hits, >=, 7);
+          maybe_keep (canvas, "critical-index-law.png");
+        }
+      else
+        g_assert_cmpuint (hits, ==, 0);
+      cairo_destroy (cr);
+      cairo_surface_destroy (canvas);
+    }
+}
+
+static void
+test_figure_critical_nonzero (void)
+{
+  g_autoptr(SaddleCriticalSet) set = make_critical_set (30);
+  SaddleFigureStyle style;
+  SaddlePlotArea area;
+  cairo_t *cr;
+  cairo_surface_t *canvas = new_canvas (&cr);
+
+  saddle_figure_style_init (&style);
+  style.critical_ratio = SADDLE_CRITICAL_RATIO_NONZERO;
+  style.show_pb_fit = TRUE;
+  saddle_figure_critical (cr, WIDTH, HEIGHT, set, 4, &style, &area);
+  assert_area_sane (&area);
+  maybe_keep (canvas, "critical-nonzero.png");
+
+  /* Picking measures the ratio drawn: the nonzero one here, not the minimal. */
+  for (guint i = 0; i < set->points->len; i += 3)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+      double ux = (log10 (p->loss) - log10 (area.x_min)) / (log10 (area.x_max) - log10 (area.x_min));
+      double px = area.x + ux * area.width;
+      double py = area.y + (1 - p->spectrum->nonzero_ratio) * area.height;
+      double py_minimal = area.y + (1 - p->spectrum->minimal_ratio) * area.height;
+      int picked = saddle_figure_critical_pick (set, &area, px, py, 3);
+
+      g_assert_cmpint (picked, >=, 0);
+      g_assert_cmpfloat (fabs (((const SaddleCriticalPoint *) g_ptr_array_index (set->points, picked))->spectrum->nonzero_ratio
+                               - p->spectrum->nonzero_ratio) * area.height, <, 4.5);
+      /* With a zero band the two ratios sit far apart: nothing at the minimal one's place. */
+      if (fabs (py - py_minimal) > 40)
+        {
+          int other = saddle_figure_critical_pick (set, &area, px, py_minimal, 1);
+
+          g_assert_true (other != (int) i);
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (canvas);
+}
+
+static void
+test_figure_density (void)
+{
+  SaddleDensity *density;
+  SaddleSpectrum *dense;
+  SaddlePalette palette;
+  SaddlePlotArea whole = { 0, 0, WIDTH, HEIGHT, 0, 1, 0, 1, FALSE, FALSE, 0 };
+
+  make_density (&density, &dense);
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      SaddleFigureStyle style;
+      SaddleColor curve, hist, blend;
+      cairo_t *cr;
+      cairo_surface_t *canvas = new_canvas (&cr);
+
+      saddle_figure_style_init (&style);
+      style.dark = dark;
+      saddle_palette_init (&palette, dark);
+      saddle_palette_series (&palette, 0, &curve);
+      saddle_palette_series (&palette, 1, &hist);
+      saddle_color_mix (&palette.background, &hist, 0.55, &blend);
+
+      saddle_figure_density (cr, WIDTH, HEIGHT, density, dense, &style);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      assert_background (canvas, dark);
+      /* The SLQ curve and the exact histogram (bars at alpha 0.55 over the page) both show. */
+      g_assert_cmpuint (count_color (canvas, &whole, 0, &curve, 12.0 / 255), >=, 300);
+      g_assert_cmpuint (count_color (canvas, &whole, 0, &blend, 6.0 / 255), >=, 300);
+      maybe_keep (canvas, dark ? "density-dark.png" : "density.png");
+      cairo_destroy (cr);
+      cairo_surface_destroy (canvas);
+
+      /* Without the exact spectrum: the curve alone, no orange. */
+      canvas = new_canvas (&cr);
+      saddle_figure_density (cr, WIDTH, HEIGHT, density, NULL, &style);
+      g_assert_cmpuint (count_color (canvas, &whole, 0, &curve, 12.0 / 255), >=, 300);
+      g_assert_cmpuint (count_color (canvas, &whole, 0, &blend, 6.0 / 255), <, 20);
+      cairo_destroy (cr);
+      cairo_surface_destroy (canvas);
+    }
+
+  /* A density known only on its grid (no nodes) still draws. */
+  {
+    SaddleDensity grid_only = *density;
+    SaddleColor curve;
+    cairo_t *cr;
+    cairo_surface_t *canvas = new_canvas (&cr);
+
+    saddle_palette_init (&palette, FALSE);
+    saddle_palette_series (&palette, 0, &curve);
+    grid_only.nodes = NULL;
+    grid_only.weights = NULL;
+    saddle_figure_density (cr, WIDTH, HEIGHT, &grid_only, NULL, NULL);
+    g_assert_cmpuint (count_color (canvas, &whole, 0, &curve, 12.0 / 255), >=, 300);
+    cairo_destroy (cr);
+    cairo_surface_destroy (canvas);
+  }
+
+  saddle_density_free (density);
+  saddle_spectrum_free (dense);
+}
+
+static void
+test_figure_slice (void)
+{
+  SaddleSlice *slice = make_slice (101);
+  SaddlePalette palette;
+  SaddleColor bottom, top;
+  SaddlePlotArea whole = { 0, 0, WIDTH, HEIGHT, 0, 1, 0, 1, FALSE, FALSE, 0 };
+
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      SaddleFigureStyle style;
+      cairo_t *cr;
+      cairo_surface_t *canvas = new_canvas (&cr);
+
+      saddle_figure_style_init (&style);
+      style.dark = dark;
+      saddle_palette_init (&palette, dark);
+      saddle_palette_series (&palette, 3, &bottom);
+      saddle_palette_series (&palette, 0, &top);
+      saddle_figure_slice (cr, WIDTH, HEIGHT, slice, &style);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      assert_background (canvas, dark);
+      g_assert_cmpuint (count_color (canvas, &whole, 0, &bottom, 10.0 / 255), >=, 300);
+      g_assert_cmpuint (count_color (canvas, &whole, 0, &top, 10.0 / 255), >=, 300);
+      maybe_keep (canvas, dark ? "slice-dark.png" : "slice.png");
+      cairo_destroy (cr);
+      cairo_surface_destroy (canvas);
+    }
+
+  /* The bottom slice curves down: its ends lie below the point, the top's above. Find
+   * each curve's colour in the outermost columns and compare with the middle. */
+  {
+    cairo_t *cr;
+    cairo_surface_t *canvas = new_canvas (&cr);
+    int rows[3][2];   /* (left, middle, right) × (bottom, top): highest row of that colour */
+
+    saddle_palette_init (&palette, FALSE);
+    saddle_palette_series (&palette, 3, &bottom);
+    saddle_palette_series (&palette, 0, &top);
+    saddle_figure_slice (cr, WIDTH, HEIGHT, slice, NULL);
+    cairo_surface_flush (canvas);
+    for (guint c = 0; c < 3; c++)
+      for (guint k = 0; k < 2; k++)
+        {
+          const SaddleColor *color = k == 0 ? &bottom : &top;
+          int found = -1;
+
+          /* Plot columns: the left and right ends and the middle of the α range (x ≈ 8 %, 45 %, 80 % of the canvas). */
+          for (int x = (int) (WIDTH * (c == 0 ? 0.09 : c == 1 ? 0.40 : 0.70)); found < 0 && x < WIDTH * (c == 0 ? 0.12 : c == 1 ? 0.43 : 0.73); x++)
+            for (int y = 0; y < HEIGHT; y++)
+              {
+                double r, g, b;
+
+                read_pixel (canvas, x, y, &r, &g, &b);
+                if (fabs (r - color->red) < 12.0 / 255 && fabs (g - color->green) < 12.0 / 255
+                    && fabs (b - color->blue) < 12.0 / 255)
+                  {
+                    found = y;
+                    break;
+                  }
+              }
+          g_assert_cmpint (found, >=, 0);
+          rows[c][k] = found;
+        }
+    /* Screen y grows downwards: the top curve is higher (smaller y) at both ends than the bottom one. */
+    g_assert_cmpint (rows[0][1], <, rows[0][0]);
+    g_assert_cmpint (rows[2][1], <, rows[2][0]);
+    cairo_destroy (cr);
+    cairo_surface_destroy (canvas);
+  }
+
+  /* Nothing, or hostile numbers: drawn as far as they go. */
+  {
+    cairo_t *cr;
+    cairo_surface_t *canvas = new_canvas (&cr);
+
+    saddle_figure_slice (cr, WIDTH, HEIGHT, NULL, NULL);
+    slice->loss_top[3] = NAN;
+    slice->loss_top[4] = INFINITY;
+    slice->loss_bottom[50] = -INFINITY;
+    slice->lambda_bottom = NAN;
+    saddle_figure_slice (cr, WIDTH, HEIGHT, slice, NULL);
+    slice->n_points = 1;
+    saddle_figure_slice (cr, 50, 30, slice, NULL);
+    slice->n_points = 101;
+    g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+    cairo_destroy (cr);
+    cairo_surface_destroy (canvas);
+  }
+  saddle_slice_free (slice);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1638,6 +2735,16 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/trajectory/pca-csv", test_trajectory);
   g_test_add_func ("/plot/critical-set/csv", test_critical_set);
   g_test_add_func ("/plot/weights/round-trip", test_weights);
+  g_test_add_func ("/plot/colormap/order", test_colormap);
+  g_test_add_func ("/plot/contour/fill-lines", test_contour);
+  g_test_add_func ("/plot/figure/trajectories-surface", test_figure_trajectories_surface);
+  g_test_add_func ("/plot/figure/trajectories-pick", test_trajectory_pick);
+  g_test_add_func ("/plot/trajectory/surface-csv-copy", test_trajectory_surface);
+  g_test_add_func ("/plot/figure/critical-trend", test_figure_critical_trend);
+  g_test_add_func ("/plot/figure/critical-index-law", test_figure_critical_index_law);
+  g_test_add_func ("/plot/figure/critical-nonzero", test_figure_critical_nonzero);
+  g_test_add_func ("/plot/figure/density", test_figure_density);
+  g_test_add_func ("/plot/figure/slice", test_figure_slice);
 
   rc = g_test_run ();
 

@@ -85,6 +85,7 @@ small_function_config (SaddleStudyConfig *config,
   config->epochs = 4;
   config->runs = 3;
   config->threads = 1;
+  config->surface_resolution = 0;
 }
 
 static gboolean
@@ -131,6 +132,7 @@ test_defaults (void)
   g_assert_cmpuint (config.threads, ==, 0);
   g_assert_cmpuint (config.layer, ==, 0);
   g_assert_cmpuint (config.first_run, ==, 0);
+  g_assert_cmpuint (config.surface_resolution, ==, SADDLE_SURFACE_DEFAULT_RESOLUTION);
   g_assert_cmpuint (count_params (&config, 784, 10), ==, 16330);
   g_assert_true (saddle_study_config_validate (&config, NULL));
   saddle_study_config_clear (&config);
@@ -141,6 +143,7 @@ test_defaults (void)
   g_assert_cmpuint (config.samples, ==, 1000);
   g_assert_cmpuint (config.n_hidden, ==, 1);
   g_assert_cmpuint (config.hidden[0], ==, 363);
+  g_assert_cmpuint (config.surface_resolution, ==, 0);
   g_assert_cmpuint (count_params (&config, 1, 1), ==, 1090);
   g_assert_true (saddle_study_config_validate (&config, NULL));
   saddle_study_config_clear (&config);
@@ -204,6 +207,8 @@ static void break_descent_lr (SaddleStudyConfig *c) { c->descent_lr = INFINITY; 
 static void break_size (SaddleStudyConfig *c) { c->hidden[0] = 100000; c->hidden[1] = 100000; }
 static void break_data (SaddleStudyConfig *c) { c->data_path = g_strdup (""); }
 static void break_activation (SaddleStudyConfig *c) { c->activation = (SaddleActivation) 17; }
+static void break_surface (SaddleStudyConfig *c) { c->surface_resolution = 1; }
+static void break_surface_high (SaddleStudyConfig *c) { c->surface_resolution = 402; }
 
 static void
 test_validate (void)
@@ -235,6 +240,8 @@ test_validate (void)
     { break_size,           { "--hidden", "100000000" } },
     { break_data,           { "--data", "empty" } },
     { break_activation,     { "--activation", "relu" } },
+    { break_surface,        { "--surface", "2–401" } },
+    { break_surface_high,   { "--surface", "got 402" } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -520,6 +527,27 @@ check_trajectory_study (const SaddleStudyConfig *config,
   g_assert_cmpfloat (t->pca->explained_ratio[0], >, 0.0);
   g_assert_cmpfloat (t->pca->explained_ratio[0], <=, 1.0 + 1e-12);
 
+  /* The loss surface over the plane, when asked for: its nodes, and every snapshot measured. */
+  if (config->surface_resolution > 0)
+    {
+      const SaddleSurface *surface = t->surface;
+
+      g_assert_nonnull (surface);
+      g_assert_cmpuint (surface->resolution, ==, config->surface_resolution);
+      g_assert_cmpfloat (surface->loss_min, <=, surface->loss_max);
+      g_assert_cmpfloat (surface->pc1_min, <, surface->pc1_max);
+      g_assert_cmpuint (t->plane_distance->len, ==, saddle_trajectory_n_snapshots (t));
+      g_assert_cmpuint (t->surface_loss->len, ==, saddle_trajectory_n_snapshots (t));
+      for (guint i = 0; i < t->plane_distance->len; i++)
+        {
+          g_assert_true (isfinite (g_array_index (t->plane_distance, double, i)));
+          g_assert_cmpfloat (g_array_index (t->plane_distance, double, i), >=, 0.0);
+          g_assert_true (isfinite (g_array_index (t->surface_loss, double, i)));
+        }
+    }
+  else
+    g_assert_null (t->surface);
+
   /* The kept final θ of each run is its last snapshot. */
   g_assert_cmpuint (results->final_params->len, ==, config->runs);
   for (guint r = 0; r < config->runs; r++)
@@ -550,8 +578,9 @@ test_trajectories_function (void)
   /* 60 points in batches of 20: 3 steps an epoch; a snapshot at the start and each epoch end. */
   check_trajectory_study (&config, dataset, 3, config.epochs + 1);
 
-  /* Snapshots every 2 steps (and after the very last): 12 steps → 1 + 6 per run. */
+  /* Snapshots every 2 steps (and after the very last): 12 steps → 1 + 6 per run; a surface. */
   config.snapshot_every = 2;
+  config.surface_resolution = 5;
   check_trajectory_study (&config, dataset, 3, 1 + 6);
   config.snapshot_every = 5;
   check_trajectory_study (&config, dataset, 3, 1 + 2 + 1);
@@ -578,6 +607,7 @@ test_trajectories_image (void)
   config.batch = 50;
   config.layer = 1;
   config.threads = 1;
+  config.surface_resolution = 4;
   dataset = saddle_study_config_load_dataset (&config, &error);
   g_assert_no_error (error);
   check_trajectory_study (&config, dataset, 2, config.epochs + 1);
@@ -678,8 +708,9 @@ test_cancel (void)
   guint run1_steps = 0;
 
   small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
+  config.surface_resolution = 5;
 
-  /* Stop at run 1's first step: run 0 is whole, run 1 has its start only. */
+  /* Stop at run 1's first step: run 0 is whole, run 1 has its start only; no surface then. */
   counter_init (&counter);
   counter.stop_on_run = TRUE;
   counter.stop_run = 1;
@@ -707,6 +738,7 @@ test_cancel (void)
   g_assert_cmpuint (saddle_trajectory_n_snapshots (results->trajectory), ==, 5 + 1);
   g_assert_nonnull (results->trajectory->pca);
   g_assert_cmpuint (results->trajectory->pca->n_points, ==, 6);
+  g_assert_null (results->trajectory->surface);
 
   /* Stopped at the very first event: nothing to project, still no error. */
   counter_init (&counter);
@@ -845,8 +877,9 @@ test_critical (void)
       g_assert_cmpuint (p->steps, <=, config.descent_steps);
       g_assert_true (isfinite (p->loss));
       g_assert_true (isfinite (p->grad_norm_start));
-      /* The descent keeps the best point it saw. */
-      g_assert_cmpfloat (p->grad_norm, <=, p->grad_norm_start * (1.0 + 1e-9));
+      /* The descent keeps the best point it saw; Newton never raises ‖∇L‖ either. */
+      g_assert_cmpfloat (p->grad_norm_descent, <=, p->grad_norm_start * (1.0 + 1e-9));
+      g_assert_cmpfloat (p->grad_norm, <=, p->grad_norm_descent * (1.0 + 1e-9));
       g_assert_cmpuint (p->dead_units, ==, 0);   /* tanh has none */
       g_assert_cmpint (memcmp (p->params, g_ptr_array_index (results->final_params, i),
                                25 * sizeof (double)), ==, 0);

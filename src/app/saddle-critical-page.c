@@ -38,6 +38,8 @@ struct _SaddleCriticalPage
   SaddleStudyResults *results;
 
   GtkLabel           *values[N_ROWS];
+  gboolean            dirty;          /* points or failures arrived since the last flush */
+  char               *status;         /* newest status line, shown at the flush */
 
   /* Template widgets */
   GtkLabel           *progress_label;
@@ -343,19 +345,14 @@ page_handle_event (SaddlePage     *page,
     case SADDLE_EVENT_CRITICAL:
       if (event->critical != NULL)
         {
-          /* Added as it is: the set owns its points, the event gives this one up. */
-          g_ptr_array_add (self->live_set->points, g_steal_pointer (&event->critical));
-          saddle_critical_view_set_changed (self->critical_view);
-          if (saddle_critical_view_get_selected (self->critical_view) < 0)
-            saddle_critical_view_set_selected (self->critical_view, 0);
-          update_progress (self);
-          update_summary (self);
+          saddle_critical_set_add (self->live_set, event->critical);
+          self->dirty = TRUE;
         }
       break;
 
     case SADDLE_EVENT_RUN_FAILED:
       self->failed_runs++;
-      update_progress (self);
+      self->dirty = TRUE;
       break;
 
     case SADDLE_EVENT_DESCENT:
@@ -365,13 +362,17 @@ page_handle_event (SaddlePage     *page,
         /* TRANSLATORS: live status of the ‖∇L‖² descent: run, step, gradient norm */
         text = g_strdup_printf (_("Run %u: minimising ‖∇L‖², step %s, ‖∇L‖ = %.3g"),
                                 event->run + 1, step, event->grad_norm);
-        gtk_label_set_text (self->status_label, text);
+        g_free (self->status);
+        self->status = g_steal_pointer (&text);
       }
       break;
 
     case SADDLE_EVENT_PROGRESS:
       if (event->message != NULL)
-        gtk_label_set_text (self->status_label, event->message);
+        {
+          g_free (self->status);
+          self->status = g_strdup (event->message);
+        }
       break;
 
     case SADDLE_EVENT_ITERATION:
@@ -383,11 +384,36 @@ page_handle_event (SaddlePage     *page,
 }
 
 static void
+page_flush (SaddlePage *page)
+{
+  SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (page);
+
+  if (self->status != NULL)
+    {
+      gtk_label_set_text (self->status_label, self->status);
+      g_clear_pointer (&self->status, g_free);
+    }
+  if (!self->dirty)
+    return;
+  self->dirty = FALSE;
+
+  saddle_critical_view_set_changed (self->critical_view);
+  /* The first point's spectrum shows at once; later ones wait for a click. */
+  if (saddle_critical_view_get_selected (self->critical_view) < 0)
+    saddle_critical_view_set_selected (self->critical_view, 0);
+  update_progress (self);
+  update_summary (self);
+}
+
+static void
 page_finish (SaddlePage         *page,
              SaddleStudyResults *results)
 {
   SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (page);
   int selected = saddle_critical_view_get_selected (self->critical_view);
+
+  self->dirty = FALSE;
+  g_clear_pointer (&self->status, g_free);
 
   gtk_label_set_text (self->status_label, "");
   if (results == NULL)
@@ -404,9 +430,10 @@ page_finish (SaddlePage         *page,
     g_clear_pointer (&self->live_set, saddle_critical_set_free);
   self->failed_runs = results->failures != NULL ? results->failures->len : 0;
 
-  /* Points arrive in the same order live and in the results: keep the selection. */
+  /* Points arrive in the same order live and in the results: keep the selection,
+   * or show the first point's spectrum when none was shown yet. */
   saddle_critical_view_set_set (self->critical_view, current_set (self));
-  saddle_critical_view_set_selected (self->critical_view, selected);
+  saddle_critical_view_set_selected (self->critical_view, MAX (selected, 0));
   update_detail (self);
   update_progress (self);
   update_summary (self);
@@ -492,6 +519,7 @@ saddle_critical_page_iface_init (SaddlePageInterface *iface)
   iface->get_kind = page_get_kind;
   iface->begin = page_begin;
   iface->handle_event = page_handle_event;
+  iface->flush = page_flush;
   iface->finish = page_finish;
   iface->has_results = page_has_results;
   iface->export_all = page_export_all;
@@ -516,6 +544,7 @@ saddle_critical_page_finalize (GObject *object)
 
   g_clear_pointer (&self->results, saddle_study_results_free);
   g_clear_pointer (&self->live_set, saddle_critical_set_free);
+  g_clear_pointer (&self->status, g_free);
 
   G_OBJECT_CLASS (saddle_critical_page_parent_class)->finalize (object);
 }

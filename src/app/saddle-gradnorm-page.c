@@ -16,6 +16,8 @@ struct _SaddleGradnormPage
   SaddleHistory      *live_history;
   SaddleStudyResults *results;
   gboolean            log_grad_norm;
+  gboolean            dirty;          /* steps arrived since the last flush */
+  SaddleIterationRecord last;         /* the newest of them */
 
   /* Template widgets */
   GtkToggleButton    *log_button;
@@ -199,8 +201,8 @@ page_handle_event (SaddlePage     *page,
       };
 
       saddle_history_add_iteration (self->live_history, &rec);
-      saddle_monitor_view_history_changed (self->monitor_view);
-      set_last_step (self, &rec);
+      self->last = rec;
+      self->dirty = TRUE;
     }
   else if (event->kind == SADDLE_EVENT_EPOCH)
     {
@@ -213,10 +215,24 @@ page_handle_event (SaddlePage     *page,
 }
 
 static void
+page_flush (SaddlePage *page)
+{
+  SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+
+  if (!self->dirty)
+    return;
+  self->dirty = FALSE;
+  set_last_step (self, &self->last);
+  saddle_monitor_view_history_changed (self->monitor_view);
+}
+
+static void
 page_finish (SaddlePage         *page,
              SaddleStudyResults *results)
 {
   SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+
+  self->dirty = FALSE;
 
   if (results == NULL)
     return;
@@ -288,6 +304,7 @@ saddle_gradnorm_page_iface_init (SaddlePageInterface *iface)
   iface->get_kind = page_get_kind;
   iface->begin = page_begin;
   iface->handle_event = page_handle_event;
+  iface->flush = page_flush;
   iface->finish = page_finish;
   iface->has_results = page_has_results;
   iface->export_all = page_export_all;

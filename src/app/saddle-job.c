@@ -433,28 +433,45 @@ saddle_job_get_config (SaddleJob *self)
 }
 
 GPtrArray *
-saddle_job_drain (SaddleJob *self)
+saddle_job_drain (SaddleJob *self,
+                  guint      max_events)
 {
   GPtrArray *events = NULL;
-  GQueue taken = G_QUEUE_INIT;
-  SaddleJobEvent *descent;
+  SaddleJobEvent *descent = NULL;
+  GList *head = NULL;
+  guint n;
 
   g_return_val_if_fail (SADDLE_IS_JOB (self), NULL);
 
-  /* Swap under the lock, copy out after: the worker waits only for a swap. */
+  /* Unlink a run of nodes under the lock and copy out after: the worker
+   * never waits for more than that. */
   g_mutex_lock (&self->mutex);
-  taken = self->queue;
-  g_queue_init (&self->queue);
-  descent = g_steal_pointer (&self->descent);
+  n = max_events == 0 ? self->queue.length : MIN (max_events, self->queue.length);
+  if (n > 0)
+    {
+      GList *last = g_queue_peek_nth_link (&self->queue, n - 1);
+
+      head = self->queue.head;
+      self->queue.head = last->next;
+      if (self->queue.head != NULL)
+        self->queue.head->prev = NULL;
+      else
+        self->queue.tail = NULL;
+      self->queue.length -= n;
+      last->next = NULL;
+    }
+  /* The newest descent step goes out with the last of the queue. */
+  if (self->queue.length == 0)
+    descent = g_steal_pointer (&self->descent);
   g_mutex_unlock (&self->mutex);
 
-  if (taken.length == 0 && descent == NULL)
+  if (n == 0 && descent == NULL)
     return NULL;
 
-  events = g_ptr_array_new_full (taken.length + 1, (GDestroyNotify) saddle_job_event_free);
-  for (GList *l = taken.head; l != NULL; l = l->next)
+  events = g_ptr_array_new_full (n + 1, (GDestroyNotify) saddle_job_event_free);
+  for (GList *l = head; l != NULL; l = l->next)
     g_ptr_array_add (events, l->data);
-  g_queue_clear (&taken);
+  g_list_free (head);
   if (descent != NULL)
     g_ptr_array_add (events, descent);
 

@@ -46,8 +46,9 @@ gboolean                  saddle_job_is_running   (SaddleJob               *self
 gboolean                  saddle_job_is_cancelled (SaddleJob               *self);
 SaddleStudyKind           saddle_job_get_kind     (SaddleJob               *self);
 const SaddleStudyConfig  *saddle_job_get_config   (SaddleJob               *self);
-/* Every queued event, oldest first (SaddleJobEvent, owned); NULL when none is waiting. */
-GPtrArray                *saddle_job_drain        (SaddleJob               *self);
+/* Up to @max_events queued events (0: all), oldest first (SaddleJobEvent, owned); NULL when none waits. */
+GPtrArray                *saddle_job_drain        (SaddleJob               *self,
+                                                   guint                    max_events);
 /* After "finished": the results (owned by the caller), or NULL and the error. */
 SaddleStudyResults       *saddle_job_take_results (SaddleJob               *self,
                                                    GError                 **error);

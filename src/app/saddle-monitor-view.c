@@ -17,6 +17,12 @@ struct _SaddleMonitorView
   SaddleHistory       *empty;         /* drawn before any data: "No data yet" */
   gboolean             log_grad_norm;
 
+  /* Live redraws are spaced by a multiple of the last draw's cost, so a
+   * history of millions of steps cannot take every frame. */
+  gint64               draw_usec;
+  gint64               draw_end;
+  guint                redraw_id;
+
   SaddlePlotArea       areas[2];      /* from the last snapshot: loss, gradient norm */
   gboolean             have_areas;
   gboolean             pointer_inside;
@@ -193,6 +199,7 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
   SaddleFigureStyle style;
+  gint64 start;
   cairo_t *cr;
 
   if (width < 2 || height < 2)
@@ -201,6 +208,7 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
   saddle_chart_style_for_widget (widget, &style);
   style.log_grad_norm = self->log_grad_norm;
 
+  start = g_get_monotonic_time ();
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   memset (self->areas, 0, sizeof self->areas);
   saddle_figure_gradnorm (cr, width, height,
@@ -212,6 +220,8 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
     draw_readout (self, cr, width, height, style.dark);
 
   cairo_destroy (cr);
+  self->draw_end = g_get_monotonic_time ();
+  self->draw_usec = self->draw_end - start;
 }
 
 static void
@@ -264,6 +274,26 @@ saddle_monitor_view_set_property (GObject      *object,
     }
 }
 
+static gboolean
+redraw_cb (gpointer user_data)
+{
+  SaddleMonitorView *self = user_data;
+
+  self->redraw_id = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+saddle_monitor_view_dispose (GObject *object)
+{
+  SaddleMonitorView *self = SADDLE_MONITOR_VIEW (object);
+
+  g_clear_handle_id (&self->redraw_id, g_source_remove);
+
+  G_OBJECT_CLASS (saddle_monitor_view_parent_class)->dispose (object);
+}
+
 static void
 saddle_monitor_view_finalize (GObject *object)
 {
@@ -280,6 +310,7 @@ saddle_monitor_view_class_init (SaddleMonitorViewClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = saddle_monitor_view_dispose;
   object_class->finalize = saddle_monitor_view_finalize;
   object_class->get_property = saddle_monitor_view_get_property;
   object_class->set_property = saddle_monitor_view_set_property;
@@ -339,9 +370,20 @@ saddle_monitor_view_get_history (SaddleMonitorView *self)
 void
 saddle_monitor_view_history_changed (SaddleMonitorView *self)
 {
+  gint64 wait;
+
   g_return_if_fail (SADDLE_IS_MONITOR_VIEW (self));
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (self->redraw_id != 0)
+    return;
+
+  /* Drawing at most a quarter of the time: cheap histories every frame,
+   * huge ones less often. */
+  wait = 3 * self->draw_usec - (g_get_monotonic_time () - self->draw_end);
+  if (wait <= 0)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  else
+    self->redraw_id = g_timeout_add ((guint) (wait / 1000) + 1, redraw_cb, self);
 }
 
 void

@@ -47,6 +47,14 @@ saddle_page_handle_event (SaddlePage     *self,
 }
 
 void
+saddle_page_flush (SaddlePage *self)
+{
+  g_return_if_fail (SADDLE_IS_PAGE (self));
+
+  SADDLE_PAGE_GET_IFACE (self)->flush (self);
+}
+
+void
 saddle_page_finish (SaddlePage         *self,
                     SaddleStudyResults *results)
 {

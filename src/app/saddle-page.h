@@ -26,6 +26,7 @@ struct _SaddlePageInterface
                                    const SaddleStudyConfig  *config);
   void            (*handle_event) (SaddlePage               *self,
                                    SaddleJobEvent           *event);
+  void            (*flush)        (SaddlePage               *self);
   void            (*finish)       (SaddlePage               *self,
                                    SaddleStudyResults       *results);
   gboolean        (*has_results)  (SaddlePage               *self);
@@ -60,6 +61,8 @@ void            saddle_page_begin         (SaddlePage              *self,
 /* One event from the worker (main thread, many per frame); the page may steal its preview or critical point. */
 void            saddle_page_handle_event  (SaddlePage              *self,
                                            SaddleJobEvent          *event);
+/* A batch of events is in: update labels and queue redraws once for all of them. */
+void            saddle_page_flush         (SaddlePage              *self);
 /* The worker returned: @results (taken; NULL after a fatal error) replace the live numbers. */
 void            saddle_page_finish        (SaddlePage              *self,
                                            SaddleStudyResults      *results);

@@ -56,6 +56,8 @@ struct _SaddleSidePanel
   GtkSpinButton   *snapshot_every_spin;
   GtkWidget       *layer_row;
   GtkSpinButton   *layer_spin;
+  GtkWidget       *surface_resolution_row;
+  GtkSpinButton   *surface_resolution_spin;
   GtkSpinButton   *threads_spin;
   GtkWidget       *analysis_group;
   GtkWidget       *grad_tolerance_row;
@@ -64,6 +66,8 @@ struct _SaddleSidePanel
   GtkSpinButton   *descent_steps_spin;
   GtkWidget       *descent_lr_row;
   GtkSpinButton   *descent_lr_spin;
+  GtkWidget       *newton_steps_row;
+  GtkSpinButton   *newton_steps_spin;
   GtkWidget       *zero_tolerance_row;
   GtkSpinButton   *zero_tolerance_spin;
   GtkLabel        *error_label;
@@ -323,6 +327,8 @@ update_visibility (SaddleSidePanel *self)
   gtk_widget_set_visible (self->csv_file_row, !image && g_str_equal (function, "csv"));
   gtk_widget_set_visible (self->snapshot_every_row, trajectories);
   gtk_widget_set_visible (self->layer_row, trajectories);
+  gtk_widget_set_visible (self->surface_resolution_row, trajectories);
+  gtk_widget_set_visible (self->newton_steps_row, critical);
   gtk_widget_set_visible (self->analysis_group, critical);
   gtk_widget_set_visible (self->grad_tolerance_row, critical);
   gtk_widget_set_visible (self->descent_steps_row, critical);
@@ -623,6 +629,8 @@ bind_settings (SaddleSidePanel *self)
   g_settings_bind (s, "snapshot-every", self->snapshot_every_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (s, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (s, "descent-steps", self->descent_steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "newton-steps", self->newton_steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "surface-resolution", self->surface_resolution_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (s, "layer", self->layer_spin, "value", G_SETTINGS_BIND_DEFAULT,
                                 layer_get_mapping, layer_set_mapping, NULL, NULL);
 
@@ -788,6 +796,8 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   BIND (snapshot_every_spin);
   BIND (layer_row);
   BIND (layer_spin);
+  BIND (surface_resolution_row);
+  BIND (surface_resolution_spin);
   BIND (threads_spin);
   BIND (analysis_group);
   BIND (grad_tolerance_row);
@@ -796,6 +806,8 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   BIND (descent_steps_spin);
   BIND (descent_lr_row);
   BIND (descent_lr_spin);
+  BIND (newton_steps_row);
+  BIND (newton_steps_spin);
   BIND (zero_tolerance_row);
   BIND (zero_tolerance_spin);
   BIND (error_label);
@@ -924,6 +936,8 @@ saddle_side_panel_get_field (SaddleSidePanel *self,
     { "grad-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, grad_tolerance_spin) },
     { "descent-steps", G_STRUCT_OFFSET (SaddleSidePanel, descent_steps_spin) },
     { "descent-lr", G_STRUCT_OFFSET (SaddleSidePanel, descent_lr_spin) },
+    { "newton-steps", G_STRUCT_OFFSET (SaddleSidePanel, newton_steps_spin) },
+    { "surface-resolution", G_STRUCT_OFFSET (SaddleSidePanel, surface_resolution_spin) },
     { "zero-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, zero_tolerance_spin) },
     { "reset", G_STRUCT_OFFSET (SaddleSidePanel, reset_button) },
     { "params", G_STRUCT_OFFSET (SaddleSidePanel, params_label) },
@@ -1013,10 +1027,15 @@ saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
   config->grad_tolerance = g_settings_get_double (settings, "grad-tolerance");
   config->descent_steps = g_settings_get_uint (settings, "descent-steps");
   config->descent_lr = g_settings_get_double (settings, "descent-lr");
+  config->newton_steps = g_settings_get_uint (settings, "newton-steps");
+  config->surface_resolution = g_settings_get_uint (settings, "surface-resolution");
 
-  /* Only the trajectories study uses the layer; a stale value must not block the others. */
+  /* Only the trajectories study uses the layer and the surface; a stale value must not block the others. */
   if (kind != SADDLE_STUDY_TRAJECTORIES)
-    config->layer = 0;
+    {
+      config->layer = 0;
+      config->surface_resolution = 0;
+    }
 
   if (!saddle_study_config_validate (config, error))
     {

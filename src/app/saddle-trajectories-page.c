@@ -25,6 +25,8 @@ struct _SaddleTrajectoriesPage
   SaddleTrajectory     *live_trajectory;   /* newest preview from the worker */
   SaddleStudyResults   *results;           /* final: replaces both of the above */
 
+  gboolean              history_dirty;     /* events arrived since the last flush */
+  gboolean              trajectory_dirty;
   gboolean              layer;
   double                speed;
   guint                 tick_id;
@@ -366,7 +368,7 @@ page_handle_event (SaddlePage     *page,
         };
 
         saddle_history_add_iteration (self->live_history, &rec);
-        saddle_monitor_view_history_changed (self->monitor_view);
+        self->history_dirty = TRUE;
       }
       break;
 
@@ -387,7 +389,7 @@ page_handle_event (SaddlePage     *page,
           g_clear_pointer (&self->live_trajectory, saddle_trajectory_free);
           /* Taken, not copied: a preview holds every snapshot so far. */
           self->live_trajectory = g_steal_pointer (&event->preview);
-          show_data (self);
+          self->trajectory_dirty = TRUE;
         }
       break;
 
@@ -401,10 +403,24 @@ page_handle_event (SaddlePage     *page,
 }
 
 static void
+page_flush (SaddlePage *page)
+{
+  SaddleTrajectoriesPage *self = SADDLE_TRAJECTORIES_PAGE (page);
+
+  if (self->trajectory_dirty)
+    show_data (self);
+  else if (self->history_dirty)
+    saddle_monitor_view_history_changed (self->monitor_view);
+  self->trajectory_dirty = self->history_dirty = FALSE;
+}
+
+static void
 page_finish (SaddlePage         *page,
              SaddleStudyResults *results)
 {
   SaddleTrajectoriesPage *self = SADDLE_TRAJECTORIES_PAGE (page);
+
+  self->trajectory_dirty = self->history_dirty = FALSE;
 
   if (results == NULL)
     {
@@ -505,6 +521,7 @@ saddle_trajectories_page_iface_init (SaddlePageInterface *iface)
   iface->get_kind = page_get_kind;
   iface->begin = page_begin;
   iface->handle_event = page_handle_event;
+  iface->flush = page_flush;
   iface->finish = page_finish;
   iface->has_results = page_has_results;
   iface->export_all = page_export_all;

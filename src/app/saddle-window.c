@@ -127,47 +127,67 @@ show_failures (SaddleWindow *self)
   saddle_window_show_message (self, text->str, FALSE);
 }
 
-static void
-handle_progress (SaddleWindow         *self,
-                 const SaddleJobEvent *event)
-{
-  if (isfinite (event->fraction))
-    gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (event->fraction, 0, 1));
-  if (event->message != NULL)
-    {
-      gtk_label_set_text (self->progress_label, event->message);
-      gtk_widget_set_tooltip_text (self->progress_box, event->message);
-    }
-}
+/* Events taken from the queue at once, and the share of a frame spent on them:
+ * a worker faster than the UI fills the queue, never the frame. */
+#define DRAIN_CHUNK 4096
+#define DRAIN_BUDGET_USEC 8000
 
-/* Moves everything the worker queued into the page: many events, one redraw. */
+/* Moves what the worker queued into the page, within a time budget; one
+ * label update and one redraw for the whole batch. */
 static void
 drain_job (SaddleWindow *self)
 {
-  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *progress_message = NULL;
+  double progress_fraction = NAN;
+  gboolean new_failures = FALSE;
+  gint64 deadline = g_get_monotonic_time () + DRAIN_BUDGET_USEC;
   SaddlePage *page;
 
   if (self->job == NULL)
     return;
 
-  events = saddle_job_drain (self->job);
-  if (events == NULL)
-    return;
-
   page = saddle_window_get_page (self, saddle_job_get_kind (self->job));
-  for (guint i = 0; i < events->len; i++)
+  do
     {
-      SaddleJobEvent *event = g_ptr_array_index (events, i);
+      g_autoptr(GPtrArray) events = saddle_job_drain (self->job, DRAIN_CHUNK);
 
-      if (event->kind == SADDLE_EVENT_PROGRESS)
-        handle_progress (self, event);
-      else if (event->kind == SADDLE_EVENT_RUN_FAILED && event->message != NULL)
+      if (events == NULL)
+        break;
+
+      for (guint i = 0; i < events->len; i++)
         {
-          g_ptr_array_add (self->failures, g_strdup (event->message));
-          show_failures (self);
+          SaddleJobEvent *event = g_ptr_array_index (events, i);
+
+          if (event->kind == SADDLE_EVENT_PROGRESS)
+            {
+              if (isfinite (event->fraction))
+                progress_fraction = event->fraction;
+              if (event->message != NULL)
+                {
+                  g_free (progress_message);
+                  progress_message = g_strdup (event->message);
+                }
+            }
+          else if (event->kind == SADDLE_EVENT_RUN_FAILED && event->message != NULL)
+            {
+              g_ptr_array_add (self->failures, g_strdup (event->message));
+              new_failures = TRUE;
+            }
+          saddle_page_handle_event (page, event);
         }
-      saddle_page_handle_event (page, event);
     }
+  while (g_get_monotonic_time () < deadline);
+
+  saddle_page_flush (page);
+  if (isfinite (progress_fraction))
+    gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress_fraction, 0, 1));
+  if (progress_message != NULL && !saddle_job_is_cancelled (self->job))
+    {
+      gtk_label_set_text (self->progress_label, progress_message);
+      gtk_widget_set_tooltip_text (self->progress_box, progress_message);
+    }
+  if (new_failures)
+    show_failures (self);
 }
 
 static gboolean
@@ -200,8 +220,7 @@ job_finished_cb (SaddleJob    *job,
 
   g_return_if_fail (job == self->job);
 
-  /* Events queued after the last frame come first, then the full results. */
-  drain_job (self);
+  /* Whatever is still queued is in the full results too. */
   stop_draining (self);
 
   done = g_steal_pointer (&self->job);

@@ -180,10 +180,10 @@ print_header (const SaddleCliOptions *options,
           saddle_optimizer_kind_to_string (config->optimizer), config->lr, config->batch,
           config->epochs, runs, config->seed);
   if (options->command == SADDLE_CLI_CRITICAL)
-    printf ("Critical points: up to %u Adam steps (lr %g) on ‖∇L‖² until ‖∇L‖ ≤ %g, "
-            "then the full Hessian; zero band |λ| ≤ %g·max|λ|\n",
+    printf ("Critical points: up to %u Adam steps (lr %g) on ‖∇L‖² until ‖∇L‖ ≤ %g, up to %u "
+            "Newton steps, then the full Hessian; zero band |λ| ≤ %g·max|λ|\n",
             config->descent_steps, config->descent_lr, config->grad_tolerance,
-            config->zero_tolerance);
+            config->newton_steps, config->zero_tolerance);
   fflush (stdout);
 }
 
@@ -248,6 +248,38 @@ print_training_summary (const SaddleStudyResults *results)
 }
 
 static void
+print_surface_summary (const SaddleTrajectory *trajectory)
+{
+  const SaddleSurface *surface = trajectory->surface;
+  double max_distance = 0.0;
+  double sum_distance = 0.0;
+  guint n = 0;
+
+  if (surface == NULL)
+    return;
+  for (guint i = 0; i < trajectory->plane_distance->len; i++)
+    {
+      double d = g_array_index (trajectory->plane_distance, double, i);
+
+      if (isfinite (d))
+        {
+          max_distance = MAX (max_distance, d);
+          sum_distance += d;
+          n++;
+        }
+    }
+  printf ("Loss surface: %u × %u nodes over PC1 [%.4g, %.4g] × PC2 [%.4g, %.4g], loss %.4g to %.4g",
+          surface->resolution, surface->resolution, surface->pc1_min, surface->pc1_max,
+          surface->pc2_min, surface->pc2_max, surface->loss_min, surface->loss_max);
+  if (surface->n_nonfinite > 0)
+    printf (" (%u nodes overflowed)", surface->n_nonfinite);
+  printf ("\n");
+  if (n > 0)
+    printf ("Snapshots lie %.4g on average, at most %.4g, off the plane (the surface is a slice)\n",
+            sum_distance / n, max_distance);
+}
+
+static void
 print_trajectory_summary (const SaddleTrajectory *trajectory)
 {
   if (trajectory->pca == NULL || trajectory->layer_pca == NULL)
@@ -266,6 +298,7 @@ print_trajectory_summary (const SaddleTrajectory *trajectory)
           100.0 * trajectory->layer_pca->explained_ratio[0],
           100.0 * (trajectory->layer_pca->n_components > 1
                    ? trajectory->layer_pca->explained_ratio[1] : 0.0));
+  print_surface_summary (trajectory);
 }
 
 typedef struct
@@ -313,19 +346,19 @@ static void
 print_critical_table (const SaddleCriticalSet *set,
                       const CriticalStats     *stats)
 {
-  printf ("\n%-5s %11s %10s %10s %6s %6s %6s %6s %8s %8s %5s  %s\n",
-          "run", "loss", "|g| start", "|g|", "steps", "pos", "neg", "zero",
+  printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s  %s\n",
+          "run", "loss", "|g| start", "|g| desc.", "|g|", "steps", "newton", "pos", "neg", "zero",
           "min.rat", "nz.rat", "dead", "label");
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       const SaddleSpectrum *s = p->spectrum;
 
-      printf ("%-5u %11.5g %10.3g %10.3g %6u %6" G_GSIZE_FORMAT " %6" G_GSIZE_FORMAT
+      printf ("%-5u %11.5g %10.3g %10.3g %10.3g %6u %6u %6" G_GSIZE_FORMAT " %6" G_GSIZE_FORMAT
               " %6" G_GSIZE_FORMAT " %8.4f %8.4f %5u  %s\n",
-              p->run + 1, p->loss, p->grad_norm_start, p->grad_norm, p->steps,
-              s->positive, s->negative, s->zero, s->minimal_ratio, s->nonzero_ratio,
-              p->dead_units, saddle_critical_label_to_string (p->label));
+              p->run + 1, p->loss, p->grad_norm_start, p->grad_norm_descent, p->grad_norm,
+              p->steps, p->newton_steps, s->positive, s->negative, s->zero, s->minimal_ratio,
+              s->nonzero_ratio, p->dead_units, saddle_critical_label_to_string (p->label));
     }
 
   printf ("\nAnalysed %u critical point%s; zero band |λ| ≤ %g·max|λ|\n", stats->n,
@@ -358,10 +391,13 @@ json_add_point (JsonBuilder               *builder,
   saddle_cli_json_add_double (builder, "loss", p->loss);
   saddle_cli_json_add_double (builder, "accuracy", p->accuracy);
   saddle_cli_json_add_double (builder, "grad_norm_start", p->grad_norm_start);
+  saddle_cli_json_add_double (builder, "grad_norm_descent", p->grad_norm_descent);
   saddle_cli_json_add_double (builder, "grad_norm", p->grad_norm);
   saddle_cli_json_add_double (builder, "hg_ratio", p->hg_ratio);
   json_builder_set_member_name (builder, "steps");
   json_builder_add_int_value (builder, p->steps);
+  json_builder_set_member_name (builder, "newton_steps");
+  json_builder_add_int_value (builder, p->newton_steps);
   json_builder_set_member_name (builder, "n_params");
   json_builder_add_int_value (builder, (gint64) p->n_params);
   json_builder_set_member_name (builder, "positive");
@@ -410,6 +446,8 @@ json_add_config (JsonBuilder             *builder,
   saddle_cli_json_add_double (builder, "grad_tolerance", config->grad_tolerance);
   json_builder_set_member_name (builder, "descent_steps");
   json_builder_add_int_value (builder, config->descent_steps);
+  json_builder_set_member_name (builder, "newton_steps_max");
+  json_builder_add_int_value (builder, config->newton_steps);
   saddle_cli_json_add_double (builder, "descent_lr", config->descent_lr);
 }
 
@@ -527,6 +565,8 @@ write_study_files (SaddleCliOptions         *options,
              saddle_cli_write_trajectories_svg (path, trajectory, FALSE, error));
       WRITE ("trajectories-layer.svg",
              saddle_cli_write_trajectories_svg (path, trajectory, TRUE, error));
+      if (trajectory->surface != NULL)
+        WRITE ("surface.csv", saddle_surface_write_csv (trajectory->surface, path, error));
       break;
 
     case SADDLE_STUDY_GRADNORM:
@@ -703,17 +743,14 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree double *theta = NULL;
-  g_autofree double *grad = NULL;
   g_autofree char *model_text = NULL;
   g_autofree char *count_text = NULL;
   SaddleCriticalSettings settings;
   SaddleCliProgress progress;
   SaddleBatch batch = { 0 };
   const SaddleSpectrum *s;
-  double grad_norm_start;
   gsize n_params;
   gsize n = 0;
-  guint steps = 0;
   gboolean ok;
 
   if (config->threads > 0)
@@ -768,28 +805,22 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   settings.descent_lr = config->descent_lr;
   settings.grad_tolerance = config->grad_tolerance;
   settings.zero_tolerance = config->zero_tolerance;
-
-  saddle_batch_init_full (&batch, dataset);
-  grad = g_new (double, n_params);
-  saddle_model_loss_grad (model, theta, &batch, grad);
-  grad_norm_start = cblas_dnrm2 ((int) n_params, grad, 1);
+  settings.newton_steps = config->newton_steps;
 
   config->runs = 1;
   config->first_run = 0;
+  saddle_batch_init_full (&batch, dataset);
   saddle_cli_progress_init (&progress, config, TRUE, options->quiet);
-  ok = TRUE;
-  if (config->descent_steps > 0)
-    ok = saddle_critical_descend (model, theta, &batch, &settings, 0,
-                                  saddle_cli_progress_event_cb, &progress, &steps, &error);
-  if (ok)
-    {
-      point = saddle_critical_analyse (model, theta, &batch, &settings, 0,
-                                       saddle_cli_progress_event_cb, &progress, &error);
-      ok = point != NULL;
-    }
+  /* Moved towards ∇L = 0 first only when asked (--descent-steps, --newton-steps). */
+  if (config->descent_steps > 0 || config->newton_steps > 0)
+    point = saddle_critical_find (model, theta, &batch, &settings, 0,
+                                  saddle_cli_progress_event_cb, &progress, &error);
+  else
+    point = saddle_critical_analyse (model, theta, &batch, &settings, 0,
+                                     saddle_cli_progress_event_cb, &progress, &error);
   saddle_cli_progress_finish (&progress);
   saddle_batch_clear (&batch);
-  if (!ok)
+  if (point == NULL)
     {
       if (progress.interrupted)
         {
@@ -798,8 +829,6 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
         }
       return saddle_cli_report_error (error);
     }
-  point->steps = steps;
-  point->grad_norm_start = grad_norm_start;
   s = point->spectrum;
 
   count_text = saddle_cli_format_count (n_params);
@@ -809,9 +838,10 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   printf ("Loss: %.10g\n", point->loss);
   if (isfinite (point->accuracy))
     printf ("Accuracy: %.2f%%\n", 100.0 * point->accuracy);
-  if (config->descent_steps > 0)
-    printf ("‖∇L‖: %.6g (from %.6g after %u ‖∇L‖² descent steps)\n", point->grad_norm,
-            grad_norm_start, steps);
+  if (config->descent_steps > 0 || config->newton_steps > 0)
+    printf ("‖∇L‖: %.6g (from %.6g; %.6g after %u ‖∇L‖² descent steps, then %u Newton steps)\n",
+            point->grad_norm, point->grad_norm_start, point->grad_norm_descent, point->steps,
+            point->newton_steps);
   else
     printf ("‖∇L‖: %.6g\n", point->grad_norm);
   printf ("Eigenvalues: %" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative, %"

@@ -17,6 +17,7 @@ enum
   FOR_HESSIAN = 1 << 1,
   FOR_BENCH   = 1 << 2,
   FOR_CRITICAL_ONLY = 1 << 3,
+  FOR_TRAJECTORIES_ONLY = 1 << 4,
   FOR_ALL_MODEL = FOR_STUDY | FOR_HESSIAN,
 };
 
@@ -73,6 +74,10 @@ static const OptionSpec option_specs[] = {
   { "descent-steps", FOR_ALL_MODEL, FALSE,
     "Cap on ‖∇L‖² descent steps before the Hessian, 0–1000000. "
     "Default: 1000; hessian: 0 (analyse the weights as given)", "N" },
+  { "newton-steps", FOR_ALL_MODEL, FALSE,
+    "Newton refinement after the descent, to bring ‖∇L‖ towards rounding level before the "
+    "spectrum is classified: at most N Hessians built (each may serve several steps), 0–1000. "
+    "Default: 20; hessian: 0", "N" },
   { "descent-lr", FOR_ALL_MODEL, FALSE,
     "Adam learning rate of the ‖∇L‖² descent, in (0, 10]. Default: 0.001", "X" },
   { "snapshot-every", FOR_ALL_MODEL, FALSE,
@@ -80,6 +85,9 @@ static const OptionSpec option_specs[] = {
     "Default: 0", "N" },
   { "layer", FOR_ALL_MODEL, FALSE,
     "Layer (0-based, 0 = first weight matrix) of the per-layer trajectory. Default: 0", "N" },
+  { "surface", FOR_TRAJECTORIES_ONLY, FALSE,
+    "Nodes per axis of the loss surface over the PCA plane, drawn behind the paths: 0 (none) "
+    "or 2–401; it costs N² losses on the whole training set. Default: 41", "N" },
   { "out", FOR_ALL_MODEL | FOR_BENCH, FALSE,
     "Folder for the CSV, SVG and JSON outputs (created if needed). Default: ./results", "DIR" },
   { "save-weights", FOR_ALL_MODEL, FALSE,
@@ -125,7 +133,8 @@ static const char *const command_summaries[] = {
 static const char *const command_outputs[] = {
   [SADDLE_CLI_TRAJECTORIES] =
     "Writes to --out: trajectories.csv, trajectories-layer.csv (run,epoch,iteration,loss,"
-    "accuracy,pc1,pc2), trajectories.svg, trajectories-layer.svg, history.csv, epochs.csv.",
+    "accuracy,pc1,pc2,plane_distance,surface_loss), surface.csv (pc1,pc2,loss), "
+    "trajectories.svg (over the loss surface), trajectories-layer.svg, history.csv, epochs.csv.",
   [SADDLE_CLI_GRADNORM] =
     "Writes to --out: history.csv (run,iteration,epoch,loss,grad_norm), epochs.csv "
     "(run,epoch,iteration,loss,accuracy), gradnorm.svg.",
@@ -150,6 +159,7 @@ command_mask (SaddleCliCommand command)
     case SADDLE_CLI_CRITICAL:
       return FOR_STUDY | FOR_CRITICAL_ONLY;
     case SADDLE_CLI_TRAJECTORIES:
+      return FOR_STUDY | FOR_TRAJECTORIES_ONLY;
     case SADDLE_CLI_GRADNORM:
       return FOR_STUDY;
     case SADDLE_CLI_HESSIAN:
@@ -336,8 +346,12 @@ apply_values (SaddleCliOptions *options,
 
   saddle_study_config_clear (config);
   saddle_study_config_init (config, kind, task);
+  /* hessian analyses the weights as given unless asked to move them. */
   if (options->command == SADDLE_CLI_HESSIAN)
-    config->descent_steps = 0;
+    {
+      config->descent_steps = 0;
+      config->newton_steps = 0;
+    }
 
   if ((value = given (options, "data")) != NULL)
     {
@@ -369,11 +383,12 @@ apply_values (SaddleCliOptions *options,
       || !parse_double (options, "tolerance", &config->zero_tolerance, error)
       || !parse_double (options, "grad-tolerance", &config->grad_tolerance, error)
       || !parse_uint (options, "descent-steps", &config->descent_steps, error)
+      || !parse_uint (options, "newton-steps", &config->newton_steps, error)
       || !parse_double (options, "descent-lr", &config->descent_lr, error)
       || !parse_uint (options, "snapshot-every", &config->snapshot_every, error)
-      || !parse_uint (options, "layer", &config->layer, error))
+      || !parse_uint (options, "layer", &config->layer, error)
+      || !parse_uint (options, "surface", &config->surface_resolution, error))
     return FALSE;
-  options->descent_given = given (options, "descent-steps") != NULL;
 
   if ((value = given (options, "out")) != NULL)
     {

@@ -35,7 +35,6 @@ typedef struct
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
   gboolean          quiet;          /* --quiet: no progress on stderr */
-  gboolean          descent_given;  /* --descent-steps was on the command line */
   /*< private >*/
   GHashTable       *given;          /* long option name → last value given */
 } SaddleCliOptions;

@@ -44,8 +44,13 @@ draw_trajectories_cb (cairo_t *cr,
   SaddleFigureStyle style;
 
   saddle_figure_style_init (&style);
-  saddle_figure_trajectories (cr, width, height, data->trajectory, data->layer, G_MAXUINT,
-                              &style, NULL);
+  if (!data->layer && data->trajectory->surface != NULL)
+    saddle_figure_trajectories_with_surface (cr, width, height, data->trajectory,
+                                             data->trajectory->surface, FALSE, G_MAXUINT, &style,
+                                             NULL);
+  else
+    saddle_figure_trajectories (cr, width, height, data->trajectory, data->layer, G_MAXUINT,
+                                &style, NULL);
 }
 
 static void

@@ -31,6 +31,7 @@ char    *saddle_cli_weights_path        (const char               *base,
 gboolean saddle_cli_write_gradnorm_svg     (const char             *path,
                                             const SaddleHistory    *history,
                                             GError                **error);
+/* The paths in the PCA plane; the whole vector's over trajectory->surface when there is one. */
 gboolean saddle_cli_write_trajectories_svg (const char             *path,
                                             const SaddleTrajectory *trajectory,
                                             gboolean                layer,

@@ -80,11 +80,12 @@ print_critical_line (SaddleCliProgress *self,
   if (spectrum == NULL)
     return;
   saddle_cli_progress_print (self,
-                             "Run %u/%u: loss %.4g, ‖∇L‖ %.3g (from %.3g, %u steps), "
+                             "Run %u/%u: loss %.4g, ‖∇L‖ %.3g (from %.3g, %u + %u steps), "
                              "%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %" G_GSIZE_FORMAT " zero, "
                              "minimal ratio %.4f, %u dead units: %s (%.1f s)",
                              point->run + 1, self->first_run + self->runs, point->loss,
                              point->grad_norm, point->grad_norm_start, point->steps,
+                             point->newton_steps,
                              spectrum->positive, spectrum->negative, spectrum->zero,
                              spectrum->minimal_ratio, point->dead_units,
                              saddle_critical_label_to_string (point->label),

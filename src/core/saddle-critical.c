@@ -27,11 +27,13 @@
 /* Dense steps try μ = 0 and LEVENBERG_LEVELS damping values spread evenly in
  * log scale over max|λ|²·[10^−LEVENBERG_DECADES, 1], each at α = 1, ½, …
  * 2^−TRIAL_HALVINGS: 180 gradients, cheaper than the Hessian of n ≥ 200. */
-#define LEVENBERG_LEVELS     17
+#define LEVENBERG_LEVELS     9
 #define LEVENBERG_DECADES    16.0
 #define TRIAL_HALVINGS       9
 /* A step that lowers ‖∇L‖ by less than this share ends the refinement. */
 #define NEWTON_MIN_PROGRESS  1e-3
+/* Chord steps (reusing an older Hessian's eigenvectors) allowed per Hessian. */
+#define NEWTON_CHORD_MAX     5
 /* MINRES iterations between PROGRESS events (each is one HVP). */
 #define MINRES_EVENT_EVERY   16
 /* Default MINRES cap when the settings say 0. */
@@ -511,60 +513,69 @@ dense_fits (gsize n)
   return saddle_hessian_check_memory (n, work, NULL);
 }
 
-/* One Newton step through the eigendecomposition of the dense Hessian @h at θ (destroyed).
- * TRUE if θ moved (with *@stalled if it moved too little to go on); FALSE with *@stalled if
- * no trial lowered ‖∇L‖; FALSE with @error if the eigensolver failed. */
+/* Replaces the dense Hessian in @h by its eigenvectors (v_i = row i) and r->eigenvalues. */
 static gboolean
-dense_step (Refine    *r,
-            double    *theta,
-            double    *h,
-            gboolean  *stalled,
-            GError   **error)
+dense_decompose (Refine  *r,
+                 double  *h,
+                 GError **error)
 {
   const int n = (int) r->n;
-  double *w = r->eigenvalues;
-  double *coef = r->coef;
-  double *s = r->scaled;
-  double max_abs, cut, mu_max, best_f, best_loss = NAN;
   lapack_int info;
-
-  *stalled = FALSE;
 
   /* H is symmetric, so its row-major buffer is also its column-major self;
    * dsyevd returns the eigenvectors as columns in column-major order, i.e.
    * v_i is row i of the buffer read row-major. */
-  info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'U', n, h, n, w);
-  if (info != 0)
-    {
-      if (info == LAPACK_WORK_MEMORY_ERROR)
-        g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE,
-                     "Not enough memory for the eigenvectors of the %d × %d Hessian in the "
-                     "Newton refinement; use the MINRES method or a smaller model", n, n);
-      else
-        g_set_error (error, SADDLE_SPECTRUM_ERROR, SADDLE_SPECTRUM_ERROR_LAPACK,
-                     "The eigensolver (dsyevd) failed in the Newton refinement (info %d)",
-                     (int) info);
-      return FALSE;
-    }
+  info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'U', n, h, n, r->eigenvalues);
+  if (info == 0)
+    return TRUE;
 
-  cblas_dgemv (CblasRowMajor, CblasNoTrans, n, n, 1.0, h, n, r->g, 1, 0.0, coef, 1);
+  if (info == LAPACK_WORK_MEMORY_ERROR)
+    g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE,
+                 "Not enough memory for the eigenvectors of the %d × %d Hessian in the "
+                 "Newton refinement; use the MINRES method or a smaller model", n, n);
+  else
+    g_set_error (error, SADDLE_SPECTRUM_ERROR, SADDLE_SPECTRUM_ERROR_LAPACK,
+                 "The eigensolver (dsyevd) failed in the Newton refinement (info %d)",
+                 (int) info);
+  return FALSE;
+}
+
+/* One step from θ through an eigendecomposition (@vectors, r->eigenvalues) of the Hessian at
+ * θ or at an earlier point (a chord step). TRUE if θ moved, with *@full when the step taken
+ * was the whole pseudo-inverse Newton step and *@small when it lowered ‖∇L‖ by less than
+ * NEWTON_MIN_PROGRESS; FALSE if no trial lowered ‖∇L‖. */
+static gboolean
+dense_step (Refine       *r,
+            double       *theta,
+            const double *vectors,
+            gboolean     *full,
+            gboolean     *small)
+{
+  const int n = (int) r->n;
+  const double *w = r->eigenvalues;
+  double *coef = r->coef;
+  double *s = r->scaled;
+  double max_abs, cut, mu_max, best_f, best_loss = NAN;
+  gboolean best_full = FALSE;
+
+  *full = *small = FALSE;
 
   max_abs = MAX (fabs (w[0]), fabs (w[n - 1]));
   if (!(max_abs > 0.0) || !isfinite (max_abs))
-    {
-      *stalled = TRUE;
-      return FALSE;
-    }
+    return FALSE;
 
-  /* Every trial below costs one gradient, the decomposition above about n
-   * of them, so many trials are cheap: the whole Levenberg path from the
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, n, n, 1.0, vectors, n, r->g, 1, 0.0, coef, 1);
+
+  /* Every trial below costs one gradient, the decomposition about n of
+   * them, so many trials are cheap: the whole Levenberg path from the
    * pseudo-inverse Newton step (μ = 0: Newton within the range of H, nothing
    * along its near-null space, where 1/λ is rounding noise blown up) to
    * nearly steepest descent on ‖∇L‖² (δ = −(H² + μ)⁻¹·H·∇L, the
    * Gauss–Newton step for the residual ∇L whose Jacobian is H), each with
    * backtracking. The best trial wins: on a ReLU net the gradient jumps
-   * where a sample crosses a unit's kink, so a quadratic model is only
-   * trusted up to the nearest kink and no single rule picks the step. */
+   * where a sample crosses a unit's kink, and along a flat direction the
+   * cubic term soon outweighs λ, so the quadratic model holds only so far
+   * and no single rule picks the step. */
   cut = r->settings->newton_cutoff * max_abs;
   mu_max = max_abs * max_abs;
   best_f = r->f;
@@ -576,7 +587,7 @@ dense_step (Refine    *r,
 
       for (int i = 0; i < n; i++)
         s[i] = fabs (w[i]) > cut ? w[i] * coef[i] / (w[i] * w[i] + mu) : 0.0;
-      cblas_dgemv (CblasRowMajor, CblasTrans, n, n, -1.0, h, n, s, 1, 0.0, r->delta, 1);
+      cblas_dgemv (CblasRowMajor, CblasTrans, n, n, -1.0, vectors, n, s, 1, 0.0, r->delta, 1);
 
       for (int k = 0; k <= TRIAL_HALVINGS; k++, alpha *= 0.5)
         {
@@ -591,6 +602,7 @@ dense_step (Refine    *r,
 
               best_f = f;
               best_loss = loss;
+              best_full = level == 0 && k == 0;
               swap = r->best;
               r->best = r->trial;
               r->trial = swap;
@@ -602,14 +614,10 @@ dense_step (Refine    *r,
     }
 
   if (!(best_f < r->f))
-    {
-      *stalled = TRUE;
-      return FALSE;
-    }
+    return FALSE;
 
-  /* Progress this small means the kinks (or rounding) rule: take it, then stop. */
-  if (sqrt (best_f) > (1.0 - NEWTON_MIN_PROGRESS) * sqrt (r->f))
-    *stalled = TRUE;
+  *full = best_full;
+  *small = sqrt (best_f) > (1.0 - NEWTON_MIN_PROGRESS) * sqrt (r->f);
 
   {
     double *swap = r->g;
@@ -811,9 +819,13 @@ saddle_critical_refine (SaddleModel                  *model,
                         GError                      **error)
 {
   g_autofree double *memory = NULL;
+  g_autofree double *vectors = NULL;   /* (n, n): the Hessian's eigenvectors, rows */
   SaddleNewtonMethod method;
+  gboolean fresh = FALSE;              /* vectors were computed at the current θ */
+  guint chords = 0;                    /* chord steps taken with these vectors */
+  guint iterations = 0;                /* Hessians built (dense) or MINRES solves */
   Refine r;
-  guint taken = 0;
+  guint taken = 0;                     /* steps accepted, chord steps included */
   gsize n;
 
   g_return_val_if_fail (model != NULL, FALSE);
@@ -863,56 +875,88 @@ saddle_critical_refine (SaddleModel                  *model,
   if (method == SADDLE_NEWTON_AUTO)
     method = dense_fits (n) ? SADDLE_NEWTON_DENSE : SADDLE_NEWTON_MINRES;
 
-  while (taken < settings->newton_steps && sqrt (r.f) > settings->newton_tolerance)
+  while (sqrt (r.f) > settings->newton_tolerance)
     {
-      g_autoptr(GError) local_error = NULL;
       gboolean stalled = FALSE;
       gboolean moved;
 
-      r.iteration = taken;
+      r.iteration = iterations;
 
       if (method == SADDLE_NEWTON_DENSE)
         {
-          g_autofree double *h = NULL;
+          gboolean full = FALSE, small = FALSE;
 
-          h = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
-                                    refine_hessian_progress_cb, &r, NULL, &local_error);
-          if (h == NULL)
+          if (vectors == NULL)
             {
-              if (r.cancelled)
+              g_autoptr(GError) local_error = NULL;
+
+              if (iterations >= settings->newton_steps)
+                break;
+
+              vectors = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
+                                              refine_hessian_progress_cb, &r, NULL,
+                                              &local_error);
+              if (vectors == NULL)
                 {
-                  set_cancelled (&r, error);
+                  if (r.cancelled)
+                    {
+                      set_cancelled (&r, error);
+                      return FALSE;
+                    }
+                  /* Memory can shrink between the check and the build: go on
+                   * without the matrix rather than fail the whole point. */
+                  if (settings->newton_method == SADDLE_NEWTON_AUTO &&
+                      g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                       SADDLE_HESSIAN_ERROR_TOO_LARGE))
+                    {
+                      method = SADDLE_NEWTON_MINRES;
+                      continue;
+                    }
+                  if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                       SADDLE_HESSIAN_ERROR_NOT_FINITE))
+                    g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                                 "%s", local_error->message);
+                  else
+                    g_propagate_error (error, g_steal_pointer (&local_error));
                   return FALSE;
                 }
-              /* Memory can shrink between the check and the build: go on
-               * without the matrix rather than fail the whole point. */
-              if (settings->newton_method == SADDLE_NEWTON_AUTO &&
-                  g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
-                                   SADDLE_HESSIAN_ERROR_TOO_LARGE))
-                {
-                  method = SADDLE_NEWTON_MINRES;
-                  continue;
-                }
-              if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
-                                   SADDLE_HESSIAN_ERROR_NOT_FINITE))
-                g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
-                             "%s", local_error->message);
-              else
-                g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
+              if (!dense_decompose (&r, vectors, error))
+                return FALSE;
+              iterations++;
+              fresh = TRUE;
+              chords = 0;
             }
 
-          moved = dense_step (&r, theta, h, &stalled, error);
+          moved = dense_step (&r, theta, vectors, &full, &small);
+          if (!moved && !fresh)
+            {
+              /* The old curvature has run out: rebuild it here. */
+              g_clear_pointer (&vectors, g_free);
+              continue;
+            }
+          stalled = !moved || (small && fresh);
+
+          /* A whole Newton step means the quadratic model held: fresh
+           * curvature keeps the convergence quadratic. A shorter or damped
+           * step moved less than the model's reach, where the Hessian has
+           * hardly changed, so the next step reuses its eigenvectors (a
+           * chord step: gradients only) until they stop helping. */
+          if (moved && (full || small || (!fresh && ++chords >= NEWTON_CHORD_MAX)))
+            g_clear_pointer (&vectors, g_free);
+          fresh = FALSE;
         }
       else
-        moved = minres_step (&r, theta, &stalled, error);
+        {
+          if (iterations >= settings->newton_steps)
+            break;
+          iterations++;
+          moved = minres_step (&r, theta, &stalled, error);
+          if (!moved && !stalled)
+            return FALSE;
+        }
 
       if (!moved)
-        {
-          if (stalled)
-            break;   /* no step lowers ‖∇L‖: rounding level, or too far for Newton */
-          return FALSE;
-        }
+        break;   /* no step lowers ‖∇L‖: rounding level, or no critical point in reach */
 
       taken++;
       if (steps != NULL)

@@ -35,8 +35,8 @@ typedef enum
 
 typedef enum
 {
-  SADDLE_NEWTON_AUTO,               /* DENSE up to SADDLE_NEWTON_DENSE_MAX parameters if it fits in memory, else MINRES */
-  SADDLE_NEWTON_DENSE,              /* pseudo-inverse step through the full eigendecomposition (dsyevd) */
+  SADDLE_NEWTON_AUTO,               /* DENSE up to SADDLE_NEWTON_DENSE_MAX parameters if it fits */
+  SADDLE_NEWTON_DENSE,              /* pseudo-inverse step through the full eigendecomposition */
   SADDLE_NEWTON_MINRES,             /* Newton-MR: MINRES on H·δ = −∇L with HVPs, no n × n matrix */
 } SaddleNewtonMethod;
 
@@ -50,7 +50,7 @@ typedef struct
   double grad_tolerance;   /* stop when ‖∇L‖ ≤ this */
   double zero_tolerance;   /* eigenvalue band, relative to max|λ| */
   gsize  hessian_block;    /* HVP columns per block; 0 = default */
-  guint  newton_steps;     /* cap on Newton refinement iterations after the descent; 0 = no refinement */
+  guint  newton_steps;     /* cap on Newton iterations (Hessians or MINRES solves); 0 = none */
   double newton_tolerance; /* stop refining when ‖∇L‖ ≤ this */
   double newton_cutoff;    /* pseudo-inverse: eigenvalues with |λ| ≤ this · max|λ| are left out */
   SaddleNewtonMethod newton_method;  /* how a Newton step is solved */
@@ -64,11 +64,11 @@ struct _SaddleCriticalPoint
   double              loss;             /* at the point found */
   double              accuracy;         /* NAN for regression */
   double              grad_norm_start;  /* ‖∇L‖ when the descent began */
-  double              grad_norm_descent; /* ‖∇L‖ after the ‖∇L‖² descent, before Newton refinement */
+  double              grad_norm_descent; /* ‖∇L‖ after the ‖∇L‖² descent, before Newton */
   double              grad_norm;        /* ‖∇L‖ reached (after refinement) */
   double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point; NAN when g = 0 */
   guint               steps;            /* descent steps taken */
-  guint               newton_steps;     /* Newton refinement steps taken (accepted) */
+  guint               newton_steps;     /* Newton steps accepted, chord steps included */
   guint               dead_units;       /* ReLU units never active on the training set */
   double              asymmetry;        /* of the Hessian before symmetrising */
   SaddleCriticalLabel label;
@@ -102,16 +102,18 @@ gboolean             saddle_critical_descend   (SaddleModel                  *mo
                                                 gpointer                      user_data,
                                                 guint                        *steps,
                                                 GError                      **error);
-/* Newton-type refinement of @theta in place towards ∇L = 0, at most newton_steps accepted steps
- * (stops early at ‖∇L‖ ≤ newton_tolerance or when no step lowers ‖∇L‖ any more: not an error).
- * DENSE: δ = −Σ (v_iᵀ∇L / λ_i) v_i over |λ_i| > newton_cutoff·max|λ| from the full Hessian
- * rebuilt each step, with a backtracking line search on ‖∇L‖² and a Levenberg fallback
- * δ = −Σ λ_i (v_iᵀ∇L) / (λ_i² + μ) v_i; MINRES: the same line search on a MINRES solution,
- * steepest descent on ‖∇L‖² as fallback. ‖∇L‖ never increases. Emits a DESCENT event (message
- * "newton", iteration @first_step + steps taken) after each accepted step and PROGRESS events
- * (message "newton", share of newton_steps) while building Hessians; FALSE from either cancels
- * (SADDLE_CRITICAL_ERROR_CANCELLED) with @theta at the last accepted point. @steps (may be NULL)
- * gets the steps accepted. DIVERGED if the loss, gradient or Hessian is not finite at @theta. */
+/* Newton-type refinement of @theta in place towards ∇L = 0 (any index: saddles too). Stops at
+ * ‖∇L‖ ≤ newton_tolerance, after newton_steps iterations, or when no step lowers ‖∇L‖ (by at
+ * least 0.1 %) any more — not an error; ‖∇L‖ never rises. DENSE, per iteration: the full Hessian
+ * and its eigenpairs, then the best of a family of trial steps δ = −Σ λ_i (v_iᵀ∇L) / (λ_i² + μ)
+ * v_i over |λ_i| > newton_cutoff·max|λ| (μ = 0: the pseudo-inverse Newton step; μ > 0: Levenberg
+ * damping), each backtracked; while steps stay short, up to 5 cheap chord steps reuse the same
+ * eigenpairs. MINRES: δ from MINRES on H·δ = −∇L, backtracked, steepest descent on ‖∇L‖² as the
+ * fallback. Emits a DESCENT event (message "newton", iteration @first_step + steps accepted)
+ * after each step and PROGRESS events (message "newton", share of newton_steps) while building
+ * Hessians and solving; FALSE from either cancels (SADDLE_CRITICAL_ERROR_CANCELLED), @theta then
+ * at the last accepted point. @steps (may be NULL) gets the steps accepted. DIVERGED if the loss,
+ * gradient or Hessian is not finite at @theta; LAPACK and TOO_LARGE (DENSE) in their domains. */
 gboolean             saddle_critical_refine    (SaddleModel                  *model,
                                                 double                       *theta,
                                                 const SaddleBatch            *batch,
@@ -125,7 +127,8 @@ gboolean             saddle_critical_refine    (SaddleModel                  *mo
 /* Full Hessian, spectrum, counts and label at @theta. Emits PROGRESS events (fraction of this
  * analysis, message "Hessian" while building, "Eigenvalues" before the eigensolver), never
  * CRITICAL (the caller does). steps = newton_steps = 0 and grad_norm_start = grad_norm_descent =
- * grad_norm: a caller that descended fills them in (or use saddle_critical_find()). Cancelling gives SADDLE_CRITICAL_ERROR_CANCELLED;
+ * grad_norm: a caller that descended fills them in (or use saddle_critical_find()).
+ * Cancelling gives SADDLE_CRITICAL_ERROR_CANCELLED;
  * Hessian and spectrum errors (TOO_LARGE, …) come in their own domains.
  * Label rule, in order: UNCONVERGED if ‖∇L‖ > grad_tolerance; GRADIENT_FLAT if ‖∇L‖ > 0 and
  * ‖H·∇L‖/‖∇L‖ ≤ zero_tolerance·max|λ|; SADDLE if any λ < −band; DEGENERATE if the zero band

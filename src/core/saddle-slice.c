@@ -144,7 +144,7 @@ dense_extremes (SaddleModel       *model,
   g_autofree double *h = NULL;
   g_autofree double *work = NULL;
   const gsize n = slice->n_params;
-  double *d, *e, *tau, *dd, *ee, *z;
+  double *d, *e, *tau, *dd, *ee, *w, *z;
   lapack_int info;
 
   progress->start = 0.0;
@@ -171,13 +171,14 @@ dense_extremes (SaddleModel       *model,
       return TRUE;
     }
 
-  work = g_new (double, 7 * n);
+  work = g_new (double, 8 * n);
   d = work;
   e = work + n;
   tau = work + 2 * n;
   dd = work + 3 * n;
   ee = work + 4 * n;
-  z = work + 5 * n;   /* (n, 2) column-major: the bottom vector, then the top one */
+  w = work + 5 * n;   /* dstemr uses all n as workspace, whatever it returns */
+  z = work + 6 * n;   /* (n, 2) column-major: the bottom vector, then the top one */
 
   /* Symmetric: the row-major buffer is the same matrix read column-major. */
   info = LAPACKE_dsytrd (LAPACK_COL_MAJOR, 'U', (lapack_int) n, h, (lapack_int) n, d, e, tau);
@@ -190,21 +191,20 @@ dense_extremes (SaddleModel       *model,
       lapack_int found = 0;
       lapack_int isuppz[2];
       lapack_logical tryrac = 1;
-      double value = NAN;
 
       /* dstemr overwrites the tridiagonal; each end gets a fresh copy. */
       memcpy (dd, d, n * sizeof (double));
       memcpy (ee, e, (n - 1) * sizeof (double));
       ee[n - 1] = 0.0;
       info = LAPACKE_dstemr (LAPACK_COL_MAJOR, 'V', 'I', (lapack_int) n, dd, ee, 0.0, 0.0,
-                             index, index, &found, &value, z + end * n, (lapack_int) n, 1,
+                             index, index, &found, w, z + end * n, (lapack_int) n, 1,
                              isuppz, &tryrac);
       if (info != 0 || found != 1)
         goto lapack_failed;
       if (end == 0)
-        slice->lambda_bottom = value;
+        slice->lambda_bottom = w[0];
       else
-        slice->lambda_top = value;
+        slice->lambda_top = w[0];
     }
 
   info = LAPACKE_dormtr (LAPACK_COL_MAJOR, 'L', 'U', 'N', (lapack_int) n, 2, h, (lapack_int) n,

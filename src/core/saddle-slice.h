@@ -24,42 +24,42 @@ G_BEGIN_DECLS
 #define SADDLE_SLICE_DEFAULT_POINTS 101
 #define SADDLE_SLICE_MIN_POINTS     2
 #define SADDLE_SLICE_MAX_POINTS     100001
-/* AUTO finds the eigenpairs densely up to this many parameters (if the Hessian fits in memory). */
+/* AUTO finds the eigenpairs densely up to this many parameters (if the Hessian fits). */
 #define SADDLE_SLICE_DENSE_MAX      4096
 /* Lanczos steps allowed for the two extreme eigenpairs (capped at n). */
 #define SADDLE_SLICE_LANCZOS_STEPS  500
 
 typedef enum
 {
-  SADDLE_SLICE_ERROR_INVALID,       /* bad range, point count or direction; model and batch disagree */
+  SADDLE_SLICE_ERROR_INVALID,       /* bad range, points or direction; model and batch disagree */
   SADDLE_SLICE_ERROR_CANCELLED,     /* the progress callback returned FALSE */
   SADDLE_SLICE_ERROR_NOT_FINITE,    /* the loss, gradient or Hessian at θ is NaN or infinite */
 } SaddleSliceError;
 
 typedef enum
 {
-  SADDLE_SLICE_AUTO,                /* DENSE up to SADDLE_SLICE_DENSE_MAX parameters when it fits, else LANCZOS */
-  SADDLE_SLICE_DENSE,               /* full Hessian, one tridiagonal reduction, the two end eigenpairs (dstemr) */
+  SADDLE_SLICE_AUTO,                /* DENSE up to SADDLE_SLICE_DENSE_MAX parameters */
+  SADDLE_SLICE_DENSE,               /* full Hessian: one tridiagonal reduction, both ends */
   SADDLE_SLICE_LANCZOS,             /* saddle_lanczos_extremes() with Ritz vectors: HVPs only */
 } SaddleSliceMethod;
 
 typedef struct
 {
-  gsize              n_points;
-  double             range;          /* α spans [−range, range] */
-  double            *alphas;         /* (n_points) ascending; exactly 0 in the middle when n_points is odd */
-  double            *loss_bottom;    /* (n_points) loss(θ + α·v_bottom) */
-  double            *loss_top;       /* (n_points) loss(θ + α·v_top) */
-  double             loss;           /* loss at θ */
-  double             lambda_bottom;  /* smallest Hessian eigenvalue at θ: curvature of loss_bottom at 0 */
-  double             lambda_top;     /* largest: curvature of loss_top at 0 */
-  double             slope_bottom;   /* ∇Lᵀ·v_bottom: slope of loss_bottom at 0 */
-  double             slope_top;      /* ∇Lᵀ·v_top */
-  gsize              n_params;
-  double            *v_bottom;       /* (n_params) unit eigenvector of lambda_bottom, largest entry positive */
-  double            *v_top;          /* (n_params) unit eigenvector of lambda_top, likewise */
-  SaddleSliceMethod  method;         /* DENSE or LANCZOS: how the eigenpairs were found */
-  gboolean           converged;      /* DENSE always; LANCZOS: both Ritz pairs met SADDLE_LANCZOS_TOLERANCE */
+  gsize             n_points;
+  double            range;          /* α spans [−range, range] */
+  double           *alphas;         /* (n_points) ascending; 0 exactly in the middle if odd */
+  double           *loss_bottom;    /* (n_points) loss(θ + α·v_bottom) */
+  double           *loss_top;       /* (n_points) loss(θ + α·v_top) */
+  double            loss;           /* loss at θ */
+  double            lambda_bottom;  /* smallest Hessian eigenvalue at θ: curvature at α = 0 */
+  double            lambda_top;     /* largest: the curvature of loss_top at α = 0 */
+  double            slope_bottom;   /* ∇Lᵀ·v_bottom: the slope of loss_bottom at α = 0 */
+  double            slope_top;      /* ∇Lᵀ·v_top */
+  gsize             n_params;
+  double           *v_bottom;       /* (n_params) unit eigenvector, largest-magnitude entry > 0 */
+  double           *v_top;          /* (n_params) unit eigenvector of lambda_top, likewise */
+  SaddleSliceMethod method;         /* DENSE or LANCZOS: how the eigenpairs were found */
+  gboolean          converged;      /* DENSE: always; LANCZOS: both Ritz pairs converged */
 } SaddleSlice;
 
 GQuark       saddle_slice_error_quark (void);

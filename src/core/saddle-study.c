@@ -20,11 +20,15 @@
 #define MAX_FIRST_RUN      1000000
 #define MAX_THREADS        256
 #define MAX_DESCENT_STEPS  1000000
+#define MAX_NEWTON_STEPS   1000
+/* Newton refinement steps of a critical run by default. */
+#define NEWTON_STEPS_DEFAULT 20
 #define MAX_LR             10.0
 
-/* Shares of one critical run given to its three phases, for progress only. */
+/* Shares of one critical run given to its phases, for progress only; the Hessian has the rest. */
 #define CRITICAL_TRAIN_SHARE    0.3
 #define CRITICAL_DESCENT_SHARE  0.2
+#define CRITICAL_NEWTON_SHARE   0.25
 
 typedef struct
 {
@@ -46,9 +50,11 @@ static const OptionRange option_ranges[] = {
   { "--tolerance",      "(0, 1)" },
   { "--grad-tolerance", "(0, 1)" },
   { "--descent-steps",  "0–1000000" },
+  { "--newton-steps",   "0–1000" },
   { "--snapshot-every", "0–4294967295" },
   { "--seed",           "0–18446744073709551615" },
   { "--layer",          "0 to the number of hidden layers" },
+  { "--surface",        "0 (none) or 2–401" },
 };
 
 typedef struct
@@ -60,13 +66,16 @@ typedef struct
   gpointer                 user_data;
   gboolean                 cancelled;
 
+  guint                    n_units;        /* runs, plus one for the loss surface */
   guint                    run;            /* absolute run index */
-  guint                    run_index;      /* 0-based position in this study */
+  guint                    run_index;      /* 0-based position in this study (runs, then the surface) */
   double                   phase_start;    /* share of one run done before this phase */
   double                   phase_length;   /* share of one run this phase takes */
   char                    *prefix;         /* "Run 3/8" */
   char                    *message;        /* "Run 3/8: training" */
   char                    *inner_message;  /* "Run 3/8: Eigenvalues", from an inner PROGRESS */
+  gboolean                 refining;       /* DESCENT events are Newton steps */
+  double                   last_fraction;  /* of the whole study: progress never goes back */
 } StudyRun;
 
 G_DEFINE_QUARK (saddle-study-error-quark, saddle_study_error)
@@ -141,8 +150,9 @@ emit_progress (StudyRun *self,
   SaddleEvent event = saddle_event_init (SADDLE_EVENT_PROGRESS, self->run);
   double run_share = self->phase_start + self->phase_length * CLAMP (phase_fraction, 0.0, 1.0);
 
-  event.fraction = (self->run_index + run_share) / self->config->runs;
-  event.fraction = CLAMP (event.fraction, 0.0, 1.0);
+  event.fraction = (self->run_index + run_share) / self->n_units;
+  event.fraction = CLAMP (event.fraction, self->last_fraction, 1.0);
+  self->last_fraction = event.fraction;
   event.message = self->message;
   return emit (self, &event);
 }
@@ -217,9 +227,12 @@ study_event_cb (const SaddleEvent *event,
       return emit (self, event);
 
     case SADDLE_EVENT_DESCENT:
-      /* The descent reports a few hundred of its steps: each one is a progress tick. */
+      /* The descent reports a few hundred of its steps: each is a tick. Newton steps are not
+       * (chord steps make more of them than the cap): its PROGRESS events tell. */
       if (!emit (self, event))
         return FALSE;
+      if (self->refining)
+        return TRUE;
       return emit_progress (self,
                             (double) event->iteration / MAX (1u, self->config->descent_steps));
 
@@ -229,7 +242,9 @@ study_event_cb (const SaddleEvent *event,
         double inner = isfinite (event->fraction) ? CLAMP (event->fraction, 0.0, 1.0) : 0.0;
         double run_share = self->phase_start + self->phase_length * inner;
 
-        mapped.fraction = CLAMP ((self->run_index + run_share) / self->config->runs, 0.0, 1.0);
+        mapped.fraction = CLAMP ((self->run_index + run_share) / self->n_units,
+                                 self->last_fraction, 1.0);
+        self->last_fraction = mapped.fraction;
         if (event->message != NULL)
           {
             g_free (self->inner_message);
@@ -268,6 +283,10 @@ truncate_trajectory (SaddleTrajectory *trajectory,
 
   g_array_set_size (trajectory->info, n_snapshots);
   g_array_set_size (trajectory->params, n_snapshots * trajectory->n_params);
+  if (trajectory->plane_distance != NULL && trajectory->plane_distance->len > n_snapshots)
+    g_array_set_size (trajectory->plane_distance, n_snapshots);
+  if (trajectory->surface_loss != NULL && trajectory->surface_loss->len > n_snapshots)
+    g_array_set_size (trajectory->surface_loss, n_snapshots);
   for (gsize i = 0; i < n_snapshots; i++)
     n_runs = MAX (n_runs, g_array_index (trajectory->info, SaddleSnapshotInfo, i).run + 1);
   trajectory->n_runs = n_runs;
@@ -280,8 +299,8 @@ vector_norm (const double *v,
   return cblas_dnrm2 ((int) MIN (n, (gsize) G_MAXINT), v, 1);
 }
 
-/* The critical study's second half: minimise ‖∇L‖² from the trained θ, then
- * analyse the full Hessian there. */
+/* The critical study's second half: minimise ‖∇L‖² from the trained θ, refine
+ * with Newton steps, then analyse the full Hessian there. */
 static gboolean
 descend_and_analyse (StudyRun             *self,
                      SaddleModel          *model,
@@ -296,13 +315,16 @@ descend_and_analyse (StudyRun             *self,
   SaddleCriticalSettings settings;
   SaddleEvent event;
   double grad_norm_start;
+  double grad_norm_descent;
   guint steps = 0;
+  guint newton_steps = 0;
 
   saddle_critical_settings_init (&settings);
   settings.descent_steps = config->descent_steps;
   settings.descent_lr = config->descent_lr;
   settings.grad_tolerance = config->grad_tolerance;
   settings.zero_tolerance = config->zero_tolerance;
+  settings.newton_steps = config->newton_steps;
 
   saddle_model_loss_grad (model, theta, batch, grad);
   grad_norm_start = vector_norm (grad, saddle_model_n_params (model));
@@ -314,10 +336,27 @@ descend_and_analyse (StudyRun             *self,
       if (!saddle_critical_descend (model, theta, batch, &settings, self->run,
                                     study_event_cb, self, &steps, error))
         return FALSE;
+      saddle_model_loss_grad (model, theta, batch, grad);
+      grad_norm_descent = vector_norm (grad, saddle_model_n_params (model));
+    }
+  else
+    grad_norm_descent = grad_norm_start;
+
+  if (config->newton_steps > 0)
+    {
+      if (!begin_phase (self, "Newton refinement", CRITICAL_TRAIN_SHARE + CRITICAL_DESCENT_SHARE,
+                        CRITICAL_NEWTON_SHARE))
+        goto cancelled;
+      self->refining = TRUE;
+      if (!saddle_critical_refine (model, theta, batch, &settings, self->run, steps,
+                                   study_event_cb, self, &newton_steps, error))
+        return FALSE;
+      self->refining = FALSE;
     }
 
-  if (!begin_phase (self, "Hessian", CRITICAL_TRAIN_SHARE + CRITICAL_DESCENT_SHARE,
-                    1.0 - CRITICAL_TRAIN_SHARE - CRITICAL_DESCENT_SHARE))
+  if (!begin_phase (self, "Hessian",
+                    CRITICAL_TRAIN_SHARE + CRITICAL_DESCENT_SHARE + CRITICAL_NEWTON_SHARE,
+                    1.0 - CRITICAL_TRAIN_SHARE - CRITICAL_DESCENT_SHARE - CRITICAL_NEWTON_SHARE))
     goto cancelled;
   point = saddle_critical_analyse (model, theta, batch, &settings, self->run,
                                    study_event_cb, self, error);
@@ -325,7 +364,9 @@ descend_and_analyse (StudyRun             *self,
     return FALSE;
   point->run = self->run;
   point->steps = steps;
+  point->newton_steps = newton_steps;
   point->grad_norm_start = grad_norm_start;
+  point->grad_norm_descent = grad_norm_descent;
 
   event = saddle_event_init (SADDLE_EVENT_CRITICAL, self->run);
   event.loss = point->loss;
@@ -394,6 +435,55 @@ cancelled:
   return FALSE;
 }
 
+static gboolean
+surface_progress_cb (double   fraction,
+                     gpointer user_data)
+{
+  return emit_progress (user_data, fraction);
+}
+
+/* The loss over the snapshots' PCA plane, and how far each snapshot lies off it. */
+static gboolean
+compute_surface (StudyRun            *self,
+                 SaddleModel         *model,
+                 const SaddleDataset *dataset,
+                 GError             **error)
+{
+  SaddleTrajectory *trajectory = self->results->trajectory;
+  gsize n = saddle_trajectory_n_snapshots (trajectory);
+  g_autoptr(SaddleSurface) surface = NULL;
+  g_autofree double *distance = g_new (double, n);
+  g_autofree double *surface_loss = g_new (double, n);
+  SaddleBatch batch = { 0 };
+  double range[4];
+
+  g_free (self->prefix);
+  self->prefix = g_strdup ("Loss surface");
+  g_free (self->message);
+  self->message = g_strdup_printf ("Loss surface: %u × %u points", self->config->surface_resolution,
+                                   self->config->surface_resolution);
+  self->phase_start = 0.0;
+  self->phase_length = 1.0;
+  if (!emit_progress (self, 0.0))
+    return FALSE;
+
+  saddle_surface_range_for (trajectory->pca, SADDLE_SURFACE_DEFAULT_MARGIN, range);
+  saddle_batch_init_full (&batch, dataset);
+  surface = saddle_surface_compute (model, &batch, trajectory->pca, range[0], range[1], range[2],
+                                    range[3], self->config->surface_resolution,
+                                    surface_progress_cb, self, error);
+  saddle_batch_clear (&batch);
+  if (surface == NULL)
+    return FALSE;
+
+  if (!saddle_surface_snapshot_report (NULL, NULL, trajectory->pca,
+                                       (const double *) (gpointer) trajectory->params->data, n,
+                                       surface, distance, NULL, surface_loss, NULL, NULL, error))
+    return FALSE;
+  saddle_trajectory_set_surface (trajectory, g_steal_pointer (&surface), distance, surface_loss);
+  return TRUE;
+}
+
 static gsize
 estimate_snapshots (const SaddleStudyConfig *config,
                     gsize                    n_samples)
@@ -436,6 +526,11 @@ saddle_study_config_init (SaddleStudyConfig *config,
   config->grad_tolerance = 1e-4;
   config->descent_steps = 1000;
   config->descent_lr = 1e-3;
+  /* "Refine before you classify": a few Newton steps take ‖∇L‖ from ~1e-3 to rounding level. */
+  config->newton_steps = NEWTON_STEPS_DEFAULT;
+  /* The homework's bonus, drawn behind the paths; costs resolution² whole-set losses. */
+  config->surface_resolution = kind == SADDLE_STUDY_TRAJECTORIES
+                             ? SADDLE_SURFACE_DEFAULT_RESOLUTION : 0;
 
   if (task == SADDLE_TASK_IMAGE)
     {
@@ -579,8 +674,14 @@ saddle_study_config_validate (const SaddleStudyConfig *config,
     return invalid_double (error, "--grad-tolerance", config->grad_tolerance);
   if (config->descent_steps > MAX_DESCENT_STEPS)
     return invalid_uint (error, "--descent-steps", config->descent_steps);
+  if (config->newton_steps > MAX_NEWTON_STEPS)
+    return invalid_uint (error, "--newton-steps", config->newton_steps);
   if (!isfinite (config->descent_lr) || config->descent_lr <= 0.0 || config->descent_lr > MAX_LR)
     return invalid_double (error, "--descent-lr", config->descent_lr);
+  if (config->surface_resolution != 0
+      && (config->surface_resolution < SADDLE_SURFACE_MIN_RESOLUTION
+          || config->surface_resolution > SADDLE_SURFACE_MAX_RESOLUTION))
+    return invalid_uint (error, "--surface", config->surface_resolution);
 
   /* The hidden layers alone (one input, one output) bound the size from
    * below before any data is read; check_dataset gives the exact count. */
@@ -942,6 +1043,7 @@ saddle_study_run (const SaddleStudyConfig *config,
 
   self.config = config;
   self.kind = kind;
+  self.n_units = config->runs + (results->trajectory != NULL && config->surface_resolution > 0);
   self.results = results;
   self.func = func;
   self.user_data = user_data;
@@ -955,6 +1057,7 @@ saddle_study_run (const SaddleStudyConfig *config,
 
       self.run = config->first_run + i;
       self.run_index = i;
+      self.refining = FALSE;
       g_free (self.prefix);
       self.prefix = g_strdup_printf ("Run %u/%u", self.run + 1, config->first_run + config->runs);
       attempted++;
@@ -986,10 +1089,11 @@ saddle_study_run (const SaddleStudyConfig *config,
       }
     }
 
+  results->cancelled = self.cancelled;
+
   g_clear_pointer (&self.prefix, g_free);
   g_clear_pointer (&self.message, g_free);
   g_clear_pointer (&self.inner_message, g_free);
-  results->cancelled = self.cancelled;
 
   if (succeeded == 0 && !self.cancelled)
     {
@@ -1008,6 +1112,29 @@ saddle_study_run (const SaddleStudyConfig *config,
         g_ptr_array_add (results->failures,
                          g_strdup_printf ("PCA of the snapshots: %s", pca_error->message));
     }
+
+  /* A cancelled study keeps its paths but skips the surface: Stop must answer at once. */
+  if (results->trajectory != NULL && results->trajectory->pca != NULL
+      && config->surface_resolution > 0 && !self.cancelled)
+    {
+      g_autoptr(GError) surface_error = NULL;
+
+      self.run_index = config->runs;
+      if (!compute_surface (&self, model, data, &surface_error))
+        {
+          if (self.cancelled || g_error_matches (surface_error, SADDLE_SURFACE_ERROR,
+                                                 SADDLE_SURFACE_ERROR_CANCELLED))
+            self.cancelled = TRUE;
+          else
+            g_ptr_array_add (results->failures,
+                             g_strdup_printf ("loss surface: %s", surface_error->message));
+        }
+    }
+
+  results->cancelled = self.cancelled;
+  g_clear_pointer (&self.prefix, g_free);
+  g_clear_pointer (&self.message, g_free);
+  g_clear_pointer (&self.inner_message, g_free);
 
   if (!self.cancelled && func != NULL)
     {

@@ -60,7 +60,9 @@ typedef struct
   double              grad_tolerance;   /* critical: stop the ‖∇L‖² descent below this ‖∇L‖ */
   guint               descent_steps;    /* critical: cap on ‖∇L‖² descent steps */
   double              descent_lr;       /* critical: Adam step on ‖∇L‖² */
+  guint               newton_steps;     /* critical: Newton refinement after it (Hessians built) */
   guint               first_run;        /* runs first_run … first_run + runs − 1 (0-based) */
+  guint               surface_resolution; /* trajectories: loss-surface nodes per axis; 0 = none */
 } SaddleStudyConfig;
 
 typedef struct

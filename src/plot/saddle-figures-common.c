@@ -77,10 +77,20 @@ saddle_figure_format_number (char       *buf,
                              const char *format,
                              double      value)
 {
+  char tmp[G_ASCII_DTOSTR_BUF_SIZE + 8];
+
   if (!isfinite (value))
-    g_strlcpy (buf, isnan (value) ? "n/a" : (value > 0 ? "inf" : "-inf"), size);
+    {
+      g_strlcpy (buf, isnan (value) ? "n/a" : (value > 0 ? "inf" : "−inf"), size);
+      return;
+    }
+  g_ascii_formatd (tmp, sizeof tmp, format, value);
+  /* A real minus sign in text, as typeset mathematics has it (the hyphen is
+   * shorter and sits lower). */
+  if (tmp[0] == '-')
+    g_snprintf (buf, size, "−%s", tmp + 1);
   else
-    g_ascii_formatd (buf, size, format, value);
+    g_strlcpy (buf, tmp, size);
 }
 
 void

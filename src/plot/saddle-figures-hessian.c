@@ -1,4 +1,4 @@
-/* saddle-figures-hessian.c — figures of the Hessian beyond one dense spectrum: the SLQ density */
+/* saddle-figures-hessian.c — figures of the Hessian beyond one dense spectrum: SLQ density, loss slices */
 #define G_LOG_DOMAIN "saddle-figures"
 
 #include "config.h"
@@ -319,6 +319,217 @@ saddle_figure_density (cairo_t                 *cr,
   saddle_chart_draw_axes (&chart);
 
   if (!have_density && !have_dense)
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+
+  saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
+
+  cairo_restore (cr);
+}
+
+/* ------------------------------------------------------------------- slice */
+
+/* Curves whose extents differ by more than this share one symmetric-log axis. */
+#define SLICE_SYMLOG_RATIO 100.0
+
+/* The second-order model s·α + ½·λ·α² of a slice's loss change, sampled densely. */
+static void
+draw_quadratic (SaddleChart       *chart,
+                double             slope,
+                double             lambda,
+                double             range,
+                const SaddleColor *color,
+                double             line_width)
+{
+  enum { N_SAMPLES = 161 };
+  double xs[N_SAMPLES], ys[N_SAMPLES];
+  double dashes[2] = { 2.5 * line_width, 2.0 * line_width };
+
+  if (!isfinite (slope) || !isfinite (lambda) || !(range > 0) || !isfinite (range))
+    return;
+  for (guint k = 0; k < N_SAMPLES; k++)
+    {
+      double a = -range + 2.0 * range * k / (N_SAMPLES - 1);
+
+      xs[k] = a;
+      ys[k] = slope * a + 0.5 * lambda * a * a;
+    }
+  cairo_save (chart->cr);
+  cairo_set_dash (chart->cr, dashes, 2, 0);
+  saddle_chart_draw_line (chart, xs, ys, N_SAMPLES, color, line_width);
+  cairo_restore (chart->cr);
+}
+
+/* Largest |loss − @base| of a slice, 0 if nothing is finite. */
+static double
+slice_extent (const double *losses,
+              gsize         n,
+              double        base)
+{
+  double extent = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (losses[i] - base))
+      extent = MAX (extent, fabs (losses[i] - base));
+  return extent;
+}
+
+void
+saddle_figure_slice (cairo_t                 *cr,
+                     double                   width,
+                     double                   height,
+                     const SaddleSlice       *slice,
+                     const SaddleFigureStyle *style)
+{
+  SaddleFigureStyle st;
+  SaddlePalette palette;
+  g_auto(SaddleChart) chart = { 0 };
+  g_autoptr(SaddleLegend) legend = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *y_label = NULL;
+  g_autofree char *bottom_label = NULL;
+  g_autofree char *top_label = NULL;
+  g_autofree double *delta_bottom = NULL;
+  g_autofree double *delta_top = NULL;
+  SaddleLegendPlacement placement;
+  SaddleColor bottom_color, top_color;
+  double x = 0, y = 0, w = width, h = height, lx, ly, fs, line_width;
+  double base = 0, extent_bottom = 0, extent_top = 0, threshold = 1.0;
+  gsize n = 0;
+  gboolean symlog = FALSE;
+
+  if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
+    return;
+  fs = st.font_size;
+  line_width = MAX (1.5, fs / 6.0);
+  /* The saddle's descent direction in the saddle label's red, the steepest
+   * ascent in blue. */
+  saddle_palette_series (&palette, 3, &bottom_color);
+  saddle_palette_series (&palette, 0, &top_color);
+
+  cairo_save (cr);
+
+  if (slice != NULL && slice->alphas != NULL && slice->loss_bottom != NULL && slice->loss_top != NULL
+      && isfinite (slice->loss))
+    n = slice->n_points;
+
+  /* The change from L(θ): both lines start from it, and a bend of 1e-6
+   * along a flat direction can share the chart with a rise of 10 along a
+   * steep one only as changes on a symmetric-log axis. */
+  if (n > 0)
+    {
+      base = slice->loss;
+      delta_bottom = g_new (double, n);
+      delta_top = g_new (double, n);
+      for (gsize i = 0; i < n; i++)
+        {
+          delta_bottom[i] = slice->loss_bottom[i] - base;
+          delta_top[i] = slice->loss_top[i] - base;
+        }
+      extent_bottom = slice_extent (slice->loss_bottom, n, base);
+      extent_top = slice_extent (slice->loss_top, n, base);
+      {
+        double small = MIN (extent_bottom, extent_top), large = MAX (extent_bottom, extent_top);
+
+        symlog = large > 0 && large > SLICE_SYMLOG_RATIO * small;
+        /* Linear within a tenth of the flatter line's reach: its shape stays readable. */
+        threshold = small > 0 ? 0.1 * small : MAX (1e-12 * large, 1e-300);
+      }
+    }
+
+  saddle_chart_init (&chart, cr, &palette, fs);
+  chart.x_label = "Step α along the unit eigenvector v";
+  if (symlog)
+    {
+      char tv[32];
+
+      saddle_figure_format_number (tv, sizeof tv, "%.2g", threshold);
+      y_label = g_strdup_printf ("L(θ + α·v) − L(θ) (symmetric log, linear within ±%s)", tv);
+    }
+  else
+    y_label = g_strdup ("Loss change L(θ + α·v) − L(θ)");
+  chart.y_label = y_label;
+  saddle_axis_init (&chart.y_axis, symlog ? SADDLE_AXIS_SYMLOG : SADDLE_AXIS_LINEAR, threshold);
+  for (gsize i = 0; i < n; i++)
+    {
+      saddle_axis_include (&chart.x_axis, slice->alphas[i]);
+      saddle_axis_include (&chart.y_axis, delta_bottom[i]);
+      saddle_axis_include (&chart.y_axis, delta_top[i]);
+    }
+  if (n > 0)
+    saddle_axis_include (&chart.y_axis, 0.0);
+  saddle_axis_finish (&chart.x_axis, 0.0);
+  saddle_axis_finish (&chart.y_axis, 0.05);
+
+  legend = saddle_legend_new (0.9 * fs);
+  if (n > 0)
+    {
+      char lb[32], lt[32], loss[32];
+
+      saddle_figure_format_number (lb, sizeof lb, "%.3g", slice->lambda_bottom);
+      saddle_figure_format_number (lt, sizeof lt, "%.3g", slice->lambda_top);
+      saddle_figure_format_number (loss, sizeof loss, "%.6g", slice->loss);
+      bottom_label = g_strdup_printf ("bottom eigenvector, λ = %s", lb);
+      top_label = g_strdup_printf ("top eigenvector, λ = %s", lt);
+      saddle_legend_add (legend, bottom_label, &bottom_color, SADDLE_MARKER_NONE, TRUE, TRUE);
+      saddle_legend_add (legend, top_label, &top_color, SADDLE_MARKER_NONE, TRUE, TRUE);
+      saddle_legend_add (legend, "the point θ", &palette.foreground, SADDLE_MARKER_CIRCLE, TRUE, FALSE);
+      subtitle = g_strdup_printf ("L(θ) = %s · %s along the bottom eigenvector · eigenpairs %s%s",
+                                  loss,
+                                  slice->lambda_bottom < 0 ? "negative curvature (a saddle direction)"
+                                  : "no negative curvature",
+                                  slice->method == SADDLE_SLICE_LANCZOS ? "by Lanczos" : "from the dense Hessian",
+                                  slice->converged ? "" : " (not converged)");
+    }
+
+  saddle_chart_draw_title (cr, &palette, fs, "Loss along the extreme Hessian eigenvectors", subtitle,
+                           &x, &y, &w, &h);
+  if (n > 0)
+    saddle_chart_draw_footnote (cr, &palette, fs,
+                                "Dashed: each line's second-order model α·∇L·v + ½·λ·α²",
+                                &x, &y, &w, &h);
+  placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
+  saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
+  saddle_chart_draw_grid (&chart);
+
+  if (n > 0)
+    {
+      double zero = 0.0;
+      double zero_x = saddle_chart_x_to_px (&chart, 0.0);
+      double zero_y = saddle_chart_y_to_px (&chart, 0.0);
+
+      saddle_chart_clip (&chart, 0.0);
+      /* The cross through θ: α = 0 and no change. */
+      cairo_save (cr);
+      cairo_set_line_width (cr, 1.0);
+      saddle_color_set_source (&palette.axis, cr, 0.6);
+      if (isfinite (zero_x))
+        {
+          cairo_move_to (cr, floor (zero_x) + 0.5, chart.y);
+          cairo_line_to (cr, floor (zero_x) + 0.5, chart.y + chart.height);
+        }
+      if (isfinite (zero_y))
+        {
+          cairo_move_to (cr, chart.x, floor (zero_y) + 0.5);
+          cairo_line_to (cr, chart.x + chart.width, floor (zero_y) + 0.5);
+        }
+      cairo_stroke (cr);
+      cairo_restore (cr);
+
+      draw_quadratic (&chart, slice->slope_top, slice->lambda_top, slice->range,
+                      &top_color, MAX (1.0, 0.6 * line_width));
+      draw_quadratic (&chart, slice->slope_bottom, slice->lambda_bottom, slice->range,
+                      &bottom_color, MAX (1.0, 0.6 * line_width));
+      saddle_chart_draw_line (&chart, slice->alphas, delta_top, n, &top_color, line_width);
+      saddle_chart_draw_line (&chart, slice->alphas, delta_bottom, n, &bottom_color, line_width);
+      saddle_chart_unclip (&chart);
+      saddle_chart_clip (&chart, fs);
+      saddle_chart_draw_points (&chart, &zero, &zero, 1, &palette.foreground, SADDLE_MARKER_CIRCLE,
+                                0.38 * fs, TRUE);
+      saddle_chart_unclip (&chart);
+    }
+  saddle_chart_draw_axes (&chart);
+
+  if (n == 0)
     saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);

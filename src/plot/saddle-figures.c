@@ -487,7 +487,7 @@ surface_footnote (const SaddleTrajectory *trajectory,
       saddle_figure_format_number (c, sizeof c, "%.2g", d_med);
       g_string_append_printf (out, " · snapshots lie %s–%s off it (median %s)", a, b, c);
     }
-  else
+  else if (n > 0)
     g_string_append (out, " · snapshots lie off it: their distance was not measured");
   if (isfinite (r_med))
     {
@@ -1159,9 +1159,10 @@ saddle_figure_critical (cairo_t                  *cr,
     {
       char loss_c[32];
 
-      saddle_figure_format_number (loss_c, sizeof loss_c, "%.3g", trend.pb_loss_c);
+      /* loss_c may lie below zero: "loss + 2.2", not "loss − −2.2". */
+      saddle_figure_format_number (loss_c, sizeof loss_c, "%.3g", fabs (trend.pb_loss_c));
       pb_label = trend.pb_fitted
-                 ? g_strdup_printf ("Pennington–Bahri (loss − %s)^{3/2}", loss_c)
+                 ? g_strdup_printf ("Pennington–Bahri (loss %s %s)^{3/2}", trend.pb_loss_c < 0 ? "+" : "−", loss_c)
                  : g_strdup_printf ("Pennington–Bahri: no fit (%s)", trend.pb_error);
       saddle_legend_add (legend, pb_label, &law_color, SADDLE_MARKER_NONE, TRUE, trend.pb_fitted);
     }

@@ -13,6 +13,7 @@
 #include "saddle-critical-set.h"
 #include "saddle-density.h"
 #include "saddle-history.h"
+#include "saddle-slice.h"
 #include "saddle-spectrum.h"
 #include "saddle-surface.h"
 #include "saddle-trajectory.h"
@@ -70,7 +71,8 @@ void     saddle_figure_gradnorm        (cairo_t                 *cr,
                                         SaddlePlotArea           areas[2]);
 /* The runs' paths in the PCA plane (whole vector, or the layer when @layer),
  * drawn up to @upto_epoch (G_MAXUINT = all), start and end markers, explained
- * variance on the axes, final accuracy per run in the legend. */
+ * variance on the axes, final accuracy per run in the legend; no surface
+ * (saddle_figure_trajectories_with_surface() with NULL). */
 void     saddle_figure_trajectories    (cairo_t                 *cr,
                                         double                   width,
                                         double                   height,
@@ -159,6 +161,16 @@ typedef struct
 void     saddle_figure_critical_trend  (const SaddleCriticalSet  *set,
                                         SaddleCriticalRatio       ratio,
                                         SaddleCriticalTrend      *trend);
+
+/* The loss along the bottom and top Hessian eigenvectors at a point (α on x, λ in the legend) as
+ * its change L(θ + α·v) − L(θ) (L(θ) in the subtitle), each beside its dashed second-order model,
+ * θ marked at the origin; a symmetric-log y axis when one line's reach exceeds the other's 100×,
+ * so a flat saddle direction still shows its dip beside a steep one. */
+void     saddle_figure_slice           (cairo_t                   *cr,
+                                        double                     width,
+                                        double                     height,
+                                        const SaddleSlice         *slice,
+                                        const SaddleFigureStyle   *style);
 
 /* Index of the critical point drawn nearest (x, y) within @radius, or −1; measures the ratio
  * @area->ratio names (as saddle_figure_critical() filled it in). */

@@ -1,0 +1,480 @@
+#!/usr/bin/python3
+"""saddle_torch.py — Saddle's benchmark workloads written in PyTorch, as a yardstick.
+
+The same studies as `saddle-cli bench` and `saddle-cli critical`, done the way a
+careful PyTorch user would: float64, one thread by default, nn.Linear layers
+(whose parameters() order is Saddle's flat order: per layer the weight, out × in
+row-major, then the bias), torch.optim.Adam, CrossEntropyLoss / MSELoss (means),
+exact Hessians by double backward. Every task prints one JSON line
+{"task": ..., "seconds": ..., "size": ..., ...} on stdout; progress goes to stderr.
+
+Run it with Debian's interpreter (/usr/bin/python3), which sees python3-torch:
+
+    /usr/bin/python3 tests/bench/torch/saddle_torch.py train hessian-small critical --runs 10
+
+Tasks (default: train hessian-small critical):
+  train          8 runs of 784-20-20-10 relu, Adam, batch 200, 30 epochs on 1,000 images
+  hessian-small  full Hessian of 1-31-31-1 relu (1,086 params) on 1,000 sinc points + eigenvalues
+  critical       --runs trainings of 1-31-31-1, ‖∇L‖² descent, full Hessian, eigenvalue counts
+  hessian-large  dense Hessian of the image model (16,330 params, 1,000 images) + eigenvalues
+"""
+
+import argparse
+import gzip
+import json
+import math
+import os
+import struct
+import sys
+import time
+
+# Imported in main() once the thread count is known: OpenBLAS (which this
+# torch links, like Saddle) reads OPENBLAS_NUM_THREADS only when it loads.
+torch = None
+F = None
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_DATA = os.path.normpath(os.path.join(HERE, "..", "..", "..", "data", "fashion-mnist"))
+
+TASKS = ("train", "hessian-small", "critical", "hessian-large")
+HESSIAN_METHODS = ("rows", "batched", "functional")
+
+
+class BenchError(Exception):
+    """A problem the user can fix (missing data, bad option, no memory)."""
+
+
+# ---- data ------------------------------------------------------------------
+
+def read_idx(path, magic, max_items):
+    """The IDX file @path (gzip or raw): (dims, payload bytes of the first @max_items items)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            header = f.read(4)
+            if len(header) != 4:
+                raise BenchError(f"{path}: too short for an IDX header")
+            # 0x0000 0803: unsigned bytes (08) in 3 dimensions (03).
+            got_magic, n_dims = struct.unpack(">I", header)[0], header[3]
+            if got_magic != magic:
+                raise BenchError(f"{path}: IDX magic 0x{got_magic:08x}, expected 0x{magic:08x}")
+            dims = list(struct.unpack(f">{n_dims}I", f.read(4 * n_dims)))
+            count = min(dims[0], max_items) if max_items > 0 else dims[0]
+            item = 1
+            for d in dims[1:]:
+                item *= d
+            payload = f.read(count * item)
+    except OSError as e:
+        raise BenchError(f"{path}: {e.strerror or e}") from None
+    if len(payload) != count * item:
+        raise BenchError(f"{path}: {count * item:,} bytes of data expected, {len(payload):,} found")
+    dims[0] = count
+    return dims, payload
+
+
+def find_idx(folder, stem):
+    for name in (f"{stem}.gz", stem):
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            return path
+    raise BenchError(f"{folder}: neither {stem}.gz nor {stem} is there; pass --data DIR")
+
+
+def load_images(folder, n):
+    """First @n training images (pixels / 255) and labels, as Saddle reads them."""
+    dims, pixels = read_idx(find_idx(folder, "train-images-idx3-ubyte"), 0x00000803, n)
+    ldims, labels = read_idx(find_idx(folder, "train-labels-idx1-ubyte"), 0x00000801, n)
+    if dims[0] < n or ldims[0] < n:
+        raise BenchError(f"{folder}: {n} images wanted, {min(dims[0], ldims[0])} there")
+    x = torch.frombuffer(bytearray(pixels), dtype=torch.uint8)
+    x = x.view(n, dims[1] * dims[2]).to(torch.float64) / 255.0
+    y = torch.frombuffer(bytearray(labels), dtype=torch.uint8).to(torch.long)
+    return x, y
+
+
+def sinc_points(n):
+    """@n evenly spaced x in [0, 1], both ends included, y = sin(5πx)/(5πx), 1 at 0."""
+    x = torch.linspace(0.0, 1.0, n, dtype=torch.float64).unsqueeze(1)
+    px = 5.0 * math.pi * x
+    safe = torch.where(x == 0.0, torch.ones_like(px), px)
+    y = torch.where(x == 0.0, torch.ones_like(x), torch.sin(safe) / safe)
+    return x, y
+
+
+# ---- model -----------------------------------------------------------------
+
+def make_model(widths, generator):
+    """nn.Linear layers with ReLU between; He normal weights (as Saddle's ReLU init), zero biases."""
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        linear = torch.nn.Linear(fan_in, fan_out, dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.normal_(0.0, math.sqrt(2.0 / fan_in), generator=generator)
+            linear.bias.zero_()
+        layers.append(linear)
+        if i + 2 < len(widths):
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def n_params(model):
+    return sum(p.numel() for p in model.parameters())
+
+
+def flat_params(model):
+    return torch.cat([p.detach().reshape(-1) for p in model.parameters()])
+
+
+def set_flat_params(model, theta):
+    torch.nn.utils.vector_to_parameters(theta, model.parameters())
+
+
+def grad_norm(params):
+    return torch.linalg.vector_norm(
+        torch.stack([torch.linalg.vector_norm(p.grad) for p in params])).item()
+
+
+def dead_units(model, x):
+    """Hidden ReLU units whose pre-activation is ≤ 0 on every sample of @x."""
+    dead = 0
+    h = x
+    with torch.no_grad():
+        for layer in model:
+            h = layer(h)
+            if isinstance(layer, torch.nn.Linear) and layer is not model[-1]:
+                dead += int((h.amax(dim=0) <= 0.0).sum())
+    return dead
+
+
+def accuracy(outputs, labels):
+    return (outputs.argmax(dim=1) == labels).to(torch.float64).mean().item()
+
+
+# ---- workloads ---------------------------------------------------------------
+
+def run_seeds(seed, run):
+    """Two independent generators per run: initial θ and minibatch order."""
+    base = (seed * 1_000_003 + run) * 2
+    return torch.Generator().manual_seed(base), torch.Generator().manual_seed(base + 1)
+
+
+def train(model, x, y, loss_fn, lr, batch, epochs, shuffle, classify):
+    """Minibatch Adam as Saddle's trainer: per step the minibatch loss and ‖∇L‖ are recorded;
+    at the start and after every epoch the whole set's loss (and accuracy) and a snapshot of θ."""
+    params = list(model.parameters())
+    optimizer = torch.optim.Adam(params, lr=lr, foreach=True)
+    n = x.shape[0]
+    batch = min(batch, n)
+    record = {"loss": [], "grad_norm": [], "epoch_loss": [], "accuracy": [], "snapshots": []}
+
+    def evaluate():
+        with torch.no_grad():
+            out = model(x)
+            record["epoch_loss"].append(loss_fn(out, y).item())
+            record["accuracy"].append(accuracy(out, y) if classify else math.nan)
+            record["snapshots"].append(flat_params(model))
+
+    evaluate()
+    step = 0
+    for epoch in range(1, epochs + 1):
+        order = torch.randperm(n, generator=shuffle)
+        for start in range(0, n, batch):
+            idx = order[start:start + batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            step += 1
+            value, norm = loss.item(), grad_norm(params)
+            if not (math.isfinite(value) and math.isfinite(norm)):
+                raise BenchError(f"training diverged at step {step} (epoch {epoch}): "
+                                 f"try a smaller learning rate (now {lr:g})")
+            record["loss"].append(value)
+            record["grad_norm"].append(norm)
+            optimizer.step()
+        evaluate()
+    return record
+
+
+def hessian(model, x, y, loss_fn, method, chunk):
+    """The exact n × n Hessian of the mean loss over (x, y) at the model's parameters."""
+    params = list(model.parameters())
+    n = n_params(model)
+
+    if method == "functional":
+        # torch.autograd.functional.hessian on the flat vector, vectorised (vmap) over all rows.
+        names = [name for name, _ in model.named_parameters()]
+        shapes = [p.shape for p in params]
+        sizes = [p.numel() for p in params]
+
+        def loss_of(theta):
+            views = {name: piece.view(shape) for name, piece, shape
+                     in zip(names, torch.split(theta, sizes), shapes)}
+            return loss_fn(torch.nn.utils.stateless.functional_call(model, views, (x,)), y)
+
+        return torch.autograd.functional.hessian(loss_of, flat_params(model), vectorize=True)
+
+    H = torch.empty(n, n, dtype=torch.float64)
+    grads = torch.autograd.grad(loss_fn(model(x), y), params, create_graph=True)
+
+    if method == "batched":
+        # Reverse-over-reverse on @chunk unit directions at once (is_grads_batched = vmap).
+        flat = torch.cat([g.reshape(-1) for g in grads])
+        eye = torch.eye(n, dtype=torch.float64)
+        for start in range(0, n, chunk):
+            stop = min(n, start + chunk)
+            rows = torch.autograd.grad(flat, params, grad_outputs=eye[start:stop],
+                                       retain_graph=True, is_grads_batched=True)
+            torch.cat([r.reshape(stop - start, -1) for r in rows], dim=1, out=H[start:stop])
+        return H
+
+    # "rows": one backward through the retained gradient graph per row, straight from each
+    # gradient tensor's entries (the fastest of the three here: see README.md).
+    row = 0
+    for g in grads:
+        entries = g.reshape(-1)
+        for k in range(entries.numel()):
+            parts = torch.autograd.grad(entries[k], params, retain_graph=True)
+            torch.cat([p.reshape(-1) for p in parts], out=H[row])
+            row += 1
+    return H
+
+
+def spectrum_counts(eigenvalues, tol):
+    top = eigenvalues.abs().max().item()
+    band = tol * top
+    positive = int((eigenvalues > band).sum())
+    negative = int((eigenvalues < -band).sum())
+    return positive, negative, eigenvalues.numel() - positive - negative, band
+
+
+def check_memory(n, copies, what):
+    need = n * n * 8 * copies
+    try:
+        avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return
+    if need > avail:
+        raise BenchError(f"{what}: about {need / 2**30:.1f} GiB needed for {n:,} × {n:,} "
+                         f"matrices, {avail / 2**30:.1f} GiB available")
+
+
+def emit(record):
+    print(json.dumps(record), flush=True)
+
+
+def say(args, text):
+    if not args.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def task_train(args):
+    x, y = load_images(args.data, args.images)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    steps = 0
+    last_accuracy = []
+    start = time.perf_counter()
+    for run in range(args.train_runs):
+        init, shuffle = run_seeds(args.seed, run)
+        model = make_model([x.shape[1], 20, 20, 10], init)
+        record = train(model, x, y, loss_fn, args.train_lr, args.train_batch, args.train_epochs,
+                       shuffle, classify=True)
+        steps += len(record["loss"])
+        last_accuracy.append(record["accuracy"][-1])
+    seconds = time.perf_counter() - start
+    per_run = steps // args.train_runs
+    emit({"task": "train", "seconds": seconds,
+          "size": f"{args.train_runs} runs × {per_run} Adam steps of batch {args.train_batch}, "
+                  f"784-20-20-10 relu ({n_params(model):,} params), {x.shape[0]:,} images",
+          "steps_per_second": steps / seconds, "lr": args.train_lr,
+          "mean_final_accuracy": sum(last_accuracy) / len(last_accuracy)})
+
+
+def hessian_task(args, name, model, x, y, loss_fn, size):
+    n = n_params(model)
+    check_memory(n, 3, name)
+    start = time.perf_counter()
+    H = hessian(model, x, y, loss_fn, args.hessian_method, args.chunk)
+    build = time.perf_counter() - start
+    asymmetry = (H - H.T).abs().max().item()
+    emit({"task": name, "seconds": build, "method": args.hessian_method,
+          "size": f"full Hessian of {size} ({n:,} params) on {x.shape[0]:,} samples",
+          "asymmetry": asymmetry})
+    start = time.perf_counter()
+    eigenvalues = torch.linalg.eigvalsh(H)
+    eigen = time.perf_counter() - start
+    positive, negative, zero, _ = spectrum_counts(eigenvalues, args.tolerance)
+    emit({"task": f"{name}-eigen", "seconds": eigen,
+          "size": f"all {n:,} eigenvalues ({positive}+ {negative}− {zero} zero)",
+          "positive": positive, "negative": negative, "zero": zero,
+          "max_abs": eigenvalues.abs().max().item()})
+
+
+def task_hessian_small(args):
+    init, _ = run_seeds(args.seed, 0)
+    model = make_model([1, 31, 31, 1], init)
+    x, y = sinc_points(args.points)
+    hessian_task(args, "hessian-small", model, x, y, torch.nn.MSELoss(), "1-31-31-1 relu")
+
+
+def task_hessian_large(args):
+    init, _ = run_seeds(args.seed, 0)
+    x, y = load_images(args.data, args.images)
+    model = make_model([x.shape[1], 20, 20, 10], init)
+    hessian_task(args, "hessian-large", model, x, y, torch.nn.CrossEntropyLoss(),
+                 "784-20-20-10 relu")
+
+
+def descend(model, x, y, loss_fn, lr, max_steps, tolerance):
+    """The homework's ‖∇L‖² minimisation with Adam on the whole set, by double backward;
+    leaves the model at the smallest ‖∇L‖ seen. Returns (steps, ‖∇L‖ at start, best ‖∇L‖)."""
+    params = list(model.parameters())
+    optimizer = torch.optim.Adam(params, lr=lr, foreach=True)
+    best, best_norm, start_norm = flat_params(model), math.inf, None
+    step = 0
+    while True:
+        grads = torch.autograd.grad(loss_fn(model(x), y), params, create_graph=True)
+        f = sum((g * g).sum() for g in grads)
+        norm = math.sqrt(f.item())
+        if start_norm is None:
+            start_norm = norm
+        if not math.isfinite(norm):
+            set_flat_params(model, best)
+            raise BenchError(f"the gradient-norm descent diverged at step {step}; "
+                             "try a smaller descent learning rate")
+        if norm < best_norm:
+            best_norm, best = norm, flat_params(model)
+        if norm <= tolerance or step >= max_steps:
+            break
+        for p, g in zip(params, torch.autograd.grad(f, params)):
+            p.grad = g
+        optimizer.step()
+        step += 1
+    set_flat_params(model, best)
+    return step, start_norm, best_norm
+
+
+def task_critical(args):
+    x, y = sinc_points(args.points)
+    loss_fn = torch.nn.MSELoss()
+    phases = {"train": 0.0, "descent": 0.0, "hessian": 0.0, "eigen": 0.0}
+    ratios = []
+    start = time.perf_counter()
+    for run in range(args.runs):
+        t0 = time.perf_counter()
+        init, shuffle = run_seeds(args.seed, run)
+        model = make_model([1, 31, 31, 1], init)
+        train(model, x, y, loss_fn, args.critical_lr, args.critical_batch, args.critical_epochs,
+              shuffle, classify=False)
+        t1 = time.perf_counter()
+        steps, norm_start, norm = descend(model, x, y, loss_fn, args.descent_lr,
+                                          args.descent_steps, args.grad_tolerance)
+        t2 = time.perf_counter()
+        H = hessian(model, x, y, loss_fn, args.hessian_method, args.chunk)
+        t3 = time.perf_counter()
+        eigenvalues = torch.linalg.eigvalsh(H)
+        t4 = time.perf_counter()
+        positive, negative, zero, _ = spectrum_counts(eigenvalues, args.tolerance)
+        with torch.no_grad():
+            loss = loss_fn(model(x), y).item()
+        phases["train"] += t1 - t0
+        phases["descent"] += t2 - t1
+        phases["hessian"] += t3 - t2
+        phases["eigen"] += t4 - t3
+        ratios.append(positive / eigenvalues.numel())
+        emit({"task": "critical-run", "run": run, "seconds": t4 - t0,
+              "size": f"run {run + 1}/{args.runs}", "loss": loss, "steps": steps,
+              "grad_norm_start": norm_start, "grad_norm": norm, "positive": positive,
+              "negative": negative, "zero": zero, "minimal_ratio": ratios[-1],
+              "dead_units": dead_units(model, x)})
+        say(args, f"critical run {run + 1}/{args.runs}: {t4 - t0:.2f} s, loss {loss:.3g}, "
+                  f"‖∇L‖ {norm_start:.2g} → {norm:.2g} in {steps} steps, "
+                  f"{positive}+ {negative}− {zero} zero")
+    seconds = time.perf_counter() - start
+    emit({"task": "critical", "seconds": seconds,
+          "size": f"{args.runs} runs of 1-31-31-1 relu (1,086 params): {args.critical_epochs} "
+                  f"epochs of batch {args.critical_batch}, ≤ {args.descent_steps} ‖∇L‖² steps, "
+                  f"full Hessian + eigenvalues",
+          "method": args.hessian_method,
+          "phase_seconds": phases, "mean_minimal_ratio": sum(ratios) / len(ratios)})
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog="Defaults are Saddle's (saddle_study_config_init).")
+    p.add_argument("tasks", nargs="*", metavar="TASK",
+                   help=f"any of {', '.join(TASKS)} (default: train hessian-small critical)")
+    p.add_argument("--threads", type=int, default=1, help="torch and OpenBLAS threads (1)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--data", default=DEFAULT_DATA, help="IDX folder (bundled Fashion-MNIST)")
+    p.add_argument("--images", type=int, default=1000, help="training images (1000)")
+    p.add_argument("--points", type=int, default=1000, help="sinc points on [0, 1] (1000)")
+    p.add_argument("--train-runs", type=int, default=8)
+    p.add_argument("--train-lr", type=float, default=0.003)
+    p.add_argument("--train-batch", type=int, default=200)
+    p.add_argument("--train-epochs", type=int, default=30)
+    p.add_argument("--runs", type=int, default=100, help="critical runs (100)")
+    p.add_argument("--critical-lr", type=float, default=0.01)
+    p.add_argument("--critical-batch", type=int, default=20)
+    p.add_argument("--critical-epochs", type=int, default=200)
+    p.add_argument("--descent-lr", type=float, default=1e-3)
+    p.add_argument("--descent-steps", type=int, default=1000)
+    p.add_argument("--grad-tolerance", type=float, default=1e-4)
+    p.add_argument("--tolerance", type=float, default=1e-6,
+                   help="near-zero eigenvalue band, relative to max|λ| (1e-6)")
+    p.add_argument("--hessian-method", choices=HESSIAN_METHODS, default="rows",
+                   help="rows: double backward row by row (default, fastest here); batched: "
+                        "is_grads_batched over --chunk rows; functional: "
+                        "torch.autograd.functional.hessian(vectorize=True)")
+    p.add_argument("--chunk", type=int, default=16, help="rows per batched backward (16)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    args = p.parse_args(argv)
+
+    args.tasks = args.tasks or ["train", "hessian-small", "critical"]
+    for task in args.tasks:
+        if task not in TASKS:
+            p.error(f"unknown task “{task}”: use {', '.join(TASKS)}")
+    for name in ("threads", "images", "points", "train_runs", "train_batch", "train_epochs",
+                 "runs", "critical_batch", "critical_epochs", "chunk"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1")
+    for name in ("train_lr", "critical_lr", "descent_lr"):
+        if not getattr(args, name) > 0:
+            p.error(f"--{name.replace('_', '-')} must be positive")
+    if args.descent_steps < 0 or not 0 <= args.tolerance < 1 or not args.grad_tolerance >= 0:
+        p.error("--descent-steps ≥ 0, --tolerance in [0, 1) and --grad-tolerance ≥ 0, please")
+    return args
+
+
+def main(argv):
+    global torch, F
+    args = parse_args(argv)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
+    try:
+        import torch as torch_module
+    except ImportError:
+        print("saddle_torch.py: PyTorch is missing: apt-get install python3-torch, and run "
+              "this with /usr/bin/python3", file=sys.stderr)
+        return 2
+    torch = torch_module
+    F = torch.nn.functional
+    torch.set_num_threads(args.threads)
+    torch.set_default_dtype(torch.float64)
+    say(args, f"PyTorch {torch.__version__}, float64, {torch.get_num_threads()} thread(s)")
+
+    runners = {"train": task_train, "hessian-small": task_hessian_small,
+               "critical": task_critical, "hessian-large": task_hessian_large}
+    failed = 0
+    for task in args.tasks:
+        try:
+            runners[task](args)
+        except BenchError as e:
+            emit({"task": task, "error": str(e)})
+            print(f"saddle_torch.py: {task}: {e}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
