@@ -149,6 +149,48 @@ test_monitor (void)
     cairo_surface_destroy (linear);
   }
 
+  /* A history far longer than the widget is wide is thinned for the screen, not lost. */
+  {
+    g_autoptr(SaddleHistory) big = saddle_history_new ();
+    cairo_surface_t *surface;
+    guint big_count;
+
+    for (guint r = 0; r < 2; r++)
+      for (guint i = 1; i <= 40000; i++)
+        {
+          SaddleIterationRecord rec = {
+            r, i / 100 + 1, i,
+            (1.0 + r) * exp (-(double) i / 8000.0) * (1 + 0.2 * sin (i)) + 0.01,
+            0.5 * exp (-(double) i / 10000.0) * (1 + 0.5 * cos (i)) + 1e-3,
+          };
+
+          saddle_history_add_iteration (big, &rec);
+        }
+    saddle_monitor_view_set_log_grad_norm (SADDLE_MONITOR_VIEW (view), TRUE);
+    saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), big);
+    surface = app_test_render (view);
+    loss_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 0);
+    /* The full range of steps and values is on the axes. */
+    g_assert_cmpfloat (loss_area->x_max, >=, 40000);
+    g_assert_cmpfloat (loss_area->y_max, >=, 2.0 * 1.1);
+    big_count = app_test_count_colourful (surface, loss_area->x, loss_area->y,
+                                          loss_area->width, loss_area->height);
+    g_assert_cmpuint (big_count, >, 1000);
+    /* The read-out still finds the exact step. */
+    {
+      g_autofree char *text = NULL;
+      double x, y;
+
+      saddle_plot_area_from_data (loss_area, 20000,
+                                  g_array_index (big->iterations, SaddleIterationRecord, 19999).loss,
+                                  &x, &y);
+      text = saddle_monitor_view_readout_at (SADDLE_MONITOR_VIEW (view), x, y);
+      g_assert_nonnull (text);
+      g_assert_true (strstr (text, "iteration 2") != NULL);
+    }
+    cairo_surface_destroy (surface);
+  }
+
   saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), NULL);
   cairo_surface_destroy (empty);
   cairo_surface_destroy (full);

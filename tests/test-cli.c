@@ -584,6 +584,43 @@ test_critical (gconstpointer cli)
   run_clear (&run);
 }
 
+/* Run 3 of a 3-run study, and run 3 alone on "another machine", write the same lines. */
+static void
+test_first_run (gconstpointer cli)
+{
+  g_autofree char *all_path = NULL;
+  g_autofree char *one_path = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *one = NULL;
+  g_autoptr(GString) run3 = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "gradnorm", "--task", "function", "--samples", "30", "--hidden", "5",
+         "--epochs", "3", "--batch", "10", "--runs", "3", "--out", "all", "--quiet", NULL);
+  assert_status (&run, 0);
+  spawn (&run, "gradnorm", "--task", "function", "--samples", "30", "--hidden", "5",
+         "--epochs", "3", "--batch", "10", "--runs", "1", "--first-run", "3", "--out", "one",
+         "--save-weights", "w.txt", "--quiet", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "run 3 from seed 1"));
+  assert_exists (&run, "w.txt");
+
+  all_path = path_in (&run, "all/history.csv");
+  one_path = path_in (&run, "one/history.csv");
+  g_assert_true (g_file_get_contents (all_path, &all, NULL, NULL));
+  g_assert_true (g_file_get_contents (one_path, &one, NULL, NULL));
+  lines = g_strsplit (all, "\n", -1);
+  g_string_append_printf (run3, "%s\n", lines[0]);
+  for (guint i = 1; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "3,"))
+      g_string_append_printf (run3, "%s\n", lines[i]);
+  g_assert_cmpuint (run3->len, >, strlen (lines[0]) + 1);
+  g_assert_cmpstr (run3->str, ==, one);
+  run_clear (&run);
+}
+
 static void
 test_bench (gconstpointer cli)
 {
@@ -634,6 +671,8 @@ test_bad_options (gconstpointer cli)
     { { "trajectories", "--layer", "7" }, "--layer" },
     { { "trajectories", "--surface", "1" }, "--surface" },
     { { "gradnorm", "--surface", "9" }, "--surface" },
+    { { "gradnorm", "--first-run", "0" }, "--first-run must be an integer in 1–1000001" },
+    { { "critical", "--newton-steps", "1001" }, "--newton-steps" },
     { { "critical", "--descent-steps", "x" }, "--descent-steps" },
     { { "gradnorm", "--no-such-option" }, "--no-such-option" },
     { { "hessian" }, "--weights" },
@@ -698,8 +737,8 @@ test_help (gconstpointer cli)
   static const char *const shared[] = {
     "--task", "--data", "--function", "--samples", "--hidden", "--activation", "--optimizer",
     "--lr", "--batch", "--epochs", "--seed", "--runs", "--first-run", "--threads", "--tolerance",
-    "--grad-tolerance", "--descent-steps", "--descent-lr", "--snapshot-every", "--layer", "--out",
-    "--save-weights", "--quiet",
+    "--grad-tolerance", "--descent-steps", "--newton-steps", "--descent-lr", "--snapshot-every",
+    "--layer", "--out", "--save-weights", "--quiet",
   };
   static const char *const commands[] = { "trajectories", "gradnorm", "critical", "hessian" };
   Run run;
@@ -764,6 +803,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/trajectories-idx", cli, test_trajectories_idx);
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);
+  g_test_add_data_func ("/cli/first-run", cli, test_first_run);
   g_test_add_data_func ("/cli/bench", cli, test_bench);
   g_test_add_data_func ("/cli/bad-options", cli, test_bad_options);
   g_test_add_data_func ("/cli/bad-data", cli, test_bad_data);

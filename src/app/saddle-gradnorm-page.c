@@ -46,6 +46,18 @@ typedef struct
   SaddleFigureStyle    style;
 } DrawData;
 
+/* Appends the worker's records to @history. */
+static void
+append_records (SaddleHistory *history,
+                const GArray  *iterations,
+                const GArray  *epochs)
+{
+  for (guint i = 0; iterations != NULL && i < iterations->len; i++)
+    saddle_history_add_iteration (history, &g_array_index (iterations, SaddleIterationRecord, i));
+  for (guint i = 0; epochs != NULL && i < epochs->len; i++)
+    saddle_history_add_epoch (history, &g_array_index (epochs, SaddleEpochRecord, i));
+}
+
 static const SaddleHistory *
 current_history (SaddleGradnormPage *self)
 {
@@ -189,28 +201,23 @@ static void
 page_handle_event (SaddlePage     *page,
                    SaddleJobEvent *event)
 {
+  /* Everything this page shows comes as records. */
+}
+
+static void
+page_add_records (SaddlePage   *page,
+                  const GArray *iterations,
+                  const GArray *epochs)
+{
   SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
 
   if (self->live_history == NULL)
     return;
-
-  if (event->kind == SADDLE_EVENT_ITERATION)
+  append_records (self->live_history, iterations, epochs);
+  if (iterations != NULL && iterations->len > 0)
     {
-      SaddleIterationRecord rec = {
-        event->run, event->epoch, event->iteration, event->loss, event->grad_norm
-      };
-
-      saddle_history_add_iteration (self->live_history, &rec);
-      self->last = rec;
+      self->last = g_array_index (iterations, SaddleIterationRecord, iterations->len - 1);
       self->dirty = TRUE;
-    }
-  else if (event->kind == SADDLE_EVENT_EPOCH)
-    {
-      SaddleEpochRecord rec = {
-        event->run, event->epoch, event->iteration, event->loss, event->accuracy
-      };
-
-      saddle_history_add_epoch (self->live_history, &rec);
     }
 }
 
@@ -304,6 +311,7 @@ saddle_gradnorm_page_iface_init (SaddlePageInterface *iface)
   iface->get_kind = page_get_kind;
   iface->begin = page_begin;
   iface->handle_event = page_handle_event;
+  iface->add_records = page_add_records;
   iface->flush = page_flush;
   iface->finish = page_finish;
   iface->has_results = page_has_results;

@@ -34,8 +34,10 @@ struct _SaddleJob
   SaddleStudyConfig   config;
   GCancellable       *cancellable;
 
-  GMutex              mutex;        /* guards queue and descent */
+  GMutex              mutex;        /* guards queue, descent, iterations, epochs */
   GQueue              queue;        /* SaddleJobEvent *, oldest at the head */
+  GArray             *iterations;   /* SaddleIterationRecord not yet taken by the UI */
+  GArray             *epochs;       /* SaddleEpochRecord not yet taken by the UI */
   SaddleJobEvent     *descent;      /* the newest DESCENT event: only the latest matters */
 
   GApplication       *app;          /* held while the worker runs */
@@ -211,7 +213,29 @@ job_event_cb (const SaddleEvent *event,
       break;
 
     case SADDLE_EVENT_ITERATION:
+      {
+        SaddleIterationRecord rec = {
+          event->run, event->epoch, event->iteration, event->loss, event->grad_norm
+        };
+
+        g_mutex_lock (&self->mutex);
+        g_array_append_val (self->iterations, rec);
+        g_mutex_unlock (&self->mutex);
+      }
+      break;
+
     case SADDLE_EVENT_EPOCH:
+      {
+        SaddleEpochRecord rec = {
+          event->run, event->epoch, event->iteration, event->loss, event->accuracy
+        };
+
+        g_mutex_lock (&self->mutex);
+        g_array_append_val (self->epochs, rec);
+        g_mutex_unlock (&self->mutex);
+      }
+      break;
+
     case SADDLE_EVENT_CRITICAL:
     case SADDLE_EVENT_PROGRESS:
     case SADDLE_EVENT_RUN_FAILED:
@@ -304,6 +328,8 @@ saddle_job_finalize (GObject *object)
 
   g_queue_clear_full (&self->queue, (GDestroyNotify) saddle_job_event_free);
   g_clear_pointer (&self->descent, saddle_job_event_free);
+  g_clear_pointer (&self->iterations, g_array_unref);
+  g_clear_pointer (&self->epochs, g_array_unref);
   g_mutex_clear (&self->mutex);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->results, saddle_study_results_free);
@@ -337,6 +363,8 @@ saddle_job_init (SaddleJob *self)
 {
   g_mutex_init (&self->mutex);
   g_queue_init (&self->queue);
+  self->iterations = g_array_new (FALSE, FALSE, sizeof (SaddleIterationRecord));
+  self->epochs = g_array_new (FALSE, FALSE, sizeof (SaddleEpochRecord));
   self->cancellable = g_cancellable_new ();
 }
 
@@ -476,6 +504,34 @@ saddle_job_drain (SaddleJob *self,
     g_ptr_array_add (events, descent);
 
   return events;
+}
+
+void
+saddle_job_drain_records (SaddleJob  *self,
+                          GArray    **iterations,
+                          GArray    **epochs)
+{
+  GArray *its = NULL, *eps = NULL;
+
+  g_return_if_fail (SADDLE_IS_JOB (self));
+  g_return_if_fail (iterations != NULL && epochs != NULL);
+
+  /* A swap under the lock; the fresh arrays grow again on the worker's side. */
+  g_mutex_lock (&self->mutex);
+  if (self->iterations->len > 0)
+    {
+      its = self->iterations;
+      self->iterations = g_array_sized_new (FALSE, FALSE, sizeof (SaddleIterationRecord), its->len);
+    }
+  if (self->epochs->len > 0)
+    {
+      eps = self->epochs;
+      self->epochs = g_array_new (FALSE, FALSE, sizeof (SaddleEpochRecord));
+    }
+  g_mutex_unlock (&self->mutex);
+
+  *iterations = its;
+  *epochs = eps;
 }
 
 SaddleStudyResults *

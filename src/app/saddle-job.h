@@ -2,13 +2,16 @@
  *
  * The worker runs saddle_study_run() on a deep copy of the config. Its event
  * callback copies each event into a mutex-guarded queue and returns at once;
- * the UI drains the queue on the frame clock. Cancelling makes the callback
+ * the UI drains the queue on the frame clock. Per-step and per-epoch records,
+ * which a small model emits by the million, go into two flat arrays instead
+ * (no allocation per step), which the UI takes whole. Cancelling makes the callback
  * return FALSE, which stops the engine at its next safe point.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "saddle-history.h"
 #include "saddle-study.h"
 
 G_BEGIN_DECLS
@@ -49,6 +52,11 @@ const SaddleStudyConfig  *saddle_job_get_config   (SaddleJob               *self
 /* Up to @max_events queued events (0: all), oldest first (SaddleJobEvent, owned); NULL when none waits. */
 GPtrArray                *saddle_job_drain        (SaddleJob               *self,
                                                    guint                    max_events);
+/* Takes the iteration (SaddleIterationRecord) and epoch (SaddleEpochRecord) records queued so far;
+ * either may come back NULL when none is waiting. */
+void                      saddle_job_drain_records (SaddleJob              *self,
+                                                    GArray                **iterations,
+                                                    GArray                **epochs);
 /* After "finished": the results (owned by the caller), or NULL and the error. */
 SaddleStudyResults       *saddle_job_take_results (SaddleJob               *self,
                                                    GError                 **error);

@@ -23,6 +23,13 @@ struct _SaddleMonitorView
   gint64               draw_end;
   guint                redraw_id;
 
+  GdkTexture          *cache;         /* the chart as last drawn */
+  gboolean             cache_dirty;
+  int                  cache_width;
+  int                  cache_height;
+  int                  cache_scale;
+  gboolean             cache_dark;
+
   SaddlePlotArea       areas[2];      /* from the last snapshot: loss, gradient norm */
   gboolean             have_areas;
   gboolean             pointer_inside;
@@ -191,16 +198,134 @@ draw_readout (SaddleMonitorView *self,
     saddle_chart_draw_readout (cr, width, height, self->pointer_x, self->pointer_y, text, dark);
 }
 
+/* Histories longer than this are thinned before drawing (the export draws them whole). */
+#define DECIMATE_ABOVE 20000
+
+/* Per run, per bucket of iterations, the steps with the lowest and highest loss
+ * and gradient norm, in their order: the curves' envelope at screen
+ * resolution, from a history of any length. */
+static SaddleHistory *
+decimate_history (const SaddleHistory *history,
+                  guint                buckets)
+{
+  const GArray *its = history->iterations;
+  SaddleHistory *thin = saddle_history_new ();
+  guint n_runs = history->n_runs;
+  g_autofree gint64 *slots = NULL;
+  guint64 lo = G_MAXUINT64, hi = 0;
+  double span;
+
+  for (guint i = 0; i < its->len; i++)
+    {
+      const SaddleIterationRecord *rec = &g_array_index (its, SaddleIterationRecord, i);
+
+      lo = MIN (lo, rec->iteration);
+      hi = MAX (hi, rec->iteration);
+    }
+  span = MAX (1.0, (double) (hi - lo) + 1);
+
+  /* slots[(run * buckets + b) * 4 + k]: record index of min loss, max loss, min ‖g‖, max ‖g‖. */
+  slots = g_new (gint64, (gsize) n_runs * buckets * 4);
+  for (gsize k = 0; k < (gsize) n_runs * buckets * 4; k++)
+    slots[k] = -1;
+
+  for (guint i = 0; i < its->len; i++)
+    {
+      const SaddleIterationRecord *rec = &g_array_index (its, SaddleIterationRecord, i);
+      guint b;
+      gint64 *slot;
+
+      if (rec->run >= n_runs)
+        continue;
+      b = MIN (buckets - 1, (guint) ((rec->iteration - lo) / span * buckets));
+      slot = &slots[((gsize) rec->run * buckets + b) * 4];
+#define BETTER(k, field, cmp) \
+      if (slot[k] < 0 || rec->field cmp g_array_index (its, SaddleIterationRecord, slot[k]).field) \
+        slot[k] = i
+      BETTER (0, loss, <);
+      BETTER (1, loss, >);
+      BETTER (2, grad_norm, <);
+      BETTER (3, grad_norm, >);
+#undef BETTER
+    }
+
+  for (gsize cell = 0; cell < (gsize) n_runs * buckets; cell++)
+    {
+      gint64 picked[4];
+      guint n = 0;
+
+      /* The distinct picks in arrival (= iteration) order. */
+      for (guint k = 0; k < 4; k++)
+        {
+          gint64 index = slots[cell * 4 + k];
+          guint j;
+
+          if (index < 0)
+            continue;
+          for (j = 0; j < n && picked[j] != index; j++)
+            ;
+          if (j < n)
+            continue;
+          for (j = n; j > 0 && picked[j - 1] > index; j--)
+            picked[j] = picked[j - 1];
+          picked[j] = index;
+          n++;
+        }
+      for (guint j = 0; j < n; j++)
+        saddle_history_add_iteration (thin, &g_array_index (its, SaddleIterationRecord, picked[j]));
+    }
+
+  return thin;
+}
+
+/* Draws the figure into a new texture, and notes where its panels lie and what it cost. */
+static GdkTexture *
+render_figure (SaddleMonitorView       *self,
+               int                      width,
+               int                      height,
+               int                      scale,
+               const SaddleFigureStyle *style)
+{
+  const SaddleHistory *history = self->history != NULL ? self->history : self->empty;
+  g_autoptr(SaddleHistory) thin = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GdkTexture *texture;
+
+  if (history->iterations->len > DECIMATE_ABOVE)
+    {
+      thin = decimate_history (history, MAX (200, width));
+      history = thin;
+    }
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  memset (self->areas, 0, sizeof self->areas);
+  saddle_figure_gradnorm (cr, width, height, history, style, self->areas);
+  self->have_areas = TRUE;
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* Cairo's ARGB32 is GDK's default memory format: premultiplied, native-endian. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  return texture;
+}
+
 static void
 saddle_monitor_view_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
 {
   SaddleMonitorView *self = SADDLE_MONITOR_VIEW (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
   SaddleFigureStyle style;
-  gint64 start;
-  cairo_t *cr;
 
   if (width < 2 || height < 2)
     return;
@@ -208,20 +333,35 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
   saddle_chart_style_for_widget (widget, &style);
   style.log_grad_norm = self->log_grad_norm;
 
-  start = g_get_monotonic_time ();
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  memset (self->areas, 0, sizeof self->areas);
-  saddle_figure_gradnorm (cr, width, height,
-                          self->history != NULL ? self->history : self->empty,
-                          &style, self->areas);
-  self->have_areas = TRUE;
+  /* The chart is drawn once per change into a texture: hovering and
+   * unrelated redraws reuse it, and its cost paces the live updates. */
+  if (self->cache == NULL || self->cache_dirty || self->cache_width != width ||
+      self->cache_height != height || self->cache_scale != scale || self->cache_dark != style.dark)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      g_clear_object (&self->cache);
+      self->cache = render_figure (self, width, height, scale, &style);
+      self->cache_width = width;
+      self->cache_height = height;
+      self->cache_scale = scale;
+      self->cache_dark = style.dark;
+      self->cache_dirty = FALSE;
+      self->draw_end = g_get_monotonic_time ();
+      self->draw_usec = self->draw_end - start;
+      g_debug ("Chart of %u steps drawn in %.1f ms",
+               self->history != NULL ? self->history->iterations->len : 0, self->draw_usec / 1000.0);
+    }
+
+  gtk_snapshot_append_texture (snapshot, self->cache, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
   if (self->pointer_inside && self->history != NULL)
-    draw_readout (self, cr, width, height, style.dark);
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  cairo_destroy (cr);
-  self->draw_end = g_get_monotonic_time ();
-  self->draw_usec = self->draw_end - start;
+      draw_readout (self, cr, width, height, style.dark);
+      cairo_destroy (cr);
+    }
 }
 
 static void
@@ -290,6 +430,7 @@ saddle_monitor_view_dispose (GObject *object)
   SaddleMonitorView *self = SADDLE_MONITOR_VIEW (object);
 
   g_clear_handle_id (&self->redraw_id, g_source_remove);
+  g_clear_object (&self->cache);
 
   G_OBJECT_CLASS (saddle_monitor_view_parent_class)->dispose (object);
 }
@@ -356,6 +497,7 @@ saddle_monitor_view_set_history (SaddleMonitorView   *self,
   g_return_if_fail (SADDLE_IS_MONITOR_VIEW (self));
 
   self->history = history;
+  self->cache_dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -374,6 +516,7 @@ saddle_monitor_view_history_changed (SaddleMonitorView *self)
 
   g_return_if_fail (SADDLE_IS_MONITOR_VIEW (self));
 
+  self->cache_dirty = TRUE;
   if (self->redraw_id != 0)
     return;
 
@@ -396,6 +539,7 @@ saddle_monitor_view_set_log_grad_norm (SaddleMonitorView *self,
   if (self->log_grad_norm == log_grad_norm)
     return;
   self->log_grad_norm = log_grad_norm;
+  self->cache_dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_GRAD_NORM]);
 }

@@ -47,6 +47,17 @@ saddle_page_handle_event (SaddlePage     *self,
 }
 
 void
+saddle_page_add_records (SaddlePage   *self,
+                         const GArray *iterations,
+                         const GArray *epochs)
+{
+  g_return_if_fail (SADDLE_IS_PAGE (self));
+
+  if (SADDLE_PAGE_GET_IFACE (self)->add_records != NULL)
+    SADDLE_PAGE_GET_IFACE (self)->add_records (self, iterations, epochs);
+}
+
+void
 saddle_page_flush (SaddlePage *self)
 {
   g_return_if_fail (SADDLE_IS_PAGE (self));

@@ -26,6 +26,9 @@ struct _SaddlePageInterface
                                    const SaddleStudyConfig  *config);
   void            (*handle_event) (SaddlePage               *self,
                                    SaddleJobEvent           *event);
+  void            (*add_records)  (SaddlePage               *self,
+                                   const GArray             *iterations,
+                                   const GArray             *epochs);
   void            (*flush)        (SaddlePage               *self);
   void            (*finish)       (SaddlePage               *self,
                                    SaddleStudyResults       *results);
@@ -61,6 +64,10 @@ void            saddle_page_begin         (SaddlePage              *self,
 /* One event from the worker (main thread, many per frame); the page may steal its preview or critical point. */
 void            saddle_page_handle_event  (SaddlePage              *self,
                                            SaddleJobEvent          *event);
+/* Training records from the worker (SaddleIterationRecord, SaddleEpochRecord; either may be NULL). */
+void            saddle_page_add_records   (SaddlePage              *self,
+                                           const GArray            *iterations,
+                                           const GArray            *epochs);
 /* A batch of events is in: update labels and queue redraws once for all of them. */
 void            saddle_page_flush         (SaddlePage              *self);
 /* The worker returned: @results (taken; NULL after a fatal error) replace the live numbers. */

@@ -68,6 +68,18 @@ typedef struct
   SaddleFigureStyle       style;
 } DrawData;
 
+/* Appends the worker's records to @history. */
+static void
+append_records (SaddleHistory *history,
+                const GArray  *iterations,
+                const GArray  *epochs)
+{
+  for (guint i = 0; iterations != NULL && i < iterations->len; i++)
+    saddle_history_add_iteration (history, &g_array_index (iterations, SaddleIterationRecord, i));
+  for (guint i = 0; epochs != NULL && i < epochs->len; i++)
+    saddle_history_add_epoch (history, &g_array_index (epochs, SaddleEpochRecord, i));
+}
+
 static const SaddleTrajectory *
 current_trajectory (SaddleTrajectoriesPage *self)
 {
@@ -277,8 +289,8 @@ draw_cb (cairo_t  *cr,
 {
   DrawData *data = user_data;
 
-  saddle_figure_trajectories (cr, width, height, data->trajectory, data->layer,
-                              G_MAXUINT, &data->style, NULL);
+  saddle_trajectory_view_draw (cr, width, height, data->trajectory, data->layer,
+                               G_MAXUINT, &data->style, NULL);
 }
 
 static gboolean
@@ -361,27 +373,6 @@ page_handle_event (SaddlePage     *page,
 
   switch (event->kind)
     {
-    case SADDLE_EVENT_ITERATION:
-      {
-        SaddleIterationRecord rec = {
-          event->run, event->epoch, event->iteration, event->loss, event->grad_norm
-        };
-
-        saddle_history_add_iteration (self->live_history, &rec);
-        self->history_dirty = TRUE;
-      }
-      break;
-
-    case SADDLE_EVENT_EPOCH:
-      {
-        SaddleEpochRecord rec = {
-          event->run, event->epoch, event->iteration, event->loss, event->accuracy
-        };
-
-        saddle_history_add_epoch (self->live_history, &rec);
-      }
-      break;
-
     case SADDLE_EVENT_SNAPSHOT:
       if (event->preview != NULL)
         {
@@ -393,6 +384,8 @@ page_handle_event (SaddlePage     *page,
         }
       break;
 
+    case SADDLE_EVENT_ITERATION:
+    case SADDLE_EVENT_EPOCH:
     case SADDLE_EVENT_DESCENT:
     case SADDLE_EVENT_CRITICAL:
     case SADDLE_EVENT_PROGRESS:
@@ -400,6 +393,19 @@ page_handle_event (SaddlePage     *page,
     default:
       break;
     }
+}
+
+static void
+page_add_records (SaddlePage   *page,
+                  const GArray *iterations,
+                  const GArray *epochs)
+{
+  SaddleTrajectoriesPage *self = SADDLE_TRAJECTORIES_PAGE (page);
+
+  if (self->live_history == NULL)
+    return;
+  append_records (self->live_history, iterations, epochs);
+  self->history_dirty = TRUE;
 }
 
 static void
@@ -521,6 +527,7 @@ saddle_trajectories_page_iface_init (SaddlePageInterface *iface)
   iface->get_kind = page_get_kind;
   iface->begin = page_begin;
   iface->handle_event = page_handle_event;
+  iface->add_records = page_add_records;
   iface->flush = page_flush;
   iface->finish = page_finish;
   iface->has_results = page_has_results;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "saddle-chart.h"
 #include "saddle-trajectory-view.h"
@@ -17,6 +18,9 @@ struct _SaddleTrajectoryView
   guint                   upto_epoch;
   SaddlePlotArea          area;
   gboolean                have_area;
+  gboolean                pointer_inside;
+  double                  pointer_x;
+  double                  pointer_y;
 };
 
 G_DEFINE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, GTK_TYPE_WIDGET)
@@ -42,6 +46,75 @@ saddle_trajectory_max_epoch (const SaddleTrajectory *trajectory)
   return max;
 }
 
+void
+saddle_trajectory_view_draw (cairo_t                 *cr,
+                             double                   width,
+                             double                   height,
+                             const SaddleTrajectory  *trajectory,
+                             gboolean                 layer,
+                             guint                    upto_epoch,
+                             const SaddleFigureStyle *style,
+                             SaddlePlotArea          *area)
+{
+  /* The loss surface lies in the whole vector's plane: behind those paths only. */
+  if (!layer && trajectory != NULL && trajectory->surface != NULL)
+    saddle_figure_trajectories_with_surface (cr, width, height, trajectory, trajectory->surface,
+                                             FALSE, upto_epoch, style, area);
+  else
+    saddle_figure_trajectories (cr, width, height, trajectory, layer, upto_epoch, style, area);
+}
+
+char *
+saddle_trajectory_view_readout_at (SaddleTrajectoryView *self,
+                                   double                x,
+                                   double                y)
+{
+  const SaddleSnapshotInfo *info;
+  g_autofree char *step = NULL;
+  int index;
+
+  g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), NULL);
+
+  if (self->trajectory == NULL || !self->have_area ||
+      !saddle_plot_area_contains (&self->area, x, y))
+    return NULL;
+
+  index = saddle_figure_trajectories_pick (self->trajectory, self->layer, self->upto_epoch,
+                                           &self->area, x, y, 10.0);
+  if (index < 0 || (guint) index >= self->trajectory->info->len)
+    return NULL;
+
+  info = &g_array_index (self->trajectory->info, SaddleSnapshotInfo, index);
+  step = g_strdup_printf ("%" G_GUINT64_FORMAT, info->iteration);
+  if (isfinite (info->accuracy))
+    /* TRANSLATORS: hover read-out on a trajectory point: run, epoch, iteration, loss, accuracy */
+    return g_strdup_printf (_("Run %u · epoch %u (step %s) · loss %.4g · accuracy %.1f %%"),
+                            info->run + 1, info->epoch, step, info->loss, 100 * info->accuracy);
+  /* TRANSLATORS: hover read-out on a trajectory point: run, epoch, iteration, loss */
+  return g_strdup_printf (_("Run %u · epoch %u (step %s) · loss %.4g"),
+                          info->run + 1, info->epoch, step, info->loss);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *controller,
+           double                    x,
+           double                    y,
+           SaddleTrajectoryView     *self)
+{
+  self->pointer_inside = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *controller,
+          SaddleTrajectoryView     *self)
+{
+  self->pointer_inside = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 saddle_trajectory_view_snapshot (GtkWidget   *widget,
                                  GtkSnapshot *snapshot)
@@ -57,9 +130,17 @@ saddle_trajectory_view_snapshot (GtkWidget   *widget,
 
   saddle_chart_style_for_widget (widget, &style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  saddle_figure_trajectories (cr, width, height, self->trajectory, self->layer,
-                              self->upto_epoch, &style, &self->area);
+  saddle_trajectory_view_draw (cr, width, height, self->trajectory, self->layer,
+                               self->upto_epoch, &style, &self->area);
   self->have_area = TRUE;
+
+  if (self->pointer_inside)
+    {
+      g_autofree char *text = saddle_trajectory_view_readout_at (self, self->pointer_x, self->pointer_y);
+
+      if (text != NULL)
+        saddle_chart_draw_readout (cr, width, height, self->pointer_x, self->pointer_y, text, style.dark);
+    }
   cairo_destroy (cr);
 }
 
@@ -148,7 +229,15 @@ saddle_trajectory_view_class_init (SaddleTrajectoryViewClass *klass)
 static void
 saddle_trajectory_view_init (SaddleTrajectoryView *self)
 {
+  GtkEventController *motion;
+
   self->upto_epoch = G_MAXUINT;
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_css_class (GTK_WIDGET (self), "trajectories");
 }
 

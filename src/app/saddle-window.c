@@ -147,6 +147,16 @@ drain_job (SaddleWindow *self)
     return;
 
   page = saddle_window_get_page (self, saddle_job_get_kind (self->job));
+
+  {
+    g_autoptr(GArray) iterations = NULL;
+    g_autoptr(GArray) epochs = NULL;
+
+    saddle_job_drain_records (self->job, &iterations, &epochs);
+    if (iterations != NULL || epochs != NULL)
+      saddle_page_add_records (page, iterations, epochs);
+  }
+
   do
     {
       g_autoptr(GPtrArray) events = saddle_job_drain (self->job, DRAIN_CHUNK);
@@ -235,7 +245,7 @@ job_finished_cb (SaddleJob    *job,
       /* TRANSLATORS: %s is the engine's explanation, e.g. a file name and what is wrong with it */
       message = g_strdup_printf (_("The study could not run: %s"), error->message);
       saddle_window_show_message (self, message, FALSE);
-      g_message ("%s", message);
+      g_debug ("%s", message);
     }
   else if (results->failures != NULL && results->failures->len > self->failures->len)
     {

@@ -57,9 +57,12 @@ record (Bench      *bench,
     rate_text = g_strdup_printf (", %.4g %s", rate, rate_unit);
   if (bench->quick)
     pytorch_seconds = NAN;
-  if (isfinite (pytorch_seconds))
+  if (isfinite (pytorch_seconds) && pytorch_seconds >= seconds)
     yardstick = g_strdup_printf ("  [PyTorch 1.13: %.3g s, %.1f× faster]", pytorch_seconds,
                                  pytorch_seconds / seconds);
+  else if (isfinite (pytorch_seconds))
+    yardstick = g_strdup_printf ("  [PyTorch 1.13: %.3g s, %.1f× slower]", pytorch_seconds,
+                                 seconds / pytorch_seconds);
   printf ("%-16s %s: %.3f s%s%s\n", name, size, seconds, rate_text != NULL ? rate_text : "",
           yardstick != NULL ? yardstick : "");
   fflush (stdout);

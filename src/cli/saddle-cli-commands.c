@@ -169,7 +169,9 @@ print_header (const SaddleCliOptions *options,
   g_autofree char *model = model_description (config, dataset);
   g_autofree char *runs = NULL;
 
-  if (config->first_run > 0)
+  if (config->first_run > 0 && config->runs == 1)
+    runs = g_strdup_printf ("run %u", config->first_run + 1);
+  else if (config->first_run > 0)
     runs = g_strdup_printf ("runs %u–%u", config->first_run + 1, config->first_run + config->runs);
   else
     runs = g_strdup_printf ("%u run%s", config->runs, config->runs == 1 ? "" : "s");
@@ -383,11 +385,9 @@ json_add_point (JsonBuilder               *builder,
 {
   const SaddleSpectrum *s = p->spectrum;
 
-  /* "run" counts from 1 as charts and messages do; "run_index" is the CSV files' 0-based run. */
+  /* Counted from 1, as in the CSV files, the charts and the messages. */
   json_builder_set_member_name (builder, "run");
   json_builder_add_int_value (builder, p->run + 1);
-  json_builder_set_member_name (builder, "run_index");
-  json_builder_add_int_value (builder, p->run);
   saddle_cli_json_add_double (builder, "loss", p->loss);
   saddle_cli_json_add_double (builder, "accuracy", p->accuracy);
   saddle_cli_json_add_double (builder, "grad_norm_start", p->grad_norm_start);
@@ -478,7 +478,7 @@ write_critical_summary (const char               *path,
   json_builder_set_member_name (builder, "runs");
   json_builder_add_int_value (builder, config->runs);
   json_builder_set_member_name (builder, "first_run");
-  json_builder_add_int_value (builder, config->first_run);
+  json_builder_add_int_value (builder, config->first_run + 1);
   json_builder_set_member_name (builder, "cancelled");
   json_builder_add_boolean_value (builder, results->cancelled);
   json_builder_set_member_name (builder, "analysed");

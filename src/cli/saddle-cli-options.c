@@ -62,8 +62,9 @@ static const OptionSpec option_specs[] = {
   { "runs", FOR_ALL_MODEL, FALSE,
     "Training runs from different seeds, 1–10000. Default: 8; critical: 100", "N" },
   { "first-run", FOR_ALL_MODEL, FALSE,
-    "Index of the first run (0-based), to split one study across machines: "
-    "runs first-run … first-run+runs−1 give the same numbers as in one big study. Default: 0",
+    "Number of the first run, to split one study across machines: runs first-run … "
+    "first-run+runs−1 give the same numbers as in one big study (runs count from 1 in every "
+    "output). Default: 1",
     "N" },
   { "threads", FOR_ALL_MODEL | FOR_BENCH, FALSE,
     "BLAS threads, 0–256; 0 = OpenBLAS's default (all cores). Default: 0", "N" },
@@ -283,6 +284,24 @@ parse_uint (SaddleCliOptions *options,
   return TRUE;
 }
 
+/* --first-run counts from 1 like every output; the config holds the 0-based index. */
+static gboolean
+parse_first_run (SaddleCliOptions *options,
+                 guint            *first_run,
+                 GError          **error)
+{
+  const char *value = given (options, "first-run");
+  guint number = *first_run + 1;
+
+  if (!parse_uint (options, "first-run", &number, error))
+    return FALSE;
+  if (number == 0)
+    return usage_error (error, "--first-run must be an integer in %s; got “%s”",
+                        saddle_study_option_range ("--first-run"), value);
+  *first_run = number - 1;
+  return TRUE;
+}
+
 static gboolean
 parse_double (SaddleCliOptions *options,
               const char       *name,
@@ -378,7 +397,7 @@ apply_values (SaddleCliOptions *options,
       || !parse_uint (options, "epochs", &config->epochs, error)
       || !parse_uint64 (options, "seed", G_MAXUINT64, &config->seed, error)
       || !parse_uint (options, "runs", &config->runs, error)
-      || !parse_uint (options, "first-run", &config->first_run, error)
+      || !parse_first_run (options, &config->first_run, error)
       || !parse_uint (options, "threads", &config->threads, error)
       || !parse_double (options, "tolerance", &config->zero_tolerance, error)
       || !parse_double (options, "grad-tolerance", &config->grad_tolerance, error)

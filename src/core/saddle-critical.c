@@ -26,11 +26,13 @@
 #define NEWTON_HALVINGS      30
 /* Dense steps try μ = 0 and LEVENBERG_LEVELS damping values spread evenly in
  * log scale over max|λ|²·[10^−LEVENBERG_DECADES, 1], each at α = 1, ½, …
- * 2^−TRIAL_HALVINGS: 180 gradients, cheaper than the Hessian of n ≥ 200. */
+ * 2^−TRIAL_HALVINGS: 100 gradients, a fraction of one Hessian (n of them,
+ * and dearer each) once n is a few hundred. */
 #define LEVENBERG_LEVELS     9
 #define LEVENBERG_DECADES    16.0
 #define TRIAL_HALVINGS       9
-/* A step that lowers ‖∇L‖ by less than this share ends the refinement. */
+/* A step on fresh curvature that lowers ‖∇L‖ by less than this share ends
+ * the refinement; on reused curvature it asks for a new Hessian. */
 #define NEWTON_MIN_PROGRESS  1e-3
 /* Chord steps (reusing an older Hessian's eigenvectors) allowed per Hessian. */
 #define NEWTON_CHORD_MAX     5
@@ -46,6 +48,31 @@ typedef struct
   guint           run;
   double          weight;     /* share of the analysis the Hessian build takes */
 } ProgressContext;
+
+/* One refinement's state. Every vector is (n) and lives in one allocation. */
+typedef struct
+{
+  SaddleModel                  *model;
+  const SaddleBatch            *batch;
+  const SaddleCriticalSettings *settings;
+  gsize                         n;
+  SaddleEventFunc               func;
+  gpointer                      user_data;
+  guint                         run;
+  guint                         iteration;   /* Newton iteration under way, 0-based */
+  gboolean                      cancelled;   /* a PROGRESS event returned FALSE */
+  double                        loss;        /* L at θ */
+  double                        f;           /* ‖∇L‖² at θ */
+  double                       *g;           /* ∇L at θ */
+  double                       *trial;       /* θ + α·δ */
+  double                       *g_trial;     /* ∇L at the trial point */
+  double                       *best;        /* the best trial point so far (dense) */
+  double                       *g_best;      /* ∇L there */
+  double                       *delta;       /* step direction δ */
+  double                       *coef;        /* v_iᵀ∇L (dense), or H·δ (MINRES) */
+  double                       *scaled;      /* step coefficients on the v_i, or H·∇L */
+  double                       *eigenvalues; /* λ_i ascending (dense) */
+} Refine;
 
 G_DEFINE_QUARK (saddle-critical-error-quark, saddle_critical_error)
 
@@ -186,200 +213,6 @@ descent_stride (guint max_steps)
 
   return (guint) MAX (1, (rest + budget - 1) / budget);
 }
-
-void
-saddle_critical_settings_init (SaddleCriticalSettings *settings)
-{
-  g_return_if_fail (settings != NULL);
-
-  settings->descent_steps = 1000;
-  settings->descent_lr = 1e-3;
-  settings->grad_tolerance = 1e-4;
-  settings->zero_tolerance = 1e-6;
-  settings->hessian_block = 0;
-  settings->newton_steps = 20;
-  settings->newton_tolerance = 1e-10;
-  settings->newton_cutoff = 1e-10;
-  settings->newton_method = SADDLE_NEWTON_AUTO;
-  settings->newton_minres_iterations = MINRES_DEFAULT_ITER;
-}
-
-double
-saddle_critical_objective (SaddleModel       *model,
-                           const double      *theta,
-                           const SaddleBatch *batch,
-                           double            *loss,
-                           double            *grad,
-                           double            *grad_f)
-{
-  g_autofree double *own_grad = NULL;
-  gsize n;
-  double l, f;
-
-  g_return_val_if_fail (model != NULL, NAN);
-  g_return_val_if_fail (theta != NULL, NAN);
-  g_return_val_if_fail (batch != NULL, NAN);
-
-  n = saddle_model_n_params (model);
-  if (grad == NULL)
-    grad = own_grad = g_new (double, n);
-
-  l = saddle_model_loss_grad (model, theta, batch, grad);
-  if (loss != NULL)
-    *loss = l;
-
-  f = cblas_ddot ((int) n, grad, 1, grad, 1);
-  if (!isfinite (l) || !isfinite (f))
-    return NAN;
-
-  /* ∇‖∇L‖² = 2·H·∇L: one Hessian-vector product with v = ∇L. */
-  if (grad_f != NULL)
-    {
-      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
-      cblas_dscal ((int) n, 2.0, grad_f, 1);
-      if (!all_finite (grad_f, n))
-        return NAN;
-    }
-
-  return f;
-}
-
-gboolean
-saddle_critical_descend (SaddleModel                  *model,
-                         double                       *theta,
-                         const SaddleBatch            *batch,
-                         const SaddleCriticalSettings *settings,
-                         guint                         run,
-                         SaddleEventFunc               func,
-                         gpointer                      user_data,
-                         guint                        *steps,
-                         GError                      **error)
-{
-  g_autoptr(SaddleOptimizer) optimizer = NULL;
-  g_autofree double *grad = NULL;
-  g_autofree double *grad_f = NULL;
-  g_autofree double *best = NULL;
-  SaddleOptimizerSettings adam;
-  double best_norm = INFINITY;
-  guint stride, step;
-  gsize n;
-
-  g_return_val_if_fail (model != NULL, FALSE);
-  g_return_val_if_fail (theta != NULL, FALSE);
-  g_return_val_if_fail (batch != NULL, FALSE);
-  g_return_val_if_fail (settings != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (steps != NULL)
-    *steps = 0;
-
-  if (!settings_valid (model, settings, batch, error))
-    return FALSE;
-
-  n = saddle_model_n_params (model);
-  grad = g_new (double, n);
-  grad_f = g_new (double, n);
-  best = g_memdup2 (theta, n * sizeof (double));
-
-  saddle_optimizer_settings_init (&adam, SADDLE_OPTIMIZER_ADAM, settings->descent_lr);
-  optimizer = saddle_optimizer_new (&adam, n);
-  stride = descent_stride (settings->descent_steps);
-
-  for (step = 0; ; step++)
-    {
-      double loss, f, grad_norm;
-      gboolean last;
-
-      /* ∇L first; the HVP for ∇f is only needed if another step follows. */
-      f = saddle_critical_objective (model, theta, batch, &loss, grad, NULL);
-      grad_norm = sqrt (f);
-
-      if (isnan (f))
-        {
-          memcpy (theta, best, n * sizeof (double));
-          if (steps != NULL)
-            *steps = step;
-          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
-                       "The gradient-norm descent diverged at step %u (the loss or its "
-                       "gradient became NaN or infinite); try a smaller descent learning "
-                       "rate", step);
-          return FALSE;
-        }
-
-      if (grad_norm < best_norm)
-        {
-          best_norm = grad_norm;
-          memcpy (best, theta, n * sizeof (double));
-        }
-
-      last = grad_norm <= settings->grad_tolerance || step >= settings->descent_steps;
-
-      if ((step < DESCENT_EVERY_STEP || step % stride == 0 || last) &&
-          !emit_descent (func, user_data, run, step, loss, grad_norm, NULL))
-        {
-          memcpy (theta, best, n * sizeof (double));
-          if (steps != NULL)
-            *steps = step;
-          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
-                       "The gradient-norm descent was cancelled at step %u", step);
-          return FALSE;
-        }
-
-      if (last)
-        break;
-
-      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
-      cblas_dscal ((int) n, 2.0, grad_f, 1);
-      if (!all_finite (grad_f, n))
-        {
-          memcpy (theta, best, n * sizeof (double));
-          if (steps != NULL)
-            *steps = step;
-          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
-                       "The gradient-norm descent diverged at step %u (H·∇L became NaN "
-                       "or infinite); try a smaller descent learning rate", step);
-          return FALSE;
-        }
-
-      saddle_optimizer_step (optimizer, theta, grad_f);
-    }
-
-  /* Adam does not decrease ‖∇L‖ monotonically; the best point seen is the
-   * critical-point estimate. */
-  memcpy (theta, best, n * sizeof (double));
-  if (steps != NULL)
-    *steps = step;
-
-  return TRUE;
-}
-
-/* ---- Newton refinement --------------------------------------------------- */
-
-/* One refinement's state. Every vector is (n) and lives in one allocation. */
-typedef struct
-{
-  SaddleModel                  *model;
-  const SaddleBatch            *batch;
-  const SaddleCriticalSettings *settings;
-  gsize                         n;
-  SaddleEventFunc               func;
-  gpointer                      user_data;
-  guint                         run;
-  guint                         iteration;   /* Newton iteration under way, 0-based */
-  gboolean                      cancelled;   /* a PROGRESS event returned FALSE */
-  double                        loss;        /* L at θ */
-  double                        f;           /* ‖∇L‖² at θ */
-  double                       *memory;
-  double                       *g;           /* ∇L at θ */
-  double                       *trial;       /* θ + α·δ */
-  double                       *g_trial;     /* ∇L at the trial point */
-  double                       *best;        /* the best trial point so far (dense) */
-  double                       *g_best;      /* ∇L there */
-  double                       *delta;       /* step direction δ */
-  double                       *coef;        /* v_iᵀ∇L (dense), or H·δ (MINRES) */
-  double                       *scaled;      /* step coefficients on the v_i, or H·∇L */
-  double                       *eigenvalues; /* λ_i ascending (dense) */
-} Refine;
 
 static gboolean
 newton_settings_valid (const SaddleCriticalSettings *settings,
@@ -751,7 +584,8 @@ minres (Refine       *r,
 }
 
 /* One Newton-MR step: δ from MINRES on H·δ = −∇L, then the line search; steepest descent
- * on ‖∇L‖² (δ = −α·H·∇L) if that fails. Outcomes as for dense_step(). */
+ * on ‖∇L‖² (δ = −α·H·∇L) if that fails. TRUE if θ moved (with *@stalled if by less than
+ * NEWTON_MIN_PROGRESS); FALSE with *@stalled if nothing lowered ‖∇L‖, else with @error. */
 static gboolean
 minres_step (Refine    *r,
              double    *theta,
@@ -781,7 +615,10 @@ minres_step (Refine    *r,
     return FALSE;
   decrease = -cblas_ddot ((int) n, r->g, 1, hd, 1);
   if (line_search (r, theta, decrease, NEWTON_HALVINGS))
-    return TRUE;
+    {
+      *stalled = sqrt (r->f) > (1.0 - NEWTON_MIN_PROGRESS) * gnorm;
+      return TRUE;
+    }
 
   /* Steepest descent on ‖∇L‖²: δ = −H·∇L, scaled to the minimiser of
    * ‖∇L + α·H·δ‖² (the linear model of ∇L along it). */
@@ -799,11 +636,180 @@ minres_step (Refine    *r,
 
       cblas_dscal ((int) n, alpha, r->delta, 1);
       if (line_search (r, theta, alpha * decrease, NEWTON_HALVINGS))
-        return TRUE;
+        {
+          *stalled = sqrt (r->f) > (1.0 - NEWTON_MIN_PROGRESS) * gnorm;
+          return TRUE;
+        }
     }
 
   *stalled = TRUE;
   return FALSE;
+}
+
+void
+saddle_critical_settings_init (SaddleCriticalSettings *settings)
+{
+  g_return_if_fail (settings != NULL);
+
+  settings->descent_steps = 1000;
+  settings->descent_lr = 1e-3;
+  settings->grad_tolerance = 1e-4;
+  settings->zero_tolerance = 1e-6;
+  settings->hessian_block = 0;
+  settings->newton_steps = 20;
+  settings->newton_tolerance = 1e-10;
+  settings->newton_cutoff = 1e-10;
+  settings->newton_method = SADDLE_NEWTON_AUTO;
+  settings->newton_minres_iterations = MINRES_DEFAULT_ITER;
+}
+
+double
+saddle_critical_objective (SaddleModel       *model,
+                           const double      *theta,
+                           const SaddleBatch *batch,
+                           double            *loss,
+                           double            *grad,
+                           double            *grad_f)
+{
+  g_autofree double *own_grad = NULL;
+  gsize n;
+  double l, f;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  g_return_val_if_fail (batch != NULL, NAN);
+
+  n = saddle_model_n_params (model);
+  if (grad == NULL)
+    grad = own_grad = g_new (double, n);
+
+  l = saddle_model_loss_grad (model, theta, batch, grad);
+  if (loss != NULL)
+    *loss = l;
+
+  f = cblas_ddot ((int) n, grad, 1, grad, 1);
+  if (!isfinite (l) || !isfinite (f))
+    return NAN;
+
+  /* ∇‖∇L‖² = 2·H·∇L: one Hessian-vector product with v = ∇L. */
+  if (grad_f != NULL)
+    {
+      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
+      cblas_dscal ((int) n, 2.0, grad_f, 1);
+      if (!all_finite (grad_f, n))
+        return NAN;
+    }
+
+  return f;
+}
+
+gboolean
+saddle_critical_descend (SaddleModel                  *model,
+                         double                       *theta,
+                         const SaddleBatch            *batch,
+                         const SaddleCriticalSettings *settings,
+                         guint                         run,
+                         SaddleEventFunc               func,
+                         gpointer                      user_data,
+                         guint                        *steps,
+                         GError                      **error)
+{
+  g_autoptr(SaddleOptimizer) optimizer = NULL;
+  g_autofree double *grad = NULL;
+  g_autofree double *grad_f = NULL;
+  g_autofree double *best = NULL;
+  SaddleOptimizerSettings adam;
+  double best_norm = INFINITY;
+  guint stride, step;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (steps != NULL)
+    *steps = 0;
+
+  if (!settings_valid (model, settings, batch, error))
+    return FALSE;
+
+  n = saddle_model_n_params (model);
+  grad = g_new (double, n);
+  grad_f = g_new (double, n);
+  best = g_memdup2 (theta, n * sizeof (double));
+
+  saddle_optimizer_settings_init (&adam, SADDLE_OPTIMIZER_ADAM, settings->descent_lr);
+  optimizer = saddle_optimizer_new (&adam, n);
+  stride = descent_stride (settings->descent_steps);
+
+  for (step = 0; ; step++)
+    {
+      double loss, f, grad_norm;
+      gboolean last;
+
+      /* ∇L first; the HVP for ∇f is only needed if another step follows. */
+      f = saddle_critical_objective (model, theta, batch, &loss, grad, NULL);
+      grad_norm = sqrt (f);
+
+      if (isnan (f))
+        {
+          memcpy (theta, best, n * sizeof (double));
+          if (steps != NULL)
+            *steps = step;
+          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                       "The gradient-norm descent diverged at step %u (the loss or its "
+                       "gradient became NaN or infinite); try a smaller descent learning "
+                       "rate", step);
+          return FALSE;
+        }
+
+      if (grad_norm < best_norm)
+        {
+          best_norm = grad_norm;
+          memcpy (best, theta, n * sizeof (double));
+        }
+
+      last = grad_norm <= settings->grad_tolerance || step >= settings->descent_steps;
+
+      if ((step < DESCENT_EVERY_STEP || step % stride == 0 || last) &&
+          !emit_descent (func, user_data, run, step, loss, grad_norm, NULL))
+        {
+          memcpy (theta, best, n * sizeof (double));
+          if (steps != NULL)
+            *steps = step;
+          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                       "The gradient-norm descent was cancelled at step %u", step);
+          return FALSE;
+        }
+
+      if (last)
+        break;
+
+      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
+      cblas_dscal ((int) n, 2.0, grad_f, 1);
+      if (!all_finite (grad_f, n))
+        {
+          memcpy (theta, best, n * sizeof (double));
+          if (steps != NULL)
+            *steps = step;
+          g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                       "The gradient-norm descent diverged at step %u (H·∇L became NaN "
+                       "or infinite); try a smaller descent learning rate", step);
+          return FALSE;
+        }
+
+      saddle_optimizer_step (optimizer, theta, grad_f);
+    }
+
+  /* Adam does not decrease ‖∇L‖ monotonically; the best point seen is the
+   * critical-point estimate. */
+  memcpy (theta, best, n * sizeof (double));
+  if (steps != NULL)
+    *steps = step;
+
+  return TRUE;
 }
 
 gboolean

@@ -45,7 +45,7 @@ static const OptionRange option_ranges[] = {
   { "--batch",          "1–1000000" },
   { "--epochs",         "1–100000" },
   { "--runs",           "1–10000" },
-  { "--first-run",      "0–1000000" },
+  { "--first-run",      "1–1000001" },
   { "--threads",        "0–256" },
   { "--tolerance",      "(0, 1)" },
   { "--grad-tolerance", "(0, 1)" },
@@ -68,7 +68,7 @@ typedef struct
 
   guint                    n_units;        /* runs, plus one for the loss surface */
   guint                    run;            /* absolute run index */
-  guint                    run_index;      /* 0-based position in this study (runs, then the surface) */
+  guint                    run_index;      /* 0-based position: the runs, then the surface */
   double                   phase_start;    /* share of one run done before this phase */
   double                   phase_length;   /* share of one run this phase takes */
   char                    *prefix;         /* "Run 3/8" */
@@ -655,8 +655,9 @@ saddle_study_config_validate (const SaddleStudyConfig *config,
     return invalid_uint (error, "--epochs", config->epochs);
   if (config->runs < 1 || config->runs > MAX_RUNS)
     return invalid_uint (error, "--runs", config->runs);
+  /* The option numbers runs from 1, as every output does; the field is an index. */
   if (config->first_run > MAX_FIRST_RUN)
-    return invalid_uint (error, "--first-run", config->first_run);
+    return invalid_uint (error, "--first-run", (guint64) config->first_run + 1);
   if (config->threads > MAX_THREADS)
     return invalid_uint (error, "--threads", config->threads);
   if (config->layer > config->n_hidden)

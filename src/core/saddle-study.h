@@ -61,7 +61,7 @@ typedef struct
   guint               descent_steps;    /* critical: cap on ‖∇L‖² descent steps */
   double              descent_lr;       /* critical: Adam step on ‖∇L‖² */
   guint               newton_steps;     /* critical: Newton refinement after it (Hessians built) */
-  guint               first_run;        /* runs first_run … first_run + runs − 1 (0-based) */
+  guint               first_run;        /* runs first_run … first_run + runs − 1 (0-based index) */
   guint               surface_resolution; /* trajectories: loss-surface nodes per axis; 0 = none */
 } SaddleStudyConfig;
 

@@ -911,7 +911,8 @@ critical_coords (const SaddleCriticalPoint *point,
   return TRUE;
 }
 
-/* Same rule as the figure: a log loss axis when the losses span two decades. */
+/* A log loss axis once the losses span a decade: critical points of one
+ * study sit at losses that differ by factors, not by offsets. */
 static gboolean
 critical_x_log (const SaddleCriticalSet *set)
 {
@@ -924,7 +925,7 @@ critical_x_log (const SaddleCriticalSet *set)
 
       losses[i] = (p != NULL && p->spectrum != NULL) ? p->loss : NAN;
     }
-  return saddle_figure_spans_decades (losses, n, 1, 2.0);
+  return saddle_figure_spans_decades (losses, n, 1, 1.0);
 }
 
 void

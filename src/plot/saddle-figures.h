@@ -105,8 +105,9 @@ int      saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
                                           double                  x,
                                           double                  y,
                                           double                  radius);
-/* The style's ratio (style->critical_ratio) against loss, one point per analysed run, coloured
- * by label; @selected (−1 for none) is highlighted. With style->show_trend, a least-squares line
+/* The style's ratio (style->critical_ratio) against loss (a log axis when the losses span more
+ * than a decade), one point per analysed run, coloured by label; @selected (−1 for none) is
+ * highlighted. With style->show_trend, a least-squares line
  * of the ratio against loss (log10 loss when the axis is log) over the converged points (all
  * points when fewer than 3 converged), Pearson's r and Spearman's ρ in the subtitle, and the
  * Dauphin et al. 2014 expectation beneath the plot; with style->show_pb_fit, the
