@@ -325,6 +325,17 @@ def task_train(args):
           "mean_final_accuracy": sum(last_accuracy) / len(last_accuracy)})
 
 
+def save_point(prefix, model, eigenvalues, loss):
+    """θ as Saddle's --weights files have it (one number a line, flat order), the eigenvalues
+    ascending and the loss, so both programs can be checked on the same point."""
+    with open(prefix + ".weights", "w") as f:
+        f.writelines(f"{v!r}\n" for v in model.theta.detach().tolist())
+    with open(prefix + ".eigenvalues", "w") as f:
+        f.writelines(f"{v!r}\n" for v in eigenvalues.tolist())
+    with open(prefix + ".json", "w") as f:
+        json.dump({"loss": loss, "n_params": model.n_params, "widths": model.widths}, f)
+
+
 def hessian_task(args, name, model, x, y, loss_fn, size):
     n = model.n_params
     check_memory(n, 3, name)
@@ -344,6 +355,10 @@ def hessian_task(args, name, model, x, y, loss_fn, size):
           "size": f"all {n:,} eigenvalues ({positive}+ {negative}− {zero} zero)",
           "positive": positive, "negative": negative, "zero": zero,
           "max_abs": eigenvalues.abs().max().item()})
+    if args.save_point:
+        with torch.no_grad():
+            loss = loss_fn(model.forward(x), y).item()
+        save_point(f"{args.save_point}-{name}", model, eigenvalues, loss)
 
 
 def task_hessian_small(args):
@@ -397,23 +412,24 @@ def task_critical(args):
     x, y = sinc_points(args.points)
     loss_fn = torch.nn.MSELoss()
     phases = {"train": 0.0, "descent": 0.0, "hessian": 0.0, "eigen": 0.0}
+    phases_cpu = dict(phases)
     ratios = []
     clock = Stopwatch()
     for run in range(args.runs):
         run_clock = Stopwatch()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         init, shuffle = run_seeds(args.seed, run)
         model = FlatMLP([1, 31, 31, 1], init)
         train(model, x, y, loss_fn, args.critical_lr, args.critical_batch, args.critical_epochs,
               shuffle, classify=False)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         steps, norm_start, norm = descend(model, x, y, loss_fn, args.descent_lr,
                                           args.descent_steps, args.grad_tolerance)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         H = hessian(model, x, y, loss_fn, hessian_method(args, model.n_params), args.chunk)
-        t3 = time.perf_counter()
+        t3, c3 = time.perf_counter(), time.process_time()
         eigenvalues = torch.linalg.eigvalsh(H)
-        t4 = time.perf_counter()
+        t4, c4 = time.perf_counter(), time.process_time()
         positive, negative, zero, _ = spectrum_counts(eigenvalues, args.tolerance)
         with torch.no_grad():
             loss = loss_fn(model.forward(x), y).item()
@@ -421,6 +437,8 @@ def task_critical(args):
         phases["descent"] += t2 - t1
         phases["hessian"] += t3 - t2
         phases["eigen"] += t4 - t3
+        for phase, spent in zip(phases, (c1 - c0, c2 - c1, c3 - c2, c4 - c3)):
+            phases_cpu[phase] += spent
         ratios.append(positive / eigenvalues.numel())
         emit({"task": "critical-run", "run": run, "seconds": t4 - t0,
               "cpu_seconds": run_clock.cpu(),
@@ -436,7 +454,7 @@ def task_critical(args):
                   f"epochs of batch {args.critical_batch}, ≤ {args.descent_steps} ‖∇L‖² steps, "
                   f"full Hessian + eigenvalues",
           "method": hessian_method(args, 1086),
-          "phase_seconds": phases, "mean_minimal_ratio": sum(ratios) / len(ratios)})
+          "phase_seconds": phases, "phase_cpu_seconds": phases_cpu, "mean_minimal_ratio": sum(ratios) / len(ratios)})
 
 
 def parse_args(argv):
@@ -469,6 +487,9 @@ def parse_args(argv):
                         f"vectorize=True); auto (default): rows up to {AUTO_ROWS_MAX:,} "
                         "parameters, else batched (the fastest of them here)")
     p.add_argument("--chunk", type=int, default=16, help="rows per batched backward (16)")
+    p.add_argument("--save-point", metavar="PREFIX",
+                   help="write PREFIX-hessian-small.{weights,eigenvalues,json} (θ, spectrum, "
+                        "loss) so saddle-cli hessian --weights can check the same point")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     args = p.parse_args(argv)
 
