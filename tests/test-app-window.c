@@ -238,6 +238,13 @@ test_studies_and_export (Fixture       *f,
   };
 
   g_assert_false (app_busy (f));
+  /* GtkApplication found the shortcuts window in the resources. */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (f->app, "win.start");
+
+    g_assert_cmpstr (accels[0], ==, "<Control>Return");
+  }
   g_assert_false (saddle_window_export_all (f->window, f->tmpdir, &error));
   g_assert_error (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA);
   g_clear_error (&error);
@@ -250,6 +257,21 @@ test_studies_and_export (Fixture       *f,
   g_assert_cmpuint (trajectory->n_runs, ==, 3);
   /* One snapshot before training and one per epoch, for each run. */
   g_assert_cmpuint (saddle_trajectory_n_snapshots (trajectory), ==, 3 * 5);
+
+  /* The animation plays from the first epoch to the last, then stops by itself. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    gboolean was_playing;
+
+    g_object_set (trajectories, "speed", 16.0, NULL);
+    saddle_trajectories_page_set_playing (SADDLE_TRAJECTORIES_PAGE (trajectories), TRUE);
+    was_playing = saddle_trajectories_page_get_playing (SADDLE_TRAJECTORIES_PAGE (trajectories));
+    g_assert_true (was_playing);
+    while (saddle_trajectories_page_get_playing (SADDLE_TRAJECTORIES_PAGE (trajectories)) &&
+           g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (saddle_trajectories_page_get_playing (SADDLE_TRAJECTORIES_PAGE (trajectories)));
+  }
 
   run_study (f, "gradnorm");
   g_assert_cmpint (saddle_window_get_shown_kind (f->window), ==, SADDLE_STUDY_GRADNORM);
@@ -326,6 +348,25 @@ test_studies_and_export (Fixture       *f,
         g_clear_error (&error);
       }
     }
+  /* The ratio without the zero band: a setting of its own, a different figure. */
+  g_object_set (critical, "nonzero-ratio", TRUE, NULL);
+  g_assert_true (g_settings_get_boolean (f->settings, "critical-nonzero-ratio"));
+  {
+    g_autofree char *minimal = path_in (f, "view-2.svg");
+    g_autofree char *nonzero = path_in (f, "nonzero.svg");
+    g_autofree char *a = NULL, *b = NULL;
+
+    g_assert_true (saddle_page_export_view (critical, nonzero, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (minimal, &a, NULL, NULL));
+    g_assert_true (g_file_get_contents (nonzero, &b, NULL, NULL));
+    g_assert_cmpstr (a, !=, b);
+  }
+
+  /* The linear gradient axis is remembered. */
+  g_object_set (gradnorm, "log-grad-norm", FALSE, NULL);
+  g_assert_false (g_settings_get_boolean (f->settings, "log-grad-norm"));
+
   file = path_in (f, "spectrum.png");
   g_assert_true (saddle_critical_page_export_spectrum (SADDLE_CRITICAL_PAGE (critical), file, &error));
   g_assert_no_error (error);

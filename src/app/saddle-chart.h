@@ -44,4 +44,7 @@ void     saddle_chart_draw_readout     (cairo_t                 *cr,
                                         const char              *text,
                                         gboolean                 dark);
 
+/* @n with thousands separated by commas, as the figures write counts: "16,330" (g_free). */
+char    *saddle_format_count           (guint64                  n);
+
 G_END_DECLS

@@ -42,6 +42,7 @@ struct _SaddleCriticalPage
   char               *status;         /* newest status line, shown at the flush */
 
   /* Template widgets */
+  GtkToggleButton    *nonzero_button;
   GtkLabel           *progress_label;
   GtkLabel           *status_label;
   SaddleCriticalView *critical_view;
@@ -56,6 +57,14 @@ static void saddle_critical_page_iface_init (SaddlePageInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (SaddleCriticalPage, saddle_critical_page, GTK_TYPE_BOX,
                                G_IMPLEMENT_INTERFACE (SADDLE_TYPE_PAGE,
                                                       saddle_critical_page_iface_init))
+
+enum {
+  PROP_0,
+  PROP_NONZERO_RATIO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 typedef struct
 {
@@ -232,6 +241,16 @@ update_summary (SaddleCriticalPage *self)
       g_string_append (text, _("stopped early"));
     }
   gtk_label_set_text (self->summary_label, text->str);
+}
+
+static void
+nonzero_toggled_cb (GtkToggleButton    *button,
+                    SaddleCriticalPage *self)
+{
+  saddle_critical_view_set_ratio (self->critical_view,
+                                  gtk_toggle_button_get_active (button)
+                                  ? SADDLE_CRITICAL_RATIO_NONZERO : SADDLE_CRITICAL_RATIO_MINIMAL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NONZERO_RATIO]);
 }
 
 static void
@@ -502,7 +521,9 @@ page_export_view (SaddlePage  *page,
   if (format == SADDLE_EXPORT_CSV)
     return saddle_critical_set_write_csv (data.set, path, error);
 
+  /* As shown: with the ratio chosen on the page. */
   saddle_figure_style_init (&data.style);
+  data.style.critical_ratio = saddle_critical_view_get_ratio (self->critical_view);
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_scatter_cb, &data, error);
 }
@@ -528,6 +549,44 @@ saddle_critical_page_iface_init (SaddlePageInterface *iface)
 }
 
 /* GObject */
+
+static void
+saddle_critical_page_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NONZERO_RATIO:
+      g_value_set_boolean (value, gtk_toggle_button_get_active (self->nonzero_button));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+saddle_critical_page_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NONZERO_RATIO:
+      gtk_toggle_button_set_active (self->nonzero_button, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 saddle_critical_page_dispose (GObject *object)
@@ -557,12 +616,20 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
 
   object_class->dispose = saddle_critical_page_dispose;
   object_class->finalize = saddle_critical_page_finalize;
+  object_class->get_property = saddle_critical_page_get_property;
+  object_class->set_property = saddle_critical_page_set_property;
+
+  properties[PROP_NONZERO_RATIO] =
+    g_param_spec_boolean ("nonzero-ratio", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SADDLE_TYPE_CRITICAL_VIEW);
   g_type_ensure (SADDLE_TYPE_SPECTRUM_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/saddlelab/Saddle/ui/saddle-critical-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, nonzero_button);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, critical_view);
@@ -571,6 +638,7 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, detail_grid);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, summary_label);
   gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, nonzero_toggled_cb);
 }
 
 static void

@@ -15,6 +15,7 @@ struct _SaddleCriticalView
 
   const SaddleCriticalSet *set;        /* borrowed */
   int                      selected;
+  SaddleCriticalRatio      ratio;
   SaddlePlotArea           area;
   gboolean                 have_area;
 };
@@ -53,6 +54,7 @@ saddle_critical_view_snapshot (GtkWidget   *widget,
     return;
 
   saddle_chart_style_for_widget (widget, &style);
+  style.critical_ratio = self->ratio;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   saddle_figure_critical (cr, width, height, self->set, self->selected, &style, &self->area);
   self->have_area = TRUE;
@@ -227,4 +229,24 @@ saddle_critical_view_get_area (SaddleCriticalView *self)
   g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
 
   return self->have_area ? &self->area : NULL;
+}
+
+void
+saddle_critical_view_set_ratio (SaddleCriticalView  *self,
+                                SaddleCriticalRatio  ratio)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  if (self->ratio == ratio)
+    return;
+  self->ratio = ratio;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+SaddleCriticalRatio
+saddle_critical_view_get_ratio (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), SADDLE_CRITICAL_RATIO_MINIMAL);
+
+  return self->ratio;
 }

@@ -27,6 +27,10 @@ int                      saddle_critical_view_get_selected (SaddleCriticalView  
 int                      saddle_critical_view_pick         (SaddleCriticalView      *self,
                                                             double                   x,
                                                             double                   y);
+/* Which ratio the y axis shows: the homework's minimal ratio, or the share without the zero band. */
+void                     saddle_critical_view_set_ratio    (SaddleCriticalView      *self,
+                                                            SaddleCriticalRatio      ratio);
+SaddleCriticalRatio      saddle_critical_view_get_ratio    (SaddleCriticalView      *self);
 /* Where the points were last drawn (valid after the first snapshot). */
 const SaddlePlotArea    *saddle_critical_view_get_area     (SaddleCriticalView      *self);
 

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "saddle-gradnorm-page.h"
+#include "saddle-chart.h"
 #include "saddle-monitor-view.h"
 
 struct _SaddleGradnormPage
@@ -115,17 +116,26 @@ update_summary (SaddleGradnormPage *self)
                           g_dngettext (GETTEXT_PACKAGE, "%u run", "%u runs", results->config.runs),
                           results->config.runs);
   g_string_append (text, " · ");
-  g_string_append_printf (text,
-                          g_dngettext (GETTEXT_PACKAGE, "%lu parameter", "%lu parameters",
-                                       results->n_params),
-                          (unsigned long) results->n_params);
+  {
+    g_autofree char *count = saddle_format_count (results->n_params);
+
+    /* TRANSLATORS: %s is a number with separators, e.g. "16,330" */
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE, "%s parameter", "%s parameters",
+                                         results->n_params),
+                            count);
+  }
   if (results->dataset_name != NULL)
     g_string_append_printf (text, " · %s", results->dataset_name);
   g_string_append (text, " · ");
-  g_string_append_printf (text,
-                          g_dngettext (GETTEXT_PACKAGE, "%u step", "%u steps",
-                                       history->iterations->len),
-                          history->iterations->len);
+  {
+    g_autofree char *count = saddle_format_count (history->iterations->len);
+
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE, "%s step", "%s steps",
+                                         history->iterations->len),
+                            count);
+  }
   if (results->cancelled)
     {
       g_string_append (text, " · ");
@@ -250,6 +260,9 @@ page_finish (SaddlePage         *page,
   if (results->history != NULL)
     g_clear_pointer (&self->live_history, saddle_history_free);
   saddle_monitor_view_set_history (self->monitor_view, current_history (self));
+  if (results->history != NULL && results->history->iterations->len > 0)
+    set_last_step (self, &g_array_index (results->history->iterations, SaddleIterationRecord,
+                                         results->history->iterations->len - 1));
   update_summary (self);
 }
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "saddle-chart.h"
 #include "saddle-side-panel.h"
 
 /* Images read to learn a dataset's input and class counts for the parameter count:
@@ -214,23 +215,6 @@ log_spin_output_cb (GtkSpinButton *spin,
   return TRUE;
 }
 
-/* "16330" → "16,330" */
-static char *
-format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 /* Input and output widths of the dataset @config names; FALSE + message when it cannot be read. */
 static gboolean
 find_dims (SaddleSidePanel         *self,
@@ -291,14 +275,15 @@ update_file_labels (SaddleSidePanel *self)
   g_autofree char *csv = g_settings_get_string (self->settings, "csv-file");
 
   if (folder[0] == '\0')
-    gtk_label_set_text (self->image_folder_value, _("Bundled Fashion-MNIST"));
+    gtk_label_set_text (self->image_folder_value, _("Bundled subset"));
   else
     {
       g_autofree char *base = g_path_get_basename (folder);
 
       gtk_label_set_text (self->image_folder_value, base);
     }
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->image_folder_value), folder[0] ? folder : NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->image_folder_value),
+                               folder[0] ? folder : _("The first 1,000 training images of Fashion-MNIST, shipped with Saddle"));
   gtk_widget_set_sensitive (self->image_folder_clear, folder[0] != '\0');
 
   if (csv[0] == '\0')
@@ -373,7 +358,7 @@ update_now (SaddleSidePanel *self)
 
           for (guint i = 0; i < config.n_hidden + 2; i++)
             g_string_append_printf (arch, i ? " → %u" : "%u", widths[i]);
-          count = format_count (self->n_params);
+          count = saddle_format_count (self->n_params);
           /* TRANSLATORS: architecture and parameter count, e.g. "784 → 20 → 20 → 10 · 16,330 parameters" */
           params = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %s parameter",
                                                  "%s · %s parameters", self->n_params),

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "saddle-chart.h"
 #include "saddle-monitor-view.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-trajectory-view.h"
@@ -180,10 +181,15 @@ update_summary (SaddleTrajectoriesPage *self)
                           g_dngettext (GETTEXT_PACKAGE, "%u run", "%u runs", results->config.runs),
                           results->config.runs);
   g_string_append (text, " · ");
-  g_string_append_printf (text,
-                          g_dngettext (GETTEXT_PACKAGE, "%lu parameter", "%lu parameters",
-                                       results->n_params),
-                          (unsigned long) results->n_params);
+  {
+    g_autofree char *count = saddle_format_count (results->n_params);
+
+    /* TRANSLATORS: %s is a number with separators, e.g. "16,330" */
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE, "%s parameter", "%s parameters",
+                                         results->n_params),
+                            count);
+  }
   if (results->dataset_name != NULL)
     g_string_append_printf (text, " · %s", results->dataset_name);
   if (results->trajectory != NULL)

@@ -540,6 +540,7 @@ saddle_window_constructed (GObject *object)
   g_settings_bind (self->settings, "log-grad-norm", self->gradnorm_page, "log-grad-norm", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "trajectory-layer", self->trajectories_page, "layer", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "playback-speed", self->trajectories_page, "speed", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "critical-nonzero-ratio", self->critical_page, "nonzero-ratio", G_SETTINGS_BIND_DEFAULT);
 
   study = g_settings_get_string (self->settings, "study");
   gtk_stack_set_visible_child_name (self->view_stack, study);
