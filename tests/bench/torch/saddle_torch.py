@@ -450,11 +450,12 @@ def task_critical(args):
                   f"‖∇L‖ {norm_start:.2g} → {norm:.2g} in {steps} steps, "
                   f"{positive}+ {negative}− {zero} zero")
     emit({"task": "critical", "seconds": clock.wall(), "cpu_seconds": clock.cpu(),
-          "size": f"{args.runs} run{'s' if args.runs > 1 else ''} of 1-31-31-1 relu (1,086 params): {args.critical_epochs} "
-                  f"epochs of batch {args.critical_batch}, ≤ {args.descent_steps} ‖∇L‖² steps, "
-                  f"full Hessian + eigenvalues",
+          "size": f"{args.runs} run{'s' if args.runs > 1 else ''} of 1-31-31-1 relu (1,086 "
+                  f"params): {args.critical_epochs} epochs of batch {args.critical_batch}, "
+                  f"≤ {args.descent_steps} ‖∇L‖² steps, full Hessian + eigenvalues",
           "method": hessian_method(args, 1086),
-          "phase_seconds": phases, "phase_cpu_seconds": phases_cpu, "mean_minimal_ratio": sum(ratios) / len(ratios)})
+          "phase_seconds": phases, "phase_cpu_seconds": phases_cpu,
+          "mean_minimal_ratio": sum(ratios) / len(ratios)})
 
 
 def parse_args(argv):
