@@ -354,6 +354,77 @@ test_rows (void)
   g_assert_cmpfloat (gtk_adjustment_get_upper (runs), ==, 10000);
 }
 
+/* Every setting of the critical analysis is on the panel, is stored, reaches the config, and
+ * out-of-range values are refused (spin ranges clamp what is typed, the config names the rest). */
+static void
+test_critical_fields (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Critical");
+  g_autoptr(GSettings) trajectory_settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_CRITICAL, settings);
+  g_autoptr(SaddleSidePanel) trajectories = new_panel (SADDLE_STUDY_TRAJECTORIES, trajectory_settings);
+  const char *keys[] = { "newton-steps", "newton-method", "descent-steps", "descent-lr",
+                         "grad-tolerance", "zero-tolerance", "jobs" };
+  GtkWidget *surface = saddle_side_panel_get_field (trajectories, "surface-resolution");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *method = NULL;
+  SaddleStudyConfig config;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GtkWidget *field = saddle_side_panel_get_field (panel, keys[i]);
+
+      g_test_message ("field %s", keys[i]);
+      g_assert_nonnull (field);
+      g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (field)));
+    }
+  /* The Newton method is the critical study's only. */
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (saddle_side_panel_get_field (trajectories, "newton-method"))));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "newton-steps")), 7);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "descent-steps")), 250);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "jobs")), 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "newton-method")), 2);
+  method = g_settings_get_string (settings, "newton-method");
+  g_assert_cmpstr (method, ==, "minres");
+  g_assert_cmpuint (g_settings_get_uint (settings, "newton-steps"), ==, 7);
+  g_assert_cmpuint (g_settings_get_uint (settings, "descent-steps"), ==, 250);
+  g_assert_cmpuint (g_settings_get_uint (settings, "jobs"), ==, 2);
+  g_settings_set_double (settings, "descent-lr", 0.002);
+  g_settings_set_double (settings, "grad-tolerance", 1e-7);
+
+  g_assert_true (saddle_side_panel_get_config (panel, &config, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (config.newton_steps, ==, 7);
+  g_assert_cmpint (config.newton_method, ==, SADDLE_NEWTON_MINRES);
+  g_assert_cmpuint (config.descent_steps, ==, 250);
+  g_assert_cmpuint (config.jobs, ==, 2);
+  g_assert_cmpfloat (config.descent_lr, ==, 0.002);
+  g_assert_cmpfloat (config.grad_tolerance, ==, 1e-7);
+  saddle_study_config_clear (&config);
+
+  /* Newton steps above the engine's 0–1000 cannot be typed in. */
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "newton-steps")), "5000");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "newton-steps")));
+  g_assert_cmpuint (g_settings_get_uint (settings, "newton-steps"), <=, 1000);
+
+  /* A surface of one node per axis is refused with the option's range; 0 means none. */
+  g_settings_set_uint (trajectory_settings, "surface-resolution", 1);
+  g_assert_false (saddle_side_panel_get_config (trajectories, &config, &error));
+  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "surface"));
+  g_assert_nonnull (saddle_side_panel_get_problem (trajectories));
+  g_clear_error (&error);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (surface), 0);
+  g_assert_true (saddle_side_panel_get_config (trajectories, &config, &error));
+  g_assert_cmpuint (config.surface_resolution, ==, 0);
+  saddle_study_config_clear (&config);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (surface), 41);
+  g_assert_true (saddle_side_panel_get_config (trajectories, &config, &error));
+  g_assert_cmpuint (config.surface_resolution, ==, 41);
+  saddle_study_config_clear (&config);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -370,6 +441,7 @@ main (int   argc,
   g_test_add_func ("/app/panel/bundled-params", test_bundled_params);
   g_test_add_func ("/app/panel/task-defaults", test_task_defaults);
   g_test_add_func ("/app/panel/rows", test_rows);
+  g_test_add_func ("/app/panel/critical-fields", test_critical_fields);
 
   return g_test_run ();
 }

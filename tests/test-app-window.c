@@ -372,6 +372,192 @@ test_studies_and_export (Fixture       *f,
   g_assert_no_error (error);
 }
 
+
+static void
+slice_busy_cb (SaddleCriticalPage *page,
+               GParamSpec         *pspec,
+               gboolean           *idle)
+{
+  *idle = !saddle_critical_page_get_slice_busy (page);
+}
+
+static void
+wait_slice (SaddleCriticalPage *page)
+{
+  gboolean idle = !saddle_critical_page_get_slice_busy (page);
+  gulong id = g_signal_connect (page, "notify::slice-busy", G_CALLBACK (slice_busy_cb), &idle);
+
+  g_assert_true (app_test_wait_flag (&idle, STUDY_TIMEOUT));
+  g_signal_handler_disconnect (page, id);
+}
+
+static void
+test_critical_slice (Fixture       *f,
+                     gconstpointer  data)
+{
+  SaddleCriticalPage *page = SADDLE_CRITICAL_PAGE (saddle_window_get_page (f->window, SADDLE_STUDY_CRITICAL));
+  const SaddleCriticalSet *set;
+  const SaddleCriticalPoint *point;
+  const SaddleSlice *slice;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *expected = NULL;
+  gsize mid;
+
+  /* Nothing selected, nothing to slice. */
+  g_assert_false (saddle_critical_page_compute_slice (page, &error));
+  g_assert_error (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA);
+  g_clear_error (&error);
+
+  run_study (f, "critical");
+  set = saddle_critical_page_get_set (page);
+  g_assert_cmpuint (set->points->len, ==, 3);
+  saddle_critical_page_set_selected (page, 1);
+  point = g_ptr_array_index (set->points, 1);
+  g_assert_nonnull (point->params);
+
+  /* The details name the label and show both ratios, the bands, all three gradient norms. */
+  details = saddle_critical_page_get_details (page);
+  g_test_message ("%s", details);
+  g_assert_nonnull (strstr (details, "Newton steps: "));
+  g_assert_nonnull (strstr (details, "‖∇L‖ after descent: "));
+  g_assert_nonnull (strstr (details, "‖∇L‖ after Newton: "));
+  g_assert_nonnull (strstr (details, "Ratio without zero band: "));
+  expected = g_strdup_printf ("Minimal ratio (#λ>0 / n): %.4f\n", point->spectrum->minimal_ratio);
+  g_assert_nonnull (strstr (details, expected));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("Near-zero eigenvalues: %lu ", (unsigned long) point->spectrum->zero);
+  g_assert_nonnull (strstr (details, expected));
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("‖∇L‖ before descent: %.3e\n", point->grad_norm_start);
+  g_assert_nonnull (strstr (details, expected));
+  g_clear_pointer (&expected, g_free);
+  {
+    const char *labels[] = { "Minimum", "Saddle point", "Degenerate (flat directions)",
+                             "Gradient in a flat direction", "Not converged" };
+
+    expected = g_strdup_printf ("Kind: %s %s\n", point->label == SADDLE_CRITICAL_SADDLE ? "▲" :
+                                point->label == SADDLE_CRITICAL_MINIMUM ? "●" :
+                                point->label == SADDLE_CRITICAL_DEGENERATE ? "■" :
+                                point->label == SADDLE_CRITICAL_GRADIENT_FLAT ? "◆" : "✕",
+                                labels[point->label]);
+    g_assert_nonnull (strstr (details, expected));
+    g_clear_pointer (&expected, g_free);
+  }
+
+  /* Trend on and index-law fit off by default; both remembered, both change the figure. */
+  {
+    gboolean trend, pb;
+    g_autofree char *a = path_in (f, "a.svg");
+    g_autofree char *b = path_in (f, "b.svg");
+    g_autofree char *c = path_in (f, "c.svg");
+    g_autofree char *ta = NULL, *tb = NULL, *tc = NULL;
+
+    g_object_get (page, "show-trend", &trend, "show-pb-fit", &pb, NULL);
+    g_assert_true (trend);
+    g_assert_false (pb);
+    g_assert_true (saddle_page_export_view (SADDLE_PAGE (page), a, &error));
+    g_object_set (page, "show-trend", FALSE, NULL);
+    g_assert_false (g_settings_get_boolean (f->settings, "critical-show-trend"));
+    g_assert_true (saddle_page_export_view (SADDLE_PAGE (page), b, &error));
+    g_settings_set_boolean (f->settings, "critical-show-pb-fit", TRUE);
+    g_object_get (page, "show-pb-fit", &pb, NULL);
+    g_assert_true (pb);
+    g_assert_true (saddle_page_export_view (SADDLE_PAGE (page), c, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (a, &ta, NULL, NULL));
+    g_assert_true (g_file_get_contents (b, &tb, NULL, NULL));
+    g_assert_true (g_file_get_contents (c, &tc, NULL, NULL));
+    g_assert_cmpstr (ta, !=, tb);
+    g_assert_cmpstr (tb, !=, tc);
+  }
+
+  /* No slice yet: exporting one says so. */
+  {
+    g_autofree char *path = path_in (f, "slice.svg");
+
+    g_assert_false (saddle_critical_page_export_slice (page, path, &error));
+    g_assert_error (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA);
+    g_clear_error (&error);
+  }
+
+  /* The slice runs off the main thread and lands for the selected point. */
+  g_assert_true (saddle_critical_page_compute_slice (page, &error));
+  g_assert_no_error (error);
+  g_assert_true (saddle_critical_page_get_slice_busy (page));
+  wait_slice (page);
+  slice = saddle_critical_page_get_slice (page);
+  g_assert_nonnull (slice);
+  g_assert_cmpuint (slice->n_points, ==, SADDLE_SLICE_DEFAULT_POINTS);
+  g_assert_cmpuint (slice->n_params, ==, point->n_params);
+  /* α = 0 is the point itself: the slice's loss there is the analysed loss. */
+  mid = slice->n_points / 2;
+  g_assert_cmpfloat (slice->alphas[mid], ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (slice->loss, point->loss, 1e-9 * MAX (1, point->loss));
+  g_assert_cmpfloat_with_epsilon (slice->loss_bottom[mid], point->loss, 1e-9 * MAX (1, point->loss));
+  g_assert_cmpfloat_with_epsilon (slice->loss_top[mid], point->loss, 1e-9 * MAX (1, point->loss));
+  /* Its extreme curvatures are the spectrum's ends. */
+  g_assert_cmpfloat_with_epsilon (slice->lambda_bottom, point->spectrum->eigenvalues[0],
+                                  1e-6 * point->spectrum->max_abs);
+  g_assert_cmpfloat_with_epsilon (slice->lambda_top, point->spectrum->eigenvalues[point->n_params - 1],
+                                  1e-6 * point->spectrum->max_abs);
+
+  /* Exported like the other views, and by export-all with saddle-cli's names. */
+  {
+    const char *exts[] = { "svg", "png", "csv" };
+    g_autofree char *svg_name = g_strdup_printf ("slice-run%u.svg", point->run + 1);
+    g_autofree char *csv_name = g_strdup_printf ("slice-run%u.csv", point->run + 1);
+    g_autofree char *svg = path_in (f, svg_name);
+    g_autofree char *csv = path_in (f, csv_name);
+
+    for (guint e = 0; e < G_N_ELEMENTS (exts); e++)
+      {
+        g_autofree char *name = g_strdup_printf ("slice.%s", exts[e]);
+        g_autofree char *path = path_in (f, name);
+
+        g_assert_true (saddle_critical_page_export_slice (page, path, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      }
+    g_assert_true (saddle_window_export_all (f->window, f->tmpdir, &error));
+    g_assert_no_error (error);
+    check_svg (svg, 3);
+    g_assert_cmpuint (csv_rows (csv, "alpha,loss_bottom,loss_top"), ==, SADDLE_SLICE_DEFAULT_POINTS);
+  }
+
+  /* Another point: its own slice, none shown until computed. */
+  saddle_critical_page_set_selected (page, 0);
+  g_assert_null (saddle_critical_page_get_slice (page));
+
+  /* While a study runs the slice waits (one BLAS job at a time), then starts by itself. */
+  set_long (f->settings, "trajectories");
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("trajectories"));
+  g_assert_true (app_busy (f));
+  g_assert_true (saddle_critical_page_compute_slice (page, &error));
+  g_assert_no_error (error);
+  g_assert_true (saddle_critical_page_get_slice_pending (page));
+  g_assert_false (saddle_critical_page_get_slice_busy (page));
+  app_test_spin (0.3);
+  g_assert_false (saddle_critical_page_get_slice_busy (page));
+  saddle_window_stop (f->window);
+  wait_idle (f);
+  g_assert_false (saddle_critical_page_get_slice_pending (page));
+  wait_slice (page);
+  g_assert_nonnull (saddle_critical_page_get_slice (page));
+
+  /* A study asked for while a slice runs waits for it: never two workers at once. */
+  saddle_critical_page_set_selected (page, 2);
+  set_tiny (f->settings, "trajectories");
+  g_assert_true (saddle_critical_page_compute_slice (page, &error));
+  g_assert_true (saddle_critical_page_get_slice_busy (page));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("trajectories"));
+  g_assert_true (app_busy (f));
+  g_assert_null (saddle_window_get_job (f->window));
+  wait_slice (page);
+  g_assert_nonnull (saddle_window_get_job (f->window));
+  wait_idle (f);
+}
+
 static void
 test_stop_keeps_partial (Fixture       *f,
                          gconstpointer  data)
@@ -569,6 +755,29 @@ test_job_events (void)
             g_assert_nonnull (event->preview);
             g_assert_nonnull (event->preview->pca);
             g_assert_cmpuint (saddle_trajectory_n_snapshots (event->preview), >=, 2);
+            /* The default study draws a surface: so does every preview, over its own plane,
+             * and each snapshot's contour value is the surface at its projection. */
+            {
+              const SaddleTrajectory *preview = event->preview;
+              gsize n = saddle_trajectory_n_snapshots (preview);
+
+              g_assert_nonnull (preview->surface);
+              g_assert_cmpuint (preview->surface->resolution, ==, 21);
+              g_assert_cmpuint (preview->plane_distance->len, ==, n);
+              g_assert_cmpuint (preview->surface_loss->len, ==, n);
+              for (gsize i = 0; i < n; i++)
+                {
+                  double a = preview->pca->scores[i * preview->pca->n_components];
+                  double b = preview->pca->n_components > 1
+                             ? preview->pca->scores[i * preview->pca->n_components + 1] : 0;
+                  double contour = g_array_index (preview->surface_loss, double, i);
+
+                  g_assert_true (g_array_index (preview->plane_distance, double, i) >= 0);
+                  g_assert_true (isfinite (contour));
+                  g_assert_cmpfloat_with_epsilon (contour, saddle_surface_value_at (preview->surface, a, b),
+                                                  1e-12 * MAX (1, fabs (contour)));
+                }
+            }
             previews++;
             break;
           default:
@@ -625,6 +834,7 @@ main (int   argc,
   g_test_add_func ("/app/job/events", test_job_events);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/app/window/studies-and-export", test_studies_and_export);
+  ADD ("/app/window/critical-slice", test_critical_slice);
   ADD ("/app/window/stop-keeps-partial", test_stop_keeps_partial);
   ADD ("/app/window/restart-stops-first", test_restart_stops_first);
   ADD ("/app/window/errors", test_errors_in_window);

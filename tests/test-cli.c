@@ -644,12 +644,346 @@ test_bench (gconstpointer cli)
   run_clear (&run);
 }
 
+/* A string member of summary.json ("name" : "value"), or NULL (g_free). */
+static char *
+json_string (const Run  *run,
+             const char *file,
+             const char *member)
+{
+  g_autofree char *path = path_in (run, file);
+  g_autofree char *contents = NULL;
+  g_autofree char *pattern = g_strdup_printf ("\"%s\"\\s*:\\s*\"([^\"]*)\"", member);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  if (!g_regex_match (regex, contents, 0, &match))
+    return NULL;
+  return g_match_info_fetch (match, 1);
+}
+
+/* The trained 1-6-1 tanh net on 50 sinc points that the hessian tests analyse. */
+#define NET "--samples", "50", "--hidden", "6", "--activation", "tanh"
+
+static void
+train_small_net (Run *run)
+{
+  spawn (run, "gradnorm", "--task", "function", NET, "--runs", "1", "--epochs", "20", "--batch",
+         "10", "--save-weights", "w.txt", "--quiet", "--out", "g", NULL);
+  assert_status (run, 0);
+  assert_exists (run, "w.txt");
+}
+
+static void
+test_hessian_lanczos (gconstpointer cli)
+{
+  g_autoptr(Csv) dense = NULL;
+  g_autoptr(Csv) extremes = NULL;
+  g_autoptr(Csv) slice = NULL;
+  g_autofree char *method = NULL;
+  double max_abs;
+  guint k = 3;
+  Run run;
+
+  run_init (&run, cli);
+  train_small_net (&run);
+  spawn (&run, "hessian", "--weights", "w.txt", NET, "--out", "d", NULL);
+  assert_status (&run, 0);
+  dense = read_csv (&run, "d/eigenvalues.csv", "index,eigenvalue", NULL);
+  g_assert_cmpuint (dense->rows->len, ==, 19);
+  max_abs = MAX (abs_d (field (dense, 0, "eigenvalue")), abs_d (field (dense, 18, "eigenvalue")));
+  g_assert_cmpfloat (max_abs, >, 0.0);
+
+  spawn (&run, "hessian", "--weights", "w.txt", NET, "--method", "lanczos", "--k", "3",
+         "--slice", "--slice-range", "0.5", "--slice-points", "21", "--out", "l", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "distinct"));
+  g_assert_nonnull (strstr (run.out, "Lanczos steps"));
+  g_assert_nonnull (strstr (run.out, "Verdict: "));
+  extremes = read_csv (&run, "l/extremes.csv", "end,rank,eigenvalue,residual_norm", "end");
+  g_assert_cmpuint (extremes->rows->len, ==, 2 * k);
+  for (guint i = 0; i < 2 * k; i++)
+    {
+      char **fields = g_ptr_array_index (extremes->rows, i);
+      guint rank = i % k + 1;
+      /* Lowest rank r is the r-th smallest dense eigenvalue; highest rank r the r-th largest. */
+      guint index = i < k ? rank - 1 : 19 - rank;
+      double lanczos = field (extremes, i, "eigenvalue");
+      double exact = field (dense, index, "eigenvalue");
+
+      g_assert_cmpstr (fields[0], ==, i < k ? "lowest" : "highest");
+      g_assert_cmpfloat (field (extremes, i, "rank"), ==, rank);
+      if (abs_d (lanczos - exact) > 1e-6 * abs_d (exact) + 1e-12 * max_abs)
+        g_error ("Lanczos %s %u: %.17g, dense %.17g", fields[0], rank, lanczos, exact);
+      g_assert_cmpfloat (field (extremes, i, "residual_norm"), >=, 0.0);
+      g_assert_cmpfloat (field (extremes, i, "residual_norm"), <=, 1e-6 * max_abs);
+    }
+  method = json_string (&run, "l/summary.json", "method");
+  g_assert_cmpstr (method, ==, "lanczos");
+  g_assert_cmpint (json_int (&run, "l/summary.json", "k", 0), ==, 3);
+
+  /* The slice: 21 points over [−0.5, 0.5], both lines through the same loss at α = 0. */
+  slice = read_csv (&run, "l/slice.csv", "alpha,loss_bottom,loss_top", NULL);
+  g_assert_cmpuint (slice->rows->len, ==, 21);
+  g_assert_cmpfloat (field (slice, 0, "alpha"), ==, -0.5);
+  g_assert_cmpfloat (field (slice, 20, "alpha"), ==, 0.5);
+  g_assert_cmpfloat (abs_d (field (slice, 10, "alpha")), <=, 1e-15);
+  g_assert_cmpfloat (field (slice, 10, "loss_bottom"), ==, field (slice, 10, "loss_top"));
+  for (guint i = 0; i < 21; i++)
+    g_assert_cmpfloat (field (slice, i, "loss_top"), >=, 0.0);
+  assert_svg (&run, "l/slice.svg", 2);
+  {
+    g_autofree char *none = path_in (&run, "l/eigenvalues.csv");
+
+    g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+  }
+
+  /* More eigenvalues than parameters is a bad option, found once the model is known. */
+  spawn (&run, "hessian", "--weights", "w.txt", NET, "--method", "lanczos", "--k", "20", NULL);
+  assert_status (&run, 2);
+  g_assert_nonnull (strstr (run.err, "--k 20"));
+  run_clear (&run);
+}
+
+static void
+test_hessian_slq (gconstpointer cli)
+{
+  g_autoptr(Csv) dense = NULL;
+  g_autoptr(Csv) density = NULL;
+  double integral = 0.0;
+  Run run;
+
+  run_init (&run, cli);
+  train_small_net (&run);
+  spawn (&run, "hessian", "--weights", "w.txt", NET, "--out", "d", NULL);
+  assert_status (&run, 0);
+  dense = read_csv (&run, "d/eigenvalues.csv", "index,eigenvalue", NULL);
+
+  spawn (&run, "hessian", "--weights", "w.txt", NET, "--method", "slq", "--probes", "4",
+         "--iterations", "19", "--seed", "3", "--out", "s", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "4 probe vectors × 19 Lanczos steps"));
+  /* 19 parameters: the exact spectrum is overlaid. */
+  g_assert_nonnull (strstr (run.out, "Exact (dense"));
+  density = read_csv (&run, "s/density.csv", "x,density", NULL);
+  g_assert_cmpuint (density->rows->len, >=, 2);
+  for (guint i = 0; i < density->rows->len; i++)
+    {
+      g_assert_cmpfloat (field (density, i, "density"), >=, 0.0);
+      if (i > 0)
+        {
+          double dx = field (density, i, "x") - field (density, i - 1, "x");
+
+          g_assert_cmpfloat (dx, >, 0.0);
+          integral += 0.5 * dx * (field (density, i, "density")
+                                  + field (density, i - 1, "density"));
+        }
+    }
+  if (abs_d (integral - 1.0) > 1e-6)
+    g_error ("the density integrates to %.17g, not 1", integral);
+  /* With as many steps as parameters, the Ritz values reach the extreme eigenvalues: the grid
+   * covers the whole exact spectrum. */
+  g_assert_cmpfloat (field (density, 0, "x"), <, field (dense, 0, "eigenvalue"));
+  g_assert_cmpfloat (field (density, density->rows->len - 1, "x"), >,
+                     field (dense, 18, "eigenvalue"));
+  assert_svg (&run, "s/density.svg", 2);
+  g_assert_cmpint (json_int (&run, "s/summary.json", "probes", 0), ==, 4);
+  {
+    g_autofree char *none = path_in (&run, "s/eigenvalues.csv");
+
+    g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+  }
+  run_clear (&run);
+}
+
+/* A Hessian far beyond memory: refused before allocation, both sizes named, the way out given. */
+static void
+test_hessian_too_large (gconstpointer cli)
+{
+  Run run;
+
+  run_init (&run, cli);
+  /* 1-100000-1: 300,001 parameters, a 720 GB Hessian. */
+  spawn (&run, "gradnorm", "--task", "function", "--hidden", "100000", "--samples", "10",
+         "--epochs", "1", "--batch", "10", "--runs", "1", "--save-weights", "big.txt",
+         "--quiet", "--out", "g", NULL);
+  assert_status (&run, 0);
+  spawn (&run, "hessian", "--weights", "big.txt", "--hidden", "100000", "--samples", "10",
+         "--quiet", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "300,001 parameters needs"));
+  g_assert_nonnull (strstr (run.err, "available"));
+  g_assert_nonnull (strstr (run.err, "--method lanczos"));
+  g_assert_nonnull (strstr (run.err, "--method slq"));
+  run_clear (&run);
+}
+
+/* Pearson's r² of (x, y), r's sign in @sign: test-cli has no libm for a square root. */
+static double
+pearson_squared (const double *x,
+                 const double *y,
+                 guint         n,
+                 double       *sign)
+{
+  double mx = 0.0, my = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      mx += x[i] / n;
+      my += y[i] / n;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      sxx += (x[i] - mx) * (x[i] - mx);
+      syy += (y[i] - my) * (y[i] - my);
+      sxy += (x[i] - mx) * (y[i] - my);
+    }
+  *sign = sxy < 0 ? -1.0 : 1.0;
+  return sxy * sxy / (sxx * syy);
+}
+
+/* Average ranks (1-based), ties sharing theirs. */
+static void
+ranks_of (const double *x,
+          guint         n,
+          double       *ranks)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      double below = 0, equal = 0;
+
+      for (guint j = 0; j < n; j++)
+        {
+          below += x[j] < x[i];
+          equal += x[j] == x[i];
+        }
+      ranks[i] = below + (equal + 1) / 2;
+    }
+}
+
+static double
+name_value (const Csv  *csv,
+            const char *name)
+{
+  for (guint i = 0; i < csv->rows->len; i++)
+    {
+      char **fields = g_ptr_array_index (csv->rows, i);
+
+      if (g_str_equal (fields[0], name))
+        return g_ascii_strtod (fields[1], NULL);
+    }
+  g_error ("%s has no row “%s”", csv->name, name);
+  return NAN;
+}
+
+static void
+test_critical_trend (gconstpointer cli)
+{
+  g_autoptr(Csv) critical = NULL;
+  g_autoptr(Csv) trend = NULL;
+  g_autoptr(Csv) slice = NULL;
+  g_autofree char *ratio = NULL;
+  double loss[4], minimal[4], rank_loss[4], rank_ratio[4];
+  double r2, sign, pearson, spearman;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "critical", NET, "--runs", "4", "--epochs", "10", "--batch", "10",
+         "--descent-steps", "20", "--newton-steps", "2", "--pb-fit", "--ratio", "nonzero",
+         "--slice-run", "2", "--slice-points", "11", "--jobs", "1", "--out", "c", "--quiet", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "Spearman ρ"));
+  g_assert_nonnull (strstr (run.out, "Dauphin et al. (2014)"));
+  g_assert_nonnull (strstr (run.out, "Pennington–Bahri"));
+  g_assert_nonnull (strstr (run.out, "non-zero ratio against"));
+  g_assert_nonnull (strstr (run.out, "Loss slice at run 2's point"));
+
+  critical = read_csv (&run, "c/critical.csv", "run,loss,grad_norm,minimal_ratio", "label");
+  g_assert_cmpuint (critical->rows->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      loss[i] = field (critical, i, "loss");
+      minimal[i] = field (critical, i, "minimal_ratio");
+    }
+  trend = read_csv (&run, "c/trend.csv", "name,value", "name");
+  /* The correlations of minimal ratio with loss, recomputed from critical.csv. */
+  pearson = name_value (trend, "pearson_minimal_ratio_loss");
+  r2 = pearson_squared (minimal, loss, 4, &sign);
+  g_assert_cmpfloat (abs_d (pearson * pearson - r2), <=, 1e-9);
+  g_assert_cmpfloat (pearson * sign, >=, 0.0);
+  ranks_of (loss, 4, rank_loss);
+  ranks_of (minimal, 4, rank_ratio);
+  spearman = name_value (trend, "spearman_minimal_ratio_loss");
+  r2 = pearson_squared (rank_ratio, rank_loss, 4, &sign);
+  g_assert_cmpfloat (abs_d (spearman * spearman - r2), <=, 1e-9);
+  g_assert_cmpfloat (spearman * sign, >=, 0.0);
+  g_assert_cmpfloat (name_value (trend, "ratio_nonzero"), ==, 1.0);
+  g_assert_cmpfloat (name_value (trend, "points"), ==, 4.0);
+  {
+    double mean = 0.0;
+
+    for (guint i = 0; i < 4; i++)
+      mean += minimal[i] / 4;
+    g_assert_cmpfloat (abs_d (name_value (trend, "mean_minimal_ratio") - mean), <=, 1e-12);
+  }
+  /* Every row is a named number; the fit's own rows are there whether or not it succeeded. */
+  name_value (trend, "slope");
+  name_value (trend, "intercept");
+  name_value (trend, "pb_loss_c");
+  name_value (trend, "pb_a");
+  name_value (trend, "pb_residual");
+
+  ratio = json_string (&run, "c/summary.json", "ratio");
+  g_assert_cmpstr (ratio, ==, "nonzero");
+  g_assert_cmpint (json_int (&run, "c/summary.json", "slice_run", 0), ==, 2);
+  {
+    g_autofree char *path = path_in (&run, "c/summary.json");
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "\"spearman_minimal_ratio_loss\""));
+    g_assert_nonnull (strstr (contents, "\"pennington_bahri\""));
+    g_assert_nonnull (strstr (contents, "Dauphin et al. (2014)"));
+  }
+  assert_svg (&run, "c/critical.svg", 2);
+  slice = read_csv (&run, "c/slice-run2.csv", "alpha,loss_bottom,loss_top", NULL);
+  g_assert_cmpuint (slice->rows->len, ==, 11);
+  g_assert_cmpfloat (field (slice, 0, "alpha"), ==, -1.0);
+  assert_svg (&run, "c/slice-run2.svg", 2);
+  run_clear (&run);
+}
+
+/* --surface 0: no loss surface at all, the paths alone. */
+static void
+test_trajectories_no_surface (gconstpointer cli)
+{
+  g_autoptr(Csv) whole = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "trajectories", "--task", "function", "--samples", "30", "--hidden", "4",
+         "--runs", "2", "--epochs", "2", "--batch", "10", "--surface", "0", "--out", "t",
+         "--quiet", NULL);
+  assert_status (&run, 0);
+  whole = read_csv (&run, "t/trajectories.csv", "run,epoch,iteration,loss,accuracy,pc1,pc2",
+                    NULL);
+  g_assert_cmpuint (whole->rows->len, ==, 2 * 3);
+  {
+    g_autofree char *surface = path_in (&run, "t/surface.csv");
+
+    g_assert_false (g_file_test (surface, G_FILE_TEST_EXISTS));
+  }
+  g_assert_null (strstr (run.out, "Loss surface"));
+  assert_svg (&run, "t/trajectories.svg", 2);
+  run_clear (&run);
+}
+
 static void
 test_bad_options (gconstpointer cli)
 {
   static const struct
   {
-    const char *args[4];
+    const char *args[8];
     const char *expect;
   } cases[] = {
     { { "gradnorm", "--lr", "50" }, "--lr must be a finite number in (0, 10]; got 50" },
@@ -678,17 +1012,35 @@ test_bad_options (gconstpointer cli)
     { { "hessian" }, "--weights" },
     { { "gradnorm", "surplus" }, "surplus" },
     { { "frobnicate" }, "frobnicate" },
+    { { "hessian", "--weights", "w.txt", "--method", "krylov" },
+      "--method must be dense, lanczos or slq; got “krylov”" },
+    { { "hessian", "--weights", "w.txt", "--k", "3" }, "--k does not apply to --method dense" },
+    { { "hessian", "--weights", "w.txt", "--method", "slq", "--k", "3" }, "--k" },
+    { { "hessian", "--weights", "w.txt", "--method", "lanczos", "--probes", "3" }, "--probes" },
+    { { "hessian", "--weights", "w.txt", "--method", "lanczos", "--k", "0" }, "--k" },
+    { { "hessian", "--weights", "w.txt", "--slice-range", "2" }, "--slice" },
+    { { "hessian", "--weights", "w.txt", "--slice", "--slice-range", "-1" }, "--slice-range" },
+    { { "hessian", "--weights", "w.txt", "--slice", "--slice-points", "1" }, "--slice-points" },
+    { { "critical", "--ratio", "index" }, "--ratio must be minimal or nonzero" },
+    { { "critical", "--runs", "3", "--slice-run", "4" }, "--slice-run must be one of the runs" },
+    { { "critical", "--slice-points", "9" }, "--slice-run" },
+    { { "critical", "--newton", "halley" }, "--newton" },
+    { { "critical", "--jobs", "999" }, "--jobs" },
+    { { "hessian", "--weights", "w.txt", "--jobs", "2" }, "--jobs" },
   };
   Run run;
 
   run_init (&run, cli);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      spawn (&run, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3], NULL);
+      spawn (&run, cases[i].args[0], cases[i].args[1], cases[i].args[2], cases[i].args[3],
+             cases[i].args[4], cases[i].args[5], cases[i].args[6], NULL);
       if (run.status != 2 || strstr (run.err, cases[i].expect) == NULL)
-        g_error ("%s %s %s: status %d, stderr “%s” (expected 2 and “%s”)", cases[i].args[0],
-                 cases[i].args[1] != NULL ? cases[i].args[1] : "",
-                 cases[i].args[2] != NULL ? cases[i].args[2] : "", run.status, run.err,
+        g_error ("%s %s %s %s %s: status %d, stderr “%s” (expected 2 and “%s”)",
+                 cases[i].args[0], cases[i].args[1] != NULL ? cases[i].args[1] : "",
+                 cases[i].args[2] != NULL ? cases[i].args[2] : "",
+                 cases[i].args[3] != NULL ? cases[i].args[3] : "",
+                 cases[i].args[4] != NULL ? cases[i].args[4] : "", run.status, run.err,
                  cases[i].expect);
     }
   /* Nothing ran, so nothing was written. */
@@ -741,6 +1093,14 @@ test_help (gconstpointer cli)
     "--layer", "--out", "--save-weights", "--quiet",
   };
   static const char *const commands[] = { "trajectories", "gradnorm", "critical", "hessian" };
+  static const char *const critical_only[] = {
+    "--ratio=minimal|nonzero", "--pb-fit", "--slice-run", "--slice-range", "--slice-points",
+    "--jobs", "--newton=auto|dense|minres", "trend.csv",
+  };
+  static const char *const hessian_only[] = {
+    "--method=dense|lanczos|slq", "--k", "--iterations", "--probes", "--slice ", "--slice-range",
+    "--slice-points", "--newton", "extremes.csv", "density.csv",
+  };
   Run run;
 
   run_init (&run, cli);
@@ -754,10 +1114,18 @@ test_help (gconstpointer cli)
     }
   spawn (&run, "trajectories", "--help", NULL);
   g_assert_nonnull (strstr (run.out, "--surface"));
+  g_assert_nonnull (strstr (run.out, "0 (none)"));
+  g_assert_nonnull (strstr (run.out, "--jobs"));
   spawn (&run, "critical", "--help", NULL);
   g_assert_nonnull (strstr (run.out, "--spectra"));
+  for (guint i = 0; i < G_N_ELEMENTS (critical_only); i++)
+    if (strstr (run.out, critical_only[i]) == NULL)
+      g_error ("“saddle-cli critical --help” does not list %s:\n%s", critical_only[i], run.out);
   spawn (&run, "hessian", "--help", NULL);
   g_assert_nonnull (strstr (run.out, "--weights"));
+  for (guint i = 0; i < G_N_ELEMENTS (hessian_only); i++)
+    if (strstr (run.out, hessian_only[i]) == NULL)
+      g_error ("“saddle-cli hessian --help” does not list %s:\n%s", hessian_only[i], run.out);
   spawn (&run, "bench", "--help", NULL);
   assert_status (&run, 0);
   g_assert_nonnull (strstr (run.out, "--large"));
@@ -803,6 +1171,11 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/trajectories-idx", cli, test_trajectories_idx);
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);
+  g_test_add_data_func ("/cli/trajectories-no-surface", cli, test_trajectories_no_surface);
+  g_test_add_data_func ("/cli/hessian-lanczos", cli, test_hessian_lanczos);
+  g_test_add_data_func ("/cli/hessian-slq", cli, test_hessian_slq);
+  g_test_add_data_func ("/cli/hessian-too-large", cli, test_hessian_too_large);
+  g_test_add_data_func ("/cli/critical-trend", cli, test_critical_trend);
   g_test_add_data_func ("/cli/first-run", cli, test_first_run);
   g_test_add_data_func ("/cli/bench", cli, test_bench);
   g_test_add_data_func ("/cli/bad-options", cli, test_bad_options);

@@ -1144,6 +1144,97 @@ test_critical_newton_bad_input (void)
   fixture_clear (&f);
 }
 
+/* Newton methods round-trip through their names (any case; unknown names refused), and every
+ * phase of saddle_critical_find() is timed: finite, not negative, together more than zero. */
+static void
+test_critical_newton_method_and_timing (void)
+{
+  SaddleNewtonMethod methods[] = { SADDLE_NEWTON_AUTO, SADDLE_NEWTON_DENSE,
+                                   SADDLE_NEWTON_MINRES };
+  SaddleNewtonMethod parsed;
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture f;
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      const char *name = saddle_newton_method_to_string (methods[i]);
+      g_autofree char *upper = g_ascii_strup (name, -1);
+
+      g_assert_nonnull (name);
+      g_assert_true (saddle_newton_method_from_string (name, &parsed));
+      g_assert_cmpint (parsed, ==, methods[i]);
+      g_assert_true (saddle_newton_method_from_string (upper, &parsed));
+      g_assert_cmpint (parsed, ==, methods[i]);
+    }
+  g_assert_null (saddle_newton_method_to_string ((SaddleNewtonMethod) 7));
+  g_assert_false (saddle_newton_method_from_string ("newton", &parsed));
+  g_assert_false (saddle_newton_method_from_string (NULL, &parsed));
+
+  fixture_init_sinc_tanh (&f, 42);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 20;
+  settings.newton_steps = 2;
+  point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (isfinite (point->seconds_descent) && point->seconds_descent >= 0.0);
+  g_assert_true (isfinite (point->seconds_newton) && point->seconds_newton >= 0.0);
+  g_assert_true (isfinite (point->seconds_hessian) && point->seconds_hessian >= 0.0);
+  g_assert_true (isfinite (point->seconds_eigen) && point->seconds_eigen >= 0.0);
+  g_assert_cmpfloat (point->seconds_train, ==, 0.0);   /* no training happened here */
+  g_assert_cmpfloat (point->seconds_descent + point->seconds_newton + point->seconds_hessian
+                     + point->seconds_eigen, >, 0.0);
+  fixture_clear (&f);
+}
+
+/* AUTO on a ReLU net refines exactly as MINRES does (same θ bit for bit). */
+static void
+test_critical_newton_auto_relu (void)
+{
+  static const guint widths[] = { 1, 6, 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU,
+                                                   SADDLE_LOSS_MSE, &error);
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *a = g_new (double, n);
+  g_autofree double *b = g_new (double, n);
+  double x[24], y[24];
+  SaddleBatch batch = { 0 };
+  SaddleCriticalSettings settings;
+  SaddleRng rng;
+  guint sa = 0, sb = 0;
+
+  for (guint i = 0; i < 24; i++)
+    {
+      x[i] = -1.0 + 2.0 * i / 23.0;
+      y[i] = sin (3.0 * x[i]);
+    }
+  batch.kind = SADDLE_DATASET_REGRESSION;
+  batch.n = 24;
+  batch.n_inputs = 1;
+  batch.n_outputs = 1;
+  batch.x = x;
+  batch.targets = y;
+  saddle_rng_init (&rng, 5);
+  saddle_model_init_params (model, a, &rng);
+  memcpy (b, a, n * sizeof (double));
+
+  saddle_critical_settings_init (&settings);
+  settings.newton_steps = 3;
+  settings.newton_method = SADDLE_NEWTON_AUTO;
+  g_assert_true (saddle_critical_refine (model, a, &batch, &settings, 0, 0, NULL, NULL, &sa,
+                                         &error));
+  g_assert_no_error (error);
+  settings.newton_method = SADDLE_NEWTON_MINRES;
+  g_assert_true (saddle_critical_refine (model, b, &batch, &settings, 0, 0, NULL, NULL, &sb,
+                                         &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sa, ==, sb);
+  g_assert_cmpuint (sa, >, 0);
+  g_assert_cmpmem (a, n * sizeof (double), b, n * sizeof (double));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1171,6 +1262,9 @@ main (int argc, char **argv)
   g_test_add_func ("/core/critical/newton-tolerance", test_critical_newton_tolerance);
   g_test_add_func ("/core/critical/newton-cancel", test_critical_newton_cancel);
   g_test_add_func ("/core/critical/newton-bad-input", test_critical_newton_bad_input);
+  g_test_add_func ("/core/critical/newton-method-and-timing",
+                   test_critical_newton_method_and_timing);
+  g_test_add_func ("/core/critical/newton-auto-relu", test_critical_newton_auto_relu);
 
   return g_test_run ();
 }

@@ -709,6 +709,8 @@ test_cancel (void)
 
   small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
   config.surface_resolution = 5;
+  /* Which runs a cancel finds done depends on the order they run in: one after another here. */
+  config.jobs = 1;
 
   /* Stop at run 1's first step: run 0 is whole, run 1 has its start only; no surface then. */
   counter_init (&counter);
@@ -889,6 +891,244 @@ test_critical (void)
   saddle_study_config_clear (&config);
 }
 
+typedef struct
+{
+  gint     busy;            /* callers inside serial_cb now */
+  gboolean overlapped;      /* two calls ever ran at once */
+  guint    events;
+  guint    critical;
+  guint    last_run_seen;
+} Serial;
+
+/* Checks that no two events are delivered at once; sleeps now and then so an overlap would
+ * have time to show. */
+static gboolean
+serial_cb (const SaddleEvent *event,
+           gpointer           user_data)
+{
+  Serial *s = user_data;
+
+  if (g_atomic_int_add (&s->busy, 1) != 0)
+    s->overlapped = TRUE;
+  s->events++;
+  if (event->kind == SADDLE_EVENT_CRITICAL)
+    s->critical++;
+  s->last_run_seen = MAX (s->last_run_seen, event->run);
+  if (s->events % 64 == 0)
+    g_usleep (50);
+  g_atomic_int_add (&s->busy, -1);
+  return TRUE;
+}
+
+static gboolean
+files_equal (const char *a,
+             const char *b)
+{
+  g_autofree char *ca = NULL;
+  g_autofree char *cb = NULL;
+  gsize la = 0, lb = 0;
+
+  g_assert_true (g_file_get_contents (a, &ca, &la, NULL));
+  g_assert_true (g_file_get_contents (b, &cb, &lb, NULL));
+  g_assert_cmpuint (la, >, 0);
+  return la == lb && memcmp (ca, cb, la) == 0;
+}
+
+static void
+assert_same_results (const SaddleStudyResults *a,
+                     const SaddleStudyResults *b,
+                     const char               *dir)
+{
+  GArray *arrays[][2] = {
+    { a->history->iterations, b->history->iterations },
+    { a->history->epochs, b->history->epochs },
+  };
+
+  g_assert_cmpuint (a->n_params, ==, b->n_params);
+  for (guint i = 0; i < G_N_ELEMENTS (arrays); i++)
+    {
+      guint size = g_array_get_element_size (arrays[i][0]);
+
+      g_assert_cmpuint (arrays[i][0]->len, >, 0);
+      g_assert_cmpuint (arrays[i][0]->len, ==, arrays[i][1]->len);
+      g_assert_cmpint (memcmp (arrays[i][0]->data, arrays[i][1]->data,
+                               (gsize) arrays[i][0]->len * size), ==, 0);
+    }
+  g_assert_cmpuint (a->history->n_runs, ==, b->history->n_runs);
+  g_assert_cmpuint (a->failures->len, ==, b->failures->len);
+  g_assert_cmpuint (a->final_params->len, ==, b->final_params->len);
+  for (guint i = 0; i < a->final_params->len; i++)
+    {
+      g_assert_nonnull (g_ptr_array_index (a->final_params, i));
+      g_assert_nonnull (g_ptr_array_index (b->final_params, i));
+      g_assert_cmpint (memcmp (g_ptr_array_index (a->final_params, i),
+                               g_ptr_array_index (b->final_params, i),
+                               a->n_params * sizeof (double)), ==, 0);
+    }
+
+  if (a->trajectory != NULL)
+    {
+      g_assert_nonnull (b->trajectory);
+      g_assert_cmpuint (a->trajectory->info->len, ==, b->trajectory->info->len);
+      g_assert_cmpint (memcmp (a->trajectory->info->data, b->trajectory->info->data,
+                               a->trajectory->info->len * sizeof (SaddleSnapshotInfo)), ==, 0);
+      g_assert_cmpint (memcmp (a->trajectory->params->data, b->trajectory->params->data,
+                               a->trajectory->params->len * sizeof (double)), ==, 0);
+    }
+
+  if (a->critical != NULL)
+    {
+      g_autofree char *ca = g_build_filename (dir, "a-critical.csv", NULL);
+      g_autofree char *cb = g_build_filename (dir, "b-critical.csv", NULL);
+      g_autofree char *ea = g_build_filename (dir, "a-eigenvalues.csv", NULL);
+      g_autofree char *eb = g_build_filename (dir, "b-eigenvalues.csv", NULL);
+
+      g_assert_nonnull (b->critical);
+      g_assert_true (saddle_critical_set_write_csv (a->critical, ca, NULL));
+      g_assert_true (saddle_critical_set_write_csv (b->critical, cb, NULL));
+      g_assert_true (saddle_critical_set_write_eigenvalues (a->critical, ea, NULL));
+      g_assert_true (saddle_critical_set_write_eigenvalues (b->critical, eb, NULL));
+      g_assert_true (files_equal (ca, cb));
+      g_assert_true (files_equal (ea, eb));
+      for (guint i = 0; i < a->critical->points->len; i++)
+        g_assert_cmpuint (((SaddleCriticalPoint *) g_ptr_array_index (a->critical->points,
+                                                                      i))->run, ==, i);
+    }
+}
+
+/* Runs on worker threads (jobs = 2, 3) give byte-identical records, snapshots, final θ and
+ * CSV files to one run after another (jobs = 1), and events never reach the callback two at
+ * a time. */
+static void
+test_parallel_jobs (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-study-XXXXXX", &error);
+  SaddleStudyKind kinds[] = { SADDLE_STUDY_TRAJECTORIES, SADDLE_STUDY_CRITICAL };
+
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(SaddleStudyResults) serial = NULL;
+      SaddleStudyConfig config;
+
+      small_function_config (&config, kinds[k]);
+      config.runs = 5;
+      if (kinds[k] == SADDLE_STUDY_CRITICAL)
+        {
+          config.samples = 40;
+          config.epochs = 3;
+          config.descent_steps = 30;
+          config.newton_steps = 3;
+        }
+      config.jobs = 1;
+      serial = saddle_study_run (&config, kinds[k], NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+
+      for (guint jobs = 2; jobs <= 3; jobs++)
+        {
+          g_autoptr(SaddleStudyResults) parallel = NULL;
+          Serial s = { 0 };
+
+          config.jobs = jobs;
+          parallel = saddle_study_run (&config, kinds[k], NULL, serial_cb, &s, &error);
+          g_assert_no_error (error);
+          g_assert_false (s.overlapped);
+          g_assert_cmpuint (s.events, >, 0);
+          g_assert_cmpuint (s.last_run_seen, ==, config.runs - 1);
+          if (kinds[k] == SADDLE_STUDY_CRITICAL)
+            g_assert_cmpuint (s.critical, ==, config.runs);
+          g_assert_false (parallel->cancelled);
+          assert_same_results (serial, parallel, dir);
+        }
+      saddle_study_config_clear (&config);
+    }
+
+  /* Nothing is left in the folder but what this test wrote. */
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *names[] = { "a-critical.csv", "b-critical.csv", "a-eigenvalues.csv",
+                                     "b-eigenvalues.csv" };
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A cancel from any worker's event stops every worker: no run starts after it, and what was
+ * done is returned, cancelled. */
+static gboolean
+cancel_at_cb (const SaddleEvent *event,
+              gpointer           user_data)
+{
+  guint *left = user_data;
+
+  (void) event;
+  if (*left == 0)
+    return FALSE;
+  (*left)--;
+  return TRUE;
+}
+
+static void
+test_parallel_cancel (void)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+  guint left = 30;
+  guint runs_seen = 0;
+
+  small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
+  config.runs = 40;
+  config.jobs = 2;
+  results = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, cancel_at_cb, &left,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (results);
+  g_assert_true (results->cancelled);
+  for (guint i = 0; i < results->history->iterations->len; i++)
+    runs_seen = MAX (runs_seen, g_array_index (results->history->iterations,
+                                               SaddleIterationRecord, i).run + 1);
+  /* 30 events cover a few runs of 12 steps at most: two workers, a run or two each. */
+  g_assert_cmpuint (runs_seen, <=, 4);
+  g_assert_null (g_ptr_array_index (results->final_params, config.runs - 1));
+  saddle_study_config_clear (&config);
+}
+
+/* jobs and newton_method: defaults, validation naming the option, string round trip. */
+static void
+test_jobs_and_newton_options (void)
+{
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+  g_assert_cmpuint (config.jobs, ==, 0);
+  g_assert_cmpint (config.newton_method, ==, SADDLE_NEWTON_AUTO);
+  g_assert_true (saddle_study_config_validate (&config, &error));
+  g_assert_cmpstr (saddle_study_option_range ("--jobs"), ==, "0–256");
+  g_assert_nonnull (saddle_study_option_range ("--newton"));
+
+  config.jobs = 257;
+  g_assert_false (saddle_study_config_validate (&config, &error));
+  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "--jobs"));
+  g_clear_error (&error);
+  config.jobs = 256;
+  g_assert_true (saddle_study_config_validate (&config, &error));
+
+  config.newton_method = (SaddleNewtonMethod) 9;
+  g_assert_false (saddle_study_config_validate (&config, &error));
+  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "--newton"));
+  g_clear_error (&error);
+  config.newton_method = SADDLE_NEWTON_DENSE;
+  g_assert_true (saddle_study_config_validate (&config, &error));
+  saddle_study_config_clear (&config);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -906,6 +1146,9 @@ main (int argc, char **argv)
   g_test_add_func ("/core/study/cancel", test_cancel);
   g_test_add_func ("/core/study/failures", test_failures);
   g_test_add_func ("/core/study/critical", test_critical);
+  g_test_add_func ("/core/study/parallel/jobs", test_parallel_jobs);
+  g_test_add_func ("/core/study/jobs-and-newton-options", test_jobs_and_newton_options);
+  g_test_add_func ("/core/study/parallel/cancel", test_parallel_cancel);
 
   return g_test_run ();
 }

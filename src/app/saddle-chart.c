@@ -125,16 +125,25 @@ saddle_chart_draw_readout (cairo_t    *cr,
                            const char *text,
                            gboolean    dark)
 {
-  cairo_text_extents_t ext;
-  double pad = 6, bw, bh, bx, by, r = 5;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  const double line_height = 16;
+  double pad = 6, bw, bh, bx, by, r = 5, widest = 0;
+  guint n_lines = g_strv_length (lines);
 
   cairo_save (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 12);
-  cairo_text_extents (cr, text, &ext);
+  /* One line per "\n": the box fits the widest. */
+  for (guint i = 0; i < n_lines; i++)
+    {
+      cairo_text_extents_t ext;
 
-  bw = ext.x_advance + 2 * pad;
-  bh = 12 + 2 * pad;
+      cairo_text_extents (cr, lines[i], &ext);
+      widest = MAX (widest, ext.x_advance);
+    }
+
+  bw = widest + 2 * pad;
+  bh = 12 + (MAX (n_lines, 1) - 1) * line_height + 2 * pad;
   /* Right of and above the pointer, flipped when it would leave the widget. */
   bx = x + 14;
   by = y - bh - 10;
@@ -164,8 +173,11 @@ saddle_chart_draw_readout (cairo_t    *cr,
     cairo_set_source_rgb (cr, 0.93, 0.93, 0.93);
   else
     cairo_set_source_rgb (cr, 0.13, 0.13, 0.13);
-  cairo_move_to (cr, bx + pad - ext.x_bearing, by + pad + 12 * 0.8);
-  cairo_show_text (cr, text);
+  for (guint i = 0; i < n_lines; i++)
+    {
+      cairo_move_to (cr, bx + pad, by + pad + 12 * 0.8 + i * line_height);
+      cairo_show_text (cr, lines[i]);
+    }
   cairo_restore (cr);
 }
 

@@ -35,7 +35,7 @@ void     saddle_chart_measure          (GtkOrientation           orientation,
                                         int                      min_height,
                                         int                     *minimum,
                                         int                     *natural);
-/* Draws @text in a rounded box near (@x, @y), kept inside @width × @height. */
+/* Draws @text (lines split at "\n") in a rounded box near (@x, @y), kept inside @width × @height. */
 void     saddle_chart_draw_readout     (cairo_t                 *cr,
                                         double                   width,
                                         double                   height,

@@ -3,12 +3,19 @@
 
 #include "config.h"
 
+#include <cblas.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "saddle-chart.h"
 #include "saddle-critical-page.h"
 #include "saddle-critical-view.h"
+#include "saddle-palette.h"
+#include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
+
+/* The slice's half-width in parameter space and its points: saddle-cli's defaults. */
+#define SLICE_RANGE 1.0
 
 typedef enum
 {
@@ -16,8 +23,11 @@ typedef enum
   ROW_LABEL,
   ROW_LOSS,
   ROW_ACCURACY,
-  ROW_GRAD_NORM,
+  ROW_GRAD_START,
+  ROW_GRAD_DESCENT,
+  ROW_GRAD_NEWTON,
   ROW_STEPS,
+  ROW_NEWTON_STEPS,
   ROW_POSITIVE,
   ROW_NEGATIVE,
   ROW_ZERO,
@@ -25,6 +35,7 @@ typedef enum
   ROW_NONZERO_RATIO,
   ROW_TOLERANCE,
   ROW_DEAD_UNITS,
+  ROW_HG_RATIO,
   N_ROWS
 } DetailRow;
 
@@ -37,12 +48,30 @@ struct _SaddleCriticalPage
   SaddleCriticalSet  *live_set;
   SaddleStudyResults *results;
 
+  GtkLabel           *names[N_ROWS];
   GtkLabel           *values[N_ROWS];
+  SaddleStudyConfig   config;         /* of the study shown: the slice rebuilds its model */
+  gboolean            have_config;
+
+  /* The loss slice: at most one, of one point, computed off the main thread. */
+  SaddleSlice        *slice;
+  guint               slice_run;      /* the point's run */
+  GCancellable       *slice_cancellable;  /* non-NULL while the worker runs */
+  gboolean            slice_pending;  /* asked for while a study runs: starts after it */
+  gboolean            blocked;        /* a study runs: no second BLAS job */
+  char               *slice_error;    /* why the last slice failed, else NULL */
   gboolean            dirty;          /* points or failures arrived since the last flush */
   char               *status;         /* newest status line, shown at the flush */
 
   /* Template widgets */
   GtkToggleButton    *nonzero_button;
+  GtkToggleButton    *trend_button;
+  GtkToggleButton    *pb_fit_button;
+  GtkButton          *slice_button;
+  GtkSpinner         *slice_spinner;
+  GtkLabel           *slice_status;
+  GtkStack           *slice_stack;
+  SaddleSliceView    *slice_view;
   GtkLabel           *progress_label;
   GtkLabel           *status_label;
   SaddleCriticalView *critical_view;
@@ -61,6 +90,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SaddleCriticalPage, saddle_critical_page, GTK_TYP
 enum {
   PROP_0,
   PROP_NONZERO_RATIO,
+  PROP_SHOW_TREND,
+  PROP_SHOW_PB_FIT,
+  PROP_SLICE_BUSY,
   N_PROPS
 };
 
@@ -70,8 +102,20 @@ typedef struct
 {
   const SaddleCriticalSet   *set;
   const SaddleCriticalPoint *point;
+  const SaddleSlice         *slice;
   SaddleFigureStyle          style;
 } DrawData;
+
+/* What the slice worker owns: deep copies only. */
+typedef struct
+{
+  SaddleStudyConfig config;
+  double           *params;     /* (n_params) the critical point */
+  gsize             n_params;
+  guint             run;
+} SliceTask;
+
+static void start_slice (SaddleCriticalPage *self);
 
 static const SaddleCriticalSet *
 current_set (SaddleCriticalPage *self)
@@ -112,6 +156,53 @@ label_text (SaddleCriticalLabel label)
     }
 }
 
+/* The scatter's marker of each label as a glyph and its series colour, so the
+ * details show the same sign as the point (the table of saddle-figures.c). */
+static void
+label_look (SaddleCriticalLabel   label,
+            const char          **glyph,
+            guint                *color)
+{
+  switch (label)
+    {
+    case SADDLE_CRITICAL_MINIMUM:
+      *glyph = "●", *color = 2;
+      break;
+    case SADDLE_CRITICAL_SADDLE:
+      *glyph = "▲", *color = 3;
+      break;
+    case SADDLE_CRITICAL_DEGENERATE:
+      *glyph = "■", *color = 4;
+      break;
+    case SADDLE_CRITICAL_GRADIENT_FLAT:
+      *glyph = "◆", *color = 1;
+      break;
+    case SADDLE_CRITICAL_UNCONVERGED:
+    default:
+      *glyph = "✕", *color = 11;
+      break;
+    }
+}
+
+static void
+set_label_value (SaddleCriticalPage        *self,
+                 const SaddleCriticalPoint *point)
+{
+  const char *glyph;
+  guint index;
+  SaddlePalette palette;
+  SaddleColor color;
+  g_autofree char *markup = NULL;
+
+  label_look (point->label, &glyph, &index);
+  saddle_palette_init (&palette, saddle_chart_is_dark (GTK_WIDGET (self)));
+  saddle_palette_series (&palette, index, &color);
+  markup = g_markup_printf_escaped ("<span foreground=\"#%02x%02x%02x\">%s</span> <b>%s</b>",
+                                    (guint) (255 * color.red + 0.5), (guint) (255 * color.green + 0.5),
+                                    (guint) (255 * color.blue + 0.5), glyph, label_text (point->label));
+  gtk_label_set_markup (self->values[ROW_LABEL], markup);
+}
+
 static void
 set_value (SaddleCriticalPage *self,
            DetailRow           row,
@@ -133,6 +224,35 @@ set_value (SaddleCriticalPage *self,
   gtk_label_set_text (self->values[row], text);
 }
 
+/* The slice area: the slice of the selected point, or why there is none. */
+static void
+update_slice (SaddleCriticalPage *self)
+{
+  const SaddleCriticalPoint *point = selected_point (self);
+  gboolean busy = self->slice_cancellable != NULL;
+  gboolean mine = point != NULL && self->slice != NULL && self->slice_run == point->run;
+
+  gtk_spinner_set_spinning (self->slice_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->slice_spinner), busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->slice_button),
+                            point != NULL && point->params != NULL && self->have_config && !busy
+                            && !self->slice_pending);
+  saddle_slice_view_set_slice (self->slice_view, mine ? self->slice : NULL);
+  gtk_stack_set_visible_child_name (self->slice_stack, mine ? "slice" : "placeholder");
+
+  if (busy)
+    gtk_label_set_text (self->slice_status, _("Computing the extreme eigenvectors and the loss along them…"));
+  else if (self->slice_pending)
+    gtk_label_set_text (self->slice_status, _("The slice starts when the running study has finished"));
+  else if (!mine && self->slice_error != NULL)
+    gtk_label_set_text (self->slice_status, self->slice_error);
+  else if (!mine && point != NULL && point->params == NULL)
+    gtk_label_set_text (self->slice_status, _("This point’s parameters were not kept, so it cannot be sliced"));
+  else if (!mine)
+    gtk_label_set_text (self->slice_status,
+                        _("Press Loss Slice to see the loss along this point’s lowest and highest curvature directions"));
+}
+
 static void
 update_detail (SaddleCriticalPage *self)
 {
@@ -141,6 +261,7 @@ update_detail (SaddleCriticalPage *self)
   double n;
 
   saddle_spectrum_view_set_point (self->spectrum_view, point);
+  update_slice (self);
   if (point == NULL || point->spectrum == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "placeholder");
@@ -154,14 +275,21 @@ update_detail (SaddleCriticalPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->detail_grid), TRUE);
 
   set_value (self, ROW_RUN, "%u", point->run + 1);
-  set_value (self, ROW_LABEL, "%s", label_text (point->label));
+  set_label_value (self, point);
   set_value (self, ROW_LOSS, "%.6g", point->loss);
   if (isfinite (point->accuracy))
     set_value (self, ROW_ACCURACY, "%.1f %%", 100 * point->accuracy);
   else
     set_value (self, ROW_ACCURACY, "—");
-  set_value (self, ROW_GRAD_NORM, "%.3g → %.3g", point->grad_norm_start, point->grad_norm);
+  set_value (self, ROW_GRAD_START, "%.3e", point->grad_norm_start);
+  set_value (self, ROW_GRAD_DESCENT, "%.3e", point->grad_norm_descent);
+  if (point->newton_steps > 0)
+    set_value (self, ROW_GRAD_NEWTON, "%.3e", point->grad_norm);
+  else
+    /* TRANSLATORS: no Newton step was accepted: ‖∇L‖ stayed at the descent's */
+    set_value (self, ROW_GRAD_NEWTON, _("%.3e (no step)"), point->grad_norm);
   set_value (self, ROW_STEPS, "%u", point->steps);
+  set_value (self, ROW_NEWTON_STEPS, "%u", point->newton_steps);
   set_value (self, ROW_POSITIVE, "%lu (%.1f %%)", (unsigned long) spectrum->positive,
              100 * spectrum->positive / n);
   set_value (self, ROW_NEGATIVE, "%lu (%.1f %%)", (unsigned long) spectrum->negative,
@@ -176,6 +304,163 @@ update_detail (SaddleCriticalPage *self)
   set_value (self, ROW_TOLERANCE, "%.3g · max|λ| = %.3g", spectrum->tolerance,
              spectrum->tolerance * spectrum->max_abs);
   set_value (self, ROW_DEAD_UNITS, "%u", point->dead_units);
+  if (isfinite (point->hg_ratio))
+    set_value (self, ROW_HG_RATIO, "%.3g", point->hg_ratio);
+  else
+    set_value (self, ROW_HG_RATIO, "—");
+}
+
+static void
+slice_task_free (SliceTask *task)
+{
+  saddle_study_config_clear (&task->config);
+  g_free (task->params);
+  g_free (task);
+}
+
+static gboolean
+slice_progress_cb (double   fraction,
+                   gpointer data)
+{
+  return !g_cancellable_is_cancelled (data);
+}
+
+/* Worker thread: the study's model and whole training set, then the slice. */
+static void
+slice_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  SliceTask *data = task_data;
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleBatch batch = { 0 };
+  SaddleSlice *slice;
+
+  if (data->config.threads > 0)
+    openblas_set_num_threads ((int) data->config.threads);
+
+  dataset = saddle_study_config_load_dataset (&data->config, &error);
+  if (dataset != NULL)
+    model = saddle_study_config_new_model (&data->config, dataset, &error);
+  if (model == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (saddle_model_n_params (model) != data->n_params)
+    {
+      g_task_return_new_error (task, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_INVALID,
+                               _("The study’s data set changed since the run: its model has %lu parameters, the point %lu"),
+                               (unsigned long) saddle_model_n_params (model),
+                               (unsigned long) data->n_params);
+      return;
+    }
+
+  saddle_batch_init_full (&batch, dataset);
+  slice = saddle_slice_compute (model, data->params, &batch, SLICE_RANGE, SADDLE_SLICE_DEFAULT_POINTS,
+                                SADDLE_SLICE_AUTO, saddle_study_init_seed (&data->config, data->run),
+                                slice_progress_cb, cancellable, &error);
+  saddle_batch_clear (&batch);
+  if (slice == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, slice, (GDestroyNotify) saddle_slice_free);
+}
+
+static void
+slice_done_cb (GObject      *source_object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (source_object);
+  g_autoptr(GApplication) app = user_data;
+  SliceTask *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  SaddleSlice *slice;
+
+  slice = g_task_propagate_pointer (G_TASK (result), &error);
+  g_clear_object (&self->slice_cancellable);
+  g_clear_pointer (&self->slice_error, g_free);
+
+  if (slice != NULL)
+    {
+      g_clear_pointer (&self->slice, saddle_slice_free);
+      self->slice = slice;
+      self->slice_run = data->run;
+    }
+  else if (!g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED))
+    /* TRANSLATORS: %s says what went wrong, e.g. the Hessian is too large for memory */
+    self->slice_error = g_strdup_printf (_("No loss slice: %s"), error->message);
+
+  if (app != NULL)
+    g_application_release (app);
+
+  update_slice (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLICE_BUSY]);
+}
+
+static void
+start_slice (SaddleCriticalPage *self)
+{
+  const SaddleCriticalPoint *point = selected_point (self);
+  g_autoptr(GTask) task = NULL;
+  GApplication *app = g_application_get_default ();
+  SliceTask *data;
+
+  self->slice_pending = FALSE;
+  if (point == NULL || point->params == NULL || !self->have_config || self->slice_cancellable != NULL)
+    {
+      update_slice (self);
+      return;
+    }
+
+  data = g_new0 (SliceTask, 1);
+  saddle_study_config_copy (&self->config, &data->config);
+  data->params = g_memdup2 (point->params, point->n_params * sizeof (double));
+  data->n_params = point->n_params;
+  data->run = point->run;
+
+  g_clear_pointer (&self->slice_error, g_free);
+  self->slice_cancellable = g_cancellable_new ();
+  /* Quitting waits for the worker: it stops at its next check of the cancellable. */
+  if (app != NULL)
+    g_application_hold (app);
+  task = g_task_new (self, self->slice_cancellable, slice_done_cb, app != NULL ? g_object_ref (app) : NULL);
+  g_task_set_source_tag (task, start_slice);
+  g_task_set_task_data (task, data, (GDestroyNotify) slice_task_free);
+  /* A cancelled slice returns its CANCELLED error from the worker, not GTask's own. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, slice_thread);
+
+  update_slice (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLICE_BUSY]);
+}
+
+static void
+slice_clicked_cb (GtkButton          *button,
+                  SaddleCriticalPage *self)
+{
+  saddle_critical_page_compute_slice (self, NULL);
+}
+
+static void
+trend_toggled_cb (GtkToggleButton    *button,
+                  SaddleCriticalPage *self)
+{
+  saddle_critical_view_set_show_trend (self->critical_view, gtk_toggle_button_get_active (button));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_TREND]);
+}
+
+static void
+pb_fit_toggled_cb (GtkToggleButton    *button,
+                   SaddleCriticalPage *self)
+{
+  saddle_critical_view_set_show_pb_fit (self->critical_view, gtk_toggle_button_get_active (button));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_PB_FIT]);
 }
 
 static void
@@ -283,6 +568,54 @@ draw_spectrum_cb (cairo_t  *cr,
   saddle_figure_spectrum (cr, width, height, data->point, &data->style);
 }
 
+static void
+draw_slice_cb (cairo_t  *cr,
+               double    width,
+               double    height,
+               gpointer  user_data)
+{
+  DrawData *data = user_data;
+
+  saddle_figure_slice (cr, width, height, data->slice, &data->style);
+}
+
+/* The scatter's look as the page shows it: ratio, trend and index-law fit. */
+static void
+scatter_style (SaddleCriticalPage *self,
+               SaddleFigureStyle  *style)
+{
+  saddle_figure_style_init (style);
+  style->critical_ratio = saddle_critical_view_get_ratio (self->critical_view);
+  style->show_trend = saddle_critical_view_get_show_trend (self->critical_view);
+  style->show_pb_fit = saddle_critical_view_get_show_pb_fit (self->critical_view);
+}
+
+/* The slice of the selected point, if it has been computed. */
+static const SaddleSlice *
+current_slice (SaddleCriticalPage *self)
+{
+  const SaddleCriticalPoint *point = selected_point (self);
+
+  if (point == NULL || self->slice == NULL || self->slice_run != point->run)
+    return NULL;
+  return self->slice;
+}
+
+static gboolean
+write_slice (const SaddleSlice   *slice,
+             const char          *path,
+             SaddleExportFormat   format,
+             GError             **error)
+{
+  DrawData data = { .slice = slice };
+
+  if (format == SADDLE_EXPORT_CSV)
+    return saddle_slice_write_csv (slice, path, error);
+  saddle_figure_style_init (&data.style);
+  return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
+                               draw_slice_cb, &data, error);
+}
+
 static gboolean
 check_exportable (SaddleCriticalPage  *self,
                   GError             **error)
@@ -340,6 +673,17 @@ page_begin (SaddlePage              *page,
 
   self->live_set = saddle_critical_set_new (config->zero_tolerance);
   self->total_runs = config->runs;
+
+  /* The old slice belongs to the old study's points. */
+  if (self->slice_cancellable != NULL)
+    g_cancellable_cancel (self->slice_cancellable);
+  self->slice_pending = FALSE;
+  g_clear_pointer (&self->slice, saddle_slice_free);
+  g_clear_pointer (&self->slice_error, g_free);
+  if (self->have_config)
+    saddle_study_config_clear (&self->config);
+  saddle_study_config_copy (config, &self->config);
+  self->have_config = TRUE;
   self->failed_runs = 0;
   saddle_critical_view_set_set (self->critical_view, self->live_set);
 
@@ -477,6 +821,7 @@ page_export_all (SaddlePage  *page,
   const SaddleCriticalPoint *point;
   DrawData data = { set };
   g_autofree char *svg = NULL;
+  /* export-all writes saddle-cli's default look, so the two files compare equal. */
   g_autofree char *csv = NULL;
   g_autofree char *eigenvalues = NULL;
   g_autofree char *spectrum_name = NULL;
@@ -503,7 +848,22 @@ page_export_all (SaddlePage  *page,
     return TRUE;
   spectrum_name = g_strdup_printf ("spectrum-run%u.svg", point->run + 1);
   spectrum = g_build_filename (folder, spectrum_name, NULL);
-  return write_spectrum (point, spectrum, SADDLE_EXPORT_SVG, error);
+  if (!write_spectrum (point, spectrum, SADDLE_EXPORT_SVG, error))
+    return FALSE;
+
+  /* The selected point's loss slice, with saddle-cli's names, when it was computed. */
+  if (current_slice (self) != NULL)
+    {
+      g_autofree char *svg_name = g_strdup_printf ("slice-run%u.svg", self->slice_run + 1);
+      g_autofree char *csv_name = g_strdup_printf ("slice-run%u.csv", self->slice_run + 1);
+      g_autofree char *slice_svg = g_build_filename (folder, svg_name, NULL);
+      g_autofree char *slice_csv = g_build_filename (folder, csv_name, NULL);
+
+      if (!write_slice (self->slice, slice_svg, SADDLE_EXPORT_SVG, error) ||
+          !write_slice (self->slice, slice_csv, SADDLE_EXPORT_CSV, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -521,9 +881,8 @@ page_export_view (SaddlePage  *page,
   if (format == SADDLE_EXPORT_CSV)
     return saddle_critical_set_write_csv (data.set, path, error);
 
-  /* As shown: with the ratio chosen on the page. */
-  saddle_figure_style_init (&data.style);
-  data.style.critical_ratio = saddle_critical_view_get_ratio (self->critical_view);
+  /* As shown: with the ratio, trend and fit chosen on the page. */
+  scatter_style (self, &data.style);
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_scatter_cb, &data, error);
 }
@@ -564,6 +923,18 @@ saddle_critical_page_get_property (GObject    *object,
       g_value_set_boolean (value, gtk_toggle_button_get_active (self->nonzero_button));
       break;
 
+    case PROP_SHOW_TREND:
+      g_value_set_boolean (value, gtk_toggle_button_get_active (self->trend_button));
+      break;
+
+    case PROP_SHOW_PB_FIT:
+      g_value_set_boolean (value, gtk_toggle_button_get_active (self->pb_fit_button));
+      break;
+
+    case PROP_SLICE_BUSY:
+      g_value_set_boolean (value, self->slice_cancellable != NULL);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -583,6 +954,14 @@ saddle_critical_page_set_property (GObject      *object,
       gtk_toggle_button_set_active (self->nonzero_button, g_value_get_boolean (value));
       break;
 
+    case PROP_SHOW_TREND:
+      gtk_toggle_button_set_active (self->trend_button, g_value_get_boolean (value));
+      break;
+
+    case PROP_SHOW_PB_FIT:
+      gtk_toggle_button_set_active (self->pb_fit_button, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -591,6 +970,11 @@ saddle_critical_page_set_property (GObject      *object,
 static void
 saddle_critical_page_dispose (GObject *object)
 {
+  SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (object);
+
+  /* The worker holds a reference until it returns; make that soon. */
+  if (self->slice_cancellable != NULL)
+    g_cancellable_cancel (self->slice_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), SADDLE_TYPE_CRITICAL_PAGE);
 
   G_OBJECT_CLASS (saddle_critical_page_parent_class)->dispose (object);
@@ -604,6 +988,11 @@ saddle_critical_page_finalize (GObject *object)
   g_clear_pointer (&self->results, saddle_study_results_free);
   g_clear_pointer (&self->live_set, saddle_critical_set_free);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->slice, saddle_slice_free);
+  g_clear_pointer (&self->slice_error, g_free);
+  g_clear_object (&self->slice_cancellable);
+  if (self->have_config)
+    saddle_study_config_clear (&self->config);
 
   G_OBJECT_CLASS (saddle_critical_page_parent_class)->finalize (object);
 }
@@ -622,14 +1011,31 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
   properties[PROP_NONZERO_RATIO] =
     g_param_spec_boolean ("nonzero-ratio", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_TREND] =
+    g_param_spec_boolean ("show-trend", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_PB_FIT] =
+    g_param_spec_boolean ("show-pb-fit", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SLICE_BUSY] =
+    g_param_spec_boolean ("slice-busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SADDLE_TYPE_CRITICAL_VIEW);
   g_type_ensure (SADDLE_TYPE_SPECTRUM_VIEW);
+  g_type_ensure (SADDLE_TYPE_SLICE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/saddlelab/Saddle/ui/saddle-critical-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, nonzero_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, trend_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, pb_fit_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_status);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_stack);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_view);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, progress_label);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, critical_view);
@@ -639,6 +1045,9 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, summary_label);
   gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, nonzero_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, trend_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pb_fit_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, slice_clicked_cb);
 }
 
 static void
@@ -649,15 +1058,19 @@ saddle_critical_page_init (SaddleCriticalPage *self)
     [ROW_LABEL] = _("Kind"),
     [ROW_LOSS] = _("Loss"),
     [ROW_ACCURACY] = _("Accuracy"),
-    [ROW_GRAD_NORM] = _("‖∇L‖ (start → end)"),
+    [ROW_GRAD_START] = _("‖∇L‖ before descent"),
+    [ROW_GRAD_DESCENT] = _("‖∇L‖ after descent"),
+    [ROW_GRAD_NEWTON] = _("‖∇L‖ after Newton"),
     [ROW_STEPS] = _("Descent steps"),
+    [ROW_NEWTON_STEPS] = _("Newton steps"),
     [ROW_POSITIVE] = _("Positive eigenvalues"),
     [ROW_NEGATIVE] = _("Negative eigenvalues"),
     [ROW_ZERO] = _("Near-zero eigenvalues"),
-    [ROW_MINIMAL_RATIO] = _("Minimal ratio"),
-    [ROW_NONZERO_RATIO] = _("Ratio without zeros"),
+    [ROW_MINIMAL_RATIO] = _("Minimal ratio (#λ>0 / n)"),
+    [ROW_NONZERO_RATIO] = _("Ratio without zero band"),
     [ROW_TOLERANCE] = _("Zero tolerance"),
     [ROW_DEAD_UNITS] = _("Dead ReLU units"),
+    [ROW_HG_RATIO] = _("‖H·∇L‖ / ‖∇L‖"),
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -674,6 +1087,7 @@ saddle_critical_page_init (SaddleCriticalPage *self)
       gtk_widget_add_css_class (value, "numeric");
       gtk_grid_attach (self->detail_grid, name, row % 2 * 2, row / 2, 1, 1);
       gtk_grid_attach (self->detail_grid, value, row % 2 * 2 + 1, row / 2, 1, 1);
+      self->names[row] = GTK_LABEL (name);
       self->values[row] = GTK_LABEL (value);
     }
 
@@ -740,4 +1154,127 @@ saddle_critical_page_get_progress (SaddleCriticalPage *self)
   g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), NULL);
 
   return gtk_label_get_text (self->progress_label);
+}
+
+gboolean
+saddle_critical_page_compute_slice (SaddleCriticalPage  *self,
+                                    GError             **error)
+{
+  const SaddleCriticalPoint *point;
+
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
+
+  point = selected_point (self);
+  if (point == NULL)
+    {
+      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
+                           _("Select a critical point first: click it in the scatter plot"));
+      return FALSE;
+    }
+  if (point->params == NULL || !self->have_config)
+    {
+      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
+                           _("This point’s parameters were not kept, so it cannot be sliced"));
+      return FALSE;
+    }
+  if (self->slice_cancellable != NULL)
+    return TRUE;
+
+  /* Never two BLAS jobs at once: wait for the study. */
+  if (self->blocked)
+    {
+      self->slice_pending = TRUE;
+      update_slice (self);
+      return TRUE;
+    }
+  start_slice (self);
+  return TRUE;
+}
+
+void
+saddle_critical_page_cancel_slice (SaddleCriticalPage *self)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_PAGE (self));
+
+  self->slice_pending = FALSE;
+  if (self->slice_cancellable != NULL)
+    g_cancellable_cancel (self->slice_cancellable);
+  update_slice (self);
+}
+
+gboolean
+saddle_critical_page_get_slice_busy (SaddleCriticalPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
+
+  return self->slice_cancellable != NULL;
+}
+
+gboolean
+saddle_critical_page_get_slice_pending (SaddleCriticalPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
+
+  return self->slice_pending;
+}
+
+const SaddleSlice *
+saddle_critical_page_get_slice (SaddleCriticalPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), NULL);
+
+  return current_slice (self);
+}
+
+void
+saddle_critical_page_set_blocked (SaddleCriticalPage *self,
+                                  gboolean            blocked)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_PAGE (self));
+
+  blocked = !!blocked;
+  if (self->blocked == blocked)
+    return;
+  self->blocked = blocked;
+  if (!blocked && self->slice_pending)
+    start_slice (self);
+}
+
+gboolean
+saddle_critical_page_export_slice (SaddleCriticalPage  *self,
+                                   const char          *path,
+                                   GError             **error)
+{
+  const SaddleSlice *slice;
+  SaddleExportFormat format;
+
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
+
+  if (!saddle_export_format_for_path (path, &format, error) || !check_exportable (self, error))
+    return FALSE;
+
+  slice = current_slice (self);
+  if (slice == NULL)
+    {
+      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
+                           _("No loss slice of the selected point yet: press Loss Slice first"));
+      return FALSE;
+    }
+  return write_slice (slice, path, format, error);
+}
+
+char *
+saddle_critical_page_get_details (SaddleCriticalPage *self)
+{
+  GString *text;
+
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), NULL);
+
+  text = g_string_new (NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->detail_grid)))
+    return g_string_free (text, FALSE);
+  for (guint row = 0; row < N_ROWS; row++)
+    g_string_append_printf (text, "%s: %s\n", gtk_label_get_text (self->names[row]),
+                            gtk_label_get_text (self->values[row]));
+  return g_string_free (text, FALSE);
 }

@@ -23,4 +23,26 @@ gboolean                 saddle_critical_page_export_spectrum (SaddleCriticalPag
 /* The progress text, e.g. "37 / 100". */
 const char              *saddle_critical_page_get_progress    (SaddleCriticalPage  *self);
 
+/* Computes the selected point's loss slice on a worker thread (queued while the page is
+ * blocked); FALSE + NO_DATA when no point is selected or its parameters were not kept. */
+gboolean                 saddle_critical_page_compute_slice   (SaddleCriticalPage  *self,
+                                                               GError             **error);
+/* Stops a running slice and drops a queued one. */
+void                     saddle_critical_page_cancel_slice    (SaddleCriticalPage  *self);
+/* TRUE while the slice worker runs (property "slice-busy"). */
+gboolean                 saddle_critical_page_get_slice_busy  (SaddleCriticalPage  *self);
+/* TRUE while a slice waits for the running study. */
+gboolean                 saddle_critical_page_get_slice_pending (SaddleCriticalPage *self);
+/* The selected point's slice once computed, else NULL. */
+const SaddleSlice       *saddle_critical_page_get_slice       (SaddleCriticalPage  *self);
+/* A study runs (TRUE): slices wait until it is set FALSE again, one BLAS job at a time. */
+void                     saddle_critical_page_set_blocked     (SaddleCriticalPage  *self,
+                                                               gboolean             blocked);
+/* Writes the selected point's slice (.svg, .png) or its values (.csv) to @path. */
+gboolean                 saddle_critical_page_export_slice    (SaddleCriticalPage  *self,
+                                                               const char          *path,
+                                                               GError             **error);
+/* "Name: value" lines of the selected point's details, as shown (g_free; empty when none). */
+char                    *saddle_critical_page_get_details     (SaddleCriticalPage  *self);
+
 G_END_DECLS

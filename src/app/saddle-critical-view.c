@@ -16,6 +16,8 @@ struct _SaddleCriticalView
   const SaddleCriticalSet *set;        /* borrowed */
   int                      selected;
   SaddleCriticalRatio      ratio;
+  gboolean                 show_trend;
+  gboolean                 show_pb_fit;
   SaddlePlotArea           area;
   gboolean                 have_area;
 };
@@ -55,6 +57,8 @@ saddle_critical_view_snapshot (GtkWidget   *widget,
 
   saddle_chart_style_for_widget (widget, &style);
   style.critical_ratio = self->ratio;
+  style.show_trend = self->show_trend;
+  style.show_pb_fit = self->show_pb_fit;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   saddle_figure_critical (cr, width, height, self->set, self->selected, &style, &self->area);
   self->have_area = TRUE;
@@ -138,6 +142,7 @@ saddle_critical_view_init (SaddleCriticalView *self)
   GtkGesture *click;
 
   self->selected = -1;
+  self->show_trend = TRUE;
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
@@ -249,4 +254,40 @@ saddle_critical_view_get_ratio (SaddleCriticalView *self)
   g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), SADDLE_CRITICAL_RATIO_MINIMAL);
 
   return self->ratio;
+}
+
+void
+saddle_critical_view_set_show_trend (SaddleCriticalView *self,
+                                     gboolean            show)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  self->show_trend = !!show;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+saddle_critical_view_get_show_trend (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), FALSE);
+
+  return self->show_trend;
+}
+
+void
+saddle_critical_view_set_show_pb_fit (SaddleCriticalView *self,
+                                      gboolean            show)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  self->show_pb_fit = !!show;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+saddle_critical_view_get_show_pb_fit (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), FALSE);
+
+  return self->show_pb_fit;
 }

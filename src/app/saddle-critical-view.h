@@ -34,4 +34,13 @@ SaddleCriticalRatio      saddle_critical_view_get_ratio    (SaddleCriticalView  
 /* Where the points were last drawn (valid after the first snapshot). */
 const SaddlePlotArea    *saddle_critical_view_get_area     (SaddleCriticalView      *self);
 
+/* The least-squares trend with Pearson and Spearman (default TRUE), as style->show_trend. */
+void                     saddle_critical_view_set_show_trend  (SaddleCriticalView  *self,
+                                                               gboolean             show);
+gboolean                 saddle_critical_view_get_show_trend  (SaddleCriticalView  *self);
+/* The Pennington–Bahri index-law fit (default FALSE), as style->show_pb_fit. */
+void                     saddle_critical_view_set_show_pb_fit (SaddleCriticalView  *self,
+                                                               gboolean             show);
+gboolean                 saddle_critical_view_get_show_pb_fit (SaddleCriticalView  *self);
+
 G_END_DECLS

@@ -12,6 +12,14 @@
  * that the extra BLAS work stays a small share of the training. */
 #define PREVIEW_INTERVAL_USEC (G_USEC_PER_SEC * 3 / 4)
 
+/* The preview's loss surface, drawn behind the live paths until
+ * the study's own arrives: at most this many multiply-adds (nodes × samples ×
+ * parameters, about a tenth of a second here), on the whole training set so
+ * its nodes are exact, and between these resolutions (fewer is no picture). */
+#define PREVIEW_SURFACE_BUDGET 2.0e9
+#define PREVIEW_SURFACE_MIN_RESOLUTION 5
+#define PREVIEW_SURFACE_MAX_RESOLUTION 21
+
 /* What only the worker thread touches. */
 typedef struct
 {
@@ -24,6 +32,9 @@ typedef struct
   guint              last_run;
   gsize              previewed;     /* snapshots in the last preview */
   gint64             last_preview;  /* monotonic µs */
+  SaddleDataset     *dataset;       /* the study's, for the preview surface */
+  SaddleModel       *model;         /* created for the first preview surface */
+  gint64             surface_usec;  /* what the last preview surface took */
 } WorkerState;
 
 struct _SaddleJob
@@ -72,6 +83,8 @@ worker_state_free (WorkerState *state)
 {
   saddle_study_config_clear (&state->config);
   g_clear_pointer (&state->live, saddle_trajectory_free);
+  g_clear_pointer (&state->model, saddle_model_free);
+  g_clear_pointer (&state->dataset, saddle_dataset_unref);
   g_free (state);
 }
 
@@ -119,8 +132,85 @@ trajectory_copy_snapshots (const SaddleTrajectory *src)
   return copy;
 }
 
+static gboolean
+preview_surface_progress_cb (double   fraction,
+                             gpointer data)
+{
+  SaddleJob *self = data;
+
+  return !g_cancellable_is_cancelled (self->cancellable);
+}
+
+/* Nodes per axis the preview surface can afford for this model and data set, or 0. */
+static guint
+preview_surface_resolution (const WorkerState *state,
+                            gsize              n_params)
+{
+  double per_node, nodes;
+  guint resolution;
+
+  if (state->config.surface_resolution == 0 || state->dataset == NULL)
+    return 0;
+  per_node = (double) state->dataset->n_samples * (double) n_params;
+  nodes = PREVIEW_SURFACE_BUDGET / MAX (per_node, 1.0);
+  resolution = (guint) MIN (sqrt (nodes), (double) PREVIEW_SURFACE_MAX_RESOLUTION);
+  resolution = MIN (resolution, state->config.surface_resolution);
+  return resolution >= PREVIEW_SURFACE_MIN_RESOLUTION ? resolution : 0;
+}
+
+/* Puts a coarse loss surface behind @preview's paths (its PCA fitted), with each
+ * snapshot's distance from the plane and the contour's value at its projection. */
+static void
+worker_preview_surface (WorkerState      *state,
+                        SaddleTrajectory *preview)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleSurface) surface = NULL;
+  g_autofree double *distance = NULL;
+  g_autofree double *contour = NULL;
+  gsize n = saddle_trajectory_n_snapshots (preview);
+  guint resolution = preview_surface_resolution (state, preview->n_params);
+  SaddleBatch batch = { 0 };
+  double range[4];
+
+  if (resolution == 0 || preview->pca == NULL)
+    return;
+  if (state->model == NULL)
+    state->model = saddle_study_config_new_model (&state->config, state->dataset, &error);
+  if (state->model == NULL || saddle_model_n_params (state->model) != preview->n_params)
+    {
+      g_debug ("No preview surface: %s", error != NULL ? error->message : "parameter count differs");
+      return;
+    }
+
+  saddle_surface_range_for (preview->pca, SADDLE_SURFACE_DEFAULT_MARGIN, range);
+  saddle_batch_init_full (&batch, state->dataset);
+  surface = saddle_surface_compute (state->model, &batch, preview->pca, range[0], range[1],
+                                    range[2], range[3], resolution,
+                                    preview_surface_progress_cb, state->job, &error);
+  saddle_batch_clear (&batch);
+  if (surface == NULL)
+    {
+      g_debug ("No preview surface: %s", error->message);
+      return;
+    }
+
+  distance = g_new (double, n);
+  contour = g_new (double, n);
+  if (!saddle_surface_snapshot_report (NULL, NULL, preview->pca,
+                                       (const double *) (gpointer) preview->params->data, n,
+                                       surface, distance, NULL, contour, NULL, NULL, &error))
+    {
+      g_debug ("No preview surface: %s", error->message);
+      return;
+    }
+  saddle_trajectory_set_surface (preview, g_steal_pointer (&surface), distance, contour);
+}
+
 /* Fits the PCA of every snapshot so far and hands that trajectory to the UI;
- * the worker goes on with a copy, so the two never share memory. */
+ * the worker goes on with a copy, so the two never share memory. Each preview
+ * has its plane's coarse loss surface when the study draws one (a new plane
+ * makes the old surface wrong), which is why previews then come less often. */
 static void
 worker_push_preview (WorkerState *state)
 {
@@ -140,6 +230,14 @@ worker_push_preview (WorkerState *state)
       g_debug ("Preview PCA skipped: %s", error->message);
       saddle_trajectory_free (next);
       return;
+    }
+
+  if (state->config.surface_resolution > 0)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      worker_preview_surface (state, state->live);
+      state->surface_usec = g_get_monotonic_time () - start;
     }
 
   event = g_new0 (SaddleJobEvent, 1);
@@ -179,7 +277,8 @@ worker_add_snapshot (WorkerState       *state,
   info.accuracy = event->accuracy;
   saddle_trajectory_add (state->live, &info, event->params);
 
-  if (g_get_monotonic_time () - state->last_preview >= PREVIEW_INTERVAL_USEC)
+  /* The surfaces stay under a tenth of the worker's time. */
+  if (g_get_monotonic_time () - state->last_preview >= MAX (PREVIEW_INTERVAL_USEC, 10 * state->surface_usec))
     worker_push_preview (state);
 }
 
@@ -294,7 +393,10 @@ job_thread (GTask        *task,
       return;
     }
   if (state->kind == SADDLE_STUDY_TRAJECTORIES)
-    worker_find_layer (state, dataset);
+    {
+      worker_find_layer (state, dataset);
+      state->dataset = saddle_dataset_ref (dataset);
+    }
 
   results = saddle_study_run (&state->config, state->kind, dataset,
                               job_event_cb, state, &error);

@@ -69,6 +69,9 @@ struct _SaddleSidePanel
   GtkSpinButton   *descent_lr_spin;
   GtkWidget       *newton_steps_row;
   GtkSpinButton   *newton_steps_spin;
+  GtkWidget       *newton_method_row;
+  GtkDropDown     *newton_method_dropdown;
+  GtkSpinButton   *jobs_spin;
   GtkWidget       *zero_tolerance_row;
   GtkSpinButton   *zero_tolerance_spin;
   GtkLabel        *error_label;
@@ -91,6 +94,8 @@ static const char * const task_choices[] = { "image", "function", NULL };
 static const char * const function_choices[] = { "sinc", "sign", "csv", NULL };
 static const char * const activation_choices[] = { "relu", "tanh", "sigmoid", "identity", NULL };
 static const char * const optimizer_choices[] = { "sgd", "momentum", "adam", NULL };
+/* In the order of SaddleNewtonMethod and of the drop-down's items. */
+static const char * const newton_method_choices[] = { "auto", "dense", "minres", NULL };
 
 static const char *
 hidden_tooltip (void)
@@ -314,6 +319,7 @@ update_visibility (SaddleSidePanel *self)
   gtk_widget_set_visible (self->layer_row, trajectories);
   gtk_widget_set_visible (self->surface_resolution_row, trajectories);
   gtk_widget_set_visible (self->newton_steps_row, critical);
+  gtk_widget_set_visible (self->newton_method_row, critical);
   gtk_widget_set_visible (self->analysis_group, critical);
   gtk_widget_set_visible (self->grad_tolerance_row, critical);
   gtk_widget_set_visible (self->descent_steps_row, critical);
@@ -615,6 +621,9 @@ bind_settings (SaddleSidePanel *self)
   g_settings_bind (s, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (s, "descent-steps", self->descent_steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (s, "newton-steps", self->newton_steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (s, "jobs", self->jobs_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (s, "newton-method", self->newton_method_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choice_get_mapping, choice_set_mapping, (gpointer) newton_method_choices, NULL);
   g_settings_bind (s, "surface-resolution", self->surface_resolution_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (s, "layer", self->layer_spin, "value", G_SETTINGS_BIND_DEFAULT,
                                 layer_get_mapping, layer_set_mapping, NULL, NULL);
@@ -793,6 +802,9 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   BIND (descent_lr_spin);
   BIND (newton_steps_row);
   BIND (newton_steps_spin);
+  BIND (newton_method_row);
+  BIND (newton_method_dropdown);
+  BIND (jobs_spin);
   BIND (zero_tolerance_row);
   BIND (zero_tolerance_spin);
   BIND (error_label);
@@ -922,6 +934,8 @@ saddle_side_panel_get_field (SaddleSidePanel *self,
     { "descent-steps", G_STRUCT_OFFSET (SaddleSidePanel, descent_steps_spin) },
     { "descent-lr", G_STRUCT_OFFSET (SaddleSidePanel, descent_lr_spin) },
     { "newton-steps", G_STRUCT_OFFSET (SaddleSidePanel, newton_steps_spin) },
+    { "newton-method", G_STRUCT_OFFSET (SaddleSidePanel, newton_method_dropdown) },
+    { "jobs", G_STRUCT_OFFSET (SaddleSidePanel, jobs_spin) },
     { "surface-resolution", G_STRUCT_OFFSET (SaddleSidePanel, surface_resolution_spin) },
     { "zero-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, zero_tolerance_spin) },
     { "reset", G_STRUCT_OFFSET (SaddleSidePanel, reset_button) },
@@ -1013,6 +1027,12 @@ saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
   config->descent_steps = g_settings_get_uint (settings, "descent-steps");
   config->descent_lr = g_settings_get_double (settings, "descent-lr");
   config->newton_steps = g_settings_get_uint (settings, "newton-steps");
+  config->jobs = g_settings_get_uint (settings, "jobs");
+  {
+    g_autofree char *newton = g_settings_get_string (settings, "newton-method");
+
+    saddle_newton_method_from_string (newton, &config->newton_method);
+  }
   config->surface_resolution = g_settings_get_uint (settings, "surface-resolution");
 
   /* Only the trajectories study uses the layer and the surface; a stale value must not block the others. */

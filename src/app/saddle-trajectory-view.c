@@ -64,35 +64,81 @@ saddle_trajectory_view_draw (cairo_t                 *cr,
     saddle_figure_trajectories (cr, width, height, trajectory, layer, upto_epoch, style, area);
 }
 
+/* Value @i of a per-snapshot array, NAN when it is missing or short. */
+static double
+snapshot_value (const GArray *array,
+                guint         i)
+{
+  if (array == NULL || i >= array->len)
+    return NAN;
+  return g_array_index (array, double, i);
+}
+
 char *
 saddle_trajectory_view_readout_at (SaddleTrajectoryView *self,
                                    double                x,
                                    double                y)
 {
+  const SaddleTrajectory *trajectory;
   const SaddleSnapshotInfo *info;
   g_autofree char *step = NULL;
+  GString *text;
+  double distance, contour;
   int index;
 
   g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), NULL);
 
-  if (self->trajectory == NULL || !self->have_area ||
+  trajectory = self->trajectory;
+  if (trajectory == NULL || !self->have_area ||
       !saddle_plot_area_contains (&self->area, x, y))
     return NULL;
 
-  index = saddle_figure_trajectories_pick (self->trajectory, self->layer, self->upto_epoch,
+  index = saddle_figure_trajectories_pick (trajectory, self->layer, self->upto_epoch,
                                            &self->area, x, y, 10.0);
-  if (index < 0 || (guint) index >= self->trajectory->info->len)
-    return NULL;
+  if (index < 0 || (guint) index >= trajectory->info->len)
+    {
+      double a, b, value;
 
-  info = &g_array_index (self->trajectory->info, SaddleSnapshotInfo, index);
+      /* Off the paths: what the contours say under the pointer. */
+      if (self->layer || trajectory->surface == NULL)
+        return NULL;
+      saddle_plot_area_to_data (&self->area, x, y, &a, &b);
+      value = saddle_surface_value_at (trajectory->surface, a, b);
+      if (!isfinite (value))
+        return NULL;
+      /* TRANSLATORS: hover read-out off the paths: the loss surface's value under the pointer */
+      return g_strdup_printf (_("Loss surface here: %.4g"), value);
+    }
+
+  info = &g_array_index (trajectory->info, SaddleSnapshotInfo, index);
   step = g_strdup_printf ("%" G_GUINT64_FORMAT, info->iteration);
+  text = g_string_new (NULL);
   if (isfinite (info->accuracy))
     /* TRANSLATORS: hover read-out on a trajectory point: run, epoch, iteration, loss, accuracy */
-    return g_strdup_printf (_("Run %u · epoch %u (step %s) · loss %.4g · accuracy %.1f %%"),
+    g_string_append_printf (text, _("Run %u · epoch %u (step %s) · loss %.4g · accuracy %.1f %%"),
                             info->run + 1, info->epoch, step, info->loss, 100 * info->accuracy);
-  /* TRANSLATORS: hover read-out on a trajectory point: run, epoch, iteration, loss */
-  return g_strdup_printf (_("Run %u · epoch %u (step %s) · loss %.4g"),
-                          info->run + 1, info->epoch, step, info->loss);
+  else
+    /* TRANSLATORS: hover read-out on a trajectory point: run, epoch, iteration, loss */
+    g_string_append_printf (text, _("Run %u · epoch %u (step %s) · loss %.4g"),
+                            info->run + 1, info->epoch, step, info->loss);
+
+  /* The plane is a picture: say how far the snapshot lies off it, and its true
+   * loss beside what the contour shows at its projection. */
+  distance = self->layer ? NAN : snapshot_value (trajectory->plane_distance, index);
+  contour = self->layer ? NAN : snapshot_value (trajectory->surface_loss, index);
+  if (isfinite (distance))
+    {
+      g_string_append_c (text, '\n');
+      /* TRANSLATORS: hover read-out: the snapshot's distance from the PCA plane */
+      g_string_append_printf (text, _("Distance from the plane %.3g"), distance);
+    }
+  if (isfinite (contour))
+    {
+      g_string_append_c (text, '\n');
+      /* TRANSLATORS: hover read-out: true loss of the snapshot, and the contour's value at its projection */
+      g_string_append_printf (text, _("True loss %.4g · contour %.4g"), info->loss, contour);
+    }
+  return g_string_free (text, FALSE);
 }
 
 static void

@@ -77,6 +77,8 @@ update_busy (SaddleWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), busy);
   gtk_widget_set_visible (self->progress_box, busy);
+  /* A loss slice asked for meanwhile waits: one BLAS job at a time. */
+  saddle_critical_page_set_blocked (SADDLE_CRITICAL_PAGE (self->critical_page), busy);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -295,6 +297,24 @@ start_job (SaddleWindow            *self,
   update_busy (self);
 }
 
+/* The slice worker returned: a study that waited for it may start now. */
+static void
+slice_busy_changed_cb (SaddleCriticalPage *page,
+                       GParamSpec         *pspec,
+                       SaddleWindow       *self)
+{
+  SaddleStudyConfig config;
+
+  if (saddle_critical_page_get_slice_busy (page) || self->job != NULL || !self->have_pending)
+    return;
+
+  config = self->pending_config;
+  self->have_pending = FALSE;
+  start_job (self, self->pending_kind, &config);
+  saddle_study_config_clear (&config);
+  update_busy (self);
+}
+
 static void
 visible_study_changed_cb (GtkStack     *stack,
                           GParamSpec   *pspec,
@@ -337,6 +357,8 @@ export_response_cb (GtkNativeDialog *dialog,
                                          _("Only local files can be written"));
       else if (SADDLE_IS_CRITICAL_PAGE (page) && g_strcmp0 (what, "spectrum") == 0)
         ok = saddle_critical_page_export_spectrum (SADDLE_CRITICAL_PAGE (page), path, &error);
+      else if (SADDLE_IS_CRITICAL_PAGE (page) && g_strcmp0 (what, "slice") == 0)
+        ok = saddle_critical_page_export_slice (SADDLE_CRITICAL_PAGE (page), path, &error);
       else
         ok = saddle_page_export_view (page, path, &error);
 
@@ -395,8 +417,9 @@ export_action (GtkWidget  *widget,
 
   if (SADDLE_IS_CRITICAL_PAGE (page))
     {
-      const char *ids[] = { "scatter", "spectrum", NULL };
-      const char *labels[] = { _("Minimal ratio scatter"), _("Spectrum of the selected point"), NULL };
+      const char *ids[] = { "scatter", "spectrum", "slice", NULL };
+      const char *labels[] = { _("Minimal ratio scatter"), _("Spectrum of the selected point"),
+                               _("Loss slice of the selected point"), NULL };
 
       gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "figure", _("Export"), ids, labels);
       gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "figure", "scatter");
@@ -502,6 +525,7 @@ saddle_window_close_request (GtkWindow *window)
   self->have_pending = FALSE;
   if (self->job != NULL)
     saddle_job_cancel (self->job);
+  saddle_critical_page_cancel_slice (SADDLE_CRITICAL_PAGE (self->critical_page));
 
   return GTK_WINDOW_CLASS (saddle_window_parent_class)->close_request (window);
 }
@@ -541,6 +565,10 @@ saddle_window_constructed (GObject *object)
   g_settings_bind (self->settings, "trajectory-layer", self->trajectories_page, "layer", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "playback-speed", self->trajectories_page, "speed", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "critical-nonzero-ratio", self->critical_page, "nonzero-ratio", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "critical-show-trend", self->critical_page, "show-trend", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "critical-show-pb-fit", self->critical_page, "show-pb-fit", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->critical_page, "notify::slice-busy",
+                           G_CALLBACK (slice_busy_changed_cb), self, 0);
 
   study = g_settings_get_string (self->settings, "study");
   gtk_stack_set_visible_child_name (self->view_stack, study);
@@ -732,6 +760,19 @@ saddle_window_run_study (SaddleWindow     *self,
       if (error != NULL)
         *error = g_steal_pointer (&local_error);
       return FALSE;
+    }
+
+  if (self->job == NULL && saddle_critical_page_get_slice_busy (SADDLE_CRITICAL_PAGE (self->critical_page)))
+    {
+      /* A loss slice is being computed: stop it, and start when its worker has returned. */
+      if (self->have_pending)
+        saddle_study_config_clear (&self->pending_config);
+      self->have_pending = TRUE;
+      self->pending_kind = kind;
+      self->pending_config = config;
+      saddle_critical_page_cancel_slice (SADDLE_CRITICAL_PAGE (self->critical_page));
+      update_busy (self);
+      return TRUE;
     }
 
   if (self->job != NULL)

@@ -13,6 +13,10 @@
 #include "saddle-cli-output.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
+#include "saddle-figures.h"
+#include "saddle-lanczos.h"
+#include "saddle-slice.h"
+#include "saddle-stats.h"
 #include "saddle-weights.h"
 
 /* Prefix of the weights-file comment line that records how to rebuild the model. */
@@ -183,9 +187,10 @@ print_header (const SaddleCliOptions *options,
           config->epochs, runs, config->seed);
   if (options->command == SADDLE_CLI_CRITICAL)
     printf ("Critical points: up to %u Adam steps (lr %g) on ‖∇L‖² until ‖∇L‖ ≤ %g, up to %u "
-            "Newton steps, then the full Hessian; zero band |λ| ≤ %g·max|λ|\n",
+            "Newton steps (%s), then the full Hessian; zero band |λ| ≤ %g·max|λ|\n",
             config->descent_steps, config->descent_lr, config->grad_tolerance,
-            config->newton_steps, config->zero_tolerance);
+            config->newton_steps, saddle_newton_method_to_string (config->newton_method),
+            config->zero_tolerance);
   fflush (stdout);
 }
 
@@ -308,12 +313,36 @@ typedef struct
   guint  labels[SADDLE_CRITICAL_UNCONVERGED + 1];
   double mean_minimal_ratio;
   double mean_nonzero_ratio;
-  double correlation;
+  double correlation;           /* Pearson r of minimal ratio with loss (kept for old readers) */
+  double pearson;               /* Pearson r of minimal ratio with loss, finite pairs */
+  double spearman;              /* Spearman ρ of the same */
   guint  n;
+  gboolean ratio_nonzero;       /* the trend's ratio: --ratio */
+  SaddleCriticalTrend trend;    /* what critical.svg draws: line, correlations, PB fit */
 } CriticalStats;
+
+/* Dauphin et al. 2014, in one line, for the summary and summary.json. */
+#define DAUPHIN_EXPECTATION \
+  "Dauphin et al. (2014) expect the index (the share of negative eigenvalues) to grow with " \
+  "the loss: critical points high in loss are saddles, those near the lowest loss are minima, " \
+  "so the ratio of positive eigenvalues should fall as the loss rises (a negative correlation)"
+
+/* How the data compare with that expectation, from Spearman's ρ (rank order only). */
+static const char *
+dauphin_verdict (double spearman)
+{
+  if (!isfinite (spearman))
+    return "undefined: too few points, or no spread in loss or ratio";
+  if (spearman <= -0.1)
+    return "the ratio falls as the loss rises, as expected";
+  if (spearman >= 0.1)
+    return "the ratio rises with the loss, against the expectation";
+  return "no clear relation between ratio and loss (|ρ| < 0.1)";
+}
 
 static void
 critical_stats (const SaddleCriticalSet *set,
+                gboolean                 ratio_nonzero,
                 CriticalStats           *stats)
 {
   g_autofree double *ratio = g_new0 (double, MAX (1u, set->points->len));
@@ -324,6 +353,7 @@ critical_stats (const SaddleCriticalSet *set,
 
   memset (stats, 0, sizeof *stats);
   stats->n = set->points->len;
+  stats->ratio_nonzero = ratio_nonzero;
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
@@ -342,11 +372,51 @@ critical_stats (const SaddleCriticalSet *set,
   stats->mean_minimal_ratio = stats->n > 0 ? sum / stats->n : NAN;
   stats->mean_nonzero_ratio = n_nonzero > 0 ? sum_nonzero / n_nonzero : NAN;
   stats->correlation = saddle_cli_correlation (ratio, loss, stats->n);
+  stats->pearson = saddle_stats_pearson (ratio, loss, stats->n);
+  stats->spearman = saddle_stats_spearman (ratio, loss, stats->n);
+  saddle_figure_critical_trend (set, stats->ratio_nonzero ? SADDLE_CRITICAL_RATIO_NONZERO
+                                                          : SADDLE_CRITICAL_RATIO_MINIMAL,
+                                &stats->trend);
+}
+
+static const char *
+ratio_name (gboolean nonzero)
+{
+  return nonzero ? "non-zero ratio" : "minimal ratio";
+}
+
+static void
+print_trend (const CriticalStats *stats,
+             gboolean             pb_fit)
+{
+  const SaddleCriticalTrend *t = &stats->trend;
+  const char *x = t->x_log ? "log10 (loss)" : "loss";
+
+  printf ("Trend on critical.svg (%s against %s, over %" G_GSIZE_FORMAT " %s): ",
+          ratio_name (stats->ratio_nonzero), x, t->n,
+          t->converged_only ? "converged points" : "points, all: fewer than 3 converged");
+  if (t->fitted)
+    printf ("ratio ≈ %.4g·%s %+.4g, r² = %.3f; Pearson r = %.3f, Spearman ρ = %.3f\n",
+            t->slope, x, t->intercept, t->r2, t->pearson, t->spearman);
+  else
+    printf ("no line (needs 2 points with distinct loss)\n");
+  printf ("Expectation: %s.\nHere: %s (Spearman ρ = %.3f over %" G_GSIZE_FORMAT " points).\n",
+          DAUPHIN_EXPECTATION, dauphin_verdict (t->spearman), t->spearman, t->n);
+  if (!pb_fit)
+    return;
+  if (t->pb_fitted)
+    printf ("Pennington–Bahri fit of index = 1 − %s: index ≈ a·(loss − loss_c)^{3/2} with "
+            "loss_c = %.6g, a = %.6g, RMS residual %.4g\n", ratio_name (stats->ratio_nonzero),
+            t->pb_loss_c, t->pb_a, t->pb_residual);
+  else
+    printf ("Pennington–Bahri fit: not fitted (%s)\n",
+            t->pb_error != NULL ? t->pb_error : "too few points");
 }
 
 static void
 print_critical_table (const SaddleCriticalSet *set,
-                      const CriticalStats     *stats)
+                      const CriticalStats     *stats,
+                      gboolean                 pb_fit)
 {
   printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s  %s\n",
           "run", "loss", "|g| start", "|g| desc.", "|g|", "steps", "newton", "pos", "neg", "zero",
@@ -372,11 +442,12 @@ print_critical_table (const SaddleCriticalSet *set,
           stats->mean_minimal_ratio);
   printf ("Mean non-zero ratio (positive / (positive + negative)): %.4f\n",
           stats->mean_nonzero_ratio);
-  if (isfinite (stats->correlation))
-    printf ("Correlation of minimal ratio with loss: r = %.3f over %u points\n",
-            stats->correlation, stats->n);
+  if (isfinite (stats->pearson) || isfinite (stats->spearman))
+    printf ("Correlation of minimal ratio with loss: Pearson r = %.3f, Spearman ρ = %.3f over "
+            "%u points\n", stats->pearson, stats->spearman, stats->n);
   else
-    printf ("Correlation of minimal ratio with loss: undefined (needs 2 points that differ)\n");
+    printf ("Correlation of minimal ratio with loss: undefined (needs 3 points that differ)\n");
+  print_trend (stats, pb_fit);
 }
 
 static void
@@ -451,11 +522,98 @@ json_add_config (JsonBuilder             *builder,
   saddle_cli_json_add_double (builder, "descent_lr", config->descent_lr);
 }
 
+static void
+json_add_slice (JsonBuilder       *builder,
+                const SaddleSlice *slice)
+{
+  json_builder_set_member_name (builder, "slice");
+  json_builder_begin_object (builder);
+  saddle_cli_json_add_double (builder, "range", slice->range);
+  json_builder_set_member_name (builder, "points");
+  json_builder_add_int_value (builder, (gint64) slice->n_points);
+  json_builder_set_member_name (builder, "eigenvector_method");
+  json_builder_add_string_value (builder, saddle_slice_method_to_string (slice->method));
+  json_builder_set_member_name (builder, "converged");
+  json_builder_add_boolean_value (builder, slice->converged);
+  saddle_cli_json_add_double (builder, "loss", slice->loss);
+  saddle_cli_json_add_double (builder, "lambda_bottom", slice->lambda_bottom);
+  saddle_cli_json_add_double (builder, "lambda_top", slice->lambda_top);
+  saddle_cli_json_add_double (builder, "slope_bottom", slice->slope_bottom);
+  saddle_cli_json_add_double (builder, "slope_top", slice->slope_top);
+  json_builder_end_object (builder);
+}
+
+static void
+json_add_trend (JsonBuilder         *builder,
+                const CriticalStats *stats)
+{
+  const SaddleCriticalTrend *t = &stats->trend;
+
+  json_builder_set_member_name (builder, "trend");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ratio");
+  json_builder_add_string_value (builder, stats->ratio_nonzero ? "nonzero" : "minimal");
+  json_builder_set_member_name (builder, "x");
+  json_builder_add_string_value (builder, t->x_log ? "log10_loss" : "loss");
+  json_builder_set_member_name (builder, "converged_only");
+  json_builder_add_boolean_value (builder, t->converged_only);
+  json_builder_set_member_name (builder, "points");
+  json_builder_add_int_value (builder, (gint64) t->n);
+  saddle_cli_json_add_double (builder, "slope", t->slope);
+  saddle_cli_json_add_double (builder, "intercept", t->intercept);
+  saddle_cli_json_add_double (builder, "r2", t->r2);
+  saddle_cli_json_add_double (builder, "pearson", t->pearson);
+  saddle_cli_json_add_double (builder, "spearman", t->spearman);
+  json_builder_set_member_name (builder, "expectation");
+  json_builder_add_string_value (builder, DAUPHIN_EXPECTATION);
+  json_builder_set_member_name (builder, "verdict");
+  json_builder_add_string_value (builder, dauphin_verdict (t->spearman));
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "pennington_bahri");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "fitted");
+  json_builder_add_boolean_value (builder, t->pb_fitted);
+  saddle_cli_json_add_double (builder, "loss_c", t->pb_loss_c);
+  saddle_cli_json_add_double (builder, "a", t->pb_a);
+  saddle_cli_json_add_double (builder, "residual", t->pb_residual);
+  if (t->pb_error != NULL)
+    {
+      json_builder_set_member_name (builder, "why_not");
+      json_builder_add_string_value (builder, t->pb_error);
+    }
+  json_builder_end_object (builder);
+}
+
+/* trend.csv: every number of the summary's trend block as name,value. */
+static gboolean
+write_trend_csv (const char          *path,
+                 const CriticalStats *stats,
+                 GError             **error)
+{
+  const SaddleCriticalTrend *t = &stats->trend;
+  static const char *const names[] = {
+    "ratio_nonzero", "loss_axis_log", "converged_only", "points", "slope", "intercept", "r2",
+    "pearson", "spearman", "pearson_minimal_ratio_loss", "spearman_minimal_ratio_loss",
+    "mean_minimal_ratio", "mean_nonzero_ratio", "pb_fitted", "pb_loss_c", "pb_a", "pb_residual",
+  };
+  const double values[] = {
+    stats->ratio_nonzero, t->x_log, t->converged_only, (double) t->n, t->slope, t->intercept,
+    t->r2, t->pearson, t->spearman, stats->pearson, stats->spearman, stats->mean_minimal_ratio,
+    stats->mean_nonzero_ratio, t->pb_fitted, t->pb_loss_c, t->pb_a, t->pb_residual,
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (values));
+  return saddle_cli_write_values_csv (path, names, values, G_N_ELEMENTS (names), error);
+}
+
 static gboolean
 write_critical_summary (const char               *path,
                         const SaddleStudyResults *results,
                         const SaddleDataset      *dataset,
                         const CriticalStats      *stats,
+                        guint                     slice_run,
+                        const SaddleSlice        *slice,
                         GError                  **error)
 {
   const SaddleStudyConfig *config = &results->config;
@@ -494,6 +652,15 @@ write_critical_summary (const char               *path,
   saddle_cli_json_add_double (builder, "mean_minimal_ratio", stats->mean_minimal_ratio);
   saddle_cli_json_add_double (builder, "mean_nonzero_ratio", stats->mean_nonzero_ratio);
   saddle_cli_json_add_double (builder, "correlation_minimal_ratio_loss", stats->correlation);
+  saddle_cli_json_add_double (builder, "pearson_minimal_ratio_loss", stats->pearson);
+  saddle_cli_json_add_double (builder, "spearman_minimal_ratio_loss", stats->spearman);
+  json_add_trend (builder, stats);
+  if (slice != NULL)
+    {
+      json_builder_set_member_name (builder, "slice_run");
+      json_builder_add_int_value (builder, slice_run);
+      json_add_slice (builder, slice);
+    }
   json_builder_set_member_name (builder, "failures");
   json_builder_begin_array (builder);
   for (guint i = 0; i < results->failures->len; i++)
@@ -539,6 +706,78 @@ note_written (GPtrArray  *written,
   } G_STMT_END
 
 static void
+print_slice (const SaddleSlice *slice,
+             const char        *what)
+{
+  gsize last = slice->n_points - 1;
+
+  printf ("Loss slice %s, α in [−%g, %g] (%" G_GSIZE_FORMAT " points, %s eigenvectors%s):\n",
+          what, slice->range, slice->range, slice->n_points,
+          saddle_slice_method_to_string (slice->method),
+          slice->converged ? "" : ", not converged");
+  printf ("  bottom λ = %.6g, slope ∇Lᵀv = %.3g: loss %.6g at α = −%g, %.6g at 0, %.6g at α = %g\n",
+          slice->lambda_bottom, slice->slope_bottom, slice->loss_bottom[0], slice->range,
+          slice->loss, slice->loss_bottom[last], slice->range);
+  printf ("  top    λ = %.6g, slope ∇Lᵀv = %.3g: loss %.6g at α = −%g, %.6g at 0, %.6g at α = %g\n",
+          slice->lambda_top, slice->slope_top, slice->loss_top[0], slice->range, slice->loss,
+          slice->loss_top[last], slice->range);
+}
+
+/* --slice-run N: the loss along run N's bottom and top Hessian eigenvectors at its point;
+ * returns the slice for summary.json, or NULL (the reason is in @problems). */
+static SaddleSlice *
+write_run_slice (SaddleCliOptions         *options,
+                 const SaddleStudyResults *results,
+                 const SaddleDataset      *dataset,
+                 GPtrArray                *written,
+                 GPtrArray                *problems)
+{
+  const SaddleCriticalSet *set = results->critical;
+  const SaddleCriticalPoint *point = NULL;
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(SaddleSlice) slice = NULL;
+  g_autoptr(GError) slice_error = NULL;
+  g_autofree char *csv = g_strdup_printf ("slice-run%u.csv", options->slice_run);
+  g_autofree char *svg = g_strdup_printf ("slice-run%u.svg", options->slice_run);
+  SaddleBatch batch = { 0 };
+
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+
+      if (p->run + 1 == options->slice_run)
+        point = p;
+    }
+  if (point == NULL || point->params == NULL)
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("--slice-run %u: run %u has no analysed point "
+                                                  "(it failed or was interrupted)",
+                                                  options->slice_run, options->slice_run));
+      return NULL;
+    }
+
+  model = saddle_study_config_new_model (&results->config, dataset, &slice_error);
+  if (model != NULL)
+    {
+      saddle_batch_init_full (&batch, dataset);
+      /* AUTO: the dense eigenpairs on small models, Lanczos where the matrix does not fit. */
+      slice = saddle_slice_compute (model, point->params, &batch, options->slice_range,
+                                    options->slice_points, SADDLE_SLICE_AUTO,
+                                    results->config.seed, NULL, NULL, &slice_error);
+      saddle_batch_clear (&batch);
+    }
+  if (slice == NULL)
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("--slice-run %u: %s", options->slice_run,
+                                                  slice_error->message));
+      return NULL;
+    }
+  WRITE (csv, saddle_slice_write_csv (slice, path, error));
+  WRITE (svg, saddle_cli_write_slice_svg (path, slice, error));
+  return g_steal_pointer (&slice);
+}
+
+static void
 write_study_files (SaddleCliOptions         *options,
                    const SaddleStudyResults *results,
                    const SaddleDataset      *dataset,
@@ -577,12 +816,18 @@ write_study_files (SaddleCliOptions         *options,
     default:
       {
         const SaddleCriticalSet *set = results->critical;
+        g_autoptr(SaddleSlice) slice = NULL;
         CriticalStats stats;
 
-        critical_stats (set, &stats);
+        critical_stats (set, options->ratio_nonzero, &stats);
         WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
         WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
-        WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, error));
+        WRITE ("critical.svg", saddle_cli_write_critical_svg_full (path, set,
+                                                                   options->ratio_nonzero,
+                                                                   options->pb_fit, error));
+        WRITE ("trend.csv", write_trend_csv (path, &stats, error));
+        if (options->slice_run > 0)
+          slice = write_run_slice (options, results, dataset, written, problems);
         for (guint i = 0; i < set->points->len; i++)
           {
             const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
@@ -592,8 +837,15 @@ write_study_files (SaddleCliOptions         *options,
             if (!options->spectra_all)
               break;
           }
-        WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats, error));
-        print_critical_table (set, &stats);
+        WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats,
+                                                       options->slice_run, slice, error));
+        print_critical_table (set, &stats, options->pb_fit);
+        if (slice != NULL)
+          {
+            g_autofree char *what = g_strdup_printf ("at run %u's point", options->slice_run);
+
+            print_slice (slice, what);
+          }
       }
       break;
     }
@@ -711,11 +963,434 @@ saddle_cli_run_study (SaddleCliOptions *options)
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
 }
 
+/* What hessian found at the weights, whichever the method. */
+typedef struct
+{
+  double             loss;
+  double             accuracy;
+  double             grad_norm_start;
+  double             grad_norm_descent;
+  double             grad_norm;
+  double             hg_ratio;
+  guint              steps;
+  guint              newton_steps;
+  guint              dead_units;
+  /* --method lanczos */
+  gsize              k;
+  double            *lowest;          /* (k) ascending from λmin */
+  double            *highest;         /* (k) descending from λmax */
+  double            *residual_low;    /* (k) ‖H·v − λ·v‖₂ of each unit Ritz vector */
+  double            *residual_high;
+  SaddleLanczosInfo  info;
+  const char        *verdict;
+  /* --method slq */
+  SaddleDensity     *density;
+  SaddleSpectrum    *dense;           /* the exact spectrum overlaid (small models), or NULL */
+  char              *dense_note;      /* why there is no overlay */
+  /* --slice */
+  SaddleSlice       *slice;
+} HessianResult;
+
+/* The exact spectrum is overlaid on the SLQ density up to this size, so the estimate can be judged. */
+#define DENSE_OVERLAY_MAX 4096
+
+static void
+hessian_result_clear (HessianResult *r)
+{
+  g_clear_pointer (&r->lowest, g_free);
+  g_clear_pointer (&r->highest, g_free);
+  g_clear_pointer (&r->residual_low, g_free);
+  g_clear_pointer (&r->residual_high, g_free);
+  g_clear_pointer (&r->density, saddle_density_free);
+  g_clear_pointer (&r->dense, saddle_spectrum_free);
+  g_clear_pointer (&r->dense_note, g_free);
+  g_clear_pointer (&r->slice, saddle_slice_free);
+}
+
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED)
+         || g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED)
+         || g_error_matches (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED)
+         || g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED);
+}
+
+/* Reports a failed hessian computation: interrupted (130), a memory refusal with the way
+ * around it, or the error itself. */
+static int
+report_hessian_error (const GError            *error,
+                      const SaddleCliProgress *progress)
+{
+  if (progress->interrupted || is_cancelled (error))
+    {
+      fprintf (stderr, "saddle-cli: interrupted\n");
+      return SADDLE_CLI_EXIT_INTERRUPTED;
+    }
+  if (g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE))
+    {
+      fprintf (stderr, "saddle-cli: %s\nsaddle-cli: hint: --method lanczos (the extreme "
+               "eigenvalues) or --method slq (the eigenvalue density) need only Hessian-vector "
+               "products, never the n × n matrix\n", error->message);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
+  if (g_error_matches (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE))
+    {
+      fprintf (stderr, "saddle-cli: %s\nsaddle-cli: hint: a lower --iterations keeps a smaller "
+               "Lanczos basis\n", error->message);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
+  return saddle_cli_report_error (error);
+}
+
+static double
+norm2 (const double *v,
+       gsize         n)
+{
+  return cblas_dnrm2 ((int) n, v, 1);
+}
+
+/* Loss, ‖∇L‖, ‖H·∇L‖/‖∇L‖, accuracy and dead units at @theta: what the dense analysis reports
+ * besides the spectrum, for the methods that never build the matrix. */
+static gboolean
+measure_point (SaddleModel       *model,
+               const double      *theta,
+               const SaddleBatch *batch,
+               HessianResult     *r,
+               GError           **error)
+{
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *grad = g_try_new (double, n);
+  g_autofree double *hg = g_try_new (double, n);
+
+  if (grad == NULL || hg == NULL)
+    {
+      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                   "Not enough memory for two vectors of %" G_GSIZE_FORMAT " parameters", n);
+      return FALSE;
+    }
+  r->loss = saddle_model_grad_and_hvp_self (model, theta, batch, grad, hg);
+  r->grad_norm = norm2 (grad, n);
+  r->hg_ratio = r->grad_norm > 0.0 ? norm2 (hg, n) / r->grad_norm : NAN;
+  r->accuracy = saddle_model_accuracy (model, theta, batch);
+  r->dead_units = saddle_model_count_dead_units (model, theta, batch);
+  if (!isfinite (r->loss) || !isfinite (r->grad_norm))
+    {
+      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                   "The loss or its gradient is not finite at these weights (loss %g, ‖∇L‖ %g)",
+                   r->loss, r->grad_norm);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --descent-steps and --newton-steps for the matrix-free methods: @theta moves in place. */
+static gboolean
+move_weights (SaddleModel                  *model,
+              double                       *theta,
+              const SaddleBatch            *batch,
+              const SaddleCriticalSettings *settings,
+              SaddleCliProgress            *progress,
+              HessianResult                *r,
+              GError                      **error)
+{
+  double loss;
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *grad = g_new (double, n);
+
+  loss = saddle_model_loss_grad (model, theta, batch, grad);
+  r->grad_norm_start = r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
+  if (settings->descent_steps > 0
+      && !saddle_critical_descend (model, theta, batch, settings, 0, saddle_cli_progress_event_cb,
+                                   progress, &r->steps, error))
+    return FALSE;
+  loss = saddle_model_loss_grad (model, theta, batch, grad);
+  r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
+  if (settings->newton_steps > 0
+      && !saddle_critical_refine (model, theta, batch, settings, 0, r->steps,
+                                  saddle_cli_progress_event_cb, progress, &r->newton_steps, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+hessian_lanczos (const SaddleCliOptions *options,
+                 SaddleModel            *model,
+                 const double           *theta,
+                 const SaddleBatch      *batch,
+                 SaddleCliProgress      *progress,
+                 HessianResult          *r,
+                 GError                **error)
+{
+  const SaddleStudyConfig *config = &options->config;
+  SaddleLanczosHvp hvp = { model, theta, batch };
+  gsize n = saddle_model_n_params (model);
+  gsize k = options->k;
+  gsize steps = options->iterations > 0 ? options->iterations : SADDLE_CLI_LANCZOS_DEFAULT_STEPS;
+  g_autofree double *vectors = NULL;
+  g_autofree double *products = NULL;
+  double band;
+
+  steps = MIN (steps, n);
+  /* Ritz vectors and their products with H, for residuals a user can check. */
+  vectors = g_try_new (double, 2 * k * n);
+  products = g_try_new (double, 2 * k * n);
+  if (vectors == NULL || products == NULL)
+    {
+      g_autofree char *size = g_format_size ((guint64) 4 * k * n * sizeof (double));
+
+      g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
+                   "The %" G_GSIZE_FORMAT " Ritz vectors at each end and their products need %s; "
+                   "ask for fewer with --k", k, size);
+      return FALSE;
+    }
+  r->k = k;
+  r->lowest = g_new (double, k);
+  r->highest = g_new (double, k);
+  r->residual_low = g_new (double, k);
+  r->residual_high = g_new (double, k);
+
+  progress->phase = "Lanczos";
+  if (!saddle_lanczos_extremes_full (saddle_lanczos_hvp, &hvp, n, k, steps, config->seed,
+                                     saddle_cli_progress_fraction_cb, progress, r->lowest,
+                                     r->highest, vectors, vectors + k * n, &r->info, error))
+    return FALSE;
+
+  saddle_model_hvp (model, theta, batch, vectors, 2 * k, products, NULL);
+  for (gsize i = 0; i < 2 * k; i++)
+    {
+      double lambda = i < k ? r->lowest[i] : r->highest[i - k];
+
+      cblas_daxpy ((int) n, -lambda, vectors + i * n, 1, products + i * n, 1);
+      if (i < k)
+        r->residual_low[i] = norm2 (products + i * n, n);
+      else
+        r->residual_high[i - k] = norm2 (products + i * n, n);
+    }
+
+  /* What the two ends alone can tell; the zero band's size needs every eigenvalue. */
+  band = config->zero_tolerance * MAX (fabs (r->lowest[0]), fabs (r->highest[0]));
+  if (r->grad_norm > config->grad_tolerance)
+    r->verdict = "unconverged: ‖∇L‖ is above --grad-tolerance, so this is a slope, not a "
+                 "critical point";
+  else if (r->lowest[0] < -band)
+    r->verdict = "saddle: λmin lies below the zero band";
+  else
+    r->verdict = "no eigenvalue below the zero band: a minimum or a degenerate point (telling "
+                 "them apart needs the zero band's size: --method dense)";
+  return TRUE;
+}
+
+static gboolean
+hessian_slq (const SaddleCliOptions *options,
+             SaddleModel            *model,
+             const double           *theta,
+             const SaddleBatch      *batch,
+             SaddleCliProgress      *progress,
+             HessianResult          *r,
+             GError                **error)
+{
+  const SaddleStudyConfig *config = &options->config;
+  SaddleLanczosHvp hvp = { model, theta, batch };
+  gsize n = saddle_model_n_params (model);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree double *matrix = NULL;
+  double asymmetry = 0.0;
+
+  progress->phase = "Stochastic Lanczos quadrature";
+  r->density = saddle_lanczos_slq (saddle_lanczos_hvp, &hvp, n, options->iterations,
+                                   options->probes, config->seed, 0, 0.0,
+                                   saddle_cli_progress_fraction_cb, progress, error);
+  if (r->density == NULL)
+    return FALSE;
+
+  if (n > DENSE_OVERLAY_MAX)
+    {
+      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: it is drawn up to %d "
+                                       "parameters", DENSE_OVERLAY_MAX);
+      return TRUE;
+    }
+  progress->phase = "Hessian for the exact overlay";
+  matrix = saddle_hessian_dense (model, theta, batch, 0, saddle_cli_progress_fraction_cb,
+                                 progress, &asymmetry, &local_error);
+  if (matrix != NULL)
+    r->dense = saddle_spectrum_compute (matrix, n, config->zero_tolerance, &local_error);
+  if (r->dense == NULL)
+    {
+      if (progress->interrupted || is_cancelled (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: %s", local_error->message);
+    }
+  return TRUE;
+}
+
+static gboolean
+hessian_slice (const SaddleCliOptions *options,
+               SaddleModel            *model,
+               const double           *theta,
+               const SaddleBatch      *batch,
+               SaddleCliProgress      *progress,
+               HessianResult          *r,
+               GError                **error)
+{
+  SaddleSliceMethod method;
+
+  /* Lanczos and slq promise never to build the matrix; dense has just shown it fits. */
+  switch (options->method)
+    {
+    case SADDLE_CLI_METHOD_DENSE:
+      method = SADDLE_SLICE_DENSE;
+      break;
+    case SADDLE_CLI_METHOD_LANCZOS:
+    case SADDLE_CLI_METHOD_SLQ:
+    default:
+      method = SADDLE_SLICE_LANCZOS;
+      break;
+    }
+  progress->phase = "Loss slice";
+  r->slice = saddle_slice_compute (model, theta, batch, options->slice_range,
+                                   options->slice_points, method, options->config.seed,
+                                   saddle_cli_progress_fraction_cb, progress, error);
+  return r->slice != NULL;
+}
+
+static void
+json_add_doubles (JsonBuilder  *builder,
+                  const char   *member,
+                  const double *values,
+                  gsize         n)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      json_builder_add_double_value (builder, values[i]);
+    else
+      json_builder_add_null_value (builder);
+  json_builder_end_array (builder);
+}
+
+/* Shares of the exact eigenvalues below −σ, within ±σ and above σ after the same Gaussian
+ * smoothing SLQ's density gets: like for like, so only the estimate's own error remains. */
+static void
+dense_shares (const SaddleSpectrum *spectrum,
+              double                sigma,
+              double                shares[3])
+{
+  g_autofree double *weights = g_new (double, MAX (spectrum->n, 1));
+  g_autoptr(SaddleDensity) smoothed = NULL;
+
+  shares[0] = shares[1] = shares[2] = NAN;
+  for (gsize i = 0; i < spectrum->n; i++)
+    weights[i] = 1.0 / spectrum->n;
+  smoothed = saddle_density_new (spectrum->eigenvalues, weights, 1, (guint) spectrum->n,
+                                 spectrum->n, 2, sigma, NULL);
+  if (smoothed == NULL)
+    return;
+  shares[0] = saddle_density_mass (smoothed, -G_MAXDOUBLE, -sigma);
+  shares[1] = saddle_density_mass (smoothed, -sigma, sigma);
+  shares[2] = saddle_density_mass (smoothed, sigma, G_MAXDOUBLE);
+}
+
+static void
+density_shares (const SaddleDensity *density,
+                double               shares[3])
+{
+  shares[0] = saddle_density_mass (density, -G_MAXDOUBLE, -density->sigma);
+  shares[1] = saddle_density_mass (density, -density->sigma, density->sigma);
+  shares[2] = saddle_density_mass (density, density->sigma, G_MAXDOUBLE);
+}
+
+static double
+spectrum_mean (const SaddleSpectrum *spectrum)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < spectrum->n; i++)
+    sum += spectrum->eigenvalues[i];
+  return spectrum->n > 0 ? sum / spectrum->n : NAN;
+}
+
+static void
+json_add_matrix_free (JsonBuilder            *builder,
+                      const SaddleCliOptions *options,
+                      const HessianResult    *r,
+                      gsize                   n_params)
+{
+  json_builder_set_member_name (builder, "run");
+  json_builder_add_int_value (builder, 1);
+  saddle_cli_json_add_double (builder, "loss", r->loss);
+  saddle_cli_json_add_double (builder, "accuracy", r->accuracy);
+  saddle_cli_json_add_double (builder, "grad_norm_start", r->grad_norm_start);
+  saddle_cli_json_add_double (builder, "grad_norm_descent", r->grad_norm_descent);
+  saddle_cli_json_add_double (builder, "grad_norm", r->grad_norm);
+  saddle_cli_json_add_double (builder, "hg_ratio", r->hg_ratio);
+  json_builder_set_member_name (builder, "steps");
+  json_builder_add_int_value (builder, r->steps);
+  json_builder_set_member_name (builder, "newton_steps");
+  json_builder_add_int_value (builder, r->newton_steps);
+  json_builder_set_member_name (builder, "n_params");
+  json_builder_add_int_value (builder, (gint64) n_params);
+  json_builder_set_member_name (builder, "dead_units");
+  json_builder_add_int_value (builder, r->dead_units);
+
+  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    {
+      json_builder_set_member_name (builder, "k");
+      json_builder_add_int_value (builder, (gint64) r->k);
+      json_builder_set_member_name (builder, "lanczos_steps");
+      json_builder_add_int_value (builder, (gint64) r->info.iterations);
+      json_builder_set_member_name (builder, "converged");
+      json_builder_add_boolean_value (builder, r->info.converged);
+      saddle_cli_json_add_double (builder, "relative_residual", r->info.residual);
+      json_builder_set_member_name (builder, "restarts");
+      json_builder_add_int_value (builder, r->info.restarts);
+      json_add_doubles (builder, "lowest", r->lowest, r->k);
+      json_add_doubles (builder, "highest", r->highest, r->k);
+      json_add_doubles (builder, "residual_norm_lowest", r->residual_low, r->k);
+      json_add_doubles (builder, "residual_norm_highest", r->residual_high, r->k);
+      json_builder_set_member_name (builder, "verdict");
+      json_builder_add_string_value (builder, r->verdict);
+    }
+  else if (r->density != NULL)
+    {
+      const SaddleDensity *d = r->density;
+      double shares[3];
+
+      json_builder_set_member_name (builder, "iterations");
+      json_builder_add_int_value (builder, d->iterations);
+      json_builder_set_member_name (builder, "probes");
+      json_builder_add_int_value (builder, d->probes);
+      saddle_cli_json_add_double (builder, "sigma", d->sigma);
+      saddle_cli_json_add_double (builder, "mean_eigenvalue", saddle_density_mean (d));
+      density_shares (d, shares);
+      saddle_cli_json_add_double (builder, "share_below_minus_sigma", shares[0]);
+      saddle_cli_json_add_double (builder, "share_within_sigma", shares[1]);
+      saddle_cli_json_add_double (builder, "share_above_sigma", shares[2]);
+      if (r->dense != NULL)
+        {
+          dense_shares (r->dense, d->sigma, shares);
+          saddle_cli_json_add_double (builder, "exact_mean_eigenvalue", spectrum_mean (r->dense));
+          saddle_cli_json_add_double (builder, "exact_share_below_minus_sigma", shares[0]);
+          saddle_cli_json_add_double (builder, "exact_share_within_sigma", shares[1]);
+          saddle_cli_json_add_double (builder, "exact_share_above_sigma", shares[2]);
+          saddle_cli_json_add_double (builder, "exact_min_eigenvalue", r->dense->eigenvalues[0]);
+          saddle_cli_json_add_double (builder, "exact_max_eigenvalue",
+                                      r->dense->eigenvalues[r->dense->n - 1]);
+        }
+    }
+}
+
 static gboolean
 write_hessian_summary (const char                *path,
                        const SaddleCliOptions    *options,
                        const SaddleDataset       *dataset,
                        const SaddleCriticalPoint *point,
+                       const HessianResult       *r,
+                       gsize                      n_params,
                        GError                   **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -724,12 +1399,105 @@ write_hessian_summary (const char                *path,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "weights");
   json_builder_add_string_value (builder, options->weights);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, saddle_cli_method_to_string (options->method));
   json_add_config (builder, &options->config, dataset, dataset->name);
-  json_add_point (builder, point);
+  if (point != NULL)
+    json_add_point (builder, point);
+  else
+    json_add_matrix_free (builder, options, r, n_params);
+  if (r->slice != NULL)
+    json_add_slice (builder, r->slice);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
   return saddle_cli_write_json (path, root, error);
+}
+
+static void
+print_dense (const SaddleStudyConfig   *config,
+             const SaddleCriticalPoint *point)
+{
+  const SaddleSpectrum *s = point->spectrum;
+
+  printf ("Loss: %.10g\n", point->loss);
+  if (isfinite (point->accuracy))
+    printf ("Accuracy: %.2f%%\n", 100.0 * point->accuracy);
+  if (config->descent_steps > 0 || config->newton_steps > 0)
+    printf ("‖∇L‖: %.6g (from %.6g; %.6g after %u ‖∇L‖² descent steps, then %u Newton steps)\n",
+            point->grad_norm, point->grad_norm_start, point->grad_norm_descent, point->steps,
+            point->newton_steps);
+  else
+    printf ("‖∇L‖: %.6g\n", point->grad_norm);
+  printf ("Eigenvalues: %" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative, %"
+          G_GSIZE_FORMAT " zero\n", s->positive, s->negative, s->zero);
+  printf ("Tolerance: |λ| ≤ %g·max|λ| = %.3g counts as zero (max|λ| = %.6g)\n",
+          s->tolerance, s->tolerance * s->max_abs, s->max_abs);
+  printf ("Minimal ratio: %.6f (share of λ > 0 among all %" G_GSIZE_FORMAT " eigenvalues)\n",
+          s->minimal_ratio, s->n);
+  printf ("Non-zero ratio: %.6f (positive / (positive + negative))\n", s->nonzero_ratio);
+  printf ("Smallest / largest eigenvalue: %.6g / %.6g\n", s->n > 0 ? s->eigenvalues[0] : NAN,
+          s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
+  printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
+  printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
+  printf ("Label: %s\n", saddle_critical_label_to_string (point->label));
+}
+
+static void
+print_matrix_free (const SaddleCliOptions *options,
+                   const HessianResult    *r)
+{
+  const SaddleStudyConfig *config = &options->config;
+
+  printf ("Loss: %.10g\n", r->loss);
+  if (isfinite (r->accuracy))
+    printf ("Accuracy: %.2f%%\n", 100.0 * r->accuracy);
+  if (config->descent_steps > 0 || config->newton_steps > 0)
+    printf ("‖∇L‖: %.6g (from %.6g; %.6g after %u ‖∇L‖² descent steps, then %u Newton steps)\n",
+            r->grad_norm, r->grad_norm_start, r->grad_norm_descent, r->steps, r->newton_steps);
+  else
+    printf ("‖∇L‖: %.6g\n", r->grad_norm);
+  printf ("Dead units: %u (ReLU units never active on the training set)\n", r->dead_units);
+  printf ("‖H·g‖/‖g‖: %.6g\n", r->hg_ratio);
+
+  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    {
+      printf ("Lanczos: the %" G_GSIZE_FORMAT " lowest and %" G_GSIZE_FORMAT " highest distinct "
+              "eigenvalues after %" G_GSIZE_FORMAT " Lanczos steps (full reorthogonalisation; "
+              "%s, largest relative residual %.2g%s). An eigenvalue repeated exactly may show "
+              "once.\n", r->k, r->k, r->info.iterations,
+              r->info.converged ? "converged" : "NOT converged: raise --iterations",
+              r->info.residual, r->info.restarts > 0 ? ", restarted" : "");
+      printf ("%-8s %5s %24s %12s\n", "end", "rank", "eigenvalue", "‖Hv − λv‖");
+      for (guint end = 0; end < 2; end++)
+        for (gsize i = 0; i < r->k; i++)
+          printf ("%-8s %5" G_GSIZE_FORMAT " %24.16g %12.3g\n", end == 0 ? "lowest" : "highest",
+                  i + 1, end == 0 ? r->lowest[i] : r->highest[i],
+                  end == 0 ? r->residual_low[i] : r->residual_high[i]);
+      printf ("Verdict: %s\n", r->verdict);
+    }
+  else if (r->density != NULL)
+    {
+      const SaddleDensity *d = r->density;
+      double shares[3];
+
+      density_shares (d, shares);
+      printf ("Stochastic Lanczos quadrature: %u probe vectors × %u Lanczos steps, Gaussian "
+              "width σ = %.3g\n", d->probes, d->iterations, d->sigma);
+      printf ("Estimated share of the smoothed spectrum below −σ %.4f, within ±σ %.4f, above σ "
+              "%.4f; mean eigenvalue (trace / n) %.6g\n", shares[0], shares[1], shares[2],
+              saddle_density_mean (d));
+      if (r->dense != NULL)
+        {
+          dense_shares (r->dense, d->sigma, shares);
+          printf ("Exact (dense, overlaid on density.svg; the same smoothing): below −σ %.4f, "
+                  "within ±σ %.4f, above σ %.4f; mean eigenvalue %.6g; λ from %.6g to %.6g\n", shares[0],
+                  shares[1], shares[2], spectrum_mean (r->dense), r->dense->eigenvalues[0],
+                  r->dense->eigenvalues[r->dense->n - 1]);
+        }
+      else if (r->dense_note != NULL)
+        printf ("Note: %s\n", r->dense_note);
+    }
 }
 
 int
@@ -748,21 +1516,43 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   SaddleCriticalSettings settings;
   SaddleCliProgress progress;
   SaddleBatch batch = { 0 };
-  const SaddleSpectrum *s;
+  HessianResult result = { 0 };
+  const double *analysed;
   gsize n_params;
   gsize n = 0;
   gboolean ok;
+  int status = SADDLE_CLI_EXIT_OK;
 
   if (config->threads > 0)
     openblas_set_num_threads ((int) config->threads);
-  if (!saddle_cli_ensure_dir (options->out_dir, &error))
-    return saddle_cli_report_error (error);
   if ((dataset = load_dataset (config, &error)) == NULL)
     return saddle_cli_report_error (error);
   if ((model = saddle_study_config_new_model (config, dataset, &error)) == NULL)
     return saddle_cli_report_error (error);
   n_params = saddle_model_n_params (model);
   model_text = model_description (config, dataset);
+
+  /* Sizes known only now, but still a bad option: refused before any work. */
+  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    {
+      g_autofree char *count = saddle_cli_format_count (n_params);
+      gsize steps = options->iterations > 0 ? options->iterations
+                                            : SADDLE_CLI_LANCZOS_DEFAULT_STEPS;
+
+      if (options->k > n_params)
+        {
+          fprintf (stderr, "saddle-cli: --k %u asks for more eigenvalues at each end than the "
+                   "%s parameters of the %s model have\n", options->k, count, model_text);
+          return SADDLE_CLI_EXIT_USAGE;
+        }
+      if (MIN (steps, n_params) < options->k)
+        {
+          fprintf (stderr, "saddle-cli: --iterations %" G_GSIZE_FORMAT " Lanczos steps cannot "
+                   "give --k %u eigenvalues at each end: allow at least %u\n", steps, options->k,
+                   options->k);
+          return SADDLE_CLI_EXIT_USAGE;
+        }
+    }
 
   theta = saddle_weights_load (options->weights, &n, &error);
   if (theta == NULL)
@@ -799,6 +1589,8 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                  options->weights, i + 1, theta[i]);
         return SADDLE_CLI_EXIT_FAILED;
       }
+  if (!saddle_cli_ensure_dir (options->out_dir, &error))
+    return saddle_cli_report_error (error);
 
   saddle_critical_settings_init (&settings);
   settings.descent_steps = config->descent_steps;
@@ -806,69 +1598,93 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   settings.grad_tolerance = config->grad_tolerance;
   settings.zero_tolerance = config->zero_tolerance;
   settings.newton_steps = config->newton_steps;
+  settings.newton_method = config->newton_method;
 
   config->runs = 1;
   config->first_run = 0;
   saddle_batch_init_full (&batch, dataset);
   saddle_cli_progress_init (&progress, config, TRUE, options->quiet);
-  /* Moved towards ∇L = 0 first only when asked (--descent-steps, --newton-steps). */
-  if (config->descent_steps > 0 || config->newton_steps > 0)
-    point = saddle_critical_find (model, theta, &batch, &settings, 0,
-                                  saddle_cli_progress_event_cb, &progress, &error);
-  else
-    point = saddle_critical_analyse (model, theta, &batch, &settings, 0,
-                                     saddle_cli_progress_event_cb, &progress, &error);
-  saddle_cli_progress_finish (&progress);
-  saddle_batch_clear (&batch);
-  if (point == NULL)
+
+  if (options->method == SADDLE_CLI_METHOD_DENSE)
     {
-      if (progress.interrupted)
-        {
-          fprintf (stderr, "saddle-cli: interrupted\n");
-          return SADDLE_CLI_EXIT_INTERRUPTED;
-        }
-      return saddle_cli_report_error (error);
+      /* Moved towards ∇L = 0 first only when asked (--descent-steps, --newton-steps). */
+      if (config->descent_steps > 0 || config->newton_steps > 0)
+        point = saddle_critical_find (model, theta, &batch, &settings, 0,
+                                      saddle_cli_progress_event_cb, &progress, &error);
+      else
+        point = saddle_critical_analyse (model, theta, &batch, &settings, 0,
+                                         saddle_cli_progress_event_cb, &progress, &error);
+      ok = point != NULL;
     }
-  s = point->spectrum;
+  else
+    {
+      ok = (config->descent_steps == 0 && config->newton_steps == 0)
+           || move_weights (model, theta, &batch, &settings, &progress, &result, &error);
+      ok = ok && measure_point (model, theta, &batch, &result, &error);
+      if (ok && config->descent_steps == 0 && config->newton_steps == 0)
+        result.grad_norm_start = result.grad_norm_descent = result.grad_norm;
+      if (ok && options->method == SADDLE_CLI_METHOD_LANCZOS)
+        ok = hessian_lanczos (options, model, theta, &batch, &progress, &result, &error);
+      else if (ok)
+        ok = hessian_slq (options, model, theta, &batch, &progress, &result, &error);
+    }
+  analysed = point != NULL && point->params != NULL ? point->params : theta;
+  if (ok && options->slice)
+    ok = hessian_slice (options, model, analysed, &batch, &progress, &result, &error);
+  saddle_cli_progress_finish (&progress);
+  if (!ok)
+    {
+      status = report_hessian_error (error, &progress);
+      saddle_batch_clear (&batch);
+      hessian_result_clear (&result);
+      return status;
+    }
 
   count_text = saddle_cli_format_count (n_params);
   printf ("Weights: %s\n", options->weights);
   printf ("Model: %s on %s\n", model_text, dataset->name);
   printf ("Parameters: %s\n", count_text);
-  printf ("Loss: %.10g\n", point->loss);
-  if (isfinite (point->accuracy))
-    printf ("Accuracy: %.2f%%\n", 100.0 * point->accuracy);
-  if (config->descent_steps > 0 || config->newton_steps > 0)
-    printf ("‖∇L‖: %.6g (from %.6g; %.6g after %u ‖∇L‖² descent steps, then %u Newton steps)\n",
-            point->grad_norm, point->grad_norm_start, point->grad_norm_descent, point->steps,
-            point->newton_steps);
+  printf ("Method: %s\n", saddle_cli_method_to_string (options->method));
+  if (point != NULL)
+    print_dense (config, point);
   else
-    printf ("‖∇L‖: %.6g\n", point->grad_norm);
-  printf ("Eigenvalues: %" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative, %"
-          G_GSIZE_FORMAT " zero\n", s->positive, s->negative, s->zero);
-  printf ("Tolerance: |λ| ≤ %g·max|λ| = %.3g counts as zero (max|λ| = %.6g)\n",
-          s->tolerance, s->tolerance * s->max_abs, s->max_abs);
-  printf ("Minimal ratio: %.6f (share of λ > 0 among all %" G_GSIZE_FORMAT " eigenvalues)\n",
-          s->minimal_ratio, s->n);
-  printf ("Non-zero ratio: %.6f (positive / (positive + negative))\n", s->nonzero_ratio);
-  printf ("Smallest / largest eigenvalue: %.6g / %.6g\n", s->n > 0 ? s->eigenvalues[0] : NAN,
-          s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
-  printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
-  printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
-  printf ("Label: %s\n", saddle_critical_label_to_string (point->label));
+    print_matrix_free (options, &result);
+  if (result.slice != NULL)
+    print_slice (result.slice, "along the bottom and top Hessian eigenvectors");
 
-  WRITE ("eigenvalues.csv", saddle_cli_write_eigenvalues_csv (path, s, error));
-  WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, error));
-  WRITE ("summary.json", write_hessian_summary (path, options, dataset, point, error));
+  if (point != NULL)
+    {
+      WRITE ("eigenvalues.csv", saddle_cli_write_eigenvalues_csv (path, point->spectrum, error));
+      WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, error));
+    }
+  else if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, result.lowest, result.highest,
+                                                          result.residual_low,
+                                                          result.residual_high, result.k, error));
+  else
+    {
+      WRITE ("density.csv", saddle_cli_write_density_csv (path, result.density, error));
+      WRITE ("density.svg", saddle_cli_write_density_svg (path, result.density, result.dense,
+                                                          error));
+    }
+  if (result.slice != NULL)
+    {
+      WRITE ("slice.csv", saddle_slice_write_csv (result.slice, path, error));
+      WRITE ("slice.svg", saddle_cli_write_slice_svg (path, result.slice, error));
+    }
+  WRITE ("summary.json", write_hessian_summary (path, options, dataset, point, &result, n_params,
+                                                error));
   if (options->save_weights != NULL)
     {
       g_autoptr(GError) save_error = NULL;
 
-      ok = save_weights (options->save_weights, config, "hessian", dataset->name, 0,
-                         point->params != NULL ? point->params : theta, n_params, &save_error);
+      ok = save_weights (options->save_weights, config, "hessian", dataset->name, 0, analysed,
+                         n_params, &save_error);
       note_written (written, problems, options->save_weights, ok, save_error);
     }
   print_files (written, problems);
 
+  saddle_batch_clear (&batch);
+  hessian_result_clear (&result);
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "saddle-cli-options.h"
+#include "saddle-slice.h"
 
 /* Which commands take an option. */
 enum
@@ -77,8 +78,17 @@ static const OptionSpec option_specs[] = {
     "Default: 1000; hessian: 0 (analyse the weights as given)", "N" },
   { "newton-steps", FOR_ALL_MODEL, FALSE,
     "Newton refinement after the descent, to bring ‖∇L‖ towards rounding level before the "
-    "spectrum is classified: at most N Hessians built (each may serve several steps), 0–1000. "
-    "Default: 20; hessian: 0", "N" },
+    "spectrum is classified: at most N Hessians built (dense; each may serve several steps) "
+    "or solves (MINRES, beyond 4,096 parameters), 0–1000. Default: 20; hessian: 0", "N" },
+  { "newton", FOR_ALL_MODEL, FALSE,
+    "How a Newton step is solved: dense (pseudo-inverse through the full eigendecomposition), "
+    "minres (Newton-MR: MINRES on H·δ = −∇L with Hessian-vector products, no n × n matrix) or "
+    "auto (minres for ReLU nets; else dense up to 4,096 parameters if it fits). Default: auto",
+    "auto|dense|minres" },
+  { "jobs", FOR_STUDY, FALSE,
+    "Runs trained at once on worker threads, 0–256; 0 = one per processor (at most the runs), "
+    "1 = one after another. Numbers agree to rounding level across job counts, not bit for bit. "
+    "Default: 0", "N" },
   { "descent-lr", FOR_ALL_MODEL, FALSE,
     "Adam learning rate of the ‖∇L‖² descent, in (0, 10]. Default: 0.001", "X" },
   { "snapshot-every", FOR_ALL_MODEL, FALSE,
@@ -95,6 +105,36 @@ static const OptionSpec option_specs[] = {
     "Write each run's final parameters (a critical study: its critical point; hessian: the "
     "analysed point) as text, one number a line: FILE itself for one run, FILE-runN.EXT "
     "for run N of several", "FILE" },
+  { "ratio", FOR_CRITICAL_ONLY, FALSE,
+    "Ratio on the y axis of critical.svg and in the fitted trend: minimal (#λ>0 / n, the zero "
+    "band counted in n) or nonzero (#λ>0 / (#λ>0 + #λ<0)). Default: minimal", "minimal|nonzero" },
+  { "pb-fit", FOR_CRITICAL_ONLY, TRUE,
+    "Fit the Pennington–Bahri law index ≈ a·(loss − loss_c)^{3/2} to index = 1 − ratio, print "
+    "loss_c, a and the RMS residual and draw the fit on critical.svg", NULL },
+  { "slice-run", FOR_CRITICAL_ONLY, FALSE,
+    "Loss slice at run N's critical point along its bottom and top Hessian eigenvectors: "
+    "slice-runN.csv and slice-runN.svg. Default: none", "N" },
+  { "method", FOR_HESSIAN, FALSE,
+    "How to find the spectrum: dense (the full Hessian, every eigenvalue, counts and label), "
+    "lanczos (the --k lowest and highest eigenvalues from Hessian-vector products only) or slq "
+    "(the eigenvalue density by stochastic Lanczos quadrature). Lanczos and slq never build the "
+    "n × n matrix: use them when it does not fit in memory. Default: dense", "dense|lanczos|slq" },
+  { "k", FOR_HESSIAN, FALSE,
+    "(lanczos) Distinct extreme eigenvalues to find at each end, 1–100000 (at most the parameter "
+    "count). Default: 10", "N" },
+  { "iterations", FOR_HESSIAN, FALSE,
+    "(lanczos) Cap on Lanczos steps, 1–1000000, capped at the parameter count; default 1000. "
+    "(slq) Lanczos steps per probe vector; default 90", "N" },
+  { "probes", FOR_HESSIAN, FALSE,
+    "(slq) Random probe vectors averaged into the density, 1–10000. Default: 10", "N" },
+  { "slice", FOR_HESSIAN, TRUE,
+    "Also the loss along the bottom and top Hessian eigenvectors, loss(θ + α·v) for α in "
+    "[−R, R]: slice.csv and slice.svg", NULL },
+  { "slice-range", FOR_HESSIAN | FOR_CRITICAL_ONLY, FALSE,
+    "Half-width R of the slice in parameter space (v is a unit vector), a finite number > 0. "
+    "Default: 1", "R" },
+  { "slice-points", FOR_HESSIAN | FOR_CRITICAL_ONLY, FALSE,
+    "Points along each slice, 2–100001. Default: 101", "M" },
   { "spectra", FOR_CRITICAL_ONLY, FALSE,
     "Spectrum charts to write: first (the first analysed run) or all. Default: first",
     "first|all" },
@@ -126,7 +166,7 @@ static const char *const command_summaries[] = {
   [SADDLE_CLI_CRITICAL] =
     "Train, minimise ‖∇L‖², classify the exact Hessian spectrum at each point found",
   [SADDLE_CLI_HESSIAN] =
-    "Exact Hessian spectrum of saved weights",
+    "Hessian spectrum of saved weights: dense, Lanczos extremes or SLQ density",
   [SADDLE_CLI_BENCH] =
     "Time training, Hessian-vector products, full Hessians and a critical run",
 };
@@ -141,11 +181,16 @@ static const char *const command_outputs[] = {
     "(run,epoch,iteration,loss,accuracy), gradnorm.svg.",
   [SADDLE_CLI_CRITICAL] =
     "Writes to --out: critical.csv (one row per analysed run), eigenvalues.csv "
-    "(run,index,eigenvalue), critical.svg, spectrum-runN.svg, summary.json, history.csv, "
-    "epochs.csv.",
+    "(run,index,eigenvalue), critical.svg (ratio against loss, fitted trend, Pearson and "
+    "Spearman correlation; with --pb-fit the Pennington–Bahri fit), trend.csv (name,value: "
+    "the trend, correlations and fit), spectrum-runN.svg, summary.json, history.csv, epochs.csv; "
+    "with --slice-run N also slice-runN.csv (alpha,loss_bottom,loss_top) and slice-runN.svg.",
   [SADDLE_CLI_HESSIAN] =
-    "Writes to --out: eigenvalues.csv (index,eigenvalue ascending), spectrum.svg, summary.json. "
-    "The model options must describe the network the weights came from.",
+    "Writes to --out: --method dense: eigenvalues.csv (index,eigenvalue ascending), "
+    "spectrum.svg; --method lanczos: extremes.csv (end,rank,eigenvalue,residual_norm); "
+    "--method slq: density.csv (x,density), density.svg (with the exact spectrum overlaid up to "
+    "4,096 parameters); with --slice: slice.csv (alpha,loss_bottom,loss_top), slice.svg; always "
+    "summary.json. The model options must describe the network the weights came from.",
   [SADDLE_CLI_BENCH] =
     "Writes to --out: bench.json. Each printed line states the problem size and the time.",
 };
@@ -327,6 +372,142 @@ parse_double (SaddleCliOptions *options,
   return TRUE;
 }
 
+/* An integer option of this file's own (not in the study config) and its range. */
+static gboolean
+parse_uint_in (SaddleCliOptions *options,
+               const char       *name,
+               guint             min,
+               guint             max,
+               guint            *out,
+               GError          **error)
+{
+  const char *value = given (options, name);
+  g_autofree char *copy = NULL;
+  guint64 v;
+
+  if (value == NULL)
+    return TRUE;
+  copy = g_strstrip (g_strdup (value));
+  if (!g_ascii_string_to_unsigned (copy, 10, min, max, &v, NULL))
+    return usage_error (error, "--%s must be an integer in %u–%u; got “%s”", name, min, max,
+                        value);
+  *out = (guint) v;
+  return TRUE;
+}
+
+/* Options that only one --method reads are refused with the others, so a typo in the
+ * method is not silently ignored. */
+static gboolean
+check_method_options (SaddleCliOptions *options,
+                      GError          **error)
+{
+  static const struct
+  {
+    const char *option;
+    guint       methods;    /* bit per SaddleCliMethod */
+  } uses[] = {
+    { "k", 1 << SADDLE_CLI_METHOD_LANCZOS },
+    { "iterations", 1 << SADDLE_CLI_METHOD_LANCZOS | 1 << SADDLE_CLI_METHOD_SLQ },
+    { "probes", 1 << SADDLE_CLI_METHOD_SLQ },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (uses); i++)
+    if (given (options, uses[i].option) != NULL && (uses[i].methods & (1u << options->method)) == 0)
+      return usage_error (error, "--%s does not apply to --method %s; it is for --method %s",
+                          uses[i].option, saddle_cli_method_to_string (options->method),
+                          uses[i].methods == (1 << SADDLE_CLI_METHOD_LANCZOS) ? "lanczos"
+                          : uses[i].methods == (1 << SADDLE_CLI_METHOD_SLQ) ? "slq"
+                          : "lanczos or slq");
+  if ((given (options, "slice-range") != NULL || given (options, "slice-points") != NULL)
+      && options->command == SADDLE_CLI_HESSIAN && !options->slice)
+    return usage_error (error, "--slice-range and --slice-points need --slice");
+  if ((given (options, "slice-range") != NULL || given (options, "slice-points") != NULL)
+      && options->command == SADDLE_CLI_CRITICAL && options->slice_run == 0)
+    return usage_error (error, "--slice-range and --slice-points need --slice-run N");
+  return TRUE;
+}
+
+static gboolean
+apply_cli_values (SaddleCliOptions *options,
+                  GError          **error)
+{
+  const SaddleStudyConfig *config = &options->config;
+  const char *value;
+
+  options->method = SADDLE_CLI_METHOD_DENSE;
+  options->k = SADDLE_CLI_DEFAULT_K;
+  options->iterations = 0;
+  options->probes = 0;
+  options->slice_range = SADDLE_CLI_DEFAULT_SLICE_RANGE;
+  options->slice_points = SADDLE_SLICE_DEFAULT_POINTS;
+
+  if ((value = given (options, "method")) != NULL)
+    {
+      if (g_str_equal (value, "dense"))
+        options->method = SADDLE_CLI_METHOD_DENSE;
+      else if (g_str_equal (value, "lanczos"))
+        options->method = SADDLE_CLI_METHOD_LANCZOS;
+      else if (g_str_equal (value, "slq"))
+        options->method = SADDLE_CLI_METHOD_SLQ;
+      else
+        return usage_error (error, "--method must be dense, lanczos or slq; got “%s”", value);
+    }
+  if ((value = given (options, "ratio")) != NULL)
+    {
+      if (g_str_equal (value, "minimal"))
+        options->ratio_nonzero = FALSE;
+      else if (g_str_equal (value, "nonzero"))
+        options->ratio_nonzero = TRUE;
+      else
+        return usage_error (error, "--ratio must be minimal or nonzero; got “%s”", value);
+    }
+  options->slice = given (options, "slice") != NULL;
+  options->pb_fit = given (options, "pb-fit") != NULL;
+
+  if (!parse_uint_in (options, "k", 1, SADDLE_CLI_MAX_K, &options->k, error)
+      || !parse_uint_in (options, "iterations", 1, SADDLE_CLI_MAX_ITERATIONS,
+                         &options->iterations, error)
+      || !parse_uint_in (options, "probes", 1, SADDLE_CLI_MAX_PROBES, &options->probes, error)
+      || !parse_uint_in (options, "slice-points", SADDLE_SLICE_MIN_POINTS,
+                         SADDLE_SLICE_MAX_POINTS, &options->slice_points, error))
+    return FALSE;
+
+  if ((value = given (options, "slice-range")) != NULL)
+    {
+      char *end = NULL;
+      double v;
+
+      errno = 0;
+      v = g_ascii_strtod (value, &end);
+      while (end != NULL && g_ascii_isspace (*end))
+        end++;
+      if (end == value || end == NULL || *end != '\0' || errno == ERANGE || !isfinite (v)
+          || v <= 0.0)
+        return usage_error (error, "--slice-range must be a finite number > 0; got “%s”", value);
+      options->slice_range = v;
+    }
+
+  if ((value = given (options, "slice-run")) != NULL)
+    {
+      guint first = config->first_run + 1;
+      guint last = config->first_run + config->runs;
+
+      if (!parse_uint_in (options, "slice-run", 1, G_MAXUINT, &options->slice_run, error))
+        return FALSE;
+      /* Only the runs of this invocation have points to slice. */
+      if (options->slice_run < first || options->slice_run > last)
+        {
+          if (first == last)
+            return usage_error (error, "--slice-run must be the run this study does, %u; got %s",
+                                first, value);
+          return usage_error (error, "--slice-run must be one of the runs this study does, "
+                                     "%u–%u; got %s", first, last, value);
+        }
+    }
+
+  return check_method_options (options, error);
+}
+
 static gboolean
 apply_values (SaddleCliOptions *options,
               GError          **error)
@@ -391,7 +572,12 @@ apply_values (SaddleCliOptions *options,
       && !saddle_optimizer_kind_from_string (value, &config->optimizer))
     return usage_error (error, "--optimizer must be sgd, momentum or adam; got “%s”", value);
 
+  if ((value = given (options, "newton")) != NULL
+      && !saddle_newton_method_from_string (value, &config->newton_method))
+    return usage_error (error, "--newton must be auto, dense or minres; got “%s”", value);
+
   if (!parse_uint (options, "samples", &config->samples, error)
+      || !parse_uint (options, "jobs", &config->jobs, error)
       || !parse_double (options, "lr", &config->lr, error)
       || !parse_uint (options, "batch", &config->batch, error)
       || !parse_uint (options, "epochs", &config->epochs, error)
@@ -448,7 +634,7 @@ apply_values (SaddleCliOptions *options,
   if (!saddle_study_config_validate (config, &local_error))
     return usage_error (error, "%s", local_error->message);
 
-  return TRUE;
+  return apply_cli_values (options, error);
 }
 
 gboolean
@@ -473,6 +659,22 @@ saddle_cli_command_to_string (SaddleCliCommand command)
   if ((guint) command >= G_N_ELEMENTS (command_names))
     return NULL;
   return command_names[command];
+}
+
+const char *
+saddle_cli_method_to_string (SaddleCliMethod method)
+{
+  switch (method)
+    {
+    case SADDLE_CLI_METHOD_DENSE:
+      return "dense";
+    case SADDLE_CLI_METHOD_LANCZOS:
+      return "lanczos";
+    case SADDLE_CLI_METHOD_SLQ:
+      return "slq";
+    default:
+      return NULL;
+    }
 }
 
 const char *

@@ -24,6 +24,22 @@ typedef enum
   SADDLE_CLI_BENCH,
 } SaddleCliCommand;
 
+/* hessian: how the spectrum is found. */
+typedef enum
+{
+  SADDLE_CLI_METHOD_DENSE,          /* the full n × n Hessian and all its eigenvalues */
+  SADDLE_CLI_METHOD_LANCZOS,        /* the k lowest and k highest eigenvalues from HVPs only */
+  SADDLE_CLI_METHOD_SLQ,            /* the eigenvalue density by stochastic Lanczos quadrature */
+} SaddleCliMethod;
+
+/* Defaults of the hessian and critical options beyond the study config. */
+#define SADDLE_CLI_DEFAULT_K             10
+#define SADDLE_CLI_MAX_K                 100000
+#define SADDLE_CLI_LANCZOS_DEFAULT_STEPS 1000     /* capped at n */
+#define SADDLE_CLI_MAX_ITERATIONS        1000000
+#define SADDLE_CLI_MAX_PROBES            10000
+#define SADDLE_CLI_DEFAULT_SLICE_RANGE   1.0
+
 typedef struct
 {
   SaddleCliCommand  command;
@@ -35,6 +51,16 @@ typedef struct
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
   gboolean          quiet;          /* --quiet: no progress on stderr */
+  SaddleCliMethod   method;         /* hessian: --method, default dense */
+  guint             k;              /* hessian lanczos: --k extremes at each end */
+  guint             iterations;     /* hessian: --iterations; 0 = the method's default */
+  guint             probes;         /* hessian slq: --probes; 0 = the default */
+  gboolean          slice;          /* hessian: --slice */
+  double            slice_range;    /* hessian, critical: --slice-range */
+  guint             slice_points;   /* hessian, critical: --slice-points */
+  gboolean          ratio_nonzero;  /* critical: --ratio nonzero (plotted and fitted) */
+  gboolean          pb_fit;         /* critical: --pb-fit */
+  guint             slice_run;      /* critical: --slice-run N (1-based), 0 = none */
   /*< private >*/
   GHashTable       *given;          /* long option name → last value given */
 } SaddleCliOptions;
@@ -47,6 +73,8 @@ gboolean    saddle_cli_command_from_string  (const char       *name,
 const char *saddle_cli_command_to_string    (SaddleCliCommand  command);
 /* One line saying what @command does. */
 const char *saddle_cli_command_summary      (SaddleCliCommand  command);
+/* "dense", "lanczos", "slq". */
+const char *saddle_cli_method_to_string     (SaddleCliMethod   method);
 
 /* Parses @argv (argv[0] is the command name) into @options, applying the
  * command's defaults first; errors are SADDLE_CLI_ERROR_USAGE naming the option. */

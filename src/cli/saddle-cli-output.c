@@ -18,7 +18,12 @@ typedef struct
   const SaddleTrajectory    *trajectory;
   const SaddleCriticalSet   *set;
   const SaddleCriticalPoint *point;
+  const SaddleDensity       *density;
+  const SaddleSpectrum      *spectrum;
+  const SaddleSlice         *slice;
   gboolean                   layer;
+  gboolean                   nonzero_ratio;
+  gboolean                   pb_fit;
 } FigureData;
 
 static void
@@ -63,7 +68,62 @@ draw_critical_cb (cairo_t *cr,
   SaddleFigureStyle style;
 
   saddle_figure_style_init (&style);
+  style.critical_ratio = data->nonzero_ratio ? SADDLE_CRITICAL_RATIO_NONZERO
+                                             : SADDLE_CRITICAL_RATIO_MINIMAL;
+  style.show_pb_fit = data->pb_fit;
   saddle_figure_critical (cr, width, height, data->set, -1, &style, NULL);
+}
+
+static void
+draw_density_cb (cairo_t *cr,
+                 double   width,
+                 double   height,
+                 gpointer user_data)
+{
+  FigureData *data = user_data;
+  SaddleFigureStyle style;
+
+  saddle_figure_style_init (&style);
+  saddle_figure_density (cr, width, height, data->density, data->spectrum, &style);
+}
+
+static void
+draw_slice_cb (cairo_t *cr,
+               double   width,
+               double   height,
+               gpointer user_data)
+{
+  FigureData *data = user_data;
+  SaddleFigureStyle style;
+
+  saddle_figure_style_init (&style);
+  saddle_figure_slice (cr, width, height, data->slice, &style);
+}
+
+/* Writes @s to @path; the error names the file and what it holds. */
+static gboolean
+write_text (const char *path,
+            GString    *s,
+            const char *what,
+            GError    **error)
+{
+  if (!g_file_set_contents (path, s->str, s->len, error))
+    {
+      g_prefix_error (error, "Cannot write the %s: ", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* %.17g through the C locale: the numbers read back exactly, anywhere. */
+static void
+append_double (GString *s,
+               double   value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
+  g_string_append (s, buffer);
 }
 
 static void
@@ -207,6 +267,103 @@ saddle_cli_write_eigenvalues_csv (const char           *path,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+saddle_cli_write_critical_svg_full (const char              *path,
+                                    const SaddleCriticalSet *set,
+                                    gboolean                 nonzero_ratio,
+                                    gboolean                 pb_fit,
+                                    GError                 **error)
+{
+  FigureData data = { .set = set, .nonzero_ratio = nonzero_ratio, .pb_fit = pb_fit };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
+                                  draw_critical_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_density_svg (const char           *path,
+                              const SaddleDensity  *density,
+                              const SaddleSpectrum *dense,
+                              GError              **error)
+{
+  FigureData data = { .density = density, .spectrum = dense };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
+                                  draw_density_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_density_csv (const char          *path,
+                              const SaddleDensity *density,
+                              GError             **error)
+{
+  g_autoptr(GString) s = g_string_sized_new (48 * (density->n_grid + 1));
+
+  g_string_append (s, "x,density\n");
+  for (gsize i = 0; i < density->n_grid; i++)
+    {
+      append_double (s, density->x[i]);
+      g_string_append_c (s, ',');
+      append_double (s, density->density[i]);
+      g_string_append_c (s, '\n');
+    }
+  return write_text (path, s, "eigenvalue density", error);
+}
+
+gboolean
+saddle_cli_write_slice_svg (const char        *path,
+                            const SaddleSlice *slice,
+                            GError           **error)
+{
+  FigureData data = { .slice = slice };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
+                                  draw_slice_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_extremes_csv (const char   *path,
+                               const double *lowest,
+                               const double *highest,
+                               const double *residual_low,
+                               const double *residual_high,
+                               gsize         k,
+                               GError      **error)
+{
+  g_autoptr(GString) s = g_string_sized_new (64 * (2 * k + 1));
+
+  g_string_append (s, "end,rank,eigenvalue,residual_norm\n");
+  for (guint end = 0; end < 2; end++)
+    for (gsize i = 0; i < k; i++)
+      {
+        g_string_append_printf (s, "%s,%" G_GSIZE_FORMAT ",", end == 0 ? "lowest" : "highest",
+                                i + 1);
+        append_double (s, end == 0 ? lowest[i] : highest[i]);
+        g_string_append_c (s, ',');
+        append_double (s, end == 0 ? residual_low[i] : residual_high[i]);
+        g_string_append_c (s, '\n');
+      }
+  return write_text (path, s, "extreme eigenvalues", error);
+}
+
+gboolean
+saddle_cli_write_values_csv (const char         *path,
+                             const char * const *names,
+                             const double       *values,
+                             gsize               n,
+                             GError            **error)
+{
+  g_autoptr(GString) s = g_string_new ("name,value\n");
+
+  for (gsize i = 0; i < n; i++)
+    {
+      g_string_append_printf (s, "%s,", names[i]);
+      append_double (s, values[i]);
+      g_string_append_c (s, '\n');
+    }
+  return write_text (path, s, "values", error);
 }
 
 void

@@ -4,7 +4,9 @@
 #include <json-glib/json-glib.h>
 
 #include "saddle-critical-set.h"
+#include "saddle-density.h"
 #include "saddle-history.h"
+#include "saddle-slice.h"
 #include "saddle-trajectory.h"
 
 G_BEGIN_DECLS
@@ -45,6 +47,41 @@ gboolean saddle_cli_write_spectrum_svg     (const char                *path,
 /* index,eigenvalue (ascending), one row per eigenvalue, full precision. */
 gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
                                             const SaddleSpectrum      *spectrum,
+                                            GError                   **error);
+
+/* critical.svg with @nonzero_ratio on y (else the minimal ratio) and, with @pb_fit, the
+ * Pennington–Bahri fit drawn. */
+gboolean saddle_cli_write_critical_svg_full (const char              *path,
+                                             const SaddleCriticalSet *set,
+                                             gboolean                 nonzero_ratio,
+                                             gboolean                 pb_fit,
+                                             GError                 **error);
+/* The SLQ density, @dense (may be NULL) overlaid as a histogram of the exact eigenvalues. */
+gboolean saddle_cli_write_density_svg      (const char                *path,
+                                            const SaddleDensity       *density,
+                                            const SaddleSpectrum      *dense,
+                                            GError                   **error);
+/* x,density: the smoothed density on its grid, full precision. */
+gboolean saddle_cli_write_density_csv      (const char                *path,
+                                            const SaddleDensity       *density,
+                                            GError                   **error);
+gboolean saddle_cli_write_slice_svg        (const char                *path,
+                                            const SaddleSlice         *slice,
+                                            GError                   **error);
+/* end,rank,eigenvalue,residual_norm: @k rows "lowest" (rank 1 = λmin) then @k rows "highest"
+ * (rank 1 = λmax); residual_norm = ‖H·v − λ·v‖₂ of the unit Ritz vector v. */
+gboolean saddle_cli_write_extremes_csv     (const char                *path,
+                                            const double              *lowest,
+                                            const double              *highest,
+                                            const double              *residual_low,
+                                            const double              *residual_high,
+                                            gsize                      k,
+                                            GError                   **error);
+/* name,value: one row per (@names[i], @values[i]), full precision, nan when undefined. */
+gboolean saddle_cli_write_values_csv       (const char                *path,
+                                            const char * const        *names,
+                                            const double              *values,
+                                            gsize                      n,
                                             GError                   **error);
 
 /* A JSON number, or null when @value is NaN or infinite (JSON has neither). */

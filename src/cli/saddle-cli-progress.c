@@ -170,6 +170,18 @@ saddle_cli_progress_event_cb (const SaddleEvent *event,
   return TRUE;
 }
 
+gboolean
+saddle_cli_progress_fraction_cb (double   fraction,
+                                 gpointer user_data)
+{
+  SaddleCliProgress *self = user_data;
+  SaddleEvent event = saddle_event_init (SADDLE_EVENT_PROGRESS, self->current_run);
+
+  event.fraction = fraction;
+  event.message = self->phase;
+  return saddle_cli_progress_event_cb (&event, self);
+}
+
 void
 saddle_cli_progress_print (SaddleCliProgress *progress,
                            const char        *format,

@@ -17,6 +17,7 @@ typedef struct
   guint     first_run;
   guint     epochs;
   gboolean  interrupted;    /* SIGINT arrived: the next event cancels */
+  const char *phase;        /* what saddle_cli_progress_fraction_cb() reports as doing */
   /*< private >*/
   guint     sigint_source;
   gboolean  line_open;      /* a live line is on screen */
@@ -35,6 +36,9 @@ void     saddle_cli_progress_init      (SaddleCliProgress       *progress,
 /* The SaddleEventFunc to pass to saddle_study_run() and friends. */
 gboolean saddle_cli_progress_event_cb  (const SaddleEvent       *event,
                                         gpointer                 user_data);
+/* A SaddleProgressFunc (Lanczos, SLQ, slices) drawn as progress->phase; FALSE on Ctrl-C. */
+gboolean saddle_cli_progress_fraction_cb (double                 fraction,
+                                          gpointer               user_data);
 /* Prints one full line on stderr without tearing the live line. */
 void     saddle_cli_progress_print     (SaddleCliProgress       *progress,
                                         const char              *format,

@@ -683,7 +683,12 @@ saddle_critical_objective (SaddleModel       *model,
   if (grad == NULL)
     grad = own_grad = g_new (double, n);
 
-  l = saddle_model_loss_grad (model, theta, batch, grad);
+  /* ∇‖∇L‖² = 2·H·∇L: one Hessian-vector product with v = ∇L, fused with the
+   * gradient so the forward pass runs once. */
+  if (grad_f != NULL)
+    l = saddle_model_grad_and_hvp_self (model, theta, batch, grad, grad_f);
+  else
+    l = saddle_model_loss_grad (model, theta, batch, grad);
   if (loss != NULL)
     *loss = l;
 
@@ -691,10 +696,8 @@ saddle_critical_objective (SaddleModel       *model,
   if (!isfinite (l) || !isfinite (f))
     return NAN;
 
-  /* ∇‖∇L‖² = 2·H·∇L: one Hessian-vector product with v = ∇L. */
   if (grad_f != NULL)
     {
-      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
       cblas_dscal ((int) n, 2.0, grad_f, 1);
       if (!all_finite (grad_f, n))
         return NAN;
@@ -749,8 +752,12 @@ saddle_critical_descend (SaddleModel                  *model,
       double loss, f, grad_norm;
       gboolean last;
 
-      /* ∇L first; the HVP for ∇f is only needed if another step follows. */
-      f = saddle_critical_objective (model, theta, batch, &loss, grad, NULL);
+      /* ∇L and H·∇L from one forward pass; on the last step the HVP is
+       * wasted, but that is one R-pass against a forward pass every step. */
+      loss = saddle_model_grad_and_hvp_self (model, theta, batch, grad, grad_f);
+      f = cblas_ddot ((int) n, grad, 1, grad, 1);
+      if (!isfinite (loss) || !isfinite (f))
+        f = NAN;
       grad_norm = sqrt (f);
 
       if (isnan (f))
@@ -787,7 +794,6 @@ saddle_critical_descend (SaddleModel                  *model,
       if (last)
         break;
 
-      saddle_model_hvp (model, theta, batch, grad, 1, grad_f, NULL);
       cblas_dscal ((int) n, 2.0, grad_f, 1);
       if (!all_finite (grad_f, n))
         {
@@ -877,9 +883,16 @@ saddle_critical_refine (SaddleModel                  *model,
       return FALSE;
     }
 
+  /* On a ReLU net the Hessian is constant between kinks and the gradient
+   * jumps at them, so the dense step's quadratic model buys nothing: on the
+   * default function task it ends at the same ‖∇L‖ as MINRES (the run ends
+   * when samples start crossing kinks) while each iteration builds and
+   * decomposes the whole Hessian, 20–60× the time. Smooth nets keep the
+   * dense step, whose chord steps converge fastest there. */
   method = settings->newton_method;
   if (method == SADDLE_NEWTON_AUTO)
-    method = dense_fits (n) ? SADDLE_NEWTON_DENSE : SADDLE_NEWTON_MINRES;
+    method = saddle_model_activation (model) != SADDLE_ACTIVATION_RELU && dense_fits (n)
+           ? SADDLE_NEWTON_DENSE : SADDLE_NEWTON_MINRES;
 
   while (sqrt (r.f) > settings->newton_tolerance)
     {
@@ -1000,6 +1013,7 @@ saddle_critical_analyse (SaddleModel                  *model,
   g_autofree double *h = NULL;
   const SaddleSpectrum *spectrum;
   ProgressContext ctx;
+  gint64 t0, t1;
   gsize n;
 
   g_return_val_if_fail (model != NULL, NULL);
@@ -1041,6 +1055,7 @@ saddle_critical_analyse (SaddleModel                  *model,
   ctx.run = run;
   ctx.weight = hessian_share (model, batch->n);
 
+  t0 = g_get_monotonic_time ();
   h = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
                             hessian_progress_cb, &ctx, &point->asymmetry, &local_error);
   if (h == NULL)
@@ -1059,6 +1074,8 @@ saddle_critical_analyse (SaddleModel                  *model,
   cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, h, (int) n,
                grad, 1, 0.0, hg, 1);
   point->hg_ratio = point->grad_norm > 0.0 ? norm2 (hg, n) / point->grad_norm : NAN;
+  t1 = g_get_monotonic_time ();
+  point->seconds_hessian = (t1 - t0) / 1e6;
 
   if (!emit_progress (&ctx, ctx.weight, "Eigenvalues"))
     {
@@ -1067,10 +1084,12 @@ saddle_critical_analyse (SaddleModel                  *model,
       return NULL;
     }
 
+  t1 = g_get_monotonic_time ();
   point->spectrum = saddle_spectrum_compute (h, n, settings->zero_tolerance, error);
   g_clear_pointer (&h, g_free);
   if (point->spectrum == NULL)
     return NULL;
+  point->seconds_eigen = (g_get_monotonic_time () - t1) / 1e6;
   spectrum = point->spectrum;
 
   if (point->grad_norm > settings->grad_tolerance)
@@ -1111,6 +1130,7 @@ saddle_critical_find (SaddleModel                  *model,
   SaddleCriticalPoint *point;
   double start_norm, descent_norm;
   guint steps = 0, newton_steps = 0;
+  gint64 t0, t1, t2;
   gsize n;
 
   g_return_val_if_fail (model != NULL, NULL);
@@ -1128,9 +1148,11 @@ saddle_critical_find (SaddleModel                  *model,
   saddle_model_loss_grad (model, theta, batch, grad);
   start_norm = norm2 (grad, n);
 
+  t0 = g_get_monotonic_time ();
   if (!saddle_critical_descend (model, theta, batch, settings, run, func, user_data,
                                 &steps, error))
     return NULL;
+  t1 = g_get_monotonic_time ();
 
   saddle_model_loss_grad (model, theta, batch, grad);
   descent_norm = norm2 (grad, n);
@@ -1139,6 +1161,7 @@ saddle_critical_find (SaddleModel                  *model,
       !saddle_critical_refine (model, theta, batch, settings, run, steps, func, user_data,
                                &newton_steps, error))
     return NULL;
+  t2 = g_get_monotonic_time ();
 
   point = saddle_critical_analyse (model, theta, batch, settings, run, func, user_data, error);
   if (point == NULL)
@@ -1148,6 +1171,8 @@ saddle_critical_find (SaddleModel                  *model,
   point->newton_steps = newton_steps;
   point->grad_norm_start = start_norm;
   point->grad_norm_descent = descent_norm;
+  point->seconds_descent = (t1 - t0) / 1e6;
+  point->seconds_newton = (t2 - t1) / 1e6;
   return point;
 }
 
@@ -1196,4 +1221,42 @@ saddle_critical_label_to_string (SaddleCriticalLabel label)
     default:
       return "unknown";
     }
+}
+
+const char *
+saddle_newton_method_to_string (SaddleNewtonMethod method)
+{
+  switch (method)
+    {
+    case SADDLE_NEWTON_AUTO:
+      return "auto";
+    case SADDLE_NEWTON_DENSE:
+      return "dense";
+    case SADDLE_NEWTON_MINRES:
+      return "minres";
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+saddle_newton_method_from_string (const char         *name,
+                                  SaddleNewtonMethod *method)
+{
+  static const SaddleNewtonMethod methods[] = {
+    SADDLE_NEWTON_AUTO, SADDLE_NEWTON_DENSE, SADDLE_NEWTON_MINRES,
+  };
+
+  if (name == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (g_ascii_strcasecmp (name, saddle_newton_method_to_string (methods[i])) == 0)
+      {
+        if (method != NULL)
+          *method = methods[i];
+        return TRUE;
+      }
+
+  return FALSE;
 }

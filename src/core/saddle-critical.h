@@ -35,12 +35,12 @@ typedef enum
 
 typedef enum
 {
-  SADDLE_NEWTON_AUTO,               /* DENSE up to SADDLE_NEWTON_DENSE_MAX parameters if it fits */
+  SADDLE_NEWTON_AUTO,               /* MINRES for ReLU nets; else DENSE up to SADDLE_NEWTON_DENSE_MAX if it fits */
   SADDLE_NEWTON_DENSE,              /* pseudo-inverse step through the full eigendecomposition */
   SADDLE_NEWTON_MINRES,             /* Newton-MR: MINRES on H·δ = −∇L with HVPs, no n × n matrix */
 } SaddleNewtonMethod;
 
-/* AUTO refines through the dense eigendecomposition up to this many parameters. */
+/* AUTO refines a smooth net through the dense eigendecomposition up to this many parameters. */
 #define SADDLE_NEWTON_DENSE_MAX 4096
 
 typedef struct
@@ -74,6 +74,12 @@ struct _SaddleCriticalPoint
   SaddleCriticalLabel label;
   SaddleSpectrum     *spectrum;
   double             *params;           /* (n_params) the point itself */
+  /* Wall-clock seconds per phase (g_get_monotonic_time); 0 for a phase not run here. */
+  double              seconds_train;    /* training, filled in by the study */
+  double              seconds_descent;  /* ‖∇L‖² descent */
+  double              seconds_newton;   /* Newton refinement */
+  double              seconds_hessian;  /* full Hessian build (with ‖H·g‖) */
+  double              seconds_eigen;    /* its eigenvalues */
 };
 
 GQuark               saddle_critical_error_quark (void);
@@ -155,6 +161,11 @@ SaddleCriticalPoint *saddle_critical_find      (SaddleModel                  *mo
 SaddleCriticalPoint *saddle_critical_point_copy (const SaddleCriticalPoint *point);
 void                 saddle_critical_point_free (SaddleCriticalPoint *point);
 const char          *saddle_critical_label_to_string (SaddleCriticalLabel label);
+/* "auto", "dense", "minres"; NULL for an unknown value. */
+const char          *saddle_newton_method_to_string  (SaddleNewtonMethod method);
+/* Parses "auto", "dense" or "minres" (any case); FALSE for anything else. */
+gboolean             saddle_newton_method_from_string (const char         *name,
+                                                       SaddleNewtonMethod *method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleCriticalPoint, saddle_critical_point_free)
 

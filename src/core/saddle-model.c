@@ -1395,6 +1395,59 @@ saddle_model_hvp (SaddleModel       *model,
 }
 
 double
+saddle_model_grad_and_hvp_self (SaddleModel       *model,
+                                const double      *theta,
+                                const SaddleBatch *batch,
+                                double            *grad,
+                                double            *hg)
+{
+  gsize n, P, kb, n_tile;
+  double loss;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  g_return_val_if_fail (grad != NULL && hg != NULL, NAN);
+  g_return_val_if_fail (grad != hg, NAN);
+
+  P = model->n_params;
+  if (!batch_usable (model, batch, TRUE))
+    goto failed;
+
+  n = batch->n;
+  if (!ensure_forward (model, n))
+    {
+      warn_no_memory (model, n, 1);
+      goto failed;
+    }
+
+  /* The R-pass needs only the forward activations, δ and curv, all still in
+   * the scratch after the backward pass that produced ∇L: v = ∇L is known
+   * before the R-pass starts, so no second forward is needed. */
+  forward (model, theta, batch->x, n);
+  loss = compute_loss (model, batch, TRUE);
+  backward (model, theta, batch->x, n, grad);
+
+  kb = 1;
+  n_tile = tile_rows (model, n, kb);
+  if (!ensure_rpass (model, n_tile, kb))
+    {
+      warn_no_memory (model, n, kb);
+      goto failed;
+    }
+
+  memset (hg, 0, P * sizeof (double));
+  for (gsize i0 = 0; i0 < n; i0 += n_tile)
+    r_pass (model, theta, batch->x, n, i0, MIN (n_tile, n - i0), grad, 0, 1, hg);
+
+  return loss;
+
+failed:
+  fill_nan (grad, P);
+  fill_nan (hg, P);
+  return NAN;
+}
+
+double
 saddle_model_hessian_columns (SaddleModel       *model,
                               const double      *theta,
                               const SaddleBatch *batch,

@@ -112,6 +112,14 @@ double       saddle_model_hvp           (SaddleModel       *model,
                                          gsize              k,
                                          double            *hv,
                                          double            *grad);
+/* ∇L into @grad and H·∇L into @hg (both n_params) from one forward and one backward pass: the
+ * R-pass for v = ∇L reuses the stored activations. Equals saddle_model_loss_grad() then
+ * saddle_model_hvp() with v = grad, at about half the cost. Returns the loss. */
+double       saddle_model_grad_and_hvp_self (SaddleModel       *model,
+                                             const double      *theta,
+                                             const SaddleBatch *batch,
+                                             double            *grad,
+                                             double            *hg);
 /* Columns first..first+k of the Hessian as @out (k, n_params) row-major (= those rows, H being
  * symmetric): saddle_model_hvp() on identity directions without multiplying by them. */
 double       saddle_model_hessian_columns (SaddleModel       *model,

@@ -63,6 +63,9 @@ typedef struct
   guint               newton_steps;     /* critical: Newton refinement after it (Hessians built) */
   guint               first_run;        /* runs first_run … first_run + runs − 1 (0-based index) */
   guint               surface_resolution; /* trajectories: loss-surface nodes per axis; 0 = none */
+  SaddleNewtonMethod  newton_method;    /* critical: how a Newton step is solved (default AUTO) */
+  guint               jobs;             /* runs at once on worker threads; 0 = online processors
+                                         * (capped at runs), 1 = one after another here */
 } SaddleStudyConfig;
 
 typedef struct
