@@ -115,7 +115,8 @@ typedef struct
   guint             run;
 } SliceTask;
 
-static void start_slice (SaddleCriticalPage *self);
+static void start_slice    (SaddleCriticalPage *self);
+static void update_summary (SaddleCriticalPage *self);
 
 static const SaddleCriticalSet *
 current_set (SaddleCriticalPage *self)
@@ -452,6 +453,7 @@ trend_toggled_cb (GtkToggleButton    *button,
                   SaddleCriticalPage *self)
 {
   saddle_critical_view_set_show_trend (self->critical_view, gtk_toggle_button_get_active (button));
+  update_summary (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_TREND]);
 }
 
@@ -520,6 +522,20 @@ update_summary (SaddleCriticalPage *self)
       g_string_append (text, " · ");
       g_string_append_printf (text, _("mean minimal ratio %.3f"), ratio_sum / n);
     }
+  /* The trend's correlations in words too: the chart's subtitle may be cut at narrow sizes. */
+  if (saddle_critical_view_get_show_trend (self->critical_view))
+    {
+      SaddleCriticalTrend trend;
+
+      saddle_figure_critical_trend (set, saddle_critical_view_get_ratio (self->critical_view), &trend);
+      if (isfinite (trend.pearson) && isfinite (trend.spearman))
+        {
+          g_string_append (text, " · ");
+          /* TRANSLATORS: correlations of the ratio with the loss over n points */
+          g_string_append_printf (text, _("Pearson r = %.2f, Spearman ρ = %.2f (n = %lu)"),
+                                  trend.pearson, trend.spearman, (unsigned long) trend.n);
+        }
+    }
   if (self->results != NULL && self->results->cancelled)
     {
       g_string_append (text, " · ");
@@ -535,6 +551,7 @@ nonzero_toggled_cb (GtkToggleButton    *button,
   saddle_critical_view_set_ratio (self->critical_view,
                                   gtk_toggle_button_get_active (button)
                                   ? SADDLE_CRITICAL_RATIO_NONZERO : SADDLE_CRITICAL_RATIO_MINIMAL);
+  update_summary (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NONZERO_RATIO]);
 }
 

@@ -1206,8 +1206,10 @@ hessian_slq (const SaddleCliOptions *options,
 
   if (n > DENSE_OVERLAY_MAX)
     {
-      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: it is drawn up to %d "
-                                       "parameters", DENSE_OVERLAY_MAX);
+      g_autofree char *limit = saddle_cli_format_count (DENSE_OVERLAY_MAX);
+
+      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: it is drawn up to %s "
+                                       "parameters", limit);
       return TRUE;
     }
   progress->phase = "Hessian for the exact overlay";
