@@ -412,11 +412,20 @@ forward (SaddleModel  *model,
           double *d = model->d[l];
           gsize count = n * fan_out;
 
-          for (gsize i = 0; i < count; i++)
-            {
-              a[i] = act_value (model->activation, z[i]);
-              d[i] = act_deriv (model->activation, z[i], a[i]);
-            }
+          /* The activation is fixed for the loop: decided once, so the ReLU
+           * loop (every training step) compiles to straight vector code. */
+          if (model->activation == SADDLE_ACTIVATION_RELU)
+            for (gsize i = 0; i < count; i++)
+              {
+                a[i] = act_value (SADDLE_ACTIVATION_RELU, z[i]);
+                d[i] = act_deriv (SADDLE_ACTIVATION_RELU, z[i], a[i]);
+              }
+          else
+            for (gsize i = 0; i < count; i++)
+              {
+                a[i] = act_value (model->activation, z[i]);
+                d[i] = act_deriv (model->activation, z[i], a[i]);
+              }
           input = a;
         }
     }

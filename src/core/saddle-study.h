@@ -134,7 +134,11 @@ guint64             saddle_study_shuffle_seed     (const SaddleStudyConfig *conf
 
 /* Runs the study on @dataset (NULL: load the one @config names). Returns NULL only on a fatal error (invalid config, unreadable
  * data, every run failed); a cancelled study returns its partial results with
- * cancelled = TRUE. Events go to @func from this thread. */
+ * cancelled = TRUE. With one job, events go to @func from this thread; with more, runs go
+ * on worker threads (OpenBLAS set to one thread meanwhile) and @func is called from them,
+ * but under one mutex: never two calls at once, each run's events in order, runs
+ * interleaved. FALSE from any call stops every worker. Results are assembled in run
+ * order, the same for any number of jobs. */
 SaddleStudyResults *saddle_study_run              (const SaddleStudyConfig *config,
                                                    SaddleStudyKind          kind,
                                                    SaddleDataset           *dataset,
