@@ -6,7 +6,7 @@
 #include <math.h>
 
 #include "app-test-util.h"
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
 #include "saddle-monitor-view.h"
 #include "saddle-spectrum-view.h"

@@ -13,17 +13,11 @@
 #include "saddle-model.h"
 #include "saddle-optimizer.h"
 #include "saddle-rng.h"
+#include "saddle-test-util.h"
 #include "saddle-trainer.h"
 
 /* The homework's function task, small: sinc on 50 points of [0, 1]. */
-typedef struct
-{
-  SaddleDataset *dataset;
-  SaddleBatch    batch;
-  SaddleModel   *model;
-  double        *theta;
-  gsize          n;
-} Fixture;
+typedef SaddleTestNet Fixture;
 
 static void
 fixture_init (Fixture          *f,
@@ -32,20 +26,7 @@ fixture_init (Fixture          *f,
               SaddleActivation  activation,
               guint64           seed)
 {
-  g_autoptr(GError) error = NULL;
-  SaddleRng rng;
-
-  memset (f, 0, sizeof *f);
-  f->dataset = saddle_dataset_new_function (SADDLE_FUNCTION_SINC, 50, &error);
-  g_assert_no_error (error);
-  saddle_batch_init_full (&f->batch, f->dataset);
-
-  f->model = saddle_model_new (widths, n_widths, activation, SADDLE_LOSS_MSE, &error);
-  g_assert_no_error (error);
-  f->n = saddle_model_n_params (f->model);
-  f->theta = g_new (double, f->n);
-  saddle_rng_init (&rng, seed);
-  saddle_model_init_params (f->model, f->theta, &rng);
+  saddle_test_net_init (f, widths, n_widths, activation, 50, seed);
 }
 
 static void
@@ -56,15 +37,6 @@ fixture_init_sinc_tanh (Fixture *f,
 
   fixture_init (f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, seed);
   g_assert_cmpuint (f->n, ==, 25);
-}
-
-static void
-fixture_clear (Fixture *f)
-{
-  saddle_batch_clear (&f->batch);
-  saddle_dataset_unref (f->dataset);
-  saddle_model_free (f->model);
-  g_free (f->theta);
 }
 
 static double
@@ -218,7 +190,7 @@ test_critical_objective_gradient (void)
   /* Central differences: O(ε²) truncation, ~1e-11 rounding; 1e-6 relative. */
   g_assert_cmpfloat (err / scale, <=, 1e-6);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -272,7 +244,7 @@ test_critical_descent (void)
   g_assert_cmpfloat (end, <=, smallest * (1.0 + 1e-12));
 
   event_log_clear (&log);
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* Converged: stops as soon as ‖∇L‖ ≤ grad_tolerance. */
@@ -297,7 +269,7 @@ test_critical_descent_tolerance (void)
   g_assert_cmpuint (steps, <, 1000);
   g_assert_cmpfloat (grad_norm_at (&f, f.theta), <=, settings.grad_tolerance);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -387,7 +359,7 @@ test_critical_analyse (void)
     }
 
   event_log_clear (&log);
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* 1-1 linear regression under MSE: L = mean((w·x + b − y)²) is a convex
@@ -438,7 +410,7 @@ test_critical_convex_minimum (void)
   g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[0], (tr - disc) / 2.0, 1e-12);
   g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[1], (tr + disc) / 2.0, 1e-12);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* A 1-2-1 tanh net with all weights zero and the output bias at mean(y):
@@ -455,24 +427,13 @@ test_critical_saddle (void)
   SaddleCriticalSettings settings;
   g_autoptr(SaddleCriticalPoint) point = NULL;
   g_autoptr(GError) error = NULL;
-  double mx = 0.0, my = 0.0, cov = 0.0;
+  double my, cov;
   const double *ev;
   Fixture f;
-  gsize m;
 
   fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, 1);
   g_assert_cmpuint (f.n, ==, 7);
-  m = f.dataset->n_samples;
-  for (gsize i = 0; i < m; i++)
-    {
-      mx += f.dataset->x[i];
-      my += f.dataset->targets[i];
-    }
-  mx /= m;
-  my /= m;
-  for (gsize i = 0; i < m; i++)
-    cov += (f.dataset->x[i] - mx) * (f.dataset->targets[i] - my);
-  cov /= m;
+  cov = saddle_test_net_xy_cov (&f, &my);
   g_assert_cmpfloat (fabs (cov), >, 1e-3);
 
   memset (f.theta, 0, f.n * sizeof (double));
@@ -501,7 +462,7 @@ test_critical_saddle (void)
   g_assert_cmpfloat_with_epsilon (ev[5], 2.0 * fabs (cov), 1e-12);
   g_assert_cmpfloat_with_epsilon (ev[6], 2.0, 1e-12);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* A deep linear 1-2-1 net (identity activation) at a least-squares optimum:
@@ -552,7 +513,7 @@ test_critical_degenerate (void)
   g_assert_cmpuint (point->spectrum->zero, ==, 5);
   g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_DEGENERATE);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -580,7 +541,7 @@ test_critical_unconverged (void)
   g_assert_cmpfloat (point->grad_norm, >, settings.grad_tolerance);
   g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_UNCONVERGED);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -629,7 +590,7 @@ test_critical_find (void)
                                   .grad_norm, point->grad_norm, 1e-10 * point->grad_norm);
 
   event_log_clear (&log);
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -672,7 +633,7 @@ test_critical_cancel (void)
       event_log_clear (&log);
     }
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -718,7 +679,7 @@ test_critical_bad_input (void)
   g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED);
   g_clear_error (&error);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static SaddleCriticalPoint *
@@ -734,7 +695,7 @@ find_once (guint64 seed)
   settings.descent_steps = 300;
   point = saddle_critical_find (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
   g_assert_no_error (error);
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
   return point;
 }
 
@@ -857,7 +818,7 @@ check_refined_to_known_saddle (SaddleNewtonMethod method)
     g_assert_cmpuint (g_array_index (log.newton, SaddleEvent, i).iteration, ==, 40 + i + 1);
 
   event_log_clear (&log);
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -923,7 +884,7 @@ test_critical_newton_sinc (void)
                                       1e-6 * point->grad_norm);
       g_assert_cmpuint (point->newton_steps, >, 0);
       g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_MINIMUM);
-      fixture_clear (&f);
+      saddle_test_net_clear (&f);
     }
 }
 
@@ -976,7 +937,7 @@ test_critical_newton_monotone (void)
           g_assert_cmpfloat (g_array_index (log.progress, double, i), <=, 1.0);
         }
       event_log_clear (&log);
-      fixture_clear (&f);
+      saddle_test_net_clear (&f);
     }
 }
 
@@ -1013,7 +974,7 @@ test_critical_newton_tolerance (void)
     g_assert_cmpmem (f.theta, f.n * sizeof (double), before, f.n * sizeof (double));
   }
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* Cancelling at the first Newton step's event, and inside the first
@@ -1092,7 +1053,7 @@ test_critical_newton_cancel (void)
   g_assert_cmpuint (steps, ==, 1);
   event_log_clear (&log);
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -1141,7 +1102,7 @@ test_critical_newton_bad_input (void)
   g_assert_cmpuint (steps, ==, 0);
   g_assert_true (isnan (f.theta[4]));
 
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* Newton methods round-trip through their names (any case; unknown names refused), and every
@@ -1185,7 +1146,7 @@ test_critical_newton_method_and_timing (void)
   g_assert_cmpfloat (point->seconds_train, ==, 0.0);   /* no training happened here */
   g_assert_cmpfloat (point->seconds_descent + point->seconds_newton + point->seconds_hessian
                      + point->seconds_eigen, >, 0.0);
-  fixture_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* AUTO on a ReLU net refines exactly as MINRES does (same θ bit for bit). */

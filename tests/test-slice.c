@@ -14,6 +14,7 @@
 #include "saddle-rng.h"
 #include "saddle-slice.h"
 #include "saddle-spectrum.h"
+#include "saddle-test-util.h"
 
 /* A linear regression with 3 inputs and 2 outputs (identity activation, no
  * hidden layer, 8 parameters): the MSE is exactly quadratic in θ, so every
@@ -73,14 +74,7 @@ linear_clear (Linear *f)
 }
 
 /* A function-task net on sinc (50 points of [0, 1]). */
-typedef struct
-{
-  SaddleDataset *dataset;
-  SaddleBatch    batch;
-  SaddleModel   *model;
-  double        *theta;
-  gsize          n;
-} Net;
+typedef SaddleTestNet Net;
 
 static void
 net_init (Net         *f,
@@ -88,41 +82,7 @@ net_init (Net         *f,
           guint        n_widths,
           guint64      seed)
 {
-  g_autoptr(GError) error = NULL;
-  SaddleRng rng;
-
-  memset (f, 0, sizeof *f);
-  f->dataset = saddle_dataset_new_function (SADDLE_FUNCTION_SINC, 50, &error);
-  g_assert_no_error (error);
-  saddle_batch_init_full (&f->batch, f->dataset);
-  f->model = saddle_model_new (widths, n_widths, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE,
-                               &error);
-  g_assert_no_error (error);
-  f->n = saddle_model_n_params (f->model);
-  f->theta = g_new (double, f->n);
-  saddle_rng_init (&rng, seed);
-  saddle_model_init_params (f->model, f->theta, &rng);
-}
-
-static void
-net_clear (Net *f)
-{
-  saddle_batch_clear (&f->batch);
-  saddle_dataset_unref (f->dataset);
-  saddle_model_free (f->model);
-  g_free (f->theta);
-}
-
-static double
-dot (const double *a,
-     const double *b,
-     gsize         n)
-{
-  double s = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    s += a[i] * b[i];
-  return s;
+  saddle_test_net_init (f, widths, n_widths, SADDLE_ACTIVATION_TANH, 50, seed);
 }
 
 /* ‖H·v − λ·v‖ for the Hessian at θ. */
@@ -269,15 +229,15 @@ test_slice_quadratic (void)
                                       1e-10 * reference->max_abs);
       g_assert_cmpfloat_with_epsilon (slice->lambda_top, reference->eigenvalues[f.n - 1],
                                       1e-10 * reference->max_abs);
-      g_assert_cmpfloat_with_epsilon (dot (slice->v_bottom, slice->v_bottom, f.n), 1.0, 1e-12);
-      g_assert_cmpfloat_with_epsilon (dot (slice->v_top, slice->v_top, f.n), 1.0, 1e-12);
+      g_assert_cmpfloat_with_epsilon (saddle_test_dot (slice->v_bottom, slice->v_bottom, f.n), 1.0, 1e-12);
+      g_assert_cmpfloat_with_epsilon (saddle_test_dot (slice->v_top, slice->v_top, f.n), 1.0, 1e-12);
       g_assert_cmpfloat (eigen_residual (f.model, f.theta, &f.batch, slice->v_bottom,
                                          slice->lambda_bottom), <=, 1e-9 * reference->max_abs);
       g_assert_cmpfloat (eigen_residual (f.model, f.theta, &f.batch, slice->v_top,
                                          slice->lambda_top), <=, 1e-9 * reference->max_abs);
-      g_assert_cmpfloat_with_epsilon (slice->slope_bottom, dot (grad, slice->v_bottom, f.n),
+      g_assert_cmpfloat_with_epsilon (slice->slope_bottom, saddle_test_dot (grad, slice->v_bottom, f.n),
                                       1e-14);
-      g_assert_cmpfloat_with_epsilon (slice->slope_top, dot (grad, slice->v_top, f.n), 1e-14);
+      g_assert_cmpfloat_with_epsilon (slice->slope_top, saddle_test_dot (grad, slice->v_top, f.n), 1e-14);
       g_assert_cmpfloat (fabs (slice->slope_bottom) + fabs (slice->slope_top), >, 1e-3);
 
       scale = loss + 2.0 * (fabs (slice->slope_bottom) + fabs (slice->slope_top))
@@ -326,14 +286,14 @@ test_slice_line (void)
   saddle_rng_init (&rng, 99);
   for (gsize i = 0; i < f.n; i++)
     dir[i] = 3.0 * saddle_rng_normal (&rng);
-  length = sqrt (dot (dir, dir, f.n));
+  length = sqrt (saddle_test_dot (dir, dir, f.n));
   for (gsize i = 0; i < f.n; i++)
     v[i] = dir[i] / length;
 
   loss = saddle_model_loss_grad (f.model, f.theta, &f.batch, grad);
   saddle_model_hvp (f.model, f.theta, &f.batch, v, 1, hv, NULL);
-  slope = dot (grad, v, f.n);
-  curvature = dot (v, hv, f.n);
+  slope = saddle_test_dot (grad, v, f.n);
+  curvature = saddle_test_dot (v, hv, f.n);
 
   g_assert_true (saddle_slice_line (f.model, f.theta, &f.batch, dir, 0.8, 9, alphas, losses,
                                     &error));
@@ -368,22 +328,12 @@ test_slice_tanh_saddle (void)
   const guint widths[] = { 1, 2, 1 };
   g_autoptr(SaddleSlice) slice = NULL;
   g_autoptr(GError) error = NULL;
-  double mx = 0.0, my = 0.0, cov = 0.0, l0, h, second;
-  gsize m, mid;
+  double my, cov, l0, h, second;
+  gsize mid;
   Net f;
 
   net_init (&f, widths, G_N_ELEMENTS (widths), 1);
-  m = f.dataset->n_samples;
-  for (gsize i = 0; i < m; i++)
-    {
-      mx += f.dataset->x[i];
-      my += f.dataset->targets[i];
-    }
-  mx /= m;
-  my /= m;
-  for (gsize i = 0; i < m; i++)
-    cov += (f.dataset->x[i] - mx) * (f.dataset->targets[i] - my);
-  cov /= m;
+  cov = saddle_test_net_xy_cov (&f, &my);
   memset (f.theta, 0, f.n * sizeof (double));
   f.theta[6] = my;
 
@@ -422,7 +372,7 @@ test_slice_tanh_saddle (void)
   second = (slice->loss_top[mid + 1] - 2.0 * l0 + slice->loss_top[mid - 1]) / (h * h);
   g_assert_cmpfloat_with_epsilon (second, 2.0, 1e-8);
 
-  net_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* Beyond dense size the Lanczos Ritz pairs stand in: on a small net they
@@ -485,7 +435,7 @@ test_slice_lanczos_matches_dense (void)
   g_assert_cmpfloat (dense->loss_bottom[11] + dense->loss_bottom[9] - 2.0 * dense->loss, <, 0.0);
   g_assert_cmpfloat (dense->loss_top[11] + dense->loss_top[9] - 2.0 * dense->loss, >, 0.0);
 
-  net_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -618,7 +568,7 @@ test_slice_progress_cancel (void)
         }
       g_array_unref (log.fractions);
     }
-  net_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 static void
@@ -700,7 +650,7 @@ test_slice_bad_input (void)
   g_assert_error (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_NOT_FINITE);
   g_clear_error (&error);
 
-  net_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 /* Same inputs, same numbers; the dense result does not depend on the seed. */
@@ -736,7 +686,7 @@ test_slice_determinism (void)
   g_assert_cmpmem (a->loss_bottom, 31 * sizeof (double), c->loss_bottom, 31 * sizeof (double));
   g_assert_cmpmem (a->v_top, f.n * sizeof (double), c->v_top, f.n * sizeof (double));
 
-  net_clear (&f);
+  saddle_test_net_clear (&f);
 }
 
 int

@@ -13,14 +13,10 @@
 #include "saddle-pca.h"
 #include "saddle-rng.h"
 #include "saddle-surface.h"
+#include "saddle-test-util.h"
 
-/* A model and the whole of a sampled-function dataset as its batch. */
-typedef struct
-{
-  SaddleDataset *dataset;
-  SaddleBatch    batch;
-  SaddleModel   *model;
-} Problem;
+/* A model and the whole of a sampled-function dataset as its batch (θ unused). */
+typedef SaddleTestNet Problem;
 
 static void
 problem_init (Problem          *problem,
@@ -29,21 +25,7 @@ problem_init (Problem          *problem,
               SaddleActivation  activation,
               gsize             n_points)
 {
-  g_autoptr(GError) error = NULL;
-
-  problem->dataset = saddle_dataset_new_function (SADDLE_FUNCTION_SINC, n_points, &error);
-  g_assert_no_error (error);
-  saddle_batch_init_full (&problem->batch, problem->dataset);
-  problem->model = saddle_model_new (widths, n_widths, activation, SADDLE_LOSS_MSE, &error);
-  g_assert_no_error (error);
-}
-
-static void
-problem_clear (Problem *problem)
-{
-  saddle_model_free (problem->model);
-  saddle_batch_clear (&problem->batch);
-  saddle_dataset_unref (problem->dataset);
+  saddle_test_net_init (problem, widths, n_widths, activation, n_points, 1);
 }
 
 /* The 1-4-1 tanh net (13 parameters) used by the plane tests. */
@@ -71,19 +53,6 @@ random_points (gsize   n,
   return x;
 }
 
-static double
-dot (const double *u,
-     const double *v,
-     gsize         n)
-{
-  double sum = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    sum += u[i] * v[i];
-
-  return sum;
-}
-
 /* Distance of @theta from the plane mean + span(c₁, c₂), one dot product at a time:
  * the reference for the DGEMM path. */
 static double
@@ -95,12 +64,12 @@ naive_distance (const SaddlePca *pca,
 
   for (gsize k = 0; k < pca->dim; k++)
     r[k] = theta[k] - pca->mean[k];
-  s1 = dot (r, pca->components, pca->dim);
-  s2 = dot (r, pca->components + pca->dim, pca->dim);
+  s1 = saddle_test_dot (r, pca->components, pca->dim);
+  s2 = saddle_test_dot (r, pca->components + pca->dim, pca->dim);
   for (gsize k = 0; k < pca->dim; k++)
     r[k] -= s1 * pca->components[k] + s2 * pca->components[pca->dim + k];
 
-  return sqrt (dot (r, r, pca->dim));
+  return sqrt (saddle_test_dot (r, r, pca->dim));
 }
 
 static void
@@ -195,7 +164,7 @@ test_quadratic (void)
                                                   saddle_surface_pc2_at (surface, j)),
                          ==, surface->loss[j * res + i]);
 
-  problem_clear (&problem);
+  saddle_test_net_clear (&problem);
 }
 
 /* Three snapshots always lie in their own PCA plane (it is their affine hull),
@@ -268,7 +237,7 @@ test_in_plane (void)
       assert_close (surface_loss[k], true_loss[k], 1e-12);
     }
 
-  problem_clear (&problem);
+  saddle_test_net_clear (&problem);
 }
 
 /* A snapshot pushed a known distance along a direction normal to the plane
@@ -306,12 +275,12 @@ test_off_plane (void)
     for (guint c = 0; c < 2; c++)
       {
         const double *row = pca->components + c * dim;
-        double d = dot (normal, row, dim);
+        double d = saddle_test_dot (normal, row, dim);
 
         for (gsize k = 0; k < dim; k++)
           normal[k] -= d * row[k];
       }
-  norm = sqrt (dot (normal, normal, dim));
+  norm = sqrt (saddle_test_dot (normal, normal, dim));
   g_assert_cmpfloat (norm, >, 0.1);
   for (gsize k = 0; k < dim; k++)
     normal[k] /= norm;
@@ -352,7 +321,7 @@ test_off_plane (void)
       assert_close (many_distance[s], expected, 1e-12);
     }
 
-  problem_clear (&problem);
+  saddle_test_net_clear (&problem);
 }
 
 /* f(a, b) = 1 + 2a − 3b + 0.5ab is bilinear, so interpolating its node values
@@ -526,7 +495,7 @@ test_cancel (void)
   g_assert_error (error, SADDLE_SURFACE_ERROR, SADDLE_SURFACE_ERROR_CANCELLED);
   g_assert_cmpuint (progress.calls, ==, 2);
 
-  problem_clear (&problem);
+  saddle_test_net_clear (&problem);
 }
 
 static void
@@ -645,7 +614,7 @@ test_invalid (void)
   g_assert_no_error (error);
   g_assert_cmpfloat (surface->loss_min, ==, 0.0);
 
-  problem_clear (&problem);
+  saddle_test_net_clear (&problem);
 }
 
 /* Ranges cover every score with the margin on each side, and stay valid for
@@ -737,7 +706,7 @@ test_one_component (void)
                      surface->loss, res * sizeof (double));
   g_assert_cmpfloat (surface->loss_max - surface->loss_min, >, 1e-6);
 
-  problem_clear (&problem);
+  saddle_test_net_clear (&problem);
 }
 
 static void

@@ -122,7 +122,7 @@ new_model (const SaddleStudyConfig *config,
     return NULL;
   widths = saddle_study_config_widths (config, dataset, &n);
   shape = saddle_cli_format_widths (widths, n);
-  count = saddle_cli_format_count (saddle_model_n_params (model));
+  count = saddle_format_count (saddle_model_n_params (model));
   *size = g_strdup_printf ("%s %s (%s params)", shape,
                            saddle_activation_to_string (config->activation), count);
   *theta = g_new (double, saddle_model_n_params (model));
@@ -175,7 +175,7 @@ bench_training (Bench                   *bench,
     }
   seconds = now_s () - start;
 
-  samples = saddle_cli_format_count (dataset->n_samples);
+  samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
                           config->runs, steps / config->runs, config->batch, model_size, samples);
   record (bench, "training", size, seconds, steps / seconds, "steps/s", PYTORCH_TRAINING_S);
@@ -223,7 +223,7 @@ bench_hvp (Bench                   *bench,
   seconds = now_s () - start;
   saddle_batch_clear (&batch);
 
-  samples = saddle_cli_format_count (dataset->n_samples);
+  samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u blocks of %" G_GSIZE_FORMAT " directions, %s, %s images",
                           blocks, bench->hvp_block, model_size, samples);
   record (bench, "hvp", size, seconds, blocks / seconds, "blocks/s", NAN);
@@ -275,7 +275,7 @@ bench_hessian (Bench                   *bench,
       skipped (bench, name, error);
       return;
     }
-  samples = saddle_cli_format_count (dataset->n_samples);
+  samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("full Hessian of %s on %s samples (asymmetry %.1e)",
                           model_size, samples, asymmetry);
   record (bench, name, size, seconds, NAN, NULL, pytorch_build);
@@ -290,7 +290,7 @@ bench_hessian (Bench                   *bench,
       skipped (bench, eigen_name, error);
       return;
     }
-  count = saddle_cli_format_count (n);
+  count = saddle_format_count (n);
   size = g_strdup_printf ("all %s eigenvalues (%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %"
                           G_GSIZE_FORMAT " zero)",
                           count, spectrum->positive, spectrum->negative, spectrum->zero);
@@ -335,7 +335,7 @@ bench_critical (Bench                   *bench,
   point = g_ptr_array_index (results->critical->points, 0);
   widths = saddle_study_config_widths (config, dataset, &n_widths);
   shape = saddle_cli_format_widths (widths, n_widths);
-  count = saddle_cli_format_count (results->n_params);
+  count = saddle_format_count (results->n_params);
   size = g_strdup_printf ("1 run, %s %s (%s params): %u epochs, %u of ≤ %u ‖∇L‖² steps, "
                           "%u Newton steps on ≤ %u Hessians (‖∇L‖ %.2g → %.2g), full Hessian + "
                           "eigenvalues",

@@ -93,7 +93,7 @@ model_description (const SaddleStudyConfig *config,
 
   widths = saddle_study_config_widths (config, dataset, &n);
   shape = saddle_cli_format_widths (widths, n);
-  count = saddle_cli_format_count (saddle_model_count_params (widths, n));
+  count = saddle_format_count (saddle_model_count_params (widths, n));
   return g_strdup_printf ("%s %s, %s parameters", shape,
                           saddle_activation_to_string (config->activation), count);
 }
@@ -1206,7 +1206,7 @@ hessian_slq (const SaddleCliOptions *options,
 
   if (n > DENSE_OVERLAY_MAX)
     {
-      g_autofree char *limit = saddle_cli_format_count (DENSE_OVERLAY_MAX);
+      g_autofree char *limit = saddle_format_count (DENSE_OVERLAY_MAX);
 
       r->dense_note = g_strdup_printf ("no exact spectrum overlaid: it is drawn up to %s "
                                        "parameters", limit);
@@ -1537,7 +1537,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   /* Sizes known only now, but still a bad option: refused before any work. */
   if (options->method == SADDLE_CLI_METHOD_LANCZOS)
     {
-      g_autofree char *count = saddle_cli_format_count (n_params);
+      g_autofree char *count = saddle_format_count (n_params);
       gsize steps = options->iterations > 0 ? options->iterations
                                             : SADDLE_CLI_LANCZOS_DEFAULT_STEPS;
 
@@ -1566,8 +1566,8 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   if (n != n_params)
     {
       g_autofree char *saved = weights_file_options (options->weights);
-      g_autofree char *have = saddle_cli_format_count (n);
-      g_autofree char *want = saddle_cli_format_count (n_params);
+      g_autofree char *have = saddle_format_count (n);
+      g_autofree char *want = saddle_format_count (n_params);
       g_autofree char *hidden = saddle_study_config_hidden_string (config);
 
       g_autofree guint *widths = NULL;
@@ -1642,7 +1642,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
       return status;
     }
 
-  count_text = saddle_cli_format_count (n_params);
+  count_text = saddle_format_count (n_params);
   printf ("Weights: %s\n", options->weights);
   printf ("Model: %s on %s\n", model_text, dataset->name);
   printf ("Parameters: %s\n", count_text);

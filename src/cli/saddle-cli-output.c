@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "saddle-cli-output.h"
+#include "saddle-csv.h"
 #include "saddle-figures.h"
 
 typedef struct
@@ -100,30 +101,19 @@ draw_slice_cb (cairo_t *cr,
   saddle_figure_slice (cr, width, height, data->slice, &style);
 }
 
-/* Writes @s to @path; the error names the file and what it holds. */
+/* Writes @csv to @path; the error names the file and what it holds. */
 static gboolean
-write_text (const char *path,
-            GString    *s,
-            const char *what,
-            GError    **error)
+write_csv (const char *path,
+           SaddleCsv  *csv,
+           const char *what,
+           GError    **error)
 {
-  if (!g_file_set_contents (path, s->str, s->len, error))
+  if (!saddle_csv_write (csv, path, error))
     {
       g_prefix_error (error, "Cannot write the %s: ", what);
       return FALSE;
     }
   return TRUE;
-}
-
-/* %.17g through the C locale: the numbers read back exactly, anywhere. */
-static void
-append_double (GString *s,
-               double   value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_formatd (buffer, sizeof buffer, "%.17g", value);
-  g_string_append (s, buffer);
 }
 
 static void
@@ -152,22 +142,6 @@ saddle_cli_ensure_dir (const char *dir,
       return FALSE;
     }
   return TRUE;
-}
-
-char *
-saddle_cli_format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *s = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
 }
 
 char *
@@ -250,23 +224,15 @@ saddle_cli_write_eigenvalues_csv (const char           *path,
                                   const SaddleSpectrum *spectrum,
                                   GError              **error)
 {
-  g_autoptr(GString) s = g_string_sized_new (32 * (spectrum->n + 1));
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autoptr(SaddleCsv) csv = saddle_csv_new ("index,eigenvalue", 32 * spectrum->n);
 
-  g_string_append (s, "index,eigenvalue\n");
   for (gsize i = 0; i < spectrum->n; i++)
     {
-      /* %.17g through the C locale: the numbers read back exactly, anywhere. */
-      g_ascii_formatd (buffer, sizeof buffer, "%.17g", spectrum->eigenvalues[i]);
-      g_string_append_printf (s, "%" G_GSIZE_FORMAT ",%s\n", i, buffer);
+      saddle_csv_add_uint (csv, i);
+      saddle_csv_add_double (csv, spectrum->eigenvalues[i]);
+      saddle_csv_end_row (csv);
     }
-
-  if (!g_file_set_contents (path, s->str, s->len, error))
-    {
-      g_prefix_error (error, "Cannot write the eigenvalues: ");
-      return FALSE;
-    }
-  return TRUE;
+  return write_csv (path, csv, "eigenvalues", error);
 }
 
 gboolean
@@ -299,17 +265,15 @@ saddle_cli_write_density_csv (const char          *path,
                               const SaddleDensity *density,
                               GError             **error)
 {
-  g_autoptr(GString) s = g_string_sized_new (48 * (density->n_grid + 1));
+  g_autoptr(SaddleCsv) csv = saddle_csv_new ("x,density", 48 * density->n_grid);
 
-  g_string_append (s, "x,density\n");
   for (gsize i = 0; i < density->n_grid; i++)
     {
-      append_double (s, density->x[i]);
-      g_string_append_c (s, ',');
-      append_double (s, density->density[i]);
-      g_string_append_c (s, '\n');
+      saddle_csv_add_double (csv, density->x[i]);
+      saddle_csv_add_double (csv, density->density[i]);
+      saddle_csv_end_row (csv);
     }
-  return write_text (path, s, "eigenvalue density", error);
+  return write_csv (path, csv, "eigenvalue density", error);
 }
 
 gboolean
@@ -332,20 +296,18 @@ saddle_cli_write_extremes_csv (const char   *path,
                                gsize         k,
                                GError      **error)
 {
-  g_autoptr(GString) s = g_string_sized_new (64 * (2 * k + 1));
+  g_autoptr(SaddleCsv) csv = saddle_csv_new ("end,rank,eigenvalue,residual_norm", 64 * 2 * k);
 
-  g_string_append (s, "end,rank,eigenvalue,residual_norm\n");
   for (guint end = 0; end < 2; end++)
     for (gsize i = 0; i < k; i++)
       {
-        g_string_append_printf (s, "%s,%" G_GSIZE_FORMAT ",", end == 0 ? "lowest" : "highest",
-                                i + 1);
-        append_double (s, end == 0 ? lowest[i] : highest[i]);
-        g_string_append_c (s, ',');
-        append_double (s, end == 0 ? residual_low[i] : residual_high[i]);
-        g_string_append_c (s, '\n');
+        saddle_csv_add_string (csv, end == 0 ? "lowest" : "highest");
+        saddle_csv_add_uint (csv, i + 1);
+        saddle_csv_add_double (csv, end == 0 ? lowest[i] : highest[i]);
+        saddle_csv_add_double (csv, end == 0 ? residual_low[i] : residual_high[i]);
+        saddle_csv_end_row (csv);
       }
-  return write_text (path, s, "extreme eigenvalues", error);
+  return write_csv (path, csv, "extreme eigenvalues", error);
 }
 
 gboolean
@@ -355,15 +317,15 @@ saddle_cli_write_values_csv (const char         *path,
                              gsize               n,
                              GError            **error)
 {
-  g_autoptr(GString) s = g_string_new ("name,value\n");
+  g_autoptr(SaddleCsv) csv = saddle_csv_new ("name,value", 32 * n);
 
   for (gsize i = 0; i < n; i++)
     {
-      g_string_append_printf (s, "%s,", names[i]);
-      append_double (s, values[i]);
-      g_string_append_c (s, '\n');
+      saddle_csv_add_string (csv, names[i]);
+      saddle_csv_add_double (csv, values[i]);
+      saddle_csv_end_row (csv);
     }
-  return write_text (path, s, "values", error);
+  return write_csv (path, csv, "values", error);
 }
 
 void

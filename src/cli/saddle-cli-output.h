@@ -5,6 +5,7 @@
 
 #include "saddle-critical-set.h"
 #include "saddle-density.h"
+#include "saddle-format.h"
 #include "saddle-history.h"
 #include "saddle-slice.h"
 #include "saddle-trajectory.h"
@@ -20,7 +21,6 @@ G_BEGIN_DECLS
 gboolean saddle_cli_ensure_dir          (const char               *dir,
                                          GError                  **error);
 /* "16,330": a count with thousands separators (g_free). */
-char    *saddle_cli_format_count        (guint64                   n);
 /* "784-20-20-10" (g_free). */
 char    *saddle_cli_format_widths       (const guint              *widths,
                                          guint                     n);

@@ -6,20 +6,8 @@
 #include <math.h>
 
 #include "saddle-critical-set.h"
+#include "saddle-csv.h"
 
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value))
-    g_string_append (out, "nan");
-  else if (isinf (value))
-    g_string_append (out, value > 0 ? "inf" : "-inf");
-  else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
-}
 
 SaddleCriticalSet *
 saddle_critical_set_new (double tolerance)
@@ -56,15 +44,15 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
                                const char              *path,
                                GError                 **error)
 {
-  g_autoptr(GString) out = NULL;
+  g_autoptr(SaddleCsv) csv = NULL;
 
   g_return_val_if_fail (set != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  out = g_string_sized_new (256 + 320 * (gsize) set->points->len);
-  g_string_append (out, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
+  csv = saddle_csv_new ("run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                         "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
-                        "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps\n");
+                        "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps",
+                        320 * (gsize) set->points->len);
 
   for (guint i = 0; i < set->points->len; i++)
     {
@@ -72,42 +60,42 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
       const SaddleSpectrum *s = p->spectrum;
 
       /* Runs are numbered from 1 in every file and figure ("Run 12" = run 12). */
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",", (guint64) p->run + 1);
-      append_double (out, p->loss);
-      g_string_append_c (out, ',');
-      append_double (out, p->grad_norm);
-      g_string_append_c (out, ',');
+      saddle_csv_add_uint (csv, (guint64) p->run + 1);
+      saddle_csv_add_double (csv, p->loss);
+      saddle_csv_add_double (csv, p->grad_norm);
       /* Without a spectrum (the analysis did not get that far) the counts are
        * unknown, not zero: leave them empty so no reader mistakes them. */
       if (s != NULL)
         {
-          append_double (out, s->minimal_ratio);
-          g_string_append_printf (out, ",%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT ",",
-                                  s->positive, s->negative, s->zero);
-          append_double (out, s->tolerance);
-          g_string_append_c (out, ',');
-          append_double (out, s->nonzero_ratio);
+          saddle_csv_add_double (csv, s->minimal_ratio);
+          saddle_csv_add_uint (csv, s->positive);
+          saddle_csv_add_uint (csv, s->negative);
+          saddle_csv_add_uint (csv, s->zero);
+          saddle_csv_add_double (csv, s->tolerance);
+          saddle_csv_add_double (csv, s->nonzero_ratio);
         }
       else
         {
-          g_string_append (out, "nan,,,,");
-          append_double (out, set->tolerance);
-          g_string_append (out, ",nan");
+          saddle_csv_add_double (csv, NAN);
+          saddle_csv_add_empty (csv);
+          saddle_csv_add_empty (csv);
+          saddle_csv_add_empty (csv);
+          saddle_csv_add_double (csv, set->tolerance);
+          saddle_csv_add_double (csv, NAN);
         }
-      g_string_append_printf (out, ",%s,", saddle_critical_label_to_string (p->label));
-      append_double (out, p->grad_norm_start);
-      g_string_append_printf (out, ",%u,%u,", p->steps, p->dead_units);
-      append_double (out, p->hg_ratio);
-      g_string_append_c (out, ',');
-      append_double (out, s != NULL ? s->max_abs : NAN);
-      g_string_append_c (out, ',');
-      append_double (out, p->accuracy);
-      g_string_append_c (out, ',');
-      append_double (out, p->grad_norm_descent);
-      g_string_append_printf (out, ",%u\n", p->newton_steps);
+      saddle_csv_add_string (csv, saddle_critical_label_to_string (p->label));
+      saddle_csv_add_double (csv, p->grad_norm_start);
+      saddle_csv_add_uint (csv, p->steps);
+      saddle_csv_add_uint (csv, p->dead_units);
+      saddle_csv_add_double (csv, p->hg_ratio);
+      saddle_csv_add_double (csv, s != NULL ? s->max_abs : NAN);
+      saddle_csv_add_double (csv, p->accuracy);
+      saddle_csv_add_double (csv, p->grad_norm_descent);
+      saddle_csv_add_uint (csv, p->newton_steps);
+      saddle_csv_end_row (csv);
     }
 
-  return g_file_set_contents (path, out->str, out->len, error);
+  return saddle_csv_write (csv, path, error);
 }
 
 gboolean
@@ -115,7 +103,7 @@ saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
                                        const char              *path,
                                        GError                 **error)
 {
-  g_autoptr(GString) out = NULL;
+  g_autoptr(SaddleCsv) csv = NULL;
   gsize total = 0;
 
   g_return_val_if_fail (set != NULL, FALSE);
@@ -129,8 +117,7 @@ saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
         total += p->spectrum->n;
     }
 
-  out = g_string_sized_new (32 + 40 * total);
-  g_string_append (out, "run,index,eigenvalue\n");
+  csv = saddle_csv_new ("run,index,eigenvalue", 40 * total);
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
@@ -141,12 +128,12 @@ saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
       /* The spectrum keeps its eigenvalues ascending already. */
       for (gsize k = 0; k < p->spectrum->n; k++)
         {
-          g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%" G_GSIZE_FORMAT ",",
-                                  (guint64) p->run + 1, k);
-          append_double (out, p->spectrum->eigenvalues[k]);
-          g_string_append_c (out, '\n');
+          saddle_csv_add_uint (csv, (guint64) p->run + 1);
+          saddle_csv_add_uint (csv, k);
+          saddle_csv_add_double (csv, p->spectrum->eigenvalues[k]);
+          saddle_csv_end_row (csv);
         }
     }
 
-  return g_file_set_contents (path, out->str, out->len, error);
+  return saddle_csv_write (csv, path, error);
 }

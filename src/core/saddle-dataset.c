@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "saddle-dataset.h"
+#include "saddle-format.h"
 
 #define IDX_TYPE_UBYTE     0x08
 #define IDX_IMAGES_DIMS    3
@@ -71,27 +72,6 @@ typedef enum
 } CsvRow;
 
 G_DEFINE_QUARK (saddle-dataset-error-quark, saddle_dataset_error)
-
-/* "47040016" → "47,040,016" */
-static char *
-format_count (guint64 value)
-{
-  char digits[24];
-  GString *out;
-  gsize len;
-
-  g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, value);
-  len = strlen (digits);
-  out = g_string_sized_new (len + len / 3 + 1);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 static SaddleDataset *
 dataset_new (SaddleDatasetKind kind)
@@ -220,7 +200,7 @@ idx_reader_next_member (IdxReader  *reader,
     {
       long pos = ftell (reader->fp);
       guint64 garbage_at = pos >= 0 ? (guint64) pos - reader->zs.avail_in : 0;
-      g_autofree char *n = format_count (reader->file_size - garbage_at);
+      g_autofree char *n = saddle_format_count (reader->file_size - garbage_at);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
                    "%s: %s bytes of garbage after the end of the gzip data",
@@ -396,8 +376,8 @@ idx_check_size (IdxReader   *reader,
 
       if (found < body_len)
         {
-          g_autofree char *e = format_count (body_len);
-          g_autofree char *f = format_count (found);
+          g_autofree char *e = saddle_format_count (body_len);
+          g_autofree char *f = saddle_format_count (found);
 
           g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_IO,
                        "%s: %s bytes of %s expected, %s found (the file is truncated)",
@@ -406,8 +386,8 @@ idx_check_size (IdxReader   *reader,
         }
       if (found > body_len)
         {
-          g_autofree char *e = format_count (body_len);
-          g_autofree char *t = format_count (found - body_len);
+          g_autofree char *e = saddle_format_count (body_len);
+          g_autofree char *t = saddle_format_count (found - body_len);
 
           g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
                        "%s: %s bytes of trailing garbage after the %s bytes of %s the header declares",
@@ -420,8 +400,8 @@ idx_check_size (IdxReader   *reader,
   if (reader->file_size <= (G_MAXUINT64 - GZIP_SLACK) / GZIP_MAX_RATIO
       && header_len + body_len > reader->file_size * GZIP_MAX_RATIO + GZIP_SLACK)
     {
-      g_autofree char *e = format_count (body_len);
-      g_autofree char *s = format_count (reader->file_size);
+      g_autofree char *e = saddle_format_count (body_len);
+      g_autofree char *s = saddle_format_count (reader->file_size);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
                    "%s: the header declares %s bytes of %s, more than a gzip file of %s bytes can hold",
@@ -456,8 +436,8 @@ idx_read_body (IdxReader    *reader,
       offset += got;
       if (got < want)
         {
-          g_autofree char *e = format_count (body_len);
-          g_autofree char *f = format_count (offset);
+          g_autofree char *e = saddle_format_count (body_len);
+          g_autofree char *f = saddle_format_count (offset);
 
           g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_IO,
                        "%s: %s bytes of %s expected, %s found (the file is truncated)",
@@ -472,7 +452,7 @@ idx_read_body (IdxReader    *reader,
     return FALSE;
   if (got != 0)
     {
-      g_autofree char *e = format_count (body_len);
+      g_autofree char *e = saddle_format_count (body_len);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
                    "%s: trailing garbage after the %s bytes of %s the header declares",
@@ -564,9 +544,9 @@ saddle_dataset_load_idx (const char  *images_path,
       || !g_uint64_checked_mul (&n_pixels, per_image, image_dims[0])
       || per_image > G_MAXUINT32)
     {
-      g_autofree char *n = format_count (image_dims[0]);
-      g_autofree char *r = format_count (image_dims[1]);
-      g_autofree char *c = format_count (image_dims[2]);
+      g_autofree char *n = saddle_format_count (image_dims[0]);
+      g_autofree char *r = saddle_format_count (image_dims[1]);
+      g_autofree char *c = saddle_format_count (image_dims[2]);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
                    "%s: absurd header: %s images of %s×%s pixels",
@@ -583,8 +563,8 @@ saddle_dataset_load_idx (const char  *images_path,
 
   if (n_labels != image_dims[0])
     {
-      g_autofree char *a = format_count (image_dims[0]);
-      g_autofree char *b = format_count (n_labels);
+      g_autofree char *a = saddle_format_count (image_dims[0]);
+      g_autofree char *b = saddle_format_count (n_labels);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_MISMATCH,
                    "%s has %s images but %s has %s labels",
@@ -606,7 +586,7 @@ saddle_dataset_load_idx (const char  *images_path,
       || (dataset->x = g_try_malloc_n (n_x, sizeof (double))) == NULL
       || (dataset->labels = g_try_malloc_n (n_keep, sizeof (guint32))) == NULL)
     {
-      g_autofree char *a = format_count (n_keep);
+      g_autofree char *a = saddle_format_count (n_keep);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_IO,
                    "%s: not enough memory for %s images of %u×%u pixels; load fewer samples",
@@ -630,7 +610,7 @@ saddle_dataset_load_idx (const char  *images_path,
   dataset->n_outputs = MAX (label_sink.max_label + 1, 2);
 
   title = idx_dataset_title (images_path);
-  n_text = format_count (n_keep);
+  n_text = saddle_format_count (n_keep);
   dataset->name = g_strdup_printf ("%s: %s images %u×%u, %u classes", title, n_text,
                                    dataset->image_rows, dataset->image_cols,
                                    (guint) dataset->n_outputs);
@@ -740,8 +720,8 @@ saddle_dataset_new_function (SaddleFunction   function,
     }
   if (n_points < 2 || n_points > FUNCTION_MAX_POINTS)
     {
-      g_autofree char *m = format_count (FUNCTION_MAX_POINTS);
-      g_autofree char *n = format_count (n_points);
+      g_autofree char *m = saddle_format_count (FUNCTION_MAX_POINTS);
+      g_autofree char *n = saddle_format_count (n_points);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_INVALID,
                    "%s points asked for; a function needs 2 to %s points", n, m);
@@ -756,7 +736,7 @@ saddle_dataset_new_function (SaddleFunction   function,
   dataset->targets = g_try_new (double, n_points);
   if (dataset->x == NULL || dataset->targets == NULL)
     {
-      g_autofree char *n = format_count (n_points);
+      g_autofree char *n = saddle_format_count (n_points);
 
       g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_INVALID,
                    "not enough memory for %s points", n);
@@ -776,7 +756,7 @@ saddle_dataset_new_function (SaddleFunction   function,
         dataset->targets[i] = s > 0 ? 1.0 : s < 0 ? -1.0 : 0.0;
     }
 
-  n_text = format_count (n_points);
+  n_text = saddle_format_count (n_points);
   dataset->name = g_strdup_printf ("%s on %s points", saddle_function_to_string (function), n_text);
 
   return g_steal_pointer (&dataset);
@@ -933,7 +913,7 @@ saddle_dataset_load_csv (const char  *path,
       dataset->targets[i] = g_array_index (rows, double, 2 * i + 1);
     }
 
-  n_text = format_count (kept);
+  n_text = saddle_format_count (kept);
   dataset->name = g_strdup_printf ("%s: %s points", display, n_text);
 
   return g_steal_pointer (&dataset);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "saddle-format.h"
 #include "saddle-hessian.h"
 
 /* Directions per block when the caller does not choose: every dgemm inside
@@ -23,24 +24,6 @@
 #define TILE                   64
 
 G_DEFINE_QUARK (saddle-hessian-error-quark, saddle_hessian_error)
-
-/* "16,330": counts in messages read better grouped, whatever the locale. */
-static char *
-format_count (gsize value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GSIZE_FORMAT, value);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 /* Estimated bytes of model scratch for HVP blocks of @k directions: the
  * forward pass once, plus R-operator state for the directions the model
@@ -156,7 +139,7 @@ saddle_hessian_check_memory (gsize    n,
                              gsize    extra_bytes,
                              GError **error)
 {
-  g_autofree char *count = format_count (n);
+  g_autofree char *count = saddle_format_count (n);
   gsize available;
   gsize need;
 
@@ -230,7 +213,7 @@ saddle_hessian_dense (SaddleModel        *model,
   h = g_try_malloc (n * n * sizeof (double));
   if (h == NULL)
     {
-      g_autofree char *count = format_count (n);
+      g_autofree char *count = saddle_format_count (n);
       g_autofree char *need_text = g_format_size ((guint64) n * n * sizeof (double));
 
       g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE,

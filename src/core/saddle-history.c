@@ -3,37 +3,8 @@
 
 #include "config.h"
 
-#include <math.h>
-
+#include "saddle-csv.h"
 #include "saddle-history.h"
-
-/* Full precision so a CSV reader gets the very same double back; "nan" and
- * "inf" spelled the way every CSV reader (pandas, R, numpy) understands. */
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value))
-    g_string_append (out, "nan");
-  else if (isinf (value))
-    g_string_append (out, value > 0 ? "inf" : "-inf");
-  else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
-}
-
-static gboolean
-write_string (const char  *path,
-              GString     *contents,
-              GError     **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  /* g_file_set_contents writes a temporary file and renames it, so a reader
-   * never sees half a file; its message already names the path. */
-  return g_file_set_contents (path, contents->str, contents->len, error);
-}
 
 SaddleHistory *
 saddle_history_new (void)
@@ -99,27 +70,26 @@ saddle_history_write_csv (const SaddleHistory *history,
                           const char          *path,
                           GError             **error)
 {
-  g_autoptr(GString) out = NULL;
+  g_autoptr(SaddleCsv) csv = NULL;
 
   g_return_val_if_fail (history != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  out = g_string_sized_new (64 + 64 * (gsize) history->iterations->len);
-  g_string_append (out, "run,iteration,epoch,loss,grad_norm\n");
+  csv = saddle_csv_new ("run,iteration,epoch,loss,grad_norm", 64 * (gsize) history->iterations->len);
   for (guint i = 0; i < history->iterations->len; i++)
     {
       const SaddleIterationRecord *r = &g_array_index (history->iterations, SaddleIterationRecord, i);
 
       /* Runs are numbered from 1 in every file and figure ("Run 12" = run 12). */
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",%u,",
-                              (guint64) r->run + 1, r->iteration, r->epoch);
-      append_double (out, r->loss);
-      g_string_append_c (out, ',');
-      append_double (out, r->grad_norm);
-      g_string_append_c (out, '\n');
+      saddle_csv_add_uint (csv, (guint64) r->run + 1);
+      saddle_csv_add_uint (csv, r->iteration);
+      saddle_csv_add_uint (csv, r->epoch);
+      saddle_csv_add_double (csv, r->loss);
+      saddle_csv_add_double (csv, r->grad_norm);
+      saddle_csv_end_row (csv);
     }
 
-  return write_string (path, out, error);
+  return saddle_csv_write (csv, path, error);
 }
 
 gboolean
@@ -127,24 +97,23 @@ saddle_history_write_epochs_csv (const SaddleHistory *history,
                                  const char          *path,
                                  GError             **error)
 {
-  g_autoptr(GString) out = NULL;
+  g_autoptr(SaddleCsv) csv = NULL;
 
   g_return_val_if_fail (history != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  out = g_string_sized_new (64 + 64 * (gsize) history->epochs->len);
-  g_string_append (out, "run,epoch,iteration,loss,accuracy\n");
+  csv = saddle_csv_new ("run,epoch,iteration,loss,accuracy", 64 * (gsize) history->epochs->len);
   for (guint i = 0; i < history->epochs->len; i++)
     {
       const SaddleEpochRecord *r = &g_array_index (history->epochs, SaddleEpochRecord, i);
 
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%u,%" G_GUINT64_FORMAT ",",
-                              (guint64) r->run + 1, r->epoch, r->iteration);
-      append_double (out, r->loss);
-      g_string_append_c (out, ',');
-      append_double (out, r->accuracy);
-      g_string_append_c (out, '\n');
+      saddle_csv_add_uint (csv, (guint64) r->run + 1);
+      saddle_csv_add_uint (csv, r->epoch);
+      saddle_csv_add_uint (csv, r->iteration);
+      saddle_csv_add_double (csv, r->loss);
+      saddle_csv_add_double (csv, r->accuracy);
+      saddle_csv_end_row (csv);
     }
 
-  return write_string (path, out, error);
+  return saddle_csv_write (csv, path, error);
 }

@@ -9,6 +9,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "saddle-format.h"
 #include "saddle-lanczos.h"
 #include "saddle-rng.h"
 
@@ -51,24 +52,6 @@ typedef struct
   guint     *restarts;   /* (b) */
   SaddleRng *rng;        /* (b) each sequence's own stream, for restart vectors */
 } Krylov;
-
-/* "16,330": counts in messages read better grouped, whatever the locale. */
-static char *
-format_count (gsize value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GSIZE_FORMAT, value);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 static void
 krylov_free (Krylov *kr)
@@ -127,8 +110,8 @@ krylov_check_memory (gsize        need,
   if (need != G_MAXSIZE && need <= available)
     return TRUE;
 
-  count = format_count (vectors);
-  dim = format_count (n);
+  count = saddle_format_count (vectors);
+  dim = saddle_format_count (n);
   need_text = need == G_MAXSIZE ? g_strdup ("more than can be addressed") : g_format_size (need);
   available_text = g_format_size (available);
   g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
@@ -457,7 +440,7 @@ check_blas_size (gsize    n,
 {
   if (n > G_MAXINT / MAX (b, 1))
     {
-      g_autofree char *count = format_count (n);
+      g_autofree char *count = saddle_format_count (n);
 
       g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
                    "An operator of dimension %s is too large for BLAS", count);

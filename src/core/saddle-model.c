@@ -25,6 +25,7 @@
 
 #include <cblas.h>
 
+#include "saddle-format.h"
 #include "saddle-model.h"
 
 #define SADDLE_MODEL_MAX_PARAMS      ((gsize) 100000000)
@@ -72,24 +73,6 @@ struct _SaddleModel
 };
 
 G_DEFINE_QUARK (saddle-model-error-quark, saddle_model_error)
-
-/* "16330" → "16,330", for messages people read. */
-static char *
-format_count (guint64 value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, value);
-  GString *out = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 static inline double
 act_value (SaddleActivation act,
@@ -988,8 +971,8 @@ saddle_model_new (const guint      *widths,
     }
   if (n_params > SADDLE_MODEL_MAX_PARAMS)
     {
-      g_autofree char *count = format_count (n_params);
-      g_autofree char *limit = format_count (SADDLE_MODEL_MAX_PARAMS);
+      g_autofree char *count = saddle_format_count (n_params);
+      g_autofree char *limit = saddle_format_count (SADDLE_MODEL_MAX_PARAMS);
 
       g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
                    "The network has %s parameters; at most %s are supported: "
@@ -1264,7 +1247,7 @@ saddle_model_reserve (SaddleModel *model,
   if (!ensure_forward (model, n_samples)
       || (kb > 0 && !ensure_rpass (model, tile_rows (model, n_samples, kb), kb)))
     {
-      g_autofree char *mib = format_count ((need * sizeof (double)) >> 20);
+      g_autofree char *mib = saddle_format_count ((need * sizeof (double)) >> 20);
 
       g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_NO_MEMORY,
                    "Not enough memory for a batch of %" G_GSIZE_FORMAT " samples and blocks of %"

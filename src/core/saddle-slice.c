@@ -9,6 +9,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "saddle-csv.h"
 #include "saddle-lanczos.h"
 #include "saddle-slice.h"
 #include "saddle-spectrum.h"
@@ -261,19 +262,6 @@ lanczos_extremes (SaddleModel       *model,
   return TRUE;
 }
 
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value))
-    g_string_append (out, "nan");
-  else if (isinf (value))
-    g_string_append (out, value > 0 ? "inf" : "-inf");
-  else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
-}
 
 gboolean
 saddle_slice_check (double    range,
@@ -523,25 +511,22 @@ saddle_slice_write_csv (const SaddleSlice *slice,
                         const char        *path,
                         GError           **error)
 {
-  g_autoptr(GString) out = NULL;
+  g_autoptr(SaddleCsv) csv = NULL;
 
   g_return_val_if_fail (slice != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  out = g_string_sized_new (32 + slice->n_points * 72);
-  g_string_append (out, "alpha,loss_bottom,loss_top\n");
+  csv = saddle_csv_new ("alpha,loss_bottom,loss_top", slice->n_points * 72);
   for (gsize i = 0; i < slice->n_points; i++)
     {
-      append_double (out, slice->alphas[i]);
-      g_string_append_c (out, ',');
-      append_double (out, slice->loss_bottom[i]);
-      g_string_append_c (out, ',');
-      append_double (out, slice->loss_top[i]);
-      g_string_append_c (out, '\n');
+      saddle_csv_add_double (csv, slice->alphas[i]);
+      saddle_csv_add_double (csv, slice->loss_bottom[i]);
+      saddle_csv_add_double (csv, slice->loss_top[i]);
+      saddle_csv_end_row (csv);
     }
 
-  return g_file_set_contents (path, out->str, out->len, error);
+  return saddle_csv_write (csv, path, error);
 }
 
 gboolean

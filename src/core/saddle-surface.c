@@ -20,6 +20,7 @@
 
 #include <cblas.h>
 
+#include "saddle-csv.h"
 #include "saddle-surface.h"
 
 G_DEFINE_QUARK (saddle-surface-error-quark, saddle_surface_error)
@@ -235,19 +236,6 @@ row_value (const SaddleSurface *surface,
   return (1.0 - fx) * row[i] + fx * row[i + 1];
 }
 
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value))
-    g_string_append (out, "nan");
-  else if (isinf (value))
-    g_string_append (out, value > 0 ? "inf" : "-inf");
-  else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
-}
 
 SaddleSurface *
 saddle_surface_compute (SaddleModel        *model,
@@ -557,7 +545,7 @@ saddle_surface_write_csv (const SaddleSurface *surface,
                           const char          *path,
                           GError             **error)
 {
-  g_autoptr(GString) out = NULL;
+  g_autoptr(SaddleCsv) csv = NULL;
   guint res;
 
   g_return_val_if_fail (surface != NULL, FALSE);
@@ -565,22 +553,19 @@ saddle_surface_write_csv (const SaddleSurface *surface,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   res = surface->resolution;
-  out = g_string_sized_new (32 + (gsize) res * res * 64);
-  g_string_append (out, "pc1,pc2,loss\n");
+  csv = saddle_csv_new ("pc1,pc2,loss", (gsize) res * res * 64);
   for (guint j = 0; j < res; j++)
     {
       double b = saddle_surface_pc2_at (surface, j);
 
       for (guint i = 0; i < res; i++)
         {
-          append_double (out, saddle_surface_pc1_at (surface, i));
-          g_string_append_c (out, ',');
-          append_double (out, b);
-          g_string_append_c (out, ',');
-          append_double (out, surface->loss[(gsize) j * res + i]);
-          g_string_append_c (out, '\n');
+          saddle_csv_add_double (csv, saddle_surface_pc1_at (surface, i));
+          saddle_csv_add_double (csv, b);
+          saddle_csv_add_double (csv, surface->loss[(gsize) j * res + i]);
+          saddle_csv_end_row (csv);
         }
     }
 
-  return g_file_set_contents (path, out->str, out->len, error);
+  return saddle_csv_write (csv, path, error);
 }

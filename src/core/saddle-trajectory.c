@@ -6,23 +6,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "saddle-csv.h"
 #include "saddle-trajectory.h"
 
 G_DEFINE_QUARK (saddle-trajectory-error-quark, saddle_trajectory_error)
 
-static void
-append_double (GString *out,
-               double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (value))
-    g_string_append (out, "nan");
-  else if (isinf (value))
-    g_string_append (out, value > 0 ? "inf" : "-inf");
-  else
-    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", value));
-}
 
 /* Fills @array with @n values of @values, or NAN where @values is NULL. */
 static void
@@ -295,7 +283,7 @@ saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
                              const char             *path,
                              GError                **error)
 {
-  g_autoptr(GString) out = NULL;
+  g_autoptr(SaddleCsv) csv = NULL;
   const SaddlePca *pca;
   guint nc;
 
@@ -321,30 +309,26 @@ saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
     }
 
   nc = pca->n_components;
-  out = g_string_sized_new (96 + 144 * (gsize) trajectory->info->len);
-  g_string_append (out, "run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss\n");
+  csv = saddle_csv_new ("run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss",
+                        144 * (gsize) trajectory->info->len);
   for (guint i = 0; i < trajectory->info->len; i++)
     {
       const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
 
       /* Runs are numbered from 1 in every file and figure ("Run 12" = run 12). */
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT ",%u,%" G_GUINT64_FORMAT ",",
-                              (guint64) s->run + 1, s->epoch, s->iteration);
-      append_double (out, s->loss);
-      g_string_append_c (out, ',');
-      append_double (out, s->accuracy);
-      g_string_append_c (out, ',');
-      append_double (out, nc > 0 ? pca->scores[i * nc] : 0.0);
-      g_string_append_c (out, ',');
+      saddle_csv_add_uint (csv, (guint64) s->run + 1);
+      saddle_csv_add_uint (csv, s->epoch);
+      saddle_csv_add_uint (csv, s->iteration);
+      saddle_csv_add_double (csv, s->loss);
+      saddle_csv_add_double (csv, s->accuracy);
+      saddle_csv_add_double (csv, nc > 0 ? pca->scores[i * nc] : 0.0);
       /* A one-value slice has one component; its second coordinate is 0. */
-      append_double (out, nc > 1 ? pca->scores[i * nc + 1] : 0.0);
-      g_string_append_c (out, ',');
+      saddle_csv_add_double (csv, nc > 1 ? pca->scores[i * nc + 1] : 0.0);
       /* The surface lies in the whole vector's plane: nothing to say beside layer coordinates. */
-      append_double (out, layer ? NAN : array_value (trajectory->plane_distance, i));
-      g_string_append_c (out, ',');
-      append_double (out, layer ? NAN : array_value (trajectory->surface_loss, i));
-      g_string_append_c (out, '\n');
+      saddle_csv_add_double (csv, layer ? NAN : array_value (trajectory->plane_distance, i));
+      saddle_csv_add_double (csv, layer ? NAN : array_value (trajectory->surface_loss, i));
+      saddle_csv_end_row (csv);
     }
 
-  return g_file_set_contents (path, out->str, out->len, error);
+  return saddle_csv_write (csv, path, error);
 }

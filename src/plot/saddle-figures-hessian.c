@@ -7,30 +7,11 @@
 #include <string.h>
 
 #include "saddle-figures-private.h"
+#include "saddle-format.h"
 
 /* Decades of density shown below the peak: a smoothed spike next to a thin
  * tail of outliers spans many, but beyond six nothing is readable. */
 #define DENSITY_DECADES 6.0
-
-/* "16,330": counts read faster with grouped digits. */
-static void
-format_count (char  *buf,
-              gsize  size,
-              gsize  value)
-{
-  char digits[32];
-  gsize len, out = 0;
-
-  g_snprintf (digits, sizeof digits, "%" G_GSIZE_FORMAT, value);
-  len = strlen (digits);
-  for (gsize i = 0; i < len && out + 2 < size; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        buf[out++] = ',';
-      buf[out++] = digits[i];
-    }
-  buf[out] = '\0';
-}
 
 static gboolean
 density_usable (const SaddleDensity *density)
@@ -242,10 +223,10 @@ saddle_figure_density (cairo_t                 *cr,
   legend = saddle_legend_new (0.9 * fs);
   if (have_density)
     {
-      char n_text[32], sigma[32], shares_text[3][32];
+      g_autofree char *n_text = saddle_format_count (density->dimension);
+      char sigma[32], shares_text[3][32];
       double shares[3];
 
-      format_count (n_text, sizeof n_text, density->dimension);
       saddle_figure_format_number (sigma, sizeof sigma, "%.2g", density->sigma);
       if (density_shares (density, density->sigma, shares))
         {
@@ -263,10 +244,10 @@ saddle_figure_density (cairo_t                 *cr,
     }
   if (have_dense)
     {
-      char n_text[32], tol[32];
+      g_autofree char *n_text = saddle_format_count (n_dense);
       g_autofree char *label = NULL;
+      char tol[32];
 
-      format_count (n_text, sizeof n_text, n_dense);
       saddle_figure_format_number (tol, sizeof tol, "%g", dense->tolerance);
       label = g_strdup_printf ("exact spectrum, %s eigenvalues", n_text);
       saddle_legend_add (legend, label, &hist_color, SADDLE_MARKER_SQUARE, TRUE, FALSE);

@@ -1,0 +1,37 @@
+/* saddle-test-util.h — fixtures shared by the core tests */
+#pragma once
+
+#include "saddle-batch.h"
+#include "saddle-dataset.h"
+#include "saddle-model.h"
+
+G_BEGIN_DECLS
+
+/* A small MSE net on the sampled sinc function, the whole dataset as its batch. */
+typedef struct
+{
+  SaddleDataset *dataset;
+  SaddleBatch    batch;
+  SaddleModel   *model;
+  double        *theta;   /* (n) initialised from the seed */
+  gsize          n;
+} SaddleTestNet;
+
+/* @n_points of sinc on [0, 1]; θ from saddle_model_init_params seeded with @seed. */
+void   saddle_test_net_init   (SaddleTestNet    *net,
+                               const guint      *widths,
+                               guint             n_widths,
+                               SaddleActivation  activation,
+                               gsize             n_points,
+                               guint64           seed);
+void   saddle_test_net_clear  (SaddleTestNet    *net);
+/* cov(x, y) of a one-input, one-output dataset; its mean target in @mean_y. */
+double saddle_test_net_xy_cov (const SaddleTestNet *net,
+                               double              *mean_y);
+
+/* aᵀb, the plain loop the BLAS paths are checked against. */
+double saddle_test_dot        (const double     *a,
+                               const double     *b,
+                               gsize             n);
+
+G_END_DECLS
