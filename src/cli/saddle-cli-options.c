@@ -68,7 +68,8 @@ static const OptionSpec option_specs[] = {
     "output). Default: 1",
     "N" },
   { "threads", FOR_ALL_MODEL | FOR_BENCH, FALSE,
-    "BLAS threads, 0–256; 0 = OpenBLAS's default (all cores). Default: 0", "N" },
+    "BLAS threads, 0–256; 0 = one per run in the studies (parallelism comes from --jobs), "
+    "OpenBLAS's default (all cores) in hessian and bench. Default: 0", "N" },
   { "tolerance", FOR_ALL_MODEL, FALSE,
     "Eigenvalue zero band: |λ| ≤ X·max|λ| counts as zero, X in (0, 1). Default: 1e-6", "X" },
   { "grad-tolerance", FOR_ALL_MODEL, FALSE,
@@ -87,8 +88,8 @@ static const OptionSpec option_specs[] = {
     "auto|dense|minres" },
   { "jobs", FOR_STUDY, FALSE,
     "Runs trained at once on worker threads, 0–256; 0 = one per processor (at most the runs), "
-    "1 = one after another. Numbers agree to rounding level across job counts, not bit for bit. "
-    "Default: 0", "N" },
+    "1 = one after another. Each run's BLAS calls use one thread (unless --threads is given), so "
+    "the numbers are the same for every job count. Default: 0", "N" },
   { "descent-lr", FOR_ALL_MODEL, FALSE,
     "Adam learning rate of the ‖∇L‖² descent, in (0, 10]. Default: 0.001", "X" },
   { "snapshot-every", FOR_ALL_MODEL, FALSE,

@@ -1266,7 +1266,16 @@ saddle_study_run (const SaddleStudyConfig *config,
 
   jobs = study_jobs (config);
   if (jobs == 1)
-    study_worker (&study);
+    {
+      int blas_threads = openblas_get_num_threads ();
+
+      /* Unless --threads asks otherwise, a run's BLAS calls use one thread whatever the job
+       * count, so the numbers do not depend on --jobs or on the machine's cores. */
+      if (config->threads == 0)
+        openblas_set_num_threads (1);
+      study_worker (&study);
+      openblas_set_num_threads (config->threads > 0 ? (int) config->threads : blas_threads);
+    }
   else
     {
       g_autoptr(GPtrArray) threads = g_ptr_array_new ();
