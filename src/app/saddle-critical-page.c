@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-critical-page.h"
 #include "saddle-critical-view.h"
 #include "saddle-palette.h"
@@ -41,7 +41,7 @@ typedef enum
 
 struct _SaddleCriticalPage
 {
-  GtkBox              parent_instance;
+  SaddlePage          parent_instance;
 
   guint               total_runs;
   guint               failed_runs;
@@ -81,11 +81,7 @@ struct _SaddleCriticalPage
   GtkLabel           *summary_label;
 };
 
-static void saddle_critical_page_iface_init (SaddlePageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (SaddleCriticalPage, saddle_critical_page, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (SADDLE_TYPE_PAGE,
-                                                      saddle_critical_page_iface_init))
+G_DEFINE_FINAL_TYPE (SaddleCriticalPage, saddle_critical_page, SADDLE_TYPE_PAGE)
 
 enum {
   PROP_0,
@@ -536,11 +532,7 @@ update_summary (SaddleCriticalPage *self)
                                   trend.pearson, trend.spearman, (unsigned long) trend.n);
         }
     }
-  if (self->results != NULL && self->results->cancelled)
-    {
-      g_string_append (text, " · ");
-      g_string_append (text, _("stopped early"));
-    }
+  saddle_page_append_stopped (text, self->results);
   gtk_label_set_text (self->summary_label, text->str);
 }
 
@@ -634,10 +626,10 @@ write_slice (const SaddleSlice   *slice,
 }
 
 static gboolean
-check_exportable (SaddleCriticalPage  *self,
-                  GError             **error)
+page_check_exportable (SaddlePage  *page,
+                       GError     **error)
 {
-  const SaddleCriticalSet *set = current_set (self);
+  const SaddleCriticalSet *set = current_set (SADDLE_CRITICAL_PAGE (page));
 
   if (set == NULL || set->points->len == 0)
     {
@@ -844,9 +836,6 @@ page_export_all (SaddlePage  *page,
   g_autofree char *spectrum_name = NULL;
   g_autofree char *spectrum = NULL;
 
-  if (!check_exportable (self, error))
-    return FALSE;
-
   saddle_figure_style_init (&data.style);
   svg = g_build_filename (folder, "critical.svg", NULL);
   csv = g_build_filename (folder, "critical.csv", NULL);
@@ -884,16 +873,13 @@ page_export_all (SaddlePage  *page,
 }
 
 static gboolean
-page_export_view (SaddlePage  *page,
-                  const char  *path,
-                  GError     **error)
+page_export_view (SaddlePage          *page,
+                  const char          *path,
+                  SaddleExportFormat   format,
+                  GError             **error)
 {
   SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (page);
-  SaddleExportFormat format;
   DrawData data = { current_set (self) };
-
-  if (!saddle_export_format_for_path (path, &format, error) || !check_exportable (self, error))
-    return FALSE;
 
   if (format == SADDLE_EXPORT_CSV)
     return saddle_critical_set_write_csv (data.set, path, error);
@@ -908,20 +894,6 @@ static const char *
 page_export_name (SaddlePage *page)
 {
   return "critical.svg";
-}
-
-static void
-saddle_critical_page_iface_init (SaddlePageInterface *iface)
-{
-  iface->get_kind = page_get_kind;
-  iface->begin = page_begin;
-  iface->handle_event = page_handle_event;
-  iface->flush = page_flush;
-  iface->finish = page_finish;
-  iface->has_results = page_has_results;
-  iface->export_all = page_export_all;
-  iface->export_view = page_export_view;
-  iface->export_name = page_export_name;
 }
 
 /* GObject */
@@ -992,7 +964,6 @@ saddle_critical_page_dispose (GObject *object)
   /* The worker holds a reference until it returns; make that soon. */
   if (self->slice_cancellable != NULL)
     g_cancellable_cancel (self->slice_cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (object), SADDLE_TYPE_CRITICAL_PAGE);
 
   G_OBJECT_CLASS (saddle_critical_page_parent_class)->dispose (object);
 }
@@ -1019,11 +990,24 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SaddlePageClass *page_class = SADDLE_PAGE_CLASS (klass);
 
   object_class->dispose = saddle_critical_page_dispose;
   object_class->finalize = saddle_critical_page_finalize;
   object_class->get_property = saddle_critical_page_get_property;
   object_class->set_property = saddle_critical_page_set_property;
+
+  /* Its numbers come as events: no add_records. */
+  page_class->get_kind = page_get_kind;
+  page_class->begin = page_begin;
+  page_class->handle_event = page_handle_event;
+  page_class->flush = page_flush;
+  page_class->finish = page_finish;
+  page_class->has_results = page_has_results;
+  page_class->check_exportable = page_check_exportable;
+  page_class->export_all = page_export_all;
+  page_class->export_view = page_export_view;
+  page_class->export_name = page_export_name;
 
   properties[PROP_NONZERO_RATIO] =
     g_param_spec_boolean ("nonzero-ratio", NULL, NULL, FALSE,
@@ -1152,7 +1136,7 @@ saddle_critical_page_export_spectrum (SaddleCriticalPage  *self,
 
   g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
 
-  if (!saddle_export_format_for_path (path, &format, error) || !check_exportable (self, error))
+  if (!saddle_page_prepare_export (SADDLE_PAGE (self), path, &format, error))
     return FALSE;
 
   point = selected_point (self);
@@ -1267,7 +1251,7 @@ saddle_critical_page_export_slice (SaddleCriticalPage  *self,
 
   g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
 
-  if (!saddle_export_format_for_path (path, &format, error) || !check_exportable (self, error))
+  if (!saddle_page_prepare_export (SADDLE_PAGE (self), path, &format, error))
     return FALSE;
 
   slice = current_slice (self);

@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 #define SADDLE_TYPE_CRITICAL_PAGE (saddle_critical_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaddleCriticalPage, saddle_critical_page, SADDLE, CRITICAL_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (SaddleCriticalPage, saddle_critical_page, SADDLE, CRITICAL_PAGE, SaddlePage)
 
 GtkWidget               *saddle_critical_page_new             (void);
 /* The analysed points shown (live or final), or NULL. */

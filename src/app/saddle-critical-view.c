@@ -3,7 +3,7 @@
 
 #include "config.h"
 
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
 
 /* Pointer slack for a click, in pixels. */
@@ -11,7 +11,7 @@
 
 struct _SaddleCriticalView
 {
-  GtkWidget                parent_instance;
+  SaddleChartView          parent_instance;
 
   const SaddleCriticalSet *set;        /* borrowed */
   int                      selected;
@@ -22,7 +22,7 @@ struct _SaddleCriticalView
   gboolean                 have_area;
 };
 
-G_DEFINE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, SADDLE_TYPE_CHART_VIEW)
 
 enum {
   PROP_0,
@@ -43,38 +43,19 @@ pressed_cb (GtkGestureClick    *gesture,
 }
 
 static void
-saddle_critical_view_snapshot (GtkWidget   *widget,
-                               GtkSnapshot *snapshot)
+saddle_critical_view_draw (SaddleChartView   *view,
+                           cairo_t           *cr,
+                           double             width,
+                           double             height,
+                           SaddleFigureStyle *style)
 {
-  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
-  SaddleFigureStyle style;
-  cairo_t *cr;
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (view);
 
-  if (width < 2 || height < 2)
-    return;
-
-  saddle_chart_style_for_widget (widget, &style);
-  style.critical_ratio = self->ratio;
-  style.show_trend = self->show_trend;
-  style.show_pb_fit = self->show_pb_fit;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  saddle_figure_critical (cr, width, height, self->set, self->selected, &style, &self->area);
+  style->critical_ratio = self->ratio;
+  style->show_trend = self->show_trend;
+  style->show_pb_fit = self->show_pb_fit;
+  saddle_figure_critical (cr, width, height, self->set, self->selected, style, &self->area);
   self->have_area = TRUE;
-  cairo_destroy (cr);
-}
-
-static void
-saddle_critical_view_measure (GtkWidget      *widget,
-                              GtkOrientation  orientation,
-                              int             for_size,
-                              int            *minimum,
-                              int            *natural,
-                              int            *minimum_baseline,
-                              int            *natural_baseline)
-{
-  saddle_chart_measure (orientation, for_size, 260, 220, minimum, natural);
 }
 
 static void
@@ -119,21 +100,18 @@ static void
 saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
   object_class->get_property = saddle_critical_view_get_property;
   object_class->set_property = saddle_critical_view_set_property;
 
-  widget_class->snapshot = saddle_critical_view_snapshot;
-  widget_class->measure = saddle_critical_view_measure;
+  chart_class->draw = saddle_critical_view_draw;
+  saddle_chart_view_class_set_min_size (chart_class, 260, 220);
 
   properties[PROP_SELECTED] =
     g_param_spec_int ("selected", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  gtk_widget_class_set_css_name (widget_class, "chart");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void

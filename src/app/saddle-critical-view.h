@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "saddle-chart-view.h"
+
 #include "saddle-critical-set.h"
 #include "saddle-figures.h"
 
@@ -10,7 +12,7 @@ G_BEGIN_DECLS
 
 #define SADDLE_TYPE_CRITICAL_VIEW (saddle_critical_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, SADDLE, CRITICAL_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, SADDLE, CRITICAL_VIEW, SaddleChartView)
 
 GtkWidget               *saddle_critical_view_new          (void);
 /* Shows @set (borrowed; NULL draws "No data yet"); the selection is kept if still valid. */

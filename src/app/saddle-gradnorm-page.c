@@ -7,12 +7,12 @@
 #include <math.h>
 
 #include "saddle-gradnorm-page.h"
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-monitor-view.h"
 
 struct _SaddleGradnormPage
 {
-  GtkBox              parent_instance;
+  SaddlePage          parent_instance;
 
   SaddleHistory      *live_history;
   SaddleStudyResults *results;
@@ -27,11 +27,7 @@ struct _SaddleGradnormPage
   GtkLabel           *summary_label;
 };
 
-static void saddle_gradnorm_page_iface_init (SaddlePageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (SaddleGradnormPage, saddle_gradnorm_page, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (SADDLE_TYPE_PAGE,
-                                                      saddle_gradnorm_page_iface_init))
+G_DEFINE_FINAL_TYPE (SaddleGradnormPage, saddle_gradnorm_page, SADDLE_TYPE_PAGE)
 
 enum {
   PROP_0,
@@ -46,18 +42,6 @@ typedef struct
   const SaddleHistory *history;
   SaddleFigureStyle    style;
 } DrawData;
-
-/* Appends the worker's records to @history. */
-static void
-append_records (SaddleHistory *history,
-                const GArray  *iterations,
-                const GArray  *epochs)
-{
-  for (guint i = 0; iterations != NULL && i < iterations->len; i++)
-    saddle_history_add_iteration (history, &g_array_index (iterations, SaddleIterationRecord, i));
-  for (guint i = 0; epochs != NULL && i < epochs->len; i++)
-    saddle_history_add_epoch (history, &g_array_index (epochs, SaddleEpochRecord, i));
-}
 
 static const SaddleHistory *
 current_history (SaddleGradnormPage *self)
@@ -112,21 +96,7 @@ update_summary (SaddleGradnormPage *self)
       return;
     }
 
-  g_string_append_printf (text,
-                          g_dngettext (GETTEXT_PACKAGE, "%u run", "%u runs", results->config.runs),
-                          results->config.runs);
-  g_string_append (text, " · ");
-  {
-    g_autofree char *count = saddle_format_count (results->n_params);
-
-    /* TRANSLATORS: %s is a number with separators, e.g. "16,330" */
-    g_string_append_printf (text,
-                            g_dngettext (GETTEXT_PACKAGE, "%s parameter", "%s parameters",
-                                         results->n_params),
-                            count);
-  }
-  if (results->dataset_name != NULL)
-    g_string_append_printf (text, " · %s", results->dataset_name);
+  saddle_page_append_study_summary (text, results);
   g_string_append (text, " · ");
   {
     g_autofree char *count = saddle_format_count (history->iterations->len);
@@ -136,11 +106,7 @@ update_summary (SaddleGradnormPage *self)
                                          history->iterations->len),
                             count);
   }
-  if (results->cancelled)
-    {
-      g_string_append (text, " · ");
-      g_string_append (text, _("stopped early"));
-    }
+  saddle_page_append_stopped (text, results);
   gtk_label_set_text (self->summary_label, text->str);
 }
 
@@ -156,10 +122,10 @@ draw_cb (cairo_t  *cr,
 }
 
 static gboolean
-check_exportable (SaddleGradnormPage  *self,
-                  GError             **error)
+page_check_exportable (SaddlePage  *page,
+                       GError     **error)
 {
-  const SaddleHistory *history = current_history (self);
+  const SaddleHistory *history = current_history (SADDLE_GRADNORM_PAGE (page));
 
   if (history == NULL || history->iterations->len == 0)
     {
@@ -208,13 +174,6 @@ page_begin (SaddlePage              *page,
 }
 
 static void
-page_handle_event (SaddlePage     *page,
-                   SaddleJobEvent *event)
-{
-  /* Everything this page shows comes as records. */
-}
-
-static void
 page_add_records (SaddlePage   *page,
                   const GArray *iterations,
                   const GArray *epochs)
@@ -223,7 +182,7 @@ page_add_records (SaddlePage   *page,
 
   if (self->live_history == NULL)
     return;
-  append_records (self->live_history, iterations, epochs);
+  saddle_page_history_append (self->live_history, iterations, epochs);
   if (iterations != NULL && iterations->len > 0)
     {
       self->last = g_array_index (iterations, SaddleIterationRecord, iterations->len - 1);
@@ -285,9 +244,6 @@ page_export_all (SaddlePage  *page,
   g_autofree char *csv = NULL;
   g_autofree char *epochs = NULL;
 
-  if (!check_exportable (self, error))
-    return FALSE;
-
   svg = g_build_filename (folder, "gradnorm.svg", NULL);
   csv = g_build_filename (folder, "history.csv", NULL);
   epochs = g_build_filename (folder, "epochs.csv", NULL);
@@ -297,15 +253,12 @@ page_export_all (SaddlePage  *page,
 }
 
 static gboolean
-page_export_view (SaddlePage  *page,
-                  const char  *path,
-                  GError     **error)
+page_export_view (SaddlePage          *page,
+                  const char          *path,
+                  SaddleExportFormat   format,
+                  GError             **error)
 {
   SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
-  SaddleExportFormat format;
-
-  if (!saddle_export_format_for_path (path, &format, error) || !check_exportable (self, error))
-    return FALSE;
 
   if (format == SADDLE_EXPORT_CSV)
     return saddle_history_write_csv (current_history (self), path, error);
@@ -316,21 +269,6 @@ static const char *
 page_export_name (SaddlePage *page)
 {
   return "gradnorm.svg";
-}
-
-static void
-saddle_gradnorm_page_iface_init (SaddlePageInterface *iface)
-{
-  iface->get_kind = page_get_kind;
-  iface->begin = page_begin;
-  iface->handle_event = page_handle_event;
-  iface->add_records = page_add_records;
-  iface->flush = page_flush;
-  iface->finish = page_finish;
-  iface->has_results = page_has_results;
-  iface->export_all = page_export_all;
-  iface->export_view = page_export_view;
-  iface->export_name = page_export_name;
 }
 
 /* GObject */
@@ -374,14 +312,6 @@ saddle_gradnorm_page_set_property (GObject      *object,
 }
 
 static void
-saddle_gradnorm_page_dispose (GObject *object)
-{
-  gtk_widget_dispose_template (GTK_WIDGET (object), SADDLE_TYPE_GRADNORM_PAGE);
-
-  G_OBJECT_CLASS (saddle_gradnorm_page_parent_class)->dispose (object);
-}
-
-static void
 saddle_gradnorm_page_finalize (GObject *object)
 {
   SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (object);
@@ -397,11 +327,23 @@ saddle_gradnorm_page_class_init (SaddleGradnormPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SaddlePageClass *page_class = SADDLE_PAGE_CLASS (klass);
 
-  object_class->dispose = saddle_gradnorm_page_dispose;
   object_class->finalize = saddle_gradnorm_page_finalize;
   object_class->get_property = saddle_gradnorm_page_get_property;
   object_class->set_property = saddle_gradnorm_page_set_property;
+
+  /* Everything this page shows comes as records: no handle_event. */
+  page_class->get_kind = page_get_kind;
+  page_class->begin = page_begin;
+  page_class->add_records = page_add_records;
+  page_class->flush = page_flush;
+  page_class->finish = page_finish;
+  page_class->has_results = page_has_results;
+  page_class->check_exportable = page_check_exportable;
+  page_class->export_all = page_export_all;
+  page_class->export_view = page_export_view;
+  page_class->export_name = page_export_name;
 
   properties[PROP_LOG_GRAD_NORM] =
     g_param_spec_boolean ("log-grad-norm", NULL, NULL, TRUE,

@@ -6,12 +6,12 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-monitor-view.h"
 
 struct _SaddleMonitorView
 {
-  GtkWidget            parent_instance;
+  SaddleChartView      parent_instance;
 
   const SaddleHistory *history;       /* borrowed */
   SaddleHistory       *empty;         /* drawn before any data: "No data yet" */
@@ -32,12 +32,9 @@ struct _SaddleMonitorView
 
   SaddlePlotArea       areas[2];      /* from the last snapshot: loss, gradient norm */
   gboolean             have_areas;
-  gboolean             pointer_inside;
-  double               pointer_x;
-  double               pointer_y;
 };
 
-G_DEFINE_FINAL_TYPE (SaddleMonitorView, saddle_monitor_view, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (SaddleMonitorView, saddle_monitor_view, SADDLE_TYPE_CHART_VIEW)
 
 enum {
   PROP_0,
@@ -142,39 +139,24 @@ saddle_monitor_view_readout_at (SaddleMonitorView *self,
 }
 
 static void
-motion_cb (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           SaddleMonitorView        *self)
+draw_hover (SaddleChartView *view,
+            cairo_t         *cr,
+            double           width,
+            double           height,
+            double           x,
+            double           y,
+            gboolean         dark)
 {
-  self->pointer_inside = TRUE;
-  self->pointer_x = x;
-  self->pointer_y = y;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-leave_cb (GtkEventControllerMotion *controller,
-          SaddleMonitorView        *self)
-{
-  self->pointer_inside = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-draw_readout (SaddleMonitorView *self,
-              cairo_t           *cr,
-              double             width,
-              double             height,
-              gboolean           dark)
-{
+  SaddleMonitorView *self = SADDLE_MONITOR_VIEW (view);
   const SaddleIterationRecord *rec = NULL;
   g_autofree char *text = NULL;
   double rx = 0, ry = 0;
 
+  if (self->history == NULL)
+    return;
   for (guint panel = 0; panel < 2 && rec == NULL; panel++)
-    if (saddle_plot_area_contains (&self->areas[panel], self->pointer_x, self->pointer_y))
-      rec = find_nearest (self, panel, self->pointer_x, self->pointer_y, &rx, &ry);
+    if (saddle_plot_area_contains (&self->areas[panel], x, y))
+      rec = find_nearest (self, panel, x, y, &rx, &ry);
   if (rec == NULL)
     return;
 
@@ -193,9 +175,9 @@ draw_readout (SaddleMonitorView *self,
   cairo_stroke (cr);
   cairo_restore (cr);
 
-  text = saddle_monitor_view_readout_at (self, self->pointer_x, self->pointer_y);
+  text = saddle_monitor_view_readout_at (self, x, y);
   if (text != NULL)
-    saddle_chart_draw_readout (cr, width, height, self->pointer_x, self->pointer_y, text, dark);
+    saddle_chart_draw_readout (cr, width, height, x, y, text, dark);
 }
 
 /* Histories longer than this are thinned before drawing (the export draws them whole). */
@@ -354,26 +336,7 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
     }
 
   gtk_snapshot_append_texture (snapshot, self->cache, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  if (self->pointer_inside && self->history != NULL)
-    {
-      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-      draw_readout (self, cr, width, height, style.dark);
-      cairo_destroy (cr);
-    }
-}
-
-static void
-saddle_monitor_view_measure (GtkWidget      *widget,
-                             GtkOrientation  orientation,
-                             int             for_size,
-                             int            *minimum,
-                             int            *natural,
-                             int            *minimum_baseline,
-                             int            *natural_baseline)
-{
-  saddle_chart_measure (orientation, for_size, 240, 220, minimum, natural);
+  saddle_chart_view_snapshot_hover (SADDLE_CHART_VIEW (self), snapshot, width, height, style.dark);
 }
 
 static void
@@ -450,37 +413,30 @@ saddle_monitor_view_class_init (SaddleMonitorViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
   object_class->dispose = saddle_monitor_view_dispose;
   object_class->finalize = saddle_monitor_view_finalize;
   object_class->get_property = saddle_monitor_view_get_property;
   object_class->set_property = saddle_monitor_view_set_property;
 
+  /* The chart comes from a cached texture, so the view snapshots itself. */
   widget_class->snapshot = saddle_monitor_view_snapshot;
-  widget_class->measure = saddle_monitor_view_measure;
+  chart_class->draw_hover = draw_hover;
+  saddle_chart_view_class_set_min_size (chart_class, 240, 220);
 
   properties[PROP_LOG_GRAD_NORM] =
     g_param_spec_boolean ("log-grad-norm", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  gtk_widget_class_set_css_name (widget_class, "chart");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
 saddle_monitor_view_init (SaddleMonitorView *self)
 {
-  GtkEventController *motion;
-
   self->log_grad_norm = TRUE;
   self->empty = saddle_history_new ();
 
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_css_class (GTK_WIDGET (self), "monitor");
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "saddle-chart-view.h"
+
 #include "saddle-figures.h"
 #include "saddle-history.h"
 
@@ -10,7 +12,7 @@ G_BEGIN_DECLS
 
 #define SADDLE_TYPE_MONITOR_VIEW (saddle_monitor_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaddleMonitorView, saddle_monitor_view, SADDLE, MONITOR_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SaddleMonitorView, saddle_monitor_view, SADDLE, MONITOR_VIEW, SaddleChartView)
 
 GtkWidget           *saddle_monitor_view_new               (void);
 /* Shows @history (borrowed: the caller keeps it alive until replaced or the view is gone). */

@@ -1,4 +1,4 @@
-/* saddle-page.c — what the window asks of each study's page */
+/* saddle-page.c — the base class of each study's page */
 #define G_LOG_DOMAIN "saddle-page"
 
 #include "config.h"
@@ -7,14 +7,32 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "saddle-chart-util.h"
 #include "saddle-page.h"
 
-G_DEFINE_INTERFACE (SaddlePage, saddle_page, GTK_TYPE_WIDGET)
+G_DEFINE_ABSTRACT_TYPE (SaddlePage, saddle_page, GTK_TYPE_BOX)
 
 G_DEFINE_QUARK (saddle-page-error-quark, saddle_page_error)
 
 static void
-saddle_page_default_init (SaddlePageInterface *iface)
+saddle_page_dispose (GObject *object)
+{
+  /* Every page is templated: its children go with the subclass's template. */
+  gtk_widget_dispose_template (GTK_WIDGET (object), G_OBJECT_TYPE (object));
+
+  G_OBJECT_CLASS (saddle_page_parent_class)->dispose (object);
+}
+
+static void
+saddle_page_class_init (SaddlePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = saddle_page_dispose;
+}
+
+static void
+saddle_page_init (SaddlePage *self)
 {
 }
 
@@ -23,7 +41,7 @@ saddle_page_get_kind (SaddlePage *self)
 {
   g_return_val_if_fail (SADDLE_IS_PAGE (self), SADDLE_STUDY_TRAJECTORIES);
 
-  return SADDLE_PAGE_GET_IFACE (self)->get_kind (self);
+  return SADDLE_PAGE_GET_CLASS (self)->get_kind (self);
 }
 
 void
@@ -33,7 +51,7 @@ saddle_page_begin (SaddlePage              *self,
   g_return_if_fail (SADDLE_IS_PAGE (self));
   g_return_if_fail (config != NULL);
 
-  SADDLE_PAGE_GET_IFACE (self)->begin (self, config);
+  SADDLE_PAGE_GET_CLASS (self)->begin (self, config);
 }
 
 void
@@ -43,7 +61,8 @@ saddle_page_handle_event (SaddlePage     *self,
   g_return_if_fail (SADDLE_IS_PAGE (self));
   g_return_if_fail (event != NULL);
 
-  SADDLE_PAGE_GET_IFACE (self)->handle_event (self, event);
+  if (SADDLE_PAGE_GET_CLASS (self)->handle_event != NULL)
+    SADDLE_PAGE_GET_CLASS (self)->handle_event (self, event);
 }
 
 void
@@ -53,8 +72,8 @@ saddle_page_add_records (SaddlePage   *self,
 {
   g_return_if_fail (SADDLE_IS_PAGE (self));
 
-  if (SADDLE_PAGE_GET_IFACE (self)->add_records != NULL)
-    SADDLE_PAGE_GET_IFACE (self)->add_records (self, iterations, epochs);
+  if (SADDLE_PAGE_GET_CLASS (self)->add_records != NULL)
+    SADDLE_PAGE_GET_CLASS (self)->add_records (self, iterations, epochs);
 }
 
 void
@@ -62,7 +81,7 @@ saddle_page_flush (SaddlePage *self)
 {
   g_return_if_fail (SADDLE_IS_PAGE (self));
 
-  SADDLE_PAGE_GET_IFACE (self)->flush (self);
+  SADDLE_PAGE_GET_CLASS (self)->flush (self);
 }
 
 void
@@ -71,7 +90,7 @@ saddle_page_finish (SaddlePage         *self,
 {
   g_return_if_fail (SADDLE_IS_PAGE (self));
 
-  SADDLE_PAGE_GET_IFACE (self)->finish (self, results);
+  SADDLE_PAGE_GET_CLASS (self)->finish (self, results);
 }
 
 gboolean
@@ -79,7 +98,7 @@ saddle_page_has_results (SaddlePage *self)
 {
   g_return_val_if_fail (SADDLE_IS_PAGE (self), FALSE);
 
-  return SADDLE_PAGE_GET_IFACE (self)->has_results (self);
+  return SADDLE_PAGE_GET_CLASS (self)->has_results (self);
 }
 
 gboolean
@@ -99,7 +118,8 @@ saddle_page_export_all (SaddlePage  *self,
       return FALSE;
     }
 
-  return SADDLE_PAGE_GET_IFACE (self)->export_all (self, folder, error);
+  return SADDLE_PAGE_GET_CLASS (self)->check_exportable (self, error) &&
+         SADDLE_PAGE_GET_CLASS (self)->export_all (self, folder, error);
 }
 
 gboolean
@@ -107,10 +127,13 @@ saddle_page_export_view (SaddlePage  *self,
                          const char  *path,
                          GError     **error)
 {
+  SaddleExportFormat format;
+
   g_return_val_if_fail (SADDLE_IS_PAGE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  return SADDLE_PAGE_GET_IFACE (self)->export_view (self, path, error);
+  return saddle_page_prepare_export (self, path, &format, error) &&
+         SADDLE_PAGE_GET_CLASS (self)->export_view (self, path, format, error);
 }
 
 const char *
@@ -118,7 +141,7 @@ saddle_page_export_name (SaddlePage *self)
 {
   g_return_val_if_fail (SADDLE_IS_PAGE (self), NULL);
 
-  return SADDLE_PAGE_GET_IFACE (self)->export_name (self);
+  return SADDLE_PAGE_GET_CLASS (self)->export_name (self);
 }
 
 gboolean
@@ -175,4 +198,58 @@ saddle_export_figure (const char           *path,
                    _("“%s”: a figure is written as .svg or .png"), path);
       return FALSE;
     }
+}
+
+gboolean
+saddle_page_prepare_export (SaddlePage          *self,
+                            const char          *path,
+                            SaddleExportFormat  *format,
+                            GError             **error)
+{
+  g_return_val_if_fail (SADDLE_IS_PAGE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return saddle_export_format_for_path (path, format, error) &&
+         SADDLE_PAGE_GET_CLASS (self)->check_exportable (self, error);
+}
+
+void
+saddle_page_append_study_summary (GString                  *text,
+                                  const SaddleStudyResults *results)
+{
+  g_autofree char *count = saddle_format_count (results->n_params);
+
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE, "%u run", "%u runs", results->config.runs),
+                          results->config.runs);
+  g_string_append (text, " · ");
+  /* TRANSLATORS: %s is a number with separators, e.g. "16,330" */
+  g_string_append_printf (text,
+                          g_dngettext (GETTEXT_PACKAGE, "%s parameter", "%s parameters",
+                                       results->n_params),
+                          count);
+  if (results->dataset_name != NULL)
+    g_string_append_printf (text, " · %s", results->dataset_name);
+}
+
+void
+saddle_page_append_stopped (GString                  *text,
+                            const SaddleStudyResults *results)
+{
+  if (results != NULL && results->cancelled)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, _("stopped early"));
+    }
+}
+
+void
+saddle_page_history_append (SaddleHistory *history,
+                            const GArray  *iterations,
+                            const GArray  *epochs)
+{
+  for (guint i = 0; iterations != NULL && i < iterations->len; i++)
+    saddle_history_add_iteration (history, &g_array_index (iterations, SaddleIterationRecord, i));
+  for (guint i = 0; epochs != NULL && i < epochs->len; i++)
+    saddle_history_add_epoch (history, &g_array_index (epochs, SaddleEpochRecord, i));
 }

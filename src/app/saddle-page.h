@@ -1,4 +1,4 @@
-/* saddle-page.h — what the window asks of each study's page (trajectories, gradnorm, critical)
+/* saddle-page.h — the base class of each study's page (trajectories, gradnorm, critical)
  *
  * A page shows one study: it clears itself when a run begins, folds in the
  * worker's events frame by frame, takes the final results when the worker
@@ -15,11 +15,20 @@ G_BEGIN_DECLS
 
 #define SADDLE_TYPE_PAGE (saddle_page_get_type ())
 
-G_DECLARE_INTERFACE (SaddlePage, saddle_page, SADDLE, PAGE, GtkWidget)
-
-struct _SaddlePageInterface
+/* What an extension asks for. */
+typedef enum
 {
-  GTypeInterface parent_iface;
+  SADDLE_EXPORT_SVG,
+  SADDLE_EXPORT_PNG,
+  SADDLE_EXPORT_CSV,
+} SaddleExportFormat;
+
+G_DECLARE_DERIVABLE_TYPE (SaddlePage, saddle_page, SADDLE, PAGE, GtkBox)
+
+/* handle_event and add_records may be NULL; the others are required. */
+struct _SaddlePageClass
+{
+  GtkBoxClass parent_class;
 
   SaddleStudyKind (*get_kind)     (SaddlePage               *self);
   void            (*begin)        (SaddlePage               *self,
@@ -33,11 +42,17 @@ struct _SaddlePageInterface
   void            (*finish)       (SaddlePage               *self,
                                    SaddleStudyResults       *results);
   gboolean        (*has_results)  (SaddlePage               *self);
+  /* FALSE + NO_DATA error naming the study when there is nothing to export; checked before both exports. */
+  gboolean        (*check_exportable) (SaddlePage           *self,
+                                       GError              **error);
+  /* @folder exists. */
   gboolean        (*export_all)   (SaddlePage               *self,
                                    const char               *folder,
                                    GError                  **error);
+  /* @format is @path's. */
   gboolean        (*export_view)  (SaddlePage               *self,
                                    const char               *path,
+                                   SaddleExportFormat        format,
                                    GError                  **error);
   const char     *(*export_name)  (SaddlePage               *self);
 };
@@ -86,14 +101,6 @@ gboolean        saddle_page_export_view   (SaddlePage              *self,
 /* The suggested file name of saddle_page_export_view(), e.g. "trajectories.svg". */
 const char     *saddle_page_export_name   (SaddlePage              *self);
 
-/* What an extension asks for. */
-typedef enum
-{
-  SADDLE_EXPORT_SVG,
-  SADDLE_EXPORT_PNG,
-  SADDLE_EXPORT_CSV,
-} SaddleExportFormat;
-
 /* The format @path's extension names (case-insensitive), or FALSE + FILE_TYPE error. */
 gboolean        saddle_export_format_for_path (const char         *path,
                                                SaddleExportFormat *format,
@@ -106,5 +113,23 @@ gboolean        saddle_export_figure          (const char           *path,
                                                SaddleFigureDrawFunc  draw,
                                                gpointer              user_data,
                                                GError              **error);
+
+/* For subclasses. */
+
+/* @path's format, and whether the page has anything to export: FALSE + GError if not. */
+gboolean        saddle_page_prepare_export    (SaddlePage          *self,
+                                               const char          *path,
+                                               SaddleExportFormat  *format,
+                                               GError             **error);
+/* Appends "N runs · N parameters" and " · data set" of @results to @text. */
+void            saddle_page_append_study_summary (GString                  *text,
+                                                  const SaddleStudyResults *results);
+/* Appends " · stopped early" to @text when @results (may be NULL) were cancelled. */
+void            saddle_page_append_stopped    (GString                  *text,
+                                               const SaddleStudyResults *results);
+/* Appends the worker's records (either may be NULL) to @history. */
+void            saddle_page_history_append    (SaddleHistory       *history,
+                                               const GArray        *iterations,
+                                               const GArray        *epochs);
 
 G_END_DECLS

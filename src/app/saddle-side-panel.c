@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-side-panel.h"
 
 /* Images read to learn a dataset's input and class counts for the parameter count:

@@ -3,59 +3,38 @@
 
 #include "config.h"
 
-#include "saddle-chart.h"
 #include "saddle-slice-view.h"
 
 struct _SaddleSliceView
 {
-  GtkWidget          parent_instance;
+  SaddleChartView    parent_instance;
 
   const SaddleSlice *slice;   /* borrowed */
 };
 
-G_DEFINE_FINAL_TYPE (SaddleSliceView, saddle_slice_view, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (SaddleSliceView, saddle_slice_view, SADDLE_TYPE_CHART_VIEW)
 
 static void
-saddle_slice_view_snapshot (GtkWidget   *widget,
-                            GtkSnapshot *snapshot)
+saddle_slice_view_draw (SaddleChartView   *view,
+                        cairo_t           *cr,
+                        double             width,
+                        double             height,
+                        SaddleFigureStyle *style)
 {
-  SaddleSliceView *self = SADDLE_SLICE_VIEW (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
-  SaddleFigureStyle style;
-  cairo_t *cr;
+  SaddleSliceView *self = SADDLE_SLICE_VIEW (view);
 
-  if (width < 2 || height < 2 || self->slice == NULL)
+  if (self->slice == NULL)
     return;
-
-  saddle_chart_style_for_widget (widget, &style);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  saddle_figure_slice (cr, width, height, self->slice, &style);
-  cairo_destroy (cr);
-}
-
-static void
-saddle_slice_view_measure (GtkWidget      *widget,
-                           GtkOrientation  orientation,
-                           int             for_size,
-                           int            *minimum,
-                           int            *natural,
-                           int            *minimum_baseline,
-                           int            *natural_baseline)
-{
-  saddle_chart_measure (orientation, for_size, 240, 180, minimum, natural);
+  saddle_figure_slice (cr, width, height, self->slice, style);
 }
 
 static void
 saddle_slice_view_class_init (SaddleSliceViewClass *klass)
 {
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
-  widget_class->snapshot = saddle_slice_view_snapshot;
-  widget_class->measure = saddle_slice_view_measure;
-
-  gtk_widget_class_set_css_name (widget_class, "chart");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  chart_class->draw = saddle_slice_view_draw;
+  saddle_chart_view_class_set_min_size (chart_class, 240, 180);
 }
 
 static void

@@ -3,13 +3,15 @@
 
 #include <gtk/gtk.h>
 
+#include "saddle-chart-view.h"
+
 #include "saddle-figures.h"
 
 G_BEGIN_DECLS
 
 #define SADDLE_TYPE_SLICE_VIEW (saddle_slice_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaddleSliceView, saddle_slice_view, SADDLE, SLICE_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SaddleSliceView, saddle_slice_view, SADDLE, SLICE_VIEW, SaddleChartView)
 
 GtkWidget         *saddle_slice_view_new       (void);
 /* Shows @slice (borrowed: it must outlive the view or be replaced; NULL draws nothing). */

@@ -3,13 +3,15 @@
 
 #include <gtk/gtk.h>
 
+#include "saddle-chart-view.h"
+
 #include "saddle-critical.h"
 
 G_BEGIN_DECLS
 
 #define SADDLE_TYPE_SPECTRUM_VIEW (saddle_spectrum_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaddleSpectrumView, saddle_spectrum_view, SADDLE, SPECTRUM_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SaddleSpectrumView, saddle_spectrum_view, SADDLE, SPECTRUM_VIEW, SaddleChartView)
 
 GtkWidget                 *saddle_spectrum_view_new       (void);
 /* Shows @point's spectrum (borrowed; NULL draws nothing). */

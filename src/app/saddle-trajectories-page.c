@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-monitor-view.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-trajectory-view.h"
@@ -18,7 +18,7 @@ static const double speeds[] = { 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0 };
 
 struct _SaddleTrajectoriesPage
 {
-  GtkBox                parent_instance;
+  SaddlePage            parent_instance;
 
   SaddleStudyConfig     config;
   gboolean              have_config;
@@ -46,11 +46,7 @@ struct _SaddleTrajectoriesPage
   GtkLabel             *summary_label;
 };
 
-static void saddle_trajectories_page_iface_init (SaddlePageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (SaddleTrajectoriesPage, saddle_trajectories_page, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (SADDLE_TYPE_PAGE,
-                                                      saddle_trajectories_page_iface_init))
+G_DEFINE_FINAL_TYPE (SaddleTrajectoriesPage, saddle_trajectories_page, SADDLE_TYPE_PAGE)
 
 enum {
   PROP_0,
@@ -68,18 +64,6 @@ typedef struct
   gboolean                layer;
   SaddleFigureStyle       style;
 } DrawData;
-
-/* Appends the worker's records to @history. */
-static void
-append_records (SaddleHistory *history,
-                const GArray  *iterations,
-                const GArray  *epochs)
-{
-  for (guint i = 0; iterations != NULL && i < iterations->len; i++)
-    saddle_history_add_iteration (history, &g_array_index (iterations, SaddleIterationRecord, i));
-  for (guint i = 0; epochs != NULL && i < epochs->len; i++)
-    saddle_history_add_epoch (history, &g_array_index (epochs, SaddleEpochRecord, i));
-}
 
 static const SaddleTrajectory *
 current_trajectory (SaddleTrajectoriesPage *self)
@@ -177,21 +161,7 @@ update_summary (SaddleTrajectoriesPage *self)
       return;
     }
 
-  g_string_append_printf (text,
-                          g_dngettext (GETTEXT_PACKAGE, "%u run", "%u runs", results->config.runs),
-                          results->config.runs);
-  g_string_append (text, " · ");
-  {
-    g_autofree char *count = saddle_format_count (results->n_params);
-
-    /* TRANSLATORS: %s is a number with separators, e.g. "16,330" */
-    g_string_append_printf (text,
-                            g_dngettext (GETTEXT_PACKAGE, "%s parameter", "%s parameters",
-                                         results->n_params),
-                            count);
-  }
-  if (results->dataset_name != NULL)
-    g_string_append_printf (text, " · %s", results->dataset_name);
+  saddle_page_append_study_summary (text, results);
   if (results->trajectory != NULL)
     {
       g_string_append (text, " · ");
@@ -200,11 +170,7 @@ update_summary (SaddleTrajectoriesPage *self)
                                            (guint) saddle_trajectory_n_snapshots (results->trajectory)),
                               (guint) saddle_trajectory_n_snapshots (results->trajectory));
     }
-  if (results->cancelled)
-    {
-      g_string_append (text, " · ");
-      g_string_append (text, _("stopped early"));
-    }
+  saddle_page_append_stopped (text, results);
   gtk_label_set_text (self->summary_label, text->str);
 }
 
@@ -318,10 +284,10 @@ write_trajectory (const SaddleTrajectory  *trajectory,
 }
 
 static gboolean
-check_exportable (SaddleTrajectoriesPage  *self,
-                  GError                 **error)
+page_check_exportable (SaddlePage  *page,
+                       GError     **error)
 {
-  const SaddleTrajectory *trajectory = current_trajectory (self);
+  const SaddleTrajectory *trajectory = current_trajectory (SADDLE_TRAJECTORIES_PAGE (page));
 
   if (trajectory == NULL || trajectory->pca == NULL)
     {
@@ -410,7 +376,7 @@ page_add_records (SaddlePage   *page,
 
   if (self->live_history == NULL)
     return;
-  append_records (self->live_history, iterations, epochs);
+  saddle_page_history_append (self->live_history, iterations, epochs);
   self->history_dirty = TRUE;
 }
 
@@ -475,9 +441,6 @@ page_export_all (SaddlePage  *page,
   g_autofree char *svg = NULL;
   g_autofree char *csv = NULL;
 
-  if (!check_exportable (self, error))
-    return FALSE;
-
   svg = g_build_filename (folder, "trajectories.svg", NULL);
   csv = g_build_filename (folder, "trajectories.csv", NULL);
   if (!write_trajectory (trajectory, FALSE, svg, SADDLE_EXPORT_SVG, error) ||
@@ -498,16 +461,13 @@ page_export_all (SaddlePage  *page,
 }
 
 static gboolean
-page_export_view (SaddlePage  *page,
-                  const char  *path,
-                  GError     **error)
+page_export_view (SaddlePage          *page,
+                  const char          *path,
+                  SaddleExportFormat   format,
+                  GError             **error)
 {
   SaddleTrajectoriesPage *self = SADDLE_TRAJECTORIES_PAGE (page);
-  SaddleExportFormat format;
   const SaddleTrajectory *trajectory = current_trajectory (self);
-
-  if (!saddle_export_format_for_path (path, &format, error) || !check_exportable (self, error))
-    return FALSE;
 
   if (self->layer && trajectory->layer_pca == NULL)
     {
@@ -525,21 +485,6 @@ page_export_name (SaddlePage *page)
   SaddleTrajectoriesPage *self = SADDLE_TRAJECTORIES_PAGE (page);
 
   return self->layer ? "trajectories-layer.svg" : "trajectories.svg";
-}
-
-static void
-saddle_trajectories_page_iface_init (SaddlePageInterface *iface)
-{
-  iface->get_kind = page_get_kind;
-  iface->begin = page_begin;
-  iface->handle_event = page_handle_event;
-  iface->add_records = page_add_records;
-  iface->flush = page_flush;
-  iface->finish = page_finish;
-  iface->has_results = page_has_results;
-  iface->export_all = page_export_all;
-  iface->export_view = page_export_view;
-  iface->export_name = page_export_name;
 }
 
 /* GObject */
@@ -619,8 +564,6 @@ saddle_trajectories_page_dispose (GObject *object)
       self->tick_id = 0;
     }
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SADDLE_TYPE_TRAJECTORIES_PAGE);
-
   G_OBJECT_CLASS (saddle_trajectories_page_parent_class)->dispose (object);
 }
 
@@ -643,11 +586,24 @@ saddle_trajectories_page_class_init (SaddleTrajectoriesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SaddlePageClass *page_class = SADDLE_PAGE_CLASS (klass);
 
   object_class->dispose = saddle_trajectories_page_dispose;
   object_class->finalize = saddle_trajectories_page_finalize;
   object_class->get_property = saddle_trajectories_page_get_property;
   object_class->set_property = saddle_trajectories_page_set_property;
+
+  page_class->get_kind = page_get_kind;
+  page_class->begin = page_begin;
+  page_class->handle_event = page_handle_event;
+  page_class->add_records = page_add_records;
+  page_class->flush = page_flush;
+  page_class->finish = page_finish;
+  page_class->has_results = page_has_results;
+  page_class->check_exportable = page_check_exportable;
+  page_class->export_all = page_export_all;
+  page_class->export_view = page_export_view;
+  page_class->export_name = page_export_name;
 
   properties[PROP_LAYER] =
     g_param_spec_boolean ("layer", NULL, NULL, FALSE,

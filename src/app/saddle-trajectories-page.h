@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 #define SADDLE_TYPE_TRAJECTORIES_PAGE (saddle_trajectories_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaddleTrajectoriesPage, saddle_trajectories_page, SADDLE, TRAJECTORIES_PAGE, GtkBox)
+G_DECLARE_FINAL_TYPE (SaddleTrajectoriesPage, saddle_trajectories_page, SADDLE, TRAJECTORIES_PAGE, SaddlePage)
 
 GtkWidget              *saddle_trajectories_page_new            (void);
 /* The trajectory shown (live preview or final), or NULL. */

@@ -6,24 +6,21 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 #include "saddle-trajectory-view.h"
 
 struct _SaddleTrajectoryView
 {
-  GtkWidget               parent_instance;
+  SaddleChartView         parent_instance;
 
   const SaddleTrajectory *trajectory;   /* borrowed */
   gboolean                layer;
   guint                   upto_epoch;
   SaddlePlotArea          area;
   gboolean                have_area;
-  gboolean                pointer_inside;
-  double                  pointer_x;
-  double                  pointer_y;
 };
 
-G_DEFINE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, SADDLE_TYPE_CHART_VIEW)
 
 enum {
   PROP_0,
@@ -142,64 +139,32 @@ saddle_trajectory_view_readout_at (SaddleTrajectoryView *self,
 }
 
 static void
-motion_cb (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           SaddleTrajectoryView     *self)
+draw_chart (SaddleChartView   *view,
+            cairo_t           *cr,
+            double             width,
+            double             height,
+            SaddleFigureStyle *style)
 {
-  self->pointer_inside = TRUE;
-  self->pointer_x = x;
-  self->pointer_y = y;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
+  SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (view);
 
-static void
-leave_cb (GtkEventControllerMotion *controller,
-          SaddleTrajectoryView     *self)
-{
-  self->pointer_inside = FALSE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-saddle_trajectory_view_snapshot (GtkWidget   *widget,
-                                 GtkSnapshot *snapshot)
-{
-  SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (widget);
-  double width = gtk_widget_get_width (widget);
-  double height = gtk_widget_get_height (widget);
-  SaddleFigureStyle style;
-  cairo_t *cr;
-
-  if (width < 2 || height < 2)
-    return;
-
-  saddle_chart_style_for_widget (widget, &style);
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   saddle_trajectory_view_draw (cr, width, height, self->trajectory, self->layer,
-                               self->upto_epoch, &style, &self->area);
+                               self->upto_epoch, style, &self->area);
   self->have_area = TRUE;
-
-  if (self->pointer_inside)
-    {
-      g_autofree char *text = saddle_trajectory_view_readout_at (self, self->pointer_x, self->pointer_y);
-
-      if (text != NULL)
-        saddle_chart_draw_readout (cr, width, height, self->pointer_x, self->pointer_y, text, style.dark);
-    }
-  cairo_destroy (cr);
 }
 
 static void
-saddle_trajectory_view_measure (GtkWidget      *widget,
-                                GtkOrientation  orientation,
-                                int             for_size,
-                                int            *minimum,
-                                int            *natural,
-                                int            *minimum_baseline,
-                                int            *natural_baseline)
+draw_hover (SaddleChartView *view,
+            cairo_t         *cr,
+            double           width,
+            double           height,
+            double           x,
+            double           y,
+            gboolean         dark)
 {
-  saddle_chart_measure (orientation, for_size, 280, 220, minimum, natural);
+  g_autofree char *text = saddle_trajectory_view_readout_at (SADDLE_TRAJECTORY_VIEW (view), x, y);
+
+  if (text != NULL)
+    saddle_chart_draw_readout (cr, width, height, x, y, text, dark);
 }
 
 static void
@@ -252,13 +217,14 @@ static void
 saddle_trajectory_view_class_init (SaddleTrajectoryViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
   object_class->get_property = saddle_trajectory_view_get_property;
   object_class->set_property = saddle_trajectory_view_set_property;
 
-  widget_class->snapshot = saddle_trajectory_view_snapshot;
-  widget_class->measure = saddle_trajectory_view_measure;
+  chart_class->draw = draw_chart;
+  chart_class->draw_hover = draw_hover;
+  saddle_chart_view_class_set_min_size (chart_class, 280, 220);
 
   properties[PROP_LAYER] =
     g_param_spec_boolean ("layer", NULL, NULL, FALSE,
@@ -267,23 +233,13 @@ saddle_trajectory_view_class_init (SaddleTrajectoryViewClass *klass)
     g_param_spec_uint ("upto-epoch", NULL, NULL, 0, G_MAXUINT, G_MAXUINT,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  gtk_widget_class_set_css_name (widget_class, "chart");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
 saddle_trajectory_view_init (SaddleTrajectoryView *self)
 {
-  GtkEventController *motion;
-
   self->upto_epoch = G_MAXUINT;
 
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "enter", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
   gtk_widget_add_css_class (GTK_WIDGET (self), "trajectories");
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "saddle-chart-view.h"
+
 #include "saddle-figures.h"
 #include "saddle-trajectory.h"
 
@@ -10,7 +12,7 @@ G_BEGIN_DECLS
 
 #define SADDLE_TYPE_TRAJECTORY_VIEW (saddle_trajectory_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, SADDLE, TRAJECTORY_VIEW, GtkWidget)
+G_DECLARE_FINAL_TYPE (SaddleTrajectoryView, saddle_trajectory_view, SADDLE, TRAJECTORY_VIEW, SaddleChartView)
 
 GtkWidget              *saddle_trajectory_view_new            (void);
 /* Shows @trajectory (borrowed; NULL draws "No data yet"). */

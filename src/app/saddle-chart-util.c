@@ -1,11 +1,11 @@
-/* saddle-chart.c — helpers the chart widgets share */
-#define G_LOG_DOMAIN "saddle-chart"
+/* saddle-chart-util.c — helpers the chart widgets share */
+#define G_LOG_DOMAIN "saddle-chart-util"
 
 #include "config.h"
 
 #include <math.h>
 
-#include "saddle-chart.h"
+#include "saddle-chart-util.h"
 
 gboolean
 saddle_chart_is_dark (GtkWidget *widget)

@@ -1,4 +1,4 @@
-/* saddle-chart.h — helpers the chart widgets share: theme style, pointer mapping, measure */
+/* saddle-chart-util.h — helpers the chart widgets share: theme style, pointer mapping, measure, read-out */
 #pragma once
 
 #include <gtk/gtk.h>
