@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # check-icons.sh ICONS_DIR APP_ID
 #
-# The app icon must render at its design size, and the symbolic one must be
-# recolourable by GTK: fills only (GTK recolours fills, not strokes), all #2e3436.
+# The app icon must render at its design size and load through gdk-pixbuf, which
+# is what GTK 4.8 uses for icons: it sniffs the format from the first bytes, so an
+# XML comment before <svg> makes it "Unrecognized image file format". The symbolic
+# one must be recolourable by GTK: fills only (GTK recolours fills, not strokes),
+# all #2e3436.
 set -u
 
 dir=$1
@@ -26,6 +29,14 @@ renders ()
     return 1
   fi
   echo "$1: renders at $size"
+
+  if command -v gdk-pixbuf-thumbnailer > /dev/null; then
+    if ! gdk-pixbuf-thumbnailer -s "$2" "$1" "$tmp/pixbuf.png"; then
+      echo "$1: gdk-pixbuf (and so GTK) cannot load it"
+      return 1
+    fi
+    echo "$1: loads through gdk-pixbuf"
+  fi
 }
 
 full="$dir/hicolor/scalable/apps/$app_id.svg"
