@@ -2,10 +2,10 @@
 """saddle_torch.py — Saddle's benchmark workloads written in PyTorch, as a yardstick.
 
 The same studies as `saddle-cli bench` and `saddle-cli critical`, done the way a
-careful PyTorch user would: float64, one thread by default, nn.Linear layers
-(whose parameters() order is Saddle's flat order: per layer the weight, out × in
-row-major, then the bias), torch.optim.Adam, CrossEntropyLoss / MSELoss (means),
-exact Hessians by double backward. Every task prints one JSON line
+careful PyTorch user would: float64, one thread by default, layers as nn.Linear has
+them (F.linear; parameters in nn.Linear's order, which is Saddle's flat order: per
+layer the weight, out × in row-major, then the bias), torch.optim.Adam,
+CrossEntropyLoss / MSELoss (means), exact Hessians by double backward. Every task prints one JSON line
 {"task": ..., "seconds": ..., "size": ..., ...} on stdout; progress goes to stderr.
 
 Run it with Debian's interpreter (/usr/bin/python3), which sees python3-torch:
@@ -57,18 +57,21 @@ def read_idx(path, magic, max_items):
             header = f.read(4)
             if len(header) != 4:
                 raise BenchError(f"{path}: too short for an IDX header")
-            # 0x0000 0803: unsigned bytes (08) in 3 dimensions (03).
+            # 0x0000 0803: unsigned bytes (08) in 3 dimensions (03); the magic fixes both.
             got_magic, n_dims = struct.unpack(">I", header)[0], header[3]
             if got_magic != magic:
                 raise BenchError(f"{path}: IDX magic 0x{got_magic:08x}, expected 0x{magic:08x}")
-            dims = list(struct.unpack(f">{n_dims}I", f.read(4 * n_dims)))
+            sizes = f.read(4 * n_dims)
+            if len(sizes) != 4 * n_dims:
+                raise BenchError(f"{path}: the IDX header is cut short")
+            dims = list(struct.unpack(f">{n_dims}I", sizes))
             count = min(dims[0], max_items) if max_items > 0 else dims[0]
             item = 1
             for d in dims[1:]:
                 item *= d
             payload = f.read(count * item)
-    except OSError as e:
-        raise BenchError(f"{path}: {e.strerror or e}") from None
+    except (OSError, EOFError) as e:   # EOFError: a gzip stream cut short
+        raise BenchError(f"{path}: {getattr(e, 'strerror', None) or e}") from None
     if len(payload) != count * item:
         raise BenchError(f"{path}: {count * item:,} bytes of data expected, {len(payload):,} found")
     dims[0] = count
