@@ -516,6 +516,71 @@ test_critical_degenerate (void)
   saddle_test_net_clear (&f);
 }
 
+/* Gradient-flat (Frye et al. 2021), constructed: a deep linear 1-1-1 net on
+ * x = ±1, y = 0 has L = A² + B² with A = w₁w₂ (the slope) and B = w₂b₁ + b₂
+ * (the intercept). At θ = (w₁, b₁, w₂, b₂) = (a, 0, a, 0), L = a⁴ along the
+ * quartic valley: ∇L = 2a³(1, 0, 1, 0) ≠ 0, H·∇L = 12a⁵(1, 0, 1, 0), so
+ * ‖H·∇L‖/‖∇L‖ = 6a² while the intercept's curvature keeps max|λ| ≈ 2. The
+ * gradient lies in the Hessian's near-null space: at a = 1e-4 the ratio is
+ * 3e-8·max|λ|, inside the 1e-6 band. At a = 0.03 it is 2.7e-3·max|λ| and the
+ * gradient 7.6e-5 is below the tolerance: no longer flat, but the saddle that
+ * the curvature −2a² along (1, 0, −1, 0) makes it. */
+static void
+test_critical_gradient_flat (void)
+{
+  const guint widths[] = { 1, 1, 1 };
+  const double x[] = { -1.0, 1.0 };
+  const double y[] = { 0.0, 0.0 };
+  const double as[] = { 1e-4, 0.03 };
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleCriticalSettings settings;
+  SaddleBatch batch = { 0 };
+
+  model = saddle_model_new (widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_IDENTITY,
+                            SADDLE_LOSS_MSE, &error);
+  g_assert_no_error (error);
+  batch.kind = SADDLE_DATASET_REGRESSION;
+  batch.n = 2;
+  batch.n_inputs = 1;
+  batch.n_outputs = 1;
+  batch.x = x;
+  batch.targets = y;
+
+  saddle_critical_settings_init (&settings);
+  for (guint i = 0; i < G_N_ELEMENTS (as); i++)
+    {
+      g_autoptr(SaddleCriticalPoint) point = NULL;
+      double a = as[i];
+      double theta[4] = { a, 0.0, a, 0.0 };
+      double max_abs;
+
+      point = saddle_critical_analyse (model, theta, &batch, &settings, 1, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (point->loss, pow (a, 4), 1e-12 * pow (a, 4));
+      g_assert_cmpfloat_with_epsilon (point->grad_norm, 2.0 * G_SQRT2 * pow (a, 3),
+                                      1e-12 * pow (a, 3));
+      g_assert_cmpfloat (point->grad_norm, <, settings.grad_tolerance);
+      g_assert_cmpfloat_with_epsilon (point->hg_ratio, 6.0 * a * a, 1e-9 * a * a);
+      max_abs = MAX (fabs (point->spectrum->eigenvalues[0]), fabs (point->spectrum->eigenvalues[3]));
+      g_assert_cmpfloat (max_abs, >, 2.0);
+      g_assert_cmpfloat (max_abs, <, 2.1);
+      if (i == 0)
+        {
+          g_assert_cmpfloat (point->hg_ratio, <=, settings.zero_tolerance * max_abs);
+          g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_GRADIENT_FLAT);
+        }
+      else
+        {
+          g_assert_cmpfloat (point->hg_ratio, >, settings.zero_tolerance * max_abs);
+          g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_SADDLE);
+          g_assert_cmpuint (point->spectrum->negative, ==, 1);
+          g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[0], -2.0 * a * a,
+                                          1e-9 * a * a);
+        }
+    }
+}
+
 static void
 test_critical_unconverged (void)
 {
@@ -1209,6 +1274,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/critical/convex-minimum", test_critical_convex_minimum);
   g_test_add_func ("/core/critical/saddle", test_critical_saddle);
   g_test_add_func ("/core/critical/degenerate", test_critical_degenerate);
+  g_test_add_func ("/core/critical/gradient-flat", test_critical_gradient_flat);
   g_test_add_func ("/core/critical/unconverged", test_critical_unconverged);
   g_test_add_func ("/core/critical/find", test_critical_find);
   g_test_add_func ("/core/critical/cancel", test_critical_cancel);
