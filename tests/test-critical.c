@@ -955,6 +955,112 @@ test_critical_newton_sinc (void)
 
 /* Far from any critical point (a random initialisation after 1000 descent
  * steps) Newton still never raises ‖∇L‖, and MINRES behaves alike. */
+/* The default function task exactly (1-31-31-1 ReLU, sinc on 1,000 points),
+ * near a critical point that is known. With every weight and bias of the
+ * two hidden layers positive, every unit is active on [0, 1] and the net is
+ * the affine map x ↦ αx + β there; the loss depends on θ only through
+ * (α, β), so θ is a critical point (degenerate: rank-2 Hessian) exactly when
+ * (α, β) is the least-squares line through the samples, which the output
+ * layer is chosen to give. From there plus a 1e-3 perturbation, Newton
+ * (AUTO: Newton-MR for ReLU) must reach ‖∇L‖ ≤ 1e-8, and the analysis must
+ * report the critical point as within reach: a short Newton step that
+ * crosses no kink. Trained runs of the same net end with ‖∇L‖ ≈ 1e-5 and
+ * the local model's critical point 0.3–0.8 away across hundreds of kinks:
+ * no critical point near them. */
+static void
+test_critical_newton_default_task (void)
+{
+  const guint widths[] = { 1, 31, 31, 1 };
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleRng rng[1];
+  double mx = 0.0, my = 0.0, sxy = 0.0, sxx = 0.0, alpha, beta, uu = 0.0, uc = 0.0;
+  double u[31], c[31];
+  double *w1, *b1, *w2, *b2, *w3, *b3;
+  guint steps = 0;
+  SaddleTestNet f;
+  gsize m;
+
+  saddle_rng_init (rng, 7);
+  saddle_test_net_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, 1000, 1);
+  g_assert_cmpuint (f.n, ==, 1086);
+  m = f.dataset->n_samples;
+  for (gsize i = 0; i < m; i++)
+    {
+      mx += f.dataset->x[i];
+      my += f.dataset->targets[i];
+    }
+  mx /= m;
+  my /= m;
+  for (gsize i = 0; i < m; i++)
+    {
+      sxy += (f.dataset->x[i] - mx) * (f.dataset->targets[i] - my);
+      sxx += (f.dataset->x[i] - mx) * (f.dataset->x[i] - mx);
+    }
+  alpha = sxy / sxx;
+  beta = my - alpha * mx;
+
+  w1 = f.theta;
+  b1 = w1 + 31;
+  w2 = b1 + 31;
+  b2 = w2 + 31 * 31;
+  w3 = b2 + 31;
+  b3 = w3 + 31;
+  for (guint j = 0; j < 31; j++)
+    {
+      w1[j] = 0.5 + saddle_rng_uniform (rng);
+      b1[j] = 0.5 + saddle_rng_uniform (rng);
+    }
+  for (guint j = 0; j < 31 * 31; j++)
+    w2[j] = 0.1 + 0.1 * saddle_rng_uniform (rng);
+  for (guint j = 0; j < 31; j++)
+    {
+      b2[j] = 0.5 + saddle_rng_uniform (rng);
+      /* u = W2·w1 (the slope into layer 2), c = W2·b1 + b2 (its intercept). */
+      u[j] = 0.0;
+      c[j] = b2[j];
+      for (guint k = 0; k < 31; k++)
+        {
+          u[j] += w2[j * 31 + k] * w1[k];
+          c[j] += w2[j * 31 + k] * b1[k];
+        }
+      uu += u[j] * u[j];
+    }
+  for (guint j = 0; j < 31; j++)
+    {
+      w3[j] = alpha * u[j] / uu;
+      uc += w3[j] * c[j];
+    }
+  *b3 = beta - uc;
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), <=, 1e-12);
+
+  for (gsize i = 0; i < f.n; i++)
+    f.theta[i] += 1e-3 * saddle_rng_normal (rng);
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), >, 1e-4);
+
+  saddle_critical_settings_init (&settings);
+  g_assert_cmpint (settings.newton_method, ==, SADDLE_NEWTON_AUTO);
+  g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 1, 0, NULL, NULL,
+                                         &steps, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps, >=, 1);
+  g_assert_cmpuint (steps, <=, settings.newton_steps);
+
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("default task: %u Newton steps to ‖∇L‖ = %.3g, reach %.3g", steps,
+                  point->grad_norm, point->newton_distance);
+  g_assert_cmpfloat (point->grad_norm, <=, 1e-8);
+  g_assert_cmpfloat (point->newton_distance, <=, 1e-6);
+  g_assert_cmpuint (point->kinks_crossed, ==, 0);
+  g_assert_cmpuint (point->dead_units, ==, 0);
+  g_assert_cmpuint (point->spectrum->negative, ==, 0);
+  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_DEGENERATE);
+
+  saddle_test_net_clear (&f);
+}
+
 static void
 test_critical_newton_monotone (void)
 {
@@ -1285,6 +1391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/critical/newton-minres-known-saddle",
                    test_critical_newton_minres_known_saddle);
   g_test_add_func ("/core/critical/newton-sinc", test_critical_newton_sinc);
+  g_test_add_func ("/core/critical/newton-default-task", test_critical_newton_default_task);
   g_test_add_func ("/core/critical/newton-monotone", test_critical_newton_monotone);
   g_test_add_func ("/core/critical/newton-tolerance", test_critical_newton_tolerance);
   g_test_add_func ("/core/critical/newton-cancel", test_critical_newton_cancel);

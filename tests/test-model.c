@@ -1106,6 +1106,39 @@ test_dead_units (void)
   }
 }
 
+/* 1-2-1 ReLU on x = 0, 0.1, …, 1: unit 0 is x − 0.45 at θa and x − 0.75 at θb,
+ * so samples 0.5, 0.6 and 0.7 change side; unit 1 is 0.15 − x at θa and
+ * 0.19 − x at θb, so no sample does (0 and 0.1 stay active, 0.2 off).
+ * Smooth activations have no kinks to cross. */
+static void
+test_kinks_crossed (void)
+{
+  static const guint widths[] = { 1, 2, 1 };
+  /* W0 (2×1), b0 (2), W1 (1×2), b1 (1) */
+  const double theta_a[] = { 1.0, -1.0, -0.45, 0.15, 0.7, -0.3, 0.1 };
+  const double theta_b[] = { 1.0, -1.0, -0.75, 0.19, 0.7, -0.3, 0.1 };
+  double x[11], t[11] = { 0 };
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(SaddleModel) tanh_model = NULL;
+  SaddleBatch batch = { 0 };
+
+  for (guint i = 0; i < 11; i++)
+    x[i] = i / 10.0;
+  batch.kind = SADDLE_DATASET_REGRESSION;
+  batch.n = 11;
+  batch.n_inputs = 1;
+  batch.n_outputs = 1;
+  batch.x = x;
+  batch.targets = t;
+
+  model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
+  g_assert_cmpuint (saddle_model_count_kinks_crossed (model, theta_a, theta_b, &batch), ==, 3);
+  g_assert_cmpuint (saddle_model_count_kinks_crossed (model, theta_b, theta_a, &batch), ==, 3);
+  g_assert_cmpuint (saddle_model_count_kinks_crossed (model, theta_a, theta_a, &batch), ==, 0);
+  tanh_model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, NULL);
+  g_assert_cmpuint (saddle_model_count_kinks_crossed (tanh_model, theta_a, theta_b, &batch), ==, 0);
+}
+
 static void
 test_predict_accuracy (void)
 {
@@ -1378,6 +1411,7 @@ main (int    argc,
   g_test_add_func ("/core/model/activation/strings", test_activation_strings);
   g_test_add_func ("/core/model/init", test_init);
   g_test_add_func ("/core/model/dead-units", test_dead_units);
+  g_test_add_func ("/core/model/kinks-crossed", test_kinks_crossed);
   g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
   g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
   g_test_add_func ("/core/model/non-finite", test_non_finite);

@@ -140,6 +140,8 @@ make_point (guint               run,
   point->steps = 100 + run;
   point->grad_norm_descent = 2.5e-3;
   point->newton_steps = 7;
+  point->newton_distance = 0.375;
+  point->kinks_crossed = 12;
   point->dead_units = run % 3;
   point->label = label;
   point->spectrum = saddle_spectrum_new_from_values (eigenvalues, n, tolerance);
@@ -1652,9 +1654,10 @@ test_critical_set (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
   g_assert_cmpstr (lines[0], ==, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                                  "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
-                                 "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps");
+                                 "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps,"
+                                 "newton_distance,kinks_crossed");
   fields = g_strsplit (lines[1], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 18);
+  g_assert_cmpuint (g_strv_length (fields), ==, 20);
   /* Point run 4 is "Run 5" in every figure, and 5 in the file. */
   g_assert_cmpstr (fields[0], ==, "5");
   g_assert_cmpfloat (g_ascii_strtod (fields[1], NULL), ==, 0.125);
@@ -1671,13 +1674,17 @@ test_critical_set (void)
   g_assert_cmpstr (fields[15], ==, "nan");
   g_assert_cmpfloat (g_ascii_strtod (fields[16], NULL), ==, 2.5e-3);
   g_assert_cmpstr (fields[17], ==, "7");
+  g_assert_cmpfloat (g_ascii_strtod (fields[18], NULL), ==, 0.375);
+  g_assert_cmpstr (fields[19], ==, "12");
   g_clear_pointer (&fields, g_strfreev);
-  /* No spectrum: counts empty, ratios nan, still 18 columns. */
+  /* No spectrum: counts empty, ratios nan, still 20 columns. */
   fields = g_strsplit (lines[2], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 18);
+  g_assert_cmpuint (g_strv_length (fields), ==, 20);
   g_assert_cmpstr (fields[0], ==, "6");
   g_assert_cmpstr (fields[3], ==, "nan");
   g_assert_cmpstr (fields[4], ==, "");
+  g_assert_cmpstr (fields[18], ==, "nan");
+  g_assert_cmpstr (fields[19], ==, "");
   g_clear_pointer (&fields, g_strfreev);
   g_clear_pointer (&lines, g_strfreev);
 

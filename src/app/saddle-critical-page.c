@@ -36,6 +36,7 @@ typedef enum
   ROW_TOLERANCE,
   ROW_DEAD_UNITS,
   ROW_HG_RATIO,
+  ROW_NEWTON_REACH,
   N_ROWS
 } DetailRow;
 
@@ -305,6 +306,14 @@ update_detail (SaddleCriticalPage *self)
     set_value (self, ROW_HG_RATIO, "%.3g", point->hg_ratio);
   else
     set_value (self, ROW_HG_RATIO, "—");
+  if (point->kinks_crossed > 0)
+    /* TRANSLATORS: "0.3 away, across 118 kinks": a distance in parameter space and the
+     * number of ReLU kinks (samples changing side) on the way */
+    set_value (self, ROW_NEWTON_REACH, _("%.3g away, across %lu kinks"), point->newton_distance,
+               (unsigned long) point->kinks_crossed);
+  else
+    /* TRANSLATORS: a distance in parameter space */
+    set_value (self, ROW_NEWTON_REACH, _("%.3g away"), point->newton_distance);
 }
 
 static void
@@ -1072,6 +1081,8 @@ saddle_critical_page_init (SaddleCriticalPage *self)
     [ROW_TOLERANCE] = _("Zero tolerance"),
     [ROW_DEAD_UNITS] = _("Dead ReLU units"),
     [ROW_HG_RATIO] = _("‖H·∇L‖ / ‖∇L‖"),
+    /* TRANSLATORS: how far the local quadratic model puts the nearest point where ∇L = 0 */
+    [ROW_NEWTON_REACH] = _("Nearest critical point"),
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));

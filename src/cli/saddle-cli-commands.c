@@ -21,6 +21,11 @@
 
 /* Prefix of the weights-file comment line that records how to rebuild the model. */
 #define OPTIONS_LINE "options: "
+/* The bar for "Newton reached the critical point". */
+#define REACHED_GRAD_NORM 1e-8
+/* A Newton step longer than this leaves the quadratic model's trust on these nets (the
+ * constructed near-critical case of test-critical needs 6e-13, trained runs 0.3–0.8). */
+#define REACH_FAR 1e-2
 
 typedef struct
 {
@@ -413,24 +418,81 @@ print_trend (const CriticalStats *stats,
             t->pb_error != NULL ? t->pb_error : "too few points");
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* How many points Newton took to ‖∇L‖ ≤ REACHED_GRAD_NORM, and for the others
+ * why not: how far the local quadratic model puts their nearest critical point
+ * and how many ReLU kinks lie on the way (the "reach" and "kinks" columns). */
+static void
+print_reach (const SaddleCriticalSet *set)
+{
+  g_autoptr(GArray) distances = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) kinks = g_array_new (FALSE, FALSE, sizeof (double));
+  guint reached = 0;
+
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+      double k = (double) p->kinks_crossed;
+
+      if (p->grad_norm <= REACHED_GRAD_NORM)
+        reached++;
+      else
+        {
+          g_array_append_val (distances, p->newton_distance);
+          g_array_append_val (kinks, k);
+        }
+    }
+
+  printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", REACHED_GRAD_NORM, reached,
+          set->points->len);
+  if (distances->len > 0)
+    {
+      double d, k;
+
+      g_array_sort (distances, compare_doubles);
+      g_array_sort (kinks, compare_doubles);
+      d = g_array_index (distances, double, distances->len / 2);
+      k = g_array_index (kinks, double, kinks->len / 2);
+      printf ("At the other %u, the local quadratic model puts the nearest critical point a median "
+              "‖δ‖ = %.3g away", distances->len, d);
+      if (k > 0)
+        printf (", across a median %.0f ReLU kinks (samples changing side)", k);
+      printf (".\n%s\n", d > REACH_FAR
+              ? "No critical point is within Newton's reach there: a small ‖∇L‖ alone does not "
+                "make a critical point, so read their labels as the shape of the landscape where "
+                "the search stopped."
+              : "Those critical points are near: more Newton steps (--newton-steps) should reach "
+                "them.");
+    }
+}
+
 static void
 print_critical_table (const SaddleCriticalSet *set,
                       const CriticalStats     *stats,
                       gboolean                 pb_fit)
 {
-  printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s  %s\n",
+  printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s %9s %6s  %s\n",
           "run", "loss", "|g| start", "|g| desc.", "|g|", "steps", "newton", "pos", "neg", "zero",
-          "min.rat", "nz.rat", "dead", "label");
+          "min.rat", "nz.rat", "dead", "reach", "kinks", "label");
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       const SaddleSpectrum *s = p->spectrum;
 
       printf ("%-5u %11.5g %10.3g %10.3g %10.3g %6u %6u %6" G_GSIZE_FORMAT " %6" G_GSIZE_FORMAT
-              " %6" G_GSIZE_FORMAT " %8.4f %8.4f %5u  %s\n",
+              " %6" G_GSIZE_FORMAT " %8.4f %8.4f %5u %9.3g %6" G_GUINT64_FORMAT "  %s\n",
               p->run + 1, p->loss, p->grad_norm_start, p->grad_norm_descent, p->grad_norm,
               p->steps, p->newton_steps, s->positive, s->negative, s->zero, s->minimal_ratio,
-              s->nonzero_ratio, p->dead_units, saddle_critical_label_to_string (p->label));
+              s->nonzero_ratio, p->dead_units, p->newton_distance, p->kinks_crossed,
+              saddle_critical_label_to_string (p->label));
     }
 
   printf ("\nAnalysed %u critical point%s; zero band |λ| ≤ %g·max|λ|\n", stats->n,
@@ -447,6 +509,7 @@ print_critical_table (const SaddleCriticalSet *set,
             "%u points\n", stats->pearson, stats->spearman, stats->n);
   else
     printf ("Correlation of minimal ratio with loss: undefined (needs 3 points that differ)\n");
+  print_reach (set);
   print_trend (stats, pb_fit);
 }
 
@@ -465,6 +528,9 @@ json_add_point (JsonBuilder               *builder,
   saddle_cli_json_add_double (builder, "grad_norm_descent", p->grad_norm_descent);
   saddle_cli_json_add_double (builder, "grad_norm", p->grad_norm);
   saddle_cli_json_add_double (builder, "hg_ratio", p->hg_ratio);
+  saddle_cli_json_add_double (builder, "newton_distance", p->newton_distance);
+  json_builder_set_member_name (builder, "kinks_crossed");
+  json_builder_add_int_value (builder, (gint64) p->kinks_crossed);
   json_builder_set_member_name (builder, "steps");
   json_builder_add_int_value (builder, p->steps);
   json_builder_set_member_name (builder, "newton_steps");
@@ -1442,6 +1508,11 @@ print_dense (const SaddleStudyConfig   *config,
           s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
   printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
+  printf ("Newton reach: the local quadratic model's nearest critical point is ‖δ‖ = %.3g away",
+          point->newton_distance);
+  if (point->kinks_crossed > 0)
+    printf (", across %" G_GUINT64_FORMAT " ReLU kinks", point->kinks_crossed);
+  printf ("\n");
   printf ("Label: %s\n", saddle_critical_label_to_string (point->label));
 }
 

@@ -40,6 +40,9 @@
 #define MINRES_EVENT_EVERY   16
 /* Default MINRES cap when the settings say 0. */
 #define MINRES_DEFAULT_ITER  500
+/* The Newton-reach solve at an analysed point: a diagnosis, not a step, so it may be loose. */
+#define REACH_MAX_ITER       100
+#define REACH_RTOL           1e-6
 
 typedef struct
 {
@@ -996,6 +999,48 @@ saddle_critical_refine (SaddleModel                  *model,
   return TRUE;
 }
 
+/* How near is a critical point? The local quadratic model's nearest one is
+ * θ + δ with δ the MINRES (least-squares) solution of H·δ = −∇L; a short δ
+ * that crosses no ReLU kink means Newton can get there, a long one crossing
+ * many kinks means there is none within the model's reach, whatever ‖∇L‖ is.
+ * The solve is capped (REACH_MAX_ITER HVPs, relative residual REACH_RTOL), so
+ * a long distance is a lower bound. */
+static gboolean
+newton_reach (SaddleModel                  *model,
+              const double                 *theta,
+              const SaddleBatch            *batch,
+              const SaddleCriticalSettings *settings,
+              const double                 *grad,
+              SaddleCriticalPoint          *point,
+              GError                      **error)
+{
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *memory = NULL;
+  Refine r;
+
+  point->newton_distance = 0.0;
+  point->kinks_crossed = 0;
+  if (point->grad_norm == 0.0)
+    return TRUE;
+
+  memory = g_new (double, 2 * n);
+  memset (&r, 0, sizeof r);
+  r.model = model;
+  r.batch = batch;
+  r.settings = settings;
+  r.n = n;
+  for (gsize i = 0; i < n; i++)
+    memory[n + i] = -grad[i];
+  if (!minres (&r, theta, memory + n, REACH_RTOL, REACH_MAX_ITER, memory, error))
+    return FALSE;
+
+  point->newton_distance = norm2 (memory, n);
+  for (gsize i = 0; i < n; i++)
+    memory[n + i] = theta[i] + memory[i];
+  point->kinks_crossed = saddle_model_count_kinks_crossed (model, theta, memory + n, batch);
+  return TRUE;
+}
+
 SaddleCriticalPoint *
 saddle_critical_analyse (SaddleModel                  *model,
                          const double                 *theta,
@@ -1074,6 +1119,9 @@ saddle_critical_analyse (SaddleModel                  *model,
   cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, h, (int) n,
                grad, 1, 0.0, hg, 1);
   point->hg_ratio = point->grad_norm > 0.0 ? norm2 (hg, n) / point->grad_norm : NAN;
+  g_clear_pointer (&hg, g_free);
+  if (!newton_reach (model, theta, batch, settings, grad, point, error))
+    return NULL;
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;
 

@@ -67,6 +67,10 @@ struct _SaddleCriticalPoint
   double              grad_norm_descent; /* ‖∇L‖ after the ‖∇L‖² descent, before Newton */
   double              grad_norm;        /* ‖∇L‖ reached (after refinement) */
   double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point; NAN when g = 0 */
+  /* ‖δ‖ for δ solving H·δ = −∇L (MINRES, least squares, capped: then a lower bound): how far
+   * the local quadratic model puts the nearest critical point; 0 when ∇L = 0. */
+  double              newton_distance;
+  guint64             kinks_crossed;    /* ReLU pre-activations changing side from θ to θ + δ */
   guint               steps;            /* descent steps taken */
   guint               newton_steps;     /* Newton steps accepted, chord steps included */
   guint               dead_units;       /* ReLU units never active on the training set */

@@ -1569,6 +1569,47 @@ saddle_model_count_dead_units (SaddleModel       *model,
   return dead;
 }
 
+guint64
+saddle_model_count_kinks_crossed (SaddleModel       *model,
+                                  const double      *theta_a,
+                                  const double      *theta_b,
+                                  const SaddleBatch *batch)
+{
+  g_autofree guint8 *side = NULL;
+  guint64 crossed = 0;
+  gsize k = 0;
+
+  g_return_val_if_fail (model != NULL, 0);
+  g_return_val_if_fail (theta_a != NULL && theta_b != NULL, 0);
+
+  if (model->activation != SADDLE_ACTIVATION_RELU)
+    return 0;
+  if (!batch_usable (model, batch, FALSE))
+    return 0;
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      return 0;
+    }
+
+  /* One byte per hidden pre-activation: the side of the kink at θa. */
+  side = g_try_malloc (batch->n * model->sum_hidden);
+  if (side == NULL)
+    return 0;
+  forward (model, theta_a, batch->x, batch->n);
+  for (guint l = 0; l + 1 < model->n_layers; l++)
+    for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
+      side[k++] = model->z[l][i] > 0.0;
+
+  k = 0;
+  forward (model, theta_b, batch->x, batch->n);
+  for (guint l = 0; l + 1 < model->n_layers; l++)
+    for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
+      crossed += side[k++] != (model->z[l][i] > 0.0);
+
+  return crossed;
+}
+
 gboolean
 saddle_activation_from_string (const char       *name,
                                SaddleActivation *activation)

@@ -144,6 +144,14 @@ guint        saddle_model_count_dead_units (SaddleModel       *model,
                                             const double      *theta,
                                             const SaddleBatch *batch);
 
+/* Hidden ReLU pre-activations (sample × unit) of @batch on different sides of
+ * their kink at @theta_a and at @theta_b: the pieces of the piecewise-smooth
+ * loss that the segment between them crosses, at least. 0 for other activations. */
+guint64      saddle_model_count_kinks_crossed (SaddleModel       *model,
+                                               const double      *theta_a,
+                                               const double      *theta_b,
+                                               const SaddleBatch *batch);
+
 gboolean     saddle_activation_from_string (const char *name, SaddleActivation *activation);
 const char  *saddle_activation_to_string   (SaddleActivation activation);
 
