@@ -307,9 +307,9 @@ update_detail (SaddleCriticalPage *self)
   else
     set_value (self, ROW_HG_RATIO, "—");
   if (point->kinks_crossed > 0)
-    /* TRANSLATORS: "0.3 away, across 118 kinks": a distance in parameter space and the
+    /* TRANSLATORS: "0.3 away (118 kinks)": a distance in parameter space and the
      * number of ReLU kinks (samples changing side) on the way */
-    set_value (self, ROW_NEWTON_REACH, _("%.3g away, across %lu kinks"), point->newton_distance,
+    set_value (self, ROW_NEWTON_REACH, _("%.3g away (%lu kinks)"), point->newton_distance,
                (unsigned long) point->kinks_crossed);
   else
     /* TRANSLATORS: a distance in parameter space */
