@@ -64,6 +64,43 @@ saddle_test_net_xy_cov (const SaddleTestNet *net,
   return cov;
 }
 
+void
+saddle_test_net_line_fit (const SaddleTestNet *net,
+                          double              *slope,
+                          double              *intercept)
+{
+  const SaddleDataset *d = net->dataset;
+  double my, mx = 0.0, sxx = 0.0;
+  double cov = saddle_test_net_xy_cov (net, &my);
+
+  for (gsize i = 0; i < d->n_samples; i++)
+    mx += d->x[i];
+  mx /= d->n_samples;
+  for (gsize i = 0; i < d->n_samples; i++)
+    sxx += (d->x[i] - mx) * (d->x[i] - mx);
+  sxx /= d->n_samples;
+
+  *slope = cov / sxx;
+  *intercept = my - *slope * mx;
+}
+
+void
+saddle_test_batch_init (SaddleBatch  *batch,
+                        const double *x,
+                        const double *targets,
+                        gsize         n,
+                        gsize         n_inputs,
+                        gsize         n_outputs)
+{
+  memset (batch, 0, sizeof *batch);
+  batch->kind = SADDLE_DATASET_REGRESSION;
+  batch->n = n;
+  batch->n_inputs = n_inputs;
+  batch->n_outputs = n_outputs;
+  batch->x = x;
+  batch->targets = targets;
+}
+
 double
 saddle_test_dot (const double *a,
                  const double *b,

@@ -29,6 +29,20 @@ void   saddle_test_net_clear  (SaddleTestNet    *net);
 double saddle_test_net_xy_cov (const SaddleTestNet *net,
                                double              *mean_y);
 
+/* The least-squares line y ≈ slope·x + intercept through a one-input, one-output dataset. */
+void   saddle_test_net_line_fit (const SaddleTestNet *net,
+                                 double              *slope,
+                                 double              *intercept);
+
+/* A regression batch over caller-owned arrays: @n samples, @x (n × n_inputs), @targets
+ * (n × n_outputs). */
+void   saddle_test_batch_init (SaddleBatch      *batch,
+                               const double     *x,
+                               const double     *targets,
+                               gsize             n,
+                               gsize             n_inputs,
+                               gsize             n_outputs);
+
 /* aᵀb, the plain loop the BLAS paths are checked against. */
 double saddle_test_dot        (const double     *a,
                                const double     *b,

@@ -477,26 +477,11 @@ test_critical_degenerate (void)
   SaddleCriticalSettings settings;
   g_autoptr(SaddleCriticalPoint) point = NULL;
   g_autoptr(GError) error = NULL;
-  double mx = 0.0, my = 0.0, sxy = 0.0, sxx = 0.0, alpha, beta;
+  double alpha, beta;
   Fixture f;
-  gsize m;
 
   fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_IDENTITY, 1);
-  m = f.dataset->n_samples;
-  for (gsize i = 0; i < m; i++)
-    {
-      mx += f.dataset->x[i];
-      my += f.dataset->targets[i];
-    }
-  mx /= m;
-  my /= m;
-  for (gsize i = 0; i < m; i++)
-    {
-      sxy += (f.dataset->x[i] - mx) * (f.dataset->targets[i] - my);
-      sxx += (f.dataset->x[i] - mx) * (f.dataset->x[i] - mx);
-    }
-  alpha = sxy / sxx;
-  beta = my - alpha * mx;
+  saddle_test_net_line_fit (&f, &alpha, &beta);
 
   /* W1 = (α/2, α/2)ᵀ, b1 = 0, W2 = (1, 1), b2 = β. */
   f.theta[0] = f.theta[1] = alpha / 2.0;
@@ -540,12 +525,7 @@ test_critical_gradient_flat (void)
   model = saddle_model_new (widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_IDENTITY,
                             SADDLE_LOSS_MSE, &error);
   g_assert_no_error (error);
-  batch.kind = SADDLE_DATASET_REGRESSION;
-  batch.n = 2;
-  batch.n_inputs = 1;
-  batch.n_outputs = 1;
-  batch.x = x;
-  batch.targets = y;
+  saddle_test_batch_init (&batch, x, y, 2, 1, 1);
 
   saddle_critical_settings_init (&settings);
   for (guint i = 0; i < G_N_ELEMENTS (as); i++)
@@ -975,31 +955,16 @@ test_critical_newton_default_task (void)
   g_autoptr(SaddleCriticalPoint) point = NULL;
   g_autoptr(GError) error = NULL;
   SaddleRng rng[1];
-  double mx = 0.0, my = 0.0, sxy = 0.0, sxx = 0.0, alpha, beta, uu = 0.0, uc = 0.0;
+  double alpha, beta, uu = 0.0, uc = 0.0;
   double u[31], c[31];
   double *w1, *b1, *w2, *b2, *w3, *b3;
   guint steps = 0;
   SaddleTestNet f;
-  gsize m;
 
   saddle_rng_init (rng, 7);
   saddle_test_net_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, 1000, 1);
   g_assert_cmpuint (f.n, ==, 1086);
-  m = f.dataset->n_samples;
-  for (gsize i = 0; i < m; i++)
-    {
-      mx += f.dataset->x[i];
-      my += f.dataset->targets[i];
-    }
-  mx /= m;
-  my /= m;
-  for (gsize i = 0; i < m; i++)
-    {
-      sxy += (f.dataset->x[i] - mx) * (f.dataset->targets[i] - my);
-      sxx += (f.dataset->x[i] - mx) * (f.dataset->x[i] - mx);
-    }
-  alpha = sxy / sxx;
-  beta = my - alpha * mx;
+  saddle_test_net_line_fit (&f, &alpha, &beta);
 
   w1 = f.theta;
   b1 = w1 + 31;
@@ -1342,12 +1307,7 @@ test_critical_newton_auto_relu (void)
       x[i] = -1.0 + 2.0 * i / 23.0;
       y[i] = sin (3.0 * x[i]);
     }
-  batch.kind = SADDLE_DATASET_REGRESSION;
-  batch.n = 24;
-  batch.n_inputs = 1;
-  batch.n_outputs = 1;
-  batch.x = x;
-  batch.targets = y;
+  saddle_test_batch_init (&batch, x, y, 24, 1, 1);
   saddle_rng_init (&rng, 5);
   saddle_model_init_params (model, a, &rng);
   memcpy (b, a, n * sizeof (double));

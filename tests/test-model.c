@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "saddle-model.h"
+#include "saddle-test-util.h"
 
 typedef struct
 {
@@ -700,12 +701,7 @@ test_grad_and_hvp_self (void)
     SaddleBatch batch = { 0 };
 
     /* Two inputs where the model wants three. */
-    batch.kind = SADDLE_DATASET_REGRESSION;
-    batch.n = 1;
-    batch.n_inputs = 2;
-    batch.n_outputs = 2;
-    batch.x = x;
-    batch.targets = y;
+    saddle_test_batch_init (&batch, x, y, 1, 2, 2);
     g_test_expect_message ("saddle-model", G_LOG_LEVEL_CRITICAL, "*n_inputs*");
     g_assert_true (isnan (saddle_model_grad_and_hvp_self (model, theta, &batch, g, h)));
     g_test_assert_expected_messages ();
@@ -786,12 +782,7 @@ test_known_linear (void)
 
   model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_IDENTITY, SADDLE_LOSS_MSE, NULL);
   g_assert_cmpuint (saddle_model_n_params (model), ==, 4);
-  batch.kind = SADDLE_DATASET_REGRESSION;
-  batch.n = n;
-  batch.n_inputs = 1;
-  batch.n_outputs = 1;
-  batch.x = x;
-  batch.targets = t;
+  saddle_test_batch_init (&batch, x, t, n, 1, 1);
 
   for (gsize i = 0; i < n; i++)
     {
@@ -1071,12 +1062,7 @@ test_dead_units (void)
   SaddleBatch batch = { 0 };
   double eye[100] = { 0 }, h[100];
 
-  batch.kind = SADDLE_DATASET_REGRESSION;
-  batch.n = 4;
-  batch.n_inputs = 1;
-  batch.n_outputs = 1;
-  batch.x = x;
-  batch.targets = t;
+  saddle_test_batch_init (&batch, x, t, 4, 1, 1);
 
   model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
   g_assert_cmpuint (saddle_model_count_dead_units (model, theta, &batch), ==, 2);
@@ -1124,12 +1110,7 @@ test_kinks_crossed (void)
 
   for (guint i = 0; i < 11; i++)
     x[i] = i / 10.0;
-  batch.kind = SADDLE_DATASET_REGRESSION;
-  batch.n = 11;
-  batch.n_inputs = 1;
-  batch.n_outputs = 1;
-  batch.x = x;
-  batch.targets = t;
+  saddle_test_batch_init (&batch, x, t, 11, 1, 1);
 
   model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
   g_assert_cmpuint (saddle_model_count_kinks_crossed (model, theta_a, theta_b, &batch), ==, 3);

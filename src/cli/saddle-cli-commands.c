@@ -418,51 +418,38 @@ print_trend (const CriticalStats *stats,
             t->pb_error != NULL ? t->pb_error : "too few points");
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* How many points Newton took to ‖∇L‖ ≤ REACHED_GRAD_NORM, and for the others
  * why not: how far the local quadratic model puts their nearest critical point
  * and how many ReLU kinks lie on the way (the "reach" and "kinks" columns). */
 static void
 print_reach (const SaddleCriticalSet *set)
 {
-  g_autoptr(GArray) distances = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) kinks = g_array_new (FALSE, FALSE, sizeof (double));
-  guint reached = 0;
+  g_autofree double *distances = g_new (double, MAX (1, set->points->len));
+  g_autofree double *kinks = g_new (double, MAX (1, set->points->len));
+  guint reached = 0, others = 0;
 
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
-      double k = (double) p->kinks_crossed;
 
       if (p->grad_norm <= REACHED_GRAD_NORM)
         reached++;
       else
         {
-          g_array_append_val (distances, p->newton_distance);
-          g_array_append_val (kinks, k);
+          distances[others] = p->newton_distance;
+          kinks[others++] = (double) p->kinks_crossed;
         }
     }
 
   printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", REACHED_GRAD_NORM, reached,
           set->points->len);
-  if (distances->len > 0)
+  if (others > 0)
     {
-      double d, k;
+      double d = saddle_stats_median (distances, others, NULL, NULL);
+      double k = saddle_stats_median (kinks, others, NULL, NULL);
 
-      g_array_sort (distances, compare_doubles);
-      g_array_sort (kinks, compare_doubles);
-      d = g_array_index (distances, double, distances->len / 2);
-      k = g_array_index (kinks, double, kinks->len / 2);
       printf ("At the other %u, the local quadratic model puts the nearest critical point a median "
-              "‖δ‖ = %.3g away", distances->len, d);
+              "‖δ‖ = %.3g away", others, d);
       if (k > 0)
         printf (", across a median %.0f ReLU kinks (samples changing side)", k);
       printf (".\n%s\n", d > REACH_FAR

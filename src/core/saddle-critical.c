@@ -247,6 +247,20 @@ newton_settings_valid (const SaddleCriticalSettings *settings,
   return TRUE;
 }
 
+/* @r for @model on @batch, no buffers, no events yet. */
+static void
+refine_init (Refine                       *r,
+             SaddleModel                  *model,
+             const SaddleBatch            *batch,
+             const SaddleCriticalSettings *settings)
+{
+  memset (r, 0, sizeof *r);
+  r->model = model;
+  r->batch = batch;
+  r->settings = settings;
+  r->n = saddle_model_n_params (model);
+}
+
 static gboolean
 refine_progress (Refine *r,
                  double  within)
@@ -859,11 +873,7 @@ saddle_critical_refine (SaddleModel                  *model,
   n = saddle_model_n_params (model);
   memory = g_new (double, 9 * n);
 
-  memset (&r, 0, sizeof r);
-  r.model = model;
-  r.batch = batch;
-  r.settings = settings;
-  r.n = n;
+  refine_init (&r, model, batch, settings);
   r.func = func;
   r.user_data = user_data;
   r.run = run;
@@ -1024,11 +1034,7 @@ newton_reach (SaddleModel                  *model,
     return TRUE;
 
   memory = g_new (double, 2 * n);
-  memset (&r, 0, sizeof r);
-  r.model = model;
-  r.batch = batch;
-  r.settings = settings;
-  r.n = n;
+  refine_init (&r, model, batch, settings);
   for (gsize i = 0; i < n; i++)
     memory[n + i] = -grad[i];
   if (!minres (&r, theta, memory + n, REACH_RTOL, REACH_MAX_ITER, memory, error))

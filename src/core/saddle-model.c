@@ -1527,6 +1527,26 @@ saddle_model_accuracy (SaddleModel       *model,
   return (double) correct / (double) batch->n;
 }
 
+/* The forward pass over @batch for the ReLU pattern queries; FALSE (nothing to count) for
+ * other activations, a batch that does not fit or scratch that cannot be had. */
+static gboolean
+relu_forward (SaddleModel       *model,
+              const double      *theta,
+              const SaddleBatch *batch)
+{
+  if (model->activation != SADDLE_ACTIVATION_RELU)
+    return FALSE;
+  if (!batch_usable (model, batch, FALSE))
+    return FALSE;
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      return FALSE;
+    }
+  forward (model, theta, batch->x, batch->n);
+  return TRUE;
+}
+
 guint
 saddle_model_count_dead_units (SaddleModel       *model,
                                const double      *theta,
@@ -1537,17 +1557,8 @@ saddle_model_count_dead_units (SaddleModel       *model,
   g_return_val_if_fail (model != NULL, 0);
   g_return_val_if_fail (theta != NULL, 0);
 
-  if (model->activation != SADDLE_ACTIVATION_RELU)
+  if (!relu_forward (model, theta, batch))
     return 0;
-  if (!batch_usable (model, batch, FALSE))
-    return 0;
-  if (!ensure_forward (model, batch->n))
-    {
-      warn_no_memory (model, batch->n, 0);
-      return 0;
-    }
-
-  forward (model, theta, batch->x, batch->n);
   for (guint l = 0; l + 1 < model->n_layers; l++)
     {
       gsize width = model->widths[l + 1];
@@ -1582,21 +1593,12 @@ saddle_model_count_kinks_crossed (SaddleModel       *model,
   g_return_val_if_fail (model != NULL, 0);
   g_return_val_if_fail (theta_a != NULL && theta_b != NULL, 0);
 
-  if (model->activation != SADDLE_ACTIVATION_RELU)
+  if (!relu_forward (model, theta_a, batch))
     return 0;
-  if (!batch_usable (model, batch, FALSE))
-    return 0;
-  if (!ensure_forward (model, batch->n))
-    {
-      warn_no_memory (model, batch->n, 0);
-      return 0;
-    }
-
   /* One byte per hidden pre-activation: the side of the kink at θa. */
   side = g_try_malloc (batch->n * model->sum_hidden);
   if (side == NULL)
     return 0;
-  forward (model, theta_a, batch->x, batch->n);
   for (guint l = 0; l + 1 < model->n_layers; l++)
     for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
       side[k++] = model->z[l][i] > 0.0;

@@ -10,18 +10,9 @@
 #include <lapacke.h>
 
 #include "saddle-spectrum.h"
+#include "saddle-stats.h"
 
 G_DEFINE_QUARK (saddle-spectrum-error-quark, saddle_spectrum_error)
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
 
 static gboolean
 values_are_finite (const double *values,
@@ -142,7 +133,7 @@ saddle_spectrum_compute (double  *matrix,
 
   /* LAPACK returns ascending order already; sorting is a cheap guarantee
    * that does not depend on the solver chosen. */
-  qsort (spectrum->eigenvalues, n, sizeof (double), compare_doubles);
+  qsort (spectrum->eigenvalues, n, sizeof (double), saddle_stats_compare_doubles);
   saddle_spectrum_classify (spectrum, tolerance);
 
   return g_steal_pointer (&spectrum);
@@ -161,7 +152,7 @@ saddle_spectrum_new_from_values (const double *values,
   if (n > 0)
     {
       memcpy (spectrum->eigenvalues, values, n * sizeof (double));
-      qsort (spectrum->eigenvalues, n, sizeof (double), compare_doubles);
+      qsort (spectrum->eigenvalues, n, sizeof (double), saddle_stats_compare_doubles);
     }
   saddle_spectrum_classify (spectrum, tolerance);
 

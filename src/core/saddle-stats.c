@@ -5,6 +5,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 
 #include "saddle-stats.h"
 
@@ -113,6 +114,40 @@ pearson_finite (const double *x,
   /* Rounding can push a perfect correlation a hair past ±1. */
   r = sxy / sqrt (sxx * syy);
   return CLAMP (r, -1.0, 1.0);
+}
+
+int
+saddle_stats_compare_doubles (const void *a,
+                              const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+double
+saddle_stats_median (double *values,
+                     gsize   n,
+                     double *lo,
+                     double *hi)
+{
+  gsize m = 0;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      values[m++] = values[i];
+  if (lo != NULL)
+    *lo = NAN;
+  if (hi != NULL)
+    *hi = NAN;
+  if (m == 0)
+    return NAN;
+  qsort (values, m, sizeof (double), saddle_stats_compare_doubles);
+  if (lo != NULL)
+    *lo = values[0];
+  if (hi != NULL)
+    *hi = values[m - 1];
+  return m % 2 ? values[m / 2] : 0.5 * (values[m / 2 - 1] + values[m / 2]);
 }
 
 void

@@ -20,6 +20,16 @@ typedef enum
 
 GQuark   saddle_stats_error_quark   (void);
 
+/* qsort() order of doubles, ascending (NaN compares equal to everything: drop it first). */
+int      saddle_stats_compare_doubles (const void *a,
+                                       const void *b);
+/* Median of the finite values of @values (n; sorted in place, the finite ones first), with
+ * their smallest and largest in @lo and @hi (may be NULL); NAN if none is finite. */
+double   saddle_stats_median        (double       *values,
+                                     gsize         n,
+                                     double       *lo,
+                                     double       *hi);
+
 /* 1-based ranks of @x (n) into @ranks, tied values sharing their average rank; NaN stays NaN. */
 void     saddle_stats_ranks         (const double *x,
                                      gsize         n,

@@ -418,36 +418,6 @@ draw_colorbar (SaddleChart        *chart,
   cairo_restore (cr);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Median of the finite values of @values (sorted in place), NAN if none. */
-static double
-median_of (double *values,
-           gsize   n,
-           double *lo,
-           double *hi)
-{
-  gsize m = 0;
-
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (values[i]))
-      values[m++] = values[i];
-  *lo = *hi = NAN;
-  if (m == 0)
-    return NAN;
-  qsort (values, m, sizeof (double), compare_doubles);
-  *lo = values[0];
-  *hi = values[m - 1];
-  return m % 2 ? values[m / 2] : 0.5 * (values[m / 2 - 1] + values[m / 2]);
-}
-
 /* The honest-projection footnote: how far the snapshots lie off the plane,
  * and how their true loss compares with the contour under them. */
 static char *
@@ -471,8 +441,8 @@ surface_footnote (const SaddleTrajectory *trajectory,
       dist[i] = d;
       ratio[i] = (isfinite (sl) && sl > 0 && isfinite (s->loss)) ? s->loss / sl : NAN;
     }
-  d_med = median_of (dist, n, &d_lo, &d_hi);
-  r_med = median_of (ratio, n, &r_lo, &r_hi);
+  d_med = saddle_stats_median (dist, n, &d_lo, &d_hi);
+  r_med = saddle_stats_median (ratio, n, &r_lo, &r_hi);
 
   g_string_append_printf (out, "Contours: loss on a %u × %u grid of the plane, %d %s levels",
                           surface->resolution, surface->resolution, SURFACE_BANDS,
