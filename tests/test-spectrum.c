@@ -211,7 +211,8 @@ test_spectrum_similarity (void)
 {
   check_similar (5, 11);
   check_similar (64, 12);
-  check_similar (301, 13);   /* large enough for the two-stage band reduction to block */
+  check_similar (301, 13);   /* one-stage dsyevd, past its blocking size */
+  check_similar (2100, 14);  /* two-stage dsyevd_2stage (from n = 2,048) */
 }
 
 static void

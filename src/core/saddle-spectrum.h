@@ -31,8 +31,8 @@ typedef struct
 GQuark          saddle_spectrum_error_quark (void);
 
 /* All eigenvalues of the n × n symmetric @matrix (row-major, only its upper
- * triangle is read; overwritten), by LAPACKE (eigenvalues only, two-stage
- * dsyevd_2stage, dsyevd as fallback), classified with @tolerance. */
+ * triangle is read; overwritten), by LAPACKE (eigenvalues only: dsyevd below n = 2,048,
+ * above it the two-stage dsyevd_2stage with dsyevd as fallback), classified with @tolerance. */
 SaddleSpectrum *saddle_spectrum_compute     (double  *matrix,
                                              gsize    n,
                                              double   tolerance,
