@@ -1130,7 +1130,7 @@ test_predict_accuracy (void)
   const double targets[] = { 0, 0, 0, 0, 0, 0, 0, 0 };
   g_autoptr(SaddleModel) model = NULL;
   SaddleBatch batch = { 0 };
-  double out[8];
+  double out[8], loss, accuracy;
 
   model = saddle_model_new (widths, 2, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY, NULL);
   batch.kind = SADDLE_DATASET_CLASSIFICATION;
@@ -1143,6 +1143,10 @@ test_predict_accuracy (void)
   saddle_model_predict (model, theta, &batch, out);
   g_assert_cmpmem (out, sizeof out, x, sizeof x);
   g_assert_cmpfloat (saddle_model_accuracy (model, theta, &batch), ==, 0.75);
+  /* One forward pass for both, the same numbers as the two calls. */
+  loss = saddle_model_loss_accuracy (model, theta, &batch, &accuracy);
+  g_assert_cmpfloat (loss, ==, saddle_model_loss_grad (model, theta, &batch, NULL));
+  g_assert_cmpfloat (accuracy, ==, 0.75);
 
   batch.kind = SADDLE_DATASET_REGRESSION;
   batch.labels = NULL;

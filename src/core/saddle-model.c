@@ -1486,32 +1486,15 @@ saddle_model_predict (SaddleModel       *model,
   memcpy (outputs, model->z[model->n_layers - 1], batch->n * m * sizeof (double));
 }
 
-double
-saddle_model_accuracy (SaddleModel       *model,
-                       const double      *theta,
-                       const SaddleBatch *batch)
+/* Share of @batch's samples whose arg-max output (from the last forward pass) is the label. */
+static double
+share_correct (const SaddleModel *model,
+               const SaddleBatch *batch)
 {
-  gsize m;
+  gsize m = model->widths[model->n_layers];
+  const double *y = model->z[model->n_layers - 1];
   gsize correct = 0;
-  const double *y;
 
-  g_return_val_if_fail (model != NULL, NAN);
-  g_return_val_if_fail (theta != NULL, NAN);
-  g_return_val_if_fail (batch != NULL, NAN);
-
-  if (batch->kind != SADDLE_DATASET_CLASSIFICATION || batch->labels == NULL)
-    return NAN;
-  if (!batch_usable (model, batch, FALSE))
-    return NAN;
-  if (!ensure_forward (model, batch->n))
-    {
-      warn_no_memory (model, batch->n, 0);
-      return NAN;
-    }
-
-  forward (model, theta, batch->x, batch->n);
-  m = model->widths[model->n_layers];
-  y = model->z[model->n_layers - 1];
   for (gsize i = 0; i < batch->n; i++)
     {
       const double *row = y + i * m;
@@ -1525,6 +1508,53 @@ saddle_model_accuracy (SaddleModel       *model,
     }
 
   return (double) correct / (double) batch->n;
+}
+
+static gboolean
+is_classification (const SaddleBatch *batch)
+{
+  return batch->kind == SADDLE_DATASET_CLASSIFICATION && batch->labels != NULL;
+}
+
+double
+saddle_model_accuracy (SaddleModel       *model,
+                       const double      *theta,
+                       const SaddleBatch *batch)
+{
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  g_return_val_if_fail (batch != NULL, NAN);
+
+  if (!is_classification (batch))
+    return NAN;
+  if (!batch_usable (model, batch, FALSE))
+    return NAN;
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      return NAN;
+    }
+
+  forward (model, theta, batch->x, batch->n);
+  return share_correct (model, batch);
+}
+
+double
+saddle_model_loss_accuracy (SaddleModel       *model,
+                            const double      *theta,
+                            const SaddleBatch *batch,
+                            double            *accuracy)
+{
+  double loss;
+
+  g_return_val_if_fail (accuracy != NULL, NAN);
+
+  /* The loss leaves the outputs in z[L-1]: the arg-max needs no second pass. */
+  *accuracy = NAN;
+  loss = saddle_model_loss_grad (model, theta, batch, NULL);
+  if (!isnan (loss) && is_classification (batch))
+    *accuracy = share_correct (model, batch);
+  return loss;
 }
 
 /* The forward pass over @batch for the ReLU pattern queries; FALSE (nothing to count) for

@@ -138,6 +138,13 @@ double       saddle_model_accuracy      (SaddleModel       *model,
                                          const double      *theta,
                                          const SaddleBatch *batch);
 
+/* The mean loss over @batch and, from the same forward pass, the accuracy into @accuracy
+ * (NAN for regression or when the loss is NaN). */
+double       saddle_model_loss_accuracy (SaddleModel       *model,
+                                         const double      *theta,
+                                         const SaddleBatch *batch,
+                                         double            *accuracy);
+
 /* Hidden ReLU units never active (pre-activation ≤ 0) on any sample of @batch;
  * their weights give all-zero Hessian rows. 0 for other activations. */
 guint        saddle_model_count_dead_units (SaddleModel       *model,

@@ -276,7 +276,7 @@ saddle_train (SaddleModel               *model,
   saddle_rng_init (&rng, settings->shuffle_seed);
 
   /* The starting point. */
-  loss = saddle_model_loss_grad (model, theta, &full, NULL);
+  loss = saddle_model_loss_accuracy (model, theta, &full, &accuracy);
   if (!isfinite (loss))
     {
       g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_DIVERGED,
@@ -285,7 +285,6 @@ saddle_train (SaddleModel               *model,
                    non_finite_word (loss));
       goto out;
     }
-  accuracy = saddle_model_accuracy (model, theta, &full);
 
   event = saddle_event_init (SADDLE_EVENT_EPOCH, settings->run);
   event.epoch = 0;
@@ -367,7 +366,7 @@ saddle_train (SaddleModel               *model,
           if (!epoch_end && !want_snapshot)
             continue;
 
-          loss = saddle_model_loss_grad (model, theta, &full, NULL);
+          loss = saddle_model_loss_accuracy (model, theta, &full, &accuracy);
           if (!isfinite (loss))
             {
               memcpy (theta, theta_prev, n_params * sizeof (double));
@@ -377,7 +376,6 @@ saddle_train (SaddleModel               *model,
                            non_finite_word (loss), iteration, epoch, settings->optimizer.lr);
               goto out;
             }
-          accuracy = saddle_model_accuracy (model, theta, &full);
 
           event = saddle_event_init (SADDLE_EVENT_EPOCH, settings->run);
           event.iteration = iteration;
