@@ -441,7 +441,7 @@ test_trajectories_idx (gconstpointer cli)
   write_idx (data, 40);
 
   spawn (&run, "trajectories", "--data", "idx", "--samples", "30", "--hidden", "5",
-         "--runs", "2", "--epochs", "2", "--batch", "10", "--layer", "1", "--out", "res", NULL);
+         "--runs", "2", "--epochs", "2", "--batch", "10", "--layer", "2", "--out", "res", NULL);
   assert_status (&run, 0);
   epochs = read_csv (&run, "res/epochs.csv", "run,epoch,iteration,loss,accuracy", NULL);
   g_assert_cmpuint (epochs->rows->len, ==, 2 * 3);
@@ -457,6 +457,8 @@ test_trajectories_idx (gconstpointer cli)
   assert_svg (&run, "res/trajectories-layer.svg", 2);
   /* 36-5-3: 36·5+5 + 5·3+3 = 203 parameters; one progress line per run on stderr. */
   g_assert_nonnull (strstr (run.out, "203 parameters"));
+  /* --layer counts from 1: layer 2 is the 5 → 3 output layer, 5·3 = 15 weights. */
+  g_assert_nonnull (strstr (run.out, "layer 2 weights (15)"));
   g_assert_nonnull (strstr (run.err, "Run 1/2"));
   g_assert_nonnull (strstr (run.err, "Run 2/2"));
   run_clear (&run);
@@ -1002,7 +1004,8 @@ test_bad_options (gconstpointer cli)
     { { "gradnorm", "--activation", "gelu" }, "--activation" },
     { { "gradnorm", "--optimizer", "lbfgs" }, "--optimizer" },
     { { "gradnorm", "--function", "cos" }, "--function" },
-    { { "trajectories", "--layer", "7" }, "--layer" },
+    { { "trajectories", "--layer", "7" }, "--layer must be an integer in 1–3" },
+    { { "trajectories", "--layer", "0" }, "--layer must be an integer in 1 to the number" },
     { { "trajectories", "--surface", "1" }, "--surface" },
     { { "gradnorm", "--surface", "9" }, "--surface" },
     { { "gradnorm", "--first-run", "0" }, "--first-run must be an integer in 1–1000001" },

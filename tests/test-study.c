@@ -231,7 +231,7 @@ test_validate (void)
     { break_runs,           { "--runs", "1–10000" } },
     { break_runs_high,      { "--runs", "got 10001" } },
     { break_threads,        { "--threads", "0–256" } },
-    { break_layer,          { "--layer", "0–2" } },
+    { break_layer,          { "--layer", "1–3" } },
     { break_tolerance,      { "--tolerance", "(0, 1)" } },
     { break_tolerance_zero, { "--tolerance", "got 0" } },
     { break_grad_tolerance, { "--grad-tolerance", "(0, 1)" } },

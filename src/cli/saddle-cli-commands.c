@@ -306,7 +306,7 @@ print_trajectory_summary (const SaddleTrajectory *trajectory)
           saddle_trajectory_n_snapshots (trajectory), trajectory->n_params,
           100.0 * trajectory->pca->explained_ratio[0],
           100.0 * (trajectory->pca->n_components > 1 ? trajectory->pca->explained_ratio[1] : 0.0),
-          trajectory->layer, trajectory->layer_size,
+          trajectory->layer + 1, trajectory->layer_size,
           100.0 * trajectory->layer_pca->explained_ratio[0],
           100.0 * (trajectory->layer_pca->n_components > 1
                    ? trajectory->layer_pca->explained_ratio[1] : 0.0));

@@ -96,7 +96,8 @@ static const OptionSpec option_specs[] = {
     "Iterations between parameter snapshots for the trajectories; 0 = at every epoch end. "
     "Default: 0", "N" },
   { "layer", FOR_ALL_MODEL, FALSE,
-    "Layer (0-based, 0 = first weight matrix) of the per-layer trajectory. Default: 0", "N" },
+    "Weight layer of the per-layer trajectory, counted from 1 (1 = the first weight matrix, "
+    "input to first hidden layer). Default: 1", "N" },
   { "surface", FOR_TRAJECTORIES_ONLY, FALSE,
     "Nodes per axis of the loss surface over the PCA plane, drawn behind the paths: 0 (none) "
     "or 2–401; it costs N² losses on the whole training set. Default: 41", "N" },
@@ -327,6 +328,25 @@ parse_uint (SaddleCliOptions *options,
   if (!parse_uint64 (options, name, G_MAXUINT, &v, error))
     return FALSE;
   *out = (guint) v;
+  return TRUE;
+}
+
+/* --layer counts weight layers from 1, as the app and every figure do; the config holds
+ * the 0-based index. */
+static gboolean
+parse_layer (SaddleCliOptions *options,
+             guint            *layer,
+             GError          **error)
+{
+  const char *value = given (options, "layer");
+  guint number = *layer + 1;
+
+  if (!parse_uint (options, "layer", &number, error))
+    return FALSE;
+  if (number == 0)
+    return usage_error (error, "--layer must be an integer in %s; got “%s”",
+                        saddle_study_option_range ("--layer"), value);
+  *layer = number - 1;
   return TRUE;
 }
 
@@ -592,7 +612,7 @@ apply_values (SaddleCliOptions *options,
       || !parse_uint (options, "newton-steps", &config->newton_steps, error)
       || !parse_double (options, "descent-lr", &config->descent_lr, error)
       || !parse_uint (options, "snapshot-every", &config->snapshot_every, error)
-      || !parse_uint (options, "layer", &config->layer, error)
+      || !parse_layer (options, &config->layer, error)
       || !parse_uint (options, "surface", &config->surface_resolution, error))
     return FALSE;
 

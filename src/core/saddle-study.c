@@ -53,7 +53,7 @@ static const OptionRange option_ranges[] = {
   { "--newton-steps",   "0–1000" },
   { "--snapshot-every", "0–4294967295" },
   { "--seed",           "0–18446744073709551615" },
-  { "--layer",          "0 to the number of hidden layers" },
+  { "--layer",          "1 to the number of weight layers (hidden layers + 1)" },
   { "--surface",        "0 (none) or 2–401" },
   { "--jobs",           "0–256" },
   { "--newton",         "auto, dense or minres" },
@@ -875,8 +875,8 @@ saddle_study_config_validate (const SaddleStudyConfig *config,
   if (config->layer > config->n_hidden)
     {
       g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--layer must be an integer in 0–%u (the model has %u layers); got %u",
-                   config->n_hidden, config->n_hidden + 1, config->layer);
+                   "--layer must be an integer in 1–%u (the model has %u weight layers); got %u",
+                   config->n_hidden + 1, config->n_hidden + 1, config->layer + 1);
       return FALSE;
     }
   if (!isfinite (config->zero_tolerance) || config->zero_tolerance <= 0.0
@@ -1207,8 +1207,8 @@ saddle_study_run (const SaddleStudyConfig *config,
   if (config->layer >= saddle_model_n_layers (model))
     {
       g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--layer must be an integer in 0–%u; got %u",
-                   saddle_model_n_layers (model) - 1, config->layer);
+                   "--layer must be an integer in 1–%u; got %u",
+                   saddle_model_n_layers (model), config->layer + 1);
       return NULL;
     }
   n_params = saddle_model_n_params (model);
