@@ -821,6 +821,99 @@ test_decimate (void)
   }
 }
 
+/* A line denser than the plot is wide, drawn on screen: every pixel column
+ * is painted from its lowest to its highest value (the connected band a
+ * stroke would cover) and not far beyond; a blank canvas is white, the line
+ * pure red. */
+static void
+test_dense_line_columns (void)
+{
+  const gsize n = 20000;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 200);
+  cairo_t *cr = cairo_create (surface);
+  const SaddleColor red = { 1.0, 0.0, 0.0 };
+  g_autofree double *xs = g_new (double, n);
+  g_autofree double *ys = g_new (double, n);
+  SaddlePalette palette;
+  SaddleChart chart;
+  SaddleRng rng;
+  guint checked = 0;
+
+  saddle_rng_init (&rng, 3);
+  for (gsize i = 0; i < n; i++)
+    {
+      xs[i] = (double) i;
+      ys[i] = sin (i * 1e-3) + 0.2 * saddle_rng_normal (&rng);
+    }
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  saddle_palette_init (&palette, FALSE);
+  saddle_chart_init (&chart, cr, &palette, 10.0);
+  saddle_axis_init (&chart.x_axis, SADDLE_AXIS_LINEAR, 0);
+  saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LINEAR, 0);
+  for (gsize i = 0; i < n; i++)
+    {
+      saddle_axis_include (&chart.x_axis, xs[i]);
+      saddle_axis_include (&chart.y_axis, ys[i]);
+    }
+  saddle_axis_finish (&chart.x_axis, 0.0);
+  saddle_axis_finish (&chart.y_axis, 0.05);
+  saddle_chart_layout (&chart, 0, 0, 400, 200);
+  g_assert_cmpfloat (chart.width, <, (double) n);
+  saddle_chart_draw_line (&chart, xs, ys, n, &red, 1.0);
+  cairo_surface_flush (surface);
+
+  for (int column = (int) ceil (chart.x) + 2; column < chart.x + chart.width - 2; column += 7)
+    {
+      double lo = INFINITY, hi = -INFINITY, joined_lo, joined_hi, before = NAN;
+      int first = -1, last = -1;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          double px = floor (saddle_chart_x_to_px (&chart, xs[i]));
+          double py = saddle_chart_y_to_px (&chart, ys[i]);
+
+          if (px == column - 1)
+            before = py;   /* the previous column's last point */
+          else if (px == column)
+            {
+              lo = MIN (lo, py);
+              hi = MAX (hi, py);
+            }
+        }
+      if (!isfinite (lo) || !isfinite (before))
+        continue;
+      joined_lo = MIN (lo, before);
+      joined_hi = MAX (hi, before);
+      for (int row = 0; row < 200; row++)
+        {
+          double r, g, b;
+
+          read_pixel (surface, column, row, &r, &g, &b);
+          if (r > 0.9 && g < 0.1 && b < 0.1)
+            {
+              if (first < 0)
+                first = row;
+              last = row;
+            }
+        }
+      /* Painted from the lowest to the highest value, and beyond that only to
+       * join the previous column's last point, plus half the width rounded out. */
+      g_assert_cmpint (first, >=, 0);
+      g_assert_cmpfloat (first, <=, floor (lo));
+      g_assert_cmpfloat (last, >=, floor (hi));
+      g_assert_cmpfloat (first, >=, floor (joined_lo) - 2);
+      g_assert_cmpfloat (last, <=, ceil (joined_hi) + 2);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 30);
+
+  saddle_chart_clear (&chart);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 /* ------------------------------------------------------------ legend */
 
 static void
@@ -2731,6 +2824,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/axis/format", test_axis_format);
   g_test_add_func ("/plot/axis/range", test_axis_range);
   g_test_add_func ("/plot/chart/decimate", test_decimate);
+  g_test_add_func ("/plot/chart/dense-line-columns", test_dense_line_columns);
   g_test_add_func ("/plot/legend/layout", test_legend_layout);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
