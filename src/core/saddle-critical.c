@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cblas.h>
+#include <glib/gi18n-lib.h>
 #include <lapacke.h>
 
 #include "saddle-critical.h"
@@ -185,7 +186,7 @@ hessian_progress_cb (double   fraction,
 {
   const ProgressContext *ctx = user_data;
 
-  return emit_progress (ctx, fraction * ctx->weight, "Hessian");
+  return emit_progress (ctx, fraction * ctx->weight, N_("Hessian"));
 }
 
 /* A rough cost model so the progress bar moves evenly: one Hessian column
@@ -273,7 +274,7 @@ refine_progress (Refine *r,
 
   event = saddle_event_init (SADDLE_EVENT_PROGRESS, r->run);
   event.fraction = CLAMP ((r->iteration + CLAMP (within, 0.0, 1.0)) / total, 0.0, 1.0);
-  event.message = "newton";
+  event.message = N_("newton");
   if (!r->func (&event, r->user_data))
     r->cancelled = TRUE;
   return !r->cancelled;
@@ -1131,7 +1132,7 @@ saddle_critical_analyse (SaddleModel                  *model,
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;
 
-  if (!emit_progress (&ctx, ctx.weight, "Eigenvalues"))
+  if (!emit_progress (&ctx, ctx.weight, N_("Eigenvalues")))
     {
       g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
                    "The Hessian analysis was cancelled");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cblas.h>
+#include <glib/gi18n-lib.h>
 
 #include "saddle-batch.h"
 #include "saddle-critical.h"
@@ -312,7 +313,8 @@ study_event_cb (const SaddleEvent *event,
         if (event->message != NULL)
           {
             g_free (self->inner_message);
-            self->inner_message = g_strdup_printf ("%s: %s", self->prefix, event->message);
+            /* The engine's own words ("Hessian", "newton") are marked N_() where they are set. */
+            self->inner_message = g_strdup_printf ("%s: %s", self->prefix, _(event->message));
             mapped.message = self->inner_message;
           }
         else
@@ -377,7 +379,7 @@ descend_and_analyse (StudyRun             *self,
   t0 = g_get_monotonic_time ();
   if (config->descent_steps > 0)
     {
-      if (!begin_phase (self, "descending ‖∇L‖²", CRITICAL_TRAIN_SHARE, CRITICAL_DESCENT_SHARE))
+      if (!begin_phase (self, _("descending ‖∇L‖²"), CRITICAL_TRAIN_SHARE, CRITICAL_DESCENT_SHARE))
         goto cancelled;
       if (!saddle_critical_descend (model, theta, batch, &settings, self->run,
                                     study_event_cb, self, &steps, error))
@@ -391,7 +393,7 @@ descend_and_analyse (StudyRun             *self,
 
   if (config->newton_steps > 0)
     {
-      if (!begin_phase (self, "Newton refinement", CRITICAL_TRAIN_SHARE + CRITICAL_DESCENT_SHARE,
+      if (!begin_phase (self, _("Newton refinement"), CRITICAL_TRAIN_SHARE + CRITICAL_DESCENT_SHARE,
                         CRITICAL_NEWTON_SHARE))
         goto cancelled;
       self->refining = TRUE;
@@ -402,7 +404,7 @@ descend_and_analyse (StudyRun             *self,
     }
   t2 = g_get_monotonic_time ();
 
-  if (!begin_phase (self, "Hessian",
+  if (!begin_phase (self, _("Hessian"),
                     CRITICAL_TRAIN_SHARE + CRITICAL_DESCENT_SHARE + CRITICAL_NEWTON_SHARE,
                     1.0 - CRITICAL_TRAIN_SHARE - CRITICAL_DESCENT_SHARE - CRITICAL_NEWTON_SHARE))
     goto cancelled;
@@ -465,7 +467,7 @@ run_one (StudyRun            *self,
   train.snapshot_every = config->snapshot_every;
   train.shuffle_seed = saddle_study_shuffle_seed (config, self->run);
 
-  if (!begin_phase (self, "training", 0.0, critical ? CRITICAL_TRAIN_SHARE : 1.0))
+  if (!begin_phase (self, _("training"), 0.0, critical ? CRITICAL_TRAIN_SHARE : 1.0))
     goto cancelled;
   t0 = g_get_monotonic_time ();
   if (!saddle_train (model, theta, dataset, &train, study_event_cb, self, error))
@@ -513,9 +515,9 @@ compute_surface (StudyRun            *self,
   double range[4];
 
   g_free (self->prefix);
-  self->prefix = g_strdup ("Loss surface");
+  self->prefix = g_strdup (_("Loss surface"));
   g_free (self->message);
-  self->message = g_strdup_printf ("Loss surface: %u × %u points", self->config->surface_resolution,
+  self->message = g_strdup_printf (_("Loss surface: %u × %u points"), self->config->surface_resolution,
                                    self->config->surface_resolution);
   self->phase_start = 0.0;
   self->phase_length = 1.0;
@@ -640,7 +642,7 @@ study_worker (gpointer data)
       self.kind = study->kind;
       self.out = out;
       self.run = config->first_run + index;
-      self.prefix = g_strdup_printf ("Run %u/%u", self.run + 1, config->first_run + config->runs);
+      self.prefix = g_strdup_printf (_("Run %u/%u"), self.run + 1, config->first_run + config->runs);
 
       ok = run_one (&self, model, study->dataset, theta, &point, &run_error);
 
@@ -1365,7 +1367,7 @@ saddle_study_run (const SaddleStudyConfig *config,
                                              config->first_run + config->runs - 1);
 
       event.fraction = 1.0;
-      event.message = "Done";
+      event.message = _("Done");
       func (&event, user_data);
     }
 

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "saddle-figures-private.h"
 #include "saddle-format.h"
 
@@ -126,7 +128,7 @@ saddle_figure_density (cairo_t                 *cr,
   have_dense = n_dense > 0;
 
   saddle_chart_init (&chart, cr, &palette, fs);
-  chart.y_label = "Density ρ(λ) (log scale)";
+  chart.y_label = _("Density ρ(λ) (log scale)");
 
   /* The linear stretch of the axis is the smoothing width: finer detail
    * than sigma is not in the curve anyway. */
@@ -216,7 +218,7 @@ saddle_figure_density (cairo_t                 *cr,
     char tv[32];
 
     saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
-    x_label = g_strdup_printf ("Eigenvalue λ (symmetric log scale, linear for |λ| ≤ %s)", tv);
+    x_label = g_strdup_printf (_("Eigenvalue λ (symmetric log scale, linear for |λ| ≤ %s)"), tv);
     chart.x_label = x_label;
   }
 
@@ -232,15 +234,16 @@ saddle_figure_density (cairo_t                 *cr,
         {
           for (guint k = 0; k < 3; k++)
             saddle_figure_format_number (shares_text[k], sizeof shares_text[k], "%.1f", 100.0 * shares[k]);
-          subtitle = g_strdup_printf ("%u probes × %u Lanczos steps · n = %s · σ = %s · weight %s %% below −σ, "
-                                      "%s %% within ±σ, %s %% above σ",
+          /* TRANSLATORS: the SLQ density's settings and the share of its weight in per cent */
+          subtitle = g_strdup_printf (_("%u probes × %u Lanczos steps · n = %s · σ = %s · weight %s %% below −σ, "
+                                        "%s %% within ±σ, %s %% above σ"),
                                       density->probes, density->iterations, n_text, sigma,
                                       shares_text[0], shares_text[1], shares_text[2]);
         }
       else
-        subtitle = g_strdup_printf ("%u probes × %u Lanczos steps · n = %s · σ = %s",
+        subtitle = g_strdup_printf (_("%u probes × %u Lanczos steps · n = %s · σ = %s"),
                                     density->probes, density->iterations, n_text, sigma);
-      saddle_legend_add (legend, "SLQ density (Gaussian-smoothed)", &curve_color, SADDLE_MARKER_NONE, TRUE, TRUE);
+      saddle_legend_add (legend, _("SLQ density (Gaussian-smoothed)"), &curve_color, SADDLE_MARKER_NONE, TRUE, TRUE);
     }
   if (have_dense)
     {
@@ -249,14 +252,15 @@ saddle_figure_density (cairo_t                 *cr,
       char tol[32];
 
       saddle_figure_format_number (tol, sizeof tol, "%g", dense->tolerance);
-      label = g_strdup_printf ("exact spectrum, %s eigenvalues", n_text);
+      label = g_strdup_printf (_("exact spectrum, %s eigenvalues"), n_text);
       saddle_legend_add (legend, label, &hist_color, SADDLE_MARKER_SQUARE, TRUE, FALSE);
-      footnote = g_strdup_printf ("Exact spectrum: %" G_GSIZE_FORMAT " negative, %" G_GSIZE_FORMAT
-                                  " near zero (|λ| ≤ %s·max|λ|), %" G_GSIZE_FORMAT " positive",
-                                  dense->negative, dense->zero, tol, dense->positive);
+      footnote = g_strdup_printf (_("Exact spectrum: %lu negative, %lu near zero (|λ| ≤ %s·max|λ|), "
+                                    "%lu positive"),
+                                  (unsigned long) dense->negative, (unsigned long) dense->zero, tol,
+                                  (unsigned long) dense->positive);
     }
 
-  saddle_chart_draw_title (cr, &palette, fs, "Hessian eigenvalue density (stochastic Lanczos quadrature)",
+  saddle_chart_draw_title (cr, &palette, fs, _("Hessian eigenvalue density (stochastic Lanczos quadrature)"),
                            subtitle, &x, &y, &w, &h);
   saddle_chart_draw_footnote (cr, &palette, fs, footnote, &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
@@ -418,16 +422,16 @@ saddle_figure_slice (cairo_t                 *cr,
     }
 
   saddle_chart_init (&chart, cr, &palette, fs);
-  chart.x_label = "Step α along the unit eigenvector v";
+  chart.x_label = _("Step α along the unit eigenvector v");
   if (symlog)
     {
       char tv[32];
 
       saddle_figure_format_number (tv, sizeof tv, "%.2g", threshold);
-      y_label = g_strdup_printf ("L(θ + α·v) − L(θ) (symmetric log, linear within ±%s)", tv);
+      y_label = g_strdup_printf (_("L(θ + α·v) − L(θ) (symmetric log, linear within ±%s)"), tv);
     }
   else
-    y_label = g_strdup ("Loss change L(θ + α·v) − L(θ)");
+    y_label = g_strdup (_("Loss change L(θ + α·v) − L(θ)"));
   chart.y_label = y_label;
   saddle_axis_init (&chart.y_axis, symlog ? SADDLE_AXIS_SYMLOG : SADDLE_AXIS_LINEAR, threshold);
   for (gsize i = 0; i < n; i++)
@@ -449,24 +453,25 @@ saddle_figure_slice (cairo_t                 *cr,
       saddle_figure_format_number (lb, sizeof lb, "%.3g", slice->lambda_bottom);
       saddle_figure_format_number (lt, sizeof lt, "%.3g", slice->lambda_top);
       saddle_figure_format_number (loss, sizeof loss, "%.6g", slice->loss);
-      bottom_label = g_strdup_printf ("bottom eigenvector, λ = %s", lb);
-      top_label = g_strdup_printf ("top eigenvector, λ = %s", lt);
+      bottom_label = g_strdup_printf (_("bottom eigenvector, λ = %s"), lb);
+      top_label = g_strdup_printf (_("top eigenvector, λ = %s"), lt);
       saddle_legend_add (legend, bottom_label, &bottom_color, SADDLE_MARKER_NONE, TRUE, TRUE);
       saddle_legend_add (legend, top_label, &top_color, SADDLE_MARKER_NONE, TRUE, TRUE);
-      saddle_legend_add (legend, "the point θ", &palette.foreground, SADDLE_MARKER_CIRCLE, TRUE, FALSE);
-      subtitle = g_strdup_printf ("L(θ) = %s · %s along the bottom eigenvector · eigenpairs %s%s",
+      saddle_legend_add (legend, _("the point θ"), &palette.foreground, SADDLE_MARKER_CIRCLE, TRUE, FALSE);
+      /* TRANSLATORS: "L(θ) = 0.0012 · <curvature> along the bottom eigenvector · eigenpairs <how>" */
+      subtitle = g_strdup_printf (_("L(θ) = %s · %s along the bottom eigenvector · eigenpairs %s%s"),
                                   loss,
-                                  slice->lambda_bottom < 0 ? "negative curvature (a saddle direction)"
-                                  : "no negative curvature",
-                                  slice->method == SADDLE_SLICE_LANCZOS ? "by Lanczos" : "from the dense Hessian",
-                                  slice->converged ? "" : " (not converged)");
+                                  slice->lambda_bottom < 0 ? _("negative curvature (a saddle direction)")
+                                  : _("no negative curvature"),
+                                  slice->method == SADDLE_SLICE_LANCZOS ? _("by Lanczos") : _("from the dense Hessian"),
+                                  slice->converged ? "" : _(" (not converged)"));
     }
 
-  saddle_chart_draw_title (cr, &palette, fs, "Loss along the extreme Hessian eigenvectors", subtitle,
+  saddle_chart_draw_title (cr, &palette, fs, _("Loss along the extreme Hessian eigenvectors"), subtitle,
                            &x, &y, &w, &h);
   if (n > 0)
     saddle_chart_draw_footnote (cr, &palette, fs,
-                                "Dashed: each line's second-order model α·∇L·v + ½·λ·α²",
+                                _("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²"),
                                 &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
   saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);

@@ -1,12 +1,14 @@
 /* saddle-figures-private.h — helpers the study figures share (not installed, not public API) */
 #pragma once
 
+#include <glib/gi18n-lib.h>
+
 #include "saddle-chart.h"
 #include "saddle-figures.h"
 
 G_BEGIN_DECLS
 
-#define SADDLE_FIGURE_NO_DATA "No data yet"
+#define SADDLE_FIGURE_NO_DATA _("No data yet")
 
 /* More runs than any study makes; beyond it a run index is corrupt. */
 #define SADDLE_FIGURE_MAX_RUNS 100000

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cairo-svg.h>
+#include <glib/gi18n-lib.h>
 
 #include "saddle-chart.h"
 #include "saddle-colormap.h"
@@ -41,6 +42,26 @@ static const LabelLook label_looks[] = {
   [SADDLE_CRITICAL_GRADIENT_FLAT] = { 1, SADDLE_MARKER_DIAMOND },
   [SADDLE_CRITICAL_UNCONVERGED] = { 11, SADDLE_MARKER_CROSS },
 };
+
+/* The kind of point as the figures name it (saddle_critical_label_to_string() is the CSV's). */
+static const char *
+label_name (SaddleCriticalLabel label)
+{
+  switch (label)
+    {
+    case SADDLE_CRITICAL_MINIMUM:
+      return _("minimum");
+    case SADDLE_CRITICAL_SADDLE:
+      return _("saddle");
+    case SADDLE_CRITICAL_DEGENERATE:
+      return _("degenerate");
+    case SADDLE_CRITICAL_GRADIENT_FLAT:
+      return _("gradient-flat");
+    case SADDLE_CRITICAL_UNCONVERGED:
+    default:
+      return _("unconverged");
+    }
+}
 
 /* Spectrum bars: negative, near zero, positive. */
 static const guint band_colors[3] = { 3, 11, 0 };
@@ -146,7 +167,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           saddle_axis_include (&top.y_axis, g_array_index (series[r].y1, double, i));
           saddle_axis_include (&bottom.y_axis, g_array_index (series[r].y2, double, i));
         }
-      g_snprintf (label, sizeof label, "Run %u", r + 1);
+      g_snprintf (label, sizeof label, _("Run %u"), r + 1);
       saddle_palette_series (&palette, r, &color);
       saddle_legend_add (legend, label, &color, SADDLE_MARKER_NONE, TRUE, TRUE);
     }
@@ -155,12 +176,12 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   saddle_axis_finish (&top.y_axis, 0.05);
   saddle_axis_finish (&bottom.y_axis, 0.05);
 
-  top.y_label = "Loss";
+  top.y_label = _("Loss");
   top.show_x_tick_labels = FALSE;
-  bottom.y_label = "Gradient norm ‖∇L‖";
-  bottom.x_label = "Iteration";
+  bottom.y_label = _("Gradient norm ‖∇L‖");
+  bottom.x_label = _("Iteration");
 
-  saddle_chart_draw_title (cr, &palette, fs, "Loss and gradient norm", NULL, &x, &y, &w, &h);
+  saddle_chart_draw_title (cr, &palette, fs, _("Loss and gradient norm"), NULL, &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
   /* Margins of the outer rectangle the panels share. */
   x += 0.25 * fs;
@@ -341,7 +362,7 @@ colorbar_space (cairo_t            *cr,
 {
   SaddleAxis axis;
   g_autoptr(GArray) ticks = NULL;
-  double label_w = saddle_chart_tick_label_width (cr, fs, "Loss") / 2;
+  double label_w = saddle_chart_tick_label_width (cr, fs, _("Loss")) / 2;
 
   colorbar_axis (bands, &axis);
   ticks = saddle_axis_ticks (&axis, MAX (1.0, height), 2.6 * fs);
@@ -413,7 +434,7 @@ draw_colorbar (SaddleChart        *chart,
 
   /* Its title above it, in the gap the plot's top margin leaves. */
   saddle_color_set_source (&chart->palette.foreground, cr, 1.0);
-  saddle_chart_draw_text (cr, "Loss", x0 + bw / 2, y0 - 0.45 * fs, 0.5, 1.0);
+  saddle_chart_draw_text (cr, _("Loss"), x0 + bw / 2, y0 - 0.45 * fs, 0.5, 1.0);
 
   cairo_restore (cr);
 }
@@ -444,27 +465,33 @@ surface_footnote (const SaddleTrajectory *trajectory,
   d_med = saddle_stats_median (dist, n, &d_lo, &d_hi);
   r_med = saddle_stats_median (ratio, n, &r_lo, &r_hi);
 
-  g_string_append_printf (out, "Contours: loss on a %u × %u grid of the plane, %d %s levels",
-                          surface->resolution, surface->resolution, SURFACE_BANDS,
-                          bands->log ? "log-spaced" : "evenly spaced");
+  g_string_append_printf (out,
+                          bands->log
+                          /* TRANSLATORS: the footnote under the loss surface; "%u × %u grid", "%d levels" */
+                          ? _("Contours: loss on a %u × %u grid of the plane, %d log-spaced levels")
+                          : _("Contours: loss on a %u × %u grid of the plane, %d evenly spaced levels"),
+                          surface->resolution, surface->resolution, SURFACE_BANDS);
   if (surface->n_nonfinite > 0)
-    g_string_append_printf (out, " (%u node%s not finite, left blank)", surface->n_nonfinite,
-                            surface->n_nonfinite == 1 ? "" : "s");
+    g_string_append_printf (out,
+                            g_dngettext (GETTEXT_PACKAGE, " (%u node not finite, left blank)",
+                                         " (%u nodes not finite, left blank)", surface->n_nonfinite),
+                            surface->n_nonfinite);
   if (isfinite (d_med))
     {
       saddle_figure_format_number (a, sizeof a, "%.2g", d_lo);
       saddle_figure_format_number (b, sizeof b, "%.2g", d_hi);
       saddle_figure_format_number (c, sizeof c, "%.2g", d_med);
-      g_string_append_printf (out, " · snapshots lie %s–%s off it (median %s)", a, b, c);
+      /* TRANSLATORS: distances of the snapshots from the plane: low–high (median) */
+      g_string_append_printf (out, _(" · snapshots lie %s–%s off it (median %s)"), a, b, c);
     }
   else if (n > 0)
-    g_string_append (out, " · snapshots lie off it: their distance was not measured");
+    g_string_append (out, _(" · snapshots lie off it: their distance was not measured"));
   if (isfinite (r_med))
     {
       saddle_figure_format_number (a, sizeof a, "%.2g", r_lo);
       saddle_figure_format_number (b, sizeof b, "%.2g", r_hi);
       saddle_figure_format_number (c, sizeof c, "%.2g", r_med);
-      g_string_append_printf (out, " · true loss ÷ contour there: %s–%s (median %s)", a, b, c);
+      g_string_append_printf (out, _(" · true loss ÷ contour there: %s–%s (median %s)"), a, b, c);
     }
 
   return g_string_free (out, FALSE);
@@ -611,11 +638,11 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
   show_surface = !layer && surface_bands_init (&bands, surface, &palette);
 
   if (trajectory != NULL && layer)
-    title = g_strdup_printf ("Weight trajectories (layer %u weights)", trajectory->layer + 1);
+    title = g_strdup_printf (_("Weight trajectories (layer %u weights)"), trajectory->layer + 1);
   else if (show_surface)
-    title = g_strdup ("Weight trajectories over the loss surface (whole model)");
+    title = g_strdup (_("Weight trajectories over the loss surface (whole model)"));
   else
-    title = g_strdup ("Weight trajectories (whole model)");
+    title = g_strdup (_("Weight trajectories (whole model)"));
 
   if (n > 0)
     {
@@ -623,14 +650,22 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
 
       saddle_figure_format_number (pc1, sizeof pc1, "%.1f", 100.0 * pca->explained_ratio[0]);
       saddle_figure_format_number (pc2, sizeof pc2, "%.1f", nc > 1 ? 100.0 * pca->explained_ratio[1] : 0.0);
-      x_label = g_strdup_printf ("PC1 (%s %% of variance)", pc1);
-      y_label = g_strdup_printf ("PC2 (%s %%)", pc2);
+      /* TRANSLATORS: axis label; %s is a percentage such as 62.5 */
+      x_label = g_strdup_printf (_("PC1 (%s %% of variance)"), pc1);
+      y_label = g_strdup_printf (_("PC2 (%s %%)"), pc2);
       if (upto_epoch < max_epoch)
-        subtitle = g_strdup_printf ("Up to epoch %u of %u · one PCA over %" G_GSIZE_FORMAT " snapshots",
-                                    upto_epoch, max_epoch, n);
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "Up to epoch %u of %u · one PCA over %lu snapshot",
+                                                 "Up to epoch %u of %u · one PCA over %lu snapshots",
+                                                 n),
+                                    upto_epoch, max_epoch, (unsigned long) n);
       else
-        subtitle = g_strdup_printf ("%u runs, %u epochs · one PCA over %" G_GSIZE_FORMAT " snapshots",
-                                    n_runs, max_epoch, n);
+        /* TRANSLATORS: "8 runs, 30 epochs · one PCA over 248 snapshots" */
+        subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u runs, %u epochs · one PCA over %lu snapshot",
+                                                 "%u runs, %u epochs · one PCA over %lu snapshots",
+                                                 n),
+                                    n_runs, max_epoch, (unsigned long) n);
     }
   else
     {
@@ -681,16 +716,17 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
 
       final = saddle_trajectory_final_accuracy (trajectory, r);
       if (!isfinite (final))
-        label = g_strdup_printf ("Run %u", r + 1);
+        label = g_strdup_printf (_("Run %u"), r + 1);
       else if (regression)
         {
           saddle_figure_format_number (value, sizeof value, "%.2g", final);
-          label = g_strdup_printf ("Run %u — loss %s", r + 1, value);
+          label = g_strdup_printf (_("Run %u — loss %s"), r + 1, value);
         }
       else
         {
           saddle_figure_format_number (value, sizeof value, "%.1f", 100.0 * final);
-          label = g_strdup_printf ("Run %u — %s %%", r + 1, value);
+          /* TRANSLATORS: a run and its final accuracy in per cent */
+          label = g_strdup_printf (_("Run %u — %s %%"), r + 1, value);
         }
       saddle_palette_series (&palette, r, &color);
       saddle_legend_add (legend, label, &color, SADDLE_MARKER_NONE, TRUE, TRUE);
@@ -698,8 +734,9 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
   hollow = palette.muted;
   if (saddle_legend_n_entries (legend) > 0)
     {
-      saddle_legend_add (legend, "start", &hollow, SADDLE_MARKER_CIRCLE, FALSE, FALSE);
-      saddle_legend_add (legend, upto_epoch < max_epoch ? "current" : "end", &hollow,
+      /* TRANSLATORS: legend entries for the markers at a path's start, current and end points */
+      saddle_legend_add (legend, _("start"), &hollow, SADDLE_MARKER_CIRCLE, FALSE, FALSE);
+      saddle_legend_add (legend, upto_epoch < max_epoch ? _("current") : _("end"), &hollow,
                          SADDLE_MARKER_CIRCLE, TRUE, FALSE);
     }
 
@@ -963,7 +1000,7 @@ saddle_figure_critical_trend (const SaddleCriticalSet *set,
     {
       trend->pb_loss_c = trend->pb_a = trend->pb_residual = NAN;
       trend->pb_error = error != NULL && error->code == SADDLE_STATS_ERROR_TOO_FEW
-                        ? "too few points" : "index 0 everywhere or one loss";
+                        ? _("too few points") : _("index 0 everywhere or one loss");
     }
 }
 
@@ -1024,14 +1061,36 @@ trend_subtitle (const SaddleCriticalTrend *trend)
   char slope[32], r[32], rho[32];
 
   if (trend->n < 2)
-    return g_strdup ("Too few points for a trend yet");
+    return g_strdup (_("Too few points for a trend yet"));
 
   saddle_figure_format_number (slope, sizeof slope, "%+.3g", trend->slope);
   saddle_figure_format_number (r, sizeof r, "%+.2f", trend->pearson);
   saddle_figure_format_number (rho, sizeof rho, "%+.2f", trend->spearman);
-  return g_strdup_printf ("Trend over %" G_GSIZE_FORMAT " %s: %s per %s · Pearson r = %s · Spearman ρ = %s",
-                          trend->n, trend->converged_only ? "converged points" : "points (too few converged)",
-                          slope, trend->x_log ? "decade of loss" : "unit of loss", r, rho);
+  /* Whole sentences for the translators, hence four of them. */
+  if (trend->converged_only && trend->x_log)
+    /* TRANSLATORS: "Trend over 15 converged points: −0.0064 per decade of loss · Pearson r = …" */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Trend over %lu converged point: %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
+                                         "Trend over %lu converged points: %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
+                                         trend->n),
+                            (unsigned long) trend->n, slope, r, rho);
+  if (trend->converged_only)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Trend over %lu converged point: %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
+                                         "Trend over %lu converged points: %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
+                                         trend->n),
+                            (unsigned long) trend->n, slope, r, rho);
+  if (trend->x_log)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "Trend over %lu point (too few converged): %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
+                                         "Trend over %lu points (too few converged): %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
+                                         trend->n),
+                            (unsigned long) trend->n, slope, r, rho);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Trend over %lu point (too few converged): %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
+                                       "Trend over %lu points (too few converged): %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
+                                       trend->n),
+                          (unsigned long) trend->n, slope, r, rho);
 }
 
 void
@@ -1080,16 +1139,20 @@ saddle_figure_critical (cairo_t                  *cr,
 
   saddle_figure_format_number (tol, sizeof tol, "%g", set != NULL ? set->tolerance : NAN);
   if (set != NULL)
-    title = g_strdup_printf ("%s ratio against loss (%u point%s, tol %s)", nonzero ? "Nonzero" : "Minimal",
-                             n, n == 1 ? "" : "s", tol);
+    title = g_strdup_printf (nonzero
+                             ? g_dngettext (GETTEXT_PACKAGE, "Nonzero ratio against loss (%u point, tol %s)",
+                                            "Nonzero ratio against loss (%u points, tol %s)", n)
+                             : g_dngettext (GETTEXT_PACKAGE, "Minimal ratio against loss (%u point, tol %s)",
+                                            "Minimal ratio against loss (%u points, tol %s)", n),
+                             n, tol);
   else
-    title = g_strdup_printf ("%s ratio against loss", nonzero ? "Nonzero" : "Minimal");
+    title = g_strdup (nonzero ? _("Nonzero ratio against loss") : _("Minimal ratio against loss"));
   if (st.show_trend && set != NULL && n > 0)
     subtitle = trend_subtitle (&trend);
 
   saddle_chart_init (&chart, cr, &palette, fs);
-  chart.x_label = "Loss";
-  chart.y_label = nonzero ? "Nonzero ratio #λ>0 / (#λ>0 + #λ<0)" : "Minimal ratio #λ>0 / n";
+  chart.x_label = _("Loss");
+  chart.y_label = nonzero ? _("Nonzero ratio #λ>0 / (#λ>0 + #λ<0)") : _("Minimal ratio #λ>0 / n");
   saddle_axis_init (&chart.x_axis, x_log ? SADDLE_AXIS_LOG : SADDLE_AXIS_LINEAR, 1.0);
   saddle_axis_set_range (&chart.y_axis, 0.0, 1.0);
 
@@ -1119,13 +1182,13 @@ saddle_figure_critical (cairo_t                  *cr,
 
       if (counts[l] == 0)
         continue;
-      label = g_strdup_printf ("%s (%u)", saddle_critical_label_to_string ((SaddleCriticalLabel) l),
-                               counts[l]);
+      /* TRANSLATORS: a kind of critical point and how many there are, "saddle (15)" */
+      label = g_strdup_printf (_("%s (%u)"), label_name ((SaddleCriticalLabel) l), counts[l]);
       saddle_palette_series (&palette, label_looks[l].color, &color);
       saddle_legend_add (legend, label, &color, label_looks[l].marker, TRUE, FALSE);
     }
   if (st.show_trend && trend.fitted)
-    saddle_legend_add (legend, "least-squares trend", &trend_color, SADDLE_MARKER_NONE, TRUE, TRUE);
+    saddle_legend_add (legend, _("least-squares trend"), &trend_color, SADDLE_MARKER_NONE, TRUE, TRUE);
   if (st.show_pb_fit && drawn > 0)
     {
       char loss_c[32];
@@ -1133,15 +1196,16 @@ saddle_figure_critical (cairo_t                  *cr,
       /* loss_c may lie below zero: "loss + 2.2", not "loss − −2.2". */
       saddle_figure_format_number (loss_c, sizeof loss_c, "%.3g", fabs (trend.pb_loss_c));
       pb_label = trend.pb_fitted
-                 ? g_strdup_printf ("Pennington–Bahri (loss %s %s)^{3/2}", trend.pb_loss_c < 0 ? "+" : "−", loss_c)
-                 : g_strdup_printf ("Pennington–Bahri: no fit (%s)", trend.pb_error);
+                 ? g_strdup_printf ("Pennington–Bahri (%s %s %s)^{3/2}", _("loss"),
+                                    trend.pb_loss_c < 0 ? "+" : "−", loss_c)
+                 : g_strdup_printf (_("Pennington–Bahri: no fit (%s)"), trend.pb_error);
       saddle_legend_add (legend, pb_label, &law_color, SADDLE_MARKER_NONE, TRUE, trend.pb_fitted);
     }
 
   saddle_chart_draw_title (cr, &palette, fs, title, subtitle, &x, &y, &w, &h);
   if (st.show_trend && drawn > 0)
     saddle_chart_draw_footnote (cr, &palette, fs,
-                                "Dauphin et al. 2014: index grows with loss — expect the ratio to fall as loss rises",
+                                _("Dauphin et al. 2014: index grows with loss — expect the ratio to fall as loss rises"),
                                 &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
   saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
@@ -1308,7 +1372,7 @@ saddle_figure_spectrum (cairo_t                   *cr,
     n = spectrum->n;
 
   saddle_chart_init (&chart, cr, &palette, fs);
-  chart.y_label = "Eigenvalues per bin";
+  chart.y_label = _("Eigenvalues per bin");
 
   if (n > 0)
     {
@@ -1329,13 +1393,16 @@ saddle_figure_spectrum (cairo_t                   *cr,
       saddle_figure_format_number (grad, sizeof grad, "%.3g", point->grad_norm);
       saddle_figure_format_number (ratio, sizeof ratio, "%.3f", spectrum->minimal_ratio);
       saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
-      title = g_strdup_printf ("Run %u: %" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative, %"
-                               G_GSIZE_FORMAT " near zero (tol %s)",
-                               point->run + 1, spectrum->positive, spectrum->negative, spectrum->zero, tol);
-      subtitle = g_strdup_printf ("loss %s · ‖∇L‖ %s · minimal ratio %s · %u dead unit%s · %s",
-                                  loss, grad, ratio, point->dead_units, point->dead_units == 1 ? "" : "s",
-                                  saddle_critical_label_to_string (point->label));
-      x_label = g_strdup_printf ("Eigenvalue λ (symmetric log scale, linear for |λ| ≤ %s)", tv);
+      title = g_strdup_printf (_("Run %u: %lu positive, %lu negative, %lu near zero (tol %s)"),
+                               point->run + 1, (unsigned long) spectrum->positive,
+                               (unsigned long) spectrum->negative, (unsigned long) spectrum->zero, tol);
+      /* TRANSLATORS: the last %s is the kind of point (saddle, minimum, …) */
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "loss %s · ‖∇L‖ %s · minimal ratio %s · %u dead unit · %s",
+                                               "loss %s · ‖∇L‖ %s · minimal ratio %s · %u dead units · %s",
+                                               point->dead_units),
+                                  loss, grad, ratio, point->dead_units, label_name (point->label));
+      x_label = g_strdup_printf (_("Eigenvalue λ (symmetric log scale, linear for |λ| ≤ %s)"), tv);
 
       saddle_axis_init (&chart.x_axis, SADDLE_AXIS_SYMLOG, t);
       for (gsize i = 0; i < n; i++)
@@ -1396,7 +1463,7 @@ saddle_figure_spectrum (cairo_t                   *cr,
 
       legend = saddle_legend_new (0.9 * fs);
       {
-        static const char * const names[3] = { "negative", "near zero", "positive" };
+        const char *names[3] = { _("negative"), _("near zero"), _("positive") };
 
         for (guint c = 0; c < 3; c++)
           {
@@ -1408,8 +1475,8 @@ saddle_figure_spectrum (cairo_t                   *cr,
     }
   else
     {
-      title = g_strdup ("Hessian spectrum");
-      x_label = g_strdup ("Eigenvalue λ");
+      title = g_strdup (_("Hessian spectrum"));
+      x_label = g_strdup (_("Eigenvalue λ"));
       saddle_axis_init (&chart.x_axis, SADDLE_AXIS_SYMLOG, 1.0);
       saddle_axis_set_range (&chart.x_axis, -100.0, 100.0);
       saddle_axis_set_range (&chart.y_axis, 0.0, 1.0);
