@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "saddle-chart-util.h"
+#include "saddle-text.h"
 
 gboolean
 saddle_chart_is_dark (GtkWidget *widget)
@@ -138,7 +139,7 @@ saddle_chart_draw_readout (cairo_t    *cr,
     {
       cairo_text_extents_t ext;
 
-      cairo_text_extents (cr, lines[i], &ext);
+      saddle_text_extents (cr, lines[i], &ext);
       widest = MAX (widest, ext.x_advance);
     }
 
@@ -176,7 +177,7 @@ saddle_chart_draw_readout (cairo_t    *cr,
   for (guint i = 0; i < n_lines; i++)
     {
       cairo_move_to (cr, bx + pad, by + pad + 12 * 0.8 + i * line_height);
-      cairo_show_text (cr, lines[i]);
+      saddle_text_show (cr, lines[i]);
     }
   cairo_restore (cr);
 }

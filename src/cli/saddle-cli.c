@@ -123,7 +123,5 @@ main (int    argc,
     }
 
   saddle_cli_options_clear (&options);
-  /* Drops cairo's font caches so leak checkers see only real leaks. */
-  cairo_debug_reset_static_data ();
   return status;
 }

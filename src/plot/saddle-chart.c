@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "saddle-chart.h"
+#include "saddle-text.h"
 
 /* Cairo keeps coordinates in 24.8 fixed point: keep every point far inside that. */
 #define COORD_LIMIT 1e6
@@ -40,7 +41,7 @@ text_width (cairo_t    *cr,
 {
   cairo_text_extents_t ext;
 
-  cairo_text_extents (cr, text, &ext);
+  saddle_text_extents (cr, text, &ext);
   return ext.x_advance;
 }
 
@@ -50,7 +51,7 @@ cap_height (cairo_t *cr)
 {
   cairo_text_extents_t ext;
 
-  cairo_text_extents (cr, "0H", &ext);
+  saddle_text_extents (cr, "0H", &ext);
   return ext.height;
 }
 
@@ -81,11 +82,11 @@ saddle_chart_draw_text (cairo_t    *cr,
   if (text == NULL || *text == '\0')
     return 0;
 
-  cairo_text_extents (cr, text, &ext);
+  saddle_text_extents (cr, text, &ext);
   /* Align on the cap height, not the ink, so "0.1" and "10⁴" share a baseline. */
   h = cap_height (cr);
   cairo_move_to (cr, x - xalign * ext.x_advance, y + (1.0 - yalign) * h);
-  cairo_show_text (cr, text);
+  saddle_text_show (cr, text);
   return ext.x_advance;
 }
 

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "saddle-legend.h"
+#include "saddle-text.h"
 
 typedef struct
 {
@@ -188,7 +189,7 @@ saddle_legend_layout (SaddleLegend *legend,
       const LegendEntry *e = &g_array_index (legend->entries, LegendEntry, i);
       cairo_text_extents_t ext;
 
-      cairo_text_extents (cr, e->label, &ext);
+      saddle_text_extents (cr, e->label, &ext);
       text_width = MAX (text_width, ext.x_advance);
     }
 
@@ -199,7 +200,7 @@ saddle_legend_layout (SaddleLegend *legend,
       g_autofree char *more = more_label (n);
       cairo_text_extents_t ext;
 
-      cairo_text_extents (cr, more, &ext);
+      saddle_text_extents (cr, more, &ext);
       if (ext.x_advance > text_width)
         fit = grid_for (legend, ext.x_advance, max_width, max_height, &rows, &cols);
     }
@@ -291,10 +292,10 @@ saddle_legend_draw (SaddleLegend        *legend,
           saddle_color_set_source (&palette->muted, cr, 1.0);
         }
 
-      cairo_font_extents (cr, &fext);
+      saddle_text_font_extents (cr, &fext);
       cairo_move_to (cr, ex + sw + 0.45 * legend->font_size,
                      cy + (fext.ascent - fext.descent) / 2);
-      cairo_show_text (cr, label);
+      saddle_text_show (cr, label);
     }
 
   cairo_restore (cr);
