@@ -331,40 +331,24 @@ parse_uint (SaddleCliOptions *options,
   return TRUE;
 }
 
-/* --layer counts weight layers from 1, as the app and every figure do; the config holds
- * the 0-based index. */
+/* --first-run and --layer count from 1, like every output, figure and the app; the config
+ * holds the 0-based index in @index. */
 static gboolean
-parse_layer (SaddleCliOptions *options,
-             guint            *layer,
-             GError          **error)
+parse_counted_from_one (SaddleCliOptions *options,
+                        const char       *name,
+                        guint            *index,
+                        GError          **error)
 {
-  const char *value = given (options, "layer");
-  guint number = *layer + 1;
+  const char *value = given (options, name);
+  g_autofree char *option = g_strconcat ("--", name, NULL);
+  guint number = *index + 1;
 
-  if (!parse_uint (options, "layer", &number, error))
+  if (!parse_uint (options, name, &number, error))
     return FALSE;
   if (number == 0)
-    return usage_error (error, "--layer must be an integer in %s; got “%s”",
-                        saddle_study_option_range ("--layer"), value);
-  *layer = number - 1;
-  return TRUE;
-}
-
-/* --first-run counts from 1 like every output; the config holds the 0-based index. */
-static gboolean
-parse_first_run (SaddleCliOptions *options,
-                 guint            *first_run,
-                 GError          **error)
-{
-  const char *value = given (options, "first-run");
-  guint number = *first_run + 1;
-
-  if (!parse_uint (options, "first-run", &number, error))
-    return FALSE;
-  if (number == 0)
-    return usage_error (error, "--first-run must be an integer in %s; got “%s”",
-                        saddle_study_option_range ("--first-run"), value);
-  *first_run = number - 1;
+    return usage_error (error, "%s must be an integer in %s; got “%s”", option,
+                        saddle_study_option_range (option), value);
+  *index = number - 1;
   return TRUE;
 }
 
@@ -604,7 +588,7 @@ apply_values (SaddleCliOptions *options,
       || !parse_uint (options, "epochs", &config->epochs, error)
       || !parse_uint64 (options, "seed", G_MAXUINT64, &config->seed, error)
       || !parse_uint (options, "runs", &config->runs, error)
-      || !parse_first_run (options, &config->first_run, error)
+      || !parse_counted_from_one (options, "first-run", &config->first_run, error)
       || !parse_uint (options, "threads", &config->threads, error)
       || !parse_double (options, "tolerance", &config->zero_tolerance, error)
       || !parse_double (options, "grad-tolerance", &config->grad_tolerance, error)
@@ -612,7 +596,7 @@ apply_values (SaddleCliOptions *options,
       || !parse_uint (options, "newton-steps", &config->newton_steps, error)
       || !parse_double (options, "descent-lr", &config->descent_lr, error)
       || !parse_uint (options, "snapshot-every", &config->snapshot_every, error)
-      || !parse_layer (options, &config->layer, error)
+      || !parse_counted_from_one (options, "layer", &config->layer, error)
       || !parse_uint (options, "surface", &config->surface_resolution, error))
     return FALSE;
 
