@@ -683,6 +683,7 @@ test_hessian_lanczos (gconstpointer cli)
   g_autoptr(Csv) extremes = NULL;
   g_autoptr(Csv) slice = NULL;
   g_autofree char *method = NULL;
+  g_autofree char *reach = NULL;
   double max_abs;
   guint k = 3;
   Run run;
@@ -695,6 +696,13 @@ test_hessian_lanczos (gconstpointer cli)
   g_assert_cmpuint (dense->rows->len, ==, 19);
   max_abs = MAX (abs_d (field (dense, 0, "eigenvalue")), abs_d (field (dense, 18, "eigenvalue")));
   g_assert_cmpfloat (max_abs, >, 0.0);
+  /* The Newton reach is reported the same, matrix or not. */
+  {
+    const char *line = strstr (run.out, "Newton reach: ");
+
+    g_assert_nonnull (line);
+    reach = g_strndup (line, strcspn (line, "\n"));
+  }
 
   spawn (&run, "hessian", "--weights", "w.txt", NET, "--method", "lanczos", "--k", "3",
          "--slice", "--slice-range", "0.5", "--slice-points", "21", "--out", "l", NULL);
@@ -702,6 +710,7 @@ test_hessian_lanczos (gconstpointer cli)
   g_assert_nonnull (strstr (run.out, "distinct"));
   g_assert_nonnull (strstr (run.out, "Lanczos steps"));
   g_assert_nonnull (strstr (run.out, "Verdict: "));
+  g_assert_nonnull (strstr (run.out, reach));
   extremes = read_csv (&run, "l/extremes.csv", "end,rank,eigenvalue,residual_norm", "end");
   g_assert_cmpuint (extremes->rows->len, ==, 2 * k);
   for (guint i = 0; i < 2 * k; i++)

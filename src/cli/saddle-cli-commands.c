@@ -1025,6 +1025,8 @@ typedef struct
   double             grad_norm_descent;
   double             grad_norm;
   double             hg_ratio;
+  double             newton_distance;  /* see saddle_critical_newton_reach() */
+  guint64            kinks_crossed;
   guint              steps;
   guint              newton_steps;
   guint              dead_units;
@@ -1103,8 +1105,8 @@ norm2 (const double *v,
   return cblas_dnrm2 ((int) n, v, 1);
 }
 
-/* Loss, ‖∇L‖, ‖H·∇L‖/‖∇L‖, accuracy and dead units at @theta: what the dense analysis reports
- * besides the spectrum, for the methods that never build the matrix. */
+/* Loss, ‖∇L‖, ‖H·∇L‖/‖∇L‖, the Newton reach, accuracy and dead units at @theta: what the dense
+ * analysis reports besides the spectrum, for the methods that never build the matrix. */
 static gboolean
 measure_point (SaddleModel       *model,
                const double      *theta,
@@ -1134,6 +1136,14 @@ measure_point (SaddleModel       *model,
                    r->loss, r->grad_norm);
       return FALSE;
     }
+  {
+    SaddleCriticalSettings settings;
+
+    saddle_critical_settings_init (&settings);
+    if (!saddle_critical_newton_reach (model, theta, batch, &settings, grad, &r->newton_distance,
+                                       &r->kinks_crossed, error))
+      return FALSE;
+  }
   return TRUE;
 }
 
@@ -1383,6 +1393,9 @@ json_add_matrix_free (JsonBuilder            *builder,
   saddle_cli_json_add_double (builder, "grad_norm_descent", r->grad_norm_descent);
   saddle_cli_json_add_double (builder, "grad_norm", r->grad_norm);
   saddle_cli_json_add_double (builder, "hg_ratio", r->hg_ratio);
+  saddle_cli_json_add_double (builder, "newton_distance", r->newton_distance);
+  json_builder_set_member_name (builder, "kinks_crossed");
+  json_builder_add_int_value (builder, (gint64) r->kinks_crossed);
   json_builder_set_member_name (builder, "steps");
   json_builder_add_int_value (builder, r->steps);
   json_builder_set_member_name (builder, "newton_steps");
@@ -1470,6 +1483,17 @@ write_hessian_summary (const char                *path,
 }
 
 static void
+print_newton_reach (double  distance,
+                    guint64 kinks_crossed)
+{
+  printf ("Newton reach: the local quadratic model's nearest critical point is ‖δ‖ = %.3g away",
+          distance);
+  if (kinks_crossed > 0)
+    printf (", across %" G_GUINT64_FORMAT " ReLU kinks", kinks_crossed);
+  printf ("\n");
+}
+
+static void
 print_dense (const SaddleStudyConfig   *config,
              const SaddleCriticalPoint *point)
 {
@@ -1495,11 +1519,7 @@ print_dense (const SaddleStudyConfig   *config,
           s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
   printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
-  printf ("Newton reach: the local quadratic model's nearest critical point is ‖δ‖ = %.3g away",
-          point->newton_distance);
-  if (point->kinks_crossed > 0)
-    printf (", across %" G_GUINT64_FORMAT " ReLU kinks", point->kinks_crossed);
-  printf ("\n");
+  print_newton_reach (point->newton_distance, point->kinks_crossed);
   printf ("Label: %s\n", saddle_critical_label_to_string (point->label));
 }
 
@@ -1519,6 +1539,7 @@ print_matrix_free (const SaddleCliOptions *options,
     printf ("‖∇L‖: %.6g\n", r->grad_norm);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", r->dead_units);
   printf ("‖H·g‖/‖g‖: %.6g\n", r->hg_ratio);
+  print_newton_reach (r->newton_distance, r->kinks_crossed);
 
   if (options->method == SADDLE_CLI_METHOD_LANCZOS)
     {

@@ -1010,41 +1010,47 @@ saddle_critical_refine (SaddleModel                  *model,
   return TRUE;
 }
 
-/* How near is a critical point? The local quadratic model's nearest one is
- * θ + δ with δ the MINRES (least-squares) solution of H·δ = −∇L; a short δ
- * that crosses no ReLU kink means Newton can get there, a long one crossing
- * many kinks means there is none within the model's reach, whatever ‖∇L‖ is.
- * The solve is capped (REACH_MAX_ITER HVPs, relative residual REACH_RTOL), so
- * a long distance is a lower bound. */
-static gboolean
-newton_reach (SaddleModel                  *model,
-              const double                 *theta,
-              const SaddleBatch            *batch,
-              const SaddleCriticalSettings *settings,
-              const double                 *grad,
-              SaddleCriticalPoint          *point,
-              GError                      **error)
+gboolean
+saddle_critical_newton_reach (SaddleModel                  *model,
+                              const double                 *theta,
+                              const SaddleBatch            *batch,
+                              const SaddleCriticalSettings *settings,
+                              const double                 *grad,
+                              double                       *distance,
+                              guint64                      *kinks_crossed,
+                              GError                      **error)
 {
-  gsize n = saddle_model_n_params (model);
+  gsize n;
   g_autofree double *memory = NULL;
   Refine r;
 
-  point->newton_distance = 0.0;
-  point->kinks_crossed = 0;
-  if (point->grad_norm == 0.0)
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL && batch != NULL && settings != NULL && grad != NULL, FALSE);
+  g_return_val_if_fail (distance != NULL && kinks_crossed != NULL, FALSE);
+
+  n = saddle_model_n_params (model);
+  *distance = 0.0;
+  *kinks_crossed = 0;
+  if (norm2 (grad, n) == 0.0)
     return TRUE;
 
-  memory = g_new (double, 2 * n);
+  memory = g_try_new (double, 2 * n);
+  if (memory == NULL)
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "Not enough memory for two vectors of %" G_GSIZE_FORMAT " parameters", n);
+      return FALSE;
+    }
   refine_init (&r, model, batch, settings);
   for (gsize i = 0; i < n; i++)
     memory[n + i] = -grad[i];
   if (!minres (&r, theta, memory + n, REACH_RTOL, REACH_MAX_ITER, memory, error))
     return FALSE;
 
-  point->newton_distance = norm2 (memory, n);
+  *distance = norm2 (memory, n);
   for (gsize i = 0; i < n; i++)
     memory[n + i] = theta[i] + memory[i];
-  point->kinks_crossed = saddle_model_count_kinks_crossed (model, theta, memory + n, batch);
+  *kinks_crossed = saddle_model_count_kinks_crossed (model, theta, memory + n, batch);
   return TRUE;
 }
 
@@ -1127,7 +1133,8 @@ saddle_critical_analyse (SaddleModel                  *model,
                grad, 1, 0.0, hg, 1);
   point->hg_ratio = point->grad_norm > 0.0 ? norm2 (hg, n) / point->grad_norm : NAN;
   g_clear_pointer (&hg, g_free);
-  if (!newton_reach (model, theta, batch, settings, grad, point, error))
+  if (!saddle_critical_newton_reach (model, theta, batch, settings, grad, &point->newton_distance,
+                                     &point->kinks_crossed, error))
     return NULL;
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;

@@ -134,6 +134,21 @@ gboolean             saddle_critical_refine    (SaddleModel                  *mo
                                                 gpointer                      user_data,
                                                 guint                        *steps,
                                                 GError                      **error);
+/* How near is a critical point? The local quadratic model's nearest one is θ + δ, δ the
+ * MINRES (least-squares) solution of H·δ = −∇L (@grad, ∇L at @theta), with at most 100 HVPs
+ * and relative residual 1e-6: a capped solve makes a long distance a lower bound. A short δ
+ * crossing no ReLU kink means Newton can get there; a long one crossing many kinks means no
+ * critical point is within its reach, however small ‖∇L‖ is. Fills @distance (‖δ‖, 0 when
+ * ∇L = 0) and @kinks_crossed (saddle_model_count_kinks_crossed() from θ to θ + δ). FALSE with
+ * SADDLE_CRITICAL_ERROR_DIVERGED if an HVP is not finite, INVALID without memory. */
+gboolean             saddle_critical_newton_reach (SaddleModel                  *model,
+                                                   const double                 *theta,
+                                                   const SaddleBatch            *batch,
+                                                   const SaddleCriticalSettings *settings,
+                                                   const double                 *grad,
+                                                   double                       *distance,
+                                                   guint64                      *kinks_crossed,
+                                                   GError                      **error);
 /* Full Hessian, spectrum, counts and label at @theta. Emits PROGRESS events (fraction of this
  * analysis, message "Hessian" while building, "Eigenvalues" before the eigensolver), never
  * CRITICAL (the caller does). steps = newton_steps = 0 and grad_norm_start = grad_norm_descent =
