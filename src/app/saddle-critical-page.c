@@ -13,6 +13,7 @@
 #include "saddle-palette.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
+#include "saddle-stats.h"
 
 /* The slice's half-width in parameter space and its points: saddle-cli's defaults. */
 #define SLICE_RANGE 1.0
@@ -527,6 +528,32 @@ update_summary (SaddleCriticalPage *self)
       g_string_append (text, " · ");
       g_string_append_printf (text, _("mean minimal ratio %.3f"), ratio_sum / n);
     }
+  /* Whether these are critical points at all: how many Newton took to ‖∇L‖ ≤ 1e-8, and how
+   * far the others' nearest one is (the detail's "Nearest critical point"). */
+  {
+    g_autofree double *reach = g_new (double, MAX (1, set->points->len));
+    guint reached = 0, others = 0;
+
+    for (guint i = 0; i < set->points->len; i++)
+      {
+        const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
+
+        if (point->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
+          reached++;
+        else if (point->spectrum != NULL)
+          reach[others++] = point->newton_distance;
+      }
+    g_string_append (text, " · ");
+    /* TRANSLATORS: how many points have ‖∇L‖ at most 1e-8 */
+    g_string_append_printf (text, _("‖∇L‖ ≤ 1e-8: %u"), reached);
+    if (others > 0)
+      {
+        g_string_append (text, " · ");
+        /* TRANSLATORS: the median distance to the nearest critical point of the others */
+        g_string_append_printf (text, _("others’ nearest critical point: median %.2g away"),
+                                saddle_stats_median (reach, others, NULL, NULL));
+      }
+  }
   /* The trend's correlations in words too: the chart's subtitle may be cut at narrow sizes. */
   if (saddle_critical_view_get_show_trend (self->critical_view))
     {

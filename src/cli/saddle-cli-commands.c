@@ -21,8 +21,6 @@
 
 /* Prefix of the weights-file comment line that records how to rebuild the model. */
 #define OPTIONS_LINE "options: "
-/* The bar for "Newton reached the critical point". */
-#define REACHED_GRAD_NORM 1e-8
 /* A Newton step longer than this leaves the quadratic model's trust on these nets (the
  * constructed near-critical case of test-critical needs 6e-13, trained runs 0.3–0.8). */
 #define REACH_FAR 1e-2
@@ -418,7 +416,7 @@ print_trend (const CriticalStats *stats,
             t->pb_error != NULL ? t->pb_error : "too few points");
 }
 
-/* How many points Newton took to ‖∇L‖ ≤ REACHED_GRAD_NORM, and for the others
+/* How many points Newton took to ‖∇L‖ ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM, and for the others
  * why not: how far the local quadratic model puts their nearest critical point
  * and how many ReLU kinks lie on the way (the "reach" and "kinks" columns). */
 static void
@@ -432,7 +430,7 @@ print_reach (const SaddleCriticalSet *set)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
 
-      if (p->grad_norm <= REACHED_GRAD_NORM)
+      if (p->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
         reached++;
       else
         {
@@ -441,7 +439,7 @@ print_reach (const SaddleCriticalSet *set)
         }
     }
 
-  printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", REACHED_GRAD_NORM, reached,
+  printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", SADDLE_CRITICAL_REACHED_GRAD_NORM, reached,
           set->points->len);
   if (others > 0)
     {

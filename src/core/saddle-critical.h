@@ -40,6 +40,9 @@ typedef enum
   SADDLE_NEWTON_MINRES,             /* Newton-MR: MINRES on H·δ = −∇L with HVPs, no n × n matrix */
 } SaddleNewtonMethod;
 
+/* ‖∇L‖ at or below which a point counts as a critical point reached (CLI and app summaries). */
+#define SADDLE_CRITICAL_REACHED_GRAD_NORM 1e-8
+
 /* AUTO refines a smooth net through the dense eigendecomposition up to this many parameters. */
 #define SADDLE_NEWTON_DENSE_MAX 4096
 
