@@ -551,6 +551,33 @@ test_axis_log_ticks (void)
       }
   }
   {
+    /* Under two decades, where evenly spaced values are the fallback: they crowd
+     * towards the top of a log axis, so labels keep a full spacing apart. */
+    const double ranges[][2] = { { 1.5e-5, 4.5e-4 }, { 2e-5, 4e-4 }, { 1.1, 9.5 }, { 3e-3, 0.08 } };
+
+    for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+      for (double length = 120; length <= 480; length += 60)
+        {
+          g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, ranges[r][0], ranges[r][1], length, 40);
+          SaddleAxis axis;
+          double last = -INFINITY;
+
+          saddle_axis_init (&axis, SADDLE_AXIS_LOG, 1.0);
+          saddle_axis_set_range (&axis, ranges[r][0], ranges[r][1]);
+          g_assert_cmpuint (count_major (ticks), >=, 2);
+          for (guint i = 0; i < ticks->len; i++)
+            {
+              const SaddleTick *t = &g_array_index (ticks, SaddleTick, i);
+              double pos = saddle_axis_to_unit (&axis, t->value) * length;
+
+              if (!t->major)
+                continue;
+              g_assert_cmpfloat (pos - last, >=, 40 - 1e-9);
+              last = pos;
+            }
+        }
+  }
+  {
     /* Fifteen decades on 200 units: every third decade labelled. */
     g_autoptr(GArray) ticks = ticks_for (SADDLE_AXIS_LOG, 1e-12, 1e3, 200, 40);
 

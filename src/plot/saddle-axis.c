@@ -539,33 +539,56 @@ log_ticks (const SaddleAxis *axis,
       return;
     }
 
-  /* Less than two decades visible: 1-2-5 × 10^k if they are far enough apart,
-   * else a plain linear grid on the (positive) range. */
+  /* Less than two decades visible: labels at 1-2-5 × 10^k, the powers of ten
+   * first, then each 2 and 5 that keeps a full spacing from every label; the
+   * rest stay unlabelled ticks. A plain linear grid if that leaves fewer than
+   * two labels (the range inside one 1-2-5 step). */
   {
     static const double mantissas[3] = { 1.0, 2.0, 5.0 };
-    double last_pos = -INFINITY;
-    gboolean spaced = TRUE;
+    double values[3 * 8], pos[3 * 8];
+    gboolean power_of_ten[3 * 8], keep[3 * 8];
+    guint n = 0, kept = 0;
     guint start = ticks->len;
 
-    for (int d = (int) floor (lo) - 1; d <= (int) ceil (hi); d++)
-      for (guint m = 0; m < G_N_ELEMENTS (mantissas); m++)
+    for (int d = (int) floor (lo) - 1; d <= (int) ceil (hi) && n < G_N_ELEMENTS (values); d++)
+      for (guint m = 0; m < G_N_ELEMENTS (mantissas) && n < G_N_ELEMENTS (values); m++)
         {
           double v = mantissas[m] * pow (10.0, d);
-          double pos;
 
           if (v < axis->min * (1 - 1e-12) || v > axis->max * (1 + 1e-12))
             continue;
-          pos = saddle_axis_to_unit (axis, v) * length;
-          if (pos - last_pos < min_spacing)
-            spaced = FALSE;
-          last_pos = pos;
-          saddle_axis_format_value (v, v, label, sizeof label);
-          add_tick (ticks, v, TRUE, label);
+          values[n] = v;
+          pos[n] = saddle_axis_to_unit (axis, v) * length;
+          power_of_ten[n] = m == 0;
+          keep[n] = FALSE;
+          n++;
         }
 
-    if (ticks->len - start >= 2 && spaced)
+    for (guint pass = 0; pass < 2; pass++)
+      for (guint i = 0; i < n; i++)
+        {
+          gboolean clear = TRUE;
+
+          if (power_of_ten[i] != (pass == 0))
+            continue;
+          for (guint j = 0; j < n && clear; j++)
+            if (keep[j] && fabs (pos[i] - pos[j]) < min_spacing)
+              clear = FALSE;
+          if (clear)
+            {
+              keep[i] = TRUE;
+              kept++;
+            }
+        }
+
+    if (kept >= 2)
       {
-        /* Unlabelled 1..9 × 10^k between them. */
+        for (guint i = 0; i < n; i++)
+          {
+            saddle_axis_format_value (values[i], values[i], label, sizeof label);
+            add_tick (ticks, values[i], keep[i], keep[i] ? label : NULL);
+          }
+        /* Unlabelled 3, 4, 6 … 9 × 10^k between them. */
         for (int d = (int) floor (lo); d <= (int) ceil (hi); d++)
           for (int m = 3; m <= 9; m++)
             {
@@ -579,6 +602,26 @@ log_ticks (const SaddleAxis *axis,
 
     g_array_set_size (ticks, start);
     linear_ticks (axis, ticks, axis->min, axis->max, length, min_spacing);
+    /* Evenly spaced values crowd together towards the top of a log axis
+     * ("3e-4" against "4e-4"): keep a label only a full spacing past the
+     * last one kept, the others stay as unlabelled ticks. */
+    {
+      double last_pos = -INFINITY;
+
+      for (guint i = start; i < ticks->len; i++)
+        {
+          SaddleTick *tick = &g_array_index (ticks, SaddleTick, i);
+          double at = saddle_axis_to_unit (axis, tick->value) * length;
+
+          if (at - last_pos >= min_spacing)
+            last_pos = at;
+          else
+            {
+              tick->major = FALSE;
+              tick->label[0] = '\0';
+            }
+        }
+    }
   }
 }
 
