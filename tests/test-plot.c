@@ -848,7 +848,7 @@ test_decimate (void)
   }
 }
 
-/* A line denser than the plot is wide, drawn on screen: every pixel column
+/* A noisy line denser than the plot is wide, drawn on screen: every pixel column
  * is painted from its lowest to its highest value (the connected band a
  * stroke would cover) and not far beyond; a blank canvas is white, the line
  * pure red. */
@@ -888,7 +888,7 @@ test_dense_line_columns (void)
   saddle_axis_finish (&chart.y_axis, 0.05);
   saddle_chart_layout (&chart, 0, 0, 400, 200);
   g_assert_cmpfloat (chart.width, <, (double) n);
-  saddle_chart_draw_line (&chart, xs, ys, n, &red, 1.0);
+  saddle_chart_draw_noisy_line (&chart, xs, ys, n, &red, 1.0);
   cairo_surface_flush (surface);
 
   for (int column = (int) ceil (chart.x) + 2; column < chart.x + chart.width - 2; column += 7)

@@ -16,6 +16,9 @@
 #define TICK_LENGTH(chart) (0.35 * (chart)->font_size)
 #define GAP(chart)        (0.4 * (chart)->font_size)
 #define PAD(fs)           (0.75 * (fs))
+/* On screen, a noisy line with a point at least every this many pixels is painted as
+ * pixel-column boxes (see draw_envelope()). */
+#define ENVELOPE_MAX_GAP 2.0
 /* Segments per stroke of a sparse line (see saddle_chart_draw_line()). */
 #define STROKE_PIECE 4
 
@@ -733,7 +736,7 @@ draw_envelope (SaddleChart  *chart,
 
   while (i < m)
     {
-      double column, lo, hi;
+      double column, lo, hi, next, width;
 
       if (!isfinite (dx[i]) || !isfinite (dy[i]))
         {
@@ -752,13 +755,71 @@ draw_envelope (SaddleChart  *chart,
         }
       last_y = dy[i - 1];
 
+      /* Points a pixel or two apart leave columns empty: the box reaches the
+       * next point's column, as the segment to it would. */
+      next = i < m && isfinite (dx[i]) && isfinite (dy[i]) ? floor (dx[i]) : column + 1.0;
+      width = CLAMP (next - column, 1.0, ENVELOPE_MAX_GAP);
+
       mark_segment (chart, column + 0.5, lo, column + 0.5, hi);
       lo = floor (lo - 0.5 * line_width);
       hi = ceil (hi + 0.5 * line_width);
-      cairo_rectangle (cr, column, lo, 1.0, hi - lo);
+      cairo_rectangle (cr, column, lo, width, hi - lo);
     }
 
   cairo_fill (cr);
+}
+
+/* Pixel coordinates of the points, into new arrays @px and @py. */
+static void
+to_pixels (const SaddleChart *chart,
+           const double      *xs,
+           const double      *ys,
+           gsize              n,
+           double           **px,
+           double           **py)
+{
+  *px = g_new (double, n);
+  *py = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      (*px)[i] = saddle_chart_x_to_px (chart, xs[i]);
+      (*py)[i] = saddle_chart_y_to_px (chart, ys[i]);
+    }
+}
+
+void
+saddle_chart_draw_noisy_line (SaddleChart       *chart,
+                              const double      *xs,
+                              const double      *ys,
+                              gsize              n,
+                              const SaddleColor *color,
+                              double             line_width)
+{
+  cairo_t *cr = chart->cr;
+  g_autofree double *px = NULL;
+  g_autofree double *py = NULL;
+  g_autofree double *dx = NULL;
+  g_autofree double *dy = NULL;
+  gsize m;
+
+  if (n == 0 || xs == NULL || ys == NULL)
+    return;
+  if (is_vector_target (cr) || n <= (gsize) MAX (chart->width / ENVELOPE_MAX_GAP, 1.0))
+    {
+      saddle_chart_draw_line (chart, xs, ys, n, color, line_width);
+      return;
+    }
+
+  to_pixels (chart, xs, ys, n, &px, &py);
+  dx = g_new (double, n);
+  dy = g_new (double, n);
+  m = saddle_chart_decimate (px, py, n, dx, dy);
+
+  cairo_save (cr);
+  saddle_color_set_source (color, cr, 1.0);
+  cairo_new_path (cr);
+  draw_envelope (chart, dx, dy, m, line_width);
+  cairo_restore (cr);
 }
 
 void
@@ -779,13 +840,7 @@ saddle_chart_draw_line (SaddleChart       *chart,
   if (n == 0 || xs == NULL || ys == NULL)
     return;
 
-  px = g_new (double, n);
-  py = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    {
-      px[i] = saddle_chart_x_to_px (chart, xs[i]);
-      py[i] = saddle_chart_y_to_px (chart, ys[i]);
-    }
+  to_pixels (chart, xs, ys, n, &px, &py);
 
   cairo_save (cr);
   cairo_set_line_width (cr, line_width);
@@ -795,20 +850,12 @@ saddle_chart_draw_line (SaddleChart       *chart,
   cairo_new_path (cr);
 
   /* Longer than the plot is wide: one column of pixels cannot show more
-   * than its lowest and highest value anyway. On screen the columns are
-   * painted as boxes; a vector file keeps the (decimated) line, which stays
-   * smooth at any zoom and is drawn once. */
+   * than its lowest and highest value anyway. */
   if (n > (gsize) MAX (chart->width, 1.0))
     {
       dx = g_new (double, n);
       dy = g_new (double, n);
       m = saddle_chart_decimate (px, py, n, dx, dy);
-      if (!is_vector_target (cr))
-        {
-          draw_envelope (chart, dx, dy, m, line_width);
-          cairo_restore (cr);
-          return;
-        }
     }
   else
     {

@@ -218,9 +218,9 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           if (s->x == NULL)
             continue;
           saddle_palette_series (&palette, r - 1, &color);
-          saddle_chart_draw_line (chart, (const double *) s->x->data,
-                                  (const double *) (pass == 0 ? s->y1 : s->y2)->data,
-                                  s->x->len, &color, MAX (1.0, fs / 8.0));
+          saddle_chart_draw_noisy_line (chart, (const double *) s->x->data,
+                                        (const double *) (pass == 0 ? s->y1 : s->y2)->data,
+                                        s->x->len, &color, MAX (1.0, fs / 8.0));
         }
       saddle_chart_unclip (chart);
       saddle_chart_draw_axes (chart);
