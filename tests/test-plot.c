@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <cairo.h>
+#include <cairo-svg.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -140,8 +141,10 @@ make_point (guint               run,
   point->steps = 100 + run;
   point->grad_norm_descent = 2.5e-3;
   point->newton_steps = 7;
-  point->newton_distance = 0.375;
-  point->kinks_crossed = 12;
+  point->reach.distance = 0.375;
+  point->reach.residual = 0.125;
+  point->reach.iterations = 40;
+  point->reach.kinks_crossed = 12;
   point->dead_units = run % 3;
   point->label = label;
   point->spectrum = saddle_spectrum_new_from_values (eigenvalues, n, tolerance);
@@ -939,6 +942,63 @@ test_dense_line_columns (void)
   saddle_chart_clear (&chart);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
+}
+
+static cairo_status_t
+append_to_string (void                *closure,
+                  const unsigned char *data,
+                  unsigned int         length)
+{
+  g_string_append_len (closure, (const char *) data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A line in a vector file is one path, dashed or not: only the screen gets it in pieces. */
+static void
+test_vector_line_one_path (void)
+{
+  const SaddleColor black = { 0.0, 0.0, 0.0 };
+  g_autoptr(GString) svg = g_string_new (NULL);
+  double xs[161], ys[161];
+
+  for (guint i = 0; i < G_N_ELEMENTS (xs); i++)
+    {
+      xs[i] = i;
+      ys[i] = sin (i * 0.3);
+    }
+  for (guint dashed = 0; dashed < 2; dashed++)
+    {
+      cairo_surface_t *surface = cairo_svg_surface_create_for_stream (append_to_string, svg, 400, 200);
+      cairo_t *cr = cairo_create (surface);
+      SaddlePalette palette;
+      SaddleChart chart;
+      const char *p;
+      guint paths = 0;
+
+      g_string_truncate (svg, 0);
+      saddle_palette_init (&palette, FALSE);
+      saddle_chart_init (&chart, cr, &palette, 10.0);
+      saddle_axis_init (&chart.x_axis, SADDLE_AXIS_LINEAR, 0);
+      saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LINEAR, 0);
+      saddle_axis_set_range (&chart.x_axis, 0, 160);
+      saddle_axis_set_range (&chart.y_axis, -1, 1);
+      saddle_chart_layout (&chart, 0, 0, 400, 200);
+      if (dashed)
+        {
+          const double dash[] = { 4.0, 2.0 };
+
+          cairo_set_dash (cr, dash, 2, 0);
+        }
+      saddle_chart_draw_line (&chart, xs, ys, G_N_ELEMENTS (xs), &black, 1.0);
+      saddle_chart_clear (&chart);
+      cairo_destroy (cr);
+      cairo_surface_finish (surface);
+      cairo_surface_destroy (surface);
+
+      for (p = strstr (svg->str, "<path"); p != NULL; p = strstr (p + 1, "<path"))
+        paths++;
+      g_assert_cmpuint (paths, ==, 1);
+    }
 }
 
 /* ------------------------------------------------------------ legend */
@@ -1775,9 +1835,9 @@ test_critical_set (void)
   g_assert_cmpstr (lines[0], ==, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                                  "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
                                  "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps,"
-                                 "newton_distance,kinks_crossed");
+                                 "newton_distance,newton_residual,kinks_crossed");
   fields = g_strsplit (lines[1], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 20);
+  g_assert_cmpuint (g_strv_length (fields), ==, 21);
   /* Point run 4 is "Run 5" in every figure, and 5 in the file. */
   g_assert_cmpstr (fields[0], ==, "5");
   g_assert_cmpfloat (g_ascii_strtod (fields[1], NULL), ==, 0.125);
@@ -1795,16 +1855,18 @@ test_critical_set (void)
   g_assert_cmpfloat (g_ascii_strtod (fields[16], NULL), ==, 2.5e-3);
   g_assert_cmpstr (fields[17], ==, "7");
   g_assert_cmpfloat (g_ascii_strtod (fields[18], NULL), ==, 0.375);
-  g_assert_cmpstr (fields[19], ==, "12");
+  g_assert_cmpfloat (g_ascii_strtod (fields[19], NULL), ==, 0.125);
+  g_assert_cmpstr (fields[20], ==, "12");
   g_clear_pointer (&fields, g_strfreev);
-  /* No spectrum: counts empty, ratios nan, still 20 columns. */
+  /* No spectrum: counts empty, ratios nan, still 21 columns. */
   fields = g_strsplit (lines[2], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 20);
+  g_assert_cmpuint (g_strv_length (fields), ==, 21);
   g_assert_cmpstr (fields[0], ==, "6");
   g_assert_cmpstr (fields[3], ==, "nan");
   g_assert_cmpstr (fields[4], ==, "");
   g_assert_cmpstr (fields[18], ==, "nan");
-  g_assert_cmpstr (fields[19], ==, "");
+  g_assert_cmpstr (fields[19], ==, "nan");
+  g_assert_cmpstr (fields[20], ==, "");
   g_clear_pointer (&fields, g_strfreev);
   g_clear_pointer (&lines, g_strfreev);
 
@@ -2851,6 +2913,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/axis/range", test_axis_range);
   g_test_add_func ("/plot/chart/decimate", test_decimate);
   g_test_add_func ("/plot/chart/dense-line-columns", test_dense_line_columns);
+  g_test_add_func ("/plot/chart/vector-line-one-path", test_vector_line_one_path);
   g_test_add_func ("/plot/legend/layout", test_legend_layout);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);

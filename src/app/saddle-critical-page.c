@@ -307,14 +307,22 @@ update_detail (SaddleCriticalPage *self)
     set_value (self, ROW_HG_RATIO, "%.3g", point->hg_ratio);
   else
     set_value (self, ROW_HG_RATIO, "—");
-  if (point->kinks_crossed > 0)
+  if (!isfinite (point->reach.residual))
+    set_value (self, ROW_NEWTON_REACH, "—");
+  else if (!saddle_newton_reach_found (&point->reach))
+    /* TRANSLATORS: the local quadratic model has no critical point; the share of the
+     * gradient its least-squares Newton step cannot remove */
+    set_value (self, ROW_NEWTON_REACH, _("none near (%.2g of ∇L left)"), point->reach.residual);
+  else if (point->reach.kinks_crossed > 0)
     /* TRANSLATORS: "0.3 away (118 kinks)": a distance in parameter space and the
      * number of ReLU kinks (samples changing side) on the way */
-    set_value (self, ROW_NEWTON_REACH, _("%.3g away (%lu kinks)"), point->newton_distance,
-               (unsigned long) point->kinks_crossed);
+    set_value (self, ROW_NEWTON_REACH,
+               g_dngettext (GETTEXT_PACKAGE, "%.3g away (%lu kink)", "%.3g away (%lu kinks)",
+                            point->reach.kinks_crossed),
+               point->reach.distance, (unsigned long) point->reach.kinks_crossed);
   else
     /* TRANSLATORS: a distance in parameter space */
-    set_value (self, ROW_NEWTON_REACH, _("%.3g away"), point->newton_distance);
+    set_value (self, ROW_NEWTON_REACH, _("%.3g away"), point->reach.distance);
 }
 
 static void
@@ -528,11 +536,12 @@ update_summary (SaddleCriticalPage *self)
       g_string_append (text, " · ");
       g_string_append_printf (text, _("mean minimal ratio %.3f"), ratio_sum / n);
     }
-  /* Whether these are critical points at all: how many Newton took to ‖∇L‖ ≤ 1e-8, and how
-   * far the others' nearest one is (the detail's "Nearest critical point"). */
+  /* Whether these are critical points at all: how many Newton took to ‖∇L‖ ≤ 1e-8, how many
+   * have none in their local quadratic model, and how far the others' is (the detail's
+   * "Nearest critical point"). */
   {
     g_autofree double *reach = g_new (double, MAX (1, set->points->len));
-    guint reached = 0, others = 0;
+    guint reached = 0, none = 0, found = 0;
 
     for (guint i = 0; i < set->points->len; i++)
       {
@@ -540,18 +549,28 @@ update_summary (SaddleCriticalPage *self)
 
         if (point->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
           reached++;
-        else if (point->spectrum != NULL)
-          reach[others++] = point->newton_distance;
+        else if (!isfinite (point->reach.residual))
+          continue;
+        else if (!saddle_newton_reach_found (&point->reach))
+          none++;
+        else
+          reach[found++] = point->reach.distance;
       }
     g_string_append (text, " · ");
-    /* TRANSLATORS: how many points have ‖∇L‖ at most 1e-8 */
-    g_string_append_printf (text, _("‖∇L‖ ≤ 1e-8: %u"), reached);
-    if (others > 0)
+    /* TRANSLATORS: how many points have ‖∇L‖ at most 1e-8 (the number is the bound) */
+    g_string_append_printf (text, _("‖∇L‖ ≤ %g: %u"), SADDLE_CRITICAL_REACHED_GRAD_NORM, reached);
+    if (none > 0)
+      {
+        g_string_append (text, " · ");
+        /* TRANSLATORS: points whose local quadratic model has no critical point */
+        g_string_append_printf (text, _("no critical point near: %u"), none);
+      }
+    if (found > 0)
       {
         g_string_append (text, " · ");
         /* TRANSLATORS: the median distance to the nearest critical point of the others */
         g_string_append_printf (text, _("others’ nearest critical point: median %.2g away"),
-                                saddle_stats_median (reach, others, NULL, NULL));
+                                saddle_stats_median (reach, found, NULL, NULL));
       }
   }
   /* The trend's correlations in words too: the chart's subtitle may be cut at narrow sizes. */

@@ -22,7 +22,7 @@
 /* Prefix of the weights-file comment line that records how to rebuild the model. */
 #define OPTIONS_LINE "options: "
 /* A Newton step longer than this leaves the quadratic model's trust on these nets (the
- * constructed near-critical case of test-critical needs 6e-13, trained runs 0.3–0.8). */
+ * constructed near-critical case of test-critical needs 1e-12). */
 #define REACH_FAR 1e-2
 
 typedef struct
@@ -417,14 +417,16 @@ print_trend (const CriticalStats *stats,
 }
 
 /* How many points Newton took to ‖∇L‖ ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM, and for the others
- * why not: how far the local quadratic model puts their nearest critical point
- * and how many ReLU kinks lie on the way (the "reach" and "kinks" columns). */
+ * why not (saddle_critical_newton_reach(): the "reach", "resid." and "kinks" columns): either
+ * their local quadratic model has no critical point at all, or it has one, this far away. */
 static void
 print_reach (const SaddleCriticalSet *set)
 {
-  g_autofree double *distances = g_new (double, MAX (1, set->points->len));
-  g_autofree double *kinks = g_new (double, MAX (1, set->points->len));
-  guint reached = 0, others = 0;
+  guint len = MAX (1, set->points->len);
+  g_autofree double *residuals = g_new (double, len);
+  g_autofree double *distances = g_new (double, len);
+  g_autofree double *kinks = g_new (double, len);
+  guint reached = 0, none = 0, found = 0;
 
   for (guint i = 0; i < set->points->len; i++)
     {
@@ -432,31 +434,39 @@ print_reach (const SaddleCriticalSet *set)
 
       if (p->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
         reached++;
+      else if (!isfinite (p->reach.residual))
+        continue;
+      else if (!saddle_newton_reach_found (&p->reach))
+        residuals[none++] = p->reach.residual;
       else
         {
-          distances[others] = p->newton_distance;
-          kinks[others++] = (double) p->kinks_crossed;
+          distances[found] = p->reach.distance;
+          kinks[found++] = (double) p->reach.kinks_crossed;
         }
     }
 
-  printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", SADDLE_CRITICAL_REACHED_GRAD_NORM, reached,
-          set->points->len);
-  if (others > 0)
+  printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", SADDLE_CRITICAL_REACHED_GRAD_NORM,
+          reached, set->points->len);
+  if (none > 0)
+    printf ("%u of the others have no critical point in their local quadratic model: the "
+            "least-squares Newton step leaves a median %.2g of ∇L unexplained "
+            "(‖H·δ + ∇L‖/‖∇L‖ > %g).\n", none, saddle_stats_median (residuals, none, NULL, NULL),
+            SADDLE_NEWTON_REACH_RESIDUAL);
+  if (found > 0)
     {
-      double d = saddle_stats_median (distances, others, NULL, NULL);
-      double k = saddle_stats_median (kinks, others, NULL, NULL);
+      double d = saddle_stats_median (distances, found, NULL, NULL);
+      double k = saddle_stats_median (kinks, found, NULL, NULL);
 
-      printf ("At the other %u, the local quadratic model puts the nearest critical point a median "
-              "‖δ‖ = %.3g away", others, d);
+      printf ("%u of the others have one a median ‖δ‖ = %.3g away", found, d);
       if (k > 0)
         printf (", across a median %.0f ReLU kinks (samples changing side)", k);
-      printf (".\n%s\n", d > REACH_FAR
-              ? "No critical point is within Newton's reach there: a small ‖∇L‖ alone does not "
-                "make a critical point, so read their labels as the shape of the landscape where "
-                "the search stopped."
-              : "Those critical points are near: more Newton steps (--newton-steps) should reach "
-                "them.");
+      printf ("%s\n", d <= REACH_FAR && k == 0
+              ? ": near, so more Newton steps (--newton-steps) should reach them."
+              : ": beyond what a Newton step can trust.");
     }
+  if (none + found > 0)
+    printf ("A small ‖∇L‖ alone does not make a critical point: read those labels as the shape "
+            "of the landscape where the search stopped.\n");
 }
 
 static void
@@ -464,19 +474,20 @@ print_critical_table (const SaddleCriticalSet *set,
                       const CriticalStats     *stats,
                       gboolean                 pb_fit)
 {
-  printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s %9s %6s  %s\n",
+  printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s %9s %8s %6s  %s\n",
           "run", "loss", "|g| start", "|g| desc.", "|g|", "steps", "newton", "pos", "neg", "zero",
-          "min.rat", "nz.rat", "dead", "reach", "kinks", "label");
+          "min.rat", "nz.rat", "dead", "reach", "resid.", "kinks", "label");
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       const SaddleSpectrum *s = p->spectrum;
 
       printf ("%-5u %11.5g %10.3g %10.3g %10.3g %6u %6u %6" G_GSIZE_FORMAT " %6" G_GSIZE_FORMAT
-              " %6" G_GSIZE_FORMAT " %8.4f %8.4f %5u %9.3g %6" G_GUINT64_FORMAT "  %s\n",
+              " %6" G_GSIZE_FORMAT " %8.4f %8.4f %5u %9.3g %8.2g %6" G_GUINT64_FORMAT "  %s\n",
               p->run + 1, p->loss, p->grad_norm_start, p->grad_norm_descent, p->grad_norm,
               p->steps, p->newton_steps, s->positive, s->negative, s->zero, s->minimal_ratio,
-              s->nonzero_ratio, p->dead_units, p->newton_distance, p->kinks_crossed,
+              s->nonzero_ratio, p->dead_units, p->reach.distance, p->reach.residual,
+              p->reach.kinks_crossed,
               saddle_critical_label_to_string (p->label));
     }
 
@@ -499,6 +510,18 @@ print_critical_table (const SaddleCriticalSet *set,
 }
 
 static void
+json_add_reach (JsonBuilder             *builder,
+                const SaddleNewtonReach *reach)
+{
+  saddle_cli_json_add_double (builder, "newton_distance", reach->distance);
+  saddle_cli_json_add_double (builder, "newton_residual", reach->residual);
+  json_builder_set_member_name (builder, "newton_reach_iterations");
+  json_builder_add_int_value (builder, reach->iterations);
+  json_builder_set_member_name (builder, "kinks_crossed");
+  json_builder_add_int_value (builder, (gint64) reach->kinks_crossed);
+}
+
+static void
 json_add_point (JsonBuilder               *builder,
                 const SaddleCriticalPoint *p)
 {
@@ -513,9 +536,7 @@ json_add_point (JsonBuilder               *builder,
   saddle_cli_json_add_double (builder, "grad_norm_descent", p->grad_norm_descent);
   saddle_cli_json_add_double (builder, "grad_norm", p->grad_norm);
   saddle_cli_json_add_double (builder, "hg_ratio", p->hg_ratio);
-  saddle_cli_json_add_double (builder, "newton_distance", p->newton_distance);
-  json_builder_set_member_name (builder, "kinks_crossed");
-  json_builder_add_int_value (builder, (gint64) p->kinks_crossed);
+  json_add_reach (builder, &p->reach);
   json_builder_set_member_name (builder, "steps");
   json_builder_add_int_value (builder, p->steps);
   json_builder_set_member_name (builder, "newton_steps");
@@ -1023,8 +1044,7 @@ typedef struct
   double             grad_norm_descent;
   double             grad_norm;
   double             hg_ratio;
-  double             newton_distance;  /* see saddle_critical_newton_reach() */
-  guint64            kinks_crossed;
+  SaddleNewtonReach  reach;
   guint              steps;
   guint              newton_steps;
   guint              dead_units;
@@ -1138,8 +1158,7 @@ measure_point (SaddleModel       *model,
     SaddleCriticalSettings settings;
 
     saddle_critical_settings_init (&settings);
-    if (!saddle_critical_newton_reach (model, theta, batch, &settings, grad, &r->newton_distance,
-                                       &r->kinks_crossed, error))
+    if (!saddle_critical_newton_reach (model, theta, batch, &settings, grad, &r->reach, error))
       return FALSE;
   }
   return TRUE;
@@ -1391,9 +1410,7 @@ json_add_matrix_free (JsonBuilder            *builder,
   saddle_cli_json_add_double (builder, "grad_norm_descent", r->grad_norm_descent);
   saddle_cli_json_add_double (builder, "grad_norm", r->grad_norm);
   saddle_cli_json_add_double (builder, "hg_ratio", r->hg_ratio);
-  saddle_cli_json_add_double (builder, "newton_distance", r->newton_distance);
-  json_builder_set_member_name (builder, "kinks_crossed");
-  json_builder_add_int_value (builder, (gint64) r->kinks_crossed);
+  json_add_reach (builder, &r->reach);
   json_builder_set_member_name (builder, "steps");
   json_builder_add_int_value (builder, r->steps);
   json_builder_set_member_name (builder, "newton_steps");
@@ -1481,14 +1498,27 @@ write_hessian_summary (const char                *path,
 }
 
 static void
-print_newton_reach (double  distance,
-                    guint64 kinks_crossed)
+print_newton_reach (const SaddleNewtonReach *reach)
 {
-  printf ("Newton reach: the local quadratic model's nearest critical point is ‖δ‖ = %.3g away",
-          distance);
-  if (kinks_crossed > 0)
-    printf (", across %" G_GUINT64_FORMAT " ReLU kinks", kinks_crossed);
-  printf ("\n");
+  if (!isfinite (reach->residual))
+    printf ("Newton reach: not measured\n");
+  else if (saddle_newton_reach_found (reach))
+    {
+      printf ("Newton reach: the local quadratic model's critical point is ‖δ‖ = %.3g away",
+              reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (" (%u MINRES iterations)\n", reach->iterations);
+    }
+  else
+    {
+      printf ("Newton reach: the local quadratic model has no critical point here: the "
+              "least-squares step leaves %.2g of ∇L unexplained after %u MINRES iterations "
+              "(‖δ‖ = %.3g", reach->residual, reach->iterations, reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (")\n");
+    }
 }
 
 static void
@@ -1517,7 +1547,7 @@ print_dense (const SaddleStudyConfig   *config,
           s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
   printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
-  print_newton_reach (point->newton_distance, point->kinks_crossed);
+  print_newton_reach (&point->reach);
   printf ("Label: %s\n", saddle_critical_label_to_string (point->label));
 }
 
@@ -1537,7 +1567,7 @@ print_matrix_free (const SaddleCliOptions *options,
     printf ("‖∇L‖: %.6g\n", r->grad_norm);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", r->dead_units);
   printf ("‖H·g‖/‖g‖: %.6g\n", r->hg_ratio);
-  print_newton_reach (r->newton_distance, r->kinks_crossed);
+  print_newton_reach (&r->reach);
 
   if (options->method == SADDLE_CLI_METHOD_LANCZOS)
     {

@@ -56,6 +56,10 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
+  /* The CLI speaks English, and so must the charts and progress lines it
+   * writes: the engine and plotter translate through gettext, which a "C"
+   * LC_MESSAGES turns off (LANGUAGE included). Files, not a desktop. */
+  setlocale (LC_MESSAGES, "C");
   g_set_prgname ("saddle-cli");
 
   if (argc < 2)

@@ -52,7 +52,7 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
   csv = saddle_csv_new ("run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                         "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
                         "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps,newton_distance,"
-                        "kinks_crossed",
+                        "newton_residual,kinks_crossed",
                         360 * (gsize) set->points->len);
 
   for (guint i = 0; i < set->points->len; i++)
@@ -96,11 +96,13 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
       /* Computed with the Hessian: unknown, not zero, without it. */
       if (s != NULL)
         {
-          saddle_csv_add_double (csv, p->newton_distance);
-          saddle_csv_add_uint (csv, p->kinks_crossed);
+          saddle_csv_add_double (csv, p->reach.distance);
+          saddle_csv_add_double (csv, p->reach.residual);
+          saddle_csv_add_uint (csv, p->reach.kinks_crossed);
         }
       else
         {
+          saddle_csv_add_double (csv, NAN);
           saddle_csv_add_double (csv, NAN);
           saddle_csv_add_empty (csv);
         }

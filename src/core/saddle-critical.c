@@ -42,8 +42,8 @@
 /* Default MINRES cap when the settings say 0. */
 #define MINRES_DEFAULT_ITER  500
 /* The Newton-reach solve at an analysed point: a diagnosis, not a step, so it may be loose. */
-#define REACH_MAX_ITER       100
-#define REACH_RTOL           1e-6
+#define REACH_MAX_ITER       200
+#define REACH_RTOL           1e-8
 
 typedef struct
 {
@@ -505,7 +505,8 @@ apply_hessian (Refine       *r,
  * ‖b − H·x‖ ≤ @rtol·‖b‖; when ‖H·r‖ ≤ @rtol·‖H‖·‖r‖ (b is not in the range of a singular H, and x
  * is a least-squares solution); when the Krylov space is exhausted; or after @max_iter HVPs.
  * Every iterate is a descent direction for ‖∇L‖² when b = −∇L (Liu & Roosta, Newton-MR), so a
- * capped solve still serves. FALSE only on cancel or a non-finite HVP. */
+ * capped solve still serves. @relres (may be NULL) gets ‖b − H·x‖/‖b‖ (MINRES's own estimate),
+ * @iterations (may be NULL) the HVPs used. FALSE only on cancel or a non-finite HVP. */
 static gboolean
 minres (Refine       *r,
         const double *theta,
@@ -513,6 +514,8 @@ minres (Refine       *r,
         double        rtol,
         guint         max_iter,
         double       *x,
+        double       *relres,
+        guint        *iterations,
         GError      **error)
 {
   const gsize n = r->n;
@@ -527,6 +530,10 @@ minres (Refine       *r,
   double tnorm2 = 0.0;
 
   memset (x, 0, n * sizeof (double));
+  if (relres != NULL)
+    *relres = 0.0;
+  if (iterations != NULL)
+    *iterations = 0;
   beta1 = norm2 (b, n);
   if (beta1 == 0.0)
     return TRUE;
@@ -578,6 +585,10 @@ minres (Refine       *r,
       sn = beta / gamma;
       phi = cs * phibar;
       phibar = sn * phibar;
+      if (relres != NULL)
+        *relres = fabs (phibar) / beta1;
+      if (iterations != NULL)
+        *iterations = itn;
 
       /* w_k = (v − ε·w_{k−2} − δ·w_{k−1}) / γ into the w_{k−2} buffer. */
       for (gsize i = 0; i < n; i++)
@@ -625,7 +636,7 @@ minres_step (Refine    *r,
   rtol = CLAMP (sqrt (gnorm), 1e-12, 0.1);
   for (gsize i = 0; i < n; i++)
     r->trial[i] = -r->g[i];
-  if (!minres (r, theta, r->trial, rtol, max_iter, r->delta, error))
+  if (!minres (r, theta, r->trial, rtol, max_iter, r->delta, NULL, NULL, error))
     return FALSE;
 
   /* The slope of ‖∇L‖² along δ is 2·∇Lᵀ·H·δ. */
@@ -1016,8 +1027,7 @@ saddle_critical_newton_reach (SaddleModel                  *model,
                               const SaddleBatch            *batch,
                               const SaddleCriticalSettings *settings,
                               const double                 *grad,
-                              double                       *distance,
-                              guint64                      *kinks_crossed,
+                              SaddleNewtonReach            *reach,
                               GError                      **error)
 {
   gsize n;
@@ -1026,12 +1036,15 @@ saddle_critical_newton_reach (SaddleModel                  *model,
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (theta != NULL && batch != NULL && settings != NULL && grad != NULL, FALSE);
-  g_return_val_if_fail (distance != NULL && kinks_crossed != NULL, FALSE);
+  g_return_val_if_fail (reach != NULL, FALSE);
 
   n = saddle_model_n_params (model);
-  *distance = 0.0;
-  *kinks_crossed = 0;
-  if (norm2 (grad, n) == 0.0)
+  reach->gradient = norm2 (grad, n);
+  reach->distance = 0.0;
+  reach->residual = 0.0;
+  reach->iterations = 0;
+  reach->kinks_crossed = 0;
+  if (reach->gradient == 0.0)
     return TRUE;
 
   memory = g_try_new (double, 2 * n);
@@ -1044,14 +1057,24 @@ saddle_critical_newton_reach (SaddleModel                  *model,
   refine_init (&r, model, batch, settings);
   for (gsize i = 0; i < n; i++)
     memory[n + i] = -grad[i];
-  if (!minres (&r, theta, memory + n, REACH_RTOL, REACH_MAX_ITER, memory, error))
+  if (!minres (&r, theta, memory + n, REACH_RTOL, REACH_MAX_ITER, memory, &reach->residual,
+               &reach->iterations, error))
     return FALSE;
 
-  *distance = norm2 (memory, n);
+  reach->distance = norm2 (memory, n);
   for (gsize i = 0; i < n; i++)
     memory[n + i] = theta[i] + memory[i];
-  *kinks_crossed = saddle_model_count_kinks_crossed (model, theta, memory + n, batch);
+  reach->kinks_crossed = saddle_model_count_kinks_crossed (model, theta, memory + n, batch);
   return TRUE;
+}
+
+gboolean
+saddle_newton_reach_found (const SaddleNewtonReach *reach)
+{
+  g_return_val_if_fail (reach != NULL, FALSE);
+
+  return reach->residual <= SADDLE_NEWTON_REACH_RESIDUAL
+         || reach->residual * reach->gradient <= SADDLE_CRITICAL_REACHED_GRAD_NORM;
 }
 
 SaddleCriticalPoint *
@@ -1133,11 +1156,24 @@ saddle_critical_analyse (SaddleModel                  *model,
                grad, 1, 0.0, hg, 1);
   point->hg_ratio = point->grad_norm > 0.0 ? norm2 (hg, n) / point->grad_norm : NAN;
   g_clear_pointer (&hg, g_free);
-  if (!saddle_critical_newton_reach (model, theta, batch, settings, grad, &point->newton_distance,
-                                     &point->kinks_crossed, error))
-    return NULL;
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;
+
+  /* A diagnosis beside the analysis: if its solve fails (a non-finite HVP
+   * would already have spoilt the Hessian), the point keeps its spectrum. */
+  {
+    g_autoptr(GError) reach_error = NULL;
+
+    if (!saddle_critical_newton_reach (model, theta, batch, settings, grad, &point->reach,
+                                       &reach_error))
+      {
+        g_debug ("Newton reach of run %u not measured: %s", run, reach_error->message);
+        point->reach.gradient = point->grad_norm;
+        point->reach.distance = point->reach.residual = NAN;
+        point->reach.iterations = 0;
+        point->reach.kinks_crossed = 0;
+      }
+  }
 
   if (!emit_progress (&ctx, ctx.weight, N_("Eigenvalues")))
     {

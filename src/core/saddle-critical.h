@@ -60,6 +60,26 @@ typedef struct
   guint  newton_minres_iterations;   /* cap on MINRES iterations (HVPs) per Newton-MR step */
 } SaddleCriticalSettings;
 
+/* Is a critical point within Newton's reach? δ is the MINRES (least-squares) solution of
+ * H·δ = −∇L from δ = 0, at most 200 HVPs, relative residual 1e-8 (Newton-MR's step).
+ * If the residual ‖H·δ + ∇L‖/‖∇L‖ is small, the local quadratic model has a critical point
+ * at θ + δ, ‖δ‖ away: short and crossing no ReLU kink, Newton can get there. If it stays
+ * large, ∇L has a part outside the range of H (within the solver's reach): the model has no
+ * critical point near θ at all, however small ‖∇L‖ is; ‖δ‖ is then only where the
+ * least-squares step stopped. With H·∇L = 0 (gradient-flat) δ = 0 and the residual is 1. */
+typedef struct
+{
+  double  gradient;        /* ‖∇L‖ at θ */
+  double  distance;        /* ‖δ‖; 0 when ∇L = 0 */
+  double  residual;        /* ‖H·δ + ∇L‖ / ‖∇L‖, MINRES's estimate; 0 when ∇L = 0 */
+  guint   iterations;      /* HVPs the solve took */
+  guint64 kinks_crossed;   /* ReLU pre-activations changing side from θ to θ + δ */
+} SaddleNewtonReach;
+
+/* A residual at or below this means the local model has a critical point at θ + δ (so does
+ * a leftover ‖H·δ + ∇L‖ at rounding level, ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM). */
+#define SADDLE_NEWTON_REACH_RESIDUAL 1e-6
+
 struct _SaddleCriticalPoint
 {
   guint               run;
@@ -70,10 +90,7 @@ struct _SaddleCriticalPoint
   double              grad_norm_descent; /* ‖∇L‖ after the ‖∇L‖² descent, before Newton */
   double              grad_norm;        /* ‖∇L‖ reached (after refinement) */
   double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point; NAN when g = 0 */
-  /* ‖δ‖ for δ solving H·δ = −∇L (MINRES, least squares, capped: then a lower bound): how far
-   * the local quadratic model puts the nearest critical point; 0 when ∇L = 0. */
-  double              newton_distance;
-  guint64             kinks_crossed;    /* ReLU pre-activations changing side from θ to θ + δ */
+  SaddleNewtonReach   reach;            /* is a critical point within Newton's reach? NAN if unmeasured */
   guint               steps;            /* descent steps taken */
   guint               newton_steps;     /* Newton steps accepted, chord steps included */
   guint               dead_units;       /* ReLU units never active on the training set */
@@ -137,21 +154,18 @@ gboolean             saddle_critical_refine    (SaddleModel                  *mo
                                                 gpointer                      user_data,
                                                 guint                        *steps,
                                                 GError                      **error);
-/* How near is a critical point? The local quadratic model's nearest one is θ + δ, δ the
- * MINRES (least-squares) solution of H·δ = −∇L (@grad, ∇L at @theta), with at most 100 HVPs
- * and relative residual 1e-6: a capped solve makes a long distance a lower bound. A short δ
- * crossing no ReLU kink means Newton can get there; a long one crossing many kinks means no
- * critical point is within its reach, however small ‖∇L‖ is. Fills @distance (‖δ‖, 0 when
- * ∇L = 0) and @kinks_crossed (saddle_model_count_kinks_crossed() from θ to θ + δ). FALSE with
- * SADDLE_CRITICAL_ERROR_DIVERGED if an HVP is not finite, INVALID without memory. */
+/* Whether a critical point is within Newton's reach of @theta, and how far. */
 gboolean             saddle_critical_newton_reach (SaddleModel                  *model,
                                                    const double                 *theta,
                                                    const SaddleBatch            *batch,
                                                    const SaddleCriticalSettings *settings,
                                                    const double                 *grad,
-                                                   double                       *distance,
-                                                   guint64                      *kinks_crossed,
+                                                   SaddleNewtonReach            *reach,
                                                    GError                      **error);
+/* TRUE if the local quadratic model has a critical point, at reach->distance: the residual is
+ * within SADDLE_NEWTON_REACH_RESIDUAL, or what is left of ∇L within
+ * SADDLE_CRITICAL_REACHED_GRAD_NORM (at a critical point ∇L is rounding, in any direction). */
+gboolean             saddle_newton_reach_found    (const SaddleNewtonReach      *reach);
 /* Full Hessian, spectrum, counts and label at @theta. Emits PROGRESS events (fraction of this
  * analysis, message "Hessian" while building, "Eigenvalues" before the eigensolver), never
  * CRITICAL (the caller does). steps = newton_steps = 0 and grad_norm_start = grad_norm_descent =

@@ -23,8 +23,9 @@ GQuark   saddle_stats_error_quark   (void);
 /* qsort() order of doubles, ascending (NaN compares equal to everything: drop it first). */
 int      saddle_stats_compare_doubles (const void *a,
                                        const void *b);
-/* Median of the finite values of @values (n; sorted in place, the finite ones first), with
- * their smallest and largest in @lo and @hi (may be NULL); NAN if none is finite. */
+/* Median of the finite values of @values (n), with their smallest and largest in @lo and @hi
+ * (may be NULL); NAN if none is finite. Reorders @values: the finite ones, sorted, come first,
+ * and what follows them is left over. */
 double   saddle_stats_median        (double       *values,
                                      gsize         n,
                                      double       *lo,

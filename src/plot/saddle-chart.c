@@ -835,6 +835,8 @@ saddle_chart_draw_line (SaddleChart       *chart,
   g_autofree double *py = NULL;
   g_autofree double *dx = NULL;
   g_autofree double *dy = NULL;
+  /* Stroking in pieces restarts a dash pattern and multiplies a vector file's paths. */
+  gboolean pieces = !is_vector_target (cr) && cairo_get_dash_count (cr) == 0;
   gsize m;
 
   if (n == 0 || xs == NULL || ys == NULL)
@@ -881,7 +883,7 @@ saddle_chart_draw_line (SaddleChart       *chart,
            * long zigzag (a noisy loss) crosses itself everywhere: stroking it
            * in short pieces is 2–3× faster and, the line being opaque with
            * round caps, looks the same. */
-          if (++run == STROKE_PIECE)
+          if (pieces && ++run == STROKE_PIECE)
             {
               cairo_stroke (cr);
               cairo_move_to (cr, dx[i], dy[i]);

@@ -81,15 +81,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (dataset != NULL)
     {
       /* A success must be a consistent dataset. */
-      g_assert (dataset->n_samples > 0 && dataset->n_inputs > 0 && dataset->n_outputs >= 2);
+      g_assert_true (dataset->n_samples > 0 && dataset->n_inputs > 0 && dataset->n_outputs >= 2);
       for (gsize i = 0; i < dataset->n_samples; i++)
-        g_assert (dataset->labels[i] < dataset->n_outputs);
-      g_assert (dataset->x[dataset->n_samples * dataset->n_inputs - 1] <= 1.0);
+        g_assert_true (dataset->labels[i] < dataset->n_outputs);
+      g_assert_true (dataset->x[dataset->n_samples * dataset->n_inputs - 1] <= 1.0);
       saddle_dataset_unref (dataset);
     }
   else
     {
-      g_assert (error != NULL && error->domain == SADDLE_DATASET_ERROR);
+      g_assert_true (error != NULL && error->domain == SADDLE_DATASET_ERROR);
       g_clear_error (&error);
     }
 
@@ -97,7 +97,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (dataset != NULL)
     saddle_dataset_unref (dataset);
   else
-    g_assert (error != NULL && error->domain == SADDLE_DATASET_ERROR);
+    g_assert_true (error != NULL && error->domain == SADDLE_DATASET_ERROR);
 
   return 0;
 }

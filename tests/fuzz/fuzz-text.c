@@ -42,13 +42,13 @@ check_csv (void)
 
   if (dataset == NULL)
     {
-      g_assert (error != NULL && error->domain == SADDLE_DATASET_ERROR);
+      g_assert_true (error != NULL && error->domain == SADDLE_DATASET_ERROR);
       return;
     }
-  g_assert (dataset->kind == SADDLE_DATASET_REGRESSION);
-  g_assert (dataset->n_samples > 0 && dataset->n_inputs == 1 && dataset->n_outputs == 1);
+  g_assert_true (dataset->kind == SADDLE_DATASET_REGRESSION);
+  g_assert_true (dataset->n_samples > 0 && dataset->n_inputs == 1 && dataset->n_outputs == 1);
   for (gsize i = 0; i < dataset->n_samples; i++)
-    g_assert (isfinite (dataset->x[i]) && isfinite (dataset->targets[i]));
+    g_assert_true (isfinite (dataset->x[i]) && isfinite (dataset->targets[i]));
 }
 
 static void
@@ -61,12 +61,12 @@ check_weights (void)
   theta = saddle_weights_load (file_path, &n, &error);
   if (theta == NULL)
     {
-      g_assert (error != NULL && error->domain == SADDLE_WEIGHTS_ERROR);
+      g_assert_true (error != NULL && error->domain == SADDLE_WEIGHTS_ERROR);
       return;
     }
-  g_assert (n > 0);
+  g_assert_true (n > 0);
   for (gsize i = 0; i < n; i++)
-    g_assert (isfinite (theta[i]));
+    g_assert_true (isfinite (theta[i]));
 }
 
 int
