@@ -976,7 +976,7 @@ test_critical_newton_sinc (void)
  * (AUTO: Newton-MR for ReLU) must reach ‖∇L‖ ≤ 1e-8, and the analysis must
  * report the critical point as within reach: a least-squares Newton step
  * that solves H·δ = −∇L, short, crossing no kink. Trained runs of the same
- * net end with ‖∇L‖ ≈ 1e-5 where the step leaves 2–17 % of ∇L unexplained:
+ * net end with ‖∇L‖ ≈ 1e-5 where the step leaves 2–18 % of ∇L unexplained:
  * their local quadratic model has no critical point at all. */
 static void
 test_critical_newton_default_task (void)
