@@ -623,6 +623,66 @@ test_first_run (gconstpointer cli)
   run_clear (&run);
 }
 
+/* Contents of @name under the run's folder (the test fails if it cannot be read). */
+static char *
+contents_of (const Run  *run,
+             const char *name)
+{
+  g_autofree char *path = path_in (run, name);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* A critical study split in two with --first-run and merged is the whole study, byte for
+ * byte; overlapping halves, a missing folder and no folder at all are refused. */
+static void
+test_merge (gconstpointer cli)
+{
+  static const char *const files[] = {
+    "critical.csv", "eigenvalues.csv", "trend.csv", "critical.svg", "spectrum-run1.svg",
+  };
+  Run run;
+
+#define SMALL_CRITICAL "--hidden", "4", "--samples", "60", "--epochs", "10", "--batch", "20", \
+                       "--descent-steps", "50", "--newton-steps", "3", "--quiet"
+  run_init (&run, cli);
+  spawn (&run, "critical", "--runs", "3", SMALL_CRITICAL, "--out", "all", NULL);
+  assert_status (&run, 0);
+  spawn (&run, "critical", "--runs", "1", "--first-run", "3", SMALL_CRITICAL, "--out", "b", NULL);
+  assert_status (&run, 0);
+  spawn (&run, "critical", "--runs", "2", "--first-run", "1", SMALL_CRITICAL, "--out", "a", NULL);
+  assert_status (&run, 0);
+#undef SMALL_CRITICAL
+
+  /* The halves in either order. */
+  spawn (&run, "merge", "--out", "m", "b", "a", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "Analysed 3 critical points"));
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *name_all = g_build_filename ("all", files[i], NULL);
+      g_autofree char *name_merged = g_build_filename ("m", files[i], NULL);
+      g_autofree char *whole = contents_of (&run, name_all);
+      g_autofree char *merged = contents_of (&run, name_merged);
+
+      if (g_strcmp0 (whole, merged) != 0)
+        g_error ("merged %s differs from the whole study's", files[i]);
+    }
+
+  spawn (&run, "merge", "--out", "twice", "a", "all", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "run 1 is in both a and all"));
+  spawn (&run, "merge", "--out", "missing", "a", "nowhere", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "nowhere"));
+  spawn (&run, "merge", "--out", "none", NULL);
+  assert_status (&run, 2);
+  g_assert_nonnull (strstr (run.err, "merge needs the folders"));
+  run_clear (&run);
+}
+
 static void
 test_bench (gconstpointer cli)
 {
@@ -1184,6 +1244,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);
   g_test_add_data_func ("/cli/trajectories-no-surface", cli, test_trajectories_no_surface);
+  g_test_add_data_func ("/cli/merge", cli, test_merge);
   g_test_add_data_func ("/cli/hessian-lanczos", cli, test_hessian_lanczos);
   g_test_add_data_func ("/cli/hessian-slq", cli, test_hessian_slq);
   g_test_add_data_func ("/cli/hessian-too-large", cli, test_hessian_too_large);

@@ -1880,6 +1880,73 @@ test_critical_set (void)
   fields = g_strsplit (lines[2], ",", -1);
   g_assert_cmpfloat (g_ascii_strtod (fields[2], NULL), ==, 1e-12);
 
+  /* Read back: every number the files hold, the spectrum rebuilt from its eigenvalues. */
+  {
+    g_autoptr(SaddleCriticalSet) back = saddle_critical_set_new (1e-6);
+    const SaddleCriticalPoint *p, *q;
+
+    g_assert_true (saddle_critical_set_read_csv (back, path, eig, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (back->points->len, ==, 2);
+    p = g_ptr_array_index (set->points, 0);
+    q = g_ptr_array_index (back->points, 0);
+    g_assert_cmpuint (q->run, ==, p->run);
+    g_assert_cmpfloat (q->loss, ==, p->loss);
+    g_assert_cmpfloat (q->grad_norm, ==, p->grad_norm);
+    g_assert_cmpfloat (q->grad_norm_start, ==, p->grad_norm_start);
+    g_assert_cmpfloat (q->grad_norm_descent, ==, p->grad_norm_descent);
+    g_assert_cmpfloat (q->hg_ratio, ==, p->hg_ratio);
+    g_assert_cmpuint (q->steps, ==, p->steps);
+    g_assert_cmpuint (q->newton_steps, ==, p->newton_steps);
+    g_assert_cmpuint (q->dead_units, ==, p->dead_units);
+    g_assert_cmpint (q->label, ==, p->label);
+    g_assert_cmpfloat (q->reach.distance, ==, p->reach.distance);
+    g_assert_cmpfloat (q->reach.residual, ==, p->reach.residual);
+    g_assert_cmpuint (q->reach.kinks_crossed, ==, p->reach.kinks_crossed);
+    g_assert_true (isnan (q->accuracy));
+    g_assert_nonnull (q->spectrum);
+    g_assert_cmpmem (q->spectrum->eigenvalues, 5 * sizeof (double),
+                     p->spectrum->eigenvalues, 5 * sizeof (double));
+    g_assert_cmpuint (q->spectrum->positive, ==, p->spectrum->positive);
+    g_assert_cmpuint (q->spectrum->zero, ==, p->spectrum->zero);
+    /* The point without a spectrum stays without one. */
+    q = g_ptr_array_index (back->points, 1);
+    g_assert_null (q->spectrum);
+    g_assert_cmpuint (q->run, ==, 5);
+  }
+  /* A set of another tolerance refuses the rows, and keeps none. */
+  {
+    g_autoptr(SaddleCriticalSet) other = saddle_critical_set_new (1e-8);
+
+    g_assert_false (saddle_critical_set_read_csv (other, path, eig, &error));
+    g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "tolerance"));
+    g_assert_cmpuint (other->points->len, ==, 0);
+    g_clear_error (&error);
+  }
+  /* Eigenvalues that disagree with the counts, a bad label, a short row: named, not read. */
+  {
+    static const char *const broken[][2] = {
+      { "run,index,eigenvalue\n5,0,-0.5\n5,1,1e-12\n5,2,0.25\n5,3,2\n5,4,-3\n", "give" },
+      { "run,index,eigenvalue\n5,0,-0.5\n", "has 1 eigenvalues" },
+      { "run,index\n5,0\n", "eigenvalue" },
+      { "run,index,eigenvalue\n5,0\n", "2 fields" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+      {
+        g_autoptr(SaddleCriticalSet) bad = saddle_critical_set_new (1e-6);
+
+        g_assert_true (g_file_set_contents (eig, broken[i][0], -1, NULL));
+        g_assert_false (saddle_critical_set_read_csv (bad, path, eig, &error));
+        g_assert_nonnull (error);
+        if (strstr (error->message, broken[i][1]) == NULL)
+          g_error ("case %u: “%s” does not say “%s”", i, error->message, broken[i][1]);
+        g_assert_cmpuint (bad->points->len, ==, 0);
+        g_clear_error (&error);
+      }
+  }
+
   g_unlink (path);
   g_unlink (eig);
   g_rmdir (dir);

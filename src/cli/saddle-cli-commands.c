@@ -777,6 +777,35 @@ note_written (GPtrArray  *written,
     note_written (written, problems, path_, ok_, error_); \
   } G_STMT_END
 
+/* critical.csv, eigenvalues.csv, critical.svg, trend.csv and the spectra of @set, with @stats
+ * filled in for it: what a critical study and a merge of several both write. */
+static void
+write_critical_set_files (SaddleCliOptions        *options,
+                          const SaddleCriticalSet *set,
+                          CriticalStats           *stats,
+                          GPtrArray               *written,
+                          GPtrArray               *problems)
+{
+  critical_stats (set, options->ratio_nonzero, stats);
+  WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
+  WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
+  WRITE ("critical.svg", saddle_cli_write_critical_svg_full (path, set, options->ratio_nonzero,
+                                                             options->pb_fit, error));
+  WRITE ("trend.csv", write_trend_csv (path, stats, error));
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
+      g_autofree char *name = NULL;
+
+      if (point->spectrum == NULL)
+        continue;
+      name = g_strdup_printf ("spectrum-run%u.svg", point->run + 1);
+      WRITE (name, saddle_cli_write_spectrum_svg (path, point, error));
+      if (!options->spectra_all)
+        break;
+    }
+}
+
 static void
 print_slice (const SaddleSlice *slice,
              const char        *what)
@@ -891,24 +920,9 @@ write_study_files (SaddleCliOptions         *options,
         g_autoptr(SaddleSlice) slice = NULL;
         CriticalStats stats;
 
-        critical_stats (set, options->ratio_nonzero, &stats);
-        WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
-        WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
-        WRITE ("critical.svg", saddle_cli_write_critical_svg_full (path, set,
-                                                                   options->ratio_nonzero,
-                                                                   options->pb_fit, error));
-        WRITE ("trend.csv", write_trend_csv (path, &stats, error));
+        write_critical_set_files (options, set, &stats, written, problems);
         if (options->slice_run > 0)
           slice = write_run_slice (options, results, dataset, written, problems);
-        for (guint i = 0; i < set->points->len; i++)
-          {
-            const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
-            g_autofree char *name = g_strdup_printf ("spectrum-run%u.svg", point->run + 1);
-
-            WRITE (name, saddle_cli_write_spectrum_svg (path, point, error));
-            if (!options->spectra_all)
-              break;
-          }
         WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats,
                                                        options->slice_run, slice, error));
         print_critical_table (set, &stats, options->pb_fit);
@@ -1795,5 +1809,103 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
 
   saddle_batch_clear (&batch);
   hessian_result_clear (&result);
+  return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
+}
+
+static gint
+compare_runs (gconstpointer a,
+              gconstpointer b)
+{
+  const SaddleCriticalPoint *p = *(SaddleCriticalPoint * const *) a;
+  const SaddleCriticalPoint *q = *(SaddleCriticalPoint * const *) b;
+
+  return (p->run > q->run) - (p->run < q->run);
+}
+
+/* The zero tolerance of a critical.csv: its first row's, which every row must share. */
+static gboolean
+peek_tolerance (const char  *path,
+                double      *tolerance,
+                GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) header = NULL;
+  g_auto(GStrv) row = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return FALSE;
+  lines = g_strsplit (contents, "\n", 3);
+  if (lines[0] == NULL || lines[1] == NULL || *g_strstrip (lines[1]) == '\0')
+    {
+      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                   "%s: no analysed point to merge", path);
+      return FALSE;
+    }
+  header = g_strsplit (g_strstrip (lines[0]), ",", -1);
+  row = g_strsplit (lines[1], ",", -1);
+  for (guint c = 0; header[c] != NULL && row[c] != NULL; c++)
+    if (g_str_equal (header[c], "tolerance"))
+      {
+        *tolerance = g_ascii_strtod (row[c], NULL);
+        return TRUE;
+      }
+  g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+               "%s: no “tolerance” column: not a critical.csv", path);
+  return FALSE;
+}
+
+int
+saddle_cli_run_merge (SaddleCliOptions *options)
+{
+  g_autoptr(SaddleCriticalSet) set = NULL;
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) owners = g_hash_table_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  CriticalStats stats;
+  double tolerance = NAN;
+
+  for (guint d = 0; options->inputs[d] != NULL; d++)
+    {
+      const char *dir = options->inputs[d];
+      g_autofree char *critical = g_build_filename (dir, "critical.csv", NULL);
+      g_autofree char *eigenvalues = g_build_filename (dir, "eigenvalues.csv", NULL);
+      guint before;
+
+      if (set == NULL)
+        {
+          if (!peek_tolerance (critical, &tolerance, &error))
+            return saddle_cli_report_error (error);
+          set = saddle_critical_set_new (tolerance);
+        }
+      before = set->points->len;
+      if (!saddle_critical_set_read_csv (set, critical, eigenvalues, &error))
+        return saddle_cli_report_error (error);
+
+      /* The same run twice means overlapping --first-run ranges: which copy is meant? */
+      for (guint i = before; i < set->points->len; i++)
+        {
+          const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
+          const char *owner = g_hash_table_lookup (owners, GUINT_TO_POINTER (point->run + 1));
+
+          if (owner != NULL)
+            {
+              g_set_error (&error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                           "run %u is in both %s and %s: were the --first-run ranges meant to "
+                           "overlap?", point->run + 1, owner, dir);
+              return saddle_cli_report_error (error);
+            }
+          g_hash_table_insert (owners, GUINT_TO_POINTER (point->run + 1), (gpointer) dir);
+        }
+      printf ("%s: %u points\n", dir, set->points->len - before);
+    }
+
+  g_ptr_array_sort (set->points, compare_runs);
+  if (!saddle_cli_ensure_dir (options->out_dir, &error))
+    return saddle_cli_report_error (error);
+  write_critical_set_files (options, set, &stats, written, problems);
+  print_critical_table (set, &stats, options->pb_fit);
+  print_files (written, problems);
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
 }

@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 int saddle_cli_run_study   (SaddleCliOptions *options);
 int saddle_cli_run_hessian (SaddleCliOptions *options);
 int saddle_cli_run_bench   (SaddleCliOptions *options);
+/* merge: the critical studies in options->inputs (folders) as one, written to options->out_dir. */
+int saddle_cli_run_merge   (SaddleCliOptions *options);
 
 /* Prints "saddle-cli: MESSAGE" on stderr and returns the status @error calls for. */
 int saddle_cli_report_error (const GError *error);

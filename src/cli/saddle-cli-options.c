@@ -19,6 +19,7 @@ enum
   FOR_BENCH   = 1 << 2,
   FOR_CRITICAL_ONLY = 1 << 3,
   FOR_TRAJECTORIES_ONLY = 1 << 4,
+  FOR_MERGE   = 1 << 5,
   FOR_ALL_MODEL = FOR_STUDY | FOR_HESSIAN,
 };
 
@@ -101,16 +102,16 @@ static const OptionSpec option_specs[] = {
   { "surface", FOR_TRAJECTORIES_ONLY, FALSE,
     "Nodes per axis of the loss surface over the PCA plane, drawn behind the paths: 0 (none) "
     "or 2–401; it costs N² losses on the whole training set. Default: 41", "N" },
-  { "out", FOR_ALL_MODEL | FOR_BENCH, FALSE,
+  { "out", FOR_ALL_MODEL | FOR_BENCH | FOR_MERGE, FALSE,
     "Folder for the CSV, SVG and JSON outputs (created if needed). Default: ./results", "DIR" },
   { "save-weights", FOR_ALL_MODEL, FALSE,
     "Write each run's final parameters (a critical study: its critical point; hessian: the "
     "analysed point) as text, one number a line: FILE itself for one run, FILE-runN.EXT "
     "for run N of several", "FILE" },
-  { "ratio", FOR_CRITICAL_ONLY, FALSE,
+  { "ratio", FOR_CRITICAL_ONLY | FOR_MERGE, FALSE,
     "Ratio on the y axis of critical.svg and in the fitted trend: minimal (#λ>0 / n, the zero "
     "band counted in n) or nonzero (#λ>0 / (#λ>0 + #λ<0)). Default: minimal", "minimal|nonzero" },
-  { "pb-fit", FOR_CRITICAL_ONLY, TRUE,
+  { "pb-fit", FOR_CRITICAL_ONLY | FOR_MERGE, TRUE,
     "Fit the Pennington–Bahri law index ≈ a·(loss − loss_c)^{3/2} to index = 1 − ratio, print "
     "loss_c, a and the RMS residual and draw the fit on critical.svg", NULL },
   { "slice-run", FOR_CRITICAL_ONLY, FALSE,
@@ -137,7 +138,7 @@ static const OptionSpec option_specs[] = {
     "Default: 1", "R" },
   { "slice-points", FOR_HESSIAN | FOR_CRITICAL_ONLY, FALSE,
     "Points along each slice, 2–100001. Default: 101", "M" },
-  { "spectra", FOR_CRITICAL_ONLY, FALSE,
+  { "spectra", FOR_CRITICAL_ONLY | FOR_MERGE, FALSE,
     "Spectrum charts to write: first (the first analysed run) or all. Default: first",
     "first|all" },
   { "weights", FOR_HESSIAN, FALSE,
@@ -158,6 +159,7 @@ static const char *const command_names[] = {
   [SADDLE_CLI_CRITICAL] = "critical",
   [SADDLE_CLI_HESSIAN] = "hessian",
   [SADDLE_CLI_BENCH] = "bench",
+  [SADDLE_CLI_MERGE] = "merge",
 };
 
 static const char *const command_summaries[] = {
@@ -171,6 +173,8 @@ static const char *const command_summaries[] = {
     "Hessian spectrum of saved weights: dense, Lanczos extremes or SLQ density",
   [SADDLE_CLI_BENCH] =
     "Time training, Hessian-vector products, full Hessians and a critical run",
+  [SADDLE_CLI_MERGE] =
+    "Merge critical studies split with --first-run (DIR … as folders) into one",
 };
 
 static const char *const command_outputs[] = {
@@ -195,6 +199,12 @@ static const char *const command_outputs[] = {
     "summary.json. The model options must describe the network the weights came from.",
   [SADDLE_CLI_BENCH] =
     "Writes to --out: bench.json. Each printed line states the problem size and the time.",
+  [SADDLE_CLI_MERGE] =
+    "Usage: saddle-cli merge [OPTION…] DIR DIR…, each DIR the --out of a critical study "
+    "(its critical.csv and eigenvalues.csv) over other runs with the same settings, e.g. "
+    "--first-run 1 --runs 50 and --first-run 51 --runs 50 on two machines. Writes to --out: "
+    "critical.csv and eigenvalues.csv (every point, by run), critical.svg, trend.csv and "
+    "spectrum-runN.svg, as the critical study over all the runs would.",
 };
 
 G_DEFINE_QUARK (saddle-cli-error-quark, saddle_cli_error)
@@ -212,6 +222,8 @@ command_mask (SaddleCliCommand command)
       return FOR_STUDY;
     case SADDLE_CLI_HESSIAN:
       return FOR_HESSIAN;
+    case SADDLE_CLI_MERGE:
+      return FOR_MERGE;
     case SADDLE_CLI_BENCH:
     default:
       return FOR_BENCH;
@@ -710,7 +722,16 @@ saddle_cli_options_parse (SaddleCliOptions *options,
   context = build_context (command, options);
   if (!g_option_context_parse (context, argc, argv, &local_error))
     return usage_error (error, "%s", local_error->message);
-  if (*argc > 1)
+  if (command == SADDLE_CLI_MERGE)
+    {
+      if (*argc < 2)
+        return usage_error (error, "merge needs the folders to merge: saddle-cli merge "
+                                   "[OPTION…] DIR DIR…");
+      options->inputs = g_new0 (char *, *argc);
+      for (int i = 1; i < *argc; i++)
+        options->inputs[i - 1] = g_strdup ((*argv)[i]);
+    }
+  else if (*argc > 1)
     return usage_error (error, "%s takes no arguments besides options; got “%s”",
                         command_names[command], (*argv)[1]);
 
@@ -727,6 +748,7 @@ saddle_cli_options_clear (SaddleCliOptions *options)
   g_clear_pointer (&options->out_dir, g_free);
   g_clear_pointer (&options->save_weights, g_free);
   g_clear_pointer (&options->weights, g_free);
+  g_clear_pointer (&options->inputs, g_strfreev);
   g_clear_pointer (&options->given, g_hash_table_unref);
 }
 

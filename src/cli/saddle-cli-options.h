@@ -22,6 +22,7 @@ typedef enum
   SADDLE_CLI_CRITICAL,
   SADDLE_CLI_HESSIAN,
   SADDLE_CLI_BENCH,
+  SADDLE_CLI_MERGE,
 } SaddleCliCommand;
 
 /* hessian: how the spectrum is found. */
@@ -51,6 +52,7 @@ typedef struct
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
   gboolean          quiet;          /* --quiet: no progress on stderr */
+  char            **inputs;         /* merge: the folders to merge (NULL-terminated) */
   SaddleCliMethod   method;         /* hessian: --method, default dense */
   guint             k;              /* hessian lanczos: --k extremes at each end */
   guint             iterations;     /* hessian: --iterations; 0 = the method's default */

@@ -18,6 +18,7 @@ static const SaddleCliCommand all_commands[] = {
   SADDLE_CLI_CRITICAL,
   SADDLE_CLI_HESSIAN,
   SADDLE_CLI_BENCH,
+  SADDLE_CLI_MERGE,
 };
 
 static void
@@ -117,6 +118,9 @@ main (int    argc,
       break;
     case SADDLE_CLI_BENCH:
       status = saddle_cli_run_bench (&options);
+      break;
+    case SADDLE_CLI_MERGE:
+      status = saddle_cli_run_merge (&options);
       break;
     case SADDLE_CLI_TRAJECTORIES:
     case SADDLE_CLI_GRADNORM:

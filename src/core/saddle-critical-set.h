@@ -27,6 +27,17 @@ gboolean           saddle_critical_set_write_eigenvalues (const SaddleCriticalSe
                                                           const char              *path,
                                                           GError                 **error);
 
+/* Reads back what saddle_critical_set_write_csv() and saddle_critical_set_write_eigenvalues()
+ * wrote (columns found by their header names, in any order; the Newton-reach columns may be
+ * missing, as in older files) and appends the points to @set, spectra rebuilt from the
+ * eigenvalues and checked against the file's counts, without parameters. Every row must have
+ * @set's tolerance. An unreadable file is a GFileError; anything else that does not fit, a
+ * SADDLE_CRITICAL_ERROR_INVALID naming the file and line. @set is unchanged on error. */
+gboolean           saddle_critical_set_read_csv   (SaddleCriticalSet       *set,
+                                                   const char              *critical_path,
+                                                   const char              *eigenvalues_path,
+                                                   GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleCriticalSet, saddle_critical_set_free)
 
 G_END_DECLS

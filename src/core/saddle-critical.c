@@ -1301,6 +1301,21 @@ saddle_critical_point_free (SaddleCriticalPoint *point)
   g_free (point);
 }
 
+gboolean
+saddle_critical_label_from_string (const char          *name,
+                                   SaddleCriticalLabel *label)
+{
+  g_return_val_if_fail (label != NULL, FALSE);
+
+  for (guint l = 0; l <= SADDLE_CRITICAL_UNCONVERGED; l++)
+    if (g_strcmp0 (name, saddle_critical_label_to_string (l)) == 0)
+      {
+        *label = l;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 const char *
 saddle_critical_label_to_string (SaddleCriticalLabel label)
 {

@@ -197,6 +197,9 @@ SaddleCriticalPoint *saddle_critical_find      (SaddleModel                  *mo
 SaddleCriticalPoint *saddle_critical_point_copy (const SaddleCriticalPoint *point);
 void                 saddle_critical_point_free (SaddleCriticalPoint *point);
 const char          *saddle_critical_label_to_string (SaddleCriticalLabel label);
+/* The inverse of saddle_critical_label_to_string(); FALSE for an unknown name. */
+gboolean             saddle_critical_label_from_string (const char          *name,
+                                                        SaddleCriticalLabel *label);
 /* "auto", "dense", "minres"; NULL for an unknown value. */
 const char          *saddle_newton_method_to_string  (SaddleNewtonMethod method);
 /* Parses "auto", "dense" or "minres" (any case); FALSE for anything else. */
