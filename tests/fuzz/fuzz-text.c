@@ -1,11 +1,13 @@
-/* fuzz-text.c — libFuzzer target for the two text readers (see README.md)
+/* fuzz-text.c — libFuzzer target for the text readers (see README.md)
  *
- * The first byte picks the reader, the rest is the file: even, a function
- * dataset as CSV rows "x,y" (saddle_dataset_load_csv()); odd, a weights file,
- * one number a line (saddle_weights_load()). A success must be consistent
- * (finite numbers, one input and one output, at least one value); a failure
- * must carry the reader's own error domain. Anything else, or any sanitizer
- * report, is a finding.
+ * The first byte modulo 3 picks the reader, the rest is the input: 0, a
+ * function dataset as CSV rows "x,y" (saddle_dataset_load_csv()); 1, a weights
+ * file, one number a line (saddle_weights_load()); 2, a critical study's
+ * critical.csv and eigenvalues.csv, split at the first form feed
+ * (saddle_critical_set_read_csv()). A success must be consistent (finite
+ * numbers, one input and one output, at least one value; spectra that match
+ * their counts); a failure must carry the reader's own error domain. Anything
+ * else, or any sanitizer report, is a finding.
  */
 #define G_LOG_DOMAIN "saddle-fuzz-text"
 
@@ -14,10 +16,12 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "saddle-critical-set.h"
 #include "saddle-dataset.h"
 #include "saddle-weights.h"
 
@@ -26,11 +30,13 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 /* One folder for the whole session, removed at exit. */
 static char *fuzz_dir;
 static char *file_path;
+static char *second_path;
 
 static void
 remove_fuzz_dir (void)
 {
   g_remove (file_path);
+  g_remove (second_path);
   g_rmdir (fuzz_dir);
 }
 
@@ -69,12 +75,36 @@ check_weights (void)
     g_assert_true (isfinite (theta[i]));
 }
 
+static void
+check_critical_set (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
+
+  if (!saddle_critical_set_read_csv (set, file_path, second_path, &error))
+    {
+      g_assert_true (error != NULL && (error->domain == SADDLE_CRITICAL_ERROR
+                                       || error->domain == G_FILE_ERROR));
+      g_assert_cmpuint (set->points->len, ==, 0);
+      return;
+    }
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
+
+      if (point->spectrum != NULL)
+        g_assert_true (point->spectrum->positive + point->spectrum->negative
+                       + point->spectrum->zero == point->spectrum->n);
+    }
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   g_autoptr(GError) error = NULL;
-  gboolean weights;
+  const uint8_t *split;
+  guint reader;
 
   if (size == 0)
     return 0;
@@ -84,16 +114,27 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (fuzz_dir == NULL)
         g_error ("fuzz-text: cannot make a temporary folder");
       file_path = g_build_filename (fuzz_dir, "input.txt", NULL);
+      second_path = g_build_filename (fuzz_dir, "second.txt", NULL);
       atexit (remove_fuzz_dir);
     }
 
-  weights = data[0] & 1;
-  if (!g_file_set_contents (file_path, (const char *) data + 1, (gssize) size - 1, &error))
+  reader = data[0] % 3;
+  data++;
+  size--;
+  split = reader == 2 ? memchr (data, '\f', size) : NULL;
+  if (split == NULL)
+    split = data + size;
+  if (!g_file_set_contents (file_path, (const char *) data, split - data, &error)
+      || !g_file_set_contents (second_path, split < data + size ? (const char *) split + 1 : "",
+                               split < data + size ? (gssize) (data + size - split - 1) : 0,
+                               &error))
     g_error ("fuzz-text: %s", error->message);
 
-  if (weights)
+  if (reader == 0)
+    check_csv ();
+  else if (reader == 1)
     check_weights ();
   else
-    check_csv ();
+    check_critical_set ();
   return 0;
 }
