@@ -1822,64 +1822,24 @@ compare_runs (gconstpointer a,
   return (p->run > q->run) - (p->run < q->run);
 }
 
-/* The zero tolerance of a critical.csv: its first row's, which every row must share. */
-static gboolean
-peek_tolerance (const char  *path,
-                double      *tolerance,
-                GError     **error)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) header = NULL;
-  g_auto(GStrv) row = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return FALSE;
-  lines = g_strsplit (contents, "\n", 3);
-  if (lines[0] == NULL || lines[1] == NULL || *g_strstrip (lines[1]) == '\0')
-    {
-      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
-                   "%s: no analysed point to merge", path);
-      return FALSE;
-    }
-  header = g_strsplit (g_strstrip (lines[0]), ",", -1);
-  row = g_strsplit (lines[1], ",", -1);
-  for (guint c = 0; header[c] != NULL && row[c] != NULL; c++)
-    if (g_str_equal (header[c], "tolerance"))
-      {
-        *tolerance = g_ascii_strtod (row[c], NULL);
-        return TRUE;
-      }
-  g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
-               "%s: no “tolerance” column: not a critical.csv", path);
-  return FALSE;
-}
-
 int
 saddle_cli_run_merge (SaddleCliOptions *options)
 {
-  g_autoptr(SaddleCriticalSet) set = NULL;
+  /* The first file's tolerance, which every other must share. */
+  g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (NAN);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) owners = g_hash_table_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
   CriticalStats stats;
-  double tolerance = NAN;
 
   for (guint d = 0; options->inputs[d] != NULL; d++)
     {
       const char *dir = options->inputs[d];
       g_autofree char *critical = g_build_filename (dir, "critical.csv", NULL);
       g_autofree char *eigenvalues = g_build_filename (dir, "eigenvalues.csv", NULL);
-      guint before;
+      guint before = set->points->len;
 
-      if (set == NULL)
-        {
-          if (!peek_tolerance (critical, &tolerance, &error))
-            return saddle_cli_report_error (error);
-          set = saddle_critical_set_new (tolerance);
-        }
-      before = set->points->len;
       if (!saddle_critical_set_read_csv (set, critical, eigenvalues, &error))
         return saddle_cli_report_error (error);
 
@@ -1901,6 +1861,13 @@ saddle_cli_run_merge (SaddleCliOptions *options)
       printf ("%s: %u points\n", dir, set->points->len - before);
     }
 
+  if (set->points->len == 0)
+    {
+      g_set_error (&error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                   "No analysed point in %s%s to merge", options->inputs[0],
+                   options->inputs[1] != NULL ? " and the others" : "");
+      return saddle_cli_report_error (error);
+    }
   g_ptr_array_sort (set->points, compare_runs);
   if (!saddle_cli_ensure_dir (options->out_dir, &error))
     return saddle_cli_report_error (error);

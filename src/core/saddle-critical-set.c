@@ -415,6 +415,8 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
           invalid (error, critical_path, line, "unknown label “%s”", label);
           goto out;
         }
+      if (r == 0 && set->points->len == 0 && isnan (set->tolerance) && values[2] > 0.0)
+        set->tolerance = values[2];
       if (values[2] != set->tolerance)
         {
           invalid (error, critical_path, line, "zero tolerance %g, not the %g of the others",

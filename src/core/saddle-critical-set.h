@@ -32,7 +32,8 @@ gboolean           saddle_critical_set_write_eigenvalues (const SaddleCriticalSe
  * missing, as in older files) and appends the points to @set, spectra rebuilt from the
  * eigenvalues and checked against the file's counts, without parameters. Every row must have
  * @set's tolerance. An unreadable file is a GFileError; anything else that does not fit, a
- * SADDLE_CRITICAL_ERROR_INVALID naming the file and line. @set is unchanged on error. */
+ * SADDLE_CRITICAL_ERROR_INVALID naming the file and line. @set is unchanged on error. An
+ * empty @set whose tolerance is NAN takes the first row's. */
 gboolean           saddle_critical_set_read_csv   (SaddleCriticalSet       *set,
                                                    const char              *critical_path,
                                                    const char              *eigenvalues_path,
