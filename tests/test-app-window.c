@@ -432,6 +432,15 @@ test_critical_slice (Fixture       *f,
   expected = g_strdup_printf ("‖∇L‖ before descent: %.3e\n", point->grad_norm_start);
   g_assert_nonnull (strstr (details, expected));
   g_clear_pointer (&expected, g_free);
+  /* The Newton reach, as the engine measured it: a distance, or none near. */
+  g_assert_true (isfinite (point->reach.residual));
+  if (saddle_newton_reach_found (&point->reach))
+    expected = g_strdup_printf ("Nearest critical point: %.3g away", point->reach.distance);
+  else
+    expected = g_strdup_printf ("Nearest critical point: none near (%.2g of ∇L left)\n",
+                                point->reach.residual);
+  g_assert_nonnull (strstr (details, expected));
+  g_clear_pointer (&expected, g_free);
   {
     const char *labels[] = { "Minimum", "Saddle point", "Degenerate (flat directions)",
                              "Gradient in a flat direction", "Not converged" };
