@@ -200,7 +200,7 @@ static const char *const command_outputs[] = {
   [SADDLE_CLI_BENCH] =
     "Writes to --out: bench.json. Each printed line states the problem size and the time.",
   [SADDLE_CLI_MERGE] =
-    "Usage: saddle-cli merge [OPTION…] DIR DIR…, each DIR the --out of a critical study "
+    "Each DIR is the --out of a critical study "
     "(its critical.csv and eigenvalues.csv) over other runs with the same settings, e.g. "
     "--first-run 1 --runs 50 and --first-run 51 --runs 50 on two machines. Writes to --out: "
     "critical.csv and eigenvalues.csv (every point, by run), critical.svg, trend.csv and "
@@ -249,7 +249,8 @@ static GOptionContext *
 build_context (SaddleCliCommand  command,
                SaddleCliOptions *options)
 {
-  g_autofree char *parameter = g_strdup_printf ("%s [OPTION…]", command_names[command]);
+  g_autofree char *parameter = g_strdup_printf ("%s [OPTION…]%s", command_names[command],
+                                                command == SADDLE_CLI_MERGE ? " DIR DIR…" : "");
   GOptionContext *context = g_option_context_new (parameter);
   GOptionGroup *group = g_option_group_new ("saddle", "saddle-cli options", "Show the options",
                                             options, NULL);
