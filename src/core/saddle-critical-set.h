@@ -18,7 +18,8 @@ void               saddle_critical_set_add        (SaddleCriticalSet         *se
                                                    const SaddleCriticalPoint *point);
 /* critical.csv: run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,
  * plus nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,max_abs_eigenvalue,accuracy,
- * grad_norm_descent,newton_steps; run is 1-based (point run + 1), as in every figure. */
+ * grad_norm_descent,newton_steps,newton_distance,newton_residual,kinks_crossed; run is 1-based
+ * (point run + 1), as in every figure. */
 gboolean           saddle_critical_set_write_csv  (const SaddleCriticalSet *set,
                                                    const char              *path,
                                                    GError                 **error);
