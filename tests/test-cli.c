@@ -486,6 +486,14 @@ test_gradnorm_and_hessian (gconstpointer cli)
     }
   assert_svg (&run, "results/gradnorm.svg", 2);
   assert_exists (&run, "results/epochs.csv");
+  /* --smooth draws the running means too: the same runs, more paths. */
+  spawn (&run, "gradnorm", "--task", "function", "--function", "sign", "--samples", "40",
+         "--hidden", "6", "--activation", "tanh", "--runs", "2", "--epochs", "4",
+         "--batch", "10", "--seed", "7", "--smooth", "--out", "smooth", "--quiet", NULL);
+  assert_status (&run, 0);
+  assert_svg (&run, "smooth/gradnorm.svg", 2);
+  spawn (&run, "critical", "--smooth", NULL);
+  assert_status (&run, 2);
   assert_exists (&run, "w-run1.txt");
   assert_exists (&run, "w-run2.txt");
 

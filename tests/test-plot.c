@@ -1119,6 +1119,35 @@ test_figure_gradnorm (void)
     cairo_destroy (cr);
     cairo_surface_destroy (surface);
   }
+
+  /* Smoothed: the steps fade and each run's running mean is drawn in its own colour on top,
+   * so the full colour covers a thin line instead of the whole noisy band. */
+  {
+    guint full[2];
+
+    saddle_figure_style_init (&style);
+    g_assert_false (style.smooth);
+    for (guint smooth = 0; smooth < 2; smooth++)
+      {
+        cairo_t *cr;
+        cairo_surface_t *surface = new_canvas (&cr);
+        SaddlePlotArea areas[2];
+        SaddlePalette palette;
+        SaddleColor run1;
+
+        style.smooth = smooth;
+        saddle_figure_gradnorm (cr, WIDTH, HEIGHT, history, &style, areas);
+        cairo_surface_flush (surface);
+        saddle_palette_init (&palette, FALSE);
+        saddle_palette_series (&palette, 0, &run1);
+        full[smooth] = count_color (surface, &areas[1], 0.0, &run1, 0.02);
+        maybe_keep (surface, smooth ? "gradnorm-smooth.png" : "gradnorm-raw.png");
+        cairo_destroy (cr);
+        cairo_surface_destroy (surface);
+      }
+    g_assert_cmpuint (full[1], >, 0);
+    g_assert_cmpuint (full[1], <, full[0]);
+  }
 }
 
 static void

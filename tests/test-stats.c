@@ -305,11 +305,59 @@ test_stats_index_law_refuses (void)
   g_assert_error (error, SADDLE_STATS_ERROR, SADDLE_STATS_ERROR_DEGENERATE);
 }
 
+/* The moving average against the window summed by hand, with gaps, negatives on a log axis,
+ * windows of 1, of 5 and wider than the data. */
+static void
+test_stats_moving_average (void)
+{
+  const double y[] = { 1.0, 10.0, NAN, 100.0, -5.0, 1000.0, 0.5, INFINITY, 2.0 };
+  const gsize n = G_N_ELEMENTS (y);
+  const guint windows[] = { 1, 5, 21 };
+  double out[G_N_ELEMENTS (y)];
+
+  for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+    for (guint log = 0; log < 2; log++)
+      {
+        saddle_stats_moving_average (y, n, windows[w], log, out);
+        for (gsize i = 0; i < n; i++)
+          {
+            gsize half = windows[w] / 2;
+            double sum = 0.0, expected;
+            guint k = 0;
+
+            for (gsize j = i >= half ? i - half : 0; j < MIN (n, i + half + 1); j++)
+              if (isfinite (y[j]) && (!log || y[j] > 0.0))
+                {
+                  sum += log ? log10 (y[j]) : y[j];
+                  k++;
+                }
+            expected = k == 0 ? NAN : (log ? pow (10.0, sum / k) : sum / k);
+            if (isnan (expected))
+              g_assert_true (isnan (out[i]));
+            else
+              g_assert_cmpfloat_with_epsilon (out[i], expected, 1e-12 * fabs (expected));
+          }
+      }
+  /* Window 1 is the data itself where it can be used. */
+  saddle_stats_moving_average (y, n, 1, TRUE, out);
+  g_assert_cmpfloat_with_epsilon (out[3], 100.0, 1e-12);
+  g_assert_true (isnan (out[4]));
+  /* A geometric mean: 1 and 100 average to 10 on a log axis. */
+  {
+    const double two[] = { 1.0, 100.0 };
+    double m[2];
+
+    saddle_stats_moving_average (two, 2, 3, TRUE, m);
+    g_assert_cmpfloat_with_epsilon (m[0], 10.0, 1e-12);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/core/stats/moving-average", test_stats_moving_average);
   g_test_add_func ("/core/stats/pearson-linear", test_stats_pearson_linear);
   g_test_add_func ("/core/stats/pearson-by-hand", test_stats_pearson_by_hand);
   g_test_add_func ("/core/stats/spearman-monotone", test_stats_spearman_monotone);

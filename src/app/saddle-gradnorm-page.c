@@ -65,6 +65,13 @@ log_toggled_cb (GtkToggleButton    *button,
 }
 
 static void
+smooth_toggled_cb (GtkToggleButton    *button,
+                   SaddleGradnormPage *self)
+{
+  saddle_monitor_view_set_smooth (self->monitor_view, gtk_toggle_button_get_active (button));
+}
+
+static void
 set_last_step (SaddleGradnormPage          *self,
                const SaddleIterationRecord *rec)
 {
@@ -146,6 +153,7 @@ write_figure (SaddleGradnormPage  *self,
 
   saddle_figure_style_init (&data.style);
   data.style.log_grad_norm = self->log_grad_norm;
+  data.style.smooth = saddle_monitor_view_get_smooth (self->monitor_view);
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_GRADNORM_HEIGHT,
                                draw_cb, &data, error);
 }
@@ -359,6 +367,7 @@ saddle_gradnorm_page_class_init (SaddleGradnormPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaddleGradnormPage, monitor_view);
   gtk_widget_class_bind_template_child (widget_class, SaddleGradnormPage, summary_label);
   gtk_widget_class_bind_template_callback (widget_class, log_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, smooth_toggled_cb);
 }
 
 static void

@@ -16,6 +16,7 @@ struct _SaddleMonitorView
   const SaddleHistory *history;       /* borrowed */
   SaddleHistory       *empty;         /* drawn before any data: "No data yet" */
   gboolean             log_grad_norm;
+  gboolean             smooth;
 
   /* Live redraws are spaced by a multiple of the last draw's cost, so a
    * history of millions of steps cannot take every frame. */
@@ -314,6 +315,7 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
 
   saddle_chart_style_for_widget (widget, &style);
   style.log_grad_norm = self->log_grad_norm;
+  style.smooth = self->smooth;
 
   /* The chart is drawn once per change into a texture: hovering and
    * unrelated redraws reuse it, and its cost paces the live updates. */
@@ -498,6 +500,28 @@ saddle_monitor_view_set_log_grad_norm (SaddleMonitorView *self,
   self->cache_dirty = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_GRAD_NORM]);
+}
+
+void
+saddle_monitor_view_set_smooth (SaddleMonitorView *self,
+                                gboolean           smooth)
+{
+  g_return_if_fail (SADDLE_IS_MONITOR_VIEW (self));
+
+  smooth = !!smooth;
+  if (self->smooth == smooth)
+    return;
+  self->smooth = smooth;
+  self->cache_dirty = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+saddle_monitor_view_get_smooth (SaddleMonitorView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_MONITOR_VIEW (self), FALSE);
+
+  return self->smooth;
 }
 
 gboolean

@@ -24,6 +24,10 @@ void                 saddle_monitor_view_history_changed   (SaddleMonitorView   
 void                 saddle_monitor_view_set_log_grad_norm (SaddleMonitorView   *self,
                                                             gboolean             log_grad_norm);
 gboolean             saddle_monitor_view_get_log_grad_norm (SaddleMonitorView   *self);
+/* Per-step curves faint under each run's running mean (SaddleFigureStyle.smooth). */
+void                 saddle_monitor_view_set_smooth        (SaddleMonitorView   *self,
+                                                            gboolean             smooth);
+gboolean             saddle_monitor_view_get_smooth        (SaddleMonitorView   *self);
 /* Where panel @panel (0 loss, 1 gradient norm) was last drawn, or NULL before the first snapshot. */
 const SaddlePlotArea *saddle_monitor_view_get_area         (SaddleMonitorView   *self,
                                                             guint                panel);

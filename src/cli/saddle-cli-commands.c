@@ -910,7 +910,8 @@ write_study_files (SaddleCliOptions         *options,
       break;
 
     case SADDLE_STUDY_GRADNORM:
-      WRITE ("gradnorm.svg", saddle_cli_write_gradnorm_svg (path, results->history, error));
+      WRITE ("gradnorm.svg",
+             saddle_cli_write_gradnorm_svg (path, results->history, options->smooth, error));
       break;
 
     case SADDLE_STUDY_CRITICAL:

@@ -20,6 +20,7 @@ enum
   FOR_CRITICAL_ONLY = 1 << 3,
   FOR_TRAJECTORIES_ONLY = 1 << 4,
   FOR_MERGE   = 1 << 5,
+  FOR_GRADNORM_ONLY = 1 << 6,
   FOR_ALL_MODEL = FOR_STUDY | FOR_HESSIAN,
 };
 
@@ -149,6 +150,9 @@ static const OptionSpec option_specs[] = {
   { "quick", FOR_BENCH, TRUE,
     "Check the benchmark itself at tiny sizes (2 runs of 2 epochs, 200 function points, a short "
     "critical run): the times are not comparable with the references", NULL },
+  { "smooth", FOR_GRADNORM_ONLY, TRUE,
+    "On gradnorm.svg, fade the per-step curves and draw each run's running mean over 1 % of "
+    "its steps on top (geometric on the log axes)", NULL },
   { "quiet", FOR_ALL_MODEL | FOR_BENCH, TRUE,
     "No progress on stderr", NULL },
 };
@@ -219,7 +223,7 @@ command_mask (SaddleCliCommand command)
     case SADDLE_CLI_TRAJECTORIES:
       return FOR_STUDY | FOR_TRAJECTORIES_ONLY;
     case SADDLE_CLI_GRADNORM:
-      return FOR_STUDY;
+      return FOR_STUDY | FOR_GRADNORM_ONLY;
     case SADDLE_CLI_HESSIAN:
       return FOR_HESSIAN;
     case SADDLE_CLI_MERGE:
@@ -644,6 +648,7 @@ apply_values (SaddleCliOptions *options,
   options->large = given (options, "large") != NULL;
   options->quick = given (options, "quick") != NULL;
   options->quiet = given (options, "quiet") != NULL;
+  options->smooth = given (options, "smooth") != NULL;
 
   if (options->command == SADDLE_CLI_HESSIAN && options->weights == NULL)
     return usage_error (error, "hessian needs --weights FILE: a parameter file written by "

@@ -52,6 +52,7 @@ typedef struct
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
   gboolean          quiet;          /* --quiet: no progress on stderr */
+  gboolean          smooth;         /* gradnorm: --smooth, running means over faded steps */
   char            **inputs;         /* merge: the folders to merge (NULL-terminated) */
   SaddleCliMethod   method;         /* hessian: --method, default dense */
   guint             k;              /* hessian lanczos: --k extremes at each end */

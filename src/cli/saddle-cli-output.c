@@ -25,6 +25,7 @@ typedef struct
   gboolean                   layer;
   gboolean                   nonzero_ratio;
   gboolean                   pb_fit;
+  gboolean                   smooth;
 } FigureData;
 
 static void
@@ -37,6 +38,7 @@ draw_gradnorm_cb (cairo_t *cr,
   SaddleFigureStyle style;
 
   saddle_figure_style_init (&style);
+  style.smooth = data->smooth;
   saddle_figure_gradnorm (cr, width, height, data->history, &style, NULL);
 }
 
@@ -177,9 +179,10 @@ saddle_cli_weights_path (const char *base,
 gboolean
 saddle_cli_write_gradnorm_svg (const char          *path,
                                const SaddleHistory *history,
+                               gboolean             smooth,
                                GError             **error)
 {
-  FigureData data = { .history = history };
+  FigureData data = { .history = history, .smooth = smooth };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_GRADNORM_SVG_HEIGHT,
                                   draw_gradnorm_cb, &data, error);

@@ -30,8 +30,10 @@ char    *saddle_cli_weights_path        (const char               *base,
                                          guint                     run,
                                          gboolean                  single);
 
+/* With @smooth, each run's running mean over the faded per-step curves (SaddleFigureStyle). */
 gboolean saddle_cli_write_gradnorm_svg     (const char             *path,
                                             const SaddleHistory    *history,
+                                            gboolean                smooth,
                                             GError                **error);
 /* The paths in the PCA plane; the whole vector's over trajectory->surface when there is one. */
 gboolean saddle_cli_write_trajectories_svg (const char             *path,

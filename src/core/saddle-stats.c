@@ -151,6 +151,42 @@ saddle_stats_median (double *values,
 }
 
 void
+saddle_stats_moving_average (const double *y,
+                             gsize         n,
+                             guint         window,
+                             gboolean      log,
+                             double       *out)
+{
+  g_autofree double *sum = NULL;
+  g_autofree gsize *count = NULL;
+  gsize half = MAX (window, 1u) / 2;
+
+  g_return_if_fail (n == 0 || (y != NULL && out != NULL));
+
+  /* Prefix sums of the usable values and of how many there are: O(n) for any window. */
+  sum = g_new (double, n + 1);
+  count = g_new (gsize, n + 1);
+  sum[0] = 0.0;
+  count[0] = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      gboolean usable = isfinite (y[i]) && (!log || y[i] > 0.0);
+
+      sum[i + 1] = sum[i] + (usable ? (log ? log10 (y[i]) : y[i]) : 0.0);
+      count[i + 1] = count[i] + (usable ? 1 : 0);
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize lo = i >= half ? i - half : 0;
+      gsize hi = MIN (n, i + half + 1);
+      gsize k = count[hi] - count[lo];
+      double mean = k > 0 ? (sum[hi] - sum[lo]) / (double) k : NAN;
+
+      out[i] = log && k > 0 ? pow (10.0, mean) : mean;
+    }
+}
+
+void
 saddle_stats_ranks (const double *x,
                     gsize         n,
                     double       *ranks)

@@ -31,6 +31,15 @@ double   saddle_stats_median        (double       *values,
                                      double       *lo,
                                      double       *hi);
 
+/* The centred moving average of @y (n) over @window points (odd; at the ends the window
+ * shrinks to what is there), into @out. With @log the average is of log10 y, i.e. the
+ * geometric mean: right for values drawn on a log axis. Values that cannot take part (not
+ * finite, or ≤ 0 with @log) are left out of every window; a window with none gives NAN. */
+void     saddle_stats_moving_average (const double *y,
+                                      gsize         n,
+                                      guint         window,
+                                      gboolean      log,
+                                      double       *out);
 /* 1-based ranks of @x (n) into @ranks, tied values sharing their average rank; NaN stays NaN. */
 void     saddle_stats_ranks         (const double *x,
                                      gsize         n,

@@ -15,6 +15,7 @@ saddle_figure_style_init (SaddleFigureStyle *style)
   style->dark = FALSE;
   style->transparent = FALSE;
   style->log_grad_norm = TRUE;
+  style->smooth = FALSE;
   style->font_size = 12.0;
   style->show_trend = TRUE;
   style->show_pb_fit = FALSE;

@@ -21,6 +21,11 @@
 
 G_DEFINE_QUARK (saddle-figure-error-quark, saddle_figure_error)
 
+/* Smoothed gradnorm: the mean runs over this share of a run's steps (at least 3), and the raw
+ * steps under it are faded this far towards the background. */
+#define SMOOTH_SHARE 0.01
+#define SMOOTH_FADE  0.65
+
 typedef struct
 {
   GArray *x;      /* double */
@@ -67,6 +72,41 @@ label_name (SaddleCriticalLabel label)
 static const guint band_colors[3] = { 3, 11, 0 };
 
 /* ------------------------------------------------------------------ gradnorm */
+
+/* The running mean of one run's per-step values (saddle_stats_moving_average() over
+ * SMOOTH_SHARE of its steps, geometric on a log axis), drawn at about one point per two
+ * pixels: a smooth curve needs no more, and stroking every step would cost ~100 ms a redraw. */
+static void
+draw_running_mean (SaddleChart       *chart,
+                   const GArray      *xs,
+                   const GArray      *ys,
+                   const SaddleColor *color,
+                   double             line_width)
+{
+  gsize n = xs->len;
+  guint window = (guint) MAX (3.0, ceil (SMOOTH_SHARE * n)) | 1u;
+  gsize stride = (gsize) MAX (1.0, ceil (n / MAX (1.0, chart->width / 2.0)));
+  g_autofree double *mean = g_new (double, MAX (n, 1));
+  g_autofree double *px = g_new (double, n / stride + 2);
+  g_autofree double *py = g_new (double, n / stride + 2);
+  gsize m = 0;
+
+  if (n < 2)
+    return;
+  saddle_stats_moving_average ((const double *) ys->data, n, window,
+                               chart->y_axis.scale == SADDLE_AXIS_LOG, mean);
+  for (gsize i = 0; i < n; i += stride)
+    {
+      px[m] = g_array_index (xs, double, i);
+      py[m++] = mean[i];
+    }
+  if ((n - 1) % stride != 0)
+    {
+      px[m] = g_array_index (xs, double, n - 1);
+      py[m++] = mean[n - 1];
+    }
+  saddle_chart_draw_line (chart, px, py, m, color, line_width);
+}
 
 static void
 run_series_free (RunSeries *series,
@@ -218,9 +258,22 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           if (s->x == NULL)
             continue;
           saddle_palette_series (&palette, r - 1, &color);
+          /* Smoothed: the raw steps stay, faded towards the background, under the means. */
+          if (st.smooth)
+            saddle_color_mix (&color, &palette.background, SMOOTH_FADE, &color);
           saddle_chart_draw_noisy_line (chart, (const double *) s->x->data,
                                         (const double *) (pass == 0 ? s->y1 : s->y2)->data,
                                         s->x->len, &color, MAX (1.0, fs / 8.0));
+        }
+      for (guint r = n_runs; st.smooth && r > 0; r--)
+        {
+          const RunSeries *s = &series[r - 1];
+          SaddleColor color;
+
+          if (s->x == NULL)
+            continue;
+          saddle_palette_series (&palette, r - 1, &color);
+          draw_running_mean (chart, s->x, pass == 0 ? s->y1 : s->y2, &color, MAX (1.5, fs / 6.0));
         }
       saddle_chart_unclip (chart);
       saddle_chart_draw_axes (chart);

@@ -48,6 +48,7 @@ fake_history (guint   runs,
 
 static double
 time_gradnorm (const SaddleHistory *history,
+               gboolean             smooth,
                const char          *png)
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1200, 800);
@@ -55,6 +56,7 @@ time_gradnorm (const SaddleHistory *history,
   double best = INFINITY;
 
   saddle_figure_style_init (&style);
+  style.smooth = smooth;
   for (guint k = 0; k < REPEATS; k++)
     {
       cairo_t *cr = cairo_create (surface);
@@ -77,16 +79,24 @@ main (int   argc,
 {
   const guint64 steps[] = { 10, 1000, 10000, 50000 };
 
-  printf ("gradnorm figure, 1200 × 800, best of %d draws:\n", REPEATS);
+  printf ("gradnorm figure, 1200 × 800, best of %d draws (raw, and smoothed):\n", REPEATS);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
       SaddleHistory *history = fake_history (8, steps[i]);
       g_autofree char *png = NULL;
+      g_autofree char *png_smooth = NULL;
+      double raw, smooth;
 
       if (argc > 1)
-        png = g_strdup_printf ("%s/gradnorm-%" G_GUINT64_FORMAT ".png", argv[1], steps[i]);
-      printf ("  8 runs × %6" G_GUINT64_FORMAT " steps: %8.1f ms\n", steps[i],
-              time_gradnorm (history, png));
+        {
+          png = g_strdup_printf ("%s/gradnorm-%" G_GUINT64_FORMAT ".png", argv[1], steps[i]);
+          png_smooth = g_strdup_printf ("%s/gradnorm-%" G_GUINT64_FORMAT "-smooth.png", argv[1],
+                                        steps[i]);
+        }
+      raw = time_gradnorm (history, FALSE, png);
+      smooth = time_gradnorm (history, TRUE, png_smooth);
+      printf ("  8 runs × %6" G_GUINT64_FORMAT " steps: %8.1f ms, smoothed %8.1f ms\n", steps[i],
+              raw, smooth);
       saddle_history_free (history);
     }
   return 0;
