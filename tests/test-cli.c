@@ -464,6 +464,29 @@ test_trajectories_idx (gconstpointer cli)
   run_clear (&run);
 }
 
+/* Contents of @name under the run's folder (the test fails if it cannot be read). */
+static char *
+contents_of (const Run  *run,
+             const char *name)
+{
+  g_autofree char *path = path_in (run, name);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+static guint
+count_substrings (const char *text,
+                  const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
 static void
 test_gradnorm_and_hessian (gconstpointer cli)
 {
@@ -492,6 +515,12 @@ test_gradnorm_and_hessian (gconstpointer cli)
          "--batch", "10", "--seed", "7", "--smooth", "--out", "smooth", "--quiet", NULL);
   assert_status (&run, 0);
   assert_svg (&run, "smooth/gradnorm.svg", 2);
+  {
+    g_autofree char *raw = contents_of (&run, "results/gradnorm.svg");
+    g_autofree char *smooth = contents_of (&run, "smooth/gradnorm.svg");
+
+    g_assert_cmpuint (count_substrings (smooth, "<path"), >, count_substrings (raw, "<path"));
+  }
   spawn (&run, "critical", "--smooth", NULL);
   assert_status (&run, 2);
   assert_exists (&run, "w-run1.txt");
@@ -631,18 +660,6 @@ test_first_run (gconstpointer cli)
   run_clear (&run);
 }
 
-/* Contents of @name under the run's folder (the test fails if it cannot be read). */
-static char *
-contents_of (const Run  *run,
-             const char *name)
-{
-  g_autofree char *path = path_in (run, name);
-  char *text = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
 /* A critical study split in two with --first-run and merged is the whole study, byte for
  * byte; overlapping halves, a missing folder and no folder at all are refused. */
 static void
@@ -678,6 +695,35 @@ test_merge (gconstpointer cli)
       if (g_strcmp0 (whole, merged) != 0)
         g_error ("merged %s differs from the whole study's", files[i]);
     }
+
+  /* A row whose analysis did not finish (counts empty) is left out, with a word. */
+  {
+    g_autofree char *critical = contents_of (&run, "b/critical.csv");
+    g_autofree char *eigenvalues = contents_of (&run, "b/eigenvalues.csv");
+    g_auto(GStrv) lines = g_strsplit (critical, "\n", -1);
+    g_auto(GStrv) fields = g_strsplit (lines[1], ",", -1);
+    g_autofree char *dir = path_in (&run, "c");
+    g_autofree char *c_critical = path_in (&run, "c/critical.csv");
+    g_autofree char *c_eigenvalues = path_in (&run, "c/eigenvalues.csv");
+    g_autofree char *row = NULL;
+    g_autofree char *text = NULL;
+
+    g_free (fields[4]);
+    g_free (fields[5]);
+    g_free (fields[6]);
+    fields[4] = g_strdup ("");
+    fields[5] = g_strdup ("");
+    fields[6] = g_strdup ("");
+    row = g_strjoinv (",", fields);
+    text = g_strdup_printf ("%s\n%s\n", lines[0], row);
+    g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (c_critical, text, -1, NULL));
+    g_assert_true (g_file_set_contents (c_eigenvalues, eigenvalues, -1, NULL));
+  }
+  spawn (&run, "merge", "--out", "partial", "a", "c", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.err, "run 3 has no spectrum"));
+  g_assert_nonnull (strstr (run.out, "Analysed 2 critical points"));
 
   spawn (&run, "merge", "--out", "twice", "a", "all", NULL);
   assert_status (&run, 1);

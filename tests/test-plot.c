@@ -1943,6 +1943,31 @@ test_critical_set (void)
     g_assert_null (q->spectrum);
     g_assert_cmpuint (q->run, ==, 5);
   }
+  /* An empty set of NAN tolerance takes the file's, but only if every row passes. */
+  {
+    g_autoptr(SaddleCriticalSet) adopt = saddle_critical_set_new (NAN);
+    g_autoptr(SaddleCriticalSet) failed = saddle_critical_set_new (NAN);
+    g_autofree char *bad_eig = g_build_filename (dir, "bad-eigenvalues.csv", NULL);
+    g_autofree char *nul = g_build_filename (dir, "nul.csv", NULL);
+    g_autofree char *text = NULL;
+    gsize length;
+
+    g_assert_true (saddle_critical_set_read_csv (adopt, path, eig, &error));
+    g_assert_cmpfloat (adopt->tolerance, ==, 1e-6);
+    g_assert_true (g_file_set_contents (bad_eig, "run,index,eigenvalue\n5,0,-0.5\n", -1, NULL));
+    g_assert_false (saddle_critical_set_read_csv (failed, path, bad_eig, &error));
+    g_clear_error (&error);
+    g_assert_true (isnan (failed->tolerance));
+    /* A NUL byte would cut the text short: refused, not read as fewer rows. */
+    g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+    text[strlen (text) - 2] = '\0';
+    g_assert_true (g_file_set_contents (nul, text, (gssize) length, NULL));
+    g_assert_false (saddle_critical_set_read_csv (failed, nul, eig, &error));
+    g_assert_nonnull (strstr (error->message, "UTF-8"));
+    g_clear_error (&error);
+    g_unlink (bad_eig);
+    g_unlink (nul);
+  }
   /* A set of another tolerance refuses the rows, and keeps none. */
   {
     g_autoptr(SaddleCriticalSet) other = saddle_critical_set_new (1e-8);

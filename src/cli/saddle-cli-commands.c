@@ -426,12 +426,13 @@ print_reach (const SaddleCriticalSet *set)
   g_autofree double *residuals = g_new (double, len);
   g_autofree double *distances = g_new (double, len);
   g_autofree double *kinks = g_new (double, len);
-  guint reached = 0, none = 0, found = 0;
+  guint reached = 0, none = 0, found = 0, max_iterations = 0;
 
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
 
+      max_iterations = MAX (max_iterations, p->reach.iterations);
       if (p->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
         reached++;
       else if (!isfinite (p->reach.residual))
@@ -448,10 +449,10 @@ print_reach (const SaddleCriticalSet *set)
   printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", SADDLE_CRITICAL_REACHED_GRAD_NORM,
           reached, set->points->len);
   if (none > 0)
-    printf ("%u of the others have no critical point in their local quadratic model: the "
-            "least-squares Newton step leaves a median %.2g of ∇L unexplained "
-            "(‖H·δ + ∇L‖/‖∇L‖ > %g).\n", none, saddle_stats_median (residuals, none, NULL, NULL),
-            SADDLE_NEWTON_REACH_RESIDUAL);
+    printf ("%u of the others have no critical point within reach of their local quadratic "
+            "model: the least-squares Newton step (MINRES, up to %u iterations) leaves a median "
+            "%.2g of ∇L unexplained (‖H·δ + ∇L‖/‖∇L‖ > %g).\n", none, max_iterations,
+            saddle_stats_median (residuals, none, NULL, NULL), SADDLE_NEWTON_REACH_RESIDUAL);
   if (found > 0)
     {
       double d = saddle_stats_median (distances, found, NULL, NULL);
@@ -1527,9 +1528,10 @@ print_newton_reach (const SaddleNewtonReach *reach)
     }
   else
     {
-      printf ("Newton reach: the local quadratic model has no critical point here: the "
-              "least-squares step leaves %.2g of ∇L unexplained after %u MINRES iterations "
-              "(‖δ‖ = %.3g", reach->residual, reach->iterations, reach->distance);
+      printf ("Newton reach: no critical point of the local quadratic model within reach: the "
+              "least-squares step leaves %.2g of ∇L unexplained after %u MINRES iterations%s "
+              "(‖δ‖ = %.3g", reach->residual, reach->iterations,
+              reach->capped ? ", all it was allowed" : "", reach->distance);
       if (reach->kinks_crossed > 0)
         printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
       printf (")\n");
@@ -1844,22 +1846,36 @@ saddle_cli_run_merge (SaddleCliOptions *options)
       if (!saddle_critical_set_read_csv (set, critical, eigenvalues, &error))
         return saddle_cli_report_error (error);
 
-      /* The same run twice means overlapping --first-run ranges: which copy is meant? */
-      for (guint i = before; i < set->points->len; i++)
+      for (guint i = before; i < set->points->len;)
         {
           const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
           const char *owner = g_hash_table_lookup (owners, GUINT_TO_POINTER (point->run + 1));
 
+          /* The same run twice means overlapping --first-run ranges: which copy is meant? */
           if (owner != NULL)
             {
-              g_set_error (&error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
-                           "run %u is in both %s and %s: were the --first-run ranges meant to "
-                           "overlap?", point->run + 1, owner, dir);
+              if (owner == dir)
+                g_set_error (&error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                             "run %u is in %s twice", point->run + 1, dir);
+              else
+                g_set_error (&error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                             "run %u is in both %s and %s: were the --first-run ranges meant to "
+                             "overlap?", point->run + 1, owner, dir);
               return saddle_cli_report_error (error);
             }
           g_hash_table_insert (owners, GUINT_TO_POINTER (point->run + 1), (gpointer) dir);
+          /* A row without counts is an analysis that did not finish: nothing to merge. */
+          if (point->spectrum == NULL)
+            {
+              fprintf (stderr, "saddle-cli: %s: run %u has no spectrum (its analysis did not "
+                               "finish); left out\n", dir, point->run + 1);
+              g_ptr_array_remove_index (set->points, i);
+              continue;
+            }
+          i++;
         }
-      printf ("%s: %u points\n", dir, set->points->len - before);
+      printf ("%s: %u point%s\n", dir, set->points->len - before,
+              set->points->len - before == 1 ? "" : "s");
     }
 
   if (set->points->len == 0)

@@ -208,13 +208,15 @@ table_read (Table       *t,
 {
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
+  gsize length;
   guint n_columns;
 
   memset (t, 0, sizeof *t);
   t->path = path;
-  if (!g_file_get_contents (path, &contents, NULL, error))
+  if (!g_file_get_contents (path, &contents, &length, error))
     return FALSE;
-  if (!g_utf8_validate (contents, -1, NULL))
+  /* With the length given, a NUL byte fails too: it would end the text early. */
+  if (!g_utf8_validate_len (contents, length, NULL))
     return invalid (error, path, 0, "not UTF-8 text");
 
   lines = g_strsplit (contents, "\n", -1);
@@ -334,6 +336,13 @@ read_eigenvalues (const char  *path,
           table_clear (&t);
           return NULL;
         }
+      if (!isfinite (value))
+        {
+          invalid (error, path, g_array_index (t.lines, guint, r), "eigenvalue %g is not finite",
+                   value);
+          table_clear (&t);
+          return NULL;
+        }
       values = g_hash_table_lookup (by_run, GUINT_TO_POINTER ((guint) run));
       if (values == NULL)
         {
@@ -361,6 +370,7 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
   g_autoptr(GPtrArray) points = NULL;
   int c_doubles[G_N_ELEMENTS (doubles)], c_counts[G_N_ELEMENTS (counts)];
   int c_run, c_label, c_positive, c_negative, c_zero, c_distance, c_residual, c_kinks;
+  double tolerance = set->tolerance;
   gboolean ok = FALSE;
   Table t;
 
@@ -415,12 +425,14 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
           invalid (error, critical_path, line, "unknown label “%s”", label);
           goto out;
         }
-      if (r == 0 && set->points->len == 0 && isnan (set->tolerance) && values[2] > 0.0)
-        set->tolerance = values[2];
-      if (values[2] != set->tolerance)
+      /* An empty set of NAN tolerance takes the first row's, set only once all rows pass. */
+      if (r == 0 && set->points->len == 0 && isnan (tolerance)
+          && values[2] > 0.0 && values[2] < 1.0)
+        tolerance = values[2];
+      if (values[2] != tolerance)
         {
           invalid (error, critical_path, line, "zero tolerance %g, not the %g of the others",
-                   values[2], set->tolerance);
+                   values[2], tolerance);
           goto out;
         }
 
@@ -464,7 +476,7 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
               goto out;
             }
           point->spectrum = saddle_spectrum_new_from_values ((const double *) spectrum->data,
-                                                             spectrum->len, set->tolerance);
+                                                             spectrum->len, tolerance);
           if (point->spectrum->positive != positive || point->spectrum->negative != negative
               || point->spectrum->zero != zero)
             {
@@ -481,6 +493,7 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
       g_ptr_array_add (points, g_steal_pointer (&point));
     }
 
+  set->tolerance = tolerance;
   for (guint i = 0; i < points->len; i++)
     g_ptr_array_add (set->points, g_ptr_array_index (points, i));
   g_ptr_array_set_free_func (points, NULL);

@@ -1043,11 +1043,12 @@ saddle_critical_newton_reach (SaddleModel                  *model,
   reach->distance = 0.0;
   reach->residual = 0.0;
   reach->iterations = 0;
+  reach->capped = FALSE;
   reach->kinks_crossed = 0;
   if (reach->gradient == 0.0)
     return TRUE;
 
-  memory = g_try_new (double, 2 * n);
+  memory = g_try_new (double, 3 * n);
   if (memory == NULL)
     {
       g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
@@ -1060,6 +1061,14 @@ saddle_critical_newton_reach (SaddleModel                  *model,
   if (!minres (&r, theta, memory + n, REACH_RTOL, REACH_MAX_ITER, memory, &reach->residual,
                &reach->iterations, error))
     return FALSE;
+  reach->capped = reach->iterations >= REACH_MAX_ITER;
+
+  /* The residual measured, not MINRES's running estimate: with ∇L in the kernel of H the
+   * estimate says 0 where δ = 0 leaves all of ∇L. */
+  if (!apply_hessian (&r, theta, memory, memory + 2 * n, error))
+    return FALSE;
+  cblas_daxpy ((int) n, 1.0, grad, 1, memory + 2 * n, 1);
+  reach->residual = norm2 (memory + 2 * n, n) / reach->gradient;
 
   reach->distance = norm2 (memory, n);
   for (gsize i = 0; i < n; i++)

@@ -65,14 +65,16 @@ typedef struct
  * If the residual ‖H·δ + ∇L‖/‖∇L‖ is small, the local quadratic model has a critical point
  * at θ + δ, ‖δ‖ away: short and crossing no ReLU kink, Newton can get there. If it stays
  * large, ∇L has a part outside the range of H (within the solver's reach): the model has no
- * critical point near θ at all, however small ‖∇L‖ is; ‖δ‖ is then only where the
- * least-squares step stopped. With H·∇L = 0 (gradient-flat) δ = 0 and the residual is 1. */
+ * critical point near θ, however small ‖∇L‖ is, as far as the solve could tell (@capped: it
+ * ran out of iterations); ‖δ‖ is then only where the least-squares step stopped. The residual
+ * is measured with one more HVP: with H·∇L = 0 (gradient-flat), δ = 0 and it is 1. */
 typedef struct
 {
   double  gradient;        /* ‖∇L‖ at θ */
   double  distance;        /* ‖δ‖; 0 when ∇L = 0 */
-  double  residual;        /* ‖H·δ + ∇L‖ / ‖∇L‖, MINRES's estimate; 0 when ∇L = 0 */
+  double  residual;        /* ‖H·δ + ∇L‖ / ‖∇L‖, measured; 0 when ∇L = 0 */
   guint   iterations;      /* HVPs the solve took */
+  gboolean capped;         /* it used them all: a large residual is then "none found", not "none" */
   guint64 kinks_crossed;   /* ReLU pre-activations changing side from θ to θ + δ */
 } SaddleNewtonReach;
 
