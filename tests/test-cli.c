@@ -725,6 +725,15 @@ test_merge (gconstpointer cli)
   g_assert_nonnull (strstr (run.err, "run 3 has no spectrum"));
   g_assert_nonnull (strstr (run.out, "Analysed 2 critical points"));
 
+  /* Another network is another study. */
+  spawn (&run, "critical", "--runs", "1", "--first-run", "4", "--hidden", "3", "--samples", "60",
+         "--epochs", "10", "--batch", "20", "--descent-steps", "50", "--newton-steps", "3",
+         "--quiet", "--out", "d", NULL);
+  assert_status (&run, 0);
+  spawn (&run, "merge", "--out", "mixed", "a", "d", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "different networks"));
+
   spawn (&run, "merge", "--out", "twice", "a", "all", NULL);
   assert_status (&run, 1);
   g_assert_nonnull (strstr (run.err, "run 1 is in both a and all"));

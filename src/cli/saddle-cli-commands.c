@@ -1864,6 +1864,21 @@ saddle_cli_run_merge (SaddleCliOptions *options)
               return saddle_cli_report_error (error);
             }
           g_hash_table_insert (owners, GUINT_TO_POINTER (point->run + 1), (gpointer) dir);
+          /* Spectra of different lengths come from different networks: not one study. */
+          if (point->spectrum != NULL && set->points->len > 0)
+            {
+              const SaddleCriticalPoint *first = g_ptr_array_index (set->points, 0);
+
+              if (first->spectrum != NULL && first->n_params != point->n_params)
+                {
+                  g_set_error (&error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                               "run %u in %s has %" G_GSIZE_FORMAT " parameters, run %u %"
+                               G_GSIZE_FORMAT ": studies of different networks do not merge",
+                               point->run + 1, dir, point->n_params, first->run + 1,
+                               first->n_params);
+                  return saddle_cli_report_error (error);
+                }
+            }
           /* A row without counts is an analysis that did not finish: nothing to merge. */
           if (point->spectrum == NULL)
             {
