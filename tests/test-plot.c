@@ -2006,6 +2006,43 @@ test_critical_set (void)
   g_rmdir (dir);
 }
 
+/* The three groups of saddle_critical_set_reach_summary(), and a point left out of all. */
+static void
+test_reach_summary (void)
+{
+  g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
+  const struct { double grad, residual, distance; guint64 kinks; } cases[] = {
+    { 1e-9, 0.3, 0.0, 0 },        /* reached */
+    { 1e-4, 0.1, 2.0, 9 },        /* none: 10 % of ∇L left */
+    { 1e-4, 0.3, 1.0, 3 },        /* none */
+    { 1e-4, 1e-9, 2.0, 5 },       /* found, 2 away */
+    { 1e-4, 1e-9, 4.0, 7 },       /* found, 4 away */
+    { 1e-4, NAN, NAN, 0 },        /* not measured */
+  };
+  SaddleReachSummary r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SaddleCriticalPoint point = { 0 };
+
+      point.grad_norm = cases[i].grad;
+      point.reach.gradient = cases[i].grad;
+      point.reach.residual = cases[i].residual;
+      point.reach.distance = cases[i].distance;
+      point.reach.kinks_crossed = cases[i].kinks;
+      point.reach.iterations = 10 * (i + 1);
+      saddle_critical_set_add (set, &point);
+    }
+  saddle_critical_set_reach_summary (set, &r);
+  g_assert_cmpuint (r.reached, ==, 1);
+  g_assert_cmpuint (r.none, ==, 2);
+  g_assert_cmpuint (r.found, ==, 2);
+  g_assert_cmpuint (r.max_iterations, ==, 60);
+  g_assert_cmpfloat_with_epsilon (r.median_residual, 0.2, 1e-15);
+  g_assert_cmpfloat (r.median_distance, ==, 3.0);
+  g_assert_cmpfloat (r.median_kinks, ==, 6.0);
+}
+
 static void
 test_weights (void)
 {
@@ -3046,6 +3083,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/history/csv", test_history);
   g_test_add_func ("/plot/trajectory/pca-csv", test_trajectory);
   g_test_add_func ("/plot/critical-set/csv", test_critical_set);
+  g_test_add_func ("/plot/critical-set/reach-summary", test_reach_summary);
   g_test_add_func ("/plot/weights/round-trip", test_weights);
   g_test_add_func ("/plot/colormap/order", test_colormap);
   g_test_add_func ("/plot/contour/fill-lines", test_contour);

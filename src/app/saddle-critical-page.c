@@ -13,7 +13,6 @@
 #include "saddle-palette.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
-#include "saddle-stats.h"
 
 /* The slice's half-width in parameter space and its points: saddle-cli's defaults. */
 #define SLICE_RANGE 1.0
@@ -540,37 +539,25 @@ update_summary (SaddleCriticalPage *self)
    * have none in their local quadratic model, and how far the others' is (the detail's
    * "Nearest critical point"). */
   {
-    g_autofree double *reach = g_new (double, MAX (1, set->points->len));
-    guint reached = 0, none = 0, found = 0;
+    SaddleReachSummary reach;
 
-    for (guint i = 0; i < set->points->len; i++)
-      {
-        const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
-
-        if (point->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
-          reached++;
-        else if (!isfinite (point->reach.residual))
-          continue;
-        else if (!saddle_newton_reach_found (&point->reach))
-          none++;
-        else
-          reach[found++] = point->reach.distance;
-      }
+    saddle_critical_set_reach_summary (set, &reach);
     g_string_append (text, " · ");
     /* TRANSLATORS: how many points have ‖∇L‖ at most 1e-8 (the number is the bound) */
-    g_string_append_printf (text, _("‖∇L‖ ≤ %g: %u"), SADDLE_CRITICAL_REACHED_GRAD_NORM, reached);
-    if (none > 0)
+    g_string_append_printf (text, _("‖∇L‖ ≤ %g: %u"), SADDLE_CRITICAL_REACHED_GRAD_NORM,
+                            reach.reached);
+    if (reach.none > 0)
       {
         g_string_append (text, " · ");
         /* TRANSLATORS: points whose local quadratic model has no critical point */
-        g_string_append_printf (text, _("no critical point near: %u"), none);
+        g_string_append_printf (text, _("no critical point near: %u"), reach.none);
       }
-    if (found > 0)
+    if (reach.found > 0)
       {
         g_string_append (text, " · ");
         /* TRANSLATORS: the median distance to the nearest critical point of the others */
         g_string_append_printf (text, _("others’ nearest critical point: median %.2g away"),
-                                saddle_stats_median (reach, found, NULL, NULL));
+                                reach.median_distance);
       }
   }
   /* The trend's correlations in words too: the chart's subtitle may be cut at narrow sizes. */

@@ -422,50 +422,26 @@ print_trend (const CriticalStats *stats,
 static void
 print_reach (const SaddleCriticalSet *set)
 {
-  guint len = MAX (1, set->points->len);
-  g_autofree double *residuals = g_new (double, len);
-  g_autofree double *distances = g_new (double, len);
-  g_autofree double *kinks = g_new (double, len);
-  guint reached = 0, none = 0, found = 0, max_iterations = 0;
+  SaddleReachSummary r;
 
-  for (guint i = 0; i < set->points->len; i++)
-    {
-      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
-
-      max_iterations = MAX (max_iterations, p->reach.iterations);
-      if (p->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
-        reached++;
-      else if (!isfinite (p->reach.residual))
-        continue;
-      else if (!saddle_newton_reach_found (&p->reach))
-        residuals[none++] = p->reach.residual;
-      else
-        {
-          distances[found] = p->reach.distance;
-          kinks[found++] = (double) p->reach.kinks_crossed;
-        }
-    }
-
+  saddle_critical_set_reach_summary (set, &r);
   printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", SADDLE_CRITICAL_REACHED_GRAD_NORM,
-          reached, set->points->len);
-  if (none > 0)
+          r.reached, set->points->len);
+  if (r.none > 0)
     printf ("%u of the others have no critical point within reach of their local quadratic "
             "model: the least-squares Newton step (MINRES, up to %u iterations) leaves a median "
-            "%.2g of ∇L unexplained (‖H·δ + ∇L‖/‖∇L‖ > %g).\n", none, max_iterations,
-            saddle_stats_median (residuals, none, NULL, NULL), SADDLE_NEWTON_REACH_RESIDUAL);
-  if (found > 0)
+            "%.2g of ∇L unexplained (‖H·δ + ∇L‖/‖∇L‖ > %g).\n", r.none, r.max_iterations,
+            r.median_residual, SADDLE_NEWTON_REACH_RESIDUAL);
+  if (r.found > 0)
     {
-      double d = saddle_stats_median (distances, found, NULL, NULL);
-      double k = saddle_stats_median (kinks, found, NULL, NULL);
-
-      printf ("%u of the others have one a median ‖δ‖ = %.3g away", found, d);
-      if (k > 0)
-        printf (", across a median %.0f ReLU kinks (samples changing side)", k);
-      printf ("%s\n", d <= REACH_FAR && k == 0
+      printf ("%u of the others have one a median ‖δ‖ = %.3g away", r.found, r.median_distance);
+      if (r.median_kinks > 0)
+        printf (", across a median %.0f ReLU kinks (samples changing side)", r.median_kinks);
+      printf ("%s\n", r.median_distance <= REACH_FAR && r.median_kinks == 0
               ? ": near, so more Newton steps (--newton-steps) should reach them."
               : ": beyond what a Newton step can trust.");
     }
-  if (none + found > 0)
+  if (r.none + r.found > 0)
     printf ("A small ‖∇L‖ alone does not make a critical point: read those labels as the shape "
             "of the landscape where the search stopped.\n");
 }
@@ -790,8 +766,8 @@ write_critical_set_files (SaddleCliOptions        *options,
   critical_stats (set, options->ratio_nonzero, stats);
   WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
   WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
-  WRITE ("critical.svg", saddle_cli_write_critical_svg_full (path, set, options->ratio_nonzero,
-                                                             options->pb_fit, error));
+  WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, options->ratio_nonzero,
+                                                        options->pb_fit, error));
   WRITE ("trend.csv", write_trend_csv (path, stats, error));
   for (guint i = 0; i < set->points->len; i++)
     {

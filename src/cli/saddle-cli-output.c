@@ -201,17 +201,6 @@ saddle_cli_write_trajectories_svg (const char             *path,
 }
 
 gboolean
-saddle_cli_write_critical_svg (const char              *path,
-                               const SaddleCriticalSet *set,
-                               GError                 **error)
-{
-  FigureData data = { .set = set };
-
-  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
-                                  draw_critical_cb, &data, error);
-}
-
-gboolean
 saddle_cli_write_spectrum_svg (const char                *path,
                                const SaddleCriticalPoint *point,
                                GError                   **error)
@@ -239,11 +228,11 @@ saddle_cli_write_eigenvalues_csv (const char           *path,
 }
 
 gboolean
-saddle_cli_write_critical_svg_full (const char              *path,
-                                    const SaddleCriticalSet *set,
-                                    gboolean                 nonzero_ratio,
-                                    gboolean                 pb_fit,
-                                    GError                 **error)
+saddle_cli_write_critical_svg (const char              *path,
+                               const SaddleCriticalSet *set,
+                               gboolean                 nonzero_ratio,
+                               gboolean                 pb_fit,
+                               GError                 **error)
 {
   FigureData data = { .set = set, .nonzero_ratio = nonzero_ratio, .pb_fit = pb_fit };
 

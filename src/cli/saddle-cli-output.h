@@ -40,9 +40,6 @@ gboolean saddle_cli_write_trajectories_svg (const char             *path,
                                             const SaddleTrajectory *trajectory,
                                             gboolean                layer,
                                             GError                **error);
-gboolean saddle_cli_write_critical_svg     (const char              *path,
-                                            const SaddleCriticalSet *set,
-                                            GError                 **error);
 gboolean saddle_cli_write_spectrum_svg     (const char                *path,
                                             const SaddleCriticalPoint *point,
                                             GError                   **error);
@@ -53,11 +50,11 @@ gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
 
 /* critical.svg with @nonzero_ratio on y (else the minimal ratio) and, with @pb_fit, the
  * Pennington–Bahri fit drawn. */
-gboolean saddle_cli_write_critical_svg_full (const char              *path,
-                                             const SaddleCriticalSet *set,
-                                             gboolean                 nonzero_ratio,
-                                             gboolean                 pb_fit,
-                                             GError                 **error);
+gboolean saddle_cli_write_critical_svg     (const char              *path,
+                                            const SaddleCriticalSet *set,
+                                            gboolean                 nonzero_ratio,
+                                            gboolean                 pb_fit,
+                                            GError                 **error);
 /* The SLQ density, @dense (may be NULL) overlaid as a histogram of the exact eigenvalues. */
 gboolean saddle_cli_write_density_svg      (const char                *path,
                                             const SaddleDensity       *density,

@@ -9,6 +9,7 @@
 
 #include "saddle-critical-set.h"
 #include "saddle-csv.h"
+#include "saddle-stats.h"
 
 
 SaddleCriticalSet *
@@ -152,6 +153,45 @@ saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
     }
 
   return saddle_csv_write (csv, path, error);
+}
+
+void
+saddle_critical_set_reach_summary (const SaddleCriticalSet *set,
+                                   SaddleReachSummary      *summary)
+{
+  guint len;
+  g_autofree double *residuals = NULL;
+  g_autofree double *distances = NULL;
+  g_autofree double *kinks = NULL;
+
+  g_return_if_fail (set != NULL);
+  g_return_if_fail (summary != NULL);
+
+  len = MAX (1, set->points->len);
+  residuals = g_new (double, len);
+  distances = g_new (double, len);
+  kinks = g_new (double, len);
+  memset (summary, 0, sizeof *summary);
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+
+      summary->max_iterations = MAX (summary->max_iterations, p->reach.iterations);
+      if (p->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
+        summary->reached++;
+      else if (!isfinite (p->reach.residual))
+        continue;
+      else if (!saddle_newton_reach_found (&p->reach))
+        residuals[summary->none++] = p->reach.residual;
+      else
+        {
+          distances[summary->found] = p->reach.distance;
+          kinks[summary->found++] = (double) p->reach.kinks_crossed;
+        }
+    }
+  summary->median_residual = saddle_stats_median (residuals, summary->none, NULL, NULL);
+  summary->median_distance = saddle_stats_median (distances, summary->found, NULL, NULL);
+  summary->median_kinks = saddle_stats_median (kinks, summary->found, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ reading back */

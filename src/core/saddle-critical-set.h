@@ -28,6 +28,22 @@ gboolean           saddle_critical_set_write_eigenvalues (const SaddleCriticalSe
                                                           const char              *path,
                                                           GError                 **error);
 
+/* Whether a set's points are critical points at all (see SaddleNewtonReach). */
+typedef struct
+{
+  guint  reached;            /* ‖∇L‖ ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM */
+  guint  none;               /* the others with no critical point of the local model in reach */
+  guint  found;              /* the others with one, reach.distance away */
+  guint  max_iterations;     /* most MINRES iterations any reach solve took */
+  double median_residual;    /* of the none; NAN if none */
+  double median_distance;    /* of the found; NAN if none */
+  double median_kinks;       /* of the found; NAN if none */
+} SaddleReachSummary;
+
+/* Counts @set's points in the three groups; a point whose reach was not measured counts in no group. */
+void               saddle_critical_set_reach_summary (const SaddleCriticalSet *set,
+                                                      SaddleReachSummary      *summary);
+
 /* Reads back what saddle_critical_set_write_csv() and saddle_critical_set_write_eigenvalues()
  * wrote (columns found by their header names, in any order; the Newton-reach columns may be
  * missing, as in older files) and appends the points to @set, spectra rebuilt from the
