@@ -690,6 +690,10 @@ saddle_critical_settings_init (SaddleCriticalSettings *settings)
   settings->newton_cutoff = 1e-10;
   settings->newton_method = SADDLE_NEWTON_AUTO;
   settings->newton_minres_iterations = MINRES_DEFAULT_ITER;
+  settings->certify_tolerance = SADDLE_CRITICAL_REACHED_GRAD_NORM;
+  settings->clarke_epsilon = 1e-6;
+  settings->still_steps = 500;
+  settings->still_factor = 1.1;
 }
 
 double

@@ -58,6 +58,11 @@ typedef struct
   double newton_cutoff;    /* pseudo-inverse: eigenvalues with |λ| ≤ this · max|λ| are left out */
   SaddleNewtonMethod newton_method;  /* how a Newton step is solved */
   guint  newton_minres_iterations;   /* cap on MINRES iterations (HVPs) per Newton-MR step */
+  /* What the point is (see "What a point is" in the README). */
+  double certify_tolerance; /* certified stationary: ‖∇L‖ (or, ReLU, the Clarke distance) ≤ this */
+  double clarke_epsilon;    /* ReLU: kinks within this parameter distance enter the Clarke set */
+  guint  still_steps;       /* still-descending test: L-BFGS iterations on the loss; 0 = none */
+  double still_factor;      /* a loss that falls by more than this factor is still descending */
 } SaddleCriticalSettings;
 
 /* Is a critical point within Newton's reach? δ is the MINRES (least-squares) solution of
@@ -78,6 +83,38 @@ typedef struct
   guint64 kinks_crossed;   /* ReLU pre-activations changing side from θ to θ + δ */
 } SaddleNewtonReach;
 
+/* The exact reach of a Newton step where the dense eigendecomposition exists: H = V·Λ·Vᵀ and
+ * c = Vᵀ∇L. At cut-off t the pseudo-inverse step is δ_t = −Σ_{|λ_i| > t·max|λ|} (c_i/λ_i)·v_i;
+ * its residual ‖H·δ_t + ∇L‖/‖∇L‖ is the share of ∇L on the left-out eigenvalues, exactly. */
+#define SADDLE_EXACT_REACH_CUTOFFS 3      /* t = 1e-13, 1e-8, 1e-6 */
+/* The bands ‖∇L‖² is split over: zero |λ| ≤ 1e-6·max|λ|, weak 1e-6 < |λ|/max|λ| ≤ 1e-4. */
+#define SADDLE_EXACT_REACH_ZERO_BAND 1e-6
+#define SADDLE_EXACT_REACH_WEAK_BAND 1e-4
+
+typedef struct
+{
+  double cutoff;           /* t */
+  double length;           /* ‖δ_t‖ */
+  double residual;         /* ‖H·δ_t + ∇L‖ / ‖∇L‖ */
+  double kink_fraction;    /* share of δ_t walked before the first ReLU kink (1: none on the
+                            * way); NAN for smooth activations */
+} SaddleReachCut;
+
+typedef struct
+{
+  SaddleReachCut cuts[SADDLE_EXACT_REACH_CUTOFFS];
+  double         share_zero;  /* share of ‖∇L‖² on the zero band */
+  double         share_weak;  /* share of ‖∇L‖² on the weak band */
+} SaddleExactReach;
+
+/* Why a point counts as stationary. */
+typedef enum
+{
+  SADDLE_CERTIFICATE_NONE,          /* it does not: no label of a critical point */
+  SADDLE_CERTIFICATE_GRADIENT,      /* ‖∇L‖ ≤ certify_tolerance */
+  SADDLE_CERTIFICATE_CLARKE,        /* ReLU: Clarke distance ≤ certify_tolerance at clarke_epsilon */
+} SaddleCertificate;
+
 /* A residual at or below this means the local model has a critical point at θ + δ (so does
  * a leftover ‖H·δ + ∇L‖ at rounding level, ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM). */
 #define SADDLE_NEWTON_REACH_RESIDUAL 1e-6
@@ -93,6 +130,12 @@ struct _SaddleCriticalPoint
   double              grad_norm;        /* ‖∇L‖ reached (after refinement) */
   double              hg_ratio;         /* ‖H·g‖ / ‖g‖ at the point; NAN when g = 0 */
   SaddleNewtonReach   reach;            /* is a critical point within Newton's reach? NAN if unmeasured */
+  SaddleExactReach    exact_reach;      /* the same from the eigendecomposition; NAN if not dense */
+  double              clarke_distance;  /* ReLU: min-norm element of the Clarke set; NAN otherwise */
+  guint               clarke_kinks;     /* ReLU: (sample, unit) kinks within clarke_epsilon */
+  double              still_factor;     /* L before ÷ after still_steps of L-BFGS on L; NAN if not run */
+  guint               still_steps;      /* L-BFGS iterations that test took */
+  SaddleCertificate   certificate;      /* why the point counts as stationary, if it does */
   guint               steps;            /* descent steps taken */
   guint               newton_steps;     /* Newton steps accepted, chord steps included */
   guint               dead_units;       /* ReLU units never active on the training set */
