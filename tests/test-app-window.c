@@ -432,24 +432,28 @@ test_critical_slice (Fixture       *f,
   expected = g_strdup_printf ("‖∇L‖ before descent: %.3e\n", point->grad_norm_start);
   g_assert_nonnull (strstr (details, expected));
   g_clear_pointer (&expected, g_free);
-  /* The Newton reach, as the engine measured it: a distance, or none near. */
-  g_assert_true (isfinite (point->reach.residual));
-  if (saddle_newton_reach_found (&point->reach))
-    expected = g_strdup_printf ("Nearest critical point: %.3g away", point->reach.distance);
-  else
-    expected = g_strdup_printf ("Nearest critical point: none near (%.2g of ∇L left)\n",
-                                point->reach.residual);
+  /* What the point is, as the engine measured it: the exact Newton step (dense size, so no
+   * MINRES reach), the still-descending factor and the certificate. */
+  g_assert_true (isfinite (point->exact_reach.cuts[1].length));
+  expected = g_strdup_printf ("Newton step (cut 1e-8): %.3g long (residual %.1e)\n",
+                              point->exact_reach.cuts[1].length,
+                              point->exact_reach.cuts[1].residual);
   g_assert_nonnull (strstr (details, expected));
   g_clear_pointer (&expected, g_free);
+  g_assert_nonnull (strstr (details, "Nearest critical point: —\n"));
+  expected = g_strdup_printf ("Loss still falls: %.3g× in %u L-BFGS steps\n",
+                              point->still_factor, point->still_steps);
+  g_assert_nonnull (strstr (details, expected));
+  g_clear_pointer (&expected, g_free);
+  g_assert_nonnull (strstr (details, point->certificate == SADDLE_CERTIFICATE_NONE
+                                     ? "Stationary: not certified\n" : "Stationary: yes"));
   {
-    const char *labels[] = { "Minimum", "Saddle point", "Degenerate (flat directions)",
-                             "Gradient in a flat direction", "Not converged" };
+    const char *labels[] = { "Minimum", "Saddle point", "Degenerate minimum (flat directions)",
+                             "Unconverged: loss still falling", "Near-stationary, not certified" };
+    const char *glyphs[] = { "●", "▲", "■", "✕", "◇" };
 
-    expected = g_strdup_printf ("Kind: %s %s\n", point->label == SADDLE_CRITICAL_SADDLE ? "▲" :
-                                point->label == SADDLE_CRITICAL_MINIMUM ? "●" :
-                                point->label == SADDLE_CRITICAL_DEGENERATE ? "■" :
-                                point->label == SADDLE_CRITICAL_GRADIENT_FLAT ? "◆" : "✕",
-                                labels[point->label]);
+    G_STATIC_ASSERT (G_N_ELEMENTS (labels) == SADDLE_CRITICAL_N_LABELS);
+    expected = g_strdup_printf ("Kind: %s %s\n", glyphs[point->label], labels[point->label]);
     g_assert_nonnull (strstr (details, expected));
     g_clear_pointer (&expected, g_free);
   }

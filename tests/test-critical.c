@@ -144,10 +144,31 @@ test_critical_settings_labels (void)
   g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_MINIMUM), ==, "minimum");
   g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_SADDLE), ==, "saddle");
   g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_DEGENERATE), ==, "degenerate");
-  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_GRADIENT_FLAT), ==,
-                   "gradient-flat");
-  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_UNCONVERGED), ==,
-                   "unconverged");
+  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_DESCENDING), ==,
+                   "descending");
+  g_assert_cmpstr (saddle_critical_label_to_string (SADDLE_CRITICAL_UNCERTIFIED), ==,
+                   "uncertified");
+  g_assert_cmpfloat (s.certify_tolerance, ==, 1e-8);
+  g_assert_cmpuint (s.still_steps, ==, 500);
+  g_assert_cmpfloat (s.still_factor, ==, 1.1);
+  for (guint l = 0; l < SADDLE_CRITICAL_N_LABELS; l++)
+    {
+      SaddleCriticalLabel back;
+
+      g_assert_true (saddle_critical_label_from_string (saddle_critical_label_to_string (l),
+                                                        &back));
+      g_assert_cmpint (back, ==, l);
+      g_assert_cmpint (saddle_critical_label_certified (l), ==, l <= SADDLE_CRITICAL_DEGENERATE);
+    }
+  for (guint c = SADDLE_CERTIFICATE_NONE; c <= SADDLE_CERTIFICATE_CLARKE; c++)
+    {
+      SaddleCertificate back;
+
+      g_assert_true (saddle_critical_certificate_from_string (
+                       saddle_critical_certificate_to_string (c), &back));
+      g_assert_cmpint (back, ==, c);
+    }
+  g_assert_false (saddle_critical_label_from_string ("unconverged", &(SaddleCriticalLabel) { 0 }));
 }
 
 /* ∇‖∇L‖² = 2·H·∇L against central differences of ‖∇L‖² itself. */
@@ -317,9 +338,14 @@ test_critical_analyse (void)
   g_test_message ("label %s, ‖∇L‖ %.3g, +%zu −%zu 0:%zu",
                   saddle_critical_label_to_string (point->label), point->grad_norm,
                   point->spectrum->positive, point->spectrum->negative, point->spectrum->zero);
-  /* 200 steps do not reach 1e-4 from this start. */
+  /* 200 steps do not reach 1e-4 from this start: not certified, and what it is instead
+   * follows the still-descending test. */
   g_assert_cmpfloat (point->grad_norm, >, settings.grad_tolerance);
-  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_UNCONVERGED);
+  g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_NONE);
+  g_assert_true (isfinite (point->still_factor));
+  g_assert_cmpint (point->label, ==, point->still_factor > settings.still_factor
+                                     ? SADDLE_CRITICAL_DESCENDING : SADDLE_CRITICAL_UNCERTIFIED);
+  g_assert_true (isnan (point->clarke_distance));   /* tanh */
 
   /* The same spectrum as building H and solving independently, and the
    * same ‖H·g‖/‖g‖. */
@@ -501,17 +527,22 @@ test_critical_degenerate (void)
   saddle_test_net_clear (&f);
 }
 
-/* Gradient-flat (Frye et al. 2021), constructed: a deep linear 1-1-1 net on
+/* Labels that mean what they say, on a net whose points are known in closed form: a deep
+ * linear 1-1-1 net on
  * x = ±1, y = 0 has L = A² + B² with A = w₁w₂ (the slope) and B = w₂b₁ + b₂
  * (the intercept). At θ = (w₁, b₁, w₂, b₂) = (a, 0, a, 0), L = a⁴ along the
  * quartic valley: ∇L = 2a³(1, 0, 1, 0) ≠ 0, H·∇L = 12a⁵(1, 0, 1, 0), so
  * ‖H·∇L‖/‖∇L‖ = 6a² while the intercept's curvature keeps max|λ| ≈ 2. The
  * gradient lies in the Hessian's near-null space: at a = 1e-4 the ratio is
  * 3e-8·max|λ|, inside the 1e-6 band. At a = 0.03 it is 2.7e-3·max|λ| and the
- * gradient 7.6e-5 is below the tolerance: no longer flat, but the saddle that
- * the curvature −2a² along (1, 0, −1, 0) makes it. */
+ * gradient 7.6e-5 is below the descent's tolerance. The first point is certified
+ * (‖∇L‖ = 2.8e-12 ≤ 1e-8) and degenerate (two of four eigenvalues in the band); the second
+ * has a negative eigenvalue −2a² along (1, 0, −1, 0) but is no critical point: L-BFGS
+ * slides down the quartic valley, so it is "descending", never "saddle". The exact reach at
+ * the first: ∇L is the eigenvector of λ = 6a² = 3e-8·max|λ|, kept at cut-offs 1e-13 and
+ * 1e-8 (step −∇L/λ of length √2·a/3, residual 0) and cut at 1e-6 (no step, residual 1). */
 static void
-test_critical_gradient_flat (void)
+test_critical_labels_certified (void)
 {
   const guint widths[] = { 1, 1, 1 };
   const double x[] = { -1.0, 1.0 };
@@ -547,18 +578,28 @@ test_critical_gradient_flat (void)
       g_assert_cmpfloat (max_abs, <, 2.1);
       if (i == 0)
         {
+          const SaddleExactReach *reach = &point->exact_reach;
+
           g_assert_cmpfloat (point->hg_ratio, <=, settings.zero_tolerance * max_abs);
-          g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_GRADIENT_FLAT);
-          /* Flat is not out of range: ∇L is the eigenvector (1, 0, 1, 0) of λ = 6a², so the
-           * quadratic model's critical point is δ = −∇L/(6a²) = −(a/3)(1, 0, 1, 0) away, a
-           * third of the way to the true one at 0 (the model misses the quartic). */
-          g_assert_true (saddle_newton_reach_found (&point->reach));
-          g_assert_cmpfloat_with_epsilon (point->reach.distance, G_SQRT2 * a / 3, 1e-6 * a);
+          g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_GRADIENT);
+          g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_DEGENERATE);
+          g_assert_cmpfloat_with_epsilon (reach->share_zero, 1.0, 1e-12);
+          g_assert_cmpfloat_with_epsilon (reach->share_weak, 0.0, 1e-12);
+          for (guint c = 0; c < 2; c++)
+            {
+              g_assert_cmpfloat_with_epsilon (reach->cuts[c].length, G_SQRT2 * a / 3, 1e-6 * a);
+              g_assert_cmpfloat (reach->cuts[c].residual, <=, 1e-8);
+              g_assert_true (isnan (reach->cuts[c].kink_fraction));   /* not ReLU */
+            }
+          g_assert_cmpfloat (reach->cuts[2].length, ==, 0.0);
+          g_assert_cmpfloat_with_epsilon (reach->cuts[2].residual, 1.0, 1e-8);
         }
       else
         {
           g_assert_cmpfloat (point->hg_ratio, >, settings.zero_tolerance * max_abs);
-          g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_SADDLE);
+          g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_NONE);
+          g_assert_cmpfloat (point->still_factor, >, 1e3);
+          g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_DESCENDING);
           g_assert_cmpuint (point->spectrum->negative, ==, 1);
           g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[0], -2.0 * a * a,
                                           1e-9 * a * a);
@@ -617,7 +658,9 @@ test_critical_unconverged (void)
   g_assert_cmpfloat (point->grad_norm_start, ==, point->grad_norm);
   g_assert_cmpfloat (point->grad_norm_descent, ==, point->grad_norm);
   g_assert_cmpfloat (point->grad_norm, >, settings.grad_tolerance);
-  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_UNCONVERGED);
+  g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_NONE);
+  g_assert_cmpfloat (point->still_factor, >, settings.still_factor);
+  g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_DESCENDING);
 
   saddle_test_net_clear (&f);
 }
@@ -1374,7 +1417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/critical/convex-minimum", test_critical_convex_minimum);
   g_test_add_func ("/core/critical/saddle", test_critical_saddle);
   g_test_add_func ("/core/critical/degenerate", test_critical_degenerate);
-  g_test_add_func ("/core/critical/gradient-flat", test_critical_gradient_flat);
+  g_test_add_func ("/core/critical/labels-certified", test_critical_labels_certified);
   g_test_add_func ("/core/critical/reach-verdict", test_critical_reach_verdict);
   g_test_add_func ("/core/critical/unconverged", test_critical_unconverged);
   g_test_add_func ("/core/critical/find", test_critical_find);

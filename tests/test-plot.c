@@ -15,6 +15,7 @@
 #include "saddle-contour.h"
 #include "saddle-critical-set.h"
 #include "saddle-density.h"
+#include "saddle-exact-reach.h"
 #include "saddle-figures.h"
 #include "saddle-history.h"
 #include "saddle-palette.h"
@@ -147,6 +148,14 @@ make_point (guint               run,
   point->reach.kinks_crossed = 12;
   point->dead_units = run % 3;
   point->label = label;
+  point->certificate = saddle_critical_label_certified (label) ? SADDLE_CERTIFICATE_GRADIENT
+                                                              : SADDLE_CERTIFICATE_NONE;
+  saddle_exact_reach_clear (&point->exact_reach);
+  point->exact_reach.share_weak = 0.25 + 0.125 * (run % 2);
+  point->exact_reach.cuts[1].length = 4.5 + run;
+  point->still_factor = 1.0 + run;
+  point->still_steps = 500;
+  point->clarke_distance = NAN;
   point->spectrum = saddle_spectrum_new_from_values (eigenvalues, n, tolerance);
   point->params = g_new0 (double, n);
   return point;
@@ -1347,7 +1356,7 @@ test_figure_empty (void)
   g_autoptr(SaddleTrajectory) no_pca = make_trajectory (2, 3, FALSE, FALSE);
   g_autoptr(SaddleCriticalSet) empty_set = saddle_critical_set_new (1e-6);
   g_autoptr(SaddleCriticalSet) bad_set = saddle_critical_set_new (0);
-  g_autoptr(SaddleCriticalPoint) no_spectrum = make_point (0, 1.0, NULL, 0, 1e-6, SADDLE_CRITICAL_UNCONVERGED);
+  g_autoptr(SaddleCriticalPoint) no_spectrum = make_point (0, 1.0, NULL, 0, 1e-6, SADDLE_CRITICAL_UNCERTIFIED);
   g_autoptr(SaddleCriticalPoint) zeros = NULL;
   double zero_values[4] = { 0, 0, 0, 0 };
   g_autoptr(SaddleSurface) holes = NULL;
@@ -2006,41 +2015,64 @@ test_critical_set (void)
   g_rmdir (dir);
 }
 
-/* The three groups of saddle_critical_set_reach_summary(), and a point left out of all. */
+/* saddle_critical_set_summarise(): labels and certificates counted, ranges over the
+ * uncertified points only, a point without a spectrum left out. */
 static void
-test_reach_summary (void)
+test_critical_summary (void)
 {
   g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
-  const struct { double grad, residual, distance; guint64 kinks; } cases[] = {
-    { 1e-9, 0.3, 0.0, 0 },        /* reached */
-    { 1e-4, 0.1, 2.0, 9 },        /* none: 10 % of ∇L left */
-    { 1e-4, 0.3, 1.0, 3 },        /* none */
-    { 1e-4, 1e-9, 2.0, 5 },       /* found, 2 away */
-    { 1e-4, 1e-9, 4.0, 7 },       /* found, 4 away */
-    { 1e-4, NAN, NAN, 0 },        /* not measured */
+  const double values[] = { 1.0, 2.0 };
+  const struct { SaddleCriticalLabel label; SaddleCertificate cert; double grad, still, weak; } cases[] = {
+    { SADDLE_CRITICAL_SADDLE, SADDLE_CERTIFICATE_GRADIENT, 1e-9, 1.0, NAN },
+    { SADDLE_CRITICAL_MINIMUM, SADDLE_CERTIFICATE_CLARKE, 1e-6, 1.0, 0.5 },
+    { SADDLE_CRITICAL_DESCENDING, SADDLE_CERTIFICATE_NONE, 1e-4, 7.0, 0.28 },
+    { SADDLE_CRITICAL_DESCENDING, SADDLE_CERTIFICATE_NONE, 3e-5, 32.0, 0.76 },
+    { SADDLE_CRITICAL_UNCERTIFIED, SADDLE_CERTIFICATE_NONE, 2e-5, 1.05, NAN },
   };
-  SaddleReachSummary r;
+  SaddleCriticalSummary s;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (guint i = 0; i <= G_N_ELEMENTS (cases); i++)
     {
       SaddleCriticalPoint point = { 0 };
 
+      saddle_exact_reach_clear (&point.exact_reach);
+      point.clarke_distance = NAN;
+      if (i == G_N_ELEMENTS (cases))
+        {
+          /* No spectrum: counted nowhere. */
+          point.label = SADDLE_CRITICAL_DESCENDING;
+          point.still_factor = 1e6;
+          saddle_critical_set_add (set, &point);
+          break;
+        }
+      point.label = cases[i].label;
+      point.certificate = cases[i].cert;
       point.grad_norm = cases[i].grad;
-      point.reach.gradient = cases[i].grad;
-      point.reach.residual = cases[i].residual;
-      point.reach.distance = cases[i].distance;
-      point.reach.kinks_crossed = cases[i].kinks;
-      point.reach.iterations = 10 * (i + 1);
+      point.still_factor = cases[i].still;
+      point.exact_reach.share_weak = cases[i].weak;
+      point.spectrum = saddle_spectrum_new_from_values (values, 2, 1e-6);
       saddle_critical_set_add (set, &point);
+      saddle_spectrum_free (point.spectrum);
     }
-  saddle_critical_set_reach_summary (set, &r);
-  g_assert_cmpuint (r.reached, ==, 1);
-  g_assert_cmpuint (r.none, ==, 2);
-  g_assert_cmpuint (r.found, ==, 2);
-  g_assert_cmpuint (r.max_iterations, ==, 60);
-  g_assert_cmpfloat_with_epsilon (r.median_residual, 0.2, 1e-15);
-  g_assert_cmpfloat (r.median_distance, ==, 3.0);
-  g_assert_cmpfloat (r.median_kinks, ==, 6.0);
+  saddle_critical_set_summarise (set, &s);
+  g_assert_cmpuint (s.analysed, ==, 5);
+  g_assert_cmpuint (s.by_gradient, ==, 1);
+  g_assert_cmpuint (s.by_clarke, ==, 1);
+  g_assert_cmpuint (s.labels[SADDLE_CRITICAL_SADDLE], ==, 1);
+  g_assert_cmpuint (s.labels[SADDLE_CRITICAL_MINIMUM], ==, 1);
+  g_assert_cmpuint (s.labels[SADDLE_CRITICAL_DESCENDING], ==, 2);
+  g_assert_cmpuint (s.labels[SADDLE_CRITICAL_UNCERTIFIED], ==, 1);
+  g_assert_cmpuint (s.grad_norm.n, ==, 3);
+  g_assert_cmpfloat (s.grad_norm.min, ==, 2e-5);
+  g_assert_cmpfloat (s.grad_norm.max, ==, 1e-4);
+  g_assert_cmpuint (s.still_factor.n, ==, 3);
+  g_assert_cmpfloat (s.still_factor.min, ==, 1.05);
+  g_assert_cmpfloat (s.still_factor.max, ==, 32.0);
+  g_assert_cmpuint (s.share_weak.n, ==, 2);     /* NAN: not measured */
+  g_assert_cmpfloat (s.share_weak.min, ==, 0.28);
+  g_assert_cmpfloat (s.share_weak.max, ==, 0.76);
+  g_assert_cmpuint (s.clarke_distance.n, ==, 0);
+  g_assert_true (isnan (s.clarke_distance.min));
 }
 
 static void
@@ -2757,12 +2789,12 @@ test_figure_critical_trend (void)
     SaddleCriticalTrend trend;
 
     for (guint i = 0; i < 4; i++)
-      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->label = SADDLE_CRITICAL_UNCONVERGED;
+      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->certificate = SADDLE_CERTIFICATE_NONE;
     saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
     g_assert_true (trend.converged_only);
     g_assert_cmpuint (trend.n, ==, 6);
     for (guint i = 4; i < 9; i++)
-      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->label = SADDLE_CRITICAL_UNCONVERGED;
+      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->certificate = SADDLE_CERTIFICATE_NONE;
     saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
     g_assert_false (trend.converged_only);
     g_assert_cmpuint (trend.n, ==, 10);
@@ -3083,7 +3115,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/history/csv", test_history);
   g_test_add_func ("/plot/trajectory/pca-csv", test_trajectory);
   g_test_add_func ("/plot/critical-set/csv", test_critical_set);
-  g_test_add_func ("/plot/critical-set/reach-summary", test_reach_summary);
+  g_test_add_func ("/plot/critical-set/summary", test_critical_summary);
   g_test_add_func ("/plot/weights/round-trip", test_weights);
   g_test_add_func ("/plot/colormap/order", test_colormap);
   g_test_add_func ("/plot/contour/fill-lines", test_contour);

@@ -37,6 +37,12 @@ typedef enum
   ROW_DEAD_UNITS,
   ROW_HG_RATIO,
   ROW_NEWTON_REACH,
+  ROW_CERTIFICATE,
+  ROW_STILL,
+  ROW_CLARKE,
+  ROW_BANDS,
+  ROW_EXACT_STEP,
+  ROW_KINK,
   N_ROWS
 } DetailRow;
 
@@ -137,67 +143,24 @@ selected_point (SaddleCriticalPage *self)
 static const char *
 label_text (SaddleCriticalLabel label)
 {
-  switch (label)
-    {
-    case SADDLE_CRITICAL_MINIMUM:
-      return _("Minimum");
-    case SADDLE_CRITICAL_SADDLE:
-      return _("Saddle point");
-    case SADDLE_CRITICAL_DEGENERATE:
-      return _("Degenerate (flat directions)");
-    case SADDLE_CRITICAL_GRADIENT_FLAT:
-      return _("Gradient in a flat direction");
-    case SADDLE_CRITICAL_UNCONVERGED:
-      return _("Not converged");
-    default:
-      return saddle_critical_label_to_string (label);
-    }
-}
-
-/* The scatter's marker of each label as a glyph and its series colour, so the
- * details show the same sign as the point (the table of saddle-figures.c). */
-static void
-label_look (SaddleCriticalLabel   label,
-            const char          **glyph,
-            guint                *color)
-{
-  switch (label)
-    {
-    case SADDLE_CRITICAL_MINIMUM:
-      *glyph = "●", *color = 2;
-      break;
-    case SADDLE_CRITICAL_SADDLE:
-      *glyph = "▲", *color = 3;
-      break;
-    case SADDLE_CRITICAL_DEGENERATE:
-      *glyph = "■", *color = 4;
-      break;
-    case SADDLE_CRITICAL_GRADIENT_FLAT:
-      *glyph = "◆", *color = 1;
-      break;
-    case SADDLE_CRITICAL_UNCONVERGED:
-    default:
-      *glyph = "✕", *color = 11;
-      break;
-    }
+  return _(saddle_critical_label_title (label));
 }
 
 static void
 set_label_value (SaddleCriticalPage        *self,
                  const SaddleCriticalPoint *point)
 {
-  const char *glyph;
-  guint index;
+  const SaddleLabelLook *look = saddle_figure_label_look (point->label);
   SaddlePalette palette;
   SaddleColor color;
   g_autofree char *markup = NULL;
 
-  label_look (point->label, &glyph, &index);
   saddle_palette_init (&palette, saddle_chart_is_dark (GTK_WIDGET (self)));
-  saddle_palette_series (&palette, index, &color);
+  saddle_palette_series (&palette, look->color, &color);
   markup = g_markup_printf_escaped ("<span foreground=\"#%02x%02x%02x\">%s</span> <b>%s</b>",
                                     (guint) (255 * color.red + 0.5), (guint) (255 * color.green + 0.5),
-                                    (guint) (255 * color.blue + 0.5), glyph, label_text (point->label));
+                                    (guint) (255 * color.blue + 0.5), look->glyph,
+                                    label_text (point->label));
   gtk_label_set_markup (self->values[ROW_LABEL], markup);
 }
 
@@ -249,6 +212,84 @@ update_slice (SaddleCriticalPage *self)
   else if (!mine)
     gtk_label_set_text (self->slice_status,
                         _("Press Loss Slice to see the loss along this point’s lowest and highest curvature directions"));
+}
+
+/* The MINRES reach, measured only beyond the dense size (the exact reach is shown there). */
+static void
+set_reach (SaddleCriticalPage        *self,
+           const SaddleCriticalPoint *point)
+{
+  if (!isfinite (point->reach.residual))
+    set_value (self, ROW_NEWTON_REACH, "—");
+  else if (!saddle_newton_reach_found (&point->reach))
+    /* TRANSLATORS: the local quadratic model has no critical point; the share of the
+     * gradient its least-squares Newton step cannot remove */
+    set_value (self, ROW_NEWTON_REACH, _("none near (%.2g of ∇L left)"), point->reach.residual);
+  else if (point->reach.kinks_crossed > 0)
+    /* TRANSLATORS: "0.3 away (118 kinks)": a distance in parameter space and the
+     * number of ReLU kinks (samples changing side) on the way */
+    set_value (self, ROW_NEWTON_REACH,
+               g_dngettext (GETTEXT_PACKAGE, "%.3g away (%lu kink)", "%.3g away (%lu kinks)",
+                            point->reach.kinks_crossed),
+               point->reach.distance, (unsigned long) point->reach.kinks_crossed);
+  else
+    /* TRANSLATORS: a distance in parameter space */
+    set_value (self, ROW_NEWTON_REACH, _("%.3g away"), point->reach.distance);
+}
+
+/* Certificate, still-descending factor, Clarke distance and the exact reach. */
+static void
+set_what_point_is (SaddleCriticalPage        *self,
+                   const SaddleCriticalPoint *point)
+{
+  const SaddleReachCut *cut = &point->exact_reach.cuts[1];
+
+  switch (point->certificate)
+    {
+    case SADDLE_CERTIFICATE_GRADIENT:
+      /* TRANSLATORS: certified stationary by its small gradient norm (the number) */
+      set_value (self, ROW_CERTIFICATE, _("yes: ‖∇L‖ = %.2g"), point->grad_norm);
+      break;
+    case SADDLE_CERTIFICATE_CLARKE:
+      /* TRANSLATORS: certified Clarke-stationary (a nonsmooth criterion for ReLU nets) */
+      set_value (self, ROW_CERTIFICATE, _("yes: Clarke-stationary"));
+      break;
+    case SADDLE_CERTIFICATE_NONE:
+    default:
+      /* TRANSLATORS: not certified; the spectrum is only that of this point */
+      set_value (self, ROW_CERTIFICATE, _("not certified"));
+      break;
+    }
+  if (isfinite (point->still_factor))
+    /* TRANSLATORS: "5.6× in 500 L-BFGS steps": the loss divided by its value after them */
+    set_value (self, ROW_STILL, _("%.3g× in %u L-BFGS steps"), point->still_factor,
+               point->still_steps);
+  else
+    set_value (self, ROW_STILL, "—");
+  if (isfinite (point->clarke_distance))
+    /* TRANSLATORS: the Clarke distance and how many ReLU kinks are that close */
+    set_value (self, ROW_CLARKE, g_dngettext (GETTEXT_PACKAGE, "%.3g (%u kink near)",
+                                              "%.3g (%u kinks near)", point->clarke_kinks),
+               point->clarke_distance, point->clarke_kinks);
+  else
+    set_value (self, ROW_CLARKE, "—");
+  if (isfinite (point->exact_reach.share_weak))
+    set_value (self, ROW_BANDS, "%.1f %% / %.2g %%", 100 * point->exact_reach.share_weak,
+               100 * point->exact_reach.share_zero);
+  else
+    set_value (self, ROW_BANDS, "—");
+  if (isfinite (cut->length))
+    /* TRANSLATORS: the step's length and its relative residual ‖H·δ + ∇L‖/‖∇L‖ */
+    set_value (self, ROW_EXACT_STEP, _("%.3g long (residual %.1e)"), cut->length, cut->residual);
+  else
+    set_value (self, ROW_EXACT_STEP, "—");
+  if (!isfinite (cut->kink_fraction))
+    set_value (self, ROW_KINK, "—");
+  else if (cut->kink_fraction >= 1.0)
+    set_value (self, ROW_KINK, _("none on the way"));
+  else
+    /* TRANSLATORS: the share of the Newton step walked before the first ReLU kink */
+    set_value (self, ROW_KINK, _("%.2g of the step"), cut->kink_fraction);
 }
 
 static void
@@ -306,22 +347,8 @@ update_detail (SaddleCriticalPage *self)
     set_value (self, ROW_HG_RATIO, "%.3g", point->hg_ratio);
   else
     set_value (self, ROW_HG_RATIO, "—");
-  if (!isfinite (point->reach.residual))
-    set_value (self, ROW_NEWTON_REACH, "—");
-  else if (!saddle_newton_reach_found (&point->reach))
-    /* TRANSLATORS: the local quadratic model has no critical point; the share of the
-     * gradient its least-squares Newton step cannot remove */
-    set_value (self, ROW_NEWTON_REACH, _("none near (%.2g of ∇L left)"), point->reach.residual);
-  else if (point->reach.kinks_crossed > 0)
-    /* TRANSLATORS: "0.3 away (118 kinks)": a distance in parameter space and the
-     * number of ReLU kinks (samples changing side) on the way */
-    set_value (self, ROW_NEWTON_REACH,
-               g_dngettext (GETTEXT_PACKAGE, "%.3g away (%lu kink)", "%.3g away (%lu kinks)",
-                            point->reach.kinks_crossed),
-               point->reach.distance, (unsigned long) point->reach.kinks_crossed);
-  else
-    /* TRANSLATORS: a distance in parameter space */
-    set_value (self, ROW_NEWTON_REACH, _("%.3g away"), point->reach.distance);
+  set_reach (self, point);
+  set_what_point_is (self, point);
 }
 
 static void
@@ -500,7 +527,7 @@ update_summary (SaddleCriticalPage *self)
 {
   const SaddleCriticalSet *set = current_set (self);
   g_autoptr(GString) text = g_string_new (NULL);
-  guint counts[SADDLE_CRITICAL_UNCONVERGED + 1] = { 0 };
+  SaddleCriticalSummary summary;
   double ratio_sum = 0;
   guint n = 0;
 
@@ -515,51 +542,29 @@ update_summary (SaddleCriticalPage *self)
     {
       const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
 
-      if (point->label <= SADDLE_CRITICAL_UNCONVERGED)
-        counts[point->label]++;
       if (point->spectrum != NULL && isfinite (point->spectrum->minimal_ratio))
         {
           ratio_sum += point->spectrum->minimal_ratio;
           n++;
         }
     }
+  saddle_critical_set_summarise (set, &summary);
 
   g_string_append_printf (text,
                           g_dngettext (GETTEXT_PACKAGE, "%u point", "%u points", set->points->len),
                           set->points->len);
-  for (guint l = 0; l <= SADDLE_CRITICAL_UNCONVERGED; l++)
-    if (counts[l] > 0)
-      g_string_append_printf (text, " · %s %u", label_text (l), counts[l]);
+  g_string_append (text, " · ");
+  /* TRANSLATORS: how many points are certified stationary, of all analysed */
+  g_string_append_printf (text, _("certified stationary: %u of %u"),
+                          summary.by_gradient + summary.by_clarke, summary.analysed);
+  for (guint l = 0; l < SADDLE_CRITICAL_N_LABELS; l++)
+    if (summary.labels[l] > 0)
+      g_string_append_printf (text, " · %s %u", label_text (l), summary.labels[l]);
   if (n > 0)
     {
       g_string_append (text, " · ");
       g_string_append_printf (text, _("mean minimal ratio %.3f"), ratio_sum / n);
     }
-  /* Whether these are critical points at all: how many Newton took to ‖∇L‖ ≤ 1e-8, how many
-   * have none in their local quadratic model, and how far the others' is (the detail's
-   * "Nearest critical point"). */
-  {
-    SaddleReachSummary reach;
-
-    saddle_critical_set_reach_summary (set, &reach);
-    g_string_append (text, " · ");
-    /* TRANSLATORS: how many points have ‖∇L‖ at most 1e-8 (the number is the bound) */
-    g_string_append_printf (text, _("‖∇L‖ ≤ %g: %u"), SADDLE_CRITICAL_REACHED_GRAD_NORM,
-                            reach.reached);
-    if (reach.none > 0)
-      {
-        g_string_append (text, " · ");
-        /* TRANSLATORS: points whose local quadratic model has no critical point */
-        g_string_append_printf (text, _("no critical point near: %u"), reach.none);
-      }
-    if (reach.found > 0)
-      {
-        g_string_append (text, " · ");
-        /* TRANSLATORS: the median distance to the nearest critical point of the others */
-        g_string_append_printf (text, _("others’ nearest critical point: median %.2g away"),
-                                reach.median_distance);
-      }
-  }
   /* The trend's correlations in words too: the chart's subtitle may be cut at narrow sizes. */
   if (saddle_critical_view_get_show_trend (self->critical_view))
     {
@@ -1116,6 +1121,17 @@ saddle_critical_page_init (SaddleCriticalPage *self)
     [ROW_HG_RATIO] = _("‖H·∇L‖ / ‖∇L‖"),
     /* TRANSLATORS: how far the local quadratic model puts the nearest point where ∇L = 0 */
     [ROW_NEWTON_REACH] = _("Nearest critical point"),
+    /* TRANSLATORS: whether the point is certified stationary, and by what */
+    [ROW_CERTIFICATE] = _("Stationary"),
+    /* TRANSLATORS: how much the loss still falls under L-BFGS from the point */
+    [ROW_STILL] = _("Loss still falls"),
+    [ROW_CLARKE] = _("Clarke distance"),
+    /* TRANSLATORS: the share of ‖∇L‖² on weakly curved / zero eigen-directions */
+    [ROW_BANDS] = _("‖∇L‖² on weak / zero λ"),
+    /* TRANSLATORS: the length of the exact pseudo-inverse Newton step at cut-off 1e-8 */
+    [ROW_EXACT_STEP] = _("Newton step (cut 1e-8)"),
+    /* TRANSLATORS: the share of that step walked before the first ReLU kink */
+    [ROW_KINK] = _("First ReLU kink at"),
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));

@@ -11,6 +11,7 @@
 
 #include "saddle-cli-commands.h"
 #include "saddle-cli-output.h"
+#include "saddle-cli-points.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
 #include "saddle-figures.h"
@@ -313,7 +314,7 @@ print_trajectory_summary (const SaddleTrajectory *trajectory)
 
 typedef struct
 {
-  guint  labels[SADDLE_CRITICAL_UNCONVERGED + 1];
+  guint  labels[SADDLE_CRITICAL_N_LABELS];
   double mean_minimal_ratio;
   double mean_nonzero_ratio;
   double correlation;           /* Pearson r of minimal ratio with loss (kept for old readers) */
@@ -361,7 +362,7 @@ critical_stats (const SaddleCriticalSet *set,
     {
       const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
 
-      if ((guint) point->label <= SADDLE_CRITICAL_UNCONVERGED)
+      if ((guint) point->label < SADDLE_CRITICAL_N_LABELS)
         stats->labels[point->label]++;
       ratio[i] = point->spectrum->minimal_ratio;
       loss[i] = point->loss;
@@ -416,64 +417,37 @@ print_trend (const CriticalStats *stats,
             t->pb_error != NULL ? t->pb_error : "too few points");
 }
 
-/* How many points Newton took to ‖∇L‖ ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM, and for the others
- * why not (saddle_critical_newton_reach(): the "reach", "resid." and "kinks" columns): either
- * their local quadratic model has no critical point at all, or it has one, this far away. */
-static void
-print_reach (const SaddleCriticalSet *set)
-{
-  SaddleReachSummary r;
-
-  saddle_critical_set_reach_summary (set, &r);
-  printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", SADDLE_CRITICAL_REACHED_GRAD_NORM,
-          r.reached, set->points->len);
-  if (r.none > 0)
-    printf ("%u of the others have no critical point within reach of their local quadratic "
-            "model: the least-squares Newton step (MINRES, up to %u iterations) leaves a median "
-            "%.2g of ∇L unexplained (‖H·δ + ∇L‖/‖∇L‖ > %g).\n", r.none, r.max_iterations,
-            r.median_residual, SADDLE_NEWTON_REACH_RESIDUAL);
-  if (r.found > 0)
-    {
-      printf ("%u of the others have one a median ‖δ‖ = %.3g away", r.found, r.median_distance);
-      if (r.median_kinks > 0)
-        printf (", across a median %.0f ReLU kinks (samples changing side)", r.median_kinks);
-      printf ("%s\n", r.median_distance <= REACH_FAR && r.median_kinks == 0
-              ? ": near, so more Newton steps (--newton-steps) should reach them."
-              : ": beyond what a Newton step can trust.");
-    }
-  if (r.none + r.found > 0)
-    printf ("A small ‖∇L‖ alone does not make a critical point: read those labels as the shape "
-            "of the landscape where the search stopped.\n");
-}
-
 static void
 print_critical_table (const SaddleCriticalSet *set,
+                      const SaddleStudyConfig *config,
                       const CriticalStats     *stats,
                       gboolean                 pb_fit)
 {
-  printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s %9s %8s %6s  %s\n",
+  SaddleCriticalSettings settings_;
+  const SaddleCriticalSettings *settings = &settings_;
+
+  saddle_study_config_critical_settings (config, &settings_);
+  printf ("\n%-5s %11s %10s %10s %10s %6s %6s %6s %6s %6s %8s %8s %5s %9s %8s %8s %8s  %s\n",
           "run", "loss", "|g| start", "|g| desc.", "|g|", "steps", "newton", "pos", "neg", "zero",
-          "min.rat", "nz.rat", "dead", "reach", "resid.", "kinks", "label");
+          "min.rat", "nz.rat", "dead", "step(1e-8)", "kink at", "still×", "clarke", "label");
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       const SaddleSpectrum *s = p->spectrum;
 
       printf ("%-5u %11.5g %10.3g %10.3g %10.3g %6u %6u %6" G_GSIZE_FORMAT " %6" G_GSIZE_FORMAT
-              " %6" G_GSIZE_FORMAT " %8.4f %8.4f %5u %9.3g %8.2g %6" G_GUINT64_FORMAT "  %s\n",
+              " %6" G_GSIZE_FORMAT " %8.4f %8.4f %5u %10.3g %8.2g %8.3g %8.2g  %s\n",
               p->run + 1, p->loss, p->grad_norm_start, p->grad_norm_descent, p->grad_norm,
               p->steps, p->newton_steps, s->positive, s->negative, s->zero, s->minimal_ratio,
-              s->nonzero_ratio, p->dead_units, p->reach.distance, p->reach.residual,
-              p->reach.kinks_crossed,
+              s->nonzero_ratio, p->dead_units, p->exact_reach.cuts[1].length,
+              p->exact_reach.cuts[1].kink_fraction, p->still_factor, p->clarke_distance,
               saddle_critical_label_to_string (p->label));
     }
 
   printf ("\nAnalysed %u critical point%s; zero band |λ| ≤ %g·max|λ|\n", stats->n,
           stats->n == 1 ? "" : "s", set->tolerance);
-  printf ("Labels:");
-  for (guint l = 0; l <= SADDLE_CRITICAL_UNCONVERGED; l++)
-    printf ("%s %s %u", l > 0 ? "," : "", saddle_critical_label_to_string (l), stats->labels[l]);
-  printf ("\nMean minimal ratio (share of λ > 0 among all eigenvalues): %.4f\n",
+  saddle_cli_print_set_measures (settings, set);
+  printf ("Mean minimal ratio (share of λ > 0 among all eigenvalues): %.4f\n",
           stats->mean_minimal_ratio);
   printf ("Mean non-zero ratio (positive / (positive + negative)): %.4f\n",
           stats->mean_nonzero_ratio);
@@ -482,7 +456,6 @@ print_critical_table (const SaddleCriticalSet *set,
             "%u points\n", stats->pearson, stats->spearman, stats->n);
   else
     printf ("Correlation of minimal ratio with loss: undefined (needs 3 points that differ)\n");
-  print_reach (set);
   print_trend (stats, pb_fit);
 }
 
@@ -535,6 +508,7 @@ json_add_point (JsonBuilder               *builder,
   saddle_cli_json_add_double (builder, "asymmetry", p->asymmetry);
   json_builder_set_member_name (builder, "label");
   json_builder_add_string_value (builder, saddle_critical_label_to_string (p->label));
+  saddle_cli_json_add_point_measures (builder, p);
 }
 
 static void
@@ -569,6 +543,12 @@ json_add_config (JsonBuilder             *builder,
   json_builder_set_member_name (builder, "newton_steps_max");
   json_builder_add_int_value (builder, config->newton_steps);
   saddle_cli_json_add_double (builder, "descent_lr", config->descent_lr);
+  {
+    SaddleCriticalSettings settings;
+
+    saddle_study_config_critical_settings (config, &settings);
+    saddle_cli_json_add_point_settings (builder, &settings);
+  }
 }
 
 static void
@@ -692,7 +672,7 @@ write_critical_summary (const char               *path,
   json_builder_add_int_value (builder, stats->n);
   json_builder_set_member_name (builder, "labels");
   json_builder_begin_object (builder);
-  for (guint l = 0; l <= SADDLE_CRITICAL_UNCONVERGED; l++)
+  for (guint l = 0; l < SADDLE_CRITICAL_N_LABELS; l++)
     {
       json_builder_set_member_name (builder, saddle_critical_label_to_string (l));
       json_builder_add_int_value (builder, stats->labels[l]);
@@ -903,7 +883,7 @@ write_study_files (SaddleCliOptions         *options,
           slice = write_run_slice (options, results, dataset, written, problems);
         WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats,
                                                        options->slice_run, slice, error));
-        print_critical_table (set, &stats, options->pb_fit);
+        print_critical_table (set, &results->config, &stats, options->pb_fit);
         if (slice != NULL)
           {
             g_autofree char *what = g_strdup_printf ("at run %u's point", options->slice_run);
@@ -1515,8 +1495,9 @@ print_newton_reach (const SaddleNewtonReach *reach)
 }
 
 static void
-print_dense (const SaddleStudyConfig   *config,
-             const SaddleCriticalPoint *point)
+print_dense (const SaddleStudyConfig      *config,
+             const SaddleCriticalSettings *settings,
+             const SaddleCriticalPoint    *point)
 {
   const SaddleSpectrum *s = point->spectrum;
 
@@ -1540,8 +1521,11 @@ print_dense (const SaddleStudyConfig   *config,
           s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
   printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
-  print_newton_reach (&point->reach);
-  printf ("Label: %s\n", saddle_critical_label_to_string (point->label));
+  if (isfinite (point->reach.residual))
+    print_newton_reach (&point->reach);
+  saddle_cli_print_point_measures (settings, point);
+  printf ("Label: %s (%s)\n", saddle_critical_label_to_string (point->label),
+          saddle_critical_label_title (point->label));
 }
 
 static void
@@ -1694,13 +1678,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   if (!saddle_cli_ensure_dir (options->out_dir, &error))
     return saddle_cli_report_error (error);
 
-  saddle_critical_settings_init (&settings);
-  settings.descent_steps = config->descent_steps;
-  settings.descent_lr = config->descent_lr;
-  settings.grad_tolerance = config->grad_tolerance;
-  settings.zero_tolerance = config->zero_tolerance;
-  settings.newton_steps = config->newton_steps;
-  settings.newton_method = config->newton_method;
+  saddle_study_config_critical_settings (config, &settings);
 
   config->runs = 1;
   config->first_run = 0;
@@ -1748,7 +1726,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   printf ("Parameters: %s\n", count_text);
   printf ("Method: %s\n", saddle_cli_method_to_string (options->method));
   if (point != NULL)
-    print_dense (config, point);
+    print_dense (config, &settings, point);
   else
     print_matrix_free (options, &result);
   if (result.slice != NULL)
@@ -1880,7 +1858,7 @@ saddle_cli_run_merge (SaddleCliOptions *options)
   if (!saddle_cli_ensure_dir (options->out_dir, &error))
     return saddle_cli_report_error (error);
   write_critical_set_files (options, set, &stats, written, problems);
-  print_critical_table (set, &stats, options->pb_fit);
+  print_critical_table (set, &options->config, &stats, options->pb_fit);
   print_files (written, problems);
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
 }

@@ -92,6 +92,18 @@ static const OptionSpec option_specs[] = {
     "Runs trained at once on worker threads, 0–256; 0 = one per processor (at most the runs), "
     "1 = one after another. Each run's BLAS calls use one thread (unless --threads is given), so "
     "the numbers are the same for every job count. Default: 0", "N" },
+  { "certify-tolerance", FOR_ALL_MODEL, FALSE,
+    "A point is certified stationary, and only then called a minimum, saddle or degenerate, "
+    "when ‖∇L‖ ≤ X or, for ReLU nets, its Clarke distance is; X in (0, 1). Default: 1e-8", "X" },
+  { "clarke-epsilon", FOR_ALL_MODEL, FALSE,
+    "ReLU kinks (sample, unit) within this parameter distance of the point enter its Clarke "
+    "subdifferential, in [0, 1). Default: 1e-6", "X" },
+  { "still-steps", FOR_ALL_MODEL, FALSE,
+    "Still-descending test: L-BFGS steps on the loss from each analysed point, 0–100000 "
+    "(0: no test). Default: 500", "N" },
+  { "still-factor", FOR_ALL_MODEL, FALSE,
+    "An uncertified point whose loss falls by more than this factor in that test is "
+    "unconverged training, in (1, 1e6]. Default: 1.1", "X" },
   { "descent-lr", FOR_ALL_MODEL, FALSE,
     "Adam learning rate of the ‖∇L‖² descent, in (0, 10]. Default: 0.001", "X" },
   { "snapshot-every", FOR_ALL_MODEL, FALSE,
@@ -612,6 +624,10 @@ apply_values (SaddleCliOptions *options,
       || !parse_uint (options, "descent-steps", &config->descent_steps, error)
       || !parse_uint (options, "newton-steps", &config->newton_steps, error)
       || !parse_double (options, "descent-lr", &config->descent_lr, error)
+      || !parse_double (options, "certify-tolerance", &config->certify_tolerance, error)
+      || !parse_double (options, "clarke-epsilon", &config->clarke_epsilon, error)
+      || !parse_uint (options, "still-steps", &config->still_steps, error)
+      || !parse_double (options, "still-factor", &config->still_factor, error)
       || !parse_uint (options, "snapshot-every", &config->snapshot_every, error)
       || !parse_counted_from_one (options, "layer", &config->layer, error)
       || !parse_uint (options, "surface", &config->surface_resolution, error))

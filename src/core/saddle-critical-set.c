@@ -7,9 +7,37 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "saddle-critical-set.h"
 #include "saddle-csv.h"
+#include "saddle-exact-reach.h"
 #include "saddle-stats.h"
+
+/* The measurements of what a point is, after the older columns: each a double of the point,
+ * written and read back through this one table (empty in a file = NAN, as in older files). */
+#define POINT_DOUBLE(name, member) { name, G_STRUCT_OFFSET (SaddleCriticalPoint, member) }
+static const struct
+{
+  const char *name;
+  glong       offset;
+} what_doubles[] = {
+  POINT_DOUBLE ("still_factor", still_factor),
+  POINT_DOUBLE ("clarke_distance", clarke_distance),
+  POINT_DOUBLE ("share_zero", exact_reach.share_zero),
+  POINT_DOUBLE ("share_weak", exact_reach.share_weak),
+  POINT_DOUBLE ("step_length_1e-13", exact_reach.cuts[0].length),
+  POINT_DOUBLE ("step_residual_1e-13", exact_reach.cuts[0].residual),
+  POINT_DOUBLE ("kink_fraction_1e-13", exact_reach.cuts[0].kink_fraction),
+  POINT_DOUBLE ("step_length_1e-8", exact_reach.cuts[1].length),
+  POINT_DOUBLE ("step_residual_1e-8", exact_reach.cuts[1].residual),
+  POINT_DOUBLE ("kink_fraction_1e-8", exact_reach.cuts[1].kink_fraction),
+  POINT_DOUBLE ("step_length_1e-6", exact_reach.cuts[2].length),
+  POINT_DOUBLE ("step_residual_1e-6", exact_reach.cuts[2].residual),
+  POINT_DOUBLE ("kink_fraction_1e-6", exact_reach.cuts[2].kink_fraction),
+};
+#undef POINT_DOUBLE
+
 
 
 SaddleCriticalSet *
@@ -48,15 +76,19 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
                                GError                 **error)
 {
   g_autoptr(SaddleCsv) csv = NULL;
+  g_autoptr(GString) header = NULL;
 
   g_return_val_if_fail (set != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  csv = saddle_csv_new ("run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
-                        "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
-                        "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps,newton_distance,"
-                        "newton_residual,kinks_crossed",
-                        360 * (gsize) set->points->len);
+  header = g_string_new ("run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
+                         "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
+                         "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps,"
+                         "newton_distance,newton_residual,kinks_crossed,certificate,still_steps,"
+                         "clarke_kinks");
+  for (guint k = 0; k < G_N_ELEMENTS (what_doubles); k++)
+    g_string_append_printf (header, ",%s", what_doubles[k].name);
+  csv = saddle_csv_new (header->str, 720 * (gsize) set->points->len);
 
   for (guint i = 0; i < set->points->len; i++)
     {
@@ -109,6 +141,11 @@ saddle_critical_set_write_csv (const SaddleCriticalSet *set,
           saddle_csv_add_double (csv, NAN);
           saddle_csv_add_empty (csv);
         }
+      saddle_csv_add_string (csv, saddle_critical_certificate_to_string (p->certificate));
+      saddle_csv_add_uint (csv, p->still_steps);
+      saddle_csv_add_uint (csv, p->clarke_kinks);
+      for (guint k = 0; k < G_N_ELEMENTS (what_doubles); k++)
+        saddle_csv_add_double (csv, G_STRUCT_MEMBER (double, p, what_doubles[k].offset));
       saddle_csv_end_row (csv);
     }
 
@@ -155,43 +192,68 @@ saddle_critical_set_write_eigenvalues (const SaddleCriticalSet *set,
   return saddle_csv_write (csv, path, error);
 }
 
-void
-saddle_critical_set_reach_summary (const SaddleCriticalSet *set,
-                                   SaddleReachSummary      *summary)
+static void
+range_init (SaddleRange *range)
 {
-  guint len;
-  g_autofree double *residuals = NULL;
-  g_autofree double *distances = NULL;
-  g_autofree double *kinks = NULL;
+  range->n = 0;
+  range->min = range->max = NAN;
+}
+
+static void
+range_add (SaddleRange *range,
+           double       value)
+{
+  if (!isfinite (value))
+    return;
+  if (range->n++ == 0)
+    range->min = range->max = value;
+  range->min = MIN (range->min, value);
+  range->max = MAX (range->max, value);
+}
+
+void
+saddle_critical_set_summarise (const SaddleCriticalSet *set,
+                               SaddleCriticalSummary   *summary)
+{
+  SaddleRange *ranges = &summary->grad_norm;
+  gsize n_ranges = (sizeof *summary - G_STRUCT_OFFSET (SaddleCriticalSummary, grad_norm))
+                   / sizeof (SaddleRange);
 
   g_return_if_fail (set != NULL);
   g_return_if_fail (summary != NULL);
 
-  len = MAX (1, set->points->len);
-  residuals = g_new (double, len);
-  distances = g_new (double, len);
-  kinks = g_new (double, len);
   memset (summary, 0, sizeof *summary);
+  for (gsize k = 0; k < n_ranges; k++)
+    range_init (&ranges[k]);
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
 
-      summary->max_iterations = MAX (summary->max_iterations, p->reach.iterations);
-      if (p->grad_norm <= SADDLE_CRITICAL_REACHED_GRAD_NORM)
-        summary->reached++;
-      else if (!isfinite (p->reach.residual))
+      if (p->spectrum == NULL)
         continue;
-      else if (!saddle_newton_reach_found (&p->reach))
-        residuals[summary->none++] = p->reach.residual;
-      else
+      summary->analysed++;
+      if ((guint) p->label < SADDLE_CRITICAL_N_LABELS)
+        summary->labels[p->label]++;
+      if (p->certificate == SADDLE_CERTIFICATE_GRADIENT)
+        summary->by_gradient++;
+      else if (p->certificate == SADDLE_CERTIFICATE_CLARKE)
+        summary->by_clarke++;
+      if (p->certificate != SADDLE_CERTIFICATE_NONE)
+        continue;
+      range_add (&summary->grad_norm, p->grad_norm);
+      range_add (&summary->still_factor, p->still_factor);
+      range_add (&summary->clarke_distance, p->clarke_distance);
+      range_add (&summary->share_zero, p->exact_reach.share_zero);
+      range_add (&summary->share_weak, p->exact_reach.share_weak);
+      for (guint c = 0; c < SADDLE_EXACT_REACH_CUTOFFS; c++)
         {
-          distances[summary->found] = p->reach.distance;
-          kinks[summary->found++] = (double) p->reach.kinks_crossed;
+          range_add (&summary->step_length[c], p->exact_reach.cuts[c].length);
+          range_add (&summary->step_residual[c], p->exact_reach.cuts[c].residual);
+          range_add (&summary->kink_fraction[c], p->exact_reach.cuts[c].kink_fraction);
         }
+      if (p->params != NULL)
+        range_add (&summary->theta_norm, cblas_dnrm2 ((int) p->n_params, p->params, 1));
     }
-  summary->median_residual = saddle_stats_median (residuals, summary->none, NULL, NULL);
-  summary->median_distance = saddle_stats_median (distances, summary->found, NULL, NULL);
-  summary->median_kinks = saddle_stats_median (kinks, summary->found, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ reading back */
@@ -410,6 +472,7 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
   g_autoptr(GPtrArray) points = NULL;
   int c_doubles[G_N_ELEMENTS (doubles)], c_counts[G_N_ELEMENTS (counts)];
   int c_run, c_label, c_positive, c_negative, c_zero, c_distance, c_residual, c_kinks;
+  int c_what[G_N_ELEMENTS (what_doubles)], c_certificate, c_still_steps, c_clarke_kinks;
   double tolerance = set->tolerance;
   gboolean ok = FALSE;
   Table t;
@@ -434,6 +497,11 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
   for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
     if ((c_counts[k] = table_column (&t, counts[k], TRUE, error)) < 0)
       goto out;
+  for (guint k = 0; k < G_N_ELEMENTS (what_doubles); k++)
+    c_what[k] = table_column (&t, what_doubles[k].name, FALSE, NULL);
+  c_certificate = table_column (&t, "certificate", FALSE, NULL);
+  c_still_steps = table_column (&t, "still_steps", FALSE, NULL);
+  c_clarke_kinks = table_column (&t, "clarke_kinks", FALSE, NULL);
   c_distance = table_column (&t, "newton_distance", FALSE, NULL);
   c_residual = table_column (&t, "newton_residual", FALSE, NULL);
   c_kinks = table_column (&t, "kinks_crossed", FALSE, NULL);
@@ -497,6 +565,51 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
       if (c_kinks >= 0 && !field_empty (&t, r, c_kinks)
           && !field_uint (&t, r, c_kinks, G_MAXUINT64, &point->reach.kinks_crossed, error))
         goto out;
+
+      for (guint k = 0; k < G_N_ELEMENTS (what_doubles); k++)
+        {
+          double *value = &G_STRUCT_MEMBER (double, point, what_doubles[k].offset);
+
+          *value = NAN;
+          if (c_what[k] >= 0 && !field_empty (&t, r, c_what[k])
+              && !field_double (&t, r, c_what[k], value, error))
+            goto out;
+        }
+      for (guint k = 0; k < SADDLE_EXACT_REACH_CUTOFFS; k++)
+        point->exact_reach.cuts[k].cutoff = saddle_exact_reach_cutoff (k);
+      if (c_certificate >= 0)
+        {
+          const char *name = ((char **) g_ptr_array_index (t.rows, r))[c_certificate];
+
+          if (!saddle_critical_certificate_from_string (name, &point->certificate))
+            {
+              invalid (error, critical_path, line, "unknown certificate “%s”", name);
+              goto out;
+            }
+        }
+      if (c_still_steps >= 0 && !field_empty (&t, r, c_still_steps))
+        {
+          guint64 value;
+
+          if (!field_uint (&t, r, c_still_steps, G_MAXUINT, &value, error))
+            goto out;
+          point->still_steps = (guint) value;
+        }
+      if (c_clarke_kinks >= 0 && !field_empty (&t, r, c_clarke_kinks))
+        {
+          guint64 value;
+
+          if (!field_uint (&t, r, c_clarke_kinks, G_MAXUINT, &value, error))
+            goto out;
+          point->clarke_kinks = (guint) value;
+        }
+      if (saddle_critical_label_certified (point->label)
+          != (point->certificate != SADDLE_CERTIFICATE_NONE))
+        {
+          invalid (error, critical_path, line, "label “%s” with certificate “%s”", label,
+                   saddle_critical_certificate_to_string (point->certificate));
+          goto out;
+        }
 
       /* Counts left empty: the analysis did not get as far as a spectrum. */
       if (!field_empty (&t, r, c_positive))

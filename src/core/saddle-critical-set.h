@@ -28,21 +28,37 @@ gboolean           saddle_critical_set_write_eigenvalues (const SaddleCriticalSe
                                                           const char              *path,
                                                           GError                 **error);
 
-/* Whether a set's points are critical points at all (see SaddleNewtonReach). */
+/* The smallest and largest of n values (NAN when n = 0). */
 typedef struct
 {
-  guint  reached;            /* ‖∇L‖ ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM */
-  guint  none;               /* the others with no critical point of the local model in reach */
-  guint  found;              /* the others with one, reach.distance away */
-  guint  max_iterations;     /* most MINRES iterations any reach solve took */
-  double median_residual;    /* of the none; NAN if none */
-  double median_distance;    /* of the found; NAN if none */
-  double median_kinks;       /* of the found; NAN if none */
-} SaddleReachSummary;
+  guint  n;
+  double min;
+  double max;
+} SaddleRange;
 
-/* Counts @set's points in the three groups; a point whose reach was not measured counts in no group. */
-void               saddle_critical_set_reach_summary (const SaddleCriticalSet *set,
-                                                      SaddleReachSummary      *summary);
+/* What a set's points are: how many are certified stationary and how, and for the others the
+ * measurements that say what they are instead (ranges over the uncertified points that have
+ * each measurement). */
+typedef struct
+{
+  guint       analysed;                 /* points with a spectrum */
+  guint       labels[SADDLE_CRITICAL_N_LABELS];
+  guint       by_gradient;              /* certified by ‖∇L‖ ≤ certify_tolerance */
+  guint       by_clarke;                /* certified by the Clarke distance */
+  SaddleRange grad_norm;                /* ‖∇L‖ of the uncertified */
+  SaddleRange still_factor;             /* loss before ÷ after L-BFGS, uncertified */
+  SaddleRange clarke_distance;          /* uncertified ReLU points */
+  SaddleRange share_zero;               /* share of ‖∇L‖² on the zero band, uncertified */
+  SaddleRange share_weak;               /* on the weak band, uncertified */
+  SaddleRange step_length[SADDLE_EXACT_REACH_CUTOFFS];    /* exact Newton step, uncertified */
+  SaddleRange step_residual[SADDLE_EXACT_REACH_CUTOFFS];
+  SaddleRange kink_fraction[SADDLE_EXACT_REACH_CUTOFFS];  /* share of the step before a kink */
+  SaddleRange theta_norm;               /* ‖θ‖ of the uncertified, where kept */
+} SaddleCriticalSummary;
+
+/* Sums up @set's points (see SaddleCriticalSummary). */
+void               saddle_critical_set_summarise  (const SaddleCriticalSet *set,
+                                                   SaddleCriticalSummary   *summary);
 
 /* Reads back what saddle_critical_set_write_csv() and saddle_critical_set_write_eigenvalues()
  * wrote (columns found by their header names, in any order; the Newton-reach columns may be

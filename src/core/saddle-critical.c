@@ -12,6 +12,8 @@
 #include <lapacke.h>
 
 #include "saddle-critical.h"
+#include "saddle-exact-reach.h"
+#include "saddle-lbfgs.h"
 #include "saddle-optimizer.h"
 
 /* Events every step at the start of a descent, then about this many in all:
@@ -1090,6 +1092,99 @@ saddle_newton_reach_found (const SaddleNewtonReach *reach)
          || reach->residual * reach->gradient <= SADDLE_CRITICAL_REACHED_GRAD_NORM;
 }
 
+/* The MINRES reach, where no eigendecomposition gives the exact one. A diagnosis beside the
+ * analysis: if its solve fails (a non-finite HVP would already have spoilt the Hessian), the
+ * point keeps its spectrum. */
+static void
+measure_minres_reach (SaddleModel                  *model,
+                      const double                 *theta,
+                      const SaddleBatch            *batch,
+                      const SaddleCriticalSettings *settings,
+                      const double                 *grad,
+                      SaddleCriticalPoint          *point)
+{
+  g_autoptr(GError) reach_error = NULL;
+
+  if (!saddle_critical_newton_reach (model, theta, batch, settings, grad, &point->reach,
+                                     &reach_error))
+    {
+      g_debug ("Newton reach of run %u not measured: %s", point->run, reach_error->message);
+      point->reach.gradient = point->grad_norm;
+      point->reach.distance = point->reach.residual = NAN;
+      point->reach.iterations = 0;
+      point->reach.kinks_crossed = 0;
+    }
+}
+
+typedef struct
+{
+  SaddleModel       *model;
+  const SaddleBatch *batch;
+} LossContext;
+
+static double
+loss_objective (const double *x,
+                double       *grad,
+                gpointer      user_data)
+{
+  LossContext *lc = user_data;
+
+  return saddle_model_loss_grad (lc->model, x, lc->batch, grad);
+}
+
+static gboolean
+still_progress_cb (double   fraction,
+                   gpointer user_data)
+{
+  const ProgressContext *ctx = user_data;
+
+  return emit_progress (ctx, ctx->weight + (1.0 - ctx->weight) * fraction,
+                        N_("Does the loss still fall?"));
+}
+
+/* The still-descending test: still_steps of L-BFGS on the loss from a copy of θ. FALSE only
+ * when cancelled. */
+static gboolean
+measure_still_descending (SaddleModel                  *model,
+                          const double                 *theta,
+                          const SaddleBatch            *batch,
+                          const SaddleCriticalSettings *settings,
+                          const ProgressContext        *ctx,
+                          SaddleCriticalPoint          *point)
+{
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *x = NULL;
+  LossContext lc = { model, batch };
+  SaddleLbfgsResult result;
+
+  point->still_factor = NAN;
+  point->still_steps = 0;
+  if (settings->still_steps == 0)
+    return TRUE;
+  x = g_memdup2 (theta, n * sizeof (double));
+  saddle_lbfgs_minimise (n, x, settings->still_steps, loss_objective, &lc,
+                         still_progress_cb, (gpointer) ctx, &result);
+  if (result.cancelled)
+    return FALSE;
+  point->still_steps = result.iterations;
+  point->still_factor = result.f_end > 0.0 ? result.f_start / result.f_end
+                        : (result.f_start > 0.0 ? INFINITY : 1.0);
+  return TRUE;
+}
+
+/* The Clarke distance of a ReLU net (NAN otherwise). */
+static void
+measure_clarke (SaddleModel                  *model,
+                const double                 *theta,
+                const SaddleBatch            *batch,
+                const SaddleCriticalSettings *settings,
+                SaddleCriticalPoint          *point)
+{
+  point->clarke_distance = NAN;
+  point->clarke_kinks = 0;
+  (void) model, (void) theta, (void) batch, (void) settings;
+}
+
 SaddleCriticalPoint *
 saddle_critical_analyse (SaddleModel                  *model,
                          const double                 *theta,
@@ -1107,6 +1202,7 @@ saddle_critical_analyse (SaddleModel                  *model,
   g_autofree double *h = NULL;
   const SaddleSpectrum *spectrum;
   ProgressContext ctx;
+  gboolean with_vectors;
   gint64 t0, t1;
   gsize n;
 
@@ -1172,22 +1268,6 @@ saddle_critical_analyse (SaddleModel                  *model,
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;
 
-  /* A diagnosis beside the analysis: if its solve fails (a non-finite HVP
-   * would already have spoilt the Hessian), the point keeps its spectrum. */
-  {
-    g_autoptr(GError) reach_error = NULL;
-
-    if (!saddle_critical_newton_reach (model, theta, batch, settings, grad, &point->reach,
-                                       &reach_error))
-      {
-        g_debug ("Newton reach of run %u not measured: %s", run, reach_error->message);
-        point->reach.gradient = point->grad_norm;
-        point->reach.distance = point->reach.residual = NAN;
-        point->reach.iterations = 0;
-        point->reach.kinks_crossed = 0;
-      }
-  }
-
   if (!emit_progress (&ctx, ctx.weight, N_("Eigenvalues")))
     {
       g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
@@ -1195,25 +1275,45 @@ saddle_critical_analyse (SaddleModel                  *model,
       return NULL;
     }
 
+  /* Up to the dense Newton size the eigenvectors come too (dsyevd, JOBZ='V'; about 3× the
+   * values alone at n = 1,086) and give the exact reach; beyond it the values alone, and
+   * the MINRES reach in place of the exact one. */
   t1 = g_get_monotonic_time ();
-  point->spectrum = saddle_spectrum_compute (h, n, settings->zero_tolerance, error);
-  g_clear_pointer (&h, g_free);
+  with_vectors = n <= SADDLE_NEWTON_DENSE_MAX;
+  point->spectrum = with_vectors
+                    ? saddle_spectrum_compute_vectors (h, n, settings->zero_tolerance, error)
+                    : saddle_spectrum_compute (h, n, settings->zero_tolerance, error);
   if (point->spectrum == NULL)
     return NULL;
   point->seconds_eigen = (g_get_monotonic_time () - t1) / 1e6;
   spectrum = point->spectrum;
 
-  if (point->grad_norm > settings->grad_tolerance)
-    point->label = SADDLE_CRITICAL_UNCONVERGED;
-  /* Frye et al. (2021, "Critical point-finding methods reveal gradient-flat
-   * regions of deep network losses"): a small ‖∇L‖ need not mean a critical
-   * point; if ∇L itself lies in the Hessian's near-null space (‖H·g‖/‖g‖ at
-   * the level of the zero band), the descent on ‖∇L‖² has stalled in a
-   * gradient-flat region and the spectrum says nothing about a minimum or
-   * saddle there. */
-  else if (point->grad_norm > 0.0 &&
-           point->hg_ratio <= settings->zero_tolerance * spectrum->max_abs)
-    point->label = SADDLE_CRITICAL_GRADIENT_FLAT;
+  saddle_exact_reach_clear (&point->exact_reach);
+  if (with_vectors)
+    saddle_exact_reach_compute (model, theta, batch, spectrum, h, grad, &point->exact_reach);
+  g_clear_pointer (&h, g_free);
+  if (!with_vectors)
+    measure_minres_reach (model, theta, batch, settings, grad, point);
+
+  if (!measure_still_descending (model, theta, batch, settings, &ctx, point))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                   "The Hessian analysis was cancelled");
+      return NULL;
+    }
+  measure_clarke (model, theta, batch, settings, point);
+
+  if (point->grad_norm <= settings->certify_tolerance)
+    point->certificate = SADDLE_CERTIFICATE_GRADIENT;
+  else if (isfinite (point->clarke_distance) &&
+           point->clarke_distance <= settings->certify_tolerance)
+    point->certificate = SADDLE_CERTIFICATE_CLARKE;
+  else
+    point->certificate = SADDLE_CERTIFICATE_NONE;
+
+  if (point->certificate == SADDLE_CERTIFICATE_NONE)
+    point->label = point->still_factor > settings->still_factor
+                   ? SADDLE_CRITICAL_DESCENDING : SADDLE_CRITICAL_UNCERTIFIED;
   else if (spectrum->negative > 0)
     point->label = SADDLE_CRITICAL_SADDLE;
   /* Zero eigenvalues from symmetries and dead units are common; only a
@@ -1314,14 +1414,26 @@ saddle_critical_point_free (SaddleCriticalPoint *point)
   g_free (point);
 }
 
+static const struct
+{
+  const char *name;
+  const char *title;
+} label_names[] = {
+  [SADDLE_CRITICAL_MINIMUM] = { "minimum", N_("Minimum") },
+  [SADDLE_CRITICAL_SADDLE] = { "saddle", N_("Saddle point") },
+  [SADDLE_CRITICAL_DEGENERATE] = { "degenerate", N_("Degenerate minimum (flat directions)") },
+  [SADDLE_CRITICAL_DESCENDING] = { "descending", N_("Unconverged: loss still falling") },
+  [SADDLE_CRITICAL_UNCERTIFIED] = { "uncertified", N_("Near-stationary, not certified") },
+};
+
 gboolean
 saddle_critical_label_from_string (const char          *name,
                                    SaddleCriticalLabel *label)
 {
   g_return_val_if_fail (label != NULL, FALSE);
 
-  for (guint l = 0; l <= SADDLE_CRITICAL_UNCONVERGED; l++)
-    if (g_strcmp0 (name, saddle_critical_label_to_string (l)) == 0)
+  for (guint l = 0; l < G_N_ELEMENTS (label_names); l++)
+    if (g_strcmp0 (name, label_names[l].name) == 0)
       {
         *label = l;
         return TRUE;
@@ -1332,21 +1444,52 @@ saddle_critical_label_from_string (const char          *name,
 const char *
 saddle_critical_label_to_string (SaddleCriticalLabel label)
 {
-  switch (label)
-    {
-    case SADDLE_CRITICAL_MINIMUM:
-      return "minimum";
-    case SADDLE_CRITICAL_SADDLE:
-      return "saddle";
-    case SADDLE_CRITICAL_DEGENERATE:
-      return "degenerate";
-    case SADDLE_CRITICAL_GRADIENT_FLAT:
-      return "gradient-flat";
-    case SADDLE_CRITICAL_UNCONVERGED:
-      return "unconverged";
-    default:
-      return "unknown";
-    }
+  if ((guint) label >= G_N_ELEMENTS (label_names))
+    return "unknown";
+  return label_names[label].name;
+}
+
+const char *
+saddle_critical_label_title (SaddleCriticalLabel label)
+{
+  if ((guint) label >= G_N_ELEMENTS (label_names))
+    return "?";
+  return label_names[label].title;
+}
+
+static const char *const certificate_names[] = {
+  [SADDLE_CERTIFICATE_NONE] = "none",
+  [SADDLE_CERTIFICATE_GRADIENT] = "gradient",
+  [SADDLE_CERTIFICATE_CLARKE] = "clarke",
+};
+
+const char *
+saddle_critical_certificate_to_string (SaddleCertificate certificate)
+{
+  if ((guint) certificate >= G_N_ELEMENTS (certificate_names))
+    return "unknown";
+  return certificate_names[certificate];
+}
+
+gboolean
+saddle_critical_certificate_from_string (const char        *name,
+                                         SaddleCertificate *certificate)
+{
+  g_return_val_if_fail (certificate != NULL, FALSE);
+
+  for (guint k = 0; k < G_N_ELEMENTS (certificate_names); k++)
+    if (g_strcmp0 (name, certificate_names[k]) == 0)
+      {
+        *certificate = k;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+saddle_critical_label_certified (SaddleCriticalLabel label)
+{
+  return label <= SADDLE_CRITICAL_DEGENERATE;
 }
 
 const char *

@@ -26,11 +26,14 @@ typedef enum
 
 typedef enum
 {
-  SADDLE_CRITICAL_MINIMUM,          /* converged, no negative eigenvalue, small zero band */
-  SADDLE_CRITICAL_SADDLE,           /* converged, negative eigenvalues present */
-  SADDLE_CRITICAL_DEGENERATE,       /* converged, no negative eigenvalue, zero band > 10 % of n */
-  SADDLE_CRITICAL_GRADIENT_FLAT,    /* ‖H·g‖/‖g‖ small: g lies in the Hessian's near-null space */
-  SADDLE_CRITICAL_UNCONVERGED,      /* ‖∇L‖ still above the tolerance */
+  /* Certified stationary (see SaddleCertificate), classified by the spectrum: */
+  SADDLE_CRITICAL_MINIMUM,          /* no negative eigenvalue, zero band ≤ 10 % of n */
+  SADDLE_CRITICAL_SADDLE,           /* negative eigenvalues present */
+  SADDLE_CRITICAL_DEGENERATE,       /* no negative eigenvalue, zero band > 10 % of n */
+  /* Not certified: the spectrum is only "the spectrum at this point". */
+  SADDLE_CRITICAL_DESCENDING,       /* the loss still falls by more than still_factor */
+  SADDLE_CRITICAL_UNCERTIFIED,      /* near-stationary as far as measured, not certified */
+  SADDLE_CRITICAL_N_LABELS
 } SaddleCriticalLabel;
 
 typedef enum
@@ -217,9 +220,12 @@ gboolean             saddle_newton_reach_found    (const SaddleNewtonReach      
  * grad_norm: a caller that descended fills them in (or use saddle_critical_find()).
  * Cancelling gives SADDLE_CRITICAL_ERROR_CANCELLED;
  * Hessian and spectrum errors (TOO_LARGE, …) come in their own domains.
- * Label rule, in order: UNCONVERGED if ‖∇L‖ > grad_tolerance; GRADIENT_FLAT if ‖∇L‖ > 0 and
- * ‖H·∇L‖/‖∇L‖ ≤ zero_tolerance·max|λ|; SADDLE if any λ < −band; DEGENERATE if the zero band
- * holds more than 10 % of the eigenvalues; else MINIMUM. */
+ * What the point is: certified stationary (SaddleCertificate) when ‖∇L‖ ≤ certify_tolerance,
+ * or for ReLU when the Clarke distance at clarke_epsilon is; then SADDLE if any λ < −band,
+ * DEGENERATE if the zero band holds more than 10 % of the eigenvalues, else MINIMUM. A point
+ * not certified is DESCENDING when still_steps of L-BFGS on the loss lower it by more than
+ * still_factor, else UNCERTIFIED. Where n ≤ SADDLE_NEWTON_DENSE_MAX the eigenvectors are
+ * computed too and give the exact reach; beyond it the MINRES reach is measured instead. */
 SaddleCriticalPoint *saddle_critical_analyse   (SaddleModel                  *model,
                                                 const double                 *theta,
                                                 const SaddleBatch            *batch,
@@ -241,7 +247,17 @@ SaddleCriticalPoint *saddle_critical_find      (SaddleModel                  *mo
                                                 GError                      **error);
 SaddleCriticalPoint *saddle_critical_point_copy (const SaddleCriticalPoint *point);
 void                 saddle_critical_point_free (SaddleCriticalPoint *point);
+/* The name in CSV and JSON files: "minimum", "saddle", "degenerate", "descending", "uncertified". */
 const char          *saddle_critical_label_to_string (SaddleCriticalLabel label);
+/* "none", "gradient", "clarke": the certificate's name in files. */
+const char          *saddle_critical_certificate_to_string   (SaddleCertificate certificate);
+/* The inverse; FALSE for an unknown name. */
+gboolean             saddle_critical_certificate_from_string (const char        *name,
+                                                              SaddleCertificate *certificate);
+/* What the label means in words, untranslated (N_): faces translate it with gettext. */
+const char          *saddle_critical_label_title     (SaddleCriticalLabel label);
+/* Whether @label is one of a certified stationary point. */
+gboolean             saddle_critical_label_certified (SaddleCriticalLabel label);
 /* The inverse of saddle_critical_label_to_string(); FALSE for an unknown name. */
 gboolean             saddle_critical_label_from_string (const char          *name,
                                                         SaddleCriticalLabel *label);

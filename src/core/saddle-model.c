@@ -33,6 +33,10 @@
 #define R_TILE_BYTES                 ((gsize) 4 << 20)
 #define R_TILE_MIN_ROWS              ((gsize) 64)
 #define R_MAX_BLOCK                  ((gsize) 32)
+/* saddle_model_first_kink(): the log grid starts 10^−12 of the step away and each
+ * bisection halves the interval found (20: to a millionth of its ratio 10^0.1). */
+#define FIRST_KINK_DECADES           12
+#define FIRST_KINK_BISECTIONS        20
 
 struct _SaddleModel
 {
@@ -1577,6 +1581,19 @@ relu_forward (SaddleModel       *model,
   return TRUE;
 }
 
+/* The side of every hidden ReLU pre-activation after the last forward pass, one byte each. */
+static void
+relu_sides (const SaddleModel *model,
+            gsize              n_samples,
+            guint8            *side)
+{
+  gsize k = 0;
+
+  for (guint l = 0; l + 1 < model->n_layers; l++)
+    for (gsize i = 0, count = n_samples * model->widths[l + 1]; i < count; i++)
+      side[k++] = model->z[l][i] > 0.0;
+}
+
 guint
 saddle_model_count_dead_units (SaddleModel       *model,
                                const double      *theta,
@@ -1629,17 +1646,99 @@ saddle_model_count_kinks_crossed (SaddleModel       *model,
   side = g_try_malloc (batch->n * model->sum_hidden);
   if (side == NULL)
     return 0;
-  for (guint l = 0; l + 1 < model->n_layers; l++)
-    for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
-      side[k++] = model->z[l][i] > 0.0;
+  relu_sides (model, batch->n, side);
 
-  k = 0;
   forward (model, theta_b, batch->x, batch->n);
   for (guint l = 0; l + 1 < model->n_layers; l++)
     for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
       crossed += side[k++] != (model->z[l][i] > 0.0);
 
   return crossed;
+}
+
+/* Whether some hidden pre-activation at θ + α·δ has crossed its kink: strictly on the other
+ * side than in @side. One exactly at its kink at θ (side 1: a dead unit's untouched zero
+ * bias on a sample that reaches it with no active input) sits on it and crosses nothing. */
+static gboolean
+relu_sides_differ (SaddleModel       *model,
+                   const double      *theta,
+                   const double      *delta,
+                   double             alpha,
+                   const SaddleBatch *batch,
+                   const guint8      *side,
+                   double            *point)
+{
+  gsize k = 0;
+
+  for (gsize j = 0; j < model->n_params; j++)
+    point[j] = theta[j] + alpha * delta[j];
+  forward (model, point, batch->x, batch->n);
+  for (guint l = 0; l + 1 < model->n_layers; l++)
+    for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
+      {
+        double z = model->z[l][i];
+
+        if ((side[k] == 2 && z < 0.0) || (side[k] == 0 && z > 0.0))
+          return TRUE;
+        k++;
+      }
+  return FALSE;
+}
+
+double
+saddle_model_first_kink (SaddleModel       *model,
+                         const double      *theta,
+                         const double      *delta,
+                         const SaddleBatch *batch)
+{
+  g_autofree guint8 *side = NULL;
+  g_autofree double *point = NULL;
+  double below = 0.0, above = NAN;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL && delta != NULL, NAN);
+
+  if (!relu_forward (model, theta, batch))
+    return NAN;
+  side = g_try_malloc (MAX (batch->n * model->sum_hidden, 1));
+  point = g_try_new (double, model->n_params);
+  if (side == NULL || point == NULL)
+    return NAN;
+  /* Three sides here: 0 below the kink, 1 on it, 2 above. */
+  {
+    gsize k = 0;
+
+    for (guint l = 0; l + 1 < model->n_layers; l++)
+      for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++, k++)
+        side[k] = model->z[l][i] > 0.0 ? 2 : model->z[l][i] < 0.0 ? 0 : 1;
+  }
+
+  /* Pre-activations of deeper layers are polynomials in α between kinks, so
+   * there is no closed form to solve: walk a log grid, 10 points a decade
+   * from FIRST_KINK_MIN to 1, then bisect the first interval that changes. */
+  for (int j = 0; j <= FIRST_KINK_DECADES * 10; j++)
+    {
+      double alpha = pow (10.0, -FIRST_KINK_DECADES + j / 10.0);
+
+      if (relu_sides_differ (model, theta, delta, alpha, batch, side, point))
+        {
+          above = alpha;
+          break;
+        }
+      below = alpha;
+    }
+  if (isnan (above))
+    return 1.0;
+  for (int b = 0; b < FIRST_KINK_BISECTIONS; b++)
+    {
+      double mid = 0.5 * (below + above);
+
+      if (relu_sides_differ (model, theta, delta, mid, batch, side, point))
+        above = mid;
+      else
+        below = mid;
+    }
+  return above;
 }
 
 gboolean

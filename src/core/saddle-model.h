@@ -159,6 +159,15 @@ guint64      saddle_model_count_kinks_crossed (SaddleModel       *model,
                                                const double      *theta_b,
                                                const SaddleBatch *batch);
 
+/* The share α ∈ (0, 1] of the step @delta that θ + α·δ walks before a hidden ReLU
+ * pre-activation of @batch first changes side (found on a log grid from 1e-12, 10 points a
+ * decade, then bisected to 1e-6 relative); 1 if none does up to α = 1; NAN for other
+ * activations or when scratch memory cannot be had. */
+double       saddle_model_first_kink    (SaddleModel       *model,
+                                         const double      *theta,
+                                         const double      *delta,
+                                         const SaddleBatch *batch);
+
 gboolean     saddle_activation_from_string (const char *name, SaddleActivation *activation);
 const char  *saddle_activation_to_string   (SaddleActivation activation);
 

@@ -79,11 +79,12 @@ eigenvalues_only (double     *matrix,
   return info;
 }
 
-SaddleSpectrum *
-saddle_spectrum_compute (double  *matrix,
-                         gsize    n,
-                         double   tolerance,
-                         GError **error)
+static SaddleSpectrum *
+spectrum_compute (double   *matrix,
+                  gsize     n,
+                  double    tolerance,
+                  gboolean  vectors,
+                  GError  **error)
 {
   g_autoptr(SaddleSpectrum) spectrum = NULL;
   gboolean used_fallback;
@@ -117,7 +118,14 @@ saddle_spectrum_compute (double  *matrix,
     }
 
   spectrum = spectrum_new (n);
-  info = eigenvalues_only (matrix, (lapack_int) n, spectrum->eigenvalues, &used_fallback);
+  if (vectors)
+    {
+      used_fallback = FALSE;
+      info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'L', (lapack_int) n, matrix,
+                             (lapack_int) n, spectrum->eigenvalues);
+    }
+  else
+    info = eigenvalues_only (matrix, (lapack_int) n, spectrum->eigenvalues, &used_fallback);
 
   if (info != 0)
     {
@@ -140,11 +148,31 @@ saddle_spectrum_compute (double  *matrix,
     }
 
   /* LAPACK returns ascending order already; sorting is a cheap guarantee
-   * that does not depend on the solver chosen. */
-  qsort (spectrum->eigenvalues, n, sizeof (double), saddle_stats_compare_doubles);
+   * that does not depend on the solver chosen (but would part the values
+   * from their vectors, which dsyevd orders with them). */
+  if (!vectors)
+    qsort (spectrum->eigenvalues, n, sizeof (double), saddle_stats_compare_doubles);
   saddle_spectrum_classify (spectrum, tolerance);
 
   return g_steal_pointer (&spectrum);
+}
+
+SaddleSpectrum *
+saddle_spectrum_compute (double  *matrix,
+                         gsize    n,
+                         double   tolerance,
+                         GError **error)
+{
+  return spectrum_compute (matrix, n, tolerance, FALSE, error);
+}
+
+SaddleSpectrum *
+saddle_spectrum_compute_vectors (double  *matrix,
+                                 gsize    n,
+                                 double   tolerance,
+                                 GError **error)
+{
+  return spectrum_compute (matrix, n, tolerance, TRUE, error);
 }
 
 SaddleSpectrum *

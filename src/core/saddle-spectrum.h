@@ -37,6 +37,13 @@ SaddleSpectrum *saddle_spectrum_compute     (double  *matrix,
                                              gsize    n,
                                              double   tolerance,
                                              GError **error);
+/* The same with the eigenvectors (one-stage dsyevd, JOBZ='V'): on return @matrix holds v_i,
+ * the unit eigenvector of the i-th smallest eigenvalue, at @matrix + i·n. About 3× the time of
+ * the values alone, and a workspace of 2n² more doubles. */
+SaddleSpectrum *saddle_spectrum_compute_vectors (double  *matrix,
+                                                 gsize    n,
+                                                 double   tolerance,
+                                                 GError **error);
 /* A spectrum from known eigenvalues (copied, sorted), classified with @tolerance. */
 SaddleSpectrum *saddle_spectrum_new_from_values (const double *values,
                                                  gsize         n,

@@ -21,6 +21,7 @@
 #define MAX_FIRST_RUN      1000000
 #define MAX_THREADS        256
 #define MAX_DESCENT_STEPS  1000000
+#define MAX_STILL_STEPS    100000
 #define MAX_NEWTON_STEPS   1000
 /* Newton refinement steps of a critical run by default. */
 #define NEWTON_STEPS_DEFAULT 20
@@ -51,6 +52,10 @@ static const OptionRange option_ranges[] = {
   { "--tolerance",      "(0, 1)" },
   { "--grad-tolerance", "(0, 1)" },
   { "--descent-steps",  "0–1000000" },
+  { "--certify-tolerance", "(0, 1)" },
+  { "--clarke-epsilon", "[0, 1)" },
+  { "--still-steps",    "0–100000" },
+  { "--still-factor",   "(1, 1000000]" },
   { "--newton-steps",   "0–1000" },
   { "--snapshot-every", "0–4294967295" },
   { "--seed",           "0–18446744073709551615" },
@@ -365,13 +370,7 @@ descend_and_analyse (StudyRun             *self,
   guint newton_steps = 0;
   gint64 t0, t1, t2;
 
-  saddle_critical_settings_init (&settings);
-  settings.descent_steps = config->descent_steps;
-  settings.descent_lr = config->descent_lr;
-  settings.grad_tolerance = config->grad_tolerance;
-  settings.zero_tolerance = config->zero_tolerance;
-  settings.newton_steps = config->newton_steps;
-  settings.newton_method = config->newton_method;
+  saddle_study_config_critical_settings (config, &settings);
 
   saddle_model_loss_grad (model, theta, batch, grad);
   grad_norm_start = vector_norm (grad, saddle_model_n_params (model));
@@ -732,6 +731,15 @@ saddle_study_config_init (SaddleStudyConfig *config,
   config->newton_steps = NEWTON_STEPS_DEFAULT;
   /* AUTO: MINRES on ReLU nets, where the dense step is 20–60× dearer for the same ‖∇L‖. */
   config->newton_method = SADDLE_NEWTON_AUTO;
+  {
+    SaddleCriticalSettings defaults;
+
+    saddle_critical_settings_init (&defaults);
+    config->certify_tolerance = defaults.certify_tolerance;
+    config->clarke_epsilon = defaults.clarke_epsilon;
+    config->still_steps = defaults.still_steps;
+    config->still_factor = defaults.still_factor;
+  }
   config->jobs = 0;
   /* The homework's bonus, drawn behind the paths; costs resolution² whole-set losses. */
   config->surface_resolution = kind == SADDLE_STUDY_TRAJECTORIES
@@ -889,6 +897,17 @@ saddle_study_config_validate (const SaddleStudyConfig *config,
     return invalid_double (error, "--grad-tolerance", config->grad_tolerance);
   if (config->descent_steps > MAX_DESCENT_STEPS)
     return invalid_uint (error, "--descent-steps", config->descent_steps);
+  if (!isfinite (config->certify_tolerance) || config->certify_tolerance <= 0.0
+      || config->certify_tolerance >= 1.0)
+    return invalid_double (error, "--certify-tolerance", config->certify_tolerance);
+  if (!isfinite (config->clarke_epsilon) || config->clarke_epsilon < 0.0
+      || config->clarke_epsilon >= 1.0)
+    return invalid_double (error, "--clarke-epsilon", config->clarke_epsilon);
+  if (config->still_steps > MAX_STILL_STEPS)
+    return invalid_uint (error, "--still-steps", config->still_steps);
+  if (!isfinite (config->still_factor) || config->still_factor <= 1.0
+      || config->still_factor > 1e6)
+    return invalid_double (error, "--still-factor", config->still_factor);
   if (config->newton_steps > MAX_NEWTON_STEPS)
     return invalid_uint (error, "--newton-steps", config->newton_steps);
   if (!isfinite (config->descent_lr) || config->descent_lr <= 0.0 || config->descent_lr > MAX_LR)
@@ -1054,6 +1073,25 @@ saddle_study_config_widths (const SaddleStudyConfig *config,
   if (n_widths != NULL)
     *n_widths = n;
   return widths;
+}
+
+void
+saddle_study_config_critical_settings (const SaddleStudyConfig *config,
+                                       SaddleCriticalSettings  *settings)
+{
+  g_return_if_fail (config != NULL && settings != NULL);
+
+  saddle_critical_settings_init (settings);
+  settings->descent_steps = config->descent_steps;
+  settings->descent_lr = config->descent_lr;
+  settings->grad_tolerance = config->grad_tolerance;
+  settings->zero_tolerance = config->zero_tolerance;
+  settings->newton_steps = config->newton_steps;
+  settings->newton_method = config->newton_method;
+  settings->certify_tolerance = config->certify_tolerance;
+  settings->clarke_epsilon = config->clarke_epsilon;
+  settings->still_steps = config->still_steps;
+  settings->still_factor = config->still_factor;
 }
 
 gsize

@@ -64,6 +64,10 @@ typedef struct
   guint               first_run;        /* runs first_run … first_run + runs − 1 (0-based index) */
   guint               surface_resolution; /* trajectories: loss-surface nodes per axis; 0 = none */
   SaddleNewtonMethod  newton_method;    /* critical: how a Newton step is solved (default AUTO) */
+  double              certify_tolerance; /* critical: certified stationary at ‖∇L‖ (or Clarke) ≤ this */
+  double              clarke_epsilon;   /* critical: ReLU kinks this close enter the Clarke set */
+  guint               still_steps;      /* critical: L-BFGS steps of the still-descending test */
+  double              still_factor;     /* critical: a loss falling by more is still descending */
   guint               jobs;             /* runs at once on worker threads; 0 = online processors
                                          * (capped at runs), 1 = one after another here */
 } SaddleStudyConfig;
@@ -115,6 +119,9 @@ SaddleDataset      *saddle_study_config_load_dataset (const SaddleStudyConfig *c
 guint              *saddle_study_config_widths    (const SaddleStudyConfig *config,
                                                    const SaddleDataset     *dataset,
                                                    guint                   *n_widths);
+/* The critical-point settings @config gives (descent, Newton, certification, still-descending). */
+void                saddle_study_config_critical_settings (const SaddleStudyConfig *config,
+                                                           SaddleCriticalSettings  *settings);
 /* Parameter count of the model the config describes on @dataset. */
 gsize               saddle_study_config_n_params  (const SaddleStudyConfig *config,
                                                    const SaddleDataset     *dataset);

@@ -33,39 +33,21 @@ typedef struct
   GArray *y2;     /* double */
 } RunSeries;
 
-/* How the critical figure shows each label: colour (series index) and shape. */
-typedef struct
-{
-  guint        color;
-  SaddleMarker marker;
-} LabelLook;
-
-static const LabelLook label_looks[] = {
-  [SADDLE_CRITICAL_MINIMUM] = { 2, SADDLE_MARKER_CIRCLE },
-  [SADDLE_CRITICAL_SADDLE] = { 3, SADDLE_MARKER_TRIANGLE },
-  [SADDLE_CRITICAL_DEGENERATE] = { 4, SADDLE_MARKER_SQUARE },
-  [SADDLE_CRITICAL_GRADIENT_FLAT] = { 1, SADDLE_MARKER_DIAMOND },
-  [SADDLE_CRITICAL_UNCONVERGED] = { 11, SADDLE_MARKER_CROSS },
+/* How every face shows each label: certified points filled, the others hollow or crossed. */
+static const SaddleLabelLook label_looks[] = {
+  [SADDLE_CRITICAL_MINIMUM] = { 2, SADDLE_MARKER_CIRCLE, TRUE, "●" },
+  [SADDLE_CRITICAL_SADDLE] = { 3, SADDLE_MARKER_TRIANGLE, TRUE, "▲" },
+  [SADDLE_CRITICAL_DEGENERATE] = { 4, SADDLE_MARKER_SQUARE, TRUE, "■" },
+  [SADDLE_CRITICAL_DESCENDING] = { 11, SADDLE_MARKER_CROSS, FALSE, "✕" },
+  [SADDLE_CRITICAL_UNCERTIFIED] = { 1, SADDLE_MARKER_DIAMOND, FALSE, "◇" },
 };
+G_STATIC_ASSERT (G_N_ELEMENTS (label_looks) == SADDLE_CRITICAL_N_LABELS);
 
-/* The kind of point as the figures name it (saddle_critical_label_to_string() is the CSV's). */
+/* The kind of point as the figures name it, translated. */
 static const char *
 label_name (SaddleCriticalLabel label)
 {
-  switch (label)
-    {
-    case SADDLE_CRITICAL_MINIMUM:
-      return _("minimum");
-    case SADDLE_CRITICAL_SADDLE:
-      return _("saddle");
-    case SADDLE_CRITICAL_DEGENERATE:
-      return _("degenerate");
-    case SADDLE_CRITICAL_GRADIENT_FLAT:
-      return _("gradient-flat");
-    case SADDLE_CRITICAL_UNCONVERGED:
-    default:
-      return _("unconverged");
-    }
+  return _(saddle_critical_label_title (label));
 }
 
 /* Spectrum bars: negative, near zero, positive. */
@@ -942,11 +924,11 @@ saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
 /* The least-squares trend and the index-law fit are drawn in these. */
 #define TREND_COLOR_INDEX 9   /* indigo: apart from every label colour */
 
-static const LabelLook *
-label_look (SaddleCriticalLabel label)
+const SaddleLabelLook *
+saddle_figure_label_look (SaddleCriticalLabel label)
 {
   if ((guint) label >= G_N_ELEMENTS (label_looks))
-    label = SADDLE_CRITICAL_UNCONVERGED;
+    label = SADDLE_CRITICAL_UNCERTIFIED;
   return &label_looks[label];
 }
 
@@ -1017,7 +999,7 @@ saddle_figure_critical_trend (const SaddleCriticalSet *set,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       double lv, rv;
 
-      if (critical_coords (p, trend->x_log, ratio, &lv, &rv) && p->label != SADDLE_CRITICAL_UNCONVERGED)
+      if (critical_coords (p, trend->x_log, ratio, &lv, &rv) && p->certificate != SADDLE_CERTIFICATE_NONE)
         converged++;
     }
   /* Unconverged points are not critical points: their ratio describes a
@@ -1031,7 +1013,7 @@ saddle_figure_critical_trend (const SaddleCriticalSet *set,
 
       if (!critical_coords (p, trend->x_log, ratio, &lv, &rv))
         continue;
-      if (trend->converged_only && p->label == SADDLE_CRITICAL_UNCONVERGED)
+      if (trend->converged_only && p->certificate == SADDLE_CERTIFICATE_NONE)
         continue;
       xs[m] = trend->x_log ? log10 (lv) : lv;
       losses[m] = lv;
@@ -1217,9 +1199,9 @@ saddle_figure_critical (cairo_t                  *cr,
       if (!critical_coords (p, x_log, ratio, &lv, &rv))
         continue;
       saddle_axis_include (&chart.x_axis, lv);
-      counts[label_look (p->label) - label_looks]++;
+      counts[saddle_figure_label_look (p->label) - label_looks]++;
       drawn++;
-      if (!trend.converged_only || p->label != SADDLE_CRITICAL_UNCONVERGED)
+      if (!trend.converged_only || p->certificate != SADDLE_CERTIFICATE_NONE)
         {
           used_lo = MIN (used_lo, lv);
           used_hi = MAX (used_hi, lv);
@@ -1238,7 +1220,7 @@ saddle_figure_critical (cairo_t                  *cr,
       /* TRANSLATORS: a kind of critical point and how many there are, "saddle (15)" */
       label = g_strdup_printf (_("%s (%u)"), label_name ((SaddleCriticalLabel) l), counts[l]);
       saddle_palette_series (&palette, label_looks[l].color, &color);
-      saddle_legend_add (legend, label, &color, label_looks[l].marker, TRUE, FALSE);
+      saddle_legend_add (legend, label, &color, label_looks[l].marker, label_looks[l].filled, FALSE);
     }
   if (st.show_trend && trend.fitted)
     saddle_legend_add (legend, _("least-squares trend"), &trend_color, SADDLE_MARKER_NONE, TRUE, TRUE);
@@ -1277,15 +1259,15 @@ saddle_figure_critical (cairo_t                  *cr,
   for (guint i = 0; i < n; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
-      const LabelLook *look;
+      const SaddleLabelLook *look;
       SaddleColor color;
       double lv, rv;
 
       if ((int) i == selected || !critical_coords (p, x_log, ratio, &lv, &rv))
         continue;
-      look = label_look (p->label);
+      look = saddle_figure_label_look (p->label);
       saddle_palette_series (&palette, look->color, &color);
-      saddle_chart_draw_points (&chart, &lv, &rv, 1, &color, look->marker, size, TRUE);
+      saddle_chart_draw_points (&chart, &lv, &rv, 1, &color, look->marker, size, look->filled);
     }
 
   /* The selected point last, on top, ringed. */
@@ -1296,13 +1278,13 @@ saddle_figure_critical (cairo_t                  *cr,
 
       if (critical_coords (p, x_log, ratio, &lv, &rv))
         {
-          const LabelLook *look = label_look (p->label);
+          const SaddleLabelLook *look = saddle_figure_label_look (p->label);
           SaddleColor color;
           double px = saddle_chart_x_to_px (&chart, lv);
           double py = saddle_chart_y_to_px (&chart, rv);
 
           saddle_palette_series (&palette, look->color, &color);
-          saddle_chart_draw_points (&chart, &lv, &rv, 1, &color, look->marker, size * 1.3, TRUE);
+          saddle_chart_draw_points (&chart, &lv, &rv, 1, &color, look->marker, size * 1.3, look->filled);
           cairo_new_path (cr);
           cairo_arc (cr, px, py, 2.4 * size, 0, 2 * G_PI);
           cairo_set_line_width (cr, MAX (1.5, fs / 6.0));

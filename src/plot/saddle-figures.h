@@ -11,6 +11,7 @@
 #include <cairo.h>
 
 #include "saddle-critical-set.h"
+#include "saddle-marker.h"
 #include "saddle-density.h"
 #include "saddle-history.h"
 #include "saddle-slice.h"
@@ -196,5 +197,17 @@ gboolean saddle_figure_write_png       (const char           *path,
                                         SaddleFigureDrawFunc  draw,
                                         gpointer              user_data,
                                         GError              **error);
+
+/* How a label looks in every face: series colour index, marker, filled (certified) or not,
+ * and the same marker as a text glyph for labels beside it. */
+typedef struct
+{
+  guint         color;
+  SaddleMarker  marker;
+  gboolean      filled;
+  const char   *glyph;
+} SaddleLabelLook;
+
+const SaddleLabelLook *saddle_figure_label_look (SaddleCriticalLabel label);
 
 G_END_DECLS
