@@ -369,9 +369,10 @@ test_critical_analyse (void)
     g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[i], reference->eigenvalues[i],
                                     1e-11 * reference->max_abs);
 
-  /* Progress: "Hessian" per block (25 columns / 4 = 7 blocks), rising, then "Eigenvalues". */
+  /* Progress: "Hessian" per block (25 columns / 4 = 7 blocks), rising, then "Eigenvalues",
+   * then one every 25 steps of the still-descending test. */
   g_assert_cmpuint (log.descent->len, ==, 0);
-  g_assert_cmpuint (log.progress->len, ==, 8);
+  g_assert_cmpuint (log.progress->len, ==, 8 + point->still_steps / 25);
   for (guint i = 0; i < log.progress->len; i++)
     {
       double fr = g_array_index (log.progress, double, i);
@@ -381,7 +382,7 @@ test_critical_analyse (void)
       if (i > 0)
         g_assert_cmpfloat (fr, >=, g_array_index (log.progress, double, i - 1));
       g_assert_cmpstr (g_ptr_array_index (log.messages, i), ==,
-                       i < 7 ? "Hessian" : "Eigenvalues");
+                       i < 7 ? "Hessian" : i < 8 ? "Eigenvalues" : "Does the loss still fall?");
     }
 
   event_log_clear (&log);
@@ -413,10 +414,19 @@ test_critical_convex_minimum (void)
   g_assert_no_error (error);
   g_test_message ("converged in %u steps", steps);
   g_assert_cmpuint (steps, <, settings.descent_steps);
+  /* The descent stops at 1e-4, which certifies nothing; Newton on a quadratic lands on it. */
+  point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_NONE);
+  g_clear_pointer (&point, saddle_critical_point_free);
+  g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, steps,
+                                         NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
 
   point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 3, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat (point->grad_norm, <=, settings.grad_tolerance);
+  g_assert_cmpfloat (point->grad_norm, <=, settings.certify_tolerance);
+  g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_GRADIENT);
   g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_MINIMUM);
   g_assert_cmpuint (point->spectrum->negative, ==, 0);
   g_assert_cmpuint (point->spectrum->zero, ==, 0);
@@ -1088,12 +1098,14 @@ test_critical_newton_default_task (void)
 
   point = saddle_critical_analyse (f.model, f.theta, &f.batch, &settings, 1, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_test_message ("default task: %u Newton steps to ‖∇L‖ = %.3g, reach %.3g (residual %.2g)",
-                  steps, point->grad_norm, point->reach.distance, point->reach.residual);
+  g_test_message ("default task: %u Newton steps to ‖∇L‖ = %.3g, exact step %.3g (residual %.2g)",
+                  steps, point->grad_norm, point->exact_reach.cuts[1].length,
+                  point->exact_reach.cuts[1].residual);
   g_assert_cmpfloat (point->grad_norm, <=, 1e-8);
-  g_assert_true (saddle_newton_reach_found (&point->reach));
-  g_assert_cmpfloat (point->reach.distance, <=, 1e-6);
-  g_assert_cmpuint (point->reach.kinks_crossed, ==, 0);
+  g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_GRADIENT);
+  /* Already there: the exact Newton step is rounding-short and crosses no kink. */
+  g_assert_cmpfloat (point->exact_reach.cuts[1].length, <=, 1e-6);
+  g_assert_cmpfloat (point->exact_reach.cuts[1].kink_fraction, ==, 1.0);
   g_assert_cmpuint (point->dead_units, ==, 0);
   g_assert_cmpuint (point->spectrum->negative, ==, 0);
   g_assert_cmpint (point->label, ==, SADDLE_CRITICAL_DEGENERATE);

@@ -1873,9 +1873,14 @@ test_critical_set (void)
   g_assert_cmpstr (lines[0], ==, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance,"
                                  "nonzero_ratio,label,grad_norm_start,steps,dead_units,hg_ratio,"
                                  "max_abs_eigenvalue,accuracy,grad_norm_descent,newton_steps,"
-                                 "newton_distance,newton_residual,kinks_crossed");
+                                 "newton_distance,newton_residual,kinks_crossed,certificate,"
+                                 "still_steps,clarke_kinks,still_factor,clarke_distance,"
+                                 "share_zero,share_weak,step_length_1e-13,step_residual_1e-13,"
+                                 "kink_fraction_1e-13,step_length_1e-8,step_residual_1e-8,"
+                                 "kink_fraction_1e-8,step_length_1e-6,step_residual_1e-6,"
+                                 "kink_fraction_1e-6");
   fields = g_strsplit (lines[1], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 21);
+  g_assert_cmpuint (g_strv_length (fields), ==, 37);
   /* Point run 4 is "Run 5" in every figure, and 5 in the file. */
   g_assert_cmpstr (fields[0], ==, "5");
   g_assert_cmpfloat (g_ascii_strtod (fields[1], NULL), ==, 0.125);
@@ -1895,10 +1900,16 @@ test_critical_set (void)
   g_assert_cmpfloat (g_ascii_strtod (fields[18], NULL), ==, 0.375);
   g_assert_cmpfloat (g_ascii_strtod (fields[19], NULL), ==, 0.125);
   g_assert_cmpstr (fields[20], ==, "12");
+  g_assert_cmpstr (fields[21], ==, "gradient");   /* a saddle is certified */
+  g_assert_cmpstr (fields[22], ==, "500");
+  g_assert_cmpfloat (g_ascii_strtod (fields[24], NULL), ==, stored->still_factor);
+  g_assert_cmpfloat (g_ascii_strtod (fields[27], NULL), ==, stored->exact_reach.share_weak);
+  g_assert_cmpfloat (g_ascii_strtod (fields[31], NULL), ==, stored->exact_reach.cuts[1].length);
+  g_assert_cmpstr (fields[32], ==, "nan");
   g_clear_pointer (&fields, g_strfreev);
-  /* No spectrum: counts empty, ratios nan, still 21 columns. */
+  /* No spectrum: counts empty, ratios nan, still 37 columns. */
   fields = g_strsplit (lines[2], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 21);
+  g_assert_cmpuint (g_strv_length (fields), ==, 37);
   g_assert_cmpstr (fields[0], ==, "6");
   g_assert_cmpstr (fields[3], ==, "nan");
   g_assert_cmpstr (fields[4], ==, "");
@@ -1941,6 +1952,14 @@ test_critical_set (void)
     g_assert_cmpfloat (q->reach.distance, ==, p->reach.distance);
     g_assert_cmpfloat (q->reach.residual, ==, p->reach.residual);
     g_assert_cmpuint (q->reach.kinks_crossed, ==, p->reach.kinks_crossed);
+    g_assert_cmpint (q->certificate, ==, p->certificate);
+    g_assert_cmpuint (q->still_steps, ==, p->still_steps);
+    g_assert_cmpfloat (q->still_factor, ==, p->still_factor);
+    g_assert_cmpfloat (q->exact_reach.share_weak, ==, p->exact_reach.share_weak);
+    g_assert_cmpfloat (q->exact_reach.cuts[1].length, ==, p->exact_reach.cuts[1].length);
+    g_assert_cmpfloat (q->exact_reach.cuts[1].cutoff, ==, 1e-8);
+    g_assert_true (isnan (q->exact_reach.cuts[0].length));
+    g_assert_true (isnan (q->clarke_distance));
     g_assert_true (isnan (q->accuracy));
     g_assert_nonnull (q->spectrum);
     g_assert_cmpmem (q->spectrum->eigenvalues, 5 * sizeof (double),

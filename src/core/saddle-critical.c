@@ -39,6 +39,8 @@
 #define NEWTON_MIN_PROGRESS  1e-3
 /* Chord steps (reusing an older Hessian's eigenvectors) allowed per Hessian. */
 #define NEWTON_CHORD_MAX     5
+/* L-BFGS steps of the still-descending test between PROGRESS events. */
+#define STILL_EVENT_EVERY    25
 /* MINRES iterations between PROGRESS events (each is one HVP). */
 #define MINRES_EVENT_EVERY   16
 /* Default MINRES cap when the settings say 0. */
@@ -1132,13 +1134,24 @@ loss_objective (const double *x,
   return saddle_model_loss_grad (lc->model, x, lc->batch, grad);
 }
 
+typedef struct
+{
+  const ProgressContext *ctx;
+  guint                  max_steps;
+} StillContext;
+
+/* A PROGRESS event (and so a chance to cancel) every STILL_EVENT_EVERY L-BFGS steps: each
+ * costs about one gradient, well under a millisecond on the default task. */
 static gboolean
 still_progress_cb (double   fraction,
                    gpointer user_data)
 {
-  const ProgressContext *ctx = user_data;
+  const StillContext *sc = user_data;
+  guint step = (guint) lround (fraction * sc->max_steps);
 
-  return emit_progress (ctx, ctx->weight + (1.0 - ctx->weight) * fraction,
+  if (step % STILL_EVENT_EVERY != 0)
+    return TRUE;
+  return emit_progress (sc->ctx, sc->ctx->weight + (1.0 - sc->ctx->weight) * fraction,
                         N_("Does the loss still fall?"));
 }
 
@@ -1155,6 +1168,7 @@ measure_still_descending (SaddleModel                  *model,
   gsize n = saddle_model_n_params (model);
   g_autofree double *x = NULL;
   LossContext lc = { model, batch };
+  StillContext sc = { ctx, settings->still_steps };
   SaddleLbfgsResult result;
 
   point->still_factor = NAN;
@@ -1163,7 +1177,7 @@ measure_still_descending (SaddleModel                  *model,
     return TRUE;
   x = g_memdup2 (theta, n * sizeof (double));
   saddle_lbfgs_minimise (n, x, settings->still_steps, loss_objective, &lc,
-                         still_progress_cb, (gpointer) ctx, &result);
+                         still_progress_cb, &sc, &result);
   if (result.cancelled)
     return FALSE;
   point->still_steps = result.iterations;
@@ -1289,6 +1303,8 @@ saddle_critical_analyse (SaddleModel                  *model,
   spectrum = point->spectrum;
 
   saddle_exact_reach_clear (&point->exact_reach);
+  point->reach.gradient = point->grad_norm;
+  point->reach.distance = point->reach.residual = NAN;
   if (with_vectors)
     saddle_exact_reach_compute (model, theta, batch, spectrum, h, grad, &point->exact_reach);
   g_clear_pointer (&h, g_free);
