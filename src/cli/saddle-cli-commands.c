@@ -12,6 +12,7 @@
 #include "saddle-cli-commands.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
+#include "saddle-file.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
 #include "saddle-figures.h"
@@ -152,7 +153,7 @@ weights_file_options (const char *path)
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
 
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
+  if (!saddle_file_read (path, G_MAXUINT32, &contents, NULL, NULL))
     return NULL;
   lines = g_strsplit (contents, "\n", 16);
   for (guint i = 0; lines[i] != NULL; i++)

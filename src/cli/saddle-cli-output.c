@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "saddle-cli-output.h"
+#include "saddle-file.h"
 #include "saddle-csv.h"
 #include "saddle-figures.h"
 
@@ -338,15 +339,13 @@ saddle_cli_write_json (const char *path,
                        GError    **error)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  gsize length = 0;
 
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
-  if (!json_generator_to_file (generator, path, error))
-    {
-      g_prefix_error (error, "Cannot write “%s”: ", path);
-      return FALSE;
-    }
-  return TRUE;
+  text = json_generator_to_data (generator, &length);
+  return saddle_file_write (path, text, length, error);
 }
 
 double

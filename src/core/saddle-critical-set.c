@@ -12,6 +12,10 @@
 #include "saddle-critical-set.h"
 #include "saddle-csv.h"
 #include "saddle-exact-reach.h"
+#include "saddle-file.h"
+
+/* The largest results table read back (a spectrum of 4 GB of text is far past any study). */
+#define TABLE_MAX_BYTES ((guint64) 4 << 30)
 #include "saddle-stats.h"
 
 /* The measurements of what a point is, after the older columns: each a double of the point,
@@ -315,7 +319,7 @@ table_read (Table       *t,
 
   memset (t, 0, sizeof *t);
   t->path = path;
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if (!saddle_file_read (path, TABLE_MAX_BYTES, &contents, &length, error))
     return FALSE;
   /* With the length given, a NUL byte fails too: it would end the text early. */
   if (!g_utf8_validate_len (contents, length, NULL))

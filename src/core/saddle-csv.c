@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "saddle-csv.h"
+#include "saddle-file.h"
 
 struct _SaddleCsv
 {
@@ -119,7 +120,6 @@ saddle_csv_write (SaddleCsv   *csv,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* g_file_set_contents writes a temporary file and renames it, so a reader
-   * never sees half a file; its message already names the path. */
-  return g_file_set_contents (path, csv->out->str, csv->out->len, error);
+  /* Through a temporary file and a rename: a reader never sees half a file. */
+  return saddle_file_write (path, csv->out->str, csv->out->len, error);
 }

@@ -20,7 +20,11 @@
 #include <zlib.h>
 
 #include "saddle-dataset.h"
+#include "saddle-file.h"
 #include "saddle-format.h"
+
+/* The largest CSV data file read whole: 1 GiB of text. */
+#define CSV_MAX_BYTES ((guint64) 1 << 30)
 
 #define IDX_TYPE_UBYTE     0x08
 #define IDX_IMAGES_DIMS    3
@@ -109,6 +113,19 @@ idx_reader_open (IdxReader   *reader,
   memset (reader, 0, sizeof *reader);
   reader->display = g_path_get_basename (path);
 
+  /* Only regular files: a FIFO or /dev/zero would block or never end. */
+  {
+    g_autoptr(GError) file_error = NULL;
+
+    if (!saddle_file_check_regular (path, G_MAXUINT64, NULL, &file_error))
+      {
+        g_set_error_literal (error, SADDLE_DATASET_ERROR,
+                             g_error_matches (file_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                             ? SADDLE_DATASET_ERROR_NOT_FOUND : SADDLE_DATASET_ERROR_IO,
+                             file_error->message);
+        return FALSE;
+      }
+  }
   reader->fp = g_fopen (path, "rb");
   if (reader->fp == NULL)
     {
@@ -842,12 +859,12 @@ saddle_dataset_load_csv (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   display = g_path_get_basename (path);
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
+  if (!saddle_file_read (path, CSV_MAX_BYTES, &contents, &length, &local_error))
     {
-      g_set_error (error, SADDLE_DATASET_ERROR,
-                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
-                   ? SADDLE_DATASET_ERROR_NOT_FOUND : SADDLE_DATASET_ERROR_IO,
-                   "%s: cannot read the file: %s", display, local_error->message);
+      g_set_error_literal (error, SADDLE_DATASET_ERROR,
+                           g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                           ? SADDLE_DATASET_ERROR_NOT_FOUND : SADDLE_DATASET_ERROR_IO,
+                           local_error->message);
       return NULL;
     }
 

@@ -8,6 +8,10 @@
 #include <string.h>
 
 #include "saddle-weights.h"
+#include "saddle-file.h"
+
+/* The largest weights file read: 32 bytes for each of the most parameters a model may have. */
+#define WEIGHTS_MAX_BYTES ((guint64) 32 * 100000000)
 
 G_DEFINE_QUARK (saddle-weights-error-quark, saddle_weights_error)
 
@@ -57,7 +61,7 @@ saddle_weights_save (const char   *path,
     }
 
   /* Atomic: a crash mid-write leaves the old file, never half of a new one. */
-  return g_file_set_contents (path, out->str, out->len, error);
+  return saddle_file_write (path, out->str, out->len, error);
 }
 
 double *
@@ -77,7 +81,8 @@ saddle_weights_load (const char  *path,
 
   *n = 0;
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  /* %.17g and a newline: at most 26 bytes a parameter, and a few header lines. */
+  if (!saddle_file_read (path, WEIGHTS_MAX_BYTES, &contents, &length, error))
     return NULL;
 
   if (memchr (contents, '\0', length) != NULL)

@@ -461,7 +461,7 @@ saddle_figure_slice (cairo_t                 *cr,
       /* TRANSLATORS: "L(θ) = 0.0012 · <curvature> along the bottom eigenvector · eigenpairs <how>" */
       subtitle = g_strdup_printf (_("L(θ) = %s · %s along the bottom eigenvector · eigenpairs %s%s"),
                                   loss,
-                                  slice->lambda_bottom < 0 ? _("negative curvature (a saddle direction)")
+                                  slice->lambda_bottom < 0 ? _("negative curvature")
                                   : _("no negative curvature"),
                                   slice->method == SADDLE_SLICE_LANCZOS ? _("by Lanczos") : _("from the dense Hessian"),
                                   slice->converged ? "" : _(" (not converged)"));

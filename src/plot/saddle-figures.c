@@ -13,6 +13,7 @@
 #include "saddle-chart.h"
 #include "saddle-colormap.h"
 #include "saddle-contour.h"
+#include "saddle-file.h"
 #include "saddle-stats.h"
 #include "saddle-figures-private.h"
 
@@ -1599,6 +1600,25 @@ check_status (cairo_status_t   status,
   return FALSE;
 }
 
+static cairo_status_t
+append_cb (void                *closure,
+           const unsigned char *data,
+           unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* The figure's bytes go to @path through saddle_file_write(): a full disk or an
+ * interrupted export leaves the old file whole, never a truncated one. */
+static gboolean
+write_bytes (const char  *path,
+             GByteArray  *bytes,
+             GError     **error)
+{
+  return saddle_file_write (path, (const char *) bytes->data, bytes->len, error);
+}
+
 gboolean
 saddle_figure_write_svg (const char           *path,
                          double                width,
@@ -1607,6 +1627,7 @@ saddle_figure_write_svg (const char           *path,
                          gpointer              user_data,
                          GError              **error)
 {
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
@@ -1617,7 +1638,7 @@ saddle_figure_write_svg (const char           *path,
   if (!check_size (path, width, height, 1e6, error))
     return FALSE;
 
-  surface = cairo_svg_surface_create (path, width, height);
+  surface = cairo_svg_surface_create_for_stream (append_cb, bytes, width, height);
   status = cairo_surface_status (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {
@@ -1632,13 +1653,13 @@ saddle_figure_write_svg (const char           *path,
   status = cairo_status (cr);
   cairo_destroy (cr);
 
-  /* The SVG is only written out when the surface finishes. */
+  /* The SVG is only complete when the surface finishes. */
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
 
-  return check_status (status, path, error);
+  return check_status (status, path, error) && write_bytes (path, bytes, error);
 }
 
 gboolean
@@ -1649,6 +1670,7 @@ saddle_figure_write_png (const char           *path,
                          gpointer              user_data,
                          GError              **error)
 {
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
@@ -1674,8 +1696,8 @@ saddle_figure_write_png (const char           *path,
 
   cairo_surface_flush (surface);
   if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_write_to_png (surface, path);
+    status = cairo_surface_write_to_png_stream (surface, append_cb, bytes);
   cairo_surface_destroy (surface);
 
-  return check_status (status, path, error);
+  return check_status (status, path, error) && write_bytes (path, bytes, error);
 }
