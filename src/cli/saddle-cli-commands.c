@@ -12,6 +12,8 @@
 #include "saddle-cli-commands.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
+#include "saddle-cli-signals.h"
+#include "saddle-cli-staging.h"
 #include "saddle-file.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
@@ -954,6 +956,79 @@ saddle_cli_report_error (const GError *error)
   return SADDLE_CLI_EXIT_FAILED;
 }
 
+/* Opens --out (see saddle-cli-staging.h) and points options->out_dir into its staging
+ * folder until close_output(); @final_out keeps the real one. */
+static SaddleCliStaging *
+open_output (SaddleCliOptions  *options,
+             guint64            expected_bytes,
+             char             **final_out,
+             GError           **error)
+{
+  SaddleCliStaging *staging = saddle_cli_staging_open (options->out_dir, expected_bytes, error);
+
+  if (staging == NULL)
+    return NULL;
+  *final_out = g_steal_pointer (&options->out_dir);
+  options->out_dir = g_strdup (saddle_cli_staging_dir (staging));
+  return staging;
+}
+
+/* Moves the staged files into place (@keep) or drops them (the folder stays as it was), puts
+ * options->out_dir back and names the files in @written as they end up. */
+static void
+close_output (SaddleCliOptions *options,
+              SaddleCliStaging *staging,
+              char             *final_out,
+              gboolean          keep,
+              GPtrArray        *written,
+              GPtrArray        *problems)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (keep && !saddle_cli_staging_commit (staging, &error))
+    g_ptr_array_add (problems, g_strdup (error->message));
+  for (guint i = 0; written != NULL && i < written->len; i++)
+    {
+      char *path = g_ptr_array_index (written, i);
+
+      written->pdata[i] = saddle_cli_staging_final_path (staging, path);
+      g_free (path);
+    }
+  if (!keep && written != NULL)
+    g_ptr_array_set_size (written, 0);
+  g_free (options->out_dir);
+  options->out_dir = final_out;
+}
+
+/* A rough upper bound on what a study writes, for the free-space check. */
+static guint64
+expected_output_bytes (const SaddleStudyConfig *config,
+                       SaddleStudyKind          kind,
+                       gsize                    n_params,
+                       gsize                    n_samples)
+{
+  guint64 steps = (guint64) config->epochs * MAX (1, n_samples / MAX (1, config->batch));
+
+  if (kind == SADDLE_STUDY_CRITICAL)
+    return ((guint64) 16 << 20) + (guint64) config->runs * (n_params * 40 + (256 << 10));
+  return ((guint64) 16 << 20) + (guint64) config->runs * steps * 80;
+}
+
+/* Whether a cancelled study finished any run: if not, its folder is left as it was. */
+static gboolean
+finished_something (const SaddleStudyResults *results)
+{
+  if (!results->cancelled)
+    return TRUE;
+  if (results->critical != NULL)
+    return results->critical->points->len > 0;
+  for (guint i = 0; i < results->history->epochs->len; i++)
+    if (g_array_index (results->history->epochs, SaddleEpochRecord, i).epoch
+        == results->config.epochs)
+      return TRUE;
+  return FALSE;
+}
+
 int
 saddle_cli_run_study (SaddleCliOptions *options)
 {
@@ -965,15 +1040,22 @@ saddle_cli_run_study (SaddleCliOptions *options)
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleCliStaging) staging = NULL;
+  char *final_out = NULL;
   SaddleCliProgress progress;
   gint64 start;
 
-  if (!saddle_cli_ensure_dir (options->out_dir, &error))
-    return saddle_cli_report_error (error);
   if ((dataset = load_dataset (config, &error)) == NULL)
     return saddle_cli_report_error (error);
   /* Fails early, before any training, on a task/data or size mismatch. */
   if ((model = saddle_study_config_new_model (config, dataset, &error)) == NULL)
+    return saddle_cli_report_error (error);
+  /* Writable, not locked by another saddle-cli, room enough: before any work. */
+  staging = open_output (options, expected_output_bytes (config, kind,
+                                                         saddle_model_n_params (model),
+                                                         dataset->n_samples),
+                         &final_out, &error);
+  if (staging == NULL)
     return saddle_cli_report_error (error);
 
   print_header (options, dataset);
@@ -984,7 +1066,17 @@ saddle_cli_run_study (SaddleCliOptions *options)
                               &error);
   saddle_cli_progress_finish (&progress);
   if (results == NULL)
-    return saddle_cli_report_error (error);
+    {
+      close_output (options, staging, final_out, FALSE, NULL, NULL);
+      return saddle_cli_report_error (error);
+    }
+  if (!finished_something (results))
+    {
+      close_output (options, staging, final_out, FALSE, NULL, NULL);
+      fprintf (stderr, "saddle-cli: interrupted before any run finished; “%s” is as it was\n",
+               options->out_dir);
+      return saddle_cli_signals_exit_status ();
+    }
 
   if (kind != SADDLE_STUDY_CRITICAL)
     print_training_summary (results);
@@ -995,6 +1087,7 @@ saddle_cli_run_study (SaddleCliOptions *options)
   if (options->save_weights != NULL)
     save_study_weights (options, results, written, problems);
 
+  close_output (options, staging, final_out, TRUE, written, problems);
   for (guint i = 0; i < results->failures->len; i++)
     printf ("Failed: %s\n", (const char *) g_ptr_array_index (results->failures, i));
   printf ("Time: %.1f s\n", (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND);
@@ -1003,7 +1096,7 @@ saddle_cli_run_study (SaddleCliOptions *options)
   if (results->cancelled)
     {
       fprintf (stderr, "saddle-cli: interrupted; the files above hold the runs done so far\n");
-      return SADDLE_CLI_EXIT_INTERRUPTED;
+      return saddle_cli_signals_exit_status ();
     }
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
 }
@@ -1071,7 +1164,7 @@ report_hessian_error (const GError            *error,
   if (progress->interrupted || is_cancelled (error))
     {
       fprintf (stderr, "saddle-cli: interrupted\n");
-      return SADDLE_CLI_EXIT_INTERRUPTED;
+      return saddle_cli_signals_exit_status ();
     }
   if (g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE))
     {
@@ -1601,6 +1694,8 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   g_autofree char *model_text = NULL;
   g_autofree char *count_text = NULL;
   SaddleCriticalSettings settings;
+  g_autoptr(SaddleCliStaging) staging = NULL;
+  char *final_out = NULL;
   SaddleCliProgress progress;
   SaddleBatch batch = { 0 };
   HessianResult result = { 0 };
@@ -1676,7 +1771,9 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                  options->weights, i + 1, theta[i]);
         return SADDLE_CLI_EXIT_FAILED;
       }
-  if (!saddle_cli_ensure_dir (options->out_dir, &error))
+  staging = open_output (options, ((guint64) 16 << 20) + (guint64) n_params * 60, &final_out,
+                         &error);
+  if (staging == NULL)
     return saddle_cli_report_error (error);
 
   saddle_study_config_critical_settings (config, &settings);
@@ -1715,6 +1812,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   saddle_cli_progress_finish (&progress);
   if (!ok)
     {
+      close_output (options, staging, final_out, FALSE, NULL, NULL);
       status = report_hessian_error (error, &progress);
       saddle_batch_clear (&batch);
       hessian_result_clear (&result);
@@ -1763,6 +1861,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                          n_params, &save_error);
       note_written (written, problems, options->save_weights, ok, save_error);
     }
+  close_output (options, staging, final_out, TRUE, written, problems);
   print_files (written, problems);
 
   saddle_batch_clear (&batch);
@@ -1789,6 +1888,8 @@ saddle_cli_run_merge (SaddleCliOptions *options)
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) owners = g_hash_table_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleCliStaging) staging = NULL;
+  char *final_out = NULL;
   CriticalStats stats;
 
   for (guint d = 0; options->inputs[d] != NULL; d++)
@@ -1856,9 +1957,12 @@ saddle_cli_run_merge (SaddleCliOptions *options)
       return saddle_cli_report_error (error);
     }
   g_ptr_array_sort (set->points, compare_runs);
-  if (!saddle_cli_ensure_dir (options->out_dir, &error))
+  staging = open_output (options, ((guint64) 16 << 20) + (guint64) set->points->len * (1 << 20),
+                         &final_out, &error);
+  if (staging == NULL)
     return saddle_cli_report_error (error);
   write_critical_set_files (options, set, &stats, written, problems);
+  close_output (options, staging, final_out, TRUE, written, problems);
   print_critical_table (set, &options->config, &stats, options->pb_fit);
   print_files (written, problems);
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;

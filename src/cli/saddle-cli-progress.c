@@ -1,4 +1,4 @@
-/* saddle-cli-progress.c — study events as progress on stderr, Ctrl-C as cancel */
+/* saddle-cli-progress.c — study events as progress on stderr, a stop request as cancel */
 #define G_LOG_DOMAIN "saddle-cli-progress"
 
 #include "config.h"
@@ -8,26 +8,12 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <glib-unix.h>
-
 #include "saddle-cli-progress.h"
+#include "saddle-cli-signals.h"
 #include "saddle-critical.h"
 
 /* Redraw the live line at most this often (µs): a terminal cannot show more. */
 #define DRAW_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
-/* Look for a pending Ctrl-C this often (µs): Stop should answer at once. */
-#define POLL_INTERVAL (50 * G_TIME_SPAN_MILLISECOND)
-
-static gboolean
-sigint_cb (gpointer user_data)
-{
-  SaddleCliProgress *self = user_data;
-
-  self->interrupted = TRUE;
-  self->sigint_source = 0;
-  /* Removing the source restores the default action: a second Ctrl-C kills. */
-  return G_SOURCE_REMOVE;
-}
 
 static void
 clear_line (SaddleCliProgress *self)
@@ -109,7 +95,6 @@ saddle_cli_progress_init (SaddleCliProgress       *progress,
   progress->first_run = config->first_run;
   progress->epochs = config->epochs;
   progress->run_start = g_get_monotonic_time ();
-  progress->sigint_source = g_unix_signal_add (SIGINT, sigint_cb, progress);
 }
 
 gboolean
@@ -119,12 +104,9 @@ saddle_cli_progress_event_cb (const SaddleEvent *event,
   SaddleCliProgress *self = user_data;
   gint64 now = g_get_monotonic_time ();
 
-  if (now - self->last_poll >= POLL_INTERVAL)
-    {
-      self->last_poll = now;
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-    }
+  /* One read of a flag: cheap enough for every event the engine sends. */
+  if (saddle_cli_signals_stop_requested ())
+    self->interrupted = TRUE;
   if (self->interrupted)
     return FALSE;
 
@@ -209,9 +191,4 @@ saddle_cli_progress_finish (SaddleCliProgress *progress)
 
   clear_line (progress);
   fflush (stderr);
-  if (progress->sigint_source != 0)
-    {
-      g_source_remove (progress->sigint_source);
-      progress->sigint_source = 0;
-    }
 }

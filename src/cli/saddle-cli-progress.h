@@ -16,19 +16,17 @@ typedef struct
   guint     runs;
   guint     first_run;
   guint     epochs;
-  gboolean  interrupted;    /* SIGINT arrived: the next event cancels */
+  gboolean  interrupted;    /* a stop was asked for (saddle-cli-signals.h): events cancel */
   const char *phase;        /* what saddle_cli_progress_fraction_cb() reports as doing */
   /*< private >*/
-  guint     sigint_source;
   gboolean  line_open;      /* a live line is on screen */
   gint64    last_draw;
-  gint64    last_poll;
   gint64    run_start;
   guint     current_run;
   gboolean  have_run;
 } SaddleCliProgress;
 
-/* Prepares progress for @config (@quiet: print nothing) and routes SIGINT to a cancel. */
+/* Prepares progress for @config (@quiet: print nothing). */
 void     saddle_cli_progress_init      (SaddleCliProgress       *progress,
                                         const SaddleStudyConfig *config,
                                         gboolean                 critical,
@@ -43,7 +41,7 @@ gboolean saddle_cli_progress_fraction_cb (double                 fraction,
 void     saddle_cli_progress_print     (SaddleCliProgress       *progress,
                                         const char              *format,
                                         ...) G_GNUC_PRINTF (2, 3);
-/* Clears the live line and restores SIGINT. */
+/* Clears the live line. */
 void     saddle_cli_progress_finish    (SaddleCliProgress       *progress);
 
 G_END_DECLS

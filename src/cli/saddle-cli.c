@@ -11,6 +11,7 @@
 
 #include "saddle-cli-commands.h"
 #include "saddle-cli-options.h"
+#include "saddle-cli-signals.h"
 
 static const SaddleCliCommand all_commands[] = {
   SADDLE_CLI_TRAJECTORIES,
@@ -43,7 +44,7 @@ print_usage (FILE *out)
 
       fputs (newline != NULL ? newline + 1 : option_list, out);
     }
-  fprintf (out, "\nExit status: 0 done, 1 the work failed, 2 a bad option, 130 interrupted.\n");
+  fprintf (out, "\nExit status: 0 done, 1 the work failed, 2 a bad option, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP).\n");
 }
 
 int
@@ -62,6 +63,7 @@ main (int    argc,
    * LC_MESSAGES turns off (LANGUAGE included). Files, not a desktop. */
   setlocale (LC_MESSAGES, "C");
   g_set_prgname ("saddle-cli");
+  saddle_cli_signals_install ();
 
   if (argc < 2)
     {
