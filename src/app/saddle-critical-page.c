@@ -1260,6 +1260,14 @@ saddle_critical_page_get_progress (SaddleCriticalPage *self)
   return gtk_label_get_text (self->progress_label);
 }
 
+const char *
+saddle_critical_page_get_summary (SaddleCriticalPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->summary_label);
+}
+
 gboolean
 saddle_critical_page_compute_slice (SaddleCriticalPage  *self,
                                     GError             **error)
