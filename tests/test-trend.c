@@ -141,6 +141,27 @@ test_trend_subsets (void)
   g_assert_cmpstr (saddle_trend_subset_to_string (SADDLE_TREND_ALL), ==, "all");
 }
 
+/* Three points in perfect order: every resample is in order too, so the interval is [−1, −1],
+ * but 2 of the 6 pairings are as extreme (p = 1/3): no claim. */
+static void
+test_trend_three (void)
+{
+  g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
+  SaddleCriticalTrend trend;
+  const SaddleSubsetTrend *t;
+
+  for (guint i = 0; i < 3; i++)
+    add_point (set, i, 0.1 * (i + 1), 0.8 - 0.2 * i, SADDLE_CERTIFICATE_GRADIENT);
+  saddle_critical_trend_compute (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+  t = saddle_critical_trend_get_shown (&trend);
+  g_assert_cmpint (trend.shown, ==, SADDLE_TREND_CERTIFIED);
+  g_assert_cmpfloat (t->spearman.rho, ==, -1.0);
+  g_assert_cmpfloat (t->spearman.high, <, 0.0);
+  g_assert_true (t->spearman.p_exact);
+  g_assert_cmpfloat_with_epsilon (t->spearman.p_value, 1.0 / 3.0, 1e-15);
+  g_assert_cmpint (t->verdict, ==, SADDLE_TREND_NO_EVIDENCE);
+}
+
 /* Under 3 points, or all ratios tied: "too few points", no ρ. */
 static void
 test_trend_too_few (void)
@@ -181,6 +202,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/trend/monotone", test_trend_monotone);
   g_test_add_func ("/core/trend/independent", test_trend_independent);
   g_test_add_func ("/core/trend/subsets", test_trend_subsets);
+  g_test_add_func ("/core/trend/three", test_trend_three);
   g_test_add_func ("/core/trend/too-few", test_trend_too_few);
 
   return g_test_run ();

@@ -332,7 +332,7 @@ typedef struct
   G_STRINGIFY (SADDLE_TREND_RESAMPLES) " resamples of the points; a two-sided permutation " \
   "p-value, exact over all n! pairings for n <= " G_STRINGIFY (SADDLE_STATS_EXACT_MAX) \
   ", else from " G_STRINGIFY (SADDLE_TREND_PERMUTATIONS) " random pairings; seed " \
-  G_STRINGIFY (SADDLE_TREND_SEED) ". A verdict only when the interval excludes 0"
+  G_STRINGIFY (SADDLE_TREND_SEED) ". A verdict only when the interval excludes 0 and p < 0.05"
 
 static void
 critical_stats (const SaddleCriticalSet *set,

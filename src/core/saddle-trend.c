@@ -2,7 +2,8 @@
  *
  * Gathers each subset's (loss, ratio) pairs and hands them to saddle-stats: the least-squares
  * line the chart draws, Pearson's r of it, Spearman's ρ with a bootstrap interval and a
- * permutation p-value, and the Pennington–Bahri index law. The verdict reads the interval only.
+ * permutation p-value, and the Pennington–Bahri index law. The verdict reads the interval, and
+ * holds back when the p-value does not agree.
  */
 #define G_LOG_DOMAIN "saddle-trend"
 
@@ -39,6 +40,11 @@ verdict_of (const SaddleSpearmanTest *test)
 {
   if (!isfinite (test->rho) || !isfinite (test->low) || !isfinite (test->high))
     return SADDLE_TREND_TOO_FEW;
+  /* A few points resample into a degenerate interval: every resample of a monotone 3 is
+   * monotone, [−1, −1], while 2 of its 6 pairings are as extreme (p = 1/3). The test at
+   * the interval's own level must agree before anything is claimed. */
+  if (!(test->p_value < SADDLE_TREND_ALPHA))
+    return SADDLE_TREND_NO_EVIDENCE;
   if (test->high < 0.0)
     return SADDLE_TREND_AS_EXPECTED;
   if (test->low > 0.0)

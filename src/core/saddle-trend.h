@@ -2,7 +2,9 @@
  *
  * Dauphin et al. (2014) expect the index (share of negative eigenvalues) to grow with the loss,
  * so the ratio of positive ones should fall as the loss rises: Spearman's ρ of (loss, ratio) < 0.
- * A verdict is given only when a bootstrap interval for ρ excludes 0, always with n, the subset
+ * A verdict is given only when a bootstrap interval for ρ excludes 0 (and the permutation
+ * p-value agrees, p < SADDLE_TREND_ALPHA: a tiny set's interval can exclude 0 when no test
+ * could), always with n, the subset
  * (the certified-stationary points, or all of them), the interval and a permutation p-value.
  * Everything is computed from the set as it is, seeded, on the caller's thread; nothing fails
  * (too little data gives SADDLE_TREND_TOO_FEW and NAN numbers).
@@ -34,12 +36,14 @@ typedef enum
 typedef enum
 {
   SADDLE_TREND_TOO_FEW,         /* fewer than 3 points, or all losses or all ratios tied: no ρ */
-  SADDLE_TREND_NO_EVIDENCE,     /* the interval for ρ contains 0 */
-  SADDLE_TREND_AS_EXPECTED,     /* the interval lies below 0: the ratio falls as the loss rises */
-  SADDLE_TREND_AGAINST,         /* the interval lies above 0: the ratio rises with the loss */
+  SADDLE_TREND_NO_EVIDENCE,     /* the interval for ρ contains 0, or p ≥ SADDLE_TREND_ALPHA */
+  SADDLE_TREND_AS_EXPECTED,     /* the interval lies below 0 (and p < α): the ratio falls as the loss rises */
+  SADDLE_TREND_AGAINST,         /* the interval lies above 0 (and p < α): the ratio rises with the loss */
 } SaddleTrendVerdict;
 
-/* The fixed settings of every trend: B bootstrap resamples, random permutations, seed. */
+/* The fixed settings of every trend: B bootstrap resamples, random permutations, seed, and the
+ * level a verdict also needs the permutation p-value under (1 − the interval's 95 %). */
+#define SADDLE_TREND_ALPHA         0.05
 #define SADDLE_TREND_RESAMPLES     2000
 #define SADDLE_TREND_PERMUTATIONS  10000
 #define SADDLE_TREND_SEED          2014

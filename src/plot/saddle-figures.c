@@ -1049,7 +1049,7 @@ verdict_text (SaddleTrendVerdict verdict)
     case SADDLE_TREND_AGAINST:
       return _("against the expectation");
     case SADDLE_TREND_NO_EVIDENCE:
-      /* TRANSLATORS: the interval for ρ contains 0 */
+      /* TRANSLATORS: the interval for ρ contains 0, or its p-value is not small */
       return _("no evidence either way");
     case SADDLE_TREND_TOO_FEW:
     default:
