@@ -424,10 +424,11 @@ print_trend (const CriticalStats *stats,
   if (!pb_fit)
     return;
   if (t->pb_fitted)
-    printf ("Pennington–Bahri fit of index = 1 − %s over the %s points: index ≈ "
+    printf ("Pennington–Bahri fit of index = 1 − %s over %s %" G_GSIZE_FORMAT " %spoints: index ≈ "
             "a·(loss − loss_c)^{3/2} with loss_c = %.6g, a = %.6g, RMS residual %.4g\n",
-            ratio_name (trend->ratio), saddle_trend_subset_to_string (t->subset),
-            t->pb_loss_c, t->pb_a, t->pb_residual);
+            ratio_name (trend->ratio), t->subset == SADDLE_TREND_CERTIFIED ? "the" : "all", t->n,
+            t->subset == SADDLE_TREND_CERTIFIED ? "certified " : "", t->pb_loss_c, t->pb_a,
+            t->pb_residual);
   else
     printf ("Pennington–Bahri fit: not fitted (%s)\n", t->pb_error == SADDLE_STATS_ERROR_TOO_FEW
             ? "too few points" : "index 0 everywhere or one loss");
