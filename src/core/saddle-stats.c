@@ -283,40 +283,78 @@ sorted_quantile (const double *v,
   return v[k] + (h - (double) k) * (v[k + 1] - v[k]);
 }
 
-/* Percentile bootstrap of ρ: @resamples draws of m pairs with replacement,
- * ranked afresh each time (a resample has ties of its own). */
+/* Ranks within a resample that holds @counts[k] copies of point k: walking the points in
+ * value order (@order), a run of equal values holding c copies in all takes the average of
+ * the next c ranks. O(m), no sort: the order of the original points is the resample's too. */
+static void
+resample_ranks (const double  *values,
+                const gsize   *order,
+                const guint32 *counts,
+                gsize          m,
+                double        *ranks)
+{
+  double before = 0.0;
+
+  for (gsize start = 0; start < m;)
+    {
+      gsize end = start + 1;
+      double copies = counts[order[start]], rank;
+
+      while (end < m && values[order[end]] == values[order[start]])
+        copies += counts[order[end++]];
+      rank = before + 0.5 * (copies + 1.0);
+      for (gsize k = start; k < end; k++)
+        ranks[order[k]] = rank;
+      before += copies;
+      start = end;
+    }
+}
+
+/* Percentile bootstrap of ρ: @resamples draws of m pairs with replacement, each ranked
+ * afresh (a resample has ties of its own) through the copies it holds of each pair. */
 static void
 spearman_bootstrap (const double       *xs,
                     const double       *ys,
                     gsize               m,
                     SaddleSpearmanTest *test)
 {
-  g_autofree double *bx = g_new (double, m);
-  g_autofree double *by = g_new (double, m);
+  g_autofree gsize *order_x = g_new (gsize, m);
+  g_autofree gsize *order_y = g_new (gsize, m);
+  g_autofree guint32 *counts = g_new (guint32, m);
   g_autofree double *rx = g_new (double, m);
   g_autofree double *ry = g_new (double, m);
   g_autofree double *rhos = g_new (double, MAX (test->resamples, 1));
+  double mean = 0.5 * (double) (m + 1);
   guint defined = 0;
   SaddleRng rng;
+
+  for (gsize i = 0; i < m; i++)
+    order_x[i] = order_y[i] = i;
+  g_qsort_with_data (order_x, (gint) m, sizeof (gsize), compare_by_value, (gpointer) xs);
+  g_qsort_with_data (order_y, (gint) m, sizeof (gsize), compare_by_value, (gpointer) ys);
 
   saddle_rng_init (&rng, saddle_rng_run_seed (test->seed, 0));
   for (guint b = 0; b < test->resamples; b++)
     {
-      double r;
+      double sxy = 0.0, sxx = 0.0, syy = 0.0;
 
+      memset (counts, 0, m * sizeof (guint32));
       for (gsize i = 0; i < m; i++)
-        {
-          gsize k = saddle_rng_below (&rng, m);
+        counts[saddle_rng_below (&rng, m)]++;
+      resample_ranks (xs, order_x, counts, m, rx);
+      resample_ranks (ys, order_y, counts, m, ry);
+      for (gsize k = 0; k < m; k++)
+        if (counts[k] > 0)
+          {
+            double dx = rx[k] - mean, dy = ry[k] - mean;
 
-          bx[i] = xs[k];
-          by[i] = ys[k];
-        }
-      saddle_stats_ranks (bx, m, rx);
-      saddle_stats_ranks (by, m, ry);
-      r = pearson_finite (rx, ry, m);
+            sxy += counts[k] * dx * dy;
+            sxx += counts[k] * dx * dx;
+            syy += counts[k] * dy * dy;
+          }
       /* A resample that drew one x (or one y) only has no ρ: left out, and counted. */
-      if (isfinite (r))
-        rhos[defined++] = r;
+      if (sxx > 0.0 && syy > 0.0)
+        rhos[defined++] = CLAMP (sxy / sqrt (sxx * syy), -1.0, 1.0);
     }
 
   test->resamples_defined = defined;
