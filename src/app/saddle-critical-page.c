@@ -515,8 +515,8 @@ verdict_text (SaddleTrendVerdict verdict)
     }
 }
 
-/* "certified points (n = 12): Spearman ρ = −0.45, 95 % interval −0.86 to +0.21, p = 0.27,
- * no evidence either way" */
+/* "certified points (n = 12): Spearman ρ = −0.45, 95 % interval −0.86 to +0.21, p = 0.27
+ * (10000 random pairings), no evidence either way" */
 static void
 append_subset_trend (GString                 *text,
                      const SaddleSubsetTrend *t)
@@ -532,7 +532,16 @@ append_subset_trend (GString                 *text,
                               (unsigned long) t->n, verdict_text (t->verdict));
       return;
     }
-  p = test->p_value < 0.001 ? g_strdup ("p < 0.001") : g_strdup_printf ("p = %.2g", test->p_value);
+  {
+    g_autofree char *value = test->p_value < 0.001 ? g_strdup ("< 0.001")
+                                                   : g_strdup_printf ("= %.2g", test->p_value);
+
+    p = test->p_exact
+        /* TRANSLATORS: "p = 0.33 (exact)": every pairing of the points was counted */
+        ? g_strdup_printf (_("p %s (exact)"), value)
+        /* TRANSLATORS: "p = 0.27 (10000 random pairings)" */
+        : g_strdup_printf (_("p %s (%lu random pairings)"), value, (unsigned long) test->permutations);
+  }
   g_string_append_printf (text, certified
                           /* TRANSLATORS: the trend over the certified points; the last %s
                            * is the verdict ("no evidence either way") */

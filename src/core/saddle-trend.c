@@ -108,6 +108,26 @@ subset_trend (const SaddleCriticalSet *set,
     }
 }
 
+/* How many points the certified subset would hold. */
+static gsize
+certified_count (const SaddleCriticalSet *set,
+                 SaddleCriticalRatio      ratio,
+                 gboolean                 x_log)
+{
+  gsize count = 0;
+
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+      double lv, rv;
+
+      if (point_coords (p, x_log, ratio, &lv, &rv)
+          && saddle_trend_subset_contains (SADDLE_TREND_CERTIFIED, p))
+        count++;
+    }
+  return count;
+}
+
 gboolean
 saddle_critical_trend_x_log (const SaddleCriticalSet *set)
 {
@@ -141,8 +161,16 @@ saddle_critical_trend_compute (const SaddleCriticalSet *set,
     ratio = SADDLE_CRITICAL_RATIO_MINIMAL;
   trend->ratio = ratio;
   trend->x_log = saddle_critical_trend_x_log (set);
-  for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
-    subset_trend (set, ratio, trend->x_log, (SaddleTrendSubset) s, &trend->subsets[s]);
+  subset_trend (set, ratio, trend->x_log, SADDLE_TREND_ALL, &trend->subsets[SADDLE_TREND_ALL]);
+  /* Every point certified: the same points, the same numbers, without a second bootstrap. */
+  if (set != NULL && certified_count (set, ratio, trend->x_log) == trend->subsets[SADDLE_TREND_ALL].n)
+    {
+      trend->subsets[SADDLE_TREND_CERTIFIED] = trend->subsets[SADDLE_TREND_ALL];
+      trend->subsets[SADDLE_TREND_CERTIFIED].subset = SADDLE_TREND_CERTIFIED;
+    }
+  else
+    subset_trend (set, ratio, trend->x_log, SADDLE_TREND_CERTIFIED,
+                  &trend->subsets[SADDLE_TREND_CERTIFIED]);
   trend->shown = trend->subsets[SADDLE_TREND_CERTIFIED].n >= 3 ? SADDLE_TREND_CERTIFIED
                                                                : SADDLE_TREND_ALL;
 }
