@@ -458,6 +458,23 @@ test_critical_slice (Fixture       *f,
     g_clear_pointer (&expected, g_free);
   }
 
+  /* The summary states the trend's test for both subsets, each with its n: none certified here. */
+  {
+    const char *summary = saddle_critical_page_get_summary (page);
+
+    g_test_message ("%s", summary);
+    g_assert_nonnull (strstr (summary, "certified points (n = "));
+    g_assert_nonnull (strstr (summary, "all points (n = 3): "));
+    g_assert_nonnull (strstr (summary, "Spearman ρ = "));
+    g_assert_nonnull (strstr (summary, "95 % interval "));
+    g_assert_nonnull (strstr (summary, "bootstrap resamples"));
+    g_assert_true (strstr (summary, "no evidence either way") != NULL
+                   || strstr (summary, "as expected") != NULL
+                   || strstr (summary, "against the expectation") != NULL
+                   || strstr (summary, "all points (n = 3): too few points") != NULL);
+    g_assert_null (strstr (summary, "Pearson"));
+  }
+
   /* Trend on and index-law fit off by default; both remembered, both change the figure. */
   {
     gboolean trend, pb;

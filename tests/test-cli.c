@@ -602,7 +602,9 @@ test_critical (gconstpointer cli)
   g_assert_cmpint (json_int (&run, "c/summary.json", "n_params", 0), ==, 19);
   g_assert_nonnull (strstr (run.out, "Analysed 2 critical points"));
   g_assert_nonnull (strstr (run.out, "Mean minimal ratio"));
-  g_assert_nonnull (strstr (run.out, "Correlation of minimal ratio with loss"));
+  /* Two points: no trend claimed, for either subset. */
+  g_assert_nonnull (strstr (run.out, "certified points (n = "));
+  g_assert_nonnull (strstr (run.out, "all points (n = 2): too few points"));
   g_assert_nonnull (strstr (run.out, "Labels:"));
 
   /* hessian at the saved critical point of run 2 gives the same spectrum
@@ -1000,10 +1002,29 @@ name_value (const Csv  *csv,
       char **fields = g_ptr_array_index (csv->rows, i);
 
       if (g_str_equal (fields[0], name))
-        return g_ascii_strtod (fields[1], NULL);
+        {
+          if (!is_number (fields[1]))
+            g_error ("%s, row “%s”: not a number: “%s”", csv->name, name, fields[1]);
+          return g_ascii_strtod (fields[1], NULL);
+        }
     }
   g_error ("%s has no row “%s”", csv->name, name);
   return NAN;
+}
+
+static const char *
+name_text (const Csv  *csv,
+           const char *name)
+{
+  for (guint i = 0; i < csv->rows->len; i++)
+    {
+      char **fields = g_ptr_array_index (csv->rows, i);
+
+      if (g_str_equal (fields[0], name))
+        return fields[1];
+    }
+  g_error ("%s has no row “%s”", csv->name, name);
+  return NULL;
 }
 
 static void
@@ -1013,8 +1034,9 @@ test_critical_trend (gconstpointer cli)
   g_autoptr(Csv) trend = NULL;
   g_autoptr(Csv) slice = NULL;
   g_autofree char *ratio = NULL;
-  double loss[4], minimal[4], rank_loss[4], rank_ratio[4];
-  double r2, sign, pearson, spearman;
+  double loss[4], nonzero[4], minimal[4], rank_loss[4], rank_ratio[4];
+  double r2, sign, spearman, low, high;
+  const char *verdict;
   Run run;
 
   run_init (&run, cli);
@@ -1027,6 +1049,12 @@ test_critical_trend (gconstpointer cli)
   g_assert_nonnull (strstr (run.out, "Pennington–Bahri"));
   g_assert_nonnull (strstr (run.out, "non-zero ratio against"));
   g_assert_nonnull (strstr (run.out, "Loss slice at run 2's point"));
+  /* Both subsets, each with its n; none is certified yet, which is said, not hidden. */
+  g_assert_nonnull (strstr (run.out, "certified points (n = 0): too few points"));
+  g_assert_nonnull (strstr (run.out, "all points (n = 4): "));
+  g_assert_nonnull (strstr (run.out, "bootstrap interval from 2000 resamples"));
+  g_assert_nonnull (strstr (run.out, "(exact, all 24 pairings)"));
+  g_assert_null (strstr (run.out, "Correlation of minimal ratio"));
 
   critical = read_csv (&run, "c/critical.csv", "run,loss,grad_norm,minimal_ratio",
                        "label,certificate");
@@ -1034,22 +1062,45 @@ test_critical_trend (gconstpointer cli)
   for (guint i = 0; i < 4; i++)
     {
       loss[i] = field (critical, i, "loss");
+      nonzero[i] = field (critical, i, "nonzero_ratio");
       minimal[i] = field (critical, i, "minimal_ratio");
     }
-  trend = read_csv (&run, "c/trend.csv", "name,value", "name");
-  /* The correlations of minimal ratio with loss, recomputed from critical.csv. */
-  pearson = name_value (trend, "pearson_minimal_ratio_loss");
-  r2 = pearson_squared (minimal, loss, 4, &sign);
-  g_assert_cmpfloat (abs_d (pearson * pearson - r2), <=, 1e-9);
-  g_assert_cmpfloat (pearson * sign, >=, 0.0);
+  /* Numbers, but for the subset shown and the verdicts (name_value() checks each number). */
+  trend = read_csv (&run, "c/trend.csv", "name,value", "name,value");
+  g_assert_cmpstr (name_text (trend, "shown"), ==, "all");
+  g_assert_cmpfloat (name_value (trend, "ratio_nonzero"), ==, 1.0);
+  g_assert_cmpfloat (name_value (trend, "certified_points"), ==, 0.0);
+  g_assert_cmpstr (name_text (trend, "certified_verdict"), ==, "too few points");
+  g_assert_cmpfloat (name_value (trend, "all_points"), ==, 4.0);
+  /* Spearman's ρ of the trend's ratio with loss, recomputed from critical.csv. */
   ranks_of (loss, 4, rank_loss);
-  ranks_of (minimal, 4, rank_ratio);
-  spearman = name_value (trend, "spearman_minimal_ratio_loss");
+  ranks_of (nonzero, 4, rank_ratio);
+  spearman = name_value (trend, "all_spearman");
   r2 = pearson_squared (rank_ratio, rank_loss, 4, &sign);
   g_assert_cmpfloat (abs_d (spearman * spearman - r2), <=, 1e-9);
   g_assert_cmpfloat (spearman * sign, >=, 0.0);
-  g_assert_cmpfloat (name_value (trend, "ratio_nonzero"), ==, 1.0);
-  g_assert_cmpfloat (name_value (trend, "points"), ==, 4.0);
+  /* Its interval, p and how they were found. */
+  low = name_value (trend, "all_spearman_ci_low");
+  high = name_value (trend, "all_spearman_ci_high");
+  g_assert_cmpfloat (low, <=, spearman);
+  g_assert_cmpfloat (high, >=, spearman);
+  g_assert_cmpfloat (name_value (trend, "all_ci_level"), ==, 0.95);
+  g_assert_cmpfloat (name_value (trend, "all_bootstrap_resamples"), ==, 2000.0);
+  g_assert_cmpfloat (name_value (trend, "all_p_exact"), ==, 1.0);
+  g_assert_cmpfloat (name_value (trend, "all_permutations"), ==, 24.0);
+  g_assert_cmpfloat (name_value (trend, "all_p_value"), >, 0.0);
+  g_assert_cmpfloat (name_value (trend, "all_p_value"), <=, 1.0);
+  g_assert_cmpfloat (name_value (trend, "all_seed"), ==, 2014.0);
+  verdict = name_text (trend, "all_verdict");
+  /* A verdict only when the interval excludes 0 and p agrees. */
+  if (name_value (trend, "all_p_value") >= 0.05)
+    g_assert_cmpstr (verdict, ==, "no evidence either way");
+  else if (low > 0.0)
+    g_assert_cmpstr (verdict, ==, "against the expectation");
+  else if (high < 0.0)
+    g_assert_cmpstr (verdict, ==, "as expected");
+  else
+    g_assert_cmpstr (verdict, ==, "no evidence either way");
   {
     double mean = 0.0;
 
@@ -1057,12 +1108,12 @@ test_critical_trend (gconstpointer cli)
       mean += minimal[i] / 4;
     g_assert_cmpfloat (abs_d (name_value (trend, "mean_minimal_ratio") - mean), <=, 1e-12);
   }
-  /* Every row is a named number; the fit's own rows are there whether or not it succeeded. */
-  name_value (trend, "slope");
-  name_value (trend, "intercept");
-  name_value (trend, "pb_loss_c");
-  name_value (trend, "pb_a");
-  name_value (trend, "pb_residual");
+  /* Every row is there whether or not its fit succeeded. */
+  name_value (trend, "all_slope");
+  name_value (trend, "all_intercept");
+  name_value (trend, "all_pb_loss_c");
+  name_value (trend, "all_pb_a");
+  name_value (trend, "certified_pb_residual");
 
   ratio = json_string (&run, "c/summary.json", "ratio");
   g_assert_cmpstr (ratio, ==, "nonzero");
@@ -1070,11 +1121,22 @@ test_critical_trend (gconstpointer cli)
   {
     g_autofree char *path = path_in (&run, "c/summary.json");
     g_autofree char *contents = NULL;
+    g_autofree char *verdict_member = g_strdup_printf ("\"verdict\" : \"%s\"", verdict);
 
     g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-    g_assert_nonnull (strstr (contents, "\"spearman_minimal_ratio_loss\""));
+    g_assert_nonnull (strstr (contents, "\"certified\" : {"));
+    g_assert_nonnull (strstr (contents, "\"all\" : {"));
+    g_assert_nonnull (strstr (contents, "\"spearman_ci_low\""));
+    g_assert_nonnull (strstr (contents, "\"spearman_ci_high\""));
+    g_assert_nonnull (strstr (contents, "\"p_value\""));
+    g_assert_nonnull (strstr (contents, "\"p_method\" : \"exact\""));
+    g_assert_nonnull (strstr (contents, "\"bootstrap_resamples\" : 2000"));
+    g_assert_nonnull (strstr (contents, "\"verdict\" : \"too few points\""));
+    g_assert_nonnull (strstr (contents, verdict_member));
     g_assert_nonnull (strstr (contents, "\"pennington_bahri\""));
     g_assert_nonnull (strstr (contents, "Dauphin et al. (2014)"));
+    /* The duplicate correlation written "for old readers" is gone. */
+    g_assert_null (strstr (contents, "correlation_minimal_ratio_loss"));
   }
   assert_svg (&run, "c/critical.svg", 2);
   slice = read_csv (&run, "c/slice-run2.csv", "alpha,loss_bottom,loss_top", NULL);

@@ -571,7 +571,7 @@ test_idx_not_found (Fixture       *fixture,
 
   assert_load_fails (missing, labels, SADDLE_DATASET_ERROR_NOT_FOUND, missing, NULL);
   /* A folder is not a file. */
-  assert_load_fails (fixture->dir, labels, SADDLE_DATASET_ERROR_IO, fixture->dir, "not a regular file");
+  assert_load_fails (fixture->dir, labels, SADDLE_DATASET_ERROR_IO, fixture->dir, "is a folder, not a file");
 
   dataset = saddle_dataset_load_idx_dir (fixture->dir, FALSE, 0, &error);
   g_assert_null (dataset);

@@ -122,6 +122,16 @@ make_trajectory (guint    n_runs,
   return trajectory;
 }
 
+/* The trend the caller of saddle_figure_critical() hands it, computed into @buf. */
+static const SaddleCriticalTrend *
+trend_of (const SaddleCriticalSet *set,
+          SaddleCriticalRatio      ratio,
+          SaddleCriticalTrend     *buf)
+{
+  saddle_critical_trend_compute (set, ratio, buf);
+  return buf;
+}
+
 static SaddleCriticalPoint *
 make_point (guint               run,
             double              loss,
@@ -1244,7 +1254,7 @@ test_figure_critical (void)
   cairo_surface_t *surface = new_canvas (&cr);
   guint selected = 7;
 
-  saddle_figure_critical (cr, WIDTH, HEIGHT, set, (int) selected, NULL, &area);
+  saddle_figure_critical (cr, WIDTH, HEIGHT, set, NULL, (int) selected, NULL, &area);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   assert_area_sane (&area);
   /* Losses over 2.5 decades: log x; the minimal ratio axis is [0, 1] fixed. */
@@ -1291,7 +1301,7 @@ test_figure_critical (void)
     cairo_t *cr2;
     cairo_surface_t *plain = new_canvas (&cr2);
 
-    saddle_figure_critical (cr2, WIDTH, HEIGHT, set, -1, NULL, NULL);
+    saddle_figure_critical (cr2, WIDTH, HEIGHT, set, NULL, -1, NULL, NULL);
     cairo_surface_flush (plain);
     cairo_surface_flush (surface);
     g_assert_true (memcmp (cairo_image_surface_get_data (plain), cairo_image_surface_get_data (surface),
@@ -1407,15 +1417,16 @@ test_figure_empty (void)
       cairo_t *cr;
       cairo_surface_t *surface = new_canvas (&cr);
       SaddlePlotArea areas[2], area;
+      SaddleCriticalTrend trend;
 
       saddle_figure_gradnorm (cr, w, h, NULL, NULL, areas);
       saddle_figure_gradnorm (cr, w, h, empty_history, &style, NULL);
       saddle_figure_gradnorm (cr, w, h, bad_history, &style, areas);
       saddle_figure_trajectories (cr, w, h, NULL, FALSE, G_MAXUINT, NULL, &area);
       saddle_figure_trajectories (cr, w, h, no_pca, TRUE, 0, &style, NULL);
-      saddle_figure_critical (cr, w, h, NULL, 3, NULL, &area);
-      saddle_figure_critical (cr, w, h, empty_set, 0, &style, &area);
-      saddle_figure_critical (cr, w, h, bad_set, 1, &style, &area);
+      saddle_figure_critical (cr, w, h, NULL, trend_of (NULL, SADDLE_CRITICAL_RATIO_MINIMAL, &trend), 3, NULL, &area);
+      saddle_figure_critical (cr, w, h, empty_set, trend_of (empty_set, style.critical_ratio, &trend), 0, &style, &area);
+      saddle_figure_critical (cr, w, h, bad_set, trend_of (bad_set, style.critical_ratio, &trend), 1, &style, &area);
       g_assert_cmpint (saddle_figure_critical_pick (bad_set, &area, 10, 10, 1e9), >=, -1);
       saddle_figure_spectrum (cr, w, h, NULL, NULL);
       saddle_figure_spectrum (cr, w, h, no_spectrum, &style);
@@ -1429,7 +1440,7 @@ test_figure_empty (void)
       saddle_figure_slice (cr, w, h, slice, NULL);
       /* A huge font on a small canvas: squeezed, never broken. */
       style.font_size = 150;
-      saddle_figure_critical (cr, w / 4, h / 4, bad_set, 2, &style, &area);
+      saddle_figure_critical (cr, w / 4, h / 4, bad_set, &trend, 2, &style, &area);
       saddle_figure_gradnorm (cr, w / 4, h / 4, bad_history, &style, areas);
       saddle_figure_trajectories_with_surface (cr, w / 4, h / 4, no_pca, holes, FALSE, G_MAXUINT, &style, NULL);
       saddle_figure_density (cr, w / 4, h / 4, density, dense, &style);
@@ -1551,7 +1562,7 @@ draw_any (cairo_t *cr,
       saddle_figure_trajectories (cr, width, height, d->trajectory, FALSE, G_MAXUINT, NULL, NULL);
       break;
     case 2:
-      saddle_figure_critical (cr, width, height, d->set, 2, NULL, NULL);
+      saddle_figure_critical (cr, width, height, d->set, NULL, 2, NULL, NULL);
       break;
     case 3:
       saddle_figure_spectrum (cr, width, height, g_ptr_array_index (d->set->points, 1), NULL);
@@ -1617,14 +1628,14 @@ test_write_files (void)
     g_autofree char *bad = g_build_filename (dir, "no-such-dir", "figure.svg", NULL);
 
     g_assert_false (saddle_figure_write_svg (bad, 100, 100, draw_any, &d, &error));
-    g_assert_error (error, SADDLE_FIGURE_ERROR, SADDLE_FIGURE_ERROR_WRITE);
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
     g_assert_nonnull (strstr (error->message, bad));
     g_clear_error (&error);
 
     g_free (bad);
     bad = g_build_filename (dir, "no-such-dir", "figure.png", NULL);
     g_assert_false (saddle_figure_write_png (bad, 100, 100, draw_any, &d, &error));
-    g_assert_error (error, SADDLE_FIGURE_ERROR, SADDLE_FIGURE_ERROR_WRITE);
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
     g_assert_nonnull (strstr (error->message, bad));
     g_clear_error (&error);
 
@@ -2751,22 +2762,28 @@ test_figure_critical_trend (void)
       double slope = sign == 0 ? -0.12 : 0.12;
       g_autoptr(SaddleCriticalSet) set = make_trend_set (40, slope);
       SaddleCriticalTrend trend;
+      const SaddleSubsetTrend *shown;
       SaddleFigureStyle style;
       SaddlePlotArea area;
       guint on_line = 0, off_line = 0;
 
-      saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+      /* All certified: the line is theirs. */
+      for (guint i = 0; i < set->points->len; i++)
+        ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->certificate = SADDLE_CERTIFICATE_GRADIENT;
+      saddle_critical_trend_compute (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+      shown = saddle_critical_trend_get_shown (&trend);
       g_assert_true (trend.x_log);
-      g_assert_true (trend.fitted);
-      g_assert_true (trend.converged_only);
-      g_assert_cmpuint (trend.n, ==, 40);
+      g_assert_cmpint (trend.shown, ==, SADDLE_TREND_CERTIFIED);
+      g_assert_true (shown->fitted);
+      g_assert_cmpuint (shown->n, ==, 40);
       /* The fitted slope has the data's sign and about its size; both correlations agree. */
-      g_assert_cmpfloat (trend.slope * slope, >, 0);
-      g_assert_cmpfloat (fabs (trend.slope - slope), <, 0.02);
-      g_assert_cmpfloat (trend.pearson * slope, >, 0);
-      g_assert_cmpfloat (fabs (trend.pearson), >, 0.9);
-      g_assert_cmpfloat (trend.spearman * slope, >, 0);
-      g_assert_cmpfloat (fabs (trend.spearman), >, 0.9);
+      g_assert_cmpfloat (shown->slope * slope, >, 0);
+      g_assert_cmpfloat (fabs (shown->slope - slope), <, 0.02);
+      g_assert_cmpfloat (shown->pearson * slope, >, 0);
+      g_assert_cmpfloat (fabs (shown->pearson), >, 0.9);
+      g_assert_cmpfloat (shown->spearman.rho * slope, >, 0);
+      g_assert_cmpfloat (fabs (shown->spearman.rho), >, 0.9);
+      g_assert_cmpint (shown->verdict, ==, sign == 0 ? SADDLE_TREND_AS_EXPECTED : SADDLE_TREND_AGAINST);
 
       /* Drawn where the fit says, in the page's text colour; absent when turned off. */
       for (guint pass = 0; pass < 2; pass++)
@@ -2777,11 +2794,11 @@ test_figure_critical_trend (void)
           saddle_figure_style_init (&style);
           g_assert_true (style.show_trend);
           style.show_trend = pass == 0;
-          saddle_figure_critical (cr, WIDTH, HEIGHT, set, -1, &style, &area);
+          saddle_figure_critical (cr, WIDTH, HEIGHT, set, &trend, -1, &style, &area);
           for (guint k = 1; k < 8; k++)
             {
               double lx = log10 (area.x_min) + (log10 (area.x_max) - log10 (area.x_min)) * (0.2 + 0.6 * k / 8.0);
-              double ratio = trend.slope * lx + trend.intercept;
+              double ratio = shown->slope * lx + shown->intercept;
               int px = (int) (area.x + (lx - log10 (area.x_min)) / (log10 (area.x_max) - log10 (area.x_min)) * area.width);
               int py = (int) (area.y + (1 - ratio) * area.height);
 
@@ -2802,35 +2819,46 @@ test_figure_critical_trend (void)
       g_assert_cmpuint (off_line, ==, 0);
     }
 
-  /* Unconverged points stay out of the fit while 3 or more others remain. */
+  /* The certified points carry the line while 3 or more of them are there; else all do. */
   {
     g_autoptr(SaddleCriticalSet) set = make_trend_set (10, -0.1);
     SaddleCriticalTrend trend;
 
-    for (guint i = 0; i < 4; i++)
+    for (guint i = 0; i < 10; i++)
+      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->certificate
+        = i < 6 ? SADDLE_CERTIFICATE_CLARKE : SADDLE_CERTIFICATE_NONE;
+    saddle_critical_trend_compute (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+    g_assert_cmpint (trend.shown, ==, SADDLE_TREND_CERTIFIED);
+    g_assert_cmpuint (trend.subsets[SADDLE_TREND_CERTIFIED].n, ==, 6);
+    g_assert_cmpuint (trend.subsets[SADDLE_TREND_ALL].n, ==, 10);
+    for (guint i = 2; i < 6; i++)
       ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->certificate = SADDLE_CERTIFICATE_NONE;
-    saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
-    g_assert_true (trend.converged_only);
-    g_assert_cmpuint (trend.n, ==, 6);
-    for (guint i = 4; i < 9; i++)
-      ((SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->certificate = SADDLE_CERTIFICATE_NONE;
-    saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
-    g_assert_false (trend.converged_only);
-    g_assert_cmpuint (trend.n, ==, 10);
+    saddle_critical_trend_compute (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+    g_assert_cmpint (trend.shown, ==, SADDLE_TREND_ALL);
+    g_assert_cmpuint (trend.subsets[SADDLE_TREND_CERTIFIED].n, ==, 2);
+    g_assert_cmpint (trend.subsets[SADDLE_TREND_CERTIFIED].verdict, ==, SADDLE_TREND_TOO_FEW);
+    g_assert_cmpuint (saddle_critical_trend_get_shown (&trend)->n, ==, 10);
   }
 
   /* Too little for anything: no line, no correlation, no crash. */
   {
     g_autoptr(SaddleCriticalSet) set = make_trend_set (1, -0.1);
     SaddleCriticalTrend trend;
+    cairo_t *cr;
+    cairo_surface_t *canvas = new_canvas (&cr);
 
-    saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
-    g_assert_false (trend.fitted);
-    g_assert_true (isnan (trend.pearson));
-    g_assert_false (trend.pb_fitted);
-    g_assert_nonnull (trend.pb_error);
-    saddle_figure_critical_trend (NULL, SADDLE_CRITICAL_RATIO_NONZERO, &trend);
-    g_assert_cmpuint (trend.n, ==, 0);
+    saddle_critical_trend_compute (set, SADDLE_CRITICAL_RATIO_MINIMAL, &trend);
+    g_assert_false (trend.subsets[SADDLE_TREND_ALL].fitted);
+    g_assert_true (isnan (trend.subsets[SADDLE_TREND_ALL].pearson));
+    g_assert_true (isnan (trend.subsets[SADDLE_TREND_ALL].spearman.rho));
+    g_assert_cmpint (trend.subsets[SADDLE_TREND_ALL].verdict, ==, SADDLE_TREND_TOO_FEW);
+    g_assert_false (trend.subsets[SADDLE_TREND_ALL].pb_fitted);
+    g_assert_cmpint (trend.subsets[SADDLE_TREND_ALL].pb_error, ==, SADDLE_STATS_ERROR_TOO_FEW);
+    saddle_figure_critical (cr, WIDTH, HEIGHT, set, &trend, 0, NULL, NULL);
+    cairo_destroy (cr);
+    cairo_surface_destroy (canvas);
+    saddle_critical_trend_compute (NULL, SADDLE_CRITICAL_RATIO_NONZERO, &trend);
+    g_assert_cmpuint (trend.subsets[SADDLE_TREND_ALL].n, ==, 0);
   }
 }
 
@@ -2842,6 +2870,7 @@ test_figure_critical_index_law (void)
   g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
   g_autofree double *values = g_new (double, n);
   SaddleCriticalTrend trend;
+  const SaddleSubsetTrend *shown;
   SaddleFigureStyle style;
   SaddlePalette palette;
   SaddleColor law;
@@ -2861,15 +2890,16 @@ test_figure_critical_index_law (void)
       saddle_critical_set_add (set, point);
     }
 
-  saddle_figure_critical_trend (set, SADDLE_CRITICAL_RATIO_NONZERO, &trend);
+  saddle_critical_trend_compute (set, SADDLE_CRITICAL_RATIO_NONZERO, &trend);
+  shown = saddle_critical_trend_get_shown (&trend);
   g_assert_false (trend.x_log);
-  g_assert_true (trend.pb_fitted);
-  g_assert_null (trend.pb_error);
-  g_assert_cmpfloat (fabs (trend.pb_loss_c - loss_c), <, 0.005);
-  g_assert_cmpfloat (fabs (trend.pb_a - a) / a, <, 0.05);
-  g_assert_cmpfloat (trend.pb_residual, <, 2e-3);
+  g_assert_true (shown->pb_fitted);
+  g_assert_cmpint (shown->pb_error, ==, -1);
+  g_assert_cmpfloat (fabs (shown->pb_loss_c - loss_c), <, 0.005);
+  g_assert_cmpfloat (fabs (shown->pb_a - a) / a, <, 0.05);
+  g_assert_cmpfloat (shown->pb_residual, <, 2e-3);
   /* The index grows with loss: the ratio falls. */
-  g_assert_cmpfloat (trend.slope, <, 0);
+  g_assert_cmpfloat (shown->slope, <, 0);
 
   saddle_palette_init (&palette, FALSE);
   saddle_palette_series (&palette, 9, &law);
@@ -2884,13 +2914,13 @@ test_figure_critical_index_law (void)
       g_assert_false (style.show_pb_fit);
       style.show_pb_fit = pass == 0;
       style.critical_ratio = SADDLE_CRITICAL_RATIO_NONZERO;
-      saddle_figure_critical (cr, WIDTH, HEIGHT, set, -1, &style, &area);
+      saddle_figure_critical (cr, WIDTH, HEIGHT, set, &trend, -1, &style, &area);
       g_assert_cmpint (area.ratio, ==, SADDLE_CRITICAL_RATIO_NONZERO);
       /* The dashed curve sits at 1 − a·(loss − loss_c)^{3/2}. */
       for (guint k = 1; k < 10; k++)
         {
           double loss = area.x_min + (area.x_max - area.x_min) * k / 10.0;
-          double ratio = 1 - trend.pb_a * pow (loss - trend.pb_loss_c, 1.5);
+          double ratio = 1 - shown->pb_a * pow (loss - shown->pb_loss_c, 1.5);
           int px = (int) (area.x + (loss - area.x_min) / (area.x_max - area.x_min) * area.width);
           int py = (int) (area.y + (1 - ratio) * area.height);
 
@@ -2918,6 +2948,7 @@ static void
 test_figure_critical_nonzero (void)
 {
   g_autoptr(SaddleCriticalSet) set = make_critical_set (30);
+  SaddleCriticalTrend trend;
   SaddleFigureStyle style;
   SaddlePlotArea area;
   cairo_t *cr;
@@ -2926,7 +2957,8 @@ test_figure_critical_nonzero (void)
   saddle_figure_style_init (&style);
   style.critical_ratio = SADDLE_CRITICAL_RATIO_NONZERO;
   style.show_pb_fit = TRUE;
-  saddle_figure_critical (cr, WIDTH, HEIGHT, set, 4, &style, &area);
+  saddle_figure_critical (cr, WIDTH, HEIGHT, set, trend_of (set, style.critical_ratio, &trend), 4,
+                          &style, &area);
   assert_area_sane (&area);
   maybe_keep (canvas, "critical-nonzero.png");
 

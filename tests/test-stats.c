@@ -352,6 +352,159 @@ test_stats_moving_average (void)
   }
 }
 
+/* Ties in both: x = 10 20 20 30 40 40, ranks 1 2.5 2.5 4 5.5 5.5; y = 3 1 4 1 5 9, ranks
+ * 3 1.5 4 1.5 5 6. Centred (mean 3.5): −2.5 −1 −1 .5 2 2 and −.5 −2 .5 −2 1.5 2.5:
+ * Sxy = 1.25 + 2 − .5 − 1 + 3 + 5 = 9.75, Sxx = 16.5, Syy = 17, ρ = 9.75 / √280.5. */
+static void
+test_stats_spearman_ties_by_hand (void)
+{
+  const double x[] = { 10, 20, 20, 30, 40, 40 };
+  const double y[] = { 3, 1, 4, 1, 5, 9 };
+  const double rx[] = { 1, 2.5, 2.5, 4, 5.5, 5.5 };
+  const double ry[] = { 3, 1.5, 4, 1.5, 5, 6 };
+  double ranks[6];
+  SaddleSpearmanTest test;
+
+  saddle_stats_ranks (x, 6, ranks);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpfloat (ranks[i], ==, rx[i]);
+  saddle_stats_ranks (y, 6, ranks);
+  for (guint i = 0; i < 6; i++)
+    g_assert_cmpfloat (ranks[i], ==, ry[i]);
+  g_assert_cmpfloat_with_epsilon (saddle_stats_spearman (x, y, 6), 9.75 / sqrt (280.5), 1e-15);
+
+  saddle_stats_spearman_test (x, y, 6, 500, 1000, 7, &test);
+  g_assert_cmpuint (test.n, ==, 6);
+  g_assert_cmpfloat_with_epsilon (test.rho, 9.75 / sqrt (280.5), 1e-15);
+  g_assert_cmpfloat (test.low, <=, test.rho);
+  g_assert_cmpfloat (test.high, >=, test.rho);
+  /* 6 pairs: every one of the 720 pairings counted, none drawn. */
+  g_assert_true (test.p_exact);
+  g_assert_cmpuint (test.permutations, ==, 720);
+  g_assert_cmpfloat (test.p_value, >, 0.0);
+  g_assert_cmpfloat (test.p_value, <=, 1.0);
+}
+
+/* Exact p by hand: of the 4! = 24 pairings of a monotone 4, only it and its reverse reach
+ * |ρ| = 1, so p = 2/24; of 5! = 120, p = 2/120. */
+static void
+test_stats_permutation_exact (void)
+{
+  const double x[] = { 1, 2, 3, 4, 5 };
+  const double y[] = { 10, 20, 30, 40, 50 };
+  SaddleSpearmanTest test;
+
+  saddle_stats_spearman_test (x, y, 4, 100, 100, 1, &test);
+  g_assert_true (test.p_exact);
+  g_assert_cmpuint (test.permutations, ==, 24);
+  g_assert_cmpfloat_with_epsilon (test.p_value, 2.0 / 24.0, 1e-15);
+  saddle_stats_spearman_test (x, y, 5, 100, 100, 1, &test);
+  g_assert_cmpuint (test.permutations, ==, 120);
+  g_assert_cmpfloat_with_epsilon (test.p_value, 2.0 / 120.0, 1e-15);
+}
+
+static void
+noisy_pairs (guint64  seed,
+             gsize    n,
+             double   coupling,
+             double  *x,
+             double  *y)
+{
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < n; i++)
+    {
+      x[i] = saddle_rng_normal (&rng);
+      y[i] = coupling * x[i] + saddle_rng_normal (&rng);
+    }
+}
+
+/* The same seed, the same interval and p to the bit; another seed, other draws. */
+static void
+test_stats_spearman_test_deterministic (void)
+{
+  double x[30], y[30];
+  SaddleSpearmanTest a, b, c;
+
+  noisy_pairs (5, 30, 0.3, x, y);
+  saddle_stats_spearman_test (x, y, 30, 2000, 10000, 2014, &a);
+  saddle_stats_spearman_test (x, y, 30, 2000, 10000, 2014, &b);
+  g_assert_false (a.p_exact);
+  g_assert_cmpuint (a.permutations, ==, 10000);
+  g_assert_cmpuint (a.resamples, ==, 2000);
+  g_assert_cmpuint (a.resamples_defined, ==, 2000);
+  g_assert_cmpfloat (a.rho, ==, b.rho);
+  g_assert_cmpfloat (a.low, ==, b.low);
+  g_assert_cmpfloat (a.high, ==, b.high);
+  g_assert_cmpfloat (a.p_value, ==, b.p_value);
+  g_assert_cmpfloat (a.low, <, a.rho);
+  g_assert_cmpfloat (a.high, >, a.rho);
+
+  saddle_stats_spearman_test (x, y, 30, 2000, 10000, 2015, &c);
+  g_assert_cmpfloat (c.rho, ==, a.rho);
+  g_assert_true (c.low != a.low || c.high != a.high);
+  g_assert_cmpfloat (c.p_value, !=, a.p_value);
+}
+
+/* A perfectly monotone 20: every resample is monotone too (ρ = −1 exactly), and no random
+ * pairing of 20 reaches |ρ| = 1, so p = 1/10001. */
+static void
+test_stats_spearman_test_monotone (void)
+{
+  double x[20], y[20];
+  SaddleSpearmanTest test;
+
+  for (guint i = 0; i < 20; i++)
+    {
+      x[i] = pow (1.3, i);
+      y[i] = 1.0 - 0.01 * i * i;
+    }
+  saddle_stats_spearman_test (x, y, 20, 2000, 10000, 2014, &test);
+  g_assert_cmpfloat (test.rho, ==, -1.0);
+  g_assert_cmpfloat (test.p_value, <, 0.001);
+  g_assert_cmpfloat_with_epsilon (test.p_value, 1.0 / 10001.0, 1e-15);
+  g_assert_cmpfloat (test.high, <, 0.0);
+  g_assert_cmpfloat (test.low, ==, -1.0);
+}
+
+/* Independent x and y: the interval holds 0 and p is far from small. */
+static void
+test_stats_spearman_test_independent (void)
+{
+  double x[40], y[40];
+  SaddleSpearmanTest test;
+
+  noisy_pairs (11, 40, 0.0, x, y);
+  saddle_stats_spearman_test (x, y, 40, 2000, 10000, 2014, &test);
+  g_assert_cmpfloat (test.low, <, 0.0);
+  g_assert_cmpfloat (test.high, >, 0.0);
+  g_assert_cmpfloat (test.p_value, >, 0.05);
+}
+
+/* Under 3 pairs or all tied: no ρ, no interval, no p; NaN pairs are left out first. */
+static void
+test_stats_spearman_test_too_few (void)
+{
+  const double x[] = { 1, 2, NAN, 4 };
+  const double y[] = { 2, 1, 3, NAN };
+  const double flat[] = { 7, 7, 7, 7 };
+  SaddleSpearmanTest test;
+
+  saddle_stats_spearman_test (x, y, 4, 100, 100, 1, &test);
+  g_assert_cmpuint (test.n, ==, 2);
+  g_assert_true (isnan (test.rho));
+  g_assert_true (isnan (test.low) && isnan (test.high) && isnan (test.p_value));
+  saddle_stats_spearman_test (flat, y, 2, 100, 100, 1, &test);
+  g_assert_true (isnan (test.rho));
+  saddle_stats_spearman_test (flat, flat, 4, 100, 100, 1, &test);
+  g_assert_cmpuint (test.n, ==, 4);
+  g_assert_true (isnan (test.rho));
+  g_assert_true (isnan (test.p_value));
+  saddle_stats_spearman_test (NULL, NULL, 0, 100, 100, 1, &test);
+  g_assert_cmpuint (test.n, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -362,6 +515,12 @@ main (int argc, char **argv)
   g_test_add_func ("/core/stats/pearson-by-hand", test_stats_pearson_by_hand);
   g_test_add_func ("/core/stats/spearman-monotone", test_stats_spearman_monotone);
   g_test_add_func ("/core/stats/ties", test_stats_ties);
+  g_test_add_func ("/core/stats/spearman-ties-by-hand", test_stats_spearman_ties_by_hand);
+  g_test_add_func ("/core/stats/permutation-exact", test_stats_permutation_exact);
+  g_test_add_func ("/core/stats/spearman-test-deterministic", test_stats_spearman_test_deterministic);
+  g_test_add_func ("/core/stats/spearman-test-monotone", test_stats_spearman_test_monotone);
+  g_test_add_func ("/core/stats/spearman-test-independent", test_stats_spearman_test_independent);
+  g_test_add_func ("/core/stats/spearman-test-too-few", test_stats_spearman_test_too_few);
   g_test_add_func ("/core/stats/degenerate", test_stats_degenerate);
   g_test_add_func ("/core/stats/linear-fit", test_stats_linear_fit);
   g_test_add_func ("/core/stats/index-law-exact", test_stats_index_law_exact);

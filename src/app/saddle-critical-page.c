@@ -104,6 +104,7 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   const SaddleCriticalSet   *set;
+  const SaddleCriticalTrend *trend;
   const SaddleCriticalPoint *point;
   const SaddleSlice         *slice;
   SaddleFigureStyle          style;
@@ -522,6 +523,61 @@ update_progress (SaddleCriticalPage *self)
   gtk_label_set_text (self->progress_label, text);
 }
 
+static const char *
+verdict_text (SaddleTrendVerdict verdict)
+{
+  switch (verdict)
+    {
+    case SADDLE_TREND_AS_EXPECTED:
+      /* TRANSLATORS: the data agree with Dauphin et al.: the ratio falls as the loss rises */
+      return _("as expected");
+    case SADDLE_TREND_AGAINST:
+      return _("against the expectation");
+    case SADDLE_TREND_NO_EVIDENCE:
+      /* TRANSLATORS: the interval for ρ contains 0, or its p-value is not small */
+      return _("no evidence either way");
+    case SADDLE_TREND_TOO_FEW:
+    default:
+      return _("too few points");
+    }
+}
+
+/* "certified points (n = 12): Spearman ρ = −0.45, 95 % interval −0.86 to +0.21, p = 0.27
+ * (10000 random pairings), no evidence either way" */
+static void
+append_subset_trend (GString                 *text,
+                     const SaddleSubsetTrend *t)
+{
+  const SaddleSpearmanTest *test = &t->spearman;
+  gboolean certified = t->subset == SADDLE_TREND_CERTIFIED;
+  g_autofree char *p = NULL;
+
+  if (t->verdict == SADDLE_TREND_TOO_FEW)
+    {
+      g_string_append_printf (text, certified ? _("certified points (n = %lu): %s")
+                                              : _("all points (n = %lu): %s"),
+                              (unsigned long) t->n, verdict_text (t->verdict));
+      return;
+    }
+  {
+    g_autofree char *value = test->p_value < 0.001 ? g_strdup ("< 0.001")
+                                                   : g_strdup_printf ("= %.2g", test->p_value);
+
+    p = test->p_exact
+        /* TRANSLATORS: "p = 0.33 (exact)": every pairing of the points was counted */
+        ? g_strdup_printf (_("p %s (exact)"), value)
+        /* TRANSLATORS: "p = 0.27 (10000 random pairings)" */
+        : g_strdup_printf (_("p %s (%lu random pairings)"), value, (unsigned long) test->permutations);
+  }
+  g_string_append_printf (text, certified
+                          /* TRANSLATORS: the trend over the certified points; the last %s
+                           * is the verdict ("no evidence either way") */
+                          ? _("certified points (n = %lu): Spearman ρ = %+.2f, 95 %% interval %+.2f to %+.2f, %s, %s")
+                          : _("all points (n = %lu): Spearman ρ = %+.2f, 95 %% interval %+.2f to %+.2f, %s, %s"),
+                          (unsigned long) t->n, test->rho, test->low, test->high, p,
+                          verdict_text (t->verdict));
+}
+
 static void
 update_summary (SaddleCriticalPage *self)
 {
@@ -565,18 +621,26 @@ update_summary (SaddleCriticalPage *self)
       g_string_append (text, " · ");
       g_string_append_printf (text, _("mean minimal ratio %.3f"), ratio_sum / n);
     }
-  /* The trend's correlations in words too: the chart's subtitle may be cut at narrow sizes. */
+  /* The trend's test in words too, for both subsets: the chart's subtitle names one. */
   if (saddle_critical_view_get_show_trend (self->critical_view))
     {
-      SaddleCriticalTrend trend;
+      const SaddleCriticalTrend *trend = saddle_critical_view_get_trend (self->critical_view);
+      gboolean tested = FALSE;
 
-      saddle_figure_critical_trend (set, saddle_critical_view_get_ratio (self->critical_view), &trend);
-      if (isfinite (trend.pearson) && isfinite (trend.spearman))
+      for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
         {
+          const SaddleSubsetTrend *t = &trend->subsets[s];
+
           g_string_append (text, " · ");
-          /* TRANSLATORS: correlations of the ratio with the loss over n points */
-          g_string_append_printf (text, _("Pearson r = %.2f, Spearman ρ = %.2f (n = %lu)"),
-                                  trend.pearson, trend.spearman, (unsigned long) trend.n);
+          append_subset_trend (text, t);
+          tested |= t->verdict != SADDLE_TREND_TOO_FEW;
+        }
+      if (tested)
+        {
+          g_string_append (text, " ");
+          /* TRANSLATORS: how the trend's interval and p-value were found */
+          g_string_append_printf (text, _("(interval: %u bootstrap resamples; p: two-sided permutation test)"),
+                                  SADDLE_TREND_RESAMPLES);
         }
     }
   saddle_page_append_stopped (text, self->results);
@@ -610,7 +674,7 @@ draw_scatter_cb (cairo_t  *cr,
 {
   DrawData *data = user_data;
 
-  saddle_figure_critical (cr, width, height, data->set, -1, &data->style, NULL);
+  saddle_figure_critical (cr, width, height, data->set, data->trend, -1, &data->style, NULL);
 }
 
 static void
@@ -693,7 +757,7 @@ write_spectrum (const SaddleCriticalPoint  *point,
                 SaddleExportFormat          format,
                 GError                    **error)
 {
-  DrawData data = { NULL, point };
+  DrawData data = { .point = point };
 
   if (format == SADDLE_EXPORT_CSV)
     {
@@ -875,7 +939,8 @@ page_export_all (SaddlePage  *page,
   SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (page);
   const SaddleCriticalSet *set = current_set (self);
   const SaddleCriticalPoint *point;
-  DrawData data = { set };
+  DrawData data = { .set = set };
+  SaddleCriticalTrend trend;
   g_autofree char *svg = NULL;
   /* export-all writes saddle-cli's default look, so the two files compare equal. */
   g_autofree char *csv = NULL;
@@ -884,6 +949,8 @@ page_export_all (SaddlePage  *page,
   g_autofree char *spectrum = NULL;
 
   saddle_figure_style_init (&data.style);
+  saddle_critical_trend_compute (set, data.style.critical_ratio, &trend);
+  data.trend = &trend;
   svg = g_build_filename (folder, "critical.svg", NULL);
   csv = g_build_filename (folder, "critical.csv", NULL);
   eigenvalues = g_build_filename (folder, "eigenvalues.csv", NULL);
@@ -926,13 +993,14 @@ page_export_view (SaddlePage          *page,
                   GError             **error)
 {
   SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (page);
-  DrawData data = { current_set (self) };
+  DrawData data = { .set = current_set (self) };
 
   if (format == SADDLE_EXPORT_CSV)
     return saddle_critical_set_write_csv (data.set, path, error);
 
   /* As shown: with the ratio, trend and fit chosen on the page. */
   scatter_style (self, &data.style);
+  data.trend = saddle_critical_view_get_trend (self->critical_view);
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_scatter_cb, &data, error);
 }
@@ -1215,6 +1283,14 @@ saddle_critical_page_get_progress (SaddleCriticalPage *self)
   g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), NULL);
 
   return gtk_label_get_text (self->progress_label);
+}
+
+const char *
+saddle_critical_page_get_summary (SaddleCriticalPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->summary_label);
 }
 
 gboolean

@@ -22,6 +22,8 @@ gboolean                 saddle_critical_page_export_spectrum (SaddleCriticalPag
                                                                GError             **error);
 /* The progress text, e.g. "37 / 100". */
 const char              *saddle_critical_page_get_progress    (SaddleCriticalPage  *self);
+/* The summary line under the chart, as shown: counts, reach and the trend's test. */
+const char              *saddle_critical_page_get_summary     (SaddleCriticalPage  *self);
 
 /* Computes the selected point's loss slice on a worker thread (queued while the page is
  * blocked); FALSE + NO_DATA when no point is selected or its parameters were not kept. */

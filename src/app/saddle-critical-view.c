@@ -20,6 +20,9 @@ struct _SaddleCriticalView
   gboolean                 show_pb_fit;
   SaddlePlotArea           area;
   gboolean                 have_area;
+  SaddleCriticalTrend      trend;      /* of set and ratio, when trend_valid */
+  guint                    trend_points; /* set->points->len it was computed for */
+  gboolean                 trend_valid;
 };
 
 G_DEFINE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, SADDLE_TYPE_CHART_VIEW)
@@ -54,7 +57,9 @@ saddle_critical_view_draw (SaddleChartView   *view,
   style->critical_ratio = self->ratio;
   style->show_trend = self->show_trend;
   style->show_pb_fit = self->show_pb_fit;
-  saddle_figure_critical (cr, width, height, self->set, self->selected, style, &self->area);
+  saddle_figure_critical (cr, width, height, self->set,
+                          self->show_trend ? saddle_critical_view_get_trend (self) : NULL,
+                          self->selected, style, &self->area);
   self->have_area = TRUE;
 }
 
@@ -143,6 +148,7 @@ saddle_critical_view_set_set (SaddleCriticalView      *self,
   g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
 
   self->set = set;
+  self->trend_valid = FALSE;
   if (set == NULL || self->selected >= (int) set->points->len)
     saddle_critical_view_set_selected (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -161,6 +167,7 @@ saddle_critical_view_set_changed (SaddleCriticalView *self)
 {
   g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
 
+  self->trend_valid = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -223,7 +230,24 @@ saddle_critical_view_set_ratio (SaddleCriticalView  *self,
   if (self->ratio == ratio)
     return;
   self->ratio = ratio;
+  self->trend_valid = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const SaddleCriticalTrend *
+saddle_critical_view_get_trend (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
+
+  /* Once per change of the set or the ratio: the bootstrap and permutations take a few ms. */
+  if (!self->trend_valid
+      || self->trend_points != (self->set != NULL ? self->set->points->len : 0))
+    {
+      saddle_critical_trend_compute (self->set, self->ratio, &self->trend);
+      self->trend_points = self->set != NULL ? self->set->points->len : 0;
+      self->trend_valid = TRUE;
+    }
+  return &self->trend;
 }
 
 SaddleCriticalRatio

@@ -33,10 +33,12 @@ int                      saddle_critical_view_pick         (SaddleCriticalView  
 void                     saddle_critical_view_set_ratio    (SaddleCriticalView      *self,
                                                             SaddleCriticalRatio      ratio);
 SaddleCriticalRatio      saddle_critical_view_get_ratio    (SaddleCriticalView      *self);
+/* The trend of the set with the current ratio, certified and all (computed on first need). */
+const SaddleCriticalTrend *saddle_critical_view_get_trend (SaddleCriticalView     *self);
 /* Where the points were last drawn (valid after the first snapshot). */
 const SaddlePlotArea    *saddle_critical_view_get_area     (SaddleCriticalView      *self);
 
-/* The least-squares trend with Pearson and Spearman (default TRUE), as style->show_trend. */
+/* The trend's line and its Spearman test (default TRUE), as style->show_trend. */
 void                     saddle_critical_view_set_show_trend  (SaddleCriticalView  *self,
                                                                gboolean             show);
 gboolean                 saddle_critical_view_get_show_trend  (SaddleCriticalView  *self);

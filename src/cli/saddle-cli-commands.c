@@ -320,56 +320,42 @@ typedef struct
   guint  labels[SADDLE_CRITICAL_N_LABELS];
   double mean_minimal_ratio;
   double mean_nonzero_ratio;
-  double correlation;           /* Pearson r of minimal ratio with loss (kept for old readers) */
-  double pearson;               /* Pearson r of minimal ratio with loss, finite pairs */
-  double spearman;              /* Spearman ρ of the same */
   guint  n;
-  gboolean ratio_nonzero;       /* the trend's ratio: --ratio */
-  SaddleCriticalTrend trend;    /* what critical.svg draws: line, correlations, PB fit */
+  SaddleCriticalTrend trend;    /* --ratio against loss, certified and all: what critical.svg draws */
 } CriticalStats;
 
 /* Dauphin et al. 2014, in one line, for the summary and summary.json. */
 #define DAUPHIN_EXPECTATION \
   "Dauphin et al. (2014) expect the index (the share of negative eigenvalues) to grow with " \
   "the loss: critical points high in loss are saddles, those near the lowest loss are minima, " \
-  "so the ratio of positive eigenvalues should fall as the loss rises (a negative correlation)"
+  "so the ratio of positive eigenvalues should fall as the loss rises (Spearman's rho < 0)"
 
-/* How the data compare with that expectation, from Spearman's ρ (rank order only). */
-static const char *
-dauphin_verdict (double spearman)
-{
-  if (!isfinite (spearman))
-    return "undefined: too few points, or no spread in loss or ratio";
-  if (spearman <= -0.1)
-    return "the ratio falls as the loss rises, as expected";
-  if (spearman >= 0.1)
-    return "the ratio rises with the loss, against the expectation";
-  return "no clear relation between ratio and loss (|ρ| < 0.1)";
-}
+/* How the test was made, for the summary and summary.json. */
+#define TREND_METHOD \
+  "Spearman's rho of the ratio with the loss; a 95% percentile bootstrap interval from " \
+  G_STRINGIFY (SADDLE_TREND_RESAMPLES) " resamples of the points; a two-sided permutation " \
+  "p-value, exact over all n! pairings for n <= " G_STRINGIFY (SADDLE_STATS_EXACT_MAX) \
+  ", else from " G_STRINGIFY (SADDLE_TREND_PERMUTATIONS) " random pairings; seed " \
+  G_STRINGIFY (SADDLE_TREND_SEED) ". A verdict only when the interval excludes 0 and p < 0.05"
 
 static void
 critical_stats (const SaddleCriticalSet *set,
                 gboolean                 ratio_nonzero,
                 CriticalStats           *stats)
 {
-  g_autofree double *ratio = g_new0 (double, MAX (1u, set->points->len));
-  g_autofree double *loss = g_new0 (double, MAX (1u, set->points->len));
   double sum_nonzero = 0.0;
   guint n_nonzero = 0;
   double sum = 0.0;
 
   memset (stats, 0, sizeof *stats);
   stats->n = set->points->len;
-  stats->ratio_nonzero = ratio_nonzero;
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
 
       if ((guint) point->label < SADDLE_CRITICAL_N_LABELS)
         stats->labels[point->label]++;
-      ratio[i] = point->spectrum->minimal_ratio;
-      loss[i] = point->loss;
-      sum += ratio[i];
+      sum += point->spectrum->minimal_ratio;
       if (isfinite (point->spectrum->nonzero_ratio))
         {
           sum_nonzero += point->spectrum->nonzero_ratio;
@@ -378,46 +364,78 @@ critical_stats (const SaddleCriticalSet *set,
     }
   stats->mean_minimal_ratio = stats->n > 0 ? sum / stats->n : NAN;
   stats->mean_nonzero_ratio = n_nonzero > 0 ? sum_nonzero / n_nonzero : NAN;
-  stats->correlation = saddle_cli_correlation (ratio, loss, stats->n);
-  stats->pearson = saddle_stats_pearson (ratio, loss, stats->n);
-  stats->spearman = saddle_stats_spearman (ratio, loss, stats->n);
-  saddle_figure_critical_trend (set, stats->ratio_nonzero ? SADDLE_CRITICAL_RATIO_NONZERO
-                                                          : SADDLE_CRITICAL_RATIO_MINIMAL,
-                                &stats->trend);
+  saddle_critical_trend_compute (set, ratio_nonzero ? SADDLE_CRITICAL_RATIO_NONZERO
+                                                    : SADDLE_CRITICAL_RATIO_MINIMAL,
+                                 &stats->trend);
 }
 
 static const char *
-ratio_name (gboolean nonzero)
+ratio_name (SaddleCriticalRatio ratio)
 {
-  return nonzero ? "non-zero ratio" : "minimal ratio";
+  return ratio == SADDLE_CRITICAL_RATIO_NONZERO ? "non-zero ratio" : "minimal ratio";
+}
+
+/* "p = 0.27 (10000 random pairings)" / "p = 0.33 (exact, all 6 pairings)" */
+static void
+print_p (const SaddleSpearmanTest *test)
+{
+  if (test->p_exact)
+    printf ("p = %.4g (exact, all %" G_GUINT64_FORMAT " pairings)", test->p_value,
+            test->permutations);
+  else
+    printf ("p = %.4g (%" G_GUINT64_FORMAT " random pairings)", test->p_value,
+            test->permutations);
+}
+
+static void
+print_subset_trend (const SaddleSubsetTrend *t)
+{
+  const SaddleSpearmanTest *test = &t->spearman;
+
+  printf ("  %s points (n = %" G_GSIZE_FORMAT "): ", saddle_trend_subset_to_string (t->subset), t->n);
+  if (t->verdict == SADDLE_TREND_TOO_FEW)
+    {
+      printf ("%s\n", saddle_trend_verdict_to_string (t->verdict));
+      return;
+    }
+  printf ("Spearman ρ = %.3f, 95%% interval [%.3f, %.3f] (%u of %u resamples defined), ",
+          test->rho, test->low, test->high, test->resamples_defined, test->resamples);
+  print_p (test);
+  printf (": %s\n", saddle_trend_verdict_to_string (t->verdict));
 }
 
 static void
 print_trend (const CriticalStats *stats,
              gboolean             pb_fit)
 {
-  const SaddleCriticalTrend *t = &stats->trend;
-  const char *x = t->x_log ? "log10 (loss)" : "loss";
+  const SaddleCriticalTrend *trend = &stats->trend;
+  const SaddleSubsetTrend *t = saddle_critical_trend_get_shown (trend);
+  const char *x = trend->x_log ? "log10 (loss)" : "loss";
 
-  printf ("Trend on critical.svg (%s against %s, over %" G_GSIZE_FORMAT " %s): ",
-          ratio_name (stats->ratio_nonzero), x, t->n,
-          t->converged_only ? "converged points" : "points, all: fewer than 3 converged");
+  printf ("Trend on critical.svg (%s against %s), line over ", ratio_name (trend->ratio), x);
+  if (trend->shown == SADDLE_TREND_CERTIFIED)
+    printf ("the %" G_GSIZE_FORMAT " certified points: ", t->n);
+  else
+    printf ("all %" G_GSIZE_FORMAT " points (fewer than 3 certified): ", t->n);
   if (t->fitted)
-    printf ("ratio ≈ %.4g·%s %+.4g, r² = %.3f; Pearson r = %.3f, Spearman ρ = %.3f\n",
-            t->slope, x, t->intercept, t->r2, t->pearson, t->spearman);
+    printf ("ratio ≈ %.4g·%s %+.4g, r² = %.3f, Pearson r = %.3f\n",
+            t->slope, x, t->intercept, t->r2, t->pearson);
   else
     printf ("no line (needs 2 points with distinct loss)\n");
-  printf ("Expectation: %s.\nHere: %s (Spearman ρ = %.3f over %" G_GSIZE_FORMAT " points).\n",
-          DAUPHIN_EXPECTATION, dauphin_verdict (t->spearman), t->spearman, t->n);
+  printf ("Expectation: %s.\nTest: %s.\n", DAUPHIN_EXPECTATION, TREND_METHOD);
+  for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
+    print_subset_trend (&trend->subsets[s]);
   if (!pb_fit)
     return;
   if (t->pb_fitted)
-    printf ("Pennington–Bahri fit of index = 1 − %s: index ≈ a·(loss − loss_c)^{3/2} with "
-            "loss_c = %.6g, a = %.6g, RMS residual %.4g\n", ratio_name (stats->ratio_nonzero),
-            t->pb_loss_c, t->pb_a, t->pb_residual);
+    printf ("Pennington–Bahri fit of index = 1 − %s over %s %" G_GSIZE_FORMAT " %spoints: index ≈ "
+            "a·(loss − loss_c)^{3/2} with loss_c = %.6g, a = %.6g, RMS residual %.4g\n",
+            ratio_name (trend->ratio), t->subset == SADDLE_TREND_CERTIFIED ? "the" : "all", t->n,
+            t->subset == SADDLE_TREND_CERTIFIED ? "certified " : "", t->pb_loss_c, t->pb_a,
+            t->pb_residual);
   else
-    printf ("Pennington–Bahri fit: not fitted (%s)\n",
-            t->pb_error != NULL ? t->pb_error : "too few points");
+    printf ("Pennington–Bahri fit: not fitted (%s)\n", t->pb_error == SADDLE_STATS_ERROR_TOO_FEW
+            ? "too few points" : "index 0 everywhere or one loss");
 }
 
 static void
@@ -454,11 +472,6 @@ print_critical_table (const SaddleCriticalSet *set,
           stats->mean_minimal_ratio);
   printf ("Mean non-zero ratio (positive / (positive + negative)): %.4f\n",
           stats->mean_nonzero_ratio);
-  if (isfinite (stats->pearson) || isfinite (stats->spearman))
-    printf ("Correlation of minimal ratio with loss: Pearson r = %.3f, Spearman ρ = %.3f over "
-            "%u points\n", stats->pearson, stats->spearman, stats->n);
-  else
-    printf ("Correlation of minimal ratio with loss: undefined (needs 3 points that differ)\n");
   print_trend (stats, pb_fit);
 }
 
@@ -576,31 +589,37 @@ json_add_slice (JsonBuilder       *builder,
 }
 
 static void
-json_add_trend (JsonBuilder         *builder,
-                const CriticalStats *stats)
+json_add_subset_trend (JsonBuilder             *builder,
+                       const SaddleSubsetTrend *t)
 {
-  const SaddleCriticalTrend *t = &stats->trend;
+  const SaddleSpearmanTest *test = &t->spearman;
 
-  json_builder_set_member_name (builder, "trend");
+  json_builder_set_member_name (builder, saddle_trend_subset_to_string (t->subset));
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "ratio");
-  json_builder_add_string_value (builder, stats->ratio_nonzero ? "nonzero" : "minimal");
-  json_builder_set_member_name (builder, "x");
-  json_builder_add_string_value (builder, t->x_log ? "log10_loss" : "loss");
-  json_builder_set_member_name (builder, "converged_only");
-  json_builder_add_boolean_value (builder, t->converged_only);
   json_builder_set_member_name (builder, "points");
   json_builder_add_int_value (builder, (gint64) t->n);
   saddle_cli_json_add_double (builder, "slope", t->slope);
   saddle_cli_json_add_double (builder, "intercept", t->intercept);
   saddle_cli_json_add_double (builder, "r2", t->r2);
   saddle_cli_json_add_double (builder, "pearson", t->pearson);
-  saddle_cli_json_add_double (builder, "spearman", t->spearman);
-  json_builder_set_member_name (builder, "expectation");
-  json_builder_add_string_value (builder, DAUPHIN_EXPECTATION);
+  saddle_cli_json_add_double (builder, "spearman", test->rho);
+  saddle_cli_json_add_double (builder, "spearman_ci_low", test->low);
+  saddle_cli_json_add_double (builder, "spearman_ci_high", test->high);
+  saddle_cli_json_add_double (builder, "ci_level", test->level);
+  json_builder_set_member_name (builder, "bootstrap_resamples");
+  json_builder_add_int_value (builder, test->resamples);
+  json_builder_set_member_name (builder, "bootstrap_resamples_defined");
+  json_builder_add_int_value (builder, test->resamples_defined);
+  saddle_cli_json_add_double (builder, "p_value", test->p_value);
+  json_builder_set_member_name (builder, "p_method");
+  json_builder_add_string_value (builder, !isfinite (test->rho) ? "none"
+                                 : test->p_exact ? "exact" : "random permutations");
+  json_builder_set_member_name (builder, "permutations");
+  json_builder_add_int_value (builder, (gint64) test->permutations);
+  json_builder_set_member_name (builder, "seed");
+  json_builder_add_int_value (builder, (gint64) test->seed);
   json_builder_set_member_name (builder, "verdict");
-  json_builder_add_string_value (builder, dauphin_verdict (t->spearman));
-  json_builder_end_object (builder);
+  json_builder_add_string_value (builder, saddle_trend_verdict_to_string (t->verdict));
 
   json_builder_set_member_name (builder, "pennington_bahri");
   json_builder_begin_object (builder);
@@ -609,34 +628,96 @@ json_add_trend (JsonBuilder         *builder,
   saddle_cli_json_add_double (builder, "loss_c", t->pb_loss_c);
   saddle_cli_json_add_double (builder, "a", t->pb_a);
   saddle_cli_json_add_double (builder, "residual", t->pb_residual);
-  if (t->pb_error != NULL)
+  if (!t->pb_fitted)
     {
       json_builder_set_member_name (builder, "why_not");
-      json_builder_add_string_value (builder, t->pb_error);
+      json_builder_add_string_value (builder, t->pb_error == SADDLE_STATS_ERROR_TOO_FEW
+                                     ? "too few points" : "index 0 everywhere or one loss");
     }
+  json_builder_end_object (builder);
   json_builder_end_object (builder);
 }
 
-/* trend.csv: every number of the summary's trend block as name,value. */
+static void
+json_add_trend (JsonBuilder         *builder,
+                const CriticalStats *stats)
+{
+  const SaddleCriticalTrend *trend = &stats->trend;
+
+  json_builder_set_member_name (builder, "trend");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ratio");
+  json_builder_add_string_value (builder, trend->ratio == SADDLE_CRITICAL_RATIO_NONZERO
+                                          ? "nonzero" : "minimal");
+  json_builder_set_member_name (builder, "x");
+  json_builder_add_string_value (builder, trend->x_log ? "log10_loss" : "loss");
+  json_builder_set_member_name (builder, "shown");
+  json_builder_add_string_value (builder, saddle_trend_subset_to_string (trend->shown));
+  json_builder_set_member_name (builder, "expectation");
+  json_builder_add_string_value (builder, DAUPHIN_EXPECTATION);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, TREND_METHOD);
+  for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
+    json_add_subset_trend (builder, &trend->subsets[s]);
+  json_builder_end_object (builder);
+}
+
+/* trend.csv: every number of the summary's trend block as name,value, each subset's rows
+ * prefixed with its name ("certified_p_value", "all_verdict"). */
 static gboolean
 write_trend_csv (const char          *path,
                  const CriticalStats *stats,
                  GError             **error)
 {
-  const SaddleCriticalTrend *t = &stats->trend;
-  static const char *const names[] = {
-    "ratio_nonzero", "loss_axis_log", "converged_only", "points", "slope", "intercept", "r2",
-    "pearson", "spearman", "pearson_minimal_ratio_loss", "spearman_minimal_ratio_loss",
-    "mean_minimal_ratio", "mean_nonzero_ratio", "pb_fitted", "pb_loss_c", "pb_a", "pb_residual",
-  };
-  const double values[] = {
-    stats->ratio_nonzero, t->x_log, t->converged_only, (double) t->n, t->slope, t->intercept,
-    t->r2, t->pearson, t->spearman, stats->pearson, stats->spearman, stats->mean_minimal_ratio,
-    stats->mean_nonzero_ratio, t->pb_fitted, t->pb_loss_c, t->pb_a, t->pb_residual,
-  };
+  const SaddleCriticalTrend *trend = &stats->trend;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (names) == G_N_ELEMENTS (values));
-  return saddle_cli_write_values_csv (path, names, values, G_N_ELEMENTS (names), error);
+#define ROW(name, value, text) G_STMT_START {                   \
+    double v_ = (value);                                        \
+    g_ptr_array_add (names, name);                              \
+    g_array_append_val (values, v_);                            \
+    g_ptr_array_add (texts, (gpointer) (text));                 \
+  } G_STMT_END
+
+  ROW (g_strdup ("ratio_nonzero"), trend->ratio == SADDLE_CRITICAL_RATIO_NONZERO, NULL);
+  ROW (g_strdup ("loss_axis_log"), trend->x_log, NULL);
+  ROW (g_strdup ("shown"), NAN, saddle_trend_subset_to_string (trend->shown));
+  ROW (g_strdup ("mean_minimal_ratio"), stats->mean_minimal_ratio, NULL);
+  ROW (g_strdup ("mean_nonzero_ratio"), stats->mean_nonzero_ratio, NULL);
+  for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
+    {
+      const SaddleSubsetTrend *t = &trend->subsets[s];
+      const SaddleSpearmanTest *test = &t->spearman;
+      const char *p = saddle_trend_subset_to_string (t->subset);
+
+      ROW (g_strconcat (p, "_points", NULL), (double) t->n, NULL);
+      ROW (g_strconcat (p, "_slope", NULL), t->slope, NULL);
+      ROW (g_strconcat (p, "_intercept", NULL), t->intercept, NULL);
+      ROW (g_strconcat (p, "_r2", NULL), t->r2, NULL);
+      ROW (g_strconcat (p, "_pearson", NULL), t->pearson, NULL);
+      ROW (g_strconcat (p, "_spearman", NULL), test->rho, NULL);
+      ROW (g_strconcat (p, "_spearman_ci_low", NULL), test->low, NULL);
+      ROW (g_strconcat (p, "_spearman_ci_high", NULL), test->high, NULL);
+      ROW (g_strconcat (p, "_ci_level", NULL), test->level, NULL);
+      ROW (g_strconcat (p, "_bootstrap_resamples", NULL), test->resamples, NULL);
+      ROW (g_strconcat (p, "_bootstrap_resamples_defined", NULL), test->resamples_defined, NULL);
+      ROW (g_strconcat (p, "_p_value", NULL), test->p_value, NULL);
+      ROW (g_strconcat (p, "_p_exact", NULL), test->p_exact, NULL);
+      ROW (g_strconcat (p, "_permutations", NULL), (double) test->permutations, NULL);
+      ROW (g_strconcat (p, "_seed", NULL), (double) test->seed, NULL);
+      ROW (g_strconcat (p, "_verdict", NULL), NAN, saddle_trend_verdict_to_string (t->verdict));
+      ROW (g_strconcat (p, "_pb_fitted", NULL), t->pb_fitted, NULL);
+      ROW (g_strconcat (p, "_pb_loss_c", NULL), t->pb_loss_c, NULL);
+      ROW (g_strconcat (p, "_pb_a", NULL), t->pb_a, NULL);
+      ROW (g_strconcat (p, "_pb_residual", NULL), t->pb_residual, NULL);
+    }
+#undef ROW
+
+  return saddle_cli_write_mixed_csv (path, (const char * const *) names->pdata,
+                                     (const double *) (gpointer) values->data,
+                                     (const char * const *) texts->pdata, names->len, error);
 }
 
 static gboolean
@@ -683,9 +764,6 @@ write_critical_summary (const char               *path,
   json_builder_end_object (builder);
   saddle_cli_json_add_double (builder, "mean_minimal_ratio", stats->mean_minimal_ratio);
   saddle_cli_json_add_double (builder, "mean_nonzero_ratio", stats->mean_nonzero_ratio);
-  saddle_cli_json_add_double (builder, "correlation_minimal_ratio_loss", stats->correlation);
-  saddle_cli_json_add_double (builder, "pearson_minimal_ratio_loss", stats->pearson);
-  saddle_cli_json_add_double (builder, "spearman_minimal_ratio_loss", stats->spearman);
   json_add_trend (builder, stats);
   if (slice != NULL)
     {
@@ -749,7 +827,7 @@ write_critical_set_files (SaddleCliOptions        *options,
   critical_stats (set, options->ratio_nonzero, stats);
   WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
   WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
-  WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, options->ratio_nonzero,
+  WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, &stats->trend,
                                                         options->pb_fit, error));
   WRITE ("trend.csv", write_trend_csv (path, stats, error));
   for (guint i = 0; i < set->points->len; i++)

@@ -203,9 +203,10 @@ static const char *const command_outputs[] = {
     "(run,epoch,iteration,loss,accuracy), gradnorm.svg.",
   [SADDLE_CLI_CRITICAL] =
     "Writes to --out: critical.csv (one row per analysed run), eigenvalues.csv "
-    "(run,index,eigenvalue), critical.svg (ratio against loss, fitted trend, Pearson and "
-    "Spearman correlation; with --pb-fit the Pennington–Bahri fit), trend.csv (name,value: "
-    "the trend, correlations and fit), spectrum-runN.svg, summary.json, history.csv, epochs.csv; "
+    "(run,index,eigenvalue), critical.svg (ratio against loss, fitted trend, Spearman's rho "
+    "with a bootstrap interval and a permutation p-value; with --pb-fit the Pennington–Bahri "
+    "fit), trend.csv (name,value: the trend and its test for the certified points and for all, "
+    "and the fit), spectrum-runN.svg, summary.json, history.csv, epochs.csv; "
     "with --slice-run N also slice-runN.csv (alpha,loss_bottom,loss_top) and slice-runN.svg.",
   [SADDLE_CLI_HESSIAN] =
     "Writes to --out: --method dense: eigenvalues.csv (index,eigenvalue ascending), "

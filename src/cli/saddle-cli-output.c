@@ -24,7 +24,7 @@ typedef struct
   const SaddleSpectrum      *spectrum;
   const SaddleSlice         *slice;
   gboolean                   layer;
-  gboolean                   nonzero_ratio;
+  const SaddleCriticalTrend *trend;
   gboolean                   pb_fit;
   gboolean                   smooth;
 } FigureData;
@@ -72,10 +72,9 @@ draw_critical_cb (cairo_t *cr,
   SaddleFigureStyle style;
 
   saddle_figure_style_init (&style);
-  style.critical_ratio = data->nonzero_ratio ? SADDLE_CRITICAL_RATIO_NONZERO
-                                             : SADDLE_CRITICAL_RATIO_MINIMAL;
+  style.critical_ratio = data->trend->ratio;
   style.show_pb_fit = data->pb_fit;
-  saddle_figure_critical (cr, width, height, data->set, -1, &style, NULL);
+  saddle_figure_critical (cr, width, height, data->set, data->trend, -1, &style, NULL);
 }
 
 static void
@@ -229,13 +228,13 @@ saddle_cli_write_eigenvalues_csv (const char           *path,
 }
 
 gboolean
-saddle_cli_write_critical_svg (const char              *path,
-                               const SaddleCriticalSet *set,
-                               gboolean                 nonzero_ratio,
-                               gboolean                 pb_fit,
-                               GError                 **error)
+saddle_cli_write_critical_svg (const char                *path,
+                               const SaddleCriticalSet   *set,
+                               const SaddleCriticalTrend *trend,
+                               gboolean                   pb_fit,
+                               GError                   **error)
 {
-  FigureData data = { .set = set, .nonzero_ratio = nonzero_ratio, .pb_fit = pb_fit };
+  FigureData data = { .set = set, .trend = trend, .pb_fit = pb_fit };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_critical_cb, &data, error);
@@ -321,6 +320,28 @@ saddle_cli_write_values_csv (const char         *path,
   return write_csv (path, csv, "values", error);
 }
 
+gboolean
+saddle_cli_write_mixed_csv (const char         *path,
+                            const char * const *names,
+                            const double       *values,
+                            const char * const *texts,
+                            gsize               n,
+                            GError            **error)
+{
+  g_autoptr(SaddleCsv) csv = saddle_csv_new ("name,value", 32 * n);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      saddle_csv_add_string (csv, names[i]);
+      if (texts[i] != NULL)
+        saddle_csv_add_string (csv, texts[i]);
+      else
+        saddle_csv_add_double (csv, values[i]);
+      saddle_csv_end_row (csv);
+    }
+  return write_csv (path, csv, "values", error);
+}
+
 void
 saddle_cli_json_add_double (JsonBuilder *builder,
                             const char  *member,
@@ -348,38 +369,3 @@ saddle_cli_write_json (const char *path,
   return saddle_file_write (path, text, length, error);
 }
 
-double
-saddle_cli_correlation (const double *x,
-                        const double *y,
-                        gsize         n)
-{
-  double mean_x = 0.0, mean_y = 0.0;
-  double sxx = 0.0, syy = 0.0, sxy = 0.0;
-  gsize m = 0;
-
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (x[i]) && isfinite (y[i]))
-      {
-        mean_x += x[i];
-        mean_y += y[i];
-        m++;
-      }
-  if (m < 2)
-    return NAN;
-  mean_x /= m;
-  mean_y /= m;
-
-  for (gsize i = 0; i < n; i++)
-    if (isfinite (x[i]) && isfinite (y[i]))
-      {
-        double dx = x[i] - mean_x;
-        double dy = y[i] - mean_y;
-
-        sxx += dx * dx;
-        syy += dy * dy;
-        sxy += dx * dy;
-      }
-  if (sxx <= 0.0 || syy <= 0.0)
-    return NAN;
-  return sxy / sqrt (sxx * syy);
-}

@@ -9,6 +9,7 @@
 #include "saddle-history.h"
 #include "saddle-slice.h"
 #include "saddle-trajectory.h"
+#include "saddle-trend.h"
 
 G_BEGIN_DECLS
 
@@ -48,13 +49,13 @@ gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
                                             const SaddleSpectrum      *spectrum,
                                             GError                   **error);
 
-/* critical.svg with @nonzero_ratio on y (else the minimal ratio) and, with @pb_fit, the
+/* critical.svg with @trend's ratio on y, its line and test and, with @pb_fit, the
  * Pennington–Bahri fit drawn. */
-gboolean saddle_cli_write_critical_svg     (const char              *path,
-                                            const SaddleCriticalSet *set,
-                                            gboolean                 nonzero_ratio,
-                                            gboolean                 pb_fit,
-                                            GError                 **error);
+gboolean saddle_cli_write_critical_svg     (const char                *path,
+                                            const SaddleCriticalSet   *set,
+                                            const SaddleCriticalTrend *trend,
+                                            gboolean                   pb_fit,
+                                            GError                   **error);
 /* The SLQ density, @dense (may be NULL) overlaid as a histogram of the exact eigenvalues. */
 gboolean saddle_cli_write_density_svg      (const char                *path,
                                             const SaddleDensity       *density,
@@ -82,6 +83,14 @@ gboolean saddle_cli_write_values_csv       (const char                *path,
                                             const double              *values,
                                             gsize                      n,
                                             GError                   **error);
+/* name,value as saddle_cli_write_values_csv(), but a row whose @texts[i] is not NULL holds that
+ * text (no commas or quotes) instead of @values[i]. */
+gboolean saddle_cli_write_mixed_csv        (const char                *path,
+                                            const char * const        *names,
+                                            const double              *values,
+                                            const char * const        *texts,
+                                            gsize                      n,
+                                            GError                   **error);
 
 /* A JSON number, or null when @value is NaN or infinite (JSON has neither). */
 void     saddle_cli_json_add_double     (JsonBuilder              *builder,
@@ -91,10 +100,5 @@ void     saddle_cli_json_add_double     (JsonBuilder              *builder,
 gboolean saddle_cli_write_json          (const char               *path,
                                          JsonNode                 *root,
                                          GError                  **error);
-
-/* Pearson correlation of @x and @y over the pairs where both are finite; NAN if undefined. */
-double   saddle_cli_correlation         (const double             *x,
-                                         const double             *y,
-                                         gsize                     n);
 
 G_END_DECLS

@@ -6,7 +6,9 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "saddle-rng.h"
 #include "saddle-stats.h"
 
 /* The law's candidate thresholds: loss_c = min loss − d, d from 0 to
@@ -17,6 +19,10 @@
 #define LAW_NEAREST    1e-9
 #define LAW_REACH      10.0
 #define LAW_MAX_STEPS  300
+
+/* A permuted |ρ| within this of the observed one counts as "as extreme": the
+ * same pairing summed in another order must not fall just below it. */
+#define RHO_TIE 1e-12
 
 G_DEFINE_QUARK (saddle-stats-error-quark, saddle_stats_error)
 
@@ -261,6 +267,235 @@ saddle_stats_spearman (const double *x,
   saddle_stats_ranks (ys, count, ry);
 
   return pearson_finite (rx, ry, count);
+}
+
+/* Type-7 quantile (linear between order statistics) of sorted @v (m > 0). */
+static double
+sorted_quantile (const double *v,
+                 gsize         m,
+                 double        p)
+{
+  double h = (double) (m - 1) * p;
+  gsize k = (gsize) floor (h);
+
+  if (k + 1 >= m)
+    return v[m - 1];
+  return v[k] + (h - (double) k) * (v[k + 1] - v[k]);
+}
+
+/* Ranks within a resample that holds @counts[k] copies of point k: walking the points in
+ * value order (@order), a run of equal values holding c copies in all takes the average of
+ * the next c ranks. O(m), no sort: the order of the original points is the resample's too. */
+static void
+resample_ranks (const double  *values,
+                const gsize   *order,
+                const guint32 *counts,
+                gsize          m,
+                double        *ranks)
+{
+  double before = 0.0;
+
+  for (gsize start = 0; start < m;)
+    {
+      gsize end = start + 1;
+      double copies = counts[order[start]], rank;
+
+      while (end < m && values[order[end]] == values[order[start]])
+        copies += counts[order[end++]];
+      rank = before + 0.5 * (copies + 1.0);
+      for (gsize k = start; k < end; k++)
+        ranks[order[k]] = rank;
+      before += copies;
+      start = end;
+    }
+}
+
+/* Percentile bootstrap of ρ: @resamples draws of m pairs with replacement, each ranked
+ * afresh (a resample has ties of its own) through the copies it holds of each pair. */
+static void
+spearman_bootstrap (const double       *xs,
+                    const double       *ys,
+                    gsize               m,
+                    SaddleSpearmanTest *test)
+{
+  g_autofree gsize *order_x = g_new (gsize, m);
+  g_autofree gsize *order_y = g_new (gsize, m);
+  g_autofree guint32 *counts = g_new (guint32, m);
+  g_autofree double *rx = g_new (double, m);
+  g_autofree double *ry = g_new (double, m);
+  g_autofree double *rhos = g_new (double, MAX (test->resamples, 1));
+  double mean = 0.5 * (double) (m + 1);
+  guint defined = 0;
+  SaddleRng rng;
+
+  for (gsize i = 0; i < m; i++)
+    order_x[i] = order_y[i] = i;
+  g_qsort_with_data (order_x, (gint) m, sizeof (gsize), compare_by_value, (gpointer) xs);
+  g_qsort_with_data (order_y, (gint) m, sizeof (gsize), compare_by_value, (gpointer) ys);
+
+  saddle_rng_init (&rng, saddle_rng_run_seed (test->seed, 0));
+  for (guint b = 0; b < test->resamples; b++)
+    {
+      double sxy = 0.0, sxx = 0.0, syy = 0.0;
+
+      memset (counts, 0, m * sizeof (guint32));
+      for (gsize i = 0; i < m; i++)
+        counts[saddle_rng_below (&rng, m)]++;
+      resample_ranks (xs, order_x, counts, m, rx);
+      resample_ranks (ys, order_y, counts, m, ry);
+      for (gsize k = 0; k < m; k++)
+        if (counts[k] > 0)
+          {
+            double dx = rx[k] - mean, dy = ry[k] - mean;
+
+            sxy += counts[k] * dx * dy;
+            sxx += counts[k] * dx * dx;
+            syy += counts[k] * dy * dy;
+          }
+      /* A resample that drew one x (or one y) only has no ρ: left out, and counted. */
+      if (sxx > 0.0 && syy > 0.0)
+        rhos[defined++] = CLAMP (sxy / sqrt (sxx * syy), -1.0, 1.0);
+    }
+
+  test->resamples_defined = defined;
+  if (defined == 0)
+    return;
+  qsort (rhos, defined, sizeof (double), saddle_stats_compare_doubles);
+  test->low = sorted_quantile (rhos, defined, 0.5 * (1.0 - test->level));
+  test->high = sorted_quantile (rhos, defined, 0.5 * (1.0 + test->level));
+}
+
+/* Σ a_i·b_perm(i) / denom: ρ of centred ranks @a, @b under a pairing. */
+static double
+paired_rho (const double  *a,
+            const double  *b,
+            const guint32 *perm,
+            gsize          m,
+            double         denom)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < m; i++)
+    sum += a[i] * b[perm[i]];
+  return sum / denom;
+}
+
+/* Two-sided permutation test of ρ = 0: x's ranks stay, y's are re-paired.
+ * Ranks do not change under a pairing, so only Σ a·b is recomputed. */
+static void
+spearman_permutation (const double       *xs,
+                      const double       *ys,
+                      gsize               m,
+                      guint               permutations,
+                      SaddleSpearmanTest *test)
+{
+  g_autofree double *a = g_new (double, m);
+  g_autofree double *b = g_new (double, m);
+  g_autofree guint32 *perm = g_new (guint32, m);
+  double mean = 0.5 * (double) (m + 1), saa = 0.0, sbb = 0.0, denom, observed;
+  guint64 extreme = 0, total = 0;
+
+  saddle_stats_ranks (xs, m, a);
+  saddle_stats_ranks (ys, m, b);
+  for (gsize i = 0; i < m; i++)
+    {
+      a[i] -= mean;
+      b[i] -= mean;
+      saa += a[i] * a[i];
+      sbb += b[i] * b[i];
+      perm[i] = (guint32) i;
+    }
+  denom = sqrt (saa * sbb);
+  observed = fabs (paired_rho (a, b, perm, m, denom)) - RHO_TIE;
+
+  if (m <= SADDLE_STATS_EXACT_MAX)
+    {
+      guint32 c[SADDLE_STATS_EXACT_MAX] = { 0 };
+      gsize i = 1;
+
+      /* Heap's algorithm: each of the m! pairings once, the identity first. */
+      total = 1;
+      extreme = fabs (paired_rho (a, b, perm, m, denom)) >= observed;
+      while (i < m)
+        {
+          if (c[i] < i)
+            {
+              gsize j = i % 2 == 0 ? 0 : c[i];
+              guint32 tmp = perm[j];
+
+              perm[j] = perm[i];
+              perm[i] = tmp;
+              total++;
+              extreme += fabs (paired_rho (a, b, perm, m, denom)) >= observed;
+              c[i]++;
+              i = 1;
+            }
+          else
+            {
+              c[i] = 0;
+              i++;
+            }
+        }
+      test->p_exact = TRUE;
+      test->permutations = total;
+      test->p_value = (double) extreme / (double) total;
+      return;
+    }
+
+  {
+    SaddleRng rng;
+
+    saddle_rng_init (&rng, saddle_rng_run_seed (test->seed, 1));
+    for (guint k = 0; k < permutations; k++)
+      {
+        saddle_rng_shuffle (&rng, perm, m);
+        extreme += fabs (paired_rho (a, b, perm, m, denom)) >= observed;
+      }
+    test->p_exact = FALSE;
+    test->permutations = permutations;
+    /* The observed pairing counts as one of the pairings: p is never 0. */
+    test->p_value = (double) (extreme + 1) / (double) (permutations + 1);
+  }
+}
+
+void
+saddle_stats_spearman_test (const double       *x,
+                            const double       *y,
+                            gsize               n,
+                            guint               resamples,
+                            guint               permutations,
+                            guint64             seed,
+                            SaddleSpearmanTest *test)
+{
+  g_autofree double *xs = NULL;
+  g_autofree double *ys = NULL;
+  g_autofree double *rx = NULL;
+  g_autofree double *ry = NULL;
+  gsize count;
+
+  g_return_if_fail (test != NULL);
+
+  memset (test, 0, sizeof *test);
+  test->rho = test->low = test->high = test->p_value = NAN;
+  test->level = 0.95;
+  test->resamples = resamples;
+  test->seed = seed;
+  g_return_if_fail (n == 0 || (x != NULL && y != NULL));
+
+  count = finite_pairs (x, y, n, &xs, &ys);
+  test->n = count;
+  if (count < 3)
+    return;
+  rx = g_new (double, count);
+  ry = g_new (double, count);
+  saddle_stats_ranks (xs, count, rx);
+  saddle_stats_ranks (ys, count, ry);
+  test->rho = pearson_finite (rx, ry, count);
+  if (!isfinite (test->rho))
+    return;
+
+  spearman_bootstrap (xs, ys, count, test);
+  spearman_permutation (xs, ys, count, permutations, test);
 }
 
 gboolean

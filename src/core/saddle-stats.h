@@ -52,6 +52,35 @@ double   saddle_stats_pearson       (const double *x,
 double   saddle_stats_spearman      (const double *x,
                                      const double *y,
                                      gsize         n);
+/* Spearman's ρ with its uncertainty (saddle_stats_spearman_test()). */
+typedef struct
+{
+  gsize    n;                  /* finite pairs used */
+  double   rho;                /* Spearman's ρ; NAN for fewer than 3 pairs or x or y all tied */
+  double   low, high;          /* percentile bootstrap interval at @level; NAN when rho is */
+  double   level;              /* 0.95 */
+  guint    resamples;          /* bootstrap resamples drawn (B), pairs drawn with replacement */
+  guint    resamples_defined;  /* of them, those whose ρ is defined: the interval's sample */
+  double   p_value;            /* two-sided permutation p-value of "no association"; NAN when rho is */
+  gboolean p_exact;            /* all n! pairings enumerated (n ≤ SADDLE_STATS_EXACT_MAX) */
+  guint64  permutations;       /* pairings counted: n! when exact, else the random ones */
+  guint64  seed;               /* of both the bootstrap and the random permutations */
+} SaddleSpearmanTest;
+
+/* Up to this many pairs the permutation test enumerates every pairing (8! = 40,320). */
+#define SADDLE_STATS_EXACT_MAX 8
+
+/* Spearman's ρ over the finite pairs, a 95 % percentile bootstrap interval from @resamples
+ * resamples of the pairs, and a two-sided permutation p-value: exact for up to
+ * SADDLE_STATS_EXACT_MAX pairs, else (1 + #{|ρ*| ≥ |ρ|}) / (1 + @permutations) over random
+ * pairings. Both are drawn from SaddleRng streams of @seed: the same inputs, the same numbers. */
+void     saddle_stats_spearman_test (const double       *x,
+                                     const double       *y,
+                                     gsize               n,
+                                     guint               resamples,
+                                     guint               permutations,
+                                     guint64             seed,
+                                     SaddleSpearmanTest *test);
 /* Least-squares line y ≈ slope·x + intercept and its r² (NAN when y is constant) over the finite
  * pairs; needs 2 points with distinct x. Any output may be NULL. */
 gboolean saddle_stats_linear_fit    (const double *x,

@@ -168,10 +168,16 @@ saddle_chart_draw_title (cairo_t             *cr,
     }
   if (subtitle != NULL && *subtitle != '\0')
     {
-      double h = draw_fitted_line (cr, &palette->muted, subtitle,
-                                   0.9 * font_size, FALSE, inner_x, top, inner_w);
+      g_auto(GStrv) lines = g_strsplit (subtitle, "\n", -1);
 
-      top += h + 0.55 * font_size;
+      /* One line each, shrunk (or cut) on its own. */
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          double h = draw_fitted_line (cr, &palette->muted, lines[i],
+                                       0.9 * font_size, FALSE, inner_x, top, inner_w);
+
+          top += h + (lines[i + 1] != NULL ? 0.4 : 0.55) * font_size;
+        }
     }
 
   cairo_restore (cr);

@@ -954,119 +954,32 @@ critical_coords (const SaddleCriticalPoint *point,
   return TRUE;
 }
 
-/* A log loss axis once the losses span a decade: critical points of one
- * study sit at losses that differ by factors, not by offsets. */
-static gboolean
-critical_x_log (const SaddleCriticalSet *set)
-{
-  guint n = set != NULL ? set->points->len : 0;
-  g_autofree double *losses = g_new (double, MAX (n, 1));
-
-  for (guint i = 0; i < n; i++)
-    {
-      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
-
-      losses[i] = (p != NULL && p->spectrum != NULL) ? p->loss : NAN;
-    }
-  return saddle_figure_spans_decades (losses, n, 1, 1.0);
-}
-
-void
-saddle_figure_critical_trend (const SaddleCriticalSet *set,
-                              SaddleCriticalRatio      ratio,
-                              SaddleCriticalTrend     *trend)
-{
-  guint n = set != NULL ? set->points->len : 0;
-  g_autofree double *xs = g_new (double, MAX (n, 1));
-  g_autofree double *losses = g_new (double, MAX (n, 1));
-  g_autofree double *ys = g_new (double, MAX (n, 1));
-  g_autofree double *index = g_new (double, MAX (n, 1));
-  g_autoptr(GError) error = NULL;
-  guint converged = 0;
-  gsize m = 0, used = 0;
-
-  g_return_if_fail (trend != NULL);
-
-  memset (trend, 0, sizeof *trend);
-  trend->slope = trend->intercept = trend->r2 = NAN;
-  trend->pearson = trend->spearman = NAN;
-  trend->pb_loss_c = trend->pb_a = trend->pb_residual = NAN;
-  trend->x_log = critical_x_log (set);
-  if ((guint) ratio > SADDLE_CRITICAL_RATIO_NONZERO)
-    ratio = SADDLE_CRITICAL_RATIO_MINIMAL;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
-      double lv, rv;
-
-      if (critical_coords (p, trend->x_log, ratio, &lv, &rv) && p->certificate != SADDLE_CERTIFICATE_NONE)
-        converged++;
-    }
-  /* Unconverged points are not critical points: their ratio describes a
-   * slope, not a stationary point. Without enough of the others, fit all. */
-  trend->converged_only = converged >= 3;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
-      double lv, rv;
-
-      if (!critical_coords (p, trend->x_log, ratio, &lv, &rv))
-        continue;
-      if (trend->converged_only && p->certificate == SADDLE_CERTIFICATE_NONE)
-        continue;
-      xs[m] = trend->x_log ? log10 (lv) : lv;
-      losses[m] = lv;
-      ys[m] = rv;
-      /* 1 − ratio: the negative share (with the minimal ratio, the zero band too). */
-      index[m] = 1.0 - rv;
-      m++;
-    }
-  trend->n = m;
-
-  if (saddle_stats_linear_fit (xs, ys, m, &trend->slope, &trend->intercept, &trend->r2, NULL))
-    trend->fitted = TRUE;
-  trend->pearson = saddle_stats_pearson (xs, ys, m);
-  trend->spearman = saddle_stats_spearman (xs, ys, m);
-
-  trend->pb_fitted = saddle_stats_fit_index_law (losses, index, m, &trend->pb_loss_c, &trend->pb_a,
-                                                 &trend->pb_residual, &used, &error);
-  if (!trend->pb_fitted)
-    {
-      trend->pb_loss_c = trend->pb_a = trend->pb_residual = NAN;
-      trend->pb_error = error != NULL && error->code == SADDLE_STATS_ERROR_TOO_FEW
-                        ? _("too few points") : _("index 0 everywhere or one loss");
-    }
-}
-
 /* The trend's line across the used points' loss range, in data units. */
 static void
-draw_trend_line (SaddleChart               *chart,
-                 const SaddleCriticalTrend *trend,
-                 double                     x_lo,
-                 double                     x_hi,
-                 const SaddleColor         *color,
-                 double                     line_width)
+draw_trend_line (SaddleChart             *chart,
+                 const SaddleSubsetTrend *trend,
+                 gboolean                 x_log,
+                 const SaddleColor       *color,
+                 double                   line_width)
 {
   double xs[2], ys[2];
 
-  if (!trend->fitted || !(x_hi >= x_lo))
+  if (!trend->fitted || !(trend->loss_hi >= trend->loss_lo))
     return;
-  xs[0] = x_lo;
-  xs[1] = x_hi;
+  xs[0] = trend->loss_lo;
+  xs[1] = trend->loss_hi;
   for (guint k = 0; k < 2; k++)
-    ys[k] = trend->slope * (trend->x_log ? log10 (xs[k]) : xs[k]) + trend->intercept;
+    ys[k] = trend->slope * (x_log ? log10 (xs[k]) : xs[k]) + trend->intercept;
   /* A straight line on either axis: on a log axis the fit is in log10 (loss). */
   saddle_chart_draw_line (chart, xs, ys, 2, color, line_width);
 }
 
 /* 1 − a·(loss − loss_c)^{3/2}, sampled across the visible loss range, dashed. */
 static void
-draw_index_law (SaddleChart               *chart,
-                const SaddleCriticalTrend *trend,
-                const SaddleColor         *color,
-                double                     line_width)
+draw_index_law (SaddleChart             *chart,
+                const SaddleSubsetTrend *trend,
+                const SaddleColor       *color,
+                double                   line_width)
 {
   enum { N_SAMPLES = 240 };
   double xs[N_SAMPLES], ys[N_SAMPLES];
@@ -1091,52 +1004,110 @@ draw_index_law (SaddleChart               *chart,
   cairo_restore (chart->cr);
 }
 
+/* ρ's p-value in words: "p = 0.27", "p < 0.001". */
+static void
+format_p (char   *buf,
+          gsize   size,
+          double  p)
+{
+  char num[32];
+
+  if (p < 0.001)
+    {
+      g_strlcpy (buf, "p < 0.001", size);
+      return;
+    }
+  saddle_figure_format_number (num, sizeof num, "%.2g", p);
+  g_snprintf (buf, size, "p = %s", num);
+}
+
+static const char *
+verdict_text (SaddleTrendVerdict verdict)
+{
+  switch (verdict)
+    {
+    case SADDLE_TREND_AS_EXPECTED:
+      /* TRANSLATORS: the data agree with Dauphin et al.: the ratio falls as the loss rises */
+      return _("as expected");
+    case SADDLE_TREND_AGAINST:
+      return _("against the expectation");
+    case SADDLE_TREND_NO_EVIDENCE:
+      /* TRANSLATORS: the interval for ρ contains 0, or its p-value is not small */
+      return _("no evidence either way");
+    case SADDLE_TREND_TOO_FEW:
+    default:
+      return _("too few points");
+    }
+}
+
+/* Two lines: which points, ρ with its interval, p and the verdict; then the line's slope and
+ * how the interval and p were found. */
 static char *
 trend_subtitle (const SaddleCriticalTrend *trend)
 {
-  char slope[32], r[32], rho[32];
+  const SaddleSubsetTrend *t = saddle_critical_trend_get_shown (trend);
+  const SaddleSubsetTrend *all = &trend->subsets[SADDLE_TREND_ALL];
+  const SaddleSubsetTrend *certified = &trend->subsets[SADDLE_TREND_CERTIFIED];
+  const SaddleSpearmanTest *test = &t->spearman;
+  g_autofree char *who = NULL;
+  g_autofree char *claim = NULL;
+  g_autofree char *how = NULL;
+  g_autofree char *method = NULL;
+  char rho[32], lo[32], hi[32], p[48], slope[32];
 
-  if (trend->n < 2)
-    return g_strdup (_("Too few points for a trend yet"));
+  if (trend->shown == SADDLE_TREND_CERTIFIED)
+    /* TRANSLATORS: "12 certified points (of 40)": the trend is over the certified ones */
+    who = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lu certified point (of %lu)",
+                                        "%lu certified points (of %lu)", t->n),
+                           (unsigned long) t->n, (unsigned long) all->n);
+  else
+    /* TRANSLATORS: "All 40 points (2 certified)": too few are certified for a trend of their own */
+    who = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "All %lu point (%lu certified)",
+                                        "All %lu points (%lu certified)", t->n),
+                           (unsigned long) t->n, (unsigned long) certified->n);
 
-  saddle_figure_format_number (slope, sizeof slope, "%+.3g", trend->slope);
-  saddle_figure_format_number (r, sizeof r, "%+.2f", trend->pearson);
-  saddle_figure_format_number (rho, sizeof rho, "%+.2f", trend->spearman);
-  /* Whole sentences for the translators, hence four of them. */
-  if (trend->converged_only && trend->x_log)
-    /* TRANSLATORS: "Trend over 15 converged points: −0.0064 per decade of loss · Pearson r = …" */
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Trend over %lu converged point: %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
-                                         "Trend over %lu converged points: %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
-                                         trend->n),
-                            (unsigned long) trend->n, slope, r, rho);
-  if (trend->converged_only)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Trend over %lu converged point: %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
-                                         "Trend over %lu converged points: %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
-                                         trend->n),
-                            (unsigned long) trend->n, slope, r, rho);
-  if (trend->x_log)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Trend over %lu point (too few converged): %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
-                                         "Trend over %lu points (too few converged): %s per decade of loss · Pearson r = %s · Spearman ρ = %s",
-                                         trend->n),
-                            (unsigned long) trend->n, slope, r, rho);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                       "Trend over %lu point (too few converged): %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
-                                       "Trend over %lu points (too few converged): %s per unit of loss · Pearson r = %s · Spearman ρ = %s",
-                                       trend->n),
-                          (unsigned long) trend->n, slope, r, rho);
+  if (t->verdict == SADDLE_TREND_TOO_FEW)
+    /* TRANSLATORS: "All 2 points (0 certified): too few points" */
+    return g_strdup_printf (_("%s: %s"), who, verdict_text (t->verdict));
+
+  saddle_figure_format_number (rho, sizeof rho, "%+.2f", test->rho);
+  saddle_figure_format_number (lo, sizeof lo, "%+.2f", test->low);
+  saddle_figure_format_number (hi, sizeof hi, "%+.2f", test->high);
+  format_p (p, sizeof p, test->p_value);
+  /* TRANSLATORS: "Spearman ρ = −0.45, 95 % interval −0.86 to +0.21, p = 0.27 · no evidence
+   * either way"; the last %s is the verdict */
+  claim = g_strdup_printf (_("Spearman ρ = %s, 95 %% interval %s to %s, %s · %s"),
+                           rho, lo, hi, p, verdict_text (t->verdict));
+
+  if (test->p_exact)
+    /* TRANSLATORS: how the interval and p were found; "2000 bootstrap resamples · p two-sided
+     * over all 40320 pairings" */
+    method = g_strdup_printf (_("%u bootstrap resamples · p two-sided over all %lu pairings"),
+                              test->resamples, (unsigned long) test->permutations);
+  else
+    method = g_strdup_printf (_("%u bootstrap resamples · p two-sided from %lu random pairings"),
+                              test->resamples, (unsigned long) test->permutations);
+  if (t->fitted)
+    {
+      saddle_figure_format_number (slope, sizeof slope, "%+.3g", t->slope);
+      how = g_strdup_printf (trend->x_log
+                             /* TRANSLATORS: the trend line's slope, then how ρ was tested */
+                             ? _("line %s per decade of loss · %s")
+                             : _("line %s per unit of loss · %s"),
+                             slope, method);
+    }
+  return g_strdup_printf ("%s: %s\n%s", who, claim, how != NULL ? how : method);
 }
 
 void
-saddle_figure_critical (cairo_t                  *cr,
-                        double                    width,
-                        double                    height,
-                        const SaddleCriticalSet  *set,
-                        int                       selected,
-                        const SaddleFigureStyle  *style,
-                        SaddlePlotArea           *area)
+saddle_figure_critical (cairo_t                   *cr,
+                        double                     width,
+                        double                     height,
+                        const SaddleCriticalSet   *set,
+                        const SaddleCriticalTrend *trend,
+                        int                        selected,
+                        const SaddleFigureStyle   *style,
+                        SaddlePlotArea            *area)
 {
   SaddleFigureStyle st;
   SaddlePalette palette;
@@ -1146,14 +1117,13 @@ saddle_figure_critical (cairo_t                  *cr,
   g_autofree char *subtitle = NULL;
   g_autofree char *pb_label = NULL;
   SaddleLegendPlacement placement;
-  SaddleCriticalTrend trend;
+  const SaddleSubsetTrend *shown = NULL;
   SaddleCriticalRatio ratio;
   guint n = set != NULL ? set->points->len : 0;
   guint counts[G_N_ELEMENTS (label_looks)] = { 0 };
   guint drawn = 0;
   gboolean x_log, nonzero;
   double x = 0, y = 0, w = width, h = height, lx, ly, fs, size;
-  double used_lo = INFINITY, used_hi = -INFINITY;
   SaddleColor trend_color, law_color;
   char tol[32];
 
@@ -1168,8 +1138,10 @@ saddle_figure_critical (cairo_t                  *cr,
 
   cairo_save (cr);
 
-  saddle_figure_critical_trend (set, ratio, &trend);
-  x_log = trend.x_log;
+  x_log = saddle_critical_trend_x_log (set);
+  /* A trend of another ratio or axis would draw a line that is not this scatter's. */
+  if (trend != NULL && st.show_trend && trend->ratio == ratio && trend->x_log == x_log)
+    shown = saddle_critical_trend_get_shown (trend);
   trend_color = palette.foreground;
   saddle_palette_series (&palette, TREND_COLOR_INDEX, &law_color);
 
@@ -1183,8 +1155,8 @@ saddle_figure_critical (cairo_t                  *cr,
                              n, tol);
   else
     title = g_strdup (nonzero ? _("Nonzero ratio against loss") : _("Minimal ratio against loss"));
-  if (st.show_trend && set != NULL && n > 0)
-    subtitle = trend_subtitle (&trend);
+  if (shown != NULL && set != NULL && n > 0)
+    subtitle = trend_subtitle (trend);
 
   saddle_chart_init (&chart, cr, &palette, fs);
   chart.x_label = _("Loss");
@@ -1202,11 +1174,6 @@ saddle_figure_critical (cairo_t                  *cr,
       saddle_axis_include (&chart.x_axis, lv);
       counts[saddle_figure_label_look (p->label) - label_looks]++;
       drawn++;
-      if (!trend.converged_only || p->certificate != SADDLE_CERTIFICATE_NONE)
-        {
-          used_lo = MIN (used_lo, lv);
-          used_hi = MAX (used_hi, lv);
-        }
     }
   saddle_axis_finish (&chart.x_axis, 0.06);
 
@@ -1223,19 +1190,21 @@ saddle_figure_critical (cairo_t                  *cr,
       saddle_palette_series (&palette, label_looks[l].color, &color);
       saddle_legend_add (legend, label, &color, label_looks[l].marker, label_looks[l].filled, FALSE);
     }
-  if (st.show_trend && trend.fitted)
+  if (shown != NULL && shown->fitted)
     saddle_legend_add (legend, _("least-squares trend"), &trend_color, SADDLE_MARKER_NONE, TRUE, TRUE);
-  if (st.show_pb_fit && drawn > 0)
+  if (st.show_pb_fit && drawn > 0 && shown != NULL)
     {
       char loss_c[32];
 
       /* loss_c may lie below zero: "loss + 2.2", not "loss − −2.2". */
-      saddle_figure_format_number (loss_c, sizeof loss_c, "%.3g", fabs (trend.pb_loss_c));
-      pb_label = trend.pb_fitted
+      saddle_figure_format_number (loss_c, sizeof loss_c, "%.3g", fabs (shown->pb_loss_c));
+      pb_label = shown->pb_fitted
                  ? g_strdup_printf ("Pennington–Bahri (%s %s %s)^{3/2}", _("loss"),
-                                    trend.pb_loss_c < 0 ? "+" : "−", loss_c)
-                 : g_strdup_printf (_("Pennington–Bahri: no fit (%s)"), trend.pb_error);
-      saddle_legend_add (legend, pb_label, &law_color, SADDLE_MARKER_NONE, TRUE, trend.pb_fitted);
+                                    shown->pb_loss_c < 0 ? "+" : "−", loss_c)
+                 : g_strdup_printf (_("Pennington–Bahri: no fit (%s)"),
+                                    shown->pb_error == SADDLE_STATS_ERROR_TOO_FEW
+                                    ? _("too few points") : _("index 0 everywhere or one loss"));
+      saddle_legend_add (legend, pb_label, &law_color, SADDLE_MARKER_NONE, TRUE, shown->pb_fitted);
     }
 
   saddle_chart_draw_title (cr, &palette, fs, title, subtitle, &x, &y, &w, &h);
@@ -1249,10 +1218,10 @@ saddle_figure_critical (cairo_t                  *cr,
 
   /* Fits under the points, so every point stays visible. */
   saddle_chart_clip (&chart, 0.0);
-  if (st.show_pb_fit)
-    draw_index_law (&chart, &trend, &law_color, MAX (1.5, fs / 7.0));
-  if (st.show_trend)
-    draw_trend_line (&chart, &trend, used_lo, used_hi, &trend_color, MAX (1.5, fs / 7.0));
+  if (st.show_pb_fit && shown != NULL)
+    draw_index_law (&chart, shown, &law_color, MAX (1.5, fs / 7.0));
+  if (shown != NULL)
+    draw_trend_line (&chart, shown, x_log, &trend_color, MAX (1.5, fs / 7.0));
   saddle_chart_unclip (&chart);
 
   /* Markers on the 0 and 1 lines stay whole: clip a marker's size outside. */

@@ -18,6 +18,7 @@
 #include "saddle-spectrum.h"
 #include "saddle-surface.h"
 #include "saddle-trajectory.h"
+#include "saddle-trend.h"
 
 G_BEGIN_DECLS
 
@@ -29,13 +30,6 @@ typedef enum
   SADDLE_FIGURE_ERROR_INVALID,      /* width or height not a positive size (PNG: at most 32767) */
 } SaddleFigureError;
 
-/* The y value of the critical scatter. */
-typedef enum
-{
-  SADDLE_CRITICAL_RATIO_MINIMAL,    /* the homework's #λ>0 / n: the zero band counts in n (default) */
-  SADDLE_CRITICAL_RATIO_NONZERO,    /* #λ>0 / (#λ>0 + #λ<0): the zero band left out */
-} SaddleCriticalRatio;
-
 typedef struct
 {
   gboolean dark;            /* light text on a dark background */
@@ -44,7 +38,7 @@ typedef struct
   gboolean smooth;          /* gradnorm: per-step curves faint, a running mean over 1 % of each
                              * run's steps drawn over them (default FALSE) */
   double   font_size;       /* base size in user units (default 12) */
-  gboolean show_trend;      /* critical: least-squares trend, Pearson and Spearman (default TRUE) */
+  gboolean show_trend;      /* critical: the given trend's line and its Spearman test (default TRUE) */
   gboolean show_pb_fit;     /* critical: Pennington–Bahri fit of the index (default FALSE) */
   SaddleCriticalRatio critical_ratio;   /* critical: the ratio on the y axis (default MINIMAL) */
 } SaddleFigureStyle;
@@ -110,19 +104,20 @@ int      saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
                                           double                  radius);
 /* The style's ratio (style->critical_ratio) against loss (a log axis when the losses span more
  * than a decade), one point per analysed run, coloured by label; @selected (−1 for none) is
- * highlighted. With style->show_trend, a least-squares line
- * of the ratio against loss (log10 loss when the axis is log) over the converged points (all
- * points when fewer than 3 converged), Pearson's r and Spearman's ρ in the subtitle, and the
- * Dauphin et al. 2014 expectation beneath the plot; with style->show_pb_fit, the
- * Pennington–Bahri law index ≈ a·(loss − loss_c)^{3/2} fitted to index = 1 − ratio (the
- * negative share; with the minimal ratio the zero band counts in it) and drawn as 1 − fit. */
-void     saddle_figure_critical        (cairo_t                  *cr,
-                                        double                    width,
-                                        double                    height,
-                                        const SaddleCriticalSet  *set,
-                                        int                       selected,
-                                        const SaddleFigureStyle  *style,
-                                        SaddlePlotArea           *area);
+ * highlighted. With style->show_trend and a @trend (computed by the caller with
+ * saddle_critical_trend_compute() for the same set and ratio; may be NULL), the least-squares
+ * line of the subset @trend->shown names, across its loss range, and that subset's n, Spearman's
+ * ρ, bootstrap interval, permutation p-value and verdict in the subtitle, the Dauphin et al.
+ * 2014 expectation beneath the plot; with style->show_pb_fit, the Pennington–Bahri law
+ * index ≈ a·(loss − loss_c)^{3/2} of the same subset, drawn as 1 − fit. */
+void     saddle_figure_critical        (cairo_t                   *cr,
+                                        double                     width,
+                                        double                     height,
+                                        const SaddleCriticalSet   *set,
+                                        const SaddleCriticalTrend *trend,
+                                        int                        selected,
+                                        const SaddleFigureStyle   *style,
+                                        SaddlePlotArea            *area);
 /* Histogram of one point's eigenvalues (symmetric-log x axis), zero band marked,
  * counts and tolerance in the title. */
 void     saddle_figure_spectrum        (cairo_t                   *cr,
@@ -141,30 +136,6 @@ void     saddle_figure_density         (cairo_t                   *cr,
                                         const SaddleDensity       *density,
                                         const SaddleSpectrum      *dense,
                                         const SaddleFigureStyle   *style);
-
-/* What the critical figure's trend and index-law fit found (saddle_figure_critical_trend()). */
-typedef struct
-{
-  gboolean    x_log;            /* the loss axis is log: the line is fitted against log10 (loss) */
-  gboolean    converged_only;   /* fitted over the converged points (else all: fewer than 3 converged) */
-  gsize       n;                /* points used */
-  gboolean    fitted;           /* the least-squares line exists (2 points with distinct loss) */
-  double      slope;            /* ratio ≈ slope·x + intercept, x = log10 (loss) or loss; NAN if not fitted */
-  double      intercept;
-  double      r2;               /* of the line; NAN if the ratio is constant */
-  double      pearson;          /* Pearson's r of (x, ratio); NAN for < 3 points or no variance */
-  double      spearman;         /* Spearman's ρ of (loss, ratio); NAN as Pearson */
-  gboolean    pb_fitted;        /* the Pennington–Bahri law was fitted to index = 1 − ratio */
-  double      pb_loss_c;        /* index ≈ pb_a·(loss − pb_loss_c)^{3/2}; NAN if not fitted */
-  double      pb_a;
-  double      pb_residual;      /* root-mean-square misfit of the index */
-  const char *pb_error;         /* why it was not fitted (static string), else NULL */
-} SaddleCriticalTrend;
-
-/* The numbers the critical figure draws for @set with @ratio on y (for the app and the CLI). */
-void     saddle_figure_critical_trend  (const SaddleCriticalSet  *set,
-                                        SaddleCriticalRatio       ratio,
-                                        SaddleCriticalTrend      *trend);
 
 /* The loss along the bottom and top Hessian eigenvectors at a point (α on x, λ in the legend) as
  * its change L(θ + α·v) − L(θ) (L(θ) in the subtitle), each beside its dashed second-order model,
