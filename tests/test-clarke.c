@@ -314,7 +314,7 @@ check_jumps (SaddleLoss loss)
   const guint widths[] = { 1, 3, 3, 2 };
   Rig rig;
   guint checked = 0, nonzero = 0;
-  const double h = 1e-5;
+  const double h = 1e-7;
 
   rig_init (&rig, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, loss, 5, 11);
   for (gsize i = 0; i < rig.batch.n; i++)
@@ -357,7 +357,7 @@ check_jumps (SaddleLoss loss)
            * most must have one, or the check is vacuous. */
           if (norm2 (jump, rig.P) > 1e-6 * scale)
             nonzero++;
-          g_assert_cmpfloat (err, <=, 1e-8 * MAX (scale, 1e-3));
+          g_assert_cmpfloat (err, <=, 1e-10 * MAX (scale, 1e-3));
           /* Only the layers up to the pair's change. */
           for (gsize p = saddle_model_layer_offset (rig.model, l + 1); p < rig.P; p++)
             g_assert_cmpfloat (jump[p], ==, 0.0);
@@ -398,61 +398,126 @@ kinked_rig (Rig     *rig,
   place_pairs (rig, rig->theta, kinked, G_N_ELEMENTS (kinked), zeros);
 }
 
-/* (b) The distance against the brute-force minimum-norm point of all 2^m pieces. */
+/* Targets that put ∇L + J·t* at @noise·(a random vector's image) from zero: everything is
+ * linear in the residuals r_i = f_i − y_i, so with v_i = ∇f_i + Σ t*_k ĵ_k (the per-sample
+ * gradient and jumps at unit residual) any r in the null space of [v_1 … v_n] gives
+ * ∇L + J·t* = 0, and ∇L ≠ 0 as long as r is not zero on the kinked samples. */
+static void
+hull_targets (Rig          *rig,
+              const double *t_star,
+              double        noise,
+              guint64       seed)
+{
+  const gsize n = rig->batch.n;
+  const guint m = G_N_ELEMENTS (kinked);
+  g_autofree double *v = g_new0 (double, rig->P * n);   /* (P, n) column i is v_i */
+  g_autofree double *f = g_new (double, n);             /* (n) outputs */
+  g_autofree double *sv = g_new (double, n);
+  g_autofree double *u = g_new (double, rig->P * rig->P);
+  g_autofree double *vt = g_new (double, n * n);        /* (n, n) */
+  g_autofree double *superb = g_new (double, n);
+  g_autofree double *grad = g_new (double, rig->P);
+  g_autofree double *one = g_new (double, rig->P);
+  SaddleRng rng;
+
+  g_assert_cmpuint (rig->P, <, n);
+  saddle_model_predict (rig->model, rig->theta, &rig->batch, f);
+  for (gsize i = 0; i < n; i++)
+    {
+      SaddleBatch single;
+      double y = f[i] - 0.5;   /* (f − y)² has gradient 2·0.5·∇f = ∇f */
+
+      saddle_test_batch_init (&single, rig->x + i, &y, 1, 1, 1);
+      saddle_model_loss_grad (rig->model, rig->theta, &single, grad);
+      for (guint k = 0; k < m; k++)
+        if (kinked[k].sample == i)
+          {
+            g_assert_true (saddle_model_gate_jump (rig->model, rig->theta, &single, 0,
+                                                   kinked[k].layer, kinked[k].unit, one));
+            for (gsize p = 0; p < rig->P; p++)
+              grad[p] += t_star[k] * one[p];
+          }
+      for (gsize p = 0; p < rig->P; p++)
+        v[p * n + i] = grad[p];
+    }
+
+  /* Null space of V (P × n, P < n): the last n − P right singular vectors. */
+  g_assert_cmpint (LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'A', 'A', rig->P, n, v, n, sv, u, rig->P,
+                                   vt, n, superb), ==, 0);
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < n; i++)
+    rig->targets[i] = f[i] - noise * saddle_rng_normal (&rng);
+  for (gsize j = rig->P; j < n; j++)
+    for (gsize i = 0; i < n; i++)
+      rig->targets[i] -= 0.1 * vt[j * n + i];
+}
+
+/* (b) The distance against the brute-force minimum-norm point of all 2^m pieces, for random
+ * targets (the nearest point is usually at or near one piece) and for targets that put the
+ * hull near zero (hull_targets() with noise: a point inside a face of the hull, t fractional). */
 static void
 test_brute_force (void)
 {
   const guint m = G_N_ELEMENTS (kinked);
-  guint tried = 0;
+  const double t_star[] = { 0.2, 0.7, 0.4, 0.9 };
+  guint tried[2] = { 0, 0 }, inside = 0;
 
-  for (guint64 seed = 1; seed <= 6; seed++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree double *pieces = NULL;
-      g_autofree double *z = NULL;
-      SaddleClarke result;
-      Rig rig;
-      double brute, vertex_min = G_MAXDOUBLE;
+  for (guint near = 0; near < 2; near++)
+    for (guint64 seed = 1; seed <= 8; seed++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autofree double *pieces = NULL;
+        g_autofree double *z = NULL;
+        SaddleClarke result;
+        Rig rig;
+        double brute, vertex_min = G_MAXDOUBLE;
 
-      kinked_rig (&rig, 8, seed);
-      if (!same_sides_elsewhere (&rig, rig.theta, rig.theta, kinked, m, 1e-3))
-        {
-          rig_clear (&rig);
-          continue;   /* another pre-activation too near its kink for the steps below */
-        }
-      z = preactivations (&rig, rig.theta);
-      for (guint k = 0; k < m; k++)
-        g_assert_cmpfloat (fabs (z[kinked[k].sample * rig.H
-                                   + hidden_index (&rig, kinked[k].layer, kinked[k].unit)]),
-                           <=, 1e-14);
+        kinked_rig (&rig, near ? 30 : 8, seed);
+        if (!same_sides_elsewhere (&rig, rig.theta, rig.theta, kinked, m, 1e-3))
+          {
+            rig_clear (&rig);
+            continue;   /* another pre-activation too near its kink for the steps below */
+          }
+        if (near)
+          hull_targets (&rig, t_star, 1e-4, seed);
+        z = preactivations (&rig, rig.theta);
+        for (guint k = 0; k < m; k++)
+          g_assert_cmpfloat (fabs (z[kinked[k].sample * rig.H
+                                     + hidden_index (&rig, kinked[k].layer, kinked[k].unit)]),
+                             <=, 1e-14);
 
-      pieces = g_new (double, ((gsize) 1 << m) * rig.P);
-      for (guint s = 0; s < (1u << m); s++)
-        {
-          double sign[G_N_ELEMENTS (kinked)];
+        pieces = g_new (double, ((gsize) 1 << m) * rig.P);
+        for (guint s = 0; s < (1u << m); s++)
+          {
+            double sign[G_N_ELEMENTS (kinked)];
 
-          for (guint k = 0; k < m; k++)
-            sign[k] = (s >> k) & 1 ? 1.0 : -1.0;
-          piece_gradient (&rig, rig.theta, kinked, m, sign, 1e-5, pieces + s * rig.P);
-          vertex_min = MIN (vertex_min, norm2 (pieces + s * rig.P, rig.P));
-        }
-      brute = hull_min_norm (pieces, 1u << m, rig.P, 6);
+            for (guint k = 0; k < m; k++)
+              sign[k] = (s >> k) & 1 ? 1.0 : -1.0;
+            piece_gradient (&rig, rig.theta, kinked, m, sign, 1e-7, pieces + s * rig.P);
+            vertex_min = MIN (vertex_min, norm2 (pieces + s * rig.P, rig.P));
+          }
+        brute = hull_min_norm (pieces, 1u << m, rig.P, 6);
 
-      g_assert_true (saddle_clarke_measure (rig.model, rig.theta, &rig.batch, 1e-9, &result,
-                                            &error));
-      g_assert_no_error (error);
-      g_test_message ("seed %" G_GUINT64_FORMAT ": ‖∇L‖ %.6e, nearest piece %.6e, Clarke %.12e,"
-                      " brute force %.12e, %u kinks, %u solves",
-                      seed, result.grad_norm, vertex_min, result.distance, brute, result.kinks,
-                      result.iterations);
-      g_assert_cmpuint (result.kinks, ==, m);
-      g_assert_false (result.capped);
-      g_assert_true (result.converged);
-      g_assert_cmpfloat (fabs (result.distance - brute), <=, 1e-9 * result.grad_norm);
-      tried++;
-      rig_clear (&rig);
-    }
-  g_assert_cmpuint (tried, >=, 3);
+        g_assert_true (saddle_clarke_measure (rig.model, rig.theta, &rig.batch, 1e-9, &result,
+                                              &error));
+        g_assert_no_error (error);
+        g_test_message ("%s seed %" G_GUINT64_FORMAT ": ‖∇L‖ %.6e, nearest piece %.6e,"
+                        " Clarke %.12e, brute force %.12e, %u kinks, %u solves",
+                        near ? "near" : "random", seed, result.grad_norm, vertex_min,
+                        result.distance, brute, result.kinks, result.iterations);
+        g_assert_cmpuint (result.kinks, ==, m);
+        g_assert_false (result.capped);
+        g_assert_true (result.converged);
+        g_assert_cmpfloat (fabs (result.distance - brute), <=, 1e-9 * result.grad_norm);
+        if (result.distance < 0.99 * vertex_min)   /* not at a piece: inside a face */
+          inside++;
+        tried[near]++;
+        rig_clear (&rig);
+      }
+
+  g_assert_cmpuint (tried[0], >=, 3);
+  g_assert_cmpuint (tried[1], >=, 3);
+  g_assert_cmpuint (inside, >=, 3);   /* the hull's inside was exercised, not only its corners */
 }
 
 /* (c) No kink within ε: the distance is ‖∇L‖. */
@@ -517,76 +582,26 @@ test_tanh (void)
   rig_clear (&rig);
 }
 
-/* (e) Targets chosen so that a strict convex combination of the pieces' gradients is zero:
- * everything is linear in the residuals r_i = f_i − y_i, so with v_i = ∇f_i + Σ t*_k ĵ_k (the
- * per-sample gradient and jumps at unit residual) any r in the null space of [v_1 … v_n] gives
- * ∇L + J·t* = 0 with ∇L ≠ 0. */
+/* (e) A strict convex combination of the pieces' gradients is zero (hull_targets() without
+ * noise): the distance is rounding. */
 static void
 test_zero_in_hull (void)
 {
-  const gsize n = 40;
   const double t_star[] = { 0.3, 0.6, 0.5, 0.8 };
-  const guint m = G_N_ELEMENTS (kinked);
   g_autoptr(GError) error = NULL;
-  g_autofree double *v = NULL;     /* (P, n) column i is v_i */
-  g_autofree double *f = NULL;     /* (n) outputs */
-  g_autofree double *sv = NULL;
-  g_autofree double *u = NULL;
-  g_autofree double *vt = NULL;    /* (n, n) */
-  g_autofree double *superb = NULL;
-  g_autofree double *r = NULL;
-  g_autofree double *grad = NULL;
-  g_autofree double *one = NULL;
   SaddleClarke result;
   Rig rig;
 
-  kinked_rig (&rig, n, 5);
-  g_assert_true (same_sides_elsewhere (&rig, rig.theta, rig.theta, kinked, m, 1e-6));
-  f = g_new (double, n);
-  saddle_model_predict (rig.model, rig.theta, &rig.batch, f);
-
-  v = g_new0 (double, rig.P * n);
-  grad = g_new (double, rig.P);
-  one = g_new (double, rig.P);
-  for (gsize i = 0; i < n; i++)
-    {
-      SaddleBatch single;
-      double y = f[i] - 0.5;   /* (f − y)² has gradient 2·0.5·∇f = ∇f */
-
-      saddle_test_batch_init (&single, rig.x + i, &y, 1, 1, 1);
-      saddle_model_loss_grad (rig.model, rig.theta, &single, grad);
-      for (guint k = 0; k < m; k++)
-        if (kinked[k].sample == i)
-          {
-            g_assert_true (saddle_model_gate_jump (rig.model, rig.theta, &single, 0,
-                                                   kinked[k].layer, kinked[k].unit, one));
-            for (gsize p = 0; p < rig.P; p++)
-              grad[p] += t_star[k] * one[p];
-          }
-      for (gsize p = 0; p < rig.P; p++)
-        v[p * n + i] = grad[p];
-    }
-
-  /* Null space of V (P × n, P < n): the last n − P right singular vectors. */
-  sv = g_new (double, n);
-  u = g_new (double, rig.P * rig.P);
-  vt = g_new (double, n * n);
-  superb = g_new (double, n);
-  g_assert_cmpint (LAPACKE_dgesvd (LAPACK_ROW_MAJOR, 'A', 'A', rig.P, n, v, n, sv, u, rig.P,
-                                   vt, n, superb), ==, 0);
-  r = g_new0 (double, n);
-  for (gsize j = rig.P; j < n; j++)
-    for (gsize i = 0; i < n; i++)
-      r[i] += 0.1 * vt[j * n + i];
-  for (gsize i = 0; i < n; i++)
-    rig.targets[i] = f[i] - r[i];
-
+  kinked_rig (&rig, 40, 5);
+  g_assert_true (same_sides_elsewhere (&rig, rig.theta, rig.theta, kinked,
+                                       G_N_ELEMENTS (kinked), 1e-6));
+  hull_targets (&rig, t_star, 0.0, 1);
   g_assert_true (saddle_clarke_measure (rig.model, rig.theta, &rig.batch, 1e-9, &result,
                                         &error));
   g_assert_no_error (error);
   g_test_message ("‖∇L‖ %.3e, Clarke distance %.3e, %u kinks, %u solves",
                   result.grad_norm, result.distance, result.kinks, result.iterations);
-  g_assert_cmpuint (result.kinks, ==, m);
+  g_assert_cmpuint (result.kinks, ==, G_N_ELEMENTS (kinked));
   g_assert_true (result.converged);
   g_assert_cmpfloat (result.grad_norm, >, 1e-4);
   g_assert_cmpfloat (result.distance, <=, 1e-12);
