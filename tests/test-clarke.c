@@ -608,6 +608,40 @@ test_zero_in_hull (void)
   rig_clear (&rig);
 }
 
+/* More kinks than the cap: all samples at x = 0 and zero hidden biases put every one of the
+ * 1,000 × 6 pre-activations exactly at its kink. The nearest SADDLE_CLARKE_MAX_KINKS are kept
+ * and the set says it was capped. */
+static void
+test_capped (void)
+{
+  const guint widths[] = { 1, 3, 3, 1 };
+  g_autoptr(GError) error = NULL;
+  SaddleClarke result;
+  Rig rig;
+
+  rig_init (&rig, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, 1000,
+            9);
+  for (gsize i = 0; i < rig.batch.n; i++)
+    rig.x[i] = 0.0;
+  for (guint l = 0; l < 2; l++)
+    for (guint u = 0; u < 3; u++)
+      rig.theta[bias_index (&rig, l, u)] = 0.0;
+  rig.theta[saddle_model_layer_offset (rig.model, 2) + 3] = 0.7;   /* output bias */
+
+  g_assert_true (saddle_clarke_measure (rig.model, rig.theta, &rig.batch, 0.0, &result,
+                                        &error));
+  g_assert_no_error (error);
+  g_test_message ("‖∇L‖ %.3e, Clarke distance %.3e, %u of %" G_GUINT64_FORMAT " kinks, %u solves",
+                  result.grad_norm, result.distance, result.kinks, result.kinks_within,
+                  result.iterations);
+  g_assert_true (result.capped);
+  g_assert_cmpuint (result.kinks, ==, SADDLE_CLARKE_MAX_KINKS);
+  g_assert_cmpuint (result.kinks_within, ==, 6000);
+  g_assert_true (result.converged);
+  g_assert_cmpfloat (result.distance, <=, result.grad_norm);
+  rig_clear (&rig);
+}
+
 /* The solver alone: a box problem whose answer is known in closed form. With orthogonal
  * jumps the problem splits per coordinate: t_k = clamp(−⟨g, J_k⟩/‖J_k‖², 0, 1). */
 static void
@@ -667,6 +701,7 @@ main (int   argc,
   g_test_add_func ("/core/clarke/no-kink", test_no_kink);
   g_test_add_func ("/core/clarke/tanh", test_tanh);
   g_test_add_func ("/core/clarke/zero-in-hull", test_zero_in_hull);
+  g_test_add_func ("/core/clarke/capped", test_capped);
   g_test_add_func ("/core/clarke/solver-separable", test_solver_separable);
 
   return g_test_run ();

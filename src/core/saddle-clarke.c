@@ -85,7 +85,7 @@ residual (const double *g,
     cblas_dgemv (CblasRowMajor, CblasTrans, m, n, 1.0, jumps, n, t, 1, 1.0, r, 1);
 }
 
-/* Solves Q_FF·s = −J_F·rb for the free set @free (@nf of them) into @s, with one refinement
+/* Solves Q_FF·s = −J_F·rb for the free set @free_set (@nf of them) into @s, with one refinement
  * step: Q_FF from the Gram matrix @gram (m, m), its factor into @factor (nf, nf). FALSE if the
  * block is not numerically positive definite. @rb (n) is g plus the jumps at 1. */
 static gboolean
@@ -93,7 +93,7 @@ solve_free (const double *gram,
             const double *jumps,
             gsize         n,
             gsize         m,
-            const gsize  *free,
+            const gsize  *free_set,
             gsize         nf,
             const double *rb,
             double       *factor,
@@ -103,27 +103,27 @@ solve_free (const double *gram,
 {
   for (gsize a = 0; a < nf; a++)
     for (gsize b = 0; b < nf; b++)
-      factor[a * nf + b] = gram[free[a] * m + free[b]];
+      factor[a * nf + b] = gram[free_set[a] * m + free_set[b]];
   if (LAPACKE_dpotrf (LAPACK_ROW_MAJOR, 'L', nf, factor, nf) != 0)
     return FALSE;
   for (gsize a = 0; a < nf; a++)
     {
       double pivot = factor[a * nf + a];
 
-      if (!(pivot * pivot > PIVOT_RELATIVE * gram[free[a] * m + free[a]]))
+      if (!(pivot * pivot > PIVOT_RELATIVE * gram[free_set[a] * m + free_set[a]]))
         return FALSE;
     }
 
   for (gsize a = 0; a < nf; a++)
-    s[a] = -cblas_ddot (n, jumps + free[a] * n, 1, rb, 1);
+    s[a] = -cblas_ddot (n, jumps + free_set[a] * n, 1, rb, 1);
   LAPACKE_dpotrs (LAPACK_ROW_MAJOR, 'L', nf, 1, factor, nf, s, 1);
 
   /* Refinement: the residual of the normal equations with r from J, not from the Gram. */
   memcpy (r, rb, n * sizeof (double));
   for (gsize a = 0; a < nf; a++)
-    cblas_daxpy (n, s[a], jumps + free[a] * n, 1, r, 1);
+    cblas_daxpy (n, s[a], jumps + free_set[a] * n, 1, r, 1);
   for (gsize a = 0; a < nf; a++)
-    rhs[a] = -cblas_ddot (n, jumps + free[a] * n, 1, r, 1);
+    rhs[a] = -cblas_ddot (n, jumps + free_set[a] * n, 1, r, 1);
   LAPACKE_dpotrs (LAPACK_ROW_MAJOR, 'L', nf, 1, factor, nf, rhs, 1);
   for (gsize a = 0; a < nf; a++)
     s[a] += rhs[a];
@@ -145,7 +145,7 @@ saddle_clarke_box_least_squares (const double *g,
   g_autofree double *factor = NULL;   /* (m, m) room for a free block's Cholesky factor */
   g_autofree double *vec_m = NULL;    /* t, w, norms, tolerances, s, rhs: (6, m) */
   g_autofree double *vec_n = NULL;    /* r, rb: (2, n) */
-  g_autofree gsize *free = NULL;      /* (m) the free variables, the entering one last */
+  g_autofree gsize *free_set = NULL;  /* (m) the free variables, the entering one last */
   g_autofree guint8 *state = NULL;    /* (m) AT_LOWER, AT_UPPER or IS_FREE */
   g_autofree guint8 *aside = NULL;    /* (m) set aside until the point moves */
   double *t, *w, *norm, *tol, *s, *rhs, *r, *rb;
@@ -182,10 +182,10 @@ saddle_clarke_box_least_squares (const double *g,
   factor = g_try_malloc_n (mm, sizeof (double));
   vec_m = g_try_malloc_n (m, 6 * sizeof (double));
   vec_n = g_try_malloc_n (n > 0 ? n : 1, 2 * sizeof (double));
-  free = g_try_malloc_n (m, sizeof (gsize));
+  free_set = g_try_malloc_n (m, sizeof (gsize));
   state = g_try_malloc0 (m);
   aside = g_try_malloc0 (m);
-  if (gram == NULL || factor == NULL || vec_m == NULL || vec_n == NULL || free == NULL
+  if (gram == NULL || factor == NULL || vec_m == NULL || vec_n == NULL || free_set == NULL
       || state == NULL || aside == NULL)
     {
       g_set_error (error, SADDLE_CLARKE_ERROR, SADDLE_CLARKE_ERROR_NO_MEMORY,
@@ -258,9 +258,9 @@ saddle_clarke_box_least_squares (const double *g,
 
           for (gsize k = 0; k < m; k++)
             if (state[k] == IS_FREE && k != enter)
-              free[nf++] = k;
+              free_set[nf++] = k;
           if (state[enter] == IS_FREE)
-            free[nf++] = enter;
+            free_set[nf++] = enter;
 
           memcpy (rb, g, n * sizeof (double));
           for (gsize k = 0; k < m; k++)
@@ -270,7 +270,7 @@ saddle_clarke_box_least_squares (const double *g,
           if (nf == 0)
             break;
           solves++;
-          if (!solve_free (gram, jumps, n, m, free, nf, rb, factor, s, rhs, r))
+          if (!solve_free (gram, jumps, n, m, free_set, nf, rb, factor, s, rhs, r))
             {
               if (!entering)
                 {
@@ -286,7 +286,7 @@ saddle_clarke_box_least_squares (const double *g,
 
           for (gsize a = 0; a < nf; a++)
             {
-              gsize k = free[a];
+              gsize k = free_set[a];
 
               if (s[a] < 0.0)
                 alpha = MIN (alpha, t[k] / (t[k] - s[a]));
@@ -305,14 +305,14 @@ saddle_clarke_box_least_squares (const double *g,
           if (alpha >= 1.0)
             {
               for (gsize a = 0; a < nf; a++)
-                t[free[a]] = CLAMP (s[a], 0.0, 1.0);
+                t[free_set[a]] = CLAMP (s[a], 0.0, 1.0);
               memset (aside, 0, m);
               break;
             }
 
           for (gsize a = 0; a < nf; a++)
             {
-              gsize k = free[a];
+              gsize k = free_set[a];
               double hit = s[a] < 0.0 ? t[k] / (t[k] - s[a])
                            : s[a] > 1.0 ? (1.0 - t[k]) / (s[a] - t[k]) : G_MAXDOUBLE;
 

@@ -28,6 +28,9 @@
  * switches, which equals the hull of all 2^m adjacent pieces' gradients in the first case.
  * The other pieces' gradients are also taken at θ rather than at the kink (they differ by
  * O(‖H‖·ε)): the set is Goldstein's ε-subdifferential to first order, not Clarke's at one point.
+ * Every combination of sides is taken to be a piece that meets θ; kinks whose surfaces coincide
+ * (e.g. one unit whose inputs are all zero for several samples: one bias moves them together)
+ * do not give every combination, and the set is then larger than Clarke's, the distance lower.
  *
  * Memory is bounded: at most SADDLE_CLARKE_MAX_KINKS kinks (the nearest ones) and a jump matrix
  * of at most SADDLE_CLARKE_MAX_JUMP_BYTES; a capped set is reported, and its distance is an
@@ -53,7 +56,8 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  SADDLE_CLARKE_ERROR_INVALID,      /* ε negative or not finite, or a batch that does not fit */
+  SADDLE_CLARKE_ERROR_INVALID,      /* ε negative or not finite (a batch that does not fit the
+                                     * model comes as SADDLE_MODEL_ERROR_INVALID) */
   SADDLE_CLARKE_ERROR_NO_MEMORY,    /* the jumps or the Gram matrix could not be allocated */
   SADDLE_CLARKE_ERROR_NOT_FINITE,   /* ∇L or a jump is NaN or infinite at θ */
 } SaddleClarkeError;
@@ -109,9 +113,10 @@ SaddleKink *saddle_clarke_find_kinks  (SaddleModel       *model,
                                        GError           **error);
 
 /* min over t ∈ [0,1]^m of ‖g + Σ_k t_k·jump_k‖ for @g (n) and @jumps (m, n) row-major, one jump
- * a row (J above is its transpose); the minimiser into @t (m, may be NULL), solves into @iterations (may be NULL),
- * @converged (may be NULL) whether the KKT conditions were met. Returns the distance, computed
- * from @jumps; NAN if a value is not finite or memory runs out (then @error is set). */
+ * a row (J above is its transpose); the minimiser into @t (m, may be NULL), the solves into
+ * @iterations (may be NULL), whether the KKT conditions were met into @converged (may be NULL).
+ * Returns the distance, computed from @jumps; NAN if a value is not finite or memory runs out
+ * (then @error is set). */
 double      saddle_clarke_box_least_squares (const double *g,
                                              const double *jumps,
                                              gsize         n,
