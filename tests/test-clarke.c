@@ -142,7 +142,8 @@ preactivations (Rig          *rig,
 }
 
 /* Moves the biases of @pairs (in layer order) so that pair k's pre-activation is @target[k]:
- * a layer's bias shifts only its own and later layers' pre-activations. */
+ * a layer's bias shifts only its own and later layers' pre-activations. Pairs of one unit share
+ * its bias: the first one places it. */
 static void
 place_pairs (Rig          *rig,
              double       *theta,
@@ -156,9 +157,17 @@ place_pairs (Rig          *rig,
         g_autofree double *z = preactivations (rig, theta);
 
         for (guint k = 0; k < n_pairs; k++)
-          if (pairs[k].layer == layer)
-            theta[bias_index (rig, layer, pairs[k].unit)]
-              += target[k] - z[pairs[k].sample * rig->H + hidden_index (rig, layer, pairs[k].unit)];
+          {
+            gboolean again = FALSE;   /* the unit's bias was moved for an earlier pair */
+
+            for (guint j = 0; j < k; j++)
+              if (pairs[j].layer == pairs[k].layer && pairs[j].unit == pairs[k].unit)
+                again = TRUE;
+            if (pairs[k].layer == layer && !again)
+              theta[bias_index (rig, layer, pairs[k].unit)]
+                += target[k]
+                   - z[pairs[k].sample * rig->H + hidden_index (rig, layer, pairs[k].unit)];
+          }
       }
 }
 
@@ -608,6 +617,72 @@ test_zero_in_hull (void)
   rig_clear (&rig);
 }
 
+/* Kinks on one surface switch together: three samples at x = 0 sit at the kink of a unit
+ * whose bias is 0 (z = b for all three), with residuals of both signs. Only two pieces meet
+ * there (b > 0, b < 0), so the set is the segment between their gradients, not the zonotope of
+ * three independent switches (which reaches further and would understate the distance). */
+static void
+test_shared_surface (void)
+{
+  const guint widths[] = { 1, 3, 3, 1 };
+  const Pair shared[] = { { 0, 0, 0 }, { 1, 0, 0 }, { 2, 0, 0 } };
+  g_autoptr(GError) error = NULL;
+  g_autofree double *g = NULL;
+  g_autofree double *jumps = NULL;
+  g_autofree double *pieces = NULL;
+  g_autofree double *f = NULL;
+  double zeros[3] = { 0 }, down[3] = { -1, -1, -1 }, up[3] = { 1, 1, 1 };
+  double brute, apart;
+  SaddleClarke result;
+  Rig rig;
+
+  rig_init (&rig, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, 10, 4);
+  for (guint k = 0; k < 3; k++)
+    rig.x[k] = 0.0;
+  for (gsize i = 3; i < rig.batch.n; i++)
+    rig.x[i] = 0.1 + 0.9 * (double) i / (double) rig.batch.n;
+  rig.theta[0] = 0.8;   /* W0[0]: unit 0 open for every x > 0 */
+  for (guint u = 0; u < 3; u++)
+    rig.theta[bias_index (&rig, 1, u)] = 1.0;   /* the second layer open: unit 0 has a signal */
+  place_pairs (&rig, rig.theta, shared, 3, zeros);
+  g_assert_cmpfloat (rig.theta[bias_index (&rig, 0, 0)], ==, 0.0);
+  g_assert_true (same_sides_elsewhere (&rig, rig.theta, rig.theta, shared, 3, 1e-3));
+  f = g_new (double, rig.batch.n);
+  saddle_model_predict (rig.model, rig.theta, &rig.batch, f);
+  /* Residuals summing to zero: switched together the three jumps cancel, one at a time they
+   * do not (and the other samples give ∇L a component along them to cancel). */
+  rig.targets[0] = f[0] + 1.0;
+  rig.targets[1] = f[1] - 1.5;
+  rig.targets[2] = f[2] + 0.5;
+
+  pieces = g_new (double, 2 * rig.P);
+  piece_gradient (&rig, rig.theta, shared, 3, down, 1e-7, pieces);
+  piece_gradient (&rig, rig.theta, shared, 3, up, 1e-7, pieces + rig.P);
+  brute = hull_min_norm (pieces, 2, rig.P, 2);
+
+  g_assert_true (saddle_clarke_measure (rig.model, rig.theta, &rig.batch, 1e-9, &result,
+                                        &error));
+  g_assert_no_error (error);
+
+  /* The same three jumps as independent switches, for contrast. */
+  g = g_new (double, rig.P);
+  jumps = g_new (double, 3 * rig.P);
+  saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, g);
+  for (guint k = 0; k < 3; k++)
+    g_assert_true (saddle_model_gate_jump (rig.model, rig.theta, &rig.batch, k, 0, 0,
+                                           jumps + k * rig.P));
+  apart = saddle_clarke_box_least_squares (g, jumps, rig.P, 3, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_message ("‖∇L‖ %.12e, merged %.12e, brute force %.12e, independent %.12e",
+                  result.grad_norm, result.distance, brute, apart);
+  g_assert_cmpuint (result.kinks, ==, 3);
+  g_assert_cmpuint (result.switches, ==, 1);
+  g_assert_cmpfloat (fabs (result.distance - brute), <=, 1e-9 * result.grad_norm);
+  g_assert_cmpfloat (apart, <, result.distance - 1e-3 * result.grad_norm);
+  rig_clear (&rig);
+}
+
 /* More kinks than the cap: all samples at x = 0 and zero hidden biases put every one of the
  * 1,000 × 6 pre-activations exactly at its kink. The nearest SADDLE_CLARKE_MAX_KINKS are kept
  * and the set says it was capped. */
@@ -637,6 +712,7 @@ test_capped (void)
   g_assert_true (result.capped);
   g_assert_cmpuint (result.kinks, ==, SADDLE_CLARKE_MAX_KINKS);
   g_assert_cmpuint (result.kinks_within, ==, 6000);
+  g_assert_cmpuint (result.switches, ==, 6);   /* x = 0: every unit sees a zero input */
   g_assert_true (result.converged);
   g_assert_cmpfloat (result.distance, <=, result.grad_norm);
   rig_clear (&rig);
@@ -701,6 +777,7 @@ main (int   argc,
   g_test_add_func ("/core/clarke/no-kink", test_no_kink);
   g_test_add_func ("/core/clarke/tanh", test_tanh);
   g_test_add_func ("/core/clarke/zero-in-hull", test_zero_in_hull);
+  g_test_add_func ("/core/clarke/shared-surface", test_shared_surface);
   g_test_add_func ("/core/clarke/capped", test_capped);
   g_test_add_func ("/core/clarke/solver-separable", test_solver_separable);
 

@@ -416,7 +416,7 @@ saddle_clarke_find_kinks (SaddleModel       *model,
 
               if (d <= epsilon)
                 {
-                  SaddleKink kink = { i, l, (guint) u, row[first + u], d };
+                  SaddleKink kink = { i, l, (guint) u, row[first + u], d, sqrt (norm2 - 1.0) };
 
                   g_array_append_val (kinks, kink);
                 }
@@ -451,7 +451,7 @@ saddle_clarke_measure (SaddleModel       *model,
   g_autofree double *jumps = NULL;   /* (m, n_params) one jump a row */
   g_autofree SaddleKink *kinks = NULL;
   g_autoptr (GError) local_error = NULL;
-  gsize n_params, cap, m = 0;
+  gsize n_params, cap, m = 0, switches = 0;
   guint64 within = 0;
   double loss;
 
@@ -507,24 +507,47 @@ saddle_clarke_measure (SaddleModel       *model,
 
   if (m > 0)
     {
-      jumps = g_try_malloc_n (m, n_params * sizeof (double));
-      if (jumps == NULL)
+      g_autofree double *one = g_try_malloc_n (n_params, sizeof (double));
+      g_autofree gsize *shared = g_try_malloc_n (m, sizeof (gsize));   /* (m) kink → switch */
+
+      jumps = g_try_malloc0_n (m, n_params * sizeof (double));
+      if (jumps == NULL || one == NULL || shared == NULL)
         {
           g_set_error (error, SADDLE_CLARKE_ERROR, SADDLE_CLARKE_ERROR_NO_MEMORY,
                        "Not enough memory for %" G_GSIZE_FORMAT " gradient jumps", m);
           return FALSE;
         }
+      /* A unit that sees an all-zero input has z = b near θ for every such sample: one kink
+       * surface, one switch, its jump the sum of theirs. */
       for (gsize k = 0; k < m; k++)
-        if (!saddle_model_gate_jump (model, theta, batch, kinks[k].sample, kinks[k].layer,
-                                     kinks[k].unit, jumps + k * n_params))
-          {
-            g_set_error (error, SADDLE_CLARKE_ERROR, SADDLE_CLARKE_ERROR_NO_MEMORY,
-                         "Not enough memory for the scratch of one sample");
-            return FALSE;
-          }
-    }
+        {
+          gsize v = switches;
 
-  result->distance = saddle_clarke_box_least_squares (grad, jumps, n_params, m, NULL,
+          if (kinks[k].input_norm == 0.0)
+            for (gsize j = 0; j < k; j++)
+              if (kinks[j].input_norm == 0.0 && kinks[j].layer == kinks[k].layer
+                  && kinks[j].unit == kinks[k].unit)
+                {
+                  v = shared[j];
+                  break;
+                }
+          if (v == switches)
+            switches++;
+          shared[k] = v;
+
+          if (!saddle_model_gate_jump (model, theta, batch, kinks[k].sample, kinks[k].layer,
+                                       kinks[k].unit, one))
+            {
+              g_set_error (error, SADDLE_CLARKE_ERROR, SADDLE_CLARKE_ERROR_NO_MEMORY,
+                           "Not enough memory for the scratch of one sample");
+              return FALSE;
+            }
+          cblas_daxpy (n_params, 1.0, one, 1, jumps + v * n_params, 1);
+        }
+    }
+  result->switches = (guint) switches;
+
+  result->distance = saddle_clarke_box_least_squares (grad, jumps, n_params, switches, NULL,
                                                       &result->iterations, &result->converged,
                                                       error);
   return !isnan (result->distance);

@@ -1,16 +1,16 @@
 /* saddle-clarke.h — how far a ReLU net's point is from Clarke stationarity
  *
  * A ReLU loss is piecewise smooth: each (sample, hidden unit) pair splits parameter space at
- * its kink z = 0, and ∇L jumps there. Near the points the critical study reaches, moving one
- * sample across one kink changes ∇L by 1e-7–7e-5, so ‖∇L‖ stalls far above rounding. The
+ * its kink z = 0, and ∇L jumps there (by 1e-7–1e-4 for one sample at the default study's
+ * points), so at a stationary point next to a kink ‖∇L‖ need not be small at all. The
  * criterion that fits is Clarke's: the distance of 0 from the convex hull of the gradients of
  * the pieces that meet at θ. Here the pieces are those of the kinks within ε of θ:
  *
- *   distance = min over t ∈ [0, 1]^m of ‖∇L + J·t‖
+ *   distance = min over t ∈ [0, 1]^s of ‖∇L + J·t‖
  *
  * J_k (column k of J) is the gradient jump of kink k: ∇L with that sample's gate at that unit
  * switched minus ∇L, the forward values kept (z taken to be at its kink). t_k = 0 is the
- * current piece, t_k = 1 the other side.
+ * current piece, t_k = 1 the other side. One switch per kink (s = m), but see below.
  *
  * The kink's distance from θ is measured as |z| / sqrt(‖a_prev‖² + 1), a_prev the input of
  * the unit's layer for that sample (x itself for the first hidden layer): the length of the
@@ -28,9 +28,12 @@
  * switches, which equals the hull of all 2^m adjacent pieces' gradients in the first case.
  * The other pieces' gradients are also taken at θ rather than at the kink (they differ by
  * O(‖H‖·ε)): the set is Goldstein's ε-subdifferential to first order, not Clarke's at one point.
- * Every combination of sides is taken to be a piece that meets θ; kinks whose surfaces coincide
- * (e.g. one unit whose inputs are all zero for several samples: one bias moves them together)
- * do not give every combination, and the set is then larger than Clarke's, the distance lower.
+ * Every combination of switches is taken to be a piece that meets θ. Kinks whose surfaces
+ * coincide switch together: those of one unit whose input is all zero (z = b near θ for every
+ * such sample, e.g. a unit whose incoming units are all closed there) are merged into one switch
+ * whose jump is the sum of theirs. Other coincident surfaces (duplicate inputs, surfaces
+ * parallel only to first order) are not detected; there the set is larger than Clarke's and
+ * the distance lower.
  *
  * Memory is bounded: at most SADDLE_CLARKE_MAX_KINKS kinks (the nearest ones) and a jump matrix
  * of at most SADDLE_CLARKE_MAX_JUMP_BYTES; a capped set is reported, and its distance is an
@@ -75,14 +78,16 @@ typedef struct
   guint  unit;       /* unit in that layer */
   double z;          /* its pre-activation at θ */
   double distance;   /* |z| / sqrt(‖a_prev‖² + 1): see above */
+  double input_norm; /* ‖a_prev‖; 0: z = b near θ, one surface for all such samples */
 } SaddleKink;
 
 typedef struct
 {
-  double   distance;     /* min over t ∈ [0,1]^m ‖∇L + J·t‖; ‖∇L‖ when m = 0; NAN if not ReLU */
+  double   distance;     /* min over t ∈ [0,1]^s ‖∇L + J·t‖; ‖∇L‖ when m = 0; NAN if not ReLU */
   double   grad_norm;    /* ‖∇L‖ at θ (any activation) */
   double   epsilon;      /* the ε the set was taken at */
   guint    kinks;        /* m: kinks in the set */
+  guint    switches;     /* s: independent switches (t's length), kinks on one surface merged */
   guint64  kinks_within; /* kinks within ε before the cap (= kinks unless capped) */
   gboolean capped;       /* more kinks within ε than the cap: the nearest were kept */
   guint    iterations;   /* the solver's subproblem solves (Cholesky factorisations) */
