@@ -97,7 +97,11 @@ typedef struct
 GQuark      saddle_clarke_error_quark (void);
 
 /* The Clarke distance at @theta over @batch with the kinks within @epsilon. For non-ReLU nets
- * TRUE with distance NAN and kinks 0 ("not applicable"), grad_norm still measured. */
+ * TRUE with distance NAN and kinks 0 ("not applicable"), grad_norm still measured.
+ * Choosing ε: the other pieces' gradients are taken at θ, off by up to max|λ|·ε from their
+ * values at the kink, so for a certificate at tolerance τ take ε ≤ τ / max|λ| (1e-9 for
+ * τ = 1e-8 on the default study, max|λ| 6–9.5). ε > 0 also catches kinks that rounding put
+ * a hair off zero (|z| ~ 1e-15 measured). */
 gboolean    saddle_clarke_measure     (SaddleModel       *model,
                                        const double      *theta,
                                        const SaddleBatch *batch,
