@@ -396,27 +396,27 @@ saddle_clarke_find_kinks (SaddleModel       *model,
       for (guint l = 0; l + 1 < n_layers; l++)
         {
           gsize width = saddle_model_width (model, l + 1);
-          double norm2 = 1.0;   /* the bias's input */
+          double input2 = 0.0;   /* ‖a_prev‖², kept apart from the bias's 1 so 0 stays 0 */
 
           if (l == 0)
             for (gsize j = 0; j < batch->n_inputs; j++)
-              norm2 += batch->x[i * batch->n_inputs + j] * batch->x[i * batch->n_inputs + j];
+              input2 += batch->x[i * batch->n_inputs + j] * batch->x[i * batch->n_inputs + j];
           else
             {
               gsize prev = saddle_model_width (model, l);
 
               for (gsize j = first - prev; j < first; j++)
                 if (row[j] > 0.0)
-                  norm2 += row[j] * row[j];
+                  input2 += row[j] * row[j];
             }
 
           for (gsize u = 0; u < width; u++)
             {
-              double d = fabs (row[first + u]) / sqrt (norm2);
+              double d = fabs (row[first + u]) / sqrt (input2 + 1.0);
 
               if (d <= epsilon)
                 {
-                  SaddleKink kink = { i, l, (guint) u, row[first + u], d, sqrt (norm2 - 1.0) };
+                  SaddleKink kink = { i, l, (guint) u, row[first + u], d, sqrt (input2) };
 
                   g_array_append_val (kinks, kink);
                 }

@@ -24,8 +24,8 @@
  * J_a + J_b exactly when the two kinks belong to different samples, or to the same sample in
  * the same layer; for one sample in two layers the lower kink's jump also depends on the upper
  * gate (it changes the signal back-propagated to it), and that cross term (a product of two
- * jumps' factors) is left out. So ∇L + J·[0,1]^m is the zonotope spanned by the single
- * switches, which equals the hull of all 2^m adjacent pieces' gradients in the first case.
+ * jumps' factors) is left out. So ∇L + J·[0,1]^s is the zonotope spanned by the single
+ * switches, which equals the hull of all 2^s adjacent pieces' gradients in the first case.
  * The other pieces' gradients are also taken at θ rather than at the kink (they differ by
  * O(‖H‖·ε)): the set is Goldstein's ε-subdifferential to first order, not Clarke's at one point.
  * Every combination of switches is taken to be a piece that meets θ. Kinks whose surfaces
@@ -65,7 +65,8 @@ typedef enum
   SADDLE_CLARKE_ERROR_NOT_FINITE,   /* ∇L or a jump is NaN or infinite at θ */
 } SaddleClarkeError;
 
-/* At most this many kinks enter the set: the Gram matrix stays at or under 32 MiB. */
+/* At most this many kinks enter the set: the Gram matrix and its factor stay at or under
+ * 32 MiB each. */
 #define SADDLE_CLARKE_MAX_KINKS 2048
 /* ... and the jumps (kinks × parameters doubles) at or under 256 MiB. */
 #define SADDLE_CLARKE_MAX_JUMP_BYTES ((gsize) 256 << 20)
