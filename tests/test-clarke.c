@@ -765,6 +765,107 @@ test_solver_separable (void)
     g_assert_true (t[k] >= 0.0 && t[k] <= 1.0);
 }
 
+/* The box problem by enumeration: every split of the variables into at 0, at 1 and free, the
+ * free ones by least squares (dgelsd, any rank); the least residual over the splits whose
+ * free values land in [0, 1]. Some split with independent free columns holds the minimiser. */
+static double
+box_by_enumeration (const double *g,
+                    const double *jumps,
+                    gsize         n,
+                    guint         m)
+{
+  double best = G_MAXDOUBLE;
+  guint total = 1;
+
+  for (guint k = 0; k < m; k++)
+    total *= 3;
+  for (guint code = 0; code < total; code++)
+    {
+      guint side[16], free_set[16], nf = 0, c = code;
+      g_autofree double *rb = g_memdup2 (g, n * sizeof (double));
+      g_autofree double *a = g_new (double, n * m);     /* (n, nf) the free jumps as columns */
+      g_autofree double *b = g_new (double, MAX (n, (gsize) m));
+      g_autofree double *sv = g_new (double, m);
+      gboolean inside = TRUE;
+      lapack_int rank;
+
+      for (guint k = 0; k < m; k++, c /= 3)
+        {
+          side[k] = c % 3;   /* 0: at 0, 1: at 1, 2: free */
+          if (side[k] == 1)
+            for (gsize q = 0; q < n; q++)
+              rb[q] += jumps[k * n + q];
+          else if (side[k] == 2)
+            free_set[nf++] = k;
+        }
+      if (nf > 0)
+        {
+          for (gsize q = 0; q < n; q++)
+            {
+              for (guint f = 0; f < nf; f++)
+                a[q * nf + f] = jumps[free_set[f] * n + q];
+              b[q] = -rb[q];
+            }
+          g_assert_cmpint (LAPACKE_dgelsd (LAPACK_ROW_MAJOR, n, nf, 1, a, nf, b, 1, sv, -1.0,
+                                           &rank), ==, 0);
+          for (guint f = 0; f < nf; f++)
+            {
+              if (b[f] < 0.0 || b[f] > 1.0)
+                inside = FALSE;
+              for (gsize q = 0; q < n; q++)
+                rb[q] += b[f] * jumps[free_set[f] * n + q];
+            }
+        }
+      if (inside)
+        best = MIN (best, norm2 (rb, n));
+    }
+
+  return best;
+}
+
+/* The solver against enumeration on random problems: tall and wide (more jumps than
+ * dimensions), with repeated and parallel jumps, g scaled from inside the zonotope to far out. */
+static void
+test_solver_random (void)
+{
+  SaddleRng rng;
+  guint cases = 0;
+
+  saddle_rng_init (&rng, 17);
+  for (guint trial = 0; trial < 40; trial++)
+    {
+      const gsize n = trial % 2 ? 12 : 5;
+      const guint m = 7;
+      double jumps[7 * 12], g[12], t[7];
+      double scale = pow (10.0, (double) (trial % 5) - 2.0);
+      double d, reference;
+      gboolean converged;
+      guint iterations;
+
+      for (gsize q = 0; q < m * n; q++)
+        jumps[q] = saddle_rng_normal (&rng);
+      if (trial % 3 == 0)
+        for (gsize q = 0; q < n; q++)
+          {
+            jumps[1 * n + q] = jumps[0 * n + q];           /* the same jump twice */
+            jumps[2 * n + q] = -0.5 * jumps[0 * n + q];    /* and one parallel, reversed */
+          }
+      for (gsize q = 0; q < n; q++)
+        g[q] = scale * saddle_rng_normal (&rng);
+
+      d = saddle_clarke_box_least_squares (g, jumps, n, m, t, &iterations, &converged, NULL);
+      reference = box_by_enumeration (g, jumps, n, m);
+      g_test_message ("n %" G_GSIZE_FORMAT ", ‖g‖ scale %g: %.15e vs %.15e, %u solves",
+                      n, scale, d, reference, iterations);
+      g_assert_true (converged);
+      for (guint k = 0; k < m; k++)
+        g_assert_true (t[k] >= 0.0 && t[k] <= 1.0);
+      g_assert_cmpfloat (fabs (d - reference), <=, 1e-12 * MAX (norm2 (g, n), 1.0));
+      cases++;
+    }
+  g_assert_cmpuint (cases, ==, 40);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -780,6 +881,7 @@ main (int   argc,
   g_test_add_func ("/core/clarke/shared-surface", test_shared_surface);
   g_test_add_func ("/core/clarke/capped", test_capped);
   g_test_add_func ("/core/clarke/solver-separable", test_solver_separable);
+  g_test_add_func ("/core/clarke/solver-random", test_solver_random);
 
   return g_test_run ();
 }
