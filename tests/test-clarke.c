@@ -588,6 +588,58 @@ test_tanh (void)
   g_assert_true (isnan (result.distance));
   g_assert_cmpuint (result.kinks, ==, 0);
   g_assert_true (isfinite (result.grad_norm) && result.grad_norm > 0.0);
+
+  /* No gate to switch: the model says so and leaves the output alone. */
+  {
+    g_autofree double *jump = g_new (double, rig.P);
+
+    jump[0] = 42.0;
+    g_assert_false (saddle_model_gate_jump (rig.model, rig.theta, &rig.batch, 0, 0, 0, jump));
+    g_assert_cmpfloat (jump[0], ==, 42.0);
+  }
+  rig_clear (&rig);
+}
+
+/* The model's new queries refuse what does not exist rather than read past it. */
+static void
+test_model_bounds (void)
+{
+  const guint widths[] = { 1, 3, 2, 1 };
+  g_autofree double *jump = NULL;
+  g_autofree double *z = NULL;
+  Rig rig;
+
+  rig_init (&rig, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, 4, 2);
+  g_assert_cmpuint (rig.H, ==, 5);
+  jump = g_new (double, rig.P);
+  g_assert_false (saddle_model_gate_jump (rig.model, rig.theta, &rig.batch, 4, 0, 0, jump));
+  g_assert_false (saddle_model_gate_jump (rig.model, rig.theta, &rig.batch, 0, 2, 0, jump));
+  g_assert_false (saddle_model_gate_jump (rig.model, rig.theta, &rig.batch, 0, 1, 2, jump));
+  g_assert_true (saddle_model_gate_jump (rig.model, rig.theta, &rig.batch, 3, 1, 1, jump));
+
+  /* Pre-activations one row a sample, layer after layer, as a hand forward pass gives them. */
+  z = preactivations (&rig, rig.theta);
+  for (gsize i = 0; i < rig.batch.n; i++)
+    {
+      double a0[3];
+
+      for (guint u = 0; u < 3; u++)
+        {
+          double zu = rig.theta[u] * rig.x[i] + rig.theta[3 + u];
+
+          g_assert_cmpfloat_with_epsilon (z[i * 5 + u], zu, 1e-15);
+          a0[u] = MAX (zu, 0.0);
+        }
+      for (guint v = 0; v < 2; v++)
+        {
+          const double *w1 = rig.theta + saddle_model_layer_offset (rig.model, 1);
+          double zv = w1[6 + v];
+
+          for (guint u = 0; u < 3; u++)
+            zv += w1[v * 3 + u] * a0[u];
+          g_assert_cmpfloat_with_epsilon (z[i * 5 + 3 + v], zv, 1e-14);
+        }
+    }
   rig_clear (&rig);
 }
 
@@ -877,6 +929,7 @@ main (int   argc,
   g_test_add_func ("/core/clarke/brute-force", test_brute_force);
   g_test_add_func ("/core/clarke/no-kink", test_no_kink);
   g_test_add_func ("/core/clarke/tanh", test_tanh);
+  g_test_add_func ("/core/clarke/model-bounds", test_model_bounds);
   g_test_add_func ("/core/clarke/zero-in-hull", test_zero_in_hull);
   g_test_add_func ("/core/clarke/shared-surface", test_shared_surface);
   g_test_add_func ("/core/clarke/capped", test_capped);
