@@ -529,6 +529,69 @@ test_brute_force (void)
   g_assert_cmpuint (inside, >=, 3);   /* the hull's inside was exercised, not only its corners */
 }
 
+/* One sample with kinks in both hidden layers: the stated approximation. Each switch alone is
+ * exact, both together differ from ∇L + J_a + J_b by a cross term (the upper gate changes the
+ * signal the lower kink sees); the hull's vertex is off by that much at most, so the distance
+ * is too (the least norm over a hull moves no more than its vertices). */
+static void
+test_cross_layer (void)
+{
+  const guint widths[] = { 1, 3, 3, 1 };
+  const Pair both[] = { { 0, 0, 1 }, { 0, 1, 2 } };
+  const double signs[4][2] = { { -1, -1 }, { 1, -1 }, { -1, 1 }, { 1, 1 } };
+  g_autoptr(GError) error = NULL;
+  g_autofree double *pieces = g_new (double, 4 * 22);
+  g_autofree double *jumps = g_new (double, 2 * 22);
+  double zeros[2] = { 0, 0 }, cross[22], single = 0.0, cross_norm, brute;
+  SaddleClarke result;
+  guint tried = 0;
+
+  for (guint64 seed = 1; seed <= 10 && tried == 0; seed++)
+    {
+      Rig rig;
+
+      rig_init (&rig, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, 6,
+                seed);
+      g_assert_cmpuint (rig.P, ==, 22);
+      place_pairs (&rig, rig.theta, both, 2, zeros);
+      if (!same_sides_elsewhere (&rig, rig.theta, rig.theta, both, 2, 1e-3))
+        {
+          rig_clear (&rig);
+          continue;
+        }
+      for (guint c = 0; c < 4; c++)
+        piece_gradient (&rig, rig.theta, both, 2, signs[c], 1e-7, pieces + c * rig.P);
+      for (guint k = 0; k < 2; k++)
+        g_assert_true (saddle_model_gate_jump (rig.model, rig.theta, &rig.batch, 0, both[k].layer,
+                                               both[k].unit, jumps + k * rig.P));
+      /* Both at z = 0: closed, so piece 0 is the current one. */
+      for (gsize p = 0; p < rig.P; p++)
+        {
+          single = MAX (single, fabs (pieces[1 * rig.P + p] - pieces[p] - jumps[p]));
+          single = MAX (single, fabs (pieces[2 * rig.P + p] - pieces[p] - jumps[rig.P + p]));
+          cross[p] = pieces[3 * rig.P + p] - pieces[p] - jumps[p] - jumps[rig.P + p];
+        }
+      cross_norm = norm2 (cross, rig.P);
+      brute = hull_min_norm (pieces, 4, rig.P, 4);
+      g_assert_true (saddle_clarke_measure (rig.model, rig.theta, &rig.batch, 1e-9, &result,
+                                            &error));
+      g_assert_no_error (error);
+      g_test_message ("seed %" G_GUINT64_FORMAT ": ‖J_a‖ %.3e, ‖J_b‖ %.3e, cross term %.3e;"
+                      " distance %.9e, hull of the 4 pieces %.9e",
+                      seed, norm2 (jumps, rig.P), norm2 (jumps + rig.P, rig.P), cross_norm,
+                      result.distance, brute);
+      g_assert_cmpfloat (single, <=, 1e-12);
+      if (cross_norm > 1e-6)
+        {
+          g_assert_cmpuint (result.switches, ==, 2);
+          g_assert_cmpfloat (fabs (result.distance - brute), <=, cross_norm + 1e-12);
+          tried++;
+        }
+      rig_clear (&rig);
+    }
+  g_assert_cmpuint (tried, ==, 1);
+}
+
 /* (c) No kink within ε: the distance is ‖∇L‖. */
 static void
 test_no_kink (void)
@@ -927,6 +990,7 @@ main (int   argc,
   g_test_add_func ("/core/clarke/jump-mse", test_jump_mse);
   g_test_add_func ("/core/clarke/jump-cross-entropy", test_jump_cross_entropy);
   g_test_add_func ("/core/clarke/brute-force", test_brute_force);
+  g_test_add_func ("/core/clarke/cross-layer", test_cross_layer);
   g_test_add_func ("/core/clarke/no-kink", test_no_kink);
   g_test_add_func ("/core/clarke/tanh", test_tanh);
   g_test_add_func ("/core/clarke/model-bounds", test_model_bounds);

@@ -25,7 +25,10 @@
  * the same layer; for one sample in two layers the lower kink's jump also depends on the upper
  * gate (it changes the signal back-propagated to it), and that cross term (a product of two
  * jumps' factors) is left out. So ∇L + J·[0,1]^s is the zonotope spanned by the single
- * switches, which equals the hull of all 2^s adjacent pieces' gradients in the first case.
+ * switches, which equals the hull of all 2^s adjacent pieces' gradients in the first case; in
+ * the second each vertex is off by its cross terms, and the distance by at most the largest
+ * such error (the least norm over a hull moves no more than its vertices). The cross term can
+ * be as large as the jumps (a lower kink whose signal only exists with the upper gate open).
  * The other pieces' gradients are also taken at θ rather than at the kink (they differ by
  * O(‖H‖·ε)): the set is Goldstein's ε-subdifferential to first order, not Clarke's at one point.
  * Every combination of switches is taken to be a piece that meets θ. Kinks whose surfaces
