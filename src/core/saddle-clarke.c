@@ -294,9 +294,11 @@ saddle_clarke_box_least_squares (const double *g,
                 alpha = MIN (alpha, (1.0 - t[k]) / (s[a] - t[k]));
             }
 
-          if (alpha <= 0.0)
+          if (alpha <= 0.0 && entering)
             {
-              /* Only the entering variable can sit on a bound: the solve sends it back. */
+              /* The entering variable sits on its bound and the solve sends it straight back:
+               * dependent to rounding. (A free one that rounding left on a bound is simply
+               * dropped by the cut below.) */
               state[enter] = t[enter] > 0.5 ? AT_UPPER : AT_LOWER;
               aside[enter] = TRUE;
               break;
@@ -324,7 +326,8 @@ saddle_clarke_box_least_squares (const double *g,
               else
                 t[k] = CLAMP (t[k] + alpha * (s[a] - t[k]), 0.0, 1.0);
             }
-          memset (aside, 0, m);
+          if (alpha > 0.0)
+            memset (aside, 0, m);
           entering = FALSE;
         }
     }
