@@ -488,17 +488,17 @@ compute_loss (SaddleModel       *model,
   return sum / (double) n;
 }
 
-/* Back-propagates δ[L-1] to every layer (δ, and curv for the R-pass); writes ∂L/∂θ if @grad. */
+/* Back-propagates δ[top] to layers top … 0 (δ, and curv for the R-pass); writes their part of
+ * ∂L/∂θ if @grad, leaving the layers above @top untouched. */
 static void
-backward (SaddleModel  *model,
-          const double *theta,
-          const double *x,
-          gsize         n,
-          double       *grad)
+backward_from (SaddleModel  *model,
+               const double *theta,
+               const double *x,
+               gsize         n,
+               guint         top,
+               double       *grad)
 {
-  guint L = model->n_layers;
-
-  for (guint l = L; l-- > 0;)
+  for (guint l = top + 1; l-- > 0;)
     {
       gsize fan_in = model->widths[l];
       gsize fan_out = model->widths[l + 1];
@@ -541,6 +541,17 @@ backward (SaddleModel  *model,
               g[i] *= act_deriv2 (model->activation, a[i]);
         }
     }
+}
+
+/* Back-propagates δ[L-1] to every layer (δ, and curv for the R-pass); writes ∂L/∂θ if @grad. */
+static void
+backward (SaddleModel  *model,
+          const double *theta,
+          const double *x,
+          gsize         n,
+          double       *grad)
+{
+  backward_from (model, theta, x, n, model->n_layers - 1, grad);
 }
 
 /* dst = d ⊙ src over @width values (@dst may be @src). Four at a time, loads
@@ -1786,4 +1797,101 @@ saddle_activation_to_string (SaddleActivation activation)
     default:
       return NULL;
     }
+}
+
+gsize
+saddle_model_n_hidden (const SaddleModel *model)
+{
+  g_return_val_if_fail (model != NULL, 0);
+
+  return model->sum_hidden;
+}
+
+gboolean
+saddle_model_hidden_preactivations (SaddleModel       *model,
+                                    const double      *theta,
+                                    const SaddleBatch *batch,
+                                    double            *z)
+{
+  gsize h = model != NULL ? model->sum_hidden : 0;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (z != NULL || h == 0, FALSE);
+
+  if (!batch_usable (model, batch, FALSE))
+    return FALSE;
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      return FALSE;
+    }
+  forward (model, theta, batch->x, batch->n);
+
+  /* From the per-layer (n, width) blocks to one row per sample. */
+  for (guint l = 0, first = 0; l + 1 < model->n_layers; first += model->widths[l + 1], l++)
+    {
+      gsize width = model->widths[l + 1];
+
+      for (gsize i = 0; i < batch->n; i++)
+        memcpy (z + i * h + first, model->z[l] + i * width, width * sizeof (double));
+    }
+
+  return TRUE;
+}
+
+gboolean
+saddle_model_gate_jump (SaddleModel       *model,
+                        const double      *theta,
+                        const SaddleBatch *batch,
+                        gsize              sample,
+                        guint              layer,
+                        gsize              unit,
+                        double            *jump)
+{
+  guint L;
+  SaddleBatch one;
+  gsize n_out;
+  double flip;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (jump != NULL, FALSE);
+
+  L = model->n_layers;
+  if (model->activation != SADDLE_ACTIVATION_RELU || layer + 1 >= L
+      || unit >= model->widths[layer + 1])
+    return FALSE;
+  if (!batch_usable (model, batch, TRUE) || sample >= batch->n)
+    return FALSE;
+  if (!ensure_forward (model, 1))
+    {
+      warn_no_memory (model, 1, 0);
+      return FALSE;
+    }
+
+  /* The sample alone: its δ is the mean's over @batch times n, so scale it back. */
+  one = *batch;
+  n_out = model->widths[L];
+  one.n = 1;
+  one.x = batch->x + sample * batch->n_inputs;
+  if (batch->targets != NULL)
+    one.targets = batch->targets + sample * batch->n_outputs;
+  if (batch->labels != NULL)
+    one.labels = batch->labels + sample;
+  forward (model, theta, one.x, 1);
+  compute_loss (model, &one, TRUE);
+  for (gsize o = 0; o < n_out; o++)
+    model->delta[L - 1][o] /= (double) batch->n;
+  /* curv[layer] is then ∂L/∂a of that layer, before the gate (ReLU has no σ''). */
+  backward_from (model, theta, one.x, 1, L - 1, NULL);
+
+  /* The jump starts as a one-hot δ at the unit: (new gate − old gate)·∂L/∂a. */
+  flip = model->d[layer][unit] > 0.0 ? -1.0 : 1.0;
+  memset (model->delta[layer], 0, model->widths[layer + 1] * sizeof (double));
+  model->delta[layer][unit] = flip * model->curv[layer][unit];
+  memset (jump, 0, model->n_params * sizeof (double));
+  backward_from (model, theta, one.x, 1, layer, jump);
+
+  return TRUE;
 }

@@ -173,4 +173,27 @@ const char  *saddle_activation_to_string   (SaddleActivation activation);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleModel, saddle_model_free)
 
+/* Σ of the hidden widths: the pre-activations one sample has (0 for a linear model). */
+gsize        saddle_model_n_hidden      (const SaddleModel *model);
+/* Hidden pre-activations of @batch at @theta into @z, (n, saddle_model_n_hidden()) row-major:
+ * sample i's row holds the first hidden layer's units, then the second's, …
+ * FALSE (and @z untouched) if the batch does not fit or scratch cannot be had. */
+gboolean     saddle_model_hidden_preactivations (SaddleModel       *model,
+                                                 const double      *theta,
+                                                 const SaddleBatch *batch,
+                                                 double            *z);
+/* ReLU: the change in ∂L/∂θ (L the mean over @batch) when the gate ReLU'(z) of unit @unit of
+ * hidden layer @layer (0 = the first) switches side for sample @sample only, the forward values
+ * kept as they are (z taken to be at its kink): the gradient with the other gate minus the
+ * gradient with the current one (z > 0: open, else closed), into @jump (n_params). Only the
+ * layers up to @layer change. FALSE (and @jump untouched) for other activations, indices out
+ * of range, a batch that does not fit or scratch that cannot be had. */
+gboolean     saddle_model_gate_jump     (SaddleModel       *model,
+                                         const double      *theta,
+                                         const SaddleBatch *batch,
+                                         gsize              sample,
+                                         guint              layer,
+                                         gsize              unit,
+                                         double            *jump);
+
 G_END_DECLS
