@@ -370,9 +370,11 @@ test_critical_analyse (void)
                                     1e-11 * reference->max_abs);
 
   /* Progress: "Hessian" per block (25 columns / 4 = 7 blocks), rising, then "Eigenvalues",
-   * then one every 25 steps of the still-descending test. */
+   * then one every 25 steps of the still-descending test (L-BFGS, then Adam). */
   g_assert_cmpuint (log.descent->len, ==, 0);
-  g_assert_cmpuint (log.progress->len, ==, 8 + point->still_steps / 25);
+  /* (L-BFGS may stop early; Adam always takes its still_steps.) */
+  g_assert_cmpuint (log.progress->len, >=, 8 + point->still_steps / 25);
+  g_assert_cmpuint (log.progress->len, <=, 8 + 2 * point->still_steps / 25);
   for (guint i = 0; i < log.progress->len; i++)
     {
       double fr = g_array_index (log.progress, double, i);

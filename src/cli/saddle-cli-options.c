@@ -97,7 +97,7 @@ static const OptionSpec option_specs[] = {
     "when ‖∇L‖ ≤ X or, for ReLU nets, its Clarke distance is; X in (0, 1). Default: 1e-8", "X" },
   { "clarke-epsilon", FOR_ALL_MODEL, FALSE,
     "ReLU kinks (sample, unit) within this parameter distance of the point enter its Clarke "
-    "subdifferential, in [0, 1). Default: 1e-6", "X" },
+    "subdifferential, in [0, 1). Default: 1e-9", "X" },
   { "still-steps", FOR_ALL_MODEL, FALSE,
     "Still-descending test: L-BFGS steps on the loss from each analysed point, 0–100000 "
     "(0: no test). Default: 500", "N" },

@@ -64,7 +64,9 @@ typedef struct
   /* What the point is (see "What a point is" in the README). */
   double certify_tolerance; /* certified stationary: ‖∇L‖ (or, ReLU, the Clarke distance) ≤ this */
   double clarke_epsilon;    /* ReLU: kinks within this parameter distance enter the Clarke set */
-  guint  still_steps;       /* still-descending test: L-BFGS iterations on the loss; 0 = none */
+  guint  still_steps;       /* still-descending test: L-BFGS steps, and as many full-batch Adam
+                             * steps at still_lr, on the loss; 0 = none */
+  double still_lr;          /* Adam's learning rate there (the study's training rate) */
   double still_factor;      /* a loss that falls by more than this factor is still descending */
 } SaddleCriticalSettings;
 
@@ -136,8 +138,9 @@ struct _SaddleCriticalPoint
   SaddleExactReach    exact_reach;      /* the same from the eigendecomposition; NAN if not dense */
   double              clarke_distance;  /* ReLU: min-norm element of the Clarke set; NAN otherwise */
   guint               clarke_kinks;     /* ReLU: (sample, unit) kinks within clarke_epsilon */
-  double              still_factor;     /* L before ÷ after still_steps of L-BFGS on L; NAN if not run */
-  guint               still_steps;      /* L-BFGS iterations that test took */
+  double              still_factor;     /* L before ÷ the lowest L that still_steps of L-BFGS or of
+                                         * Adam reach (the larger fall); NAN if not run */
+  guint               still_steps;      /* steps each method took */
   SaddleCertificate   certificate;      /* why the point counts as stationary, if it does */
   guint               steps;            /* descent steps taken */
   guint               newton_steps;     /* Newton steps accepted, chord steps included */

@@ -12,7 +12,10 @@
 
 /* Armijo's sufficient-decrease constant. */
 #define ARMIJO          1e-4
-/* Halvings of a step before its direction is given up. */
+/* Strong Wolfe: the slope at the step at most this share of the first (0.9 for quasi-Newton). */
+#define WOLFE_CURVATURE 0.9
+/* Doublings of a step that keeps going down, and halvings in the zoom, before giving up. */
+#define MAX_EXPANSIONS  40
 #define MAX_HALVINGS    50
 
 typedef struct
@@ -67,36 +70,131 @@ direction (History      *h,
     }
 }
 
-/* Backtracks from the unit step along @d; TRUE with @x_new, @f_new, @g_new filled on success. */
-static gboolean
-line_search (gsize                n,
-             const double        *x,
-             double               f,
-             const double        *g,
-             const double        *d,
-             double               first,
-             SaddleObjectiveFunc  func,
-             gpointer             user_data,
-             double              *x_new,
-             double              *f_new,
-             double              *g_new,
-             guint               *evaluations)
+/* One trial point θ + a·d: x, f, ∇f and the slope ∇f·d there. */
+typedef struct
 {
-  double slope = dot (g, d, n);
-  double step = first;
+  double  a;
+  double  f;
+  double  slope;
+  double *x;
+  double *g;
+} Trial;
 
-  if (!(slope < 0.0))
+static void
+trial_eval (gsize                n,
+            const double        *x0,
+            const double        *d,
+            double               a,
+            SaddleObjectiveFunc  func,
+            gpointer             user_data,
+            Trial               *t,
+            guint               *evaluations)
+{
+  t->a = a;
+  for (gsize i = 0; i < n; i++)
+    t->x[i] = x0[i] + a * d[i];
+  t->f = func (t->x, t->g, user_data);
+  t->slope = dot (t->g, d, n);
+  (*evaluations)++;
+}
+
+static void
+trial_swap (Trial *a,
+            Trial *b)
+{
+  Trial tmp = *a;
+
+  *a = *b;
+  *b = tmp;
+}
+
+/* A step along @d that meets the strong Wolfe conditions (Nocedal & Wright, Algorithms 3.5
+ * and 3.6, with bisection in the zoom): sufficient decrease, and a slope cut to at most
+ * WOLFE_CURVATURE of the first. Unlike backtracking alone it lengthens steps, which a plateau
+ * needs. TRUE with @best (x, f, ∇f) at a point lower than @f0; FALSE if none was found. The
+ * trials' vectors are swapped around, so @best's memory may come back as @work's. */
+static gboolean
+wolfe_search (gsize                n,
+              const double        *x0,
+              double               f0,
+              const double        *g0,
+              const double        *d,
+              double               first,
+              SaddleObjectiveFunc  func,
+              gpointer             user_data,
+              Trial               *best,
+              Trial               *work,
+              Trial               *prev,
+              guint               *evaluations)
+{
+  double slope0 = dot (g0, d, n);
+  Trial *lo, *hi;
+
+  if (!(slope0 < 0.0))
     return FALSE;
-  for (int h = 0; h < MAX_HALVINGS; h++, step *= 0.5)
+  prev->a = 0.0;
+  prev->f = f0;
+  prev->slope = slope0;
+  memcpy (prev->x, x0, n * sizeof (double));
+  memcpy (prev->g, g0, n * sizeof (double));
+
+  for (int i = 0; i < MAX_EXPANSIONS; i++)
     {
-      for (gsize i = 0; i < n; i++)
-        x_new[i] = x[i] + step * d[i];
-      *f_new = func (x_new, g_new, user_data);
-      (*evaluations)++;
-      if (isfinite (*f_new) && *f_new <= f + ARMIJO * step * slope)
-        return *f_new < f;
+      trial_eval (n, x0, d, i == 0 ? first : 2.0 * prev->a, func, user_data, work, evaluations);
+      if (!isfinite (work->f) || work->f > f0 + ARMIJO * work->a * slope0
+          || (i > 0 && work->f >= prev->f))
+        {
+          lo = prev, hi = work;
+          goto zoom;
+        }
+      if (fabs (work->slope) <= -WOLFE_CURVATURE * slope0)
+        {
+          trial_swap (best, work);
+          return TRUE;
+        }
+      if (work->slope >= 0.0)
+        {
+          lo = work, hi = prev;
+          goto zoom;
+        }
+      trial_swap (prev, work);
     }
-  return FALSE;
+  /* Still descending after every doubling: take the longest step. */
+  trial_swap (best, prev);
+  return best->f < f0;
+
+zoom:
+  /* lo: the lowest point meeting sufficient decrease so far; the minimiser lies between. */
+  for (int i = 0; i < MAX_HALVINGS; i++)
+    {
+      Trial *all[3] = { best, work, prev };
+      Trial *mid = NULL;
+
+      /* The one trial that is neither end. */
+      for (int k = 0; k < 3; k++)
+        if (all[k] != lo && all[k] != hi)
+          mid = all[k];
+
+      trial_eval (n, x0, d, 0.5 * (lo->a + hi->a), func, user_data, mid, evaluations);
+      if (!isfinite (mid->f) || mid->f > f0 + ARMIJO * mid->a * slope0 || mid->f >= lo->f)
+        hi = mid;
+      else
+        {
+          if (fabs (mid->slope) <= -WOLFE_CURVATURE * slope0)
+            {
+              lo = mid;
+              break;
+            }
+          if (mid->slope * (hi->a - lo->a) >= 0.0)
+            hi = lo;
+          lo = mid;
+        }
+    }
+  if (!(lo->f < f0))
+    return FALSE;
+  if (lo != best)
+    trial_swap (best, lo);
+  return TRUE;
 }
 
 void
@@ -111,21 +209,25 @@ saddle_lbfgs_minimise (gsize                n,
 {
   g_autofree double *memory = NULL;
   History h = { 0 };
-  double *g, *d, *x_new, *g_new;
+  Trial trials[3];
+  double *g, *d;
   double f;
 
   g_return_if_fail (x != NULL || n == 0);
   g_return_if_fail (func != NULL && result != NULL);
 
   memset (result, 0, sizeof *result);
-  memory = g_new (double, (2 * SADDLE_LBFGS_MEMORY + 4) * MAX (n, 1));
+  memory = g_new (double, (2 * SADDLE_LBFGS_MEMORY + 8) * MAX (n, 1));
   h.n = n;
   h.s = memory;
   h.y = h.s + SADDLE_LBFGS_MEMORY * n;
   g = h.y + SADDLE_LBFGS_MEMORY * n;
   d = g + n;
-  x_new = d + n;
-  g_new = x_new + n;
+  for (guint t = 0; t < 3; t++)
+    {
+      trials[t].x = d + n + 2 * t * n;
+      trials[t].g = trials[t].x + n;
+    }
 
   f = func (x, g, user_data);
   result->evaluations = 1;
@@ -136,6 +238,7 @@ saddle_lbfgs_minimise (gsize                n,
   while (result->iterations < max_iterations)
     {
       double f_new, sy, gnorm = cblas_dnrm2 ((int) n, g, 1);
+      const double *x_new, *g_new;
       double first = 1.0;
 
       if (gnorm == 0.0)
@@ -144,8 +247,8 @@ saddle_lbfgs_minimise (gsize                n,
       /* With no curvature pairs yet, the unit step of −∇f has no scale: take one of length 1e-3·max(1, ‖x‖)… */
       if (h.count == 0)
         first = 1e-3 * MAX (1.0, cblas_dnrm2 ((int) n, x, 1)) / gnorm;
-      if (!line_search (n, x, f, g, d, first, func, user_data, x_new, &f_new, g_new,
-                        &result->evaluations))
+      if (!wolfe_search (n, x, f, g, d, first, func, user_data, &trials[0], &trials[1],
+                         &trials[2], &result->evaluations))
         {
           /* …and when the quasi-Newton direction fails, forget the pairs and try −∇f once. */
           if (h.count == 0)
@@ -156,6 +259,9 @@ saddle_lbfgs_minimise (gsize                n,
           h.count = 0;
           continue;
         }
+      x_new = trials[0].x;
+      g_new = trials[0].g;
+      f_new = trials[0].f;
 
       /* The new pair, unless its curvature is not positive (a kink crossed). */
       {

@@ -1091,6 +1091,7 @@ saddle_study_config_critical_settings (const SaddleStudyConfig *config,
   settings->certify_tolerance = config->certify_tolerance;
   settings->clarke_epsilon = config->clarke_epsilon;
   settings->still_steps = config->still_steps;
+  settings->still_lr = config->lr;
   settings->still_factor = config->still_factor;
 }
 
