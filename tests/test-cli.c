@@ -8,7 +8,12 @@
 #include <math.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -1346,6 +1351,169 @@ test_help (gconstpointer cli)
   run_clear (&run);
 }
 
+/* Like spawn(), but sends @signum after @delay_ms (0: never); the exit status in run->status. */
+static void
+spawn_signalled (Run        *run,
+                 int         signum,
+                 guint       delay_ms,
+                 const char *first,
+                 ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  int wait_status = 0;
+  GPid pid;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) run->cli);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_async (run->dir, (char **) argv->pdata, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
+                                | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  if (delay_ms > 0)
+    {
+      g_usleep (delay_ms * 1000);
+      kill (pid, signum);
+    }
+  g_assert_cmpint (waitpid (pid, &wait_status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+static char *
+read_in (const Run  *run,
+         const char *name)
+{
+  g_autofree char *path = path_in (run, name);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+/* A tiny critical study: a run takes a few milliseconds. */
+#define TINY "--hidden", "3", "--samples", "40", "--batch", "40", "--epochs", "20", \
+             "--descent-steps", "20", "--newton-steps", "2", "--still-steps", "20", "--jobs", "1"
+
+/* Special files are refused at once, naming what they are (issue: reads that never end). */
+static void
+test_safety_special_files (gconstpointer cli)
+{
+  g_autofree char *zero = NULL, *fifo = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  zero = path_in (&run, "zero.txt");
+  fifo = path_in (&run, "fifo.txt");
+  g_assert_cmpint (symlink ("/dev/zero", zero), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  spawn (&run, "hessian", "--weights", "zero.txt", "--out", "h", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "is a device"));
+  spawn (&run, "hessian", "--weights", "fifo.txt", "--out", "h", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "is a FIFO"));
+  spawn (&run, "hessian", "--weights", ".", "--out", "h", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "is a folder"));
+  spawn (&run, "gradnorm", "--task", "function", "--data", "fifo.txt", "--out", "g", NULL);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "is a FIFO"));
+  run_clear (&run);
+}
+
+/* A Hessian that can never fit is refused before any run trains. */
+static void
+test_safety_too_large_first (gconstpointer cli)
+{
+  Run run;
+  gint64 start;
+
+  run_init (&run, cli);
+  start = g_get_monotonic_time ();
+  spawn (&run, "critical", "--hidden", "60000", "--runs", "2", "--out", "c", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "needs"));
+  g_assert_null (strstr (run.err, "Run 1/2"));
+  g_test_message ("refused after %.2f s", (g_get_monotonic_time () - start) / 1e6);
+  run_clear (&run);
+}
+
+/* An interrupt before any run finished leaves the folder's previous study as it was; one
+ * after some runs writes a consistent set of those, with 128 + the signal as status; a
+ * study that writes fewer files removes the stale ones of the previous study. */
+static void
+test_safety_interrupts (gconstpointer cli)
+{
+  g_autofree char *before = NULL, *after = NULL, *summary = NULL;
+  g_autofree char *stale = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "critical", TINY, "--runs", "3", "--spectra", "all", "--out", "keep", NULL);
+  assert_status (&run, 0);
+  before = read_in (&run, "keep/critical.csv");
+  g_assert_nonnull (before);
+  stale = path_in (&run, "keep/spectrum-run3.svg");
+  g_assert_true (g_file_test (stale, G_FILE_TEST_EXISTS));
+
+  /* 200 ms in, the default study is still training its first run. */
+  spawn_signalled (&run, SIGINT, 200, "critical", "--runs", "3", "--out", "keep", NULL);
+  g_assert_cmpint (run.status, ==, 130);
+  after = read_in (&run, "keep/critical.csv");
+  g_assert_cmpstr (after, ==, before);
+  g_assert_true (g_file_test (stale, G_FILE_TEST_EXISTS));
+
+  /* SIGTERM once a few tiny runs are done: what finished is written, all of one study. */
+  spawn_signalled (&run, SIGTERM, 1500, "critical", TINY, "--runs", "10000", "--out", "keep",
+                   NULL);
+  g_assert_cmpint (run.status, ==, 143);
+  summary = read_in (&run, "keep/summary.json");
+  g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
+  g_clear_pointer (&after, g_free);
+  after = read_in (&run, "keep/critical.csv");
+  g_assert_cmpstr (after, !=, before);
+  /* Its spectra are the first run's only: the old study's third is not left looking current. */
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  run_clear (&run);
+}
+
+/* A second writer of one --out is refused, naming the first one's PID. */
+static void
+test_safety_lock (gconstpointer cli)
+{
+  g_autofree char *dir = NULL, *lock = NULL;
+  Run run;
+  int fd;
+
+  run_init (&run, cli);
+  dir = path_in (&run, "out");
+  lock = g_build_filename (dir, ".saddle-lock", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  fd = g_open (lock, O_RDWR | O_CREAT, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (flock (fd, LOCK_EX), ==, 0);
+  g_assert_cmpint (write (fd, "4242\n", 5), ==, 5);
+
+  spawn (&run, "critical", TINY, "--runs", "1", "--out", "out", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "being written by another saddle-cli (PID 4242)"));
+  close (fd);
+  spawn (&run, "critical", TINY, "--runs", "1", "--out", "out", NULL);
+  assert_status (&run, 0);
+  run_clear (&run);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1362,6 +1530,10 @@ main (int argc, char **argv)
   cli = g_canonicalize_filename (argv[1], NULL);
 
   g_test_add_data_func ("/cli/trajectories", cli, test_trajectories);
+  g_test_add_data_func ("/cli/safety/special-files", cli, test_safety_special_files);
+  g_test_add_data_func ("/cli/safety/too-large-first", cli, test_safety_too_large_first);
+  g_test_add_data_func ("/cli/safety/interrupts", cli, test_safety_interrupts);
+  g_test_add_data_func ("/cli/safety/lock", cli, test_safety_lock);
   g_test_add_data_func ("/cli/trajectories-idx", cli, test_trajectories_idx);
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);

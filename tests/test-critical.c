@@ -1105,6 +1105,10 @@ test_critical_newton_default_task (void)
                   point->exact_reach.cuts[1].residual);
   g_assert_cmpfloat (point->grad_norm, <=, 1e-8);
   g_assert_cmpint (point->certificate, ==, SADDLE_CERTIFICATE_GRADIENT);
+  /* ReLU: the Clarke distance is measured, and never above ‖∇L‖ (the current piece's
+   * gradient is in the set). */
+  g_assert_true (isfinite (point->clarke_distance));
+  g_assert_cmpfloat (point->clarke_distance, <=, point->grad_norm * (1 + 1e-12));
   /* Already there: the exact Newton step is rounding-short and crosses no kink. */
   g_assert_cmpfloat (point->exact_reach.cuts[1].length, <=, 1e-6);
   g_assert_cmpfloat (point->exact_reach.cuts[1].kink_fraction, ==, 1.0);

@@ -1271,6 +1271,14 @@ saddle_study_run (const SaddleStudyConfig *config,
         }
     }
 
+  /* A Hessian that can never fit is refused before any run trains, not after each one. The
+   * eigenvectors of the exact reach (up to SADDLE_NEWTON_DENSE_MAX) need n² more doubles. */
+  if (kind == SADDLE_STUDY_CRITICAL
+      && !saddle_hessian_check_memory (n_params, n_params <= SADDLE_NEWTON_DENSE_MAX
+                                                 ? n_params * n_params * sizeof (double) : 0,
+                                       error))
+    return NULL;
+
   results = g_new0 (SaddleStudyResults, 1);
   results->kind = kind;
   saddle_study_config_copy (config, &results->config);
