@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 
 #include "saddle-application.h"
@@ -10,7 +13,7 @@
 
 /* After Quit, how long a worker deep inside one LAPACK call may take to
  * return before the process ends without it. */
-#define QUIT_GRACE_SECONDS 5
+#define QUIT_GRACE_SECONDS 2
 
 struct _SaddleApplication
 {
@@ -136,7 +139,13 @@ quit_timeout_cb (gpointer user_data)
 
   self->quit_timeout_id = 0;
   g_message ("The worker did not return in %d s; quitting without it", QUIT_GRACE_SECONDS);
-  g_application_quit (G_APPLICATION (self));
+  /* It is inside a call that cannot be interrupted (LAPACK's eigensolver, a long BLAS
+   * product): running exit()'s library destructors under it crashed the process (SIGSEGV,
+   * the worker in dsyevd_2stage while the main thread was in _dl_fini). The windows are gone
+   * and nothing is left to save but the settings: write them and end the process here. */
+  g_settings_sync ();
+  fflush (NULL);
+  _exit (0);
   return G_SOURCE_REMOVE;
 }
 
