@@ -765,6 +765,7 @@ saddle_critical_descend (SaddleModel                  *model,
   SaddleOptimizerSettings adam;
   double best_norm = INFINITY;
   guint stride, step;
+  gint64 polled = g_get_monotonic_time ();
   gsize n;
 
   g_return_val_if_fail (model != NULL, FALSE);
@@ -821,7 +822,8 @@ saddle_critical_descend (SaddleModel                  *model,
 
       last = grad_norm <= settings->grad_tolerance || step >= settings->descent_steps;
 
-      if ((step < DESCENT_EVERY_STEP || step % stride == 0 || last) &&
+      if ((step < DESCENT_EVERY_STEP || step % stride == 0 || last
+           || saddle_event_poll_due (&polled)) &&
           !emit_descent (func, user_data, run, step, loss, grad_norm, NULL))
         {
           memcpy (theta, best, n * sizeof (double));

@@ -22,3 +22,14 @@ saddle_event_init (SaddleEventKind kind,
 
   return event;
 }
+
+gboolean
+saddle_event_poll_due (gint64 *last)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - *last < SADDLE_EVENT_POLL_INTERVAL)
+    return FALSE;
+  *last = now;
+  return TRUE;
+}

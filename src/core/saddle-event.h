@@ -44,6 +44,13 @@ typedef struct
 typedef gboolean (*SaddleEventFunc) (const SaddleEvent *event,
                                      gpointer           user_data);
 
+/* Long loops give their caller a chance to cancel at least this often (µs), whatever their
+ * event stride: Stop and Ctrl-C must answer within a fraction of a second. */
+#define SADDLE_EVENT_POLL_INTERVAL (20 * G_TIME_SPAN_MILLISECOND)
+
+/* TRUE (and @last set to now) when SADDLE_EVENT_POLL_INTERVAL has passed since *@last. */
+gboolean    saddle_event_poll_due (gint64 *last);
+
 /* An event of @kind with every number NAN and every pointer NULL. */
 SaddleEvent saddle_event_init (SaddleEventKind kind, guint run);
 

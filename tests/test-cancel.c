@@ -1,0 +1,160 @@
+/* test-cancel.c — how soon every long engine loop answers a request to stop
+ *
+ * A request comes from outside (another thread sets a flag, as the app's Stop or the CLI's
+ * signal handler does) at an arbitrary moment; the loop sees it through its event callback.
+ * Each phase runs on a small model long enough to be stopped mid-way, and the time from the
+ * request to the loop's return must stay within CANCEL_LATENCY_MAX: the loops poll at least
+ * every SADDLE_EVENT_POLL_INTERVAL (20 ms), so this bound is five polls, not a speed claim.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include <glib.h>
+
+#include "saddle-critical.h"
+#include "saddle-test-util.h"
+#include "saddle-trainer.h"
+
+#define CANCEL_LATENCY_MAX (100 * G_TIME_SPAN_MILLISECOND)
+/* When the request comes, after the loop started. */
+#define REQUEST_AFTER (150 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct
+{
+  gint   requested;     /* atomic: set by the requester thread */
+  gint64 request_time;
+  gint64 seen_time;
+} Stop;
+
+static gpointer
+requester (gpointer data)
+{
+  Stop *stop = data;
+
+  g_usleep (REQUEST_AFTER);
+  stop->request_time = g_get_monotonic_time ();
+  g_atomic_int_set (&stop->requested, 1);
+  return NULL;
+}
+
+static gboolean
+event_cb (const SaddleEvent *event,
+          gpointer           user_data)
+{
+  Stop *stop = user_data;
+
+  if (!g_atomic_int_get (&stop->requested))
+    return TRUE;
+  if (stop->seen_time == 0)
+    stop->seen_time = g_get_monotonic_time ();
+  return FALSE;
+}
+
+static GThread *
+stop_init (Stop *stop)
+{
+  *stop = (Stop) { 0 };
+  return g_thread_new ("requester", requester, stop);
+}
+
+/* Joins the requester and checks the loop returned within the bound of the request. */
+static void
+stop_check (Stop       *stop,
+            GThread    *thread,
+            const char *phase)
+{
+  gint64 returned = g_get_monotonic_time ();
+
+  g_thread_join (thread);
+  g_assert_cmpint (stop->seen_time, >, 0);
+  g_test_message ("%s: request seen after %.1f ms, returned after %.1f ms", phase,
+                  (stop->seen_time - stop->request_time) / 1e3,
+                  (returned - stop->request_time) / 1e3);
+  g_assert_cmpint (returned - stop->request_time, <=, CANCEL_LATENCY_MAX);
+}
+
+/* ‖∇L‖² descent of 10⁶ steps: its events are ~200 in all, so only the poll answers. */
+static void
+test_cancel_descent (void)
+{
+  const guint widths[] = { 1, 16, 16, 1 };
+  SaddleTestNet net;
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+  Stop stop;
+
+  saddle_test_net_init (&net, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, 200, 3);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 1000000;
+  settings.grad_tolerance = 1e-300;
+  thread = stop_init (&stop);
+  g_assert_false (saddle_critical_descend (net.model, net.theta, &net.batch, &settings, 0,
+                                           event_cb, &stop, NULL, &error));
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+  stop_check (&stop, thread, "descent");
+  saddle_test_net_clear (&net);
+}
+
+/* Training: one event per step. */
+static void
+test_cancel_training (void)
+{
+  const guint widths[] = { 1, 16, 16, 1 };
+  SaddleTestNet net;
+  SaddleTrainSettings settings = { 0 };
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+  Stop stop;
+
+  saddle_test_net_init (&net, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, 200, 3);
+  saddle_optimizer_settings_init (&settings.optimizer, SADDLE_OPTIMIZER_ADAM, 1e-3);
+  settings.batch_size = 10;
+  settings.epochs = 100000;
+  settings.shuffle_seed = 1;
+  thread = stop_init (&stop);
+  g_assert_false (saddle_train (net.model, net.theta, net.dataset, &settings, event_cb, &stop,
+                                &error));
+  g_assert_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED);
+  stop_check (&stop, thread, "training");
+  saddle_test_net_clear (&net);
+}
+
+/* The analysis of a point: Hessian blocks, eigenvalues, then the still-descending test, which
+ * is the long phase here (10⁵ L-BFGS and Adam steps). */
+static void
+test_cancel_analysis (void)
+{
+  const guint widths[] = { 1, 16, 16, 1 };
+  SaddleTestNet net;
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  SaddleCriticalPoint *point;
+  GThread *thread;
+  Stop stop;
+
+  saddle_test_net_init (&net, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, 200, 3);
+  saddle_critical_settings_init (&settings);
+  settings.still_steps = 100000;
+  thread = stop_init (&stop);
+  point = saddle_critical_analyse (net.model, net.theta, &net.batch, &settings, 0, event_cb,
+                                   &stop, &error);
+  g_assert_null (point);
+  g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
+  stop_check (&stop, thread, "analysis");
+  saddle_test_net_clear (&net);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/cancel/descent", test_cancel_descent);
+  g_test_add_func ("/core/cancel/training", test_cancel_training);
+  g_test_add_func ("/core/cancel/analysis", test_cancel_analysis);
+
+  return g_test_run ();
+}
