@@ -441,7 +441,7 @@ test_critical_slice (Fixture       *f,
   g_assert_nonnull (strstr (details, expected));
   g_clear_pointer (&expected, g_free);
   g_assert_nonnull (strstr (details, "Nearest critical point: —\n"));
-  expected = g_strdup_printf ("Loss still falls: %.3g× in %u L-BFGS steps\n",
+  expected = g_strdup_printf ("Loss still falls: %.3g× in %u steps\n",
                               point->still_factor, point->still_steps);
   g_assert_nonnull (strstr (details, expected));
   g_clear_pointer (&expected, g_free);

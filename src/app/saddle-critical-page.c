@@ -262,8 +262,9 @@ set_what_point_is (SaddleCriticalPage        *self,
       break;
     }
   if (isfinite (point->still_factor))
-    /* TRANSLATORS: "5.6× in 500 L-BFGS steps": the loss divided by its value after them */
-    set_value (self, ROW_STILL, _("%.3g× in %u L-BFGS steps"), point->still_factor,
+    /* TRANSLATORS: "5.6× in 500 steps": the loss divided by the lowest that 500 steps of
+     * L-BFGS or of Adam reach from the point */
+    set_value (self, ROW_STILL, _("%.3g× in %u steps"), point->still_factor,
                point->still_steps);
   else
     set_value (self, ROW_STILL, "—");

@@ -51,8 +51,8 @@ saddle_cli_print_point_measures (const SaddleCriticalSettings *settings,
         }
     }
   if (isfinite (point->still_factor))
-    printf ("Still descending? %u L-BFGS steps on the loss lower it %.3g× (%s %g×)\n",
-            point->still_steps, point->still_factor,
+    printf ("Still descending? %u steps of L-BFGS and of Adam on the loss lower it %.3g× "
+            "(the larger fall; %s %g×)\n", point->still_steps, point->still_factor,
             point->still_factor > settings->still_factor ? "more than" : "not more than",
             settings->still_factor);
   if (isfinite (point->clarke_distance))
@@ -102,7 +102,8 @@ saddle_cli_print_set_measures (const SaddleCriticalSettings *settings,
   print_range (&s.grad_norm, 2, 1.0);
   if (s.still_factor.n > 0)
     {
-      printf ("; %u L-BFGS steps on the loss lower it ", settings->still_steps);
+      printf ("; %u steps of L-BFGS and of Adam (lr %g) on the loss lower it ",
+              settings->still_steps, settings->still_lr);
       print_range (&s.still_factor, 3, 1.0);
       printf ("× (%u of %u by more than %g×: %s)", s.labels[SADDLE_CRITICAL_DESCENDING],
               s.still_factor.n, settings->still_factor,
