@@ -539,7 +539,7 @@ static void
 test_idx_labels_range (Fixture       *fixture,
                        gconstpointer  data)
 {
-  const guint8 wide[N_IMAGES] = { 0, 200, 7, 255, 1 };
+  const guint8 wide[N_IMAGES] = { 0, 100, 7, 127, 1 };
   const guint8 zeros[N_IMAGES] = { 0 };
   g_autofree char *images = write_images (fixture, "images", FALSE);
   g_autofree char *wide_path = write_labels (fixture, "wide", wide, N_IMAGES, TRUE);
@@ -548,16 +548,29 @@ test_idx_labels_range (Fixture       *fixture,
   g_autoptr(SaddleDataset) a = NULL;
   g_autoptr(SaddleDataset) b = NULL;
 
-  /* Any byte is a class: the class count follows the largest label. */
+  /* The class count follows the largest label, up to 128 classes. */
   a = saddle_dataset_load_idx (images, wide_path, 0, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (a->n_outputs, ==, 256);
-  g_assert_cmpuint (a->labels[3], ==, 255);
+  g_assert_cmpuint (a->n_outputs, ==, 128);
+  g_assert_cmpuint (a->labels[3], ==, 127);
 
   /* One class still gives a two-output model. */
   b = saddle_dataset_load_idx (images, zero_path, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (b->n_outputs, ==, 2);
+}
+
+/* A label far beyond any class count is a wrong file, not a 201-way classifier. */
+static void
+test_idx_label_too_large (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const guint8 labels_body[N_IMAGES] = { 0, 3, 200, 2, 3 };
+  g_autofree char *images = write_images (fixture, "imgs", FALSE);
+  g_autofree char *labels = write_labels (fixture, "lbls", labels_body, N_IMAGES, FALSE);
+
+  assert_load_fails (images, labels, SADDLE_DATASET_ERROR_FORMAT, labels,
+                     "label 200 at item 3; Saddle takes classes 0–127");
 }
 
 static void
@@ -1110,6 +1123,7 @@ main (int argc, char **argv)
   ADD_FIXTURE ("/core/dataset/idx/trailing", test_idx_trailing);
   ADD_FIXTURE ("/core/dataset/idx/labels-range", test_idx_labels_range);
   ADD_FIXTURE ("/core/dataset/idx/not-found", test_idx_not_found);
+  ADD_FIXTURE ("/core/dataset/idx/label-too-large", test_idx_label_too_large);
   ADD_FIXTURE ("/core/dataset/idx/dir", test_idx_dir);
   ADD_FIXTURE ("/core/dataset/load-path", test_load_path);
   g_test_add_func ("/core/dataset/bundled", test_bundled);

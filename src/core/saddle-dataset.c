@@ -66,7 +66,12 @@ typedef struct
   guint32 *labels;
   guint64  keep;
   guint    max_label;
+  guint64  max_label_at;  /* the item that first holds max_label */
 } LabelSink;
+
+/* Labels count classes from 0; more than this many (CIFAR-100 has 100) is not a class count
+ * but a wrong file, and would silently build an output layer that wide. */
+#define IDX_MAX_CLASSES 128
 
 typedef enum
 {
@@ -509,7 +514,10 @@ label_sink_cb (const guchar *bytes,
   for (gsize i = 0; i < n; i++)
     {
       if (bytes[i] > sink->max_label)
-        sink->max_label = bytes[i];
+        {
+          sink->max_label = bytes[i];
+          sink->max_label_at = offset + i;
+        }
       if (offset + i < sink->keep)
         sink->labels[offset + i] = bytes[i];
     }
@@ -624,6 +632,14 @@ saddle_dataset_load_idx (const char  *images_path,
   if (!idx_read_body (&labels, n_labels, "labels", label_sink_cb, &label_sink, error))
     goto out;
 
+  if (label_sink.max_label >= IDX_MAX_CLASSES)
+    {
+      g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
+                   "%s: label %u at item %" G_GUINT64_FORMAT "; Saddle takes classes 0–%u",
+                   labels.display, label_sink.max_label, label_sink.max_label_at + 1,
+                   IDX_MAX_CLASSES - 1);
+      goto out;
+    }
   dataset->n_outputs = MAX (label_sink.max_label + 1, 2);
 
   title = idx_dataset_title (images_path);
