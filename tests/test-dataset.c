@@ -936,6 +936,19 @@ test_csv_good (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (no_header->n_samples, ==, 1);
   g_assert_cmpfloat (no_header->x[0], ==, 1000.0);
+
+  /* Lone CRs end lines too (old Mac files), and line numbers count them once. */
+  {
+    g_autoptr(SaddleDataset) cr = load_csv_text (fixture, "cr.csv", "x,y\r0,1\r0.5,2\r", 0,
+                                                 &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (cr->n_samples, ==, 2);
+    g_assert_cmpfloat (cr->targets[1], ==, 2.0);
+    g_assert_null (load_csv_text (fixture, "crlf.csv", "x,y\r\n0,1\r\nbad\r\n", 0, &error));
+    g_assert_nonnull (strstr (error->message, "line 3"));
+    g_clear_error (&error);
+  }
 }
 
 static void

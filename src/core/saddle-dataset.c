@@ -888,12 +888,16 @@ saddle_dataset_load_csv (const char  *path,
   end = contents + length;
   for (line = contents; line < end; )
     {
-      char *nl = memchr (line, '\n', (gsize) (end - line));
-      char *line_end = nl != NULL ? nl : end;
+      /* A line ends at LF, CR LF or a lone CR (old Mac files). */
+      char *line_end = line;
+      gsize skip;
       const char *problem = NULL;
       const char *p;
       double xy[2];
 
+      while (line_end < end && *line_end != '\n' && *line_end != '\r')
+        line_end++;
+      skip = line_end + 1 < end && line_end[0] == '\r' && line_end[1] == '\n' ? 2 : 1;
       line_no++;
       *line_end = '\0';   /* the buffer has a NUL after @length, so this is safe at the end */
 
@@ -922,7 +926,7 @@ saddle_dataset_load_csv (const char  *path,
           first = FALSE;
         }
 
-      line = line_end + 1;
+      line = line_end + skip;
     }
 
   n_rows = rows->len / 2;
