@@ -2149,8 +2149,8 @@ test_weights (void)
       { "1\n2\nnan\n", SADDLE_WEIGHTS_ERROR_PARSE, ":3:" },
       { "1e999\n", SADDLE_WEIGHTS_ERROR_PARSE, ":1:" },
       { "0,5\n", SADDLE_WEIGHTS_ERROR_PARSE, ":1:" },
-      { "# only comments\n\n", SADDLE_WEIGHTS_ERROR_EMPTY, NULL },
-      { "", SADDLE_WEIGHTS_ERROR_EMPTY, NULL },
+      { "# only comments\n\n", SADDLE_WEIGHTS_ERROR_EMPTY, ": no numbers found (3 lines" },
+      { "", SADDLE_WEIGHTS_ERROR_EMPTY, ": the file is empty" },
     };
 
     for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
@@ -2182,6 +2182,14 @@ test_weights (void)
     g_assert_cmpuint (n, ==, 2);
     g_assert_cmpfloat (ok[0], ==, 1.5);
     g_assert_cmpfloat (ok[1], ==, -2e-3);
+    g_clear_pointer (&ok, g_free);
+
+    /* A UTF-8 byte-order mark before the first number, as the CSV reader accepts too. */
+    g_assert_true (g_file_set_contents (path, "\xEF\xBB\xBF" "0.25\n1\n", -1, NULL));
+    ok = saddle_weights_load (path, &n, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_cmpfloat (ok[0], ==, 0.25);
   }
 
   /* Non-finite weights are not saved; a missing file is an error. */

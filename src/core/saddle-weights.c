@@ -95,7 +95,11 @@ saddle_weights_load (const char  *path,
 
   values = g_array_new (FALSE, FALSE, sizeof (double));
 
-  for (line = contents; line != NULL; line = next)
+  /* A UTF-8 byte-order mark (some editors write one) is not part of the first number. */
+  line = contents;
+  if (length >= 3 && memcmp (contents, "\xEF\xBB\xBF", 3) == 0)
+    line += 3;
+  for (; line != NULL; line = next)
     {
       char *end;
       double value;
@@ -136,8 +140,13 @@ saddle_weights_load (const char  *path,
 
   if (values->len == 0)
     {
-      g_set_error (error, SADDLE_WEIGHTS_ERROR, SADDLE_WEIGHTS_ERROR_EMPTY,
-                   "%s: no numbers found (%u lines of comments or blanks)", path, line_number);
+      if (length == 0)
+        g_set_error (error, SADDLE_WEIGHTS_ERROR, SADDLE_WEIGHTS_ERROR_EMPTY,
+                     "%s: the file is empty; expected one number per line", path);
+      else
+        g_set_error (error, SADDLE_WEIGHTS_ERROR, SADDLE_WEIGHTS_ERROR_EMPTY,
+                     "%s: no numbers found (%u %s of comments or blanks)", path,
+                     line_number, line_number == 1 ? "line" : "lines");
       return NULL;
     }
 
