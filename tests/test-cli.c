@@ -1485,6 +1485,10 @@ test_safety_interrupts (gconstpointer cli)
   g_assert_cmpstr (after, !=, before);
   /* Its spectra are the first run's only: the old study's third is not left looking current. */
   g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  /* A merge of it says that it was interrupted. */
+  spawn (&run, "merge", "--out", "merged", "keep", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "keep holds an interrupted study: "));
   run_clear (&run);
 }
 

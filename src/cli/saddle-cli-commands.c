@@ -1957,6 +1957,26 @@ compare_runs (gconstpointer a,
   return (p->run > q->run) - (p->run < q->run);
 }
 
+/* Says so when @dir's summary.json records an interrupted study: its runs are a part of what
+ * was asked for, and the merge holds fewer than the ranges suggest. */
+static void
+warn_if_interrupted (const char *dir,
+                     guint       points)
+{
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  if (!json_parser_load_from_file (parser, path, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (json_object_get_boolean_member_with_default (root, "cancelled", FALSE))
+    printf ("Note: %s holds an interrupted study: %u of its %" G_GINT64_FORMAT " runs were "
+            "analysed\n", dir, points,
+            json_object_get_int_member_with_default (root, "runs", 0));
+}
+
 int
 saddle_cli_run_merge (SaddleCliOptions *options)
 {
@@ -1979,6 +1999,7 @@ saddle_cli_run_merge (SaddleCliOptions *options)
 
       if (!saddle_critical_set_read_csv (set, critical, eigenvalues, &error))
         return saddle_cli_report_error (error);
+      warn_if_interrupted (dir, set->points->len - before);
 
       for (guint i = before; i < set->points->len;)
         {
