@@ -1480,6 +1480,9 @@ test_safety_interrupts (gconstpointer cli)
   g_assert_cmpint (run.status, ==, 143);
   summary = read_in (&run, "keep/summary.json");
   g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
+  /* Valid JSON: json-glib 1.6 wrote 1e-08 as "1e-08.0", which the CLI repairs. */
+  g_assert_false (g_regex_match_simple ("[0-9]e[+-]?[0-9]+\\.0", summary, 0, 0));
+  g_assert_nonnull (strstr (summary, "\"certify_tolerance\" : 1e-08,"));
   g_clear_pointer (&after, g_free);
   after = read_in (&run, "keep/critical.csv");
   g_assert_cmpstr (after, !=, before);

@@ -360,12 +360,20 @@ saddle_cli_write_json (const char *path,
                        GError    **error)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GRegex) exponent = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *fixed = NULL;
   gsize length = 0;
 
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
-  return saddle_file_write (path, text, length, error);
+  /* json-glib 1.6 appends ".0" to every double without a '.', exponents included: 1e-08
+   * became "1e-08.0", which no JSON parser accepts. Strings hold no such pattern here. */
+  exponent = g_regex_new ("([0-9]e[+-]?[0-9]+)\\.0\\b", 0, 0, NULL);
+  fixed = g_regex_replace (exponent, text, (gssize) length, 0, "\\1", 0, error);
+  if (fixed == NULL)
+    return FALSE;
+  return saddle_file_write (path, fixed, strlen (fixed), error);
 }
 
