@@ -872,8 +872,8 @@ check_refined_to_known_saddle (SaddleNewtonMethod method)
   saddle_critical_settings_init (&settings);
   settings.newton_method = method;
   event_log_init (&log, 0);
-  g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 40,
-                                         event_cb, &log, &steps, &error));
+  g_assert_true (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 40,
+                                       event_cb, &log, &steps, &error));
   g_assert_no_error (error);
   g_test_message ("%s: ‖∇L‖ %.3g → %.3g in %u steps",
                   method == SADDLE_NEWTON_DENSE ? "dense" : "minres",
@@ -1037,8 +1037,8 @@ test_critical_newton_default_task (void)
 
   saddle_critical_settings_init (&settings);
   g_assert_cmpint (settings.newton_method, ==, SADDLE_NEWTON_AUTO);
-  g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 1, 0, NULL, NULL,
-                                         &steps, &error));
+  g_assert_true (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 1, 0, NULL, NULL,
+                                       &steps, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (steps, >=, 1);
   g_assert_cmpuint (steps, <=, settings.newton_steps);
@@ -1082,8 +1082,8 @@ test_critical_newton_monotone (void)
                                               NULL, NULL, NULL, &error));
       before = grad_norm_at (&f, f.theta);
       event_log_init (&log, 0);
-      g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 1000,
-                                             event_cb, &log, &steps, &error));
+      g_assert_true (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 1000,
+                                           event_cb, &log, &steps, &error));
       g_assert_no_error (error);
       g_test_message ("%s: ‖∇L‖ %.3g → %.3g in %u steps", k == 0 ? "dense" : "minres",
                       before, grad_norm_at (&f, f.theta), steps);
@@ -1127,8 +1127,8 @@ test_critical_newton_tolerance (void)
   settings.newton_method = SADDLE_NEWTON_DENSE;
   settings.newton_tolerance = grad_norm_at (&f, f.theta) / 10.0;
 
-  g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                         NULL, NULL, &steps, &error));
+  g_assert_true (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                       NULL, NULL, &steps, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat (grad_norm_at (&f, f.theta), <=, settings.newton_tolerance);
   g_assert_cmpuint (steps, ==, 1);   /* one Newton step gains far more than tenfold here */
@@ -1138,8 +1138,8 @@ test_critical_newton_tolerance (void)
     g_autofree double *before = g_memdup2 (f.theta, f.n * sizeof (double));
 
     settings.newton_tolerance = 1.0;
-    g_assert_true (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                           NULL, NULL, &steps, &error));
+    g_assert_true (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                         NULL, NULL, &steps, &error));
     g_assert_cmpuint (steps, ==, 0);
     g_assert_cmpmem (f.theta, f.n * sizeof (double), before, f.n * sizeof (double));
   }
@@ -1173,8 +1173,8 @@ test_critical_newton_cancel (void)
   /* At the first Newton step: it was taken, then the caller said stop. */
   event_log_init (&log, 0);
   log.cancel_newton = 1;
-  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                          event_cb, &log, &steps, &error));
+  g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                        event_cb, &log, &steps, &error));
   g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpuint (steps, ==, 1);
@@ -1190,8 +1190,8 @@ test_critical_newton_cancel (void)
     g_autofree double *before = g_memdup2 (f.theta, f.n * sizeof (double));
 
     event_log_init (&log, 2);
-    g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                            event_cb, &log, &steps, &error));
+    g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                          event_cb, &log, &steps, &error));
     g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
     g_clear_error (&error);
     g_assert_cmpuint (steps, ==, 0);
@@ -1217,8 +1217,8 @@ test_critical_newton_cancel (void)
   settings.newton_method = SADDLE_NEWTON_MINRES;
   event_log_init (&log, 0);
   log.cancel_newton = 1;
-  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                          event_cb, &log, &steps, &error));
+  g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                        event_cb, &log, &steps, &error));
   g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED);
   g_assert_cmpuint (steps, ==, 1);
   event_log_clear (&log);
@@ -1238,8 +1238,8 @@ test_critical_newton_bad_input (void)
 
   saddle_critical_settings_init (&settings);
   settings.newton_cutoff = 1.0;
-  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                          NULL, NULL, &steps, &error));
+  g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                        NULL, NULL, &steps, &error));
   g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "cutoff"));
   g_clear_error (&error);
@@ -1250,23 +1250,23 @@ test_critical_newton_bad_input (void)
 
   saddle_critical_settings_init (&settings);
   settings.newton_tolerance = NAN;
-  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                          NULL, NULL, &steps, &error));
+  g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                        NULL, NULL, &steps, &error));
   g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
   g_clear_error (&error);
 
   saddle_critical_settings_init (&settings);
   settings.newton_method = (SaddleNewtonMethod) 99;
-  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                          NULL, NULL, &steps, &error));
+  g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                        NULL, NULL, &steps, &error));
   g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID);
   g_clear_error (&error);
 
   /* A NaN parameter: DIVERGED, θ untouched, no step. */
   saddle_critical_settings_init (&settings);
   f.theta[4] = NAN;
-  g_assert_false (saddle_critical_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
-                                          NULL, NULL, &steps, &error));
+  g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
+                                        NULL, NULL, &steps, &error));
   g_assert_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED);
   g_clear_error (&error);
   g_assert_cmpuint (steps, ==, 0);
@@ -1349,12 +1349,12 @@ test_critical_newton_auto_relu (void)
   saddle_critical_settings_init (&settings);
   settings.newton_steps = 3;
   settings.newton_method = SADDLE_NEWTON_AUTO;
-  g_assert_true (saddle_critical_refine (model, a, &batch, &settings, 0, 0, NULL, NULL, &sa,
-                                         &error));
+  g_assert_true (saddle_newton_refine (model, a, &batch, &settings, 0, 0, NULL, NULL, &sa,
+                                       &error));
   g_assert_no_error (error);
   settings.newton_method = SADDLE_NEWTON_MINRES;
-  g_assert_true (saddle_critical_refine (model, b, &batch, &settings, 0, 0, NULL, NULL, &sb,
-                                         &error));
+  g_assert_true (saddle_newton_refine (model, b, &batch, &settings, 0, 0, NULL, NULL, &sb,
+                                       &error));
   g_assert_no_error (error);
   g_assert_cmpuint (sa, ==, sb);
   g_assert_cmpuint (sa, >, 0);

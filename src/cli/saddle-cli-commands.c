@@ -417,7 +417,7 @@ print_trend (const CriticalStats *stats,
 }
 
 /* How many points Newton took to ‖∇L‖ ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM, and for the others
- * why not (saddle_critical_newton_reach(): the "reach", "resid." and "kinks" columns): either
+ * why not (saddle_newton_reach(): the "reach", "resid." and "kinks" columns): either
  * their local quadratic model has no critical point at all, or it has one, this far away. */
 static void
 print_reach (const SaddleCriticalSet *set)
@@ -428,10 +428,18 @@ print_reach (const SaddleCriticalSet *set)
   printf ("Critical points reached (‖∇L‖ ≤ %g): %u of %u\n", SADDLE_CRITICAL_REACHED_GRAD_NORM,
           r.reached, set->points->len);
   if (r.none > 0)
-    printf ("%u of the others have no critical point within reach of their local quadratic "
-            "model: the least-squares Newton step (MINRES, up to %u iterations) leaves a median "
-            "%.2g of ∇L unexplained (‖H·δ + ∇L‖/‖∇L‖ > %g).\n", r.none, r.max_iterations,
-            r.median_residual, SADDLE_NEWTON_REACH_RESIDUAL);
+    {
+      printf ("%u of the others have no critical point of their local quadratic model in "
+              "reach: the least-squares Newton step (MINRES to tolerance %g, at most %u HVPs; "
+              "the most any took: %u) leaves a median %.2g of ∇L unexplained "
+              "(‖H·δ + ∇L‖/‖∇L‖ > %g).", r.none, SADDLE_NEWTON_REACH_TOLERANCE,
+              (guint) SADDLE_NEWTON_REACH_MAX_ITER, r.max_iterations, r.median_residual,
+              SADDLE_NEWTON_REACH_RESIDUAL);
+      if (r.stopped_early > 0)
+        printf (" %u of them stopped early (at the cap), so for those it is not settled.",
+                r.stopped_early);
+      printf ("\n");
+    }
   if (r.found > 0)
     {
       printf ("%u of the others have one a median ‖δ‖ = %.3g away", r.found, r.median_distance);
@@ -494,6 +502,9 @@ json_add_reach (JsonBuilder             *builder,
   saddle_cli_json_add_double (builder, "newton_residual", reach->residual);
   json_builder_set_member_name (builder, "newton_reach_iterations");
   json_builder_add_int_value (builder, reach->iterations);
+  json_builder_set_member_name (builder, "newton_reach_converged");
+  json_builder_add_boolean_value (builder, reach->converged);
+  saddle_cli_json_add_double (builder, "newton_reach_tolerance", reach->tolerance);
   json_builder_set_member_name (builder, "kinks_crossed");
   json_builder_add_int_value (builder, (gint64) reach->kinks_crossed);
 }
@@ -1146,13 +1157,8 @@ measure_point (SaddleModel       *model,
                    r->loss, r->grad_norm);
       return FALSE;
     }
-  {
-    SaddleCriticalSettings settings;
-
-    saddle_critical_settings_init (&settings);
-    if (!saddle_critical_newton_reach (model, theta, batch, &settings, grad, &r->reach, error))
-      return FALSE;
-  }
+  if (!saddle_newton_reach (model, theta, batch, grad, &r->reach, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1179,8 +1185,8 @@ move_weights (SaddleModel                  *model,
   loss = saddle_model_loss_grad (model, theta, batch, grad);
   r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
   if (settings->newton_steps > 0
-      && !saddle_critical_refine (model, theta, batch, settings, 0, r->steps,
-                                  saddle_cli_progress_event_cb, progress, &r->newton_steps, error))
+      && !saddle_newton_refine (model, theta, batch, settings, 0, r->steps,
+                                saddle_cli_progress_event_cb, progress, &r->newton_steps, error))
     return FALSE;
   return TRUE;
 }
@@ -1500,14 +1506,23 @@ print_newton_reach (const SaddleNewtonReach *reach)
               reach->distance);
       if (reach->kinks_crossed > 0)
         printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
-      printf (" (%u MINRES iterations)\n", reach->iterations);
+      printf (" (MINRES, %u HVPs)\n", reach->iterations);
+    }
+  else if (reach->converged)
+    {
+      printf ("Newton reach: no critical point of the local quadratic model: MINRES converged "
+              "(tolerance %g, %u HVPs) with %.2g of ∇L outside the range of H (‖δ‖ = %.3g",
+              reach->tolerance, reach->iterations, reach->residual, reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (")\n");
     }
   else
     {
-      printf ("Newton reach: no critical point of the local quadratic model within reach: the "
-              "least-squares step leaves %.2g of ∇L unexplained after %u MINRES iterations%s "
-              "(‖δ‖ = %.3g", reach->residual, reach->iterations,
-              reach->capped ? ", all it was allowed" : "", reach->distance);
+      printf ("Newton reach: not settled: MINRES stopped early after %u HVPs (cap %u, tolerance "
+              "%g) with %.2g of ∇L unexplained (‖δ‖ = %.3g so far", reach->iterations,
+              (guint) SADDLE_NEWTON_REACH_MAX_ITER, reach->tolerance, reach->residual,
+              reach->distance);
       if (reach->kinks_crossed > 0)
         printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
       printf (")\n");

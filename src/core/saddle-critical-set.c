@@ -182,7 +182,11 @@ saddle_critical_set_reach_summary (const SaddleCriticalSet *set,
       else if (!isfinite (p->reach.residual))
         continue;
       else if (!saddle_newton_reach_found (&p->reach))
-        residuals[summary->none++] = p->reach.residual;
+        {
+          residuals[summary->none++] = p->reach.residual;
+          if (!p->reach.converged && p->reach.iterations > 0)
+            summary->stopped_early++;
+        }
       else
         {
           distances[summary->found] = p->reach.distance;

@@ -35,6 +35,8 @@ typedef struct
   guint  none;               /* the others with no critical point of the local model in reach */
   guint  found;              /* the others with one, reach.distance away */
   guint  max_iterations;     /* most MINRES iterations any reach solve took */
+  guint  stopped_early;      /* of the none, those whose solve hit its cap before its tolerance
+                              * (points read back from a CSV carry no iterations: never counted) */
   double median_residual;    /* of the none; NAN if none */
   double median_distance;    /* of the found; NAN if none */
   double median_kinks;       /* of the found; NAN if none */

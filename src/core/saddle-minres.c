@@ -11,6 +11,9 @@
 
 #include "saddle-minres.h"
 
+/* A pivot γ at or below this times ‖A‖ is rounding, not curvature. */
+#define PIVOT_ROUNDING (100.0 * DBL_EPSILON)
+
 G_DEFINE_QUARK (saddle-minres-error-quark, saddle_minres_error)
 
 static double
@@ -32,13 +35,13 @@ all_finite (const double *v,
 }
 
 static gboolean
-apply (SaddleOperatorFunc op,
-       gpointer           user_data,
-       gsize              n,
-       const double      *v,
-       double            *av,
-       guint              itn,
-       GError           **error)
+apply (SaddleMinresOperatorFunc   op,
+       gpointer                   user_data,
+       gsize                      n,
+       const double              *v,
+       double                    *av,
+       guint                      itn,
+       GError                   **error)
 {
   if (!op (v, av, user_data, error))
     return FALSE;
@@ -52,15 +55,15 @@ apply (SaddleOperatorFunc op,
 }
 
 gboolean
-saddle_minres_solve (gsize                n,
-                     SaddleOperatorFunc   op,
-                     gpointer             user_data,
-                     const double        *b,
-                     double               rtol,
-                     guint                max_iterations,
-                     double              *x,
-                     SaddleMinresResult  *result,
-                     GError             **error)
+saddle_minres_solve (gsize                      n,
+                     SaddleMinresOperatorFunc   op,
+                     gpointer                   user_data,
+                     const double              *b,
+                     double                     rtol,
+                     guint                      max_iterations,
+                     double                    *x,
+                     SaddleMinresResult        *result,
+                     GError                   **error)
 {
   g_autofree double *memory = NULL;
   double *v, *r1, *r2, *y, *wa, *wb;
@@ -115,7 +118,13 @@ saddle_minres_solve (gsize                n,
 
       for (gsize i = 0; i < n; i++)
         v[i] = r2[i] / beta;
-      if (!apply (op, user_data, n, v, y, itn, error))
+      if (!apply ( op,
+                   user_data,
+                   n,
+                   v,
+                   y,
+                   itn,
+                   error))
         return FALSE;
       result->iterations = itn;
       if (itn >= 2)
@@ -144,14 +153,6 @@ saddle_minres_solve (gsize                n,
       /* ‖A·r_{k−1}‖ = φ̄_{k−1}·root (Paige & Saunders, section 6). */
       result->normal = phibar * root;
       result->norm_a = anorm;
-      /* x_{k−1} is already a least-squares solution: stop before the update, whose γ may be
-       * rounding (b's Krylov space closing in the kernel) and would throw x far away. */
-      if (root <= rtol * anorm)
-        {
-          result->converged = TRUE;
-          result->stop = SADDLE_MINRES_STOP_LEAST_SQUARES;
-          return TRUE;
-        }
 
       /* The next rotation, annihilating β. */
       gamma = hypot (gbar, beta);
@@ -162,6 +163,16 @@ saddle_minres_solve (gsize                n,
           /* A·b = 0: nothing in the Krylov space lowers the residual; x = 0 is the answer. */
           result->converged = TRUE;
           result->stop = SADDLE_MINRES_STOP_KRYLOV;
+          return TRUE;
+        }
+      /* x_{k−1} is a least-squares solution and the new pivot γ is rounding (b's Krylov
+       * space closing inside the kernel): the update divides by γ and would throw x far
+       * along a direction A maps to rounding, so stop before it. With a sound γ the update
+       * is taken and the stop comes after it, as in Paige and Saunders' code. */
+      if (root <= rtol * anorm && gamma <= PIVOT_ROUNDING * anorm)
+        {
+          result->converged = TRUE;
+          result->stop = SADDLE_MINRES_STOP_LEAST_SQUARES;
           return TRUE;
         }
       cs = gbar / gamma;
@@ -180,6 +191,8 @@ saddle_minres_solve (gsize                n,
 
       if (phibar <= rtol * beta1)
         result->stop = SADDLE_MINRES_STOP_RESIDUAL;
+      else if (root <= rtol * anorm)
+        result->stop = SADDLE_MINRES_STOP_LEAST_SQUARES;
       else if (beta == 0.0)
         result->stop = SADDLE_MINRES_STOP_KRYLOV;
       else
@@ -192,14 +205,14 @@ saddle_minres_solve (gsize                n,
 }
 
 gboolean
-saddle_minres_min_length (gsize                n,
-                          SaddleOperatorFunc   op,
-                          gpointer             user_data,
-                          const double        *b,
-                          double              *x,
-                          double              *r,
-                          double              *residual,
-                          GError             **error)
+saddle_minres_min_length (gsize                      n,
+                          SaddleMinresOperatorFunc   op,
+                          gpointer                   user_data,
+                          const double              *b,
+                          double                    *x,
+                          double                    *r,
+                          double                    *residual,
+                          GError                   **error)
 {
   g_autofree double *own = NULL;
   double rr, rx;
@@ -209,7 +222,13 @@ saddle_minres_min_length (gsize                n,
 
   if (r == NULL)
     r = own = g_new (double, n);
-  if (!apply (op, user_data, n, x, r, 0, error))
+  if (!apply ( op,
+               user_data,
+               n,
+               x,
+               r,
+               0,
+               error))
     return FALSE;
   /* r = b − A·x */
   cblas_dscal ((int) n, -1.0, r, 1);

@@ -11,8 +11,9 @@
  *
  * Stopping rules, all relative to @rtol and all from MINRES's own running
  * estimates (no extra products): ‖r‖ ≤ rtol·‖b‖ (solved); ‖A·r‖ ≤ rtol·‖A‖·‖r‖
- * for the previous iterate, which is then returned (a least-squares solution:
- * r is in the kernel of A to that tolerance), with ‖A‖ estimated as in Paige
+ * for the previous iterate (a least-squares solution: r is in the kernel of A
+ * to that tolerance; the last update is still taken unless its pivot is at
+ * rounding level, ≤ 100·ε·‖A‖, where it would throw x away), with ‖A‖ estimated as in Paige
  * and Saunders' code: the Frobenius norm of the Lanczos tridiagonal so far,
  * with ‖b‖² counted in at the first step (so for ‖b‖ ≫ ‖A‖ the test is
  * looser; Newton's b = −∇L is small); the Krylov space closed (β = 0); or the
@@ -36,10 +37,10 @@ typedef enum
 } SaddleMinresError;
 
 /* av = A·v for the (n) vectors v and av; FALSE with @error stops the solve (cancel, failure). */
-typedef gboolean (*SaddleOperatorFunc) (const double *v,
-                                        double       *av,
-                                        gpointer      user_data,
-                                        GError      **error);
+typedef gboolean (*SaddleMinresOperatorFunc) (const double *v,
+                                              double       *av,
+                                              gpointer      user_data,
+                                              GError      **error);
 
 /* Why a solve stopped. */
 typedef enum
@@ -65,27 +66,27 @@ typedef struct
 GQuark      saddle_minres_error_quark (void);
 /* Solves A·x = @b (n) into @x (n) from x = 0 to @rtol or @max_iterations products; @result
  * (may be NULL) says how. FALSE only when the operator fails or returns a non-finite vector. */
-gboolean    saddle_minres_solve       (gsize                n,
-                                       SaddleOperatorFunc   op,
-                                       gpointer             user_data,
-                                       const double        *b,
-                                       double               rtol,
-                                       guint                max_iterations,
-                                       double              *x,
-                                       SaddleMinresResult  *result,
-                                       GError             **error);
+gboolean    saddle_minres_solve       (gsize                      n,
+                                       SaddleMinresOperatorFunc   op,
+                                       gpointer                   user_data,
+                                       const double              *b,
+                                       double                     rtol,
+                                       guint                      max_iterations,
+                                       double                    *x,
+                                       SaddleMinresResult        *result,
+                                       GError                   **error);
 /* After a least-squares stop: measures r = b − A·x (one product) into @r (n, may be NULL) and
  * removes from @x its component along r, x ← x − (rᵀx / rᵀr)·r. At a least-squares solution r
  * is b's part outside the range, the only direction outside the range MINRES's x can hold, so
  * x becomes A⁺·b; ‖r‖ is unchanged (A·r = 0). @residual (may be NULL) gets ‖r‖. */
-gboolean    saddle_minres_min_length  (gsize                n,
-                                       SaddleOperatorFunc   op,
-                                       gpointer             user_data,
-                                       const double        *b,
-                                       double              *x,
-                                       double              *r,
-                                       double              *residual,
-                                       GError             **error);
+gboolean    saddle_minres_min_length  (gsize                      n,
+                                       SaddleMinresOperatorFunc   op,
+                                       gpointer                   user_data,
+                                       const double              *b,
+                                       double                    *x,
+                                       double                    *r,
+                                       double                    *residual,
+                                       GError                   **error);
 /* "zero right-hand side", "residual", "least squares", "Krylov space closed", "iteration cap". */
 const char *saddle_minres_stop_to_string (SaddleMinresStop stop);
 
