@@ -45,6 +45,12 @@
  * NEWTON_MIN_PROGRESS, that end the refinement. */
 #define LM_MAX_REJECTS       20
 #define LM_STALL_STEPS       5
+/* Dense LM: further steps on one Hessian's eigenvectors while the gain ratio stays at least
+ * LM_CHORD_RHO, at most LM_CHORD_MAX of them. */
+#define LM_CHORD_MAX         5
+#define LM_CHORD_RHO         0.25
+/* Dense LM: the bolder trial's damping, as a share of μ. */
+#define LM_BOLD              0.1
 /* Default MINRES cap when the settings say 0. */
 #define MINRES_DEFAULT_ITER  SADDLE_NEWTON_MINRES_ITERATIONS
 
@@ -632,6 +638,45 @@ lm_dense_curvature (Refine        *r,
   return TRUE;
 }
 
+/* Dense LM trial at damping @mu: δ = −Σ λ_i·c_i/(λ_i² + μ)·v_i (c = r->coef) into r->delta,
+ * θ + δ into @trial and ∇L there into @g_trial; returns ‖∇L(θ + δ)‖² (NAN if not finite) and
+ * the model's fall of ½‖∇L‖², ½·Σ c_i²·(1 − (μ/(λ_i² + μ))²), in *@pred. Rounding-level λ
+ * (under the cutoff) are left out, as in the DENSE step. */
+static double
+lm_dense_trial (Refine       *r,
+                const double *theta,
+                const double *vectors,
+                double        max_abs,
+                double        mu,
+                double       *trial,
+                double       *g_trial,
+                double       *pred,
+                double       *loss)
+{
+  const gsize n = r->n;
+  const double *w = r->eigenvalues;
+  double cut = r->settings->newton_cutoff * max_abs;
+
+  *pred = 0.0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double c = r->coef[i], l2 = w[i] * w[i], q = mu / (l2 + mu);
+
+      if (fabs (w[i]) > cut)
+        {
+          r->scaled[i] = w[i] * c / (l2 + mu);
+          *pred += 0.5 * c * c * (1.0 - q * q);
+        }
+      else
+        r->scaled[i] = 0.0;
+    }
+  cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, -1.0, vectors, (int) n,
+               r->scaled, 1, 0.0, r->delta, 1);
+  for (gsize i = 0; i < n; i++)
+    trial[i] = theta[i] + r->delta[i];
+  return gradient_norm2 (r, trial, g_trial, loss);
+}
+
 /* LM from θ (see saddle-newton.h): @dense through the eigendecomposition, else by CG. Each
  * accepted step is counted in *@taken and announced by a DESCENT event. */
 static gboolean
@@ -652,6 +697,7 @@ lm_refine (Refine   *r,
   gboolean hg_fresh = FALSE;
   double mu = -1.0, nu = 2.0, max_abs = 0.0;
   guint iterations = 0, rejects = 0, slow = 0;
+  guint chords = 0;                    /* steps taken on these eigenvectors after the first */
 
   while (sqrt (r->f) > settings->newton_tolerance)
     {
@@ -661,7 +707,6 @@ lm_refine (Refine   *r,
       if (dense)
         {
           const double *w = r->eigenvalues;
-          double cut;
 
           if (vectors == NULL)
             {
@@ -682,34 +727,19 @@ lm_refine (Refine   *r,
                   return FALSE;
                 }
               iterations++;
+              chords = 0;
               max_abs = MAX (fabs (w[0]), fabs (w[n - 1]));
               if (!(max_abs > 0.0) || !isfinite (max_abs))
                 break;   /* H = 0: no step has a model */
-              cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, vectors,
-                           (int) n, r->g, 1, 0.0, r->coef, 1);
               if (mu < 0.0)
                 mu = SADDLE_NEWTON_LM_MU0 * max_abs * max_abs;
             }
+          cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, vectors, (int) n,
+                       r->g, 1, 0.0, r->coef, 1);
           mu = MAX (mu, DBL_EPSILON * max_abs * max_abs);
 
-          /* δ = −Σ λ_i·c_i/(λ_i² + μ)·v_i; the model ½‖∇L + H·δ‖² falls by
-           * ½·Σ c_i²·(1 − (μ/(λ_i² + μ))²). Rounding-level λ (the cutoff) are left out,
-           * as in the DENSE step. */
-          cut = settings->newton_cutoff * max_abs;
-          for (gsize i = 0; i < n; i++)
-            {
-              double c = r->coef[i], l2 = w[i] * w[i], q = mu / (l2 + mu);
-
-              if (fabs (w[i]) > cut)
-                {
-                  r->scaled[i] = w[i] * c / (l2 + mu);
-                  pred += 0.5 * c * c * (1.0 - q * q);
-                }
-              else
-                r->scaled[i] = 0.0;
-            }
-          cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, -1.0, vectors, (int) n,
-                       r->scaled, 1, 0.0, r->delta, 1);
+          f_trial = lm_dense_trial (r, theta, vectors, max_abs, mu, r->trial, r->g_trial,
+                                    &pred, &loss);
         }
       else
         {
@@ -740,12 +770,38 @@ lm_refine (Refine   *r,
           /* ½‖g‖² − ½‖g + H·δ‖² = −(H·g)ᵀδ − ½‖H·δ‖². */
           pred = -cblas_ddot ((int) n, hg, 1, r->delta, 1)
                  - 0.5 * cblas_ddot ((int) n, hd, 1, hd, 1);
+          for (gsize i = 0; i < n; i++)
+            r->trial[i] = theta[i] + r->delta[i];
+          f_trial = gradient_norm2 (r, r->trial, r->g_trial, &loss);
         }
 
-      for (gsize i = 0; i < n; i++)
-        r->trial[i] = theta[i] + r->delta[i];
-      f_trial = gradient_norm2 (r, r->trial, r->g_trial, &loss);
       rho = pred > 0.0 && !isnan (f_trial) ? 0.5 * (r->f - f_trial) / pred : -1.0;
+
+      /* Dense: after a step the model accepts, one bolder trial at μ·LM_BOLD (one gradient,
+       * the eigenpairs are at hand) is taken instead when it lowers ‖∇L‖ further. The gain
+       * ratio alone keeps μ where the model is only half right (ρ ≈ ½), which along a
+       * curved valley means steps far shorter than the model allows. */
+      if (dense && rho > 0.0 && f_trial < r->f)
+        {
+          double pred_bold, loss_bold = NAN, f_bold;
+
+          f_bold = lm_dense_trial (r, theta, vectors, max_abs, mu * LM_BOLD, r->best,
+                                   r->g_best, &pred_bold, &loss_bold);
+          if (!isnan (f_bold) && f_bold < f_trial && pred_bold > 0.0)
+            {
+              double *swap = r->trial;
+
+              r->trial = r->best;
+              r->best = swap;
+              swap = r->g_trial;
+              r->g_trial = r->g_best;
+              r->g_best = swap;
+              f_trial = f_bold;
+              loss = loss_bold;
+              mu *= LM_BOLD;
+              rho = 0.5 * (r->f - f_trial) / pred_bold;
+            }
+        }
 
       if (rho > 0.0 && f_trial < r->f)
         {
@@ -760,7 +816,12 @@ lm_refine (Refine   *r,
           mu *= MAX (1.0 / 3.0, 1.0 - t * t * t);
           nu = 2.0;
           rejects = 0;
-          g_clear_pointer (&vectors, g_free);
+          /* A model that held (ρ ≥ LM_CHORD_RHO) serves the next steps too, up to
+           * LM_CHORD_MAX of them (a lagged Jacobian, as in multi-step LM): along a curved
+           * valley the steps are short, the Hessian hardly changes, and a fresh one per
+           * step would spend the budget of Hessians in a fraction of the way. */
+          if (rho < LM_CHORD_RHO || ++chords > LM_CHORD_MAX)
+            g_clear_pointer (&vectors, g_free);
           hg_fresh = FALSE;
 
           (*taken)++;
@@ -775,6 +836,8 @@ lm_refine (Refine   *r,
           if (slow >= LM_STALL_STEPS)
             break;
         }
+      else if (dense && chords > 0)
+        g_clear_pointer (&vectors, g_free);   /* the old curvature failed: fresh, same μ */
       else
         {
           mu *= nu;
