@@ -1510,9 +1510,10 @@ print_newton_reach (const SaddleNewtonReach *reach)
     }
   else if (reach->converged)
     {
-      printf ("Newton reach: no critical point of the local quadratic model: MINRES converged "
-              "(tolerance %g, %u HVPs) with %.2g of ∇L outside the range of H (‖δ‖ = %.3g",
-              reach->tolerance, reach->iterations, reach->residual, reach->distance);
+      printf ("Newton reach: no critical point of the local quadratic model at tolerance %g: "
+              "MINRES converged (%u HVPs) leaving %.2g of ∇L on directions H maps below "
+              "%g·‖H‖ (‖δ‖ = %.3g", reach->tolerance, reach->iterations, reach->residual,
+              reach->tolerance, reach->distance);
       if (reach->kinks_crossed > 0)
         printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
       printf (")\n");

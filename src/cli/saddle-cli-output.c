@@ -338,11 +338,21 @@ saddle_cli_write_json (const char *path,
                        GError    **error)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GRegex) exponent = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *fixed = NULL;
 
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
-  if (!json_generator_to_file (generator, path, error))
+  text = json_generator_to_data (generator, NULL);
+  /* json-glib 1.6 (Debian 12) appends ".0" to any double printed without a '.', exponents
+   * included, so 1e-10 came out as the invalid "1e-10.0": drop that suffix after an exponent. */
+  exponent = g_regex_new ("(?<=[0-9])(e[-+]?[0-9]+)\\.0(?=[,\\s\\]}])", 0, 0, NULL);
+  fixed = g_regex_replace (exponent, text, -1, 0, "\\1", 0, NULL);
+  if (fixed == NULL || !g_file_set_contents (path, fixed, -1, error))
     {
+      if (fixed == NULL)
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "the JSON could not be formatted");
       g_prefix_error (error, "Cannot write “%s”: ", path);
       return FALSE;
     }
