@@ -557,6 +557,11 @@ test_critical_gradient_flat (void)
            * third of the way to the true one at 0 (the model misses the quartic). */
           g_assert_true (saddle_newton_reach_found (&point->reach));
           g_assert_cmpfloat_with_epsilon (point->reach.distance, G_SQRT2 * a / 3, 1e-6 * a);
+          /* ∇L is one eigenvector: MINRES is done in one HVP, to its stated tolerance. */
+          g_assert_true (point->reach.converged);
+          g_assert_cmpfloat (point->reach.tolerance, ==, SADDLE_NEWTON_REACH_TOLERANCE);
+          g_assert_cmpuint (point->reach.iterations, <=, 2);
+          g_assert_cmpfloat (point->reach.residual, <=, SADDLE_NEWTON_REACH_RESIDUAL);
         }
       else
         {

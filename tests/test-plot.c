@@ -2011,13 +2011,13 @@ static void
 test_reach_summary (void)
 {
   g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
-  const struct { double grad, residual, distance; guint64 kinks; } cases[] = {
-    { 1e-9, 0.3, 0.0, 0 },        /* reached */
-    { 1e-4, 0.1, 2.0, 9 },        /* none: 10 % of ∇L left */
-    { 1e-4, 0.3, 1.0, 3 },        /* none */
-    { 1e-4, 1e-9, 2.0, 5 },       /* found, 2 away */
-    { 1e-4, 1e-9, 4.0, 7 },       /* found, 4 away */
-    { 1e-4, NAN, NAN, 0 },        /* not measured */
+  const struct { double grad, residual, distance; guint64 kinks; gboolean converged; } cases[] = {
+    { 1e-9, 0.3, 0.0, 0, TRUE },        /* reached */
+    { 1e-4, 0.1, 2.0, 9, TRUE },        /* none: 10 % of ∇L left by a converged solve */
+    { 1e-4, 0.3, 1.0, 3, FALSE },       /* none found: the solve stopped early */
+    { 1e-4, 1e-9, 2.0, 5, TRUE },       /* found, 2 away */
+    { 1e-4, 1e-9, 4.0, 7, TRUE },       /* found, 4 away */
+    { 1e-4, NAN, NAN, 0, FALSE },       /* not measured */
   };
   SaddleReachSummary r;
 
@@ -2031,6 +2031,7 @@ test_reach_summary (void)
       point.reach.distance = cases[i].distance;
       point.reach.kinks_crossed = cases[i].kinks;
       point.reach.iterations = 10 * (i + 1);
+      point.reach.converged = cases[i].converged;
       saddle_critical_set_add (set, &point);
     }
   saddle_critical_set_reach_summary (set, &r);
@@ -2038,6 +2039,7 @@ test_reach_summary (void)
   g_assert_cmpuint (r.none, ==, 2);
   g_assert_cmpuint (r.found, ==, 2);
   g_assert_cmpuint (r.max_iterations, ==, 60);
+  g_assert_cmpuint (r.stopped_early, ==, 1);
   g_assert_cmpfloat_with_epsilon (r.median_residual, 0.2, 1e-15);
   g_assert_cmpfloat (r.median_distance, ==, 3.0);
   g_assert_cmpfloat (r.median_kinks, ==, 6.0);
