@@ -968,10 +968,45 @@ relative_distance (const double *a,
   return sqrt (d / s);
 }
 
+/* The LM step with its geodesic acceleration (Transtrum & Sethna 2012), from the formulas:
+ * v = −(H² + μ·I)⁻¹·H·∇L, r_vv = (2/h)·((∇L(θ + h·v) − ∇L(θ))/h − H·v) with h = 0.1,
+ * a = −(H² + μ·I)⁻¹·H·r_vv, δ = v + a/2 (taken when 2‖a‖/‖v‖ ≤ 0.75). */
+static void
+lm_formula_accelerated (Fixture      *f,
+                        const double *theta,
+                        const double *h,
+                        const double *g,
+                        double        mu,
+                        double       *delta)
+{
+  g_autofree double *v = g_new (double, f->n);
+  g_autofree double *rvv = g_new (double, f->n);
+  g_autofree double *hv = g_new (double, f->n);
+  g_autofree double *a = g_new (double, f->n);
+  g_autofree double *moved = g_new (double, f->n);
+
+  lm_formula (h, g, f->n, mu, v);
+  for (gsize i = 0; i < f->n; i++)
+    moved[i] = theta[i] + 0.1 * v[i];
+  saddle_model_loss_grad (f->model, moved, &f->batch, rvv);
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) f->n, (int) f->n, 1.0, h, (int) f->n, v, 1,
+               0.0, hv, 1);
+  for (gsize i = 0; i < f->n; i++)
+    rvv[i] = (2.0 / 0.1) * ((rvv[i] - g[i]) / 0.1 - hv[i]);
+  /* lm_formula gives −(H² + μ)⁻¹·H·x for any right-hand side x. */
+  lm_formula (h, rvv, f->n, mu, a);
+  g_assert_cmpfloat (2.0 * cblas_dnrm2 ((int) f->n, a, 1), <=,
+                     0.75 * cblas_dnrm2 ((int) f->n, v, 1));
+  for (gsize i = 0; i < f->n; i++)
+    delta[i] = v[i] + 0.5 * a[i];
+}
+
 /* LM's step is the formula's: on the 25-parameter tanh net after the ‖∇L‖² descent, the first
- * accepted dense step is δ = −(H² + μ·I)⁻¹·H·∇L at μ = SADDLE_NEWTON_LM_MU0·max λ² or at a
- * tenth of it (the bolder trial), whichever leaves the smaller ‖∇L‖ (relative 1e-8); and the
- * CG path (saddle_newton_lm_step()) gives the same δ at the same μ to relative 1e-8. */
+ * accepted dense step is v + a/2 (lm_formula_accelerated()) at μ = SADDLE_NEWTON_LM_MU0·max λ²
+ * or at a tenth of it (the bolder trial), whichever leaves the smaller ‖∇L‖ (relative 1e-6:
+ * the finite difference in r_vv is evaluated at the same points, so only rounding differs);
+ * and the CG path (saddle_newton_lm_step(), no acceleration) gives v at the same μ to relative
+ * 1e-8. */
 static void
 test_critical_newton_lm_step (void)
 {
@@ -1012,8 +1047,8 @@ test_critical_newton_lm_step (void)
 
   d0 = g_new (double, f.n);
   d1 = g_new (double, f.n);
-  lm_formula (h, g, f.n, mu0, d0);
-  lm_formula (h, g, f.n, mu0 * 0.1, d1);
+  lm_formula_accelerated (&f, start, h, g, mu0, d0);
+  lm_formula_accelerated (&f, start, h, g, mu0 * 0.1, d1);
 
   settings.newton_method = SADDLE_NEWTON_LM;
   g_assert_false (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 0,
@@ -1034,9 +1069,10 @@ test_critical_newton_lm_step (void)
   n1 = grad_norm_at (&f, f.theta);
   g_test_message ("‖∇L‖ %.3g; μ₀ trial %.3g, μ₀/10 trial %.3g; ‖δ‖ %.3g",
                   grad_norm_at (&f, start), n0, n1, cblas_dnrm2 ((int) f.n, taken, 1));
-  g_assert_cmpfloat (relative_distance (taken, n1 < n0 ? d1 : d0, f.n), <=, 1e-8);
+  g_assert_cmpfloat (relative_distance (taken, n1 < n0 ? d1 : d0, f.n), <=, 1e-6);
 
-  /* The matrix-free path. */
+  /* The matrix-free path: v itself. */
+  lm_formula (h, g, f.n, mu0, d0);
   cg = g_new (double, f.n);
   g_assert_true (saddle_newton_lm_step (f.model, start, &f.batch, g, mu0, 1e-13, 500, cg,
                                         &iterations, &error));
@@ -1054,9 +1090,9 @@ test_critical_newton_lm_step (void)
 
 /* LM on the README's small tanh net (1-2-1, 7 parameters, sinc on 50 points) after 20,000
  * Adam steps (lr 0.01, whole batch) and the ‖∇L‖² descent, seeds 1–8: ‖∇L‖ never rises, and
- * at least 4 of the 8 reach ‖∇L‖ ≤ 1e-8 (SADDLE_CRITICAL_REACHED_GRAD_NORM) within 100
- * Hessians (measured: seeds 1, 2, 4 and 8, to ≈ 4e-11 in 19–56 steps; the others end
- * between 1e-6 and 5e-6, in long flat valleys where the loss is still falling). */
+ * at least 7 of the 8 reach ‖∇L‖ ≤ 1e-8 (SADDLE_CRITICAL_REACHED_GRAD_NORM) within 100
+ * Hessians (measured: all but seed 7, to 1e-13–1e-11 in 10–35 steps; seed 7 ends at 8e-7
+ * after 104, in a long flat valley). Without the geodesic acceleration it was 4 of 8. */
 static void
 test_critical_newton_lm_tanh (void)
 {
@@ -1100,7 +1136,7 @@ test_critical_newton_lm_tanh (void)
         reached++;
       saddle_test_net_clear (&f);
     }
-  g_assert_cmpuint (reached, >=, 4);
+  g_assert_cmpuint (reached, >=, 7);
 }
 
 /* The function task, small: a 1-2-1 tanh net fitted to sinc on 50 points

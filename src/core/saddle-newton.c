@@ -51,6 +51,10 @@
 #define LM_CHORD_RHO         0.25
 /* Dense LM: the bolder trial's damping, as a share of μ. */
 #define LM_BOLD              0.1
+/* Dense LM's geodesic acceleration: the finite-difference step along v, and the largest
+ * 2‖a‖/‖v‖ accepted (Transtrum & Sethna's suggested 0.1 and 0.75). */
+#define LM_GEODESIC_H        0.1
+#define LM_GEODESIC_RATIO    0.75
 /* Default MINRES cap when the settings say 0. */
 #define MINRES_DEFAULT_ITER  SADDLE_NEWTON_MINRES_ITERATIONS
 
@@ -638,10 +642,14 @@ lm_dense_curvature (Refine        *r,
   return TRUE;
 }
 
-/* Dense LM trial at damping @mu: δ = −Σ λ_i·c_i/(λ_i² + μ)·v_i (c = r->coef) into r->delta,
- * θ + δ into @trial and ∇L there into @g_trial; returns ‖∇L(θ + δ)‖² (NAN if not finite) and
- * the model's fall of ½‖∇L‖², ½·Σ c_i²·(1 − (μ/(λ_i² + μ))²), in *@pred. Rounding-level λ
- * (under the cutoff) are left out, as in the DENSE step. */
+/* Dense LM trial at damping @mu: the step v = −Σ λ_i·c_i/(λ_i² + μ)·v_i (c = r->coef), plus
+ * half its geodesic acceleration a = −(H² + μ)⁻¹·H·r_vv, r_vv the second derivative of ∇L
+ * along v by a finite difference over LM_GEODESIC_H·v (Transtrum & Sethna 2012: the path
+ * bends with a curved valley instead of leaving it), into r->delta; θ + δ into @trial and ∇L
+ * there into @g_trial. Returns ‖∇L(θ + δ)‖² (NAN if not finite, or if 2‖a‖/‖v‖ exceeds
+ * LM_GEODESIC_RATIO: the model is not trusted that far) and the fall of ½‖∇L‖² the linear
+ * model predicts for v, ½·Σ c_i²·(1 − (μ/(λ_i² + μ))²), in *@pred. Rounding-level λ (under the
+ * cutoff) are left out, as in the DENSE step. Two gradients. */
 static double
 lm_dense_trial (Refine       *r,
                 const double *theta,
@@ -672,6 +680,35 @@ lm_dense_trial (Refine       *r,
     }
   cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, -1.0, vectors, (int) n,
                r->scaled, 1, 0.0, r->delta, 1);
+
+  {
+    g_autofree double *memory = g_new (double, 2 * n);
+    double *rvv = memory;          /* ∇L(θ + h·v), then r_vv */
+    double *work = memory + n;     /* H·v, then coefficients, then a */
+    double ignored, h = LM_GEODESIC_H;
+
+    for (gsize i = 0; i < n; i++)
+      trial[i] = theta[i] + h * r->delta[i];
+    if (isnan (gradient_norm2 (r, trial, rvv, &ignored)))
+      return NAN;
+    /* H·v = −Σ λ_i·s_i·v_i in the eigenbasis. */
+    for (gsize i = 0; i < n; i++)
+      g_trial[i] = -w[i] * r->scaled[i];
+    cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, 1.0, vectors, (int) n, g_trial,
+                 1, 0.0, work, 1);
+    for (gsize i = 0; i < n; i++)
+      rvv[i] = (2.0 / h) * ((rvv[i] - r->g[i]) / h - work[i]);
+    cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, vectors, (int) n, rvv, 1,
+                 0.0, work, 1);
+    for (gsize i = 0; i < n; i++)
+      g_trial[i] = fabs (w[i]) > cut ? w[i] * work[i] / (w[i] * w[i] + mu) : 0.0;
+    cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, -1.0, vectors, (int) n, g_trial,
+                 1, 0.0, work, 1);
+    if (2.0 * norm2 (work, n) > LM_GEODESIC_RATIO * norm2 (r->delta, n))
+      return NAN;
+    cblas_daxpy ((int) n, 0.5, work, 1, r->delta, 1);
+  }
+
   for (gsize i = 0; i < n; i++)
     trial[i] = theta[i] + r->delta[i];
   return gradient_norm2 (r, trial, g_trial, loss);
