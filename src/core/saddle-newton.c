@@ -990,9 +990,8 @@ saddle_newton_refine (SaddleModel                  *model,
    * function task DENSE ends at the same ‖∇L‖ as MINRES (the run ends when
    * samples start crossing kinks) while each iteration builds and decomposes
    * the whole Hessian, 20–60× the time. Smooth nets up to dense size get
-   * dense LM: on the README's 1-2-1 tanh recipe (10 runs) it reached
-   * ‖∇L‖ ≤ 1e-8 in 6 with 100 Hessians (DENSE 6, MINRES 3) and 8 with 1,000
-   * (DENSE 7, MINRES 4), in 2–4× fewer steps than DENSE where both did. */
+   * dense LM: on the README's 1-2-1 tanh recipe (10 runs, 100 Hessians) it
+   * reached ‖∇L‖ ≤ 1e-8 in 8 (DENSE 6, MINRES 3). */
   method = settings->newton_method;
   if (method == SADDLE_NEWTON_AUTO)
     method = saddle_model_activation (model) != SADDLE_ACTIVATION_RELU && dense_fits (n)
