@@ -1286,6 +1286,48 @@ test_critical_newton_default_task (void)
   saddle_test_net_clear (&f);
 }
 
+/* LM beyond the dense size (1-64-64-1 tanh, 4,353 parameters > SADDLE_NEWTON_DENSE_MAX) takes
+ * the CG path: from a random start after 50 ‖∇L‖² descent steps, 5 LM solves of at most 100 CG
+ * iterations each lower ‖∇L‖ step by step (each DESCENT event below the last). */
+static void
+test_critical_newton_lm_cg (void)
+{
+  const guint widths[] = { 1, 64, 64, 1 };
+  SaddleCriticalSettings settings;
+  g_autoptr(GError) error = NULL;
+  double before;
+  EventLog log;
+  guint steps = 0;
+  Fixture f;
+
+  fixture_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, 3);
+  g_assert_cmpuint (f.n, >, SADDLE_NEWTON_DENSE_MAX);
+  saddle_critical_settings_init (&settings);
+  settings.descent_steps = 50;
+  g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 3,
+                                          NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  before = grad_norm_at (&f, f.theta);
+  settings.newton_method = SADDLE_NEWTON_LM;
+  settings.newton_steps = 5;
+  settings.newton_minres_iterations = 100;
+  event_log_init (&log, 0);
+  g_assert_true (saddle_newton_refine (f.model, f.theta, &f.batch, &settings, 3, 50,
+                                       event_cb, &log, &steps, &error));
+  g_assert_no_error (error);
+  g_test_message ("lm (CG): ‖∇L‖ %.3g → %.3g in %u steps", before, grad_norm_at (&f, f.theta),
+                  steps);
+  g_assert_cmpuint (steps, >, 0);
+  g_assert_cmpuint (steps, <=, 5);
+  g_assert_cmpuint (log.newton->len, ==, steps);
+  for (guint i = 0; i < log.newton->len; i++)
+    g_assert_cmpfloat (g_array_index (log.newton, SaddleEvent, i).grad_norm, <,
+                       i == 0 ? before : g_array_index (log.newton, SaddleEvent, i - 1).grad_norm);
+  g_assert_cmpfloat (grad_norm_at (&f, f.theta), <, before);
+  event_log_clear (&log);
+  saddle_test_net_clear (&f);
+}
+
 /* Far from any critical point (a random initialisation after 1000 descent
  * steps) Newton still never raises ‖∇L‖, and MINRES behaves alike. */
 static void
@@ -1641,6 +1683,7 @@ main (int argc, char **argv)
                    test_critical_newton_lm_known_saddle);
   g_test_add_func ("/core/critical/newton-lm-step", test_critical_newton_lm_step);
   g_test_add_func ("/core/critical/newton-lm-tanh", test_critical_newton_lm_tanh);
+  g_test_add_func ("/core/critical/newton-lm-cg", test_critical_newton_lm_cg);
   g_test_add_func ("/core/critical/newton-sinc", test_critical_newton_sinc);
   g_test_add_func ("/core/critical/newton-default-task", test_critical_newton_default_task);
   g_test_add_func ("/core/critical/newton-monotone", test_critical_newton_monotone);
