@@ -48,7 +48,7 @@ struct _SaddleCriticalSettings
   double newton_tolerance; /* stop refining when ‖∇L‖ ≤ this */
   double newton_cutoff;    /* pseudo-inverse: eigenvalues with |λ| ≤ this · max|λ| are left out */
   SaddleNewtonMethod newton_method;  /* how a Newton step is solved */
-  guint  newton_minres_iterations;   /* cap on MINRES iterations (HVPs) per Newton-MR step */
+  guint  newton_minres_iterations;   /* cap on MINRES (Newton-MR) or CG (LM) iterations per solve */
   /* What the point is (see "What a point is" in the README). */
   double certify_tolerance; /* certified stationary: ‖∇L‖ (or, ReLU, the Clarke distance) ≤ this */
   double clarke_epsilon;    /* ReLU: kinks within this parameter distance enter the Clarke set */
