@@ -1294,7 +1294,7 @@ test_help (gconstpointer cli)
   static const char *const commands[] = { "trajectories", "gradnorm", "critical", "hessian" };
   static const char *const critical_only[] = {
     "--ratio=minimal|nonzero", "--pb-fit", "--slice-run", "--slice-range", "--slice-points",
-    "--jobs", "--newton=auto|dense|minres", "trend.csv",
+    "--jobs", "--newton=auto|dense|minres|lm", "trend.csv",
   };
   static const char *const hessian_only[] = {
     "--method=dense|lanczos|slq", "--k", "--iterations", "--probes", "--slice ", "--slice-range",

@@ -222,6 +222,12 @@ set_reach (SaddleCriticalPage        *self,
 {
   if (!isfinite (point->reach.residual))
     set_value (self, ROW_NEWTON_REACH, "—");
+  else if (!saddle_newton_reach_found (&point->reach) && !point->reach.converged
+           && point->reach.iterations > 0)
+    /* TRANSLATORS: the solve for the nearest critical point hit its cap of
+     * Hessian-vector products (HVPs) before its tolerance: the question is open */
+    set_value (self, ROW_NEWTON_REACH, _("not settled (stopped early after %u HVPs)"),
+               point->reach.iterations);
   else if (!saddle_newton_reach_found (&point->reach))
     /* TRANSLATORS: the local quadratic model has no critical point; the share of the
      * gradient its least-squares Newton step cannot remove */

@@ -95,7 +95,7 @@ static const char * const function_choices[] = { "sinc", "sign", "csv", NULL };
 static const char * const activation_choices[] = { "relu", "tanh", "sigmoid", "identity", NULL };
 static const char * const optimizer_choices[] = { "sgd", "momentum", "adam", NULL };
 /* In the order of SaddleNewtonMethod and of the drop-down's items. */
-static const char * const newton_method_choices[] = { "auto", "dense", "minres", NULL };
+static const char * const newton_method_choices[] = { "auto", "dense", "minres", "lm", NULL };
 
 static const char *
 hidden_tooltip (void)

@@ -483,6 +483,9 @@ json_add_reach (JsonBuilder             *builder,
   saddle_cli_json_add_double (builder, "newton_residual", reach->residual);
   json_builder_set_member_name (builder, "newton_reach_iterations");
   json_builder_add_int_value (builder, reach->iterations);
+  json_builder_set_member_name (builder, "newton_reach_converged");
+  json_builder_add_boolean_value (builder, reach->converged);
+  saddle_cli_json_add_double (builder, "newton_reach_tolerance", reach->tolerance);
   json_builder_set_member_name (builder, "kinks_crossed");
   json_builder_add_int_value (builder, (gint64) reach->kinks_crossed);
 }
@@ -1298,13 +1301,8 @@ measure_point (SaddleModel       *model,
                    r->loss, r->grad_norm);
       return FALSE;
     }
-  {
-    SaddleCriticalSettings settings;
-
-    saddle_critical_settings_init (&settings);
-    if (!saddle_critical_newton_reach (model, theta, batch, &settings, grad, &r->reach, error))
-      return FALSE;
-  }
+  if (!saddle_newton_reach (model, theta, batch, grad, &r->reach, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1331,8 +1329,8 @@ move_weights (SaddleModel                  *model,
   loss = saddle_model_loss_grad (model, theta, batch, grad);
   r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
   if (settings->newton_steps > 0
-      && !saddle_critical_refine (model, theta, batch, settings, 0, r->steps,
-                                  saddle_cli_progress_event_cb, progress, &r->newton_steps, error))
+      && !saddle_newton_refine (model, theta, batch, settings, 0, r->steps,
+                                saddle_cli_progress_event_cb, progress, &r->newton_steps, error))
     return FALSE;
   return TRUE;
 }
@@ -1652,14 +1650,24 @@ print_newton_reach (const SaddleNewtonReach *reach)
               reach->distance);
       if (reach->kinks_crossed > 0)
         printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
-      printf (" (%u MINRES iterations)\n", reach->iterations);
+      printf (" (MINRES, %u HVPs)\n", reach->iterations);
+    }
+  else if (reach->converged)
+    {
+      printf ("Newton reach: no critical point of the local quadratic model at tolerance %g: "
+              "MINRES converged (%u HVPs) leaving %.2g of ∇L on directions H maps below "
+              "%g·‖H‖ (‖δ‖ = %.3g", reach->tolerance, reach->iterations, reach->residual,
+              reach->tolerance, reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (")\n");
     }
   else
     {
-      printf ("Newton reach: no critical point of the local quadratic model within reach: the "
-              "least-squares step leaves %.2g of ∇L unexplained after %u MINRES iterations%s "
-              "(‖δ‖ = %.3g", reach->residual, reach->iterations,
-              reach->capped ? ", all it was allowed" : "", reach->distance);
+      printf ("Newton reach: not settled: MINRES stopped early after %u HVPs (cap %u, tolerance "
+              "%g) with %.2g of ∇L unexplained (‖δ‖ = %.3g so far", reach->iterations,
+              (guint) SADDLE_NEWTON_REACH_MAX_ITER, reach->tolerance, reach->residual,
+              reach->distance);
       if (reach->kinks_crossed > 0)
         printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
       printf (")\n");

@@ -81,13 +81,16 @@ static const OptionSpec option_specs[] = {
     "Default: 1000; hessian: 0 (analyse the weights as given)", "N" },
   { "newton-steps", FOR_ALL_MODEL, FALSE,
     "Newton refinement after the descent, to bring ‖∇L‖ towards rounding level before the "
-    "spectrum is classified: at most N Hessians built (dense; each may serve several steps) "
-    "or solves (MINRES, beyond 4,096 parameters), 0–1000. Default: 20; hessian: 0", "N" },
+    "spectrum is classified: at most N Hessians built (dense and dense lm; each may serve "
+    "several steps) or solves (MINRES, or lm's CG beyond 4,096 parameters), 0–1000. "
+    "Default: 20; hessian: 0", "N" },
   { "newton", FOR_ALL_MODEL, FALSE,
     "How a Newton step is solved: dense (pseudo-inverse through the full eigendecomposition), "
-    "minres (Newton-MR: MINRES on H·δ = −∇L with Hessian-vector products, no n × n matrix) or "
-    "auto (minres for ReLU nets; else dense up to 4,096 parameters if it fits). Default: auto",
-    "auto|dense|minres" },
+    "minres (Newton-MR: MINRES on H·δ = −∇L with Hessian-vector products, no n × n matrix), "
+    "lm (Levenberg–Marquardt: (H² + μI)·δ = −H·∇L, μ adapted to how well each step was "
+    "predicted; dense up to 4,096 parameters, else CG with Hessian-vector products) or auto "
+    "(minres for ReLU nets; else lm up to 4,096 parameters if it fits). Default: auto",
+    "auto|dense|minres|lm" },
   { "jobs", FOR_STUDY, FALSE,
     "Runs trained at once on worker threads, 0–256; 0 = one per processor (at most the runs), "
     "1 = one after another. Each run's BLAS calls use one thread (unless --threads is given), so "
@@ -609,7 +612,7 @@ apply_values (SaddleCliOptions *options,
 
   if ((value = given (options, "newton")) != NULL
       && !saddle_newton_method_from_string (value, &config->newton_method))
-    return usage_error (error, "--newton must be auto, dense or minres; got “%s”", value);
+    return usage_error (error, "--newton must be auto, dense, minres or lm; got “%s”", value);
 
   if (!parse_uint (options, "samples", &config->samples, error)
       || !parse_uint (options, "jobs", &config->jobs, error)

@@ -370,7 +370,7 @@ saddle_cli_write_json (const char *path,
   text = json_generator_to_data (generator, &length);
   /* json-glib 1.6 appends ".0" to every double without a '.', exponents included: 1e-08
    * became "1e-08.0", which no JSON parser accepts. Strings hold no such pattern here. */
-  exponent = g_regex_new ("([0-9]e[+-]?[0-9]+)\\.0\\b", 0, 0, NULL);
+  exponent = g_regex_new ("(?<=[0-9])(e[-+]?[0-9]+)\\.0(?=[,\\s\\]}])", 0, 0, NULL);
   fixed = g_regex_replace (exponent, text, (gssize) length, 0, "\\1", 0, error);
   if (fixed == NULL)
     return FALSE;

@@ -11,6 +11,7 @@
 #include "saddle-event.h"
 #include "saddle-hessian.h"
 #include "saddle-model.h"
+#include "saddle-newton.h"
 #include "saddle-spectrum.h"
 
 G_BEGIN_DECLS
@@ -36,20 +37,10 @@ typedef enum
   SADDLE_CRITICAL_N_LABELS
 } SaddleCriticalLabel;
 
-typedef enum
-{
-  SADDLE_NEWTON_AUTO,               /* MINRES for ReLU nets; else DENSE up to SADDLE_NEWTON_DENSE_MAX if it fits */
-  SADDLE_NEWTON_DENSE,              /* pseudo-inverse step through the full eigendecomposition */
-  SADDLE_NEWTON_MINRES,             /* Newton-MR: MINRES on H·δ = −∇L with HVPs, no n × n matrix */
-} SaddleNewtonMethod;
-
 /* ‖∇L‖ at or below which a point counts as a critical point reached (CLI and app summaries). */
 #define SADDLE_CRITICAL_REACHED_GRAD_NORM 1e-8
 
-/* AUTO refines a smooth net through the dense eigendecomposition up to this many parameters. */
-#define SADDLE_NEWTON_DENSE_MAX 4096
-
-typedef struct
+struct _SaddleCriticalSettings
 {
   guint  descent_steps;    /* cap on ‖∇L‖² descent steps (Adam on ‖∇L‖²) */
   double descent_lr;       /* its learning rate */
@@ -60,7 +51,7 @@ typedef struct
   double newton_tolerance; /* stop refining when ‖∇L‖ ≤ this */
   double newton_cutoff;    /* pseudo-inverse: eigenvalues with |λ| ≤ this · max|λ| are left out */
   SaddleNewtonMethod newton_method;  /* how a Newton step is solved */
-  guint  newton_minres_iterations;   /* cap on MINRES iterations (HVPs) per Newton-MR step */
+  guint  newton_minres_iterations;   /* cap on MINRES (Newton-MR) or CG (LM) iterations per solve */
   /* What the point is (see "What a point is" in the README). */
   double certify_tolerance; /* certified stationary: ‖∇L‖ (or, ReLU, the Clarke distance) ≤ this */
   double clarke_epsilon;    /* ReLU: kinks within this parameter distance enter the Clarke set */
@@ -68,25 +59,7 @@ typedef struct
                              * steps at still_lr, on the loss; 0 = none */
   double still_lr;          /* Adam's learning rate there (the study's training rate) */
   double still_factor;      /* a loss that falls by more than this factor is still descending */
-} SaddleCriticalSettings;
-
-/* Is a critical point within Newton's reach? δ is the MINRES (least-squares) solution of
- * H·δ = −∇L from δ = 0, at most 200 HVPs, relative residual 1e-8 (Newton-MR's step).
- * If the residual ‖H·δ + ∇L‖/‖∇L‖ is small, the local quadratic model has a critical point
- * at θ + δ, ‖δ‖ away: short and crossing no ReLU kink, Newton can get there. If it stays
- * large, ∇L has a part outside the range of H (within the solver's reach): the model has no
- * critical point near θ, however small ‖∇L‖ is, as far as the solve could tell (@capped: it
- * ran out of iterations); ‖δ‖ is then only where the least-squares step stopped. The residual
- * is measured with one more HVP: with H·∇L = 0 (gradient-flat), δ = 0 and it is 1. */
-typedef struct
-{
-  double  gradient;        /* ‖∇L‖ at θ */
-  double  distance;        /* ‖δ‖; 0 when ∇L = 0 */
-  double  residual;        /* ‖H·δ + ∇L‖ / ‖∇L‖, measured; 0 when ∇L = 0 */
-  guint   iterations;      /* HVPs the solve took */
-  gboolean capped;         /* it used them all: a large residual is then "none found", not "none" */
-  guint64 kinks_crossed;   /* ReLU pre-activations changing side from θ to θ + δ */
-} SaddleNewtonReach;
+};
 
 /* The exact reach of a Newton step where the dense eigendecomposition exists: H = V·Λ·Vᵀ and
  * c = Vᵀ∇L. At cut-off t the pseudo-inverse step is δ_t = −Σ_{|λ_i| > t·max|λ|} (c_i/λ_i)·v_i;
@@ -119,10 +92,6 @@ typedef enum
   SADDLE_CERTIFICATE_GRADIENT,      /* ‖∇L‖ ≤ certify_tolerance */
   SADDLE_CERTIFICATE_CLARKE,        /* ReLU: Clarke distance ≤ certify_tolerance at clarke_epsilon */
 } SaddleCertificate;
-
-/* A residual at or below this means the local model has a critical point at θ + δ (so does
- * a leftover ‖H·δ + ∇L‖ at rounding level, ≤ SADDLE_CRITICAL_REACHED_GRAD_NORM). */
-#define SADDLE_NEWTON_REACH_RESIDUAL 1e-6
 
 struct _SaddleCriticalPoint
 {
@@ -183,40 +152,6 @@ gboolean             saddle_critical_descend   (SaddleModel                  *mo
                                                 gpointer                      user_data,
                                                 guint                        *steps,
                                                 GError                      **error);
-/* Newton-type refinement of @theta in place towards ∇L = 0 (any index: saddles too). Stops at
- * ‖∇L‖ ≤ newton_tolerance, after newton_steps iterations, or when no step lowers ‖∇L‖ (by at
- * least 0.1 %) any more — not an error; ‖∇L‖ never rises. DENSE, per iteration: the full Hessian
- * and its eigenpairs, then the best of a family of trial steps δ = −Σ λ_i (v_iᵀ∇L) / (λ_i² + μ)
- * v_i over |λ_i| > newton_cutoff·max|λ| (μ = 0: the pseudo-inverse Newton step; μ > 0: Levenberg
- * damping), each backtracked; while steps stay short, up to 5 cheap chord steps reuse the same
- * eigenpairs. MINRES: δ from MINRES on H·δ = −∇L, backtracked, steepest descent on ‖∇L‖² as the
- * fallback. Emits a DESCENT event (message "newton", iteration @first_step + steps accepted)
- * after each step and PROGRESS events (message "newton", share of newton_steps) while building
- * Hessians and solving; FALSE from either cancels (SADDLE_CRITICAL_ERROR_CANCELLED), @theta then
- * at the last accepted point. @steps (may be NULL) gets the steps accepted. DIVERGED if the loss,
- * gradient or Hessian is not finite at @theta; LAPACK and TOO_LARGE (DENSE) in their domains. */
-gboolean             saddle_critical_refine    (SaddleModel                  *model,
-                                                double                       *theta,
-                                                const SaddleBatch            *batch,
-                                                const SaddleCriticalSettings *settings,
-                                                guint                         run,
-                                                guint                         first_step,
-                                                SaddleEventFunc               func,
-                                                gpointer                      user_data,
-                                                guint                        *steps,
-                                                GError                      **error);
-/* Whether a critical point is within Newton's reach of @theta, and how far. */
-gboolean             saddle_critical_newton_reach (SaddleModel                  *model,
-                                                   const double                 *theta,
-                                                   const SaddleBatch            *batch,
-                                                   const SaddleCriticalSettings *settings,
-                                                   const double                 *grad,
-                                                   SaddleNewtonReach            *reach,
-                                                   GError                      **error);
-/* TRUE if the local quadratic model has a critical point, at reach->distance: the residual is
- * within SADDLE_NEWTON_REACH_RESIDUAL, or what is left of ∇L within
- * SADDLE_CRITICAL_REACHED_GRAD_NORM (at a critical point ∇L is rounding, in any direction). */
-gboolean             saddle_newton_reach_found    (const SaddleNewtonReach      *reach);
 /* Full Hessian, spectrum, counts and label at @theta. Emits PROGRESS events (fraction of this
  * analysis, message "Hessian" while building, "Eigenvalues" before the eigensolver), never
  * CRITICAL (the caller does). steps = newton_steps = 0 and grad_norm_start = grad_norm_descent =
@@ -237,7 +172,7 @@ SaddleCriticalPoint *saddle_critical_analyse   (SaddleModel                  *mo
                                                 SaddleEventFunc               func,
                                                 gpointer                      user_data,
                                                 GError                      **error);
-/* saddle_critical_descend(), saddle_critical_refine() (unless newton_steps = 0; its DESCENT
+/* saddle_critical_descend(), saddle_newton_refine() (unless newton_steps = 0; its DESCENT
  * events continue the step count) and saddle_critical_analyse() at the point reached, with
  * steps, newton_steps, grad_norm_start and grad_norm_descent filled in; @theta is left there. */
 SaddleCriticalPoint *saddle_critical_find      (SaddleModel                  *model,
@@ -264,11 +199,6 @@ gboolean             saddle_critical_label_certified (SaddleCriticalLabel label)
 /* The inverse of saddle_critical_label_to_string(); FALSE for an unknown name. */
 gboolean             saddle_critical_label_from_string (const char          *name,
                                                         SaddleCriticalLabel *label);
-/* "auto", "dense", "minres"; NULL for an unknown value. */
-const char          *saddle_newton_method_to_string  (SaddleNewtonMethod method);
-/* Parses "auto", "dense" or "minres" (any case); FALSE for anything else. */
-gboolean             saddle_newton_method_from_string (const char         *name,
-                                                       SaddleNewtonMethod *method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleCriticalPoint, saddle_critical_point_free)
 

@@ -62,7 +62,7 @@ static const OptionRange option_ranges[] = {
   { "--layer",          "1 to the number of weight layers (hidden layers + 1)" },
   { "--surface",        "0 (none) or 2–401" },
   { "--jobs",           "0–256" },
-  { "--newton",         "auto, dense or minres" },
+  { "--newton",         "auto, dense, minres or lm" },
 };
 
 /* What one run produced, kept apart until it is merged into the results in
@@ -396,8 +396,8 @@ descend_and_analyse (StudyRun             *self,
                         CRITICAL_NEWTON_SHARE))
         goto cancelled;
       self->refining = TRUE;
-      if (!saddle_critical_refine (model, theta, batch, &settings, self->run, steps,
-                                   study_event_cb, self, &newton_steps, error))
+      if (!saddle_newton_refine (model, theta, batch, &settings, self->run, steps,
+                                 study_event_cb, self, &newton_steps, error))
         return FALSE;
       self->refining = FALSE;
     }

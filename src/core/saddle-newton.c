@@ -1,0 +1,1239 @@
+/* saddle-newton.c — Newton-type refinement towards ∇L = 0, and the reach of a Newton step
+ *
+ * Every vector of a refinement is (n) and lives in one allocation (Refine);
+ * the dense methods add the n × n eigenvector matrix. Cancelling is checked
+ * at every PROGRESS event: Hessian columns, MINRES and CG iterations.
+ */
+#define G_LOG_DOMAIN "saddle-newton"
+
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <glib/gi18n-lib.h>
+#include <lapacke.h>
+
+#include "saddle-critical.h"
+#include "saddle-hessian.h"
+#include "saddle-minres.h"
+#include "saddle-newton.h"
+#include "saddle-spectrum.h"
+
+/* Armijo constant of the Newton line search on ‖∇L‖². */
+#define ARMIJO               1e-4
+/* Step halvings before a Newton direction is given up (α ≥ 2⁻³⁰): each costs
+ * one gradient, far less than the Hessian the direction came from. */
+#define NEWTON_HALVINGS      30
+/* Dense steps try μ = 0 and LEVENBERG_LEVELS damping values spread evenly in
+ * log scale over max|λ|²·[10^−LEVENBERG_DECADES, 1], each at α = 1, ½, …
+ * 2^−TRIAL_HALVINGS: 100 gradients, a fraction of one Hessian (n of them,
+ * and dearer each) once n is a few hundred. */
+#define LEVENBERG_LEVELS     9
+#define LEVENBERG_DECADES    16.0
+#define TRIAL_HALVINGS       9
+/* A step on fresh curvature that lowers ‖∇L‖ by less than this share ends
+ * the refinement; on reused curvature it asks for a new Hessian. */
+#define NEWTON_MIN_PROGRESS  1e-3
+/* Chord steps (reusing an older Hessian's eigenvectors) allowed per Hessian. */
+#define NEWTON_CHORD_MAX     5
+/* MINRES iterations between PROGRESS events (each is one HVP). */
+#define MINRES_EVENT_EVERY   16
+/* LM: rejections in a row, and accepted steps in a row lowering ‖∇L‖ by less than
+ * NEWTON_MIN_PROGRESS, that end the refinement. */
+#define LM_MAX_REJECTS       20
+#define LM_STALL_STEPS       5
+/* Dense LM: further steps on one Hessian's eigenvectors while the gain ratio stays at least
+ * LM_CHORD_RHO, at most LM_CHORD_MAX of them. */
+#define LM_CHORD_MAX         5
+#define LM_CHORD_RHO         0.25
+/* Dense LM: the bolder trial's damping, as a share of μ. */
+#define LM_BOLD              0.1
+/* Dense LM's geodesic acceleration: the finite-difference step along v, and the largest
+ * 2‖a‖/‖v‖ accepted (Transtrum & Sethna's suggested 0.1 and 0.75). */
+#define LM_GEODESIC_H        0.1
+#define LM_GEODESIC_RATIO    0.75
+/* Default MINRES cap when the settings say 0. */
+#define MINRES_DEFAULT_ITER  SADDLE_NEWTON_MINRES_ITERATIONS
+
+/* One refinement's state. Every vector is (n) and lives in one allocation. */
+typedef struct
+{
+  SaddleModel                  *model;
+  const SaddleBatch            *batch;
+  const SaddleCriticalSettings *settings;
+  gsize                         n;
+  SaddleEventFunc               func;
+  gpointer                      user_data;
+  guint                         run;
+  guint                         iteration;   /* Newton iteration under way, 0-based */
+  gboolean                      cancelled;   /* a PROGRESS event returned FALSE */
+  double                        loss;        /* L at θ */
+  double                        f;           /* ‖∇L‖² at θ */
+  double                       *g;           /* ∇L at θ */
+  double                       *trial;       /* θ + α·δ */
+  double                       *g_trial;     /* ∇L at the trial point */
+  double                       *best;        /* the best trial point so far (dense) */
+  double                       *g_best;      /* ∇L there */
+  double                       *delta;       /* step direction δ */
+  double                       *coef;        /* v_iᵀ∇L (dense), or H·δ (MINRES) */
+  double                       *scaled;      /* step coefficients on the v_i, or H·∇L */
+  double                       *eigenvalues; /* λ_i ascending (dense) */
+} Refine;
+
+static double
+norm2 (const double *v,
+       gsize         n)
+{
+  return cblas_dnrm2 ((int) n, v, 1);
+}
+
+static gboolean
+all_finite (const double *v,
+            gsize         n)
+{
+  double poison = 0.0;   /* x · 0 is NaN exactly when x is NaN or ±∞ */
+
+  for (gsize i = 0; i < n; i++)
+    poison += v[i] * 0.0;
+  return !isnan (poison);
+}
+
+static gboolean
+emit_descent (SaddleEventFunc func,
+              gpointer        user_data,
+              guint           run,
+              guint           step,
+              double          loss,
+              double          grad_norm,
+              const char     *message)
+{
+  SaddleEvent event;
+
+  if (func == NULL)
+    return TRUE;
+
+  event = saddle_event_init (SADDLE_EVENT_DESCENT, run);
+  event.iteration = step;
+  event.loss = loss;
+  event.grad_norm = grad_norm;
+  event.message = message;
+  return func (&event, user_data);
+}
+
+static gboolean
+batch_valid (const SaddleModel *model,
+             const SaddleBatch *batch,
+             GError           **error)
+{
+  g_autoptr(GError) batch_error = NULL;
+
+  if (batch->n == 0)
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The training set is empty: a critical point needs at least one sample");
+      return FALSE;
+    }
+  if (!saddle_model_check_batch (model, batch, &batch_error))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "%s", batch_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+saddle_newton_check_settings (const SaddleCriticalSettings *settings,
+                              GError                      **error)
+{
+  g_return_val_if_fail (settings != NULL, FALSE);
+
+  if (!(settings->newton_tolerance >= 0.0))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The Newton tolerance on ‖∇L‖ must be zero or positive (got %g)",
+                   settings->newton_tolerance);
+      return FALSE;
+    }
+  if (!(settings->newton_cutoff >= 0.0 && settings->newton_cutoff < 1.0))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The Newton eigenvalue cutoff must be at least 0 and below 1, relative "
+                   "to max|λ| (got %g)", settings->newton_cutoff);
+      return FALSE;
+    }
+  if (settings->newton_method != SADDLE_NEWTON_AUTO &&
+      settings->newton_method != SADDLE_NEWTON_DENSE &&
+      settings->newton_method != SADDLE_NEWTON_MINRES &&
+      settings->newton_method != SADDLE_NEWTON_LM)
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "Unknown Newton method %d: use auto, dense, minres or lm",
+                   (int) settings->newton_method);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* @r for @model on @batch, no buffers, no events yet. */
+static void
+refine_init (Refine                       *r,
+             SaddleModel                  *model,
+             const SaddleBatch            *batch,
+             const SaddleCriticalSettings *settings)
+{
+  memset (r, 0, sizeof *r);
+  r->model = model;
+  r->batch = batch;
+  r->settings = settings;
+  r->n = saddle_model_n_params (model);
+}
+
+static gboolean
+refine_progress (Refine *r,
+                 double  within)
+{
+  SaddleEvent event;
+  double total = MAX (1u, r->settings->newton_steps);
+
+  if (r->func == NULL)
+    return TRUE;
+
+  event = saddle_event_init (SADDLE_EVENT_PROGRESS, r->run);
+  event.fraction = CLAMP ((r->iteration + CLAMP (within, 0.0, 1.0)) / total, 0.0, 1.0);
+  event.message = N_("newton");
+  if (!r->func (&event, r->user_data))
+    r->cancelled = TRUE;
+  return !r->cancelled;
+}
+
+static gboolean
+refine_hessian_progress_cb (double   fraction,
+                            gpointer user_data)
+{
+  return refine_progress (user_data, fraction);
+}
+
+static void
+set_cancelled (Refine  *r,
+               GError **error)
+{
+  g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+               "The Newton refinement was cancelled at step %u", r->iteration);
+}
+
+/* ‖∇L‖² at @theta with ∇L into @grad and L into @loss; NAN if not finite. */
+static double
+gradient_norm2 (Refine       *r,
+                const double *theta,
+                double       *grad,
+                double       *loss)
+{
+  double l = saddle_model_loss_grad (r->model, theta, r->batch, grad);
+  double f = cblas_ddot ((int) r->n, grad, 1, grad, 1);
+
+  if (!isfinite (l) || !isfinite (f))
+    return NAN;
+  *loss = l;
+  return f;
+}
+
+/* Backtracking from θ along r->delta: the first α = 1, ½, … (at most @halvings halvings) with
+ * ‖∇L(θ + αδ)‖² ≤ f − 2·ARMIJO·α·@decrease is taken, −2·@decrease being the slope of ‖∇L‖²
+ * along δ at θ (2·∇Lᵀ·H·δ). θ, ∇L, f and L then move there. The strict f_trial < f keeps a
+ * step too small to change θ in floating point from counting as progress. */
+static gboolean
+line_search (Refine *r,
+             double *theta,
+             double  decrease,
+             guint   halvings)
+{
+  double alpha = 1.0;
+
+  if (!(decrease > 0.0) || !isfinite (decrease))
+    return FALSE;
+
+  for (guint k = 0; k <= halvings; k++, alpha *= 0.5)
+    {
+      double loss = NAN, f;
+
+      for (gsize i = 0; i < r->n; i++)
+        r->trial[i] = theta[i] + alpha * r->delta[i];
+
+      f = gradient_norm2 (r, r->trial, r->g_trial, &loss);
+      if (!isnan (f) && f < r->f && f <= r->f - 2.0 * ARMIJO * alpha * decrease)
+        {
+          double *swap = r->g;
+
+          memcpy (theta, r->trial, r->n * sizeof (double));
+          r->g = r->g_trial;
+          r->g_trial = swap;
+          r->f = f;
+          r->loss = loss;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Room for the dense Hessian and dsyevd's eigenvector workspace (1 + 6n + 2n² doubles,
+ * 3 + 5n ints) beside it? */
+static gboolean
+dense_fits (gsize n)
+{
+  gsize work;
+
+  if (n > SADDLE_NEWTON_DENSE_MAX)
+    return FALSE;
+  work = (1 + 6 * n + 2 * n * n) * sizeof (double) + (3 + 5 * n) * sizeof (lapack_int)
+         + 8 * n * sizeof (double);
+  return saddle_hessian_check_memory (n, work, NULL);
+}
+
+/* Replaces the dense Hessian in @h by its eigenvectors (v_i = row i) and r->eigenvalues. */
+static gboolean
+dense_decompose (Refine  *r,
+                 double  *h,
+                 GError **error)
+{
+  const int n = (int) r->n;
+  lapack_int info;
+
+  /* H is symmetric, so its row-major buffer is also its column-major self;
+   * dsyevd returns the eigenvectors as columns in column-major order, i.e.
+   * v_i is row i of the buffer read row-major. */
+  info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'U', n, h, n, r->eigenvalues);
+  if (info == 0)
+    return TRUE;
+
+  if (info == LAPACK_WORK_MEMORY_ERROR)
+    g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE,
+                 "Not enough memory for the eigenvectors of the %d × %d Hessian in the "
+                 "Newton refinement; use the MINRES method or a smaller model", n, n);
+  else
+    g_set_error (error, SADDLE_SPECTRUM_ERROR, SADDLE_SPECTRUM_ERROR_LAPACK,
+                 "The eigensolver (dsyevd) failed in the Newton refinement (info %d)",
+                 (int) info);
+  return FALSE;
+}
+
+/* One step from θ through an eigendecomposition (@vectors, r->eigenvalues) of the Hessian at
+ * θ or at an earlier point (a chord step). TRUE if θ moved, with *@full when the step taken
+ * was the whole pseudo-inverse Newton step and *@small when it lowered ‖∇L‖ by less than
+ * NEWTON_MIN_PROGRESS; FALSE if no trial lowered ‖∇L‖. */
+static gboolean
+dense_step (Refine       *r,
+            double       *theta,
+            const double *vectors,
+            gboolean     *full,
+            gboolean     *small)
+{
+  const int n = (int) r->n;
+  const double *w = r->eigenvalues;
+  double *coef = r->coef;
+  double *s = r->scaled;
+  double max_abs, cut, mu_max, best_f, best_loss = NAN;
+  gboolean best_full = FALSE;
+
+  *full = *small = FALSE;
+
+  max_abs = MAX (fabs (w[0]), fabs (w[n - 1]));
+  if (!(max_abs > 0.0) || !isfinite (max_abs))
+    return FALSE;
+
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, n, n, 1.0, vectors, n, r->g, 1, 0.0, coef, 1);
+
+  /* Every trial below costs one gradient, the decomposition about n of
+   * them, so many trials are cheap: the whole Levenberg path from the
+   * pseudo-inverse Newton step (μ = 0: Newton within the range of H, nothing
+   * along its near-null space, where 1/λ is rounding noise blown up) to
+   * nearly steepest descent on ‖∇L‖² (δ = −(H² + μ)⁻¹·H·∇L, the
+   * Gauss–Newton step for the residual ∇L whose Jacobian is H), each with
+   * backtracking. The best trial wins: on a ReLU net the gradient jumps
+   * where a sample crosses a unit's kink, and along a flat direction the
+   * cubic term soon outweighs λ, so the quadratic model holds only so far
+   * and no single rule picks the step. */
+  cut = r->settings->newton_cutoff * max_abs;
+  mu_max = max_abs * max_abs;
+  best_f = r->f;
+  for (int level = 0; level <= LEVENBERG_LEVELS; level++)
+    {
+      double decades = LEVENBERG_DECADES * (LEVENBERG_LEVELS - level) / (LEVENBERG_LEVELS - 1);
+      double mu = level == 0 ? 0.0 : mu_max * pow (10.0, -decades);
+      double alpha = 1.0;
+
+      for (int i = 0; i < n; i++)
+        s[i] = fabs (w[i]) > cut ? w[i] * coef[i] / (w[i] * w[i] + mu) : 0.0;
+      cblas_dgemv (CblasRowMajor, CblasTrans, n, n, -1.0, vectors, n, s, 1, 0.0, r->delta, 1);
+
+      for (int k = 0; k <= TRIAL_HALVINGS; k++, alpha *= 0.5)
+        {
+          double loss = NAN, f;
+
+          for (int i = 0; i < n; i++)
+            r->trial[i] = theta[i] + alpha * r->delta[i];
+          f = gradient_norm2 (r, r->trial, r->g_trial, &loss);
+          if (!isnan (f) && f < best_f)
+            {
+              double *swap;
+
+              best_f = f;
+              best_loss = loss;
+              best_full = level == 0 && k == 0;
+              swap = r->best;
+              r->best = r->trial;
+              r->trial = swap;
+              swap = r->g_best;
+              r->g_best = r->g_trial;
+              r->g_trial = swap;
+            }
+        }
+    }
+
+  if (!(best_f < r->f))
+    return FALSE;
+
+  *full = best_full;
+  *small = sqrt (best_f) > (1.0 - NEWTON_MIN_PROGRESS) * sqrt (r->f);
+
+  {
+    double *swap = r->g;
+
+    memcpy (theta, r->best, r->n * sizeof (double));
+    r->g = r->g_best;
+    r->g_best = swap;
+    r->f = best_f;
+    r->loss = best_loss;
+  }
+  return TRUE;
+}
+
+/* out = H·v at θ, one HVP; FALSE with DIVERGED if it is not finite. */
+static gboolean
+apply_hessian (Refine       *r,
+               const double *theta,
+               const double *v,
+               double       *out,
+               GError      **error)
+{
+  saddle_model_hvp (r->model, theta, r->batch, v, 1, out, NULL);
+  if (!all_finite (out, r->n))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                   "A Hessian-vector product became NaN or infinite in the Newton "
+                   "refinement (step %u)", r->iteration);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The Hessian at θ as a SaddleMinresOperatorFunc, with a PROGRESS event (share @max_iter) before
+ * every MINRES_EVENT_EVERY-th product after the first. */
+typedef struct
+{
+  Refine       *r;
+  const double *theta;
+  guint         products;
+  guint         max_iter;
+} HessianOperator;
+
+static gboolean
+hessian_operator (const double *v,
+                  double       *hv,
+                  gpointer      user_data,
+                  GError      **error)
+{
+  HessianOperator *op = user_data;
+  guint done = op->products++;
+
+  if (done > 0 && done % MINRES_EVENT_EVERY == 0
+      && !refine_progress (op->r, (double) done / op->max_iter))
+    {
+      set_cancelled (op->r, error);
+      return FALSE;
+    }
+  return apply_hessian (op->r, op->theta, v, hv, error);
+}
+
+/* MINRES (saddle-minres.c) for H·x = @b from x = 0, H applied by HVPs at θ, to @rtol or
+ * @max_iter HVPs. Every iterate is a descent direction for ‖∇L‖² when b = −∇L (Liu & Roosta,
+ * Newton-MR), so a capped solve still serves. FALSE only on cancel or a non-finite HVP. */
+static gboolean
+minres (Refine             *r,
+        const double       *theta,
+        const double       *b,
+        double              rtol,
+        guint               max_iter,
+        double             *x,
+        SaddleMinresResult *result,
+        GError            **error)
+{
+  HessianOperator op = { r, theta, 0, max_iter };
+
+  return saddle_minres_solve (r->n, hessian_operator, &op, b, rtol, max_iter, x, result, error);
+}
+
+/* One Newton-MR step: δ from MINRES on H·δ = −∇L, then the line search; steepest descent
+ * on ‖∇L‖² (δ = −α·H·∇L) if that fails. TRUE if θ moved (with *@stalled if by less than
+ * NEWTON_MIN_PROGRESS); FALSE with *@stalled if nothing lowered ‖∇L‖, else with @error. */
+static gboolean
+minres_step (Refine    *r,
+             double    *theta,
+             gboolean  *stalled,
+             GError   **error)
+{
+  const gsize n = r->n;
+  guint max_iter = r->settings->newton_minres_iterations > 0
+    ? r->settings->newton_minres_iterations : MINRES_DEFAULT_ITER;
+  double *hd = r->coef;
+  double *hg = r->scaled;
+  double gnorm = sqrt (r->f);
+  double rtol, decrease, hd2;
+
+  *stalled = FALSE;
+
+  /* Inexact Newton: a loose solve far away, a tight one near ∇L = 0, so the
+   * convergence is still superlinear. */
+  rtol = CLAMP (sqrt (gnorm), 1e-12, 0.1);
+  for (gsize i = 0; i < n; i++)
+    r->trial[i] = -r->g[i];
+  if (!minres (r, theta, r->trial, rtol, max_iter, r->delta, NULL, error))
+    return FALSE;
+
+  /* The slope of ‖∇L‖² along δ is 2·∇Lᵀ·H·δ. */
+  if (!apply_hessian (r, theta, r->delta, hd, error))
+    return FALSE;
+  decrease = -cblas_ddot ((int) n, r->g, 1, hd, 1);
+  if (line_search (r, theta, decrease, NEWTON_HALVINGS))
+    {
+      *stalled = sqrt (r->f) > (1.0 - NEWTON_MIN_PROGRESS) * gnorm;
+      return TRUE;
+    }
+
+  /* Steepest descent on ‖∇L‖²: δ = −H·∇L, scaled to the minimiser of
+   * ‖∇L + α·H·δ‖² (the linear model of ∇L along it). */
+  if (!apply_hessian (r, theta, r->g, hg, error))
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    r->delta[i] = -hg[i];
+  if (!apply_hessian (r, theta, r->delta, hd, error))
+    return FALSE;
+  decrease = cblas_ddot ((int) n, hg, 1, hg, 1);
+  hd2 = cblas_ddot ((int) n, hd, 1, hd, 1);
+  if (decrease > 0.0 && hd2 > 0.0)
+    {
+      double alpha = decrease / hd2;
+
+      cblas_dscal ((int) n, alpha, r->delta, 1);
+      if (line_search (r, theta, alpha * decrease, NEWTON_HALVINGS))
+        {
+          *stalled = sqrt (r->f) > (1.0 - NEWTON_MIN_PROGRESS) * gnorm;
+          return TRUE;
+        }
+    }
+
+  *stalled = TRUE;
+  return FALSE;
+}
+
+/* ------------------------------------------------------------ Levenberg–Marquardt */
+
+/* CG on (H² + μ·I)·δ = −@hg from δ = 0 (two HVPs an iteration) to ‖residual‖ ≤ @rtol·‖hg‖
+ * or @max_iter iterations, with a PROGRESS event every MINRES_EVENT_EVERY iterations. H² + μ·I
+ * is positive definite for μ > 0, so CG applies and every iterate lowers the LM model. */
+static gboolean
+lm_cg (Refine       *r,
+       const double *theta,
+       const double *hg,
+       double        mu,
+       double        rtol,
+       guint         max_iter,
+       double       *delta,
+       guint        *iterations,
+       GError      **error)
+{
+  const gsize n = r->n;
+  g_autofree double *memory = g_new (double, 4 * n);
+  double *res = memory;          /* −H·g − (H² + μ)·δ */
+  double *p = memory + n;        /* search direction */
+  double *hp = memory + 2 * n;   /* H·p */
+  double *ap = memory + 3 * n;   /* (H² + μ)·p */
+  double rr, target;
+  guint k;
+
+  memset (delta, 0, n * sizeof (double));
+  for (gsize i = 0; i < n; i++)
+    res[i] = -hg[i];
+  memcpy (p, res, n * sizeof (double));
+  rr = cblas_ddot ((int) n, res, 1, res, 1);
+  target = rtol * rtol * rr;
+
+  for (k = 0; k < max_iter && rr > target && rr > 0.0; k++)
+    {
+      double pap, alpha, rr_new;
+
+      if (k > 0 && k % MINRES_EVENT_EVERY == 0 && !refine_progress (r, (double) k / max_iter))
+        {
+          set_cancelled (r, error);
+          return FALSE;
+        }
+      if (!apply_hessian (r, theta, p, hp, error) || !apply_hessian (r, theta, hp, ap, error))
+        return FALSE;
+      cblas_daxpy ((int) n, mu, p, 1, ap, 1);
+      pap = cblas_ddot ((int) n, p, 1, ap, 1);
+      if (!(pap > 0.0))
+        break;   /* rounding has eaten the curvature: keep the iterate so far */
+      alpha = rr / pap;
+      cblas_daxpy ((int) n, alpha, p, 1, delta, 1);
+      cblas_daxpy ((int) n, -alpha, ap, 1, res, 1);
+      rr_new = cblas_ddot ((int) n, res, 1, res, 1);
+      cblas_dscal ((int) n, rr_new / rr, p, 1);
+      cblas_daxpy ((int) n, 1.0, res, 1, p, 1);
+      rr = rr_new;
+    }
+
+  if (iterations != NULL)
+    *iterations = k;
+  return TRUE;
+}
+
+/* The full Hessian at θ into *@vectors, replaced by its eigenvectors (rows) with
+ * r->eigenvalues. FALSE with *@too_large (and no error) when it does not fit and the caller
+ * may go on without it; else FALSE with @error. */
+static gboolean
+lm_dense_curvature (Refine        *r,
+                    const double  *theta,
+                    double       **vectors,
+                    gboolean      *too_large,
+                    GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *too_large = FALSE;
+  *vectors = saddle_hessian_dense (r->model, theta, r->batch, r->settings->hessian_block,
+                                   refine_hessian_progress_cb, r, NULL, &local_error);
+  if (*vectors == NULL)
+    {
+      if (r->cancelled)
+        set_cancelled (r, error);
+      else if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                SADDLE_HESSIAN_ERROR_TOO_LARGE))
+        {
+          *too_large = TRUE;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+        }
+      else if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                SADDLE_HESSIAN_ERROR_NOT_FINITE))
+        g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                     "%s", local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!dense_decompose (r, *vectors, error))
+    {
+      g_clear_pointer (vectors, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Dense LM trial at damping @mu: the step v = −Σ λ_i·c_i/(λ_i² + μ)·v_i (c = r->coef), plus
+ * half its geodesic acceleration a = −(H² + μ)⁻¹·H·r_vv, r_vv the second derivative of ∇L
+ * along v by a finite difference over LM_GEODESIC_H·v (Transtrum & Sethna 2012: the path
+ * bends with a curved valley instead of leaving it), into r->delta; θ + δ into @trial and ∇L
+ * there into @g_trial. Returns ‖∇L(θ + δ)‖² (NAN if not finite, or if 2‖a‖/‖v‖ exceeds
+ * LM_GEODESIC_RATIO: the model is not trusted that far) and the fall of ½‖∇L‖² the linear
+ * model predicts for v, ½·Σ c_i²·(1 − (μ/(λ_i² + μ))²), in *@pred. Rounding-level λ (under the
+ * cutoff) are left out, as in the DENSE step. Two gradients. */
+static double
+lm_dense_trial (Refine       *r,
+                const double *theta,
+                const double *vectors,
+                double        max_abs,
+                double        mu,
+                double       *trial,
+                double       *g_trial,
+                double       *pred,
+                double       *loss)
+{
+  const gsize n = r->n;
+  const double *w = r->eigenvalues;
+  double cut = r->settings->newton_cutoff * max_abs;
+
+  *pred = 0.0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double c = r->coef[i], l2 = w[i] * w[i], q = mu / (l2 + mu);
+
+      if (fabs (w[i]) > cut)
+        {
+          r->scaled[i] = w[i] * c / (l2 + mu);
+          *pred += 0.5 * c * c * (1.0 - q * q);
+        }
+      else
+        r->scaled[i] = 0.0;
+    }
+  cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, -1.0, vectors, (int) n,
+               r->scaled, 1, 0.0, r->delta, 1);
+
+  {
+    g_autofree double *memory = g_new (double, 2 * n);
+    double *rvv = memory;          /* ∇L(θ + h·v), then r_vv */
+    double *work = memory + n;     /* H·v, then coefficients, then a */
+    double ignored, h = LM_GEODESIC_H;
+
+    for (gsize i = 0; i < n; i++)
+      trial[i] = theta[i] + h * r->delta[i];
+    if (isnan (gradient_norm2 (r, trial, rvv, &ignored)))
+      return NAN;
+    /* H·v = −Σ λ_i·s_i·v_i in the eigenbasis. */
+    for (gsize i = 0; i < n; i++)
+      g_trial[i] = -w[i] * r->scaled[i];
+    cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, 1.0, vectors, (int) n, g_trial,
+                 1, 0.0, work, 1);
+    for (gsize i = 0; i < n; i++)
+      rvv[i] = (2.0 / h) * ((rvv[i] - r->g[i]) / h - work[i]);
+    cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, vectors, (int) n, rvv, 1,
+                 0.0, work, 1);
+    for (gsize i = 0; i < n; i++)
+      g_trial[i] = fabs (w[i]) > cut ? w[i] * work[i] / (w[i] * w[i] + mu) : 0.0;
+    cblas_dgemv (CblasRowMajor, CblasTrans, (int) n, (int) n, -1.0, vectors, (int) n, g_trial,
+                 1, 0.0, work, 1);
+    if (2.0 * norm2 (work, n) > LM_GEODESIC_RATIO * norm2 (r->delta, n))
+      return NAN;
+    cblas_daxpy ((int) n, 0.5, work, 1, r->delta, 1);
+  }
+
+  for (gsize i = 0; i < n; i++)
+    trial[i] = theta[i] + r->delta[i];
+  return gradient_norm2 (r, trial, g_trial, loss);
+}
+
+/* LM from θ (see saddle-newton.h): @dense through the eigendecomposition, else by CG. Each
+ * accepted step is counted in *@taken and announced by a DESCENT event. */
+static gboolean
+lm_refine (Refine   *r,
+           double   *theta,
+           gboolean  dense,
+           guint     first_step,
+           guint    *taken,
+           GError  **error)
+{
+  const gsize n = r->n;
+  const SaddleCriticalSettings *settings = r->settings;
+  guint max_cg = settings->newton_minres_iterations > 0
+    ? settings->newton_minres_iterations : MINRES_DEFAULT_ITER;
+  g_autofree double *vectors = NULL;   /* (n, n) eigenvectors as rows, dense only */
+  double *hg = r->scaled;              /* H·∇L (CG) */
+  double *hd = r->best;                /* H·δ (CG) */
+  gboolean hg_fresh = FALSE;
+  double mu = -1.0, nu = 2.0, max_abs = 0.0;
+  guint iterations = 0, rejects = 0, slow = 0;
+  guint chords = 0;                    /* steps taken on these eigenvectors after the first */
+
+  while (sqrt (r->f) > settings->newton_tolerance)
+    {
+      double pred = 0.0, f_trial, loss = NAN, gnorm = sqrt (r->f), rho;
+
+      r->iteration = iterations;
+      if (dense)
+        {
+          const double *w = r->eigenvalues;
+
+          if (vectors == NULL)
+            {
+              gboolean too_large = FALSE;
+              g_autoptr(GError) local_error = NULL;
+
+              if (iterations >= settings->newton_steps)
+                break;
+              if (!lm_dense_curvature (r, theta, &vectors, &too_large, &local_error))
+                {
+                  /* Memory can shrink between the check and the build. */
+                  if (too_large && settings->newton_method == SADDLE_NEWTON_AUTO)
+                    {
+                      dense = FALSE;
+                      continue;
+                    }
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              iterations++;
+              chords = 0;
+              max_abs = MAX (fabs (w[0]), fabs (w[n - 1]));
+              if (!(max_abs > 0.0) || !isfinite (max_abs))
+                break;   /* H = 0: no step has a model */
+              if (mu < 0.0)
+                mu = SADDLE_NEWTON_LM_MU0 * max_abs * max_abs;
+            }
+          cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, vectors, (int) n,
+                       r->g, 1, 0.0, r->coef, 1);
+          mu = MAX (mu, DBL_EPSILON * max_abs * max_abs);
+
+          f_trial = lm_dense_trial (r, theta, vectors, max_abs, mu, r->trial, r->g_trial,
+                                    &pred, &loss);
+        }
+      else
+        {
+          double rtol = CLAMP (sqrt (gnorm), 1e-12, 0.1);
+
+          if (iterations >= settings->newton_steps)
+            break;
+          iterations++;
+          if (!hg_fresh)
+            {
+              if (!apply_hessian (r, theta, r->g, hg, error))
+                return FALSE;
+              hg_fresh = TRUE;
+            }
+          if (mu < 0.0)
+            {
+              /* ‖H·∇L‖²/‖∇L‖²: a Rayleigh quotient of H², at most max λ². */
+              double scale = cblas_ddot ((int) n, hg, 1, hg, 1) / r->f;
+
+              if (!(scale > 0.0))
+                break;   /* H·∇L = 0: gradient-flat, no LM step */
+              mu = SADDLE_NEWTON_LM_MU0 * scale;
+            }
+          if (!lm_cg (r, theta, hg, mu, rtol, max_cg, r->delta, NULL, error))
+            return FALSE;
+          if (!apply_hessian (r, theta, r->delta, hd, error))
+            return FALSE;
+          /* ½‖g‖² − ½‖g + H·δ‖² = −(H·g)ᵀδ − ½‖H·δ‖². */
+          pred = -cblas_ddot ((int) n, hg, 1, r->delta, 1)
+                 - 0.5 * cblas_ddot ((int) n, hd, 1, hd, 1);
+          for (gsize i = 0; i < n; i++)
+            r->trial[i] = theta[i] + r->delta[i];
+          f_trial = gradient_norm2 (r, r->trial, r->g_trial, &loss);
+        }
+
+      rho = pred > 0.0 && !isnan (f_trial) ? 0.5 * (r->f - f_trial) / pred : -1.0;
+
+      /* Dense: after a step the model accepts, one bolder trial at μ·LM_BOLD (one gradient,
+       * the eigenpairs are at hand) is taken instead when it lowers ‖∇L‖ further. The gain
+       * ratio alone keeps μ where the model is only half right (ρ ≈ ½), which along a
+       * curved valley means steps far shorter than the model allows. */
+      if (dense && rho > 0.0 && f_trial < r->f)
+        {
+          double pred_bold, loss_bold = NAN, f_bold;
+
+          f_bold = lm_dense_trial (r, theta, vectors, max_abs, mu * LM_BOLD, r->best,
+                                   r->g_best, &pred_bold, &loss_bold);
+          if (!isnan (f_bold) && f_bold < f_trial && pred_bold > 0.0)
+            {
+              double *swap = r->trial;
+
+              r->trial = r->best;
+              r->best = swap;
+              swap = r->g_trial;
+              r->g_trial = r->g_best;
+              r->g_best = swap;
+              f_trial = f_bold;
+              loss = loss_bold;
+              mu *= LM_BOLD;
+              rho = 0.5 * (r->f - f_trial) / pred_bold;
+            }
+        }
+
+      if (rho > 0.0 && f_trial < r->f)
+        {
+          double *swap = r->g;
+          double t = 2.0 * rho - 1.0;
+
+          memcpy (theta, r->trial, n * sizeof (double));
+          r->g = r->g_trial;
+          r->g_trial = swap;
+          r->f = f_trial;
+          r->loss = loss;
+          mu *= MAX (1.0 / 3.0, 1.0 - t * t * t);
+          nu = 2.0;
+          rejects = 0;
+          /* A model that held (ρ ≥ LM_CHORD_RHO) serves the next steps too, up to
+           * LM_CHORD_MAX of them (a lagged Jacobian, as in multi-step LM): along a curved
+           * valley the steps are short, the Hessian hardly changes, and a fresh one per
+           * step would spend the budget of Hessians in a fraction of the way. */
+          if (rho < LM_CHORD_RHO || ++chords > LM_CHORD_MAX)
+            g_clear_pointer (&vectors, g_free);
+          hg_fresh = FALSE;
+
+          (*taken)++;
+          if (!emit_descent (r->func, r->user_data, r->run, first_step + *taken, r->loss,
+                             sqrt (r->f), "newton"))
+            {
+              r->iteration = *taken;
+              set_cancelled (r, error);
+              return FALSE;
+            }
+          slow = sqrt (r->f) > (1.0 - NEWTON_MIN_PROGRESS) * gnorm ? slow + 1 : 0;
+          if (slow >= LM_STALL_STEPS)
+            break;
+        }
+      else if (dense && chords > 0)
+        g_clear_pointer (&vectors, g_free);   /* the old curvature failed: fresh, same μ */
+      else
+        {
+          mu *= nu;
+          nu *= 2.0;
+          if (++rejects >= LM_MAX_REJECTS || !isfinite (mu))
+            break;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+saddle_newton_lm_step (SaddleModel       *model,
+                       const double      *theta,
+                       const SaddleBatch *batch,
+                       const double      *grad,
+                       double             mu,
+                       double             rtol,
+                       guint              max_iterations,
+                       double            *delta,
+                       guint             *iterations,
+                       GError           **error)
+{
+  SaddleCriticalSettings settings;
+  g_autofree double *hg = NULL;
+  Refine r;
+
+  g_return_val_if_fail (model != NULL && theta != NULL && batch != NULL, FALSE);
+  g_return_val_if_fail (grad != NULL && delta != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(mu > 0.0) || !isfinite (mu) || !(rtol >= 0.0 && rtol < 1.0))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "The Levenberg–Marquardt damping must be positive and finite and the CG "
+                   "tolerance in [0, 1) (got μ = %g, tolerance %g)", mu, rtol);
+      return FALSE;
+    }
+  if (!batch_valid (model, batch, error))
+    return FALSE;
+
+  saddle_critical_settings_init (&settings);
+  refine_init (&r, model, batch, &settings);
+  hg = g_new (double, r.n);
+  if (!apply_hessian (&r, theta, grad, hg, error))
+    return FALSE;
+  return lm_cg (&r, theta, hg, mu, rtol, max_iterations, delta, iterations, error);
+}
+
+gboolean
+saddle_newton_refine (SaddleModel                  *model,
+                      double                       *theta,
+                      const SaddleBatch            *batch,
+                      const SaddleCriticalSettings *settings,
+                      guint                         run,
+                      guint                         first_step,
+                      SaddleEventFunc               func,
+                      gpointer                      user_data,
+                      guint                        *steps,
+                      GError                      **error)
+{
+  g_autofree double *memory = NULL;
+  g_autofree double *vectors = NULL;   /* (n, n): the Hessian's eigenvectors, rows */
+  SaddleNewtonMethod method;
+  gboolean fresh = FALSE;              /* vectors were computed at the current θ */
+  guint chords = 0;                    /* chord steps taken with these vectors */
+  guint iterations = 0;                /* Hessians built (dense) or MINRES solves */
+  Refine r;
+  guint taken = 0;                     /* steps accepted, chord steps included */
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (steps != NULL)
+    *steps = 0;
+
+  if (!batch_valid (model, batch, error) || !saddle_newton_check_settings (settings, error))
+    return FALSE;
+
+  n = saddle_model_n_params (model);
+  memory = g_new (double, 9 * n);
+
+  refine_init (&r, model, batch, settings);
+  r.func = func;
+  r.user_data = user_data;
+  r.run = run;
+  r.g = memory;
+  r.trial = memory + n;
+  r.g_trial = memory + 2 * n;
+  r.delta = memory + 3 * n;
+  r.coef = memory + 4 * n;
+  r.scaled = memory + 5 * n;
+  r.eigenvalues = memory + 6 * n;
+  r.best = memory + 7 * n;
+  r.g_best = memory + 8 * n;
+
+  r.f = gradient_norm2 (&r, theta, r.g, &r.loss);
+  if (isnan (r.f))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                   "The loss or its gradient is not finite where the Newton refinement "
+                   "starts (did training diverge?)");
+      return FALSE;
+    }
+
+  /* On a ReLU net the Hessian is constant between kinks and the gradient
+   * jumps at them, so a dense quadratic model buys nothing: on the default
+   * function task DENSE ends at the same ‖∇L‖ as MINRES (the run ends when
+   * samples start crossing kinks) while each iteration builds and decomposes
+   * the whole Hessian, 20–60× the time. Smooth nets up to dense size get
+   * dense LM: on the README's 1-2-1 tanh recipe (10 runs, 100 Hessians) it
+   * reached ‖∇L‖ ≤ 1e-8 in 8 (DENSE 6, MINRES 3). */
+  method = settings->newton_method;
+  if (method == SADDLE_NEWTON_AUTO)
+    method = saddle_model_activation (model) != SADDLE_ACTIVATION_RELU && dense_fits (n)
+           ? SADDLE_NEWTON_LM : SADDLE_NEWTON_MINRES;
+
+  if (method == SADDLE_NEWTON_LM)
+    {
+      gboolean ok = lm_refine (&r, theta, dense_fits (n), first_step, &taken, error);
+
+      if (steps != NULL)
+        *steps = taken;
+      return ok;
+    }
+
+  while (sqrt (r.f) > settings->newton_tolerance)
+    {
+      gboolean stalled = FALSE;
+      gboolean moved;
+
+      r.iteration = iterations;
+
+      if (method == SADDLE_NEWTON_DENSE)
+        {
+          gboolean full = FALSE, small = FALSE;
+
+          if (vectors == NULL)
+            {
+              g_autoptr(GError) local_error = NULL;
+
+              if (iterations >= settings->newton_steps)
+                break;
+
+              vectors = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
+                                              refine_hessian_progress_cb, &r, NULL,
+                                              &local_error);
+              if (vectors == NULL)
+                {
+                  if (r.cancelled)
+                    {
+                      set_cancelled (&r, error);
+                      return FALSE;
+                    }
+                  /* Memory can shrink between the check and the build: go on
+                   * without the matrix rather than fail the whole point. */
+                  if (settings->newton_method == SADDLE_NEWTON_AUTO &&
+                      g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                       SADDLE_HESSIAN_ERROR_TOO_LARGE))
+                    {
+                      method = SADDLE_NEWTON_MINRES;
+                      continue;
+                    }
+                  if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR,
+                                       SADDLE_HESSIAN_ERROR_NOT_FINITE))
+                    g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
+                                 "%s", local_error->message);
+                  else
+                    g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              if (!dense_decompose (&r, vectors, error))
+                return FALSE;
+              iterations++;
+              fresh = TRUE;
+              chords = 0;
+            }
+
+          moved = dense_step (&r, theta, vectors, &full, &small);
+          if (!moved && !fresh)
+            {
+              /* The old curvature has run out: rebuild it here. */
+              g_clear_pointer (&vectors, g_free);
+              continue;
+            }
+          stalled = !moved || (small && fresh);
+
+          /* A whole Newton step means the quadratic model held: fresh
+           * curvature keeps the convergence quadratic. A shorter or damped
+           * step moved less than the model's reach, where the Hessian has
+           * hardly changed, so the next step reuses its eigenvectors (a
+           * chord step: gradients only) until they stop helping. */
+          if (moved && (full || small || (!fresh && ++chords >= NEWTON_CHORD_MAX)))
+            g_clear_pointer (&vectors, g_free);
+          fresh = FALSE;
+        }
+      else
+        {
+          if (iterations >= settings->newton_steps)
+            break;
+          iterations++;
+          moved = minres_step (&r, theta, &stalled, error);
+          if (!moved && !stalled)
+            return FALSE;
+        }
+
+      if (!moved)
+        break;   /* no step lowers ‖∇L‖: rounding level, or no critical point in reach */
+
+      taken++;
+      if (steps != NULL)
+        *steps = taken;
+
+      if (!emit_descent (func, user_data, run, first_step + taken, r.loss, sqrt (r.f),
+                         "newton"))
+        {
+          r.iteration = taken;
+          set_cancelled (&r, error);
+          return FALSE;
+        }
+
+      if (stalled)
+        break;
+    }
+
+  return TRUE;
+}
+
+gboolean
+saddle_newton_reach (SaddleModel             *model,
+                     const double            *theta,
+                     const SaddleBatch       *batch,
+                     const double            *grad,
+                     SaddleNewtonReach       *reach,
+                     GError                 **error)
+{
+  SaddleCriticalSettings settings;
+  SaddleMinresResult result;
+  HessianOperator op;
+  g_autofree double *memory = NULL;
+  double *delta, *b, *residual;
+  gsize n;
+  Refine r;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL && batch != NULL && grad != NULL, FALSE);
+  g_return_val_if_fail (reach != NULL, FALSE);
+
+  n = saddle_model_n_params (model);
+  reach->gradient = norm2 (grad, n);
+  reach->distance = 0.0;
+  reach->residual = 0.0;
+  reach->iterations = 0;
+  reach->converged = TRUE;
+  reach->tolerance = SADDLE_NEWTON_REACH_TOLERANCE;
+  reach->kinks_crossed = 0;
+  if (reach->gradient == 0.0)
+    return TRUE;
+
+  memory = g_try_new (double, 3 * n);
+  if (memory == NULL)
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                   "Not enough memory for three vectors of %" G_GSIZE_FORMAT " parameters", n);
+      return FALSE;
+    }
+  delta = memory;
+  b = memory + n;
+  residual = memory + 2 * n;
+
+  /* No events: a diagnosis at one point, not a refinement. */
+  saddle_critical_settings_init (&settings);
+  refine_init (&r, model, batch, &settings);
+  op.r = &r;
+  op.theta = theta;
+  op.products = 0;
+  op.max_iter = SADDLE_NEWTON_REACH_MAX_ITER;
+  for (gsize i = 0; i < n; i++)
+    b[i] = -grad[i];
+  if (!saddle_minres_solve (n, hessian_operator, &op, b, SADDLE_NEWTON_REACH_TOLERANCE,
+                            SADDLE_NEWTON_REACH_MAX_ITER, delta, &result, error))
+    return FALSE;
+  reach->iterations = result.iterations;
+  reach->converged = result.converged;
+
+  /* The residual measured, not MINRES's running estimate: with ∇L in the kernel of H the
+   * estimate says 0 where δ = 0 leaves all of ∇L. After a least-squares stop, δ also loses
+   * its component along that residual (the only one outside the range MINRES can add), so
+   * ‖δ‖ is the pseudo-inverse step's. */
+  if (result.stop == SADDLE_MINRES_STOP_LEAST_SQUARES)
+    {
+      if (!saddle_minres_min_length (n, hessian_operator, &op, b, delta, residual, NULL, error))
+        return FALSE;
+    }
+  else
+    {
+      if (!apply_hessian (&r, theta, delta, residual, error))
+        return FALSE;
+      cblas_daxpy ((int) n, 1.0, grad, 1, residual, 1);
+    }
+  reach->residual = norm2 (residual, n) / reach->gradient;
+
+  reach->distance = norm2 (delta, n);
+  for (gsize i = 0; i < n; i++)
+    b[i] = theta[i] + delta[i];
+  reach->kinks_crossed = saddle_model_count_kinks_crossed (model, theta, b, batch);
+  return TRUE;
+}
+
+gboolean
+saddle_newton_reach_found (const SaddleNewtonReach *reach)
+{
+  g_return_val_if_fail (reach != NULL, FALSE);
+
+  return reach->residual <= SADDLE_NEWTON_REACH_RESIDUAL
+         || reach->residual * reach->gradient <= SADDLE_CRITICAL_REACHED_GRAD_NORM;
+}
+
+const char *
+saddle_newton_method_to_string (SaddleNewtonMethod method)
+{
+  switch (method)
+    {
+    case SADDLE_NEWTON_AUTO:
+      return "auto";
+    case SADDLE_NEWTON_DENSE:
+      return "dense";
+    case SADDLE_NEWTON_MINRES:
+      return "minres";
+    case SADDLE_NEWTON_LM:
+      return "lm";
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+saddle_newton_method_from_string (const char         *name,
+                                  SaddleNewtonMethod *method)
+{
+  static const SaddleNewtonMethod methods[] = {
+    SADDLE_NEWTON_AUTO, SADDLE_NEWTON_DENSE, SADDLE_NEWTON_MINRES, SADDLE_NEWTON_LM,
+  };
+
+  if (name == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (g_ascii_strcasecmp (name, saddle_newton_method_to_string (methods[i])) == 0)
+      {
+        if (method != NULL)
+          *method = methods[i];
+        return TRUE;
+      }
+
+  return FALSE;
+}
