@@ -359,12 +359,11 @@ saddle_critical_descend (SaddleModel                  *model,
  * analysis: if its solve fails (a non-finite HVP would already have spoilt the Hessian), the
  * point keeps its spectrum. */
 static void
-measure_minres_reach (SaddleModel                  *model,
-                      const double                 *theta,
-                      const SaddleBatch            *batch,
-                      const SaddleCriticalSettings *settings,
-                      const double                 *grad,
-                      SaddleCriticalPoint          *point)
+measure_minres_reach (SaddleModel         *model,
+                      const double        *theta,
+                      const SaddleBatch   *batch,
+                      const double        *grad,
+                      SaddleCriticalPoint *point)
 {
   g_autoptr(GError) reach_error = NULL;
 
@@ -632,7 +631,7 @@ saddle_critical_analyse (SaddleModel                  *model,
     saddle_exact_reach_compute (model, theta, batch, spectrum, h, grad, &point->exact_reach);
   g_clear_pointer (&h, g_free);
   if (!with_vectors)
-    measure_minres_reach (model, theta, batch, settings, grad, point);
+    measure_minres_reach (model, theta, batch, grad, point);
 
   if (!measure_still_descending (model, theta, batch, settings, &ctx, point))
     {
