@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -806,8 +808,15 @@ saddle_window_stop (SaddleWindow *self)
     }
   if (self->job != NULL)
     {
+      const char *doing = gtk_label_get_text (self->progress_label);
+
       saddle_job_cancel (self->job);
-      gtk_label_set_text (self->progress_label, _("Stopping…"));
+      /* LAPACK's eigensolver cannot be interrupted: say why Stop takes a while there. */
+      if (strstr (doing, _("Eigenvalues")) != NULL)
+        gtk_label_set_text (self->progress_label,
+                            _("Stopping after the eigensolve, which cannot be interrupted…"));
+      else
+        gtk_label_set_text (self->progress_label, _("Stopping…"));
     }
   update_busy (self);
 }
