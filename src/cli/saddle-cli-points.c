@@ -17,9 +17,13 @@ print_range (const SaddleRange *range,
              int                digits,
              double             scale)
 {
-  printf ("%.*g", digits, scale * range->min);
-  if (range->n > 1 && range->max != range->min)
-    printf ("–%.*g", digits, scale * range->max);
+  g_autofree char *low = g_strdup_printf ("%.*g", digits, scale * range->min);
+  g_autofree char *high = g_strdup_printf ("%.*g", digits, scale * range->max);
+
+  /* Ends that print alike are one value at this precision. */
+  printf ("%s", low);
+  if (range->n > 1 && g_strcmp0 (low, high) != 0)
+    printf ("–%s", high);
 }
 
 void
@@ -105,9 +109,8 @@ saddle_cli_print_set_measures (const SaddleCriticalSettings *settings,
       printf ("; %u steps of L-BFGS and of Adam (lr %g) on the loss lower it ",
               settings->still_steps, settings->still_lr);
       print_range (&s.still_factor, 3, 1.0);
-      printf ("× (%u of %u by more than %g×: %s)", s.labels[SADDLE_CRITICAL_DESCENDING],
-              s.still_factor.n, settings->still_factor,
-              "unconverged training, labelled descending");
+      printf ("× (by more than %g× at %u of %u: unconverged training, labelled descending)",
+              settings->still_factor, s.labels[SADDLE_CRITICAL_DESCENDING], s.still_factor.n);
     }
   if (s.clarke_distance.n > 0)
     {
