@@ -10,6 +10,7 @@
 
 #include "saddle-cli-commands.h"
 #include "saddle-cli-output.h"
+#include "saddle-cli-signals.h"
 #include "saddle-hessian.h"
 #include "saddle-spectrum.h"
 #include "saddle-trainer.h"
@@ -102,11 +103,12 @@ skipped (Bench        *bench,
   json_builder_end_object (bench->builder);
 }
 
+/* No progress to show, but a stop (Ctrl-C, SIGTERM) ends the phase under way. */
 static gboolean
 quiet_event_cb (const SaddleEvent *event,
                 gpointer           user_data)
 {
-  return TRUE;
+  return !saddle_cli_signals_stop_requested ();
 }
 
 static SaddleModel *
@@ -418,7 +420,7 @@ saddle_cli_run_bench (SaddleCliOptions *options)
       skipped (&bench, "hvp", error);
       g_clear_error (&error);
     }
-  else
+  else if (!saddle_cli_signals_stop_requested ())
     {
       bench_training (&bench, &image, images);
       bench_hvp (&bench, &image, images);
@@ -430,7 +432,7 @@ saddle_cli_run_bench (SaddleCliOptions *options)
       skipped (&bench, "hessian", error);
       g_clear_error (&error);
     }
-  else
+  else if (!saddle_cli_signals_stop_requested ())
     {
       bench_hessian (&bench, "hessian", &function, points, PYTORCH_HESSIAN_SMALL_S,
                      PYTORCH_EIGEN_SMALL_S);
@@ -441,11 +443,13 @@ saddle_cli_run_bench (SaddleCliOptions *options)
       bench_critical (&bench, "critical-newton", &function, points, NAN);
     }
 
-  if (options->large && images != NULL)
+  if (options->large && images != NULL && !saddle_cli_signals_stop_requested ())
     bench_hessian (&bench, "hessian-large", &image, images, PYTORCH_HESSIAN_LARGE_S,
                    PYTORCH_EIGEN_LARGE_S);
 
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "interrupted");
+  json_builder_add_boolean_value (builder, saddle_cli_signals_stop_requested ());
   saddle_cli_json_add_double (builder, "total_seconds", now_s () - start);
   json_builder_end_object (builder);
 
@@ -458,5 +462,7 @@ saddle_cli_run_bench (SaddleCliOptions *options)
     return saddle_cli_report_error (error);
   printf ("Wrote: %s\n", json_path);
 
+  if (saddle_cli_signals_stop_requested ())
+    return saddle_cli_signals_exit_status ();
   return bench.failed > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
 }
