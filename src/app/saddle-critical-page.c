@@ -533,20 +533,7 @@ update_progress (SaddleCriticalPage *self)
 static const char *
 verdict_text (SaddleTrendVerdict verdict)
 {
-  switch (verdict)
-    {
-    case SADDLE_TREND_AS_EXPECTED:
-      /* TRANSLATORS: the data agree with Dauphin et al.: the ratio falls as the loss rises */
-      return _("as expected");
-    case SADDLE_TREND_AGAINST:
-      return _("against the expectation");
-    case SADDLE_TREND_NO_EVIDENCE:
-      /* TRANSLATORS: the interval for ρ contains 0, or its p-value is not small */
-      return _("no evidence either way");
-    case SADDLE_TREND_TOO_FEW:
-    default:
-      return _("too few points");
-    }
+  return _(saddle_trend_verdict_to_string (verdict));
 }
 
 /* "certified points (n = 12): Spearman ρ = −0.45, 95 % interval −0.86 to +0.21, p = 0.27

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -65,7 +67,7 @@ subset_trend (const SaddleCriticalSet *set,
   g_autofree double *ys = g_new (double, MAX (n, 1));
   g_autofree double *index = g_new (double, MAX (n, 1));
   g_autoptr(GError) error = NULL;
-  gsize m = 0;
+  gsize m = 0, uncertified = 0;
 
   memset (out, 0, sizeof *out);
   out->subset = subset;
@@ -81,6 +83,8 @@ subset_trend (const SaddleCriticalSet *set,
 
       if (!point_coords (p, x_log, ratio, &lv, &rv) || !saddle_trend_subset_contains (subset, p))
         continue;
+      if (p->certificate == SADDLE_CERTIFICATE_NONE)
+        uncertified++;
       xs[m] = x_log ? log10 (lv) : lv;
       losses[m] = lv;
       ys[m] = rv;
@@ -98,6 +102,10 @@ subset_trend (const SaddleCriticalSet *set,
   saddle_stats_spearman_test (losses, ys, m, SADDLE_TREND_RESAMPLES, SADDLE_TREND_PERMUTATIONS,
                               SADDLE_TREND_SEED, &out->spearman);
   out->verdict = verdict_of (&out->spearman);
+  if (uncertified > 0 && out->verdict == SADDLE_TREND_AS_EXPECTED)
+    out->verdict = SADDLE_TREND_FALLS_UNCERTIFIED;
+  else if (uncertified > 0 && out->verdict == SADDLE_TREND_AGAINST)
+    out->verdict = SADDLE_TREND_RISES_UNCERTIFIED;
 
   out->pb_fitted = saddle_stats_fit_index_law (losses, index, m, &out->pb_loss_c, &out->pb_a,
                                                &out->pb_residual, NULL, &error);
@@ -205,13 +213,20 @@ saddle_trend_verdict_to_string (SaddleTrendVerdict verdict)
   switch (verdict)
     {
     case SADDLE_TREND_AS_EXPECTED:
-      return "as expected";
+      /* TRANSLATORS: the data agree with Dauphin et al.: the ratio falls as the loss rises */
+      return N_("as expected");
     case SADDLE_TREND_AGAINST:
-      return "against the expectation";
+      return N_("against the expectation");
+    case SADDLE_TREND_FALLS_UNCERTIFIED:
+      /* TRANSLATORS: a significant fall over points not all certified stationary */
+      return N_("falls as the loss rises, but uncertified points are no test of the expectation");
+    case SADDLE_TREND_RISES_UNCERTIFIED:
+      return N_("rises with the loss, but uncertified points are no test of the expectation");
     case SADDLE_TREND_NO_EVIDENCE:
-      return "no evidence either way";
+      /* TRANSLATORS: the interval for ρ contains 0, or its p-value is not small */
+      return N_("no evidence either way");
     case SADDLE_TREND_TOO_FEW:
     default:
-      return "too few points";
+      return N_("too few points");
     }
 }

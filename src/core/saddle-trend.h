@@ -39,6 +39,10 @@ typedef enum
   SADDLE_TREND_NO_EVIDENCE,     /* the interval for ρ contains 0, or p ≥ SADDLE_TREND_ALPHA */
   SADDLE_TREND_AS_EXPECTED,     /* the interval lies below 0 (and p < α): the ratio falls as the loss rises */
   SADDLE_TREND_AGAINST,         /* the interval lies above 0 (and p < α): the ratio rises with the loss */
+  /* The same two, over a subset with points not certified stationary: those are no critical
+   * points, so the correlation is no test of the expectation, and is not called one. */
+  SADDLE_TREND_FALLS_UNCERTIFIED,
+  SADDLE_TREND_RISES_UNCERTIFIED,
 } SaddleTrendVerdict;
 
 /* The fixed settings of every trend: B bootstrap resamples, random permutations, seed, and the
@@ -91,8 +95,9 @@ gboolean                 saddle_trend_subset_contains   (SaddleTrendSubset      
                                                          const SaddleCriticalPoint *point);
 /* "certified" / "all", for files. */
 const char              *saddle_trend_subset_to_string  (SaddleTrendSubset  subset);
-/* "as expected", "against the expectation", "no evidence either way", "too few points"
- * (English, for the CLI and files; the app and charts say it through gettext). */
+/* "as expected", "against the expectation", "no evidence either way", "too few points", or
+ * the two that name a fall or rise over uncertified points as no test (English, marked N_:
+ * the CLI and files write it as it is, the app and charts through gettext). */
 const char              *saddle_trend_verdict_to_string (SaddleTrendVerdict verdict);
 
 G_END_DECLS

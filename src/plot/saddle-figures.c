@@ -1024,20 +1024,7 @@ format_p (char   *buf,
 static const char *
 verdict_text (SaddleTrendVerdict verdict)
 {
-  switch (verdict)
-    {
-    case SADDLE_TREND_AS_EXPECTED:
-      /* TRANSLATORS: the data agree with Dauphin et al.: the ratio falls as the loss rises */
-      return _("as expected");
-    case SADDLE_TREND_AGAINST:
-      return _("against the expectation");
-    case SADDLE_TREND_NO_EVIDENCE:
-      /* TRANSLATORS: the interval for ρ contains 0, or its p-value is not small */
-      return _("no evidence either way");
-    case SADDLE_TREND_TOO_FEW:
-    default:
-      return _("too few points");
-    }
+  return _(saddle_trend_verdict_to_string (verdict));
 }
 
 /* Two lines: which points, ρ with its interval, p and the verdict; then the line's slope and
