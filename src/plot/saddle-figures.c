@@ -1086,6 +1086,37 @@ trend_subtitle (const SaddleCriticalTrend *trend)
   return g_strdup_printf ("%s: %s\n%s", who, claim, how != NULL ? how : method);
 }
 
+/* The ratio axis: 0–1 as in the homework (@full), else the points' range with a tenth of it
+ * (at least 0.02) on each side, within 0–1: twelve points at 0.03–0.05 must not lie on the
+ * floor of a 0–1 axis. */
+static void
+ratio_axis (SaddleAxis              *axis,
+            const SaddleCriticalSet *set,
+            gboolean                 x_log,
+            SaddleCriticalRatio      ratio,
+            gboolean                 full)
+{
+  double lo = INFINITY, hi = -INFINITY, margin;
+
+  for (guint i = 0; !full && set != NULL && i < set->points->len; i++)
+    {
+      double lv, rv;
+
+      if (critical_coords (g_ptr_array_index (set->points, i), x_log, ratio, &lv, &rv))
+        {
+          lo = MIN (lo, rv);
+          hi = MAX (hi, rv);
+        }
+    }
+  if (full || !(lo <= hi))
+    {
+      saddle_axis_set_range (axis, 0.0, 1.0);
+      return;
+    }
+  margin = MAX (0.1 * (hi - lo), 0.02);
+  saddle_axis_set_range (axis, MAX (0.0, lo - margin), MIN (1.0, hi + margin));
+}
+
 void
 saddle_figure_critical (cairo_t                   *cr,
                         double                     width,
@@ -1149,7 +1180,7 @@ saddle_figure_critical (cairo_t                   *cr,
   chart.x_label = _("Loss");
   chart.y_label = nonzero ? _("Nonzero ratio #λ>0 / (#λ>0 + #λ<0)") : _("Minimal ratio #λ>0 / n");
   saddle_axis_init (&chart.x_axis, x_log ? SADDLE_AXIS_LOG : SADDLE_AXIS_LINEAR, 1.0);
-  saddle_axis_set_range (&chart.y_axis, 0.0, 1.0);
+  ratio_axis (&chart.y_axis, set, x_log, ratio, st.ratio_axis_full);
 
   for (guint i = 0; i < n; i++)
     {

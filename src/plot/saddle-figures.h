@@ -41,6 +41,8 @@ typedef struct
   gboolean show_trend;      /* critical: the given trend's line and its Spearman test (default TRUE) */
   gboolean show_pb_fit;     /* critical: Pennington–Bahri fit of the index (default FALSE) */
   SaddleCriticalRatio critical_ratio;   /* critical: the ratio on the y axis (default MINIMAL) */
+  gboolean ratio_axis_full; /* critical: the ratio axis spans 0–1, as in the homework; else it
+                             * fits the points with a margin (default FALSE) */
 } SaddleFigureStyle;
 
 /* Where a panel's data lands, so a widget can map a pointer back to data. */
