@@ -13,6 +13,7 @@
 #include "saddle-cli-output.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
+#include "saddle-cli-ground-truth.h"
 #include "saddle-figures.h"
 #include "saddle-lanczos.h"
 #include "saddle-slice.h"
@@ -64,7 +65,7 @@ load_dataset (const SaddleStudyConfig *config,
   if (dataset != NULL)
     return dataset;
 
-  if (config->data_path != NULL && config->task == SADDLE_TASK_IMAGE
+  if (config->data_path != NULL && config->task != SADDLE_TASK_FUNCTION
       && g_file_test (config->data_path, G_FILE_TEST_IS_REGULAR))
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the training data “%s”: the image task reads a folder of IDX files "
@@ -73,6 +74,11 @@ load_dataset (const SaddleStudyConfig *config,
   else if (config->data_path != NULL)
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the training data “%s”: %s", config->data_path, local_error->message);
+  else if (config->task == SADDLE_TASK_AUTOENCODER)
+    g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                 "Cannot make the autoencoder's data from the bundled images in “%s”: %s; pass "
+                 "--data DIR with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz",
+                 saddle_dataset_bundled_dir (), local_error->message);
   else if (config->task == SADDLE_TASK_IMAGE)
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the bundled images from “%s”: %s; pass --data DIR with "
@@ -904,6 +910,20 @@ write_study_files (SaddleCliOptions         *options,
         WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats,
                                                        options->slice_run, slice, error));
         print_critical_table (set, &stats, options->pb_fit);
+        if (results->config.task == SADDLE_TASK_AUTOENCODER)
+          {
+            g_autofree char *truth_path = NULL;
+            g_autoptr(GError) truth_error = NULL;
+
+            if (saddle_cli_ground_truth_report (results, dataset, options->out_dir, &truth_path,
+                                                &truth_error))
+              {
+                if (truth_path != NULL)
+                  g_ptr_array_add (written, g_steal_pointer (&truth_path));
+              }
+            else
+              g_ptr_array_add (problems, g_strdup (truth_error->message));
+          }
         if (slice != NULL)
           {
             g_autofree char *what = g_strdup_printf ("at run %u's point", options->slice_run);

@@ -35,8 +35,11 @@ typedef struct
 
 static const OptionSpec option_specs[] = {
   { "task", FOR_ALL_MODEL, FALSE,
-    "Task: image (classify IDX images) or function (fit a 1-D function). "
-    "Default: image; critical and hessian: function", "image|function" },
+    "Task: image (classify IDX images), function (fit a 1-D function) or autoencoder (a "
+    "20-4-20 linear autoencoder on the images' first 20 principal components, whose critical "
+    "points are known in closed form: critical checks each point found against them and "
+    "writes ground-truth.csv). Default: image; critical and hessian: function",
+    "image|function|autoencoder" },
   { "data", FOR_ALL_MODEL | FOR_BENCH, FALSE,
     "Training data: an IDX folder (image task) or a CSV file of x,y rows (function task). "
     "Default: the bundled Fashion-MNIST subset, or the generated --function", "PATH" },
@@ -564,7 +567,7 @@ apply_values (SaddleCliOptions *options,
 
   /* The task picks the defaults, so it goes first whatever its place on the line. */
   if ((value = given (options, "task")) != NULL && !saddle_task_from_string (value, &task))
-    return usage_error (error, "--task must be image or function; got “%s”", value);
+    return usage_error (error, "--task must be image, function or autoencoder; got “%s”", value);
 
   saddle_study_config_clear (config);
   saddle_study_config_init (config, kind, task);
