@@ -450,14 +450,16 @@ cancelled:
   return FALSE;
 }
 
-/* Epochs run @run trains: the autoencoder's runs stop at different stages (1, 2, …, epochs,
- * then again from 1), so that Newton starts near different critical points; trained to the
- * end, every run would reach the same minimum. Other tasks train every run alike. */
+/* Epochs run @run trains: in the autoencoder's critical study the runs stop at different
+ * stages (1, 2, …, epochs, then again from 1), so that Newton starts near different critical
+ * points; trained to the end, every run would reach the same minimum. Other studies and tasks
+ * train every run alike. */
 static guint
 run_epochs (const SaddleStudyConfig *config,
+            SaddleStudyKind          kind,
             guint                    run)
 {
-  if (config->task == SADDLE_TASK_AUTOENCODER)
+  if (kind == SADDLE_STUDY_CRITICAL && config->task == SADDLE_TASK_AUTOENCODER)
     return 1 + run % config->epochs;
   return config->epochs;
 }
@@ -485,7 +487,7 @@ run_one (StudyRun            *self,
   train.run = self->run;
   saddle_optimizer_settings_init (&train.optimizer, config->optimizer, config->lr);
   train.batch_size = config->batch;
-  train.epochs = run_epochs (config, self->run);
+  train.epochs = run_epochs (config, self->kind, self->run);
   train.snapshot_every = config->snapshot_every;
   train.shuffle_seed = saddle_study_shuffle_seed (config, self->run);
 
