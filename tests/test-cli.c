@@ -628,6 +628,7 @@ static void
 test_critical_autoencoder (gconstpointer cli)
 {
   g_autoptr(Csv) truth = NULL;
+  g_autoptr(Csv) levels = NULL;
   Run run;
 
   run_init (&run, cli);
@@ -649,6 +650,13 @@ test_critical_autoencoder (gconstpointer cli)
       g_assert_cmpfloat (field (truth, i, "rank"), >=, 1);
       g_assert_cmpfloat (field (truth, i, "rank"), <=, 4);
     }
+  /* The reference: all C(20, 4) = 4,845 full-rank critical points, the minimum first. */
+  levels = read_csv (&run, "a/ground-truth-levels.csv", "subset,loss,index,zero,minimal_ratio",
+                     "subset");
+  g_assert_cmpuint (levels->rows->len, ==, 4845);
+  g_assert_cmpfloat (field (levels, 0, "index"), ==, 0);
+  g_assert_cmpfloat (field (levels, 0, "zero"), ==, 20);
+  g_assert_cmpfloat (field (levels, 4844, "index"), ==, 64);
   g_assert_cmpint (json_int (&run, "a/summary.json", "n_params", 0), ==, 184);
   g_assert_nonnull (strstr (run.out, "Ground truth (20-4-20 linear autoencoder"));
   g_assert_nonnull (strstr (run.out, "2 of 2 points match the closed form"));

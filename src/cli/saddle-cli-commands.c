@@ -913,13 +913,16 @@ write_study_files (SaddleCliOptions         *options,
         if (results->config.task == SADDLE_TASK_AUTOENCODER)
           {
             g_autofree char *truth_path = NULL;
+            g_autofree char *levels_path = NULL;
             g_autoptr(GError) truth_error = NULL;
 
             if (saddle_cli_ground_truth_report (results, dataset, options->out_dir, &truth_path,
-                                                &truth_error))
+                                                &levels_path, &truth_error))
               {
                 if (truth_path != NULL)
                   g_ptr_array_add (written, g_steal_pointer (&truth_path));
+                if (levels_path != NULL)
+                  g_ptr_array_add (written, g_steal_pointer (&levels_path));
               }
             else
               g_ptr_array_add (problems, g_strdup (truth_error->message));

@@ -15,11 +15,15 @@
 #include "saddle-ground-truth.h"
 #include "saddle-stats.h"
 
+/* ground-truth-levels.csv lists every full-rank critical point up to this many (C(20, 4) = 4,845). */
+#define MAX_LEVELS 100000
+
 gboolean
 saddle_cli_ground_truth_report (const SaddleStudyResults *results,
                                 const SaddleDataset      *dataset,
                                 const char               *out_dir,
                                 char                    **written_path,
+                                char                    **written_levels,
                                 GError                  **error)
 {
   const SaddleStudyConfig *config = &results->config;
@@ -31,12 +35,16 @@ saddle_cli_ground_truth_report (const SaddleStudyResults *results,
   g_autofree double *losses = NULL;
   g_autofree double *indices = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *levels_path = NULL;
+  g_autoptr(GArray) levels = NULL;
   guint n, matched = 0, reached = 0, full_rank = 0;
 
   g_return_val_if_fail (results != NULL && dataset != NULL && out_dir != NULL, FALSE);
 
   if (written_path != NULL)
     *written_path = NULL;
+  if (written_levels != NULL)
+    *written_levels = NULL;
   if (set == NULL)
     return TRUE;
   if (config->n_hidden != 1 || config->activation != SADDLE_ACTIVATION_IDENTITY)
@@ -91,7 +99,17 @@ saddle_cli_ground_truth_report (const SaddleStudyResults *results,
   path = g_build_filename (out_dir, "ground-truth.csv", NULL);
   if (!saddle_ground_truth_write_csv (points, n, path, error))
     return FALSE;
+  /* The reference: every full-rank critical point, while there are not too many to list. */
+  levels = saddle_ground_truth_levels (truth, MAX_LEVELS);
+  if (levels != NULL)
+    {
+      levels_path = g_build_filename (out_dir, "ground-truth-levels.csv", NULL);
+      if (!saddle_ground_truth_write_levels_csv (levels, levels_path, error))
+        return FALSE;
+    }
   if (written_path != NULL)
     *written_path = g_steal_pointer (&path);
+  if (written_levels != NULL)
+    *written_levels = g_steal_pointer (&levels_path);
   return TRUE;
 }

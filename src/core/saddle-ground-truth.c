@@ -507,3 +507,30 @@ saddle_ground_truth_write_csv (const SaddleGroundTruthPoint *points,
     }
   return saddle_csv_write (csv, path, error);
 }
+
+gboolean
+saddle_ground_truth_write_levels_csv (const GArray *levels,
+                                      const char   *path,
+                                      GError      **error)
+{
+  g_autoptr(SaddleCsv) csv = NULL;
+
+  g_return_val_if_fail (levels != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  csv = saddle_csv_new ("subset,loss,index,zero,minimal_ratio", 64 * (gsize) levels->len);
+  for (guint i = 0; i < levels->len; i++)
+    {
+      const SaddleGroundTruthLevel *level = &g_array_index (levels, SaddleGroundTruthLevel, i);
+      g_autofree char *subset = saddle_ground_truth_subset_string (level->subset);
+
+      g_strdelimit (subset, ",", ' ');
+      saddle_csv_add_string (csv, subset);
+      saddle_csv_add_double (csv, level->loss);
+      saddle_csv_add_uint (csv, level->index);
+      saddle_csv_add_uint (csv, level->zero);
+      saddle_csv_add_double (csv, level->minimal_ratio);
+      saddle_csv_end_row (csv);
+    }
+  return saddle_csv_write (csv, path, error);
+}

@@ -128,6 +128,11 @@ gboolean           saddle_ground_truth_write_csv    (const SaddleGroundTruthPoin
                                                      gsize                         n_points,
                                                      const char                   *path,
                                                      GError                      **error);
+/* ground-truth-levels.csv: subset,loss,index,zero,minimal_ratio — @levels (of
+ * saddle_ground_truth_levels()), the reference to draw the found points against. */
+gboolean           saddle_ground_truth_write_levels_csv (const GArray *levels,
+                                                         const char   *path,
+                                                         GError      **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleGroundTruth, saddle_ground_truth_free)
 
