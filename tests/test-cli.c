@@ -658,6 +658,15 @@ test_critical_autoencoder (gconstpointer cli)
   g_assert_cmpfloat (field (levels, 0, "zero"), ==, 20);
   g_assert_cmpfloat (field (levels, 4844, "index"), ==, 64);
   g_assert_cmpint (json_int (&run, "a/summary.json", "n_params", 0), ==, 184);
+  /* The preset's band 1e-10 is written as JSON, not json-glib 1.6's "1e-10.0". */
+  {
+    g_autofree char *path = path_in (&run, "a/summary.json");
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "\"tolerance\" : 1e-10,"));
+    g_assert_null (strstr (contents, "e-10.0"));
+  }
   g_assert_nonnull (strstr (run.out, "Ground truth (20-4-20 linear autoencoder"));
   g_assert_nonnull (strstr (run.out, "2 of 2 points match the closed form"));
   run_clear (&run);

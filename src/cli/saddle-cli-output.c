@@ -338,10 +338,19 @@ saddle_cli_write_json (const char *path,
                        GError    **error)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GRegex) exponent = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *fixed = NULL;
 
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_root (generator, root);
-  if (!json_generator_to_file (generator, path, error))
+  data = json_generator_to_data (generator, NULL);
+  /* json-glib 1.6 (Debian 12) appends ".0" to every double without a '.', exponents too:
+   * 1e-10 comes out as "1e-10.0", which no JSON reader accepts. Numbers only: a string
+   * value is quoted, and this pattern needs a digit right before the 'e'. */
+  exponent = g_regex_new ("(?<=[0-9])(e[-+]?[0-9]+)\\.0(?=[,\\s\\]}]|$)", 0, 0, NULL);
+  fixed = g_regex_replace (exponent, data, -1, 0, "\\1", 0, NULL);
+  if (!g_file_set_contents (path, fixed != NULL ? fixed : data, -1, error))
     {
       g_prefix_error (error, "Cannot write “%s”: ", path);
       return FALSE;
