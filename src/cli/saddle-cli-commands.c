@@ -912,19 +912,10 @@ write_study_files (SaddleCliOptions         *options,
         print_critical_table (set, &stats, options->pb_fit);
         if (results->config.task == SADDLE_TASK_AUTOENCODER)
           {
-            g_autofree char *truth_path = NULL;
-            g_autofree char *levels_path = NULL;
             g_autoptr(GError) truth_error = NULL;
 
-            if (saddle_cli_ground_truth_report (results, dataset, options->out_dir, &truth_path,
-                                                &levels_path, &truth_error))
-              {
-                if (truth_path != NULL)
-                  g_ptr_array_add (written, g_steal_pointer (&truth_path));
-                if (levels_path != NULL)
-                  g_ptr_array_add (written, g_steal_pointer (&levels_path));
-              }
-            else
+            if (!saddle_cli_ground_truth_report (results, dataset, options->out_dir, written,
+                                                 &truth_error))
               g_ptr_array_add (problems, g_strdup (truth_error->message));
           }
         if (slice != NULL)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "saddle-cli-ground-truth.h"
+#include "saddle-cli-output.h"
 #include "saddle-ground-truth.h"
 #include "saddle-stats.h"
 
@@ -22,8 +23,7 @@ gboolean
 saddle_cli_ground_truth_report (const SaddleStudyResults *results,
                                 const SaddleDataset      *dataset,
                                 const char               *out_dir,
-                                char                    **written_path,
-                                char                    **written_levels,
+                                GPtrArray                *written,
                                 GError                  **error)
 {
   const SaddleStudyConfig *config = &results->config;
@@ -41,10 +41,6 @@ saddle_cli_ground_truth_report (const SaddleStudyResults *results,
 
   g_return_val_if_fail (results != NULL && dataset != NULL && out_dir != NULL, FALSE);
 
-  if (written_path != NULL)
-    *written_path = NULL;
-  if (written_levels != NULL)
-    *written_levels = NULL;
   if (set == NULL)
     return TRUE;
   if (config->n_hidden != 1 || config->activation != SADDLE_ACTIVATION_IDENTITY)
@@ -99,17 +95,20 @@ saddle_cli_ground_truth_report (const SaddleStudyResults *results,
   path = g_build_filename (out_dir, "ground-truth.csv", NULL);
   if (!saddle_ground_truth_write_csv (points, n, path, error))
     return FALSE;
+  g_ptr_array_add (written, g_steal_pointer (&path));
   /* The reference: every full-rank critical point, while there are not too many to list. */
   levels = saddle_ground_truth_levels (truth, MAX_LEVELS);
   if (levels != NULL)
     {
+      g_autofree char *svg_path = g_build_filename (out_dir, "ground-truth.svg", NULL);
+
       levels_path = g_build_filename (out_dir, "ground-truth-levels.csv", NULL);
       if (!saddle_ground_truth_write_levels_csv (levels, levels_path, error))
         return FALSE;
+      g_ptr_array_add (written, g_steal_pointer (&levels_path));
+      if (!saddle_cli_write_critical_reference_svg (svg_path, set, levels, error))
+        return FALSE;
+      g_ptr_array_add (written, g_steal_pointer (&svg_path));
     }
-  if (written_path != NULL)
-    *written_path = g_steal_pointer (&path);
-  if (written_levels != NULL)
-    *written_levels = g_steal_pointer (&levels_path);
   return TRUE;
 }

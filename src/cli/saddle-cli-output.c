@@ -26,6 +26,7 @@ typedef struct
   gboolean                   nonzero_ratio;
   gboolean                   pb_fit;
   gboolean                   smooth;
+  const GArray              *reference;
 } FigureData;
 
 static void
@@ -74,6 +75,7 @@ draw_critical_cb (cairo_t *cr,
   style.critical_ratio = data->nonzero_ratio ? SADDLE_CRITICAL_RATIO_NONZERO
                                              : SADDLE_CRITICAL_RATIO_MINIMAL;
   style.show_pb_fit = data->pb_fit;
+  style.critical_reference = data->reference;
   saddle_figure_critical (cr, width, height, data->set, -1, &style, NULL);
 }
 
@@ -235,6 +237,18 @@ saddle_cli_write_critical_svg (const char              *path,
                                GError                 **error)
 {
   FigureData data = { .set = set, .nonzero_ratio = nonzero_ratio, .pb_fit = pb_fit };
+
+  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
+                                  draw_critical_cb, &data, error);
+}
+
+gboolean
+saddle_cli_write_critical_reference_svg (const char              *path,
+                                         const SaddleCriticalSet *set,
+                                         const GArray            *reference,
+                                         GError                 **error)
+{
+  FigureData data = { .set = set, .reference = reference };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_critical_cb, &data, error);

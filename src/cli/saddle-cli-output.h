@@ -55,6 +55,11 @@ gboolean saddle_cli_write_critical_svg     (const char              *path,
                                             gboolean                 nonzero_ratio,
                                             gboolean                 pb_fit,
                                             GError                 **error);
+/* critical.svg's minimal-ratio scatter over @reference (SaddleGroundTruthLevel): ground-truth.svg. */
+gboolean saddle_cli_write_critical_reference_svg (const char              *path,
+                                                  const SaddleCriticalSet *set,
+                                                  const GArray            *reference,
+                                                  GError                 **error);
 /* The SLQ density, @dense (may be NULL) overlaid as a histogram of the exact eigenvalues. */
 gboolean saddle_cli_write_density_svg      (const char                *path,
                                             const SaddleDensity       *density,

@@ -434,6 +434,8 @@ saddle_ground_truth_levels (const SaddleGroundTruth *truth,
       level.zero = k * k + k;
       level.minimal_ratio = (double) (truth->n_params - level.index - level.zero)
                           / (double) truth->n_params;
+      level.nonzero_ratio = (double) (truth->n_params - level.index - level.zero)
+                          / (double) (truth->n_params - level.zero);
       g_array_append_val (levels, level);
 
       for (i = (gint) k - 1; i >= 0 && pick[i] == d - k + (guint) i; i--)

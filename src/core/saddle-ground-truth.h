@@ -74,6 +74,7 @@ typedef struct
   guint   index;
   guint   zero;
   double  minimal_ratio;      /* positive / n_params, as the study reports it */
+  double  nonzero_ratio;      /* positive / (positive + index) */
 } SaddleGroundTruthLevel;
 
 GQuark             saddle_ground_truth_error_quark (void);

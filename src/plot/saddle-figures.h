@@ -46,6 +46,9 @@ typedef struct
   gboolean show_trend;      /* critical: least-squares trend, Pearson and Spearman (default TRUE) */
   gboolean show_pb_fit;     /* critical: Pennington–Bahri fit of the index (default FALSE) */
   SaddleCriticalRatio critical_ratio;   /* critical: the ratio on the y axis (default MINIMAL) */
+  const GArray *critical_reference;     /* critical: SaddleGroundTruthLevel, a closed form's
+                                         * critical points drawn faint behind the found ones
+                                         * (default NULL: none) */
 } SaddleFigureStyle;
 
 /* Where a panel's data lands, so a widget can map a pointer back to data. */
