@@ -20,6 +20,7 @@ struct _SaddleCriticalView
   gboolean                 show_pb_fit;
   SaddlePlotArea           area;
   gboolean                 have_area;
+  GArray                  *reference;  /* SaddleGroundTruthLevel, owned ref; NULL: none */
 };
 
 G_DEFINE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, SADDLE_TYPE_CHART_VIEW)
@@ -54,6 +55,7 @@ saddle_critical_view_draw (SaddleChartView   *view,
   style->critical_ratio = self->ratio;
   style->show_trend = self->show_trend;
   style->show_pb_fit = self->show_pb_fit;
+  style->critical_reference = self->reference;
   saddle_figure_critical (cr, width, height, self->set, self->selected, style, &self->area);
   self->have_area = TRUE;
 }
@@ -97,11 +99,22 @@ saddle_critical_view_set_property (GObject      *object,
 }
 
 static void
+saddle_critical_view_finalize (GObject *object)
+{
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (object);
+
+  g_clear_pointer (&self->reference, g_array_unref);
+
+  G_OBJECT_CLASS (saddle_critical_view_parent_class)->finalize (object);
+}
+
+static void
 saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
+  object_class->finalize = saddle_critical_view_finalize;
   object_class->get_property = saddle_critical_view_get_property;
   object_class->set_property = saddle_critical_view_set_property;
 
@@ -146,6 +159,28 @@ saddle_critical_view_set_set (SaddleCriticalView      *self,
   if (set == NULL || self->selected >= (int) set->points->len)
     saddle_critical_view_set_selected (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+saddle_critical_view_set_reference (SaddleCriticalView *self,
+                                    GArray             *reference)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  if (reference == self->reference)
+    return;
+  g_clear_pointer (&self->reference, g_array_unref);
+  if (reference != NULL)
+    self->reference = g_array_ref (reference);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GArray *
+saddle_critical_view_get_reference (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
+
+  return self->reference;
 }
 
 const SaddleCriticalSet *
