@@ -765,6 +765,7 @@ note_written (GPtrArray  *written,
 static void
 write_critical_set_files (SaddleCliOptions        *options,
                           const SaddleCriticalSet *set,
+                          const GArray            *reference,
                           CriticalStats           *stats,
                           GPtrArray               *written,
                           GPtrArray               *problems)
@@ -773,7 +774,7 @@ write_critical_set_files (SaddleCliOptions        *options,
   WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
   WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
   WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, options->ratio_nonzero,
-                                                        options->pb_fit, error));
+                                                        options->pb_fit, reference, error));
   WRITE ("trend.csv", write_trend_csv (path, stats, error));
   for (guint i = 0; i < set->points->len; i++)
     {
@@ -902,9 +903,11 @@ write_study_files (SaddleCliOptions         *options,
       {
         const SaddleCriticalSet *set = results->critical;
         g_autoptr(SaddleSlice) slice = NULL;
+        /* The closed form's points behind the scatter, when the model has one. */
+        g_autoptr(GArray) reference = saddle_cli_ground_truth_levels (results, dataset);
         CriticalStats stats;
 
-        write_critical_set_files (options, set, &stats, written, problems);
+        write_critical_set_files (options, set, reference, &stats, written, problems);
         if (options->slice_run > 0)
           slice = write_run_slice (options, results, dataset, written, problems);
         WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats,
@@ -1893,7 +1896,7 @@ saddle_cli_run_merge (SaddleCliOptions *options)
   g_ptr_array_sort (set->points, compare_runs);
   if (!saddle_cli_ensure_dir (options->out_dir, &error))
     return saddle_cli_report_error (error);
-  write_critical_set_files (options, set, &stats, written, problems);
+  write_critical_set_files (options, set, NULL, &stats, written, problems);
   print_critical_table (set, &stats, options->pb_fit);
   print_files (written, problems);
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;

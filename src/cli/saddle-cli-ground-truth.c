@@ -12,12 +12,43 @@
 #include <stdio.h>
 
 #include "saddle-cli-ground-truth.h"
-#include "saddle-cli-output.h"
 #include "saddle-ground-truth.h"
 #include "saddle-stats.h"
 
 /* ground-truth-levels.csv lists every full-rank critical point up to this many (C(20, 4) = 4,845). */
 #define MAX_LEVELS 100000
+
+/* The closed form of @results' model on @dataset, or NULL (and why in @error) if it has none. */
+static SaddleGroundTruth *
+closed_form (const SaddleStudyResults *results,
+             const SaddleDataset      *dataset,
+             GError                  **error)
+{
+  const SaddleStudyConfig *config = &results->config;
+
+  if (config->n_hidden != 1 || config->activation != SADDLE_ACTIVATION_IDENTITY)
+    {
+      g_set_error_literal (error, SADDLE_GROUND_TRUTH_ERROR, SADDLE_GROUND_TRUTH_ERROR_INVALID,
+                           "none for this model (the closed form is a linear autoencoder: one "
+                           "hidden layer, --activation identity)");
+      return NULL;
+    }
+  return saddle_ground_truth_new (dataset, config->hidden[0], error);
+}
+
+GArray *
+saddle_cli_ground_truth_levels (const SaddleStudyResults *results,
+                                const SaddleDataset      *dataset)
+{
+  g_autoptr(SaddleGroundTruth) truth = NULL;
+
+  g_return_val_if_fail (results != NULL && dataset != NULL, NULL);
+
+  if (results->config.task != SADDLE_TASK_AUTOENCODER
+      || (truth = closed_form (results, dataset, NULL)) == NULL)
+    return NULL;
+  return saddle_ground_truth_levels (truth, MAX_LEVELS);
+}
 
 gboolean
 saddle_cli_ground_truth_report (const SaddleStudyResults *results,
@@ -26,7 +57,6 @@ saddle_cli_ground_truth_report (const SaddleStudyResults *results,
                                 GPtrArray                *written,
                                 GError                  **error)
 {
-  const SaddleStudyConfig *config = &results->config;
   const SaddleCriticalSet *set = results->critical;
   g_autoptr(SaddleGroundTruth) truth = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -43,16 +73,10 @@ saddle_cli_ground_truth_report (const SaddleStudyResults *results,
 
   if (set == NULL)
     return TRUE;
-  if (config->n_hidden != 1 || config->activation != SADDLE_ACTIVATION_IDENTITY)
-    {
-      printf ("\nGround truth: none for this model (the closed form is a linear autoencoder: "
-              "one hidden layer, --activation identity)\n");
-      return TRUE;
-    }
-  truth = saddle_ground_truth_new (dataset, config->hidden[0], &local_error);
+  truth = closed_form (results, dataset, &local_error);
   if (truth == NULL)
     {
-      printf ("\nGround truth: none: %s\n", local_error->message);
+      printf ("\nGround truth: %s\n", local_error->message);
       return TRUE;
     }
 
@@ -100,15 +124,10 @@ saddle_cli_ground_truth_report (const SaddleStudyResults *results,
   levels = saddle_ground_truth_levels (truth, MAX_LEVELS);
   if (levels != NULL)
     {
-      g_autofree char *svg_path = g_build_filename (out_dir, "ground-truth.svg", NULL);
-
       levels_path = g_build_filename (out_dir, "ground-truth-levels.csv", NULL);
       if (!saddle_ground_truth_write_levels_csv (levels, levels_path, error))
         return FALSE;
       g_ptr_array_add (written, g_steal_pointer (&levels_path));
-      if (!saddle_cli_write_critical_reference_svg (svg_path, set, levels, error))
-        return FALSE;
-      g_ptr_array_add (written, g_steal_pointer (&svg_path));
     }
   return TRUE;
 }

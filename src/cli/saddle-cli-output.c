@@ -234,21 +234,11 @@ saddle_cli_write_critical_svg (const char              *path,
                                const SaddleCriticalSet *set,
                                gboolean                 nonzero_ratio,
                                gboolean                 pb_fit,
+                               const GArray            *reference,
                                GError                 **error)
 {
-  FigureData data = { .set = set, .nonzero_ratio = nonzero_ratio, .pb_fit = pb_fit };
-
-  return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
-                                  draw_critical_cb, &data, error);
-}
-
-gboolean
-saddle_cli_write_critical_reference_svg (const char              *path,
-                                         const SaddleCriticalSet *set,
-                                         const GArray            *reference,
-                                         GError                 **error)
-{
-  FigureData data = { .set = set, .reference = reference };
+  FigureData data = { .set = set, .nonzero_ratio = nonzero_ratio, .pb_fit = pb_fit,
+                      .reference = reference };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_critical_cb, &data, error);

@@ -48,18 +48,15 @@ gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
                                             const SaddleSpectrum      *spectrum,
                                             GError                   **error);
 
-/* critical.svg with @nonzero_ratio on y (else the minimal ratio) and, with @pb_fit, the
- * Pennington–Bahri fit drawn. */
+/* critical.svg with @nonzero_ratio on y (else the minimal ratio), with @pb_fit the
+ * Pennington–Bahri fit drawn, and over @reference (SaddleGroundTruthLevel; NULL: none). */
 gboolean saddle_cli_write_critical_svg     (const char              *path,
                                             const SaddleCriticalSet *set,
                                             gboolean                 nonzero_ratio,
                                             gboolean                 pb_fit,
+                                            const GArray            *reference,
                                             GError                 **error);
-/* critical.svg's minimal-ratio scatter over @reference (SaddleGroundTruthLevel): ground-truth.svg. */
-gboolean saddle_cli_write_critical_reference_svg (const char              *path,
-                                                  const SaddleCriticalSet *set,
-                                                  const GArray            *reference,
-                                                  GError                 **error);
+
 /* The SLQ density, @dense (may be NULL) overlaid as a histogram of the exact eigenvalues. */
 gboolean saddle_cli_write_density_svg      (const char                *path,
                                             const SaddleDensity       *density,
