@@ -332,6 +332,44 @@ test_task_defaults (void)
   saddle_study_config_clear (&function);
 }
 
+/* The ground truth's preset comes with the task: 20-4-20 identity, dense Newton, the fine zero
+ * band; the images' folder row, not the function's, since its data are their components. */
+static void
+test_autoencoder_task (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Critical");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_CRITICAL, settings);
+  GtkDropDown *task = GTK_DROP_DOWN (saddle_side_panel_get_field (panel, "task"));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *activation = NULL;
+  SaddleStudyConfig preset, config;
+
+  saddle_study_config_init (&preset, SADDLE_STUDY_CRITICAL, SADDLE_TASK_AUTOENCODER);
+  gtk_drop_down_set_selected (task, 2);
+  flush ();
+  activation = g_settings_get_string (settings, "activation");
+  g_assert_cmpstr (activation, ==, "identity");
+  g_assert_true (saddle_side_panel_config_from_settings (&config, SADDLE_STUDY_CRITICAL,
+                                                         settings, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (config.task, ==, SADDLE_TASK_AUTOENCODER);
+  g_assert_cmpuint (config.n_hidden, ==, 1);
+  g_assert_cmpuint (config.hidden[0], ==, preset.hidden[0]);
+  g_assert_cmpint (config.activation, ==, SADDLE_ACTIVATION_IDENTITY);
+  g_assert_cmpint (config.newton_method, ==, SADDLE_NEWTON_DENSE);
+  g_assert_cmpuint (config.runs, ==, preset.runs);
+  g_assert_cmpuint (config.epochs, ==, preset.epochs);
+  g_assert_cmpuint (config.descent_steps, ==, preset.descent_steps);
+  g_assert_cmpuint (config.newton_steps, ==, preset.newton_steps);
+  g_assert_cmpfloat (config.zero_tolerance, ==, preset.zero_tolerance);
+  g_assert_cmpfloat (config.grad_tolerance, ==, preset.grad_tolerance);
+  /* 20 → 4 → 20: 184 parameters. */
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 184);
+
+  saddle_study_config_clear (&config);
+  saddle_study_config_clear (&preset);
+}
+
 static void
 test_rows (void)
 {
@@ -440,6 +478,7 @@ main (int   argc,
   g_test_add_func ("/app/panel/reset", test_reset);
   g_test_add_func ("/app/panel/bundled-params", test_bundled_params);
   g_test_add_func ("/app/panel/task-defaults", test_task_defaults);
+  g_test_add_func ("/app/panel/autoencoder-task", test_autoencoder_task);
   g_test_add_func ("/app/panel/rows", test_rows);
   g_test_add_func ("/app/panel/critical-fields", test_critical_fields);
 

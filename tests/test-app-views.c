@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "app-test-util.h"
 #include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
+#include "saddle-ground-truth.h"
 #include "saddle-monitor-view.h"
 #include "saddle-spectrum-view.h"
 #include "saddle-trajectory-view.h"
@@ -280,6 +282,41 @@ test_critical (void)
   g_assert_cmpint (saddle_critical_view_pick (SADDLE_CRITICAL_VIEW (view), 2, 2), ==, -1);
   g_assert_cmpint (saddle_critical_view_get_selected (SADDLE_CRITICAL_VIEW (view)), ==,
                    set->points->len - 1);
+
+  /* A closed form's points behind the scatter: drawn (the picture changes), never picked. */
+  {
+    g_autoptr(GArray) levels = g_array_new (FALSE, TRUE, sizeof (SaddleGroundTruthLevel));
+    cairo_surface_t *before = app_test_render (view);
+    cairo_surface_t *after;
+
+    for (guint i = 0; i < 100; i++)
+      {
+        const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i % set->points->len);
+        SaddleGroundTruthLevel level = { 0 };
+
+        level.subset = i;
+        level.loss = point->loss * (0.9 + 0.002 * i);
+        level.minimal_ratio = level.nonzero_ratio = 0.1 + 0.008 * i;
+        g_array_append_val (levels, level);
+      }
+    saddle_critical_view_set_reference (SADDLE_CRITICAL_VIEW (view), levels);
+    g_assert_true (saddle_critical_view_get_reference (SADDLE_CRITICAL_VIEW (view)) == levels);
+    after = app_test_render (view);
+    cairo_surface_flush (before);
+    cairo_surface_flush (after);
+    g_assert_cmpint (cairo_image_surface_get_height (before), ==,
+                     cairo_image_surface_get_height (after));
+    g_assert_true (memcmp (cairo_image_surface_get_data (before),
+                           cairo_image_surface_get_data (after),
+                           (gsize) cairo_image_surface_get_stride (before)
+                           * cairo_image_surface_get_height (before)) != 0);
+    cairo_surface_destroy (before);
+    cairo_surface_destroy (after);
+    area = saddle_critical_view_get_area (SADDLE_CRITICAL_VIEW (view));
+    g_assert_cmpint (saddle_critical_view_pick (SADDLE_CRITICAL_VIEW (view), 2, 2), ==, -1);
+    saddle_critical_view_set_reference (SADDLE_CRITICAL_VIEW (view), NULL);
+    g_assert_null (saddle_critical_view_get_reference (SADDLE_CRITICAL_VIEW (view)));
+  }
 
   saddle_critical_view_set_set (SADDLE_CRITICAL_VIEW (view), NULL);
   g_assert_cmpint (saddle_critical_view_get_selected (SADDLE_CRITICAL_VIEW (view)), ==, -1);

@@ -630,6 +630,57 @@ test_critical (gconstpointer cli)
   run_clear (&run);
 }
 
+/* The ground truth: the autoencoder preset's points against their closed form. */
+static void
+test_critical_autoencoder (gconstpointer cli)
+{
+  g_autoptr(Csv) truth = NULL;
+  g_autoptr(Csv) levels = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "critical", "--task", "autoencoder", "--runs", "2", "--out", "a", NULL);
+  assert_status (&run, 0);
+
+  truth = read_csv (&run, "a/ground-truth.csv",
+                    "run,subset,rank,analytic_loss,loss,analytic_index,negative,match", "subset");
+  g_assert_cmpuint (truth->rows->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      double analytic = field (truth, i, "analytic_loss");
+
+      g_assert_cmpfloat (field (truth, i, "run"), ==, i + 1);
+      g_assert_cmpfloat (field (truth, i, "match"), ==, 1);
+      g_assert_cmpfloat (abs_d (field (truth, i, "loss") - analytic), <=, 1e-8 * analytic);
+      g_assert_cmpfloat (field (truth, i, "negative"), ==, field (truth, i, "analytic_index"));
+      g_assert_cmpfloat (field (truth, i, "zero"), ==, field (truth, i, "analytic_zero"));
+      g_assert_cmpfloat (field (truth, i, "rank"), >=, 1);
+      g_assert_cmpfloat (field (truth, i, "rank"), <=, 4);
+    }
+  /* The reference: all C(20, 4) = 4,845 full-rank critical points, the minimum first. */
+  levels = read_csv (&run, "a/ground-truth-levels.csv", "subset,loss,index,zero,minimal_ratio",
+                     "subset");
+  g_assert_cmpuint (levels->rows->len, ==, 4845);
+  g_assert_cmpfloat (field (levels, 0, "index"), ==, 0);
+  g_assert_cmpfloat (field (levels, 0, "zero"), ==, 20);
+  g_assert_cmpfloat (field (levels, 4844, "index"), ==, 64);
+  /* critical.svg draws them behind the 2 found points: thousands of marks. */
+  assert_svg (&run, "a/critical.svg", 4845);
+  g_assert_cmpint (json_int (&run, "a/summary.json", "n_params", 0), ==, 184);
+  /* The preset's band 1e-10 is written as JSON, not json-glib 1.6's "1e-10.0". */
+  {
+    g_autofree char *path = path_in (&run, "a/summary.json");
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, "\"tolerance\" : 1e-10,"));
+    g_assert_null (strstr (contents, "e-10.0"));
+  }
+  g_assert_nonnull (strstr (run.out, "Ground truth (20-4-20 linear autoencoder"));
+  g_assert_nonnull (strstr (run.out, "2 of 2 points match the closed form"));
+  run_clear (&run);
+}
+
 /* Run 3 of a 3-run study, and run 3 alone on "another machine", write the same lines. */
 static void
 test_first_run (gconstpointer cli)
@@ -1544,6 +1595,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/trajectories-idx", cli, test_trajectories_idx);
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);
+  g_test_add_data_func ("/cli/critical-autoencoder", cli, test_critical_autoencoder);
   g_test_add_data_func ("/cli/trajectories-no-surface", cli, test_trajectories_no_surface);
   g_test_add_data_func ("/cli/merge", cli, test_merge);
   g_test_add_data_func ("/cli/hessian-lanczos", cli, test_hessian_lanczos);

@@ -17,6 +17,7 @@
 #include "saddle-density.h"
 #include "saddle-exact-reach.h"
 #include "saddle-figures.h"
+#include "saddle-ground-truth.h"
 #include "saddle-history.h"
 #include "saddle-palette.h"
 #include "saddle-rng.h"
@@ -1312,6 +1313,53 @@ test_figure_critical (void)
 
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
+}
+
+/* A closed form's critical points, drawn faint behind the found ones: ink in the muted colour
+ * where the reference lies, the x axis widened to hold it, the found points still drawn. */
+static void
+test_figure_critical_reference (void)
+{
+  g_autoptr(SaddleCriticalSet) set = make_critical_set (20);
+  g_autoptr(GArray) levels = g_array_new (FALSE, TRUE, sizeof (SaddleGroundTruthLevel));
+  SaddleFigureStyle style;
+  SaddlePalette palette;
+  SaddlePlotArea plain_area, area;
+  cairo_t *cr, *cr2;
+  cairo_surface_t *surface = new_canvas (&cr);
+  cairo_surface_t *plain = new_canvas (&cr2);
+  double lo = INFINITY;
+
+  for (guint i = 0; i < set->points->len; i++)
+    lo = MIN (lo, ((const SaddleCriticalPoint *) g_ptr_array_index (set->points, i))->loss);
+  for (guint i = 0; i < 200; i++)
+    {
+      SaddleGroundTruthLevel level = { 0 };
+
+      level.subset = i;
+      level.loss = lo / 10.0 * (1.0 + i / 50.0);
+      level.minimal_ratio = 0.2 + 0.003 * i;
+      level.nonzero_ratio = level.minimal_ratio;
+      g_array_append_val (levels, level);
+    }
+
+  saddle_figure_critical (cr2, WIDTH, HEIGHT, set, NULL, -1, NULL, &plain_area);
+  saddle_figure_style_init (&style);
+  style.critical_reference = levels;
+  saddle_figure_critical (cr, WIDTH, HEIGHT, set, NULL, -1, &style, &area);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  assert_area_sane (&area);
+  g_assert_cmpfloat (area.x_min, <, plain_area.x_min);
+  saddle_palette_init (&palette, FALSE);
+  g_assert_cmpuint (count_color (surface, &area, 10, &palette.muted, 10.0 / 255), >=, 50);
+  g_assert_cmpuint (count_color (plain, &plain_area, 10, &palette.muted, 10.0 / 255), <,
+                    count_color (surface, &area, 10, &palette.muted, 10.0 / 255));
+  maybe_keep (surface, "critical-reference.png");
+
+  cairo_destroy (cr);
+  cairo_destroy (cr2);
+  cairo_surface_destroy (surface);
+  cairo_surface_destroy (plain);
 }
 
 static void
@@ -3168,6 +3216,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
   g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);
   g_test_add_func ("/plot/figure/critical", test_figure_critical);
+  g_test_add_func ("/plot/figure/critical-reference", test_figure_critical_reference);
   g_test_add_func ("/plot/figure/spectrum", test_figure_spectrum);
   g_test_add_func ("/plot/figure/empty", test_figure_empty);
   g_test_add_func ("/plot/figure/write-files", test_write_files);

@@ -10,6 +10,7 @@
 #include "saddle-chart-util.h"
 #include "saddle-critical-page.h"
 #include "saddle-critical-view.h"
+#include "saddle-ground-truth.h"
 #include "saddle-palette.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
@@ -59,6 +60,10 @@ struct _SaddleCriticalPage
   GtkLabel           *values[N_ROWS];
   SaddleStudyConfig   config;         /* of the study shown: the slice rebuilds its model */
   gboolean            have_config;
+
+  /* The autoencoder's closed form, drawn behind the scatter; computed off the main thread
+   * (a PCA of the images) while this is not NULL. */
+  GCancellable       *reference_cancellable;
 
   /* The loss slice: at most one, of one point, computed off the main thread. */
   SaddleSlice        *slice;
@@ -357,6 +362,16 @@ update_detail (SaddleCriticalPage *self)
     set_value (self, ROW_HG_RATIO, "—");
   set_reach (self, point);
   set_what_point_is (self, point);
+}
+
+/* Full-rank critical points drawn at most (C(20, 4) = 4,845 for the preset). */
+#define REFERENCE_MAX_LEVELS 100000
+
+static void
+reference_config_free (gpointer data)
+{
+  saddle_study_config_clear (data);
+  g_free (data);
 }
 
 static void
@@ -702,6 +717,7 @@ scatter_style (SaddleCriticalPage *self,
   style->critical_ratio = saddle_critical_view_get_ratio (self->critical_view);
   style->show_trend = saddle_critical_view_get_show_trend (self->critical_view);
   style->show_pb_fit = saddle_critical_view_get_show_pb_fit (self->critical_view);
+  style->critical_reference = saddle_critical_view_get_reference (self->critical_view);
 }
 
 /* The slice of the selected point, if it has been computed. */
@@ -774,6 +790,86 @@ page_get_kind (SaddlePage *page)
   return SADDLE_STUDY_CRITICAL;
 }
 
+/* Worker thread: the study's data (the images' principal components), then every full-rank
+ * critical point of the closed form. */
+static void
+reference_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  const SaddleStudyConfig *config = task_data;
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(SaddleGroundTruth) truth = NULL;
+  GError *error = NULL;
+  GArray *levels;
+
+  dataset = saddle_study_config_load_dataset (config, &error);
+  if (dataset != NULL)
+    truth = saddle_ground_truth_new (dataset, config->hidden[0], &error);
+  if (truth == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  levels = saddle_ground_truth_levels (truth, REFERENCE_MAX_LEVELS);
+  if (levels == NULL)
+    g_task_return_new_error (task, SADDLE_GROUND_TRUTH_ERROR, SADDLE_GROUND_TRUTH_ERROR_INVALID,
+                             "more than %d critical points to draw", REFERENCE_MAX_LEVELS);
+  else
+    g_task_return_pointer (task, levels, (GDestroyNotify) g_array_unref);
+}
+
+static void
+reference_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (source);
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  g_autoptr(GArray) levels = NULL;
+  g_autoptr(GError) error = NULL;
+
+  levels = g_task_propagate_pointer (G_TASK (result), &error);
+  /* A newer study (or none) is shown: this one's reference is stale. */
+  if (g_cancellable_is_cancelled (cancellable) || cancellable != self->reference_cancellable)
+    return;
+  g_clear_object (&self->reference_cancellable);
+  if (levels == NULL)
+    {
+      g_debug ("No closed form to draw: %s", error->message);
+      return;
+    }
+  saddle_critical_view_set_reference (self->critical_view, levels);
+}
+
+/* The closed form's points behind the scatter, when the study has one (the autoencoder task). */
+static void
+start_reference (SaddleCriticalPage      *self,
+                 const SaddleStudyConfig *config)
+{
+  g_autoptr(GTask) task = NULL;
+  SaddleStudyConfig *copy;
+
+  if (self->reference_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->reference_cancellable);
+      g_clear_object (&self->reference_cancellable);
+    }
+  saddle_critical_view_set_reference (self->critical_view, NULL);
+  if (config->task != SADDLE_TASK_AUTOENCODER || config->n_hidden != 1
+      || config->activation != SADDLE_ACTIVATION_IDENTITY)
+    return;
+
+  copy = g_new0 (SaddleStudyConfig, 1);
+  saddle_study_config_copy (config, copy);
+  self->reference_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->reference_cancellable, reference_done_cb, NULL);
+  g_task_set_source_tag (task, start_reference);
+  g_task_set_task_data (task, copy, reference_config_free);
+  g_task_run_in_thread (task, reference_thread);
+}
+
 static void
 page_begin (SaddlePage              *page,
             const SaddleStudyConfig *config)
@@ -800,6 +896,7 @@ page_begin (SaddlePage              *page,
   self->have_config = TRUE;
   self->failed_runs = 0;
   saddle_critical_view_set_set (self->critical_view, self->live_set);
+  start_reference (self, config);
 
   gtk_label_set_text (self->status_label, "");
   update_detail (self);
@@ -1073,6 +1170,8 @@ saddle_critical_page_dispose (GObject *object)
   /* The worker holds a reference until it returns; make that soon. */
   if (self->slice_cancellable != NULL)
     g_cancellable_cancel (self->slice_cancellable);
+  if (self->reference_cancellable != NULL)
+    g_cancellable_cancel (self->reference_cancellable);
 
   G_OBJECT_CLASS (saddle_critical_page_parent_class)->dispose (object);
 }
@@ -1088,6 +1187,7 @@ saddle_critical_page_finalize (GObject *object)
   g_clear_pointer (&self->slice, saddle_slice_free);
   g_clear_pointer (&self->slice_error, g_free);
   g_clear_object (&self->slice_cancellable);
+  g_clear_object (&self->reference_cancellable);
   if (self->have_config)
     saddle_study_config_clear (&self->config);
 

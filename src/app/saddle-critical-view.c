@@ -23,6 +23,7 @@ struct _SaddleCriticalView
   SaddleCriticalTrend      trend;      /* of set and ratio, when trend_valid */
   guint                    trend_points; /* set->points->len it was computed for */
   gboolean                 trend_valid;
+  GArray                  *reference;  /* SaddleGroundTruthLevel, owned ref; NULL: none */
 };
 
 G_DEFINE_FINAL_TYPE (SaddleCriticalView, saddle_critical_view, SADDLE_TYPE_CHART_VIEW)
@@ -57,6 +58,7 @@ saddle_critical_view_draw (SaddleChartView   *view,
   style->critical_ratio = self->ratio;
   style->show_trend = self->show_trend;
   style->show_pb_fit = self->show_pb_fit;
+  style->critical_reference = self->reference;
   saddle_figure_critical (cr, width, height, self->set,
                           self->show_trend ? saddle_critical_view_get_trend (self) : NULL,
                           self->selected, style, &self->area);
@@ -102,11 +104,22 @@ saddle_critical_view_set_property (GObject      *object,
 }
 
 static void
+saddle_critical_view_finalize (GObject *object)
+{
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (object);
+
+  g_clear_pointer (&self->reference, g_array_unref);
+
+  G_OBJECT_CLASS (saddle_critical_view_parent_class)->finalize (object);
+}
+
+static void
 saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
+  object_class->finalize = saddle_critical_view_finalize;
   object_class->get_property = saddle_critical_view_get_property;
   object_class->set_property = saddle_critical_view_set_property;
 
@@ -152,6 +165,28 @@ saddle_critical_view_set_set (SaddleCriticalView      *self,
   if (set == NULL || self->selected >= (int) set->points->len)
     saddle_critical_view_set_selected (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+saddle_critical_view_set_reference (SaddleCriticalView *self,
+                                    GArray             *reference)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  if (reference == self->reference)
+    return;
+  g_clear_pointer (&self->reference, g_array_unref);
+  if (reference != NULL)
+    self->reference = g_array_ref (reference);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GArray *
+saddle_critical_view_get_reference (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
+
+  return self->reference;
 }
 
 const SaddleCriticalSet *

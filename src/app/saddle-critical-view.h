@@ -19,6 +19,11 @@ GtkWidget               *saddle_critical_view_new          (void);
 void                     saddle_critical_view_set_set      (SaddleCriticalView      *self,
                                                             const SaddleCriticalSet *set);
 const SaddleCriticalSet *saddle_critical_view_get_set      (SaddleCriticalView      *self);
+/* Draws @reference (SaddleGroundTruthLevel: a closed form's critical points; a reference is
+ * taken; NULL: none) faint behind the points. */
+void                     saddle_critical_view_set_reference (SaddleCriticalView *self,
+                                                             GArray             *reference);
+GArray                  *saddle_critical_view_get_reference (SaddleCriticalView *self);
 /* The set grew: redraw on the next frame. */
 void                     saddle_critical_view_set_changed  (SaddleCriticalView      *self);
 /* Index into set->points of the highlighted point, or −1. */

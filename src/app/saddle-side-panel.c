@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "saddle-chart-util.h"
+#include "saddle-ground-truth.h"
 #include "saddle-side-panel.h"
 
 /* Images read to learn a dataset's input and class counts for the parameter count:
@@ -23,6 +24,8 @@ struct _SaddleSidePanel
   char            *hidden_error;  /* the hidden-layer text as typed does not parse */
   gsize            n_params;
   guint            update_id;
+
+  SaddleTask       task;        /* the task whose defaults the values are compared with */
 
   /* Input and output widths of the last dataset looked at, by "path\nsamples". */
   char            *dims_key;
@@ -90,7 +93,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* GSettings choices in the order of the drop-downs' items. */
-static const char * const task_choices[] = { "image", "function", NULL };
+static const char * const task_choices[] = { "image", "function", "autoencoder", NULL };
 static const char * const function_choices[] = { "sinc", "sign", "csv", NULL };
 static const char * const activation_choices[] = { "relu", "tanh", "sigmoid", "identity", NULL };
 static const char * const optimizer_choices[] = { "sgd", "momentum", "adam", NULL };
@@ -241,6 +244,13 @@ find_dims (SaddleSidePanel         *self,
       *n_in = *n_out = 1;
       return TRUE;
     }
+  /* The autoencoder maps its principal components to themselves: no need to load the images
+   * and run their PCA for the width (a missing folder still fails when the study starts). */
+  if (config->task == SADDLE_TASK_AUTOENCODER)
+    {
+      *n_in = *n_out = SADDLE_GROUND_TRUTH_COMPONENTS;
+      return TRUE;
+    }
 
   key = g_strdup_printf ("%s\n%u", config->data_path ? config->data_path : "", config->samples);
   if (g_strcmp0 (key, self->dims_key) != 0)
@@ -308,7 +318,8 @@ update_visibility (SaddleSidePanel *self)
 {
   g_autofree char *task = g_settings_get_string (self->settings, "task");
   g_autofree char *function = g_settings_get_string (self->settings, "function");
-  gboolean image = g_str_equal (task, "image");
+  /* The autoencoder reads images too: its data are their principal components. */
+  gboolean image = g_str_equal (task, "image") || g_str_equal (task, "autoencoder");
   gboolean critical = self->kind == SADDLE_STUDY_CRITICAL;
   gboolean trajectories = self->kind == SADDLE_STUDY_TRAJECTORIES;
 
@@ -445,34 +456,54 @@ hidden_changed_cb (GtkEditable     *editable,
     queue_update (self);
 }
 
-/* Switching the task brings that task's homework model (hidden widths, learning
- * rate, batch, epochs) — but only for values still at the old task's defaults:
- * what the user chose stays. */
+/* Switching the task brings that task's preset (the homework's model for image and function,
+ * the ground truth's for autoencoder) — but only for values still at the previous task's
+ * defaults: what the user chose stays. */
 static void
 apply_task_defaults (SaddleSidePanel *self)
 {
   g_autofree char *task_name = g_settings_get_string (self->settings, "task");
   g_autofree char *hidden = g_settings_get_string (self->settings, "hidden");
+  g_autofree char *activation = g_settings_get_string (self->settings, "activation");
+  g_autofree char *newton = g_settings_get_string (self->settings, "newton-method");
   g_autofree char *old_hidden = NULL;
   g_autofree char *new_hidden = NULL;
   SaddleStudyConfig old_defaults, new_defaults;
   SaddleTask task = SADDLE_TASK_IMAGE;
 
   saddle_task_from_string (task_name, &task);
+  if (task == self->task)
+    return;
   saddle_study_config_init (&new_defaults, self->kind, task);
-  saddle_study_config_init (&old_defaults, self->kind,
-                            task == SADDLE_TASK_IMAGE ? SADDLE_TASK_FUNCTION : SADDLE_TASK_IMAGE);
+  saddle_study_config_init (&old_defaults, self->kind, self->task);
+  self->task = task;
   old_hidden = saddle_study_config_hidden_string (&old_defaults);
   new_hidden = saddle_study_config_hidden_string (&new_defaults);
 
   if (g_str_equal (hidden, old_hidden))
     g_settings_set_string (self->settings, "hidden", new_hidden);
-  if (g_settings_get_double (self->settings, "lr") == old_defaults.lr)
-    g_settings_set_double (self->settings, "lr", new_defaults.lr);
-  if (g_settings_get_uint (self->settings, "batch") == old_defaults.batch)
-    g_settings_set_uint (self->settings, "batch", new_defaults.batch);
-  if (g_settings_get_uint (self->settings, "epochs") == old_defaults.epochs)
-    g_settings_set_uint (self->settings, "epochs", new_defaults.epochs);
+  if (g_str_equal (activation, saddle_activation_to_string (old_defaults.activation)))
+    g_settings_set_string (self->settings, "activation",
+                           saddle_activation_to_string (new_defaults.activation));
+  if (g_str_equal (newton, saddle_newton_method_to_string (old_defaults.newton_method)))
+    g_settings_set_string (self->settings, "newton-method",
+                           saddle_newton_method_to_string (new_defaults.newton_method));
+#define SWAP_UINT(key, field) \
+  if (g_settings_get_uint (self->settings, key) == old_defaults.field) \
+    g_settings_set_uint (self->settings, key, new_defaults.field)
+#define SWAP_DOUBLE(key, field) \
+  if (g_settings_get_double (self->settings, key) == old_defaults.field) \
+    g_settings_set_double (self->settings, key, new_defaults.field)
+  SWAP_DOUBLE ("lr", lr);
+  SWAP_UINT ("batch", batch);
+  SWAP_UINT ("epochs", epochs);
+  SWAP_UINT ("runs", runs);
+  SWAP_UINT ("descent-steps", descent_steps);
+  SWAP_UINT ("newton-steps", newton_steps);
+  SWAP_DOUBLE ("zero-tolerance", zero_tolerance);
+  SWAP_DOUBLE ("grad-tolerance", grad_tolerance);
+#undef SWAP_UINT
+#undef SWAP_DOUBLE
 
   saddle_study_config_clear (&old_defaults);
   saddle_study_config_clear (&new_defaults);
@@ -602,6 +633,11 @@ bind_settings (SaddleSidePanel *self)
 {
   GSettings *s = self->settings;
   g_autofree char *hidden = NULL;
+  g_autofree char *task = g_settings_get_string (s, "task");
+
+  /* The task the current values belong to, for apply_task_defaults(). */
+  self->task = SADDLE_TASK_IMAGE;
+  saddle_task_from_string (task, &self->task);
 
   g_settings_bind_with_mapping (s, "task", self->task_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
                                 choice_get_mapping, choice_set_mapping, (gpointer) task_choices, NULL);
@@ -971,7 +1007,7 @@ saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
   saddle_task_from_string (task_name, &task);
   saddle_study_config_init (config, kind, task);
 
-  if (task == SADDLE_TASK_IMAGE)
+  if (task == SADDLE_TASK_IMAGE || task == SADDLE_TASK_AUTOENCODER)
     {
       g_autofree char *folder = g_settings_get_string (settings, "image-folder");
 

@@ -17,6 +17,7 @@
 #include "saddle-file.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
+#include "saddle-cli-ground-truth.h"
 #include "saddle-figures.h"
 #include "saddle-lanczos.h"
 #include "saddle-slice.h"
@@ -68,7 +69,7 @@ load_dataset (const SaddleStudyConfig *config,
   if (dataset != NULL)
     return dataset;
 
-  if (config->data_path != NULL && config->task == SADDLE_TASK_IMAGE
+  if (config->data_path != NULL && config->task != SADDLE_TASK_FUNCTION
       && g_file_test (config->data_path, G_FILE_TEST_IS_REGULAR))
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the training data “%s”: the image task reads a folder of IDX files "
@@ -77,6 +78,11 @@ load_dataset (const SaddleStudyConfig *config,
   else if (config->data_path != NULL)
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the training data “%s”: %s", config->data_path, local_error->message);
+  else if (config->task == SADDLE_TASK_AUTOENCODER)
+    g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                 "Cannot make the autoencoder's data from the bundled images in “%s”: %s; pass "
+                 "--data DIR with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz",
+                 saddle_dataset_bundled_dir (), local_error->message);
   else if (config->task == SADDLE_TASK_IMAGE)
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the bundled images from “%s”: %s; pass --data DIR with "
@@ -823,6 +829,7 @@ note_written (GPtrArray  *written,
 static void
 write_critical_set_files (SaddleCliOptions        *options,
                           const SaddleCriticalSet *set,
+                          const GArray            *reference,
                           CriticalStats           *stats,
                           GPtrArray               *written,
                           GPtrArray               *problems)
@@ -831,7 +838,7 @@ write_critical_set_files (SaddleCliOptions        *options,
   WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
   WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
   WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, &stats->trend,
-                                                        options->pb_fit, error));
+                                                        options->pb_fit, reference, error));
   WRITE ("trend.csv", write_trend_csv (path, stats, error));
   for (guint i = 0; i < set->points->len; i++)
     {
@@ -960,14 +967,24 @@ write_study_files (SaddleCliOptions         *options,
       {
         const SaddleCriticalSet *set = results->critical;
         g_autoptr(SaddleSlice) slice = NULL;
+        /* The closed form's points behind the scatter, when the model has one. */
+        g_autoptr(GArray) reference = saddle_cli_ground_truth_levels (results, dataset);
         CriticalStats stats;
 
-        write_critical_set_files (options, set, &stats, written, problems);
+        write_critical_set_files (options, set, reference, &stats, written, problems);
         if (options->slice_run > 0)
           slice = write_run_slice (options, results, dataset, written, problems);
         WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats,
                                                        options->slice_run, slice, error));
         print_critical_table (set, &results->config, &stats, options->pb_fit);
+        if (results->config.task == SADDLE_TASK_AUTOENCODER)
+          {
+            g_autoptr(GError) truth_error = NULL;
+
+            if (!saddle_cli_ground_truth_report (results, dataset, options->out_dir, written,
+                                                 &truth_error))
+              g_ptr_array_add (problems, g_strdup (truth_error->message));
+          }
         if (slice != NULL)
           {
             g_autofree char *what = g_strdup_printf ("at run %u's point", options->slice_run);
@@ -2068,7 +2085,7 @@ saddle_cli_run_merge (SaddleCliOptions *options)
                          &final_out, &error);
   if (staging == NULL)
     return saddle_cli_report_error (error);
-  write_critical_set_files (options, set, &stats, written, problems);
+  write_critical_set_files (options, set, NULL, &stats, written, problems);
   close_output (options, staging, final_out, TRUE, written, problems);
   print_critical_table (set, &options->config, &stats, options->pb_fit);
   print_files (written, problems);

@@ -27,6 +27,7 @@ typedef struct
   const SaddleCriticalTrend *trend;
   gboolean                   pb_fit;
   gboolean                   smooth;
+  const GArray              *reference;
 } FigureData;
 
 static void
@@ -74,6 +75,7 @@ draw_critical_cb (cairo_t *cr,
   saddle_figure_style_init (&style);
   style.critical_ratio = data->trend->ratio;
   style.show_pb_fit = data->pb_fit;
+  style.critical_reference = data->reference;
   saddle_figure_critical (cr, width, height, data->set, data->trend, -1, &style, NULL);
 }
 
@@ -232,9 +234,10 @@ saddle_cli_write_critical_svg (const char                *path,
                                const SaddleCriticalSet   *set,
                                const SaddleCriticalTrend *trend,
                                gboolean                   pb_fit,
+                               const GArray              *reference,
                                GError                   **error)
 {
-  FigureData data = { .set = set, .trend = trend, .pb_fit = pb_fit };
+  FigureData data = { .set = set, .trend = trend, .pb_fit = pb_fit, .reference = reference };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_critical_cb, &data, error);
@@ -370,7 +373,7 @@ saddle_cli_write_json (const char *path,
   text = json_generator_to_data (generator, &length);
   /* json-glib 1.6 appends ".0" to every double without a '.', exponents included: 1e-08
    * became "1e-08.0", which no JSON parser accepts. Strings hold no such pattern here. */
-  exponent = g_regex_new ("(?<=[0-9])(e[-+]?[0-9]+)\\.0(?=[,\\s\\]}])", 0, 0, NULL);
+  exponent = g_regex_new ("(?<=[0-9])(e[-+]?[0-9]+)\\.0(?=[,\\s\\]}]|$)", 0, 0, NULL);
   fixed = g_regex_replace (exponent, text, (gssize) length, 0, "\\1", 0, error);
   if (fixed == NULL)
     return FALSE;

@@ -49,12 +49,13 @@ gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
                                             const SaddleSpectrum      *spectrum,
                                             GError                   **error);
 
-/* critical.svg with @trend's ratio on y, its line and test and, with @pb_fit, the
- * Pennington–Bahri fit drawn. */
+/* critical.svg with @trend's ratio on y, its line and test, with @pb_fit the
+ * Pennington–Bahri fit drawn, and over @reference (SaddleGroundTruthLevel; NULL: none). */
 gboolean saddle_cli_write_critical_svg     (const char                *path,
                                             const SaddleCriticalSet   *set,
                                             const SaddleCriticalTrend *trend,
                                             gboolean                   pb_fit,
+                                            const GArray              *reference,
                                             GError                   **error);
 /* The SLQ density, @dense (may be NULL) overlaid as a histogram of the exact eigenvalues. */
 gboolean saddle_cli_write_density_svg      (const char                *path,

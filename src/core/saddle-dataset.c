@@ -1078,6 +1078,42 @@ saddle_dataset_bundled_dir (void)
 }
 
 SaddleDataset *
+saddle_dataset_new_regression (gsize       n_samples,
+                               gsize       n_inputs,
+                               gsize       n_outputs,
+                               double     *x,
+                               double     *targets,
+                               const char *name,
+                               GError    **error)
+{
+  g_autoptr(SaddleDataset) dataset = dataset_new (SADDLE_DATASET_REGRESSION);
+
+  g_return_val_if_fail (x != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  dataset->x = x;
+  dataset->targets = targets;
+  if (n_samples == 0 || n_inputs == 0 || n_outputs == 0
+      || (targets == NULL && n_outputs != n_inputs)
+      || n_inputs > G_MAXSIZE / sizeof (double) / n_samples
+      || n_outputs > G_MAXSIZE / sizeof (double) / n_samples)
+    {
+      g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_INVALID,
+                   "%" G_GSIZE_FORMAT " samples of %" G_GSIZE_FORMAT " inputs and %"
+                   G_GSIZE_FORMAT " outputs: a dataset needs at least one of each",
+                   n_samples, n_inputs, n_outputs);
+      return NULL;
+    }
+  dataset->n_samples = n_samples;
+  dataset->n_inputs = n_inputs;
+  dataset->n_outputs = n_outputs;
+  if (targets == NULL)
+    dataset->targets = g_memdup2 (x, n_samples * n_inputs * sizeof (double));
+  dataset->name = g_strdup (name != NULL ? name : "samples");
+  return g_steal_pointer (&dataset);
+}
+
+SaddleDataset *
 saddle_dataset_ref (SaddleDataset *dataset)
 {
   g_return_val_if_fail (dataset != NULL, NULL);

@@ -68,6 +68,15 @@ SaddleDataset *saddle_dataset_new_function  (SaddleFunction  function,
 SaddleDataset *saddle_dataset_load_csv      (const char     *path,
                                              gsize           max_samples,
                                              GError        **error);
+/* A regression dataset over @x (n_samples, n_inputs) and @targets (n_samples, n_outputs), both
+ * taken over (g_free); NULL @targets: a copy of @x (an autoencoder's; n_outputs = n_inputs). */
+SaddleDataset *saddle_dataset_new_regression (gsize           n_samples,
+                                              gsize           n_inputs,
+                                              gsize           n_outputs,
+                                              double         *x,
+                                              double         *targets,
+                                              const char     *name,
+                                              GError        **error);
 /* Loads @path as a CSV file or an IDX folder, whichever it is. */
 SaddleDataset *saddle_dataset_load_path     (const char     *path,
                                              gsize           max_samples,

@@ -36,6 +36,8 @@ typedef enum
 {
   SADDLE_TASK_IMAGE,                /* classify IDX images (bundled Fashion-MNIST subset by default) */
   SADDLE_TASK_FUNCTION,             /* fit a 1-D function (sinc by default) or a CSV of x,y */
+  SADDLE_TASK_AUTOENCODER,          /* linear autoencoder on the images' first principal components:
+                                     * the ground truth (saddle-ground-truth.h) */
 } SaddleTask;
 
 typedef struct

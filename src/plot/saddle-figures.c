@@ -16,6 +16,7 @@
 #include "saddle-file.h"
 #include "saddle-stats.h"
 #include "saddle-figures-private.h"
+#include "saddle-ground-truth.h"
 
 /* Cairo image surfaces are limited to 32767 pixels a side. */
 #define MAX_PNG_SIDE 32767
@@ -1134,6 +1135,7 @@ saddle_figure_critical (cairo_t                   *cr,
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *pb_label = NULL;
+  g_autofree char *reference_label = NULL;
   SaddleLegendPlacement placement;
   const SaddleSubsetTrend *shown = NULL;
   SaddleCriticalRatio ratio;
@@ -1193,9 +1195,24 @@ saddle_figure_critical (cairo_t                   *cr,
       counts[saddle_figure_label_look (p->label) - label_looks]++;
       drawn++;
     }
+  /* The closed form's points span the landscape: the found ones are read against them. */
+  for (guint i = 0; st.critical_reference != NULL && i < st.critical_reference->len; i++)
+    {
+      double loss = g_array_index (st.critical_reference, SaddleGroundTruthLevel, i).loss;
+
+      if (isfinite (loss) && (!x_log || loss > 0))
+        saddle_axis_include (&chart.x_axis, loss);
+    }
   saddle_axis_finish (&chart.x_axis, 0.06);
 
   legend = saddle_legend_new (0.9 * fs);
+  if (st.critical_reference != NULL && st.critical_reference->len > 0)
+    {
+      /* TRANSLATORS: the known critical points of a model solved in closed form, "closed form (4,845)" */
+      reference_label = g_strdup_printf (_("closed form (%u)"), st.critical_reference->len);
+      saddle_legend_add (legend, reference_label, &palette.muted, SADDLE_MARKER_CIRCLE, TRUE,
+                         FALSE);
+    }
   for (guint l = 0; l < G_N_ELEMENTS (label_looks); l++)
     {
       g_autofree char *label = NULL;
@@ -1236,6 +1253,25 @@ saddle_figure_critical (cairo_t                   *cr,
 
   /* Fits under the points, so every point stays visible. */
   saddle_chart_clip (&chart, 0.0);
+  if (st.critical_reference != NULL && st.critical_reference->len > 0)
+    {
+      const GArray *levels = st.critical_reference;
+      g_autofree double *xs = g_new (double, levels->len);
+      g_autofree double *ys = g_new (double, levels->len);
+      gsize m = 0;
+
+      for (guint i = 0; i < levels->len; i++)
+        {
+          const SaddleGroundTruthLevel *level = &g_array_index (levels, SaddleGroundTruthLevel, i);
+
+          if (x_log && !(level->loss > 0))
+            continue;
+          xs[m] = level->loss;
+          ys[m++] = nonzero ? level->nonzero_ratio : level->minimal_ratio;
+        }
+      saddle_chart_draw_points (&chart, xs, ys, m, &palette.muted, SADDLE_MARKER_CIRCLE,
+                                0.45 * size, TRUE);
+    }
   if (st.show_pb_fit && shown != NULL)
     draw_index_law (&chart, shown, &law_color, MAX (1.5, fs / 7.0));
   if (shown != NULL)

@@ -43,6 +43,9 @@ typedef struct
   SaddleCriticalRatio critical_ratio;   /* critical: the ratio on the y axis (default MINIMAL) */
   gboolean ratio_axis_full; /* critical: the ratio axis spans 0–1, as in the homework; else it
                              * fits the points with a margin (default FALSE) */
+  const GArray *critical_reference;     /* critical: SaddleGroundTruthLevel, a closed form's
+                                         * critical points drawn faint behind the found ones
+                                         * (default NULL: none) */
 } SaddleFigureStyle;
 
 /* Where a panel's data lands, so a widget can map a pointer back to data. */
