@@ -2856,7 +2856,7 @@ test_figure_critical_trend (void)
               double lx = log10 (area.x_min) + (log10 (area.x_max) - log10 (area.x_min)) * (0.2 + 0.6 * k / 8.0);
               double ratio = shown->slope * lx + shown->intercept;
               int px = (int) (area.x + (lx - log10 (area.x_min)) / (log10 (area.x_max) - log10 (area.x_min)) * area.width);
-              int py = (int) (area.y + (1 - ratio) * area.height);
+              int py = (int) (area.y + (area.y_max - ratio) / (area.y_max - area.y_min) * area.height);
 
               if (near_color (canvas, px, py, 2, &palette.foreground, 60.0 / 255))
                 {
@@ -2978,7 +2978,7 @@ test_figure_critical_index_law (void)
           double loss = area.x_min + (area.x_max - area.x_min) * k / 10.0;
           double ratio = 1 - shown->pb_a * pow (loss - shown->pb_loss_c, 1.5);
           int px = (int) (area.x + (loss - area.x_min) / (area.x_max - area.x_min) * area.width);
-          int py = (int) (area.y + (1 - ratio) * area.height);
+          int py = (int) (area.y + (area.y_max - ratio) / (area.y_max - area.y_min) * area.height);
 
           /* Dashes leave gaps: look a few columns either side. */
           for (int dx = -4; dx <= 4; dx++)
