@@ -493,6 +493,17 @@ test_critical_slice (Fixture       *f,
     g_settings_set_boolean (f->settings, "critical-show-pb-fit", TRUE);
     g_object_get (page, "show-pb-fit", &pb, NULL);
     g_assert_true (pb);
+    /* The ratio axis: fitted by default, the homework's 0–1 from the setting. */
+    {
+      gboolean full;
+
+      g_object_get (page, "ratio-axis-full", &full, NULL);
+      g_assert_false (full);
+      g_settings_set_boolean (f->settings, "critical-ratio-axis-full", TRUE);
+      g_object_get (page, "ratio-axis-full", &full, NULL);
+      g_assert_true (full);
+      g_settings_set_boolean (f->settings, "critical-ratio-axis-full", FALSE);
+    }
     g_assert_true (saddle_page_export_view (SADDLE_PAGE (page), c, &error));
     g_assert_no_error (error);
     g_assert_true (g_file_get_contents (a, &ta, NULL, NULL));

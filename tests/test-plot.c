@@ -1258,10 +1258,17 @@ test_figure_critical (void)
   saddle_figure_critical (cr, WIDTH, HEIGHT, set, NULL, (int) selected, NULL, &area);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
   assert_area_sane (&area);
-  /* Losses over 2.5 decades: log x; the minimal ratio axis is [0, 1] fixed. */
+  /* Losses over 2.5 decades: log x; the minimal ratio axis fits the points, within [0, 1]. */
   g_assert_true (area.x_log);
-  g_assert_cmpfloat (area.y_min, ==, 0.0);
-  g_assert_cmpfloat (area.y_max, ==, 1.0);
+  g_assert_cmpfloat (area.y_min, >=, 0.0);
+  g_assert_cmpfloat (area.y_max, <=, 1.0);
+  for (guint i = 0; i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
+
+      g_assert_cmpfloat (p->spectrum->minimal_ratio, >=, area.y_min);
+      g_assert_cmpfloat (p->spectrum->minimal_ratio, <=, area.y_max);
+    }
 
   /* Minima in green, saddles in red (the label colours). */
   saddle_palette_init (&palette, FALSE);
@@ -1360,6 +1367,58 @@ test_figure_critical_reference (void)
   cairo_destroy (cr2);
   cairo_surface_destroy (surface);
   cairo_surface_destroy (plain);
+}
+
+/* The ratio axis fits the points (a study of ratios 0.03–0.05 must not lie on the floor of a
+ * 0–1 axis) unless the homework's 0–1 is asked for; the points stay inside either way. */
+static void
+test_figure_critical_ratio_axis (void)
+{
+  g_autoptr(SaddleCriticalSet) set = saddle_critical_set_new (1e-6);
+  SaddleFigureStyle style;
+  SaddlePlotArea area;
+  double lo = INFINITY, hi = -INFINITY;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      /* n = 100 eigenvalues, 3 to 5 of them positive: minimal ratios 0.03–0.05. */
+      double values[100];
+      g_autoptr(SaddleCriticalPoint) point = NULL;
+
+      for (guint k = 0; k < 100; k++)
+        values[k] = k < 3 + i % 3 ? 1.0 + k : (k < 10 ? -1.0 : 0.0);
+      point = make_point (i, 0.01 * (i + 1), values, 100, 1e-6, SADDLE_CRITICAL_SADDLE);
+      lo = MIN (lo, point->spectrum->minimal_ratio);
+      hi = MAX (hi, point->spectrum->minimal_ratio);
+      saddle_critical_set_add (set, point);
+    }
+  g_assert_cmpfloat (lo, ==, 0.03);
+  g_assert_cmpfloat (hi, ==, 0.05);
+
+  for (guint full = 0; full < 2; full++)
+    {
+      cairo_t *cr;
+      cairo_surface_t *canvas = new_canvas (&cr);
+
+      saddle_figure_style_init (&style);
+      g_assert_false (style.ratio_axis_full);
+      style.ratio_axis_full = full;
+      saddle_figure_critical (cr, WIDTH, HEIGHT, set, NULL, -1, &style, &area);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      if (full)
+        {
+          g_assert_cmpfloat (area.y_min, ==, 0.0);
+          g_assert_cmpfloat (area.y_max, ==, 1.0);
+        }
+      else
+        {
+          /* 0.03–0.05 with 0.02 either side. */
+          g_assert_cmpfloat_with_epsilon (area.y_min, 0.01, 1e-12);
+          g_assert_cmpfloat_with_epsilon (area.y_max, 0.07, 1e-12);
+        }
+      cairo_destroy (cr);
+      cairo_surface_destroy (canvas);
+    }
 }
 
 static void
@@ -3217,6 +3276,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);
   g_test_add_func ("/plot/figure/critical", test_figure_critical);
   g_test_add_func ("/plot/figure/critical-reference", test_figure_critical_reference);
+  g_test_add_func ("/plot/figure/critical-ratio-axis", test_figure_critical_ratio_axis);
   g_test_add_func ("/plot/figure/spectrum", test_figure_spectrum);
   g_test_add_func ("/plot/figure/empty", test_figure_empty);
   g_test_add_func ("/plot/figure/write-files", test_write_files);

@@ -79,6 +79,7 @@ struct _SaddleCriticalPage
   GtkToggleButton    *nonzero_button;
   GtkToggleButton    *trend_button;
   GtkToggleButton    *pb_fit_button;
+  GtkToggleButton    *full_axis_button;
   GtkButton          *slice_button;
   GtkSpinner         *slice_spinner;
   GtkLabel           *slice_status;
@@ -100,6 +101,7 @@ enum {
   PROP_NONZERO_RATIO,
   PROP_SHOW_TREND,
   PROP_SHOW_PB_FIT,
+  PROP_RATIO_AXIS_FULL,
   PROP_SLICE_BUSY,
   N_PROPS
 };
@@ -521,6 +523,15 @@ trend_toggled_cb (GtkToggleButton    *button,
 }
 
 static void
+full_axis_toggled_cb (GtkToggleButton    *button,
+                      SaddleCriticalPage *self)
+{
+  saddle_critical_view_set_ratio_axis_full (self->critical_view,
+                                            gtk_toggle_button_get_active (button));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATIO_AXIS_FULL]);
+}
+
+static void
 pb_fit_toggled_cb (GtkToggleButton    *button,
                    SaddleCriticalPage *self)
 {
@@ -717,6 +728,7 @@ scatter_style (SaddleCriticalPage *self,
   style->critical_ratio = saddle_critical_view_get_ratio (self->critical_view);
   style->show_trend = saddle_critical_view_get_show_trend (self->critical_view);
   style->show_pb_fit = saddle_critical_view_get_show_pb_fit (self->critical_view);
+  style->ratio_axis_full = saddle_critical_view_get_ratio_axis_full (self->critical_view);
   style->critical_reference = saddle_critical_view_get_reference (self->critical_view);
 }
 
@@ -1125,6 +1137,9 @@ saddle_critical_page_get_property (GObject    *object,
     case PROP_SHOW_PB_FIT:
       g_value_set_boolean (value, gtk_toggle_button_get_active (self->pb_fit_button));
       break;
+    case PROP_RATIO_AXIS_FULL:
+      g_value_set_boolean (value, gtk_toggle_button_get_active (self->full_axis_button));
+      break;
 
     case PROP_SLICE_BUSY:
       g_value_set_boolean (value, self->slice_cancellable != NULL);
@@ -1155,6 +1170,9 @@ saddle_critical_page_set_property (GObject      *object,
 
     case PROP_SHOW_PB_FIT:
       gtk_toggle_button_set_active (self->pb_fit_button, g_value_get_boolean (value));
+      break;
+    case PROP_RATIO_AXIS_FULL:
+      gtk_toggle_button_set_active (self->full_axis_button, g_value_get_boolean (value));
       break;
 
     default:
@@ -1227,6 +1245,9 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
   properties[PROP_SHOW_PB_FIT] =
     g_param_spec_boolean ("show-pb-fit", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RATIO_AXIS_FULL] =
+    g_param_spec_boolean ("ratio-axis-full", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SLICE_BUSY] =
     g_param_spec_boolean ("slice-busy", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1241,6 +1262,7 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, nonzero_button);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, trend_button);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, pb_fit_button);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, full_axis_button);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_button);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_spinner);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, slice_status);
@@ -1257,6 +1279,7 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, nonzero_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, trend_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, pb_fit_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, full_axis_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, slice_clicked_cb);
 }
 

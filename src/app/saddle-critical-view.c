@@ -18,6 +18,7 @@ struct _SaddleCriticalView
   SaddleCriticalRatio      ratio;
   gboolean                 show_trend;
   gboolean                 show_pb_fit;
+  gboolean                 ratio_axis_full;
   SaddlePlotArea           area;
   gboolean                 have_area;
   SaddleCriticalTrend      trend;      /* of set and ratio, when trend_valid */
@@ -58,6 +59,7 @@ saddle_critical_view_draw (SaddleChartView   *view,
   style->critical_ratio = self->ratio;
   style->show_trend = self->show_trend;
   style->show_pb_fit = self->show_pb_fit;
+  style->ratio_axis_full = self->ratio_axis_full;
   style->critical_reference = self->reference;
   saddle_figure_critical (cr, width, height, self->set,
                           self->show_trend ? saddle_critical_view_get_trend (self) : NULL,
@@ -327,4 +329,22 @@ saddle_critical_view_get_show_pb_fit (SaddleCriticalView *self)
   g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), FALSE);
 
   return self->show_pb_fit;
+}
+
+void
+saddle_critical_view_set_ratio_axis_full (SaddleCriticalView *self,
+                                          gboolean            full)
+{
+  g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
+
+  self->ratio_axis_full = !!full;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+saddle_critical_view_get_ratio_axis_full (SaddleCriticalView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), FALSE);
+
+  return self->ratio_axis_full;
 }

@@ -47,6 +47,10 @@ const SaddlePlotArea    *saddle_critical_view_get_area     (SaddleCriticalView  
 void                     saddle_critical_view_set_show_trend  (SaddleCriticalView  *self,
                                                                gboolean             show);
 gboolean                 saddle_critical_view_get_show_trend  (SaddleCriticalView  *self);
+/* The homework's 0–1 ratio axis instead of one fitted to the points (default FALSE). */
+void                     saddle_critical_view_set_ratio_axis_full (SaddleCriticalView *self,
+                                                                   gboolean            full);
+gboolean                 saddle_critical_view_get_ratio_axis_full (SaddleCriticalView *self);
 /* The Pennington–Bahri index-law fit (default FALSE), as style->show_pb_fit. */
 void                     saddle_critical_view_set_show_pb_fit (SaddleCriticalView  *self,
                                                                gboolean             show);

@@ -569,6 +569,8 @@ saddle_window_constructed (GObject *object)
   g_settings_bind (self->settings, "critical-nonzero-ratio", self->critical_page, "nonzero-ratio", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "critical-show-trend", self->critical_page, "show-trend", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "critical-show-pb-fit", self->critical_page, "show-pb-fit", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "critical-ratio-axis-full", self->critical_page, "ratio-axis-full",
+                   G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->critical_page, "notify::slice-busy",
                            G_CALLBACK (slice_busy_changed_cb), self, 0);
 

@@ -838,7 +838,8 @@ write_critical_set_files (SaddleCliOptions        *options,
   WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
   WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
   WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, &stats->trend,
-                                                        options->pb_fit, reference, error));
+                                                        options->pb_fit, options->ratio_axis_full,
+                                                        reference, error));
   WRITE ("trend.csv", write_trend_csv (path, stats, error));
   for (guint i = 0; i < set->points->len; i++)
     {

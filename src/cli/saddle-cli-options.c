@@ -137,6 +137,9 @@ static const OptionSpec option_specs[] = {
   { "pb-fit", FOR_CRITICAL_ONLY | FOR_MERGE, TRUE,
     "Fit the Pennington–Bahri law index ≈ a·(loss − loss_c)^{3/2} to index = 1 − ratio, print "
     "loss_c, a and the RMS residual and draw the fit on critical.svg", NULL },
+  { "ratio-axis-full", FOR_CRITICAL_ONLY | FOR_MERGE, TRUE,
+    "Draw critical.svg's ratio axis over 0–1, as in the homework; by default it fits the "
+    "points with a margin", NULL },
   { "slice-run", FOR_CRITICAL_ONLY, FALSE,
     "Loss slice at run N's critical point along its bottom and top Hessian eigenvectors: "
     "slice-runN.csv and slice-runN.svg. Default: none", "N" },
@@ -508,6 +511,7 @@ apply_cli_values (SaddleCliOptions *options,
     }
   options->slice = given (options, "slice") != NULL;
   options->pb_fit = given (options, "pb-fit") != NULL;
+  options->ratio_axis_full = given (options, "ratio-axis-full") != NULL;
 
   if (!parse_uint_in (options, "k", 1, SADDLE_CLI_MAX_K, &options->k, error)
       || !parse_uint_in (options, "iterations", 1, SADDLE_CLI_MAX_ITERATIONS,

@@ -63,6 +63,7 @@ typedef struct
   guint             slice_points;   /* hessian, critical: --slice-points */
   gboolean          ratio_nonzero;  /* critical: --ratio nonzero (plotted and fitted) */
   gboolean          pb_fit;         /* critical: --pb-fit */
+  gboolean          ratio_axis_full; /* critical: --ratio-axis-full */
   guint             slice_run;      /* critical: --slice-run N (1-based), 0 = none */
   /*< private >*/
   GHashTable       *given;          /* long option name → last value given */

@@ -26,6 +26,7 @@ typedef struct
   gboolean                   layer;
   const SaddleCriticalTrend *trend;
   gboolean                   pb_fit;
+  gboolean                   ratio_axis_full;
   gboolean                   smooth;
   const GArray              *reference;
 } FigureData;
@@ -75,6 +76,7 @@ draw_critical_cb (cairo_t *cr,
   saddle_figure_style_init (&style);
   style.critical_ratio = data->trend->ratio;
   style.show_pb_fit = data->pb_fit;
+  style.ratio_axis_full = data->ratio_axis_full;
   style.critical_reference = data->reference;
   saddle_figure_critical (cr, width, height, data->set, data->trend, -1, &style, NULL);
 }
@@ -234,10 +236,12 @@ saddle_cli_write_critical_svg (const char                *path,
                                const SaddleCriticalSet   *set,
                                const SaddleCriticalTrend *trend,
                                gboolean                   pb_fit,
+                               gboolean                   ratio_axis_full,
                                const GArray              *reference,
                                GError                   **error)
 {
-  FigureData data = { .set = set, .trend = trend, .pb_fit = pb_fit, .reference = reference };
+  FigureData data = { .set = set, .trend = trend, .pb_fit = pb_fit,
+                      .ratio_axis_full = ratio_axis_full, .reference = reference };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_critical_cb, &data, error);

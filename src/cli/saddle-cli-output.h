@@ -49,12 +49,14 @@ gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
                                             const SaddleSpectrum      *spectrum,
                                             GError                   **error);
 
-/* critical.svg with @trend's ratio on y, its line and test, with @pb_fit the
- * Pennington–Bahri fit drawn, and over @reference (SaddleGroundTruthLevel; NULL: none). */
+/* critical.svg with @trend's ratio on y (over 0–1 with @ratio_axis_full, else fitted), its
+ * line and test, with @pb_fit the Pennington–Bahri fit drawn, and over @reference
+ * (SaddleGroundTruthLevel; NULL: none). */
 gboolean saddle_cli_write_critical_svg     (const char                *path,
                                             const SaddleCriticalSet   *set,
                                             const SaddleCriticalTrend *trend,
                                             gboolean                   pb_fit,
+                                            gboolean                   ratio_axis_full,
                                             const GArray              *reference,
                                             GError                   **error);
 /* The SLQ density, @dense (may be NULL) overlaid as a histogram of the exact eigenvalues. */

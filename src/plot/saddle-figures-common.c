@@ -21,6 +21,7 @@ saddle_figure_style_init (SaddleFigureStyle *style)
   style->show_pb_fit = FALSE;
   style->critical_ratio = SADDLE_CRITICAL_RATIO_MINIMAL;
   style->critical_reference = NULL;
+  style->ratio_axis_full = FALSE;
 }
 
 gboolean

@@ -1087,17 +1087,31 @@ trend_subtitle (const SaddleCriticalTrend *trend)
   return g_strdup_printf ("%s: %s\n%s", who, claim, how != NULL ? how : method);
 }
 
-/* The ratio axis: 0–1 as in the homework (@full), else the points' range with a tenth of it
- * (at least 0.02) on each side, within 0–1: twelve points at 0.03–0.05 must not lie on the
- * floor of a 0–1 axis. */
+/* The ratio axis: 0–1 as in the homework (@full), else the range of the points and of the
+ * closed form's @reference levels (may be NULL) with a tenth of it (at least 0.02) on each
+ * side, within 0–1: twelve points at 0.03–0.05 must not lie on the floor of a 0–1 axis. */
 static void
 ratio_axis (SaddleAxis              *axis,
             const SaddleCriticalSet *set,
+            const GArray            *reference,
             gboolean                 x_log,
             SaddleCriticalRatio      ratio,
             gboolean                 full)
 {
   double lo = INFINITY, hi = -INFINITY, margin;
+
+  for (guint i = 0; !full && reference != NULL && i < reference->len; i++)
+    {
+      const SaddleGroundTruthLevel *level = &g_array_index (reference, SaddleGroundTruthLevel, i);
+      double rv = ratio == SADDLE_CRITICAL_RATIO_NONZERO ? level->nonzero_ratio
+                                                         : level->minimal_ratio;
+
+      if (isfinite (rv) && (!x_log || level->loss > 0))
+        {
+          lo = MIN (lo, rv);
+          hi = MAX (hi, rv);
+        }
+    }
 
   for (guint i = 0; !full && set != NULL && i < set->points->len; i++)
     {
@@ -1182,7 +1196,7 @@ saddle_figure_critical (cairo_t                   *cr,
   chart.x_label = _("Loss");
   chart.y_label = nonzero ? _("Nonzero ratio #λ>0 / (#λ>0 + #λ<0)") : _("Minimal ratio #λ>0 / n");
   saddle_axis_init (&chart.x_axis, x_log ? SADDLE_AXIS_LOG : SADDLE_AXIS_LINEAR, 1.0);
-  ratio_axis (&chart.y_axis, set, x_log, ratio, st.ratio_axis_full);
+  ratio_axis (&chart.y_axis, set, st.critical_reference, x_log, ratio, st.ratio_axis_full);
 
   for (guint i = 0; i < n; i++)
     {
