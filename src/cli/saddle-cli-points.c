@@ -120,7 +120,8 @@ saddle_cli_print_set_measures (const SaddleCriticalSettings *settings,
   printf ("\n");
   if (s.share_weak.n > 0)
     {
-      printf ("Why Newton does not finish them (exact, over %u points): ", s.share_weak.n);
+      printf ("Why Newton does not finish %s (exact, over %u point%s): ",
+              s.share_weak.n == 1 ? "it" : "them", s.share_weak.n, s.share_weak.n == 1 ? "" : "s");
       print_range (&s.share_weak, 2, 100.0);
       printf (" %% of ‖∇L‖² lies on weakly curved directions (|λ| %g–%g·max|λ|) and ",
               SADDLE_EXACT_REACH_ZERO_BAND, SADDLE_EXACT_REACH_WEAK_BAND);
