@@ -1466,7 +1466,12 @@ saddle_figure_spectrum (cairo_t                   *cr,
       saddle_figure_format_number (grad, sizeof grad, "%.3g", point->grad_norm);
       saddle_figure_format_number (ratio, sizeof ratio, "%.3f", spectrum->minimal_ratio);
       saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
-      title = g_strdup_printf (_("Run %u: %lu positive, %lu negative, %lu near zero (tol %s)"),
+      /* A point not certified stationary is no critical point: its spectrum is only that of
+       * the place the search stopped, and the title says so. */
+      title = g_strdup_printf (saddle_critical_label_certified (point->label)
+                               ? _("Run %u: %lu positive, %lu negative, %lu near zero (tol %s)")
+                               /* TRANSLATORS: as above, for a point that is not a certified critical point */
+                               : _("Run %u, the spectrum at this point: %lu positive, %lu negative, %lu near zero (tol %s)"),
                                point->run + 1, (unsigned long) spectrum->positive,
                                (unsigned long) spectrum->negative, (unsigned long) spectrum->zero, tol);
       /* TRANSLATORS: the last %s is the kind of point (saddle, minimum, …) */
