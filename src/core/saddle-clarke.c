@@ -29,6 +29,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "saddle-stats.h"
 #include "saddle-clarke.h"
 
 /* A free block's Cholesky pivot below this share of its diagonal entry marks a variable
@@ -43,16 +44,6 @@ enum
 };
 
 G_DEFINE_QUARK (saddle-clarke-error-quark, saddle_clarke_error)
-
-static gboolean
-all_finite (const double *p,
-            gsize         count)
-{
-  for (gsize i = 0; i < count; i++)
-    if (!isfinite (p[i]))
-      return FALSE;
-  return TRUE;
-}
 
 static int
 compare_kinks (gconstpointer a,
@@ -163,7 +154,7 @@ saddle_clarke_box_least_squares (const double *g,
   if (converged != NULL)
     *converged = FALSE;
 
-  if (!all_finite (g, n) || (m > 0 && !all_finite (jumps, m * n)))
+  if (!saddle_stats_all_finite (g, n) || (m > 0 && !saddle_stats_all_finite (jumps, m * n)))
     {
       g_set_error (error, SADDLE_CLARKE_ERROR, SADDLE_CLARKE_ERROR_NOT_FINITE,
                    "The gradient or a gradient jump is not finite");
@@ -485,7 +476,7 @@ saddle_clarke_measure (SaddleModel       *model,
       return FALSE;
     }
   loss = saddle_model_loss_grad (model, theta, batch, grad);
-  if (!isfinite (loss) || !all_finite (grad, n_params))
+  if (!isfinite (loss) || !saddle_stats_all_finite (grad, n_params))
     {
       g_set_error (error, SADDLE_CLARKE_ERROR, SADDLE_CLARKE_ERROR_NOT_FINITE,
                    "The loss or its gradient is not finite at this point");

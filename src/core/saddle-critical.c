@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <lapacke.h>
 
+#include "saddle-stats.h"
 #include "saddle-critical.h"
 #include "saddle-clarke.h"
 #include "saddle-exact-reach.h"
@@ -42,17 +43,6 @@ norm2 (const double *v,
        gsize         n)
 {
   return cblas_dnrm2 ((int) n, v, 1);
-}
-
-static gboolean
-all_finite (const double *v,
-            gsize         n)
-{
-  double poison = 0.0;   /* x · 0 is NaN exactly when x is NaN or ±∞ */
-
-  for (gsize i = 0; i < n; i++)
-    poison += v[i] * 0.0;
-  return !isnan (poison);
 }
 
 static gboolean
@@ -97,28 +87,6 @@ settings_valid (const SaddleModel            *model,
       return FALSE;
     }
   return TRUE;
-}
-
-static gboolean
-emit_descent (SaddleEventFunc func,
-              gpointer        user_data,
-              guint           run,
-              guint           step,
-              double          loss,
-              double          grad_norm,
-              const char     *message)
-{
-  SaddleEvent event;
-
-  if (func == NULL)
-    return TRUE;
-
-  event = saddle_event_init (SADDLE_EVENT_DESCENT, run);
-  event.iteration = step;
-  event.loss = loss;
-  event.grad_norm = grad_norm;
-  event.message = message;
-  return func (&event, user_data);
 }
 
 static gboolean
@@ -234,7 +202,7 @@ saddle_critical_objective (SaddleModel       *model,
   if (grad_f != NULL)
     {
       cblas_dscal ((int) n, 2.0, grad_f, 1);
-      if (!all_finite (grad_f, n))
+      if (!saddle_stats_all_finite (grad_f, n))
         return NAN;
     }
 
@@ -318,7 +286,7 @@ saddle_critical_descend (SaddleModel                  *model,
 
       if ((step < DESCENT_EVERY_STEP || step % stride == 0 || last
            || saddle_event_poll_due (&polled)) &&
-          !emit_descent (func, user_data, run, step, loss, grad_norm, NULL))
+          !saddle_event_emit_descent (func, user_data, run, step, loss, grad_norm, NULL))
         {
           memcpy (theta, best, n * sizeof (double));
           if (steps != NULL)
@@ -332,7 +300,7 @@ saddle_critical_descend (SaddleModel                  *model,
         break;
 
       cblas_dscal ((int) n, 2.0, grad_f, 1);
-      if (!all_finite (grad_f, n))
+      if (!saddle_stats_all_finite (grad_f, n))
         {
           memcpy (theta, best, n * sizeof (double));
           if (steps != NULL)

@@ -33,3 +33,24 @@ saddle_event_poll_due (gint64 *last)
   *last = now;
   return TRUE;
 }
+
+gboolean
+saddle_event_emit_descent (SaddleEventFunc func,
+                           gpointer        user_data,
+                           guint           run,
+                           guint64         step,
+                           double          loss,
+                           double          grad_norm,
+                           const char     *message)
+{
+  SaddleEvent event;
+
+  if (func == NULL)
+    return TRUE;
+  event = saddle_event_init (SADDLE_EVENT_DESCENT, run);
+  event.iteration = step;
+  event.loss = loss;
+  event.grad_norm = grad_norm;
+  event.message = message;
+  return func (&event, user_data);
+}

@@ -48,6 +48,16 @@ typedef gboolean (*SaddleEventFunc) (const SaddleEvent *event,
  * event stride: Stop and Ctrl-C must answer within a fraction of a second. */
 #define SADDLE_EVENT_POLL_INTERVAL (20 * G_TIME_SPAN_MILLISECOND)
 
+/* Sends a DESCENT event (step, loss, ‖∇L‖, @message) to @func, if any; its answer (TRUE with
+ * no @func). */
+gboolean    saddle_event_emit_descent (SaddleEventFunc func,
+                                       gpointer        user_data,
+                                       guint           run,
+                                       guint64         step,
+                                       double          loss,
+                                       double          grad_norm,
+                                       const char     *message);
+
 /* TRUE (and @last set to now) when SADDLE_EVENT_POLL_INTERVAL has passed since *@last. */
 gboolean    saddle_event_poll_due (gint64 *last);
 

@@ -9,6 +9,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 
+#include "saddle-stats.h"
 #include "saddle-format.h"
 #include "saddle-lanczos.h"
 #include "saddle-rng.h"
@@ -272,19 +273,6 @@ krylov_fresh_vector (Krylov *kr,
   cblas_dscal ((int) kr->n, 1.0 / norm, out, 1);
 }
 
-static gboolean
-values_are_finite (const double *values,
-                   gsize         count)
-{
-  /* x · 0 is ±0 for every finite x and NaN for NaN or ±∞. */
-  double acc = 0.0;
-
-  for (gsize i = 0; i < count; i++)
-    acc += values[i] * 0.0;
-
-  return !isnan (acc);
-}
-
 /* One Lanczos step of every sequence: w = A·q_j for all b vectors in one
  * operator call, then per sequence α_j, full reorthogonalisation, β_j and
  * q_{j+1} (unless the basis is full). */
@@ -307,7 +295,7 @@ krylov_step (Krylov             *kr,
   coef = g_new (double, j + 1);
   op (krylov_row (kr, j, 0), kr->b, kr->w, op_data);
 
-  if (!values_are_finite (kr->w, kr->b * n))
+  if (!saddle_stats_all_finite (kr->w, kr->b * n))
     {
       g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_NOT_FINITE,
                    "The operator returned NaN or infinity at Lanczos step %" G_GSIZE_FORMAT

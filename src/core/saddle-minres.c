@@ -9,6 +9,7 @@
 
 #include <cblas.h>
 
+#include "saddle-stats.h"
 #include "saddle-minres.h"
 
 /* A pivot γ at or below this times ‖A‖ is rounding, not curvature. */
@@ -24,17 +25,6 @@ norm2 (const double *v,
 }
 
 static gboolean
-all_finite (const double *v,
-            gsize         n)
-{
-  double poison = 0.0;   /* x · 0 is NaN exactly when x is NaN or ±∞ */
-
-  for (gsize i = 0; i < n; i++)
-    poison += v[i] * 0.0;
-  return !isnan (poison);
-}
-
-static gboolean
 apply (SaddleMinresOperatorFunc   op,
        gpointer                   user_data,
        gsize                      n,
@@ -45,7 +35,7 @@ apply (SaddleMinresOperatorFunc   op,
 {
   if (!op (v, av, user_data, error))
     return FALSE;
-  if (!all_finite (av, n))
+  if (!saddle_stats_all_finite (av, n))
     {
       g_set_error (error, SADDLE_MINRES_ERROR, SADDLE_MINRES_ERROR_NOT_FINITE,
                    "The operator returned NaN or infinity at MINRES iteration %u", itn);

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <lapacke.h>
 
+#include "saddle-stats.h"
 #include "saddle-critical.h"
 #include "saddle-hessian.h"
 #include "saddle-minres.h"
@@ -88,39 +89,6 @@ norm2 (const double *v,
        gsize         n)
 {
   return cblas_dnrm2 ((int) n, v, 1);
-}
-
-static gboolean
-all_finite (const double *v,
-            gsize         n)
-{
-  double poison = 0.0;   /* x · 0 is NaN exactly when x is NaN or ±∞ */
-
-  for (gsize i = 0; i < n; i++)
-    poison += v[i] * 0.0;
-  return !isnan (poison);
-}
-
-static gboolean
-emit_descent (SaddleEventFunc func,
-              gpointer        user_data,
-              guint           run,
-              guint           step,
-              double          loss,
-              double          grad_norm,
-              const char     *message)
-{
-  SaddleEvent event;
-
-  if (func == NULL)
-    return TRUE;
-
-  event = saddle_event_init (SADDLE_EVENT_DESCENT, run);
-  event.iteration = step;
-  event.loss = loss;
-  event.grad_norm = grad_norm;
-  event.message = message;
-  return func (&event, user_data);
 }
 
 static gboolean
@@ -421,7 +389,7 @@ apply_hessian (Refine       *r,
                GError      **error)
 {
   saddle_model_hvp (r->model, theta, r->batch, v, 1, out, NULL);
-  if (!all_finite (out, r->n))
+  if (!saddle_stats_all_finite (out, r->n))
     {
       g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_DIVERGED,
                    "A Hessian-vector product became NaN or infinite in the Newton "
@@ -862,7 +830,7 @@ lm_refine (Refine   *r,
           hg_fresh = FALSE;
 
           (*taken)++;
-          if (!emit_descent (r->func, r->user_data, r->run, first_step + *taken, r->loss,
+          if (!saddle_event_emit_descent (r->func, r->user_data, r->run, first_step + *taken, r->loss,
                              sqrt (r->f), "newton"))
             {
               r->iteration = *taken;
@@ -1093,7 +1061,7 @@ saddle_newton_refine (SaddleModel                  *model,
       if (steps != NULL)
         *steps = taken;
 
-      if (!emit_descent (func, user_data, run, first_step + taken, r.loss, sqrt (r.f),
+      if (!saddle_event_emit_descent (func, user_data, run, first_step + taken, r.loss, sqrt (r.f),
                          "newton"))
         {
           r.iteration = taken;

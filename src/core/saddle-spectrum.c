@@ -17,20 +17,6 @@
 
 G_DEFINE_QUARK (saddle-spectrum-error-quark, saddle_spectrum_error)
 
-static gboolean
-values_are_finite (const double *values,
-                   gsize         count)
-{
-  /* x · 0 is ±0 for every finite x and NaN for NaN or ±∞, so one branch-free
-   * sum over the whole matrix answers the question. */
-  double acc = 0.0;
-
-  for (gsize i = 0; i < count; i++)
-    acc += values[i] * 0.0;
-
-  return !isnan (acc);
-}
-
 static SaddleSpectrum *
 spectrum_new (gsize n)
 {
@@ -108,7 +94,7 @@ spectrum_compute (double   *matrix,
       return NULL;
     }
 
-  if (!values_are_finite (matrix, n * n))
+  if (!saddle_stats_all_finite (matrix, n * n))
     {
       g_set_error (error, SADDLE_SPECTRUM_ERROR, SADDLE_SPECTRUM_ERROR_NOT_FINITE,
                    "The %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT " matrix holds NaN or "

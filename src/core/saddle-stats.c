@@ -704,3 +704,15 @@ saddle_stats_fit_index_law (const double *loss,
 
   return TRUE;
 }
+
+gboolean
+saddle_stats_all_finite (const double *values,
+                         gsize         n)
+{
+  /* x · 0 is ±0 for every finite x and NaN for NaN or ±∞, so one sum answers for all. */
+  double poison = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    poison += values[i] * 0.0;
+  return !isnan (poison);
+}

@@ -20,6 +20,9 @@ typedef enum
 
 GQuark   saddle_stats_error_quark   (void);
 
+/* TRUE when none of the @n values is NaN or infinite (one branch-free pass). */
+gboolean saddle_stats_all_finite      (const double *values,
+                                       gsize         n);
 /* qsort() order of doubles, ascending (NaN compares equal to everything: drop it first). */
 int      saddle_stats_compare_doubles (const void *a,
                                        const void *b);

@@ -16,13 +16,12 @@
 
 #include "saddle-trend.h"
 
-/* The point's place in data units, FALSE if it has none. */
-static gboolean
-point_coords (const SaddleCriticalPoint *point,
-              gboolean                   x_log,
-              SaddleCriticalRatio        ratio,
-              double                    *loss,
-              double                    *value)
+gboolean
+saddle_trend_point_coords (const SaddleCriticalPoint *point,
+                           gboolean                   x_log,
+                           SaddleCriticalRatio        ratio,
+                           double                    *loss,
+                           double                    *value)
 {
   if (point == NULL || point->spectrum == NULL)
     return FALSE;
@@ -81,7 +80,7 @@ subset_trend (const SaddleCriticalSet *set,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       double lv, rv;
 
-      if (!point_coords (p, x_log, ratio, &lv, &rv) || !saddle_trend_subset_contains (subset, p))
+      if (!saddle_trend_point_coords (p, x_log, ratio, &lv, &rv) || !saddle_trend_subset_contains (subset, p))
         continue;
       if (p->certificate == SADDLE_CERTIFICATE_NONE)
         uncertified++;
@@ -129,7 +128,7 @@ certified_count (const SaddleCriticalSet *set,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       double lv, rv;
 
-      if (point_coords (p, x_log, ratio, &lv, &rv)
+      if (saddle_trend_point_coords (p, x_log, ratio, &lv, &rv)
           && saddle_trend_subset_contains (SADDLE_TREND_CERTIFIED, p))
         count++;
     }

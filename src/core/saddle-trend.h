@@ -93,6 +93,13 @@ const SaddleSubsetTrend *saddle_critical_trend_get_shown (const SaddleCriticalTr
 /* Whether @point counts in @subset (has a finite loss and ratio is checked separately). */
 gboolean                 saddle_trend_subset_contains   (SaddleTrendSubset          subset,
                                                          const SaddleCriticalPoint *point);
+/* The point's place on the scatter in data units (loss, @ratio); FALSE if it has none: no
+ * spectrum, a value not finite, or a loss ≤ 0 on a log axis (@x_log). */
+gboolean                 saddle_trend_point_coords      (const SaddleCriticalPoint *point,
+                                                         gboolean                   x_log,
+                                                         SaddleCriticalRatio        ratio,
+                                                         double                    *loss,
+                                                         double                    *value);
 /* "certified" / "all", for files. */
 const char              *saddle_trend_subset_to_string  (SaddleTrendSubset  subset);
 /* "as expected", "against the expectation", "no evidence either way", "too few points", or

@@ -934,27 +934,6 @@ saddle_figure_label_look (SaddleCriticalLabel label)
   return &label_looks[label];
 }
 
-/* The point's place in data units, FALSE if it has none. */
-static gboolean
-critical_coords (const SaddleCriticalPoint *point,
-                 gboolean                   x_log,
-                 SaddleCriticalRatio        ratio,
-                 double                    *loss,
-                 double                    *value)
-{
-  if (point == NULL || point->spectrum == NULL)
-    return FALSE;
-
-  *loss = point->loss;
-  *value = ratio == SADDLE_CRITICAL_RATIO_NONZERO ? point->spectrum->nonzero_ratio
-                                                  : point->spectrum->minimal_ratio;
-  if (!isfinite (*loss) || !isfinite (*value))
-    return FALSE;
-  if (x_log && !(*loss > 0))
-    return FALSE;
-  return TRUE;
-}
-
 /* The trend's line across the used points' loss range, in data units. */
 static void
 draw_trend_line (SaddleChart             *chart,
@@ -1117,7 +1096,7 @@ ratio_axis (SaddleAxis              *axis,
     {
       double lv, rv;
 
-      if (critical_coords (g_ptr_array_index (set->points, i), x_log, ratio, &lv, &rv))
+      if (saddle_trend_point_coords (g_ptr_array_index (set->points, i), x_log, ratio, &lv, &rv))
         {
           lo = MIN (lo, rv);
           hi = MAX (hi, rv);
@@ -1203,7 +1182,7 @@ saddle_figure_critical (cairo_t                   *cr,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       double lv, rv;
 
-      if (!critical_coords (p, x_log, ratio, &lv, &rv))
+      if (!saddle_trend_point_coords (p, x_log, ratio, &lv, &rv))
         continue;
       saddle_axis_include (&chart.x_axis, lv);
       counts[saddle_figure_label_look (p->label) - label_looks]++;
@@ -1301,7 +1280,7 @@ saddle_figure_critical (cairo_t                   *cr,
       SaddleColor color;
       double lv, rv;
 
-      if ((int) i == selected || !critical_coords (p, x_log, ratio, &lv, &rv))
+      if ((int) i == selected || !saddle_trend_point_coords (p, x_log, ratio, &lv, &rv))
         continue;
       look = saddle_figure_label_look (p->label);
       saddle_palette_series (&palette, look->color, &color);
@@ -1314,7 +1293,7 @@ saddle_figure_critical (cairo_t                   *cr,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, selected);
       double lv, rv;
 
-      if (critical_coords (p, x_log, ratio, &lv, &rv))
+      if (saddle_trend_point_coords (p, x_log, ratio, &lv, &rv))
         {
           const SaddleLabelLook *look = saddle_figure_label_look (p->label);
           SaddleColor color;
@@ -1386,7 +1365,7 @@ saddle_figure_critical_pick (const SaddleCriticalSet *set,
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
       double lv, rv, ux, uy, px, py, d2;
 
-      if (!critical_coords (p, area->x_log, ratio, &lv, &rv))
+      if (!saddle_trend_point_coords (p, area->x_log, ratio, &lv, &rv))
         continue;
       ux = area_unit (lv, area->x_min, area->x_max, area->x_log);
       uy = area_unit (rv, area->y_min, area->y_max, area->y_log);
