@@ -1120,6 +1120,40 @@ test_kinks_crossed (void)
   g_assert_cmpuint (saddle_model_count_kinks_crossed (tanh_model, theta_a, theta_b, &batch), ==, 0);
 }
 
+/* The share of a step before the first kink, against the closed form of a first layer (z is
+ * affine in α there): unit 1's z = x − 0.45 + α·(−0.3) on x ∈ {0, 0.1, …, 1} first crosses
+ * for x = 0.5 (z = 0.05) at α = 1/6; a step that crosses nothing gives 1; tanh has no kinks. A
+ * pre-activation exactly at its kink (x = 0.5, b = −0.5) sits on it and crosses nothing. */
+static void
+test_first_kink (void)
+{
+  static const guint widths[] = { 1, 2, 1 };
+  /* W0 (2×1), b0 (2), W1 (1×2), b1 (1) */
+  const double theta[] = { 1.0, -1.0, -0.45, 0.15, 0.7, -0.3, 0.1 };
+  const double crossing[] = { 0, 0, -0.3, 0, 0, 0, 0 };
+  const double along[] = { 0, 0, 0, 0, 0.5, 0.5, 1.0 };   /* output layer only */
+  const double on_kink[] = { 1.0, -1.0, -0.5, 0.15, 0.7, -0.3, 0.1 };
+  const double away[] = { 0, 0, 0.04, 0, 0, 0, 0 };        /* every unit-1 z grows */
+  double x[11], t[11] = { 0 };
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(SaddleModel) tanh_model = NULL;
+  SaddleBatch batch = { 0 };
+  double alpha;
+
+  for (guint i = 0; i < 11; i++)
+    x[i] = i / 10.0;
+  saddle_test_batch_init (&batch, x, t, 11, 1, 1);
+  model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
+
+  alpha = saddle_model_first_kink (model, theta, crossing, &batch);
+  g_assert_cmpfloat_with_epsilon (alpha, 1.0 / 6.0, 1e-6 / 6.0);
+  g_assert_cmpfloat (alpha, >=, 1.0 / 6.0);   /* bisection keeps the crossing side */
+  g_assert_cmpfloat (saddle_model_first_kink (model, theta, along, &batch), ==, 1.0);
+  g_assert_cmpfloat (saddle_model_first_kink (model, on_kink, away, &batch), ==, 1.0);
+  tanh_model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, NULL);
+  g_assert_true (isnan (saddle_model_first_kink (tanh_model, theta, crossing, &batch)));
+}
+
 static void
 test_predict_accuracy (void)
 {
@@ -1397,6 +1431,7 @@ main (int    argc,
   g_test_add_func ("/core/model/init", test_init);
   g_test_add_func ("/core/model/dead-units", test_dead_units);
   g_test_add_func ("/core/model/kinks-crossed", test_kinks_crossed);
+  g_test_add_func ("/core/model/first-kink", test_first_kink);
   g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
   g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
   g_test_add_func ("/core/model/non-finite", test_non_finite);

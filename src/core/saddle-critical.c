@@ -45,11 +45,10 @@ norm2 (const double *v,
   return cblas_dnrm2 ((int) n, v, 1);
 }
 
-static gboolean
-settings_valid (const SaddleModel            *model,
-                const SaddleCriticalSettings *settings,
-                const SaddleBatch            *batch,
-                GError                      **error)
+gboolean
+saddle_critical_check_batch (const SaddleModel  *model,
+                             const SaddleBatch  *batch,
+                             GError            **error)
 {
   g_autoptr(GError) batch_error = NULL;
 
@@ -65,6 +64,17 @@ settings_valid (const SaddleModel            *model,
                    "%s", batch_error->message);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+settings_valid (const SaddleModel            *model,
+                const SaddleCriticalSettings *settings,
+                const SaddleBatch            *batch,
+                GError                      **error)
+{
+  if (!saddle_critical_check_batch (model, batch, error))
+    return FALSE;
   if (!(settings->descent_lr > 0.0) || !isfinite (settings->descent_lr))
     {
       g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,

@@ -128,6 +128,11 @@ struct _SaddleCriticalPoint
 
 GQuark               saddle_critical_error_quark (void);
 
+/* A batch the analysis can use: not empty, and fitting @model (SADDLE_CRITICAL_ERROR_INVALID
+ * naming the mismatch). */
+gboolean             saddle_critical_check_batch (const SaddleModel  *model,
+                                                  const SaddleBatch  *batch,
+                                                  GError            **error);
 /* Defaults: 1000 steps, lr 1e-3, grad_tolerance 1e-4, zero_tolerance 1e-6, default block;
  * Newton: 20 steps, tolerance 1e-10, cutoff 1e-10, AUTO, 500 MINRES iterations. */
 void                 saddle_critical_settings_init (SaddleCriticalSettings *settings);

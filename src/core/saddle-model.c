@@ -1592,7 +1592,8 @@ relu_forward (SaddleModel       *model,
   return TRUE;
 }
 
-/* The side of every hidden ReLU pre-activation after the last forward pass, one byte each. */
+/* The side of every hidden ReLU pre-activation after the last forward pass, one byte each:
+ * 0 below its kink, 1 exactly on it, 2 above. */
 static void
 relu_sides (const SaddleModel *model,
             gsize              n_samples,
@@ -1602,7 +1603,11 @@ relu_sides (const SaddleModel *model,
 
   for (guint l = 0; l + 1 < model->n_layers; l++)
     for (gsize i = 0, count = n_samples * model->widths[l + 1]; i < count; i++)
-      side[k++] = model->z[l][i] > 0.0;
+      {
+        double z = model->z[l][i];
+
+        side[k++] = z > 0.0 ? 2 : z < 0.0 ? 0 : 1;
+      }
 }
 
 guint
@@ -1653,7 +1658,7 @@ saddle_model_count_kinks_crossed (SaddleModel       *model,
 
   if (!relu_forward (model, theta_a, batch))
     return 0;
-  /* One byte per hidden pre-activation: the side of the kink at θa. */
+  /* One byte per hidden pre-activation: its side of the kink at θa. */
   side = g_try_malloc (batch->n * model->sum_hidden);
   if (side == NULL)
     return 0;
@@ -1662,7 +1667,7 @@ saddle_model_count_kinks_crossed (SaddleModel       *model,
   forward (model, theta_b, batch->x, batch->n);
   for (guint l = 0; l + 1 < model->n_layers; l++)
     for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
-      crossed += side[k++] != (model->z[l][i] > 0.0);
+      crossed += (side[k++] == 2) != (model->z[l][i] > 0.0);
 
   return crossed;
 }
@@ -1715,14 +1720,7 @@ saddle_model_first_kink (SaddleModel       *model,
   point = g_try_new (double, model->n_params);
   if (side == NULL || point == NULL)
     return NAN;
-  /* Three sides here: 0 below the kink, 1 on it, 2 above. */
-  {
-    gsize k = 0;
-
-    for (guint l = 0; l + 1 < model->n_layers; l++)
-      for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++, k++)
-        side[k] = model->z[l][i] > 0.0 ? 2 : model->z[l][i] < 0.0 ? 0 : 1;
-  }
+  relu_sides (model, batch->n, side);
 
   /* Pre-activations of deeper layers are polynomials in α between kinks, so
    * there is no closed form to solve: walk a log grid, 10 points a decade

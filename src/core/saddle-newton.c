@@ -16,12 +16,12 @@
 #include <glib/gi18n-lib.h>
 #include <lapacke.h>
 
-#include "saddle-stats.h"
 #include "saddle-critical.h"
 #include "saddle-hessian.h"
 #include "saddle-minres.h"
 #include "saddle-newton.h"
 #include "saddle-spectrum.h"
+#include "saddle-stats.h"
 
 /* Armijo constant of the Newton line search on ‖∇L‖². */
 #define ARMIJO               1e-4
@@ -89,28 +89,6 @@ norm2 (const double *v,
        gsize         n)
 {
   return cblas_dnrm2 ((int) n, v, 1);
-}
-
-static gboolean
-batch_valid (const SaddleModel *model,
-             const SaddleBatch *batch,
-             GError           **error)
-{
-  g_autoptr(GError) batch_error = NULL;
-
-  if (batch->n == 0)
-    {
-      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
-                   "The training set is empty: a critical point needs at least one sample");
-      return FALSE;
-    }
-  if (!saddle_model_check_batch (model, batch, &batch_error))
-    {
-      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
-                   "%s", batch_error->message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 gboolean
@@ -882,7 +860,7 @@ saddle_newton_lm_step (SaddleModel       *model,
                    "tolerance in [0, 1) (got μ = %g, tolerance %g)", mu, rtol);
       return FALSE;
     }
-  if (!batch_valid (model, batch, error))
+  if (!saddle_critical_check_batch (model, batch, error))
     return FALSE;
 
   saddle_critical_settings_init (&settings);
@@ -924,7 +902,7 @@ saddle_newton_refine (SaddleModel                  *model,
   if (steps != NULL)
     *steps = 0;
 
-  if (!batch_valid (model, batch, error) || !saddle_newton_check_settings (settings, error))
+  if (!saddle_critical_check_batch (model, batch, error) || !saddle_newton_check_settings (settings, error))
     return FALSE;
 
   n = saddle_model_n_params (model);
