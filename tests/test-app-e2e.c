@@ -416,32 +416,32 @@ test_studies (void)
   activate (&s, "export-all", g_variant_new_string (out));
 
   /* Trajectories: a path per run (and start/end markers), axes, PCA columns. */
-  file = path_in (out, "trajectories.svg");
+  file = path_in (out, "trajectories/trajectories.svg");
   check_svg (file, 3);
   g_clear_pointer (&file, g_free);
-  file = path_in (out, "trajectories-layer.svg");
+  file = path_in (out, "trajectories/trajectories-layer.svg");
   check_svg (file, 3);
   g_clear_pointer (&file, g_free);
-  file = path_in (out, "trajectories.csv");
+  file = path_in (out, "trajectories/trajectories.csv");
   /* 3 runs × (4 epochs + the starting point). */
   g_assert_cmpuint (check_csv (file, "run,epoch,iteration,loss,accuracy,pc1,pc2", NULL), ==, 15);
   g_clear_pointer (&file, g_free);
 
   /* Critical points: one row per run, label text in its column. */
-  file = path_in (out, "critical.svg");
+  file = path_in (out, "critical/critical.svg");
   check_svg (file, 3);
   g_clear_pointer (&file, g_free);
-  file = path_in (out, "critical.csv");
+  file = path_in (out, "critical/critical.csv");
   g_assert_cmpuint (check_csv (file, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance",
                                "label,certificate"), ==, 3);
   g_clear_pointer (&file, g_free);
-  file = path_in (out, "eigenvalues.csv");
+  file = path_in (out, "critical/eigenvalues.csv");
   /* 1 → 6 → 1: 19 parameters, so 19 eigenvalues a run. */
   g_assert_cmpuint (check_csv (file, "run,index,eigenvalue", NULL), ==, 3 * 19);
   g_clear_pointer (&file, g_free);
 
   /* No gradient norm study ran: no file for it. */
-  file = path_in (out, "gradnorm.svg");
+  file = path_in (out, "gradnorm/gradnorm.svg");
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
   g_clear_pointer (&file, g_free);
 
@@ -467,7 +467,7 @@ test_studies (void)
 
     for (guint i = 0; i < G_N_ELEMENTS (same); i++)
       {
-        g_autofree char *a = path_in (out, same[i]);
+        g_autofree char *a = g_build_filename (out, "trajectories", same[i], NULL);
         g_autofree char *b = path_in (cli_out, same[i]);
 
         assert_same_file (a, b);
@@ -506,10 +506,10 @@ test_stop_and_quit (void)
 
   out = g_build_filename (s.tmpdir, "partial", NULL);
   activate (&s, "export-all", g_variant_new_string (out));
-  file = path_in (out, "gradnorm.svg");
+  file = path_in (out, "gradnorm/gradnorm.svg");
   check_svg (file, 1);
   g_clear_pointer (&file, g_free);
-  file = path_in (out, "history.csv");
+  file = path_in (out, "gradnorm/history.csv");
   g_assert_cmpuint (check_csv (file, "run,iteration,epoch,loss,grad_norm", NULL), >, 0);
 
   /* Quit mid-study: the worker is cancelled and joined, the process exits 0 at once. */
@@ -544,7 +544,7 @@ test_stop_and_quit (void)
   out = g_build_filename (s.tmpdir, "relaunched", NULL);
   activate (&s, "export-all", g_variant_new_string (out));
   g_clear_pointer (&file, g_free);
-  file = path_in (out, "trajectories.csv");
+  file = path_in (out, "trajectories/trajectories.csv");
   g_assert_cmpuint (check_csv (file, "run,epoch", NULL), ==, 15);
   activate (&s, "quit", NULL);
   g_subprocess_wait (s.app, NULL, NULL);

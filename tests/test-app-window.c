@@ -231,10 +231,12 @@ test_studies_and_export (Fixture       *f,
   const SaddleCriticalSet *set;
   g_autoptr(GError) error = NULL;
   g_autofree char *file = NULL;
+  /* One subfolder a study, so that no study's file overwrites another's. */
   const char *names[] = {
-    "trajectories.svg", "trajectories.csv", "trajectories-layer.svg", "trajectories-layer.csv",
-    "gradnorm.svg", "history.csv", "epochs.csv",
-    "critical.svg", "critical.csv", "eigenvalues.csv",
+    "trajectories/trajectories.svg", "trajectories/trajectories.csv",
+    "trajectories/trajectories-layer.svg", "trajectories/trajectories-layer.csv",
+    "gradnorm/gradnorm.svg", "gradnorm/history.csv", "gradnorm/epochs.csv",
+    "critical/critical.svg", "critical/critical.csv", "critical/eigenvalues.csv",
   };
 
   g_assert_false (app_busy (f));
@@ -310,18 +312,25 @@ test_studies_and_export (Fixture       *f,
     }
   {
     const SaddleCriticalPoint *point = g_ptr_array_index (set->points, 2);
-    g_autofree char *name = g_strdup_printf ("spectrum-run%u.svg", point->run + 1);
+    g_autofree char *name = g_strdup_printf ("critical/spectrum-run%u.svg", point->run + 1);
     g_autofree char *path = path_in (f, name);
 
     check_svg (path, 1);
   }
-  file = path_in (f, "trajectories.csv");
+  file = path_in (f, "trajectories/trajectories.csv");
   g_assert_cmpuint (csv_rows (file, "run,epoch,iteration,loss,accuracy,pc1,pc2"), ==, 15);
   g_clear_pointer (&file, g_free);
-  file = path_in (f, "history.csv");
+  file = path_in (f, "gradnorm/history.csv");
   g_assert_cmpuint (csv_rows (file, "run,iteration,epoch,loss,grad_norm"), ==, 48);
   g_clear_pointer (&file, g_free);
-  file = path_in (f, "critical.csv");
+  /* The trajectories' own history is beside its other files, not overwritten by gradnorm's. */
+  file = path_in (f, "trajectories/history.csv");
+  g_assert_cmpuint (csv_rows (file, "run,iteration,epoch,loss,grad_norm"), >, 0);
+  g_clear_pointer (&file, g_free);
+  file = path_in (f, "history.csv");
+  g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&file, g_free);
+  file = path_in (f, "critical/critical.csv");
   g_assert_cmpuint (csv_rows (file, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance"), ==, 3);
   g_clear_pointer (&file, g_free);
 
@@ -546,8 +555,8 @@ test_critical_slice (Fixture       *f,
   /* Exported like the other views, and by export-all with saddle-cli's names. */
   {
     const char *exts[] = { "svg", "png", "csv" };
-    g_autofree char *svg_name = g_strdup_printf ("slice-run%u.svg", point->run + 1);
-    g_autofree char *csv_name = g_strdup_printf ("slice-run%u.csv", point->run + 1);
+    g_autofree char *svg_name = g_strdup_printf ("critical/slice-run%u.svg", point->run + 1);
+    g_autofree char *csv_name = g_strdup_printf ("critical/slice-run%u.csv", point->run + 1);
     g_autofree char *svg = path_in (f, svg_name);
     g_autofree char *csv = path_in (f, csv_name);
 
@@ -640,7 +649,7 @@ test_stop_keeps_partial (Fixture       *f,
   g_assert_true (saddle_page_has_results (page));
 
   g_assert_true (saddle_window_export_all (f->window, f->tmpdir, NULL));
-  csv = path_in (f, "trajectories.csv");
+  csv = path_in (f, "trajectories/trajectories.csv");
   g_assert_cmpuint (csv_rows (csv, "run,"), >=, 2);
 }
 

@@ -457,6 +457,17 @@ page_export_all (SaddlePage  *page,
         return FALSE;
     }
 
+  /* The training behind the paths, as saddle-cli trajectories writes it. */
+  if (current_history (self) != NULL)
+    {
+      g_autofree char *history = g_build_filename (folder, "history.csv", NULL);
+      g_autofree char *epochs = g_build_filename (folder, "epochs.csv", NULL);
+
+      if (!saddle_history_write_csv (current_history (self), history, error) ||
+          !saddle_history_write_epochs_csv (current_history (self), epochs, error))
+        return FALSE;
+    }
+
   return TRUE;
 }
 

@@ -837,6 +837,9 @@ saddle_window_export_all (SaddleWindow  *self,
                           GError       **error)
 {
   SaddlePage *pages[] = { self->trajectories_page, self->gradnorm_page, self->critical_page };
+  /* One subfolder a study, named as its saddle-cli command: the studies write files of the
+   * same names (history.csv, epochs.csv), and none may overwrite another's. */
+  static const char *const subfolders[] = { "trajectories", "gradnorm", "critical" };
   guint written = 0;
 
   g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
@@ -844,9 +847,11 @@ saddle_window_export_all (SaddleWindow  *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
+      g_autofree char *subfolder = g_build_filename (folder, subfolders[i], NULL);
+
       if (!saddle_page_has_results (pages[i]))
         continue;
-      if (!saddle_page_export_all (pages[i], folder, error))
+      if (!saddle_page_export_all (pages[i], subfolder, error))
         return FALSE;
       written++;
     }
