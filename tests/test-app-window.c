@@ -690,10 +690,14 @@ test_errors_in_window (Fixture       *f,
   g_autoptr(GError) error = NULL;
   const char *message;
 
-  /* A file that does not exist: the message names it, the app goes on. */
+  /* A file that does not exist: refused before the study starts, the message names it, the
+   * app goes on. */
   g_settings_set_string (s, "function", "csv");
   g_settings_set_string (s, "csv-file", "/nonexistent/saddle-samples.csv");
-  run_study (f, "gradnorm");
+  g_assert_false (saddle_window_run_study (f->window, SADDLE_STUDY_GRADNORM, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+  g_assert_false (app_busy (f));
   message = saddle_window_get_message (f->window);
   g_assert_nonnull (message);
   g_assert_true (strstr (message, "saddle-samples.csv") != NULL);
@@ -710,6 +714,25 @@ test_errors_in_window (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4");
   run_study (f, "gradnorm");
   g_assert_true (saddle_page_has_results (saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM)));
+
+  /* A start that fails on its data leaves the study on screen: nothing is cleared first. */
+  {
+    SaddlePage *page = saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM);
+    const SaddleHistory *before = saddle_gradnorm_page_get_history (SADDLE_GRADNORM_PAGE (page));
+    guint rows = before->iterations->len;
+
+    g_settings_set_string (s, "function", "csv");
+    g_settings_set_string (s, "csv-file", "/nonexistent/saddle-samples.csv");
+    g_clear_error (&error);
+    g_assert_false (saddle_window_run_study (f->window, SADDLE_STUDY_GRADNORM, &error));
+    g_assert_nonnull (error);
+    g_assert_false (app_busy (f));
+    g_assert_true (strstr (saddle_window_get_message (f->window), "saddle-samples.csv") != NULL);
+    g_assert_true (saddle_page_has_results (page));
+    g_assert_cmpuint (saddle_gradnorm_page_get_history (SADDLE_GRADNORM_PAGE (page))->iterations->len,
+                      ==, rows);
+    g_settings_set_string (s, "function", "sinc");
+  }
 
   /* An unknown study name is refused with a message. */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("nonsense"));

@@ -756,7 +756,10 @@ saddle_window_run_study (SaddleWindow     *self,
 
   saddle_window_show_kind (self, kind);
 
-  if (!saddle_side_panel_get_config (self->panels[kind], &config, &local_error))
+  /* A study that cannot start leaves the previous one on screen: the data are checked
+   * before the page is cleared for the new study. */
+  if (!saddle_side_panel_get_config (self->panels[kind], &config, &local_error)
+      || !saddle_study_config_check_data (&config, &local_error))
     {
       g_autofree char *message = g_strdup_printf (_("Cannot start: %s"), local_error->message);
 

@@ -3,6 +3,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -12,6 +17,7 @@
 #include "saddle-batch.h"
 #include "saddle-critical.h"
 #include "saddle-ground-truth.h"
+#include "saddle-file.h"
 #include "saddle-study.h"
 #include "saddle-trainer.h"
 
@@ -1133,6 +1139,29 @@ saddle_study_config_widths (const SaddleStudyConfig *config,
   if (n_widths != NULL)
     *n_widths = n;
   return widths;
+}
+
+gboolean
+saddle_study_config_check_data (const SaddleStudyConfig *config,
+                                GError                 **error)
+{
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (config->data_path == NULL)
+    return TRUE;
+  if (g_file_test (config->data_path, G_FILE_TEST_IS_DIR))
+    {
+      if (g_access (config->data_path, R_OK | X_OK) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "“%s” cannot be read: %s", config->data_path, g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  return saddle_file_check_regular (config->data_path, G_MAXUINT64, NULL, error);
 }
 
 void

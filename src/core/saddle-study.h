@@ -114,6 +114,11 @@ gboolean            saddle_study_config_set_hidden (SaddleStudyConfig      *conf
                                                     GError                **error);
 /* "20,20" (g_free). */
 char               *saddle_study_config_hidden_string (const SaddleStudyConfig *config);
+/* Whether the config's data_path can be read at all (a readable folder, or a regular
+ * readable file), without loading it: for a caller that must not drop what it shows before
+ * a study can start. TRUE without a data_path. */
+gboolean            saddle_study_config_check_data (const SaddleStudyConfig *config,
+                                                    GError                 **error);
 /* The dataset the config names (bundled, generated, or loaded from data_path). */
 SaddleDataset      *saddle_study_config_load_dataset (const SaddleStudyConfig *config,
                                                       GError                 **error);
