@@ -1339,8 +1339,8 @@ test_help (gconstpointer cli)
   static const char *const shared[] = {
     "--task", "--data", "--function", "--samples", "--hidden", "--activation", "--optimizer",
     "--lr", "--batch", "--epochs", "--seed", "--runs", "--first-run", "--threads", "--tolerance",
-    "--grad-tolerance", "--descent-steps", "--newton-steps", "--descent-lr", "--snapshot-every",
-    "--layer", "--out", "--save-weights", "--quiet",
+    "--grad-tolerance", "--descent-steps", "--newton-steps", "--descent-lr",
+    "--out", "--save-weights", "--quiet",
   };
   static const char *const commands[] = { "trajectories", "gradnorm", "critical", "hessian" };
   static const char *const critical_only[] = {
@@ -1364,6 +1364,13 @@ test_help (gconstpointer cli)
     }
   spawn (&run, "trajectories", "--help", NULL);
   g_assert_nonnull (strstr (run.out, "--surface"));
+  /* Options of the trajectories alone are listed there and nowhere else. */
+  g_assert_nonnull (strstr (run.out, "--snapshot-every"));
+  g_assert_nonnull (strstr (run.out, "--layer"));
+  spawn (&run, "critical", "--help", NULL);
+  g_assert_null (strstr (run.out, "--snapshot-every"));
+  g_assert_null (strstr (run.out, "--layer"));
+  spawn (&run, "trajectories", "--help", NULL);
   g_assert_nonnull (strstr (run.out, "0 (none)"));
   g_assert_nonnull (strstr (run.out, "--jobs"));
   spawn (&run, "critical", "--help", NULL);
@@ -1387,6 +1394,10 @@ test_help (gconstpointer cli)
     g_assert_nonnull (strstr (run.out, commands[c]));
   g_assert_nonnull (strstr (run.out, "bench"));
   g_assert_nonnull (strstr (run.out, "--hidden"));
+  g_assert_null (strstr (run.out, "Writes to"));
+  spawn (&run, "nonsense", NULL);
+  assert_status (&run, 2);
+  g_assert_nonnull (strstr (run.err, "bench and merge"));
 
   spawn (&run, "help", "critical", NULL);
   assert_status (&run, 0);

@@ -116,10 +116,10 @@ static const OptionSpec option_specs[] = {
     "unconverged training, in (1, 1e6]. Default: 1.1", "X" },
   { "descent-lr", FOR_ALL_MODEL, FALSE,
     "Adam learning rate of the ‖∇L‖² descent, in (0, 10]. Default: 0.001", "X" },
-  { "snapshot-every", FOR_ALL_MODEL, FALSE,
+  { "snapshot-every", FOR_TRAJECTORIES_ONLY, FALSE,
     "Iterations between parameter snapshots for the trajectories; 0 = at every epoch end. "
     "Default: 0", "N" },
-  { "layer", FOR_ALL_MODEL, FALSE,
+  { "layer", FOR_TRAJECTORIES_ONLY, FALSE,
     "Weight layer of the per-layer trajectory, counted from 1 (1 = the first weight matrix, "
     "input to first hidden layer). Default: 1", "N" },
   { "surface", FOR_TRAJECTORIES_ONLY, FALSE,

@@ -41,8 +41,11 @@ print_usage (FILE *out)
   if (option_list != NULL)
     {
       const char *newline = strchr (option_list, '\n');
+      const char *start = newline != NULL ? newline + 1 : option_list;
+      /* The options alone: what trajectories writes is its own --help's business. */
+      const char *writes = strstr (start, "\nWrites to");
 
-      fputs (newline != NULL ? newline + 1 : option_list, out);
+      fwrite (start, 1, writes != NULL ? (gsize) (writes - start) : strlen (start), out);
     }
   fprintf (out, "\nExit status: 0 done, 1 the work failed, 2 a bad option, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP).\n");
 }
@@ -98,8 +101,15 @@ main (int    argc,
     }
   if (!saddle_cli_command_from_string (name, &command))
     {
-      fprintf (stderr, "saddle-cli: unknown command “%s”; the commands are trajectories, "
-               "gradnorm, critical, hessian and bench (see “saddle-cli --help”)\n", name);
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      /* Named from the same table as --help, so none is left out. */
+      for (guint i = 0; i < G_N_ELEMENTS (all_commands); i++)
+        g_string_append_printf (names, "%s%s", i == 0 ? "" : i + 1 < G_N_ELEMENTS (all_commands)
+                                                                 ? ", " : " and ",
+                                saddle_cli_command_to_string (all_commands[i]));
+      fprintf (stderr, "saddle-cli: unknown command “%s”; the commands are %s (see “saddle-cli "
+               "--help”)\n", name, names->str);
       return SADDLE_CLI_EXIT_USAGE;
     }
 
