@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "saddle-format.h"
 #include "saddle-rng.h"
 #include "saddle-stats.h"
 
@@ -505,12 +506,37 @@ test_stats_spearman_test_too_few (void)
   g_assert_cmpuint (test.n, ==, 0);
 }
 
+/* Counts grouped by thousands, and the time left of a job at a steady pace. */
+static void
+test_format (void)
+{
+  static const struct { double fraction, elapsed; const char *text; } etas[] = {
+    { 0.5, 40.0, "about 40 s left" },          /* 40 s done, half: 40 s left */
+    { 0.25, 60.0, "about 3 min left" },
+    { 0.1, 1000.0, "about 2 h 30 min left" },
+    { 0.01, 100.0, NULL },                     /* too little done to say */
+    { 0.5, 1.0, NULL },                        /* too soon to say */
+    { 1.0, 10.0, NULL },                       /* done */
+    { NAN, 10.0, NULL },
+  };
+  g_autofree char *count = saddle_format_count (47040016);
+
+  g_assert_cmpstr (count, ==, "47,040,016");
+  for (guint i = 0; i < G_N_ELEMENTS (etas); i++)
+    {
+      g_autofree char *eta = saddle_format_eta (etas[i].fraction, etas[i].elapsed);
+
+      g_assert_cmpstr (eta, ==, etas[i].text);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/stats/moving-average", test_stats_moving_average);
+  g_test_add_func ("/core/format/count-and-eta", test_format);
   g_test_add_func ("/core/stats/pearson-linear", test_stats_pearson_linear);
   g_test_add_func ("/core/stats/pearson-by-hand", test_stats_pearson_by_hand);
   g_test_add_func ("/core/stats/spearman-monotone", test_stats_spearman_monotone);

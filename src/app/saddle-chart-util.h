@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "saddle-figures.h"
+#include "saddle-format.h"
 
 G_BEGIN_DECLS
 
@@ -44,7 +45,5 @@ void     saddle_chart_draw_readout     (cairo_t                 *cr,
                                         const char              *text,
                                         gboolean                 dark);
 
-/* @n with thousands separated by commas, as the figures write counts: "16,330" (g_free). */
-char    *saddle_format_count           (guint64                  n);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "saddle-format.h"
 #include "saddle-critical-page.h"
 #include "saddle-gradnorm-page.h"
 #include "saddle-trajectories-page.h"
@@ -37,6 +38,8 @@ struct _SaddleWindow
   GtkButton            *stop_button;
   GtkWidget            *progress_box;
   GtkLabel             *progress_label;
+  gint64                job_start;        /* monotonic µs: for the time left */
+  double                last_fraction;    /* of the running job, 0–1 */
   GtkProgressBar       *progress_bar;
   GtkRevealer          *banner_revealer;
   GtkWidget            *banner;
@@ -195,10 +198,18 @@ drain_job (SaddleWindow *self)
   saddle_page_flush (page);
   if (isfinite (progress_fraction))
     gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress_fraction, 0, 1));
+  if (isfinite (progress_fraction))
+    self->last_fraction = progress_fraction;
   if (progress_message != NULL && !saddle_job_is_cancelled (self->job))
     {
-      gtk_label_set_text (self->progress_label, progress_message);
-      gtk_widget_set_tooltip_text (self->progress_box, progress_message);
+      g_autofree char *eta = saddle_format_eta (self->last_fraction,
+                                                (g_get_monotonic_time () - self->job_start)
+                                                / (double) G_USEC_PER_SEC);
+      g_autofree char *text = eta != NULL ? g_strdup_printf ("%s · %s", progress_message, eta)
+                                          : g_strdup (progress_message);
+
+      gtk_label_set_text (self->progress_label, text);
+      gtk_widget_set_tooltip_text (self->progress_box, text);
     }
   if (new_failures)
     show_failures (self);
@@ -286,6 +297,8 @@ start_job (SaddleWindow            *self,
   hide_banner (self);
 
   saddle_page_begin (page, config);
+  self->job_start = g_get_monotonic_time ();
+  self->last_fraction = 0.0;
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->progress_label, _("Starting…"));
 

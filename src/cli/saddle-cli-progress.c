@@ -11,6 +11,7 @@
 #include "saddle-cli-progress.h"
 #include "saddle-cli-signals.h"
 #include "saddle-critical.h"
+#include "saddle-format.h"
 
 /* Redraw the live line at most this often (µs): a terminal cannot show more. */
 #define DRAW_INTERVAL (100 * G_TIME_SPAN_MILLISECOND)
@@ -25,12 +26,17 @@ clear_line (SaddleCliProgress *self)
     }
 }
 
+static double seconds_since (gint64 start);
+
 static void
 draw_line (SaddleCliProgress *self,
            const SaddleEvent *event)
 {
-  fprintf (stderr, "\r\033[K[%3.0f%%] %s", 100.0 * CLAMP (event->fraction, 0.0, 1.0),
-           event->message != NULL ? event->message : "");
+  g_autofree char *eta = saddle_format_eta (event->fraction, seconds_since (self->study_start));
+
+  fprintf (stderr, "\r\033[K[%3.0f%%] %s%s%s", 100.0 * CLAMP (event->fraction, 0.0, 1.0),
+           event->message != NULL ? event->message : "", eta != NULL ? " · " : "",
+           eta != NULL ? eta : "");
   fflush (stderr);
   self->line_open = TRUE;
 }
@@ -94,7 +100,7 @@ saddle_cli_progress_init (SaddleCliProgress       *progress,
   progress->runs = config->runs;
   progress->first_run = config->first_run;
   progress->epochs = config->epochs;
-  progress->run_start = g_get_monotonic_time ();
+  progress->run_start = progress->study_start = g_get_monotonic_time ();
 }
 
 gboolean

@@ -22,6 +22,7 @@ typedef struct
   gboolean  line_open;      /* a live line is on screen */
   gint64    last_draw;
   gint64    run_start;
+  gint64    study_start;    /* for the time left on the live line */
   guint     current_run;
   gboolean  have_run;
 } SaddleCliProgress;

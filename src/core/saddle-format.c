@@ -3,6 +3,10 @@
 
 #include "config.h"
 
+#include <math.h>
+
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "saddle-format.h"
@@ -27,4 +31,24 @@ saddle_format_count (guint64 value)
     }
 
   return g_string_free (out, FALSE);
+}
+
+char *
+saddle_format_eta (double fraction,
+                   double elapsed)
+{
+  double left;
+
+  if (!(fraction >= 0.02) || !(fraction < 1.0) || !(elapsed >= 2.0))
+    return NULL;
+  left = elapsed * (1.0 - fraction) / fraction;
+  if (left < 60.0)
+    /* TRANSLATORS: time left of a running job, in seconds */
+    return g_strdup_printf (_("about %.0f s left"), MAX (1.0, 5.0 * round (left / 5.0)));
+  if (left < 3600.0)
+    /* TRANSLATORS: time left of a running job, in minutes */
+    return g_strdup_printf (_("about %.0f min left"), round (left / 60.0));
+  /* TRANSLATORS: time left of a running job, in hours and minutes */
+  return g_strdup_printf (_("about %.0f h %.0f min left"), floor (left / 3600.0),
+                          round (fmod (left, 3600.0) / 60.0));
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# app-vs-cli.sh BUILD_DIR [STUDY…]: times each study (default: trajectories gradnorm critical,
+# with the app's default settings) in the app under a display (run it under xvfb-run -a) and in
+# saddle-cli with the same settings, and prints "STUDY app S cli S ratio R" a line. The app is
+# timed from the run-study action to its stop action turning disabled (it is enabled exactly
+# while a study runs), polled every 0.1 s over D-Bus. A benchmark, not a test.
+set -u
+build=$(cd "${1:?usage: app-vs-cli.sh BUILD_DIR [STUDY…]}" && pwd)
+shift
+studies=${*:-trajectories gradnorm critical}
+export GSETTINGS_SCHEMA_DIR=$build/data GTK_A11Y=none GSETTINGS_BACKEND=keyfile LANG=C.UTF-8
+export XDG_CONFIG_HOME=$(mktemp -d)
+out=$(mktemp -d)
+trap 'rm -rf "$XDG_CONFIG_HOME" "$out"' EXIT
+APP=io.github.saddlelab.Saddle
+PATH_=/io/github/saddlelab/Saddle
+
+stop_enabled ()
+{
+  gdbus call --session --dest $APP --object-path $PATH_ --method org.gtk.Actions.Describe stop \
+    2>/dev/null | grep -q '(true,'
+}
+
+for study in $studies; do
+  app_s=$(dbus-run-session -- bash -c '
+    APP='$APP'; PATH_='$PATH_'
+    stop_enabled () { gdbus call --session --dest $APP --object-path $PATH_ --method org.gtk.Actions.Describe stop 2>/dev/null | grep -q "(true,"; }
+    "$0/src/app/saddle" >/dev/null 2>&1 & app=$!
+    sleep 3
+    start=$(date +%s.%N)
+    gapplication action $APP run-study "'"'"'$1'"'"'"
+    sleep 0.5
+    while stop_enabled; do sleep 0.1; done
+    end=$(date +%s.%N)
+    gapplication action $APP quit; wait $app
+    echo "$end - $start" | bc' "$build" "$study")
+  cli_start=$(date +%s.%N)
+  "$build/src/cli/saddle-cli" "$study" --out "$out/$study" --quiet >/dev/null 2>&1
+  cli_s=$(echo "$(date +%s.%N) - $cli_start" | bc)
+  printf '%s app %.1f s cli %.1f s ratio %.2f\n' "$study" "$app_s" "$cli_s" \
+    "$(echo "$app_s / $cli_s" | bc -l)"
+done
