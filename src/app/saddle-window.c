@@ -39,6 +39,7 @@ struct _SaddleWindow
   GtkWidget            *progress_box;
   GtkLabel             *progress_label;
   gint64                job_start;        /* monotonic µs: for the time left */
+  gint64                last_drain;       /* frame time of the last drain */
   double                last_fraction;    /* of the running job, 0–1 */
   GtkProgressBar       *progress_bar;
   GtkRevealer          *banner_revealer;
@@ -138,6 +139,8 @@ show_failures (SaddleWindow *self)
  * a worker faster than the UI fills the queue, never the frame. */
 #define DRAIN_CHUNK 4096
 #define DRAIN_BUDGET_USEC 8000
+/* Drains (and so chart redraws) a second while a study runs. */
+#define DRAIN_FPS 30
 
 /* Moves what the worker queued into the page, within a time budget; one
  * label update and one redraw for the whole batch. */
@@ -208,8 +211,12 @@ drain_job (SaddleWindow *self)
       g_autofree char *text = eta != NULL ? g_strdup_printf ("%s · %s", progress_message, eta)
                                           : g_strdup (progress_message);
 
-      gtk_label_set_text (self->progress_label, text);
-      gtk_widget_set_tooltip_text (self->progress_box, text);
+      /* Only when it changed: a tooltip update asks the X server for the pointer. */
+      if (g_strcmp0 (gtk_label_get_text (self->progress_label), text) != 0)
+        {
+          gtk_label_set_text (self->progress_label, text);
+          gtk_widget_set_tooltip_text (self->progress_box, text);
+        }
     }
   if (new_failures)
     show_failures (self);
@@ -220,7 +227,16 @@ drain_tick_cb (GtkWidget     *widget,
                GdkFrameClock *frame_clock,
                gpointer       user_data)
 {
-  drain_job (SADDLE_WINDOW (widget));
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
+
+  /* The charts redraw DRAIN_FPS times a second, not at every frame: a software-rendered
+   * redraw of every view took the main thread's whole core on a 2-core machine, and the
+   * study 18× as long as in saddle-cli (tests/bench/app-vs-cli.sh). */
+  if (now - self->last_drain < G_USEC_PER_SEC / DRAIN_FPS)
+    return G_SOURCE_CONTINUE;
+  self->last_drain = now;
+  drain_job (self);
   return G_SOURCE_CONTINUE;
 }
 

@@ -3,7 +3,9 @@
 # with the app's default settings) in the app under a display (run it under xvfb-run -a) and in
 # saddle-cli with the same settings, and prints "STUDY app S cli S ratio R" a line. The app is
 # timed from the run-study action to its stop action turning disabled (it is enabled exactly
-# while a study runs), polled every 0.1 s over D-Bus. A benchmark, not a test.
+# while a study runs), polled every 0.1 s over D-Bus. SETTING="SCHEMA KEY VALUE" sets one
+# GSettings key first (e.g. "io.github.saddlelab.Saddle.Trajectories surface-resolution 0").
+# A benchmark, not a test.
 set -u
 build=$(cd "${1:?usage: app-vs-cli.sh BUILD_DIR [STUDY…]}" && pwd)
 shift
@@ -21,6 +23,7 @@ stop_enabled ()
     2>/dev/null | grep -q '(true,'
 }
 
+[ -n "${SETTING:-}" ] && gsettings set $SETTING
 for study in $studies; do
   app_s=$(dbus-run-session -- bash -c '
     APP='$APP'; PATH_='$PATH_'
