@@ -898,8 +898,10 @@ test_job_events (void)
   g_assert_cmpuint (iterations, ==, results->history->iterations->len);
   g_assert_cmpuint (iterations, ==, 3 * 3 * 3);
   g_assert_cmpuint (epochs, ==, results->history->epochs->len);
-  /* A preview at each run boundary after the first. */
-  g_assert_cmpuint (previews, >=, 2);
+  /* Previews come at most every 0.75 s (more rarely while their loss surfaces are dear), never
+   * at each snapshot: the 12 snapshots of these 3 parallel runs once gave a preview nearly
+   * each, every one a PCA and a surface under the study's lock. */
+  g_assert_cmpuint (previews, <, 6);
   g_assert_cmpuint (progress, >, 0);
 }
 

@@ -265,10 +265,12 @@ worker_add_snapshot (WorkerState       *state,
   if (state->live->n_params != event->n_params)
     return;
 
-  /* A new run began: the previous one is complete, show it. */
-  if (event->run != state->last_run)
-    worker_push_preview (state);
-  state->last_run = event->run;
+  /* The preview's run: the newest one. Runs train in parallel (--jobs) and start in order, so
+   * their snapshots interleave; an earlier version previewed at every change of run, so almost
+   * at every snapshot (a PCA and a loss surface each, under the study's lock), and the app's
+   * trajectories study took 15–20× saddle-cli's time. */
+  if (state->last_run == G_MAXUINT || event->run > state->last_run)
+    state->last_run = event->run;
 
   info.run = event->run;
   info.epoch = event->epoch;
@@ -277,8 +279,9 @@ worker_add_snapshot (WorkerState       *state,
   info.accuracy = event->accuracy;
   saddle_trajectory_add (state->live, &info, event->params);
 
-  /* The surfaces stay under a tenth of the worker's time. */
-  if (g_get_monotonic_time () - state->last_preview >= MAX (PREVIEW_INTERVAL_USEC, 10 * state->surface_usec))
+  /* The surfaces stay a small share of the time: they run under the study's lock, so every
+   * run waits for them (30×: measured against saddle-cli, tests/bench/app-vs-cli.sh). */
+  if (g_get_monotonic_time () - state->last_preview >= MAX (PREVIEW_INTERVAL_USEC, 30 * state->surface_usec))
     worker_push_preview (state);
 }
 
