@@ -32,7 +32,8 @@ for study in $studies; do
     sleep 3
     start=$(date +%s.%N)
     gapplication action $APP run-study "'"'"'$1'"'"'"
-    sleep 0.5
+    # The action is enabled within a frame of run-study; then poll until it is not.
+    sleep 0.1
     while stop_enabled; do sleep 0.1; done
     end=$(date +%s.%N)
     gapplication action $APP quit; wait $app
