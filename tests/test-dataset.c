@@ -981,6 +981,8 @@ test_csv_bad (Fixture       *fixture,
   assert_csv_fails (fixture, "x,y\n0,nan\n", "line 2: NaN");
   assert_csv_fails (fixture, "inf,1\n", "line 1: NaN or infinite");
   assert_csv_fails (fixture, "0,1e999\n", "line 1");
+  /* Finite, but its square overflows: named as the data's fault, not the initialisation's. */
+  assert_csv_fails (fixture, "x,y\n0,1\n0.5,1e308\n", "line 3: a value beyond ±1e100 would overflow");
   assert_csv_fails (fixture, "x,y\n", "no data rows");
   assert_csv_fails (fixture, "", "no data rows");
   assert_csv_fails (fixture, "\n\n  \r\n", "no data rows");

@@ -24,6 +24,7 @@
 #include "saddle-format.h"
 
 /* The largest CSV data file read whole: 1 GiB of text. */
+#define CSV_MAX_MAGNITUDE 1e100
 #define CSV_MAX_BYTES ((guint64) 1 << 30)
 
 #define IDX_TYPE_UBYTE     0x08
@@ -848,6 +849,13 @@ csv_parse_row (const char  *line,
   if (!isfinite (*x) || !isfinite (*y))
     {
       *problem = "NaN or infinite values are not allowed";
+      return CSV_ROW_NOT_FINITE;
+    }
+  /* The MSE squares the targets and the first layer multiplies the inputs: past this the
+   * loss overflows before any step, which would look like a bad initialisation. */
+  if (fabs (*x) > CSV_MAX_MAGNITUDE || fabs (*y) > CSV_MAX_MAGNITUDE)
+    {
+      *problem = "a value beyond ±1e100 would overflow the loss; rescale the data";
       return CSV_ROW_NOT_FINITE;
     }
 
