@@ -13,6 +13,8 @@
 #include <glib.h>
 
 #include "saddle-critical.h"
+#include "saddle-pca.h"
+#include "saddle-surface.h"
 #include "saddle-test-util.h"
 #include "saddle-trainer.h"
 
@@ -146,6 +148,43 @@ test_cancel_analysis (void)
   saddle_test_net_clear (&net);
 }
 
+static gboolean
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  return event_cb (NULL, user_data);
+}
+
+/* The loss surface of a trajectories study: 401 × 401 whole-set losses, a row between polls. */
+static void
+test_cancel_surface (void)
+{
+  const guint widths[] = { 1, 16, 16, 1 };
+  SaddleTestNet net;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddlePca) pca = NULL;
+  g_autofree double *points = NULL;
+  SaddleSurface *surface;
+  GThread *thread;
+  Stop stop;
+
+  saddle_test_net_init (&net, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, 200, 3);
+  /* Three points around θ span a plane to sweep. */
+  points = g_new (double, 3 * net.n);
+  for (guint k = 0; k < 3; k++)
+    for (gsize i = 0; i < net.n; i++)
+      points[k * net.n + i] = net.theta[i] + (k == 0 ? 0.0 : 0.1 * sin (i * (k + 1.0)));
+  pca = saddle_pca_fit (points, 3, net.n, 2, &error);
+  g_assert_no_error (error);
+  thread = stop_init (&stop);
+  surface = saddle_surface_compute (net.model, &net.batch, pca, -1, 1, -1, 1,
+                                    SADDLE_SURFACE_MAX_RESOLUTION, progress_cb, &stop, &error);
+  g_assert_null (surface);
+  g_assert_nonnull (error);
+  stop_check (&stop, thread, "surface");
+  saddle_test_net_clear (&net);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -155,6 +194,7 @@ main (int   argc,
   g_test_add_func ("/core/cancel/descent", test_cancel_descent);
   g_test_add_func ("/core/cancel/training", test_cancel_training);
   g_test_add_func ("/core/cancel/analysis", test_cancel_analysis);
+  g_test_add_func ("/core/cancel/surface", test_cancel_surface);
 
   return g_test_run ();
 }
