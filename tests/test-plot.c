@@ -3229,9 +3229,18 @@ test_figure_slice (void)
           g_assert_cmpint (found, >=, 0);
           rows[c][k] = found;
         }
-    /* Screen y grows downwards: the top curve is higher (smaller y) at both ends than the bottom one. */
-    g_assert_cmpint (rows[0][1], <, rows[0][0]);
-    g_assert_cmpint (rows[2][1], <, rows[2][0]);
+    /* Each curve on its own scale, in its own panel: the bottom eigenvector's above, the
+     * top's below. Screen y grows downwards: the bottom curve dips at both ends (its ends lie
+     * lower than its middle), the top one rises. */
+    for (guint c = 0; c < 3; c++)
+      {
+        g_assert_cmpint (rows[c][0], <, HEIGHT / 2);
+        g_assert_cmpint (rows[c][1], >, HEIGHT / 2);
+      }
+    g_assert_cmpint (rows[0][0], >, rows[1][0]);
+    g_assert_cmpint (rows[2][0], >, rows[1][0]);
+    g_assert_cmpint (rows[0][1], <, rows[1][1]);
+    g_assert_cmpint (rows[2][1], <, rows[1][1]);
     cairo_destroy (cr);
     cairo_surface_destroy (canvas);
   }

@@ -313,8 +313,6 @@ saddle_figure_density (cairo_t                 *cr,
 
 /* ------------------------------------------------------------------- slice */
 
-/* Curves whose extents differ by more than this share one symmetric-log axis. */
-#define SLICE_SYMLOG_RATIO 100.0
 
 /* The second-order model s·α + ½·λ·α² of a slice's loss change, sampled densely. */
 static void
@@ -344,18 +342,73 @@ draw_quadratic (SaddleChart       *chart,
   cairo_restore (chart->cr);
 }
 
-/* Largest |loss − @base| of a slice, 0 if nothing is finite. */
-static double
-slice_extent (const double *losses,
-              gsize         n,
-              double        base)
+/* One direction's panel of the slice: the loss change along it on its own linear scale, its
+ * second-order model dashed, the point θ at the origin. */
+static void
+draw_slice_panel (SaddleChart         *chart_out,
+                  cairo_t             *cr,
+                  const SaddlePalette *palette,
+                  double               fs,
+                  double               x,
+                  double               y,
+                  double               w,
+                  double               h,
+                  const SaddleSlice   *slice,
+                  const double        *delta,
+                  double               slope,
+                  double               lambda,
+                  const SaddleColor   *color,
+                  const char          *y_label,
+                  const char          *x_label)
 {
-  double extent = 0;
+  SaddleChart chart;
+  double line_width = MAX (1.5, fs / 6.0);
+  double zero = 0.0, zero_x, zero_y;
+  gsize n = slice->n_points;
 
+  saddle_chart_init (&chart, cr, palette, fs);
+  chart.x_label = x_label;
+  chart.y_label = y_label;
+  saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LINEAR, 1.0);
   for (gsize i = 0; i < n; i++)
-    if (isfinite (losses[i] - base))
-      extent = MAX (extent, fabs (losses[i] - base));
-  return extent;
+    {
+      saddle_axis_include (&chart.x_axis, slice->alphas[i]);
+      saddle_axis_include (&chart.y_axis, delta[i]);
+    }
+  saddle_axis_include (&chart.y_axis, 0.0);
+  saddle_axis_finish (&chart.x_axis, 0.0);
+  saddle_axis_finish (&chart.y_axis, 0.08);
+  saddle_chart_layout (&chart, x, y, w, h);
+  saddle_chart_draw_grid (&chart);
+
+  zero_x = saddle_chart_x_to_px (&chart, 0.0);
+  zero_y = saddle_chart_y_to_px (&chart, 0.0);
+  saddle_chart_clip (&chart, 0.0);
+  /* The cross through θ: α = 0 and no change. */
+  cairo_save (cr);
+  cairo_set_line_width (cr, 1.0);
+  saddle_color_set_source (&palette->axis, cr, 0.6);
+  if (isfinite (zero_x))
+    {
+      cairo_move_to (cr, floor (zero_x) + 0.5, chart.y);
+      cairo_line_to (cr, floor (zero_x) + 0.5, chart.y + chart.height);
+    }
+  if (isfinite (zero_y))
+    {
+      cairo_move_to (cr, chart.x, floor (zero_y) + 0.5);
+      cairo_line_to (cr, chart.x + chart.width, floor (zero_y) + 0.5);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  draw_quadratic (&chart, slope, lambda, slice->range, color, MAX (1.0, 0.6 * line_width));
+  saddle_chart_draw_line (&chart, slice->alphas, delta, n, color, line_width);
+  saddle_chart_unclip (&chart);
+  saddle_chart_clip (&chart, fs);
+  saddle_chart_draw_points (&chart, &zero, &zero, 1, &palette->foreground, SADDLE_MARKER_CIRCLE,
+                            0.38 * fs, TRUE);
+  saddle_chart_unclip (&chart);
+  saddle_chart_draw_axes (&chart);
+  *chart_out = chart;
 }
 
 void
@@ -367,25 +420,22 @@ saddle_figure_slice (cairo_t                 *cr,
 {
   SaddleFigureStyle st;
   SaddlePalette palette;
-  g_auto(SaddleChart) chart = { 0 };
   g_autoptr(SaddleLegend) legend = NULL;
   g_autofree char *subtitle = NULL;
-  g_autofree char *y_label = NULL;
   g_autofree char *bottom_label = NULL;
   g_autofree char *top_label = NULL;
   g_autofree double *delta_bottom = NULL;
   g_autofree double *delta_top = NULL;
+  g_auto(SaddleChart) chart = { 0 };        /* the upper panel's (or the empty one's) */
+  g_auto(SaddleChart) lower = { 0 };
   SaddleLegendPlacement placement;
   SaddleColor bottom_color, top_color;
-  double x = 0, y = 0, w = width, h = height, lx, ly, fs, line_width;
-  double base = 0, extent_bottom = 0, extent_top = 0, threshold = 1.0;
+  double x = 0, y = 0, w = width, h = height, lx, ly, fs, gap;
   gsize n = 0;
-  gboolean symlog = FALSE;
 
   if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
     return;
   fs = st.font_size;
-  line_width = MAX (1.5, fs / 6.0);
   /* The saddle's descent direction in the saddle label's red, the steepest
    * ascent in blue. */
   saddle_palette_series (&palette, 3, &bottom_color);
@@ -397,53 +447,19 @@ saddle_figure_slice (cairo_t                 *cr,
       && isfinite (slice->loss))
     n = slice->n_points;
 
-  /* The change from L(θ): both lines start from it, and a bend of 1e-6
-   * along a flat direction can share the chart with a rise of 10 along a
-   * steep one only as changes on a symmetric-log axis. */
+  /* Each direction gets its own panel and scale: a bend of 1e-4 along a flat or negatively
+   * curved direction next to a rise of 10 along the steepest one would be a flat line on a
+   * shared axis. */
   if (n > 0)
     {
-      base = slice->loss;
       delta_bottom = g_new (double, n);
       delta_top = g_new (double, n);
       for (gsize i = 0; i < n; i++)
         {
-          delta_bottom[i] = slice->loss_bottom[i] - base;
-          delta_top[i] = slice->loss_top[i] - base;
+          delta_bottom[i] = slice->loss_bottom[i] - slice->loss;
+          delta_top[i] = slice->loss_top[i] - slice->loss;
         }
-      extent_bottom = slice_extent (slice->loss_bottom, n, base);
-      extent_top = slice_extent (slice->loss_top, n, base);
-      {
-        double small = MIN (extent_bottom, extent_top), large = MAX (extent_bottom, extent_top);
-
-        symlog = large > 0 && large > SLICE_SYMLOG_RATIO * small;
-        /* Linear within a tenth of the flatter line's reach: its shape stays readable. */
-        threshold = small > 0 ? 0.1 * small : MAX (1e-12 * large, 1e-300);
-      }
     }
-
-  saddle_chart_init (&chart, cr, &palette, fs);
-  chart.x_label = _("Step α along the unit eigenvector v");
-  if (symlog)
-    {
-      char tv[32];
-
-      saddle_figure_format_number (tv, sizeof tv, "%.2g", threshold);
-      y_label = g_strdup_printf (_("L(θ + α·v) − L(θ) (symmetric log, linear within ±%s)"), tv);
-    }
-  else
-    y_label = g_strdup (_("Loss change L(θ + α·v) − L(θ)"));
-  chart.y_label = y_label;
-  saddle_axis_init (&chart.y_axis, symlog ? SADDLE_AXIS_SYMLOG : SADDLE_AXIS_LINEAR, threshold);
-  for (gsize i = 0; i < n; i++)
-    {
-      saddle_axis_include (&chart.x_axis, slice->alphas[i]);
-      saddle_axis_include (&chart.y_axis, delta_bottom[i]);
-      saddle_axis_include (&chart.y_axis, delta_top[i]);
-    }
-  if (n > 0)
-    saddle_axis_include (&chart.y_axis, 0.0);
-  saddle_axis_finish (&chart.x_axis, 0.0);
-  saddle_axis_finish (&chart.y_axis, 0.05);
 
   legend = saddle_legend_new (0.9 * fs);
   if (n > 0)
@@ -471,52 +487,34 @@ saddle_figure_slice (cairo_t                 *cr,
                            &x, &y, &w, &h);
   if (n > 0)
     saddle_chart_draw_footnote (cr, &palette, fs,
-                                _("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²"),
+                                _("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²; each panel has its own scale"),
                                 &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
-  saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
-  saddle_chart_draw_grid (&chart);
 
   if (n > 0)
     {
-      double zero = 0.0;
-      double zero_x = saddle_chart_x_to_px (&chart, 0.0);
-      double zero_y = saddle_chart_y_to_px (&chart, 0.0);
-
-      saddle_chart_clip (&chart, 0.0);
-      /* The cross through θ: α = 0 and no change. */
-      cairo_save (cr);
-      cairo_set_line_width (cr, 1.0);
-      saddle_color_set_source (&palette.axis, cr, 0.6);
-      if (isfinite (zero_x))
-        {
-          cairo_move_to (cr, floor (zero_x) + 0.5, chart.y);
-          cairo_line_to (cr, floor (zero_x) + 0.5, chart.y + chart.height);
-        }
-      if (isfinite (zero_y))
-        {
-          cairo_move_to (cr, chart.x, floor (zero_y) + 0.5);
-          cairo_line_to (cr, chart.x + chart.width, floor (zero_y) + 0.5);
-        }
-      cairo_stroke (cr);
-      cairo_restore (cr);
-
-      draw_quadratic (&chart, slice->slope_top, slice->lambda_top, slice->range,
-                      &top_color, MAX (1.0, 0.6 * line_width));
-      draw_quadratic (&chart, slice->slope_bottom, slice->lambda_bottom, slice->range,
-                      &bottom_color, MAX (1.0, 0.6 * line_width));
-      saddle_chart_draw_line (&chart, slice->alphas, delta_top, n, &top_color, line_width);
-      saddle_chart_draw_line (&chart, slice->alphas, delta_bottom, n, &bottom_color, line_width);
-      saddle_chart_unclip (&chart);
-      saddle_chart_clip (&chart, fs);
-      saddle_chart_draw_points (&chart, &zero, &zero, 1, &palette.foreground, SADDLE_MARKER_CIRCLE,
-                                0.38 * fs, TRUE);
-      saddle_chart_unclip (&chart);
+      gap = 0.6 * fs;
+      draw_slice_panel (&chart, cr, &palette, fs, x + 0.25 * fs, y, w - 0.25 * fs,
+                        (h - gap) / 2 - 0.25 * fs,
+                        slice, delta_bottom, slice->slope_bottom, slice->lambda_bottom,
+                        &bottom_color, _("ΔL along the bottom v"), NULL);
+      draw_slice_panel (&lower, cr, &palette, fs, x + 0.25 * fs, y + (h + gap) / 2, w - 0.25 * fs,
+                        (h - gap) / 2 - 0.5 * fs, slice, delta_top, slice->slope_top,
+                        slice->lambda_top, &top_color, _("ΔL along the top v"),
+                        _("Step α along the unit eigenvector v"));
     }
-  saddle_chart_draw_axes (&chart);
-
-  if (n == 0)
-    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+  else
+    {
+      saddle_chart_init (&chart, cr, &palette, fs);
+      chart.x_label = _("Step α along the unit eigenvector v");
+      chart.y_label = _("Loss change L(θ + α·v) − L(θ)");
+      saddle_axis_finish (&chart.x_axis, 0.0);
+      saddle_axis_finish (&chart.y_axis, 0.0);
+      saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
+      saddle_chart_draw_grid (&chart);
+      saddle_chart_draw_axes (&chart);
+      saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+    }
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
 
