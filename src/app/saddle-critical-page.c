@@ -1331,8 +1331,8 @@ saddle_critical_page_init (SaddleCriticalPage *self)
       gtk_label_set_xalign (GTK_LABEL (value), 0);
       gtk_label_set_selectable (GTK_LABEL (value), TRUE);
       gtk_widget_add_css_class (value, "numeric");
-      gtk_grid_attach (self->detail_grid, name, row % 2 * 2, row / 2, 1, 1);
-      gtk_grid_attach (self->detail_grid, value, row % 2 * 2 + 1, row / 2, 1, 1);
+      gtk_grid_attach (self->detail_grid, name, 0, row, 1, 1);
+      gtk_grid_attach (self->detail_grid, value, 1, row, 1, 1);
       self->names[row] = GTK_LABEL (name);
       self->values[row] = GTK_LABEL (value);
     }
