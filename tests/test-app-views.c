@@ -278,6 +278,22 @@ test_critical (void)
       g_assert_cmpint (saddle_critical_view_get_selected (SADDLE_CRITICAL_VIEW (view)), ==, i);
     }
 
+  /* Hovering a point reads it out: its run, loss, ratio and what it is; nothing far away. */
+  {
+    const SaddleCriticalPoint *point = g_ptr_array_index (set->points, 0);
+    g_autofree char *expected = g_strdup_printf ("Run %u · loss %.4g · minimal ratio %.4f\n%s",
+                                                 point->run + 1, point->loss,
+                                                 point->spectrum->minimal_ratio,
+                                                 saddle_critical_label_title (point->label));
+    g_autofree char *readout = NULL;
+    double x, y;
+
+    saddle_plot_area_from_data (area, point->loss, point->spectrum->minimal_ratio, &x, &y);
+    readout = saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), x + 1, y - 1);
+    g_assert_cmpstr (readout, ==, expected);
+    g_assert_null (saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), 2, 2));
+  }
+
   /* A click far from every point keeps the selection. */
   g_assert_cmpint (saddle_critical_view_pick (SADDLE_CRITICAL_VIEW (view), 2, 2), ==, -1);
   g_assert_cmpint (saddle_critical_view_get_selected (SADDLE_CRITICAL_VIEW (view)), ==,

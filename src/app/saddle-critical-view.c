@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
 
@@ -115,6 +117,48 @@ saddle_critical_view_finalize (GObject *object)
   G_OBJECT_CLASS (saddle_critical_view_parent_class)->finalize (object);
 }
 
+/* The read-out of the point under the pointer: run, loss, the ratio shown, what it is. */
+char *
+saddle_critical_view_readout_at (SaddleCriticalView *self,
+                                 double              x,
+                                 double              y)
+{
+  const SaddleCriticalPoint *point;
+  int index;
+
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
+
+  if (self->set == NULL || !self->have_area)
+    return NULL;
+  index = saddle_figure_critical_pick (self->set, &self->area, x, y, PICK_RADIUS);
+  if (index < 0)
+    return NULL;
+  point = g_ptr_array_index (self->set->points, index);
+  /* TRANSLATORS: a point of the critical scatter under the pointer: run, loss, the ratio's
+   * name and value, and what the point is */
+  return g_strdup_printf (_("Run %u · loss %.4g · %s %.4f\n%s"), point->run + 1, point->loss,
+                          self->ratio == SADDLE_CRITICAL_RATIO_NONZERO ? _("nonzero ratio")
+                                                                       : _("minimal ratio"),
+                          self->ratio == SADDLE_CRITICAL_RATIO_NONZERO
+                          ? point->spectrum->nonzero_ratio : point->spectrum->minimal_ratio,
+                          _(saddle_critical_label_title (point->label)));
+}
+
+static void
+draw_hover (SaddleChartView *view,
+            cairo_t         *cr,
+            double           width,
+            double           height,
+            double           x,
+            double           y,
+            gboolean         dark)
+{
+  g_autofree char *text = saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), x, y);
+
+  if (text != NULL)
+    saddle_chart_draw_readout (cr, width, height, x, y, text, dark);
+}
+
 static void
 saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
 {
@@ -126,6 +170,7 @@ saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
   object_class->set_property = saddle_critical_view_set_property;
 
   chart_class->draw = saddle_critical_view_draw;
+  chart_class->draw_hover = draw_hover;
   saddle_chart_view_class_set_min_size (chart_class, 260, 220);
 
   properties[PROP_SELECTED] =
