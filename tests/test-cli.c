@@ -1557,6 +1557,28 @@ test_safety_interrupts (gconstpointer cli)
   run_clear (&run);
 }
 
+/* hessian takes the model from the weights file's header: no options repeated. An option
+ * given anyway wins, and the difference is said. */
+static void
+test_hessian_reads_header (gconstpointer cli)
+{
+  Run run;
+
+  run_init (&run, cli);
+  spawn (&run, "gradnorm", "--task", "function", "--hidden", "7", "--activation", "tanh",
+         "--samples", "30", "--epochs", "2", "--runs", "1", "--save-weights", "w.txt",
+         "--out", "g", NULL);
+  assert_status (&run, 0);
+  spawn (&run, "hessian", "--weights", "w.txt", "--out", "h", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "Model: 1-7-1 tanh"));
+  g_assert_nonnull (strstr (run.out, "Parameters: 22"));
+  spawn (&run, "hessian", "--weights", "w.txt", "--hidden", "8", "--out", "h", NULL);
+  assert_status (&run, 1);
+  g_assert_nonnull (strstr (run.err, "--hidden 8 overrides the 7 the weights file was saved with"));
+  run_clear (&run);
+}
+
 /* A second writer of one --out is refused, naming the first one's PID. */
 static void
 test_safety_lock (gconstpointer cli)
@@ -1603,6 +1625,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/safety/too-large-first", cli, test_safety_too_large_first);
   g_test_add_data_func ("/cli/safety/interrupts", cli, test_safety_interrupts);
   g_test_add_data_func ("/cli/safety/lock", cli, test_safety_lock);
+  g_test_add_data_func ("/cli/hessian-reads-header", cli, test_hessian_reads_header);
   g_test_add_data_func ("/cli/trajectories-idx", cli, test_trajectories_idx);
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);

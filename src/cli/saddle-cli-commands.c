@@ -25,7 +25,6 @@
 #include "saddle-weights.h"
 
 /* Prefix of the weights-file comment line that records how to rebuild the model. */
-#define OPTIONS_LINE "options: "
 /* A Newton step longer than this leaves the quadratic model's trust on these nets (the
  * constructed near-critical case of test-critical needs 1e-12). */
 #define REACH_FAR 1e-2
@@ -150,33 +149,10 @@ save_weights (const char              *path,
                             "%" G_GSIZE_FORMAT " parameters in flat order: per layer the "
                             "weights (out × in, row-major), then the biases",
                             command, run + 1, config->seed, dataset_name,
-                            OPTIONS_LINE, options, n);
+                            SADDLE_CLI_OPTIONS_LINE, options, n);
   return saddle_weights_save (path, theta, n, header, error);
 }
 
-/* The "options:" comment a weights file carries, if any (g_free). */
-static char *
-weights_file_options (const char *path)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!saddle_file_read (path, G_MAXUINT32, &contents, NULL, NULL))
-    return NULL;
-  lines = g_strsplit (contents, "\n", 16);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (*line != '#')
-        continue;
-      while (*line == '#' || *line == ' ')
-        line++;
-      if (g_str_has_prefix (line, OPTIONS_LINE))
-        return g_strstrip (g_strdup (line + strlen (OPTIONS_LINE)));
-    }
-  return NULL;
-}
 
 static void
 print_header (const SaddleCliOptions *options,
@@ -1849,7 +1825,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     }
   if (n != n_params)
     {
-      g_autofree char *saved = weights_file_options (options->weights);
+      g_autofree char *saved = saddle_cli_weights_file_options (options->weights);
       g_autofree char *have = saddle_format_count (n);
       g_autofree char *want = saddle_format_count (n_params);
       g_autofree char *hidden = saddle_study_config_hidden_string (config);

@@ -3,12 +3,15 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "saddle-cli-options.h"
+#include "saddle-file.h"
 #include "saddle-slice.h"
 
 /* Which commands take an option. */
@@ -739,6 +742,66 @@ saddle_cli_command_summary (SaddleCliCommand command)
   return command_summaries[command];
 }
 
+char *
+saddle_cli_weights_file_options (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!saddle_file_read (path, G_MAXUINT32, &contents, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (contents, "\n", 16);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (*line != '#')
+        continue;
+      while (*line == '#' || *line == ' ')
+        line++;
+      if (g_str_has_prefix (line, SADDLE_CLI_OPTIONS_LINE))
+        return g_strstrip (g_strdup (line + strlen (SADDLE_CLI_OPTIONS_LINE)));
+    }
+  return NULL;
+}
+
+/* The model options a weights file's header records (--task, --hidden, --activation,
+ * --samples, --function, --data), for hessian: those not given on the command line are taken
+ * from it, so a file saved by any study analyses without repeating them; one given with
+ * another value wins, and the difference is said. */
+static gboolean
+take_weights_header (SaddleCliOptions *options,
+                     const char       *path,
+                     GError          **error)
+{
+  static const char *const taken[] = { "task", "hidden", "activation", "samples", "function",
+                                       "data" };
+  g_autofree char *line = saddle_cli_weights_file_options (path);
+  g_auto(GStrv) argv = NULL;
+  int argc = 0;
+
+  if (line == NULL || !g_shell_parse_argv (line, &argc, &argv, NULL))
+    return TRUE;
+  for (int i = 0; i + 1 < argc; i++)
+    {
+      const char *name = argv[i] + 2;
+      const char *value = argv[i + 1];
+      const char *mine;
+
+      if (!g_str_has_prefix (argv[i], "--")
+          || !g_strv_contains ((const char * const *) taken, name))
+        continue;
+      i++;
+      mine = given (options, name);
+      if (mine == NULL)
+        g_hash_table_insert (options->given, g_strdup (name), g_strdup (value));
+      else if (!g_str_equal (mine, value))
+        fprintf (stderr, "saddle-cli: --%s %s overrides the %s the weights file was saved with\n",
+                 name, mine, value);
+    }
+  return TRUE;
+}
+
 gboolean
 saddle_cli_options_parse (SaddleCliOptions *options,
                           SaddleCliCommand  command,
@@ -771,6 +834,9 @@ saddle_cli_options_parse (SaddleCliOptions *options,
   else if (*argc > 1)
     return usage_error (error, "%s takes no arguments besides options; got “%s”",
                         command_names[command], (*argv)[1]);
+  if (command == SADDLE_CLI_HESSIAN && given (options, "weights") != NULL
+      && !take_weights_header (options, given (options, "weights"), error))
+    return FALSE;
 
   return apply_values (options, error);
 }

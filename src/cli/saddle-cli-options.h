@@ -91,4 +91,11 @@ void        saddle_cli_options_clear        (SaddleCliOptions *options);
 /* The full --help text of @command (g_free). */
 char       *saddle_cli_options_help         (SaddleCliCommand  command);
 
+/* The comment a weights file saved by saddle-cli carries its model options in. */
+#define SADDLE_CLI_OPTIONS_LINE "options: "
+
+/* The model options (as saddle-cli flags) recorded in a weights file's "options:" comment,
+ * or NULL (g_free). */
+char    *saddle_cli_weights_file_options (const char *path);
+
 G_END_DECLS
