@@ -47,6 +47,16 @@ seconds_since (gint64 start)
   return (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND;
 }
 
+/* When @run's first event came (the study's start if it is out of range). */
+static gint64
+run_start (const SaddleCliProgress *self,
+           guint                    run)
+{
+  if (run < self->first_run + self->runs && self->run_starts[run] != 0)
+    return self->run_starts[run];
+  return self->study_start;
+}
+
 static void
 print_run_line (SaddleCliProgress *self,
                 const SaddleEvent *event)
@@ -59,7 +69,7 @@ print_run_line (SaddleCliProgress *self,
                              "Run %u/%u: loss %.6g%s after %" G_GUINT64_FORMAT " steps (%.1f s)",
                              event->run + 1, self->first_run + self->runs, event->loss,
                              accuracy != NULL ? accuracy : "", event->iteration,
-                             seconds_since (self->run_start));
+                             seconds_since (run_start (self, event->run)));
 }
 
 static void
@@ -81,7 +91,7 @@ print_critical_line (SaddleCliProgress *self,
                              spectrum->positive, spectrum->negative, spectrum->zero,
                              spectrum->minimal_ratio, point->dead_units,
                              saddle_critical_label_to_string (point->label),
-                             seconds_since (self->run_start));
+                             seconds_since (run_start (self, event->run)));
 }
 
 void
@@ -100,7 +110,9 @@ saddle_cli_progress_init (SaddleCliProgress       *progress,
   progress->runs = config->runs;
   progress->first_run = config->first_run;
   progress->epochs = config->epochs;
-  progress->run_start = progress->study_start = g_get_monotonic_time ();
+  progress->study_start = g_get_monotonic_time ();
+  /* Runs train in parallel (--jobs): each keeps its own start. */
+  progress->run_starts = g_new0 (gint64, (gsize) config->first_run + config->runs);
 }
 
 gboolean
@@ -120,8 +132,9 @@ saddle_cli_progress_event_cb (const SaddleEvent *event,
     {
       self->have_run = TRUE;
       self->current_run = event->run;
-      self->run_start = now;
     }
+  if (event->run < self->first_run + self->runs && self->run_starts[event->run] == 0)
+    self->run_starts[event->run] = now;
 
   switch (event->kind)
     {
@@ -197,4 +210,5 @@ saddle_cli_progress_finish (SaddleCliProgress *progress)
 
   clear_line (progress);
   fflush (stderr);
+  g_clear_pointer (&progress->run_starts, g_free);
 }

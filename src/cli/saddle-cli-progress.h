@@ -21,7 +21,7 @@ typedef struct
   /*< private >*/
   gboolean  line_open;      /* a live line is on screen */
   gint64    last_draw;
-  gint64    run_start;
+  gint64   *run_starts;     /* (first_run + runs) monotonic µs of each run's first event; 0: none yet */
   gint64    study_start;    /* for the time left on the live line */
   guint     current_run;
   gboolean  have_run;
