@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "saddle-chart-util.h"
@@ -27,6 +29,8 @@ saddle_chart_style_for_widget (GtkWidget         *widget,
   style->dark = saddle_chart_is_dark (widget);
   /* The widget's CSS background shows through, so charts follow the theme. */
   style->transparent = TRUE;
+  /* An empty chart on screen says how to fill it. */
+  style->empty_message = _("Choose the settings, then Start (Ctrl+Return)");
 }
 
 gboolean

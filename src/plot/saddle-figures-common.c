@@ -22,6 +22,7 @@ saddle_figure_style_init (SaddleFigureStyle *style)
   style->critical_ratio = SADDLE_CRITICAL_RATIO_MINIMAL;
   style->critical_reference = NULL;
   style->ratio_axis_full = FALSE;
+  style->empty_message = NULL;
 }
 
 gboolean

@@ -304,7 +304,7 @@ saddle_figure_density (cairo_t                 *cr,
   saddle_chart_draw_axes (&chart);
 
   if (!have_density && !have_dense)
-    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA (st));
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
 
@@ -513,7 +513,7 @@ saddle_figure_slice (cairo_t                 *cr,
       saddle_chart_layout (&chart, x + 0.25 * fs, y, w - 0.25 * fs, h - 0.5 * fs);
       saddle_chart_draw_grid (&chart);
       saddle_chart_draw_axes (&chart);
-      saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+      saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA (st));
     }
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);

@@ -8,7 +8,8 @@
 
 G_BEGIN_DECLS
 
-#define SADDLE_FIGURE_NO_DATA _("No data yet")
+/* What an empty chart says: the style's message (the app's first steps), else "No data yet". */
+#define SADDLE_FIGURE_NO_DATA(st) ((st).empty_message != NULL ? (st).empty_message : _("No data yet"))
 
 /* More runs than any study makes; beyond it a run index is corrupt. */
 #define SADDLE_FIGURE_MAX_RUNS 100000

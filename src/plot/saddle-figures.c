@@ -263,7 +263,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
       saddle_chart_draw_axes (chart);
 
       if (n_points == 0 || saddle_axis_n_data (&chart->y_axis) == 0)
-        saddle_chart_draw_message (chart, SADDLE_FIGURE_NO_DATA);
+        saddle_chart_draw_message (chart, SADDLE_FIGURE_NO_DATA (st));
     }
 
   saddle_figure_draw_legend (&top, legend, placement, lx, ly);
@@ -865,7 +865,7 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
     draw_colorbar (&chart, &bands);
 
   if (runs_drawn == 0)
-    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA (st));
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
   saddle_figure_area_from_chart (&chart, area);
@@ -1313,7 +1313,7 @@ saddle_figure_critical (cairo_t                   *cr,
   saddle_chart_draw_axes (&chart);
 
   if (drawn == 0)
-    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA (st));
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
   saddle_figure_area_from_chart (&chart, area);
@@ -1582,7 +1582,7 @@ saddle_figure_spectrum (cairo_t                   *cr,
 
   saddle_chart_draw_axes (&chart);
   if (n == 0)
-    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA);
+    saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA (st));
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
 

@@ -41,6 +41,7 @@ typedef struct
   gboolean show_trend;      /* critical: the given trend's line and its Spearman test (default TRUE) */
   gboolean show_pb_fit;     /* critical: Pennington–Bahri fit of the index (default FALSE) */
   SaddleCriticalRatio critical_ratio;   /* critical: the ratio on the y axis (default MINIMAL) */
+  const char *empty_message; /* what a chart with no data says (default NULL: "No data yet") */
   gboolean ratio_axis_full; /* critical: the ratio axis spans 0–1, as in the homework; else it
                              * fits the points with a margin (default FALSE) */
   const GArray *critical_reference;     /* critical: SaddleGroundTruthLevel, a closed form's
