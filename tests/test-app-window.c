@@ -240,6 +240,11 @@ test_studies_and_export (Fixture       *f,
   };
 
   g_assert_false (app_busy (f));
+  /* Alt+1/2/3 switch studies through win.show-study. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-study", "s", "critical"));
+  g_assert_cmpint (saddle_window_get_shown_kind (f->window), ==, SADDLE_STUDY_CRITICAL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-study", "s", "trajectories"));
+  g_assert_cmpint (saddle_window_get_shown_kind (f->window), ==, SADDLE_STUDY_TRAJECTORIES);
   /* GtkApplication found the shortcuts window in the resources. */
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
   {

@@ -515,6 +515,18 @@ start_action (GtkWidget  *widget,
   saddle_window_run_study (self, saddle_window_get_shown_kind (self), NULL);
 }
 
+/* Alt+1, Alt+2, Alt+3: show a study by its place in the header ("s": its name). */
+static void
+show_study_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SaddleStudyKind kind;
+
+  if (saddle_study_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
+    saddle_window_show_kind (SADDLE_WINDOW (widget), kind);
+}
+
 static void
 reset_settings_action (GtkWidget  *widget,
                        const char *action_name,
@@ -748,7 +760,15 @@ saddle_window_class_init (SaddleWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
   gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, reset_settings_action);
 
+  gtk_widget_class_install_action (widget_class, "win.show-study", "s", show_study_action);
+
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-panel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-study", "s",
+                                       "trajectories");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-study", "s",
+                                       "gradnorm");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-study", "s",
+                                       "critical");
 }
 
 static void
