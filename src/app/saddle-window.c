@@ -865,10 +865,24 @@ saddle_window_stop (SaddleWindow *self)
       const char *doing = gtk_label_get_text (self->progress_label);
 
       saddle_job_cancel (self->job);
-      /* LAPACK's eigensolver cannot be interrupted: say why Stop takes a while there. */
+      /* LAPACK's eigensolver cannot be interrupted: say why Stop takes a while there, and
+       * how long the last one took when a point of this study has been analysed. */
       if (strstr (doing, _("Eigenvalues")) != NULL)
-        gtk_label_set_text (self->progress_label,
-                            _("Stopping after the eigensolve, which cannot be interrupted…"));
+        {
+          const SaddleCriticalSet *set =
+            saddle_critical_page_get_set (SADDLE_CRITICAL_PAGE (self->critical_page));
+          double last = 0.0;
+          g_autofree char *text = NULL;
+
+          if (set != NULL && set->points->len > 0)
+            last = ((const SaddleCriticalPoint *) g_ptr_array_index (set->points,
+                                                                     set->points->len - 1))->seconds_eigen;
+          text = last >= 1.0
+                 /* TRANSLATORS: the last eigensolve's time in seconds */
+                 ? g_strdup_printf (_("Stopping after the eigensolve, which cannot be interrupted (the last took %.0f s)…"), last)
+                 : g_strdup (_("Stopping after the eigensolve, which cannot be interrupted…"));
+          gtk_label_set_text (self->progress_label, text);
+        }
       else
         gtk_label_set_text (self->progress_label, _("Stopping…"));
     }
