@@ -278,6 +278,12 @@ test_studies_and_export (Fixture       *f,
            g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
     g_assert_false (saddle_trajectories_page_get_playing (SADDLE_TRAJECTORIES_PAGE (trajectories)));
+
+    /* Space (win.toggle-play) plays and pauses them. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.toggle-play", NULL));
+    g_assert_true (saddle_trajectories_page_get_playing (SADDLE_TRAJECTORIES_PAGE (trajectories)));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.toggle-play", NULL));
+    g_assert_false (saddle_trajectories_page_get_playing (SADDLE_TRAJECTORIES_PAGE (trajectories)));
   }
 
   run_study (f, "gradnorm");

@@ -527,6 +527,19 @@ show_study_action (GtkWidget  *widget,
     saddle_window_show_kind (SADDLE_WINDOW (widget), kind);
 }
 
+/* Space: play or pause the trajectories, when they are shown. */
+static void
+toggle_play_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+  SaddleTrajectoriesPage *page = SADDLE_TRAJECTORIES_PAGE (self->trajectories_page);
+
+  if (saddle_window_get_shown_kind (self) == SADDLE_STUDY_TRAJECTORIES)
+    saddle_trajectories_page_set_playing (page, !saddle_trajectories_page_get_playing (page));
+}
+
 static void
 reset_settings_action (GtkWidget  *widget,
                        const char *action_name,
@@ -761,8 +774,11 @@ saddle_window_class_init (SaddleWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, reset_settings_action);
 
   gtk_widget_class_install_action (widget_class, "win.show-study", "s", show_study_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-play", NULL, toggle_play_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-panel", NULL);
+  /* Space reaches the window only when no focused widget (a button, an entry) takes it. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, 0, "win.toggle-play", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-study", "s",
                                        "trajectories");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-study", "s",
