@@ -114,6 +114,7 @@ typedef struct
   guint                    merged;         /* runs merged into results, in order */
   guint                    succeeded;
   guint                    attempted;
+  guint                    finished;       /* runs that succeeded, failed or were cancelled */
   double                   share_sum;      /* runs done so far, in shares of one run */
   double                   last_fraction;  /* of the whole study: progress never goes back */
   RunOutput               *outputs;        /* (runs) */
@@ -226,11 +227,26 @@ emit_share (StudyRun    *self,
   Study *study = self->study;
   gboolean ok;
 
+  g_autofree char *counted = NULL;
+
   g_mutex_lock (&study->mutex);
   study->share_sum += run_share - self->share;
   self->share = run_share;
   event->fraction = CLAMP (study->share_sum / study->n_units, study->last_fraction, 1.0);
   study->last_fraction = event->fraction;
+  /* With runs in parallel one run's number says little: say how many are done and running. */
+  if (event->message != NULL && study->config->runs > 1)
+    {
+      guint done = study->finished, running = study->attempted - done;
+
+      if (running > 1)
+        {
+          /* TRANSLATORS: "Run 3/8: descending ‖∇L‖² · 2 of 8 done, 2 running" */
+          counted = g_strdup_printf (_("%s · %u of %u done, %u running"), event->message, done,
+                                     study->config->runs, running);
+          event->message = counted;
+        }
+    }
   ok = emit_locked (study, event);
   g_mutex_unlock (&study->mutex);
   return ok;
@@ -695,6 +711,7 @@ study_worker (gpointer data)
         }
       study->share_sum += 1.0 - self.share;
       out->finished = TRUE;
+      study->finished++;
       merge_ready (study);
       g_mutex_unlock (&study->mutex);
 
