@@ -237,6 +237,7 @@ test_studies_and_export (Fixture       *f,
     "trajectories/trajectories-layer.svg", "trajectories/trajectories-layer.csv",
     "gradnorm/gradnorm.svg", "gradnorm/history.csv", "gradnorm/epochs.csv",
     "critical/critical.svg", "critical/critical.csv", "critical/eigenvalues.csv",
+    "critical/trend.csv",
   };
 
   g_assert_false (app_busy (f));
@@ -343,6 +344,10 @@ test_studies_and_export (Fixture       *f,
   g_clear_pointer (&file, g_free);
   file = path_in (f, "critical/critical.csv");
   g_assert_cmpuint (csv_rows (file, "run,loss,grad_norm,minimal_ratio,positive,negative,zero,tolerance"), ==, 3);
+  g_clear_pointer (&file, g_free);
+  /* The trend and its test, as saddle-cli writes it: 5 rows, then 20 for each of the 2 subsets. */
+  file = path_in (f, "critical/trend.csv");
+  g_assert_cmpuint (csv_rows (file, "name,value"), ==, 45);
   g_clear_pointer (&file, g_free);
 
   /* One view at a time, by extension. */

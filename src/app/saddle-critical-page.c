@@ -1048,6 +1048,7 @@ page_export_all (SaddlePage  *page,
   /* export-all writes saddle-cli's default look, so the two files compare equal. */
   g_autofree char *csv = NULL;
   g_autofree char *eigenvalues = NULL;
+  g_autofree char *trend_csv = NULL;
   g_autofree char *spectrum_name = NULL;
   g_autofree char *spectrum = NULL;
 
@@ -1057,10 +1058,12 @@ page_export_all (SaddlePage  *page,
   svg = g_build_filename (folder, "critical.svg", NULL);
   csv = g_build_filename (folder, "critical.csv", NULL);
   eigenvalues = g_build_filename (folder, "eigenvalues.csv", NULL);
+  trend_csv = g_build_filename (folder, "trend.csv", NULL);
   if (!saddle_figure_write_svg (svg, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                 draw_scatter_cb, &data, error) ||
       !saddle_critical_set_write_csv (set, csv, error) ||
-      !saddle_critical_set_write_eigenvalues (set, eigenvalues, error))
+      !saddle_critical_set_write_eigenvalues (set, eigenvalues, error) ||
+      !saddle_critical_trend_write_csv (&trend, trend_csv, error))
     return FALSE;
 
   /* The selected point's spectrum (the first one's when none is selected). */

@@ -300,8 +300,6 @@ print_trajectory_summary (const SaddleTrajectory *trajectory)
 typedef struct
 {
   guint  labels[SADDLE_CRITICAL_N_LABELS];
-  double mean_minimal_ratio;
-  double mean_nonzero_ratio;
   guint  n;
   SaddleCriticalTrend trend;    /* --ratio against loss, certified and all: what critical.svg draws */
 } CriticalStats;
@@ -325,10 +323,6 @@ critical_stats (const SaddleCriticalSet *set,
                 gboolean                 ratio_nonzero,
                 CriticalStats           *stats)
 {
-  double sum_nonzero = 0.0;
-  guint n_nonzero = 0;
-  double sum = 0.0;
-
   memset (stats, 0, sizeof *stats);
   stats->n = set->points->len;
   for (guint i = 0; i < set->points->len; i++)
@@ -337,15 +331,7 @@ critical_stats (const SaddleCriticalSet *set,
 
       if ((guint) point->label < SADDLE_CRITICAL_N_LABELS)
         stats->labels[point->label]++;
-      sum += point->spectrum->minimal_ratio;
-      if (isfinite (point->spectrum->nonzero_ratio))
-        {
-          sum_nonzero += point->spectrum->nonzero_ratio;
-          n_nonzero++;
-        }
     }
-  stats->mean_minimal_ratio = stats->n > 0 ? sum / stats->n : NAN;
-  stats->mean_nonzero_ratio = n_nonzero > 0 ? sum_nonzero / n_nonzero : NAN;
   saddle_critical_trend_compute (set, ratio_nonzero ? SADDLE_CRITICAL_RATIO_NONZERO
                                                     : SADDLE_CRITICAL_RATIO_MINIMAL,
                                  &stats->trend);
@@ -451,9 +437,9 @@ print_critical_table (const SaddleCriticalSet *set,
           stats->n == 1 ? "" : "s", set->tolerance);
   saddle_cli_print_set_measures (settings, set);
   printf ("Mean minimal ratio (share of λ > 0 among all eigenvalues): %.4f\n",
-          stats->mean_minimal_ratio);
+          stats->trend.mean_minimal_ratio);
   printf ("Mean non-zero ratio (positive / (positive + negative)): %.4f\n",
-          stats->mean_nonzero_ratio);
+          stats->trend.mean_nonzero_ratio);
   print_trend (stats, pb_fit);
 }
 
@@ -647,64 +633,6 @@ json_add_trend (JsonBuilder         *builder,
   json_builder_end_object (builder);
 }
 
-/* trend.csv: every number of the summary's trend block as name,value, each subset's rows
- * prefixed with its name ("certified_p_value", "all_verdict"). */
-static gboolean
-write_trend_csv (const char          *path,
-                 const CriticalStats *stats,
-                 GError             **error)
-{
-  const SaddleCriticalTrend *trend = &stats->trend;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
-
-#define ROW(name, value, text) G_STMT_START {                   \
-    double v_ = (value);                                        \
-    g_ptr_array_add (names, name);                              \
-    g_array_append_val (values, v_);                            \
-    g_ptr_array_add (texts, (gpointer) (text));                 \
-  } G_STMT_END
-
-  ROW (g_strdup ("ratio_nonzero"), trend->ratio == SADDLE_CRITICAL_RATIO_NONZERO, NULL);
-  ROW (g_strdup ("loss_axis_log"), trend->x_log, NULL);
-  ROW (g_strdup ("shown"), NAN, saddle_trend_subset_to_string (trend->shown));
-  ROW (g_strdup ("mean_minimal_ratio"), stats->mean_minimal_ratio, NULL);
-  ROW (g_strdup ("mean_nonzero_ratio"), stats->mean_nonzero_ratio, NULL);
-  for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
-    {
-      const SaddleSubsetTrend *t = &trend->subsets[s];
-      const SaddleSpearmanTest *test = &t->spearman;
-      const char *p = saddle_trend_subset_to_string (t->subset);
-
-      ROW (g_strconcat (p, "_points", NULL), (double) t->n, NULL);
-      ROW (g_strconcat (p, "_slope", NULL), t->slope, NULL);
-      ROW (g_strconcat (p, "_intercept", NULL), t->intercept, NULL);
-      ROW (g_strconcat (p, "_r2", NULL), t->r2, NULL);
-      ROW (g_strconcat (p, "_pearson", NULL), t->pearson, NULL);
-      ROW (g_strconcat (p, "_spearman", NULL), test->rho, NULL);
-      ROW (g_strconcat (p, "_spearman_ci_low", NULL), test->low, NULL);
-      ROW (g_strconcat (p, "_spearman_ci_high", NULL), test->high, NULL);
-      ROW (g_strconcat (p, "_ci_level", NULL), test->level, NULL);
-      ROW (g_strconcat (p, "_bootstrap_resamples", NULL), test->resamples, NULL);
-      ROW (g_strconcat (p, "_bootstrap_resamples_defined", NULL), test->resamples_defined, NULL);
-      ROW (g_strconcat (p, "_p_value", NULL), test->p_value, NULL);
-      ROW (g_strconcat (p, "_p_exact", NULL), test->p_exact, NULL);
-      ROW (g_strconcat (p, "_permutations", NULL), (double) test->permutations, NULL);
-      ROW (g_strconcat (p, "_seed", NULL), (double) test->seed, NULL);
-      ROW (g_strconcat (p, "_verdict", NULL), NAN, saddle_trend_verdict_to_string (t->verdict));
-      ROW (g_strconcat (p, "_pb_fitted", NULL), t->pb_fitted, NULL);
-      ROW (g_strconcat (p, "_pb_loss_c", NULL), t->pb_loss_c, NULL);
-      ROW (g_strconcat (p, "_pb_a", NULL), t->pb_a, NULL);
-      ROW (g_strconcat (p, "_pb_residual", NULL), t->pb_residual, NULL);
-    }
-#undef ROW
-
-  return saddle_cli_write_mixed_csv (path, (const char * const *) names->pdata,
-                                     (const double *) (gpointer) values->data,
-                                     (const char * const *) texts->pdata, names->len, error);
-}
-
 static gboolean
 write_critical_summary (const char               *path,
                         const SaddleStudyResults *results,
@@ -747,8 +675,8 @@ write_critical_summary (const char               *path,
       json_builder_add_int_value (builder, stats->labels[l]);
     }
   json_builder_end_object (builder);
-  saddle_cli_json_add_double (builder, "mean_minimal_ratio", stats->mean_minimal_ratio);
-  saddle_cli_json_add_double (builder, "mean_nonzero_ratio", stats->mean_nonzero_ratio);
+  saddle_cli_json_add_double (builder, "mean_minimal_ratio", stats->trend.mean_minimal_ratio);
+  saddle_cli_json_add_double (builder, "mean_nonzero_ratio", stats->trend.mean_nonzero_ratio);
   json_add_trend (builder, stats);
   if (slice != NULL)
     {
@@ -816,7 +744,7 @@ write_critical_set_files (SaddleCliOptions        *options,
   WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, &stats->trend,
                                                         options->pb_fit, options->ratio_axis_full,
                                                         reference, error));
-  WRITE ("trend.csv", write_trend_csv (path, stats, error));
+  WRITE ("trend.csv", saddle_critical_trend_write_csv (&stats->trend, path, error));
   for (guint i = 0; i < set->points->len; i++)
     {
       const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);

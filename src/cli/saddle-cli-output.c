@@ -327,28 +327,6 @@ saddle_cli_write_values_csv (const char         *path,
   return write_csv (path, csv, "values", error);
 }
 
-gboolean
-saddle_cli_write_mixed_csv (const char         *path,
-                            const char * const *names,
-                            const double       *values,
-                            const char * const *texts,
-                            gsize               n,
-                            GError            **error)
-{
-  g_autoptr(SaddleCsv) csv = saddle_csv_new ("name,value", 32 * n);
-
-  for (gsize i = 0; i < n; i++)
-    {
-      saddle_csv_add_string (csv, names[i]);
-      if (texts[i] != NULL)
-        saddle_csv_add_string (csv, texts[i]);
-      else
-        saddle_csv_add_double (csv, values[i]);
-      saddle_csv_end_row (csv);
-    }
-  return write_csv (path, csv, "values", error);
-}
-
 void
 saddle_cli_json_add_double (JsonBuilder *builder,
                             const char  *member,

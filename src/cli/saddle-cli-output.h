@@ -86,14 +86,6 @@ gboolean saddle_cli_write_values_csv       (const char                *path,
                                             const double              *values,
                                             gsize                      n,
                                             GError                   **error);
-/* name,value as saddle_cli_write_values_csv(), but a row whose @texts[i] is not NULL holds that
- * text (no commas or quotes) instead of @values[i]. */
-gboolean saddle_cli_write_mixed_csv        (const char                *path,
-                                            const char * const        *names,
-                                            const double              *values,
-                                            const char * const        *texts,
-                                            gsize                      n,
-                                            GError                   **error);
 
 /* A JSON number, or null when @value is NaN or infinite (JSON has neither). */
 void     saddle_cli_json_add_double     (JsonBuilder              *builder,

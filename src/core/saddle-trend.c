@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "saddle-csv.h"
 #include "saddle-trend.h"
 
 gboolean
@@ -156,6 +157,32 @@ saddle_critical_trend_x_log (const SaddleCriticalSet *set)
   return hi > 0 && hi / lo > 10.0;
 }
 
+/* The mean ratios the summary and trend.csv quote, over every point with a spectrum. */
+static void
+mean_ratios (const SaddleCriticalSet *set,
+             SaddleCriticalTrend     *trend)
+{
+  double sum = 0.0, sum_nonzero = 0.0;
+  guint n = 0, n_nonzero = 0;
+
+  for (guint i = 0; set != NULL && i < set->points->len; i++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
+
+      if (point->spectrum == NULL)
+        continue;
+      sum += point->spectrum->minimal_ratio;
+      n++;
+      if (isfinite (point->spectrum->nonzero_ratio))
+        {
+          sum_nonzero += point->spectrum->nonzero_ratio;
+          n_nonzero++;
+        }
+    }
+  trend->mean_minimal_ratio = n > 0 ? sum / n : NAN;
+  trend->mean_nonzero_ratio = n_nonzero > 0 ? sum_nonzero / n_nonzero : NAN;
+}
+
 void
 saddle_critical_trend_compute (const SaddleCriticalSet *set,
                                SaddleCriticalRatio      ratio,
@@ -180,6 +207,75 @@ saddle_critical_trend_compute (const SaddleCriticalSet *set,
                   &trend->subsets[SADDLE_TREND_CERTIFIED]);
   trend->shown = trend->subsets[SADDLE_TREND_CERTIFIED].n >= 3 ? SADDLE_TREND_CERTIFIED
                                                                : SADDLE_TREND_ALL;
+  mean_ratios (set, trend);
+}
+
+/* One name,value row; @text, when not NULL, stands in place of the number. */
+static void
+add_row (SaddleCsv  *csv,
+         const char *prefix,
+         const char *name,
+         double      value,
+         const char *text)
+{
+  g_autofree char *full = prefix != NULL ? g_strconcat (prefix, "_", name, NULL) : g_strdup (name);
+
+  saddle_csv_add_string (csv, full);
+  if (text != NULL)
+    saddle_csv_add_string (csv, text);
+  else
+    saddle_csv_add_double (csv, value);
+  saddle_csv_end_row (csv);
+}
+
+gboolean
+saddle_critical_trend_write_csv (const SaddleCriticalTrend *trend,
+                                 const char                *path,
+                                 GError                   **error)
+{
+  g_autoptr(SaddleCsv) csv = saddle_csv_new ("name,value", 4096);
+
+  g_return_val_if_fail (trend != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  add_row (csv, NULL, "ratio_nonzero", trend->ratio == SADDLE_CRITICAL_RATIO_NONZERO, NULL);
+  add_row (csv, NULL, "loss_axis_log", trend->x_log, NULL);
+  add_row (csv, NULL, "shown", NAN, saddle_trend_subset_to_string (trend->shown));
+  add_row (csv, NULL, "mean_minimal_ratio", trend->mean_minimal_ratio, NULL);
+  add_row (csv, NULL, "mean_nonzero_ratio", trend->mean_nonzero_ratio, NULL);
+  for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
+    {
+      const SaddleSubsetTrend *t = &trend->subsets[s];
+      const SaddleSpearmanTest *test = &t->spearman;
+      const char *p = saddle_trend_subset_to_string (t->subset);
+
+      add_row (csv, p, "points", (double) t->n, NULL);
+      add_row (csv, p, "slope", t->slope, NULL);
+      add_row (csv, p, "intercept", t->intercept, NULL);
+      add_row (csv, p, "r2", t->r2, NULL);
+      add_row (csv, p, "pearson", t->pearson, NULL);
+      add_row (csv, p, "spearman", test->rho, NULL);
+      add_row (csv, p, "spearman_ci_low", test->low, NULL);
+      add_row (csv, p, "spearman_ci_high", test->high, NULL);
+      add_row (csv, p, "ci_level", test->level, NULL);
+      add_row (csv, p, "bootstrap_resamples", test->resamples, NULL);
+      add_row (csv, p, "bootstrap_resamples_defined", test->resamples_defined, NULL);
+      add_row (csv, p, "p_value", test->p_value, NULL);
+      add_row (csv, p, "p_exact", test->p_exact, NULL);
+      add_row (csv, p, "permutations", (double) test->permutations, NULL);
+      add_row (csv, p, "seed", (double) test->seed, NULL);
+      add_row (csv, p, "verdict", NAN, saddle_trend_verdict_to_string (t->verdict));
+      add_row (csv, p, "pb_fitted", t->pb_fitted, NULL);
+      add_row (csv, p, "pb_loss_c", t->pb_loss_c, NULL);
+      add_row (csv, p, "pb_a", t->pb_a, NULL);
+      add_row (csv, p, "pb_residual", t->pb_residual, NULL);
+    }
+  if (!saddle_csv_write (csv, path, error))
+    {
+      g_prefix_error (error, "Cannot write the trend: ");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 const SaddleSubsetTrend *

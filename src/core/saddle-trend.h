@@ -79,6 +79,8 @@ typedef struct
   gboolean            x_log;       /* losses span more than a decade: lines in log10 (loss) */
   SaddleTrendSubset   shown;       /* what a single claim shows: certified if n ≥ 3 there, else all */
   SaddleSubsetTrend   subsets[SADDLE_TREND_N_SUBSETS];   /* by SaddleTrendSubset */
+  double              mean_minimal_ratio;  /* over the points with a spectrum; NAN if none */
+  double              mean_nonzero_ratio;  /* over those whose non-zero ratio is defined */
 } SaddleCriticalTrend;
 
 /* Whether the loss axis (and the line) of @set's scatter is logarithmic: positive losses spanning
@@ -88,6 +90,11 @@ gboolean                 saddle_critical_trend_x_log    (const SaddleCriticalSet
 void                     saddle_critical_trend_compute  (const SaddleCriticalSet *set,
                                                          SaddleCriticalRatio      ratio,
                                                          SaddleCriticalTrend     *trend);
+/* trend.csv: every number of @trend as name,value rows, each subset's prefixed with its name
+ * ("certified_p_value", "all_verdict"); atomic, the error names @path. */
+gboolean                 saddle_critical_trend_write_csv (const SaddleCriticalTrend *trend,
+                                                          const char                *path,
+                                                          GError                   **error);
 /* The subset @trend->shown names. */
 const SaddleSubsetTrend *saddle_critical_trend_get_shown (const SaddleCriticalTrend *trend);
 /* Whether @point counts in @subset (has a finite loss and ratio is checked separately). */
