@@ -20,7 +20,7 @@ export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory GTK_A11Y=none
 export LANG=C.UTF-8 LANGUAGE=en
 
 # study, file name, seconds to wait
-for shot in trajectories:trajectories:70 gradnorm:gradient-norm:40 critical:critical-points:60; do
+for shot in trajectories:trajectories:10 gradnorm:gradient-norm:40 critical:critical-points:60; do
   IFS=: read -r study name wait <<< "$shot"
   "$build/src/app/saddle" &
   app=$!
