@@ -1021,6 +1021,42 @@ test_vector_line_one_path (void)
     }
 }
 
+/* ------------------------------------------------------------ title */
+
+/* The height saddle_chart_draw_title() takes for @subtitle in @width at font size 12. */
+static double
+title_height (const char *subtitle,
+              double      width)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 800, 200);
+  cairo_t *cr = cairo_create (surface);
+  SaddlePalette palette;
+  double x = 0, y = 0, w = width, h = 200;
+
+  saddle_palette_init (&palette, FALSE);
+  saddle_chart_draw_title (cr, &palette, 12, "Title", subtitle, &x, &y, &w, &h);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return y;
+}
+
+/* A subtitle line too long even shrunk by a fifth wraps at its " · " separators (one line more)
+ * rather than losing its end to "…"; one that fits, or has no separator, stays one line. */
+static void
+test_title_wrap (void)
+{
+  const char *line = "All 35 points (0 certified): Spearman ρ = −0.14, 95 % interval −0.49 to "
+                     "+0.25, p = 0.44 · no evidence either way";
+  double wide = title_height (line, 780);
+  double narrow = title_height (line, 300);
+  double cut = title_height ("a long subtitle without any separator at all, cut at the end", 120);
+  double one = title_height ("short", 120);
+
+  g_assert_cmpfloat (narrow, >, wide + 5);
+  g_assert_cmpfloat (fabs (cut - one), <, 0.5);
+  g_assert_cmpfloat (fabs (title_height ("short", 780) - one), <, 0.5);
+}
+
 /* ------------------------------------------------------------ legend */
 
 static void
@@ -3280,6 +3316,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/chart/dense-line-columns", test_dense_line_columns);
   g_test_add_func ("/plot/chart/vector-line-one-path", test_vector_line_one_path);
   g_test_add_func ("/plot/legend/layout", test_legend_layout);
+  g_test_add_func ("/plot/chart/title-wrap", test_title_wrap);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
   g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);

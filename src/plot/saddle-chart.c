@@ -117,6 +117,30 @@ fit_text (cairo_t    *cr,
   return g_strdup ("…");
 }
 
+/* The size, at most @size and no less than 80 % of it, at which @text fits @width; 0 if none.
+ * Steps down from the proportional guess, as Pango's hinted widths do not scale with the size. */
+static double
+shrunk_size (cairo_t    *cr,
+             const char *text,
+             double      size,
+             gboolean    bold,
+             double      width)
+{
+  double w, s;
+
+  select_font (cr, size, bold);
+  w = text_width (cr, text);
+  if (w <= width)
+    return size;
+  for (s = size * width / w; s >= 0.8 * size; s *= 0.97)
+    {
+      select_font (cr, s, bold);
+      if (text_width (cr, text) <= width)
+        return s;
+    }
+  return 0;
+}
+
 static double
 draw_fitted_line (cairo_t             *cr,
                   const SaddleColor   *color,
@@ -128,17 +152,51 @@ draw_fitted_line (cairo_t             *cr,
                   double               width)
 {
   g_autofree char *shown = NULL;
-  double w;
+  double fitted;
 
-  select_font (cr, size, bold);
-  w = text_width (cr, text);
-  /* Shrink up to 20 % before cutting the text. */
-  if (w > width && w * 0.8 <= width)
-    select_font (cr, size * width / w, bold);
+  fitted = shrunk_size (cr, text, size, bold, width);
+  select_font (cr, fitted > 0 ? fitted : size, bold);
   shown = fit_text (cr, text, width);
   saddle_color_set_source (color, cr, 1.0);
   saddle_chart_draw_text (cr, shown, x + width / 2, y, 0.5, 0.0);
   return cap_height (cr);
+}
+
+/* @line as the lines to draw: itself when it fits @width at @size shrunk by up to 20 %, else broken
+ * greedily at its " · " separators, so a long subtitle wraps instead of losing its end. */
+static GPtrArray *
+wrap_at_separators (cairo_t    *cr,
+                    const char *line,
+                    double      size,
+                    double      width)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) current = NULL;
+
+  if (shrunk_size (cr, line, size, FALSE, width) > 0 || strstr (line, " · ") == NULL)
+    {
+      g_ptr_array_add (lines, g_strdup (line));
+      return lines;
+    }
+
+  select_font (cr, size, FALSE);
+  parts = g_strsplit (line, " · ", -1);
+  current = g_string_new (parts[0]);
+  for (guint i = 1; parts[i] != NULL; i++)
+    {
+      g_autofree char *joined = g_strconcat (current->str, " · ", parts[i], NULL);
+
+      if (text_width (cr, joined) <= width)
+        g_string_assign (current, joined);
+      else
+        {
+          g_ptr_array_add (lines, g_strdup (current->str));
+          g_string_assign (current, parts[i]);
+        }
+    }
+  g_ptr_array_add (lines, g_strdup (current->str));
+  return lines;
 }
 
 void
@@ -168,15 +226,23 @@ saddle_chart_draw_title (cairo_t             *cr,
     }
   if (subtitle != NULL && *subtitle != '\0')
     {
-      g_auto(GStrv) lines = g_strsplit (subtitle, "\n", -1);
+      g_auto(GStrv) given = g_strsplit (subtitle, "\n", -1);
+      g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
-      /* One line each, shrunk (or cut) on its own. */
-      for (guint i = 0; lines[i] != NULL; i++)
+      for (guint i = 0; given[i] != NULL; i++)
         {
-          double h = draw_fitted_line (cr, &palette->muted, lines[i],
+          g_autoptr(GPtrArray) wrapped = wrap_at_separators (cr, given[i], 0.9 * font_size, inner_w);
+
+          for (guint j = 0; j < wrapped->len; j++)
+            g_ptr_array_add (lines, g_strdup (g_ptr_array_index (wrapped, j)));
+        }
+      /* One line each, shrunk (or cut) on its own. */
+      for (guint i = 0; i < lines->len; i++)
+        {
+          double h = draw_fitted_line (cr, &palette->muted, g_ptr_array_index (lines, i),
                                        0.9 * font_size, FALSE, inner_x, top, inner_w);
 
-          top += h + (lines[i + 1] != NULL ? 0.4 : 0.55) * font_size;
+          top += h + (i + 1 < lines->len ? 0.4 : 0.55) * font_size;
         }
     }
 
