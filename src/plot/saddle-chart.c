@@ -163,29 +163,31 @@ draw_fitted_line (cairo_t             *cr,
 }
 
 /* @line as the lines to draw: itself when it fits @width at @size shrunk by up to 20 %, else broken
- * greedily at its " · " separators, so a long subtitle wraps instead of losing its end. */
+ * greedily at each @separator, so a long subtitle wraps instead of losing its end. */
 static GPtrArray *
 wrap_at_separators (cairo_t    *cr,
                     const char *line,
                     double      size,
-                    double      width)
+                    gboolean    bold,
+                    double      width,
+                    const char *separator)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) parts = NULL;
   g_autoptr(GString) current = NULL;
 
-  if (shrunk_size (cr, line, size, FALSE, width) > 0 || strstr (line, " · ") == NULL)
+  if (shrunk_size (cr, line, size, bold, width) > 0 || strstr (line, separator) == NULL)
     {
       g_ptr_array_add (lines, g_strdup (line));
       return lines;
     }
 
-  select_font (cr, size, FALSE);
-  parts = g_strsplit (line, " · ", -1);
+  select_font (cr, size, bold);
+  parts = g_strsplit (line, separator, -1);
   current = g_string_new (parts[0]);
   for (guint i = 1; parts[i] != NULL; i++)
     {
-      g_autofree char *joined = g_strconcat (current->str, " · ", parts[i], NULL);
+      g_autofree char *joined = g_strconcat (current->str, separator, parts[i], NULL);
 
       if (text_width (cr, joined) <= width)
         g_string_assign (current, joined);
@@ -219,6 +221,7 @@ saddle_chart_draw_title (cairo_t             *cr,
 
   if (title != NULL && *title != '\0')
     {
+      /* One line: a wrapped title would take the short spectrum chart's legend room. */
       double h = draw_fitted_line (cr, &palette->foreground, title,
                                    1.2 * font_size, TRUE, inner_x, top, inner_w);
 
@@ -231,7 +234,8 @@ saddle_chart_draw_title (cairo_t             *cr,
 
       for (guint i = 0; given[i] != NULL; i++)
         {
-          g_autoptr(GPtrArray) wrapped = wrap_at_separators (cr, given[i], 0.9 * font_size, inner_w);
+          g_autoptr(GPtrArray) wrapped = wrap_at_separators (cr, given[i], 0.9 * font_size, FALSE,
+                                                             inner_w, " · ");
 
           for (guint j = 0; j < wrapped->len; j++)
             g_ptr_array_add (lines, g_strdup (g_ptr_array_index (wrapped, j)));

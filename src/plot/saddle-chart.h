@@ -54,8 +54,8 @@ void     saddle_chart_paint_background (cairo_t             *cr,
                                         double               width,
                                         double               height);
 /* Draws @title (bold) and @subtitle (may be NULL; one line per "\n") centred at the top of the
- * rectangle, shrinking or ellipsising them to fit (a subtitle line too long even shrunk wraps at
- * its " · " separators first); moves *y down and *height up by the space used. */
+ * rectangle, shrinking or ellipsising them to fit. A subtitle line too long even shrunk wraps at
+ * its " · " separators first. Moves *y down and *height up by the space used. */
 void     saddle_chart_draw_title       (cairo_t             *cr,
                                         const SaddlePalette *palette,
                                         double               font_size,
