@@ -34,6 +34,33 @@ void   saddle_test_net_line_fit (const SaddleTestNet *net,
                                  double              *slope,
                                  double              *intercept);
 
+/* A net on @n random samples: inputs uniform on [−1, 1], Gaussian targets (MSE) or uniform
+ * labels (cross-entropy); θ from saddle_model_init_params, then every bias drawn from
+ * N(0, @bias_scale²) so the biases' derivatives (and ReLU kinks) are spread out. */
+typedef struct
+{
+  guint        widths[8];
+  guint        n_widths;
+  SaddleModel *model;
+  gsize        P;
+  gsize        H;          /* hidden pre-activations per sample */
+  double      *theta;      /* (P) */
+  SaddleBatch  batch;
+  double      *x;          /* (n, in) */
+  double      *targets;    /* (n, out), MSE */
+  guint32     *labels;     /* (n), cross-entropy */
+} SaddleTestRig;
+
+void   saddle_test_rig_init   (SaddleTestRig    *rig,
+                               const guint      *widths,
+                               guint             n_widths,
+                               SaddleActivation  activation,
+                               SaddleLoss        loss,
+                               gsize             n,
+                               double            bias_scale,
+                               guint64           seed);
+void   saddle_test_rig_clear  (SaddleTestRig    *rig);
+
 /* A regression batch over caller-owned arrays: @n samples, @x (n × n_inputs), @targets
  * (n × n_outputs). */
 void   saddle_test_batch_init (SaddleBatch      *batch,

@@ -31,20 +31,10 @@ static const Combo combos[] = {
   { SADDLE_ACTIVATION_IDENTITY, SADDLE_LOSS_CROSS_ENTROPY },
 };
 
-/* A model, a parameter vector and a hand-filled batch. */
-typedef struct
-{
-  guint        widths[8];
-  guint        n_widths;
-  SaddleModel *model;
-  gsize        P;
-  double      *theta;
-  SaddleBatch  batch;
-  double      *x;
-  double      *targets;
-  guint32     *labels;
-} Rig;
+/* A model, a parameter vector and a random batch, from saddle-test-util. */
+typedef SaddleTestRig Rig;
 
+/* Non-zero biases, so their derivatives are exercised too. */
 static void
 rig_init (Rig              *rig,
           const guint      *widths,
@@ -54,67 +44,10 @@ rig_init (Rig              *rig,
           gsize             n,
           guint64           seed)
 {
-  g_autoptr(GError) error = NULL;
-  SaddleRng rng;
-  gsize m = widths[n_widths - 1];
-
-  memset (rig, 0, sizeof *rig);
-  g_assert_cmpuint (n_widths, <=, G_N_ELEMENTS (rig->widths));
-  memcpy (rig->widths, widths, n_widths * sizeof (guint));
-  rig->n_widths = n_widths;
-  rig->model = saddle_model_new (widths, n_widths, activation, loss, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (rig->model);
-  rig->P = saddle_model_n_params (rig->model);
-
-  saddle_rng_init (&rng, seed);
-  rig->theta = g_new (double, rig->P);
-  saddle_model_init_params (rig->model, rig->theta, &rng);
-  /* Non-zero biases, so their derivatives are exercised too. */
-  for (guint l = 0; l + 1 < n_widths; l++)
-    {
-      gsize off = saddle_model_layer_offset (rig->model, l) + (gsize) widths[l] * widths[l + 1];
-
-      for (guint o = 0; o < widths[l + 1]; o++)
-        rig->theta[off + o] = 0.3 * saddle_rng_normal (&rng);
-    }
-
-  rig->x = g_new (double, n * widths[0]);
-  for (gsize i = 0; i < n * widths[0]; i++)
-    rig->x[i] = 2.0 * saddle_rng_uniform (&rng) - 1.0;
-
-  rig->batch.n = n;
-  rig->batch.n_inputs = widths[0];
-  rig->batch.n_outputs = m;
-  rig->batch.x = rig->x;
-  if (loss == SADDLE_LOSS_CROSS_ENTROPY)
-    {
-      rig->labels = g_new (guint32, n);
-      for (gsize i = 0; i < n; i++)
-        rig->labels[i] = saddle_rng_below (&rng, m);
-      rig->batch.kind = SADDLE_DATASET_CLASSIFICATION;
-      rig->batch.labels = rig->labels;
-    }
-  else
-    {
-      rig->targets = g_new (double, n * m);
-      for (gsize i = 0; i < n * m; i++)
-        rig->targets[i] = saddle_rng_normal (&rng);
-      rig->batch.kind = SADDLE_DATASET_REGRESSION;
-      rig->batch.targets = rig->targets;
-    }
+  saddle_test_rig_init (rig, widths, n_widths, activation, loss, n, 0.3, seed);
 }
 
-static void
-rig_clear (Rig *rig)
-{
-  saddle_model_free (rig->model);
-  g_free (rig->theta);
-  g_free (rig->x);
-  g_free (rig->targets);
-  g_free (rig->labels);
-  memset (rig, 0, sizeof *rig);
-}
+#define rig_clear saddle_test_rig_clear
 
 /* ---- naive reference: one sample at a time, plain loops ---- */
 
