@@ -85,24 +85,35 @@ run_init (Run           *run,
   g_assert_no_error (error);
 }
 
+/* saddle-cli, then @first and the rest of @args up to NULL, then NULL: an argv. */
+static GPtrArray *
+cli_argv (const Run  *run,
+          const char *first,
+          va_list     args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) run->cli);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 /* Runs saddle-cli with the NULL-terminated arguments in run->dir. */
 static void
 spawn (Run        *run,
        const char *first,
        ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
-  const char *arg;
   int wait_status = 0;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) run->cli);
   va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = cli_argv (run, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   g_clear_pointer (&run->out, g_free);
   g_clear_pointer (&run->err, g_free);
@@ -1421,19 +1432,15 @@ spawn_signalled (Run        *run,
                  const char *first,
                  ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
-  const char *arg;
   int wait_status = 0;
   GPid pid;
   va_list args;
 
-  g_ptr_array_add (argv, (gpointer) run->cli);
   va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+  argv = cli_argv (run, first, args);
   va_end (args);
-  g_ptr_array_add (argv, NULL);
 
   g_assert_true (g_spawn_async (run->dir, (char **) argv->pdata, NULL,
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL
