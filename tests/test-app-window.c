@@ -219,6 +219,20 @@ path_in (Fixture    *f,
   return g_build_filename (f->tmpdir, name, NULL);
 }
 
+/* The window fits a 1280×720 screen as it is now: its minimum size, header bar included, leaves
+ * room for a panel or title bar the desktop adds (the stack measures every page, shown or not). */
+static void
+assert_fits_1280x720 (SaddleWindow *window)
+{
+  int min_w, min_h;
+
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, 1280, &min_h, NULL, NULL, NULL);
+  g_test_message ("minimum window size %d × %d", min_w, min_h);
+  g_assert_cmpint (min_w, <=, 1280);
+  g_assert_cmpint (min_h, <=, 690);
+}
+
 static void
 test_studies_and_export (Fixture       *f,
                          gconstpointer  data)
@@ -231,6 +245,9 @@ test_studies_and_export (Fixture       *f,
   const SaddleCriticalSet *set;
   g_autoptr(GError) error = NULL;
   g_autofree char *file = NULL;
+
+  /* A new window, nothing run yet, fits too. */
+  assert_fits_1280x720 (f->window);
   /* One subfolder a study, so that no study's file overwrites another's. */
   const char *names[] = {
     "trajectories/trajectories.svg", "trajectories/trajectories.csv",
@@ -588,6 +605,8 @@ test_critical_slice (Fixture       *f,
     g_assert_true (saddle_window_export_all (f->window, f->tmpdir, &error));
     g_assert_no_error (error);
     check_svg (svg, 3);
+    /* With a spectrum and a slice shown, the critical page still fits. */
+    assert_fits_1280x720 (f->window);
     g_assert_cmpuint (csv_rows (csv, "alpha,loss_bottom,loss_top"), ==, SADDLE_SLICE_DEFAULT_POINTS);
   }
 

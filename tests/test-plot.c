@@ -1048,7 +1048,7 @@ test_title_wrap (void)
 {
   const char *line = "All 35 points (0 certified): Spearman ρ = −0.14, 95 % interval −0.49 to "
                      "+0.25, p = 0.44 · no evidence either way";
-  const char *title = "Run 2, the spectrum at this point: 58 positive, 23 negative, 1005 near zero";
+  const char *title = "Run 2, uncertified: 58 positive, 23 negative, 1005 near zero, and more words to be cut";
   double wide = title_height ("Title", line, 780);
   double narrow = title_height ("Title", line, 300);
   double cut = title_height ("Title", "a long subtitle without any separator at all, cut at the end", 120);
@@ -1059,6 +1059,41 @@ test_title_wrap (void)
   g_assert_cmpfloat (fabs (title_height ("Title", "short", 780) - one), <, 0.5);
   /* A title stays one line, cut if it must. */
   g_assert_cmpfloat (fabs (title_height (title, NULL, 300) - title_height ("Title", NULL, 300)), <, 0.5);
+}
+
+/* A short stacked strip (a small window's loss or ‖∇L‖ panel) keeps at least two labelled y
+ * ticks, packed closer than a tall panel's. */
+static void
+test_short_panel_ticks (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 10, 10);
+  cairo_t *cr = cairo_create (surface);
+  SaddlePalette palette;
+  double heights[] = { 60, 90, 400 };
+
+  saddle_palette_init (&palette, FALSE);
+  for (guint k = 0; k < G_N_ELEMENTS (heights); k++)
+    {
+      g_auto(SaddleChart) chart = { 0 };
+      guint labelled = 0;
+
+      saddle_chart_init (&chart, cr, &palette, 11);
+      saddle_axis_include (&chart.x_axis, 0);
+      saddle_axis_include (&chart.x_axis, 150);
+      saddle_axis_include (&chart.y_axis, 0.11);
+      saddle_axis_include (&chart.y_axis, 2.3);
+      saddle_axis_finish (&chart.x_axis, 0.01);
+      saddle_axis_finish (&chart.y_axis, 0.05);
+      chart.show_x_tick_labels = FALSE;
+      saddle_chart_layout (&chart, 0, 0, 600, heights[k]);
+      for (guint i = 0; i < chart.y_ticks->len; i++)
+        labelled += g_array_index (chart.y_ticks, SaddleTick, i).major;
+      g_test_message ("panel %.0f px: plot %.0f px, %u labelled y ticks", heights[k], chart.height, labelled);
+      g_assert_cmpuint (labelled, >=, 2);
+      g_assert_cmpuint (labelled, <=, 8);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
 }
 
 /* ------------------------------------------------------------ legend */
@@ -3321,6 +3356,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/chart/vector-line-one-path", test_vector_line_one_path);
   g_test_add_func ("/plot/legend/layout", test_legend_layout);
   g_test_add_func ("/plot/chart/title-wrap", test_title_wrap);
+  g_test_add_func ("/plot/chart/short-panel-ticks", test_short_panel_ticks);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
   g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);

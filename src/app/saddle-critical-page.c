@@ -208,6 +208,7 @@ update_slice (SaddleCriticalPage *self)
                             && !self->slice_pending);
   saddle_slice_view_set_slice (self->slice_view, mine ? self->slice : NULL);
   gtk_stack_set_visible_child_name (self->slice_stack, mine ? "slice" : "placeholder");
+  gtk_widget_set_vexpand (GTK_WIDGET (self->slice_stack), mine);
 
   if (busy)
     gtk_label_set_text (self->slice_status, _("Computing the extreme eigenvectors and the loss along them…"));

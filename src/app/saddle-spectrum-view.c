@@ -34,7 +34,7 @@ saddle_spectrum_view_class_init (SaddleSpectrumViewClass *klass)
   SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
   chart_class->draw = saddle_spectrum_view_draw;
-  saddle_chart_view_class_set_min_size (chart_class, 240, 200);
+  saddle_chart_view_class_set_min_size (chart_class, 240, 160);
 }
 
 static void

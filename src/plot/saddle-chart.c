@@ -93,6 +93,16 @@ saddle_chart_draw_text (cairo_t    *cr,
   return ext.x_advance;
 }
 
+static guint
+count_labelled (const GArray *ticks)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < ticks->len; i++)
+    n += g_array_index (ticks, SaddleTick, i).major;
+  return n;
+}
+
 /* @text cut at a character boundary with "…" so it fits @max_width. */
 static char *
 fit_text (cairo_t    *cr,
@@ -483,8 +493,15 @@ saddle_chart_layout (SaddleChart *chart,
   bottom += 0.3 * fs;
   plot_h = MAX (1.0, height - top - bottom);
 
-  /* About three lines of text between labelled y ticks keeps the grid calm. */
-  chart->y_ticks = saddle_axis_ticks (&chart->y_axis, plot_h, MAX (3.0 * fs, 2.6 * tick_h));
+  /* About three lines of text between labelled y ticks keeps the grid calm; a short panel (a
+   * stacked strip in a small window) packs them closer rather than keep fewer than two. */
+  for (double y_spacing = MAX (3.0 * fs, 2.6 * tick_h);; y_spacing *= 0.8)
+    {
+      g_clear_pointer (&chart->y_ticks, g_array_unref);
+      chart->y_ticks = saddle_axis_ticks (&chart->y_axis, plot_h, y_spacing);
+      if (count_labelled (chart->y_ticks) >= 2 || y_spacing * 0.8 < 1.3 * tick_h)
+        break;
+    }
 
   left = 0.35 * fs + max_label_width (cr, chart->y_ticks) + GAP (chart) + TICK_LENGTH (chart);
   if (chart->y_label != NULL)
@@ -705,7 +722,10 @@ saddle_chart_draw_axes (SaddleChart *chart)
     }
   if (chart->y_label != NULL)
     {
-      g_autofree char *shown = fit_text (cr, chart->y_label, chart->height + chart->margin_bottom / 2);
+      double room = chart->height + chart->margin_bottom / 2;
+      const char *label = chart->y_label_short != NULL && text_width (cr, chart->y_label) > room
+                          ? chart->y_label_short : chart->y_label;
+      g_autofree char *shown = fit_text (cr, label, room);
 
       cairo_save (cr);
       cairo_translate (cr, chart->x - chart->margin_left + 0.35 * fs, chart->y + chart->height / 2);

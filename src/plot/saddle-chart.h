@@ -37,6 +37,7 @@ typedef struct
   SaddleAxis     y_axis;
   const char    *x_label;             /* borrowed, may be NULL */
   const char    *y_label;             /* borrowed, may be NULL */
+  const char    *y_label_short;       /* borrowed, may be NULL: shown when y_label does not fit */
   gboolean       show_x_tick_labels;  /* FALSE for the upper of stacked panels */
   double         min_left;            /* the left margin is at least this (aligns stacked panels) */
   /* after saddle_chart_layout: the plot rectangle and the margins around it */

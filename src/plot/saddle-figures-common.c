@@ -75,6 +75,13 @@ saddle_figure_area_from_chart (const SaddleChart *chart,
   area->y_log = chart->y_axis.scale == SADDLE_AXIS_LOG;
 }
 
+char *
+saddle_figure_symlog_label (const char *threshold)
+{
+  /* TRANSLATORS: the axis is linear within ±%s and logarithmic beyond */
+  return g_strdup_printf (_("Eigenvalue λ (log beyond ±%s)"), threshold);
+}
+
 void
 saddle_figure_format_number (char       *buf,
                              gsize       size,

@@ -218,7 +218,7 @@ saddle_figure_density (cairo_t                 *cr,
     char tv[32];
 
     saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
-    x_label = g_strdup_printf (_("Eigenvalue λ (symmetric log scale, linear for |λ| ≤ %s)"), tv);
+    x_label = saddle_figure_symlog_label (tv);
     chart.x_label = x_label;
   }
 

@@ -30,6 +30,8 @@ void     saddle_figure_format_number   (char                    *buf,
                                         gsize                    size,
                                         const char              *format,
                                         double                   value);
+/* The x label of a symmetric-log eigenvalue axis, linear within ±@threshold (newly allocated). */
+char    *saddle_figure_symlog_label    (const char              *threshold);
 /* Draws the legend where saddle_chart_place_legend() put it. */
 void     saddle_figure_draw_legend     (SaddleChart             *chart,
                                         SaddleLegend            *legend,

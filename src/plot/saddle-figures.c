@@ -203,6 +203,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   top.y_label = _("Loss");
   top.show_x_tick_labels = FALSE;
   bottom.y_label = _("Gradient norm ‖∇L‖");
+  bottom.y_label_short = "‖∇L‖";
   bottom.x_label = _("Iteration");
 
   saddle_chart_draw_title (cr, &palette, fs, _("Loss and gradient norm"), NULL, &x, &y, &w, &h);
@@ -1447,19 +1448,20 @@ saddle_figure_spectrum (cairo_t                   *cr,
       saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
       /* A point not certified stationary is no critical point: its spectrum is only that of
        * the place the search stopped, and the title says so. */
+      /* Short enough for the detail column at 1280 px: the legend gives the counts, the
+       * subtitle the tolerance. */
       title = g_strdup_printf (saddle_critical_label_certified (point->label)
-                               ? _("Run %u: %lu positive, %lu negative, %lu near zero (tol %s)")
-                               /* TRANSLATORS: as above, for a point that is not a certified critical point */
-                               : _("Run %u, the spectrum at this point: %lu positive, %lu negative, %lu near zero (tol %s)"),
-                               point->run + 1, (unsigned long) spectrum->positive,
-                               (unsigned long) spectrum->negative, (unsigned long) spectrum->zero, tol);
+                               ? _("Run %u: Hessian spectrum")
+                               /* TRANSLATORS: a point that is not a certified critical point */
+                               : _("Run %u: spectrum at an uncertified point"),
+                               point->run + 1);
       /* TRANSLATORS: the last %s is the kind of point (saddle, minimum, …) */
       subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "loss %s · ‖∇L‖ %s · minimal ratio %s · %u dead unit · %s",
-                                               "loss %s · ‖∇L‖ %s · minimal ratio %s · %u dead units · %s",
+                                               "loss %s · ‖∇L‖ %s · minimal ratio %s · tol %s · %u dead unit · %s",
+                                               "loss %s · ‖∇L‖ %s · minimal ratio %s · tol %s · %u dead units · %s",
                                                point->dead_units),
-                                  loss, grad, ratio, point->dead_units, label_name (point->label));
-      x_label = g_strdup_printf (_("Eigenvalue λ (symmetric log scale, linear for |λ| ≤ %s)"), tv);
+                                  loss, grad, ratio, tol, point->dead_units, label_name (point->label));
+      x_label = saddle_figure_symlog_label (tv);
 
       saddle_axis_init (&chart.x_axis, SADDLE_AXIS_SYMLOG, t);
       for (gsize i = 0; i < n; i++)
