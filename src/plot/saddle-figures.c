@@ -1228,7 +1228,7 @@ saddle_figure_critical (cairo_t                   *cr,
       /* loss_c may lie below zero: "loss + 2.2", not "loss − −2.2". */
       saddle_figure_format_number (loss_c, sizeof loss_c, "%.3g", fabs (shown->pb_loss_c));
       pb_label = shown->pb_fitted
-                 ? g_strdup_printf ("Pennington–Bahri (%s %s %s)^{3/2}", _("loss"),
+                 ? g_strdup_printf ("Pennington–Bahri (%s %s %s)³ᐟ²", _("loss"),
                                     shown->pb_loss_c < 0 ? "+" : "−", loss_c)
                  : g_strdup_printf (_("Pennington–Bahri: no fit (%s)"),
                                     shown->pb_error == SADDLE_STATS_ERROR_TOO_FEW
