@@ -658,12 +658,13 @@ test_stop_keeps_partial (Fixture       *f,
                                   g_variant_new_string ("trajectories"));
   g_assert_true (app_busy (f));
 
-  /* Wait for the first live preview: two runs' snapshots at least. */
+  /* Wait for the first live preview with its loss surface. */
   deadline = g_get_monotonic_time () + STUDY_TIMEOUT * G_USEC_PER_SEC;
-  while (saddle_trajectories_page_get_trajectory (SADDLE_TRAJECTORIES_PAGE (page)) == NULL &&
-         g_get_monotonic_time () < deadline)
+  while (((trajectory = saddle_trajectories_page_get_trajectory (SADDLE_TRAJECTORIES_PAGE (page))) == NULL
+          || trajectory->surface == NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (saddle_trajectories_page_get_trajectory (SADDLE_TRAJECTORIES_PAGE (page)));
+  g_assert_nonnull (trajectory);
+  g_assert_nonnull (trajectory->surface);
   g_assert_true (app_busy (f));
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "stop", NULL);
@@ -682,6 +683,20 @@ test_stop_keeps_partial (Fixture       *f,
     g_assert_cmpuint (highest, <, 16);
   }
   g_assert_true (saddle_page_has_results (page));
+  /* The loss surface stays, in the last preview's plane, with every snapshot projected into it;
+   * the footer says so, and how many runs finished. */
+  g_assert_nonnull (trajectory->surface);
+  g_assert_cmpuint (trajectory->pca->n_points, ==, trajectory->info->len);
+  g_assert_cmpfloat (trajectory->pca->explained_ratio[0], >, 0);
+  g_assert_cmpfloat (trajectory->pca->explained_ratio[0], <=, 1);
+  {
+    const char *summary = saddle_trajectories_page_get_summary (SADDLE_TRAJECTORIES_PAGE (page));
+
+    g_test_message ("%s", summary);
+    g_assert_nonnull (strstr (summary, "runs trained"));
+    g_assert_nonnull (strstr (summary, "of 16 runs trained"));
+    g_assert_nonnull (strstr (summary, "plane and loss surface of the last preview"));
+  }
 
   g_assert_true (saddle_window_export_all (f->window, f->tmpdir, NULL));
   csv = path_in (f, "trajectories/trajectories.csv");

@@ -12,6 +12,7 @@
 #include "saddle-model.h"
 #include "saddle-pca.h"
 #include "saddle-rng.h"
+#include "saddle-trajectory.h"
 #include "saddle-surface.h"
 #include "saddle-test-util.h"
 
@@ -749,6 +750,97 @@ test_csv (void)
   g_rmdir (dir);
 }
 
+/* A stopped study's paths move into its last preview's plane: adopting the plane of a preview
+ * that saw the first 4 of 7 snapshots projects all 7, gives the share of all 7's variance along
+ * each direction, and interpolates the preview's surface at each; adopting its own plane changes
+ * no score. */
+static void
+test_adopt_plane (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleTrajectory) preview = NULL;
+  g_autoptr(SaddleTrajectory) full = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree double *own_scores = NULL;
+  Problem problem;
+  gsize dim;
+  const guint n = 7, seen = 4;
+
+  problem_init_small_net (&problem);
+  dim = saddle_model_n_params (problem.model);
+  theta = random_points (n, dim, 0.8, 20261206);
+  preview = saddle_trajectory_new (dim, 0, 0, 4);
+  full = saddle_trajectory_new (dim, 0, 0, 4);
+  for (guint k = 0; k < n; k++)
+    {
+      SaddleSnapshotInfo info = { .run = 0, .epoch = k, .iteration = k, .loss = 1.0, .accuracy = NAN };
+
+      if (k < seen)
+        saddle_trajectory_add (preview, &info, theta + k * dim);
+      saddle_trajectory_add (full, &info, theta + k * dim);
+    }
+  g_assert_true (saddle_trajectory_compute_pca (preview, &error));
+  g_assert_no_error (error);
+  g_assert_false (saddle_trajectory_adopt_plane (full, preview, NULL));  /* no surface yet */
+  saddle_trajectory_set_surface (preview,
+                                 saddle_surface_compute (problem.model, &problem.batch, preview->pca,
+                                                         -3, 3, -3, 3, 9, NULL, NULL, &error),
+                                 NULL, NULL);
+  g_assert_no_error (error);
+
+  g_assert_true (saddle_trajectory_adopt_plane (full, preview, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (full->surface);
+  g_assert_cmpuint (full->pca->n_points, ==, n);
+  {
+    double centre_total = 0, along[2] = { 0, 0 }, mean_score[2] = { 0, 0 };
+    g_autofree double *centre = g_new0 (double, dim);
+
+    for (guint k = 0; k < n; k++)
+      for (gsize c = 0; c < dim; c++)
+        centre[c] += theta[k * dim + c] / n;
+    for (guint k = 0; k < n; k++)
+      for (gsize c = 0; c < dim; c++)
+        centre_total += (theta[k * dim + c] - centre[c]) * (theta[k * dim + c] - centre[c]);
+    for (guint k = 0; k < n; k++)
+      for (guint d = 0; d < 2; d++)
+        {
+          double dot = 0;
+
+          /* The score is the projection on the preview's unit direction, about its mean. */
+          for (gsize c = 0; c < dim; c++)
+            dot += (theta[k * dim + c] - preview->pca->mean[c]) * preview->pca->components[d * dim + c];
+          assert_close (full->pca->scores[k * 2 + d], dot, 1e-12);
+          mean_score[d] += dot / n;
+        }
+    for (guint k = 0; k < n; k++)
+      for (guint d = 0; d < 2; d++)
+        along[d] += (full->pca->scores[k * 2 + d] - mean_score[d]) * (full->pca->scores[k * 2 + d] - mean_score[d]);
+    for (guint d = 0; d < 2; d++)
+      assert_close (full->pca->explained_ratio[d], along[d] / centre_total, 1e-12);
+    g_assert_cmpfloat (full->pca->explained_ratio[0] + full->pca->explained_ratio[1], <=, 1 + 1e-12);
+  }
+  for (guint k = 0; k < n; k++)
+    {
+      g_assert_true (isfinite (g_array_index (full->plane_distance, double, k)));
+      g_assert_true (isfinite (g_array_index (full->surface_loss, double, k))
+                     || fabs (full->pca->scores[k * 2]) > 3 || fabs (full->pca->scores[k * 2 + 1]) > 3);
+    }
+
+  /* Its own plane: the same scores and shares. */
+  own_scores = g_memdup2 (preview->pca->scores, seen * 2 * sizeof (double));
+  {
+    g_autoptr(SaddleTrajectory) copy = saddle_trajectory_copy (preview);
+    double ratio0 = preview->pca->explained_ratio[0];
+
+    g_assert_true (saddle_trajectory_adopt_plane (copy, preview, &error));
+    for (guint i = 0; i < seen * 2; i++)
+      assert_close (copy->pca->scores[i], own_scores[i], 1e-10);
+    assert_close (copy->pca->explained_ratio[0], ratio0, 1e-10);
+  }
+  saddle_test_net_clear (&problem);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -764,6 +856,7 @@ main (int   argc,
   g_test_add_func ("/core/surface/range", test_range);
   g_test_add_func ("/core/surface/one-component", test_one_component);
   g_test_add_func ("/core/surface/csv", test_csv);
+  g_test_add_func ("/core/surface/adopt-plane", test_adopt_plane);
 
   return g_test_run ();
 }

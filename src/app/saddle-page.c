@@ -238,9 +238,39 @@ saddle_page_append_stopped (GString                  *text,
 {
   if (results != NULL && results->cancelled)
     {
+      guint trained = saddle_page_count_trained (results);
+
       g_string_append (text, " · ");
-      g_string_append (text, _("stopped early"));
+      /* TRANSLATORS: a study stopped by the user; how many of its runs ran all their epochs */
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "stopped early: %u of %u run trained",
+                                                 "stopped early: %u of %u runs trained", results->config.runs),
+                              trained, results->config.runs);
     }
+}
+
+guint
+saddle_page_count_trained (const SaddleStudyResults *results)
+{
+  g_autofree guint *last_epoch = NULL;
+  guint runs, trained = 0;
+
+  g_return_val_if_fail (results != NULL, 0);
+
+  runs = results->config.runs;
+  if (results->history == NULL || results->history->epochs == NULL || runs == 0)
+    return 0;
+  last_epoch = g_new0 (guint, runs);
+  for (guint i = 0; i < results->history->epochs->len; i++)
+    {
+      const SaddleEpochRecord *e = &g_array_index (results->history->epochs, SaddleEpochRecord, i);
+      guint run = e->run - results->config.first_run;
+
+      if (e->run >= results->config.first_run && run < runs)
+        last_epoch[run] = MAX (last_epoch[run], e->epoch);
+    }
+  for (guint r = 0; r < runs; r++)
+    trained += last_epoch[r] >= results->config.epochs;
+  return trained;
 }
 
 void

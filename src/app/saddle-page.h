@@ -124,7 +124,10 @@ gboolean        saddle_page_prepare_export    (SaddlePage          *self,
 /* Appends "N runs · N parameters" and " · data set" of @results to @text. */
 void            saddle_page_append_study_summary (GString                  *text,
                                                   const SaddleStudyResults *results);
-/* Appends " · stopped early" to @text when @results (may be NULL) were cancelled. */
+/* How many of the study's runs ran all their epochs (from its history). */
+guint           saddle_page_count_trained     (const SaddleStudyResults *results);
+/* Appends " · stopped early: N of M runs trained" to @text when @results (may be NULL) were
+ * cancelled. */
 void            saddle_page_append_stopped    (GString                  *text,
                                                const SaddleStudyResults *results);
 /* Appends the worker's records (either may be NULL) to @history. */

@@ -25,6 +25,7 @@ struct _SaddleTrajectoriesPage
   SaddleHistory        *live_history;
   SaddleTrajectory     *live_trajectory;   /* newest preview from the worker */
   SaddleStudyResults   *results;           /* final: replaces both of the above */
+  gboolean              plane_from_preview; /* stopped: the final paths lie in the last preview's plane */
 
   gboolean              history_dirty;     /* events arrived since the last flush */
   gboolean              trajectory_dirty;
@@ -171,7 +172,20 @@ update_summary (SaddleTrajectoriesPage *self)
                               (guint) saddle_trajectory_n_snapshots (results->trajectory));
     }
   saddle_page_append_stopped (text, results);
+  if (self->plane_from_preview)
+    {
+      g_string_append (text, " · ");
+      g_string_append (text, _("plane and loss surface of the last preview"));
+    }
   gtk_label_set_text (self->summary_label, text->str);
+}
+
+const char *
+saddle_trajectories_page_get_summary (SaddleTrajectoriesPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_TRAJECTORIES_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->summary_label);
 }
 
 static void
@@ -322,6 +336,7 @@ page_begin (SaddlePage              *page,
   g_clear_pointer (&self->live_trajectory, saddle_trajectory_free);
   g_clear_pointer (&self->live_history, saddle_history_free);
   self->live_history = saddle_history_new ();
+  self->plane_from_preview = FALSE;
 
   if (self->have_config)
     saddle_study_config_clear (&self->config);
@@ -412,6 +427,11 @@ page_finish (SaddlePage         *page,
   g_clear_pointer (&self->results, saddle_study_results_free);
   self->results = results;
 
+  /* A stopped study computes no loss surface (Stop answers at once): its paths move into the
+   * last preview's plane, whose surface the user was looking at, rather than lose the contours. */
+  self->plane_from_preview = results->cancelled && results->trajectory != NULL
+                             && results->trajectory->surface == NULL
+                             && saddle_trajectory_adopt_plane (results->trajectory, self->live_trajectory, NULL);
   /* The final PCA replaces the preview; without one (too few snapshots) keep the preview. */
   if (results->trajectory != NULL && results->trajectory->pca != NULL)
     g_clear_pointer (&self->live_trajectory, saddle_trajectory_free);

@@ -12,6 +12,8 @@ G_DECLARE_FINAL_TYPE (SaddleTrajectoriesPage, saddle_trajectories_page, SADDLE, 
 GtkWidget              *saddle_trajectories_page_new            (void);
 /* The trajectory shown (live preview or final), or NULL. */
 const SaddleTrajectory *saddle_trajectories_page_get_trajectory (SaddleTrajectoriesPage *self);
+/* The line under the charts. */
+const char             *saddle_trajectories_page_get_summary    (SaddleTrajectoriesPage *self);
 /* Starts or pauses the animation (restarting from epoch 0 when at the end). */
 void                    saddle_trajectories_page_set_playing    (SaddleTrajectoriesPage *self,
                                                                  gboolean                playing);

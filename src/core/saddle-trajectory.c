@@ -251,6 +251,68 @@ saddle_trajectory_set_surface (SaddleTrajectory *trajectory,
   fill_doubles (trajectory->surface_loss, n, surface_loss);
 }
 
+gboolean
+saddle_trajectory_adopt_plane (SaddleTrajectory       *trajectory,
+                               const SaddleTrajectory *from,
+                               GError                **error)
+{
+  const double *params;
+  gsize n, dim;
+  guint nc;
+  g_autoptr(SaddlePca) pca = NULL;
+  g_autofree double *distance = NULL;
+  g_autofree double *surface_loss = NULL;
+  g_autofree double *centre = NULL;
+  double total = 0;
+
+  g_return_val_if_fail (trajectory != NULL, FALSE);
+
+  n = trajectory->info->len;
+  dim = trajectory->n_params;
+  if (from == NULL || from->pca == NULL || from->surface == NULL || from->n_params != dim || n == 0)
+    return FALSE;
+
+  params = (const double *) trajectory->params->data;
+  distance = g_new (double, n);
+  surface_loss = g_new (double, n);
+  if (!saddle_surface_snapshot_report (NULL, NULL, from->pca, params, n, from->surface,
+                                       distance, NULL, surface_loss, NULL, NULL, error))
+    return FALSE;
+
+  pca = pca_copy (from->pca);
+  nc = pca->n_components;
+  g_free (pca->scores);
+  pca->scores = g_new (double, n * nc);
+  pca->n_points = n;
+  for (gsize i = 0; i < n; i++)
+    saddle_pca_project (pca, params + i * dim, pca->scores + i * nc);
+
+  /* The share of all snapshots' variance along each adopted direction, not the preview's. */
+  centre = g_new0 (double, dim);
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < dim; j++)
+      centre[j] += params[i * dim + j] / (double) n;
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < dim; j++)
+      total += (params[i * dim + j] - centre[j]) * (params[i * dim + j] - centre[j]);
+  for (guint k = 0; k < nc; k++)
+    {
+      double mean = 0, var = 0;
+
+      for (gsize i = 0; i < n; i++)
+        mean += pca->scores[i * nc + k] / (double) n;
+      for (gsize i = 0; i < n; i++)
+        var += (pca->scores[i * nc + k] - mean) * (pca->scores[i * nc + k] - mean);
+      pca->explained_ratio[k] = total > 0 ? var / total : NAN;
+    }
+  pca->total_variance = total / (double) MAX (n - 1, 1);
+
+  g_clear_pointer (&trajectory->pca, saddle_pca_free);
+  trajectory->pca = g_steal_pointer (&pca);
+  saddle_trajectory_set_surface (trajectory, saddle_surface_copy (from->surface), distance, surface_loss);
+  return TRUE;
+}
+
 double
 saddle_trajectory_final_accuracy (const SaddleTrajectory *trajectory,
                                   guint                   run)

@@ -67,6 +67,13 @@ void              saddle_trajectory_set_surface  (SaddleTrajectory *trajectory,
                                                   SaddleSurface    *surface,
                                                   const double     *plane_distance,
                                                   const double     *surface_loss);
+/* Puts every snapshot of @trajectory in the whole-vector plane of @from and attaches a copy of
+ * @from's loss surface: for a stopped study, whose last preview had a surface and whose final
+ * plane has none. The scores are the snapshots' projections, the explained ratios the variance
+ * of all snapshots along each direction. FALSE, @trajectory unchanged, if @from has no surface. */
+gboolean          saddle_trajectory_adopt_plane  (SaddleTrajectory       *trajectory,
+                                                  const SaddleTrajectory *from,
+                                                  GError                **error);
 /* run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss — of the whole vector, or
  * of the layer (whose rows leave the last two nan: the surface lies in the whole vector's plane).
  * run is 1-based (snapshot run + 1); loss is the true loss, surface_loss the contour's value. */
