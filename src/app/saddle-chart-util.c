@@ -9,6 +9,7 @@
 
 #include "saddle-chart-util.h"
 #include "saddle-text.h"
+#include "saddle-window.h"
 
 gboolean
 saddle_chart_is_dark (GtkWidget *widget)
@@ -25,12 +26,17 @@ void
 saddle_chart_style_for_widget (GtkWidget         *widget,
                                SaddleFigureStyle *style)
 {
+  GtkRoot *root;
+
   saddle_figure_style_init (style);
   style->dark = saddle_chart_is_dark (widget);
   /* The widget's CSS background shows through, so charts follow the theme. */
   style->transparent = TRUE;
-  /* An empty chart on screen says how to fill it. */
-  style->empty_message = _("Choose the settings, then Start (Ctrl+Return)");
+  /* An empty chart on screen says how to fill it, or that it is being filled. */
+  root = gtk_widget_get_root (widget);
+  style->empty_message = SADDLE_IS_WINDOW (root) && saddle_window_get_busy (SADDLE_WINDOW (root))
+                         ? _("Waiting for the first results…")
+                         : _("Choose the settings, then Start (Ctrl+Return)");
 }
 
 gboolean

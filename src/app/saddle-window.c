@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "saddle-format.h"
+#include "saddle-chart-view.h"
 #include "saddle-critical-page.h"
 #include "saddle-gradnorm-page.h"
 #include "saddle-trajectories-page.h"
@@ -75,6 +76,17 @@ kind_name (SaddleStudyKind kind)
   return saddle_study_kind_to_string (kind);
 }
 
+/* Redraws every chart under @widget: an empty chart's message depends on whether a study runs. */
+static void
+redraw_charts (GtkWidget *widget)
+{
+  if (SADDLE_IS_CHART_VIEW (widget))
+    gtk_widget_queue_draw (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    redraw_charts (child);
+}
+
 static void
 update_busy (SaddleWindow *self)
 {
@@ -85,6 +97,7 @@ update_busy (SaddleWindow *self)
   gtk_widget_set_visible (self->progress_box, busy);
   /* A loss slice asked for meanwhile waits: one BLAS job at a time. */
   saddle_critical_page_set_blocked (SADDLE_CRITICAL_PAGE (self->critical_page), busy);
+  redraw_charts (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 

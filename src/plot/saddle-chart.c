@@ -1060,11 +1060,30 @@ saddle_chart_draw_message (SaddleChart *chart,
 {
   cairo_t *cr = chart->cr;
 
+  double line = 1.3 * 1.15 * chart->font_size;
+  const char *split = NULL;
+
   cairo_save (cr);
   select_font (cr, 1.15 * chart->font_size, FALSE);
   saddle_color_set_source (&chart->palette.muted, cr, 1.0);
-  saddle_chart_draw_text (cr, message, chart->x + chart->width / 2,
-                          chart->y + chart->height / 2, 0.5, 0.5);
+  /* Too wide for a narrow chart: two lines, broken at the space nearest the middle. */
+  if (text_width (cr, message) > 0.95 * chart->width)
+    for (const char *p = strchr (message, ' '); p != NULL; p = strchr (p + 1, ' '))
+      if (split == NULL || labs ((p - message) - (glong) strlen (message) / 2)
+                           < labs ((split - message) - (glong) strlen (message) / 2))
+        split = p;
+  if (split != NULL)
+    {
+      g_autofree char *first = g_strndup (message, split - message);
+
+      saddle_chart_draw_text (cr, first, chart->x + chart->width / 2,
+                              chart->y + chart->height / 2 - line / 2, 0.5, 0.5);
+      saddle_chart_draw_text (cr, split + 1, chart->x + chart->width / 2,
+                              chart->y + chart->height / 2 + line / 2, 0.5, 0.5);
+    }
+  else
+    saddle_chart_draw_text (cr, message, chart->x + chart->width / 2,
+                            chart->y + chart->height / 2, 0.5, 0.5);
   cairo_restore (cr);
 }
 
