@@ -10,6 +10,7 @@
 #include <cblas.h>
 
 #include "saddle-cli-commands.h"
+#include "saddle-cli-fields.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
 #include "saddle-cli-signals.h"
@@ -952,9 +953,12 @@ print_files (GPtrArray *written,
 int
 saddle_cli_report_error (const GError *error)
 {
-  fprintf (stderr, "saddle-cli: %s\n", error->message);
+  g_autofree char *message = saddle_cli_field_message (error);
+
+  fprintf (stderr, "saddle-cli: %s\n", message);
   if (g_error_matches (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_USAGE)
-      || g_error_matches (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID))
+      || g_error_matches (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID)
+      || error->domain == SADDLE_CONFIG_ERROR)
     return SADDLE_CLI_EXIT_USAGE;
   return SADDLE_CLI_EXIT_FAILED;
 }
