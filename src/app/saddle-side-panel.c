@@ -13,6 +13,12 @@
 /* Images read to learn a dataset's input and class counts for the parameter count:
  * enough to see every class of a usual dataset, few enough to stay instant. */
 #define DIMS_SAMPLES 1000
+/* The memory a study would hold is shown from this size on. */
+#define MEMORY_NOTE_BYTES ((gsize) 64 * 1024 * 1024)
+/* Seconds the reset toast offers its Undo. */
+#define RESET_TOAST_SECONDS 10
+/* Fields of panel_fields[]. */
+#define N_FIELDS 22
 
 struct _SaddleSidePanel
 {
@@ -21,7 +27,10 @@ struct _SaddleSidePanel
   SaddleStudyKind  kind;
   GSettings       *settings;
   char            *problem;
-  char            *hidden_error;  /* the hidden-layer text as typed does not parse */
+  char            *field_problems[N_FIELDS];  /* what is wrong with the text typed in a field,
+                                               * which the settings do not hold */
+  GtkWidget       *row_messages[N_FIELDS];    /* under the field's row: its problem */
+  GError          *memory_error;  /* the study as set would not fit in memory */
   gsize            n_params;
   guint            update_id;
 
@@ -31,7 +40,13 @@ struct _SaddleSidePanel
   char            *dims_key;
   guint            dims_in;
   guint            dims_out;
+  guint            dims_samples; /* samples the study would read (at most those asked for) */
   char            *dims_error;
+
+  /* Reset to Defaults, undone from its toast: every key, and texts the settings did not hold. */
+  GVariantDict    *undo_values;
+  char            *undo_texts[N_FIELDS];
+  guint            toast_id;
 
   /* Template widgets */
   GtkDropDown     *task_dropdown;
@@ -47,6 +62,7 @@ struct _SaddleSidePanel
   GtkEntry        *hidden_entry;
   GtkWidget       *hidden_row;
   GtkLabel        *params_label;
+  GtkLabel        *memory_label;
   GtkDropDown     *activation_dropdown;
   GtkDropDown     *optimizer_dropdown;
   GtkSpinButton   *lr_spin;
@@ -79,6 +95,8 @@ struct _SaddleSidePanel
   GtkSpinButton   *zero_tolerance_spin;
   GtkLabel        *error_label;
   GtkButton       *reset_button;
+  GtkRevealer     *reset_toast;
+  GtkWidget       *undo_button;
 };
 
 G_DEFINE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, GTK_TYPE_BOX)
@@ -92,6 +110,52 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+typedef enum
+{
+  INPUT_CHOICE,       /* a drop-down: every item is valid */
+  INPUT_TEXT,         /* the hidden widths, parsed by the engine */
+  INPUT_COUNT,        /* a spin button of integers */
+  INPUT_LOG,          /* a spin button holding log10 of a positive setting */
+} InputKind;
+
+/* Each editing widget, the GSettings key it edits and the config field the engine checks. */
+typedef struct
+{
+  const char        *key;
+  gsize              offset;
+  SaddleConfigField  field;
+  InputKind          input;
+} PanelField;
+
+#define FIELD(key, member, field, input) \
+  { key, G_STRUCT_OFFSET (SaddleSidePanel, member), SADDLE_CONFIG_FIELD_##field, INPUT_##input }
+static const PanelField panel_fields[] = {
+  FIELD ("task", task_dropdown, TASK, CHOICE),
+  FIELD ("function", function_dropdown, FUNCTION, CHOICE),
+  FIELD ("samples", samples_spin, SAMPLES, COUNT),
+  FIELD ("hidden", hidden_entry, HIDDEN, TEXT),
+  FIELD ("activation", activation_dropdown, ACTIVATION, CHOICE),
+  FIELD ("optimizer", optimizer_dropdown, OPTIMIZER, CHOICE),
+  FIELD ("lr", lr_spin, LR, LOG),
+  FIELD ("batch", batch_spin, BATCH, COUNT),
+  FIELD ("epochs", epochs_spin, EPOCHS, COUNT),
+  FIELD ("runs", runs_spin, RUNS, COUNT),
+  FIELD ("seed", seed_spin, SEED, COUNT),
+  FIELD ("snapshot-every", snapshot_every_spin, SNAPSHOT_EVERY, COUNT),
+  FIELD ("layer", layer_spin, LAYER, COUNT),
+  FIELD ("threads", threads_spin, THREADS, COUNT),
+  FIELD ("grad-tolerance", grad_tolerance_spin, GRAD_TOLERANCE, LOG),
+  FIELD ("descent-steps", descent_steps_spin, DESCENT_STEPS, COUNT),
+  FIELD ("descent-lr", descent_lr_spin, DESCENT_LR, LOG),
+  FIELD ("newton-steps", newton_steps_spin, NEWTON_STEPS, COUNT),
+  FIELD ("newton-method", newton_method_dropdown, NEWTON_METHOD, CHOICE),
+  FIELD ("jobs", jobs_spin, JOBS, COUNT),
+  FIELD ("surface-resolution", surface_resolution_spin, SURFACE, COUNT),
+  FIELD ("zero-tolerance", zero_tolerance_spin, ZERO_TOLERANCE, LOG),
+};
+#undef FIELD
+G_STATIC_ASSERT (G_N_ELEMENTS (panel_fields) == N_FIELDS);
+
 /* GSettings choices in the order of the drop-downs' items. */
 static const char * const task_choices[] = { "image", "function", "autoencoder", NULL };
 static const char * const function_choices[] = { "sinc", "sign", "csv", NULL };
@@ -99,12 +163,6 @@ static const char * const activation_choices[] = { "relu", "tanh", "sigmoid", "i
 static const char * const optimizer_choices[] = { "sgd", "momentum", "adam", NULL };
 /* In the order of SaddleNewtonMethod and of the drop-down's items. */
 static const char * const newton_method_choices[] = { "auto", "dense", "minres", "lm", NULL };
-
-static const char *
-hidden_tooltip (void)
-{
-  return _("Widths of the hidden layers, e.g. “20,20” (1–8 layers); empty for a linear model");
-}
 
 static gboolean
 choice_get_mapping (GValue   *value,
@@ -188,39 +246,272 @@ layer_set_mapping (const GValue       *value,
   return g_variant_new_uint32 (v >= 1 ? (guint32) (v - 1 + 0.5) : 0);
 }
 
-static int
-log_spin_input_cb (GtkSpinButton *spin,
-                   double        *new_value,
-                   gpointer       user_data)
+static GtkWidget *
+field_widget (SaddleSidePanel *self,
+              guint            i)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
-  char *end = NULL;
-  double v;
+  return G_STRUCT_MEMBER (GtkWidget *, self, panel_fields[i].offset);
+}
 
-  while (g_ascii_isspace (*text))
-    text++;
-  v = g_ascii_strtod (text, &end);
-  while (end != NULL && g_ascii_isspace (*end))
-    end++;
-  if (end == text || end == NULL || *end != '\0' || !(v > 0) || !isfinite (v))
-    return GTK_INPUT_ERROR;
+static guint
+field_index (GtkWidget *widget)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "saddle-field")) - 1;
+}
 
-  *new_value = log10 (v);
+/* The row label of field @i as the panel shows it ("Learning rate"); NULL if it has none. */
+static char *
+field_label (SaddleSidePanel *self,
+             guint            i)
+{
+  GList *labels = gtk_widget_list_mnemonic_labels (field_widget (self, i));
+  char *text = labels != NULL ? g_strdup (gtk_label_get_text (labels->data)) : NULL;
+
+  g_list_free (labels);
+  return text;
+}
+
+/* An engine error about a config field, said with the row label of the field it names:
+ * "Learning rate: must be a finite number in (0, 10]; got 50". */
+static char *
+describe_error (SaddleSidePanel *self,
+                const GError    *error)
+{
+  SaddleConfigField field;
+
+  if (saddle_config_field_of_error (error, &field))
+    for (guint i = 0; i < N_FIELDS; i++)
+      if (panel_fields[i].field == field)
+        {
+          g_autofree char *label = field_label (self, i);
+
+          if (label != NULL)
+            /* TRANSLATORS: a setting's label, then what is wrong with its value */
+            return g_strdup_printf (_("%s: %s"), label, error->message);
+        }
+  return g_strdup (error->message);
+}
+
+/* The text of spin field @i checked against the engine's range and the spin's own: NULL with
+ * the value (as the setting holds it) in @value, or the message to show at the row. */
+static char *
+check_spin_text (SaddleSidePanel *self,
+                 guint            i,
+                 double          *value)
+{
+  const PanelField *f = &panel_fields[i];
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (field_widget (self, i));
+  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
+  g_autoptr(GError) error = NULL;
+  double v = NAN, position, lower, upper;
+
+  if (f->input == INPUT_COUNT)
+    {
+      guint64 n;
+
+      if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &n, NULL))
+        v = (double) n;
+    }
+  else
+    {
+      char *end = NULL;
+      double d = g_ascii_strtod (text, &end);
+
+      if (end != text && end != NULL && *end == '\0')
+        v = d;
+    }
+  if (!saddle_config_field_check (f->field, v, text[0] != '\0' ? text : _("nothing"), &error))
+    return describe_error (self, error);
+
+  /* The panel may offer less than the engine takes (16 runs of paths on one plot). */
+  position = f->input == INPUT_LOG ? log10 (v) : v;
+  lower = gtk_adjustment_get_lower (adjustment);
+  upper = gtk_adjustment_get_upper (adjustment);
+  if (position < lower - 1e-9 || position > upper + 1e-9)
+    {
+      g_autofree char *label = field_label (self, i);
+      char low[G_ASCII_DTOSTR_BUF_SIZE], high[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_ascii_formatd (low, sizeof low, "%.15g", f->input == INPUT_LOG ? round_significant (pow (10.0, lower)) : lower);
+      g_ascii_formatd (high, sizeof high, "%.15g", f->input == INPUT_LOG ? round_significant (pow (10.0, upper)) : upper);
+      /* TRANSLATORS: a setting's label, the range this panel offers, and what was typed */
+      return g_strdup_printf (_("%s: must be in %s–%s here; got %s"), label, low, high, text);
+    }
+
+  *value = v;
+  return NULL;
+}
+
+static void queue_update (SaddleSidePanel *self);
+
+/* Marks field @i as holding @problem (owned; NULL when it is fine): styled, explained at its
+ * row, and refused by Start until fixed. */
+static void
+set_field_problem (SaddleSidePanel *self,
+                   guint            i,
+                   char            *problem)
+{
+  GtkWidget *widget = field_widget (self, i);
+  GtkWidget *message = self->row_messages[i];
+
+  if (g_strcmp0 (problem, self->field_problems[i]) == 0)
+    {
+      g_free (problem);
+      return;
+    }
+  g_free (self->field_problems[i]);
+  self->field_problems[i] = problem;
+
+  if (problem != NULL)
+    {
+      gtk_widget_add_css_class (widget, "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (widget, "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+  gtk_widget_set_tooltip_text (widget, problem);
+  if (message != NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (message), problem != NULL ? problem : "");
+      gtk_widget_set_visible (message, problem != NULL);
+    }
+  queue_update (self);
+}
+
+/* The first field whose typed text is refused, or -1. */
+static int
+first_field_problem (SaddleSidePanel *self)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (self->field_problems[i] != NULL)
+      return (int) i;
+  return -1;
+}
+
+/* Checked as typed: the message appears while the wrong value is still being written. */
+static void
+spin_changed_cb (GtkEditable     *editable,
+                 SaddleSidePanel *self)
+{
+  guint i = field_index (GTK_WIDGET (editable));
+  double value;
+
+  set_field_problem (self, i, check_spin_text (self, i, &value));
+}
+
+/* GtkSpinButton would clamp an out-of-range value, or silently put the old one back: a
+ * refused text keeps the value where it was, and the output handler keeps the text. */
+static int
+spin_input_cb (GtkSpinButton   *spin,
+               double          *new_value,
+               SaddleSidePanel *self)
+{
+  guint i = field_index (GTK_WIDGET (spin));
+  double value = 0;
+  char *problem = check_spin_text (self, i, &value);
+  gboolean ok = problem == NULL;
+
+  set_field_problem (self, i, problem);
+  if (!ok)
+    *new_value = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
+  else
+    *new_value = panel_fields[i].input == INPUT_LOG ? log10 (value) : value;
   return TRUE;
 }
 
 static gboolean
-log_spin_output_cb (GtkSpinButton *spin,
-                    gpointer       user_data)
+spin_output_cb (GtkSpinButton   *spin,
+                SaddleSidePanel *self)
 {
-  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double v = round_significant (pow (10.0, gtk_adjustment_get_value (adjustment)));
+  guint i = field_index (GTK_WIDGET (spin));
 
-  g_ascii_formatd (buf, sizeof buf, "%g", v);
-  if (!g_str_equal (buf, gtk_editable_get_text (GTK_EDITABLE (spin))))
-    gtk_editable_set_text (GTK_EDITABLE (spin), buf);
-  return TRUE;
+  /* What the user typed stays until it is fixed or the value is set from elsewhere. */
+  if (self->field_problems[i] != NULL)
+    return TRUE;
+  if (panel_fields[i].input == INPUT_LOG)
+    {
+      GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      double v = round_significant (pow (10.0, gtk_adjustment_get_value (adjustment)));
+
+      g_ascii_formatd (buf, sizeof buf, "%g", v);
+      if (!g_str_equal (buf, gtk_editable_get_text (GTK_EDITABLE (spin))))
+        gtk_editable_set_text (GTK_EDITABLE (spin), buf);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Shows field @i's value again in place of a refused text. */
+static void
+show_field_value (SaddleSidePanel *self,
+                  guint            i)
+{
+  GtkWidget *widget = field_widget (self, i);
+
+  set_field_problem (self, i, NULL);
+  if (GTK_IS_SPIN_BUTTON (widget))
+    /* The same value: GtkSpinButton only redraws its text. */
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget),
+                               gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)));
+  else if (GTK_IS_EDITABLE (widget))
+    {
+      g_autofree char *stored = g_settings_get_string (self->settings, panel_fields[i].key);
+
+      gtk_editable_set_text (GTK_EDITABLE (widget), stored);
+    }
+}
+
+/* A value set from elsewhere (settings, arrows, Reset) replaces a refused text. */
+static void
+spin_value_changed_cb (GtkAdjustment   *adjustment,
+                       SaddleSidePanel *self)
+{
+  guint i = field_index (GTK_WIDGET (g_object_get_data (G_OBJECT (adjustment), "saddle-spin")));
+
+  if (self->field_problems[i] != NULL)
+    show_field_value (self, i);
+}
+
+/* Connects the spin buttons' input and output and puts a message label under each text
+ * field's row; their checks as typed start once the settings are shown (watch_fields()). */
+static void
+setup_fields (SaddleSidePanel *self)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      GtkWidget *widget = field_widget (self, i);
+      GtkWidget *row = gtk_widget_get_parent (widget);
+      GtkWidget *message;
+
+      g_object_set_data (G_OBJECT (widget), "saddle-field", GUINT_TO_POINTER (i + 1));
+      if (panel_fields[i].input == INPUT_CHOICE)
+        continue;
+
+      message = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (message), 0);
+      gtk_label_set_wrap (GTK_LABEL (message), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_add_css_class (message, "error");
+      gtk_widget_add_css_class (message, "panel-row-message");
+      gtk_widget_set_visible (message, FALSE);
+      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (row)), message, row);
+      self->row_messages[i] = message;
+
+      if (panel_fields[i].input == INPUT_TEXT)
+        continue;
+      g_object_set_data (G_OBJECT (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget))),
+                         "saddle-spin", widget);
+      g_signal_connect (widget, "input", G_CALLBACK (spin_input_cb), self);
+      g_signal_connect (widget, "output", G_CALLBACK (spin_output_cb), self);
+      g_signal_connect (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget)), "value-changed",
+                        G_CALLBACK (spin_value_changed_cb), self);
+    }
 }
 
 /* Input and output widths of the dataset @config names; FALSE + message when it cannot be read. */
@@ -241,6 +532,7 @@ find_dims (SaddleSidePanel         *self,
   /* x,y samples and generated functions are always 1 → 1. */
   if (config->task == SADDLE_TASK_FUNCTION)
     {
+      self->dims_samples = config->samples;
       *n_in = *n_out = 1;
       return TRUE;
     }
@@ -248,6 +540,7 @@ find_dims (SaddleSidePanel         *self,
    * and run their PCA for the width (a missing folder still fails when the study starts). */
   if (config->task == SADDLE_TASK_AUTOENCODER)
     {
+      self->dims_samples = config->samples;
       *n_in = *n_out = SADDLE_GROUND_TRUTH_COMPONENTS;
       return TRUE;
     }
@@ -268,6 +561,8 @@ find_dims (SaddleSidePanel         *self,
         {
           self->dims_in = dataset->n_inputs;
           self->dims_out = dataset->n_outputs;
+          /* Past the probe's samples the set may hold fewer: the estimate stays an upper bound. */
+          self->dims_samples = config->samples <= DIMS_SAMPLES ? dataset->n_samples : config->samples;
         }
       else
         self->dims_error = g_strdup (error->message);
@@ -338,6 +633,40 @@ update_visibility (SaddleSidePanel *self)
   gtk_widget_set_visible (self->zero_tolerance_row, critical);
 }
 
+/* The memory the study as configured would hold, checked as the engine checks it before a
+ * run: a note when it is large (a warning past a quarter of what is free), and the refusal as
+ * the panel's problem. NULL when it is small. */
+static char *
+check_memory (SaddleSidePanel         *self,
+              const SaddleStudyConfig *config)
+{
+  gsize need = 0;
+  gsize available = saddle_available_memory ();
+  gboolean fits = saddle_study_check_memory (config, self->kind, self->dims_samples, self->n_params,
+                                             &need, &self->memory_error);
+  g_autofree char *need_text = NULL;
+  g_autofree char *available_text = NULL;
+
+  if (!fits)
+    self->problem = describe_error (self, self->memory_error);
+  if (need < MEMORY_NOTE_BYTES)
+    return NULL;
+
+  if (fits && need <= available / 4)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->memory_label), "warning");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->memory_label), "warning");
+  need_text = need == G_MAXSIZE ? g_strdup ("∞") : g_format_size (need);
+  available_text = g_format_size (available);
+  if (self->kind == SADDLE_STUDY_TRAJECTORIES)
+    /* TRANSLATORS: memory sizes, e.g. "22.6 GB" and "23.6 GB" */
+    return g_strdup_printf (_("The snapshots need about %s of memory; %s is free"),
+                            need_text, available_text);
+  /* TRANSLATORS: memory sizes, e.g. "1.2 GB" and "23.6 GB" */
+  return g_strdup_printf (_("Each Hessian needs about %s of memory; %s is free"),
+                          need_text, available_text);
+}
+
 /* Re-reads the settings: parameter count, validation message, rows shown. */
 static void
 update_now (SaddleSidePanel *self)
@@ -345,6 +674,7 @@ update_now (SaddleSidePanel *self)
   SaddleStudyConfig config;
   g_autoptr(GError) error = NULL;
   g_autofree char *params = NULL;
+  g_autofree char *memory = NULL;
   const char *problem = NULL;
   guint n_in = 0, n_out = 0;
 
@@ -354,11 +684,17 @@ update_now (SaddleSidePanel *self)
   g_clear_pointer (&self->problem, g_free);
   self->n_params = 0;
 
-  /* The settings still hold the last valid widths; what is typed wins. */
-  if (self->hidden_error != NULL)
-    self->problem = g_strdup (self->hidden_error);
+  g_clear_error (&self->memory_error);
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (self->row_messages[i] != NULL)
+      gtk_widget_set_visible (self->row_messages[i], self->field_problems[i] != NULL
+                                                     && gtk_widget_get_visible (gtk_widget_get_parent (field_widget (self, i))));
+
+  /* The settings still hold the last valid values; what is typed wins. */
+  if (first_field_problem (self) >= 0)
+    self->problem = g_strdup (self->field_problems[first_field_problem (self)]);
   else if (!saddle_side_panel_config_from_settings (&config, self->kind, self->settings, &error))
-    self->problem = g_strdup (error->message);
+    self->problem = describe_error (self, error);
   else
     {
       if (find_dims (self, &config, &n_in, &n_out, &problem))
@@ -385,6 +721,8 @@ update_now (SaddleSidePanel *self)
           if (self->kind == SADDLE_STUDY_TRAJECTORIES && config.layer > config.n_hidden)
             self->problem = g_strdup_printf (_("Trajectory layer %u does not exist: the model has %u layers"),
                                              config.layer + 1, config.n_hidden + 1);
+          else
+            memory = check_memory (self, &config);
         }
       else
         self->problem = g_strdup (problem);
@@ -392,6 +730,8 @@ update_now (SaddleSidePanel *self)
     }
 
   gtk_label_set_text (self->params_label, params != NULL ? params : "");
+  gtk_label_set_text (self->memory_label, memory != NULL ? memory : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->memory_label), memory != NULL);
   gtk_label_set_text (self->error_label, self->problem != NULL ? self->problem : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->problem != NULL);
 }
@@ -431,23 +771,12 @@ hidden_changed_cb (GtkEditable     *editable,
   ok = saddle_study_config_set_hidden (&probe, text, &error);
   saddle_study_config_clear (&probe);
 
-  g_clear_pointer (&self->hidden_error, g_free);
   if (!ok)
     {
-      self->hidden_error = g_strdup_printf (_("Hidden layers: %s"), error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (self->hidden_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->hidden_entry), self->hidden_error);
-      gtk_widget_set_tooltip_text (self->hidden_row, self->hidden_error);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self->hidden_entry),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-      update_now (self);
+      set_field_problem (self, field_index (GTK_WIDGET (editable)), describe_error (self, error));
       return;
     }
-
-  gtk_accessible_reset_state (GTK_ACCESSIBLE (self->hidden_entry), GTK_ACCESSIBLE_STATE_INVALID);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->hidden_entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hidden_entry), NULL);
-  gtk_widget_set_tooltip_text (self->hidden_row, hidden_tooltip ());
+  set_field_problem (self, field_index (GTK_WIDGET (editable)), NULL);
 
   stored = g_settings_get_string (self->settings, "hidden");
   if (!g_str_equal (stored, text))
@@ -629,6 +958,34 @@ reset_clicked_cb (GtkButton       *button,
 }
 
 static void
+hide_toast (SaddleSidePanel *self)
+{
+  g_clear_handle_id (&self->toast_id, g_source_remove);
+  gtk_revealer_set_reveal_child (self->reset_toast, FALSE);
+}
+
+static gboolean
+toast_timeout_cb (gpointer user_data)
+{
+  SaddleSidePanel *self = user_data;
+
+  self->toast_id = 0;
+  hide_toast (self);
+  /* Past its toast a reset stays: later edits are the user's own. */
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+  for (guint i = 0; i < N_FIELDS; i++)
+    g_clear_pointer (&self->undo_texts[i], g_free);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+undo_clicked_cb (GtkButton       *button,
+                 SaddleSidePanel *self)
+{
+  saddle_side_panel_undo_reset (self);
+}
+
+static void
 bind_settings (SaddleSidePanel *self)
 {
   GSettings *s = self->settings;
@@ -681,6 +1038,14 @@ bind_settings (SaddleSidePanel *self)
 }
 
 static void
+watch_fields (SaddleSidePanel *self)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (panel_fields[i].input == INPUT_COUNT || panel_fields[i].input == INPUT_LOG)
+      g_signal_connect (field_widget (self, i), "changed", G_CALLBACK (spin_changed_cb), self);
+}
+
+static void
 saddle_side_panel_constructed (GObject *object)
 {
   SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
@@ -703,6 +1068,7 @@ saddle_side_panel_constructed (GObject *object)
     }
 
   bind_settings (self);
+  watch_fields (self);
   update_now (self);
 }
 
@@ -758,6 +1124,7 @@ saddle_side_panel_dispose (GObject *object)
   SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
 
   g_clear_handle_id (&self->update_id, g_source_remove);
+  g_clear_handle_id (&self->toast_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SADDLE_TYPE_SIDE_PANEL);
 
   G_OBJECT_CLASS (saddle_side_panel_parent_class)->dispose (object);
@@ -770,7 +1137,13 @@ saddle_side_panel_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->problem, g_free);
-  g_clear_pointer (&self->hidden_error, g_free);
+  g_clear_error (&self->memory_error);
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      g_clear_pointer (&self->field_problems[i], g_free);
+      g_clear_pointer (&self->undo_texts[i], g_free);
+    }
   g_clear_pointer (&self->dims_key, g_free);
   g_clear_pointer (&self->dims_error, g_free);
 
@@ -845,10 +1218,12 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   BIND (zero_tolerance_spin);
   BIND (error_label);
   BIND (reset_button);
+  BIND (reset_toast);
+  BIND (undo_button);
+  BIND (memory_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, hidden_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, log_spin_input_cb);
-  gtk_widget_class_bind_template_callback (widget_class, log_spin_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, undo_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clear_cb);
   gtk_widget_class_bind_template_callback (widget_class, csv_file_clicked_cb);
@@ -860,6 +1235,7 @@ static void
 saddle_side_panel_init (SaddleSidePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  setup_fields (self);
 }
 
 GtkWidget *
@@ -895,16 +1271,39 @@ saddle_side_panel_get_config (SaddleSidePanel    *self,
                               SaddleStudyConfig  *config,
                               GError            **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  int field;
+
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
   g_return_val_if_fail (config != NULL, FALSE);
 
-  if (self->hidden_error != NULL)
+  /* A text the settings do not hold, or a study that would not fit, refuses to start; a
+   * pending look at the settings (which checks the memory) is taken now. */
+  saddle_side_panel_get_problem (self);
+  field = first_field_problem (self);
+  if (field >= 0 || self->memory_error != NULL)
+    memset (config, 0, sizeof *config);
+  if (field >= 0)
     {
-      memset (config, 0, sizeof *config);
-      g_set_error_literal (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID, self->hidden_error);
+      g_set_error_literal (error, SADDLE_CONFIG_ERROR, panel_fields[field].field,
+                           self->field_problems[field]);
       return FALSE;
     }
-  return saddle_side_panel_config_from_settings (config, self->kind, self->settings, error);
+  if (self->memory_error != NULL)
+    {
+      g_autofree char *message = describe_error (self, self->memory_error);
+
+      g_set_error_literal (error, self->memory_error->domain, self->memory_error->code, message);
+      return FALSE;
+    }
+  if (!saddle_side_panel_config_from_settings (config, self->kind, self->settings, &local_error))
+    {
+      g_autofree char *message = describe_error (self, local_error);
+
+      g_set_error_literal (error, local_error->domain, local_error->code, message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -917,8 +1316,81 @@ saddle_side_panel_reset (SaddleSidePanel *self)
 
   g_object_get (self->settings, "settings-schema", &schema, NULL);
   keys = g_settings_schema_list_keys (schema);
+
+  /* What Undo brings back: every key, and each text typed but refused (not in the settings). */
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+  self->undo_values = g_variant_dict_new (NULL);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (self->settings, keys[i]);
+
+      g_variant_dict_insert_value (self->undo_values, keys[i], value);
+    }
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      g_clear_pointer (&self->undo_texts[i], g_free);
+      if (self->field_problems[i] != NULL)
+        self->undo_texts[i] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (field_widget (self, i))));
+    }
+
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (self->settings, keys[i]);
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (self->field_problems[i] != NULL)
+      show_field_value (self, i);
+
+  gtk_revealer_set_reveal_child (self->reset_toast, TRUE);
+  g_clear_handle_id (&self->toast_id, g_source_remove);
+  self->toast_id = g_timeout_add_seconds (RESET_TOAST_SECONDS, toast_timeout_cb, self);
+}
+
+gboolean
+saddle_side_panel_undo_reset (SaddleSidePanel *self)
+{
+  g_autoptr(GVariant) task = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
+
+  hide_toast (self);
+  if (self->undo_values == NULL)
+    return FALSE;
+
+  /* The task first: switching it swaps in its preset, which the other keys then overwrite. */
+  task = g_variant_dict_lookup_value (self->undo_values, "task", NULL);
+  if (task != NULL)
+    g_settings_set_value (self->settings, "task", task);
+  {
+    g_autoptr(GVariant) all = g_variant_dict_end (self->undo_values);
+
+    g_variant_iter_init (&iter, all);
+    while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+      {
+        if (!g_str_equal (key, "task"))
+          g_settings_set_value (self->settings, key, value);
+        g_variant_unref (value);
+      }
+  }
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (self->undo_texts[i] != NULL)
+      {
+        g_autofree char *text = g_steal_pointer (&self->undo_texts[i]);
+
+        gtk_editable_set_text (GTK_EDITABLE (field_widget (self, i)), text);
+      }
+  return TRUE;
+}
+
+gboolean
+saddle_side_panel_get_reset_undoable (SaddleSidePanel *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->reset_toast) && self->undo_values != NULL;
 }
 
 gsize
@@ -951,40 +1423,36 @@ GtkWidget *
 saddle_side_panel_get_field (SaddleSidePanel *self,
                              const char      *key)
 {
-  const struct { const char *key; gsize offset; } fields[] = {
-    { "task", G_STRUCT_OFFSET (SaddleSidePanel, task_dropdown) },
-    { "function", G_STRUCT_OFFSET (SaddleSidePanel, function_dropdown) },
-    { "samples", G_STRUCT_OFFSET (SaddleSidePanel, samples_spin) },
-    { "hidden", G_STRUCT_OFFSET (SaddleSidePanel, hidden_entry) },
-    { "activation", G_STRUCT_OFFSET (SaddleSidePanel, activation_dropdown) },
-    { "optimizer", G_STRUCT_OFFSET (SaddleSidePanel, optimizer_dropdown) },
-    { "lr", G_STRUCT_OFFSET (SaddleSidePanel, lr_spin) },
-    { "batch", G_STRUCT_OFFSET (SaddleSidePanel, batch_spin) },
-    { "epochs", G_STRUCT_OFFSET (SaddleSidePanel, epochs_spin) },
-    { "runs", G_STRUCT_OFFSET (SaddleSidePanel, runs_spin) },
-    { "seed", G_STRUCT_OFFSET (SaddleSidePanel, seed_spin) },
-    { "snapshot-every", G_STRUCT_OFFSET (SaddleSidePanel, snapshot_every_spin) },
-    { "layer", G_STRUCT_OFFSET (SaddleSidePanel, layer_spin) },
-    { "threads", G_STRUCT_OFFSET (SaddleSidePanel, threads_spin) },
-    { "grad-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, grad_tolerance_spin) },
-    { "descent-steps", G_STRUCT_OFFSET (SaddleSidePanel, descent_steps_spin) },
-    { "descent-lr", G_STRUCT_OFFSET (SaddleSidePanel, descent_lr_spin) },
-    { "newton-steps", G_STRUCT_OFFSET (SaddleSidePanel, newton_steps_spin) },
-    { "newton-method", G_STRUCT_OFFSET (SaddleSidePanel, newton_method_dropdown) },
-    { "jobs", G_STRUCT_OFFSET (SaddleSidePanel, jobs_spin) },
-    { "surface-resolution", G_STRUCT_OFFSET (SaddleSidePanel, surface_resolution_spin) },
-    { "zero-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, zero_tolerance_spin) },
+  const struct { const char *key; gsize offset; } others[] = {
     { "reset", G_STRUCT_OFFSET (SaddleSidePanel, reset_button) },
+    { "undo", G_STRUCT_OFFSET (SaddleSidePanel, undo_button) },
     { "params", G_STRUCT_OFFSET (SaddleSidePanel, params_label) },
+    { "memory", G_STRUCT_OFFSET (SaddleSidePanel, memory_label) },
     { "problem", G_STRUCT_OFFSET (SaddleSidePanel, error_label) },
   };
 
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (g_str_equal (fields[i].key, key))
-      return G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (g_str_equal (panel_fields[i].key, key))
+      return field_widget (self, i);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    if (g_str_equal (others[i].key, key))
+      return G_STRUCT_MEMBER (GtkWidget *, self, others[i].offset);
+  return NULL;
+}
+
+GtkWidget *
+saddle_side_panel_get_row_message (SaddleSidePanel *self,
+                                   const char      *key)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (g_str_equal (panel_fields[i].key, key))
+      return self->row_messages[i];
   return NULL;
 }
 
