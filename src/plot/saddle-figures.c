@@ -1387,6 +1387,31 @@ saddle_figure_critical_pick (const SaddleCriticalSet *set,
 
 /* ---------------------------------------------------------------- spectrum */
 
+char *
+saddle_figure_spectrum_title (const SaddleCriticalPoint *point,
+                              const char                *name)
+{
+  const SaddleSpectrum *spectrum;
+  g_autofree char *who = NULL;
+  char tol[32];
+
+  g_return_val_if_fail (point != NULL && point->spectrum != NULL, NULL);
+
+  spectrum = point->spectrum;
+  /* TRANSLATORS: the point a spectrum is of, when it comes from a study */
+  who = name != NULL ? g_strdup (name) : g_strdup_printf (_("Run %u"), point->run + 1);
+  saddle_figure_format_number (tol, sizeof tol, "%g", spectrum->tolerance);
+  /* A point not certified stationary is no critical point: its spectrum is only that of
+   * the place the search stopped, and the title says so. */
+  return g_strdup_printf (saddle_critical_label_certified (point->label)
+                          /* TRANSLATORS: %s is "Run 3" or a weights file's name */
+                          ? _("%s: %lu positive, %lu negative, %lu near zero (tol %s)")
+                          /* TRANSLATORS: as above, for a point that is not a certified critical point */
+                          : _("%s, the spectrum at this point: %lu positive, %lu negative, %lu near zero (tol %s)"),
+                          who, (unsigned long) spectrum->positive,
+                          (unsigned long) spectrum->negative, (unsigned long) spectrum->zero, tol);
+}
+
 void
 saddle_figure_spectrum (cairo_t                   *cr,
                         double                     width,
@@ -1428,7 +1453,7 @@ saddle_figure_spectrum (cairo_t                   *cr,
 
   if (n > 0)
     {
-      char tol[32], loss[32], grad[32], ratio[32], tv[32];
+      char loss[32], grad[32], ratio[32], tv[32];
       double max_abs = 0;
 
       for (gsize i = 0; i < n; i++)
@@ -1440,19 +1465,11 @@ saddle_figure_spectrum (cairo_t                   *cr,
       band = isfinite (spectrum->tolerance) && spectrum->tolerance > 0 ? spectrum->tolerance * max_abs : 0;
       t = band > 0 ? band : (max_abs > 0 ? 1e-12 * max_abs : 1.0);
 
-      saddle_figure_format_number (tol, sizeof tol, "%g", spectrum->tolerance);
       saddle_figure_format_number (loss, sizeof loss, "%.4g", point->loss);
       saddle_figure_format_number (grad, sizeof grad, "%.3g", point->grad_norm);
       saddle_figure_format_number (ratio, sizeof ratio, "%.3f", spectrum->minimal_ratio);
       saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
-      /* A point not certified stationary is no critical point: its spectrum is only that of
-       * the place the search stopped, and the title says so. */
-      title = g_strdup_printf (saddle_critical_label_certified (point->label)
-                               ? _("Run %u: %lu positive, %lu negative, %lu near zero (tol %s)")
-                               /* TRANSLATORS: as above, for a point that is not a certified critical point */
-                               : _("Run %u, the spectrum at this point: %lu positive, %lu negative, %lu near zero (tol %s)"),
-                               point->run + 1, (unsigned long) spectrum->positive,
-                               (unsigned long) spectrum->negative, (unsigned long) spectrum->zero, tol);
+      title = saddle_figure_spectrum_title (point, st.point_name);
       /* TRANSLATORS: the last %s is the kind of point (saddle, minimum, …) */
       subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "loss %s · ‖∇L‖ %s · minimal ratio %s · %u dead unit · %s",
