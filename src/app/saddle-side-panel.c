@@ -266,8 +266,13 @@ field_label (SaddleSidePanel *self,
 {
   GList *labels = gtk_widget_list_mnemonic_labels (field_widget (self, i));
   char *text = labels != NULL ? g_strdup (gtk_label_get_text (labels->data)) : NULL;
+  gsize length = text != NULL ? strlen (text) : 0;
 
   g_list_free (labels);
+  /* Translations without the mnemonic letter in the word add it as "(L)": not part of the name. */
+  if (length > 3 && text[length - 1] == ')' && text[length - 3] == '('
+      && g_ascii_isalnum (text[length - 2]))
+    text[length - 3] = '\0';
   return text;
 }
 

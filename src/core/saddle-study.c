@@ -719,14 +719,16 @@ saddle_study_check_memory (const SaddleStudyConfig *config,
         {
           g_autofree char *need_text = g_format_size (bytes);
           g_autofree char *available_text = g_format_size (available);
+          /* Printed apart: gettext cannot read G_GSIZE_FORMAT inside a message. */
+          g_autofree char *snapshots_text = g_strdup_printf ("%" G_GSIZE_FORMAT, snapshots);
+          g_autofree char *params_text = g_strdup_printf ("%" G_GSIZE_FORMAT, n_params);
 
-          /* TRANSLATORS: said of the snapshot interval */
+          /* TRANSLATORS: said of the snapshot interval; sizes like "22.6 GB" */
           saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY,
-                                         _("is too small for this model: about %" G_GSIZE_FORMAT
-                                           " snapshots of %" G_GSIZE_FORMAT " parameters need %s, "
-                                           "more than half the %s of memory available; raise it, "
-                                           "or lower the runs or epochs"),
-                                         snapshots, n_params, need_text, available_text);
+                                         _("is too small for this model: about %s snapshots of %s "
+                                           "parameters need %s, more than half the %s of memory "
+                                           "available; raise it, or lower the runs or epochs"),
+                                         snapshots_text, params_text, need_text, available_text);
           return FALSE;
         }
       return TRUE;
@@ -959,12 +961,12 @@ saddle_study_config_validate (const SaddleStudyConfig *config,
   if (hidden_params == 0 || hidden_params > SADDLE_STUDY_MAX_PARAMS)
     {
       g_autofree char *hidden = saddle_study_config_hidden_string (config);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, SADDLE_STUDY_MAX_PARAMS);
 
-      /* TRANSLATORS: said of the hidden layers; %s is their widths, e.g. 3000,3000 */
+      /* TRANSLATORS: said of the hidden layers; the first %s is their widths, e.g. 3000,3000 */
       saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
-                                     _("%s gives more than %" G_GSIZE_FORMAT " parameters; "
-                                       "use fewer or narrower layers"),
-                                     hidden, SADDLE_STUDY_MAX_PARAMS);
+                                     _("%s gives more than %s parameters; use fewer or narrower layers"),
+                                     hidden, limit);
       return FALSE;
     }
 
@@ -1238,11 +1240,13 @@ saddle_study_config_check_dataset (const SaddleStudyConfig *config,
   n_params = saddle_model_count_params (widths, n);
   if (n_params == 0 || n_params > SADDLE_STUDY_MAX_PARAMS)
     {
-      /* TRANSLATORS: said of the hidden layers; %s is the model, e.g. 784 → 3000 → 10 */
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, SADDLE_STUDY_MAX_PARAMS);
+
+      /* TRANSLATORS: said of the hidden layers; the first %s is the model, e.g. 784 → 3000 → 10 */
       saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
-                   _("make a %s model with too many parameters (the limit is %" G_GSIZE_FORMAT "); "
+                   _("make a %s model with too many parameters (the limit is %s); "
                      "use fewer or narrower layers"),
-                   shape, SADDLE_STUDY_MAX_PARAMS);
+                   shape, limit);
       return FALSE;
     }
 
