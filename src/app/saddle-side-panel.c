@@ -388,6 +388,16 @@ set_field_problem (SaddleSidePanel *self,
   queue_update (self);
 }
 
+/* The hidden widths' index in panel_fields[]. */
+static guint
+hidden_field (void)
+{
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (panel_fields[i].field == SADDLE_CONFIG_FIELD_HIDDEN)
+      return i;
+  g_assert_not_reached ();
+}
+
 /* The first field whose typed text is refused, or -1. */
 static int
 first_field_problem (SaddleSidePanel *self)
@@ -682,6 +692,7 @@ update_now (SaddleSidePanel *self)
   g_autofree char *memory = NULL;
   const char *problem = NULL;
   guint n_in = 0, n_out = 0;
+  int field;
 
   update_visibility (self);
   update_file_labels (self);
@@ -695,9 +706,10 @@ update_now (SaddleSidePanel *self)
       gtk_widget_set_visible (self->row_messages[i], self->field_problems[i] != NULL
                                                      && gtk_widget_get_visible (gtk_widget_get_parent (field_widget (self, i))));
 
-  /* The settings still hold the last valid values; what is typed wins. */
-  if (first_field_problem (self) >= 0)
-    self->problem = g_strdup (self->field_problems[first_field_problem (self)]);
+  /* The settings still hold the last valid values, so the model's size is shown while another
+   * row is being fixed; but not for widths that do not parse. */
+  if (self->field_problems[hidden_field ()] != NULL)
+    ;
   else if (!saddle_side_panel_config_from_settings (&config, self->kind, self->settings, &error))
     self->problem = describe_error (self, error);
   else
@@ -734,11 +746,21 @@ update_now (SaddleSidePanel *self)
       saddle_study_config_clear (&config);
     }
 
+  /* What is typed wins over what the settings hold; its message is at its row already. */
+  field = first_field_problem (self);
+  if (field >= 0)
+    {
+      g_free (self->problem);
+      self->problem = g_strdup (self->field_problems[field]);
+      g_clear_error (&self->memory_error);
+    }
+
   gtk_label_set_text (self->params_label, params != NULL ? params : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->params_label), params != NULL);
   gtk_label_set_text (self->memory_label, memory != NULL ? memory : "");
   gtk_widget_set_visible (GTK_WIDGET (self->memory_label), memory != NULL);
   gtk_label_set_text (self->error_label, self->problem != NULL ? self->problem : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->problem != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->problem != NULL && field < 0);
 }
 
 static gboolean
