@@ -42,6 +42,15 @@ flush (void)
     ;
 }
 
+/* Types @text into @spin and commits it, as Enter or leaving the field does. */
+static void
+type_into (GtkWidget  *spin,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+}
+
 static SaddleSidePanel *
 new_panel (SaddleStudyKind kind,
            GSettings      *settings)
@@ -69,8 +78,7 @@ test_out_of_range (void)
   g_assert_false (gtk_widget_get_visible (message));
 
   /* 50 is typed and committed (Enter or focus-out run this update). */
-  gtk_editable_set_text (GTK_EDITABLE (lr), "50");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (lr, "50");
   flush ();
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "50");
   g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
@@ -84,16 +92,14 @@ test_out_of_range (void)
   g_clear_error (&error);
 
   /* Epochs 0 likewise; a second refused row keeps its own message. */
-  gtk_editable_set_text (GTK_EDITABLE (epochs), "0");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (epochs));
+  type_into (epochs, "0");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (epochs)), ==, "0");
   g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, epochs_before);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (saddle_side_panel_get_row_message (panel, "epochs"))), ==,
                    "Epochs: must be an integer in 1–100000; got 0");
 
   /* The engine takes 20 runs, this panel's plot 16: its own range is stated. */
-  gtk_editable_set_text (GTK_EDITABLE (runs), "20");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (runs));
+  type_into (runs, "20");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (runs)), ==, "20");
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (saddle_side_panel_get_row_message (panel, "runs"))), ==,
                    "Runs: must be in 1–16 here; got 20");
@@ -102,10 +108,8 @@ test_out_of_range (void)
   gtk_editable_set_text (GTK_EDITABLE (lr), "0.05");
   g_assert_false (gtk_widget_get_visible (message));
   gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
-  gtk_editable_set_text (GTK_EDITABLE (epochs), "7");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (epochs));
-  gtk_editable_set_text (GTK_EDITABLE (runs), "3");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (runs));
+  type_into (epochs, "7");
+  type_into (runs, "3");
   g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, 0.05);
   g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 7);
   g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 3);
@@ -284,8 +288,7 @@ test_writes (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "seed"), ==, 123456);
 
   /* The learning rate is typed as a number and kept on a log scale. */
-  gtk_editable_set_text (GTK_EDITABLE (lr), "0.05");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (lr, "0.05");
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "lr"), 0.05, 1e-12);
   g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)), log10 (0.05), 1e-9);
   /* One arrow step is a tenth of a decade, rounded to three digits. */
@@ -376,16 +379,13 @@ test_invalid (void)
 
   /* A learning rate that is not a positive number is refused, and stays as typed. */
   lr_before = g_settings_get_double (settings, "lr");
-  gtk_editable_set_text (GTK_EDITABLE (lr), "fast");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (lr, "fast");
   g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "fast");
-  gtk_editable_set_text (GTK_EDITABLE (lr), "-1");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (lr, "-1");
   g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "-1");
-  gtk_editable_set_text (GTK_EDITABLE (lr), "0.05");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (lr, "0.05");
   g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, 0.05);
   g_assert_null (saddle_side_panel_get_problem (panel));
 

@@ -36,7 +36,8 @@ GtkWidget       *saddle_side_panel_get_field    (SaddleSidePanel    *self,
 /* The message label under field @key's row (NULL for a drop-down), for tests. */
 GtkWidget       *saddle_side_panel_get_row_message (SaddleSidePanel *self,
                                                     const char      *key);
-/* Config for a study of @kind from @settings alone, validated; on FALSE @config is cleared. */
+/* Config for a study of @kind from @settings alone, validated (saddle-side-panel-config.c); on
+ * FALSE @config is cleared and a field's error is the engine's, without the row's label. */
 gboolean         saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
                                                          SaddleStudyKind     kind,
                                                          GSettings          *settings,
