@@ -8,7 +8,7 @@
 
 #include "saddle-chart-util.h"
 #include "saddle-ground-truth.h"
-#include "saddle-side-panel.h"
+#include "saddle-side-panel-private.h"
 
 /* Images read to learn a dataset's input and class counts for the parameter count:
  * enough to see every class of a usual dataset, few enough to stay instant. */
@@ -17,87 +17,7 @@
 #define MEMORY_NOTE_BYTES ((gsize) 64 * 1024 * 1024)
 /* Seconds the reset toast offers its Undo. */
 #define RESET_TOAST_SECONDS 10
-/* Fields of panel_fields[]. */
-#define N_FIELDS 22
 
-struct _SaddleSidePanel
-{
-  GtkBox           parent_instance;
-
-  SaddleStudyKind  kind;
-  GSettings       *settings;
-  char            *problem;
-  char            *field_problems[N_FIELDS];  /* what is wrong with the text typed in a field,
-                                               * which the settings do not hold */
-  GtkWidget       *row_messages[N_FIELDS];    /* under the field's row: its problem */
-  GError          *memory_error;  /* the study as set would not fit in memory */
-  gsize            n_params;
-  guint            update_id;
-
-  SaddleTask       task;        /* the task whose defaults the values are compared with */
-
-  /* Input and output widths of the last dataset looked at, by "path\nsamples". */
-  char            *dims_key;
-  guint            dims_in;
-  guint            dims_out;
-  guint            dims_samples; /* samples the study would read (at most those asked for) */
-  char            *dims_error;
-
-  /* Reset to Defaults, undone from its toast: every key, and texts the settings did not hold. */
-  GVariantDict    *undo_values;
-  char            *undo_texts[N_FIELDS];
-  guint            toast_id;
-
-  /* Template widgets */
-  GtkDropDown     *task_dropdown;
-  GtkWidget       *image_folder_row;
-  GtkLabel        *image_folder_value;
-  GtkWidget       *image_folder_clear;
-  GtkWidget       *function_row;
-  GtkDropDown     *function_dropdown;
-  GtkWidget       *csv_file_row;
-  GtkLabel        *csv_file_value;
-  GtkWidget       *csv_file_clear;
-  GtkSpinButton   *samples_spin;
-  GtkEntry        *hidden_entry;
-  GtkWidget       *hidden_row;
-  GtkLabel        *params_label;
-  GtkLabel        *memory_label;
-  GtkDropDown     *activation_dropdown;
-  GtkDropDown     *optimizer_dropdown;
-  GtkSpinButton   *lr_spin;
-  GtkSpinButton   *batch_spin;
-  GtkSpinButton   *epochs_spin;
-  GtkLabel        *runs_label;
-  GtkSpinButton   *runs_spin;
-  GtkWidget       *runs_row;
-  GtkSpinButton   *seed_spin;
-  GtkWidget       *snapshot_every_row;
-  GtkSpinButton   *snapshot_every_spin;
-  GtkWidget       *layer_row;
-  GtkSpinButton   *layer_spin;
-  GtkWidget       *surface_resolution_row;
-  GtkSpinButton   *surface_resolution_spin;
-  GtkSpinButton   *threads_spin;
-  GtkWidget       *analysis_group;
-  GtkWidget       *grad_tolerance_row;
-  GtkSpinButton   *grad_tolerance_spin;
-  GtkWidget       *descent_steps_row;
-  GtkSpinButton   *descent_steps_spin;
-  GtkWidget       *descent_lr_row;
-  GtkSpinButton   *descent_lr_spin;
-  GtkWidget       *newton_steps_row;
-  GtkSpinButton   *newton_steps_spin;
-  GtkWidget       *newton_method_row;
-  GtkDropDown     *newton_method_dropdown;
-  GtkSpinButton   *jobs_spin;
-  GtkWidget       *zero_tolerance_row;
-  GtkSpinButton   *zero_tolerance_spin;
-  GtkLabel        *error_label;
-  GtkButton       *reset_button;
-  GtkRevealer     *reset_toast;
-  GtkWidget       *undo_button;
-};
 
 G_DEFINE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, GTK_TYPE_BOX)
 
@@ -110,51 +30,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef enum
-{
-  INPUT_CHOICE,       /* a drop-down: every item is valid */
-  INPUT_TEXT,         /* the hidden widths, parsed by the engine */
-  INPUT_COUNT,        /* a spin button of integers */
-  INPUT_LOG,          /* a spin button holding log10 of a positive setting */
-} InputKind;
-
-/* Each editing widget, the GSettings key it edits and the config field the engine checks. */
-typedef struct
-{
-  const char        *key;
-  gsize              offset;
-  SaddleConfigField  field;
-  InputKind          input;
-} PanelField;
-
-#define FIELD(key, member, field, input) \
-  { key, G_STRUCT_OFFSET (SaddleSidePanel, member), SADDLE_CONFIG_FIELD_##field, INPUT_##input }
-static const PanelField panel_fields[] = {
-  FIELD ("task", task_dropdown, TASK, CHOICE),
-  FIELD ("function", function_dropdown, FUNCTION, CHOICE),
-  FIELD ("samples", samples_spin, SAMPLES, COUNT),
-  FIELD ("hidden", hidden_entry, HIDDEN, TEXT),
-  FIELD ("activation", activation_dropdown, ACTIVATION, CHOICE),
-  FIELD ("optimizer", optimizer_dropdown, OPTIMIZER, CHOICE),
-  FIELD ("lr", lr_spin, LR, LOG),
-  FIELD ("batch", batch_spin, BATCH, COUNT),
-  FIELD ("epochs", epochs_spin, EPOCHS, COUNT),
-  FIELD ("runs", runs_spin, RUNS, COUNT),
-  FIELD ("seed", seed_spin, SEED, COUNT),
-  FIELD ("snapshot-every", snapshot_every_spin, SNAPSHOT_EVERY, COUNT),
-  FIELD ("layer", layer_spin, LAYER, COUNT),
-  FIELD ("threads", threads_spin, THREADS, COUNT),
-  FIELD ("grad-tolerance", grad_tolerance_spin, GRAD_TOLERANCE, LOG),
-  FIELD ("descent-steps", descent_steps_spin, DESCENT_STEPS, COUNT),
-  FIELD ("descent-lr", descent_lr_spin, DESCENT_LR, LOG),
-  FIELD ("newton-steps", newton_steps_spin, NEWTON_STEPS, COUNT),
-  FIELD ("newton-method", newton_method_dropdown, NEWTON_METHOD, CHOICE),
-  FIELD ("jobs", jobs_spin, JOBS, COUNT),
-  FIELD ("surface-resolution", surface_resolution_spin, SURFACE, COUNT),
-  FIELD ("zero-tolerance", zero_tolerance_spin, ZERO_TOLERANCE, LOG),
-};
-#undef FIELD
-G_STATIC_ASSERT (G_N_ELEMENTS (panel_fields) == N_FIELDS);
 
 /* GSettings choices in the order of the drop-downs' items. */
 static const char * const task_choices[] = { "image", "function", "autoencoder", NULL };
@@ -208,22 +83,14 @@ log_get_mapping (GValue   *value,
   return TRUE;
 }
 
-static double
-round_significant (double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* Three significant digits: arrows give 0.0126, not 0.012589254117941668. */
-  g_ascii_formatd (buf, sizeof buf, "%.3g", value);
-  return g_ascii_strtod (buf, NULL);
-}
-
 static GVariant *
 log_set_mapping (const GValue       *value,
                  const GVariantType *expected_type,
                  gpointer            user_data)
 {
-  return g_variant_new_double (round_significant (pow (10.0, g_value_get_double (value))));
+  double v = pow (10.0, g_value_get_double (value));
+
+  return g_variant_new_double (saddle_side_panel_round_significant (v));
 }
 
 /* The layer spin counts from 1, the setting from 0. */
@@ -244,289 +111,6 @@ layer_set_mapping (const GValue       *value,
   double v = g_value_get_double (value);
 
   return g_variant_new_uint32 (v >= 1 ? (guint32) (v - 1 + 0.5) : 0);
-}
-
-static GtkWidget *
-field_widget (SaddleSidePanel *self,
-              guint            i)
-{
-  return G_STRUCT_MEMBER (GtkWidget *, self, panel_fields[i].offset);
-}
-
-static guint
-field_index (GtkWidget *widget)
-{
-  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "saddle-field")) - 1;
-}
-
-/* The row label of field @i as the panel shows it ("Learning rate"); NULL if it has none. */
-static char *
-field_label (SaddleSidePanel *self,
-             guint            i)
-{
-  GList *labels = gtk_widget_list_mnemonic_labels (field_widget (self, i));
-  char *text = labels != NULL ? g_strdup (gtk_label_get_text (labels->data)) : NULL;
-  gsize length = text != NULL ? strlen (text) : 0;
-
-  g_list_free (labels);
-  /* Translations without the mnemonic letter in the word add it as "(L)": not part of the name. */
-  if (length > 3 && text[length - 1] == ')' && text[length - 3] == '('
-      && g_ascii_isalnum (text[length - 2]))
-    text[length - 3] = '\0';
-  return text;
-}
-
-/* An engine error about a config field, said with the row label of the field it names:
- * "Learning rate: must be a finite number in (0, 10]; got 50". */
-static char *
-describe_error (SaddleSidePanel *self,
-                const GError    *error)
-{
-  SaddleConfigField field;
-
-  if (saddle_config_field_of_error (error, &field))
-    for (guint i = 0; i < N_FIELDS; i++)
-      if (panel_fields[i].field == field)
-        {
-          g_autofree char *label = field_label (self, i);
-
-          if (label != NULL)
-            /* TRANSLATORS: a setting's label, then what is wrong with its value */
-            return g_strdup_printf (_("%s: %s"), label, error->message);
-        }
-  return g_strdup (error->message);
-}
-
-/* The text of spin field @i checked against the engine's range and the spin's own: NULL with
- * the value (as the setting holds it) in @value, or the message to show at the row. */
-static char *
-check_spin_text (SaddleSidePanel *self,
-                 guint            i,
-                 double          *value)
-{
-  const PanelField *f = &panel_fields[i];
-  GtkSpinButton *spin = GTK_SPIN_BUTTON (field_widget (self, i));
-  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
-  g_autoptr(GError) error = NULL;
-  double v = NAN, position, lower, upper;
-
-  if (f->input == INPUT_COUNT)
-    {
-      guint64 n;
-
-      if (g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &n, NULL))
-        v = (double) n;
-    }
-  else
-    {
-      char *end = NULL;
-      double d = g_ascii_strtod (text, &end);
-
-      if (end != text && end != NULL && *end == '\0')
-        v = d;
-    }
-  if (!saddle_config_field_check (f->field, v, text[0] != '\0' ? text : _("nothing"), &error))
-    return describe_error (self, error);
-
-  /* The panel may offer less than the engine takes (16 runs of paths on one plot). */
-  position = f->input == INPUT_LOG ? log10 (v) : v;
-  lower = gtk_adjustment_get_lower (adjustment);
-  upper = gtk_adjustment_get_upper (adjustment);
-  if (position < lower - 1e-9 || position > upper + 1e-9)
-    {
-      g_autofree char *label = field_label (self, i);
-      char low[G_ASCII_DTOSTR_BUF_SIZE], high[G_ASCII_DTOSTR_BUF_SIZE];
-
-      g_ascii_formatd (low, sizeof low, "%.15g", f->input == INPUT_LOG ? round_significant (pow (10.0, lower)) : lower);
-      g_ascii_formatd (high, sizeof high, "%.15g", f->input == INPUT_LOG ? round_significant (pow (10.0, upper)) : upper);
-      /* TRANSLATORS: a setting's label, the range this panel offers, and what was typed */
-      return g_strdup_printf (_("%s: must be in %s–%s here; got %s"), label, low, high, text);
-    }
-
-  *value = v;
-  return NULL;
-}
-
-static void queue_update (SaddleSidePanel *self);
-
-/* Marks field @i as holding @problem (owned; NULL when it is fine): styled, explained at its
- * row, and refused by Start until fixed. */
-static void
-set_field_problem (SaddleSidePanel *self,
-                   guint            i,
-                   char            *problem)
-{
-  GtkWidget *widget = field_widget (self, i);
-  GtkWidget *message = self->row_messages[i];
-
-  if (g_strcmp0 (problem, self->field_problems[i]) == 0)
-    {
-      g_free (problem);
-      return;
-    }
-  g_free (self->field_problems[i]);
-  self->field_problems[i] = problem;
-
-  if (problem != NULL)
-    {
-      gtk_widget_add_css_class (widget, "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (widget),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (widget, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID);
-    }
-  gtk_widget_set_tooltip_text (widget, problem);
-  if (message != NULL)
-    {
-      gtk_label_set_text (GTK_LABEL (message), problem != NULL ? problem : "");
-      gtk_widget_set_visible (message, problem != NULL);
-    }
-  queue_update (self);
-}
-
-/* The hidden widths' index in panel_fields[]. */
-static guint
-hidden_field (void)
-{
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (panel_fields[i].field == SADDLE_CONFIG_FIELD_HIDDEN)
-      return i;
-  g_assert_not_reached ();
-}
-
-/* The first field whose typed text is refused, or -1. */
-static int
-first_field_problem (SaddleSidePanel *self)
-{
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (self->field_problems[i] != NULL)
-      return (int) i;
-  return -1;
-}
-
-/* Checked as typed: the message appears while the wrong value is still being written. */
-static void
-spin_changed_cb (GtkEditable     *editable,
-                 SaddleSidePanel *self)
-{
-  guint i = field_index (GTK_WIDGET (editable));
-  double value;
-
-  set_field_problem (self, i, check_spin_text (self, i, &value));
-}
-
-/* GtkSpinButton would clamp an out-of-range value, or silently put the old one back: a
- * refused text keeps the value where it was, and the output handler keeps the text. */
-static int
-spin_input_cb (GtkSpinButton   *spin,
-               double          *new_value,
-               SaddleSidePanel *self)
-{
-  guint i = field_index (GTK_WIDGET (spin));
-  double value = 0;
-  char *problem = check_spin_text (self, i, &value);
-  gboolean ok = problem == NULL;
-
-  set_field_problem (self, i, problem);
-  if (!ok)
-    *new_value = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
-  else
-    *new_value = panel_fields[i].input == INPUT_LOG ? log10 (value) : value;
-  return TRUE;
-}
-
-static gboolean
-spin_output_cb (GtkSpinButton   *spin,
-                SaddleSidePanel *self)
-{
-  guint i = field_index (GTK_WIDGET (spin));
-
-  /* What the user typed stays until it is fixed or the value is set from elsewhere. */
-  if (self->field_problems[i] != NULL)
-    return TRUE;
-  if (panel_fields[i].input == INPUT_LOG)
-    {
-      GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
-      double v = round_significant (pow (10.0, gtk_adjustment_get_value (adjustment)));
-
-      g_ascii_formatd (buf, sizeof buf, "%g", v);
-      if (!g_str_equal (buf, gtk_editable_get_text (GTK_EDITABLE (spin))))
-        gtk_editable_set_text (GTK_EDITABLE (spin), buf);
-      return TRUE;
-    }
-  return FALSE;
-}
-
-/* Shows field @i's value again in place of a refused text. */
-static void
-show_field_value (SaddleSidePanel *self,
-                  guint            i)
-{
-  GtkWidget *widget = field_widget (self, i);
-
-  set_field_problem (self, i, NULL);
-  if (GTK_IS_SPIN_BUTTON (widget))
-    /* The same value: GtkSpinButton only redraws its text. */
-    gtk_spin_button_set_value (GTK_SPIN_BUTTON (widget),
-                               gtk_spin_button_get_value (GTK_SPIN_BUTTON (widget)));
-  else if (GTK_IS_EDITABLE (widget))
-    {
-      g_autofree char *stored = g_settings_get_string (self->settings, panel_fields[i].key);
-
-      gtk_editable_set_text (GTK_EDITABLE (widget), stored);
-    }
-}
-
-/* A value set from elsewhere (settings, arrows, Reset) replaces a refused text. */
-static void
-spin_value_changed_cb (GtkAdjustment   *adjustment,
-                       SaddleSidePanel *self)
-{
-  guint i = field_index (GTK_WIDGET (g_object_get_data (G_OBJECT (adjustment), "saddle-spin")));
-
-  if (self->field_problems[i] != NULL)
-    show_field_value (self, i);
-}
-
-/* Connects the spin buttons' input and output and puts a message label under each text
- * field's row; their checks as typed start once the settings are shown (watch_fields()). */
-static void
-setup_fields (SaddleSidePanel *self)
-{
-  for (guint i = 0; i < N_FIELDS; i++)
-    {
-      GtkWidget *widget = field_widget (self, i);
-      GtkWidget *row = gtk_widget_get_parent (widget);
-      GtkWidget *message;
-
-      g_object_set_data (G_OBJECT (widget), "saddle-field", GUINT_TO_POINTER (i + 1));
-      if (panel_fields[i].input == INPUT_CHOICE)
-        continue;
-
-      message = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (message), 0);
-      gtk_label_set_wrap (GTK_LABEL (message), TRUE);
-      gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
-      gtk_widget_add_css_class (message, "error");
-      gtk_widget_add_css_class (message, "panel-row-message");
-      gtk_widget_set_visible (message, FALSE);
-      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (row)), message, row);
-      self->row_messages[i] = message;
-
-      if (panel_fields[i].input == INPUT_TEXT)
-        continue;
-      g_object_set_data (G_OBJECT (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget))),
-                         "saddle-spin", widget);
-      g_signal_connect (widget, "input", G_CALLBACK (spin_input_cb), self);
-      g_signal_connect (widget, "output", G_CALLBACK (spin_output_cb), self);
-      g_signal_connect (gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (widget)), "value-changed",
-                        G_CALLBACK (spin_value_changed_cb), self);
-    }
 }
 
 /* Input and output widths of the dataset @config names; FALSE + message when it cannot be read. */
@@ -663,7 +247,7 @@ check_memory (SaddleSidePanel         *self,
   g_autofree char *available_text = NULL;
 
   if (!fits)
-    self->problem = describe_error (self, self->memory_error);
+    self->problem = saddle_side_panel_describe_error (self, self->memory_error);
   if (need < MEMORY_NOTE_BYTES)
     return NULL;
 
@@ -701,17 +285,17 @@ update_now (SaddleSidePanel *self)
   self->n_params = 0;
 
   g_clear_error (&self->memory_error);
-  for (guint i = 0; i < N_FIELDS; i++)
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
     if (self->row_messages[i] != NULL)
       gtk_widget_set_visible (self->row_messages[i], self->field_problems[i] != NULL
-                                                     && gtk_widget_get_visible (gtk_widget_get_parent (field_widget (self, i))));
+                                                     && gtk_widget_get_visible (gtk_widget_get_parent (saddle_side_panel_field_widget (self, i))));
 
   /* The settings still hold the last valid values, so the model's size is shown while another
    * row is being fixed; but not for widths that do not parse. */
-  if (self->field_problems[hidden_field ()] != NULL)
+  if (self->field_problems[saddle_side_panel_hidden_field ()] != NULL)
     ;
   else if (!saddle_side_panel_config_from_settings (&config, self->kind, self->settings, &error))
-    self->problem = describe_error (self, error);
+    self->problem = saddle_side_panel_describe_error (self, error);
   else
     {
       if (find_dims (self, &config, &n_in, &n_out, &problem))
@@ -747,7 +331,7 @@ update_now (SaddleSidePanel *self)
     }
 
   /* What is typed wins over what the settings hold; its message is at its row already. */
-  field = first_field_problem (self);
+  field = saddle_side_panel_first_field_problem (self);
   if (field >= 0)
     {
       g_free (self->problem);
@@ -773,8 +357,8 @@ update_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-queue_update (SaddleSidePanel *self)
+void
+saddle_side_panel_queue_update (SaddleSidePanel *self)
 {
   /* Many keys change at once on Reset: look at them once. */
   if (self->update_id == 0)
@@ -800,16 +384,16 @@ hidden_changed_cb (GtkEditable     *editable,
 
   if (!ok)
     {
-      set_field_problem (self, field_index (GTK_WIDGET (editable)), describe_error (self, error));
+      saddle_side_panel_set_field_problem (self, saddle_side_panel_field_index (GTK_WIDGET (editable)), saddle_side_panel_describe_error (self, error));
       return;
     }
-  set_field_problem (self, field_index (GTK_WIDGET (editable)), NULL);
+  saddle_side_panel_set_field_problem (self, saddle_side_panel_field_index (GTK_WIDGET (editable)), NULL);
 
   stored = g_settings_get_string (self->settings, "hidden");
   if (!g_str_equal (stored, text))
     g_settings_set_string (self->settings, "hidden", text);
   else
-    queue_update (self);
+    saddle_side_panel_queue_update (self);
 }
 
 /* Switching the task brings that task's preset (the homework's model for image and function,
@@ -880,7 +464,7 @@ settings_changed_cb (GSettings       *settings,
       if (!g_str_equal (value, gtk_editable_get_text (GTK_EDITABLE (self->hidden_entry))))
         gtk_editable_set_text (GTK_EDITABLE (self->hidden_entry), value);
     }
-  queue_update (self);
+  saddle_side_panel_queue_update (self);
 }
 
 static void
@@ -1000,7 +584,7 @@ toast_timeout_cb (gpointer user_data)
   hide_toast (self);
   /* Past its toast a reset stays: later edits are the user's own. */
   g_clear_pointer (&self->undo_values, g_variant_dict_unref);
-  for (guint i = 0; i < N_FIELDS; i++)
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
     g_clear_pointer (&self->undo_texts[i], g_free);
   return G_SOURCE_REMOVE;
 }
@@ -1065,14 +649,6 @@ bind_settings (SaddleSidePanel *self)
 }
 
 static void
-watch_fields (SaddleSidePanel *self)
-{
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (panel_fields[i].input == INPUT_COUNT || panel_fields[i].input == INPUT_LOG)
-      g_signal_connect (field_widget (self, i), "changed", G_CALLBACK (spin_changed_cb), self);
-}
-
-static void
 saddle_side_panel_constructed (GObject *object)
 {
   SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
@@ -1095,7 +671,7 @@ saddle_side_panel_constructed (GObject *object)
     }
 
   bind_settings (self);
-  watch_fields (self);
+  saddle_side_panel_watch_fields (self);
   update_now (self);
 }
 
@@ -1166,7 +742,7 @@ saddle_side_panel_finalize (GObject *object)
   g_clear_pointer (&self->problem, g_free);
   g_clear_error (&self->memory_error);
   g_clear_pointer (&self->undo_values, g_variant_dict_unref);
-  for (guint i = 0; i < N_FIELDS; i++)
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
     {
       g_clear_pointer (&self->field_problems[i], g_free);
       g_clear_pointer (&self->undo_texts[i], g_free);
@@ -1262,7 +838,7 @@ static void
 saddle_side_panel_init (SaddleSidePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  setup_fields (self);
+  saddle_side_panel_setup_fields (self);
 }
 
 GtkWidget *
@@ -1307,25 +883,25 @@ saddle_side_panel_get_config (SaddleSidePanel    *self,
   /* A text the settings do not hold, or a study that would not fit, refuses to start; a
    * pending look at the settings (which checks the memory) is taken now. */
   saddle_side_panel_get_problem (self);
-  field = first_field_problem (self);
+  field = saddle_side_panel_first_field_problem (self);
   if (field >= 0 || self->memory_error != NULL)
     memset (config, 0, sizeof *config);
   if (field >= 0)
     {
-      g_set_error_literal (error, SADDLE_CONFIG_ERROR, panel_fields[field].field,
+      g_set_error_literal (error, SADDLE_CONFIG_ERROR, saddle_side_panel_fields[field].field,
                            self->field_problems[field]);
       return FALSE;
     }
   if (self->memory_error != NULL)
     {
-      g_autofree char *message = describe_error (self, self->memory_error);
+      g_autofree char *message = saddle_side_panel_describe_error (self, self->memory_error);
 
       g_set_error_literal (error, self->memory_error->domain, self->memory_error->code, message);
       return FALSE;
     }
   if (!saddle_side_panel_config_from_settings (config, self->kind, self->settings, &local_error))
     {
-      g_autofree char *message = describe_error (self, local_error);
+      g_autofree char *message = saddle_side_panel_describe_error (self, local_error);
 
       g_set_error_literal (error, local_error->domain, local_error->code, message);
       return FALSE;
@@ -1353,18 +929,18 @@ saddle_side_panel_reset (SaddleSidePanel *self)
 
       g_variant_dict_insert_value (self->undo_values, keys[i], value);
     }
-  for (guint i = 0; i < N_FIELDS; i++)
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
     {
       g_clear_pointer (&self->undo_texts[i], g_free);
       if (self->field_problems[i] != NULL)
-        self->undo_texts[i] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (field_widget (self, i))));
+        self->undo_texts[i] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (saddle_side_panel_field_widget (self, i))));
     }
 
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (self->settings, keys[i]);
-  for (guint i = 0; i < N_FIELDS; i++)
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
     if (self->field_problems[i] != NULL)
-      show_field_value (self, i);
+      saddle_side_panel_show_field_value (self, i);
 
   gtk_revealer_set_reveal_child (self->reset_toast, TRUE);
   g_clear_handle_id (&self->toast_id, g_source_remove);
@@ -1402,12 +978,12 @@ saddle_side_panel_undo_reset (SaddleSidePanel *self)
   }
   g_clear_pointer (&self->undo_values, g_variant_dict_unref);
 
-  for (guint i = 0; i < N_FIELDS; i++)
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
     if (self->undo_texts[i] != NULL)
       {
         g_autofree char *text = g_steal_pointer (&self->undo_texts[i]);
 
-        gtk_editable_set_text (GTK_EDITABLE (field_widget (self, i)), text);
+        gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_field_widget (self, i)), text);
       }
   return TRUE;
 }
@@ -1461,9 +1037,9 @@ saddle_side_panel_get_field (SaddleSidePanel *self,
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (g_str_equal (panel_fields[i].key, key))
-      return field_widget (self, i);
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    if (g_str_equal (saddle_side_panel_fields[i].key, key))
+      return saddle_side_panel_field_widget (self, i);
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     if (g_str_equal (others[i].key, key))
       return G_STRUCT_MEMBER (GtkWidget *, self, others[i].offset);
@@ -1477,8 +1053,8 @@ saddle_side_panel_get_row_message (SaddleSidePanel *self,
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  for (guint i = 0; i < N_FIELDS; i++)
-    if (g_str_equal (panel_fields[i].key, key))
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    if (g_str_equal (saddle_side_panel_fields[i].key, key))
       return self->row_messages[i];
   return NULL;
 }
