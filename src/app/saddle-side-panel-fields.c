@@ -55,7 +55,7 @@ saddle_side_panel_round_significant (double value)
 
 GtkWidget *
 saddle_side_panel_field_widget (SaddleSidePanel *self,
-              guint            i)
+                                guint            i)
 {
   return G_STRUCT_MEMBER (GtkWidget *, self, saddle_side_panel_fields[i].offset);
 }
@@ -87,7 +87,7 @@ field_label (SaddleSidePanel *self,
  * "Learning rate: must be a finite number in (0, 10]; got 50". */
 char *
 saddle_side_panel_describe_error (SaddleSidePanel *self,
-                const GError    *error)
+                                  const GError    *error)
 {
   SaddleConfigField field;
 
@@ -164,8 +164,8 @@ check_spin_text (SaddleSidePanel *self,
  * row, and refused by Start until fixed. */
 void
 saddle_side_panel_set_field_problem (SaddleSidePanel *self,
-                   guint            i,
-                   char            *problem)
+                                     guint            i,
+                                     char            *problem)
 {
   GtkWidget *widget = saddle_side_panel_field_widget (self, i);
   GtkWidget *message = self->row_messages[i];
@@ -277,7 +277,7 @@ spin_output_cb (GtkSpinButton   *spin,
 /* Shows field @i's value again in place of a refused text. */
 void
 saddle_side_panel_show_field_value (SaddleSidePanel *self,
-                  guint            i)
+                                    guint            i)
 {
   GtkWidget *widget = saddle_side_panel_field_widget (self, i);
 

@@ -113,31 +113,28 @@ typedef struct
 extern const SaddlePanelField saddle_side_panel_fields[SADDLE_SIDE_PANEL_N_FIELDS];
 
 /* saddle-side-panel.c */
-void        saddle_side_panel_queue_update              (SaddleSidePanel *self);
+void       saddle_side_panel_queue_update        (SaddleSidePanel *self);
 
 /* saddle-side-panel-fields.c */
 /* Three significant digits: log-scale arrows give 0.0126, not 0.012589254117941668. */
-double      saddle_side_panel_round_significant         (double           value);
-GtkWidget  *saddle_side_panel_field_widget              (SaddleSidePanel *self,
-                                       guint            i);
+double     saddle_side_panel_round_significant   (double           value);
+GtkWidget *saddle_side_panel_field_widget        (SaddleSidePanel *self,
+                                                  guint            i);
 /* The index in saddle_side_panel_fields[] of a field's widget. */
-guint       saddle_side_panel_field_index               (GtkWidget       *widget);
-guint       saddle_side_panel_hidden_field              (void);
-/* An engine error said with the row label of the field it names. */
-char       *saddle_side_panel_describe_error            (SaddleSidePanel *self,
-                                       const GError    *error);
+guint      saddle_side_panel_field_index         (GtkWidget       *widget);
+guint      saddle_side_panel_hidden_field        (void);
 /* Marks field @i as holding @problem (owned; NULL: fine), at its row. */
-void        saddle_side_panel_set_field_problem         (SaddleSidePanel *self,
-                                       guint            i,
-                                       char            *problem);
+void       saddle_side_panel_set_field_problem   (SaddleSidePanel *self,
+                                                  guint            i,
+                                                  char            *problem);
 /* The first field whose typed text is refused, or -1. */
-int         saddle_side_panel_first_field_problem       (SaddleSidePanel *self);
+int        saddle_side_panel_first_field_problem (SaddleSidePanel *self);
 /* Shows field @i's value again in place of a refused text. */
-void        saddle_side_panel_show_field_value          (SaddleSidePanel *self,
-                                       guint            i);
+void       saddle_side_panel_show_field_value    (SaddleSidePanel *self,
+                                                  guint            i);
 /* After the template: spin input/output and a message label under each text field's row. */
-void        saddle_side_panel_setup_fields              (SaddleSidePanel *self);
+void       saddle_side_panel_setup_fields        (SaddleSidePanel *self);
 /* After the settings are shown: check each spin button as it is typed in. */
-void        saddle_side_panel_watch_fields              (SaddleSidePanel *self);
+void       saddle_side_panel_watch_fields        (SaddleSidePanel *self);
 
 G_END_DECLS

@@ -33,6 +33,10 @@ const char      *saddle_side_panel_get_problem  (SaddleSidePanel    *self);
 /* The widget editing GSettings key @key (e.g. "hidden", "lr"), for tests and focus. */
 GtkWidget       *saddle_side_panel_get_field    (SaddleSidePanel    *self,
                                                  const char         *key);
+/* @error as the panel says it: an engine error about a config field gets the row's label in
+ * front ("Learning rate: must be …"); any other error is its message. */
+char            *saddle_side_panel_describe_error (SaddleSidePanel *self,
+                                                   const GError    *error);
 /* The message label under field @key's row (NULL for a drop-down), for tests. */
 GtkWidget       *saddle_side_panel_get_row_message (SaddleSidePanel *self,
                                                     const char      *key);
