@@ -331,6 +331,9 @@ saddle_side_panel_setup_fields (SaddleSidePanel *self)
       gtk_widget_add_css_class (message, "panel-row-message");
       gtk_widget_set_visible (message, FALSE);
       gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (row)), message, row);
+      /* A screen reader reads the field's problem with the field. */
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                      message, NULL, -1);
       self->row_messages[i] = message;
 
       if (saddle_side_panel_fields[i].input == INPUT_TEXT)
