@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "app-test-util.h"
+#include "saddle-hessian.h"
 #include "saddle-side-panel.h"
 
 static const struct
@@ -194,7 +195,9 @@ test_memory (void)
   g_assert_cmpuint (need, ==, (gsize) 248 * 11388010 * 8);
   g_assert_true (gtk_widget_get_visible (memory));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (memory)), "22.6"));
-  g_assert_true (gtk_widget_has_css_class (memory, "warning"));
+  /* A warning past a quarter of the free memory (on any machine with less than 90 GB free). */
+  g_assert_cmpint (gtk_widget_has_css_class (memory, "warning"), ==,
+                   !fits || need > saddle_available_memory () / 4);
   g_assert_cmpint (saddle_side_panel_get_config (panel, &config, &error), ==, fits);
   if (fits)
     saddle_study_config_clear (&config);
