@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "app-test-util.h"
+#include "saddle-hessian.h"
 #include "saddle-side-panel.h"
 
 static const struct
@@ -42,11 +43,177 @@ flush (void)
     ;
 }
 
+/* Types @text into @spin and commits it, as Enter or leaving the field does. */
+static void
+type_into (GtkWidget  *spin,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_spin_button_update (GTK_SPIN_BUTTON (spin));
+}
+
 static SaddleSidePanel *
 new_panel (SaddleStudyKind kind,
            GSettings      *settings)
 {
   return SADDLE_SIDE_PANEL (g_object_ref_sink (saddle_side_panel_new (kind, settings)));
+}
+
+/* An out-of-range value is neither clamped nor silently put back: it stays as typed, the row
+ * says the range (in the row's words, not a CLI flag), and Start is refused until it is fixed. */
+static void
+test_out_of_range (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Gradnorm");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_GRADNORM, settings);
+  GtkWidget *lr = saddle_side_panel_get_field (panel, "lr");
+  GtkWidget *epochs = saddle_side_panel_get_field (panel, "epochs");
+  GtkWidget *runs = saddle_side_panel_get_field (panel, "runs");
+  GtkWidget *message = saddle_side_panel_get_row_message (panel, "lr");
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+  double lr_before = g_settings_get_double (settings, "lr");
+  guint epochs_before = g_settings_get_uint (settings, "epochs");
+
+  g_assert_nonnull (message);
+  g_assert_false (gtk_widget_get_visible (message));
+
+  /* 50 is typed and committed (Enter or focus-out run this update). */
+  type_into (lr, "50");
+  flush ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "50");
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
+  g_assert_true (gtk_widget_has_css_class (lr, "error"));
+  g_assert_true (gtk_widget_get_visible (message));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (message)), ==,
+                   "Learning rate: must be a finite number in (0, 10]; got 50");
+  g_assert_cmpstr (saddle_side_panel_get_problem (panel), ==, gtk_label_get_text (GTK_LABEL (message)));
+  g_assert_false (saddle_side_panel_get_config (panel, &config, &error));
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_LR);
+  g_clear_error (&error);
+
+  /* Epochs 0 likewise; a second refused row keeps its own message. */
+  type_into (epochs, "0");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (epochs)), ==, "0");
+  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, epochs_before);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (saddle_side_panel_get_row_message (panel, "epochs"))), ==,
+                   "Epochs: must be an integer in 1–100000; got 0");
+
+  /* The engine takes 20 runs, this panel's plot 16: its own range is stated. */
+  type_into (runs, "20");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (runs)), ==, "20");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (saddle_side_panel_get_row_message (panel, "runs"))), ==,
+                   "Runs: must be in 1–16 here; got 20");
+
+  /* Fixed as typed: stored, the messages go, Start is allowed. */
+  gtk_editable_set_text (GTK_EDITABLE (lr), "0.05");
+  g_assert_false (gtk_widget_get_visible (message));
+  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (epochs, "7");
+  type_into (runs, "3");
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, 0.05);
+  g_assert_cmpuint (g_settings_get_uint (settings, "epochs"), ==, 7);
+  g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 3);
+  g_assert_false (gtk_widget_has_css_class (lr, "error"));
+  g_assert_null (saddle_side_panel_get_problem (panel));
+  g_assert_true (saddle_side_panel_get_config (panel, &config, NULL));
+  saddle_study_config_clear (&config);
+
+  /* A refused text gives way to a value set from elsewhere (here the settings). */
+  gtk_editable_set_text (GTK_EDITABLE (epochs), "0");
+  g_assert_nonnull (saddle_side_panel_get_problem (panel));
+  g_settings_set_uint (settings, "epochs", 9);
+  flush ();
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (epochs)), ==, "9");
+  g_assert_null (saddle_side_panel_get_problem (panel));
+}
+
+/* Reset to Defaults shows a toast whose Undo brings back every value, typed ones included. */
+static void
+test_reset_undo (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_TRAJECTORIES, settings);
+  GtkWidget *lr = saddle_side_panel_get_field (panel, "lr");
+  g_autofree char *hidden = NULL;
+  g_autofree char *task = NULL;
+
+  g_settings_set_string (settings, "task", "function");
+  flush ();
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "12,7");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "batch")), 200);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "runs")), 5);
+  gtk_editable_set_text (GTK_EDITABLE (lr), "50");
+  flush ();
+  g_assert_false (saddle_side_panel_get_reset_undoable (panel));
+
+  g_signal_emit_by_name (saddle_side_panel_get_field (panel, "reset"), "clicked");
+  flush ();
+  g_assert_true (saddle_side_panel_get_reset_undoable (panel));
+  g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 8);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "0.003");
+  g_assert_null (saddle_side_panel_get_problem (panel));
+
+  g_signal_emit_by_name (saddle_side_panel_get_field (panel, "undo"), "clicked");
+  flush ();
+  g_assert_false (saddle_side_panel_get_reset_undoable (panel));
+  hidden = g_settings_get_string (settings, "hidden");
+  task = g_settings_get_string (settings, "task");
+  g_assert_cmpstr (hidden, ==, "12,7");
+  g_assert_cmpstr (task, ==, "function");
+  /* 200 is the image task's default batch: the task's preset must not overwrite it. */
+  g_assert_cmpuint (g_settings_get_uint (settings, "batch"), ==, 200);
+  g_assert_cmpuint (g_settings_get_uint (settings, "runs"), ==, 5);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "50");
+  g_assert_nonnull (saddle_side_panel_get_problem (panel));
+  /* Nothing more to undo. */
+  g_assert_false (saddle_side_panel_undo_reset (panel));
+}
+
+/* A model too big for memory is refused before Start with the engine's own check; a big one
+ * that fits is announced with its size. */
+static void
+test_memory (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_TRAJECTORIES, settings);
+  GtkWidget *memory = saddle_side_panel_get_field (panel, "memory");
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+  gsize need = 0;
+  gboolean fits;
+
+  g_assert_false (gtk_widget_get_visible (memory));
+
+  /* The model: 784 → 3000 → 3000 → 10, 248 snapshots of 11,388,010 parameters. */
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "3000,3000");
+  flush ();
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 11388010);
+  g_assert_true (saddle_side_panel_config_from_settings (&config, SADDLE_STUDY_TRAJECTORIES, settings, NULL));
+  fits = saddle_study_check_memory (&config, SADDLE_STUDY_TRAJECTORIES, 1000, 11388010, &need, NULL);
+  saddle_study_config_clear (&config);
+  g_assert_cmpuint (need, ==, (gsize) 248 * 11388010 * 8);
+  g_assert_true (gtk_widget_get_visible (memory));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (memory)), "22.6"));
+  /* A warning past a quarter of the free memory (on any machine with less than 90 GB free). */
+  g_assert_cmpint (gtk_widget_has_css_class (memory, "warning"), ==,
+                   !fits || need > saddle_available_memory () / 4);
+  g_assert_cmpint (saddle_side_panel_get_config (panel, &config, &error), ==, fits);
+  if (fits)
+    saddle_study_config_clear (&config);
+  else
+    {
+      /* Refused, at the row the engine names, in the row's words. */
+      g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY);
+      g_assert_true (g_str_has_prefix (error->message, "Snapshot interval: is too small"));
+      g_assert_cmpstr (saddle_side_panel_get_problem (panel), ==, error->message);
+    }
+
+  /* Back to the default model: nothing to say. */
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "20,20");
+  flush ();
+  g_assert_false (gtk_widget_get_visible (memory));
+  g_assert_null (saddle_side_panel_get_problem (panel));
 }
 
 /* The schema's defaults are the engine's (saddle_study_config_init): every field. */
@@ -124,8 +291,7 @@ test_writes (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "seed"), ==, 123456);
 
   /* The learning rate is typed as a number and kept on a log scale. */
-  gtk_editable_set_text (GTK_EDITABLE (lr), "0.05");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (lr, "0.05");
   g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "lr"), 0.05, 1e-12);
   g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (GTK_SPIN_BUTTON (lr)), log10 (0.05), 1e-9);
   /* One arrow step is a tenth of a decade, rounded to three digits. */
@@ -199,7 +365,7 @@ test_invalid (void)
   g_assert_true (saddle_side_panel_config_from_settings (&config, SADDLE_STUDY_CRITICAL, settings, NULL));
   saddle_study_config_clear (&config);
   g_assert_false (saddle_side_panel_get_config (panel, &config, &error));
-  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_HIDDEN);
   g_clear_error (&error);
   g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 0);
 
@@ -214,18 +380,17 @@ test_invalid (void)
   g_assert_true (gtk_widget_has_css_class (hidden, "error"));
   gtk_editable_set_text (GTK_EDITABLE (hidden), "8");
 
-  /* A learning rate that is not a positive number is refused by the spin button. */
+  /* A learning rate that is not a positive number is refused, and stays as typed. */
   lr_before = g_settings_get_double (settings, "lr");
-  gtk_editable_set_text (GTK_EDITABLE (lr), "fast");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  type_into (lr, "fast");
   g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
-  gtk_editable_set_text (GTK_EDITABLE (lr), "-1");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "fast");
+  type_into (lr, "-1");
   g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, lr_before);
-  /* Out of range values are clamped to the range, 10. */
-  gtk_editable_set_text (GTK_EDITABLE (lr), "50");
-  gtk_spin_button_update (GTK_SPIN_BUTTON (lr));
-  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), <=, 10);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (lr)), ==, "-1");
+  type_into (lr, "0.05");
+  g_assert_cmpfloat (g_settings_get_double (settings, "lr"), ==, 0.05);
+  g_assert_null (saddle_side_panel_get_problem (panel));
 
   /* Fitting a CSV file needs the file. */
   g_settings_set_string (settings, "function", "csv");
@@ -449,8 +614,11 @@ test_critical_fields (void)
   /* A surface of one node per axis is refused with the option's range; 0 means none. */
   g_settings_set_uint (trajectory_settings, "surface-resolution", 1);
   g_assert_false (saddle_side_panel_get_config (trajectories, &config, &error));
-  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "surface"));
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_SURFACE);
+  /* Said with the row's label and the engine's range, never a CLI flag. */
+  g_assert_nonnull (strstr (error->message, "Loss surface: "));
+  g_assert_nonnull (strstr (error->message, "0 (none) or 2–401"));
+  g_assert_null (strstr (error->message, "--"));
   g_assert_nonnull (saddle_side_panel_get_problem (trajectories));
   g_clear_error (&error);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (surface), 0);
@@ -476,6 +644,9 @@ main (int   argc,
   g_test_add_func ("/app/panel/reads", test_reads);
   g_test_add_func ("/app/panel/invalid", test_invalid);
   g_test_add_func ("/app/panel/reset", test_reset);
+  g_test_add_func ("/app/panel/out-of-range", test_out_of_range);
+  g_test_add_func ("/app/panel/reset-undo", test_reset_undo);
+  g_test_add_func ("/app/panel/memory", test_memory);
   g_test_add_func ("/app/panel/bundled-params", test_bundled_params);
   g_test_add_func ("/app/panel/task-defaults", test_task_defaults);
   g_test_add_func ("/app/panel/autoencoder-task", test_autoencoder_task);

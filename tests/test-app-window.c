@@ -756,9 +756,24 @@ test_errors_in_window (Fixture       *f,
   g_settings_set_string (s, "function", "sinc");
   gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4,x");
   g_assert_false (saddle_window_run_study (f->window, SADDLE_STUDY_GRADNORM, &error));
-  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_HIDDEN);
   g_assert_false (app_busy (f));
   g_assert_true (strstr (saddle_window_get_message (f->window), "Hidden layers") != NULL);
+
+  /* So does a learning rate typed out of range, which stays as typed. */
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4");
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "lr")), "50");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "lr")));
+  g_clear_error (&error);
+  g_assert_false (saddle_window_run_study (f->window, SADDLE_STUDY_GRADNORM, &error));
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_LR);
+  g_assert_false (app_busy (f));
+  g_assert_nonnull (strstr (saddle_window_get_message (f->window),
+                            "Learning rate: must be a finite number in (0, 10]; got 50"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "lr"))), ==, "50");
+  gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "lr")), "0.01");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (saddle_side_panel_get_field (panel, "lr")));
+  g_clear_error (&error);
 
   /* Fixed, the same window runs the study. */
   gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (panel, "hidden")), "4");

@@ -516,6 +516,9 @@ test_gradnorm_and_hessian (gconstpointer cli)
          "--hidden", "6", "--activation", "tanh", "--runs", "2", "--epochs", "4",
          "--batch", "10", "--seed", "7", "--save-weights", "w.txt", NULL);
   assert_status (&run, 0);
+  /* Not w.txt but one file a run, and the list of written files says so. */
+  g_assert_nonnull (strstr (run.out, "--save-weights w.txt wrote one file per run, its run "
+                                     "number added to the name: w-run1.txt w-run2.txt (2 files)"));
   history = read_csv (&run, "results/history.csv", "run,iteration,epoch,loss,grad_norm", NULL);
   g_assert_cmpuint (history->rows->len, ==, 2 * 4 * 4);
   for (guint i = 0; i < history->rows->len; i++)

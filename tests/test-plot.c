@@ -1509,6 +1509,15 @@ test_figure_spectrum (void)
 
   g_assert_cmpuint (point->spectrum->negative, ==, 30);
   g_assert_cmpuint (point->spectrum->zero, ==, 544);
+  /* A study's point is its run; hessian's is the weights file it read (never "Run 1"). */
+  {
+    g_autofree char *run_title = saddle_figure_spectrum_title (point, NULL);
+    g_autofree char *file_title = saddle_figure_spectrum_title (point, "w-run2.txt");
+
+    g_assert_true (g_str_has_prefix (run_title, "Run 12: "));
+    g_assert_true (g_str_has_prefix (file_title, "w-run2.txt: "));
+    g_assert_null (strstr (file_title, "Run"));
+  }
 
   saddle_figure_spectrum (cr, WIDTH, HEIGHT, point, NULL);
   g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);

@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "saddle-hessian.h"
 #include "saddle-study.h"
 
 typedef struct
@@ -215,33 +216,34 @@ test_validate (void)
 {
   static const struct
   {
-    BreakFunc   func;
-    const char *expect[2];      /* substrings of the message */
+    BreakFunc          func;
+    SaddleConfigField  field;         /* the error's code */
+    const char        *expect[2];     /* substrings of the message */
   } cases[] = {
-    { break_samples,        { "--samples", "1–1000000" } },
-    { break_samples_high,   { "--samples", "got 1000001" } },
-    { break_width,          { "--hidden", "100000" } },
-    { break_layers,         { "--hidden", "0–8" } },
-    { break_lr,             { "--lr must be a finite number in (0, 10]; got 50", NULL } },
-    { break_lr_zero,        { "--lr", "(0, 10]" } },
-    { break_lr_nan,         { "--lr", "got nan" } },
-    { break_batch,          { "--batch", "got 0" } },
-    { break_epochs,         { "--epochs", "1–100000" } },
-    { break_epochs_zero,    { "--epochs", "got 0" } },
-    { break_runs,           { "--runs", "1–10000" } },
-    { break_runs_high,      { "--runs", "got 10001" } },
-    { break_threads,        { "--threads", "0–256" } },
-    { break_layer,          { "--layer", "1–3" } },
-    { break_tolerance,      { "--tolerance", "(0, 1)" } },
-    { break_tolerance_zero, { "--tolerance", "got 0" } },
-    { break_grad_tolerance, { "--grad-tolerance", "(0, 1)" } },
-    { break_descent_steps,  { "--descent-steps", "0–1000000" } },
-    { break_descent_lr,     { "--descent-lr", "got inf" } },
-    { break_size,           { "--hidden", "100000000" } },
-    { break_data,           { "--data", "empty" } },
-    { break_activation,     { "--activation", "relu" } },
-    { break_surface,        { "--surface", "2–401" } },
-    { break_surface_high,   { "--surface", "got 402" } },
+    { break_samples,         SADDLE_CONFIG_FIELD_SAMPLES, { "1–1000000", NULL } },
+    { break_samples_high,    SADDLE_CONFIG_FIELD_SAMPLES, { "got 1000001", NULL } },
+    { break_width,           SADDLE_CONFIG_FIELD_HIDDEN, { "100000", NULL } },
+    { break_layers,          SADDLE_CONFIG_FIELD_HIDDEN, { "0–8", NULL } },
+    { break_lr,              SADDLE_CONFIG_FIELD_LR, { "must be a finite number in (0, 10]; got 50", NULL } },
+    { break_lr_zero,         SADDLE_CONFIG_FIELD_LR, { "(0, 10]", NULL } },
+    { break_lr_nan,          SADDLE_CONFIG_FIELD_LR, { "got nan", NULL } },
+    { break_batch,           SADDLE_CONFIG_FIELD_BATCH, { "got 0", NULL } },
+    { break_epochs,          SADDLE_CONFIG_FIELD_EPOCHS, { "1–100000", NULL } },
+    { break_epochs_zero,     SADDLE_CONFIG_FIELD_EPOCHS, { "got 0", NULL } },
+    { break_runs,            SADDLE_CONFIG_FIELD_RUNS, { "1–10000", NULL } },
+    { break_runs_high,       SADDLE_CONFIG_FIELD_RUNS, { "got 10001", NULL } },
+    { break_threads,         SADDLE_CONFIG_FIELD_THREADS, { "0–256", NULL } },
+    { break_layer,           SADDLE_CONFIG_FIELD_LAYER, { "1–3", NULL } },
+    { break_tolerance,       SADDLE_CONFIG_FIELD_ZERO_TOLERANCE, { "(0, 1)", NULL } },
+    { break_tolerance_zero,  SADDLE_CONFIG_FIELD_ZERO_TOLERANCE, { "got 0", NULL } },
+    { break_grad_tolerance,  SADDLE_CONFIG_FIELD_GRAD_TOLERANCE, { "(0, 1)", NULL } },
+    { break_descent_steps,   SADDLE_CONFIG_FIELD_DESCENT_STEPS, { "0–1000000", NULL } },
+    { break_descent_lr,      SADDLE_CONFIG_FIELD_DESCENT_LR, { "got inf", NULL } },
+    { break_size,            SADDLE_CONFIG_FIELD_HIDDEN, { "100000000", NULL } },
+    { break_data,            SADDLE_CONFIG_FIELD_DATA, { "empty", NULL } },
+    { break_activation,      SADDLE_CONFIG_FIELD_ACTIVATION, { "relu", NULL } },
+    { break_surface,         SADDLE_CONFIG_FIELD_SURFACE, { "2–401", NULL } },
+    { break_surface_high,    SADDLE_CONFIG_FIELD_SURFACE, { "got 402", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -252,7 +254,9 @@ test_validate (void)
       saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
       cases[i].func (&config);
       g_assert_false (saddle_study_config_validate (&config, &error));
-      g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+      g_assert_error (error, SADDLE_CONFIG_ERROR, (int) cases[i].field);
+      /* The engine speaks of the value; the faces name the field (no CLI flag here). */
+      g_assert_null (strstr (error->message, "--"));
       for (guint k = 0; k < 2; k++)
         if (cases[i].expect[k] != NULL && strstr (error->message, cases[i].expect[k]) == NULL)
           g_error ("case %u: “%s” does not contain “%s”", i, error->message, cases[i].expect[k]);
@@ -278,8 +282,66 @@ test_validate (void)
     saddle_study_config_clear (&config);
   }
 
-  g_assert_cmpstr (saddle_study_option_range ("--lr"), ==, "(0, 10]");
-  g_assert_null (saddle_study_option_range ("--no-such-option"));
+  g_assert_cmpstr (saddle_config_field_range (SADDLE_CONFIG_FIELD_LR), ==, "(0, 10]");
+  g_assert_true (saddle_config_field_accepts (SADDLE_CONFIG_FIELD_LR, 10));
+  g_assert_false (saddle_config_field_accepts (SADDLE_CONFIG_FIELD_LR, 0));
+  g_assert_false (saddle_config_field_accepts (SADDLE_CONFIG_FIELD_EPOCHS, 2.5));
+  g_assert_true (saddle_config_field_accepts (SADDLE_CONFIG_FIELD_SURFACE, 0));
+  g_assert_false (saddle_config_field_accepts (SADDLE_CONFIG_FIELD_SURFACE, 1));
+  g_assert_true (saddle_config_field_accepts (SADDLE_CONFIG_FIELD_CLARKE_EPSILON, 0));
+}
+
+/* The memory a study would hold is estimated before it starts, with the check the run uses. */
+static void
+test_check_memory (void)
+{
+  SaddleStudyConfig config;
+  g_autoptr(GError) error = NULL;
+  gsize available = saddle_available_memory ();
+  /* 784 → 3000 → 3000 → 10, the example: 11,388,010 parameters. */
+  gsize n_params = 784 * 3000 + 3000 + 3000 * 3000 + 3000 + 3000 * 10 + 10;
+  gsize need = 0;
+  gboolean ok;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+  /* 8 runs × (the start + 30 epochs) snapshots of θ: 22.6 GB. */
+  ok = saddle_study_check_memory (&config, SADDLE_STUDY_TRAJECTORIES, 1000, n_params, &need, &error);
+  g_assert_cmpuint (need, ==, (gsize) 8 * 31 * n_params * sizeof (double));
+  g_assert_cmpint (ok, ==, need <= available / 2);
+  if (!ok)
+    {
+      g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY);
+      g_assert_nonnull (strstr (error->message, "248 snapshots of 11388010 parameters"));
+      g_clear_error (&error);
+    }
+
+  /* Far beyond any machine: refused, and the need saturates instead of wrapping. */
+  config.runs = 10000;
+  config.epochs = 100000;
+  config.batch = 1;
+  config.snapshot_every = 1;
+  g_assert_false (saddle_study_check_memory (&config, SADDLE_STUDY_TRAJECTORIES, 1000000,
+                                             100000000, &need, &error));
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY);
+  g_assert_cmpuint (need, ==, G_MAXSIZE);
+  g_clear_error (&error);
+
+  /* Critical: the Hessian, plus its eigenvectors up to SADDLE_NEWTON_DENSE_MAX parameters. */
+  g_assert_true (saddle_study_check_memory (&config, SADDLE_STUDY_CRITICAL, 100, 1000, &need, NULL));
+  g_assert_cmpuint (need, ==, (gsize) 2 * 1000 * 1000 * sizeof (double));
+  ok = saddle_study_check_memory (&config, SADDLE_STUDY_CRITICAL, 100, 100000, &need, &error);
+  g_assert_cmpuint (need, ==, (gsize) 100000 * 100000 * sizeof (double));
+  g_assert_cmpint (ok, ==, need <= available);
+  g_clear_error (&error);
+  g_assert_false (saddle_study_check_memory (&config, SADDLE_STUDY_CRITICAL, 100, n_params, &need,
+                                             &error));
+  g_assert_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* Gradnorm keeps no snapshots. */
+  g_assert_true (saddle_study_check_memory (&config, SADDLE_STUDY_GRADNORM, 100, n_params, &need, NULL));
+  g_assert_cmpuint (need, ==, 0);
+  saddle_study_config_clear (&config);
 }
 
 static void
@@ -339,8 +401,8 @@ test_hidden (void)
       g_autoptr(GError) error = NULL;
 
       g_assert_false (saddle_study_config_set_hidden (&config, bad[i].text, &error));
-      g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
-      g_assert_nonnull (strstr (error->message, "--hidden"));
+      g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_HIDDEN);
+      g_assert_null (strstr (error->message, "--"));
       if (strstr (error->message, bad[i].expect) == NULL)
         g_error ("“%s”: “%s” does not contain “%s”", bad[i].text, error->message, bad[i].expect);
       g_assert_cmpuint (config.n_hidden, ==, 2);
@@ -405,8 +467,8 @@ test_load_dataset (void)
   /* A regression set does not fit the image task, and the message says what to do. */
   config.task = SADDLE_TASK_IMAGE;
   g_assert_false (saddle_study_config_check_dataset (&config, points, &error));
-  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "--task function"));
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_TASK);
+  g_assert_nonnull (strstr (error->message, "fit a function"));
   g_clear_error (&error);
   config.task = SADDLE_TASK_FUNCTION;
 
@@ -451,7 +513,7 @@ test_load_dataset (void)
       /* …and an image set does not fit the function task. */
       config.task = SADDLE_TASK_FUNCTION;
       g_assert_false (saddle_study_config_check_dataset (&config, images, &error));
-      g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
+      g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_TASK);
       saddle_study_config_clear (&config);
     }
 }
@@ -1108,21 +1170,21 @@ test_jobs_and_newton_options (void)
   g_assert_cmpuint (config.jobs, ==, 0);
   g_assert_cmpint (config.newton_method, ==, SADDLE_NEWTON_AUTO);
   g_assert_true (saddle_study_config_validate (&config, &error));
-  g_assert_cmpstr (saddle_study_option_range ("--jobs"), ==, "0–256");
-  g_assert_nonnull (saddle_study_option_range ("--newton"));
+  g_assert_cmpstr (saddle_config_field_range (SADDLE_CONFIG_FIELD_JOBS), ==, "0–256");
+  g_assert_nonnull (saddle_config_field_range (SADDLE_CONFIG_FIELD_NEWTON_METHOD));
 
   config.jobs = 257;
   g_assert_false (saddle_study_config_validate (&config, &error));
-  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "--jobs"));
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_JOBS);
+  g_assert_nonnull (strstr (error->message, "0–256"));
   g_clear_error (&error);
   config.jobs = 256;
   g_assert_true (saddle_study_config_validate (&config, &error));
 
   config.newton_method = (SaddleNewtonMethod) 9;
   g_assert_false (saddle_study_config_validate (&config, &error));
-  g_assert_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "--newton"));
+  g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_NEWTON_METHOD);
+  g_assert_nonnull (strstr (error->message, "minres"));
   g_clear_error (&error);
   config.newton_method = SADDLE_NEWTON_DENSE;
   g_assert_true (saddle_study_config_validate (&config, &error));
@@ -1137,6 +1199,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/study/defaults", test_defaults);
   g_test_add_func ("/core/study/validate", test_validate);
   g_test_add_func ("/core/study/hidden", test_hidden);
+  g_test_add_func ("/core/study/check-memory", test_check_memory);
   g_test_add_func ("/core/study/copy-and-strings", test_copy_and_strings);
   g_test_add_func ("/core/study/load-dataset", test_load_dataset);
   g_test_add_func ("/core/study/trajectories/function", test_trajectories_function);

@@ -8,78 +8,16 @@
 
 #include "saddle-chart-util.h"
 #include "saddle-ground-truth.h"
-#include "saddle-side-panel.h"
+#include "saddle-side-panel-private.h"
 
 /* Images read to learn a dataset's input and class counts for the parameter count:
  * enough to see every class of a usual dataset, few enough to stay instant. */
 #define DIMS_SAMPLES 1000
+/* The memory a study would hold is shown from this size on. */
+#define MEMORY_NOTE_BYTES ((gsize) 64 * 1024 * 1024)
+/* Seconds the reset toast offers its Undo. */
+#define RESET_TOAST_SECONDS 10
 
-struct _SaddleSidePanel
-{
-  GtkBox           parent_instance;
-
-  SaddleStudyKind  kind;
-  GSettings       *settings;
-  char            *problem;
-  char            *hidden_error;  /* the hidden-layer text as typed does not parse */
-  gsize            n_params;
-  guint            update_id;
-
-  SaddleTask       task;        /* the task whose defaults the values are compared with */
-
-  /* Input and output widths of the last dataset looked at, by "path\nsamples". */
-  char            *dims_key;
-  guint            dims_in;
-  guint            dims_out;
-  char            *dims_error;
-
-  /* Template widgets */
-  GtkDropDown     *task_dropdown;
-  GtkWidget       *image_folder_row;
-  GtkLabel        *image_folder_value;
-  GtkWidget       *image_folder_clear;
-  GtkWidget       *function_row;
-  GtkDropDown     *function_dropdown;
-  GtkWidget       *csv_file_row;
-  GtkLabel        *csv_file_value;
-  GtkWidget       *csv_file_clear;
-  GtkSpinButton   *samples_spin;
-  GtkEntry        *hidden_entry;
-  GtkWidget       *hidden_row;
-  GtkLabel        *params_label;
-  GtkDropDown     *activation_dropdown;
-  GtkDropDown     *optimizer_dropdown;
-  GtkSpinButton   *lr_spin;
-  GtkSpinButton   *batch_spin;
-  GtkSpinButton   *epochs_spin;
-  GtkLabel        *runs_label;
-  GtkSpinButton   *runs_spin;
-  GtkWidget       *runs_row;
-  GtkSpinButton   *seed_spin;
-  GtkWidget       *snapshot_every_row;
-  GtkSpinButton   *snapshot_every_spin;
-  GtkWidget       *layer_row;
-  GtkSpinButton   *layer_spin;
-  GtkWidget       *surface_resolution_row;
-  GtkSpinButton   *surface_resolution_spin;
-  GtkSpinButton   *threads_spin;
-  GtkWidget       *analysis_group;
-  GtkWidget       *grad_tolerance_row;
-  GtkSpinButton   *grad_tolerance_spin;
-  GtkWidget       *descent_steps_row;
-  GtkSpinButton   *descent_steps_spin;
-  GtkWidget       *descent_lr_row;
-  GtkSpinButton   *descent_lr_spin;
-  GtkWidget       *newton_steps_row;
-  GtkSpinButton   *newton_steps_spin;
-  GtkWidget       *newton_method_row;
-  GtkDropDown     *newton_method_dropdown;
-  GtkSpinButton   *jobs_spin;
-  GtkWidget       *zero_tolerance_row;
-  GtkSpinButton   *zero_tolerance_spin;
-  GtkLabel        *error_label;
-  GtkButton       *reset_button;
-};
 
 G_DEFINE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, GTK_TYPE_BOX)
 
@@ -92,6 +30,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+
 /* GSettings choices in the order of the drop-downs' items. */
 static const char * const task_choices[] = { "image", "function", "autoencoder", NULL };
 static const char * const function_choices[] = { "sinc", "sign", "csv", NULL };
@@ -99,12 +38,6 @@ static const char * const activation_choices[] = { "relu", "tanh", "sigmoid", "i
 static const char * const optimizer_choices[] = { "sgd", "momentum", "adam", NULL };
 /* In the order of SaddleNewtonMethod and of the drop-down's items. */
 static const char * const newton_method_choices[] = { "auto", "dense", "minres", "lm", NULL };
-
-static const char *
-hidden_tooltip (void)
-{
-  return _("Widths of the hidden layers, e.g. “20,20” (1–8 layers); empty for a linear model");
-}
 
 static gboolean
 choice_get_mapping (GValue   *value,
@@ -150,22 +83,14 @@ log_get_mapping (GValue   *value,
   return TRUE;
 }
 
-static double
-round_significant (double value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* Three significant digits: arrows give 0.0126, not 0.012589254117941668. */
-  g_ascii_formatd (buf, sizeof buf, "%.3g", value);
-  return g_ascii_strtod (buf, NULL);
-}
-
 static GVariant *
 log_set_mapping (const GValue       *value,
                  const GVariantType *expected_type,
                  gpointer            user_data)
 {
-  return g_variant_new_double (round_significant (pow (10.0, g_value_get_double (value))));
+  double v = pow (10.0, g_value_get_double (value));
+
+  return g_variant_new_double (saddle_side_panel_round_significant (v));
 }
 
 /* The layer spin counts from 1, the setting from 0. */
@@ -188,41 +113,6 @@ layer_set_mapping (const GValue       *value,
   return g_variant_new_uint32 (v >= 1 ? (guint32) (v - 1 + 0.5) : 0);
 }
 
-static int
-log_spin_input_cb (GtkSpinButton *spin,
-                   double        *new_value,
-                   gpointer       user_data)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
-  char *end = NULL;
-  double v;
-
-  while (g_ascii_isspace (*text))
-    text++;
-  v = g_ascii_strtod (text, &end);
-  while (end != NULL && g_ascii_isspace (*end))
-    end++;
-  if (end == text || end == NULL || *end != '\0' || !(v > 0) || !isfinite (v))
-    return GTK_INPUT_ERROR;
-
-  *new_value = log10 (v);
-  return TRUE;
-}
-
-static gboolean
-log_spin_output_cb (GtkSpinButton *spin,
-                    gpointer       user_data)
-{
-  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  double v = round_significant (pow (10.0, gtk_adjustment_get_value (adjustment)));
-
-  g_ascii_formatd (buf, sizeof buf, "%g", v);
-  if (!g_str_equal (buf, gtk_editable_get_text (GTK_EDITABLE (spin))))
-    gtk_editable_set_text (GTK_EDITABLE (spin), buf);
-  return TRUE;
-}
-
 /* Input and output widths of the dataset @config names; FALSE + message when it cannot be read. */
 static gboolean
 find_dims (SaddleSidePanel         *self,
@@ -241,6 +131,7 @@ find_dims (SaddleSidePanel         *self,
   /* x,y samples and generated functions are always 1 → 1. */
   if (config->task == SADDLE_TASK_FUNCTION)
     {
+      self->dims_samples = config->samples;
       *n_in = *n_out = 1;
       return TRUE;
     }
@@ -248,6 +139,7 @@ find_dims (SaddleSidePanel         *self,
    * and run their PCA for the width (a missing folder still fails when the study starts). */
   if (config->task == SADDLE_TASK_AUTOENCODER)
     {
+      self->dims_samples = config->samples;
       *n_in = *n_out = SADDLE_GROUND_TRUTH_COMPONENTS;
       return TRUE;
     }
@@ -268,6 +160,8 @@ find_dims (SaddleSidePanel         *self,
         {
           self->dims_in = dataset->n_inputs;
           self->dims_out = dataset->n_outputs;
+          /* Past the probe's samples the set may hold fewer: the estimate stays an upper bound. */
+          self->dims_samples = config->samples <= DIMS_SAMPLES ? dataset->n_samples : config->samples;
         }
       else
         self->dims_error = g_strdup (error->message);
@@ -338,6 +232,40 @@ update_visibility (SaddleSidePanel *self)
   gtk_widget_set_visible (self->zero_tolerance_row, critical);
 }
 
+/* The memory the study as configured would hold, checked as the engine checks it before a
+ * run: a note when it is large (a warning past a quarter of what is free), and the refusal as
+ * the panel's problem. NULL when it is small. */
+static char *
+check_memory (SaddleSidePanel         *self,
+              const SaddleStudyConfig *config)
+{
+  gsize need = 0;
+  gsize available = saddle_available_memory ();
+  gboolean fits = saddle_study_check_memory (config, self->kind, self->dims_samples, self->n_params,
+                                             &need, &self->memory_error);
+  g_autofree char *need_text = NULL;
+  g_autofree char *available_text = NULL;
+
+  if (!fits)
+    self->problem = saddle_side_panel_describe_error (self, self->memory_error);
+  if (need < MEMORY_NOTE_BYTES)
+    return NULL;
+
+  if (fits && need <= available / 4)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->memory_label), "warning");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->memory_label), "warning");
+  need_text = need == G_MAXSIZE ? g_strdup ("∞") : g_format_size (need);
+  available_text = g_format_size (available);
+  if (self->kind == SADDLE_STUDY_TRAJECTORIES)
+    /* TRANSLATORS: memory sizes, e.g. "22.6 GB" and "23.6 GB" */
+    return g_strdup_printf (_("The snapshots need about %s of memory; %s is free"),
+                            need_text, available_text);
+  /* TRANSLATORS: memory sizes, e.g. "1.2 GB" and "23.6 GB" */
+  return g_strdup_printf (_("Each Hessian needs about %s of memory; %s is free"),
+                          need_text, available_text);
+}
+
 /* Re-reads the settings: parameter count, validation message, rows shown. */
 static void
 update_now (SaddleSidePanel *self)
@@ -345,8 +273,10 @@ update_now (SaddleSidePanel *self)
   SaddleStudyConfig config;
   g_autoptr(GError) error = NULL;
   g_autofree char *params = NULL;
+  g_autofree char *memory = NULL;
   const char *problem = NULL;
   guint n_in = 0, n_out = 0;
+  int field;
 
   update_visibility (self);
   update_file_labels (self);
@@ -354,11 +284,18 @@ update_now (SaddleSidePanel *self)
   g_clear_pointer (&self->problem, g_free);
   self->n_params = 0;
 
-  /* The settings still hold the last valid widths; what is typed wins. */
-  if (self->hidden_error != NULL)
-    self->problem = g_strdup (self->hidden_error);
+  g_clear_error (&self->memory_error);
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    if (self->row_messages[i] != NULL)
+      gtk_widget_set_visible (self->row_messages[i], self->field_problems[i] != NULL
+                                                     && gtk_widget_get_visible (gtk_widget_get_parent (saddle_side_panel_field_widget (self, i))));
+
+  /* The settings still hold the last valid values, so the model's size is shown while another
+   * row is being fixed; but not for widths that do not parse. */
+  if (self->field_problems[saddle_side_panel_hidden_field ()] != NULL)
+    ;
   else if (!saddle_side_panel_config_from_settings (&config, self->kind, self->settings, &error))
-    self->problem = g_strdup (error->message);
+    self->problem = saddle_side_panel_describe_error (self, error);
   else
     {
       if (find_dims (self, &config, &n_in, &n_out, &problem))
@@ -385,15 +322,29 @@ update_now (SaddleSidePanel *self)
           if (self->kind == SADDLE_STUDY_TRAJECTORIES && config.layer > config.n_hidden)
             self->problem = g_strdup_printf (_("Trajectory layer %u does not exist: the model has %u layers"),
                                              config.layer + 1, config.n_hidden + 1);
+          else
+            memory = check_memory (self, &config);
         }
       else
         self->problem = g_strdup (problem);
       saddle_study_config_clear (&config);
     }
 
+  /* What is typed wins over what the settings hold; its message is at its row already. */
+  field = saddle_side_panel_first_field_problem (self);
+  if (field >= 0)
+    {
+      g_free (self->problem);
+      self->problem = g_strdup (self->field_problems[field]);
+      g_clear_error (&self->memory_error);
+    }
+
   gtk_label_set_text (self->params_label, params != NULL ? params : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->params_label), params != NULL);
+  gtk_label_set_text (self->memory_label, memory != NULL ? memory : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->memory_label), memory != NULL);
   gtk_label_set_text (self->error_label, self->problem != NULL ? self->problem : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->problem != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->problem != NULL && field < 0);
 }
 
 static gboolean
@@ -406,8 +357,8 @@ update_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-queue_update (SaddleSidePanel *self)
+void
+saddle_side_panel_queue_update (SaddleSidePanel *self)
 {
   /* Many keys change at once on Reset: look at them once. */
   if (self->update_id == 0)
@@ -431,29 +382,18 @@ hidden_changed_cb (GtkEditable     *editable,
   ok = saddle_study_config_set_hidden (&probe, text, &error);
   saddle_study_config_clear (&probe);
 
-  g_clear_pointer (&self->hidden_error, g_free);
   if (!ok)
     {
-      self->hidden_error = g_strdup_printf (_("Hidden layers: %s"), error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (self->hidden_entry), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->hidden_entry), self->hidden_error);
-      gtk_widget_set_tooltip_text (self->hidden_row, self->hidden_error);
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self->hidden_entry),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
-      update_now (self);
+      saddle_side_panel_set_field_problem (self, saddle_side_panel_field_index (GTK_WIDGET (editable)), saddle_side_panel_describe_error (self, error));
       return;
     }
-
-  gtk_accessible_reset_state (GTK_ACCESSIBLE (self->hidden_entry), GTK_ACCESSIBLE_STATE_INVALID);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->hidden_entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->hidden_entry), NULL);
-  gtk_widget_set_tooltip_text (self->hidden_row, hidden_tooltip ());
+  saddle_side_panel_set_field_problem (self, saddle_side_panel_field_index (GTK_WIDGET (editable)), NULL);
 
   stored = g_settings_get_string (self->settings, "hidden");
   if (!g_str_equal (stored, text))
     g_settings_set_string (self->settings, "hidden", text);
   else
-    queue_update (self);
+    saddle_side_panel_queue_update (self);
 }
 
 /* Switching the task brings that task's preset (the homework's model for image and function,
@@ -524,7 +464,7 @@ settings_changed_cb (GSettings       *settings,
       if (!g_str_equal (value, gtk_editable_get_text (GTK_EDITABLE (self->hidden_entry))))
         gtk_editable_set_text (GTK_EDITABLE (self->hidden_entry), value);
     }
-  queue_update (self);
+  saddle_side_panel_queue_update (self);
 }
 
 static void
@@ -629,6 +569,34 @@ reset_clicked_cb (GtkButton       *button,
 }
 
 static void
+hide_toast (SaddleSidePanel *self)
+{
+  g_clear_handle_id (&self->toast_id, g_source_remove);
+  gtk_revealer_set_reveal_child (self->reset_toast, FALSE);
+}
+
+static gboolean
+toast_timeout_cb (gpointer user_data)
+{
+  SaddleSidePanel *self = user_data;
+
+  self->toast_id = 0;
+  hide_toast (self);
+  /* Past its toast a reset stays: later edits are the user's own. */
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    g_clear_pointer (&self->undo_texts[i], g_free);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+undo_clicked_cb (GtkButton       *button,
+                 SaddleSidePanel *self)
+{
+  saddle_side_panel_undo_reset (self);
+}
+
+static void
 bind_settings (SaddleSidePanel *self)
 {
   GSettings *s = self->settings;
@@ -703,6 +671,7 @@ saddle_side_panel_constructed (GObject *object)
     }
 
   bind_settings (self);
+  saddle_side_panel_watch_fields (self);
   update_now (self);
 }
 
@@ -758,6 +727,7 @@ saddle_side_panel_dispose (GObject *object)
   SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
 
   g_clear_handle_id (&self->update_id, g_source_remove);
+  g_clear_handle_id (&self->toast_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SADDLE_TYPE_SIDE_PANEL);
 
   G_OBJECT_CLASS (saddle_side_panel_parent_class)->dispose (object);
@@ -770,7 +740,13 @@ saddle_side_panel_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->problem, g_free);
-  g_clear_pointer (&self->hidden_error, g_free);
+  g_clear_error (&self->memory_error);
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    {
+      g_clear_pointer (&self->field_problems[i], g_free);
+      g_clear_pointer (&self->undo_texts[i], g_free);
+    }
   g_clear_pointer (&self->dims_key, g_free);
   g_clear_pointer (&self->dims_error, g_free);
 
@@ -845,10 +821,12 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   BIND (zero_tolerance_spin);
   BIND (error_label);
   BIND (reset_button);
+  BIND (reset_toast);
+  BIND (undo_button);
+  BIND (memory_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, hidden_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, log_spin_input_cb);
-  gtk_widget_class_bind_template_callback (widget_class, log_spin_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, undo_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clear_cb);
   gtk_widget_class_bind_template_callback (widget_class, csv_file_clicked_cb);
@@ -860,6 +838,7 @@ static void
 saddle_side_panel_init (SaddleSidePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  saddle_side_panel_setup_fields (self);
 }
 
 GtkWidget *
@@ -895,16 +874,39 @@ saddle_side_panel_get_config (SaddleSidePanel    *self,
                               SaddleStudyConfig  *config,
                               GError            **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  int field;
+
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
   g_return_val_if_fail (config != NULL, FALSE);
 
-  if (self->hidden_error != NULL)
+  /* A text the settings do not hold, or a study that would not fit, refuses to start; a
+   * pending look at the settings (which checks the memory) is taken now. */
+  saddle_side_panel_get_problem (self);
+  field = saddle_side_panel_first_field_problem (self);
+  if (field >= 0 || self->memory_error != NULL)
+    memset (config, 0, sizeof *config);
+  if (field >= 0)
     {
-      memset (config, 0, sizeof *config);
-      g_set_error_literal (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID, self->hidden_error);
+      g_set_error_literal (error, SADDLE_CONFIG_ERROR, saddle_side_panel_fields[field].field,
+                           self->field_problems[field]);
       return FALSE;
     }
-  return saddle_side_panel_config_from_settings (config, self->kind, self->settings, error);
+  if (self->memory_error != NULL)
+    {
+      g_autofree char *message = saddle_side_panel_describe_error (self, self->memory_error);
+
+      g_set_error_literal (error, self->memory_error->domain, self->memory_error->code, message);
+      return FALSE;
+    }
+  if (!saddle_side_panel_config_from_settings (config, self->kind, self->settings, &local_error))
+    {
+      g_autofree char *message = saddle_side_panel_describe_error (self, local_error);
+
+      g_set_error_literal (error, local_error->domain, local_error->code, message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void
@@ -917,8 +919,81 @@ saddle_side_panel_reset (SaddleSidePanel *self)
 
   g_object_get (self->settings, "settings-schema", &schema, NULL);
   keys = g_settings_schema_list_keys (schema);
+
+  /* What Undo brings back: every key, and each text typed but refused (not in the settings). */
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+  self->undo_values = g_variant_dict_new (NULL);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (self->settings, keys[i]);
+
+      g_variant_dict_insert_value (self->undo_values, keys[i], value);
+    }
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    {
+      g_clear_pointer (&self->undo_texts[i], g_free);
+      if (self->field_problems[i] != NULL)
+        self->undo_texts[i] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (saddle_side_panel_field_widget (self, i))));
+    }
+
   for (guint i = 0; keys[i] != NULL; i++)
     g_settings_reset (self->settings, keys[i]);
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    if (self->field_problems[i] != NULL)
+      saddle_side_panel_show_field_value (self, i);
+
+  gtk_revealer_set_reveal_child (self->reset_toast, TRUE);
+  g_clear_handle_id (&self->toast_id, g_source_remove);
+  self->toast_id = g_timeout_add_seconds (RESET_TOAST_SECONDS, toast_timeout_cb, self);
+}
+
+gboolean
+saddle_side_panel_undo_reset (SaddleSidePanel *self)
+{
+  g_autoptr(GVariant) task = NULL;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
+
+  hide_toast (self);
+  if (self->undo_values == NULL)
+    return FALSE;
+
+  /* The task first: switching it swaps in its preset, which the other keys then overwrite. */
+  task = g_variant_dict_lookup_value (self->undo_values, "task", NULL);
+  if (task != NULL)
+    g_settings_set_value (self->settings, "task", task);
+  {
+    g_autoptr(GVariant) all = g_variant_dict_end (self->undo_values);
+
+    g_variant_iter_init (&iter, all);
+    while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+      {
+        if (!g_str_equal (key, "task"))
+          g_settings_set_value (self->settings, key, value);
+        g_variant_unref (value);
+      }
+  }
+  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
+
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    if (self->undo_texts[i] != NULL)
+      {
+        g_autofree char *text = g_steal_pointer (&self->undo_texts[i]);
+
+        gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_field_widget (self, i)), text);
+      }
+  return TRUE;
+}
+
+gboolean
+saddle_side_panel_get_reset_undoable (SaddleSidePanel *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->reset_toast) && self->undo_values != NULL;
 }
 
 gsize
@@ -951,137 +1026,35 @@ GtkWidget *
 saddle_side_panel_get_field (SaddleSidePanel *self,
                              const char      *key)
 {
-  const struct { const char *key; gsize offset; } fields[] = {
-    { "task", G_STRUCT_OFFSET (SaddleSidePanel, task_dropdown) },
-    { "function", G_STRUCT_OFFSET (SaddleSidePanel, function_dropdown) },
-    { "samples", G_STRUCT_OFFSET (SaddleSidePanel, samples_spin) },
-    { "hidden", G_STRUCT_OFFSET (SaddleSidePanel, hidden_entry) },
-    { "activation", G_STRUCT_OFFSET (SaddleSidePanel, activation_dropdown) },
-    { "optimizer", G_STRUCT_OFFSET (SaddleSidePanel, optimizer_dropdown) },
-    { "lr", G_STRUCT_OFFSET (SaddleSidePanel, lr_spin) },
-    { "batch", G_STRUCT_OFFSET (SaddleSidePanel, batch_spin) },
-    { "epochs", G_STRUCT_OFFSET (SaddleSidePanel, epochs_spin) },
-    { "runs", G_STRUCT_OFFSET (SaddleSidePanel, runs_spin) },
-    { "seed", G_STRUCT_OFFSET (SaddleSidePanel, seed_spin) },
-    { "snapshot-every", G_STRUCT_OFFSET (SaddleSidePanel, snapshot_every_spin) },
-    { "layer", G_STRUCT_OFFSET (SaddleSidePanel, layer_spin) },
-    { "threads", G_STRUCT_OFFSET (SaddleSidePanel, threads_spin) },
-    { "grad-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, grad_tolerance_spin) },
-    { "descent-steps", G_STRUCT_OFFSET (SaddleSidePanel, descent_steps_spin) },
-    { "descent-lr", G_STRUCT_OFFSET (SaddleSidePanel, descent_lr_spin) },
-    { "newton-steps", G_STRUCT_OFFSET (SaddleSidePanel, newton_steps_spin) },
-    { "newton-method", G_STRUCT_OFFSET (SaddleSidePanel, newton_method_dropdown) },
-    { "jobs", G_STRUCT_OFFSET (SaddleSidePanel, jobs_spin) },
-    { "surface-resolution", G_STRUCT_OFFSET (SaddleSidePanel, surface_resolution_spin) },
-    { "zero-tolerance", G_STRUCT_OFFSET (SaddleSidePanel, zero_tolerance_spin) },
+  const struct { const char *key; gsize offset; } others[] = {
     { "reset", G_STRUCT_OFFSET (SaddleSidePanel, reset_button) },
+    { "undo", G_STRUCT_OFFSET (SaddleSidePanel, undo_button) },
     { "params", G_STRUCT_OFFSET (SaddleSidePanel, params_label) },
+    { "memory", G_STRUCT_OFFSET (SaddleSidePanel, memory_label) },
     { "problem", G_STRUCT_OFFSET (SaddleSidePanel, error_label) },
   };
 
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (g_str_equal (fields[i].key, key))
-      return G_STRUCT_MEMBER (GtkWidget *, self, fields[i].offset);
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    if (g_str_equal (saddle_side_panel_fields[i].key, key))
+      return saddle_side_panel_field_widget (self, i);
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    if (g_str_equal (others[i].key, key))
+      return G_STRUCT_MEMBER (GtkWidget *, self, others[i].offset);
   return NULL;
 }
 
-gboolean
-saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
-                                        SaddleStudyKind     kind,
-                                        GSettings          *settings,
-                                        GError            **error)
+GtkWidget *
+saddle_side_panel_get_row_message (SaddleSidePanel *self,
+                                   const char      *key)
 {
-  g_autofree char *task_name = g_settings_get_string (settings, "task");
-  g_autofree char *hidden = g_settings_get_string (settings, "hidden");
-  g_autofree char *activation = g_settings_get_string (settings, "activation");
-  g_autofree char *optimizer = g_settings_get_string (settings, "optimizer");
-  g_autoptr(GError) local_error = NULL;
-  SaddleTask task = SADDLE_TASK_IMAGE;
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
 
-  g_return_val_if_fail (config != NULL, FALSE);
-  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
-
-  saddle_task_from_string (task_name, &task);
-  saddle_study_config_init (config, kind, task);
-
-  if (task == SADDLE_TASK_IMAGE || task == SADDLE_TASK_AUTOENCODER)
-    {
-      g_autofree char *folder = g_settings_get_string (settings, "image-folder");
-
-      if (folder[0] != '\0')
-        {
-          g_free (config->data_path);
-          config->data_path = g_steal_pointer (&folder);
-        }
-    }
-  else
-    {
-      g_autofree char *function = g_settings_get_string (settings, "function");
-
-      if (g_str_equal (function, "csv"))
-        {
-          g_autofree char *csv = g_settings_get_string (settings, "csv-file");
-
-          if (csv[0] == '\0')
-            {
-              g_set_error_literal (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                                   _("Choose a CSV file of x,y samples, or fit sinc or sign instead"));
-              saddle_study_config_clear (config);
-              return FALSE;
-            }
-          g_free (config->data_path);
-          config->data_path = g_steal_pointer (&csv);
-        }
-      else
-        saddle_function_from_string (function, &config->function);
-    }
-
-  if (!saddle_study_config_set_hidden (config, hidden, &local_error))
-    {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   _("Hidden layers: %s"), local_error->message);
-      saddle_study_config_clear (config);
-      return FALSE;
-    }
-
-  saddle_activation_from_string (activation, &config->activation);
-  saddle_optimizer_kind_from_string (optimizer, &config->optimizer);
-  config->samples = g_settings_get_uint (settings, "samples");
-  config->lr = g_settings_get_double (settings, "lr");
-  config->batch = g_settings_get_uint (settings, "batch");
-  config->epochs = g_settings_get_uint (settings, "epochs");
-  config->runs = g_settings_get_uint (settings, "runs");
-  config->seed = g_settings_get_uint (settings, "seed");
-  config->snapshot_every = g_settings_get_uint (settings, "snapshot-every");
-  config->threads = g_settings_get_uint (settings, "threads");
-  config->layer = g_settings_get_uint (settings, "layer");
-  config->zero_tolerance = g_settings_get_double (settings, "zero-tolerance");
-  config->grad_tolerance = g_settings_get_double (settings, "grad-tolerance");
-  config->descent_steps = g_settings_get_uint (settings, "descent-steps");
-  config->descent_lr = g_settings_get_double (settings, "descent-lr");
-  config->newton_steps = g_settings_get_uint (settings, "newton-steps");
-  config->jobs = g_settings_get_uint (settings, "jobs");
-  {
-    g_autofree char *newton = g_settings_get_string (settings, "newton-method");
-
-    saddle_newton_method_from_string (newton, &config->newton_method);
-  }
-  config->surface_resolution = g_settings_get_uint (settings, "surface-resolution");
-
-  /* Only the trajectories study uses the layer and the surface; a stale value must not block the others. */
-  if (kind != SADDLE_STUDY_TRAJECTORIES)
-    {
-      config->layer = 0;
-      config->surface_resolution = 0;
-    }
-
-  if (!saddle_study_config_validate (config, error))
-    {
-      saddle_study_config_clear (config);
-      return FALSE;
-    }
-  return TRUE;
+  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
+    if (g_str_equal (saddle_side_panel_fields[i].key, key))
+      return self->row_messages[i];
+  return NULL;
 }

@@ -20,8 +20,12 @@ GSettings       *saddle_side_panel_get_settings (SaddleSidePanel    *self);
 gboolean         saddle_side_panel_get_config   (SaddleSidePanel    *self,
                                                  SaddleStudyConfig  *config,
                                                  GError            **error);
-/* Resets every key of the study to the homework's default. */
+/* Resets every key of the study to the homework's default, offering Undo in a toast. */
 void             saddle_side_panel_reset        (SaddleSidePanel    *self);
+/* Brings back what the last reset replaced (also the toast's Undo); FALSE if nothing to undo. */
+gboolean         saddle_side_panel_undo_reset   (SaddleSidePanel    *self);
+/* Whether the reset toast is shown, offering Undo. */
+gboolean         saddle_side_panel_get_reset_undoable (SaddleSidePanel *self);
 /* Parameter count of the model as configured (0 when the settings are invalid). */
 gsize            saddle_side_panel_get_n_params (SaddleSidePanel    *self);
 /* The validation message shown under the panel, or NULL when all is valid. */
@@ -29,7 +33,15 @@ const char      *saddle_side_panel_get_problem  (SaddleSidePanel    *self);
 /* The widget editing GSettings key @key (e.g. "hidden", "lr"), for tests and focus. */
 GtkWidget       *saddle_side_panel_get_field    (SaddleSidePanel    *self,
                                                  const char         *key);
-/* Config for a study of @kind from @settings alone, validated; on FALSE @config is cleared. */
+/* @error as the panel says it: an engine error about a config field gets the row's label in
+ * front ("Learning rate: must be …"); any other error is its message. */
+char            *saddle_side_panel_describe_error (SaddleSidePanel *self,
+                                                   const GError    *error);
+/* The message label under field @key's row (NULL for a drop-down), for tests. */
+GtkWidget       *saddle_side_panel_get_row_message (SaddleSidePanel *self,
+                                                    const char      *key);
+/* Config for a study of @kind from @settings alone, validated (saddle-side-panel-config.c); on
+ * FALSE @config is cleared and a field's error is the engine's, without the row's label. */
 gboolean         saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
                                                          SaddleStudyKind     kind,
                                                          GSettings          *settings,

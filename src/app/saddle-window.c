@@ -284,10 +284,13 @@ job_finished_cb (SaddleJob    *job,
   results = saddle_job_take_results (done, &error);
   if (results == NULL)
     {
+      SaddleSidePanel *panel = self->panels[saddle_job_get_kind (done)];
+      /* A config field's error is worded about the value; the panel names the row. */
+      g_autofree char *reason = saddle_side_panel_describe_error (panel, error);
       g_autofree char *message = NULL;
 
       /* TRANSLATORS: %s is the engine's explanation, e.g. a file name and what is wrong with it */
-      message = g_strdup_printf (_("The study could not run: %s"), error->message);
+      message = g_strdup_printf (_("The study could not run: %s"), reason);
       saddle_window_show_message (self, message, FALSE);
       g_debug ("%s", message);
     }

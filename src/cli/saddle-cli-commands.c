@@ -10,6 +10,7 @@
 #include <cblas.h>
 
 #include "saddle-cli-commands.h"
+#include "saddle-cli-fields.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
 #include "saddle-cli-signals.h"
@@ -753,7 +754,7 @@ write_critical_set_files (SaddleCliOptions        *options,
       if (point->spectrum == NULL)
         continue;
       name = g_strdup_printf ("spectrum-run%u.svg", point->run + 1);
-      WRITE (name, saddle_cli_write_spectrum_svg (path, point, error));
+      WRITE (name, saddle_cli_write_spectrum_svg (path, point, NULL, error));
       if (!options->spectra_all)
         break;
     }
@@ -901,7 +902,9 @@ write_study_files (SaddleCliOptions         *options,
     }
 }
 
-static void
+/* Saves each run's weights; with several runs, one file a run. Returns the line that says
+ * so under the list of written files ("--save-weights w.txt wrote one file per run: …"), or NULL. */
+static char *
 save_study_weights (SaddleCliOptions         *options,
                     const SaddleStudyResults *results,
                     GPtrArray                *written,
@@ -910,6 +913,9 @@ save_study_weights (SaddleCliOptions         *options,
   const SaddleStudyConfig *config = &results->config;
   gboolean single = config->runs == 1;
   gboolean any = FALSE;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  guint saved = 0;
 
   for (guint i = 0; i < results->final_params->len; i++)
     {
@@ -926,12 +932,26 @@ save_study_weights (SaddleCliOptions         *options,
                          results->dataset_name, config->first_run + i, theta,
                          results->n_params, &error);
       note_written (written, problems, path, ok, error);
+      if (ok)
+        {
+          saved++;
+          if (first == NULL)
+            first = g_strdup (path);
+          g_free (last);
+          last = g_strdup (path);
+        }
     }
   if (!any)
     g_ptr_array_add (problems, g_strdup_printf ("--save-weights: no run has weights to save%s",
                                                 results->final_params->len > 0
                                                   ? " (too many to keep in memory, or every "
                                                     "run failed)" : ""));
+  if (single || saved == 0)
+    return NULL;
+  return g_strdup_printf ("--save-weights %s wrote one file per run, its run number added to "
+                          "the name: %s%s%s (%u file%s)", options->save_weights, first,
+                          saved > 2 ? " … " : saved == 2 ? " " : "", saved > 1 ? last : "",
+                          saved, saved == 1 ? "" : "s");
 }
 
 static void
@@ -952,9 +972,12 @@ print_files (GPtrArray *written,
 int
 saddle_cli_report_error (const GError *error)
 {
-  fprintf (stderr, "saddle-cli: %s\n", error->message);
+  g_autofree char *message = saddle_cli_field_message (error);
+
+  fprintf (stderr, "saddle-cli: %s\n", message);
   if (g_error_matches (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_USAGE)
-      || g_error_matches (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID))
+      || g_error_matches (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID)
+      || error->domain == SADDLE_CONFIG_ERROR)
     return SADDLE_CLI_EXIT_USAGE;
   return SADDLE_CLI_EXIT_FAILED;
 }
@@ -1035,6 +1058,7 @@ finished_something (const SaddleStudyResults *results)
 int
 saddle_cli_run_study (SaddleCliOptions *options)
 {
+  g_autofree char *weights_note = NULL;
   SaddleStudyConfig *config = &options->config;
   SaddleStudyKind kind = study_kind (options->command);
   g_autoptr(SaddleDataset) dataset = NULL;
@@ -1088,13 +1112,15 @@ saddle_cli_run_study (SaddleCliOptions *options)
 
   write_study_files (options, results, dataset, written, problems);
   if (options->save_weights != NULL)
-    save_study_weights (options, results, written, problems);
+    weights_note = save_study_weights (options, results, written, problems);
 
   close_output (options, staging, final_out, TRUE, written, problems);
   for (guint i = 0; i < results->failures->len; i++)
     printf ("Failed: %s\n", (const char *) g_ptr_array_index (results->failures, i));
   printf ("Time: %.1f s\n", (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND);
   print_files (written, problems);
+  if (weights_note != NULL)
+    printf ("%s\n", weights_note);
 
   if (results->cancelled)
     {
@@ -1692,6 +1718,8 @@ int
 saddle_cli_run_hessian (SaddleCliOptions *options)
 {
   SaddleStudyConfig *config = &options->config;
+  /* The spectrum is of the weights in this file, not of a study's run. */
+  g_autofree char *weights_name = g_path_get_basename (options->weights);
   g_autoptr(SaddleDataset) dataset = NULL;
   g_autoptr(SaddleModel) model = NULL;
   g_autoptr(SaddleCriticalPoint) point = NULL;
@@ -1842,7 +1870,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   if (point != NULL)
     {
       WRITE ("eigenvalues.csv", saddle_cli_write_eigenvalues_csv (path, point->spectrum, error));
-      WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, error));
+      WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, weights_name, error));
     }
   else if (options->method == SADDLE_CLI_METHOD_LANCZOS)
     WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, result.lowest, result.highest,

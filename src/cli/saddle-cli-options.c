@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "saddle-cli-fields.h"
 #include "saddle-cli-options.h"
 #include "saddle-file.h"
 #include "saddle-slice.h"
@@ -333,11 +334,30 @@ usage_error (GError    **error,
   return FALSE;
 }
 
+/* A usage error from the engine's @field_error, said with the flag of its field. */
+static gboolean
+field_error (GError      **error,
+             const GError *field_error)
+{
+  g_autofree char *message = saddle_cli_field_message (field_error);
+
+  return usage_error (error, "%s", message);
+}
+
 static const char *
 given (SaddleCliOptions *options,
        const char       *name)
 {
   return g_hash_table_lookup (options->given, name);
+}
+
+/* The range the engine states for the config field option @name sets; NULL for the CLI's own. */
+static const char *
+option_range (const char *name)
+{
+  SaddleConfigField field;
+
+  return saddle_cli_field_from_flag (name, &field) ? saddle_config_field_range (field) : NULL;
 }
 
 static gboolean
@@ -349,7 +369,7 @@ parse_uint64 (SaddleCliOptions *options,
 {
   const char *value = given (options, name);
   g_autofree char *option = g_strconcat ("--", name, NULL);
-  const char *range = saddle_study_option_range (option);
+  const char *range = option_range (name);
   g_autofree char *copy = NULL;
   guint64 v;
 
@@ -393,7 +413,7 @@ parse_counted_from_one (SaddleCliOptions *options,
     return FALSE;
   if (number == 0)
     return usage_error (error, "%s must be an integer in %s; got “%s”", option,
-                        saddle_study_option_range (option), value);
+                        option_range (name), value);
   *index = number - 1;
   return TRUE;
 }
@@ -406,7 +426,7 @@ parse_double (SaddleCliOptions *options,
 {
   const char *value = given (options, name);
   g_autofree char *option = g_strconcat ("--", name, NULL);
-  const char *range = saddle_study_option_range (option);
+  const char *range = option_range (name);
   char *end = NULL;
   double v;
 
@@ -615,7 +635,7 @@ apply_values (SaddleCliOptions *options,
     return usage_error (error, "--function must be sinc or sign; got “%s”", value);
   if ((value = given (options, "hidden")) != NULL
       && !saddle_study_config_set_hidden (config, value, &local_error))
-    return usage_error (error, "%s", local_error->message);
+    return field_error (error, local_error);
   if ((value = given (options, "activation")) != NULL
       && !saddle_activation_from_string (value, &config->activation))
     return usage_error (error, "--activation must be relu, tanh, sigmoid or identity; got “%s”",
@@ -689,7 +709,7 @@ apply_values (SaddleCliOptions *options,
                                "--save-weights");
 
   if (!saddle_study_config_validate (config, &local_error))
-    return usage_error (error, "%s", local_error->message);
+    return field_error (error, local_error);
 
   return apply_cli_values (options, error);
 }

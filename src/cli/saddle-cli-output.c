@@ -29,6 +29,7 @@ typedef struct
   gboolean                   ratio_axis_full;
   gboolean                   smooth;
   const GArray              *reference;
+  const char                *point_name;
 } FigureData;
 
 static void
@@ -132,6 +133,7 @@ draw_spectrum_cb (cairo_t *cr,
   SaddleFigureStyle style;
 
   saddle_figure_style_init (&style);
+  style.point_name = data->point_name;
   saddle_figure_spectrum (cr, width, height, data->point, &style);
 }
 
@@ -207,9 +209,10 @@ saddle_cli_write_trajectories_svg (const char             *path,
 gboolean
 saddle_cli_write_spectrum_svg (const char                *path,
                                const SaddleCriticalPoint *point,
+                               const char                *name,
                                GError                   **error)
 {
-  FigureData data = { .point = point };
+  FigureData data = { .point = point, .point_name = name };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_spectrum_cb, &data, error);

@@ -41,8 +41,10 @@ gboolean saddle_cli_write_trajectories_svg (const char             *path,
                                             const SaddleTrajectory *trajectory,
                                             gboolean                layer,
                                             GError                **error);
+/* @name titles the point instead of "Run N" (the weights file of hessian); NULL for a study. */
 gboolean saddle_cli_write_spectrum_svg     (const char                *path,
                                             const SaddleCriticalPoint *point,
+                                            const char                *name,
                                             GError                   **error);
 /* index,eigenvalue (ascending), one row per eigenvalue, full precision. */
 gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,

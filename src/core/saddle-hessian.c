@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "saddle-format.h"
 #include "saddle-hessian.h"
 
@@ -149,8 +151,8 @@ saddle_hessian_check_memory (gsize    n,
                 n * n * sizeof (double) > G_MAXSIZE - extra_bytes))
     {
       g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE,
-                   "The Hessian of %s parameters needs more memory than this computer "
-                   "can address; use a smaller model", count);
+                   _("The Hessian of %s parameters needs more memory than this computer "
+                     "can address; use a smaller model"), count);
       return FALSE;
     }
 
@@ -163,8 +165,8 @@ saddle_hessian_check_memory (gsize    n,
       g_autofree char *available_text = g_format_size (available);
 
       g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE,
-                   "The Hessian of %s parameters needs %s; %s of memory is available. "
-                   "Use a smaller model or close other programs",
+                   _("The Hessian of %s parameters needs %s; %s of memory is available. "
+                     "Use a smaller model or close other programs"),
                    count, need_text, available_text);
       return FALSE;
     }

@@ -15,24 +15,17 @@
 #include <glib/gi18n-lib.h>
 
 #include "saddle-batch.h"
+#include "saddle-config-field.h"
 #include "saddle-critical.h"
 #include "saddle-ground-truth.h"
 #include "saddle-file.h"
 #include "saddle-study.h"
 #include "saddle-trainer.h"
 
-#define MAX_SAMPLES        1000000
+/* The widest hidden layer (the field's range in saddle-config-field.c says the same). */
 #define MAX_WIDTH          100000
-#define MAX_EPOCHS         100000
-#define MAX_RUNS           10000
-#define MAX_FIRST_RUN      1000000
-#define MAX_THREADS        256
-#define MAX_DESCENT_STEPS  1000000
-#define MAX_STILL_STEPS    100000
-#define MAX_NEWTON_STEPS   1000
 /* Newton refinement steps of a critical run by default. */
 #define NEWTON_STEPS_DEFAULT 20
-#define MAX_LR             10.0
 
 /* The autoencoder preset (measured: see saddle_study_config_init()). */
 #define AUTOENCODER_HIDDEN        4
@@ -47,39 +40,6 @@
 #define CRITICAL_TRAIN_SHARE    0.3
 #define CRITICAL_DESCENT_SHARE  0.2
 #define CRITICAL_NEWTON_SHARE   0.25
-
-typedef struct
-{
-  const char *option;
-  const char *range;
-} OptionRange;
-
-/* One table, so validation messages and the CLI's parse errors state the same ranges. */
-static const OptionRange option_ranges[] = {
-  { "--samples",        "1–1000000" },
-  { "--hidden",         "0–8 widths of 1–100000" },
-  { "--lr",             "(0, 10]" },
-  { "--descent-lr",     "(0, 10]" },
-  { "--batch",          "1–1000000" },
-  { "--epochs",         "1–100000" },
-  { "--runs",           "1–10000" },
-  { "--first-run",      "1–1000001" },
-  { "--threads",        "0–256" },
-  { "--tolerance",      "(0, 1)" },
-  { "--grad-tolerance", "(0, 1)" },
-  { "--descent-steps",  "0–1000000" },
-  { "--certify-tolerance", "(0, 1)" },
-  { "--clarke-epsilon", "[0, 1)" },
-  { "--still-steps",    "0–100000" },
-  { "--still-factor",   "(1, 1000000]" },
-  { "--newton-steps",   "0–1000" },
-  { "--snapshot-every", "0–4294967295" },
-  { "--seed",           "0–18446744073709551615" },
-  { "--layer",          "1 to the number of weight layers (hidden layers + 1)" },
-  { "--surface",        "0 (none) or 2–401" },
-  { "--jobs",           "0–256" },
-  { "--newton",         "auto, dense, minres or lm" },
-};
 
 /* What one run produced, kept apart until it is merged into the results in
  * run order, so that the outputs do not depend on which run finished first. */
@@ -140,33 +100,15 @@ typedef struct
 
 G_DEFINE_QUARK (saddle-study-error-quark, saddle_study_error)
 
-static const char *
-range_of (const char *option)
-{
-  const char *range = saddle_study_option_range (option);
-
-  return range != NULL ? range : "?";
-}
-
+/* A choice field holds a value outside its enum. */
 static gboolean
-invalid_uint (GError    **error,
-              const char *option,
-              guint64     value)
+invalid_choice (GError           **error,
+                SaddleConfigField  field,
+                int                value)
 {
-  g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-               "%s must be an integer in %s; got %" G_GUINT64_FORMAT,
-               option, range_of (option), value);
-  return FALSE;
-}
-
-static gboolean
-invalid_double (GError    **error,
-                const char *option,
-                double      value)
-{
-  g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-               "%s must be a finite number in %s; got %g",
-               option, range_of (option), value);
+  /* TRANSLATORS: said of a setting named before it; %s lists its choices */
+  saddle_config_field_set_error (error, field, _("must be %s; got %d"),
+                                 saddle_config_field_range (field), value);
   return FALSE;
 }
 
@@ -746,6 +688,67 @@ estimate_snapshots (const SaddleStudyConfig *config,
   return per_run * config->runs;
 }
 
+gboolean
+saddle_study_check_memory (const SaddleStudyConfig *config,
+                           SaddleStudyKind          kind,
+                           gsize                    n_samples,
+                           gsize                    n_params,
+                           gsize                   *need,
+                           GError                 **error)
+{
+  gsize bytes = 0;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+
+  if (need != NULL)
+    *need = 0;
+  if (n_params == 0)
+    return TRUE;
+
+  if (kind == SADDLE_STUDY_TRAJECTORIES)
+    {
+      gsize snapshots = estimate_snapshots (config, n_samples);
+      gsize available = saddle_available_memory ();
+
+      /* Half of what is free: the PCA of the snapshots needs room of its own. */
+      bytes = snapshots > G_MAXSIZE / sizeof (double) / n_params
+              ? G_MAXSIZE : snapshots * n_params * sizeof (double);
+      if (need != NULL)
+        *need = bytes;
+      if (bytes > available / 2)
+        {
+          g_autofree char *need_text = g_format_size (bytes);
+          g_autofree char *available_text = g_format_size (available);
+          /* Printed apart: gettext cannot read G_GSIZE_FORMAT inside a message. */
+          g_autofree char *snapshots_text = g_strdup_printf ("%" G_GSIZE_FORMAT, snapshots);
+          g_autofree char *params_text = g_strdup_printf ("%" G_GSIZE_FORMAT, n_params);
+
+          /* TRANSLATORS: said of the snapshot interval; sizes like "22.6 GB" */
+          saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY,
+                                         _("is too small for this model: about %s snapshots of %s "
+                                           "parameters need %s, more than half the %s of memory "
+                                           "available; raise it, or lower the runs or epochs"),
+                                         snapshots_text, params_text, need_text, available_text);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (kind == SADDLE_STUDY_CRITICAL)
+    {
+      /* A Hessian that can never fit is refused before any run trains, not after each one.
+       * The eigenvectors of the exact reach (up to SADDLE_NEWTON_DENSE_MAX) need n² more. */
+      gsize extra = n_params <= SADDLE_NEWTON_DENSE_MAX ? n_params * n_params * sizeof (double) : 0;
+
+      if (need != NULL)
+        *need = n_params <= G_MAXSIZE / n_params / sizeof (double) / 2
+                ? n_params * n_params * sizeof (double) + extra : G_MAXSIZE;
+      return saddle_hessian_check_memory (n_params, extra, error);
+    }
+
+  return TRUE;
+}
+
 void
 saddle_study_config_init (SaddleStudyConfig *config,
                           SaddleStudyKind    kind,
@@ -865,17 +868,6 @@ saddle_study_config_clear (SaddleStudyConfig *config)
   g_clear_pointer (&config->data_path, g_free);
 }
 
-const char *
-saddle_study_option_range (const char *option)
-{
-  if (option == NULL)
-    return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (option_ranges); i++)
-    if (g_str_equal (option, option_ranges[i].option))
-      return option_ranges[i].range;
-  return NULL;
-}
-
 gboolean
 saddle_study_config_validate (const SaddleStudyConfig *config,
                               GError                 **error)
@@ -885,109 +877,80 @@ saddle_study_config_validate (const SaddleStudyConfig *config,
 
   g_return_val_if_fail (config != NULL, FALSE);
 
+  /* The choices are parsed from names, so a bad one is a caller's mistake: say what the
+   * field accepts. */
   if ((guint) config->task > SADDLE_TASK_AUTOENCODER)
-    {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--task must be image, function or autoencoder");
-      return FALSE;
-    }
+    return invalid_choice (error, SADDLE_CONFIG_FIELD_TASK, config->task);
   if ((guint) config->function > SADDLE_FUNCTION_SIGN)
-    {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--function must be sinc or sign");
-      return FALSE;
-    }
+    return invalid_choice (error, SADDLE_CONFIG_FIELD_FUNCTION, config->function);
   if ((guint) config->activation > SADDLE_ACTIVATION_IDENTITY)
-    {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--activation must be relu, tanh, sigmoid or identity");
-      return FALSE;
-    }
+    return invalid_choice (error, SADDLE_CONFIG_FIELD_ACTIVATION, config->activation);
   if ((guint) config->optimizer > SADDLE_OPTIMIZER_ADAM)
-    {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--optimizer must be sgd, momentum or adam");
-      return FALSE;
-    }
+    return invalid_choice (error, SADDLE_CONFIG_FIELD_OPTIMIZER, config->optimizer);
+  if (saddle_newton_method_to_string (config->newton_method) == NULL)
+    return invalid_choice (error, SADDLE_CONFIG_FIELD_NEWTON_METHOD, config->newton_method);
   if (config->data_path != NULL && config->data_path[0] == '\0')
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--data must name a file or folder; got an empty path");
+      /* TRANSLATORS: said of the data setting */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_DATA,
+                                     _("must name a file or folder; got an empty path"));
       return FALSE;
     }
-  if (config->samples < 1 || config->samples > MAX_SAMPLES)
-    return invalid_uint (error, "--samples", config->samples);
   if (config->n_hidden > SADDLE_MAX_HIDDEN_LAYERS)
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--hidden must list %s; got %u layers",
-                   range_of ("--hidden"), config->n_hidden);
+      /* TRANSLATORS: said of the hidden layers; %s is a range like "0–8 widths of 1–100000" */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN, _("must list %s; got %u layers"),
+                                     saddle_config_field_range (SADDLE_CONFIG_FIELD_HIDDEN),
+                                     config->n_hidden);
       return FALSE;
     }
   for (guint i = 0; i < config->n_hidden; i++)
     if (config->hidden[i] < 1 || config->hidden[i] > MAX_WIDTH)
       {
-        g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                     "--hidden must list %s; hidden layer %u has width %u",
-                     range_of ("--hidden"), i + 1, config->hidden[i]);
+        /* TRANSLATORS: said of the hidden layers; %s is a range like "0–8 widths of 1–100000" */
+        saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
+                                       _("must list %s; hidden layer %u has width %u"),
+                                       saddle_config_field_range (SADDLE_CONFIG_FIELD_HIDDEN),
+                                       i + 1, config->hidden[i]);
         return FALSE;
       }
-  if (!isfinite (config->lr) || config->lr <= 0.0 || config->lr > MAX_LR)
-    return invalid_double (error, "--lr", config->lr);
-  if (config->batch < 1 || config->batch > MAX_SAMPLES)
-    return invalid_uint (error, "--batch", config->batch);
-  if (config->epochs < 1 || config->epochs > MAX_EPOCHS)
-    return invalid_uint (error, "--epochs", config->epochs);
-  if (config->runs < 1 || config->runs > MAX_RUNS)
-    return invalid_uint (error, "--runs", config->runs);
-  /* The option numbers runs from 1, as every output does; the field is an index. */
-  if (config->first_run > MAX_FIRST_RUN)
-    return invalid_uint (error, "--first-run", (guint64) config->first_run + 1);
-  if (config->threads > MAX_THREADS)
-    return invalid_uint (error, "--threads", config->threads);
-  if (config->jobs > MAX_THREADS)
-    return invalid_uint (error, "--jobs", config->jobs);
-  if (saddle_newton_method_to_string (config->newton_method) == NULL)
-    {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--newton must be %s; got %d", range_of ("--newton"),
-                   (int) config->newton_method);
-      return FALSE;
-    }
   if (config->layer > config->n_hidden)
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--layer must be an integer in 1–%u (the model has %u weight layers); got %u",
-                   config->n_hidden + 1, config->n_hidden + 1, config->layer + 1);
+      /* TRANSLATORS: said of the trajectory layer */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_LAYER,
+                                     _("must be an integer in 1–%u (the model has %u weight layers); got %u"),
+                                     config->n_hidden + 1, config->n_hidden + 1, config->layer + 1);
       return FALSE;
     }
-  if (!isfinite (config->zero_tolerance) || config->zero_tolerance <= 0.0
-      || config->zero_tolerance >= 1.0)
-    return invalid_double (error, "--tolerance", config->zero_tolerance);
-  if (!isfinite (config->grad_tolerance) || config->grad_tolerance <= 0.0
-      || config->grad_tolerance >= 1.0)
-    return invalid_double (error, "--grad-tolerance", config->grad_tolerance);
-  if (config->descent_steps > MAX_DESCENT_STEPS)
-    return invalid_uint (error, "--descent-steps", config->descent_steps);
-  if (!isfinite (config->certify_tolerance) || config->certify_tolerance <= 0.0
-      || config->certify_tolerance >= 1.0)
-    return invalid_double (error, "--certify-tolerance", config->certify_tolerance);
-  if (!isfinite (config->clarke_epsilon) || config->clarke_epsilon < 0.0
-      || config->clarke_epsilon >= 1.0)
-    return invalid_double (error, "--clarke-epsilon", config->clarke_epsilon);
-  if (config->still_steps > MAX_STILL_STEPS)
-    return invalid_uint (error, "--still-steps", config->still_steps);
-  if (!isfinite (config->still_factor) || config->still_factor <= 1.0
-      || config->still_factor > 1e6)
-    return invalid_double (error, "--still-factor", config->still_factor);
-  if (config->newton_steps > MAX_NEWTON_STEPS)
-    return invalid_uint (error, "--newton-steps", config->newton_steps);
-  if (!isfinite (config->descent_lr) || config->descent_lr <= 0.0 || config->descent_lr > MAX_LR)
-    return invalid_double (error, "--descent-lr", config->descent_lr);
-  if (config->surface_resolution != 0
-      && (config->surface_resolution < SADDLE_SURFACE_MIN_RESOLUTION
-          || config->surface_resolution > SADDLE_SURFACE_MAX_RESOLUTION))
-    return invalid_uint (error, "--surface", config->surface_resolution);
+
+  {
+    /* The counted fields in their table's order, so the first bad one is the first shown. */
+    const struct { SaddleConfigField field; double value; } numbers[] = {
+      { SADDLE_CONFIG_FIELD_SAMPLES, config->samples },
+      { SADDLE_CONFIG_FIELD_LR, config->lr },
+      { SADDLE_CONFIG_FIELD_BATCH, config->batch },
+      { SADDLE_CONFIG_FIELD_EPOCHS, config->epochs },
+      { SADDLE_CONFIG_FIELD_RUNS, config->runs },
+      /* Numbered from 1, as every output does; the field is an index. */
+      { SADDLE_CONFIG_FIELD_FIRST_RUN, config->first_run + 1.0 },
+      { SADDLE_CONFIG_FIELD_THREADS, config->threads },
+      { SADDLE_CONFIG_FIELD_JOBS, config->jobs },
+      { SADDLE_CONFIG_FIELD_SURFACE, config->surface_resolution },
+      { SADDLE_CONFIG_FIELD_ZERO_TOLERANCE, config->zero_tolerance },
+      { SADDLE_CONFIG_FIELD_GRAD_TOLERANCE, config->grad_tolerance },
+      { SADDLE_CONFIG_FIELD_DESCENT_STEPS, config->descent_steps },
+      { SADDLE_CONFIG_FIELD_DESCENT_LR, config->descent_lr },
+      { SADDLE_CONFIG_FIELD_NEWTON_STEPS, config->newton_steps },
+      { SADDLE_CONFIG_FIELD_CERTIFY_TOLERANCE, config->certify_tolerance },
+      { SADDLE_CONFIG_FIELD_CLARKE_EPSILON, config->clarke_epsilon },
+      { SADDLE_CONFIG_FIELD_STILL_STEPS, config->still_steps },
+      { SADDLE_CONFIG_FIELD_STILL_FACTOR, config->still_factor },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+      if (!saddle_config_field_check (numbers[i].field, numbers[i].value, NULL, error))
+        return FALSE;
+  }
 
   /* The hidden layers alone (one input, one output) bound the size from
    * below before any data is read; check_dataset gives the exact count. */
@@ -998,11 +961,12 @@ saddle_study_config_validate (const SaddleStudyConfig *config,
   if (hidden_params == 0 || hidden_params > SADDLE_STUDY_MAX_PARAMS)
     {
       g_autofree char *hidden = saddle_study_config_hidden_string (config);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, SADDLE_STUDY_MAX_PARAMS);
 
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--hidden %s gives more than %" G_GSIZE_FORMAT " parameters; "
-                   "use fewer or narrower layers",
-                   hidden, SADDLE_STUDY_MAX_PARAMS);
+      /* TRANSLATORS: said of the hidden layers; the first %s is their widths, e.g. 3000,3000 */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
+                                     _("%s gives more than %s parameters; use fewer or narrower layers"),
+                                     hidden, limit);
       return FALSE;
     }
 
@@ -1042,9 +1006,10 @@ saddle_study_config_set_hidden (SaddleStudyConfig *config,
       start = p;
       if (!g_ascii_isdigit (*p))
         {
-          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                       "--hidden expects comma-separated layer widths like 20,20; "
-                       "“%s” has no width at character %ld",
+          /* TRANSLATORS: said of the hidden layers */
+          saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
+                       _("must list comma-separated layer widths like 20,20; "
+                         "“%s” has no width at character %ld"),
                        text, g_utf8_pointer_to_offset (text, p) + 1);
           return FALSE;
         }
@@ -1058,15 +1023,17 @@ saddle_study_config_set_hidden (SaddleStudyConfig *config,
         {
           g_autofree char *number = g_strndup (start, p - start);
 
-          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                       "--hidden widths must be in 1–%u; “%s” has %s at character %ld",
+          /* TRANSLATORS: said of the hidden layers */
+          saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
+                       _("must have widths in 1–%u; “%s” has %s at character %ld"),
                        MAX_WIDTH, text, number, g_utf8_pointer_to_offset (text, start) + 1);
           return FALSE;
         }
       if (n == SADDLE_MAX_HIDDEN_LAYERS)
         {
-          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                       "--hidden accepts at most %u hidden layers; “%s” has more",
+          /* TRANSLATORS: said of the hidden layers */
+          saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
+                       _("must list at most %u layers; “%s” has more"),
                        SADDLE_MAX_HIDDEN_LAYERS, text);
           return FALSE;
         }
@@ -1078,9 +1045,10 @@ saddle_study_config_set_hidden (SaddleStudyConfig *config,
         break;
       if (*p != ',')
         {
-          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                       "--hidden expects comma-separated layer widths like 20,20; "
-                       "“%s” has an unexpected “%.*s” at character %ld",
+          /* TRANSLATORS: said of the hidden layers */
+          saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
+                       _("must list comma-separated layer widths like 20,20; "
+                         "“%s” has an unexpected “%.*s” at character %ld"),
                        text, (int) (g_utf8_next_char (p) - p), p,
                        g_utf8_pointer_to_offset (text, p) + 1);
           return FALSE;
@@ -1230,26 +1198,29 @@ saddle_study_config_check_dataset (const SaddleStudyConfig *config,
 
   if (config->task == SADDLE_TASK_IMAGE && dataset->kind != SADDLE_DATASET_CLASSIFICATION)
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--task image needs labelled images, but “%s” holds regression samples; "
-                   "use --task function for x,y data",
+      /* TRANSLATORS: said of the task; %s names the dataset */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_TASK,
+                   _("image needs labelled images, but “%s” holds regression samples; "
+                     "fit a function to x,y data instead"),
                    dataset->name != NULL ? dataset->name : "the dataset");
       return FALSE;
     }
   if (config->task == SADDLE_TASK_AUTOENCODER
       && (dataset->kind != SADDLE_DATASET_REGRESSION || dataset->n_inputs != dataset->n_outputs))
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--task autoencoder needs samples whose targets are their inputs, "
-                   "but “%s” is not such a set; give it an IDX image folder",
+      /* TRANSLATORS: said of the task; %s names the dataset */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_TASK,
+                   _("autoencoder needs samples whose targets are their inputs, "
+                     "but “%s” is not such a set; give it an IDX image folder"),
                    dataset->name != NULL ? dataset->name : "the dataset");
       return FALSE;
     }
   if (config->task == SADDLE_TASK_FUNCTION && dataset->kind != SADDLE_DATASET_REGRESSION)
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--task function needs x,y samples, but “%s” holds labelled images; "
-                   "use --task image for it",
+      /* TRANSLATORS: said of the task; %s names the dataset */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_TASK,
+                   _("function needs x,y samples, but “%s” holds labelled images; "
+                     "classify them instead"),
                    dataset->name != NULL ? dataset->name : "the dataset");
       return FALSE;
     }
@@ -1269,10 +1240,13 @@ saddle_study_config_check_dataset (const SaddleStudyConfig *config,
   n_params = saddle_model_count_params (widths, n);
   if (n_params == 0 || n_params > SADDLE_STUDY_MAX_PARAMS)
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "A %s model has too many parameters (the limit is %" G_GSIZE_FORMAT "); "
-                   "use fewer or narrower --hidden layers",
-                   shape, SADDLE_STUDY_MAX_PARAMS);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, SADDLE_STUDY_MAX_PARAMS);
+
+      /* TRANSLATORS: said of the hidden layers; the first %s is the model, e.g. 784 → 3000 → 10 */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_HIDDEN,
+                   _("make a %s model with too many parameters (the limit is %s); "
+                     "use fewer or narrower layers"),
+                   shape, limit);
       return FALSE;
     }
 
@@ -1362,36 +1336,15 @@ saddle_study_run (const SaddleStudyConfig *config,
     return NULL;
   if (config->layer >= saddle_model_n_layers (model))
     {
-      g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                   "--layer must be an integer in 1–%u; got %u",
-                   saddle_model_n_layers (model), config->layer + 1);
+      /* TRANSLATORS: said of the trajectory layer */
+      saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_LAYER,
+                                     _("must be an integer in 1–%u; got %u"),
+                                     saddle_model_n_layers (model), config->layer + 1);
       return NULL;
     }
   n_params = saddle_model_n_params (model);
 
-  if (kind == SADDLE_STUDY_TRAJECTORIES)
-    {
-      gsize snapshots = estimate_snapshots (config, data->n_samples);
-      gsize available = saddle_available_memory ();
-
-      if (snapshots > G_MAXSIZE / sizeof (double) / n_params
-          || snapshots * n_params * sizeof (double) > available / 2)
-        {
-          g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_INVALID,
-                       "About %" G_GSIZE_FORMAT " snapshots of %" G_GSIZE_FORMAT " parameters "
-                       "would not fit in memory (%" G_GSIZE_FORMAT " MB available); "
-                       "raise --snapshot-every or lower --runs or --epochs",
-                       snapshots, n_params, available / (1024 * 1024));
-          return NULL;
-        }
-    }
-
-  /* A Hessian that can never fit is refused before any run trains, not after each one. The
-   * eigenvectors of the exact reach (up to SADDLE_NEWTON_DENSE_MAX) need n² more doubles. */
-  if (kind == SADDLE_STUDY_CRITICAL
-      && !saddle_hessian_check_memory (n_params, n_params <= SADDLE_NEWTON_DENSE_MAX
-                                                 ? n_params * n_params * sizeof (double) : 0,
-                                       error))
+  if (!saddle_study_check_memory (config, kind, data->n_samples, n_params, NULL, error))
     return NULL;
 
   results = g_new0 (SaddleStudyResults, 1);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "saddle-config-field.h"
 #include "saddle-critical-set.h"
 #include "saddle-dataset.h"
 #include "saddle-event.h"
@@ -21,7 +22,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  SADDLE_STUDY_ERROR_INVALID,       /* an option out of range; the message names it and the range */
+  SADDLE_STUDY_ERROR_INVALID,       /* a bad study kind; a bad field is a SADDLE_CONFIG_ERROR */
   SADDLE_STUDY_ERROR_ALL_FAILED,    /* every run failed (diverged, too large) */
 } SaddleStudyError;
 
@@ -105,7 +106,8 @@ void                saddle_study_config_init      (SaddleStudyConfig       *conf
 void                saddle_study_config_copy      (const SaddleStudyConfig *src,
                                                    SaddleStudyConfig       *dest);
 void                saddle_study_config_clear     (SaddleStudyConfig       *config);
-/* Refuses out-of-range values with a message naming the option and its range. */
+/* Refuses out-of-range values: a SADDLE_CONFIG_ERROR naming the field by its code, with a
+ * message about the value and the range alone (see saddle-config-field.h). */
 gboolean            saddle_study_config_validate  (const SaddleStudyConfig *config,
                                                    GError                 **error);
 /* Parses "20,20" (1–8 widths of 1–100000) into @config. */
@@ -161,8 +163,15 @@ SaddleStudyResults *saddle_study_run              (const SaddleStudyConfig *conf
                                                    GError                 **error);
 void                saddle_study_results_free     (SaddleStudyResults *results);
 
-/* The range validation states for a CLI option, e.g. "(0, 10]" for "--lr"; NULL if unknown. */
-const char         *saddle_study_option_range     (const char *option);
+/* Memory a study of @kind holds beyond the model, in @need (the snapshots of a trajectories
+ * study, the Hessian and, up to SADDLE_NEWTON_DENSE_MAX parameters, its eigenvectors for a
+ * critical one; 0 for gradnorm); FALSE + a message when it cannot fit in what is available. */
+gboolean            saddle_study_check_memory     (const SaddleStudyConfig *config,
+                                                   SaddleStudyKind          kind,
+                                                   gsize                    n_samples,
+                                                   gsize                    n_params,
+                                                   gsize                   *need,
+                                                   GError                 **error);
 
 const char         *saddle_study_kind_to_string   (SaddleStudyKind kind);
 gboolean            saddle_study_kind_from_string (const char *name, SaddleStudyKind *kind);

@@ -23,6 +23,7 @@ saddle_figure_style_init (SaddleFigureStyle *style)
   style->critical_reference = NULL;
   style->ratio_axis_full = FALSE;
   style->empty_message = NULL;
+  style->point_name = NULL;
 }
 
 gboolean

@@ -1388,6 +1388,26 @@ saddle_figure_critical_pick (const SaddleCriticalSet *set,
 
 /* ---------------------------------------------------------------- spectrum */
 
+char *
+saddle_figure_spectrum_title (const SaddleCriticalPoint *point,
+                              const char                *name)
+{
+  g_autofree char *who = NULL;
+
+  g_return_val_if_fail (point != NULL && point->spectrum != NULL, NULL);
+
+  /* TRANSLATORS: the point a spectrum is of, when it comes from a study */
+  who = name != NULL ? g_strdup (name) : g_strdup_printf (_("Run %u"), point->run + 1);
+  /* A point not certified stationary is no critical point: its spectrum is only that of the
+   * place the search stopped, and the title says so. Short enough for the detail column at
+   * 1280 px: the legend gives the counts, the subtitle the tolerance. */
+  return g_strdup_printf (saddle_critical_label_certified (point->label)
+                          /* TRANSLATORS: %s is "Run 3" or a weights file's name */
+                          ? _("%s: Hessian spectrum")
+                          /* TRANSLATORS: as above, for a point that is not a certified critical point */
+                          : _("%s: spectrum at an uncertified point"), who);
+}
+
 void
 saddle_figure_spectrum (cairo_t                   *cr,
                         double                     width,
@@ -1446,15 +1466,7 @@ saddle_figure_spectrum (cairo_t                   *cr,
       saddle_figure_format_number (grad, sizeof grad, "%.3g", point->grad_norm);
       saddle_figure_format_number (ratio, sizeof ratio, "%.3f", spectrum->minimal_ratio);
       saddle_figure_format_number (tv, sizeof tv, "%.2g", t);
-      /* A point not certified stationary is no critical point: its spectrum is only that of
-       * the place the search stopped, and the title says so. */
-      /* Short enough for the detail column at 1280 px: the legend gives the counts, the
-       * subtitle the tolerance. */
-      title = g_strdup_printf (saddle_critical_label_certified (point->label)
-                               ? _("Run %u: Hessian spectrum")
-                               /* TRANSLATORS: a point that is not a certified critical point */
-                               : _("Run %u: spectrum at an uncertified point"),
-                               point->run + 1);
+      title = saddle_figure_spectrum_title (point, st.point_name);
       /* TRANSLATORS: the last %s is the kind of point (saddle, minimum, …) */
       subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "loss %s · ‖∇L‖ %s · minimal ratio %s · tol %s · %u dead unit · %s",

@@ -47,6 +47,8 @@ typedef struct
   const GArray *critical_reference;     /* critical: SaddleGroundTruthLevel, a closed form's
                                          * critical points drawn faint behind the found ones
                                          * (default NULL: none) */
+  const char *point_name;   /* spectrum: names the point in the title instead of "Run N", e.g.
+                             * the weights file it was read from (default NULL) */
 } SaddleFigureStyle;
 
 /* Where a panel's data lands, so a widget can map a pointer back to data. */
@@ -124,6 +126,9 @@ void     saddle_figure_critical        (cairo_t                   *cr,
                                         int                        selected,
                                         const SaddleFigureStyle   *style,
                                         SaddlePlotArea            *area);
+/* The spectrum's title: the point ("Run 3", or @name when not NULL), its counts and tolerance. */
+char    *saddle_figure_spectrum_title  (const SaddleCriticalPoint *point,
+                                        const char                *name);
 /* Histogram of one point's eigenvalues (symmetric-log x axis), zero band marked,
  * counts and tolerance in the title. */
 void     saddle_figure_spectrum        (cairo_t                   *cr,
