@@ -17,13 +17,13 @@ gboolean saddle_chart_is_dark          (GtkWidget               *widget);
 gboolean saddle_plot_area_contains     (const SaddlePlotArea    *area,
                                         double                   x,
                                         double                   y);
-/* Maps a position in @area's user space to data units (log axes honoured). */
+/* Maps a position in @area's user space to data units (log and symmetric-log axes honoured). */
 void     saddle_plot_area_to_data      (const SaddlePlotArea    *area,
                                         double                   x,
                                         double                   y,
                                         double                  *data_x,
                                         double                  *data_y);
-/* Maps data units to a position in @area's user space (log axes honoured). */
+/* Maps data units to a position in @area's user space (log and symmetric-log axes honoured). */
 void     saddle_plot_area_from_data    (const SaddlePlotArea    *area,
                                         double                   data_x,
                                         double                   data_y,

@@ -18,5 +18,9 @@ GtkWidget         *saddle_slice_view_new       (void);
 void               saddle_slice_view_set_slice (SaddleSliceView   *self,
                                                 const SaddleSlice *slice);
 const SaddleSlice *saddle_slice_view_get_slice (SaddleSliceView   *self);
+/* The hover read-out at (@x, @y): α and the loss of each curve there, or NULL off the panels. */
+char              *saddle_slice_view_readout_at (SaddleSliceView  *self,
+                                                 double            x,
+                                                 double            y);
 
 G_END_DECLS

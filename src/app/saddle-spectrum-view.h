@@ -18,5 +18,9 @@ GtkWidget                 *saddle_spectrum_view_new       (void);
 void                       saddle_spectrum_view_set_point (SaddleSpectrumView        *self,
                                                            const SaddleCriticalPoint *point);
 const SaddleCriticalPoint *saddle_spectrum_view_get_point (SaddleSpectrumView        *self);
+/* The hover read-out at (@x, @y): the histogram bin's eigenvalue range and counts, or NULL. */
+char                      *saddle_spectrum_view_readout_at (SaddleSpectrumView      *self,
+                                                            double                   x,
+                                                            double                   y);
 
 G_END_DECLS

@@ -115,17 +115,16 @@ saddle_figure_apply_range (SaddleAxis             *axis,
 }
 
 gboolean
-saddle_figure_zoomed (const SaddleFigureStyle *style)
+saddle_view_range_is_set (const SaddleViewRange *view)
 {
-  return range_is_set (&style->view.x) || range_is_set (&style->view.y[0])
-         || range_is_set (&style->view.y[1]);
+  return range_is_set (&view->x) || range_is_set (&view->y[0]) || range_is_set (&view->y[1]);
 }
 
 double
 saddle_figure_clip_margin (const SaddleFigureStyle *style,
                            double                   margin)
 {
-  return saddle_figure_zoomed (style) ? 0.0 : margin;
+  return saddle_view_range_is_set (&style->view) ? 0.0 : margin;
 }
 
 void

@@ -28,8 +28,6 @@ void     saddle_figure_area_from_chart (const SaddleChart       *chart,
 /* Sets @axis to @range when the range is set (zoom), after the axis was fitted. */
 void     saddle_figure_apply_range     (SaddleAxis              *axis,
                                         const SaddleAxisLimits  *range);
-/* TRUE when @style shows a zoomed range on any axis. */
-gboolean saddle_figure_zoomed          (const SaddleFigureStyle *style);
 /* @margin, or 0 when zoomed: markers at the plot's edge may stick out of an unzoomed plot,
  * but data beyond a zoomed range must not spill over the axes. */
 double   saddle_figure_clip_margin     (const SaddleFigureStyle *style,

@@ -1575,7 +1575,7 @@ saddle_figure_spectrum_area (cairo_t                   *cr,
           band_counts[c]++;
           b = (gint64) floor (f / bin_width) - first_bin;
           /* Beyond a zoomed range a value has no bar; the fitted range holds them all. */
-          if (saddle_figure_zoomed (&st) && (b < 0 || b >= (gint64) n_bins))
+          if (saddle_view_range_is_set (&st.view) && (b < 0 || b >= (gint64) n_bins))
             continue;
           b = CLAMP (b, 0, (gint64) n_bins - 1);
           counts[b * 3 + c]++;

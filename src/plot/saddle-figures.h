@@ -85,6 +85,9 @@ void     saddle_plot_area_axes         (const SaddlePlotArea    *area,
                                         SaddleAxis              *x_axis,
                                         SaddleAxis              *y_axis);
 
+/* TRUE when @view sets any range (the chart is zoomed or panned). */
+gboolean saddle_view_range_is_set      (const SaddleViewRange   *view);
+
 typedef void (*SaddleFigureDrawFunc) (cairo_t *cr, double width, double height, gpointer user_data);
 
 GQuark   saddle_figure_error_quark     (void);
