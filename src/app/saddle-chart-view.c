@@ -14,6 +14,8 @@
 #define DRAG_THRESHOLD 3.0
 /* Most panels a figure stacks. */
 #define MAX_PANELS 2
+/* Redraws that may follow a zoom to put its anchor back under the pointer. */
+#define MAX_SETTLE 4
 
 typedef struct
 {
@@ -25,9 +27,19 @@ typedef struct
   /* The drag in progress: the panel it started in (−1: none), what it shows there and the
    * view then; pans move from this start, so they do not drift. */
   int             drag_panel;
+  double          drag_x, drag_y;
   SaddlePlotArea  drag_area;
   SaddleViewRange drag_view;
   gboolean        dragged;
+
+  /* The data point a zoom or pan holds under the pointer: new tick labels can move the plot's
+   * edges by a few pixels, so the drawing after it checks and corrects (see settle()). */
+  gboolean        anchored;
+  guint           anchor_panel;
+  SaddleZoomAxes  anchor_axes;
+  double          anchor_px, anchor_py;     /* where it must be, user space */
+  double          anchor_x, anchor_y;       /* the data values */
+  guint           settle_count;
 } SaddleChartViewPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (SaddleChartView, saddle_chart_view, GTK_TYPE_WIDGET)
@@ -58,6 +70,64 @@ set_view (SaddleChartView       *self,
   SaddleChartViewPrivate *priv = saddle_chart_view_get_instance_private (self);
 
   priv->view = *view;
+  priv->anchored = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* After set_view(): the data at (@data_x, @data_y) belongs at (@px, @py) of panel @panel. */
+static void
+set_anchor (SaddleChartView *self,
+            guint            panel,
+            SaddleZoomAxes   axes,
+            double           px,
+            double           py,
+            double           data_x,
+            double           data_y)
+{
+  SaddleChartViewPrivate *priv = saddle_chart_view_get_instance_private (self);
+
+  priv->anchored = isfinite (data_x) && isfinite (data_y);
+  priv->anchor_panel = panel;
+  priv->anchor_axes = axes;
+  priv->anchor_px = px;
+  priv->anchor_py = py;
+  priv->anchor_x = data_x;
+  priv->anchor_y = data_y;
+  priv->settle_count = 0;
+}
+
+/* Called after each drawing: if the anchor is off its pixel (the plot's margins changed with
+ * its tick labels), pans it back and draws again; a few rounds at most. */
+static void
+settle (SaddleChartView *self)
+{
+  SaddleChartViewPrivate *priv = saddle_chart_view_get_instance_private (self);
+  SaddlePlotArea areas[MAX_PANELS];
+  SaddleViewRange view;
+  guint n;
+  double sx, sy, dx, dy;
+
+  if (!priv->anchored)
+    return;
+  n = get_areas (self, areas);
+  if (priv->anchor_panel >= n || priv->settle_count >= MAX_SETTLE)
+    {
+      priv->anchored = FALSE;
+      return;
+    }
+  saddle_plot_area_from_data (&areas[priv->anchor_panel], priv->anchor_x, priv->anchor_y, &sx, &sy);
+  dx = (priv->anchor_axes & SADDLE_ZOOM_X) ? priv->anchor_px - sx : 0;
+  dy = (priv->anchor_axes & SADDLE_ZOOM_Y) ? priv->anchor_py - sy : 0;
+  view = priv->view;
+  if (!isfinite (dx) || !isfinite (dy) || (fabs (dx) < 0.01 && fabs (dy) < 0.01)
+      || !saddle_chart_zoom_pan (&view, &areas[priv->anchor_panel], priv->anchor_panel, dx, dy,
+                                 priv->anchor_axes))
+    {
+      priv->anchored = FALSE;
+      return;
+    }
+  priv->view = view;
+  priv->settle_count++;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -125,6 +195,8 @@ drag_begin_cb (GtkGestureDrag  *gesture,
 
   priv->dragged = FALSE;
   priv->drag_panel = saddle_chart_zoom_panel_at (areas, n, x, y);
+  priv->drag_x = x;
+  priv->drag_y = y;
   if (priv->drag_panel >= 0)
     {
       priv->drag_area = areas[priv->drag_panel];
@@ -153,7 +225,15 @@ drag_update_cb (GtkGestureDrag  *gesture,
   view = priv->drag_view;
   if (saddle_chart_zoom_pan (&view, &priv->drag_area, priv->drag_panel, offset_x, offset_y,
                              plain_axes (self)))
-    set_view (self, &view);
+    {
+      double data_x, data_y;
+
+      /* The data under the press follows the pointer. */
+      saddle_plot_area_to_data (&priv->drag_area, priv->drag_x, priv->drag_y, &data_x, &data_y);
+      set_view (self, &view);
+      set_anchor (self, priv->drag_panel, plain_axes (self), priv->drag_x + offset_x,
+                  priv->drag_y + offset_y, data_x, data_y);
+    }
 }
 
 static void
@@ -264,6 +344,7 @@ saddle_chart_view_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   klass->draw (self, cr, width, height, &style);
   cairo_destroy (cr);
+  saddle_chart_view_drawn (self);
 
   saddle_chart_view_snapshot_hover (self, snapshot, width, height, style.dark);
 }
@@ -417,6 +498,7 @@ saddle_chart_view_zoom_at (SaddleChartView *self,
   SaddleChartViewPrivate *priv;
   SaddlePlotArea areas[MAX_PANELS];
   SaddleViewRange view;
+  double data_x, data_y;
   guint n;
   int panel;
 
@@ -429,7 +511,9 @@ saddle_chart_view_zoom_at (SaddleChartView *self,
   saddle_chart_zoom_freeze (&view, areas, n, SADDLE_CHART_VIEW_GET_CLASS (self)->zoom_fits_y);
   if (panel < 0 || !saddle_chart_zoom_about (&view, &areas[panel], panel, x, y, factor, axes))
     return FALSE;
+  saddle_plot_area_to_data (&areas[panel], x, y, &data_x, &data_y);
   set_view (self, &view);
+  set_anchor (self, panel, axes, x, y, data_x, data_y);
   return TRUE;
 }
 
@@ -457,6 +541,14 @@ saddle_chart_view_zoom_centre (SaddleChartView *self,
   if (n == 0)
     return FALSE;
   set_view (self, &view);
+  /* The first panel's centre stays; the others' y follow from their own centres. */
+  {
+    double cx = areas[0].x + areas[0].width / 2, cy = areas[0].y + areas[0].height / 2;
+    double data_x, data_y;
+
+    saddle_plot_area_to_data (&areas[0], cx, cy, &data_x, &data_y);
+    set_anchor (self, 0, plain_axes (self), cx, cy, data_x, data_y);
+  }
   return TRUE;
 }
 
@@ -469,4 +561,12 @@ saddle_chart_view_was_dragged (SaddleChartView *self)
 
   priv = saddle_chart_view_get_instance_private (self);
   return priv->dragged;
+}
+
+void
+saddle_chart_view_drawn (SaddleChartView *self)
+{
+  g_return_if_fail (SADDLE_IS_CHART_VIEW (self));
+
+  settle (self);
 }

@@ -80,6 +80,8 @@ gboolean saddle_chart_view_zoom_at            (SaddleChartView      *self,
 /* Zooms every panel by @factor about its centre (the + and − keys). */
 gboolean saddle_chart_view_zoom_centre        (SaddleChartView      *self,
                                                double                factor);
+/* For views that snapshot themselves: the chart was just drawn (its areas are current). */
+void     saddle_chart_view_drawn              (SaddleChartView      *self);
 /* TRUE when the last button press became a pan: its release is no click. */
 gboolean saddle_chart_view_was_dragged        (SaddleChartView      *self);
 

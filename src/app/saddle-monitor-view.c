@@ -356,6 +356,7 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
       self->draw_usec = self->draw_end - start;
       g_debug ("Chart of %u steps drawn in %.1f ms",
                self->history != NULL ? self->history->iterations->len : 0, self->draw_usec / 1000.0);
+      saddle_chart_view_drawn (SADDLE_CHART_VIEW (self));
     }
 
   gtk_snapshot_append_texture (snapshot, self->cache, &GRAPHENE_RECT_INIT (0, 0, width, height));

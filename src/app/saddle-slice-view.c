@@ -153,9 +153,7 @@ static const SaddlePlotArea *
 get_area (SaddleChartView *view,
           guint            panel)
 {
-  SaddleSliceView *self = SADDLE_SLICE_VIEW (view);
-
-  return self->have_areas && panel < 2 ? &self->areas[panel] : NULL;
+  return saddle_slice_view_get_area (SADDLE_SLICE_VIEW (view), panel);
 }
 
 static void
@@ -192,6 +190,15 @@ saddle_slice_view_set_slice (SaddleSliceView   *self,
     saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   self->slice = slice;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const SaddlePlotArea *
+saddle_slice_view_get_area (SaddleSliceView *self,
+                            guint            panel)
+{
+  g_return_val_if_fail (SADDLE_IS_SLICE_VIEW (self), NULL);
+
+  return self->have_areas && panel < 2 ? &self->areas[panel] : NULL;
 }
 
 const SaddleSlice *

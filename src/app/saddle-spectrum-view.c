@@ -113,9 +113,7 @@ static const SaddlePlotArea *
 get_area (SaddleChartView *view,
           guint            panel)
 {
-  SaddleSpectrumView *self = SADDLE_SPECTRUM_VIEW (view);
-
-  return self->have_area && panel == 0 ? &self->area : NULL;
+  return panel == 0 ? saddle_spectrum_view_get_area (SADDLE_SPECTRUM_VIEW (view)) : NULL;
 }
 
 static void
@@ -154,6 +152,14 @@ saddle_spectrum_view_set_point (SaddleSpectrumView        *self,
     saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   self->point = point;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const SaddlePlotArea *
+saddle_spectrum_view_get_area (SaddleSpectrumView *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SPECTRUM_VIEW (self), NULL);
+
+  return self->have_area ? &self->area : NULL;
 }
 
 const SaddleCriticalPoint *
