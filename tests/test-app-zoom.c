@@ -276,19 +276,14 @@ make_set (void)
 
   for (guint r = 0; r < 5; r++)
     {
-      double values[5] = { -0.5, 0.1 * (r + 1), 0.3, 0.7, 1.5 };
+      /* Minimal ratios 0.8, then 0.6 from run 2 on: within 0.6–0.8, not 0–1. */
+      double values[5] = { -0.5, (r >= 2 ? -0.1 : 0.1) * (r + 1), 0.3, 0.7, 1.5 };
+      g_autoptr(SaddleSpectrum) spectrum = saddle_spectrum_new_from_values (values, 5, 1e-6);
       SaddleCriticalPoint point = { .run = r, .n_params = 5, .loss = 0.3 + 0.05 * r,
-                                    .accuracy = NAN, .grad_norm = 1e-7,
+                                    .accuracy = NAN, .grad_norm = 1e-7, .spectrum = spectrum,
                                     .label = SADDLE_CRITICAL_SADDLE };
 
-      /* Minimal ratios 0.8, then 0.6 from run 2 on: within 0.6–0.8, not 0–1. */
-      if (r >= 2)
-        values[1] = -values[1];
-      point.spectrum = saddle_spectrum_new_from_values (values, G_N_ELEMENTS (values), 1e-6);
-      point.params = g_new0 (double, point.n_params);
       saddle_critical_set_add (set, &point);
-      saddle_spectrum_free (point.spectrum);
-      g_free (point.params);
     }
   return set;
 }

@@ -98,6 +98,37 @@ saddle_chart_measure (GtkOrientation  orientation,
 }
 
 void
+saddle_chart_draw_hover_guide (cairo_t  *cr,
+                               double    x,
+                               double    top,
+                               double    bottom,
+                               gboolean  dark)
+{
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, floor (x) + 0.5, top);
+  cairo_line_to (cr, floor (x) + 0.5, bottom);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+void
+saddle_chart_draw_hover_ring (cairo_t  *cr,
+                              double    x,
+                              double    y,
+                              gboolean  dark)
+{
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.8);
+  cairo_set_line_width (cr, 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x, y, 4.5, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+void
 saddle_chart_draw_readout (cairo_t    *cr,
                            double      width,
                            double      height,

@@ -36,6 +36,17 @@ void     saddle_chart_measure          (GtkOrientation           orientation,
                                         int                      min_height,
                                         int                     *minimum,
                                         int                     *natural);
+/* The hover marks: a faint vertical guide at @x from @top to @bottom, and a ring around the
+ * value at (@x, @y). */
+void     saddle_chart_draw_hover_guide (cairo_t                 *cr,
+                                        double                   x,
+                                        double                   top,
+                                        double                   bottom,
+                                        gboolean                 dark);
+void     saddle_chart_draw_hover_ring  (cairo_t                 *cr,
+                                        double                   x,
+                                        double                   y,
+                                        gboolean                 dark);
 /* Draws @text (lines split at "\n") in a rounded box near (@x, @y), kept inside @width × @height. */
 void     saddle_chart_draw_readout     (cairo_t                 *cr,
                                         double                   width,

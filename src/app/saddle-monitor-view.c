@@ -163,19 +163,10 @@ draw_hover (SaddleChartView *view,
     return;
 
   /* A guide line through both panels at the step, and a ring on the value. */
-  cairo_save (cr);
-  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.35);
-  cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, floor (rx) + 0.5, MIN (self->areas[0].y, self->areas[1].y));
-  cairo_line_to (cr, floor (rx) + 0.5,
-                 MAX (self->areas[0].y + self->areas[0].height,
-                      self->areas[1].y + self->areas[1].height));
-  cairo_stroke (cr);
-  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.8);
-  cairo_set_line_width (cr, 2);
-  cairo_arc (cr, rx, ry, 4.5, 0, 2 * G_PI);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  saddle_chart_draw_hover_guide (cr, rx, MIN (self->areas[0].y, self->areas[1].y),
+                                 MAX (self->areas[0].y + self->areas[0].height,
+                                      self->areas[1].y + self->areas[1].height), dark);
+  saddle_chart_draw_hover_ring (cr, rx, ry, dark);
 
   text = saddle_monitor_view_readout_at (self, x, y);
   if (text != NULL)

@@ -99,34 +99,19 @@ draw_hover (SaddleChartView *view,
   if (!alpha_at (self, x, y, &alpha))
     return;
 
-  /* A guide through both panels at α, a ring on each curve. */
-  cairo_save (cr);
-  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.35);
-  cairo_set_line_width (cr, 1);
+  /* A guide through each panel at α, a ring on each curve. */
   for (guint panel = 0; panel < 2; panel++)
     {
       const SaddlePlotArea *area = &self->areas[panel];
-
-      cairo_move_to (cr, floor (x) + 0.5, area->y);
-      cairo_line_to (cr, floor (x) + 0.5, area->y + area->height);
-    }
-  cairo_stroke (cr);
-  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.8);
-  cairo_set_line_width (cr, 2);
-  for (guint panel = 0; panel < 2; panel++)
-    {
       const double *losses = panel == 0 ? self->slice->loss_bottom : self->slice->loss_top;
       double rx, ry;
 
-      saddle_plot_area_from_data (&self->areas[panel], alpha,
-                                  loss_at (self->slice, losses, alpha) - self->slice->loss, &rx, &ry);
-      if (!isfinite (ry) || !saddle_plot_area_contains (&self->areas[panel], rx, ry))
-        continue;
-      cairo_new_sub_path (cr);
-      cairo_arc (cr, rx, ry, 4.5, 0, 2 * G_PI);
+      saddle_chart_draw_hover_guide (cr, x, area->y, area->y + area->height, dark);
+      saddle_plot_area_from_data (area, alpha, loss_at (self->slice, losses, alpha) - self->slice->loss,
+                                  &rx, &ry);
+      if (isfinite (ry) && saddle_plot_area_contains (area, rx, ry))
+        saddle_chart_draw_hover_ring (cr, rx, ry, dark);
     }
-  cairo_stroke (cr);
-  cairo_restore (cr);
 
   text = saddle_slice_view_readout_at (self, x, y);
   if (text != NULL)
