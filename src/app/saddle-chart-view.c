@@ -31,6 +31,7 @@ typedef struct
   SaddlePlotArea  drag_area;
   SaddleViewRange drag_view;
   gboolean        dragged;
+  GdkCursor      *cursor_before_drag;   /* owned, may be NULL: restored when the pan ends */
 
   /* The data point a zoom or pan holds under the pointer: new tick labels can move the plot's
    * edges by a few pixels, so the drawing after it checks and corrects (see settle()). */
@@ -220,7 +221,12 @@ drag_update_cb (GtkGestureDrag  *gesture,
   if (!priv->dragged && hypot (offset_x, offset_y) < DRAG_THRESHOLD)
     return;
   if (!priv->dragged)
-    gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+    {
+      GdkCursor *cursor = gtk_widget_get_cursor (GTK_WIDGET (self));
+
+      g_set_object (&priv->cursor_before_drag, cursor);
+      gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "grabbing");
+    }
   priv->dragged = TRUE;
   view = priv->drag_view;
   if (saddle_chart_zoom_pan (&view, &priv->drag_area, priv->drag_panel, offset_x, offset_y,
@@ -245,7 +251,10 @@ drag_end_cb (GtkGestureDrag  *gesture,
   SaddleChartViewPrivate *priv = saddle_chart_view_get_instance_private (self);
 
   if (priv->dragged)
-    gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
+    {
+      gtk_widget_set_cursor (GTK_WIDGET (self), priv->cursor_before_drag);
+      g_clear_object (&priv->cursor_before_drag);
+    }
   priv->drag_panel = -1;
 }
 
@@ -388,12 +397,23 @@ saddle_chart_view_constructed (GObject *object)
 }
 
 static void
+saddle_chart_view_dispose (GObject *object)
+{
+  SaddleChartViewPrivate *priv = saddle_chart_view_get_instance_private (SADDLE_CHART_VIEW (object));
+
+  g_clear_object (&priv->cursor_before_drag);
+
+  G_OBJECT_CLASS (saddle_chart_view_parent_class)->dispose (object);
+}
+
+static void
 saddle_chart_view_class_init (SaddleChartViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = saddle_chart_view_constructed;
+  object_class->dispose = saddle_chart_view_dispose;
 
   widget_class->snapshot = saddle_chart_view_snapshot;
   widget_class->measure = saddle_chart_view_measure;
