@@ -146,9 +146,9 @@ saddle_slice_view_class_init (SaddleSliceViewClass *klass)
 {
   SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
-  chart_class->draw = saddle_slice_view_draw;
   chart_class->draw_hover = draw_hover;
   chart_class->get_area = get_area;
+  chart_class->draw = saddle_slice_view_draw;
   saddle_chart_view_class_set_min_size (chart_class, 240, 180);
 }
 

@@ -121,11 +121,11 @@ saddle_spectrum_view_class_init (SaddleSpectrumViewClass *klass)
 {
   SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
 
-  chart_class->draw = saddle_spectrum_view_draw;
   chart_class->draw_hover = draw_hover;
   chart_class->get_area = get_area;
   /* A closer look is a finer histogram: its counts set the y axis again. */
   chart_class->zoom_fits_y = TRUE;
+  chart_class->draw = saddle_spectrum_view_draw;
   saddle_chart_view_class_set_min_size (chart_class, 240, 200);
 }
 
