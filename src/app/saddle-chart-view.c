@@ -172,7 +172,8 @@ scroll_cb (GtkEventControllerScroll *controller,
   SaddleChartViewPrivate *priv = saddle_chart_view_get_instance_private (self);
   GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
   SaddleZoomAxes axes = plain_axes (self);
-  double steps = dy != 0 ? dy : dx;
+  /* Shift+wheel may arrive as a horizontal scroll; a sideways swipe alone zooms nothing. */
+  double steps = dy != 0 || !(state & GDK_SHIFT_MASK) ? dy : dx;
 
   if (!priv->pointer_inside || steps == 0)
     return FALSE;
