@@ -49,34 +49,6 @@ saddle_plot_area_contains (const SaddlePlotArea *area,
          y >= area->y && y <= area->y + area->height;
 }
 
-static double
-axis_to_data (double   t,
-              double   min,
-              double   max,
-              gboolean log_axis)
-{
-  if (log_axis && min > 0 && max > 0)
-    return pow (10.0, log10 (min) + t * (log10 (max) - log10 (min)));
-  return min + t * (max - min);
-}
-
-static double
-axis_from_data (double   v,
-                double   min,
-                double   max,
-                gboolean log_axis)
-{
-  if (log_axis && min > 0 && max > 0)
-    {
-      if (v <= 0 || log10 (max) == log10 (min))
-        return NAN;
-      return (log10 (v) - log10 (min)) / (log10 (max) - log10 (min));
-    }
-  if (max == min)
-    return 0.5;
-  return (v - min) / (max - min);
-}
-
 void
 saddle_plot_area_to_data (const SaddlePlotArea *area,
                           double                x,
@@ -86,11 +58,13 @@ saddle_plot_area_to_data (const SaddlePlotArea *area,
 {
   double tx = area->width > 0 ? (x - area->x) / area->width : 0;
   double ty = area->height > 0 ? (area->y + area->height - y) / area->height : 0;
+  SaddleAxis x_axis, y_axis;
 
+  saddle_plot_area_axes (area, &x_axis, &y_axis);
   if (data_x != NULL)
-    *data_x = axis_to_data (tx, area->x_min, area->x_max, area->x_log);
+    *data_x = saddle_axis_from_unit (&x_axis, tx);
   if (data_y != NULL)
-    *data_y = axis_to_data (ty, area->y_min, area->y_max, area->y_log);
+    *data_y = saddle_axis_from_unit (&y_axis, ty);
 }
 
 void
@@ -100,11 +74,13 @@ saddle_plot_area_from_data (const SaddlePlotArea *area,
                             double               *x,
                             double               *y)
 {
+  SaddleAxis x_axis, y_axis;
+
+  saddle_plot_area_axes (area, &x_axis, &y_axis);
   if (x != NULL)
-    *x = area->x + axis_from_data (data_x, area->x_min, area->x_max, area->x_log) * area->width;
+    *x = area->x + saddle_axis_to_unit (&x_axis, data_x) * area->width;
   if (y != NULL)
-    *y = area->y + area->height
-         - axis_from_data (data_y, area->y_min, area->y_max, area->y_log) * area->height;
+    *y = area->y + area->height - saddle_axis_to_unit (&y_axis, data_y) * area->height;
 }
 
 void
@@ -125,6 +101,37 @@ saddle_chart_measure (GtkOrientation  orientation,
       *minimum = min_height;
       *natural = MAX (min_height, for_size > 0 ? for_size * 2 / 3 : 400);
     }
+}
+
+void
+saddle_chart_draw_hover_guide (cairo_t  *cr,
+                               double    x,
+                               double    top,
+                               double    bottom,
+                               gboolean  dark)
+{
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, floor (x) + 0.5, top);
+  cairo_line_to (cr, floor (x) + 0.5, bottom);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+void
+saddle_chart_draw_hover_ring (cairo_t  *cr,
+                              double    x,
+                              double    y,
+                              gboolean  dark)
+{
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.8);
+  cairo_set_line_width (cr, 2);
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, x, y, 4.5, 0, 2 * G_PI);
+  cairo_stroke (cr);
+  cairo_restore (cr);
 }
 
 void

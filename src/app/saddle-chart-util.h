@@ -17,13 +17,13 @@ gboolean saddle_chart_is_dark          (GtkWidget               *widget);
 gboolean saddle_plot_area_contains     (const SaddlePlotArea    *area,
                                         double                   x,
                                         double                   y);
-/* Maps a position in @area's user space to data units (log axes honoured). */
+/* Maps a position in @area's user space to data units (log and symmetric-log axes honoured). */
 void     saddle_plot_area_to_data      (const SaddlePlotArea    *area,
                                         double                   x,
                                         double                   y,
                                         double                  *data_x,
                                         double                  *data_y);
-/* Maps data units to a position in @area's user space (log axes honoured). */
+/* Maps data units to a position in @area's user space (log and symmetric-log axes honoured). */
 void     saddle_plot_area_from_data    (const SaddlePlotArea    *area,
                                         double                   data_x,
                                         double                   data_y,
@@ -36,6 +36,17 @@ void     saddle_chart_measure          (GtkOrientation           orientation,
                                         int                      min_height,
                                         int                     *minimum,
                                         int                     *natural);
+/* The hover marks: a faint vertical guide at @x from @top to @bottom, and a ring around the
+ * value at (@x, @y). */
+void     saddle_chart_draw_hover_guide (cairo_t                 *cr,
+                                        double                   x,
+                                        double                   top,
+                                        double                   bottom,
+                                        gboolean                 dark);
+void     saddle_chart_draw_hover_ring  (cairo_t                 *cr,
+                                        double                   x,
+                                        double                   y,
+                                        gboolean                 dark);
 /* Draws @text (lines split at "\n") in a rounded box near (@x, @y), kept inside @width × @height. */
 void     saddle_chart_draw_readout     (cairo_t                 *cr,
                                         double                   width,

@@ -744,19 +744,32 @@ current_slice (SaddleCriticalPage *self)
   return self->slice;
 }
 
+/* The slice's figure zoomed to @view (NULL: fitted), or its data. */
 static gboolean
-write_slice (const SaddleSlice   *slice,
-             const char          *path,
-             SaddleExportFormat   format,
-             GError             **error)
+write_slice_range (const SaddleSlice     *slice,
+                   const SaddleViewRange *view,
+                   const char            *path,
+                   SaddleExportFormat     format,
+                   GError               **error)
 {
   DrawData data = { .slice = slice };
 
   if (format == SADDLE_EXPORT_CSV)
     return saddle_slice_write_csv (slice, path, error);
   saddle_figure_style_init (&data.style);
+  if (view != NULL)
+    data.style.view = *view;
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_slice_cb, &data, error);
+}
+
+static gboolean
+write_slice (const SaddleSlice   *slice,
+             const char          *path,
+             SaddleExportFormat   format,
+             GError             **error)
+{
+  return write_slice_range (slice, NULL, path, format, error);
 }
 
 static gboolean
@@ -774,11 +787,13 @@ page_check_exportable (SaddlePage  *page,
   return TRUE;
 }
 
+/* The spectrum's figure zoomed to @view (NULL: fitted), or its eigenvalues. */
 static gboolean
-write_spectrum (const SaddleCriticalPoint  *point,
-                const char                 *path,
-                SaddleExportFormat          format,
-                GError                    **error)
+write_spectrum_range (const SaddleCriticalPoint  *point,
+                      const SaddleViewRange      *view,
+                      const char                 *path,
+                      SaddleExportFormat          format,
+                      GError                    **error)
 {
   DrawData data = { .point = point };
 
@@ -791,8 +806,19 @@ write_spectrum (const SaddleCriticalPoint  *point,
     }
 
   saddle_figure_style_init (&data.style);
+  if (view != NULL)
+    data.style.view = *view;
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_spectrum_cb, &data, error);
+}
+
+static gboolean
+write_spectrum (const SaddleCriticalPoint  *point,
+                const char                 *path,
+                SaddleExportFormat          format,
+                GError                    **error)
+{
+  return write_spectrum_range (point, NULL, path, format, error);
 }
 
 /* SaddlePage */
@@ -891,6 +917,7 @@ page_begin (SaddlePage              *page,
 
   saddle_spectrum_view_set_point (self->spectrum_view, NULL);
   saddle_critical_view_set_set (self->critical_view, NULL);
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self->critical_view));
   g_clear_pointer (&self->results, saddle_study_results_free);
   g_clear_pointer (&self->live_set, saddle_critical_set_free);
 
@@ -1105,8 +1132,9 @@ page_export_view (SaddlePage          *page,
   if (format == SADDLE_EXPORT_CSV)
     return saddle_critical_set_write_csv (data.set, path, error);
 
-  /* As shown: with the ratio, trend and fit chosen on the page. */
+  /* As shown: with the ratio, trend and fit chosen on the page, and the zoomed range. */
   scatter_style (self, &data.style);
+  saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (self->critical_view), &data.style.view);
   data.trend = saddle_critical_view_get_trend (self->critical_view);
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_scatter_cb, &data, error);
@@ -1382,6 +1410,7 @@ saddle_critical_page_export_spectrum (SaddleCriticalPage  *self,
 {
   const SaddleCriticalPoint *point;
   SaddleExportFormat format;
+  SaddleViewRange view;
 
   g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
 
@@ -1395,7 +1424,8 @@ saddle_critical_page_export_spectrum (SaddleCriticalPage  *self,
                            _("Select a critical point first: click it in the scatter plot"));
       return FALSE;
     }
-  return write_spectrum (point, path, format, error);
+  saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (self->spectrum_view), &view);
+  return write_spectrum_range (point, &view, path, format, error);
 }
 
 const char *
@@ -1505,6 +1535,7 @@ saddle_critical_page_export_slice (SaddleCriticalPage  *self,
 {
   const SaddleSlice *slice;
   SaddleExportFormat format;
+  SaddleViewRange view;
 
   g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), FALSE);
 
@@ -1518,7 +1549,8 @@ saddle_critical_page_export_slice (SaddleCriticalPage  *self,
                            _("No loss slice of the selected point yet: press Loss Slice first"));
       return FALSE;
     }
-  return write_slice (slice, path, format, error);
+  saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (self->slice_view), &view);
+  return write_slice_range (slice, &view, path, format, error);
 }
 
 char *

@@ -40,13 +40,24 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-pressed_cb (GtkGestureClick    *gesture,
-            int                 n_press,
-            double              x,
-            double              y,
-            SaddleCriticalView *self)
+released_cb (GtkGestureClick    *gesture,
+             int                 n_press,
+             double              x,
+             double              y,
+             SaddleCriticalView *self)
 {
-  saddle_critical_view_pick (self, x, y);
+  /* On release, so a drag that pans the plot picks nothing. */
+  if (!saddle_chart_view_was_dragged (SADDLE_CHART_VIEW (self)))
+    saddle_critical_view_pick (self, x, y);
+}
+
+static const SaddlePlotArea *
+get_area (SaddleChartView *view,
+          guint            panel)
+{
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (view);
+
+  return self->have_area && panel == 0 ? &self->area : NULL;
 }
 
 static void
@@ -171,6 +182,7 @@ saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
 
   chart_class->draw = saddle_critical_view_draw;
   chart_class->draw_hover = draw_hover;
+  chart_class->get_area = get_area;
   saddle_chart_view_class_set_min_size (chart_class, 260, 220);
 
   properties[PROP_SELECTED] =
@@ -189,7 +201,7 @@ saddle_critical_view_init (SaddleCriticalView *self)
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  g_signal_connect (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
   gtk_widget_add_css_class (GTK_WIDGET (self), "critical");
@@ -313,6 +325,8 @@ saddle_critical_view_set_ratio (SaddleCriticalView  *self,
     return;
   self->ratio = ratio;
   self->trend_valid = FALSE;
+  /* Another ratio on y: its own fitted (or 0–1) axis. */
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -383,6 +397,8 @@ saddle_critical_view_set_ratio_axis_full (SaddleCriticalView *self,
   g_return_if_fail (SADDLE_IS_CRITICAL_VIEW (self));
 
   self->ratio_axis_full = !!full;
+  /* The toggle shows at once, and Home returns to the axis it chose. */
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

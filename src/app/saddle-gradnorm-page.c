@@ -143,19 +143,32 @@ page_check_exportable (SaddlePage  *page,
   return TRUE;
 }
 
+/* The figure, zoomed to @view (NULL: fitted). */
 static gboolean
-write_figure (SaddleGradnormPage  *self,
-              const char          *path,
-              SaddleExportFormat   format,
-              GError             **error)
+write_figure_range (SaddleGradnormPage    *self,
+                    const SaddleViewRange *view,
+                    const char            *path,
+                    SaddleExportFormat     format,
+                    GError               **error)
 {
   DrawData data = { current_history (self) };
 
   saddle_figure_style_init (&data.style);
   data.style.log_grad_norm = self->log_grad_norm;
   data.style.smooth = saddle_monitor_view_get_smooth (self->monitor_view);
+  if (view != NULL)
+    data.style.view = *view;
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_GRADNORM_HEIGHT,
                                draw_cb, &data, error);
+}
+
+static gboolean
+write_figure (SaddleGradnormPage  *self,
+              const char          *path,
+              SaddleExportFormat   format,
+              GError             **error)
+{
+  return write_figure_range (self, NULL, path, format, error);
 }
 
 /* SaddlePage */
@@ -173,6 +186,7 @@ page_begin (SaddlePage              *page,
   SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
 
   saddle_monitor_view_set_history (self->monitor_view, NULL);
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self->monitor_view));
   g_clear_pointer (&self->results, saddle_study_results_free);
   g_clear_pointer (&self->live_history, saddle_history_free);
   self->live_history = saddle_history_new ();
@@ -267,10 +281,13 @@ page_export_view (SaddlePage          *page,
                   GError             **error)
 {
   SaddleGradnormPage *self = SADDLE_GRADNORM_PAGE (page);
+  SaddleViewRange view;
 
   if (format == SADDLE_EXPORT_CSV)
     return saddle_history_write_csv (current_history (self), path, error);
-  return write_figure (self, path, format, error);
+  /* What is on screen, zoomed range included. */
+  saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (self->monitor_view), &view);
+  return write_figure_range (self, &view, path, format, error);
 }
 
 static const char *

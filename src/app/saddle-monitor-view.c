@@ -30,6 +30,7 @@ struct _SaddleMonitorView
   int                  cache_height;
   int                  cache_scale;
   gboolean             cache_dark;
+  SaddleViewRange      cache_view;
 
   SaddlePlotArea       areas[2];      /* from the last snapshot: loss, gradient norm */
   gboolean             have_areas;
@@ -162,23 +163,21 @@ draw_hover (SaddleChartView *view,
     return;
 
   /* A guide line through both panels at the step, and a ring on the value. */
-  cairo_save (cr);
-  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.35);
-  cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, floor (rx) + 0.5, MIN (self->areas[0].y, self->areas[1].y));
-  cairo_line_to (cr, floor (rx) + 0.5,
-                 MAX (self->areas[0].y + self->areas[0].height,
-                      self->areas[1].y + self->areas[1].height));
-  cairo_stroke (cr);
-  cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.8);
-  cairo_set_line_width (cr, 2);
-  cairo_arc (cr, rx, ry, 4.5, 0, 2 * G_PI);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  saddle_chart_draw_hover_guide (cr, rx, MIN (self->areas[0].y, self->areas[1].y),
+                                 MAX (self->areas[0].y + self->areas[0].height,
+                                      self->areas[1].y + self->areas[1].height), dark);
+  saddle_chart_draw_hover_ring (cr, rx, ry, dark);
 
   text = saddle_monitor_view_readout_at (self, x, y);
   if (text != NULL)
     saddle_chart_draw_readout (cr, width, height, x, y, text, dark);
+}
+
+static const SaddlePlotArea *
+get_area (SaddleChartView *view,
+          guint            panel)
+{
+  return saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), panel);
 }
 
 /* Histories longer than this are thinned before drawing (the export draws them whole). */
@@ -186,22 +185,32 @@ draw_hover (SaddleChartView *view,
 
 /* Per run, per bucket of iterations, the steps with the lowest and highest loss
  * and gradient norm, in their order: the curves' envelope at screen
- * resolution, from a history of any length. */
+ * resolution, from a history of any length. Zoomed to the iterations @visible
+ * (when set), only those and a little beyond, so a close look stays sharp. */
 static SaddleHistory *
-decimate_history (const SaddleHistory *history,
-                  guint                buckets)
+decimate_history (const SaddleHistory    *history,
+                  guint                   buckets,
+                  const SaddleAxisLimits *visible)
 {
   const GArray *its = history->iterations;
   SaddleHistory *thin = saddle_history_new ();
   guint n_runs = history->n_runs;
   g_autofree gint64 *slots = NULL;
   guint64 lo = G_MAXUINT64, hi = 0;
-  double span;
+  double span, from = -INFINITY, to = INFINITY;
+
+  if (isfinite (visible->min) && isfinite (visible->max) && visible->min < visible->max)
+    {
+      from = visible->min - 0.02 * (visible->max - visible->min);
+      to = visible->max + 0.02 * (visible->max - visible->min);
+    }
 
   for (guint i = 0; i < its->len; i++)
     {
       const SaddleIterationRecord *rec = &g_array_index (its, SaddleIterationRecord, i);
 
+      if ((double) rec->iteration < from || (double) rec->iteration > to)
+        continue;
       lo = MIN (lo, rec->iteration);
       hi = MAX (hi, rec->iteration);
     }
@@ -218,7 +227,7 @@ decimate_history (const SaddleHistory *history,
       guint b;
       gint64 *slot;
 
-      if (rec->run >= n_runs)
+      if (rec->run >= n_runs || (double) rec->iteration < from || (double) rec->iteration > to)
         continue;
       b = MIN (buckets - 1, (guint) ((rec->iteration - lo) / span * buckets));
       slot = &slots[((gsize) rec->run * buckets + b) * 4];
@@ -278,7 +287,7 @@ render_figure (SaddleMonitorView       *self,
 
   if (history->iterations->len > DECIMATE_ABOVE)
     {
-      thin = decimate_history (history, MAX (200, width));
+      thin = decimate_history (history, MAX (200, width), &style->view.x);
       history = thin;
     }
 
@@ -316,11 +325,13 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
   saddle_chart_style_for_widget (widget, &style);
   style.log_grad_norm = self->log_grad_norm;
   style.smooth = self->smooth;
+  saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (self), &style.view);
 
   /* The chart is drawn once per change into a texture: hovering and
    * unrelated redraws reuse it, and its cost paces the live updates. */
   if (self->cache == NULL || self->cache_dirty || self->cache_width != width ||
-      self->cache_height != height || self->cache_scale != scale || self->cache_dark != style.dark)
+      self->cache_height != height || self->cache_scale != scale || self->cache_dark != style.dark
+      || memcmp (&self->cache_view, &style.view, sizeof style.view) != 0)
     {
       gint64 start = g_get_monotonic_time ();
 
@@ -330,11 +341,13 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
       self->cache_height = height;
       self->cache_scale = scale;
       self->cache_dark = style.dark;
+      self->cache_view = style.view;
       self->cache_dirty = FALSE;
       self->draw_end = g_get_monotonic_time ();
       self->draw_usec = self->draw_end - start;
       g_debug ("Chart of %u steps drawn in %.1f ms",
                self->history != NULL ? self->history->iterations->len : 0, self->draw_usec / 1000.0);
+      saddle_chart_view_drawn (SADDLE_CHART_VIEW (self));
     }
 
   gtk_snapshot_append_texture (snapshot, self->cache, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -425,6 +438,7 @@ saddle_monitor_view_class_init (SaddleMonitorViewClass *klass)
   /* The chart comes from a cached texture, so the view snapshots itself. */
   widget_class->snapshot = saddle_monitor_view_snapshot;
   chart_class->draw_hover = draw_hover;
+  chart_class->get_area = get_area;
   saddle_chart_view_class_set_min_size (chart_class, 240, 220);
 
   properties[PROP_LOG_GRAD_NORM] =
@@ -498,6 +512,8 @@ saddle_monitor_view_set_log_grad_norm (SaddleMonitorView *self,
     return;
   self->log_grad_norm = log_grad_norm;
   self->cache_dirty = TRUE;
+  /* Another scale on y: back to the fitted range. */
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_GRAD_NORM]);
 }

@@ -18,5 +18,12 @@ GtkWidget         *saddle_slice_view_new       (void);
 void               saddle_slice_view_set_slice (SaddleSliceView   *self,
                                                 const SaddleSlice *slice);
 const SaddleSlice *saddle_slice_view_get_slice (SaddleSliceView   *self);
+/* Where panel @panel (0: bottom eigenvector's, 1: top one's) was last drawn, or NULL. */
+const SaddlePlotArea *saddle_slice_view_get_area (SaddleSliceView *self,
+                                                  guint            panel);
+/* The hover read-out at (@x, @y): α and the loss of each curve there, or NULL off the panels. */
+char              *saddle_slice_view_readout_at (SaddleSliceView  *self,
+                                                 double            x,
+                                                 double            y);
 
 G_END_DECLS

@@ -18,5 +18,11 @@ GtkWidget                 *saddle_spectrum_view_new       (void);
 void                       saddle_spectrum_view_set_point (SaddleSpectrumView        *self,
                                                            const SaddleCriticalPoint *point);
 const SaddleCriticalPoint *saddle_spectrum_view_get_point (SaddleSpectrumView        *self);
+/* Where the histogram was last drawn, with its bins, or NULL. */
+const SaddlePlotArea      *saddle_spectrum_view_get_area  (SaddleSpectrumView        *self);
+/* The hover read-out at (@x, @y): the histogram bin's eigenvalue range and counts, or NULL. */
+char                      *saddle_spectrum_view_readout_at (SaddleSpectrumView      *self,
+                                                            double                   x,
+                                                            double                   y);
 
 G_END_DECLS

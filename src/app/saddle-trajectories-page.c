@@ -279,12 +279,14 @@ draw_cb (cairo_t  *cr,
                                G_MAXUINT, &data->style, NULL);
 }
 
+/* The figure zoomed to @view (NULL: fitted), or the data. */
 static gboolean
-write_trajectory (const SaddleTrajectory  *trajectory,
-                  gboolean                 layer,
-                  const char              *path,
-                  SaddleExportFormat       format,
-                  GError                 **error)
+write_trajectory_range (const SaddleTrajectory  *trajectory,
+                        gboolean                 layer,
+                        const SaddleViewRange   *view,
+                        const char              *path,
+                        SaddleExportFormat       format,
+                        GError                 **error)
 {
   DrawData data = { trajectory, layer };
 
@@ -293,8 +295,20 @@ write_trajectory (const SaddleTrajectory  *trajectory,
 
   /* The CLI's default style, so the files equal saddle-cli's. */
   saddle_figure_style_init (&data.style);
+  if (view != NULL)
+    data.style.view = *view;
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_cb, &data, error);
+}
+
+static gboolean
+write_trajectory (const SaddleTrajectory  *trajectory,
+                  gboolean                 layer,
+                  const char              *path,
+                  SaddleExportFormat       format,
+                  GError                 **error)
+{
+  return write_trajectory_range (trajectory, layer, NULL, path, format, error);
 }
 
 static gboolean
@@ -331,6 +345,8 @@ page_begin (SaddlePage              *page,
   /* Views first: they borrow what is freed below. */
   saddle_trajectory_view_set_trajectory (self->trajectory_view, NULL);
   saddle_monitor_view_set_history (self->monitor_view, NULL);
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self->trajectory_view));
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self->monitor_view));
 
   g_clear_pointer (&self->results, saddle_study_results_free);
   g_clear_pointer (&self->live_trajectory, saddle_trajectory_free);
@@ -499,6 +515,7 @@ page_export_view (SaddlePage          *page,
 {
   SaddleTrajectoriesPage *self = SADDLE_TRAJECTORIES_PAGE (page);
   const SaddleTrajectory *trajectory = current_trajectory (self);
+  SaddleViewRange view;
 
   if (self->layer && trajectory->layer_pca == NULL)
     {
@@ -507,7 +524,9 @@ page_export_view (SaddlePage          *page,
       return FALSE;
     }
 
-  return write_trajectory (trajectory, self->layer, path, format, error);
+  /* What is on screen, zoomed range included. */
+  saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (self->trajectory_view), &view);
+  return write_trajectory_range (trajectory, self->layer, &view, path, format, error);
 }
 
 static const char *

@@ -152,6 +152,15 @@ draw_chart (SaddleChartView   *view,
   self->have_area = TRUE;
 }
 
+static const SaddlePlotArea *
+get_area (SaddleChartView *view,
+          guint            panel)
+{
+  SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (view);
+
+  return self->have_area && panel == 0 ? &self->area : NULL;
+}
+
 static void
 draw_hover (SaddleChartView *view,
             cairo_t         *cr,
@@ -224,6 +233,7 @@ saddle_trajectory_view_class_init (SaddleTrajectoryViewClass *klass)
 
   chart_class->draw = draw_chart;
   chart_class->draw_hover = draw_hover;
+  chart_class->get_area = get_area;
   saddle_chart_view_class_set_min_size (chart_class, 280, 220);
 
   properties[PROP_LAYER] =
@@ -277,6 +287,8 @@ saddle_trajectory_view_set_layer (SaddleTrajectoryView *self,
   if (self->layer == layer)
     return;
   self->layer = layer;
+  /* Another plane: the old range means nothing in it. */
+  saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
 }

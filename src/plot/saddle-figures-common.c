@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "saddle-figures-private.h"
 
@@ -24,6 +25,7 @@ saddle_figure_style_init (SaddleFigureStyle *style)
   style->ratio_axis_full = FALSE;
   style->empty_message = NULL;
   style->point_name = NULL;
+  memset (&style->view, 0, sizeof style->view);
 }
 
 gboolean
@@ -74,6 +76,56 @@ saddle_figure_area_from_chart (const SaddleChart *chart,
   area->y_max = chart->y_axis.max;
   area->x_log = chart->x_axis.scale == SADDLE_AXIS_LOG;
   area->y_log = chart->y_axis.scale == SADDLE_AXIS_LOG;
+  area->x_scale = chart->x_axis.scale;
+  area->y_scale = chart->y_axis.scale;
+  area->x_threshold = chart->x_axis.threshold;
+  area->y_threshold = chart->y_axis.threshold;
+}
+
+void
+saddle_plot_area_axes (const SaddlePlotArea *area,
+                       SaddleAxis           *x_axis,
+                       SaddleAxis           *y_axis)
+{
+  g_return_if_fail (area != NULL);
+
+  if (x_axis != NULL)
+    {
+      saddle_axis_init (x_axis, area->x_scale, area->x_threshold > 0 ? area->x_threshold : 1.0);
+      saddle_axis_set_range (x_axis, area->x_min, area->x_max);
+    }
+  if (y_axis != NULL)
+    {
+      saddle_axis_init (y_axis, area->y_scale, area->y_threshold > 0 ? area->y_threshold : 1.0);
+      saddle_axis_set_range (y_axis, area->y_min, area->y_max);
+    }
+}
+
+static gboolean
+range_is_set (const SaddleAxisLimits *range)
+{
+  return isfinite (range->min) && isfinite (range->max) && range->min < range->max;
+}
+
+void
+saddle_figure_apply_range (SaddleAxis             *axis,
+                           const SaddleAxisLimits *range)
+{
+  if (range_is_set (range))
+    saddle_axis_set_range (axis, range->min, range->max);
+}
+
+gboolean
+saddle_view_range_is_set (const SaddleViewRange *view)
+{
+  return range_is_set (&view->x) || range_is_set (&view->y[0]) || range_is_set (&view->y[1]);
+}
+
+double
+saddle_figure_clip_margin (const SaddleFigureStyle *style,
+                           double                   margin)
+{
+  return saddle_view_range_is_set (&style->view) ? 0.0 : margin;
 }
 
 char *

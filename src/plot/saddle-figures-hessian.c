@@ -342,12 +342,14 @@ draw_quadratic (SaddleChart       *chart,
   cairo_restore (chart->cr);
 }
 
-/* One direction's panel of the slice: the loss change along it on its own linear scale, its
- * second-order model dashed, the point θ at the origin. */
+/* One direction's panel of the slice: the loss change along it on its own linear scale (or the
+ * zoomed range @view, of panel @panel), its second-order model dashed, the point θ at the origin. */
 static void
-draw_slice_panel (SaddleChart         *chart_out,
-                  cairo_t             *cr,
-                  const SaddlePalette *palette,
+draw_slice_panel (SaddleChart             *chart_out,
+                  cairo_t                 *cr,
+                  const SaddlePalette     *palette,
+                  const SaddleFigureStyle *st,
+                  guint                    panel,
                   double               fs,
                   double               x,
                   double               y,
@@ -378,6 +380,8 @@ draw_slice_panel (SaddleChart         *chart_out,
   saddle_axis_include (&chart.y_axis, 0.0);
   saddle_axis_finish (&chart.x_axis, 0.0);
   saddle_axis_finish (&chart.y_axis, 0.08);
+  saddle_figure_apply_range (&chart.x_axis, &st->view.x);
+  saddle_figure_apply_range (&chart.y_axis, &st->view.y[panel]);
   saddle_chart_layout (&chart, x, y, w, h);
   saddle_chart_draw_grid (&chart);
 
@@ -403,7 +407,7 @@ draw_slice_panel (SaddleChart         *chart_out,
   draw_quadratic (&chart, slope, lambda, slice->range, color, MAX (1.0, 0.6 * line_width));
   saddle_chart_draw_line (&chart, slice->alphas, delta, n, color, line_width);
   saddle_chart_unclip (&chart);
-  saddle_chart_clip (&chart, fs);
+  saddle_chart_clip (&chart, saddle_figure_clip_margin (st, fs));
   saddle_chart_draw_points (&chart, &zero, &zero, 1, &palette->foreground, SADDLE_MARKER_CIRCLE,
                             0.38 * fs, TRUE);
   saddle_chart_unclip (&chart);
@@ -417,6 +421,17 @@ saddle_figure_slice (cairo_t                 *cr,
                      double                   height,
                      const SaddleSlice       *slice,
                      const SaddleFigureStyle *style)
+{
+  saddle_figure_slice_areas (cr, width, height, slice, style, NULL);
+}
+
+void
+saddle_figure_slice_areas (cairo_t                 *cr,
+                           double                   width,
+                           double                   height,
+                           const SaddleSlice       *slice,
+                           const SaddleFigureStyle *style,
+                           SaddlePlotArea           areas[2])
 {
   SaddleFigureStyle st;
   SaddlePalette palette;
@@ -433,6 +448,8 @@ saddle_figure_slice (cairo_t                 *cr,
   double x = 0, y = 0, w = width, h = height, lx, ly, fs, gap;
   gsize n = 0;
 
+  if (areas != NULL)
+    memset (areas, 0, 2 * sizeof (SaddlePlotArea));
   if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
     return;
   fs = st.font_size;
@@ -494,14 +511,19 @@ saddle_figure_slice (cairo_t                 *cr,
   if (n > 0)
     {
       gap = 0.6 * fs;
-      draw_slice_panel (&chart, cr, &palette, fs, x + 0.25 * fs, y, w - 0.25 * fs,
+      draw_slice_panel (&chart, cr, &palette, &st, 0, fs, x + 0.25 * fs, y, w - 0.25 * fs,
                         (h - gap) / 2 - 0.25 * fs,
                         slice, delta_bottom, slice->slope_bottom, slice->lambda_bottom,
                         &bottom_color, _("ΔL along the bottom v"), NULL);
-      draw_slice_panel (&lower, cr, &palette, fs, x + 0.25 * fs, y + (h + gap) / 2, w - 0.25 * fs,
+      draw_slice_panel (&lower, cr, &palette, &st, 1, fs, x + 0.25 * fs, y + (h + gap) / 2, w - 0.25 * fs,
                         (h - gap) / 2 - 0.5 * fs, slice, delta_top, slice->slope_top,
                         slice->lambda_top, &top_color, _("ΔL along the top v"),
                         _("Step α along the unit eigenvector v"));
+      if (areas != NULL)
+        {
+          saddle_figure_area_from_chart (&chart, &areas[0]);
+          saddle_figure_area_from_chart (&lower, &areas[1]);
+        }
     }
   else
     {

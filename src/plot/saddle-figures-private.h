@@ -25,6 +25,13 @@ gboolean saddle_figure_begin           (cairo_t                 *cr,
 /* Copies the chart's plot rectangle and ranges into @area (may be NULL). */
 void     saddle_figure_area_from_chart (const SaddleChart       *chart,
                                         SaddlePlotArea          *area);
+/* Sets @axis to @range when the range is set (zoom), after the axis was fitted. */
+void     saddle_figure_apply_range     (SaddleAxis              *axis,
+                                        const SaddleAxisLimits  *range);
+/* @margin, or 0 when zoomed: markers at the plot's edge may stick out of an unzoomed plot,
+ * but data beyond a zoomed range must not spill over the axes. */
+double   saddle_figure_clip_margin     (const SaddleFigureStyle *style,
+                                        double                   margin);
 /* @value with the printf @format, or "n/a" / "inf" / "-inf" (locale-independent). */
 void     saddle_figure_format_number   (char                    *buf,
                                         gsize                    size,

@@ -199,6 +199,11 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   bottom.x_axis = top.x_axis;
   saddle_axis_finish (&top.y_axis, 0.05);
   saddle_axis_finish (&bottom.y_axis, 0.05);
+  /* Zoomed: one x for both panels, each its own y. */
+  saddle_figure_apply_range (&top.x_axis, &st.view.x);
+  saddle_figure_apply_range (&bottom.x_axis, &st.view.x);
+  saddle_figure_apply_range (&top.y_axis, &st.view.y[0]);
+  saddle_figure_apply_range (&bottom.y_axis, &st.view.y[1]);
 
   top.y_label = _("Loss");
   top.show_x_tick_labels = FALSE;
@@ -740,6 +745,8 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
     }
   saddle_axis_finish (&chart.x_axis, show_surface && covered ? 0.0 : 0.06);
   saddle_axis_finish (&chart.y_axis, show_surface && covered ? 0.0 : 0.06);
+  saddle_figure_apply_range (&chart.x_axis, &st.view.x);
+  saddle_figure_apply_range (&chart.y_axis, &st.view.y[0]);
 
   legend = saddle_legend_new (0.9 * fs);
   for (guint r = 0; r < n_runs; r++)
@@ -812,7 +819,7 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
   xs = g_array_new (FALSE, FALSE, sizeof (double));
   ys = g_array_new (FALSE, FALSE, sizeof (double));
   line_width = show_surface ? MAX (1.5, fs / 6.0) : MAX (1.0, fs / 8.0);
-  saddle_chart_clip (&chart, fs);
+  saddle_chart_clip (&chart, saddle_figure_clip_margin (&st, fs));
   for (guint r = n_runs; r > 0; r--)
     {
       guint run = r - 1;
@@ -1198,6 +1205,8 @@ saddle_figure_critical (cairo_t                   *cr,
         saddle_axis_include (&chart.x_axis, loss);
     }
   saddle_axis_finish (&chart.x_axis, 0.06);
+  saddle_figure_apply_range (&chart.x_axis, &st.view.x);
+  saddle_figure_apply_range (&chart.y_axis, &st.view.y[0]);
 
   legend = saddle_legend_new (0.9 * fs);
   if (st.critical_reference != NULL && st.critical_reference->len > 0)
@@ -1273,7 +1282,7 @@ saddle_figure_critical (cairo_t                   *cr,
   saddle_chart_unclip (&chart);
 
   /* Markers on the 0 and 1 lines stay whole: clip a marker's size outside. */
-  saddle_chart_clip (&chart, 2.5 * size);
+  saddle_chart_clip (&chart, saddle_figure_clip_margin (&st, 2.5 * size));
   for (guint i = 0; i < n; i++)
     {
       const SaddleCriticalPoint *p = g_ptr_array_index (set->points, i);
@@ -1408,12 +1417,82 @@ saddle_figure_spectrum_title (const SaddleCriticalPoint *point,
                           : _("%s: spectrum at an uncertified point"), who);
 }
 
+/* The half-width of the near-zero band: tolerance · max |λ| (0 without a tolerance). */
+static double
+spectrum_band (const SaddleSpectrum *spectrum,
+               double               *max_abs_out)
+{
+  double max_abs = 0;
+
+  for (gsize i = 0; i < spectrum->n; i++)
+    if (isfinite (spectrum->eigenvalues[i]))
+      max_abs = MAX (max_abs, fabs (spectrum->eigenvalues[i]));
+  if (max_abs_out != NULL)
+    *max_abs_out = max_abs;
+  return isfinite (spectrum->tolerance) && spectrum->tolerance > 0 ? spectrum->tolerance * max_abs : 0;
+}
+
+/* Negative, near zero or positive (0, 1, 2): the spectrum's own counting rule. */
+static guint
+spectrum_class (double value,
+                double band)
+{
+  return value > band ? 2 : (value < -band ? 0 : 1);
+}
+
 void
 saddle_figure_spectrum (cairo_t                   *cr,
                         double                     width,
                         double                     height,
                         const SaddleCriticalPoint *point,
                         const SaddleFigureStyle   *style)
+{
+  saddle_figure_spectrum_area (cr, width, height, point, style, NULL);
+}
+
+gboolean
+saddle_figure_spectrum_bin_at (const SaddleCriticalPoint *point,
+                               const SaddlePlotArea      *area,
+                               double                     x,
+                               double                    *lo,
+                               double                    *hi,
+                               gsize                      counts[3])
+{
+  const SaddleSpectrum *spectrum = point != NULL ? point->spectrum : NULL;
+  SaddleAxis axis;
+  double band, bin;
+
+  if (spectrum == NULL || spectrum->eigenvalues == NULL || area == NULL
+      || !(area->bin_width > 0) || !(area->width > 0) || x < area->x || x > area->x + area->width)
+    return FALSE;
+
+  saddle_plot_area_axes (area, &axis, NULL);
+  bin = floor (saddle_axis_transform (&axis, saddle_axis_from_unit (&axis, (x - area->x) / area->width))
+               / area->bin_width);
+  if (!isfinite (bin))
+    return FALSE;
+  *lo = saddle_axis_untransform (&axis, bin * area->bin_width);
+  *hi = saddle_axis_untransform (&axis, (bin + 1) * area->bin_width);
+
+  band = spectrum_band (spectrum, NULL);
+  counts[0] = counts[1] = counts[2] = 0;
+  for (gsize i = 0; i < spectrum->n; i++)
+    {
+      double f = saddle_axis_transform (&axis, spectrum->eigenvalues[i]);
+
+      if (!isnan (f) && floor (f / area->bin_width) == bin)
+        counts[spectrum_class (spectrum->eigenvalues[i], band)]++;
+    }
+  return TRUE;
+}
+
+void
+saddle_figure_spectrum_area (cairo_t                   *cr,
+                             double                     width,
+                             double                     height,
+                             const SaddleCriticalPoint *point,
+                             const SaddleFigureStyle   *style,
+                             SaddlePlotArea            *area)
 {
   SaddleFigureStyle st;
   SaddlePalette palette;
@@ -1433,6 +1512,8 @@ saddle_figure_spectrum (cairo_t                   *cr,
   gboolean y_log = FALSE;
   SaddleColor colors[3];
 
+  if (area != NULL)
+    memset (area, 0, sizeof *area);
   if (!saddle_figure_begin (cr, width, height, style, &st, &palette))
     return;
   fs = st.font_size;
@@ -1452,13 +1533,9 @@ saddle_figure_spectrum (cairo_t                   *cr,
       char tol[32], loss[32], grad[32], ratio[32], tv[32];
       double max_abs = 0;
 
-      for (gsize i = 0; i < n; i++)
-        if (isfinite (spectrum->eigenvalues[i]))
-          max_abs = MAX (max_abs, fabs (spectrum->eigenvalues[i]));
-
       /* The symmetric-log threshold is the zero band's edge itself, so the
        * band is the stretch |x| ≤ log10 2 around the middle of the axis. */
-      band = isfinite (spectrum->tolerance) && spectrum->tolerance > 0 ? spectrum->tolerance * max_abs : 0;
+      band = spectrum_band (spectrum, &max_abs);
       t = band > 0 ? band : (max_abs > 0 ? 1e-12 * max_abs : 1.0);
 
       saddle_figure_format_number (tol, sizeof tol, "%g", spectrum->tolerance);
@@ -1482,9 +1559,11 @@ saddle_figure_spectrum (cairo_t                   *cr,
       saddle_axis_include (&chart.x_axis, -2 * t);
       saddle_axis_include (&chart.x_axis, 2 * t);
       saddle_axis_finish (&chart.x_axis, 0.03);
+      saddle_figure_apply_range (&chart.x_axis, &st.view.x);
 
       /* Bins of equal width in the scaled space, with the band edges ±log10 2
-       * falling on bin edges so no bar straddles the band. */
+       * falling on bin edges so no bar straddles the band; zoomed, they divide
+       * the visible range, so a closer look is a finer histogram. */
       lo = saddle_axis_transform (&chart.x_axis, chart.x_axis.min);
       hi = saddle_axis_transform (&chart.x_axis, chart.x_axis.max);
       {
@@ -1506,11 +1585,14 @@ saddle_figure_spectrum (cairo_t                   *cr,
 
           if (isnan (f))
             continue;
-          /* Same rule as the spectrum's own counts. */
-          c = v > band ? 2 : (v < -band ? 0 : 1);
-          b = CLAMP ((gint64) floor (f / bin_width) - first_bin, 0, (gint64) n_bins - 1);
-          counts[b * 3 + c]++;
+          c = spectrum_class (v, band);
           band_counts[c]++;
+          b = (gint64) floor (f / bin_width) - first_bin;
+          /* Beyond a zoomed range a value has no bar; the fitted range holds them all. */
+          if (saddle_view_range_is_set (&st.view) && (b < 0 || b >= (gint64) n_bins))
+            continue;
+          b = CLAMP (b, 0, (gint64) n_bins - 1);
+          counts[b * 3 + c]++;
         }
 
       for (guint b = 0; b < n_bins; b++)
@@ -1531,6 +1613,7 @@ saddle_figure_spectrum (cairo_t                   *cr,
         }
       else
         saddle_axis_set_range (&chart.y_axis, 0.0, 1.08 * MAX (max_count, 1));
+      saddle_figure_apply_range (&chart.y_axis, &st.view.y[0]);
 
       legend = saddle_legend_new (0.9 * fs);
       {
@@ -1564,8 +1647,10 @@ saddle_figure_spectrum (cairo_t                   *cr,
       double base = y_log ? chart.y_axis.min : 0.0;
       double inset = 0.04 * bin_width;
 
-      /* The zero band, shaded behind everything. */
+      /* The zero band, shaded behind everything (and inside the plot, zoomed or not). */
+      saddle_chart_clip (&chart, 0.0);
       saddle_chart_draw_bar (&chart, -t, t, chart.y_axis.min, chart.y_axis.max, &colors[1], 0.12);
+      saddle_chart_unclip (&chart);
       saddle_chart_draw_grid (&chart);
 
       saddle_chart_clip (&chart, 0.0);
@@ -1599,6 +1684,9 @@ saddle_figure_spectrum (cairo_t                   *cr,
     saddle_chart_draw_message (&chart, SADDLE_FIGURE_NO_DATA (st));
 
   saddle_figure_draw_legend (&chart, legend, placement, lx, ly);
+  saddle_figure_area_from_chart (&chart, area);
+  if (area != NULL && n > 0)
+    area->bin_width = bin_width;
 
   cairo_restore (cr);
 }

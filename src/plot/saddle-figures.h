@@ -10,6 +10,7 @@
 
 #include <cairo.h>
 
+#include "saddle-axis.h"
 #include "saddle-critical-set.h"
 #include "saddle-marker.h"
 #include "saddle-density.h"
@@ -30,6 +31,21 @@ typedef enum
   SADDLE_FIGURE_ERROR_INVALID,      /* width or height not a positive size (PNG: at most 32767) */
 } SaddleFigureError;
 
+/* A visible range forced on an axis, in data units; used only when min < max, both finite
+ * (so a zeroed one means "fit the data"). */
+typedef struct
+{
+  double min, max;
+} SaddleAxisLimits;
+
+/* What a zoomed chart shows: the x range of every panel, the y range of each (panel 0 is the
+ * only or upper one; 1 the lower of gradnorm's and the slice's stacked panels). */
+typedef struct
+{
+  SaddleAxisLimits x;
+  SaddleAxisLimits y[2];
+} SaddleViewRange;
+
 typedef struct
 {
   gboolean dark;            /* light text on a dark background */
@@ -49,6 +65,7 @@ typedef struct
                                          * (default NULL: none) */
   const char *point_name;   /* spectrum: names the point in the title instead of "Run N", e.g.
                              * the weights file it was read from (default NULL) */
+  SaddleViewRange view;     /* zoom: the axes' ranges instead of the fitted ones (default unset) */
 } SaddleFigureStyle;
 
 /* Where a panel's data lands, so a widget can map a pointer back to data. */
@@ -59,7 +76,19 @@ typedef struct
   double   y_min, y_max;          /* y_min at the bottom */
   gboolean x_log, y_log;          /* ranges are in data units even for log axes */
   SaddleCriticalRatio ratio;      /* critical figure: the ratio on y (what picking measures) */
+  SaddleAxisScale x_scale, y_scale;       /* the axes' scales (x_log, y_log say LOG alone) */
+  double   x_threshold, y_threshold;      /* SYMLOG scales' linear half-widths */
+  double   bin_width;             /* spectrum figure: histogram bins' width in x scale space,
+                                   * bin k spans [k, k + 1) · bin_width */
 } SaddlePlotArea;
+
+/* The axes @area's data lies on (scale, threshold, visible range); either may be NULL. */
+void     saddle_plot_area_axes         (const SaddlePlotArea    *area,
+                                        SaddleAxis              *x_axis,
+                                        SaddleAxis              *y_axis);
+
+/* TRUE when @view sets any range (the chart is zoomed or panned). */
+gboolean saddle_view_range_is_set      (const SaddleViewRange   *view);
 
 typedef void (*SaddleFigureDrawFunc) (cairo_t *cr, double width, double height, gpointer user_data);
 
@@ -126,16 +155,32 @@ void     saddle_figure_critical        (cairo_t                   *cr,
                                         int                        selected,
                                         const SaddleFigureStyle   *style,
                                         SaddlePlotArea            *area);
-/* The spectrum's title: the point ("Run 3", or @name when not NULL), its counts and tolerance. */
+/* The spectrum's title: the point ("Run 3", or @name when not NULL) and whether it is certified. */
 char    *saddle_figure_spectrum_title  (const SaddleCriticalPoint *point,
                                         const char                *name);
 /* Histogram of one point's eigenvalues (symmetric-log x axis), zero band marked,
- * counts and tolerance in the title. */
+ * counts and tolerance in the title; the bins divide the visible range. */
 void     saddle_figure_spectrum        (cairo_t                   *cr,
                                         double                     width,
                                         double                     height,
                                         const SaddleCriticalPoint *point,
                                         const SaddleFigureStyle   *style);
+/* saddle_figure_spectrum(), and where its plot and bins lie in @area (may be NULL). */
+void     saddle_figure_spectrum_area   (cairo_t                   *cr,
+                                        double                     width,
+                                        double                     height,
+                                        const SaddleCriticalPoint *point,
+                                        const SaddleFigureStyle   *style,
+                                        SaddlePlotArea            *area);
+/* The histogram bin of @area (as saddle_figure_spectrum_area() filled it) under the user-space
+ * @x: its eigenvalue range [*lo, *hi) and how many of @point's eigenvalues are negative, near
+ * zero and positive in it (@counts); FALSE when @x is off the plot or there is no spectrum. */
+gboolean saddle_figure_spectrum_bin_at (const SaddleCriticalPoint *point,
+                                        const SaddlePlotArea      *area,
+                                        double                     x,
+                                        double                    *lo,
+                                        double                    *hi,
+                                        gsize                      counts[3]);
 
 /* The eigenvalue density of stochastic Lanczos quadrature (@density) on a symmetric-log x axis
  * (linear within ±sigma) and a log y axis, with @dense (may be NULL) overlaid as a histogram of
@@ -157,6 +202,14 @@ void     saddle_figure_slice           (cairo_t                   *cr,
                                         double                     height,
                                         const SaddleSlice         *slice,
                                         const SaddleFigureStyle   *style);
+/* saddle_figure_slice(), and where its two panels lie in @areas (may be NULL): the bottom
+ * eigenvector's (upper) and the top one's (lower); both zeroed when there is no slice. */
+void     saddle_figure_slice_areas     (cairo_t                   *cr,
+                                        double                     width,
+                                        double                     height,
+                                        const SaddleSlice         *slice,
+                                        const SaddleFigureStyle   *style,
+                                        SaddlePlotArea             areas[2]);
 
 /* Index of the critical point drawn nearest (x, y) within @radius, or −1; measures the ratio
  * @area->ratio names (as saddle_figure_critical() filled it in). */
