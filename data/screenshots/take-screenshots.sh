@@ -20,7 +20,7 @@ fi
 
 if [ "${SADDLE_SCREENSHOT_INNER:-}" != 1 ]; then
   exec env SADDLE_SCREENSHOT_INNER=1 xvfb-run -a -s "-screen 0 ${size:-1280x800}x24" \
-    dbus-run-session -- "$0" "$build" $size
+    dbus-run-session -- "$here/$(basename "$0")" "$build" $size
 fi
 
 export GSETTINGS_SCHEMA_DIR="$build/data" GSETTINGS_BACKEND=memory GTK_A11Y=none
