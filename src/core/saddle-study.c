@@ -310,6 +310,7 @@ study_event_cb (const SaddleEvent *event,
             .iteration = event->iteration,
             .loss = event->loss,
             .accuracy = event->accuracy,
+            .grad_norm = event->grad_norm,
           };
           saddle_history_add_epoch (out->history, &record);
         }
@@ -511,6 +512,8 @@ run_one (StudyRun            *self,
   train.epochs = run_epochs (config, self->kind, self->run);
   train.snapshot_every = config->snapshot_every;
   train.shuffle_seed = saddle_study_shuffle_seed (config, self->run);
+  /* The whole-set ‖∇L‖ per epoch is the clean line of the gradient-norm figure. */
+  train.epoch_grad_norm = TRUE;
 
   if (!begin_phase (self, _("training"), 0.0, critical ? CRITICAL_TRAIN_SHARE : 1.0))
     goto cancelled;
