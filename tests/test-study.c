@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "saddle-stats.h"
 #include "saddle-study.h"
 
 typedef struct
@@ -477,7 +478,8 @@ histories_equal (const SaddleHistory *a,
       const SaddleEpochRecord *x = &g_array_index (a->epochs, SaddleEpochRecord, i);
       const SaddleEpochRecord *y = &g_array_index (b->epochs, SaddleEpochRecord, i);
 
-      if (x->run != y->run || x->epoch != y->epoch || x->loss != y->loss)
+      if (x->run != y->run || x->epoch != y->epoch || x->loss != y->loss
+          || x->grad_norm != y->grad_norm)
         return FALSE;
     }
   return TRUE;
@@ -612,6 +614,65 @@ test_trajectories_image (void)
   g_assert_no_error (error);
   check_trajectory_study (&config, dataset, 2, config.epochs + 1);
   saddle_study_config_clear (&config);
+}
+
+/* The default gradient-norm study of @task, one run: every epoch record carries the whole-set
+ * ‖∇L‖, and the smoothing window sized to the noise of its steps lies in [@lo, @hi]. */
+static void
+check_noise_window (SaddleTask task,
+                    guint      lo,
+                    guint      hi)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) loss = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) norm = g_array_new (FALSE, FALSE, sizeof (double));
+  SaddleStudyConfig config;
+  guint w_loss, w_norm;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_GRADNORM, task);
+  config.runs = 1;
+  config.threads = 1;
+  results = saddle_study_run (&config, SADDLE_STUDY_GRADNORM, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->history->epochs->len, ==, config.epochs + 1);
+  for (guint i = 0; i < results->history->epochs->len; i++)
+    {
+      double g = g_array_index (results->history->epochs, SaddleEpochRecord, i).grad_norm;
+
+      g_assert_true (isfinite (g) && g > 0.0);
+    }
+  for (guint i = 0; i < results->history->iterations->len; i++)
+    {
+      const SaddleIterationRecord *r = &g_array_index (results->history->iterations,
+                                                       SaddleIterationRecord, i);
+
+      g_array_append_val (loss, r->loss);
+      g_array_append_val (norm, r->grad_norm);
+    }
+  w_loss = saddle_stats_noise_window ((const double *) loss->data, loss->len, TRUE);
+  w_norm = saddle_stats_noise_window ((const double *) norm->data, norm->len, TRUE);
+  g_test_message ("%s: %u steps, smoothing window %u (loss), %u (‖∇L‖); 1 %% would be %u",
+                  task == SADDLE_TASK_IMAGE ? "image" : "function", loss->len, w_loss, w_norm,
+                  MAX (3u, (guint) ceil (0.01 * loss->len)) | 1u);
+  g_assert_cmpuint (w_loss, >=, lo);
+  g_assert_cmpuint (w_loss, <=, hi);
+  g_assert_cmpuint (w_norm, >=, lo);
+  g_assert_cmpuint (w_norm, <=, hi);
+  saddle_study_config_clear (&config);
+}
+
+/* Measured over the 8 runs of each default study: 31–61 steps on the function task (10,000),
+ * 9–19 on the image task (150; at most n / 8 = 19). A fixed 1 % of the steps gave 3 on the
+ * image task: no smoothing at all. */
+static void
+test_noise_window (void)
+{
+  check_noise_window (SADDLE_TASK_FUNCTION, 15, 200);
+  if (have_bundled_images ())
+    check_noise_window (SADDLE_TASK_IMAGE, 7, 19);
+  else
+    g_test_skip ("the bundled Fashion-MNIST subset is not there: function task only");
 }
 
 static void
@@ -1135,6 +1196,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/study/defaults", test_defaults);
+  g_test_add_func ("/core/study/noise-window", test_noise_window);
   g_test_add_func ("/core/study/validate", test_validate);
   g_test_add_func ("/core/study/hidden", test_hidden);
   g_test_add_func ("/core/study/copy-and-strings", test_copy_and_strings);

@@ -186,7 +186,7 @@ draw_hover (SaddleChartView *view,
 
 /* Per run, per bucket of iterations, the steps with the lowest and highest loss
  * and gradient norm, in their order: the curves' envelope at screen
- * resolution, from a history of any length. */
+ * resolution, from a history of any length; every epoch record. */
 static SaddleHistory *
 decimate_history (const SaddleHistory *history,
                   guint                buckets)
@@ -257,6 +257,9 @@ decimate_history (const SaddleHistory *history,
       for (guint j = 0; j < n; j++)
         saddle_history_add_iteration (thin, &g_array_index (its, SaddleIterationRecord, picked[j]));
     }
+  /* One record per epoch is few: the whole-set lines are drawn from all of them. */
+  if (history->epochs->len > 0)
+    g_array_append_vals (thin->epochs, history->epochs->data, history->epochs->len);
 
   return thin;
 }

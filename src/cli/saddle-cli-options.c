@@ -180,8 +180,8 @@ static const OptionSpec option_specs[] = {
     "critical run): the times are not comparable with the references", NULL },
   { "smooth", FOR_GRADNORM_ONLY, TRUE,
     "On gradnorm.svg, fade the per-step curves and draw each run's running mean on top "
-    "(geometric on the log axes), its window the smallest at which the residual stops being "
-    "anti-correlated: sized to the noise", NULL },
+    "(geometric on the log axes), its window half the smallest at which the residual stops "
+    "being anti-correlated: sized to the noise", NULL },
   { "quiet", FOR_ALL_MODEL | FOR_BENCH, TRUE,
     "No progress on stderr", NULL },
 };

@@ -44,11 +44,11 @@ void     saddle_stats_moving_average (const double *y,
                                       gboolean      log,
                                       double       *out);
 /* The odd moving-average window (saddle_stats_moving_average()) sized to the noise of @y (n):
- * the smallest window, from 3 up to n / 4, at which the residual y − mean stops being
- * anti-correlated (lag-1 autocorrelation ≥ 0). Below it the mean still follows the noise
- * (averaging white noise over w points leaves a residual correlated −1/(w − 1)); beyond it
- * the trend leaks into the residual. Pure noise never crosses and gets n / 4. With @log,
- * of log10 y. 1 when fewer than 6 values can take part. */
+ * half the smallest window, from 3 up to n / 4, at which the residual y − mean stops being
+ * anti-correlated (lag-1 autocorrelation ≥ 0). Below that the mean still follows the noise
+ * (averaging white noise over w points leaves a residual correlated −1/(w − 1)); there the
+ * trend's bias has grown as large as the mean's noise. Pure noise never crosses: n / 8. With
+ * @log, of log10 y. At least 3; 1 when fewer than 6 values can take part. */
 guint    saddle_stats_noise_window  (const double *y,
                                      gsize         n,
                                      gboolean      log);

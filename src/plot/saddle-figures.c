@@ -61,8 +61,8 @@ static const guint band_colors[3] = { 3, 11, 0 };
 
 /* The running mean of one run's per-step values (saddle_stats_moving_average(), geometric on a
  * log axis) over a window sized to their noise (saddle_stats_noise_window(): measured on the
- * default studies, 41–101 steps on the function task, 21–75 of the image task's 150, where a
- * fixed 1 % of the steps was 100 and 3), drawn at about one point per two pixels: a smooth
+ * default studies, 31–61 steps on the function task, 9–19 of the image task's 150, where a
+ * fixed 1 % of the steps was 101 and 3), drawn at about one point per two pixels: a smooth
  * curve needs no more, and stroking every step would cost ~100 ms a redraw. */
 static void
 draw_running_mean (SaddleChart       *chart,
