@@ -589,6 +589,54 @@ test_trajectories_function (void)
   saddle_study_config_clear (&config);
 }
 
+/* The image task's runs are also measured on the held-out test images bundled beside the
+ * training ones (1,000 of them): an accuracy in [0, 1] that is a multiple of 1/1000, per run.
+ * The function task has no test set: NAN. */
+static void
+test_test_accuracy (void)
+{
+  g_autoptr(SaddleStudyResults) image = NULL;
+  g_autoptr(SaddleStudyResults) function = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+
+  if (!have_bundled_images ())
+    {
+      g_test_skip ("the bundled Fashion-MNIST subset is not there");
+      return;
+    }
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+  config.samples = 200;
+  config.runs = 2;
+  config.epochs = 3;
+  config.threads = 1;
+  config.surface_resolution = 0;
+  image = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint run = 0; run < 2; run++)
+    {
+      double test = saddle_trajectory_test_accuracy (image->trajectory, run);
+      double train = saddle_trajectory_final_accuracy (image->trajectory, run);
+
+      g_test_message ("run %u: training accuracy %.3f, test %.3f", run + 1, train, test);
+      g_assert_true (test > 0.1 && test <= 1.0);
+      g_assert_cmpfloat (fabs (test * 1000 - round (test * 1000)), <, 1e-9);
+    }
+  g_assert_true (isnan (saddle_trajectory_test_accuracy (image->trajectory, 2)));
+  saddle_study_config_clear (&config);
+
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_FUNCTION);
+  config.samples = 50;
+  config.hidden[0] = 8;
+  config.runs = 1;
+  config.epochs = 2;
+  config.surface_resolution = 0;
+  function = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (isnan (saddle_trajectory_test_accuracy (function->trajectory, 0)));
+  saddle_study_config_clear (&config);
+}
+
 static void
 test_trajectories_image (void)
 {
@@ -1197,6 +1245,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/core/study/defaults", test_defaults);
   g_test_add_func ("/core/study/noise-window", test_noise_window);
+  g_test_add_func ("/core/study/test-accuracy", test_test_accuracy);
   g_test_add_func ("/core/study/validate", test_validate);
   g_test_add_func ("/core/study/hidden", test_hidden);
   g_test_add_func ("/core/study/copy-and-strings", test_copy_and_strings);

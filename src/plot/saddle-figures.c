@@ -567,7 +567,8 @@ draw_colorbar (SaddleChart        *chart,
 }
 
 /* The honest-projection footnote: how far the snapshots lie off the plane,
- * and how their true loss compares with the contour under them. */
+ * and how their true loss compares with the contour under them; first, a warning when
+ * that comparison says the contour misrepresents the runs. */
 static char *
 surface_footnote (const SaddleTrajectory *trajectory,
                   const SaddleSurface    *surface,
@@ -575,23 +576,23 @@ surface_footnote (const SaddleTrajectory *trajectory,
                   gsize                   n)
 {
   g_autofree double *dist = g_new (double, MAX (n, 1));
-  g_autofree double *ratio = g_new (double, MAX (n, 1));
   GString *out = g_string_new (NULL);
   double d_med, d_lo, d_hi, r_med, r_lo, r_hi;
   char a[32], b[32], c[32];
 
   for (gsize i = 0; i < n; i++)
-    {
-      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
-      double d = i < trajectory->plane_distance->len ? g_array_index (trajectory->plane_distance, double, i) : NAN;
-      double sl = i < trajectory->surface_loss->len ? g_array_index (trajectory->surface_loss, double, i) : NAN;
-
-      dist[i] = d;
-      ratio[i] = (isfinite (sl) && sl > 0 && isfinite (s->loss)) ? s->loss / sl : NAN;
-    }
+    dist[i] = i < trajectory->plane_distance->len ? g_array_index (trajectory->plane_distance, double, i) : NAN;
   d_med = saddle_stats_median (dist, n, &d_lo, &d_hi);
-  r_med = saddle_stats_median (ratio, n, &r_lo, &r_hi);
+  r_med = trajectory != NULL ? saddle_trajectory_contour_ratio (trajectory, &r_lo, &r_hi) : NAN;
 
+  if (trajectory != NULL && saddle_trajectory_contour_misrepresents (trajectory))
+    {
+      saddle_figure_format_number (c, sizeof c, "%.2g", r_med);
+      /* TRANSLATORS: %s is a factor such as 0.2; the snapshots lie off the contour's plane */
+      g_string_append_printf (out, _("⚠ The contour misrepresents the runs: their true loss is "
+                                     "%s× the contour's under them (median), as they lie off "
+                                     "its plane. "), c);
+    }
   g_string_append_printf (out,
                           bands->log
                           /* TRANSLATORS: the footnote under the loss surface; "%u × %u grid", "%d levels" */
@@ -851,9 +852,22 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
         }
       else
         {
+          double test = saddle_trajectory_test_accuracy (trajectory, r);
+
           saddle_figure_format_number (value, sizeof value, "%.1f", 100.0 * final);
-          /* TRANSLATORS: a run and its final accuracy in per cent */
-          label = g_strdup_printf (_("Run %u — %s %%"), r + 1, value);
+          if (isfinite (test))
+            {
+              char test_value[32];
+
+              saddle_figure_format_number (test_value, sizeof test_value, "%.1f", 100.0 * test);
+              /* TRANSLATORS: a run, its final accuracy on the training set and on the test set,
+               * in per cent */
+              label = g_strdup_printf (_("Run %u — train %s %%, test %s %%"), r + 1, value,
+                                       test_value);
+            }
+          else
+            /* TRANSLATORS: a run and its final accuracy on the training set in per cent */
+            label = g_strdup_printf (_("Run %u — train %s %%"), r + 1, value);
         }
       saddle_palette_series (&palette, r, &color);
       saddle_legend_add (legend, label, &color, SADDLE_MARKER_NONE, TRUE, TRUE);
