@@ -28,7 +28,7 @@ G_DEFINE_QUARK (saddle-figure-error-quark, saddle_figure_error)
  * solid band with the last-drawn run on top. Fainter still under the per-epoch lines or the
  * smoothed means, which then carry the reading. */
 #define STEP_ALPHA       0.55
-#define STEP_ALPHA_UNDER 0.25
+#define STEP_ALPHA_UNDER 0.18
 
 typedef struct
 {
@@ -131,13 +131,15 @@ draw_faded_steps (SaddleChart       *chart,
 }
 
 /* One run's whole-set values per epoch, on a thin background-coloured halo so the line reads
- * over the faded steps of every run. */
+ * over the faded steps of every run; with @smooth, their running mean over a window sized to
+ * their own noise (the function study's 200 epochs jump by 10× from one to the next). */
 static void
 draw_epoch_line (SaddleChart         *chart,
                  const RunSeries     *s,
                  const GArray        *ys,
                  const SaddleColor   *color,
                  const SaddlePalette *palette,
+                 gboolean             smooth,
                  double               line_width)
 {
   g_autofree double *px = g_new (double, MAX (s->x->len, 1));
@@ -153,6 +155,13 @@ draw_epoch_line (SaddleChart         *chart,
       }
   if (m < 2)
     return;
+  if (smooth)
+    {
+      gboolean log = chart->y_axis.scale == SADDLE_AXIS_LOG;
+      g_autofree double *raw = g_memdup2 (py, m * sizeof (double));
+
+      saddle_stats_moving_average (raw, m, saddle_stats_noise_window (raw, m, log), log, py);
+    }
   saddle_chart_draw_line (chart, px, py, m, &palette->background, line_width * 2.2);
   saddle_chart_draw_line (chart, px, py, m, color, line_width);
 }
@@ -281,9 +290,11 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   bottom.x_label = _("Iteration");
 
   saddle_chart_draw_title (cr, &palette, fs, _("Loss and gradient norm"),
-                           have_epochs[0] || have_epochs[1]
-                           ? _("Faint: each minibatch step · bold: whole training set at each epoch end")
-                           : NULL,
+                           !(have_epochs[0] || have_epochs[1]) ? NULL
+                           : st.smooth
+                           ? _("Faint: each minibatch step · bold: whole training set per epoch, "
+                               "running mean sized to its noise")
+                           : _("Faint: each minibatch step · bold: whole training set at each epoch end"),
                            &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
   /* Margins of the outer rectangle the panels share. */
@@ -326,7 +337,8 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           draw_faded_steps (chart, s, pass == 0 ? s->y1 : s->y2, &color, MAX (1.0, fs / 8.0),
                             st.smooth || have_epochs[pass] ? STEP_ALPHA_UNDER : STEP_ALPHA);
         }
-      for (guint r = n_runs; st.smooth && r > 0; r--)
+      /* Smoothed: the running mean of the steps, unless the whole-set line is there to smooth. */
+      for (guint r = n_runs; st.smooth && !have_epochs[pass] && r > 0; r--)
         {
           const RunSeries *s = &series[r - 1];
           SaddleColor color;
@@ -334,8 +346,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           if (s->x == NULL)
             continue;
           saddle_palette_series (&palette, r - 1, &color);
-          draw_running_mean (chart, s->x, pass == 0 ? s->y1 : s->y2, &color,
-                             have_epochs[pass] ? MAX (1.0, fs / 10.0) : MAX (1.5, fs / 6.0));
+          draw_running_mean (chart, s->x, pass == 0 ? s->y1 : s->y2, &color, MAX (1.5, fs / 6.0));
         }
       for (guint r = n_runs; have_epochs[pass] && r > 0; r--)
         {
@@ -345,7 +356,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           if (e->x == NULL)
             continue;
           saddle_palette_series (&palette, r - 1, &color);
-          draw_epoch_line (chart, e, pass == 0 ? e->y1 : e->y2, &color, &palette,
+          draw_epoch_line (chart, e, pass == 0 ? e->y1 : e->y2, &color, &palette, st.smooth,
                            MAX (1.5, fs / 6.0));
         }
       saddle_chart_unclip (chart);
