@@ -589,6 +589,27 @@ test_trajectories_function (void)
   saddle_study_config_clear (&config);
 }
 
+/* A small trajectories study of the bundled images (3 runs, 3 epochs of 2 steps, a 4 × 4
+ * surface), or FALSE (the test skipped) when they are not there. */
+static gboolean
+small_image_config (SaddleStudyConfig *config)
+{
+  if (!have_bundled_images ())
+    {
+      g_test_skip ("the bundled Fashion-MNIST subset is not there");
+      return FALSE;
+    }
+  saddle_study_config_init (config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+  config->samples = 100;
+  config->runs = 3;
+  config->epochs = 3;
+  config->batch = 50;
+  config->layer = 1;
+  config->threads = 1;
+  config->surface_resolution = 4;
+  return TRUE;
+}
+
 /* The image task's runs are also measured on the held-out test images bundled beside the
  * training ones (1,000 of them): an accuracy in [0, 1] that is a multiple of 1/1000, per run.
  * The function task has no test set: NAN. */
@@ -600,20 +621,12 @@ test_test_accuracy (void)
   g_autoptr(GError) error = NULL;
   SaddleStudyConfig config;
 
-  if (!have_bundled_images ())
-    {
-      g_test_skip ("the bundled Fashion-MNIST subset is not there");
-      return;
-    }
-  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
-  config.samples = 200;
-  config.runs = 2;
-  config.epochs = 3;
-  config.threads = 1;
+  if (!small_image_config (&config))
+    return;
   config.surface_resolution = 0;
   image = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  for (guint run = 0; run < 2; run++)
+  for (guint run = 0; run < config.runs; run++)
     {
       double test = saddle_trajectory_test_accuracy (image->trajectory, run);
       double train = saddle_trajectory_final_accuracy (image->trajectory, run);
@@ -622,7 +635,7 @@ test_test_accuracy (void)
       g_assert_true (test > 0.1 && test <= 1.0);
       g_assert_cmpfloat (fabs (test * 1000 - round (test * 1000)), <, 1e-9);
     }
-  g_assert_true (isnan (saddle_trajectory_test_accuracy (image->trajectory, 2)));
+  g_assert_true (isnan (saddle_trajectory_test_accuracy (image->trajectory, config.runs)));
   saddle_study_config_clear (&config);
 
   saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_FUNCTION);
@@ -644,20 +657,8 @@ test_trajectories_image (void)
   g_autoptr(GError) error = NULL;
   SaddleStudyConfig config;
 
-  if (!have_bundled_images ())
-    {
-      g_test_skip ("the bundled Fashion-MNIST subset is not there");
-      return;
-    }
-
-  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
-  config.samples = 100;
-  config.runs = 3;
-  config.epochs = 3;
-  config.batch = 50;
-  config.layer = 1;
-  config.threads = 1;
-  config.surface_resolution = 4;
+  if (!small_image_config (&config))
+    return;
   dataset = saddle_study_config_load_dataset (&config, &error);
   g_assert_no_error (error);
   check_trajectory_study (&config, dataset, 2, config.epochs + 1);
