@@ -310,6 +310,10 @@ test_studies_and_export (Fixture       *f,
   g_assert_nonnull (history);
   /* 3 runs × 4 epochs × (40 / 10) steps. */
   g_assert_cmpuint (history->iterations->len, ==, 3 * 4 * 4);
+  /* The worker passes on each epoch's whole-set ‖∇L‖: the figure's bold line. */
+  g_assert_cmpuint (history->epochs->len, ==, 3 * (4 + 1));
+  for (guint i = 0; i < history->epochs->len; i++)
+    g_assert_cmpfloat (g_array_index (history->epochs, SaddleEpochRecord, i).grad_norm, >, 0.0);
 
   run_study (f, "critical");
   set = saddle_critical_page_get_set (SADDLE_CRITICAL_PAGE (critical));
@@ -339,6 +343,13 @@ test_studies_and_export (Fixture       *f,
       if (g_str_has_suffix (names[i], ".svg"))
         check_svg (path, 3);
     }
+  {
+    g_autofree char *path = path_in (f, "gradnorm/epochs.csv");
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, "run,epoch,iteration,loss,accuracy,grad_norm\n"));
+  }
   {
     const SaddleCriticalPoint *point = g_ptr_array_index (set->points, 2);
     g_autofree char *name = g_strdup_printf ("critical/spectrum-run%u.svg", point->run + 1);

@@ -403,8 +403,11 @@ test_trajectories (gconstpointer cli)
 
   history = read_csv (&run, "out/history.csv", "run,iteration,epoch,loss,grad_norm", NULL);
   g_assert_cmpuint (history->rows->len, ==, 2 * 3 * 3);
-  epochs = read_csv (&run, "out/epochs.csv", "run,epoch,iteration,loss,accuracy", NULL);
+  epochs = read_csv (&run, "out/epochs.csv", "run,epoch,iteration,loss,accuracy,grad_norm", NULL);
   g_assert_cmpuint (epochs->rows->len, ==, 2 * 4);
+  /* The whole training set's ‖∇L‖ at every epoch end, the starting point included. */
+  for (guint i = 0; i < epochs->rows->len; i++)
+    g_assert_cmpfloat (field (epochs, i, "grad_norm"), >, 0.0);
   whole = read_csv (&run, "out/trajectories.csv",
                     "run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss", NULL);
   g_assert_cmpuint (whole->rows->len, ==, 2 * 4);

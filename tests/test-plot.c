@@ -61,9 +61,12 @@ make_history (guint n_runs,
   for (guint run = 0; run < n_runs; run++)
     for (guint epoch = 0; epoch <= n_steps / 5; epoch++)
       {
+        /* The whole set per epoch: each run's noiseless trend, its ‖∇L‖ below the steps'. */
         SaddleEpochRecord rec = {
           .run = run, .epoch = epoch, .iteration = epoch * 5,
-          .loss = 2.3 * exp (-(double) epoch / 10.0), .accuracy = run == 1 ? NAN : 0.1 + 0.02 * epoch,
+          .loss = (2.3 - 0.3 * run) * exp (-(double) epoch * 5 / (60.0 + 40 * run)) + 0.005 * (run + 1),
+          .accuracy = run == 1 ? NAN : 0.1 + 0.02 * epoch,
+          .grad_norm = 0.3 * (1.5 + run) * exp (-(double) epoch * 5 / 150.0),
         };
 
         saddle_history_add_epoch (history, &rec);
@@ -1153,6 +1156,29 @@ check_runs_drawn (cairo_surface_t      *surface,
     }
 }
 
+/* @history's steps alone, as a file from before epochs.csv carried ‖∇L‖ reads. */
+static SaddleHistory *
+steps_only (const SaddleHistory *history)
+{
+  SaddleHistory *steps = saddle_history_new ();
+
+  for (guint i = 0; i < history->iterations->len; i++)
+    saddle_history_add_iteration (steps, &g_array_index (history->iterations,
+                                                         SaddleIterationRecord, i));
+  return steps;
+}
+
+/* The pixel row of @value on @area's y axis. */
+static double
+area_row (const SaddlePlotArea *area,
+          double                value)
+{
+  double t = area->y_log ? (log10 (value) - log10 (area->y_min)) / (log10 (area->y_max) - log10 (area->y_min))
+                         : (value - area->y_min) / (area->y_max - area->y_min);
+
+  return area->y + area->height * (1.0 - t);
+}
+
 static void
 test_figure_gradnorm (void)
 {
@@ -1215,9 +1241,10 @@ test_figure_gradnorm (void)
     cairo_surface_destroy (surface);
   }
 
-  /* Smoothed: the steps fade and each run's running mean is drawn in its own colour on top,
-   * so the full colour covers a thin line instead of the whole noisy band. */
+  /* Smoothed: the steps fade and each run's running mean is drawn in its own colour on top;
+   * the steps alone are translucent (every run shows through), never the full colour. */
   {
+    g_autoptr(SaddleHistory) steps = steps_only (history);
     guint full[2];
 
     saddle_figure_style_init (&style);
@@ -1231,7 +1258,7 @@ test_figure_gradnorm (void)
         SaddleColor run1;
 
         style.smooth = smooth;
-        saddle_figure_gradnorm (cr, WIDTH, HEIGHT, history, &style, areas);
+        saddle_figure_gradnorm (cr, WIDTH, HEIGHT, steps, &style, areas);
         cairo_surface_flush (surface);
         saddle_palette_init (&palette, FALSE);
         saddle_palette_series (&palette, 0, &run1);
@@ -1240,9 +1267,65 @@ test_figure_gradnorm (void)
         cairo_destroy (cr);
         cairo_surface_destroy (surface);
       }
+    g_assert_cmpuint (full[0], ==, 0);
     g_assert_cmpuint (full[1], >, 0);
-    g_assert_cmpuint (full[1], <, full[0]);
   }
+}
+
+/* The whole-set loss and ‖∇L‖ per epoch are drawn in each run's full colour where they are,
+ * over faded steps: near run r's value at each of epochs 20–60 (iterations 100–300) its own
+ * colour is found, and never when the history has no epoch records. */
+static void
+test_figure_gradnorm_epoch_line (void)
+{
+  g_autoptr(SaddleHistory) history = make_history (3, 400);
+  g_autoptr(SaddleHistory) steps = steps_only (history);
+  SaddlePalette palette;
+
+  saddle_palette_init (&palette, FALSE);
+  for (guint panel = 0; panel < 2; panel++)
+    for (guint run = 0; run < 3; run++)
+      {
+        guint hits[2] = { 0, 0 };
+        guint n_epochs = 0;
+        SaddleColor color;
+
+        saddle_palette_series (&palette, run, &color);
+        for (guint with_epochs = 0; with_epochs < 2; with_epochs++)
+          {
+            cairo_t *cr;
+            cairo_surface_t *surface = new_canvas (&cr);
+            SaddlePlotArea areas[2];
+            const SaddlePlotArea *area = &areas[panel];
+
+            saddle_figure_gradnorm (cr, WIDTH, HEIGHT, with_epochs ? history : steps, NULL, areas);
+            n_epochs = 0;
+            for (guint i = 0; i < history->epochs->len; i++)
+              {
+                const SaddleEpochRecord *e = &g_array_index (history->epochs, SaddleEpochRecord, i);
+                SaddlePlotArea box = *area;
+
+                if (e->run != run || e->epoch < 20 || e->epoch > 60)
+                  continue;
+                box.x = area->x + area->width * ((double) e->iteration - area->x_min)
+                                  / (area->x_max - area->x_min) - 2.5;
+                box.y = area_row (area, panel == 0 ? e->loss : e->grad_norm) - 2.5;
+                box.width = box.height = 5.0;
+                hits[with_epochs] += count_color (surface, &box, 0.0, &color, 0.03) > 0;
+                n_epochs++;
+              }
+            if (run == 0 && panel == 0)
+              maybe_keep (surface, with_epochs ? "gradnorm-epochs.png" : "gradnorm-steps.png");
+            cairo_destroy (cr);
+            cairo_surface_destroy (surface);
+          }
+        g_test_message ("panel %u run %u: its colour at %u of %u epoch values, %u without",
+                        panel, run + 1, hits[1], n_epochs, hits[0]);
+        g_assert_cmpuint (n_epochs, ==, 41);
+        g_assert_cmpuint (hits[0], ==, 0);
+        /* Another run's line may cross it at an epoch or two. */
+        g_assert_cmpuint (hits[1], >=, n_epochs * 9 / 10);
+      }
 }
 
 static void
@@ -1873,7 +1956,8 @@ test_history (void)
   g_auto(GStrv) lines = NULL;
   g_auto(GStrv) fields = NULL;
   SaddleIterationRecord it = { .run = 2, .epoch = 1, .iteration = 7, .loss = 0.1, .grad_norm = 1.0 / 3.0 };
-  SaddleEpochRecord ep = { .run = 0, .epoch = 3, .iteration = 15, .loss = 2.5e-7, .accuracy = NAN };
+  SaddleEpochRecord ep = { .run = 0, .epoch = 3, .iteration = 15, .loss = 2.5e-7, .accuracy = NAN,
+                           .grad_norm = 1.0 / 7.0 };
 
   saddle_history_add_iteration (history, &it);
   it.run = 0;
@@ -1911,12 +1995,15 @@ test_history (void)
   g_assert_true (saddle_history_write_epochs_csv (copy, epochs, &error));
   g_assert_no_error (error);
   lines = read_lines (epochs);
-  g_assert_cmpstr (lines[0], ==, "run,epoch,iteration,loss,accuracy");
+  /* The whole-set ‖∇L‖ is the last column: readers of the first five still work. */
+  g_assert_cmpstr (lines[0], ==, "run,epoch,iteration,loss,accuracy,grad_norm");
   fields = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 6);
   g_assert_cmpstr (fields[0], ==, "1");
   g_assert_cmpstr (fields[1], ==, "3");
   g_assert_cmpfloat (g_ascii_strtod (fields[3], NULL), ==, 2.5e-7);
   g_assert_cmpstr (fields[4], ==, "nan");
+  g_assert_cmpfloat (g_ascii_strtod (fields[5], NULL), ==, 1.0 / 7.0);
 
   /* A folder that is not there: an error, not a crash. */
   {
@@ -2802,6 +2889,33 @@ test_trajectory_pick (void)
   cairo_surface_destroy (canvas);
 }
 
+/* The contour misrepresents the runs when their true loss is beyond a factor 2 of it (median
+ * over the snapshots), either way; unmeasured, it says nothing. */
+static void
+test_trajectory_contour_ratio (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = make_trajectory (2, 4, FALSE, TRUE);
+  gsize n = saddle_trajectory_n_snapshots (trajectory);
+  g_autofree double *sl = g_new (double, n);
+  const double factors[] = { 5.0, 1.9, 1.0, 0.55, 0.45 };
+  const gboolean expected[] = { TRUE, FALSE, FALSE, FALSE, TRUE };
+  double lo, hi;
+
+  g_assert_true (isnan (saddle_trajectory_contour_ratio (trajectory, &lo, &hi)));
+  g_assert_false (saddle_trajectory_contour_misrepresents (trajectory));
+  for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+    {
+      /* The contour reads factors[f] × the true loss at every snapshot but one, 1× there. */
+      for (gsize i = 0; i < n; i++)
+        sl[i] = g_array_index (trajectory->info, SaddleSnapshotInfo, i).loss * (i == 3 ? 1.0 : factors[f]);
+      saddle_trajectory_set_surface (trajectory, NULL, NULL, sl);
+      g_assert_cmpfloat_with_epsilon (saddle_trajectory_contour_ratio (trajectory, &lo, &hi),
+                                      1.0 / factors[f], 1e-12);
+      g_assert_cmpfloat (hi, ==, MAX (1.0, 1.0 / factors[f]));
+      g_assert_true (saddle_trajectory_contour_misrepresents (trajectory) == expected[f]);
+    }
+}
+
 static void
 test_trajectory_surface (void)
 {
@@ -3366,6 +3480,8 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/legend/layout", test_legend_layout);
   g_test_add_func ("/plot/chart/title-wrap", test_title_wrap);
   g_test_add_func ("/plot/chart/short-panel-ticks", test_short_panel_ticks);
+  g_test_add_func ("/plot/figure/gradnorm-epoch-line", test_figure_gradnorm_epoch_line);
+  g_test_add_func ("/plot/trajectory/contour-ratio", test_trajectory_contour_ratio);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
   g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);

@@ -530,12 +530,72 @@ test_format (void)
     }
 }
 
+/* RMS distance of @m from @truth, both log10. */
+static double
+rms_log (const double *m,
+         const double *truth,
+         gsize         n)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    sum += (log10 (m[i]) - log10 (truth[i])) * (log10 (m[i]) - log10 (truth[i]));
+  return sqrt (sum / (double) n);
+}
+
+/* The window sized to the noise: on a decaying trend times log-normal noise (as minibatch
+ * losses look) it lands where the mean is nearer the known trend than the raw steps and than
+ * the old fixed 1 % of the steps; pure noise gets the largest window (n / 8), a noiseless
+ * trend the smallest (3). */
+static void
+test_stats_noise_window (void)
+{
+  const gsize n = 2000;
+  g_autofree double *y = g_new (double, n);
+  g_autofree double *truth = g_new (double, n);
+  g_autofree double *noise = g_new (double, n);
+  g_autofree double *m = g_new (double, n);
+  SaddleRng rng;
+  guint window, fixed = (guint) ceil (0.01 * n) | 1u;
+  double raw_error, fixed_error, chosen_error;
+
+  saddle_rng_init (&rng, 11);
+  for (gsize i = 0; i < n; i++)
+    {
+      /* A decay with a bump, as a loss that plateaus and drops again. */
+      truth[i] = 0.5 * exp (-(double) i / 600.0) * (1.0 + 0.3 * sin (2.0 * G_PI * i / 500.0)) + 1e-3;
+      noise[i] = pow (10.0, 0.2 * saddle_rng_normal (&rng));
+      y[i] = truth[i] * noise[i];
+    }
+  window = saddle_stats_noise_window (y, n, TRUE);
+  g_assert_cmpuint (window % 2, ==, 1);
+  saddle_stats_moving_average (y, n, window, TRUE, m);
+  chosen_error = rms_log (m, truth, n);
+  saddle_stats_moving_average (y, n, fixed, TRUE, m);
+  fixed_error = rms_log (m, truth, n);
+  raw_error = rms_log (y, truth, n);
+  g_test_message ("window %u: RMS log error %.4f (raw %.4f, 1 %% = %u steps: %.4f)",
+                  window, chosen_error, raw_error, fixed, fixed_error);
+  g_assert_cmpuint (window, >, fixed);
+  g_assert_cmpuint (window, <, n / 8);
+  g_assert_cmpfloat (chosen_error, <, raw_error / 4.0);
+  g_assert_cmpfloat (chosen_error, <, fixed_error);
+
+  /* Noise alone: nothing to keep, the largest window. */
+  g_assert_cmpuint (saddle_stats_noise_window (noise, n, TRUE), ==, ((n / 4) | 1u) / 2 | 1u);
+  /* No noise: the residual carries the trend at once. */
+  g_assert_cmpuint (saddle_stats_noise_window (truth, n, TRUE), ==, 3);
+  /* Too few usable values to measure: no smoothing. */
+  g_assert_cmpuint (saddle_stats_noise_window (y, 5, TRUE), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/stats/moving-average", test_stats_moving_average);
+  g_test_add_func ("/core/stats/noise-window", test_stats_noise_window);
   g_test_add_func ("/core/format/count-and-eta", test_format);
   g_test_add_func ("/core/stats/pearson-linear", test_stats_pearson_linear);
   g_test_add_func ("/core/stats/pearson-by-hand", test_stats_pearson_by_hand);

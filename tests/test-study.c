@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "saddle-hessian.h"
+#include "saddle-stats.h"
 #include "saddle-study.h"
 
 typedef struct
@@ -539,7 +540,8 @@ histories_equal (const SaddleHistory *a,
       const SaddleEpochRecord *x = &g_array_index (a->epochs, SaddleEpochRecord, i);
       const SaddleEpochRecord *y = &g_array_index (b->epochs, SaddleEpochRecord, i);
 
-      if (x->run != y->run || x->epoch != y->epoch || x->loss != y->loss)
+      if (x->run != y->run || x->epoch != y->epoch || x->loss != y->loss
+          || x->grad_norm != y->grad_norm)
         return FALSE;
     }
   return TRUE;
@@ -649,6 +651,67 @@ test_trajectories_function (void)
   saddle_study_config_clear (&config);
 }
 
+/* A small trajectories study of the bundled images (3 runs, 3 epochs of 2 steps, a 4 × 4
+ * surface), or FALSE (the test skipped) when they are not there. */
+static gboolean
+small_image_config (SaddleStudyConfig *config)
+{
+  if (!have_bundled_images ())
+    {
+      g_test_skip ("the bundled Fashion-MNIST subset is not there");
+      return FALSE;
+    }
+  saddle_study_config_init (config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
+  config->samples = 100;
+  config->runs = 3;
+  config->epochs = 3;
+  config->batch = 50;
+  config->layer = 1;
+  config->threads = 1;
+  config->surface_resolution = 4;
+  return TRUE;
+}
+
+/* The image task's runs are also measured on the held-out test images bundled beside the
+ * training ones (1,000 of them): an accuracy in [0, 1] that is a multiple of 1/1000, per run.
+ * The function task has no test set: NAN. */
+static void
+test_test_accuracy (void)
+{
+  g_autoptr(SaddleStudyResults) image = NULL;
+  g_autoptr(SaddleStudyResults) function = NULL;
+  g_autoptr(GError) error = NULL;
+  SaddleStudyConfig config;
+
+  if (!small_image_config (&config))
+    return;
+  config.surface_resolution = 0;
+  image = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint run = 0; run < config.runs; run++)
+    {
+      double test = saddle_trajectory_test_accuracy (image->trajectory, run);
+      double train = saddle_trajectory_final_accuracy (image->trajectory, run);
+
+      g_test_message ("run %u: training accuracy %.3f, test %.3f", run + 1, train, test);
+      g_assert_true (test > 0.1 && test <= 1.0);
+      g_assert_cmpfloat (fabs (test * 1000 - round (test * 1000)), <, 1e-9);
+    }
+  g_assert_true (isnan (saddle_trajectory_test_accuracy (image->trajectory, config.runs)));
+  saddle_study_config_clear (&config);
+
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_FUNCTION);
+  config.samples = 50;
+  config.hidden[0] = 8;
+  config.runs = 1;
+  config.epochs = 2;
+  config.surface_resolution = 0;
+  function = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (isnan (saddle_trajectory_test_accuracy (function->trajectory, 0)));
+  saddle_study_config_clear (&config);
+}
+
 static void
 test_trajectories_image (void)
 {
@@ -656,24 +719,71 @@ test_trajectories_image (void)
   g_autoptr(GError) error = NULL;
   SaddleStudyConfig config;
 
-  if (!have_bundled_images ())
-    {
-      g_test_skip ("the bundled Fashion-MNIST subset is not there");
-      return;
-    }
-
-  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
-  config.samples = 100;
-  config.runs = 3;
-  config.epochs = 3;
-  config.batch = 50;
-  config.layer = 1;
-  config.threads = 1;
-  config.surface_resolution = 4;
+  if (!small_image_config (&config))
+    return;
   dataset = saddle_study_config_load_dataset (&config, &error);
   g_assert_no_error (error);
   check_trajectory_study (&config, dataset, 2, config.epochs + 1);
   saddle_study_config_clear (&config);
+}
+
+/* The default gradient-norm study of @task, one run: every epoch record carries the whole-set
+ * ‖∇L‖, and the smoothing window sized to the noise of its steps lies in [@lo, @hi]. */
+static void
+check_noise_window (SaddleTask task,
+                    guint      lo,
+                    guint      hi)
+{
+  g_autoptr(SaddleStudyResults) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) loss = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) norm = g_array_new (FALSE, FALSE, sizeof (double));
+  SaddleStudyConfig config;
+  guint w_loss, w_norm;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_GRADNORM, task);
+  config.runs = 1;
+  config.threads = 1;
+  results = saddle_study_run (&config, SADDLE_STUDY_GRADNORM, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (results->history->epochs->len, ==, config.epochs + 1);
+  for (guint i = 0; i < results->history->epochs->len; i++)
+    {
+      double g = g_array_index (results->history->epochs, SaddleEpochRecord, i).grad_norm;
+
+      g_assert_true (isfinite (g) && g > 0.0);
+    }
+  for (guint i = 0; i < results->history->iterations->len; i++)
+    {
+      const SaddleIterationRecord *r = &g_array_index (results->history->iterations,
+                                                       SaddleIterationRecord, i);
+
+      g_array_append_val (loss, r->loss);
+      g_array_append_val (norm, r->grad_norm);
+    }
+  w_loss = saddle_stats_noise_window ((const double *) loss->data, loss->len, TRUE);
+  w_norm = saddle_stats_noise_window ((const double *) norm->data, norm->len, TRUE);
+  g_test_message ("%s: %u steps, smoothing window %u (loss), %u (‖∇L‖); 1 %% would be %u",
+                  task == SADDLE_TASK_IMAGE ? "image" : "function", loss->len, w_loss, w_norm,
+                  MAX (3u, (guint) ceil (0.01 * loss->len)) | 1u);
+  g_assert_cmpuint (w_loss, >=, lo);
+  g_assert_cmpuint (w_loss, <=, hi);
+  g_assert_cmpuint (w_norm, >=, lo);
+  g_assert_cmpuint (w_norm, <=, hi);
+  saddle_study_config_clear (&config);
+}
+
+/* Measured over the 8 runs of each default study: 31–61 steps on the function task (10,000),
+ * 9–19 on the image task (150; at most n / 8 = 19). A fixed 1 % of the steps gave 3 on the
+ * image task: no smoothing at all. */
+static void
+test_noise_window (void)
+{
+  check_noise_window (SADDLE_TASK_FUNCTION, 15, 200);
+  if (have_bundled_images ())
+    check_noise_window (SADDLE_TASK_IMAGE, 7, 19);
+  else
+    g_test_skip ("the bundled Fashion-MNIST subset is not there: function task only");
 }
 
 static void
@@ -1197,6 +1307,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/study/defaults", test_defaults);
+  g_test_add_func ("/core/study/noise-window", test_noise_window);
+  g_test_add_func ("/core/study/test-accuracy", test_test_accuracy);
   g_test_add_func ("/core/study/validate", test_validate);
   g_test_add_func ("/core/study/hidden", test_hidden);
   g_test_add_func ("/core/study/check-memory", test_check_memory);

@@ -597,6 +597,93 @@ test_event_values (void)
   recorder_clear (&recorder);
 }
 
+/* With epoch_grad_norm, each EPOCH event's grad_norm is ‖∇L‖₂ of the whole set at the epoch's
+ * end weights (the SNAPSHOT after it), recomputed here with another model's full-batch
+ * gradient and a plain sum of squares; without it, NAN, and every other number unchanged. */
+static void
+check_epoch_grad_norm (SaddleDataset       *data,
+                       const guint         *widths,
+                       guint                n_widths,
+                       SaddleActivation     activation,
+                       SaddleLoss           loss_kind)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleModel) model = make_model (widths, n_widths, activation, loss_kind);
+  g_autoptr(SaddleModel) check = saddle_model_copy (model);
+  gsize n_params = saddle_model_n_params (model);
+  g_autofree double *start = make_params (model, 21);
+  g_autofree double *theta = g_memdup2 (start, n_params * sizeof (double));
+  g_autofree double *grad = g_new (double, n_params);
+  SaddleTrainSettings settings;
+  SaddleBatch full;
+  Recorder with, without;
+  guint n_epochs = 0;
+
+  saddle_batch_init_full (&full, data);
+  /* Minibatches of 7: the epoch's end weights are not those of any step's gradient. */
+  settings_init (&settings, SADDLE_OPTIMIZER_ADAM, 0.02, 7, 5);
+
+  recorder_init (&without);
+  g_assert_true (saddle_train (model, theta, data, &settings, record_cb, &without, &error));
+  g_assert_no_error (error);
+
+  memcpy (theta, start, n_params * sizeof (double));
+  settings.epoch_grad_norm = TRUE;
+  recorder_init (&with);
+  g_assert_true (saddle_train (model, theta, data, &settings, record_cb, &with, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (with.records->len, ==, without.records->len);
+  for (guint i = 0; i < with.records->len; i++)
+    {
+      Record *r = record_at (&with, i);
+      Record *o = record_at (&without, i);
+      Record *snapshot;
+      double loss, norm = 0.0;
+
+      /* The same training: one pass computing the gradient too changes no other number. */
+      g_assert_cmpint (r->kind, ==, o->kind);
+      g_assert_cmpfloat (r->loss, ==, o->loss);
+      g_assert_true (r->accuracy == o->accuracy || (isnan (r->accuracy) && isnan (o->accuracy)));
+      if (r->kind != SADDLE_EVENT_EPOCH)
+        continue;
+      g_assert_true (isnan (o->grad_norm));
+
+      snapshot = record_at (&with, i + 1);
+      g_assert_cmpint (snapshot->kind, ==, SADDLE_EVENT_SNAPSHOT);
+      g_assert_cmpuint (snapshot->iteration, ==, r->iteration);
+      loss = saddle_model_loss_grad (check, snapshot->params, &full, grad);
+      for (gsize k = 0; k < n_params; k++)
+        norm += grad[k] * grad[k];
+      norm = sqrt (norm);
+      g_assert_cmpfloat (norm, >, 0.0);
+      /* Same arithmetic on another model's buffers: equal to rounding (measured: exactly). */
+      g_assert_cmpfloat_with_epsilon (r->grad_norm, norm, 1e-12 * norm);
+      g_assert_cmpfloat_with_epsilon (r->loss, loss, 1e-12 * loss);
+      n_epochs++;
+    }
+  g_assert_cmpuint (n_epochs, ==, 1 + 5);
+
+  recorder_clear (&with);
+  recorder_clear (&without);
+}
+
+static void
+test_epoch_grad_norm (void)
+{
+  const guint blob_widths[] = { 2, 6, 2 };
+  const guint sinc_widths[] = { 1, 12, 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleDataset) blobs = make_blobs (40, 8);
+  g_autoptr(SaddleDataset) sinc = saddle_dataset_new_function (SADDLE_FUNCTION_SINC, 40, &error);
+
+  g_assert_no_error (error);
+  check_epoch_grad_norm (blobs, blob_widths, G_N_ELEMENTS (blob_widths),
+                         SADDLE_ACTIVATION_SIGMOID, SADDLE_LOSS_CROSS_ENTROPY);
+  check_epoch_grad_norm (sinc, sinc_widths, G_N_ELEMENTS (sinc_widths),
+                         SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE);
+}
+
 static void
 test_cancel (void)
 {
@@ -981,6 +1068,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/train/shuffle-seed", test_shuffle_seed);
   g_test_add_func ("/core/train/event-order", test_event_order);
   g_test_add_func ("/core/train/event-values", test_event_values);
+  g_test_add_func ("/core/train/epoch-grad-norm", test_epoch_grad_norm);
   g_test_add_func ("/core/train/cancel", test_cancel);
   g_test_add_func ("/core/train/cancel-keeps-step", test_cancel_keeps_step);
   g_test_add_func ("/core/train/diverged", test_diverged);

@@ -329,7 +329,8 @@ job_event_cb (const SaddleEvent *event,
     case SADDLE_EVENT_EPOCH:
       {
         SaddleEpochRecord rec = {
-          event->run, event->epoch, event->iteration, event->loss, event->accuracy
+          event->run, event->epoch, event->iteration, event->loss, event->accuracy,
+          event->grad_norm
         };
 
         g_mutex_lock (&self->mutex);

@@ -185,8 +185,8 @@ get_area (SaddleChartView *view,
 
 /* Per run, per bucket of iterations, the steps with the lowest and highest loss
  * and gradient norm, in their order: the curves' envelope at screen
- * resolution, from a history of any length. Zoomed to the iterations @visible
- * (when set), only those and a little beyond, so a close look stays sharp. */
+ * resolution, from a history of any length, and every epoch record. Zoomed to the
+ * iterations @visible (when set), only those and a little beyond, so a close look stays sharp. */
 static SaddleHistory *
 decimate_history (const SaddleHistory    *history,
                   guint                   buckets,
@@ -266,6 +266,9 @@ decimate_history (const SaddleHistory    *history,
       for (guint j = 0; j < n; j++)
         saddle_history_add_iteration (thin, &g_array_index (its, SaddleIterationRecord, picked[j]));
     }
+  /* One record per epoch is few: the whole-set lines are drawn from all of them. */
+  if (history->epochs->len > 0)
+    g_array_append_vals (thin->epochs, history->epochs->data, history->epochs->len);
 
   return thin;
 }

@@ -180,8 +180,9 @@ static const OptionSpec option_specs[] = {
     "Check the benchmark itself at tiny sizes (2 runs of 2 epochs, 200 function points, a short "
     "critical run): the times are not comparable with the references", NULL },
   { "smooth", FOR_GRADNORM_ONLY, TRUE,
-    "On gradnorm.svg, fade the per-step curves and draw each run's running mean over 1 % of "
-    "its steps on top (geometric on the log axes)", NULL },
+    "On gradnorm.svg, fade the per-step curves and draw each run's running mean on top "
+    "(geometric on the log axes), its window half the smallest at which the residual stops "
+    "being anti-correlated: sized to the noise", NULL },
   { "quiet", FOR_ALL_MODEL | FOR_BENCH, TRUE,
     "No progress on stderr", NULL },
 };
@@ -217,7 +218,7 @@ static const char *const command_outputs[] = {
     "trajectories.svg (over the loss surface), trajectories-layer.svg, history.csv, epochs.csv.",
   [SADDLE_CLI_GRADNORM] =
     "Writes to --out: history.csv (run,iteration,epoch,loss,grad_norm), epochs.csv "
-    "(run,epoch,iteration,loss,accuracy), gradnorm.svg.",
+    "(run,epoch,iteration,loss,accuracy,grad_norm: the whole training set), gradnorm.svg.",
   [SADDLE_CLI_CRITICAL] =
     "Writes to --out: critical.csv (one row per analysed run), eigenvalues.csv "
     "(run,index,eigenvalue), critical.svg (ratio against loss, fitted trend, Spearman's rho "

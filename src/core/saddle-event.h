@@ -16,7 +16,8 @@ typedef struct _SaddleCriticalPoint SaddleCriticalPoint;
 typedef enum
 {
   SADDLE_EVENT_ITERATION,       /* run, iteration, epoch, loss and grad_norm of the minibatch step */
-  SADDLE_EVENT_EPOCH,           /* run, iteration, epoch, loss and accuracy on the whole training set */
+  SADDLE_EVENT_EPOCH,           /* run, iteration, epoch, loss, accuracy and (when asked) grad_norm
+                                 * on the whole training set */
   SADDLE_EVENT_SNAPSHOT,        /* run, iteration, epoch, loss, accuracy, params (borrowed, n_params) */
   SADDLE_EVENT_DESCENT,         /* run, iteration (step), loss, grad_norm while minimising ‖∇L‖² */
   SADDLE_EVENT_CRITICAL,        /* run, critical (borrowed): one finished Hessian analysis */

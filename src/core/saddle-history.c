@@ -102,7 +102,7 @@ saddle_history_write_epochs_csv (const SaddleHistory *history,
   g_return_val_if_fail (history != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  csv = saddle_csv_new ("run,epoch,iteration,loss,accuracy", 64 * (gsize) history->epochs->len);
+  csv = saddle_csv_new ("run,epoch,iteration,loss,accuracy,grad_norm", 80 * (gsize) history->epochs->len);
   for (guint i = 0; i < history->epochs->len; i++)
     {
       const SaddleEpochRecord *r = &g_array_index (history->epochs, SaddleEpochRecord, i);
@@ -112,6 +112,7 @@ saddle_history_write_epochs_csv (const SaddleHistory *history,
       saddle_csv_add_uint (csv, r->iteration);
       saddle_csv_add_double (csv, r->loss);
       saddle_csv_add_double (csv, r->accuracy);
+      saddle_csv_add_double (csv, r->grad_norm);
       saddle_csv_end_row (csv);
     }
 

@@ -21,6 +21,7 @@ typedef struct
   guint64 iteration;    /* steps taken so far */
   double  loss;         /* whole training set */
   double  accuracy;     /* NAN for regression */
+  double  grad_norm;    /* ‖∇L‖₂ over the whole training set; NAN when not computed */
 } SaddleEpochRecord;
 
 typedef struct
@@ -41,7 +42,8 @@ void           saddle_history_add_epoch        (SaddleHistory *history,
 gboolean       saddle_history_write_csv        (const SaddleHistory *history,
                                                 const char          *path,
                                                 GError             **error);
-/* epochs.csv: run,epoch,iteration,loss,accuracy (run 1-based). */
+/* epochs.csv: run,epoch,iteration,loss,accuracy,grad_norm (run 1-based; grad_norm last, so
+ * readers of the older five columns still work). */
 gboolean       saddle_history_write_epochs_csv (const SaddleHistory *history,
                                                 const char          *path,
                                                 GError             **error);

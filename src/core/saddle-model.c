@@ -1354,29 +1354,7 @@ saddle_model_loss_grad (SaddleModel       *model,
                         const SaddleBatch *batch,
                         double            *grad)
 {
-  double loss;
-
-  g_return_val_if_fail (model != NULL, NAN);
-  g_return_val_if_fail (theta != NULL, NAN);
-  if (!batch_usable (model, batch, TRUE))
-    {
-      fill_nan (grad, model->n_params);
-      return NAN;
-    }
-
-  if (!ensure_forward (model, batch->n))
-    {
-      warn_no_memory (model, batch->n, 0);
-      fill_nan (grad, model->n_params);
-      return NAN;
-    }
-
-  forward (model, theta, batch->x, batch->n);
-  loss = compute_loss (model, batch, grad != NULL);
-  if (grad != NULL)
-    backward (model, theta, batch->x, batch->n, grad);
-
-  return loss;
+  return saddle_model_loss_grad_accuracy (model, theta, batch, grad, NULL);
 }
 
 double
@@ -1560,15 +1538,46 @@ saddle_model_loss_accuracy (SaddleModel       *model,
                             const SaddleBatch *batch,
                             double            *accuracy)
 {
-  double loss;
-
   g_return_val_if_fail (accuracy != NULL, NAN);
 
-  /* The loss leaves the outputs in z[L-1]: the arg-max needs no second pass. */
-  *accuracy = NAN;
-  loss = saddle_model_loss_grad (model, theta, batch, NULL);
-  if (!isnan (loss) && is_classification (batch))
+  return saddle_model_loss_grad_accuracy (model, theta, batch, NULL, accuracy);
+}
+
+double
+saddle_model_loss_grad_accuracy (SaddleModel       *model,
+                                 const double      *theta,
+                                 const SaddleBatch *batch,
+                                 double            *grad,
+                                 double            *accuracy)
+{
+  double loss;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  if (accuracy != NULL)
+    *accuracy = NAN;
+  if (!batch_usable (model, batch, TRUE))
+    {
+      fill_nan (grad, model->n_params);
+      return NAN;
+    }
+
+  if (!ensure_forward (model, batch->n))
+    {
+      warn_no_memory (model, batch->n, 0);
+      fill_nan (grad, model->n_params);
+      return NAN;
+    }
+
+  forward (model, theta, batch->x, batch->n);
+  loss = compute_loss (model, batch, grad != NULL);
+  /* The loss leaves the outputs in z[L-1] (its deltas go apart): the arg-max needs no second
+   * pass, and is taken before the backward pass may reuse any buffer. */
+  if (accuracy != NULL && !isnan (loss) && is_classification (batch))
     *accuracy = share_correct (model, batch);
+  if (grad != NULL)
+    backward (model, theta, batch->x, batch->n, grad);
+
   return loss;
 }
 

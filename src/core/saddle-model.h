@@ -144,6 +144,13 @@ double       saddle_model_loss_accuracy (SaddleModel       *model,
                                          const double      *theta,
                                          const SaddleBatch *batch,
                                          double            *accuracy);
+/* saddle_model_loss_grad() and saddle_model_loss_accuracy() in one forward pass: the loss,
+ * ∂L/∂θ into @grad and the accuracy into @accuracy (either may be NULL). */
+double       saddle_model_loss_grad_accuracy (SaddleModel       *model,
+                                              const double      *theta,
+                                              const SaddleBatch *batch,
+                                              double            *grad,
+                                              double            *accuracy);
 
 /* Hidden ReLU units never active (pre-activation ≤ 0) on any sample of @batch;
  * their weights give all-zero Hessian rows. 0 for other activations. */

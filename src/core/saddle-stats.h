@@ -43,6 +43,15 @@ void     saddle_stats_moving_average (const double *y,
                                       guint         window,
                                       gboolean      log,
                                       double       *out);
+/* The odd moving-average window (saddle_stats_moving_average()) sized to the noise of @y (n):
+ * half the smallest window, from 3 up to n / 4, at which the residual y − mean stops being
+ * anti-correlated (lag-1 autocorrelation ≥ 0). Below that the mean still follows the noise
+ * (averaging white noise over w points leaves a residual correlated −1/(w − 1)); there the
+ * trend's bias has grown as large as the mean's noise. Pure noise never crosses: n / 8. With
+ * @log, of log10 y. At least 3; 1 when fewer than 6 values can take part. */
+guint    saddle_stats_noise_window  (const double *y,
+                                     gsize         n,
+                                     gboolean      log);
 /* 1-based ranks of @x (n) into @ranks, tied values sharing their average rank; NaN stays NaN. */
 void     saddle_stats_ranks         (const double *x,
                                      gsize         n,

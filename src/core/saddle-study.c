@@ -252,6 +252,7 @@ study_event_cb (const SaddleEvent *event,
             .iteration = event->iteration,
             .loss = event->loss,
             .accuracy = event->accuracy,
+            .grad_norm = event->grad_norm,
           };
           saddle_history_add_epoch (out->history, &record);
         }
@@ -453,6 +454,8 @@ run_one (StudyRun            *self,
   train.epochs = run_epochs (config, self->kind, self->run);
   train.snapshot_every = config->snapshot_every;
   train.shuffle_seed = saddle_study_shuffle_seed (config, self->run);
+  /* The whole-set ‖∇L‖ per epoch is the clean line of the gradient-norm figure. */
+  train.epoch_grad_norm = TRUE;
 
   if (!begin_phase (self, _("training"), 0.0, critical ? CRITICAL_TRAIN_SHARE : 1.0))
     goto cancelled;
@@ -484,6 +487,32 @@ surface_progress_cb (double   fraction,
                      gpointer user_data)
 {
   return emit_progress (user_data, fraction);
+}
+
+/* Each run's final accuracy on the held-out test set beside the training images (t10k-*), when
+ * there is one that fits the model: the legend shows it beside the training accuracy. */
+static void
+measure_test_accuracy (SaddleStudyResults      *results,
+                       const SaddleStudyConfig *config,
+                       SaddleModel             *model)
+{
+  const char *dir = config->data_path != NULL ? config->data_path : saddle_dataset_bundled_dir ();
+  g_autoptr(SaddleDataset) test = saddle_dataset_load_idx_dir (dir, TRUE, 0, NULL);
+  SaddleBatch batch;
+
+  if (test == NULL)
+    return;
+  saddle_batch_init_full (&batch, test);
+  if (!saddle_model_check_batch (model, &batch, NULL))
+    return;
+  for (guint i = 0; i < config->runs; i++)
+    {
+      const double *theta = g_ptr_array_index (results->final_params, i);
+
+      if (theta != NULL)
+        saddle_trajectory_set_test_accuracy (results->trajectory, config->first_run + i,
+                                             saddle_model_accuracy (model, theta, &batch));
+    }
 }
 
 /* The loss over the snapshots' PCA plane, and how far each snapshot lies off it. */
@@ -1475,6 +1504,9 @@ saddle_study_run (const SaddleStudyConfig *config,
       g_clear_pointer (&self.inner_message, g_free);
     }
   g_mutex_clear (&study.mutex);
+
+  if (results->trajectory != NULL && config->task == SADDLE_TASK_IMAGE)
+    measure_test_accuracy (results, config, model);
 
   if (!results->cancelled && func != NULL)
     {

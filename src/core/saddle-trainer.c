@@ -12,7 +12,9 @@
  *
  * EPOCH and SNAPSHOT events report the whole training set's loss and accuracy
  * at the parameters after step t; when both fall on the same step the set is
- * evaluated once and EPOCH comes first.
+ * evaluated once and EPOCH comes first. With settings->epoch_grad_norm, EPOCH
+ * events also carry the whole set's ‖∇L‖₂ there, from the same forward pass
+ * plus one backward pass (otherwise grad_norm is NAN).
  *
  * Everything is allocated before the first step; a step is one gather, one
  * loss-and-gradient pass, one copy of θ (so a divergence can be undone) and
@@ -203,6 +205,28 @@ emit (SaddleEventFunc    func,
   return func == NULL || func (event, user_data);
 }
 
+/* The whole set's loss and accuracy at @theta, and with @want_grad its ‖∇L‖₂ into *@grad_norm
+ * (NAN without); @grad is scratch (n_params). */
+static double
+evaluate_full (SaddleModel       *model,
+               const double      *theta,
+               const SaddleBatch *full,
+               gboolean           want_grad,
+               double            *grad,
+               double            *accuracy,
+               double            *grad_norm)
+{
+  double loss;
+  gboolean finite;
+
+  *grad_norm = NAN;
+  if (!want_grad)
+    return saddle_model_loss_accuracy (model, theta, full, accuracy);
+  loss = saddle_model_loss_grad_accuracy (model, theta, full, grad, accuracy);
+  *grad_norm = gradient_norm (grad, saddle_model_n_params (model), &finite);
+  return loss;
+}
+
 static void
 set_cancelled (GError  **error,
                guint64   iteration,
@@ -238,7 +262,7 @@ saddle_train (SaddleModel               *model,
   gboolean ok = FALSE;
   gsize n, batch_size, steps_per_epoch, n_params;
   guint64 iteration = 0;
-  double loss, accuracy;
+  double loss, accuracy, full_grad_norm;
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (theta != NULL, FALSE);
@@ -276,7 +300,8 @@ saddle_train (SaddleModel               *model,
   saddle_rng_init (&rng, settings->shuffle_seed);
 
   /* The starting point. */
-  loss = saddle_model_loss_accuracy (model, theta, &full, &accuracy);
+  loss = evaluate_full (model, theta, &full, settings->epoch_grad_norm, grad, &accuracy,
+                        &full_grad_norm);
   if (!isfinite (loss))
     {
       g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_DIVERGED,
@@ -291,6 +316,7 @@ saddle_train (SaddleModel               *model,
   event.iteration = 0;
   event.loss = loss;
   event.accuracy = accuracy;
+  event.grad_norm = full_grad_norm;
   if (!emit (func, user_data, &event))
     {
       set_cancelled (error, 0, 0);
@@ -366,7 +392,9 @@ saddle_train (SaddleModel               *model,
           if (!epoch_end && !want_snapshot)
             continue;
 
-          loss = saddle_model_loss_accuracy (model, theta, &full, &accuracy);
+          /* The step consumed the minibatch gradient: its buffer is free for the whole set's. */
+          loss = evaluate_full (model, theta, &full, settings->epoch_grad_norm && epoch_end, grad,
+                                &accuracy, &full_grad_norm);
           if (!isfinite (loss))
             {
               memcpy (theta, theta_prev, n_params * sizeof (double));
@@ -382,6 +410,7 @@ saddle_train (SaddleModel               *model,
           event.epoch = epoch;
           event.loss = loss;
           event.accuracy = accuracy;
+          event.grad_norm = full_grad_norm;
 
           if (epoch_end && !emit (func, user_data, &event))
             {

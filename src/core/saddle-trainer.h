@@ -24,6 +24,8 @@ typedef struct
   guint                   epochs;
   guint                   snapshot_every; /* iterations between snapshots; 0 = at every epoch end */
   guint64                 shuffle_seed;   /* minibatch order */
+  gboolean                epoch_grad_norm; /* EPOCH events also carry the whole-set ‖∇L‖
+                                            * (one full-batch gradient per epoch) */
 } SaddleTrainSettings;
 
 GQuark   saddle_train_error_quark (void);

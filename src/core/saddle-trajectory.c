@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "saddle-csv.h"
+#include "saddle-stats.h"
 #include "saddle-trajectory.h"
 
 G_DEFINE_QUARK (saddle-trajectory-error-quark, saddle_trajectory_error)
@@ -97,6 +98,7 @@ saddle_trajectory_new (gsize n_params,
   trajectory->params = g_array_new (FALSE, FALSE, sizeof (double));
   trajectory->plane_distance = g_array_new (FALSE, FALSE, sizeof (double));
   trajectory->surface_loss = g_array_new (FALSE, FALSE, sizeof (double));
+  trajectory->test_accuracy = g_array_new (FALSE, FALSE, sizeof (double));
   return trajectory;
 }
 
@@ -113,6 +115,7 @@ saddle_trajectory_free (SaddleTrajectory *trajectory)
   g_clear_pointer (&trajectory->surface, saddle_surface_free);
   g_array_unref (trajectory->plane_distance);
   g_array_unref (trajectory->surface_loss);
+  g_array_unref (trajectory->test_accuracy);
   g_free (trajectory);
 }
 
@@ -134,6 +137,7 @@ saddle_trajectory_copy (const SaddleTrajectory *trajectory)
   copy->surface = trajectory->surface != NULL ? saddle_surface_copy (trajectory->surface) : NULL;
   copy->plane_distance = doubles_copy (trajectory->plane_distance);
   copy->surface_loss = doubles_copy (trajectory->surface_loss);
+  copy->test_accuracy = doubles_copy (trajectory->test_accuracy);
   return copy;
 }
 
@@ -337,6 +341,58 @@ saddle_trajectory_final_accuracy (const SaddleTrajectory *trajectory,
     return NAN;
 
   return isnan (last->accuracy) ? last->loss : last->accuracy;
+}
+
+double
+saddle_trajectory_contour_ratio (const SaddleTrajectory *trajectory,
+                                 double                 *lo,
+                                 double                 *hi)
+{
+  gsize n;
+  g_autofree double *ratio = NULL;
+
+  g_return_val_if_fail (trajectory != NULL, NAN);
+
+  n = trajectory->info->len;
+  ratio = g_new (double, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
+      double sl = array_value (trajectory->surface_loss, i);
+
+      ratio[i] = (isfinite (sl) && sl > 0 && isfinite (s->loss)) ? s->loss / sl : NAN;
+    }
+  return saddle_stats_median (ratio, n, lo, hi);
+}
+
+gboolean
+saddle_trajectory_contour_misrepresents (const SaddleTrajectory *trajectory)
+{
+  double ratio = saddle_trajectory_contour_ratio (trajectory, NULL, NULL);
+
+  return isfinite (ratio) && (ratio < 1.0 / SADDLE_TRAJECTORY_CONTOUR_FACTOR
+                              || ratio > SADDLE_TRAJECTORY_CONTOUR_FACTOR);
+}
+
+double
+saddle_trajectory_test_accuracy (const SaddleTrajectory *trajectory,
+                                 guint                   run)
+{
+  g_return_val_if_fail (trajectory != NULL, NAN);
+
+  return array_value (trajectory->test_accuracy, run);
+}
+
+void
+saddle_trajectory_set_test_accuracy (SaddleTrajectory *trajectory,
+                                     guint             run,
+                                     double            accuracy)
+{
+  g_return_if_fail (trajectory != NULL);
+
+  if (trajectory->test_accuracy->len <= run)
+    pad_nan (trajectory->test_accuracy, (gsize) run + 1);
+  g_array_index (trajectory->test_accuracy, double, run) = accuracy;
 }
 
 gboolean

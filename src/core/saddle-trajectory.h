@@ -37,6 +37,8 @@ typedef struct
   SaddleSurface *surface;    /* loss over the plane of @pca; NULL until set, dropped when the PCA changes */
   GArray    *plane_distance; /* double per snapshot: distance from @pca's plane; NAN when not computed */
   GArray    *surface_loss;   /* double per snapshot: @surface at its projection; NAN when not computed */
+  GArray    *test_accuracy;  /* double per run: accuracy of its final weights on a held-out test
+                              * set; NAN (or past the end) when there is none */
 } SaddleTrajectory;
 
 GQuark            saddle_trajectory_error_quark  (void);
@@ -60,6 +62,26 @@ gboolean          saddle_trajectory_compute_pca  (SaddleTrajectory *trajectory,
 /* Last epoch's accuracy (or loss for regression) of @run, NAN if none. */
 double            saddle_trajectory_final_accuracy (const SaddleTrajectory *trajectory,
                                                     guint                   run);
+/* The loss contour misrepresents the runs when the median over the snapshots of their true loss
+ * ÷ the contour's loss at their projection lies beyond this factor either way (the default
+ * studies measure 0.20 on the image task and 0.020 on the function task, their snapshots lying
+ * ~9 and ~19 off the plane). */
+#define SADDLE_TRAJECTORY_CONTOUR_FACTOR 2.0
+
+/* Median over the snapshots of true loss ÷ surface_loss, with its range in @lo, @hi (may be
+ * NULL); NAN when none was measured. */
+double            saddle_trajectory_contour_ratio  (const SaddleTrajectory *trajectory,
+                                                    double                 *lo,
+                                                    double                 *hi);
+/* TRUE when saddle_trajectory_contour_ratio() lies outside [1/F, F], F =
+ * SADDLE_TRAJECTORY_CONTOUR_FACTOR. */
+gboolean          saddle_trajectory_contour_misrepresents (const SaddleTrajectory *trajectory);
+/* Accuracy of @run's final weights on a held-out test set, NAN if none was measured. */
+double            saddle_trajectory_test_accuracy  (const SaddleTrajectory *trajectory,
+                                                    guint                   run);
+void              saddle_trajectory_set_test_accuracy (SaddleTrajectory *trajectory,
+                                                       guint             run,
+                                                       double            accuracy);
 /* Attaches @surface (taken; may be NULL to drop it), computed over the plane of trajectory->pca,
  * and each snapshot's @plane_distance and @surface_loss (n_snapshots values each, copied; NULL
  * = NAN), e.g. from saddle_surface_snapshot_report(). */

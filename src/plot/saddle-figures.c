@@ -23,10 +23,12 @@
 
 G_DEFINE_QUARK (saddle-figure-error-quark, saddle_figure_error)
 
-/* Smoothed gradnorm: the mean runs over this share of a run's steps (at least 3), and the raw
- * steps under it are faded this far towards the background. */
-#define SMOOTH_SHARE 0.01
-#define SMOOTH_FADE  0.65
+/* Gradnorm: the per-step curves are painted at this opacity, each run as one group (so a
+ * run's own crossings do not darken it): 8 runs × 10,000 noisy steps at full opacity are one
+ * solid band with the last-drawn run on top. Fainter still under the per-epoch lines or the
+ * smoothed means, which then carry the reading. */
+#define STEP_ALPHA       0.55
+#define STEP_ALPHA_UNDER 0.18
 
 typedef struct
 {
@@ -57,9 +59,11 @@ static const guint band_colors[3] = { 3, 11, 0 };
 
 /* ------------------------------------------------------------------ gradnorm */
 
-/* The running mean of one run's per-step values (saddle_stats_moving_average() over
- * SMOOTH_SHARE of its steps, geometric on a log axis), drawn at about one point per two
- * pixels: a smooth curve needs no more, and stroking every step would cost ~100 ms a redraw. */
+/* The running mean of one run's per-step values (saddle_stats_moving_average(), geometric on a
+ * log axis) over a window sized to their noise (saddle_stats_noise_window(): measured on the
+ * default studies, 31–61 steps on the function task, 9–19 of the image task's 150, where a
+ * fixed 1 % of the steps was 101 and 3), drawn at about one point per two pixels: a smooth
+ * curve needs no more, and stroking every step would cost ~100 ms a redraw. */
 static void
 draw_running_mean (SaddleChart       *chart,
                    const GArray      *xs,
@@ -68,7 +72,8 @@ draw_running_mean (SaddleChart       *chart,
                    double             line_width)
 {
   gsize n = xs->len;
-  guint window = (guint) MAX (3.0, ceil (SMOOTH_SHARE * n)) | 1u;
+  gboolean log = chart->y_axis.scale == SADDLE_AXIS_LOG;
+  guint window = saddle_stats_noise_window ((const double *) ys->data, n, log);
   gsize stride = (gsize) MAX (1.0, ceil (n / MAX (1.0, chart->width / 2.0)));
   g_autofree double *mean = g_new (double, MAX (n, 1));
   g_autofree double *px = g_new (double, n / stride + 2);
@@ -77,8 +82,7 @@ draw_running_mean (SaddleChart       *chart,
 
   if (n < 2)
     return;
-  saddle_stats_moving_average ((const double *) ys->data, n, window,
-                               chart->y_axis.scale == SADDLE_AXIS_LOG, mean);
+  saddle_stats_moving_average ((const double *) ys->data, n, window, log, mean);
   for (gsize i = 0; i < n; i += stride)
     {
       px[m] = g_array_index (xs, double, i);
@@ -89,6 +93,76 @@ draw_running_mean (SaddleChart       *chart,
       px[m] = g_array_index (xs, double, n - 1);
       py[m++] = mean[n - 1];
     }
+  saddle_chart_draw_line (chart, px, py, m, color, line_width);
+}
+
+static void
+run_series_append (RunSeries *series,
+                   double     x,
+                   double     y1,
+                   double     y2)
+{
+  if (series->x == NULL)
+    {
+      series->x = g_array_new (FALSE, FALSE, sizeof (double));
+      series->y1 = g_array_new (FALSE, FALSE, sizeof (double));
+      series->y2 = g_array_new (FALSE, FALSE, sizeof (double));
+    }
+  g_array_append_val (series->x, x);
+  g_array_append_val (series->y1, y1);
+  g_array_append_val (series->y2, y2);
+}
+
+/* One run's per-step curve at @alpha, painted as one group so it does not darken where it
+ * crosses itself. */
+static void
+draw_faded_steps (SaddleChart       *chart,
+                  const RunSeries   *s,
+                  const GArray      *ys,
+                  const SaddleColor *color,
+                  double             line_width,
+                  double             alpha)
+{
+  cairo_push_group (chart->cr);
+  saddle_chart_draw_noisy_line (chart, (const double *) s->x->data, (const double *) ys->data,
+                                s->x->len, color, line_width);
+  cairo_pop_group_to_source (chart->cr);
+  cairo_paint_with_alpha (chart->cr, alpha);
+}
+
+/* One run's whole-set values per epoch, on a thin background-coloured halo so the line reads
+ * over the faded steps of every run; with @smooth, their running mean over a window sized to
+ * their own noise (the function study's 200 epochs jump by 10× from one to the next). */
+static void
+draw_epoch_line (SaddleChart         *chart,
+                 const RunSeries     *s,
+                 const GArray        *ys,
+                 const SaddleColor   *color,
+                 const SaddlePalette *palette,
+                 gboolean             smooth,
+                 double               line_width)
+{
+  g_autofree double *px = g_new (double, MAX (s->x->len, 1));
+  g_autofree double *py = g_new (double, MAX (s->x->len, 1));
+  gsize m = 0;
+
+  /* Only the finite values: a run without a whole-set ‖∇L‖ (older files) draws nothing. */
+  for (guint i = 0; i < s->x->len; i++)
+    if (isfinite (g_array_index (ys, double, i)))
+      {
+        px[m] = g_array_index (s->x, double, i);
+        py[m++] = g_array_index (ys, double, i);
+      }
+  if (m < 2)
+    return;
+  if (smooth)
+    {
+      gboolean log = chart->y_axis.scale == SADDLE_AXIS_LOG;
+      g_autofree double *raw = g_memdup2 (py, m * sizeof (double));
+
+      saddle_stats_moving_average (raw, m, saddle_stats_noise_window (raw, m, log), log, py);
+    }
+  saddle_chart_draw_line (chart, px, py, m, &palette->background, line_width * 2.2);
   saddle_chart_draw_line (chart, px, py, m, color, line_width);
 }
 
@@ -120,6 +194,8 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   g_autoptr(SaddleLegend) legend = NULL;
   SaddleLegendPlacement placement;
   RunSeries *series = NULL;
+  RunSeries *epochs = NULL;     /* per run: whole-set loss and ‖∇L‖ at each epoch end */
+  gboolean have_epochs[2] = { FALSE, FALSE };
   guint n_runs = 0;
   gsize n_points = 0;
   double x = 0, y = 0, w = width, h = height, lx, ly;
@@ -146,25 +222,28 @@ saddle_figure_gradnorm (cairo_t                 *cr,
       n_runs = (guint) MIN (highest, (guint64) SADDLE_FIGURE_MAX_RUNS);
     }
   series = g_new0 (RunSeries, MAX (n_runs, 1));
+  epochs = g_new0 (RunSeries, MAX (n_runs, 1));
   all_loss = g_array_new (FALSE, FALSE, sizeof (double));
   for (guint i = 0; n_runs > 0 && i < history->iterations->len; i++)
     {
       const SaddleIterationRecord *r = &g_array_index (history->iterations, SaddleIterationRecord, i);
-      double xv = (double) r->iteration;
 
       if (r->run >= n_runs)
         continue;
-      if (series[r->run].x == NULL)
-        {
-          series[r->run].x = g_array_new (FALSE, FALSE, sizeof (double));
-          series[r->run].y1 = g_array_new (FALSE, FALSE, sizeof (double));
-          series[r->run].y2 = g_array_new (FALSE, FALSE, sizeof (double));
-        }
-      g_array_append_val (series[r->run].x, xv);
-      g_array_append_val (series[r->run].y1, r->loss);
-      g_array_append_val (series[r->run].y2, r->grad_norm);
+      run_series_append (&series[r->run], (double) r->iteration, r->loss, r->grad_norm);
       g_array_append_val (all_loss, r->loss);
       n_points++;
+    }
+  /* Epoch records only for runs that have steps: the line is drawn over them. */
+  for (guint i = 0; n_runs > 0 && history->epochs != NULL && i < history->epochs->len; i++)
+    {
+      const SaddleEpochRecord *r = &g_array_index (history->epochs, SaddleEpochRecord, i);
+
+      if (r->run >= n_runs || series[r->run].x == NULL)
+        continue;
+      run_series_append (&epochs[r->run], (double) r->iteration, r->loss, r->grad_norm);
+      have_epochs[0] |= isfinite (r->loss);
+      have_epochs[1] |= isfinite (r->grad_norm);
     }
 
   saddle_chart_init (&top, cr, &palette, fs);
@@ -191,6 +270,11 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           saddle_axis_include (&top.y_axis, g_array_index (series[r].y1, double, i));
           saddle_axis_include (&bottom.y_axis, g_array_index (series[r].y2, double, i));
         }
+      for (guint i = 0; epochs[r].x != NULL && i < epochs[r].x->len; i++)
+        {
+          saddle_axis_include (&top.y_axis, g_array_index (epochs[r].y1, double, i));
+          saddle_axis_include (&bottom.y_axis, g_array_index (epochs[r].y2, double, i));
+        }
       g_snprintf (label, sizeof label, _("Run %u"), r + 1);
       saddle_palette_series (&palette, r, &color);
       saddle_legend_add (legend, label, &color, SADDLE_MARKER_NONE, TRUE, TRUE);
@@ -211,7 +295,13 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   bottom.y_label_short = "‖∇L‖";
   bottom.x_label = _("Iteration");
 
-  saddle_chart_draw_title (cr, &palette, fs, _("Loss and gradient norm"), NULL, &x, &y, &w, &h);
+  saddle_chart_draw_title (cr, &palette, fs, _("Loss and gradient norm"),
+                           !(have_epochs[0] || have_epochs[1]) ? NULL
+                           : st.smooth
+                           ? _("Faint: each minibatch step · bold: whole training set per epoch, "
+                               "running mean sized to its noise")
+                           : _("Faint: each minibatch step · bold: whole training set at each epoch end"),
+                           &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
   /* Margins of the outer rectangle the panels share. */
   x += 0.25 * fs;
@@ -239,7 +329,9 @@ saddle_figure_gradnorm (cairo_t                 *cr,
       SaddleChart *chart = pass == 0 ? &top : &bottom;
 
       saddle_chart_clip (chart, 1.0);
-      /* Run 1 last, so it is on top where lines cross. */
+      /* Every run's steps faint first, then the lines that carry the reading (smoothed means,
+       * whole-set values per epoch) over all of them: no run's band hides another's line.
+       * Run 1 last within each layer, so it is on top where lines cross. */
       for (guint r = n_runs; r > 0; r--)
         {
           const RunSeries *s = &series[r - 1];
@@ -248,14 +340,11 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           if (s->x == NULL)
             continue;
           saddle_palette_series (&palette, r - 1, &color);
-          /* Smoothed: the raw steps stay, faded towards the background, under the means. */
-          if (st.smooth)
-            saddle_color_mix (&color, &palette.background, SMOOTH_FADE, &color);
-          saddle_chart_draw_noisy_line (chart, (const double *) s->x->data,
-                                        (const double *) (pass == 0 ? s->y1 : s->y2)->data,
-                                        s->x->len, &color, MAX (1.0, fs / 8.0));
+          draw_faded_steps (chart, s, pass == 0 ? s->y1 : s->y2, &color, MAX (1.0, fs / 8.0),
+                            st.smooth || have_epochs[pass] ? STEP_ALPHA_UNDER : STEP_ALPHA);
         }
-      for (guint r = n_runs; st.smooth && r > 0; r--)
+      /* Smoothed: the running mean of the steps, unless the whole-set line is there to smooth. */
+      for (guint r = n_runs; st.smooth && !have_epochs[pass] && r > 0; r--)
         {
           const RunSeries *s = &series[r - 1];
           SaddleColor color;
@@ -264,6 +353,17 @@ saddle_figure_gradnorm (cairo_t                 *cr,
             continue;
           saddle_palette_series (&palette, r - 1, &color);
           draw_running_mean (chart, s->x, pass == 0 ? s->y1 : s->y2, &color, MAX (1.5, fs / 6.0));
+        }
+      for (guint r = n_runs; have_epochs[pass] && r > 0; r--)
+        {
+          const RunSeries *e = &epochs[r - 1];
+          SaddleColor color;
+
+          if (e->x == NULL)
+            continue;
+          saddle_palette_series (&palette, r - 1, &color);
+          draw_epoch_line (chart, e, pass == 0 ? e->y1 : e->y2, &color, &palette, st.smooth,
+                           MAX (1.5, fs / 6.0));
         }
       saddle_chart_unclip (chart);
       saddle_chart_draw_axes (chart);
@@ -278,6 +378,7 @@ saddle_figure_gradnorm (cairo_t                 *cr,
   saddle_figure_area_from_chart (&bottom, areas != NULL ? &areas[1] : NULL);
 
   run_series_free (series, n_runs);
+  run_series_free (epochs, n_runs);
   cairo_restore (cr);
 }
 
@@ -483,7 +584,8 @@ draw_colorbar (SaddleChart        *chart,
 }
 
 /* The honest-projection footnote: how far the snapshots lie off the plane,
- * and how their true loss compares with the contour under them. */
+ * and how their true loss compares with the contour under them; first, a warning when
+ * that comparison says the contour misrepresents the runs. */
 static char *
 surface_footnote (const SaddleTrajectory *trajectory,
                   const SaddleSurface    *surface,
@@ -491,23 +593,23 @@ surface_footnote (const SaddleTrajectory *trajectory,
                   gsize                   n)
 {
   g_autofree double *dist = g_new (double, MAX (n, 1));
-  g_autofree double *ratio = g_new (double, MAX (n, 1));
   GString *out = g_string_new (NULL);
   double d_med, d_lo, d_hi, r_med, r_lo, r_hi;
   char a[32], b[32], c[32];
 
   for (gsize i = 0; i < n; i++)
-    {
-      const SaddleSnapshotInfo *s = &g_array_index (trajectory->info, SaddleSnapshotInfo, i);
-      double d = i < trajectory->plane_distance->len ? g_array_index (trajectory->plane_distance, double, i) : NAN;
-      double sl = i < trajectory->surface_loss->len ? g_array_index (trajectory->surface_loss, double, i) : NAN;
-
-      dist[i] = d;
-      ratio[i] = (isfinite (sl) && sl > 0 && isfinite (s->loss)) ? s->loss / sl : NAN;
-    }
+    dist[i] = i < trajectory->plane_distance->len ? g_array_index (trajectory->plane_distance, double, i) : NAN;
   d_med = saddle_stats_median (dist, n, &d_lo, &d_hi);
-  r_med = saddle_stats_median (ratio, n, &r_lo, &r_hi);
+  r_med = trajectory != NULL ? saddle_trajectory_contour_ratio (trajectory, &r_lo, &r_hi) : NAN;
 
+  if (trajectory != NULL && saddle_trajectory_contour_misrepresents (trajectory))
+    {
+      saddle_figure_format_number (c, sizeof c, "%.2g", r_med);
+      /* TRANSLATORS: %s is a factor such as 0.2; the snapshots lie off the contour's plane */
+      g_string_append_printf (out, _("⚠ The contour misrepresents the runs: their true loss is "
+                                     "%s× the contour's under them (median), as they lie off "
+                                     "its plane. "), c);
+    }
   g_string_append_printf (out,
                           bands->log
                           /* TRANSLATORS: the footnote under the loss surface; "%u × %u grid", "%d levels" */
@@ -769,9 +871,22 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
         }
       else
         {
+          double test = saddle_trajectory_test_accuracy (trajectory, r);
+
           saddle_figure_format_number (value, sizeof value, "%.1f", 100.0 * final);
-          /* TRANSLATORS: a run and its final accuracy in per cent */
-          label = g_strdup_printf (_("Run %u — %s %%"), r + 1, value);
+          if (isfinite (test))
+            {
+              char test_value[32];
+
+              saddle_figure_format_number (test_value, sizeof test_value, "%.1f", 100.0 * test);
+              /* TRANSLATORS: a run, its final accuracy on the training set and on the test set,
+               * in per cent */
+              label = g_strdup_printf (_("Run %u — train %s %%, test %s %%"), r + 1, value,
+                                       test_value);
+            }
+          else
+            /* TRANSLATORS: a run and its final accuracy on the training set in per cent */
+            label = g_strdup_printf (_("Run %u — train %s %%"), r + 1, value);
         }
       saddle_palette_series (&palette, r, &color);
       saddle_legend_add (legend, label, &color, SADDLE_MARKER_NONE, TRUE, TRUE);

@@ -51,8 +51,8 @@ typedef struct
   gboolean dark;            /* light text on a dark background */
   gboolean transparent;     /* no background fill (widgets draw their own) */
   gboolean log_grad_norm;   /* log axis for the gradient norm (default TRUE) */
-  gboolean smooth;          /* gradnorm: per-step curves faint, a running mean over 1 % of each
-                             * run's steps drawn over them (default FALSE) */
+  gboolean smooth;          /* gradnorm: per-step curves faint, a running mean over a window
+                             * sized to each run's noise drawn over them (default FALSE) */
   double   font_size;       /* base size in user units (default 12) */
   gboolean show_trend;      /* critical: the given trend's line and its Spearman test (default TRUE) */
   gboolean show_pb_fit;     /* critical: Pennington–Bahri fit of the index (default FALSE) */
