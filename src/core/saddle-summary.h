@@ -122,4 +122,6 @@ gboolean saddle_summary_read               (const char                   *path,
                                             GError                      **error);
 void     saddle_summary_clear              (SaddleSummary                *summary);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SaddleSummary, saddle_summary_clear)
+
 G_END_DECLS
