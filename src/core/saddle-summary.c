@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "saddle-file.h"
@@ -795,10 +796,15 @@ saddle_summary_parse (const char     *path,
   if (!json_parser_load_from_data (parser, text, (gssize) length, &parse_error))
     {
       /* json-glib says "<data>:LINE:COLUMN: Parse error: …": name the file instead. */
-      guint line = json_parser_get_current_line (parser);
+      const char *what = parse_error->message;
+      guint line = 1, column = 0;
+      int used = 0;
 
+      if (g_str_has_prefix (what, "<data>:")
+          && sscanf (what + 7, "%u:%u: %n", &line, &column, &used) == 2 && used > 0)
+        what += 7 + used;
       g_set_error (error, SADDLE_SUMMARY_ERROR, SADDLE_SUMMARY_ERROR_INVALID,
-                   "%s, line %u: not JSON (%s)", path, MAX (line, 1), parse_error->message);
+                   "%s, line %u: not JSON (%s)", path, MAX (line, 1), what);
       return FALSE;
     }
   root = json_parser_get_root (parser);
