@@ -1047,7 +1047,8 @@ test_open_results_round_trip (Fixture       *f,
   g_assert_cmpmem (again->loss_top, slice->n_points * sizeof (double),
                    slice->loss_top, slice->n_points * sizeof (double));
 
-  g_action_group_activate_action (G_ACTION_GROUP (f->window), "new-study", NULL);
+  saddle_window_show_kind (f->window, SADDLE_STUDY_CRITICAL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-study", NULL));
   g_assert_null (saddle_window_get_opened_panel (f->window, SADDLE_STUDY_CRITICAL));
   g_assert_nonnull (saddle_window_get_opened_panel (f->window, SADDLE_STUDY_GRADNORM));
 }

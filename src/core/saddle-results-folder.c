@@ -268,8 +268,9 @@ read_trajectory (const char          *dir,
   if (g_file_test (surface_path, G_FILE_TEST_EXISTS) && (surface = read_surface (dir, error)) == NULL)
     return FALSE;
 
-  /* The snapshots' parameters are not in the files: the paths are their projections. */
-  trajectory = saddle_trajectory_new (0, summary->config.layer, 0, 0);
+  /* The snapshots' parameters are not in the files (params stays empty): the paths are
+   * their projections. */
+  trajectory = saddle_trajectory_new (MAX (summary->n_params, 1), summary->config.layer, 0, 0);
   g_array_append_vals (trajectory->info, info->data, info->len);
   for (guint i = 0; i < info->len; i++)
     trajectory->n_runs = MAX (trajectory->n_runs,
@@ -326,6 +327,29 @@ read_weights (const char         *dir,
   return TRUE;
 }
 
+/* What summary.json adds to critical.csv's points (nothing without it). */
+static void
+apply_summary_points (const GArray      *extras,
+                      SaddleCriticalSet *set)
+{
+  for (guint i = 0; extras != NULL && i < extras->len; i++)
+    {
+      const SaddleSummaryPoint *e = &g_array_index (extras, SaddleSummaryPoint, i);
+
+      for (guint k = 0; k < set->points->len; k++)
+        {
+          SaddleCriticalPoint *point = g_ptr_array_index (set->points, k);
+
+          if (point->run != e->run)
+            continue;
+          point->asymmetry = e->asymmetry;
+          point->reach.iterations = e->reach_iterations;
+          point->reach.converged = e->reach_converged;
+          point->reach.tolerance = e->reach_tolerance;
+        }
+    }
+}
+
 /* One study folder: @summary_path's settings (none: a merged critical study) and its files. */
 static SaddleOpenedStudy *
 read_study (const char  *dir,
@@ -380,6 +404,7 @@ read_study (const char  *dir,
       if (!saddle_critical_set_read_csv (results->critical, critical, eigenvalues, error)
           || !read_weights (dir, results, &study->weights_found, error))
         return NULL;
+      apply_summary_points (summary.points, results->critical);
       if (!study->settings_recorded)
         {
           results->config.zero_tolerance = results->critical->tolerance;

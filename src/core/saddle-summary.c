@@ -679,6 +679,48 @@ read_failures (const Reader  *r,
   return TRUE;
 }
 
+/* The "points" array's numbers that critical.csv does not hold. */
+static gboolean
+read_points (const Reader  *r,
+             SaddleSummary *summary,
+             GError       **error)
+{
+  JsonNode *node = member (r, "points");
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return bad (r, "points", error, "is not a list of points");
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *p = json_array_get_element (array, i);
+      Reader point = *r;
+      SaddleSummaryPoint sp = { 0 };
+      guint64 run = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (p))
+        return bad (r, "points", error, "holds an entry that is not a point");
+      point.root = json_node_get_object (p);
+      sp.asymmetry = sp.reach_tolerance = NAN;
+      if (!read_uint (&point, "run", 1, G_MAXUINT, &run, error)
+          || !read_double (&point, "asymmetry", &sp.asymmetry, error)
+          || !read_guint (&point, "newton_reach_iterations", 0, G_MAXUINT, &sp.reach_iterations, error)
+          || !read_double (&point, "newton_reach_tolerance", &sp.reach_tolerance, error))
+        return FALSE;
+      if (run == 0)
+        return bad (r, "points", error, "holds a point without its run");
+      node = member (&point, "newton_reach_converged");
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
+          && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        sp.reach_converged = json_node_get_boolean (node);
+      sp.run = (guint) run - 1;
+      g_array_append_val (summary->points, sp);
+    }
+  return TRUE;
+}
+
 /* The settings, over the homework's defaults of the study and task found. */
 static gboolean
 read_settings (const Reader  *r,
@@ -739,7 +781,8 @@ read_settings (const Reader  *r,
       || !read_guint (r, "surface", 0, G_MAXUINT, &config->surface_resolution, error)
       || !read_explained (r, "explained_variance", summary->explained, error)
       || !read_explained (r, "layer_explained_variance", summary->layer_explained, error)
-      || !read_failures (r, summary, error))
+      || !read_failures (r, summary, error)
+      || !read_points (r, summary, error))
     return FALSE;
   config->seed = seed;
   config->first_run = (guint) first_run - 1;
@@ -781,6 +824,7 @@ saddle_summary_parse (const char     *path,
 
   memset (summary, 0, sizeof *summary);
   summary->failures = g_ptr_array_new_with_free_func (g_free);
+  summary->points = g_array_new (FALSE, FALSE, sizeof (SaddleSummaryPoint));
   summary->explained[0] = summary->explained[1] = NAN;
   summary->layer_explained[0] = summary->layer_explained[1] = NAN;
   saddle_study_config_init (&summary->config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_IMAGE);
@@ -847,4 +891,5 @@ saddle_summary_clear (SaddleSummary *summary)
   saddle_study_config_clear (&summary->config);
   g_clear_pointer (&summary->dataset_name, g_free);
   g_clear_pointer (&summary->failures, g_ptr_array_unref);
+  g_clear_pointer (&summary->points, g_array_unref);
 }

@@ -47,6 +47,16 @@ typedef struct
   ", else from " G_STRINGIFY (SADDLE_TREND_PERMUTATIONS) " random pairings; seed " \
   G_STRINGIFY (SADDLE_TREND_SEED) ". A verdict only when the interval excludes 0 and p < 0.05"
 
+/* The numbers of a critical point that summary.json holds and critical.csv does not. */
+typedef struct
+{
+  guint    run;                /* 0-based */
+  double   asymmetry;
+  guint    reach_iterations;
+  gboolean reach_converged;
+  double   reach_tolerance;
+} SaddleSummaryPoint;
+
 /* What summary.json says about a study (saddle_summary_read()). */
 typedef struct
 {
@@ -61,6 +71,7 @@ typedef struct
   GPtrArray        *failures;          /* char * */
   double            explained[2];      /* trajectories: PC1, PC2 share of variance; else NAN */
   double            layer_explained[2];
+  GArray           *points;            /* SaddleSummaryPoint, critical study */
 } SaddleSummary;
 
 GQuark   saddle_summary_error_quark        (void);
