@@ -219,7 +219,7 @@ update_slice (SaddleCriticalPage *self)
   else if (!mine && self->slice_error != NULL)
     gtk_label_set_text (self->slice_status, self->slice_error);
   else if (!mine && point != NULL && point->params == NULL)
-    gtk_label_set_text (self->slice_status, _("This point’s parameters were not kept, so it cannot be sliced"));
+    gtk_label_set_text (self->slice_status, _("This point’s parameters were not kept, so it cannot be sliced (an opened results folder keeps them as weights-runN.txt: saddle-cli --save-weights FOLDER/weights.txt, or Export All)"));
   else if (!mine)
     gtk_label_set_text (self->slice_status,
                         _("Press Loss Slice to see the loss along this point’s lowest and highest curvature directions"));
@@ -1472,7 +1472,7 @@ saddle_critical_page_compute_slice (SaddleCriticalPage  *self,
   if (point->params == NULL || !self->have_config)
     {
       g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
-                           _("This point’s parameters were not kept, so it cannot be sliced"));
+                           _("This point’s parameters were not kept, so it cannot be sliced (an opened results folder keeps them as weights-runN.txt: saddle-cli --save-weights FOLDER/weights.txt, or Export All)"));
       return FALSE;
     }
   if (self->slice_cancellable != NULL)

@@ -122,7 +122,6 @@ saddle_opened_panel_new (SaddleStudyKind          kind,
   gtk_label_set_wrap (self->notice, TRUE);
   gtk_label_set_wrap_mode (self->notice, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (self->notice, 0.0);
-  gtk_label_set_selectable (self->notice, TRUE);
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->notice));
   button = gtk_button_new_with_mnemonic (_("_New Study"));
   gtk_widget_set_tooltip_text (button, _("Return to your own settings to start a new study; the opened results stay on screen until it starts"));
