@@ -140,8 +140,10 @@ app_gone (Session *s)
   return g_subprocess_get_identifier (s->app) == NULL;
 }
 
+/* Starts the app, with @folder (may be NULL) on its command line. */
 static void
-session_launch (Session *s)
+session_launch_with (Session    *s,
+                     const char *folder)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
@@ -151,7 +153,7 @@ session_launch (Session *s)
   g_subprocess_launcher_set_cwd (launcher, s->tmpdir);
   /* The app's stdout (GLib messages) goes to our stderr, away from the TAP stream. */
   g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
-  s->app = g_subprocess_launcher_spawn (launcher, &error, app_path, NULL);
+  s->app = g_subprocess_launcher_spawn (launcher, &error, app_path, folder, NULL);
   g_assert_no_error (error);
 
   while (!name_has_owner (s->connection))
@@ -160,6 +162,12 @@ session_launch (Session *s)
       g_assert_false (app_gone (s));
       sleep_ms (50);
     }
+}
+
+static void
+session_launch (Session *s)
+{
+  session_launch_with (s, NULL);
 }
 
 static void
@@ -482,6 +490,76 @@ test_studies (void)
   session_teardown (&s);
 }
 
+/* Runs saddle-cli @command with the tiny study's options into @out. */
+static void
+run_cli (const char  *command,
+         const char  *out)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  const char *argv[] = {
+    cli_path, command, "--task", "function", "--samples", "40", "--hidden", "6",
+    "--batch", "10", "--epochs", "4", "--runs", "3", "--threads", "1", "--lr", "0.01",
+    "--descent-steps", "30", "--newton-steps", "2", "--seed", "1", "--quiet", "--out", out, NULL
+  };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* `saddle FOLDER` opens what saddle-cli wrote; Export All then writes the very same files. */
+static void
+test_open_cli_folder (void)
+{
+  static const char *const same[] = {
+    "critical.csv", "eigenvalues.csv", "trend.csv", "summary.json",
+  };
+  Session s = { 0 };
+  g_autofree char *cli_out = NULL;
+  g_autofree char *gradnorm_out = NULL;
+  g_autofree char *out = NULL;
+
+  session_setup (&s);
+  write_settings (s.keyfile, FALSE);
+  cli_out = g_build_filename (s.tmpdir, "cli", NULL);
+  gradnorm_out = g_build_filename (s.tmpdir, "cli-gradnorm", NULL);
+  run_cli ("critical", cli_out);
+  run_cli ("gradnorm", gradnorm_out);
+
+  session_launch_with (&s, cli_out);
+  /* A second folder reaches the running app as app.open-results does from a script. */
+  activate (&s, "open-results", g_variant_new_string (gradnorm_out));
+  out = g_build_filename (s.tmpdir, "out", NULL);
+  activate (&s, "export-all", g_variant_new_string (out));
+
+  for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+    {
+      g_autofree char *a = g_build_filename (out, "critical", same[i], NULL);
+      g_autofree char *b = path_in (cli_out, same[i]);
+
+      assert_same_file (a, b);
+    }
+  {
+    const char *gradnorm_same[] = { "history.csv", "epochs.csv", "summary.json" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (gradnorm_same); i++)
+      {
+        g_autofree char *a = g_build_filename (out, "gradnorm", gradnorm_same[i], NULL);
+        g_autofree char *b = path_in (gradnorm_out, gradnorm_same[i]);
+
+        assert_same_file (a, b);
+      }
+  }
+
+  activate (&s, "quit", NULL);
+  g_subprocess_wait (s.app, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (s.app));
+  g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);
+  session_teardown (&s);
+}
+
 static void
 test_stop_and_quit (void)
 {
@@ -579,6 +657,7 @@ main (int   argc,
 
   g_test_add_func ("/app/e2e/studies", test_studies);
   g_test_add_func ("/app/e2e/stop-and-quit", test_stop_and_quit);
+  g_test_add_func ("/app/e2e/open-cli-folder", test_open_cli_folder);
 
   return g_test_run ();
 }
