@@ -519,6 +519,7 @@ test_open_cli_folder (void)
   Session s = { 0 };
   g_autofree char *cli_out = NULL;
   g_autofree char *gradnorm_out = NULL;
+  g_autofree char *trajectories_out = NULL;
   g_autofree char *out = NULL;
 
   session_setup (&s);
@@ -527,10 +528,13 @@ test_open_cli_folder (void)
   gradnorm_out = g_build_filename (s.tmpdir, "cli-gradnorm", NULL);
   run_cli ("critical", cli_out);
   run_cli ("gradnorm", gradnorm_out);
+  trajectories_out = g_build_filename (s.tmpdir, "cli-trajectories", NULL);
+  run_cli ("trajectories", trajectories_out);
 
   session_launch_with (&s, cli_out);
-  /* A second folder reaches the running app as app.open-results does from a script. */
+  /* Other folders reach the running app as app.open-results does from a script. */
   activate (&s, "open-results", g_variant_new_string (gradnorm_out));
+  activate (&s, "open-results", g_variant_new_string (trajectories_out));
   out = g_build_filename (s.tmpdir, "out", NULL);
   activate (&s, "export-all", g_variant_new_string (out));
 
@@ -548,6 +552,42 @@ test_open_cli_folder (void)
       {
         g_autofree char *a = g_build_filename (out, "gradnorm", gradnorm_same[i], NULL);
         g_autofree char *b = path_in (gradnorm_out, gradnorm_same[i]);
+
+        assert_same_file (a, b);
+      }
+  }
+  {
+    const char *trajectories_same[] = {
+      "trajectories.csv", "trajectories-layer.csv", "surface.csv", "summary.json",
+      "trajectories.svg",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (trajectories_same); i++)
+      {
+        g_autofree char *a = g_build_filename (out, "trajectories", trajectories_same[i], NULL);
+        g_autofree char *b = path_in (trajectories_out, trajectories_same[i]);
+
+        assert_same_file (a, b);
+      }
+  }
+
+  /* saddle-cli merge writes no summary.json: the points still open, with their runs. */
+  {
+    g_autofree char *merged = g_build_filename (s.tmpdir, "merged", NULL);
+    g_autofree char *again = g_build_filename (s.tmpdir, "again", NULL);
+    g_autoptr(GError) error = NULL;
+    int status = -1;
+    const char *argv[] = { cli_path, "merge", "--out", merged, cli_out, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, NULL, &status, &error));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    activate (&s, "open-results", g_variant_new_string (merged));
+    activate (&s, "export-all", g_variant_new_string (again));
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autofree char *a = g_build_filename (again, "critical", same[i], NULL);
+        g_autofree char *b = path_in (cli_out, same[i]);
 
         assert_same_file (a, b);
       }

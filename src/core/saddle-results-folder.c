@@ -401,17 +401,33 @@ read_study (const char  *dir,
 
       results->critical = saddle_critical_set_new (study->settings_recorded
                                                    ? results->config.zero_tolerance : NAN);
-      if (!saddle_critical_set_read_csv (results->critical, critical, eigenvalues, error)
-          || !read_weights (dir, results, &study->weights_found, error))
+      if (!saddle_critical_set_read_csv (results->critical, critical, eigenvalues, error))
         return NULL;
       apply_summary_points (summary.points, results->critical);
       if (!study->settings_recorded)
         {
+          GPtrArray *points = results->critical->points;
+          guint lowest = G_MAXUINT, highest = 0;
+
+          /* What the files do tell: the zero band, the size, which runs. */
           results->config.zero_tolerance = results->critical->tolerance;
-          for (guint i = 0; i < results->critical->points->len; i++)
-            results->n_params = MAX (results->n_params,
-                                     ((SaddleCriticalPoint *) g_ptr_array_index (results->critical->points, i))->n_params);
+          for (guint i = 0; i < points->len; i++)
+            {
+              const SaddleCriticalPoint *point = g_ptr_array_index (points, i);
+
+              results->n_params = MAX (results->n_params, point->n_params);
+              lowest = MIN (lowest, point->run);
+              highest = MAX (highest, point->run);
+            }
+          if (points->len > 0)
+            {
+              results->config.first_run = lowest;
+              results->config.runs = highest - lowest + 1;
+              g_ptr_array_set_size (results->final_params, results->config.runs);
+            }
         }
+      if (!read_weights (dir, results, &study->weights_found, error))
+        return NULL;
     }
   study->results = g_steal_pointer (&results);
   return g_steal_pointer (&study);
