@@ -594,20 +594,37 @@ read_string (const Reader  *r,
       } \
   } G_STMT_END
 
+/* The array member @name into @array (NULL when absent); FALSE when it is not an array. */
+static gboolean
+member_array (const Reader  *r,
+              const char    *name,
+              const char    *what,
+              JsonArray    **array,
+              GError       **error)
+{
+  JsonNode *node = member (r, name);
+
+  *array = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return bad (r, name, error, what);
+  *array = json_node_get_array (node);
+  return TRUE;
+}
+
 static gboolean
 read_widths (const Reader  *r,
              SaddleSummary *summary,
              GError       **error)
 {
-  JsonNode *node = member (r, "widths");
   JsonArray *array;
   guint n;
 
-  if (node == NULL)
+  if (!member_array (r, "widths", "is not a list of layer widths", &array, error))
+    return FALSE;
+  if (array == NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return bad (r, "widths", error, "is not a list of layer widths");
-  array = json_node_get_array (node);
   n = json_array_get_length (array);
   if (n < 2 || n > G_N_ELEMENTS (summary->widths))
     return bad (r, "widths", error, "must list 2 to 10 layer widths (input, hidden…, output)");
@@ -634,14 +651,14 @@ read_explained (const Reader *r,
                 double        out[2],
                 GError      **error)
 {
-  JsonNode *node = member (r, name);
   JsonArray *array;
 
-  if (node == NULL)
+  if (!member_array (r, name, "is not a list of shares of variance", &array, error))
+    return FALSE;
+  if (array == NULL)
     return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) > 2)
-    return bad (r, name, error, "is not a list of at most two shares of variance");
-  array = json_node_get_array (node);
+  if (json_array_get_length (array) > 2)
+    return bad (r, name, error, "holds more than two shares of variance");
   for (guint c = 0; c < json_array_get_length (array); c++)
     {
       JsonNode *v = json_array_get_element (array, c);
@@ -660,15 +677,11 @@ read_failures (const Reader  *r,
                SaddleSummary *summary,
                GError       **error)
 {
-  JsonNode *node = member (r, "failures");
   JsonArray *array;
 
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return bad (r, "failures", error, "is not a list of messages");
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  if (!member_array (r, "failures", "is not a list of messages", &array, error))
+    return FALSE;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *f = json_array_get_element (array, i);
 
@@ -685,17 +698,14 @@ read_points (const Reader  *r,
              SaddleSummary *summary,
              GError       **error)
 {
-  JsonNode *node = member (r, "points");
   JsonArray *array;
 
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return bad (r, "points", error, "is not a list of points");
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  if (!member_array (r, "points", "is not a list of points", &array, error))
+    return FALSE;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       JsonNode *p = json_array_get_element (array, i);
+      JsonNode *converged;
       Reader point = *r;
       SaddleSummaryPoint sp = { 0 };
       guint64 run = 0;
@@ -711,10 +721,10 @@ read_points (const Reader  *r,
         return FALSE;
       if (run == 0)
         return bad (r, "points", error, "holds a point without its run");
-      node = member (&point, "newton_reach_converged");
-      if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
-          && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-        sp.reach_converged = json_node_get_boolean (node);
+      converged = member (&point, "newton_reach_converged");
+      if (converged != NULL && JSON_NODE_HOLDS_VALUE (converged)
+          && json_node_get_value_type (converged) == G_TYPE_BOOLEAN)
+        sp.reach_converged = json_node_get_boolean (converged);
       sp.run = (guint) run - 1;
       g_array_append_val (summary->points, sp);
     }
