@@ -232,15 +232,6 @@ read_surface (const char  *dir,
   return surface;
 }
 
-static double *
-explained_of (const double shares[2],
-              double       out[2])
-{
-  out[0] = shares[0];
-  out[1] = shares[1];
-  return out;
-}
-
 static gboolean
 read_trajectory (const char          *dir,
                  const SaddleSummary *summary,
@@ -256,7 +247,6 @@ read_trajectory (const char          *dir,
   g_autofree char *surface_path = g_build_filename (dir, "surface.csv", NULL);
   SaddleSurface *surface = NULL;
   SaddleTrajectory *trajectory;
-  double shares[2];
 
   if (!read_snapshots (dir, "trajectories.csv", FALSE, info, scores, distance, surface_loss,
                        error))
@@ -276,11 +266,11 @@ read_trajectory (const char          *dir,
     trajectory->n_runs = MAX (trajectory->n_runs,
                               g_array_index (info, SaddleSnapshotInfo, i).run + 1);
   trajectory->pca = saddle_pca_new_scores (info->len, 2, (const double *) scores->data,
-                                           explained_of (summary->explained, shares));
+                                           summary->explained);
   if (layer_scores->len > 0)
     trajectory->layer_pca = saddle_pca_new_scores (info->len, 2,
                                                    (const double *) layer_scores->data,
-                                                   explained_of (summary->layer_explained, shares));
+                                                   summary->layer_explained);
   saddle_trajectory_set_surface (trajectory, surface, (const double *) distance->data,
                                  (const double *) surface_loss->data);
   results->trajectory = trajectory;
