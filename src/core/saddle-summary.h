@@ -5,9 +5,9 @@
  * (cancelled, failures) and, for a critical study, every point's numbers and the trend test;
  * for trajectories also the share of variance of each PCA plane, which the trajectory files
  * do not hold. Numbers are JSON numbers (null when not finite), written with json-glib.
- * saddle_summary_read() takes the settings back for Open Results (saddle-summary-read.c): what a file leaves out
- * keeps the homework's default for its study and task; a value of the wrong type or out of
- * range is refused with the file, the line and the member named.
+ * saddle_summary_read() (saddle-summary-read.c) takes the settings back for Open Results:
+ * what a file leaves out keeps the homework's default for its study and task; a value of the
+ * wrong type or out of range is refused with the file, the line and the member named.
  */
 #pragma once
 
