@@ -67,6 +67,8 @@ test_staging_sets (void)
 
   g_assert_no_error (error);
   g_free (put (out, "critical/mine.txt", "the user's"));
+  /* What a writer killed before its commit leaves behind goes with the next one. */
+  g_free (put (out, ".saddle-staging-dead01/critical/critical.csv", "killed"));
 
   /* The first set, with an extra file, swapped in. */
   staging = stage (out, "one", TRUE);
@@ -115,8 +117,10 @@ test_staging_sets (void)
   g_assert_null (text_of (out, "gradnorm/history.csv"));
   {
     g_autofree char *gradnorm = g_build_filename (out, "gradnorm", NULL);
+    g_autofree char *dead = g_build_filename (out, ".saddle-staging-dead01", NULL);
 
     g_assert_false (g_file_test (gradnorm, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
   }
 }
 

@@ -29,6 +29,8 @@ struct _SaddleStaging
   gboolean committed;
 };
 
+static void remove_tree (const char *path);
+
 /* "@what “@path”: the cause". */
 static gboolean
 fail (GError    **error,
@@ -88,6 +90,19 @@ saddle_staging_open (const char  *out_dir,
     }
   if (!take_lock (self, error))
     return NULL;
+  /* A writer killed mid-way left its staging folder: nothing else can be using it now. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (out_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (name, ".saddle-staging-"))
+        {
+          g_autofree char *stale = g_build_filename (out_dir, name, NULL);
+
+          remove_tree (stale);
+        }
+  }
   /* Room for the outputs, roughly, before hours of work that could not be written. */
   if (statvfs (out_dir, &fs) == 0 && (guint64) fs.f_bavail * fs.f_frsize < expected_bytes)
     {

@@ -8,7 +8,8 @@
  * blocked, the entries of the previous set that this one does not write again (listed in
  * each folder's .saddle-files) are removed and the new files renamed into place, one rename
  * each, so the folder never holds a mix of two sets. Without a commit (nothing finished, or
- * a write failed) the folder is left as it was. Files Saddle did not write are never touched.
+ * a write failed) the folder is left as it was; a staging folder left by a writer that was
+ * killed is removed by the next one. Files Saddle did not write are never touched.
  */
 #pragma once
 
