@@ -14,7 +14,10 @@ if [ "${SADDLE_SCREENSHOT_INNER:-}" != 1 ]; then
     dbus-run-session -- "$0" "$build"
 fi
 
-work=$(mktemp -d)
+# A short fixed path: the window names the folder it opened.
+work=/tmp/saddle-screenshot
+rm -rf "$work"
+mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 "$build/src/cli/saddle-cli" critical --runs 12 --hidden 8 --samples 100 --epochs 100 \
   --descent-steps 200 --newton-steps 5 --still-steps 50 --quiet \
@@ -29,9 +32,14 @@ printf '[io/github/saddlelab/Saddle]\nwindow-width=1440\nwindow-height=900\n' \
 
 "$build/src/app/saddle" "$work/critical-12" &
 app=$!
-sleep 10
+# Under load the window can take a while to appear: wait for it, then for its first frames.
+for _ in $(seq 120); do
+  xdotool search --name '^Saddle$' > /dev/null 2>&1 && break
+  sleep 0.5
+done
+sleep 8
 xdotool mousemove 1380 416 click 1   # Loss Slice
-sleep 6
+sleep 8
 /usr/bin/import -window root "$here/open-results.png"
 gapplication action io.github.saddlelab.Saddle quit
 wait "$app"
