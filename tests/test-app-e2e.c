@@ -401,6 +401,22 @@ path_in (const char *dir,
   return g_build_filename (dir, name, NULL);
 }
 
+/* Each of @names (NULL-terminated) is the same in @export/@study as in @cli. */
+static void
+assert_same_files (const char         *export,
+                   const char         *study,
+                   const char         *cli,
+                   const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *a = g_build_filename (export, study, names[i], NULL);
+      g_autofree char *b = path_in (cli, names[i]);
+
+      assert_same_file (a, b);
+    }
+}
+
 static void
 test_studies (void)
 {
@@ -514,7 +530,7 @@ static void
 test_open_cli_folder (void)
 {
   static const char *const same[] = {
-    "critical.csv", "eigenvalues.csv", "trend.csv", "summary.json",
+    "critical.csv", "eigenvalues.csv", "trend.csv", "summary.json", NULL,
   };
   Session s = { 0 };
   g_autofree char *cli_out = NULL;
@@ -538,37 +554,16 @@ test_open_cli_folder (void)
   out = g_build_filename (s.tmpdir, "out", NULL);
   activate (&s, "export-all", g_variant_new_string (out));
 
-  for (guint i = 0; i < G_N_ELEMENTS (same); i++)
-    {
-      g_autofree char *a = g_build_filename (out, "critical", same[i], NULL);
-      g_autofree char *b = path_in (cli_out, same[i]);
-
-      assert_same_file (a, b);
-    }
+  assert_same_files (out, "critical", cli_out, same);
   {
-    const char *gradnorm_same[] = { "history.csv", "epochs.csv", "summary.json" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (gradnorm_same); i++)
-      {
-        g_autofree char *a = g_build_filename (out, "gradnorm", gradnorm_same[i], NULL);
-        g_autofree char *b = path_in (gradnorm_out, gradnorm_same[i]);
-
-        assert_same_file (a, b);
-      }
-  }
-  {
-    const char *trajectories_same[] = {
+    const char *const gradnorm_same[] = { "history.csv", "epochs.csv", "summary.json", NULL };
+    const char *const trajectories_same[] = {
       "trajectories.csv", "trajectories-layer.csv", "surface.csv", "summary.json",
-      "trajectories.svg",
+      "trajectories.svg", NULL,
     };
 
-    for (guint i = 0; i < G_N_ELEMENTS (trajectories_same); i++)
-      {
-        g_autofree char *a = g_build_filename (out, "trajectories", trajectories_same[i], NULL);
-        g_autofree char *b = path_in (trajectories_out, trajectories_same[i]);
-
-        assert_same_file (a, b);
-      }
+    assert_same_files (out, "gradnorm", gradnorm_out, gradnorm_same);
+    assert_same_files (out, "trajectories", trajectories_out, trajectories_same);
   }
 
   /* saddle-cli merge writes no summary.json: the points still open, with their runs. */
@@ -578,19 +573,14 @@ test_open_cli_folder (void)
     g_autoptr(GError) error = NULL;
     int status = -1;
     const char *argv[] = { cli_path, "merge", "--out", merged, cli_out, NULL };
+    const char *const merged_same[] = { "critical.csv", "eigenvalues.csv", NULL };
 
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
                                  NULL, NULL, NULL, &status, &error));
     g_assert_true (g_spawn_check_wait_status (status, NULL));
     activate (&s, "open-results", g_variant_new_string (merged));
     activate (&s, "export-all", g_variant_new_string (again));
-    for (guint i = 0; i < 2; i++)
-      {
-        g_autofree char *a = g_build_filename (again, "critical", same[i], NULL);
-        g_autofree char *b = path_in (cli_out, same[i]);
-
-        assert_same_file (a, b);
-      }
+    assert_same_files (again, "critical", cli_out, merged_same);
   }
 
   activate (&s, "quit", NULL);
