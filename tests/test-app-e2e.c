@@ -140,8 +140,10 @@ app_gone (Session *s)
   return g_subprocess_get_identifier (s->app) == NULL;
 }
 
+/* Starts the app, with @folder (may be NULL) on its command line. */
 static void
-session_launch (Session *s)
+session_launch_with (Session    *s,
+                     const char *folder)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
@@ -151,7 +153,7 @@ session_launch (Session *s)
   g_subprocess_launcher_set_cwd (launcher, s->tmpdir);
   /* The app's stdout (GLib messages) goes to our stderr, away from the TAP stream. */
   g_subprocess_launcher_take_stdout_fd (launcher, dup (STDERR_FILENO));
-  s->app = g_subprocess_launcher_spawn (launcher, &error, app_path, NULL);
+  s->app = g_subprocess_launcher_spawn (launcher, &error, app_path, folder, NULL);
   g_assert_no_error (error);
 
   while (!name_has_owner (s->connection))
@@ -160,6 +162,12 @@ session_launch (Session *s)
       g_assert_false (app_gone (s));
       sleep_ms (50);
     }
+}
+
+static void
+session_launch (Session *s)
+{
+  session_launch_with (s, NULL);
 }
 
 static void
@@ -393,6 +401,22 @@ path_in (const char *dir,
   return g_build_filename (dir, name, NULL);
 }
 
+/* Each of @names (NULL-terminated) is the same in @export/@study as in @cli. */
+static void
+assert_same_files (const char         *export,
+                   const char         *study,
+                   const char         *cli,
+                   const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *a = g_build_filename (export, study, names[i], NULL);
+      g_autofree char *b = path_in (cli, names[i]);
+
+      assert_same_file (a, b);
+    }
+}
+
 static void
 test_studies (void)
 {
@@ -479,6 +503,90 @@ test_studies (void)
   g_assert_true (g_subprocess_get_if_exited (s.app));
   g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);
 
+  session_teardown (&s);
+}
+
+/* Runs saddle-cli @command with the tiny study's options into @out. */
+static void
+run_cli (const char  *command,
+         const char  *out)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  const char *argv[] = {
+    cli_path, command, "--task", "function", "--samples", "40", "--hidden", "6",
+    "--batch", "10", "--epochs", "4", "--runs", "3", "--threads", "1", "--lr", "0.01",
+    "--descent-steps", "30", "--newton-steps", "2", "--seed", "1", "--quiet", "--out", out, NULL
+  };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* `saddle FOLDER` opens what saddle-cli wrote; Export All then writes the very same files. */
+static void
+test_open_cli_folder (void)
+{
+  static const char *const same[] = {
+    "critical.csv", "eigenvalues.csv", "trend.csv", "summary.json", NULL,
+  };
+  Session s = { 0 };
+  g_autofree char *cli_out = NULL;
+  g_autofree char *gradnorm_out = NULL;
+  g_autofree char *trajectories_out = NULL;
+  g_autofree char *out = NULL;
+
+  session_setup (&s);
+  write_settings (s.keyfile, FALSE);
+  cli_out = g_build_filename (s.tmpdir, "cli", NULL);
+  gradnorm_out = g_build_filename (s.tmpdir, "cli-gradnorm", NULL);
+  run_cli ("critical", cli_out);
+  run_cli ("gradnorm", gradnorm_out);
+  trajectories_out = g_build_filename (s.tmpdir, "cli-trajectories", NULL);
+  run_cli ("trajectories", trajectories_out);
+
+  session_launch_with (&s, cli_out);
+  /* Other folders reach the running app as app.open-results does from a script. */
+  activate (&s, "open-results", g_variant_new_string (gradnorm_out));
+  activate (&s, "open-results", g_variant_new_string (trajectories_out));
+  out = g_build_filename (s.tmpdir, "out", NULL);
+  activate (&s, "export-all", g_variant_new_string (out));
+
+  assert_same_files (out, "critical", cli_out, same);
+  {
+    const char *const gradnorm_same[] = { "history.csv", "epochs.csv", "summary.json", NULL };
+    const char *const trajectories_same[] = {
+      "trajectories.csv", "trajectories-layer.csv", "surface.csv", "summary.json",
+      "trajectories.svg", NULL,
+    };
+
+    assert_same_files (out, "gradnorm", gradnorm_out, gradnorm_same);
+    assert_same_files (out, "trajectories", trajectories_out, trajectories_same);
+  }
+
+  /* saddle-cli merge writes no summary.json: the points still open, with their runs. */
+  {
+    g_autofree char *merged = g_build_filename (s.tmpdir, "merged", NULL);
+    g_autofree char *again = g_build_filename (s.tmpdir, "again", NULL);
+    g_autoptr(GError) error = NULL;
+    int status = -1;
+    const char *argv[] = { cli_path, "merge", "--out", merged, cli_out, NULL };
+    const char *const merged_same[] = { "critical.csv", "eigenvalues.csv", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                 NULL, NULL, NULL, &status, &error));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    activate (&s, "open-results", g_variant_new_string (merged));
+    activate (&s, "export-all", g_variant_new_string (again));
+    assert_same_files (again, "critical", cli_out, merged_same);
+  }
+
+  activate (&s, "quit", NULL);
+  g_subprocess_wait (s.app, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (s.app));
+  g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);
   session_teardown (&s);
 }
 
@@ -579,6 +687,7 @@ main (int   argc,
 
   g_test_add_func ("/app/e2e/studies", test_studies);
   g_test_add_func ("/app/e2e/stop-and-quit", test_stop_and_quit);
+  g_test_add_func ("/app/e2e/open-cli-folder", test_open_cli_folder);
 
   return g_test_run ();
 }

@@ -3,13 +3,17 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <math.h>
 
 #include "app-test-util.h"
 #include "saddle-application.h"
 #include "saddle-critical-page.h"
 #include "saddle-gradnorm-page.h"
+#include "saddle-opened-panel.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-window.h"
 
@@ -981,6 +985,270 @@ test_job_events (void)
   g_assert_cmpuint (progress, >, 0);
 }
 
+
+/* The bytes of @folder/@name, "" when absent. */
+static char *
+file_text (const char *folder,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return g_strdup ("");
+  return contents;
+}
+
+/* Export All, Open Results of that folder, Export All again: every number is the same (the
+ * two exports' data files are byte for byte equal, and %.17g reads back exactly), the points
+ * and their spectra, the curves, the paths and the surface are on the pages again, the
+ * settings are shown read-only, and a point's loss slice is recomputed from its saved weights. */
+static void
+test_open_results_round_trip (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const char *const files[] = {
+    "trajectories/trajectories.csv", "trajectories/trajectories-layer.csv",
+    "trajectories/surface.csv", "trajectories/history.csv", "trajectories/epochs.csv",
+    "trajectories/summary.json", "gradnorm/history.csv", "gradnorm/epochs.csv",
+    "gradnorm/summary.json", "critical/critical.csv", "critical/eigenvalues.csv",
+    "critical/trend.csv", "critical/summary.json", "critical/weights-run1.txt",
+    "critical/weights-run2.txt", "critical/weights-run3.txt",
+  };
+  SaddleCriticalPage *critical = SADDLE_CRITICAL_PAGE (saddle_window_get_page (f->window, SADDLE_STUDY_CRITICAL));
+  SaddleTrajectoriesPage *trajectories = SADDLE_TRAJECTORIES_PAGE (saddle_window_get_page (f->window, SADDLE_STUDY_TRAJECTORIES));
+  SaddleGradnormPage *gradnorm = SADDLE_GRADNORM_PAGE (saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM));
+  g_autofree char *first = path_in (f, "first");
+  g_autofree char *second = path_in (f, "second");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleTrajectory) trajectory = NULL;
+  g_autoptr(SaddleHistory) history = NULL;
+  g_autoptr(SaddleSlice) slice = NULL;
+  const SaddleCriticalSet *set;
+  const SaddleTrajectory *opened_trajectory;
+  const SaddleSlice *again;
+  GtkWidget *opened;
+  guint n_points;
+
+  run_study (f, "trajectories");
+  run_study (f, "gradnorm");
+  run_study (f, "critical");
+  trajectory = saddle_trajectory_copy (saddle_trajectories_page_get_trajectory (trajectories));
+  history = saddle_history_copy (saddle_gradnorm_page_get_history (gradnorm));
+  set = saddle_critical_page_get_set (critical);
+  n_points = set->points->len;
+  g_assert_cmpuint (n_points, ==, 3);
+  saddle_critical_page_set_selected (critical, 1);
+  g_assert_true (saddle_critical_page_compute_slice (critical, &error));
+  g_assert_no_error (error);
+  wait_slice (critical);
+  slice = saddle_slice_copy (saddle_critical_page_get_slice (critical));
+
+  g_assert_true (saddle_window_export_all (f->window, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (saddle_window_open_results (f->window, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (saddle_window_export_all (f->window, second, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *a = file_text (first, files[i]);
+      g_autofree char *b = file_text (second, files[i]);
+
+      g_test_message ("%s", files[i]);
+      g_assert_cmpuint (strlen (a), >, 0);
+      g_assert_cmpstr (a, ==, b);
+    }
+
+  /* The pages hold the same numbers as before the round trip. */
+  set = saddle_critical_page_get_set (critical);
+  g_assert_cmpuint (set->points->len, ==, n_points);
+  g_assert_nonnull (((SaddleCriticalPoint *) g_ptr_array_index (set->points, 0))->spectrum);
+  {
+    const SaddleHistory *h = saddle_gradnorm_page_get_history (gradnorm);
+
+    g_assert_cmpuint (h->iterations->len, ==, history->iterations->len);
+    g_assert_cmpmem (h->iterations->data, h->iterations->len * sizeof (SaddleIterationRecord),
+                     history->iterations->data, history->iterations->len * sizeof (SaddleIterationRecord));
+    g_assert_cmpmem (h->epochs->data, h->epochs->len * sizeof (SaddleEpochRecord),
+                     history->epochs->data, history->epochs->len * sizeof (SaddleEpochRecord));
+  }
+  opened_trajectory = saddle_trajectories_page_get_trajectory (trajectories);
+  g_assert_cmpuint (opened_trajectory->info->len, ==, trajectory->info->len);
+  g_assert_cmpmem (opened_trajectory->pca->scores, trajectory->info->len * 2 * sizeof (double),
+                   trajectory->pca->scores, trajectory->info->len * 2 * sizeof (double));
+  g_assert_cmpmem (opened_trajectory->pca->explained_ratio, 2 * sizeof (double),
+                   trajectory->pca->explained_ratio, 2 * sizeof (double));
+  g_assert_nonnull (opened_trajectory->surface);
+  g_assert_cmpmem (opened_trajectory->surface->loss, 9 * 9 * sizeof (double),
+                   trajectory->surface->loss, 9 * 9 * sizeof (double));
+
+  /* The settings are the study's, read-only, until New Study. */
+  opened = saddle_window_get_opened_panel (f->window, SADDLE_STUDY_CRITICAL);
+  g_assert_nonnull (opened);
+  g_assert_true (gtk_widget_get_visible (opened));
+  g_assert_false (gtk_widget_get_sensitive (saddle_opened_panel_get_panel (SADDLE_OPENED_PANEL (opened))));
+  g_assert_nonnull (strstr (saddle_opened_panel_get_notice (SADDLE_OPENED_PANEL (opened)), "first"));
+  {
+    GtkWidget *hidden = saddle_side_panel_get_field (SADDLE_SIDE_PANEL (saddle_opened_panel_get_panel (SADDLE_OPENED_PANEL (opened))), "hidden");
+
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (hidden)), ==, "6");
+  }
+
+  /* The slice is recomputed from the saved weights: the same numbers. */
+  saddle_critical_page_set_selected (critical, 1);
+  g_assert_true (saddle_critical_page_compute_slice (critical, &error));
+  g_assert_no_error (error);
+  wait_slice (critical);
+  again = saddle_critical_page_get_slice (critical);
+  g_assert_nonnull (again);
+  g_assert_cmpmem (again->loss_bottom, slice->n_points * sizeof (double),
+                   slice->loss_bottom, slice->n_points * sizeof (double));
+  g_assert_cmpmem (again->loss_top, slice->n_points * sizeof (double),
+                   slice->loss_top, slice->n_points * sizeof (double));
+
+  saddle_window_show_kind (f->window, SADDLE_STUDY_CRITICAL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.new-study", NULL));
+  g_assert_null (saddle_window_get_opened_panel (f->window, SADDLE_STUDY_CRITICAL));
+  g_assert_nonnull (saddle_window_get_opened_panel (f->window, SADDLE_STUDY_GRADNORM));
+}
+
+/* Writes @text to @folder/@name. */
+static void
+put_file (const char *folder,
+          const char *name,
+          const char *text)
+{
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+}
+
+/* A folder the app cannot use is refused naming the file and line, and the window keeps
+ * the results it had. */
+static void
+test_open_results_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  SaddleCriticalPage *critical = SADDLE_CRITICAL_PAGE (saddle_window_get_page (f->window, SADDLE_STUDY_CRITICAL));
+  g_autofree char *bad = path_in (f, "bad");
+  g_autofree char *dir = g_build_filename (bad, "critical", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  const SaddleCriticalSet *set;
+  guint n_points;
+
+  run_study (f, "critical");
+  set = saddle_critical_page_get_set (critical);
+  n_points = set->points->len;
+  g_assert_true (saddle_window_export_all (f->window, bad, &error));
+  g_assert_no_error (error);
+
+  /* Line 3 of critical.csv gets a loss that is not a number. */
+  csv = file_text (dir, "critical.csv");
+  lines = g_strsplit (csv, "\n", -1);
+  {
+    g_auto(GStrv) fields = g_strsplit (lines[2], ",", 3);
+    g_autofree char *broken = g_strdup_printf ("%s,lots,%s", fields[0], fields[2]);
+
+    g_free (lines[2]);
+    lines[2] = g_steal_pointer (&broken);
+  }
+  {
+    g_autofree char *joined = g_strjoinv ("\n", lines);
+
+    put_file (dir, "critical.csv", joined);
+  }
+  g_assert_false (saddle_window_open_results (f->window, bad, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "critical.csv, line 3"));
+  g_assert_nonnull (strstr (saddle_window_get_message (f->window), "critical.csv, line 3"));
+  g_assert_true (saddle_critical_page_get_set (critical) == set);
+  g_assert_cmpuint (set->points->len, ==, n_points);
+  g_assert_null (saddle_window_get_opened_panel (f->window, SADDLE_STUDY_CRITICAL));
+  g_clear_error (&error);
+
+  /* A summary.json with a setting of the wrong type: its file and line. */
+  put_file (dir, "critical.csv", csv);
+  put_file (dir, "summary.json", "{\n  \"study\" : \"critical\",\n  \"lr\" : \"fast\"\n}\n");
+  g_assert_false (saddle_window_open_results (f->window, bad, &error));
+  g_assert_nonnull (strstr (error->message, "summary.json, line 3"));
+  g_assert_true (saddle_critical_page_get_set (critical) == set);
+  g_clear_error (&error);
+
+  /* A folder with nothing of Saddle's in it. */
+  g_assert_false (saddle_window_open_results (f->window, f->tmpdir, &error));
+  g_assert_nonnull (strstr (error->message, "holds no Saddle results"));
+  g_assert_true (saddle_critical_page_get_set (critical) == set);
+}
+
+/* Export All goes through the staging folder: refused while another writer holds the folder
+ * (the previous export stays whole), then replacing it as one set. */
+static void
+test_export_all_staged (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *folder = path_in (f, "export");
+  g_autofree char *gradnorm = g_build_filename (folder, "gradnorm", NULL);
+  g_autofree char *blocker = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  run_study (f, "gradnorm");
+  g_assert_true (saddle_window_export_all (f->window, folder, &error));
+  g_assert_no_error (error);
+  before = file_text (gradnorm, "history.csv");
+  put_file (folder, "notes.txt", "mine");
+
+  /* Other numbers, and a second study. */
+  {
+    g_autoptr(GSettings) s = g_settings_get_child (f->settings, "gradnorm");
+
+    g_settings_set_uint (s, "seed", 7);
+  }
+  run_study (f, "gradnorm");
+  run_study (f, "critical");
+  blocker = g_build_filename (folder, ".saddle-lock", NULL);
+  /* The lock taken by another writer refuses the export before any file is touched. */
+  {
+    int fd = g_open (blocker, O_RDWR, 0);
+
+    g_assert_cmpint (fd, >=, 0);
+    g_assert_cmpint (flock (fd, LOCK_EX | LOCK_NB), ==, 0);
+    g_assert_false (saddle_window_export_all (f->window, folder, &error));
+    g_assert_nonnull (strstr (error->message, "being written by another"));
+    g_clear_error (&error);
+    close (fd);
+  }
+  after = file_text (gradnorm, "history.csv");
+  g_assert_cmpstr (after, ==, before);
+
+  /* Once free, the new set replaces the old one; files that are not Saddle's stay. */
+  g_assert_true (saddle_window_export_all (f->window, folder, &error));
+  g_assert_no_error (error);
+  g_free (after);
+  after = file_text (gradnorm, "history.csv");
+  g_assert_cmpstr (after, !=, before);
+  g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+  {
+    g_autofree char *critical = g_build_filename (folder, "critical", "critical.csv", NULL);
+    g_autofree char *mine = file_text (folder, "notes.txt");
+
+    g_assert_true (g_file_test (critical, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpstr (mine, ==, "mine");
+  }
+  /* No staging folder is left behind. */
+  dir = g_dir_open (folder, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, ".saddle-staging"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -998,6 +1266,9 @@ main (int   argc,
   ADD ("/app/window/restart-stops-first", test_restart_stops_first);
   ADD ("/app/window/errors", test_errors_in_window);
   ADD ("/app/window/close-mid-study", test_close_mid_study);
+  ADD ("/app/window/open-results-round-trip", test_open_results_round_trip);
+  ADD ("/app/window/open-results-refused", test_open_results_refused);
+  ADD ("/app/window/export-all-staged", test_export_all_staged);
 #undef ADD
 
   return g_test_run ();

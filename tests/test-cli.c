@@ -1611,7 +1611,7 @@ test_safety_lock (gconstpointer cli)
 
   spawn (&run, "critical", TINY, "--runs", "1", "--out", "out", NULL);
   assert_status (&run, 1);
-  g_assert_nonnull (strstr (run.err, "being written by another saddle-cli (PID 4242)"));
+  g_assert_nonnull (strstr (run.err, "being written by another saddle-cli or Saddle (PID 4242)"));
   close (fd);
   spawn (&run, "critical", TINY, "--runs", "1", "--out", "out", NULL);
   assert_status (&run, 0);

@@ -132,6 +132,27 @@ export_all_action (GSimpleAction *action,
   }
 }
 
+/* Opens @folder in the window; a folder it cannot use is refused there and on stderr. */
+static void
+open_folder (SaddleApplication *self,
+             const char        *folder)
+{
+  SaddleWindow *window = get_window (self, TRUE);
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (!saddle_window_open_results (window, folder, &error))
+    g_printerr ("%s\n", error->message);
+}
+
+static void
+open_results_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  open_folder (user_data, g_variant_get_string (parameter, NULL));
+}
+
 static gboolean
 quit_timeout_cb (gpointer user_data)
 {
@@ -200,6 +221,7 @@ static const GActionEntry app_actions[] = {
   { "run-study", run_study_action, "s" },
   { "stop", stop_action },
   { "export-all", export_all_action, "s" },
+  { "open-results", open_results_action, "s" },
   { "quit", quit_action },
   { "about", about_action },
 };
@@ -212,6 +234,7 @@ saddle_application_startup (GApplication *application)
   const char *start_accels[] = { "<Primary>Return", "<Primary>KP_Enter", NULL };
   const char *stop_accels[] = { "Escape", NULL };
   const char *export_accels[] = { "<Primary>e", NULL };
+  const char *open_accels[] = { "<Primary>o", NULL };
   const char *quit_accels[] = { "<Primary>q", NULL };
   const char *panel_accels[] = { "F9", NULL };
 
@@ -226,6 +249,7 @@ saddle_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.start", start_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.stop", stop_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.export", export_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-results", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.toggle-panel", panel_accels);
 
@@ -244,6 +268,22 @@ saddle_application_activate (GApplication *application)
   SaddleWindow *window = get_window (SADDLE_APPLICATION (application), TRUE);
 
   gtk_window_present (GTK_WINDOW (window));
+}
+
+/* `saddle FOLDER`: the results folder opens in the window (the last one given, one window). */
+static void
+saddle_application_open (GApplication  *application,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+
+      if (path != NULL)
+        open_folder (SADDLE_APPLICATION (application), path);
+    }
 }
 
 static void
@@ -278,6 +318,7 @@ saddle_application_class_init (SaddleApplicationClass *klass)
 
   app_class->startup = saddle_application_startup;
   app_class->activate = saddle_application_activate;
+  app_class->open = saddle_application_open;
   app_class->shutdown = saddle_application_shutdown;
 }
 
@@ -291,7 +332,7 @@ saddle_application_new (void)
 {
   return g_object_new (SADDLE_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/saddlelab/Saddle",
                        NULL);
 }

@@ -12,6 +12,9 @@
 #include "saddle-critical-view.h"
 #include "saddle-ground-truth.h"
 #include "saddle-palette.h"
+#include "saddle-results-folder.h"
+#include "saddle-summary.h"
+#include "saddle-weights.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
 
@@ -217,7 +220,7 @@ update_slice (SaddleCriticalPage *self)
   else if (!mine && self->slice_error != NULL)
     gtk_label_set_text (self->slice_status, self->slice_error);
   else if (!mine && point != NULL && point->params == NULL)
-    gtk_label_set_text (self->slice_status, _("This point’s parameters were not kept, so it cannot be sliced"));
+    gtk_label_set_text (self->slice_status, _("This point’s parameters were not kept, so it cannot be sliced (an opened results folder keeps them as weights-runN.txt: saddle-cli --save-weights FOLDER/weights.txt, or Export All)"));
   else if (!mine)
     gtk_label_set_text (self->slice_status,
                         _("Press Loss Slice to see the loss along this point’s lowest and highest curvature directions"));
@@ -1062,6 +1065,42 @@ page_has_results (SaddlePage *page)
   return set != NULL && set->points->len > 0;
 }
 
+/* summary.json and each kept point's weights (weights-runN.txt): what Open Results needs to
+ * show the study again, its loss slices included. Live points have no settings yet. */
+static gboolean
+write_summary_and_weights (SaddleCriticalPage  *self,
+                           const char          *folder,
+                           GError             **error)
+{
+  const SaddleStudyResults *results = self->results;
+  g_autofree char *summary = g_build_filename (folder, "summary.json", NULL);
+  SaddleCriticalStats stats;
+
+  if (results == NULL || results->critical == NULL)
+    return TRUE;
+  saddle_critical_stats_compute (results->critical, FALSE, &stats);
+  if (!saddle_summary_write_critical (summary, results, &stats, 0, NULL, error))
+    return FALSE;
+  for (guint i = 0; i < results->critical->points->len; i++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (results->critical->points, i);
+      g_autofree char *name = NULL;
+      g_autofree char *path = NULL;
+      g_autofree char *header = NULL;
+
+      if (point->params == NULL)
+        continue;
+      name = saddle_results_folder_weights_name (results->config.runs, point->run);
+      path = g_build_filename (folder, name, NULL);
+      header = g_strdup_printf ("Saddle, critical study, run %u, seed %" G_GUINT64_FORMAT
+                                ": the point's %" G_GSIZE_FORMAT " parameters in flat order",
+                                point->run + 1, results->config.seed, point->n_params);
+      if (!saddle_weights_save (path, point->params, point->n_params, header, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 page_export_all (SaddlePage  *page,
                  const char  *folder,
@@ -1092,6 +1131,8 @@ page_export_all (SaddlePage  *page,
       !saddle_critical_set_write_csv (set, csv, error) ||
       !saddle_critical_set_write_eigenvalues (set, eigenvalues, error) ||
       !saddle_critical_trend_write_csv (&trend, trend_csv, error))
+    return FALSE;
+  if (!write_summary_and_weights (self, folder, error))
     return FALSE;
 
   /* The selected point's spectrum (the first one's when none is selected). */
@@ -1462,7 +1503,7 @@ saddle_critical_page_compute_slice (SaddleCriticalPage  *self,
   if (point->params == NULL || !self->have_config)
     {
       g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
-                           _("This point’s parameters were not kept, so it cannot be sliced"));
+                           _("This point’s parameters were not kept, so it cannot be sliced (an opened results folder keeps them as weights-runN.txt: saddle-cli --save-weights FOLDER/weights.txt, or Export All)"));
       return FALSE;
     }
   if (self->slice_cancellable != NULL)

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "saddle-gradnorm-page.h"
+#include "saddle-summary.h"
 #include "saddle-chart-util.h"
 #include "saddle-monitor-view.h"
 
@@ -266,12 +267,16 @@ page_export_all (SaddlePage  *page,
   g_autofree char *csv = NULL;
   g_autofree char *epochs = NULL;
 
+  g_autofree char *summary = g_build_filename (folder, "summary.json", NULL);
+
   svg = g_build_filename (folder, "gradnorm.svg", NULL);
   csv = g_build_filename (folder, "history.csv", NULL);
   epochs = g_build_filename (folder, "epochs.csv", NULL);
+  /* summary.json needs the finished study's settings: a live export has none yet. */
   return write_figure (self, svg, SADDLE_EXPORT_SVG, error) &&
          saddle_history_write_csv (current_history (self), csv, error) &&
-         saddle_history_write_epochs_csv (current_history (self), epochs, error);
+         saddle_history_write_epochs_csv (current_history (self), epochs, error) &&
+         (self->results == NULL || saddle_summary_write_study (summary, self->results, error));
 }
 
 static gboolean

@@ -8,6 +8,7 @@
 
 #include "saddle-chart-util.h"
 #include "saddle-monitor-view.h"
+#include "saddle-summary.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-trajectory-view.h"
 
@@ -504,6 +505,22 @@ page_export_all (SaddlePage  *page,
         return FALSE;
     }
 
+  /* The contour and the settings (with each plane's share of variance), so that Open
+   * Results shows this view again; a live export has no final results yet. */
+  if (trajectory->surface != NULL)
+    {
+      g_autofree char *surface = g_build_filename (folder, "surface.csv", NULL);
+
+      if (!saddle_surface_write_csv (trajectory->surface, surface, error))
+        return FALSE;
+    }
+  if (self->results != NULL)
+    {
+      g_autofree char *summary = g_build_filename (folder, "summary.json", NULL);
+
+      if (!saddle_summary_write_study (summary, self->results, error))
+        return FALSE;
+    }
   return TRUE;
 }
 

@@ -12,6 +12,9 @@
 #include "saddle-chart-view.h"
 #include "saddle-critical-page.h"
 #include "saddle-gradnorm-page.h"
+#include "saddle-opened-panel.h"
+#include "saddle-results-folder.h"
+#include "saddle-staging.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-window.h"
 
@@ -32,6 +35,7 @@ struct _SaddleWindow
   SaddleStudyConfig     pending_config;
   GPtrArray            *failures;         /* char *: RUN_FAILED messages of the current study */
   guint                 info_timeout_id;
+  GtkWidget            *opened[3];        /* SaddleOpenedPanel of opened results, per study */
 
   /* Template widgets */
   GtkToggleButton      *panel_button;
@@ -362,15 +366,38 @@ slice_busy_changed_cb (SaddleCriticalPage *page,
   update_busy (self);
 }
 
+/* The shown study's panel: its read-only settings while its results were opened from a folder. */
+static void
+sync_panel (SaddleWindow *self)
+{
+  SaddleStudyKind kind = saddle_window_get_shown_kind (self);
+
+  if (self->panel_stack == NULL || self->panels[kind] == NULL)
+    return;
+  gtk_stack_set_visible_child (self->panel_stack, self->opened[kind] != NULL
+                                                  ? self->opened[kind]
+                                                  : GTK_WIDGET (self->panels[kind]));
+}
+
+/* Back to the user's own settings for @kind (the opened results stay until a study starts). */
+static void
+close_opened (SaddleWindow    *self,
+              SaddleStudyKind  kind)
+{
+  if (self->opened[kind] == NULL)
+    return;
+  gtk_stack_remove (self->panel_stack, self->opened[kind]);
+  self->opened[kind] = NULL;
+  sync_panel (self);
+}
+
 static void
 visible_study_changed_cb (GtkStack     *stack,
                           GParamSpec   *pspec,
                           SaddleWindow *self)
 {
-  const char *name = gtk_stack_get_visible_child_name (stack);
-
-  if (name != NULL && self->panel_stack != NULL)
-    gtk_stack_set_visible_child_name (self->panel_stack, name);
+  if (gtk_stack_get_visible_child_name (stack) != NULL)
+    sync_panel (self);
 }
 
 /* Export dialogs */
@@ -519,6 +546,49 @@ export_all_action (GtkWidget  *widget,
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+open_results_response_cb (GtkNativeDialog *dialog,
+                          int              response,
+                          gpointer         user_data)
+{
+  g_autoptr(SaddleWindow) self = user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        saddle_window_open_results (self, path, NULL);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+open_results_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Open Results"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (open_results_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+new_study_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SaddleWindow *self = SADDLE_WINDOW (widget);
+
+  close_opened (self, saddle_window_get_shown_kind (self));
 }
 
 static void
@@ -787,6 +857,8 @@ saddle_window_class_init (SaddleWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
+  gtk_widget_class_install_action (widget_class, "win.open-results", NULL, open_results_action);
+  gtk_widget_class_install_action (widget_class, "win.new-study", NULL, new_study_action);
   gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, reset_settings_action);
 
   gtk_widget_class_install_action (widget_class, "win.show-study", "s", show_study_action);
@@ -849,6 +921,9 @@ saddle_window_run_study (SaddleWindow     *self,
         *error = g_steal_pointer (&local_error);
       return FALSE;
     }
+
+  /* A new study of this kind: its own settings again, no longer the opened folder's. */
+  close_opened (self, kind);
 
   if (self->job == NULL && saddle_critical_page_get_slice_busy (SADDLE_CRITICAL_PAGE (self->critical_page)))
     {
@@ -938,14 +1013,20 @@ saddle_window_export_all (SaddleWindow  *self,
   /* One subfolder a study, named as its saddle-cli command: the studies write files of the
    * same names (history.csv, epochs.csv), and none may overwrite another's. */
   static const char *const subfolders[] = { "trajectories", "gradnorm", "critical" };
+  g_autoptr(SaddleStaging) staging = NULL;
   guint written = 0;
 
   g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (folder != NULL, FALSE);
 
+  /* Everything is written into a staging folder first and swapped in as one set, so a
+   * failed export leaves the folder as it was, never old and new files mixed. */
+  if ((staging = saddle_staging_open (folder, 0, error)) == NULL)
+    return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      g_autofree char *subfolder = g_build_filename (folder, subfolders[i], NULL);
+      g_autofree char *subfolder = g_build_filename (saddle_staging_dir (staging), subfolders[i],
+                                                     NULL);
 
       if (!saddle_page_has_results (pages[i]))
         continue;
@@ -960,7 +1041,91 @@ saddle_window_export_all (SaddleWindow  *self,
                            _("Nothing to export yet: run a study first"));
       return FALSE;
     }
+  return saddle_staging_commit (staging, error);
+}
+
+gboolean
+saddle_window_open_results (SaddleWindow  *self,
+                            const char    *folder,
+                            GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) studies = NULL;
+  g_autoptr(GString) opened = g_string_new (NULL);
+  guint weights = 0;
+
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (folder != NULL, FALSE);
+
+  /* Read everything before touching a page: a folder that is refused changes nothing. */
+  if (saddle_window_get_busy (self))
+    g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                         _("a study is running: stop it first"));
+  else
+    studies = saddle_results_folder_read (folder, &local_error);
+  if (studies == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot open “%s”: %s"), folder,
+                                                  local_error->message);
+
+      saddle_window_show_message (self, message, FALSE);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < studies->len; i++)
+    {
+      SaddleOpenedStudy *study = g_ptr_array_index (studies, i);
+      SaddleStudyResults *results = g_steal_pointer (&study->results);
+      SaddleStudyKind kind = results->kind;
+      SaddlePage *page = saddle_window_get_page (self, kind);
+      g_autofree char *schema_id = NULL;
+
+      g_object_get (saddle_side_panel_get_settings (self->panels[kind]), "schema-id", &schema_id, NULL);
+      close_opened (self, kind);
+      self->opened[kind] = saddle_opened_panel_new (kind, schema_id, &results->config,
+                                                    study->folder, study->settings_recorded);
+      gtk_stack_add_child (self->panel_stack, self->opened[kind]);
+      saddle_page_begin (page, &results->config);
+      saddle_page_finish (page, results);
+      weights += study->weights_found;
+      g_string_append_printf (opened, "%s%s", i > 0 ? ", " : "", kind_name (kind));
+    }
+  {
+    SaddleStudyKind first = SADDLE_STUDY_CRITICAL;
+
+    for (int k = SADDLE_STUDY_CRITICAL; k >= SADDLE_STUDY_TRAJECTORIES; k--)
+      if (self->opened[k] != NULL)
+        first = (SaddleStudyKind) k;
+    saddle_window_show_kind (self, first);
+  }
+  sync_panel (self);
+
+  {
+    /* TRANSLATORS: "Opened trajectories, critical from “/path”" */
+    g_autofree char *message = g_strdup_printf (_("Opened %s from “%s”"), opened->str, folder);
+
+    /* The slice needs each point's parameters: say at once when the folder has none. */
+    if (self->opened[SADDLE_STUDY_CRITICAL] != NULL && weights == 0)
+      {
+        g_autofree char *full = g_strdup_printf (_("%s. The folder holds no weights (weights-runN.txt), so no loss slice can be computed"), message);
+
+        saddle_window_show_message (self, full, TRUE);
+      }
+    else
+      saddle_window_show_message (self, message, TRUE);
+  }
   return TRUE;
+}
+
+GtkWidget *
+saddle_window_get_opened_panel (SaddleWindow    *self,
+                                SaddleStudyKind  kind)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (kind <= SADDLE_STUDY_CRITICAL, NULL);
+
+  return self->opened[kind];
 }
 
 void

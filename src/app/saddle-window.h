@@ -29,6 +29,15 @@ gboolean         saddle_window_get_busy       (SaddleWindow    *self);
 gboolean         saddle_window_export_all     (SaddleWindow    *self,
                                                const char      *folder,
                                                GError         **error);
+/* Shows the studies of a results folder (saddle-cli --out or Export All) on their pages, their
+ * settings read-only in the panel; a folder it cannot use is refused (message in the banner
+ * and in @error) and the window keeps what it showed. */
+gboolean         saddle_window_open_results   (SaddleWindow    *self,
+                                               const char      *folder,
+                                               GError         **error);
+/* The read-only panel of @kind's opened results, or NULL. */
+GtkWidget       *saddle_window_get_opened_panel (SaddleWindow  *self,
+                                                 SaddleStudyKind kind);
 /* Shows @message in the window's banner (an error unless @info). */
 void             saddle_window_show_message   (SaddleWindow    *self,
                                                const char      *message,

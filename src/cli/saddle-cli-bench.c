@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "saddle-summary.h"
+
 #include <math.h>
 #include <stdio.h>
 
@@ -78,11 +80,11 @@ record (Bench      *bench,
   json_builder_add_string_value (bench->builder, name);
   json_builder_set_member_name (bench->builder, "size");
   json_builder_add_string_value (bench->builder, size);
-  saddle_cli_json_add_double (bench->builder, "seconds", seconds);
-  saddle_cli_json_add_double (bench->builder, "rate", rate);
+  saddle_summary_add_double (bench->builder, "seconds", seconds);
+  saddle_summary_add_double (bench->builder, "rate", rate);
   json_builder_set_member_name (bench->builder, "rate_unit");
   json_builder_add_string_value (bench->builder, rate_unit != NULL ? rate_unit : "");
-  saddle_cli_json_add_double (bench->builder, "pytorch_seconds", pytorch_seconds);
+  saddle_summary_add_double (bench->builder, "pytorch_seconds", pytorch_seconds);
   json_builder_end_object (bench->builder);
 }
 
@@ -450,7 +452,7 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "interrupted");
   json_builder_add_boolean_value (builder, saddle_cli_signals_stop_requested ());
-  saddle_cli_json_add_double (builder, "total_seconds", now_s () - start);
+  saddle_summary_add_double (builder, "total_seconds", now_s () - start);
   json_builder_end_object (builder);
 
   saddle_study_config_clear (&image);
@@ -458,7 +460,7 @@ saddle_cli_run_bench (SaddleCliOptions *options)
 
   root = json_builder_get_root (builder);
   json_path = g_build_filename (options->out_dir, "bench.json", NULL);
-  if (!saddle_cli_write_json (json_path, root, &error))
+  if (!saddle_summary_write_json (json_path, root, &error))
     return saddle_cli_report_error (error);
   printf ("Wrote: %s\n", json_path);
 

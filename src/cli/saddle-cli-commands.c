@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include "saddle-summary.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +16,7 @@
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
 #include "saddle-cli-signals.h"
-#include "saddle-cli-staging.h"
+#include "saddle-staging.h"
 #include "saddle-file.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
@@ -298,46 +300,6 @@ print_trajectory_summary (const SaddleTrajectory *trajectory)
   print_surface_summary (trajectory);
 }
 
-typedef struct
-{
-  guint  labels[SADDLE_CRITICAL_N_LABELS];
-  guint  n;
-  SaddleCriticalTrend trend;    /* --ratio against loss, certified and all: what critical.svg draws */
-} CriticalStats;
-
-/* Dauphin et al. 2014, in one line, for the summary and summary.json. */
-#define DAUPHIN_EXPECTATION \
-  "Dauphin et al. (2014) expect the index (the share of negative eigenvalues) to grow with " \
-  "the loss: critical points high in loss are saddles, those near the lowest loss are minima, " \
-  "so the ratio of positive eigenvalues should fall as the loss rises (Spearman's rho < 0)"
-
-/* How the test was made, for the summary and summary.json. */
-#define TREND_METHOD \
-  "Spearman's rho of the ratio with the loss; a 95% percentile bootstrap interval from " \
-  G_STRINGIFY (SADDLE_TREND_RESAMPLES) " resamples of the points; a two-sided permutation " \
-  "p-value, exact over all n! pairings for n <= " G_STRINGIFY (SADDLE_STATS_EXACT_MAX) \
-  ", else from " G_STRINGIFY (SADDLE_TREND_PERMUTATIONS) " random pairings; seed " \
-  G_STRINGIFY (SADDLE_TREND_SEED) ". A verdict only when the interval excludes 0 and p < 0.05"
-
-static void
-critical_stats (const SaddleCriticalSet *set,
-                gboolean                 ratio_nonzero,
-                CriticalStats           *stats)
-{
-  memset (stats, 0, sizeof *stats);
-  stats->n = set->points->len;
-  for (guint i = 0; i < set->points->len; i++)
-    {
-      const SaddleCriticalPoint *point = g_ptr_array_index (set->points, i);
-
-      if ((guint) point->label < SADDLE_CRITICAL_N_LABELS)
-        stats->labels[point->label]++;
-    }
-  saddle_critical_trend_compute (set, ratio_nonzero ? SADDLE_CRITICAL_RATIO_NONZERO
-                                                    : SADDLE_CRITICAL_RATIO_MINIMAL,
-                                 &stats->trend);
-}
-
 static const char *
 ratio_name (SaddleCriticalRatio ratio)
 {
@@ -374,7 +336,7 @@ print_subset_trend (const SaddleSubsetTrend *t)
 }
 
 static void
-print_trend (const CriticalStats *stats,
+print_trend (const SaddleCriticalStats *stats,
              gboolean             pb_fit)
 {
   const SaddleCriticalTrend *trend = &stats->trend;
@@ -391,7 +353,7 @@ print_trend (const CriticalStats *stats,
             t->slope, x, t->intercept, t->r2, t->pearson);
   else
     printf ("no line (needs 2 points with distinct loss)\n");
-  printf ("Expectation: %s.\nTest: %s.\n", DAUPHIN_EXPECTATION, TREND_METHOD);
+  printf ("Expectation: %s.\nTest: %s.\n", SADDLE_SUMMARY_EXPECTATION, SADDLE_SUMMARY_TREND_METHOD);
   for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
     print_subset_trend (&trend->subsets[s]);
   if (!pb_fit)
@@ -410,7 +372,7 @@ print_trend (const CriticalStats *stats,
 static void
 print_critical_table (const SaddleCriticalSet *set,
                       const SaddleStudyConfig *config,
-                      const CriticalStats     *stats,
+                      const SaddleCriticalStats     *stats,
                       gboolean                 pb_fit)
 {
   SaddleCriticalSettings settings_;
@@ -444,267 +406,6 @@ print_critical_table (const SaddleCriticalSet *set,
   print_trend (stats, pb_fit);
 }
 
-static void
-json_add_reach (JsonBuilder             *builder,
-                const SaddleNewtonReach *reach)
-{
-  saddle_cli_json_add_double (builder, "newton_distance", reach->distance);
-  saddle_cli_json_add_double (builder, "newton_residual", reach->residual);
-  json_builder_set_member_name (builder, "newton_reach_iterations");
-  json_builder_add_int_value (builder, reach->iterations);
-  json_builder_set_member_name (builder, "newton_reach_converged");
-  json_builder_add_boolean_value (builder, reach->converged);
-  saddle_cli_json_add_double (builder, "newton_reach_tolerance", reach->tolerance);
-  json_builder_set_member_name (builder, "kinks_crossed");
-  json_builder_add_int_value (builder, (gint64) reach->kinks_crossed);
-}
-
-static void
-json_add_point (JsonBuilder               *builder,
-                const SaddleCriticalPoint *p)
-{
-  const SaddleSpectrum *s = p->spectrum;
-
-  /* Counted from 1, as in the CSV files, the charts and the messages. */
-  json_builder_set_member_name (builder, "run");
-  json_builder_add_int_value (builder, p->run + 1);
-  saddle_cli_json_add_double (builder, "loss", p->loss);
-  saddle_cli_json_add_double (builder, "accuracy", p->accuracy);
-  saddle_cli_json_add_double (builder, "grad_norm_start", p->grad_norm_start);
-  saddle_cli_json_add_double (builder, "grad_norm_descent", p->grad_norm_descent);
-  saddle_cli_json_add_double (builder, "grad_norm", p->grad_norm);
-  saddle_cli_json_add_double (builder, "hg_ratio", p->hg_ratio);
-  json_add_reach (builder, &p->reach);
-  json_builder_set_member_name (builder, "steps");
-  json_builder_add_int_value (builder, p->steps);
-  json_builder_set_member_name (builder, "newton_steps");
-  json_builder_add_int_value (builder, p->newton_steps);
-  json_builder_set_member_name (builder, "n_params");
-  json_builder_add_int_value (builder, (gint64) p->n_params);
-  json_builder_set_member_name (builder, "positive");
-  json_builder_add_int_value (builder, (gint64) s->positive);
-  json_builder_set_member_name (builder, "negative");
-  json_builder_add_int_value (builder, (gint64) s->negative);
-  json_builder_set_member_name (builder, "zero");
-  json_builder_add_int_value (builder, (gint64) s->zero);
-  saddle_cli_json_add_double (builder, "minimal_ratio", s->minimal_ratio);
-  saddle_cli_json_add_double (builder, "nonzero_ratio", s->nonzero_ratio);
-  saddle_cli_json_add_double (builder, "tolerance", s->tolerance);
-  saddle_cli_json_add_double (builder, "max_abs_eigenvalue", s->max_abs);
-  json_builder_set_member_name (builder, "dead_units");
-  json_builder_add_int_value (builder, p->dead_units);
-  saddle_cli_json_add_double (builder, "asymmetry", p->asymmetry);
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, saddle_critical_label_to_string (p->label));
-  saddle_cli_json_add_point_measures (builder, p);
-}
-
-static void
-json_add_config (JsonBuilder             *builder,
-                 const SaddleStudyConfig *config,
-                 const SaddleDataset     *dataset,
-                 const char              *dataset_name)
-{
-  g_autofree guint *widths = NULL;
-  guint n = 0;
-
-  json_builder_set_member_name (builder, "dataset");
-  json_builder_add_string_value (builder, dataset_name);
-  json_builder_set_member_name (builder, "task");
-  json_builder_add_string_value (builder, saddle_task_to_string (config->task));
-  json_builder_set_member_name (builder, "widths");
-  json_builder_begin_array (builder);
-  widths = saddle_study_config_widths (config, dataset, &n);
-  for (guint i = 0; i < n; i++)
-    json_builder_add_int_value (builder, widths[i]);
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "activation");
-  json_builder_add_string_value (builder, saddle_activation_to_string (config->activation));
-  json_builder_set_member_name (builder, "n_params");
-  json_builder_add_int_value (builder, (gint64) saddle_model_count_params (widths, n));
-  json_builder_set_member_name (builder, "samples");
-  json_builder_add_int_value (builder, (gint64) dataset->n_samples);
-  saddle_cli_json_add_double (builder, "tolerance", config->zero_tolerance);
-  saddle_cli_json_add_double (builder, "grad_tolerance", config->grad_tolerance);
-  json_builder_set_member_name (builder, "descent_steps");
-  json_builder_add_int_value (builder, config->descent_steps);
-  json_builder_set_member_name (builder, "newton_steps_max");
-  json_builder_add_int_value (builder, config->newton_steps);
-  saddle_cli_json_add_double (builder, "descent_lr", config->descent_lr);
-  {
-    SaddleCriticalSettings settings;
-
-    saddle_study_config_critical_settings (config, &settings);
-    saddle_cli_json_add_point_settings (builder, &settings);
-  }
-}
-
-static void
-json_add_slice (JsonBuilder       *builder,
-                const SaddleSlice *slice)
-{
-  json_builder_set_member_name (builder, "slice");
-  json_builder_begin_object (builder);
-  saddle_cli_json_add_double (builder, "range", slice->range);
-  json_builder_set_member_name (builder, "points");
-  json_builder_add_int_value (builder, (gint64) slice->n_points);
-  json_builder_set_member_name (builder, "eigenvector_method");
-  json_builder_add_string_value (builder, saddle_slice_method_to_string (slice->method));
-  json_builder_set_member_name (builder, "converged");
-  json_builder_add_boolean_value (builder, slice->converged);
-  saddle_cli_json_add_double (builder, "loss", slice->loss);
-  saddle_cli_json_add_double (builder, "lambda_bottom", slice->lambda_bottom);
-  saddle_cli_json_add_double (builder, "lambda_top", slice->lambda_top);
-  saddle_cli_json_add_double (builder, "slope_bottom", slice->slope_bottom);
-  saddle_cli_json_add_double (builder, "slope_top", slice->slope_top);
-  json_builder_end_object (builder);
-}
-
-static void
-json_add_subset_trend (JsonBuilder             *builder,
-                       const SaddleSubsetTrend *t)
-{
-  const SaddleSpearmanTest *test = &t->spearman;
-
-  json_builder_set_member_name (builder, saddle_trend_subset_to_string (t->subset));
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "points");
-  json_builder_add_int_value (builder, (gint64) t->n);
-  saddle_cli_json_add_double (builder, "slope", t->slope);
-  saddle_cli_json_add_double (builder, "intercept", t->intercept);
-  saddle_cli_json_add_double (builder, "r2", t->r2);
-  saddle_cli_json_add_double (builder, "pearson", t->pearson);
-  saddle_cli_json_add_double (builder, "spearman", test->rho);
-  saddle_cli_json_add_double (builder, "spearman_ci_low", test->low);
-  saddle_cli_json_add_double (builder, "spearman_ci_high", test->high);
-  saddle_cli_json_add_double (builder, "ci_level", test->level);
-  json_builder_set_member_name (builder, "bootstrap_resamples");
-  json_builder_add_int_value (builder, test->resamples);
-  json_builder_set_member_name (builder, "bootstrap_resamples_defined");
-  json_builder_add_int_value (builder, test->resamples_defined);
-  saddle_cli_json_add_double (builder, "p_value", test->p_value);
-  json_builder_set_member_name (builder, "p_method");
-  json_builder_add_string_value (builder, !isfinite (test->rho) ? "none"
-                                 : test->p_exact ? "exact" : "random permutations");
-  json_builder_set_member_name (builder, "permutations");
-  json_builder_add_int_value (builder, (gint64) test->permutations);
-  json_builder_set_member_name (builder, "seed");
-  json_builder_add_int_value (builder, (gint64) test->seed);
-  json_builder_set_member_name (builder, "verdict");
-  json_builder_add_string_value (builder, saddle_trend_verdict_to_string (t->verdict));
-
-  json_builder_set_member_name (builder, "pennington_bahri");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "fitted");
-  json_builder_add_boolean_value (builder, t->pb_fitted);
-  saddle_cli_json_add_double (builder, "loss_c", t->pb_loss_c);
-  saddle_cli_json_add_double (builder, "a", t->pb_a);
-  saddle_cli_json_add_double (builder, "residual", t->pb_residual);
-  if (!t->pb_fitted)
-    {
-      json_builder_set_member_name (builder, "why_not");
-      json_builder_add_string_value (builder, t->pb_error == SADDLE_STATS_ERROR_TOO_FEW
-                                     ? "too few points" : "index 0 everywhere or one loss");
-    }
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-}
-
-static void
-json_add_trend (JsonBuilder         *builder,
-                const CriticalStats *stats)
-{
-  const SaddleCriticalTrend *trend = &stats->trend;
-
-  json_builder_set_member_name (builder, "trend");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "ratio");
-  json_builder_add_string_value (builder, trend->ratio == SADDLE_CRITICAL_RATIO_NONZERO
-                                          ? "nonzero" : "minimal");
-  json_builder_set_member_name (builder, "x");
-  json_builder_add_string_value (builder, trend->x_log ? "log10_loss" : "loss");
-  json_builder_set_member_name (builder, "shown");
-  json_builder_add_string_value (builder, saddle_trend_subset_to_string (trend->shown));
-  json_builder_set_member_name (builder, "expectation");
-  json_builder_add_string_value (builder, DAUPHIN_EXPECTATION);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, TREND_METHOD);
-  for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
-    json_add_subset_trend (builder, &trend->subsets[s]);
-  json_builder_end_object (builder);
-}
-
-static gboolean
-write_critical_summary (const char               *path,
-                        const SaddleStudyResults *results,
-                        const SaddleDataset      *dataset,
-                        const CriticalStats      *stats,
-                        guint                     slice_run,
-                        const SaddleSlice        *slice,
-                        GError                  **error)
-{
-  const SaddleStudyConfig *config = &results->config;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "study");
-  json_builder_add_string_value (builder, "critical");
-  json_add_config (builder, config, dataset, results->dataset_name);
-  json_builder_set_member_name (builder, "optimizer");
-  json_builder_add_string_value (builder, saddle_optimizer_kind_to_string (config->optimizer));
-  saddle_cli_json_add_double (builder, "lr", config->lr);
-  json_builder_set_member_name (builder, "batch");
-  json_builder_add_int_value (builder, config->batch);
-  json_builder_set_member_name (builder, "epochs");
-  json_builder_add_int_value (builder, config->epochs);
-  json_builder_set_member_name (builder, "seed");
-  json_builder_add_int_value (builder, (gint64) config->seed);
-  json_builder_set_member_name (builder, "runs");
-  json_builder_add_int_value (builder, config->runs);
-  json_builder_set_member_name (builder, "first_run");
-  json_builder_add_int_value (builder, config->first_run + 1);
-  json_builder_set_member_name (builder, "cancelled");
-  json_builder_add_boolean_value (builder, results->cancelled);
-  json_builder_set_member_name (builder, "analysed");
-  json_builder_add_int_value (builder, stats->n);
-  json_builder_set_member_name (builder, "labels");
-  json_builder_begin_object (builder);
-  for (guint l = 0; l < SADDLE_CRITICAL_N_LABELS; l++)
-    {
-      json_builder_set_member_name (builder, saddle_critical_label_to_string (l));
-      json_builder_add_int_value (builder, stats->labels[l]);
-    }
-  json_builder_end_object (builder);
-  saddle_cli_json_add_double (builder, "mean_minimal_ratio", stats->trend.mean_minimal_ratio);
-  saddle_cli_json_add_double (builder, "mean_nonzero_ratio", stats->trend.mean_nonzero_ratio);
-  json_add_trend (builder, stats);
-  if (slice != NULL)
-    {
-      json_builder_set_member_name (builder, "slice_run");
-      json_builder_add_int_value (builder, slice_run);
-      json_add_slice (builder, slice);
-    }
-  json_builder_set_member_name (builder, "failures");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < results->failures->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (results->failures, i));
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "points");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < results->critical->points->len; i++)
-    {
-      json_builder_begin_object (builder);
-      json_add_point (builder, g_ptr_array_index (results->critical->points, i));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  return saddle_cli_write_json (path, root, error);
-}
-
 /* Records a written file, or the reason it could not be written. */
 static void
 note_written (GPtrArray  *written,
@@ -735,11 +436,11 @@ static void
 write_critical_set_files (SaddleCliOptions        *options,
                           const SaddleCriticalSet *set,
                           const GArray            *reference,
-                          CriticalStats           *stats,
+                          SaddleCriticalStats           *stats,
                           GPtrArray               *written,
                           GPtrArray               *problems)
 {
-  critical_stats (set, options->ratio_nonzero, stats);
+  saddle_critical_stats_compute (set, options->ratio_nonzero, stats);
   WRITE ("critical.csv", saddle_critical_set_write_csv (set, path, error));
   WRITE ("eigenvalues.csv", saddle_critical_set_write_eigenvalues (set, path, error));
   WRITE ("critical.svg", saddle_cli_write_critical_svg (path, set, &stats->trend,
@@ -861,11 +562,13 @@ write_study_files (SaddleCliOptions         *options,
              saddle_cli_write_trajectories_svg (path, trajectory, TRUE, error));
       if (trajectory->surface != NULL)
         WRITE ("surface.csv", saddle_surface_write_csv (trajectory->surface, path, error));
+      WRITE ("summary.json", saddle_summary_write_study (path, results, error));
       break;
 
     case SADDLE_STUDY_GRADNORM:
       WRITE ("gradnorm.svg",
              saddle_cli_write_gradnorm_svg (path, results->history, options->smooth, error));
+      WRITE ("summary.json", saddle_summary_write_study (path, results, error));
       break;
 
     case SADDLE_STUDY_CRITICAL:
@@ -875,13 +578,13 @@ write_study_files (SaddleCliOptions         *options,
         g_autoptr(SaddleSlice) slice = NULL;
         /* The closed form's points behind the scatter, when the model has one. */
         g_autoptr(GArray) reference = saddle_cli_ground_truth_levels (results, dataset);
-        CriticalStats stats;
+        SaddleCriticalStats stats;
 
         write_critical_set_files (options, set, reference, &stats, written, problems);
         if (options->slice_run > 0)
           slice = write_run_slice (options, results, dataset, written, problems);
-        WRITE ("summary.json", write_critical_summary (path, results, dataset, &stats,
-                                                       options->slice_run, slice, error));
+        WRITE ("summary.json", saddle_summary_write_critical (path, results, &stats,
+                                                              options->slice_run, slice, error));
         print_critical_table (set, &results->config, &stats, options->pb_fit);
         if (results->config.task == SADDLE_TASK_AUTOENCODER)
           {
@@ -982,20 +685,20 @@ saddle_cli_report_error (const GError *error)
   return SADDLE_CLI_EXIT_FAILED;
 }
 
-/* Opens --out (see saddle-cli-staging.h) and points options->out_dir into its staging
+/* Opens --out (see saddle-staging.h) and points options->out_dir into its staging
  * folder until close_output(); @final_out keeps the real one. */
-static SaddleCliStaging *
+static SaddleStaging *
 open_output (SaddleCliOptions  *options,
              guint64            expected_bytes,
              char             **final_out,
              GError           **error)
 {
-  SaddleCliStaging *staging = saddle_cli_staging_open (options->out_dir, expected_bytes, error);
+  SaddleStaging *staging = saddle_staging_open (options->out_dir, expected_bytes, error);
 
   if (staging == NULL)
     return NULL;
   *final_out = g_steal_pointer (&options->out_dir);
-  options->out_dir = g_strdup (saddle_cli_staging_dir (staging));
+  options->out_dir = g_strdup (saddle_staging_dir (staging));
   return staging;
 }
 
@@ -1003,7 +706,7 @@ open_output (SaddleCliOptions  *options,
  * options->out_dir back and names the files in @written as they end up. */
 static void
 close_output (SaddleCliOptions *options,
-              SaddleCliStaging *staging,
+              SaddleStaging *staging,
               char             *final_out,
               gboolean          keep,
               GPtrArray        *written,
@@ -1011,13 +714,13 @@ close_output (SaddleCliOptions *options,
 {
   g_autoptr(GError) error = NULL;
 
-  if (keep && !saddle_cli_staging_commit (staging, &error))
+  if (keep && !saddle_staging_commit (staging, &error))
     g_ptr_array_add (problems, g_strdup (error->message));
   for (guint i = 0; written != NULL && i < written->len; i++)
     {
       char *path = g_ptr_array_index (written, i);
 
-      written->pdata[i] = saddle_cli_staging_final_path (staging, path);
+      written->pdata[i] = saddle_staging_final_path (staging, path);
       g_free (path);
     }
   if (!keep && written != NULL)
@@ -1067,7 +770,7 @@ saddle_cli_run_study (SaddleCliOptions *options)
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SaddleCliStaging) staging = NULL;
+  g_autoptr(SaddleStaging) staging = NULL;
   char *final_out = NULL;
   SaddleCliProgress progress;
   gint64 start;
@@ -1494,13 +1197,13 @@ json_add_matrix_free (JsonBuilder            *builder,
 {
   json_builder_set_member_name (builder, "run");
   json_builder_add_int_value (builder, 1);
-  saddle_cli_json_add_double (builder, "loss", r->loss);
-  saddle_cli_json_add_double (builder, "accuracy", r->accuracy);
-  saddle_cli_json_add_double (builder, "grad_norm_start", r->grad_norm_start);
-  saddle_cli_json_add_double (builder, "grad_norm_descent", r->grad_norm_descent);
-  saddle_cli_json_add_double (builder, "grad_norm", r->grad_norm);
-  saddle_cli_json_add_double (builder, "hg_ratio", r->hg_ratio);
-  json_add_reach (builder, &r->reach);
+  saddle_summary_add_double (builder, "loss", r->loss);
+  saddle_summary_add_double (builder, "accuracy", r->accuracy);
+  saddle_summary_add_double (builder, "grad_norm_start", r->grad_norm_start);
+  saddle_summary_add_double (builder, "grad_norm_descent", r->grad_norm_descent);
+  saddle_summary_add_double (builder, "grad_norm", r->grad_norm);
+  saddle_summary_add_double (builder, "hg_ratio", r->hg_ratio);
+  saddle_summary_add_reach (builder, &r->reach);
   json_builder_set_member_name (builder, "steps");
   json_builder_add_int_value (builder, r->steps);
   json_builder_set_member_name (builder, "newton_steps");
@@ -1518,7 +1221,7 @@ json_add_matrix_free (JsonBuilder            *builder,
       json_builder_add_int_value (builder, (gint64) r->info.iterations);
       json_builder_set_member_name (builder, "converged");
       json_builder_add_boolean_value (builder, r->info.converged);
-      saddle_cli_json_add_double (builder, "relative_residual", r->info.residual);
+      saddle_summary_add_double (builder, "relative_residual", r->info.residual);
       json_builder_set_member_name (builder, "restarts");
       json_builder_add_int_value (builder, r->info.restarts);
       json_add_doubles (builder, "lowest", r->lowest, r->k);
@@ -1537,21 +1240,21 @@ json_add_matrix_free (JsonBuilder            *builder,
       json_builder_add_int_value (builder, d->iterations);
       json_builder_set_member_name (builder, "probes");
       json_builder_add_int_value (builder, d->probes);
-      saddle_cli_json_add_double (builder, "sigma", d->sigma);
-      saddle_cli_json_add_double (builder, "mean_eigenvalue", saddle_density_mean (d));
+      saddle_summary_add_double (builder, "sigma", d->sigma);
+      saddle_summary_add_double (builder, "mean_eigenvalue", saddle_density_mean (d));
       density_shares (d, shares);
-      saddle_cli_json_add_double (builder, "share_below_minus_sigma", shares[0]);
-      saddle_cli_json_add_double (builder, "share_within_sigma", shares[1]);
-      saddle_cli_json_add_double (builder, "share_above_sigma", shares[2]);
+      saddle_summary_add_double (builder, "share_below_minus_sigma", shares[0]);
+      saddle_summary_add_double (builder, "share_within_sigma", shares[1]);
+      saddle_summary_add_double (builder, "share_above_sigma", shares[2]);
       if (r->dense != NULL)
         {
           dense_shares (r->dense, d->sigma, shares);
-          saddle_cli_json_add_double (builder, "exact_mean_eigenvalue", spectrum_mean (r->dense));
-          saddle_cli_json_add_double (builder, "exact_share_below_minus_sigma", shares[0]);
-          saddle_cli_json_add_double (builder, "exact_share_within_sigma", shares[1]);
-          saddle_cli_json_add_double (builder, "exact_share_above_sigma", shares[2]);
-          saddle_cli_json_add_double (builder, "exact_min_eigenvalue", r->dense->eigenvalues[0]);
-          saddle_cli_json_add_double (builder, "exact_max_eigenvalue",
+          saddle_summary_add_double (builder, "exact_mean_eigenvalue", spectrum_mean (r->dense));
+          saddle_summary_add_double (builder, "exact_share_below_minus_sigma", shares[0]);
+          saddle_summary_add_double (builder, "exact_share_within_sigma", shares[1]);
+          saddle_summary_add_double (builder, "exact_share_above_sigma", shares[2]);
+          saddle_summary_add_double (builder, "exact_min_eigenvalue", r->dense->eigenvalues[0]);
+          saddle_summary_add_double (builder, "exact_max_eigenvalue",
                                       r->dense->eigenvalues[r->dense->n - 1]);
         }
     }
@@ -1574,17 +1277,24 @@ write_hessian_summary (const char                *path,
   json_builder_add_string_value (builder, options->weights);
   json_builder_set_member_name (builder, "method");
   json_builder_add_string_value (builder, saddle_cli_method_to_string (options->method));
-  json_add_config (builder, &options->config, dataset, dataset->name);
+  {
+    g_autofree guint *widths = NULL;
+    guint n = 0;
+
+    widths = saddle_study_config_widths (&options->config, dataset, &n);
+    saddle_summary_add_config (builder, &options->config, widths, n, dataset->n_samples,
+                               dataset->name);
+  }
   if (point != NULL)
-    json_add_point (builder, point);
+    saddle_summary_add_point (builder, point);
   else
     json_add_matrix_free (builder, options, r, n_params);
   if (r->slice != NULL)
-    json_add_slice (builder, r->slice);
+    saddle_summary_add_slice (builder, r->slice);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  return saddle_cli_write_json (path, root, error);
+  return saddle_summary_write_json (path, root, error);
 }
 
 static void
@@ -1730,7 +1440,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   g_autofree char *model_text = NULL;
   g_autofree char *count_text = NULL;
   SaddleCriticalSettings settings;
-  g_autoptr(SaddleCliStaging) staging = NULL;
+  g_autoptr(SaddleStaging) staging = NULL;
   char *final_out = NULL;
   SaddleCliProgress progress;
   SaddleBatch batch = { 0 };
@@ -1944,9 +1654,9 @@ saddle_cli_run_merge (SaddleCliOptions *options)
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) owners = g_hash_table_new (NULL, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SaddleCliStaging) staging = NULL;
+  g_autoptr(SaddleStaging) staging = NULL;
   char *final_out = NULL;
-  CriticalStats stats;
+  SaddleCriticalStats stats;
 
   for (guint d = 0; options->inputs[d] != NULL; d++)
     {

@@ -215,10 +215,12 @@ static const char *const command_outputs[] = {
   [SADDLE_CLI_TRAJECTORIES] =
     "Writes to --out: trajectories.csv, trajectories-layer.csv (run,epoch,iteration,loss,"
     "accuracy,pc1,pc2,plane_distance,surface_loss), surface.csv (pc1,pc2,loss), "
-    "trajectories.svg (over the loss surface), trajectories-layer.svg, history.csv, epochs.csv.",
+    "trajectories.svg (over the loss surface), trajectories-layer.svg, history.csv, epochs.csv, "
+    "summary.json (the settings and each plane's share of variance).",
   [SADDLE_CLI_GRADNORM] =
     "Writes to --out: history.csv (run,iteration,epoch,loss,grad_norm), epochs.csv "
-    "(run,epoch,iteration,loss,accuracy,grad_norm: the whole training set), gradnorm.svg.",
+    "(run,epoch,iteration,loss,accuracy,grad_norm: the whole training set), gradnorm.svg, "
+    "summary.json (the settings).",
   [SADDLE_CLI_CRITICAL] =
     "Writes to --out: critical.csv (one row per analysed run), eigenvalues.csv "
     "(run,index,eigenvalue), critical.svg (ratio against loss, fitted trend, Spearman's rho "

@@ -330,38 +330,5 @@ saddle_cli_write_values_csv (const char         *path,
   return write_csv (path, csv, "values", error);
 }
 
-void
-saddle_cli_json_add_double (JsonBuilder *builder,
-                            const char  *member,
-                            double       value)
-{
-  json_builder_set_member_name (builder, member);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
 
-gboolean
-saddle_cli_write_json (const char *path,
-                       JsonNode   *root,
-                       GError    **error)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(GRegex) exponent = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *fixed = NULL;
-  gsize length = 0;
-
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
-  /* json-glib 1.6 appends ".0" to every double without a '.', exponents included: 1e-08
-   * became "1e-08.0", which no JSON parser accepts. Strings hold no such pattern here. */
-  exponent = g_regex_new ("(?<=[0-9])(e[-+]?[0-9]+)\\.0(?=[,\\s\\]}]|$)", 0, 0, NULL);
-  fixed = g_regex_replace (exponent, text, (gssize) length, 0, "\\1", 0, error);
-  if (fixed == NULL)
-    return FALSE;
-  return saddle_file_write (path, fixed, strlen (fixed), error);
-}
 

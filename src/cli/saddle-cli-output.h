@@ -89,13 +89,5 @@ gboolean saddle_cli_write_values_csv       (const char                *path,
                                             gsize                      n,
                                             GError                   **error);
 
-/* A JSON number, or null when @value is NaN or infinite (JSON has neither). */
-void     saddle_cli_json_add_double     (JsonBuilder              *builder,
-                                         const char               *member,
-                                         double                    value);
-/* Writes @root pretty-printed to @path. */
-gboolean saddle_cli_write_json          (const char               *path,
-                                         JsonNode                 *root,
-                                         GError                  **error);
 
 G_END_DECLS

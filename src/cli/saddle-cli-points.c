@@ -151,48 +151,4 @@ saddle_cli_print_set_measures (const SaddleCriticalSettings *settings,
     }
 }
 
-void
-saddle_cli_json_add_point_measures (JsonBuilder               *builder,
-                                    const SaddleCriticalPoint *point)
-{
-  const SaddleExactReach *reach = &point->exact_reach;
 
-  json_builder_set_member_name (builder, "certificate");
-  json_builder_add_string_value (builder, saddle_critical_certificate_to_string (point->certificate));
-  saddle_cli_json_add_double (builder, "still_factor", point->still_factor);
-  json_builder_set_member_name (builder, "still_steps");
-  json_builder_add_int_value (builder, point->still_steps);
-  saddle_cli_json_add_double (builder, "clarke_distance", point->clarke_distance);
-  json_builder_set_member_name (builder, "clarke_kinks");
-  json_builder_add_int_value (builder, point->clarke_kinks);
-  json_builder_set_member_name (builder, "exact_reach");
-  json_builder_begin_object (builder);
-  saddle_cli_json_add_double (builder, "share_zero", reach->share_zero);
-  saddle_cli_json_add_double (builder, "share_weak", reach->share_weak);
-  json_builder_set_member_name (builder, "cuts");
-  json_builder_begin_array (builder);
-  for (guint c = 0; c < SADDLE_EXACT_REACH_CUTOFFS; c++)
-    {
-      json_builder_begin_object (builder);
-      saddle_cli_json_add_double (builder, "cutoff", reach->cuts[c].cutoff);
-      saddle_cli_json_add_double (builder, "step_length", reach->cuts[c].length);
-      saddle_cli_json_add_double (builder, "residual", reach->cuts[c].residual);
-      saddle_cli_json_add_double (builder, "kink_fraction", reach->cuts[c].kink_fraction);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-}
-
-void
-saddle_cli_json_add_point_settings (JsonBuilder                  *builder,
-                                    const SaddleCriticalSettings *settings)
-{
-  saddle_cli_json_add_double (builder, "certify_tolerance", settings->certify_tolerance);
-  saddle_cli_json_add_double (builder, "clarke_epsilon", settings->clarke_epsilon);
-  json_builder_set_member_name (builder, "still_steps_max");
-  json_builder_add_int_value (builder, settings->still_steps);
-  saddle_cli_json_add_double (builder, "still_factor_threshold", settings->still_factor);
-  saddle_cli_json_add_double (builder, "zero_band", SADDLE_EXACT_REACH_ZERO_BAND);
-  saddle_cli_json_add_double (builder, "weak_band", SADDLE_EXACT_REACH_WEAK_BAND);
-}

@@ -18,11 +18,5 @@ void saddle_cli_print_point_measures (const SaddleCriticalSettings *settings,
 /* The summary block of a set: labels, certificates, ranges of the measurements (with n). */
 void saddle_cli_print_set_measures   (const SaddleCriticalSettings *settings,
                                       const SaddleCriticalSet      *set);
-/* The point's measurements as members of the open JSON object. */
-void saddle_cli_json_add_point_measures (JsonBuilder               *builder,
-                                         const SaddleCriticalPoint *point);
-/* The settings the measurements used, as members of the open JSON object. */
-void saddle_cli_json_add_point_settings (JsonBuilder                  *builder,
-                                         const SaddleCriticalSettings *settings);
 
 G_END_DECLS

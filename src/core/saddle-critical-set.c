@@ -11,6 +11,7 @@
 
 #include "saddle-critical-set.h"
 #include "saddle-csv.h"
+#include "saddle-csv-table.h"
 #include "saddle-exact-reach.h"
 #include "saddle-file.h"
 
@@ -262,154 +263,15 @@ saddle_critical_set_summarise (const SaddleCriticalSet *set,
 
 /* ------------------------------------------------------------ reading back */
 
-/* A CSV file as written by SaddleCsv: a header, then rows of as many fields. */
-typedef struct
-{
-  const char *path;
-  char      **header;
-  GPtrArray  *rows;        /* char ** fields */
-  GArray     *lines;       /* guint: each row's line number, for messages */
-} Table;
+/* An error of this module naming @t's file and @line. */
+#define invalid(error, t, line, ...) saddle_csv_table_invalid ((t), (line), (error), __VA_ARGS__)
 
-static void
-table_clear (Table *t)
-{
-  g_clear_pointer (&t->header, g_strfreev);
-  g_clear_pointer (&t->rows, g_ptr_array_unref);
-  g_clear_pointer (&t->lines, g_array_unref);
-}
-
-static gboolean
-invalid (GError    **error,
-         const char *path,
-         guint       line,
-         const char *format,
-         ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-invalid (GError    **error,
-         const char *path,
-         guint       line,
-         const char *format,
-         ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  if (line > 0)
-    g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
-                 "%s, line %u: %s", path, line, what);
-  else
-    g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID, "%s: %s", path, what);
-  return FALSE;
-}
-
-static gboolean
-table_read (Table       *t,
-            const char  *path,
+static SaddleCsvTable *
+table_read (const char  *path,
             GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  gsize length;
-  guint n_columns;
-
-  memset (t, 0, sizeof *t);
-  t->path = path;
-  if (!saddle_file_read (path, TABLE_MAX_BYTES, &contents, &length, error))
-    return FALSE;
-  /* With the length given, a NUL byte fails too: it would end the text early. */
-  if (!g_utf8_validate_len (contents, length, NULL))
-    return invalid (error, path, 0, "not UTF-8 text");
-
-  lines = g_strsplit (contents, "\n", -1);
-  if (lines[0] == NULL || *g_strchomp (lines[0]) == '\0')
-    return invalid (error, path, 1, "no header");
-  t->header = g_strsplit (lines[0], ",", -1);
-  n_columns = g_strv_length (t->header);
-  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  t->lines = g_array_new (FALSE, FALSE, sizeof (guint));
-
-  for (guint i = 1; lines[i] != NULL; i++)
-    {
-      char **fields;
-      guint line = i + 1;
-
-      if (*g_strchomp (lines[i]) == '\0')
-        continue;
-      fields = g_strsplit (lines[i], ",", -1);
-      if (g_strv_length (fields) != n_columns)
-        {
-          guint got = g_strv_length (fields);
-
-          g_strfreev (fields);
-          table_clear (t);
-          return invalid (error, path, line, "%u fields where the header has %u", got, n_columns);
-        }
-      g_ptr_array_add (t->rows, fields);
-      g_array_append_val (t->lines, line);
-    }
-  return TRUE;
-}
-
-/* The index of column @name, or -1 (with @error if @required). */
-static int
-table_column (const Table *t,
-              const char  *name,
-              gboolean     required,
-              GError     **error)
-{
-  for (guint c = 0; t->header[c] != NULL; c++)
-    if (g_strcmp0 (t->header[c], name) == 0)
-      return (int) c;
-  if (required)
-    invalid (error, t->path, 1, "no column “%s”", name);
-  return -1;
-}
-
-/* A whole field as a double ("nan" and "inf" included); FALSE names the field. */
-static gboolean
-field_double (const Table *t,
-              guint        row,
-              int          column,
-              double      *value,
-              GError     **error)
-{
-  const char *text = ((char **) g_ptr_array_index (t->rows, row))[column];
-  char *end = NULL;
-
-  *value = g_ascii_strtod (text, &end);
-  if (*text == '\0' || end == NULL || *end != '\0')
-    return invalid (error, t->path, g_array_index (t->lines, guint, row),
-                    "“%s” is not a number (column %s)", text, t->header[column]);
-  return TRUE;
-}
-
-static gboolean
-field_uint (const Table *t,
-            guint        row,
-            int          column,
-            guint64      max,
-            guint64     *value,
-            GError     **error)
-{
-  const char *text = ((char **) g_ptr_array_index (t->rows, row))[column];
-
-  if (!g_ascii_string_to_unsigned (text, 10, 0, max, value, NULL))
-    return invalid (error, t->path, g_array_index (t->lines, guint, row),
-                    "“%s” is not a count (column %s)", text, t->header[column]);
-  return TRUE;
-}
-
-static gboolean
-field_empty (const Table *t,
-             guint        row,
-             int          column)
-{
-  return *((char **) g_ptr_array_index (t->rows, row))[column] == '\0';
+  return saddle_csv_table_read (path, TABLE_MAX_BYTES, SADDLE_CRITICAL_ERROR,
+                                SADDLE_CRITICAL_ERROR_INVALID, error);
 }
 
 /* eigenvalues.csv into a run → GArray of doubles map, in file order. */
@@ -419,34 +281,26 @@ read_eigenvalues (const char  *path,
 {
   g_autoptr(GHashTable) by_run = g_hash_table_new_full (NULL, NULL, NULL,
                                                         (GDestroyNotify) g_array_unref);
-  Table t;
+  g_autoptr(SaddleCsvTable) t = table_read (path, error);
   int c_run, c_value;
 
-  if (!table_read (&t, path, error))
+  if (t == NULL)
     return NULL;
-  if ((c_run = table_column (&t, "run", TRUE, error)) < 0
-      || (c_value = table_column (&t, "eigenvalue", TRUE, error)) < 0)
-    {
-      table_clear (&t);
-      return NULL;
-    }
-  for (guint r = 0; r < t.rows->len; r++)
+  if ((c_run = saddle_csv_table_column (t, "run", TRUE, error)) < 0
+      || (c_value = saddle_csv_table_column (t, "eigenvalue", TRUE, error)) < 0)
+    return NULL;
+  for (guint r = 0; r < t->rows->len; r++)
     {
       guint64 run;
       double value;
       GArray *values;
 
-      if (!field_uint (&t, r, c_run, G_MAXUINT, &run, error)
-          || !field_double (&t, r, c_value, &value, error))
-        {
-          table_clear (&t);
-          return NULL;
-        }
+      if (!saddle_csv_table_uint (t, r, c_run, G_MAXUINT, &run, error)
+          || !saddle_csv_table_double (t, r, c_value, &value, error))
+        return NULL;
       if (!isfinite (value))
         {
-          invalid (error, path, g_array_index (t.lines, guint, r), "eigenvalue %g is not finite",
-                   value);
-          table_clear (&t);
+          invalid (error, t, saddle_csv_table_line (t, r), "eigenvalue %g is not finite", value);
           return NULL;
         }
       values = g_hash_table_lookup (by_run, GUINT_TO_POINTER ((guint) run));
@@ -457,7 +311,6 @@ read_eigenvalues (const char  *path,
         }
       g_array_append_val (values, value);
     }
-  table_clear (&t);
   return g_steal_pointer (&by_run);
 }
 
@@ -478,64 +331,65 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
   int c_run, c_label, c_positive, c_negative, c_zero, c_distance, c_residual, c_kinks;
   int c_what[G_N_ELEMENTS (what_doubles)], c_certificate, c_still_steps, c_clarke_kinks;
   double tolerance = set->tolerance;
-  gboolean ok = FALSE;
-  Table t;
+  g_autoptr(SaddleCsvTable) table = NULL;
+  SaddleCsvTable *t;
 
   g_return_val_if_fail (set != NULL, FALSE);
   g_return_val_if_fail (critical_path != NULL && eigenvalues_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   eigenvalues = read_eigenvalues (eigenvalues_path, error);
-  if (eigenvalues == NULL || !table_read (&t, critical_path, error))
+  if (eigenvalues == NULL || (table = table_read (critical_path, error)) == NULL)
     return FALSE;
+  t = table;
 
-  if ((c_run = table_column (&t, "run", TRUE, error)) < 0
-      || (c_label = table_column (&t, "label", TRUE, error)) < 0
-      || (c_positive = table_column (&t, "positive", TRUE, error)) < 0
-      || (c_negative = table_column (&t, "negative", TRUE, error)) < 0
-      || (c_zero = table_column (&t, "zero", TRUE, error)) < 0)
-    goto out;
+  if ((c_run = saddle_csv_table_column (t, "run", TRUE, error)) < 0
+      || (c_label = saddle_csv_table_column (t, "label", TRUE, error)) < 0
+      || (c_positive = saddle_csv_table_column (t, "positive", TRUE, error)) < 0
+      || (c_negative = saddle_csv_table_column (t, "negative", TRUE, error)) < 0
+      || (c_zero = saddle_csv_table_column (t, "zero", TRUE, error)) < 0)
+    return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS (doubles); k++)
-    if ((c_doubles[k] = table_column (&t, doubles[k], TRUE, error)) < 0)
-      goto out;
+    if ((c_doubles[k] = saddle_csv_table_column (t, doubles[k], TRUE, error)) < 0)
+      return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
-    if ((c_counts[k] = table_column (&t, counts[k], TRUE, error)) < 0)
-      goto out;
+    if ((c_counts[k] = saddle_csv_table_column (t, counts[k], TRUE, error)) < 0)
+      return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS (what_doubles); k++)
-    c_what[k] = table_column (&t, what_doubles[k].name, FALSE, NULL);
-  c_certificate = table_column (&t, "certificate", FALSE, NULL);
-  c_still_steps = table_column (&t, "still_steps", FALSE, NULL);
-  c_clarke_kinks = table_column (&t, "clarke_kinks", FALSE, NULL);
-  c_distance = table_column (&t, "newton_distance", FALSE, NULL);
-  c_residual = table_column (&t, "newton_residual", FALSE, NULL);
-  c_kinks = table_column (&t, "kinks_crossed", FALSE, NULL);
+    c_what[k] = saddle_csv_table_column (t, what_doubles[k].name, FALSE, NULL);
+  c_certificate = saddle_csv_table_column (t, "certificate", FALSE, NULL);
+  c_still_steps = saddle_csv_table_column (t, "still_steps", FALSE, NULL);
+  c_clarke_kinks = saddle_csv_table_column (t, "clarke_kinks", FALSE, NULL);
+  c_distance = saddle_csv_table_column (t, "newton_distance", FALSE, NULL);
+  c_residual = saddle_csv_table_column (t, "newton_residual", FALSE, NULL);
+  c_kinks = saddle_csv_table_column (t, "kinks_crossed", FALSE, NULL);
 
   points = g_ptr_array_new_with_free_func ((GDestroyNotify) saddle_critical_point_free);
-  for (guint r = 0; r < t.rows->len; r++)
+  for (guint r = 0; r < t->rows->len; r++)
     {
       g_autoptr(SaddleCriticalPoint) point = g_new0 (SaddleCriticalPoint, 1);
-      guint line = g_array_index (t.lines, guint, r);
-      const char *label = ((char **) g_ptr_array_index (t.rows, r))[c_label];
+      guint line = saddle_csv_table_line (t, r);
+      const char *label = saddle_csv_table_field (t, r, c_label);
       double values[G_N_ELEMENTS (doubles)];
       guint64 numbers[G_N_ELEMENTS (counts)], run;
 
-      if (!field_uint (&t, r, c_run, G_MAXUINT, &run, error))
-        goto out;
+      if (!saddle_csv_table_uint (t, r, c_run, G_MAXUINT, &run, error))
+        return FALSE;
       if (run == 0)
         {
-          invalid (error, critical_path, line, "run 0: runs count from 1");
-          goto out;
+          invalid (error, t, line, "run 0: runs count from 1");
+          return FALSE;
         }
       for (guint k = 0; k < G_N_ELEMENTS (doubles); k++)
-        if (!field_double (&t, r, c_doubles[k], &values[k], error))
-          goto out;
+        if (!saddle_csv_table_double (t, r, c_doubles[k], &values[k], error))
+          return FALSE;
       for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
-        if (!field_uint (&t, r, c_counts[k], G_MAXUINT, &numbers[k], error))
-          goto out;
+        if (!saddle_csv_table_uint (t, r, c_counts[k], G_MAXUINT, &numbers[k], error))
+          return FALSE;
       if (!saddle_critical_label_from_string (label, &point->label))
         {
-          invalid (error, critical_path, line, "unknown label “%s”", label);
-          goto out;
+          invalid (error, t, line, "unknown label “%s”", label);
+          return FALSE;
         }
       /* An empty set of NAN tolerance takes the first row's, set only once all rows pass. */
       if (r == 0 && set->points->len == 0 && isnan (tolerance)
@@ -543,9 +397,9 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
         tolerance = values[2];
       if (values[2] != tolerance)
         {
-          invalid (error, critical_path, line, "zero tolerance %g, not the %g of the others",
+          invalid (error, t, line, "zero tolerance %g, not the %g of the others",
                    values[2], tolerance);
-          goto out;
+          return FALSE;
         }
 
       point->run = (guint) run - 1;
@@ -560,90 +414,93 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
       point->newton_steps = (guint) numbers[2];
       point->reach.gradient = point->grad_norm;
       point->reach.distance = point->reach.residual = NAN;
-      if (c_distance >= 0 && !field_empty (&t, r, c_distance)
-          && !field_double (&t, r, c_distance, &point->reach.distance, error))
-        goto out;
-      if (c_residual >= 0 && !field_empty (&t, r, c_residual)
-          && !field_double (&t, r, c_residual, &point->reach.residual, error))
-        goto out;
-      if (c_kinks >= 0 && !field_empty (&t, r, c_kinks)
-          && !field_uint (&t, r, c_kinks, G_MAXUINT64, &point->reach.kinks_crossed, error))
-        goto out;
+      if (c_distance >= 0 && !saddle_csv_table_empty (t, r, c_distance)
+          && !saddle_csv_table_double (t, r, c_distance, &point->reach.distance, error))
+        return FALSE;
+      if (c_residual >= 0 && !saddle_csv_table_empty (t, r, c_residual)
+          && !saddle_csv_table_double (t, r, c_residual, &point->reach.residual, error))
+        return FALSE;
+      if (c_kinks >= 0 && !saddle_csv_table_empty (t, r, c_kinks)
+          && !saddle_csv_table_uint (t, r, c_kinks, G_MAXUINT64, &point->reach.kinks_crossed, error))
+        return FALSE;
 
       for (guint k = 0; k < G_N_ELEMENTS (what_doubles); k++)
         {
           double *value = &G_STRUCT_MEMBER (double, point, what_doubles[k].offset);
 
           *value = NAN;
-          if (c_what[k] >= 0 && !field_empty (&t, r, c_what[k])
-              && !field_double (&t, r, c_what[k], value, error))
-            goto out;
+          if (c_what[k] >= 0 && !saddle_csv_table_empty (t, r, c_what[k])
+              && !saddle_csv_table_double (t, r, c_what[k], value, error))
+            return FALSE;
         }
       for (guint k = 0; k < SADDLE_EXACT_REACH_CUTOFFS; k++)
         point->exact_reach.cuts[k].cutoff = saddle_exact_reach_cutoff (k);
       if (c_certificate >= 0)
         {
-          const char *name = ((char **) g_ptr_array_index (t.rows, r))[c_certificate];
+          const char *name = saddle_csv_table_field (t, r, c_certificate);
 
           if (!saddle_critical_certificate_from_string (name, &point->certificate))
             {
-              invalid (error, critical_path, line, "unknown certificate “%s”", name);
-              goto out;
+              invalid (error, t, line, "unknown certificate “%s”", name);
+              return FALSE;
             }
         }
-      if (c_still_steps >= 0 && !field_empty (&t, r, c_still_steps))
+      if (c_still_steps >= 0 && !saddle_csv_table_empty (t, r, c_still_steps))
         {
           guint64 value;
 
-          if (!field_uint (&t, r, c_still_steps, G_MAXUINT, &value, error))
-            goto out;
+          if (!saddle_csv_table_uint (t, r, c_still_steps, G_MAXUINT, &value, error))
+            return FALSE;
           point->still_steps = (guint) value;
         }
-      if (c_clarke_kinks >= 0 && !field_empty (&t, r, c_clarke_kinks))
+      if (c_clarke_kinks >= 0 && !saddle_csv_table_empty (t, r, c_clarke_kinks))
         {
           guint64 value;
 
-          if (!field_uint (&t, r, c_clarke_kinks, G_MAXUINT, &value, error))
-            goto out;
+          if (!saddle_csv_table_uint (t, r, c_clarke_kinks, G_MAXUINT, &value, error))
+            return FALSE;
           point->clarke_kinks = (guint) value;
         }
       if (saddle_critical_label_certified (point->label)
           != (point->certificate != SADDLE_CERTIFICATE_NONE))
         {
-          invalid (error, critical_path, line, "label “%s” with certificate “%s”", label,
+          invalid (error, t, line, "label “%s” with certificate “%s”", label,
                    saddle_critical_certificate_to_string (point->certificate));
-          goto out;
+          return FALSE;
         }
 
       /* Counts left empty: the analysis did not get as far as a spectrum. */
-      if (!field_empty (&t, r, c_positive))
+      if (!saddle_csv_table_empty (t, r, c_positive))
         {
           GArray *spectrum = g_hash_table_lookup (eigenvalues, GUINT_TO_POINTER ((guint) run));
           guint64 positive, negative, zero;
 
-          if (!field_uint (&t, r, c_positive, G_MAXSIZE, &positive, error)
-              || !field_uint (&t, r, c_negative, G_MAXSIZE, &negative, error)
-              || !field_uint (&t, r, c_zero, G_MAXSIZE, &zero, error))
-            goto out;
+          if (!saddle_csv_table_uint (t, r, c_positive, G_MAXSIZE, &positive, error)
+              || !saddle_csv_table_uint (t, r, c_negative, G_MAXSIZE, &negative, error)
+              || !saddle_csv_table_uint (t, r, c_zero, G_MAXSIZE, &zero, error))
+            return FALSE;
           if (spectrum == NULL || spectrum->len != positive + negative + zero)
             {
-              invalid (error, eigenvalues_path, 0, "run %" G_GUINT64_FORMAT " has %u eigenvalues, "
-                       "where %s counts %" G_GUINT64_FORMAT, run, spectrum != NULL ? spectrum->len : 0,
-                       critical_path, positive + negative + zero);
-              goto out;
+              g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                           "%s: run %" G_GUINT64_FORMAT " has %u eigenvalues, where %s, line %u, "
+                           "counts %" G_GUINT64_FORMAT, eigenvalues_path, run,
+                           spectrum != NULL ? spectrum->len : 0, critical_path, line,
+                           positive + negative + zero);
+              return FALSE;
             }
           point->spectrum = saddle_spectrum_new_from_values ((const double *) spectrum->data,
                                                              spectrum->len, tolerance);
           if (point->spectrum->positive != positive || point->spectrum->negative != negative
               || point->spectrum->zero != zero)
             {
-              invalid (error, eigenvalues_path, 0, "run %" G_GUINT64_FORMAT "'s eigenvalues give "
-                       "%" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative and %"
-                       G_GSIZE_FORMAT " zero, where %s says %" G_GUINT64_FORMAT ", %"
-                       G_GUINT64_FORMAT " and %" G_GUINT64_FORMAT, run,
-                       point->spectrum->positive, point->spectrum->negative,
-                       point->spectrum->zero, critical_path, positive, negative, zero);
-              goto out;
+              g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_INVALID,
+                           "%s: run %" G_GUINT64_FORMAT "'s eigenvalues give %" G_GSIZE_FORMAT
+                           " positive, %" G_GSIZE_FORMAT " negative and %" G_GSIZE_FORMAT " zero, "
+                           "where %s, line %u, says %" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
+                           " and %" G_GUINT64_FORMAT, eigenvalues_path, run,
+                           point->spectrum->positive, point->spectrum->negative,
+                           point->spectrum->zero, critical_path, line, positive, negative, zero);
+              return FALSE;
             }
           point->n_params = spectrum->len;
         }
@@ -654,9 +511,5 @@ saddle_critical_set_read_csv (SaddleCriticalSet *set,
   for (guint i = 0; i < points->len; i++)
     g_ptr_array_add (set->points, g_ptr_array_index (points, i));
   g_ptr_array_set_free_func (points, NULL);
-  ok = TRUE;
-
-out:
-  table_clear (&t);
-  return ok;
+  return TRUE;
 }

@@ -51,6 +51,19 @@ pca_alloc (gsize n_points,
   return pca;
 }
 
+SaddlePca *
+saddle_pca_new_scores (gsize         n_points,
+                       guint         n_components,
+                       const double *scores,
+                       const double *explained)
+{
+  SaddlePca *pca = pca_alloc (n_points, 0, n_components);
+
+  memcpy (pca->scores, scores, n_points * n_components * sizeof (double));
+  memcpy (pca->explained_ratio, explained, n_components * sizeof (double));
+  return pca;
+}
+
 void
 saddle_pca_free (SaddlePca *pca)
 {

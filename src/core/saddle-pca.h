@@ -43,6 +43,12 @@ void       saddle_pca_project     (const SaddlePca *pca,
 void       saddle_pca_reconstruct (const SaddlePca *pca,
                                    const double    *coords,
                                    double          *point);
+/* A projection read back from a file: @n_points rows of @scores (n_points, n_components) and
+ * the components' @explained shares (copied); no mean or components (dim 0). */
+SaddlePca *saddle_pca_new_scores  (gsize         n_points,
+                                   guint         n_components,
+                                   const double *scores,
+                                   const double *explained);
 void       saddle_pca_free        (SaddlePca *pca);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddlePca, saddle_pca_free)

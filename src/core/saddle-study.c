@@ -1382,6 +1382,8 @@ saddle_study_run (const SaddleStudyConfig *config,
   results->kind = kind;
   saddle_study_config_copy (config, &results->config);
   results->dataset_name = g_strdup (data->name != NULL ? data->name : "dataset");
+  results->widths = saddle_study_config_widths (config, data, &results->n_widths);
+  results->n_samples = (guint) data->n_samples;
   results->n_params = n_params;
   results->history = saddle_history_new ();
   results->failures = g_ptr_array_new_with_free_func (g_free);
@@ -1531,6 +1533,7 @@ saddle_study_results_free (SaddleStudyResults *results)
 
   saddle_study_config_clear (&results->config);
   g_free (results->dataset_name);
+  g_free (results->widths);
   g_clear_pointer (&results->history, saddle_history_free);
   g_clear_pointer (&results->trajectory, saddle_trajectory_free);
   g_clear_pointer (&results->critical, saddle_critical_set_free);

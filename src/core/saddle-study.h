@@ -80,6 +80,9 @@ typedef struct
   SaddleStudyKind    kind;
   SaddleStudyConfig  config;      /* deep copy of what ran */
   char              *dataset_name;
+  guint             *widths;      /* layer widths input…output (n_widths) */
+  guint              n_widths;
+  guint              n_samples;   /* of the data set the study ran on */
   gsize              n_params;
   gboolean           cancelled;   /* stopped early: everything below is what was done */
   SaddleHistory     *history;     /* every study */
