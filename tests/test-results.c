@@ -137,7 +137,7 @@ test_summary_parse (void)
     { "{\n  \"study\" : \"critical\",\n  \"epochs\" : -4\n}", "s.json, line 3: “epochs” is -4" },
     { "{\n  \"study\" : \"nap\"\n}", "s.json, line 2: “study” “nap” is not one Saddle knows" },
     { "{\n  \"task\" : \"image\"\n}", "“study” is missing" },
-    { "{\n  \"study\" : \"critical\",\n  \"lr\" : 50\n}", "s.json: settings Saddle cannot use: --lr" },
+    { "{\n  \"study\" : \"critical\",\n  \"lr\" : 50\n}", "s.json: settings Saddle cannot use: “lr” must be a finite number in (0, 10]; got 50" },
     { "{\n  \"study\" : \"critical\",\n  oops\n}", "s.json, line 2: not JSON (Parse error" },
     { "[1, 2]", "s.json, line 1: not a JSON object" },
     { "{\n  \"study\" : \"gradnorm\",\n  \"widths\" : [1, 0, 1]\n}", "s.json, line 3: “widths” holds a width" },

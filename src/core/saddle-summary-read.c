@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "saddle-file.h"
+#include "saddle-config-field.h"
 #include "saddle-summary.h"
 
 G_DEFINE_QUARK (saddle-summary-error-quark, saddle_summary_error)
@@ -383,6 +384,41 @@ read_settings (const Reader  *r,
   return TRUE;
 }
 
+/* The summary.json key that holds @field, as saddle-summary.c writes it; NULL if none does. */
+static const char *
+summary_key (SaddleConfigField field)
+{
+  static const char *const keys[SADDLE_CONFIG_N_FIELDS] = {
+    [SADDLE_CONFIG_FIELD_TASK] = "task",
+    [SADDLE_CONFIG_FIELD_DATA] = "data",
+    [SADDLE_CONFIG_FIELD_FUNCTION] = "function",
+    [SADDLE_CONFIG_FIELD_SAMPLES] = "samples",
+    [SADDLE_CONFIG_FIELD_HIDDEN] = "widths",
+    [SADDLE_CONFIG_FIELD_ACTIVATION] = "activation",
+    [SADDLE_CONFIG_FIELD_OPTIMIZER] = "optimizer",
+    [SADDLE_CONFIG_FIELD_LR] = "lr",
+    [SADDLE_CONFIG_FIELD_BATCH] = "batch",
+    [SADDLE_CONFIG_FIELD_EPOCHS] = "epochs",
+    [SADDLE_CONFIG_FIELD_SEED] = "seed",
+    [SADDLE_CONFIG_FIELD_RUNS] = "runs",
+    [SADDLE_CONFIG_FIELD_FIRST_RUN] = "first_run",
+    [SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY] = "snapshot_every",
+    [SADDLE_CONFIG_FIELD_LAYER] = "layer",
+    [SADDLE_CONFIG_FIELD_SURFACE] = "surface",
+    [SADDLE_CONFIG_FIELD_ZERO_TOLERANCE] = "tolerance",
+    [SADDLE_CONFIG_FIELD_GRAD_TOLERANCE] = "grad_tolerance",
+    [SADDLE_CONFIG_FIELD_DESCENT_STEPS] = "descent_steps",
+    [SADDLE_CONFIG_FIELD_DESCENT_LR] = "descent_lr",
+    [SADDLE_CONFIG_FIELD_NEWTON_STEPS] = "newton_steps_max",
+    [SADDLE_CONFIG_FIELD_CERTIFY_TOLERANCE] = "certify_tolerance",
+    [SADDLE_CONFIG_FIELD_CLARKE_EPSILON] = "clarke_epsilon",
+    [SADDLE_CONFIG_FIELD_STILL_STEPS] = "still_steps_max",
+    [SADDLE_CONFIG_FIELD_STILL_FACTOR] = "still_factor_threshold",
+  };
+
+  return (guint) field < SADDLE_CONFIG_N_FIELDS ? keys[field] : NULL;
+}
+
 gboolean
 saddle_summary_parse (const char     *path,
                       const char     *text,
@@ -436,11 +472,15 @@ saddle_summary_parse (const char     *path,
   r.root = json_node_get_object (root);
   if (!read_settings (&r, summary, error))
     return FALSE;
-  /* Ranges the study itself would refuse (a learning rate of 50, 0 epochs). */
+  /* Ranges the study itself would refuse (a learning rate of 50, 0 epochs), named by the key. */
   if (!saddle_study_config_validate (&summary->config, &invalid))
     {
+      SaddleConfigField field;
+      const char *key = saddle_config_field_of_error (invalid, &field) ? summary_key (field) : NULL;
+
       g_set_error (error, SADDLE_SUMMARY_ERROR, SADDLE_SUMMARY_ERROR_INVALID,
-                   "%s: settings Saddle cannot use: %s", path, invalid->message);
+                   "%s: settings Saddle cannot use: %s%s%s%s", path,
+                   key != NULL ? "“" : "", key != NULL ? key : "", key != NULL ? "” " : "", invalid->message);
       return FALSE;
     }
   return TRUE;
