@@ -101,18 +101,24 @@ read_history (const char    *dir,
     {
       g_autoptr(SaddleCsvTable) t = table_read (dir, "epochs.csv", error);
 
+      int grad_column;
+
       if (t == NULL || !table_columns (t, epoch_names, c, 5, error))
         return FALSE;
+      /* The whole-set ‖∇L‖ came later: a folder without it reads as NAN. */
+      grad_column = saddle_csv_table_column (t, "grad_norm", FALSE, NULL);
       for (guint r = 0; r < t->rows->len; r++)
         {
           SaddleEpochRecord record;
           guint64 epoch;
 
+          record.grad_norm = NAN;
           if (!table_run (t, r, c[0], &record.run, error)
               || !saddle_csv_table_uint (t, r, c[1], G_MAXUINT, &epoch, error)
               || !saddle_csv_table_uint (t, r, c[2], G_MAXUINT64, &record.iteration, error)
               || !saddle_csv_table_double (t, r, c[3], &record.loss, error)
-              || !saddle_csv_table_double (t, r, c[4], &record.accuracy, error))
+              || !saddle_csv_table_double (t, r, c[4], &record.accuracy, error)
+              || (grad_column >= 0 && !saddle_csv_table_double (t, r, grad_column, &record.grad_norm, error)))
             return FALSE;
           record.epoch = (guint) epoch;
           saddle_history_add_epoch (history, &record);
