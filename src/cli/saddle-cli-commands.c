@@ -1032,6 +1032,80 @@ finished_something (const SaddleStudyResults *results)
   return FALSE;
 }
 
+/* What a study writes its results with: on the main thread when the study returns, or on the
+ * rescue thread on a second signal while a run is still inside LAPACK. */
+typedef struct
+{
+  SaddleCliOptions    *options;
+  const SaddleDataset *dataset;
+  SaddleCliStaging    *staging;
+  char                *final_out;
+  gint64               start;
+  SaddleStudyWatch    *watch;
+} StudyOutput;
+
+/* Writes @results (of a finished or cancelled study) into the staged --out and commits it,
+ * or leaves the folder as it was if nothing finished; returns the exit status. */
+static int
+write_study_output (StudyOutput              *o,
+                    const SaddleStudyResults *results)
+{
+  SaddleCliOptions *options = o->options;
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+
+  if (!finished_something (results))
+    {
+      close_output (options, o->staging, o->final_out, FALSE, NULL, NULL);
+      fprintf (stderr, "saddle-cli: interrupted before any run finished; “%s” is as it was\n",
+               options->out_dir);
+      return saddle_cli_signals_exit_status ();
+    }
+
+  if (results->kind != SADDLE_STUDY_CRITICAL)
+    print_training_summary (results);
+  if (results->trajectory != NULL)
+    print_trajectory_summary (results->trajectory);
+
+  write_study_files (options, results, o->dataset, written, problems);
+  if (options->save_weights != NULL)
+    save_study_weights (options, results, written, problems);
+
+  close_output (options, o->staging, o->final_out, TRUE, written, problems);
+  for (guint i = 0; i < results->failures->len; i++)
+    printf ("Failed: %s\n", (const char *) g_ptr_array_index (results->failures, i));
+  printf ("Time: %.1f s\n", (g_get_monotonic_time () - o->start) / (double) G_TIME_SPAN_SECOND);
+  print_files (written, problems);
+
+  if (results->cancelled)
+    {
+      fprintf (stderr, "saddle-cli: interrupted; the files above hold the runs done so far\n");
+      return saddle_cli_signals_exit_status ();
+    }
+  return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
+}
+
+/* The second signal's rescue: the runs finished so far, while others may still be running. */
+static gboolean
+rescue_study_cb (gpointer data)
+{
+  StudyOutput *o = data;
+  g_autoptr(SaddleStudyResults) results = saddle_study_watch_copy (o->watch);
+
+  /* Not started yet, or returning: saddle_cli_run_study() writes in a moment. */
+  if (results == NULL)
+    return FALSE;
+  /* The slice needs another eigensolve: not now. */
+  if (o->options->slice_run > 0)
+    {
+      fprintf (stderr, "saddle-cli: --slice-run %u skipped: stopping now\n",
+               o->options->slice_run);
+      o->options->slice_run = 0;
+    }
+  write_study_output (o, results);
+  return TRUE;
+}
+
 int
 saddle_cli_run_study (SaddleCliOptions *options)
 {
@@ -1040,13 +1114,13 @@ saddle_cli_run_study (SaddleCliOptions *options)
   g_autoptr(SaddleDataset) dataset = NULL;
   g_autoptr(SaddleModel) model = NULL;
   g_autoptr(SaddleStudyResults) results = NULL;
-  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SaddleStudyWatch) watch = saddle_study_watch_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleCliStaging) staging = NULL;
   char *final_out = NULL;
   SaddleCliProgress progress;
-  gint64 start;
+  StudyOutput output;
+  int status;
 
   if ((dataset = load_dataset (config, &error)) == NULL)
     return saddle_cli_report_error (error);
@@ -1063,45 +1137,31 @@ saddle_cli_run_study (SaddleCliOptions *options)
 
   print_header (options, dataset);
 
-  start = g_get_monotonic_time ();
+  output = (StudyOutput) {
+    .options = options,
+    .dataset = dataset,
+    .staging = staging,
+    .final_out = final_out,
+    .start = g_get_monotonic_time (),
+    .watch = watch,
+  };
   saddle_cli_progress_init (&progress, config, kind == SADDLE_STUDY_CRITICAL, options->quiet);
-  results = saddle_study_run (config, kind, dataset, saddle_cli_progress_event_cb, &progress,
-                              &error);
+  saddle_cli_signals_set_rescue (rescue_study_cb, &output);
+  results = saddle_study_run_watched (config, kind, dataset, saddle_cli_progress_event_cb,
+                                      &progress, watch, &error);
+  /* From here this thread writes what is finished; a second signal lets it finish. */
+  saddle_cli_signals_hold ();
+  saddle_cli_signals_set_rescue (NULL, NULL);
   saddle_cli_progress_finish (&progress);
   if (results == NULL)
     {
       close_output (options, staging, final_out, FALSE, NULL, NULL);
-      return saddle_cli_report_error (error);
+      status = saddle_cli_report_error (error);
     }
-  if (!finished_something (results))
-    {
-      close_output (options, staging, final_out, FALSE, NULL, NULL);
-      fprintf (stderr, "saddle-cli: interrupted before any run finished; “%s” is as it was\n",
-               options->out_dir);
-      return saddle_cli_signals_exit_status ();
-    }
-
-  if (kind != SADDLE_STUDY_CRITICAL)
-    print_training_summary (results);
-  if (results->trajectory != NULL)
-    print_trajectory_summary (results->trajectory);
-
-  write_study_files (options, results, dataset, written, problems);
-  if (options->save_weights != NULL)
-    save_study_weights (options, results, written, problems);
-
-  close_output (options, staging, final_out, TRUE, written, problems);
-  for (guint i = 0; i < results->failures->len; i++)
-    printf ("Failed: %s\n", (const char *) g_ptr_array_index (results->failures, i));
-  printf ("Time: %.1f s\n", (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND);
-  print_files (written, problems);
-
-  if (results->cancelled)
-    {
-      fprintf (stderr, "saddle-cli: interrupted; the files above hold the runs done so far\n");
-      return saddle_cli_signals_exit_status ();
-    }
-  return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
+  else
+    status = write_study_output (&output, results);
+  saddle_cli_signals_release ();
+  return status;
 }
 
 /* What hessian found at the weights, whichever the method. */

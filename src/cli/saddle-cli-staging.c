@@ -5,15 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/file.h>
 #include <sys/statvfs.h>
-#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "saddle-cli-signals.h"
 #include "saddle-cli-staging.h"
 #include "saddle-file.h"
 #include "saddle-format.h"
@@ -154,15 +153,11 @@ saddle_cli_staging_commit (SaddleCliStaging  *staging,
   g_autofree char *manifest_path = g_build_filename (staging->out_dir, MANIFEST_NAME, NULL);
   g_autofree char *old = NULL;
   g_autoptr(GString) manifest = g_string_new (NULL);
-  sigset_t block, saved;
   gboolean ok = TRUE;
 
-  /* A second Ctrl-C exits from its handler: not between two renames. */
-  sigemptyset (&block);
-  sigaddset (&block, SIGINT);
-  sigaddset (&block, SIGTERM);
-  sigaddset (&block, SIGHUP);
-  pthread_sigmask (SIG_BLOCK, &block, &saved);
+  /* A signal that exits at once waits for the renames: never between two of them. Any
+   * thread may take the signal, so a hold, not this thread's signal mask. */
+  saddle_cli_signals_hold ();
 
   if (g_file_get_contents (manifest_path, &old, NULL, NULL))
     {
@@ -189,9 +184,12 @@ saddle_cli_staging_commit (SaddleCliStaging  *staging,
     }
   if (ok)
     ok = saddle_file_write (manifest_path, manifest->str, manifest->len, error);
+  /* Empty now; gone before any exit that the release below may take. */
+  if (ok)
+    g_rmdir (staging->dir);
   staging->committed = ok;
 
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
+  saddle_cli_signals_release ();
   return ok;
 }
 

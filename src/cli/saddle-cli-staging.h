@@ -3,7 +3,7 @@
  * A command opens its --out folder before any work: the folder is created, locked against a
  * second saddle-cli (flock on .saddle-lock, which names the holder's PID), checked for a
  * rough amount of free space, and a hidden staging folder is made inside it, on the same file
- * system. Every output is written into the staging folder. On commit, with signals blocked,
+ * system. Every output is written into the staging folder. On commit, in a signal hold,
  * the files of the previous study that this one does not write again (listed in the folder's
  * .saddle-files) are removed and the new files renamed into place, one rename each, so the
  * folder never holds a mix of two studies. On abort (nothing finished) the folder is left as
