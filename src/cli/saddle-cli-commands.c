@@ -1258,6 +1258,7 @@ static gboolean
 measure_point (SaddleModel       *model,
                const double      *theta,
                const SaddleBatch *batch,
+               SaddleCliProgress *progress,
                HessianResult     *r,
                GError           **error)
 {
@@ -1283,7 +1284,8 @@ measure_point (SaddleModel       *model,
                    r->loss, r->grad_norm);
       return FALSE;
     }
-  if (!saddle_newton_reach (model, theta, batch, grad, &r->reach, error))
+  if (!saddle_newton_reach (model, theta, batch, grad, saddle_cli_progress_event_cb, progress,
+                           &r->reach, error))
     return FALSE;
   return TRUE;
 }
@@ -1866,7 +1868,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     {
       ok = (config->descent_steps == 0 && config->newton_steps == 0)
            || move_weights (model, theta, &batch, &settings, &progress, &result, &error);
-      ok = ok && measure_point (model, theta, &batch, &result, &error);
+      ok = ok && measure_point (model, theta, &batch, &progress, &result, &error);
       if (ok && config->descent_steps == 0 && config->newton_steps == 0)
         result.grad_norm_start = result.grad_norm_descent = result.grad_norm;
       if (ok && options->method == SADDLE_CLI_METHOD_LANCZOS)

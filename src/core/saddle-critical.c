@@ -336,23 +336,30 @@ saddle_critical_descend (SaddleModel                  *model,
 /* The MINRES reach, where no eigendecomposition gives the exact one. A diagnosis beside the
  * analysis: if its solve fails (a non-finite HVP would already have spoilt the Hessian), the
  * point keeps its spectrum. */
-static void
-measure_minres_reach (SaddleModel         *model,
-                      const double        *theta,
-                      const SaddleBatch   *batch,
-                      const double        *grad,
-                      SaddleCriticalPoint *point)
+/* The Newton reach by MINRES, where there are no eigenvectors; FALSE only when cancelled (a
+ * failure leaves it unmeasured, NAN). */
+static gboolean
+measure_minres_reach (SaddleModel           *model,
+                      const double          *theta,
+                      const SaddleBatch     *batch,
+                      const double          *grad,
+                      const ProgressContext *ctx,
+                      SaddleCriticalPoint   *point)
 {
   g_autoptr(GError) reach_error = NULL;
 
-  if (!saddle_newton_reach (model, theta, batch, grad, &point->reach, &reach_error))
+  if (!saddle_newton_reach (model, theta, batch, grad, ctx->func, ctx->user_data, &point->reach,
+                            &reach_error))
     {
+      if (g_error_matches (reach_error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED))
+        return FALSE;
       g_debug ("Newton reach of run %u not measured: %s", point->run, reach_error->message);
       point->reach.gradient = point->grad_norm;
       point->reach.distance = point->reach.residual = NAN;
       point->reach.iterations = 0;
       point->reach.kinks_crossed = 0;
     }
+  return TRUE;
 }
 
 typedef struct
@@ -608,8 +615,12 @@ saddle_critical_analyse (SaddleModel                  *model,
   if (with_vectors)
     saddle_exact_reach_compute (model, theta, batch, spectrum, h, grad, &point->exact_reach);
   g_clear_pointer (&h, g_free);
-  if (!with_vectors)
-    measure_minres_reach (model, theta, batch, grad, point);
+  if (!with_vectors && !measure_minres_reach (model, theta, batch, grad, &ctx, point))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                   "The Hessian analysis was cancelled");
+      return NULL;
+    }
 
   if (!measure_still_descending (model, theta, batch, settings, &ctx, point))
     {
