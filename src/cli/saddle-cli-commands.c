@@ -14,6 +14,7 @@
 #include "saddle-cli-points.h"
 #include "saddle-cli-signals.h"
 #include "saddle-cli-staging.h"
+#include "saddle-cli-summary.h"
 #include "saddle-file.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
@@ -1956,17 +1957,11 @@ warn_if_interrupted (const char *dir,
                      guint       points)
 {
   g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
+  SaddleCliSummary summary;
 
-  if (!json_parser_load_from_file (parser, path, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return;
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_boolean_member_with_default (root, "cancelled", FALSE))
-    printf ("Note: %s holds an interrupted study: %u of its %" G_GINT64_FORMAT " runs were "
-            "analysed\n", dir, points,
-            json_object_get_int_member_with_default (root, "runs", 0));
+  if (saddle_cli_summary_read (path, &summary) && summary.cancelled)
+    printf ("Note: %s holds an interrupted study: %u of its %u runs were analysed\n", dir,
+            points, summary.runs);
 }
 
 int
