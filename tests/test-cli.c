@@ -1591,6 +1591,54 @@ test_hessian_reads_header (gconstpointer cli)
   run_clear (&run);
 }
 
+/* Weights near the reader's 1e100 limit on a saturated tanh net: loss, gradient and Hessian
+ * are finite (about 1e199), but H·∇L is 1e398. The ratio ‖H·g‖/‖g‖ is measured along the
+ * unit gradient instead, printed as a number no larger than max|λ|, never "-nan". */
+static void
+test_hessian_huge_weights (gconstpointer cli)
+{
+  static const char *const values[] = {
+    "-1e100", "1e100", "1e-100", "1e100", "0.5", "0.5", "0.5", "0.5", "-1e100", "1e100", "0.5",
+    "1e100", "0.5", "0.5", "1e100", "0.5", "1e-100", "-1e100", "1e100", "1e-100", "1e100",
+    "1e100",
+  };
+  const char *methods[] = { "dense", "lanczos" };
+  g_autoptr(GString) text = g_string_new ("# saddle-cli gradnorm\n"
+                                          "# options: --task function --hidden '7' "
+                                          "--activation tanh --samples 30\n");
+  g_autofree char *path = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_string_append_printf (text, "%s\n", values[i]);
+  path = path_in (&run, "huge.txt");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      const char *line;
+      double ratio;
+
+      spawn (&run, "hessian", "--weights", "huge.txt", "--method", methods[m], "--out", "h", NULL);
+      assert_status (&run, 0);
+      g_assert_null (strstr (run.out, "nan"));
+      line = strstr (run.out, "‖H·g‖/‖g‖: ");
+      g_assert_nonnull (line);
+      ratio = g_ascii_strtod (line + strlen ("‖H·g‖/‖g‖: "), NULL);
+      g_test_message ("%s: ‖H·g‖/‖g‖ = %g", methods[m], ratio);
+      g_assert_cmpfloat (ratio, >, 1e198);
+      g_assert_cmpfloat (ratio, <, 1e201);
+      if (m == 0)
+        {
+          const char *max = strstr (run.out, "(max|λ| = ");
+
+          g_assert_nonnull (max);
+          g_assert_cmpfloat (ratio, <=, g_ascii_strtod (max + strlen ("(max|λ| = "), NULL) * 1.000001);
+        }
+    }
+  run_clear (&run);
+}
+
 /* A second writer of one --out is refused, naming the first one's PID. */
 static void
 test_safety_lock (gconstpointer cli)
@@ -1764,6 +1812,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/safety/lock", cli, test_safety_lock);
   g_test_add_data_func ("/cli/safety/second-interrupt", cli, test_safety_second_interrupt);
   g_test_add_data_func ("/cli/hessian-reads-header", cli, test_hessian_reads_header);
+  g_test_add_data_func ("/cli/hessian-huge-weights", cli, test_hessian_huge_weights);
   g_test_add_data_func ("/cli/trajectories-idx", cli, test_trajectories_idx);
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);

@@ -1253,6 +1253,20 @@ norm2 (const double *v,
   return cblas_dnrm2 ((int) n, v, 1);
 }
 
+/* The curvature along ∇L, or why there is none to print. */
+static void
+print_hg_ratio (double ratio,
+                double grad_norm)
+{
+  if (isfinite (ratio))
+    printf ("‖H·g‖/‖g‖: %.6g\n", ratio);
+  else if (grad_norm == 0.0)
+    printf ("‖H·g‖/‖g‖: undefined (∇L = 0)\n");
+  else
+    printf ("‖H·g‖/‖g‖: not finite: the curvature along ∇L overflows double precision at "
+            "these weights\n");
+}
+
 /* Loss, ‖∇L‖, ‖H·∇L‖/‖∇L‖, the Newton reach, accuracy and dead units at @theta: what the dense
  * analysis reports besides the spectrum, for the methods that never build the matrix. */
 static gboolean
@@ -1275,7 +1289,7 @@ measure_point (SaddleModel       *model,
     }
   r->loss = saddle_model_grad_and_hvp_self (model, theta, batch, grad, hg);
   r->grad_norm = norm2 (grad, n);
-  r->hg_ratio = r->grad_norm > 0.0 ? norm2 (hg, n) / r->grad_norm : NAN;
+  r->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, r->grad_norm, hg);
   r->accuracy = saddle_model_accuracy (model, theta, batch);
   r->dead_units = saddle_model_count_dead_units (model, theta, batch);
   if (!isfinite (r->loss) || !isfinite (r->grad_norm))
@@ -1685,7 +1699,7 @@ print_dense (const SaddleStudyConfig      *config,
   printf ("Smallest / largest eigenvalue: %.6g / %.6g\n", s->n > 0 ? s->eigenvalues[0] : NAN,
           s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
-  printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
+  print_hg_ratio (point->hg_ratio, point->grad_norm);
   if (isfinite (point->reach.residual))
     print_newton_reach (&point->reach);
   saddle_cli_print_point_measures (settings, point);
@@ -1708,7 +1722,7 @@ print_matrix_free (const SaddleCliOptions *options,
   else
     printf ("‖∇L‖: %.6g\n", r->grad_norm);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", r->dead_units);
-  printf ("‖H·g‖/‖g‖: %.6g\n", r->hg_ratio);
+  print_hg_ratio (r->hg_ratio, r->grad_norm);
   print_newton_reach (&r->reach);
 
   if (options->method == SADDLE_CLI_METHOD_LANCZOS)

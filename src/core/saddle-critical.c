@@ -45,6 +45,34 @@ norm2 (const double *v,
   return cblas_dnrm2 ((int) n, v, 1);
 }
 
+double
+saddle_critical_hg_ratio (SaddleModel       *model,
+                          const double      *theta,
+                          const SaddleBatch *batch,
+                          const double      *grad,
+                          double             grad_norm,
+                          const double      *hg)
+{
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *unit = NULL;
+  g_autofree double *hu = NULL;
+  double ratio;
+
+  if (!(grad_norm > 0.0) || !isfinite (grad_norm))
+    return NAN;
+  ratio = norm2 (hg, n) / grad_norm;
+  if (isfinite (ratio))
+    return ratio;
+
+  unit = g_new (double, n);
+  hu = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    unit[i] = grad[i] / grad_norm;
+  saddle_model_hvp (model, theta, batch, unit, 1, hu, NULL);
+  ratio = norm2 (hu, n);
+  return isfinite (ratio) ? ratio : NAN;
+}
+
 gboolean
 saddle_critical_check_batch (const SaddleModel  *model,
                              const SaddleBatch  *batch,
@@ -584,7 +612,7 @@ saddle_critical_analyse (SaddleModel                  *model,
    * symmetric now, so row-major H·g needs no transpose). */
   cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, h, (int) n,
                grad, 1, 0.0, hg, 1);
-  point->hg_ratio = point->grad_norm > 0.0 ? norm2 (hg, n) / point->grad_norm : NAN;
+  point->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, point->grad_norm, hg);
   g_clear_pointer (&hg, g_free);
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;
