@@ -363,9 +363,7 @@ saddle_critical_descend (SaddleModel                  *model,
 
 /* The MINRES reach, where no eigendecomposition gives the exact one. A diagnosis beside the
  * analysis: if its solve fails (a non-finite HVP would already have spoilt the Hessian), the
- * point keeps its spectrum. */
-/* The Newton reach by MINRES, where there are no eigenvectors; FALSE only when cancelled (a
- * failure leaves it unmeasured, NAN). */
+ * point keeps its spectrum and the reach stays unmeasured (NAN). FALSE only when cancelled. */
 static gboolean
 measure_minres_reach (SaddleModel           *model,
                       const double          *theta,
