@@ -1147,12 +1147,13 @@ saddle_cli_run_study (SaddleCliOptions *options)
     .watch = watch,
   };
   saddle_cli_progress_init (&progress, config, kind == SADDLE_STUDY_CRITICAL, options->quiet);
-  saddle_cli_signals_set_rescue (rescue_study_cb, &output);
+  /* The rescue thread loads the fonts now, while the study runs: a rescue has no time to. */
+  saddle_cli_signals_set_rescue (rescue_study_cb, saddle_cli_output_warm_up, &output);
   results = saddle_study_run_watched (config, kind, dataset, saddle_cli_progress_event_cb,
                                       &progress, watch, &error);
   /* From here this thread writes what is finished; a second signal lets it finish. */
   saddle_cli_signals_hold ();
-  saddle_cli_signals_set_rescue (NULL, NULL);
+  saddle_cli_signals_set_rescue (NULL, NULL, NULL);
   saddle_cli_progress_finish (&progress);
   if (results == NULL)
     {

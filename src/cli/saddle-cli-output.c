@@ -9,10 +9,13 @@
 
 #include <glib/gstdio.h>
 
+#include <cairo-svg.h>
+
 #include "saddle-cli-output.h"
 #include "saddle-file.h"
 #include "saddle-csv.h"
 #include "saddle-figures.h"
+#include "saddle-text.h"
 
 typedef struct
 {
@@ -362,3 +365,24 @@ saddle_cli_write_json (const char *path,
   return saddle_file_write (path, fixed, strlen (fixed), error);
 }
 
+
+static cairo_status_t
+discard_cb (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  return CAIRO_STATUS_SUCCESS;
+}
+
+void
+saddle_cli_output_warm_up (void)
+{
+  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (discard_cb, NULL, 100, 100);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_move_to (cr, 10, 50);
+  saddle_text_show (cr, "Loss 0.5 · λ ‖∇L‖ 1e-08 run 1");
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  cairo_surface_destroy (surface);
+}

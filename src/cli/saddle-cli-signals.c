@@ -24,6 +24,7 @@ static sem_t               rescue_wake;
 static GMutex              rescue_mutex;   /* guards the two below */
 static SaddleCliRescueFunc rescue_func;
 static gpointer            rescue_data;
+static void              (*rescue_prepare) (void);
 
 static void
 say (const char *text,
@@ -67,15 +68,31 @@ handler (int signum)
   _exit (128 + first_signal);
 }
 
-/* Waits for a second signal; then writes what the armed rescue has and ends the process. */
+/* Prepares what a rescue needs when one is armed; on a second signal writes what the armed
+ * rescue has and ends the process. */
 static gpointer
 rescue_thread (gpointer data)
 {
   for (;;)
     {
+      void (*prepare) (void);
+
       if (sem_wait (&rescue_wake) != 0)
         continue;
       g_mutex_lock (&rescue_mutex);
+      prepare = g_steal_pointer (&rescue_prepare);
+      if (prepare != NULL)
+        {
+          /* Unlocked: disarming must not wait for it. */
+          g_mutex_unlock (&rescue_mutex);
+          prepare ();
+          g_mutex_lock (&rescue_mutex);
+        }
+      if (signals_seen < 2)
+        {
+          g_mutex_unlock (&rescue_mutex);
+          continue;
+        }
       if (rescue_func != NULL && rescue_func (rescue_data))
         {
           fflush (stdout);
@@ -124,13 +141,17 @@ saddle_cli_signals_exit_status (void)
 
 void
 saddle_cli_signals_set_rescue (SaddleCliRescueFunc func,
+                               void              (*prepare) (void),
                                gpointer            data)
 {
   g_mutex_lock (&rescue_mutex);
   rescue_func = func;
   rescue_data = data;
   rescue_armed = func != NULL;
+  rescue_prepare = func != NULL ? prepare : NULL;
   g_mutex_unlock (&rescue_mutex);
+  if (func != NULL && prepare != NULL)
+    sem_post (&rescue_wake);
 }
 
 void

@@ -33,9 +33,11 @@ void     saddle_cli_signals_install        (void);
 gboolean saddle_cli_signals_stop_requested (void);
 /* 128 + the first signal's number, or 130 if none came (an engine-side cancel). */
 int      saddle_cli_signals_exit_status    (void);
-/* Arms @func (NULL disarms) for a second signal. Disarming waits for a rescue under way, which
- * ends the process: after it returns, this thread alone writes the results. */
+/* Arms @func (NULL disarms) for a second signal, and has the rescue thread call @prepare (may
+ * be NULL) at once, so the rescue does not pay for it then. Disarming waits for a rescue under
+ * way, which ends the process: after it returns, this thread alone writes the results. */
 void     saddle_cli_signals_set_rescue     (SaddleCliRescueFunc func,
+                                            void              (*prepare) (void),
                                             gpointer            data);
 /* Until the matching release, a signal that would exit at once waits for it (nests). */
 void     saddle_cli_signals_hold           (void);
