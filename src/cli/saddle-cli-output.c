@@ -9,13 +9,12 @@
 
 #include <glib/gstdio.h>
 
-#include <cairo-svg.h>
+#include <pango/pangocairo.h>
 
 #include "saddle-cli-output.h"
 #include "saddle-file.h"
 #include "saddle-csv.h"
 #include "saddle-figures.h"
-#include "saddle-text.h"
 
 typedef struct
 {
@@ -366,23 +365,30 @@ saddle_cli_write_json (const char *path,
 }
 
 
-static cairo_status_t
-discard_cb (void                *closure,
-            const unsigned char *data,
-            unsigned int         length)
-{
-  return CAIRO_STATUS_SUCCESS;
-}
-
 void
 saddle_cli_output_warm_up (void)
 {
-  cairo_surface_t *surface = cairo_svg_surface_create_for_stream (discard_cb, NULL, 100, 100);
-  cairo_t *cr = cairo_create (surface);
+  /* Loads and shapes through Pango alone: a cairo surface here would take a surface id, and
+   * the ids appear in the SVGs, which must not depend on whether this ran first. */
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  PangoContext *context = pango_font_map_create_context (map);
+  PangoLayout *layout = pango_layout_new (context);
+  static const char *const families[] = { "Sans" };
 
-  cairo_move_to (cr, 10, 50);
-  saddle_text_show (cr, "Loss 0.5 · λ ‖∇L‖ 1e-08 run 1");
-  cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  cairo_surface_destroy (surface);
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    for (guint bold = 0; bold < 2; bold++)
+      {
+        PangoFontDescription *desc = pango_font_description_new ();
+        PangoRectangle ink, logical;
+
+        pango_font_description_set_family (desc, families[i]);
+        pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_font_description_set_absolute_size (desc, 12 * PANGO_SCALE);
+        pango_layout_set_font_description (layout, desc);
+        pango_layout_set_text (layout, "Loss 0.5 · λ ‖∇L‖ 1e-08 run 1 −", -1);
+        pango_layout_get_extents (layout, &ink, &logical);
+        pango_font_description_free (desc);
+      }
+  g_object_unref (layout);
+  g_object_unref (context);
 }
