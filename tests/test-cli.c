@@ -1429,7 +1429,31 @@ test_help (gconstpointer cli)
   run_clear (&run);
 }
 
-/* Like spawn(), but sends @signum after @delay_ms (0: never); the exit status in run->status. */
+/* Waits (up to 10 s) until @pid catches @signum, as /proc says (SigCgt): a signal sent before
+ * saddle-cli installed its handlers would kill it instead, and a sanitizer build can take
+ * longer than a test's delay to reach main(). */
+static void
+wait_for_handler (GPid pid,
+                  int  signum)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_autofree char *status = NULL;
+      const char *caught;
+
+      if (g_file_get_contents (path, &status, NULL, NULL)
+          && (caught = strstr (status, "SigCgt:")) != NULL
+          && (g_ascii_strtoull (caught + strlen ("SigCgt:"), NULL, 16) >> (signum - 1)) & 1)
+        return;
+      g_usleep (2000);
+    }
+}
+
+/* Like spawn(), but sends @signum @delay_ms after saddle-cli can take it (0: never); the exit
+ * status in run->status. */
 static void
 spawn_signalled (Run        *run,
                  int         signum,
@@ -1453,6 +1477,7 @@ spawn_signalled (Run        *run,
   g_assert_no_error (error);
   if (delay_ms > 0)
     {
+      wait_for_handler (pid, signum);
       g_usleep (delay_ms * 1000);
       kill (pid, signum);
     }

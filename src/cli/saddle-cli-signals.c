@@ -80,14 +80,11 @@ rescue_thread (gpointer data)
       if (sem_wait (&rescue_wake) != 0)
         continue;
       g_mutex_lock (&rescue_mutex);
+      /* Locked: disarming waits for it, so the process never exits (running library
+       * destructors) while this thread is inside Pango or fontconfig. */
       prepare = g_steal_pointer (&rescue_prepare);
       if (prepare != NULL)
-        {
-          /* Unlocked: disarming must not wait for it. */
-          g_mutex_unlock (&rescue_mutex);
-          prepare ();
-          g_mutex_lock (&rescue_mutex);
-        }
+        prepare ();
       if (signals_seen < 2)
         {
           g_mutex_unlock (&rescue_mutex);
@@ -116,8 +113,6 @@ saddle_cli_signals_install (void)
   struct sigaction action;
 
   sem_init (&rescue_wake, 0, 0);
-  g_thread_unref (g_thread_new ("saddle-rescue", rescue_thread, NULL));
-
   memset (&action, 0, sizeof action);
   action.sa_handler = handler;
   sigemptyset (&action.sa_mask);
@@ -125,6 +120,7 @@ saddle_cli_signals_install (void)
   action.sa_flags = SA_RESTART;
   for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
     sigaction (signums[i], &action, NULL);
+  g_thread_unref (g_thread_new ("saddle-rescue", rescue_thread, NULL));
 }
 
 gboolean

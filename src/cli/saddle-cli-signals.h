@@ -34,8 +34,9 @@ gboolean saddle_cli_signals_stop_requested (void);
 /* 128 + the first signal's number, or 130 if none came (an engine-side cancel). */
 int      saddle_cli_signals_exit_status    (void);
 /* Arms @func (NULL disarms) for a second signal, and has the rescue thread call @prepare (may
- * be NULL) at once, so the rescue does not pay for it then. Disarming waits for a rescue under
- * way, which ends the process: after it returns, this thread alone writes the results. */
+ * be NULL) at once, so the rescue does not pay for it then. Disarming waits for @prepare to
+ * end and for a rescue under way, which ends the process: after it returns, this thread alone
+ * writes the results. */
 void     saddle_cli_signals_set_rescue     (SaddleCliRescueFunc func,
                                             void              (*prepare) (void),
                                             gpointer            data);
