@@ -658,6 +658,48 @@ test_critical_slice (Fixture       *f,
   wait_idle (f);
 }
 
+/* Stop during an eigensolve says how long it will still take, forecast from the previous
+ * run's (saddle-eigen-forecast.h): run 2 of two at 1,761 parameters, stopped inside LAPACK. */
+static void
+test_stop_during_eigensolve (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "critical");
+  SaddlePage *page = saddle_window_get_page (f->window, SADDLE_STUDY_CRITICAL);
+  g_autofree char *unknown = saddle_window_eigensolve_stop_text (NAN);
+  g_autofree char *known = saddle_window_eigensolve_stop_text (7.2);
+  const SaddleCriticalSet *set;
+  gint64 deadline;
+
+  g_assert_null (strstr (unknown, "about"));
+  g_assert_nonnull (strstr (known, "(about 8 s)"));
+
+  g_settings_set_string (s, "task", "function");
+  g_settings_set_uint (s, "samples", 100);
+  g_settings_set_string (s, "hidden", "40,40");
+  g_settings_set_uint (s, "epochs", 1);
+  g_settings_set_uint (s, "descent-steps", 0);
+  g_settings_set_uint (s, "newton-steps", 0);
+  g_settings_set_uint (s, "runs", 2);
+  g_settings_set_uint (s, "jobs", 1);
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
+                                  g_variant_new_string ("critical"));
+  deadline = g_get_monotonic_time () + STUDY_TIMEOUT * G_USEC_PER_SEC;
+  while (strstr (saddle_window_get_progress (f->window), "Run 2/2: Eigenvalues") == NULL
+         && app_busy (f) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (saddle_window_get_progress (f->window), "Run 2/2: Eigenvalues"));
+  set = saddle_critical_page_get_set (SADDLE_CRITICAL_PAGE (page));
+  g_assert_nonnull (set);
+  g_assert_cmpuint (set->points->len, ==, 1);
+
+  saddle_window_stop (f->window);
+  g_test_message ("%s", saddle_window_get_progress (f->window));
+  g_assert_nonnull (strstr (saddle_window_get_progress (f->window),
+                            "Stopping after the eigensolve, which cannot be interrupted (about "));
+  wait_idle (f);
+}
+
 static void
 test_stop_keeps_partial (Fixture       *f,
                          gconstpointer  data)
@@ -1263,6 +1305,7 @@ main (int   argc,
   ADD ("/app/window/studies-and-export", test_studies_and_export);
   ADD ("/app/window/critical-slice", test_critical_slice);
   ADD ("/app/window/stop-keeps-partial", test_stop_keeps_partial);
+  ADD ("/app/window/stop-during-eigensolve", test_stop_during_eigensolve);
   ADD ("/app/window/restart-stops-first", test_restart_stops_first);
   ADD ("/app/window/errors", test_errors_in_window);
   ADD ("/app/window/close-mid-study", test_close_mid_study);

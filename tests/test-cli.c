@@ -3,9 +3,14 @@
  * argv[1] is the saddle-cli binary (tests/meson.build passes it). Each test
  * works in its own temporary folder and spawns the binary there.
  */
+/* posix_openpt() and friends, for a pseudo-terminal on stderr. */
+#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
+
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <fcntl.h>
@@ -1430,7 +1435,31 @@ test_help (gconstpointer cli)
   run_clear (&run);
 }
 
-/* Like spawn(), but sends @signum after @delay_ms (0: never); the exit status in run->status. */
+/* Waits (up to 10 s) until @pid catches @signum, as /proc says (SigCgt): a signal sent before
+ * saddle-cli installed its handlers would kill it instead, and a sanitizer build can take
+ * longer than a test's delay to reach main(). */
+static void
+wait_for_handler (GPid pid,
+                  int  signum)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_autofree char *status = NULL;
+      const char *caught;
+
+      if (g_file_get_contents (path, &status, NULL, NULL)
+          && (caught = strstr (status, "SigCgt:")) != NULL
+          && (g_ascii_strtoull (caught + strlen ("SigCgt:"), NULL, 16) >> (signum - 1)) & 1)
+        return;
+      g_usleep (2000);
+    }
+}
+
+/* Like spawn(), but sends @signum @delay_ms after saddle-cli can take it (0: never); the exit
+ * status in run->status. */
 static void
 spawn_signalled (Run        *run,
                  int         signum,
@@ -1454,6 +1483,7 @@ spawn_signalled (Run        *run,
   g_assert_no_error (error);
   if (delay_ms > 0)
     {
+      wait_for_handler (pid, signum);
       g_usleep (delay_ms * 1000);
       kill (pid, signum);
     }
@@ -1592,6 +1622,54 @@ test_hessian_reads_header (gconstpointer cli)
   run_clear (&run);
 }
 
+/* Weights near the reader's 1e100 limit on a saturated tanh net: loss, gradient and Hessian
+ * are finite (about 1e199), but H·∇L is 1e398. The ratio ‖H·g‖/‖g‖ is measured along the
+ * unit gradient instead, printed as a number no larger than max|λ|, never "-nan". */
+static void
+test_hessian_huge_weights (gconstpointer cli)
+{
+  static const char *const values[] = {
+    "-1e100", "1e100", "1e-100", "1e100", "0.5", "0.5", "0.5", "0.5", "-1e100", "1e100", "0.5",
+    "1e100", "0.5", "0.5", "1e100", "0.5", "1e-100", "-1e100", "1e100", "1e-100", "1e100",
+    "1e100",
+  };
+  const char *methods[] = { "dense", "lanczos" };
+  g_autoptr(GString) text = g_string_new ("# saddle-cli gradnorm\n"
+                                          "# options: --task function --hidden '7' "
+                                          "--activation tanh --samples 30\n");
+  g_autofree char *path = NULL;
+  Run run;
+
+  run_init (&run, cli);
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_string_append_printf (text, "%s\n", values[i]);
+  path = path_in (&run, "huge.txt");
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      const char *line;
+      double ratio;
+
+      spawn (&run, "hessian", "--weights", "huge.txt", "--method", methods[m], "--out", "h", NULL);
+      assert_status (&run, 0);
+      g_assert_null (strstr (run.out, "nan"));
+      line = strstr (run.out, "‖H·g‖/‖g‖: ");
+      g_assert_nonnull (line);
+      ratio = g_ascii_strtod (line + strlen ("‖H·g‖/‖g‖: "), NULL);
+      g_test_message ("%s: ‖H·g‖/‖g‖ = %g", methods[m], ratio);
+      g_assert_cmpfloat (ratio, >, 1e198);
+      g_assert_cmpfloat (ratio, <, 1e201);
+      if (m == 0)
+        {
+          const char *max = strstr (run.out, "(max|λ| = ");
+
+          g_assert_nonnull (max);
+          g_assert_cmpfloat (ratio, <=, g_ascii_strtod (max + strlen ("(max|λ| = "), NULL) * 1.000001);
+        }
+    }
+  run_clear (&run);
+}
+
 /* A second writer of one --out is refused, naming the first one's PID. */
 static void
 test_safety_lock (gconstpointer cli)
@@ -1618,6 +1696,131 @@ test_safety_lock (gconstpointer cli)
   run_clear (&run);
 }
 
+/* Reads @fd into @text until @needle is in it; FALSE after @timeout_ms or at its end. */
+static gboolean
+read_until (int         fd,
+            GString    *text,
+            const char *needle,
+            guint       timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (strstr (text->str, needle) == NULL)
+    {
+      GPollFD poll_fd = { .fd = fd, .events = G_IO_IN };
+      char buffer[4096];
+      gssize n;
+      gint64 left = end - g_get_monotonic_time ();
+
+      if (left <= 0 || g_poll (&poll_fd, 1, (int) (left / 1000)) <= 0)
+        return FALSE;
+      if ((n = read (fd, buffer, sizeof buffer)) <= 0)
+        return FALSE;
+      g_string_append_len (text, buffer, n);
+    }
+  return TRUE;
+}
+
+/* Waits up to @timeout_ms for @pid to exit; its wait status, or -1 if it is still running. */
+static int
+wait_exit (GPid  pid,
+           guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  int wait_status;
+
+  do
+    {
+      if (waitpid (pid, &wait_status, WNOHANG) == pid)
+        return wait_status;
+      g_usleep (5000);
+    }
+  while (g_get_monotonic_time () < end);
+  return -1;
+}
+
+/* A second Ctrl-C while a run is inside LAPACK writes the runs finished so far and exits 130
+ * within a second; the first alone waits for the eigensolve. stderr is a pseudo-terminal, so
+ * the live line says when run 2 enters its eigensolve (seconds long at 2,701 parameters). */
+static void
+test_safety_second_interrupt (gconstpointer cli)
+{
+  const char *argv[] = {
+    cli, "critical", "--task", "function", "--hidden", "50,50", "--samples", "100",
+    "--epochs", "1", "--descent-steps", "0", "--newton-steps", "0", "--still-steps", "0",
+    "--runs", "3", "--jobs", "1", "--out", "o", NULL
+  };
+  g_autoptr(GString) err = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_path = NULL, *csv = NULL, *eigenvalues = NULL, *summary = NULL;
+  g_autofree char *out_dir = NULL, *spectrum = NULL;
+  g_auto(GStrv) rows = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  int master, slave, out_fd, wait_status;
+  gint64 second;
+  GPid pid;
+  Run run;
+
+  run_init (&run, cli);
+  master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = g_open (ptsname (master), O_RDWR | O_NOCTTY, 0);
+  g_assert_cmpint (slave, >=, 0);
+  out_path = path_in (&run, "stdout.txt");
+  out_fd = g_open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (out_fd, >=, 0);
+  g_assert_true (g_spawn_async_with_fds (run.dir, (char **) argv, NULL,
+                                         G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, -1,
+                                         out_fd, slave, &error));
+  g_assert_no_error (error);
+  close (slave);
+  close (out_fd);
+
+  if (!read_until (master, err, "Run 2/3: Eigenvalues", 300000))
+    g_error ("run 2 never reached its eigensolve:\n%s", err->str);
+  kill (pid, SIGINT);
+  /* The first asks to stop after the eigensolve: it is still running. */
+  g_assert_cmpint (wait_exit (pid, 300), ==, -1);
+  kill (pid, SIGINT);
+  second = g_get_monotonic_time ();
+  wait_status = wait_exit (pid, 10000);
+  g_test_message ("exited %.0f ms after the second SIGINT",
+                  (g_get_monotonic_time () - second) / 1e3);
+  g_assert_cmpint (wait_status, !=, -1);
+  g_assert_cmpint (g_get_monotonic_time () - second, <=, G_TIME_SPAN_SECOND);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (wait_status));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 130);
+  g_assert_true (read_until (master, err, "writing what is finished and stopping now", 1000));
+  close (master);
+
+  /* Run 1 whole, run 2 not at all, and no staging folder left behind. */
+  csv = read_in (&run, "o/critical.csv");
+  g_assert_nonnull (csv);
+  rows = g_strsplit (csv, "\n", -1);
+  g_assert_true (g_str_has_prefix (rows[0], "run,loss,"));
+  g_assert_true (g_str_has_prefix (rows[1], "1,"));
+  g_assert_cmpstr (rows[2], ==, "");
+  eigenvalues = read_in (&run, "o/eigenvalues.csv");
+  g_assert_nonnull (eigenvalues);
+  g_assert_nonnull (strstr (eigenvalues, "\n1,2700,"));
+  g_assert_null (strstr (eigenvalues, "\n2,"));
+  summary = read_in (&run, "o/summary.json");
+  g_assert_nonnull (summary);
+  g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
+  spectrum = path_in (&run, "o/spectrum-run1.svg");
+  g_assert_true (g_file_test (spectrum, G_FILE_TEST_IS_REGULAR));
+  out_dir = path_in (&run, "o");
+  dir = g_dir_open (out_dir, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, ".saddle-staging"));
+  run_clear (&run);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1638,7 +1841,9 @@ main (int argc, char **argv)
   g_test_add_data_func ("/cli/safety/too-large-first", cli, test_safety_too_large_first);
   g_test_add_data_func ("/cli/safety/interrupts", cli, test_safety_interrupts);
   g_test_add_data_func ("/cli/safety/lock", cli, test_safety_lock);
+  g_test_add_data_func ("/cli/safety/second-interrupt", cli, test_safety_second_interrupt);
   g_test_add_data_func ("/cli/hessian-reads-header", cli, test_hessian_reads_header);
+  g_test_add_data_func ("/cli/hessian-huge-weights", cli, test_hessian_huge_weights);
   g_test_add_data_func ("/cli/trajectories-idx", cli, test_trajectories_idx);
   g_test_add_data_func ("/cli/gradnorm-and-hessian", cli, test_gradnorm_and_hessian);
   g_test_add_data_func ("/cli/critical", cli, test_critical);

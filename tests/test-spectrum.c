@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <lapacke.h>
 
+#include "saddle-eigen-forecast.h"
 #include "saddle-rng.h"
 #include "saddle-spectrum.h"
 
@@ -316,6 +317,52 @@ test_spectrum_copy_classify (void)
   g_assert_cmpuint (s->positive, ==, 3);
 }
 
+/* The eigensolve forecast: the cube law, and the record each solve leaves. */
+static void
+test_spectrum_forecast (void)
+{
+  const gsize m = SADDLE_EIGEN_FORECAST_MIN_SIZE;
+  g_autofree double *lambda = g_new (double, m);
+  g_autofree double *matrix = NULL;
+  g_autoptr(SaddleSpectrum) spectrum = NULL;
+  gint64 start;
+  double seconds, remaining;
+
+  g_assert_cmpfloat_with_epsilon (saddle_eigen_forecast_scale (2.0, 1000, 2000), 16.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (saddle_eigen_forecast_scale (3.0, 700, 700), 3.0, 1e-12);
+  g_assert_true (isnan (saddle_eigen_forecast_scale (1.0, 0, 10)));
+  g_assert_true (isnan (saddle_eigen_forecast_scale (NAN, 10, 10)));
+  /* Nothing under way: no forecast. */
+  g_assert_true (isnan (saddle_eigen_forecast_remaining ()));
+
+  /* A solve with vectors of size m becomes the reference: one of 2m is forecast 8× as long. */
+  for (gsize i = 0; i < m; i++)
+    lambda[i] = (double) i - 100.0;
+  matrix = similar_matrix (lambda, m, 7);
+  start = g_get_monotonic_time ();
+  spectrum = saddle_spectrum_compute_vectors (matrix, m, 1e-9, NULL);
+  seconds = (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND;
+  g_assert_nonnull (spectrum);
+  saddle_eigen_forecast_begin (2 * m, TRUE);
+  remaining = saddle_eigen_forecast_remaining ();
+  g_test_message ("n = %" G_GSIZE_FORMAT ": %.3f s; forecast for %" G_GSIZE_FORMAT ": %.3f s",
+                  m, seconds, 2 * m, remaining);
+  g_assert_cmpfloat (remaining, <=, 8.0 * seconds);
+  g_assert_cmpfloat (remaining, >=, 8.0 * seconds * 0.9 - 0.05);
+  /* Time run counts against it, never below 0. */
+  g_usleep (20000);
+  g_assert_cmpfloat (saddle_eigen_forecast_remaining (), <, remaining);
+  saddle_eigen_forecast_end (2 * m, TRUE, NAN);
+  /* Done (and failed: still the reference of size m): none under way. */
+  g_assert_true (isnan (saddle_eigen_forecast_remaining ()));
+  saddle_eigen_forecast_begin (m, TRUE);
+  g_assert_cmpfloat (saddle_eigen_forecast_remaining (), <=, seconds);
+  saddle_eigen_forecast_end (m, TRUE, 0.0);
+  saddle_eigen_forecast_begin (m, TRUE);
+  g_assert_cmpfloat (saddle_eigen_forecast_remaining (), ==, 0.0);
+  saddle_eigen_forecast_end (m, TRUE, NAN);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -328,6 +375,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/spectrum/zero-matrix", test_spectrum_zero_matrix);
   g_test_add_func ("/core/spectrum/empty", test_spectrum_empty);
   g_test_add_func ("/core/spectrum/copy-classify", test_spectrum_copy_classify);
+  g_test_add_func ("/core/spectrum/forecast", test_spectrum_forecast);
 
   return g_test_run ();
 }

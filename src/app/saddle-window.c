@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "saddle-eigen-forecast.h"
 #include "saddle-format.h"
 #include "saddle-chart-view.h"
 #include "saddle-critical-page.h"
@@ -957,6 +958,16 @@ saddle_window_run_study (SaddleWindow     *self,
   return TRUE;
 }
 
+char *
+saddle_window_eigensolve_stop_text (double remaining)
+{
+  if (isnan (remaining))
+    return g_strdup (_("Stopping after the eigensolve, which cannot be interrupted…"));
+  /* TRANSLATORS: the seconds the eigensolve under way will still take, forecast */
+  return g_strdup_printf (_("Stopping after the eigensolve, which cannot be interrupted (about %.0f s)…"),
+                          MAX (1.0, ceil (remaining)));
+}
+
 void
 saddle_window_stop (SaddleWindow *self)
 {
@@ -973,21 +984,11 @@ saddle_window_stop (SaddleWindow *self)
 
       saddle_job_cancel (self->job);
       /* LAPACK's eigensolver cannot be interrupted: say why Stop takes a while there, and
-       * how long the last one took when a point of this study has been analysed. */
+       * for how long, forecast from the last eigensolve measured (saddle-eigen-forecast.h). */
       if (strstr (doing, _("Eigenvalues")) != NULL)
         {
-          const SaddleCriticalSet *set =
-            saddle_critical_page_get_set (SADDLE_CRITICAL_PAGE (self->critical_page));
-          double last = 0.0;
-          g_autofree char *text = NULL;
+          g_autofree char *text = saddle_window_eigensolve_stop_text (saddle_eigen_forecast_remaining ());
 
-          if (set != NULL && set->points->len > 0)
-            last = ((const SaddleCriticalPoint *) g_ptr_array_index (set->points,
-                                                                     set->points->len - 1))->seconds_eigen;
-          text = last >= 1.0
-                 /* TRANSLATORS: the last eigensolve's time in seconds */
-                 ? g_strdup_printf (_("Stopping after the eigensolve, which cannot be interrupted (the last took %.0f s)…"), last)
-                 : g_strdup (_("Stopping after the eigensolve, which cannot be interrupted…"));
           gtk_label_set_text (self->progress_label, text);
         }
       else
@@ -1162,6 +1163,14 @@ saddle_window_get_message (SaddleWindow *self)
   if (!gtk_revealer_get_reveal_child (self->banner_revealer))
     return NULL;
   return gtk_label_get_text (self->banner_label);
+}
+
+const char *
+saddle_window_get_progress (SaddleWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->progress_label);
 }
 
 SaddlePage *

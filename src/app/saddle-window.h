@@ -23,6 +23,8 @@ gboolean         saddle_window_run_study      (SaddleWindow    *self,
                                                GError         **error);
 /* Cancels the running study (its partial results stay); no-op when idle. */
 void             saddle_window_stop           (SaddleWindow    *self);
+/* What Stop says during an eigensolve with @remaining seconds forecast (NAN: unknown). */
+char            *saddle_window_eigensolve_stop_text (double remaining);
 /* TRUE while a study runs or waits to start. */
 gboolean         saddle_window_get_busy       (SaddleWindow    *self);
 /* Writes every page that has results into @folder with saddle-cli's file names. */
@@ -44,6 +46,8 @@ void             saddle_window_show_message   (SaddleWindow    *self,
                                                gboolean         info);
 /* The banner's text, or NULL when hidden. */
 const char      *saddle_window_get_message    (SaddleWindow    *self);
+/* The progress line under the charts (what the study is doing, or how Stop goes). */
+const char      *saddle_window_get_progress   (SaddleWindow    *self);
 SaddlePage      *saddle_window_get_page       (SaddleWindow    *self,
                                                SaddleStudyKind  kind);
 SaddleSidePanel *saddle_window_get_panel      (SaddleWindow    *self,

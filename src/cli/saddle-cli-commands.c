@@ -758,22 +758,98 @@ finished_something (const SaddleStudyResults *results)
   return FALSE;
 }
 
+/* What a study writes its results with: on the main thread when the study returns, or on the
+ * rescue thread on a second signal while a run is still inside LAPACK. */
+typedef struct
+{
+  SaddleCliOptions    *options;
+  const SaddleDataset *dataset;
+  SaddleStaging       *staging;
+  char                *final_out;
+  gint64               start;
+  SaddleStudyWatch    *watch;
+} StudyOutput;
+
+/* Writes @results (of a finished or cancelled study) into the staged --out and commits it,
+ * or leaves the folder as it was if nothing finished; returns the exit status. */
+static int
+write_study_output (StudyOutput              *o,
+                    const SaddleStudyResults *results)
+{
+  SaddleCliOptions *options = o->options;
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *weights_note = NULL;
+
+  if (!finished_something (results))
+    {
+      close_output (options, o->staging, o->final_out, FALSE, NULL, NULL);
+      fprintf (stderr, "saddle-cli: interrupted before any run finished; “%s” is as it was\n",
+               options->out_dir);
+      return saddle_cli_signals_exit_status ();
+    }
+
+  if (results->kind != SADDLE_STUDY_CRITICAL)
+    print_training_summary (results);
+  if (results->trajectory != NULL)
+    print_trajectory_summary (results->trajectory);
+
+  write_study_files (options, results, o->dataset, written, problems);
+  if (options->save_weights != NULL)
+    weights_note = save_study_weights (options, results, written, problems);
+
+  close_output (options, o->staging, o->final_out, TRUE, written, problems);
+  for (guint i = 0; i < results->failures->len; i++)
+    printf ("Failed: %s\n", (const char *) g_ptr_array_index (results->failures, i));
+  printf ("Time: %.1f s\n", (g_get_monotonic_time () - o->start) / (double) G_TIME_SPAN_SECOND);
+  print_files (written, problems);
+  if (weights_note != NULL)
+    printf ("%s\n", weights_note);
+
+  if (results->cancelled)
+    {
+      fprintf (stderr, "saddle-cli: interrupted; the files above hold the runs done so far\n");
+      return saddle_cli_signals_exit_status ();
+    }
+  return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
+}
+
+/* The second signal's rescue: the runs finished so far, while others may still be running. */
+static gboolean
+rescue_study_cb (gpointer data)
+{
+  StudyOutput *o = data;
+  g_autoptr(SaddleStudyResults) results = saddle_study_watch_copy (o->watch);
+
+  /* Not started yet, or returning: saddle_cli_run_study() writes in a moment. */
+  if (results == NULL)
+    return FALSE;
+  /* The slice needs another eigensolve: not now. */
+  if (o->options->slice_run > 0)
+    {
+      fprintf (stderr, "saddle-cli: --slice-run %u skipped: stopping now\n",
+               o->options->slice_run);
+      o->options->slice_run = 0;
+    }
+  write_study_output (o, results);
+  return TRUE;
+}
+
 int
 saddle_cli_run_study (SaddleCliOptions *options)
 {
-  g_autofree char *weights_note = NULL;
   SaddleStudyConfig *config = &options->config;
   SaddleStudyKind kind = study_kind (options->command);
   g_autoptr(SaddleDataset) dataset = NULL;
   g_autoptr(SaddleModel) model = NULL;
   g_autoptr(SaddleStudyResults) results = NULL;
-  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(SaddleStudyWatch) watch = saddle_study_watch_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleStaging) staging = NULL;
   char *final_out = NULL;
   SaddleCliProgress progress;
-  gint64 start;
+  StudyOutput output;
+  int status;
 
   if ((dataset = load_dataset (config, &error)) == NULL)
     return saddle_cli_report_error (error);
@@ -790,47 +866,32 @@ saddle_cli_run_study (SaddleCliOptions *options)
 
   print_header (options, dataset);
 
-  start = g_get_monotonic_time ();
+  output = (StudyOutput) {
+    .options = options,
+    .dataset = dataset,
+    .staging = staging,
+    .final_out = final_out,
+    .start = g_get_monotonic_time (),
+    .watch = watch,
+  };
   saddle_cli_progress_init (&progress, config, kind == SADDLE_STUDY_CRITICAL, options->quiet);
-  results = saddle_study_run (config, kind, dataset, saddle_cli_progress_event_cb, &progress,
-                              &error);
+  /* The rescue thread loads the fonts now, while the study runs: a rescue has no time to. */
+  saddle_cli_signals_set_rescue (rescue_study_cb, saddle_cli_output_warm_up, &output);
+  results = saddle_study_run_watched (config, kind, dataset, saddle_cli_progress_event_cb,
+                                      &progress, watch, &error);
+  /* From here this thread writes what is finished; a second signal lets it finish. */
+  saddle_cli_signals_hold ();
+  saddle_cli_signals_set_rescue (NULL, NULL, NULL);
   saddle_cli_progress_finish (&progress);
   if (results == NULL)
     {
       close_output (options, staging, final_out, FALSE, NULL, NULL);
-      return saddle_cli_report_error (error);
+      status = saddle_cli_report_error (error);
     }
-  if (!finished_something (results))
-    {
-      close_output (options, staging, final_out, FALSE, NULL, NULL);
-      fprintf (stderr, "saddle-cli: interrupted before any run finished; “%s” is as it was\n",
-               options->out_dir);
-      return saddle_cli_signals_exit_status ();
-    }
-
-  if (kind != SADDLE_STUDY_CRITICAL)
-    print_training_summary (results);
-  if (results->trajectory != NULL)
-    print_trajectory_summary (results->trajectory);
-
-  write_study_files (options, results, dataset, written, problems);
-  if (options->save_weights != NULL)
-    weights_note = save_study_weights (options, results, written, problems);
-
-  close_output (options, staging, final_out, TRUE, written, problems);
-  for (guint i = 0; i < results->failures->len; i++)
-    printf ("Failed: %s\n", (const char *) g_ptr_array_index (results->failures, i));
-  printf ("Time: %.1f s\n", (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND);
-  print_files (written, problems);
-  if (weights_note != NULL)
-    printf ("%s\n", weights_note);
-
-  if (results->cancelled)
-    {
-      fprintf (stderr, "saddle-cli: interrupted; the files above hold the runs done so far\n");
-      return saddle_cli_signals_exit_status ();
-    }
-  return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
+  else
+    status = write_study_output (&output, results);
+  saddle_cli_signals_release ();
+  return status;
 }
 
 /* What hessian found at the weights, whichever the method. */
@@ -921,12 +982,27 @@ norm2 (const double *v,
   return cblas_dnrm2 ((int) n, v, 1);
 }
 
+/* The curvature along ∇L, or why there is none to print. */
+static void
+print_hg_ratio (double ratio,
+                double grad_norm)
+{
+  if (isfinite (ratio))
+    printf ("‖H·g‖/‖g‖: %.6g\n", ratio);
+  else if (grad_norm == 0.0)
+    printf ("‖H·g‖/‖g‖: undefined (∇L = 0)\n");
+  else
+    printf ("‖H·g‖/‖g‖: not finite: the curvature along ∇L overflows double precision at "
+            "these weights\n");
+}
+
 /* Loss, ‖∇L‖, ‖H·∇L‖/‖∇L‖, the Newton reach, accuracy and dead units at @theta: what the dense
  * analysis reports besides the spectrum, for the methods that never build the matrix. */
 static gboolean
 measure_point (SaddleModel       *model,
                const double      *theta,
                const SaddleBatch *batch,
+               SaddleCliProgress *progress,
                HessianResult     *r,
                GError           **error)
 {
@@ -942,7 +1018,7 @@ measure_point (SaddleModel       *model,
     }
   r->loss = saddle_model_grad_and_hvp_self (model, theta, batch, grad, hg);
   r->grad_norm = norm2 (grad, n);
-  r->hg_ratio = r->grad_norm > 0.0 ? norm2 (hg, n) / r->grad_norm : NAN;
+  r->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, r->grad_norm, hg);
   r->accuracy = saddle_model_accuracy (model, theta, batch);
   r->dead_units = saddle_model_count_dead_units (model, theta, batch);
   if (!isfinite (r->loss) || !isfinite (r->grad_norm))
@@ -952,7 +1028,8 @@ measure_point (SaddleModel       *model,
                    r->loss, r->grad_norm);
       return FALSE;
     }
-  if (!saddle_newton_reach (model, theta, batch, grad, &r->reach, error))
+  if (!saddle_newton_reach (model, theta, batch, grad, saddle_cli_progress_event_cb, progress,
+                           &r->reach, error))
     return FALSE;
   return TRUE;
 }
@@ -1358,7 +1435,7 @@ print_dense (const SaddleStudyConfig      *config,
   printf ("Smallest / largest eigenvalue: %.6g / %.6g\n", s->n > 0 ? s->eigenvalues[0] : NAN,
           s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
-  printf ("‖H·g‖/‖g‖: %.6g\n", point->hg_ratio);
+  print_hg_ratio (point->hg_ratio, point->grad_norm);
   if (isfinite (point->reach.residual))
     print_newton_reach (&point->reach);
   saddle_cli_print_point_measures (settings, point);
@@ -1381,7 +1458,7 @@ print_matrix_free (const SaddleCliOptions *options,
   else
     printf ("‖∇L‖: %.6g\n", r->grad_norm);
   printf ("Dead units: %u (ReLU units never active on the training set)\n", r->dead_units);
-  printf ("‖H·g‖/‖g‖: %.6g\n", r->hg_ratio);
+  print_hg_ratio (r->hg_ratio, r->grad_norm);
   print_newton_reach (&r->reach);
 
   if (options->method == SADDLE_CLI_METHOD_LANCZOS)
@@ -1544,7 +1621,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     {
       ok = (config->descent_steps == 0 && config->newton_steps == 0)
            || move_weights (model, theta, &batch, &settings, &progress, &result, &error);
-      ok = ok && measure_point (model, theta, &batch, &result, &error);
+      ok = ok && measure_point (model, theta, &batch, &progress, &result, &error);
       if (ok && config->descent_steps == 0 && config->newton_steps == 0)
         result.grad_norm_start = result.grad_norm_descent = result.grad_norm;
       if (ok && options->method == SADDLE_CLI_METHOD_LANCZOS)
@@ -1632,17 +1709,12 @@ warn_if_interrupted (const char *dir,
                      guint       points)
 {
   g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
+  g_auto(SaddleSummary) summary = { 0 };
 
-  if (!json_parser_load_from_file (parser, path, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return;
-  root = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_get_boolean_member_with_default (root, "cancelled", FALSE))
-    printf ("Note: %s holds an interrupted study: %u of its %" G_GINT64_FORMAT " runs were "
-            "analysed\n", dir, points,
-            json_object_get_int_member_with_default (root, "runs", 0));
+  /* A summary that cannot be read says nothing either way: the merge goes on. */
+  if (saddle_summary_read (path, &summary, NULL) && summary.cancelled)
+    printf ("Note: %s holds an interrupted study: %u of its %u runs were analysed\n", dir,
+            points, summary.config.runs);
 }
 
 int

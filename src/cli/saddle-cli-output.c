@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 
+#include <pango/pangocairo.h>
+
 #include "saddle-cli-output.h"
 #include "saddle-file.h"
 #include "saddle-csv.h"
@@ -332,3 +334,31 @@ saddle_cli_write_values_csv (const char         *path,
 
 
 
+
+void
+saddle_cli_output_warm_up (void)
+{
+  /* Loads and shapes through Pango alone: a cairo surface here would take a surface id, and
+   * the ids appear in the SVGs, which must not depend on whether this ran first. */
+  PangoFontMap *map = pango_cairo_font_map_get_default ();
+  PangoContext *context = pango_font_map_create_context (map);
+  PangoLayout *layout = pango_layout_new (context);
+  static const char *const families[] = { "Sans" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (families); i++)
+    for (guint bold = 0; bold < 2; bold++)
+      {
+        PangoFontDescription *desc = pango_font_description_new ();
+        PangoRectangle ink, logical;
+
+        pango_font_description_set_family (desc, families[i]);
+        pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_font_description_set_absolute_size (desc, 12 * PANGO_SCALE);
+        pango_layout_set_font_description (layout, desc);
+        pango_layout_set_text (layout, "Loss 0.5 · λ ‖∇L‖ 1e-08 run 1 −", -1);
+        pango_layout_get_extents (layout, &ink, &logical);
+        pango_font_description_free (desc);
+      }
+  g_object_unref (layout);
+  g_object_unref (context);
+}

@@ -144,10 +144,17 @@ saddle_cli_progress_event_cb (const SaddleEvent *event,
       break;
 
     case SADDLE_EVENT_PROGRESS:
+      /* A run's new phase shows at once, however soon: the one before a long LAPACK call (no
+       * event comes during it) would otherwise never be seen. Parallel runs' lines take
+       * turns at the interval. */
       if (self->tty && !self->quiet
-          && (now - self->last_draw >= DRAW_INTERVAL || event->fraction >= 1.0))
+          && (now - self->last_draw >= DRAW_INTERVAL || event->fraction >= 1.0
+              || (event->run == self->drawn_run && g_strcmp0 (event->message, self->drawn) != 0)))
         {
           self->last_draw = now;
+          g_free (self->drawn);
+          self->drawn = g_strdup (event->message);
+          self->drawn_run = event->run;
           draw_line (self, event);
         }
       break;
@@ -211,4 +218,5 @@ saddle_cli_progress_finish (SaddleCliProgress *progress)
   clear_line (progress);
   fflush (stderr);
   g_clear_pointer (&progress->run_starts, g_free);
+  g_clear_pointer (&progress->drawn, g_free);
 }

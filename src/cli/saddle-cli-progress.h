@@ -21,6 +21,8 @@ typedef struct
   /*< private >*/
   gboolean  line_open;      /* a live line is on screen */
   gint64    last_draw;
+  char     *drawn;          /* the phase on the live line: the same run's next is drawn at once */
+  guint     drawn_run;
   gint64   *run_starts;     /* (first_run + runs) monotonic µs of each run's first event; 0: none yet */
   gint64    study_start;    /* for the time left on the live line */
   guint     current_run;

@@ -12,6 +12,7 @@
 #include "saddle-cli-commands.h"
 #include "saddle-cli-options.h"
 #include "saddle-cli-signals.h"
+#include "saddle-staging.h"
 
 static const SaddleCliCommand all_commands[] = {
   SADDLE_CLI_TRAJECTORIES,
@@ -67,6 +68,7 @@ main (int    argc,
   setlocale (LC_MESSAGES, "C");
   g_set_prgname ("saddle-cli");
   saddle_cli_signals_install ();
+  saddle_staging_set_guard (saddle_cli_signals_hold, saddle_cli_signals_release);
 
   if (argc < 2)
     {

@@ -45,6 +45,34 @@ norm2 (const double *v,
   return cblas_dnrm2 ((int) n, v, 1);
 }
 
+double
+saddle_critical_hg_ratio (SaddleModel       *model,
+                          const double      *theta,
+                          const SaddleBatch *batch,
+                          const double      *grad,
+                          double             grad_norm,
+                          const double      *hg)
+{
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *unit = NULL;
+  g_autofree double *hu = NULL;
+  double ratio;
+
+  if (!(grad_norm > 0.0) || !isfinite (grad_norm))
+    return NAN;
+  ratio = norm2 (hg, n) / grad_norm;
+  if (isfinite (ratio))
+    return ratio;
+
+  unit = g_new (double, n);
+  hu = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    unit[i] = grad[i] / grad_norm;
+  saddle_model_hvp (model, theta, batch, unit, 1, hu, NULL);
+  ratio = norm2 (hu, n);
+  return isfinite (ratio) ? ratio : NAN;
+}
+
 gboolean
 saddle_critical_check_batch (const SaddleModel  *model,
                              const SaddleBatch  *batch,
@@ -335,24 +363,29 @@ saddle_critical_descend (SaddleModel                  *model,
 
 /* The MINRES reach, where no eigendecomposition gives the exact one. A diagnosis beside the
  * analysis: if its solve fails (a non-finite HVP would already have spoilt the Hessian), the
- * point keeps its spectrum. */
-static void
-measure_minres_reach (SaddleModel         *model,
-                      const double        *theta,
-                      const SaddleBatch   *batch,
-                      const double        *grad,
-                      SaddleCriticalPoint *point)
+ * point keeps its spectrum and the reach stays unmeasured (NAN). FALSE only when cancelled. */
+static gboolean
+measure_minres_reach (SaddleModel           *model,
+                      const double          *theta,
+                      const SaddleBatch     *batch,
+                      const double          *grad,
+                      const ProgressContext *ctx,
+                      SaddleCriticalPoint   *point)
 {
   g_autoptr(GError) reach_error = NULL;
 
-  if (!saddle_newton_reach (model, theta, batch, grad, &point->reach, &reach_error))
+  if (!saddle_newton_reach (model, theta, batch, grad, ctx->func, ctx->user_data, &point->reach,
+                            &reach_error))
     {
+      if (g_error_matches (reach_error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED))
+        return FALSE;
       g_debug ("Newton reach of run %u not measured: %s", point->run, reach_error->message);
       point->reach.gradient = point->grad_norm;
       point->reach.distance = point->reach.residual = NAN;
       point->reach.iterations = 0;
       point->reach.kinks_crossed = 0;
     }
+  return TRUE;
 }
 
 typedef struct
@@ -577,7 +610,7 @@ saddle_critical_analyse (SaddleModel                  *model,
    * symmetric now, so row-major H·g needs no transpose). */
   cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, h, (int) n,
                grad, 1, 0.0, hg, 1);
-  point->hg_ratio = point->grad_norm > 0.0 ? norm2 (hg, n) / point->grad_norm : NAN;
+  point->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, point->grad_norm, hg);
   g_clear_pointer (&hg, g_free);
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;
@@ -608,8 +641,12 @@ saddle_critical_analyse (SaddleModel                  *model,
   if (with_vectors)
     saddle_exact_reach_compute (model, theta, batch, spectrum, h, grad, &point->exact_reach);
   g_clear_pointer (&h, g_free);
-  if (!with_vectors)
-    measure_minres_reach (model, theta, batch, grad, point);
+  if (!with_vectors && !measure_minres_reach (model, theta, batch, grad, &ctx, point))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                   "The Hessian analysis was cancelled");
+      return NULL;
+    }
 
   if (!measure_still_descending (model, theta, batch, settings, &ctx, point))
     {

@@ -177,6 +177,17 @@ SaddleCriticalPoint *saddle_critical_analyse   (SaddleModel                  *mo
                                                 SaddleEventFunc               func,
                                                 gpointer                      user_data,
                                                 GError                      **error);
+/* ‖H·g‖/‖g‖ at @theta for g = @grad (its norm @grad_norm), from @hg = H·g already computed.
+ * Where H·g overflows (a Hessian and a gradient both near 1e200 give 1e400) it is measured
+ * again as ‖H·(g/‖g‖)‖, which is as large as the ratio itself; NAN if g = 0 or if even that
+ * is not finite. */
+double saddle_critical_hg_ratio (SaddleModel       *model,
+                                 const double      *theta,
+                                 const SaddleBatch *batch,
+                                 const double      *grad,
+                                 double             grad_norm,
+                                 const double      *hg);
+
 /* saddle_critical_descend(), saddle_newton_refine() (unless newton_steps = 0; its DESCENT
  * events continue the step count) and saddle_critical_analyse() at the point reached, with
  * steps, newton_steps, grad_norm_start and grad_norm_descent filled in; @theta is left there. */

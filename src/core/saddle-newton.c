@@ -71,6 +71,8 @@ typedef struct
   guint                         run;
   guint                         iteration;   /* Newton iteration under way, 0-based */
   gboolean                      cancelled;   /* a PROGRESS event returned FALSE */
+  gint64                        last_poll;   /* of a solve's PROGRESS events (monotonic µs) */
+  const char                   *message;     /* of PROGRESS events: "newton" unless set */
   double                        loss;        /* L at θ */
   double                        f;           /* ‖∇L‖² at θ */
   double                       *g;           /* ∇L at θ */
@@ -150,7 +152,7 @@ refine_progress (Refine *r,
 
   event = saddle_event_init (SADDLE_EVENT_PROGRESS, r->run);
   event.fraction = CLAMP ((r->iteration + CLAMP (within, 0.0, 1.0)) / total, 0.0, 1.0);
-  event.message = N_("newton");
+  event.message = r->message != NULL ? r->message : N_("newton");
   if (!r->func (&event, r->user_data))
     r->cancelled = TRUE;
   return !r->cancelled;
@@ -161,6 +163,16 @@ refine_hessian_progress_cb (double   fraction,
                             gpointer user_data)
 {
   return refine_progress (user_data, fraction);
+}
+
+/* Whether a solve at iteration @k reports (and so may be cancelled): every
+ * MINRES_EVENT_EVERY-th, and whenever SADDLE_EVENT_POLL_INTERVAL has passed, since on a big
+ * batch sixteen products take far longer than Stop may. */
+static gboolean
+solve_event_due (Refine *r,
+                 guint   k)
+{
+  return saddle_event_poll_due (&r->last_poll) || (k > 0 && k % MINRES_EVENT_EVERY == 0);
 }
 
 static void
@@ -190,7 +202,8 @@ gradient_norm2 (Refine       *r,
 /* Backtracking from θ along r->delta: the first α = 1, ½, … (at most @halvings halvings) with
  * ‖∇L(θ + αδ)‖² ≤ f − 2·ARMIJO·α·@decrease is taken, −2·@decrease being the slope of ‖∇L‖²
  * along δ at θ (2·∇Lᵀ·H·δ). θ, ∇L, f and L then move there. The strict f_trial < f keeps a
- * step too small to change θ in floating point from counting as progress. */
+ * step too small to change θ in floating point from counting as progress. FALSE also when a
+ * PROGRESS event cancels (r->cancelled). */
 static gboolean
 line_search (Refine *r,
              double *theta,
@@ -206,6 +219,9 @@ line_search (Refine *r,
     {
       double loss = NAN, f;
 
+      /* Thirty gradients can outlast a poll interval; r->cancelled tells the caller. */
+      if (saddle_event_poll_due (&r->last_poll) && !refine_progress (r, 0.0))
+        return FALSE;
       for (gsize i = 0; i < r->n; i++)
         r->trial[i] = theta[i] + alpha * r->delta[i];
 
@@ -396,7 +412,7 @@ hessian_operator (const double *v,
   HessianOperator *op = user_data;
   guint done = op->products++;
 
-  if (done > 0 && done % MINRES_EVENT_EVERY == 0
+  if (solve_event_due (op->r, done)
       && !refine_progress (op->r, (double) done / op->max_iter))
     {
       set_cancelled (op->r, error);
@@ -459,6 +475,11 @@ minres_step (Refine    *r,
       *stalled = sqrt (r->f) > (1.0 - NEWTON_MIN_PROGRESS) * gnorm;
       return TRUE;
     }
+  if (r->cancelled)
+    {
+      set_cancelled (r, error);
+      return FALSE;
+    }
 
   /* Steepest descent on ‖∇L‖²: δ = −H·∇L, scaled to the minimiser of
    * ‖∇L + α·H·δ‖² (the linear model of ∇L along it). */
@@ -479,6 +500,11 @@ minres_step (Refine    *r,
         {
           *stalled = sqrt (r->f) > (1.0 - NEWTON_MIN_PROGRESS) * gnorm;
           return TRUE;
+        }
+      if (r->cancelled)
+        {
+          set_cancelled (r, error);
+          return FALSE;
         }
     }
 
@@ -522,12 +548,20 @@ lm_cg (Refine       *r,
     {
       double pap, alpha, rr_new;
 
-      if (k > 0 && k % MINRES_EVENT_EVERY == 0 && !refine_progress (r, (double) k / max_iter))
+      if (solve_event_due (r, k) && !refine_progress (r, (double) k / max_iter))
         {
           set_cancelled (r, error);
           return FALSE;
         }
-      if (!apply_hessian (r, theta, p, hp, error) || !apply_hessian (r, theta, hp, ap, error))
+      if (!apply_hessian (r, theta, p, hp, error))
+        return FALSE;
+      /* Between the two products too: one is already as long as a poll interval may be. */
+      if (saddle_event_poll_due (&r->last_poll) && !refine_progress (r, (k + 0.5) / max_iter))
+        {
+          set_cancelled (r, error);
+          return FALSE;
+        }
+      if (!apply_hessian (r, theta, hp, ap, error))
         return FALSE;
       cblas_daxpy ((int) n, mu, p, 1, ap, 1);
       pap = cblas_ddot ((int) n, p, 1, ap, 1);
@@ -687,6 +721,12 @@ lm_refine (Refine   *r,
       double pred = 0.0, f_trial, loss = NAN, gnorm = sqrt (r->f), rho;
 
       r->iteration = iterations;
+      /* Rejected steps announce nothing, and twenty of them can follow one another. */
+      if (saddle_event_poll_due (&r->last_poll) && !refine_progress (r, 0.0))
+        {
+          set_cancelled (r, error);
+          return FALSE;
+        }
       if (dense)
         {
           const double *w = r->eigenvalues;
@@ -1059,6 +1099,8 @@ saddle_newton_reach (SaddleModel             *model,
                      const double            *theta,
                      const SaddleBatch       *batch,
                      const double            *grad,
+                     SaddleEventFunc          func,
+                     gpointer                 user_data,
                      SaddleNewtonReach       *reach,
                      GError                 **error)
 {
@@ -1096,9 +1138,14 @@ saddle_newton_reach (SaddleModel             *model,
   b = memory + n;
   residual = memory + 2 * n;
 
-  /* No events: a diagnosis at one point, not a refinement. */
+  /* A diagnosis at one point, not a refinement: PROGRESS events only, for Stop. Its
+   * iteration count is 1, so their fraction is the share of the cap. */
   saddle_critical_settings_init (&settings);
+  settings.newton_steps = 1;
   refine_init (&r, model, batch, &settings);
+  r.func = func;
+  r.user_data = user_data;
+  r.message = N_("newton reach");
   op.r = &r;
   op.theta = theta;
   op.products = 0;

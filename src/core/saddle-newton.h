@@ -133,11 +133,15 @@ gboolean    saddle_newton_lm_step            (SaddleModel                  *mode
                                               guint                        *iterations,
                                               GError                      **error);
 /* Whether a critical point is within Newton's reach of @theta (∇L there is @grad), and how
- * far: MINRES to SADDLE_NEWTON_REACH_TOLERANCE within SADDLE_NEWTON_REACH_MAX_ITER HVPs. */
+ * far: MINRES to SADDLE_NEWTON_REACH_TOLERANCE within SADDLE_NEWTON_REACH_MAX_ITER HVPs.
+ * PROGRESS events (message "newton reach", share of the cap) go to @func (may be NULL) at
+ * least every SADDLE_EVENT_POLL_INTERVAL; FALSE from it cancels (CANCELLED). */
 gboolean    saddle_newton_reach              (SaddleModel                  *model,
                                               const double                 *theta,
                                               const SaddleBatch            *batch,
                                               const double                 *grad,
+                                              SaddleEventFunc               func,
+                                              gpointer                      user_data,
                                               SaddleNewtonReach            *reach,
                                               GError                      **error);
 /* TRUE if the local quadratic model has a critical point, at reach->distance: the residual is

@@ -9,6 +9,7 @@
 
 #include <lapacke.h>
 
+#include "saddle-eigen-forecast.h"
 #include "saddle-spectrum.h"
 #include "saddle-stats.h"
 
@@ -75,6 +76,7 @@ spectrum_compute (double   *matrix,
   g_autoptr(SaddleSpectrum) spectrum = NULL;
   gboolean used_fallback;
   lapack_int info;
+  gint64 start;
 
   g_return_val_if_fail (matrix != NULL || n == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -104,6 +106,9 @@ spectrum_compute (double   *matrix,
     }
 
   spectrum = spectrum_new (n);
+  /* Timed for the forecast a Stop during it shows (saddle-eigen-forecast.h). */
+  start = g_get_monotonic_time ();
+  saddle_eigen_forecast_begin (n, vectors);
   if (vectors)
     {
       used_fallback = FALSE;
@@ -112,6 +117,8 @@ spectrum_compute (double   *matrix,
     }
   else
     info = eigenvalues_only (matrix, (lapack_int) n, spectrum->eigenvalues, &used_fallback);
+  saddle_eigen_forecast_end (n, vectors, info == 0 ? (g_get_monotonic_time () - start)
+                                                     / (double) G_TIME_SPAN_SECOND : NAN);
 
   if (info != 0)
     {

@@ -273,6 +273,17 @@ commit_dir (const char  *staged_dir,
   return saddle_file_write (manifest_path, manifest->str, manifest->len, error);
 }
 
+static void (*guard_hold) (void);
+static void (*guard_release) (void);
+
+void
+saddle_staging_set_guard (void (*hold) (void),
+                          void (*release) (void))
+{
+  guard_hold = hold;
+  guard_release = release;
+}
+
 gboolean
 saddle_staging_commit (SaddleStaging  *staging,
                        GError        **error)
@@ -280,17 +291,28 @@ saddle_staging_commit (SaddleStaging  *staging,
   sigset_t block, saved;
   gboolean ok;
 
-  /* A second Ctrl-C exits from its handler: not between two renames. */
-  sigemptyset (&block);
-  sigaddset (&block, SIGINT);
-  sigaddset (&block, SIGTERM);
-  sigaddset (&block, SIGHUP);
-  pthread_sigmask (SIG_BLOCK, &block, &saved);
+  /* A signal that exits at once must not come between two renames. */
+  if (guard_hold != NULL)
+    guard_hold ();
+  else
+    {
+      sigemptyset (&block);
+      sigaddset (&block, SIGINT);
+      sigaddset (&block, SIGTERM);
+      sigaddset (&block, SIGHUP);
+      pthread_sigmask (SIG_BLOCK, &block, &saved);
+    }
 
   ok = commit_dir (staging->dir, staging->out_dir, error);
+  /* Empty now; gone before any exit that the release below may take. */
+  if (ok)
+    g_rmdir (staging->dir);
   staging->committed = ok;
 
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
+  if (guard_release != NULL)
+    guard_release ();
+  else
+    pthread_sigmask (SIG_SETMASK, &saved, NULL);
   return ok;
 }
 

@@ -4,8 +4,8 @@
  * is created, locked against a second writer (flock on .saddle-lock, which names the
  * holder's PID), checked for a rough amount of free space, and a hidden staging folder is
  * made inside it, on the same file system. Every output is written into the staging folder,
- * subfolders included (Export All writes one a study). On commit, with SIGINT/SIGTERM/SIGHUP
- * blocked, the entries of the previous set that this one does not write again (listed in
+ * subfolders included (Export All writes one a study). On commit, guarded against signals
+ * (saddle_staging_set_guard()), the entries of the previous set that this one does not write again (listed in
  * each folder's .saddle-files) are removed and the new files renamed into place, one rename
  * each, so the folder never holds a mix of two sets. Without a commit (nothing finished, or
  * a write failed) the folder is left as it was; a staging folder left by a writer that was
@@ -31,6 +31,11 @@ char          *saddle_staging_final_path (const SaddleStaging  *staging,
 /* Moves the staged files into place and drops the stale ones; FALSE names what failed. */
 gboolean       saddle_staging_commit     (SaddleStaging        *staging,
                                           GError              **error);
+/* Calls @hold before a commit's renames and @release after them (NULL, NULL: the committing
+ * thread blocks SIGINT, SIGTERM and SIGHUP instead). saddle-cli holds its exit-at-once
+ * signals there: any thread may take a signal, so one thread's mask is not enough. */
+void           saddle_staging_set_guard  (void                (*hold)    (void),
+                                          void                (*release) (void));
 /* Removes what is still staged (all of it without a commit) and releases the lock. */
 void           saddle_staging_free       (SaddleStaging        *staging);
 

@@ -1332,6 +1332,18 @@ saddle_study_run (const SaddleStudyConfig *config,
                   gpointer                 user_data,
                   GError                 **error)
 {
+  return saddle_study_run_watched (config, kind, dataset, func, user_data, NULL, error);
+}
+
+SaddleStudyResults *
+saddle_study_run_watched (const SaddleStudyConfig *config,
+                          SaddleStudyKind          kind,
+                          SaddleDataset           *dataset,
+                          SaddleEventFunc          func,
+                          gpointer                 user_data,
+                          SaddleStudyWatch        *watch,
+                          GError                 **error)
+{
   g_autoptr(SaddleStudyResults) results = NULL;
   g_autoptr(SaddleDataset) data = NULL;
   g_autoptr(SaddleModel) model = NULL;
@@ -1413,6 +1425,8 @@ saddle_study_run (const SaddleStudyConfig *config,
   study.keep_params = keep_params;
   study.outputs = g_new0 (RunOutput, config->runs);
   g_mutex_init (&study.mutex);
+  if (watch != NULL)
+    saddle_study_watch_attach (watch, &study.mutex, results);
 
   jobs = study_jobs (config);
   if (jobs == 1)
@@ -1451,10 +1465,15 @@ saddle_study_run (const SaddleStudyConfig *config,
       openblas_set_num_threads (config->threads > 0 ? (int) config->threads : blas_threads);
     }
 
-  /* Runs in flight when the study was cancelled are merged too: their records stay. */
+  /* Runs in flight when the study was cancelled are merged too: their records stay. Under
+   * the lock, as a watch may be copying; after this the results are this thread's alone. */
+  g_mutex_lock (&study.mutex);
   for (guint i = study.merged; i < config->runs; i++)
     if (study.outputs[i].started)
       merge_output (&study, &study.outputs[i]);
+  g_mutex_unlock (&study.mutex);
+  if (watch != NULL)
+    saddle_study_watch_detach (watch);
   for (guint i = 0; i < config->runs; i++)
     run_output_clear (&study.outputs[i]);
   g_clear_pointer (&study.outputs, g_free);
@@ -1473,14 +1492,7 @@ saddle_study_run (const SaddleStudyConfig *config,
       return NULL;
     }
 
-  if (results->trajectory != NULL && saddle_trajectory_n_snapshots (results->trajectory) >= 2)
-    {
-      g_autoptr(GError) pca_error = NULL;
-
-      if (!saddle_trajectory_compute_pca (results->trajectory, &pca_error))
-        g_ptr_array_add (results->failures,
-                         g_strdup_printf ("PCA of the snapshots: %s", pca_error->message));
-    }
+  saddle_study_results_compute_pca (results);
 
   /* A cancelled study keeps its paths but skips the surface: Stop must answer at once. */
   if (results->trajectory != NULL && results->trajectory->pca != NULL
@@ -1523,6 +1535,56 @@ saddle_study_run (const SaddleStudyConfig *config,
     }
 
   return g_steal_pointer (&results);
+}
+
+SaddleStudyResults *
+saddle_study_results_copy (const SaddleStudyResults *results)
+{
+  SaddleStudyResults *copy = g_new0 (SaddleStudyResults, 1);
+
+  g_return_val_if_fail (results != NULL, NULL);
+
+  copy->kind = results->kind;
+  saddle_study_config_copy (&results->config, &copy->config);
+  copy->dataset_name = g_strdup (results->dataset_name);
+  copy->n_params = results->n_params;
+  copy->cancelled = results->cancelled;
+  copy->history = saddle_history_copy (results->history);
+  if (results->trajectory != NULL)
+    copy->trajectory = saddle_trajectory_copy (results->trajectory);
+  if (results->critical != NULL)
+    {
+      copy->critical = saddle_critical_set_new (results->critical->tolerance);
+      for (guint i = 0; i < results->critical->points->len; i++)
+        saddle_critical_set_add (copy->critical, g_ptr_array_index (results->critical->points, i));
+    }
+  copy->failures = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < results->failures->len; i++)
+    g_ptr_array_add (copy->failures, g_strdup (g_ptr_array_index (results->failures, i)));
+  copy->final_params = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < results->final_params->len; i++)
+    {
+      const double *theta = g_ptr_array_index (results->final_params, i);
+
+      g_ptr_array_add (copy->final_params,
+                       theta != NULL ? g_memdup2 (theta, results->n_params * sizeof (double))
+                                     : NULL);
+    }
+  return copy;
+}
+
+void
+saddle_study_results_compute_pca (SaddleStudyResults *results)
+{
+  g_autoptr(GError) pca_error = NULL;
+
+  g_return_if_fail (results != NULL);
+
+  if (results->trajectory == NULL || saddle_trajectory_n_snapshots (results->trajectory) < 2)
+    return;
+  if (!saddle_trajectory_compute_pca (results->trajectory, &pca_error))
+    g_ptr_array_add (results->failures,
+                     g_strdup_printf ("PCA of the snapshots: %s", pca_error->message));
 }
 
 void

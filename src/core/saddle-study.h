@@ -13,6 +13,7 @@
 #include "saddle-history.h"
 #include "saddle-model.h"
 #include "saddle-optimizer.h"
+#include "saddle-study-watch.h"
 #include "saddle-trajectory.h"
 
 G_BEGIN_DECLS
@@ -75,7 +76,7 @@ typedef struct
                                          * (capped at runs), 1 = one after another here */
 } SaddleStudyConfig;
 
-typedef struct
+struct _SaddleStudyResults
 {
   SaddleStudyKind    kind;
   SaddleStudyConfig  config;      /* deep copy of what ran */
@@ -93,7 +94,7 @@ typedef struct
                                     * trained θ (the critical point for a critical study); NULL
                                     * for a failed or cancelled run, or for every run if together
                                     * they exceed SADDLE_STUDY_MAX_KEPT_BYTES */
-} SaddleStudyResults;
+};
 
 /* Final parameter vectors are kept in results only while they fit in this many bytes in total. */
 #define SADDLE_STUDY_MAX_KEPT_BYTES ((gsize) 256 * 1024 * 1024)
@@ -164,6 +165,20 @@ SaddleStudyResults *saddle_study_run              (const SaddleStudyConfig *conf
                                                    SaddleEventFunc          func,
                                                    gpointer                 user_data,
                                                    GError                 **error);
+/* saddle_study_run() whose finished runs another thread can copy meanwhile through @watch
+ * (see saddle-study-watch.h). */
+SaddleStudyResults *saddle_study_run_watched      (const SaddleStudyConfig *config,
+                                                   SaddleStudyKind          kind,
+                                                   SaddleDataset           *dataset,
+                                                   SaddleEventFunc          func,
+                                                   gpointer                 user_data,
+                                                   SaddleStudyWatch        *watch,
+                                                   GError                 **error);
+/* A deep copy of @results. */
+SaddleStudyResults *saddle_study_results_copy     (const SaddleStudyResults *results);
+/* The PCA of the trajectory's snapshots (if any, and at least two), as a study computes it
+ * when its runs are done; a failure is added to results->failures. */
+void                saddle_study_results_compute_pca (SaddleStudyResults *results);
 void                saddle_study_results_free     (SaddleStudyResults *results);
 
 /* Memory a study of @kind holds beyond the model, in @need (the snapshots of a trajectories
