@@ -287,6 +287,28 @@ saddle_cli_mpi_receive (int                   source,
 #endif
 }
 
+gboolean
+saddle_cli_mpi_broadcast (void  *data,
+                          gsize  length)
+{
+#if SADDLE_HAVE_MPI
+  MPI_Request request;
+  int code;
+
+  if (!started)
+    return TRUE;
+  g_return_val_if_fail (length <= G_MAXINT, FALSE);
+  g_mutex_lock (&lock);
+  code = MPI_Ibcast (data, (int) length, MPI_BYTE, 0, MPI_COMM_WORLD, &request);
+  g_mutex_unlock (&lock);
+  return code == MPI_SUCCESS && wait_request (&request, "MPI_Ibcast", NULL);
+#else
+  (void) data;
+  (void) length;
+  return TRUE;
+#endif
+}
+
 GBytes *
 saddle_cli_mpi_gather (const void *data,
                        gsize       length)

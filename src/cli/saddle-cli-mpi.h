@@ -62,6 +62,9 @@ GBytes  *saddle_cli_mpi_receive    (int                   source,
                                     SaddleCliMpiStopFunc  stop,
                                     gpointer              stop_data,
                                     GError              **error);
+/* Rank 0's @size bytes at @data on every rank. */
+gboolean saddle_cli_mpi_broadcast  (void                 *data,
+                                    gsize                 size);
 /* Gathers @size bytes from every rank on rank 0 (rank order; NULL on the other ranks). */
 GBytes  *saddle_cli_mpi_gather     (const void           *data,
                                     gsize                 size);
