@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "saddle-cli-distributed.h"
@@ -62,6 +63,7 @@ struct _Dispatch
   gboolean        *stop_sent;         /* (ranks) TAG_STOP sent to it */
   gint64          *failed_at;         /* (ranks) when its failure came; 0 = none */
   FailMessage     *failures;          /* (ranks) */
+  guint           *runs_done;         /* (ranks) runs that came back finished */
 };
 
 /* A computing rank's state. */
@@ -171,7 +173,31 @@ slot_run (gpointer         user_data,
       g_mutex_unlock (&self->mutex);
       return FALSE;
     }
+  if (!out->cancelled)
+    {
+      g_mutex_lock (&self->mutex);
+      self->runs_done[slot->rank]++;
+      g_mutex_unlock (&self->mutex);
+    }
   return TRUE;
+}
+
+/* "Runs per rank: 0: 7, 1: 6" on stderr: how evenly the work went. */
+static void
+print_balance (const Dispatch           *self,
+               const SaddleStudyResults *results)
+{
+  g_autoptr(GString) line = g_string_new ("Runs per rank:");
+  guint total = results->critical != NULL ? results->critical->points->len : 0;
+  guint remote = 0;
+
+  total += results->failures->len;
+  for (int r = 1; r < saddle_cli_mpi_size (); r++)
+    remote += self->runs_done[r];
+  g_string_append_printf (line, " 0: %u", total > remote ? total - remote : 0);
+  for (int r = 1; r < saddle_cli_mpi_size (); r++)
+    g_string_append_printf (line, ", %d: %u", r, self->runs_done[r]);
+  fprintf (stderr, "%s\n", line->str);
 }
 
 /* Rank 0's events: its own progress, until a rank's failure stops the study. */
@@ -256,6 +282,7 @@ saddle_cli_distributed_run (SaddleStudyConfig  *config,
   self.stop_sent = g_new0 (gboolean, size);
   self.failed_at = g_new0 (gint64, size);
   self.failures = g_new0 (FailMessage, size);
+  self.runs_done = g_new0 (guint, size);
   for (int r = 1; r < size; r++)
     self.n_slots += MIN (all[r].jobs, MAX_WORKERS);
   self.slots = g_new0 (Slot, MAX (self.n_slots, 1));
@@ -293,11 +320,14 @@ saddle_cli_distributed_run (SaddleStudyConfig  *config,
       if (results != NULL)
         results->cancelled = TRUE;
     }
+  if (results != NULL)
+    print_balance (&self, results);
 
   g_free (self.slots);
   g_free (self.stop_sent);
   g_free (self.failed_at);
   g_free (self.failures);
+  g_free (self.runs_done);
   g_mutex_clear (&self.mutex);
   return g_steal_pointer (&results);
 }
