@@ -410,6 +410,25 @@ test_critical_interrupt (void)
   run_clear (&run);
 }
 
+/* bench --mpi times the study on 1 and 2 ranks and checks both wrote the same points. */
+static void
+test_bench (void)
+{
+  g_autofree char *json = NULL;
+  Run run;
+
+  run_init (&run);
+  spawn (&run, 0, "bench", "--mpi", "--quick", "--out", "b", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.out, "critical-mpi     P = 1"));
+  g_assert_nonnull (strstr (run.out, "critical-mpi     P = 2"));
+  g_assert_nonnull (strstr (run.out, "critical.csv identical"));
+  json = read_in (&run, "b", "bench.json");
+  g_assert_nonnull (json);
+  g_assert_nonnull (strstr (json, "\"efficiency\""));
+  run_clear (&run);
+}
+
 /* saddle-cli links MPI; the app never does (design: it opens what saddle-cli wrote). */
 static void
 test_app_without_mpi (void)
@@ -456,5 +475,6 @@ main (int    argc,
   g_test_add_func ("/mpi/critical/rank-cannot-start", test_critical_rank_cannot_start);
   g_test_add_func ("/mpi/critical/rank-stopped", test_critical_rank_stopped);
   g_test_add_func ("/mpi/critical/interrupt", test_critical_interrupt);
+  g_test_add_func ("/mpi/bench", test_bench);
   return g_test_run ();
 }
