@@ -317,7 +317,8 @@ rank_pid (GPid parent,
 
 /* Starts "mpirun -np 2 saddle-cli critical" on runs of a fraction of a second (a stop lands
  * mid-study) with stderr into run->dir/err.txt,
- * waits until rank 0 reports @points points, then sends @signum to rank @rank (-1: both). */
+ * waits until rank 0 reports @points points, then sends @signum to rank @rank (-1: both ranks,
+ * -2: mpirun itself). */
 static void
 spawn_and_signal_ranks (Run *run,
                         int  rank,
@@ -352,8 +353,10 @@ spawn_and_signal_ranks (Run *run,
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (50000);
     }
-  for (int r = 0; r < 2; r++)
-    if (rank < 0 || r == rank)
+  if (rank == -2)
+    kill (pid, signum);
+  for (int r = 0; r < 2 && rank != -2; r++)
+    if (rank == -1 || r == rank)
       {
         GPid child = rank_pid (pid, r);
 
@@ -429,6 +432,26 @@ test_bench (void)
   run_clear (&run);
 }
 
+/* Ctrl-C on mpirun: Open MPI 4.1's mpirun does not pass it on but ends the ranks itself
+ * (SIGTERM, then SIGKILL a second later); rank 0 stops waiting for the other ranks' runs under
+ * way after half a second, so the finished runs are written within that second. mpirun's
+ * exit status is its own (1). */
+static void
+test_critical_interrupt_mpirun (void)
+{
+  g_autofree char *summary = NULL;
+  Run run;
+
+  run_init (&run);
+  spawn_and_signal_ranks (&run, -2, SIGINT, 3);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "interrupted; the files above hold the runs done so far"));
+  summary = read_in (&run, "c", "summary.json");
+  g_assert_nonnull (summary);
+  g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
+  run_clear (&run);
+}
+
 /* saddle-cli links MPI; the app never does (design: it opens what saddle-cli wrote). */
 static void
 test_app_without_mpi (void)
@@ -475,6 +498,7 @@ main (int    argc,
   g_test_add_func ("/mpi/critical/rank-cannot-start", test_critical_rank_cannot_start);
   g_test_add_func ("/mpi/critical/rank-stopped", test_critical_rank_stopped);
   g_test_add_func ("/mpi/critical/interrupt", test_critical_interrupt);
+  g_test_add_func ("/mpi/critical/interrupt-mpirun", test_critical_interrupt_mpirun);
   g_test_add_func ("/mpi/bench", test_bench);
   return g_test_run ();
 }

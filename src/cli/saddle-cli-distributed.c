@@ -20,6 +20,9 @@
 
 /* How long rank 0 waits for a run of a rank that said it fails, before it gives it up. */
 #define FAILED_RANK_GRACE (10 * G_TIME_SPAN_SECOND)
+/* How long rank 0, told to stop, waits for the runs under way elsewhere: mpirun kills every
+ * rank a second or two after one dies or after Ctrl-C, and rank 0 must write before that. */
+#define STOPPED_RANK_GRACE (500 * G_TIME_SPAN_MILLISECOND)
 /* How often a computing rank looks for rank 0's stop (each event may ask; most do not). */
 #define STOP_POLL_INTERVAL (20 * G_TIME_SPAN_MILLISECOND)
 
@@ -60,7 +63,7 @@ struct _Dispatch
   gint             stop;              /* atomic: a rank failed, every rank stops */
 
   GMutex           mutex;             /* guards the arrays below */
-  gboolean        *stop_sent;         /* (ranks) TAG_STOP sent to it */
+  gint64          *stop_sent;         /* (ranks) when TAG_STOP was sent to it; 0 = not yet */
   gint64          *failed_at;         /* (ranks) when its failure came; 0 = none */
   FailMessage     *failures;          /* (ranks) */
   guint           *runs_done;         /* (ranks) runs that came back finished */
@@ -116,7 +119,8 @@ take_failure (Dispatch *self,
 }
 
 /* Called between polls while rank 0 waits for a run of @slot's rank: takes that rank's
- * failure, passes a stop on to it once, and gives the run up when its rank failed long ago. */
+ * failure, passes a stop on to it once, and gives the run up when its rank failed long ago
+ * or does not answer a stop soon. */
 static gboolean
 slot_wait_cb (gpointer data)
 {
@@ -125,16 +129,19 @@ slot_wait_cb (gpointer data)
   int rank = slot->rank;
   gboolean give_up;
 
+  gint64 now = g_get_monotonic_time ();
+
   g_mutex_lock (&self->mutex);
   take_failure (self, rank);
   if ((g_atomic_int_get (&self->stop) || saddle_cli_signals_stop_requested ())
-      && !self->stop_sent[rank] && self->failed_at[rank] == 0)
+      && self->stop_sent[rank] == 0 && self->failed_at[rank] == 0)
     {
-      self->stop_sent[rank] = TRUE;
+      self->stop_sent[rank] = now;
       saddle_cli_mpi_send (rank, TAG_STOP, "", 0, NULL);
     }
-  give_up = self->failed_at[rank] != 0
-            && g_get_monotonic_time () - self->failed_at[rank] > FAILED_RANK_GRACE;
+  give_up = (self->failed_at[rank] != 0 && now - self->failed_at[rank] > FAILED_RANK_GRACE)
+            || (self->stop_sent[rank] != 0 && saddle_cli_signals_stop_requested ()
+                && now - self->stop_sent[rank] > STOPPED_RANK_GRACE);
   g_mutex_unlock (&self->mutex);
   return give_up;
 }
@@ -163,6 +170,21 @@ slot_run (gpointer         user_data,
                                           slot_wait_cb, slot, &error)) == NULL
       || !saddle_run_output_unpack (out, bytes, self->n_params, &error))
     {
+      /* Interrupted here, and the run did not come back in time: cancelled, not lost. */
+      if (g_error_matches (error, SADDLE_CLI_MPI_ERROR, SADDLE_CLI_MPI_ERROR_STOPPED)
+          && saddle_cli_signals_stop_requested ())
+        {
+          gboolean failed;
+
+          g_mutex_lock (&self->mutex);
+          failed = self->failed_at[slot->rank] != 0;
+          g_mutex_unlock (&self->mutex);
+          if (!failed)
+            {
+              out->cancelled = TRUE;
+              return TRUE;
+            }
+        }
       g_mutex_lock (&self->mutex);
       if (self->failed_at[slot->rank] == 0)
         {
@@ -279,7 +301,7 @@ saddle_cli_distributed_run (SaddleStudyConfig  *config,
   self.func = func;
   self.user_data = user_data;
   g_mutex_init (&self.mutex);
-  self.stop_sent = g_new0 (gboolean, size);
+  self.stop_sent = g_new0 (gint64, size);
   self.failed_at = g_new0 (gint64, size);
   self.failures = g_new0 (FailMessage, size);
   self.runs_done = g_new0 (guint, size);
