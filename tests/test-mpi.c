@@ -18,58 +18,25 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "saddle-test-run.h"
+
 static const char *mpirun;
 static const char *cli;
 static const char *app;   /* the GTK app, or NULL when it is not built */
 
-typedef struct
-{
-  char *dir;          /* the temporary folder the command runs in */
-  char *out;          /* stdout */
-  char *err;          /* stderr */
-  int   status;       /* exit status (of mpirun, or of saddle-cli alone) */
-} Run;
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
+/* Its status is mpirun's, or saddle-cli's run alone. */
+typedef SaddleTestRun Run;
 
 static void
 run_init (Run *run)
 {
-  g_autoptr(GError) error = NULL;
-
-  memset (run, 0, sizeof *run);
-  run->dir = g_dir_make_tmp ("saddle-mpi-test-XXXXXX", &error);
-  g_assert_no_error (error);
+  saddle_test_run_init (run, cli, "saddle-mpi-test-XXXXXX");
 }
 
 static void
 run_clear (Run *run)
 {
-  if (run->dir != NULL)
-    remove_tree (run->dir);
-  g_clear_pointer (&run->dir, g_free);
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
+  saddle_test_run_clear (run);
 }
 
 /* "mpirun -np @np --oversubscribe saddle-cli ARGS…", or saddle-cli alone for @np = 0. */
@@ -102,30 +69,19 @@ spawn (Run        *run,
        ...)
 {
   g_autoptr(GPtrArray) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
   va_list args;
 
   va_start (args, first);
   argv = command_argv (np, first, args);
   va_end (args);
-
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-  g_assert_true (g_spawn_sync (run->dir, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &run->out, &run->err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
+  saddle_test_run_spawn (run, (const char * const *) argv->pdata);
 }
 
 static void
 assert_status (const Run *run,
                int        status)
 {
-  if (run->status != status)
-    g_error ("exit status %d, not %d\nstdout:\n%s\nstderr:\n%s", run->status, status, run->out,
-             run->err);
+  saddle_test_run_assert_status (run, status);
 }
 
 /* Under mpirun the ranks start MPI and see each other; only rank 0 speaks. */
@@ -258,22 +214,16 @@ static void
 test_critical_rank_cannot_start (void)
 {
   g_autofree char *bad = NULL, *critical = NULL;
-  g_autoptr(GError) error = NULL;
   const char *argv[] = { mpirun, "--oversubscribe", "-np", "1", cli, "critical", "--task",
                          "function", TINY, "--runs", "4", "--out", "c", ":", "-np", "1", cli,
                          "critical", "--task", "function", "--data", "bad.csv", TINY, "--runs",
                          "4", "--out", "c", NULL };
-  int wait_status = 0;
   Run run;
 
   run_init (&run);
   bad = g_build_filename (run.dir, "bad.csv", NULL);
   g_assert_true (g_file_set_contents (bad, "x,y\n1,abc\n", -1, NULL));
-  g_assert_true (g_spawn_sync (run.dir, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &run.out, &run.err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run.status = WEXITSTATUS (wait_status);
+  saddle_test_run_spawn (&run, argv);
   assert_status (&run, 1);
   g_assert_nonnull (strstr (run.err, "saddle-cli: rank 1: Cannot load the training data"));
   g_assert_nonnull (strstr (run.err, "line 2"));
@@ -395,24 +345,6 @@ test_critical_rank_stopped (void)
   run_clear (&run);
 }
 
-/* Ctrl-C that reaches the ranks (SIGINT to each, as a terminal gives its foreground job):
- * the finished runs are written and mpirun exits 130, as one process does. */
-static void
-test_critical_interrupt (void)
-{
-  g_autofree char *summary = NULL;
-  Run run;
-
-  run_init (&run);
-  spawn_and_signal_ranks (&run, -1, SIGINT, 3);
-  assert_status (&run, 130);
-  g_assert_nonnull (strstr (run.err, "interrupted; the files above hold the runs done so far"));
-  summary = read_in (&run, "c", "summary.json");
-  g_assert_nonnull (summary);
-  g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
-  run_clear (&run);
-}
-
 /* bench --mpi times the study on 1 and 2 ranks and checks both wrote the same points. */
 static void
 test_bench (void)
@@ -432,6 +364,36 @@ test_bench (void)
   run_clear (&run);
 }
 
+/* Sends SIGINT to @target (as spawn_and_signal_ranks()) once 3 points are done: the finished
+ * runs are written, with exit status @status (0: any failure status). */
+static void
+assert_interrupt_writes (int target,
+                         int status)
+{
+  g_autofree char *summary = NULL;
+  Run run;
+
+  run_init (&run);
+  spawn_and_signal_ranks (&run, target, SIGINT, 3);
+  if (status != 0)
+    assert_status (&run, status);
+  else
+    g_assert_cmpint (run.status, !=, 0);
+  g_assert_nonnull (strstr (run.err, "interrupted; the files above hold the runs done so far"));
+  summary = read_in (&run, "c", "summary.json");
+  g_assert_nonnull (summary);
+  g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
+  run_clear (&run);
+}
+
+/* Ctrl-C that reaches the ranks (SIGINT to each, as a terminal gives its foreground job):
+ * the finished runs are written and mpirun exits 130, as one process does. */
+static void
+test_critical_interrupt (void)
+{
+  assert_interrupt_writes (-1, 130);
+}
+
 /* Ctrl-C on mpirun: Open MPI 4.1's mpirun does not pass it on but ends the ranks itself
  * (SIGTERM, then SIGKILL a second later); rank 0 stops waiting for the other ranks' runs under
  * way after half a second, so the finished runs are written within that second. mpirun's
@@ -439,17 +401,7 @@ test_bench (void)
 static void
 test_critical_interrupt_mpirun (void)
 {
-  g_autofree char *summary = NULL;
-  Run run;
-
-  run_init (&run);
-  spawn_and_signal_ranks (&run, -2, SIGINT, 3);
-  g_assert_cmpint (run.status, !=, 0);
-  g_assert_nonnull (strstr (run.err, "interrupted; the files above hold the runs done so far"));
-  summary = read_in (&run, "c", "summary.json");
-  g_assert_nonnull (summary);
-  g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
-  run_clear (&run);
+  assert_interrupt_writes (-2, 0);
 }
 
 /* saddle-cli links MPI; the app never does (design: it opens what saddle-cli wrote). */

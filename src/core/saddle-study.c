@@ -371,6 +371,22 @@ vector_norm (const double *v,
   return cblas_dnrm2 ((int) MIN (n, (gsize) G_MAXINT), v, 1);
 }
 
+/* The CRITICAL event that announces @point, found by run @run. */
+static SaddleEvent
+critical_event (const SaddleCriticalPoint *point,
+                guint                      run)
+{
+  SaddleEvent event = saddle_event_init (SADDLE_EVENT_CRITICAL, run);
+
+  event.loss = point->loss;
+  event.grad_norm = point->grad_norm;
+  event.accuracy = point->accuracy;
+  event.critical = point;
+  event.params = point->params;
+  event.n_params = point->n_params;
+  return event;
+}
+
 /* The critical study's second half: minimise ‖∇L‖² from the trained θ, refine
  * with Newton steps, then analyse the full Hessian there. */
 static gboolean
@@ -442,13 +458,7 @@ descend_and_analyse (StudyRun             *self,
   point->seconds_descent = (t1 - t0) / 1e6;
   point->seconds_newton = (t2 - t1) / 1e6;
 
-  event = saddle_event_init (SADDLE_EVENT_CRITICAL, self->run);
-  event.loss = point->loss;
-  event.grad_norm = point->grad_norm;
-  event.accuracy = point->accuracy;
-  event.critical = point;
-  event.params = point->params;
-  event.n_params = point->n_params;
+  event = critical_event (point, self->run);
   /* Kept even if this event cancels: the analysis is done. */
   self->out->point = saddle_critical_point_copy (point);
   if (!emit (self, &event))
@@ -701,14 +711,8 @@ run_remote (Study *study,
       study->succeeded++;
       if (out->point != NULL)
         {
-          SaddleEvent event = saddle_event_init (SADDLE_EVENT_CRITICAL, run);
+          SaddleEvent event = critical_event (out->point, run);
 
-          event.loss = out->point->loss;
-          event.grad_norm = out->point->grad_norm;
-          event.accuracy = out->point->accuracy;
-          event.critical = out->point;
-          event.params = out->point->params;
-          event.n_params = out->point->n_params;
           emit_locked (study, &event);
         }
     }
