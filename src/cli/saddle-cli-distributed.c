@@ -471,14 +471,10 @@ saddle_cli_distributed_serve (SaddleStudyConfig *config,
   results = saddle_study_run_shared (config, kind, dataset, &remote, serve_event_cb, &self,
                                      &error);
   if (results == NULL)
-    {
-      report_failure (FALSE, error->message);
-      return 1;
-    }
-  if (saddle_cli_signals_stop_requested ())
-    {
-      serve_event_cb (NULL, &self);
-      return saddle_cli_signals_exit_status ();
-    }
+    report_failure (FALSE, error->message);
+  else if (saddle_cli_signals_stop_requested ())
+    serve_event_cb (NULL, &self);
+  /* Rank 0 knows why this rank stopped and speaks for the job: mpirun's exit status is the
+   * first non-zero one, which must be rank 0's (130 after Ctrl-C, 1 after a rank failed). */
   return 0;
 }
