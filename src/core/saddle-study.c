@@ -82,7 +82,6 @@ static const OptionRange option_ranges[] = {
   { "--newton",         "auto, dense, minres or lm" },
 };
 
-
 /* State the runs share; everything below @mutex is guarded by it. */
 typedef struct
 {
@@ -107,7 +106,7 @@ typedef struct
   guint                    finished;       /* runs that succeeded, failed or were cancelled */
   double                   share_sum;      /* runs done so far, in shares of one run */
   double                   last_fraction;  /* of the whole study: progress never goes back */
-  SaddleRunOutput               *outputs;        /* (runs) */
+  SaddleRunOutput         *outputs;        /* (runs) */
 } Study;
 
 typedef struct
@@ -115,7 +114,7 @@ typedef struct
   Study                   *study;
   const SaddleStudyConfig *config;
   SaddleStudyKind          kind;
-  SaddleRunOutput               *out;            /* where this run's records go */
+  SaddleRunOutput         *out;            /* where this run's records go */
 
   guint                    run;            /* absolute run index */
   double                   share;          /* of this run done, counted in study->share_sum */
@@ -588,7 +587,7 @@ compute_surface (StudyRun            *self,
 
 /* Appends run output @out to the results (called in run order, under the mutex). */
 static void
-merge_output (Study     *study,
+merge_output (Study           *study,
               SaddleRunOutput *out)
 {
   SaddleStudyResults *results = study->results;
