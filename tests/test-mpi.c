@@ -33,12 +33,6 @@ run_init (Run *run)
   saddle_test_run_init (run, cli, "saddle-mpi-test-XXXXXX");
 }
 
-static void
-run_clear (Run *run)
-{
-  saddle_test_run_clear (run);
-}
-
 /* "mpirun -np @np --oversubscribe saddle-cli ARGS…", or saddle-cli alone for @np = 0. */
 static GPtrArray *
 command_argv (guint       np,
@@ -77,12 +71,6 @@ spawn (Run        *run,
   saddle_test_run_spawn (run, (const char * const *) argv->pdata);
 }
 
-static void
-assert_status (const Run *run,
-               int        status)
-{
-  saddle_test_run_assert_status (run, status);
-}
 
 /* Under mpirun the ranks start MPI and see each other; only rank 0 speaks. */
 static void
@@ -92,14 +80,14 @@ test_start_up (void)
 
   run_init (&run);
   spawn (&run, 2, "--version", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   g_assert_cmpstr (run.out, ==, "saddle-cli " PACKAGE_VERSION ", MPI with 2 ranks\n");
 
   /* Without mpirun, no MPI at all: the plain line. */
   spawn (&run, 0, "--version", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   g_assert_cmpstr (run.out, ==, "saddle-cli " PACKAGE_VERSION "\n");
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* A command that does not share its work is refused on several ranks, not run twice. */
@@ -110,14 +98,14 @@ test_refused (void)
 
   run_init (&run);
   spawn (&run, 2, "gradnorm", "--task", "function", "--epochs", "1", "--out", "g", NULL);
-  assert_status (&run, 2);
+  saddle_test_run_assert_status (&run, 2);
   g_assert_nonnull (strstr (run.err, "gradnorm does not share its work over MPI ranks"));
   {
     g_autofree char *out = g_build_filename (run.dir, "g", NULL);
 
     g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   }
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* A tiny critical study: a run takes a few milliseconds. */
@@ -191,9 +179,9 @@ test_critical_identical (void)
 
   run_init (&run);
   spawn (&run, 0, "critical", TINY, "--runs", "12", "--spectra", "all", "--out", "one", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   spawn (&run, 2, "critical", TINY, "--runs", "12", "--spectra", "all", "--out", "two", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   assert_same_folders (&run, "one", "two");
   /* Progress from rank 0 for the whole study, and rank 1 did some of the runs. */
   g_assert_nonnull (strstr (run.err, "12 of 12 done on 2 ranks"));
@@ -201,11 +189,11 @@ test_critical_identical (void)
   g_assert_null (strstr (run.err, ", 1: 0\n"));
 
   spawn (&run, 0, "critical", TINY, "--first-run", "5", "--runs", "4", "--out", "one-5", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   spawn (&run, 2, "critical", TINY, "--first-run", "5", "--runs", "4", "--out", "two-5", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   assert_same_folders (&run, "one-5", "two-5");
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* A rank that cannot start (its data is bad: mpirun's MPMD form gives rank 1 other data) stops
@@ -224,12 +212,12 @@ test_critical_rank_cannot_start (void)
   bad = g_build_filename (run.dir, "bad.csv", NULL);
   g_assert_true (g_file_set_contents (bad, "x,y\n1,abc\n", -1, NULL));
   saddle_test_run_spawn (&run, argv);
-  assert_status (&run, 1);
+  saddle_test_run_assert_status (&run, 1);
   g_assert_nonnull (strstr (run.err, "saddle-cli: rank 1: Cannot load the training data"));
   g_assert_nonnull (strstr (run.err, "line 2"));
   critical = read_in (&run, "c", "critical.csv");
   g_assert_null (critical);
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* The pid of rank @rank among @parent's children (their OMPI_COMM_WORLD_RANK), or 0. */
@@ -331,7 +319,7 @@ test_critical_rank_stopped (void)
 
   run_init (&run);
   spawn_and_signal_ranks (&run, 1, SIGTERM, 3);
-  assert_status (&run, 1);
+  saddle_test_run_assert_status (&run, 1);
   g_assert_nonnull (strstr (run.err, "saddle-cli: rank 1: stopped by signal 15 (Terminated); "
                                      "the other ranks stopped"));
   summary = read_in (&run, "c", "summary.json");
@@ -342,7 +330,7 @@ test_critical_rank_stopped (void)
   g_assert_nonnull (critical);
   rows = g_strsplit (critical, "\n", -1);
   g_assert_cmpuint (g_strv_length (rows), >=, 5);
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* bench --mpi times the study on 1 and 2 ranks and checks both wrote the same points. */
@@ -354,14 +342,14 @@ test_bench (void)
 
   run_init (&run);
   spawn (&run, 0, "bench", "--mpi", "--quick", "--out", "b", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   g_assert_nonnull (strstr (run.out, "critical-mpi     P = 1"));
   g_assert_nonnull (strstr (run.out, "critical-mpi     P = 2"));
   g_assert_nonnull (strstr (run.out, "critical.csv identical"));
   json = read_in (&run, "b", "bench.json");
   g_assert_nonnull (json);
   g_assert_nonnull (strstr (json, "\"efficiency\""));
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* Sends SIGINT to @target (as spawn_and_signal_ranks()) once 3 points are done: the finished
@@ -376,14 +364,14 @@ assert_interrupt_writes (int target,
   run_init (&run);
   spawn_and_signal_ranks (&run, target, SIGINT, 3);
   if (status != 0)
-    assert_status (&run, status);
+    saddle_test_run_assert_status (&run, status);
   else
     g_assert_cmpint (run.status, !=, 0);
   g_assert_nonnull (strstr (run.err, "interrupted; the files above hold the runs done so far"));
   summary = read_in (&run, "c", "summary.json");
   g_assert_nonnull (summary);
   g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* Ctrl-C that reaches the ranks (SIGINT to each, as a terminal gives its foreground job):
