@@ -12,7 +12,9 @@
 #include <cblas.h>
 
 #include "saddle-cli-commands.h"
+#include "saddle-cli-distributed.h"
 #include "saddle-cli-fields.h"
+#include "saddle-cli-mpi.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
 #include "saddle-cli-signals.h"
@@ -768,6 +770,7 @@ typedef struct
   char                *final_out;
   gint64               start;
   SaddleStudyWatch    *watch;
+  const char          *rank_failure;  /* under mpirun: a rank that failed, or NULL */
 } StudyOutput;
 
 /* Writes @results (of a finished or cancelled study) into the staged --out and commits it,
@@ -784,6 +787,12 @@ write_study_output (StudyOutput              *o,
   if (!finished_something (results))
     {
       close_output (options, o->staging, o->final_out, FALSE, NULL, NULL);
+      if (o->rank_failure != NULL)
+        {
+          fprintf (stderr, "saddle-cli: %s; no run had finished, “%s” is as it was\n",
+                   o->rank_failure, options->out_dir);
+          return SADDLE_CLI_EXIT_FAILED;
+        }
       fprintf (stderr, "saddle-cli: interrupted before any run finished; “%s” is as it was\n",
                options->out_dir);
       return saddle_cli_signals_exit_status ();
@@ -806,6 +815,12 @@ write_study_output (StudyOutput              *o,
   if (weights_note != NULL)
     printf ("%s\n", weights_note);
 
+  if (o->rank_failure != NULL)
+    {
+      fprintf (stderr, "saddle-cli: %s; the other ranks stopped, and the files above hold the "
+               "runs done so far\n", o->rank_failure);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
   if (results->cancelled)
     {
       fprintf (stderr, "saddle-cli: interrupted; the files above hold the runs done so far\n");
@@ -835,6 +850,16 @@ rescue_study_cb (gpointer data)
   return TRUE;
 }
 
+/* A study that cannot start: under mpirun the other ranks are told to end first. */
+static int
+report_start_error (const GError *error,
+                    gboolean      distributed)
+{
+  if (distributed)
+    saddle_cli_distributed_abort (error->message);
+  return saddle_cli_report_error (error);
+}
+
 int
 saddle_cli_run_study (SaddleCliOptions *options)
 {
@@ -846,23 +871,29 @@ saddle_cli_run_study (SaddleCliOptions *options)
   g_autoptr(SaddleStudyWatch) watch = saddle_study_watch_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleStaging) staging = NULL;
+  g_autofree char *rank_failure = NULL;
   char *final_out = NULL;
   SaddleCliProgress progress;
   StudyOutput output;
+  gboolean distributed = saddle_cli_mpi_parallel ();
   int status;
 
-  if ((dataset = load_dataset (config, &error)) == NULL)
-    return saddle_cli_report_error (error);
+  dataset = load_dataset (config, &error);
+  /* Under mpirun the other ranks compute, and rank 0 writes (saddle-cli-distributed.h). */
+  if (distributed && saddle_cli_mpi_rank () > 0)
+    return saddle_cli_distributed_serve (config, kind, dataset, error);
+  if (dataset == NULL)
+    return report_start_error (error, distributed);
   /* Fails early, before any training, on a task/data or size mismatch. */
   if ((model = saddle_study_config_new_model (config, dataset, &error)) == NULL)
-    return saddle_cli_report_error (error);
+    return report_start_error (error, distributed);
   /* Writable, not locked by another saddle-cli, room enough: before any work. */
   staging = open_output (options, expected_output_bytes (config, kind,
                                                          saddle_model_n_params (model),
                                                          dataset->n_samples),
                          &final_out, &error);
   if (staging == NULL)
-    return saddle_cli_report_error (error);
+    return report_start_error (error, distributed);
 
   print_header (options, dataset);
 
@@ -875,13 +906,19 @@ saddle_cli_run_study (SaddleCliOptions *options)
     .watch = watch,
   };
   saddle_cli_progress_init (&progress, config, kind == SADDLE_STUDY_CRITICAL, options->quiet);
+  progress.ranks = saddle_cli_mpi_size ();
   /* The rescue thread loads the fonts now, while the study runs: a rescue has no time to. */
   saddle_cli_signals_set_rescue (rescue_study_cb, saddle_cli_output_warm_up, &output);
-  results = saddle_study_run_watched (config, kind, dataset, saddle_cli_progress_event_cb,
-                                      &progress, watch, &error);
+  if (distributed)
+    results = saddle_cli_distributed_run (config, kind, dataset, watch, saddle_cli_progress_event_cb,
+                                          &progress, &rank_failure, &error);
+  else
+    results = saddle_study_run_watched (config, kind, dataset, saddle_cli_progress_event_cb,
+                                        &progress, watch, &error);
   /* From here this thread writes what is finished; a second signal lets it finish. */
   saddle_cli_signals_hold ();
   saddle_cli_signals_set_rescue (NULL, NULL, NULL);
+  output.rank_failure = rank_failure;
   saddle_cli_progress_finish (&progress);
   if (results == NULL)
     {
