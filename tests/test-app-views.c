@@ -11,6 +11,7 @@
 #include "saddle-critical-view.h"
 #include "saddle-ground-truth.h"
 #include "saddle-monitor-view.h"
+#include "saddle-renderer.h"
 #include "saddle-spectrum-view.h"
 #include "saddle-trajectory-view.h"
 
@@ -412,6 +413,41 @@ test_dark (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The Cairo renderer is chosen where GL is a software rasteriser, and only there, and never
+ * over a renderer the user named. */
+static void
+test_renderer (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("GSK_RENDERER"));
+  g_autofree char *gl = NULL;
+  g_autofree char *again = NULL;
+
+  g_unsetenv ("GSK_RENDERER");
+  gl = saddle_renderer_choose (gdk_display_get_default ());
+  if (gl == NULL)
+    {
+      g_assert_null (g_getenv ("GSK_RENDERER"));
+      g_test_skip ("no GL on this display");
+    }
+  else
+    {
+      gboolean software = strstr (gl, "llvmpipe") != NULL || strstr (gl, "softpipe") != NULL
+                          || strstr (gl, "swrast") != NULL || strstr (gl, "Software Rasterizer") != NULL;
+
+      g_test_message ("GL_RENDERER: %s", gl);
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, software ? "cairo" : NULL);
+      /* A renderer the user named stays. */
+      g_setenv ("GSK_RENDERER", "gl", TRUE);
+      again = saddle_renderer_choose (gdk_display_get_default ());
+      g_assert_cmpstr (again, ==, gl);
+      g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "gl");
+    }
+  if (saved != NULL)
+    g_setenv ("GSK_RENDERER", saved, TRUE);
+  else
+    g_unsetenv ("GSK_RENDERER");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -428,6 +464,7 @@ main (int   argc,
   g_test_add_func ("/app/views/critical", test_critical);
   g_test_add_func ("/app/views/spectrum", test_spectrum);
   g_test_add_func ("/app/views/dark", test_dark);
+  g_test_add_func ("/app/views/renderer", test_renderer);
 
   return g_test_run ();
 }

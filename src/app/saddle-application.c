@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "saddle-application.h"
+#include "saddle-renderer.h"
 #include "saddle-window.h"
 
 /* After Quit, how long a worker deep inside one LAPACK call may take to
@@ -239,6 +240,9 @@ saddle_application_startup (GApplication *application)
   const char *panel_accels[] = { "F9", NULL };
 
   G_APPLICATION_CLASS (saddle_application_parent_class)->startup (application);
+
+  /* Before any window exists: its renderer is chosen when it is realized. */
+  g_free (saddle_renderer_choose (gdk_display_get_default ()));
 
   self->settings = g_settings_new (APP_ID);
 
