@@ -10,6 +10,8 @@
 #include <cblas.h>
 
 #include "saddle-cli-commands.h"
+#include "saddle-cli-distributed.h"
+#include "saddle-cli-mpi.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
 #include "saddle-cli-signals.h"
@@ -1032,6 +1034,16 @@ finished_something (const SaddleStudyResults *results)
   return FALSE;
 }
 
+/* A study that cannot start: under mpirun the other ranks are told to end first. */
+static int
+report_start_error (const GError *error,
+                    gboolean      distributed)
+{
+  if (distributed)
+    saddle_cli_distributed_abort (error->message);
+  return saddle_cli_report_error (error);
+}
+
 int
 saddle_cli_run_study (SaddleCliOptions *options)
 {
@@ -1044,29 +1056,40 @@ saddle_cli_run_study (SaddleCliOptions *options)
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleCliStaging) staging = NULL;
+  g_autofree char *rank_failure = NULL;
   char *final_out = NULL;
   SaddleCliProgress progress;
+  gboolean distributed = saddle_cli_mpi_parallel ();
   gint64 start;
 
-  if ((dataset = load_dataset (config, &error)) == NULL)
-    return saddle_cli_report_error (error);
+  dataset = load_dataset (config, &error);
+  /* Under mpirun the other ranks compute, and rank 0 writes (saddle-cli-distributed.h). */
+  if (distributed && saddle_cli_mpi_rank () > 0)
+    return saddle_cli_distributed_serve (config, kind, dataset, error);
+  if (dataset == NULL)
+    return report_start_error (error, distributed);
   /* Fails early, before any training, on a task/data or size mismatch. */
   if ((model = saddle_study_config_new_model (config, dataset, &error)) == NULL)
-    return saddle_cli_report_error (error);
+    return report_start_error (error, distributed);
   /* Writable, not locked by another saddle-cli, room enough: before any work. */
   staging = open_output (options, expected_output_bytes (config, kind,
                                                          saddle_model_n_params (model),
                                                          dataset->n_samples),
                          &final_out, &error);
   if (staging == NULL)
-    return saddle_cli_report_error (error);
+    return report_start_error (error, distributed);
 
   print_header (options, dataset);
 
   start = g_get_monotonic_time ();
   saddle_cli_progress_init (&progress, config, kind == SADDLE_STUDY_CRITICAL, options->quiet);
-  results = saddle_study_run (config, kind, dataset, saddle_cli_progress_event_cb, &progress,
-                              &error);
+  progress.ranks = saddle_cli_mpi_size ();
+  if (distributed)
+    results = saddle_cli_distributed_run (config, kind, dataset, saddle_cli_progress_event_cb,
+                                          &progress, &rank_failure, &error);
+  else
+    results = saddle_study_run (config, kind, dataset, saddle_cli_progress_event_cb, &progress,
+                                &error);
   saddle_cli_progress_finish (&progress);
   if (results == NULL)
     {
@@ -1076,6 +1099,12 @@ saddle_cli_run_study (SaddleCliOptions *options)
   if (!finished_something (results))
     {
       close_output (options, staging, final_out, FALSE, NULL, NULL);
+      if (rank_failure != NULL)
+        {
+          fprintf (stderr, "saddle-cli: %s; no run had finished, “%s” is as it was\n",
+                   rank_failure, options->out_dir);
+          return SADDLE_CLI_EXIT_FAILED;
+        }
       fprintf (stderr, "saddle-cli: interrupted before any run finished; “%s” is as it was\n",
                options->out_dir);
       return saddle_cli_signals_exit_status ();
@@ -1096,6 +1125,12 @@ saddle_cli_run_study (SaddleCliOptions *options)
   printf ("Time: %.1f s\n", (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND);
   print_files (written, problems);
 
+  if (rank_failure != NULL)
+    {
+      fprintf (stderr, "saddle-cli: %s; the other ranks stopped, and the files above hold the "
+               "runs done so far\n", rank_failure);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
   if (results->cancelled)
     {
       fprintf (stderr, "saddle-cli: interrupted; the files above hold the runs done so far\n");

@@ -72,26 +72,42 @@ print_run_line (SaddleCliProgress *self,
                              seconds_since (run_start (self, event->run)));
 }
 
+/* @first_event: the run's first event (a run of another rank, seen only when it ends). */
 static void
 print_critical_line (SaddleCliProgress *self,
-                     const SaddleEvent *event)
+                     const SaddleEvent *event,
+                     gboolean           first_event)
 {
   const SaddleCriticalPoint *point = event->critical;
   const SaddleSpectrum *spectrum = point->spectrum;
+  g_autofree char *whole = NULL;
+  double seconds = seconds_since (run_start (self, event->run));
 
   if (spectrum == NULL)
     return;
+  if (self->ranks > 1)
+    {
+      g_autofree char *eta = saddle_format_eta ((double) self->done / MAX (self->runs, 1u),
+                                                seconds_since (self->study_start));
+
+      /* A run of another rank is seen here only when it ends: its own clock says how long. */
+      if (first_event)
+        seconds = point->seconds_train + point->seconds_descent + point->seconds_newton
+                  + point->seconds_hessian + point->seconds_eigen;
+      whole = g_strdup_printf (" · %u of %u done on %d ranks%s%s", self->done, self->runs,
+                               self->ranks, eta != NULL ? " · " : "", eta != NULL ? eta : "");
+    }
   saddle_cli_progress_print (self,
                              "Run %u/%u: loss %.4g, ‖∇L‖ %.3g (from %.3g, %u + %u steps), "
                              "%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %" G_GSIZE_FORMAT " zero, "
-                             "minimal ratio %.4f, %u dead units: %s (%.1f s)",
+                             "minimal ratio %.4f, %u dead units: %s (%.1f s)%s",
                              point->run + 1, self->first_run + self->runs, point->loss,
                              point->grad_norm, point->grad_norm_start, point->steps,
                              point->newton_steps,
                              spectrum->positive, spectrum->negative, spectrum->zero,
                              spectrum->minimal_ratio, point->dead_units,
-                             saddle_critical_label_to_string (point->label),
-                             seconds_since (run_start (self, event->run)));
+                             saddle_critical_label_to_string (point->label), seconds,
+                             whole != NULL ? whole : "");
 }
 
 void
@@ -121,6 +137,7 @@ saddle_cli_progress_event_cb (const SaddleEvent *event,
 {
   SaddleCliProgress *self = user_data;
   gint64 now = g_get_monotonic_time ();
+  gboolean first_event = FALSE;
 
   /* One read of a flag: cheap enough for every event the engine sends. */
   if (saddle_cli_signals_stop_requested ())
@@ -134,7 +151,10 @@ saddle_cli_progress_event_cb (const SaddleEvent *event,
       self->current_run = event->run;
     }
   if (event->run < self->first_run + self->runs && self->run_starts[event->run] == 0)
-    self->run_starts[event->run] = now;
+    {
+      self->run_starts[event->run] = now;
+      first_event = TRUE;
+    }
 
   switch (event->kind)
     {
@@ -153,11 +173,13 @@ saddle_cli_progress_event_cb (const SaddleEvent *event,
       break;
 
     case SADDLE_EVENT_CRITICAL:
+      self->done++;
       if (event->critical != NULL)
-        print_critical_line (self, event);
+        print_critical_line (self, event, first_event);
       break;
 
     case SADDLE_EVENT_RUN_FAILED:
+      self->done++;
       saddle_cli_progress_print (self, "Failed: %s", event->message != NULL ? event->message : "?");
       break;
 

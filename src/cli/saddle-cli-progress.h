@@ -18,6 +18,7 @@ typedef struct
   guint     epochs;
   gboolean  interrupted;    /* a stop was asked for (saddle-cli-signals.h): events cancel */
   const char *phase;        /* what saddle_cli_progress_fraction_cb() reports as doing */
+  int       ranks;          /* MPI ranks sharing the study (1: this process alone) */
   /*< private >*/
   gboolean  line_open;      /* a live line is on screen */
   gint64    last_draw;
@@ -25,6 +26,7 @@ typedef struct
   gint64    study_start;    /* for the time left on the live line */
   guint     current_run;
   gboolean  have_run;
+  guint     done;           /* runs analysed or failed */
 } SaddleCliProgress;
 
 /* Prepares progress for @config (@quiet: print nothing). */

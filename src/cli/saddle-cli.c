@@ -10,6 +10,7 @@
 #include <cairo.h>
 
 #include "saddle-cli-commands.h"
+#include "saddle-cli-mpi.h"
 #include "saddle-cli-options.h"
 #include "saddle-cli-signals.h"
 
@@ -50,9 +51,17 @@ print_usage (FILE *out)
   fprintf (out, "\nExit status: 0 done, 1 the work failed, 2 a bad option, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP).\n");
 }
 
-int
-main (int    argc,
-      char **argv)
+/* Whether @command shares its work over the ranks of an mpirun; the others refuse to run
+ * there, since every rank would redo the whole command into the same folder. */
+static gboolean
+runs_under_mpi (SaddleCliCommand command)
+{
+  return command == SADDLE_CLI_CRITICAL;
+}
+
+static int
+run_command (int    argc,
+             char **argv)
 {
   SaddleCliOptions options = { 0 };
   g_autoptr(GError) error = NULL;
@@ -65,9 +74,6 @@ main (int    argc,
    * writes: the engine and plotter translate through gettext, which a "C"
    * LC_MESSAGES turns off (LANGUAGE included). Files, not a desktop. */
   setlocale (LC_MESSAGES, "C");
-  g_set_prgname ("saddle-cli");
-  saddle_cli_signals_install ();
-
   if (argc < 2)
     {
       print_usage (stderr);
@@ -77,6 +83,9 @@ main (int    argc,
   name = argv[1];
   if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
     {
+      /* Once, not once a rank. */
+      if (saddle_cli_mpi_rank () > 0)
+        return SADDLE_CLI_EXIT_OK;
       if (g_str_equal (name, "help") && argc > 2)
         {
           g_autofree char *help = NULL;
@@ -96,7 +105,12 @@ main (int    argc,
     }
   if (g_str_equal (name, "--version") || g_str_equal (name, "version"))
     {
-      printf ("saddle-cli %s\n", PACKAGE_VERSION);
+      if (saddle_cli_mpi_rank () > 0)
+        return SADDLE_CLI_EXIT_OK;
+      if (saddle_cli_mpi_parallel ())
+        printf ("saddle-cli %s, MPI with %d ranks\n", PACKAGE_VERSION, saddle_cli_mpi_size ());
+      else
+        printf ("saddle-cli %s\n", PACKAGE_VERSION);
       return SADDLE_CLI_EXIT_OK;
     }
   if (!saddle_cli_command_from_string (name, &command))
@@ -110,6 +124,14 @@ main (int    argc,
                                 saddle_cli_command_to_string (all_commands[i]));
       fprintf (stderr, "saddle-cli: unknown command “%s”; the commands are %s (see “saddle-cli "
                "--help”)\n", name, names->str);
+      return SADDLE_CLI_EXIT_USAGE;
+    }
+
+  if (saddle_cli_mpi_parallel () && !runs_under_mpi (command))
+    {
+      if (saddle_cli_mpi_rank () == 0)
+        fprintf (stderr, "saddle-cli: %s does not share its work over MPI ranks; run it without "
+                 "mpirun (or with -np 1)\n", name);
       return SADDLE_CLI_EXIT_USAGE;
     }
 
@@ -143,5 +165,25 @@ main (int    argc,
     }
 
   saddle_cli_options_clear (&options);
+  return status;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_set_prgname ("saddle-cli");
+  if (!saddle_cli_mpi_init (&argc, &argv, &error))
+    {
+      fprintf (stderr, "saddle-cli: %s\n", error->message);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
+  /* After MPI_Init, which installs handlers of its own. */
+  saddle_cli_signals_install ();
+  status = run_command (argc, argv);
+  saddle_cli_mpi_finalize ();
   return status;
 }

@@ -18,6 +18,7 @@
 #include "saddle-critical.h"
 #include "saddle-ground-truth.h"
 #include "saddle-file.h"
+#include "saddle-run-output.h"
 #include "saddle-study.h"
 #include "saddle-trainer.h"
 
@@ -81,19 +82,6 @@ static const OptionRange option_ranges[] = {
   { "--newton",         "auto, dense, minres or lm" },
 };
 
-/* What one run produced, kept apart until it is merged into the results in
- * run order, so that the outputs do not depend on which run finished first. */
-typedef struct
-{
-  gboolean             started;
-  gboolean             finished;       /* succeeded, failed or cancelled: nothing more comes */
-  gboolean             succeeded;
-  SaddleHistory       *history;
-  SaddleTrajectory    *trajectory;     /* NULL unless a trajectories study; dropped on failure */
-  SaddleCriticalPoint *point;          /* the analysed point, if the analysis finished */
-  double              *params;         /* the run's final θ, if kept */
-  char                *failure;        /* "run 3: …" */
-} RunOutput;
 
 /* State the runs share; everything below @mutex is guarded by it. */
 typedef struct
@@ -103,6 +91,8 @@ typedef struct
   SaddleStudyResults      *results;
   const SaddleDataset     *dataset;
   const SaddleModel       *model;          /* the architecture; each worker copies it */
+  const SaddleStudyRemote *remote;         /* NULL: one process */
+  guint                    jobs;           /* workers computing here; remote ones follow */
   SaddleEventFunc          func;
   gpointer                 user_data;
   guint                    n_units;        /* runs, plus one for the loss surface */
@@ -117,7 +107,7 @@ typedef struct
   guint                    finished;       /* runs that succeeded, failed or were cancelled */
   double                   share_sum;      /* runs done so far, in shares of one run */
   double                   last_fraction;  /* of the whole study: progress never goes back */
-  RunOutput               *outputs;        /* (runs) */
+  SaddleRunOutput               *outputs;        /* (runs) */
 } Study;
 
 typedef struct
@@ -125,7 +115,7 @@ typedef struct
   Study                   *study;
   const SaddleStudyConfig *config;
   SaddleStudyKind          kind;
-  RunOutput               *out;            /* where this run's records go */
+  SaddleRunOutput               *out;            /* where this run's records go */
 
   guint                    run;            /* absolute run index */
   double                   share;          /* of this run done, counted in study->share_sum */
@@ -283,7 +273,7 @@ study_event_cb (const SaddleEvent *event,
                 gpointer           user_data)
 {
   StudyRun *self = user_data;
-  RunOutput *out = self->out;
+  SaddleRunOutput *out = self->out;
 
   switch (event->kind)
     {
@@ -586,20 +576,10 @@ compute_surface (StudyRun            *self,
   return TRUE;
 }
 
-static void
-run_output_clear (RunOutput *out)
-{
-  g_clear_pointer (&out->history, saddle_history_free);
-  g_clear_pointer (&out->trajectory, saddle_trajectory_free);
-  g_clear_pointer (&out->point, saddle_critical_point_free);
-  g_clear_pointer (&out->params, g_free);
-  g_clear_pointer (&out->failure, g_free);
-}
-
 /* Appends run output @out to the results (called in run order, under the mutex). */
 static void
 merge_output (Study     *study,
-              RunOutput *out)
+              SaddleRunOutput *out)
 {
   SaddleStudyResults *results = study->results;
   guint index = (guint) (out - study->outputs);
@@ -630,7 +610,7 @@ merge_output (Study     *study,
     g_ptr_array_index (results->final_params, index) = g_steal_pointer (&out->params);
   if (out->failure != NULL)
     g_ptr_array_add (results->failures, g_steal_pointer (&out->failure));
-  run_output_clear (out);
+  saddle_run_output_clear (out);
 }
 
 /* Merges every finished run that all earlier runs have preceded (under the mutex). */
@@ -641,37 +621,154 @@ merge_ready (Study *study)
     merge_output (study, &study->outputs[study->merged++]);
 }
 
+/* Takes the next run index for @worker into @index and marks it started; FALSE when none is
+ * left or the study was cancelled. */
+static gboolean
+claim_run (Study *study,
+           guint  worker,
+           guint *index)
+{
+  const SaddleStudyRemote *remote = study->remote;
+  gboolean cancelled;
+
+  if (remote != NULL && remote->claim != NULL)
+    {
+      g_mutex_lock (&study->mutex);
+      cancelled = study->cancelled;
+      g_mutex_unlock (&study->mutex);
+      /* Asked outside the lock: the answer comes from another process. */
+      if (cancelled || !remote->claim (remote->user_data, worker, index))
+        return FALSE;
+      if (*index >= study->config->runs)
+        return FALSE;
+      g_mutex_lock (&study->mutex);
+    }
+  else
+    {
+      g_mutex_lock (&study->mutex);
+      if (study->cancelled || study->next >= study->config->runs)
+        {
+          g_mutex_unlock (&study->mutex);
+          return FALSE;
+        }
+      *index = study->next++;
+    }
+  study->attempted++;
+  study->outputs[*index].started = TRUE;
+  g_mutex_unlock (&study->mutex);
+  return TRUE;
+}
+
+/* Counts run @index as finished (under the mutex): merged in order here, or handed to the
+ * other process's @finished and dropped. */
+static void
+finish_run (Study *study,
+            guint  worker,
+            guint  index)
+{
+  const SaddleStudyRemote *remote = study->remote;
+  SaddleRunOutput *out = &study->outputs[index];
+
+  if (remote != NULL && remote->finished != NULL)
+    {
+      g_mutex_unlock (&study->mutex);
+      remote->finished (remote->user_data, worker, index, out);
+      g_mutex_lock (&study->mutex);
+      saddle_run_output_clear (out);
+    }
+  out->finished = TRUE;
+  study->finished++;
+  if (remote == NULL || remote->finished == NULL)
+    merge_ready (study);
+}
+
+/* Has run @index done in another process (rank 0's extra workers, see SaddleStudyRemote). */
+static void
+run_remote (Study *study,
+            guint  worker,
+            guint  index)
+{
+  const SaddleStudyRemote *remote = study->remote;
+  SaddleRunOutput *out = &study->outputs[index];
+  gboolean reached = remote->run (remote->user_data, worker, index, out);
+  guint run = study->config->first_run + index;
+
+  g_mutex_lock (&study->mutex);
+  if (!reached || out->cancelled)
+    study->cancelled = TRUE;
+  else if (out->succeeded)
+    {
+      study->succeeded++;
+      if (out->point != NULL)
+        {
+          SaddleEvent event = saddle_event_init (SADDLE_EVENT_CRITICAL, run);
+
+          event.loss = out->point->loss;
+          event.grad_norm = out->point->grad_norm;
+          event.accuracy = out->point->accuracy;
+          event.critical = out->point;
+          event.params = out->point->params;
+          event.n_params = out->point->n_params;
+          emit_locked (study, &event);
+        }
+    }
+  else if (out->failure != NULL)
+    {
+      SaddleEvent event = saddle_event_init (SADDLE_EVENT_RUN_FAILED, run);
+
+      event.message = out->failure;
+      emit_locked (study, &event);
+    }
+  study->share_sum += 1.0;
+  if (study->n_units > 0)
+    {
+      SaddleEvent event = saddle_event_init (SADDLE_EVENT_PROGRESS, run);
+
+      event.fraction = CLAMP (study->share_sum / study->n_units, study->last_fraction, 1.0);
+      study->last_fraction = event.fraction;
+      emit_locked (study, &event);
+    }
+  finish_run (study, worker, index);
+  g_mutex_unlock (&study->mutex);
+}
+
+typedef struct
+{
+  Study   *study;
+  guint    worker;       /* 0 … jobs − 1 here, then jobs … jobs + n_remote − 1 remote */
+} Worker;
+
 /* Runs runs until none is left or the study is cancelled; each worker thread runs this with
  * its own model and θ. Events go to the caller through emit(), under the study's mutex. */
 static gpointer
 study_worker (gpointer data)
 {
-  Study *study = data;
+  Worker *worker = data;
+  Study *study = worker->study;
   const SaddleStudyConfig *config = study->config;
-  g_autoptr(SaddleModel) model = saddle_model_copy (study->model);
-  g_autofree double *theta = g_new (double, saddle_model_n_params (model));
-  gsize n_params = saddle_model_n_params (model);
+  g_autoptr(SaddleModel) model = NULL;
+  g_autofree double *theta = NULL;
+  gsize n_params = saddle_model_n_params (study->model);
+  guint index;
 
-  for (;;)
+  if (worker->worker >= study->jobs)
+    {
+      guint slot = worker->worker - study->jobs;
+
+      while (claim_run (study, slot, &index))
+        run_remote (study, slot, index);
+      return NULL;
+    }
+
+  model = saddle_model_copy (study->model);
+  theta = g_new (double, n_params);
+  while (claim_run (study, worker->worker, &index))
     {
       g_autoptr(GError) run_error = NULL;
       g_autoptr(SaddleCriticalPoint) point = NULL;
       StudyRun self = { 0 };
-      RunOutput *out;
-      guint index;
+      SaddleRunOutput *out = &study->outputs[index];
       gboolean ok;
-
-      g_mutex_lock (&study->mutex);
-      if (study->cancelled || study->next >= config->runs)
-        {
-          g_mutex_unlock (&study->mutex);
-          break;
-        }
-      index = study->next++;
-      study->attempted++;
-      out = &study->outputs[index];
-      out->started = TRUE;
-      g_mutex_unlock (&study->mutex);
 
       out->history = saddle_history_new ();
       if (study->results->trajectory != NULL)
@@ -696,10 +793,14 @@ study_worker (gpointer data)
                                  n_params * sizeof (double));
 
       g_mutex_lock (&study->mutex);
+      out->succeeded = ok;
       if (ok)
         study->succeeded++;
       else if (study->cancelled || is_cancel_error (run_error))
-        study->cancelled = TRUE;
+        {
+          study->cancelled = TRUE;
+          out->cancelled = TRUE;
+        }
       else
         {
           /* This run failed; record why and go on with the others. */
@@ -710,9 +811,7 @@ study_worker (gpointer data)
           emit_locked (study, &event);
         }
       study->share_sum += 1.0 - self.share;
-      out->finished = TRUE;
-      study->finished++;
-      merge_ready (study);
+      finish_run (study, worker->worker, index);
       g_mutex_unlock (&study->mutex);
 
       g_free (self.prefix);
@@ -1327,6 +1426,20 @@ saddle_study_run (const SaddleStudyConfig *config,
                   gpointer                 user_data,
                   GError                 **error)
 {
+  return saddle_study_run_shared (config, kind, dataset, NULL, func, user_data, error);
+}
+
+SaddleStudyResults *
+saddle_study_run_shared (const SaddleStudyConfig *config,
+                         SaddleStudyKind          kind,
+                         SaddleDataset           *dataset,
+                         const SaddleStudyRemote *remote,
+                         SaddleEventFunc          func,
+                         gpointer                 user_data,
+                         GError                 **error)
+{
+  Worker *workers;
+  guint n_workers;
   g_autoptr(SaddleStudyResults) results = NULL;
   g_autoptr(SaddleDataset) data = NULL;
   g_autoptr(SaddleModel) model = NULL;
@@ -1425,59 +1538,63 @@ saddle_study_run (const SaddleStudyConfig *config,
   study.user_data = user_data;
   study.n_units = config->runs + (results->trajectory != NULL && config->surface_resolution > 0);
   study.keep_params = keep_params;
-  study.outputs = g_new0 (RunOutput, config->runs);
+  study.outputs = g_new0 (SaddleRunOutput, config->runs);
   g_mutex_init (&study.mutex);
 
   jobs = study_jobs (config);
-  if (jobs == 1)
-    {
-      int blas_threads = openblas_get_num_threads ();
+  study.jobs = jobs;
+  study.remote = remote;
+  n_workers = jobs + (remote != NULL ? remote->n_remote : 0);
+  workers = g_new0 (Worker, n_workers);
+  for (guint j = 0; j < n_workers; j++)
+    workers[j] = (Worker) { &study, j };
+  {
+    g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+    int blas_threads = openblas_get_num_threads ();
 
-      /* Unless --threads asks otherwise, a run's BLAS calls use one thread whatever the job
-       * count, so the numbers do not depend on --jobs or on the machine's cores. */
-      if (config->threads == 0)
-        openblas_set_num_threads (1);
-      study_worker (&study);
-      openblas_set_num_threads (config->threads > 0 ? (int) config->threads : blas_threads);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) threads = g_ptr_array_new ();
-      int blas_threads = openblas_get_num_threads ();
-
-      /* Each worker's BLAS calls are small and already one per core: OpenBLAS's own threads
-       * would only compete with the other workers. */
+    /* Unless --threads asks otherwise, a run's BLAS calls use one thread whatever the job
+     * count, so the numbers do not depend on --jobs or on the machine's cores; with several
+     * jobs, each worker's BLAS calls are small and already one per core: OpenBLAS's own
+     * threads would only compete with the other workers. */
+    if (config->threads == 0 || jobs > 1)
       openblas_set_num_threads (1);
-      for (guint j = 0; j < jobs; j++)
-        {
-          g_autoptr(GError) thread_error = NULL;
-          GThread *thread = g_thread_try_new ("saddle-run", study_worker, &study, &thread_error);
+    if (n_workers == 1)
+      study_worker (&workers[0]);
+    else
+      {
+        for (guint j = 0; j < n_workers; j++)
+          {
+            g_autoptr(GError) thread_error = NULL;
+            GThread *thread = g_thread_try_new ("saddle-run", study_worker, &workers[j],
+                                                &thread_error);
 
-          /* Fewer workers is slower, not wrong; none at all falls back to this thread. */
-          if (thread == NULL)
-            break;
-          g_ptr_array_add (threads, thread);
-        }
-      if (threads->len == 0)
-        study_worker (&study);
-      for (guint j = 0; j < threads->len; j++)
-        g_thread_join (g_ptr_array_index (threads, j));
-      openblas_set_num_threads (config->threads > 0 ? (int) config->threads : blas_threads);
-    }
+            /* Fewer workers is slower, not wrong; none at all falls back to this thread. */
+            if (thread == NULL)
+              break;
+            g_ptr_array_add (threads, thread);
+          }
+        if (threads->len == 0)
+          study_worker (&workers[0]);
+      }
+    for (guint j = 0; j < threads->len; j++)
+      g_thread_join (g_ptr_array_index (threads, j));
+    openblas_set_num_threads (config->threads > 0 ? (int) config->threads : blas_threads);
+  }
+  g_free (workers);
 
   /* Runs in flight when the study was cancelled are merged too: their records stay. */
   for (guint i = study.merged; i < config->runs; i++)
     if (study.outputs[i].started)
       merge_output (&study, &study.outputs[i]);
   for (guint i = 0; i < config->runs; i++)
-    run_output_clear (&study.outputs[i]);
+    saddle_run_output_clear (&study.outputs[i]);
   g_clear_pointer (&study.outputs, g_free);
 
   succeeded = study.succeeded;
   attempted = study.attempted;
   results->cancelled = study.cancelled;
 
-  if (succeeded == 0 && !results->cancelled)
+  if (succeeded == 0 && !results->cancelled && (remote == NULL || remote->claim == NULL))
     {
       g_set_error (error, SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_ALL_FAILED,
                    "All %u runs failed; the first: %s", attempted,

@@ -12,6 +12,7 @@
 #include "saddle-history.h"
 #include "saddle-model.h"
 #include "saddle-optimizer.h"
+#include "saddle-run-output.h"
 #include "saddle-trajectory.h"
 
 G_BEGIN_DECLS
@@ -91,6 +92,27 @@ typedef struct
                                     * they exceed SADDLE_STUDY_MAX_KEPT_BYTES */
 } SaddleStudyResults;
 
+/* A study shared between processes (saddle-cli under mpirun: saddle-cli-distributed.h).
+ * The process that writes the results runs it with @n_remote and @run: besides its --jobs
+ * workers it starts @n_remote more, each of which takes the next run index as the others do
+ * (on demand, so a short run frees its worker early) and calls @run, which has the run done
+ * elsewhere and fills @out with what it produced (flags, history, point, params, failure);
+ * the results take it in run order like any other run. FALSE from @run means that worker's
+ * process is lost: the study stops as if cancelled, keeping what finished. The other
+ * processes run it with @claim and @finished: their workers take run indices from @claim
+ * (FALSE: no more) and hand each run's output to @finished, which sends it, instead of
+ * keeping it. Callbacks run on worker threads (@worker numbers them from 0), never under
+ * the study's lock. */
+typedef struct
+{
+  guint      n_remote;
+  gboolean (*run)      (gpointer user_data, guint worker, guint index, SaddleRunOutput *out);
+  gboolean (*claim)    (gpointer user_data, guint worker, guint *index);
+  void     (*finished) (gpointer user_data, guint worker, guint index,
+                        const SaddleRunOutput *out);
+  gpointer   user_data;
+} SaddleStudyRemote;
+
 /* Final parameter vectors are kept in results only while they fit in this many bytes in total. */
 #define SADDLE_STUDY_MAX_KEPT_BYTES ((gsize) 256 * 1024 * 1024)
 /* The largest parameter count a study accepts. */
@@ -156,6 +178,16 @@ guint64             saddle_study_shuffle_seed     (const SaddleStudyConfig *conf
 SaddleStudyResults *saddle_study_run              (const SaddleStudyConfig *config,
                                                    SaddleStudyKind          kind,
                                                    SaddleDataset           *dataset,
+                                                   SaddleEventFunc          func,
+                                                   gpointer                 user_data,
+                                                   GError                 **error);
+/* saddle_study_run() shared with other processes through @remote (see SaddleStudyRemote);
+ * with @claim set, the results hold nothing (the other process keeps them) and every run
+ * failing is not an error. */
+SaddleStudyResults *saddle_study_run_shared       (const SaddleStudyConfig *config,
+                                                   SaddleStudyKind          kind,
+                                                   SaddleDataset           *dataset,
+                                                   const SaddleStudyRemote *remote,
                                                    SaddleEventFunc          func,
                                                    gpointer                 user_data,
                                                    GError                 **error);
