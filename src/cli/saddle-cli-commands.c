@@ -11,6 +11,9 @@
 
 #include "saddle-cli-commands.h"
 #include "saddle-cli-distributed.h"
+#if SADDLE_HAVE_MPI
+#include "saddle-cli-distributed-hessian.h"
+#endif
 #include "saddle-cli-mpi.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
@@ -1723,6 +1726,35 @@ print_matrix_free (const SaddleCliOptions *options,
     }
 }
 
+/* hessian under mpirun shares the dense Hessian over the ranks (--eigensolver elpa or
+ * scalapack); the options that only make sense there are refused elsewhere. Rank 0 says why. */
+static gboolean
+check_eigensolver (const SaddleCliOptions *options,
+                   gboolean                distributed)
+{
+  const char *problem = NULL;
+
+  if (distributed)
+    return TRUE;
+  if (saddle_cli_mpi_parallel ())
+    problem = options->method != SADDLE_CLI_METHOD_DENSE
+              ? "hessian shares its work over MPI ranks only with --method dense"
+              : "--eigensolver lapack runs in one process: run it without mpirun (or with -np 1)";
+  else if (options->eigensolver == SADDLE_CLI_EIGENSOLVER_ELPA
+           || options->eigensolver == SADDLE_CLI_EIGENSOLVER_SCALAPACK)
+    problem = SADDLE_HAVE_MPI
+              ? "--eigensolver elpa and scalapack run over the ranks of an mpirun: "
+                "mpirun -np P saddle-cli hessian …"
+              : "--eigensolver elpa and scalapack need MPI, and this saddle-cli was built "
+                "without it (meson option -Dmpi)";
+  else if (options->memory_per_rank > 0 || options->eigenvectors > 0)
+    problem = "--memory-per-rank and --eigenvectors apply under mpirun with --eigensolver elpa "
+              "or scalapack";
+  if (problem != NULL && saddle_cli_mpi_rank () == 0)
+    fprintf (stderr, "saddle-cli: %s\n", problem);
+  return problem == NULL;
+}
+
 int
 saddle_cli_run_hessian (SaddleCliOptions *options)
 {
@@ -1739,7 +1771,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   SaddleCriticalSettings settings;
   g_autoptr(SaddleCliStaging) staging = NULL;
   char *final_out = NULL;
-  SaddleCliProgress progress;
+  SaddleCliProgress progress = { 0 };
   SaddleBatch batch = { 0 };
   HessianResult result = { 0 };
   const double *analysed;
@@ -1747,7 +1779,16 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   gsize n = 0;
   gboolean ok;
   int status = SADDLE_CLI_EXIT_OK;
+  gboolean distributed = FALSE;
+  g_autofree char *eigensolver_text = NULL;
+#if SADDLE_HAVE_MPI
+  g_autoptr(SaddleCliDistributedHessian) shared = NULL;
 
+  distributed = saddle_cli_distributed_hessian_wanted (options);
+#endif
+
+  if (!check_eigensolver (options, distributed))
+    return SADDLE_CLI_EXIT_USAGE;
   if (config->threads > 0)
     openblas_set_num_threads ((int) config->threads);
   if ((dataset = load_dataset (config, &error)) == NULL)
@@ -1814,12 +1855,35 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                  options->weights, i + 1, theta[i]);
         return SADDLE_CLI_EXIT_FAILED;
       }
+#if SADDLE_HAVE_MPI
+  /* Every rank has read the same model, data and weights: the memory check is theirs together,
+   * then the ranks above 0 only serve rank 0's Hessians. */
+  if (distributed)
+    {
+      shared = saddle_cli_distributed_hessian_new (options, model, dataset->n_samples, &error);
+      if (shared == NULL)
+        return saddle_cli_mpi_rank () == 0 ? report_hessian_error (error, &progress)
+                                           : SADDLE_CLI_EXIT_FAILED;
+      if (saddle_cli_mpi_rank () > 0)
+        {
+          saddle_batch_init_full (&batch, dataset);
+          saddle_cli_distributed_hessian_serve (shared, model, &batch);
+          return saddle_cli_signals_stop_requested () ? saddle_cli_signals_exit_status ()
+                                                      : SADDLE_CLI_EXIT_OK;
+        }
+      eigensolver_text = saddle_cli_distributed_hessian_describe (shared);
+    }
+#endif
   staging = open_output (options, ((guint64) 16 << 20) + (guint64) n_params * 60, &final_out,
                          &error);
   if (staging == NULL)
     return saddle_cli_report_error (error);
 
   saddle_study_config_critical_settings (config, &settings);
+#if SADDLE_HAVE_MPI
+  if (shared != NULL)
+    saddle_cli_distributed_hessian_attach (shared, &settings);
+#endif
 
   config->runs = 1;
   config->first_run = 0;
@@ -1867,6 +1931,8 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   printf ("Model: %s on %s\n", model_text, dataset->name);
   printf ("Parameters: %s\n", count_text);
   printf ("Method: %s\n", saddle_cli_method_to_string (options->method));
+  if (eigensolver_text != NULL)
+    printf ("Eigensolver: %s\n", eigensolver_text);
   if (point != NULL)
     print_dense (config, &settings, point);
   else

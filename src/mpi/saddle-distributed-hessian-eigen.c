@@ -148,7 +148,7 @@ saddle_distributed_hessian_eigen (SaddleDistributedHessian *hessian,
   int failed;
 
   g_return_val_if_fail (vectors <= h->n, NULL);
-  g_return_val_if_fail (vectors == 0 || eigenvectors != NULL, NULL);
+  g_return_val_if_fail (vectors == 0 || eigenvectors != NULL || h->grid->rank > 0, NULL);
 
   if (want_z)
     z = g_try_malloc (MAX (h->local_rows * h->local_cols, 1) * sizeof (double));

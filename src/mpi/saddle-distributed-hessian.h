@@ -54,10 +54,10 @@ gboolean                  saddle_distributed_hessian_build (SaddleDistributedHes
                                                             double                   *asymmetry,
                                                             GError                  **error);
 /* All n eigenvalues (ascending, g_free) on every rank by @solver; H is destroyed. With
- * @vectors > 0, rank 0 also gets *@eigenvectors (vectors × n, row-major, g_free): the
- * unit eigenvectors of the @vectors / 2 smallest and as many largest eigenvalues in
- * ascending order, or of all n when @vectors = n. SADDLE_SPECTRUM_ERROR_LAPACK if the
- * solver fails. */
+ * @vectors > 0, rank 0 also gets *@eigenvectors (vectors × n, row-major, g_free; the other
+ * ranks may pass NULL): the unit eigenvectors of the @vectors / 2 smallest and as many largest
+ * eigenvalues in ascending order, or of all n when @vectors = n. SADDLE_SPECTRUM_ERROR_LAPACK
+ * if the solver fails. */
 double                   *saddle_distributed_hessian_eigen (SaddleDistributedHessian *hessian,
                                                             SaddleDistributedSolver   solver,
                                                             gsize                     vectors,
