@@ -1576,6 +1576,8 @@ write_hessian_summary (const char                *path,
                        const SaddleCriticalPoint *point,
                        const HessianResult       *r,
                        gsize                      n_params,
+                       const char                *eigensolver,
+                       int                        ranks,
                        GError                   **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -1588,7 +1590,19 @@ write_hessian_summary (const char                *path,
   json_builder_add_string_value (builder, saddle_cli_method_to_string (options->method));
   json_add_config (builder, &options->config, dataset, dataset->name);
   if (point != NULL)
-    json_add_point (builder, point);
+    {
+      json_add_point (builder, point);
+      /* Who solved it and how long each half took: the numbers `bench --mpi --hessian` and the
+       * README's cluster table come from. */
+      json_builder_set_member_name (builder, "eigensolver");
+      json_builder_add_string_value (builder, eigensolver);
+      json_builder_set_member_name (builder, "ranks");
+      json_builder_add_int_value (builder, ranks);
+      json_builder_set_member_name (builder, "seconds_hessian");
+      json_builder_add_double_value (builder, point->seconds_hessian);
+      json_builder_set_member_name (builder, "seconds_eigen");
+      json_builder_add_double_value (builder, point->seconds_eigen);
+    }
   else
     json_add_matrix_free (builder, options, r, n_params);
   if (r->slice != NULL)
@@ -1781,6 +1795,8 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   int status = SADDLE_CLI_EXIT_OK;
   gboolean distributed = FALSE;
   g_autofree char *eigensolver_text = NULL;
+  const char *solver_name = "lapack";
+  int ranks = 1;
 #if SADDLE_HAVE_MPI
   g_autoptr(SaddleCliDistributedHessian) shared = NULL;
 
@@ -1872,6 +1888,8 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                                                       : SADDLE_CLI_EXIT_OK;
         }
       eigensolver_text = saddle_cli_distributed_hessian_describe (shared);
+      solver_name = saddle_cli_distributed_hessian_solver (shared);
+      ranks = saddle_cli_distributed_hessian_ranks (shared);
     }
 #endif
   staging = open_output (options, ((guint64) 16 << 20) + (guint64) n_params * 60, &final_out,
@@ -1961,7 +1979,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
       WRITE ("slice.svg", saddle_cli_write_slice_svg (path, result.slice, error));
     }
   WRITE ("summary.json", write_hessian_summary (path, options, dataset, point, &result, n_params,
-                                                error));
+                                                solver_name, ranks, error));
   if (options->save_weights != NULL)
     {
       g_autoptr(GError) save_error = NULL;
