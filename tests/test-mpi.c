@@ -282,7 +282,84 @@ assert_same_spectrum (const Run  *single,
                        1e-12 * max_abs);
 }
 
-/* mpirun -np 2 with ELPA and with pdsyevd gives the single-process spectrum. */
+/* The numbers of a CSV file after its header, row by row. */
+static GPtrArray *
+read_csv_rows (const char *dir,
+               const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+      GArray *row = g_array_new (FALSE, FALSE, sizeof (double));
+
+      for (guint c = 0; cells[c] != NULL; c++)
+        {
+          double v = g_ascii_strtod (cells[c], NULL);
+
+          g_array_append_val (row, v);
+        }
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+/* Two CSV files of numbers (paths under @dir) agree entry by entry within @tolerance. */
+static void
+assert_csv_close (const char *dir,
+                  const char *file_a,
+                  const char *file_b,
+                  double      tolerance)
+{
+  g_autoptr(GPtrArray) a = read_csv_rows (dir, file_a);
+  g_autoptr(GPtrArray) b = read_csv_rows (dir, file_b);
+
+  g_assert_cmpuint (a->len, >, 0);
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    {
+      GArray *x = g_ptr_array_index (a, i), *y = g_ptr_array_index (b, i);
+
+      g_assert_cmpuint (x->len, ==, y->len);
+      for (guint c = 0; c < x->len; c++)
+        g_assert_cmpfloat (fabs (g_array_index (x, double, c) - g_array_index (y, double, c)),
+                           <=, tolerance);
+    }
+}
+
+/* The columns of eigenvectors.csv after the parameter index are unit vectors. */
+static void
+assert_unit_columns (const char *dir,
+                     const char *file,
+                     guint       columns)
+{
+  g_autoptr(GPtrArray) rows = read_csv_rows (dir, file);
+
+  for (guint c = 1; c <= columns; c++)
+    {
+      double sum = 0.0;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          GArray *row = g_ptr_array_index (rows, i);
+
+          g_assert_cmpuint (row->len, ==, columns + 1);
+          sum += g_array_index (row, double, c) * g_array_index (row, double, c);
+        }
+      g_assert_cmpfloat (fabs (sqrt (sum) - 1.0), <, 1e-12);
+    }
+}
+
+/* mpirun -np 2 with ELPA and with pdsyevd gives the single-process spectrum and slices; the
+ * extreme eigenvectors they bring back are unit vectors, the same from both solvers. */
 static void
 test_hessian_dense (void)
 {
@@ -290,7 +367,8 @@ test_hessian_dense (void)
 
   run_init (&run);
   make_weights (&run);
-  spawn (&run, 0, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0", "--out", "single", NULL);
+  spawn (&run, 0, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0", "--slice",
+         "--out", "single", NULL);
   assert_status (&run, 0);
   {
     Run single = run;
@@ -300,13 +378,21 @@ test_hessian_dense (void)
       {
         const char *solver = s == 0 ? "elpa" : "scalapack";
         g_autofree char *describe = g_strdup_printf ("Eigensolver: %s on 2 ranks", solver);
+        g_autofree char *slice = g_build_filename (solver, "slice.csv", NULL);
 
         spawn (&run, 2, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0",
-               "--threads", "1", "--eigensolver", solver, "--out", solver, NULL);
+               "--threads", "1", "--eigensolver", solver, "--eigenvectors", "2", "--slice",
+               "--out", solver, NULL);
         assert_status (&run, 0);
         g_assert_nonnull (strstr (run.out, describe));
         assert_same_spectrum (&single, "single", &run, solver);
+        /* The slices walk the same eigenvectors as one process found (loss to rounding). */
+        assert_csv_close (run.dir, "single/slice.csv", slice, 1e-10);
       }
+    assert_unit_columns (run.dir, "elpa/eigenvectors.csv", 4);
+    /* λmin, λmax and their neighbours are simple here: each vector is defined up to its sign,
+     * which both orient the same way. */
+    assert_csv_close (run.dir, "elpa/eigenvectors.csv", "scalapack/eigenvectors.csv", 1e-10);
     g_free (single.out);
   }
   run_clear (&run);

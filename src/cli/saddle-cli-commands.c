@@ -1411,11 +1411,14 @@ hessian_slq (const SaddleCliOptions *options,
   return TRUE;
 }
 
+/* The slices; along @ends when the dense spectrum came from several ranks with its extreme
+ * eigenvectors, else found here by the method's own means. */
 static gboolean
 hessian_slice (const SaddleCliOptions *options,
                SaddleModel            *model,
                const double           *theta,
                const SaddleBatch      *batch,
+               const SaddleSliceEnds  *ends,
                SaddleCliProgress      *progress,
                HessianResult          *r,
                GError                **error)
@@ -1435,6 +1438,13 @@ hessian_slice (const SaddleCliOptions *options,
       break;
     }
   progress->phase = "Loss slice";
+  if (ends != NULL)
+    {
+      r->slice = saddle_slice_compute_along (model, theta, batch, options->slice_range,
+                                             options->slice_points, ends,
+                                             saddle_cli_progress_fraction_cb, progress, error);
+      return r->slice != NULL;
+    }
   r->slice = saddle_slice_compute (model, theta, batch, options->slice_range,
                                    options->slice_points, method, options->config.seed,
                                    saddle_cli_progress_fraction_cb, progress, error);
@@ -1797,6 +1807,9 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   g_autofree char *eigensolver_text = NULL;
   const char *solver_name = "lapack";
   int ranks = 1;
+  const double *extremes = NULL;     /* (2 · n_extremes, n_params) from the ranks, or NULL */
+  gsize n_extremes = 0;
+  SaddleSliceEnds ends;
 #if SADDLE_HAVE_MPI
   g_autoptr(SaddleCliDistributedHessian) shared = NULL;
 
@@ -1834,6 +1847,17 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                    options->k);
           return SADDLE_CLI_EXIT_USAGE;
         }
+    }
+
+  if ((gsize) options->eigenvectors * 2 > n_params)
+    {
+      g_autofree char *count = saddle_format_count (n_params);
+
+      if (saddle_cli_mpi_rank () == 0)
+        fprintf (stderr, "saddle-cli: --eigenvectors %u asks for more eigenvectors at both ends "
+                 "than the %s parameters of the %s model have\n", options->eigenvectors, count,
+                 model_text);
+      return SADDLE_CLI_EXIT_USAGE;
     }
 
   theta = saddle_weights_load (options->weights, &n, &error);
@@ -1932,8 +1956,20 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
         ok = hessian_slq (options, model, theta, &batch, &progress, &result, &error);
     }
   analysed = point != NULL && point->params != NULL ? point->params : theta;
+#if SADDLE_HAVE_MPI
+  if (ok && shared != NULL)
+    extremes = saddle_cli_distributed_hessian_extremes (shared, &n_extremes);
+#endif
+  if (extremes != NULL)
+    {
+      ends.lambda_bottom = point->spectrum->eigenvalues[0];
+      ends.v_bottom = extremes;
+      ends.lambda_top = point->spectrum->eigenvalues[n_params - 1];
+      ends.v_top = extremes + (2 * n_extremes - 1) * n_params;
+    }
   if (ok && options->slice)
-    ok = hessian_slice (options, model, analysed, &batch, &progress, &result, &error);
+    ok = hessian_slice (options, model, analysed, &batch, extremes != NULL ? &ends : NULL,
+                        &progress, &result, &error);
   saddle_cli_progress_finish (&progress);
   if (!ok)
     {
@@ -1962,6 +1998,10 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     {
       WRITE ("eigenvalues.csv", saddle_cli_write_eigenvalues_csv (path, point->spectrum, error));
       WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, error));
+      if (extremes != NULL && options->eigenvectors > 0)
+        WRITE ("eigenvectors.csv", saddle_cli_write_eigenvectors_csv (path, extremes,
+                                                                      n_extremes, n_params,
+                                                                      error));
     }
   else if (options->method == SADDLE_CLI_METHOD_LANCZOS)
     WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, result.lowest, result.highest,

@@ -13,6 +13,7 @@
 #include "saddle-distributed-hessian.h"
 #include "saddle-format.h"
 #include "saddle-newton.h"
+#include "saddle-slice.h"
 
 /* Rank 0 → every rank, by broadcast: build and solve at the θ that follows, or stop serving. */
 typedef struct
@@ -124,7 +125,8 @@ saddle_cli_distributed_hessian_new (const SaddleCliOptions *options,
                  ? SADDLE_DISTRIBUTED_SCALAPACK : SADDLE_DISTRIBUTED_ELPA;
   self->n = saddle_model_n_params (model);
   self->block = SADDLE_DISTRIBUTED_DEFAULT_BLOCK;
-  self->k = options->eigenvectors;
+  /* --slice walks along the ends' eigenvectors: one at each end at least. */
+  self->k = MAX (options->eigenvectors, options->slice ? 1u : 0u);
 
   /* Up to the dense Newton size the analysis asks for every eigenvector (its exact reach). */
   vectors = self->n <= SADDLE_NEWTON_DENSE_MAX ? self->n
@@ -264,6 +266,8 @@ dense_spectrum_cb (SaddleModel        *model,
         }
       else
         memcpy (self->extremes, gathered, extremes * self->n * sizeof (double));
+      for (gsize j = 0; j < extremes; j++)
+        saddle_slice_orient (self->extremes + j * self->n, self->n);
     }
   if (vectors != NULL)
     *vectors = g_steal_pointer (&gathered);

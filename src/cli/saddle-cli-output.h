@@ -48,6 +48,13 @@ gboolean saddle_cli_write_spectrum_svg     (const char                *path,
 gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
                                             const SaddleSpectrum      *spectrum,
                                             GError                   **error);
+/* parameter,lowest_1…lowest_K,highest_1…highest_K (lowest_1: λmin's, highest_1: λmax's), one
+ * row per parameter of the unit eigenvectors in @extremes ((2k, n), ascending eigenvalues). */
+gboolean saddle_cli_write_eigenvectors_csv (const char                *path,
+                                            const double              *extremes,
+                                            gsize                      k,
+                                            gsize                      n,
+                                            GError                   **error);
 
 /* critical.svg with @trend's ratio on y (over 0–1 with @ratio_axis_full, else fitted), its
  * line and test, with @pb_fit the Pennington–Bahri fit drawn, and over @reference
