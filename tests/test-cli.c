@@ -18,14 +18,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-typedef struct
-{
-  const char *cli;    /* the saddle-cli binary */
-  char *dir;          /* the temporary folder the command runs in */
-  char *out;          /* stdout */
-  char *err;          /* stderr */
-  int   status;       /* exit status */
-} Run;
+#include "saddle-test-run.h"
+
+typedef SaddleTestRun Run;
 
 typedef struct
 {
@@ -42,47 +37,16 @@ abs_d (double x)
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR))
-            remove_tree (child);
-          else
-            g_unlink (child);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
-static void
 run_clear (Run *run)
 {
-  if (run->dir != NULL)
-    remove_tree (run->dir);
-  g_clear_pointer (&run->dir, g_free);
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
+  saddle_test_run_clear (run);
 }
 
 static void
 run_init (Run           *run,
           gconstpointer  cli)
 {
-  g_autoptr(GError) error = NULL;
-
-  memset (run, 0, sizeof *run);
-  run->cli = cli;
-  run->dir = g_dir_make_tmp ("saddle-cli-test-XXXXXX", &error);
-  g_assert_no_error (error);
+  saddle_test_run_init (run, cli, "saddle-cli-test-XXXXXX");
 }
 
 /* saddle-cli, then @first and the rest of @args up to NULL, then NULL: an argv. */
@@ -107,30 +71,19 @@ spawn (Run        *run,
        ...)
 {
   g_autoptr(GPtrArray) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
   va_list args;
 
   va_start (args, first);
   argv = cli_argv (run, first, args);
   va_end (args);
-
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-  g_assert_true (g_spawn_sync (run->dir, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &run->out, &run->err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  run->status = WEXITSTATUS (wait_status);
+  saddle_test_run_spawn (run, (const char * const *) argv->pdata);
 }
 
 static void
 assert_status (const Run *run,
                int        status)
 {
-  if (run->status != status)
-    g_error ("saddle-cli exited with %d, not %d\nstdout:\n%s\nstderr:\n%s", run->status, status,
-             run->out, run->err);
+  saddle_test_run_assert_status (run, status);
 }
 
 static char *

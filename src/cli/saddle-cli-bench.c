@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include <cblas.h>
+#include <glib/gstdio.h>
 
 #include "saddle-cli-commands.h"
 #include "saddle-cli-output.h"
@@ -353,6 +354,138 @@ bench_critical (Bench                   *bench,
   record (bench, name, size, seconds, NAN, NULL, pytorch_seconds);
 }
 
+/* Removes the folder the MPI timing wrote into (files and folders below it). */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* The 1-minute load average (/proc/loadavg), or NAN: every timing here is quoted with it. */
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return NAN;
+  return g_ascii_strtod (text, NULL);
+}
+
+/* Runs @argv (stdout and stderr kept for a failure's message); its wall-clock seconds, or NAN
+ * with @error. */
+static double
+time_command (const char *const *argv,
+              GError            **error)
+{
+  g_autofree char *err = NULL;
+  int wait_status = 0;
+  double start = now_s ();
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                     &err, &wait_status, error))
+    return NAN;
+  if (!g_spawn_check_wait_status (wait_status, NULL))
+    {
+      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "%s failed: %s", argv[0],
+                   err != NULL ? g_strstrip (err) : "?");
+      return NAN;
+    }
+  return now_s () - start;
+}
+
+/* critical --runs 20 at the default settings, one job a rank, as one process (P = 1) and under
+ * "mpirun -np 2" (P = 2), MPI_REPEATS times each: the parallel efficiency T1 / (2·T2), and
+ * whether both wrote the same critical.csv (they must: saddle-cli-distributed.h). */
+#define MPI_REPEATS 2
+static void
+bench_mpi (Bench                  *bench,
+           const SaddleCliOptions *options)
+{
+  g_autofree char *mpirun = g_find_program_in_path ("mpirun");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, options->config.seed);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("saddle-bench-mpi-XXXXXX", &error);
+  const char *runs = options->quick ? "4" : "20";
+  guint repeats = options->quick ? 1 : MPI_REPEATS;
+  double best[3] = { 0 };
+  g_autofree char *csv[3] = { NULL };
+
+  if (mpirun == NULL || self == NULL || tmp == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT, "%s",
+                     mpirun == NULL ? "mpirun is not on PATH (Debian: openmpi-bin)"
+                                    : "cannot find this program's own path");
+      skipped (bench, "critical-mpi", error);
+      return;
+    }
+  for (guint p = 1; p <= 2; p++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/p%u", tmp, p);
+      g_autofree char *csv_path = g_build_filename (out, "critical.csv", NULL);
+      /* P = 1 is one plain process; P = 2 the same command under mpirun. */
+      const char *argv[] = { mpirun, "-np", "2", "--oversubscribe", self, "critical", "--runs",
+                             runs, "--jobs", "1", "--seed", seed, "--quiet", "--out", out,
+                             options->quick ? "--epochs" : NULL, "3", "--descent-steps", "20",
+                             "--hidden", "8", NULL };
+      const char *const *command = p == 1 ? argv + 4 : argv;
+      double total = 0, low = G_MAXDOUBLE, high = 0;
+      double load_before = load_average ();
+      g_autofree char *size = NULL;
+
+      for (guint r = 0; r < repeats && !saddle_cli_signals_stop_requested (); r++)
+        {
+          double seconds = time_command (command, &error);
+
+          if (!isfinite (seconds))
+            {
+              skipped (bench, "critical-mpi", error);
+              remove_tree (tmp);
+              return;
+            }
+          total += seconds;
+          low = MIN (low, seconds);
+          high = MAX (high, seconds);
+        }
+      best[p] = total / repeats;
+      size = g_strdup_printf ("P = %u, critical --runs %s --jobs 1%s, mean of %u (%.1f–%.1f s), "
+                              "load %.1f → %.1f", p, runs,
+                              options->quick ? " --epochs 3 --descent-steps 20 --hidden 8" : "", repeats,
+                              low, high, load_before, load_average ());
+      record (bench, "critical-mpi", size, best[p], NAN, NULL, NAN);
+      g_file_get_contents (csv_path, &csv[p], NULL, NULL);
+    }
+  printf ("%-16s P = 2: %.2f (T1 / (2·T2); 1 is perfect)%s\n", "mpi-efficiency",
+          best[1] / (2 * best[2]),
+          csv[1] != NULL && csv[2] != NULL && g_str_equal (csv[1], csv[2])
+            ? ", critical.csv identical" : ", critical.csv DIFFERS");
+  if (csv[1] == NULL || csv[2] == NULL || !g_str_equal (csv[1], csv[2]))
+    bench->failed++;
+  json_builder_begin_object (bench->builder);
+  json_builder_set_member_name (bench->builder, "name");
+  json_builder_add_string_value (bench->builder, "mpi-efficiency");
+  saddle_cli_json_add_double (bench->builder, "efficiency", best[1] / (2 * best[2]));
+  json_builder_set_member_name (bench->builder, "identical");
+  json_builder_add_boolean_value (bench->builder, csv[1] != NULL && csv[2] != NULL
+                                                  && g_str_equal (csv[1], csv[2]));
+  json_builder_end_object (bench->builder);
+  remove_tree (tmp);
+}
+
 int
 saddle_cli_run_bench (SaddleCliOptions *options)
 {
@@ -413,8 +546,10 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
 
-  images = saddle_study_config_load_dataset (&image, &error);
-  if (images == NULL)
+  /* --mpi times the critical study on 1 and 2 ranks, and nothing else (minutes). */
+  if (options->mpi)
+    bench_mpi (&bench, options);
+  else if ((images = saddle_study_config_load_dataset (&image, &error)) == NULL)
     {
       skipped (&bench, "training", error);
       skipped (&bench, "hvp", error);
@@ -426,13 +561,12 @@ saddle_cli_run_bench (SaddleCliOptions *options)
       bench_hvp (&bench, &image, images);
     }
 
-  points = saddle_study_config_load_dataset (&function, &error);
-  if (points == NULL)
+  if (!options->mpi && (points = saddle_study_config_load_dataset (&function, &error)) == NULL)
     {
       skipped (&bench, "hessian", error);
       g_clear_error (&error);
     }
-  else if (!saddle_cli_signals_stop_requested ())
+  else if (points != NULL && !saddle_cli_signals_stop_requested ())
     {
       bench_hessian (&bench, "hessian", &function, points, PYTORCH_HESSIAN_SMALL_S,
                      PYTORCH_EIGEN_SMALL_S);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "saddle-cli-distributed.h"
@@ -19,6 +20,9 @@
 
 /* How long rank 0 waits for a run of a rank that said it fails, before it gives it up. */
 #define FAILED_RANK_GRACE (10 * G_TIME_SPAN_SECOND)
+/* How long rank 0, told to stop, waits for the runs under way elsewhere: mpirun kills every
+ * rank a second or two after one dies or after Ctrl-C, and rank 0 must write before that. */
+#define STOPPED_RANK_GRACE (500 * G_TIME_SPAN_MILLISECOND)
 /* How often a computing rank looks for rank 0's stop (each event may ask; most do not). */
 #define STOP_POLL_INTERVAL (20 * G_TIME_SPAN_MILLISECOND)
 
@@ -59,9 +63,10 @@ struct _Dispatch
   gint             stop;              /* atomic: a rank failed, every rank stops */
 
   GMutex           mutex;             /* guards the arrays below */
-  gboolean        *stop_sent;         /* (ranks) TAG_STOP sent to it */
+  gint64          *stop_sent;         /* (ranks) when TAG_STOP was sent to it; 0 = not yet */
   gint64          *failed_at;         /* (ranks) when its failure came; 0 = none */
   FailMessage     *failures;          /* (ranks) */
+  guint           *runs_done;         /* (ranks) runs that came back finished */
 };
 
 /* A computing rank's state. */
@@ -114,7 +119,8 @@ take_failure (Dispatch *self,
 }
 
 /* Called between polls while rank 0 waits for a run of @slot's rank: takes that rank's
- * failure, passes a stop on to it once, and gives the run up when its rank failed long ago. */
+ * failure, passes a stop on to it once, and gives the run up when its rank failed long ago
+ * or does not answer a stop soon. */
 static gboolean
 slot_wait_cb (gpointer data)
 {
@@ -123,16 +129,19 @@ slot_wait_cb (gpointer data)
   int rank = slot->rank;
   gboolean give_up;
 
+  gint64 now = g_get_monotonic_time ();
+
   g_mutex_lock (&self->mutex);
   take_failure (self, rank);
   if ((g_atomic_int_get (&self->stop) || saddle_cli_signals_stop_requested ())
-      && !self->stop_sent[rank] && self->failed_at[rank] == 0)
+      && self->stop_sent[rank] == 0 && self->failed_at[rank] == 0)
     {
-      self->stop_sent[rank] = TRUE;
+      self->stop_sent[rank] = now;
       saddle_cli_mpi_send (rank, TAG_STOP, "", 0, NULL);
     }
-  give_up = self->failed_at[rank] != 0
-            && g_get_monotonic_time () - self->failed_at[rank] > FAILED_RANK_GRACE;
+  give_up = (self->failed_at[rank] != 0 && now - self->failed_at[rank] > FAILED_RANK_GRACE)
+            || (self->stop_sent[rank] != 0 && saddle_cli_signals_stop_requested ()
+                && now - self->stop_sent[rank] > STOPPED_RANK_GRACE);
   g_mutex_unlock (&self->mutex);
   return give_up;
 }
@@ -161,6 +170,21 @@ slot_run (gpointer         user_data,
                                           slot_wait_cb, slot, &error)) == NULL
       || !saddle_run_output_unpack (out, bytes, self->n_params, &error))
     {
+      /* Interrupted here, and the run did not come back in time: cancelled, not lost. */
+      if (g_error_matches (error, SADDLE_CLI_MPI_ERROR, SADDLE_CLI_MPI_ERROR_STOPPED)
+          && saddle_cli_signals_stop_requested ())
+        {
+          gboolean failed;
+
+          g_mutex_lock (&self->mutex);
+          failed = self->failed_at[slot->rank] != 0;
+          g_mutex_unlock (&self->mutex);
+          if (!failed)
+            {
+              out->cancelled = TRUE;
+              return TRUE;
+            }
+        }
       g_mutex_lock (&self->mutex);
       if (self->failed_at[slot->rank] == 0)
         {
@@ -171,7 +195,31 @@ slot_run (gpointer         user_data,
       g_mutex_unlock (&self->mutex);
       return FALSE;
     }
+  if (!out->cancelled)
+    {
+      g_mutex_lock (&self->mutex);
+      self->runs_done[slot->rank]++;
+      g_mutex_unlock (&self->mutex);
+    }
   return TRUE;
+}
+
+/* "Runs per rank: 0: 7, 1: 6" on stderr: how evenly the work went. */
+static void
+print_balance (const Dispatch           *self,
+               const SaddleStudyResults *results)
+{
+  g_autoptr(GString) line = g_string_new ("Runs per rank:");
+  guint total = results->critical != NULL ? results->critical->points->len : 0;
+  guint remote = 0;
+
+  total += results->failures->len;
+  for (int r = 1; r < saddle_cli_mpi_size (); r++)
+    remote += self->runs_done[r];
+  g_string_append_printf (line, " 0: %u", total > remote ? total - remote : 0);
+  for (int r = 1; r < saddle_cli_mpi_size (); r++)
+    g_string_append_printf (line, ", %d: %u", r, self->runs_done[r]);
+  fprintf (stderr, "%s\n", line->str);
 }
 
 /* Rank 0's events: its own progress, until a rank's failure stops the study. */
@@ -253,9 +301,10 @@ saddle_cli_distributed_run (SaddleStudyConfig  *config,
   self.func = func;
   self.user_data = user_data;
   g_mutex_init (&self.mutex);
-  self.stop_sent = g_new0 (gboolean, size);
+  self.stop_sent = g_new0 (gint64, size);
   self.failed_at = g_new0 (gint64, size);
   self.failures = g_new0 (FailMessage, size);
+  self.runs_done = g_new0 (guint, size);
   for (int r = 1; r < size; r++)
     self.n_slots += MIN (all[r].jobs, MAX_WORKERS);
   self.slots = g_new0 (Slot, MAX (self.n_slots, 1));
@@ -293,11 +342,14 @@ saddle_cli_distributed_run (SaddleStudyConfig  *config,
       if (results != NULL)
         results->cancelled = TRUE;
     }
+  if (results != NULL)
+    print_balance (&self, results);
 
   g_free (self.slots);
   g_free (self.stop_sent);
   g_free (self.failed_at);
   g_free (self.failures);
+  g_free (self.runs_done);
   g_mutex_clear (&self.mutex);
   return g_steal_pointer (&results);
 }
@@ -419,14 +471,10 @@ saddle_cli_distributed_serve (SaddleStudyConfig *config,
   results = saddle_study_run_shared (config, kind, dataset, &remote, serve_event_cb, &self,
                                      &error);
   if (results == NULL)
-    {
-      report_failure (FALSE, error->message);
-      return 1;
-    }
-  if (saddle_cli_signals_stop_requested ())
-    {
-      serve_event_cb (NULL, &self);
-      return saddle_cli_signals_exit_status ();
-    }
+    report_failure (FALSE, error->message);
+  else if (saddle_cli_signals_stop_requested ())
+    serve_event_cb (NULL, &self);
+  /* Rank 0 knows why this rank stopped and speaks for the job: mpirun's exit status is the
+   * first non-zero one, which must be rank 0's (130 after Ctrl-C, 1 after a rank failed). */
   return 0;
 }

@@ -33,7 +33,8 @@ SaddleStudyResults *saddle_cli_distributed_run   (SaddleStudyConfig   *config,
 /* Rank 0, when it cannot start (@reason): tells the other ranks to end. */
 void                saddle_cli_distributed_abort (const char          *reason);
 /* Every other rank: takes runs from rank 0 until none is left; @start_error is why this rank
- * cannot (rank 0 reports it), or NULL. Returns the exit status. */
+ * cannot (rank 0 reports it), or NULL. Returns the exit status: 0 once rank 0 was told why
+ * this rank stopped (rank 0's status is the job's), 1 if it could not start. */
 int                 saddle_cli_distributed_serve (SaddleStudyConfig   *config,
                                                   SaddleStudyKind      kind,
                                                   SaddleDataset       *dataset,

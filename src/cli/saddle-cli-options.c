@@ -188,6 +188,10 @@ static const OptionSpec option_specs[] = {
   { "large", FOR_BENCH, TRUE,
     "Also time the full Hessian of the 16,330-parameter image model (minutes; a 2.1 GB matrix)",
     NULL },
+  { "mpi", FOR_BENCH, TRUE,
+    "Only time critical --runs 20 --jobs 1 as one process and on 2 MPI ranks (mpirun -np 2), "
+    "twice each: the parallel efficiency, and that both wrote the same critical.csv (minutes)",
+    NULL },
   { "quick", FOR_BENCH, TRUE,
     "Check the benchmark itself at tiny sizes (2 runs of 2 epochs, 200 function points, a short "
     "critical run): the times are not comparable with the references", NULL },
@@ -751,6 +755,7 @@ apply_values (SaddleCliOptions *options,
     }
   options->large = given (options, "large") != NULL;
   options->quick = given (options, "quick") != NULL;
+  options->mpi = given (options, "mpi") != NULL;
   options->quiet = given (options, "quiet") != NULL;
   options->smooth = given (options, "smooth") != NULL;
 

@@ -60,6 +60,7 @@ typedef struct
   gboolean          spectra_all;    /* critical: --spectra all */
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
+  gboolean          mpi;            /* bench: --mpi, the critical study on 1 and 2 MPI ranks */
   gboolean          quiet;          /* --quiet: no progress on stderr */
   gboolean          smooth;         /* gradnorm: --smooth, running means over faded steps */
   char            **inputs;         /* merge: the folders to merge (NULL-terminated) */

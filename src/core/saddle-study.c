@@ -82,7 +82,6 @@ static const OptionRange option_ranges[] = {
   { "--newton",         "auto, dense, minres or lm" },
 };
 
-
 /* State the runs share; everything below @mutex is guarded by it. */
 typedef struct
 {
@@ -107,7 +106,7 @@ typedef struct
   guint                    finished;       /* runs that succeeded, failed or were cancelled */
   double                   share_sum;      /* runs done so far, in shares of one run */
   double                   last_fraction;  /* of the whole study: progress never goes back */
-  SaddleRunOutput               *outputs;        /* (runs) */
+  SaddleRunOutput         *outputs;        /* (runs) */
 } Study;
 
 typedef struct
@@ -115,7 +114,7 @@ typedef struct
   Study                   *study;
   const SaddleStudyConfig *config;
   SaddleStudyKind          kind;
-  SaddleRunOutput               *out;            /* where this run's records go */
+  SaddleRunOutput         *out;            /* where this run's records go */
 
   guint                    run;            /* absolute run index */
   double                   share;          /* of this run done, counted in study->share_sum */
@@ -371,6 +370,22 @@ vector_norm (const double *v,
   return cblas_dnrm2 ((int) MIN (n, (gsize) G_MAXINT), v, 1);
 }
 
+/* The CRITICAL event that announces @point, found by run @run. */
+static SaddleEvent
+critical_event (const SaddleCriticalPoint *point,
+                guint                      run)
+{
+  SaddleEvent event = saddle_event_init (SADDLE_EVENT_CRITICAL, run);
+
+  event.loss = point->loss;
+  event.grad_norm = point->grad_norm;
+  event.accuracy = point->accuracy;
+  event.critical = point;
+  event.params = point->params;
+  event.n_params = point->n_params;
+  return event;
+}
+
 /* The critical study's second half: minimise ‖∇L‖² from the trained θ, refine
  * with Newton steps, then analyse the full Hessian there. */
 static gboolean
@@ -442,13 +457,7 @@ descend_and_analyse (StudyRun             *self,
   point->seconds_descent = (t1 - t0) / 1e6;
   point->seconds_newton = (t2 - t1) / 1e6;
 
-  event = saddle_event_init (SADDLE_EVENT_CRITICAL, self->run);
-  event.loss = point->loss;
-  event.grad_norm = point->grad_norm;
-  event.accuracy = point->accuracy;
-  event.critical = point;
-  event.params = point->params;
-  event.n_params = point->n_params;
+  event = critical_event (point, self->run);
   /* Kept even if this event cancels: the analysis is done. */
   self->out->point = saddle_critical_point_copy (point);
   if (!emit (self, &event))
@@ -578,7 +587,7 @@ compute_surface (StudyRun            *self,
 
 /* Appends run output @out to the results (called in run order, under the mutex). */
 static void
-merge_output (Study     *study,
+merge_output (Study           *study,
               SaddleRunOutput *out)
 {
   SaddleStudyResults *results = study->results;
@@ -701,14 +710,8 @@ run_remote (Study *study,
       study->succeeded++;
       if (out->point != NULL)
         {
-          SaddleEvent event = saddle_event_init (SADDLE_EVENT_CRITICAL, run);
+          SaddleEvent event = critical_event (out->point, run);
 
-          event.loss = out->point->loss;
-          event.grad_norm = out->point->grad_norm;
-          event.accuracy = out->point->accuracy;
-          event.critical = out->point;
-          event.params = out->point->params;
-          event.n_params = out->point->n_params;
           emit_locked (study, &event);
         }
     }
