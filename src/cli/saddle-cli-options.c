@@ -192,6 +192,10 @@ static const OptionSpec option_specs[] = {
     "Only time critical --runs 20 --jobs 1 as one process and on 2 MPI ranks (mpirun -np 2), "
     "twice each: the parallel efficiency, and that both wrote the same critical.csv (minutes)",
     NULL },
+  { "hessian", FOR_BENCH, TRUE,
+    "With --mpi: time hessian --method dense of the 16,330-parameter image model instead, by "
+    "LAPACK in one process and by ELPA and ScaLAPACK pdsyevd on 1 and 2 MPI ranks (tens of "
+    "minutes; about 12 GB on one rank)", NULL },
   { "quick", FOR_BENCH, TRUE,
     "Check the benchmark itself at tiny sizes (2 runs of 2 epochs, 200 function points, a short "
     "critical run): the times are not comparable with the references", NULL },
@@ -756,6 +760,9 @@ apply_values (SaddleCliOptions *options,
   options->large = given (options, "large") != NULL;
   options->quick = given (options, "quick") != NULL;
   options->mpi = given (options, "mpi") != NULL;
+  options->hessian_mpi = given (options, "hessian") != NULL;
+  if (options->hessian_mpi && !options->mpi)
+    return usage_error (error, "bench --hessian goes with --mpi (bench --mpi --hessian)");
   options->quiet = given (options, "quiet") != NULL;
   options->smooth = given (options, "smooth") != NULL;
 

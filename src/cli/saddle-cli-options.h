@@ -61,6 +61,7 @@ typedef struct
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
   gboolean          mpi;            /* bench: --mpi, the critical study on 1 and 2 MPI ranks */
+  gboolean          hessian_mpi;    /* bench: --mpi --hessian, the dense Hessian's eigensolvers */
   gboolean          quiet;          /* --quiet: no progress on stderr */
   gboolean          smooth;         /* gradnorm: --smooth, running means over faded steps */
   char            **inputs;         /* merge: the folders to merge (NULL-terminated) */
