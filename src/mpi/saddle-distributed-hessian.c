@@ -11,9 +11,6 @@
 #include "saddle-format.h"
 #include "saddle-scalapack.h"
 
-/* Asymmetry above this is not rounding but a wrong second derivative (as saddle-hessian.c). */
-#define ASYMMETRY_LIMIT 1e-8
-
 int
 saddle_distributed_first_failure (MPI_Comm comm,
                                   gboolean ok)
@@ -188,7 +185,6 @@ symmetrise (SaddleDistributedHessian *h,
   double limits[2] = { 0.0, 0.0 };   /* max|H − Hᵀ|, max|H| */
   double poison = 0.0;               /* x · 0 is NaN exactly when x is NaN or ±∞ */
   int finite, failed;
-  double ratio;
 
   failed = saddle_distributed_first_failure (g->comm, strip != NULL);
   if (failed >= 0)
@@ -223,24 +219,8 @@ symmetrise (SaddleDistributedHessian *h,
       MPI_Allreduce (MPI_IN_PLACE, limits, 2, MPI_DOUBLE, MPI_MAX, g->comm);
       finite = !isnan (poison);
       MPI_Allreduce (MPI_IN_PLACE, &finite, 1, MPI_INT, MPI_LAND, g->comm);
-      if (!finite)
-        {
-          g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_NOT_FINITE,
-                       "The Hessian holds NaN or infinite entries: the loss or the "
-                       "parameters are not finite at this point (did training diverge?)");
-          return FALSE;
-        }
-      ratio = limits[1] > 0.0 ? limits[0] / limits[1] : 0.0;
-      if (asymmetry != NULL)
-        *asymmetry = ratio;
-      if (ratio > ASYMMETRY_LIMIT)
-        {
-          g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_ASYMMETRIC,
-                       "The Hessian is not symmetric (max|H − Hᵀ| / max|H| = %.3g, above "
-                       "%.0e): a second derivative is wrong; please report this model",
-                       ratio, ASYMMETRY_LIMIT);
-          return FALSE;
-        }
+      if (!saddle_hessian_check_symmetry (limits[0], limits[1], finite, asymmetry, error))
+        return FALSE;
     }
   return TRUE;
 }
