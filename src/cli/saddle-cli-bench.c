@@ -548,10 +548,13 @@ bench_mpi_hessian (Bench                  *bench,
     {
       g_autofree char *out = g_strdup_printf ("%s/%s-%s", tmp, runs[r].solver,
                                               runs[r].np != NULL ? runs[r].np : "plain");
-      const char *argv[] = { mpirun, "-np", runs[r].np, "--oversubscribe", self, "hessian",
+      /* --bind-to none: Open MPI binds one or two ranks to a core each, and a rank's second
+       * OpenBLAS thread would then share its core. */
+      const char *argv[] = { mpirun, "-np", runs[r].np, "--oversubscribe", "--bind-to", "none",
+                             self, "hessian",
                              "--task", task, "--weights", weights, "--threads", runs[r].threads,
                              "--eigensolver", runs[r].solver, "--quiet", "--out", out, NULL };
-      const char *const *command = runs[r].np != NULL ? argv : argv + 4;
+      const char *const *command = runs[r].np != NULL ? argv : argv + 6;
       double load_before = load_average (), seconds, build = NAN, eigen = NAN;
       g_autofree char *size = NULL;
 
