@@ -654,8 +654,8 @@ test_hessian_memory_per_rank (void)
     Run single = run;
 
     single.out = g_strdup (run.out);
-    spawn (&run, 1, "hessian", "--weights", "w.txt", "--quiet", "--memory-per-rank", "150MB",
-           "--out", "one", NULL);
+    spawn (&run, 1, "hessian", "--weights", "w.txt", "--quiet", "--eigensolver", "elpa",
+           "--memory-per-rank", "150MB", "--out", "one", NULL);
     assert_status (&run, 1);
     assert_err_has (&run, "The Hessian of 2,181 parameters on 1 rank");
     /* g_format_size() puts a no-break space before the unit. */
@@ -668,7 +668,8 @@ test_hessian_memory_per_rank (void)
     }
 
     spawn (&run, 4, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0",
-           "--threads", "1", "--memory-per-rank", "150MB", "--out", "four", NULL);
+           "--threads", "1", "--eigensolver", "elpa", "--memory-per-rank", "150MB", "--out",
+           "four", NULL);
     assert_status (&run, 0);
     g_assert_nonnull (strstr (run.out, "on 4 ranks (a 2 × 2 grid"));
     assert_same_spectrum (&single, "single", &run, "four");

@@ -154,8 +154,10 @@ static const OptionSpec option_specs[] = {
   { "eigensolver", FOR_HESSIAN, FALSE,
     "(dense) Who finds the eigenvalues: elpa (ELPA's two-stage solver) or scalapack (ScaLAPACK "
     "pdsyevd) over the ranks of an mpirun, the Hessian built in ScaLAPACK's block-cyclic layout "
-    "with each rank holding its blocks; or lapack, in one process. Default: elpa under mpirun, "
-    "lapack otherwise", "elpa|scalapack|lapack" },
+    "with each rank holding its blocks; or lapack, in one process. Default under mpirun: elpa "
+    "for the eigenvalues alone, scalapack when eigenvectors come back (--eigenvectors, --slice, "
+    "or up to 4,096 parameters), the faster of the two measured here; lapack without mpirun",
+    "elpa|scalapack|lapack" },
   { "memory-per-rank", FOR_HESSIAN, FALSE,
     "(dense, under mpirun) Bytes each rank may use for the Hessian, its eigensolver and the "
     "eigenvectors (suffixes KiB, MiB, GiB, TiB, kB, MB, GB, TB): a smaller node emulated; the "

@@ -36,7 +36,8 @@ typedef enum
 /* hessian --method dense: who finds the eigenvalues. */
 typedef enum
 {
-  SADDLE_CLI_EIGENSOLVER_DEFAULT,   /* under mpirun SADDLE_CLI_EIGENSOLVER_MPI_DEFAULT, else lapack */
+  SADDLE_CLI_EIGENSOLVER_DEFAULT,   /* under mpirun the faster measured (elpa, or scalapack with
+                                     * eigenvectors), else lapack */
   SADDLE_CLI_EIGENSOLVER_ELPA,      /* ELPA two-stage over the ranks of an mpirun */
   SADDLE_CLI_EIGENSOLVER_SCALAPACK, /* ScaLAPACK pdsyevd over the ranks of an mpirun */
   SADDLE_CLI_EIGENSOLVER_LAPACK,    /* LAPACK in one process */
