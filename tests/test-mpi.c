@@ -403,7 +403,7 @@ make_weights (Run *run)
   spawn (run, 0, "gradnorm", "--task", "function", "--hidden", "50,40", "--activation", "tanh",
          "--samples", "200", "--epochs", "20", "--runs", "1", "--quiet", "--save-weights",
          "w.txt", "--out", "g", NULL);
-  assert_status (run, 0);
+  saddle_test_run_assert_status (run, 0);
 }
 
 /* Fails showing @run's output unless @text is in its stderr. */
@@ -575,7 +575,7 @@ test_hessian_dense (void)
   make_weights (&run);
   spawn (&run, 0, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0", "--slice",
          "--out", "single", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   {
     Run single = run;
 
@@ -589,7 +589,7 @@ test_hessian_dense (void)
         spawn (&run, 2, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0",
                "--threads", "1", "--eigensolver", solver, "--eigenvectors", "2", "--slice",
                "--out", solver, NULL);
-        assert_status (&run, 0);
+        saddle_test_run_assert_status (&run, 0);
         g_assert_nonnull (strstr (run.out, describe));
         assert_same_spectrum (&single, "single", &run, solver);
         /* The slices walk the same eigenvectors as one process found (loss to rounding). */
@@ -601,7 +601,7 @@ test_hessian_dense (void)
     assert_csv_close (run.dir, "elpa/eigenvectors.csv", "scalapack/eigenvectors.csv", 1e-10);
     g_free (single.out);
   }
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* A Hessian refused on one rank of --memory-per-rank is computed on four, the same. */
@@ -613,14 +613,14 @@ test_hessian_memory_per_rank (void)
   run_init (&run);
   make_weights (&run);
   spawn (&run, 0, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0", "--out", "single", NULL);
-  assert_status (&run, 0);
+  saddle_test_run_assert_status (&run, 0);
   {
     Run single = run;
 
     single.out = g_strdup (run.out);
     spawn (&run, 1, "hessian", "--weights", "w.txt", "--quiet", "--eigensolver", "elpa",
            "--memory-per-rank", "150MB", "--out", "one", NULL);
-    assert_status (&run, 1);
+    saddle_test_run_assert_status (&run, 1);
     assert_err_has (&run, "The Hessian of 2,181 parameters on 1 rank");
     /* g_format_size() puts a no-break space before the unit. */
     assert_err_has (&run, "each rank may use 150.0\u00a0MB (--memory-per-rank)");
@@ -634,12 +634,12 @@ test_hessian_memory_per_rank (void)
     spawn (&run, 4, "hessian", "--weights", "w.txt", "--quiet", "--still-steps", "0",
            "--threads", "1", "--eigensolver", "elpa", "--memory-per-rank", "150MB", "--out",
            "four", NULL);
-    assert_status (&run, 0);
+    saddle_test_run_assert_status (&run, 0);
     g_assert_nonnull (strstr (run.out, "on 4 ranks (a 2 × 2 grid"));
     assert_same_spectrum (&single, "single", &run, "four");
     g_free (single.out);
   }
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 /* What only the distributed Hessian reads is refused elsewhere, and the matrix-free methods
@@ -652,22 +652,22 @@ test_hessian_refusals (void)
   run_init (&run);
   make_weights (&run);
   spawn (&run, 2, "hessian", "--weights", "w.txt", "--method", "lanczos", "--out", "l", NULL);
-  assert_status (&run, 2);
+  saddle_test_run_assert_status (&run, 2);
   g_assert_nonnull (strstr (run.err, "hessian shares its work over MPI ranks only with --method "
                                      "dense"));
   spawn (&run, 0, "hessian", "--weights", "w.txt", "--eigensolver", "elpa", "--out", "e", NULL);
-  assert_status (&run, 2);
+  saddle_test_run_assert_status (&run, 2);
   g_assert_nonnull (strstr (run.err, "--eigensolver elpa and scalapack run over the ranks of an "
                                      "mpirun"));
   spawn (&run, 0, "hessian", "--weights", "w.txt", "--memory-per-rank", "lots", "--out", "e",
          NULL);
-  assert_status (&run, 2);
+  saddle_test_run_assert_status (&run, 2);
   g_assert_nonnull (strstr (run.err, "--memory-per-rank must be a whole number of bytes"));
   spawn (&run, 2, "hessian", "--weights", "w.txt", "--method", "slq", "--eigensolver", "elpa",
          "--out", "s", NULL);
-  assert_status (&run, 2);
+  saddle_test_run_assert_status (&run, 2);
   g_assert_nonnull (strstr (run.err, "--eigensolver does not apply to --method slq"));
-  run_clear (&run);
+  saddle_test_run_clear (&run);
 }
 
 int
