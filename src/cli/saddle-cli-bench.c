@@ -491,6 +491,93 @@ bench_mpi (Bench                  *bench,
   remove_tree (tmp);
 }
 
+/* The seconds of the Hessian build and of its eigenvalues from a hessian run's summary.json. */
+static gboolean
+read_hessian_seconds (const char *dir,
+                      double     *build,
+                      double     *eigen)
+{
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  if (!json_parser_load_from_file (parser, path, NULL)
+      || (root = json_node_get_object (json_parser_get_root (parser))) == NULL
+      || !json_object_has_member (root, "seconds_eigen"))
+    return FALSE;
+  *build = json_object_get_double_member (root, "seconds_hessian");
+  *eigen = json_object_get_double_member (root, "seconds_eigen");
+  return TRUE;
+}
+
+/* --mpi --hessian: hessian --method dense of the 16,330-parameter image model (--quick: a
+ * 2,181-parameter function model) by LAPACK in one process, then by ELPA and by pdsyevd on 1
+ * and 2 ranks, using both cores each time (--threads 2 on one rank, 1 on two); the build and
+ * eigenvalue seconds from each run's summary.json, with the load before and after. */
+static void
+bench_mpi_hessian (Bench                  *bench,
+                   const SaddleCliOptions *options)
+{
+  static const struct { const char *solver; const char *np; const char *threads; } runs[] = {
+    { "lapack", NULL, "2" },
+    { "elpa", "1", "2" }, { "scalapack", "1", "2" },
+    { "elpa", "2", "1" }, { "scalapack", "2", "1" },
+  };
+  g_autofree char *mpirun = g_find_program_in_path ("mpirun");
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("saddle-bench-hessian-XXXXXX", &error);
+  g_autofree char *weights = tmp != NULL ? g_build_filename (tmp, "w.txt", NULL) : NULL;
+  const char *make_image[] = { self, "trajectories", "--task", "image", "--runs", "1",
+                               "--epochs", "1", "--quiet", "--save-weights", weights, "--out",
+                               tmp, NULL };
+  const char *make_function[] = { self, "gradnorm", "--task", "function", "--hidden", "50,40",
+                                  "--activation", "tanh", "--samples", "200", "--epochs", "20",
+                                  "--runs", "1", "--quiet", "--save-weights", weights, "--out",
+                                  tmp, NULL };
+  const char *task = options->quick ? "function" : "image";
+
+  if (mpirun == NULL || self == NULL || tmp == NULL
+      || !isfinite (time_command (options->quick ? make_function : make_image, &error)))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT, "%s",
+                     mpirun == NULL ? "mpirun is not on PATH (Debian: openmpi-bin)"
+                                    : "cannot find this program's own path");
+      skipped (bench, "hessian-mpi", error);
+      if (tmp != NULL)
+        remove_tree (tmp);
+      return;
+    }
+  for (guint r = 0; r < G_N_ELEMENTS (runs) && !saddle_cli_signals_stop_requested (); r++)
+    {
+      g_autofree char *out = g_strdup_printf ("%s/%s-%s", tmp, runs[r].solver,
+                                              runs[r].np != NULL ? runs[r].np : "plain");
+      /* --bind-to none: Open MPI binds one or two ranks to a core each, and a rank's second
+       * OpenBLAS thread would then share its core. */
+      const char *argv[] = { mpirun, "-np", runs[r].np, "--oversubscribe", "--bind-to", "none",
+                             self, "hessian",
+                             "--task", task, "--weights", weights, "--threads", runs[r].threads,
+                             "--eigensolver", runs[r].solver, "--quiet", "--out", out, NULL };
+      const char *const *command = runs[r].np != NULL ? argv : argv + 6;
+      double load_before = load_average (), seconds, build = NAN, eigen = NAN;
+      g_autofree char *size = NULL;
+
+      seconds = time_command (command, &error);
+      if (!isfinite (seconds) || !read_hessian_seconds (out, &build, &eigen))
+        {
+          skipped (bench, "hessian-mpi", error);
+          g_clear_error (&error);
+          continue;
+        }
+      size = g_strdup_printf ("%s, P = %s: build %.1f s + eigenvalues %.1f s, load %.1f → %.1f",
+                              runs[r].solver, runs[r].np != NULL ? runs[r].np : "1 (no MPI)",
+                              build, eigen, load_before, load_average ());
+      record (bench, "hessian-mpi", size, seconds, NAN, NULL, NAN);
+    }
+  remove_tree (tmp);
+}
+
 int
 saddle_cli_run_bench (SaddleCliOptions *options)
 {
@@ -552,7 +639,9 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   json_builder_begin_array (builder);
 
   /* --mpi times the critical study on 1 and 2 ranks, and nothing else (minutes). */
-  if (options->mpi)
+  if (options->mpi && options->hessian_mpi)
+    bench_mpi_hessian (&bench, options);
+  else if (options->mpi)
     bench_mpi (&bench, options);
   else if ((images = saddle_study_config_load_dataset (&image, &error)) == NULL)
     {

@@ -14,6 +14,9 @@
 #include "saddle-cli-commands.h"
 #include "saddle-cli-distributed.h"
 #include "saddle-cli-fields.h"
+#if SADDLE_HAVE_MPI
+#include "saddle-cli-distributed-hessian.h"
+#endif
 #include "saddle-cli-mpi.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-points.h"
@@ -1216,11 +1219,14 @@ hessian_slq (const SaddleCliOptions *options,
   return TRUE;
 }
 
+/* The slices; along @ends when the dense spectrum came from several ranks with its extreme
+ * eigenvectors, else found here by the method's own means. */
 static gboolean
 hessian_slice (const SaddleCliOptions *options,
                SaddleModel            *model,
                const double           *theta,
                const SaddleBatch      *batch,
+               const SaddleSliceEnds  *ends,
                SaddleCliProgress      *progress,
                HessianResult          *r,
                GError                **error)
@@ -1240,6 +1246,13 @@ hessian_slice (const SaddleCliOptions *options,
       break;
     }
   progress->phase = "Loss slice";
+  if (ends != NULL)
+    {
+      r->slice = saddle_slice_compute_along (model, theta, batch, options->slice_range,
+                                             options->slice_points, ends,
+                                             saddle_cli_progress_fraction_cb, progress, error);
+      return r->slice != NULL;
+    }
   r->slice = saddle_slice_compute (model, theta, batch, options->slice_range,
                                    options->slice_points, method, options->config.seed,
                                    saddle_cli_progress_fraction_cb, progress, error);
@@ -1381,6 +1394,8 @@ write_hessian_summary (const char                *path,
                        const SaddleCriticalPoint *point,
                        const HessianResult       *r,
                        gsize                      n_params,
+                       const char                *eigensolver,
+                       int                        ranks,
                        GError                   **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -1400,7 +1415,19 @@ write_hessian_summary (const char                *path,
                                dataset->name);
   }
   if (point != NULL)
-    saddle_summary_add_point (builder, point);
+    {
+      saddle_summary_add_point (builder, point);
+      /* Who solved it and how long each half took: the numbers `bench --mpi --hessian` and the
+       * README's cluster table come from. */
+      json_builder_set_member_name (builder, "eigensolver");
+      json_builder_add_string_value (builder, eigensolver);
+      json_builder_set_member_name (builder, "ranks");
+      json_builder_add_int_value (builder, ranks);
+      json_builder_set_member_name (builder, "seconds_hessian");
+      json_builder_add_double_value (builder, point->seconds_hessian);
+      json_builder_set_member_name (builder, "seconds_eigen");
+      json_builder_add_double_value (builder, point->seconds_eigen);
+    }
   else
     json_add_matrix_free (builder, options, r, n_params);
   if (r->slice != NULL)
@@ -1538,6 +1565,35 @@ print_matrix_free (const SaddleCliOptions *options,
     }
 }
 
+/* hessian under mpirun shares the dense Hessian over the ranks (--eigensolver elpa or
+ * scalapack); the options that only make sense there are refused elsewhere. Rank 0 says why. */
+static gboolean
+check_eigensolver (const SaddleCliOptions *options,
+                   gboolean                distributed)
+{
+  const char *problem = NULL;
+
+  if (distributed)
+    return TRUE;
+  if (saddle_cli_mpi_parallel ())
+    problem = options->method != SADDLE_CLI_METHOD_DENSE
+              ? "hessian shares its work over MPI ranks only with --method dense"
+              : "--eigensolver lapack runs in one process: run it without mpirun (or with -np 1)";
+  else if (options->eigensolver == SADDLE_CLI_EIGENSOLVER_ELPA
+           || options->eigensolver == SADDLE_CLI_EIGENSOLVER_SCALAPACK)
+    problem = SADDLE_HAVE_MPI
+              ? "--eigensolver elpa and scalapack run over the ranks of an mpirun: "
+                "mpirun -np P saddle-cli hessian …"
+              : "--eigensolver elpa and scalapack need MPI, and this saddle-cli was built "
+                "without it (meson option -Dmpi)";
+  else if (options->memory_per_rank > 0 || options->eigenvectors > 0)
+    problem = "--memory-per-rank and --eigenvectors apply under mpirun with --eigensolver elpa "
+              "or scalapack";
+  if (problem != NULL && saddle_cli_mpi_rank () == 0)
+    fprintf (stderr, "saddle-cli: %s\n", problem);
+  return problem == NULL;
+}
+
 int
 saddle_cli_run_hessian (SaddleCliOptions *options)
 {
@@ -1556,7 +1612,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   SaddleCriticalSettings settings;
   g_autoptr(SaddleStaging) staging = NULL;
   char *final_out = NULL;
-  SaddleCliProgress progress;
+  SaddleCliProgress progress = { 0 };
   SaddleBatch batch = { 0 };
   HessianResult result = { 0 };
   const double *analysed;
@@ -1564,7 +1620,21 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   gsize n = 0;
   gboolean ok;
   int status = SADDLE_CLI_EXIT_OK;
+  gboolean distributed = FALSE;
+  g_autofree char *eigensolver_text = NULL;
+  const char *solver_name = "lapack";
+  int ranks = 1;
+  const double *extremes = NULL;     /* (2 · n_extremes, n_params) from the ranks, or NULL */
+  gsize n_extremes = 0;
+  SaddleSliceEnds ends;
+#if SADDLE_HAVE_MPI
+  g_autoptr(SaddleCliDistributedHessian) shared = NULL;
 
+  distributed = saddle_cli_distributed_hessian_wanted (options);
+#endif
+
+  if (!check_eigensolver (options, distributed))
+    return SADDLE_CLI_EXIT_USAGE;
   if (config->threads > 0)
     openblas_set_num_threads ((int) config->threads);
   if ((dataset = load_dataset (config, &error)) == NULL)
@@ -1594,6 +1664,17 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                    options->k);
           return SADDLE_CLI_EXIT_USAGE;
         }
+    }
+
+  if ((gsize) options->eigenvectors * 2 > n_params)
+    {
+      g_autofree char *count = saddle_format_count (n_params);
+
+      if (saddle_cli_mpi_rank () == 0)
+        fprintf (stderr, "saddle-cli: --eigenvectors %u asks for more eigenvectors at both ends "
+                 "than the %s parameters of the %s model have\n", options->eigenvectors, count,
+                 model_text);
+      return SADDLE_CLI_EXIT_USAGE;
     }
 
   theta = saddle_weights_load (options->weights, &n, &error);
@@ -1631,12 +1712,37 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                  options->weights, i + 1, theta[i]);
         return SADDLE_CLI_EXIT_FAILED;
       }
+#if SADDLE_HAVE_MPI
+  /* Every rank has read the same model, data and weights: the memory check is theirs together,
+   * then the ranks above 0 only serve rank 0's Hessians. */
+  if (distributed)
+    {
+      shared = saddle_cli_distributed_hessian_new (options, model, dataset->n_samples, &error);
+      if (shared == NULL)
+        return saddle_cli_mpi_rank () == 0 ? report_hessian_error (error, &progress)
+                                           : SADDLE_CLI_EXIT_FAILED;
+      if (saddle_cli_mpi_rank () > 0)
+        {
+          saddle_batch_init_full (&batch, dataset);
+          saddle_cli_distributed_hessian_serve (shared, model, &batch);
+          return saddle_cli_signals_stop_requested () ? saddle_cli_signals_exit_status ()
+                                                      : SADDLE_CLI_EXIT_OK;
+        }
+      eigensolver_text = saddle_cli_distributed_hessian_describe (shared);
+      solver_name = saddle_cli_distributed_hessian_solver (shared);
+      ranks = saddle_cli_distributed_hessian_ranks (shared);
+    }
+#endif
   staging = open_output (options, ((guint64) 16 << 20) + (guint64) n_params * 60, &final_out,
                          &error);
   if (staging == NULL)
     return saddle_cli_report_error (error);
 
   saddle_study_config_critical_settings (config, &settings);
+#if SADDLE_HAVE_MPI
+  if (shared != NULL)
+    saddle_cli_distributed_hessian_attach (shared, &settings);
+#endif
 
   config->runs = 1;
   config->first_run = 0;
@@ -1667,8 +1773,20 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
         ok = hessian_slq (options, model, theta, &batch, &progress, &result, &error);
     }
   analysed = point != NULL && point->params != NULL ? point->params : theta;
+#if SADDLE_HAVE_MPI
+  if (ok && shared != NULL)
+    extremes = saddle_cli_distributed_hessian_extremes (shared, &n_extremes);
+#endif
+  if (extremes != NULL)
+    {
+      ends.lambda_bottom = point->spectrum->eigenvalues[0];
+      ends.v_bottom = extremes;
+      ends.lambda_top = point->spectrum->eigenvalues[n_params - 1];
+      ends.v_top = extremes + (2 * n_extremes - 1) * n_params;
+    }
   if (ok && options->slice)
-    ok = hessian_slice (options, model, analysed, &batch, &progress, &result, &error);
+    ok = hessian_slice (options, model, analysed, &batch, extremes != NULL ? &ends : NULL,
+                        &progress, &result, &error);
   saddle_cli_progress_finish (&progress);
   if (!ok)
     {
@@ -1684,6 +1802,8 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   printf ("Model: %s on %s\n", model_text, dataset->name);
   printf ("Parameters: %s\n", count_text);
   printf ("Method: %s\n", saddle_cli_method_to_string (options->method));
+  if (eigensolver_text != NULL)
+    printf ("Eigensolver: %s\n", eigensolver_text);
   if (point != NULL)
     print_dense (config, &settings, point);
   else
@@ -1695,6 +1815,10 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     {
       WRITE ("eigenvalues.csv", saddle_cli_write_eigenvalues_csv (path, point->spectrum, error));
       WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, weights_name, error));
+      if (extremes != NULL && options->eigenvectors > 0)
+        WRITE ("eigenvectors.csv", saddle_cli_write_eigenvectors_csv (path, extremes,
+                                                                      n_extremes, n_params,
+                                                                      error));
     }
   else if (options->method == SADDLE_CLI_METHOD_LANCZOS)
     WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, result.lowest, result.highest,
@@ -1712,7 +1836,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
       WRITE ("slice.svg", saddle_cli_write_slice_svg (path, result.slice, error));
     }
   WRITE ("summary.json", write_hessian_summary (path, options, dataset, point, &result, n_params,
-                                                error));
+                                                solver_name, ranks, error));
   if (options->save_weights != NULL)
     {
       g_autoptr(GError) save_error = NULL;

@@ -139,6 +139,16 @@ saddle_cli_mpi_finalize (void)
 }
 
 gboolean
+saddle_cli_mpi_started (void)
+{
+#if SADDLE_HAVE_MPI
+  return started;
+#else
+  return FALSE;
+#endif
+}
+
+gboolean
 saddle_cli_mpi_parallel (void)
 {
   return size > 1;

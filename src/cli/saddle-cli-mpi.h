@@ -34,6 +34,8 @@ gboolean saddle_cli_mpi_init       (int       *argc,
                                     GError   **error);
 /* Ends MPI if it was started (every rank, before exit). */
 void     saddle_cli_mpi_finalize   (void);
+/* Whether MPI was started (a launcher ran this process), even with one rank. */
+gboolean saddle_cli_mpi_started    (void);
 /* Whether MPI runs with more than one rank. */
 gboolean saddle_cli_mpi_parallel   (void);
 /* This process's rank (0 without MPI) and the number of ranks (1 without MPI). */

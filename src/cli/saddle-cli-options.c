@@ -152,6 +152,21 @@ static const OptionSpec option_specs[] = {
     "lanczos (the --k lowest and highest eigenvalues from Hessian-vector products only) or slq "
     "(the eigenvalue density by stochastic Lanczos quadrature). Lanczos and slq never build the "
     "n × n matrix: use them when it does not fit in memory. Default: dense", "dense|lanczos|slq" },
+  { "eigensolver", FOR_HESSIAN, FALSE,
+    "(dense) Who finds the eigenvalues: elpa (ELPA's two-stage solver) or scalapack (ScaLAPACK "
+    "pdsyevd) over the ranks of an mpirun, the Hessian built in ScaLAPACK's block-cyclic layout "
+    "with each rank holding its blocks; or lapack, in one process. Default under mpirun: elpa "
+    "for the eigenvalues alone, scalapack when eigenvectors come back (--eigenvectors, --slice, "
+    "or up to 4,096 parameters), the faster of the two measured here; lapack without mpirun",
+    "elpa|scalapack|lapack" },
+  { "memory-per-rank", FOR_HESSIAN, FALSE,
+    "(dense, under mpirun) Bytes each rank may use for the Hessian, its eigensolver and the "
+    "eigenvectors (suffixes KiB, MiB, GiB, TiB, kB, MB, GB, TB): a smaller node emulated; the "
+    "Hessian is refused before any work when it does not fit. Default: this machine's available "
+    "memory shared by its ranks", "BYTES" },
+  { "eigenvectors", FOR_HESSIAN, FALSE,
+    "(dense, under mpirun) Also the unit eigenvectors of the K smallest and the K largest "
+    "eigenvalues, brought back to rank 0: eigenvectors.csv, and the directions of --slice", "K" },
   { "k", FOR_HESSIAN, FALSE,
     "(lanczos) Distinct extreme eigenvalues to find at each end, 1–100000 (at most the parameter "
     "count). Default: 10", "N" },
@@ -180,6 +195,10 @@ static const OptionSpec option_specs[] = {
     "Only time critical --runs 20 --jobs 1 as one process and on 2 MPI ranks (mpirun -np 2), "
     "twice each: the parallel efficiency, and that both wrote the same critical.csv (minutes)",
     NULL },
+  { "hessian", FOR_BENCH, TRUE,
+    "With --mpi: time hessian --method dense of the 16,330-parameter image model instead, by "
+    "LAPACK in one process and by ELPA and ScaLAPACK pdsyevd on 1 and 2 MPI ranks (tens of "
+    "minutes; about 12 GB on one rank)", NULL },
   { "quick", FOR_BENCH, TRUE,
     "Check the benchmark itself at tiny sizes (2 runs of 2 epochs, 200 function points, a short "
     "critical run): the times are not comparable with the references", NULL },
@@ -473,6 +492,43 @@ parse_uint_in (SaddleCliOptions *options,
   return TRUE;
 }
 
+/* A byte count: digits, optionally a unit (KiB … TiB in powers of 1024, kB … TB of 1000). */
+static gboolean
+parse_bytes (SaddleCliOptions *options,
+             const char       *name,
+             guint64          *out,
+             GError          **error)
+{
+  static const struct { const char *suffix; guint64 factor; } units[] = {
+    { "KiB", G_GUINT64_CONSTANT (1) << 10 }, { "MiB", G_GUINT64_CONSTANT (1) << 20 },
+    { "GiB", G_GUINT64_CONSTANT (1) << 30 }, { "TiB", G_GUINT64_CONSTANT (1) << 40 },
+    { "kB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 }, { "TB", 1000000000000 },
+  };
+  const char *value = given (options, name);
+  g_autofree char *copy = NULL;
+  guint64 factor = 1, v;
+  char *end;
+
+  if (value == NULL)
+    return TRUE;
+  copy = g_strstrip (g_strdup (value));
+  v = g_ascii_strtoull (copy, &end, 10);
+  while (g_ascii_isspace (*end))
+    end++;
+  for (guint i = 0; i < G_N_ELEMENTS (units) && *end != '\0'; i++)
+    if (g_str_equal (end, units[i].suffix))
+      {
+        factor = units[i].factor;
+        end += strlen (end);
+      }
+  if (end == copy || !g_ascii_isdigit (copy[0]) || *end != '\0' || v == 0
+      || v > G_MAXUINT64 / factor)
+    return usage_error (error, "--%s must be a whole number of bytes above 0, such as "
+                        "4000000000, 512MiB or 4GB; got “%s”", name, value);
+  *out = v * factor;
+  return TRUE;
+}
+
 /* Options that only one --method reads are refused with the others, so a typo in the
  * method is not silently ignored. */
 static gboolean
@@ -487,6 +543,9 @@ check_method_options (SaddleCliOptions *options,
     { "k", 1 << SADDLE_CLI_METHOD_LANCZOS },
     { "iterations", 1 << SADDLE_CLI_METHOD_LANCZOS | 1 << SADDLE_CLI_METHOD_SLQ },
     { "probes", 1 << SADDLE_CLI_METHOD_SLQ },
+    { "eigensolver", 1 << SADDLE_CLI_METHOD_DENSE },
+    { "memory-per-rank", 1 << SADDLE_CLI_METHOD_DENSE },
+    { "eigenvectors", 1 << SADDLE_CLI_METHOD_DENSE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (uses); i++)
@@ -495,6 +554,7 @@ check_method_options (SaddleCliOptions *options,
                           uses[i].option, saddle_cli_method_to_string (options->method),
                           uses[i].methods == (1 << SADDLE_CLI_METHOD_LANCZOS) ? "lanczos"
                           : uses[i].methods == (1 << SADDLE_CLI_METHOD_SLQ) ? "slq"
+                          : uses[i].methods == (1 << SADDLE_CLI_METHOD_DENSE) ? "dense"
                           : "lanczos or slq");
   if ((given (options, "slice-range") != NULL || given (options, "slice-points") != NULL)
       && options->command == SADDLE_CLI_HESSIAN && !options->slice)
@@ -530,6 +590,20 @@ apply_cli_values (SaddleCliOptions *options,
       else
         return usage_error (error, "--method must be dense, lanczos or slq; got “%s”", value);
     }
+  if ((value = given (options, "eigensolver")) != NULL)
+    {
+      if (g_str_equal (value, "elpa"))
+        options->eigensolver = SADDLE_CLI_EIGENSOLVER_ELPA;
+      else if (g_str_equal (value, "scalapack"))
+        options->eigensolver = SADDLE_CLI_EIGENSOLVER_SCALAPACK;
+      else if (g_str_equal (value, "lapack"))
+        options->eigensolver = SADDLE_CLI_EIGENSOLVER_LAPACK;
+      else
+        return usage_error (error, "--eigensolver must be elpa, scalapack or lapack; got “%s”",
+                            value);
+    }
+  if (!parse_bytes (options, "memory-per-rank", &options->memory_per_rank, error))
+    return FALSE;
   if ((value = given (options, "ratio")) != NULL)
     {
       if (g_str_equal (value, "minimal"))
@@ -544,6 +618,8 @@ apply_cli_values (SaddleCliOptions *options,
   options->ratio_axis_full = given (options, "ratio-axis-full") != NULL;
 
   if (!parse_uint_in (options, "k", 1, SADDLE_CLI_MAX_K, &options->k, error)
+      || !parse_uint_in (options, "eigenvectors", 1, SADDLE_CLI_MAX_K, &options->eigenvectors,
+                         error)
       || !parse_uint_in (options, "iterations", 1, SADDLE_CLI_MAX_ITERATIONS,
                          &options->iterations, error)
       || !parse_uint_in (options, "probes", 1, SADDLE_CLI_MAX_PROBES, &options->probes, error)
@@ -709,6 +785,9 @@ apply_values (SaddleCliOptions *options,
   options->large = given (options, "large") != NULL;
   options->quick = given (options, "quick") != NULL;
   options->mpi = given (options, "mpi") != NULL;
+  options->hessian_mpi = given (options, "hessian") != NULL;
+  if (options->hessian_mpi && !options->mpi)
+    return usage_error (error, "bench --hessian goes with --mpi (bench --mpi --hessian)");
   options->quiet = given (options, "quiet") != NULL;
   options->smooth = given (options, "smooth") != NULL;
 
@@ -744,6 +823,19 @@ saddle_cli_command_to_string (SaddleCliCommand command)
   if ((guint) command >= G_N_ELEMENTS (command_names))
     return NULL;
   return command_names[command];
+}
+
+const char *
+saddle_cli_eigensolver_to_string (SaddleCliEigensolver eigensolver)
+{
+  static const char *const names[] = {
+    [SADDLE_CLI_EIGENSOLVER_DEFAULT] = "default",
+    [SADDLE_CLI_EIGENSOLVER_ELPA] = "elpa",
+    [SADDLE_CLI_EIGENSOLVER_SCALAPACK] = "scalapack",
+    [SADDLE_CLI_EIGENSOLVER_LAPACK] = "lapack",
+  };
+
+  return names[eigensolver];
 }
 
 const char *

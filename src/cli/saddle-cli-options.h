@@ -33,6 +33,16 @@ typedef enum
   SADDLE_CLI_METHOD_SLQ,            /* the eigenvalue density by stochastic Lanczos quadrature */
 } SaddleCliMethod;
 
+/* hessian --method dense: who finds the eigenvalues. */
+typedef enum
+{
+  SADDLE_CLI_EIGENSOLVER_DEFAULT,   /* under mpirun the faster measured (elpa, or scalapack with
+                                     * eigenvectors), else lapack */
+  SADDLE_CLI_EIGENSOLVER_ELPA,      /* ELPA two-stage over the ranks of an mpirun */
+  SADDLE_CLI_EIGENSOLVER_SCALAPACK, /* ScaLAPACK pdsyevd over the ranks of an mpirun */
+  SADDLE_CLI_EIGENSOLVER_LAPACK,    /* LAPACK in one process */
+} SaddleCliEigensolver;
+
 /* Defaults of the hessian and critical options beyond the study config. */
 #define SADDLE_CLI_DEFAULT_K             10
 #define SADDLE_CLI_MAX_K                 100000
@@ -52,6 +62,7 @@ typedef struct
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
   gboolean          mpi;            /* bench: --mpi, the critical study on 1 and 2 MPI ranks */
+  gboolean          hessian_mpi;    /* bench: --mpi --hessian, the dense Hessian's eigensolvers */
   gboolean          quiet;          /* --quiet: no progress on stderr */
   gboolean          smooth;         /* gradnorm: --smooth, running means over faded steps */
   char            **inputs;         /* merge: the folders to merge (NULL-terminated) */
@@ -66,6 +77,9 @@ typedef struct
   gboolean          pb_fit;         /* critical: --pb-fit */
   gboolean          ratio_axis_full; /* critical: --ratio-axis-full */
   guint             slice_run;      /* critical: --slice-run N (1-based), 0 = none */
+  SaddleCliEigensolver eigensolver; /* hessian dense: --eigensolver */
+  guint64           memory_per_rank; /* hessian dense: --memory-per-rank BYTES, 0 = this machine's */
+  guint             eigenvectors;   /* hessian dense: --eigenvectors K at each end, 0 = none */
   /*< private >*/
   GHashTable       *given;          /* long option name → last value given */
 } SaddleCliOptions;
@@ -78,6 +92,8 @@ gboolean    saddle_cli_command_from_string  (const char       *name,
 const char *saddle_cli_command_to_string    (SaddleCliCommand  command);
 /* One line saying what @command does. */
 const char *saddle_cli_command_summary      (SaddleCliCommand  command);
+/* "default", "elpa", "scalapack", "lapack". */
+const char *saddle_cli_eigensolver_to_string (SaddleCliEigensolver eigensolver);
 /* "dense", "lanczos", "slq". */
 const char *saddle_cli_method_to_string     (SaddleCliMethod   method);
 

@@ -237,6 +237,33 @@ saddle_cli_write_eigenvalues_csv (const char           *path,
 }
 
 gboolean
+saddle_cli_write_eigenvectors_csv (const char   *path,
+                                   const double *extremes,
+                                   gsize         k,
+                                   gsize         n,
+                                   GError      **error)
+{
+  g_autoptr(GString) header = g_string_new ("parameter");
+  g_autoptr(SaddleCsv) csv = NULL;
+
+  for (gsize j = 0; j < 2 * k; j++)
+    g_string_append_printf (header, ",%s_%" G_GSIZE_FORMAT, j < k ? "lowest" : "highest",
+                            (j < k ? j : j - k) + 1);
+  csv = saddle_csv_new (header->str, 24 * 2 * k * n);
+  for (gsize i = 0; i < n; i++)
+    {
+      saddle_csv_add_uint (csv, i);
+      for (gsize j = 0; j < k; j++)
+        saddle_csv_add_double (csv, extremes[j * n + i]);
+      /* highest_1 is the eigenvector of λmax, the last of the ascending extremes. */
+      for (gsize j = 2 * k; j-- > k;)
+        saddle_csv_add_double (csv, extremes[j * n + i]);
+      saddle_csv_end_row (csv);
+    }
+  return write_csv (path, csv, "eigenvectors", error);
+}
+
+gboolean
 saddle_cli_write_critical_svg (const char                *path,
                                const SaddleCriticalSet   *set,
                                const SaddleCriticalTrend *trend,

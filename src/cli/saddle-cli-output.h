@@ -50,6 +50,13 @@ gboolean saddle_cli_write_spectrum_svg     (const char                *path,
 gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
                                             const SaddleSpectrum      *spectrum,
                                             GError                   **error);
+/* parameter,lowest_1…lowest_K,highest_1…highest_K (lowest_1: λmin's, highest_1: λmax's), one
+ * row per parameter of the unit eigenvectors in @extremes ((2k, n), ascending eigenvalues). */
+gboolean saddle_cli_write_eigenvectors_csv (const char                *path,
+                                            const double              *extremes,
+                                            gsize                      k,
+                                            gsize                      n,
+                                            GError                   **error);
 
 /* Loads and shapes the charts' font through Pango, drawing nothing: the first figure of a
  * process otherwise pays for it (measured: 0.36 s of a 0.46 s write of one run's files at

@@ -53,11 +53,12 @@ print_usage (FILE *out)
 }
 
 /* Whether @command shares its work over the ranks of an mpirun; the others refuse to run
- * there, since every rank would redo the whole command into the same folder. */
+ * there, since every rank would redo the whole command into the same folder. (hessian shares
+ * only its dense Hessian, and refuses the other methods itself.) */
 static gboolean
 runs_under_mpi (SaddleCliCommand command)
 {
-  return command == SADDLE_CLI_CRITICAL;
+  return command == SADDLE_CLI_CRITICAL || command == SADDLE_CLI_HESSIAN;
 }
 
 static int

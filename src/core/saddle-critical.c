@@ -202,6 +202,8 @@ saddle_critical_settings_init (SaddleCriticalSettings *settings)
   settings->still_steps = 500;
   settings->still_lr = 0.01;
   settings->still_factor = 1.1;
+  settings->dense_spectrum = NULL;
+  settings->dense_spectrum_data = NULL;
 }
 
 double
@@ -532,6 +534,113 @@ measure_clarke (SaddleModel                  *model,
   point->clarke_kinks = clarke.kinks;
 }
 
+/* One cancellation code for the caller, whichever stage was stopped. */
+static void
+propagate_hessian_error (GError **error,
+                         GError  *hessian_error)
+{
+  if (g_error_matches (hessian_error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                   "The Hessian analysis was cancelled");
+      g_error_free (hessian_error);
+    }
+  else
+    g_propagate_error (error, hessian_error);
+}
+
+/* The Hessian built here (saddle_hessian_dense), ‖H·g‖ from it, and its spectrum by LAPACK;
+ * with @with_vectors, *@vectors gets the eigenvectors (v_i at + i·n). */
+static gboolean
+spectrum_here (SaddleModel                  *model,
+               const double                 *theta,
+               const SaddleBatch            *batch,
+               const SaddleCriticalSettings *settings,
+               const ProgressContext        *ctx,
+               const double                 *grad,
+               gboolean                      with_vectors,
+               SaddleCriticalPoint          *point,
+               double                      **vectors,
+               GError                      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree double *h = NULL;
+  g_autofree double *hg = NULL;
+  gsize n = saddle_model_n_params (model);
+  gint64 t0, t1;
+
+  t0 = g_get_monotonic_time ();
+  h = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
+                            hessian_progress_cb, (gpointer) ctx, &point->asymmetry,
+                            &local_error);
+  if (h == NULL)
+    {
+      propagate_hessian_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* Curvature along the gradient, from the matrix just built (it is
+   * symmetric now, so row-major H·g needs no transpose). */
+  hg = g_new (double, n);
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, h, (int) n,
+               grad, 1, 0.0, hg, 1);
+  point->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, point->grad_norm, hg);
+  t1 = g_get_monotonic_time ();
+  point->seconds_hessian = (t1 - t0) / 1e6;
+
+  if (!emit_progress (ctx, ctx->weight, N_("Eigenvalues")))
+    {
+      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
+                   "The Hessian analysis was cancelled");
+      return FALSE;
+    }
+
+  t1 = g_get_monotonic_time ();
+  point->spectrum = with_vectors
+                    ? saddle_spectrum_compute_vectors (h, n, settings->zero_tolerance, error)
+                    : saddle_spectrum_compute (h, n, settings->zero_tolerance, error);
+  if (point->spectrum == NULL)
+    return FALSE;
+  point->seconds_eigen = (g_get_monotonic_time () - t1) / 1e6;
+  if (with_vectors)
+    *vectors = g_steal_pointer (&h);
+  return TRUE;
+}
+
+/* The same through settings->dense_spectrum; ‖H·g‖ from one HVP, as the matrix is not here. */
+static gboolean
+spectrum_elsewhere (SaddleModel                  *model,
+                    const double                 *theta,
+                    const SaddleBatch            *batch,
+                    const SaddleCriticalSettings *settings,
+                    const ProgressContext        *ctx,
+                    const double                 *grad,
+                    gboolean                      with_vectors,
+                    SaddleCriticalPoint          *point,
+                    double                      **vectors,
+                    GError                      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *hg = g_new (double, n);
+  gint64 t0 = g_get_monotonic_time ();
+
+  saddle_model_hvp (model, theta, batch, grad, 1, hg, NULL);
+  point->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, point->grad_norm, hg);
+  point->spectrum = settings->dense_spectrum (model, theta, batch, settings->zero_tolerance,
+                                              hessian_progress_cb, (gpointer) ctx,
+                                              &point->asymmetry, &point->seconds_eigen,
+                                              with_vectors ? vectors : NULL,
+                                              settings->dense_spectrum_data, &local_error);
+  if (point->spectrum == NULL)
+    {
+      propagate_hessian_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  point->seconds_hessian = (g_get_monotonic_time () - t0) / 1e6 - point->seconds_eigen;
+  return TRUE;
+}
+
 SaddleCriticalPoint *
 saddle_critical_analyse (SaddleModel                  *model,
                          const double                 *theta,
@@ -543,14 +652,11 @@ saddle_critical_analyse (SaddleModel                  *model,
                          GError                      **error)
 {
   g_autoptr(SaddleCriticalPoint) point = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree double *grad = NULL;
-  g_autofree double *hg = NULL;
   g_autofree double *h = NULL;
   const SaddleSpectrum *spectrum;
   ProgressContext ctx;
   gboolean with_vectors;
-  gint64 t0, t1;
   gsize n;
 
   g_return_val_if_fail (model != NULL, NULL);
@@ -564,7 +670,6 @@ saddle_critical_analyse (SaddleModel                  *model,
 
   n = saddle_model_n_params (model);
   grad = g_new (double, n);
-  hg = g_new (double, n);
 
   point = g_new0 (SaddleCriticalPoint, 1);
   point->run = run;
@@ -592,47 +697,19 @@ saddle_critical_analyse (SaddleModel                  *model,
   ctx.run = run;
   ctx.weight = hessian_share (model, batch->n);
 
-  t0 = g_get_monotonic_time ();
-  h = saddle_hessian_dense (model, theta, batch, settings->hessian_block,
-                            hessian_progress_cb, &ctx, &point->asymmetry, &local_error);
-  if (h == NULL)
-    {
-      /* One cancellation code for the caller, whichever stage was stopped. */
-      if (g_error_matches (local_error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED))
-        g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
-                     "The Hessian analysis was cancelled");
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  /* Curvature along the gradient, from the matrix just built (it is
-   * symmetric now, so row-major H·g needs no transpose). */
-  cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) n, (int) n, 1.0, h, (int) n,
-               grad, 1, 0.0, hg, 1);
-  point->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, point->grad_norm, hg);
-  g_clear_pointer (&hg, g_free);
-  t1 = g_get_monotonic_time ();
-  point->seconds_hessian = (t1 - t0) / 1e6;
-
-  if (!emit_progress (&ctx, ctx.weight, N_("Eigenvalues")))
-    {
-      g_set_error (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED,
-                   "The Hessian analysis was cancelled");
-      return NULL;
-    }
-
   /* Up to the dense Newton size the eigenvectors come too (dsyevd, JOBZ='V'; about 3× the
    * values alone at n = 1,086) and give the exact reach; beyond it the values alone, and
    * the MINRES reach in place of the exact one. */
-  t1 = g_get_monotonic_time ();
   with_vectors = n <= SADDLE_NEWTON_DENSE_MAX;
-  point->spectrum = with_vectors
-                    ? saddle_spectrum_compute_vectors (h, n, settings->zero_tolerance, error)
-                    : saddle_spectrum_compute (h, n, settings->zero_tolerance, error);
-  if (point->spectrum == NULL)
+  if (settings->dense_spectrum != NULL)
+    {
+      if (!spectrum_elsewhere (model, theta, batch, settings, &ctx, grad, with_vectors, point,
+                               &h, error))
+        return NULL;
+    }
+  else if (!spectrum_here (model, theta, batch, settings, &ctx, grad, with_vectors, point, &h,
+                           error))
     return NULL;
-  point->seconds_eigen = (g_get_monotonic_time () - t1) / 1e6;
   spectrum = point->spectrum;
 
   saddle_exact_reach_clear (&point->exact_reach);

@@ -40,6 +40,23 @@ typedef enum
 /* ‖∇L‖ at or below which a point counts as a critical point reached (CLI and app summaries). */
 #define SADDLE_CRITICAL_REACHED_GRAD_NORM 1e-8
 
+/* Builds the Hessian at @theta and finds all its eigenvalues somewhere other than this process's
+ * memory (saddle-cli under mpirun): the spectrum classified with @tolerance, the asymmetry
+ * measured before symmetrising, the seconds the eigensolver took, and with @vectors not NULL every unit eigenvector in *@vectors
+ * (v_i at + i·n, ascending). @progress gets the share of the build done. NULL and @error on
+ * failure, with the codes of saddle_hessian_dense(). */
+typedef SaddleSpectrum *(*SaddleDenseSpectrumFunc) (SaddleModel        *model,
+                                                    const double       *theta,
+                                                    const SaddleBatch  *batch,
+                                                    double              tolerance,
+                                                    SaddleProgressFunc  progress,
+                                                    gpointer            progress_data,
+                                                    double             *asymmetry,
+                                                    double             *seconds_eigen,
+                                                    double            **vectors,
+                                                    gpointer            user_data,
+                                                    GError            **error);
+
 struct _SaddleCriticalSettings
 {
   guint  descent_steps;    /* cap on ‖∇L‖² descent steps (Adam on ‖∇L‖²) */
@@ -59,6 +76,8 @@ struct _SaddleCriticalSettings
                              * steps at still_lr, on the loss; 0 = none */
   double still_lr;          /* Adam's learning rate there (the study's training rate) */
   double still_factor;      /* a loss that falls by more than this factor is still descending */
+  SaddleDenseSpectrumFunc dense_spectrum;  /* NULL: the Hessian is built and solved here */
+  gpointer                dense_spectrum_data;
 };
 
 /* The exact reach of a Newton step where the dense eigendecomposition exists: H = V·Λ·Vᵀ and

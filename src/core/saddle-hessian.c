@@ -174,6 +174,38 @@ saddle_hessian_check_memory (gsize    n,
   return TRUE;
 }
 
+gboolean
+saddle_hessian_check_symmetry (double    max_diff,
+                               double    max_abs,
+                               gboolean  finite,
+                               double   *asymmetry,
+                               GError  **error)
+{
+  double ratio;
+
+  if (!finite)
+    {
+      g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_NOT_FINITE,
+                   "The Hessian holds NaN or infinite entries: the loss or the "
+                   "parameters are not finite at this point (did training diverge?)");
+      return FALSE;
+    }
+
+  ratio = max_abs > 0.0 ? max_diff / max_abs : 0.0;
+  if (asymmetry != NULL)
+    *asymmetry = ratio;
+
+  if (ratio > ASYMMETRY_LIMIT)
+    {
+      g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_ASYMMETRIC,
+                   "The Hessian is not symmetric (max|H − Hᵀ| / max|H| = %.3g, above "
+                   "%.0e): a second derivative is wrong; please report this model",
+                   ratio, ASYMMETRY_LIMIT);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 double *
 saddle_hessian_dense (SaddleModel        *model,
                       const double       *theta,
@@ -186,7 +218,7 @@ saddle_hessian_dense (SaddleModel        *model,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree double *h = NULL;
-  double max_diff, max_abs, ratio;
+  double max_diff, max_abs;
   gboolean finite;
   gsize n, k;
 
@@ -255,27 +287,8 @@ saddle_hessian_dense (SaddleModel        *model,
     }
 
   symmetrise (h, n, &max_diff, &max_abs, &finite);
-
-  if (!finite)
-    {
-      g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_NOT_FINITE,
-                   "The Hessian holds NaN or infinite entries: the loss or the "
-                   "parameters are not finite at this point (did training diverge?)");
-      return NULL;
-    }
-
-  ratio = max_abs > 0.0 ? max_diff / max_abs : 0.0;
-  if (asymmetry != NULL)
-    *asymmetry = ratio;
-
-  if (ratio > ASYMMETRY_LIMIT)
-    {
-      g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_ASYMMETRIC,
-                   "The Hessian is not symmetric (max|H − Hᵀ| / max|H| = %.3g, above "
-                   "%.0e): a second derivative is wrong; please report this model",
-                   ratio, ASYMMETRY_LIMIT);
-      return NULL;
-    }
+  if (!saddle_hessian_check_symmetry (max_diff, max_abs, finite, asymmetry, error))
+    return NULL;
 
   return g_steal_pointer (&h);
 }

@@ -29,6 +29,13 @@ gsize    saddle_available_memory      (void);
 gboolean saddle_hessian_check_memory  (gsize    n,
                                        gsize    extra_bytes,
                                        GError **error);
+/* The symmetry verdict on a built Hessian from max|H − Hᵀ| and max|H|: NOT_FINITE unless
+ * @finite, ASYMMETRIC above rounding level; @asymmetry (may be NULL) gets the ratio. */
+gboolean saddle_hessian_check_symmetry (double    max_diff,
+                                        double    max_abs,
+                                        gboolean  finite,
+                                        double   *asymmetry,
+                                        GError  **error);
 /* The full n × n Hessian (row-major, g_free) from HVPs on identity blocks of
  * @block columns at once (0 = a sensible default). Its asymmetry
  * max|H − Hᵀ| / max|H| is stored in @asymmetry and checked to be at rounding

@@ -56,11 +56,9 @@ set_cancelled (GError **error)
                "The loss slice was cancelled");
 }
 
-/* Flips @v so its largest-magnitude entry is positive: the same eigenvector
- * then comes out the same way from either method. */
-static void
-orient (double *v,
-        gsize   n)
+void
+saddle_slice_orient (double *v,
+                     gsize   n)
 {
   gsize imax = cblas_idamax ((int) n, v, 1);
 
@@ -361,17 +359,19 @@ saddle_slice_line (SaddleModel       *model,
   return evaluate_line (model, theta, batch, v, alphas, n_points, losses, NULL, error);
 }
 
-SaddleSlice *
-saddle_slice_compute (SaddleModel        *model,
-                      const double       *theta,
-                      const SaddleBatch  *batch,
-                      double              range,
-                      gsize               n_points,
-                      SaddleSliceMethod   method,
-                      guint64             seed,
-                      SaddleProgressFunc  progress,
-                      gpointer            data,
-                      GError            **error)
+/* saddle_slice_compute(), or with @given the eigenpairs found elsewhere. */
+static SaddleSlice *
+compute (SaddleModel             *model,
+         const double            *theta,
+         const SaddleBatch       *batch,
+         double                   range,
+         gsize                    n_points,
+         SaddleSliceMethod        method,
+         guint64                  seed,
+         const SaddleSliceEnds   *given,
+         SaddleProgressFunc       progress,
+         gpointer                 data,
+         GError                 **error)
 {
   g_autoptr(SaddleSlice) slice = NULL;
   g_autofree double *grad = NULL;
@@ -423,7 +423,15 @@ saddle_slice_compute (SaddleModel        *model,
   if (method == SADDLE_SLICE_AUTO)
     method = n <= SADDLE_SLICE_DENSE_MAX ? SADDLE_SLICE_DENSE : SADDLE_SLICE_LANCZOS;
 
-  if (method == SADDLE_SLICE_DENSE)
+  if (given != NULL)
+    {
+      slice->lambda_bottom = given->lambda_bottom;
+      slice->lambda_top = given->lambda_top;
+      memcpy (slice->v_bottom, given->v_bottom, n * sizeof (double));
+      memcpy (slice->v_top, given->v_top, n * sizeof (double));
+      slice->converged = TRUE;
+    }
+  else if (method == SADDLE_SLICE_DENSE)
     {
       g_autoptr(GError) local_error = NULL;
 
@@ -447,8 +455,8 @@ saddle_slice_compute (SaddleModel        *model,
     return NULL;
 
   slice->method = method;
-  orient (slice->v_bottom, n);
-  orient (slice->v_top, n);
+  saddle_slice_orient (slice->v_bottom, n);
+  saddle_slice_orient (slice->v_top, n);
   slice->slope_bottom = cblas_ddot ((int) n, grad, 1, slice->v_bottom, 1);
   slice->slope_top = cblas_ddot ((int) n, grad, 1, slice->v_top, 1);
 
@@ -474,6 +482,39 @@ saddle_slice_compute (SaddleModel        *model,
     }
 
   return g_steal_pointer (&slice);
+}
+
+SaddleSlice *
+saddle_slice_compute (SaddleModel        *model,
+                      const double       *theta,
+                      const SaddleBatch  *batch,
+                      double              range,
+                      gsize               n_points,
+                      SaddleSliceMethod   method,
+                      guint64             seed,
+                      SaddleProgressFunc  progress,
+                      gpointer            data,
+                      GError            **error)
+{
+  return compute (model, theta, batch, range, n_points, method, seed, NULL, progress, data,
+                  error);
+}
+
+SaddleSlice *
+saddle_slice_compute_along (SaddleModel           *model,
+                            const double          *theta,
+                            const SaddleBatch     *batch,
+                            double                 range,
+                            gsize                  n_points,
+                            const SaddleSliceEnds *ends,
+                            SaddleProgressFunc     progress,
+                            gpointer               data,
+                            GError               **error)
+{
+  g_return_val_if_fail (ends != NULL, NULL);
+
+  return compute (model, theta, batch, range, n_points, SADDLE_SLICE_DENSE, 0, ends, progress,
+                  data, error);
 }
 
 SaddleSlice *

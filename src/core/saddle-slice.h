@@ -99,6 +99,30 @@ SaddleSlice *saddle_slice_compute     (SaddleModel        *model,
                                        SaddleProgressFunc  progress,
                                        gpointer            data,
                                        GError            **error);
+/* Flips @v so its largest-magnitude entry is positive: the same eigenvector then comes out the
+ * same way from any solver. */
+void         saddle_slice_orient      (double             *v,
+                                       gsize               n);
+/* The two extreme eigenpairs of a dense Hessian solved elsewhere (saddle-cli under mpirun). */
+typedef struct
+{
+  double        lambda_bottom;
+  const double *v_bottom;         /* (n_params) unit */
+  double        lambda_top;
+  const double *v_top;
+} SaddleSliceEnds;
+
+/* The slices along eigenpairs already found (method DENSE, converged): as
+ * saddle_slice_compute() from there on. */
+SaddleSlice *saddle_slice_compute_along (SaddleModel           *model,
+                                         const double          *theta,
+                                         const SaddleBatch     *batch,
+                                         double                 range,
+                                         gsize                  n_points,
+                                         const SaddleSliceEnds *ends,
+                                         SaddleProgressFunc     progress,
+                                         gpointer               data,
+                                         GError               **error);
 SaddleSlice *saddle_slice_copy        (const SaddleSlice  *slice);
 void         saddle_slice_free        (SaddleSlice        *slice);
 
