@@ -1099,6 +1099,25 @@ test_short_panel_ticks (void)
   cairo_surface_destroy (surface);
 }
 
+/* A footnote of two lines ("\n") takes a line's height more than one line, so the warning
+ * above the trajectories' footnote is never cut off by the rest. */
+static void
+test_footnote_lines (void)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 300);
+  cairo_t *cr = cairo_create (surface);
+  SaddlePalette palette;
+  double x = 0, y = 0, w = 400, one = 300, two = 300;
+
+  saddle_palette_init (&palette, FALSE);
+  saddle_chart_draw_footnote (cr, &palette, 12, "a footnote", &x, &y, &w, &one);
+  saddle_chart_draw_footnote (cr, &palette, 12, "a warning\na footnote", &x, &y, &w, &two);
+  g_assert_cmpfloat (one - two, >, 0.5 * 12);
+  g_assert_cmpfloat (one - two, <, 2.0 * 12);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 /* ------------------------------------------------------------ legend */
 
 static void
@@ -3480,6 +3499,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/legend/layout", test_legend_layout);
   g_test_add_func ("/plot/chart/title-wrap", test_title_wrap);
   g_test_add_func ("/plot/chart/short-panel-ticks", test_short_panel_ticks);
+  g_test_add_func ("/plot/chart/footnote-lines", test_footnote_lines);
   g_test_add_func ("/plot/figure/gradnorm-epoch-line", test_figure_gradnorm_epoch_line);
   g_test_add_func ("/plot/trajectory/contour-ratio", test_trajectory_contour_ratio);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);

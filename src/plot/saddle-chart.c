@@ -280,18 +280,25 @@ saddle_chart_draw_footnote (cairo_t             *cr,
   double inner_x = *x + PAD (font_size);
   double inner_w = MAX (1.0, *width - 2 * PAD (font_size));
   double size = 0.85 * font_size;
-  double line_h, used;
+  double line_h, gap = 0.35 * font_size, used;
+  g_auto(GStrv) lines = NULL;
+  guint n;
 
   if (text == NULL || *text == '\0')
     return;
 
+  /* One line per "\n", the last at the bottom. */
+  lines = g_strsplit (text, "\n", -1);
+  n = g_strv_length (lines);
   cairo_save (cr);
   select_font (cr, size, FALSE);
   line_h = cap_height (cr);
-  used = line_h + 0.5 * PAD (font_size) + 0.35 * font_size;
+  used = n * line_h + (n - 1) * gap + 0.5 * PAD (font_size) + 0.35 * font_size;
   if (used < *height)
-    draw_fitted_line (cr, &palette->muted, text, size, FALSE, inner_x,
-                      *y + *height - 0.5 * PAD (font_size) - line_h, inner_w);
+    for (guint i = 0; i < n; i++)
+      draw_fitted_line (cr, &palette->muted, lines[i], size, FALSE, inner_x,
+                        *y + *height - 0.5 * PAD (font_size) - line_h - (n - 1 - i) * (line_h + gap),
+                        inner_w);
   cairo_restore (cr);
 
   *height = MAX (0.0, *height - used);

@@ -66,8 +66,8 @@ void     saddle_chart_draw_title       (cairo_t             *cr,
                                         double              *y,
                                         double              *width,
                                         double              *height);
-/* Draws @text (muted, smaller, may be NULL) centred at the bottom of the
- * rectangle, shrinking or ellipsising it to fit; takes its space out of *height. */
+/* Draws @text (muted, smaller, may be NULL; one line per "\n") centred at the bottom of the
+ * rectangle, shrinking or ellipsising each line to fit; takes its space out of *height. */
 void     saddle_chart_draw_footnote    (cairo_t             *cr,
                                         const SaddlePalette *palette,
                                         double               font_size,

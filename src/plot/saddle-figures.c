@@ -608,7 +608,8 @@ surface_footnote (const SaddleTrajectory *trajectory,
       /* TRANSLATORS: %s is a factor such as 0.2; the snapshots lie off the contour's plane */
       g_string_append_printf (out, _("⚠ The contour misrepresents the runs: their true loss is "
                                      "%s× the contour's under them (median), as they lie off "
-                                     "its plane. "), c);
+                                     "its plane."), c);
+      g_string_append_c (out, '\n');
     }
   g_string_append_printf (out,
                           bands->log
