@@ -579,13 +579,16 @@ test_critical_slice (Fixture       *f,
     g_clear_error (&error);
   }
 
-  /* The slice runs off the main thread and lands for the selected point. */
+  /* The slice runs off the main thread and lands for the selected point, in view: the
+   * spectrum and the slice take turns at the detail column's height. */
+  g_assert_cmpstr (saddle_critical_page_get_view (page), ==, "spectrum");
   g_assert_true (saddle_critical_page_compute_slice (page, &error));
   g_assert_no_error (error);
   g_assert_true (saddle_critical_page_get_slice_busy (page));
   wait_slice (page);
   slice = saddle_critical_page_get_slice (page);
   g_assert_nonnull (slice);
+  g_assert_cmpstr (saddle_critical_page_get_view (page), ==, "slice");
   g_assert_cmpuint (slice->n_points, ==, SADDLE_SLICE_DEFAULT_POINTS);
   g_assert_cmpuint (slice->n_params, ==, point->n_params);
   /* α = 0 is the point itself: the slice's loss there is the analysed loss. */

@@ -92,6 +92,7 @@ struct _SaddleCriticalPage
   GtkLabel           *status_label;
   SaddleCriticalView *critical_view;
   GtkStack           *detail_stack;
+  GtkStack           *view_stack;      /* the spectrum or the loss slice */
   SaddleSpectrumView *spectrum_view;
   GtkGrid            *detail_grid;
   GtkLabel           *summary_label;
@@ -211,7 +212,6 @@ update_slice (SaddleCriticalPage *self)
                             && !self->slice_pending);
   saddle_slice_view_set_slice (self->slice_view, mine ? self->slice : NULL);
   gtk_stack_set_visible_child_name (self->slice_stack, mine ? "slice" : "placeholder");
-  gtk_widget_set_vexpand (GTK_WIDGET (self->slice_stack), mine);
 
   if (busy)
     gtk_label_set_text (self->slice_status, _("Computing the extreme eigenvectors and the loss along them…"));
@@ -460,6 +460,8 @@ slice_done_cb (GObject      *source_object,
       g_clear_pointer (&self->slice, saddle_slice_free);
       self->slice = slice;
       self->slice_run = data->run;
+      /* What was asked for comes into view. */
+      gtk_stack_set_visible_child_name (self->view_stack, "slice");
     }
   else if (!g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED))
     /* TRANSLATORS: %s says what went wrong, e.g. the Hessian is too large for memory */
@@ -1345,6 +1347,7 @@ saddle_critical_page_class_init (SaddleCriticalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, critical_view);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, spectrum_view);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, detail_grid);
   gtk_widget_class_bind_template_child (widget_class, SaddleCriticalPage, summary_label);
@@ -1529,6 +1532,14 @@ saddle_critical_page_cancel_slice (SaddleCriticalPage *self)
   if (self->slice_cancellable != NULL)
     g_cancellable_cancel (self->slice_cancellable);
   update_slice (self);
+}
+
+const char *
+saddle_critical_page_get_view (SaddleCriticalPage *self)
+{
+  g_return_val_if_fail (SADDLE_IS_CRITICAL_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->view_stack);
 }
 
 gboolean

@@ -33,6 +33,8 @@ gboolean                 saddle_critical_page_compute_slice   (SaddleCriticalPag
 void                     saddle_critical_page_cancel_slice    (SaddleCriticalPage  *self);
 /* TRUE while the slice worker runs (property "slice-busy"). */
 gboolean                 saddle_critical_page_get_slice_busy  (SaddleCriticalPage  *self);
+/* "spectrum" or "slice": which of the two the detail column shows. */
+const char              *saddle_critical_page_get_view        (SaddleCriticalPage  *self);
 /* TRUE while a slice waits for the running study. */
 gboolean                 saddle_critical_page_get_slice_pending (SaddleCriticalPage *self);
 /* The selected point's slice once computed, else NULL. */
