@@ -371,6 +371,8 @@ draw_slice_panel (SaddleChart             *chart_out,
   saddle_chart_init (&chart, cr, palette, fs);
   chart.x_label = x_label;
   chart.y_label = y_label;
+  /* A short panel: the colour says which direction. */
+  chart.y_label_short = "ΔL";
   saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LINEAR, 1.0);
   for (gsize i = 0; i < n; i++)
     {
@@ -504,7 +506,7 @@ saddle_figure_slice_areas (cairo_t                 *cr,
                            &x, &y, &w, &h);
   if (n > 0)
     saddle_chart_draw_footnote (cr, &palette, fs,
-                                _("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²; each panel has its own scale"),
+                                _("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²\nEach panel has its own scale"),
                                 &x, &y, &w, &h);
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
 
