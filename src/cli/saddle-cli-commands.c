@@ -482,6 +482,10 @@ print_slice (const SaddleSlice *slice,
   printf ("  top    λ = %.6g, slope ∇Lᵀv = %.3g: loss %.6g at α = −%g, %.6g at 0, %.6g at α = %g\n",
           slice->lambda_top, slice->slope_top, slice->loss_top[0], slice->range, slice->loss,
           slice->loss_top[last], slice->range);
+  printf ("  the second-order model α·slope + ½·λ·α² is within %.0f %% of the loss change up to "
+          "|α| = %.2g along the bottom v and %.2g along the top v (0: not even at the smallest "
+          "measurable step)\n", 100 * SADDLE_SLICE_MODEL_TOLERANCE, slice->model_radius_bottom,
+          slice->model_radius_top);
 }
 
 /* --slice-run N: the loss along run N's bottom and top Hessian eigenvectors at its point;
