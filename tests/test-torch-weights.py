@@ -20,6 +20,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 import numpy as np
 
@@ -179,6 +180,17 @@ def main():
         "--quiet")
     want_relu = numpy_loss(layers, "relu", x, y)
     check(close(summary("nz")["loss"], want_relu, 1e-12), ".npz loss = NumPy")
+
+    # Deflated members (numpy.savez_compressed) with the state_dict's own keys.
+    np.savez_compressed("deflated.npz", **state)
+    run("hessian", "--weights", "deflated.npz", *data, "--activation", "relu", "--out", "df",
+        "--quiet")
+    check(summary("df")["loss"] == summary("nz")["loss"], "deflated .npz = stored .npz")
+    # A member that is not an array is named.
+    with zipfile.ZipFile("extra.npz", "w") as archive:
+        archive.write("deflated.npz", "inner.npz")
+    refused = run("hessian", "--weights", "extra.npz", *data, "--activation", "relu", status=1)
+    check("member “inner.npz”: not a .npy array" in refused.stderr, "a stray member is named")
 
     # F32 and F16 tensors are converted: the loss is that of the rounded weights.
     for dtype in ("F32", "F16"):

@@ -158,8 +158,12 @@ read_descr (Header         *h,
             SaddleNpyArray *array,
             GError        **error)
 {
-  gsize at = h->at;
-  g_autofree char *descr = read_quoted (h);
+  g_autofree char *descr = NULL;
+  gsize at;
+
+  skip_space (h);
+  at = h->at;
+  descr = read_quoted (h);
 
   if (descr == NULL)
     return header_error (h, error, "descr is not a string");
@@ -307,8 +311,8 @@ saddle_npy_parse (const char      *path,
   if (count * size != available)
     return invalid_at (error, path, where, h.base + header_length,
                        SADDLE_WEIGHTS_FILE_ERROR_INVALID,
-                       "%" G_GSIZE_FORMAT " bytes of data, but the shape (%u dimensions) needs "
-                       "%s", available, array->ndim, count * size > available ? "more" : "fewer");
+                       "%" G_GSIZE_FORMAT " bytes of data: %s than the shape needs",
+                       available, count * size > available ? "fewer" : "more");
   array->count = count;
   array->data = bytes + h.base + header_length;
   array->data_offset = h.base + header_length;
