@@ -30,7 +30,7 @@
 #include "saddle-lanczos.h"
 #include "saddle-slice.h"
 #include "saddle-stats.h"
-#include "saddle-weights.h"
+#include "saddle-weights-file.h"
 
 /* Prefix of the weights-file comment line that records how to rebuild the model. */
 /* A Newton step longer than this leaves the quadratic model's trust on these nets (the
@@ -139,12 +139,15 @@ model_options (const SaddleStudyConfig *config)
   return g_string_free (s, FALSE);
 }
 
+/* In the format @path's extension asks for (saddle-weights-file.h), with the model options. */
 static gboolean
 save_weights (const char              *path,
               const SaddleStudyConfig *config,
               const char              *command,
               const char              *dataset_name,
               guint                    run,
+              const guint             *widths,
+              guint                    n_widths,
               const double            *theta,
               gsize                    n,
               GError                 **error)
@@ -153,12 +156,11 @@ save_weights (const char              *path,
   g_autofree char *header = NULL;
 
   header = g_strdup_printf ("saddle-cli %s, run %u, seed %" G_GUINT64_FORMAT ", %s\n"
-                            "%s%s\n"
                             "%" G_GSIZE_FORMAT " parameters in flat order: per layer the "
                             "weights (out × in, row-major), then the biases",
-                            command, run + 1, config->seed, dataset_name,
-                            SADDLE_CLI_OPTIONS_LINE, options, n);
-  return saddle_weights_save (path, theta, n, header, error);
+                            command, run + 1, config->seed, dataset_name, n);
+  return saddle_weights_file_write (path, theta, n, widths, n_widths, config->activation,
+                                    options, header, error);
 }
 
 
@@ -641,8 +643,8 @@ save_study_weights (SaddleCliOptions         *options,
       any = TRUE;
       path = saddle_cli_weights_path (options->save_weights, config->first_run + i, single);
       ok = save_weights (path, config, saddle_cli_command_to_string (options->command),
-                         results->dataset_name, config->first_run + i, theta,
-                         results->n_params, &error);
+                         results->dataset_name, config->first_run + i, results->widths,
+                         results->n_widths, theta, results->n_params, &error);
       note_written (written, problems, path, ok, error);
       if (ok)
         {
@@ -1611,6 +1613,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree double *theta = NULL;
+  g_autoptr(SaddleWeightsFile) weights_file = NULL;
   g_autofree char *model_text = NULL;
   g_autofree char *count_text = NULL;
   SaddleCriticalSettings settings;
@@ -1681,16 +1684,20 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
       return SADDLE_CLI_EXIT_USAGE;
     }
 
-  theta = saddle_weights_load (options->weights, &n, &error);
-  if (theta == NULL)
+  /* Read once, while the options were parsed; read again here only to say why it failed. */
+  weights_file = g_steal_pointer (&options->weights_file);
+  if (weights_file == NULL
+      && (weights_file = saddle_weights_file_read (options->weights, &error)) == NULL)
     {
       fprintf (stderr, "saddle-cli: Cannot read the weights “%s”: %s\n", options->weights,
                error->message);
       return SADDLE_CLI_EXIT_FAILED;
     }
+  theta = g_steal_pointer (&weights_file->theta);
+  n = weights_file->n_params;
   if (n != n_params)
     {
-      g_autofree char *saved = saddle_cli_weights_file_options (options->weights);
+      const char *saved = weights_file->options;
       g_autofree char *have = saddle_format_count (n);
       g_autofree char *want = saddle_format_count (n_params);
       g_autofree char *hidden = saddle_study_config_hidden_string (config);
@@ -1845,8 +1852,12 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     {
       g_autoptr(GError) save_error = NULL;
 
-      ok = save_weights (options->save_weights, config, "hessian", dataset->name, 0, analysed,
-                         n_params, &save_error);
+      g_autofree guint *widths = NULL;
+      guint n_widths = 0;
+
+      widths = saddle_study_config_widths (config, dataset, &n_widths);
+      ok = save_weights (options->save_weights, config, "hessian", dataset->name, 0, widths,
+                         n_widths, analysed, n_params, &save_error);
       note_written (written, problems, options->save_weights, ok, save_error);
     }
   close_output (options, staging, final_out, TRUE, written, problems);
