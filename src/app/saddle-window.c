@@ -29,7 +29,8 @@ struct _SaddleWindow
   GSettings            *settings;
   SaddleSidePanel      *panels[3];
 
-  SaddleJob            *job;
+  SaddleJobQueue       *queue;            /* every BLAS-heavy task, one at a time */
+  SaddleJob            *job;              /* the study running, once its turn came */
   guint                 drain_id;         /* tick callback draining the job's queue */
   gboolean              have_pending;     /* a study waits for the old one to stop */
   SaddleStudyKind       pending_kind;
@@ -100,8 +101,6 @@ update_busy (SaddleWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), busy);
   gtk_widget_set_visible (self->progress_box, busy);
-  /* A loss slice asked for meanwhile waits: one BLAS job at a time. */
-  saddle_critical_page_set_blocked (SADDLE_CRITICAL_PAGE (self->critical_page), busy);
   redraw_charts (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
@@ -308,6 +307,8 @@ job_finished_cb (SaddleJob    *job,
       show_failures (self);
     }
   saddle_page_finish (page, results);
+  /* The next task in the queue (a loss slice that waited) may start. */
+  saddle_job_queue_finish (self->queue, self);
 
   if (self->have_pending)
     {
@@ -321,25 +322,39 @@ job_finished_cb (SaddleJob    *job,
   update_busy (self);
 }
 
-static void
-start_job (SaddleWindow            *self,
-           SaddleStudyKind          kind,
-           const SaddleStudyConfig *config)
+/* A study waiting in the queue for its turn. */
+typedef struct
 {
-  SaddlePage *page = saddle_window_get_page (self, kind);
+  SaddleWindow      *window;
+  SaddleStudyKind    kind;
+  SaddleStudyConfig  config;
+} StudyStart;
 
-  g_return_if_fail (self->job == NULL);
+static void
+study_start_free (StudyStart *start)
+{
+  saddle_study_config_clear (&start->config);
+  g_free (start);
+}
+
+/* The queue's turn for a study: the page clears only now, when the numbers start coming. */
+static GCancellable *
+study_start_cb (gpointer user_data)
+{
+  StudyStart *start = user_data;
+  SaddleWindow *self = start->window;
+  SaddlePage *page = saddle_window_get_page (self, start->kind);
 
   g_ptr_array_set_size (self->failures, 0);
   hide_banner (self);
 
-  saddle_page_begin (page, config);
+  saddle_page_begin (page, &start->config);
   self->job_start = g_get_monotonic_time ();
   self->last_fraction = 0.0;
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->progress_label, _("Starting…"));
 
-  self->job = saddle_job_new (kind, config);
+  self->job = saddle_job_new (start->kind, &start->config);
   g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
   saddle_job_start (self->job);
 
@@ -347,23 +362,24 @@ start_job (SaddleWindow            *self,
     self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
 
   update_busy (self);
+  return g_object_ref (saddle_job_get_cancellable (self->job));
 }
 
-/* The slice worker returned: a study that waited for it may start now. */
+/* Queues the study: it starts at once unless another BLAS-heavy task (a loss slice) runs. */
 static void
-slice_busy_changed_cb (SaddleCriticalPage *page,
-                       GParamSpec         *pspec,
-                       SaddleWindow       *self)
+start_job (SaddleWindow            *self,
+           SaddleStudyKind          kind,
+           const SaddleStudyConfig *config)
 {
-  SaddleStudyConfig config;
+  StudyStart *start;
 
-  if (saddle_critical_page_get_slice_busy (page) || self->job != NULL || !self->have_pending)
-    return;
+  g_return_if_fail (self->job == NULL);
 
-  config = self->pending_config;
-  self->have_pending = FALSE;
-  start_job (self, self->pending_kind, &config);
-  saddle_study_config_clear (&config);
+  start = g_new0 (StudyStart, 1);
+  start->window = self;
+  start->kind = kind;
+  saddle_study_config_copy (config, &start->config);
+  saddle_job_queue_push (self->queue, self, study_start_cb, start, (GDestroyNotify) study_start_free);
   update_busy (self);
 }
 
@@ -666,9 +682,7 @@ saddle_window_close_request (GtkWindow *window)
   /* The worker stops at its next safe point; the application stays alive
    * (the job holds it) until the worker has returned, so nothing is cut off. */
   self->have_pending = FALSE;
-  if (self->job != NULL)
-    saddle_job_cancel (self->job);
-  saddle_critical_page_cancel_slice (SADDLE_CRITICAL_PAGE (self->critical_page));
+  saddle_job_queue_cancel (self->queue, NULL);
 
   return GTK_WINDOW_CLASS (saddle_window_parent_class)->close_request (window);
 }
@@ -712,8 +726,9 @@ saddle_window_constructed (GObject *object)
   g_settings_bind (self->settings, "critical-show-pb-fit", self->critical_page, "show-pb-fit", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "critical-ratio-axis-full", self->critical_page, "ratio-axis-full",
                    G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_object (self->critical_page, "notify::slice-busy",
-                           G_CALLBACK (slice_busy_changed_cb), self, 0);
+  saddle_page_set_job_queue (self->trajectories_page, self->queue);
+  saddle_page_set_job_queue (self->gradnorm_page, self->queue);
+  saddle_page_set_job_queue (self->critical_page, self->queue);
 
   study = g_settings_get_string (self->settings, "study");
   gtk_stack_set_visible_child_name (self->view_stack, study);
@@ -790,8 +805,11 @@ saddle_window_dispose (GObject *object)
       saddle_study_config_clear (&self->pending_config);
       self->have_pending = FALSE;
     }
+  if (self->queue != NULL)
+    saddle_job_queue_cancel (self->queue, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SADDLE_TYPE_WINDOW);
+  g_clear_object (&self->queue);
 
   G_OBJECT_CLASS (saddle_window_parent_class)->dispose (object);
 }
@@ -880,6 +898,7 @@ static void
 saddle_window_init (SaddleWindow *self)
 {
   self->failures = g_ptr_array_new_with_free_func (g_free);
+  self->queue = saddle_job_queue_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -926,19 +945,6 @@ saddle_window_run_study (SaddleWindow     *self,
   /* A new study of this kind: its own settings again, no longer the opened folder's. */
   close_opened (self, kind);
 
-  if (self->job == NULL && saddle_critical_page_get_slice_busy (SADDLE_CRITICAL_PAGE (self->critical_page)))
-    {
-      /* A loss slice is being computed: stop it, and start when its worker has returned. */
-      if (self->have_pending)
-        saddle_study_config_clear (&self->pending_config);
-      self->have_pending = TRUE;
-      self->pending_kind = kind;
-      self->pending_config = config;
-      saddle_critical_page_cancel_slice (SADDLE_CRITICAL_PAGE (self->critical_page));
-      update_busy (self);
-      return TRUE;
-    }
-
   if (self->job != NULL)
     {
       /* Never two BLAS jobs at once: the new study waits for the old to stop. */
@@ -953,6 +959,10 @@ saddle_window_run_study (SaddleWindow     *self,
       return TRUE;
     }
 
+  /* A study still waiting gives way to this one; a loss slice under way stops, and this
+   * study starts when its worker has returned. */
+  saddle_job_queue_cancel (self->queue, self);
+  saddle_job_queue_cancel_running (self->queue);
   start_job (self, kind, &config);
   saddle_study_config_clear (&config);
   return TRUE;
@@ -978,6 +988,8 @@ saddle_window_stop (SaddleWindow *self)
       saddle_study_config_clear (&self->pending_config);
       self->have_pending = FALSE;
     }
+  /* A study waiting for its turn is dropped. */
+  saddle_job_queue_cancel (self->queue, self);
   if (self->job != NULL)
     {
       const char *doing = gtk_label_get_text (self->progress_label);
@@ -1002,7 +1014,8 @@ saddle_window_get_busy (SaddleWindow *self)
 {
   g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
 
-  return self->job != NULL || self->have_pending;
+  return self->job != NULL || self->have_pending
+         || (self->queue != NULL && saddle_job_queue_is_waiting (self->queue, self));
 }
 
 gboolean
