@@ -10,13 +10,11 @@
 #include "saddle-critical-page-private.h"
 #include "saddle-palette.h"
 
-
 const char *
 saddle_critical_page_label_text (SaddleCriticalLabel label)
 {
   return _(saddle_critical_label_title (label));
 }
-
 
 static void
 set_label_value (SaddleCriticalPage        *self,
@@ -36,15 +34,14 @@ set_label_value (SaddleCriticalPage        *self,
   gtk_label_set_markup (self->values[ROW_LABEL], markup);
 }
 
-
 static void
 set_value (SaddleCriticalPage *self,
            DetailRow           row,
            const char         *format,
            ...) G_GNUC_PRINTF (3, 4);
-
-static void
-set_value (SaddleCriticalPage *self,
+           
+           static void
+           set_value (SaddleCriticalPage *self,
            DetailRow           row,
            const char         *format,
            ...)
@@ -57,7 +54,6 @@ set_value (SaddleCriticalPage *self,
   va_end (args);
   gtk_label_set_text (self->values[row], text);
 }
-
 
 /* The MINRES reach, measured only beyond the dense size (the exact reach is shown there). */
 static void
@@ -87,7 +83,6 @@ set_reach (SaddleCriticalPage        *self,
     /* TRANSLATORS: a distance in parameter space */
     set_value (self, ROW_NEWTON_REACH, _("%.3g away"), point->reach.distance);
 }
-
 
 /* Certificate, still-descending factor, Clarke distance and the exact reach. */
 static void
@@ -144,7 +139,6 @@ set_what_point_is (SaddleCriticalPage        *self,
     /* TRANSLATORS: the share of the Newton step walked before the first ReLU kink */
     set_value (self, ROW_KINK, _("%.2g of the step"), cut->kink_fraction);
 }
-
 
 void
 saddle_critical_page_update_detail (SaddleCriticalPage *self)
@@ -204,7 +198,6 @@ saddle_critical_page_update_detail (SaddleCriticalPage *self)
   set_reach (self, point);
   set_what_point_is (self, point);
 }
-
 
 void
 saddle_critical_page_init_detail (SaddleCriticalPage *self)

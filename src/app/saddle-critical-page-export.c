@@ -10,7 +10,6 @@
 #include "saddle-summary.h"
 #include "saddle-weights.h"
 
-
 static void
 draw_scatter_cb (cairo_t  *cr,
                  double    width,
@@ -22,7 +21,6 @@ draw_scatter_cb (cairo_t  *cr,
   saddle_figure_critical (cr, width, height, data->set, data->trend, -1, &data->style, NULL);
 }
 
-
 static void
 draw_spectrum_cb (cairo_t  *cr,
                   double    width,
@@ -33,7 +31,6 @@ draw_spectrum_cb (cairo_t  *cr,
 
   saddle_figure_spectrum (cr, width, height, data->point, &data->style);
 }
-
 
 /* The scatter's look as the page shows it: ratio, trend and index-law fit. */
 static void
@@ -47,7 +44,6 @@ scatter_style (SaddleCriticalPage *self,
   style->ratio_axis_full = saddle_critical_view_get_ratio_axis_full (self->critical_view);
   style->critical_reference = saddle_critical_view_get_reference (self->critical_view);
 }
-
 
 static gboolean
 page_check_exportable (SaddlePage  *page,
@@ -63,7 +59,6 @@ page_check_exportable (SaddlePage  *page,
     }
   return TRUE;
 }
-
 
 /* The spectrum's figure zoomed to @view (NULL: fitted), or its eigenvalues. */
 static gboolean
@@ -89,8 +84,6 @@ write_spectrum_range (const SaddleCriticalPoint  *point,
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
                                draw_spectrum_cb, &data, error);
 }
-
-
 
 /* summary.json and each kept point's weights (weights-runN.txt): what Open Results needs to
  * show the study again, its loss slices included. Live points have no settings yet. */
@@ -127,7 +120,6 @@ write_summary_and_weights (SaddleCriticalPage  *self,
     }
   return TRUE;
 }
-
 
 static gboolean
 page_export_all (SaddlePage  *page,
@@ -189,7 +181,6 @@ page_export_all (SaddlePage  *page,
   return TRUE;
 }
 
-
 static gboolean
 page_export_view (SaddlePage          *page,
                   const char          *path,
@@ -210,13 +201,11 @@ page_export_view (SaddlePage          *page,
                                draw_scatter_cb, &data, error);
 }
 
-
 static const char *
 page_export_name (SaddlePage *page)
 {
   return "critical.svg";
 }
-
 
 void
 saddle_critical_page_class_init_export (SaddlePageClass *page_class)

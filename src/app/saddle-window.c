@@ -1,4 +1,4 @@
-/* saddle-window.c — the main window: header bar, settings panel, the three study pages */
+/* saddle-window.c — the main window: header bar, settings panel, the three study pages, the studies' runs */
 #define G_LOG_DOMAIN "saddle-window"
 
 #include "config.h"
@@ -13,53 +13,11 @@
 #include "saddle-chart-view.h"
 #include "saddle-critical-page.h"
 #include "saddle-gradnorm-page.h"
-#include "saddle-opened-panel.h"
-#include "saddle-results-folder.h"
-#include "saddle-staging.h"
 #include "saddle-trajectories-page.h"
-#include "saddle-window.h"
+#include "saddle-window-private.h"
 
 /* How long an informational message ("Saved …") stays. */
 #define INFO_TIMEOUT_SECONDS 5
-
-struct _SaddleWindow
-{
-  GtkApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  SaddleSidePanel      *panels[3];
-
-  SaddleJobQueue       *queue;            /* every BLAS-heavy task, one at a time */
-  SaddleJob            *job;              /* the study running, once its turn came */
-  guint                 drain_id;         /* tick callback draining the job's queue */
-  gboolean              have_pending;     /* a study waits for the old one to stop */
-  SaddleStudyKind       pending_kind;
-  SaddleStudyConfig     pending_config;
-  GPtrArray            *failures;         /* char *: RUN_FAILED messages of the current study */
-  guint                 info_timeout_id;
-  GtkWidget            *opened[3];        /* SaddleOpenedPanel of opened results, per study */
-
-  /* Template widgets */
-  GtkToggleButton      *panel_button;
-  GtkButton            *start_button;
-  GtkButton            *stop_button;
-  GtkWidget            *progress_box;
-  GtkLabel             *progress_label;
-  gint64                job_start;        /* monotonic µs: for the time left */
-  gint64                last_drain;       /* frame time of the last drain */
-  double                last_fraction;    /* of the running job, 0–1 */
-  GtkProgressBar       *progress_bar;
-  GtkRevealer          *banner_revealer;
-  GtkWidget            *banner;
-  GtkImage             *banner_icon;
-  GtkLabel             *banner_label;
-  GtkPaned             *paned;
-  GtkStack             *panel_stack;
-  GtkStack             *view_stack;
-  SaddlePage           *trajectories_page;
-  SaddlePage           *gradnorm_page;
-  SaddlePage           *critical_page;
-};
 
 G_DEFINE_FINAL_TYPE (SaddleWindow, saddle_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -384,8 +342,8 @@ start_job (SaddleWindow            *self,
 }
 
 /* The shown study's panel: its read-only settings while its results were opened from a folder. */
-static void
-sync_panel (SaddleWindow *self)
+void
+saddle_window_sync_panel (SaddleWindow *self)
 {
   SaddleStudyKind kind = saddle_window_get_shown_kind (self);
 
@@ -397,15 +355,15 @@ sync_panel (SaddleWindow *self)
 }
 
 /* Back to the user's own settings for @kind (the opened results stay until a study starts). */
-static void
-close_opened (SaddleWindow    *self,
-              SaddleStudyKind  kind)
+void
+saddle_window_close_opened (SaddleWindow    *self,
+                            SaddleStudyKind  kind)
 {
   if (self->opened[kind] == NULL)
     return;
   gtk_stack_remove (self->panel_stack, self->opened[kind]);
   self->opened[kind] = NULL;
-  sync_panel (self);
+  saddle_window_sync_panel (self);
 }
 
 static void
@@ -414,243 +372,7 @@ visible_study_changed_cb (GtkStack     *stack,
                           SaddleWindow *self)
 {
   if (gtk_stack_get_visible_child_name (stack) != NULL)
-    sync_panel (self);
-}
-
-/* Export dialogs */
-
-static void
-export_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    SaddleWindow    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      const char *what = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "figure");
-      SaddlePage *page = g_object_get_data (G_OBJECT (dialog), "saddle-page");
-      g_autoptr(GError) error = NULL;
-      SaddleExportFormat format;
-      gboolean ok;
-
-      if (path != NULL && !saddle_export_format_for_path (path, &format, NULL))
-        {
-          /* No extension typed: the figure as SVG. */
-          char *with_svg = g_strconcat (path, ".svg", NULL);
-
-          g_free (path);
-          path = with_svg;
-        }
-
-      if (path == NULL)
-        ok = FALSE, g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                         _("Only local files can be written"));
-      else if (SADDLE_IS_CRITICAL_PAGE (page) && g_strcmp0 (what, "spectrum") == 0)
-        ok = saddle_critical_page_export_spectrum (SADDLE_CRITICAL_PAGE (page), path, &error);
-      else if (SADDLE_IS_CRITICAL_PAGE (page) && g_strcmp0 (what, "slice") == 0)
-        ok = saddle_critical_page_export_slice (SADDLE_CRITICAL_PAGE (page), path, &error);
-      else
-        ok = saddle_page_export_view (page, path, &error);
-
-      if (ok)
-        {
-          g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *message = g_strdup_printf (_("Saved “%s”"), base);
-
-          saddle_window_show_message (self, message, TRUE);
-        }
-      else
-        saddle_window_show_message (self, error->message, FALSE);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *suffix,
-            const char     *mime_type)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_suffix (filter, suffix);
-  gtk_file_filter_add_mime_type (filter, mime_type);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  SaddlePage *page = saddle_window_get_page (self, saddle_window_get_shown_kind (self));
-  GtkFileChooserNative *dialog;
-
-  if (!saddle_page_has_results (page))
-    {
-      saddle_window_show_message (self, _("This study has no results to export yet: press Start first"), FALSE);
-      return;
-    }
-
-  dialog = gtk_file_chooser_native_new (_("Export View"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), saddle_page_export_name (page));
-  add_filter (GTK_FILE_CHOOSER (dialog), _("SVG image (.svg)"), "svg", "image/svg+xml");
-  add_filter (GTK_FILE_CHOOSER (dialog), _("PNG image (.png)"), "png", "image/png");
-  add_filter (GTK_FILE_CHOOSER (dialog), _("Data as CSV (.csv)"), "csv", "text/csv");
-
-  if (SADDLE_IS_CRITICAL_PAGE (page))
-    {
-      const char *ids[] = { "scatter", "spectrum", "slice", NULL };
-      const char *labels[] = { _("Minimal ratio scatter"), _("Spectrum of the selected point"),
-                               _("Loss slice of the selected point"), NULL };
-
-      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "figure", _("Export"), ids, labels);
-      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "figure", "scatter");
-    }
-
-  g_object_set_data_full (G_OBJECT (dialog), "saddle-page", g_object_ref (page), g_object_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-export_all_response_cb (GtkNativeDialog *dialog,
-                        int              response,
-                        SaddleWindow    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL)
-        saddle_window_show_message (self, _("Only local folders can be written"), FALSE);
-      else if (saddle_window_export_all (self, path, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), path);
-
-          saddle_window_show_message (self, message, TRUE);
-        }
-      else
-        saddle_window_show_message (self, error->message, FALSE);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-export_all_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Export All to Folder"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-open_results_response_cb (GtkNativeDialog *dialog,
-                          int              response,
-                          gpointer         user_data)
-{
-  g_autoptr(SaddleWindow) self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        saddle_window_open_results (self, path, NULL);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-open_results_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Open Results"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_results_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-new_study_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-
-  close_opened (self, saddle_window_get_shown_kind (self));
-}
-
-static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-
-  saddle_window_run_study (self, saddle_window_get_shown_kind (self), NULL);
-}
-
-/* Alt+1, Alt+2, Alt+3: show a study by its place in the header ("s": its name). */
-static void
-show_study_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  SaddleStudyKind kind;
-
-  if (saddle_study_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
-    saddle_window_show_kind (SADDLE_WINDOW (widget), kind);
-}
-
-/* Space: play or pause the trajectories, when they are shown. */
-static void
-toggle_play_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  SaddleTrajectoriesPage *page = SADDLE_TRAJECTORIES_PAGE (self->trajectories_page);
-
-  if (saddle_window_get_shown_kind (self) == SADDLE_STUDY_TRAJECTORIES)
-    saddle_trajectories_page_set_playing (page, !saddle_trajectories_page_get_playing (page));
-}
-
-static void
-reset_settings_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-
-  saddle_side_panel_reset (saddle_window_get_panel (self, saddle_window_get_shown_kind (self)));
+    saddle_window_sync_panel (self);
 }
 
 /* GtkWindow */
@@ -873,15 +595,15 @@ saddle_window_class_init (SaddleWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_study_changed_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
-  gtk_widget_class_install_action (widget_class, "win.open-results", NULL, open_results_action);
-  gtk_widget_class_install_action (widget_class, "win.new-study", NULL, new_study_action);
-  gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, reset_settings_action);
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, saddle_window_start_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, saddle_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, saddle_window_export_all_action);
+  gtk_widget_class_install_action (widget_class, "win.open-results", NULL, saddle_window_open_results_action);
+  gtk_widget_class_install_action (widget_class, "win.new-study", NULL, saddle_window_new_study_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, saddle_window_reset_settings_action);
 
-  gtk_widget_class_install_action (widget_class, "win.show-study", "s", show_study_action);
-  gtk_widget_class_install_action (widget_class, "win.toggle-play", NULL, toggle_play_action);
+  gtk_widget_class_install_action (widget_class, "win.show-study", "s", saddle_window_show_study_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-play", NULL, saddle_window_toggle_play_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-panel", NULL);
   /* Space reaches the window only when no focused widget (a button, an entry) takes it. */
@@ -943,7 +665,7 @@ saddle_window_run_study (SaddleWindow     *self,
     }
 
   /* A new study of this kind: its own settings again, no longer the opened folder's. */
-  close_opened (self, kind);
+  saddle_window_close_opened (self, kind);
 
   if (self->job != NULL)
     {
@@ -1016,120 +738,6 @@ saddle_window_get_busy (SaddleWindow *self)
 
   return self->job != NULL || self->have_pending
          || (self->queue != NULL && saddle_job_queue_is_waiting (self->queue, self));
-}
-
-gboolean
-saddle_window_export_all (SaddleWindow  *self,
-                          const char    *folder,
-                          GError       **error)
-{
-  SaddlePage *pages[] = { self->trajectories_page, self->gradnorm_page, self->critical_page };
-  /* One subfolder a study, named as its saddle-cli command: the studies write files of the
-   * same names (history.csv, epochs.csv), and none may overwrite another's. */
-  static const char *const subfolders[] = { "trajectories", "gradnorm", "critical" };
-  g_autoptr(SaddleStaging) staging = NULL;
-  guint written = 0;
-
-  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (folder != NULL, FALSE);
-
-  /* Everything is written into a staging folder first and swapped in as one set, so a
-   * failed export leaves the folder as it was, never old and new files mixed. */
-  if ((staging = saddle_staging_open (folder, 0, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      g_autofree char *subfolder = g_build_filename (saddle_staging_dir (staging), subfolders[i],
-                                                     NULL);
-
-      if (!saddle_page_has_results (pages[i]))
-        continue;
-      if (!saddle_page_export_all (pages[i], subfolder, error))
-        return FALSE;
-      written++;
-    }
-
-  if (written == 0)
-    {
-      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
-                           _("Nothing to export yet: run a study first"));
-      return FALSE;
-    }
-  return saddle_staging_commit (staging, error);
-}
-
-gboolean
-saddle_window_open_results (SaddleWindow  *self,
-                            const char    *folder,
-                            GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) studies = NULL;
-  g_autoptr(GString) opened = g_string_new (NULL);
-  guint weights = 0;
-
-  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (folder != NULL, FALSE);
-
-  /* Read everything before touching a page: a folder that is refused changes nothing. */
-  if (saddle_window_get_busy (self))
-    g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                         _("a study is running: stop it first"));
-  else
-    studies = saddle_results_folder_read (folder, &local_error);
-  if (studies == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot open “%s”: %s"), folder,
-                                                  local_error->message);
-
-      saddle_window_show_message (self, message, FALSE);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  for (guint i = 0; i < studies->len; i++)
-    {
-      SaddleOpenedStudy *study = g_ptr_array_index (studies, i);
-      SaddleStudyResults *results = g_steal_pointer (&study->results);
-      SaddleStudyKind kind = results->kind;
-      SaddlePage *page = saddle_window_get_page (self, kind);
-      g_autofree char *schema_id = NULL;
-
-      g_object_get (saddle_side_panel_get_settings (self->panels[kind]), "schema-id", &schema_id, NULL);
-      close_opened (self, kind);
-      self->opened[kind] = saddle_opened_panel_new (kind, schema_id, &results->config,
-                                                    study->folder, study->settings_recorded);
-      gtk_stack_add_child (self->panel_stack, self->opened[kind]);
-      saddle_page_begin (page, &results->config);
-      saddle_page_finish (page, results);
-      weights += study->weights_found;
-      g_string_append_printf (opened, "%s%s", i > 0 ? ", " : "", kind_name (kind));
-    }
-  {
-    SaddleStudyKind first = SADDLE_STUDY_CRITICAL;
-
-    for (int k = SADDLE_STUDY_CRITICAL; k >= SADDLE_STUDY_TRAJECTORIES; k--)
-      if (self->opened[k] != NULL)
-        first = (SaddleStudyKind) k;
-    saddle_window_show_kind (self, first);
-  }
-  sync_panel (self);
-
-  {
-    /* TRANSLATORS: "Opened trajectories, critical from “/path”" */
-    g_autofree char *message = g_strdup_printf (_("Opened %s from “%s”"), opened->str, folder);
-
-    /* The slice needs each point's parameters: say at once when the folder has none. */
-    if (self->opened[SADDLE_STUDY_CRITICAL] != NULL && weights == 0)
-      {
-        g_autofree char *full = g_strdup_printf (_("%s. The folder holds no weights (weights-runN.txt), so no loss slice can be computed"), message);
-
-        saddle_window_show_message (self, full, TRUE);
-      }
-    else
-      saddle_window_show_message (self, message, TRUE);
-  }
-  return TRUE;
 }
 
 GtkWidget *
