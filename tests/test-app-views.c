@@ -290,9 +290,9 @@ test_critical (void)
     double x, y;
 
     saddle_plot_area_from_data (area, point->loss, point->spectrum->minimal_ratio, &x, &y);
-    readout = saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), x + 1, y - 1);
+    readout = saddle_chart_view_readout_at (SADDLE_CHART_VIEW (view), x + 1, y - 1);
     g_assert_cmpstr (readout, ==, expected);
-    g_assert_null (saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), 2, 2));
+    g_assert_null (saddle_chart_view_readout_at (SADDLE_CHART_VIEW (view), 2, 2));
   }
 
   /* A click far from every point keeps the selection. */
