@@ -10,12 +10,6 @@
 #include "saddle-critical-page-private.h"
 #include "saddle-palette.h"
 
-const char *
-saddle_critical_page_label_text (SaddleCriticalLabel label)
-{
-  return _(saddle_critical_label_title (label));
-}
-
 static void
 set_label_value (SaddleCriticalPage        *self,
                  const SaddleCriticalPoint *point)
@@ -30,7 +24,7 @@ set_label_value (SaddleCriticalPage        *self,
   markup = g_markup_printf_escaped ("<span foreground=\"#%02x%02x%02x\">%s</span> <b>%s</b>",
                                     (guint) (255 * color.red + 0.5), (guint) (255 * color.green + 0.5),
                                     (guint) (255 * color.blue + 0.5), look->glyph,
-                                    saddle_critical_page_label_text (point->label));
+                                    saddle_chart_label_name (point->label));
   gtk_label_set_markup (self->values[ROW_LABEL], markup);
 }
 

@@ -105,8 +105,6 @@ const SaddleCriticalPoint *saddle_critical_page_selected_point  (SaddleCriticalP
 
 /* saddle-critical-page-detail.c */
 
-/* A label's title, translated. */
-const char *saddle_critical_page_label_text  (SaddleCriticalLabel  label);
 /* Adds a name and a value label for every row to the detail grid. */
 void        saddle_critical_page_init_detail (SaddleCriticalPage  *self);
 /* Shows the selected point's spectrum, rows and slice area. */

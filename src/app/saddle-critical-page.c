@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "saddle-chart-util.h"
 #include "saddle-critical-page-private.h"
 #include "saddle-ground-truth.h"
 
@@ -183,7 +184,7 @@ update_summary (SaddleCriticalPage *self)
                           summary.by_gradient + summary.by_clarke, summary.analysed);
   for (guint l = 0; l < SADDLE_CRITICAL_N_LABELS; l++)
     if (summary.labels[l] > 0)
-      g_string_append_printf (text, " · %s %u", saddle_critical_page_label_text (l), summary.labels[l]);
+      g_string_append_printf (text, " · %s %u", saddle_chart_label_name (l), summary.labels[l]);
   if (n > 0)
     {
       g_string_append (text, " · ");

@@ -151,7 +151,7 @@ readout_at (SaddleChartView *view,
                                                                        : _("minimal ratio"),
                           self->ratio == SADDLE_CRITICAL_RATIO_NONZERO
                           ? point->spectrum->nonzero_ratio : point->spectrum->minimal_ratio,
-                          _(saddle_critical_label_title (point->label)));
+                          saddle_chart_label_name (point->label));
 }
 
 static void
