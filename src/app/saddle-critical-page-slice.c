@@ -118,6 +118,9 @@ slice_done_cb (GObject      *source_object,
 
   /* The next BLAS-heavy task (a study that waited) may start. */
   saddle_job_queue_finish (saddle_page_get_job_queue (SADDLE_PAGE (self)), self);
+  /* The window closed while the worker ran: its widgets are gone. */
+  if (self->slice_stack == NULL)
+    return;
   saddle_critical_page_update_slice (self);
   g_object_notify (G_OBJECT (self), "slice-busy");
 }

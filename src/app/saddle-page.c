@@ -22,13 +22,21 @@ G_DEFINE_QUARK (saddle-page-error-quark, saddle_page_error)
 static void
 saddle_page_dispose (GObject *object)
 {
-  SaddlePagePrivate *priv = saddle_page_get_instance_private (SADDLE_PAGE (object));
-
-  g_clear_object (&priv->job_queue);
   /* Every page is templated: its children go with the subclass's template. */
   gtk_widget_dispose_template (GTK_WIDGET (object), G_OBJECT_TYPE (object));
 
   G_OBJECT_CLASS (saddle_page_parent_class)->dispose (object);
+}
+
+static void
+saddle_page_finalize (GObject *object)
+{
+  SaddlePagePrivate *priv = saddle_page_get_instance_private (SADDLE_PAGE (object));
+
+  /* Kept past dispose: a worker that returns later still hands on its turn. */
+  g_clear_object (&priv->job_queue);
+
+  G_OBJECT_CLASS (saddle_page_parent_class)->finalize (object);
 }
 
 static void
@@ -37,6 +45,7 @@ saddle_page_class_init (SaddlePageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = saddle_page_dispose;
+  object_class->finalize = saddle_page_finalize;
 }
 
 static void

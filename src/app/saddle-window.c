@@ -852,3 +852,11 @@ saddle_window_get_job (SaddleWindow *self)
 
   return self->job;
 }
+
+SaddleJobQueue *
+saddle_window_get_job_queue (SaddleWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+
+  return self->queue;
+}
