@@ -106,9 +106,9 @@ const SaddleCriticalPoint *saddle_critical_page_selected_point  (SaddleCriticalP
 /* saddle-critical-page-detail.c */
 
 /* Adds a name and a value label for every row to the detail grid. */
-void        saddle_critical_page_init_detail (SaddleCriticalPage  *self);
+void saddle_critical_page_init_detail   (SaddleCriticalPage *self);
 /* Shows the selected point's spectrum, rows and slice area. */
-void        saddle_critical_page_update_detail (SaddleCriticalPage *self);
+void saddle_critical_page_update_detail (SaddleCriticalPage *self);
 
 /* saddle-critical-page-slice.c */
 
