@@ -46,7 +46,7 @@ saddle_window_toggle_play_action (GtkWidget  *widget,
                                   GVariant   *parameter)
 {
   SaddleWindow *self = SADDLE_WINDOW (widget);
-  SaddleTrajectoriesPage *page = SADDLE_TRAJECTORIES_PAGE (self->trajectories_page);
+  SaddleTrajectoriesPage *page = SADDLE_TRAJECTORIES_PAGE (saddle_window_get_page (self, SADDLE_STUDY_TRAJECTORIES));
 
   if (saddle_window_get_shown_kind (self) == SADDLE_STUDY_TRAJECTORIES)
     saddle_trajectories_page_set_playing (page, !saddle_trajectories_page_get_playing (page));

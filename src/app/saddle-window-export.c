@@ -160,7 +160,11 @@ saddle_window_export_all (SaddleWindow  *self,
                           const char    *folder,
                           GError       **error)
 {
-  SaddlePage *pages[] = { self->trajectories_page, self->gradnorm_page, self->critical_page };
+  SaddlePage *pages[] = {
+    saddle_window_get_page (self, SADDLE_STUDY_TRAJECTORIES),
+    saddle_window_get_page (self, SADDLE_STUDY_GRADNORM),
+    saddle_window_get_page (self, SADDLE_STUDY_CRITICAL),
+  };
   /* One subfolder a study, named as its saddle-cli command: the studies write files of the
    * same names (history.csv, epochs.csv), and none may overwrite another's. */
   static const char *const subfolders[] = { "trajectories", "gradnorm", "critical" };

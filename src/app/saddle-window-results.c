@@ -79,11 +79,11 @@ saddle_window_open_results (SaddleWindow  *self,
       SaddlePage *page = saddle_window_get_page (self, kind);
       g_autofree char *schema_id = NULL;
 
-      g_object_get (saddle_side_panel_get_settings (self->panels[kind]), "schema-id", &schema_id, NULL);
-      saddle_window_close_opened (self, kind);
-      self->opened[kind] = saddle_opened_panel_new (kind, schema_id, &results->config,
-                                                    study->folder, study->settings_recorded);
-      gtk_stack_add_child (self->panel_stack, self->opened[kind]);
+      g_object_get (saddle_side_panel_get_settings (saddle_window_get_panel (self, kind)), "schema-id",
+                    &schema_id, NULL);
+      saddle_window_set_opened (self, kind,
+                                saddle_opened_panel_new (kind, schema_id, &results->config,
+                                                         study->folder, study->settings_recorded));
       saddle_page_begin (page, &results->config);
       saddle_page_finish (page, results);
       weights += study->weights_found;
@@ -93,7 +93,7 @@ saddle_window_open_results (SaddleWindow  *self,
     SaddleStudyKind first = SADDLE_STUDY_CRITICAL;
 
     for (int k = SADDLE_STUDY_CRITICAL; k >= SADDLE_STUDY_TRAJECTORIES; k--)
-      if (self->opened[k] != NULL)
+      if (saddle_window_get_opened_panel (self, k) != NULL)
         first = (SaddleStudyKind) k;
     saddle_window_show_kind (self, first);
   }
@@ -104,7 +104,7 @@ saddle_window_open_results (SaddleWindow  *self,
     g_autofree char *message = g_strdup_printf (_("Opened %s from “%s”"), opened->str, folder);
 
     /* The slice needs each point's parameters: say at once when the folder has none. */
-    if (self->opened[SADDLE_STUDY_CRITICAL] != NULL && weights == 0)
+    if (saddle_window_get_opened_panel (self, SADDLE_STUDY_CRITICAL) != NULL && weights == 0)
       {
         g_autofree char *full = g_strdup_printf (_("%s. The folder holds no weights (weights-runN.txt), so no loss slice can be computed"), message);
 

@@ -1,4 +1,4 @@
-/* saddle-window.c — the main window: header bar, settings panel, the three study pages, the studies' runs */
+/* saddle-window.c — the main window: header bar, settings panel, the three study pages */
 #define G_LOG_DOMAIN "saddle-window"
 
 #include "config.h"
@@ -18,6 +18,45 @@
 
 /* How long an informational message ("Saved …") stays. */
 #define INFO_TIMEOUT_SECONDS 5
+
+struct _SaddleWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  SaddleSidePanel      *panels[3];
+
+  SaddleJobQueue       *queue;            /* every BLAS-heavy task, one at a time */
+  SaddleJob            *job;              /* the study running, once its turn came */
+  guint                 drain_id;         /* tick callback draining the job's queue */
+  gboolean              have_pending;     /* a study waits for the old one to stop */
+  SaddleStudyKind       pending_kind;
+  SaddleStudyConfig     pending_config;
+  GPtrArray            *failures;         /* char *: RUN_FAILED messages of the current study */
+  guint                 info_timeout_id;
+  GtkWidget            *opened[3];        /* SaddleOpenedPanel of opened results, per study */
+
+  /* Template widgets */
+  GtkToggleButton      *panel_button;
+  GtkButton            *start_button;
+  GtkButton            *stop_button;
+  GtkWidget            *progress_box;
+  GtkLabel             *progress_label;
+  gint64                job_start;        /* monotonic µs: for the time left */
+  gint64                last_drain;       /* frame time of the last drain */
+  double                last_fraction;    /* of the running job, 0–1 */
+  GtkProgressBar       *progress_bar;
+  GtkRevealer          *banner_revealer;
+  GtkWidget            *banner;
+  GtkImage             *banner_icon;
+  GtkLabel             *banner_label;
+  GtkPaned             *paned;
+  GtkStack             *panel_stack;
+  GtkStack             *view_stack;
+  SaddlePage           *trajectories_page;
+  SaddlePage           *gradnorm_page;
+  SaddlePage           *critical_page;
+};
 
 G_DEFINE_FINAL_TYPE (SaddleWindow, saddle_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -364,6 +403,16 @@ saddle_window_close_opened (SaddleWindow    *self,
   gtk_stack_remove (self->panel_stack, self->opened[kind]);
   self->opened[kind] = NULL;
   saddle_window_sync_panel (self);
+}
+
+void
+saddle_window_set_opened (SaddleWindow    *self,
+                          SaddleStudyKind  kind,
+                          GtkWidget       *opened)
+{
+  saddle_window_close_opened (self, kind);
+  self->opened[kind] = opened;
+  gtk_stack_add_child (self->panel_stack, opened);
 }
 
 static void
