@@ -261,6 +261,22 @@ wait_idle (Session *s)
     }
 }
 
+/* Export All commits its files into @folder and then writes the list of them,
+ * @folder/.saddle-files: once that is there the set is whole. A script waits for it so,
+ * because an export asked for while app.open-results reads a folder runs only after that. */
+static void
+wait_for_export (const char *folder)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_SECONDS * G_USEC_PER_SEC;
+  g_autofree char *manifest = g_build_filename (folder, ".saddle-files", NULL);
+
+  while (!g_file_test (manifest, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      sleep_ms (50);
+    }
+}
+
 static void
 run_study (Session    *s,
            const char *study)
@@ -553,6 +569,7 @@ test_open_cli_folder (void)
   activate (&s, "open-results", g_variant_new_string (trajectories_out));
   out = g_build_filename (s.tmpdir, "out", NULL);
   activate (&s, "export-all", g_variant_new_string (out));
+  wait_for_export (out);
 
   assert_same_files (out, "critical", cli_out, same);
   {
@@ -580,6 +597,7 @@ test_open_cli_folder (void)
     g_assert_true (g_spawn_check_wait_status (status, NULL));
     activate (&s, "open-results", g_variant_new_string (merged));
     activate (&s, "export-all", g_variant_new_string (again));
+    wait_for_export (again);
     assert_same_files (again, "critical", cli_out, merged_same);
   }
 

@@ -1058,6 +1058,31 @@ file_text (const char *folder,
   return contents;
 }
 
+
+static void
+store_result_cb (GObject      *source_object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* saddle_window_open_results_async(), waited for. */
+static gboolean
+open_results (SaddleWindow  *window,
+              const char    *folder,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  saddle_window_open_results_async (window, folder, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return saddle_window_open_results_finish (window, result, error);
+}
+
 /* Export All, Open Results of that folder, Export All again: every number is the same (the
  * two exports' data files are byte for byte equal, and %.17g reads back exactly), the points
  * and their spectra, the curves, the paths and the surface are on the pages again, the
@@ -1105,7 +1130,7 @@ test_open_results_round_trip (Fixture       *f,
 
   g_assert_true (saddle_window_export_all (f->window, first, &error));
   g_assert_no_error (error);
-  g_assert_true (saddle_window_open_results (f->window, first, &error));
+  g_assert_true (open_results (f->window, first, &error));
   g_assert_no_error (error);
   g_assert_true (saddle_window_export_all (f->window, second, &error));
   g_assert_no_error (error);
@@ -1185,6 +1210,41 @@ put_file (const char *folder,
   g_assert_no_error (error);
 }
 
+/* The folder is read off the main thread: the call returns before any page changes, and a
+ * study started while the files are read keeps its pages (the opened folder is refused). */
+static void
+test_open_results_async (Fixture       *f,
+                         gconstpointer  data)
+{
+  SaddleCriticalPage *critical = SADDLE_CRITICAL_PAGE (saddle_window_get_page (f->window, SADDLE_STUDY_CRITICAL));
+  g_autofree char *folder = path_in (f, "exported");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const SaddleCriticalSet *set;
+
+  run_study (f, "critical");
+  g_assert_true (saddle_window_export_all (f->window, folder, &error));
+  g_assert_no_error (error);
+  set = saddle_critical_page_get_set (critical);
+
+  saddle_window_open_results_async (f->window, folder, NULL, store_result_cb, &result);
+  g_assert_null (result);
+  g_assert_true (saddle_critical_page_get_set (critical) == set);
+  g_assert_null (saddle_window_get_opened_panel (f->window, SADDLE_STUDY_CRITICAL));
+  g_assert_nonnull (strstr (saddle_window_get_message (f->window), "Reading"));
+
+  /* A study starts before the files are read: it wins. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
+                                  g_variant_new_string ("gradnorm"));
+  g_assert_true (app_busy (f));
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (saddle_window_open_results_finish (f->window, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_assert_null (saddle_window_get_opened_panel (f->window, SADDLE_STUDY_CRITICAL));
+  wait_idle (f);
+}
+
 /* A folder the app cannot use is refused naming the file and line, and the window keeps
  * the results it had. */
 static void
@@ -1221,7 +1281,7 @@ test_open_results_refused (Fixture       *f,
 
     put_file (dir, "critical.csv", joined);
   }
-  g_assert_false (saddle_window_open_results (f->window, bad, &error));
+  g_assert_false (open_results (f->window, bad, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "critical.csv, line 3"));
   g_assert_nonnull (strstr (saddle_window_get_message (f->window), "critical.csv, line 3"));
@@ -1233,13 +1293,13 @@ test_open_results_refused (Fixture       *f,
   /* A summary.json with a setting of the wrong type: its file and line. */
   put_file (dir, "critical.csv", csv);
   put_file (dir, "summary.json", "{\n  \"study\" : \"critical\",\n  \"lr\" : \"fast\"\n}\n");
-  g_assert_false (saddle_window_open_results (f->window, bad, &error));
+  g_assert_false (open_results (f->window, bad, &error));
   g_assert_nonnull (strstr (error->message, "summary.json, line 3"));
   g_assert_true (saddle_critical_page_get_set (critical) == set);
   g_clear_error (&error);
 
   /* A folder with nothing of Saddle's in it. */
-  g_assert_false (saddle_window_open_results (f->window, f->tmpdir, &error));
+  g_assert_false (open_results (f->window, f->tmpdir, &error));
   g_assert_nonnull (strstr (error->message, "holds no Saddle results"));
   g_assert_true (saddle_critical_page_get_set (critical) == set);
 }
@@ -1328,6 +1388,7 @@ main (int   argc,
   ADD ("/app/window/close-mid-study", test_close_mid_study);
   ADD ("/app/window/open-results-round-trip", test_open_results_round_trip);
   ADD ("/app/window/open-results-refused", test_open_results_refused);
+  ADD ("/app/window/open-results-async", test_open_results_async);
   ADD ("/app/window/export-all-staged", test_export_all_staged);
 #undef ADD
 

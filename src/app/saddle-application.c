@@ -22,7 +22,24 @@ struct _SaddleApplication
 
   GSettings      *settings;
   guint           quit_timeout_id;
+  guint           opening;          /* folders app.open-results is reading */
+  GQueue          deferred;         /* (Deferred) actions that came while one was read */
 };
+
+/* An action that waits for the folders being opened. */
+typedef struct
+{
+  char     *name;
+  GVariant *parameter;
+} Deferred;
+
+static void
+deferred_free (Deferred *deferred)
+{
+  g_free (deferred->name);
+  g_clear_pointer (&deferred->parameter, g_variant_unref);
+  g_free (deferred);
+}
 
 G_DEFINE_FINAL_TYPE (SaddleApplication, saddle_application, GTK_TYPE_APPLICATION)
 
@@ -74,6 +91,37 @@ window_added_cb (GtkApplication *application,
     g_signal_connect_object (window, "notify::busy", G_CALLBACK (window_busy_cb), application, 0);
 }
 
+/* app.open-results reads a folder in a thread. Actions that come meanwhile (a script's
+ * export-all right after open-results) wait for it, so that they act on what was opened and
+ * in the order they came; TRUE when @action was kept for later. */
+static gboolean
+defer_while_opening (SaddleApplication *self,
+                     GAction           *action,
+                     GVariant          *parameter)
+{
+  Deferred *deferred;
+
+  if (self->opening == 0)
+    return FALSE;
+  deferred = g_new0 (Deferred, 1);
+  deferred->name = g_strdup (g_action_get_name (action));
+  deferred->parameter = parameter != NULL ? g_variant_ref (parameter) : NULL;
+  g_queue_push_tail (&self->deferred, deferred);
+  return TRUE;
+}
+
+static void
+run_deferred (SaddleApplication *self)
+{
+  while (self->opening == 0 && !g_queue_is_empty (&self->deferred))
+    {
+      Deferred *deferred = g_queue_pop_head (&self->deferred);
+
+      g_action_group_activate_action (G_ACTION_GROUP (self), deferred->name, deferred->parameter);
+      deferred_free (deferred);
+    }
+}
+
 static void
 run_study_action (GSimpleAction *action,
                   GVariant      *parameter,
@@ -81,8 +129,12 @@ run_study_action (GSimpleAction *action,
 {
   SaddleApplication *self = user_data;
   const char *name = g_variant_get_string (parameter, NULL);
-  SaddleWindow *window = get_window (self, TRUE);
+  SaddleWindow *window;
   SaddleStudyKind kind;
+
+  if (defer_while_opening (self, G_ACTION (action), parameter))
+    return;
+  window = get_window (self, TRUE);
 
   if (!saddle_study_kind_from_string (name, &kind))
     {
@@ -115,9 +167,12 @@ export_all_action (GSimpleAction *action,
 {
   SaddleApplication *self = user_data;
   const char *folder = g_variant_get_string (parameter, NULL);
-  SaddleWindow *window = get_window (self, TRUE);
+  SaddleWindow *window;
   g_autoptr(GError) error = NULL;
 
+  if (defer_while_opening (self, G_ACTION (action), parameter))
+    return;
+  window = get_window (self, TRUE);
   if (!saddle_window_export_all (window, folder, &error))
     {
       saddle_window_show_message (window, error->message, FALSE);
@@ -133,17 +188,30 @@ export_all_action (GSimpleAction *action,
   }
 }
 
+static void
+folder_opened_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SaddleApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!saddle_window_open_results_finish (SADDLE_WINDOW (source_object), result, &error))
+    g_printerr ("%s\n", error->message);
+  self->opening--;
+  run_deferred (self);
+}
+
 /* Opens @folder in the window; a folder it cannot use is refused there and on stderr. */
 static void
 open_folder (SaddleApplication *self,
              const char        *folder)
 {
   SaddleWindow *window = get_window (self, TRUE);
-  g_autoptr(GError) error = NULL;
 
   gtk_window_present (GTK_WINDOW (window));
-  if (!saddle_window_open_results (window, folder, &error))
-    g_printerr ("%s\n", error->message);
+  self->opening++;
+  saddle_window_open_results_async (window, folder, NULL, folder_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -151,6 +219,8 @@ open_results_action (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
+  if (defer_while_opening (user_data, G_ACTION (action), parameter))
+    return;
   open_folder (user_data, g_variant_get_string (parameter, NULL));
 }
 
@@ -285,8 +355,10 @@ saddle_application_open (GApplication  *application,
     {
       g_autofree char *path = g_file_get_path (files[i]);
 
+      /* Through the action, so that each folder waits for the one before. */
       if (path != NULL)
-        open_folder (SADDLE_APPLICATION (application), path);
+        g_action_group_activate_action (G_ACTION_GROUP (application), "open-results",
+                                        g_variant_new_string (path));
     }
 }
 
@@ -308,6 +380,7 @@ saddle_application_finalize (GObject *object)
   SaddleApplication *self = SADDLE_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_queue_clear_full (&self->deferred, (GDestroyNotify) deferred_free);
 
   G_OBJECT_CLASS (saddle_application_parent_class)->finalize (object);
 }

@@ -22,7 +22,7 @@ open_results_response_cb (GtkNativeDialog *dialog,
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
       if (path != NULL)
-        saddle_window_open_results (self, path, NULL);
+        saddle_window_open_results_async (self, path, NULL, NULL, NULL);
     }
   g_object_unref (dialog);
 }
@@ -42,34 +42,42 @@ saddle_window_open_results_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-gboolean
-saddle_window_open_results (SaddleWindow  *self,
-                            const char    *folder,
-                            GError       **error)
+/* Worker thread: the folder's files, parsed; a cluster's study can hold millions of rows. */
+static void
+read_folder_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) studies = NULL;
+  GError *error = NULL;
+  GPtrArray *studies = saddle_results_folder_read (task_data, &error);
+
+  if (studies == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, studies, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+refuse (SaddleWindow *self,
+        GTask        *task,
+        const char   *folder,
+        GError       *error)
+{
+  g_autofree char *message = g_strdup_printf (_("Cannot open “%s”: %s"), folder, error->message);
+
+  saddle_window_show_message (self, message, FALSE);
+  g_task_return_error (task, error);
+}
+
+/* The studies read, on their pages, with their settings read-only in the panel. */
+static void
+show_studies (SaddleWindow *self,
+              const char   *folder,
+              GPtrArray    *studies)
+{
   g_autoptr(GString) opened = g_string_new (NULL);
   guint weights = 0;
-
-  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (folder != NULL, FALSE);
-
-  /* Read everything before touching a page: a folder that is refused changes nothing. */
-  if (saddle_window_get_busy (self))
-    g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                         _("a study is running: stop it first"));
-  else
-    studies = saddle_results_folder_read (folder, &local_error);
-  if (studies == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot open “%s”: %s"), folder,
-                                                  local_error->message);
-
-      saddle_window_show_message (self, message, FALSE);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
 
   for (guint i = 0; i < studies->len; i++)
     {
@@ -113,5 +121,74 @@ saddle_window_open_results (SaddleWindow  *self,
     else
       saddle_window_show_message (self, message, TRUE);
   }
-  return TRUE;
+}
+
+static void
+read_folder_done_cb (GObject      *source_object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SaddleWindow *self = g_task_get_source_object (task);
+  const char *folder = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) studies = NULL;
+  GError *error = NULL;
+
+  studies = g_task_propagate_pointer (G_TASK (result), &error);
+  /* A study started while the files were read: its pages are not ours to replace. */
+  if (studies != NULL && saddle_window_get_busy (self))
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                         _("a study started while the folder was read"));
+  if (error != NULL)
+    {
+      refuse (self, task, folder, error);
+      return;
+    }
+  show_studies (self, folder, studies);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+saddle_window_open_results_async (SaddleWindow        *self,
+                                  const char          *folder,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) read = NULL;
+
+  g_return_if_fail (SADDLE_IS_WINDOW (self));
+  g_return_if_fail (folder != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, saddle_window_open_results_async);
+  g_task_set_task_data (task, g_strdup (folder), g_free);
+  if (saddle_window_get_busy (self))
+    {
+      refuse (self, task, folder,
+              g_error_new_literal (G_IO_ERROR, G_IO_ERROR_BUSY, _("a study is running: stop it first")));
+      return;
+    }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Reading “%s”…"), folder);
+
+    saddle_window_show_message (self, message, TRUE);
+  }
+  /* Read everything before touching a page, off the main thread: a folder that is refused
+   * changes nothing, and the window stays responsive however large the folder is. */
+  read = g_task_new (NULL, cancellable, read_folder_done_cb, g_object_ref (task));
+  g_task_set_task_data (read, g_strdup (folder), g_free);
+  g_task_run_in_thread (read, read_folder_thread);
+}
+
+gboolean
+saddle_window_open_results_finish (SaddleWindow  *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -31,12 +31,18 @@ gboolean         saddle_window_get_busy       (SaddleWindow    *self);
 gboolean         saddle_window_export_all     (SaddleWindow    *self,
                                                const char      *folder,
                                                GError         **error);
-/* Shows the studies of a results folder (saddle-cli --out or Export All) on their pages, their
- * settings read-only in the panel; a folder it cannot use is refused (message in the banner
- * and in @error) and the window keeps what it showed. */
-gboolean         saddle_window_open_results   (SaddleWindow    *self,
-                                               const char      *folder,
-                                               GError         **error);
+/* Reads a results folder (saddle-cli --out or Export All) in a worker thread, then shows its
+ * studies on their pages, their settings read-only in the panel; a folder it cannot use is
+ * refused (message in the banner and in the result's error) and the window keeps what it
+ * showed, as it does when a study runs or starts meanwhile. */
+void             saddle_window_open_results_async  (SaddleWindow        *self,
+                                                    const char          *folder,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean         saddle_window_open_results_finish (SaddleWindow        *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 /* The read-only panel of @kind's opened results, or NULL. */
 GtkWidget       *saddle_window_get_opened_panel (SaddleWindow  *self,
                                                  SaddleStudyKind kind);
