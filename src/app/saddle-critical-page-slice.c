@@ -106,8 +106,9 @@ slice_done_cb (GObject      *source_object,
       g_clear_pointer (&self->slice, saddle_slice_free);
       self->slice = slice;
       self->slice_run = data->run;
-      /* What was asked for comes into view. */
-      gtk_stack_set_visible_child_name (self->view_stack, "slice");
+      /* What was asked for comes into view (unless the window closed meanwhile). */
+      if (self->view_stack != NULL)
+        gtk_stack_set_visible_child_name (self->view_stack, "slice");
     }
   else if (!g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED))
     /* TRANSLATORS: %s says what went wrong, e.g. the Hessian is too large for memory */
@@ -116,7 +117,8 @@ slice_done_cb (GObject      *source_object,
   if (app != NULL)
     g_application_release (app);
 
-  /* The next BLAS-heavy task (a study that waited) may start. */
+  /* The next BLAS-heavy task (a study that waited) may start; a new critical study clears this
+   * slice, which belongs to the old one's points. */
   saddle_job_queue_finish (saddle_page_get_job_queue (SADDLE_PAGE (self)), self);
   /* The window closed while the worker ran: its widgets are gone. */
   if (self->slice_stack == NULL)
