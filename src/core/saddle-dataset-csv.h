@@ -28,6 +28,13 @@ SaddleDataset *saddle_dataset_load_csv_classes (const char              *path,
                                                 const SaddleCsvOptions  *options,
                                                 gsize                    max_samples,
                                                 GError                 **error);
+/* Labelled samples from @path: an IDX folder, an IDX images file (labels beside it) or a CSV
+ * file (saddle_dataset_is_csv()); @options apply to a CSV, and standardising anything else is
+ * refused (IDX pixels are scaled to [0, 1]). */
+SaddleDataset *saddle_dataset_load_classes     (const char              *path,
+                                                const SaddleCsvOptions  *options,
+                                                gsize                    max_samples,
+                                                GError                 **error);
 /* Whether @path is a CSV file: a name ending in .csv, or a start that is UTF-8 text. */
 gboolean       saddle_dataset_is_csv           (const char              *path);
 /* Each column of @dataset's x to mean 0 and (population) sd 1; a constant column to 0. */

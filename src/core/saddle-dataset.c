@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "saddle-dataset-csv.h"
 #include "saddle-dataset-private.h"
 
 G_DEFINE_QUARK (saddle-dataset-error-quark, saddle_dataset_error)
@@ -67,6 +68,48 @@ saddle_dataset_load_path (const char  *path,
   g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
                "%s: not a dataset Saddle reads; choose a folder of IDX files, an IDX images "
                "file (raw or .gz) or a .csv/.txt file of x,y rows", base);
+  return NULL;
+}
+
+SaddleDataset *
+saddle_dataset_load_classes (const char              *path,
+                             const SaddleCsvOptions  *options,
+                             gsize                    max_samples,
+                             GError                 **error)
+{
+  g_autofree char *base = NULL;
+  guint32 magic = 0;
+  gboolean csv;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  base = g_path_get_basename (path);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_NOT_FOUND,
+                   "%s: no such file or folder", path);
+      return NULL;
+    }
+  csv = !g_file_test (path, G_FILE_TEST_IS_DIR) && saddle_dataset_is_csv (path);
+  if (!csv && options != NULL && (options->standardize || options->label_column != NULL))
+    {
+      g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_INVALID,
+                   "%s: %s applies to CSV data only (IDX pixels are scaled to [0, 1] and their "
+                   "labels have no column)", base,
+                   options->standardize ? "standardising" : "a label column");
+      return NULL;
+    }
+  if (csv)
+    return saddle_dataset_load_csv_classes (path, options, max_samples, error);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return saddle_dataset_load_idx_dir (path, FALSE, max_samples, error);
+  if (saddle_dataset_idx_probe_magic (path, &magic) && magic == SADDLE_IDX_IMAGES_MAGIC)
+    return saddle_dataset_load_idx_images_file (path, max_samples, error);
+
+  g_set_error (error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT,
+               "%s: not labelled data Saddle reads; choose a folder of IDX files, an IDX images "
+               "file (raw or .gz) or a CSV file of label,feature,… rows", base);
   return NULL;
 }
 
