@@ -448,9 +448,14 @@ csv_row_numeric_after_first (const CsvFields *row)
 {
   double v;
 
+  /* An empty field is a missing number, not a name. */
   for (guint i = 1; i < row->fields->len; i++)
-    if (!csv_number (g_ptr_array_index (row->fields, i), &v))
-      return FALSE;
+    {
+      const char *field = g_ptr_array_index (row->fields, i);
+
+      if (*field != '\0' && !csv_number (field, &v))
+        return FALSE;
+    }
   return TRUE;
 }
 
