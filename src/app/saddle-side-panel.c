@@ -540,6 +540,15 @@ image_folder_clicked_cb (GtkButton       *button,
                _("Choose a Folder of IDX Images"), "image-folder");
 }
 
+/* The image task classifies a CSV file's labelled rows too: the same setting holds its path. */
+static void
+image_csv_clicked_cb (GtkButton       *button,
+                      SaddleSidePanel *self)
+{
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("Choose a CSV File of Labelled Rows"),
+               "image-folder");
+}
+
 static void
 image_folder_clear_cb (GtkButton       *button,
                        SaddleSidePanel *self)
@@ -828,6 +837,7 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, hidden_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, undo_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, image_csv_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clear_cb);
   gtk_widget_class_bind_template_callback (widget_class, csv_file_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, csv_file_clear_cb);
