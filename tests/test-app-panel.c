@@ -218,6 +218,60 @@ test_memory (void)
   g_assert_null (saddle_side_panel_get_problem (panel));
 }
 
+/* The panel's time estimate once the machine's rate is measured (off the main thread). */
+static double
+wait_for_time (SaddleSidePanel *panel)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  double seconds;
+
+  while ((seconds = saddle_side_panel_get_time_estimate (panel)) < 0
+         && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+  return seconds;
+}
+
+/* A big model says how long its study would take, more for a bigger one, and warns when long. */
+static void
+test_time (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_TRAJECTORIES, settings);
+  GtkWidget *time = saddle_side_panel_get_field (panel, "time");
+  GtkWidget *hidden = saddle_side_panel_get_field (panel, "hidden");
+  double small, big, bigger;
+
+  /* The default study takes seconds: nothing to say. */
+  small = wait_for_time (panel);
+  g_assert_cmpfloat (small, >, 0);
+  g_assert_cmpfloat (small, <, 60);
+  g_assert_false (gtk_widget_get_visible (time));
+
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "1000,1000");
+  flush ();
+  big = wait_for_time (panel);
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "3000,3000");
+  flush ();
+  bigger = wait_for_time (panel);
+  g_test_message ("estimates: %.3g s, %.3g s, %.3g s", small, big, bigger);
+  g_assert_cmpfloat (big, >, small);
+  g_assert_cmpfloat (bigger, >, big);
+  /* 11.4 M parameters: minutes on any machine (the count is 9e14 FLOP: an hour at 400 GFLOP/s). */
+  g_assert_cmpfloat (bigger, >, 600);
+  g_assert_true (gtk_widget_get_visible (time));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (time)), "would take about"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (time)), "Stop keeps what is done"));
+  g_assert_true (gtk_widget_has_css_class (time, "warning"));
+
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "20,20");
+  flush ();
+  g_assert_false (gtk_widget_get_visible (time));
+}
+
 /* The image task's data row takes a CSV file of labelled rows: its widths come from the file. */
 static void
 test_csv_data (void)
@@ -686,6 +740,7 @@ main (int   argc,
   g_test_add_func ("/app/panel/reset-undo", test_reset_undo);
   g_test_add_func ("/app/panel/memory", test_memory);
   g_test_add_func ("/app/panel/csv-data", test_csv_data);
+  g_test_add_func ("/app/panel/time", test_time);
   g_test_add_func ("/app/panel/bundled-params", test_bundled_params);
   g_test_add_func ("/app/panel/task-defaults", test_task_defaults);
   g_test_add_func ("/app/panel/autoencoder-task", test_autoencoder_task);
