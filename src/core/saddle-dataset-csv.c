@@ -53,6 +53,46 @@ typedef struct
   guint      line_no;
 } CsvFields;
 
+/* What the labelled rows hold, as they are read. */
+typedef struct
+{
+  const char  *display;      /* the file's name, for messages */
+  char       **header;       /* column names (into the buffer, NULL-terminated), or NULL */
+  guint        n_columns;
+  guint        label_col;
+  GArray      *x;            /* double: the features of each row in turn */
+  GArray      *row_labels;   /* guint: each row's label, an index into names */
+  GPtrArray   *names;        /* const char *: the distinct labels, first seen first */
+  GArray      *name_lines;   /* guint: the line each name first appears on */
+  GHashTable  *name_ids;     /* name → its index in names */
+} CsvClasses;
+
+static void
+csv_classes_init (CsvClasses *t,
+                  const char *display)
+{
+  t->display = display;
+  t->x = g_array_new (FALSE, FALSE, sizeof (double));
+  t->row_labels = g_array_new (FALSE, FALSE, sizeof (guint));
+  t->names = g_ptr_array_new ();
+  t->name_lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  t->name_ids = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static void
+csv_classes_clear (CsvClasses *t)
+{
+  g_clear_pointer (&t->header, g_free);
+  g_clear_pointer (&t->x, g_array_unref);
+  g_clear_pointer (&t->row_labels, g_array_unref);
+  g_clear_pointer (&t->names, g_ptr_array_unref);
+  g_clear_pointer (&t->name_lines, g_array_unref);
+  g_clear_pointer (&t->name_ids, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsvClasses, csv_classes_clear)
+
+
 static void
 csv_lines_init (CsvLines *lines,
                 char     *contents,
@@ -443,19 +483,140 @@ csv_advance (CsvFields *row,
   row->line_no = next->line_no;
 }
 
+/* Whether the first row is a header: declared by naming the label column; detected when a
+ * field after its first is text, or its first is text and the next row's a number. */
 static gboolean
-csv_row_numeric_after_first (const CsvFields *row)
+csv_is_header (const CsvFields        *row,
+               const CsvFields        *next,
+               gboolean                have_next,
+               const SaddleCsvOptions *options)
 {
   double v;
 
+  if (options->label_column != NULL)
+    return TRUE;
   /* An empty field is a missing number, not a name. */
   for (guint i = 1; i < row->fields->len; i++)
     {
       const char *field = g_ptr_array_index (row->fields, i);
 
       if (*field != '\0' && !csv_number (field, &v))
-        return FALSE;
+        return TRUE;
     }
+  return !csv_number (g_ptr_array_index (row->fields, 0), &v)
+         && have_next && next->fields->len > 0
+         && csv_number (g_ptr_array_index (next->fields, 0), &v);
+}
+
+static const char *
+csv_column_name (const CsvClasses *t,
+                 guint             column)
+{
+  return t->header != NULL ? t->header[column] : NULL;
+}
+
+/* The label column in the header: @wanted, else "label" (any case), else the first. */
+static gboolean
+csv_find_label_column (CsvClasses  *t,
+                       const char  *wanted,
+                       guint        line_no,
+                       GError     **error)
+{
+  g_autofree char *list = NULL;
+
+  for (guint j = 0; j < t->n_columns; j++)
+    if (wanted != NULL ? strcmp (t->header[j], wanted) == 0
+                       : g_ascii_strcasecmp (t->header[j], "label") == 0)
+      {
+        t->label_col = j;
+        return TRUE;
+      }
+  if (wanted == NULL)
+    return TRUE;
+  list = g_strjoinv (", ", t->header);
+  csv_error (error, t->display, line_no, 0, NULL,
+             "no column “%s” in the header; its columns are %s", wanted, list);
+  return FALSE;
+}
+
+/* Checks a data row and keeps its features and label. */
+static gboolean
+csv_take_row (CsvClasses       *t,
+              const CsvFields  *row,
+              GError          **error)
+{
+  const char *label;
+  gpointer id;
+  guint label_id;
+
+  if (row->fields->len != t->n_columns)
+    {
+      csv_error (error, t->display, row->line_no, 0, NULL, "%u field%s, but the %s has %u",
+                 row->fields->len, row->fields->len == 1 ? "" : "s",
+                 t->header != NULL ? "header" : "first row", t->n_columns);
+      return FALSE;
+    }
+  for (guint j = 0; j < t->n_columns; j++)
+    {
+      const char *field = g_ptr_array_index (row->fields, j);
+      const char *name = csv_column_name (t, j);
+      double v;
+
+      if (j == t->label_col)
+        continue;
+      if (*field == '\0')
+        {
+          csv_error (error, t->display, row->line_no, j + 1, name,
+                     "empty field; every feature needs a value");
+          return FALSE;
+        }
+      if (!csv_number (field, &v))
+        {
+          csv_error (error, t->display, row->line_no, j + 1, name, "“%s” is not a number",
+                     field);
+          return FALSE;
+        }
+      if (isnan (v))
+        {
+          csv_error (error, t->display, row->line_no, j + 1, name,
+                     "NaN is not allowed (a missing value?); remove or fill the row");
+          return FALSE;
+        }
+      if (!isfinite (v) || fabs (v) > CSV_MAX_MAGNITUDE)
+        {
+          csv_error (error, t->display, row->line_no, j + 1, name,
+                     "%s would overflow the loss; rescale the data",
+                     isfinite (v) ? "a value beyond ±1e100" : "an infinite value");
+          return FALSE;
+        }
+      g_array_append_val (t->x, v);
+    }
+
+  label = g_ptr_array_index (row->fields, t->label_col);
+  if (*label == '\0')
+    {
+      csv_error (error, t->display, row->line_no, t->label_col + 1,
+                 csv_column_name (t, t->label_col), "empty label");
+      return FALSE;
+    }
+  if (!g_hash_table_lookup_extended (t->name_ids, label, NULL, &id))
+    {
+      if (t->names->len == SADDLE_DATASET_MAX_CLASSES)
+        {
+          csv_error (error, t->display, row->line_no, t->label_col + 1,
+                     csv_column_name (t, t->label_col),
+                     "a %uth distinct label, “%s”; Saddle takes at most %u classes "
+                     "(is this the label column?)", t->names->len + 1, label,
+                     SADDLE_DATASET_MAX_CLASSES);
+          return FALSE;
+        }
+      id = GUINT_TO_POINTER (t->names->len);
+      g_hash_table_insert (t->name_ids, (gpointer) label, id);
+      g_ptr_array_add (t->names, (gpointer) label);
+      g_array_append_val (t->name_lines, row->line_no);
+    }
+  label_id = GPOINTER_TO_UINT (id);
+  g_array_append_val (t->row_labels, label_id);
   return TRUE;
 }
 
@@ -464,6 +625,114 @@ compare_names (gconstpointer a,
                gconstpointer b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The class of each distinct label: its number if every label is one, else its place among
+ * the names sorted bytewise (then @class_names gets them, in that order). */
+static guint *
+csv_map_classes (const CsvClasses  *t,
+                 guint             *n_classes,
+                 char            ***class_names,
+                 GError           **error)
+{
+  g_autofree guint *class_of = g_new (guint, t->names->len);
+  g_autoptr(GHashTable) distinct = g_hash_table_new (NULL, NULL);
+  gboolean numeric = TRUE;
+
+  *n_classes = 0;
+  *class_names = NULL;
+  for (guint i = 0; i < t->names->len && numeric; i++)
+    {
+      guint64 k = 0;
+
+      numeric = csv_class_number (g_ptr_array_index (t->names, i), &k);
+      class_of[i] = (guint) MIN (k, G_MAXUINT);
+    }
+  for (guint i = 0; i < t->names->len && numeric; i++)
+    {
+      if (class_of[i] >= SADDLE_DATASET_MAX_CLASSES)
+        {
+          csv_error (error, t->display, g_array_index (t->name_lines, guint, i),
+                     t->label_col + 1, csv_column_name (t, t->label_col),
+                     "label %s; class numbers go from 0 to %u",
+                     (const char *) g_ptr_array_index (t->names, i),
+                     SADDLE_DATASET_MAX_CLASSES - 1);
+          return NULL;
+        }
+      *n_classes = MAX (*n_classes, class_of[i] + 1);
+    }
+  if (!numeric)
+    {
+      g_autoptr(GPtrArray) sorted = g_ptr_array_copy (t->names, NULL, NULL);
+
+      g_ptr_array_sort (sorted, compare_names);
+      *class_names = g_new0 (char *, sorted->len + 1);
+      for (guint i = 0; i < sorted->len; i++)
+        {
+          gpointer id = g_hash_table_lookup (t->name_ids, g_ptr_array_index (sorted, i));
+
+          class_of[GPOINTER_TO_UINT (id)] = i;
+          (*class_names)[i] = g_strdup (g_ptr_array_index (sorted, i));
+        }
+      *n_classes = sorted->len;
+    }
+
+  /* Distinct classes: "1" and "01" are one. */
+  for (guint i = 0; i < t->names->len; i++)
+    g_hash_table_add (distinct, GUINT_TO_POINTER (class_of[i] + 1));
+  if (g_hash_table_size (distinct) < 2)
+    {
+      g_clear_pointer (class_names, g_strfreev);
+      csv_error (error, t->display, 0, t->label_col + 1, csv_column_name (t, t->label_col),
+                 "every row has the label “%s”; classification needs at least 2 classes",
+                 (const char *) g_ptr_array_index (t->names, 0));
+      return NULL;
+    }
+  return g_steal_pointer (&class_of);
+}
+
+/* "iris.csv: 150 rows × 4 features, 3 classes (0 = setosa, …), standardised" */
+static char *
+csv_title (const char            *display,
+           const SaddleDataset   *dataset,
+           gboolean               standardize)
+{
+  g_autofree char *r = saddle_format_count (dataset->n_samples);
+  g_autofree char *f = saddle_format_count (dataset->n_inputs);
+  GString *title = g_string_new (display);
+
+  g_string_append_printf (title, ": %s rows × %s feature%s, %u classes", r, f,
+                          dataset->n_inputs == 1 ? "" : "s", (guint) dataset->n_outputs);
+  if (dataset->class_names != NULL)
+    {
+      g_string_append (title, " (");
+      for (guint i = 0; i < MIN (dataset->n_outputs, CSV_NAMES_SHOWN); i++)
+        g_string_append_printf (title, "%s%u = %s", i > 0 ? ", " : "", i,
+                                dataset->class_names[i]);
+      g_string_append (title, dataset->n_outputs > CSV_NAMES_SHOWN ? ", …)" : ")");
+    }
+  if (standardize)
+    g_string_append (title, ", standardised");
+  return g_string_free (title, FALSE);
+}
+
+/* Fails with the line of the first byte that is not UTF-8 text (a NUL byte included). */
+static gboolean
+csv_check_text (const char  *display,
+                const char  *contents,
+                gsize        length,
+                GError     **error)
+{
+  const char *end_valid;
+  guint line_no = 1;
+
+  if (g_utf8_validate_len (contents, length, &end_valid))
+    return TRUE;
+  for (const char *p = contents; p < end_valid; p++)
+    line_no += *p == '\n';
+  csv_error (error, display, line_no, 0, NULL, "%s; is this a text file?",
+             *end_valid == '\0' ? "a NUL byte" : "not UTF-8 text");
+  return FALSE;
 }
 
 void
@@ -505,23 +774,17 @@ saddle_dataset_load_csv_classes (const char              *path,
   g_autoptr(SaddleDataset) dataset = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *display = NULL;
-  g_autofree char **header = NULL;   /* column names (into contents), or NULL */
-  g_autoptr(GPtrArray) first_fields = g_ptr_array_new ();
+  g_autofree guint *class_of = NULL;
+  g_autoptr(GPtrArray) row_fields = g_ptr_array_new ();
   g_autoptr(GPtrArray) next_fields = g_ptr_array_new ();
-  g_autoptr(GArray) x = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) row_labels = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();            /* distinct labels, first seen first */
-  g_autoptr(GArray) name_lines = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GHashTable) name_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree guint *class_of = NULL;                             /* distinct label → class */
-  g_autoptr(GString) title = NULL;
-  CsvFields row = { first_fields, 0 };
+  g_auto(CsvClasses) t = { 0 };
+  char **class_names = NULL;
+  CsvFields row = { row_fields, 0 };
   CsvFields next = { next_fields, 0 };
   CsvLines lines;
-  const char *end_valid;
-  gsize length, n_rows, n_keep, n_features;
-  guint n_columns, label_col = 0, n_classes = 0;
-  gboolean failed = FALSE, have_next, numeric = TRUE;
+  gsize length, n_keep;
+  guint n_classes;
+  gboolean failed = FALSE, have_next;
   char separator = '\0';
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -530,19 +793,10 @@ saddle_dataset_load_csv_classes (const char              *path,
   if (options == NULL)
     options = &defaults;
   display = g_path_get_basename (path);
-  if (!csv_read_file (path, &contents, &length, error))
+  if (!csv_read_file (path, &contents, &length, error)
+      || !csv_check_text (display, contents, length, error))
     return NULL;
-  /* With the length given, a NUL byte fails too. */
-  if (!g_utf8_validate_len (contents, length, &end_valid))
-    {
-      guint line_no = 1;
-
-      for (const char *p = contents; p < end_valid; p++)
-        line_no += *p == '\n';
-      csv_error (error, display, line_no, 0, NULL,
-                 "%s; is this a text file?", *end_valid == '\0' ? "a NUL byte" : "not UTF-8 text");
-      return NULL;
-    }
+  csv_classes_init (&t, display);
 
   csv_lines_init (&lines, contents, length);
   if (!csv_next_row (&lines, &separator, &row, display, &failed, error))
@@ -552,8 +806,8 @@ saddle_dataset_load_csv_classes (const char              *path,
                    "the file is empty; expected rows of label,feature,feature,…");
       return NULL;
     }
-  n_columns = row.fields->len;
-  if (n_columns < 2)
+  t.n_columns = row.fields->len;
+  if (t.n_columns < 2)
     {
       csv_error (error, display, row.line_no, 0, NULL,
                  "one field; a row is a label and at least one feature, separated by commas "
@@ -564,130 +818,27 @@ saddle_dataset_load_csv_classes (const char              *path,
   if (failed)
     return NULL;
 
-  /* The header: declared by naming the label column, else detected. */
-  {
-    double v;
-    gboolean first_text = !csv_number (g_ptr_array_index (row.fields, 0), &v);
-    gboolean next_first_number = have_next && next.fields->len > 0
-                                 && csv_number (g_ptr_array_index (next.fields, 0), &v);
-
-    if (options->label_column != NULL || !csv_row_numeric_after_first (&row)
-        || (first_text && next_first_number))
-      {
-        g_ptr_array_add (row.fields, NULL);
-        header = (char **) g_ptr_array_steal (row.fields, NULL);
-      }
-  }
-  if (header != NULL)
+  if (csv_is_header (&row, &next, have_next, options))
     {
-      guint header_line = row.line_no;
-      gboolean found = options->label_column == NULL;
-
-      for (guint j = 0; j < n_columns; j++)
-        if (options->label_column != NULL ? strcmp (header[j], options->label_column) == 0
-                                          : g_ascii_strcasecmp (header[j], "label") == 0)
-          {
-            label_col = j;
-            found = TRUE;
-            break;
-          }
-      if (!found)
-        {
-          g_autofree char *list = g_strjoinv (", ", header);
-
-          csv_error (error, display, header_line, 0, NULL,
-                     "no column “%s” in the header; its columns are %s",
-                     options->label_column, list);
-          return NULL;
-        }
+      g_ptr_array_add (row.fields, NULL);
+      t.header = (char **) g_ptr_array_steal (row.fields, NULL);
+      if (!csv_find_label_column (&t, options->label_column, row.line_no, error))
+        return NULL;
       if (!have_next)
         {
-          csv_error (error, display, header_line, 0, NULL, "a header but no data rows");
+          csv_error (error, display, row.line_no, 0, NULL, "a header but no data rows");
           return NULL;
         }
-      /* The first data row is the next one. */
       csv_advance (&row, &next);
       have_next = csv_next_row (&lines, &separator, &next, display, &failed, error);
       if (failed)
         return NULL;
     }
 
-  n_features = n_columns - 1;
   for (;;)
     {
-      const char *label;
-      gpointer id;
-      guint label_id;
-
-      if (row.fields->len != n_columns)
-        {
-          csv_error (error, display, row.line_no, 0, NULL,
-                     "%u field%s, but the %s has %u", row.fields->len,
-                     row.fields->len == 1 ? "" : "s", header != NULL ? "header" : "first row",
-                     n_columns);
-          return NULL;
-        }
-      for (guint j = 0; j < n_columns; j++)
-        {
-          const char *field = g_ptr_array_index (row.fields, j);
-          const char *name = header != NULL ? header[j] : NULL;
-          double v;
-
-          if (j == label_col)
-            continue;
-          if (*field == '\0')
-            {
-              csv_error (error, display, row.line_no, j + 1, name, "empty field; every feature "
-                         "needs a value");
-              return NULL;
-            }
-          if (!csv_number (field, &v))
-            {
-              csv_error (error, display, row.line_no, j + 1, name, "“%s” is not a number", field);
-              return NULL;
-            }
-          if (isnan (v))
-            {
-              csv_error (error, display, row.line_no, j + 1, name,
-                         "NaN is not allowed (a missing value?); remove or fill the row");
-              return NULL;
-            }
-          if (!isfinite (v) || fabs (v) > CSV_MAX_MAGNITUDE)
-            {
-              csv_error (error, display, row.line_no, j + 1, name,
-                         "%s would overflow the loss; rescale the data",
-                         isfinite (v) ? "a value beyond ±1e100" : "an infinite value");
-              return NULL;
-            }
-          g_array_append_val (x, v);
-        }
-
-      label = g_ptr_array_index (row.fields, label_col);
-      if (*label == '\0')
-        {
-          csv_error (error, display, row.line_no, label_col + 1,
-                     header != NULL ? header[label_col] : NULL, "empty label");
-          return NULL;
-        }
-      if (!g_hash_table_lookup_extended (name_ids, label, NULL, &id))
-        {
-          id = GUINT_TO_POINTER (names->len);
-          if (names->len == SADDLE_DATASET_MAX_CLASSES)
-            {
-              csv_error (error, display, row.line_no, label_col + 1,
-                         header != NULL ? header[label_col] : NULL,
-                         "a %uth distinct label, “%s”; Saddle takes at most %u classes "
-                         "(is this the label column?)", names->len + 1, label,
-                         SADDLE_DATASET_MAX_CLASSES);
-              return NULL;
-            }
-          g_hash_table_insert (name_ids, (gpointer) label, id);
-          g_ptr_array_add (names, (gpointer) label);
-          g_array_append_val (name_lines, row.line_no);
-        }
-      label_id = GPOINTER_TO_UINT (id);
-      g_array_append_val (row_labels, label_id);
-
+      if (!csv_take_row (&t, &row, error))
+        return NULL;
       if (!have_next)
         break;
       csv_advance (&row, &next);
@@ -696,91 +847,23 @@ saddle_dataset_load_csv_classes (const char              *path,
         return NULL;
     }
 
-  /* Classes: numbers if every label is one, else the names in sorted order. */
-  class_of = g_new (guint, names->len);
-  for (guint i = 0; i < names->len && numeric; i++)
-    {
-      guint64 k = 0;
+  class_of = csv_map_classes (&t, &n_classes, &class_names, error);
+  if (class_of == NULL)
+    return NULL;
 
-      numeric = csv_class_number (g_ptr_array_index (names, i), &k);
-      class_of[i] = (guint) MIN (k, G_MAXUINT);
-    }
-  for (guint i = 0; i < names->len && numeric; i++)
-    {
-      if (class_of[i] >= SADDLE_DATASET_MAX_CLASSES)
-        {
-          csv_error (error, display, g_array_index (name_lines, guint, i), label_col + 1,
-                     header != NULL ? header[label_col] : NULL,
-                     "label %s; class numbers go from 0 to %u",
-                     (const char *) g_ptr_array_index (names, i), SADDLE_DATASET_MAX_CLASSES - 1);
-          return NULL;
-        }
-      n_classes = MAX (n_classes, class_of[i] + 1);
-    }
-  {
-    /* Distinct classes: "1" and "01" are one. */
-    g_autoptr(GHashTable) distinct = g_hash_table_new (NULL, NULL);
-
-    if (!numeric)
-      {
-        g_autoptr(GPtrArray) sorted = g_ptr_array_copy (names, NULL, NULL);
-
-        g_ptr_array_sort (sorted, compare_names);
-        for (guint i = 0; i < sorted->len; i++)
-          {
-            gpointer id = g_hash_table_lookup (name_ids, g_ptr_array_index (sorted, i));
-
-            class_of[GPOINTER_TO_UINT (id)] = i;
-          }
-        n_classes = names->len;
-        dataset = saddle_dataset_new_empty (SADDLE_DATASET_CLASSIFICATION);
-        dataset->class_names = g_new0 (char *, n_classes + 1);
-        for (guint i = 0; i < n_classes; i++)
-          dataset->class_names[i] = g_strdup (g_ptr_array_index (sorted, i));
-      }
-    for (guint i = 0; i < names->len; i++)
-      g_hash_table_add (distinct, GUINT_TO_POINTER (class_of[i] + 1));
-    if (g_hash_table_size (distinct) < 2)
-      {
-        csv_error (error, display, 0, label_col + 1, header != NULL ? header[label_col] : NULL,
-                   "every row has the label “%s”; classification needs at least 2 classes",
-                   (const char *) g_ptr_array_index (names, 0));
-        return NULL;
-      }
-  }
-
-  n_rows = row_labels->len;
-  n_keep = max_samples > 0 ? MIN (max_samples, n_rows) : n_rows;
-  if (dataset == NULL)
-    dataset = saddle_dataset_new_empty (SADDLE_DATASET_CLASSIFICATION);
+  n_keep = max_samples > 0 ? MIN (max_samples, t.row_labels->len) : t.row_labels->len;
+  dataset = saddle_dataset_new_empty (SADDLE_DATASET_CLASSIFICATION);
+  dataset->class_names = class_names;
   dataset->n_samples = n_keep;
-  dataset->n_inputs = n_features;
+  dataset->n_inputs = t.n_columns - 1;
   dataset->n_outputs = n_classes;
-  dataset->x = g_memdup2 (x->data, n_keep * n_features * sizeof (double));
+  dataset->x = g_memdup2 (t.x->data, n_keep * dataset->n_inputs * sizeof (double));
   dataset->labels = g_new (guint32, n_keep);
   for (gsize i = 0; i < n_keep; i++)
-    dataset->labels[i] = class_of[g_array_index (row_labels, guint, i)];
+    dataset->labels[i] = class_of[g_array_index (t.row_labels, guint, i)];
   if (options->standardize)
     saddle_dataset_standardize (dataset);
-
-  title = g_string_new (display);
-  {
-    g_autofree char *r = saddle_format_count (n_keep);
-    g_autofree char *f = saddle_format_count (n_features);
-
-    g_string_append_printf (title, ": %s rows × %s feature%s, %u classes", r, f,
-                            n_features == 1 ? "" : "s", n_classes);
-  }
-  if (dataset->class_names != NULL)
-    {
-      g_string_append (title, " (");
-      for (guint i = 0; i < MIN (n_classes, CSV_NAMES_SHOWN); i++)
-        g_string_append_printf (title, "%s%u = %s", i > 0 ? ", " : "", i, dataset->class_names[i]);
-      g_string_append (title, n_classes > CSV_NAMES_SHOWN ? ", …)" : ")");
-    }
-  if (options->standardize)
-    g_string_append (title, ", standardised");
-  dataset->name = g_string_free (g_steal_pointer (&title), FALSE);
+  dataset->name = csv_title (display, dataset, options->standardize);
 
   return g_steal_pointer (&dataset);
 }
