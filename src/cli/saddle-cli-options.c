@@ -62,7 +62,8 @@ static const OptionSpec option_specs[] = {
     "Function to fit when there is no --data: sinc = sin(5πx)/(5πx) or sign = sign(sin(5πx)) "
     "on [0, 1]. Default: sinc", "sinc|sign" },
   { "samples", FOR_ALL_MODEL, FALSE,
-    "Training samples: the first N images or N function points, 1–1000000. Default: 1000", "N" },
+    "Training samples: the first N images (or CSV rows) or N function points, 1–1000000. "
+    "Default: 1000", "N" },
   { "hidden", FOR_ALL_MODEL, FALSE,
     "Hidden layer widths, comma-separated (\"\" = none, a linear model), up to 8 of 1–100000. "
     "Default: 20,20 (image), 363 (function), 31,31 (critical and hessian)", "W,W,…" },
