@@ -19,8 +19,9 @@
  * times the threads its runs use at once, times the share of the DGEMM rate the studies'
  * smaller products reach. That share, 0.6, is from saddle-cli runs of three settings at a load
  * of 10–21 on 2 cores, whose wall times were 1.3–2× the plain FLOPs ÷ rate (the commit that
- * added this file lists them); with it the three estimates fall within 0.8–1.6× of what was
- * measured. Hence "about" and one significant figure.
+ * added this file lists them); with it those estimates fall within 0.8–1.6× of what was
+ * measured, and the default critical study's (4 runs, whose MINRES and descent stop well
+ * before their caps) at 1.9×. Hence "about" and one significant figure.
  */
 #define G_LOG_DOMAIN "saddle-side-panel-time"
 
