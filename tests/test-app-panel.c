@@ -5,6 +5,8 @@
 
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include "app-test-util.h"
 #include "saddle-hessian.h"
 #include "saddle-side-panel.h"
@@ -214,6 +216,96 @@ test_memory (void)
   flush ();
   g_assert_false (gtk_widget_get_visible (memory));
   g_assert_null (saddle_side_panel_get_problem (panel));
+}
+
+/* The panel's time estimate once the machine's rate is measured (off the main thread). */
+static double
+wait_for_time (SaddleSidePanel *panel)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  double seconds;
+
+  while ((seconds = saddle_side_panel_get_time_estimate (panel)) < 0
+         && g_get_monotonic_time () < deadline)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+  return seconds;
+}
+
+/* A big model says how long its study would take, more for a bigger one, and warns when long. */
+static void
+test_time (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_TRAJECTORIES, settings);
+  GtkWidget *time = saddle_side_panel_get_field (panel, "time");
+  GtkWidget *hidden = saddle_side_panel_get_field (panel, "hidden");
+  double small, big, bigger;
+
+  /* The default study takes seconds: nothing to say. */
+  small = wait_for_time (panel);
+  g_assert_cmpfloat (small, >, 0);
+  g_assert_cmpfloat (small, <, 60);
+  g_assert_false (gtk_widget_get_visible (time));
+
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "1000,1000");
+  flush ();
+  big = wait_for_time (panel);
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "3000,3000");
+  flush ();
+  bigger = wait_for_time (panel);
+  g_test_message ("estimates: %.3g s, %.3g s, %.3g s", small, big, bigger);
+  g_assert_cmpfloat (big, >, small);
+  g_assert_cmpfloat (bigger, >, big);
+  /* 11.4 M parameters: minutes on any machine (the count is 9e14 FLOP: an hour at 400 GFLOP/s). */
+  g_assert_cmpfloat (bigger, >, 600);
+  g_assert_true (gtk_widget_get_visible (time));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (time)), "would take about"));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (time)), "Stop keeps what is done"));
+  g_assert_true (gtk_widget_has_css_class (time, "warning"));
+
+  gtk_editable_set_text (GTK_EDITABLE (hidden), "20,20");
+  flush ();
+  g_assert_false (gtk_widget_get_visible (time));
+}
+
+/* The image task's data row takes a CSV file of labelled rows: its widths come from the file. */
+static void
+test_csv_data (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Gradnorm");
+  g_autoptr(SaddleSidePanel) panel = new_panel (SADDLE_STUDY_GRADNORM, settings);
+  g_autofree char *dir = g_dir_make_tmp ("saddle-panel-csv-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "animals.csv", NULL);
+  SaddleStudyConfig config;
+
+  g_assert_true (g_file_set_contents (path, "a,label,b,c\n1,cat,2,3\n4,dog,5,6\n7,emu,8,9\n",
+                                      -1, NULL));
+  g_settings_set_string (settings, "task", "image");
+  g_settings_set_string (settings, "image-folder", path);
+  flush ();
+  g_assert_null (saddle_side_panel_get_problem (panel));
+  /* 3 → 20 → 20 → 3: 80 + 420 + 63. */
+  g_assert_cmpuint (saddle_side_panel_get_n_params (panel), ==, 563);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (saddle_side_panel_get_field (panel, "params"))),
+                            "3 → 20 → 20 → 3"));
+  g_assert_true (saddle_side_panel_get_config (panel, &config, NULL));
+  g_assert_cmpstr (config.data_path, ==, path);
+  saddle_study_config_clear (&config);
+
+  /* A bad file is named with its line, before Start. */
+  g_assert_true (g_file_set_contents (path, "a,label,b\n1,cat,2\n4,dog\n", -1, NULL));
+  g_settings_set_string (settings, "image-folder", "");
+  flush ();
+  g_settings_set_string (settings, "image-folder", path);
+  flush ();
+  g_assert_nonnull (strstr (saddle_side_panel_get_problem (panel), "animals.csv: line 3"));
+
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 /* The schema's defaults are the engine's (saddle_study_config_init): every field. */
@@ -647,6 +739,8 @@ main (int   argc,
   g_test_add_func ("/app/panel/out-of-range", test_out_of_range);
   g_test_add_func ("/app/panel/reset-undo", test_reset_undo);
   g_test_add_func ("/app/panel/memory", test_memory);
+  g_test_add_func ("/app/panel/csv-data", test_csv_data);
+  g_test_add_func ("/app/panel/time", test_time);
   g_test_add_func ("/app/panel/bundled-params", test_bundled_params);
   g_test_add_func ("/app/panel/task-defaults", test_task_defaults);
   g_test_add_func ("/app/panel/autoencoder-task", test_autoencoder_task);

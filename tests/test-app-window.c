@@ -879,6 +879,40 @@ test_errors_in_window (Fixture       *f,
   g_assert_true (strstr (saddle_window_get_message (f->window), "nonsense") != NULL);
 }
 
+/* A study on a CSV file of labelled rows, chosen in the image task's data row, runs and exports
+ * its summary naming the file (so Open Results finds it again). */
+static void
+test_csv_study (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSettings) s = g_settings_get_child (f->settings, "gradnorm");
+  g_autofree char *csv = path_in (f, "animals.csv");
+  g_autofree char *out = path_in (f, "export");
+  g_autofree char *summary_path = NULL;
+  g_autofree char *summary = NULL;
+  g_autoptr(GString) text = g_string_new ("size,label\n");
+  SaddlePage *page = saddle_window_get_page (f->window, SADDLE_STUDY_GRADNORM);
+
+  for (guint i = 0; i < 30; i++)
+    g_string_append_printf (text, "%u,%s\n", i, i % 2 ? "cat" : "dog");
+  g_assert_true (g_file_set_contents (csv, text->str, -1, NULL));
+  g_settings_set_string (s, "task", "image");
+  g_settings_set_string (s, "image-folder", csv);
+  g_settings_set_string (s, "hidden", "3");
+  g_settings_set_uint (s, "epochs", 2);
+  g_settings_set_uint (s, "runs", 2);
+  run_study (f, "gradnorm");
+  g_assert_true (saddle_page_has_results (page));
+  g_assert_cmpuint (saddle_gradnorm_page_get_history (SADDLE_GRADNORM_PAGE (page))->iterations->len,
+                    >, 0);
+
+  g_assert_true (saddle_window_export_all (f->window, out, NULL));
+  summary_path = g_build_filename (out, "gradnorm", "summary.json", NULL);
+  g_assert_true (g_file_get_contents (summary_path, &summary, NULL, NULL));
+  g_assert_nonnull (strstr (summary, "animals.csv: 30 rows × 1 feature, 2 classes (0 = cat, 1 = dog)"));
+  g_assert_nonnull (strstr (summary, csv));
+}
+
 static void
 test_close_mid_study (Fixture       *f,
                       gconstpointer  data)
@@ -1385,6 +1419,7 @@ main (int   argc,
   ADD ("/app/window/stop-during-eigensolve", test_stop_during_eigensolve);
   ADD ("/app/window/restart-stops-first", test_restart_stops_first);
   ADD ("/app/window/errors", test_errors_in_window);
+  ADD ("/app/window/csv-study", test_csv_study);
   ADD ("/app/window/close-mid-study", test_close_mid_study);
   ADD ("/app/window/open-results-round-trip", test_open_results_round_trip);
   ADD ("/app/window/open-results-refused", test_open_results_refused);

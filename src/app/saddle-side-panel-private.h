@@ -25,6 +25,7 @@ struct _SaddleSidePanel
                                                * which the settings do not hold */
   GtkWidget       *row_messages[SADDLE_SIDE_PANEL_N_FIELDS];    /* under the field's row: its problem */
   GError          *memory_error;  /* the study as set would not fit in memory */
+  double           time_seconds;  /* the study's estimated duration; < 0 while unknown */
   gsize            n_params;
   guint            update_id;
 
@@ -57,6 +58,7 @@ struct _SaddleSidePanel
   GtkWidget       *hidden_row;
   GtkLabel        *params_label;
   GtkLabel        *memory_label;
+  GtkLabel        *time_label;
   GtkDropDown     *activation_dropdown;
   GtkDropDown     *optimizer_dropdown;
   GtkSpinButton   *lr_spin;
@@ -119,6 +121,26 @@ void       saddle_side_panel_queue_update        (SaddleSidePanel *self);
 /* saddle-side-panel-bind.c */
 /* Binds every editing widget to its key of the panel's settings. */
 void       saddle_side_panel_bind_settings       (SaddleSidePanel *self);
+/* saddle-side-panel-time.c */
+/* FLOP/s of one OpenBLAS thread, measured once per process off the main thread; 0 until known
+ * (the measurement is started, and @self updated when it ends). */
+double     saddle_side_panel_machine_rate        (SaddleSidePanel *self);
+/* The FLOPs of study @kind as @config sets it, on @n_samples samples of a model of @n_params
+ * parameters whose first layer holds @first_layer weights. */
+double     saddle_side_panel_study_flops         (const SaddleStudyConfig *config,
+                                                  SaddleStudyKind          kind,
+                                                  gsize                    n_samples,
+                                                  gsize                    n_params,
+                                                  gsize                    first_layer);
+/* Those FLOPs over @thread_rate times the threads the runs use at once; −1 without a rate. */
+double     saddle_side_panel_study_seconds       (const SaddleStudyConfig *config,
+                                                  SaddleStudyKind          kind,
+                                                  gsize                    n_samples,
+                                                  gsize                    n_params,
+                                                  gsize                    first_layer,
+                                                  double                   thread_rate);
+/* "about 40 min": one significant figure (g_free). */
+char      *saddle_side_panel_format_duration     (double           seconds);
 
 /* saddle-side-panel-fields.c */
 /* Three significant digits: log-scale arrows give 0.0126, not 0.012589254117941668. */

@@ -15,6 +15,9 @@
 #define DIMS_SAMPLES 1000
 /* The memory a study would hold is shown from this size on. */
 #define MEMORY_NOTE_BYTES ((gsize) 64 * 1024 * 1024)
+/* A study's duration is shown from this many seconds on, and warned about past the second. */
+#define TIME_NOTE_SECONDS 60.0
+#define TIME_WARN_SECONDS 600.0
 
 G_DEFINE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, GTK_TYPE_BOX)
 
@@ -180,6 +183,32 @@ check_memory (SaddleSidePanel         *self,
                           need_text, available_text);
 }
 
+/* How long the study as set would take here, from its FLOPs and the measured rate: NULL while
+ * the rate is being measured or when it is short; a warning when it is long. */
+static char *
+describe_time (SaddleSidePanel         *self,
+               const SaddleStudyConfig *config,
+               gsize                    first_layer)
+{
+  g_autofree char *duration = NULL;
+
+  self->time_seconds = saddle_side_panel_study_seconds (config, self->kind, self->dims_samples,
+                                                        self->n_params, first_layer,
+                                                        saddle_side_panel_machine_rate (self));
+  if (self->time_seconds < TIME_NOTE_SECONDS)
+    return NULL;
+  duration = saddle_side_panel_format_duration (self->time_seconds);
+  if (self->time_seconds <= TIME_WARN_SECONDS)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "warning");
+      /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
+      return g_strdup_printf (_("The study would take %s here"), duration);
+    }
+  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "warning");
+  /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
+  return g_strdup_printf (_("The study would take %s here; Stop keeps what is done"), duration);
+}
+
 /* Re-reads the settings: parameter count, validation message, rows shown. */
 static void
 update_now (SaddleSidePanel *self)
@@ -188,6 +217,7 @@ update_now (SaddleSidePanel *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *params = NULL;
   g_autofree char *memory = NULL;
+  g_autofree char *time = NULL;
   const char *problem = NULL;
   guint n_in = 0, n_out = 0;
   int field;
@@ -197,6 +227,7 @@ update_now (SaddleSidePanel *self)
 
   g_clear_pointer (&self->problem, g_free);
   self->n_params = 0;
+  self->time_seconds = -1;
 
   g_clear_error (&self->memory_error);
   for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
@@ -237,7 +268,10 @@ update_now (SaddleSidePanel *self)
             self->problem = g_strdup_printf (_("Trajectory layer %u does not exist: the model has %u layers"),
                                              config.layer + 1, config.n_hidden + 1);
           else
-            memory = check_memory (self, &config);
+            {
+              memory = check_memory (self, &config);
+              time = describe_time (self, &config, (gsize) widths[0] * widths[1]);
+            }
         }
       else
         self->problem = g_strdup (problem);
@@ -257,6 +291,8 @@ update_now (SaddleSidePanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->params_label), params != NULL);
   gtk_label_set_text (self->memory_label, memory != NULL ? memory : "");
   gtk_widget_set_visible (GTK_WIDGET (self->memory_label), memory != NULL);
+  gtk_label_set_text (self->time_label, time != NULL ? time : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->time_label), time != NULL && field < 0);
   gtk_label_set_text (self->error_label, self->problem != NULL ? self->problem : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), self->problem != NULL && field < 0);
 }
@@ -269,6 +305,17 @@ update_idle_cb (gpointer user_data)
   self->update_id = 0;
   update_now (self);
   return G_SOURCE_REMOVE;
+}
+
+/* A queued look at the settings, taken now. */
+static void
+update_pending (SaddleSidePanel *self)
+{
+  if (self->update_id != 0)
+    {
+      g_clear_handle_id (&self->update_id, g_source_remove);
+      update_now (self);
+    }
 }
 
 void
@@ -452,6 +499,15 @@ image_folder_clicked_cb (GtkButton       *button,
 {
   choose_file (self, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                _("Choose a Folder of IDX Images"), "image-folder");
+}
+
+/* The image task classifies a CSV file's labelled rows too: the same setting holds its path. */
+static void
+image_csv_clicked_cb (GtkButton       *button,
+                      SaddleSidePanel *self)
+{
+  choose_file (self, GTK_FILE_CHOOSER_ACTION_OPEN, _("Choose a CSV File of Labelled Rows"),
+               "image-folder");
 }
 
 static void
@@ -666,10 +722,12 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   BIND (reset_toast);
   BIND (undo_button);
   BIND (memory_label);
+  BIND (time_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, hidden_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, undo_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, image_csv_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, image_folder_clear_cb);
   gtk_widget_class_bind_template_callback (widget_class, csv_file_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, csv_file_clear_cb);
@@ -680,6 +738,7 @@ static void
 saddle_side_panel_init (SaddleSidePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->time_seconds = -1;
   saddle_side_panel_setup_fields (self);
 }
 
@@ -756,12 +815,17 @@ saddle_side_panel_get_n_params (SaddleSidePanel *self)
 {
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), 0);
 
-  if (self->update_id != 0)
-    {
-      g_clear_handle_id (&self->update_id, g_source_remove);
-      update_now (self);
-    }
+  update_pending (self);
   return self->n_params;
+}
+
+double
+saddle_side_panel_get_time_estimate (SaddleSidePanel *self)
+{
+  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), -1);
+
+  update_pending (self);
+  return self->time_seconds;
 }
 
 const char *
@@ -769,11 +833,7 @@ saddle_side_panel_get_problem (SaddleSidePanel *self)
 {
   g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), NULL);
 
-  if (self->update_id != 0)
-    {
-      g_clear_handle_id (&self->update_id, g_source_remove);
-      update_now (self);
-    }
+  update_pending (self);
   return self->problem;
 }
 
@@ -786,6 +846,7 @@ saddle_side_panel_get_field (SaddleSidePanel *self,
     { "undo", G_STRUCT_OFFSET (SaddleSidePanel, undo_button) },
     { "params", G_STRUCT_OFFSET (SaddleSidePanel, params_label) },
     { "memory", G_STRUCT_OFFSET (SaddleSidePanel, memory_label) },
+    { "time", G_STRUCT_OFFSET (SaddleSidePanel, time_label) },
     { "problem", G_STRUCT_OFFSET (SaddleSidePanel, error_label) },
   };
 

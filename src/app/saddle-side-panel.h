@@ -28,6 +28,9 @@ gboolean         saddle_side_panel_undo_reset   (SaddleSidePanel    *self);
 gboolean         saddle_side_panel_get_reset_undoable (SaddleSidePanel *self);
 /* Parameter count of the model as configured (0 when the settings are invalid). */
 gsize            saddle_side_panel_get_n_params (SaddleSidePanel    *self);
+/* Seconds the study as configured is estimated to take here; < 0 until the machine's rate is
+ * measured or when the settings are invalid. */
+double           saddle_side_panel_get_time_estimate (SaddleSidePanel *self);
 /* The validation message shown under the panel, or NULL when all is valid. */
 const char      *saddle_side_panel_get_problem  (SaddleSidePanel    *self);
 /* The widget editing GSettings key @key (e.g. "hidden", "lr"), for tests and focus. */

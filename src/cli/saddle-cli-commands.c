@@ -76,12 +76,12 @@ load_dataset (const SaddleStudyConfig *config,
   if (dataset != NULL)
     return dataset;
 
-  if (config->data_path != NULL && config->task != SADDLE_TASK_FUNCTION
-      && g_file_test (config->data_path, G_FILE_TEST_IS_REGULAR))
+  if (config->data_path != NULL && config->task == SADDLE_TASK_FUNCTION
+      && g_error_matches (local_error, SADDLE_DATASET_ERROR, SADDLE_DATASET_ERROR_FORMAT))
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
-                 "Cannot load the training data “%s”: the image task reads a folder of IDX files "
-                 "(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz); for a CSV of x,y rows "
-                 "use --task function", config->data_path);
+                 "Cannot load the training data “%s”: %s (the function task reads x,y rows; for "
+                 "labelled rows label,feature,… use --task image)", config->data_path,
+                 local_error->message);
   else if (config->data_path != NULL)
     g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
                  "Cannot load the training data “%s”: %s", config->data_path, local_error->message);
@@ -134,6 +134,14 @@ model_options (const SaddleStudyConfig *config)
 
       g_string_append_printf (s, " --data %s", quoted);
     }
+  if (config->label_column != NULL)
+    {
+      g_autofree char *quoted = g_shell_quote (config->label_column);
+
+      g_string_append_printf (s, " --label-column %s", quoted);
+    }
+  if (config->standardize)
+    g_string_append (s, " --standardize");
   else if (config->task == SADDLE_TASK_FUNCTION)
     g_string_append_printf (s, " --function %s", saddle_function_to_string (config->function));
   return g_string_free (s, FALSE);

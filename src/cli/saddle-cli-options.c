@@ -48,13 +48,23 @@ static const OptionSpec option_specs[] = {
     "--grad-tolerance 1e-8, 20 critical runs). Default: image; critical and hessian: function",
     "image|function|autoencoder" },
   { "data", FOR_ALL_MODEL | FOR_BENCH, FALSE,
-    "Training data: an IDX folder (image task) or a CSV file of x,y rows (function task). "
-    "Default: the bundled Fashion-MNIST subset, or the generated --function", "PATH" },
+    "Training data. Image task: an IDX folder, an IDX images file, or a CSV file of labelled "
+    "rows label,feature,… (a name ending in .csv, or any text file). Function task: a CSV file "
+    "of x,y rows. Default: the bundled Fashion-MNIST subset, or the generated --function",
+    "PATH" },
+  { "label-column", FOR_ALL_MODEL, FALSE,
+    "(CSV classification) The header name of the label column; naming it says the first row is "
+    "a header. Default: a column called label, else the first. Implies --task image", "NAME" },
+  { "standardize", FOR_ALL_MODEL, TRUE,
+    "(CSV classification) Rescale each feature to mean 0 and standard deviation 1 over the "
+    "samples used. Default: off, the values as written (a network trained elsewhere saw "
+    "those). Implies --task image", NULL },
   { "function", FOR_ALL_MODEL, FALSE,
     "Function to fit when there is no --data: sinc = sin(5πx)/(5πx) or sign = sign(sin(5πx)) "
     "on [0, 1]. Default: sinc", "sinc|sign" },
   { "samples", FOR_ALL_MODEL, FALSE,
-    "Training samples: the first N images or N function points, 1–1000000. Default: 1000", "N" },
+    "Training samples: the first N images (or CSV rows) or N function points, 1–1000000. "
+    "Default: 1000", "N" },
   { "hidden", FOR_ALL_MODEL, FALSE,
     "Hidden layer widths, comma-separated (\"\" = none, a linear model), up to 8 of 1–100000. "
     "Default: 20,20 (image), 363 (function), 31,31 (critical and hessian)", "W,W,…" },
@@ -699,6 +709,17 @@ apply_values (SaddleCliOptions *options,
   /* The task picks the defaults, so it goes first whatever its place on the line. */
   if ((value = given (options, "task")) != NULL && !saddle_task_from_string (value, &task))
     return usage_error (error, "--task must be image, function or autoencoder; got “%s”", value);
+  /* The CSV classification options say which task they are for. */
+  if (given (options, "label-column") != NULL || given (options, "standardize") != NULL)
+    {
+      if (value == NULL)
+        task = SADDLE_TASK_IMAGE;
+      else if (task == SADDLE_TASK_FUNCTION)
+        return usage_error (error, "--%s is for labelled CSV rows (--task image); the function "
+                                   "task reads x,y rows as they are",
+                            given (options, "label-column") != NULL ? "label-column"
+                                                                    : "standardize");
+    }
 
   saddle_study_config_clear (config);
   saddle_study_config_init (config, kind, task);
@@ -714,6 +735,13 @@ apply_values (SaddleCliOptions *options,
       g_free (config->data_path);
       config->data_path = g_strdup (value);
     }
+  if ((value = given (options, "label-column")) != NULL)
+    {
+      if (*value == '\0')
+        return usage_error (error, "--label-column must name a column; got an empty name");
+      config->label_column = g_strdup (value);
+    }
+  config->standardize = given (options, "standardize") != NULL;
   if ((value = given (options, "function")) != NULL
       && !saddle_function_from_string (value, &config->function))
     return usage_error (error, "--function must be sinc or sign; got “%s”", value);
@@ -888,7 +916,7 @@ take_weights_header (SaddleCliOptions *options,
                      GError          **error)
 {
   static const char *const taken[] = { "task", "hidden", "activation", "samples", "function",
-                                       "data" };
+                                       "data", "label-column" };
   SaddleWeightsFile *file = saddle_weights_file_read (path, NULL);
   g_auto(GStrv) argv = NULL;
   int argc = 0;
@@ -897,12 +925,21 @@ take_weights_header (SaddleCliOptions *options,
     return TRUE;
   options->weights_file = file;
   if (file->options != NULL && g_shell_parse_argv (file->options, &argc, &argv, NULL))
-    for (int i = 0; i + 1 < argc; i++)
+    for (int i = 0; i < argc; i++)
       {
         const char *name = argv[i] + 2;
-        const char *value = argv[i + 1];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         const char *mine;
 
+        /* The one flag the header may hold: the data were standardised. */
+        if (g_str_equal (argv[i], "--standardize"))
+          {
+            if (given (options, "standardize") == NULL)
+              g_hash_table_insert (options->given, g_strdup ("standardize"), g_strdup (""));
+            continue;
+          }
+        if (value == NULL)
+          break;
         if (!g_str_has_prefix (argv[i], "--")
             || !g_strv_contains ((const char * const *) taken, name))
           continue;

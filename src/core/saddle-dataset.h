@@ -1,5 +1,7 @@
 /* saddle-dataset.h — training data: IDX images, sampled functions, CSV samples
  *
+ * Classification data from CSV: saddle-dataset-csv.h.
+ *
  * A dataset is immutable once loaded and reference counted, so the UI and a
  * worker thread can hold the same one.
  */
@@ -43,6 +45,8 @@ typedef struct
   double  *x;            /* (n_samples, n_inputs) row-major; pixels scaled to [0, 1] */
   double  *targets;      /* (n_samples, n_outputs) for regression, else NULL */
   guint32 *labels;       /* (n_samples) for classification, else NULL */
+  char   **class_names;  /* (n_outputs, NULL-terminated) the labels' text when a CSV named its
+                          * classes (class i = the i-th name in sorted order), else NULL */
   char    *name;         /* short human description, e.g. "fashion-mnist (1,000 images)" */
   /*< private >*/
   gint     ref_count;

@@ -17,6 +17,7 @@
 #include "saddle-batch.h"
 #include "saddle-config-field.h"
 #include "saddle-critical.h"
+#include "saddle-dataset-csv.h"
 #include "saddle-ground-truth.h"
 #include "saddle-file.h"
 #include "saddle-run-output.h"
@@ -992,6 +993,7 @@ saddle_study_config_copy (const SaddleStudyConfig *src,
     return;
   *dest = *src;
   dest->data_path = g_strdup (src->data_path);
+  dest->label_column = g_strdup (src->label_column);
 }
 
 void
@@ -1000,6 +1002,7 @@ saddle_study_config_clear (SaddleStudyConfig *config)
   g_return_if_fail (config != NULL);
 
   g_clear_pointer (&config->data_path, g_free);
+  g_clear_pointer (&config->label_column, g_free);
 }
 
 gboolean
@@ -1213,22 +1216,16 @@ saddle_study_config_load_dataset (const SaddleStudyConfig *config,
 {
   g_return_val_if_fail (config != NULL, NULL);
 
-  if (config->task == SADDLE_TASK_IMAGE)
+  if (config->task == SADDLE_TASK_IMAGE || config->task == SADDLE_TASK_AUTOENCODER)
     {
-      const char *dir = config->data_path != NULL ? config->data_path
-                                                  : saddle_dataset_bundled_dir ();
-
-      return saddle_dataset_load_idx_dir (dir, FALSE, config->samples, error);
-    }
-  if (config->task == SADDLE_TASK_AUTOENCODER)
-    {
-      const char *dir = config->data_path != NULL ? config->data_path
-                                                  : saddle_dataset_bundled_dir ();
-      g_autoptr(SaddleDataset) images = saddle_dataset_load_idx_dir (dir, FALSE, config->samples,
+      SaddleCsvOptions csv = { config->label_column, config->standardize };
+      const char *path = config->data_path != NULL ? config->data_path
+                                                   : saddle_dataset_bundled_dir ();
+      g_autoptr(SaddleDataset) images = saddle_dataset_load_classes (path, &csv, config->samples,
                                                                      error);
 
-      if (images == NULL)
-        return NULL;
+      if (images == NULL || config->task == SADDLE_TASK_IMAGE)
+        return g_steal_pointer (&images);
       return saddle_ground_truth_dataset_new (images, SADDLE_GROUND_TRUTH_COMPONENTS, error);
     }
 

@@ -37,7 +37,8 @@ typedef enum
 
 typedef enum
 {
-  SADDLE_TASK_IMAGE,                /* classify IDX images (bundled Fashion-MNIST subset by default) */
+  SADDLE_TASK_IMAGE,                /* classify IDX images (bundled Fashion-MNIST subset by default)
+                                     * or the labelled rows of a CSV file */
   SADDLE_TASK_FUNCTION,             /* fit a 1-D function (sinc by default) or a CSV of x,y */
   SADDLE_TASK_AUTOENCODER,          /* linear autoencoder on the images' first principal components:
                                      * the ground truth (saddle-ground-truth.h) */
@@ -47,6 +48,9 @@ typedef struct
 {
   SaddleTask          task;
   char               *data_path;        /* IDX folder or CSV file; NULL = bundled images / generated function */
+  char               *label_column;     /* classification CSV: the label column's header name;
+                                         * NULL = a column called "label", else the first */
+  gboolean            standardize;      /* classification CSV: features to mean 0, sd 1 */
   SaddleFunction      function;
   guint               samples;          /* training examples: first N images, or N function points */
   guint               hidden[SADDLE_MAX_HIDDEN_LAYERS];

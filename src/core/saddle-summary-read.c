@@ -147,6 +147,23 @@ read_string (const Reader  *r,
   return TRUE;
 }
 
+/* A true/false member; @value is left as it is when absent. */
+static gboolean
+read_boolean (const Reader  *r,
+              const char    *name,
+              gboolean      *value,
+              GError       **error)
+{
+  JsonNode *node = member (r, name);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return bad (r, name, error, "is not true or false");
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
 /* A named choice: @parse turns the text into its enum. */
 #define READ_CHOICE(r, name, parse, out, error) \
   G_STMT_START { \
@@ -307,7 +324,6 @@ read_settings (const Reader  *r,
   SaddleTask task = SADDLE_TASK_IMAGE;
   guint64 seed, first_run = 1, n_params = 0;
   const char *text;
-  JsonNode *node;
   gboolean cancelled = FALSE;
 
   READ_CHOICE (r, "study", saddle_study_kind_from_string, &summary->kind, error);
@@ -335,6 +351,10 @@ read_settings (const Reader  *r,
   if (!read_string (r, "data", &text, error))
     return FALSE;
   config->data_path = g_strdup (text);
+  if (!read_string (r, "label_column", &text, error)
+      || !read_boolean (r, "standardize", &config->standardize, error))
+    return FALSE;
+  config->label_column = g_strdup (text);
 
   if (!read_uint (r, "n_params", 0, G_MAXSIZE, &n_params, error)
       || !read_guint (r, "samples", 1, G_MAXUINT, &summary->n_samples, error)
@@ -373,13 +393,8 @@ read_settings (const Reader  *r,
         return FALSE;
       config->layer = layer - 1;
     }
-  node = member (r, "cancelled");
-  if (node != NULL)
-    {
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-        return bad (r, "cancelled", error, "is not true or false");
-      cancelled = json_node_get_boolean (node);
-    }
+  if (!read_boolean (r, "cancelled", &cancelled, error))
+    return FALSE;
   summary->cancelled = cancelled;
   return TRUE;
 }

@@ -425,6 +425,14 @@ saddle_summary_write_study (const char                *path,
     json_builder_add_string_value (builder, config->data_path);
   else
     json_builder_add_null_value (builder);
+  /* A classification CSV's reading: which column held the labels, and standardised or not. */
+  if (config->label_column != NULL)
+    {
+      json_builder_set_member_name (builder, "label_column");
+      json_builder_add_string_value (builder, config->label_column);
+    }
+  json_builder_set_member_name (builder, "standardize");
+  json_builder_add_boolean_value (builder, config->standardize);
   json_builder_set_member_name (builder, "snapshot_every");
   json_builder_add_int_value (builder, config->snapshot_every);
   json_builder_set_member_name (builder, "layer");
