@@ -37,23 +37,6 @@ typedef struct
   GArray *y2;     /* double */
 } RunSeries;
 
-/* How every face shows each label: certified points filled, the others hollow or crossed. */
-static const SaddleLabelLook label_looks[] = {
-  [SADDLE_CRITICAL_MINIMUM] = { 2, SADDLE_MARKER_CIRCLE, TRUE, "●" },
-  [SADDLE_CRITICAL_SADDLE] = { 3, SADDLE_MARKER_TRIANGLE, TRUE, "▲" },
-  [SADDLE_CRITICAL_DEGENERATE] = { 4, SADDLE_MARKER_SQUARE, TRUE, "■" },
-  [SADDLE_CRITICAL_DESCENDING] = { 11, SADDLE_MARKER_CROSS, FALSE, "✕" },
-  [SADDLE_CRITICAL_UNCERTIFIED] = { 1, SADDLE_MARKER_DIAMOND, FALSE, "◇" },
-};
-G_STATIC_ASSERT (G_N_ELEMENTS (label_looks) == SADDLE_CRITICAL_N_LABELS);
-
-/* The kind of point as the figures name it, translated. */
-static const char *
-label_name (SaddleCriticalLabel label)
-{
-  return _(saddle_critical_label_title (label));
-}
-
 /* Spectrum bars: negative, near zero, positive. */
 static const guint band_colors[3] = { 3, 11, 0 };
 
@@ -1050,14 +1033,6 @@ saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
 /* The least-squares trend and the index-law fit are drawn in these. */
 #define TREND_COLOR_INDEX 9   /* indigo: apart from every label colour */
 
-const SaddleLabelLook *
-saddle_figure_label_look (SaddleCriticalLabel label)
-{
-  if ((guint) label >= G_N_ELEMENTS (label_looks))
-    label = SADDLE_CRITICAL_UNCERTIFIED;
-  return &label_looks[label];
-}
-
 /* The trend's line across the used points' loss range, in data units. */
 static void
 draw_trend_line (SaddleChart             *chart,
@@ -1257,7 +1232,7 @@ saddle_figure_critical (cairo_t                   *cr,
   const SaddleSubsetTrend *shown = NULL;
   SaddleCriticalRatio ratio;
   guint n = set != NULL ? set->points->len : 0;
-  guint counts[G_N_ELEMENTS (label_looks)] = { 0 };
+  guint counts[SADDLE_CRITICAL_N_LABELS] = { 0 };
   guint drawn = 0;
   gboolean x_log, nonzero;
   double x = 0, y = 0, w = width, h = height, lx, ly, fs, size;
@@ -1309,7 +1284,8 @@ saddle_figure_critical (cairo_t                   *cr,
       if (!saddle_trend_point_coords (p, x_log, ratio, &lv, &rv))
         continue;
       saddle_axis_include (&chart.x_axis, lv);
-      counts[saddle_figure_label_look (p->label) - label_looks]++;
+      /* An unknown label is counted where it is drawn: as an uncertified point. */
+      counts[(guint) p->label < SADDLE_CRITICAL_N_LABELS ? p->label : SADDLE_CRITICAL_UNCERTIFIED]++;
       drawn++;
     }
   /* The closed form's points span the landscape: the found ones are read against them. */
@@ -1332,17 +1308,19 @@ saddle_figure_critical (cairo_t                   *cr,
       saddle_legend_add (legend, reference_label, &palette.muted, SADDLE_MARKER_CIRCLE, TRUE,
                          FALSE);
     }
-  for (guint l = 0; l < G_N_ELEMENTS (label_looks); l++)
+  for (guint l = 0; l < SADDLE_CRITICAL_N_LABELS; l++)
     {
+      const SaddleLabelLook *look = saddle_figure_label_look ((SaddleCriticalLabel) l);
       g_autofree char *label = NULL;
       SaddleColor color;
 
       if (counts[l] == 0)
         continue;
       /* TRANSLATORS: a kind of critical point and how many there are, "saddle (15)" */
-      label = g_strdup_printf (_("%s (%u)"), label_name ((SaddleCriticalLabel) l), counts[l]);
-      saddle_palette_series (&palette, label_looks[l].color, &color);
-      saddle_legend_add (legend, label, &color, label_looks[l].marker, label_looks[l].filled, FALSE);
+      label = g_strdup_printf (_("%s (%u)"), saddle_figure_label_title ((SaddleCriticalLabel) l),
+                               counts[l]);
+      saddle_palette_series (&palette, look->color, &color);
+      saddle_legend_add (legend, label, &color, look->marker, look->filled, FALSE);
     }
   if (shown != NULL && shown->fitted)
     saddle_legend_add (legend, _("least-squares trend"), &trend_color, SADDLE_MARKER_NONE, TRUE, TRUE);
@@ -1665,7 +1643,7 @@ saddle_figure_spectrum_area (cairo_t                   *cr,
                                                "loss %s · ‖∇L‖ %s · minimal ratio %s · tol %s · %u dead unit · %s",
                                                "loss %s · ‖∇L‖ %s · minimal ratio %s · tol %s · %u dead units · %s",
                                                point->dead_units),
-                                  loss, grad, ratio, tol, point->dead_units, label_name (point->label));
+                                  loss, grad, ratio, tol, point->dead_units, saddle_figure_label_title (point->label));
       x_label = saddle_figure_symlog_label (tv);
 
       saddle_axis_init (&chart.x_axis, SADDLE_AXIS_SYMLOG, t);

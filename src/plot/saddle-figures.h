@@ -15,6 +15,7 @@
 #include "saddle-marker.h"
 #include "saddle-density.h"
 #include "saddle-history.h"
+#include "saddle-label-look.h"
 #include "saddle-slice.h"
 #include "saddle-spectrum.h"
 #include "saddle-surface.h"
@@ -233,16 +234,5 @@ gboolean saddle_figure_write_png       (const char           *path,
                                         gpointer              user_data,
                                         GError              **error);
 
-/* How a label looks in every face: series colour index, marker, filled (certified) or not,
- * and the same marker as a text glyph for labels beside it. */
-typedef struct
-{
-  guint         color;
-  SaddleMarker  marker;
-  gboolean      filled;
-  const char   *glyph;
-} SaddleLabelLook;
-
-const SaddleLabelLook *saddle_figure_label_look (SaddleCriticalLabel label);
 
 G_END_DECLS
