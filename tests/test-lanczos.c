@@ -211,8 +211,8 @@ test_lanczos_known_spectrum (void)
   SaddleLanczosInfo info;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 42, NULL, NULL,
-                                               lowest, highest, vlow, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 42 },
+                                          lowest, highest, vlow, vhigh, &info, &error));
   g_assert_no_error (error);
 
   /* Converged by the residual test, well before the Krylov space is the
@@ -261,8 +261,8 @@ test_lanczos_clusters (void)
   a = matrix_with_spectrum (lambda, n, 5);
   op.a = a;
 
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 3, NULL, NULL,
-                                               lowest, highest, vlow, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 3 },
+                                          lowest, highest, vlow, vhigh, &info, &error));
   g_assert_no_error (error);
   g_assert_true (info.converged);
   g_test_message ("%" G_GSIZE_FORMAT " Lanczos steps for clusters of gap 2e-5",
@@ -299,8 +299,8 @@ test_lanczos_multiplicity (void)
   a = matrix_with_spectrum (lambda, n, 17);
   op.a = a;
 
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 9, NULL, NULL,
-                                               lowest, highest, NULL, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 9 },
+                                          lowest, highest, NULL, vhigh, &info, &error));
   g_assert_no_error (error);
   g_test_message ("%" G_GSIZE_FORMAT " steps, %u restarts", info.iterations, info.restarts);
   g_assert_cmpuint (info.restarts, >, 0);
@@ -318,8 +318,8 @@ test_lanczos_multiplicity (void)
   g_free (a);
   a = matrix_with_spectrum (lambda, n, 19);
   op.a = a;
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 9, NULL, NULL,
-                                               lowest, highest, NULL, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 9 },
+                                          lowest, highest, NULL, vhigh, &info, &error));
   g_assert_no_error (error);
   g_test_message ("%" G_GSIZE_FORMAT " steps, %u restarts", info.iterations, info.restarts);
   g_assert_cmpuint (info.restarts, >, 5);
@@ -338,8 +338,8 @@ test_lanczos_tiny (void)
   MatrixOp oop = { 1, one, 0, 0, 0 };
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &zop, 4, 2, 0, 1, NULL, NULL,
-                                          lowest, highest, vec, NULL, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &zop, 4, &(SaddleLanczosSettings) { 2, 0, 1 },
+                                          lowest, highest, vec, NULL, NULL, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < 2; i++)
     {
@@ -348,8 +348,8 @@ test_lanczos_tiny (void)
     }
   assert_orthonormal (vec, 2, 4, 1e-12);
 
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &oop, 1, 1, 0, 1, NULL, NULL,
-                                          lowest, highest, vec, NULL, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &oop, 1, &(SaddleLanczosSettings) { 1, 0, 1 },
+                                          lowest, highest, vec, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (lowest[0], -3.5, 1e-15);
   g_assert_cmpfloat_with_epsilon (highest[0], -3.5, 1e-15);
@@ -369,18 +369,18 @@ test_lanczos_deterministic (void)
   MatrixOp op = { n, a, 0, 0, 0 };
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, k, 0, 77, NULL, NULL,
-                                          low1, high1, NULL, v1, &error));
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, k, 0, 77, NULL, NULL,
-                                          low2, high2, NULL, v2, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 77 },
+                                          low1, high1, NULL, v1, NULL, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 77 },
+                                          low2, high2, NULL, v2, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpmem (low1, sizeof low1, low2, sizeof low2);
   g_assert_cmpmem (high1, sizeof high1, high2, sizeof high2);
   g_assert_cmpmem (v1, k * n * sizeof (double), v2, k * n * sizeof (double));
 
   /* Another seed takes another path to the same eigenpairs (signs fixed). */
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, k, 0, 78, NULL, NULL,
-                                          low3, high3, NULL, v3, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 78 },
+                                          low3, high3, NULL, v3, NULL, &error));
   g_assert_false (memcmp (low1, low3, sizeof low1) == 0 &&
                   memcmp (high1, high3, sizeof high1) == 0);
   for (gsize i = 0; i < k; i++)
@@ -423,8 +423,9 @@ test_lanczos_cancel (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleDensity) density = NULL;
 
-  g_assert_false (saddle_lanczos_extremes (matrix_op, &op, n, 2, 0, 1, progress_cb, &p,
-                                           lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (matrix_op, &op, n,
+                                           &(SaddleLanczosSettings) { 2, 0, 1, progress_cb, &p },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED);
   g_assert_cmpuint (p.calls, ==, 5);
   g_assert_cmpuint (op.calls, ==, 5);
@@ -482,31 +483,35 @@ test_lanczos_bad_input (void)
   double lowest[4], highest[4];
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4, 0, 0, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4,
+                                           &(SaddleLanczosSettings) { 0, 0, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4, 5, 0, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4,
+                                           &(SaddleLanczosSettings) { 5, 0, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, 0, 1, 0, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, 0,
+                                           &(SaddleLanczosSettings) { 1, 0, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4, 3, 2, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4,
+                                           &(SaddleLanczosSettings) { 3, 2, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "at least 3"));
   g_clear_error (&error);
 
   /* A basis that cannot fit: refused before the operator is ever called. */
-  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, (gsize) 1 << 30, 1,
-                                           (gsize) 1 << 30, 1, NULL, NULL, lowest, highest,
-                                           NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, (gsize) 1 << 30,
+                                           &(SaddleLanczosSettings) { 1, (gsize) 1 << 30, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "available"));
   g_test_message ("%s", error->message);
@@ -538,8 +543,8 @@ test_lanczos_not_finite (void)
   NanOp nop = { { n, a, 0, 0, 0 }, 0 };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (saddle_lanczos_extremes (nan_op, &nop, n, 2, 0, 1, NULL, NULL,
-                                           lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (nan_op, &nop, n, &(SaddleLanczosSettings) { 2, 0, 1 },
+                                          lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_NOT_FINITE);
   g_assert_cmpuint (nop.calls, ==, 3);
   g_clear_error (&error);
@@ -902,9 +907,9 @@ check_mlp (const guint *widths,
   hvp = (SaddleLanczosHvp) { model, theta, &data.batch };
   vlow = g_new (double, k * n);
   vhigh = g_new (double, k * n);
-  g_assert_true (saddle_lanczos_extremes_full (saddle_lanczos_hvp, &hvp, n, k, 0, seed,
-                                               NULL, NULL, lowest, highest, vlow, vhigh,
-                                               &info, &error));
+  g_assert_true (saddle_lanczos_extremes (saddle_lanczos_hvp, &hvp, n,
+                                          &(SaddleLanczosSettings) { k, 0, seed },
+                                          lowest, highest, vlow, vhigh, &info, &error));
   g_assert_no_error (error);
   g_test_message ("%" G_GSIZE_FORMAT " Lanczos steps, %u restarts, converged %d",
                   info.iterations, info.restarts, info.converged);
