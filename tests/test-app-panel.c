@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "app-test-util.h"
+#include "saddle-test-app.h"
 #include "saddle-hessian.h"
 #include "saddle-side-panel.h"
 

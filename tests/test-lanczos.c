@@ -15,7 +15,9 @@
 #include "saddle-lanczos.h"
 #include "saddle-model.h"
 #include "saddle-rng.h"
+#include "saddle-stats.h"
 #include "saddle-spectrum.h"
+#include "saddle-test-util.h"
 
 /* A dense symmetric matrix as an operator, counting its calls. */
 typedef struct
@@ -43,58 +45,6 @@ matrix_op (const double *v,
   op->widest = MAX (op->widest, k);
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* A = Q·diag(λ)·Qᵀ with Q the orthogonal factor of a seeded Gaussian matrix,
- * so the spectrum is exactly @lambda and the eigenvectors are in general
- * position (no coordinate direction is special). */
-static double *
-matrix_with_spectrum (const double *lambda,
-                      gsize         n,
-                      guint64       seed)
-{
-  g_autofree double *q = g_new (double, n * n);
-  g_autofree double *tau = g_new (double, n);
-  g_autofree double *ql = g_new (double, n * n);
-  double *a = g_new (double, n * n);
-  SaddleRng rng;
-
-  saddle_rng_init (&rng, seed);
-  for (gsize i = 0; i < n * n; i++)
-    q[i] = saddle_rng_normal (&rng);
-
-  g_assert_cmpint (LAPACKE_dgeqrf (LAPACK_ROW_MAJOR, (lapack_int) n, (lapack_int) n, q,
-                                   (lapack_int) n, tau), ==, 0);
-  g_assert_cmpint (LAPACKE_dorgqr (LAPACK_ROW_MAJOR, (lapack_int) n, (lapack_int) n,
-                                   (lapack_int) n, q, (lapack_int) n, tau), ==, 0);
-
-  for (gsize i = 0; i < n; i++)
-    for (gsize j = 0; j < n; j++)
-      ql[i * n + j] = q[i * n + j] * lambda[j];
-
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) n, (int) n, (int) n, 1.0, ql,
-               (int) n, q, (int) n, 0.0, a, (int) n);
-
-  /* Exactly symmetric, so the operator is symmetric to the last bit. */
-  for (gsize i = 0; i < n; i++)
-    for (gsize j = i + 1; j < n; j++)
-      {
-        double m = 0.5 * (a[i * n + j] + a[j * n + i]);
-
-        a[i * n + j] = a[j * n + i] = m;
-      }
-
-  return a;
-}
-
 /* n = 300: a tight cluster at each end, a big near-zero band, negative and
  * positive spreads, returned sorted. */
 static double *
@@ -120,7 +70,7 @@ mixed_spectrum (gsize n)
   for (gsize j = 0; i < n; j++)
     lambda[i++] = -3.0 + 11.0 * (double) j / (double) (n - 109);
 
-  qsort (lambda, n, sizeof (double), compare_doubles);
+  qsort (lambda, n, sizeof (double), saddle_stats_compare_doubles);
   return lambda;
 }
 
@@ -203,7 +153,7 @@ test_lanczos_known_spectrum (void)
 {
   const gsize n = 300, k = 5;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 11);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 11);
   g_autofree double *vlow = g_new (double, k * n);
   g_autofree double *vhigh = g_new (double, k * n);
   double lowest[5], highest[5];
@@ -257,8 +207,8 @@ test_lanczos_clusters (void)
       lambda[j] = -2.0 + 2e-5 * j;
       lambda[n - 1 - j] = 4.0 - 2e-5 * j;
     }
-  qsort (lambda, n, sizeof (double), compare_doubles);
-  a = matrix_with_spectrum (lambda, n, 5);
+  qsort (lambda, n, sizeof (double), saddle_stats_compare_doubles);
+  a = saddle_test_matrix_with_spectrum (lambda, n, 5);
   op.a = a;
 
   g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 3 },
@@ -295,8 +245,8 @@ test_lanczos_multiplicity (void)
     lambda[n - 1 - j] = 2.0;
   for (guint j = 0; j < 5; j++)
     lambda[j] = -1.0;
-  qsort (lambda, n, sizeof (double), compare_doubles);
-  a = matrix_with_spectrum (lambda, n, 17);
+  qsort (lambda, n, sizeof (double), saddle_stats_compare_doubles);
+  a = saddle_test_matrix_with_spectrum (lambda, n, 17);
   op.a = a;
 
   g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 9 },
@@ -316,7 +266,7 @@ test_lanczos_multiplicity (void)
   for (gsize i = 0; i < n; i++)
     lambda[i] = i < 20 ? -1.0 : i >= 30 ? 2.0 : -0.5 + 0.2 * (double) (i - 20);
   g_free (a);
-  a = matrix_with_spectrum (lambda, n, 19);
+  a = saddle_test_matrix_with_spectrum (lambda, n, 19);
   op.a = a;
   g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 9 },
                                           lowest, highest, NULL, vhigh, &info, &error));
@@ -361,7 +311,7 @@ test_lanczos_deterministic (void)
 {
   const gsize n = 200, k = 3;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 2);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 2);
   g_autofree double *v1 = g_new (double, k * n);
   g_autofree double *v2 = g_new (double, k * n);
   g_autofree double *v3 = g_new (double, k * n);
@@ -415,7 +365,7 @@ test_lanczos_cancel (void)
 {
   const gsize n = 200;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 4);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 4);
   double lowest[2], highest[2];
   MatrixOp op = { n, a, 0, 0, 0 };
   Progress p = { 0, 5, 0.0, TRUE };
@@ -538,7 +488,7 @@ test_lanczos_not_finite (void)
 {
   const gsize n = 50;
   g_autofree double *lambda = linear_spectrum (n, -1.0, 2.0);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 4);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 4);
   double lowest[2], highest[2];
   NanOp nop = { { n, a, 0, 0, 0 }, 0 };
   g_autoptr(GError) error = NULL;
@@ -659,7 +609,7 @@ test_slq_known_spectrum (void)
   const double edges[] = { -INFINITY, -3.5, -0.6, 0.6, 9.0, INFINITY };
   const double share_tol = 0.04;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 23);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 23);
   g_autofree double *gx = NULL, *gd = NULL;
   g_autoptr(SaddleDensity) d = NULL;
   g_autoptr(SaddleDensity) again = NULL;
@@ -930,7 +880,7 @@ check_mlp (const guint *widths,
       double sum = 0.0;
 
       memcpy (sorted, d->nodes + r * n, n * sizeof (double));
-      qsort (sorted, n, sizeof (double), compare_doubles);
+      qsort (sorted, n, sizeof (double), saddle_stats_compare_doubles);
       for (gsize i = 0; i < n; i++)
         {
           g_assert_cmpfloat_with_epsilon (sorted[i], spectrum->eigenvalues[i], 1e-8 * scale);
