@@ -287,7 +287,7 @@ snapshot_coords (const SaddlePca *pca,
 /* Snapshots the projection covers (a PCA older than the newest snapshots covers only the first ones). */
 static gsize
 projected_snapshots (const SaddleTrajectory *trajectory,
-                     gboolean                layer,
+                     gboolean                layer_only,
                      const SaddlePca       **pca_out)
 {
   const SaddlePca *pca;
@@ -295,7 +295,7 @@ projected_snapshots (const SaddleTrajectory *trajectory,
   *pca_out = NULL;
   if (trajectory == NULL || trajectory->info == NULL)
     return 0;
-  pca = layer ? trajectory->layer_pca : trajectory->pca;
+  pca = layer_only ? trajectory->layer_pca : trajectory->pca;
   if (pca == NULL || pca->n_components == 0 || pca->scores == NULL)
     return 0;
   *pca_out = pca;
@@ -332,12 +332,12 @@ saddle_figure_trajectories (cairo_t                 *cr,
                             double                   width,
                             double                   height,
                             const SaddleTrajectory  *trajectory,
-                            gboolean                 layer,
+                            gboolean                 layer_only,
                             guint                    upto_epoch,
                             const SaddleFigureStyle *style,
                             SaddlePlotArea          *area)
 {
-  saddle_figure_trajectories_with_surface (cr, width, height, trajectory, NULL, layer, upto_epoch,
+  saddle_figure_trajectories_with_surface (cr, width, height, trajectory, NULL, layer_only, upto_epoch,
                                            style, area);
 }
 
@@ -347,7 +347,7 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
                                          double                   height,
                                          const SaddleTrajectory  *trajectory,
                                          const SaddleSurface     *surface,
-                                         gboolean                 layer,
+                                         gboolean                 layer_only,
                                          guint                    upto_epoch,
                                          const SaddleFigureStyle *style,
                                          SaddlePlotArea          *area)
@@ -381,7 +381,7 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
 
   cairo_save (cr);
 
-  n = projected_snapshots (trajectory, layer, &pca);
+  n = projected_snapshots (trajectory, layer_only, &pca);
   if (pca != NULL)
     nc = pca->n_components;
   {
@@ -409,9 +409,9 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
     }
 
   /* The surface lies in the whole vector's plane: it means nothing behind a layer's paths. */
-  show_surface = !layer && surface_bands_init (&bands, surface, &palette);
+  show_surface = !layer_only && surface_bands_init (&bands, surface, &palette);
 
-  if (trajectory != NULL && layer)
+  if (trajectory != NULL && layer_only)
     title = g_strdup_printf (_("Weight trajectories (layer %u weights)"), trajectory->layer + 1);
   else if (show_surface)
     title = g_strdup (_("Weight trajectories over the loss surface (whole model)"));
@@ -628,7 +628,7 @@ saddle_figure_trajectories_with_surface (cairo_t                 *cr,
 
 int
 saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
-                                 gboolean                layer,
+                                 gboolean                layer_only,
                                  guint                   upto_epoch,
                                  const SaddlePlotArea   *area,
                                  double                  x,
@@ -647,7 +647,7 @@ saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
   if (!isfinite (x) || !isfinite (y) || !(radius >= 0))
     return -1;
 
-  n = projected_snapshots (trajectory, layer, &pca);
+  n = projected_snapshots (trajectory, layer_only, &pca);
   best_d2 = radius * radius;
   for (gsize i = 0; i < n && i <= G_MAXINT; i++)
     {

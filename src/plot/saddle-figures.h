@@ -104,7 +104,7 @@ void     saddle_figure_gradnorm        (cairo_t                 *cr,
                                         const SaddleHistory     *history,
                                         const SaddleFigureStyle *style,
                                         SaddlePlotArea           areas[2]);
-/* The runs' paths in the PCA plane (whole vector, or the layer when @layer),
+/* The runs' paths in the PCA plane (whole vector, or the layer when @layer_only),
  * drawn up to @upto_epoch (G_MAXUINT = all), start and end markers, explained
  * variance on the axes, final accuracy per run in the legend; no surface
  * (saddle_figure_trajectories_with_surface() with NULL). */
@@ -112,14 +112,14 @@ void     saddle_figure_trajectories    (cairo_t                 *cr,
                                         double                   width,
                                         double                   height,
                                         const SaddleTrajectory  *trajectory,
-                                        gboolean                 layer,
+                                        gboolean                 layer_only,
                                         guint                    upto_epoch,
                                         const SaddleFigureStyle *style,
                                         SaddlePlotArea          *area);
 /* saddle_figure_trajectories() over the loss @surface (may be NULL: none), drawn as filled
  * contours behind the paths (12 bands, log-spaced when the loss spans more than 1.5 decades)
  * with thin contour lines and a colour bar on the right; the axes cover the surface's range.
- * The surface belongs to the whole-vector plane: with @layer it is not drawn. When @trajectory
+ * The surface belongs to the whole-vector plane: with @layer_only it is not drawn. When @trajectory
  * holds plane_distance / surface_loss, a footnote says how far the snapshots lie off the plane
  * and how their true loss compares with the contour there. */
 void     saddle_figure_trajectories_with_surface (cairo_t                 *cr,
@@ -127,14 +127,14 @@ void     saddle_figure_trajectories_with_surface (cairo_t                 *cr,
                                                   double                   height,
                                                   const SaddleTrajectory  *trajectory,
                                                   const SaddleSurface     *surface,
-                                                  gboolean                 layer,
+                                                  gboolean                 layer_only,
                                                   guint                    upto_epoch,
                                                   const SaddleFigureStyle *style,
                                                   SaddlePlotArea          *area);
 /* Index of the snapshot (in trajectory->info) drawn nearest (x, y) within @radius, among those
- * drawn with @layer and @upto_epoch in @area, or −1: for hover read-outs. */
+ * drawn with @layer_only and @upto_epoch in @area, or −1: for hover read-outs. */
 int      saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
-                                          gboolean                layer,
+                                          gboolean                layer_only,
                                           guint                   upto_epoch,
                                           const SaddlePlotArea   *area,
                                           double                  x,
