@@ -26,8 +26,8 @@
 
 #include "saddle-batch.h"
 #include "saddle-density.h"
-#include "saddle-hessian.h"
 #include "saddle-model.h"
+#include "saddle-work.h"
 
 G_BEGIN_DECLS
 

@@ -337,8 +337,8 @@ saddle_figure_trajectories (cairo_t                 *cr,
                             const SaddleFigureStyle *style,
                             SaddlePlotArea          *area)
 {
-  saddle_figure_trajectories_with_surface (cr, width, height, trajectory, NULL, layer_only, upto_epoch,
-                                           style, area);
+  saddle_figure_trajectories_with_surface (cr, width, height, trajectory, NULL, layer_only,
+                                           upto_epoch, style, area);
 }
 
 void
