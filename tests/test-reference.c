@@ -1,5 +1,5 @@
-/* test-reference.c — the numbers do not move: every CSV of the three studies and `hessian`
- * against files checked in under tests/reference/
+/* test-reference.c — the numbers do not move: every CSV, weights file and summary.json of the
+ * three studies and `hessian` against files checked in under tests/reference/
  *
  * argv[1] is the saddle-cli binary, argv[2] the reference folder (tests/meson.build passes
  * both). Each study runs on small, fixed settings (a fraction of a second each): fixed seeds,
@@ -8,9 +8,10 @@
  * that a machine with other vector units takes the same sums.
  *
  * How a file is compared is stated per file in reference_files[]: byte for byte (what a
- * refactor keeps), or within a stated tolerance (for performance work that changes the order
- * of sums): every number relative to the largest |value| of its column in the reference,
- * while texts (labels) and columns of integers (indices, counts) stay exact.
+ * refactor keeps; summary.json without its times), or within a stated tolerance (for
+ * performance work that changes the order of sums): every number relative to the largest
+ * |value| of its column in the reference, while texts (labels) and columns of integers
+ * (indices, counts) stay exact.
  *
  * To write new references after a change that is meant to move the numbers:
  *   SADDLE_REFERENCE_UPDATE=1 meson test -C build reference
@@ -30,6 +31,7 @@ typedef enum
 {
   COMPARE_BYTES,       /* byte-identical */
   COMPARE_TOLERANCE,   /* numbers within tolerance · max|column|; texts and integers exact */
+  COMPARE_UNTIMED,     /* byte-identical once the lines holding a time ("seconds…") are dropped */
 } CompareMode;
 
 typedef struct
@@ -40,7 +42,7 @@ typedef struct
   double       tolerance; /* COMPARE_TOLERANCE only */
 } ReferenceFile;
 
-/* Every file the studies below write, except the SVGs and summary.json (which hold timings).
+/* Every file the studies below write except the SVGs (drawn text depends on the fonts).
  * Performance work that reorders sums moves the Hessian's eigenvalues at fixed weights
  * (hessian/eigenvalues.csv) to COMPARE_TOLERANCE, 1e-12; anything else that may move says so
  * here, with its tolerance. */
@@ -50,10 +52,12 @@ static const ReferenceFile reference_files[] = {
   { "trajectories", "trajectories.csv",       COMPARE_BYTES, 0 },
   { "trajectories", "trajectories-layer.csv", COMPARE_BYTES, 0 },
   { "trajectories", "surface.csv",            COMPARE_BYTES, 0 },
+  { "trajectories", "summary.json",           COMPARE_UNTIMED, 0 },
   { "gradnorm",     "history.csv",            COMPARE_BYTES, 0 },
   { "gradnorm",     "epochs.csv",             COMPARE_BYTES, 0 },
   { "gradnorm",     "w-run1.txt",             COMPARE_BYTES, 0 },
   { "gradnorm",     "w-run2.txt",             COMPARE_BYTES, 0 },
+  { "gradnorm",     "summary.json",           COMPARE_UNTIMED, 0 },
   { "critical",     "history.csv",            COMPARE_BYTES, 0 },
   { "critical",     "epochs.csv",             COMPARE_BYTES, 0 },
   { "critical",     "critical.csv",           COMPARE_BYTES, 0 },
@@ -63,7 +67,9 @@ static const ReferenceFile reference_files[] = {
   { "critical",     "p-run2.txt",             COMPARE_BYTES, 0 },
   { "critical",     "p-run3.txt",             COMPARE_BYTES, 0 },
   { "critical",     "p-run4.txt",             COMPARE_BYTES, 0 },
+  { "critical",     "summary.json",           COMPARE_UNTIMED, 0 },
   { "hessian",      "eigenvalues.csv",        COMPARE_BYTES, 0 },
+  { "hessian",      "summary.json",           COMPARE_UNTIMED, 0 },
 };
 
 #define COMMON "--threads", "1", "--quiet", "--out", "."
@@ -71,26 +77,32 @@ static const ReferenceFile reference_files[] = {
 typedef struct
 {
   const char *name;
-  const char *args[48];   /* after the command; NULL-terminated; "@REF" is the reference folder */
+  const char *input;      /* a reference file copied into the run's folder first, or NULL */
+  const char *args[48];   /* after the command; NULL-terminated */
 } Study;
 
 static const Study studies[] = {
-  { "trajectories", { "trajectories", "--task", "function", "--samples", "60", "--hidden", "8",
+  { "trajectories", NULL,
+                    { "trajectories", "--task", "function", "--samples", "60", "--hidden", "8",
                       "--runs", "2", "--epochs", "3", "--batch", "20", "--surface", "9",
                       "--seed", "3", "--jobs", "1", COMMON, NULL } },
-  { "gradnorm",     { "gradnorm", "--task", "function", "--function", "sign",
+  { "gradnorm",     NULL,
+                    { "gradnorm", "--task", "function", "--function", "sign",
                       "--samples", "40", "--hidden", "6", "--activation", "tanh", "--runs", "2",
                       "--epochs", "4", "--batch", "10", "--seed", "7", "--jobs", "1",
                       "--save-weights", "w.txt", COMMON, NULL } },
   /* ReLU, so that dead units and the Clarke certificate take part; --pb-fit and 4 runs, so
    * that trend.csv holds the Pearson, Spearman and Pennington–Bahri numbers. */
-  { "critical",     { "critical", "--samples", "50", "--hidden", "5,5", "--runs", "4",
+  { "critical",     NULL,
+                    { "critical", "--samples", "50", "--hidden", "5,5", "--runs", "4",
                       "--epochs", "8", "--batch", "10", "--descent-steps", "30",
                       "--newton-steps", "2", "--still-steps", "20", "--pb-fit",
                       "--spectra", "all", "--jobs", "1", "--save-weights", "p.txt",
                       COMMON, NULL } },
-  /* The dense Hessian at weights fixed in the reference folder, not at this build's. */
-  { "hessian",      { "hessian", "--weights", "@REF/gradnorm/w-run2.txt", "--function", "sign",
+  /* The dense Hessian at weights fixed in the reference folder, not at this build's (copied
+   * in, so that summary.json names it the same wherever the sources are). */
+  { "hessian",      "gradnorm/w-run2.txt",
+                    { "hessian", "--weights", "w-run2.txt", "--function", "sign",
                       "--samples", "40", "--hidden", "6", "--activation", "tanh",
                       "--still-steps", "20", COMMON, NULL } },
 };
@@ -247,6 +259,19 @@ differ_within (const char *want,
   return NULL;
 }
 
+/* @text without its lines that hold a time (a member named "seconds…"). */
+static char *
+untimed (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"seconds") == NULL)
+      g_string_append_printf (out, "%s%s", lines[i], lines[i + 1] != NULL ? "\n" : "");
+  return g_string_free (out, FALSE);
+}
+
 /* NULL when @got matches @want as @file says, else why not. */
 static char *
 differ (const ReferenceFile *file,
@@ -257,6 +282,13 @@ differ (const ReferenceFile *file,
 {
   if (file->mode == COMPARE_BYTES)
     return differ_bytes (want, want_len, got, got_len);
+  if (file->mode == COMPARE_UNTIMED)
+    {
+      g_autofree char *w = untimed (want);
+      g_autofree char *g = untimed (got);
+
+      return differ_bytes (w, strlen (w), g, strlen (g));
+    }
   return differ_within (want, got, file->tolerance);
 }
 
@@ -297,7 +329,9 @@ check_file (const ReferenceFile *file,
   why = differ (file, want, want_len, got, got_len);
   if (why != NULL)
     g_error ("%s/%s moved from its reference (%s): %s", file->study, file->name,
-             file->mode == COMPARE_BYTES ? "byte for byte" : "within tolerance", why);
+             file->mode == COMPARE_TOLERANCE ? "within tolerance"
+             : file->mode == COMPARE_UNTIMED ? "byte for byte, times left out" : "byte for byte",
+             why);
 }
 
 static gboolean
@@ -322,11 +356,20 @@ test_study (gconstpointer data)
   const char *name;
 
   saddle_test_run_init (&run, cli, "saddle-reference-XXXXXX");
+  if (study->input != NULL)
+    {
+      g_autofree char *from = g_build_filename (reference_dir, study->input, NULL);
+      g_autofree char *base = g_path_get_basename (study->input);
+      g_autofree char *to = g_build_filename (run.dir, base, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+      g_assert_true (g_file_set_contents (to, contents, length, NULL));
+    }
   g_ptr_array_add (argv, g_strdup (cli));
   for (guint i = 0; study->args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_str_has_prefix (study->args[i], "@REF/")
-                           ? g_build_filename (reference_dir, study->args[i] + 5, NULL)
-                           : g_strdup (study->args[i]));
+    g_ptr_array_add (argv, g_strdup (study->args[i]));
   g_ptr_array_add (argv, NULL);
   saddle_test_run_spawn (&run, (const char * const *) argv->pdata);
   saddle_test_run_assert_status (&run, 0);
@@ -335,8 +378,10 @@ test_study (gconstpointer data)
   dir = g_dir_open (run.dir, 0, NULL);
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
-    if ((g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".txt"))
-        && !is_listed (study->name, name))
+    if ((g_str_has_suffix (name, ".csv") || g_str_has_suffix (name, ".txt")
+         || g_str_has_suffix (name, ".json"))
+        && !is_listed (study->name, name)
+        && (study->input == NULL || !g_str_has_suffix (study->input, name)))
       g_error ("%s wrote %s, which reference_files[] does not list", study->name, name);
   g_dir_close (dir);
 
@@ -379,6 +424,17 @@ test_tolerance (void)
   why = differ (&spectrum, "run,label\n1,saddle\n", 0, "run,label\n1,minimum\n", 0);
   g_assert_nonnull (why);
   g_free (why);
+  /* Times are left out of an untimed comparison, and only they. */
+  {
+    const ReferenceFile json = { "hessian", "summary.json", COMPARE_UNTIMED, 0 };
+    const char *a = "{\n  \"loss\" : 0.5,\n  \"seconds_eigen\" : 0.01\n}";
+
+    why = differ (&json, a, strlen (a), "{\n  \"loss\" : 0.5,\n  \"seconds_eigen\" : 3\n}", 0);
+    g_assert_null (why);
+    why = differ (&json, a, strlen (a), "{\n  \"loss\" : 0.25,\n  \"seconds_eigen\" : 0.01\n}", 0);
+    g_assert_nonnull (why);
+    g_free (why);
+  }
   /* Byte mode sees what tolerance forgives. */
   why = differ_bytes ("0,4\n", 4, "0,4.000000000003\n", 17);
   g_assert_nonnull (why);
