@@ -68,6 +68,12 @@ static const ReferenceFile reference_files[] = {
   { "critical",     "p-run3.txt",             COMPARE_BYTES, 0 },
   { "critical",     "p-run4.txt",             COMPARE_BYTES, 0 },
   { "critical",     "summary.json",           COMPARE_UNTIMED, 0 },
+  { "critical-lm",  "history.csv",            COMPARE_BYTES, 0 },
+  { "critical-lm",  "epochs.csv",             COMPARE_BYTES, 0 },
+  { "critical-lm",  "critical.csv",           COMPARE_BYTES, 0 },
+  { "critical-lm",  "eigenvalues.csv",        COMPARE_BYTES, 0 },
+  { "critical-lm",  "trend.csv",              COMPARE_BYTES, 0 },
+  { "critical-lm",  "summary.json",           COMPARE_UNTIMED, 0 },
   { "hessian",      "eigenvalues.csv",        COMPARE_BYTES, 0 },
   { "hessian",      "summary.json",           COMPARE_UNTIMED, 0 },
 };
@@ -99,6 +105,12 @@ static const Study studies[] = {
                       "--newton-steps", "2", "--still-steps", "20", "--pb-fit",
                       "--spectra", "all", "--jobs", "1", "--save-weights", "p.txt",
                       COMMON, NULL } },
+  /* tanh with Levenberg–Marquardt Newton steps (the ReLU study above takes MINRES). */
+  { "critical-lm",  NULL,
+                    { "critical", "--samples", "40", "--hidden", "6", "--activation", "tanh",
+                      "--runs", "3", "--epochs", "5", "--batch", "20", "--descent-steps", "20",
+                      "--newton-steps", "3", "--newton", "lm", "--still-steps", "20",
+                      "--jobs", "1", COMMON, NULL } },
   /* The dense Hessian at weights fixed in the reference folder, not at this build's (copied
    * in, so that summary.json names it the same wherever the sources are). */
   { "hessian",      "gradnorm/w-run2.txt",
