@@ -414,10 +414,27 @@ test_study (gconstpointer data)
   saddle_test_run_clear (&run);
 }
 
-/* The tolerance mode itself: a Hessian spectrum that moved by rounding passes, one that moved
- * by more, or whose index changed, does not. */
+/* Under @mode, @same matches @want and @moved does not. */
 static void
-test_tolerance (void)
+assert_mode (CompareMode  mode,
+             const char  *want,
+             const char  *same,
+             const char  *moved)
+{
+  const ReferenceFile file = { "test", "file", mode, 0 };
+  g_autofree char *why_same = differ (&file, want, strlen (want), same, strlen (same));
+  g_autofree char *why_moved = differ (&file, want, strlen (want), moved, strlen (moved));
+
+  if (why_same != NULL)
+    g_error ("%s", why_same);
+  g_assert_nonnull (why_moved);
+}
+
+/* The comparison modes themselves: a Hessian spectrum that moved by rounding passes the
+ * tolerance, one that moved by more, or whose index changed, does not; times and comment
+ * headers are all the other modes forgive. */
+static void
+test_modes (void)
 {
   const char *want = "index,eigenvalue\n0,-0.25\n1,1e-9\n2,4\n";
   const ReferenceFile spectrum = { "hessian", "eigenvalues.csv", COMPARE_TOLERANCE, 1e-12 };
@@ -444,27 +461,13 @@ test_tolerance (void)
   g_assert_nonnull (why);
   g_free (why);
   /* Times are left out of an untimed comparison, and only they. */
-  {
-    const ReferenceFile json = { "hessian", "summary.json", COMPARE_UNTIMED, 0 };
-    const char *a = "{\n  \"loss\" : 0.5,\n  \"seconds_eigen\" : 0.01\n}";
-
-    why = differ (&json, a, strlen (a), "{\n  \"loss\" : 0.5,\n  \"seconds_eigen\" : 3\n}", 0);
-    g_assert_null (why);
-    why = differ (&json, a, strlen (a), "{\n  \"loss\" : 0.25,\n  \"seconds_eigen\" : 0.01\n}", 0);
-    g_assert_nonnull (why);
-    g_free (why);
-  }
+  assert_mode (COMPARE_UNTIMED, "{\n  \"loss\" : 0.5,\n  \"seconds_eigen\" : 0.01\n}",
+               "{\n  \"loss\" : 0.5,\n  \"seconds_eigen\" : 3\n}",
+               "{\n  \"loss\" : 0.25,\n  \"seconds_eigen\" : 0.01\n}");
   /* A weights file's header may change, its numbers may not. */
-  {
-    const ReferenceFile weights = { "gradnorm", "w-run1.txt", COMPARE_NUMBERS, 0 };
-    const char *a = "# saddle weights\n# 1-2-1\n0.5\n-0.25\n";
-
-    why = differ (&weights, a, strlen (a), "# saddle weights\n# 7 parameters\n0.5\n-0.25\n", 0);
-    g_assert_null (why);
-    why = differ (&weights, a, strlen (a), "# saddle weights\n# 1-2-1\n0.5\n-0.125\n", 0);
-    g_assert_nonnull (why);
-    g_free (why);
-  }
+  assert_mode (COMPARE_NUMBERS, "# saddle weights\n# 1-2-1\n0.5\n-0.25\n",
+               "# saddle weights\n# 7 parameters\n0.5\n-0.25\n",
+               "# saddle weights\n# 1-2-1\n0.5\n-0.125\n");
   /* Byte mode sees what tolerance forgives. */
   why = differ_bytes ("0,4\n", 4, "0,4.000000000003\n", 17);
   g_assert_nonnull (why);
@@ -488,7 +491,7 @@ main (int argc, char **argv)
   cli = g_canonicalize_filename (argv[1], NULL);
   reference_dir = g_canonicalize_filename (argv[2], NULL);
 
-  g_test_add_func ("/reference/tolerance", test_tolerance);
+  g_test_add_func ("/reference/modes", test_modes);
   for (gsize i = 0; i < G_N_ELEMENTS (studies); i++)
     {
       g_autofree char *path = g_strdup_printf ("/reference/%s", studies[i].name);
