@@ -1,10 +1,15 @@
-/* saddle-test-util.c */
+/* saddle-test-util.c — fixtures shared by the core and plot tests */
 #define G_LOG_DOMAIN "saddle-test-util"
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "saddle-exact-reach.h"
 #include "saddle-rng.h"
 #include "saddle-test-util.h"
 
@@ -183,4 +188,160 @@ saddle_test_rig_clear (SaddleTestRig *rig)
   g_free (rig->targets);
   g_free (rig->labels);
   memset (rig, 0, sizeof *rig);
+}
+
+SaddleTrajectory *
+saddle_test_trajectory_new (guint    n_runs,
+                            guint    n_epochs,
+                            gboolean regression,
+                            gboolean compute)
+{
+  const gsize n_params = 60;
+  SaddleTrajectory *trajectory = saddle_trajectory_new (n_params, 1, 20, 30);
+  g_autofree double *start = g_new (double, n_params);
+  g_autofree double *target = g_new (double, n_params);
+  g_autofree double *bend = g_new (double, n_params);
+  g_autofree double *theta = g_new (double, n_params);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 42);
+  for (guint run = 0; run < n_runs; run++)
+    {
+      for (gsize k = 0; k < n_params; k++)
+        {
+          start[k] = saddle_rng_normal (&rng);
+          target[k] = 0.3 * saddle_rng_normal (&rng);
+          bend[k] = 0.5 * saddle_rng_normal (&rng);
+        }
+      for (guint epoch = 0; epoch <= n_epochs; epoch++)
+        {
+          double s = 1.0 - exp (-(double) epoch / 6.0);
+          SaddleSnapshotInfo info = {
+            .run = run, .epoch = epoch, .iteration = epoch * 5,
+            .loss = 2.3 * exp (-(double) epoch / 8.0) + 0.01 * run,
+            .accuracy = regression ? NAN : 0.1 + 0.85 * s - 0.01 * run,
+          };
+
+          for (gsize k = 0; k < n_params; k++)
+            theta[k] = start[k] + (target[k] - start[k]) * s + bend[k] * sin (G_PI * s);
+          saddle_trajectory_add (trajectory, &info, theta);
+        }
+    }
+
+  if (compute)
+    {
+      g_autoptr(GError) error = NULL;
+
+      gboolean ok = saddle_trajectory_compute_pca (trajectory, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+  return trajectory;
+}
+
+
+SaddleCriticalPoint *
+saddle_test_critical_point_new (guint               run,
+                                double              loss,
+                                const double       *eigenvalues,
+                                gsize               n,
+                                double              tolerance,
+                                SaddleCriticalLabel label)
+{
+  SaddleCriticalPoint *point = g_new0 (SaddleCriticalPoint, 1);
+
+  point->run = run;
+  point->n_params = n;
+  point->loss = loss;
+  point->accuracy = NAN;
+  point->grad_norm_start = 0.05;
+  point->grad_norm = 1e-4 * (run + 1);
+  point->hg_ratio = 0.25;
+  point->steps = 100 + run;
+  point->grad_norm_descent = 2.5e-3;
+  point->newton_steps = 7;
+  point->reach.distance = 0.375;
+  point->reach.residual = 0.125;
+  point->reach.iterations = 40;
+  point->reach.kinks_crossed = 12;
+  point->dead_units = run % 3;
+  point->label = label;
+  point->certificate = saddle_critical_label_certified (label) ? SADDLE_CERTIFICATE_GRADIENT
+                                                              : SADDLE_CERTIFICATE_NONE;
+  saddle_exact_reach_clear (&point->exact_reach);
+  point->exact_reach.share_weak = 0.25 + 0.125 * (run % 2);
+  point->exact_reach.cuts[1].length = 4.5 + run;
+  point->still_factor = 1.0 + run;
+  point->still_steps = 500;
+  point->clarke_distance = NAN;
+  point->spectrum = saddle_spectrum_new_from_values (eigenvalues, n, tolerance);
+  point->params = g_new0 (double, n);
+  return point;
+}
+
+
+char **
+saddle_test_read_lines (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (contents, "\n"));
+  contents[strlen (contents) - 1] = '\0';
+  return g_strsplit (contents, "\n", -1);
+}
+
+
+double
+saddle_test_max_abs (const double *v,
+                     gsize         n)
+{
+  double m = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    m = MAX (m, fabs (v[i]));
+  return m;
+}
+
+double *
+saddle_test_matrix_with_spectrum (const double *lambda,
+                                  gsize         n,
+                                  guint64       seed)
+{
+  g_autofree double *q = g_new (double, n * n);
+  g_autofree double *tau = g_new (double, n);
+  g_autofree double *ql = g_new (double, n * n);
+  double *a = g_new (double, n * n);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < n * n; i++)
+    q[i] = saddle_rng_normal (&rng);
+
+  g_assert_cmpint (LAPACKE_dgeqrf (LAPACK_ROW_MAJOR, (lapack_int) n, (lapack_int) n, q,
+                                   (lapack_int) n, tau), ==, 0);
+  g_assert_cmpint (LAPACKE_dorgqr (LAPACK_ROW_MAJOR, (lapack_int) n, (lapack_int) n,
+                                   (lapack_int) n, q, (lapack_int) n, tau), ==, 0);
+
+  /* ql = Q·diag(λ): column j scaled by λ_j. */
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < n; j++)
+      ql[i * n + j] = q[i * n + j] * lambda[j];
+
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) n, (int) n, (int) n, 1.0, ql,
+               (int) n, q, (int) n, 0.0, a, (int) n);
+
+  /* Exactly symmetric, so an operator built on it is symmetric to the last bit. */
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = i + 1; j < n; j++)
+      {
+        double mean = 0.5 * (a[i * n + j] + a[j * n + i]);
+
+        a[i * n + j] = a[j * n + i] = mean;
+      }
+
+  return a;
 }

@@ -1,9 +1,12 @@
-/* saddle-test-util.h — fixtures shared by the core tests */
+/* saddle-test-util.h — fixtures shared by the core and plot tests (the saddle-cli tests share
+ * saddle-test-run.h, the GUI tests saddle-test-app.h) */
 #pragma once
 
 #include "saddle-batch.h"
+#include "saddle-critical.h"
 #include "saddle-dataset.h"
 #include "saddle-model.h"
+#include "saddle-trajectory.h"
 
 G_BEGIN_DECLS
 
@@ -74,5 +77,33 @@ void   saddle_test_batch_init (SaddleBatch      *batch,
 double saddle_test_dot        (const double     *a,
                                const double     *b,
                                gsize             n);
+
+/* max |v_i| over @n values. */
+double  saddle_test_max_abs              (const double *v,
+                                          gsize         n);
+/* A = Q·diag(@lambda)·Qᵀ (n × n, row-major, newly allocated) with Q the orthogonal factor of a
+ * Gaussian matrix seeded by @seed: its spectrum is exactly @lambda, its eigenvectors in general
+ * position, and it is symmetric to the last bit. */
+double *saddle_test_matrix_with_spectrum (const double *lambda,
+                                          gsize         n,
+                                          guint64       seed);
+
+/* @n_runs runs of @n_epochs + 1 snapshots of 60 parameters (layer: 30 from offset 20) that
+ * start at different random points and drift towards different minima along curved paths,
+ * as trained weights do; accuracies NAN when @regression; the PCA computed when @compute. */
+SaddleTrajectory    *saddle_test_trajectory_new     (guint               n_runs,
+                                                     guint               n_epochs,
+                                                     gboolean            regression,
+                                                     gboolean            compute);
+/* A critical point of run @run with every field set to a recognisable value, its spectrum
+ * @eigenvalues (n) at @tolerance, certified by the gradient when @label is a certified one. */
+SaddleCriticalPoint *saddle_test_critical_point_new (guint               run,
+                                                     double              loss,
+                                                     const double       *eigenvalues,
+                                                     gsize               n,
+                                                     double              tolerance,
+                                                     SaddleCriticalLabel label);
+/* The lines of the text file @path, which must end in a newline (that last one dropped). */
+char               **saddle_test_read_lines         (const char         *path);
 
 G_END_DECLS

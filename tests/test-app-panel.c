@@ -7,7 +7,7 @@
 
 #include <glib/gstdio.h>
 
-#include "app-test-util.h"
+#include "saddle-test-app.h"
 #include "saddle-hessian.h"
 #include "saddle-side-panel.h"
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "app-test-util.h"
+#include "saddle-test-app.h"
 #include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
 #include "saddle-ground-truth.h"

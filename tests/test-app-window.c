@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <math.h>
 
-#include "app-test-util.h"
+#include "saddle-test-app.h"
 #include "saddle-application.h"
 #include "saddle-critical-page.h"
 #include "saddle-gradnorm-page.h"

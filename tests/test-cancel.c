@@ -264,8 +264,9 @@ test_cancel_lanczos (void)
   saddle_test_net_init (&net, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH, 200, 3);
   op = (SaddleLanczosHvp) { net.model, net.theta, &net.batch };
   thread = stop_init (&stop);
-  g_assert_false (saddle_lanczos_extremes (saddle_lanczos_hvp, &op, net.n, k, 0, 1, progress_cb,
-                                           &stop, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (saddle_lanczos_hvp, &op, net.n,
+                                           &(SaddleLanczosSettings) { k, 0, 1, progress_cb, &stop },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED);
   stop_check (&stop, thread, "Lanczos");
   saddle_test_net_clear (&net);

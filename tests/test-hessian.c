@@ -11,6 +11,7 @@
 #include "saddle-hessian.h"
 #include "saddle-model.h"
 #include "saddle-rng.h"
+#include "saddle-test-util.h"
 
 /* Random inputs and targets (or labels) for a batch filled by hand. */
 typedef struct
@@ -85,17 +86,6 @@ make_theta (SaddleModel *model,
   return theta;
 }
 
-static double
-max_abs (const double *v,
-         gsize         n)
-{
-  double m = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    m = MAX (m, fabs (v[i]));
-  return m;
-}
-
 /* max |a − b| / max |a|. */
 static double
 rel_diff (const double *a,
@@ -106,7 +96,7 @@ rel_diff (const double *a,
 
   for (gsize i = 0; i < n; i++)
     d = MAX (d, fabs (a[i] - b[i]));
-  return d / MAX (max_abs (a, n), 1e-300);
+  return d / MAX (saddle_test_max_abs (a, n), 1e-300);
 }
 
 static const SaddleActivation activations[] = {
@@ -162,7 +152,7 @@ check_stacked_hvp (SaddleModel       *model,
   h = saddle_hessian_dense (model, theta, batch, 0, NULL, NULL, &asymmetry, &error);
   g_assert_no_error (error);
   g_assert_nonnull (h);
-  scale = max_abs (h, n * n);
+  scale = saddle_test_max_abs (h, n * n);
   g_assert_cmpfloat (scale, >, 0.0);   /* not trivially all zero */
   /* Exact second derivatives: symmetric to rounding. */
   g_assert_cmpfloat (asymmetry, >=, 0.0);
@@ -222,7 +212,7 @@ check_finite_difference (SaddleModel       *model,
         fd[i * n + j] = (gp[i] - gm[i]) / (2.0 * eps);
     }
 
-  g_assert_cmpfloat (max_abs (h, n * n), >, 1e-3);
+  g_assert_cmpfloat (saddle_test_max_abs (h, n * n), >, 1e-3);
   g_assert_cmpfloat (rel_diff (h, fd, n * n), <=, 1e-6);
 }
 
@@ -498,7 +488,7 @@ test_hessian_image_model (void)
   g_assert_nonnull (h);
   g_assert_cmpfloat (asymmetry, <=, 1e-10);
   for (gsize i = 0; i < n; i += 97)
-    scale = MAX (scale, max_abs (h + i * n, n));
+    scale = MAX (scale, saddle_test_max_abs (h + i * n, n));
   g_assert_cmpfloat (scale, >, 0.0);
 
   e = g_new0 (double, n);
@@ -512,7 +502,7 @@ test_hessian_image_model (void)
       e[j] = 1.0;
       saddle_model_hvp (model, theta, &batch, e, 1, hv, NULL);
       e[j] = 0.0;
-      col_scale = MAX (max_abs (hv, n), 1e-12 * scale);
+      col_scale = MAX (saddle_test_max_abs (hv, n), 1e-12 * scale);
       for (gsize i = 0; i < n; i++)
         g_assert_cmpfloat_with_epsilon (h[i * n + j], hv[i], 1e-10 * col_scale);
     }

@@ -15,7 +15,9 @@
 #include "saddle-lanczos.h"
 #include "saddle-model.h"
 #include "saddle-rng.h"
+#include "saddle-stats.h"
 #include "saddle-spectrum.h"
+#include "saddle-test-util.h"
 
 /* A dense symmetric matrix as an operator, counting its calls. */
 typedef struct
@@ -43,58 +45,6 @@ matrix_op (const double *v,
   op->widest = MAX (op->widest, k);
 }
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* A = Q·diag(λ)·Qᵀ with Q the orthogonal factor of a seeded Gaussian matrix,
- * so the spectrum is exactly @lambda and the eigenvectors are in general
- * position (no coordinate direction is special). */
-static double *
-matrix_with_spectrum (const double *lambda,
-                      gsize         n,
-                      guint64       seed)
-{
-  g_autofree double *q = g_new (double, n * n);
-  g_autofree double *tau = g_new (double, n);
-  g_autofree double *ql = g_new (double, n * n);
-  double *a = g_new (double, n * n);
-  SaddleRng rng;
-
-  saddle_rng_init (&rng, seed);
-  for (gsize i = 0; i < n * n; i++)
-    q[i] = saddle_rng_normal (&rng);
-
-  g_assert_cmpint (LAPACKE_dgeqrf (LAPACK_ROW_MAJOR, (lapack_int) n, (lapack_int) n, q,
-                                   (lapack_int) n, tau), ==, 0);
-  g_assert_cmpint (LAPACKE_dorgqr (LAPACK_ROW_MAJOR, (lapack_int) n, (lapack_int) n,
-                                   (lapack_int) n, q, (lapack_int) n, tau), ==, 0);
-
-  for (gsize i = 0; i < n; i++)
-    for (gsize j = 0; j < n; j++)
-      ql[i * n + j] = q[i * n + j] * lambda[j];
-
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, (int) n, (int) n, (int) n, 1.0, ql,
-               (int) n, q, (int) n, 0.0, a, (int) n);
-
-  /* Exactly symmetric, so the operator is symmetric to the last bit. */
-  for (gsize i = 0; i < n; i++)
-    for (gsize j = i + 1; j < n; j++)
-      {
-        double m = 0.5 * (a[i * n + j] + a[j * n + i]);
-
-        a[i * n + j] = a[j * n + i] = m;
-      }
-
-  return a;
-}
-
 /* n = 300: a tight cluster at each end, a big near-zero band, negative and
  * positive spreads, returned sorted. */
 static double *
@@ -120,7 +70,7 @@ mixed_spectrum (gsize n)
   for (gsize j = 0; i < n; j++)
     lambda[i++] = -3.0 + 11.0 * (double) j / (double) (n - 109);
 
-  qsort (lambda, n, sizeof (double), compare_doubles);
+  qsort (lambda, n, sizeof (double), saddle_stats_compare_doubles);
   return lambda;
 }
 
@@ -203,7 +153,7 @@ test_lanczos_known_spectrum (void)
 {
   const gsize n = 300, k = 5;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 11);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 11);
   g_autofree double *vlow = g_new (double, k * n);
   g_autofree double *vhigh = g_new (double, k * n);
   double lowest[5], highest[5];
@@ -211,8 +161,8 @@ test_lanczos_known_spectrum (void)
   SaddleLanczosInfo info;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 42, NULL, NULL,
-                                               lowest, highest, vlow, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 42 },
+                                          lowest, highest, vlow, vhigh, &info, &error));
   g_assert_no_error (error);
 
   /* Converged by the residual test, well before the Krylov space is the
@@ -257,12 +207,12 @@ test_lanczos_clusters (void)
       lambda[j] = -2.0 + 2e-5 * j;
       lambda[n - 1 - j] = 4.0 - 2e-5 * j;
     }
-  qsort (lambda, n, sizeof (double), compare_doubles);
-  a = matrix_with_spectrum (lambda, n, 5);
+  qsort (lambda, n, sizeof (double), saddle_stats_compare_doubles);
+  a = saddle_test_matrix_with_spectrum (lambda, n, 5);
   op.a = a;
 
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 3, NULL, NULL,
-                                               lowest, highest, vlow, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 3 },
+                                          lowest, highest, vlow, vhigh, &info, &error));
   g_assert_no_error (error);
   g_assert_true (info.converged);
   g_test_message ("%" G_GSIZE_FORMAT " Lanczos steps for clusters of gap 2e-5",
@@ -295,12 +245,12 @@ test_lanczos_multiplicity (void)
     lambda[n - 1 - j] = 2.0;
   for (guint j = 0; j < 5; j++)
     lambda[j] = -1.0;
-  qsort (lambda, n, sizeof (double), compare_doubles);
-  a = matrix_with_spectrum (lambda, n, 17);
+  qsort (lambda, n, sizeof (double), saddle_stats_compare_doubles);
+  a = saddle_test_matrix_with_spectrum (lambda, n, 17);
   op.a = a;
 
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 9, NULL, NULL,
-                                               lowest, highest, NULL, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 9 },
+                                          lowest, highest, NULL, vhigh, &info, &error));
   g_assert_no_error (error);
   g_test_message ("%" G_GSIZE_FORMAT " steps, %u restarts", info.iterations, info.restarts);
   g_assert_cmpuint (info.restarts, >, 0);
@@ -316,10 +266,10 @@ test_lanczos_multiplicity (void)
   for (gsize i = 0; i < n; i++)
     lambda[i] = i < 20 ? -1.0 : i >= 30 ? 2.0 : -0.5 + 0.2 * (double) (i - 20);
   g_free (a);
-  a = matrix_with_spectrum (lambda, n, 19);
+  a = saddle_test_matrix_with_spectrum (lambda, n, 19);
   op.a = a;
-  g_assert_true (saddle_lanczos_extremes_full (matrix_op, &op, n, k, 0, 9, NULL, NULL,
-                                               lowest, highest, NULL, vhigh, &info, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 9 },
+                                          lowest, highest, NULL, vhigh, &info, &error));
   g_assert_no_error (error);
   g_test_message ("%" G_GSIZE_FORMAT " steps, %u restarts", info.iterations, info.restarts);
   g_assert_cmpuint (info.restarts, >, 5);
@@ -338,8 +288,8 @@ test_lanczos_tiny (void)
   MatrixOp oop = { 1, one, 0, 0, 0 };
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &zop, 4, 2, 0, 1, NULL, NULL,
-                                          lowest, highest, vec, NULL, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &zop, 4, &(SaddleLanczosSettings) { 2, 0, 1 },
+                                          lowest, highest, vec, NULL, NULL, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < 2; i++)
     {
@@ -348,8 +298,8 @@ test_lanczos_tiny (void)
     }
   assert_orthonormal (vec, 2, 4, 1e-12);
 
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &oop, 1, 1, 0, 1, NULL, NULL,
-                                          lowest, highest, vec, NULL, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &oop, 1, &(SaddleLanczosSettings) { 1, 0, 1 },
+                                          lowest, highest, vec, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (lowest[0], -3.5, 1e-15);
   g_assert_cmpfloat_with_epsilon (highest[0], -3.5, 1e-15);
@@ -361,7 +311,7 @@ test_lanczos_deterministic (void)
 {
   const gsize n = 200, k = 3;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 2);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 2);
   g_autofree double *v1 = g_new (double, k * n);
   g_autofree double *v2 = g_new (double, k * n);
   g_autofree double *v3 = g_new (double, k * n);
@@ -369,18 +319,18 @@ test_lanczos_deterministic (void)
   MatrixOp op = { n, a, 0, 0, 0 };
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, k, 0, 77, NULL, NULL,
-                                          low1, high1, NULL, v1, &error));
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, k, 0, 77, NULL, NULL,
-                                          low2, high2, NULL, v2, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 77 },
+                                          low1, high1, NULL, v1, NULL, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 77 },
+                                          low2, high2, NULL, v2, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpmem (low1, sizeof low1, low2, sizeof low2);
   g_assert_cmpmem (high1, sizeof high1, high2, sizeof high2);
   g_assert_cmpmem (v1, k * n * sizeof (double), v2, k * n * sizeof (double));
 
   /* Another seed takes another path to the same eigenpairs (signs fixed). */
-  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, k, 0, 78, NULL, NULL,
-                                          low3, high3, NULL, v3, &error));
+  g_assert_true (saddle_lanczos_extremes (matrix_op, &op, n, &(SaddleLanczosSettings) { k, 0, 78 },
+                                          low3, high3, NULL, v3, NULL, &error));
   g_assert_false (memcmp (low1, low3, sizeof low1) == 0 &&
                   memcmp (high1, high3, sizeof high1) == 0);
   for (gsize i = 0; i < k; i++)
@@ -415,7 +365,7 @@ test_lanczos_cancel (void)
 {
   const gsize n = 200;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 4);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 4);
   double lowest[2], highest[2];
   MatrixOp op = { n, a, 0, 0, 0 };
   Progress p = { 0, 5, 0.0, TRUE };
@@ -423,8 +373,9 @@ test_lanczos_cancel (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleDensity) density = NULL;
 
-  g_assert_false (saddle_lanczos_extremes (matrix_op, &op, n, 2, 0, 1, progress_cb, &p,
-                                           lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (matrix_op, &op, n,
+                                           &(SaddleLanczosSettings) { 2, 0, 1, progress_cb, &p },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED);
   g_assert_cmpuint (p.calls, ==, 5);
   g_assert_cmpuint (op.calls, ==, 5);
@@ -482,31 +433,35 @@ test_lanczos_bad_input (void)
   double lowest[4], highest[4];
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4, 0, 0, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4,
+                                           &(SaddleLanczosSettings) { 0, 0, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4, 5, 0, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4,
+                                           &(SaddleLanczosSettings) { 5, 0, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, 0, 1, 0, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, 0,
+                                           &(SaddleLanczosSettings) { 1, 0, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4, 3, 2, 1,
-                                           NULL, NULL, lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, GSIZE_TO_POINTER (4), 4,
+                                           &(SaddleLanczosSettings) { 3, 2, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "at least 3"));
   g_clear_error (&error);
 
   /* A basis that cannot fit: refused before the operator is ever called. */
-  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, (gsize) 1 << 30, 1,
-                                           (gsize) 1 << 30, 1, NULL, NULL, lowest, highest,
-                                           NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (identity_op, NULL, (gsize) 1 << 30,
+                                           &(SaddleLanczosSettings) { 1, (gsize) 1 << 30, 1 },
+                                           lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (error->message, "available"));
   g_test_message ("%s", error->message);
@@ -533,13 +488,13 @@ test_lanczos_not_finite (void)
 {
   const gsize n = 50;
   g_autofree double *lambda = linear_spectrum (n, -1.0, 2.0);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 4);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 4);
   double lowest[2], highest[2];
   NanOp nop = { { n, a, 0, 0, 0 }, 0 };
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (saddle_lanczos_extremes (nan_op, &nop, n, 2, 0, 1, NULL, NULL,
-                                           lowest, highest, NULL, NULL, &error));
+  g_assert_false (saddle_lanczos_extremes (nan_op, &nop, n, &(SaddleLanczosSettings) { 2, 0, 1 },
+                                          lowest, highest, NULL, NULL, NULL, &error));
   g_assert_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_NOT_FINITE);
   g_assert_cmpuint (nop.calls, ==, 3);
   g_clear_error (&error);
@@ -654,7 +609,7 @@ test_slq_known_spectrum (void)
   const double edges[] = { -INFINITY, -3.5, -0.6, 0.6, 9.0, INFINITY };
   const double share_tol = 0.04;
   g_autofree double *lambda = mixed_spectrum (n);
-  g_autofree double *a = matrix_with_spectrum (lambda, n, 23);
+  g_autofree double *a = saddle_test_matrix_with_spectrum (lambda, n, 23);
   g_autofree double *gx = NULL, *gd = NULL;
   g_autoptr(SaddleDensity) d = NULL;
   g_autoptr(SaddleDensity) again = NULL;
@@ -902,9 +857,9 @@ check_mlp (const guint *widths,
   hvp = (SaddleLanczosHvp) { model, theta, &data.batch };
   vlow = g_new (double, k * n);
   vhigh = g_new (double, k * n);
-  g_assert_true (saddle_lanczos_extremes_full (saddle_lanczos_hvp, &hvp, n, k, 0, seed,
-                                               NULL, NULL, lowest, highest, vlow, vhigh,
-                                               &info, &error));
+  g_assert_true (saddle_lanczos_extremes (saddle_lanczos_hvp, &hvp, n,
+                                          &(SaddleLanczosSettings) { k, 0, seed },
+                                          lowest, highest, vlow, vhigh, &info, &error));
   g_assert_no_error (error);
   g_test_message ("%" G_GSIZE_FORMAT " Lanczos steps, %u restarts, converged %d",
                   info.iterations, info.restarts, info.converged);
@@ -925,7 +880,7 @@ check_mlp (const guint *widths,
       double sum = 0.0;
 
       memcpy (sorted, d->nodes + r * n, n * sizeof (double));
-      qsort (sorted, n, sizeof (double), compare_doubles);
+      qsort (sorted, n, sizeof (double), saddle_stats_compare_doubles);
       for (gsize i = 0; i < n; i++)
         {
           g_assert_cmpfloat_with_epsilon (sorted[i], spectrum->eigenvalues[i], 1e-8 * scale);

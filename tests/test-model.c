@@ -253,17 +253,6 @@ naive_min_hidden_margin (const Rig *rig)
 
 /* ---- helpers ---- */
 
-static double
-max_abs (const double *a,
-         gsize         n)
-{
-  double m = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    m = MAX (m, fabs (a[i]));
-  return m;
-}
-
 /* Normwise relative error max|a − b| / max|b| (b is the reference). */
 static double
 rel_err (const double *a,
@@ -271,7 +260,7 @@ rel_err (const double *a,
          gsize         n)
 {
   double diff = 0.0;
-  double scale = max_abs (b, n);
+  double scale = saddle_test_max_abs (b, n);
 
   for (gsize i = 0; i < n; i++)
     diff = MAX (diff, fabs (a[i] - b[i]));
@@ -406,7 +395,7 @@ test_gradcheck (gconstpointer data)
       fd_gradient (&rig, fd);
 
       /* Guard: a zero gradient would agree with anything. */
-      g_assert_cmpfloat (max_abs (grad, rig.P), >, 1e-3);
+      g_assert_cmpfloat (saddle_test_max_abs (grad, rig.P), >, 1e-3);
       err = rel_err (grad, fd, rig.P);
       g_test_message ("net %u: %" G_GSIZE_FORMAT " params, relative error %.3g", t, rig.P, err);
       g_assert_cmpfloat (err, <=, 1e-6);
@@ -435,7 +424,7 @@ test_blas_vs_naive (gconstpointer data)
   loss = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, grad);
   ref_loss = naive_loss_grad (&rig, rig.theta, ref);
   g_assert_cmpfloat (fabs (loss - ref_loss), <=, 1e-12 * fabs (ref_loss));
-  g_assert_cmpfloat (max_abs (ref, rig.P), >, 1e-3);
+  g_assert_cmpfloat (saddle_test_max_abs (ref, rig.P), >, 1e-3);
   g_assert_cmpfloat (rel_err (grad, ref, rig.P), <=, 1e-12);
 
   /* Without a gradient buffer the loss is the same. */
@@ -481,7 +470,7 @@ test_hvp_fd (gconstpointer data)
 
       saddle_model_hvp (rig.model, rig.theta, &rig.batch, v, 1, hv, NULL);
       fd_hvp (&rig, v, 1e-5, fd);
-      g_assert_cmpfloat (max_abs (hv, rig.P), >, 1e-3);
+      g_assert_cmpfloat (saddle_test_max_abs (hv, rig.P), >, 1e-3);
       err = rel_err (hv, fd, rig.P);
       g_test_message ("net %u: relative error %.3g", t, err);
       g_assert_cmpfloat (err, <=, 1e-6);
@@ -517,7 +506,7 @@ test_hvp_block (gconstpointer data)
   for (gsize j = 0; j < k; j++)
     {
       saddle_model_hvp (rig.model, rig.theta, &rig.batch, v + j * rig.P, 1, single, NULL);
-      g_assert_cmpfloat (max_abs (single, rig.P), >, 1e-4);
+      g_assert_cmpfloat (saddle_test_max_abs (single, rig.P), >, 1e-4);
       g_assert_cmpfloat (rel_err (block + j * rig.P, single, rig.P), <=, 1e-12);
     }
 
@@ -605,7 +594,7 @@ test_grad_and_hvp_self (void)
 
       l1 = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, g1);
       saddle_model_hvp (rig.model, rig.theta, &rig.batch, g1, 1, h1, NULL);
-      g_assert_cmpfloat (max_abs (h1, rig.P), >, 1e-6);
+      g_assert_cmpfloat (saddle_test_max_abs (h1, rig.P), >, 1e-6);
 
       l2 = saddle_model_grad_and_hvp_self (rig.model, rig.theta, &rig.batch, g2, h2);
       g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-14 * fabs (l1));
@@ -668,8 +657,8 @@ test_hessian_full (gconstpointer data)
   for (gsize i = 0; i < P; i++)
     for (gsize j = 0; j < P; j++)
       diff = MAX (diff, fabs (h[i * P + j] - h[j * P + i]));
-  g_assert_cmpfloat (max_abs (h, P * P), >, 1e-3);
-  g_assert_cmpfloat (diff, <=, 1e-10 * max_abs (h, P * P));
+  g_assert_cmpfloat (saddle_test_max_abs (h, P * P), >, 1e-3);
+  g_assert_cmpfloat (diff, <=, 1e-10 * saddle_test_max_abs (h, P * P));
 
   for (gsize j = 0; j < P; j++)
     fd_hvp (&rig, eye + j * P, 1e-5, fd + j * P);

@@ -11,58 +11,9 @@
 
 #include "saddle-eigen-forecast.h"
 #include "saddle-rng.h"
+#include "saddle-stats.h"
 #include "saddle-spectrum.h"
-
-static double
-max_abs_of (const double *values,
-            gsize         n)
-{
-  double m = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    m = MAX (m, fabs (values[i]));
-  return m;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* Q·diag(λ)·Qᵀ (row-major, n × n) with Q orthogonal from the QR factorisation
- * of a seeded Gaussian matrix: a dense matrix whose spectrum is known exactly. */
-static double *
-similar_matrix (const double *lambda,
-                gsize         n,
-                guint64       seed)
-{
-  g_autofree double *q = g_new (double, n * n);
-  g_autofree double *tau = g_new (double, n);
-  g_autofree double *qd = g_new (double, n * n);
-  double *m = g_new (double, n * n);
-  SaddleRng rng;
-
-  saddle_rng_init (&rng, seed);
-  for (gsize i = 0; i < n * n; i++)
-    q[i] = saddle_rng_normal (&rng);
-
-  g_assert_cmpint (LAPACKE_dgeqrf (LAPACK_ROW_MAJOR, n, n, q, n, tau), ==, 0);
-  g_assert_cmpint (LAPACKE_dorgqr (LAPACK_ROW_MAJOR, n, n, n, q, n, tau), ==, 0);
-
-  /* qd = Q·diag(λ): scale column j by λ_j. */
-  for (gsize i = 0; i < n; i++)
-    for (gsize j = 0; j < n; j++)
-      qd[i * n + j] = q[i * n + j] * lambda[j];
-
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n,
-               1.0, qd, n, q, n, 0.0, m, n);
-  return m;
-}
+#include "saddle-test-util.h"
 
 static void
 test_spectrum_known_3x3 (void)
@@ -116,7 +67,7 @@ test_spectrum_diagonal (void)
   for (gsize i = 0; i < n; i++)
     m[i * n + i] = diag[i];
   memcpy (sorted, diag, sizeof diag);
-  qsort (sorted, n, sizeof (double), compare_doubles);
+  qsort (sorted, n, sizeof (double), saddle_stats_compare_doubles);
 
   s = saddle_spectrum_compute (m, n, 0.0, &error);
   g_assert_no_error (error);
@@ -170,11 +121,11 @@ check_similar (gsize   n,
         default: lambda[i] = (i % 2 ? 1e-8 : -1e-8) * u; want_zero++; break;
         }
     }
-  scale = max_abs_of (lambda, n);
+  scale = saddle_test_max_abs (lambda, n);
   sorted = g_memdup2 (lambda, n * sizeof (double));
-  qsort (sorted, n, sizeof (double), compare_doubles);
+  qsort (sorted, n, sizeof (double), saddle_stats_compare_doubles);
 
-  m = similar_matrix (lambda, n, seed);
+  m = saddle_test_matrix_with_spectrum (lambda, n, seed);
 
   /* Only the upper triangle is read: scribble finite garbage below the diagonal. */
   for (gsize i = 0; i < n; i++)
@@ -338,7 +289,7 @@ test_spectrum_forecast (void)
   /* A solve with vectors of size m becomes the reference: one of 2m is forecast 8× as long. */
   for (gsize i = 0; i < m; i++)
     lambda[i] = (double) i - 100.0;
-  matrix = similar_matrix (lambda, m, 7);
+  matrix = saddle_test_matrix_with_spectrum (lambda, m, 7);
   start = g_get_monotonic_time ();
   spectrum = saddle_spectrum_compute_vectors (matrix, m, 1e-9, NULL);
   seconds = (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND;

@@ -10,6 +10,7 @@
 #include "saddle-dataset.h"
 #include "saddle-model.h"
 #include "saddle-rng.h"
+#include "saddle-stats.h"
 #include "saddle-trainer.h"
 
 /* One recorded event; SNAPSHOT events keep a copy of their parameters. */
@@ -878,16 +879,6 @@ test_diverged_minibatch_restores (void)
   recorder_clear (&recorder);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 test_epoch_covers_samples (void)
 {
@@ -919,7 +910,7 @@ test_epoch_covers_samples (void)
       expected[i] = saddle_model_loss_grad (model, theta, &one, NULL);
     }
   saddle_batch_clear (&one);
-  qsort (expected, n, sizeof (double), compare_doubles);
+  qsort (expected, n, sizeof (double), saddle_stats_compare_doubles);
   for (gsize i = 1; i < n; i++)
     g_assert_cmpfloat (expected[i], >, expected[i - 1]);
 
@@ -951,7 +942,7 @@ test_epoch_covers_samples (void)
       else if (memcmp (first_order, got, n * sizeof (double)) != 0)
         differing_orders++;
 
-      qsort (got, n, sizeof (double), compare_doubles);
+      qsort (got, n, sizeof (double), saddle_stats_compare_doubles);
       g_assert_cmpmem (got, n * sizeof (double), expected, n * sizeof (double));
     }
   /* A fresh order each epoch. */

@@ -1155,9 +1155,12 @@ hessian_lanczos (const SaddleCliOptions *options,
   r->residual_high = g_new (double, k);
 
   progress->phase = "Lanczos";
-  if (!saddle_lanczos_extremes_full (saddle_lanczos_hvp, &hvp, n, k, steps, config->seed,
-                                     saddle_cli_progress_fraction_cb, progress, r->lowest,
-                                     r->highest, vectors, vectors + k * n, &r->info, error))
+  if (!saddle_lanczos_extremes (saddle_lanczos_hvp, &hvp, n,
+                                &(SaddleLanczosSettings) { k, steps, config->seed,
+                                                           saddle_cli_progress_fraction_cb,
+                                                           progress },
+                                r->lowest, r->highest, vectors, vectors + k * n, &r->info,
+                                error))
     return FALSE;
 
   saddle_model_hvp (model, theta, batch, vectors, 2 * k, products, NULL);

@@ -25,7 +25,7 @@ typedef struct
   const SaddleDensity       *density;
   const SaddleSpectrum      *spectrum;
   const SaddleSlice         *slice;
-  gboolean                   layer;
+  gboolean                   layer_only;
   const SaddleCriticalTrend *trend;
   gboolean                   pb_fit;
   gboolean                   ratio_axis_full;
@@ -58,12 +58,12 @@ draw_trajectories_cb (cairo_t *cr,
   SaddleFigureStyle style;
 
   saddle_figure_style_init (&style);
-  if (!data->layer && data->trajectory->surface != NULL)
+  if (!data->layer_only && data->trajectory->surface != NULL)
     saddle_figure_trajectories_with_surface (cr, width, height, data->trajectory,
                                              data->trajectory->surface, FALSE, G_MAXUINT, &style,
                                              NULL);
   else
-    saddle_figure_trajectories (cr, width, height, data->trajectory, data->layer, G_MAXUINT,
+    saddle_figure_trajectories (cr, width, height, data->trajectory, data->layer_only, G_MAXUINT,
                                 &style, NULL);
 }
 
@@ -199,10 +199,10 @@ saddle_cli_write_gradnorm_svg (const char          *path,
 gboolean
 saddle_cli_write_trajectories_svg (const char             *path,
                                    const SaddleTrajectory *trajectory,
-                                   gboolean                layer,
+                                   gboolean                layer_only,
                                    GError                **error)
 {
-  FigureData data = { .trajectory = trajectory, .layer = layer };
+  FigureData data = { .trajectory = trajectory, .layer_only = layer_only };
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_trajectories_cb, &data, error);

@@ -39,7 +39,7 @@ gboolean saddle_cli_write_gradnorm_svg     (const char             *path,
 /* The paths in the PCA plane; the whole vector's over trajectory->surface when there is one. */
 gboolean saddle_cli_write_trajectories_svg (const char             *path,
                                             const SaddleTrajectory *trajectory,
-                                            gboolean                layer,
+                                            gboolean                layer_only,
                                             GError                **error);
 /* @name titles the point instead of "Run N" (the weights file of hessian); NULL for a study. */
 gboolean saddle_cli_write_spectrum_svg     (const char                *path,

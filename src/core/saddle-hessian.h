@@ -3,6 +3,7 @@
 
 #include "saddle-event.h"
 #include "saddle-model.h"
+#include "saddle-work.h"
 
 G_BEGIN_DECLS
 
@@ -16,14 +17,8 @@ typedef enum
   SADDLE_HESSIAN_ERROR_NOT_FINITE,
 } SaddleHessianError;
 
-/* Called between blocks with the share of columns done; return FALSE to cancel. */
-typedef gboolean (*SaddleProgressFunc) (double   fraction,
-                                        gpointer user_data);
-
 GQuark   saddle_hessian_error_quark   (void);
 
-/* Bytes of memory the system can give now (MemAvailable), or G_MAXSIZE if unknown. */
-gsize    saddle_available_memory      (void);
 /* Fails with TOO_LARGE, naming both sizes, if an n × n double matrix plus
  * @extra_bytes exceeds available memory. */
 gboolean saddle_hessian_check_memory  (gsize    n,

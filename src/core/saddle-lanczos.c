@@ -450,20 +450,16 @@ saddle_lanczos_hvp (const double *v,
 }
 
 gboolean
-saddle_lanczos_extremes_full (SaddleOperatorFunc  op,
-                              gpointer            op_data,
-                              gsize               n,
-                              gsize               k,
-                              gsize               max_iter,
-                              guint64             seed,
-                              SaddleProgressFunc  progress,
-                              gpointer            progress_data,
-                              double             *lowest,
-                              double             *highest,
-                              double             *vectors_low,
-                              double             *vectors_high,
-                              SaddleLanczosInfo  *info,
-                              GError            **error)
+saddle_lanczos_extremes (SaddleOperatorFunc            op,
+                         gpointer                      op_data,
+                         gsize                         n,
+                         const SaddleLanczosSettings  *settings,
+                         double                       *lowest,
+                         double                       *highest,
+                         double                       *vectors_low,
+                         double                       *vectors_high,
+                         SaddleLanczosInfo            *info,
+                         GError                      **error)
 {
   g_autoptr(Krylov) kr = NULL;
   g_autofree double *start = NULL;
@@ -473,8 +469,10 @@ saddle_lanczos_extremes_full (SaddleOperatorFunc  op,
   gboolean converged = FALSE;
   gsize m_max, segment = 0;
   SaddleRng rng;
+  gsize k, max_iter;
 
   g_return_val_if_fail (op != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
   g_return_val_if_fail (lowest != NULL, FALSE);
   g_return_val_if_fail (highest != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -482,6 +480,8 @@ saddle_lanczos_extremes_full (SaddleOperatorFunc  op,
   if (info != NULL)
     *info = (SaddleLanczosInfo) { 0, FALSE, NAN, 0 };
 
+  k = settings->k;
+  max_iter = settings->max_iter;
   if (n == 0 || k == 0 || k > n)
     {
       g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_INVALID,
@@ -508,7 +508,7 @@ saddle_lanczos_extremes_full (SaddleOperatorFunc  op,
   if (kr == NULL)
     return FALSE;
 
-  saddle_rng_init (&rng, seed);
+  saddle_rng_init (&rng, settings->seed);
   start = g_new (double, n);
   for (gsize i = 0; i < n; i++)
     start[i] = saddle_rng_normal (&rng);
@@ -530,7 +530,8 @@ saddle_lanczos_extremes_full (SaddleOperatorFunc  op,
         return FALSE;
       m = kr->m;
 
-      if (progress != NULL && !progress ((double) m / (double) m_max, progress_data))
+      if (settings->progress != NULL
+          && !settings->progress ((double) m / (double) m_max, settings->progress_data))
         {
           g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED,
                        "The Lanczos iteration was cancelled after %" G_GSIZE_FORMAT
@@ -618,26 +619,6 @@ saddle_lanczos_extremes_full (SaddleOperatorFunc  op,
     }
 
   return TRUE;
-}
-
-gboolean
-saddle_lanczos_extremes (SaddleOperatorFunc  op,
-                         gpointer            op_data,
-                         gsize               n,
-                         gsize               k,
-                         gsize               max_iter,
-                         guint64             seed,
-                         SaddleProgressFunc  progress,
-                         gpointer            progress_data,
-                         double             *lowest,
-                         double             *highest,
-                         double             *vectors_low,
-                         double             *vectors_high,
-                         GError            **error)
-{
-  return saddle_lanczos_extremes_full (op, op_data, n, k, max_iter, seed, progress,
-                                       progress_data, lowest, highest, vectors_low,
-                                       vectors_high, NULL, error);
 }
 
 /* Nodes (eigenvalues of T, ascending) and Gauss weights (squared first

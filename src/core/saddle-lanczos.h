@@ -26,8 +26,8 @@
 
 #include "saddle-batch.h"
 #include "saddle-density.h"
-#include "saddle-hessian.h"
 #include "saddle-model.h"
+#include "saddle-work.h"
 
 G_BEGIN_DECLS
 
@@ -63,7 +63,7 @@ typedef struct
   const SaddleBatch *batch;
 } SaddleLanczosHvp;
 
-/* Outcome of saddle_lanczos_extremes_full(). */
+/* Outcome of saddle_lanczos_extremes(). */
 typedef struct
 {
   gsize    iterations;     /* Lanczos steps taken = basis size */
@@ -81,40 +81,32 @@ void           saddle_lanczos_hvp            (const double *v,
                                               double       *out,
                                               gpointer      user_data);
 
-/* The @k lowest (ascending, lowest[0] = λmin) and @k highest (descending, highest[0] = λmax)
- * eigenvalues of the n × n operator, by Lanczos from a random start seeded by @seed, stopping
- * when all 2k Ritz pairs converge or after @max_iter steps (0 or > n: n); the basis grows as
+/* What saddle_lanczos_extremes() looks for, and how long it may look. */
+typedef struct
+{
+  gsize               k;              /* eigenvalues at each end, 1 ≤ k ≤ n */
+  gsize               max_iter;       /* Lanczos steps at most; 0 or > n: n */
+  guint64             seed;           /* of the random start vector */
+  SaddleProgressFunc  progress;       /* steps / max_iter after each step (FALSE cancels); may be NULL */
+  gpointer            progress_data;
+} SaddleLanczosSettings;
+
+/* The @settings->k lowest (ascending, lowest[0] = λmin) and k highest (descending,
+ * highest[0] = λmax) eigenvalues of the n × n operator, by Lanczos from a random start,
+ * stopping when all 2k Ritz pairs converge or after max_iter steps; the basis grows as
  * needed, its memory checked first (TOO_LARGE names both sizes). @vectors_low and
- * @vectors_high (k, n), may be NULL, receive unit Ritz vectors (largest entry positive).
- * @progress gets steps / max_iter after each step; returning FALSE cancels. */
-gboolean       saddle_lanczos_extremes       (SaddleOperatorFunc  op,
-                                              gpointer            op_data,
-                                              gsize               n,
-                                              gsize               k,
-                                              gsize               max_iter,
-                                              guint64             seed,
-                                              SaddleProgressFunc  progress,
-                                              gpointer            progress_data,
-                                              double             *lowest,
-                                              double             *highest,
-                                              double             *vectors_low,
-                                              double             *vectors_high,
-                                              GError            **error);
-/* saddle_lanczos_extremes() that also reports steps, convergence and residual in @info (may be NULL). */
-gboolean       saddle_lanczos_extremes_full  (SaddleOperatorFunc  op,
-                                              gpointer            op_data,
-                                              gsize               n,
-                                              gsize               k,
-                                              gsize               max_iter,
-                                              guint64             seed,
-                                              SaddleProgressFunc  progress,
-                                              gpointer            progress_data,
-                                              double             *lowest,
-                                              double             *highest,
-                                              double             *vectors_low,
-                                              double             *vectors_high,
-                                              SaddleLanczosInfo  *info,
-                                              GError            **error);
+ * @vectors_high (k, n), may be NULL, receive unit Ritz vectors (largest entry positive);
+ * @info (may be NULL) the steps, convergence and residual. */
+gboolean       saddle_lanczos_extremes       (SaddleOperatorFunc            op,
+                                              gpointer                      op_data,
+                                              gsize                         n,
+                                              const SaddleLanczosSettings  *settings,
+                                              double                       *lowest,
+                                              double                       *highest,
+                                              double                       *vectors_low,
+                                              double                       *vectors_high,
+                                              SaddleLanczosInfo            *info,
+                                              GError                      **error);
 /* Stochastic Lanczos quadrature (Ubaru, Chen & Saad 2017): @probes Rademacher vectors (seeded,
  * 0 = default), @iterations steps each (0 = default, clamped to n), the probes pushed through
  * @op together (one call a step for as many as fit 256 MiB of bases); nodes, weights and the

@@ -11,7 +11,7 @@
 
 #include <glib.h>
 
-#include "saddle-hessian.h"
+#include "saddle-work.h"
 
 G_BEGIN_DECLS
 

@@ -298,14 +298,16 @@ lanczos_extremes (SaddleModel       *model,
   SaddleLanczosHvp op = { model, theta, batch };
   SaddleLanczosInfo info;
   gsize n = slice->n_params;
+  SaddleLanczosSettings lanczos = {
+    .k = 1, .max_iter = MIN (n, SADDLE_SLICE_LANCZOS_STEPS), .seed = seed,
+    .progress = stage_progress_cb, .progress_data = progress,
+  };
 
   progress->start = 0.0;
   progress->length = EIGEN_SHARE;
-  if (!saddle_lanczos_extremes_full (saddle_lanczos_hvp, &op, n, 1,
-                                     MIN (n, SADDLE_SLICE_LANCZOS_STEPS), seed,
-                                     stage_progress_cb, progress,
-                                     &slice->lambda_bottom, &slice->lambda_top,
-                                     slice->v_bottom, slice->v_top, &info, &local_error))
+  if (!saddle_lanczos_extremes (saddle_lanczos_hvp, &op, n, &lanczos,
+                                &slice->lambda_bottom, &slice->lambda_top,
+                                slice->v_bottom, slice->v_top, &info, &local_error))
     {
       if (progress->cancelled ||
           g_error_matches (local_error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED))

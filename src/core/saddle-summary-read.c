@@ -11,6 +11,9 @@
 #include "saddle-config-field.h"
 #include "saddle-summary.h"
 
+/* The summary.json member of a config field (SADDLE_CONFIG_FIELD_…). */
+#define KEY(field) saddle_summary_key (SADDLE_CONFIG_FIELD_##field)
+
 G_DEFINE_QUARK (saddle-summary-error-quark, saddle_summary_error)
 
 /* The largest summary.json read (100,000 points of about 2 KB each, with room). */
@@ -204,13 +207,13 @@ read_widths (const Reader  *r,
   JsonArray *array;
   guint n;
 
-  if (!member_array (r, "widths", "is not a list of layer widths", &array, error))
+  if (!member_array (r, KEY (HIDDEN), "is not a list of layer widths", &array, error))
     return FALSE;
   if (array == NULL)
     return TRUE;
   n = json_array_get_length (array);
   if (n < 2 || n > G_N_ELEMENTS (summary->widths))
-    return bad (r, "widths", error, "must list 2 to 10 layer widths (input, hidden…, output)");
+    return bad (r, KEY (HIDDEN), error, "must list 2 to 10 layer widths (input, hidden…, output)");
   for (guint i = 0; i < n; i++)
     {
       JsonNode *w = json_array_get_element (array, i);
@@ -218,7 +221,7 @@ read_widths (const Reader  *r,
 
       if (!JSON_NODE_HOLDS_VALUE (w) || json_node_get_value_type (w) != G_TYPE_INT64
           || (v = json_node_get_int (w)) < 1 || v > 1000000)
-        return bad (r, "widths", error, "holds a width that is not a whole number in 1–1000000");
+        return bad (r, KEY (HIDDEN), error, "holds a width that is not a whole number in 1–1000000");
       summary->widths[i] = (guint) v;
     }
   summary->n_widths = n;
@@ -329,7 +332,7 @@ read_settings (const Reader  *r,
   READ_CHOICE (r, "study", saddle_study_kind_from_string, &summary->kind, error);
   if (member (r, "study") == NULL)
     return bad (r, "study", error, "is missing: this is not a Saddle summary");
-  READ_CHOICE (r, "task", saddle_task_from_string, &task, error);
+  READ_CHOICE (r, KEY (TASK), saddle_task_from_string, &task, error);
   saddle_study_config_init (config, summary->kind, task);
   seed = config->seed;
 
@@ -338,17 +341,17 @@ read_settings (const Reader  *r,
   summary->dataset_name = g_strdup (text);
   if (!read_widths (r, summary, error))
     return FALSE;
-  READ_CHOICE (r, "activation", saddle_activation_from_string, &config->activation, error);
-  READ_CHOICE (r, "optimizer", saddle_optimizer_kind_from_string, &config->optimizer, error);
-  READ_CHOICE (r, "function", saddle_function_from_string, &config->function, error);
+  READ_CHOICE (r, KEY (ACTIVATION), saddle_activation_from_string, &config->activation, error);
+  READ_CHOICE (r, KEY (OPTIMIZER), saddle_optimizer_kind_from_string, &config->optimizer, error);
+  READ_CHOICE (r, KEY (FUNCTION), saddle_function_from_string, &config->function, error);
   /* Older summaries name the function only in the data set's name: "sinc on 1,000 points". */
-  if (member (r, "function") == NULL && task == SADDLE_TASK_FUNCTION && text != NULL)
+  if (member (r, KEY (FUNCTION)) == NULL && task == SADDLE_TASK_FUNCTION && text != NULL)
     {
       g_autofree char *first = g_strndup (text, strcspn (text, " "));
 
       saddle_function_from_string (first, &config->function);
     }
-  if (!read_string (r, "data", &text, error))
+  if (!read_string (r, KEY (DATA), &text, error))
     return FALSE;
   config->data_path = g_strdup (text);
   if (!read_string (r, "label_column", &text, error)
@@ -357,24 +360,24 @@ read_settings (const Reader  *r,
   config->label_column = g_strdup (text);
 
   if (!read_uint (r, "n_params", 0, G_MAXSIZE, &n_params, error)
-      || !read_guint (r, "samples", 1, G_MAXUINT, &summary->n_samples, error)
-      || !read_double (r, "tolerance", &config->zero_tolerance, error)
-      || !read_double (r, "grad_tolerance", &config->grad_tolerance, error)
-      || !read_guint (r, "descent_steps", 0, G_MAXUINT, &config->descent_steps, error)
-      || !read_guint (r, "newton_steps_max", 0, G_MAXUINT, &config->newton_steps, error)
-      || !read_double (r, "descent_lr", &config->descent_lr, error)
-      || !read_double (r, "certify_tolerance", &config->certify_tolerance, error)
-      || !read_double (r, "clarke_epsilon", &config->clarke_epsilon, error)
-      || !read_guint (r, "still_steps_max", 0, G_MAXUINT, &config->still_steps, error)
-      || !read_double (r, "still_factor_threshold", &config->still_factor, error)
-      || !read_double (r, "lr", &config->lr, error)
-      || !read_guint (r, "batch", 1, G_MAXUINT, &config->batch, error)
-      || !read_guint (r, "epochs", 1, G_MAXUINT, &config->epochs, error)
-      || !read_uint (r, "seed", 0, G_MAXINT64, &seed, error)
-      || !read_guint (r, "runs", 1, G_MAXUINT, &config->runs, error)
-      || !read_uint (r, "first_run", 1, G_MAXUINT, &first_run, error)
-      || !read_guint (r, "snapshot_every", 0, G_MAXUINT, &config->snapshot_every, error)
-      || !read_guint (r, "surface", 0, G_MAXUINT, &config->surface_resolution, error)
+      || !read_guint (r, KEY (SAMPLES), 1, G_MAXUINT, &summary->n_samples, error)
+      || !read_double (r, KEY (ZERO_TOLERANCE), &config->zero_tolerance, error)
+      || !read_double (r, KEY (GRAD_TOLERANCE), &config->grad_tolerance, error)
+      || !read_guint (r, KEY (DESCENT_STEPS), 0, G_MAXUINT, &config->descent_steps, error)
+      || !read_guint (r, KEY (NEWTON_STEPS), 0, G_MAXUINT, &config->newton_steps, error)
+      || !read_double (r, KEY (DESCENT_LR), &config->descent_lr, error)
+      || !read_double (r, KEY (CERTIFY_TOLERANCE), &config->certify_tolerance, error)
+      || !read_double (r, KEY (CLARKE_EPSILON), &config->clarke_epsilon, error)
+      || !read_guint (r, KEY (STILL_STEPS), 0, G_MAXUINT, &config->still_steps, error)
+      || !read_double (r, KEY (STILL_FACTOR), &config->still_factor, error)
+      || !read_double (r, KEY (LR), &config->lr, error)
+      || !read_guint (r, KEY (BATCH), 1, G_MAXUINT, &config->batch, error)
+      || !read_guint (r, KEY (EPOCHS), 1, G_MAXUINT, &config->epochs, error)
+      || !read_uint (r, KEY (SEED), 0, G_MAXINT64, &seed, error)
+      || !read_guint (r, KEY (RUNS), 1, G_MAXUINT, &config->runs, error)
+      || !read_uint (r, KEY (FIRST_RUN), 1, G_MAXUINT, &first_run, error)
+      || !read_guint (r, KEY (SNAPSHOT_EVERY), 0, G_MAXUINT, &config->snapshot_every, error)
+      || !read_guint (r, KEY (SURFACE), 0, G_MAXUINT, &config->surface_resolution, error)
       || !read_explained (r, "explained_variance", summary->explained, error)
       || !read_explained (r, "layer_explained_variance", summary->layer_explained, error)
       || !read_failures (r, summary, error)
@@ -385,11 +388,11 @@ read_settings (const Reader  *r,
   summary->n_params = n_params;
   if (summary->n_samples > 0)
     config->samples = summary->n_samples;
-  if (member (r, "layer") != NULL)
+  if (member (r, KEY (LAYER)) != NULL)
     {
       guint layer = 1;
 
-      if (!read_guint (r, "layer", 1, SADDLE_MAX_HIDDEN_LAYERS + 1, &layer, error))
+      if (!read_guint (r, KEY (LAYER), 1, SADDLE_MAX_HIDDEN_LAYERS + 1, &layer, error))
         return FALSE;
       config->layer = layer - 1;
     }
@@ -397,41 +400,6 @@ read_settings (const Reader  *r,
     return FALSE;
   summary->cancelled = cancelled;
   return TRUE;
-}
-
-/* The summary.json key that holds @field, as saddle-summary.c writes it; NULL if none does. */
-static const char *
-summary_key (SaddleConfigField field)
-{
-  static const char *const keys[SADDLE_CONFIG_N_FIELDS] = {
-    [SADDLE_CONFIG_FIELD_TASK] = "task",
-    [SADDLE_CONFIG_FIELD_DATA] = "data",
-    [SADDLE_CONFIG_FIELD_FUNCTION] = "function",
-    [SADDLE_CONFIG_FIELD_SAMPLES] = "samples",
-    [SADDLE_CONFIG_FIELD_HIDDEN] = "widths",
-    [SADDLE_CONFIG_FIELD_ACTIVATION] = "activation",
-    [SADDLE_CONFIG_FIELD_OPTIMIZER] = "optimizer",
-    [SADDLE_CONFIG_FIELD_LR] = "lr",
-    [SADDLE_CONFIG_FIELD_BATCH] = "batch",
-    [SADDLE_CONFIG_FIELD_EPOCHS] = "epochs",
-    [SADDLE_CONFIG_FIELD_SEED] = "seed",
-    [SADDLE_CONFIG_FIELD_RUNS] = "runs",
-    [SADDLE_CONFIG_FIELD_FIRST_RUN] = "first_run",
-    [SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY] = "snapshot_every",
-    [SADDLE_CONFIG_FIELD_LAYER] = "layer",
-    [SADDLE_CONFIG_FIELD_SURFACE] = "surface",
-    [SADDLE_CONFIG_FIELD_ZERO_TOLERANCE] = "tolerance",
-    [SADDLE_CONFIG_FIELD_GRAD_TOLERANCE] = "grad_tolerance",
-    [SADDLE_CONFIG_FIELD_DESCENT_STEPS] = "descent_steps",
-    [SADDLE_CONFIG_FIELD_DESCENT_LR] = "descent_lr",
-    [SADDLE_CONFIG_FIELD_NEWTON_STEPS] = "newton_steps_max",
-    [SADDLE_CONFIG_FIELD_CERTIFY_TOLERANCE] = "certify_tolerance",
-    [SADDLE_CONFIG_FIELD_CLARKE_EPSILON] = "clarke_epsilon",
-    [SADDLE_CONFIG_FIELD_STILL_STEPS] = "still_steps_max",
-    [SADDLE_CONFIG_FIELD_STILL_FACTOR] = "still_factor_threshold",
-  };
-
-  return (guint) field < SADDLE_CONFIG_N_FIELDS ? keys[field] : NULL;
 }
 
 gboolean
@@ -491,7 +459,7 @@ saddle_summary_parse (const char     *path,
   if (!saddle_study_config_validate (&summary->config, &invalid))
     {
       SaddleConfigField field;
-      const char *key = saddle_config_field_of_error (invalid, &field) ? summary_key (field) : NULL;
+      const char *key = saddle_config_field_of_error (invalid, &field) ? saddle_summary_key (field) : NULL;
 
       g_set_error (error, SADDLE_SUMMARY_ERROR, SADDLE_SUMMARY_ERROR_INVALID,
                    "%s: settings Saddle cannot use: %s%s%s%s", path,

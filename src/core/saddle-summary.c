@@ -9,6 +9,44 @@
 #include "saddle-file.h"
 #include "saddle-summary.h"
 
+/* The summary.json member of a config field (SADDLE_CONFIG_FIELD_…). */
+#define KEY(field) saddle_summary_key (SADDLE_CONFIG_FIELD_##field)
+
+const char *
+saddle_summary_key (SaddleConfigField field)
+{
+  /* Fields without a member (threads, jobs, the Newton method) stay NULL. */
+  static const char *const keys[SADDLE_CONFIG_N_FIELDS] = {
+    [SADDLE_CONFIG_FIELD_TASK] = "task",
+    [SADDLE_CONFIG_FIELD_DATA] = "data",
+    [SADDLE_CONFIG_FIELD_FUNCTION] = "function",
+    [SADDLE_CONFIG_FIELD_SAMPLES] = "samples",
+    [SADDLE_CONFIG_FIELD_HIDDEN] = "widths",
+    [SADDLE_CONFIG_FIELD_ACTIVATION] = "activation",
+    [SADDLE_CONFIG_FIELD_OPTIMIZER] = "optimizer",
+    [SADDLE_CONFIG_FIELD_LR] = "lr",
+    [SADDLE_CONFIG_FIELD_BATCH] = "batch",
+    [SADDLE_CONFIG_FIELD_EPOCHS] = "epochs",
+    [SADDLE_CONFIG_FIELD_SEED] = "seed",
+    [SADDLE_CONFIG_FIELD_RUNS] = "runs",
+    [SADDLE_CONFIG_FIELD_FIRST_RUN] = "first_run",
+    [SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY] = "snapshot_every",
+    [SADDLE_CONFIG_FIELD_LAYER] = "layer",
+    [SADDLE_CONFIG_FIELD_SURFACE] = "surface",
+    [SADDLE_CONFIG_FIELD_ZERO_TOLERANCE] = "tolerance",
+    [SADDLE_CONFIG_FIELD_GRAD_TOLERANCE] = "grad_tolerance",
+    [SADDLE_CONFIG_FIELD_DESCENT_STEPS] = "descent_steps",
+    [SADDLE_CONFIG_FIELD_DESCENT_LR] = "descent_lr",
+    [SADDLE_CONFIG_FIELD_NEWTON_STEPS] = "newton_steps_max",
+    [SADDLE_CONFIG_FIELD_CERTIFY_TOLERANCE] = "certify_tolerance",
+    [SADDLE_CONFIG_FIELD_CLARKE_EPSILON] = "clarke_epsilon",
+    [SADDLE_CONFIG_FIELD_STILL_STEPS] = "still_steps_max",
+    [SADDLE_CONFIG_FIELD_STILL_FACTOR] = "still_factor_threshold",
+  };
+
+  return (guint) field < SADDLE_CONFIG_N_FIELDS ? keys[field] : NULL;
+}
+
 void
 saddle_summary_add_double (JsonBuilder *builder,
                             const char  *member,
@@ -81,11 +119,11 @@ void
 saddle_summary_add_point_settings (JsonBuilder                  *builder,
                                     const SaddleCriticalSettings *settings)
 {
-  saddle_summary_add_double (builder, "certify_tolerance", settings->certify_tolerance);
-  saddle_summary_add_double (builder, "clarke_epsilon", settings->clarke_epsilon);
-  json_builder_set_member_name (builder, "still_steps_max");
+  saddle_summary_add_double (builder, KEY (CERTIFY_TOLERANCE), settings->certify_tolerance);
+  saddle_summary_add_double (builder, KEY (CLARKE_EPSILON), settings->clarke_epsilon);
+  json_builder_set_member_name (builder, KEY (STILL_STEPS));
   json_builder_add_int_value (builder, settings->still_steps);
-  saddle_summary_add_double (builder, "still_factor_threshold", settings->still_factor);
+  saddle_summary_add_double (builder, KEY (STILL_FACTOR), settings->still_factor);
   saddle_summary_add_double (builder, "zero_band", SADDLE_EXACT_REACH_ZERO_BAND);
   saddle_summary_add_double (builder, "weak_band", SADDLE_EXACT_REACH_WEAK_BAND);
 }
@@ -176,26 +214,26 @@ saddle_summary_add_config (JsonBuilder             *builder,
 {
   json_builder_set_member_name (builder, "dataset");
   json_builder_add_string_value (builder, dataset_name);
-  json_builder_set_member_name (builder, "task");
+  json_builder_set_member_name (builder, KEY (TASK));
   json_builder_add_string_value (builder, saddle_task_to_string (config->task));
-  json_builder_set_member_name (builder, "widths");
+  json_builder_set_member_name (builder, KEY (HIDDEN));
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     json_builder_add_int_value (builder, widths[i]);
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "activation");
+  json_builder_set_member_name (builder, KEY (ACTIVATION));
   json_builder_add_string_value (builder, saddle_activation_to_string (config->activation));
   json_builder_set_member_name (builder, "n_params");
   json_builder_add_int_value (builder, (gint64) saddle_model_count_params (widths, n));
-  json_builder_set_member_name (builder, "samples");
+  json_builder_set_member_name (builder, KEY (SAMPLES));
   json_builder_add_int_value (builder, (gint64) n_samples);
-  saddle_summary_add_double (builder, "tolerance", config->zero_tolerance);
-  saddle_summary_add_double (builder, "grad_tolerance", config->grad_tolerance);
-  json_builder_set_member_name (builder, "descent_steps");
+  saddle_summary_add_double (builder, KEY (ZERO_TOLERANCE), config->zero_tolerance);
+  saddle_summary_add_double (builder, KEY (GRAD_TOLERANCE), config->grad_tolerance);
+  json_builder_set_member_name (builder, KEY (DESCENT_STEPS));
   json_builder_add_int_value (builder, config->descent_steps);
-  json_builder_set_member_name (builder, "newton_steps_max");
+  json_builder_set_member_name (builder, KEY (NEWTON_STEPS));
   json_builder_add_int_value (builder, config->newton_steps);
-  saddle_summary_add_double (builder, "descent_lr", config->descent_lr);
+  saddle_summary_add_double (builder, KEY (DESCENT_LR), config->descent_lr);
   {
     SaddleCriticalSettings settings;
 
@@ -308,18 +346,18 @@ add_training (JsonBuilder              *builder,
 {
   const SaddleStudyConfig *config = &results->config;
 
-  json_builder_set_member_name (builder, "optimizer");
+  json_builder_set_member_name (builder, KEY (OPTIMIZER));
   json_builder_add_string_value (builder, saddle_optimizer_kind_to_string (config->optimizer));
-  saddle_summary_add_double (builder, "lr", config->lr);
-  json_builder_set_member_name (builder, "batch");
+  saddle_summary_add_double (builder, KEY (LR), config->lr);
+  json_builder_set_member_name (builder, KEY (BATCH));
   json_builder_add_int_value (builder, config->batch);
-  json_builder_set_member_name (builder, "epochs");
+  json_builder_set_member_name (builder, KEY (EPOCHS));
   json_builder_add_int_value (builder, config->epochs);
-  json_builder_set_member_name (builder, "seed");
+  json_builder_set_member_name (builder, KEY (SEED));
   json_builder_add_int_value (builder, (gint64) config->seed);
-  json_builder_set_member_name (builder, "runs");
+  json_builder_set_member_name (builder, KEY (RUNS));
   json_builder_add_int_value (builder, config->runs);
-  json_builder_set_member_name (builder, "first_run");
+  json_builder_set_member_name (builder, KEY (FIRST_RUN));
   json_builder_add_int_value (builder, config->first_run + 1);
   json_builder_set_member_name (builder, "cancelled");
   json_builder_add_boolean_value (builder, results->cancelled);
@@ -418,9 +456,9 @@ saddle_summary_write_study (const char                *path,
   saddle_summary_add_config (builder, config, results->widths, results->n_widths,
                              results->n_samples, results->dataset_name);
   add_training (builder, results);
-  json_builder_set_member_name (builder, "function");
+  json_builder_set_member_name (builder, KEY (FUNCTION));
   json_builder_add_string_value (builder, saddle_function_to_string (config->function));
-  json_builder_set_member_name (builder, "data");
+  json_builder_set_member_name (builder, KEY (DATA));
   if (config->data_path != NULL)
     json_builder_add_string_value (builder, config->data_path);
   else
@@ -433,11 +471,11 @@ saddle_summary_write_study (const char                *path,
     }
   json_builder_set_member_name (builder, "standardize");
   json_builder_add_boolean_value (builder, config->standardize);
-  json_builder_set_member_name (builder, "snapshot_every");
+  json_builder_set_member_name (builder, KEY (SNAPSHOT_EVERY));
   json_builder_add_int_value (builder, config->snapshot_every);
-  json_builder_set_member_name (builder, "layer");
+  json_builder_set_member_name (builder, KEY (LAYER));
   json_builder_add_int_value (builder, config->layer + 1);
-  json_builder_set_member_name (builder, "surface");
+  json_builder_set_member_name (builder, KEY (SURFACE));
   json_builder_add_int_value (builder, config->surface_resolution);
   if (trajectory != NULL)
     {

@@ -13,6 +13,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "saddle-config-field.h"
 #include "saddle-slice.h"
 #include "saddle-study.h"
 #include "saddle-trend.h"
@@ -75,6 +76,11 @@ typedef struct
 } SaddleSummary;
 
 GQuark   saddle_summary_error_quark        (void);
+
+/* The summary.json member that holds config @field: the one name the writer and
+ * saddle_summary_read() both use. NULL for a field summary.json does not hold (threads, jobs,
+ * the Newton method). */
+const char *saddle_summary_key             (SaddleConfigField             field);
 
 /* A JSON number, or null when @value is NaN or infinite (JSON has neither). */
 void     saddle_summary_add_double         (JsonBuilder                  *builder,

@@ -18,8 +18,8 @@
 #include <glib.h>
 
 #include "saddle-batch.h"
-#include "saddle-hessian.h"
 #include "saddle-model.h"
+#include "saddle-work.h"
 #include "saddle-pca.h"
 
 G_BEGIN_DECLS

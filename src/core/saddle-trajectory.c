@@ -397,7 +397,7 @@ saddle_trajectory_set_test_accuracy (SaddleTrajectory *trajectory,
 
 gboolean
 saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
-                             gboolean                layer,
+                             gboolean                layer_only,
                              const char             *path,
                              GError                **error)
 {
@@ -408,13 +408,13 @@ saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
   g_return_val_if_fail (trajectory != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  pca = layer ? trajectory->layer_pca : trajectory->pca;
+  pca = layer_only ? trajectory->layer_pca : trajectory->pca;
   if (pca == NULL)
     {
       g_set_error (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_NO_PCA,
                    "Cannot write %s: the PCA of the %s has not been computed yet "
                    "(it needs at least two snapshots)",
-                   path, layer ? "layer weights" : "whole parameter vector");
+                   path, layer_only ? "layer weights" : "whole parameter vector");
       return FALSE;
     }
   if (pca->n_points != trajectory->info->len)
@@ -443,8 +443,8 @@ saddle_trajectory_write_csv (const SaddleTrajectory *trajectory,
       /* A one-value slice has one component; its second coordinate is 0. */
       saddle_csv_add_double (csv, nc > 1 ? pca->scores[i * nc + 1] : 0.0);
       /* The surface lies in the whole vector's plane: nothing to say beside layer coordinates. */
-      saddle_csv_add_double (csv, layer ? NAN : array_value (trajectory->plane_distance, i));
-      saddle_csv_add_double (csv, layer ? NAN : array_value (trajectory->surface_loss, i));
+      saddle_csv_add_double (csv, layer_only ? NAN : array_value (trajectory->plane_distance, i));
+      saddle_csv_add_double (csv, layer_only ? NAN : array_value (trajectory->surface_loss, i));
       saddle_csv_end_row (csv);
     }
 

@@ -97,10 +97,11 @@ gboolean          saddle_trajectory_adopt_plane  (SaddleTrajectory       *trajec
                                                   const SaddleTrajectory *from,
                                                   GError                **error);
 /* run,epoch,iteration,loss,accuracy,pc1,pc2,plane_distance,surface_loss — of the whole vector, or
- * of the layer (whose rows leave the last two nan: the surface lies in the whole vector's plane).
+ * with @layer_only of the layer (whose rows leave the last two nan: the surface lies in the whole
+ * vector's plane).
  * run is 1-based (snapshot run + 1); loss is the true loss, surface_loss the contour's value. */
 gboolean          saddle_trajectory_write_csv    (const SaddleTrajectory *trajectory,
-                                                  gboolean                layer,
+                                                  gboolean                layer_only,
                                                   const char             *path,
                                                   GError                **error);
 

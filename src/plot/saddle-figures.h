@@ -15,6 +15,7 @@
 #include "saddle-marker.h"
 #include "saddle-density.h"
 #include "saddle-history.h"
+#include "saddle-label-look.h"
 #include "saddle-slice.h"
 #include "saddle-spectrum.h"
 #include "saddle-surface.h"
@@ -103,7 +104,7 @@ void     saddle_figure_gradnorm        (cairo_t                 *cr,
                                         const SaddleHistory     *history,
                                         const SaddleFigureStyle *style,
                                         SaddlePlotArea           areas[2]);
-/* The runs' paths in the PCA plane (whole vector, or the layer when @layer),
+/* The runs' paths in the PCA plane (whole vector, or the layer when @layer_only),
  * drawn up to @upto_epoch (G_MAXUINT = all), start and end markers, explained
  * variance on the axes, final accuracy per run in the legend; no surface
  * (saddle_figure_trajectories_with_surface() with NULL). */
@@ -111,14 +112,14 @@ void     saddle_figure_trajectories    (cairo_t                 *cr,
                                         double                   width,
                                         double                   height,
                                         const SaddleTrajectory  *trajectory,
-                                        gboolean                 layer,
+                                        gboolean                 layer_only,
                                         guint                    upto_epoch,
                                         const SaddleFigureStyle *style,
                                         SaddlePlotArea          *area);
 /* saddle_figure_trajectories() over the loss @surface (may be NULL: none), drawn as filled
  * contours behind the paths (12 bands, log-spaced when the loss spans more than 1.5 decades)
  * with thin contour lines and a colour bar on the right; the axes cover the surface's range.
- * The surface belongs to the whole-vector plane: with @layer it is not drawn. When @trajectory
+ * The surface belongs to the whole-vector plane: with @layer_only it is not drawn. When @trajectory
  * holds plane_distance / surface_loss, a footnote says how far the snapshots lie off the plane
  * and how their true loss compares with the contour there. */
 void     saddle_figure_trajectories_with_surface (cairo_t                 *cr,
@@ -126,14 +127,14 @@ void     saddle_figure_trajectories_with_surface (cairo_t                 *cr,
                                                   double                   height,
                                                   const SaddleTrajectory  *trajectory,
                                                   const SaddleSurface     *surface,
-                                                  gboolean                 layer,
+                                                  gboolean                 layer_only,
                                                   guint                    upto_epoch,
                                                   const SaddleFigureStyle *style,
                                                   SaddlePlotArea          *area);
 /* Index of the snapshot (in trajectory->info) drawn nearest (x, y) within @radius, among those
- * drawn with @layer and @upto_epoch in @area, or −1: for hover read-outs. */
+ * drawn with @layer_only and @upto_epoch in @area, or −1: for hover read-outs. */
 int      saddle_figure_trajectories_pick (const SaddleTrajectory *trajectory,
-                                          gboolean                layer,
+                                          gboolean                layer_only,
                                           guint                   upto_epoch,
                                           const SaddlePlotArea   *area,
                                           double                  x,
@@ -233,16 +234,5 @@ gboolean saddle_figure_write_png       (const char           *path,
                                         gpointer              user_data,
                                         GError              **error);
 
-/* How a label looks in every face: series colour index, marker, filled (certified) or not,
- * and the same marker as a text glyph for labels beside it. */
-typedef struct
-{
-  guint         color;
-  SaddleMarker  marker;
-  gboolean      filled;
-  const char   *glyph;
-} SaddleLabelLook;
-
-const SaddleLabelLook *saddle_figure_label_look (SaddleCriticalLabel label);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* app-test-util.h — helpers the GUI tests share: display check, waiting, offscreen rendering, pixels */
+/* saddle-test-app.h — helpers the GUI tests share: display check, waiting, offscreen rendering, pixels */
 #pragma once
 
 #include <gtk/gtk.h>
