@@ -13,6 +13,7 @@ tensors gives Saddle's loss to 1e-10 relative, and the eigenvalues of the Hessia
 torch.autograd.functional.hessian builds match Saddle's to 1e-10 of the largest |λ|.
 Exits 77 (skip) in torch mode when PyTorch is not installed, never otherwise.
 """
+import gzip
 import json
 import os
 import shutil
@@ -34,6 +35,10 @@ if MODE == "torch":
     torch.set_default_dtype(torch.float64)
 
 WIDTHS = [1, 8, 8, 1]
+IMAGES = 100
+DATA = os.path.join(os.environ.get("SADDLE_TEST_DATADIR",
+                                   os.path.join(os.path.dirname(__file__), "..", "data")),
+                    "fashion-mnist")
 SAMPLES = 40
 DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2"}
 checks = 0
@@ -106,6 +111,26 @@ def numpy_loss(layers, activation, x, y):
         if k + 1 < len(layers):
             h = act(h)
     return np.mean((h[:, 0] - y) ** 2)
+
+
+def bundled_images(n):
+    """The first @n images (pixels / 255, as Saddle scales them) and labels of the subset."""
+    with gzip.open(os.path.join(DATA, "train-images-idx3-ubyte.gz")) as f:
+        pixels = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
+    with gzip.open(os.path.join(DATA, "train-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), dtype=np.uint8, offset=8)
+    return pixels[:n * 784].reshape(n, 784) / 255.0, labels[:n].astype(np.int64)
+
+
+def cross_entropy(layers, images, labels):
+    h = images
+    for k, (w, b) in enumerate(layers):
+        h = h @ w.T + b
+        if k + 1 < len(layers):
+            h = np.maximum(h, 0.0)
+    h = h - h.max(axis=1, keepdims=True)
+    log_softmax = h - np.log(np.exp(h).sum(axis=1, keepdims=True))
+    return -np.mean(log_softmax[np.arange(len(labels)), labels])
 
 
 def torch_model(activation):
@@ -201,6 +226,21 @@ def main():
         check(close(summary(dtype)["loss"], numpy_loss(rounded, "tanh", x, y), 1e-12),
               f"{dtype} safetensors loss = NumPy at the {dtype}-rounded weights")
 
+    # An image classifier on the bundled data: 10 outputs make the task image, with no --task.
+    images, labels = bundled_images(IMAGES)
+    classifier = [(rng.normal(0, 0.05, (2, 784)), rng.normal(0, 0.1, 2)),
+                  (rng.normal(0, 0.5, (10, 2)), rng.normal(0, 0.1, 10))]
+    write_safetensors("image.safetensors", {f"{2 * k}.{n}": t for k, (w, b) in
+                                            enumerate(classifier)
+                                            for n, t in (("weight", w), ("bias", b))},
+                      {"activation": "relu"})
+    run("hessian", "--weights", "image.safetensors", "--data", DATA, "--samples", str(IMAGES),
+        "--out", "img", "--quiet")
+    check(summary("img")["widths"] == [784, 2, 10], "784-2-10 read from the shapes")
+    want = cross_entropy(classifier, images, labels)
+    check(close(summary("img")["loss"], want, 1e-12),
+          f"image loss {summary('img')['loss']!r} = NumPy cross-entropy {want!r}")
+
     # Saddle → Python: the same training saved in every format holds the same numbers.
     for name in ("s.txt", "s.safetensors", "s.npz", "s.npy"):
         run("gradnorm", "--task", "function", *data, "--hidden", "8,8", "--activation", "tanh",
@@ -236,6 +276,35 @@ def main():
                   and np.max(np.abs(mine - spectrum)) <= 1e-10 * scale,
                   f"{activation}: {len(mine)} eigenvalues = PyTorch's to 1e-10·max|λ| "
                   f"(max difference {np.max(np.abs(mine - spectrum)) / scale:.2e}·max|λ|)")
+        # The classifier's 1,600 eigenvalues against PyTorch's.
+        images_t = torch.from_numpy(images)
+        labels_t = torch.from_numpy(labels)
+        shapes = [(w.shape, b.shape) for w, b in classifier]
+
+        def classifier_loss(theta):
+            h, at = images_t, 0
+            for k, (ws, bs) in enumerate(shapes):
+                w = theta[at:at + ws[0] * ws[1]].reshape(ws)
+                at += ws[0] * ws[1]
+                b = theta[at:at + bs[0]]
+                at += bs[0]
+                h = h @ w.T + b
+                if k + 1 < len(shapes):
+                    h = torch.relu(h)
+            return torch.nn.functional.cross_entropy(h, labels_t)
+
+        theta = torch.from_numpy(flat(classifier))
+        hessian = torch.autograd.functional.hessian(classifier_loss, theta, vectorize=True)
+        spectrum = np.sort(np.linalg.eigvalsh(hessian.numpy()))
+        mine = np.sort(eigenvalues("img"))
+        scale = np.max(np.abs(spectrum))
+        check(close(summary("img")["loss"], classifier_loss(theta).item(), 1e-10),
+              "image: Saddle's loss = PyTorch's")
+        check(len(mine) == len(spectrum)
+              and np.max(np.abs(mine - spectrum)) <= 1e-10 * scale,
+              f"image: {len(mine)} eigenvalues = PyTorch's to 1e-10·max|λ| (max difference "
+              f"{np.max(np.abs(mine - spectrum)) / scale:.2e}·max|λ|)")
+
         # Saddle's file in PyTorch: load_state_dict takes it as it is.
         model = torch_model("tanh")
         model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in tensors.items()})
