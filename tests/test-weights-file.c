@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "saddle-results-folder.h"
 #include "saddle-weights-file.h"
 #include "saddle-weights.h"
 
@@ -429,6 +430,74 @@ test_write_refuses_nan (void)
   g_assert_false (g_file_test (p, G_FILE_TEST_EXISTS));
 }
 
+/* Open Results finds a critical study's weights in any format: weights-run1.safetensors and
+ * weights-run2.npz beside critical.csv (the fuzz corpus's valid pair: 2 runs of 16 parameters,
+ * a 1-5-1 net). */
+static void
+test_results_folder (void)
+{
+  static const guint net[] = { 1, 5, 1 };
+  g_autofree char *seed = g_build_filename (g_getenv ("SADDLE_TEST_SRCDIR"), "fuzz",
+                                            "corpus-critical", "valid", NULL);
+  g_autofree char *folder = tmp_path ("critical");
+  g_autofree char *critical = NULL;
+  g_autofree char *eigenvalues = NULL;
+  g_autofree char *w1 = NULL;
+  g_autofree char *w2 = NULL;
+  g_autofree char *pair = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) studies = NULL;
+  const SaddleOpenedStudy *study;
+  char *split;
+  double theta[2][16];
+
+  g_assert_true (g_file_get_contents (seed, &pair, NULL, NULL));
+  split = strchr (pair, '\f');
+  g_assert_nonnull (split);
+  *split = '\0';
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  critical = g_build_filename (folder, "critical.csv", NULL);
+  eigenvalues = g_build_filename (folder, "eigenvalues.csv", NULL);
+  /* The seed's first byte picks the fuzz target's reader; the files follow it. Its labels
+   * predate certificates: without one, a point is "uncertified". */
+  {
+    g_autoptr(GString) rows = g_string_new (pair + 1);
+
+    g_string_replace (rows, ",saddle,", ",uncertified,", 0);
+    g_string_replace (rows, ",degenerate,", ",uncertified,", 0);
+    g_assert_true (g_file_set_contents (critical, rows->str, -1, NULL));
+  }
+  g_assert_true (g_file_set_contents (eigenvalues, split + 1, -1, NULL));
+  w1 = g_build_filename (folder, "weights-run1.safetensors", NULL);
+  w2 = g_build_filename (folder, "weights-run2.npz", NULL);
+  fill_theta (theta[0], 16);
+  for (guint i = 0; i < 16; i++)
+    theta[1][i] = -2.0 * theta[0][i];
+  g_assert_true (saddle_weights_file_write (w1, theta[0], 16, net, 3, SADDLE_ACTIVATION_RELU,
+                                            NULL, NULL, NULL));
+  g_assert_true (saddle_weights_file_write (w2, theta[1], 16, net, 3, SADDLE_ACTIVATION_RELU,
+                                            NULL, NULL, NULL));
+
+  studies = saddle_results_folder_read (folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+  study = g_ptr_array_index (studies, 0);
+  g_assert_cmpuint (study->weights_found, ==, 2);
+  for (guint r = 0; r < 2; r++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (study->results->critical->points, r);
+
+      g_assert_nonnull (point->params);
+      for (guint i = 0; i < 16; i++)
+        g_assert_cmpfloat (point->params[i], ==, theta[point->run][i]);
+    }
+  g_unlink (critical);
+  g_unlink (eigenvalues);
+  g_unlink (w1);
+  g_unlink (w2);
+  g_rmdir (folder);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -448,6 +517,7 @@ main (int   argc,
   g_test_add_func ("/core/weights-file/npy", test_npy);
   g_test_add_func ("/core/weights-file/npz-refused", test_npz_refused);
   g_test_add_func ("/core/weights-file/write-refuses-nan", test_write_refuses_nan);
+  g_test_add_func ("/core/weights-file/results-folder", test_results_folder);
   status = g_test_run ();
 
   {
