@@ -143,18 +143,12 @@ def torch_model(activation):
     return torch.nn.Sequential(*modules)
 
 
-def torch_loss_and_hessian(layers, activation, x, y):
-    """Loss of nn.Sequential loaded with @layers, and the eigenvalues of its Hessian."""
-    model = torch_model(activation)
-    model.load_state_dict({f"{2 * k}.{n}": torch.from_numpy(np.array(t, dtype=np.float64))
-                           for k, (w, b) in enumerate(layers) for n, t in (("weight", w),
-                                                                           ("bias", b))})
-    xt, yt = torch.from_numpy(x[:, None]), torch.from_numpy(y[:, None])
-    loss = torch.nn.functional.mse_loss(model(xt), yt).item()
+def flat_loss(layers, activation, inputs, criterion):
+    """The loss as a function of the flat vector, for torch.autograd.functional.hessian."""
     shapes = [(w.shape, b.shape) for w, b in layers]
 
     def loss_of(theta):
-        h, at = xt, 0
+        h, at = inputs, 0
         for k, (ws, bs) in enumerate(shapes):
             w = theta[at:at + ws[0] * ws[1]].reshape(ws)
             at += ws[0] * ws[1]
@@ -163,10 +157,27 @@ def torch_loss_and_hessian(layers, activation, x, y):
             h = h @ w.T + b
             if k + 1 < len(shapes):
                 h = torch.tanh(h) if activation == "tanh" else torch.relu(h)
-        return torch.mean((h - yt) ** 2)
+        return criterion(h)
 
-    hessian = torch.autograd.functional.hessian(loss_of, torch.from_numpy(flat(layers)))
-    return loss, np.sort(np.linalg.eigvalsh(hessian.numpy()))
+    return loss_of
+
+
+def torch_spectrum(loss_of, layers):
+    theta = torch.from_numpy(flat(layers))
+    hessian = torch.autograd.functional.hessian(loss_of, theta, vectorize=True)
+    return np.sort(np.linalg.eigvalsh(hessian.numpy()))
+
+
+def torch_loss_and_hessian(layers, activation, x, y):
+    """Loss of nn.Sequential loaded with @layers, and the eigenvalues of its Hessian."""
+    model = torch_model(activation)
+    model.load_state_dict({f"{2 * k}.{n}": torch.from_numpy(np.array(t, dtype=np.float64))
+                           for k, (w, b) in enumerate(layers) for n, t in (("weight", w),
+                                                                           ("bias", b))})
+    xt, yt = torch.from_numpy(x[:, None]), torch.from_numpy(y[:, None])
+    loss = torch.nn.functional.mse_loss(model(xt), yt).item()
+    loss_of = flat_loss(layers, activation, xt, lambda h: torch.mean((h - yt) ** 2))
+    return loss, torch_spectrum(loss_of, layers)
 
 
 def close(a, b, tolerance):
@@ -277,28 +288,14 @@ def main():
                   f"{activation}: {len(mine)} eigenvalues = PyTorch's to 1e-10·max|λ| "
                   f"(max difference {np.max(np.abs(mine - spectrum)) / scale:.2e}·max|λ|)")
         # The classifier's 1,600 eigenvalues against PyTorch's.
-        images_t = torch.from_numpy(images)
         labels_t = torch.from_numpy(labels)
-        shapes = [(w.shape, b.shape) for w, b in classifier]
-
-        def classifier_loss(theta):
-            h, at = images_t, 0
-            for k, (ws, bs) in enumerate(shapes):
-                w = theta[at:at + ws[0] * ws[1]].reshape(ws)
-                at += ws[0] * ws[1]
-                b = theta[at:at + bs[0]]
-                at += bs[0]
-                h = h @ w.T + b
-                if k + 1 < len(shapes):
-                    h = torch.relu(h)
-            return torch.nn.functional.cross_entropy(h, labels_t)
-
-        theta = torch.from_numpy(flat(classifier))
-        hessian = torch.autograd.functional.hessian(classifier_loss, theta, vectorize=True)
-        spectrum = np.sort(np.linalg.eigvalsh(hessian.numpy()))
+        classifier_loss = flat_loss(classifier, "relu", torch.from_numpy(images),
+                                    lambda h: torch.nn.functional.cross_entropy(h, labels_t))
+        spectrum = torch_spectrum(classifier_loss, classifier)
         mine = np.sort(eigenvalues("img"))
         scale = np.max(np.abs(spectrum))
-        check(close(summary("img")["loss"], classifier_loss(theta).item(), 1e-10),
+        check(close(summary("img")["loss"],
+                    classifier_loss(torch.from_numpy(flat(classifier))).item(), 1e-10),
               "image: Saddle's loss = PyTorch's")
         check(len(mine) == len(spectrum)
               and np.max(np.abs(mine - spectrum)) <= 1e-10 * scale,
