@@ -257,6 +257,11 @@ def main():
         run("gradnorm", "--task", "function", *data, "--hidden", "8,8", "--activation", "tanh",
             "--epochs", "5", "--runs", "1", "--seed", "3", "--save-weights", name, "--out",
             "g", "--quiet")
+    # Several runs: one file a run, the run number before the extension.
+    run("gradnorm", "--task", "function", *data, "--hidden", "8,8", "--epochs", "2", "--runs",
+        "2", "--save-weights", "multi.safetensors", "--out", "g", "--quiet")
+    check(all(read_safetensors(f"multi-run{r}.safetensors")[1].get("widths") == "1,8,8,1"
+              for r in (1, 2)), "multi-run1.safetensors, multi-run2.safetensors")
     text = np.loadtxt("s.txt", comments="#")
     tensors, metadata = read_safetensors("s.safetensors")
     check(metadata.get("activation") == "tanh" and metadata.get("widths") == "1,8,8,1",
