@@ -98,6 +98,7 @@ test_round_trip (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(SaddleWeightsFile) file = NULL;
       gboolean has_shape = formats[f] != SADDLE_WEIGHTS_FORMAT_NPY;
+      SaddleTask task;
 
       g_assert_cmpint (saddle_weights_format_for_name (path), ==, formats[f]);
       g_assert_true (saddle_weights_file_write (path, theta, 13, widths, 3,
@@ -119,6 +120,8 @@ test_round_trip (void)
           g_assert_true (file->has_activation);
           g_assert_cmpint (file->activation, ==, SADDLE_ACTIVATION_TANH);
           g_assert_cmpstr (file->options, ==, "--task function");
+          /* Two inputs and one output: neither the function fit nor a classifier. */
+          g_assert_false (saddle_weights_file_task (file, &task));
         }
       else
         g_assert_false (file->has_activation);
@@ -208,6 +211,7 @@ test_safetensors_layers (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleWeightsFile) file = NULL;
   const double want[] = { 0.1f, -3.0, 0.25, -0.75, -2.5, ldexp (1, -24), 1.5 };
+  SaddleTask task;
 
   memcpy (data, &bf16, 2);
   memcpy (data + 2, f16, 4);
@@ -222,6 +226,8 @@ test_safetensors_layers (void)
   g_assert_cmpuint (file->widths[2], ==, 1);
   g_assert_true (file->has_activation);
   g_assert_cmpint (file->activation, ==, SADDLE_ACTIVATION_TANH);
+  g_assert_true (saddle_weights_file_task (file, &task));
+  g_assert_cmpint (task, ==, SADDLE_TASK_FUNCTION);
   g_assert_cmpuint (file->n_params, ==, G_N_ELEMENTS (want));
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
     g_assert_cmpfloat (file->theta[i], ==, want[i]);

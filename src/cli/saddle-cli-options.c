@@ -944,8 +944,7 @@ take_weights_header (SaddleCliOptions *options,
       g_autofree char *hidden = hidden_of_widths (file);
       g_autofree char *shape = saddle_cli_format_widths (file->widths, file->n_widths);
       const char *mine = given (options, "hidden");
-      guint in = file->widths[0];
-      guint out = file->widths[file->n_widths - 1];
+      SaddleTask task;
 
       if (mine == NULL)
         g_hash_table_insert (options->given, g_strdup ("hidden"), g_strdup (hidden));
@@ -961,14 +960,12 @@ take_weights_header (SaddleCliOptions *options,
         }
       if (given (options, "task") == NULL)
         {
-          if (in == 1 && out == 1)
-            g_hash_table_insert (options->given, g_strdup ("task"), g_strdup ("function"));
-          else if (out >= 2)
-            g_hash_table_insert (options->given, g_strdup ("task"), g_strdup ("image"));
-          else
+          if (!saddle_weights_file_task (file, &task))
             return usage_error (error, "--task is required: the widths %s of “%s” are neither "
                                 "a function fit (1 input, 1 output) nor a classifier (2 or "
                                 "more outputs)", shape, path);
+          g_hash_table_insert (options->given, g_strdup ("task"),
+                               g_strdup (saddle_task_to_string (task)));
         }
     }
   return TRUE;

@@ -149,6 +149,21 @@ saddle_weights_file_free (SaddleWeightsFile *file)
   g_free (file);
 }
 
+gboolean
+saddle_weights_file_task (const SaddleWeightsFile *file,
+                          SaddleTask              *task)
+{
+  if (file->n_widths < 2)
+    return FALSE;
+  if (file->widths[0] == 1 && file->widths[file->n_widths - 1] == 1)
+    *task = SADDLE_TASK_FUNCTION;
+  else if (file->widths[file->n_widths - 1] >= 2)
+    *task = SADDLE_TASK_IMAGE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
 SaddleWeightsFormat
 saddle_weights_format_for_name (const char *path)
 {
