@@ -314,6 +314,13 @@ test_safetensors_refused (void)
                   "“1,2”, but the tensors' shapes give 1,1", NULL);
   g_clear_pointer (&p, g_free);
 
+  p = write_safetensors ("act-array.safetensors",
+                         "{\"__metadata__\":{\"activation\":[\"relu\"]}," W ("0.weight",
+                         "[1,1]", 0, 8) "," W ("0.bias", "[1]", 8, 16) "}", data, 16);
+  assert_refused (p, SADDLE_WEIGHTS_FILE_ERROR_INVALID, "the metadata's “activation” is not a "
+                  "string", NULL);
+  g_clear_pointer (&p, g_free);
+
   p = write_safetensors ("gelu.safetensors",
                          "{\"__metadata__\":{\"activation\":\"gelu\"}," W ("0.weight", "[1,1]",
                          0, 8) "," W ("0.bias", "[1]", 8, 16) "}", data, 16);

@@ -468,6 +468,9 @@ saddle_state_dict_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* The metadata entries Saddle reads and writes. */
+static const char *const metadata_names[] = { "activation", "widths", "options" };
+
 gboolean
 saddle_state_dict_apply_metadata (const char        *path,
                                   JsonObject        *metadata,
@@ -478,6 +481,18 @@ saddle_state_dict_apply_metadata (const char        *path,
 
   if (metadata == NULL)
     return TRUE;
+  /* safetensors' metadata is strings only: another type is a broken file, not a silent miss. */
+  for (guint i = 0; i < G_N_ELEMENTS (metadata_names); i++)
+    {
+      if (json_object_has_member (metadata, metadata_names[i])
+          && saddle_state_dict_string_member (metadata, metadata_names[i]) == NULL)
+        {
+          g_set_error (error, SADDLE_WEIGHTS_FILE_ERROR, SADDLE_WEIGHTS_FILE_ERROR_INVALID,
+                       "%s: the metadata's “%s” is not a string", path,
+                       metadata_names[i]);
+          return FALSE;
+        }
+    }
   if ((value = saddle_state_dict_string_member (metadata, "activation"))
       != NULL)
     {
