@@ -236,6 +236,44 @@ test_safetensors_layers (void)
 #define W(key, shape, begin, end) \
   "\"" key "\":{\"dtype\":\"F64\",\"shape\":" shape ",\"data_offsets\":[" #begin "," #end "]}"
 
+/* Layers named without numbers take the order in which their shapes chain: input (3, 2),
+ * hidden (4, 3), output (1, 4), whatever their names' order; with two ways to chain
+ * (all 2 × 2) the names' order stays, and chains. */
+static void
+test_safetensors_chain_order (void)
+{
+  const char *header = "{" W ("output.weight", "[1,4]", 0, 32) "," W ("output.bias", "[1]", 32,
+                       40) "," W ("hidden.weight", "[4,3]", 40, 136) "," W ("hidden.bias", "[4]",
+                       136, 168) "," W ("input.weight", "[3,2]", 168, 216) "," W ("input.bias",
+                       "[3]", 216, 240) "}";
+  const char *square = "{" W ("b.weight", "[2,2]", 0, 32) "," W ("b.bias", "[2]", 32, 48) ","
+                       W ("a.weight", "[2,2]", 48, 80) "," W ("a.bias", "[2]", 80, 96) "}";
+  double data[30];
+  g_autofree char *p = NULL;
+  g_autofree char *q = NULL;
+  g_autoptr(SaddleWeightsFile) file = NULL;
+  g_autoptr(SaddleWeightsFile) pair = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (data); i++)
+    data[i] = i;
+  p = write_safetensors ("chain-order.safetensors", header, data, sizeof data);
+  file = saddle_weights_file_read (p, NULL);
+  g_assert_nonnull (file);
+  g_assert_cmpuint (file->n_widths, ==, 4);
+  g_assert_cmpuint (file->widths[0], ==, 2);
+  g_assert_cmpuint (file->widths[1], ==, 3);
+  g_assert_cmpuint (file->widths[2], ==, 4);
+  g_assert_cmpuint (file->widths[3], ==, 1);
+  /* input's weight (values 21…26) first, output's bias (value 4) last. */
+  g_assert_cmpfloat (file->theta[0], ==, 21);
+  g_assert_cmpfloat (file->theta[file->n_params - 1], ==, 4);
+
+  q = write_safetensors ("square.safetensors", square, data, 96);
+  pair = saddle_weights_file_read (q, NULL);
+  g_assert_nonnull (pair);
+  g_assert_cmpfloat (pair->theta[0], ==, 6);   /* "a" first: a.weight holds values 6…9 */
+}
+
 static void
 test_safetensors_refused (void)
 {
@@ -526,6 +564,7 @@ main (int   argc,
   g_test_add_func ("/core/weights-file/by-content", test_by_content);
   g_test_add_func ("/core/weights-file/text-headers", test_text_headers);
   g_test_add_func ("/core/weights-file/safetensors-layers", test_safetensors_layers);
+  g_test_add_func ("/core/weights-file/safetensors-chain-order", test_safetensors_chain_order);
   g_test_add_func ("/core/weights-file/safetensors-refused", test_safetensors_refused);
   g_test_add_func ("/core/weights-file/npy", test_npy);
   g_test_add_func ("/core/weights-file/npz-refused", test_npz_refused);
