@@ -13,6 +13,7 @@ tensors gives Saddle's loss to 1e-10 relative, and the eigenvalues of the Hessia
 torch.autograd.functional.hessian builds match Saddle's to 1e-10 of the largest |λ|.
 Exits 77 (skip) in torch mode when PyTorch is not installed, never otherwise.
 """
+import gzip
 import json
 import os
 import shutil
@@ -34,6 +35,10 @@ if MODE == "torch":
     torch.set_default_dtype(torch.float64)
 
 WIDTHS = [1, 8, 8, 1]
+IMAGES = 100
+DATA = os.path.join(os.environ.get("SADDLE_TEST_DATADIR",
+                                   os.path.join(os.path.dirname(__file__), "..", "data")),
+                    "fashion-mnist")
 SAMPLES = 40
 DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2"}
 checks = 0
@@ -108,6 +113,26 @@ def numpy_loss(layers, activation, x, y):
     return np.mean((h[:, 0] - y) ** 2)
 
 
+def bundled_images(n):
+    """The first @n images (pixels / 255, as Saddle scales them) and labels of the subset."""
+    with gzip.open(os.path.join(DATA, "train-images-idx3-ubyte.gz")) as f:
+        pixels = np.frombuffer(f.read(), dtype=np.uint8, offset=16)
+    with gzip.open(os.path.join(DATA, "train-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), dtype=np.uint8, offset=8)
+    return pixels[:n * 784].reshape(n, 784) / 255.0, labels[:n].astype(np.int64)
+
+
+def cross_entropy(layers, images, labels):
+    h = images
+    for k, (w, b) in enumerate(layers):
+        h = h @ w.T + b
+        if k + 1 < len(layers):
+            h = np.maximum(h, 0.0)
+    h = h - h.max(axis=1, keepdims=True)
+    log_softmax = h - np.log(np.exp(h).sum(axis=1, keepdims=True))
+    return -np.mean(log_softmax[np.arange(len(labels)), labels])
+
+
 def torch_model(activation):
     act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU}[activation]
     modules = []
@@ -118,18 +143,12 @@ def torch_model(activation):
     return torch.nn.Sequential(*modules)
 
 
-def torch_loss_and_hessian(layers, activation, x, y):
-    """Loss of nn.Sequential loaded with @layers, and the eigenvalues of its Hessian."""
-    model = torch_model(activation)
-    model.load_state_dict({f"{2 * k}.{n}": torch.from_numpy(np.array(t, dtype=np.float64))
-                           for k, (w, b) in enumerate(layers) for n, t in (("weight", w),
-                                                                           ("bias", b))})
-    xt, yt = torch.from_numpy(x[:, None]), torch.from_numpy(y[:, None])
-    loss = torch.nn.functional.mse_loss(model(xt), yt).item()
+def flat_loss(layers, activation, inputs, criterion):
+    """The loss as a function of the flat vector, for torch.autograd.functional.hessian."""
     shapes = [(w.shape, b.shape) for w, b in layers]
 
     def loss_of(theta):
-        h, at = xt, 0
+        h, at = inputs, 0
         for k, (ws, bs) in enumerate(shapes):
             w = theta[at:at + ws[0] * ws[1]].reshape(ws)
             at += ws[0] * ws[1]
@@ -138,10 +157,27 @@ def torch_loss_and_hessian(layers, activation, x, y):
             h = h @ w.T + b
             if k + 1 < len(shapes):
                 h = torch.tanh(h) if activation == "tanh" else torch.relu(h)
-        return torch.mean((h - yt) ** 2)
+        return criterion(h)
 
-    hessian = torch.autograd.functional.hessian(loss_of, torch.from_numpy(flat(layers)))
-    return loss, np.sort(np.linalg.eigvalsh(hessian.numpy()))
+    return loss_of
+
+
+def torch_spectrum(loss_of, layers):
+    theta = torch.from_numpy(flat(layers))
+    hessian = torch.autograd.functional.hessian(loss_of, theta, vectorize=True)
+    return np.sort(np.linalg.eigvalsh(hessian.numpy()))
+
+
+def torch_loss_and_hessian(layers, activation, x, y):
+    """Loss of nn.Sequential loaded with @layers, and the eigenvalues of its Hessian."""
+    model = torch_model(activation)
+    model.load_state_dict({f"{2 * k}.{n}": torch.from_numpy(np.array(t, dtype=np.float64))
+                           for k, (w, b) in enumerate(layers) for n, t in (("weight", w),
+                                                                           ("bias", b))})
+    xt, yt = torch.from_numpy(x[:, None]), torch.from_numpy(y[:, None])
+    loss = torch.nn.functional.mse_loss(model(xt), yt).item()
+    loss_of = flat_loss(layers, activation, xt, lambda h: torch.mean((h - yt) ** 2))
+    return loss, torch_spectrum(loss_of, layers)
 
 
 def close(a, b, tolerance):
@@ -201,11 +237,31 @@ def main():
         check(close(summary(dtype)["loss"], numpy_loss(rounded, "tanh", x, y), 1e-12),
               f"{dtype} safetensors loss = NumPy at the {dtype}-rounded weights")
 
+    # An image classifier on the bundled data: 10 outputs make the task image, with no --task.
+    images, labels = bundled_images(IMAGES)
+    classifier = [(rng.normal(0, 0.05, (2, 784)), rng.normal(0, 0.1, 2)),
+                  (rng.normal(0, 0.5, (10, 2)), rng.normal(0, 0.1, 10))]
+    write_safetensors("image.safetensors", {f"{2 * k}.{n}": t for k, (w, b) in
+                                            enumerate(classifier)
+                                            for n, t in (("weight", w), ("bias", b))},
+                      {"activation": "relu"})
+    run("hessian", "--weights", "image.safetensors", "--data", DATA, "--samples", str(IMAGES),
+        "--out", "img", "--quiet")
+    check(summary("img")["widths"] == [784, 2, 10], "784-2-10 read from the shapes")
+    want = cross_entropy(classifier, images, labels)
+    check(close(summary("img")["loss"], want, 1e-12),
+          f"image loss {summary('img')['loss']!r} = NumPy cross-entropy {want!r}")
+
     # Saddle → Python: the same training saved in every format holds the same numbers.
     for name in ("s.txt", "s.safetensors", "s.npz", "s.npy"):
         run("gradnorm", "--task", "function", *data, "--hidden", "8,8", "--activation", "tanh",
             "--epochs", "5", "--runs", "1", "--seed", "3", "--save-weights", name, "--out",
             "g", "--quiet")
+    # Several runs: one file a run, the run number before the extension.
+    run("gradnorm", "--task", "function", *data, "--hidden", "8,8", "--epochs", "2", "--runs",
+        "2", "--save-weights", "multi.safetensors", "--out", "g", "--quiet")
+    check(all(read_safetensors(f"multi-run{r}.safetensors")[1].get("widths") == "1,8,8,1"
+              for r in (1, 2)), "multi-run1.safetensors, multi-run2.safetensors")
     text = np.loadtxt("s.txt", comments="#")
     tensors, metadata = read_safetensors("s.safetensors")
     check(metadata.get("activation") == "tanh" and metadata.get("widths") == "1,8,8,1",
@@ -236,6 +292,21 @@ def main():
                   and np.max(np.abs(mine - spectrum)) <= 1e-10 * scale,
                   f"{activation}: {len(mine)} eigenvalues = PyTorch's to 1e-10·max|λ| "
                   f"(max difference {np.max(np.abs(mine - spectrum)) / scale:.2e}·max|λ|)")
+        # The classifier's 1,600 eigenvalues against PyTorch's.
+        labels_t = torch.from_numpy(labels)
+        classifier_loss = flat_loss(classifier, "relu", torch.from_numpy(images),
+                                    lambda h: torch.nn.functional.cross_entropy(h, labels_t))
+        spectrum = torch_spectrum(classifier_loss, classifier)
+        mine = np.sort(eigenvalues("img"))
+        scale = np.max(np.abs(spectrum))
+        check(close(summary("img")["loss"],
+                    classifier_loss(torch.from_numpy(flat(classifier))).item(), 1e-10),
+              "image: Saddle's loss = PyTorch's")
+        check(len(mine) == len(spectrum)
+              and np.max(np.abs(mine - spectrum)) <= 1e-10 * scale,
+              f"image: {len(mine)} eigenvalues = PyTorch's to 1e-10·max|λ| (max difference "
+              f"{np.max(np.abs(mine - spectrum)) / scale:.2e}·max|λ|)")
+
         # Saddle's file in PyTorch: load_state_dict takes it as it is.
         model = torch_model("tanh")
         model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in tensors.items()})

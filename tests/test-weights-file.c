@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "saddle-results-folder.h"
 #include "saddle-weights-file.h"
 #include "saddle-weights.h"
 
@@ -97,6 +98,7 @@ test_round_trip (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(SaddleWeightsFile) file = NULL;
       gboolean has_shape = formats[f] != SADDLE_WEIGHTS_FORMAT_NPY;
+      SaddleTask task;
 
       g_assert_cmpint (saddle_weights_format_for_name (path), ==, formats[f]);
       g_assert_true (saddle_weights_file_write (path, theta, 13, widths, 3,
@@ -118,6 +120,8 @@ test_round_trip (void)
           g_assert_true (file->has_activation);
           g_assert_cmpint (file->activation, ==, SADDLE_ACTIVATION_TANH);
           g_assert_cmpstr (file->options, ==, "--task function");
+          /* Two inputs and one output: neither the function fit nor a classifier. */
+          g_assert_false (saddle_weights_file_task (file, &task));
         }
       else
         g_assert_false (file->has_activation);
@@ -207,6 +211,7 @@ test_safetensors_layers (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(SaddleWeightsFile) file = NULL;
   const double want[] = { 0.1f, -3.0, 0.25, -0.75, -2.5, ldexp (1, -24), 1.5 };
+  SaddleTask task;
 
   memcpy (data, &bf16, 2);
   memcpy (data + 2, f16, 4);
@@ -221,6 +226,8 @@ test_safetensors_layers (void)
   g_assert_cmpuint (file->widths[2], ==, 1);
   g_assert_true (file->has_activation);
   g_assert_cmpint (file->activation, ==, SADDLE_ACTIVATION_TANH);
+  g_assert_true (saddle_weights_file_task (file, &task));
+  g_assert_cmpint (task, ==, SADDLE_TASK_FUNCTION);
   g_assert_cmpuint (file->n_params, ==, G_N_ELEMENTS (want));
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
     g_assert_cmpfloat (file->theta[i], ==, want[i]);
@@ -228,6 +235,44 @@ test_safetensors_layers (void)
 
 #define W(key, shape, begin, end) \
   "\"" key "\":{\"dtype\":\"F64\",\"shape\":" shape ",\"data_offsets\":[" #begin "," #end "]}"
+
+/* Layers named without numbers take the order in which their shapes chain: input (3, 2),
+ * hidden (4, 3), output (1, 4), whatever their names' order; with two ways to chain
+ * (all 2 × 2) the names' order stays, and chains. */
+static void
+test_safetensors_chain_order (void)
+{
+  const char *header = "{" W ("output.weight", "[1,4]", 0, 32) "," W ("output.bias", "[1]", 32,
+                       40) "," W ("hidden.weight", "[4,3]", 40, 136) "," W ("hidden.bias", "[4]",
+                       136, 168) "," W ("input.weight", "[3,2]", 168, 216) "," W ("input.bias",
+                       "[3]", 216, 240) "}";
+  const char *square = "{" W ("b.weight", "[2,2]", 0, 32) "," W ("b.bias", "[2]", 32, 48) ","
+                       W ("a.weight", "[2,2]", 48, 80) "," W ("a.bias", "[2]", 80, 96) "}";
+  double data[30];
+  g_autofree char *p = NULL;
+  g_autofree char *q = NULL;
+  g_autoptr(SaddleWeightsFile) file = NULL;
+  g_autoptr(SaddleWeightsFile) pair = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (data); i++)
+    data[i] = i;
+  p = write_safetensors ("chain-order.safetensors", header, data, sizeof data);
+  file = saddle_weights_file_read (p, NULL);
+  g_assert_nonnull (file);
+  g_assert_cmpuint (file->n_widths, ==, 4);
+  g_assert_cmpuint (file->widths[0], ==, 2);
+  g_assert_cmpuint (file->widths[1], ==, 3);
+  g_assert_cmpuint (file->widths[2], ==, 4);
+  g_assert_cmpuint (file->widths[3], ==, 1);
+  /* input's weight (values 21…26) first, output's bias (value 4) last. */
+  g_assert_cmpfloat (file->theta[0], ==, 21);
+  g_assert_cmpfloat (file->theta[file->n_params - 1], ==, 4);
+
+  q = write_safetensors ("square.safetensors", square, data, 96);
+  pair = saddle_weights_file_read (q, NULL);
+  g_assert_nonnull (pair);
+  g_assert_cmpfloat (pair->theta[0], ==, 6);   /* "a" first: a.weight holds values 6…9 */
+}
 
 static void
 test_safetensors_refused (void)
@@ -305,6 +350,13 @@ test_safetensors_refused (void)
                          "," W ("0.bias", "[1]", 8, 16) "}", data, 16);
   assert_refused (p, SADDLE_WEIGHTS_FILE_ERROR_INVALID, "the metadata says the widths are "
                   "“1,2”, but the tensors' shapes give 1,1", NULL);
+  g_clear_pointer (&p, g_free);
+
+  p = write_safetensors ("act-array.safetensors",
+                         "{\"__metadata__\":{\"activation\":[\"relu\"]}," W ("0.weight",
+                         "[1,1]", 0, 8) "," W ("0.bias", "[1]", 8, 16) "}", data, 16);
+  assert_refused (p, SADDLE_WEIGHTS_FILE_ERROR_INVALID, "the metadata's “activation” is not a "
+                  "string", NULL);
   g_clear_pointer (&p, g_free);
 
   p = write_safetensors ("gelu.safetensors",
@@ -429,6 +481,74 @@ test_write_refuses_nan (void)
   g_assert_false (g_file_test (p, G_FILE_TEST_EXISTS));
 }
 
+/* Open Results finds a critical study's weights in any format: weights-run1.safetensors and
+ * weights-run2.npz beside critical.csv (the fuzz corpus's valid pair: 2 runs of 16 parameters,
+ * a 1-5-1 net). */
+static void
+test_results_folder (void)
+{
+  static const guint net[] = { 1, 5, 1 };
+  g_autofree char *seed = g_build_filename (g_getenv ("SADDLE_TEST_SRCDIR"), "fuzz",
+                                            "corpus-critical", "valid", NULL);
+  g_autofree char *folder = tmp_path ("critical");
+  g_autofree char *critical = NULL;
+  g_autofree char *eigenvalues = NULL;
+  g_autofree char *w1 = NULL;
+  g_autofree char *w2 = NULL;
+  g_autofree char *pair = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) studies = NULL;
+  const SaddleOpenedStudy *study;
+  char *split;
+  double theta[2][16];
+
+  g_assert_true (g_file_get_contents (seed, &pair, NULL, NULL));
+  split = strchr (pair, '\f');
+  g_assert_nonnull (split);
+  *split = '\0';
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  critical = g_build_filename (folder, "critical.csv", NULL);
+  eigenvalues = g_build_filename (folder, "eigenvalues.csv", NULL);
+  /* The seed's first byte picks the fuzz target's reader; the files follow it. Its labels
+   * predate certificates: without one, a point is "uncertified". */
+  {
+    g_autoptr(GString) rows = g_string_new (pair + 1);
+
+    g_string_replace (rows, ",saddle,", ",uncertified,", 0);
+    g_string_replace (rows, ",degenerate,", ",uncertified,", 0);
+    g_assert_true (g_file_set_contents (critical, rows->str, -1, NULL));
+  }
+  g_assert_true (g_file_set_contents (eigenvalues, split + 1, -1, NULL));
+  w1 = g_build_filename (folder, "weights-run1.safetensors", NULL);
+  w2 = g_build_filename (folder, "weights-run2.npz", NULL);
+  fill_theta (theta[0], 16);
+  for (guint i = 0; i < 16; i++)
+    theta[1][i] = -2.0 * theta[0][i];
+  g_assert_true (saddle_weights_file_write (w1, theta[0], 16, net, 3, SADDLE_ACTIVATION_RELU,
+                                            NULL, NULL, NULL));
+  g_assert_true (saddle_weights_file_write (w2, theta[1], 16, net, 3, SADDLE_ACTIVATION_RELU,
+                                            NULL, NULL, NULL));
+
+  studies = saddle_results_folder_read (folder, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (studies->len, ==, 1);
+  study = g_ptr_array_index (studies, 0);
+  g_assert_cmpuint (study->weights_found, ==, 2);
+  for (guint r = 0; r < 2; r++)
+    {
+      const SaddleCriticalPoint *point = g_ptr_array_index (study->results->critical->points, r);
+
+      g_assert_nonnull (point->params);
+      for (guint i = 0; i < 16; i++)
+        g_assert_cmpfloat (point->params[i], ==, theta[point->run][i]);
+    }
+  g_unlink (critical);
+  g_unlink (eigenvalues);
+  g_unlink (w1);
+  g_unlink (w2);
+  g_rmdir (folder);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -444,10 +564,12 @@ main (int   argc,
   g_test_add_func ("/core/weights-file/by-content", test_by_content);
   g_test_add_func ("/core/weights-file/text-headers", test_text_headers);
   g_test_add_func ("/core/weights-file/safetensors-layers", test_safetensors_layers);
+  g_test_add_func ("/core/weights-file/safetensors-chain-order", test_safetensors_chain_order);
   g_test_add_func ("/core/weights-file/safetensors-refused", test_safetensors_refused);
   g_test_add_func ("/core/weights-file/npy", test_npy);
   g_test_add_func ("/core/weights-file/npz-refused", test_npz_refused);
   g_test_add_func ("/core/weights-file/write-refuses-nan", test_write_refuses_nan);
+  g_test_add_func ("/core/weights-file/results-folder", test_results_folder);
   status = g_test_run ();
 
   {

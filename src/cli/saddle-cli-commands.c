@@ -1862,7 +1862,6 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   if (options->save_weights != NULL)
     {
       g_autoptr(GError) save_error = NULL;
-
       g_autofree guint *widths = NULL;
       guint n_widths = 0;
 

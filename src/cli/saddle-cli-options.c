@@ -144,8 +144,9 @@ static const OptionSpec option_specs[] = {
     "Folder for the CSV, SVG and JSON outputs (created if needed). Default: ./results", "DIR" },
   { "save-weights", FOR_ALL_MODEL, FALSE,
     "Write each run's final parameters (a critical study: its critical point; hessian: the "
-    "analysed point) as text, one number a line: FILE itself for one run, FILE-runN.EXT "
-    "for run N of several", "FILE" },
+    "analysed point): FILE itself for one run, FILE-runN.EXT for run N of several; "
+    "safetensors, .npz or .npy (float64 tensors as torch.nn.Sequential's state_dict, with the "
+    "activation and widths) by the extension, else text, one number a line", "FILE" },
   { "ratio", FOR_CRITICAL_ONLY | FOR_MERGE, FALSE,
     "Ratio on the y axis of critical.svg and in the fitted trend: minimal (#λ>0 / n, the zero "
     "band counted in n) or nonzero (#λ>0 / (#λ>0 + #λ<0)). Default: minimal", "minimal|nonzero" },
@@ -198,7 +199,8 @@ static const OptionSpec option_specs[] = {
     "Spectrum charts to write: first (the first analysed run) or all. Default: first",
     "first|all" },
   { "weights", FOR_HESSIAN, FALSE,
-    "The parameter file to analyse, as written by --save-weights (required)", "FILE" },
+    "The parameters to analyse (required): text, safetensors, .npy or .npz, told apart by "
+    "content; a PyTorch state_dict of nn.Linear layers, or a --save-weights file", "FILE" },
   { "large", FOR_BENCH, TRUE,
     "Also time the full Hessian of the 16,330-parameter image model (minutes; a 2.1 GB matrix)",
     NULL },
@@ -267,7 +269,8 @@ static const char *const command_outputs[] = {
     "spectrum.svg; --method lanczos: extremes.csv (end,rank,eigenvalue,residual_norm); "
     "--method slq: density.csv (x,density), density.svg (with the exact spectrum overlaid up to "
     "4,096 parameters); with --slice: slice.csv (alpha,loss_bottom,loss_top), slice.svg; always "
-    "summary.json. The model options must describe the network the weights came from.",
+    "summary.json. The model options must describe the network the weights came from; those "
+    "the file gives (its widths, activation and recorded options) need not be repeated.",
   [SADDLE_CLI_BENCH] =
     "Writes to --out: bench.json. Each printed line states the problem size and the time.",
   [SADDLE_CLI_MERGE] =
@@ -978,8 +981,7 @@ take_weights_header (SaddleCliOptions *options,
       g_autofree char *hidden = hidden_of_widths (file);
       g_autofree char *shape = saddle_cli_format_widths (file->widths, file->n_widths);
       const char *mine = given (options, "hidden");
-      guint in = file->widths[0];
-      guint out = file->widths[file->n_widths - 1];
+      SaddleTask task;
 
       if (mine == NULL)
         g_hash_table_insert (options->given, g_strdup ("hidden"), g_strdup (hidden));
@@ -995,14 +997,12 @@ take_weights_header (SaddleCliOptions *options,
         }
       if (given (options, "task") == NULL)
         {
-          if (in == 1 && out == 1)
-            g_hash_table_insert (options->given, g_strdup ("task"), g_strdup ("function"));
-          else if (out >= 2)
-            g_hash_table_insert (options->given, g_strdup ("task"), g_strdup ("image"));
-          else
+          if (!saddle_weights_file_task (file, &task))
             return usage_error (error, "--task is required: the widths %s of “%s” are neither "
                                 "a function fit (1 input, 1 output) nor a classifier (2 or "
                                 "more outputs)", shape, path);
+          g_hash_table_insert (options->given, g_strdup ("task"),
+                               g_strdup (saddle_task_to_string (task)));
         }
     }
   return TRUE;

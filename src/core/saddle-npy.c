@@ -169,7 +169,7 @@ read_descr (Header         *h,
     return header_error (h, error, "descr is not a string");
   /* '<' little-endian; '=' native, which is little-endian on every machine Saddle builds for
    * (checked at build time below). */
-  if ((descr[0] == '<' || descr[0] == '=') && descr[1] == 'f' && descr[3] == '\0'
+  if (strlen (descr) == 3 && (descr[0] == '<' || descr[0] == '=') && descr[1] == 'f'
       && (descr[2] == '8' || descr[2] == '4' || descr[2] == '2'))
     {
       array->dtype = descr[2] == '8' ? SADDLE_DTYPE_F64

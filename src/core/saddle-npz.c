@@ -87,8 +87,13 @@ read_member (zip_t      *archive,
   got = stat->size > 0 ? zip_fread (member, bytes, stat->size) : 0;
   /* One more byte must not come: the member is exactly its recorded size (this read also
    * makes libzip check the CRC at the end). */
-  if (got == (zip_int64_t) stat->size && zip_fread (member, &extra, 1) != 0)
-    got = -2;
+  if (got == (zip_int64_t) stat->size)
+    {
+      zip_int64_t more = zip_fread (member, &extra, 1);
+
+      if (more != 0)
+        got = more < 0 ? -1 : -2;
+    }
   if (got != (zip_int64_t) stat->size)
     {
       g_autofree char *reason = NULL;

@@ -283,7 +283,29 @@ read_trajectory (const char          *dir,
   return TRUE;
 }
 
-/* weights-runN.txt (weights.txt for a one-run study) beside the points, when saved. */
+/* The weights file of @name in @dir, or the same name with a binary format's extension
+ * (--save-weights FOLDER/weights.safetensors), or NULL if none is there. */
+static char *
+find_weights (const char *dir,
+              const char *name)
+{
+  static const char *const extensions[] = { ".txt", ".safetensors", ".npz", ".npy" };
+  g_autofree char *stem = g_strndup (name, strlen (name) - strlen (".txt"));
+
+  g_return_val_if_fail (g_str_has_suffix (name, ".txt"), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (extensions); i++)
+    {
+      g_autofree char *file = g_strconcat (stem, extensions[i], NULL);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return g_steal_pointer (&path);
+    }
+  return NULL;
+}
+
+/* weights-runN.txt (weights.txt for a one-run study) beside the points, when saved, or the
+ * same in another format. */
 static gboolean
 read_weights (const char         *dir,
               SaddleStudyResults *results,
@@ -297,12 +319,12 @@ read_weights (const char         *dir,
     {
       SaddleCriticalPoint *point = g_ptr_array_index (points, i);
       g_autofree char *name = saddle_results_folder_weights_name (config->runs, point->run);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *path = find_weights (dir, name);
       g_autoptr(SaddleWeightsFile) file = NULL;
       gsize n;
       guint k = point->run - config->first_run;
 
-      if (!g_file_test (path, G_FILE_TEST_EXISTS) || point->spectrum == NULL)
+      if (path == NULL || point->spectrum == NULL)
         continue;
       if ((file = saddle_weights_file_read (path, error)) == NULL)
         return FALSE;

@@ -374,6 +374,73 @@ group_layers (SaddleStateDict *dict,
   return TRUE;
 }
 
+static gboolean
+layer_shaped (const Layer *layer)
+{
+  return layer->weight != NULL && layer->weight->ndim == 2;
+}
+
+/* Layers named without numbers ("input", "hidden", "output") have no order but their shapes:
+ * reorders @layers into the one chain whose outputs feed the next inputs, if there is exactly
+ * one; else leaves them (the check that follows names what does not chain). */
+static void
+order_by_chain (GArray *layers)
+{
+  g_autoptr(GArray) chain = g_array_new (FALSE, FALSE, sizeof (Layer));
+  g_autofree gboolean *used = g_new0 (gboolean, layers->len);
+  guint64 width = 0;
+
+  for (guint i = 0; i < layers->len; i++)
+    {
+      const Layer *layer = &g_array_index (layers, Layer, i);
+
+      if (!layer_shaped (layer) || strpbrk (layer->name, "0123456789") == NULL)
+        continue;
+      return;   /* numbered layers keep their numbers' order */
+    }
+  for (guint step = 0; step < layers->len; step++)
+    {
+      guint found = G_MAXUINT;
+
+      for (guint i = 0; i < layers->len; i++)
+        {
+          const Layer *layer = &g_array_index (layers, Layer, i);
+          gboolean fits;
+
+          if (used[i])
+            continue;
+          if (!layer_shaped (layer))
+            return;
+          if (step > 0)
+            fits = layer->weight->shape[1] == width;
+          else
+            {
+              /* The first layer takes an input no other layer gives. */
+              fits = TRUE;
+              for (guint j = 0; j < layers->len; j++)
+                if (j != i && layer_shaped (&g_array_index (layers, Layer, j))
+                    && g_array_index (layers, Layer, j).weight->shape[0]
+                       == layer->weight->shape[1])
+                  fits = FALSE;
+            }
+          if (fits && found != G_MAXUINT)
+            return;   /* two ways on: no unique chain */
+          if (fits)
+            found = i;
+        }
+      if (found == G_MAXUINT)
+        return;
+      used[found] = TRUE;
+      width = g_array_index (layers, Layer, found).weight->shape[0];
+      g_array_append_val (chain, g_array_index (layers, Layer, found));
+    }
+  /* The names move to the new order; clear @layers without freeing them. */
+  g_array_set_clear_func (layers, NULL);
+  g_array_set_size (layers, 0);
+  g_array_append_vals (layers, chain->data, chain->len);
+  g_array_set_clear_func (layers, layer_clear);
+}
+
 gboolean
 saddle_state_dict_finish (SaddleStateDict   *dict,
                           SaddleWeightsFile *file,
@@ -394,6 +461,7 @@ saddle_state_dict_finish (SaddleStateDict   *dict,
     }
   if (!group_layers (dict, layers, error))
     return FALSE;
+  order_by_chain (layers);
 
   widths = g_new0 (guint, layers->len + 1);
   for (guint k = 0; k < layers->len; k++)
@@ -468,6 +536,9 @@ saddle_state_dict_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* The metadata entries Saddle reads and writes. */
+static const char *const metadata_names[] = { "activation", "widths", "options" };
+
 gboolean
 saddle_state_dict_apply_metadata (const char        *path,
                                   JsonObject        *metadata,
@@ -478,6 +549,18 @@ saddle_state_dict_apply_metadata (const char        *path,
 
   if (metadata == NULL)
     return TRUE;
+  /* safetensors' metadata is strings only: another type is a broken file, not a silent miss. */
+  for (guint i = 0; i < G_N_ELEMENTS (metadata_names); i++)
+    {
+      if (json_object_has_member (metadata, metadata_names[i])
+          && saddle_state_dict_string_member (metadata, metadata_names[i]) == NULL)
+        {
+          g_set_error (error, SADDLE_WEIGHTS_FILE_ERROR, SADDLE_WEIGHTS_FILE_ERROR_INVALID,
+                       "%s: the metadata's “%s” is not a string", path,
+                       metadata_names[i]);
+          return FALSE;
+        }
+    }
   if ((value = saddle_state_dict_string_member (metadata, "activation"))
       != NULL)
     {

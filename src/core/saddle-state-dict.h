@@ -3,7 +3,8 @@
  * The binary readers (safetensors, .npz) hand each tensor here with its key, shape, dtype and
  * the byte offset where its data starts (for messages); saddle_state_dict_finish() then
  * groups "<layer>.weight"/"<layer>.bias" (or "W<k>"/"b<k>") into layers ordered by the
- * numbers in the layer names ("0", "2", "10" as numbers), checks that the shapes chain
+ * numbers in the layer names ("0", "2", "10" as numbers; names with no number at all by the
+ * one order in which their shapes chain, if there is one), checks that the shapes chain
  * (weight (out, in), bias (out,), each in = the previous out) and gives the flat vector and
  * the widths. Values are converted to double; NaN and infinities are refused.
  * The writers get the same tensors back with saddle_state_dict_tensors(): the keys of an

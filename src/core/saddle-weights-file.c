@@ -72,7 +72,12 @@ read_text_header (SaddleWeightsFile *file,
       while (*body == '#' || *body == ' ')
         body++;
       if (g_str_has_prefix (body, SADDLE_WEIGHTS_FILE_OPTIONS_LINE) && file->options == NULL)
-        file->options = g_strstrip (g_strdup (body + strlen (SADDLE_WEIGHTS_FILE_OPTIONS_LINE)));
+        {
+          const char *options = body + strlen (SADDLE_WEIGHTS_FILE_OPTIONS_LINE);
+
+          /* Valid UTF-8 whatever the bytes: it is shown in messages. */
+          file->options = g_strstrip (g_utf8_make_valid (options, -1));
+        }
       else if (g_str_has_prefix (body, ACTIVATION_LINE))
         file->has_activation = saddle_activation_from_string (body + strlen (ACTIVATION_LINE),
                                                               &file->activation);
@@ -142,6 +147,21 @@ saddle_weights_file_free (SaddleWeightsFile *file)
   g_free (file->widths);
   g_free (file->options);
   g_free (file);
+}
+
+gboolean
+saddle_weights_file_task (const SaddleWeightsFile *file,
+                          SaddleTask              *task)
+{
+  if (file->n_widths < 2)
+    return FALSE;
+  if (file->widths[0] == 1 && file->widths[file->n_widths - 1] == 1)
+    *task = SADDLE_TASK_FUNCTION;
+  else if (file->widths[file->n_widths - 1] >= 2)
+    *task = SADDLE_TASK_IMAGE;
+  else
+    return FALSE;
+  return TRUE;
 }
 
 SaddleWeightsFormat

@@ -20,6 +20,7 @@
 #include <glib.h>
 
 #include "saddle-model.h"
+#include "saddle-study.h"
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,11 @@ GQuark              saddle_weights_file_error_quark (void);
 SaddleWeightsFile  *saddle_weights_file_read        (const char         *path,
                                                      GError            **error);
 void                saddle_weights_file_free        (SaddleWeightsFile  *file);
+
+/* The task @file's widths imply: one input and one output, the function fit; two or more
+ * outputs, the image classifier. FALSE when the widths are unknown or neither. */
+gboolean            saddle_weights_file_task        (const SaddleWeightsFile *file,
+                                                     SaddleTask              *task);
 
 /* The format a name asks for when writing: by extension, text for any other name. */
 SaddleWeightsFormat saddle_weights_format_for_name  (const char         *path);
