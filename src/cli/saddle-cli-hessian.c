@@ -1,0 +1,954 @@
+/* saddle-cli-hessian.c — hessian: the spectrum of saved weights (dense, Lanczos extremes or the SLQ
+ * density), its files and its summary */
+#define G_LOG_DOMAIN "saddle-cli-hessian"
+
+#include "config.h"
+
+#include "saddle-summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "saddle-cli-commands.h"
+#include "saddle-cli-distributed.h"
+#include "saddle-cli-fields.h"
+#if SADDLE_HAVE_MPI
+#include "saddle-cli-distributed-hessian.h"
+#endif
+#include "saddle-cli-mpi.h"
+#include "saddle-cli-output.h"
+#include "saddle-cli-points.h"
+#include "saddle-cli-signals.h"
+#include "saddle-staging.h"
+#include "saddle-file.h"
+#include "saddle-cli-progress.h"
+#include "saddle-critical.h"
+#include "saddle-cli-ground-truth.h"
+#include "saddle-figures.h"
+#include "saddle-lanczos.h"
+#include "saddle-slice.h"
+#include "saddle-stats.h"
+#include "saddle-weights.h"
+#include "saddle-cli-commands-private.h"
+
+/* What hessian found at the weights, whichever the method. */
+typedef struct
+{
+  double             loss;
+  double             accuracy;
+  double             grad_norm_start;
+  double             grad_norm_descent;
+  double             grad_norm;
+  double             hg_ratio;
+  SaddleNewtonReach  reach;
+  guint              steps;
+  guint              newton_steps;
+  guint              dead_units;
+  /* --method lanczos */
+  gsize              k;
+  double            *lowest;          /* (k) ascending from λmin */
+  double            *highest;         /* (k) descending from λmax */
+  double            *residual_low;    /* (k) ‖H·v − λ·v‖₂ of each unit Ritz vector */
+  double            *residual_high;
+  SaddleLanczosInfo  info;
+  const char        *verdict;
+  /* --method slq */
+  SaddleDensity     *density;
+  SaddleSpectrum    *dense;           /* the exact spectrum overlaid (small models), or NULL */
+  char              *dense_note;      /* why there is no overlay */
+  /* --slice */
+  SaddleSlice       *slice;
+} HessianResult;
+
+/* The exact spectrum is overlaid on the SLQ density up to this size, so the estimate can be judged. */
+#define DENSE_OVERLAY_MAX 4096
+
+static void
+hessian_result_clear (HessianResult *r)
+{
+  g_clear_pointer (&r->lowest, g_free);
+  g_clear_pointer (&r->highest, g_free);
+  g_clear_pointer (&r->residual_low, g_free);
+  g_clear_pointer (&r->residual_high, g_free);
+  g_clear_pointer (&r->density, saddle_density_free);
+  g_clear_pointer (&r->dense, saddle_spectrum_free);
+  g_clear_pointer (&r->dense_note, g_free);
+  g_clear_pointer (&r->slice, saddle_slice_free);
+}
+
+static gboolean
+is_cancelled (const GError *error)
+{
+  return g_error_matches (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED)
+         || g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED)
+         || g_error_matches (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED)
+         || g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED);
+}
+
+/* Reports a failed hessian computation: interrupted (130), a memory refusal with the way
+ * around it, or the error itself. */
+static int
+report_hessian_error (const GError            *error,
+                      const SaddleCliProgress *progress)
+{
+  if (progress->interrupted || is_cancelled (error))
+    {
+      fprintf (stderr, "saddle-cli: interrupted\n");
+      return saddle_cli_signals_exit_status ();
+    }
+  if (g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE))
+    {
+      fprintf (stderr, "saddle-cli: %s\nsaddle-cli: hint: --method lanczos (the extreme "
+               "eigenvalues) or --method slq (the eigenvalue density) need only Hessian-vector "
+               "products, never the n × n matrix\n", error->message);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
+  if (g_error_matches (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE))
+    {
+      fprintf (stderr, "saddle-cli: %s\nsaddle-cli: hint: a lower --iterations keeps a smaller "
+               "Lanczos basis\n", error->message);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
+  return saddle_cli_report_error (error);
+}
+
+static double
+norm2 (const double *v,
+       gsize         n)
+{
+  return cblas_dnrm2 ((int) n, v, 1);
+}
+
+/* The curvature along ∇L, or why there is none to print. */
+static void
+print_hg_ratio (double ratio,
+                double grad_norm)
+{
+  if (isfinite (ratio))
+    printf ("‖H·g‖/‖g‖: %.6g\n", ratio);
+  else if (grad_norm == 0.0)
+    printf ("‖H·g‖/‖g‖: undefined (∇L = 0)\n");
+  else
+    printf ("‖H·g‖/‖g‖: not finite: the curvature along ∇L overflows double precision at "
+            "these weights\n");
+}
+
+/* Loss, ‖∇L‖, ‖H·∇L‖/‖∇L‖, the Newton reach, accuracy and dead units at @theta: what the dense
+ * analysis reports besides the spectrum, for the methods that never build the matrix. */
+static gboolean
+measure_point (SaddleModel       *model,
+               const double      *theta,
+               const SaddleBatch *batch,
+               SaddleCliProgress *progress,
+               HessianResult     *r,
+               GError           **error)
+{
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *grad = g_try_new (double, n);
+  g_autofree double *hg = g_try_new (double, n);
+
+  if (grad == NULL || hg == NULL)
+    {
+      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                   "Not enough memory for two vectors of %" G_GSIZE_FORMAT " parameters", n);
+      return FALSE;
+    }
+  r->loss = saddle_model_grad_and_hvp_self (model, theta, batch, grad, hg);
+  r->grad_norm = norm2 (grad, n);
+  r->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, r->grad_norm, hg);
+  r->accuracy = saddle_model_accuracy (model, theta, batch);
+  r->dead_units = saddle_model_count_dead_units (model, theta, batch);
+  if (!isfinite (r->loss) || !isfinite (r->grad_norm))
+    {
+      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
+                   "The loss or its gradient is not finite at these weights (loss %g, ‖∇L‖ %g)",
+                   r->loss, r->grad_norm);
+      return FALSE;
+    }
+  if (!saddle_newton_reach (model, theta, batch, grad, saddle_cli_progress_event_cb, progress,
+                           &r->reach, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* --descent-steps and --newton-steps for the matrix-free methods: @theta moves in place. */
+static gboolean
+move_weights (SaddleModel                  *model,
+              double                       *theta,
+              const SaddleBatch            *batch,
+              const SaddleCriticalSettings *settings,
+              SaddleCliProgress            *progress,
+              HessianResult                *r,
+              GError                      **error)
+{
+  double loss;
+  gsize n = saddle_model_n_params (model);
+  g_autofree double *grad = g_new (double, n);
+
+  loss = saddle_model_loss_grad (model, theta, batch, grad);
+  r->grad_norm_start = r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
+  if (settings->descent_steps > 0
+      && !saddle_critical_descend (model, theta, batch, settings, 0, saddle_cli_progress_event_cb,
+                                   progress, &r->steps, error))
+    return FALSE;
+  loss = saddle_model_loss_grad (model, theta, batch, grad);
+  r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
+  if (settings->newton_steps > 0
+      && !saddle_newton_refine (model, theta, batch, settings, 0, r->steps,
+                                saddle_cli_progress_event_cb, progress, &r->newton_steps, error))
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+hessian_lanczos (const SaddleCliOptions *options,
+                 SaddleModel            *model,
+                 const double           *theta,
+                 const SaddleBatch      *batch,
+                 SaddleCliProgress      *progress,
+                 HessianResult          *r,
+                 GError                **error)
+{
+  const SaddleStudyConfig *config = &options->config;
+  SaddleLanczosHvp hvp = { model, theta, batch };
+  gsize n = saddle_model_n_params (model);
+  gsize k = options->k;
+  gsize steps = options->iterations > 0 ? options->iterations : SADDLE_CLI_LANCZOS_DEFAULT_STEPS;
+  g_autofree double *vectors = NULL;
+  g_autofree double *products = NULL;
+  double band;
+
+  steps = MIN (steps, n);
+  /* Ritz vectors and their products with H, for residuals a user can check. */
+  vectors = g_try_new (double, 2 * k * n);
+  products = g_try_new (double, 2 * k * n);
+  if (vectors == NULL || products == NULL)
+    {
+      g_autofree char *size = g_format_size ((guint64) 4 * k * n * sizeof (double));
+
+      g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
+                   "The %" G_GSIZE_FORMAT " Ritz vectors at each end and their products need %s; "
+                   "ask for fewer with --k", k, size);
+      return FALSE;
+    }
+  r->k = k;
+  r->lowest = g_new (double, k);
+  r->highest = g_new (double, k);
+  r->residual_low = g_new (double, k);
+  r->residual_high = g_new (double, k);
+
+  progress->phase = "Lanczos";
+  if (!saddle_lanczos_extremes_full (saddle_lanczos_hvp, &hvp, n, k, steps, config->seed,
+                                     saddle_cli_progress_fraction_cb, progress, r->lowest,
+                                     r->highest, vectors, vectors + k * n, &r->info, error))
+    return FALSE;
+
+  saddle_model_hvp (model, theta, batch, vectors, 2 * k, products, NULL);
+  for (gsize i = 0; i < 2 * k; i++)
+    {
+      double lambda = i < k ? r->lowest[i] : r->highest[i - k];
+
+      cblas_daxpy ((int) n, -lambda, vectors + i * n, 1, products + i * n, 1);
+      if (i < k)
+        r->residual_low[i] = norm2 (products + i * n, n);
+      else
+        r->residual_high[i - k] = norm2 (products + i * n, n);
+    }
+
+  /* What the two ends alone can tell; the zero band's size needs every eigenvalue. */
+  band = config->zero_tolerance * MAX (fabs (r->lowest[0]), fabs (r->highest[0]));
+  if (r->grad_norm > config->grad_tolerance)
+    r->verdict = "unconverged: ‖∇L‖ is above --grad-tolerance, so this is a slope, not a "
+                 "critical point";
+  else if (r->lowest[0] < -band)
+    r->verdict = "saddle: λmin lies below the zero band";
+  else
+    r->verdict = "no eigenvalue below the zero band: a minimum or a degenerate point (telling "
+                 "them apart needs the zero band's size: --method dense)";
+  return TRUE;
+}
+
+static gboolean
+hessian_slq (const SaddleCliOptions *options,
+             SaddleModel            *model,
+             const double           *theta,
+             const SaddleBatch      *batch,
+             SaddleCliProgress      *progress,
+             HessianResult          *r,
+             GError                **error)
+{
+  const SaddleStudyConfig *config = &options->config;
+  SaddleLanczosHvp hvp = { model, theta, batch };
+  gsize n = saddle_model_n_params (model);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree double *matrix = NULL;
+  double asymmetry = 0.0;
+
+  progress->phase = "Stochastic Lanczos quadrature";
+  r->density = saddle_lanczos_slq (saddle_lanczos_hvp, &hvp, n, options->iterations,
+                                   options->probes, config->seed, 0, 0.0,
+                                   saddle_cli_progress_fraction_cb, progress, error);
+  if (r->density == NULL)
+    return FALSE;
+
+  if (n > DENSE_OVERLAY_MAX)
+    {
+      g_autofree char *limit = saddle_format_count (DENSE_OVERLAY_MAX);
+
+      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: it is drawn up to %s "
+                                       "parameters", limit);
+      return TRUE;
+    }
+  progress->phase = "Hessian for the exact overlay";
+  matrix = saddle_hessian_dense (model, theta, batch, 0, saddle_cli_progress_fraction_cb,
+                                 progress, &asymmetry, &local_error);
+  if (matrix != NULL)
+    r->dense = saddle_spectrum_compute (matrix, n, config->zero_tolerance, &local_error);
+  if (r->dense == NULL)
+    {
+      if (progress->interrupted || is_cancelled (local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: %s", local_error->message);
+    }
+  return TRUE;
+}
+
+/* The slices; along @ends when the dense spectrum came from several ranks with its extreme
+ * eigenvectors, else found here by the method's own means. */
+static gboolean
+hessian_slice (const SaddleCliOptions *options,
+               SaddleModel            *model,
+               const double           *theta,
+               const SaddleBatch      *batch,
+               const SaddleSliceEnds  *ends,
+               SaddleCliProgress      *progress,
+               HessianResult          *r,
+               GError                **error)
+{
+  SaddleSliceMethod method;
+
+  /* Lanczos and slq promise never to build the matrix; dense has just shown it fits. */
+  switch (options->method)
+    {
+    case SADDLE_CLI_METHOD_DENSE:
+      method = SADDLE_SLICE_DENSE;
+      break;
+    case SADDLE_CLI_METHOD_LANCZOS:
+    case SADDLE_CLI_METHOD_SLQ:
+    default:
+      method = SADDLE_SLICE_LANCZOS;
+      break;
+    }
+  progress->phase = "Loss slice";
+  if (ends != NULL)
+    {
+      r->slice = saddle_slice_compute_along (model, theta, batch, options->slice_range,
+                                             options->slice_points, ends,
+                                             saddle_cli_progress_fraction_cb, progress, error);
+      return r->slice != NULL;
+    }
+  r->slice = saddle_slice_compute (model, theta, batch, options->slice_range,
+                                   options->slice_points, method, options->config.seed,
+                                   saddle_cli_progress_fraction_cb, progress, error);
+  return r->slice != NULL;
+}
+
+static void
+json_add_doubles (JsonBuilder  *builder,
+                  const char   *member,
+                  const double *values,
+                  gsize         n)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      json_builder_add_double_value (builder, values[i]);
+    else
+      json_builder_add_null_value (builder);
+  json_builder_end_array (builder);
+}
+
+/* Shares of the exact eigenvalues below −σ, within ±σ and above σ after the same Gaussian
+ * smoothing SLQ's density gets: like for like, so only the estimate's own error remains. */
+static void
+dense_shares (const SaddleSpectrum *spectrum,
+              double                sigma,
+              double                shares[3])
+{
+  g_autofree double *weights = g_new (double, MAX (spectrum->n, 1));
+  g_autoptr(SaddleDensity) smoothed = NULL;
+
+  shares[0] = shares[1] = shares[2] = NAN;
+  for (gsize i = 0; i < spectrum->n; i++)
+    weights[i] = 1.0 / spectrum->n;
+  smoothed = saddle_density_new (spectrum->eigenvalues, weights, 1, (guint) spectrum->n,
+                                 spectrum->n, 2, sigma, NULL);
+  if (smoothed == NULL)
+    return;
+  shares[0] = saddle_density_mass (smoothed, -G_MAXDOUBLE, -sigma);
+  shares[1] = saddle_density_mass (smoothed, -sigma, sigma);
+  shares[2] = saddle_density_mass (smoothed, sigma, G_MAXDOUBLE);
+}
+
+static void
+density_shares (const SaddleDensity *density,
+                double               shares[3])
+{
+  shares[0] = saddle_density_mass (density, -G_MAXDOUBLE, -density->sigma);
+  shares[1] = saddle_density_mass (density, -density->sigma, density->sigma);
+  shares[2] = saddle_density_mass (density, density->sigma, G_MAXDOUBLE);
+}
+
+static double
+spectrum_mean (const SaddleSpectrum *spectrum)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < spectrum->n; i++)
+    sum += spectrum->eigenvalues[i];
+  return spectrum->n > 0 ? sum / spectrum->n : NAN;
+}
+
+static void
+json_add_matrix_free (JsonBuilder            *builder,
+                      const SaddleCliOptions *options,
+                      const HessianResult    *r,
+                      gsize                   n_params)
+{
+  json_builder_set_member_name (builder, "run");
+  json_builder_add_int_value (builder, 1);
+  saddle_summary_add_double (builder, "loss", r->loss);
+  saddle_summary_add_double (builder, "accuracy", r->accuracy);
+  saddle_summary_add_double (builder, "grad_norm_start", r->grad_norm_start);
+  saddle_summary_add_double (builder, "grad_norm_descent", r->grad_norm_descent);
+  saddle_summary_add_double (builder, "grad_norm", r->grad_norm);
+  saddle_summary_add_double (builder, "hg_ratio", r->hg_ratio);
+  saddle_summary_add_reach (builder, &r->reach);
+  json_builder_set_member_name (builder, "steps");
+  json_builder_add_int_value (builder, r->steps);
+  json_builder_set_member_name (builder, "newton_steps");
+  json_builder_add_int_value (builder, r->newton_steps);
+  json_builder_set_member_name (builder, "n_params");
+  json_builder_add_int_value (builder, (gint64) n_params);
+  json_builder_set_member_name (builder, "dead_units");
+  json_builder_add_int_value (builder, r->dead_units);
+
+  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    {
+      json_builder_set_member_name (builder, "k");
+      json_builder_add_int_value (builder, (gint64) r->k);
+      json_builder_set_member_name (builder, "lanczos_steps");
+      json_builder_add_int_value (builder, (gint64) r->info.iterations);
+      json_builder_set_member_name (builder, "converged");
+      json_builder_add_boolean_value (builder, r->info.converged);
+      saddle_summary_add_double (builder, "relative_residual", r->info.residual);
+      json_builder_set_member_name (builder, "restarts");
+      json_builder_add_int_value (builder, r->info.restarts);
+      json_add_doubles (builder, "lowest", r->lowest, r->k);
+      json_add_doubles (builder, "highest", r->highest, r->k);
+      json_add_doubles (builder, "residual_norm_lowest", r->residual_low, r->k);
+      json_add_doubles (builder, "residual_norm_highest", r->residual_high, r->k);
+      json_builder_set_member_name (builder, "verdict");
+      json_builder_add_string_value (builder, r->verdict);
+    }
+  else if (r->density != NULL)
+    {
+      const SaddleDensity *d = r->density;
+      double shares[3];
+
+      json_builder_set_member_name (builder, "iterations");
+      json_builder_add_int_value (builder, d->iterations);
+      json_builder_set_member_name (builder, "probes");
+      json_builder_add_int_value (builder, d->probes);
+      saddle_summary_add_double (builder, "sigma", d->sigma);
+      saddle_summary_add_double (builder, "mean_eigenvalue", saddle_density_mean (d));
+      density_shares (d, shares);
+      saddle_summary_add_double (builder, "share_below_minus_sigma", shares[0]);
+      saddle_summary_add_double (builder, "share_within_sigma", shares[1]);
+      saddle_summary_add_double (builder, "share_above_sigma", shares[2]);
+      if (r->dense != NULL)
+        {
+          dense_shares (r->dense, d->sigma, shares);
+          saddle_summary_add_double (builder, "exact_mean_eigenvalue", spectrum_mean (r->dense));
+          saddle_summary_add_double (builder, "exact_share_below_minus_sigma", shares[0]);
+          saddle_summary_add_double (builder, "exact_share_within_sigma", shares[1]);
+          saddle_summary_add_double (builder, "exact_share_above_sigma", shares[2]);
+          saddle_summary_add_double (builder, "exact_min_eigenvalue", r->dense->eigenvalues[0]);
+          saddle_summary_add_double (builder, "exact_max_eigenvalue",
+                                      r->dense->eigenvalues[r->dense->n - 1]);
+        }
+    }
+}
+
+static gboolean
+write_hessian_summary (const char                *path,
+                       const SaddleCliOptions    *options,
+                       const SaddleDataset       *dataset,
+                       const SaddleCriticalPoint *point,
+                       const HessianResult       *r,
+                       gsize                      n_params,
+                       const char                *eigensolver,
+                       int                        ranks,
+                       GError                   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "weights");
+  json_builder_add_string_value (builder, options->weights);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, saddle_cli_method_to_string (options->method));
+  {
+    g_autofree guint *widths = NULL;
+    guint n = 0;
+
+    widths = saddle_study_config_widths (&options->config, dataset, &n);
+    saddle_summary_add_config (builder, &options->config, widths, n, dataset->n_samples,
+                               dataset->name);
+  }
+  if (point != NULL)
+    {
+      saddle_summary_add_point (builder, point);
+      /* Who solved it and how long each half took: the numbers `bench --mpi --hessian` and the
+       * README's cluster table come from. */
+      json_builder_set_member_name (builder, "eigensolver");
+      json_builder_add_string_value (builder, eigensolver);
+      json_builder_set_member_name (builder, "ranks");
+      json_builder_add_int_value (builder, ranks);
+      json_builder_set_member_name (builder, "seconds_hessian");
+      json_builder_add_double_value (builder, point->seconds_hessian);
+      json_builder_set_member_name (builder, "seconds_eigen");
+      json_builder_add_double_value (builder, point->seconds_eigen);
+    }
+  else
+    json_add_matrix_free (builder, options, r, n_params);
+  if (r->slice != NULL)
+    saddle_summary_add_slice (builder, r->slice);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return saddle_summary_write_json (path, root, error);
+}
+
+static void
+print_newton_reach (const SaddleNewtonReach *reach)
+{
+  if (!isfinite (reach->residual))
+    printf ("Newton reach: not measured\n");
+  else if (saddle_newton_reach_found (reach))
+    {
+      printf ("Newton reach: the local quadratic model's critical point is ‖δ‖ = %.3g away",
+              reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (" (MINRES, %u HVPs)\n", reach->iterations);
+    }
+  else if (reach->converged)
+    {
+      printf ("Newton reach: no critical point of the local quadratic model at tolerance %g: "
+              "MINRES converged (%u HVPs) leaving %.2g of ∇L on directions H maps below "
+              "%g·‖H‖ (‖δ‖ = %.3g", reach->tolerance, reach->iterations, reach->residual,
+              reach->tolerance, reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (")\n");
+    }
+  else
+    {
+      printf ("Newton reach: not settled: MINRES stopped early after %u HVPs (cap %u, tolerance "
+              "%g) with %.2g of ∇L unexplained (‖δ‖ = %.3g so far", reach->iterations,
+              (guint) SADDLE_NEWTON_REACH_MAX_ITER, reach->tolerance, reach->residual,
+              reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (")\n");
+    }
+}
+
+static void
+print_dense (const SaddleStudyConfig      *config,
+             const SaddleCriticalSettings *settings,
+             const SaddleCriticalPoint    *point)
+{
+  const SaddleSpectrum *s = point->spectrum;
+
+  printf ("Loss: %.10g\n", point->loss);
+  if (isfinite (point->accuracy))
+    printf ("Accuracy: %.2f%%\n", 100.0 * point->accuracy);
+  if (config->descent_steps > 0 || config->newton_steps > 0)
+    printf ("‖∇L‖: %.6g (from %.6g; %.6g after %u ‖∇L‖² descent steps, then %u Newton steps)\n",
+            point->grad_norm, point->grad_norm_start, point->grad_norm_descent, point->steps,
+            point->newton_steps);
+  else
+    printf ("‖∇L‖: %.6g\n", point->grad_norm);
+  printf ("Eigenvalues: %" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative, %"
+          G_GSIZE_FORMAT " zero\n", s->positive, s->negative, s->zero);
+  printf ("Tolerance: |λ| ≤ %g·max|λ| = %.3g counts as zero (max|λ| = %.6g)\n",
+          s->tolerance, s->tolerance * s->max_abs, s->max_abs);
+  printf ("Minimal ratio: %.6f (share of λ > 0 among all %" G_GSIZE_FORMAT " eigenvalues)\n",
+          s->minimal_ratio, s->n);
+  printf ("Non-zero ratio: %.6f (positive / (positive + negative))\n", s->nonzero_ratio);
+  printf ("Smallest / largest eigenvalue: %.6g / %.6g\n", s->n > 0 ? s->eigenvalues[0] : NAN,
+          s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
+  printf ("Dead units: %u (ReLU units never active on the training set)\n", point->dead_units);
+  print_hg_ratio (point->hg_ratio, point->grad_norm);
+  if (isfinite (point->reach.residual))
+    print_newton_reach (&point->reach);
+  saddle_cli_print_point_measures (settings, point);
+  printf ("Label: %s (%s)\n", saddle_critical_label_to_string (point->label),
+          saddle_critical_label_title (point->label));
+}
+
+static void
+print_matrix_free (const SaddleCliOptions *options,
+                   const HessianResult    *r)
+{
+  const SaddleStudyConfig *config = &options->config;
+
+  printf ("Loss: %.10g\n", r->loss);
+  if (isfinite (r->accuracy))
+    printf ("Accuracy: %.2f%%\n", 100.0 * r->accuracy);
+  if (config->descent_steps > 0 || config->newton_steps > 0)
+    printf ("‖∇L‖: %.6g (from %.6g; %.6g after %u ‖∇L‖² descent steps, then %u Newton steps)\n",
+            r->grad_norm, r->grad_norm_start, r->grad_norm_descent, r->steps, r->newton_steps);
+  else
+    printf ("‖∇L‖: %.6g\n", r->grad_norm);
+  printf ("Dead units: %u (ReLU units never active on the training set)\n", r->dead_units);
+  print_hg_ratio (r->hg_ratio, r->grad_norm);
+  print_newton_reach (&r->reach);
+
+  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    {
+      printf ("Lanczos: the %" G_GSIZE_FORMAT " lowest and %" G_GSIZE_FORMAT " highest distinct "
+              "eigenvalues after %" G_GSIZE_FORMAT " Lanczos steps (full reorthogonalisation; "
+              "%s, largest relative residual %.2g%s). An eigenvalue repeated exactly may show "
+              "once.\n", r->k, r->k, r->info.iterations,
+              r->info.converged ? "converged" : "NOT converged: raise --iterations",
+              r->info.residual, r->info.restarts > 0 ? ", restarted" : "");
+      printf ("%-8s %5s %24s %12s\n", "end", "rank", "eigenvalue", "‖Hv − λv‖");
+      for (guint end = 0; end < 2; end++)
+        for (gsize i = 0; i < r->k; i++)
+          printf ("%-8s %5" G_GSIZE_FORMAT " %24.16g %12.3g\n", end == 0 ? "lowest" : "highest",
+                  i + 1, end == 0 ? r->lowest[i] : r->highest[i],
+                  end == 0 ? r->residual_low[i] : r->residual_high[i]);
+      printf ("Verdict: %s\n", r->verdict);
+    }
+  else if (r->density != NULL)
+    {
+      const SaddleDensity *d = r->density;
+      double shares[3];
+
+      density_shares (d, shares);
+      printf ("Stochastic Lanczos quadrature: %u probe vectors × %u Lanczos steps, Gaussian "
+              "width σ = %.3g\n", d->probes, d->iterations, d->sigma);
+      printf ("Estimated share of the smoothed spectrum below −σ %.4f, within ±σ %.4f, above σ "
+              "%.4f; mean eigenvalue (trace / n) %.6g\n", shares[0], shares[1], shares[2],
+              saddle_density_mean (d));
+      if (r->dense != NULL)
+        {
+          dense_shares (r->dense, d->sigma, shares);
+          printf ("Exact (dense, overlaid on density.svg; the same smoothing): below −σ %.4f, "
+                  "within ±σ %.4f, above σ %.4f; mean eigenvalue %.6g; λ from %.6g to %.6g\n", shares[0],
+                  shares[1], shares[2], spectrum_mean (r->dense), r->dense->eigenvalues[0],
+                  r->dense->eigenvalues[r->dense->n - 1]);
+        }
+      else if (r->dense_note != NULL)
+        printf ("Note: %s\n", r->dense_note);
+    }
+}
+
+/* hessian under mpirun shares the dense Hessian over the ranks (--eigensolver elpa or
+ * scalapack); the options that only make sense there are refused elsewhere. Rank 0 says why. */
+static gboolean
+check_eigensolver (const SaddleCliOptions *options,
+                   gboolean                distributed)
+{
+  const char *problem = NULL;
+
+  if (distributed)
+    return TRUE;
+  if (saddle_cli_mpi_parallel ())
+    problem = options->method != SADDLE_CLI_METHOD_DENSE
+              ? "hessian shares its work over MPI ranks only with --method dense"
+              : "--eigensolver lapack runs in one process: run it without mpirun (or with -np 1)";
+  else if (options->eigensolver == SADDLE_CLI_EIGENSOLVER_ELPA
+           || options->eigensolver == SADDLE_CLI_EIGENSOLVER_SCALAPACK)
+    problem = SADDLE_HAVE_MPI
+              ? "--eigensolver elpa and scalapack run over the ranks of an mpirun: "
+                "mpirun -np P saddle-cli hessian …"
+              : "--eigensolver elpa and scalapack need MPI, and this saddle-cli was built "
+                "without it (meson option -Dmpi)";
+  else if (options->memory_per_rank > 0 || options->eigenvectors > 0)
+    problem = "--memory-per-rank and --eigenvectors apply under mpirun with --eigensolver elpa "
+              "or scalapack";
+  if (problem != NULL && saddle_cli_mpi_rank () == 0)
+    fprintf (stderr, "saddle-cli: %s\n", problem);
+  return problem == NULL;
+}
+
+int
+saddle_cli_run_hessian (SaddleCliOptions *options)
+{
+  SaddleStudyConfig *config = &options->config;
+  /* The spectrum is of the weights in this file, not of a study's run. */
+  g_autofree char *weights_name = g_path_get_basename (options->weights);
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree char *model_text = NULL;
+  g_autofree char *count_text = NULL;
+  SaddleCriticalSettings settings;
+  g_autoptr(SaddleStaging) staging = NULL;
+  char *final_out = NULL;
+  SaddleCliProgress progress = { 0 };
+  SaddleBatch batch = { 0 };
+  HessianResult result = { 0 };
+  const double *analysed;
+  gsize n_params;
+  gsize n = 0;
+  gboolean ok;
+  int status = SADDLE_CLI_EXIT_OK;
+  gboolean distributed = FALSE;
+  g_autofree char *eigensolver_text = NULL;
+  const char *solver_name = "lapack";
+  int ranks = 1;
+  const double *extremes = NULL;     /* (2 · n_extremes, n_params) from the ranks, or NULL */
+  gsize n_extremes = 0;
+  SaddleSliceEnds ends;
+#if SADDLE_HAVE_MPI
+  g_autoptr(SaddleCliDistributedHessian) shared = NULL;
+
+  distributed = saddle_cli_distributed_hessian_wanted (options);
+#endif
+
+  if (!check_eigensolver (options, distributed))
+    return SADDLE_CLI_EXIT_USAGE;
+  if (config->threads > 0)
+    openblas_set_num_threads ((int) config->threads);
+  if ((dataset = saddle_cli_load_dataset (config, &error)) == NULL)
+    return saddle_cli_report_error (error);
+  if ((model = saddle_study_config_new_model (config, dataset, &error)) == NULL)
+    return saddle_cli_report_error (error);
+  n_params = saddle_model_n_params (model);
+  model_text = saddle_cli_model_description (config, dataset);
+
+  /* Sizes known only now, but still a bad option: refused before any work. */
+  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    {
+      g_autofree char *count = saddle_format_count (n_params);
+      gsize steps = options->iterations > 0 ? options->iterations
+                                            : SADDLE_CLI_LANCZOS_DEFAULT_STEPS;
+
+      if (options->k > n_params)
+        {
+          fprintf (stderr, "saddle-cli: --k %u asks for more eigenvalues at each end than the "
+                   "%s parameters of the %s model have\n", options->k, count, model_text);
+          return SADDLE_CLI_EXIT_USAGE;
+        }
+      if (MIN (steps, n_params) < options->k)
+        {
+          fprintf (stderr, "saddle-cli: --iterations %" G_GSIZE_FORMAT " Lanczos steps cannot "
+                   "give --k %u eigenvalues at each end: allow at least %u\n", steps, options->k,
+                   options->k);
+          return SADDLE_CLI_EXIT_USAGE;
+        }
+    }
+
+  if ((gsize) options->eigenvectors * 2 > n_params)
+    {
+      g_autofree char *count = saddle_format_count (n_params);
+
+      if (saddle_cli_mpi_rank () == 0)
+        fprintf (stderr, "saddle-cli: --eigenvectors %u asks for more eigenvectors at both ends "
+                 "than the %s parameters of the %s model have\n", options->eigenvectors, count,
+                 model_text);
+      return SADDLE_CLI_EXIT_USAGE;
+    }
+
+  theta = saddle_weights_load (options->weights, &n, &error);
+  if (theta == NULL)
+    {
+      fprintf (stderr, "saddle-cli: Cannot read the weights “%s”: %s\n", options->weights,
+               error->message);
+      return SADDLE_CLI_EXIT_FAILED;
+    }
+  if (n != n_params)
+    {
+      g_autofree char *saved = saddle_cli_weights_file_options (options->weights);
+      g_autofree char *have = saddle_format_count (n);
+      g_autofree char *want = saddle_format_count (n_params);
+      g_autofree char *hidden = saddle_study_config_hidden_string (config);
+
+      g_autofree guint *widths = NULL;
+      g_autofree char *shape = NULL;
+      guint n_widths = 0;
+
+      widths = saddle_study_config_widths (config, dataset, &n_widths);
+      shape = saddle_cli_format_widths (widths, n_widths);
+      fprintf (stderr, "saddle-cli: “%s” holds %s parameters, but the %s %s model (--task %s "
+               "--hidden '%s') has %s: pass the options the weights were trained with%s%s%s\n",
+               options->weights, have, shape, saddle_activation_to_string (config->activation),
+               saddle_task_to_string (config->task), hidden, want,
+               saved != NULL ? " (the file says: " : "", saved != NULL ? saved : "",
+               saved != NULL ? ")" : "");
+      return SADDLE_CLI_EXIT_FAILED;
+    }
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (theta[i]))
+      {
+        fprintf (stderr, "saddle-cli: “%s”: parameter %" G_GSIZE_FORMAT " is not finite (%g)\n",
+                 options->weights, i + 1, theta[i]);
+        return SADDLE_CLI_EXIT_FAILED;
+      }
+#if SADDLE_HAVE_MPI
+  /* Every rank has read the same model, data and weights: the memory check is theirs together,
+   * then the ranks above 0 only serve rank 0's Hessians. */
+  if (distributed)
+    {
+      shared = saddle_cli_distributed_hessian_new (options, model, dataset->n_samples, &error);
+      if (shared == NULL)
+        return saddle_cli_mpi_rank () == 0 ? report_hessian_error (error, &progress)
+                                           : SADDLE_CLI_EXIT_FAILED;
+      if (saddle_cli_mpi_rank () > 0)
+        {
+          saddle_batch_init_full (&batch, dataset);
+          saddle_cli_distributed_hessian_serve (shared, model, &batch);
+          return saddle_cli_signals_stop_requested () ? saddle_cli_signals_exit_status ()
+                                                      : SADDLE_CLI_EXIT_OK;
+        }
+      eigensolver_text = saddle_cli_distributed_hessian_describe (shared);
+      solver_name = saddle_cli_distributed_hessian_solver (shared);
+      ranks = saddle_cli_distributed_hessian_ranks (shared);
+    }
+#endif
+  staging = saddle_cli_open_output (options, ((guint64) 16 << 20) + (guint64) n_params * 60,
+                                    &final_out, &error);
+  if (staging == NULL)
+    return saddle_cli_report_error (error);
+
+  saddle_study_config_critical_settings (config, &settings);
+#if SADDLE_HAVE_MPI
+  if (shared != NULL)
+    saddle_cli_distributed_hessian_attach (shared, &settings);
+#endif
+
+  config->runs = 1;
+  config->first_run = 0;
+  saddle_batch_init_full (&batch, dataset);
+  saddle_cli_progress_init (&progress, config, TRUE, options->quiet);
+
+  if (options->method == SADDLE_CLI_METHOD_DENSE)
+    {
+      /* Moved towards ∇L = 0 first only when asked (--descent-steps, --newton-steps). */
+      if (config->descent_steps > 0 || config->newton_steps > 0)
+        point = saddle_critical_find (model, theta, &batch, &settings, 0,
+                                      saddle_cli_progress_event_cb, &progress, &error);
+      else
+        point = saddle_critical_analyse (model, theta, &batch, &settings, 0,
+                                         saddle_cli_progress_event_cb, &progress, &error);
+      ok = point != NULL;
+    }
+  else
+    {
+      ok = (config->descent_steps == 0 && config->newton_steps == 0)
+           || move_weights (model, theta, &batch, &settings, &progress, &result, &error);
+      ok = ok && measure_point (model, theta, &batch, &progress, &result, &error);
+      if (ok && config->descent_steps == 0 && config->newton_steps == 0)
+        result.grad_norm_start = result.grad_norm_descent = result.grad_norm;
+      if (ok && options->method == SADDLE_CLI_METHOD_LANCZOS)
+        ok = hessian_lanczos (options, model, theta, &batch, &progress, &result, &error);
+      else if (ok)
+        ok = hessian_slq (options, model, theta, &batch, &progress, &result, &error);
+    }
+  analysed = point != NULL && point->params != NULL ? point->params : theta;
+#if SADDLE_HAVE_MPI
+  if (ok && shared != NULL)
+    extremes = saddle_cli_distributed_hessian_extremes (shared, &n_extremes);
+#endif
+  if (extremes != NULL)
+    {
+      ends.lambda_bottom = point->spectrum->eigenvalues[0];
+      ends.v_bottom = extremes;
+      ends.lambda_top = point->spectrum->eigenvalues[n_params - 1];
+      ends.v_top = extremes + (2 * n_extremes - 1) * n_params;
+    }
+  if (ok && options->slice)
+    ok = hessian_slice (options, model, analysed, &batch, extremes != NULL ? &ends : NULL,
+                        &progress, &result, &error);
+  saddle_cli_progress_finish (&progress);
+  if (!ok)
+    {
+      saddle_cli_close_output (options, staging, final_out, FALSE, NULL, NULL);
+      status = report_hessian_error (error, &progress);
+      saddle_batch_clear (&batch);
+      hessian_result_clear (&result);
+      return status;
+    }
+
+  count_text = saddle_format_count (n_params);
+  printf ("Weights: %s\n", options->weights);
+  printf ("Model: %s on %s\n", model_text, dataset->name);
+  printf ("Parameters: %s\n", count_text);
+  printf ("Method: %s\n", saddle_cli_method_to_string (options->method));
+  if (eigensolver_text != NULL)
+    printf ("Eigensolver: %s\n", eigensolver_text);
+  if (point != NULL)
+    print_dense (config, &settings, point);
+  else
+    print_matrix_free (options, &result);
+  if (result.slice != NULL)
+    saddle_cli_print_slice (result.slice, "along the bottom and top Hessian eigenvectors");
+
+  if (point != NULL)
+    {
+      WRITE ("eigenvalues.csv", saddle_cli_write_eigenvalues_csv (path, point->spectrum, error));
+      WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, weights_name, error));
+      if (extremes != NULL && options->eigenvectors > 0)
+        WRITE ("eigenvectors.csv", saddle_cli_write_eigenvectors_csv (path, extremes,
+                                                                      n_extremes, n_params,
+                                                                      error));
+    }
+  else if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+    WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, result.lowest, result.highest,
+                                                          result.residual_low,
+                                                          result.residual_high, result.k, error));
+  else
+    {
+      WRITE ("density.csv", saddle_cli_write_density_csv (path, result.density, error));
+      WRITE ("density.svg", saddle_cli_write_density_svg (path, result.density, result.dense,
+                                                          error));
+    }
+  if (result.slice != NULL)
+    {
+      WRITE ("slice.csv", saddle_slice_write_csv (result.slice, path, error));
+      WRITE ("slice.svg", saddle_cli_write_slice_svg (path, result.slice, error));
+    }
+  WRITE ("summary.json", write_hessian_summary (path, options, dataset, point, &result, n_params,
+                                                solver_name, ranks, error));
+  if (options->save_weights != NULL)
+    {
+      g_autoptr(GError) save_error = NULL;
+
+      ok = saddle_cli_save_weights (options->save_weights, config, "hessian", dataset->name, 0,
+                                    analysed, n_params, &save_error);
+      saddle_cli_note_written (written, problems, options->save_weights, ok, save_error);
+    }
+  saddle_cli_close_output (options, staging, final_out, TRUE, written, problems);
+  saddle_cli_print_files (written, problems);
+
+  saddle_batch_clear (&batch);
+  hessian_result_clear (&result);
+  return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
+}
