@@ -26,6 +26,7 @@
 #include "saddle-file.h"
 #include "saddle-cli-progress.h"
 #include "saddle-critical.h"
+#include "saddle-critical-measure.h"
 #include "saddle-cli-ground-truth.h"
 #include "saddle-figures.h"
 #include "saddle-lanczos.h"
@@ -33,51 +34,6 @@
 #include "saddle-stats.h"
 #include "saddle-weights.h"
 #include "saddle-cli-commands-private.h"
-
-/* What hessian found at the weights, whichever the method. */
-typedef struct
-{
-  double             loss;
-  double             accuracy;
-  double             grad_norm_start;
-  double             grad_norm_descent;
-  double             grad_norm;
-  double             hg_ratio;
-  SaddleNewtonReach  reach;
-  guint              steps;
-  guint              newton_steps;
-  guint              dead_units;
-  /* --method lanczos */
-  gsize              k;
-  double            *lowest;          /* (k) ascending from λmin */
-  double            *highest;         /* (k) descending from λmax */
-  double            *residual_low;    /* (k) ‖H·v − λ·v‖₂ of each unit Ritz vector */
-  double            *residual_high;
-  SaddleLanczosInfo  info;
-  const char        *verdict;
-  /* --method slq */
-  SaddleDensity     *density;
-  SaddleSpectrum    *dense;           /* the exact spectrum overlaid (small models), or NULL */
-  char              *dense_note;      /* why there is no overlay */
-  /* --slice */
-  SaddleSlice       *slice;
-} HessianResult;
-
-/* The exact spectrum is overlaid on the SLQ density up to this size, so the estimate can be judged. */
-#define DENSE_OVERLAY_MAX 4096
-
-static void
-hessian_result_clear (HessianResult *r)
-{
-  g_clear_pointer (&r->lowest, g_free);
-  g_clear_pointer (&r->highest, g_free);
-  g_clear_pointer (&r->residual_low, g_free);
-  g_clear_pointer (&r->residual_high, g_free);
-  g_clear_pointer (&r->density, saddle_density_free);
-  g_clear_pointer (&r->dense, saddle_spectrum_free);
-  g_clear_pointer (&r->dense_note, g_free);
-  g_clear_pointer (&r->slice, saddle_slice_free);
-}
 
 static gboolean
 is_cancelled (const GError *error)
@@ -115,13 +71,6 @@ report_hessian_error (const GError            *error,
   return saddle_cli_report_error (error);
 }
 
-static double
-norm2 (const double *v,
-       gsize         n)
-{
-  return cblas_dnrm2 ((int) n, v, 1);
-}
-
 /* The curvature along ∇L, or why there is none to print. */
 static void
 print_hg_ratio (double ratio,
@@ -136,189 +85,6 @@ print_hg_ratio (double ratio,
             "these weights\n");
 }
 
-/* Loss, ‖∇L‖, ‖H·∇L‖/‖∇L‖, the Newton reach, accuracy and dead units at @theta: what the dense
- * analysis reports besides the spectrum, for the methods that never build the matrix. */
-static gboolean
-measure_point (SaddleModel       *model,
-               const double      *theta,
-               const SaddleBatch *batch,
-               SaddleCliProgress *progress,
-               HessianResult     *r,
-               GError           **error)
-{
-  gsize n = saddle_model_n_params (model);
-  g_autofree double *grad = g_try_new (double, n);
-  g_autofree double *hg = g_try_new (double, n);
-
-  if (grad == NULL || hg == NULL)
-    {
-      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
-                   "Not enough memory for two vectors of %" G_GSIZE_FORMAT " parameters", n);
-      return FALSE;
-    }
-  r->loss = saddle_model_grad_and_hvp_self (model, theta, batch, grad, hg);
-  r->grad_norm = norm2 (grad, n);
-  r->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, r->grad_norm, hg);
-  r->accuracy = saddle_model_accuracy (model, theta, batch);
-  r->dead_units = saddle_model_count_dead_units (model, theta, batch);
-  if (!isfinite (r->loss) || !isfinite (r->grad_norm))
-    {
-      g_set_error (error, SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED,
-                   "The loss or its gradient is not finite at these weights (loss %g, ‖∇L‖ %g)",
-                   r->loss, r->grad_norm);
-      return FALSE;
-    }
-  if (!saddle_newton_reach (model, theta, batch, grad, saddle_cli_progress_event_cb, progress,
-                           &r->reach, error))
-    return FALSE;
-  return TRUE;
-}
-
-/* --descent-steps and --newton-steps for the matrix-free methods: @theta moves in place. */
-static gboolean
-move_weights (SaddleModel                  *model,
-              double                       *theta,
-              const SaddleBatch            *batch,
-              const SaddleCriticalSettings *settings,
-              SaddleCliProgress            *progress,
-              HessianResult                *r,
-              GError                      **error)
-{
-  double loss;
-  gsize n = saddle_model_n_params (model);
-  g_autofree double *grad = g_new (double, n);
-
-  loss = saddle_model_loss_grad (model, theta, batch, grad);
-  r->grad_norm_start = r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
-  if (settings->descent_steps > 0
-      && !saddle_critical_descend (model, theta, batch, settings, 0, saddle_cli_progress_event_cb,
-                                   progress, &r->steps, error))
-    return FALSE;
-  loss = saddle_model_loss_grad (model, theta, batch, grad);
-  r->grad_norm_descent = isfinite (loss) ? norm2 (grad, n) : NAN;
-  if (settings->newton_steps > 0
-      && !saddle_newton_refine (model, theta, batch, settings, 0, r->steps,
-                                saddle_cli_progress_event_cb, progress, &r->newton_steps, error))
-    return FALSE;
-  return TRUE;
-}
-
-static gboolean
-hessian_lanczos (const SaddleCliOptions *options,
-                 SaddleModel            *model,
-                 const double           *theta,
-                 const SaddleBatch      *batch,
-                 SaddleCliProgress      *progress,
-                 HessianResult          *r,
-                 GError                **error)
-{
-  const SaddleStudyConfig *config = &options->config;
-  SaddleLanczosHvp hvp = { model, theta, batch };
-  gsize n = saddle_model_n_params (model);
-  gsize k = options->k;
-  gsize steps = options->iterations > 0 ? options->iterations : SADDLE_CLI_LANCZOS_DEFAULT_STEPS;
-  g_autofree double *vectors = NULL;
-  g_autofree double *products = NULL;
-  double band;
-
-  steps = MIN (steps, n);
-  /* Ritz vectors and their products with H, for residuals a user can check. */
-  vectors = g_try_new (double, 2 * k * n);
-  products = g_try_new (double, 2 * k * n);
-  if (vectors == NULL || products == NULL)
-    {
-      g_autofree char *size = g_format_size ((guint64) 4 * k * n * sizeof (double));
-
-      g_set_error (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_TOO_LARGE,
-                   "The %" G_GSIZE_FORMAT " Ritz vectors at each end and their products need %s; "
-                   "ask for fewer with --k", k, size);
-      return FALSE;
-    }
-  r->k = k;
-  r->lowest = g_new (double, k);
-  r->highest = g_new (double, k);
-  r->residual_low = g_new (double, k);
-  r->residual_high = g_new (double, k);
-
-  progress->phase = "Lanczos";
-  if (!saddle_lanczos_extremes_full (saddle_lanczos_hvp, &hvp, n, k, steps, config->seed,
-                                     saddle_cli_progress_fraction_cb, progress, r->lowest,
-                                     r->highest, vectors, vectors + k * n, &r->info, error))
-    return FALSE;
-
-  saddle_model_hvp (model, theta, batch, vectors, 2 * k, products, NULL);
-  for (gsize i = 0; i < 2 * k; i++)
-    {
-      double lambda = i < k ? r->lowest[i] : r->highest[i - k];
-
-      cblas_daxpy ((int) n, -lambda, vectors + i * n, 1, products + i * n, 1);
-      if (i < k)
-        r->residual_low[i] = norm2 (products + i * n, n);
-      else
-        r->residual_high[i - k] = norm2 (products + i * n, n);
-    }
-
-  /* What the two ends alone can tell; the zero band's size needs every eigenvalue. */
-  band = config->zero_tolerance * MAX (fabs (r->lowest[0]), fabs (r->highest[0]));
-  if (r->grad_norm > config->grad_tolerance)
-    r->verdict = "unconverged: ‖∇L‖ is above --grad-tolerance, so this is a slope, not a "
-                 "critical point";
-  else if (r->lowest[0] < -band)
-    r->verdict = "saddle: λmin lies below the zero band";
-  else
-    r->verdict = "no eigenvalue below the zero band: a minimum or a degenerate point (telling "
-                 "them apart needs the zero band's size: --method dense)";
-  return TRUE;
-}
-
-static gboolean
-hessian_slq (const SaddleCliOptions *options,
-             SaddleModel            *model,
-             const double           *theta,
-             const SaddleBatch      *batch,
-             SaddleCliProgress      *progress,
-             HessianResult          *r,
-             GError                **error)
-{
-  const SaddleStudyConfig *config = &options->config;
-  SaddleLanczosHvp hvp = { model, theta, batch };
-  gsize n = saddle_model_n_params (model);
-  g_autoptr(GError) local_error = NULL;
-  g_autofree double *matrix = NULL;
-  double asymmetry = 0.0;
-
-  progress->phase = "Stochastic Lanczos quadrature";
-  r->density = saddle_lanczos_slq (saddle_lanczos_hvp, &hvp, n, options->iterations,
-                                   options->probes, config->seed, 0, 0.0,
-                                   saddle_cli_progress_fraction_cb, progress, error);
-  if (r->density == NULL)
-    return FALSE;
-
-  if (n > DENSE_OVERLAY_MAX)
-    {
-      g_autofree char *limit = saddle_format_count (DENSE_OVERLAY_MAX);
-
-      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: it is drawn up to %s "
-                                       "parameters", limit);
-      return TRUE;
-    }
-  progress->phase = "Hessian for the exact overlay";
-  matrix = saddle_hessian_dense (model, theta, batch, 0, saddle_cli_progress_fraction_cb,
-                                 progress, &asymmetry, &local_error);
-  if (matrix != NULL)
-    r->dense = saddle_spectrum_compute (matrix, n, config->zero_tolerance, &local_error);
-  if (r->dense == NULL)
-    {
-      if (progress->interrupted || is_cancelled (local_error))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      r->dense_note = g_strdup_printf ("no exact spectrum overlaid: %s", local_error->message);
-    }
-  return TRUE;
-}
-
 /* The slices; along @ends when the dense spectrum came from several ranks with its extreme
  * eigenvectors, else found here by the method's own means. */
 static gboolean
@@ -328,7 +94,7 @@ hessian_slice (const SaddleCliOptions *options,
                const SaddleBatch      *batch,
                const SaddleSliceEnds  *ends,
                SaddleCliProgress      *progress,
-               HessianResult          *r,
+               SaddleSlice           **slice,
                GError                **error)
 {
   SaddleSliceMethod method;
@@ -348,15 +114,15 @@ hessian_slice (const SaddleCliOptions *options,
   progress->phase = "Loss slice";
   if (ends != NULL)
     {
-      r->slice = saddle_slice_compute_along (model, theta, batch, options->slice_range,
-                                             options->slice_points, ends,
-                                             saddle_cli_progress_fraction_cb, progress, error);
-      return r->slice != NULL;
+      *slice = saddle_slice_compute_along (model, theta, batch, options->slice_range,
+                                           options->slice_points, ends,
+                                           saddle_cli_progress_fraction_cb, progress, error);
+      return *slice != NULL;
     }
-  r->slice = saddle_slice_compute (model, theta, batch, options->slice_range,
-                                   options->slice_points, method, options->config.seed,
-                                   saddle_cli_progress_fraction_cb, progress, error);
-  return r->slice != NULL;
+  *slice = saddle_slice_compute (model, theta, batch, options->slice_range,
+                                 options->slice_points, method, options->config.seed,
+                                 saddle_cli_progress_fraction_cb, progress, error);
+  return *slice != NULL;
 }
 
 static void
@@ -375,93 +141,52 @@ json_add_doubles (JsonBuilder  *builder,
   json_builder_end_array (builder);
 }
 
-/* Shares of the exact eigenvalues below −σ, within ±σ and above σ after the same Gaussian
- * smoothing SLQ's density gets: like for like, so only the estimate's own error remains. */
-static void
-dense_shares (const SaddleSpectrum *spectrum,
-              double                sigma,
-              double                shares[3])
+/* What the two ends alone say, in the CLI's words (its flags name the way further). */
+static const char *
+verdict_text (SaddleLanczosVerdict verdict)
 {
-  g_autofree double *weights = g_new (double, MAX (spectrum->n, 1));
-  g_autoptr(SaddleDensity) smoothed = NULL;
-
-  shares[0] = shares[1] = shares[2] = NAN;
-  for (gsize i = 0; i < spectrum->n; i++)
-    weights[i] = 1.0 / spectrum->n;
-  smoothed = saddle_density_new (spectrum->eigenvalues, weights, 1, (guint) spectrum->n,
-                                 spectrum->n, 2, sigma, NULL);
-  if (smoothed == NULL)
-    return;
-  shares[0] = saddle_density_mass (smoothed, -G_MAXDOUBLE, -sigma);
-  shares[1] = saddle_density_mass (smoothed, -sigma, sigma);
-  shares[2] = saddle_density_mass (smoothed, sigma, G_MAXDOUBLE);
+  switch (verdict)
+    {
+    case SADDLE_LANCZOS_VERDICT_UNCONVERGED:
+      return "unconverged: ‖∇L‖ is above --grad-tolerance, so this is a slope, not a critical "
+             "point";
+    case SADDLE_LANCZOS_VERDICT_SADDLE:
+      return "saddle: λmin lies below the zero band";
+    case SADDLE_LANCZOS_VERDICT_NO_NEGATIVE:
+      return "no eigenvalue below the zero band: a minimum or a degenerate point (telling them "
+             "apart needs the zero band's size: --method dense)";
+    case SADDLE_LANCZOS_VERDICT_NONE:
+    default:
+      return "none";
+    }
 }
 
 static void
-density_shares (const SaddleDensity *density,
-                double               shares[3])
+json_add_matrix_free (JsonBuilder                 *builder,
+                      const SaddleCriticalMeasure *m)
 {
-  shares[0] = saddle_density_mass (density, -G_MAXDOUBLE, -density->sigma);
-  shares[1] = saddle_density_mass (density, -density->sigma, density->sigma);
-  shares[2] = saddle_density_mass (density, density->sigma, G_MAXDOUBLE);
-}
-
-static double
-spectrum_mean (const SaddleSpectrum *spectrum)
-{
-  double sum = 0.0;
-
-  for (gsize i = 0; i < spectrum->n; i++)
-    sum += spectrum->eigenvalues[i];
-  return spectrum->n > 0 ? sum / spectrum->n : NAN;
-}
-
-static void
-json_add_matrix_free (JsonBuilder            *builder,
-                      const SaddleCliOptions *options,
-                      const HessianResult    *r,
-                      gsize                   n_params)
-{
-  json_builder_set_member_name (builder, "run");
-  json_builder_add_int_value (builder, 1);
-  saddle_summary_add_double (builder, "loss", r->loss);
-  saddle_summary_add_double (builder, "accuracy", r->accuracy);
-  saddle_summary_add_double (builder, "grad_norm_start", r->grad_norm_start);
-  saddle_summary_add_double (builder, "grad_norm_descent", r->grad_norm_descent);
-  saddle_summary_add_double (builder, "grad_norm", r->grad_norm);
-  saddle_summary_add_double (builder, "hg_ratio", r->hg_ratio);
-  saddle_summary_add_reach (builder, &r->reach);
-  json_builder_set_member_name (builder, "steps");
-  json_builder_add_int_value (builder, r->steps);
-  json_builder_set_member_name (builder, "newton_steps");
-  json_builder_add_int_value (builder, r->newton_steps);
-  json_builder_set_member_name (builder, "n_params");
-  json_builder_add_int_value (builder, (gint64) n_params);
-  json_builder_set_member_name (builder, "dead_units");
-  json_builder_add_int_value (builder, r->dead_units);
-
-  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+  saddle_summary_add_point (builder, m->point);
+  if (m->method == SADDLE_MEASURE_LANCZOS)
     {
       json_builder_set_member_name (builder, "k");
-      json_builder_add_int_value (builder, (gint64) r->k);
+      json_builder_add_int_value (builder, (gint64) m->k);
       json_builder_set_member_name (builder, "lanczos_steps");
-      json_builder_add_int_value (builder, (gint64) r->info.iterations);
+      json_builder_add_int_value (builder, (gint64) m->info.iterations);
       json_builder_set_member_name (builder, "converged");
-      json_builder_add_boolean_value (builder, r->info.converged);
-      saddle_summary_add_double (builder, "relative_residual", r->info.residual);
+      json_builder_add_boolean_value (builder, m->info.converged);
+      saddle_summary_add_double (builder, "relative_residual", m->info.residual);
       json_builder_set_member_name (builder, "restarts");
-      json_builder_add_int_value (builder, r->info.restarts);
-      json_add_doubles (builder, "lowest", r->lowest, r->k);
-      json_add_doubles (builder, "highest", r->highest, r->k);
-      json_add_doubles (builder, "residual_norm_lowest", r->residual_low, r->k);
-      json_add_doubles (builder, "residual_norm_highest", r->residual_high, r->k);
+      json_builder_add_int_value (builder, m->info.restarts);
+      json_add_doubles (builder, "lowest", m->lowest, m->k);
+      json_add_doubles (builder, "highest", m->highest, m->k);
+      json_add_doubles (builder, "residual_norm_lowest", m->residual_low, m->k);
+      json_add_doubles (builder, "residual_norm_highest", m->residual_high, m->k);
       json_builder_set_member_name (builder, "verdict");
-      json_builder_add_string_value (builder, r->verdict);
+      json_builder_add_string_value (builder, verdict_text (m->verdict));
     }
-  else if (r->density != NULL)
+  else if (m->density != NULL)
     {
-      const SaddleDensity *d = r->density;
-      double shares[3];
+      const SaddleDensity *d = m->density;
 
       json_builder_set_member_name (builder, "iterations");
       json_builder_add_int_value (builder, d->iterations);
@@ -469,20 +194,19 @@ json_add_matrix_free (JsonBuilder            *builder,
       json_builder_add_int_value (builder, d->probes);
       saddle_summary_add_double (builder, "sigma", d->sigma);
       saddle_summary_add_double (builder, "mean_eigenvalue", saddle_density_mean (d));
-      density_shares (d, shares);
-      saddle_summary_add_double (builder, "share_below_minus_sigma", shares[0]);
-      saddle_summary_add_double (builder, "share_within_sigma", shares[1]);
-      saddle_summary_add_double (builder, "share_above_sigma", shares[2]);
-      if (r->dense != NULL)
+      saddle_summary_add_double (builder, "share_below_minus_sigma", m->shares[0]);
+      saddle_summary_add_double (builder, "share_within_sigma", m->shares[1]);
+      saddle_summary_add_double (builder, "share_above_sigma", m->shares[2]);
+      if (m->exact != NULL)
         {
-          dense_shares (r->dense, d->sigma, shares);
-          saddle_summary_add_double (builder, "exact_mean_eigenvalue", spectrum_mean (r->dense));
-          saddle_summary_add_double (builder, "exact_share_below_minus_sigma", shares[0]);
-          saddle_summary_add_double (builder, "exact_share_within_sigma", shares[1]);
-          saddle_summary_add_double (builder, "exact_share_above_sigma", shares[2]);
-          saddle_summary_add_double (builder, "exact_min_eigenvalue", r->dense->eigenvalues[0]);
+          saddle_summary_add_double (builder, "exact_mean_eigenvalue", m->exact_mean);
+          saddle_summary_add_double (builder, "exact_share_below_minus_sigma",
+                                      m->exact_shares[0]);
+          saddle_summary_add_double (builder, "exact_share_within_sigma", m->exact_shares[1]);
+          saddle_summary_add_double (builder, "exact_share_above_sigma", m->exact_shares[2]);
+          saddle_summary_add_double (builder, "exact_min_eigenvalue", m->exact->eigenvalues[0]);
           saddle_summary_add_double (builder, "exact_max_eigenvalue",
-                                      r->dense->eigenvalues[r->dense->n - 1]);
+                                      m->exact->eigenvalues[m->exact->n - 1]);
         }
     }
 }
@@ -491,9 +215,8 @@ static gboolean
 write_hessian_summary (const char                *path,
                        const SaddleCliOptions    *options,
                        const SaddleDataset       *dataset,
-                       const SaddleCriticalPoint *point,
-                       const HessianResult       *r,
-                       gsize                      n_params,
+                       const SaddleCriticalMeasure *m,
+                       const SaddleSlice         *slice,
                        const char                *eigensolver,
                        int                        ranks,
                        GError                   **error)
@@ -514,8 +237,10 @@ write_hessian_summary (const char                *path,
     saddle_summary_add_config (builder, &options->config, widths, n, dataset->n_samples,
                                dataset->name);
   }
-  if (point != NULL)
+  if (m->method == SADDLE_MEASURE_DENSE)
     {
+      const SaddleCriticalPoint *point = m->point;
+
       saddle_summary_add_point (builder, point);
       /* Who solved it and how long each half took: the numbers `bench --mpi --hessian` and the
        * README's cluster table come from. */
@@ -529,9 +254,9 @@ write_hessian_summary (const char                *path,
       json_builder_add_double_value (builder, point->seconds_eigen);
     }
   else
-    json_add_matrix_free (builder, options, r, n_params);
-  if (r->slice != NULL)
-    saddle_summary_add_slice (builder, r->slice);
+    json_add_matrix_free (builder, m);
+  if (slice != NULL)
+    saddle_summary_add_slice (builder, slice);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -608,60 +333,55 @@ print_dense (const SaddleStudyConfig      *config,
 }
 
 static void
-print_matrix_free (const SaddleCliOptions *options,
-                   const HessianResult    *r)
+print_matrix_free (const SaddleStudyConfig     *config,
+                   const SaddleCriticalMeasure *m)
 {
-  const SaddleStudyConfig *config = &options->config;
+  const SaddleCriticalPoint *p = m->point;
 
-  printf ("Loss: %.10g\n", r->loss);
-  if (isfinite (r->accuracy))
-    printf ("Accuracy: %.2f%%\n", 100.0 * r->accuracy);
+  printf ("Loss: %.10g\n", p->loss);
+  if (isfinite (p->accuracy))
+    printf ("Accuracy: %.2f%%\n", 100.0 * p->accuracy);
   if (config->descent_steps > 0 || config->newton_steps > 0)
     printf ("‖∇L‖: %.6g (from %.6g; %.6g after %u ‖∇L‖² descent steps, then %u Newton steps)\n",
-            r->grad_norm, r->grad_norm_start, r->grad_norm_descent, r->steps, r->newton_steps);
+            p->grad_norm, p->grad_norm_start, p->grad_norm_descent, p->steps, p->newton_steps);
   else
-    printf ("‖∇L‖: %.6g\n", r->grad_norm);
-  printf ("Dead units: %u (ReLU units never active on the training set)\n", r->dead_units);
-  print_hg_ratio (r->hg_ratio, r->grad_norm);
-  print_newton_reach (&r->reach);
+    printf ("‖∇L‖: %.6g\n", p->grad_norm);
+  printf ("Dead units: %u (ReLU units never active on the training set)\n", p->dead_units);
+  print_hg_ratio (p->hg_ratio, p->grad_norm);
+  print_newton_reach (&p->reach);
 
-  if (options->method == SADDLE_CLI_METHOD_LANCZOS)
+  if (m->method == SADDLE_MEASURE_LANCZOS)
     {
       printf ("Lanczos: the %" G_GSIZE_FORMAT " lowest and %" G_GSIZE_FORMAT " highest distinct "
               "eigenvalues after %" G_GSIZE_FORMAT " Lanczos steps (full reorthogonalisation; "
               "%s, largest relative residual %.2g%s). An eigenvalue repeated exactly may show "
-              "once.\n", r->k, r->k, r->info.iterations,
-              r->info.converged ? "converged" : "NOT converged: raise --iterations",
-              r->info.residual, r->info.restarts > 0 ? ", restarted" : "");
+              "once.\n", m->k, m->k, m->info.iterations,
+              m->info.converged ? "converged" : "NOT converged: raise --iterations",
+              m->info.residual, m->info.restarts > 0 ? ", restarted" : "");
       printf ("%-8s %5s %24s %12s\n", "end", "rank", "eigenvalue", "‖Hv − λv‖");
       for (guint end = 0; end < 2; end++)
-        for (gsize i = 0; i < r->k; i++)
+        for (gsize i = 0; i < m->k; i++)
           printf ("%-8s %5" G_GSIZE_FORMAT " %24.16g %12.3g\n", end == 0 ? "lowest" : "highest",
-                  i + 1, end == 0 ? r->lowest[i] : r->highest[i],
-                  end == 0 ? r->residual_low[i] : r->residual_high[i]);
-      printf ("Verdict: %s\n", r->verdict);
+                  i + 1, end == 0 ? m->lowest[i] : m->highest[i],
+                  end == 0 ? m->residual_low[i] : m->residual_high[i]);
+      printf ("Verdict: %s\n", verdict_text (m->verdict));
     }
-  else if (r->density != NULL)
+  else if (m->density != NULL)
     {
-      const SaddleDensity *d = r->density;
-      double shares[3];
+      const SaddleDensity *d = m->density;
 
-      density_shares (d, shares);
       printf ("Stochastic Lanczos quadrature: %u probe vectors × %u Lanczos steps, Gaussian "
               "width σ = %.3g\n", d->probes, d->iterations, d->sigma);
       printf ("Estimated share of the smoothed spectrum below −σ %.4f, within ±σ %.4f, above σ "
-              "%.4f; mean eigenvalue (trace / n) %.6g\n", shares[0], shares[1], shares[2],
-              saddle_density_mean (d));
-      if (r->dense != NULL)
-        {
-          dense_shares (r->dense, d->sigma, shares);
-          printf ("Exact (dense, overlaid on density.svg; the same smoothing): below −σ %.4f, "
-                  "within ±σ %.4f, above σ %.4f; mean eigenvalue %.6g; λ from %.6g to %.6g\n", shares[0],
-                  shares[1], shares[2], spectrum_mean (r->dense), r->dense->eigenvalues[0],
-                  r->dense->eigenvalues[r->dense->n - 1]);
-        }
-      else if (r->dense_note != NULL)
-        printf ("Note: %s\n", r->dense_note);
+              "%.4f; mean eigenvalue (trace / n) %.6g\n", m->shares[0], m->shares[1],
+              m->shares[2], saddle_density_mean (d));
+      if (m->exact != NULL)
+        printf ("Exact (dense, overlaid on density.svg; the same smoothing): below −σ %.4f, "
+                "within ±σ %.4f, above σ %.4f; mean eigenvalue %.6g; λ from %.6g to %.6g\n",
+                m->exact_shares[0], m->exact_shares[1], m->exact_shares[2], m->exact_mean,
+                m->exact->eigenvalues[0], m->exact->eigenvalues[m->exact->n - 1]);
+      else if (m->exact_note != NULL)
+        printf ("Note: %s\n", m->exact_note);
     }
 }
 
@@ -702,7 +422,9 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   g_autofree char *weights_name = g_path_get_basename (options->weights);
   g_autoptr(SaddleDataset) dataset = NULL;
   g_autoptr(SaddleModel) model = NULL;
-  g_autoptr(SaddleCriticalPoint) point = NULL;
+  g_autoptr(SaddleCriticalMeasure) measure = NULL;
+  g_autoptr(SaddleSlice) slice = NULL;
+  const SaddleCriticalPoint *point = NULL;   /* the dense analysis, with its spectrum */
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
@@ -714,7 +436,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   char *final_out = NULL;
   SaddleCliProgress progress = { 0 };
   SaddleBatch batch = { 0 };
-  HessianResult result = { 0 };
+  SaddleMeasureSettings measure_settings;
   const double *analysed;
   gsize n_params;
   gsize n = 0;
@@ -849,30 +571,20 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   saddle_batch_init_full (&batch, dataset);
   saddle_cli_progress_init (&progress, config, TRUE, options->quiet);
 
-  if (options->method == SADDLE_CLI_METHOD_DENSE)
-    {
-      /* Moved towards ∇L = 0 first only when asked (--descent-steps, --newton-steps). */
-      if (config->descent_steps > 0 || config->newton_steps > 0)
-        point = saddle_critical_find (model, theta, &batch, &settings, 0,
-                                      saddle_cli_progress_event_cb, &progress, &error);
-      else
-        point = saddle_critical_analyse (model, theta, &batch, &settings, 0,
-                                         saddle_cli_progress_event_cb, &progress, &error);
-      ok = point != NULL;
-    }
-  else
-    {
-      ok = (config->descent_steps == 0 && config->newton_steps == 0)
-           || move_weights (model, theta, &batch, &settings, &progress, &result, &error);
-      ok = ok && measure_point (model, theta, &batch, &progress, &result, &error);
-      if (ok && config->descent_steps == 0 && config->newton_steps == 0)
-        result.grad_norm_start = result.grad_norm_descent = result.grad_norm;
-      if (ok && options->method == SADDLE_CLI_METHOD_LANCZOS)
-        ok = hessian_lanczos (options, model, theta, &batch, &progress, &result, &error);
-      else if (ok)
-        ok = hessian_slq (options, model, theta, &batch, &progress, &result, &error);
-    }
-  analysed = point != NULL && point->params != NULL ? point->params : theta;
+  saddle_measure_settings_init (&measure_settings);
+  measure_settings.method = options->method == SADDLE_CLI_METHOD_LANCZOS ? SADDLE_MEASURE_LANCZOS
+                            : options->method == SADDLE_CLI_METHOD_SLQ ? SADDLE_MEASURE_SLQ
+                            : SADDLE_MEASURE_DENSE;
+  measure_settings.k = options->k;
+  measure_settings.iterations = options->iterations;
+  measure_settings.probes = options->probes;
+  measure_settings.seed = config->seed;
+  measure = saddle_critical_measure (model, theta, &batch, &settings, &measure_settings,
+                                     saddle_cli_progress_event_cb, &progress, &error);
+  ok = measure != NULL;
+  if (ok && measure->method == SADDLE_MEASURE_DENSE)
+    point = measure->point;
+  analysed = ok && measure->point->params != NULL ? measure->point->params : theta;
 #if SADDLE_HAVE_MPI
   if (ok && shared != NULL)
     extremes = saddle_cli_distributed_hessian_extremes (shared, &n_extremes);
@@ -886,14 +598,13 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     }
   if (ok && options->slice)
     ok = hessian_slice (options, model, analysed, &batch, extremes != NULL ? &ends : NULL,
-                        &progress, &result, &error);
+                        &progress, &slice, &error);
   saddle_cli_progress_finish (&progress);
   if (!ok)
     {
       saddle_cli_close_output (options, staging, final_out, FALSE, NULL, NULL);
       status = report_hessian_error (error, &progress);
       saddle_batch_clear (&batch);
-      hessian_result_clear (&result);
       return status;
     }
 
@@ -907,9 +618,9 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   if (point != NULL)
     print_dense (config, &settings, point);
   else
-    print_matrix_free (options, &result);
-  if (result.slice != NULL)
-    saddle_cli_print_slice (result.slice, "along the bottom and top Hessian eigenvectors");
+    print_matrix_free (config, measure);
+  if (slice != NULL)
+    saddle_cli_print_slice (slice, "along the bottom and top Hessian eigenvectors");
 
   if (point != NULL)
     {
@@ -921,21 +632,22 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
                                                                       error));
     }
   else if (options->method == SADDLE_CLI_METHOD_LANCZOS)
-    WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, result.lowest, result.highest,
-                                                          result.residual_low,
-                                                          result.residual_high, result.k, error));
+    WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, measure->lowest, measure->highest,
+                                                          measure->residual_low,
+                                                          measure->residual_high, measure->k,
+                                                          error));
   else
     {
-      WRITE ("density.csv", saddle_cli_write_density_csv (path, result.density, error));
-      WRITE ("density.svg", saddle_cli_write_density_svg (path, result.density, result.dense,
+      WRITE ("density.csv", saddle_cli_write_density_csv (path, measure->density, error));
+      WRITE ("density.svg", saddle_cli_write_density_svg (path, measure->density, measure->exact,
                                                           error));
     }
-  if (result.slice != NULL)
+  if (slice != NULL)
     {
-      WRITE ("slice.csv", saddle_slice_write_csv (result.slice, path, error));
-      WRITE ("slice.svg", saddle_cli_write_slice_svg (path, result.slice, error));
+      WRITE ("slice.csv", saddle_slice_write_csv (slice, path, error));
+      WRITE ("slice.svg", saddle_cli_write_slice_svg (path, slice, error));
     }
-  WRITE ("summary.json", write_hessian_summary (path, options, dataset, point, &result, n_params,
+  WRITE ("summary.json", write_hessian_summary (path, options, dataset, measure, slice,
                                                 solver_name, ranks, error));
   if (options->save_weights != NULL)
     {
@@ -949,6 +661,5 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   saddle_cli_print_files (written, problems);
 
   saddle_batch_clear (&batch);
-  hessian_result_clear (&result);
   return problems->len > 0 ? SADDLE_CLI_EXIT_FAILED : SADDLE_CLI_EXIT_OK;
 }
