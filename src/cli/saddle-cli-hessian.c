@@ -622,26 +622,19 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   if (slice != NULL)
     saddle_cli_print_slice (slice, "along the bottom and top Hessian eigenvectors");
 
+  WRITE (saddle_critical_measure_csv_name (measure),
+         saddle_critical_measure_write_csv (measure, path, error));
   if (point != NULL)
     {
-      WRITE ("eigenvalues.csv", saddle_cli_write_eigenvalues_csv (path, point->spectrum, error));
       WRITE ("spectrum.svg", saddle_cli_write_spectrum_svg (path, point, weights_name, error));
       if (extremes != NULL && options->eigenvectors > 0)
         WRITE ("eigenvectors.csv", saddle_cli_write_eigenvectors_csv (path, extremes,
                                                                       n_extremes, n_params,
                                                                       error));
     }
-  else if (options->method == SADDLE_CLI_METHOD_LANCZOS)
-    WRITE ("extremes.csv", saddle_cli_write_extremes_csv (path, measure->lowest, measure->highest,
-                                                          measure->residual_low,
-                                                          measure->residual_high, measure->k,
-                                                          error));
-  else
-    {
-      WRITE ("density.csv", saddle_cli_write_density_csv (path, measure->density, error));
-      WRITE ("density.svg", saddle_cli_write_density_svg (path, measure->density, measure->exact,
-                                                          error));
-    }
+  else if (measure->method == SADDLE_MEASURE_SLQ)
+    WRITE ("density.svg", saddle_cli_write_density_svg (path, measure->density, measure->exact,
+                                                        error));
   if (slice != NULL)
     {
       WRITE ("slice.csv", saddle_slice_write_csv (slice, path, error));

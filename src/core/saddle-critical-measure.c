@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "saddle-critical-measure.h"
+#include "saddle-csv.h"
 #include "saddle-format.h"
 
 /* Phase-named PROGRESS events for the functions that report a bare fraction. */
@@ -337,6 +338,79 @@ saddle_critical_measure_free (SaddleCriticalMeasure *m)
   g_clear_pointer (&m->exact, saddle_spectrum_free);
   g_free (m->exact_note);
   g_free (m);
+}
+
+const char *
+saddle_critical_measure_csv_name (const SaddleCriticalMeasure *m)
+{
+  switch (m->method)
+    {
+    case SADDLE_MEASURE_LANCZOS:
+      return "extremes.csv";
+    case SADDLE_MEASURE_SLQ:
+      return "density.csv";
+    case SADDLE_MEASURE_DENSE:
+    default:
+      return "eigenvalues.csv";
+    }
+}
+
+gboolean
+saddle_critical_measure_write_csv (const SaddleCriticalMeasure *m,
+                                   const char                  *path,
+                                   GError                     **error)
+{
+  g_autoptr(SaddleCsv) csv = NULL;
+  const char *what;
+
+  g_return_val_if_fail (m != NULL && m->point != NULL, FALSE);
+
+  if (m->method == SADDLE_MEASURE_LANCZOS)
+    {
+      what = "extreme eigenvalues";
+      csv = saddle_csv_new ("end,rank,eigenvalue,residual_norm", 64 * 2 * m->k);
+      for (guint end = 0; end < 2; end++)
+        for (gsize i = 0; i < m->k; i++)
+          {
+            saddle_csv_add_string (csv, end == 0 ? "lowest" : "highest");
+            saddle_csv_add_uint (csv, i + 1);
+            saddle_csv_add_double (csv, end == 0 ? m->lowest[i] : m->highest[i]);
+            saddle_csv_add_double (csv, end == 0 ? m->residual_low[i] : m->residual_high[i]);
+            saddle_csv_end_row (csv);
+          }
+    }
+  else if (m->method == SADDLE_MEASURE_SLQ)
+    {
+      const SaddleDensity *d = m->density;
+
+      what = "eigenvalue density";
+      csv = saddle_csv_new ("x,density", 48 * d->n_grid);
+      for (gsize i = 0; i < d->n_grid; i++)
+        {
+          saddle_csv_add_double (csv, d->x[i]);
+          saddle_csv_add_double (csv, d->density[i]);
+          saddle_csv_end_row (csv);
+        }
+    }
+  else
+    {
+      const SaddleSpectrum *s = m->point->spectrum;
+
+      what = "eigenvalues";
+      csv = saddle_csv_new ("index,eigenvalue", 32 * s->n);
+      for (gsize i = 0; i < s->n; i++)
+        {
+          saddle_csv_add_uint (csv, i);
+          saddle_csv_add_double (csv, s->eigenvalues[i]);
+          saddle_csv_end_row (csv);
+        }
+    }
+  if (!saddle_csv_write (csv, path, error))
+    {
+      g_prefix_error (error, "Cannot write the %s: ", what);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 const char *

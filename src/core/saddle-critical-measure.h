@@ -89,6 +89,16 @@ SaddleCriticalMeasure *saddle_critical_measure      (SaddleModel                
                                                      gpointer                      user_data,
                                                      GError                      **error);
 void                   saddle_critical_measure_free (SaddleCriticalMeasure *measure);
+/* The CSV file the method gives: "eigenvalues.csv" (DENSE), "extremes.csv" (LANCZOS) or
+ * "density.csv" (SLQ). */
+const char            *saddle_critical_measure_csv_name (const SaddleCriticalMeasure *measure);
+/* Writes that file to @path, full precision: DENSE index,eigenvalue (ascending); LANCZOS
+ * end,rank,eigenvalue,residual_norm, k rows "lowest" (rank 1 = λmin) then k rows "highest"
+ * (rank 1 = λmax), residual_norm = ‖H·v − λ·v‖₂ of the unit Ritz vector v; SLQ x,density,
+ * the smoothed density on its grid. The error names the file and what it holds. */
+gboolean               saddle_critical_measure_write_csv (const SaddleCriticalMeasure *measure,
+                                                          const char                  *path,
+                                                          GError                     **error);
 /* "dense", "lanczos", "slq". */
 const char            *saddle_measure_method_to_string (SaddleMeasureMethod method);
 
