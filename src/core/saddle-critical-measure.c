@@ -18,29 +18,6 @@
 #include "saddle-csv.h"
 #include "saddle-format.h"
 
-/* Phase-named PROGRESS events for the functions that report a bare fraction. */
-typedef struct
-{
-  SaddleEventFunc func;
-  gpointer        user_data;
-  const char     *phase;
-} PhaseProgress;
-
-static gboolean
-phase_progress_cb (double   fraction,
-                   gpointer user_data)
-{
-  const PhaseProgress *p = user_data;
-  SaddleEvent event;
-
-  if (p->func == NULL)
-    return TRUE;
-  event = saddle_event_init (SADDLE_EVENT_PROGRESS, 0);
-  event.fraction = CLAMP (fraction, 0.0, 1.0);
-  event.message = p->phase;
-  return p->func (&event, p->user_data);
-}
-
 static double
 norm2 (const double *v,
        gsize         n)
@@ -95,7 +72,7 @@ measure_lanczos (SaddleModel                  *model,
                  const SaddleBatch            *batch,
                  const SaddleCriticalSettings *settings,
                  const SaddleMeasureSettings  *measure,
-                 PhaseProgress                *progress,
+                 SaddleEventProgress          *progress,
                  SaddleCriticalMeasure        *m,
                  GError                      **error)
 {
@@ -129,7 +106,7 @@ measure_lanczos (SaddleModel                  *model,
 
   progress->phase = N_("Lanczos");
   if (!saddle_lanczos_extremes_full (saddle_lanczos_hvp, &hvp, n, k, steps, measure->seed,
-                                     phase_progress_cb, progress, m->lowest, m->highest,
+                                     saddle_event_progress_cb, progress, m->lowest, m->highest,
                                      vectors, vectors + k * n, &m->info, error))
     return FALSE;
 
@@ -198,14 +175,14 @@ spectrum_mean (const SaddleSpectrum *spectrum)
 /* The density, then the exact spectrum beside it where the model is small enough; a failed
  * exact spectrum (too large, …) is a note, not a failure. */
 static gboolean
-measure_slq (SaddleModel                 *model,
-             const double                *theta,
-             const SaddleBatch           *batch,
+measure_slq (SaddleModel                  *model,
+             const double                 *theta,
+             const SaddleBatch            *batch,
              const SaddleCriticalSettings *settings,
-             const SaddleMeasureSettings *measure,
-             PhaseProgress               *progress,
-             SaddleCriticalMeasure       *m,
-             GError                     **error)
+             const SaddleMeasureSettings  *measure,
+             SaddleEventProgress          *progress,
+             SaddleCriticalMeasure        *m,
+             GError                      **error)
 {
   SaddleLanczosHvp hvp = { model, theta, batch };
   gsize n = saddle_model_n_params (model);
@@ -215,7 +192,7 @@ measure_slq (SaddleModel                 *model,
 
   progress->phase = N_("Stochastic Lanczos quadrature");
   m->density = saddle_lanczos_slq (saddle_lanczos_hvp, &hvp, n, (guint) measure->iterations,
-                                   measure->probes, measure->seed, 0, 0.0, phase_progress_cb,
+                                   measure->probes, measure->seed, 0, 0.0, saddle_event_progress_cb,
                                    progress, error);
   if (m->density == NULL)
     return FALSE;
@@ -231,7 +208,7 @@ measure_slq (SaddleModel                 *model,
       return TRUE;
     }
   progress->phase = N_("Hessian for the exact overlay");
-  matrix = saddle_hessian_dense (model, theta, batch, 0, phase_progress_cb, progress,
+  matrix = saddle_hessian_dense (model, theta, batch, 0, saddle_event_progress_cb, progress,
                                  &asymmetry, &local_error);
   if (matrix != NULL)
     m->exact = saddle_spectrum_compute (matrix, n, settings->zero_tolerance, &local_error);
@@ -272,7 +249,7 @@ saddle_critical_measure (SaddleModel                  *model,
                          GError                      **error)
 {
   g_autoptr(SaddleCriticalMeasure) m = g_new0 (SaddleCriticalMeasure, 1);
-  PhaseProgress progress = { func, user_data, NULL };
+  SaddleEventProgress progress = { func, user_data, 0, NULL };
   gboolean moves = settings->descent_steps > 0 || settings->newton_steps > 0;
   SaddleCriticalMove move = { 0 };
   gsize n;
@@ -380,18 +357,7 @@ saddle_critical_measure_write_csv (const SaddleCriticalMeasure *m,
           }
     }
   else if (m->method == SADDLE_MEASURE_SLQ)
-    {
-      const SaddleDensity *d = m->density;
-
-      what = "eigenvalue density";
-      csv = saddle_csv_new ("x,density", 48 * d->n_grid);
-      for (gsize i = 0; i < d->n_grid; i++)
-        {
-          saddle_csv_add_double (csv, d->x[i]);
-          saddle_csv_add_double (csv, d->density[i]);
-          saddle_csv_end_row (csv);
-        }
-    }
+    return saddle_density_write_csv (m->density, path, error);
   else
     {
       const SaddleSpectrum *s = m->point->spectrum;

@@ -1,0 +1,869 @@
+/* saddle-analyse-window.c — Analyse Weights: what `saddle-cli hessian` computes for a weights
+ * file, shown in a window of its own (see saddle-analyse-window.h) */
+#define G_LOG_DOMAIN "saddle-analyse-window"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "saddle-analyse-window.h"
+#include "saddle-density-view.h"
+#include "saddle-format.h"
+#include "saddle-job.h"
+#include "saddle-page.h"
+#include "saddle-slice-view.h"
+#include "saddle-spectrum-view.h"
+#include "saddle-window.h"
+
+/* Drains of the worker's queue a second (the study window's rate). */
+#define DRAIN_FPS 30
+
+struct _SaddleAnalyseWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  SaddleJob            *job;
+  guint                 drain_id;
+  gint64                last_drain;
+  SaddleAnalysisInput  *waiting;        /* to start once the study window is idle */
+  SaddleWindow         *study_window;   /* whose busy we wait for, while waiting */
+  gulong                busy_handler;
+  SaddleAnalysis       *analysis;       /* shown */
+
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkWidget            *stop_button;
+  GtkWidget            *export_button;
+  GtkRevealer          *banner_revealer;
+  GtkWidget            *banner;
+  GtkLabel             *banner_label;
+  GtkWidget            *progress_box;
+  GtkProgressBar       *progress_bar;
+  GtkLabel             *progress_label;
+  GtkStack             *content;        /* "empty" or "results" */
+  GtkLabel             *summary_label;
+  GtkStack             *views;
+  GtkWidget            *spectrum_view;
+  GtkWidget            *density_view;
+  GtkWidget            *slice_view;
+};
+
+G_DEFINE_FINAL_TYPE (SaddleAnalyseWindow, saddle_analyse_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void start_analysis (SaddleAnalyseWindow *self,
+                            SaddleAnalysisInput *input);
+
+static void
+show_message (SaddleAnalyseWindow *self,
+              const char          *message,
+              gboolean             info)
+{
+  gtk_label_set_text (self->banner_label, message);
+  gtk_widget_remove_css_class (self->banner, info ? "error" : "info");
+  gtk_widget_add_css_class (self->banner, info ? "info" : "error");
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+update_busy (SaddleAnalyseWindow *self)
+{
+  gboolean busy = saddle_analyse_window_get_busy (self);
+
+  gtk_widget_set_visible (self->stop_button, busy);
+  gtk_widget_set_visible (self->progress_box, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "analyse.open", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "analyse.data", !busy && self->analysis != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "analyse.export", self->analysis != NULL);
+}
+
+/* The Newton reach in words, as saddle-cli hessian prints it: exact where the dense
+ * eigendecomposition exists (the smallest cut-off), else MINRES's. */
+static void
+append_reach (GString                   *text,
+              const SaddleCriticalPoint *point)
+{
+  const SaddleNewtonReach *reach = &point->reach;
+  const SaddleReachCut *cut = &point->exact_reach.cuts[0];
+
+  if (isfinite (point->exact_reach.share_zero))
+    {
+      g_string_append_printf (text, _("Newton reach (exact, from the eigendecomposition): a step "
+                                      "of ‖δ‖ = %.3g leaves %.2g of ∇L (cut-off %g·max|λ|); "
+                                      "%.1f %% of ‖∇L‖² lies on the zero band"),
+                              cut->length, cut->residual, cut->cutoff,
+                              100.0 * point->exact_reach.share_zero);
+      if (isfinite (cut->kink_fraction) && cut->kink_fraction < 1.0)
+        g_string_append_printf (text, _("; the first ReLU kink comes after %.2g of the step"),
+                                cut->kink_fraction);
+    }
+  else if (!isfinite (reach->residual))
+    g_string_append (text, _("Newton reach: not measured"));
+  else if (saddle_newton_reach_found (reach))
+    g_string_append_printf (text, _("Newton reach: the local quadratic model's critical point is "
+                                    "‖δ‖ = %.3g away (MINRES, %u HVPs)"),
+                            reach->distance, reach->iterations);
+  else if (reach->converged)
+    g_string_append_printf (text, _("Newton reach: no critical point of the local quadratic "
+                                    "model: %.2g of ∇L lies on directions H maps to almost "
+                                    "zero (‖δ‖ = %.3g)"), reach->residual, reach->distance);
+  else
+    g_string_append_printf (text, _("Newton reach: not settled after %u HVPs (‖δ‖ = %.3g so "
+                                    "far)"), reach->iterations, reach->distance);
+  if (!isfinite (point->exact_reach.share_zero) && isfinite (reach->residual)
+      && reach->kinks_crossed > 0)
+    g_string_append_printf (text, _(", across %lu ReLU kinks"),
+                            (unsigned long) reach->kinks_crossed);
+  g_string_append_c (text, '\n');
+}
+
+static const char *
+verdict_text (SaddleLanczosVerdict verdict)
+{
+  switch (verdict)
+    {
+    case SADDLE_LANCZOS_VERDICT_UNCONVERGED:
+      return _("unconverged: ‖∇L‖ is above the gradient tolerance, so this is a slope, not a "
+               "critical point");
+    case SADDLE_LANCZOS_VERDICT_SADDLE:
+      return _("saddle: λmin lies below the zero band");
+    case SADDLE_LANCZOS_VERDICT_NO_NEGATIVE:
+      return _("no eigenvalue below the zero band: a minimum or a degenerate point (the "
+               "zero band's size needs every eigenvalue)");
+    case SADDLE_LANCZOS_VERDICT_NONE:
+    default:
+      return "";
+    }
+}
+
+/* What saddle-cli hessian prints, for the summary beside the views. */
+static char *
+summary_text (const SaddleAnalysis *a)
+{
+  const SaddleCriticalMeasure *m = a->measure;
+  const SaddleCriticalPoint *p = m->point;
+  const SaddleSpectrum *s = p->spectrum;
+  const SaddleDensity *d = a->density;
+  g_autofree char *count = saddle_format_count (a->n_params);
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, _("Network: %s, %s parameters\nData: %s\n\n"), a->model_text,
+                          count, a->dataset_name);
+  g_string_append_printf (text, _("Loss: %.10g\n"), p->loss);
+  if (isfinite (p->accuracy))
+    g_string_append_printf (text, _("Accuracy: %.2f%%\n"), 100.0 * p->accuracy);
+  g_string_append_printf (text, _("‖∇L‖: %.6g\n"), p->grad_norm);
+  if (isfinite (p->hg_ratio))
+    g_string_append_printf (text, _("‖H·g‖/‖g‖: %.6g\n"), p->hg_ratio);
+  g_string_append_printf (text, _("Dead units: %u\n"), p->dead_units);
+  append_reach (text, p);
+  g_string_append_c (text, '\n');
+
+  if (s != NULL)
+    {
+      g_string_append_printf (text, _("Eigenvalues: %lu positive, %lu negative, %lu zero\n"),
+                              (unsigned long) s->positive, (unsigned long) s->negative,
+                              (unsigned long) s->zero);
+      g_string_append_printf (text, _("Zero band: |λ| ≤ %g·max|λ| = %.3g\n"), s->tolerance,
+                              s->tolerance * s->max_abs);
+      g_string_append_printf (text, _("Minimal ratio: %.6f (share of λ > 0)\n"),
+                              s->minimal_ratio);
+      g_string_append_printf (text, _("Non-zero ratio: %.6f (positive / (positive + "
+                                      "negative))\n"), s->nonzero_ratio);
+      g_string_append_printf (text, _("Smallest / largest eigenvalue: %.6g / %.6g\n"),
+                              s->n > 0 ? s->eigenvalues[0] : NAN,
+                              s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
+      if (isfinite (p->still_factor))
+        g_string_append_printf (text, _("Still descending? %u steps of L-BFGS and of Adam lower "
+                                        "the loss %.3g×\n"), p->still_steps, p->still_factor);
+      g_string_append_printf (text, _("Label: %s (%s)\n"),
+                              saddle_critical_label_to_string (p->label),
+                              _(saddle_critical_label_title (p->label)));
+    }
+  else
+    {
+      g_string_append_printf (text, _("Lanczos (%lu steps, %s): the %lu lowest and highest "
+                                      "eigenvalues, ‖Hv − λv‖ of each\n"),
+                              (unsigned long) m->info.iterations,
+                              m->info.converged ? _("converged") : _("not converged"),
+                              (unsigned long) m->k);
+      for (gsize i = 0; i < m->k; i++)
+        g_string_append_printf (text, "  λ↓%lu %.8g (%.1e)   λ↑%lu %.8g (%.1e)\n",
+                                (unsigned long) i + 1, m->lowest[i], m->residual_low[i],
+                                (unsigned long) i + 1, m->highest[i], m->residual_high[i]);
+      g_string_append_printf (text, _("Verdict: %s\n"), verdict_text (m->verdict));
+    }
+  if (d != NULL)
+    g_string_append_printf (text, _("\nDensity (SLQ): %u probes × %u Lanczos steps, σ = %.3g; "
+                                    "mean eigenvalue %.6g\n"),
+                            d->probes, d->iterations, d->sigma, saddle_density_mean (d));
+  if (a->slice != NULL)
+    g_string_append_printf (text, _("\nSlice: bottom λ = %.6g (slope %.3g), top λ = %.6g "
+                                    "(slope %.3g)\n"),
+                            a->slice->lambda_bottom, a->slice->slope_bottom,
+                            a->slice->lambda_top, a->slice->slope_top);
+  return g_string_free (text, FALSE);
+}
+
+/* Puts @analysis (taken) in place of what was shown. */
+static void
+show_analysis (SaddleAnalyseWindow *self,
+               SaddleAnalysis      *analysis)
+{
+  g_autofree char *summary = summary_text (analysis);
+  g_autofree char *name = g_filename_display_basename (analysis->weights_path);
+  const SaddleCriticalPoint *point = analysis->measure->point;
+  gboolean dense = point->spectrum != NULL;
+
+  /* The views borrow: point them at the new analysis before the old one goes. */
+  saddle_spectrum_view_set_point (SADDLE_SPECTRUM_VIEW (self->spectrum_view),
+                                  dense ? point : NULL);
+  saddle_density_view_set_density (SADDLE_DENSITY_VIEW (self->density_view), analysis->density,
+                                   point->spectrum);
+  saddle_slice_view_set_slice (SADDLE_SLICE_VIEW (self->slice_view), analysis->slice);
+  g_clear_pointer (&self->analysis, saddle_analysis_free);
+  self->analysis = analysis;
+
+  gtk_label_set_text (self->subtitle_label, name);
+  gtk_label_set_text (self->summary_label, summary);
+  gtk_stack_page_set_visible (gtk_stack_get_page (self->views, self->spectrum_view), dense);
+  if (!dense && gtk_stack_get_visible_child (self->views) == self->spectrum_view)
+    gtk_stack_set_visible_child (self->views, self->density_view);
+  gtk_stack_set_visible_child_name (self->content, "results");
+}
+
+static void
+drain (SaddleAnalyseWindow *self)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  const char *phase = NULL;
+  double fraction = NAN;
+
+  if (self->job == NULL || (events = saddle_job_drain (self->job, 0)) == NULL)
+    return;
+  for (guint i = 0; i < events->len; i++)
+    {
+      SaddleJobEvent *event = g_ptr_array_index (events, i);
+
+      if (event->kind != SADDLE_EVENT_PROGRESS)
+        continue;
+      if (isfinite (event->fraction))
+        fraction = event->fraction;
+      if (event->message != NULL)
+        phase = event->message;
+    }
+  if (isfinite (fraction))
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  if (phase != NULL && !saddle_job_is_cancelled (self->job))
+    gtk_label_set_text (self->progress_label, _(phase));
+}
+
+static gboolean
+drain_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  SaddleAnalyseWindow *self = SADDLE_ANALYSE_WINDOW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  if (now - self->last_drain >= G_USEC_PER_SEC / DRAIN_FPS)
+    {
+      self->last_drain = now;
+      drain (self);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+job_finished_cb (SaddleJob           *job,
+                 SaddleAnalyseWindow *self)
+{
+  g_autoptr(SaddleJob) done = g_steal_pointer (&self->job);
+  g_autoptr(GError) error = NULL;
+  SaddleAnalysis *analysis;
+
+  g_signal_handlers_disconnect_by_data (done, self);
+  if (self->drain_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->drain_id);
+      self->drain_id = 0;
+    }
+  analysis = saddle_job_take_result (done, &error);
+  if (analysis != NULL)
+    {
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+      show_analysis (self, analysis);
+    }
+  else if (saddle_job_is_cancelled (done))
+    show_message (self, self->analysis != NULL
+                        ? _("Stopped: the analysis shown is the one before")
+                        : _("Stopped"), TRUE);
+  else
+    {
+      g_autofree char *message = NULL;
+
+      /* TRANSLATORS: %s says what is wrong with the file or its data */
+      message = g_strdup_printf (self->analysis != NULL
+                                 ? _("%s. The analysis shown is the one before.")
+                                 : _("%s."), error->message);
+      show_message (self, message, FALSE);
+    }
+  update_busy (self);
+}
+
+static void
+study_busy_cb (SaddleWindow        *window,
+               GParamSpec          *pspec,
+               SaddleAnalyseWindow *self)
+{
+  if (saddle_window_get_busy (window) || self->waiting == NULL)
+    return;
+  g_clear_signal_handler (&self->busy_handler, self->study_window);
+  g_clear_weak_pointer (&self->study_window);
+  start_analysis (self, g_steal_pointer (&self->waiting));
+}
+
+/* The study window running a study, if any: the analysis waits for it. */
+static SaddleWindow *
+busy_study_window (SaddleAnalyseWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  for (GList *l = app != NULL ? gtk_application_get_windows (app) : NULL; l != NULL; l = l->next)
+    if (SADDLE_IS_WINDOW (l->data) && saddle_window_get_busy (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Starts @input (taken) now, or once the study window is idle: one BLAS job at a time. */
+static void
+start_analysis (SaddleAnalyseWindow *self,
+                SaddleAnalysisInput *input)
+{
+  SaddleWindow *study = busy_study_window (self);
+  g_autofree char *name = g_filename_display_basename (input->weights_path);
+
+  g_return_if_fail (self->job == NULL);
+
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  if (study != NULL)
+    {
+      saddle_analysis_input_free (self->waiting);
+      self->waiting = input;
+      if (self->study_window == NULL)
+        {
+          g_set_weak_pointer (&self->study_window, study);
+          self->busy_handler = g_signal_connect (study, "notify::busy",
+                                                 G_CALLBACK (study_busy_cb), self);
+        }
+      gtk_label_set_text (self->progress_label, _("Waiting for the running study to stop…"));
+      update_busy (self);
+      return;
+    }
+
+  gtk_label_set_text (self->progress_label, _("Reading the weights…"));
+  gtk_label_set_text (self->subtitle_label, name);
+  self->job = saddle_job_new_work (saddle_analysis_run, input,
+                                   (GDestroyNotify) saddle_analysis_input_free,
+                                   (GDestroyNotify) saddle_analysis_free);
+  g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
+  saddle_job_start (self->job);
+  if (self->drain_id == 0)
+    self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
+  update_busy (self);
+}
+
+static void
+weights_chosen_cb (GtkNativeDialog     *dialog,
+                   int                  response,
+                   SaddleAnalyseWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT
+      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      saddle_analyse_window_open (self, path, NULL);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+data_chosen_cb (GtkNativeDialog     *dialog,
+                int                  response,
+                SaddleAnalyseWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->analysis != NULL
+      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+
+      saddle_analyse_window_open (self, self->analysis->weights_path, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_chosen_cb (GtkNativeDialog     *dialog,
+                  int                  response,
+                  SaddleAnalyseWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT
+      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (saddle_analyse_window_export_view (self, path, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Saved %s"), path);
+
+          show_message (self, message, TRUE);
+        }
+      else
+        show_message (self, error->message, FALSE);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  saddle_analyse_window_choose (SADDLE_ANALYSE_WINDOW (widget));
+}
+
+static void
+data_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Data Folder of IDX Files"), GTK_WINDOW (widget),
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Analyse"),
+                                        _("_Cancel"));
+  g_signal_connect (dialog, "response", G_CALLBACK (data_chosen_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+stop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  saddle_analyse_window_stop (SADDLE_ANALYSE_WINDOW (widget));
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SaddleAnalyseWindow *self = SADDLE_ANALYSE_WINDOW (widget);
+  g_autofree char *name = g_strdup_printf ("%s.svg", gtk_stack_get_visible_child_name (self->views));
+  GtkFileChooserNative *dialog;
+
+  dialog = gtk_file_chooser_native_new (_("Export View"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                        _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (export_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+banner_close_cb (GtkButton           *button,
+                 SaddleAnalyseWindow *self)
+{
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+}
+
+static GtkWidget *
+header_button (const char *label,
+               const char *action,
+               const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  return button;
+}
+
+static GtkWidget *
+build_header (SaddleAnalyseWindow *self)
+{
+  GtkWidget *header = gtk_header_bar_new ();
+  GtkWidget *title = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  self->title_label = GTK_LABEL (gtk_label_new (_("Analyse Weights")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "title");
+  self->subtitle_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (self->subtitle_label), "subtitle");
+  gtk_label_set_ellipsize (self->subtitle_label, PANGO_ELLIPSIZE_MIDDLE);
+  gtk_box_append (GTK_BOX (title), GTK_WIDGET (self->title_label));
+  gtk_box_append (GTK_BOX (title), GTK_WIDGET (self->subtitle_label));
+  gtk_widget_set_valign (title, GTK_ALIGN_CENTER);
+  gtk_header_bar_set_title_widget (GTK_HEADER_BAR (header), title);
+
+  gtk_header_bar_pack_start (GTK_HEADER_BAR (header),
+                             header_button (_("_Open…"), "analyse.open",
+                                            _("Analyse another weights file (Ctrl+O)")));
+  gtk_header_bar_pack_start (GTK_HEADER_BAR (header),
+                             header_button (_("_Data Folder…"), "analyse.data",
+                                            _("Analyse these weights on another folder of "
+                                              "IDX files")));
+  self->export_button = header_button (_("_Export View…"), "analyse.export",
+                                       _("Save the shown view as SVG, PNG or CSV (Ctrl+E)"));
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->export_button);
+  self->stop_button = header_button (_("_Stop"), "analyse.stop",
+                                     _("Stop the analysis; the one before stays (Escape)"));
+  gtk_widget_add_css_class (self->stop_button, "destructive-action");
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->stop_button);
+  return header;
+}
+
+static GtkWidget *
+build_banner (SaddleAnalyseWindow *self)
+{
+  GtkWidget *close = gtk_button_new_from_icon_name ("window-close-symbolic");
+
+  self->banner = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (self->banner, "banner");
+  self->banner_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->banner_label, TRUE);
+  gtk_label_set_wrap_mode (self->banner_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (self->banner_label, TRUE);
+  gtk_label_set_xalign (self->banner_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->banner_label), TRUE);
+  gtk_box_append (GTK_BOX (self->banner), GTK_WIDGET (self->banner_label));
+  gtk_widget_add_css_class (close, "flat");
+  gtk_widget_set_valign (close, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (close, _("Dismiss"));
+  g_signal_connect (close, "clicked", G_CALLBACK (banner_close_cb), self);
+  gtk_box_append (GTK_BOX (self->banner), close);
+  self->banner_revealer = GTK_REVEALER (gtk_revealer_new ());
+  gtk_revealer_set_child (self->banner_revealer, self->banner);
+  return GTK_WIDGET (self->banner_revealer);
+}
+
+static GtkWidget *
+build_progress (SaddleAnalyseWindow *self)
+{
+  self->progress_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_add_css_class (self->progress_box, "banner");
+  self->progress_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->progress_label, 0);
+  gtk_label_set_width_chars (self->progress_label, 36);
+  gtk_label_set_ellipsize (self->progress_label, PANGO_ELLIPSIZE_END);
+  self->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->progress_bar), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (self->progress_box), GTK_WIDGET (self->progress_label));
+  gtk_box_append (GTK_BOX (self->progress_box), GTK_WIDGET (self->progress_bar));
+  gtk_widget_set_visible (self->progress_box, FALSE);
+  return self->progress_box;
+}
+
+static GtkWidget *
+build_results (SaddleAnalyseWindow *self)
+{
+  GtkWidget *paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *switcher = gtk_stack_switcher_new ();
+
+  self->summary_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->summary_label, 0);
+  gtk_label_set_yalign (self->summary_label, 0);
+  gtk_label_set_wrap (self->summary_label, TRUE);
+  gtk_label_set_wrap_mode (self->summary_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (self->summary_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "analyse-summary");
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->summary_label));
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_size_request (scrolled, 340, -1);
+
+  self->views = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->views), TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->views), TRUE);
+  self->spectrum_view = saddle_spectrum_view_new ();
+  self->density_view = saddle_density_view_new ();
+  self->slice_view = saddle_slice_view_new ();
+  gtk_stack_add_titled (self->views, self->spectrum_view, "spectrum", _("Spectrum"));
+  gtk_stack_add_titled (self->views, self->density_view, "density", _("Density (SLQ)"));
+  gtk_stack_add_titled (self->views, self->slice_view, "slice", _("Loss Slice"));
+  gtk_stack_switcher_set_stack (GTK_STACK_SWITCHER (switcher), self->views);
+  gtk_widget_set_halign (switcher, GTK_ALIGN_CENTER);
+  gtk_widget_set_margin_top (switcher, 6);
+  gtk_box_append (GTK_BOX (right), switcher);
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->views));
+
+  gtk_paned_set_start_child (GTK_PANED (paned), scrolled);
+  gtk_paned_set_resize_start_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_shrink_start_child (GTK_PANED (paned), FALSE);
+  gtk_paned_set_end_child (GTK_PANED (paned), right);
+  gtk_paned_set_shrink_end_child (GTK_PANED (paned), FALSE);
+  return paned;
+}
+
+static void
+saddle_analyse_window_dispose (GObject *object)
+{
+  SaddleAnalyseWindow *self = SADDLE_ANALYSE_WINDOW (object);
+
+  if (self->job != NULL)
+    {
+      /* Nobody will look at the result: stop, and let the job finish alone. */
+      g_signal_handlers_disconnect_by_data (self->job, self);
+      saddle_job_cancel (self->job);
+      g_clear_object (&self->job);
+    }
+  if (self->study_window != NULL)
+    g_clear_signal_handler (&self->busy_handler, self->study_window);
+  g_clear_weak_pointer (&self->study_window);
+  g_clear_pointer (&self->waiting, saddle_analysis_input_free);
+  /* The views borrow the analysis: let them go first. */
+  if (self->spectrum_view != NULL)
+    {
+      saddle_spectrum_view_set_point (SADDLE_SPECTRUM_VIEW (self->spectrum_view), NULL);
+      saddle_density_view_set_density (SADDLE_DENSITY_VIEW (self->density_view), NULL, NULL);
+      saddle_slice_view_set_slice (SADDLE_SLICE_VIEW (self->slice_view), NULL);
+    }
+  g_clear_pointer (&self->analysis, saddle_analysis_free);
+
+  G_OBJECT_CLASS (saddle_analyse_window_parent_class)->dispose (object);
+}
+
+static void
+saddle_analyse_window_class_init (SaddleAnalyseWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = saddle_analyse_window_dispose;
+
+  gtk_widget_class_install_action (widget_class, "analyse.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "analyse.data", NULL, data_action);
+  gtk_widget_class_install_action (widget_class, "analyse.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "analyse.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "analyse.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "analyse.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "analyse.stop", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+}
+
+static void
+saddle_analyse_window_init (SaddleAnalyseWindow *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *empty = gtk_label_new (_("Open a weights file written by --save-weights (Ctrl+O) "
+                                      "to see its Hessian spectrum, density and loss slice"));
+
+  gtk_window_set_title (GTK_WINDOW (self), _("Analyse Weights"));
+  gtk_window_set_default_size (GTK_WINDOW (self), 1200, 760);
+  gtk_window_set_titlebar (GTK_WINDOW (self), build_header (self));
+  gtk_box_append (GTK_BOX (box), build_banner (self));
+  gtk_box_append (GTK_BOX (box), build_progress (self));
+
+  gtk_label_set_wrap (GTK_LABEL (empty), TRUE);
+  gtk_widget_add_css_class (empty, "dim-label");
+  self->content = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->content), TRUE);
+  gtk_stack_add_named (self->content, empty, "empty");
+  gtk_stack_add_named (self->content, build_results (self), "results");
+  gtk_stack_set_visible_child_name (self->content, "empty");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->content));
+  gtk_window_set_child (GTK_WINDOW (self), box);
+  update_busy (self);
+}
+
+SaddleAnalyseWindow *
+saddle_analyse_window_get (GtkApplication *app)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (app), NULL);
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (SADDLE_IS_ANALYSE_WINDOW (l->data))
+      return l->data;
+  return g_object_new (SADDLE_TYPE_ANALYSE_WINDOW, "application", app, NULL);
+}
+
+void
+saddle_analyse_window_open (SaddleAnalyseWindow *self,
+                            const char          *weights_path,
+                            const char          *data_path)
+{
+  g_return_if_fail (SADDLE_IS_ANALYSE_WINDOW (self));
+  g_return_if_fail (weights_path != NULL);
+
+  if (self->job != NULL)
+    {
+      show_message (self, _("An analysis is running: stop it first"), FALSE);
+      return;
+    }
+  start_analysis (self, saddle_analysis_input_new (weights_path, data_path));
+}
+
+void
+saddle_analyse_window_choose (SaddleAnalyseWindow *self)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  g_return_if_fail (SADDLE_IS_ANALYSE_WINDOW (self));
+
+  dialog = gtk_file_chooser_native_new (_("Analyse Weights"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Analyse"),
+                                        _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Weights (text, one number a line)"));
+  gtk_file_filter_add_pattern (filter, "*.txt");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (weights_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+void
+saddle_analyse_window_stop (SaddleAnalyseWindow *self)
+{
+  g_return_if_fail (SADDLE_IS_ANALYSE_WINDOW (self));
+
+  if (self->waiting != NULL)
+    {
+      g_clear_pointer (&self->waiting, saddle_analysis_input_free);
+      if (self->study_window != NULL)
+        g_clear_signal_handler (&self->busy_handler, self->study_window);
+      g_clear_weak_pointer (&self->study_window);
+      update_busy (self);
+    }
+  if (self->job != NULL)
+    {
+      saddle_job_cancel (self->job);
+      gtk_label_set_text (self->progress_label, _("Stopping…"));
+    }
+}
+
+gboolean
+saddle_analyse_window_get_busy (SaddleAnalyseWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_ANALYSE_WINDOW (self), FALSE);
+
+  return self->job != NULL || self->waiting != NULL;
+}
+
+const SaddleAnalysis *
+saddle_analyse_window_get_analysis (SaddleAnalyseWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_ANALYSE_WINDOW (self), NULL);
+
+  return self->analysis;
+}
+
+const char *
+saddle_analyse_window_get_summary (SaddleAnalyseWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_ANALYSE_WINDOW (self), NULL);
+
+  return gtk_label_get_text (self->summary_label);
+}
+
+const char *
+saddle_analyse_window_get_message (SaddleAnalyseWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_ANALYSE_WINDOW (self), NULL);
+
+  return gtk_revealer_get_reveal_child (self->banner_revealer)
+         ? gtk_label_get_text (self->banner_label) : NULL;
+}
+
+void
+saddle_analyse_window_show_view (SaddleAnalyseWindow *self,
+                                 const char          *name)
+{
+  g_return_if_fail (SADDLE_IS_ANALYSE_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->views, name);
+}
+
+GtkWidget *
+saddle_analyse_window_get_view (SaddleAnalyseWindow *self,
+                                const char          *name)
+{
+  g_return_val_if_fail (SADDLE_IS_ANALYSE_WINDOW (self), NULL);
+
+  return gtk_stack_get_child_by_name (self->views, name);
+}
+
+typedef struct
+{
+  const SaddleAnalysis *analysis;
+  const char           *view;
+  SaddleFigureStyle     style;
+} ExportData;
+
+static void
+draw_export_cb (cairo_t *cr,
+                double   width,
+                double   height,
+                gpointer user_data)
+{
+  ExportData *data = user_data;
+  const SaddleAnalysis *a = data->analysis;
+
+  if (g_str_equal (data->view, "spectrum"))
+    saddle_figure_spectrum (cr, width, height, a->measure->point, &data->style);
+  else if (g_str_equal (data->view, "density"))
+    saddle_figure_density (cr, width, height, a->density, a->measure->point->spectrum,
+                           &data->style);
+  else
+    saddle_figure_slice (cr, width, height, a->slice, &data->style);
+}
+
+gboolean
+saddle_analyse_window_export_view (SaddleAnalyseWindow *self,
+                                   const char          *path,
+                                   GError             **error)
+{
+  ExportData data;
+  SaddleExportFormat format;
+
+  g_return_val_if_fail (SADDLE_IS_ANALYSE_WINDOW (self), FALSE);
+
+  if (!saddle_export_format_for_path (path, &format, error))
+    return FALSE;
+  if (self->analysis == NULL)
+    {
+      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
+                           _("Nothing has been analysed yet: open a weights file first"));
+      return FALSE;
+    }
+  data.analysis = self->analysis;
+  data.view = gtk_stack_get_visible_child_name (self->views);
+  if (format == SADDLE_EXPORT_CSV)
+    {
+      if (g_str_equal (data.view, "spectrum"))
+        return saddle_critical_measure_write_csv (self->analysis->measure, path, error);
+      if (g_str_equal (data.view, "density"))
+        return saddle_density_write_csv (self->analysis->density, path, error);
+      return saddle_slice_write_csv (self->analysis->slice, path, error);
+    }
+  saddle_figure_style_init (&data.style);
+  saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (gtk_stack_get_visible_child (self->views)),
+                                    &data.style.view);
+  return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
+                               draw_export_cb, &data, error);
+}

@@ -1,0 +1,295 @@
+/* saddle-analysis.c — Analyse Weights' work: a weights file on its data, measured as
+ * `saddle-cli hessian` measures it (see saddle-analysis.h) */
+#define G_LOG_DOMAIN "saddle-analysis"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "saddle-analysis.h"
+#include "saddle-file.h"
+#include "saddle-format.h"
+#include "saddle-lanczos.h"
+#include "saddle-weights.h"
+
+/* The header line --save-weights writes with the options that rebuild the model. */
+#define OPTIONS_LINE "options: "
+
+G_DEFINE_QUARK (saddle-analysis-error-quark, saddle_analysis_error)
+
+/* The one place that reads a weights file: its parameters, and the options line of its header
+ * (NULL when it has none). */
+static double *
+read_weights (const char  *path,
+              gsize       *n,
+              char       **options,
+              GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  double *theta;
+
+  *options = NULL;
+  theta = saddle_weights_load (path, n, error);
+  if (theta == NULL)
+    return NULL;
+  if (!saddle_file_read (path, G_MAXUINT32, &contents, NULL, NULL))
+    return theta;
+  lines = g_strsplit (contents, "\n", 16);
+  for (guint i = 0; lines[i] != NULL && *options == NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (*line != '#')
+        continue;
+      while (*line == '#' || *line == ' ')
+        line++;
+      if (g_str_has_prefix (line, OPTIONS_LINE))
+        *options = g_strstrip (g_strdup (line + strlen (OPTIONS_LINE)));
+    }
+  return theta;
+}
+
+/* @config from the header's options (--task, --hidden, --activation, --samples, --function,
+ * --data), as saddle-cli hessian takes them; @data_path, if any, replaces the data. */
+static gboolean
+config_from_options (SaddleStudyConfig *config,
+                     const char        *options,
+                     const char        *data_path,
+                     GError           **error)
+{
+  g_auto(GStrv) argv = NULL;
+  SaddleTask task = SADDLE_TASK_FUNCTION;
+  int argc = 0;
+
+  if (!g_shell_parse_argv (options, &argc, &argv, error))
+    return FALSE;
+  for (int i = 0; i + 1 < argc; i++)
+    if (g_str_equal (argv[i], "--task") && !saddle_task_from_string (argv[i + 1], &task))
+      {
+        g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                     _("its header names an unknown task “%s”"), argv[i + 1]);
+        return FALSE;
+      }
+  saddle_study_config_init (config, SADDLE_STUDY_CRITICAL, task);
+  /* As saddle-cli hessian: the weights as given, not moved. */
+  config->descent_steps = 0;
+  config->newton_steps = 0;
+  for (int i = 0; i + 1 < argc; i += 2)
+    {
+      const char *name = argv[i];
+      const char *value = argv[i + 1];
+      gboolean ok = TRUE;
+
+      if (g_str_equal (name, "--hidden"))
+        ok = saddle_study_config_set_hidden (config, value, NULL);
+      else if (g_str_equal (name, "--activation"))
+        ok = saddle_activation_from_string (value, &config->activation);
+      else if (g_str_equal (name, "--function"))
+        ok = saddle_function_from_string (value, &config->function);
+      else if (g_str_equal (name, "--samples"))
+        {
+          guint64 samples = 0;
+
+          ok = g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT, &samples, NULL);
+          config->samples = (guint) samples;
+        }
+      else if (g_str_equal (name, "--data"))
+        {
+          g_free (config->data_path);
+          config->data_path = g_strdup (value);
+        }
+      if (!ok)
+        {
+          g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                       _("its header's %s “%s” is not valid"), name, value);
+          return FALSE;
+        }
+    }
+  if (data_path != NULL)
+    {
+      g_free (config->data_path);
+      config->data_path = g_strdup (data_path);
+    }
+  return TRUE;
+}
+
+/* "1-6-1 relu". */
+static char *
+model_text (const SaddleStudyConfig *config,
+            const SaddleDataset     *dataset)
+{
+  g_autofree guint *widths = NULL;
+  GString *text = g_string_new (NULL);
+  guint n = 0;
+
+  widths = saddle_study_config_widths (config, dataset, &n);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%u", i > 0 ? "-" : "", widths[i]);
+  g_string_append_printf (text, " %s", saddle_activation_to_string (config->activation));
+  return g_string_free (text, FALSE);
+}
+
+/* The analysis's weights, model and data, or a message naming the file and what is wrong. */
+static double *
+load (const SaddleAnalysisInput *input,
+      SaddleAnalysis            *analysis,
+      SaddleDataset            **dataset,
+      SaddleModel              **model,
+      GError                   **error)
+{
+  g_autofree char *options = NULL;
+  g_autofree double *theta = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = g_filename_display_basename (input->weights_path);
+  gsize n = 0;
+
+  theta = read_weights (input->weights_path, &n, &options, &local_error);
+  if (theta == NULL)
+    {
+      g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                   _("Cannot read the weights “%s”: %s"), name, local_error->message);
+      return NULL;
+    }
+  if (options == NULL)
+    {
+      g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                   _("“%s” does not say which network it belongs to: its header has no "
+                     "“# options:” line (weights written by Saddle's --save-weights have one)"),
+                   name);
+      return NULL;
+    }
+  if (!config_from_options (&analysis->config, options, input->data_path, &local_error))
+    {
+      g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                   _("Cannot use the weights “%s”: %s"), name, local_error->message);
+      return NULL;
+    }
+  *dataset = saddle_study_config_load_dataset (&analysis->config, &local_error);
+  if (*dataset == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  _("Cannot load the data of “%s”: "), name);
+      return NULL;
+    }
+  *model = saddle_study_config_new_model (&analysis->config, *dataset, error);
+  if (*model == NULL)
+    return NULL;
+  analysis->n_params = saddle_model_n_params (*model);
+  analysis->model_text = model_text (&analysis->config, *dataset);
+  analysis->dataset_name = g_strdup ((*dataset)->name);
+  if (n != analysis->n_params)
+    {
+      g_autofree char *have = saddle_format_count (n);
+      g_autofree char *want = saddle_format_count (analysis->n_params);
+
+      g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                   _("“%s” holds %s parameters, but the %s network its header names has %s"),
+                   name, have, analysis->model_text, want);
+      return NULL;
+    }
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (theta[i]))
+      {
+        g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                     _("“%s”: parameter %lu is not finite (%g)"), name, (unsigned long) i + 1,
+                     theta[i]);
+        return NULL;
+      }
+  return g_steal_pointer (&theta);
+}
+
+SaddleAnalysisInput *
+saddle_analysis_input_new (const char *weights_path,
+                           const char *data_path)
+{
+  SaddleAnalysisInput *input = g_new0 (SaddleAnalysisInput, 1);
+
+  input->weights_path = g_strdup (weights_path);
+  input->data_path = g_strdup (data_path);
+  return input;
+}
+
+void
+saddle_analysis_input_free (SaddleAnalysisInput *input)
+{
+  if (input == NULL)
+    return;
+  g_free (input->weights_path);
+  g_free (input->data_path);
+  g_free (input);
+}
+
+gpointer
+saddle_analysis_run (gpointer         data,
+                     SaddleEventFunc  func,
+                     gpointer         func_data,
+                     GError         **error)
+{
+  const SaddleAnalysisInput *input = data;
+  g_autoptr(SaddleAnalysis) analysis = g_new0 (SaddleAnalysis, 1);
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(SaddleModel) model = NULL;
+  g_autofree double *theta = NULL;
+  SaddleEventProgress progress = { func, func_data, 0, NULL };
+  SaddleCriticalSettings settings;
+  SaddleMeasureSettings measure;
+  SaddleBatch batch = { 0 };
+  SaddleLanczosHvp hvp;
+
+  analysis->weights_path = g_strdup (input->weights_path);
+  theta = load (input, analysis, &dataset, &model, error);
+  if (theta == NULL)
+    return NULL;
+
+  saddle_study_config_critical_settings (&analysis->config, &settings);
+  saddle_measure_settings_init (&measure);
+  measure.seed = analysis->config.seed;
+  if (analysis->n_params > SADDLE_MEASURE_OVERLAY_MAX)
+    {
+      measure.method = SADDLE_MEASURE_LANCZOS;
+      measure.k = MIN (SADDLE_ANALYSIS_LANCZOS_K, analysis->n_params);
+    }
+  saddle_batch_init_full (&batch, dataset);
+  hvp = (SaddleLanczosHvp) { model, theta, &batch };
+
+  analysis->measure = saddle_critical_measure (model, theta, &batch, &settings, &measure, func,
+                                               func_data, error);
+  if (analysis->measure != NULL)
+    {
+      progress.phase = N_("Stochastic Lanczos quadrature");
+      analysis->density = saddle_lanczos_slq (saddle_lanczos_hvp, &hvp, analysis->n_params, 0, 0,
+                                              measure.seed, 0, 0.0, saddle_event_progress_cb,
+                                              &progress, error);
+    }
+  if (analysis->density != NULL)
+    {
+      progress.phase = N_("Loss slice");
+      analysis->slice = saddle_slice_compute (model, theta, &batch, SADDLE_ANALYSIS_SLICE_RANGE,
+                                              SADDLE_ANALYSIS_SLICE_POINTS, SADDLE_SLICE_AUTO,
+                                              measure.seed, saddle_event_progress_cb, &progress,
+                                              error);
+    }
+  saddle_batch_clear (&batch);
+  if (analysis->slice == NULL)
+    return NULL;
+  return g_steal_pointer (&analysis);
+}
+
+void
+saddle_analysis_free (SaddleAnalysis *analysis)
+{
+  if (analysis == NULL)
+    return;
+  g_free (analysis->weights_path);
+  saddle_study_config_clear (&analysis->config);
+  g_free (analysis->model_text);
+  g_free (analysis->dataset_name);
+  g_clear_pointer (&analysis->measure, saddle_critical_measure_free);
+  g_clear_pointer (&analysis->density, saddle_density_free);
+  g_clear_pointer (&analysis->slice, saddle_slice_free);
+  g_free (analysis);
+}
