@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <epoxy/gl.h>
 #include <math.h>
 #include <string.h>
 
@@ -290,9 +291,9 @@ test_critical (void)
     double x, y;
 
     saddle_plot_area_from_data (area, point->loss, point->spectrum->minimal_ratio, &x, &y);
-    readout = saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), x + 1, y - 1);
+    readout = saddle_chart_view_readout_at (SADDLE_CHART_VIEW (view), x + 1, y - 1);
     g_assert_cmpstr (readout, ==, expected);
-    g_assert_null (saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), 2, 2));
+    g_assert_null (saddle_chart_view_readout_at (SADDLE_CHART_VIEW (view), 2, 2));
   }
 
   /* A click far from every point keeps the selection. */
@@ -415,6 +416,13 @@ test_dark (void)
 
 /* The Cairo renderer is chosen where GL is a software rasteriser, and only there, and never
  * over a renderer the user named. */
+static gboolean
+names_software (const char *renderer)
+{
+  return strstr (renderer, "llvmpipe") != NULL || strstr (renderer, "softpipe") != NULL
+         || strstr (renderer, "swrast") != NULL || strstr (renderer, "Software Rasterizer") != NULL;
+}
+
 static void
 test_renderer (void)
 {
@@ -431,10 +439,17 @@ test_renderer (void)
     }
   else
     {
-      gboolean software = strstr (gl, "llvmpipe") != NULL || strstr (gl, "softpipe") != NULL
-                          || strstr (gl, "swrast") != NULL || strstr (gl, "Software Rasterizer") != NULL;
+      gboolean software = names_software (gl);
+      g_autoptr(GdkGLContext) context = gdk_display_create_gl_context (gdk_display_get_default (), NULL);
 
-      g_test_message ("GL_RENDERER: %s", gl);
+      g_test_message ("GL renderer: %s", gl);
+      /* Asked without a context, the answer agrees with GL_RENDERER read from one. */
+      g_assert_nonnull (context);
+      g_assert_true (gdk_gl_context_realize (context, NULL));
+      gdk_gl_context_make_current (context);
+      g_test_message ("GL_RENDERER: %s", (const char *) glGetString (GL_RENDERER));
+      g_assert_cmpint (names_software ((const char *) glGetString (GL_RENDERER)), ==, software);
+      gdk_gl_context_clear_current ();
       g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, software ? "cairo" : NULL);
       /* A renderer the user named stays. */
       g_setenv ("GSK_RENDERER", "gl", TRUE);

@@ -659,6 +659,20 @@ test_critical_slice (Fixture       *f,
   wait_slice (page);
   g_assert_nonnull (saddle_window_get_job (f->window));
   wait_idle (f);
+
+  /* Stop drops a study still waiting for its turn: the slice it stopped returns, and no
+   * study starts after it. */
+  saddle_critical_page_set_selected (page, 1);
+  g_assert_true (saddle_critical_page_compute_slice (page, &error));
+  g_assert_true (saddle_critical_page_get_slice_busy (page));
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("trajectories"));
+  g_assert_true (app_busy (f));
+  saddle_window_stop (f->window);
+  g_assert_false (saddle_window_get_busy (f->window));
+  wait_slice (page);
+  app_test_spin (0.2);
+  g_assert_null (saddle_window_get_job (f->window));
+  g_assert_false (saddle_job_queue_is_running (saddle_window_get_job_queue (f->window), NULL));
 }
 
 /* Stop during an eigensolve says how long it will still take, forecast from the previous

@@ -529,14 +529,26 @@ test_gradnorm_and_hessian (gconstpointer cli)
   g_assert_cmpint (positive + negative + zero, ==, 19);
   g_assert_cmpint (json_int (&run, "h/summary.json", "n_params", 0), ==, 19);
 
-  /* The wrong architecture: both counts named, and what the file was made with. */
+  /* The wrong architecture: the file's widths name the conflict before any work. */
   spawn (&run, "hessian", "--weights", "w-run1.txt", "--function", "sign", "--samples", "40",
          "--hidden", "7", "--activation", "tanh", "--out", "h2", NULL);
+  assert_status (&run, 2);
+  g_assert_nonnull (strstr (run.err, "--hidden 7 conflicts with “w-run1.txt”, whose tensors are "
+                                     "the widths 1-6-1 (--hidden 6)"));
+  /* A bare list of numbers cannot tell: both counts are named. */
+  {
+    g_autoptr(GString) bare = g_string_new (NULL);
+
+    for (guint i = 0; i < 19; i++)
+      g_string_append (bare, "0.25\n");
+    write_file (&run, "bare.txt", bare->str);
+  }
+  spawn (&run, "hessian", "--weights", "bare.txt", "--function", "sign", "--samples", "40",
+         "--hidden", "7", "--activation", "tanh", "--out", "h2", NULL);
   assert_status (&run, 1);
-  g_assert_nonnull (strstr (run.err, "w-run1.txt"));
+  g_assert_nonnull (strstr (run.err, "bare.txt"));
   g_assert_nonnull (strstr (run.err, "holds 19 parameters"));
   g_assert_nonnull (strstr (run.err, "has 22"));
-  g_assert_nonnull (strstr (run.err, "--hidden '6'"));
 
   /* A file that is not a parameter list. */
   write_file (&run, "junk.txt", "0.5\nnot a number\n");
@@ -1569,9 +1581,17 @@ test_hessian_reads_header (gconstpointer cli)
   assert_status (&run, 0);
   g_assert_nonnull (strstr (run.out, "Model: 1-7-1 tanh"));
   g_assert_nonnull (strstr (run.out, "Parameters: 22"));
+  /* The file's widths (1,7,1) are facts, not a default: another --hidden is refused. */
   spawn (&run, "hessian", "--weights", "w.txt", "--hidden", "8", "--out", "h", NULL);
-  assert_status (&run, 1);
-  g_assert_nonnull (strstr (run.err, "--hidden 8 overrides the 7 the weights file was saved with"));
+  assert_status (&run, 2);
+  g_assert_nonnull (strstr (run.err, "--hidden 8 conflicts with “w.txt”, whose tensors are the "
+                                     "widths 1-7-1 (--hidden 7)"));
+  /* An activation given anyway wins, and the difference is said. */
+  spawn (&run, "hessian", "--weights", "w.txt", "--activation", "relu", "--out", "h", NULL);
+  assert_status (&run, 0);
+  g_assert_nonnull (strstr (run.err, "--activation relu overrides the tanh the weights file was "
+                                     "saved with"));
+  g_assert_nonnull (strstr (run.out, "Model: 1-7-1 relu"));
   run_clear (&run);
 }
 

@@ -256,6 +256,9 @@ test_slice_quadratic (void)
                       slice->lambda_top, worst);
       /* Rounding only (the eigenvalues hold to ~1e-12 relative). */
       g_assert_cmpfloat (worst, <=, 1e-10 * scale);
+      /* An exact quadratic: its second-order model holds over the whole range. */
+      g_assert_cmpfloat (slice->model_radius_bottom, ==, 2.0);
+      g_assert_cmpfloat (slice->model_radius_top, ==, 2.0);
       g_assert_cmpfloat (slice->loss_bottom[20], ==, loss);   /* α = 0 exactly */
       g_assert_cmpfloat (slice->loss_top[20], ==, loss);
     }
@@ -371,6 +374,36 @@ test_slice_tanh_saddle (void)
   /* …and convex along the top, with second difference 2. */
   second = (slice->loss_top[mid + 1] - 2.0 * l0 + slice->loss_top[mid - 1]) / (h * h);
   g_assert_cmpfloat_with_epsilon (second, 2.0, 1e-8);
+
+  /* The output bias enters the loss quadratically: the top model holds over the whole range.
+   * Along the bottom, tanh's quartic terms take over: the radius is inside the range, the model
+   * is within 10 % at it and fails within two grid steps beyond (a factor 10^(2/3)). */
+  g_assert_cmpfloat (slice->model_radius_top, ==, 0.5);
+  g_test_message ("bottom model radius %.3g", slice->model_radius_bottom);
+  g_assert_cmpfloat (slice->model_radius_bottom, >, 1e-3);
+  g_assert_cmpfloat (slice->model_radius_bottom, <, 0.5);
+  {
+    g_autofree double *point = g_new (double, f.n);
+    double r = slice->model_radius_bottom, worst_inside = 0.0, worst_beyond = 0.0;
+
+    for (int side = -1; side <= 1; side += 2)
+      for (double scale = 1.0; scale <= 5.0; scale *= pow (10.0, 1.0 / 3.0))
+        {
+          double a = side * r * scale;
+          double q = 0.5 * slice->lambda_bottom * a * a;
+          double change;
+
+          for (gsize j = 0; j < f.n; j++)
+            point[j] = f.theta[j] + a * slice->v_bottom[j];
+          change = saddle_model_loss_grad (f.model, point, &f.batch, NULL) - l0;
+          if (scale < 1.001)
+            worst_inside = MAX (worst_inside, fabs (change - q) / fabs (q));
+          else
+            worst_beyond = MAX (worst_beyond, fabs (change - q) / fabs (q));
+        }
+    g_assert_cmpfloat (worst_inside, <=, SADDLE_SLICE_MODEL_TOLERANCE);
+    g_assert_cmpfloat (worst_beyond, >, SADDLE_SLICE_MODEL_TOLERANCE);
+  }
 
   saddle_test_net_clear (&f);
 }

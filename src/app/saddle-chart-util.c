@@ -198,3 +198,9 @@ saddle_chart_draw_readout (cairo_t    *cr,
     }
   cairo_restore (cr);
 }
+
+const char *
+saddle_chart_label_name (SaddleCriticalLabel label)
+{
+  return _(saddle_critical_label_title (label));
+}

@@ -47,6 +47,8 @@ void     saddle_chart_draw_hover_ring  (cairo_t                 *cr,
                                         double                   x,
                                         double                   y,
                                         gboolean                 dark);
+/* A critical point's label as the charts and the read-outs name it, translated. */
+const char *saddle_chart_label_name    (SaddleCriticalLabel      label);
 /* Draws @text (lines split at "\n") in a rounded box near (@x, @y), kept inside @width × @height. */
 void     saddle_chart_draw_readout     (cairo_t                 *cr,
                                         double                   width,

@@ -386,7 +386,7 @@ saddle_chart_view_constructed (GObject *object)
    * zooming about the pointer needs to know where it is. */
   if (klass->get_area != NULL)
     add_zoom_controllers (self);
-  if (klass->draw_hover != NULL || klass->get_area != NULL)
+  if (klass->draw_hover != NULL || klass->readout_at != NULL || klass->get_area != NULL)
     {
       GtkEventController *motion = gtk_event_controller_motion_new ();
 
@@ -446,21 +446,17 @@ saddle_chart_view_class_set_min_size (SaddleChartViewClass *klass,
   klass->min_height = min_height;
 }
 
-gboolean
-saddle_chart_view_get_pointer (SaddleChartView *self,
-                               double          *x,
-                               double          *y)
+char *
+saddle_chart_view_readout_at (SaddleChartView *self,
+                              double           x,
+                              double           y)
 {
-  SaddleChartViewPrivate *priv;
+  SaddleChartViewClass *klass;
 
-  g_return_val_if_fail (SADDLE_IS_CHART_VIEW (self), FALSE);
+  g_return_val_if_fail (SADDLE_IS_CHART_VIEW (self), NULL);
 
-  priv = saddle_chart_view_get_instance_private (self);
-  if (x != NULL)
-    *x = priv->pointer_x;
-  if (y != NULL)
-    *y = priv->pointer_y;
-  return priv->pointer_inside;
+  klass = SADDLE_CHART_VIEW_GET_CLASS (self);
+  return klass->readout_at != NULL ? klass->readout_at (self, x, y) : NULL;
 }
 
 void
@@ -478,11 +474,19 @@ saddle_chart_view_snapshot_hover (SaddleChartView *self,
 
   klass = SADDLE_CHART_VIEW_GET_CLASS (self);
   priv = saddle_chart_view_get_instance_private (self);
-  if (!priv->pointer_inside || klass->draw_hover == NULL)
+  if (!priv->pointer_inside || (klass->draw_hover == NULL && klass->readout_at == NULL))
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  klass->draw_hover (self, cr, width, height, priv->pointer_x, priv->pointer_y, dark);
+  if (klass->draw_hover != NULL)
+    klass->draw_hover (self, cr, width, height, priv->pointer_x, priv->pointer_y, dark);
+  else
+    {
+      g_autofree char *text = klass->readout_at (self, priv->pointer_x, priv->pointer_y);
+
+      if (text != NULL)
+        saddle_chart_draw_readout (cr, width, height, priv->pointer_x, priv->pointer_y, text, dark);
+    }
   cairo_destroy (cr);
 }
 

@@ -29,7 +29,8 @@ struct _SaddleChartViewClass
                       double             width,
                       double             height,
                       SaddleFigureStyle *style);
-  /* Draws what lies under the pointer at (@x, @y); NULL: the view does not follow the pointer. */
+  /* Draws what lies under the pointer at (@x, @y); NULL: the read-out alone, if the view has
+   * readout_at, else the view does not follow the pointer. */
   void (*draw_hover) (SaddleChartView   *self,
                       cairo_t           *cr,
                       double             width,
@@ -37,6 +38,11 @@ struct _SaddleChartViewClass
                       double             x,
                       double             y,
                       gboolean           dark);
+  /* The text read out at (@x, @y) (g_free), or NULL; a view without draw_hover shows it in a box
+   * at the pointer. */
+  char *(*readout_at) (SaddleChartView   *self,
+                       double             x,
+                       double             y);
   /* Where panel @panel (0, or 1 for the lower of stacked panels) was last drawn, or NULL (no
    * such panel, not drawn yet); a NULL vfunc: the view does not zoom. */
   const SaddlePlotArea *(*get_area) (SaddleChartView *self,
@@ -53,10 +59,10 @@ struct _SaddleChartViewClass
 void     saddle_chart_view_class_set_min_size (SaddleChartViewClass *klass,
                                                int                   min_width,
                                                int                   min_height);
-/* TRUE and the pointer's position while it is over the view (and the view follows it). */
-gboolean saddle_chart_view_get_pointer        (SaddleChartView      *self,
-                                               double               *x,
-                                               double               *y);
+/* What the hover read-out says at (@x, @y), or NULL (g_free); NULL when the view has none. */
+char    *saddle_chart_view_readout_at         (SaddleChartView      *self,
+                                               double                x,
+                                               double                y);
 /* Appends the hover drawing of the pointer's position, if the pointer is over the view. */
 void     saddle_chart_view_snapshot_hover     (SaddleChartView      *self,
                                                GtkSnapshot          *snapshot,

@@ -25,8 +25,8 @@ const char              *saddle_critical_page_get_progress    (SaddleCriticalPag
 /* The summary line under the chart, as shown: counts, reach and the trend's test. */
 const char              *saddle_critical_page_get_summary     (SaddleCriticalPage  *self);
 
-/* Computes the selected point's loss slice on a worker thread (queued while the page is
- * blocked); FALSE + NO_DATA when no point is selected or its parameters were not kept. */
+/* Computes the selected point's loss slice on a worker thread (it waits in the job queue while a
+ * study runs); FALSE + NO_DATA when no point is selected or its parameters were not kept. */
 gboolean                 saddle_critical_page_compute_slice   (SaddleCriticalPage  *self,
                                                                GError             **error);
 /* Stops a running slice and drops a queued one. */
@@ -35,13 +35,10 @@ void                     saddle_critical_page_cancel_slice    (SaddleCriticalPag
 gboolean                 saddle_critical_page_get_slice_busy  (SaddleCriticalPage  *self);
 /* "spectrum" or "slice": which of the two the detail column shows. */
 const char              *saddle_critical_page_get_view        (SaddleCriticalPage  *self);
-/* TRUE while a slice waits for the running study. */
+/* TRUE while a slice waits in the job queue for the running study. */
 gboolean                 saddle_critical_page_get_slice_pending (SaddleCriticalPage *self);
 /* The selected point's slice once computed, else NULL. */
 const SaddleSlice       *saddle_critical_page_get_slice       (SaddleCriticalPage  *self);
-/* A study runs (TRUE): slices wait until it is set FALSE again, one BLAS job at a time. */
-void                     saddle_critical_page_set_blocked     (SaddleCriticalPage  *self,
-                                                               gboolean             blocked);
 /* Writes the selected point's slice (.svg, .png) or its values (.csv) to @path. */
 gboolean                 saddle_critical_page_export_slice    (SaddleCriticalPage  *self,
                                                                const char          *path,

@@ -129,15 +129,14 @@ saddle_critical_view_finalize (GObject *object)
 }
 
 /* The read-out of the point under the pointer: run, loss, the ratio shown, what it is. */
-char *
-saddle_critical_view_readout_at (SaddleCriticalView *self,
-                                 double              x,
-                                 double              y)
+static char *
+readout_at (SaddleChartView *view,
+            double           x,
+            double           y)
 {
+  SaddleCriticalView *self = SADDLE_CRITICAL_VIEW (view);
   const SaddleCriticalPoint *point;
   int index;
-
-  g_return_val_if_fail (SADDLE_IS_CRITICAL_VIEW (self), NULL);
 
   if (self->set == NULL || !self->have_area)
     return NULL;
@@ -152,22 +151,7 @@ saddle_critical_view_readout_at (SaddleCriticalView *self,
                                                                        : _("minimal ratio"),
                           self->ratio == SADDLE_CRITICAL_RATIO_NONZERO
                           ? point->spectrum->nonzero_ratio : point->spectrum->minimal_ratio,
-                          _(saddle_critical_label_title (point->label)));
-}
-
-static void
-draw_hover (SaddleChartView *view,
-            cairo_t         *cr,
-            double           width,
-            double           height,
-            double           x,
-            double           y,
-            gboolean         dark)
-{
-  g_autofree char *text = saddle_critical_view_readout_at (SADDLE_CRITICAL_VIEW (view), x, y);
-
-  if (text != NULL)
-    saddle_chart_draw_readout (cr, width, height, x, y, text, dark);
+                          saddle_chart_label_name (point->label));
 }
 
 static void
@@ -181,7 +165,7 @@ saddle_critical_view_class_init (SaddleCriticalViewClass *klass)
   object_class->set_property = saddle_critical_view_set_property;
 
   chart_class->draw = saddle_critical_view_draw;
-  chart_class->draw_hover = draw_hover;
+  chart_class->readout_at = readout_at;
   chart_class->get_area = get_area;
   saddle_chart_view_class_set_min_size (chart_class, 260, 220);
 

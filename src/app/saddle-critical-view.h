@@ -56,10 +56,4 @@ void                     saddle_critical_view_set_show_pb_fit (SaddleCriticalVie
                                                                gboolean             show);
 gboolean                 saddle_critical_view_get_show_pb_fit (SaddleCriticalView  *self);
 
-/* What the hover read-out says at (@x, @y): the point there (run, loss, ratio, what it is),
- * or NULL (g_free). */
-char                    *saddle_critical_view_readout_at (SaddleCriticalView *self,
-                                                          double              x,
-                                                          double              y);
-
 G_END_DECLS

@@ -174,12 +174,6 @@ write_figure (SaddleGradnormPage  *self,
 
 /* SaddlePage */
 
-static SaddleStudyKind
-page_get_kind (SaddlePage *page)
-{
-  return SADDLE_STUDY_GRADNORM;
-}
-
 static void
 page_begin (SaddlePage              *page,
             const SaddleStudyConfig *config)
@@ -364,7 +358,6 @@ saddle_gradnorm_page_class_init (SaddleGradnormPageClass *klass)
   object_class->set_property = saddle_gradnorm_page_set_property;
 
   /* Everything this page shows comes as records: no handle_event. */
-  page_class->get_kind = page_get_kind;
   page_class->begin = page_begin;
   page_class->add_records = page_add_records;
   page_class->flush = page_flush;

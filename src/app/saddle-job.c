@@ -604,6 +604,14 @@ saddle_job_is_cancelled (SaddleJob *self)
   return g_cancellable_is_cancelled (self->cancellable);
 }
 
+GCancellable *
+saddle_job_get_cancellable (SaddleJob *self)
+{
+  g_return_val_if_fail (SADDLE_IS_JOB (self), NULL);
+
+  return self->cancellable;
+}
+
 SaddleStudyKind
 saddle_job_get_kind (SaddleJob *self)
 {

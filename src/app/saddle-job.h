@@ -60,6 +60,8 @@ void                      saddle_job_start        (SaddleJob               *self
 void                      saddle_job_cancel       (SaddleJob               *self);
 gboolean                  saddle_job_is_running   (SaddleJob               *self);
 gboolean                  saddle_job_is_cancelled (SaddleJob               *self);
+/* What saddle_job_cancel() cancels (owned by the job). */
+GCancellable             *saddle_job_get_cancellable (SaddleJob            *self);
 SaddleStudyKind           saddle_job_get_kind     (SaddleJob               *self);
 const SaddleStudyConfig  *saddle_job_get_config   (SaddleJob               *self);
 /* Up to @max_events queued events (0: all), oldest first (SaddleJobEvent, owned); NULL when none waits. */

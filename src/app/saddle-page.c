@@ -10,7 +10,12 @@
 #include "saddle-chart-util.h"
 #include "saddle-page.h"
 
-G_DEFINE_ABSTRACT_TYPE (SaddlePage, saddle_page, GTK_TYPE_BOX)
+typedef struct
+{
+  SaddleJobQueue *job_queue;
+} SaddlePagePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (SaddlePage, saddle_page, GTK_TYPE_BOX)
 
 G_DEFINE_QUARK (saddle-page-error-quark, saddle_page_error)
 
@@ -24,11 +29,23 @@ saddle_page_dispose (GObject *object)
 }
 
 static void
+saddle_page_finalize (GObject *object)
+{
+  SaddlePagePrivate *priv = saddle_page_get_instance_private (SADDLE_PAGE (object));
+
+  /* Kept past dispose: a worker that returns later still hands on its turn. */
+  g_clear_object (&priv->job_queue);
+
+  G_OBJECT_CLASS (saddle_page_parent_class)->finalize (object);
+}
+
+static void
 saddle_page_class_init (SaddlePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = saddle_page_dispose;
+  object_class->finalize = saddle_page_finalize;
 }
 
 static void
@@ -36,12 +53,30 @@ saddle_page_init (SaddlePage *self)
 {
 }
 
-SaddleStudyKind
-saddle_page_get_kind (SaddlePage *self)
+SaddleJobQueue *
+saddle_page_get_job_queue (SaddlePage *self)
 {
-  g_return_val_if_fail (SADDLE_IS_PAGE (self), SADDLE_STUDY_TRAJECTORIES);
+  SaddlePagePrivate *priv;
 
-  return SADDLE_PAGE_GET_CLASS (self)->get_kind (self);
+  g_return_val_if_fail (SADDLE_IS_PAGE (self), NULL);
+
+  priv = saddle_page_get_instance_private (self);
+  if (priv->job_queue == NULL)
+    priv->job_queue = saddle_job_queue_new ();
+  return priv->job_queue;
+}
+
+void
+saddle_page_set_job_queue (SaddlePage     *self,
+                           SaddleJobQueue *queue)
+{
+  SaddlePagePrivate *priv;
+
+  g_return_if_fail (SADDLE_IS_PAGE (self));
+  g_return_if_fail (SADDLE_IS_JOB_QUEUE (queue));
+
+  priv = saddle_page_get_instance_private (self);
+  g_set_object (&priv->job_queue, queue);
 }
 
 void

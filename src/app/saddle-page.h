@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "saddle-job.h"
+#include "saddle-job-queue.h"
 #include "saddle-figures.h"
 
 G_BEGIN_DECLS
@@ -30,7 +31,6 @@ struct _SaddlePageClass
 {
   GtkBoxClass parent_class;
 
-  SaddleStudyKind (*get_kind)     (SaddlePage               *self);
   void            (*begin)        (SaddlePage               *self,
                                    const SaddleStudyConfig  *config);
   void            (*handle_event) (SaddlePage               *self,
@@ -72,7 +72,11 @@ typedef enum
 
 GQuark          saddle_page_error_quark   (void);
 
-SaddleStudyKind saddle_page_get_kind      (SaddlePage              *self);
+/* The queue the page's BLAS-heavy work waits in (the window's, shared by every page; a page
+ * on its own makes one). */
+SaddleJobQueue *saddle_page_get_job_queue (SaddlePage              *self);
+void            saddle_page_set_job_queue (SaddlePage              *self,
+                                           SaddleJobQueue          *queue);
 /* A study of this page's kind starts with @config: drop the old numbers. */
 void            saddle_page_begin         (SaddlePage              *self,
                                            const SaddleStudyConfig *config);

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 
 /* Before the first window: chooses the Cairo renderer when GL on @display is a software
  * rasteriser and GSK_RENDERER does not name one already. Returns the GL renderer's name
- * ("llvmpipe (LLVM 15.0.6, 256 bits)"), or NULL without GL (g_free). */
+ * ("llvmpipe (LLVM 15.0.6, 256 bits)"), or Mesa's EGL driver's ("swrast") where EGL can tell
+ * only that without a context, or NULL without GL (g_free). */
 char *saddle_renderer_choose (GdkDisplay *display);
 
 G_END_DECLS

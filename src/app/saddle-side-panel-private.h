@@ -1,8 +1,9 @@
 /* saddle-side-panel-private.h — what the side panel's files share: its struct and its fields
  *
- * saddle-side-panel.c builds the panel and binds it to GSettings; saddle-side-panel-fields.c
- * checks what is typed in each field against the engine's ranges and shows the message at
- * its row.
+ * saddle-side-panel.c builds the panel and keeps its notes up to date; -bind.c binds its
+ * widgets to GSettings; -fields.c checks what is typed in each field against the engine's
+ * ranges and shows the message at its row; -reset.c is Reset to Defaults and its Undo;
+ * -config.c reads the settings back into a study config.
  */
 #pragma once
 
@@ -114,6 +115,10 @@ extern const SaddlePanelField saddle_side_panel_fields[SADDLE_SIDE_PANEL_N_FIELD
 
 /* saddle-side-panel.c */
 void       saddle_side_panel_queue_update        (SaddleSidePanel *self);
+
+/* saddle-side-panel-bind.c */
+/* Binds every editing widget to its key of the panel's settings. */
+void       saddle_side_panel_bind_settings       (SaddleSidePanel *self);
 
 /* saddle-side-panel-fields.c */
 /* Three significant digits: log-scale arrows give 0.0126, not 0.012589254117941668. */

@@ -15,9 +15,6 @@
 #define DIMS_SAMPLES 1000
 /* The memory a study would hold is shown from this size on. */
 #define MEMORY_NOTE_BYTES ((gsize) 64 * 1024 * 1024)
-/* Seconds the reset toast offers its Undo. */
-#define RESET_TOAST_SECONDS 10
-
 
 G_DEFINE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, GTK_TYPE_BOX)
 
@@ -29,89 +26,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-
-/* GSettings choices in the order of the drop-downs' items. */
-static const char * const task_choices[] = { "image", "function", "autoencoder", NULL };
-static const char * const function_choices[] = { "sinc", "sign", "csv", NULL };
-static const char * const activation_choices[] = { "relu", "tanh", "sigmoid", "identity", NULL };
-static const char * const optimizer_choices[] = { "sgd", "momentum", "adam", NULL };
-/* In the order of SaddleNewtonMethod and of the drop-down's items. */
-static const char * const newton_method_choices[] = { "auto", "dense", "minres", "lm", NULL };
-
-static gboolean
-choice_get_mapping (GValue   *value,
-                    GVariant *variant,
-                    gpointer  user_data)
-{
-  const char * const *choices = user_data;
-  const char *s = g_variant_get_string (variant, NULL);
-
-  for (guint i = 0; choices[i] != NULL; i++)
-    if (g_str_equal (choices[i], s))
-      {
-        g_value_set_uint (value, i);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static GVariant *
-choice_set_mapping (const GValue       *value,
-                    const GVariantType *expected_type,
-                    gpointer            user_data)
-{
-  const char * const *choices = user_data;
-  guint i = g_value_get_uint (value);
-
-  if (i >= g_strv_length ((char **) choices))
-    return NULL;
-  return g_variant_new_string (choices[i]);
-}
-
-/* Log-scale spin buttons hold log10 of the setting. */
-static gboolean
-log_get_mapping (GValue   *value,
-                 GVariant *variant,
-                 gpointer  user_data)
-{
-  double v = g_variant_get_double (variant);
-
-  if (!(v > 0) || !isfinite (v))
-    return FALSE;
-  g_value_set_double (value, log10 (v));
-  return TRUE;
-}
-
-static GVariant *
-log_set_mapping (const GValue       *value,
-                 const GVariantType *expected_type,
-                 gpointer            user_data)
-{
-  double v = pow (10.0, g_value_get_double (value));
-
-  return g_variant_new_double (saddle_side_panel_round_significant (v));
-}
-
-/* The layer spin counts from 1, the setting from 0. */
-static gboolean
-layer_get_mapping (GValue   *value,
-                   GVariant *variant,
-                   gpointer  user_data)
-{
-  g_value_set_double (value, g_variant_get_uint32 (variant) + 1.0);
-  return TRUE;
-}
-
-static GVariant *
-layer_set_mapping (const GValue       *value,
-                   const GVariantType *expected_type,
-                   gpointer            user_data)
-{
-  double v = g_value_get_double (value);
-
-  return g_variant_new_uint32 (v >= 1 ? (guint32) (v - 1 + 0.5) : 0);
-}
 
 /* Input and output widths of the dataset @config names; FALSE + message when it cannot be read. */
 static gboolean
@@ -569,83 +483,10 @@ reset_clicked_cb (GtkButton       *button,
 }
 
 static void
-hide_toast (SaddleSidePanel *self)
-{
-  g_clear_handle_id (&self->toast_id, g_source_remove);
-  gtk_revealer_set_reveal_child (self->reset_toast, FALSE);
-}
-
-static gboolean
-toast_timeout_cb (gpointer user_data)
-{
-  SaddleSidePanel *self = user_data;
-
-  self->toast_id = 0;
-  hide_toast (self);
-  /* Past its toast a reset stays: later edits are the user's own. */
-  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
-  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
-    g_clear_pointer (&self->undo_texts[i], g_free);
-  return G_SOURCE_REMOVE;
-}
-
-static void
 undo_clicked_cb (GtkButton       *button,
                  SaddleSidePanel *self)
 {
   saddle_side_panel_undo_reset (self);
-}
-
-static void
-bind_settings (SaddleSidePanel *self)
-{
-  GSettings *s = self->settings;
-  g_autofree char *hidden = NULL;
-  g_autofree char *task = g_settings_get_string (s, "task");
-
-  /* The task the current values belong to, for apply_task_defaults(). */
-  self->task = SADDLE_TASK_IMAGE;
-  saddle_task_from_string (task, &self->task);
-
-  g_settings_bind_with_mapping (s, "task", self->task_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                choice_get_mapping, choice_set_mapping, (gpointer) task_choices, NULL);
-  g_settings_bind_with_mapping (s, "function", self->function_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                choice_get_mapping, choice_set_mapping, (gpointer) function_choices, NULL);
-  g_settings_bind_with_mapping (s, "activation", self->activation_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                choice_get_mapping, choice_set_mapping, (gpointer) activation_choices, NULL);
-  g_settings_bind_with_mapping (s, "optimizer", self->optimizer_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                choice_get_mapping, choice_set_mapping, (gpointer) optimizer_choices, NULL);
-
-  g_settings_bind (s, "samples", self->samples_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "batch", self->batch_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "epochs", self->epochs_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "runs", self->runs_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "seed", self->seed_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "snapshot-every", self->snapshot_every_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "threads", self->threads_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "descent-steps", self->descent_steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "newton-steps", self->newton_steps_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind (s, "jobs", self->jobs_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (s, "newton-method", self->newton_method_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
-                                choice_get_mapping, choice_set_mapping, (gpointer) newton_method_choices, NULL);
-  g_settings_bind (s, "surface-resolution", self->surface_resolution_spin, "value", G_SETTINGS_BIND_DEFAULT);
-  g_settings_bind_with_mapping (s, "layer", self->layer_spin, "value", G_SETTINGS_BIND_DEFAULT,
-                                layer_get_mapping, layer_set_mapping, NULL, NULL);
-
-  g_settings_bind_with_mapping (s, "lr", self->lr_spin, "value", G_SETTINGS_BIND_DEFAULT,
-                                log_get_mapping, log_set_mapping, NULL, NULL);
-  g_settings_bind_with_mapping (s, "grad-tolerance", self->grad_tolerance_spin, "value", G_SETTINGS_BIND_DEFAULT,
-                                log_get_mapping, log_set_mapping, NULL, NULL);
-  g_settings_bind_with_mapping (s, "zero-tolerance", self->zero_tolerance_spin, "value", G_SETTINGS_BIND_DEFAULT,
-                                log_get_mapping, log_set_mapping, NULL, NULL);
-  g_settings_bind_with_mapping (s, "descent-lr", self->descent_lr_spin, "value", G_SETTINGS_BIND_DEFAULT,
-                                log_get_mapping, log_set_mapping, NULL, NULL);
-
-  /* The hidden widths are written only when they parse (see hidden_changed_cb). */
-  hidden = g_settings_get_string (s, "hidden");
-  gtk_editable_set_text (GTK_EDITABLE (self->hidden_entry), hidden);
-
-  g_signal_connect_object (s, "changed", G_CALLBACK (settings_changed_cb), self, 0);
 }
 
 static void
@@ -670,7 +511,8 @@ saddle_side_panel_constructed (GObject *object)
       return;
     }
 
-  bind_settings (self);
+  saddle_side_panel_bind_settings (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   saddle_side_panel_watch_fields (self);
   update_now (self);
 }
@@ -907,93 +749,6 @@ saddle_side_panel_get_config (SaddleSidePanel    *self,
       return FALSE;
     }
   return TRUE;
-}
-
-void
-saddle_side_panel_reset (SaddleSidePanel *self)
-{
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_auto(GStrv) keys = NULL;
-
-  g_return_if_fail (SADDLE_IS_SIDE_PANEL (self));
-
-  g_object_get (self->settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-
-  /* What Undo brings back: every key, and each text typed but refused (not in the settings). */
-  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
-  self->undo_values = g_variant_dict_new (NULL);
-  for (guint i = 0; keys[i] != NULL; i++)
-    {
-      g_autoptr(GVariant) value = g_settings_get_value (self->settings, keys[i]);
-
-      g_variant_dict_insert_value (self->undo_values, keys[i], value);
-    }
-  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
-    {
-      g_clear_pointer (&self->undo_texts[i], g_free);
-      if (self->field_problems[i] != NULL)
-        self->undo_texts[i] = g_strdup (gtk_editable_get_text (GTK_EDITABLE (saddle_side_panel_field_widget (self, i))));
-    }
-
-  for (guint i = 0; keys[i] != NULL; i++)
-    g_settings_reset (self->settings, keys[i]);
-  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
-    if (self->field_problems[i] != NULL)
-      saddle_side_panel_show_field_value (self, i);
-
-  gtk_revealer_set_reveal_child (self->reset_toast, TRUE);
-  g_clear_handle_id (&self->toast_id, g_source_remove);
-  self->toast_id = g_timeout_add_seconds (RESET_TOAST_SECONDS, toast_timeout_cb, self);
-}
-
-gboolean
-saddle_side_panel_undo_reset (SaddleSidePanel *self)
-{
-  g_autoptr(GVariant) task = NULL;
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
-
-  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
-
-  hide_toast (self);
-  if (self->undo_values == NULL)
-    return FALSE;
-
-  /* The task first: switching it swaps in its preset, which the other keys then overwrite. */
-  task = g_variant_dict_lookup_value (self->undo_values, "task", NULL);
-  if (task != NULL)
-    g_settings_set_value (self->settings, "task", task);
-  {
-    g_autoptr(GVariant) all = g_variant_dict_end (self->undo_values);
-
-    g_variant_iter_init (&iter, all);
-    while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
-      {
-        if (!g_str_equal (key, "task"))
-          g_settings_set_value (self->settings, key, value);
-        g_variant_unref (value);
-      }
-  }
-  g_clear_pointer (&self->undo_values, g_variant_dict_unref);
-
-  for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
-    if (self->undo_texts[i] != NULL)
-      {
-        g_autofree char *text = g_steal_pointer (&self->undo_texts[i]);
-
-        gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_field_widget (self, i)), text);
-      }
-  return TRUE;
-}
-
-gboolean
-saddle_side_panel_get_reset_undoable (SaddleSidePanel *self)
-{
-  g_return_val_if_fail (SADDLE_IS_SIDE_PANEL (self), FALSE);
-
-  return gtk_revealer_get_reveal_child (self->reset_toast) && self->undo_values != NULL;
 }
 
 gsize

@@ -329,12 +329,6 @@ page_check_exportable (SaddlePage  *page,
 
 /* SaddlePage */
 
-static SaddleStudyKind
-page_get_kind (SaddlePage *page)
-{
-  return SADDLE_STUDY_TRAJECTORIES;
-}
-
 static void
 page_begin (SaddlePage              *page,
             const SaddleStudyConfig *config)
@@ -660,7 +654,6 @@ saddle_trajectories_page_class_init (SaddleTrajectoriesPageClass *klass)
   object_class->get_property = saddle_trajectories_page_get_property;
   object_class->set_property = saddle_trajectories_page_set_property;
 
-  page_class->get_kind = page_get_kind;
   page_class->begin = page_begin;
   page_class->handle_event = page_handle_event;
   page_class->add_records = page_add_records;

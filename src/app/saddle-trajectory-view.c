@@ -71,19 +71,19 @@ snapshot_value (const GArray *array,
   return g_array_index (array, double, i);
 }
 
-char *
-saddle_trajectory_view_readout_at (SaddleTrajectoryView *self,
-                                   double                x,
-                                   double                y)
+/* The read-out for the snapshot drawn near (@x, @y), or what the contours say there. */
+static char *
+readout_at (SaddleChartView *view,
+            double           x,
+            double           y)
 {
+  SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (view);
   const SaddleTrajectory *trajectory;
   const SaddleSnapshotInfo *info;
   g_autofree char *step = NULL;
   GString *text;
   double distance, contour;
   int index;
-
-  g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), NULL);
 
   trajectory = self->trajectory;
   if (trajectory == NULL || !self->have_area ||
@@ -162,21 +162,6 @@ get_area (SaddleChartView *view,
 }
 
 static void
-draw_hover (SaddleChartView *view,
-            cairo_t         *cr,
-            double           width,
-            double           height,
-            double           x,
-            double           y,
-            gboolean         dark)
-{
-  g_autofree char *text = saddle_trajectory_view_readout_at (SADDLE_TRAJECTORY_VIEW (view), x, y);
-
-  if (text != NULL)
-    saddle_chart_draw_readout (cr, width, height, x, y, text, dark);
-}
-
-static void
 saddle_trajectory_view_get_property (GObject    *object,
                                      guint       prop_id,
                                      GValue     *value,
@@ -232,7 +217,7 @@ saddle_trajectory_view_class_init (SaddleTrajectoryViewClass *klass)
   object_class->set_property = saddle_trajectory_view_set_property;
 
   chart_class->draw = draw_chart;
-  chart_class->draw_hover = draw_hover;
+  chart_class->readout_at = readout_at;
   chart_class->get_area = get_area;
   saddle_chart_view_class_set_min_size (chart_class, 280, 220);
 

@@ -29,10 +29,6 @@ void                    saddle_trajectory_view_set_upto_epoch (SaddleTrajectoryV
 guint                   saddle_trajectory_view_get_upto_epoch (SaddleTrajectoryView   *self);
 /* Where the paths were last drawn, or NULL before the first snapshot. */
 const SaddlePlotArea   *saddle_trajectory_view_get_area       (SaddleTrajectoryView   *self);
-/* The read-out for the snapshot drawn near (@x, @y), or NULL (g_free). */
-char                   *saddle_trajectory_view_readout_at     (SaddleTrajectoryView   *self,
-                                                               double                  x,
-                                                               double                  y);
 /* Draws @trajectory as the view and the exports do: over its loss surface for the whole vector. */
 void                    saddle_trajectory_view_draw           (cairo_t                 *cr,
                                                                double                   width,

@@ -13,11 +13,8 @@
 #include "saddle-chart-view.h"
 #include "saddle-critical-page.h"
 #include "saddle-gradnorm-page.h"
-#include "saddle-opened-panel.h"
-#include "saddle-results-folder.h"
-#include "saddle-staging.h"
 #include "saddle-trajectories-page.h"
-#include "saddle-window.h"
+#include "saddle-window-private.h"
 
 /* How long an informational message ("Saved …") stays. */
 #define INFO_TIMEOUT_SECONDS 5
@@ -29,7 +26,8 @@ struct _SaddleWindow
   GSettings            *settings;
   SaddleSidePanel      *panels[3];
 
-  SaddleJob            *job;
+  SaddleJobQueue       *queue;            /* every BLAS-heavy task, one at a time */
+  SaddleJob            *job;              /* the study running, once its turn came */
   guint                 drain_id;         /* tick callback draining the job's queue */
   gboolean              have_pending;     /* a study waits for the old one to stop */
   SaddleStudyKind       pending_kind;
@@ -100,8 +98,6 @@ update_busy (SaddleWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->start_button), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), busy);
   gtk_widget_set_visible (self->progress_box, busy);
-  /* A loss slice asked for meanwhile waits: one BLAS job at a time. */
-  saddle_critical_page_set_blocked (SADDLE_CRITICAL_PAGE (self->critical_page), busy);
   redraw_charts (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
@@ -308,6 +304,8 @@ job_finished_cb (SaddleJob    *job,
       show_failures (self);
     }
   saddle_page_finish (page, results);
+  /* The next task in the queue (a loss slice that waited) may start. */
+  saddle_job_queue_finish (self->queue, self);
 
   if (self->have_pending)
     {
@@ -321,25 +319,39 @@ job_finished_cb (SaddleJob    *job,
   update_busy (self);
 }
 
-static void
-start_job (SaddleWindow            *self,
-           SaddleStudyKind          kind,
-           const SaddleStudyConfig *config)
+/* A study waiting in the queue for its turn. */
+typedef struct
 {
-  SaddlePage *page = saddle_window_get_page (self, kind);
+  SaddleWindow      *window;
+  SaddleStudyKind    kind;
+  SaddleStudyConfig  config;
+} StudyStart;
 
-  g_return_if_fail (self->job == NULL);
+static void
+study_start_free (StudyStart *start)
+{
+  saddle_study_config_clear (&start->config);
+  g_free (start);
+}
+
+/* The queue's turn for a study: the page clears only now, when the numbers start coming. */
+static GCancellable *
+study_start_cb (gpointer user_data)
+{
+  StudyStart *start = user_data;
+  SaddleWindow *self = start->window;
+  SaddlePage *page = saddle_window_get_page (self, start->kind);
 
   g_ptr_array_set_size (self->failures, 0);
   hide_banner (self);
 
-  saddle_page_begin (page, config);
+  saddle_page_begin (page, &start->config);
   self->job_start = g_get_monotonic_time ();
   self->last_fraction = 0.0;
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->progress_label, _("Starting…"));
 
-  self->job = saddle_job_new (kind, config);
+  self->job = saddle_job_new (start->kind, &start->config);
   g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
   saddle_job_start (self->job);
 
@@ -347,29 +359,30 @@ start_job (SaddleWindow            *self,
     self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
 
   update_busy (self);
+  return g_object_ref (saddle_job_get_cancellable (self->job));
 }
 
-/* The slice worker returned: a study that waited for it may start now. */
+/* Queues the study: it starts at once unless another BLAS-heavy task (a loss slice) runs. */
 static void
-slice_busy_changed_cb (SaddleCriticalPage *page,
-                       GParamSpec         *pspec,
-                       SaddleWindow       *self)
+start_job (SaddleWindow            *self,
+           SaddleStudyKind          kind,
+           const SaddleStudyConfig *config)
 {
-  SaddleStudyConfig config;
+  StudyStart *start;
 
-  if (saddle_critical_page_get_slice_busy (page) || self->job != NULL || !self->have_pending)
-    return;
+  g_return_if_fail (self->job == NULL);
 
-  config = self->pending_config;
-  self->have_pending = FALSE;
-  start_job (self, self->pending_kind, &config);
-  saddle_study_config_clear (&config);
+  start = g_new0 (StudyStart, 1);
+  start->window = self;
+  start->kind = kind;
+  saddle_study_config_copy (config, &start->config);
+  saddle_job_queue_push (self->queue, self, study_start_cb, start, (GDestroyNotify) study_start_free);
   update_busy (self);
 }
 
 /* The shown study's panel: its read-only settings while its results were opened from a folder. */
-static void
-sync_panel (SaddleWindow *self)
+void
+saddle_window_sync_panel (SaddleWindow *self)
 {
   SaddleStudyKind kind = saddle_window_get_shown_kind (self);
 
@@ -381,15 +394,25 @@ sync_panel (SaddleWindow *self)
 }
 
 /* Back to the user's own settings for @kind (the opened results stay until a study starts). */
-static void
-close_opened (SaddleWindow    *self,
-              SaddleStudyKind  kind)
+void
+saddle_window_close_opened (SaddleWindow    *self,
+                            SaddleStudyKind  kind)
 {
   if (self->opened[kind] == NULL)
     return;
   gtk_stack_remove (self->panel_stack, self->opened[kind]);
   self->opened[kind] = NULL;
-  sync_panel (self);
+  saddle_window_sync_panel (self);
+}
+
+void
+saddle_window_set_opened (SaddleWindow    *self,
+                          SaddleStudyKind  kind,
+                          GtkWidget       *opened)
+{
+  saddle_window_close_opened (self, kind);
+  self->opened[kind] = opened;
+  gtk_stack_add_child (self->panel_stack, opened);
 }
 
 static void
@@ -398,243 +421,7 @@ visible_study_changed_cb (GtkStack     *stack,
                           SaddleWindow *self)
 {
   if (gtk_stack_get_visible_child_name (stack) != NULL)
-    sync_panel (self);
-}
-
-/* Export dialogs */
-
-static void
-export_response_cb (GtkNativeDialog *dialog,
-                    int              response,
-                    SaddleWindow    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      const char *what = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "figure");
-      SaddlePage *page = g_object_get_data (G_OBJECT (dialog), "saddle-page");
-      g_autoptr(GError) error = NULL;
-      SaddleExportFormat format;
-      gboolean ok;
-
-      if (path != NULL && !saddle_export_format_for_path (path, &format, NULL))
-        {
-          /* No extension typed: the figure as SVG. */
-          char *with_svg = g_strconcat (path, ".svg", NULL);
-
-          g_free (path);
-          path = with_svg;
-        }
-
-      if (path == NULL)
-        ok = FALSE, g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                                         _("Only local files can be written"));
-      else if (SADDLE_IS_CRITICAL_PAGE (page) && g_strcmp0 (what, "spectrum") == 0)
-        ok = saddle_critical_page_export_spectrum (SADDLE_CRITICAL_PAGE (page), path, &error);
-      else if (SADDLE_IS_CRITICAL_PAGE (page) && g_strcmp0 (what, "slice") == 0)
-        ok = saddle_critical_page_export_slice (SADDLE_CRITICAL_PAGE (page), path, &error);
-      else
-        ok = saddle_page_export_view (page, path, &error);
-
-      if (ok)
-        {
-          g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *message = g_strdup_printf (_("Saved “%s”"), base);
-
-          saddle_window_show_message (self, message, TRUE);
-        }
-      else
-        saddle_window_show_message (self, error->message, FALSE);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *suffix,
-            const char     *mime_type)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_suffix (filter, suffix);
-  gtk_file_filter_add_mime_type (filter, mime_type);
-  gtk_file_chooser_add_filter (chooser, filter);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  SaddlePage *page = saddle_window_get_page (self, saddle_window_get_shown_kind (self));
-  GtkFileChooserNative *dialog;
-
-  if (!saddle_page_has_results (page))
-    {
-      saddle_window_show_message (self, _("This study has no results to export yet: press Start first"), FALSE);
-      return;
-    }
-
-  dialog = gtk_file_chooser_native_new (_("Export View"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), saddle_page_export_name (page));
-  add_filter (GTK_FILE_CHOOSER (dialog), _("SVG image (.svg)"), "svg", "image/svg+xml");
-  add_filter (GTK_FILE_CHOOSER (dialog), _("PNG image (.png)"), "png", "image/png");
-  add_filter (GTK_FILE_CHOOSER (dialog), _("Data as CSV (.csv)"), "csv", "text/csv");
-
-  if (SADDLE_IS_CRITICAL_PAGE (page))
-    {
-      const char *ids[] = { "scatter", "spectrum", "slice", NULL };
-      const char *labels[] = { _("Minimal ratio scatter"), _("Spectrum of the selected point"),
-                               _("Loss slice of the selected point"), NULL };
-
-      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "figure", _("Export"), ids, labels);
-      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "figure", "scatter");
-    }
-
-  g_object_set_data_full (G_OBJECT (dialog), "saddle-page", g_object_ref (page), g_object_unref);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-export_all_response_cb (GtkNativeDialog *dialog,
-                        int              response,
-                        SaddleWindow    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (path == NULL)
-        saddle_window_show_message (self, _("Only local folders can be written"), FALSE);
-      else if (saddle_window_export_all (self, path, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), path);
-
-          saddle_window_show_message (self, message, TRUE);
-        }
-      else
-        saddle_window_show_message (self, error->message, FALSE);
-    }
-
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
-}
-
-static void
-export_all_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Export All to Folder"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                        _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-open_results_response_cb (GtkNativeDialog *dialog,
-                          int              response,
-                          gpointer         user_data)
-{
-  g_autoptr(SaddleWindow) self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        saddle_window_open_results (self, path, NULL);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-open_results_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  GtkFileChooserNative *dialog;
-
-  dialog = gtk_file_chooser_native_new (_("Open Results"), GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
-  g_signal_connect (dialog, "response", G_CALLBACK (open_results_response_cb), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-new_study_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-
-  close_opened (self, saddle_window_get_shown_kind (self));
-}
-
-static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-
-  saddle_window_run_study (self, saddle_window_get_shown_kind (self), NULL);
-}
-
-/* Alt+1, Alt+2, Alt+3: show a study by its place in the header ("s": its name). */
-static void
-show_study_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  SaddleStudyKind kind;
-
-  if (saddle_study_kind_from_string (g_variant_get_string (parameter, NULL), &kind))
-    saddle_window_show_kind (SADDLE_WINDOW (widget), kind);
-}
-
-/* Space: play or pause the trajectories, when they are shown. */
-static void
-toggle_play_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  SaddleTrajectoriesPage *page = SADDLE_TRAJECTORIES_PAGE (self->trajectories_page);
-
-  if (saddle_window_get_shown_kind (self) == SADDLE_STUDY_TRAJECTORIES)
-    saddle_trajectories_page_set_playing (page, !saddle_trajectories_page_get_playing (page));
-}
-
-static void
-reset_settings_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-
-  saddle_side_panel_reset (saddle_window_get_panel (self, saddle_window_get_shown_kind (self)));
+    saddle_window_sync_panel (self);
 }
 
 /* GtkWindow */
@@ -666,9 +453,7 @@ saddle_window_close_request (GtkWindow *window)
   /* The worker stops at its next safe point; the application stays alive
    * (the job holds it) until the worker has returned, so nothing is cut off. */
   self->have_pending = FALSE;
-  if (self->job != NULL)
-    saddle_job_cancel (self->job);
-  saddle_critical_page_cancel_slice (SADDLE_CRITICAL_PAGE (self->critical_page));
+  saddle_job_queue_cancel (self->queue, NULL);
 
   return GTK_WINDOW_CLASS (saddle_window_parent_class)->close_request (window);
 }
@@ -712,8 +497,9 @@ saddle_window_constructed (GObject *object)
   g_settings_bind (self->settings, "critical-show-pb-fit", self->critical_page, "show-pb-fit", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "critical-ratio-axis-full", self->critical_page, "ratio-axis-full",
                    G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_object (self->critical_page, "notify::slice-busy",
-                           G_CALLBACK (slice_busy_changed_cb), self, 0);
+  saddle_page_set_job_queue (self->trajectories_page, self->queue);
+  saddle_page_set_job_queue (self->gradnorm_page, self->queue);
+  saddle_page_set_job_queue (self->critical_page, self->queue);
 
   study = g_settings_get_string (self->settings, "study");
   gtk_stack_set_visible_child_name (self->view_stack, study);
@@ -790,8 +576,11 @@ saddle_window_dispose (GObject *object)
       saddle_study_config_clear (&self->pending_config);
       self->have_pending = FALSE;
     }
+  if (self->queue != NULL)
+    saddle_job_queue_cancel (self->queue, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SADDLE_TYPE_WINDOW);
+  g_clear_object (&self->queue);
 
   G_OBJECT_CLASS (saddle_window_parent_class)->dispose (object);
 }
@@ -855,15 +644,15 @@ saddle_window_class_init (SaddleWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, banner_close_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_study_changed_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
-  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
-  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, export_all_action);
-  gtk_widget_class_install_action (widget_class, "win.open-results", NULL, open_results_action);
-  gtk_widget_class_install_action (widget_class, "win.new-study", NULL, new_study_action);
-  gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, reset_settings_action);
+  gtk_widget_class_install_action (widget_class, "win.start", NULL, saddle_window_start_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, saddle_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-all", NULL, saddle_window_export_all_action);
+  gtk_widget_class_install_action (widget_class, "win.open-results", NULL, saddle_window_open_results_action);
+  gtk_widget_class_install_action (widget_class, "win.new-study", NULL, saddle_window_new_study_action);
+  gtk_widget_class_install_action (widget_class, "win.reset-settings", NULL, saddle_window_reset_settings_action);
 
-  gtk_widget_class_install_action (widget_class, "win.show-study", "s", show_study_action);
-  gtk_widget_class_install_action (widget_class, "win.toggle-play", NULL, toggle_play_action);
+  gtk_widget_class_install_action (widget_class, "win.show-study", "s", saddle_window_show_study_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-play", NULL, saddle_window_toggle_play_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-panel", NULL);
   /* Space reaches the window only when no focused widget (a button, an entry) takes it. */
@@ -880,6 +669,7 @@ static void
 saddle_window_init (SaddleWindow *self)
 {
   self->failures = g_ptr_array_new_with_free_func (g_free);
+  self->queue = saddle_job_queue_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -924,20 +714,7 @@ saddle_window_run_study (SaddleWindow     *self,
     }
 
   /* A new study of this kind: its own settings again, no longer the opened folder's. */
-  close_opened (self, kind);
-
-  if (self->job == NULL && saddle_critical_page_get_slice_busy (SADDLE_CRITICAL_PAGE (self->critical_page)))
-    {
-      /* A loss slice is being computed: stop it, and start when its worker has returned. */
-      if (self->have_pending)
-        saddle_study_config_clear (&self->pending_config);
-      self->have_pending = TRUE;
-      self->pending_kind = kind;
-      self->pending_config = config;
-      saddle_critical_page_cancel_slice (SADDLE_CRITICAL_PAGE (self->critical_page));
-      update_busy (self);
-      return TRUE;
-    }
+  saddle_window_close_opened (self, kind);
 
   if (self->job != NULL)
     {
@@ -953,6 +730,10 @@ saddle_window_run_study (SaddleWindow     *self,
       return TRUE;
     }
 
+  /* A study still waiting gives way to this one; a loss slice under way stops, and this
+   * study starts when its worker has returned. */
+  saddle_job_queue_cancel (self->queue, self);
+  saddle_job_queue_cancel_running (self->queue);
   start_job (self, kind, &config);
   saddle_study_config_clear (&config);
   return TRUE;
@@ -978,6 +759,8 @@ saddle_window_stop (SaddleWindow *self)
       saddle_study_config_clear (&self->pending_config);
       self->have_pending = FALSE;
     }
+  /* A study waiting for its turn is dropped. */
+  saddle_job_queue_cancel (self->queue, self);
   if (self->job != NULL)
     {
       const char *doing = gtk_label_get_text (self->progress_label);
@@ -1002,121 +785,8 @@ saddle_window_get_busy (SaddleWindow *self)
 {
   g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
 
-  return self->job != NULL || self->have_pending;
-}
-
-gboolean
-saddle_window_export_all (SaddleWindow  *self,
-                          const char    *folder,
-                          GError       **error)
-{
-  SaddlePage *pages[] = { self->trajectories_page, self->gradnorm_page, self->critical_page };
-  /* One subfolder a study, named as its saddle-cli command: the studies write files of the
-   * same names (history.csv, epochs.csv), and none may overwrite another's. */
-  static const char *const subfolders[] = { "trajectories", "gradnorm", "critical" };
-  g_autoptr(SaddleStaging) staging = NULL;
-  guint written = 0;
-
-  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (folder != NULL, FALSE);
-
-  /* Everything is written into a staging folder first and swapped in as one set, so a
-   * failed export leaves the folder as it was, never old and new files mixed. */
-  if ((staging = saddle_staging_open (folder, 0, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
-    {
-      g_autofree char *subfolder = g_build_filename (saddle_staging_dir (staging), subfolders[i],
-                                                     NULL);
-
-      if (!saddle_page_has_results (pages[i]))
-        continue;
-      if (!saddle_page_export_all (pages[i], subfolder, error))
-        return FALSE;
-      written++;
-    }
-
-  if (written == 0)
-    {
-      g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
-                           _("Nothing to export yet: run a study first"));
-      return FALSE;
-    }
-  return saddle_staging_commit (staging, error);
-}
-
-gboolean
-saddle_window_open_results (SaddleWindow  *self,
-                            const char    *folder,
-                            GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) studies = NULL;
-  g_autoptr(GString) opened = g_string_new (NULL);
-  guint weights = 0;
-
-  g_return_val_if_fail (SADDLE_IS_WINDOW (self), FALSE);
-  g_return_val_if_fail (folder != NULL, FALSE);
-
-  /* Read everything before touching a page: a folder that is refused changes nothing. */
-  if (saddle_window_get_busy (self))
-    g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                         _("a study is running: stop it first"));
-  else
-    studies = saddle_results_folder_read (folder, &local_error);
-  if (studies == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("Cannot open “%s”: %s"), folder,
-                                                  local_error->message);
-
-      saddle_window_show_message (self, message, FALSE);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-
-  for (guint i = 0; i < studies->len; i++)
-    {
-      SaddleOpenedStudy *study = g_ptr_array_index (studies, i);
-      SaddleStudyResults *results = g_steal_pointer (&study->results);
-      SaddleStudyKind kind = results->kind;
-      SaddlePage *page = saddle_window_get_page (self, kind);
-      g_autofree char *schema_id = NULL;
-
-      g_object_get (saddle_side_panel_get_settings (self->panels[kind]), "schema-id", &schema_id, NULL);
-      close_opened (self, kind);
-      self->opened[kind] = saddle_opened_panel_new (kind, schema_id, &results->config,
-                                                    study->folder, study->settings_recorded);
-      gtk_stack_add_child (self->panel_stack, self->opened[kind]);
-      saddle_page_begin (page, &results->config);
-      saddle_page_finish (page, results);
-      weights += study->weights_found;
-      g_string_append_printf (opened, "%s%s", i > 0 ? ", " : "", kind_name (kind));
-    }
-  {
-    SaddleStudyKind first = SADDLE_STUDY_CRITICAL;
-
-    for (int k = SADDLE_STUDY_CRITICAL; k >= SADDLE_STUDY_TRAJECTORIES; k--)
-      if (self->opened[k] != NULL)
-        first = (SaddleStudyKind) k;
-    saddle_window_show_kind (self, first);
-  }
-  sync_panel (self);
-
-  {
-    /* TRANSLATORS: "Opened trajectories, critical from “/path”" */
-    g_autofree char *message = g_strdup_printf (_("Opened %s from “%s”"), opened->str, folder);
-
-    /* The slice needs each point's parameters: say at once when the folder has none. */
-    if (self->opened[SADDLE_STUDY_CRITICAL] != NULL && weights == 0)
-      {
-        g_autofree char *full = g_strdup_printf (_("%s. The folder holds no weights (weights-runN.txt), so no loss slice can be computed"), message);
-
-        saddle_window_show_message (self, full, TRUE);
-      }
-    else
-      saddle_window_show_message (self, message, TRUE);
-  }
-  return TRUE;
+  return self->job != NULL || self->have_pending
+         || (self->queue != NULL && saddle_job_queue_is_waiting (self->queue, self));
 }
 
 GtkWidget *
@@ -1230,4 +900,12 @@ saddle_window_get_job (SaddleWindow *self)
   g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
 
   return self->job;
+}
+
+SaddleJobQueue *
+saddle_window_get_job_queue (SaddleWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), NULL);
+
+  return self->queue;
 }

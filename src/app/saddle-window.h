@@ -58,5 +58,7 @@ void             saddle_window_show_kind      (SaddleWindow    *self,
                                                SaddleStudyKind  kind);
 /* The running job, or NULL. */
 SaddleJob       *saddle_window_get_job        (SaddleWindow    *self);
+/* The queue every BLAS-heavy task of the window waits in, one at a time (studies, loss slices). */
+SaddleJobQueue  *saddle_window_get_job_queue  (SaddleWindow    *self);
 
 G_END_DECLS

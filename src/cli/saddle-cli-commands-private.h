@@ -28,12 +28,15 @@ SaddleDataset *saddle_cli_load_dataset     (const SaddleStudyConfig *config,
 /* "1-6-1 relu, 19 parameters": the model @config builds on @dataset. */
 char          *saddle_cli_model_description (const SaddleStudyConfig *config,
                                              const SaddleDataset     *dataset);
-/* Writes @theta as a text weights file whose header says how to rebuild the model. */
+/* Writes @theta in the format @path's extension asks for (saddle-weights-file.h), with the
+ * model options that rebuild the model. */
 gboolean       saddle_cli_save_weights     (const char              *path,
                                             const SaddleStudyConfig *config,
                                             const char              *command,
                                             const char              *dataset_name,
                                             guint                    run,
+                                            const guint             *widths,
+                                            guint                    n_widths,
                                             const double            *theta,
                                             gsize                    n,
                                             GError                 **error);

@@ -10,7 +10,7 @@
 #include "saddle-cli-fields.h"
 #include "saddle-cli-output.h"
 #include "saddle-format.h"
-#include "saddle-weights.h"
+#include "saddle-weights-file.h"
 
 SaddleDataset *
 saddle_cli_load_dataset (const SaddleStudyConfig *config,
@@ -92,6 +92,8 @@ saddle_cli_save_weights (const char              *path,
                          const char              *command,
                          const char              *dataset_name,
                          guint                    run,
+                         const guint             *widths,
+                         guint                    n_widths,
                          const double            *theta,
                          gsize                    n,
                          GError                 **error)
@@ -100,12 +102,11 @@ saddle_cli_save_weights (const char              *path,
   g_autofree char *header = NULL;
 
   header = g_strdup_printf ("saddle-cli %s, run %u, seed %" G_GUINT64_FORMAT ", %s\n"
-                            "%s%s\n"
                             "%" G_GSIZE_FORMAT " parameters in flat order: per layer the "
                             "weights (out × in, row-major), then the biases",
-                            command, run + 1, config->seed, dataset_name,
-                            SADDLE_CLI_OPTIONS_LINE, options, n);
-  return saddle_weights_save (path, theta, n, header, error);
+                            command, run + 1, config->seed, dataset_name, n);
+  return saddle_weights_file_write (path, theta, n, widths, n_widths, config->activation,
+                                    options, header, error);
 }
 
 /* Records a written file, or the reason it could not be written. */
@@ -138,6 +139,10 @@ saddle_cli_print_slice (const SaddleSlice *slice,
   printf ("  top    λ = %.6g, slope ∇Lᵀv = %.3g: loss %.6g at α = −%g, %.6g at 0, %.6g at α = %g\n",
           slice->lambda_top, slice->slope_top, slice->loss_top[0], slice->range, slice->loss,
           slice->loss_top[last], slice->range);
+  printf ("  the second-order model α·slope + ½·λ·α² is within %.0f %% of the loss change up to "
+          "|α| = %.2g along the bottom v and %.2g along the top v (0: not even at the smallest "
+          "measurable step)\n", 100 * SADDLE_SLICE_MODEL_TOLERANCE, slice->model_radius_bottom,
+          slice->model_radius_top);
 }
 
 void

@@ -67,6 +67,7 @@ struct _Dispatch
   gint64          *failed_at;         /* (ranks) when its failure came; 0 = none */
   FailMessage     *failures;          /* (ranks) */
   guint           *runs_done;         /* (ranks) runs that came back finished */
+  gint64           last_poll;         /* when rank 0's own runs last looked for failures */
 };
 
 /* A computing rank's state. */
@@ -228,7 +229,19 @@ dispatch_event_cb (const SaddleEvent *event,
                    gpointer           user_data)
 {
   Dispatch *self = user_data;
+  gint64 now = g_get_monotonic_time ();
 
+  /* A rank may stop (mpirun's SIGTERM after Ctrl-C reaches the ranks one at a time) while no
+   * slot waits on it: rank 0's own runs must hear of it too, or they run on until mpirun kills
+   * rank 0 before it has written anything. */
+  g_mutex_lock (&self->mutex);
+  if (now - self->last_poll >= STOP_POLL_INTERVAL)
+    {
+      self->last_poll = now;
+      for (int r = 1; r < saddle_cli_mpi_size (); r++)
+        take_failure (self, r);
+    }
+  g_mutex_unlock (&self->mutex);
   if (g_atomic_int_get (&self->stop))
     return FALSE;
   return self->func == NULL || self->func (event, self->user_data);

@@ -32,7 +32,7 @@
 #include "saddle-lanczos.h"
 #include "saddle-slice.h"
 #include "saddle-stats.h"
-#include "saddle-weights.h"
+#include "saddle-weights-file.h"
 #include "saddle-cli-commands-private.h"
 
 static gboolean
@@ -429,6 +429,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree double *theta = NULL;
+  g_autoptr(SaddleWeightsFile) weights_file = NULL;
   g_autofree char *model_text = NULL;
   g_autofree char *count_text = NULL;
   SaddleCriticalSettings settings;
@@ -499,16 +500,20 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
       return SADDLE_CLI_EXIT_USAGE;
     }
 
-  theta = saddle_weights_load (options->weights, &n, &error);
-  if (theta == NULL)
+  /* Read once, while the options were parsed; read again here only to say why it failed. */
+  weights_file = g_steal_pointer (&options->weights_file);
+  if (weights_file == NULL
+      && (weights_file = saddle_weights_file_read (options->weights, &error)) == NULL)
     {
       fprintf (stderr, "saddle-cli: Cannot read the weights “%s”: %s\n", options->weights,
                error->message);
       return SADDLE_CLI_EXIT_FAILED;
     }
+  theta = g_steal_pointer (&weights_file->theta);
+  n = weights_file->n_params;
   if (n != n_params)
     {
-      g_autofree char *saved = saddle_cli_weights_file_options (options->weights);
+      const char *saved = weights_file->options;
       g_autofree char *have = saddle_format_count (n);
       g_autofree char *want = saddle_format_count (n_params);
       g_autofree char *hidden = saddle_study_config_hidden_string (config);
@@ -645,9 +650,12 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
   if (options->save_weights != NULL)
     {
       g_autoptr(GError) save_error = NULL;
+      g_autofree guint *widths = NULL;
+      guint n_widths = 0;
 
+      widths = saddle_study_config_widths (config, dataset, &n_widths);
       ok = saddle_cli_save_weights (options->save_weights, config, "hessian", dataset->name, 0,
-                                    analysed, n_params, &save_error);
+                                    widths, n_widths, analysed, n_params, &save_error);
       saddle_cli_note_written (written, problems, options->save_weights, ok, save_error);
     }
   saddle_cli_close_output (options, staging, final_out, TRUE, written, problems);

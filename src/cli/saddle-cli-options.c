@@ -12,6 +12,7 @@
 
 #include "saddle-cli-fields.h"
 #include "saddle-cli-options.h"
+#include "saddle-cli-output.h"
 #include "saddle-file.h"
 #include "saddle-slice.h"
 
@@ -862,33 +863,25 @@ saddle_cli_command_summary (SaddleCliCommand command)
   return command_summaries[command];
 }
 
-char *
-saddle_cli_weights_file_options (const char *path)
+/* "20,20": the hidden widths of a file's input…output @widths. */
+static char *
+hidden_of_widths (const SaddleWeightsFile *file)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  GString *hidden = g_string_new (NULL);
 
-  if (!saddle_file_read (path, G_MAXUINT32, &contents, NULL, NULL))
-    return NULL;
-  lines = g_strsplit (contents, "\n", 16);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (*line != '#')
-        continue;
-      while (*line == '#' || *line == ' ')
-        line++;
-      if (g_str_has_prefix (line, SADDLE_CLI_OPTIONS_LINE))
-        return g_strstrip (g_strdup (line + strlen (SADDLE_CLI_OPTIONS_LINE)));
-    }
-  return NULL;
+  for (guint i = 1; i + 1 < file->n_widths; i++)
+    g_string_append_printf (hidden, "%s%u", i > 1 ? "," : "", file->widths[i]);
+  return g_string_free (hidden, FALSE);
 }
 
-/* The model options a weights file's header records (--task, --hidden, --activation,
- * --samples, --function, --data), for hessian: those not given on the command line are taken
- * from it, so a file saved by any study analyses without repeating them; one given with
- * another value wins, and the difference is said. */
+/* The options that describe the model in a weights file: the options line it recorded
+ * (--task, --hidden, --activation, --samples, --function, --data), then what its tensors and
+ * metadata say (the hidden widths, the activation; the task from the widths: one input and one
+ * output is the function task, several outputs the image classifier). For hessian: those not
+ * given on the command line are taken from the file, so a file analyses with no model options.
+ * A recorded option given with another value wins, and the difference is said; hidden widths
+ * that the tensors contradict, or a file with no activation that was not given one, are
+ * usage errors naming the option. */
 static gboolean
 take_weights_header (SaddleCliOptions *options,
                      const char       *path,
@@ -896,28 +889,84 @@ take_weights_header (SaddleCliOptions *options,
 {
   static const char *const taken[] = { "task", "hidden", "activation", "samples", "function",
                                        "data" };
-  g_autofree char *line = saddle_cli_weights_file_options (path);
+  SaddleWeightsFile *file = saddle_weights_file_read (path, NULL);
   g_auto(GStrv) argv = NULL;
   int argc = 0;
 
-  if (line == NULL || !g_shell_parse_argv (line, &argc, &argv, NULL))
+  if (file == NULL)
     return TRUE;
-  for (int i = 0; i + 1 < argc; i++)
-    {
-      const char *name = argv[i] + 2;
-      const char *value = argv[i + 1];
-      const char *mine;
+  options->weights_file = file;
+  if (file->options != NULL && g_shell_parse_argv (file->options, &argc, &argv, NULL))
+    for (int i = 0; i + 1 < argc; i++)
+      {
+        const char *name = argv[i] + 2;
+        const char *value = argv[i + 1];
+        const char *mine;
 
-      if (!g_str_has_prefix (argv[i], "--")
-          || !g_strv_contains ((const char * const *) taken, name))
-        continue;
-      i++;
-      mine = given (options, name);
+        if (!g_str_has_prefix (argv[i], "--")
+            || !g_strv_contains ((const char * const *) taken, name))
+          continue;
+        i++;
+        mine = given (options, name);
+        if (mine == NULL)
+          g_hash_table_insert (options->given, g_strdup (name), g_strdup (value));
+        /* Hidden widths the tensors give are checked below, not overridden. */
+        else if (!g_str_equal (mine, value)
+                 && !(g_str_equal (name, "hidden") && file->n_widths >= 2))
+          fprintf (stderr, "saddle-cli: --%s %s overrides the %s the weights file was saved "
+                   "with\n", name, mine, value);
+      }
+
+  if (file->has_activation)
+    {
+      const char *mine = given (options, "activation");
+      const char *theirs = saddle_activation_to_string (file->activation);
+      SaddleActivation activation;
+
       if (mine == NULL)
-        g_hash_table_insert (options->given, g_strdup (name), g_strdup (value));
-      else if (!g_str_equal (mine, value))
-        fprintf (stderr, "saddle-cli: --%s %s overrides the %s the weights file was saved with\n",
-                 name, mine, value);
+        g_hash_table_insert (options->given, g_strdup ("activation"), g_strdup (theirs));
+      else if (saddle_activation_from_string (mine, &activation)
+               && activation != file->activation)
+        fprintf (stderr, "saddle-cli: --activation %s overrides the %s the weights file "
+                 "names\n", mine, theirs);
+    }
+  else if (file->format != SADDLE_WEIGHTS_FORMAT_TEXT && given (options, "activation") == NULL)
+    return usage_error (error, "--activation is required: “%s” (%s) does not name its "
+                        "activation (no \"activation\" in its metadata); pass --activation "
+                        "relu, tanh, sigmoid or identity", path,
+                        saddle_weights_format_to_string (file->format));
+
+  if (file->n_widths >= 2)
+    {
+      g_autofree char *hidden = hidden_of_widths (file);
+      g_autofree char *shape = saddle_cli_format_widths (file->widths, file->n_widths);
+      const char *mine = given (options, "hidden");
+      guint in = file->widths[0];
+      guint out = file->widths[file->n_widths - 1];
+
+      if (mine == NULL)
+        g_hash_table_insert (options->given, g_strdup ("hidden"), g_strdup (hidden));
+      else
+        {
+          SaddleStudyConfig asked = { 0 };
+          g_autofree char *normal = NULL;
+
+          if (saddle_study_config_set_hidden (&asked, mine, NULL)
+              && !g_str_equal ((normal = saddle_study_config_hidden_string (&asked)), hidden))
+            return usage_error (error, "--hidden %s conflicts with “%s”, whose tensors are "
+                                "the widths %s (--hidden %s)", mine, path, shape, hidden);
+        }
+      if (given (options, "task") == NULL)
+        {
+          if (in == 1 && out == 1)
+            g_hash_table_insert (options->given, g_strdup ("task"), g_strdup ("function"));
+          else if (out >= 2)
+            g_hash_table_insert (options->given, g_strdup ("task"), g_strdup ("image"));
+          else
+            return usage_error (error, "--task is required: the widths %s of “%s” are neither "
+                                "a function fit (1 input, 1 output) nor a classifier (2 or "
+                                "more outputs)", shape, path);
+        }
     }
   return TRUE;
 }
@@ -971,6 +1020,7 @@ saddle_cli_options_clear (SaddleCliOptions *options)
   g_clear_pointer (&options->out_dir, g_free);
   g_clear_pointer (&options->save_weights, g_free);
   g_clear_pointer (&options->weights, g_free);
+  g_clear_pointer (&options->weights_file, saddle_weights_file_free);
   g_clear_pointer (&options->inputs, g_strfreev);
   g_clear_pointer (&options->given, g_hash_table_unref);
 }

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "saddle-study.h"
+#include "saddle-weights-file.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,8 @@ typedef struct
   char             *out_dir;        /* --out, default "results" */
   char             *save_weights;   /* --save-weights FILE or NULL */
   char             *weights;        /* hessian: --weights FILE */
+  SaddleWeightsFile *weights_file;  /* hessian: that file, read while parsing (NULL if unreadable:
+                                     * the command reports why) */
   gboolean          spectra_all;    /* critical: --spectra all */
   gboolean          large;          /* bench: --large */
   gboolean          quick;          /* bench: --quick, tiny sizes to check the bench itself */
@@ -107,12 +110,5 @@ gboolean    saddle_cli_options_parse        (SaddleCliOptions *options,
 void        saddle_cli_options_clear        (SaddleCliOptions *options);
 /* The full --help text of @command (g_free). */
 char       *saddle_cli_options_help         (SaddleCliCommand  command);
-
-/* The comment a weights file saved by saddle-cli carries its model options in. */
-#define SADDLE_CLI_OPTIONS_LINE "options: "
-
-/* The model options (as saddle-cli flags) recorded in a weights file's "options:" comment,
- * or NULL (g_free). */
-char    *saddle_cli_weights_file_options (const char *path);
 
 G_END_DECLS

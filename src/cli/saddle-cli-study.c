@@ -495,7 +495,8 @@ save_study_weights (SaddleCliOptions         *options,
       any = TRUE;
       path = saddle_cli_weights_path (options->save_weights, config->first_run + i, single);
       ok = saddle_cli_save_weights (path, config, saddle_cli_command_to_string (options->command),
-                                    results->dataset_name, config->first_run + i, theta,
+                                    results->dataset_name, config->first_run + i,
+                                    results->widths, results->n_widths, theta,
                                     results->n_params, &error);
       saddle_cli_note_written (written, problems, path, ok, error);
       if (ok)

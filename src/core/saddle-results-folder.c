@@ -9,7 +9,7 @@
 #include "saddle-csv-table.h"
 #include "saddle-results-folder.h"
 #include "saddle-summary.h"
-#include "saddle-weights.h"
+#include "saddle-weights-file.h"
 
 /* The largest results table read (a history of 10⁷ steps is about 700 MB of text). */
 #define TABLE_MAX_BYTES ((guint64) 4 << 30)
@@ -298,26 +298,25 @@ read_weights (const char         *dir,
       SaddleCriticalPoint *point = g_ptr_array_index (points, i);
       g_autofree char *name = saddle_results_folder_weights_name (config->runs, point->run);
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      double *theta;
-      gsize n = 0;
+      g_autoptr(SaddleWeightsFile) file = NULL;
+      gsize n;
       guint k = point->run - config->first_run;
 
       if (!g_file_test (path, G_FILE_TEST_EXISTS) || point->spectrum == NULL)
         continue;
-      theta = saddle_weights_load (path, &n, error);
-      if (theta == NULL)
+      if ((file = saddle_weights_file_read (path, error)) == NULL)
         return FALSE;
+      n = file->n_params;
       if (n != point->n_params)
         {
           g_set_error (error, SADDLE_RESULTS_FOLDER_ERROR, SADDLE_RESULTS_FOLDER_ERROR_INVALID,
                        "%s: %" G_GSIZE_FORMAT " parameters, where run %u's spectrum has %"
                        G_GSIZE_FORMAT, path, n, point->run + 1, point->n_params);
-          g_free (theta);
           return FALSE;
         }
-      point->params = theta;
+      point->params = g_steal_pointer (&file->theta);
       if (point->run >= config->first_run && k < results->final_params->len)
-        g_ptr_array_index (results->final_params, k) = g_memdup2 (theta, n * sizeof (double));
+        g_ptr_array_index (results->final_params, k) = g_memdup2 (point->params, n * sizeof (double));
       (*found)++;
     }
   return TRUE;

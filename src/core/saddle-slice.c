@@ -19,6 +19,11 @@
 #define EIGEN_SHARE   0.9
 /* Loss evaluations between progress calls along a slice. */
 #define LINE_CHUNK    16
+/* saddle_slice_model_radius()'s grid: steps a decade, decades below the range, and the
+ * smallest |q| that rounding in the loss (a mean of many terms) leaves measurable. */
+#define RADIUS_STEPS_PER_DECADE 3
+#define RADIUS_DECADES          8
+#define RADIUS_MEASURABLE       1e-11
 
 typedef struct
 {
@@ -98,6 +103,64 @@ evaluate_line (SaddleModel       *model,
     }
 
   return TRUE;
+}
+
+static double
+loss_at (SaddleModel       *model,
+         const double      *theta,
+         const SaddleBatch *batch,
+         const double      *v,
+         double             alpha,
+         double            *point)
+{
+  gsize n = saddle_model_n_params (model);
+
+  for (gsize j = 0; j < n; j++)
+    point[j] = theta[j] + alpha * v[j];
+  return saddle_model_loss_grad (model, point, batch, NULL);
+}
+
+double
+saddle_slice_model_radius (SaddleModel       *model,
+                           const double      *theta,
+                           const SaddleBatch *batch,
+                           const double      *v,
+                           double             loss,
+                           double             slope,
+                           double             lambda,
+                           double             range)
+{
+  g_autofree double *point = NULL;
+  int steps = RADIUS_STEPS_PER_DECADE * RADIUS_DECADES;
+  double radius = 0.0;
+
+  g_return_val_if_fail (model != NULL && theta != NULL && batch != NULL && v != NULL, 0.0);
+
+  point = g_new (double, saddle_model_n_params (model));
+  /* Outward from the smallest step: the model is a Taylor expansion, so it is the small steps
+   * that must agree first, and the first failure ends the radius. */
+  for (int k = steps; k >= 0; k--)
+    {
+      double r = range * pow (10.0, -(double) k / RADIUS_STEPS_PER_DECADE);
+      gboolean measured = FALSE;
+
+      for (int side = -1; side <= 1; side += 2)
+        {
+          double alpha = side * r;
+          double q = alpha * slope + 0.5 * lambda * alpha * alpha;
+          double change;
+
+          if (fabs (q) <= RADIUS_MEASURABLE * fabs (loss))
+            continue;
+          measured = TRUE;
+          change = loss_at (model, theta, batch, v, alpha, point) - loss;
+          if (!(fabs (change - q) <= SADDLE_SLICE_MODEL_TOLERANCE * fabs (q)))
+            return radius;
+        }
+      if (measured)
+        radius = r;
+    }
+  return radius;
 }
 
 static gboolean
@@ -475,6 +538,12 @@ compute (SaddleModel             *model,
   if (!evaluate_line (model, theta, batch, slice->v_top, slice->alphas, n_points,
                       slice->loss_top, &p, error))
     return NULL;
+  slice->model_radius_bottom = saddle_slice_model_radius (model, theta, batch, slice->v_bottom,
+                                                          slice->loss, slice->slope_bottom,
+                                                          slice->lambda_bottom, range);
+  slice->model_radius_top = saddle_slice_model_radius (model, theta, batch, slice->v_top,
+                                                       slice->loss, slice->slope_top,
+                                                       slice->lambda_top, range);
   if (!progress_report (&p, 1.0))
     {
       set_cancelled (error);

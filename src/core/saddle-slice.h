@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 
 #define SADDLE_SLICE_ERROR (saddle_slice_error_quark ())
 
+/* The second-order model "holds" at α when |ΔL(α) − q(α)| ≤ this · |q(α)|. */
+#define SADDLE_SLICE_MODEL_TOLERANCE 0.1
+
 /* Points per slice: the default and the accepted range. */
 #define SADDLE_SLICE_DEFAULT_POINTS 101
 #define SADDLE_SLICE_MIN_POINTS     2
@@ -55,6 +58,12 @@ typedef struct
   double            lambda_top;     /* largest: the curvature of loss_top at α = 0 */
   double            slope_bottom;   /* ∇Lᵀ·v_bottom: the slope of loss_bottom at α = 0 */
   double            slope_top;      /* ∇Lᵀ·v_top */
+  /* How far from θ the second-order model α·slope + ½·λ·α² describes each curve: the largest
+   * |α| of a log grid up to range such that it and every smaller step are within
+   * SADDLE_SLICE_MODEL_TOLERANCE of the measured change (saddle_slice_model_radius()); 0 when not
+   * even the smallest measurable step is. */
+  double            model_radius_bottom;
+  double            model_radius_top;
   gsize             n_params;
   double           *v_bottom;       /* (n_params) unit eigenvector, largest-magnitude entry > 0 */
   double           *v_top;          /* (n_params) unit eigenvector of lambda_top, likewise */
@@ -99,6 +108,19 @@ SaddleSlice *saddle_slice_compute     (SaddleModel        *model,
                                        SaddleProgressFunc  progress,
                                        gpointer            data,
                                        GError            **error);
+/* The largest r ≤ @range of a log grid (3 steps a decade, 8 decades) such that at ±r and every
+ * smaller measurable grid step, loss(θ ± r·v) − @loss is within SADDLE_SLICE_MODEL_TOLERANCE of
+ * q(±r) = ±r·@slope + ½·@lambda·r²; 0 when the smallest measurable step already fails. Steps where
+ * |q| is below rounding (1e-11·|@loss|) are skipped: there the comparison says nothing. Costs up
+ * to 50 loss evaluations on @batch. */
+double       saddle_slice_model_radius (SaddleModel       *model,
+                                        const double      *theta,
+                                        const SaddleBatch *batch,
+                                        const double      *v,
+                                        double             loss,
+                                        double             slope,
+                                        double             lambda,
+                                        double             range);
 /* Flips @v so its largest-magnitude entry is positive: the same eigenvector then comes out the
  * same way from any solver. */
 void         saddle_slice_orient      (double             *v,

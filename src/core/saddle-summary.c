@@ -228,6 +228,8 @@ saddle_summary_add_slice (JsonBuilder       *builder,
   saddle_summary_add_double (builder, "lambda_top", slice->lambda_top);
   saddle_summary_add_double (builder, "slope_bottom", slice->slope_bottom);
   saddle_summary_add_double (builder, "slope_top", slice->slope_top);
+  saddle_summary_add_double (builder, "model_radius_bottom", slice->model_radius_bottom);
+  saddle_summary_add_double (builder, "model_radius_top", slice->model_radius_top);
   json_builder_end_object (builder);
 }
 

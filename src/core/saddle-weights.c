@@ -10,9 +10,6 @@
 #include "saddle-weights.h"
 #include "saddle-file.h"
 
-/* The largest weights file read: 32 bytes for each of the most parameters a model may have. */
-#define WEIGHTS_MAX_BYTES ((guint64) 32 * 100000000)
-
 G_DEFINE_QUARK (saddle-weights-error-quark, saddle_weights_error)
 
 gboolean
@@ -70,11 +67,7 @@ saddle_weights_load (const char  *path,
                      GError     **error)
 {
   g_autofree char *contents = NULL;
-  g_autoptr(GArray) values = NULL;
   gsize length = 0;
-  char *line;
-  char *next;
-  guint line_number = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (n != NULL, NULL);
@@ -82,8 +75,24 @@ saddle_weights_load (const char  *path,
   *n = 0;
 
   /* %.17g and a newline: at most 26 bytes a parameter, and a few header lines. */
-  if (!saddle_file_read (path, WEIGHTS_MAX_BYTES, &contents, &length, error))
+  if (!saddle_file_read (path, SADDLE_WEIGHTS_MAX_BYTES, &contents, &length, error))
     return NULL;
+  return saddle_weights_parse (path, contents, length, n, error);
+}
+
+double *
+saddle_weights_parse (const char  *path,
+                      char        *contents,
+                      gsize        length,
+                      gsize       *n,
+                      GError     **error)
+{
+  g_autoptr(GArray) values = NULL;
+  char *line;
+  char *next;
+  guint line_number = 0;
+
+  *n = 0;
 
   if (memchr (contents, '\0', length) != NULL)
     {

@@ -7,6 +7,10 @@ G_BEGIN_DECLS
 
 #define SADDLE_WEIGHTS_ERROR (saddle_weights_error_quark ())
 
+/* The largest weights file read, in any format: 32 bytes for each of the most parameters a
+ * model may have. */
+#define SADDLE_WEIGHTS_MAX_BYTES ((guint64) 32 * 100000000)
+
 typedef enum
 {
   SADDLE_WEIGHTS_ERROR_PARSE,       /* a line is not one finite number; the message names the line */
@@ -26,5 +30,12 @@ gboolean saddle_weights_save (const char   *path,
 double  *saddle_weights_load (const char   *path,
                               gsize        *n,
                               GError      **error);
+
+/* The same on @length bytes already read from @path (NUL-terminated; modified in place). */
+double  *saddle_weights_parse (const char   *path,
+                               char         *contents,
+                               gsize         length,
+                               gsize        *n,
+                               GError      **error);
 
 G_END_DECLS

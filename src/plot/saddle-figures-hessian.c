@@ -343,7 +343,8 @@ draw_quadratic (SaddleChart       *chart,
 }
 
 /* One direction's panel of the slice: the loss change along it on its own linear scale (or the
- * zoomed range @view, of panel @panel), its second-order model dashed, the point θ at the origin. */
+ * zoomed range @view, of panel @panel), its second-order model dashed and shaded over |α| ≤
+ * @radius, where it holds, the point θ at the origin. */
 static void
 draw_slice_panel (SaddleChart             *chart_out,
                   cairo_t                 *cr,
@@ -359,6 +360,7 @@ draw_slice_panel (SaddleChart             *chart_out,
                   const double        *delta,
                   double               slope,
                   double               lambda,
+                  double               radius,
                   const SaddleColor   *color,
                   const char          *y_label,
                   const char          *x_label)
@@ -390,6 +392,17 @@ draw_slice_panel (SaddleChart             *chart_out,
   zero_x = saddle_chart_x_to_px (&chart, 0.0);
   zero_y = saddle_chart_y_to_px (&chart, 0.0);
   saddle_chart_clip (&chart, 0.0);
+  if (radius > 0.0)
+    {
+      double left = saddle_chart_x_to_px (&chart, -radius);
+      double right = saddle_chart_x_to_px (&chart, radius);
+
+      cairo_save (cr);
+      saddle_color_set_source (color, cr, 0.12);
+      cairo_rectangle (cr, left, chart.y, right - left, chart.height);
+      cairo_fill (cr);
+      cairo_restore (cr);
+    }
   /* The cross through θ: α = 0 and no change. */
   cairo_save (cr);
   cairo_set_line_width (cr, 1.0);
@@ -483,21 +496,25 @@ saddle_figure_slice_areas (cairo_t                 *cr,
   legend = saddle_legend_new (0.9 * fs);
   if (n > 0)
     {
-      char lb[32], lt[32], loss[32];
+      char lb[32], lt[32], loss[32], rb[32], rt[32];
 
       saddle_figure_format_number (lb, sizeof lb, "%.3g", slice->lambda_bottom);
       saddle_figure_format_number (lt, sizeof lt, "%.3g", slice->lambda_top);
       saddle_figure_format_number (loss, sizeof loss, "%.6g", slice->loss);
+      saddle_figure_format_number (rb, sizeof rb, "%.2g", slice->model_radius_bottom);
+      saddle_figure_format_number (rt, sizeof rt, "%.2g", slice->model_radius_top);
       bottom_label = g_strdup_printf (_("bottom eigenvector, λ = %s"), lb);
       top_label = g_strdup_printf (_("top eigenvector, λ = %s"), lt);
       saddle_legend_add (legend, bottom_label, &bottom_color, SADDLE_MARKER_NONE, TRUE, TRUE);
       saddle_legend_add (legend, top_label, &top_color, SADDLE_MARKER_NONE, TRUE, TRUE);
       saddle_legend_add (legend, _("the point θ"), &palette.foreground, SADDLE_MARKER_CIRCLE, TRUE, FALSE);
-      /* TRANSLATORS: "L(θ) = 0.0012 · <curvature> along the bottom eigenvector · eigenpairs <how>" */
-      subtitle = g_strdup_printf (_("L(θ) = %s · %s along the bottom eigenvector · eigenpairs %s%s"),
-                                  loss,
-                                  slice->lambda_bottom < 0 ? _("negative curvature")
-                                  : _("no negative curvature"),
+      /* A negative λ is curvature at θ only: quartic terms can turn the line up within a tiny
+       * step, so the subtitle says how far the quadratic picture holds, not what λ's sign
+       * promises. TRANSLATORS: "L(θ) = 0.0012 · second-order model holds to |α| = 0.003 (bottom
+       * v), 0.4 (top v) · eigenpairs <how>" */
+      subtitle = g_strdup_printf (_("L(θ) = %s · second-order model holds to |α| = %s (bottom v), "
+                                    "%s (top v) · eigenpairs %s%s"),
+                                  loss, rb, rt,
                                   slice->method == SADDLE_SLICE_LANCZOS ? _("by Lanczos") : _("from the dense Hessian"),
                                   slice->converged ? "" : _(" (not converged)"));
     }
@@ -505,9 +522,14 @@ saddle_figure_slice_areas (cairo_t                 *cr,
   saddle_chart_draw_title (cr, &palette, fs, _("Loss along the extreme Hessian eigenvectors"), subtitle,
                            &x, &y, &w, &h);
   if (n > 0)
-    saddle_chart_draw_footnote (cr, &palette, fs,
-                                _("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²\nEach panel has its own scale"),
-                                &x, &y, &w, &h);
+    {
+      g_autofree char *footnote =
+        g_strdup_printf (_("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²; shaded where "
+                           "it is within %.0f %% of the loss\nEach panel has its own scale"),
+                         100.0 * SADDLE_SLICE_MODEL_TOLERANCE);
+
+      saddle_chart_draw_footnote (cr, &palette, fs, footnote, &x, &y, &w, &h);
+    }
   placement = saddle_chart_place_legend (cr, legend, 0.9 * fs, &x, &y, &w, &h, &lx, &ly);
 
   if (n > 0)
@@ -516,10 +538,10 @@ saddle_figure_slice_areas (cairo_t                 *cr,
       draw_slice_panel (&chart, cr, &palette, &st, 0, fs, x + 0.25 * fs, y, w - 0.25 * fs,
                         (h - gap) / 2 - 0.25 * fs,
                         slice, delta_bottom, slice->slope_bottom, slice->lambda_bottom,
-                        &bottom_color, _("ΔL along the bottom v"), NULL);
+                        slice->model_radius_bottom, &bottom_color, _("ΔL along the bottom v"), NULL);
       draw_slice_panel (&lower, cr, &palette, &st, 1, fs, x + 0.25 * fs, y + (h + gap) / 2, w - 0.25 * fs,
                         (h - gap) / 2 - 0.5 * fs, slice, delta_top, slice->slope_top,
-                        slice->lambda_top, &top_color, _("ΔL along the top v"),
+                        slice->lambda_top, slice->model_radius_top, &top_color, _("ΔL along the top v"),
                         _("Step α along the unit eigenvector v"));
       if (areas != NULL)
         {
