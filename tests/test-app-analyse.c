@@ -17,6 +17,7 @@
 #include "saddle-lanczos.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
+#include "saddle-weights-file.h"
 
 typedef struct
 {
@@ -171,6 +172,34 @@ test_analyse_weights (Fixture       *f,
   g_assert_cmpstr (csv_text, ==, reference_text);
 }
 
+/* A safetensors file with no options line: its tensors give the network, its metadata the
+ * activation (as `saddle-cli hessian` reads it, no model options). */
+static void
+test_safetensors (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *text = measure_path ("weights.txt");
+  g_autofree char *path = g_build_filename (f->tmpdir, "model.safetensors", NULL);
+  g_autoptr(SaddleWeightsFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint widths[] = { 1, 6, 1 };
+  const SaddleAnalysis *analysis;
+
+  file = saddle_weights_file_read (text, &error);
+  g_assert_no_error (error);
+  g_assert_true (saddle_weights_file_write (path, file->theta, file->n_params, widths, 3,
+                                            SADDLE_ACTIVATION_RELU, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  analyse (f, path, 120);
+  g_assert_null (saddle_analyse_window_get_message (f->window));
+  analysis = saddle_analyse_window_get_analysis (f->window);
+  g_assert_nonnull (analysis);
+  g_assert_cmpstr (analysis->model_text, ==, "1-6-1 relu");
+  g_assert_cmpint (analysis->config.task, ==, SADDLE_TASK_FUNCTION);
+  g_assert_nonnull (strstr (saddle_analyse_window_get_summary (f->window), "Eigenvalues: "));
+}
+
 /* A file that cannot be analysed gives a message naming the problem and keeps what is shown. */
 static void
 test_bad_file_keeps (Fixture       *f,
@@ -210,7 +239,7 @@ test_bad_file_keeps (Fixture       *f,
   analyse (f, no_header, 60);
   message = saddle_analyse_window_get_message (f->window);
   g_assert_nonnull (message);
-  g_assert_nonnull (strstr (message, "does not say which network it belongs to"));
+  g_assert_nonnull (strstr (message, "Cannot use the weights “bare.txt”: it does not say which network it belongs to"));
   g_assert_true (saddle_analyse_window_get_analysis (f->window) == before);
   g_assert_cmpstr (saddle_analyse_window_get_summary (f->window), ==, summary);
 }
@@ -342,6 +371,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/app/analyse/weights", test_analyse_weights);
+  ADD ("/app/analyse/safetensors", test_safetensors);
   ADD ("/app/analyse/bad-file-keeps", test_bad_file_keeps);
   ADD ("/app/analyse/lanczos-and-stop", test_lanczos_and_stop);
 #undef ADD

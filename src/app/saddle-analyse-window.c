@@ -12,6 +12,7 @@
 #include "saddle-density-view.h"
 #include "saddle-format.h"
 #include "saddle-job.h"
+#include "saddle-job-queue.h"
 #include "saddle-page.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
@@ -24,12 +25,10 @@ struct _SaddleAnalyseWindow
 {
   GtkApplicationWindow  parent_instance;
 
+  SaddleJobQueue       *queue;          /* the study window's: one BLAS job at a time */
   SaddleJob            *job;
   guint                 drain_id;
   gint64                last_drain;
-  SaddleAnalysisInput  *waiting;        /* to start once the study window is idle */
-  SaddleWindow         *study_window;   /* whose busy we wait for, while waiting */
-  gulong                busy_handler;
   SaddleAnalysis       *analysis;       /* shown */
 
   GtkLabel             *title_label;
@@ -309,69 +308,96 @@ job_finished_cb (SaddleJob           *job,
                                  : _("%s."), error->message);
       show_message (self, message, FALSE);
     }
+  /* The next task in the queue (a study that waited) may start. */
+  saddle_job_queue_finish (self->queue, self);
   update_busy (self);
 }
 
 static void
-study_busy_cb (SaddleWindow        *window,
-               GParamSpec          *pspec,
-               SaddleAnalyseWindow *self)
+unref_queue (gpointer  queue,
+             GClosure *closure)
 {
-  if (saddle_window_get_busy (window) || self->waiting == NULL)
-    return;
-  g_clear_signal_handler (&self->busy_handler, self->study_window);
-  g_clear_weak_pointer (&self->study_window);
-  start_analysis (self, g_steal_pointer (&self->waiting));
+  g_object_unref (queue);
 }
 
-/* The study window running a study, if any: the analysis waits for it. */
-static SaddleWindow *
-busy_study_window (SaddleAnalyseWindow *self)
-{
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  for (GList *l = app != NULL ? gtk_application_get_windows (app) : NULL; l != NULL; l = l->next)
-    if (SADDLE_IS_WINDOW (l->data) && saddle_window_get_busy (l->data))
-      return l->data;
-  return NULL;
-}
-
-/* Starts @input (taken) now, or once the study window is idle: one BLAS job at a time. */
+/* The window closed before the worker returned: hand the queue on all the same. */
 static void
-start_analysis (SaddleAnalyseWindow *self,
-                SaddleAnalysisInput *input)
+orphan_finished_cb (SaddleJob      *job,
+                    SaddleJobQueue *queue)
 {
-  SaddleWindow *study = busy_study_window (self);
-  g_autofree char *name = g_filename_display_basename (input->weights_path);
+  saddle_job_queue_finish (queue, g_object_get_data (G_OBJECT (job), "saddle-queue-owner"));
+}
 
-  g_return_if_fail (self->job == NULL);
+/* What the queue starts when the analysis's turn comes. */
+typedef struct
+{
+  GWeakRef             window;
+  SaddleAnalysisInput *input;
+} AnalysisStart;
 
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  if (study != NULL)
-    {
-      saddle_analysis_input_free (self->waiting);
-      self->waiting = input;
-      if (self->study_window == NULL)
-        {
-          g_set_weak_pointer (&self->study_window, study);
-          self->busy_handler = g_signal_connect (study, "notify::busy",
-                                                 G_CALLBACK (study_busy_cb), self);
-        }
-      gtk_label_set_text (self->progress_label, _("Waiting for the running study to stop…"));
-      update_busy (self);
-      return;
-    }
+static void
+analysis_start_free (AnalysisStart *start)
+{
+  g_weak_ref_clear (&start->window);
+  saddle_analysis_input_free (start->input);
+  g_free (start);
+}
 
+static GCancellable *
+analysis_start_cb (gpointer user_data)
+{
+  AnalysisStart *start = user_data;
+  g_autoptr(SaddleAnalyseWindow) self = g_weak_ref_get (&start->window);
+  g_autofree char *name = NULL;
+
+  if (self == NULL)
+    return NULL;
+  name = g_filename_display_basename (start->input->weights_path);
   gtk_label_set_text (self->progress_label, _("Reading the weights…"));
   gtk_label_set_text (self->subtitle_label, name);
-  self->job = saddle_job_new_work (saddle_analysis_run, input,
+  self->job = saddle_job_new_work (saddle_analysis_run, g_steal_pointer (&start->input),
                                    (GDestroyNotify) saddle_analysis_input_free,
                                    (GDestroyNotify) saddle_analysis_free);
+  /* Who to hand the queue on for, should the window close before the worker returns. */
+  g_object_set_data (G_OBJECT (self->job), "saddle-queue-owner", self);
   g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
   saddle_job_start (self->job);
   if (self->drain_id == 0)
     self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
+  update_busy (self);
+  return g_object_ref (saddle_job_get_cancellable (self->job));
+}
+
+/* The queue of the application's study window, which every BLAS-heavy task shares. */
+static SaddleJobQueue *
+find_queue (SaddleAnalyseWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  for (GList *l = app != NULL ? gtk_application_get_windows (app) : NULL; l != NULL; l = l->next)
+    if (SADDLE_IS_WINDOW (l->data))
+      return g_object_ref (saddle_window_get_job_queue (l->data));
+  return saddle_job_queue_new ();
+}
+
+/* Queues @input (taken): it starts when no study or slice runs. */
+static void
+start_analysis (SaddleAnalyseWindow *self,
+                SaddleAnalysisInput *input)
+{
+  AnalysisStart *start = g_new0 (AnalysisStart, 1);
+
+  g_return_if_fail (self->job == NULL);
+
+  if (self->queue == NULL)
+    self->queue = find_queue (self);
+  g_weak_ref_init (&start->window, self);
+  start->input = input;
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_label_set_text (self->progress_label, _("Waiting for the running study to stop…"));
+  saddle_job_queue_push (self->queue, self, analysis_start_cb, start,
+                         (GDestroyNotify) analysis_start_free);
   update_busy (self);
 }
 
@@ -627,13 +653,13 @@ saddle_analyse_window_dispose (GObject *object)
     {
       /* Nobody will look at the result: stop, and let the job finish alone. */
       g_signal_handlers_disconnect_by_data (self->job, self);
-      saddle_job_cancel (self->job);
+      g_signal_connect_data (self->job, "finished", G_CALLBACK (orphan_finished_cb),
+                             g_object_ref (self->queue), unref_queue, 0);
       g_clear_object (&self->job);
     }
-  if (self->study_window != NULL)
-    g_clear_signal_handler (&self->busy_handler, self->study_window);
-  g_clear_weak_pointer (&self->study_window);
-  g_clear_pointer (&self->waiting, saddle_analysis_input_free);
+  if (self->queue != NULL)
+    saddle_job_queue_cancel (self->queue, self);
+  g_clear_object (&self->queue);
   /* The views borrow the analysis: let them go first. */
   if (self->spectrum_view != NULL)
     {
@@ -723,6 +749,7 @@ void
 saddle_analyse_window_choose (SaddleAnalyseWindow *self)
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
   GtkFileChooserNative *dialog;
 
   g_return_if_fail (SADDLE_IS_ANALYSE_WINDOW (self));
@@ -730,9 +757,16 @@ saddle_analyse_window_choose (SaddleAnalyseWindow *self)
   dialog = gtk_file_chooser_native_new (_("Analyse Weights"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Analyse"),
                                         _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Weights (text, one number a line)"));
+  gtk_file_filter_set_name (filter, _("Weights (text, safetensors, .npy, .npz)"));
   gtk_file_filter_add_pattern (filter, "*.txt");
+  gtk_file_filter_add_pattern (filter, "*.safetensors");
+  gtk_file_filter_add_pattern (filter, "*.npy");
+  gtk_file_filter_add_pattern (filter, "*.npz");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* The format is read from the bytes, not the name: any file may be tried. */
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
   g_signal_connect (dialog, "response", G_CALLBACK (weights_chosen_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
@@ -742,19 +776,13 @@ saddle_analyse_window_stop (SaddleAnalyseWindow *self)
 {
   g_return_if_fail (SADDLE_IS_ANALYSE_WINDOW (self));
 
-  if (self->waiting != NULL)
-    {
-      g_clear_pointer (&self->waiting, saddle_analysis_input_free);
-      if (self->study_window != NULL)
-        g_clear_signal_handler (&self->busy_handler, self->study_window);
-      g_clear_weak_pointer (&self->study_window);
-      update_busy (self);
-    }
+  if (self->queue == NULL)
+    return;
+  /* Cancels the running analysis and drops one that waits for its turn. */
+  saddle_job_queue_cancel (self->queue, self);
   if (self->job != NULL)
-    {
-      saddle_job_cancel (self->job);
-      gtk_label_set_text (self->progress_label, _("Stopping…"));
-    }
+    gtk_label_set_text (self->progress_label, _("Stopping…"));
+  update_busy (self);
 }
 
 gboolean
@@ -762,7 +790,8 @@ saddle_analyse_window_get_busy (SaddleAnalyseWindow *self)
 {
   g_return_val_if_fail (SADDLE_IS_ANALYSE_WINDOW (self), FALSE);
 
-  return self->job != NULL || self->waiting != NULL;
+  return self->job != NULL
+         || (self->queue != NULL && saddle_job_queue_is_waiting (self->queue, self));
 }
 
 const SaddleAnalysis *

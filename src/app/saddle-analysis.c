@@ -5,75 +5,63 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
 #include <glib/gi18n.h>
 
 #include "saddle-analysis.h"
-#include "saddle-file.h"
 #include "saddle-format.h"
 #include "saddle-lanczos.h"
-#include "saddle-weights.h"
-
-/* The header line --save-weights writes with the options that rebuild the model. */
-#define OPTIONS_LINE "options: "
+#include "saddle-weights-file.h"
 
 G_DEFINE_QUARK (saddle-analysis-error-quark, saddle_analysis_error)
 
-/* The one place that reads a weights file: its parameters, and the options line of its header
- * (NULL when it has none). */
-static double *
+/* The one place that reads a weights file: any format Saddle reads (saddle-weights-file.h). */
+static SaddleWeightsFile *
 read_weights (const char  *path,
-              gsize       *n,
-              char       **options,
               GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-  double *theta;
-
-  *options = NULL;
-  theta = saddle_weights_load (path, n, error);
-  if (theta == NULL)
-    return NULL;
-  if (!saddle_file_read (path, G_MAXUINT32, &contents, NULL, NULL))
-    return theta;
-  lines = g_strsplit (contents, "\n", 16);
-  for (guint i = 0; lines[i] != NULL && *options == NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (*line != '#')
-        continue;
-      while (*line == '#' || *line == ' ')
-        line++;
-      if (g_str_has_prefix (line, OPTIONS_LINE))
-        *options = g_strstrip (g_strdup (line + strlen (OPTIONS_LINE)));
-    }
-  return theta;
+  return saddle_weights_file_read (path, error);
 }
 
-/* @config from the header's options (--task, --hidden, --activation, --samples, --function,
- * --data), as saddle-cli hessian takes them; @data_path, if any, replaces the data. */
+/* @config from what @file records, as saddle-cli hessian takes it: its options line (--task,
+ * --hidden, --activation, --samples, --function, --data), then what its tensors and metadata
+ * say (the hidden widths; the activation; the task from the widths: one input and one output
+ * fit a function, several outputs classify images); @data_path, if any, replaces the data. */
 static gboolean
-config_from_options (SaddleStudyConfig *config,
-                     const char        *options,
-                     const char        *data_path,
-                     GError           **error)
+config_from_file (SaddleStudyConfig       *config,
+                  const SaddleWeightsFile *file,
+                  const char              *data_path,
+                  GError                 **error)
 {
   g_auto(GStrv) argv = NULL;
   SaddleTask task = SADDLE_TASK_FUNCTION;
+  gboolean task_given = FALSE;
   int argc = 0;
 
-  if (!g_shell_parse_argv (options, &argc, &argv, error))
+  if (file->options == NULL && file->n_widths < 2)
+    {
+      g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                   _("it does not say which network it belongs to: no “# options:” line "
+                     "(weights written by Saddle's --save-weights have one) and no layer "
+                     "shapes (a safetensors or .npz file has them)"));
+      return FALSE;
+    }
+  if (file->options != NULL && !g_shell_parse_argv (file->options, &argc, &argv, error))
     return FALSE;
   for (int i = 0; i + 1 < argc; i++)
-    if (g_str_equal (argv[i], "--task") && !saddle_task_from_string (argv[i + 1], &task))
+    if (g_str_equal (argv[i], "--task"))
       {
-        g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
-                     _("its header names an unknown task “%s”"), argv[i + 1]);
-        return FALSE;
+        task_given = TRUE;
+        if (!saddle_task_from_string (argv[i + 1], &task))
+          {
+            g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                         _("its header names an unknown task “%s”"), argv[i + 1]);
+            return FALSE;
+          }
       }
+  if (!task_given && file->n_widths >= 2)
+    task = file->widths[0] == 1 && file->widths[file->n_widths - 1] == 1
+           ? SADDLE_TASK_FUNCTION : SADDLE_TASK_IMAGE;
   saddle_study_config_init (config, SADDLE_STUDY_CRITICAL, task);
   /* As saddle-cli hessian: the weights as given, not moved. */
   config->descent_steps = 0;
@@ -109,6 +97,21 @@ config_from_options (SaddleStudyConfig *config,
           return FALSE;
         }
     }
+  /* The tensors' own shapes and activation are the truth for the hidden layers. */
+  if (file->n_widths >= 2)
+    {
+      config->n_hidden = MIN (file->n_widths - 2, SADDLE_MAX_HIDDEN_LAYERS);
+      for (guint i = 0; i < config->n_hidden; i++)
+        config->hidden[i] = file->widths[i + 1];
+    }
+  if (file->has_activation)
+    config->activation = file->activation;
+  else if (file->format != SADDLE_WEIGHTS_FORMAT_TEXT && file->options == NULL)
+    {
+      g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
+                   _("it does not name its activation (no “activation” in its metadata)"));
+      return FALSE;
+    }
   if (data_path != NULL)
     {
       g_free (config->data_path);
@@ -141,28 +144,22 @@ load (const SaddleAnalysisInput *input,
       SaddleModel              **model,
       GError                   **error)
 {
-  g_autofree char *options = NULL;
+  g_autoptr(SaddleWeightsFile) file = NULL;
   g_autofree double *theta = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = g_filename_display_basename (input->weights_path);
   gsize n = 0;
 
-  theta = read_weights (input->weights_path, &n, &options, &local_error);
-  if (theta == NULL)
+  file = read_weights (input->weights_path, &local_error);
+  if (file == NULL)
     {
       g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
                    _("Cannot read the weights “%s”: %s"), name, local_error->message);
       return NULL;
     }
-  if (options == NULL)
-    {
-      g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
-                   _("“%s” does not say which network it belongs to: its header has no "
-                     "“# options:” line (weights written by Saddle's --save-weights have one)"),
-                   name);
-      return NULL;
-    }
-  if (!config_from_options (&analysis->config, options, input->data_path, &local_error))
+  theta = g_steal_pointer (&file->theta);
+  n = file->n_params;
+  if (!config_from_file (&analysis->config, file, input->data_path, &local_error))
     {
       g_set_error (error, SADDLE_ANALYSIS_ERROR, SADDLE_ANALYSIS_ERROR_WEIGHTS,
                    _("Cannot use the weights “%s”: %s"), name, local_error->message);

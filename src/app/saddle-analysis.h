@@ -1,8 +1,9 @@
 /* saddle-analysis.h — Analyse Weights' work: a weights file on its data, measured as
  * `saddle-cli hessian` measures it
  *
- * The model and the data come from the options line of the file's header (what --save-weights
- * writes), the data folder optionally chosen instead. Up to SADDLE_MEASURE_OVERLAY_MAX
+ * The file is text, safetensors, .npy or .npz (saddle-weights-file.h). The model and the data
+ * come from the options line it records (what --save-weights writes) and its layer shapes and
+ * activation; an IDX data folder may be chosen instead. Up to SADDLE_MEASURE_OVERLAY_MAX
  * parameters the dense Hessian gives every eigenvalue, the counts, ratios and label; beyond
  * it Lanczos gives the extremes with their residuals. Both add the SLQ density and the loss
  * slice along the extreme eigenvectors. saddle_analysis_run() is a SaddleJobWorkFunc: it runs
