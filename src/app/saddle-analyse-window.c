@@ -218,6 +218,7 @@ show_analysis (SaddleAnalyseWindow *self,
   /* The views borrow: point them at the new analysis before the old one goes. */
   saddle_spectrum_view_set_point (SADDLE_SPECTRUM_VIEW (self->spectrum_view),
                                   dense ? point : NULL);
+  saddle_spectrum_view_set_point_name (SADDLE_SPECTRUM_VIEW (self->spectrum_view), name);
   saddle_density_view_set_density (SADDLE_DENSITY_VIEW (self->density_view), analysis->density,
                                    point->spectrum);
   saddle_slice_view_set_slice (SADDLE_SLICE_VIEW (self->slice_view), analysis->slice);
@@ -615,6 +616,10 @@ build_results (SaddleAnalyseWindow *self)
   gtk_label_set_wrap (self->summary_label, TRUE);
   gtk_label_set_wrap_mode (self->summary_label, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (self->summary_label, TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->summary_label), 14);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->summary_label), 10);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->summary_label), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->summary_label), 12);
   gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "analyse-summary");
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->summary_label));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
@@ -701,7 +706,7 @@ saddle_analyse_window_init (SaddleAnalyseWindow *self)
                                       "to see its Hessian spectrum, density and loss slice"));
 
   gtk_window_set_title (GTK_WINDOW (self), _("Analyse Weights"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 1200, 760);
+  gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
   gtk_window_set_titlebar (GTK_WINDOW (self), build_header (self));
   gtk_box_append (GTK_BOX (box), build_banner (self));
   gtk_box_append (GTK_BOX (box), build_progress (self));
@@ -867,6 +872,7 @@ saddle_analyse_window_export_view (SaddleAnalyseWindow *self,
                                    const char          *path,
                                    GError             **error)
 {
+  g_autofree char *name = NULL;
   ExportData data;
   SaddleExportFormat format;
 
@@ -880,6 +886,7 @@ saddle_analyse_window_export_view (SaddleAnalyseWindow *self,
                            _("Nothing has been analysed yet: open a weights file first"));
       return FALSE;
     }
+  name = g_filename_display_basename (self->analysis->weights_path);
   data.analysis = self->analysis;
   data.view = gtk_stack_get_visible_child_name (self->views);
   if (format == SADDLE_EXPORT_CSV)
@@ -891,6 +898,7 @@ saddle_analyse_window_export_view (SaddleAnalyseWindow *self,
       return saddle_slice_write_csv (self->analysis->slice, path, error);
     }
   saddle_figure_style_init (&data.style);
+  data.style.point_name = name;
   saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (gtk_stack_get_visible_child (self->views)),
                                     &data.style.view);
   return saddle_export_figure (path, format, SADDLE_EXPORT_WIDTH, SADDLE_EXPORT_HEIGHT,
