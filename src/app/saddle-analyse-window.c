@@ -77,140 +77,12 @@ update_busy (SaddleAnalyseWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "analyse.export", self->analysis != NULL);
 }
 
-/* The Newton reach in words, as saddle-cli hessian prints it: exact where the dense
- * eigendecomposition exists (the smallest cut-off), else MINRES's. */
-static void
-append_reach (GString                   *text,
-              const SaddleCriticalPoint *point)
-{
-  const SaddleNewtonReach *reach = &point->reach;
-  const SaddleReachCut *cut = &point->exact_reach.cuts[0];
-
-  if (isfinite (point->exact_reach.share_zero))
-    {
-      g_string_append_printf (text, _("Newton reach (exact, from the eigendecomposition): a step "
-                                      "of ‖δ‖ = %.3g leaves %.2g of ∇L (cut-off %g·max|λ|); "
-                                      "%.1f %% of ‖∇L‖² lies on the zero band"),
-                              cut->length, cut->residual, cut->cutoff,
-                              100.0 * point->exact_reach.share_zero);
-      if (isfinite (cut->kink_fraction) && cut->kink_fraction < 1.0)
-        g_string_append_printf (text, _("; the first ReLU kink comes after %.2g of the step"),
-                                cut->kink_fraction);
-    }
-  else if (!isfinite (reach->residual))
-    g_string_append (text, _("Newton reach: not measured"));
-  else if (saddle_newton_reach_found (reach))
-    g_string_append_printf (text, _("Newton reach: the local quadratic model's critical point is "
-                                    "‖δ‖ = %.3g away (MINRES, %u HVPs)"),
-                            reach->distance, reach->iterations);
-  else if (reach->converged)
-    g_string_append_printf (text, _("Newton reach: no critical point of the local quadratic "
-                                    "model: %.2g of ∇L lies on directions H maps to almost "
-                                    "zero (‖δ‖ = %.3g)"), reach->residual, reach->distance);
-  else
-    g_string_append_printf (text, _("Newton reach: not settled after %u HVPs (‖δ‖ = %.3g so "
-                                    "far)"), reach->iterations, reach->distance);
-  if (!isfinite (point->exact_reach.share_zero) && isfinite (reach->residual)
-      && reach->kinks_crossed > 0)
-    g_string_append_printf (text, _(", across %lu ReLU kinks"),
-                            (unsigned long) reach->kinks_crossed);
-  g_string_append_c (text, '\n');
-}
-
-static const char *
-verdict_text (SaddleLanczosVerdict verdict)
-{
-  switch (verdict)
-    {
-    case SADDLE_LANCZOS_VERDICT_UNCONVERGED:
-      return _("unconverged: ‖∇L‖ is above the gradient tolerance, so this is a slope, not a "
-               "critical point");
-    case SADDLE_LANCZOS_VERDICT_SADDLE:
-      return _("saddle: λmin lies below the zero band");
-    case SADDLE_LANCZOS_VERDICT_NO_NEGATIVE:
-      return _("no eigenvalue below the zero band: a minimum or a degenerate point (the "
-               "zero band's size needs every eigenvalue)");
-    case SADDLE_LANCZOS_VERDICT_NONE:
-    default:
-      return "";
-    }
-}
-
-/* What saddle-cli hessian prints, for the summary beside the views. */
-static char *
-summary_text (const SaddleAnalysis *a)
-{
-  const SaddleCriticalMeasure *m = a->measure;
-  const SaddleCriticalPoint *p = m->point;
-  const SaddleSpectrum *s = p->spectrum;
-  const SaddleDensity *d = a->density;
-  g_autofree char *count = saddle_format_count (a->n_params);
-  GString *text = g_string_new (NULL);
-
-  g_string_append_printf (text, _("Network: %s, %s parameters\nData: %s\n\n"), a->model_text,
-                          count, a->dataset_name);
-  g_string_append_printf (text, _("Loss: %.10g\n"), p->loss);
-  if (isfinite (p->accuracy))
-    g_string_append_printf (text, _("Accuracy: %.2f%%\n"), 100.0 * p->accuracy);
-  g_string_append_printf (text, _("‖∇L‖: %.6g\n"), p->grad_norm);
-  if (isfinite (p->hg_ratio))
-    g_string_append_printf (text, _("‖H·g‖/‖g‖: %.6g\n"), p->hg_ratio);
-  g_string_append_printf (text, _("Dead units: %u\n"), p->dead_units);
-  append_reach (text, p);
-  g_string_append_c (text, '\n');
-
-  if (s != NULL)
-    {
-      g_string_append_printf (text, _("Eigenvalues: %lu positive, %lu negative, %lu zero\n"),
-                              (unsigned long) s->positive, (unsigned long) s->negative,
-                              (unsigned long) s->zero);
-      g_string_append_printf (text, _("Zero band: |λ| ≤ %g·max|λ| = %.3g\n"), s->tolerance,
-                              s->tolerance * s->max_abs);
-      g_string_append_printf (text, _("Minimal ratio: %.6f (share of λ > 0)\n"),
-                              s->minimal_ratio);
-      g_string_append_printf (text, _("Non-zero ratio: %.6f (positive / (positive + "
-                                      "negative))\n"), s->nonzero_ratio);
-      g_string_append_printf (text, _("Smallest / largest eigenvalue: %.6g / %.6g\n"),
-                              s->n > 0 ? s->eigenvalues[0] : NAN,
-                              s->n > 0 ? s->eigenvalues[s->n - 1] : NAN);
-      if (isfinite (p->still_factor))
-        g_string_append_printf (text, _("Still descending? %u steps of L-BFGS and of Adam lower "
-                                        "the loss %.3g×\n"), p->still_steps, p->still_factor);
-      g_string_append_printf (text, _("Label: %s (%s)\n"),
-                              saddle_critical_label_to_string (p->label),
-                              _(saddle_critical_label_title (p->label)));
-    }
-  else
-    {
-      g_string_append_printf (text, _("Lanczos (%lu steps, %s): the %lu lowest and highest "
-                                      "eigenvalues, ‖Hv − λv‖ of each\n"),
-                              (unsigned long) m->info.iterations,
-                              m->info.converged ? _("converged") : _("not converged"),
-                              (unsigned long) m->k);
-      for (gsize i = 0; i < m->k; i++)
-        g_string_append_printf (text, "  λ↓%lu %.8g (%.1e)   λ↑%lu %.8g (%.1e)\n",
-                                (unsigned long) i + 1, m->lowest[i], m->residual_low[i],
-                                (unsigned long) i + 1, m->highest[i], m->residual_high[i]);
-      g_string_append_printf (text, _("Verdict: %s\n"), verdict_text (m->verdict));
-    }
-  if (d != NULL)
-    g_string_append_printf (text, _("\nDensity (SLQ): %u probes × %u Lanczos steps, σ = %.3g; "
-                                    "mean eigenvalue %.6g\n"),
-                            d->probes, d->iterations, d->sigma, saddle_density_mean (d));
-  if (a->slice != NULL)
-    g_string_append_printf (text, _("\nSlice: bottom λ = %.6g (slope %.3g), top λ = %.6g "
-                                    "(slope %.3g)\n"),
-                            a->slice->lambda_bottom, a->slice->slope_bottom,
-                            a->slice->lambda_top, a->slice->slope_top);
-  return g_string_free (text, FALSE);
-}
-
 /* Puts @analysis (taken) in place of what was shown. */
 static void
 show_analysis (SaddleAnalyseWindow *self,
                SaddleAnalysis      *analysis)
 {
-  g_autofree char *summary = summary_text (analysis);
+  g_autofree char *summary = saddle_analysis_summary (analysis);
   g_autofree char *name = g_filename_display_basename (analysis->weights_path);
   const SaddleCriticalPoint *point = analysis->measure->point;
   gboolean dense = point->spectrum != NULL;
@@ -402,21 +274,30 @@ start_analysis (SaddleAnalyseWindow *self,
   update_busy (self);
 }
 
+/* The path @dialog's answer chose (g_free), or NULL; the dialog is released. */
+static char *
+chosen_path (GtkNativeDialog *dialog,
+             int              response)
+{
+  g_autoptr(GFile) file = NULL;
+  char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT
+      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+    path = g_file_get_path (file);
+  g_object_unref (dialog);
+  return path;
+}
+
 static void
 weights_chosen_cb (GtkNativeDialog     *dialog,
                    int                  response,
                    SaddleAnalyseWindow *self)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = chosen_path (dialog, response);
 
-  if (response == GTK_RESPONSE_ACCEPT
-      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
-    {
-      g_autofree char *path = g_file_get_path (file);
-
-      saddle_analyse_window_open (self, path, NULL);
-    }
-  g_object_unref (dialog);
+  if (path != NULL)
+    saddle_analyse_window_open (self, path, NULL);
 }
 
 static void
@@ -424,16 +305,10 @@ data_chosen_cb (GtkNativeDialog     *dialog,
                 int                  response,
                 SaddleAnalyseWindow *self)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = chosen_path (dialog, response);
 
-  if (response == GTK_RESPONSE_ACCEPT && self->analysis != NULL
-      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
-    {
-      g_autofree char *path = g_file_get_path (file);
-
-      saddle_analyse_window_open (self, self->analysis->weights_path, path);
-    }
-  g_object_unref (dialog);
+  if (path != NULL && self->analysis != NULL)
+    saddle_analyse_window_open (self, self->analysis->weights_path, path);
 }
 
 static void
@@ -441,24 +316,19 @@ export_chosen_cb (GtkNativeDialog     *dialog,
                   int                  response,
                   SaddleAnalyseWindow *self)
 {
-  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = chosen_path (dialog, response);
+  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT
-      && (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL)
+  if (path == NULL)
+    return;
+  if (saddle_analyse_window_export_view (self, path, &error))
     {
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+      g_autofree char *message = g_strdup_printf (_("Saved %s"), path);
 
-      if (saddle_analyse_window_export_view (self, path, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Saved %s"), path);
-
-          show_message (self, message, TRUE);
-        }
-      else
-        show_message (self, error->message, FALSE);
+      show_message (self, message, TRUE);
     }
-  g_object_unref (dialog);
+  else
+    show_message (self, error->message, FALSE);
 }
 
 static void

@@ -7,7 +7,8 @@
  * parameters the dense Hessian gives every eigenvalue, the counts, ratios and label; beyond
  * it Lanczos gives the extremes with their residuals. Both add the SLQ density and the loss
  * slice along the extreme eigenvectors. saddle_analysis_run() is a SaddleJobWorkFunc: it runs
- * on the worker thread, calls core alone, and sends PROGRESS events named by phase.
+ * on the worker thread, calls core alone, and sends PROGRESS events named by phase;
+ * saddle_analysis_summary() puts its result in words.
  */
 #pragma once
 
@@ -59,6 +60,8 @@ gpointer             saddle_analysis_run        (gpointer             input,
                                                  SaddleEventFunc      func,
                                                  gpointer             func_data,
                                                  GError             **error);
+/* What saddle-cli hessian prints, in words for the window's summary (translated; g_free). */
+char                *saddle_analysis_summary    (const SaddleAnalysis *analysis);
 void                 saddle_analysis_free       (SaddleAnalysis      *analysis);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleAnalysis, saddle_analysis_free)
