@@ -472,7 +472,7 @@ saddle_cli_run_hessian (SaddleCliOptions *options)
     {
       g_autofree char *count = saddle_format_count (n_params);
       gsize steps = options->iterations > 0 ? options->iterations
-                                            : SADDLE_CLI_LANCZOS_DEFAULT_STEPS;
+                                            : SADDLE_MEASURE_LANCZOS_DEFAULT_STEPS;
 
       if (options->k > n_params)
         {
