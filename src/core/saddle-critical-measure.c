@@ -378,18 +378,3 @@ saddle_critical_measure_write_csv (const SaddleCriticalMeasure *m,
     }
   return TRUE;
 }
-
-const char *
-saddle_measure_method_to_string (SaddleMeasureMethod method)
-{
-  switch (method)
-    {
-    case SADDLE_MEASURE_LANCZOS:
-      return "lanczos";
-    case SADDLE_MEASURE_SLQ:
-      return "slq";
-    case SADDLE_MEASURE_DENSE:
-    default:
-      return "dense";
-    }
-}

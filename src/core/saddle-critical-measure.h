@@ -99,8 +99,6 @@ const char            *saddle_critical_measure_csv_name (const SaddleCriticalMea
 gboolean               saddle_critical_measure_write_csv (const SaddleCriticalMeasure *measure,
                                                           const char                  *path,
                                                           GError                     **error);
-/* "dense", "lanczos", "slq". */
-const char            *saddle_measure_method_to_string (SaddleMeasureMethod method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleCriticalMeasure, saddle_critical_measure_free)
 
