@@ -167,19 +167,23 @@ job_finished_cb (SaddleJob           *job,
       gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
       show_analysis (self, analysis);
     }
-  else if (saddle_job_is_cancelled (done))
-    show_message (self, self->analysis != NULL
-                        ? _("Stopped: the analysis shown is the one before")
-                        : _("Stopped"), TRUE);
   else
     {
+      /* The header names what is shown, not the file that failed. */
+      g_autofree char *shown = self->analysis != NULL
+                               ? g_filename_display_basename (self->analysis->weights_path)
+                               : NULL;
       g_autofree char *message = NULL;
 
-      /* TRANSLATORS: %s says what is wrong with the file or its data */
-      message = g_strdup_printf (self->analysis != NULL
-                                 ? _("%s. The analysis shown is the one before.")
-                                 : _("%s."), error->message);
-      show_message (self, message, FALSE);
+      gtk_label_set_text (self->subtitle_label, shown != NULL ? shown : "");
+      if (saddle_job_is_cancelled (done))
+        message = g_strdup (shown != NULL ? _("Stopped: the analysis shown is the one before")
+                                          : _("Stopped"));
+      else
+        /* TRANSLATORS: %s says what is wrong with the file or its data */
+        message = g_strdup_printf (shown != NULL ? _("%s. The analysis shown is the one before.")
+                                                 : _("%s."), error->message);
+      show_message (self, message, saddle_job_is_cancelled (done));
     }
   /* The next task in the queue (a study that waited) may start. */
   saddle_job_queue_finish (self->queue, self);
