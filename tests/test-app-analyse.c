@@ -13,11 +13,13 @@
 #include "app-test-util.h"
 #include "saddle-analyse-window.h"
 #include "saddle-application.h"
+#include "saddle-job-queue.h"
 #include "saddle-density-view.h"
 #include "saddle-lanczos.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
 #include "saddle-weights-file.h"
+#include "saddle-window.h"
 
 typedef struct
 {
@@ -261,6 +263,23 @@ write_large_weights (Fixture *f)
   return path;
 }
 
+/* A task queued behind the analysis: it records that its turn came. */
+static GCancellable *
+queued_start_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return NULL;
+}
+
+static SaddleJobQueue *
+study_queue (Fixture *f)
+{
+  for (GList *l = gtk_application_get_windows (f->app); l != NULL; l = l->next)
+    if (SADDLE_IS_WINDOW (l->data))
+      return saddle_window_get_job_queue (l->data);
+  g_assert_not_reached ();
+}
+
 /* Beyond the dense size: Lanczos extremes and their verdict in place of the counts; no spectrum
  * page; Stop mid-way keeps the analysis shown. */
 static void
@@ -293,8 +312,22 @@ test_lanczos_and_stop (Fixture       *f,
   g_assert_true (saddle_analyse_window_get_analysis (f->window) == before);
   g_assert_nonnull (strstr (saddle_analyse_window_get_message (f->window), "Stopped"));
 
-  /* Run to the end. */
-  analyse (f, large, 600);
+  /* Run to the end, holding the window's job queue: a study queued meanwhile waits for it. */
+  {
+    gboolean started = FALSE;
+    gint64 deadline = g_get_monotonic_time () + 600 * G_USEC_PER_SEC;
+
+    g_action_group_activate_action (G_ACTION_GROUP (f->app), "analyse-weights-file",
+                                    g_variant_new_string (large));
+    g_assert_true (saddle_job_queue_is_running (study_queue (f), f->window));
+    saddle_job_queue_push (study_queue (f), f, queued_start_cb, &started, NULL);
+    app_test_spin (0.5);
+    g_assert_false (started);
+    while (saddle_analyse_window_get_busy (f->window) && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    app_test_spin (0.05);
+    g_assert_true (started);
+  }
   analysis = saddle_analyse_window_get_analysis (f->window);
   g_assert_true (analysis != before);
   g_assert_cmpuint (analysis->n_params, ==, 4461);
