@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "saddle-analyse-window.h"
 #include "saddle-application.h"
 #include "saddle-renderer.h"
 #include "saddle-window.h"
@@ -214,6 +215,22 @@ open_folder (SaddleApplication *self,
   saddle_window_open_results_async (window, folder, NULL, folder_opened_cb, g_object_ref (self));
 }
 
+/* Analyse Weights…: the analysis window, asking for a file (no @parameter) or analysing the
+ * one named (analyse-weights-file, for scripts over D-Bus). */
+static void
+analyse_weights_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  SaddleAnalyseWindow *window = saddle_analyse_window_get (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (parameter == NULL)
+    saddle_analyse_window_choose (window);
+  else
+    saddle_analyse_window_open (window, g_variant_get_string (parameter, NULL), NULL);
+}
+
 static void
 open_results_action (GSimpleAction *action,
                      GVariant      *parameter,
@@ -293,6 +310,8 @@ static const GActionEntry app_actions[] = {
   { "stop", stop_action },
   { "export-all", export_all_action, "s" },
   { "open-results", open_results_action, "s" },
+  { "analyse-weights", analyse_weights_action },
+  { "analyse-weights-file", analyse_weights_action, "s" },
   { "quit", quit_action },
   { "about", about_action },
 };
@@ -306,6 +325,7 @@ saddle_application_startup (GApplication *application)
   const char *stop_accels[] = { "Escape", NULL };
   const char *export_accels[] = { "<Primary>e", NULL };
   const char *open_accels[] = { "<Primary>o", NULL };
+  const char *analyse_accels[] = { "<Primary><Shift>o", NULL };
   const char *quit_accels[] = { "<Primary>q", NULL };
   const char *panel_accels[] = { "F9", NULL };
 
@@ -324,6 +344,8 @@ saddle_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.stop", stop_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.export", export_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open-results", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.analyse-weights",
+                                         analyse_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.toggle-panel", panel_accels);
 

@@ -35,6 +35,10 @@ typedef struct
   SaddleDataset     *dataset;       /* the study's, for the preview surface */
   SaddleModel       *model;         /* created for the first preview surface */
   gint64             surface_usec;  /* what the last preview surface took */
+  SaddleJobWorkFunc  work;          /* not a study: this, on work_data */
+  gpointer           work_data;
+  GDestroyNotify     work_data_free;
+  GDestroyNotify     result_free;
 } WorkerState;
 
 struct _SaddleJob
@@ -56,6 +60,11 @@ struct _SaddleJob
   gboolean            running;
   SaddleStudyResults *results;
   GError             *error;
+  SaddleJobWorkFunc   work;         /* saddle_job_new_work(): run this instead of a study */
+  gpointer            work_data;    /* owned until the worker takes it */
+  GDestroyNotify      work_data_free;
+  gpointer            result;       /* the work's */
+  GDestroyNotify      result_free;
 };
 
 G_DEFINE_FINAL_TYPE (SaddleJob, saddle_job, G_TYPE_OBJECT)
@@ -85,6 +94,8 @@ worker_state_free (WorkerState *state)
   g_clear_pointer (&state->live, saddle_trajectory_free);
   g_clear_pointer (&state->model, saddle_model_free);
   g_clear_pointer (&state->dataset, saddle_dataset_unref);
+  if (state->work_data_free != NULL && state->work_data != NULL)
+    state->work_data_free (state->work_data);
   g_free (state);
 }
 
@@ -388,6 +399,17 @@ job_thread (GTask        *task,
   g_autoptr(GError) error = NULL;
   SaddleStudyResults *results;
 
+  if (state->work != NULL)
+    {
+      gpointer result = state->work (state->work_data, job_event_cb, state, &error);
+
+      if (result == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_pointer (task, result, state->result_free);
+      return;
+    }
+
   /* Loaded here rather than inside the study so the layer's place in the
    * parameter vector is known before the first snapshot arrives. */
   dataset = saddle_study_config_load_dataset (&state->config, &error);
@@ -418,7 +440,10 @@ job_done_cb (GObject      *source_object,
   SaddleJob *self = SADDLE_JOB (source_object);
   g_autoptr(GApplication) app = g_steal_pointer (&self->app);
 
-  self->results = g_task_propagate_pointer (G_TASK (result), &self->error);
+  if (self->work != NULL)
+    self->result = g_task_propagate_pointer (G_TASK (result), &self->error);
+  else
+    self->results = g_task_propagate_pointer (G_TASK (result), &self->error);
   self->running = FALSE;
 
   g_signal_emit (self, signals[FINISHED], 0);
@@ -439,6 +464,10 @@ saddle_job_finalize (GObject *object)
   g_mutex_clear (&self->mutex);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->results, saddle_study_results_free);
+  if (self->result != NULL && self->result_free != NULL)
+    self->result_free (self->result);
+  if (self->work_data != NULL && self->work_data_free != NULL)
+    self->work_data_free (self->work_data);
   g_clear_error (&self->error);
   saddle_study_config_clear (&self->config);
 
@@ -489,6 +518,27 @@ saddle_job_new (SaddleStudyKind          kind,
   return self;
 }
 
+SaddleJob *
+saddle_job_new_work (SaddleJobWorkFunc work,
+                     gpointer          data,
+                     GDestroyNotify    data_free,
+                     GDestroyNotify    result_free)
+{
+  SaddleJob *self;
+
+  g_return_val_if_fail (work != NULL, NULL);
+
+  self = g_object_new (SADDLE_TYPE_JOB, NULL);
+  /* Its events are a critical study's kind: progress, no snapshots. */
+  self->kind = SADDLE_STUDY_CRITICAL;
+  saddle_study_config_init (&self->config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+  self->work = work;
+  self->work_data = data;
+  self->work_data_free = data_free;
+  self->result_free = result_free;
+  return self;
+}
+
 void
 saddle_job_start (SaddleJob *self)
 {
@@ -508,6 +558,10 @@ saddle_job_start (SaddleJob *self)
   state->last_run = G_MAXUINT;
   state->last_preview = g_get_monotonic_time ();
   saddle_study_config_copy (&self->config, &state->config);
+  state->work = self->work;
+  state->work_data = g_steal_pointer (&self->work_data);
+  state->work_data_free = self->work_data_free;
+  state->result_free = self->result_free;
 
   /* The task gets no cancellable: a cancelled study still returns its
    * partial results, which GTask would otherwise replace by an error. */
@@ -646,6 +700,21 @@ saddle_job_drain_records (SaddleJob  *self,
 
   *iterations = its;
   *epochs = eps;
+}
+
+gpointer
+saddle_job_take_result (SaddleJob  *self,
+                        GError    **error)
+{
+  g_return_val_if_fail (SADDLE_IS_JOB (self), NULL);
+
+  if (self->result != NULL)
+    return g_steal_pointer (&self->result);
+  if (self->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&self->error));
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING, "The work has not finished yet");
+  return NULL;
 }
 
 SaddleStudyResults *

@@ -41,6 +41,19 @@ G_DECLARE_FINAL_TYPE (SaddleJob, saddle_job, SADDLE, JOB, GObject)
 /* A job for @kind with a deep copy of @config; nothing runs until saddle_job_start(). */
 SaddleJob                *saddle_job_new          (SaddleStudyKind          kind,
                                                    const SaddleStudyConfig *config);
+/* Work other than a study (Analyse Weights), run on the worker thread with @func/@func_data
+ * as its event callback (queued like a study's); returns its result, or NULL and @error. */
+typedef gpointer (*SaddleJobWorkFunc) (gpointer         data,
+                                       SaddleEventFunc  func,
+                                       gpointer         func_data,
+                                       GError         **error);
+
+/* A job running @work on @data (owned, freed with @data_free after the worker returns); its
+ * result is taken with saddle_job_take_result() and freed with @result_free if not taken. */
+SaddleJob                *saddle_job_new_work     (SaddleJobWorkFunc        work,
+                                                   gpointer                 data,
+                                                   GDestroyNotify           data_free,
+                                                   GDestroyNotify           result_free);
 /* Starts the worker thread; "finished" is emitted on the calling thread's main context. */
 void                      saddle_job_start        (SaddleJob               *self);
 /* Asks the worker to stop; it keeps and returns what it has computed. */
@@ -59,6 +72,10 @@ GPtrArray                *saddle_job_drain        (SaddleJob               *self
 void                      saddle_job_drain_records (SaddleJob              *self,
                                                     GArray                **iterations,
                                                     GArray                **epochs);
+/* After "finished" of a saddle_job_new_work() job: its result (owned by the caller), or NULL
+ * and the error. */
+gpointer                  saddle_job_take_result  (SaddleJob               *self,
+                                                   GError                 **error);
 /* After "finished": the results (owned by the caller), or NULL and the error. */
 SaddleStudyResults       *saddle_job_take_results (SaddleJob               *self,
                                                    GError                 **error);

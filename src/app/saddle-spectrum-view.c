@@ -14,6 +14,7 @@ struct _SaddleSpectrumView
   SaddleChartView            parent_instance;
 
   const SaddleCriticalPoint *point;   /* borrowed */
+  char                      *point_name;  /* the title's name for it, or NULL: "Run N" */
   SaddlePlotArea             area;    /* from the last drawing, with its bins */
   gboolean                   have_area;
 };
@@ -105,6 +106,7 @@ saddle_spectrum_view_draw (SaddleChartView   *view,
   self->have_area = FALSE;
   if (self->point == NULL || self->point->spectrum == NULL)
     return;
+  style->point_name = self->point_name;
   saddle_figure_spectrum_area (cr, width, height, self->point, style, &self->area);
   self->have_area = TRUE;
 }
@@ -117,9 +119,19 @@ get_area (SaddleChartView *view,
 }
 
 static void
+saddle_spectrum_view_finalize (GObject *object)
+{
+  g_free (SADDLE_SPECTRUM_VIEW (object)->point_name);
+
+  G_OBJECT_CLASS (saddle_spectrum_view_parent_class)->finalize (object);
+}
+
+static void
 saddle_spectrum_view_class_init (SaddleSpectrumViewClass *klass)
 {
   SaddleChartViewClass *chart_class = SADDLE_CHART_VIEW_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = saddle_spectrum_view_finalize;
 
   chart_class->draw_hover = draw_hover;
   chart_class->get_area = get_area;
@@ -151,6 +163,17 @@ saddle_spectrum_view_set_point (SaddleSpectrumView        *self,
   if (point != self->point)
     saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   self->point = point;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+saddle_spectrum_view_set_point_name (SaddleSpectrumView *self,
+                                     const char         *name)
+{
+  g_return_if_fail (SADDLE_IS_SPECTRUM_VIEW (self));
+
+  g_free (self->point_name);
+  self->point_name = g_strdup (name);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

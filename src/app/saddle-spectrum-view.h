@@ -18,6 +18,9 @@ GtkWidget                 *saddle_spectrum_view_new       (void);
 void                       saddle_spectrum_view_set_point (SaddleSpectrumView        *self,
                                                            const SaddleCriticalPoint *point);
 const SaddleCriticalPoint *saddle_spectrum_view_get_point (SaddleSpectrumView        *self);
+/* Names the point in the title instead of "Run N" (a weights file's name; NULL: "Run N"). */
+void                       saddle_spectrum_view_set_point_name (SaddleSpectrumView *self,
+                                                                const char         *name);
 /* Where the histogram was last drawn, with its bins, or NULL. */
 const SaddlePlotArea      *saddle_spectrum_view_get_area  (SaddleSpectrumView        *self);
 /* The hover read-out at (@x, @y): the histogram bin's eigenvalue range and counts, or NULL. */

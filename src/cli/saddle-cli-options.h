@@ -47,7 +47,6 @@ typedef enum
 /* Defaults of the hessian and critical options beyond the study config. */
 #define SADDLE_CLI_DEFAULT_K             10
 #define SADDLE_CLI_MAX_K                 100000
-#define SADDLE_CLI_LANCZOS_DEFAULT_STEPS 1000     /* capped at n */
 #define SADDLE_CLI_MAX_ITERATIONS        1000000
 #define SADDLE_CLI_MAX_PROBES            10000
 #define SADDLE_CLI_DEFAULT_SLICE_RANGE   1.0

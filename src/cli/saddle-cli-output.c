@@ -221,22 +221,6 @@ saddle_cli_write_spectrum_svg (const char                *path,
 }
 
 gboolean
-saddle_cli_write_eigenvalues_csv (const char           *path,
-                                  const SaddleSpectrum *spectrum,
-                                  GError              **error)
-{
-  g_autoptr(SaddleCsv) csv = saddle_csv_new ("index,eigenvalue", 32 * spectrum->n);
-
-  for (gsize i = 0; i < spectrum->n; i++)
-    {
-      saddle_csv_add_uint (csv, i);
-      saddle_csv_add_double (csv, spectrum->eigenvalues[i]);
-      saddle_csv_end_row (csv);
-    }
-  return write_csv (path, csv, "eigenvalues", error);
-}
-
-gboolean
 saddle_cli_write_eigenvectors_csv (const char   *path,
                                    const double *extremes,
                                    gsize         k,
@@ -292,22 +276,6 @@ saddle_cli_write_density_svg (const char           *path,
 }
 
 gboolean
-saddle_cli_write_density_csv (const char          *path,
-                              const SaddleDensity *density,
-                              GError             **error)
-{
-  g_autoptr(SaddleCsv) csv = saddle_csv_new ("x,density", 48 * density->n_grid);
-
-  for (gsize i = 0; i < density->n_grid; i++)
-    {
-      saddle_csv_add_double (csv, density->x[i]);
-      saddle_csv_add_double (csv, density->density[i]);
-      saddle_csv_end_row (csv);
-    }
-  return write_csv (path, csv, "eigenvalue density", error);
-}
-
-gboolean
 saddle_cli_write_slice_svg (const char        *path,
                             const SaddleSlice *slice,
                             GError           **error)
@@ -316,29 +284,6 @@ saddle_cli_write_slice_svg (const char        *path,
 
   return saddle_figure_write_svg (path, SADDLE_CLI_SVG_WIDTH, SADDLE_CLI_SVG_HEIGHT,
                                   draw_slice_cb, &data, error);
-}
-
-gboolean
-saddle_cli_write_extremes_csv (const char   *path,
-                               const double *lowest,
-                               const double *highest,
-                               const double *residual_low,
-                               const double *residual_high,
-                               gsize         k,
-                               GError      **error)
-{
-  g_autoptr(SaddleCsv) csv = saddle_csv_new ("end,rank,eigenvalue,residual_norm", 64 * 2 * k);
-
-  for (guint end = 0; end < 2; end++)
-    for (gsize i = 0; i < k; i++)
-      {
-        saddle_csv_add_string (csv, end == 0 ? "lowest" : "highest");
-        saddle_csv_add_uint (csv, i + 1);
-        saddle_csv_add_double (csv, end == 0 ? lowest[i] : highest[i]);
-        saddle_csv_add_double (csv, end == 0 ? residual_low[i] : residual_high[i]);
-        saddle_csv_end_row (csv);
-      }
-  return write_csv (path, csv, "extreme eigenvalues", error);
 }
 
 gboolean

@@ -46,10 +46,6 @@ gboolean saddle_cli_write_spectrum_svg     (const char                *path,
                                             const SaddleCriticalPoint *point,
                                             const char                *name,
                                             GError                   **error);
-/* index,eigenvalue (ascending), one row per eigenvalue, full precision. */
-gboolean saddle_cli_write_eigenvalues_csv  (const char                *path,
-                                            const SaddleSpectrum      *spectrum,
-                                            GError                   **error);
 /* parameter,lowest_1…lowest_K,highest_1…highest_K (lowest_1: λmin's, highest_1: λmax's), one
  * row per parameter of the unit eigenvectors in @extremes ((2k, n), ascending eigenvalues). */
 gboolean saddle_cli_write_eigenvectors_csv (const char                *path,
@@ -78,21 +74,8 @@ gboolean saddle_cli_write_density_svg      (const char                *path,
                                             const SaddleDensity       *density,
                                             const SaddleSpectrum      *dense,
                                             GError                   **error);
-/* x,density: the smoothed density on its grid, full precision. */
-gboolean saddle_cli_write_density_csv      (const char                *path,
-                                            const SaddleDensity       *density,
-                                            GError                   **error);
 gboolean saddle_cli_write_slice_svg        (const char                *path,
                                             const SaddleSlice         *slice,
-                                            GError                   **error);
-/* end,rank,eigenvalue,residual_norm: @k rows "lowest" (rank 1 = λmin) then @k rows "highest"
- * (rank 1 = λmax); residual_norm = ‖H·v − λ·v‖₂ of the unit Ritz vector v. */
-gboolean saddle_cli_write_extremes_csv     (const char                *path,
-                                            const double              *lowest,
-                                            const double              *highest,
-                                            const double              *residual_low,
-                                            const double              *residual_high,
-                                            gsize                      k,
                                             GError                   **error);
 /* name,value: one row per (@names[i], @values[i]), full precision, nan when undefined. */
 gboolean saddle_cli_write_values_csv       (const char                *path,

@@ -757,6 +757,57 @@ saddle_critical_analyse (SaddleModel                  *model,
   return g_steal_pointer (&point);
 }
 
+gboolean
+saddle_critical_move (SaddleModel                  *model,
+                      double                       *theta,
+                      const SaddleBatch            *batch,
+                      const SaddleCriticalSettings *settings,
+                      guint                         run,
+                      SaddleEventFunc               func,
+                      gpointer                      user_data,
+                      SaddleCriticalMove           *move,
+                      GError                      **error)
+{
+  g_autofree double *grad = NULL;
+  gint64 t0, t1, t2;
+  gsize n;
+
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (theta != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (settings != NULL, FALSE);
+  g_return_val_if_fail (move != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  memset (move, 0, sizeof *move);
+  if (!settings_valid (model, settings, batch, error) ||
+      !saddle_newton_check_settings (settings, error))
+    return FALSE;
+
+  n = saddle_model_n_params (model);
+  grad = g_new (double, n);
+  saddle_model_loss_grad (model, theta, batch, grad);
+  move->grad_norm_start = norm2 (grad, n);
+
+  t0 = g_get_monotonic_time ();
+  if (!saddle_critical_descend (model, theta, batch, settings, run, func, user_data,
+                                &move->steps, error))
+    return FALSE;
+  t1 = g_get_monotonic_time ();
+
+  saddle_model_loss_grad (model, theta, batch, grad);
+  move->grad_norm_descent = norm2 (grad, n);
+
+  if (settings->newton_steps > 0 &&
+      !saddle_newton_refine (model, theta, batch, settings, run, move->steps, func, user_data,
+                             &move->newton_steps, error))
+    return FALSE;
+  t2 = g_get_monotonic_time ();
+  move->seconds_descent = (t1 - t0) / 1e6;
+  move->seconds_newton = (t2 - t1) / 1e6;
+  return TRUE;
+}
+
 SaddleCriticalPoint *
 saddle_critical_find (SaddleModel                  *model,
                       double                       *theta,
@@ -767,53 +818,21 @@ saddle_critical_find (SaddleModel                  *model,
                       gpointer                      user_data,
                       GError                      **error)
 {
-  g_autofree double *grad = NULL;
   SaddleCriticalPoint *point;
-  double start_norm, descent_norm;
-  guint steps = 0, newton_steps = 0;
-  gint64 t0, t1, t2;
-  gsize n;
+  SaddleCriticalMove move;
 
-  g_return_val_if_fail (model != NULL, NULL);
-  g_return_val_if_fail (theta != NULL, NULL);
-  g_return_val_if_fail (batch != NULL, NULL);
-  g_return_val_if_fail (settings != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!settings_valid (model, settings, batch, error) ||
-      !saddle_newton_check_settings (settings, error))
+  if (!saddle_critical_move (model, theta, batch, settings, run, func, user_data, &move, error))
     return NULL;
-
-  n = saddle_model_n_params (model);
-  grad = g_new (double, n);
-  saddle_model_loss_grad (model, theta, batch, grad);
-  start_norm = norm2 (grad, n);
-
-  t0 = g_get_monotonic_time ();
-  if (!saddle_critical_descend (model, theta, batch, settings, run, func, user_data,
-                                &steps, error))
-    return NULL;
-  t1 = g_get_monotonic_time ();
-
-  saddle_model_loss_grad (model, theta, batch, grad);
-  descent_norm = norm2 (grad, n);
-
-  if (settings->newton_steps > 0 &&
-      !saddle_newton_refine (model, theta, batch, settings, run, steps, func, user_data,
-                             &newton_steps, error))
-    return NULL;
-  t2 = g_get_monotonic_time ();
-
   point = saddle_critical_analyse (model, theta, batch, settings, run, func, user_data, error);
   if (point == NULL)
     return NULL;
 
-  point->steps = steps;
-  point->newton_steps = newton_steps;
-  point->grad_norm_start = start_norm;
-  point->grad_norm_descent = descent_norm;
-  point->seconds_descent = (t1 - t0) / 1e6;
-  point->seconds_newton = (t2 - t1) / 1e6;
+  point->steps = move.steps;
+  point->newton_steps = move.newton_steps;
+  point->grad_norm_start = move.grad_norm_start;
+  point->grad_norm_descent = move.grad_norm_descent;
+  point->seconds_descent = move.seconds_descent;
+  point->seconds_newton = move.seconds_newton;
   return point;
 }
 

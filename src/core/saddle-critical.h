@@ -207,9 +207,30 @@ double saddle_critical_hg_ratio (SaddleModel       *model,
                                  double             grad_norm,
                                  const double      *hg);
 
-/* saddle_critical_descend(), saddle_newton_refine() (unless newton_steps = 0; its DESCENT
- * events continue the step count) and saddle_critical_analyse() at the point reached, with
- * steps, newton_steps, grad_norm_start and grad_norm_descent filled in; @theta is left there. */
+/* How far saddle_critical_move() took a point. */
+typedef struct
+{
+  guint  steps;              /* descent steps taken */
+  guint  newton_steps;       /* Newton steps accepted */
+  double grad_norm_start;    /* ‖∇L‖ before */
+  double grad_norm_descent;  /* ‖∇L‖ after the descent, before Newton */
+  double seconds_descent;
+  double seconds_newton;
+} SaddleCriticalMove;
+
+/* saddle_critical_descend() and saddle_newton_refine() (unless newton_steps = 0; its DESCENT
+ * events continue the step count) on @theta in place; @move gets what was done. */
+gboolean             saddle_critical_move      (SaddleModel                  *model,
+                                                double                       *theta,
+                                                const SaddleBatch            *batch,
+                                                const SaddleCriticalSettings *settings,
+                                                guint                         run,
+                                                SaddleEventFunc               func,
+                                                gpointer                      user_data,
+                                                SaddleCriticalMove           *move,
+                                                GError                      **error);
+/* saddle_critical_move() and saddle_critical_analyse() at the point reached, with steps,
+ * newton_steps, grad_norm_start and grad_norm_descent filled in; @theta is left there. */
 SaddleCriticalPoint *saddle_critical_find      (SaddleModel                  *model,
                                                 double                       *theta,
                                                 const SaddleBatch            *batch,

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "saddle-csv.h"
 #include "saddle-density.h"
 
 G_DEFINE_QUARK (saddle-density-error-quark, saddle_density_error)
@@ -222,4 +223,25 @@ saddle_density_free (SaddleDensity *density)
   g_free (density->nodes);
   g_free (density->weights);
   g_free (density);
+}
+
+gboolean
+saddle_density_write_csv (const SaddleDensity *density,
+                          const char          *path,
+                          GError             **error)
+{
+  g_autoptr(SaddleCsv) csv = saddle_csv_new ("x,density", 48 * density->n_grid);
+
+  for (gsize i = 0; i < density->n_grid; i++)
+    {
+      saddle_csv_add_double (csv, density->x[i]);
+      saddle_csv_add_double (csv, density->density[i]);
+      saddle_csv_end_row (csv);
+    }
+  if (!saddle_csv_write (csv, path, error))
+    {
+      g_prefix_error (error, "Cannot write the eigenvalue density: ");
+      return FALSE;
+    }
+  return TRUE;
 }

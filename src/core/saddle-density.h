@@ -59,6 +59,10 @@ double         saddle_density_mass  (const SaddleDensity *density,
                                      double               hi);
 SaddleDensity *saddle_density_copy  (const SaddleDensity *density);
 void           saddle_density_free  (SaddleDensity *density);
+/* x,density: the smoothed density on its grid, full precision; the error names what it holds. */
+gboolean       saddle_density_write_csv (const SaddleDensity *density,
+                                         const char          *path,
+                                         GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaddleDensity, saddle_density_free)
 

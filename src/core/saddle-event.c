@@ -54,3 +54,18 @@ saddle_event_emit_descent (SaddleEventFunc func,
   event.message = message;
   return func (&event, user_data);
 }
+
+gboolean
+saddle_event_progress_cb (double   fraction,
+                          gpointer progress)
+{
+  const SaddleEventProgress *p = progress;
+  SaddleEvent event;
+
+  if (p->func == NULL)
+    return TRUE;
+  event = saddle_event_init (SADDLE_EVENT_PROGRESS, p->run);
+  event.fraction = CLAMP (fraction, 0.0, 1.0);
+  event.message = p->phase;
+  return p->func (&event, p->user_data);
+}

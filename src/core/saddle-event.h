@@ -62,6 +62,20 @@ gboolean    saddle_event_emit_descent (SaddleEventFunc func,
 /* TRUE (and @last set to now) when SADDLE_EVENT_POLL_INTERVAL has passed since *@last. */
 gboolean    saddle_event_poll_due (gint64 *last);
 
+/* A bare fraction (a SaddleProgressFunc's) passed on as PROGRESS events named @phase. */
+typedef struct
+{
+  SaddleEventFunc func;
+  gpointer        user_data;
+  guint           run;
+  const char     *phase;
+} SaddleEventProgress;
+
+/* A SaddleProgressFunc whose data is a SaddleEventProgress: sends a PROGRESS event of @fraction
+ * (clamped to [0, 1]) and phase; its func's answer (TRUE without one). */
+gboolean    saddle_event_progress_cb (double   fraction,
+                                      gpointer progress);
+
 /* An event of @kind with every number NAN and every pointer NULL. */
 SaddleEvent saddle_event_init (SaddleEventKind kind, guint run);
 

@@ -185,6 +185,12 @@ saddle_summary_add_point (JsonBuilder               *builder,
   json_builder_add_int_value (builder, p->newton_steps);
   json_builder_set_member_name (builder, "n_params");
   json_builder_add_int_value (builder, (gint64) p->n_params);
+  if (s == NULL)
+    {
+      json_builder_set_member_name (builder, "dead_units");
+      json_builder_add_int_value (builder, p->dead_units);
+      return;
+    }
   json_builder_set_member_name (builder, "positive");
   json_builder_add_int_value (builder, (gint64) s->positive);
   json_builder_set_member_name (builder, "negative");

@@ -99,7 +99,8 @@ void     saddle_summary_add_point_settings (JsonBuilder                  *builde
 /* The MINRES Newton reach's numbers as members of the open JSON object. */
 void     saddle_summary_add_reach          (JsonBuilder                  *builder,
                                             const SaddleNewtonReach      *reach);
-/* Every number of one analysed point, as members of the open JSON object. */
+/* Every number of one analysed point, as members of the open JSON object; a point measured
+ * without its spectrum (Lanczos, SLQ) has no counts, ratios, asymmetry, label or measures. */
 void     saddle_summary_add_point          (JsonBuilder                  *builder,
                                             const SaddleCriticalPoint    *point);
 /* The model's settings (@widths input…output, @n_samples the data's) as members. */
