@@ -8,7 +8,10 @@
 
 #include <glib.h>
 
+#include "saddle-batch.h"
 #include "saddle-flops.h"
+#include "saddle-hessian.h"
+#include "saddle-rng.h"
 
 #define SAMPLES 5
 
@@ -72,6 +75,47 @@ test_hessian (void)
                      5 * (7 * 44 + 9 * 76 + 9 * 52 + 2 * 44));
 }
 
+static gboolean
+first_progress_cb (double   fraction,
+                   gpointer user_data)
+{
+  double *first = user_data;
+
+  if (*first == 0.0)
+    *first = fraction;
+  return TRUE;
+}
+
+/* saddle_hessian_dense()'s default block is the one the count assumes: its first progress
+ * report comes after that many of the 2-20-1 model’s 81 columns. */
+static void
+test_hessian_default_block (void)
+{
+  static const guint widths[] = { 2, 20, 1 };
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH,
+                                                   SADDLE_LOSS_MSE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree double *theta = g_new (double, 81);
+  g_autofree double *h = NULL;
+  double x[2 * SAMPLES], y[SAMPLES], first = 0.0;
+  SaddleBatch batch = { .kind = SADDLE_DATASET_REGRESSION, .n = SAMPLES, .n_inputs = 2,
+                        .n_outputs = 1, .x = x, .targets = y };
+  SaddleRng rng;
+
+  g_assert_cmpuint (saddle_model_n_params (model), ==, 81);
+  saddle_rng_init (&rng, 1);
+  saddle_model_init_params (model, theta, &rng);
+  for (guint i = 0; i < 2 * SAMPLES; i++)
+    x[i] = saddle_rng_normal (&rng);
+  for (guint i = 0; i < SAMPLES; i++)
+    y[i] = saddle_rng_normal (&rng);
+  h = saddle_hessian_dense (model, theta, &batch, 0, first_progress_cb, &first, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (first * 81, MIN (SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK, 81), 1e-9);
+  g_assert_cmpfloat (saddle_flops_hessian_dense (model, SAMPLES, 0), ==,
+                     saddle_flops_hessian_dense (model, SAMPLES, SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK));
+}
+
 static void
 test_eigen (void)
 {
@@ -106,6 +150,7 @@ main (int   argc,
   g_test_add_func ("/core/flops/passes", test_passes);
   g_test_add_func ("/core/flops/training", test_training);
   g_test_add_func ("/core/flops/hessian", test_hessian);
+  g_test_add_func ("/core/flops/hessian-default-block", test_hessian_default_block);
   g_test_add_func ("/core/flops/eigen", test_eigen);
   g_test_add_func ("/core/flops/reference-models", test_reference_models);
 

@@ -133,8 +133,9 @@ saddle_flops_hessian_dense (const SaddleModel *model,
   double all, above_first, total = 0.0;
 
   g_return_val_if_fail (model != NULL, 0.0);
-  g_return_val_if_fail (block > 0, 0.0);
 
+  if (block == 0)
+    block = SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK;
   n = saddle_model_n_params (model);
   chunk = saddle_model_block_size (model, samples);
   all = weights_from (model, 0);

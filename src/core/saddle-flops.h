@@ -14,6 +14,10 @@
 
 G_BEGIN_DECLS
 
+/* The columns per call saddle_hessian_dense() takes when its caller passes 0 (its
+ * DEFAULT_BLOCK; tests/test-flops.c checks that the two agree). */
+#define SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK 64
+
 /* 2·m·n·k: one (m, k)·(k, n) product. */
 double saddle_flops_dgemm          (double m,
                                     double n,
@@ -43,8 +47,8 @@ double saddle_flops_training       (const SaddleModel *model,
                                     gsize              samples,
                                     guint              epochs,
                                     gboolean           epoch_grad_norm);
-/* saddle_hessian_dense() with @block columns per call (the caller's block, never 0): identity
- * directions, which skip the layers below the first one they touch. */
+/* saddle_hessian_dense() with @block columns per call (0: its default): identity directions,
+ * which skip the layers below the first one they touch. */
 double saddle_flops_hessian_dense  (const SaddleModel *model,
                                     gsize              samples,
                                     gsize              block);
