@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <cblas.h>
 #include <glib/gstdio.h>
@@ -36,6 +37,7 @@ typedef struct
   double       min_measure;   /* seconds */
   gsize        hvp_block;     /* directions per HVP block */
   double       dgemm_rate;    /* FLOP/s of DGEMM on the bench's threads: the ceiling */
+  double       dgemm_cpu_rate;/* its FLOPs per CPU second: the ceiling of CPU-time rates */
   guint        failed;
 } Bench;
 
@@ -45,11 +47,24 @@ now_s (void)
   return g_get_monotonic_time () / (double) G_TIME_SPAN_SECOND;
 }
 
-/* The best FLOP/s of an n × n DGEMM on the threads OpenBLAS has now, over calls repeated for
- * at least @min_seconds (and 3 calls): the best call, as the ceiling a phase can reach. */
+/* CPU seconds of this process, all threads: on a machine shared with other jobs the wall clock
+ * also measures them, the CPU time much less. */
 static double
-measure_dgemm (gsize  n,
-               double min_seconds)
+cpu_s (void)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* The best FLOP/s of an n × n DGEMM on the threads OpenBLAS has now, over calls repeated for
+ * at least @min_seconds (and 3 calls): the best call, as the ceiling a phase can reach; in
+ * *@per_cpu_second the best FLOPs per CPU second (all threads), the ceiling of CPU-time rates. */
+static double
+measure_dgemm (gsize   n,
+               double  min_seconds,
+               double *per_cpu_second)
 {
   g_autofree double *a = g_new (double, n * n);
   g_autofree double *b = g_new (double, n * n);
@@ -57,6 +72,7 @@ measure_dgemm (gsize  n,
   double best = 0.0, start = now_s ();
   guint calls = 0;
 
+  *per_cpu_second = 0.0;
   for (gsize i = 0; i < n * n; i++)
     {
       a[i] = 1.0 / (1.0 + (double) (i % 97));
@@ -64,41 +80,54 @@ measure_dgemm (gsize  n,
     }
   do
     {
-      double t = now_s ();
+      double t = now_s (), cpu = cpu_s ();
 
       cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0,
                    c, n);
       best = MAX (best, saddle_flops_dgemm (n, n, n) / (now_s () - t));
+      *per_cpu_second = MAX (*per_cpu_second, saddle_flops_dgemm (n, n, n) / (cpu_s () - cpu));
       calls++;
     }
   while (calls < 3 || now_s () - start < min_seconds);
   return best;
 }
 
-/* Prints and records one phase: its seconds, an optional rate in its own unit, and with
- * @flops (NAN: not counted) the FLOPs counted by saddle-flops.c, the achieved FLOP/s and their
- * share of the DGEMM rate. */
+/* Prints and records one phase: its seconds (and CPU seconds, NAN if not measured), an optional
+ * rate in its own unit, and with @flops (NAN: not counted) the FLOPs counted by saddle-flops.c,
+ * the achieved FLOP/s and their share of the DGEMM rate. */
 static void
 record (Bench      *bench,
         const char *name,
         const char *size,
         double      seconds,
+        double      cpu_seconds,
         double      rate,
         const char *rate_unit,
         double      flops)
 {
   g_autofree char *rate_text = NULL;
   g_autofree char *flops_text = NULL;
+  g_autofree char *cpu_text = NULL;
   double achieved = flops / seconds;
   double share = achieved / bench->dgemm_rate;
+  double cpu_share = flops / cpu_seconds / bench->dgemm_cpu_rate;
 
   if (isfinite (rate))
     rate_text = g_strdup_printf (", %.4g %s", rate, rate_unit);
+  if (isfinite (cpu_seconds))
+    cpu_text = g_strdup_printf (" (CPU %.3f s)", cpu_seconds);
   if (isfinite (flops))
-    flops_text = g_strdup_printf ("; %.3g GFLOP at %.3g GFLOP/s, %.0f %% of DGEMM",
-                                  flops / 1e9, achieved / 1e9, 100.0 * share);
-  printf ("%-24s %s: %.3f s%s%s\n", name, size, seconds, rate_text != NULL ? rate_text : "",
-          flops_text != NULL ? flops_text : "");
+    flops_text = g_strdup_printf ("; %.3g GFLOP at %.3g GFLOP/s, %.0f %% of DGEMM", flops / 1e9,
+                                  achieved / 1e9, 100.0 * share);
+  if (isfinite (flops) && isfinite (cpu_share))
+    {
+      char *both = g_strdup_printf ("%s (%.0f %% in CPU time)", flops_text, 100.0 * cpu_share);
+
+      g_free (flops_text);
+      flops_text = both;
+    }
+  printf ("%-24s %s: %.3f s%s%s%s\n", name, size, seconds, cpu_text != NULL ? cpu_text : "",
+          rate_text != NULL ? rate_text : "", flops_text != NULL ? flops_text : "");
   fflush (stdout);
 
   json_builder_begin_object (bench->builder);
@@ -107,12 +136,14 @@ record (Bench      *bench,
   json_builder_set_member_name (bench->builder, "size");
   json_builder_add_string_value (bench->builder, size);
   saddle_summary_add_double (bench->builder, "seconds", seconds);
+  saddle_summary_add_double (bench->builder, "cpu_seconds", cpu_seconds);
   saddle_summary_add_double (bench->builder, "rate", rate);
   json_builder_set_member_name (bench->builder, "rate_unit");
   json_builder_add_string_value (bench->builder, rate_unit != NULL ? rate_unit : "");
   saddle_summary_add_double (bench->builder, "flops", flops);
   saddle_summary_add_double (bench->builder, "gflops_per_second", achieved / 1e9);
   saddle_summary_add_double (bench->builder, "dgemm_share", share);
+  saddle_summary_add_double (bench->builder, "dgemm_cpu_share", cpu_share);
   json_builder_end_object (bench->builder);
 }
 
@@ -180,7 +211,7 @@ bench_training (Bench                   *bench,
   g_autofree char *size = NULL;
   g_autofree char *samples = NULL;
   guint64 steps = 0;
-  double start, seconds;
+  double start, cpu, seconds;
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
@@ -189,6 +220,7 @@ bench_training (Bench                   *bench,
     }
 
   start = now_s ();
+  cpu = cpu_s ();
   for (guint run = 0; run < config->runs; run++)
     {
       SaddleTrainSettings settings = { 0 };
@@ -211,11 +243,12 @@ bench_training (Bench                   *bench,
                 / MIN (config->batch, dataset->n_samples));
     }
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
 
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
                           config->runs, steps / config->runs, config->batch, model_size, samples);
-  record (bench, "training", size, seconds, steps / seconds, "steps/s",
+  record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
           config->runs * saddle_flops_training (model, dataset->n_samples, config->epochs, FALSE));
 }
 
@@ -236,7 +269,7 @@ bench_hvp (Bench                   *bench,
   SaddleRng rng;
   gsize n;
   guint blocks = 0;
-  double start, seconds;
+  double start, cpu, seconds;
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
@@ -252,6 +285,7 @@ bench_hvp (Bench                   *bench,
 
   saddle_batch_init_full (&batch, dataset);
   start = now_s ();
+  cpu = cpu_s ();
   do
     {
       saddle_model_hvp (model, theta, &batch, v, bench->hvp_block, hv, NULL);
@@ -259,12 +293,13 @@ bench_hvp (Bench                   *bench,
     }
   while (blocks < 3 || now_s () - start < bench->min_measure);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   saddle_batch_clear (&batch);
 
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u blocks of %" G_GSIZE_FORMAT " directions, %s, %s images",
                           blocks, bench->hvp_block, model_size, samples);
-  record (bench, "hvp", size, seconds, blocks / seconds, "blocks/s",
+  record (bench, "hvp", size, seconds, cpu, blocks / seconds, "blocks/s",
           blocks * saddle_flops_hvp (model, dataset->n_samples, bench->hvp_block));
 }
 
@@ -287,7 +322,7 @@ bench_hessian (Bench                   *bench,
   g_autofree char *count = NULL;
   SaddleBatch batch = { 0 };
   double asymmetry = NAN;
-  double start, seconds;
+  double start, cpu, seconds;
   gsize n;
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
@@ -304,8 +339,10 @@ bench_hessian (Bench                   *bench,
 
   saddle_batch_init_full (&batch, dataset);
   start = now_s ();
+  cpu = cpu_s ();
   hessian = saddle_hessian_dense (model, theta, &batch, 0, NULL, NULL, &asymmetry, &error);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   saddle_batch_clear (&batch);
   if (hessian == NULL)
     {
@@ -315,14 +352,16 @@ bench_hessian (Bench                   *bench,
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("full Hessian of %s on %s samples (asymmetry %.1e)",
                           model_size, samples, asymmetry);
-  record (bench, name, size, seconds, NAN, NULL,
+  record (bench, name, size, seconds, cpu, NAN, NULL,
           saddle_flops_hessian_dense (model, dataset->n_samples, 0));
 
   eigen_name = g_strdup_printf ("%s-eigen", name);
   g_clear_pointer (&size, g_free);
   start = now_s ();
+  cpu = cpu_s ();
   spectrum = saddle_spectrum_compute (hessian, n, config->zero_tolerance, &error);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   if (spectrum == NULL)
     {
       skipped (bench, eigen_name, error);
@@ -332,7 +371,7 @@ bench_hessian (Bench                   *bench,
   size = g_strdup_printf ("all %s eigenvalues (%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %"
                           G_GSIZE_FORMAT " zero)",
                           count, spectrum->positive, spectrum->negative, spectrum->zero);
-  record (bench, eigen_name, size, seconds, NAN, NULL, saddle_flops_eigenvalues (n));
+  record (bench, eigen_name, size, seconds, cpu, NAN, NULL, saddle_flops_eigenvalues (n));
 }
 
 /* One phase of a critical run, timed by the study itself (SaddleCriticalPoint.seconds_*). */
@@ -346,7 +385,7 @@ record_phase (Bench      *bench,
 {
   g_autofree char *name = g_strdup_printf ("%s/%s", run_name, phase);
 
-  record (bench, name, size, seconds, NAN, NULL, flops);
+  record (bench, name, size, seconds, NAN, NAN, NULL, flops);
 }
 
 /* The FLOPs of one critical run's phases, per unit of work, for bench-torch to scale by each
@@ -395,12 +434,14 @@ bench_critical (Bench                   *bench,
   g_autofree char *count = NULL;
   const SaddleCriticalPoint *point;
   guint n_widths = 0;
-  double start, seconds;
+  double start, cpu, seconds;
 
   start = now_s ();
+  cpu = cpu_s ();
   results = saddle_study_run (config, SADDLE_STUDY_CRITICAL, (SaddleDataset *) dataset,
                               quiet_event_cb, NULL, &error);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   if (results == NULL)
     {
       skipped (bench, name, error);
@@ -431,7 +472,7 @@ bench_critical (Bench                   *bench,
                           config->epochs, point->steps, config->descent_steps,
                           point->newton_steps, config->newton_steps,
                           point->grad_norm_start, point->grad_norm);
-  record (bench, name, size, seconds, NAN, NULL, NAN);
+  record (bench, name, size, seconds, cpu, NAN, NULL, NAN);
 
   {
     gsize samples = dataset->n_samples;
@@ -578,7 +619,7 @@ bench_mpi (Bench                  *bench,
                               "load %.1f → %.1f", p, runs,
                               options->quick ? " --epochs 3 --descent-steps 20 --hidden 8" : "",
                               repeats, low, high, load_before, load_average ());
-      record (bench, "critical-mpi", size, best[p], NAN, NULL, NAN);
+      record (bench, "critical-mpi", size, best[p], NAN, NAN, NULL, NAN);
       g_file_get_contents (csv_path, &csv[p], NULL, NULL);
     }
   printf ("%-24s P = 2: %.2f (T1 / (2·T2); 1 is perfect)%s\n", "mpi-efficiency",
@@ -680,7 +721,7 @@ bench_mpi_hessian (Bench                  *bench,
       size = g_strdup_printf ("%s, P = %s: build %.1f s + eigenvalues %.1f s, load %.1f → %.1f",
                               runs[r].solver, runs[r].np != NULL ? runs[r].np : "1 (no MPI)",
                               build, eigen, load_before, load_average ());
-      record (bench, "hessian-mpi", size, seconds, NAN, NULL, NAN);
+      record (bench, "hessian-mpi", size, seconds, NAN, NAN, NULL, NAN);
     }
   remove_tree (tmp);
 }
@@ -703,9 +744,10 @@ saddle_cli_run_bench (SaddleCliOptions *options)
     .min_measure = options->quick ? 0.0 : MIN_MEASURE_S,
     .hvp_block = options->quick ? 8 : HVP_BLOCK,
     .dgemm_rate = NAN,
+    .dgemm_cpu_rate = NAN,
   };
   gsize dgemm_order = options->quick ? DGEMM_ORDER_QUICK : DGEMM_ORDER;
-  double dgemm_one = NAN;
+  double dgemm_one = NAN, dgemm_cpu_one = NAN;
   double start = now_s ();
   double load_start = load_average ();
   int threads;
@@ -748,11 +790,15 @@ saddle_cli_run_bench (SaddleCliOptions *options)
       g_autofree char *order = saddle_format_count (dgemm_order);
 
       openblas_set_num_threads (1);
-      dgemm_one = measure_dgemm (dgemm_order, bench.min_measure);
+      dgemm_one = measure_dgemm (dgemm_order, bench.min_measure, &dgemm_cpu_one);
       openblas_set_num_threads (threads);
-      bench.dgemm_rate = threads == 1 ? dgemm_one : measure_dgemm (dgemm_order, bench.min_measure);
-      printf ("%-24s %s × %s: %.3g GFLOP/s on 1 thread, %.3g GFLOP/s on %d (the ceiling below)\n",
-              "dgemm", order, order, dgemm_one / 1e9, bench.dgemm_rate / 1e9, threads);
+      bench.dgemm_rate = dgemm_one;
+      bench.dgemm_cpu_rate = dgemm_cpu_one;
+      if (threads > 1)
+        bench.dgemm_rate = measure_dgemm (dgemm_order, bench.min_measure, &bench.dgemm_cpu_rate);
+      printf ("%-24s %s × %s: %.3g GFLOP/s on 1 thread, %.3g GFLOP/s on %d (the ceiling below); "
+              "per CPU second %.3g and %.3g\n", "dgemm", order, order, dgemm_one / 1e9,
+              bench.dgemm_rate / 1e9, threads, dgemm_cpu_one / 1e9, bench.dgemm_cpu_rate / 1e9);
       fflush (stdout);
     }
 
@@ -770,6 +816,8 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   json_builder_add_int_value (builder, (gint64) dgemm_order);
   saddle_summary_add_double (builder, "gflops_1_thread", dgemm_one / 1e9);
   saddle_summary_add_double (builder, "gflops", bench.dgemm_rate / 1e9);
+  saddle_summary_add_double (builder, "gflops_per_cpu_second_1_thread", dgemm_cpu_one / 1e9);
+  saddle_summary_add_double (builder, "gflops_per_cpu_second", bench.dgemm_cpu_rate / 1e9);
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
