@@ -108,6 +108,7 @@ record (Bench      *bench,
   g_autofree char *rate_text = NULL;
   g_autofree char *flops_text = NULL;
   g_autofree char *cpu_text = NULL;
+  g_autofree char *cpu_share_text = NULL;
   double achieved = flops / seconds;
   double share = achieved / bench->dgemm_rate;
   double cpu_share = flops / cpu_seconds / bench->dgemm_cpu_rate;
@@ -116,16 +117,12 @@ record (Bench      *bench,
     rate_text = g_strdup_printf (", %.4g %s", rate, rate_unit);
   if (isfinite (cpu_seconds))
     cpu_text = g_strdup_printf (" (CPU %.3f s)", cpu_seconds);
+  cpu_share_text = isfinite (cpu_share) ? g_strdup_printf (" (%.0f %% in CPU time)",
+                                                           100.0 * cpu_share)
+                                         : g_strdup ("");
   if (isfinite (flops))
-    flops_text = g_strdup_printf ("; %.3g GFLOP at %.3g GFLOP/s, %.0f %% of DGEMM", flops / 1e9,
-                                  achieved / 1e9, 100.0 * share);
-  if (isfinite (flops) && isfinite (cpu_share))
-    {
-      char *both = g_strdup_printf ("%s (%.0f %% in CPU time)", flops_text, 100.0 * cpu_share);
-
-      g_free (flops_text);
-      flops_text = both;
-    }
+    flops_text = g_strdup_printf ("; %.3g GFLOP at %.3g GFLOP/s, %.0f %% of DGEMM%s",
+                                  flops / 1e9, achieved / 1e9, 100.0 * share, cpu_share_text);
   printf ("%-24s %s: %.3f s%s%s%s\n", name, size, seconds, cpu_text != NULL ? cpu_text : "",
           rate_text != NULL ? rate_text : "", flops_text != NULL ? flops_text : "");
   fflush (stdout);
