@@ -6,7 +6,9 @@
  * SOLVER: dsyevd (one-stage, JOBZ='N'), dsyevd_2stage (what saddle-spectrum.c calls above
  * n = 2,048), dsyev_2stage (JOBZ='N'), dsyevr (JOBZ='N', RANGE='A'), or sy2sb-KD: the two
  * stages by hand (dsytrd_sy2sb, dsytrd_sb2st, dsterf) with band width KD, to try block sizes
- * that dsyevd_2stage does not let a caller choose (it takes KD from ILAENV2STAGE: 64 here).
+ * that dsyevd_2stage does not let a caller choose: it takes KD from IPARAM2STAGE, 32 for double
+ * precision where LAPACK is built without OpenMP, as in Debian's pthread OpenBLAS (64 with 2–4
+ * OpenMP threads), and there its bulge-chasing second stage runs on one thread.
  *
  * The matrix: N × N with a spectrum shaped like the critical study's Hessians (a few hundred
  * clearly positive eigenvalues, a few dozen negative, the rest in a narrow band around zero):
