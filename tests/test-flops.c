@@ -113,7 +113,8 @@ test_hessian_default_block (void)
   g_assert_no_error (error);
   g_assert_cmpfloat_with_epsilon (first * 81, MIN (SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK, 81), 1e-9);
   g_assert_cmpfloat (saddle_flops_hessian_dense (model, SAMPLES, 0), ==,
-                     saddle_flops_hessian_dense (model, SAMPLES, SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK));
+                     saddle_flops_hessian_dense (model, SAMPLES,
+                                                 SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK));
 }
 
 static void

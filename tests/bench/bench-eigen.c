@@ -1,7 +1,6 @@
 /* bench-eigen.c — one dense symmetric eigenvalue solve, timed, with its peak memory
  *
  *   bench-eigen SOLVER N [THREADS [SEED [VALUES-FILE]]]
- *   bench-eigen SOLVER hessian [THREADS [SEED [VALUES-FILE]]]
  *
  * SOLVER: dsyevd (one-stage, JOBZ='N'), dsyevd_2stage (what saddle-spectrum.c calls above
  * n = 2,048), dsyev_2stage (JOBZ='N'), dsyevr (JOBZ='N', RANGE='A'), or sy2sb-KD: the two
@@ -15,10 +14,10 @@
  * A·Aᵀ − B·Bᵀ + ε·G with A (N × 256) and B (N × 32) Gaussian and G a symmetric Gaussian matrix,
  * built with two dsyrk calls (seconds, where an exact Q·Λ·Qᵀ would cost 2N³). The reduction to
  * tridiagonal form costs the same whatever the values; only the cheap O(N²) tridiagonal stage
- * sees them. "hessian" builds instead the exact Hessian of the default image model
- * (784-20-20-10 ReLU on the bundled 1,000 images, 16,330 parameters) at the seed's initial θ.
+ * sees them.
  *
- * Prints one JSON line: seconds of the solve alone (wall clock, and CPU over all threads), the peak resident memory of the process
+ * Prints one JSON line: seconds of the solve alone (wall clock, and CPU over all threads), the
+ * peak resident memory of the process
  * during the solve (VmHWM, reset just before it) and the resident memory just before the solve
  * (the matrix in place, with the program and its libraries), both also
  * as multiples of 8N² bytes, and the smallest and largest eigenvalue. VALUES-FILE receives the
@@ -40,10 +39,7 @@
 #include <glib.h>
 #include <lapacke.h>
 
-#include "saddle-batch.h"
-#include "saddle-hessian.h"
 #include "saddle-rng.h"
-#include "saddle-study.h"
 
 #define POSITIVE_RANK 256
 #define NEGATIVE_RANK 32
@@ -135,37 +131,6 @@ random_matrix (gsize   n,
   return h;
 }
 
-static double *
-image_hessian (guint64  seed,
-               gsize   *n_out)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SaddleDataset) dataset = NULL;
-  g_autoptr(SaddleModel) model = NULL;
-  g_autofree double *theta = NULL;
-  SaddleStudyConfig config;
-  SaddleBatch batch = { 0 };
-  SaddleRng rng;
-  double *h;
-
-  saddle_study_config_init (&config, SADDLE_STUDY_GRADNORM, SADDLE_TASK_IMAGE);
-  config.seed = seed;
-  if ((dataset = saddle_study_config_load_dataset (&config, &error)) == NULL
-      || (model = saddle_study_config_new_model (&config, dataset, &error)) == NULL)
-    g_error ("%s", error->message);
-  theta = g_new (double, saddle_model_n_params (model));
-  saddle_rng_init (&rng, saddle_study_init_seed (&config, 0));
-  saddle_model_init_params (model, theta, &rng);
-  saddle_batch_init_full (&batch, dataset);
-  h = saddle_hessian_dense (model, theta, &batch, 0, NULL, NULL, NULL, &error);
-  saddle_batch_clear (&batch);
-  saddle_study_config_clear (&config);
-  if (h == NULL)
-    g_error ("%s", error->message);
-  *n_out = saddle_model_n_params (model);
-  return h;
-}
-
 /* The two stages with band width @kd, then dsterf: what dsyevd_2stage does for JOBZ='N'. */
 static int
 two_stage_by_hand (double *h,
@@ -239,7 +204,6 @@ main (int   argc,
       char *argv[])
 {
   const char *solver, *values_path;
-  gboolean hessian;
   gsize n = 0;
   int threads, info;
   guint64 seed;
@@ -248,20 +212,22 @@ main (int   argc,
 
   if (argc < 3)
     {
-      g_printerr ("usage: %s SOLVER N|hessian [THREADS [SEED [VALUES-FILE]]]\n", argv[0]);
+      g_printerr ("usage: %s SOLVER N [THREADS [SEED [VALUES-FILE]]]\n", argv[0]);
       return 2;
     }
   solver = argv[1];
-  hessian = g_str_equal (argv[2], "hessian");
   threads = argc > 3 ? atoi (argv[3]) : 1;
   seed = argc > 4 ? g_ascii_strtoull (argv[4], NULL, 10) : 1;
   values_path = argc > 5 ? argv[5] : NULL;
   openblas_set_num_threads (threads);
 
-  if (hessian)
-    h = image_hessian (seed, &n);
-  else
-    h = random_matrix (n = g_ascii_strtoull (argv[2], NULL, 10), seed);
+  n = g_ascii_strtoull (argv[2], NULL, 10);
+  if (n == 0)
+    {
+      g_printerr ("N must be a positive number, got %s\n", argv[2]);
+      return 2;
+    }
+  h = random_matrix (n, seed);
   w = g_new (double, n);
   matrix_bytes = 8.0 * n * n;
   reset_peak ();
@@ -288,10 +254,11 @@ main (int   argc,
         g_error ("%s", error->message);
     }
   printf ("{\"solver\": \"%s\", \"n\": %" G_GSIZE_FORMAT ", \"matrix\": \"%s\", \"threads\": %d, "
-          "\"seconds\": %.3f, \"cpu_seconds\": %.3f, \"rss_before_bytes\": %.0f, \"peak_rss_bytes\": %.0f, "
+          "\"seconds\": %.3f, \"cpu_seconds\": %.3f, \"rss_before_bytes\": %.0f, "
+          "\"peak_rss_bytes\": %.0f, "
           "\"rss_before_per_8n2\": %.4f, \"peak_per_8n2\": %.4f, \"min\": %.17g, "
           "\"max\": %.17g}\n",
-          solver, n, hessian ? "image-hessian" : "random", threads, seconds, cpu, before, peak,
+          solver, n, "random", threads, seconds, cpu, before, peak,
           before / matrix_bytes, peak / matrix_bytes, w[0], w[n - 1]);
   return 0;
 }

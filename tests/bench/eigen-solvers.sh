@@ -5,11 +5,10 @@
 #
 # For each repeat, each size and each solver (default: dsyevd_2stage dsyevr dsyev_2stage),
 # runs BUILD-DIR/tests/bench/bench-eigen once (one solve per process: its own peak memory),
-# in turn, so that solvers compared at one size ran back to back under the same load. SIZE is
-# a number or "hessian" (the image model's exact Hessian, 16,330 parameters). Appends one JSON
-# line per solve to OUT-DIR/results.jsonl, with the 1-minute load average before and after;
-# then prints each solver's largest eigenvalue difference from the first solver's, relative to
-# max|λ| (the values are kept in OUT-DIR). Minutes at 16,330: not a meson benchmark.
+# in turn, so that solvers compared at one size ran back to back under the same load. Appends
+# one JSON line per solve to OUT-DIR/results.jsonl, with the 1-minute load average before and
+# after; then prints each solver's largest eigenvalue difference from the first solver's,
+# relative to max|λ| (the values are kept in OUT-DIR). Minutes at 16,330: not a meson benchmark.
 set -eu
 
 if [ $# -lt 5 ]; then
@@ -46,7 +45,8 @@ done
 import glob, os, sys
 import numpy as np
 out, solvers = sys.argv[1], sys.argv[2:]
-sizes = sorted({os.path.basename(p).split("-")[1] for p in glob.glob(os.path.join(out, "values-*"))})
+sizes = sorted({os.path.basename(p).split("-")[1]
+                for p in glob.glob(os.path.join(out, "values-*"))})
 for n in sizes:
     ref = np.fromfile(os.path.join(out, f"values-{n}-{solvers[0]}.bin"))
     top = np.max(np.abs(ref))
