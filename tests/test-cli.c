@@ -810,7 +810,17 @@ test_bench (gconstpointer cli)
   assert_bench_line (&run, "hessian");
   assert_bench_line (&run, "hessian-eigen");
   assert_bench_line (&run, "critical-run");
+  assert_bench_line (&run, "critical-run/descent");
+  g_assert_true (g_regex_match_simple ("^dgemm +.*GFLOP/s on 1 thread", run.out,
+                                       G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^training +.*GFLOP at .* GFLOP/s, [0-9]+ % of DGEMM",
+                                       run.out, G_REGEX_MULTILINE, 0));
   g_assert_cmpint (json_int (&run, "b/bench.json", "threads", 0), ==, 1);
+  /* The training's FLOPs, by hand: the 36-20-20-3 model has S = 720 + 400 + 60 = 1,180 and
+   * S↑ = 460 per sample; 2 runs of 2 epochs on 60 images make 2 × 2 × 60 gradients
+   * (4·S + 2·S↑ = 5,640) and 2 × 3 × 60 forward passes (2·S = 2,360). */
+  g_assert_cmpint (json_int (&run, "b/bench.json", "flops", 0), ==,
+                   2 * 2 * 60 * 5640 + 2 * 3 * 60 * 2360);
   run_clear (&run);
 }
 

@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <cblas.h>
 #include <glib/gstdio.h>
@@ -14,30 +15,29 @@
 #include "saddle-cli-commands.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-signals.h"
+#include "saddle-flops.h"
 #include "saddle-hessian.h"
+#include "saddle-newton.h"
 #include "saddle-spectrum.h"
 #include "saddle-trainer.h"
-
-/* PyTorch 1.13, float64, one thread, measured on these machines by build-aux/bench-torch in its
- * fastest honest form (tests/bench/torch/README.md, 2026-11-27): the yardsticks. */
-#define PYTORCH_TRAINING_S        1.71    /* 8 image-model runs of 150 Adam steps */
-#define PYTORCH_HESSIAN_SMALL_S   0.763   /* full Hessian, 1,086 parameters, 1,000 points */
-#define PYTORCH_EIGEN_SMALL_S     0.0792  /* its eigenvalues (torch.linalg.eigvalsh) */
-#define PYTORCH_HESSIAN_LARGE_S   61.8    /* dense Hessian of the 16,330-parameter model */
-#define PYTORCH_EIGEN_LARGE_S     367.0   /* its eigenvalues */
-#define PYTORCH_CRITICAL_RUN_S    7.84    /* 784 s for 100 critical points, no Newton */
 
 /* Directions per HVP block in the HVP benchmark. */
 #define HVP_BLOCK 64
 /* Repeat a quick measurement for at least this long (s) so the rate is stable. */
 #define MIN_MEASURE_S 1.0
+/* The DGEMM that sets the ceiling: square, large enough for OpenBLAS's peak on these
+ * machines (the design notes' n = 2,000), small enough to take a fraction of a second. */
+#define DGEMM_ORDER       2000
+#define DGEMM_ORDER_QUICK 256
 
 typedef struct
 {
   JsonBuilder *builder;
-  gboolean     quick;         /* tiny sizes: no comparison with the references */
+  gboolean     quick;         /* tiny sizes: the rates say little */
   double       min_measure;   /* seconds */
   gsize        hvp_block;     /* directions per HVP block */
+  double       dgemm_rate;    /* FLOP/s of DGEMM on the bench's threads: the ceiling */
+  double       dgemm_cpu_rate;/* its FLOPs per CPU second: the ceiling of CPU-time rates */
   guint        failed;
 } Bench;
 
@@ -47,33 +47,84 @@ now_s (void)
   return g_get_monotonic_time () / (double) G_TIME_SPAN_SECOND;
 }
 
+/* CPU seconds of this process, all threads: on a machine shared with other jobs the wall clock
+ * also measures them, the CPU time much less. */
+static double
+cpu_s (void)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* The best FLOP/s of an n × n DGEMM on the threads OpenBLAS has now, over calls repeated for
+ * at least @min_seconds (and 3 calls): the best call, as the ceiling a phase can reach; in
+ * *@per_cpu_second the best FLOPs per CPU second (all threads), the ceiling of CPU-time rates. */
+static double
+measure_dgemm (gsize   n,
+               double  min_seconds,
+               double *per_cpu_second)
+{
+  g_autofree double *a = g_new (double, n * n);
+  g_autofree double *b = g_new (double, n * n);
+  g_autofree double *c = g_new0 (double, n * n);
+  double best = 0.0, start = now_s ();
+  guint calls = 0;
+
+  *per_cpu_second = 0.0;
+  for (gsize i = 0; i < n * n; i++)
+    {
+      a[i] = 1.0 / (1.0 + (double) (i % 97));
+      b[i] = 1.0 / (1.0 + (double) (i % 89));
+    }
+  do
+    {
+      double t = now_s (), cpu = cpu_s ();
+
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0,
+                   c, n);
+      best = MAX (best, saddle_flops_dgemm (n, n, n) / (now_s () - t));
+      *per_cpu_second = MAX (*per_cpu_second, saddle_flops_dgemm (n, n, n) / (cpu_s () - cpu));
+      calls++;
+    }
+  while (calls < 3 || now_s () - start < min_seconds);
+  return best;
+}
+
+/* Prints and records one phase: its seconds (and CPU seconds, NAN if not measured), an optional
+ * rate in its own unit, and with @flops (NAN: not counted) the FLOPs counted by saddle-flops.c,
+ * the achieved FLOP/s and their share of the DGEMM rate. */
 static void
 record (Bench      *bench,
         const char *name,
         const char *size,
         double      seconds,
+        double      cpu_seconds,
         double      rate,
         const char *rate_unit,
-        double      pytorch_seconds)
+        double      flops)
 {
   g_autofree char *rate_text = NULL;
-  g_autofree char *yardstick = NULL;
+  g_autofree char *flops_text = NULL;
+  g_autofree char *cpu_text = NULL;
+  g_autofree char *cpu_share_text = NULL;
+  double achieved = flops / seconds;
+  double share = achieved / bench->dgemm_rate;
+  double cpu_share = flops / cpu_seconds / bench->dgemm_cpu_rate;
 
   if (isfinite (rate))
     rate_text = g_strdup_printf (", %.4g %s", rate, rate_unit);
-  if (bench->quick)
-    pytorch_seconds = NAN;
-  /* Within 5 % is within the run-to-run noise measured here: no winner. */
-  if (isfinite (pytorch_seconds) && fabs (pytorch_seconds / seconds - 1.0) < 0.05)
-    yardstick = g_strdup_printf ("  [PyTorch 1.13: %.3g s, about even]", pytorch_seconds);
-  else if (isfinite (pytorch_seconds) && pytorch_seconds >= seconds)
-    yardstick = g_strdup_printf ("  [PyTorch 1.13: %.3g s, %.1f× faster]", pytorch_seconds,
-                                 pytorch_seconds / seconds);
-  else if (isfinite (pytorch_seconds))
-    yardstick = g_strdup_printf ("  [PyTorch 1.13: %.3g s, %.1f× slower]", pytorch_seconds,
-                                 seconds / pytorch_seconds);
-  printf ("%-16s %s: %.3f s%s%s\n", name, size, seconds, rate_text != NULL ? rate_text : "",
-          yardstick != NULL ? yardstick : "");
+  if (isfinite (cpu_seconds))
+    cpu_text = g_strdup_printf (" (CPU %.3f s)", cpu_seconds);
+  cpu_share_text = isfinite (cpu_share) ? g_strdup_printf (" (%.0f %% in CPU time)",
+                                                           100.0 * cpu_share)
+                                         : g_strdup ("");
+  if (isfinite (flops))
+    flops_text = g_strdup_printf ("; %.3g GFLOP at %.3g GFLOP/s, %.0f %% of DGEMM%s",
+                                  flops / 1e9, achieved / 1e9, 100.0 * share, cpu_share_text);
+  printf ("%-24s %s: %.3f s%s%s%s\n", name, size, seconds, cpu_text != NULL ? cpu_text : "",
+          rate_text != NULL ? rate_text : "", flops_text != NULL ? flops_text : "");
   fflush (stdout);
 
   json_builder_begin_object (bench->builder);
@@ -82,10 +133,14 @@ record (Bench      *bench,
   json_builder_set_member_name (bench->builder, "size");
   json_builder_add_string_value (bench->builder, size);
   saddle_summary_add_double (bench->builder, "seconds", seconds);
+  saddle_summary_add_double (bench->builder, "cpu_seconds", cpu_seconds);
   saddle_summary_add_double (bench->builder, "rate", rate);
   json_builder_set_member_name (bench->builder, "rate_unit");
   json_builder_add_string_value (bench->builder, rate_unit != NULL ? rate_unit : "");
-  saddle_summary_add_double (bench->builder, "pytorch_seconds", pytorch_seconds);
+  saddle_summary_add_double (bench->builder, "flops", flops);
+  saddle_summary_add_double (bench->builder, "gflops_per_second", achieved / 1e9);
+  saddle_summary_add_double (bench->builder, "dgemm_share", share);
+  saddle_summary_add_double (bench->builder, "dgemm_cpu_share", cpu_share);
   json_builder_end_object (bench->builder);
 }
 
@@ -94,7 +149,7 @@ skipped (Bench        *bench,
          const char   *name,
          const GError *error)
 {
-  printf ("%-16s skipped: %s\n", name, error->message);
+  printf ("%-24s skipped: %s\n", name, error->message);
   fflush (stdout);
   bench->failed++;
 
@@ -153,7 +208,7 @@ bench_training (Bench                   *bench,
   g_autofree char *size = NULL;
   g_autofree char *samples = NULL;
   guint64 steps = 0;
-  double start, seconds;
+  double start, cpu, seconds;
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
@@ -162,6 +217,7 @@ bench_training (Bench                   *bench,
     }
 
   start = now_s ();
+  cpu = cpu_s ();
   for (guint run = 0; run < config->runs; run++)
     {
       SaddleTrainSettings settings = { 0 };
@@ -184,11 +240,13 @@ bench_training (Bench                   *bench,
                 / MIN (config->batch, dataset->n_samples));
     }
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
 
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
                           config->runs, steps / config->runs, config->batch, model_size, samples);
-  record (bench, "training", size, seconds, steps / seconds, "steps/s", PYTORCH_TRAINING_S);
+  record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
+          config->runs * saddle_flops_training (model, dataset->n_samples, config->epochs, FALSE));
 }
 
 static void
@@ -208,7 +266,7 @@ bench_hvp (Bench                   *bench,
   SaddleRng rng;
   gsize n;
   guint blocks = 0;
-  double start, seconds;
+  double start, cpu, seconds;
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
@@ -224,6 +282,7 @@ bench_hvp (Bench                   *bench,
 
   saddle_batch_init_full (&batch, dataset);
   start = now_s ();
+  cpu = cpu_s ();
   do
     {
       saddle_model_hvp (model, theta, &batch, v, bench->hvp_block, hv, NULL);
@@ -231,12 +290,14 @@ bench_hvp (Bench                   *bench,
     }
   while (blocks < 3 || now_s () - start < bench->min_measure);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   saddle_batch_clear (&batch);
 
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u blocks of %" G_GSIZE_FORMAT " directions, %s, %s images",
                           blocks, bench->hvp_block, model_size, samples);
-  record (bench, "hvp", size, seconds, blocks / seconds, "blocks/s", NAN);
+  record (bench, "hvp", size, seconds, cpu, blocks / seconds, "blocks/s",
+          blocks * saddle_flops_hvp (model, dataset->n_samples, bench->hvp_block));
 }
 
 /* Full Hessian build, then its eigenvalues, timed apart. */
@@ -244,9 +305,7 @@ static void
 bench_hessian (Bench                   *bench,
                const char              *name,
                const SaddleStudyConfig *config,
-               const SaddleDataset     *dataset,
-               double                   pytorch_build,
-               double                   pytorch_eigen)
+               const SaddleDataset     *dataset)
 {
   g_autoptr(SaddleModel) model = NULL;
   g_autoptr(GError) error = NULL;
@@ -260,7 +319,7 @@ bench_hessian (Bench                   *bench,
   g_autofree char *count = NULL;
   SaddleBatch batch = { 0 };
   double asymmetry = NAN;
-  double start, seconds;
+  double start, cpu, seconds;
   gsize n;
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
@@ -277,8 +336,10 @@ bench_hessian (Bench                   *bench,
 
   saddle_batch_init_full (&batch, dataset);
   start = now_s ();
+  cpu = cpu_s ();
   hessian = saddle_hessian_dense (model, theta, &batch, 0, NULL, NULL, &asymmetry, &error);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   saddle_batch_clear (&batch);
   if (hessian == NULL)
     {
@@ -288,13 +349,16 @@ bench_hessian (Bench                   *bench,
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("full Hessian of %s on %s samples (asymmetry %.1e)",
                           model_size, samples, asymmetry);
-  record (bench, name, size, seconds, NAN, NULL, pytorch_build);
+  record (bench, name, size, seconds, cpu, NAN, NULL,
+          saddle_flops_hessian_dense (model, dataset->n_samples, 0));
 
   eigen_name = g_strdup_printf ("%s-eigen", name);
   g_clear_pointer (&size, g_free);
   start = now_s ();
+  cpu = cpu_s ();
   spectrum = saddle_spectrum_compute (hessian, n, config->zero_tolerance, &error);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   if (spectrum == NULL)
     {
       skipped (bench, eigen_name, error);
@@ -304,16 +368,61 @@ bench_hessian (Bench                   *bench,
   size = g_strdup_printf ("all %s eigenvalues (%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %"
                           G_GSIZE_FORMAT " zero)",
                           count, spectrum->positive, spectrum->negative, spectrum->zero);
-  record (bench, eigen_name, size, seconds, NAN, NULL, pytorch_eigen);
+  record (bench, eigen_name, size, seconds, cpu, NAN, NULL, saddle_flops_eigenvalues (n));
 }
 
+/* One phase of a critical run, timed by the study itself (SaddleCriticalPoint.seconds_*). */
+static void
+record_phase (Bench      *bench,
+              const char *run_name,
+              const char *phase,
+              const char *size,
+              double      seconds,
+              double      flops)
+{
+  g_autofree char *name = g_strdup_printf ("%s/%s", run_name, phase);
+
+  record (bench, name, size, seconds, NAN, NAN, NULL, flops);
+}
+
+/* The FLOPs of one critical run's phases, per unit of work, for bench-torch to scale by each
+ * side's own descent steps: bench.json's "critical_flops". */
+static void
+add_critical_flops (Bench             *bench,
+                    const SaddleModel *model,
+                    gsize              samples,
+                    guint              epochs)
+{
+  gsize n = saddle_model_n_params (model);
+
+  json_builder_set_member_name (bench->builder, "critical_flops");
+  json_builder_begin_object (bench->builder);
+  saddle_summary_add_double (bench->builder, "training_run",
+                             saddle_flops_training (model, samples, epochs, FALSE));
+  saddle_summary_add_double (bench->builder, "descent_step",
+                             saddle_flops_descent_step (model, samples));
+  saddle_summary_add_double (bench->builder, "hessian",
+                             saddle_flops_hessian_dense (model, samples, 0));
+  saddle_summary_add_double (bench->builder, "eigenvalues", saddle_flops_eigenvalues (n));
+  saddle_summary_add_double (bench->builder, "eigenvectors", saddle_flops_eigenvectors (n));
+  json_builder_end_object (bench->builder);
+}
+
+/* A critical run, then its phases as the study timed them, with the FLOPs each did:
+ *   training     saddle_train() without the per-epoch ‖∇L‖ (the critical study draws no chart);
+ *   descent      steps + 1 calls of ∇L with H·∇L (the loop's last call ends it), then the
+ *                study's own ∇L at the point reached;
+ *   newton       not counted: its work depends on the method and the trial steps taken;
+ *   hessian      the dense build, and H·g by one dgemv (2·n²);
+ *   eigen        with the eigenvectors up to SADDLE_NEWTON_DENSE_MAX parameters, as the study;
+ *   analysis     the rest (dead units, exact reach, still-descending test, Clarke): time only. */
 static void
 bench_critical (Bench                   *bench,
                 const char              *name,
                 const SaddleStudyConfig *config,
-                const SaddleDataset     *dataset,
-                double                   pytorch_seconds)
+                const SaddleDataset     *dataset)
 {
+  g_autoptr(SaddleModel) model = NULL;
   g_autoptr(SaddleStudyResults) results = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *size = NULL;
@@ -322,12 +431,14 @@ bench_critical (Bench                   *bench,
   g_autofree char *count = NULL;
   const SaddleCriticalPoint *point;
   guint n_widths = 0;
-  double start, seconds;
+  double start, cpu, seconds;
 
   start = now_s ();
+  cpu = cpu_s ();
   results = saddle_study_run (config, SADDLE_STUDY_CRITICAL, (SaddleDataset *) dataset,
                               quiet_event_cb, NULL, &error);
   seconds = now_s () - start;
+  cpu = cpu_s () - cpu;
   if (results == NULL)
     {
       skipped (bench, name, error);
@@ -343,6 +454,11 @@ bench_critical (Bench                   *bench,
       return;
     }
   point = g_ptr_array_index (results->critical->points, 0);
+  if ((model = saddle_study_config_new_model (config, dataset, &error)) == NULL)
+    {
+      skipped (bench, name, error);
+      return;
+    }
   widths = saddle_study_config_widths (config, dataset, &n_widths);
   shape = saddle_cli_format_widths (widths, n_widths);
   count = saddle_format_count (results->n_params);
@@ -353,7 +469,36 @@ bench_critical (Bench                   *bench,
                           config->epochs, point->steps, config->descent_steps,
                           point->newton_steps, config->newton_steps,
                           point->grad_norm_start, point->grad_norm);
-  record (bench, name, size, seconds, NAN, NULL, pytorch_seconds);
+  record (bench, name, size, seconds, cpu, NAN, NULL, NAN);
+
+  {
+    gsize samples = dataset->n_samples;
+    gsize n = results->n_params;
+    double descent = config->descent_steps > 0
+                     ? (point->steps + 1.0) * saddle_flops_descent_step (model, samples)
+                       + saddle_flops_gradient (model, samples)
+                     : 0.0;
+    double eigen = n <= SADDLE_NEWTON_DENSE_MAX ? saddle_flops_eigenvectors (n)
+                                                : saddle_flops_eigenvalues (n);
+    double rest = seconds - point->seconds_train - point->seconds_descent
+                  - point->seconds_newton - point->seconds_hessian - point->seconds_eigen;
+    g_autofree char *train_size = g_strdup_printf ("%u epochs", config->epochs);
+    g_autofree char *descent_size = g_strdup_printf ("%u steps", point->steps);
+    g_autofree char *newton_size = g_strdup_printf ("%u steps", point->newton_steps);
+    g_autofree char *eigen_size = g_strdup_printf ("%s, %s", count,
+                                                   n <= SADDLE_NEWTON_DENSE_MAX
+                                                   ? "values and vectors" : "values");
+
+    record_phase (bench, name, "training", train_size, point->seconds_train,
+                  saddle_flops_training (model, samples, config->epochs, FALSE));
+    record_phase (bench, name, "descent", descent_size, point->seconds_descent, descent);
+    if (point->newton_steps > 0)
+      record_phase (bench, name, "newton", newton_size, point->seconds_newton, NAN);
+    record_phase (bench, name, "hessian", count, point->seconds_hessian,
+                  saddle_flops_hessian_dense (model, samples, 0) + 2.0 * n * n);
+    record_phase (bench, name, "eigen", eigen_size, point->seconds_eigen, eigen);
+    record_phase (bench, name, "analysis", "the rest, not counted", rest, NAN);
+  }
 }
 
 /* Removes the folder the MPI timing wrote into (files and folders below it). */
@@ -471,10 +616,10 @@ bench_mpi (Bench                  *bench,
                               "load %.1f → %.1f", p, runs,
                               options->quick ? " --epochs 3 --descent-steps 20 --hidden 8" : "",
                               repeats, low, high, load_before, load_average ());
-      record (bench, "critical-mpi", size, best[p], NAN, NULL, NAN);
+      record (bench, "critical-mpi", size, best[p], NAN, NAN, NULL, NAN);
       g_file_get_contents (csv_path, &csv[p], NULL, NULL);
     }
-  printf ("%-16s P = 2: %.2f (T1 / (2·T2); 1 is perfect)%s\n", "mpi-efficiency",
+  printf ("%-24s P = 2: %.2f (T1 / (2·T2); 1 is perfect)%s\n", "mpi-efficiency",
           best[1] / (2 * best[2]),
           csv[1] != NULL && csv[2] != NULL && g_str_equal (csv[1], csv[2])
             ? ", critical.csv identical" : ", critical.csv DIFFERS");
@@ -573,7 +718,7 @@ bench_mpi_hessian (Bench                  *bench,
       size = g_strdup_printf ("%s, P = %s: build %.1f s + eigenvalues %.1f s, load %.1f → %.1f",
                               runs[r].solver, runs[r].np != NULL ? runs[r].np : "1 (no MPI)",
                               build, eigen, load_before, load_average ());
-      record (bench, "hessian-mpi", size, seconds, NAN, NULL, NAN);
+      record (bench, "hessian-mpi", size, seconds, NAN, NAN, NULL, NAN);
     }
   remove_tree (tmp);
 }
@@ -595,8 +740,14 @@ saddle_cli_run_bench (SaddleCliOptions *options)
     .quick = options->quick,
     .min_measure = options->quick ? 0.0 : MIN_MEASURE_S,
     .hvp_block = options->quick ? 8 : HVP_BLOCK,
+    .dgemm_rate = NAN,
+    .dgemm_cpu_rate = NAN,
   };
+  gsize dgemm_order = options->quick ? DGEMM_ORDER_QUICK : DGEMM_ORDER;
+  double dgemm_one = NAN, dgemm_cpu_one = NAN;
   double start = now_s ();
+  double load_start = load_average ();
+  int threads;
 
   if (options->config.threads > 0)
     openblas_set_num_threads ((int) options->config.threads);
@@ -623,10 +774,30 @@ saddle_cli_run_bench (SaddleCliOptions *options)
       function.descent_steps = 20;
     }
 
-  printf ("saddle-cli bench: OpenBLAS with %d thread%s%s\n", openblas_get_num_threads (),
-          openblas_get_num_threads () == 1 ? "" : "s",
-          options->quick ? " (--quick: tiny sizes, not comparable with the references)" : "");
+  threads = openblas_get_num_threads ();
+  printf ("saddle-cli bench: OpenBLAS with %d thread%s, load average %.2f%s\n", threads,
+          threads == 1 ? "" : "s", load_start,
+          options->quick ? " (--quick: tiny sizes, not comparable with full runs)" : "");
   fflush (stdout);
+
+  /* The ceiling every phase's FLOP rate is compared with: DGEMM on one thread, and on the
+   * threads the phases use. */
+  if (!options->mpi)
+    {
+      g_autofree char *order = saddle_format_count (dgemm_order);
+
+      openblas_set_num_threads (1);
+      dgemm_one = measure_dgemm (dgemm_order, bench.min_measure, &dgemm_cpu_one);
+      openblas_set_num_threads (threads);
+      bench.dgemm_rate = dgemm_one;
+      bench.dgemm_cpu_rate = dgemm_cpu_one;
+      if (threads > 1)
+        bench.dgemm_rate = measure_dgemm (dgemm_order, bench.min_measure, &bench.dgemm_cpu_rate);
+      printf ("%-24s %s × %s: %.3g GFLOP/s on 1 thread, %.3g GFLOP/s on %d (the ceiling below); "
+              "per CPU second %.3g and %.3g\n", "dgemm", order, order, dgemm_one / 1e9,
+              bench.dgemm_rate / 1e9, threads, dgemm_cpu_one / 1e9, bench.dgemm_cpu_rate / 1e9);
+      fflush (stdout);
+    }
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "threads");
@@ -635,6 +806,16 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   json_builder_add_boolean_value (builder, options->quick);
   json_builder_set_member_name (builder, "seed");
   json_builder_add_int_value (builder, (gint64) options->config.seed);
+  saddle_summary_add_double (builder, "load_start", load_start);
+  json_builder_set_member_name (builder, "dgemm");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "order");
+  json_builder_add_int_value (builder, (gint64) dgemm_order);
+  saddle_summary_add_double (builder, "gflops_1_thread", dgemm_one / 1e9);
+  saddle_summary_add_double (builder, "gflops", bench.dgemm_rate / 1e9);
+  saddle_summary_add_double (builder, "gflops_per_cpu_second_1_thread", dgemm_cpu_one / 1e9);
+  saddle_summary_add_double (builder, "gflops_per_cpu_second", bench.dgemm_cpu_rate / 1e9);
+  json_builder_end_object (builder);
   json_builder_set_member_name (builder, "results");
   json_builder_begin_array (builder);
 
@@ -662,20 +843,26 @@ saddle_cli_run_bench (SaddleCliOptions *options)
     }
   else if (points != NULL && !saddle_cli_signals_stop_requested ())
     {
-      bench_hessian (&bench, "hessian", &function, points, PYTORCH_HESSIAN_SMALL_S,
-                     PYTORCH_EIGEN_SMALL_S);
+      bench_hessian (&bench, "hessian", &function, points);
       /* The homework's procedure (what PyTorch was timed on), then Saddle's with refinement. */
       function.newton_steps = 0;
-      bench_critical (&bench, "critical-run", &function, points, PYTORCH_CRITICAL_RUN_S);
+      bench_critical (&bench, "critical-run", &function, points);
       function.newton_steps = options->quick ? 2 : newton_steps;
-      bench_critical (&bench, "critical-newton", &function, points, NAN);
+      bench_critical (&bench, "critical-newton", &function, points);
     }
 
   if (options->large && images != NULL && !saddle_cli_signals_stop_requested ())
-    bench_hessian (&bench, "hessian-large", &image, images, PYTORCH_HESSIAN_LARGE_S,
-                   PYTORCH_EIGEN_LARGE_S);
+    bench_hessian (&bench, "hessian-large", &image, images);
 
   json_builder_end_array (builder);
+  if (points != NULL)
+    {
+      g_autoptr(SaddleModel) model = saddle_study_config_new_model (&function, points, NULL);
+
+      if (model != NULL)
+        add_critical_flops (&bench, model, points->n_samples, function.epochs);
+    }
+  saddle_summary_add_double (builder, "load_end", load_average ());
   json_builder_set_member_name (builder, "interrupted");
   json_builder_add_boolean_value (builder, saddle_cli_signals_stop_requested ());
   saddle_summary_add_double (builder, "total_seconds", now_s () - start);

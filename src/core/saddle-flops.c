@@ -1,0 +1,176 @@
+/* saddle-flops.c — the floating-point operations of the engine's heavy phases, counted
+ *
+ * Notation, for a model with layers l = 0 … L−1 of in_l inputs and out_l outputs, per sample:
+ *
+ *   S  = Σ_l in_l·out_l          (every layer's weights)
+ *   S↑ = Σ_{l≥1} in_l·out_l      (the layers above the first)
+ *   S>m = Σ_{l>m} in_l·out_l     (the layers above layer m)
+ *
+ * and each count below names the dgemm calls of saddle-model.c it adds up.
+ */
+#define G_LOG_DOMAIN "saddle-flops"
+
+#include "config.h"
+
+#include "saddle-flops.h"
+
+/* Σ in_l·out_l over the layers l ≥ @from. */
+static double
+weights_from (const SaddleModel *model,
+              guint              from)
+{
+  double sum = 0.0;
+
+  for (guint l = from; l < saddle_model_n_layers (model); l++)
+    sum += (double) saddle_model_width (model, l) * saddle_model_width (model, l + 1);
+  return sum;
+}
+
+/* The layer flat parameter @p belongs to (as saddle-model.c's layer_of()). */
+static guint
+layer_of (const SaddleModel *model,
+          gsize              p)
+{
+  guint l = 0;
+
+  while (l + 1 < saddle_model_n_layers (model) && p >= saddle_model_layer_offset (model, l + 1))
+    l++;
+  return l;
+}
+
+double
+saddle_flops_dgemm (double m,
+                    double n,
+                    double k)
+{
+  return 2.0 * m * n * k;
+}
+
+/* forward(): z_l = a_{l−1}·W_lᵀ, one (samples, in)·(in, out) product a layer: 2·S a sample. */
+double
+saddle_flops_forward (const SaddleModel *model,
+                      gsize              samples)
+{
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  return 2.0 * (double) samples * weights_from (model, 0);
+}
+
+/* The forward pass, then backward() with a gradient: dW_l = δ_lᵀ·a_{l−1} at every layer (2·S)
+ * and δ_l·W_l below every layer but the first (2·S↑): 4·S + 2·S↑ a sample. */
+double
+saddle_flops_gradient (const SaddleModel *model,
+                       gsize              samples)
+{
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  return (double) samples * (4.0 * weights_from (model, 0) + 2.0 * weights_from (model, 1));
+}
+
+/* r_pass() with dense directions, per sample and direction:
+ *   R-forward:  R{a}·Wᵀ above the first layer (2·S↑) and a·Vᵀ at every layer (2·S);
+ *   R-backward: R{δ}ᵀ·a at every layer (2·S), and above the first layer δᵀ·R{a}, R{δ}·W and
+ *               δ·V (3 × 2·S↑).
+ * 4·S + 8·S↑ in all: for a model whose first layer is narrow, about twice a gradient. */
+double
+saddle_flops_r_pass (const SaddleModel *model,
+                     gsize              samples,
+                     gsize              directions)
+{
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  return (double) samples * directions
+         * (4.0 * weights_from (model, 0) + 8.0 * weights_from (model, 1));
+}
+
+/* hvp_common(): forward, loss and backward with the gradient, then the R-pass. */
+double
+saddle_flops_hvp (const SaddleModel *model,
+                  gsize              samples,
+                  gsize              directions)
+{
+  return saddle_flops_gradient (model, samples) + saddle_flops_r_pass (model, samples, directions);
+}
+
+/* saddle_model_grad_and_hvp_self(): one gradient and one dense R-pass along it. */
+double
+saddle_flops_descent_step (const SaddleModel *model,
+                           gsize              samples)
+{
+  return saddle_flops_hvp (model, samples, 1);
+}
+
+/* Each epoch's minibatch gradients cover the set once; the set is evaluated epochs + 1 times
+ * (the start and every epoch's end), by saddle_model_loss_accuracy() (a forward pass) or, with
+ * @epoch_grad_norm, saddle_model_loss_grad_accuracy() (a gradient). */
+double
+saddle_flops_training (const SaddleModel *model,
+                       gsize              samples,
+                       guint              epochs,
+                       gboolean           epoch_grad_norm)
+{
+  double evaluation = epoch_grad_norm ? saddle_flops_gradient (model, samples)
+                                      : saddle_flops_forward (model, samples);
+
+  return epochs * saddle_flops_gradient (model, samples) + (epochs + 1.0) * evaluation;
+}
+
+/* saddle_hessian_dense() calls saddle_model_hessian_columns() for @block columns at a time;
+ * each call runs forward and backward without the weight gradients (2·S + 2·S↑ a sample), then
+ * R-passes over chunks of at most saddle_model_block_size() identity directions. A chunk whose
+ * first column lies in layer m skips the layers below m in R-forward and multiplies by no
+ * direction matrix (the identity's products are copies), per sample and direction:
+ *   R-forward:  R{a}·Wᵀ above layer m (2·S>m);
+ *   R-backward: R{δ}ᵀ·a at every layer (2·S), δᵀ·R{a} above layer m (2·S>m), R{δ}·W above
+ *               the first layer (2·S↑);
+ * 2·S + 2·S↑ + 4·S>m in all: columns of the first layer cost the most. */
+double
+saddle_flops_hessian_dense (const SaddleModel *model,
+                            gsize              samples,
+                            gsize              block)
+{
+  gsize n, chunk;
+  double all, above_first, total = 0.0;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  if (block == 0)
+    block = SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK;
+  n = saddle_model_n_params (model);
+  chunk = saddle_model_block_size (model, samples);
+  all = weights_from (model, 0);
+  above_first = weights_from (model, 1);
+  for (gsize first = 0; first < n; first += block)
+    {
+      gsize k = MIN (block, n - first);
+      gsize kb = MIN (chunk, k);
+
+      total += (double) samples * (2.0 * all + 2.0 * above_first);
+      for (gsize done = 0; done < k; done += kb)
+        {
+          gsize kc = MIN (kb, k - done);
+          double above = weights_from (model, layer_of (model, first + done) + 1);
+
+          total += (double) samples * kc * (2.0 * all + 2.0 * above_first + 4.0 * above);
+        }
+    }
+  return total;
+}
+
+/* Householder reduction to tridiagonal form, one-stage (dsytrd) or two-stage (its first
+ * stage): (4/3)·n³. The second stage's bulge chasing (O(n²·band)) and the tridiagonal solver
+ * (dsterf, O(n²)) are left out. */
+double
+saddle_flops_eigenvalues (gsize n)
+{
+  return 4.0 / 3.0 * (double) n * n * n;
+}
+
+/* dsyevd with JOBZ='V': the reduction, and applying its reflectors to the tridiagonal
+ * eigenvectors (dormtr, 2·n³). The divide and conquer's own products are left out: deflation
+ * makes them depend on the values. */
+double
+saddle_flops_eigenvectors (gsize n)
+{
+  return saddle_flops_eigenvalues (n) + 2.0 * (double) n * n * n;
+}

@@ -1,0 +1,60 @@
+/* saddle-flops.h — the floating-point operations of the engine's heavy phases, counted
+ *
+ * Counted analytically from the layer widths, as the code in saddle-model.c, saddle-hessian.c,
+ * saddle-trainer.c and saddle-critical.c performs them: every matrix product of m × k by
+ * k × n is 2·m·n·k (a multiply and an add per term). Elementwise work (activations, biases,
+ * the loss, copies) is left out: it is O(samples · Σ widths), small beside the products, and
+ * runs far below the DGEMM rate these counts are compared with. So a rate computed from them
+ * is the rate of useful BLAS work, and its share of the measured DGEMM rate says how close a
+ * phase runs to the machine's ceiling.
+ */
+#pragma once
+
+#include "saddle-model.h"
+
+G_BEGIN_DECLS
+
+/* The columns per call saddle_hessian_dense() takes when its caller passes 0 (its
+ * DEFAULT_BLOCK; tests/test-flops.c checks that the two agree). */
+#define SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK 64
+
+/* 2·m·n·k: one (m, k)·(k, n) product. */
+double saddle_flops_dgemm          (double m,
+                                    double n,
+                                    double k);
+/* The forward pass over @samples (saddle_model_loss_accuracy(), the trainer's evaluations). */
+double saddle_flops_forward        (const SaddleModel *model,
+                                    gsize              samples);
+/* Loss and gradient over @samples: forward and backward (saddle_model_loss_grad()). */
+double saddle_flops_gradient       (const SaddleModel *model,
+                                    gsize              samples);
+/* One R-pass (R-forward and R-backward) for @directions dense directions over @samples. */
+double saddle_flops_r_pass         (const SaddleModel *model,
+                                    gsize              samples,
+                                    gsize              directions);
+/* saddle_model_hvp() with @directions dense directions: a gradient, then the R-pass. */
+double saddle_flops_hvp            (const SaddleModel *model,
+                                    gsize              samples,
+                                    gsize              directions);
+/* One step of the ‖∇L‖² descent: ∇L and H·∇L in one call (saddle_model_grad_and_hvp_self()). */
+double saddle_flops_descent_step   (const SaddleModel *model,
+                                    gsize              samples);
+/* saddle_train() over @samples for @epochs with snapshot_every = 0 (every minibatch's gradient,
+ * and the whole set evaluated at the start and after every epoch; with @epoch_grad_norm that
+ * evaluation is a gradient). The batch size does not matter: each epoch's batches cover the
+ * set once. */
+double saddle_flops_training       (const SaddleModel *model,
+                                    gsize              samples,
+                                    guint              epochs,
+                                    gboolean           epoch_grad_norm);
+/* saddle_hessian_dense() with @block columns per call (0: its default): identity directions,
+ * which skip the layers below the first one they touch. */
+double saddle_flops_hessian_dense  (const SaddleModel *model,
+                                    gsize              samples,
+                                    gsize              block);
+/* Eigenvalues only of an n × n symmetric matrix: the tridiagonal reduction, (4/3)·n³. */
+double saddle_flops_eigenvalues    (gsize n);
+/* Eigenvalues and eigenvectors by dsyevd: the reduction and the back-transformation. */
+double saddle_flops_eigenvectors   (gsize n);
+
+G_END_DECLS

@@ -1,0 +1,159 @@
+/* test-flops.c — the FLOP counts of saddle-flops.c against counts worked out by hand
+ *
+ * The tiny model is 2-3-2-1: layers of 2×3, 3×2 and 2×1 weights, so per sample
+ * S = 6 + 6 + 2 = 14, S↑ = 6 + 2 = 8, S>0 = 8, S>1 = 2, S>2 = 0; its 20 parameters lie
+ * in layer 0 at 0–8 (6 weights, 3 biases), layer 1 at 9–16 and layer 2 at 17–19.
+ */
+#include "config.h"
+
+#include <glib.h>
+
+#include "saddle-batch.h"
+#include "saddle-flops.h"
+#include "saddle-hessian.h"
+#include "saddle-rng.h"
+
+#define SAMPLES 5
+
+static SaddleModel *
+tiny_model (void)
+{
+  static const guint widths[] = { 2, 3, 2, 1 };
+  g_autoptr(GError) error = NULL;
+  SaddleModel *model = saddle_model_new (widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_TANH,
+                                         SADDLE_LOSS_MSE, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (saddle_model_n_params (model), ==, 20);
+  return model;
+}
+
+static void
+test_passes (void)
+{
+  g_autoptr(SaddleModel) model = tiny_model ();
+
+  g_assert_cmpfloat (saddle_flops_dgemm (2, 3, 4), ==, 48);
+  /* 2·S = 28 a sample. */
+  g_assert_cmpfloat (saddle_flops_forward (model, SAMPLES), ==, 5 * 28);
+  /* forward 28, dW 28, δ·W above the first layer 16: 72 a sample. */
+  g_assert_cmpfloat (saddle_flops_gradient (model, SAMPLES), ==, 5 * 72);
+  /* R-forward 16 + 28, R-backward 28 + 3·16: 120 a sample and direction. */
+  g_assert_cmpfloat (saddle_flops_r_pass (model, SAMPLES, 2), ==, 5 * 2 * 120);
+  g_assert_cmpfloat (saddle_flops_hvp (model, SAMPLES, 2), ==, 5 * 72 + 5 * 2 * 120);
+  g_assert_cmpfloat (saddle_flops_descent_step (model, SAMPLES), ==, 5 * 72 + 5 * 120);
+}
+
+static void
+test_training (void)
+{
+  g_autoptr(SaddleModel) model = tiny_model ();
+
+  /* 3 epochs of minibatch gradients (the set once each: 3 × 360), 4 evaluations. */
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE), ==, 3 * 360 + 4 * 140);
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE), ==, 3 * 360 + 4 * 360);
+}
+
+static void
+test_hessian (void)
+{
+  g_autoptr(SaddleModel) model = tiny_model ();
+
+  /* The model handles all 20 columns in one R-pass chunk (≤ 32). */
+  g_assert_cmpuint (saddle_model_block_size (model, SAMPLES), >=, 20);
+
+  /* One call: forward and backward without dW, 28 + 16 = 44 a sample; 20 columns from layer
+   * 0: 28 + 16 + 4·8 = 76 a sample and column. */
+  g_assert_cmpfloat (saddle_flops_hessian_dense (model, SAMPLES, 64), ==, 5 * (44 + 20 * 76));
+  /* Calls of 8 at 0, 8 and 16: column 8 is layer 0's last bias, column 16 layer 1's last
+   * bias, so 16 columns cost 76 and 4 cost 28 + 16 + 4·2 = 52. */
+  g_assert_cmpfloat (saddle_flops_hessian_dense (model, SAMPLES, 8), ==,
+                     5 * (3 * 44 + 16 * 76 + 4 * 52));
+  /* Calls of 3 at 0, 3, …, 18: 9 columns from layer 0 (76), 9 from layer 1 (52; the call at
+   * 15 starts in layer 1), 2 from layer 2 (28 + 16 = 44). */
+  g_assert_cmpfloat (saddle_flops_hessian_dense (model, SAMPLES, 3), ==,
+                     5 * (7 * 44 + 9 * 76 + 9 * 52 + 2 * 44));
+}
+
+static gboolean
+first_progress_cb (double   fraction,
+                   gpointer user_data)
+{
+  double *first = user_data;
+
+  if (*first == 0.0)
+    *first = fraction;
+  return TRUE;
+}
+
+/* saddle_hessian_dense()'s default block is the one the count assumes: its first progress
+ * report comes after that many of the 2-20-1 model’s 81 columns. */
+static void
+test_hessian_default_block (void)
+{
+  static const guint widths[] = { 2, 20, 1 };
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH,
+                                                   SADDLE_LOSS_MSE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree double *theta = g_new (double, 81);
+  g_autofree double *h = NULL;
+  double x[2 * SAMPLES], y[SAMPLES], first = 0.0;
+  SaddleBatch batch = { .kind = SADDLE_DATASET_REGRESSION, .n = SAMPLES, .n_inputs = 2,
+                        .n_outputs = 1, .x = x, .targets = y };
+  SaddleRng rng;
+
+  g_assert_cmpuint (saddle_model_n_params (model), ==, 81);
+  saddle_rng_init (&rng, 1);
+  saddle_model_init_params (model, theta, &rng);
+  for (guint i = 0; i < 2 * SAMPLES; i++)
+    x[i] = saddle_rng_normal (&rng);
+  for (guint i = 0; i < SAMPLES; i++)
+    y[i] = saddle_rng_normal (&rng);
+  h = saddle_hessian_dense (model, theta, &batch, 0, first_progress_cb, &first, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (first * 81, MIN (SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK, 81), 1e-9);
+  g_assert_cmpfloat (saddle_flops_hessian_dense (model, SAMPLES, 0), ==,
+                     saddle_flops_hessian_dense (model, SAMPLES,
+                                                 SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK));
+}
+
+static void
+test_eigen (void)
+{
+  g_assert_cmpfloat (saddle_flops_eigenvalues (3), ==, 36);
+  g_assert_cmpfloat (saddle_flops_eigenvectors (3), ==, 36 + 54);
+}
+
+/* The design's two models, per sample: the numbers the bench's rates rest on. */
+static void
+test_reference_models (void)
+{
+  static const guint function[] = { 1, 31, 31, 1 };
+  static const guint image[] = { 784, 20, 20, 10 };
+  g_autoptr(SaddleModel) f = saddle_model_new (function, 4, SADDLE_ACTIVATION_RELU,
+                                               SADDLE_LOSS_MSE, NULL);
+  g_autoptr(SaddleModel) m = saddle_model_new (image, 4, SADDLE_ACTIVATION_RELU,
+                                               SADDLE_LOSS_CROSS_ENTROPY, NULL);
+
+  /* S = 31 + 961 + 31 = 1,023, S↑ = 992. */
+  g_assert_cmpfloat (saddle_flops_gradient (f, 1), ==, 4 * 1023 + 2 * 992);
+  g_assert_cmpfloat (saddle_flops_descent_step (f, 1), ==, 8 * 1023 + 10 * 992);
+  /* S = 15,680 + 400 + 200 = 16,280. */
+  g_assert_cmpfloat (saddle_flops_forward (m, 1), ==, 2 * 16280);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/core/flops/passes", test_passes);
+  g_test_add_func ("/core/flops/training", test_training);
+  g_test_add_func ("/core/flops/hessian", test_hessian);
+  g_test_add_func ("/core/flops/hessian-default-block", test_hessian_default_block);
+  g_test_add_func ("/core/flops/eigen", test_eigen);
+  g_test_add_func ("/core/flops/reference-models", test_reference_models);
+
+  return g_test_run ();
+}
