@@ -117,6 +117,10 @@ act_has_curvature (SaddleActivation act)
 gboolean _saddle_model_grow_buffer    (double           **buf,
                                        gsize             *cap,
                                        gsize              need);
+/* Doubles of forward scratch for @n samples into @need; FALSE if it overflows. */
+gboolean _saddle_model_forward_doubles (const SaddleModel *model,
+                                        gsize              n,
+                                        gsize             *need);
 /* Makes room for @n samples and points z, a, d, delta, curv, prob into it. */
 gboolean _saddle_model_ensure_forward (SaddleModel       *model,
                                        gsize              n);

@@ -42,10 +42,10 @@ _saddle_model_grow_buffer (double **buf,
   return TRUE;
 }
 
-static gboolean
-forward_doubles (const SaddleModel *model,
-                 gsize              n,
-                 gsize             *need)
+gboolean
+_saddle_model_forward_doubles (const SaddleModel *model,
+                               gsize              n,
+                               gsize             *need)
 {
   guint L = model->n_layers;
   gsize per_sample = 2 * model->sum_out + 3 * model->sum_hidden + model->widths[L];
@@ -61,7 +61,7 @@ _saddle_model_ensure_forward (SaddleModel *model,
   gsize need;
   double *p;
 
-  if (!forward_doubles (model, n, &need)
+  if (!_saddle_model_forward_doubles (model, n, &need)
       || !_saddle_model_grow_buffer (&model->fwd, &model->fwd_cap, need))
     return FALSE;
 
@@ -615,7 +615,7 @@ scratch_doubles (const SaddleModel *model,
   gsize r_need = 0;
 
   *kb = MIN (_saddle_model_block_size (model, n_samples), k);
-  return forward_doubles (model, n_samples, &fwd_need)
+  return _saddle_model_forward_doubles (model, n_samples, &fwd_need)
          && (*kb == 0
              || _saddle_model_rpass_doubles (model, _saddle_model_tile_rows (model, n_samples, *kb),
                                              *kb, &r_need))
