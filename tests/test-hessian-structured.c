@@ -107,35 +107,55 @@ test_structured_shapes (void)
                      <=, TOLERANCE);
 }
 
-static gboolean
-cancel_cb (double   fraction,
-           gpointer user_data)
+typedef struct
 {
-  guint *calls = user_data;
+  guint    calls;
+  gboolean cancel;
+  double   last;
+} Progress;
 
-  (*calls)++;
-  g_assert_cmpfloat (fraction, >, 0.0);
+static gboolean
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  Progress *p = user_data;
+
+  g_assert_cmpfloat (fraction, >, p->last);
   g_assert_cmpfloat (fraction, <=, 1.0);
-  return FALSE;
+  p->last = fraction;
+  p->calls++;
+  return !p->cancel;
 }
 
+/* Progress after each of the 3 layer pairs of each of the 5 tiles, rising to 1; a cancel at the
+ * first call is heard there. */
 static void
-test_structured_cancel (void)
+test_structured_progress_cancel (void)
 {
   static const guint widths[] = { 3, 5, 2 };
   g_autoptr(GError) error = NULL;
+  Progress progress = { 0, FALSE, 0.0 };
   SaddleTestRig rig;
-  guint calls = 0;
   double *h;
 
   saddle_test_rig_init (&rig, widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, 20, 0.3, 3);
   saddle_model_set_tile_rows (rig.model, 4);
   h = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
-                                  SADDLE_HESSIAN_BUILD_STRUCTURED, 0, cancel_cb, &calls, NULL,
-                                  &error);
+                                  SADDLE_HESSIAN_BUILD_STRUCTURED, 0, progress_cb, &progress,
+                                  NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (h);
+  g_free (h);
+  g_assert_cmpuint (progress.calls, ==, 15);
+  g_assert_cmpfloat_with_epsilon (progress.last, 1.0, 1e-15);
+
+  progress = (Progress) { 0, TRUE, 0.0 };
+  h = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
+                                  SADDLE_HESSIAN_BUILD_STRUCTURED, 0, progress_cb, &progress,
+                                  NULL, &error);
   g_assert_null (h);
   g_assert_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED);
-  g_assert_cmpuint (calls, ==, 1);
+  g_assert_cmpuint (progress.calls, ==, 1);
   saddle_test_rig_clear (&rig);
 }
 
@@ -165,7 +185,7 @@ main (int    argc,
 
   g_test_add_func ("/core/hessian-structured/equals-hvp", test_structured_equals_hvp);
   g_test_add_func ("/core/hessian-structured/shapes", test_structured_shapes);
-  g_test_add_func ("/core/hessian-structured/cancel", test_structured_cancel);
+  g_test_add_func ("/core/hessian-structured/progress-cancel", test_structured_progress_cancel);
   g_test_add_func ("/core/hessian-structured/not-finite", test_structured_not_finite);
 
   return g_test_run ();

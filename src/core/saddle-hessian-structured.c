@@ -513,6 +513,7 @@ saddle_hessian_structured_fill (SaddleModel        *model,
 {
   Structured s;
   gsize n = batch->n;
+  double n_pairs = (double) model->n_layers * (model->n_layers + 1) / 2.0;
   gsize P = saddle_model_n_params (model);
 
   if (!_saddle_model_ensure_forward (model, n) || !structured_init (&s, model, n))
@@ -537,24 +538,29 @@ saddle_hessian_structured_fill (SaddleModel        *model,
     {
       s.i0 = i0;
       s.t = MIN (tile, n - i0);
+      guint pair = 0;
+
       chain_factors (&s);
+      /* Progress after each layer pair of each tile, so that a cancel is heard within one. */
       for (guint k1 = 0; k1 < s.L; k1++)
         for (guint k2 = 0; k2 <= k1; k2++)
           {
+            double done = ((double) i0 + (double) s.t * ++pair / n_pairs) / (double) n;
+
             block_weights (&s, k1, k2);
             add_block (&s, h, k1, k2);
             if (k2 < k1)
               add_product_block (&s, h, k1, k2);
-          }
 
-      if (progress != NULL && !progress ((double) (i0 + s.t) / (double) n, user_data))
-        {
-          structured_clear (&s);
-          g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED,
-                       "The Hessian build was cancelled after %" G_GSIZE_FORMAT
-                       " of %" G_GSIZE_FORMAT " samples", i0 + s.t, n);
-          return FALSE;
-        }
+            if (progress != NULL && !progress (done, user_data))
+              {
+                structured_clear (&s);
+                g_set_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED,
+                             "The Hessian build was cancelled after %.0f %% of its work",
+                             100.0 * done);
+                return FALSE;
+              }
+          }
     }
 
   mirror_lower (h, P);
