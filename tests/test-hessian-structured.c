@@ -177,6 +177,25 @@ test_structured_not_finite (void)
   saddle_test_rig_clear (&rig);
 }
 
+/* The rule of saddle_hessian_choose_build() on the models it was measured on. */
+static void
+test_structured_choice (void)
+{
+  static const guint critical[] = { 1, 31, 31, 1 };
+  static const guint function[] = { 1, 363, 1 };
+  static const guint image[] = { 784, 20, 20, 10 };
+  g_autoptr(SaddleModel) a = saddle_model_new (critical, 4, SADDLE_ACTIVATION_RELU,
+                                               SADDLE_LOSS_MSE, NULL);
+  g_autoptr(SaddleModel) b = saddle_model_new (function, 3, SADDLE_ACTIVATION_RELU,
+                                               SADDLE_LOSS_MSE, NULL);
+  g_autoptr(SaddleModel) c = saddle_model_new (image, 4, SADDLE_ACTIVATION_RELU,
+                                               SADDLE_LOSS_CROSS_ENTROPY, NULL);
+
+  g_assert_cmpint (saddle_hessian_choose_build (a, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
+  g_assert_cmpint (saddle_hessian_choose_build (b, 1000), ==, SADDLE_HESSIAN_BUILD_HVP);
+  g_assert_cmpint (saddle_hessian_choose_build (c, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -187,6 +206,7 @@ main (int    argc,
   g_test_add_func ("/core/hessian-structured/shapes", test_structured_shapes);
   g_test_add_func ("/core/hessian-structured/progress-cancel", test_structured_progress_cancel);
   g_test_add_func ("/core/hessian-structured/not-finite", test_structured_not_finite);
+  g_test_add_func ("/core/hessian-structured/choice", test_structured_choice);
 
   return g_test_run ();
 }

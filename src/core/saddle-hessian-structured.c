@@ -32,8 +32,9 @@
 #include "saddle-hessian-structured.h"
 #include "saddle-model-private.h"
 
-/* Scratch per tile: the scaled copy of one layer's parameters per sample dominates. 32 MiB
- * keeps it far below the Hessian (8n² bytes) for every model whose Hessian takes seconds. */
+/* Scratch per tile (the per-sample factors and the scaled copy of one layer's parameters): tiles
+ * of ~100 samples stay near the cache. On 1-31-31-1, 1,000 samples, 8 MiB built in 0.21–0.29 s
+ * against 0.53–0.62 s with 32 MiB (n = 3 each, load 12); far below the 8n² bytes of H. */
 #define TILE_BYTES ((gsize) 8 << 20)
 /* Edge of the mirror pass's tiles: two 64 × 64 tiles of doubles stay in L2. */
 #define MIRROR_TILE 64
