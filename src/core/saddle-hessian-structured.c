@@ -70,14 +70,6 @@ in_of (const Structured *s, guint l)
   return s->model->widths[l];
 }
 
-/* The tile's rows of layer @l's input a_{l-1} (x for l = 0), (t, in_l). */
-static const double *
-layer_input (const Structured *s,
-             guint             l)
-{
-  return (l == 0 ? s->x : s->model->a[l - 1]) + s->i0 * in_of (s, l);
-}
-
 /* Doubles per sample of tz, mz and kk. */
 static gsize
 per_sample_doubles (const SaddleModel *model)
@@ -186,7 +178,7 @@ structured_clear (Structured *s)
   g_free (s->kk);
 }
 
-/* Per sample of the tile: mz_lk = diag(σ'(z_{l-1}))·tz_{l-1,k} and tz_lk = W_l·mz_lk (tz_ll = I). */
+/* Per sample of the tile: mz_lk = diag(σ'(z_{l-1}))·tz_{l-1,k}, tz_lk = W_l·mz_lk, tz_ll = I. */
 static void
 chain_factors (Structured *s)
 {
@@ -353,10 +345,11 @@ add_columns (Structured   *s,
   gsize P = s->P;
   gsize i2 = in_of (s, k2), o2 = out_of (s, k2);
   gsize off2 = s->model->offsets[k2];
+  const double *a2 = _saddle_model_layer_input (s->model, s->x, k2, s->i0);
 
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                rows, i2, s->t,
-               1.0, g, ldg, layer_input (s, k2), i2,
+               1.0, g, ldg, a2, i2,
                1.0, h + row0 * P + off2 + r2 * i2, P);
   cblas_dgemv (CblasRowMajor, CblasTrans, s->t, rows,
                1.0, g, ldg, s->ones, 1,
@@ -379,8 +372,8 @@ add_block (Structured *s,
   gsize o2 = out_of (s, k2), i2 = in_of (s, k2);
   gsize p1 = o1 * i1 + o1, p2 = o2 * i2 + o2;
   gsize off1 = s->model->offsets[k1], off2 = s->model->offsets[k2];
-  const double *a1 = layer_input (s, k1);
-  const double *a2 = layer_input (s, k2);
+  const double *a1 = _saddle_model_layer_input (s->model, s->x, k1, s->i0);
+  const double *a2 = _saddle_model_layer_input (s->model, s->x, k2, s->i0);
   const double *kk = s->kk[k1 * s->L + k2];
 
   if (i2 >= i1)
@@ -431,7 +424,7 @@ add_product_block (Structured *s,
   gsize offl = s->model->offsets[l], offk = s->model->offsets[k];
   const double *delta = s->model->delta[l] + s->i0 * ol;
   const double *mz = s->mz[l * s->L + k];
-  const double *ak = layer_input (s, k);
+  const double *ak = _saddle_model_layer_input (s->model, s->x, k, s->i0);
   gsize nw = ol * il;
 
   if (ik >= ol)

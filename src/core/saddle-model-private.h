@@ -175,4 +175,14 @@ void     _saddle_model_backward       (SaddleModel       *model,
                                        gsize              n,
                                        double            *grad);
 
+/* Rows i0… of layer @l's input a[l-1] after a forward pass over @x (x itself for l = 0). */
+static inline const double *
+_saddle_model_layer_input (const SaddleModel *model,
+                           const double      *x,
+                           guint              l,
+                           gsize              i0)
+{
+  return (l == 0 ? x : model->a[l - 1]) + i0 * model->widths[l];
+}
+
 G_END_DECLS

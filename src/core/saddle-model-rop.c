@@ -240,15 +240,6 @@ typedef struct
   guint         l_min;   /* R{z[l]} is zero for l < l_min, R{a[l]} for l ≤ l_min */
 } RPass;
 
-/* The tile's rows of layer @l's input a[l-1] (x for l = 0), (n, in). */
-static const double *
-tile_input (const SaddleModel *model,
-            const RPass       *rp,
-            guint              l)
-{
-  return (l == 0 ? rp->x : model->a[l - 1]) + rp->i0 * model->widths[l];
-}
-
 /* R{z} += a·Vᵀ for dense directions: V packed (k·out, in), so (n, in)·(in, k·out) is
  * (n·k, out) in our row order. */
 static void
@@ -324,7 +315,7 @@ r_forward_layer (SaddleModel *model,
   gsize fan_out = model->widths[l + 1];
   gsize bias_at = model->offsets[l] + fan_out * fan_in;
   gsize n = rp->n, k = rp->k;
-  const double *input = tile_input (model, rp, l);
+  const double *input = _saddle_model_layer_input (model, rp->x, l, rp->i0);
   double *rz = model->rz[l];
 
   if (rp->v != NULL)
@@ -410,10 +401,11 @@ r_weight_grads (SaddleModel  *model,
   double *pw = model->pack[0];  /* (k·out, in): R{δ}ᵀ·a per direction */
   double *pa = model->pack[1];  /* (out, k·in): δᵀ·R{a} per direction */
   gboolean has_ra = l > rp->l_min;
+  const double *input = _saddle_model_layer_input (model, rp->x, l, rp->i0);
 
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                k * fan_out, fan_in, n,
-               1.0, rd, k * fan_out, tile_input (model, rp, l), fan_in,
+               1.0, rd, k * fan_out, input, fan_in,
                0.0, pw, fan_in);
   if (has_ra)
     cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
@@ -461,7 +453,8 @@ r_backward_dense (SaddleModel  *model,
   for (gsize o = 0; o < fan_out; o++)
     for (gsize j = 0; j < k; j++)
       memcpy (vp + (o * k + j) * fan_in,
-              rp->v + j * model->n_params + model->offsets[l] + o * fan_in, fan_in * sizeof (double));
+              rp->v + j * model->n_params + model->offsets[l] + o * fan_in,
+              fan_in * sizeof (double));
   cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
                rp->n, k * fan_in, fan_out,
                1.0, delta, fan_out, vp, k * fan_in,

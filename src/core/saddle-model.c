@@ -647,7 +647,8 @@ saddle_model_reserve (SaddleModel *model,
     }
   if (!_saddle_model_ensure_forward (model, n_samples)
       || (kb > 0
-          && !_saddle_model_ensure_rpass (model, _saddle_model_tile_rows (model, n_samples, kb), kb)))
+          && !_saddle_model_ensure_rpass (model, _saddle_model_tile_rows (model, n_samples, kb),
+                                          kb)))
     {
       g_autofree char *mib = saddle_format_count ((need * sizeof (double)) >> 20);
 
