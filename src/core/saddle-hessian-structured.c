@@ -506,9 +506,16 @@ saddle_hessian_structured_fill (SaddleModel        *model,
                                 GError            **error)
 {
   Structured s;
-  gsize n = batch->n;
-  double n_pairs = (double) model->n_layers * (model->n_layers + 1) / 2.0;
-  gsize P = saddle_model_n_params (model);
+  double n_pairs;
+  gsize n, P;
+
+  g_return_val_if_fail (model != NULL && theta != NULL && h != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  if (!_saddle_model_batch_usable (model, batch, TRUE))
+    return FALSE;
+  n = batch->n;
+  P = saddle_model_n_params (model);
+  n_pairs = (double) model->n_layers * (model->n_layers + 1) / 2.0;
 
   if (!_saddle_model_ensure_forward (model, n) || !structured_init (&s, model, n))
     {

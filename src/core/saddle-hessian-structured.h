@@ -12,7 +12,8 @@ gsize    saddle_hessian_structured_scratch_bytes (const SaddleModel *model,
 /* The exact Hessian of the mean loss over @batch at @theta into @h (n_params × n_params,
  * row-major, exactly symmetric): the Gauss–Newton part plus the output-weighted second
  * derivatives of the network, summed per layer pair. @progress is called after each layer
- * pair of each tile of samples. FALSE (CANCELLED or TOO_LARGE) leaves @h undefined. */
+ * pair of each tile of samples. @batch must fit the model (saddle_model_check_batch()).
+ * FALSE (CANCELLED or TOO_LARGE) leaves @h undefined. */
 gboolean saddle_hessian_structured_fill          (SaddleModel        *model,
                                                   const double       *theta,
                                                   const SaddleBatch  *batch,
