@@ -1,9 +1,9 @@
 /* saddle-model.c — a multilayer perceptron over one flat parameter vector
  *
- * A batch of n samples flows through the layers as row-major (n, width)
- * matrices, so every layer is one dgemm over the whole batch. The R-operator
- * (Hessian-vector products) is in saddle-model-rop.c, the ReLU pattern
- * queries in saddle-model-relu.c; saddle-model-private.h holds what they share.
+ * A batch of n samples flows through the layers as row-major (n, width) matrices, so every
+ * layer is one dgemm over the whole batch. The R-operator (Hessian-vector products) is in
+ * saddle-model-rop.c, the ReLU pattern queries in saddle-model-relu.c; saddle-model-private.h
+ * holds what they share.
  */
 #define G_LOG_DOMAIN "saddle-model"
 
@@ -188,9 +188,7 @@ _saddle_model_forward (SaddleModel  *model,
     }
 }
 
-/* The mean loss from the outputs; if @want_delta also δ[L-1] = ∂L/∂z[L-1]
- * (and the softmax for cross-entropy). An out-of-range label makes its
- * sample NaN rather than reading out of bounds. */
+/* An out-of-range label makes its sample NaN rather than reading out of bounds. */
 double
 _saddle_model_compute_loss (SaddleModel       *model,
                             const SaddleBatch *batch,
@@ -320,7 +318,6 @@ _saddle_model_backward (SaddleModel  *model,
 {
   _saddle_model_backward_from (model, theta, x, n, model->n_layers - 1, grad);
 }
-
 
 SaddleModel *
 saddle_model_new (const guint      *widths,
@@ -721,7 +718,6 @@ saddle_model_loss_grad (SaddleModel       *model,
   return saddle_model_loss_grad_accuracy (model, theta, batch, grad, NULL);
 }
 
-
 void
 saddle_model_predict (SaddleModel       *model,
                       const double      *theta,
@@ -850,7 +846,6 @@ saddle_model_loss_grad_accuracy (SaddleModel       *model,
   return loss;
 }
 
-
 gboolean
 saddle_activation_from_string (const char       *name,
                                SaddleActivation *activation)
@@ -897,4 +892,3 @@ saddle_activation_to_string (SaddleActivation activation)
       return NULL;
     }
 }
-
