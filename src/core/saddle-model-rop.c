@@ -263,6 +263,24 @@ r_forward_dense (SaddleModel  *model,
                1.0, rz, rp->k * fan_out);
 }
 
+/* Whether identity direction @j of the pass (parameter first + j) lies in layer @l; its index
+ * within the layer (weights, then biases) into @local. */
+static gboolean
+identity_in_layer (const SaddleModel *model,
+                   const RPass       *rp,
+                   guint              l,
+                   gsize              j,
+                   gsize             *local)
+{
+  gsize p = rp->first + j;
+  gsize off = model->offsets[l];
+
+  if (p < off || p - off >= saddle_model_layer_size (model, l))
+    return FALSE;
+  *local = p - off;
+  return TRUE;
+}
+
 /* R{z} += a·Vᵀ + c for identity directions: direction e_p adds one input column (a weight)
  * or 1 (a bias) to one output unit, and nothing in the other layers. */
 static void
@@ -274,18 +292,15 @@ r_forward_identity (const SaddleModel *model,
 {
   gsize fan_in = model->widths[l];
   gsize fan_out = model->widths[l + 1];
-  gsize off = model->offsets[l];
   gsize n_weights = fan_out * fan_in;
   gsize k = rp->k;
 
   for (gsize j = 0; j < k; j++)
     {
-      gsize p = rp->first + j;
       gsize local;
 
-      if (p < off || p - off >= n_weights + fan_out)
+      if (!identity_in_layer (model, rp, l, j, &local))
         continue;
-      local = p - off;
       if (local < n_weights)
         {
           gsize o = local / fan_in;
@@ -471,16 +486,15 @@ r_backward_identity (const SaddleModel *model,
 {
   gsize fan_in = model->widths[l];
   gsize fan_out = model->widths[l + 1];
-  gsize off = model->offsets[l];
   gsize n_weights = fan_out * fan_in;
   gsize k = rp->k;
 
   for (gsize j = 0; j < k; j++)
     {
-      gsize p = rp->first + j;
       gsize local;
 
-      if (p < off || (local = p - off) >= n_weights)
+      /* Bias directions do not reach δ[l-1]. */
+      if (!identity_in_layer (model, rp, l, j, &local) || local >= n_weights)
         continue;
       for (gsize i = 0; i < rp->n; i++)
         rg[(i * k + j) * fan_in + local % fan_in] += delta[i * fan_out + local / fan_in];
