@@ -215,7 +215,7 @@ saddle_hessian_check_symmetry (double    max_diff,
  * makes its blocks GEMV-shaped, and when that layer holds most parameters the HVP build wins.
  * Measured (1,000 samples, one BLAS thread each, machine shared: load 12–21 on 2 cores; build
  * times in s, HVP against structured, n = 2–3 alternating runs each):
- *   1-31-31-1 ReLU MSE (1,086):      5.23–6.55 against 1.82–2.85, and 0.62–0.90 against 0.21–0.59;
+ *   1-31-31-1 ReLU MSE (1,086):      5.23–6.55 against 1.82–2.85, and 0.69–0.74 against 0.22–0.29;
  *                                    at load 6.5: 0.51–0.67 against 0.17–0.34
  *   1-31-31-1 tanh MSE (1,086):      5.68–6.88 against 2.81–4.44
  *   1-363-1 ReLU MSE (1,090):        26.3–30.2 against 18.7–40.2, and at load 6.5 1.66–2.69
