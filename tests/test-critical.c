@@ -306,6 +306,7 @@ test_critical_analyse (void)
   g_autofree double *h = NULL;
   g_autofree double *g = NULL;
   double hg2 = 0.0;
+  guint n_build;
   EventLog log;
   Fixture f;
 
@@ -372,12 +373,19 @@ test_critical_analyse (void)
     g_assert_cmpfloat_with_epsilon (point->spectrum->eigenvalues[i], reference->eigenvalues[i],
                                     1e-11 * reference->max_abs);
 
-  /* Progress: "Hessian" per block (25 columns / 4 = 7 blocks), rising, then "Eigenvalues",
-   * then one every 25 steps of the still-descending test (L-BFGS, then Adam). */
+  /* Progress: "Hessian" per step of the build,
+   * rising, then "Eigenvalues", then one every 25 steps of the still-descending test (L-BFGS,
+   * then Adam). */
   g_assert_cmpuint (log.descent->len, ==, 0);
+  for (n_build = 0; n_build < log.messages->len; n_build++)
+    if (g_strcmp0 (g_ptr_array_index (log.messages, n_build), "Hessian") != 0)
+      break;
+  /* The HVP build: 25 columns / 4 = 7 blocks; the structured one: 3 layer pairs, one tile. */
+  g_assert_cmpuint (n_build, ==, saddle_hessian_choose_build (f.model, f.batch.n)
+                                 == SADDLE_HESSIAN_BUILD_HVP ? 7 : 3);
   /* (L-BFGS may stop early; Adam always takes its still_steps.) */
-  g_assert_cmpuint (log.progress->len, >=, 8 + point->still_steps / 25);
-  g_assert_cmpuint (log.progress->len, <=, 8 + 2 * point->still_steps / 25);
+  g_assert_cmpuint (log.progress->len, >=, n_build + 1 + point->still_steps / 25);
+  g_assert_cmpuint (log.progress->len, <=, n_build + 1 + 2 * point->still_steps / 25);
   for (guint i = 0; i < log.progress->len; i++)
     {
       double fr = g_array_index (log.progress, double, i);
@@ -387,7 +395,8 @@ test_critical_analyse (void)
       if (i > 0)
         g_assert_cmpfloat (fr, >=, g_array_index (log.progress, double, i - 1));
       g_assert_cmpstr (g_ptr_array_index (log.messages, i), ==,
-                       i < 7 ? "Hessian" : i < 8 ? "Eigenvalues" : "Does the loss still fall?");
+                       i < n_build ? "Hessian"
+                       : i == n_build ? "Eigenvalues" : "Does the loss still fall?");
     }
 
   event_log_clear (&log);

@@ -241,7 +241,8 @@ test_hessian_block_sizes (void)
   test_data_init (&data, SADDLE_LOSS_CROSS_ENTROPY, 13, 2, 3, 5);
   theta = make_theta (model, 3);
 
-  reference = saddle_hessian_dense (model, theta, &data.batch, n, NULL, NULL, NULL, &error);
+  reference = saddle_hessian_dense_build (model, theta, &data.batch, SADDLE_HESSIAN_BUILD_HVP, n,
+                                          NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 
   for (gsize b = 0; b < G_N_ELEMENTS (blocks); b++)
@@ -249,7 +250,8 @@ test_hessian_block_sizes (void)
       g_autofree double *h = NULL;
 
       g_test_message ("block %" G_GSIZE_FORMAT, blocks[b]);
-      h = saddle_hessian_dense (model, theta, &data.batch, blocks[b], NULL, NULL, NULL, &error);
+      h = saddle_hessian_dense_build (model, theta, &data.batch, SADDLE_HESSIAN_BUILD_HVP,
+                                      blocks[b], NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpfloat (rel_diff (reference, h, n * n), <=, 1e-13);
     }
@@ -297,8 +299,9 @@ test_hessian_progress_cancel (void)
   test_data_init (&data, SADDLE_LOSS_MSE, 8, 2, 1, 9);
   theta = make_theta (model, 1);
 
-  /* Blocks of 4 over 21 columns: 6 calls, the last at exactly 1. */
-  h = saddle_hessian_dense (model, theta, &data.batch, 4, progress_cb, &log, &asymmetry, &error);
+  /* The HVP build in blocks of 4 over 21 columns: 6 calls, the last at exactly 1. */
+  h = saddle_hessian_dense_build (model, theta, &data.batch, SADDLE_HESSIAN_BUILD_HVP, 4,
+                                  progress_cb, &log, &asymmetry, &error);
   g_assert_no_error (error);
   g_assert_nonnull (h);
   g_assert_cmpuint (log.calls, ==, (n + 3) / 4);
@@ -307,7 +310,8 @@ test_hessian_progress_cancel (void)
 
   /* Cancelled at the second block: no matrix, CANCELLED, no more calls. */
   log = (ProgressLog) { 0, 2, 0.0 };
-  h = saddle_hessian_dense (model, theta, &data.batch, 4, progress_cb, &log, &asymmetry, &error);
+  h = saddle_hessian_dense_build (model, theta, &data.batch, SADDLE_HESSIAN_BUILD_HVP, 4,
+                                  progress_cb, &log, &asymmetry, &error);
   g_assert_null (h);
   g_assert_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED);
   g_assert_cmpuint (log.calls, ==, 2);

@@ -1,4 +1,4 @@
-/* saddle-hessian.h — the exact full Hessian of the loss, built from batched HVPs */
+/* saddle-hessian.h — the exact full Hessian of the loss, from batched HVPs or its structure */
 #pragma once
 
 #include "saddle-event.h"
@@ -31,10 +31,31 @@ gboolean saddle_hessian_check_symmetry (double    max_diff,
                                         gboolean  finite,
                                         double   *asymmetry,
                                         GError  **error);
-/* The full n × n Hessian (row-major, g_free) from HVPs on identity blocks of
- * @block columns at once (0 = a sensible default). Its asymmetry
- * max|H − Hᵀ| / max|H| is stored in @asymmetry and checked to be at rounding
- * level before the matrix is symmetrised. */
+typedef enum
+{
+  SADDLE_HESSIAN_BUILD_AUTO,        /* the faster of the two for the model and batch size */
+  SADDLE_HESSIAN_BUILD_HVP,         /* n HVPs on identity directions: the reference */
+  SADDLE_HESSIAN_BUILD_STRUCTURED,  /* Gauss–Newton plus second-order blocks by GEMMs */
+} SaddleHessianBuild;
+
+/* The build SADDLE_HESSIAN_BUILD_AUTO uses for @model on @n_samples (never AUTO). */
+SaddleHessianBuild saddle_hessian_choose_build (const SaddleModel *model,
+                                                gsize              n_samples);
+/* saddle_hessian_dense() by the chosen @build; @block only matters for the HVP build, and the
+ * structured one is symmetric by construction (its @asymmetry is 0, its finiteness checked). */
+double  *saddle_hessian_dense_build   (SaddleModel        *model,
+                                       const double       *theta,
+                                       const SaddleBatch  *batch,
+                                       SaddleHessianBuild  build,
+                                       gsize               block,
+                                       SaddleProgressFunc  progress,
+                                       gpointer            user_data,
+                                       double             *asymmetry,
+                                       GError            **error);
+/* The full n × n Hessian (row-major, g_free), built the faster way for this model and batch
+ * (saddle_hessian_choose_build()). The HVP build works on identity blocks of @block columns
+ * at once (0 = a sensible default); its asymmetry max|H − Hᵀ| / max|H| is stored in
+ * @asymmetry and checked to be at rounding level before the matrix is symmetrised. */
 double  *saddle_hessian_dense         (SaddleModel        *model,
                                        const double       *theta,
                                        const SaddleBatch  *batch,

@@ -85,7 +85,7 @@ gsize            saddle_model_scratch_bytes (const SaddleModel *model,
 /* Caps the HVP scratch memory (default 256 MiB); blocks that do not fit run in smaller chunks. */
 void             saddle_model_set_scratch_limit (SaddleModel *model,
                                                  gsize        bytes);
-/* Forces HVP tiles of @rows samples (0 = automatic, sized for the cache); for tests and tuning. */
+/* Forces HVP and structured-Hessian tiles of @rows samples (0 = automatic); for tests and tuning. */
 void             saddle_model_set_tile_rows (SaddleModel *model,
                                              gsize        rows);
 /* Directions one R-pass handles at once for @n_samples: ≤ 32, fewer under the scratch limit. */

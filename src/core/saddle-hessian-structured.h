@@ -1,0 +1,25 @@
+/* saddle-hessian-structured.h — the exact full Hessian from its structure, by large GEMMs */
+#pragma once
+
+#include "saddle-hessian.h"
+#include "saddle-model.h"
+
+G_BEGIN_DECLS
+
+/* Bytes of scratch saddle_hessian_structured_fill() takes beyond the n × n matrix itself. */
+gsize    saddle_hessian_structured_scratch_bytes (const SaddleModel *model,
+                                                  gsize              n_samples);
+/* The exact Hessian of the mean loss over @batch at @theta into @h (n_params × n_params,
+ * row-major, exactly symmetric): the Gauss–Newton part plus the output-weighted second
+ * derivatives of the network, summed per layer pair. @progress is called after each layer
+ * pair of each tile of samples. @batch must fit the model (saddle_model_check_batch()).
+ * FALSE (CANCELLED or TOO_LARGE) leaves @h undefined. */
+gboolean saddle_hessian_structured_fill          (SaddleModel        *model,
+                                                  const double       *theta,
+                                                  const SaddleBatch  *batch,
+                                                  double             *h,
+                                                  SaddleProgressFunc  progress,
+                                                  gpointer            user_data,
+                                                  GError            **error);
+
+G_END_DECLS

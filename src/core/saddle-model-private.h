@@ -1,0 +1,188 @@
+/* saddle-model-private.h — the model's struct and the scratch and pass helpers its files share
+ *
+ * saddle-model.c owns the architecture, the forward and backward passes and the loss;
+ * saddle-model-rop.c the R-operator (Hessian-vector products); saddle-model-relu.c the
+ * ReLU pattern queries; saddle-hessian-structured.c reads the forward values. Not installed,
+ * not for other modules.
+ */
+#pragma once
+
+#include <math.h>
+
+#include "saddle-model.h"
+
+G_BEGIN_DECLS
+
+struct _SaddleModel
+{
+  guint             n_layers;
+  guint            *widths;       /* (n_layers + 1): input first, output last */
+  gsize            *offsets;      /* (n_layers): flat offset of each layer's W */
+  gsize             n_params;
+  SaddleActivation  activation;
+  SaddleLoss        loss;
+
+  /* Sizes that decide the scratch layout, in doubles per sample. */
+  gsize             sum_out;      /* Σ widths[1..L] */
+  gsize             sum_hidden;   /* Σ widths[1..L-1] */
+  gsize             max_out;      /* max widths[1..L] */
+  gsize             max_weights;  /* max out·in over the layers */
+  gsize             scratch_limit;/* bytes the R-pass may use for one chunk */
+  gsize             tile_override;/* samples per R-pass tile; 0 = automatic */
+
+  /* Forward/backward scratch: one allocation, laid out per call for n samples. */
+  double           *fwd;
+  gsize             fwd_cap;      /* doubles */
+  double          **z;            /* z[l]: (n, out_l) pre-activations; z[L-1] are the outputs */
+  double          **a;            /* a[l]: (n, out_l) activations, hidden layers only */
+  double          **d;            /* d[l]: (n, out_l) σ'(z[l]), hidden layers only */
+  double          **delta;        /* delta[l]: (n, out_l) ∂L/∂z[l] */
+  double          **curv;         /* curv[l]: (n, out_l) (δ[l+1]·W[l+1]) ⊙ σ''(z[l]), hidden */
+  double           *prob;         /* (n, out_{L-1}) softmax, cross-entropy only */
+
+  /* R-pass scratch: one allocation, laid out for a tile of n samples × k directions. */
+  double           *rbuf;
+  gsize             rbuf_cap;     /* doubles */
+  double          **rz;           /* rz[l]: (n·k, out_l) R{z[l]}, row i·k + j */
+  double          **ra;           /* ra[l]: (n·k, in_l) R{a[l-1]}, the input of layer l ≥ 1 */
+  double           *rd[2];        /* (n·k, max_out) R{δ} and the next one, alternating */
+  double           *pack[2];      /* (k·max_weights) packed directions or per-direction products */
+  double           *ones;         /* (n) all 1, to sum R{δ} over samples with dgemv */
+  double           *bias_sum;     /* (k·max_out) those sums */
+};
+
+static inline double
+act_value (SaddleActivation act,
+           double           z)
+{
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_RELU:
+      /* Written so that NaN passes through (as torch.relu), and divergence is seen. */
+      return z < 0.0 ? 0.0 : z;
+    case SADDLE_ACTIVATION_TANH:
+      return tanh (z);
+    case SADDLE_ACTIVATION_SIGMOID:
+      return 1.0 / (1.0 + exp (-z));
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return z;
+    }
+}
+
+/* σ'(z), from z and a = σ(z). ReLU'(0) = 0, as torch. */
+static inline double
+act_deriv (SaddleActivation act,
+           double           z,
+           double           a)
+{
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_RELU:
+      return z > 0.0 ? 1.0 : 0.0;
+    case SADDLE_ACTIVATION_TANH:
+      return 1.0 - a * a;
+    case SADDLE_ACTIVATION_SIGMOID:
+      return a * (1.0 - a);
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return 1.0;
+    }
+}
+
+/* σ''(z), from a = σ(z); zero almost everywhere for ReLU and identity. */
+static inline double
+act_deriv2 (SaddleActivation act,
+            double           a)
+{
+  switch (act)
+    {
+    case SADDLE_ACTIVATION_TANH:
+      return -2.0 * a * (1.0 - a * a);
+    case SADDLE_ACTIVATION_SIGMOID:
+      return a * (1.0 - a) * (1.0 - 2.0 * a);
+    case SADDLE_ACTIVATION_RELU:
+    case SADDLE_ACTIVATION_IDENTITY:
+    default:
+      return 0.0;
+    }
+}
+
+static inline gboolean
+act_has_curvature (SaddleActivation act)
+{
+  return act == SADDLE_ACTIVATION_TANH || act == SADDLE_ACTIVATION_SIGMOID;
+}
+/* Grows @buf to at least @need doubles; contents are not kept (they are scratch). */
+gboolean _saddle_model_grow_buffer    (double           **buf,
+                                       gsize             *cap,
+                                       gsize              need);
+/* Doubles of forward scratch for @n samples into @need; FALSE if it overflows. */
+gboolean _saddle_model_forward_doubles (const SaddleModel *model,
+                                        gsize              n,
+                                        gsize             *need);
+/* Makes room for @n samples and points z, a, d, delta, curv, prob into it. */
+gboolean _saddle_model_ensure_forward (SaddleModel       *model,
+                                       gsize              n);
+/* Samples per R-pass tile for blocks of @k directions out of @n samples. */
+gsize    _saddle_model_tile_rows      (const SaddleModel *model,
+                                       gsize              n,
+                                       gsize              k);
+/* Doubles of R-pass scratch for tiles of @n_tile samples × @k directions into @need. */
+gboolean _saddle_model_rpass_doubles  (const SaddleModel *model,
+                                       gsize              n_tile,
+                                       gsize              k,
+                                       gsize             *need);
+/* Makes room for tiles of @n_tile samples × @k directions and lays the R buffers out for them. */
+gboolean _saddle_model_ensure_rpass   (SaddleModel       *model,
+                                       gsize              n_tile,
+                                       gsize              k);
+/* Directions per R-pass for @n samples: ≤ R_MAX_BLOCK, within the scratch limit. */
+gsize    _saddle_model_block_size     (const SaddleModel *model,
+                                       gsize              n);
+
+/* Programmer errors in @batch (g_return_val_if_fail); @need_targets for the loss. */
+gboolean _saddle_model_batch_usable   (const SaddleModel *model,
+                                       const SaddleBatch *batch,
+                                       gboolean           need_targets);
+/* Sets @count values of @p (may be NULL) to NaN. */
+void     _saddle_model_fill_nan       (double            *p,
+                                       gsize              count);
+void     _saddle_model_warn_no_memory (const SaddleModel *model,
+                                       gsize              n,
+                                       gsize              k);
+
+/* z[l] = a[l-1]·W[l]ᵀ + b[l] for all layers; a[l] = σ(z[l]), d[l] = σ'(z[l]) for hidden ones. */
+void     _saddle_model_forward        (SaddleModel       *model,
+                                       const double      *theta,
+                                       const double      *x,
+                                       gsize              n);
+/* The mean loss from the outputs; if @want_delta also δ[L-1] = ∂L/∂z[L-1] (and the softmax). */
+double   _saddle_model_compute_loss   (SaddleModel       *model,
+                                       const SaddleBatch *batch,
+                                       gboolean           want_delta);
+/* Back-propagates δ[top] to layers top … 0 (δ and curv); ∂L/∂θ of those layers into @grad. */
+void     _saddle_model_backward_from  (SaddleModel       *model,
+                                       const double      *theta,
+                                       const double      *x,
+                                       gsize              n,
+                                       guint              top,
+                                       double            *grad);
+/* Back-propagates δ[L-1] to every layer (δ, and curv for the R-pass); ∂L/∂θ if @grad. */
+void     _saddle_model_backward       (SaddleModel       *model,
+                                       const double      *theta,
+                                       const double      *x,
+                                       gsize              n,
+                                       double            *grad);
+
+/* Rows i0… of layer @l's input a[l-1] after a forward pass over @x (x itself for l = 0). */
+static inline const double *
+_saddle_model_layer_input (const SaddleModel *model,
+                           const double      *x,
+                           guint              l,
+                           gsize              i0)
+{
+  return (l == 0 ? x : model->a[l - 1]) + i0 * model->widths[l];
+}
+
+G_END_DECLS
