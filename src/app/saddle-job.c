@@ -34,7 +34,7 @@ typedef struct
   gint64             last_preview;  /* monotonic µs */
   SaddleDataset     *dataset;       /* the study's, for the preview surface */
   SaddleModel       *model;         /* created for the first preview surface */
-  gint64             surface_usec;  /* what the last preview surface took */
+  gint64             preview_usec;  /* what the last preview took: copy, PCA and surface */
   SaddleJobWorkFunc  work;          /* not a study: this, on work_data */
   gpointer           work_data;
   GDestroyNotify     work_data_free;
@@ -229,8 +229,9 @@ worker_push_preview (WorkerState *state)
   SaddleTrajectory *next;
   g_autoptr(GError) error = NULL;
   gsize n = saddle_trajectory_n_snapshots (state->live);
+  gint64 start = g_get_monotonic_time ();
 
-  state->last_preview = g_get_monotonic_time ();
+  state->last_preview = start;
   if (n < 2 || n == state->previewed)
     return;
 
@@ -244,12 +245,9 @@ worker_push_preview (WorkerState *state)
     }
 
   if (state->config.surface_resolution > 0)
-    {
-      gint64 start = g_get_monotonic_time ();
-
-      worker_preview_surface (state, state->live);
-      state->surface_usec = g_get_monotonic_time () - start;
-    }
+    worker_preview_surface (state, state->live);
+  /* The copy and the PCA grow with the snapshots so far, as the surface does with the model. */
+  state->preview_usec = g_get_monotonic_time () - start;
 
   event = g_new0 (SaddleJobEvent, 1);
   event->kind = SADDLE_EVENT_SNAPSHOT;
@@ -290,9 +288,10 @@ worker_add_snapshot (WorkerState       *state,
   info.accuracy = event->accuracy;
   saddle_trajectory_add (state->live, &info, event->params);
 
-  /* The surfaces stay a small share of the time: they run under the study's lock, so every
-   * run waits for them (30×: measured against saddle-cli, tests/bench/app-vs-cli.sh). */
-  if (g_get_monotonic_time () - state->last_preview >= MAX (PREVIEW_INTERVAL_USEC, 30 * state->surface_usec))
+  /* The previews stay a small share of the time: they run under the study's lock, so every
+   * run waits for them (30× their own time; measured against saddle-cli,
+   * tests/bench/app-vs-cli.sh). */
+  if (g_get_monotonic_time () - state->last_preview >= MAX (PREVIEW_INTERVAL_USEC, 30 * state->preview_usec))
     worker_push_preview (state);
 }
 
