@@ -294,7 +294,31 @@ test_csv_data (void)
                             "3 → 20 → 20 → 3"));
   g_assert_true (saddle_side_panel_get_config (panel, &config, NULL));
   g_assert_cmpstr (config.data_path, ==, path);
+  g_assert_false (config.standardize);
   saddle_study_config_clear (&config);
+
+  /* A CSV file's features may be standardised: the switch shows for a file, and sets the
+   * study's setting; an IDX folder is never standardised, whatever the key says. */
+  {
+    GtkWidget *standardize = saddle_side_panel_get_field (panel, "standardize");
+
+    g_assert_true (gtk_widget_get_visible (gtk_widget_get_parent (standardize)));
+    gtk_switch_set_active (GTK_SWITCH (standardize), TRUE);
+    flush ();
+    g_assert_true (g_settings_get_boolean (settings, "standardize"));
+    g_assert_true (saddle_side_panel_get_config (panel, &config, NULL));
+    g_assert_true (config.standardize);
+    saddle_study_config_clear (&config);
+
+    g_settings_set_string (settings, "image-folder", dir);
+    flush ();
+    g_assert_false (gtk_widget_get_visible (gtk_widget_get_parent (standardize)));
+    saddle_side_panel_get_config (panel, &config, NULL);
+    g_assert_false (config.standardize);
+    saddle_study_config_clear (&config);
+    g_settings_set_string (settings, "image-folder", path);
+    flush ();
+  }
 
   /* A bad file is named with its line, before Start. */
   g_assert_true (g_file_set_contents (path, "a,label,b\n1,cat,2\n4,dog\n", -1, NULL));

@@ -53,6 +53,7 @@ fill_settings (GSettings               *settings,
   set_checked (settings, "function",
                g_variant_new_string (!images && config->data_path != NULL
                                      ? "csv" : saddle_function_to_string (config->function)));
+  set_checked (settings, "standardize", g_variant_new_boolean (config->standardize));
   set_checked (settings, "hidden", g_variant_new_string (hidden));
   set_checked (settings, "activation",
                g_variant_new_string (saddle_activation_to_string (config->activation)));

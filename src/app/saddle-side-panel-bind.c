@@ -110,6 +110,7 @@ saddle_side_panel_bind_settings (SaddleSidePanel *self)
   g_settings_bind_with_mapping (s, "optimizer", self->optimizer_dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
                                 choice_get_mapping, choice_set_mapping, (gpointer) optimizer_choices, NULL);
 
+  g_settings_bind (s, "standardize", self->standardize_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (s, "samples", self->samples_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (s, "batch", self->batch_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (s, "epochs", self->epochs_spin, "value", G_SETTINGS_BIND_DEFAULT);

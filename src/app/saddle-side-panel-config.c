@@ -36,6 +36,9 @@ saddle_side_panel_config_from_settings (SaddleStudyConfig  *config,
 
       if (folder[0] != '\0')
         {
+          /* Only a CSV file's features can be standardised (saddle-cli refuses it for IDX). */
+          config->standardize = !g_file_test (folder, G_FILE_TEST_IS_DIR)
+                                && g_settings_get_boolean (settings, "standardize");
           g_free (config->data_path);
           config->data_path = g_steal_pointer (&folder);
         }

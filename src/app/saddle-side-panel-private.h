@@ -46,6 +46,8 @@ struct _SaddleSidePanel
   /* Template widgets */
   GtkDropDown     *task_dropdown;
   GtkWidget       *image_folder_row;
+  GtkWidget       *standardize_row;
+  GtkSwitch       *standardize_switch;
   GtkLabel        *image_folder_value;
   GtkWidget       *image_folder_clear;
   GtkWidget       *function_row;

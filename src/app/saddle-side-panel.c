@@ -124,6 +124,15 @@ update_file_labels (SaddleSidePanel *self)
   gtk_widget_set_sensitive (self->csv_file_clear, csv[0] != '\0');
 }
 
+/* Whether the image task's data is a file (a CSV of labelled rows) rather than an IDX folder. */
+static gboolean
+data_is_csv_file (GSettings *settings)
+{
+  g_autofree char *path = g_settings_get_string (settings, "image-folder");
+
+  return path[0] != '\0' && !g_file_test (path, G_FILE_TEST_IS_DIR);
+}
+
 static void
 update_visibility (SaddleSidePanel *self)
 {
@@ -135,6 +144,7 @@ update_visibility (SaddleSidePanel *self)
   gboolean trajectories = self->kind == SADDLE_STUDY_TRAJECTORIES;
 
   gtk_widget_set_visible (self->image_folder_row, image);
+  gtk_widget_set_visible (self->standardize_row, image && data_is_csv_file (self->settings));
   gtk_widget_set_visible (self->function_row, !image);
   gtk_widget_set_visible (self->csv_file_row, !image && g_str_equal (function, "csv"));
   gtk_widget_set_visible (self->snapshot_every_row, trajectories);
@@ -676,6 +686,8 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, SaddleSidePanel, name)
   BIND (task_dropdown);
   BIND (image_folder_row);
+  BIND (standardize_row);
+  BIND (standardize_switch);
   BIND (image_folder_value);
   BIND (image_folder_clear);
   BIND (function_row);
@@ -847,6 +859,7 @@ saddle_side_panel_get_field (SaddleSidePanel *self,
     { "params", G_STRUCT_OFFSET (SaddleSidePanel, params_label) },
     { "memory", G_STRUCT_OFFSET (SaddleSidePanel, memory_label) },
     { "time", G_STRUCT_OFFSET (SaddleSidePanel, time_label) },
+    { "standardize", G_STRUCT_OFFSET (SaddleSidePanel, standardize_switch) },
     { "problem", G_STRUCT_OFFSET (SaddleSidePanel, error_label) },
   };
 
