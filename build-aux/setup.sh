@@ -5,7 +5,7 @@ set -eu
 SADDLE_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SADDLE_BUILD=${SADDLE_BUILD:-$SADDLE_SRC/build}
 
-SADDLE_PACKAGES="build-essential meson ninja-build pkg-config gettext python3
+SADDLE_PACKAGES="build-essential meson ninja-build pkg-config gettext python3 python3-numpy
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libepoxy-dev libcairo2-dev libpango1.0-dev zlib1g-dev libjson-glib-dev libzip-dev
   libopenblas-dev liblapacke-dev
   openmpi-bin libopenmpi-dev libscalapack-openmpi-dev libelpa-dev

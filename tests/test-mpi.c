@@ -254,13 +254,9 @@ rank_pid (GPid parent,
   return 0;
 }
 
-/* spawn_and_signal_ranks()'s @rank for a signal to mpirun itself, as Ctrl-C in its terminal. */
-#define MPIRUN_ITSELF (-2)
-
 /* Starts "mpirun -np 2 saddle-cli critical" on runs of a fraction of a second (a stop lands
  * mid-study) with stderr into run->dir/err.txt,
- * waits until rank 0 reports @points points, then sends @signum to rank @rank (-1: both;
- * MPIRUN_ITSELF: to mpirun). */
+ * waits until rank 0 reports @points points, then sends @signum to rank @rank (-1: both). */
 static void
 spawn_and_signal_ranks (Run *run,
                         int  rank,
@@ -295,9 +291,7 @@ spawn_and_signal_ranks (Run *run,
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (50000);
     }
-  if (rank == MPIRUN_ITSELF)
-    kill (pid, signum);
-  for (int r = 0; r < 2 && rank != MPIRUN_ITSELF; r++)
+  for (int r = 0; r < 2; r++)
     if (rank < 0 || r == rank)
       {
         GPid child = rank_pid (pid, r);
@@ -374,30 +368,6 @@ test_critical_interrupt (void)
   summary = read_in (&run, "c", "summary.json");
   g_assert_nonnull (summary);
   g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
-  saddle_test_run_clear (&run);
-}
-
-/* Ctrl-C on mpirun itself: Open MPI 4.1 does not pass it on but ends the ranks one by one
- * (SIGCONT, SIGTERM, SIGKILL a second later) and exits with a status of its own. Rank 0 must
- * hear that another rank stopped and write what finished within that second. */
-static void
-test_critical_interrupt_mpirun (void)
-{
-  g_autofree char *summary = NULL, *critical = NULL;
-  g_auto(GStrv) rows = NULL;
-  Run run;
-
-  run_init (&run);
-  spawn_and_signal_ranks (&run, MPIRUN_ITSELF, SIGINT, 3);
-  g_test_message ("mpirun exited %d", run.status);
-  g_assert_cmpint (run.status, !=, 0);
-  summary = read_in (&run, "c", "summary.json");
-  g_assert_nonnull (summary);
-  g_assert_nonnull (strstr (summary, "\"cancelled\" : true"));
-  critical = read_in (&run, "c", "critical.csv");
-  g_assert_nonnull (critical);
-  rows = g_strsplit (critical, "\n", -1);
-  g_assert_cmpuint (g_strv_length (rows), >=, 5);   /* a header and the 3 points reported */
   saddle_test_run_clear (&run);
 }
 
@@ -723,7 +693,6 @@ main (int    argc,
   g_test_add_func ("/mpi/critical/rank-cannot-start", test_critical_rank_cannot_start);
   g_test_add_func ("/mpi/critical/rank-stopped", test_critical_rank_stopped);
   g_test_add_func ("/mpi/critical/interrupt", test_critical_interrupt);
-  g_test_add_func ("/mpi/critical/interrupt-mpirun", test_critical_interrupt_mpirun);
   g_test_add_func ("/mpi/bench", test_bench);
   g_test_add_func ("/mpi/hessian/dense", test_hessian_dense);
   g_test_add_func ("/mpi/hessian/memory-per-rank", test_hessian_memory_per_rank);

@@ -140,7 +140,11 @@ slot_wait_cb (gpointer data)
       self->stop_sent[rank] = now;
       saddle_cli_mpi_send (rank, TAG_STOP, "", 0, NULL);
     }
-  give_up = (self->failed_at[rank] != 0 && now - self->failed_at[rank] > FAILED_RANK_GRACE)
+  /* A rank stopped by a signal (mpirun's SIGTERM after Ctrl-C) sends its cancelled run at
+   * once or never: mpirun kills every rank a second later, and rank 0 must write before. */
+  give_up = (self->failed_at[rank] != 0
+             && now - self->failed_at[rank] > (self->failures[rank].by_signal ? STOPPED_RANK_GRACE
+                                                                               : FAILED_RANK_GRACE))
             || (self->stop_sent[rank] != 0 && saddle_cli_signals_stop_requested ()
                 && now - self->stop_sent[rank] > STOPPED_RANK_GRACE);
   g_mutex_unlock (&self->mutex);
