@@ -270,6 +270,20 @@ test_time (void)
   gtk_editable_set_text (GTK_EDITABLE (hidden), "20,20");
   flush ();
   g_assert_false (gtk_widget_get_visible (time));
+
+  /* The critical study counts its descent and Newton solves at their caps: a bound. */
+  {
+    g_autoptr(GSettings) critical_settings = fresh_settings ("io.github.saddlelab.Saddle.Critical");
+    g_autoptr(SaddleSidePanel) critical = new_panel (SADDLE_STUDY_CRITICAL, critical_settings);
+    GtkWidget *critical_time = saddle_side_panel_get_field (critical, "time");
+
+    gtk_editable_set_text (GTK_EDITABLE (saddle_side_panel_get_field (critical, "hidden")),
+                           "300,300");
+    flush ();
+    g_assert_cmpfloat (wait_for_time (critical), >, 60);
+    g_assert_true (gtk_widget_get_visible (critical_time));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (critical_time)), "would take up to"));
+  }
 }
 
 /* The image task's data row takes a CSV file of labelled rows: its widths come from the file. */

@@ -208,13 +208,22 @@ describe_time (SaddleSidePanel         *self,
   if (self->time_seconds < TIME_NOTE_SECONDS)
     return NULL;
   duration = saddle_side_panel_format_duration (self->time_seconds);
+  /* The critical study's descent and Newton solves are counted at their caps and usually stop
+   * well before them: its estimate is a bound, not a forecast. */
   if (self->time_seconds <= TIME_WARN_SECONDS)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "warning");
+      if (self->kind == SADDLE_STUDY_CRITICAL)
+        /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
+        return g_strdup_printf (_("The study would take up to %s here"), duration);
       /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
       return g_strdup_printf (_("The study would take %s here"), duration);
     }
   gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "warning");
+  if (self->kind == SADDLE_STUDY_CRITICAL)
+    /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
+    return g_strdup_printf (_("The study would take up to %s here; Stop keeps what is done"),
+                            duration);
   /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
   return g_strdup_printf (_("The study would take %s here; Stop keeps what is done"), duration);
 }
