@@ -12,6 +12,7 @@
 #include <cblas.h>
 #include <glib/gstdio.h>
 
+#include "saddle-cli-bench-private.h"
 #include "saddle-cli-commands.h"
 #include "saddle-cli-output.h"
 #include "saddle-cli-signals.h"
@@ -30,19 +31,9 @@
 #define DGEMM_ORDER       2000
 #define DGEMM_ORDER_QUICK 256
 
-typedef struct
-{
-  JsonBuilder *builder;
-  gboolean     quick;         /* tiny sizes: the rates say little */
-  double       min_measure;   /* seconds */
-  gsize        hvp_block;     /* directions per HVP block */
-  double       dgemm_rate;    /* FLOP/s of DGEMM on the bench's threads: the ceiling */
-  double       dgemm_cpu_rate;/* its FLOPs per CPU second: the ceiling of CPU-time rates */
-  guint        failed;
-} Bench;
 
-static double
-now_s (void)
+double
+saddle_cli_bench_now (void)
 {
   return g_get_monotonic_time () / (double) G_TIME_SPAN_SECOND;
 }
@@ -69,7 +60,7 @@ measure_dgemm (gsize   n,
   g_autofree double *a = g_new (double, n * n);
   g_autofree double *b = g_new (double, n * n);
   g_autofree double *c = g_new0 (double, n * n);
-  double best = 0.0, start = now_s ();
+  double best = 0.0, start = saddle_cli_bench_now ();
   guint calls = 0;
 
   *per_cpu_second = 0.0;
@@ -80,23 +71,23 @@ measure_dgemm (gsize   n,
     }
   do
     {
-      double t = now_s (), cpu = cpu_s ();
+      double t = saddle_cli_bench_now (), cpu = cpu_s ();
 
       cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0, a, n, b, n, 0.0,
                    c, n);
-      best = MAX (best, saddle_flops_dgemm (n, n, n) / (now_s () - t));
+      best = MAX (best, saddle_flops_dgemm (n, n, n) / (saddle_cli_bench_now () - t));
       *per_cpu_second = MAX (*per_cpu_second, saddle_flops_dgemm (n, n, n) / (cpu_s () - cpu));
       calls++;
     }
-  while (calls < 3 || now_s () - start < min_seconds);
+  while (calls < 3 || saddle_cli_bench_now () - start < min_seconds);
   return best;
 }
 
 /* Prints and records one phase: its seconds (and CPU seconds, NAN if not measured), an optional
  * rate in its own unit, and with @flops (NAN: not counted) the FLOPs counted by saddle-flops.c,
  * the achieved FLOP/s and their share of the DGEMM rate. */
-static void
-record (Bench      *bench,
+void
+saddle_cli_bench_record (Bench      *bench,
         const char *name,
         const char *size,
         double      seconds,
@@ -144,8 +135,8 @@ record (Bench      *bench,
   json_builder_end_object (bench->builder);
 }
 
-static void
-skipped (Bench        *bench,
+void
+saddle_cli_bench_skipped (Bench        *bench,
          const char   *name,
          const GError *error)
 {
@@ -212,11 +203,11 @@ bench_training (Bench                   *bench,
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
-      skipped (bench, "training", error);
+      saddle_cli_bench_skipped (bench, "training", error);
       return;
     }
 
-  start = now_s ();
+  start = saddle_cli_bench_now ();
   cpu = cpu_s ();
   for (guint run = 0; run < config->runs; run++)
     {
@@ -232,20 +223,20 @@ bench_training (Bench                   *bench,
       settings.shuffle_seed = saddle_study_shuffle_seed (config, run);
       if (!saddle_train (model, theta, dataset, &settings, quiet_event_cb, NULL, &error))
         {
-          skipped (bench, "training", error);
+          saddle_cli_bench_skipped (bench, "training", error);
           return;
         }
       steps += (guint64) config->epochs
              * ((dataset->n_samples + MIN (config->batch, dataset->n_samples) - 1)
                 / MIN (config->batch, dataset->n_samples));
     }
-  seconds = now_s () - start;
+  seconds = saddle_cli_bench_now () - start;
   cpu = cpu_s () - cpu;
 
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
                           config->runs, steps / config->runs, config->batch, model_size, samples);
-  record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
+  saddle_cli_bench_record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
           config->runs * saddle_flops_training (model, dataset->n_samples, config->epochs, FALSE));
 }
 
@@ -270,7 +261,7 @@ bench_hvp (Bench                   *bench,
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
-      skipped (bench, "hvp", error);
+      saddle_cli_bench_skipped (bench, "hvp", error);
       return;
     }
   n = saddle_model_n_params (model);
@@ -281,22 +272,22 @@ bench_hvp (Bench                   *bench,
     v[i] = saddle_rng_normal (&rng);
 
   saddle_batch_init_full (&batch, dataset);
-  start = now_s ();
+  start = saddle_cli_bench_now ();
   cpu = cpu_s ();
   do
     {
       saddle_model_hvp (model, theta, &batch, v, bench->hvp_block, hv, NULL);
       blocks++;
     }
-  while (blocks < 3 || now_s () - start < bench->min_measure);
-  seconds = now_s () - start;
+  while (blocks < 3 || saddle_cli_bench_now () - start < bench->min_measure);
+  seconds = saddle_cli_bench_now () - start;
   cpu = cpu_s () - cpu;
   saddle_batch_clear (&batch);
 
   samples = saddle_format_count (dataset->n_samples);
   size = g_strdup_printf ("%u blocks of %" G_GSIZE_FORMAT " directions, %s, %s images",
                           blocks, bench->hvp_block, model_size, samples);
-  record (bench, "hvp", size, seconds, cpu, blocks / seconds, "blocks/s",
+  saddle_cli_bench_record (bench, "hvp", size, seconds, cpu, blocks / seconds, "blocks/s",
           blocks * saddle_flops_hvp (model, dataset->n_samples, bench->hvp_block));
 }
 
@@ -324,13 +315,13 @@ bench_hessian (Bench                   *bench,
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
-      skipped (bench, name, error);
+      saddle_cli_bench_skipped (bench, name, error);
       return;
     }
   n = saddle_model_n_params (model);
   if (!saddle_hessian_check_memory (n, 0, &error))
     {
-      skipped (bench, name, error);
+      saddle_cli_bench_skipped (bench, name, error);
       return;
     }
 
@@ -339,22 +330,22 @@ bench_hessian (Bench                   *bench,
   /* The HVP build's work is counted (saddle_flops_hessian_dense), so it is the line measured
    * against DGEMM; the structured build, when the study would use it, does less work for the
    * same matrix, and its line says how much faster it is instead. */
-  start = now_s ();
+  start = saddle_cli_bench_now ();
   cpu = cpu_s ();
   hessian = saddle_hessian_dense_build (model, theta, &batch, SADDLE_HESSIAN_BUILD_HVP, 0, NULL,
                                         NULL, &asymmetry, &error);
-  seconds = now_s () - start;
+  seconds = saddle_cli_bench_now () - start;
   cpu = cpu_s () - cpu;
   if (hessian == NULL)
     {
       saddle_batch_clear (&batch);
-      skipped (bench, name, error);
+      saddle_cli_bench_skipped (bench, name, error);
       return;
     }
   count = saddle_format_count (n);
   size = g_strdup_printf ("full Hessian of %s on %s samples by %s HVPs (asymmetry %.1e)",
                           model_size, samples, count, asymmetry);
-  record (bench, name, size, seconds, cpu, NAN, NULL,
+  saddle_cli_bench_record (bench, name, size, seconds, cpu, NAN, NULL,
           saddle_flops_hessian_dense (model, dataset->n_samples, 0));
   if (saddle_hessian_choose_build (model, dataset->n_samples) == SADDLE_HESSIAN_BUILD_STRUCTURED)
     {
@@ -363,22 +354,22 @@ bench_hessian (Bench                   *bench,
       g_autofree double *structured = NULL;
       double hvp_seconds = seconds;
 
-      start = now_s ();
+      start = saddle_cli_bench_now ();
       cpu = cpu_s ();
       structured = saddle_hessian_dense_build (model, theta, &batch,
                                                SADDLE_HESSIAN_BUILD_STRUCTURED, 0, NULL, NULL,
                                                NULL, &error);
-      seconds = now_s () - start;
+      seconds = saddle_cli_bench_now () - start;
       cpu = cpu_s () - cpu;
       if (structured == NULL)
-        skipped (bench, structured_name, error);
+        saddle_cli_bench_skipped (bench, structured_name, error);
       else
         {
           structured_size = g_strdup_printf ("the same Hessian by Gauss–Newton and second-order "
                                              "blocks (what the studies use here): %.2f× the HVP "
                                              "build's speed, work not counted",
                                              hvp_seconds / seconds);
-          record (bench, structured_name, structured_size, seconds, cpu, NAN, NULL, NAN);
+          saddle_cli_bench_record (bench, structured_name, structured_size, seconds, cpu, NAN, NULL, NAN);
         }
       g_clear_error (&error);
     }
@@ -386,20 +377,20 @@ bench_hessian (Bench                   *bench,
 
   eigen_name = g_strdup_printf ("%s-eigen", name);
   g_clear_pointer (&size, g_free);
-  start = now_s ();
+  start = saddle_cli_bench_now ();
   cpu = cpu_s ();
   spectrum = saddle_spectrum_compute (hessian, n, config->zero_tolerance, &error);
-  seconds = now_s () - start;
+  seconds = saddle_cli_bench_now () - start;
   cpu = cpu_s () - cpu;
   if (spectrum == NULL)
     {
-      skipped (bench, eigen_name, error);
+      saddle_cli_bench_skipped (bench, eigen_name, error);
       return;
     }
   size = g_strdup_printf ("all %s eigenvalues (%" G_GSIZE_FORMAT "+ %" G_GSIZE_FORMAT "− %"
                           G_GSIZE_FORMAT " zero)",
                           count, spectrum->positive, spectrum->negative, spectrum->zero);
-  record (bench, eigen_name, size, seconds, cpu, NAN, NULL, saddle_flops_eigenvalues (n));
+  saddle_cli_bench_record (bench, eigen_name, size, seconds, cpu, NAN, NULL, saddle_flops_eigenvalues (n));
 }
 
 /* One phase of a critical run, timed by the study itself (SaddleCriticalPoint.seconds_*). */
@@ -413,7 +404,7 @@ record_phase (Bench      *bench,
 {
   g_autofree char *name = g_strdup_printf ("%s/%s", run_name, phase);
 
-  record (bench, name, size, seconds, NAN, NAN, NULL, flops);
+  saddle_cli_bench_record (bench, name, size, seconds, NAN, NAN, NULL, flops);
 }
 
 /* The FLOPs of one critical run's phases, per unit of work, for bench-torch to scale by each
@@ -464,15 +455,15 @@ bench_critical (Bench                   *bench,
   guint n_widths = 0;
   double start, cpu, seconds;
 
-  start = now_s ();
+  start = saddle_cli_bench_now ();
   cpu = cpu_s ();
   results = saddle_study_run (config, SADDLE_STUDY_CRITICAL, (SaddleDataset *) dataset,
                               quiet_event_cb, NULL, &error);
-  seconds = now_s () - start;
+  seconds = saddle_cli_bench_now () - start;
   cpu = cpu_s () - cpu;
   if (results == NULL)
     {
-      skipped (bench, name, error);
+      saddle_cli_bench_skipped (bench, name, error);
       return;
     }
   if (results->critical->points->len == 0)
@@ -481,13 +472,13 @@ bench_critical (Bench                   *bench,
                       ? (const char *) g_ptr_array_index (results->failures, 0)
                       : "no point was analysed";
       g_autoptr(GError) none = g_error_new (SADDLE_CLI_ERROR, SADDLE_CLI_ERROR_FAILED, "%s", why);
-      skipped (bench, name, none);
+      saddle_cli_bench_skipped (bench, name, none);
       return;
     }
   point = g_ptr_array_index (results->critical->points, 0);
   if ((model = saddle_study_config_new_model (config, dataset, &error)) == NULL)
     {
-      skipped (bench, name, error);
+      saddle_cli_bench_skipped (bench, name, error);
       return;
     }
   widths = saddle_study_config_widths (config, dataset, &n_widths);
@@ -500,7 +491,7 @@ bench_critical (Bench                   *bench,
                           config->epochs, point->steps, config->descent_steps,
                           point->newton_steps, config->newton_steps,
                           point->grad_norm_start, point->grad_norm);
-  record (bench, name, size, seconds, cpu, NAN, NULL, NAN);
+  saddle_cli_bench_record (bench, name, size, seconds, cpu, NAN, NULL, NAN);
 
   {
     gsize samples = dataset->n_samples;
@@ -534,228 +525,6 @@ bench_critical (Bench                   *bench,
   }
 }
 
-/* Removes the folder the MPI timing wrote into (files and folders below it). */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-/* The 1-minute load average (/proc/loadavg), or NAN: every timing here is quoted with it. */
-static double
-load_average (void)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return NAN;
-  return g_ascii_strtod (text, NULL);
-}
-
-/* Runs @argv (stdout and stderr kept for a failure's message); its wall-clock seconds, or NAN
- * with @error. */
-static double
-time_command (const char *const *argv,
-              GError            **error)
-{
-  g_autofree char *err = NULL;
-  int wait_status = 0;
-  double start = now_s ();
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                     &err, &wait_status, error))
-    return NAN;
-  if (!g_spawn_check_wait_status (wait_status, NULL))
-    {
-      g_set_error (error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "%s failed: %s", argv[0],
-                   err != NULL ? g_strstrip (err) : "?");
-      return NAN;
-    }
-  return now_s () - start;
-}
-
-/* critical --runs 20 at the default settings, one job a rank, as one process (P = 1) and under
- * "mpirun -np 2" (P = 2), MPI_REPEATS times each: the parallel efficiency T1 / (2·T2), and
- * whether both wrote the same critical.csv (they must: saddle-cli-distributed.h). */
-#define MPI_REPEATS 2
-static void
-bench_mpi (Bench                  *bench,
-           const SaddleCliOptions *options)
-{
-  g_autofree char *mpirun = g_find_program_in_path ("mpirun");
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, options->config.seed);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("saddle-bench-mpi-XXXXXX", &error);
-  const char *runs = options->quick ? "4" : "20";
-  guint repeats = options->quick ? 1 : MPI_REPEATS;
-  double best[3] = { 0 };
-  g_autofree char *csv[3] = { NULL };
-
-  if (mpirun == NULL || self == NULL || tmp == NULL)
-    {
-      if (error == NULL)
-        g_set_error (&error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT, "%s",
-                     mpirun == NULL ? "mpirun is not on PATH (Debian: openmpi-bin)"
-                                    : "cannot find this program's own path");
-      skipped (bench, "critical-mpi", error);
-      return;
-    }
-  for (guint p = 1; p <= 2; p++)
-    {
-      g_autofree char *out = g_strdup_printf ("%s/p%u", tmp, p);
-      g_autofree char *csv_path = g_build_filename (out, "critical.csv", NULL);
-      /* P = 1 is one plain process; P = 2 the same command under mpirun, unbound like the one
-       * process it is compared with: on a shared machine a rank bound to a busy core falls
-       * behind (measured: 14 runs against 6). */
-      const char *argv[] = { mpirun, "-np", "2", "--oversubscribe", "--bind-to", "none", self,
-                             "critical", "--runs", runs, "--jobs", "1", "--seed", seed, "--quiet",
-                             "--out", out,
-                             options->quick ? "--epochs" : NULL, "3", "--descent-steps", "20",
-                             "--hidden", "8", NULL };
-      const char *const *command = p == 1 ? argv + 6 : argv;
-      double total = 0, low = G_MAXDOUBLE, high = 0;
-      double load_before = load_average ();
-      g_autofree char *size = NULL;
-
-      for (guint r = 0; r < repeats && !saddle_cli_signals_stop_requested (); r++)
-        {
-          double seconds = time_command (command, &error);
-
-          if (!isfinite (seconds))
-            {
-              skipped (bench, "critical-mpi", error);
-              remove_tree (tmp);
-              return;
-            }
-          total += seconds;
-          low = MIN (low, seconds);
-          high = MAX (high, seconds);
-        }
-      best[p] = total / repeats;
-      size = g_strdup_printf ("P = %u, critical --runs %s --jobs 1%s, mean of %u (%.1f–%.1f s), "
-                              "load %.1f → %.1f", p, runs,
-                              options->quick ? " --epochs 3 --descent-steps 20 --hidden 8" : "",
-                              repeats, low, high, load_before, load_average ());
-      record (bench, "critical-mpi", size, best[p], NAN, NAN, NULL, NAN);
-      g_file_get_contents (csv_path, &csv[p], NULL, NULL);
-    }
-  printf ("%-24s P = 2: %.2f (T1 / (2·T2); 1 is perfect)%s\n", "mpi-efficiency",
-          best[1] / (2 * best[2]),
-          csv[1] != NULL && csv[2] != NULL && g_str_equal (csv[1], csv[2])
-            ? ", critical.csv identical" : ", critical.csv DIFFERS");
-  if (csv[1] == NULL || csv[2] == NULL || !g_str_equal (csv[1], csv[2]))
-    bench->failed++;
-  json_builder_begin_object (bench->builder);
-  json_builder_set_member_name (bench->builder, "name");
-  json_builder_add_string_value (bench->builder, "mpi-efficiency");
-  saddle_summary_add_double (bench->builder, "efficiency", best[1] / (2 * best[2]));
-  json_builder_set_member_name (bench->builder, "identical");
-  json_builder_add_boolean_value (bench->builder, csv[1] != NULL && csv[2] != NULL
-                                                  && g_str_equal (csv[1], csv[2]));
-  json_builder_end_object (bench->builder);
-  remove_tree (tmp);
-}
-
-/* The seconds of the Hessian build and of its eigenvalues from a hessian run's summary.json. */
-static gboolean
-read_hessian_seconds (const char *dir,
-                      double     *build,
-                      double     *eigen)
-{
-  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root;
-
-  if (!json_parser_load_from_file (parser, path, NULL)
-      || (root = json_node_get_object (json_parser_get_root (parser))) == NULL
-      || !json_object_has_member (root, "seconds_eigen"))
-    return FALSE;
-  *build = json_object_get_double_member (root, "seconds_hessian");
-  *eigen = json_object_get_double_member (root, "seconds_eigen");
-  return TRUE;
-}
-
-/* --mpi --hessian: hessian --method dense of the 16,330-parameter image model (--quick: a
- * 2,181-parameter function model) by LAPACK in one process, then by ELPA and by pdsyevd on 1
- * and 2 ranks, using both cores each time (--threads 2 on one rank, 1 on two); the build and
- * eigenvalue seconds from each run's summary.json, with the load before and after. */
-static void
-bench_mpi_hessian (Bench                  *bench,
-                   const SaddleCliOptions *options)
-{
-  static const struct { const char *solver; const char *np; const char *threads; } runs[] = {
-    { "lapack", NULL, "2" },
-    { "elpa", "1", "2" }, { "scalapack", "1", "2" },
-    { "elpa", "2", "1" }, { "scalapack", "2", "1" },
-  };
-  g_autofree char *mpirun = g_find_program_in_path ("mpirun");
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("saddle-bench-hessian-XXXXXX", &error);
-  g_autofree char *weights = tmp != NULL ? g_build_filename (tmp, "w.txt", NULL) : NULL;
-  const char *make_image[] = { self, "trajectories", "--task", "image", "--runs", "1",
-                               "--epochs", "1", "--quiet", "--save-weights", weights, "--out",
-                               tmp, NULL };
-  const char *make_function[] = { self, "gradnorm", "--task", "function", "--hidden", "50,40",
-                                  "--activation", "tanh", "--samples", "200", "--epochs", "20",
-                                  "--runs", "1", "--quiet", "--save-weights", weights, "--out",
-                                  tmp, NULL };
-  const char *task = options->quick ? "function" : "image";
-
-  if (mpirun == NULL || self == NULL || tmp == NULL
-      || !isfinite (time_command (options->quick ? make_function : make_image, &error)))
-    {
-      if (error == NULL)
-        g_set_error (&error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT, "%s",
-                     mpirun == NULL ? "mpirun is not on PATH (Debian: openmpi-bin)"
-                                    : "cannot find this program's own path");
-      skipped (bench, "hessian-mpi", error);
-      if (tmp != NULL)
-        remove_tree (tmp);
-      return;
-    }
-  for (guint r = 0; r < G_N_ELEMENTS (runs) && !saddle_cli_signals_stop_requested (); r++)
-    {
-      g_autofree char *out = g_strdup_printf ("%s/%s-%s", tmp, runs[r].solver,
-                                              runs[r].np != NULL ? runs[r].np : "plain");
-      /* --bind-to none: Open MPI binds one or two ranks to a core each, and a rank's second
-       * OpenBLAS thread would then share its core. */
-      const char *argv[] = { mpirun, "-np", runs[r].np, "--oversubscribe", "--bind-to", "none",
-                             self, "hessian",
-                             "--task", task, "--weights", weights, "--threads", runs[r].threads,
-                             "--eigensolver", runs[r].solver, "--quiet", "--out", out, NULL };
-      const char *const *command = runs[r].np != NULL ? argv : argv + 6;
-      double load_before = load_average (), seconds, build = NAN, eigen = NAN;
-      g_autofree char *size = NULL;
-
-      seconds = time_command (command, &error);
-      if (!isfinite (seconds) || !read_hessian_seconds (out, &build, &eigen))
-        {
-          skipped (bench, "hessian-mpi", error);
-          g_clear_error (&error);
-          continue;
-        }
-      size = g_strdup_printf ("%s, P = %s: build %.1f s + eigenvalues %.1f s, load %.1f → %.1f",
-                              runs[r].solver, runs[r].np != NULL ? runs[r].np : "1 (no MPI)",
-                              build, eigen, load_before, load_average ());
-      record (bench, "hessian-mpi", size, seconds, NAN, NAN, NULL, NAN);
-    }
-  remove_tree (tmp);
-}
-
 int
 saddle_cli_run_bench (SaddleCliOptions *options)
 {
@@ -778,8 +547,8 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   };
   gsize dgemm_order = options->quick ? DGEMM_ORDER_QUICK : DGEMM_ORDER;
   double dgemm_one = NAN, dgemm_cpu_one = NAN;
-  double start = now_s ();
-  double load_start = load_average ();
+  double start = saddle_cli_bench_now ();
+  double load_start = saddle_cli_bench_load_average ();
   int threads;
 
   if (options->config.threads > 0)
@@ -854,13 +623,13 @@ saddle_cli_run_bench (SaddleCliOptions *options)
 
   /* --mpi times the critical study on 1 and 2 ranks, and nothing else (minutes). */
   if (options->mpi && options->hessian_mpi)
-    bench_mpi_hessian (&bench, options);
+    saddle_cli_bench_mpi_hessian (&bench, options);
   else if (options->mpi)
-    bench_mpi (&bench, options);
+    saddle_cli_bench_mpi (&bench, options);
   else if ((images = saddle_study_config_load_dataset (&image, &error)) == NULL)
     {
-      skipped (&bench, "training", error);
-      skipped (&bench, "hvp", error);
+      saddle_cli_bench_skipped (&bench, "training", error);
+      saddle_cli_bench_skipped (&bench, "hvp", error);
       g_clear_error (&error);
     }
   else if (!saddle_cli_signals_stop_requested ())
@@ -871,7 +640,7 @@ saddle_cli_run_bench (SaddleCliOptions *options)
 
   if (!options->mpi && (points = saddle_study_config_load_dataset (&function, &error)) == NULL)
     {
-      skipped (&bench, "hessian", error);
+      saddle_cli_bench_skipped (&bench, "hessian", error);
       g_clear_error (&error);
     }
   else if (points != NULL && !saddle_cli_signals_stop_requested ())
@@ -895,10 +664,10 @@ saddle_cli_run_bench (SaddleCliOptions *options)
       if (model != NULL)
         add_critical_flops (&bench, model, points->n_samples, function.epochs);
     }
-  saddle_summary_add_double (builder, "load_end", load_average ());
+  saddle_summary_add_double (builder, "load_end", saddle_cli_bench_load_average ());
   json_builder_set_member_name (builder, "interrupted");
   json_builder_add_boolean_value (builder, saddle_cli_signals_stop_requested ());
-  saddle_summary_add_double (builder, "total_seconds", now_s () - start);
+  saddle_summary_add_double (builder, "total_seconds", saddle_cli_bench_now () - start);
   json_builder_end_object (builder);
 
   saddle_study_config_clear (&image);
