@@ -21,8 +21,8 @@
  * of 10–21 on 2 cores, whose wall times were 1.3–2× the plain FLOPs ÷ rate (the commit that
  * added this file lists them); with it those estimates fall within 0.8–1.6× of what was
  * measured, and the default critical study's (4 runs, whose MINRES and descent stop well
- * before their caps) at 1.9×, at 100 runs on a quiet machine about 4×: for it the panel says
- * "up to". Hence "about" and one significant figure.
+ * before their caps) at 1.9×, at 100 runs 5–6×: for it the panel says "up to". Hence "about"
+ * and one significant figure.
  */
 #define G_LOG_DOMAIN "saddle-side-panel-time"
 
