@@ -524,8 +524,9 @@ saddle_figure_slice_areas (cairo_t                 *cr,
   if (n > 0)
     {
       g_autofree char *footnote =
-        g_strdup_printf (_("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²; shaded where "
-                           "it is within %.0f %% of the loss\nEach panel has its own scale"),
+        /* Two short lines: the slice's panel is narrow at 1280×720. */
+        g_strdup_printf (_("Dashed: each line’s second-order model α·∇L·v + ½·λ·α²\n"
+                           "Shaded: model within %.0f %%; each panel has its own scale"),
                          100.0 * SADDLE_SLICE_MODEL_TOLERANCE);
 
       saddle_chart_draw_footnote (cr, &palette, fs, footnote, &x, &y, &w, &h);
