@@ -674,6 +674,8 @@ test_stop_and_quit (void)
   g_assert_cmpuint (check_csv (file, "run,epoch", NULL), ==, 15);
   activate (&s, "quit", NULL);
   g_subprocess_wait (s.app, NULL, NULL);
+  if (g_subprocess_get_if_signaled (s.app))
+    g_error ("the app was ended by signal %d on Quit", g_subprocess_get_term_sig (s.app));
   g_assert_cmpint (g_subprocess_get_exit_status (s.app), ==, 0);
 
   session_teardown (&s);

@@ -92,6 +92,11 @@ measured_cb (GObject      *source,
 {
   g_autofree double *rate = g_task_propagate_pointer (G_TASK (result), NULL);
 
+  if (user_data != NULL)
+    {
+      g_application_release (user_data);
+      g_object_unref (user_data);
+    }
   measuring = FALSE;
   if (rate == NULL)
     return;
@@ -119,8 +124,14 @@ saddle_side_panel_machine_rate (SaddleSidePanel *self)
     }
   if (!measuring)
     {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, measured_cb, NULL);
+      /* The process must not end (and run its libraries' exit handlers) while the thread is
+       * inside OpenBLAS: a Quit right after start-up crashed so, under load. */
+      GApplication *application = g_application_get_default ();
+      g_autoptr(GTask) task = NULL;
 
+      if (application != NULL)
+        g_application_hold (g_object_ref (application));
+      task = g_task_new (NULL, NULL, measured_cb, application);
       measuring = TRUE;
       g_task_run_in_thread (task, measure_thread);
     }
