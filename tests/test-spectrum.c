@@ -167,6 +167,59 @@ test_spectrum_similarity (void)
   check_similar (2100, 14);  /* two-stage dsyevd_2stage (from n = 2,048) */
 }
 
+/* A matrix with a known spectrum spread over @k of @n coordinates, the other rows and
+ * columns exactly zero (as a dead ReLU unit's weights give): the solver sets them aside
+ * and must return the kept block's eigenvalues and n − k exact zeros. */
+static void
+check_zero_rows (gsize n,
+                 gsize k,
+                 guint64 seed)
+{
+  g_autofree double *lambda = g_new (double, k);
+  g_autofree double *want = g_new0 (double, n);
+  g_autofree double *block = NULL;
+  g_autofree double *m = g_new0 (double, n * n);
+  g_autofree gsize *where = g_new (gsize, k);
+  g_autoptr(SaddleSpectrum) s = NULL;
+  g_autoptr(GError) error = NULL;
+  double scale;
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < k; i++)
+    lambda[i] = (i % 4 == 1 ? -2.0 : 5.0) * (0.5 + saddle_rng_uniform (&rng));
+  memcpy (want, lambda, k * sizeof (double));
+  qsort (want, n, sizeof (double), saddle_stats_compare_doubles);
+  scale = saddle_test_max_abs (lambda, k);
+
+  /* Kept coordinates: every n/k-th, so zero rows sit between, first and last. */
+  for (gsize i = 0; i < k; i++)
+    where[i] = 1 + i * (n - 2) / k;
+  block = saddle_test_matrix_with_spectrum (lambda, k, seed + 1);
+  for (gsize a = 0; a < k; a++)
+    for (gsize b = 0; b < k; b++)
+      m[where[a] * n + where[b]] = block[a * k + b];
+  /* Only the upper triangle is read: garbage below it must not keep a zero row. */
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < i; j++)
+      if (m[i * n + j] == 0.0)
+        m[i * n + j] = 7.0;
+
+  s = saddle_spectrum_compute (m, n, 1e-6, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->deflated, ==, n - k);
+  g_assert_cmpuint (s->zero, >=, n - k);
+  for (gsize i = 0; i < n; i++)
+    g_assert_cmpfloat_with_epsilon (s->eigenvalues[i], want[i], 1e-11 * scale);
+}
+
+static void
+test_spectrum_zero_rows (void)
+{
+  check_zero_rows (40, 17, 21);
+  check_zero_rows (3000, 2100, 22);   /* the kept block solved by dsyevd_2stage */
+}
+
 static void
 test_spectrum_not_finite (void)
 {
@@ -322,6 +375,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/spectrum/known-3x3", test_spectrum_known_3x3);
   g_test_add_func ("/core/spectrum/diagonal", test_spectrum_diagonal);
   g_test_add_func ("/core/spectrum/similarity", test_spectrum_similarity);
+  g_test_add_func ("/core/spectrum/zero-rows", test_spectrum_zero_rows);
   g_test_add_func ("/core/spectrum/not-finite", test_spectrum_not_finite);
   g_test_add_func ("/core/spectrum/zero-matrix", test_spectrum_zero_matrix);
   g_test_add_func ("/core/spectrum/empty", test_spectrum_empty);

@@ -362,6 +362,10 @@ saddle_analysis_summary (const SaddleAnalysis *a)
       g_string_append_printf (text, _("Eigenvalues: %lu positive, %lu negative, %lu zero\n"),
                               (unsigned long) s->positive, (unsigned long) s->negative,
                               (unsigned long) s->zero);
+      if (s->deflated > 0)
+        g_string_append_printf (text, _("Exactly zero rows of H: %lu (exact zero eigenvalues, "
+                                        "set aside before the solve)\n"),
+                                (unsigned long) s->deflated);
       g_string_append_printf (text, _("Zero band: |λ| ≤ %g·max|λ| = %.3g\n"), s->tolerance,
                               s->tolerance * s->max_abs);
       g_string_append_printf (text, _("Minimal ratio: %.6f (share of λ > 0)\n"),

@@ -316,6 +316,9 @@ print_dense (const SaddleStudyConfig      *config,
     printf ("‖∇L‖: %.6g\n", point->grad_norm);
   printf ("Eigenvalues: %" G_GSIZE_FORMAT " positive, %" G_GSIZE_FORMAT " negative, %"
           G_GSIZE_FORMAT " zero\n", s->positive, s->negative, s->zero);
+  if (s->deflated > 0)
+    printf ("Exactly zero rows of H: %" G_GSIZE_FORMAT " (exact zero eigenvalues, set aside "
+            "before the solve of the other %" G_GSIZE_FORMAT ")\n", s->deflated, s->n - s->deflated);
   printf ("Tolerance: |λ| ≤ %g·max|λ| = %.3g counts as zero (max|λ| = %.6g)\n",
           s->tolerance, s->tolerance * s->max_abs, s->max_abs);
   printf ("Minimal ratio: %.6f (share of λ > 0 among all %" G_GSIZE_FORMAT " eigenvalues)\n",

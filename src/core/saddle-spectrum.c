@@ -66,6 +66,43 @@ eigenvalues_only (double     *matrix,
   return info;
 }
 
+/* Moves the rows and columns of the row-major upper triangle of @matrix (n × n) that hold
+ * a nonzero entry to the front, as an m × m upper triangle with leading dimension m, and
+ * returns m. A row that is exactly zero (with its column, by symmetry) is an exact
+ * eigenvalue 0 whose eigenvector is that coordinate: H is block-diagonal after the
+ * permutation, so the other eigenvalues are those of the kept block, with no approximation.
+ * A ReLU net's Hessian has many such rows (the weights into and out of a unit that is off on
+ * every sample, and from inputs that are 0 on every sample): 5,945 of 16,330 in the image
+ * model after 5 epochs, where the O(n³) solve of the other 10,385 then costs a quarter.
+ * In place: an entry's new offset a·m + b never exceeds its old one, and both grow in the
+ * order of the copy. */
+static gsize
+deflate_zero_rows (double *matrix,
+                   gsize   n)
+{
+  g_autofree gboolean *nonzero = g_new0 (gboolean, n);
+  g_autofree gsize *kept = g_new (gsize, n);
+  gsize m = 0;
+
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = i; j < n; j++)
+      if (matrix[i * n + j] != 0.0)
+        nonzero[i] = nonzero[j] = TRUE;
+
+  for (gsize i = 0; i < n; i++)
+    if (nonzero[i])
+      kept[m++] = i;
+
+  if (m == n)
+    return n;
+
+  for (gsize a = 0; a < m; a++)
+    for (gsize b = a; b < m; b++)
+      matrix[a * m + b] = matrix[kept[a] * n + kept[b]];
+
+  return m;
+}
+
 static SaddleSpectrum *
 spectrum_compute (double   *matrix,
                   gsize     n,
@@ -77,6 +114,7 @@ spectrum_compute (double   *matrix,
   gboolean used_fallback;
   lapack_int info;
   gint64 start;
+  gsize solved;
 
   g_return_val_if_fail (matrix != NULL || n == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -106,19 +144,25 @@ spectrum_compute (double   *matrix,
     }
 
   spectrum = spectrum_new (n);
+  /* With eigenvectors every row stays: the vectors are wanted in the full coordinates. */
+  solved = vectors ? n : deflate_zero_rows (matrix, n);
+  spectrum->deflated = n - solved;
   /* Timed for the forecast a Stop during it shows (saddle-eigen-forecast.h). */
   start = g_get_monotonic_time ();
-  saddle_eigen_forecast_begin (n, vectors);
+  saddle_eigen_forecast_begin (solved, vectors);
   if (vectors)
     {
       used_fallback = FALSE;
       info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'L', (lapack_int) n, matrix,
                              (lapack_int) n, spectrum->eigenvalues);
     }
+  else if (solved > 0)
+    info = eigenvalues_only (matrix, (lapack_int) solved, spectrum->eigenvalues,
+                             &used_fallback);
   else
-    info = eigenvalues_only (matrix, (lapack_int) n, spectrum->eigenvalues, &used_fallback);
-  saddle_eigen_forecast_end (n, vectors, info == 0 ? (g_get_monotonic_time () - start)
-                                                     / (double) G_TIME_SPAN_SECOND : NAN);
+    info = 0;
+  saddle_eigen_forecast_end (solved, vectors, info == 0 ? (g_get_monotonic_time () - start)
+                                                          / (double) G_TIME_SPAN_SECOND : NAN);
 
   if (info != 0)
     {

@@ -26,13 +26,16 @@ typedef struct
                             * positive / n, where "positive" means above the zero band
                             * (λ > tolerance · max|λ|) and n still counts the band; NAN if n = 0 */
   double  nonzero_ratio;   /* positive / (positive + negative): the zero band left out; NAN if none */
+  gsize   deflated;        /* exactly zero rows set aside before the solve (values only): exact
+                            * zero eigenvalues, counted in zero */
 } SaddleSpectrum;
 
 GQuark          saddle_spectrum_error_quark (void);
 
 /* All eigenvalues of the n × n symmetric @matrix (row-major, only its upper
  * triangle is read; overwritten), by LAPACKE (eigenvalues only: dsyevd below n = 2,048,
- * above it the two-stage dsyevd_2stage with dsyevd as fallback), classified with @tolerance. */
+ * above it the two-stage dsyevd_2stage with dsyevd as fallback), classified with @tolerance.
+ * Rows that are exactly zero are set aside first: each is an exact eigenvalue 0. */
 SaddleSpectrum *saddle_spectrum_compute     (double  *matrix,
                                              gsize    n,
                                              double   tolerance,
