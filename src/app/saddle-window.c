@@ -12,6 +12,7 @@
 #include "saddle-format.h"
 #include "saddle-chart-view.h"
 #include "saddle-critical-page.h"
+#include "saddle-frame-drain.h"
 #include "saddle-gradnorm-page.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-window-private.h"
@@ -28,7 +29,7 @@ struct _SaddleWindow
 
   SaddleJobQueue       *queue;            /* every BLAS-heavy task, one at a time */
   SaddleJob            *job;              /* the study running, once its turn came */
-  guint                 drain_id;         /* tick callback draining the job's queue */
+  SaddleFrameDrain      drain;            /* takes the job's events on the frame clock */
   gboolean              have_pending;     /* a study waits for the old one to stop */
   SaddleStudyKind       pending_kind;
   SaddleStudyConfig     pending_config;
@@ -43,7 +44,6 @@ struct _SaddleWindow
   GtkWidget            *progress_box;
   GtkLabel             *progress_label;
   gint64                job_start;        /* monotonic µs: for the time left */
-  gint64                last_drain;       /* frame time of the last drain */
   double                last_fraction;    /* of the running job, 0–1 */
   GtkProgressBar       *progress_bar;
   GtkRevealer          *banner_revealer;
@@ -153,14 +153,13 @@ show_failures (SaddleWindow *self)
  * a worker faster than the UI fills the queue, never the frame. */
 #define DRAIN_CHUNK 4096
 #define DRAIN_BUDGET_USEC 8000
-/* Drains (and so chart redraws) a second while a study runs. */
-#define DRAIN_FPS 30
 
 /* Moves what the worker queued into the page, within a time budget; one
  * label update and one redraw for the whole batch. */
 static void
-drain_job (SaddleWindow *self)
+drain_job (GtkWidget *widget)
 {
+  SaddleWindow *self = SADDLE_WINDOW (widget);
   g_autofree char *progress_message = NULL;
   double progress_fraction = NAN;
   gboolean new_failures = FALSE;
@@ -236,34 +235,6 @@ drain_job (SaddleWindow *self)
     show_failures (self);
 }
 
-static gboolean
-drain_tick_cb (GtkWidget     *widget,
-               GdkFrameClock *frame_clock,
-               gpointer       user_data)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
-
-  /* The charts redraw DRAIN_FPS times a second, not at every frame: a software-rendered
-   * redraw of every view took the main thread's whole core on a 2-core machine, and the
-   * study 18× as long as in saddle-cli (tests/bench/app-vs-cli.sh). */
-  if (now - self->last_drain < G_USEC_PER_SEC / DRAIN_FPS)
-    return G_SOURCE_CONTINUE;
-  self->last_drain = now;
-  drain_job (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-stop_draining (SaddleWindow *self)
-{
-  if (self->drain_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->drain_id);
-      self->drain_id = 0;
-    }
-}
-
 static void
 job_finished_cb (SaddleJob    *job,
                  SaddleWindow *self)
@@ -276,7 +247,7 @@ job_finished_cb (SaddleJob    *job,
   g_return_if_fail (job == self->job);
 
   /* Whatever is still queued is in the full results too. */
-  stop_draining (self);
+  saddle_frame_drain_stop (&self->drain);
 
   done = g_steal_pointer (&self->job);
   g_signal_handlers_disconnect_by_data (done, self);
@@ -355,8 +326,7 @@ study_start_cb (gpointer user_data)
   g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
   saddle_job_start (self->job);
 
-  if (self->drain_id == 0)
-    self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
+  saddle_frame_drain_start (&self->drain, GTK_WIDGET (self), drain_job);
 
   update_busy (self);
   return g_object_ref (saddle_job_get_cancellable (self->job));
@@ -561,7 +531,7 @@ saddle_window_dispose (GObject *object)
 {
   SaddleWindow *self = SADDLE_WINDOW (object);
 
-  stop_draining (self);
+  saddle_frame_drain_stop (&self->drain);
   g_clear_handle_id (&self->info_timeout_id, g_source_remove);
 
   if (self->job != NULL)
