@@ -447,7 +447,9 @@ saddle_window_constructed (GObject *object)
     {
       g_autoptr(GSettings) child = g_settings_get_child (self->settings, kind_name (kinds[i]));
 
-      self->panels[kinds[i]] = SADDLE_SIDE_PANEL (saddle_side_panel_new (kinds[i], child));
+      /* Given the queue at construction: the panel's first update asks for the machine's rate. */
+      self->panels[kinds[i]] = g_object_new (SADDLE_TYPE_SIDE_PANEL, "kind", kinds[i],
+                                             "settings", child, "job-queue", self->queue, NULL);
       gtk_stack_add_named (self->panel_stack, GTK_WIDGET (self->panels[kinds[i]]), kind_name (kinds[i]));
     }
 
