@@ -73,12 +73,6 @@ static void start_job (SaddleWindow            *self,
                        SaddleStudyKind          kind,
                        const SaddleStudyConfig *config);
 
-static const char *
-kind_name (SaddleStudyKind kind)
-{
-  return saddle_study_kind_to_string (kind);
-}
-
 /* Redraws every chart under @widget: an empty chart's message depends on whether a study runs. */
 static void
 redraw_charts (GtkWidget *widget)
@@ -445,12 +439,13 @@ saddle_window_constructed (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      g_autoptr(GSettings) child = g_settings_get_child (self->settings, kind_name (kinds[i]));
+      const char *name = saddle_study_kind_to_string (kinds[i]);
+      g_autoptr(GSettings) child = g_settings_get_child (self->settings, name);
 
       /* Given the queue at construction: the panel's first update asks for the machine's rate. */
       self->panels[kinds[i]] = g_object_new (SADDLE_TYPE_SIDE_PANEL, "kind", kinds[i],
                                              "settings", child, "job-queue", self->queue, NULL);
-      gtk_stack_add_named (self->panel_stack, GTK_WIDGET (self->panels[kinds[i]]), kind_name (kinds[i]));
+      gtk_stack_add_named (self->panel_stack, GTK_WIDGET (self->panels[kinds[i]]), name);
     }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -863,7 +858,7 @@ saddle_window_show_kind (SaddleWindow    *self,
 {
   g_return_if_fail (SADDLE_IS_WINDOW (self));
 
-  gtk_stack_set_visible_child_name (self->view_stack, kind_name (kind));
+  gtk_stack_set_visible_child_name (self->view_stack, saddle_study_kind_to_string (kind));
 }
 
 SaddleJob *
