@@ -66,7 +66,7 @@ typedef struct
 } Measure;
 
 static void
-measure_unref (Measure *measure)
+measure_free (Measure *measure)
 {
   g_clear_object (&measure->queue);
   g_clear_object (&measure->application);
@@ -126,7 +126,7 @@ measured_cb (GObject      *source,
     measured_rate = *rate;
   /* The next BLAS-heavy task (a study that waited) may start. */
   saddle_job_queue_finish (measure->queue, MEASURE_OWNER);
-  measure_unref (measure);
+  measure_free (measure);
   if (rate == NULL)
     return;
   g_debug ("DGEMM rate: %.1f GFLOP/s a thread", measured_rate / 1e9);
@@ -171,7 +171,7 @@ measure_start_free (Measure *start)
 {
   if (!start->started)
     measuring = FALSE;
-  measure_unref (start);
+  measure_free (start);
 }
 
 double
@@ -188,7 +188,7 @@ saddle_side_panel_machine_rate (SaddleSidePanel *self)
     {
       Measure *start = g_new0 (Measure, 1);
 
-      /* A panel outside a window (the tests') has a queue of its own. */
+      /* A panel outside the study window (a test's, an opened folder's) has a queue of its own. */
       if (self->job_queue == NULL)
         self->job_queue = saddle_job_queue_new ();
       start->queue = g_object_ref (self->job_queue);
