@@ -10,6 +10,7 @@
 #include "saddle-test-app.h"
 #include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
+#include "saddle-frame-drain.h"
 #include "saddle-ground-truth.h"
 #include "saddle-monitor-view.h"
 #include "saddle-renderer.h"
@@ -463,6 +464,43 @@ test_renderer (void)
     g_unsetenv ("GSK_RENDERER");
 }
 
+static guint drain_calls;
+
+static void
+count_drain (GtkWidget *widget)
+{
+  drain_calls++;
+}
+
+/* The windows' frame-clock drain runs while started, at most SADDLE_FRAME_DRAIN_FPS times a
+ * second (the frame clock ticks faster), and never after it is stopped. */
+static void
+test_frame_drain (void)
+{
+  GtkWidget *label = gtk_label_new ("drained");
+  GtkWidget *window = saddle_test_show (label, 200, 100);
+  SaddleFrameDrain drain = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  double seconds;
+
+  drain_calls = 0;
+  saddle_frame_drain_start (&drain, label, count_drain);
+  /* Started twice: still one tick callback. */
+  saddle_frame_drain_start (&drain, label, count_drain);
+  saddle_test_spin (1.0);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("%u drains in %.2f s", drain_calls, seconds);
+  g_assert_cmpuint (drain_calls, >=, 3);
+  g_assert_cmpfloat (drain_calls, <=, seconds * SADDLE_FRAME_DRAIN_FPS + 1);
+
+  saddle_frame_drain_stop (&drain);
+  drain_calls = 0;
+  saddle_test_spin (0.3);
+  g_assert_cmpuint (drain_calls, ==, 0);
+  saddle_frame_drain_stop (&drain);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -480,6 +518,7 @@ main (int   argc,
   g_test_add_func ("/app/views/spectrum", test_spectrum);
   g_test_add_func ("/app/views/dark", test_dark);
   g_test_add_func ("/app/views/renderer", test_renderer);
+  g_test_add_func ("/app/views/frame-drain", test_frame_drain);
 
   return g_test_run ();
 }
