@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /* Exits 77 (after a TAP "skip all" line) when no display can be had: the only reason to skip. */
 static inline void
-app_test_require_display (void)
+saddle_test_require_display (void)
 {
   const char *x11 = g_getenv ("DISPLAY");
   const char *wayland = g_getenv ("WAYLAND_DISPLAY");
@@ -21,7 +21,7 @@ app_test_require_display (void)
 
 /* The application's style sheet (chart backgrounds, spacing), as SaddleApplication loads it. */
 static inline void
-app_test_load_style (void)
+saddle_test_load_style (void)
 {
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
@@ -31,7 +31,7 @@ app_test_load_style (void)
 }
 
 static gboolean
-app_test_timeout_cb (gpointer user_data)
+saddle_test_timeout_cb (gpointer user_data)
 {
   gboolean *timed_out = user_data;
 
@@ -41,11 +41,11 @@ app_test_timeout_cb (gpointer user_data)
 
 /* Runs the main loop until @done (*done becomes TRUE through callbacks) or @seconds pass. */
 static inline gboolean
-app_test_wait_flag (const gboolean *done,
-                    double          seconds)
+saddle_test_wait_flag (const gboolean *done,
+                       double          seconds)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add ((guint) (seconds * 1000), app_test_timeout_cb, &timed_out);
+  guint id = g_timeout_add ((guint) (seconds * 1000), saddle_test_timeout_cb, &timed_out);
 
   while (!*done && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -56,18 +56,18 @@ app_test_wait_flag (const gboolean *done,
 
 /* Spins the main loop for @seconds. */
 static inline void
-app_test_spin (double seconds)
+saddle_test_spin (double seconds)
 {
   gboolean never = FALSE;
 
-  app_test_wait_flag (&never, seconds);
+  saddle_test_wait_flag (&never, seconds);
 }
 
 /* Puts @widget alone into a new window of @width × @height and waits until it is drawn. */
 static inline GtkWidget *
-app_test_show (GtkWidget *widget,
-               int        width,
-               int        height)
+saddle_test_show (GtkWidget *widget,
+                  int        width,
+                  int        height)
 {
   GtkWidget *window = gtk_window_new ();
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -84,24 +84,24 @@ app_test_show (GtkWidget *widget,
 }
 
 static void
-app_test_painted_cb (GdkFrameClock *clock,
-                     gboolean      *painted)
+saddle_test_painted_cb (GdkFrameClock *clock,
+                        gboolean      *painted)
 {
   *painted = TRUE;
 }
 
 /* Renders @widget as it is now (its snapshot, through a GtkWidgetPaintable) onto an image surface. */
 static inline cairo_surface_t *
-app_test_render (GtkWidget *widget)
+saddle_test_render (GtkWidget *widget)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
   gboolean painted = FALSE;
   gulong id;
 
   /* A widget paintable shows the widget's last render node: let a frame draw the current state. */
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (app_test_painted_cb), &painted);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (saddle_test_painted_cb), &painted);
   gtk_widget_queue_draw (widget);
-  g_assert_true (app_test_wait_flag (&painted, 10));
+  g_assert_true (saddle_test_wait_flag (&painted, 10));
   g_signal_handler_disconnect (clock, id);
 
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
@@ -132,11 +132,11 @@ app_test_render (GtkWidget *widget)
 /* Pixels of @surface inside the rectangle that are clearly coloured (not grey, not
  * transparent): the series colours, never the axes, text or background. */
 static inline guint
-app_test_count_colourful (cairo_surface_t *surface,
-                          double           x,
-                          double           y,
-                          double           width,
-                          double           height)
+saddle_test_count_colourful (cairo_surface_t *surface,
+                             double           x,
+                             double           y,
+                             double           width,
+                             double           height)
 {
   const guint8 *data = cairo_image_surface_get_data (surface);
   int stride = cairo_image_surface_get_stride (surface);

@@ -62,7 +62,7 @@ fixture_teardown (Fixture       *f,
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_destroy (l->data);
   g_list_free (windows);
-  app_test_spin (0.05);
+  saddle_test_spin (0.05);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
   g_clear_object (&f->app);
@@ -300,7 +300,7 @@ test_lanczos_and_stop (Fixture       *f,
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "analyse-weights-file",
                                   g_variant_new_string (large));
   g_assert_true (saddle_analyse_window_get_busy (f->window));
-  app_test_spin (0.2);
+  saddle_test_spin (0.2);
   saddle_analyse_window_stop (f->window);
   {
     gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -321,11 +321,11 @@ test_lanczos_and_stop (Fixture       *f,
                                     g_variant_new_string (large));
     g_assert_true (saddle_job_queue_is_running (study_queue (f), f->window));
     saddle_job_queue_push (study_queue (f), f, queued_start_cb, &started, NULL);
-    app_test_spin (0.5);
+    saddle_test_spin (0.5);
     g_assert_false (started);
     while (saddle_analyse_window_get_busy (f->window) && g_get_monotonic_time () < deadline)
       g_main_context_iteration (NULL, TRUE);
-    app_test_spin (0.05);
+    saddle_test_spin (0.05);
     g_assert_true (started);
   }
   analysis = saddle_analyse_window_get_analysis (f->window);
@@ -371,15 +371,15 @@ test_density_view_overlay (void)
   density = saddle_density_new (nodes, weights, 1, (guint) n, n, 0, 0.0, &error);
   g_assert_no_error (error);
 
-  window = app_test_show (view, 720, 480);
+  window = saddle_test_show (view, 720, 480);
   saddle_density_view_set_density (SADDLE_DENSITY_VIEW (view), density, NULL);
-  plain = app_test_render (view);
+  plain = saddle_test_render (view);
   saddle_density_view_set_density (SADDLE_DENSITY_VIEW (view), density, spectrum);
-  overlaid = app_test_render (view);
+  overlaid = saddle_test_render (view);
   width = gtk_widget_get_width (view);
   height = gtk_widget_get_height (view);
-  plain_count = app_test_count_colourful (plain, 0, 0, width, height);
-  overlaid_count = app_test_count_colourful (overlaid, 0, 0, width, height);
+  plain_count = saddle_test_count_colourful (plain, 0, 0, width, height);
+  overlaid_count = saddle_test_count_colourful (overlaid, 0, 0, width, height);
   /* The curve alone is drawn, and the histogram adds to it. */
   g_assert_cmpuint (plain_count, >, 200);
   g_assert_cmpuint (overlaid_count, >, plain_count + 200);
@@ -395,12 +395,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  app_test_require_display ();
+  saddle_test_require_display ();
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   g_unsetenv ("GTK_THEME");
   gtk_test_init (&argc, &argv, NULL);
-  app_test_load_style ();
+  saddle_test_load_style ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/app/analyse/weights", test_analyse_weights);

@@ -9,6 +9,7 @@
 
 #include "saddle-test-app.h"
 #include "saddle-hessian.h"
+#include "saddle-job-queue.h"
 #include "saddle-side-panel.h"
 
 static const struct
@@ -233,6 +234,43 @@ wait_for_time (SaddleSidePanel *panel)
       g_usleep (10000);
     }
   return seconds;
+}
+
+static GCancellable *
+blocker_start_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return g_cancellable_new ();
+}
+
+/* The machine's rate is measured in the panel's job queue, like every BLAS-heavy task: while
+ * another task runs there it waits (no estimate yet), and comes when that task has finished.
+ * Runs first: the rate is measured once per process. */
+static void
+test_time_queue (void)
+{
+  g_autoptr(SaddleJobQueue) queue = saddle_job_queue_new ();
+  g_autoptr(GSettings) settings = fresh_settings ("io.github.saddlelab.Saddle.Trajectories");
+  g_autoptr(SaddleSidePanel) panel = NULL;
+  gboolean blocker = FALSE;
+
+  saddle_job_queue_push (queue, &blocker, blocker_start_cb, &blocker, NULL);
+  g_assert_true (blocker);
+  panel = g_object_ref_sink (g_object_new (SADDLE_TYPE_SIDE_PANEL, "kind", SADDLE_STUDY_TRAJECTORIES,
+                                           "settings", settings, "job-queue", queue, NULL));
+  flush ();
+  saddle_test_spin (0.3);
+  g_assert_true (saddle_job_queue_is_waiting (queue, NULL));
+  g_assert_cmpfloat (saddle_side_panel_get_time_estimate (panel), <, 0);
+
+  /* Its turn: the estimate comes, and the queue is free again. A study asked for meanwhile
+   * cancels it (saddle_window_run_study): the DGEMMs done still give the rate. */
+  saddle_job_queue_finish (queue, &blocker);
+  g_assert_false (saddle_job_queue_is_waiting (queue, NULL));
+  g_assert_true (saddle_job_queue_is_running (queue, NULL));
+  saddle_job_queue_cancel_running (queue);
+  g_assert_cmpfloat (wait_for_time (panel), >, 0);
+  g_assert_false (saddle_job_queue_is_running (queue, NULL));
 }
 
 /* A big model says how long its study would take, more for a bigger one, and warns when long. */
@@ -765,10 +803,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  app_test_require_display ();
+  saddle_test_require_display ();
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/app/panel/time-queue", test_time_queue);
   g_test_add_func ("/app/panel/defaults", test_defaults);
   g_test_add_func ("/app/panel/writes", test_writes);
   g_test_add_func ("/app/panel/reads", test_reads);

@@ -10,6 +10,7 @@
 #include "saddle-test-app.h"
 #include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
+#include "saddle-frame-drain.h"
 #include "saddle-ground-truth.h"
 #include "saddle-monitor-view.h"
 #include "saddle-renderer.h"
@@ -102,7 +103,7 @@ test_monitor (void)
 {
   g_autoptr(SaddleHistory) history = make_history ();
   GtkWidget *view = saddle_monitor_view_new ();
-  GtkWidget *window = app_test_show (view, 700, 500);
+  GtkWidget *window = saddle_test_show (view, 700, 500);
   const SaddlePlotArea *loss_area, *grad_area;
   cairo_surface_t *empty, *full;
   guint empty_count, loss_count, grad_count;
@@ -110,14 +111,14 @@ test_monitor (void)
   double x, y;
 
   /* No history: axes and a message, nothing coloured in the panels. */
-  empty = app_test_render (view);
+  empty = saddle_test_render (view);
   loss_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 0);
   g_assert_nonnull (loss_area);
-  empty_count = app_test_count_colourful (empty, 0, 0, 700, 500);
+  empty_count = saddle_test_count_colourful (empty, 0, 0, 700, 500);
   g_assert_cmpuint (empty_count, ==, 0);
 
   saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), history);
-  full = app_test_render (view);
+  full = saddle_test_render (view);
   loss_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 0);
   grad_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 1);
   g_assert_cmpfloat (loss_area->width, >, 100);
@@ -127,10 +128,10 @@ test_monitor (void)
   g_assert_cmpfloat (loss_area->x_max, >=, 60);
 
   if (g_getenv ("SADDLE_TEST_DUMP")) cairo_surface_write_to_png (full, "/tmp/monitor.png");
-  loss_count = app_test_count_colourful (full, loss_area->x, loss_area->y,
-                                         loss_area->width, loss_area->height);
-  grad_count = app_test_count_colourful (full, grad_area->x, grad_area->y,
-                                         grad_area->width, grad_area->height);
+  loss_count = saddle_test_count_colourful (full, loss_area->x, loss_area->y,
+                                            loss_area->width, loss_area->height);
+  grad_count = saddle_test_count_colourful (full, grad_area->x, grad_area->y,
+                                            grad_area->width, grad_area->height);
   g_assert_cmpuint (loss_count, >, 200);
   g_assert_cmpuint (grad_count, >, 200);
 
@@ -147,7 +148,7 @@ test_monitor (void)
   /* A linear gradient axis draws differently from the log one. */
   saddle_monitor_view_set_log_grad_norm (SADDLE_MONITOR_VIEW (view), FALSE);
   {
-    cairo_surface_t *linear = app_test_render (view);
+    cairo_surface_t *linear = saddle_test_render (view);
 
     g_assert_false (saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 1)->y_log);
     cairo_surface_destroy (linear);
@@ -172,13 +173,13 @@ test_monitor (void)
         }
     saddle_monitor_view_set_log_grad_norm (SADDLE_MONITOR_VIEW (view), TRUE);
     saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), big);
-    surface = app_test_render (view);
+    surface = saddle_test_render (view);
     loss_area = saddle_monitor_view_get_area (SADDLE_MONITOR_VIEW (view), 0);
     /* The full range of steps and values is on the axes. */
     g_assert_cmpfloat (loss_area->x_max, >=, 40000);
     g_assert_cmpfloat (loss_area->y_max, >=, 2.0 * 1.1);
-    big_count = app_test_count_colourful (surface, loss_area->x, loss_area->y,
-                                          loss_area->width, loss_area->height);
+    big_count = saddle_test_count_colourful (surface, loss_area->x, loss_area->y,
+                                             loss_area->width, loss_area->height);
     g_assert_cmpuint (big_count, >, 1000);
     /* The read-out still finds the exact step. */
     {
@@ -206,39 +207,39 @@ test_trajectories (void)
 {
   g_autoptr(SaddleTrajectory) trajectory = make_trajectory ();
   GtkWidget *view = saddle_trajectory_view_new ();
-  GtkWidget *window = app_test_show (view, 700, 500);
+  GtkWidget *window = saddle_test_show (view, 700, 500);
   const SaddlePlotArea *area;
   cairo_surface_t *surface;
   guint none, all, first, layer;
 
   g_assert_cmpuint (saddle_trajectory_max_epoch (trajectory), ==, 10);
 
-  surface = app_test_render (view);
-  none = app_test_count_colourful (surface, 0, 0, 700, 500);
+  surface = saddle_test_render (view);
+  none = saddle_test_count_colourful (surface, 0, 0, 700, 500);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (none, ==, 0);
 
   saddle_trajectory_view_set_trajectory (SADDLE_TRAJECTORY_VIEW (view), trajectory);
-  surface = app_test_render (view);
+  surface = saddle_test_render (view);
   area = saddle_trajectory_view_get_area (SADDLE_TRAJECTORY_VIEW (view));
   g_assert_nonnull (area);
-  all = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  all = saddle_test_count_colourful (surface, area->x, area->y, area->width, area->height);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (all, >, 300);
 
   /* Scrubbed back to epoch 1 the paths are shorter. */
   saddle_trajectory_view_set_upto_epoch (SADDLE_TRAJECTORY_VIEW (view), 1);
-  surface = app_test_render (view);
-  first = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  surface = saddle_test_render (view);
+  first = saddle_test_count_colourful (surface, area->x, area->y, area->width, area->height);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (first, >, 0);
   g_assert_cmpuint (first, <, all);
 
   saddle_trajectory_view_set_upto_epoch (SADDLE_TRAJECTORY_VIEW (view), G_MAXUINT);
   saddle_trajectory_view_set_layer (SADDLE_TRAJECTORY_VIEW (view), TRUE);
-  surface = app_test_render (view);
+  surface = saddle_test_render (view);
   area = saddle_trajectory_view_get_area (SADDLE_TRAJECTORY_VIEW (view));
-  layer = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  layer = saddle_test_count_colourful (surface, area->x, area->y, area->width, area->height);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (layer, >, 300);
 
@@ -251,21 +252,21 @@ test_critical (void)
 {
   g_autoptr(SaddleCriticalSet) set = make_critical_set ();
   GtkWidget *view = saddle_critical_view_new ();
-  GtkWidget *window = app_test_show (view, 700, 500);
+  GtkWidget *window = saddle_test_show (view, 700, 500);
   const SaddlePlotArea *area;
   cairo_surface_t *surface;
   guint none, some;
 
-  surface = app_test_render (view);
-  none = app_test_count_colourful (surface, 0, 0, 700, 500);
+  surface = saddle_test_render (view);
+  none = saddle_test_count_colourful (surface, 0, 0, 700, 500);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (none, ==, 0);
 
   saddle_critical_view_set_set (SADDLE_CRITICAL_VIEW (view), set);
-  surface = app_test_render (view);
+  surface = saddle_test_render (view);
   area = saddle_critical_view_get_area (SADDLE_CRITICAL_VIEW (view));
   g_assert_nonnull (area);
-  some = app_test_count_colourful (surface, area->x, area->y, area->width, area->height);
+  some = saddle_test_count_colourful (surface, area->x, area->y, area->width, area->height);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (some, >, 20 * set->points->len);
 
@@ -304,7 +305,7 @@ test_critical (void)
   /* A closed form's points behind the scatter: drawn (the picture changes), never picked. */
   {
     g_autoptr(GArray) levels = g_array_new (FALSE, TRUE, sizeof (SaddleGroundTruthLevel));
-    cairo_surface_t *before = app_test_render (view);
+    cairo_surface_t *before = saddle_test_render (view);
     cairo_surface_t *after;
 
     for (guint i = 0; i < 100; i++)
@@ -319,7 +320,7 @@ test_critical (void)
       }
     saddle_critical_view_set_reference (SADDLE_CRITICAL_VIEW (view), levels);
     g_assert_true (saddle_critical_view_get_reference (SADDLE_CRITICAL_VIEW (view)) == levels);
-    after = app_test_render (view);
+    after = saddle_test_render (view);
     cairo_surface_flush (before);
     cairo_surface_flush (after);
     g_assert_cmpint (cairo_image_surface_get_height (before), ==,
@@ -346,18 +347,18 @@ test_spectrum (void)
 {
   g_autoptr(SaddleCriticalSet) set = make_critical_set ();
   GtkWidget *view = saddle_spectrum_view_new ();
-  GtkWidget *window = app_test_show (view, 600, 400);
+  GtkWidget *window = saddle_test_show (view, 600, 400);
   cairo_surface_t *surface;
   guint none, some;
 
-  surface = app_test_render (view);
-  none = app_test_count_colourful (surface, 0, 0, 600, 400);
+  surface = saddle_test_render (view);
+  none = saddle_test_count_colourful (surface, 0, 0, 600, 400);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (none, ==, 0);
 
   saddle_spectrum_view_set_point (SADDLE_SPECTRUM_VIEW (view), g_ptr_array_index (set->points, 1));
-  surface = app_test_render (view);
-  some = app_test_count_colourful (surface, 0, 0, 600, 400);
+  surface = saddle_test_render (view);
+  some = saddle_test_count_colourful (surface, 0, 0, 600, 400);
   cairo_surface_destroy (surface);
   g_assert_cmpuint (some, >, 100);
 
@@ -389,20 +390,20 @@ test_dark (void)
 {
   GtkSettings *settings = gtk_settings_get_default ();
   GtkWidget *view = saddle_monitor_view_new ();
-  GtkWidget *window = app_test_show (view, 300, 200);
+  GtkWidget *window = saddle_test_show (view, 300, 200);
   g_autoptr(SaddleHistory) history = make_history ();
   cairo_surface_t *light, *dark;
 
   saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), history);
   g_object_set (settings, "gtk-application-prefer-dark-theme", FALSE, NULL);
-  app_test_spin (0.1);
+  saddle_test_spin (0.1);
   g_assert_false (saddle_chart_is_dark (view));
-  light = app_test_render (view);
+  light = saddle_test_render (view);
 
   g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, NULL);
-  app_test_spin (0.1);
+  saddle_test_spin (0.1);
   g_assert_true (saddle_chart_is_dark (view));
-  dark = app_test_render (view);
+  dark = saddle_test_render (view);
 
   /* The chart's background follows the theme: the dark rendering is darker overall. */
   g_assert_cmpfloat (mean_luminance (light), >, mean_luminance (dark) + 0.3);
@@ -463,16 +464,53 @@ test_renderer (void)
     g_unsetenv ("GSK_RENDERER");
 }
 
+static guint drain_calls;
+
+static void
+count_drain (GtkWidget *widget)
+{
+  drain_calls++;
+}
+
+/* The windows' frame-clock drain runs while started, at most SADDLE_FRAME_DRAIN_FPS times a
+ * second (the frame clock ticks faster), and never after it is stopped. */
+static void
+test_frame_drain (void)
+{
+  GtkWidget *label = gtk_label_new ("drained");
+  GtkWidget *window = saddle_test_show (label, 200, 100);
+  SaddleFrameDrain drain = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  double seconds;
+
+  drain_calls = 0;
+  saddle_frame_drain_start (&drain, label, count_drain);
+  /* Started twice: still one tick callback. */
+  saddle_frame_drain_start (&drain, label, count_drain);
+  saddle_test_spin (1.0);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  g_test_message ("%u drains in %.2f s", drain_calls, seconds);
+  g_assert_cmpuint (drain_calls, >=, 3);
+  g_assert_cmpfloat (drain_calls, <=, seconds * SADDLE_FRAME_DRAIN_FPS + 1);
+
+  saddle_frame_drain_stop (&drain);
+  drain_calls = 0;
+  saddle_test_spin (0.3);
+  g_assert_cmpuint (drain_calls, ==, 0);
+  saddle_frame_drain_stop (&drain);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  app_test_require_display ();
+  saddle_test_require_display ();
   /* Exact pixels and a known theme, whatever the caller's environment says. */
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   g_unsetenv ("GTK_THEME");
   gtk_test_init (&argc, &argv, NULL);
-  app_test_load_style ();
+  saddle_test_load_style ();
 
   g_test_add_func ("/app/views/monitor", test_monitor);
   g_test_add_func ("/app/views/trajectories", test_trajectories);
@@ -480,6 +518,7 @@ main (int   argc,
   g_test_add_func ("/app/views/spectrum", test_spectrum);
   g_test_add_func ("/app/views/dark", test_dark);
   g_test_add_func ("/app/views/renderer", test_renderer);
+  g_test_add_func ("/app/views/frame-drain", test_frame_drain);
 
   return g_test_run ();
 }

@@ -137,7 +137,7 @@ fixture_teardown (Fixture       *f,
     gtk_window_destroy (l->data);
   g_list_free (windows);
   /* Let cancelled workers return before the next test. */
-  app_test_spin (0.05);
+  saddle_test_spin (0.05);
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 
@@ -167,7 +167,7 @@ wait_idle (Fixture *f)
   gboolean idle = !saddle_window_get_busy (f->window);
   gulong id = g_signal_connect (f->window, "notify::busy", G_CALLBACK (busy_changed_cb), &idle);
 
-  g_assert_true (app_test_wait_flag (&idle, STUDY_TIMEOUT));
+  g_assert_true (saddle_test_wait_flag (&idle, STUDY_TIMEOUT));
   g_signal_handler_disconnect (f->window, id);
   g_assert_false (app_busy (f));
 }
@@ -444,7 +444,7 @@ wait_slice (SaddleCriticalPage *page)
   gboolean idle = !saddle_critical_page_get_slice_busy (page);
   gulong id = g_signal_connect (page, "notify::slice-busy", G_CALLBACK (slice_busy_cb), &idle);
 
-  g_assert_true (app_test_wait_flag (&idle, STUDY_TIMEOUT));
+  g_assert_true (saddle_test_wait_flag (&idle, STUDY_TIMEOUT));
   g_signal_handler_disconnect (page, id);
 }
 
@@ -640,7 +640,7 @@ test_critical_slice (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (saddle_critical_page_get_slice_pending (page));
   g_assert_false (saddle_critical_page_get_slice_busy (page));
-  app_test_spin (0.3);
+  saddle_test_spin (0.3);
   g_assert_false (saddle_critical_page_get_slice_busy (page));
   saddle_window_stop (f->window);
   wait_idle (f);
@@ -670,7 +670,7 @@ test_critical_slice (Fixture       *f,
   saddle_window_stop (f->window);
   g_assert_false (saddle_window_get_busy (f->window));
   wait_slice (page);
-  app_test_spin (0.2);
+  saddle_test_spin (0.2);
   g_assert_null (saddle_window_get_job (f->window));
   g_assert_false (saddle_job_queue_is_running (saddle_window_get_job_queue (f->window), NULL));
 }
@@ -787,7 +787,7 @@ test_restart_stops_first (Fixture       *f,
 
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study",
                                   g_variant_new_string ("trajectories"));
-  app_test_spin (0.2);
+  saddle_test_spin (0.2);
   g_assert_true (app_busy (f));
   g_assert_nonnull (saddle_window_get_job (f->window));
   g_assert_cmpint (saddle_job_get_kind (saddle_window_get_job (f->window)), ==, SADDLE_STUDY_TRAJECTORIES);
@@ -923,7 +923,7 @@ test_close_mid_study (Fixture       *f,
 
   set_long (f->settings, "gradnorm");
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "run-study", g_variant_new_string ("gradnorm"));
-  app_test_spin (0.2);
+  saddle_test_spin (0.2);
   job = saddle_window_get_job (f->window);
   g_assert_nonnull (job);
   g_object_add_weak_pointer (G_OBJECT (job), (gpointer *) &job);
@@ -969,7 +969,7 @@ test_job_events (void)
   g_signal_connect (job, "finished", G_CALLBACK (job_finished_cb), &done);
   saddle_job_start (job);
   g_assert_true (saddle_job_is_running (job));
-  g_assert_true (app_test_wait_flag (&done, STUDY_TIMEOUT));
+  g_assert_true (saddle_test_wait_flag (&done, STUDY_TIMEOUT));
   g_assert_false (saddle_job_is_running (job));
 
   {
@@ -1406,7 +1406,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  app_test_require_display ();
+  saddle_test_require_display ();
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   gtk_test_init (&argc, &argv, NULL);

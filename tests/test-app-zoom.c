@@ -50,7 +50,7 @@ redraw (GtkWidget *widget)
       SaddleViewRange before, after;
 
       saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (widget), &before);
-      cairo_surface_destroy (app_test_render (widget));
+      cairo_surface_destroy (saddle_test_render (widget));
       saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (widget), &after);
       if (memcmp (&before, &after, sizeof before) == 0)
         return;
@@ -163,7 +163,7 @@ test_monitor (void)
   g_autoptr(SaddleHistory) history = make_history ();
   GtkWidget *widget = saddle_monitor_view_new ();
   SaddleMonitorView *view = SADDLE_MONITOR_VIEW (widget);
-  GtkWidget *window = app_test_show (widget, 640, 560);
+  GtkWidget *window = saddle_test_show (widget, 640, 560);
   SaddlePlotArea fitted[2], before, after, top;
   SaddleViewRange range;
   double px, py, x0, y0, x1, y1;
@@ -294,7 +294,7 @@ test_scatter_axis (void)
   g_autoptr(SaddleCriticalSet) set = make_set ();
   GtkWidget *widget = saddle_critical_view_new ();
   SaddleCriticalView *view = SADDLE_CRITICAL_VIEW (widget);
-  GtkWidget *window = app_test_show (widget, 640, 480);
+  GtkWidget *window = saddle_test_show (widget, 640, 480);
   const SaddleCriticalPoint *point = g_ptr_array_index (set->points, 3);
   SaddlePlotArea fitted, area;
   double px, py;
@@ -404,7 +404,7 @@ test_slice (void)
   g_autoptr(SaddleSlice) slice = make_slice ();
   GtkWidget *widget = saddle_slice_view_new ();
   SaddleSliceView *view = SADDLE_SLICE_VIEW (widget);
-  GtkWidget *window = app_test_show (widget, 640, 520);
+  GtkWidget *window = saddle_test_show (widget, 640, 520);
   const double alphas[2] = { 0.5, -0.8 };
   SaddlePlotArea fitted, area, lower;
   double x, y;
@@ -504,7 +504,7 @@ test_spectrum (void)
                                 .grad_norm = 1e-8, .label = SADDLE_CRITICAL_SADDLE };
   GtkWidget *widget = saddle_spectrum_view_new ();
   SaddleSpectrumView *view = SADDLE_SPECTRUM_VIEW (widget);
-  GtkWidget *window = app_test_show (widget, 640, 420);
+  GtkWidget *window = saddle_test_show (widget, 640, 420);
   SaddlePlotArea fitted, area;
   SaddleViewRange range;
   double x;
@@ -615,7 +615,7 @@ test_export (void)
   g_autoptr(GError) error = NULL;
   SaddleStudyConfig config;
   GtkWidget *page = saddle_gradnorm_page_new ();
-  GtkWidget *window = app_test_show (page, 900, 700);
+  GtkWidget *window = saddle_test_show (page, 900, 700);
   GtkWidget *monitor = find_descendant (page, SADDLE_TYPE_MONITOR_VIEW);
   DrawData data = { 0 };
   SaddleViewRange range;
@@ -686,9 +686,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  app_test_require_display ();
+  saddle_test_require_display ();
   gtk_test_init (&argc, &argv, NULL);
-  app_test_load_style ();
+  saddle_test_load_style ();
 
   g_test_add_func ("/app/zoom/monitor", test_monitor);
   g_test_add_func ("/app/zoom/scatter-axis", test_scatter_axis);

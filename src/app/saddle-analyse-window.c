@@ -11,6 +11,7 @@
 #include "saddle-analyse-window.h"
 #include "saddle-density-view.h"
 #include "saddle-format.h"
+#include "saddle-frame-drain.h"
 #include "saddle-job.h"
 #include "saddle-job-queue.h"
 #include "saddle-page.h"
@@ -18,17 +19,13 @@
 #include "saddle-spectrum-view.h"
 #include "saddle-window.h"
 
-/* Drains of the worker's queue a second (the study window's rate). */
-#define DRAIN_FPS 30
-
 struct _SaddleAnalyseWindow
 {
   GtkApplicationWindow  parent_instance;
 
   SaddleJobQueue       *queue;          /* the study window's: one BLAS job at a time */
   SaddleJob            *job;
-  guint                 drain_id;
-  gint64                last_drain;
+  SaddleFrameDrain      drain;          /* takes the job's progress on the frame clock */
   SaddleAnalysis       *analysis;       /* shown */
 
   GtkLabel             *title_label;
@@ -106,8 +103,9 @@ show_analysis (SaddleAnalyseWindow *self,
 }
 
 static void
-drain (SaddleAnalyseWindow *self)
+drain (GtkWidget *widget)
 {
+  SaddleAnalyseWindow *self = SADDLE_ANALYSE_WINDOW (widget);
   g_autoptr(GPtrArray) events = NULL;
   const char *phase = NULL;
   double fraction = NAN;
@@ -131,22 +129,6 @@ drain (SaddleAnalyseWindow *self)
     gtk_label_set_text (self->progress_label, _(phase));
 }
 
-static gboolean
-drain_tick_cb (GtkWidget     *widget,
-               GdkFrameClock *clock,
-               gpointer       user_data)
-{
-  SaddleAnalyseWindow *self = SADDLE_ANALYSE_WINDOW (widget);
-  gint64 now = gdk_frame_clock_get_frame_time (clock);
-
-  if (now - self->last_drain >= G_USEC_PER_SEC / DRAIN_FPS)
-    {
-      self->last_drain = now;
-      drain (self);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 job_finished_cb (SaddleJob           *job,
                  SaddleAnalyseWindow *self)
@@ -156,11 +138,7 @@ job_finished_cb (SaddleJob           *job,
   SaddleAnalysis *analysis;
 
   g_signal_handlers_disconnect_by_data (done, self);
-  if (self->drain_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->drain_id);
-      self->drain_id = 0;
-    }
+  saddle_frame_drain_stop (&self->drain);
   analysis = saddle_job_take_result (done, &error);
   if (analysis != NULL)
     {
@@ -239,8 +217,7 @@ analysis_start_cb (gpointer user_data)
   g_object_set_data (G_OBJECT (self->job), "saddle-queue-owner", self);
   g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
   saddle_job_start (self->job);
-  if (self->drain_id == 0)
-    self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
+  saddle_frame_drain_start (&self->drain, GTK_WIDGET (self), drain);
   update_busy (self);
   return g_object_ref (saddle_job_get_cancellable (self->job));
 }

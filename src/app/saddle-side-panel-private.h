@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "saddle-job-queue.h"
 #include "saddle-side-panel.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,7 @@ struct _SaddleSidePanel
   double           time_seconds;  /* the study's estimated duration; < 0 while unknown */
   gsize            n_params;
   guint            update_id;
+  SaddleJobQueue  *job_queue;   /* where the machine's rate is measured (saddle-side-panel-time.c) */
 
   SaddleTask       task;        /* the task whose defaults the values are compared with */
 
@@ -124,8 +126,14 @@ void       saddle_side_panel_queue_update        (SaddleSidePanel *self);
 /* Binds every editing widget to its key of the panel's settings. */
 void       saddle_side_panel_bind_settings       (SaddleSidePanel *self);
 /* saddle-side-panel-time.c */
+/* How long the study as set would take here, from its FLOPs and the measured rate (kept in
+ * @self->time_seconds): NULL while the rate is being measured or when it is short; a warning
+ * (and the time label's "warning" class) when it is long. */
+char      *saddle_side_panel_describe_time       (SaddleSidePanel         *self,
+                                                  const SaddleStudyConfig *config,
+                                                  gsize                    first_layer);
 /* FLOP/s of one OpenBLAS thread, measured once per process off the main thread; 0 until known
- * (the measurement is started, and @self updated when it ends). */
+ * (the measurement is queued in @self's job queue, and @self updated when it ends). */
 double     saddle_side_panel_machine_rate        (SaddleSidePanel *self);
 /* The FLOPs of study @kind as @config sets it, on @n_samples samples of a model of @n_params
  * parameters whose first layer holds @first_layer weights. */

@@ -15,7 +15,9 @@
  *                gradient and a loss each (2·8·P·N a step).
  * Descent and MINRES stop early when they converge, so the critical study's count is an upper
  * bound of those parts. The rate is one DGEMM (n = 1,000, best of 3) measured once per process
- * on a worker thread, at the load of that moment, per OpenBLAS thread; the study's rate is that
+ * on a worker thread, at the load of that moment, per OpenBLAS thread. Like every BLAS-heavy task
+ * it waits its turn in the window's job queue (saddle-job-queue.h), and gives way to a study
+ * asked for meanwhile after its first DGEMM (then best of those done); the study's rate is that
  * times the threads its runs use at once, times the share of the DGEMM rate the studies'
  * smaller products reach. That share, 0.6, is from saddle-cli runs of three settings at a load
  * of 10–21 on 2 cores, whose wall times were 1.3–2× the plain FLOPs ÷ rate (the commit that
@@ -32,6 +34,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "saddle-job-queue.h"
 #include "saddle-newton.h"
 #include "saddle-side-panel-private.h"
 
@@ -43,10 +46,32 @@
 #define MINRES_REACH_PRODUCTS 10000.0
 /* The share of the DGEMM rate a study's work runs at, measured (above). */
 #define STUDY_EFFICIENCY 0.6
+/* A study's duration is shown from this many seconds on, and warned about past the second. */
+#define TIME_NOTE_SECONDS 60.0
+#define TIME_WARN_SECONDS 600.0
 
 static double measured_rate;      /* FLOP/s of one OpenBLAS thread; 0 until measured */
-static gboolean measuring;
+static gboolean measuring;        /* queued or running */
 static GSList *waiting;           /* panels to update when the rate is known (weak) */
+
+/* The measurement belongs to no panel (one per process): the job queue knows it by this. */
+#define MEASURE_OWNER ((gpointer) &measured_rate)
+
+/* The measurement waiting in a job queue, then running. */
+typedef struct
+{
+  SaddleJobQueue *queue;          /* handed on when the worker has returned */
+  GApplication   *application;    /* held while the worker runs, or NULL */
+  gboolean        started;
+} Measure;
+
+static void
+measure_free (Measure *measure)
+{
+  g_clear_object (&measure->queue);
+  g_clear_object (&measure->application);
+  g_free (measure);
+}
 
 static void
 panel_gone_cb (gpointer  data,
@@ -73,7 +98,8 @@ measure_thread (GTask        *task,
       a[i] = (double) (i % 7) - 3.0;
       b[i] = (double) (i % 5) - 2.0;
     }
-  for (guint r = 0; r < RATE_REPEATS; r++)
+  /* A study asked for meanwhile cancels: it waits for one DGEMM at most. */
+  for (guint r = 0; r < RATE_REPEATS && (r == 0 || !g_cancellable_is_cancelled (cancellable)); r++)
     {
       gint64 start = g_get_monotonic_time ();
 
@@ -90,17 +116,19 @@ measured_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
+  Measure *measure = user_data;
   g_autofree double *rate = g_task_propagate_pointer (G_TASK (result), NULL);
 
-  if (user_data != NULL)
-    {
-      g_application_release (user_data);
-      g_object_unref (user_data);
-    }
+  if (measure->application != NULL)
+    g_application_release (measure->application);
   measuring = FALSE;
+  if (rate != NULL)
+    measured_rate = *rate;
+  /* The next BLAS-heavy task (a study that waited) may start. */
+  saddle_job_queue_finish (measure->queue, MEASURE_OWNER);
+  measure_free (measure);
   if (rate == NULL)
     return;
-  measured_rate = *rate;
   g_debug ("DGEMM rate: %.1f GFLOP/s a thread", measured_rate / 1e9);
   while (waiting != NULL)
     {
@@ -110,6 +138,40 @@ measured_cb (GObject      *source,
       waiting = g_slist_delete_link (waiting, waiting);
       saddle_side_panel_queue_update (panel);
     }
+}
+
+/* The queue's turn for the measurement: its worker starts. */
+static GCancellable *
+measure_start_cb (gpointer user_data)
+{
+  Measure *start = user_data;
+  Measure *measure = g_new0 (Measure, 1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GTask) task = NULL;
+
+  start->started = TRUE;
+  measure->queue = g_object_ref (start->queue);
+  /* The process must not end (and run its libraries' exit handlers) while the thread is
+   * inside OpenBLAS: a Quit right after start-up crashed so, under load. */
+  measure->application = g_application_get_default ();
+  if (measure->application != NULL)
+    g_application_hold (g_object_ref (measure->application));
+  task = g_task_new (NULL, cancellable, measured_cb, measure);
+  /* Cancelled, the worker still returns the rate of the DGEMMs it ran. */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, measure_thread);
+  return g_steal_pointer (&cancellable);
+}
+
+/* After the start, or when the queue dropped the measurement unstarted (its window closed):
+ * then the next panel that needs the rate queues it again. */
+static void
+measure_start_free (Measure *start)
+{
+  if (!start->started)
+    measuring = FALSE;
+  measure_free (start);
 }
 
 double
@@ -124,16 +186,15 @@ saddle_side_panel_machine_rate (SaddleSidePanel *self)
     }
   if (!measuring)
     {
-      /* The process must not end (and run its libraries' exit handlers) while the thread is
-       * inside OpenBLAS: a Quit right after start-up crashed so, under load. */
-      GApplication *application = g_application_get_default ();
-      g_autoptr(GTask) task = NULL;
+      Measure *start = g_new0 (Measure, 1);
 
-      if (application != NULL)
-        g_application_hold (g_object_ref (application));
-      task = g_task_new (NULL, NULL, measured_cb, application);
+      /* A panel outside the study window (a test's, an opened folder's) has a queue of its own. */
+      if (self->job_queue == NULL)
+        self->job_queue = saddle_job_queue_new ();
+      start->queue = g_object_ref (self->job_queue);
       measuring = TRUE;
-      g_task_run_in_thread (task, measure_thread);
+      saddle_job_queue_push (self->job_queue, MEASURE_OWNER, measure_start_cb, start,
+                             (GDestroyNotify) measure_start_free);
     }
   return 0;
 }
@@ -221,6 +282,39 @@ saddle_side_panel_study_seconds (const SaddleStudyConfig *config,
     return -1;
   return saddle_side_panel_study_flops (config, kind, n_samples, n_params, first_layer)
          / (thread_rate * threads * STUDY_EFFICIENCY);
+}
+
+char *
+saddle_side_panel_describe_time (SaddleSidePanel         *self,
+                                 const SaddleStudyConfig *config,
+                                 gsize                    first_layer)
+{
+  g_autofree char *duration = NULL;
+
+  self->time_seconds = saddle_side_panel_study_seconds (config, self->kind, self->dims_samples,
+                                                        self->n_params, first_layer,
+                                                        saddle_side_panel_machine_rate (self));
+  if (self->time_seconds < TIME_NOTE_SECONDS)
+    return NULL;
+  duration = saddle_side_panel_format_duration (self->time_seconds);
+  /* The critical study's descent and Newton solves are counted at their caps and usually stop
+   * well before them: its estimate is a bound, not a forecast. */
+  if (self->time_seconds <= TIME_WARN_SECONDS)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "warning");
+      if (self->kind == SADDLE_STUDY_CRITICAL)
+        /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
+        return g_strdup_printf (_("The study would take up to %s here"), duration);
+      /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
+      return g_strdup_printf (_("The study would take %s here"), duration);
+    }
+  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "warning");
+  if (self->kind == SADDLE_STUDY_CRITICAL)
+    /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
+    return g_strdup_printf (_("The study would take up to %s here; Stop keeps what is done"),
+                            duration);
+  /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
+  return g_strdup_printf (_("The study would take %s here; Stop keeps what is done"), duration);
 }
 
 char *

@@ -15,9 +15,6 @@
 #define DIMS_SAMPLES 1000
 /* The memory a study would hold is shown from this size on. */
 #define MEMORY_NOTE_BYTES ((gsize) 64 * 1024 * 1024)
-/* A study's duration is shown from this many seconds on, and warned about past the second. */
-#define TIME_NOTE_SECONDS 60.0
-#define TIME_WARN_SECONDS 600.0
 
 G_DEFINE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, GTK_TYPE_BOX)
 
@@ -25,6 +22,7 @@ enum {
   PROP_0,
   PROP_KIND,
   PROP_SETTINGS,
+  PROP_JOB_QUEUE,
   N_PROPS
 };
 
@@ -193,41 +191,6 @@ check_memory (SaddleSidePanel         *self,
                           need_text, available_text);
 }
 
-/* How long the study as set would take here, from its FLOPs and the measured rate: NULL while
- * the rate is being measured or when it is short; a warning when it is long. */
-static char *
-describe_time (SaddleSidePanel         *self,
-               const SaddleStudyConfig *config,
-               gsize                    first_layer)
-{
-  g_autofree char *duration = NULL;
-
-  self->time_seconds = saddle_side_panel_study_seconds (config, self->kind, self->dims_samples,
-                                                        self->n_params, first_layer,
-                                                        saddle_side_panel_machine_rate (self));
-  if (self->time_seconds < TIME_NOTE_SECONDS)
-    return NULL;
-  duration = saddle_side_panel_format_duration (self->time_seconds);
-  /* The critical study's descent and Newton solves are counted at their caps and usually stop
-   * well before them: its estimate is a bound, not a forecast. */
-  if (self->time_seconds <= TIME_WARN_SECONDS)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "warning");
-      if (self->kind == SADDLE_STUDY_CRITICAL)
-        /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
-        return g_strdup_printf (_("The study would take up to %s here"), duration);
-      /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
-      return g_strdup_printf (_("The study would take %s here"), duration);
-    }
-  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "warning");
-  if (self->kind == SADDLE_STUDY_CRITICAL)
-    /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
-    return g_strdup_printf (_("The study would take up to %s here; Stop keeps what is done"),
-                            duration);
-  /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
-  return g_strdup_printf (_("The study would take %s here; Stop keeps what is done"), duration);
-}
-
 /* Re-reads the settings: parameter count, validation message, rows shown. */
 static void
 update_now (SaddleSidePanel *self)
@@ -289,7 +252,7 @@ update_now (SaddleSidePanel *self)
           else
             {
               memory = check_memory (self, &config);
-              time = describe_time (self, &config, (gsize) widths[0] * widths[1]);
+              time = saddle_side_panel_describe_time (self, &config, (gsize) widths[0] * widths[1]);
             }
         }
       else
@@ -633,6 +596,10 @@ saddle_side_panel_set_property (GObject      *object,
       self->settings = g_value_dup_object (value);
       break;
 
+    case PROP_JOB_QUEUE:
+      self->job_queue = g_value_dup_object (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -656,6 +623,7 @@ saddle_side_panel_finalize (GObject *object)
   SaddleSidePanel *self = SADDLE_SIDE_PANEL (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->job_queue);
   g_clear_pointer (&self->problem, g_free);
   g_clear_error (&self->memory_error);
   g_clear_pointer (&self->undo_values, g_variant_dict_unref);
@@ -688,6 +656,9 @@ saddle_side_panel_class_init (SaddleSidePanelClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_JOB_QUEUE] =
+    g_param_spec_object ("job-queue", NULL, NULL, SADDLE_TYPE_JOB_QUEUE,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -11,7 +11,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SaddleSidePanel, saddle_side_panel, SADDLE, SIDE_PANEL, GtkBox)
 
-/* A panel for @kind editing @settings (a io.github.saddlelab.Saddle.Study schema). */
+/* A panel for @kind editing @settings (a io.github.saddlelab.Saddle.Study schema). Its
+ * construct-only "job-queue" (a SaddleJobQueue: the window's) is where the machine's rate for the
+ * time estimate waits its turn like every BLAS-heavy task; without one the panel makes its own. */
 GtkWidget       *saddle_side_panel_new          (SaddleStudyKind     kind,
                                                  GSettings          *settings);
 SaddleStudyKind  saddle_side_panel_get_kind     (SaddleSidePanel    *self);

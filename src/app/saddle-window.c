@@ -12,6 +12,7 @@
 #include "saddle-format.h"
 #include "saddle-chart-view.h"
 #include "saddle-critical-page.h"
+#include "saddle-frame-drain.h"
 #include "saddle-gradnorm-page.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-window-private.h"
@@ -28,7 +29,7 @@ struct _SaddleWindow
 
   SaddleJobQueue       *queue;            /* every BLAS-heavy task, one at a time */
   SaddleJob            *job;              /* the study running, once its turn came */
-  guint                 drain_id;         /* tick callback draining the job's queue */
+  SaddleFrameDrain      drain;            /* takes the job's events on the frame clock */
   gboolean              have_pending;     /* a study waits for the old one to stop */
   SaddleStudyKind       pending_kind;
   SaddleStudyConfig     pending_config;
@@ -43,7 +44,6 @@ struct _SaddleWindow
   GtkWidget            *progress_box;
   GtkLabel             *progress_label;
   gint64                job_start;        /* monotonic µs: for the time left */
-  gint64                last_drain;       /* frame time of the last drain */
   double                last_fraction;    /* of the running job, 0–1 */
   GtkProgressBar       *progress_bar;
   GtkRevealer          *banner_revealer;
@@ -72,12 +72,6 @@ static GParamSpec *properties[N_PROPS];
 static void start_job (SaddleWindow            *self,
                        SaddleStudyKind          kind,
                        const SaddleStudyConfig *config);
-
-static const char *
-kind_name (SaddleStudyKind kind)
-{
-  return saddle_study_kind_to_string (kind);
-}
 
 /* Redraws every chart under @widget: an empty chart's message depends on whether a study runs. */
 static void
@@ -153,14 +147,13 @@ show_failures (SaddleWindow *self)
  * a worker faster than the UI fills the queue, never the frame. */
 #define DRAIN_CHUNK 4096
 #define DRAIN_BUDGET_USEC 8000
-/* Drains (and so chart redraws) a second while a study runs. */
-#define DRAIN_FPS 30
 
 /* Moves what the worker queued into the page, within a time budget; one
  * label update and one redraw for the whole batch. */
 static void
-drain_job (SaddleWindow *self)
+drain_job (GtkWidget *widget)
 {
+  SaddleWindow *self = SADDLE_WINDOW (widget);
   g_autofree char *progress_message = NULL;
   double progress_fraction = NAN;
   gboolean new_failures = FALSE;
@@ -236,34 +229,6 @@ drain_job (SaddleWindow *self)
     show_failures (self);
 }
 
-static gboolean
-drain_tick_cb (GtkWidget     *widget,
-               GdkFrameClock *frame_clock,
-               gpointer       user_data)
-{
-  SaddleWindow *self = SADDLE_WINDOW (widget);
-  gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
-
-  /* The charts redraw DRAIN_FPS times a second, not at every frame: a software-rendered
-   * redraw of every view took the main thread's whole core on a 2-core machine, and the
-   * study 18× as long as in saddle-cli (tests/bench/app-vs-cli.sh). */
-  if (now - self->last_drain < G_USEC_PER_SEC / DRAIN_FPS)
-    return G_SOURCE_CONTINUE;
-  self->last_drain = now;
-  drain_job (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-stop_draining (SaddleWindow *self)
-{
-  if (self->drain_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->drain_id);
-      self->drain_id = 0;
-    }
-}
-
 static void
 job_finished_cb (SaddleJob    *job,
                  SaddleWindow *self)
@@ -276,7 +241,7 @@ job_finished_cb (SaddleJob    *job,
   g_return_if_fail (job == self->job);
 
   /* Whatever is still queued is in the full results too. */
-  stop_draining (self);
+  saddle_frame_drain_stop (&self->drain);
 
   done = g_steal_pointer (&self->job);
   g_signal_handlers_disconnect_by_data (done, self);
@@ -355,8 +320,7 @@ study_start_cb (gpointer user_data)
   g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
   saddle_job_start (self->job);
 
-  if (self->drain_id == 0)
-    self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
+  saddle_frame_drain_start (&self->drain, GTK_WIDGET (self), drain_job);
 
   update_busy (self);
   return g_object_ref (saddle_job_get_cancellable (self->job));
@@ -475,10 +439,13 @@ saddle_window_constructed (GObject *object)
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
-      g_autoptr(GSettings) child = g_settings_get_child (self->settings, kind_name (kinds[i]));
+      const char *name = saddle_study_kind_to_string (kinds[i]);
+      g_autoptr(GSettings) child = g_settings_get_child (self->settings, name);
 
-      self->panels[kinds[i]] = SADDLE_SIDE_PANEL (saddle_side_panel_new (kinds[i], child));
-      gtk_stack_add_named (self->panel_stack, GTK_WIDGET (self->panels[kinds[i]]), kind_name (kinds[i]));
+      /* Given the queue at construction: the panel's first update asks for the machine's rate. */
+      self->panels[kinds[i]] = g_object_new (SADDLE_TYPE_SIDE_PANEL, "kind", kinds[i],
+                                             "settings", child, "job-queue", self->queue, NULL);
+      gtk_stack_add_named (self->panel_stack, GTK_WIDGET (self->panels[kinds[i]]), name);
     }
 
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -561,7 +528,7 @@ saddle_window_dispose (GObject *object)
 {
   SaddleWindow *self = SADDLE_WINDOW (object);
 
-  stop_draining (self);
+  saddle_frame_drain_stop (&self->drain);
   g_clear_handle_id (&self->info_timeout_id, g_source_remove);
 
   if (self->job != NULL)
@@ -891,7 +858,7 @@ saddle_window_show_kind (SaddleWindow    *self,
 {
   g_return_if_fail (SADDLE_IS_WINDOW (self));
 
-  gtk_stack_set_visible_child_name (self->view_stack, kind_name (kind));
+  gtk_stack_set_visible_child_name (self->view_stack, saddle_study_kind_to_string (kind));
 }
 
 SaddleJob *

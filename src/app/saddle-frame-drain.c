@@ -1,0 +1,49 @@
+/* saddle-frame-drain.c — a worker's queue drained on a widget's frame clock, a few times a second */
+#define G_LOG_DOMAIN "saddle-frame-drain"
+
+#include "config.h"
+
+#include "saddle-frame-drain.h"
+
+static gboolean
+drain_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  SaddleFrameDrain *drain = user_data;
+  gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
+
+  if (now - drain->last >= G_USEC_PER_SEC / SADDLE_FRAME_DRAIN_FPS)
+    {
+      drain->last = now;
+      drain->func (widget);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+saddle_frame_drain_start (SaddleFrameDrain     *drain,
+                          GtkWidget            *widget,
+                          SaddleFrameDrainFunc  func)
+{
+  g_return_if_fail (drain != NULL);
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (func != NULL);
+
+  if (drain->tick_id != 0)
+    return;
+  drain->widget = widget;
+  drain->func = func;
+  drain->tick_id = gtk_widget_add_tick_callback (widget, drain_tick_cb, drain, NULL);
+}
+
+void
+saddle_frame_drain_stop (SaddleFrameDrain *drain)
+{
+  g_return_if_fail (drain != NULL);
+
+  if (drain->tick_id == 0)
+    return;
+  gtk_widget_remove_tick_callback (drain->widget, drain->tick_id);
+  drain->tick_id = 0;
+}

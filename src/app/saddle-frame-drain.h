@@ -1,0 +1,37 @@
+/* saddle-frame-drain.h — a worker's queue drained on a widget's frame clock, a few times a second
+ *
+ * A worker (saddle-job.h) queues its events faster than anyone can look at them. The window
+ * showing them takes what is queued on its frame clock, but only SADDLE_FRAME_DRAIN_FPS times a
+ * second, not at every frame: a software-rendered redraw of every view at every frame took the
+ * main thread's whole core on a 2-core machine, and the study 18× as long as in saddle-cli
+ * (tests/bench/app-vs-cli.sh). The study window and Analyse Weights both drain so. Main thread only.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Drains (and so chart redraws) a second while a worker runs. */
+#define SADDLE_FRAME_DRAIN_FPS 30
+
+/* Takes what the worker queued and shows it; called on @widget's frame clock. */
+typedef void (*SaddleFrameDrainFunc) (GtkWidget *widget);
+
+/* Kept inside the widget's instance struct, zeroed with it. */
+typedef struct
+{
+  GtkWidget            *widget;
+  SaddleFrameDrainFunc  func;
+  guint                 tick_id;   /* 0 while stopped */
+  gint64                last;      /* frame time of the last drain, µs */
+} SaddleFrameDrain;
+
+/* Calls @func (@widget) SADDLE_FRAME_DRAIN_FPS times a second from now on; nothing when it runs. */
+void saddle_frame_drain_start (SaddleFrameDrain     *drain,
+                               GtkWidget            *widget,
+                               SaddleFrameDrainFunc  func);
+/* No more calls (what is still queued is the caller's to take); nothing when stopped. */
+void saddle_frame_drain_stop  (SaddleFrameDrain     *drain);
+
+G_END_DECLS
