@@ -791,10 +791,13 @@ test_merge (gconstpointer cli)
   run_clear (&run);
 }
 
+static char *json_string (const Run *run, const char *file, const char *member);
+
 static void
 test_bench (gconstpointer cli)
 {
   g_autofree char *data = NULL;
+  g_autofree char *hessian_build = NULL;
   Run run;
 
   run_init (&run, cli);
@@ -821,6 +824,9 @@ test_bench (gconstpointer cli)
    * (4·S + 2·S↑ = 5,640) and 2 × 3 × 60 forward passes (2·S = 2,360). */
   g_assert_cmpint (json_int (&run, "b/bench.json", "flops", 0), ==,
                    2 * 2 * 60 * 5640 + 2 * 3 * 60 * 2360);
+  /* critical_flops names the Hessian build the critical study ran, for bench-torch to count. */
+  hessian_build = json_string (&run, "b/bench.json", "hessian_build");
+  g_assert_cmpstr (hessian_build, ==, "structured");
   run_clear (&run);
 }
 

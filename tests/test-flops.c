@@ -75,6 +75,31 @@ test_hessian (void)
                      5 * (7 * 44 + 9 * 76 + 9 * 52 + 2 * 44));
 }
 
+/* The structured build of the 2-3-2-1 tanh model, a sample (layer k: i_k inputs, o_k outputs;
+ * pairs (k1, k2), k2 ≤ k1; m = 1 output):
+ *   forward and deltas 28 + 16 = 44; chain factors 2·o_l·i_l·o_k for k < l: 36 + 12 + 8 = 56;
+ *   Kᵢ 2·m·o1·o2, plus tanh's 2·o_l·o1·o2 for l = k1 … 1;
+ *   block: if i2 ≥ i1, 2·rows·(i2 + 1) with rows = o2·p1 (less i1·o2(o2−1)/2 on the diagonal),
+ *          else 2·(i1·o1·p2 + o1·p2); product terms (k2 < k1) 2·(i2 + 1)·o1·i1·o2:
+ *   (0,0) 18 + (54 + 36) + 2·21·3         = 234
+ *   (1,0) 12 + 24 + 2·(3·18 + 2·9) + 108  = 288
+ *   (1,1) 8 + 16 + 2·13·4                 = 128
+ *   (2,0) 6 + 2·9·3 + 36                  = 96
+ *   (2,1) 4 + 2·6·4 + 32                  = 84
+ *   (2,2) 2 + 2·3·3                       = 20
+ * 44 + 56 + 850 = 950; with ReLU, no tanh terms: 950 − 130 = 820. */
+static void
+test_hessian_structured (void)
+{
+  static const guint widths[] = { 2, 3, 2, 1 };
+  g_autoptr(SaddleModel) model = tiny_model ();
+  g_autoptr(SaddleModel) relu = saddle_model_new (widths, G_N_ELEMENTS (widths),
+                                                  SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
+
+  g_assert_cmpfloat (saddle_flops_hessian_structured (model, SAMPLES), ==, 5 * 950);
+  g_assert_cmpfloat (saddle_flops_hessian_structured (relu, SAMPLES), ==, 5 * 820);
+}
+
 static gboolean
 first_progress_cb (double   fraction,
                    gpointer user_data)
@@ -152,6 +177,7 @@ main (int   argc,
   g_test_add_func ("/core/flops/training", test_training);
   g_test_add_func ("/core/flops/hessian", test_hessian);
   g_test_add_func ("/core/flops/hessian-default-block", test_hessian_default_block);
+  g_test_add_func ("/core/flops/hessian-structured", test_hessian_structured);
   g_test_add_func ("/core/flops/eigen", test_eigen);
   g_test_add_func ("/core/flops/reference-models", test_reference_models);
 

@@ -111,6 +111,67 @@ test_adam (void)
   assert_vector_close (after2, expected2, N, 1e-15);
 }
 
+/* Adam written plainly, one parameter at a time in torch's order (step_size = lr / (1 − β1ᵗ),
+ * denom = √v / √(1 − β2ᵗ) + ε): the reference the optimiser's paired SSE2 loop must match. */
+static void
+adam_plain (const SaddleOptimizerSettings *s,
+            guint64                        t,
+            double                        *theta,
+            double                        *m,
+            double                        *v,
+            const double                  *grad,
+            gsize                          n)
+{
+  double step_size = s->lr / (1.0 - pow (s->beta1, (double) t));
+  double bias2_sqrt = sqrt (1.0 - pow (s->beta2, (double) t));
+
+  for (gsize i = 0; i < n; i++)
+    {
+      m[i] = s->beta1 * m[i] + (1.0 - s->beta1) * grad[i];
+      v[i] = s->beta2 * v[i] + (1.0 - s->beta2) * grad[i] * grad[i];
+      theta[i] -= step_size * (m[i] / (sqrt (v[i]) / bias2_sqrt + s->epsilon));
+    }
+}
+
+/* Same bytes as the plain loop, on an odd length (pairs and the last one alone) with gradients
+ * over many decades, some zero and some negative, for 50 steps. */
+static void
+test_adam_bitwise (void)
+{
+  enum { DIM = 1001, STEPS = 50 };
+  SaddleOptimizerSettings settings;
+  g_autoptr(SaddleOptimizer) optimizer = NULL;
+  g_autofree double *theta = g_new (double, DIM);
+  g_autofree double *expected = g_new (double, DIM);
+  g_autofree double *m = g_new0 (double, DIM);
+  g_autofree double *v = g_new0 (double, DIM);
+  g_autofree double *grad = g_new (double, DIM);
+  gsize changed = 0;
+
+  saddle_optimizer_settings_init (&settings, SADDLE_OPTIMIZER_ADAM, 0.003);
+  optimizer = saddle_optimizer_new (&settings, DIM);
+  for (gsize i = 0; i < DIM; i++)
+    theta[i] = expected[i] = sin (0.37 * i);
+
+  for (guint64 t = 1; t <= STEPS; t++)
+    {
+      for (gsize i = 0; i < DIM; i++)
+        grad[i] = i % 17 == 0 ? 0.0 : cos (0.11 * i * t) * pow (10.0, -8.0 + (double) (i % 11));
+      saddle_optimizer_step (optimizer, theta, grad);
+      adam_plain (&settings, t, expected, m, v, grad, DIM);
+    }
+
+  for (gsize i = 0; i < DIM; i++)
+    {
+      if (memcmp (&theta[i], &expected[i], sizeof (double)) != 0)
+        g_error ("parameter %" G_GSIZE_FORMAT ": %.17g, the plain loop gives %.17g",
+                 i, theta[i], expected[i]);
+      changed += theta[i] != sin (0.37 * i);
+    }
+  /* Not a vacuous match: the steps moved (almost) every parameter. */
+  g_assert_cmpuint (changed, >, DIM * 9 / 10);
+}
+
 /* f(θ) = ½ Σ a_i (θ_i − c_i)² with curvatures spread over four decades. */
 static double
 quadratic (const double *theta,
@@ -264,6 +325,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/optimizer/sgd", test_sgd);
   g_test_add_func ("/core/optimizer/momentum", test_momentum);
   g_test_add_func ("/core/optimizer/adam", test_adam);
+  g_test_add_func ("/core/optimizer/adam-bitwise", test_adam_bitwise);
   g_test_add_func ("/core/optimizer/adam-quadratic", test_adam_quadratic);
   g_test_add_func ("/core/optimizer/reset", test_reset);
   g_test_add_func ("/core/optimizer/reset-matters", test_reset_matters);

@@ -161,6 +161,67 @@ saddle_flops_hessian_dense (const SaddleModel *model,
  * stage): (4/3)·n³. The second stage's bulge chasing (O(n²·band)) and the tridiagonal solver
  * (dsterf, O(n²)) are left out. */
 double
+saddle_flops_hessian_structured (const SaddleModel *model,
+                                 gsize              samples)
+{
+  guint L;
+  double m, per_sample;
+  gboolean curved;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  L = saddle_model_n_layers (model);
+  m = saddle_model_width (model, L);
+  curved = saddle_model_activation (model) == SADDLE_ACTIVATION_TANH
+           || saddle_model_activation (model) == SADDLE_ACTIVATION_SIGMOID;
+  /* The forward pass and the deltas, without the weights' gradients. */
+  per_sample = 2.0 * weights_from (model, 0) + 2.0 * weights_from (model, 1);
+  /* Chain factors ∂z_l/∂z_k = W_l·(σ'·∂z_{l-1}/∂z_k): (o_l, i_l)·(i_l, o_k) for k < l. */
+  for (guint l = 0; l < L; l++)
+    for (guint k = 0; k < l; k++)
+      per_sample += 2.0 * saddle_model_width (model, l + 1) * saddle_model_width (model, l)
+                    * saddle_model_width (model, k + 1);
+
+  for (guint k1 = 0; k1 < L; k1++)
+    for (guint k2 = 0; k2 <= k1; k2++)
+      {
+        double i1 = saddle_model_width (model, k1), o1 = saddle_model_width (model, k1 + 1);
+        double i2 = saddle_model_width (model, k2), o2 = saddle_model_width (model, k2 + 1);
+        double p1 = o1 * (i1 + 1.0), p2 = o2 * (i2 + 1.0);
+
+        /* Kᵢ = T1ᵀ·Λ·T2 through the m outputs; cross-entropy adds T1ᵀp and T2ᵀp; tanh and
+         * sigmoid add T1ᵀ·diag(curv_l)·T2 for each hidden layer l ≥ k1. */
+        per_sample += 2.0 * m * o1 * o2;
+        if (saddle_model_loss_kind (model) == SADDLE_LOSS_CROSS_ENTROPY)
+          per_sample += 2.0 * m * (o1 + o2);
+        if (curved)
+          for (guint l = k1; l + 1 < L; l++)
+            per_sample += 2.0 * saddle_model_width (model, l + 1) * o1 * o2;
+
+        /* Σᵢ Kᵢ[r1, r2]·ã1ᵢ·ã2ᵢᵀ into the lower triangle: per neuron of the layer with the
+         * narrower input, one GEMM (its rows or columns) and one GEMV (the bias). */
+        if (i2 >= i1)
+          {
+            double rows = o2 * p1 - (k1 == k2 ? i1 * o2 * (o2 - 1.0) / 2.0 : 0.0);
+
+            per_sample += 2.0 * rows * (i2 + 1.0);
+          }
+        else
+          {
+            double cols = k1 == k2 ? i2 * o1 * (o1 + 1.0) / 2.0 : o1 * p2;
+
+            per_sample += 2.0 * (i1 * cols + o1 * p2);
+          }
+
+        /* W_k1 against what its input depends on: δ_k1·(∂a_{k1-1}/∂z_k2)·ã_{k2-1}. */
+        if (k2 < k1)
+          per_sample += 2.0 * (i2 + 1.0) * o1 * i1 * o2;
+      }
+
+  return (double) samples * per_sample;
+}
+
+double
 saddle_flops_eigenvalues (gsize n)
 {
   return 4.0 / 3.0 * (double) n * n * n;

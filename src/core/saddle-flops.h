@@ -52,6 +52,11 @@ double saddle_flops_training       (const SaddleModel *model,
 double saddle_flops_hessian_dense  (const SaddleModel *model,
                                     gsize              samples,
                                     gsize              block);
+/* saddle_hessian_structured_fill() (SADDLE_HESSIAN_BUILD_STRUCTURED): a forward pass and the
+ * deltas, per sample the chain factors and each layer pair's small weights, and the GEMMs and
+ * GEMVs that add each pair's block; the mirror copy is not counted. */
+double saddle_flops_hessian_structured (const SaddleModel *model,
+                                        gsize              samples);
 /* Eigenvalues only of an n × n symmetric matrix: the tridiagonal reduction, (4/3)·n³. */
 double saddle_flops_eigenvalues    (gsize n);
 /* Eigenvalues and eigenvectors by dsyevd: the reduction and the back-transformation. */

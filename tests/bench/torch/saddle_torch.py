@@ -306,13 +306,32 @@ def say(args, text):
         print(text, file=sys.stderr, flush=True)
 
 
+def wait_at_barrier(barrier):
+    """With --barrier DIR:COUNT, the processes of one measurement start their clocks together:
+    each marks itself ready in DIR, then waits until COUNT have (imports and data loading, which
+    take each process a different time, stay out of the timed work)."""
+    if not barrier:
+        return
+    folder, count = barrier.rsplit(":", 1)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, f"ready-{os.getpid()}"), "w"):
+        pass
+    deadline = time.monotonic() + 600
+    while len([f for f in os.listdir(folder) if f.startswith("ready-")]) < int(count):
+        if time.monotonic() > deadline:
+            raise BenchError(f"--barrier {barrier}: the other processes never became ready")
+        time.sleep(0.002)
+
+
 def task_train(args):
     x, y = load_images(args.data, args.images)
     loss_fn = torch.nn.CrossEntropyLoss()
     steps = 0
     last_accuracy = []
+    runs = range(args.train_first_run, args.train_first_run + args.train_runs)
+    wait_at_barrier(args.barrier)
     clock = Stopwatch()
-    for run in range(args.train_runs):
+    for run in runs:
         init, shuffle = run_seeds(args.seed, run)
         model = FlatMLP([x.shape[1], 20, 20, 10], init)
         record = train(model, x, y, loss_fn, args.train_lr, args.train_batch, args.train_epochs,
@@ -325,6 +344,8 @@ def task_train(args):
           "size": f"{args.train_runs} runs × {per_run} Adam steps of batch {args.train_batch}, "
                   f"784-20-20-10 relu ({model.n_params:,} params), {x.shape[0]:,} images",
           "steps_per_second": steps / seconds, "lr": args.train_lr,
+          "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
+          "first_run": args.train_first_run, "runs": args.train_runs,
           "mean_final_accuracy": sum(last_accuracy) / len(last_accuracy)})
 
 
@@ -473,6 +494,13 @@ def parse_args(argv):
     p.add_argument("--images", type=int, default=1000, help="training images (1000)")
     p.add_argument("--points", type=int, default=1000, help="sinc points on [0, 1] (1000)")
     p.add_argument("--train-runs", type=int, default=8)
+    p.add_argument("--train-first-run", type=int, default=0,
+                   help="number of the first training run, counted from 0 (its seeds follow "
+                        "from it), so that several processes can share the 8 runs (0)")
+    p.add_argument("--interop-threads", type=int, default=0,
+                   help="torch.set_num_interop_threads (0: torch's default)")
+    p.add_argument("--barrier", metavar="DIR:COUNT",
+                   help="train: start the clock once COUNT processes are ready in DIR")
     p.add_argument("--train-lr", type=float, default=0.003)
     p.add_argument("--train-batch", type=int, default=200)
     p.add_argument("--train-epochs", type=int, default=30)
@@ -505,6 +533,10 @@ def parse_args(argv):
                  "runs", "critical_batch", "critical_epochs", "chunk"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.train_first_run < 0 or args.interop_threads < 0:
+        p.error("--train-first-run and --interop-threads must be at least 0")
+    if args.barrier and not args.barrier.rpartition(":")[2].isdigit():
+        p.error(f"--barrier must be DIR:COUNT, got “{args.barrier}”")
     for name in ("train_lr", "critical_lr", "descent_lr"):
         if not getattr(args, name) > 0:
             p.error(f"--{name.replace('_', '-')} must be positive")
@@ -527,6 +559,8 @@ def main(argv):
     torch = torch_module
     F = torch.nn.functional
     torch.set_num_threads(args.threads)
+    if args.interop_threads > 0:
+        torch.set_num_interop_threads(args.interop_threads)
     torch.set_default_dtype(torch.float64)
     say(args, f"PyTorch {torch.__version__}, float64, {torch.get_num_threads()} thread(s)")
 
