@@ -1,17 +1,19 @@
 /* saddle-model-gemm.c — the model passes' matrix products, in the BLAS call each shape runs fastest
  *
- * The passes' products are thin: a batch of 1,000 samples through layers of 1 to a few dozen
- * units. Measured with OpenBLAS 0.3.21 on one thread (tests/bench/gemm-shapes.c, best of 7, CPU
- * time; 2026-12-06, load 3–4 on 2 cores):
+ * The products are thin: a batch of 1,000 samples through layers of 1 to a few dozen units.
+ * Measured with OpenBLAS 0.3.21 on one thread, best of 7 blocks in CPU time (2026-12-06, load
+ * 3–7 on the 2 shared cores; tests/bench/bench-descent-step.c repeats the first two):
  *
- * - a product with a side of 1 (the 1-unit input or output layer) takes 8.8–14.5 µs as dgemm
- *   (4–7 GFLOP/s) and 3.8 µs as dgemv (16 GFLOP/s): those go to dgemv;
- * - the weight-gradient shape (out × n)·(n × in), a sum over samples, runs at 26.5 GFLOP/s at
- *   31 × 31 × 1,000 as one call and at 31 GFLOP/s as chunks of 64 samples: for small outputs,
- *   chunked;
- * - joining two products that share an operand into one wider dgemm (R{a}·Wᵀ + a·Vᵀ as
- *   [R{a} | a]·[W | V]ᵀ, or R{δ}·W + δ·V as [R{δ} | δ]·[W; V]) gains 2–5 % at 1,000 × 31 × 31,
- *   less than the copy into the joined layout costs: not done.
+ * - a product with a side of 1 (the 1-unit input or output layer of the function task) takes
+ *   8.8–15.7 µs as dgemm and 3.8–4.1 µs as dgemv at 1,000 samples: those go to dgemv;
+ * - a sum over samples into a small output (δᵀ·a, the weight gradients) runs faster in chunks of
+ *   64 samples: 31 × 31 × 1,000 from 26.5–28.3 to 31 GFLOP/s, 20 × 784 × 1,000 from 27 to 31,
+ *   20 × 20 and 10 × 20 by 4–5 %, 64 × 64 the same; outputs up to 20 × 784 are chunked;
+ * - joining two products of the R-pass into one wider dgemm (R{a}·Wᵀ + a·Vᵀ as
+ *   [R{a} | a]·[W | V]ᵀ, R{δ}·W + δ·V as [R{δ} | δ]·[W; V], R{δ}ᵀ·a + δᵀ·R{a} as one sum over
+ *   2n rows) gains at most 5 µs (5 %) a pair at 1,000 × 31 × 31, and the sum over 2n rows
+ *   none; the joined layouts would need one operand copied beside the other (31,000 doubles a
+ *   pair) every step: not done.
  */
 #define G_LOG_DOMAIN "saddle-model-gemm"
 
@@ -23,12 +25,13 @@
 
 #include "saddle-model-private.h"
 
-/* Samples per chunk of a weight-gradient product, and the largest output it is chunked for
- * (measured faster up to 64 × 64; see the file comment). */
+/* Samples per chunk of a sum over samples, and the largest output chunked (the largest measured
+ * faster; see the file comment). */
 #define SUM_CHUNK_ROWS    64
 #define SUM_CHUNK_MAX_OUT ((gsize) 20 * 784)
 
-/* y = op(A)·x + beta·y by dgemv, with beta = 0 meaning "overwrite" even if y held NaN. */
+/* y = op(A)·x + beta·y by dgemv; beta = 0 overwrites y even where it held NaN (as dgemm does),
+ * whatever the BLAS's scaling by 0 does. */
 static void
 gemv (CBLAS_TRANSPOSE  trans,
       gsize            rows,

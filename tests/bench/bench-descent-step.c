@@ -4,7 +4,7 @@
  * 1-31-31-1 net on sinc at 1,000 points, one BLAS thread, for each activation. Each figure is
  * the best of 5 blocks of steps in process CPU time (the machine is shared: wall time is not
  * the step's), beside the FLOPs saddle-flops.c counts for it and the DGEMM rate (512³) measured
- * the same way in the same run. Then the thin products the step is made of, one by one, as
+ * the same way in the same run, and the time of the separate calls (gradient, then HVP). Then the thin products the step is made of, one by one, as
  * dgemm and as the call _saddle_model_gemm() picks for them (see saddle-model-gemm.c).
  *
  * SADDLE_BENCH_STEPS=N: steps per block (default 400).
@@ -74,6 +74,17 @@ step_work (gpointer data)
   saddle_model_grad_and_hvp_self (s->model, s->theta, s->batch, s->grad, s->hg);
 }
 
+/* The same two vectors by the separate calls: a gradient pass, then an HVP pass (its own
+ * forward and backward) along it. */
+static void
+separate_work (gpointer data)
+{
+  Step *s = data;
+
+  saddle_model_loss_grad (s->model, s->theta, s->batch, s->grad);
+  saddle_model_hvp (s->model, s->theta, s->batch, s->grad, 1, s->hg, NULL);
+}
+
 typedef struct
 {
   CBLAS_TRANSPOSE ta, tb;
@@ -103,13 +114,13 @@ main (void)
   static const SaddleActivation acts[] = { SADDLE_ACTIVATION_RELU, SADDLE_ACTIVATION_TANH };
   /* The step's products at 1,000 samples: (what, transposes, m, n, k). */
   static const struct { const char *what; CBLAS_TRANSPOSE ta, tb; gsize m, n, k; } shapes[] = {
-    { "a·Wᵀ, R{a}·Wᵀ (hidden)",  CblasNoTrans, CblasTrans,   1000, 31, 31 },
-    { "δ·W, R{δ}·W (hidden)",    CblasNoTrans, CblasNoTrans, 1000, 31, 31 },
-    { "δᵀ·a, R{δ}ᵀ·a (hidden)",  CblasTrans,   CblasNoTrans, 31, 31, 1000 },
-    { "a·wᵀ (output)",           CblasNoTrans, CblasTrans,   1000, 1, 31 },
-    { "δᵀ·a (output)",           CblasTrans,   CblasNoTrans, 1, 31, 1000 },
-    { "δᵀ·x (input)",            CblasTrans,   CblasNoTrans, 31, 1, 1000 },
-    { "x·vᵀ (input)",            CblasNoTrans, CblasTrans,   1000, 31, 1 },
+    { "a.W^T, R{a}.W^T (hidden)",  CblasNoTrans, CblasTrans,   1000, 31, 31 },
+    { "d.W, R{d}.W (hidden)",    CblasNoTrans, CblasNoTrans, 1000, 31, 31 },
+    { "d^T.a, R{d}^T.a (hidden)",  CblasTrans,   CblasNoTrans, 31, 31, 1000 },
+    { "a.w^T (output)",           CblasNoTrans, CblasTrans,   1000, 1, 31 },
+    { "d^T.a (output)",           CblasTrans,   CblasNoTrans, 1, 31, 1000 },
+    { "d^T.x (input)",            CblasTrans,   CblasNoTrans, 31, 1, 1000 },
+    { "x.v^T (input)",            CblasNoTrans, CblasTrans,   1000, 31, 1 },
   };
   const char *env = g_getenv ("SADDLE_BENCH_STEPS");
   guint reps = env != NULL ? (guint) atoi (env) : 400;
@@ -132,7 +143,8 @@ main (void)
   printf ("dgemm 512³: %.1f GFLOP/s per CPU second (one thread expected: "
           "OPENBLAS_NUM_THREADS=1)\n\n", dgemm / 1e9);
 
-  printf ("%-10s %12s %10s %10s\n", "step", "µs CPU", "GFLOP/s", "of DGEMM");
+  printf ("%-10s %10s %10s %10s %16s\n", "step", "µs CPU", "GFLOP/s", "of DGEMM",
+          "separate µs CPU");
   for (guint i = 0; i < G_N_ELEMENTS (acts); i++)
     {
       g_autoptr(SaddleModel) model = saddle_model_new (widths, G_N_ELEMENTS (widths), acts[i],
@@ -143,22 +155,23 @@ main (void)
       g_autofree double *hg = g_new (double, P);
       Step s = { model, theta, &batch, grad, hg };
       SaddleRng rng;
-      double t, flops = saddle_flops_descent_step (model, batch.n);
+      double t, separate, flops = saddle_flops_descent_step (model, batch.n);
 
       saddle_rng_init (&rng, 1);
       saddle_model_init_params (model, theta, &rng);
       t = best_of (step_work, &s, reps);
-      printf ("%-10s %12.1f %10.1f %9.0f %%\n", saddle_activation_to_string (acts[i]),
-              t * 1e6, flops / t / 1e9, 100.0 * flops / t / dgemm);
+      separate = best_of (separate_work, &s, reps);
+      printf ("%-10s %10.1f %10.1f %9.0f %% %16.1f\n", saddle_activation_to_string (acts[i]),
+              t * 1e6, flops / t / 1e9, 100.0 * flops / t / dgemm, separate * 1e6);
     }
 
-  printf ("\n%-26s %-3s %16s %12s %12s\n", "product", "op", "m × n × k", "dgemm µs",
+  printf ("\n%-26s %-3s %16s %12s %12s\n", "product", "op", "m x n x k", "dgemm µs",
           "chosen µs");
   for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
     {
       Product p = { shapes[i].ta, shapes[i].tb, shapes[i].m, shapes[i].n, shapes[i].k, FALSE,
                     big, big + 512 * 512, big + 2 * 512 * 512 };
-      g_autofree char *size = g_strdup_printf ("%zu × %zu × %zu", p.m, p.n, p.k);
+      g_autofree char *size = g_strdup_printf ("%zu x %zu x %zu", p.m, p.n, p.k);
       double plain, chosen;
 
       plain = best_of (product_work, &p, reps);
