@@ -217,6 +217,77 @@ test_critical_objective_gradient (void)
   saddle_test_net_clear (&f);
 }
 
+/* The homework's procedure, written out: Adam (the descent's learning rate) on ½·‖∇L‖²
+ * stepping along 2·H·∇L from saddle_model_loss_grad() and a separate saddle_model_hvp(), the
+ * smallest ‖∇L‖ seen kept. saddle_critical_descend(), on its fused ∇L and H·∇L, follows the
+ * same 100 steps to the same point (1e-12 relative; the shape is the default task's,
+ * 1-31-31-1 ReLU, on 300 points so that sums over samples run in chunks). */
+static void
+test_critical_descent_procedure (void)
+{
+  const guint widths[] = { 1, 31, 31, 1 };
+  const guint n_steps = 100;
+  SaddleCriticalSettings settings;
+  SaddleOptimizerSettings adam;
+  g_autoptr(SaddleOptimizer) optimizer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree double *theta = NULL;
+  g_autofree double *best = NULL;
+  g_autofree double *grad = NULL;
+  g_autofree double *hg = NULL;
+  double best_norm = INFINITY, start_norm, diff = 0.0, scale = 0.0;
+  guint steps = 0;
+  Fixture f;
+
+  saddle_test_net_init (&f, widths, G_N_ELEMENTS (widths), SADDLE_ACTIVATION_RELU, 300, 11);
+  saddle_critical_settings_init (&settings);
+  settings.grad_tolerance = 0.0;
+  settings.descent_steps = n_steps;
+  theta = g_memdup2 (f.theta, f.n * sizeof (double));
+  start_norm = grad_norm_at (&f, f.theta);
+  best = g_new (double, f.n);
+  grad = g_new (double, f.n);
+  hg = g_new (double, f.n);
+
+  saddle_optimizer_settings_init (&adam, SADDLE_OPTIMIZER_ADAM, settings.descent_lr);
+  optimizer = saddle_optimizer_new (&adam, f.n);
+  for (guint step = 0; ; step++)
+    {
+      double norm = 0.0;
+
+      saddle_model_loss_grad (f.model, theta, &f.batch, grad);
+      for (gsize i = 0; i < f.n; i++)
+        norm += grad[i] * grad[i];
+      if (sqrt (norm) < best_norm)
+        {
+          best_norm = sqrt (norm);
+          memcpy (best, theta, f.n * sizeof (double));
+        }
+      if (step == n_steps)
+        break;
+      saddle_model_hvp (f.model, theta, &f.batch, grad, 1, hg, NULL);
+      for (gsize i = 0; i < f.n; i++)
+        hg[i] *= 2.0;
+      saddle_optimizer_step (optimizer, theta, hg);
+    }
+
+  g_assert_true (saddle_critical_descend (f.model, f.theta, &f.batch, &settings, 1,
+                                          NULL, NULL, &steps, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (steps, ==, n_steps);
+  for (gsize i = 0; i < f.n; i++)
+    {
+      diff = MAX (diff, fabs (f.theta[i] - best[i]));
+      scale = MAX (scale, fabs (best[i]));
+    }
+  g_test_message ("‖∇L‖ → %.4g; largest difference %.3g of %.3g", best_norm, diff, scale);
+  g_assert_cmpfloat (diff, <=, 1e-12 * scale);
+  /* The steps moved the point: the comparison is not of two untouched copies. */
+  g_assert_cmpfloat (best_norm, <, 0.9 * start_norm);
+
+  saddle_test_net_clear (&f);
+}
+
 static void
 test_critical_descent (void)
 {
@@ -1728,6 +1799,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/critical/settings-labels", test_critical_settings_labels);
   g_test_add_func ("/core/critical/objective-gradient", test_critical_objective_gradient);
   g_test_add_func ("/core/critical/descent", test_critical_descent);
+  g_test_add_func ("/core/critical/descent-procedure", test_critical_descent_procedure);
   g_test_add_func ("/core/critical/descent-tolerance", test_critical_descent_tolerance);
   g_test_add_func ("/core/critical/analyse", test_critical_analyse);
   g_test_add_func ("/core/critical/convex-minimum", test_critical_convex_minimum);

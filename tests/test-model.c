@@ -631,6 +631,86 @@ test_grad_and_hvp_self (void)
   }
 }
 
+/* The descent's step, saddle_model_grad_and_hvp_self(), on 300 samples (so sums over samples
+ * run in several chunks, the last one short), with 1 and 2 hidden layers whose input and output
+ * have width 1 where the loss allows (products by dgemv), and on a linear model:
+ * - ∇L and H·∇L equal saddle_model_loss_grad() then saddle_model_hvp() with v = ∇L (1e-13);
+ * - H·∇L equals the Hessian built from identity columns times ∇L (another R-pass: 1e-12);
+ * - and the first row of a 3-direction block (directions packed: 1e-13);
+ * - and central differences of the gradient along ∇L/‖∇L‖, ε = 1e-5 (1e-6, as test_hvp_fd()). */
+static void
+test_descent_step (gconstpointer data)
+{
+  const Combo *c = data;
+  static const guint mse_one[] = { 1, 7, 1 };
+  static const guint mse_two[] = { 1, 6, 5, 1 };
+  static const guint ce_one[] = { 2, 6, 3 };
+  static const guint ce_two[] = { 3, 5, 4, 2 };
+  gboolean mse = c->loss == SADDLE_LOSS_MSE;
+  const guint *nets[] = { mse ? mse_one : ce_one, mse ? mse_two : ce_two, net_flat };
+  const guint lens[] = { 3, 4, 2 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (nets); t++)
+    {
+      Rig rig;
+      g_autofree double *g = NULL;
+      g_autofree double *hg = NULL;
+      g_autofree double *g_ref = NULL;
+      g_autofree double *hg_ref = NULL;
+      g_autofree double *hess = NULL;
+      g_autofree double *block = NULL;
+      g_autofree double *u = NULL;
+      g_autofree double *fd = NULL;
+      double loss, loss_ref, norm = 0.0;
+
+      rig_init_smooth (&rig, nets[t], lens[t], c->activation, c->loss, 300, 1e-3);
+      g = g_new (double, rig.P);
+      hg = g_new (double, rig.P);
+      g_ref = g_new (double, rig.P);
+      hg_ref = g_new (double, rig.P);
+      hess = g_new (double, rig.P * rig.P);
+      block = g_new (double, 3 * rig.P);
+      u = random_directions (3, rig.P, 5 + t);
+      fd = g_new (double, rig.P);
+
+      loss = saddle_model_grad_and_hvp_self (rig.model, rig.theta, &rig.batch, g, hg);
+      g_assert_cmpfloat (saddle_test_max_abs (hg, rig.P), >, 1e-6);
+
+      loss_ref = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, g_ref);
+      saddle_model_hvp (rig.model, rig.theta, &rig.batch, g_ref, 1, hg_ref, NULL);
+      g_assert_cmpfloat (fabs (loss - loss_ref), <=, 1e-14 * fabs (loss_ref));
+      g_assert_cmpfloat (rel_err (g, g_ref, rig.P), <=, 1e-13);
+      g_assert_cmpfloat (rel_err (hg, hg_ref, rig.P), <=, 1e-13);
+
+      saddle_model_hessian_columns (rig.model, rig.theta, &rig.batch, 0, rig.P, hess);
+      for (gsize i = 0; i < rig.P; i++)
+        {
+          hg_ref[i] = 0.0;
+          for (gsize j = 0; j < rig.P; j++)
+            hg_ref[i] += hess[i * rig.P + j] * g[j];
+        }
+      g_assert_cmpfloat (rel_err (hg, hg_ref, rig.P), <=, 1e-12);
+
+      memcpy (u, g, rig.P * sizeof (double));
+      saddle_model_hvp (rig.model, rig.theta, &rig.batch, u, 3, block, NULL);
+      g_assert_cmpfloat (rel_err (hg, block, rig.P), <=, 1e-13);
+
+      for (gsize i = 0; i < rig.P; i++)
+        norm += g[i] * g[i];
+      norm = sqrt (norm);
+      for (gsize i = 0; i < rig.P; i++)
+        u[i] = g[i] / norm;
+      fd_hvp (&rig, u, 1e-5, fd);
+      for (gsize i = 0; i < rig.P; i++)
+        fd[i] *= norm;
+      g_test_message ("net %u: relative error against differences %.3g", t,
+                      rel_err (hg, fd, rig.P));
+      g_assert_cmpfloat (rel_err (hg, fd, rig.P), <=, 1e-6);
+
+      rig_clear (&rig);
+    }
+}
+
 /* The Hessian from HVPs on identity columns is symmetric to 1e-10 relative
  * and equals the finite-difference Hessian (columns of gradient differences,
  * ε = 1e-5, 1e-6 relative); the identity-column path equals generic HVPs. */
@@ -1335,12 +1415,14 @@ main (int    argc,
       g_autofree char *hvp = combo_name ("/core/model/hvp/finite-diff", &combos[i]);
       g_autofree char *block = combo_name ("/core/model/hvp/block", &combos[i]);
       g_autofree char *hess = combo_name ("/core/model/hessian/full", &combos[i]);
+      g_autofree char *step = combo_name ("/core/model/hvp/descent-step", &combos[i]);
 
       g_test_add_data_func (grad, &combos[i], test_gradcheck);
       g_test_add_data_func (blas, &combos[i], test_blas_vs_naive);
       g_test_add_data_func (hvp, &combos[i], test_hvp_fd);
       g_test_add_data_func (block, &combos[i], test_hvp_block);
       g_test_add_data_func (hess, &combos[i], test_hessian_full);
+      g_test_add_data_func (step, &combos[i], test_descent_step);
     }
   g_test_add_func ("/core/model/hvp/grad", test_hvp_grad);
   g_test_add_func ("/core/model/hvp/grad-and-hvp-self", test_grad_and_hvp_self);

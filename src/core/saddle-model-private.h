@@ -2,12 +2,14 @@
  *
  * saddle-model.c owns the architecture, the forward and backward passes and the loss;
  * saddle-model-rop.c the R-operator (Hessian-vector products); saddle-model-relu.c the
- * ReLU pattern queries; saddle-hessian-structured.c reads the forward values. Not installed,
- * not for other modules.
+ * ReLU pattern queries; saddle-model-gemm.c the passes' BLAS calls;
+ * saddle-hessian-structured.c reads the forward values. Not installed, not for other modules.
  */
 #pragma once
 
 #include <math.h>
+
+#include <cblas.h>
 
 #include "saddle-model.h"
 
@@ -174,6 +176,21 @@ void     _saddle_model_backward       (SaddleModel       *model,
                                        const double      *x,
                                        gsize              n,
                                        double            *grad);
+
+/* C = op(A)·op(B) + beta·C, row-major, (m × k)·(k × n), in the BLAS call measured fastest for the
+ * shape (saddle-model-gemm.c): dgemv for a side of 1, chunks of samples for sums over them. */
+void     _saddle_model_gemm           (CBLAS_TRANSPOSE    trans_a,
+                                       CBLAS_TRANSPOSE    trans_b,
+                                       gsize              m,
+                                       gsize              n,
+                                       gsize              k,
+                                       const double      *a,
+                                       gsize              lda,
+                                       const double      *b,
+                                       gsize              ldb,
+                                       double             beta,
+                                       double            *c,
+                                       gsize              ldc);
 
 /* Rows i0… of layer @l's input a[l-1] after a forward pass over @x (x itself for l = 0). */
 static inline const double *

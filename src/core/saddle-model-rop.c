@@ -252,15 +252,20 @@ r_forward_dense (SaddleModel  *model,
   gsize fan_in = model->widths[l];
   gsize fan_out = model->widths[l + 1];
   gsize n_weights = fan_out * fan_in;
-  double *vp = model->pack[0];  /* (k·out, in): direction j's V[l] in rows j·out.. */
+  const double *vp = rp->v + model->offsets[l];
 
-  for (gsize j = 0; j < rp->k; j++)
-    memcpy (vp + j * n_weights, rp->v + j * model->n_params + model->offsets[l],
-            n_weights * sizeof (double));
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-               rp->n, rp->k * fan_out, fan_in,
-               1.0, input, fan_in, vp, fan_in,
-               1.0, rz, rp->k * fan_out);
+  /* One direction is already (out, in); more are packed (k·out, in), direction j in rows j·out… */
+  if (rp->k > 1)
+    {
+      double *pack = model->pack[0];
+
+      for (gsize j = 0; j < rp->k; j++)
+        memcpy (pack + j * n_weights, rp->v + j * model->n_params + model->offsets[l],
+                n_weights * sizeof (double));
+      vp = pack;
+    }
+  _saddle_model_gemm (CblasNoTrans, CblasTrans, rp->n, rp->k * fan_out, fan_in,
+                      input, fan_in, vp, fan_in, 1.0, rz, rp->k * fan_out);
 }
 
 /* Whether identity direction @j of the pass (parameter first + j) lies in layer @l; its index
@@ -346,10 +351,9 @@ r_forward_layer (SaddleModel *model,
   if (l > rp->l_min)
     {
       scale_rows (model->d[l - 1] + rp->i0 * fan_in, n, k, fan_in, model->rz[l - 1], model->ra[l]);
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                   n * k, fan_out, fan_in,
-                   1.0, model->ra[l], fan_in, rp->theta + model->offsets[l], fan_in,
-                   1.0, rz, fan_out);
+      _saddle_model_gemm (CblasNoTrans, CblasTrans, n * k, fan_out, fan_in,
+                          model->ra[l], fan_in, rp->theta + model->offsets[l], fan_in,
+                          1.0, rz, fan_out);
     }
 
   if (rp->v != NULL)
@@ -418,15 +422,26 @@ r_weight_grads (SaddleModel  *model,
   gboolean has_ra = l > rp->l_min;
   const double *input = _saddle_model_layer_input (model, rp->x, l, rp->i0);
 
-  cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-               k * fan_out, fan_in, n,
-               1.0, rd, k * fan_out, input, fan_in,
-               0.0, pw, fan_in);
+  if (k == 1)
+    {
+      /* One direction: both products and the bias sum land in H·v as they are. */
+      double *dst = hv + off;
+
+      _saddle_model_gemm (CblasTrans, CblasNoTrans, fan_out, fan_in, n,
+                          rd, fan_out, input, fan_in, 1.0, dst, fan_in);
+      if (has_ra)
+        _saddle_model_gemm (CblasTrans, CblasNoTrans, fan_out, fan_in, n,
+                            delta, fan_out, model->ra[l], fan_in, 1.0, dst, fan_in);
+      _saddle_model_gemm (CblasTrans, CblasNoTrans, fan_out, 1, n,
+                          rd, fan_out, model->ones, 1, 1.0, dst + n_weights, 1);
+      return;
+    }
+
+  _saddle_model_gemm (CblasTrans, CblasNoTrans, k * fan_out, fan_in, n,
+                      rd, k * fan_out, input, fan_in, 0.0, pw, fan_in);
   if (has_ra)
-    cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                 fan_out, k * fan_in, n,
-                 1.0, delta, fan_out, model->ra[l], k * fan_in,
-                 0.0, pa, k * fan_in);
+    _saddle_model_gemm (CblasTrans, CblasNoTrans, fan_out, k * fan_in, n,
+                        delta, fan_out, model->ra[l], k * fan_in, 0.0, pa, k * fan_in);
 
   for (gsize j = 0; j < k; j++)
     {
@@ -463,17 +478,22 @@ r_backward_dense (SaddleModel  *model,
   gsize fan_in = model->widths[l];
   gsize fan_out = model->widths[l + 1];
   gsize k = rp->k;
-  double *vp = model->pack[0];
+  const double *vp = rp->v + model->offsets[l];
 
-  for (gsize o = 0; o < fan_out; o++)
-    for (gsize j = 0; j < k; j++)
-      memcpy (vp + (o * k + j) * fan_in,
-              rp->v + j * model->n_params + model->offsets[l] + o * fan_in,
-              fan_in * sizeof (double));
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-               rp->n, k * fan_in, fan_out,
-               1.0, delta, fan_out, vp, k * fan_in,
-               1.0, rg, k * fan_in);
+  /* One direction is already (out, in); more are packed as (out, k·in). */
+  if (k > 1)
+    {
+      double *pack = model->pack[0];
+
+      for (gsize o = 0; o < fan_out; o++)
+        for (gsize j = 0; j < k; j++)
+          memcpy (pack + (o * k + j) * fan_in,
+                  rp->v + j * model->n_params + model->offsets[l] + o * fan_in,
+                  fan_in * sizeof (double));
+      vp = pack;
+    }
+  _saddle_model_gemm (CblasNoTrans, CblasNoTrans, rp->n, k * fan_in, fan_out,
+                      delta, fan_out, vp, k * fan_in, 1.0, rg, k * fan_in);
 }
 
 /* rg += δ·V for identity directions: a weight direction e_(o,c) adds δ's column o to column c. */
@@ -518,10 +538,8 @@ r_backward_layer (SaddleModel  *model,
   const double *cv = model->curv[l - 1] + rp->i0 * fan_in;
   const double *rz = model->rz[l - 1];
 
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-               n * k, fan_in, fan_out,
-               1.0, rd, fan_out, rp->theta + model->offsets[l], fan_in,
-               0.0, rg, fan_in);
+  _saddle_model_gemm (CblasNoTrans, CblasNoTrans, n * k, fan_in, fan_out,
+                      rd, fan_out, rp->theta + model->offsets[l], fan_in, 0.0, rg, fan_in);
   if (rp->v != NULL)
     r_backward_dense (model, rp, l, delta, rg);
   else
