@@ -19,6 +19,8 @@ saddle_summary_key (SaddleConfigField field)
   static const char *const keys[SADDLE_CONFIG_N_FIELDS] = {
     [SADDLE_CONFIG_FIELD_TASK] = "task",
     [SADDLE_CONFIG_FIELD_DATA] = "data",
+    [SADDLE_CONFIG_FIELD_LABEL_COLUMN] = "label_column",
+    [SADDLE_CONFIG_FIELD_STANDARDIZE] = "standardize",
     [SADDLE_CONFIG_FIELD_FUNCTION] = "function",
     [SADDLE_CONFIG_FIELD_SAMPLES] = "samples",
     [SADDLE_CONFIG_FIELD_HIDDEN] = "widths",
@@ -472,10 +474,10 @@ saddle_summary_write_study (const char                *path,
   /* A classification CSV's reading: which column held the labels, and standardised or not. */
   if (config->label_column != NULL)
     {
-      json_builder_set_member_name (builder, "label_column");
+      json_builder_set_member_name (builder, KEY (LABEL_COLUMN));
       json_builder_add_string_value (builder, config->label_column);
     }
-  json_builder_set_member_name (builder, "standardize");
+  json_builder_set_member_name (builder, KEY (STANDARDIZE));
   json_builder_add_boolean_value (builder, config->standardize);
   json_builder_set_member_name (builder, KEY (SNAPSHOT_EVERY));
   json_builder_add_int_value (builder, config->snapshot_every);
