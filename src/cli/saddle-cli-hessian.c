@@ -28,6 +28,7 @@
 #include "saddle-critical.h"
 #include "saddle-critical-measure.h"
 #include "saddle-cli-ground-truth.h"
+#include "saddle-error.h"
 #include "saddle-figures.h"
 #include "saddle-lanczos.h"
 #include "saddle-slice.h"
@@ -35,22 +36,13 @@
 #include "saddle-weights-file.h"
 #include "saddle-cli-commands-private.h"
 
-static gboolean
-is_cancelled (const GError *error)
-{
-  return g_error_matches (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED)
-         || g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED)
-         || g_error_matches (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED)
-         || g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED);
-}
-
 /* Reports a failed hessian computation: interrupted (130), a memory refusal with the way
  * around it, or the error itself. */
 static int
 report_hessian_error (const GError            *error,
                       const SaddleCliProgress *progress)
 {
-  if (progress->interrupted || is_cancelled (error))
+  if (progress->interrupted || saddle_error_is_cancelled (error))
     {
       fprintf (stderr, "saddle-cli: interrupted\n");
       return saddle_cli_signals_exit_status ();

@@ -6,17 +6,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "saddle-trainer.h"
+#include "saddle-error.h"
 
 #include "saddle-study-private.h"
-
-static gboolean
-is_cancel_error (const GError *error)
-{
-  return g_error_matches (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED)
-      || g_error_matches (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED)
-      || g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED);
-}
 
 /* Appends run output @out to the results (called in run order, under the mutex). */
 void
@@ -227,7 +219,7 @@ _saddle_study_worker (gpointer data)
       out->succeeded = ok;
       if (ok)
         study->succeeded++;
-      else if (study->cancelled || is_cancel_error (run_error))
+      else if (study->cancelled || saddle_error_is_cancelled (run_error))
         {
           study->cancelled = TRUE;
           out->cancelled = TRUE;

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "saddle-config-field.h"
+#include "saddle-error.h"
 
 #include "saddle-study-private.h"
 
@@ -319,8 +320,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
       self.run = config->first_run + config->runs - 1;
       if (!_saddle_study_compute_surface (&self, model, data, &surface_error))
         {
-          if (study.cancelled || g_error_matches (surface_error, SADDLE_SURFACE_ERROR,
-                                                 SADDLE_SURFACE_ERROR_CANCELLED))
+          if (study.cancelled || saddle_error_is_cancelled (surface_error))
             results->cancelled = TRUE;
           else
             g_ptr_array_add (results->failures,
