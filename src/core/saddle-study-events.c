@@ -22,6 +22,15 @@ _saddle_study_emit_locked (Study             *study,
   return !study->cancelled;
 }
 
+/* The whole study's fraction done, from the shares of its runs (under the mutex); progress never
+ * goes back. */
+double
+_saddle_study_fraction_locked (Study *study)
+{
+  study->last_fraction = CLAMP (study->share_sum / study->n_units, study->last_fraction, 1.0);
+  return study->last_fraction;
+}
+
 gboolean
 _saddle_study_emit (StudyRun          *self,
                     const SaddleEvent *event)
@@ -50,8 +59,7 @@ emit_share (StudyRun    *self,
   g_mutex_lock (&study->mutex);
   study->share_sum += run_share - self->share;
   self->share = run_share;
-  event->fraction = CLAMP (study->share_sum / study->n_units, study->last_fraction, 1.0);
-  study->last_fraction = event->fraction;
+  event->fraction = _saddle_study_fraction_locked (study);
   /* With runs in parallel one run's number says little: say how many are done and running. */
   if (event->message != NULL && study->config->runs > 1)
     {

@@ -69,6 +69,7 @@ typedef struct
 } Worker;
 
 /* saddle-study-events.c */
+double      _saddle_study_fraction_locked       (Study                     *study);
 gboolean    _saddle_study_emit_locked           (Study                     *study,
                                                  const SaddleEvent         *event);
 gboolean    _saddle_study_emit                  (StudyRun                  *self,

@@ -152,8 +152,7 @@ run_remote (Study *study,
     {
       SaddleEvent event = saddle_event_init (SADDLE_EVENT_PROGRESS, run);
 
-      event.fraction = CLAMP (study->share_sum / study->n_units, study->last_fraction, 1.0);
-      study->last_fraction = event.fraction;
+      event.fraction = _saddle_study_fraction_locked (study);
       _saddle_study_emit_locked (study, &event);
     }
   finish_run (study, worker, index);
