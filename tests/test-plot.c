@@ -2220,33 +2220,6 @@ test_trajectory_pick (void)
   cairo_surface_destroy (canvas);
 }
 
-/* The contour misrepresents the runs when their true loss is beyond a factor 2 of it (median
- * over the snapshots), either way; unmeasured, it says nothing. */
-static void
-test_trajectory_contour_ratio (void)
-{
-  g_autoptr(SaddleTrajectory) trajectory = saddle_test_trajectory_new (2, 4, FALSE, TRUE);
-  gsize n = saddle_trajectory_n_snapshots (trajectory);
-  g_autofree double *sl = g_new (double, n);
-  const double factors[] = { 5.0, 1.9, 1.0, 0.55, 0.45 };
-  const gboolean expected[] = { TRUE, FALSE, FALSE, FALSE, TRUE };
-  double lo, hi;
-
-  g_assert_true (isnan (saddle_trajectory_contour_ratio (trajectory, &lo, &hi)));
-  g_assert_false (saddle_trajectory_contour_misrepresents (trajectory));
-  for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
-    {
-      /* The contour reads factors[f] × the true loss at every snapshot but one, 1× there. */
-      for (gsize i = 0; i < n; i++)
-        sl[i] = g_array_index (trajectory->info, SaddleSnapshotInfo, i).loss * (i == 3 ? 1.0 : factors[f]);
-      saddle_trajectory_set_surface (trajectory, NULL, NULL, sl);
-      g_assert_cmpfloat_with_epsilon (saddle_trajectory_contour_ratio (trajectory, &lo, &hi),
-                                      1.0 / factors[f], 1e-12);
-      g_assert_cmpfloat (hi, ==, MAX (1.0, 1.0 / factors[f]));
-      g_assert_true (saddle_trajectory_contour_misrepresents (trajectory) == expected[f]);
-    }
-}
-
 /* Points whose ratio follows @slope per decade of loss (plus a little noise),
  * all converged saddles, no zero band: the minimal and nonzero ratios agree. */
 static SaddleCriticalSet *
@@ -2714,7 +2687,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/chart/short-panel-ticks", test_short_panel_ticks);
   g_test_add_func ("/plot/chart/footnote-lines", test_footnote_lines);
   g_test_add_func ("/plot/figure/gradnorm-epoch-line", test_figure_gradnorm_epoch_line);
-  g_test_add_func ("/plot/trajectory/contour-ratio", test_trajectory_contour_ratio);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
   g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);

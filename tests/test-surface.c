@@ -942,6 +942,33 @@ test_trajectory_surface_csv_copy (void)
   g_rmdir (dir);
 }
 
+/* The contour misrepresents the runs when their true loss is beyond a factor 2 of it (median
+ * over the snapshots), either way; unmeasured, it says nothing. */
+static void
+test_trajectory_contour_ratio (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = saddle_test_trajectory_new (2, 4, FALSE, TRUE);
+  gsize n = saddle_trajectory_n_snapshots (trajectory);
+  g_autofree double *sl = g_new (double, n);
+  const double factors[] = { 5.0, 1.9, 1.0, 0.55, 0.45 };
+  const gboolean expected[] = { TRUE, FALSE, FALSE, FALSE, TRUE };
+  double lo, hi;
+
+  g_assert_true (isnan (saddle_trajectory_contour_ratio (trajectory, &lo, &hi)));
+  g_assert_false (saddle_trajectory_contour_misrepresents (trajectory));
+  for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+    {
+      /* The contour reads factors[f] × the true loss at every snapshot but one, 1× there. */
+      for (gsize i = 0; i < n; i++)
+        sl[i] = g_array_index (trajectory->info, SaddleSnapshotInfo, i).loss * (i == 3 ? 1.0 : factors[f]);
+      saddle_trajectory_set_surface (trajectory, NULL, NULL, sl);
+      g_assert_cmpfloat_with_epsilon (saddle_trajectory_contour_ratio (trajectory, &lo, &hi),
+                                      1.0 / factors[f], 1e-12);
+      g_assert_cmpfloat (hi, ==, MAX (1.0, 1.0 / factors[f]));
+      g_assert_true (saddle_trajectory_contour_misrepresents (trajectory) == expected[f]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -959,6 +986,7 @@ main (int   argc,
   g_test_add_func ("/core/surface/csv", test_csv);
   g_test_add_func ("/core/surface/adopt-plane", test_adopt_plane);
   g_test_add_func ("/core/surface/trajectory-csv-copy", test_trajectory_surface_csv_copy);
+  g_test_add_func ("/core/surface/contour-ratio", test_trajectory_contour_ratio);
 
   return g_test_run ();
 }
