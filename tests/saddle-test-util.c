@@ -345,3 +345,46 @@ saddle_test_matrix_with_spectrum (const double *lambda,
 
   return a;
 }
+
+double
+saddle_test_landscape_value (const SaddleTestLandscape *land,
+                             double                     a,
+                             double                     b)
+{
+  double u = (a - land->range[0]) / (land->range[1] - land->range[0]);
+  double v = (b - land->range[2]) / (land->range[3] - land->range[2]);
+
+  return land->lo + land->span * (0.7 * u + 0.3 * v);
+}
+
+SaddleSurface *
+saddle_test_surface_new (const SaddleTrajectory *trajectory,
+                         SaddleTestLandscape    *land,
+                         gboolean                log_levels)
+{
+  const guint res = 41;
+  g_autofree double *loss = g_new (double, res * res);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleSurface) shape = NULL;
+  SaddleSurface *surface;
+
+  saddle_surface_range_for (trajectory->pca, SADDLE_SURFACE_DEFAULT_MARGIN, land->range);
+  land->log = log_levels;
+  /* Three decades (log levels), or 1 to 3 (one band per sixth of a unit). */
+  land->lo = log_levels ? -2.0 : 1.0;
+  land->span = log_levels ? 3.0 : 2.0;
+
+  shape = saddle_surface_new (land->range, res, NULL, &error);
+  g_assert_no_error (error);
+  for (guint j = 0; j < res; j++)
+    for (guint i = 0; i < res; i++)
+      {
+        double f = saddle_test_landscape_value (land, saddle_surface_pc1_at (shape, i),
+                                                saddle_surface_pc2_at (shape, j));
+
+        loss[j * res + i] = log_levels ? pow (10.0, f) : f;
+      }
+  surface = saddle_surface_new (land->range, res, loss, &error);
+  g_assert_no_error (error);
+  return surface;
+}

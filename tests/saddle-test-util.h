@@ -6,6 +6,7 @@
 #include "saddle-critical.h"
 #include "saddle-dataset.h"
 #include "saddle-model.h"
+#include "saddle-surface.h"
 #include "saddle-trajectory.h"
 
 G_BEGIN_DECLS
@@ -103,6 +104,26 @@ SaddleCriticalPoint *saddle_test_critical_point_new (guint               run,
                                                      gsize               n,
                                                      double              tolerance,
                                                      SaddleCriticalLabel label);
+/* A loss over a trajectory's plane: log10 of it is linear in (a, b), so the contour drawing
+ * (linear on triangles, in log10 when the levels are log-spaced) is exact and each pixel's band
+ * is known in closed form. */
+typedef struct
+{
+  double range[4];
+  double lo;        /* log10 loss at (pc1_min, pc2_min), or the loss itself (linear) */
+  double span;      /* added along each axis from min to max */
+  gboolean log;
+} SaddleTestLandscape;
+
+/* @land's log10 loss (or loss, when linear) at plane coordinates (@a, @b). */
+double               saddle_test_landscape_value    (const SaddleTestLandscape *land,
+                                                     double                     a,
+                                                     double                     b);
+/* A 41 × 41 surface over @trajectory's PCA plane holding @land (filled in here): three decades
+ * when @log_levels, else 1 to 3. */
+SaddleSurface       *saddle_test_surface_new        (const SaddleTrajectory    *trajectory,
+                                                     SaddleTestLandscape       *land,
+                                                     gboolean                   log_levels);
 /* The lines of the text file @path, which must end in a newline (that last one dropped). */
 char               **saddle_test_read_lines         (const char         *path);
 

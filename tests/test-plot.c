@@ -135,59 +135,6 @@ make_critical_set (guint n_points)
 
 #define BANDS 12
 
-/* A loss over the trajectory's plane: log10 of it is linear in (a, b), so
- * the contour drawing (linear on triangles, in log10 when the levels are
- * log-spaced) is exact and each pixel's band is known in closed form. */
-typedef struct
-{
-  double range[4];
-  double lo;        /* log10 loss at (pc1_min, pc2_min), or the loss itself (linear) */
-  double span;      /* added along each axis from min to max */
-  gboolean log;
-} Landscape;
-
-static double
-landscape_value (const Landscape *land,
-                 double           a,
-                 double           b)
-{
-  double u = (a - land->range[0]) / (land->range[1] - land->range[0]);
-  double v = (b - land->range[2]) / (land->range[3] - land->range[2]);
-
-  return land->lo + land->span * (0.7 * u + 0.3 * v);
-}
-
-static SaddleSurface *
-make_surface (const SaddleTrajectory *trajectory,
-              Landscape              *land,
-              gboolean                log_levels)
-{
-  const guint res = 41;
-  g_autofree double *loss = g_new (double, res * res);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SaddleSurface) shape = NULL;
-  SaddleSurface *surface;
-
-  saddle_surface_range_for (trajectory->pca, SADDLE_SURFACE_DEFAULT_MARGIN, land->range);
-  land->log = log_levels;
-  /* Three decades (log levels), or 1 to 3 (one band per sixth of a unit). */
-  land->lo = log_levels ? -2.0 : 1.0;
-  land->span = log_levels ? 3.0 : 2.0;
-
-  shape = saddle_surface_new (land->range, res, NULL, &error);
-  g_assert_no_error (error);
-  for (guint j = 0; j < res; j++)
-    for (guint i = 0; i < res; i++)
-      {
-        double f = landscape_value (land, saddle_surface_pc1_at (shape, i), saddle_surface_pc2_at (shape, j));
-
-        loss[j * res + i] = log_levels ? pow (10.0, f) : f;
-      }
-  surface = saddle_surface_new (land->range, res, loss, &error);
-  g_assert_no_error (error);
-  return surface;
-}
-
 /* A density and an exact spectrum of the same made-up Hessian. */
 static void
 make_density (SaddleDensity  **density,
@@ -1799,12 +1746,12 @@ test_write_files (void)
   g_autoptr(SaddleTrajectory) trajectory = saddle_test_trajectory_new (5, 10, FALSE, TRUE);
   g_autoptr(SaddleCriticalSet) set = make_critical_set (12);
   DrawData d = { 0, history, trajectory, set, NULL, NULL, NULL, NULL };
-  Landscape land;
+  SaddleTestLandscape land;
   /* Paths a figure needs at least: series, bands (one per level), curves. */
   static const guint min_paths[7] = { 3, 5, 12, 10, 5 + BANDS, 3, 4 };
 
   g_assert_no_error (error);
-  d.surface = make_surface (trajectory, &land, TRUE);
+  d.surface = saddle_test_surface_new (trajectory, &land, TRUE);
   make_density (&d.density, &d.dense);
   d.slice = make_slice (101);
 
@@ -1868,11 +1815,11 @@ test_write_files (void)
 /* ------------------------------------------------------------ the loss surface behind the paths */
 
 static int
-landscape_band (const Landscape *land,
-                double           a,
-                double           b)
+landscape_band (const SaddleTestLandscape *land,
+                double                     a,
+                double                     b)
 {
-  double f = landscape_value (land, a, b);
+  double f = saddle_test_landscape_value (land, a, b);
 
   return (int) floor ((f - land->lo) / land->span * BANDS);
 }
@@ -1921,11 +1868,11 @@ path_distance (const SaddleTrajectory *trajectory,
 
 /* Every sampled plot pixel away from paths and band edges shows its band's colour. */
 static void
-check_surface_pixels (cairo_surface_t        *surface,
-                      const SaddlePlotArea   *area,
-                      const SaddleTrajectory *trajectory,
-                      const Landscape        *land,
-                      gboolean                dark)
+check_surface_pixels (cairo_surface_t           *surface,
+                      const SaddlePlotArea      *area,
+                      const SaddleTrajectory    *trajectory,
+                      const SaddleTestLandscape *land,
+                      gboolean                   dark)
 {
   SaddlePalette palette;
   guint tested = 0;
@@ -2144,8 +2091,8 @@ test_figure_trajectories_surface (void)
     {
       gboolean dark = variant == 1;
       gboolean log_levels = variant != 2;
-      Landscape land;
-      g_autoptr(SaddleSurface) surface = make_surface (trajectory, &land, log_levels);
+      SaddleTestLandscape land;
+      g_autoptr(SaddleSurface) surface = saddle_test_surface_new (trajectory, &land, log_levels);
       SaddleFigureStyle style;
       SaddlePlotArea area;
       cairo_t *cr;
@@ -2174,8 +2121,8 @@ test_figure_trajectories_surface (void)
 
   /* A layer's view has no surface behind it; without a surface the figure is the old one. */
   {
-    Landscape land;
-    g_autoptr(SaddleSurface) surface = make_surface (trajectory, &land, TRUE);
+    SaddleTestLandscape land;
+    g_autoptr(SaddleSurface) surface = saddle_test_surface_new (trajectory, &land, TRUE);
     cairo_t *cr, *cr2;
     cairo_surface_t *with = new_canvas (&cr);
     cairo_surface_t *without = new_canvas (&cr2);
@@ -2271,132 +2218,6 @@ test_trajectory_pick (void)
   g_assert_cmpint (saddle_figure_trajectories_pick (trajectory, FALSE, G_MAXUINT, NULL, 0, 0, 5), ==, -1);
   cairo_destroy (cr);
   cairo_surface_destroy (canvas);
-}
-
-/* The contour misrepresents the runs when their true loss is beyond a factor 2 of it (median
- * over the snapshots), either way; unmeasured, it says nothing. */
-static void
-test_trajectory_contour_ratio (void)
-{
-  g_autoptr(SaddleTrajectory) trajectory = saddle_test_trajectory_new (2, 4, FALSE, TRUE);
-  gsize n = saddle_trajectory_n_snapshots (trajectory);
-  g_autofree double *sl = g_new (double, n);
-  const double factors[] = { 5.0, 1.9, 1.0, 0.55, 0.45 };
-  const gboolean expected[] = { TRUE, FALSE, FALSE, FALSE, TRUE };
-  double lo, hi;
-
-  g_assert_true (isnan (saddle_trajectory_contour_ratio (trajectory, &lo, &hi)));
-  g_assert_false (saddle_trajectory_contour_misrepresents (trajectory));
-  for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
-    {
-      /* The contour reads factors[f] × the true loss at every snapshot but one, 1× there. */
-      for (gsize i = 0; i < n; i++)
-        sl[i] = g_array_index (trajectory->info, SaddleSnapshotInfo, i).loss * (i == 3 ? 1.0 : factors[f]);
-      saddle_trajectory_set_surface (trajectory, NULL, NULL, sl);
-      g_assert_cmpfloat_with_epsilon (saddle_trajectory_contour_ratio (trajectory, &lo, &hi),
-                                      1.0 / factors[f], 1e-12);
-      g_assert_cmpfloat (hi, ==, MAX (1.0, 1.0 / factors[f]));
-      g_assert_true (saddle_trajectory_contour_misrepresents (trajectory) == expected[f]);
-    }
-}
-
-static void
-test_trajectory_surface (void)
-{
-  g_autoptr(SaddleTrajectory) trajectory = saddle_test_trajectory_new (2, 4, FALSE, TRUE);
-  g_autoptr(SaddleTrajectory) copy = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("saddle-csv-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "trajectory.csv", NULL);
-  g_auto(GStrv) lines = NULL;
-  g_auto(GStrv) fields = NULL;
-  gsize n = saddle_trajectory_n_snapshots (trajectory);
-  g_autofree double *dist = g_new (double, n);
-  g_autofree double *sl = g_new (double, n);
-  Landscape land;
-  SaddleSurface *surface = make_surface (trajectory, &land, TRUE);
-
-  g_assert_cmpuint (n, ==, 10);
-  /* One NAN per snapshot until measured. */
-  g_assert_cmpuint (trajectory->plane_distance->len, ==, n);
-  g_assert_cmpuint (trajectory->surface_loss->len, ==, n);
-  g_assert_true (isnan (g_array_index (trajectory->plane_distance, double, 3)));
-  g_assert_null (trajectory->surface);
-
-  /* Real numbers for the projection report: the engine's own, on this trajectory. */
-  g_assert_true (saddle_surface_snapshot_report (NULL, NULL, trajectory->pca, (const double *) trajectory->params->data,
-                                                 n, surface, dist, NULL, sl, NULL, NULL, &error));
-  g_assert_no_error (error);
-  sl[1] = NAN;
-  saddle_trajectory_set_surface (trajectory, surface, dist, sl);
-  g_assert_true (trajectory->surface == surface);
-  g_assert_cmpfloat (g_array_index (trajectory->plane_distance, double, 2), ==, dist[2]);
-  g_assert_cmpfloat (dist[2], >, 0);
-
-  g_assert_true (saddle_trajectory_write_csv (trajectory, FALSE, path, &error));
-  g_assert_no_error (error);
-  lines = saddle_test_read_lines (path);
-  g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
-  fields = g_strsplit (lines[3], ",", -1);
-  g_assert_cmpuint (g_strv_length (fields), ==, 9);
-  g_assert_cmpstr (fields[0], ==, "1");
-  g_assert_cmpfloat (g_ascii_strtod (fields[7], NULL), ==, dist[2]);
-  g_assert_cmpfloat (g_ascii_strtod (fields[8], NULL), ==, sl[2]);
-  /* The contour's value is the surface's at the snapshot's projection. */
-  g_assert_cmpfloat (fabs (sl[2] - saddle_surface_value_at (surface, trajectory->pca->scores[4],
-                                                            trajectory->pca->scores[5])), <=, 1e-12 * sl[2]);
-  g_clear_pointer (&fields, g_strfreev);
-  fields = g_strsplit (lines[2], ",", -1);
-  g_assert_cmpstr (fields[8], ==, "nan");
-  g_clear_pointer (&fields, g_strfreev);
-  /* The last snapshot is run 2 in the file. */
-  fields = g_strsplit (lines[n], ",", -1);
-  g_assert_cmpstr (fields[0], ==, "2");
-  g_clear_pointer (&fields, g_strfreev);
-  g_clear_pointer (&lines, g_strfreev);
-
-  /* The layer's rows leave the whole-plane columns empty. */
-  g_assert_true (saddle_trajectory_write_csv (trajectory, TRUE, path, &error));
-  lines = saddle_test_read_lines (path);
-  fields = g_strsplit (lines[3], ",", -1);
-  g_assert_cmpstr (fields[7], ==, "nan");
-  g_assert_cmpstr (fields[8], ==, "nan");
-  g_clear_pointer (&fields, g_strfreev);
-  g_clear_pointer (&lines, g_strfreev);
-
-  /* A deep copy: its own surface, PCAs and arrays. */
-  copy = saddle_trajectory_copy (trajectory);
-  g_assert_nonnull (copy->surface);
-  g_assert_true (copy->surface != trajectory->surface);
-  g_assert_true (copy->pca != trajectory->pca);
-  g_assert_cmpmem (copy->surface->loss, 41 * 41 * sizeof (double), surface->loss, 41 * 41 * sizeof (double));
-  g_assert_cmpmem (copy->pca->scores, 2 * n * sizeof (double), trajectory->pca->scores, 2 * n * sizeof (double));
-  g_assert_cmpmem (copy->params->data, n * 60 * sizeof (double), trajectory->params->data, n * 60 * sizeof (double));
-  g_assert_cmpfloat (g_array_index (copy->plane_distance, double, 2), ==, dist[2]);
-  g_assert_cmpuint (copy->n_runs, ==, 2);
-
-  /* A new snapshot: NAN for it; a new plane: the old surface and distances go. */
-  {
-    g_autofree double *theta = g_new0 (double, 60);
-    SaddleSnapshotInfo info = { .run = 1, .epoch = 5, .iteration = 25, .loss = 0.1, .accuracy = 0.9 };
-
-    saddle_trajectory_add (trajectory, &info, theta);
-    g_assert_cmpuint (trajectory->plane_distance->len, ==, n + 1);
-    g_assert_true (isnan (g_array_index (trajectory->surface_loss, double, n)));
-    g_assert_true (saddle_trajectory_compute_pca (trajectory, &error));
-    g_assert_no_error (error);
-    g_assert_null (trajectory->surface);
-    g_assert_true (isnan (g_array_index (trajectory->plane_distance, double, 2)));
-    /* The copy kept its own. */
-    g_assert_nonnull (copy->surface);
-  }
-  /* Dropping a surface by setting none. */
-  saddle_trajectory_set_surface (copy, NULL, NULL, NULL);
-  g_assert_null (copy->surface);
-  g_assert_true (isnan (g_array_index (copy->plane_distance, double, 0)));
-
-  g_unlink (path);
-  g_rmdir (dir);
 }
 
 /* Points whose ratio follows @slope per decade of loss (plus a little noise),
@@ -2866,7 +2687,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/chart/short-panel-ticks", test_short_panel_ticks);
   g_test_add_func ("/plot/chart/footnote-lines", test_footnote_lines);
   g_test_add_func ("/plot/figure/gradnorm-epoch-line", test_figure_gradnorm_epoch_line);
-  g_test_add_func ("/plot/trajectory/contour-ratio", test_trajectory_contour_ratio);
   g_test_add_func ("/plot/figure/gradnorm", test_figure_gradnorm);
   g_test_add_func ("/plot/figure/gradnorm-many-runs", test_figure_gradnorm_many_runs);
   g_test_add_func ("/plot/figure/trajectories", test_figure_trajectories);
@@ -2880,7 +2700,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/contour/fill-lines", test_contour);
   g_test_add_func ("/plot/figure/trajectories-surface", test_figure_trajectories_surface);
   g_test_add_func ("/plot/figure/trajectories-pick", test_trajectory_pick);
-  g_test_add_func ("/plot/trajectory/surface-csv-copy", test_trajectory_surface);
   g_test_add_func ("/plot/figure/critical-trend", test_figure_critical_trend);
   g_test_add_func ("/plot/figure/critical-index-law", test_figure_critical_index_law);
   g_test_add_func ("/plot/figure/critical-nonzero", test_figure_critical_nonzero);

@@ -183,6 +183,57 @@ test_summary_parse (void)
   }
 }
 
+/* Every summary.json member of a config field comes from saddle_summary_key()'s table, once:
+ * the CSV reading options too, written and read back through their keys. */
+static void
+test_summary_keys (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *dir = g_dir_make_tmp ("saddle-summary-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "summary.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) failures = g_ptr_array_new ();
+  g_auto(SaddleSummary) summary = { 0 };
+  g_autofree char *text = NULL;
+  SaddleStudyResults results = { 0 };
+  guint widths[] = { 4, 3, 2 };
+
+  for (guint f = 0; f < SADDLE_CONFIG_N_FIELDS; f++)
+    {
+      const char *key = saddle_summary_key ((SaddleConfigField) f);
+
+      if (key != NULL)
+        g_assert_true (g_hash_table_add (seen, (gpointer) key));
+    }
+  g_assert_cmpstr (saddle_summary_key (SADDLE_CONFIG_FIELD_LABEL_COLUMN), ==, "label_column");
+  g_assert_cmpstr (saddle_summary_key (SADDLE_CONFIG_FIELD_STANDARDIZE), ==, "standardize");
+
+  results.kind = SADDLE_STUDY_GRADNORM;
+  saddle_study_config_init (&results.config, SADDLE_STUDY_GRADNORM, SADDLE_TASK_IMAGE);
+  results.config.data_path = g_strdup ("animals.csv");
+  results.config.label_column = g_strdup ("species");
+  results.config.standardize = TRUE;
+  results.dataset_name = (char *) "animals.csv";
+  results.widths = widths;
+  results.n_widths = G_N_ELEMENTS (widths);
+  results.n_samples = 60;
+  results.failures = failures;
+  g_assert_true (saddle_summary_write_study (path, &results, &error));
+  g_assert_no_error (error);
+  saddle_study_config_clear (&results.config);
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"label_column\" : \"species\""));
+  g_assert_nonnull (strstr (text, "\"standardize\" : true"));
+  g_assert_true (saddle_summary_read (path, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (summary.config.label_column, ==, "species");
+  g_assert_true (summary.config.standardize);
+
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -191,6 +242,7 @@ main (int   argc,
 
   g_test_add_func ("/core/results/staging-sets", test_staging_sets);
   g_test_add_func ("/core/results/summary-parse", test_summary_parse);
+  g_test_add_func ("/core/results/summary-keys", test_summary_keys);
 
   return g_test_run ();
 }

@@ -8,7 +8,12 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "saddle-error.h"
 #include "saddle-hessian.h"
+#include "saddle-lanczos.h"
+#include "saddle-slice.h"
+#include "saddle-surface.h"
+#include "saddle-trainer.h"
 #include "saddle-stats.h"
 #include "saddle-study.h"
 
@@ -1301,6 +1306,37 @@ test_jobs_and_newton_options (void)
   saddle_study_config_clear (&config);
 }
 
+/* Every engine module's cancel counts as one, and nothing else does: the study's workers and the
+ * CLI ask this one function. */
+static void
+test_error_is_cancelled (void)
+{
+  const struct
+  {
+    GQuark domain;
+    int    code;
+    gboolean cancelled;
+  } cases[] = {
+    { SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED, TRUE },
+    { SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED, TRUE },
+    { SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED, TRUE },
+    { SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED, TRUE },
+    { SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED, TRUE },
+    { SADDLE_SURFACE_ERROR, SADDLE_SURFACE_ERROR_CANCELLED, TRUE },
+    { SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_TOO_LARGE, FALSE },
+    { SADDLE_STUDY_ERROR, SADDLE_STUDY_ERROR_ALL_FAILED, FALSE },
+    { G_FILE_ERROR, G_FILE_ERROR_INTR, FALSE },
+  };
+
+  g_assert_false (saddle_error_is_cancelled (NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (cases[i].domain, cases[i].code, "x");
+
+      g_assert_cmpint (saddle_error_is_cancelled (error), ==, cases[i].cancelled);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1324,6 +1360,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/study/parallel/jobs", test_parallel_jobs);
   g_test_add_func ("/core/study/jobs-and-newton-options", test_jobs_and_newton_options);
   g_test_add_func ("/core/study/parallel/cancel", test_parallel_cancel);
+  g_test_add_func ("/core/study/error-is-cancelled", test_error_is_cancelled);
 
   return g_test_run ();
 }

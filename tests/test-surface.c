@@ -841,6 +841,134 @@ test_adopt_plane (void)
   saddle_test_net_clear (&problem);
 }
 
+/* A trajectory's surface: its per-snapshot distance and loss written to the CSV, kept by a deep
+ * copy, dropped by a new snapshot or a new plane. */
+static void
+test_trajectory_surface_csv_copy (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = saddle_test_trajectory_new (2, 4, FALSE, TRUE);
+  g_autoptr(SaddleTrajectory) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("saddle-csv-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "trajectory.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) fields = NULL;
+  gsize n = saddle_trajectory_n_snapshots (trajectory);
+  g_autofree double *dist = g_new (double, n);
+  g_autofree double *sl = g_new (double, n);
+  SaddleTestLandscape land;
+  SaddleSurface *surface = saddle_test_surface_new (trajectory, &land, TRUE);
+
+  g_assert_cmpuint (n, ==, 10);
+  /* One NAN per snapshot until measured. */
+  g_assert_cmpuint (trajectory->plane_distance->len, ==, n);
+  g_assert_cmpuint (trajectory->surface_loss->len, ==, n);
+  g_assert_true (isnan (g_array_index (trajectory->plane_distance, double, 3)));
+  g_assert_null (trajectory->surface);
+
+  /* Real numbers for the projection report: the engine's own, on this trajectory. */
+  g_assert_true (saddle_surface_snapshot_report (NULL, NULL, trajectory->pca, (const double *) trajectory->params->data,
+                                                 n, surface, dist, NULL, sl, NULL, NULL, &error));
+  g_assert_no_error (error);
+  sl[1] = NAN;
+  saddle_trajectory_set_surface (trajectory, surface, dist, sl);
+  g_assert_true (trajectory->surface == surface);
+  g_assert_cmpfloat (g_array_index (trajectory->plane_distance, double, 2), ==, dist[2]);
+  g_assert_cmpfloat (dist[2], >, 0);
+
+  g_assert_true (saddle_trajectory_write_csv (trajectory, FALSE, path, &error));
+  g_assert_no_error (error);
+  lines = saddle_test_read_lines (path);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 1);
+  fields = g_strsplit (lines[3], ",", -1);
+  g_assert_cmpuint (g_strv_length (fields), ==, 9);
+  g_assert_cmpstr (fields[0], ==, "1");
+  g_assert_cmpfloat (g_ascii_strtod (fields[7], NULL), ==, dist[2]);
+  g_assert_cmpfloat (g_ascii_strtod (fields[8], NULL), ==, sl[2]);
+  /* The contour's value is the surface's at the snapshot's projection. */
+  g_assert_cmpfloat (fabs (sl[2] - saddle_surface_value_at (surface, trajectory->pca->scores[4],
+                                                            trajectory->pca->scores[5])), <=, 1e-12 * sl[2]);
+  g_clear_pointer (&fields, g_strfreev);
+  fields = g_strsplit (lines[2], ",", -1);
+  g_assert_cmpstr (fields[8], ==, "nan");
+  g_clear_pointer (&fields, g_strfreev);
+  /* The last snapshot is run 2 in the file. */
+  fields = g_strsplit (lines[n], ",", -1);
+  g_assert_cmpstr (fields[0], ==, "2");
+  g_clear_pointer (&fields, g_strfreev);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* The layer's rows leave the whole-plane columns empty. */
+  g_assert_true (saddle_trajectory_write_csv (trajectory, TRUE, path, &error));
+  lines = saddle_test_read_lines (path);
+  fields = g_strsplit (lines[3], ",", -1);
+  g_assert_cmpstr (fields[7], ==, "nan");
+  g_assert_cmpstr (fields[8], ==, "nan");
+  g_clear_pointer (&fields, g_strfreev);
+  g_clear_pointer (&lines, g_strfreev);
+
+  /* A deep copy: its own surface, PCAs and arrays. */
+  copy = saddle_trajectory_copy (trajectory);
+  g_assert_nonnull (copy->surface);
+  g_assert_true (copy->surface != trajectory->surface);
+  g_assert_true (copy->pca != trajectory->pca);
+  g_assert_cmpmem (copy->surface->loss, 41 * 41 * sizeof (double), surface->loss, 41 * 41 * sizeof (double));
+  g_assert_cmpmem (copy->pca->scores, 2 * n * sizeof (double), trajectory->pca->scores, 2 * n * sizeof (double));
+  g_assert_cmpmem (copy->params->data, n * 60 * sizeof (double), trajectory->params->data, n * 60 * sizeof (double));
+  g_assert_cmpfloat (g_array_index (copy->plane_distance, double, 2), ==, dist[2]);
+  g_assert_cmpuint (copy->n_runs, ==, 2);
+
+  /* A new snapshot: NAN for it; a new plane: the old surface and distances go. */
+  {
+    g_autofree double *theta = g_new0 (double, 60);
+    SaddleSnapshotInfo info = { .run = 1, .epoch = 5, .iteration = 25, .loss = 0.1, .accuracy = 0.9 };
+
+    saddle_trajectory_add (trajectory, &info, theta);
+    g_assert_cmpuint (trajectory->plane_distance->len, ==, n + 1);
+    g_assert_true (isnan (g_array_index (trajectory->surface_loss, double, n)));
+    g_assert_true (saddle_trajectory_compute_pca (trajectory, &error));
+    g_assert_no_error (error);
+    g_assert_null (trajectory->surface);
+    g_assert_true (isnan (g_array_index (trajectory->plane_distance, double, 2)));
+    /* The copy kept its own. */
+    g_assert_nonnull (copy->surface);
+  }
+  /* Dropping a surface by setting none. */
+  saddle_trajectory_set_surface (copy, NULL, NULL, NULL);
+  g_assert_null (copy->surface);
+  g_assert_true (isnan (g_array_index (copy->plane_distance, double, 0)));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The contour misrepresents the runs when their true loss is beyond a factor 2 of it (median
+ * over the snapshots), either way; unmeasured, it says nothing. */
+static void
+test_trajectory_contour_ratio (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = saddle_test_trajectory_new (2, 4, FALSE, TRUE);
+  gsize n = saddle_trajectory_n_snapshots (trajectory);
+  g_autofree double *sl = g_new (double, n);
+  const double factors[] = { 5.0, 1.9, 1.0, 0.55, 0.45 };
+  const gboolean expected[] = { TRUE, FALSE, FALSE, FALSE, TRUE };
+  double lo, hi;
+
+  g_assert_true (isnan (saddle_trajectory_contour_ratio (trajectory, &lo, &hi)));
+  g_assert_false (saddle_trajectory_contour_misrepresents (trajectory));
+  for (guint f = 0; f < G_N_ELEMENTS (factors); f++)
+    {
+      /* The contour reads factors[f] × the true loss at every snapshot but one, 1× there. */
+      for (gsize i = 0; i < n; i++)
+        sl[i] = g_array_index (trajectory->info, SaddleSnapshotInfo, i).loss * (i == 3 ? 1.0 : factors[f]);
+      saddle_trajectory_set_surface (trajectory, NULL, NULL, sl);
+      g_assert_cmpfloat_with_epsilon (saddle_trajectory_contour_ratio (trajectory, &lo, &hi),
+                                      1.0 / factors[f], 1e-12);
+      g_assert_cmpfloat (hi, ==, MAX (1.0, 1.0 / factors[f]));
+      g_assert_true (saddle_trajectory_contour_misrepresents (trajectory) == expected[f]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -857,6 +985,8 @@ main (int   argc,
   g_test_add_func ("/core/surface/one-component", test_one_component);
   g_test_add_func ("/core/surface/csv", test_csv);
   g_test_add_func ("/core/surface/adopt-plane", test_adopt_plane);
+  g_test_add_func ("/core/surface/trajectory-csv-copy", test_trajectory_surface_csv_copy);
+  g_test_add_func ("/core/surface/contour-ratio", test_trajectory_contour_ratio);
 
   return g_test_run ();
 }

@@ -8,6 +8,8 @@
 static const char *const flags[SADDLE_CONFIG_N_FIELDS] = {
   [SADDLE_CONFIG_FIELD_TASK]              = "--task",
   [SADDLE_CONFIG_FIELD_DATA]              = "--data",
+  [SADDLE_CONFIG_FIELD_LABEL_COLUMN]      = "--label-column",
+  [SADDLE_CONFIG_FIELD_STANDARDIZE]       = "--standardize",
   [SADDLE_CONFIG_FIELD_FUNCTION]          = "--function",
   [SADDLE_CONFIG_FIELD_SAMPLES]           = "--samples",
   [SADDLE_CONFIG_FIELD_HIDDEN]            = "--hidden",

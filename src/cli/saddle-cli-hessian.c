@@ -28,6 +28,7 @@
 #include "saddle-critical.h"
 #include "saddle-critical-measure.h"
 #include "saddle-cli-ground-truth.h"
+#include "saddle-error.h"
 #include "saddle-figures.h"
 #include "saddle-lanczos.h"
 #include "saddle-slice.h"
@@ -35,22 +36,13 @@
 #include "saddle-weights-file.h"
 #include "saddle-cli-commands-private.h"
 
-static gboolean
-is_cancelled (const GError *error)
-{
-  return g_error_matches (error, SADDLE_CRITICAL_ERROR, SADDLE_CRITICAL_ERROR_CANCELLED)
-         || g_error_matches (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED)
-         || g_error_matches (error, SADDLE_LANCZOS_ERROR, SADDLE_LANCZOS_ERROR_CANCELLED)
-         || g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED);
-}
-
 /* Reports a failed hessian computation: interrupted (130), a memory refusal with the way
  * around it, or the error itself. */
 static int
 report_hessian_error (const GError            *error,
                       const SaddleCliProgress *progress)
 {
-  if (progress->interrupted || is_cancelled (error))
+  if (progress->interrupted || saddle_error_is_cancelled (error))
     {
       fprintf (stderr, "saddle-cli: interrupted\n");
       return saddle_cli_signals_exit_status ();
@@ -168,30 +160,23 @@ json_add_matrix_free (JsonBuilder                 *builder,
   saddle_summary_add_point (builder, m->point);
   if (m->method == SADDLE_MEASURE_LANCZOS)
     {
-      json_builder_set_member_name (builder, "k");
-      json_builder_add_int_value (builder, (gint64) m->k);
-      json_builder_set_member_name (builder, "lanczos_steps");
-      json_builder_add_int_value (builder, (gint64) m->info.iterations);
-      json_builder_set_member_name (builder, "converged");
-      json_builder_add_boolean_value (builder, m->info.converged);
+      saddle_summary_add_int (builder, "k", (gint64) m->k);
+      saddle_summary_add_int (builder, "lanczos_steps", (gint64) m->info.iterations);
+      saddle_summary_add_boolean (builder, "converged", m->info.converged);
       saddle_summary_add_double (builder, "relative_residual", m->info.residual);
-      json_builder_set_member_name (builder, "restarts");
-      json_builder_add_int_value (builder, m->info.restarts);
+      saddle_summary_add_int (builder, "restarts", m->info.restarts);
       json_add_doubles (builder, "lowest", m->lowest, m->k);
       json_add_doubles (builder, "highest", m->highest, m->k);
       json_add_doubles (builder, "residual_norm_lowest", m->residual_low, m->k);
       json_add_doubles (builder, "residual_norm_highest", m->residual_high, m->k);
-      json_builder_set_member_name (builder, "verdict");
-      json_builder_add_string_value (builder, verdict_text (m->verdict));
+      saddle_summary_add_string (builder, "verdict", verdict_text (m->verdict));
     }
   else if (m->density != NULL)
     {
       const SaddleDensity *d = m->density;
 
-      json_builder_set_member_name (builder, "iterations");
-      json_builder_add_int_value (builder, d->iterations);
-      json_builder_set_member_name (builder, "probes");
-      json_builder_add_int_value (builder, d->probes);
+      saddle_summary_add_int (builder, "iterations", d->iterations);
+      saddle_summary_add_int (builder, "probes", d->probes);
       saddle_summary_add_double (builder, "sigma", d->sigma);
       saddle_summary_add_double (builder, "mean_eigenvalue", saddle_density_mean (d));
       saddle_summary_add_double (builder, "share_below_minus_sigma", m->shares[0]);
@@ -225,10 +210,8 @@ write_hessian_summary (const char                *path,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "weights");
-  json_builder_add_string_value (builder, options->weights);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, saddle_cli_method_to_string (options->method));
+  saddle_summary_add_string (builder, "weights", options->weights);
+  saddle_summary_add_string (builder, "method", saddle_cli_method_to_string (options->method));
   {
     g_autofree guint *widths = NULL;
     guint n = 0;
@@ -244,10 +227,8 @@ write_hessian_summary (const char                *path,
       saddle_summary_add_point (builder, point);
       /* Who solved it and how long each half took: the numbers `bench --mpi --hessian` and the
        * README's cluster table come from. */
-      json_builder_set_member_name (builder, "eigensolver");
-      json_builder_add_string_value (builder, eigensolver);
-      json_builder_set_member_name (builder, "ranks");
-      json_builder_add_int_value (builder, ranks);
+      saddle_summary_add_string (builder, "eigensolver", eigensolver);
+      saddle_summary_add_int (builder, "ranks", ranks);
       json_builder_set_member_name (builder, "seconds_hessian");
       json_builder_add_double_value (builder, point->seconds_hessian);
       json_builder_set_member_name (builder, "seconds_eigen");

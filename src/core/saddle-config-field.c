@@ -32,6 +32,8 @@ typedef struct
 static const FieldSpec fields[SADDLE_CONFIG_N_FIELDS] = {
   [SADDLE_CONFIG_FIELD_TASK]              = { KIND_OTHER, 0, 0, FALSE, FALSE, FALSE, "image, function or autoencoder" },
   [SADDLE_CONFIG_FIELD_DATA]              = { KIND_OTHER, 0, 0, FALSE, FALSE, FALSE, N_("a file or folder") },
+  [SADDLE_CONFIG_FIELD_LABEL_COLUMN]      = { KIND_OTHER, 0, 0, FALSE, FALSE, FALSE, N_("a column name of the CSV's header") },
+  [SADDLE_CONFIG_FIELD_STANDARDIZE]       = { KIND_OTHER, 0, 0, FALSE, FALSE, FALSE, N_("on or off") },
   [SADDLE_CONFIG_FIELD_FUNCTION]          = { KIND_OTHER, 0, 0, FALSE, FALSE, FALSE, "sinc or sign" },
   [SADDLE_CONFIG_FIELD_SAMPLES]           = { KIND_INTEGER, 1, 1000000, FALSE, FALSE, FALSE, "1–1000000" },
   [SADDLE_CONFIG_FIELD_HIDDEN]            = { KIND_OTHER, 0, 0, FALSE, FALSE, FALSE, N_("0–8 widths of 1–100000") },

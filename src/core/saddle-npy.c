@@ -20,34 +20,8 @@ typedef struct
   gsize        base;      /* byte offset of text[0] in the array */
 } Header;
 
-static gboolean
-invalid_at (GError    **error,
-            const char *path,
-            const char *where,
-            gsize       offset,
-            gint        code,
-            const char *format,
-            ...) G_GNUC_PRINTF (6, 7);
-
-static gboolean
-invalid_at (GError    **error,
-            const char *path,
-            const char *where,
-            gsize       offset,
-            gint        code,
-            const char *format,
-            ...)
-{
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, SADDLE_WEIGHTS_FILE_ERROR, code, "%s: byte %" G_GSIZE_FORMAT "%s: %s",
-               path, offset, where, reason);
-  return FALSE;
-}
+/* "path: byte N in where: …", as the other binary readers say it. */
+#define invalid_at saddle_weights_file_error_at
 
 static gboolean
 header_error (Header     *h,

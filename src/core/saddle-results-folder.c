@@ -133,7 +133,7 @@ read_history (const char    *dir,
 static gboolean
 read_snapshots (const char *dir,
                 const char *name,
-                gboolean    layer,
+                gboolean    layer_only,
                 GArray     *info,
                 GArray     *scores,
                 GArray     *distance,
@@ -150,7 +150,7 @@ read_snapshots (const char *dir,
     return FALSE;
   if (t->rows->len == 0)
     return saddle_csv_table_invalid (t, 2, error, "no snapshots");
-  if (layer && t->rows->len != info->len)
+  if (layer_only && t->rows->len != info->len)
     return saddle_csv_table_invalid (t, 0, error, "%u snapshots where trajectories.csv has %u",
                                      t->rows->len, info->len);
   for (guint r = 0; r < t->rows->len; r++)
@@ -173,7 +173,7 @@ read_snapshots (const char *dir,
         return saddle_csv_table_invalid (t, saddle_csv_table_line (t, r), error,
                                          "the PCA coordinates are not finite");
       s.epoch = (guint) epoch;
-      if (!layer)
+      if (!layer_only)
         g_array_append_val (info, s);
       else if (r >= info->len || g_array_index (info, SaddleSnapshotInfo, r).run != s.run
                || g_array_index (info, SaddleSnapshotInfo, r).epoch != s.epoch
@@ -181,7 +181,7 @@ read_snapshots (const char *dir,
         return saddle_csv_table_invalid (t, saddle_csv_table_line (t, r), error,
                                          "not the snapshot of trajectories.csv's row %u", r + 1);
       g_array_append_vals (scores, pc, 2);
-      if (!layer)
+      if (!layer_only)
         {
           g_array_append_val (distance, d);
           g_array_append_val (surface_loss, l);

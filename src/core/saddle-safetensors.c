@@ -20,30 +20,10 @@ typedef struct
   guint64     end;
 } Span;
 
-static gboolean
-invalid (GError    **error,
-         const char *path,
-         guint64     offset,
-         const char *format,
-         ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-invalid (GError    **error,
-         const char *path,
-         guint64     offset,
-         const char *format,
-         ...)
-{
-  g_autofree char *reason = NULL;
-  va_list args;
-
-  va_start (args, format);
-  reason = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, SADDLE_WEIGHTS_FILE_ERROR, SADDLE_WEIGHTS_FILE_ERROR_INVALID,
-               "%s: byte %" G_GUINT64_FORMAT ": %s", path, offset, reason);
-  return FALSE;
-}
+/* "path: byte N: …", as the other binary readers say it. */
+#define invalid(error, path, offset, ...) \
+  saddle_weights_file_error_at (error, path, "", offset, SADDLE_WEIGHTS_FILE_ERROR_INVALID, \
+                                __VA_ARGS__)
 
 static gboolean
 dtype_from_string (const char  *name,

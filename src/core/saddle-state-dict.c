@@ -326,10 +326,9 @@ refuse (SaddleStateDict *dict,
   va_start (args, format);
   reason = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, SADDLE_WEIGHTS_FILE_ERROR, SADDLE_WEIGHTS_FILE_ERROR_UNSUPPORTED,
-               "%s: byte %" G_GSIZE_FORMAT "%s: tensor “%s” %s", dict->path, tensor->offset,
-               tensor->where, tensor->key, reason);
-  return FALSE;
+  return saddle_weights_file_error_at (error, dict->path, tensor->where, tensor->offset,
+                                       SADDLE_WEIGHTS_FILE_ERROR_UNSUPPORTED, "tensor “%s” %s",
+                                       tensor->key, reason);
 }
 
 /* Groups the tensors into layers in name order; FALSE on a key that is not a layer's weight

@@ -354,8 +354,8 @@ read_settings (const Reader  *r,
   if (!read_string (r, KEY (DATA), &text, error))
     return FALSE;
   config->data_path = g_strdup (text);
-  if (!read_string (r, "label_column", &text, error)
-      || !read_boolean (r, "standardize", &config->standardize, error))
+  if (!read_string (r, KEY (LABEL_COLUMN), &text, error)
+      || !read_boolean (r, KEY (STANDARDIZE), &config->standardize, error))
     return FALSE;
   config->label_column = g_strdup (text);
 

@@ -19,6 +19,8 @@ saddle_summary_key (SaddleConfigField field)
   static const char *const keys[SADDLE_CONFIG_N_FIELDS] = {
     [SADDLE_CONFIG_FIELD_TASK] = "task",
     [SADDLE_CONFIG_FIELD_DATA] = "data",
+    [SADDLE_CONFIG_FIELD_LABEL_COLUMN] = "label_column",
+    [SADDLE_CONFIG_FIELD_STANDARDIZE] = "standardize",
     [SADDLE_CONFIG_FIELD_FUNCTION] = "function",
     [SADDLE_CONFIG_FIELD_SAMPLES] = "samples",
     [SADDLE_CONFIG_FIELD_HIDDEN] = "widths",
@@ -45,6 +47,33 @@ saddle_summary_key (SaddleConfigField field)
   };
 
   return (guint) field < SADDLE_CONFIG_N_FIELDS ? keys[field] : NULL;
+}
+
+void
+saddle_summary_add_int (JsonBuilder *builder,
+                        const char  *member,
+                        gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+saddle_summary_add_boolean (JsonBuilder *builder,
+                            const char  *member,
+                            gboolean     value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_boolean_value (builder, value);
+}
+
+void
+saddle_summary_add_string (JsonBuilder *builder,
+                           const char  *member,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, value);
 }
 
 void
@@ -88,14 +117,12 @@ saddle_summary_add_point_measures (JsonBuilder               *builder,
 {
   const SaddleExactReach *reach = &point->exact_reach;
 
-  json_builder_set_member_name (builder, "certificate");
-  json_builder_add_string_value (builder, saddle_critical_certificate_to_string (point->certificate));
+  saddle_summary_add_string (builder, "certificate",
+                             saddle_critical_certificate_to_string (point->certificate));
   saddle_summary_add_double (builder, "still_factor", point->still_factor);
-  json_builder_set_member_name (builder, "still_steps");
-  json_builder_add_int_value (builder, point->still_steps);
+  saddle_summary_add_int (builder, "still_steps", point->still_steps);
   saddle_summary_add_double (builder, "clarke_distance", point->clarke_distance);
-  json_builder_set_member_name (builder, "clarke_kinks");
-  json_builder_add_int_value (builder, point->clarke_kinks);
+  saddle_summary_add_int (builder, "clarke_kinks", point->clarke_kinks);
   json_builder_set_member_name (builder, "exact_reach");
   json_builder_begin_object (builder);
   saddle_summary_add_double (builder, "share_zero", reach->share_zero);
@@ -121,8 +148,7 @@ saddle_summary_add_point_settings (JsonBuilder                  *builder,
 {
   saddle_summary_add_double (builder, KEY (CERTIFY_TOLERANCE), settings->certify_tolerance);
   saddle_summary_add_double (builder, KEY (CLARKE_EPSILON), settings->clarke_epsilon);
-  json_builder_set_member_name (builder, KEY (STILL_STEPS));
-  json_builder_add_int_value (builder, settings->still_steps);
+  saddle_summary_add_int (builder, KEY (STILL_STEPS), settings->still_steps);
   saddle_summary_add_double (builder, KEY (STILL_FACTOR), settings->still_factor);
   saddle_summary_add_double (builder, "zero_band", SADDLE_EXACT_REACH_ZERO_BAND);
   saddle_summary_add_double (builder, "weak_band", SADDLE_EXACT_REACH_WEAK_BAND);
@@ -154,13 +180,10 @@ saddle_summary_add_reach (JsonBuilder             *builder,
 {
   saddle_summary_add_double (builder, "newton_distance", reach->distance);
   saddle_summary_add_double (builder, "newton_residual", reach->residual);
-  json_builder_set_member_name (builder, "newton_reach_iterations");
-  json_builder_add_int_value (builder, reach->iterations);
-  json_builder_set_member_name (builder, "newton_reach_converged");
-  json_builder_add_boolean_value (builder, reach->converged);
+  saddle_summary_add_int (builder, "newton_reach_iterations", reach->iterations);
+  saddle_summary_add_boolean (builder, "newton_reach_converged", reach->converged);
   saddle_summary_add_double (builder, "newton_reach_tolerance", reach->tolerance);
-  json_builder_set_member_name (builder, "kinks_crossed");
-  json_builder_add_int_value (builder, (gint64) reach->kinks_crossed);
+  saddle_summary_add_int (builder, "kinks_crossed", (gint64) reach->kinks_crossed);
 }
 
 void
@@ -170,8 +193,7 @@ saddle_summary_add_point (JsonBuilder               *builder,
   const SaddleSpectrum *s = p->spectrum;
 
   /* Counted from 1, as in the CSV files, the charts and the messages. */
-  json_builder_set_member_name (builder, "run");
-  json_builder_add_int_value (builder, p->run + 1);
+  saddle_summary_add_int (builder, "run", p->run + 1);
   saddle_summary_add_double (builder, "loss", p->loss);
   saddle_summary_add_double (builder, "accuracy", p->accuracy);
   saddle_summary_add_double (builder, "grad_norm_start", p->grad_norm_start);
@@ -179,33 +201,24 @@ saddle_summary_add_point (JsonBuilder               *builder,
   saddle_summary_add_double (builder, "grad_norm", p->grad_norm);
   saddle_summary_add_double (builder, "hg_ratio", p->hg_ratio);
   saddle_summary_add_reach (builder, &p->reach);
-  json_builder_set_member_name (builder, "steps");
-  json_builder_add_int_value (builder, p->steps);
-  json_builder_set_member_name (builder, "newton_steps");
-  json_builder_add_int_value (builder, p->newton_steps);
-  json_builder_set_member_name (builder, "n_params");
-  json_builder_add_int_value (builder, (gint64) p->n_params);
+  saddle_summary_add_int (builder, "steps", p->steps);
+  saddle_summary_add_int (builder, "newton_steps", p->newton_steps);
+  saddle_summary_add_int (builder, "n_params", (gint64) p->n_params);
   if (s == NULL)
     {
-      json_builder_set_member_name (builder, "dead_units");
-      json_builder_add_int_value (builder, p->dead_units);
+      saddle_summary_add_int (builder, "dead_units", p->dead_units);
       return;
     }
-  json_builder_set_member_name (builder, "positive");
-  json_builder_add_int_value (builder, (gint64) s->positive);
-  json_builder_set_member_name (builder, "negative");
-  json_builder_add_int_value (builder, (gint64) s->negative);
-  json_builder_set_member_name (builder, "zero");
-  json_builder_add_int_value (builder, (gint64) s->zero);
+  saddle_summary_add_int (builder, "positive", (gint64) s->positive);
+  saddle_summary_add_int (builder, "negative", (gint64) s->negative);
+  saddle_summary_add_int (builder, "zero", (gint64) s->zero);
   saddle_summary_add_double (builder, "minimal_ratio", s->minimal_ratio);
   saddle_summary_add_double (builder, "nonzero_ratio", s->nonzero_ratio);
   saddle_summary_add_double (builder, "tolerance", s->tolerance);
   saddle_summary_add_double (builder, "max_abs_eigenvalue", s->max_abs);
-  json_builder_set_member_name (builder, "dead_units");
-  json_builder_add_int_value (builder, p->dead_units);
+  saddle_summary_add_int (builder, "dead_units", p->dead_units);
   saddle_summary_add_double (builder, "asymmetry", p->asymmetry);
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, saddle_critical_label_to_string (p->label));
+  saddle_summary_add_string (builder, "label", saddle_critical_label_to_string (p->label));
   saddle_summary_add_point_measures (builder, p);
 }
 
@@ -218,27 +231,21 @@ saddle_summary_add_config (JsonBuilder             *builder,
                            guint                    n_samples,
                            const char              *dataset_name)
 {
-  json_builder_set_member_name (builder, "dataset");
-  json_builder_add_string_value (builder, dataset_name);
-  json_builder_set_member_name (builder, KEY (TASK));
-  json_builder_add_string_value (builder, saddle_task_to_string (config->task));
+  saddle_summary_add_string (builder, "dataset", dataset_name);
+  saddle_summary_add_string (builder, KEY (TASK), saddle_task_to_string (config->task));
   json_builder_set_member_name (builder, KEY (HIDDEN));
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     json_builder_add_int_value (builder, widths[i]);
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, KEY (ACTIVATION));
-  json_builder_add_string_value (builder, saddle_activation_to_string (config->activation));
-  json_builder_set_member_name (builder, "n_params");
-  json_builder_add_int_value (builder, (gint64) saddle_model_count_params (widths, n));
-  json_builder_set_member_name (builder, KEY (SAMPLES));
-  json_builder_add_int_value (builder, (gint64) n_samples);
+  saddle_summary_add_string (builder, KEY (ACTIVATION),
+                             saddle_activation_to_string (config->activation));
+  saddle_summary_add_int (builder, "n_params", (gint64) saddle_model_count_params (widths, n));
+  saddle_summary_add_int (builder, KEY (SAMPLES), (gint64) n_samples);
   saddle_summary_add_double (builder, KEY (ZERO_TOLERANCE), config->zero_tolerance);
   saddle_summary_add_double (builder, KEY (GRAD_TOLERANCE), config->grad_tolerance);
-  json_builder_set_member_name (builder, KEY (DESCENT_STEPS));
-  json_builder_add_int_value (builder, config->descent_steps);
-  json_builder_set_member_name (builder, KEY (NEWTON_STEPS));
-  json_builder_add_int_value (builder, config->newton_steps);
+  saddle_summary_add_int (builder, KEY (DESCENT_STEPS), config->descent_steps);
+  saddle_summary_add_int (builder, KEY (NEWTON_STEPS), config->newton_steps);
   saddle_summary_add_double (builder, KEY (DESCENT_LR), config->descent_lr);
   {
     SaddleCriticalSettings settings;
@@ -255,12 +262,10 @@ saddle_summary_add_slice (JsonBuilder       *builder,
   json_builder_set_member_name (builder, "slice");
   json_builder_begin_object (builder);
   saddle_summary_add_double (builder, "range", slice->range);
-  json_builder_set_member_name (builder, "points");
-  json_builder_add_int_value (builder, (gint64) slice->n_points);
-  json_builder_set_member_name (builder, "eigenvector_method");
-  json_builder_add_string_value (builder, saddle_slice_method_to_string (slice->method));
-  json_builder_set_member_name (builder, "converged");
-  json_builder_add_boolean_value (builder, slice->converged);
+  saddle_summary_add_int (builder, "points", (gint64) slice->n_points);
+  saddle_summary_add_string (builder, "eigenvector_method",
+                             saddle_slice_method_to_string (slice->method));
+  saddle_summary_add_boolean (builder, "converged", slice->converged);
   saddle_summary_add_double (builder, "loss", slice->loss);
   saddle_summary_add_double (builder, "lambda_bottom", slice->lambda_bottom);
   saddle_summary_add_double (builder, "lambda_top", slice->lambda_top);
@@ -279,8 +284,7 @@ json_add_subset_trend (JsonBuilder             *builder,
 
   json_builder_set_member_name (builder, saddle_trend_subset_to_string (t->subset));
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "points");
-  json_builder_add_int_value (builder, (gint64) t->n);
+  saddle_summary_add_int (builder, "points", (gint64) t->n);
   saddle_summary_add_double (builder, "slope", t->slope);
   saddle_summary_add_double (builder, "intercept", t->intercept);
   saddle_summary_add_double (builder, "r2", t->r2);
@@ -289,33 +293,27 @@ json_add_subset_trend (JsonBuilder             *builder,
   saddle_summary_add_double (builder, "spearman_ci_low", test->low);
   saddle_summary_add_double (builder, "spearman_ci_high", test->high);
   saddle_summary_add_double (builder, "ci_level", test->level);
-  json_builder_set_member_name (builder, "bootstrap_resamples");
-  json_builder_add_int_value (builder, test->resamples);
-  json_builder_set_member_name (builder, "bootstrap_resamples_defined");
-  json_builder_add_int_value (builder, test->resamples_defined);
+  saddle_summary_add_int (builder, "bootstrap_resamples", test->resamples);
+  saddle_summary_add_int (builder, "bootstrap_resamples_defined", test->resamples_defined);
   saddle_summary_add_double (builder, "p_value", test->p_value);
-  json_builder_set_member_name (builder, "p_method");
-  json_builder_add_string_value (builder, !isfinite (test->rho) ? "none"
-                                 : test->p_exact ? "exact" : "random permutations");
-  json_builder_set_member_name (builder, "permutations");
-  json_builder_add_int_value (builder, (gint64) test->permutations);
-  json_builder_set_member_name (builder, "seed");
-  json_builder_add_int_value (builder, (gint64) test->seed);
-  json_builder_set_member_name (builder, "verdict");
-  json_builder_add_string_value (builder, saddle_trend_verdict_to_string (t->verdict));
+  saddle_summary_add_string (builder, "p_method",
+                             !isfinite (test->rho) ? "none"
+                             : test->p_exact ? "exact" : "random permutations");
+  saddle_summary_add_int (builder, "permutations", (gint64) test->permutations);
+  saddle_summary_add_int (builder, "seed", (gint64) test->seed);
+  saddle_summary_add_string (builder, "verdict", saddle_trend_verdict_to_string (t->verdict));
 
   json_builder_set_member_name (builder, "pennington_bahri");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "fitted");
-  json_builder_add_boolean_value (builder, t->pb_fitted);
+  saddle_summary_add_boolean (builder, "fitted", t->pb_fitted);
   saddle_summary_add_double (builder, "loss_c", t->pb_loss_c);
   saddle_summary_add_double (builder, "a", t->pb_a);
   saddle_summary_add_double (builder, "residual", t->pb_residual);
   if (!t->pb_fitted)
     {
-      json_builder_set_member_name (builder, "why_not");
-      json_builder_add_string_value (builder, t->pb_error == SADDLE_STATS_ERROR_TOO_FEW
-                                     ? "too few points" : "index 0 everywhere or one loss");
+      saddle_summary_add_string (builder, "why_not",
+                                 t->pb_error == SADDLE_STATS_ERROR_TOO_FEW
+                                 ? "too few points" : "index 0 everywhere or one loss");
     }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
@@ -329,17 +327,12 @@ json_add_trend (JsonBuilder         *builder,
 
   json_builder_set_member_name (builder, "trend");
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "ratio");
-  json_builder_add_string_value (builder, trend->ratio == SADDLE_CRITICAL_RATIO_NONZERO
-                                          ? "nonzero" : "minimal");
-  json_builder_set_member_name (builder, "x");
-  json_builder_add_string_value (builder, trend->x_log ? "log10_loss" : "loss");
-  json_builder_set_member_name (builder, "shown");
-  json_builder_add_string_value (builder, saddle_trend_subset_to_string (trend->shown));
-  json_builder_set_member_name (builder, "expectation");
-  json_builder_add_string_value (builder, SADDLE_SUMMARY_EXPECTATION);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, SADDLE_SUMMARY_TREND_METHOD);
+  saddle_summary_add_string (builder, "ratio",
+                             trend->ratio == SADDLE_CRITICAL_RATIO_NONZERO ? "nonzero" : "minimal");
+  saddle_summary_add_string (builder, "x", trend->x_log ? "log10_loss" : "loss");
+  saddle_summary_add_string (builder, "shown", saddle_trend_subset_to_string (trend->shown));
+  saddle_summary_add_string (builder, "expectation", SADDLE_SUMMARY_EXPECTATION);
+  saddle_summary_add_string (builder, "method", SADDLE_SUMMARY_TREND_METHOD);
   for (guint s = 0; s < SADDLE_TREND_N_SUBSETS; s++)
     json_add_subset_trend (builder, &trend->subsets[s]);
   json_builder_end_object (builder);
@@ -352,21 +345,15 @@ add_training (JsonBuilder              *builder,
 {
   const SaddleStudyConfig *config = &results->config;
 
-  json_builder_set_member_name (builder, KEY (OPTIMIZER));
-  json_builder_add_string_value (builder, saddle_optimizer_kind_to_string (config->optimizer));
+  saddle_summary_add_string (builder, KEY (OPTIMIZER),
+                             saddle_optimizer_kind_to_string (config->optimizer));
   saddle_summary_add_double (builder, KEY (LR), config->lr);
-  json_builder_set_member_name (builder, KEY (BATCH));
-  json_builder_add_int_value (builder, config->batch);
-  json_builder_set_member_name (builder, KEY (EPOCHS));
-  json_builder_add_int_value (builder, config->epochs);
-  json_builder_set_member_name (builder, KEY (SEED));
-  json_builder_add_int_value (builder, (gint64) config->seed);
-  json_builder_set_member_name (builder, KEY (RUNS));
-  json_builder_add_int_value (builder, config->runs);
-  json_builder_set_member_name (builder, KEY (FIRST_RUN));
-  json_builder_add_int_value (builder, config->first_run + 1);
-  json_builder_set_member_name (builder, "cancelled");
-  json_builder_add_boolean_value (builder, results->cancelled);
+  saddle_summary_add_int (builder, KEY (BATCH), config->batch);
+  saddle_summary_add_int (builder, KEY (EPOCHS), config->epochs);
+  saddle_summary_add_int (builder, KEY (SEED), (gint64) config->seed);
+  saddle_summary_add_int (builder, KEY (RUNS), config->runs);
+  saddle_summary_add_int (builder, KEY (FIRST_RUN), config->first_run + 1);
+  saddle_summary_add_boolean (builder, "cancelled", results->cancelled);
 }
 
 static void
@@ -393,19 +380,16 @@ saddle_summary_write_critical (const char                *path,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "study");
-  json_builder_add_string_value (builder, "critical");
+  saddle_summary_add_string (builder, "study", "critical");
   saddle_summary_add_config (builder, config, results->widths, results->n_widths,
                              results->n_samples, results->dataset_name);
   add_training (builder, results);
-  json_builder_set_member_name (builder, "analysed");
-  json_builder_add_int_value (builder, stats->n);
+  saddle_summary_add_int (builder, "analysed", stats->n);
   json_builder_set_member_name (builder, "labels");
   json_builder_begin_object (builder);
   for (guint l = 0; l < SADDLE_CRITICAL_N_LABELS; l++)
     {
-      json_builder_set_member_name (builder, saddle_critical_label_to_string (l));
-      json_builder_add_int_value (builder, stats->labels[l]);
+      saddle_summary_add_int (builder, saddle_critical_label_to_string (l), stats->labels[l]);
     }
   json_builder_end_object (builder);
   saddle_summary_add_double (builder, "mean_minimal_ratio", stats->trend.mean_minimal_ratio);
@@ -413,8 +397,7 @@ saddle_summary_write_critical (const char                *path,
   json_add_trend (builder, stats);
   if (slice != NULL)
     {
-      json_builder_set_member_name (builder, "slice_run");
-      json_builder_add_int_value (builder, slice_run);
+      saddle_summary_add_int (builder, "slice_run", slice_run);
       saddle_summary_add_slice (builder, slice);
     }
   add_failures (builder, results);
@@ -457,13 +440,11 @@ saddle_summary_write_study (const char                *path,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "study");
-  json_builder_add_string_value (builder, saddle_study_kind_to_string (results->kind));
+  saddle_summary_add_string (builder, "study", saddle_study_kind_to_string (results->kind));
   saddle_summary_add_config (builder, config, results->widths, results->n_widths,
                              results->n_samples, results->dataset_name);
   add_training (builder, results);
-  json_builder_set_member_name (builder, KEY (FUNCTION));
-  json_builder_add_string_value (builder, saddle_function_to_string (config->function));
+  saddle_summary_add_string (builder, KEY (FUNCTION), saddle_function_to_string (config->function));
   json_builder_set_member_name (builder, KEY (DATA));
   if (config->data_path != NULL)
     json_builder_add_string_value (builder, config->data_path);
@@ -472,17 +453,12 @@ saddle_summary_write_study (const char                *path,
   /* A classification CSV's reading: which column held the labels, and standardised or not. */
   if (config->label_column != NULL)
     {
-      json_builder_set_member_name (builder, "label_column");
-      json_builder_add_string_value (builder, config->label_column);
+      saddle_summary_add_string (builder, KEY (LABEL_COLUMN), config->label_column);
     }
-  json_builder_set_member_name (builder, "standardize");
-  json_builder_add_boolean_value (builder, config->standardize);
-  json_builder_set_member_name (builder, KEY (SNAPSHOT_EVERY));
-  json_builder_add_int_value (builder, config->snapshot_every);
-  json_builder_set_member_name (builder, KEY (LAYER));
-  json_builder_add_int_value (builder, config->layer + 1);
-  json_builder_set_member_name (builder, KEY (SURFACE));
-  json_builder_add_int_value (builder, config->surface_resolution);
+  saddle_summary_add_boolean (builder, KEY (STANDARDIZE), config->standardize);
+  saddle_summary_add_int (builder, KEY (SNAPSHOT_EVERY), config->snapshot_every);
+  saddle_summary_add_int (builder, KEY (LAYER), config->layer + 1);
+  saddle_summary_add_int (builder, KEY (SURFACE), config->surface_resolution);
   if (trajectory != NULL)
     {
       /* The trajectory files hold the coordinates; the axes' shares of variance live here. */

@@ -82,6 +82,16 @@ GQuark   saddle_summary_error_quark        (void);
  * the Newton method). */
 const char *saddle_summary_key             (SaddleConfigField             field);
 
+/* Member @member of the open JSON object set to @value. */
+void     saddle_summary_add_int            (JsonBuilder                  *builder,
+                                            const char                   *member,
+                                            gint64                        value);
+void     saddle_summary_add_boolean        (JsonBuilder                  *builder,
+                                            const char                   *member,
+                                            gboolean                      value);
+void     saddle_summary_add_string         (JsonBuilder                  *builder,
+                                            const char                   *member,
+                                            const char                   *value);
 /* A JSON number, or null when @value is NaN or infinite (JSON has neither). */
 void     saddle_summary_add_double         (JsonBuilder                  *builder,
                                             const char                   *member,

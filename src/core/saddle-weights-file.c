@@ -20,6 +20,26 @@
 
 G_DEFINE_QUARK (saddle-weights-file-error-quark, saddle_weights_file_error)
 
+gboolean
+saddle_weights_file_error_at (GError    **error,
+                              const char *path,
+                              const char *where,
+                              guint64     offset,
+                              gint        code,
+                              const char *format,
+                              ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SADDLE_WEIGHTS_FILE_ERROR, code, "%s: byte %" G_GUINT64_FORMAT "%s: %s",
+               path, offset, where, reason);
+  return FALSE;
+}
+
 static SaddleWeightsFormat
 detect_format (const guint8 *data,
                gsize         length)

@@ -59,6 +59,15 @@ typedef struct
 } SaddleWeightsFile;
 
 GQuark              saddle_weights_file_error_quark (void);
+/* Sets a SADDLE_WEIGHTS_FILE_ERROR @code "@path: byte @offset@where: <reason>" and returns
+ * FALSE: the one form the binary readers (npy, safetensors) name a bad byte in. */
+gboolean            saddle_weights_file_error_at    (GError            **error,
+                                                     const char         *path,
+                                                     const char         *where,
+                                                     guint64             offset,
+                                                     gint                code,
+                                                     const char         *format,
+                                                     ...) G_GNUC_PRINTF (6, 7);
 
 /* Reads @path in whichever format its bytes are; NULL with @error naming what is wrong. */
 SaddleWeightsFile  *saddle_weights_file_read        (const char         *path,

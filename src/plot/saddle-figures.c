@@ -58,6 +58,27 @@ append_cb (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* Draws the figure on @surface: the surface's own error (one that could not be made), else the
+ * drawing's. Cairo ignores calls on a surface in error, so the caller's finishing is safe. */
+static cairo_status_t
+draw_on (cairo_surface_t      *surface,
+         double                width,
+         double                height,
+         SaddleFigureDrawFunc  draw,
+         gpointer              user_data)
+{
+  cairo_status_t status = cairo_surface_status (surface);
+  cairo_t *cr;
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    return status;
+  cr = cairo_create (surface);
+  draw (cr, width, height, user_data);
+  status = cairo_status (cr);
+  cairo_destroy (cr);
+  return status;
+}
+
 /* The figure's bytes go to @path through saddle_file_write(): a full disk or an
  * interrupted export leaves the old file whole, never a truncated one. */
 static gboolean
@@ -78,7 +99,6 @@ saddle_figure_write_svg (const char           *path,
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;
-  cairo_t *cr;
   cairo_status_t status;
 
   g_return_val_if_fail (path != NULL, FALSE);
@@ -88,19 +108,9 @@ saddle_figure_write_svg (const char           *path,
     return FALSE;
 
   surface = cairo_svg_surface_create_for_stream (append_cb, bytes, width, height);
-  status = cairo_surface_status (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (surface);
-      return check_status (status, path, error);
-    }
   /* User units as CSS pixels, so the file opens at the size it was drawn. */
   cairo_svg_surface_set_document_unit (surface, CAIRO_SVG_UNIT_PX);
-
-  cr = cairo_create (surface);
-  draw (cr, width, height, user_data);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
+  status = draw_on (surface, width, height, draw, user_data);
 
   /* The SVG is only complete when the surface finishes. */
   cairo_surface_finish (surface);
@@ -121,7 +131,6 @@ saddle_figure_write_png (const char           *path,
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface;
-  cairo_t *cr;
   cairo_status_t status;
 
   g_return_val_if_fail (path != NULL, FALSE);
@@ -131,17 +140,7 @@ saddle_figure_write_png (const char           *path,
     return FALSE;
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width), (int) ceil (height));
-  status = cairo_surface_status (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      cairo_surface_destroy (surface);
-      return check_status (status, path, error);
-    }
-
-  cr = cairo_create (surface);
-  draw (cr, width, height, user_data);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
+  status = draw_on (surface, width, height, draw, user_data);
 
   cairo_surface_flush (surface);
   if (status == CAIRO_STATUS_SUCCESS)
