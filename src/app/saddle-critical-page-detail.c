@@ -33,9 +33,9 @@ set_value (SaddleCriticalPage *self,
            DetailRow           row,
            const char         *format,
            ...) G_GNUC_PRINTF (3, 4);
-           
-           static void
-           set_value (SaddleCriticalPage *self,
+
+static void
+set_value (SaddleCriticalPage *self,
            DetailRow           row,
            const char         *format,
            ...)

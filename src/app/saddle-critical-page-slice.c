@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "saddle-critical-page-private.h"
+#include "saddle-error.h"
 
 /* The slice's half-width in parameter space: saddle-cli's default. */
 #define SLICE_RANGE 1.0
@@ -110,7 +111,7 @@ slice_done_cb (GObject      *source_object,
       if (self->view_stack != NULL)
         gtk_stack_set_visible_child_name (self->view_stack, "slice");
     }
-  else if (!g_error_matches (error, SADDLE_SLICE_ERROR, SADDLE_SLICE_ERROR_CANCELLED))
+  else if (!saddle_error_is_cancelled (error))
     /* TRANSLATORS: %s says what went wrong, e.g. the Hessian is too large for memory */
     self->slice_error = g_strdup_printf (_("No loss slice: %s"), error->message);
 

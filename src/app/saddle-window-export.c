@@ -9,18 +9,38 @@
 #include "saddle-staging.h"
 #include "saddle-window-private.h"
 
+/* Says how an export went: @saved_message on success, else @error's message. Then the
+ * dialog goes, with the window reference it held. */
+static void
+finish_export (GtkNativeDialog *dialog,
+               SaddleWindow    *self,
+               const char      *saved_message,
+               const GError    *error)
+{
+  if (error != NULL)
+    saddle_window_show_message (self, error->message, FALSE);
+  else if (saved_message != NULL)
+    saddle_window_show_message (self, saved_message, TRUE);
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
 static void
 export_response_cb (GtkNativeDialog *dialog,
                     int              response,
                     SaddleWindow    *self)
 {
+  g_autofree char *saved = NULL;
+  g_autoptr(GError) error = NULL;
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
       const char *what = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "figure");
       SaddlePage *page = g_object_get_data (G_OBJECT (dialog), "saddle-page");
-      g_autoptr(GError) error = NULL;
       SaddleExportFormat format;
       gboolean ok;
 
@@ -46,17 +66,12 @@ export_response_cb (GtkNativeDialog *dialog,
       if (ok)
         {
           g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *message = g_strdup_printf (_("Saved “%s”"), base);
 
-          saddle_window_show_message (self, message, TRUE);
+          saved = g_strdup_printf (_("Saved “%s”"), base);
         }
-      else
-        saddle_window_show_message (self, error->message, FALSE);
     }
 
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
+  finish_export (dialog, self, saved, error);
 }
 
 static void
@@ -116,27 +131,22 @@ export_all_response_cb (GtkNativeDialog *dialog,
                         int              response,
                         SaddleWindow    *self)
 {
+  g_autofree char *saved = NULL;
+  g_autoptr(GError) error = NULL;
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
 
       if (path == NULL)
-        saddle_window_show_message (self, _("Only local folders can be written"), FALSE);
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             _("Only local folders can be written"));
       else if (saddle_window_export_all (self, path, &error))
-        {
-          g_autofree char *message = g_strdup_printf (_("Exported to “%s”"), path);
-
-          saddle_window_show_message (self, message, TRUE);
-        }
-      else
-        saddle_window_show_message (self, error->message, FALSE);
+        saved = g_strdup_printf (_("Exported to “%s”"), path);
     }
 
-  gtk_native_dialog_destroy (dialog);
-  g_object_unref (dialog);
-  g_object_unref (self);
+  finish_export (dialog, self, saved, error);
 }
 
 void
