@@ -278,8 +278,10 @@ _saddle_model_backward_from (SaddleModel  *model,
           double *db = dw + fan_out * fan_in;     /* (out) */
 
           /* dW = δᵀ·a: the 1/n of the mean is already in δ. */
-          _saddle_model_gemm (CblasTrans, CblasNoTrans, fan_out, fan_in, n,
-                              delta, fan_out, input, fan_in, 0.0, dw, fan_in);
+          cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                       fan_out, fan_in, n,
+                       1.0, delta, fan_out, input, fan_in,
+                       0.0, dw, fan_in);
           memset (db, 0, fan_out * sizeof (double));
           for (gsize i = 0; i < n; i++)
             for (gsize o = 0; o < fan_out; o++)
