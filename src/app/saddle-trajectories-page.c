@@ -30,7 +30,7 @@ struct _SaddleTrajectoriesPage
 
   gboolean              history_dirty;     /* events arrived since the last flush */
   gboolean              trajectory_dirty;
-  gboolean              layer;
+  gboolean              layer_only;
   double                speed;
   guint                 tick_id;
   gint64                last_frame_time;
@@ -63,7 +63,7 @@ static GParamSpec *properties[N_PROPS];
 typedef struct
 {
   const SaddleTrajectory *trajectory;
-  gboolean                layer;
+  gboolean                layer_only;
   SaddleFigureStyle       style;
 } DrawData;
 
@@ -259,12 +259,12 @@ static void
 layer_toggled_cb (GtkToggleButton        *button,
                   SaddleTrajectoriesPage *self)
 {
-  gboolean layer = gtk_toggle_button_get_active (self->layer_button);
+  gboolean layer_only = gtk_toggle_button_get_active (self->layer_button);
 
-  if (layer == self->layer)
+  if (layer_only == self->layer_only)
     return;
-  self->layer = layer;
-  saddle_trajectory_view_set_layer (self->trajectory_view, layer);
+  self->layer_only = layer_only;
+  saddle_trajectory_view_set_layer (self->trajectory_view, layer_only);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAYER]);
 }
 
@@ -276,23 +276,23 @@ draw_cb (cairo_t  *cr,
 {
   DrawData *data = user_data;
 
-  saddle_trajectory_view_draw (cr, width, height, data->trajectory, data->layer,
+  saddle_trajectory_view_draw (cr, width, height, data->trajectory, data->layer_only,
                                G_MAXUINT, &data->style, NULL);
 }
 
 /* The figure zoomed to @view (NULL: fitted), or the data. */
 static gboolean
 write_trajectory_range (const SaddleTrajectory  *trajectory,
-                        gboolean                 layer,
+                        gboolean                 layer_only,
                         const SaddleViewRange   *view,
                         const char              *path,
                         SaddleExportFormat       format,
                         GError                 **error)
 {
-  DrawData data = { trajectory, layer };
+  DrawData data = { trajectory, layer_only };
 
   if (format == SADDLE_EXPORT_CSV)
-    return saddle_trajectory_write_csv (trajectory, layer, path, error);
+    return saddle_trajectory_write_csv (trajectory, layer_only, path, error);
 
   /* The CLI's default style, so the files equal saddle-cli's. */
   saddle_figure_style_init (&data.style);
@@ -304,12 +304,12 @@ write_trajectory_range (const SaddleTrajectory  *trajectory,
 
 static gboolean
 write_trajectory (const SaddleTrajectory  *trajectory,
-                  gboolean                 layer,
+                  gboolean                 layer_only,
                   const char              *path,
                   SaddleExportFormat       format,
                   GError                 **error)
 {
-  return write_trajectory_range (trajectory, layer, NULL, path, format, error);
+  return write_trajectory_range (trajectory, layer_only, NULL, path, format, error);
 }
 
 static gboolean
@@ -528,7 +528,7 @@ page_export_view (SaddlePage          *page,
   const SaddleTrajectory *trajectory = current_trajectory (self);
   SaddleViewRange view;
 
-  if (self->layer && trajectory->layer_pca == NULL)
+  if (self->layer_only && trajectory->layer_pca == NULL)
     {
       g_set_error_literal (error, SADDLE_PAGE_ERROR, SADDLE_PAGE_ERROR_NO_DATA,
                            _("The layer’s trajectories are not computed yet"));
@@ -537,7 +537,7 @@ page_export_view (SaddlePage          *page,
 
   /* What is on screen, zoomed range included. */
   saddle_chart_view_get_view_range (SADDLE_CHART_VIEW (self->trajectory_view), &view);
-  return write_trajectory_range (trajectory, self->layer, &view, path, format, error);
+  return write_trajectory_range (trajectory, self->layer_only, &view, path, format, error);
 }
 
 static const char *
@@ -545,7 +545,7 @@ page_export_name (SaddlePage *page)
 {
   SaddleTrajectoriesPage *self = SADDLE_TRAJECTORIES_PAGE (page);
 
-  return self->layer ? "trajectories-layer.svg" : "trajectories.svg";
+  return self->layer_only ? "trajectories-layer.svg" : "trajectories.svg";
 }
 
 /* GObject */
@@ -561,7 +561,7 @@ saddle_trajectories_page_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LAYER:
-      g_value_set_boolean (value, self->layer);
+      g_value_set_boolean (value, self->layer_only);
       break;
 
     case PROP_SPEED:

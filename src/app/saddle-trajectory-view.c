@@ -14,7 +14,7 @@ struct _SaddleTrajectoryView
   SaddleChartView         parent_instance;
 
   const SaddleTrajectory *trajectory;   /* borrowed */
-  gboolean                layer;
+  gboolean                layer_only;
   guint                   upto_epoch;
   SaddlePlotArea          area;
   gboolean                have_area;
@@ -48,17 +48,17 @@ saddle_trajectory_view_draw (cairo_t                 *cr,
                              double                   width,
                              double                   height,
                              const SaddleTrajectory  *trajectory,
-                             gboolean                 layer,
+                             gboolean                 layer_only,
                              guint                    upto_epoch,
                              const SaddleFigureStyle *style,
                              SaddlePlotArea          *area)
 {
   /* The loss surface lies in the whole vector's plane: behind those paths only. */
-  if (!layer && trajectory != NULL && trajectory->surface != NULL)
+  if (!layer_only && trajectory != NULL && trajectory->surface != NULL)
     saddle_figure_trajectories_with_surface (cr, width, height, trajectory, trajectory->surface,
                                              FALSE, upto_epoch, style, area);
   else
-    saddle_figure_trajectories (cr, width, height, trajectory, layer, upto_epoch, style, area);
+    saddle_figure_trajectories (cr, width, height, trajectory, layer_only, upto_epoch, style, area);
 }
 
 /* Value @i of a per-snapshot array, NAN when it is missing or short. */
@@ -90,14 +90,14 @@ readout_at (SaddleChartView *view,
       !saddle_plot_area_contains (&self->area, x, y))
     return NULL;
 
-  index = saddle_figure_trajectories_pick (trajectory, self->layer, self->upto_epoch,
+  index = saddle_figure_trajectories_pick (trajectory, self->layer_only, self->upto_epoch,
                                            &self->area, x, y, 10.0);
   if (index < 0 || (guint) index >= trajectory->info->len)
     {
       double a, b, value;
 
       /* Off the paths: what the contours say under the pointer. */
-      if (self->layer || trajectory->surface == NULL)
+      if (self->layer_only || trajectory->surface == NULL)
         return NULL;
       saddle_plot_area_to_data (&self->area, x, y, &a, &b);
       value = saddle_surface_value_at (trajectory->surface, a, b);
@@ -121,8 +121,8 @@ readout_at (SaddleChartView *view,
 
   /* The plane is a picture: say how far the snapshot lies off it, and its true
    * loss beside what the contour shows at its projection. */
-  distance = self->layer ? NAN : snapshot_value (trajectory->plane_distance, index);
-  contour = self->layer ? NAN : snapshot_value (trajectory->surface_loss, index);
+  distance = self->layer_only ? NAN : snapshot_value (trajectory->plane_distance, index);
+  contour = self->layer_only ? NAN : snapshot_value (trajectory->surface_loss, index);
   if (isfinite (distance))
     {
       g_string_append_c (text, '\n');
@@ -147,7 +147,7 @@ draw_chart (SaddleChartView   *view,
 {
   SaddleTrajectoryView *self = SADDLE_TRAJECTORY_VIEW (view);
 
-  saddle_trajectory_view_draw (cr, width, height, self->trajectory, self->layer,
+  saddle_trajectory_view_draw (cr, width, height, self->trajectory, self->layer_only,
                                self->upto_epoch, style, &self->area);
   self->have_area = TRUE;
 }
@@ -172,7 +172,7 @@ saddle_trajectory_view_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LAYER:
-      g_value_set_boolean (value, self->layer);
+      g_value_set_boolean (value, self->layer_only);
       break;
 
     case PROP_UPTO_EPOCH:
@@ -264,14 +264,14 @@ saddle_trajectory_view_get_trajectory (SaddleTrajectoryView *self)
 
 void
 saddle_trajectory_view_set_layer (SaddleTrajectoryView *self,
-                                  gboolean              layer)
+                                  gboolean              layer_only)
 {
   g_return_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self));
 
-  layer = !!layer;
-  if (self->layer == layer)
+  layer_only = !!layer_only;
+  if (self->layer_only == layer_only)
     return;
-  self->layer = layer;
+  self->layer_only = layer_only;
   /* Another plane: the old range means nothing in it. */
   saddle_chart_view_reset_zoom (SADDLE_CHART_VIEW (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -283,7 +283,7 @@ saddle_trajectory_view_get_layer (SaddleTrajectoryView *self)
 {
   g_return_val_if_fail (SADDLE_IS_TRAJECTORY_VIEW (self), FALSE);
 
-  return self->layer;
+  return self->layer_only;
 }
 
 void

@@ -21,7 +21,7 @@ void                    saddle_trajectory_view_set_trajectory (SaddleTrajectoryV
 const SaddleTrajectory *saddle_trajectory_view_get_trajectory (SaddleTrajectoryView   *self);
 /* TRUE: the chosen layer's weights; FALSE: the whole parameter vector. */
 void                    saddle_trajectory_view_set_layer      (SaddleTrajectoryView   *self,
-                                                               gboolean                layer);
+                                                               gboolean                layer_only);
 gboolean                saddle_trajectory_view_get_layer      (SaddleTrajectoryView   *self);
 /* Draws snapshots up to this epoch (G_MAXUINT: all). */
 void                    saddle_trajectory_view_set_upto_epoch (SaddleTrajectoryView   *self,
@@ -34,7 +34,7 @@ void                    saddle_trajectory_view_draw           (cairo_t          
                                                                double                   width,
                                                                double                   height,
                                                                const SaddleTrajectory  *trajectory,
-                                                               gboolean                 layer,
+                                                               gboolean                 layer_only,
                                                                guint                    upto_epoch,
                                                                const SaddleFigureStyle *style,
                                                                SaddlePlotArea          *area);
