@@ -44,6 +44,8 @@ struct _SaddleWindow
   GtkLabel             *progress_label;
   gint64                job_start;        /* monotonic µs: for the time left */
   gint64                last_drain;       /* frame time of the last drain */
+  gint64                drain_second;     /* frame time the drain count below started */
+  guint                 drain_count;      /* drains since then: the charts' redraw rate */
   double                last_fraction;    /* of the running job, 0–1 */
   GtkProgressBar       *progress_bar;
   GtkRevealer          *banner_revealer;
@@ -251,6 +253,17 @@ drain_tick_cb (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
   self->last_drain = now;
   drain_job (self);
+
+  /* The redraw rate, to check the charts stay live (G_MESSAGES_DEBUG=all). */
+  self->drain_count++;
+  if (now - self->drain_second >= G_USEC_PER_SEC)
+    {
+      if (self->drain_second != 0)
+        g_debug ("Chart redraws: %.1f a second", self->drain_count * (double) G_USEC_PER_SEC
+                                                 / (now - self->drain_second));
+      self->drain_second = now;
+      self->drain_count = 0;
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -355,6 +368,7 @@ study_start_cb (gpointer user_data)
   g_signal_connect (self->job, "finished", G_CALLBACK (job_finished_cb), self);
   saddle_job_start (self->job);
 
+  self->drain_second = 0;
   if (self->drain_id == 0)
     self->drain_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), drain_tick_cb, NULL, NULL);
 
