@@ -13,10 +13,21 @@ drain_tick_cb (GtkWidget     *widget,
   SaddleFrameDrain *drain = user_data;
   gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
 
-  if (now - drain->last >= G_USEC_PER_SEC / SADDLE_FRAME_DRAIN_FPS)
+  if (now - drain->last < G_USEC_PER_SEC / SADDLE_FRAME_DRAIN_FPS)
+    return G_SOURCE_CONTINUE;
+  drain->last = now;
+  drain->func (widget);
+
+  /* The redraw rate, to check the charts stay live (G_MESSAGES_DEBUG=saddle-frame-drain;
+   * tests/bench/app-vs-cli.sh's APP_LOG keeps it). */
+  drain->count++;
+  if (now - drain->second >= G_USEC_PER_SEC)
     {
-      drain->last = now;
-      drain->func (widget);
+      if (drain->second != 0)
+        g_debug ("Chart redraws: %.1f a second",
+                 drain->count * (double) G_USEC_PER_SEC / (now - drain->second));
+      drain->second = now;
+      drain->count = 0;
     }
   return G_SOURCE_CONTINUE;
 }
@@ -34,6 +45,7 @@ saddle_frame_drain_start (SaddleFrameDrain     *drain,
     return;
   drain->widget = widget;
   drain->func = func;
+  drain->second = 0;
   drain->tick_id = gtk_widget_add_tick_callback (widget, drain_tick_cb, drain, NULL);
 }
 

@@ -25,6 +25,8 @@ typedef struct
   SaddleFrameDrainFunc  func;
   guint                 tick_id;   /* 0 while stopped */
   gint64                last;      /* frame time of the last drain, µs */
+  gint64                second;    /* frame time the count below started, µs; 0: not yet */
+  guint                 count;     /* drains since then: the charts' redraw rate */
 } SaddleFrameDrain;
 
 /* Calls @func (@widget) SADDLE_FRAME_DRAIN_FPS times a second from now on; nothing when it runs. */

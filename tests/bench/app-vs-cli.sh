@@ -5,7 +5,8 @@
 # timed from the run-study action to its stop action turning disabled (it is enabled exactly
 # while a study runs), polled every 0.1 s over D-Bus. SETTING="SCHEMA KEY VALUE" sets one
 # GSettings key first (e.g. "io.github.saddlelab.Saddle.Trajectories surface-resolution 0").
-# A benchmark, not a test.
+# APP_LOG=FILE keeps the app's debug log there (appended), with its chart redraws a second
+# while the study runs ("Chart redraws: N a second"). A benchmark, not a test.
 set -u
 build=$(cd "${1:?usage: app-vs-cli.sh BUILD_DIR [STUDY…]}" && pwd)
 shift
@@ -28,7 +29,11 @@ for study in $studies; do
   app_s=$(dbus-run-session -- bash -c '
     APP='$APP'; PATH_='$PATH_'
     stop_enabled () { gdbus call --session --dest $APP --object-path $PATH_ --method org.gtk.Actions.Describe stop 2>/dev/null | grep -q "(true,"; }
-    "$0/src/app/saddle" >/dev/null 2>&1 & app=$!
+    if [ -n "${APP_LOG:-}" ]; then
+      G_MESSAGES_DEBUG=all "$0/src/app/saddle" >>"$APP_LOG" 2>&1 & app=$!
+    else
+      "$0/src/app/saddle" >/dev/null 2>&1 & app=$!
+    fi
     sleep 3
     start=$(date +%s.%N)
     gapplication action $APP run-study "'"'"'$1'"'"'"
