@@ -24,7 +24,8 @@ struct _SaddleMonitorView
   gint64               draw_end;
   guint                redraw_id;
 
-  GdkTexture          *cache;         /* the chart as last drawn */
+  cairo_surface_t     *cache;         /* the chart as last drawn */
+  GdkTexture          *cache_texture; /* the same pixels for a GPU renderer, made on demand */
   gboolean             cache_dirty;
   int                  cache_width;
   int                  cache_height;
@@ -273,8 +274,8 @@ decimate_history (const SaddleHistory    *history,
   return thin;
 }
 
-/* Draws the figure into a new texture, and notes where its panels lie and what it cost. */
-static GdkTexture *
+/* Draws the figure into a new image surface, and notes where its panels lie. */
+static cairo_surface_t *
 render_figure (SaddleMonitorView       *self,
                int                      width,
                int                      height,
@@ -283,10 +284,8 @@ render_figure (SaddleMonitorView       *self,
 {
   const SaddleHistory *history = self->history != NULL ? self->history : self->empty;
   g_autoptr(SaddleHistory) thin = NULL;
-  g_autoptr(GBytes) bytes = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
-  GdkTexture *texture;
 
   if (history->iterations->len > DECIMATE_ABOVE)
     {
@@ -302,14 +301,49 @@ render_figure (SaddleMonitorView       *self,
   self->have_areas = TRUE;
   cairo_destroy (cr);
   cairo_surface_flush (surface);
+  return surface;
+}
 
-  /* Cairo's ARGB32 is GDK's default memory format: premultiplied, native-endian. */
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  return texture;
+/* The cached chart into @snapshot. GTK 4.8's Cairo renderer turns a memory texture back into
+ * pixels through floats at every frame, even in its own format: perf found that conversion
+ * the main thread's largest cost while a study ran under Xvfb, so there the chart is painted
+ * as a Cairo node (a plain copy). A GPU renderer uploads a texture once and keeps it. */
+static void
+append_cache (SaddleMonitorView *self,
+              GtkSnapshot       *snapshot,
+              int                width,
+              int                height)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+
+  if (renderer == NULL || GSK_IS_CAIRO_RENDERER (renderer))
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+
+      cairo_set_source_surface (cr, self->cache, 0, 0);
+      cairo_paint (cr);
+      cairo_destroy (cr);
+      return;
+    }
+
+  if (self->cache_texture == NULL)
+    {
+      int scale = self->cache_scale;
+      /* Cairo's ARGB32 is GDK's default memory format: premultiplied, native-endian. */
+      g_autoptr(GBytes) bytes =
+        g_bytes_new_with_free_func (cairo_image_surface_get_data (self->cache),
+                                    (gsize) cairo_image_surface_get_stride (self->cache)
+                                    * height * scale,
+                                    (GDestroyNotify) cairo_surface_destroy,
+                                    cairo_surface_reference (self->cache));
+
+      self->cache_texture = gdk_memory_texture_new (width * scale, height * scale,
+                                                    GDK_MEMORY_DEFAULT, bytes,
+                                                    cairo_image_surface_get_stride (self->cache));
+    }
+  gtk_snapshot_append_texture (snapshot, self->cache_texture, &bounds);
 }
 
 static void
@@ -338,7 +372,8 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
     {
       gint64 start = g_get_monotonic_time ();
 
-      g_clear_object (&self->cache);
+      g_clear_pointer (&self->cache, cairo_surface_destroy);
+      g_clear_object (&self->cache_texture);
       self->cache = render_figure (self, width, height, scale, &style);
       self->cache_width = width;
       self->cache_height = height;
@@ -353,7 +388,7 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
       saddle_chart_view_drawn (SADDLE_CHART_VIEW (self));
     }
 
-  gtk_snapshot_append_texture (snapshot, self->cache, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  append_cache (self, snapshot, width, height);
   saddle_chart_view_snapshot_hover (SADDLE_CHART_VIEW (self), snapshot, width, height, style.dark);
 }
 
@@ -411,7 +446,8 @@ saddle_monitor_view_dispose (GObject *object)
   SaddleMonitorView *self = SADDLE_MONITOR_VIEW (object);
 
   g_clear_handle_id (&self->redraw_id, g_source_remove);
-  g_clear_object (&self->cache);
+  g_clear_pointer (&self->cache, cairo_surface_destroy);
+  g_clear_object (&self->cache_texture);
 
   G_OBJECT_CLASS (saddle_monitor_view_parent_class)->dispose (object);
 }
@@ -438,7 +474,7 @@ saddle_monitor_view_class_init (SaddleMonitorViewClass *klass)
   object_class->get_property = saddle_monitor_view_get_property;
   object_class->set_property = saddle_monitor_view_set_property;
 
-  /* The chart comes from a cached texture, so the view snapshots itself. */
+  /* The chart comes from a cached image, so the view snapshots itself. */
   widget_class->snapshot = saddle_monitor_view_snapshot;
   chart_class->draw_hover = draw_hover;
   chart_class->get_area = get_area;
