@@ -58,8 +58,9 @@ const SaddleCliOptionSpec saddle_cli_option_specs[] = {
     "output). Default: 1",
     "N" },
   { "threads", FOR_ALL_MODEL | FOR_BENCH, FALSE,
-    "BLAS threads, 0–256; 0 = one per run in the studies (parallelism comes from --jobs), "
-    "OpenBLAS's default (all cores) in hessian and bench. Default: 0", "N" },
+    "BLAS threads, 0–256; 0 = one per run in the studies, and one for their PCA and loss "
+    "surface (parallelism comes from --jobs), OpenBLAS's default (all cores) in hessian and "
+    "bench. Default: 0", "N" },
   { "tolerance", FOR_ALL_MODEL, FALSE,
     "Eigenvalue zero band: |λ| ≤ X·max|λ| counts as zero, X in (0, 1). Default: 1e-6", "X" },
   { "grad-tolerance", FOR_ALL_MODEL, FALSE,

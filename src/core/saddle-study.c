@@ -161,6 +161,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
   guint succeeded = 0;
   guint attempted = 0;
   gsize n_params;
+  int blas_threads;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -176,6 +177,8 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
 
   if (config->threads > 0)
     openblas_set_num_threads ((int) config->threads);
+  /* What the caller's other BLAS work uses again once the study returns. */
+  blas_threads = openblas_get_num_threads ();
 
   if (dataset != NULL)
     data = saddle_dataset_ref (dataset);
@@ -245,7 +248,6 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
     workers[j] = (Worker) { &study, j };
   {
     g_autoptr(GPtrArray) threads = g_ptr_array_new ();
-    int blas_threads = openblas_get_num_threads ();
 
     /* Unless --threads asks otherwise, a run's BLAS calls use one thread whatever the job
      * count, so the numbers do not depend on --jobs or on the machine's cores; with several
@@ -273,7 +275,13 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
       }
     for (guint j = 0; j < threads->len; j++)
       g_thread_join (g_ptr_array_index (threads, j));
-    openblas_set_num_threads (config->threads > 0 ? (int) config->threads : blas_threads);
+    /* The study's own last steps (the PCA of every snapshot, the loss surface) stay on one
+     * thread too unless --threads says otherwise: at these sizes OpenBLAS's second thread
+     * mostly waits in sched_yield, and the default trajectories study took 3.6–3.7 s wall and
+     * 6.9–7.1 CPU s with two against 3.1 s and 3.8 CPU s with one (2 cores, n = 3, load 1.2;
+     * in the app, where the window also wants a core, 5.9–6.0 s against 4.1–4.5 s). The
+     * numbers then no longer depend on the machine's core count either. */
+    openblas_set_num_threads (config->threads > 0 ? (int) config->threads : 1);
   }
   g_free (workers);
 
@@ -301,6 +309,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
                    results->failures->len > 0
                      ? (const char *) g_ptr_array_index (results->failures, 0) : "?");
       g_mutex_clear (&study.mutex);
+      openblas_set_num_threads (blas_threads);
       return NULL;
     }
 
@@ -345,6 +354,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
       func (&event, user_data);
     }
 
+  openblas_set_num_threads (blas_threads);
   return g_steal_pointer (&results);
 }
 
