@@ -6,19 +6,7 @@
 #include <math.h>
 
 #include "saddle-job.h"
-
-/* How often the worker refits the preview PCA of the snapshots so far, besides
- * at every run boundary: often enough for the paths to move, rarely enough
- * that the extra BLAS work stays a small share of the training. */
-#define PREVIEW_INTERVAL_USEC (G_USEC_PER_SEC * 3 / 4)
-
-/* The preview's loss surface, drawn behind the live paths until
- * the study's own arrives: at most this many multiply-adds (nodes × samples ×
- * parameters, about a tenth of a second here), on the whole training set so
- * its nodes are exact, and between these resolutions (fewer is no picture). */
-#define PREVIEW_SURFACE_BUDGET 2.0e9
-#define PREVIEW_SURFACE_MIN_RESOLUTION 5
-#define PREVIEW_SURFACE_MAX_RESOLUTION 21
+#include "saddle-previewer.h"
 
 /* What only the worker thread touches. */
 typedef struct
@@ -26,15 +14,9 @@ typedef struct
   SaddleJob         *job;           /* not a reference: the GTask holds one */
   SaddleStudyKind    kind;
   SaddleStudyConfig  config;
-  SaddleTrajectory  *live;          /* trajectories: snapshots so far, for the previews */
   gsize              layer_offset;
   gsize              layer_size;
-  guint              last_run;
-  gsize              previewed;     /* snapshots in the last preview */
-  gint64             last_preview;  /* monotonic µs */
-  SaddleDataset     *dataset;       /* the study's, for the preview surface */
-  SaddleModel       *model;         /* created for the first preview surface */
-  gint64             preview_usec;  /* what the last preview took: copy, PCA and surface */
+  SaddlePreviewer   *previewer;     /* trajectories: computes the previews off the study's lock */
   SaddleJobWorkFunc  work;          /* not a study: this, on work_data */
   gpointer           work_data;
   GDestroyNotify     work_data_free;
@@ -91,9 +73,7 @@ static void
 worker_state_free (WorkerState *state)
 {
   saddle_study_config_clear (&state->config);
-  g_clear_pointer (&state->live, saddle_trajectory_free);
-  g_clear_pointer (&state->model, saddle_model_free);
-  g_clear_pointer (&state->dataset, saddle_dataset_unref);
+  g_clear_pointer (&state->previewer, saddle_previewer_free);
   if (state->work_data_free != NULL && state->work_data != NULL)
     state->work_data_free (state->work_data);
   g_free (state);
@@ -128,135 +108,20 @@ job_push (SaddleJob      *self,
   g_mutex_unlock (&self->mutex);
 }
 
-/* A fresh trajectory holding the same snapshots as @src, without its PCA. */
-static SaddleTrajectory *
-trajectory_copy_snapshots (const SaddleTrajectory *src)
-{
-  SaddleTrajectory *copy;
-  gsize n = saddle_trajectory_n_snapshots (src);
-
-  copy = saddle_trajectory_new (src->n_params, src->layer, src->layer_offset, src->layer_size);
-  for (gsize i = 0; i < n; i++)
-    saddle_trajectory_add (copy,
-                           &g_array_index (src->info, SaddleSnapshotInfo, i),
-                           &g_array_index (src->params, double, i * src->n_params));
-  return copy;
-}
-
-static gboolean
-preview_surface_progress_cb (double   fraction,
-                             gpointer data)
-{
-  SaddleJob *self = data;
-
-  return !g_cancellable_is_cancelled (self->cancellable);
-}
-
-/* Nodes per axis the preview surface can afford for this model and data set, or 0. */
-static guint
-preview_surface_resolution (const WorkerState *state,
-                            gsize              n_params)
-{
-  double per_node, nodes;
-  guint resolution;
-
-  if (state->config.surface_resolution == 0 || state->dataset == NULL)
-    return 0;
-  per_node = (double) state->dataset->n_samples * (double) n_params;
-  nodes = PREVIEW_SURFACE_BUDGET / MAX (per_node, 1.0);
-  resolution = (guint) MIN (sqrt (nodes), (double) PREVIEW_SURFACE_MAX_RESOLUTION);
-  resolution = MIN (resolution, state->config.surface_resolution);
-  return resolution >= PREVIEW_SURFACE_MIN_RESOLUTION ? resolution : 0;
-}
-
-/* Puts a coarse loss surface behind @preview's paths (its PCA fitted), with each
- * snapshot's distance from the plane and the contour's value at its projection. */
+/* On the previewer's thread: queue a finished preview for the UI. */
 static void
-worker_preview_surface (WorkerState      *state,
-                        SaddleTrajectory *preview)
+preview_ready_cb (SaddleTrajectory *preview,
+                  gpointer          user_data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SaddleSurface) surface = NULL;
-  g_autofree double *distance = NULL;
-  g_autofree double *contour = NULL;
+  SaddleJob *self = user_data;
+  SaddleJobEvent *event = g_new0 (SaddleJobEvent, 1);
   gsize n = saddle_trajectory_n_snapshots (preview);
-  guint resolution = preview_surface_resolution (state, preview->n_params);
-  SaddleBatch batch = { 0 };
-  double range[4];
 
-  if (resolution == 0 || preview->pca == NULL)
-    return;
-  if (state->model == NULL)
-    state->model = saddle_study_config_new_model (&state->config, state->dataset, &error);
-  if (state->model == NULL || saddle_model_n_params (state->model) != preview->n_params)
-    {
-      g_debug ("No preview surface: %s", error != NULL ? error->message : "parameter count differs");
-      return;
-    }
-
-  saddle_surface_range_for (preview->pca, SADDLE_SURFACE_DEFAULT_MARGIN, range);
-  saddle_batch_init_full (&batch, state->dataset);
-  surface = saddle_surface_compute (state->model, &batch, preview->pca, range[0], range[1],
-                                    range[2], range[3], resolution,
-                                    preview_surface_progress_cb, state->job, &error);
-  saddle_batch_clear (&batch);
-  if (surface == NULL)
-    {
-      g_debug ("No preview surface: %s", error->message);
-      return;
-    }
-
-  distance = g_new (double, n);
-  contour = g_new (double, n);
-  if (!saddle_surface_snapshot_report (NULL, NULL, preview->pca,
-                                       (const double *) (gpointer) preview->params->data, n,
-                                       surface, distance, NULL, contour, NULL, NULL, &error))
-    {
-      g_debug ("No preview surface: %s", error->message);
-      return;
-    }
-  saddle_trajectory_set_surface (preview, g_steal_pointer (&surface), distance, contour);
-}
-
-/* Fits the PCA of every snapshot so far and hands that trajectory to the UI;
- * the worker goes on with a copy, so the two never share memory. Each preview
- * has its plane's coarse loss surface when the study draws one (a new plane
- * makes the old surface wrong), which is why previews then come less often. */
-static void
-worker_push_preview (WorkerState *state)
-{
-  SaddleJobEvent *event;
-  SaddleTrajectory *next;
-  g_autoptr(GError) error = NULL;
-  gsize n = saddle_trajectory_n_snapshots (state->live);
-  gint64 start = g_get_monotonic_time ();
-
-  state->last_preview = start;
-  if (n < 2 || n == state->previewed)
-    return;
-
-  next = trajectory_copy_snapshots (state->live);
-  if (!saddle_trajectory_compute_pca (state->live, &error))
-    {
-      /* Too few distinct points yet: try again with the next snapshots. */
-      g_debug ("Preview PCA skipped: %s", error->message);
-      saddle_trajectory_free (next);
-      return;
-    }
-
-  if (state->config.surface_resolution > 0)
-    worker_preview_surface (state, state->live);
-  /* The copy and the PCA grow with the snapshots so far, as the surface does with the model. */
-  state->preview_usec = g_get_monotonic_time () - start;
-
-  event = g_new0 (SaddleJobEvent, 1);
   event->kind = SADDLE_EVENT_SNAPSHOT;
-  event->run = state->last_run;
+  event->run = g_array_index (preview->info, SaddleSnapshotInfo, n - 1).run;
   event->loss = event->grad_norm = event->accuracy = event->fraction = NAN;
-  event->preview = g_steal_pointer (&state->live);
-  state->live = next;
-  state->previewed = n;
-  job_push (state->job, event);
+  event->preview = preview;
+  job_push (self, event);
 }
 
 static void
@@ -265,34 +130,17 @@ worker_add_snapshot (WorkerState       *state,
 {
   SaddleSnapshotInfo info;
 
-  if (event->params == NULL || event->n_params == 0)
+  if (state->previewer == NULL || event->params == NULL || event->n_params == 0)
     return;
-
-  if (state->live == NULL)
-    state->live = saddle_trajectory_new (event->n_params, state->config.layer,
-                                         state->layer_offset, state->layer_size);
-  if (state->live->n_params != event->n_params)
-    return;
-
-  /* The preview's run: the newest one. Runs train in parallel (--jobs) and start in order, so
-   * their snapshots interleave; an earlier version previewed at every change of run, so almost
-   * at every snapshot (a PCA and a loss surface each, under the study's lock), and the app's
-   * trajectories study took 15–20× saddle-cli's time. */
-  if (state->last_run == G_MAXUINT || event->run > state->last_run)
-    state->last_run = event->run;
 
   info.run = event->run;
   info.epoch = event->epoch;
   info.iteration = event->iteration;
   info.loss = event->loss;
   info.accuracy = event->accuracy;
-  saddle_trajectory_add (state->live, &info, event->params);
-
-  /* The previews stay a small share of the time: they run under the study's lock, so every
-   * run waits for them (30× their own time; measured against saddle-cli,
-   * tests/bench/app-vs-cli.sh). */
-  if (g_get_monotonic_time () - state->last_preview >= MAX (PREVIEW_INTERVAL_USEC, 30 * state->preview_usec))
-    worker_push_preview (state);
+  /* Only a copy here, under the study's lock; the PCA and the surface run on the previewer's
+   * thread while the runs go on (tests/bench/app-vs-cli.sh). */
+  saddle_previewer_add (state->previewer, &info, event->params, event->n_params);
 }
 
 /* Runs on the worker thread: copy, queue, return. */
@@ -420,11 +268,15 @@ job_thread (GTask        *task,
   if (state->kind == SADDLE_STUDY_TRAJECTORIES)
     {
       worker_find_layer (state, dataset);
-      state->dataset = saddle_dataset_ref (dataset);
+      state->previewer = saddle_previewer_new (&state->config, dataset, state->layer_offset,
+                                               state->layer_size, state->job->cancellable,
+                                               preview_ready_cb, state->job);
     }
 
   results = saddle_study_run (&state->config, state->kind, dataset,
                               job_event_cb, state, &error);
+  /* The final results replace any preview: stop the one in flight before returning. */
+  g_clear_pointer (&state->previewer, saddle_previewer_free);
   if (results == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -554,8 +406,6 @@ saddle_job_start (SaddleJob *self)
   state = g_new0 (WorkerState, 1);
   state->job = self;
   state->kind = self->kind;
-  state->last_run = G_MAXUINT;
-  state->last_preview = g_get_monotonic_time ();
   saddle_study_config_copy (&self->config, &state->config);
   state->work = self->work;
   state->work_data = g_steal_pointer (&self->work_data);

@@ -269,6 +269,8 @@ job_finished_cb (SaddleJob    *job,
       show_failures (self);
     }
   saddle_page_finish (page, results);
+  /* What tests/bench/app-vs-cli.sh compares with saddle-cli's time for the same study. */
+  g_debug ("Study shown %.3f s after it started", (g_get_monotonic_time () - self->job_start) / 1e6);
   /* The next task in the queue (a loss slice that waited) may start. */
   saddle_job_queue_finish (self->queue, self);
 

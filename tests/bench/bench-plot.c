@@ -2,7 +2,8 @@
  *
  * The monitor redraws on every frame while a study runs, so its figure must
  * stay well inside a frame budget even for long histories: the default
- * function task writes 8 runs × 10,000 steps. Prints one line per case (best
+ * function task writes 8 runs × 10,000 steps, the image task 8 × 150 with a
+ * whole-set value every 5 steps. Prints one line per case (best
  * of several draws into a 1200 × 800 image surface); not a test.
  *
  *   bench-plot [DIR]   also writes each case's last draw to DIR/gradnorm-STEPS.png, to look at
@@ -24,7 +25,8 @@
 /* A history shaped like training: losses falling with noise, norms noisy. */
 static SaddleHistory *
 fake_history (guint   runs,
-              guint64 steps)
+              guint64 steps,
+              guint   epoch_steps)
 {
   SaddleHistory *history = saddle_history_new ();
   SaddleRng rng;
@@ -42,6 +44,14 @@ fake_history (guint   runs,
         record.loss = (0.01 + decay) * exp (0.3 * saddle_rng_normal (&rng));
         record.grad_norm = (0.05 + decay) * exp (0.5 * saddle_rng_normal (&rng));
         saddle_history_add_iteration (history, &record);
+        /* The whole-set values every @epoch_steps steps, as the image task records them. */
+        if (epoch_steps > 0 && i % epoch_steps == 0)
+          {
+            SaddleEpochRecord epoch = { r, (guint) (i / epoch_steps), i, record.loss, 0.9,
+                                        record.grad_norm };
+
+            saddle_history_add_epoch (history, &epoch);
+          }
       }
   return history;
 }
@@ -77,12 +87,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  const guint64 steps[] = { 10, 1000, 10000, 50000 };
+  /* 150: the image task's default (30 epochs of 5 batches), with its whole-set line. */
+  const guint64 steps[] = { 10, 150, 1000, 10000, 50000 };
 
   printf ("gradnorm figure, 1200 × 800, best of %d draws (raw, and smoothed):\n", REPEATS);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
-      SaddleHistory *history = fake_history (8, steps[i]);
+      SaddleHistory *history = fake_history (8, steps[i], steps[i] == 150 ? 5 : 0);
       g_autofree char *png = NULL;
       g_autofree char *png_smooth = NULL;
       double raw, smooth;

@@ -1,0 +1,315 @@
+/* saddle-previewer.c — the trajectories study's live previews, computed on their own thread */
+#define G_LOG_DOMAIN "saddle-previewer"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "saddle-previewer.h"
+#include "saddle-surface.h"
+
+/* How often at most a preview starts: often enough for the paths to move. */
+#define PREVIEW_INTERVAL_USEC (G_USEC_PER_SEC * 3 / 4)
+
+/* A preview starts no sooner than this many times its predecessor's cost after it: the
+ * runs have every core, so the previews take about 1/30 of one core's time. */
+#define PREVIEW_COST_FACTOR 30
+
+/* The preview's loss surface, drawn behind the live paths until
+ * the study's own arrives: at most this many multiply-adds (nodes × samples ×
+ * parameters, about a tenth of a second here), on the whole training set so
+ * its nodes are exact, and between these resolutions (fewer is no picture). */
+#define PREVIEW_SURFACE_BUDGET 2.0e9
+#define PREVIEW_SURFACE_MIN_RESOLUTION 5
+#define PREVIEW_SURFACE_MAX_RESOLUTION 21
+
+/* One snapshot on its way from the study's lock to the previewer's thread. */
+typedef struct
+{
+  SaddleSnapshotInfo info;
+  gsize              n_params;
+  double             params[];
+} QueuedSnapshot;
+
+struct _SaddlePreviewer
+{
+  SaddleStudyConfig    config;
+  SaddleDataset       *dataset;
+  gsize                layer_offset;
+  gsize                layer_size;
+  GCancellable        *cancellable;
+  SaddlePreviewerFunc  func;
+  gpointer             user_data;
+  GThread             *thread;
+
+  /* The thread's alone. */
+  SaddleModel         *model;        /* created for the first surface */
+  SaddleTrajectory    *live;         /* every snapshot so far */
+  gsize                previewed;    /* snapshots in the last preview */
+  gint64               last_start;   /* monotonic µs */
+  gint64               last_usec;    /* what the last preview took: copy, PCA and surface */
+
+  GMutex               mutex;        /* guards what follows */
+  GCond                cond;
+  GQueue               inbox;        /* QueuedSnapshot *, oldest first */
+  gboolean             stop;         /* also read without the lock by the surface's callback */
+};
+
+static gboolean
+surface_progress_cb (double   fraction,
+                     gpointer data)
+{
+  SaddlePreviewer *self = data;
+
+  return !g_atomic_int_get (&self->stop) && !g_cancellable_is_cancelled (self->cancellable);
+}
+
+/* Nodes per axis the preview surface can afford for this model and data set, or 0. */
+static guint
+surface_resolution (const SaddlePreviewer *self,
+                    gsize                  n_params)
+{
+  double per_node, nodes;
+  guint resolution;
+
+  if (self->config.surface_resolution == 0 || self->dataset == NULL)
+    return 0;
+  per_node = (double) self->dataset->n_samples * (double) n_params;
+  nodes = PREVIEW_SURFACE_BUDGET / MAX (per_node, 1.0);
+  resolution = (guint) MIN (sqrt (nodes), (double) PREVIEW_SURFACE_MAX_RESOLUTION);
+  resolution = MIN (resolution, self->config.surface_resolution);
+  return resolution >= PREVIEW_SURFACE_MIN_RESOLUTION ? resolution : 0;
+}
+
+/* Puts a coarse loss surface behind @preview's paths (its PCA fitted), with each
+ * snapshot's distance from the plane and the contour's value at its projection. */
+static void
+add_surface (SaddlePreviewer  *self,
+             SaddleTrajectory *preview)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleSurface) surface = NULL;
+  g_autofree double *distance = NULL;
+  g_autofree double *contour = NULL;
+  gsize n = saddle_trajectory_n_snapshots (preview);
+  guint resolution = surface_resolution (self, preview->n_params);
+  SaddleBatch batch = { 0 };
+  double range[4];
+
+  if (resolution == 0 || preview->pca == NULL)
+    return;
+  if (self->model == NULL)
+    self->model = saddle_study_config_new_model (&self->config, self->dataset, &error);
+  if (self->model == NULL || saddle_model_n_params (self->model) != preview->n_params)
+    {
+      g_debug ("No preview surface: %s", error != NULL ? error->message : "parameter count differs");
+      return;
+    }
+
+  saddle_surface_range_for (preview->pca, SADDLE_SURFACE_DEFAULT_MARGIN, range);
+  saddle_batch_init_full (&batch, self->dataset);
+  surface = saddle_surface_compute (self->model, &batch, preview->pca, range[0], range[1],
+                                    range[2], range[3], resolution,
+                                    surface_progress_cb, self, &error);
+  saddle_batch_clear (&batch);
+  if (surface == NULL)
+    {
+      g_debug ("No preview surface: %s", error->message);
+      return;
+    }
+
+  distance = g_new (double, n);
+  contour = g_new (double, n);
+  if (!saddle_surface_snapshot_report (NULL, NULL, preview->pca,
+                                       (const double *) (gpointer) preview->params->data, n,
+                                       surface, distance, NULL, contour, NULL, NULL, &error))
+    {
+      g_debug ("No preview surface: %s", error->message);
+      return;
+    }
+  saddle_trajectory_set_surface (preview, g_steal_pointer (&surface), distance, contour);
+}
+
+/* Fits @preview's PCA and, when the study draws one, its plane's coarse loss surface (a new
+ * plane makes the old surface wrong); returns FALSE when the PCA cannot be fitted yet. */
+static gboolean
+compute_preview (SaddlePreviewer  *self,
+                 SaddleTrajectory *preview)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!saddle_trajectory_compute_pca (preview, &error))
+    {
+      /* Too few distinct points yet: try again with the next snapshots. */
+      g_debug ("Preview PCA skipped: %s", error->message);
+      return FALSE;
+    }
+  if (self->config.surface_resolution > 0)
+    add_surface (self, preview);
+  return TRUE;
+}
+
+/* A fresh trajectory holding the same snapshots as @src, without its PCA. */
+static SaddleTrajectory *
+copy_snapshots (const SaddleTrajectory *src)
+{
+  SaddleTrajectory *copy;
+  gsize n = saddle_trajectory_n_snapshots (src);
+
+  copy = saddle_trajectory_new (src->n_params, src->layer, src->layer_offset, src->layer_size);
+  for (gsize i = 0; i < n; i++)
+    saddle_trajectory_add (copy,
+                           &g_array_index (src->info, SaddleSnapshotInfo, i),
+                           &g_array_index (src->params, double, i * src->n_params));
+  return copy;
+}
+
+static void
+add_to_live (SaddlePreviewer *self,
+             QueuedSnapshot  *snapshot)
+{
+  if (self->live == NULL)
+    self->live = saddle_trajectory_new (snapshot->n_params, self->config.layer,
+                                        self->layer_offset, self->layer_size);
+  if (self->live->n_params == snapshot->n_params)
+    saddle_trajectory_add (self->live, &snapshot->info, snapshot->params);
+  g_free (snapshot);
+}
+
+static gboolean
+preview_due (SaddlePreviewer *self)
+{
+  gsize n = self->live != NULL ? saddle_trajectory_n_snapshots (self->live) : 0;
+
+  return n >= 2 && n != self->previewed
+         && g_get_monotonic_time () - self->last_start
+            >= MAX (PREVIEW_INTERVAL_USEC, PREVIEW_COST_FACTOR * self->last_usec);
+}
+
+static gpointer
+previewer_thread (gpointer data)
+{
+  SaddlePreviewer *self = data;
+
+  for (;;)
+    {
+      GQueue arrived = G_QUEUE_INIT;
+      QueuedSnapshot *snapshot;
+      SaddleTrajectory *preview;
+
+      g_mutex_lock (&self->mutex);
+      while (self->inbox.length == 0 && !self->stop)
+        g_cond_wait (&self->cond, &self->mutex);
+      if (self->stop)
+        {
+          g_mutex_unlock (&self->mutex);
+          break;
+        }
+      arrived = self->inbox;
+      g_queue_init (&self->inbox);
+      g_mutex_unlock (&self->mutex);
+
+      while ((snapshot = g_queue_pop_head (&arrived)) != NULL)
+        add_to_live (self, snapshot);
+      if (!preview_due (self))
+        continue;
+
+      /* The preview goes to the UI, which keeps it: it gets a copy. */
+      self->last_start = g_get_monotonic_time ();
+      self->previewed = saddle_trajectory_n_snapshots (self->live);
+      preview = copy_snapshots (self->live);
+      if (compute_preview (self, preview) && !g_atomic_int_get (&self->stop)
+          && !g_cancellable_is_cancelled (self->cancellable))
+        self->func (g_steal_pointer (&preview), self->user_data);
+      g_clear_pointer (&preview, saddle_trajectory_free);
+      self->last_usec = g_get_monotonic_time () - self->last_start;
+    }
+  return NULL;
+}
+
+SaddlePreviewer *
+saddle_previewer_new (const SaddleStudyConfig *config,
+                      SaddleDataset           *dataset,
+                      gsize                    layer_offset,
+                      gsize                    layer_size,
+                      GCancellable            *cancellable,
+                      SaddlePreviewerFunc      func,
+                      gpointer                 user_data)
+{
+  g_autoptr(GError) error = NULL;
+  SaddlePreviewer *self;
+
+  g_return_val_if_fail (config != NULL && dataset != NULL && func != NULL, NULL);
+
+  self = g_new0 (SaddlePreviewer, 1);
+  saddle_study_config_copy (config, &self->config);
+  self->dataset = saddle_dataset_ref (dataset);
+  self->layer_offset = layer_offset;
+  self->layer_size = layer_size;
+  self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  self->func = func;
+  self->user_data = user_data;
+  /* The first preview waits an interval too: a handful of snapshots is no picture yet. */
+  self->last_start = g_get_monotonic_time ();
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->inbox);
+
+  self->thread = g_thread_try_new ("saddle-preview", previewer_thread, self, &error);
+  if (self->thread == NULL)
+    {
+      /* The study runs as well without its previews. */
+      g_debug ("No previews: %s", error->message);
+      saddle_previewer_free (self);
+      return NULL;
+    }
+  return self;
+}
+
+void
+saddle_previewer_add (SaddlePreviewer          *self,
+                      const SaddleSnapshotInfo *info,
+                      const double             *params,
+                      gsize                     n_params)
+{
+  QueuedSnapshot *snapshot;
+
+  g_return_if_fail (self != NULL && info != NULL && params != NULL);
+
+  /* Freed on the previewer's thread after the append; with main.c's malloc settings the
+   * memory comes back here, so the copy under the study's lock touches no fresh pages. */
+  snapshot = g_malloc (sizeof (QueuedSnapshot) + n_params * sizeof (double));
+  snapshot->info = *info;
+  snapshot->n_params = n_params;
+  memcpy (snapshot->params, params, n_params * sizeof (double));
+
+  g_mutex_lock (&self->mutex);
+  g_queue_push_tail (&self->inbox, snapshot);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+saddle_previewer_free (SaddlePreviewer *self)
+{
+  if (self == NULL)
+    return;
+
+  g_mutex_lock (&self->mutex);
+  g_atomic_int_set (&self->stop, TRUE);
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  if (self->thread != NULL)
+    g_thread_join (self->thread);
+
+  g_queue_clear_full (&self->inbox, g_free);
+  g_clear_pointer (&self->live, saddle_trajectory_free);
+  g_clear_pointer (&self->model, saddle_model_free);
+  g_clear_pointer (&self->dataset, saddle_dataset_unref);
+  g_clear_object (&self->cancellable);
+  saddle_study_config_clear (&self->config);
+  g_mutex_clear (&self->mutex);
+  g_cond_clear (&self->cond);
+  g_free (self);
+}
