@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "saddle-model.h"
+#include "saddle-model-plane.h"
 #include "saddle-test-util.h"
 
 typedef struct
@@ -1402,6 +1403,52 @@ test_bad_batch (void)
   rig_clear (&rig);
 }
 
+/* The loss on a plane, its first layer taken as an affine function of (a, b), equals the
+ * loss at θ = origin + b·v + a·u for every activation × loss, a one-layer model and a
+ * line (no v), to 1e-13 relative. */
+static void
+test_plane (void)
+{
+  const guint *nets[] = { net_a, net_c, net_flat };
+  const guint n_widths[] = { G_N_ELEMENTS (net_a), G_N_ELEMENTS (net_c), G_N_ELEMENTS (net_flat) };
+  const double points[][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { -0.7, 0.4 }, { 2.5, -1.5 } };
+
+  for (guint c = 0; c < G_N_ELEMENTS (combos); c++)
+    for (guint k = 0; k < G_N_ELEMENTS (nets); k++)
+      for (guint line = 0; line < 2; line++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(SaddleModelPlane) plane = NULL;
+          g_autofree double *uv = NULL;
+          g_autofree double *theta = NULL;
+          const double *v;
+          Rig rig;
+
+          rig_init (&rig, nets[k], n_widths[k], combos[c].activation, combos[c].loss, 23,
+                    40 + c * 8 + k * 2 + line);
+          uv = random_directions (2, rig.P, 90 + c);
+          v = line ? NULL : uv + rig.P;
+          theta = g_new (double, rig.P);
+          plane = saddle_model_plane_new (rig.model, &rig.batch, rig.theta, uv, v, &error);
+          g_assert_no_error (error);
+          for (guint p = 0; p < G_N_ELEMENTS (points); p++)
+            {
+              double a = points[p][0], b = points[p][1];
+              double on_plane = saddle_model_plane_loss (plane, a, b);
+              double direct;
+
+              for (gsize i = 0; i < rig.P; i++)
+                theta[i] = (v != NULL ? rig.theta[i] + b * v[i] : rig.theta[i]) + a * uv[i];
+              direct = saddle_model_loss_grad (rig.model, theta, &rig.batch, NULL);
+              g_assert_true (isfinite (direct));
+              g_assert_cmpfloat (fabs (on_plane - direct), <=, 1e-13 * MAX (1.0, fabs (direct)));
+            }
+          g_clear_pointer (&plane, saddle_model_plane_free);
+          rig_clear (&rig);
+        }
+}
+
+
 int
 main (int    argc,
       char **argv)
@@ -1438,6 +1485,7 @@ main (int    argc,
   g_test_add_func ("/core/model/first-kink", test_first_kink);
   g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
   g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
+  g_test_add_func ("/core/model/plane", test_plane);
   g_test_add_func ("/core/model/non-finite", test_non_finite);
   g_test_add_func ("/core/model/reserve-too-large", test_reserve_too_large);
   g_test_add_func ("/core/model/check-batch", test_check_batch);

@@ -10,6 +10,7 @@
 #endif
 
 #include "saddle-application.h"
+#include "saddle-huge-pages.h"
 
 int
 main (int   argc,
@@ -18,6 +19,7 @@ main (int   argc,
   g_autoptr(SaddleApplication) app = NULL;
   const char *localedir = g_getenv ("SADDLE_LOCALEDIR");
 
+  saddle_huge_pages_reexec (argv);
 #ifdef __GLIBC__
   /* Keep freed memory for reuse instead of handing it back to the kernel: every frame of a
    * live chart allocates and frees Cairo surfaces of about a megabyte, and the trajectories

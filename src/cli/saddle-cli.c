@@ -13,6 +13,7 @@
 #include "saddle-cli-mpi.h"
 #include "saddle-cli-options.h"
 #include "saddle-cli-signals.h"
+#include "saddle-huge-pages.h"
 #include "saddle-staging.h"
 
 static const SaddleCliCommand all_commands[] = {
@@ -177,6 +178,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  saddle_huge_pages_reexec (argv);
   g_set_prgname ("saddle-cli");
   if (!saddle_cli_mpi_init (&argc, &argv, &error))
     {

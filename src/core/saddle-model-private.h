@@ -159,6 +159,16 @@ void     _saddle_model_forward        (SaddleModel       *model,
                                        const double      *theta,
                                        const double      *x,
                                        gsize              n);
+/* The same from layer @first on, the layers below it already done (a[first-1] set). */
+void     _saddle_model_forward_from   (SaddleModel       *model,
+                                       const double      *theta,
+                                       const double      *x,
+                                       gsize              n,
+                                       guint              first);
+/* a[l] = σ(z[l]) and d[l] = σ'(z[l]) for hidden layer @l, from z[l] of @n samples. */
+void     _saddle_model_activate       (SaddleModel       *model,
+                                       guint              l,
+                                       gsize              n);
 /* The mean loss from the outputs; if @want_delta also δ[L-1] = ∂L/∂z[L-1] (and the softmax). */
 double   _saddle_model_compute_loss   (SaddleModel       *model,
                                        const SaddleBatch *batch,

@@ -138,17 +138,42 @@ _saddle_model_warn_no_memory (const SaddleModel *model,
              n, k, model->n_params);
 }
 
-/* z[l] = a[l-1]·W[l]ᵀ + b[l] for all layers; a[l] = σ(z[l]), d[l] = σ'(z[l]) for hidden ones. */
 void
-_saddle_model_forward (SaddleModel  *model,
-                       const double *theta,
-                       const double *x,
-                       gsize         n)
+_saddle_model_activate (SaddleModel *model,
+                        guint        l,
+                        gsize        n)
+{
+  const double *z = model->z[l];
+  double *a = model->a[l];
+  double *d = model->d[l];
+  gsize count = n * model->widths[l + 1];
+
+  /* The activation is fixed for the loop: decided once, so the ReLU
+   * loop (every training step) compiles to straight vector code. */
+  if (model->activation == SADDLE_ACTIVATION_RELU)
+    for (gsize i = 0; i < count; i++)
+      {
+        a[i] = act_value (SADDLE_ACTIVATION_RELU, z[i]);
+        d[i] = act_deriv (SADDLE_ACTIVATION_RELU, z[i], a[i]);
+      }
+  else
+    for (gsize i = 0; i < count; i++)
+      {
+        a[i] = act_value (model->activation, z[i]);
+        d[i] = act_deriv (model->activation, z[i], a[i]);
+      }
+}
+
+void
+_saddle_model_forward_from (SaddleModel  *model,
+                            const double *theta,
+                            const double *x,
+                            gsize         n,
+                            guint         first)
 {
   guint L = model->n_layers;
-  const double *input = x;
 
-  for (guint l = 0; l < L; l++)
+  for (guint l = first; l < L; l++)
     {
       gsize fan_in = model->widths[l];
       gsize fan_out = model->widths[l + 1];
@@ -160,32 +185,20 @@ _saddle_model_forward (SaddleModel  *model,
         memcpy (z + i * fan_out, b, fan_out * sizeof (double));
       cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                    n, fan_out, fan_in,
-                   1.0, input, fan_in, w, fan_in,
+                   1.0, _saddle_model_layer_input (model, x, l, 0), fan_in, w, fan_in,
                    1.0, z, fan_out);
-
       if (l + 1 < L)
-        {
-          double *a = model->a[l];
-          double *d = model->d[l];
-          gsize count = n * fan_out;
-
-          /* The activation is fixed for the loop: decided once, so the ReLU
-           * loop (every training step) compiles to straight vector code. */
-          if (model->activation == SADDLE_ACTIVATION_RELU)
-            for (gsize i = 0; i < count; i++)
-              {
-                a[i] = act_value (SADDLE_ACTIVATION_RELU, z[i]);
-                d[i] = act_deriv (SADDLE_ACTIVATION_RELU, z[i], a[i]);
-              }
-          else
-            for (gsize i = 0; i < count; i++)
-              {
-                a[i] = act_value (model->activation, z[i]);
-                d[i] = act_deriv (model->activation, z[i], a[i]);
-              }
-          input = a;
-        }
+        _saddle_model_activate (model, l, n);
     }
+}
+
+void
+_saddle_model_forward (SaddleModel  *model,
+                       const double *theta,
+                       const double *x,
+                       gsize         n)
+{
+  _saddle_model_forward_from (model, theta, x, n, 0);
 }
 
 /* An out-of-range label makes its sample NaN rather than reading out of bounds. */

@@ -22,6 +22,7 @@
 
 #include "saddle-csv.h"
 #include "saddle-surface.h"
+#include "saddle-model-plane.h"
 
 G_DEFINE_QUARK (saddle-surface-error-quark, saddle_surface_error)
 
@@ -251,12 +252,8 @@ saddle_surface_compute (SaddleModel        *model,
                         GError            **error)
 {
   g_autoptr(SaddleSurface) surface = NULL;
-  g_autofree double *row_base = NULL;
-  g_autofree double *theta = NULL;
+  g_autoptr(SaddleModelPlane) plane = NULL;
   const double range[4] = { pc1_min, pc1_max, pc2_min, pc2_max };
-  const double *c1;
-  const double *c2;
-  gsize dim;
 
   g_return_val_if_fail (model != NULL, NULL);
   g_return_val_if_fail (batch != NULL, NULL);
@@ -268,34 +265,21 @@ saddle_surface_compute (SaddleModel        *model,
       || !check_model_batch (model, batch, error))
     return NULL;
 
-  dim = pca->dim;
-  c1 = pca->components;
   /* A one-component PCA (a one-value slice) spans a line: b moves nowhere. */
-  c2 = pca->n_components > 1 ? pca->components + dim : NULL;
+  plane = saddle_model_plane_new (model, batch, pca->mean, pca->components,
+                                  pca->n_components > 1 ? pca->components + pca->dim : NULL,
+                                  error);
+  if (plane == NULL)
+    return NULL;
 
   surface = surface_alloc (range, resolution);
-  row_base = g_new (double, dim);
-  theta = g_new (double, dim);
-
   for (guint j = 0; j < resolution; j++)
     {
       double b = axis_node (pc2_min, pc2_max, j, resolution);
 
-      if (c2 != NULL)
-        for (gsize k = 0; k < dim; k++)
-          row_base[k] = pca->mean[k] + b * c2[k];
-      else
-        memcpy (row_base, pca->mean, dim * sizeof (double));
-
       for (guint i = 0; i < resolution; i++)
-        {
-          double a = axis_node (pc1_min, pc1_max, i, resolution);
-
-          for (gsize k = 0; k < dim; k++)
-            theta[k] = row_base[k] + a * c1[k];
-          surface->loss[(gsize) j * resolution + i] =
-            saddle_model_loss_grad (model, theta, batch, NULL);
-        }
+        surface->loss[(gsize) j * resolution + i] =
+          saddle_model_plane_loss (plane, axis_node (pc1_min, pc1_max, i, resolution), b);
 
       if (progress != NULL && !progress ((double) (j + 1) / (double) resolution, data))
         {
