@@ -1810,6 +1810,48 @@ test_safety_second_interrupt (gconstpointer cli)
   run_clear (&run);
 }
 
+/* saddle-cli starts again once with glibc's huge pages for its large allocations, unless
+ * SADDLE_NO_HUGE_PAGES says not to (saddle-huge-pages.c). */
+static void
+test_huge_pages (gconstpointer data)
+{
+  const char *cli = data;
+  const char *argv[] = { cli, "--version", NULL };
+  g_autofree char *enabled = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("GLIBC_TUNABLES"));
+  SaddleTestRun run;
+
+  if (!g_file_get_contents ("/sys/kernel/mm/transparent_hugepage/enabled", &enabled, NULL, NULL)
+      || strstr (enabled, "[never]") != NULL)
+    {
+      g_test_skip ("the kernel offers no transparent huge pages");
+      return;
+    }
+
+  g_unsetenv ("GLIBC_TUNABLES");
+  g_unsetenv ("SADDLE_NO_HUGE_PAGES");
+  g_setenv ("G_MESSAGES_DEBUG", "saddle-huge-pages", TRUE);
+  saddle_test_run_init (&run, cli, "saddle-huge-XXXXXX");
+  saddle_test_run_spawn (&run, argv);
+  saddle_test_run_assert_status (&run, 0);
+  /* GLib writes debug messages to stdout. */
+  g_assert_nonnull (strstr (run.out, "transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1)"));
+  saddle_test_run_clear (&run);
+
+  g_setenv ("SADDLE_NO_HUGE_PAGES", "1", TRUE);
+  saddle_test_run_init (&run, cli, "saddle-huge-XXXXXX");
+  saddle_test_run_spawn (&run, argv);
+  saddle_test_run_assert_status (&run, 0);
+  g_assert_null (strstr (run.out, "huge pages"));
+  g_assert_null (strstr (run.err, "huge pages"));
+  saddle_test_run_clear (&run);
+
+  g_unsetenv ("SADDLE_NO_HUGE_PAGES");
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  if (saved != NULL)
+    g_setenv ("GLIBC_TUNABLES", saved, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1826,6 +1868,7 @@ main (int argc, char **argv)
   cli = g_canonicalize_filename (argv[1], NULL);
 
   g_test_add_data_func ("/cli/trajectories", cli, test_trajectories);
+  g_test_add_data_func ("/cli/huge-pages", cli, test_huge_pages);
   g_test_add_data_func ("/cli/safety/special-files", cli, test_safety_special_files);
   g_test_add_data_func ("/cli/safety/too-large-first", cli, test_safety_too_large_first);
   g_test_add_data_func ("/cli/safety/interrupts", cli, test_safety_interrupts);

@@ -30,8 +30,12 @@ saddle_huge_pages_reexec (char **argv)
   const char *preload = g_getenv ("LD_PRELOAD");
   g_autofree char *value = NULL;
 
+  if (tunables != NULL && strstr (tunables, "glibc.malloc.hugetlb") != NULL)
+    {
+      g_debug ("Large allocations on transparent huge pages (GLIBC_TUNABLES=%s)", tunables);
+      return;
+    }
   if (argv == NULL || argv[0] == NULL
-      || (tunables != NULL && strstr (tunables, "glibc.malloc.hugetlb") != NULL)
       || g_getenv ("SADDLE_NO_HUGE_PAGES") != NULL
       /* valgrind would lose the program at the exec. */
       || (preload != NULL && strstr (preload, "vgpreload") != NULL)
