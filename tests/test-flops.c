@@ -12,6 +12,7 @@
 #include "saddle-flops.h"
 #include "saddle-hessian.h"
 #include "saddle-rng.h"
+#include "saddle-study-flops.h"
 
 #define SAMPLES 5
 
@@ -52,6 +53,55 @@ test_training (void)
   /* 3 epochs of minibatch gradients (the set once each: 3 × 360), 4 evaluations. */
   g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE), ==, 3 * 360 + 4 * 140);
   g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE), ==, 3 * 360 + 4 * 360);
+}
+
+/* The plane: the first layer's product three times (3 × 2·6 = 36 a sample), then the layers
+ * above at each node (2·S↑ = 16 a sample). */
+static void
+test_surface (void)
+{
+  g_autoptr(SaddleModel) model = tiny_model ();
+
+  g_assert_cmpfloat (saddle_flops_surface (model, SAMPLES, 4), ==, 5 * (36 + 16 * 16));
+  g_assert_cmpfloat (saddle_flops_surface (model, SAMPLES, 0), ==, 0);
+}
+
+/* A study's count is the sum of its phases': trajectories, and critical with dense Newton
+ * (tanh, under the dense size) and this model's build (HVP: its widest layer reads 3 inputs). */
+static void
+test_study (void)
+{
+  g_autoptr(SaddleModel) model = tiny_model ();
+  SaddleStudyConfig config;
+  double training, expect;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_TRAJECTORIES, SADDLE_TASK_FUNCTION);
+  config.runs = 3;
+  config.epochs = 4;
+  config.batch = 2;
+  config.snapshot_every = 0;
+  config.surface_resolution = 7;
+  training = saddle_flops_training (model, SAMPLES, 4, TRUE);
+  /* 3 runs × 5 snapshots, their Gram matrix 2·15²·20. */
+  expect = 3 * training + saddle_flops_surface (model, SAMPLES, 7) + 2.0 * 15 * 15 * 20;
+  g_assert_cmpfloat (saddle_study_flops (&config, SADDLE_STUDY_TRAJECTORIES, model, SAMPLES), ==, expect);
+  g_assert_cmpfloat (saddle_study_flops (&config, SADDLE_STUDY_GRADNORM, model, SAMPLES), ==, 3 * training);
+  saddle_study_config_clear (&config);
+
+  saddle_study_config_init (&config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+  config.runs = 2;
+  config.epochs = 4;
+  config.activation = SADDLE_ACTIVATION_TANH;
+  config.newton_method = SADDLE_NEWTON_AUTO;
+  g_assert_cmpint (saddle_hessian_choose_build (model, SAMPLES), ==, SADDLE_HESSIAN_BUILD_HVP);
+  expect = training
+           + config.descent_steps * saddle_flops_descent_step (model, SAMPLES)
+           + (config.newton_steps + 1.0) * (saddle_flops_hessian_dense (model, SAMPLES, 0)
+                                            + saddle_flops_eigenvectors (20))
+           + 2.0 * config.still_steps * (saddle_flops_gradient (model, SAMPLES)
+                                         + saddle_flops_forward (model, SAMPLES));
+  g_assert_cmpfloat (saddle_study_flops (&config, SADDLE_STUDY_CRITICAL, model, SAMPLES), ==, 2 * expect);
+  saddle_study_config_clear (&config);
 }
 
 static void
@@ -175,6 +225,8 @@ main (int   argc,
 
   g_test_add_func ("/core/flops/passes", test_passes);
   g_test_add_func ("/core/flops/training", test_training);
+  g_test_add_func ("/core/flops/surface", test_surface);
+  g_test_add_func ("/core/flops/study", test_study);
   g_test_add_func ("/core/flops/hessian", test_hessian);
   g_test_add_func ("/core/flops/hessian-default-block", test_hessian_default_block);
   g_test_add_func ("/core/flops/hessian-structured", test_hessian_structured);

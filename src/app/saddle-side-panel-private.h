@@ -131,23 +131,16 @@ void       saddle_side_panel_bind_settings       (SaddleSidePanel *self);
  * (and the time label's "warning" class) when it is long. */
 char      *saddle_side_panel_describe_time       (SaddleSidePanel         *self,
                                                   const SaddleStudyConfig *config,
-                                                  gsize                    first_layer);
+                                                  const SaddleModel       *model);
 /* FLOP/s of one OpenBLAS thread, measured once per process off the main thread; 0 until known
  * (the measurement is queued in @self's job queue, and @self updated when it ends). */
 double     saddle_side_panel_machine_rate        (SaddleSidePanel *self);
-/* The FLOPs of study @kind as @config sets it, on @n_samples samples of a model of @n_params
- * parameters whose first layer holds @first_layer weights. */
-double     saddle_side_panel_study_flops         (const SaddleStudyConfig *config,
-                                                  SaddleStudyKind          kind,
-                                                  gsize                    n_samples,
-                                                  gsize                    n_params,
-                                                  gsize                    first_layer);
-/* Those FLOPs over @thread_rate times the threads the runs use at once; −1 without a rate. */
+/* saddle_study_flops() over @thread_rate times the threads the runs use at once; −1 without
+ * a rate or a model. */
 double     saddle_side_panel_study_seconds       (const SaddleStudyConfig *config,
                                                   SaddleStudyKind          kind,
+                                                  const SaddleModel       *model,
                                                   gsize                    n_samples,
-                                                  gsize                    n_params,
-                                                  gsize                    first_layer,
                                                   double                   thread_rate);
 /* "about 40 min": one significant figure (g_free). */
 char      *saddle_side_panel_format_duration     (double           seconds);

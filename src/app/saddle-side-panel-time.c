@@ -1,30 +1,20 @@
 /* saddle-side-panel-time.c — how long the study as set would take: its FLOPs over a measured rate
  *
- * The work is counted from what each study does (below, per run; a multiply-add is 2 FLOPs):
- *   training     an epoch is one pass of minibatch forward + backward (6·P·N) and the whole
- *                set's gradient for epochs.csv (6·P·N more), and epoch 0's: (12·E + 6)·P·N;
- *   trajectories the loss surface, res² whole-set losses (2·P·N each, once), and the PCA's
- *                Gram matrix of the S snapshots (2·S²·P);
- *   critical     ‖∇L‖² descent steps, a gradient and a Hessian-vector product each
- *                (6 + 12)·P·N; Newton: a dense build (P columns of 12·N·P′, P′ the parameters
- *                past the first layer, which identity directions skip, at least P/10) and an
- *                eigendecomposition with vectors (4·P³) per step, or a MINRES solve of at most
- *                500 products of 12·P·N; the final Hessian (build, then 4·P³ with vectors up to
- *                4,096 parameters, else (4/3)·P³ and a MINRES reach of at most 10,000
- *                products); the still-descending test, L-BFGS and Adam steps of about a
- *                gradient and a loss each (2·8·P·N a step).
- * Descent and MINRES stop early when they converge, so the critical study's count is an upper
- * bound of those parts. The rate is one DGEMM (n = 1,000, best of 3) measured once per process
+ * The work is saddle_study_flops() (saddle-study-flops.c): saddle-flops.h's counts of each
+ * phase the study runs, with the Hessian build and the loss surface the engine uses. The
+ * critical study's descent and MINRES are counted at their caps, so its count is an upper
+ * bound. The rate is one DGEMM (n = 1,000, best of 3) measured once per process
  * on a worker thread, at the load of that moment, per OpenBLAS thread. Like every BLAS-heavy task
  * it waits its turn in the window's job queue (saddle-job-queue.h), and gives way to a study
  * asked for meanwhile after its first DGEMM (then best of those done); the study's rate is that
  * times the threads its runs use at once, times the share of the DGEMM rate the studies'
  * smaller products reach. That share, 0.6, is from saddle-cli runs of three settings at a load
  * of 10–21 on 2 cores, whose wall times were 1.3–2× the plain FLOPs ÷ rate (the commit that
- * added this file lists them); with it those estimates fall within 0.8–1.6× of what was
- * measured, and the default critical study's (4 runs, whose MINRES and descent stop well
- * before their caps) at 1.9×, at 100 runs 5–6×: for it the panel says "up to". Hence "about"
- * and one significant figure.
+ * added this file lists them). Checked again with the shared counts at load ~1.5 (DGEMM 52
+ * GFLOP/s a thread): the image gradnorm study with 300 epochs took 7.5 s against 5.2 s
+ * estimated (1.45×); a critical study of 2 runs on the function task 2.2 s against at most
+ * 7.7 s, its descents and Newton steps stopping early: for it the panel says "up to". Hence
+ * "about" and one significant figure.
  */
 #define G_LOG_DOMAIN "saddle-side-panel-time"
 
@@ -35,15 +25,12 @@
 #include <math.h>
 
 #include "saddle-job-queue.h"
-#include "saddle-newton.h"
 #include "saddle-side-panel-private.h"
+#include "saddle-study-flops.h"
 
 /* The DGEMM that measures the machine: big enough to run near the BLAS's peak. */
 #define RATE_N       1000
 #define RATE_REPEATS 3
-/* MINRES caps: one Newton solve, and the reach beyond dense size (saddle-critical.c). */
-#define MINRES_SOLVE_PRODUCTS 500.0
-#define MINRES_REACH_PRODUCTS 10000.0
 /* The share of the DGEMM rate a study's work runs at, measured (above). */
 #define STUDY_EFFICIENCY 0.6
 /* A study's duration is shown from this many seconds on, and warned about past the second. */
@@ -199,100 +186,32 @@ saddle_side_panel_machine_rate (SaddleSidePanel *self)
   return 0;
 }
 
-/* Columns of a dense Hessian build: P Hessian-vector products past the first layer. */
-static double
-hessian_build_flops (double P,
-                     double N,
-                     double first)
-{
-  return P * 12.0 * N * MAX (P - first, 0.1 * P);
-}
-
-static gboolean
-newton_is_dense (const SaddleStudyConfig *config,
-                 double                   P)
-{
-  switch (config->newton_method)
-    {
-    case SADDLE_NEWTON_DENSE:
-      return TRUE;
-    case SADDLE_NEWTON_LM:
-      return P <= SADDLE_NEWTON_DENSE_MAX;
-    case SADDLE_NEWTON_MINRES:
-      return FALSE;
-    case SADDLE_NEWTON_AUTO:
-    default:
-      return config->activation != SADDLE_ACTIVATION_RELU && P <= SADDLE_NEWTON_DENSE_MAX;
-    }
-}
-
-double
-saddle_side_panel_study_flops (const SaddleStudyConfig *config,
-                               SaddleStudyKind          kind,
-                               gsize                    n_samples,
-                               gsize                    n_params,
-                               gsize                    first_layer)
-{
-  double P = (double) n_params, N = (double) n_samples, first = (double) first_layer;
-  double runs = config->runs, E = config->epochs;
-  double grad = 6.0 * P * N, loss = 2.0 * P * N, hvp = 12.0 * P * N;
-  double per_run = (12.0 * E + 6.0) * P * N;
-  double once = 0;
-
-  if (kind == SADDLE_STUDY_TRAJECTORIES)
-    {
-      double steps = E * ceil (N / MAX (config->batch, 1u));
-      double snapshots = runs * (config->snapshot_every > 0 ? steps / config->snapshot_every + 1
-                                                            : E + 1);
-
-      once += (double) config->surface_resolution * config->surface_resolution * loss;
-      once += 2.0 * snapshots * snapshots * P;
-    }
-  else if (kind == SADDLE_STUDY_CRITICAL)
-    {
-      double build = hessian_build_flops (P, N, first);
-      gboolean vectors = P <= SADDLE_NEWTON_DENSE_MAX;
-
-      per_run += config->descent_steps * (grad + hvp);
-      if (newton_is_dense (config, P))
-        per_run += config->newton_steps * (build + 4.0 * P * P * P);
-      else
-        per_run += config->newton_steps * MINRES_SOLVE_PRODUCTS * hvp;
-      per_run += build + (vectors ? 4.0 : 4.0 / 3.0) * P * P * P;
-      if (!vectors)
-        per_run += MINRES_REACH_PRODUCTS * hvp;
-      per_run += 2.0 * config->still_steps * (grad + loss);
-    }
-  return runs * per_run + once;
-}
-
 double
 saddle_side_panel_study_seconds (const SaddleStudyConfig *config,
                                  SaddleStudyKind          kind,
+                                 const SaddleModel       *model,
                                  gsize                    n_samples,
-                                 gsize                    n_params,
-                                 gsize                    first_layer,
                                  double                   thread_rate)
 {
   guint cpus = MAX (g_get_num_processors (), 1u);
   guint jobs = MIN (config->jobs > 0 ? config->jobs : cpus, MAX (config->runs, 1u));
   guint threads = MIN (jobs * MAX (config->threads, 1u), cpus);
 
-  if (thread_rate <= 0)
+  if (thread_rate <= 0 || model == NULL)
     return -1;
-  return saddle_side_panel_study_flops (config, kind, n_samples, n_params, first_layer)
+  return saddle_study_flops (config, kind, model, n_samples)
          / (thread_rate * threads * STUDY_EFFICIENCY);
 }
 
 char *
 saddle_side_panel_describe_time (SaddleSidePanel         *self,
                                  const SaddleStudyConfig *config,
-                                 gsize                    first_layer)
+                                 const SaddleModel       *model)
 {
   g_autofree char *duration = NULL;
 
-  self->time_seconds = saddle_side_panel_study_seconds (config, self->kind, self->dims_samples,
-                                                        self->n_params, first_layer,
+  self->time_seconds = saddle_side_panel_study_seconds (config, self->kind, model,
+                                                        self->dims_samples,
                                                         saddle_side_panel_machine_rate (self));
   if (self->time_seconds < TIME_NOTE_SECONDS)
     return NULL;

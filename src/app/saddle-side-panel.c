@@ -251,8 +251,13 @@ update_now (SaddleSidePanel *self)
                                              config.layer + 1, config.n_hidden + 1);
           else
             {
+              /* The architecture, for the FLOP count; the loss does not change it. */
+              g_autoptr(SaddleModel) model = saddle_model_new (widths, config.n_hidden + 2,
+                                                               config.activation,
+                                                               SADDLE_LOSS_MSE, NULL);
+
               memory = check_memory (self, &config);
-              time = saddle_side_panel_describe_time (self, &config, (gsize) widths[0] * widths[1]);
+              time = saddle_side_panel_describe_time (self, &config, model);
             }
         }
       else

@@ -115,6 +115,22 @@ saddle_flops_training (const SaddleModel *model,
   return epochs * saddle_flops_gradient (model, samples) + (epochs + 1.0) * evaluation;
 }
 
+/* saddle_surface_compute() through a SaddleModelPlane: the first layer's product for the
+ * plane's origin and its two directions once (3 × 2·S₀, S₀ the first layer's weights), then
+ * at each of the resolution² nodes the layers above (2·S↑). */
+double
+saddle_flops_surface (const SaddleModel *model,
+                      gsize              samples,
+                      guint              resolution)
+{
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  if (resolution == 0)
+    return 0.0;
+  return (double) samples * (3.0 * 2.0 * (weights_from (model, 0) - weights_from (model, 1))
+                             + (double) resolution * resolution * 2.0 * weights_from (model, 1));
+}
+
 /* saddle_hessian_dense() calls saddle_model_hessian_columns() for @block columns at a time;
  * each call runs forward and backward without the weight gradients (2·S + 2·S↑ a sample), then
  * R-passes over chunks of at most saddle_model_block_size() identity directions. A chunk whose

@@ -47,6 +47,10 @@ double saddle_flops_training       (const SaddleModel *model,
                                     gsize              samples,
                                     guint              epochs,
                                     gboolean           epoch_grad_norm);
+/* A loss surface of @resolution × @resolution nodes (saddle_surface_compute()). */
+double saddle_flops_surface        (const SaddleModel *model,
+                                    gsize              samples,
+                                    guint              resolution);
 /* saddle_hessian_dense() with @block columns per call (0: its default): identity directions,
  * which skip the layers below the first one they touch. */
 double saddle_flops_hessian_dense  (const SaddleModel *model,

@@ -1,0 +1,91 @@
+/* saddle-study-flops.c — the floating-point work of a whole study, from its settings */
+#define G_LOG_DOMAIN "saddle-study-flops"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "saddle-flops.h"
+#include "saddle-hessian.h"
+#include "saddle-newton.h"
+#include "saddle-study-flops.h"
+
+/* MINRES caps: one Newton solve, and the reach beyond dense size (saddle-critical.c). */
+#define MINRES_SOLVE_PRODUCTS 500.0
+#define MINRES_REACH_PRODUCTS 10000.0
+
+/* Whether the critical study's Newton steps build the Hessian and decompose it. */
+static gboolean
+newton_is_dense (const SaddleStudyConfig *config,
+                 double                   P)
+{
+  switch (config->newton_method)
+    {
+    case SADDLE_NEWTON_DENSE:
+      return TRUE;
+    case SADDLE_NEWTON_LM:
+      return P <= SADDLE_NEWTON_DENSE_MAX;
+    case SADDLE_NEWTON_MINRES:
+      return FALSE;
+    case SADDLE_NEWTON_AUTO:
+    default:
+      return config->activation != SADDLE_ACTIVATION_RELU && P <= SADDLE_NEWTON_DENSE_MAX;
+    }
+}
+
+/* The full Hessian, by the build saddle_hessian_dense() chooses for this model. */
+static double
+hessian_build (const SaddleModel *model,
+               gsize              n_samples)
+{
+  return saddle_hessian_choose_build (model, n_samples) == SADDLE_HESSIAN_BUILD_STRUCTURED
+         ? saddle_flops_hessian_structured (model, n_samples)
+         : saddle_flops_hessian_dense (model, n_samples, 0);
+}
+
+double
+saddle_study_flops (const SaddleStudyConfig *config,
+                    SaddleStudyKind          kind,
+                    const SaddleModel       *model,
+                    gsize                    n_samples)
+{
+  double P, runs, per_run, once = 0.0;
+
+  g_return_val_if_fail (config != NULL && model != NULL, 0.0);
+
+  P = (double) saddle_model_n_params (model);
+  runs = config->runs;
+  /* Every study trains; each epoch's whole-set evaluation is a gradient (epochs.csv's ‖∇L‖). */
+  per_run = saddle_flops_training (model, n_samples, config->epochs, TRUE);
+
+  if (kind == SADDLE_STUDY_TRAJECTORIES)
+    {
+      double steps = config->epochs * ceil ((double) n_samples / MAX (config->batch, 1u));
+      double snapshots = runs * (config->snapshot_every > 0 ? steps / config->snapshot_every + 1
+                                                            : config->epochs + 1.0);
+
+      once += saddle_flops_surface (model, n_samples, config->surface_resolution);
+      /* The PCA's Gram matrix of the snapshots. */
+      once += 2.0 * snapshots * snapshots * P;
+    }
+  else if (kind == SADDLE_STUDY_CRITICAL)
+    {
+      double build = hessian_build (model, n_samples);
+      double hvp = saddle_flops_hvp (model, n_samples, 1);
+      gboolean vectors = P <= SADDLE_NEWTON_DENSE_MAX;
+
+      per_run += config->descent_steps * saddle_flops_descent_step (model, n_samples);
+      if (newton_is_dense (config, P))
+        per_run += config->newton_steps * (build + saddle_flops_eigenvectors ((gsize) P));
+      else
+        per_run += config->newton_steps * MINRES_SOLVE_PRODUCTS * hvp;
+      /* The final Hessian: its spectrum, with vectors up to the dense size, else a MINRES
+       * reach towards the kernel. */
+      per_run += build + (vectors ? saddle_flops_eigenvectors ((gsize) P)
+                                  : saddle_flops_eigenvalues ((gsize) P) + MINRES_REACH_PRODUCTS * hvp);
+      /* The still-descending test: L-BFGS and Adam steps of a gradient and a loss each. */
+      per_run += 2.0 * config->still_steps
+                 * (saddle_flops_gradient (model, n_samples) + saddle_flops_forward (model, n_samples));
+    }
+  return runs * per_run + once;
+}
