@@ -1836,6 +1836,8 @@ test_huge_pages (gconstpointer data)
   saddle_test_run_assert_status (&run, 0);
   /* GLib writes debug messages to stdout. */
   g_assert_nonnull (strstr (run.out, "transparent huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1)"));
+  /* Still named after itself, not /proc/self/exe. */
+  g_assert_nonnull (strstr (run.out, "; process saddle-cli"));
   saddle_test_run_clear (&run);
 
   g_setenv ("SADDLE_NO_HUGE_PAGES", "1", TRUE);

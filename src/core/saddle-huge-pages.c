@@ -29,10 +29,16 @@ saddle_huge_pages_reexec (char **argv)
   const char *tunables = g_getenv ("GLIBC_TUNABLES");
   const char *preload = g_getenv ("LD_PRELOAD");
   g_autofree char *value = NULL;
+  g_autofree char *self = NULL;
 
   if (tunables != NULL && strstr (tunables, "glibc.malloc.hugetlb") != NULL)
     {
-      g_debug ("Large allocations on transparent huge pages (GLIBC_TUNABLES=%s)", tunables);
+      g_autofree char *comm = NULL;
+
+      if (g_file_get_contents ("/proc/self/comm", &comm, NULL, NULL))
+        g_strchomp (comm);
+      g_debug ("Large allocations on transparent huge pages (GLIBC_TUNABLES=%s); process %s",
+               tunables, comm != NULL ? comm : "?");
       return;
     }
   if (argv == NULL || argv[0] == NULL
@@ -44,9 +50,12 @@ saddle_huge_pages_reexec (char **argv)
 
   value = tunables != NULL && *tunables != '\0' ? g_strconcat (tunables, ":", TUNABLE, NULL)
                                                  : g_strdup (TUNABLE);
-  if (!g_setenv ("GLIBC_TUNABLES", value, TRUE))
+  /* The program's own path, not /proc/self/exe: the kernel names the process after the file
+   * it executes, and top would show "exe". */
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  if (self == NULL || !g_setenv ("GLIBC_TUNABLES", value, TRUE))
     return;
-  execv ("/proc/self/exe", argv);
+  execv (self, argv);
   /* Still here: run without them, and say so for whoever measures. */
   g_debug ("Could not start again with huge pages: %s", g_strerror (errno));
 #else
