@@ -121,6 +121,33 @@ test_preview (Fixture       *f,
   saddle_previewer_free (previewer);
 }
 
+/* No preview starts when the study will end within the interval: its results come as soon. */
+static void
+test_ending_soon (Fixture       *f,
+                  gconstpointer  data)
+{
+  SaddlePreviewer *previewer;
+  SaddleTrajectory *preview;
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 9);
+  previewer = saddle_previewer_new (&f->config, f->dataset, 0, 6, NULL, preview_cb, f->previews);
+  feed (f, previewer, &rng, 0, 6);
+  g_usleep (PREVIEW_WAIT_USEC);
+  /* 95 % done after 0.9 s: about 0.05 s left. */
+  saddle_previewer_set_fraction (previewer, 0.95);
+  feed (f, previewer, &rng, 0, 1);
+  g_assert_null (g_async_queue_timeout_pop (f->previews, G_USEC_PER_SEC / 5));
+  /* 10 % done: seconds left, so the next snapshot brings a preview. */
+  saddle_previewer_set_fraction (previewer, 0.1);
+  feed (f, previewer, &rng, 0, 1);
+  preview = g_async_queue_timeout_pop (f->previews, 60 * G_USEC_PER_SEC);
+  g_assert_nonnull (preview);
+  g_assert_cmpuint (saddle_trajectory_n_snapshots (preview), ==, 8);
+  saddle_trajectory_free (preview);
+  saddle_previewer_free (previewer);
+}
+
 /* Freed at once after a preview became due: it joins its thread, hands out nothing more,
  * and frees what was queued (valgrind --leak-check=full: nothing lost). */
 static void
@@ -158,6 +185,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/app/previewer/preview", Fixture, NULL, fixture_setup, test_preview,
+              fixture_teardown);
+  g_test_add ("/app/previewer/ending-soon", Fixture, NULL, fixture_setup, test_ending_soon,
               fixture_teardown);
   g_test_add ("/app/previewer/free-while-computing", Fixture, NULL, fixture_setup,
               test_free_while_computing, fixture_teardown);

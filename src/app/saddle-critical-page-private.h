@@ -10,6 +10,7 @@
 #include "saddle-critical-view.h"
 #include "saddle-slice-view.h"
 #include "saddle-spectrum-view.h"
+#include "saddle-text-throttle.h"
 
 G_BEGIN_DECLS
 
@@ -66,7 +67,7 @@ struct _SaddleCriticalPage
   GCancellable       *slice_cancellable;  /* non-NULL while the worker runs */
   char               *slice_error;    /* why the last slice failed, else NULL */
   gboolean            dirty;          /* points or failures arrived since the last flush */
-  char               *status;         /* newest status line, shown at the flush */
+  SaddleTextThrottle  status;         /* newest status line, shown at a flush */
 
   /* Template widgets */
   GtkToggleButton    *nonzero_button;

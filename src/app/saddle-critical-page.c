@@ -342,6 +342,7 @@ page_begin (SaddlePage              *page,
   saddle_critical_view_set_set (self->critical_view, self->live_set);
   start_reference (self, config);
 
+  saddle_text_throttle_reset (&self->status);
   gtk_label_set_text (self->status_label, "");
   saddle_critical_page_update_detail (self);
   update_progress (self);
@@ -380,16 +381,14 @@ page_handle_event (SaddlePage     *page,
         /* TRANSLATORS: live status of the ‖∇L‖² descent: run, step, gradient norm */
         text = g_strdup_printf (_("Run %u: minimising ‖∇L‖², step %s, ‖∇L‖ = %.3g"),
                                 event->run + 1, step, event->grad_norm);
-        g_free (self->status);
-        self->status = g_steal_pointer (&text);
+        saddle_text_throttle_offer (&self->status, g_steal_pointer (&text));
       }
       break;
 
     case SADDLE_EVENT_PROGRESS:
       if (event->message != NULL)
         {
-          g_free (self->status);
-          self->status = g_strdup (event->message);
+          saddle_text_throttle_offer (&self->status, g_strdup (event->message));
         }
       break;
 
@@ -406,11 +405,12 @@ page_flush (SaddlePage *page)
 {
   SaddleCriticalPage *self = SADDLE_CRITICAL_PAGE (page);
 
-  if (self->status != NULL)
-    {
-      gtk_label_set_text (self->status_label, self->status);
-      g_clear_pointer (&self->status, g_free);
-    }
+  {
+    g_autofree char *status = saddle_text_throttle_take (&self->status);
+
+    if (status != NULL)
+      gtk_label_set_text (self->status_label, status);
+  }
   if (!self->dirty)
     return;
   self->dirty = FALSE;
@@ -431,7 +431,7 @@ page_finish (SaddlePage         *page,
   int selected = saddle_critical_view_get_selected (self->critical_view);
 
   self->dirty = FALSE;
-  g_clear_pointer (&self->status, g_free);
+  saddle_text_throttle_reset (&self->status);
 
   gtk_label_set_text (self->status_label, "");
   if (results == NULL)
@@ -552,7 +552,7 @@ saddle_critical_page_finalize (GObject *object)
 
   g_clear_pointer (&self->results, saddle_study_results_free);
   g_clear_pointer (&self->live_set, saddle_critical_set_free);
-  g_clear_pointer (&self->status, g_free);
+  saddle_text_throttle_reset (&self->status);
   g_clear_pointer (&self->slice, saddle_slice_free);
   g_clear_pointer (&self->slice_error, g_free);
   g_clear_object (&self->slice_cancellable);

@@ -197,8 +197,13 @@ job_event_cb (const SaddleEvent *event,
       }
       break;
 
-    case SADDLE_EVENT_CRITICAL:
     case SADDLE_EVENT_PROGRESS:
+      if (state->previewer != NULL && isfinite (event->fraction))
+        saddle_previewer_set_fraction (state->previewer, event->fraction);
+      job_push (self, job_event_new (event));
+      break;
+
+    case SADDLE_EVENT_CRITICAL:
     case SADDLE_EVENT_RUN_FAILED:
     default:
       job_push (self, job_event_new (event));

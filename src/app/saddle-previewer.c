@@ -49,10 +49,12 @@ struct _SaddlePreviewer
   gsize                previewed;    /* snapshots in the last preview */
   gint64               last_start;   /* monotonic µs */
   gint64               last_usec;    /* what the last preview took: copy, PCA and surface */
+  gint64               created;      /* monotonic µs */
 
   GMutex               mutex;        /* guards what follows */
   GCond                cond;
   GQueue               inbox;        /* QueuedSnapshot *, oldest first */
+  double               fraction;     /* the study's progress, 0–1 */
   gboolean             stop;         /* also read without the lock by the surface's callback */
 };
 
@@ -177,14 +179,18 @@ add_to_live (SaddlePreviewer *self,
   g_free (snapshot);
 }
 
+/* A preview is due when there are new snapshots, the last is old enough, and the study will
+ * not end before the next interval: then its results are on screen as soon. */
 static gboolean
-preview_due (SaddlePreviewer *self)
+preview_due (SaddlePreviewer *self,
+             double           fraction)
 {
   gsize n = self->live != NULL ? saddle_trajectory_n_snapshots (self->live) : 0;
+  gint64 now = g_get_monotonic_time ();
+  double left = fraction > 0 ? (now - self->created) * (1.0 - fraction) / fraction : INFINITY;
 
-  return n >= 2 && n != self->previewed
-         && g_get_monotonic_time () - self->last_start
-            >= MAX (PREVIEW_INTERVAL_USEC, PREVIEW_COST_FACTOR * self->last_usec);
+  return n >= 2 && n != self->previewed && left >= PREVIEW_INTERVAL_USEC
+         && now - self->last_start >= MAX (PREVIEW_INTERVAL_USEC, PREVIEW_COST_FACTOR * self->last_usec);
 }
 
 static gpointer
@@ -197,6 +203,7 @@ previewer_thread (gpointer data)
       GQueue arrived = G_QUEUE_INIT;
       QueuedSnapshot *snapshot;
       SaddleTrajectory *preview;
+      double fraction;
 
       g_mutex_lock (&self->mutex);
       while (self->inbox.length == 0 && !self->stop)
@@ -208,11 +215,12 @@ previewer_thread (gpointer data)
         }
       arrived = self->inbox;
       g_queue_init (&self->inbox);
+      fraction = self->fraction;
       g_mutex_unlock (&self->mutex);
 
       while ((snapshot = g_queue_pop_head (&arrived)) != NULL)
         add_to_live (self, snapshot);
-      if (!preview_due (self))
+      if (!preview_due (self, fraction))
         continue;
 
       /* The preview goes to the UI, which keeps it: it gets a copy. */
@@ -251,7 +259,7 @@ saddle_previewer_new (const SaddleStudyConfig *config,
   self->func = func;
   self->user_data = user_data;
   /* The first preview waits an interval too: a handful of snapshots is no picture yet. */
-  self->last_start = g_get_monotonic_time ();
+  self->created = self->last_start = g_get_monotonic_time ();
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   g_queue_init (&self->inbox);
@@ -287,6 +295,17 @@ saddle_previewer_add (SaddlePreviewer          *self,
   g_mutex_lock (&self->mutex);
   g_queue_push_tail (&self->inbox, snapshot);
   g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+saddle_previewer_set_fraction (SaddlePreviewer *self,
+                               double           fraction)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->mutex);
+  self->fraction = fraction;
   g_mutex_unlock (&self->mutex);
 }
 

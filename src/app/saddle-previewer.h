@@ -37,6 +37,10 @@ void             saddle_previewer_add  (SaddlePreviewer          *self,
                                         const SaddleSnapshotInfo *info,
                                         const double             *params,
                                         gsize                     n_params);
+/* The study's progress, 0–1: no preview starts when the study will end within its interval
+ * (the default image study of 1.4 s ended before its first preview could help). */
+void             saddle_previewer_set_fraction (SaddlePreviewer *self,
+                                                double           fraction);
 /* Stops the preview being computed, joins the thread and frees the previewer. */
 void             saddle_previewer_free (SaddlePreviewer          *self);
 

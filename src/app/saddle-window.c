@@ -16,6 +16,7 @@
 #include "saddle-gradnorm-page.h"
 #include "saddle-trajectories-page.h"
 #include "saddle-window-private.h"
+#include "saddle-text-throttle.h"
 
 /* How long an informational message ("Saved …") stays. */
 #define INFO_TIMEOUT_SECONDS 5
@@ -45,6 +46,7 @@ struct _SaddleWindow
   GtkLabel             *progress_label;
   gint64                job_start;        /* monotonic µs: for the time left */
   double                last_fraction;    /* of the running job, 0–1 */
+  SaddleTextThrottle    progress_text;    /* the running job's progress message */
   GtkProgressBar       *progress_bar;
   GtkRevealer          *banner_revealer;
   GtkWidget            *banner;
@@ -155,6 +157,7 @@ drain_job (GtkWidget *widget)
 {
   SaddleWindow *self = SADDLE_WINDOW (widget);
   g_autofree char *progress_message = NULL;
+  g_autofree char *message = NULL;
   double progress_fraction = NAN;
   gboolean new_failures = FALSE;
   gint64 deadline = g_get_monotonic_time () + DRAIN_BUDGET_USEC;
@@ -206,17 +209,23 @@ drain_job (GtkWidget *widget)
   while (g_get_monotonic_time () < deadline);
 
   saddle_page_flush (page);
-  if (isfinite (progress_fraction))
+  /* Only when the bar moves by a pixel: each change makes GTK lay the window out again, which
+   * on X11 asks the server for the work area (as a new status text does). */
+  if (isfinite (progress_fraction)
+      && fabs (progress_fraction - gtk_progress_bar_get_fraction (self->progress_bar))
+         * MAX (gtk_widget_get_width (GTK_WIDGET (self->progress_bar)), 1) >= 1.0)
     gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress_fraction, 0, 1));
   if (isfinite (progress_fraction))
     self->last_fraction = progress_fraction;
-  if (progress_message != NULL && !saddle_job_is_cancelled (self->job))
+  saddle_text_throttle_offer (&self->progress_text, g_steal_pointer (&progress_message));
+  if (!saddle_job_is_cancelled (self->job)
+      && (message = saddle_text_throttle_take (&self->progress_text)) != NULL)
     {
       g_autofree char *eta = saddle_format_eta (self->last_fraction,
                                                 (g_get_monotonic_time () - self->job_start)
                                                 / (double) G_USEC_PER_SEC);
-      g_autofree char *text = eta != NULL ? g_strdup_printf ("%s · %s", progress_message, eta)
-                                          : g_strdup (progress_message);
+      g_autofree char *text = eta != NULL ? g_strdup_printf ("%s · %s", message, eta)
+                                          : g_strdup (message);
 
       /* Only when it changed: a tooltip update asks the X server for the pointer. */
       if (g_strcmp0 (gtk_label_get_text (self->progress_label), text) != 0)
@@ -315,6 +324,7 @@ study_start_cb (gpointer user_data)
   saddle_page_begin (page, &start->config);
   self->job_start = g_get_monotonic_time ();
   self->last_fraction = 0.0;
+  saddle_text_throttle_reset (&self->progress_text);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   gtk_label_set_text (self->progress_label, _("Starting…"));
 
@@ -560,6 +570,7 @@ saddle_window_finalize (GObject *object)
   SaddleWindow *self = SADDLE_WINDOW (object);
 
   g_clear_pointer (&self->failures, g_ptr_array_unref);
+  saddle_text_throttle_reset (&self->progress_text);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (saddle_window_parent_class)->finalize (object);
