@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "saddle-previewer.h"
+#include "saddle-flops.h"
 #include "saddle-surface.h"
 
 /* How often at most a preview starts: often enough for the paths to move. */
@@ -17,10 +18,10 @@
 #define PREVIEW_COST_FACTOR 30
 
 /* The preview's loss surface, drawn behind the live paths until
- * the study's own arrives: at most this many multiply-adds (nodes × samples ×
- * parameters, about a tenth of a second here), on the whole training set so
- * its nodes are exact, and between these resolutions (fewer is no picture). */
-#define PREVIEW_SURFACE_BUDGET 2.0e9
+ * the study's own arrives: at most this many FLOPs (saddle_flops_surface(), about a tenth of
+ * a second here), on the whole training set so its nodes are exact, and between these
+ * resolutions (fewer is no picture). */
+#define PREVIEW_SURFACE_FLOPS 4.0e9
 #define PREVIEW_SURFACE_MIN_RESOLUTION 5
 #define PREVIEW_SURFACE_MAX_RESOLUTION 21
 
@@ -67,20 +68,16 @@ surface_progress_cb (double   fraction,
   return !g_atomic_int_get (&self->stop) && !g_cancellable_is_cancelled (self->cancellable);
 }
 
-/* Nodes per axis the preview surface can afford for this model and data set, or 0. */
+/* Nodes per axis the preview surface can afford for the model on the data set, or 0. */
 static guint
-surface_resolution (const SaddlePreviewer *self,
-                    gsize                  n_params)
+surface_resolution (const SaddlePreviewer *self)
 {
-  double per_node, nodes;
-  guint resolution;
+  guint resolution = MIN (self->config.surface_resolution, PREVIEW_SURFACE_MAX_RESOLUTION);
 
-  if (self->config.surface_resolution == 0 || self->dataset == NULL)
-    return 0;
-  per_node = (double) self->dataset->n_samples * (double) n_params;
-  nodes = PREVIEW_SURFACE_BUDGET / MAX (per_node, 1.0);
-  resolution = (guint) MIN (sqrt (nodes), (double) PREVIEW_SURFACE_MAX_RESOLUTION);
-  resolution = MIN (resolution, self->config.surface_resolution);
+  while (resolution >= PREVIEW_SURFACE_MIN_RESOLUTION
+         && saddle_flops_surface (self->model, self->dataset->n_samples, resolution)
+            > PREVIEW_SURFACE_FLOPS)
+    resolution--;
   return resolution >= PREVIEW_SURFACE_MIN_RESOLUTION ? resolution : 0;
 }
 
@@ -95,11 +92,11 @@ add_surface (SaddlePreviewer  *self,
   g_autofree double *distance = NULL;
   g_autofree double *contour = NULL;
   gsize n = saddle_trajectory_n_snapshots (preview);
-  guint resolution = surface_resolution (self, preview->n_params);
   SaddleBatch batch = { 0 };
+  guint resolution;
   double range[4];
 
-  if (resolution == 0 || preview->pca == NULL)
+  if (preview->pca == NULL || self->config.surface_resolution == 0)
     return;
   if (self->model == NULL)
     self->model = saddle_study_config_new_model (&self->config, self->dataset, &error);
@@ -108,6 +105,9 @@ add_surface (SaddlePreviewer  *self,
       g_debug ("No preview surface: %s", error != NULL ? error->message : "parameter count differs");
       return;
     }
+  resolution = surface_resolution (self);
+  if (resolution == 0)
+    return;
 
   saddle_surface_range_for (preview->pca, SADDLE_SURFACE_DEFAULT_MARGIN, range);
   saddle_batch_init_full (&batch, self->dataset);
