@@ -7,7 +7,9 @@
 # included. The stop action turning disabled (it is enabled exactly while a study runs),
 # polled every 0.1 s over D-Bus, says when to quit the app; that poll alone was 0.1 s late on
 # average, a tenth of the gradnorm study. SETTING="SCHEMA KEY VALUE" sets one
-# GSettings key first (e.g. "io.github.saddlelab.Saddle.Trajectories surface-resolution 0").
+# GSettings key of the app first (e.g. "io.github.saddlelab.Saddle.Trajectories epochs 300"),
+# and CLI_ARGS gives saddle-cli the same setting (e.g. "--epochs 300"): without it the two
+# would run different studies, so the script refuses.
 # APP_LOG=FILE keeps the app's debug log there (appended), with its chart redraws a second
 # while the study runs ("Chart redraws: N a second"). A benchmark, not a test.
 set -u
@@ -21,6 +23,10 @@ trap 'rm -rf "$XDG_CONFIG_HOME" "$out"' EXIT
 APP=io.github.saddlelab.Saddle
 PATH_=/io/github/saddlelab/Saddle
 
+if [ -n "${SETTING:-}" ] && [ -z "${CLI_ARGS:-}" ]; then
+  echo "app-vs-cli.sh: SETTING changes the app only; give saddle-cli the same in CLI_ARGS" >&2
+  exit 2
+fi
 [ -n "${SETTING:-}" ] && gsettings set $SETTING
 for study in $studies; do
   log=$out/$study.log
@@ -43,7 +49,8 @@ for study in $studies; do
     continue
   fi
   cli_start=$(date +%s.%N)
-  "$build/src/cli/saddle-cli" "$study" --out "$out/$study" --quiet >/dev/null 2>&1
+  # shellcheck disable=SC2086 # CLI_ARGS is a list of options
+  "$build/src/cli/saddle-cli" "$study" ${CLI_ARGS:-} --out "$out/$study" --quiet >/dev/null 2>&1
   cli_s=$(echo "$(date +%s.%N) - $cli_start" | bc)
   printf '%s app %.2f s cli %.2f s ratio %.2f\n' "$study" "$app_s" "$cli_s" \
     "$(echo "$app_s / $cli_s" | bc -l)"
