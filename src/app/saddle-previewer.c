@@ -152,21 +152,6 @@ compute_preview (SaddlePreviewer  *self,
   return TRUE;
 }
 
-/* A fresh trajectory holding the same snapshots as @src, without its PCA. */
-static SaddleTrajectory *
-copy_snapshots (const SaddleTrajectory *src)
-{
-  SaddleTrajectory *copy;
-  gsize n = saddle_trajectory_n_snapshots (src);
-
-  copy = saddle_trajectory_new (src->n_params, src->layer, src->layer_offset, src->layer_size);
-  for (gsize i = 0; i < n; i++)
-    saddle_trajectory_add (copy,
-                           &g_array_index (src->info, SaddleSnapshotInfo, i),
-                           &g_array_index (src->params, double, i * src->n_params));
-  return copy;
-}
-
 static void
 add_to_live (SaddlePreviewer *self,
              QueuedSnapshot  *snapshot)
@@ -226,7 +211,7 @@ previewer_thread (gpointer data)
       /* The preview goes to the UI, which keeps it: it gets a copy. */
       self->last_start = g_get_monotonic_time ();
       self->previewed = saddle_trajectory_n_snapshots (self->live);
-      preview = copy_snapshots (self->live);
+      preview = saddle_trajectory_copy (self->live);
       if (compute_preview (self, preview) && !g_atomic_int_get (&self->stop)
           && !g_cancellable_is_cancelled (self->cancellable))
         self->func (g_steal_pointer (&preview), self->user_data);

@@ -17,26 +17,6 @@ struct _SaddleModelPlane
   double            *theta;    /* (n_params) scratch: the point, above the first layer */
 };
 
-/* @z = X·W₀ᵀ + b₀ for the first layer (W₀, b₀) of @theta. */
-static void
-first_layer (const SaddleModel *model,
-             const SaddleBatch *batch,
-             const double      *theta,
-             double            *z)
-{
-  gsize fan_in = model->widths[0];
-  gsize fan_out = model->widths[1];
-  const double *w = theta + model->offsets[0];
-  const double *b = w + fan_out * fan_in;
-
-  for (gsize i = 0; i < batch->n; i++)
-    memcpy (z + i * fan_out, b, fan_out * sizeof (double));
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-               batch->n, fan_out, fan_in,
-               1.0, batch->x, fan_in, w, fan_in,
-               1.0, z, fan_out);
-}
-
 SaddleModelPlane *
 saddle_model_plane_new (SaddleModel       *model,
                         const SaddleBatch *batch,
@@ -77,10 +57,10 @@ saddle_model_plane_new (SaddleModel       *model,
       return NULL;
     }
 
-  first_layer (model, batch, origin, plane->first[0]);
-  first_layer (model, batch, u, plane->first[1]);
+  _saddle_model_affine (model, origin, 0, batch->x, batch->n, plane->first[0]);
+  _saddle_model_affine (model, u, 0, batch->x, batch->n, plane->first[1]);
   if (v != NULL)
-    first_layer (model, batch, v, plane->first[2]);
+    _saddle_model_affine (model, v, 0, batch->x, batch->n, plane->first[2]);
   return plane;
 }
 

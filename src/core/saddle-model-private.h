@@ -165,6 +165,13 @@ void     _saddle_model_forward_from   (SaddleModel       *model,
                                        const double      *x,
                                        gsize              n,
                                        guint              first);
+/* @z = @input·W[l]ᵀ + b[l] over @n samples, W[l] and b[l] from @theta. */
+void     _saddle_model_affine         (const SaddleModel *model,
+                                       const double      *theta,
+                                       guint              l,
+                                       const double      *input,
+                                       gsize              n,
+                                       double            *z);
 /* a[l] = σ(z[l]) and d[l] = σ'(z[l]) for hidden layer @l, from z[l] of @n samples. */
 void     _saddle_model_activate       (SaddleModel       *model,
                                        guint              l,

@@ -165,6 +165,27 @@ _saddle_model_activate (SaddleModel *model,
 }
 
 void
+_saddle_model_affine (const SaddleModel *model,
+                      const double      *theta,
+                      guint              l,
+                      const double      *input,
+                      gsize              n,
+                      double            *z)
+{
+  gsize fan_in = model->widths[l];
+  gsize fan_out = model->widths[l + 1];
+  const double *w = theta + model->offsets[l];  /* (out, in) */
+  const double *b = w + fan_out * fan_in;        /* (out) */
+
+  for (gsize i = 0; i < n; i++)
+    memcpy (z + i * fan_out, b, fan_out * sizeof (double));
+  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+               n, fan_out, fan_in,
+               1.0, input, fan_in, w, fan_in,
+               1.0, z, fan_out);
+}
+
+void
 _saddle_model_forward_from (SaddleModel  *model,
                             const double *theta,
                             const double *x,
@@ -175,18 +196,8 @@ _saddle_model_forward_from (SaddleModel  *model,
 
   for (guint l = first; l < L; l++)
     {
-      gsize fan_in = model->widths[l];
-      gsize fan_out = model->widths[l + 1];
-      const double *w = theta + model->offsets[l];  /* (out, in) */
-      const double *b = w + fan_out * fan_in;        /* (out) */
-      double *z = model->z[l];
-
-      for (gsize i = 0; i < n; i++)
-        memcpy (z + i * fan_out, b, fan_out * sizeof (double));
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                   n, fan_out, fan_in,
-                   1.0, _saddle_model_layer_input (model, x, l, 0), fan_in, w, fan_in,
-                   1.0, z, fan_out);
+      _saddle_model_affine (model, theta, l, _saddle_model_layer_input (model, x, l, 0), n,
+                            model->z[l]);
       if (l + 1 < L)
         _saddle_model_activate (model, l, n);
     }

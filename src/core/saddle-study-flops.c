@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <math.h>
-
 #include "saddle-flops.h"
 #include "saddle-hessian.h"
 #include "saddle-newton.h"
@@ -60,9 +58,7 @@ saddle_study_flops (const SaddleStudyConfig *config,
 
   if (kind == SADDLE_STUDY_TRAJECTORIES)
     {
-      double steps = config->epochs * ceil ((double) n_samples / MAX (config->batch, 1u));
-      double snapshots = runs * (config->snapshot_every > 0 ? steps / config->snapshot_every + 1
-                                                            : config->epochs + 1.0);
+      double snapshots = (double) saddle_study_estimate_snapshots (config, n_samples);
 
       once += saddle_flops_surface (model, n_samples, config->surface_resolution);
       /* The PCA's Gram matrix of the snapshots. */

@@ -23,9 +23,9 @@ study_jobs (const SaddleStudyConfig *config)
   return CLAMP (jobs, 1, config->runs);
 }
 
-static gsize
-estimate_snapshots (const SaddleStudyConfig *config,
-                    gsize                    n_samples)
+gsize
+saddle_study_estimate_snapshots (const SaddleStudyConfig *config,
+                                 gsize                    n_samples)
 {
   gsize batch = MAX (1u, MIN ((gsize) config->batch, n_samples));
   gsize steps_per_epoch = (n_samples + batch - 1) / batch;
@@ -56,7 +56,7 @@ saddle_study_check_memory (const SaddleStudyConfig *config,
 
   if (kind == SADDLE_STUDY_TRAJECTORIES)
     {
-      gsize snapshots = estimate_snapshots (config, n_samples);
+      gsize snapshots = saddle_study_estimate_snapshots (config, n_samples);
       gsize available = saddle_available_memory ();
 
       /* Half of what is free: the PCA of the snapshots needs room of its own. */
