@@ -772,7 +772,7 @@ test_dense_line_columns (void)
   saddle_axis_finish (&chart.y_axis, 0.05);
   saddle_chart_layout (&chart, 0, 0, 400, 200);
   g_assert_cmpfloat (chart.width, <, (double) n);
-  saddle_chart_draw_noisy_line (&chart, xs, ys, n, &red, 1.0);
+  saddle_chart_draw_noisy_line (&chart, xs, ys, n, &red, 1.0, 1.0);
   cairo_surface_flush (surface);
 
   for (int column = (int) ceil (chart.x) + 2; column < chart.x + chart.width - 2; column += 7)
@@ -824,6 +824,69 @@ test_dense_line_columns (void)
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
+
+/* A faint noisy line is one layer: where its zigzag folds back over itself (sparse, stroked)
+ * or its columns meet (dense, boxes), no pixel is darker than the line's alpha allows. Black
+ * at 30 % over white: every pixel keeps at least 70 % of its white. Cairo's groups did this
+ * before the direct rasteriser; both must. */
+static void
+test_faint_line_one_layer (void)
+{
+  const gsize sizes[] = { 60, 20000 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      gsize n = sizes[k];
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 400, 200);
+      cairo_t *cr = cairo_create (surface);
+      const SaddleColor black = { 0.0, 0.0, 0.0 };
+      g_autofree double *xs = g_new (double, n);
+      g_autofree double *ys = g_new (double, n);
+      const guint8 *data;
+      SaddlePalette palette;
+      SaddleChart chart;
+      SaddleRng rng;
+      int lowest = 255, stride;
+
+      saddle_rng_init (&rng, 5);
+      for (gsize i = 0; i < n; i++)
+        {
+          xs[i] = (double) i;
+          ys[i] = saddle_rng_normal (&rng);
+        }
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      saddle_palette_init (&palette, FALSE);
+      saddle_chart_init (&chart, cr, &palette, 10.0);
+      saddle_axis_init (&chart.x_axis, SADDLE_AXIS_LINEAR, 0);
+      saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LINEAR, 0);
+      for (gsize i = 0; i < n; i++)
+        {
+          saddle_axis_include (&chart.x_axis, xs[i]);
+          saddle_axis_include (&chart.y_axis, ys[i]);
+        }
+      saddle_axis_finish (&chart.x_axis, 0.0);
+      saddle_axis_finish (&chart.y_axis, 0.05);
+      saddle_chart_layout (&chart, 0, 0, 400, 200);
+      saddle_chart_clip (&chart, 1.0);
+      saddle_chart_draw_noisy_line (&chart, xs, ys, n, &black, 4.0, 0.3);
+      saddle_chart_unclip (&chart);
+      cairo_surface_flush (surface);
+
+      data = cairo_image_surface_get_data (surface);
+      stride = cairo_image_surface_get_stride (surface);
+      for (int y = 0; y < 200; y++)
+        for (int x = 0; x < 400; x++)
+          lowest = MIN (lowest, data[y * stride + 4 * x + 1]);   /* green */
+      g_test_message ("%zu points: darkest green %d", n, lowest);
+      g_assert_cmpint (lowest, >=, (int) (255 * 0.7) - 1);
+      g_assert_cmpint (lowest, <=, (int) (255 * 0.7) + 1);   /* and the line was drawn */
+      saddle_chart_clear (&chart);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+}
+
 
 static cairo_status_t
 append_to_string (void                *closure,
@@ -2681,6 +2744,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/axis/range", test_axis_range);
   g_test_add_func ("/plot/chart/decimate", test_decimate);
   g_test_add_func ("/plot/chart/dense-line-columns", test_dense_line_columns);
+  g_test_add_func ("/plot/chart/faint-line-one-layer", test_faint_line_one_layer);
   g_test_add_func ("/plot/chart/vector-line-one-path", test_vector_line_one_path);
   g_test_add_func ("/plot/legend/layout", test_legend_layout);
   g_test_add_func ("/plot/chart/title-wrap", test_title_wrap);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "saddle-chart.h"
+#include "saddle-line-raster.h"
 
 /* On screen, a noisy line with a point at least every this many pixels is painted as
  * pixel-column boxes (see draw_envelope()). */
@@ -230,13 +231,22 @@ to_pixels (const SaddleChart *chart,
     }
 }
 
+static void stroke_line (SaddleChart       *chart,
+                         const double      *xs,
+                         const double      *ys,
+                         gsize              n,
+                         const SaddleColor *color,
+                         double             line_width,
+                         double             alpha);
+
 void
 saddle_chart_draw_noisy_line (SaddleChart       *chart,
                               const double      *xs,
                               const double      *ys,
                               gsize              n,
                               const SaddleColor *color,
-                              double             line_width)
+                              double             line_width,
+                              double             alpha)
 {
   cairo_t *cr = chart->cr;
   g_autofree double *px = NULL;
@@ -249,7 +259,7 @@ saddle_chart_draw_noisy_line (SaddleChart       *chart,
     return;
   if (is_vector_target (cr) || n <= (gsize) MAX (chart->width / ENVELOPE_MAX_GAP, 1.0))
     {
-      saddle_chart_draw_line (chart, xs, ys, n, color, line_width);
+      stroke_line (chart, xs, ys, n, color, line_width, alpha);
       return;
     }
 
@@ -259,9 +269,16 @@ saddle_chart_draw_noisy_line (SaddleChart       *chart,
   m = saddle_chart_decimate (px, py, n, dx, dy);
 
   cairo_save (cr);
+  if (alpha < 1.0)
+    cairo_push_group (cr);
   saddle_color_set_source (color, cr, 1.0);
   cairo_new_path (cr);
   draw_envelope (chart, dx, dy, m, line_width);
+  if (alpha < 1.0)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, alpha);
+    }
   cairo_restore (cr);
 }
 
@@ -273,6 +290,19 @@ saddle_chart_draw_line (SaddleChart       *chart,
                         const SaddleColor *color,
                         double             line_width)
 {
+  stroke_line (chart, xs, ys, n, color, line_width, 1.0);
+}
+
+/* The line at @alpha as one layer. */
+static void
+stroke_line (SaddleChart       *chart,
+             const double      *xs,
+             const double      *ys,
+             gsize              n,
+             const SaddleColor *color,
+             double             line_width,
+             double             alpha)
+{
   cairo_t *cr = chart->cr;
   g_autofree double *px = NULL;
   g_autofree double *py = NULL;
@@ -280,6 +310,7 @@ saddle_chart_draw_line (SaddleChart       *chart,
   g_autofree double *dy = NULL;
   /* Stroking in pieces restarts a dash pattern and multiplies a vector file's paths. */
   gboolean pieces = !is_vector_target (cr) && cairo_get_dash_count (cr) == 0;
+  gboolean raster;
   gsize m;
 
   if (n == 0 || xs == NULL || ys == NULL)
@@ -291,7 +322,7 @@ saddle_chart_draw_line (SaddleChart       *chart,
   cairo_set_line_width (cr, line_width);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  saddle_color_set_source (color, cr, 1.0);
+  saddle_color_set_source (color, cr, alpha);
   cairo_new_path (cr);
 
   /* Longer than the plot is wide: one column of pixels cannot show more
@@ -308,20 +339,31 @@ saddle_chart_draw_line (SaddleChart       *chart,
       dy = g_steal_pointer (&py);
       m = n;
     }
+  /* In pixels, a direct rasteriser, which draws a translucent line as one layer; otherwise
+   * Cairo's path, translucent through a group. */
+  raster = saddle_line_raster_stroke (cr, dx, dy, m, line_width);
+  if (!raster && alpha < 1.0)
+    {
+      cairo_push_group (cr);
+      saddle_color_set_source (color, cr, 1.0);
+    }
   for (gsize i = 0, run = 0; i < m; i++)
     {
       if (!isfinite (dx[i]) || !isfinite (dy[i]))
         continue;
       if (i == 0 || !isfinite (dx[i - 1]) || !isfinite (dy[i - 1]))
         {
-          cairo_move_to (cr, dx[i], dy[i]);
           saddle_chart_mark (chart, dx[i], dy[i]);
+          if (!raster)
+            cairo_move_to (cr, dx[i], dy[i]);
           run = 0;
         }
       else
         {
-          cairo_line_to (cr, dx[i], dy[i]);
           mark_segment (chart, dx[i - 1], dy[i - 1], dx[i], dy[i]);
+          if (raster)
+            continue;
+          cairo_line_to (cr, dx[i], dy[i]);
           /* Cairo rasterises a stroke as one polygon, and the outline of a
            * long zigzag (a noisy loss) crosses itself everywhere: stroking it
            * in short pieces is 2–3× faster and, the line being opaque with
@@ -349,6 +391,11 @@ saddle_chart_draw_line (SaddleChart       *chart,
       cairo_close_path (cr);
     }
   cairo_fill (cr);
+  if (!raster && alpha < 1.0)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, alpha);
+    }
   cairo_restore (cr);
 }
 

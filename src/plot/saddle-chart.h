@@ -143,16 +143,18 @@ void     saddle_chart_draw_line        (SaddleChart         *chart,
                                         gsize                n,
                                         const SaddleColor   *color,
                                         double               line_width);
-/* A long noisy series (a loss per training step): as saddle_chart_draw_line(), but on
- * screen (any target but SVG, PDF and PostScript), once there is a point every two
- * pixels, painted as pixel-column boxes from each column's lowest to its highest value,
- * which look the same and draw 5–25× faster. Smooth curves keep saddle_chart_draw_line(). */
+/* A long noisy series (a loss per training step), at @alpha as one layer (where it crosses
+ * itself it is no darker): as saddle_chart_draw_line(), but on screen (any target but SVG,
+ * PDF and PostScript), once there is a point every two pixels, painted as pixel-column boxes
+ * from each column's lowest to its highest value, which look the same and draw 5–25× faster.
+ * Smooth curves keep saddle_chart_draw_line(). */
 void     saddle_chart_draw_noisy_line  (SaddleChart         *chart,
                                         const double        *xs,
                                         const double        *ys,
                                         gsize                n,
                                         const SaddleColor   *color,
-                                        double               line_width);
+                                        double               line_width,
+                                        double               alpha);
 /* Markers at the points (skipping the ones the axes cannot place). */
 void     saddle_chart_draw_points      (SaddleChart         *chart,
                                         const double        *xs,

@@ -78,23 +78,6 @@ run_series_append (RunSeries *series,
   g_array_append_val (series->y2, y2);
 }
 
-/* One run's per-step curve at @alpha, painted as one group so it does not darken where it
- * crosses itself. */
-static void
-draw_faded_steps (SaddleChart       *chart,
-                  const RunSeries   *s,
-                  const GArray      *ys,
-                  const SaddleColor *color,
-                  double             line_width,
-                  double             alpha)
-{
-  cairo_push_group (chart->cr);
-  saddle_chart_draw_noisy_line (chart, (const double *) s->x->data, (const double *) ys->data,
-                                s->x->len, color, line_width);
-  cairo_pop_group_to_source (chart->cr);
-  cairo_paint_with_alpha (chart->cr, alpha);
-}
-
 /* One run's whole-set values per epoch, on a thin background-coloured halo so the line reads
  * over the faded steps of every run; with @smooth, their running mean over a window sized to
  * their own noise (the function study's 200 epochs jump by 10× from one to the next). */
@@ -305,8 +288,11 @@ saddle_figure_gradnorm (cairo_t                 *cr,
           if (s->x == NULL)
             continue;
           saddle_palette_series (&palette, r - 1, &color);
-          draw_faded_steps (chart, s, pass == 0 ? s->y1 : s->y2, &color, MAX (1.0, fs / 8.0),
-                            st.smooth || have_epochs[pass] ? STEP_ALPHA_UNDER : STEP_ALPHA);
+          saddle_chart_draw_noisy_line (chart, (const double *) s->x->data,
+                                        (const double *) (pass == 0 ? s->y1 : s->y2)->data,
+                                        s->x->len, &color, MAX (1.0, fs / 8.0),
+                                        st.smooth || have_epochs[pass] ? STEP_ALPHA_UNDER
+                                                                       : STEP_ALPHA);
         }
       /* Smoothed: the running mean of the steps, unless the whole-set line is there to smooth. */
       for (guint r = n_runs; st.smooth && !have_epochs[pass] && r > 0; r--)

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -90,6 +91,9 @@ main (int   argc,
   /* 150: the image task's default (30 epochs of 5 batches), with its whole-set line. */
   const guint64 steps[] = { 10, 150, 1000, 10000, 50000 };
 
+  /* The app's allocator settings (src/app/main.c): a frame's surfaces reuse freed memory. */
+  mallopt (M_MMAP_THRESHOLD, 64 << 20);
+  mallopt (M_TRIM_THRESHOLD, 256 << 20);
   printf ("gradnorm figure, 1200 × 800, best of %d draws (raw, and smoothed):\n", REPEATS);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {

@@ -1,0 +1,299 @@
+/* saddle-line-raster.c — round-joined polylines rasterised straight into pixels */
+#include "config.h"
+
+#include <math.h>
+
+#include "saddle-line-raster.h"
+
+/* How many spans ahead blend_spans() asks for the image's pixels. */
+#define PREFETCH_AHEAD 8
+
+/* A run of pixels in one row that a segment may cover. */
+typedef struct
+{
+  int row, col0, col1;
+} Span;
+
+/* A coverage buffer; with @spans, the runs every segment visited, so that only those pixels
+ * are blended (a noisy line's rows are mostly empty between its segments). */
+typedef struct
+{
+  guint8 *data;
+  int     width, height, stride;
+  GArray *spans;   /* of Span, or NULL */
+} Canvas;
+
+/* The coverage of a pixel whose centre is @distance from the line's middle: a ramp one pixel
+ * wide at the edge, whose integral across the line is the line's width for any width, so a
+ * hairline is fainter rather than wider. Pixels keep the largest coverage any segment gives
+ * them: where segments overlap at a join the line is as opaque as elsewhere, as in one stroke. */
+static void
+raster_segment (Canvas *canvas,
+                double  x0,
+                double  y0,
+                double  x1,
+                double  y1,
+                double  line_width)
+{
+  double reach = line_width / 2 + 0.5;   /* beyond this, a pixel centre is uncovered */
+  double peak = MIN (line_width, 1.0);
+  double dx = x1 - x0, dy = y1 - y0;
+  double len2 = dx * dx + dy * dy;
+  double len = sqrt (len2);
+  double nx = len > 0 ? dy / len : 0.0, ny = len > 0 ? -dx / len : 0.0;   /* unit normal */
+  double left = MIN (x0, x1) - reach, right = MAX (x0, x1) + reach;
+  /* Per row, the centres within reach of the infinite line lie this far either side of it in
+   * x; the segment's round ends lie inside that band too. */
+  double band = fabs (dy) > 1e-9 ? reach * len / fabs (dy) : INFINITY;
+  int row0 = (int) MAX (ceil (MIN (y0, y1) - reach - 0.5), 0.0);
+  int row1 = (int) MIN (floor (MAX (y0, y1) + reach - 0.5), canvas->height - 1.0);
+
+  for (int row = row0; row <= row1; row++)
+    {
+      double cy = row + 0.5, py = cy - y0;
+      double xl = left, xr = right, px, along, across;
+      guint8 *line = canvas->data + (gsize) row * canvas->stride;
+      int col0, col1;
+
+      if (isfinite (band))
+        {
+          double xc = x0 + py * dx / dy;
+
+          xl = MAX (xl, xc - band);
+          xr = MIN (xr, xc + band);
+        }
+      col0 = (int) MAX (ceil (xl - 0.5), 0.0);
+      col1 = (int) MIN (floor (xr - 0.5), canvas->width - 1.0);
+      if (col0 > col1)
+        continue;
+      if (canvas->spans != NULL)
+        g_array_append_val (canvas->spans, ((Span) { row, col0, col1 }));
+      /* Along the row, the projection on the segment (times its squared length) and the
+       * signed distance from its line both grow linearly; only beyond the ends does the
+       * distance to an end point need a square root. */
+      px = col0 + 0.5 - x0;
+      along = px * dx + py * dy;
+      across = px * nx + py * ny;
+      for (int col = col0; col <= col1; col++, px += 1.0, along += dx, across += nx)
+        {
+          double distance;
+          guint8 value;
+
+          if (len2 > 0 && along >= 0 && along <= len2)
+            distance = fabs (across);
+          else if (along > 0 && len2 > 0)
+            distance = sqrt ((px - dx) * (px - dx) + (py - dy) * (py - dy));
+          else
+            distance = sqrt (px * px + py * py);
+          if (distance >= reach)
+            continue;
+          value = (guint8) (MIN (reach - distance, peak) * 255.0 + 0.5);
+          if (value > line[col])
+            line[col] = value;
+        }
+    }
+}
+
+static void
+raster_polyline (Canvas       *canvas,
+                 const double *xs,
+                 const double *ys,
+                 gsize         n,
+                 double        line_width)
+{
+  for (gsize i = 1; i < n; i++)
+    if (isfinite (xs[i - 1]) && isfinite (ys[i - 1]) && isfinite (xs[i]) && isfinite (ys[i]))
+      raster_segment (canvas, xs[i - 1], ys[i - 1], xs[i], ys[i], line_width);
+}
+
+/* @xs, @ys in pixels of @coverage (pixel (i, j) spans [i, i+1) × [j, j+1)); a non-finite
+ * point breaks the line, and a lone point draws nothing, as in a Cairo path. */
+void
+saddle_line_raster_polyline (guint8       *coverage,
+                             int           width,
+                             int           height,
+                             int           stride,
+                             const double *xs,
+                             const double *ys,
+                             gsize         n,
+                             double        line_width)
+{
+  Canvas canvas = { coverage, width, height, stride, NULL };
+
+  g_return_if_fail (coverage != NULL && width >= 0 && height >= 0 && stride >= width);
+  raster_polyline (&canvas, xs, ys, n, line_width);
+}
+
+/* a × b / 255, rounded, for bytes. */
+static inline guint32
+mul_un8 (guint32 a,
+         guint32 b)
+{
+  guint32 t = a * b + 128;
+
+  return (t + (t >> 8)) >> 8;
+}
+
+/* @colour (premultiplied A, R, G, B bytes) OVER the pixels of @pixels (Cairo's native ARGB32)
+ * by their coverage, once each: a blended pixel's coverage is spent (set to zero), so spans
+ * that overlap do not blend it twice. Row by row (the spans sorted by counting), so that the
+ * pixels are read in memory order: segment by segment, every row is a cache miss. */
+static void
+blend_spans (const Canvas  *canvas,
+             guint8        *pixels,
+             int            pixel_stride,
+             const guint32  colour[4])
+{
+  guint n_spans = canvas->spans->len;
+  g_autofree guint *first = g_new0 (guint, canvas->height + 1);
+  g_autofree Span *sorted = g_new (Span, MAX (n_spans, 1));
+
+  for (guint i = 0; i < n_spans; i++)
+    first[g_array_index (canvas->spans, Span, i).row + 1]++;
+  for (int row = 0; row < canvas->height; row++)
+    first[row + 1] += first[row];
+  for (guint i = 0; i < n_spans; i++)
+    {
+      const Span *span = &g_array_index (canvas->spans, Span, i);
+
+      sorted[first[span->row]++] = *span;
+    }
+
+  for (guint i = 0; i < n_spans; i++)
+    {
+      const Span *span = &sorted[i];
+      guint8 *coverage = canvas->data + (gsize) span->row * canvas->stride;
+      guint32 *dst = (guint32 *) (pixels + (gsize) span->row * pixel_stride);
+
+      /* The pixels a few spans ahead: each span is a different cache line of the image. */
+      if (i + PREFETCH_AHEAD < n_spans)
+        __builtin_prefetch (pixels + (gsize) sorted[i + PREFETCH_AHEAD].row * pixel_stride
+                            + 4 * (gsize) sorted[i + PREFETCH_AHEAD].col0, 1);
+      for (int col = span->col0; col <= span->col1; col++)
+        {
+          guint32 c = coverage[col], d, keep, out = 0;
+
+          if (c == 0)
+            continue;
+          coverage[col] = 0;
+          d = dst[col];
+          keep = 255 - mul_un8 (c, colour[0]);
+          for (int k = 0; k < 4; k++)
+            {
+              guint32 shift = 24 - 8 * k;
+
+              out |= (mul_un8 (c, colour[k]) + mul_un8 ((d >> shift) & 0xff, keep)) << shift;
+            }
+          dst[col] = out;
+        }
+    }
+}
+
+/* Strokes @xs, @ys (user space) with @cr's solid source, round-joined and round-capped, straight
+ * into the pixels of @cr's target when that is an ARGB32 or RGB24 image seen through a plain
+ * scale, under OVER and a rectangular clip (every chart on screen). FALSE, having drawn nothing,
+ * when the caller must stroke with Cairo: vector output, a dash, a rotation, a gradient. */
+gboolean
+saddle_line_raster_stroke (cairo_t      *cr,
+                           const double *xs,
+                           const double *ys,
+                           gsize         n,
+                           double        line_width)
+{
+  cairo_surface_t *target = cairo_get_group_target (cr);
+  cairo_rectangle_list_t *clip;
+  cairo_format_t format;
+  cairo_matrix_t m;
+  double red, green, blue, alpha, sx, sy, ox, oy, ax, ay, bx, by, reach;
+  double bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY, by1 = -INFINITY;
+  int x0, y0, x1, y1, stride;
+  guint8 *pixels;
+  guint32 colour[4];
+  Canvas canvas;
+  g_autofree double *dxs = NULL;
+  g_autofree double *dys = NULL;
+
+  if (cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE
+      || cairo_get_dash_count (cr) > 0 || cairo_get_operator (cr) != CAIRO_OPERATOR_OVER
+      || cairo_pattern_get_rgba (cairo_get_source (cr), &red, &green, &blue, &alpha)
+         != CAIRO_STATUS_SUCCESS)
+    return FALSE;
+  format = cairo_image_surface_get_format (target);
+  if (format != CAIRO_FORMAT_ARGB32 && format != CAIRO_FORMAT_RGB24)
+    return FALSE;
+  cairo_get_matrix (cr, &m);
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  cairo_surface_get_device_offset (target, &ox, &oy);
+  if (m.xy != 0 || m.yx != 0 || m.xx == 0 || fabs (m.xx) * sx != fabs (m.yy) * sy)
+    return FALSE;
+
+  /* The clip, one rectangle, in the target's pixels, within the target. */
+  clip = cairo_copy_clip_rectangle_list (cr);
+  if (clip->status != CAIRO_STATUS_SUCCESS || clip->num_rectangles > 1)
+    {
+      cairo_rectangle_list_destroy (clip);
+      return FALSE;
+    }
+  if (clip->num_rectangles == 0)
+    {
+      cairo_rectangle_list_destroy (clip);
+      return TRUE;   /* all clipped away */
+    }
+  ax = (m.xx * clip->rectangles[0].x + m.x0) * sx + ox;
+  bx = (m.xx * (clip->rectangles[0].x + clip->rectangles[0].width) + m.x0) * sx + ox;
+  ay = (m.yy * clip->rectangles[0].y + m.y0) * sy + oy;
+  by = (m.yy * (clip->rectangles[0].y + clip->rectangles[0].height) + m.y0) * sy + oy;
+  cairo_rectangle_list_destroy (clip);
+
+  /* The points in pixels, and the part of the target their stroke can reach. */
+  dxs = g_new (double, MAX (n, 1));
+  dys = g_new (double, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      dxs[i] = (m.xx * xs[i] + m.x0) * sx + ox;
+      dys[i] = (m.yy * ys[i] + m.y0) * sy + oy;
+      if (isfinite (dxs[i]) && isfinite (dys[i]))
+        {
+          bx0 = MIN (bx0, dxs[i]);
+          bx1 = MAX (bx1, dxs[i]);
+          by0 = MIN (by0, dys[i]);
+          by1 = MAX (by1, dys[i]);
+        }
+    }
+  reach = line_width * fabs (m.xx) * sx / 2 + 1;
+  x0 = (int) MAX (MAX (floor (bx0 - reach), ceil (MIN (ax, bx) - 1e-9)), 0.0);
+  y0 = (int) MAX (MAX (floor (by0 - reach), ceil (MIN (ay, by) - 1e-9)), 0.0);
+  x1 = (int) MIN (MIN (ceil (bx1 + reach), floor (MAX (ax, bx) + 1e-9)),
+                  (double) cairo_image_surface_get_width (target));
+  y1 = (int) MIN (MIN (ceil (by1 + reach), floor (MAX (ay, by) + 1e-9)),
+                  (double) cairo_image_surface_get_height (target));
+  if (!(x1 > x0 && y1 > y0))
+    return TRUE;   /* nothing of it is visible */
+
+  canvas.width = x1 - x0;
+  canvas.height = y1 - y0;
+  canvas.stride = canvas.width;
+  canvas.data = g_malloc0 ((gsize) canvas.stride * canvas.height);
+  canvas.spans = g_array_sized_new (FALSE, FALSE, sizeof (Span), 4 * n);
+  for (gsize i = 0; i < n; i++)
+    {
+      dxs[i] -= x0;
+      dys[i] -= y0;
+    }
+  raster_polyline (&canvas, dxs, dys, n, line_width * fabs (m.xx) * sx);
+
+  colour[0] = (guint32) (CLAMP (alpha, 0.0, 1.0) * 255 + 0.5);
+  colour[1] = (guint32) (CLAMP (red, 0.0, 1.0) * colour[0] + 0.5);
+  colour[2] = (guint32) (CLAMP (green, 0.0, 1.0) * colour[0] + 0.5);
+  colour[3] = (guint32) (CLAMP (blue, 0.0, 1.0) * colour[0] + 0.5);
+
+  cairo_surface_flush (target);
+  pixels = cairo_image_surface_get_data (target);
+  stride = cairo_image_surface_get_stride (target);
+  blend_spans (&canvas, pixels + (gsize) y0 * stride + (gsize) x0 * 4, stride, colour);
+  cairo_surface_mark_dirty_rectangle (target, x0, y0, x1 - x0, y1 - y0);
+
+  g_free (canvas.data);
+  g_array_unref (canvas.spans);
+  return TRUE;
+}
