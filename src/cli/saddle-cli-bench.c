@@ -592,8 +592,10 @@ saddle_cli_run_bench (SaddleCliOptions *options)
     }
 
   threads = openblas_get_num_threads ();
-  printf ("saddle-cli bench: OpenBLAS with %d thread%s, load average %.2f%s\n", threads,
-          threads == 1 ? "" : "s", load_start,
+  /* Which kernels: OPENBLAS_CORETYPE may pin them (the machines measured on pin Haswell's AVX2
+   * ones, where OpenBLAS itself would choose AVX-512). */
+  printf ("saddle-cli bench: OpenBLAS (%s kernels) with %d thread%s, load average %.2f%s\n",
+          openblas_get_corename (), threads, threads == 1 ? "" : "s", load_start,
           options->quick ? " (--quick: tiny sizes, not comparable with full runs)" : "");
   fflush (stdout);
 
@@ -619,6 +621,8 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "threads");
   json_builder_add_int_value (builder, openblas_get_num_threads ());
+  json_builder_set_member_name (builder, "blas_kernels");
+  json_builder_add_string_value (builder, openblas_get_corename ());
   json_builder_set_member_name (builder, "quick");
   json_builder_add_boolean_value (builder, options->quick);
   json_builder_set_member_name (builder, "seed");
