@@ -918,6 +918,24 @@ test_trajectory_surface_csv_copy (void)
   g_assert_cmpfloat (g_array_index (copy->plane_distance, double, 2), ==, dist[2]);
   g_assert_cmpuint (copy->n_runs, ==, 2);
 
+  /* A preview's copy: the same picture without the parameter vectors, which cannot be fitted
+   * or added to, nor have a plane adopted for them. */
+  {
+    g_autoptr(SaddleTrajectory) view = saddle_trajectory_copy_without_params (trajectory);
+    g_autoptr(GError) no_params = NULL;
+
+    g_assert_true (saddle_trajectory_has_params (trajectory));
+    g_assert_false (saddle_trajectory_has_params (view));
+    g_assert_cmpuint (view->params->len, ==, 0);
+    g_assert_cmpuint (saddle_trajectory_n_snapshots (view), ==, n);
+    g_assert_cmpmem (view->pca->scores, 2 * n * sizeof (double), trajectory->pca->scores, 2 * n * sizeof (double));
+    g_assert_cmpmem (view->surface->loss, 41 * 41 * sizeof (double), surface->loss, 41 * 41 * sizeof (double));
+    g_assert_cmpfloat (g_array_index (view->plane_distance, double, 2), ==, dist[2]);
+    g_assert_false (saddle_trajectory_compute_pca (view, &no_params));
+    g_assert_error (no_params, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_INVALID);
+    g_assert_false (saddle_trajectory_adopt_plane (view, trajectory, NULL));
+  }
+
   /* A new snapshot: NAN for it; a new plane: the old surface and distances go. */
   {
     g_autofree double *theta = g_new0 (double, 60);
@@ -940,6 +958,32 @@ test_trajectory_surface_csv_copy (void)
 
   g_unlink (path);
   g_rmdir (dir);
+}
+
+/* Room reserved for the snapshots: they arrive without the parameter vectors moving, and
+ * read back unchanged. */
+static void
+test_trajectory_reserve (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = saddle_trajectory_new (50, 0, 0, 10);
+  double theta[50];
+  const double *data = NULL;
+
+  saddle_trajectory_reserve (trajectory, 40);
+  g_assert_cmpuint (trajectory->params->len, ==, 0);
+  for (guint k = 0; k < 40; k++)
+    {
+      SaddleSnapshotInfo info = { .run = k % 2, .epoch = k / 2, .iteration = k, .loss = 1.0 / (k + 1) };
+
+      for (guint j = 0; j < 50; j++)
+        theta[j] = k * 100.0 + j;
+      saddle_trajectory_add (trajectory, &info, theta);
+      if (k == 0)
+        data = (const double *) trajectory->params->data;
+      g_assert_true ((const double *) trajectory->params->data == data);
+    }
+  for (guint k = 0; k < 40; k++)
+    g_assert_cmpfloat (g_array_index (trajectory->params, double, k * 50 + 7), ==, k * 100.0 + 7);
 }
 
 /* The contour misrepresents the runs when their true loss is beyond a factor 2 of it (median
@@ -986,6 +1030,7 @@ main (int   argc,
   g_test_add_func ("/core/surface/csv", test_csv);
   g_test_add_func ("/core/surface/adopt-plane", test_adopt_plane);
   g_test_add_func ("/core/surface/trajectory-csv-copy", test_trajectory_surface_csv_copy);
+  g_test_add_func ("/core/surface/trajectory-reserve", test_trajectory_reserve);
   g_test_add_func ("/core/surface/contour-ratio", test_trajectory_contour_ratio);
 
   return g_test_run ();

@@ -49,7 +49,7 @@ struct _SaddlePreviewer
   SaddleTrajectory    *live;         /* every snapshot so far */
   gsize                previewed;    /* snapshots in the last preview */
   gint64               last_start;   /* monotonic µs */
-  gint64               last_usec;    /* what the last preview took: copy, PCA and surface */
+  gint64               last_usec;    /* what the last preview took: PCA, surface and copy */
   gint64               created;      /* monotonic µs */
 
   GMutex               mutex;        /* guards what follows */
@@ -157,8 +157,14 @@ add_to_live (SaddlePreviewer *self,
              QueuedSnapshot  *snapshot)
 {
   if (self->live == NULL)
-    self->live = saddle_trajectory_new (snapshot->n_params, self->config.layer,
-                                        self->layer_offset, self->layer_size);
+    {
+      self->live = saddle_trajectory_new (snapshot->n_params, self->config.layer,
+                                          self->layer_offset, self->layer_size);
+      /* Room for the whole study: growing by doubling would copy every snapshot again. */
+      saddle_trajectory_reserve (self->live,
+                                 saddle_study_estimate_snapshots (&self->config,
+                                                                  self->dataset->n_samples));
+    }
   if (self->live->n_params == snapshot->n_params)
     saddle_trajectory_add (self->live, &snapshot->info, snapshot->params);
   g_free (snapshot);
@@ -187,7 +193,6 @@ previewer_thread (gpointer data)
     {
       GQueue arrived = G_QUEUE_INIT;
       QueuedSnapshot *snapshot;
-      SaddleTrajectory *preview;
       double fraction;
 
       g_mutex_lock (&self->mutex);
@@ -208,14 +213,12 @@ previewer_thread (gpointer data)
       if (!preview_due (self, fraction))
         continue;
 
-      /* The preview goes to the UI, which keeps it: it gets a copy. */
+      /* Fitted in place; the UI keeps what it draws, without the parameter vectors. */
       self->last_start = g_get_monotonic_time ();
       self->previewed = saddle_trajectory_n_snapshots (self->live);
-      preview = saddle_trajectory_copy (self->live);
-      if (compute_preview (self, preview) && !g_atomic_int_get (&self->stop)
+      if (compute_preview (self, self->live) && !g_atomic_int_get (&self->stop)
           && !g_cancellable_is_cancelled (self->cancellable))
-        self->func (g_steal_pointer (&preview), self->user_data);
-      g_clear_pointer (&preview, saddle_trajectory_free);
+        self->func (saddle_trajectory_copy_without_params (self->live), self->user_data);
       self->last_usec = g_get_monotonic_time () - self->last_start;
     }
   return NULL;

@@ -119,19 +119,18 @@ saddle_trajectory_free (SaddleTrajectory *trajectory)
   g_free (trajectory);
 }
 
-SaddleTrajectory *
-saddle_trajectory_copy (const SaddleTrajectory *trajectory)
+static SaddleTrajectory *
+copy_trajectory (const SaddleTrajectory *trajectory,
+                 gboolean                with_params)
 {
-  SaddleTrajectory *copy;
+  SaddleTrajectory *copy = g_new0 (SaddleTrajectory, 1);
 
-  g_return_val_if_fail (trajectory != NULL, NULL);
-
-  copy = g_new0 (SaddleTrajectory, 1);
   *copy = *trajectory;
   copy->info = g_array_sized_new (FALSE, FALSE, sizeof (SaddleSnapshotInfo), trajectory->info->len);
   if (trajectory->info->len > 0)
     g_array_append_vals (copy->info, trajectory->info->data, trajectory->info->len);
-  copy->params = doubles_copy (trajectory->params);
+  copy->params = with_params ? doubles_copy (trajectory->params)
+                             : g_array_new (FALSE, FALSE, sizeof (double));
   copy->pca = pca_copy (trajectory->pca);
   copy->layer_pca = pca_copy (trajectory->layer_pca);
   copy->surface = trajectory->surface != NULL ? saddle_surface_copy (trajectory->surface) : NULL;
@@ -139,6 +138,50 @@ saddle_trajectory_copy (const SaddleTrajectory *trajectory)
   copy->surface_loss = doubles_copy (trajectory->surface_loss);
   copy->test_accuracy = doubles_copy (trajectory->test_accuracy);
   return copy;
+}
+
+SaddleTrajectory *
+saddle_trajectory_copy (const SaddleTrajectory *trajectory)
+{
+  g_return_val_if_fail (trajectory != NULL, NULL);
+
+  return copy_trajectory (trajectory, TRUE);
+}
+
+/* What the charts draw of @trajectory, for a live preview: the snapshots' information, the
+ * projections, the surface and the distances, without the parameter vectors (tens of MB for
+ * the image model, which the previewer would otherwise copy, on fresh pages, every time). */
+SaddleTrajectory *
+saddle_trajectory_copy_without_params (const SaddleTrajectory *trajectory)
+{
+  g_return_val_if_fail (trajectory != NULL, NULL);
+
+  return copy_trajectory (trajectory, FALSE);
+}
+
+gboolean
+saddle_trajectory_has_params (const SaddleTrajectory *trajectory)
+{
+  g_return_val_if_fail (trajectory != NULL, FALSE);
+
+  return trajectory->params->len == (gsize) trajectory->info->len * trajectory->n_params;
+}
+
+void
+saddle_trajectory_reserve (SaddleTrajectory *trajectory,
+                           gsize             n_snapshots)
+{
+  guint len;
+
+  g_return_if_fail (trajectory != NULL);
+
+  /* GArray keeps its allocation when it shrinks: grow it once, then shrink it back. */
+  len = trajectory->params->len;
+  if (n_snapshots * trajectory->n_params > len && n_snapshots < G_MAXUINT / trajectory->n_params)
+    {
+      g_array_set_size (trajectory->params, (guint) (n_snapshots * trajectory->n_params));
+      g_array_set_size (trajectory->params, len);
+    }
 }
 
 gsize
@@ -157,6 +200,7 @@ saddle_trajectory_add (SaddleTrajectory         *trajectory,
   g_return_if_fail (trajectory != NULL);
   g_return_if_fail (info != NULL);
   g_return_if_fail (params != NULL);
+  g_return_if_fail (saddle_trajectory_has_params (trajectory));
 
   g_array_append_val (trajectory->info, *info);
   g_array_append_vals (trajectory->params, params, trajectory->n_params);
@@ -180,6 +224,12 @@ saddle_trajectory_compute_pca (SaddleTrajectory *trajectory,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   n = trajectory->info->len;
+  if (!saddle_trajectory_has_params (trajectory))
+    {
+      g_set_error_literal (error, SADDLE_TRAJECTORY_ERROR, SADDLE_TRAJECTORY_ERROR_INVALID,
+                           "The trajectory has no parameter vectors to fit a PCA to (a preview's copy)");
+      return FALSE;
+    }
 
   if (!layer_slice_valid (trajectory))
     {
@@ -273,7 +323,8 @@ saddle_trajectory_adopt_plane (SaddleTrajectory       *trajectory,
 
   n = trajectory->info->len;
   dim = trajectory->n_params;
-  if (from == NULL || from->pca == NULL || from->surface == NULL || from->n_params != dim || n == 0)
+  if (from == NULL || from->pca == NULL || from->surface == NULL || from->n_params != dim || n == 0
+      || !saddle_trajectory_has_params (trajectory))
     return FALSE;
 
   params = (const double *) trajectory->params->data;

@@ -50,6 +50,14 @@ SaddleTrajectory *saddle_trajectory_new          (gsize n_params,
 void              saddle_trajectory_free         (SaddleTrajectory *trajectory);
 /* A deep copy: snapshots, both PCAs, the surface and the per-snapshot arrays. */
 SaddleTrajectory *saddle_trajectory_copy         (const SaddleTrajectory *trajectory);
+/* A copy without the parameter vectors: what the charts draw (snapshot information,
+ * projections, surface, distances), for a live preview. It cannot be added to nor fitted. */
+SaddleTrajectory *saddle_trajectory_copy_without_params (const SaddleTrajectory *trajectory);
+/* FALSE for a copy without them. */
+gboolean          saddle_trajectory_has_params   (const SaddleTrajectory *trajectory);
+/* Room for @n_snapshots, so that the parameter vectors are not moved as they arrive. */
+void              saddle_trajectory_reserve      (SaddleTrajectory *trajectory,
+                                                  gsize             n_snapshots);
 gsize             saddle_trajectory_n_snapshots  (const SaddleTrajectory *trajectory);
 void              saddle_trajectory_add          (SaddleTrajectory         *trajectory,
                                                   const SaddleSnapshotInfo *info,
