@@ -13,9 +13,13 @@
 /* How often at most a preview starts: often enough for the paths to move. */
 #define PREVIEW_INTERVAL_USEC (G_USEC_PER_SEC * 3 / 4)
 
-/* A preview starts no sooner than this many times its predecessor's cost after it: the
- * runs have every core, so the previews take about 1/30 of one core's time. */
-#define PREVIEW_COST_FACTOR 30
+/* The runs have every core: all previews together take at most this share of one core's
+ * time since the study began (their cost measured, the next one's estimated). In the default
+ * image study (2 s) a 21 x 21 preview surface cost 0.4 CPU s, a fifth of the runs' time. */
+#define PREVIEW_TIME_SHARE (1.0 / 15)
+/* A first surface's cost is estimated from its FLOPs at this rate (a single thread's on the
+ * machines measured, for the surface's thin products, rounded down). */
+#define PREVIEW_ASSUMED_FLOP_RATE 10.0e9
 
 /* The preview's loss surface, drawn behind the live paths until
  * the study's own arrives: at most this many FLOPs (saddle_flops_surface(), about a tenth of
@@ -49,8 +53,12 @@ struct _SaddlePreviewer
   SaddleTrajectory    *live;         /* every snapshot so far */
   gsize                previewed;    /* snapshots in the last preview */
   gint64               last_start;   /* monotonic µs */
-  gint64               last_usec;    /* what the last preview took: PCA, surface and copy */
   gint64               created;      /* monotonic µs */
+  gint64               spent_usec;   /* all previews so far */
+  gint64               pca_usec;     /* the last PCA's time, over pca_snapshots */
+  gsize                pca_snapshots;
+  gint64               surface_usec; /* the last surface's time; -1 before the first */
+  gboolean             shown_surface; /* one went out: later previews keep contours */
 
   GMutex               mutex;        /* guards what follows */
   GCond                cond;
@@ -133,25 +141,6 @@ add_surface (SaddlePreviewer  *self,
   saddle_trajectory_set_surface (preview, g_steal_pointer (&surface), distance, contour);
 }
 
-/* Fits @preview's PCA and, when the study draws one, its plane's coarse loss surface (a new
- * plane makes the old surface wrong); returns FALSE when the PCA cannot be fitted yet. */
-static gboolean
-compute_preview (SaddlePreviewer  *self,
-                 SaddleTrajectory *preview)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!saddle_trajectory_compute_pca (preview, &error))
-    {
-      /* Too few distinct points yet: try again with the next snapshots. */
-      g_debug ("Preview PCA skipped: %s", error->message);
-      return FALSE;
-    }
-  if (self->config.surface_resolution > 0)
-    add_surface (self, preview);
-  return TRUE;
-}
-
 static void
 add_to_live (SaddlePreviewer *self,
              QueuedSnapshot  *snapshot)
@@ -170,18 +159,61 @@ add_to_live (SaddlePreviewer *self,
   g_free (snapshot);
 }
 
-/* A preview is due when there are new snapshots, the last is old enough, and the study will
- * not end before the next interval: then its results are on screen as soon. */
-static gboolean
-preview_due (SaddlePreviewer *self,
-             double           fraction)
+typedef enum
+{
+  PREVIEW_NONE,
+  PREVIEW_PATHS,              /* the PCA: the paths without contours */
+  PREVIEW_PATHS_AND_SURFACE,
+} PreviewPlan;
+
+/* What the next preview of a surface is expected to cost, in µs. */
+static double
+surface_estimate (SaddlePreviewer *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint resolution;
+
+  if (self->config.surface_resolution == 0)
+    return INFINITY;
+  if (self->model == NULL)
+    self->model = saddle_study_config_new_model (&self->config, self->dataset, &error);
+  if (self->model == NULL || saddle_model_n_params (self->model) != self->live->n_params)
+    return INFINITY;
+  resolution = surface_resolution (self);
+  if (resolution == 0)
+    return INFINITY;
+  if (self->surface_usec >= 0)
+    return self->surface_usec;
+  return saddle_flops_surface (self->model, self->dataset->n_samples, resolution)
+         / PREVIEW_ASSUMED_FLOP_RATE * G_USEC_PER_SEC;
+}
+
+/* A preview is due when there are new snapshots, the last is old enough, the study will not
+ * end before the next interval (then its results are on screen as soon), and the previews'
+ * time stays within their share. The paths come first, their surface when it is affordable;
+ * once contours were shown, a preview without them would take them away, so it waits. */
+static PreviewPlan
+plan_preview (SaddlePreviewer *self,
+              double           fraction)
 {
   gsize n = self->live != NULL ? saddle_trajectory_n_snapshots (self->live) : 0;
   gint64 now = g_get_monotonic_time ();
   double left = fraction > 0 ? (now - self->created) * (1.0 - fraction) / fraction : INFINITY;
+  double budget = (now - self->created) * PREVIEW_TIME_SHARE - self->spent_usec;
+  double pca;
 
-  return n >= 2 && n != self->previewed && left >= PREVIEW_INTERVAL_USEC
-         && now - self->last_start >= MAX (PREVIEW_INTERVAL_USEC, PREVIEW_COST_FACTOR * self->last_usec);
+  if (n < 2 || n == self->previewed || left < PREVIEW_INTERVAL_USEC
+      || now - self->last_start < PREVIEW_INTERVAL_USEC)
+    return PREVIEW_NONE;
+  /* The PCA's Gram matrix grows with the square of the snapshots. */
+  pca = self->pca_snapshots > 0
+        ? self->pca_usec * ((double) n / self->pca_snapshots) * ((double) n / self->pca_snapshots)
+        : 0.0;
+  if (pca + surface_estimate (self) <= budget)
+    return PREVIEW_PATHS_AND_SURFACE;
+  if (!self->shown_surface && pca <= budget)
+    return PREVIEW_PATHS;
+  return PREVIEW_NONE;
 }
 
 static gpointer
@@ -191,8 +223,10 @@ previewer_thread (gpointer data)
 
   for (;;)
     {
+      g_autoptr(GError) error = NULL;
       GQueue arrived = G_QUEUE_INIT;
       QueuedSnapshot *snapshot;
+      PreviewPlan plan;
       double fraction;
 
       g_mutex_lock (&self->mutex);
@@ -210,16 +244,37 @@ previewer_thread (gpointer data)
 
       while ((snapshot = g_queue_pop_head (&arrived)) != NULL)
         add_to_live (self, snapshot);
-      if (!preview_due (self, fraction))
+      plan = plan_preview (self, fraction);
+      if (plan == PREVIEW_NONE)
         continue;
 
       /* Fitted in place; the UI keeps what it draws, without the parameter vectors. */
       self->last_start = g_get_monotonic_time ();
       self->previewed = saddle_trajectory_n_snapshots (self->live);
-      if (compute_preview (self, self->live) && !g_atomic_int_get (&self->stop)
-          && !g_cancellable_is_cancelled (self->cancellable))
-        self->func (saddle_trajectory_copy_without_params (self->live), self->user_data);
-      self->last_usec = g_get_monotonic_time () - self->last_start;
+      if (!saddle_trajectory_compute_pca (self->live, &error))
+        {
+          /* Too few distinct points yet: try again with the next snapshots. */
+          g_debug ("Preview PCA skipped: %s", error->message);
+          g_clear_error (&error);
+        }
+      else
+        {
+          gint64 fitted = g_get_monotonic_time ();
+
+          self->pca_usec = fitted - self->last_start;
+          self->pca_snapshots = self->previewed;
+          if (plan == PREVIEW_PATHS_AND_SURFACE)
+            {
+              add_surface (self, self->live);
+              self->surface_usec = g_get_monotonic_time () - fitted;
+            }
+          if (!g_atomic_int_get (&self->stop) && !g_cancellable_is_cancelled (self->cancellable))
+            {
+              self->shown_surface |= self->live->surface != NULL;
+              self->func (saddle_trajectory_copy_without_params (self->live), self->user_data);
+            }
+        }
+      self->spent_usec += g_get_monotonic_time () - self->last_start;
     }
   return NULL;
 }
@@ -248,6 +303,7 @@ saddle_previewer_new (const SaddleStudyConfig *config,
   self->user_data = user_data;
   /* The first preview waits an interval too: a handful of snapshots is no picture yet. */
   self->created = self->last_start = g_get_monotonic_time ();
+  self->surface_usec = -1;
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   g_queue_init (&self->inbox);
