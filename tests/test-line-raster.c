@@ -355,6 +355,25 @@ test_stroke (void)
   cairo_surface_destroy (surface);
 }
 
+/* Points far off the canvas (a zoomed chart's): a line through it from 10^6 pixels away is
+ * drawn as Cairo draws it; one from 10^300 away stays within the canvas without overflowing
+ * an integer (where it falls is lost to rounding, as Cairo's own fixed-point coordinates end
+ * at 8 million pixels). */
+static void
+test_far_points (void)
+{
+  const double xs[] = { -1e6, 1e6 }, ys[] = { 80.2, 60.7 };
+  const double far_xs[] = { -1e300, 120, 1e300, 5 }, far_ys[] = { 1e300, 80, -1e300, -1e300 };
+  Comparison c = compare_polyline (xs, ys, 2, 1.75, 0.0);
+  double ink = ink_of (far_xs, far_ys, 4, 1.75);
+
+  g_test_message ("from 1e6 away: ink %.4f, mean %.4f; from 1e300 away: ink %.1f", c.ink_ratio,
+                  c.mean_diff, ink);
+  g_assert_cmpfloat_with_epsilon (c.ink_ratio, 1.0, 0.03);
+  g_assert_cmpfloat (c.mean_diff, <=, 0.04);
+  g_assert_cmpfloat (ink, <=, W * H);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,5 +382,6 @@ main (int   argc,
   g_test_add_func ("/plot/line-raster/matches-cairo", test_matches_cairo);
   g_test_add_func ("/plot/line-raster/shift-is-caught", test_shift_is_caught);
   g_test_add_func ("/plot/line-raster/stroke", test_stroke);
+  g_test_add_func ("/plot/line-raster/far-points", test_far_points);
   return g_test_run ();
 }

@@ -205,6 +205,10 @@ SaddleStudyResults *saddle_study_results_copy     (const SaddleStudyResults *res
 /* The PCA of the trajectory's snapshots (if any, and at least two), as a study computes it
  * when its runs are done; a failure is added to results->failures. */
 void                saddle_study_results_compute_pca (SaddleStudyResults *results);
+/* BLAS threads for the study's last steps (the PCA of every snapshot, the loss surface) with
+ * --threads 0: one, or @available once the PCA is large (saddle-study.c says where). */
+int                 saddle_study_final_steps_threads (const SaddleStudyResults *results,
+                                                      int                       available);
 /* saddle_study_run() shared with other processes through @remote (see SaddleStudyRemote;
  * NULL: none) and watched through @watch (may be NULL); with @claim set, the results hold
  * nothing (the other process keeps them) and every run failing is not an error. */

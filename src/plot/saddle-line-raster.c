@@ -23,10 +23,11 @@ typedef struct
   GArray *spans;   /* of Span, or NULL */
 } Canvas;
 
-/* The coverage of a pixel whose centre is @distance from the line's middle: a ramp one pixel
- * wide at the edge, whose integral across the line is the line's width for any width, so a
- * hairline is fainter rather than wider. Pixels keep the largest coverage any segment gives
- * them: where segments overlap at a join the line is as opaque as elsewhere, as in one stroke. */
+/* A pixel's coverage by the segment from its centre's distance d to it: a ramp one pixel wide
+ * at the edge, min (w/2 + 1/2 - d, w, 1) clamped to 0, whose integral across the line is its
+ * width w for any width, so a hairline is fainter rather than wider. Pixels keep the largest
+ * coverage any segment gives them: where segments overlap at a join the line is as opaque as
+ * elsewhere, as in one stroke. */
 static void
 raster_segment (Canvas *canvas,
                 double  x0,
@@ -45,8 +46,9 @@ raster_segment (Canvas *canvas,
   /* Per row, the centres within reach of the infinite line lie this far either side of it in
    * x; the segment's round ends lie inside that band too. */
   double band = fabs (dy) > 1e-9 ? reach * len / fabs (dy) : INFINITY;
-  int row0 = (int) MAX (ceil (MIN (y0, y1) - reach - 0.5), 0.0);
-  int row1 = (int) MIN (floor (MAX (y0, y1) + reach - 0.5), canvas->height - 1.0);
+  /* Clamped before the conversion: a point far off the canvas is no integer. */
+  int row0 = (int) CLAMP (ceil (MIN (y0, y1) - reach - 0.5), 0.0, (double) canvas->height);
+  int row1 = (int) CLAMP (floor (MAX (y0, y1) + reach - 0.5), -1.0, canvas->height - 1.0);
 
   for (int row = row0; row <= row1; row++)
     {
@@ -62,8 +64,10 @@ raster_segment (Canvas *canvas,
           xl = MAX (xl, xc - band);
           xr = MIN (xr, xc + band);
         }
-      col0 = (int) MAX (ceil (xl - 0.5), 0.0);
-      col1 = (int) MIN (floor (xr - 0.5), canvas->width - 1.0);
+      if (!(xl <= xr))
+        continue;
+      col0 = (int) CLAMP (ceil (xl - 0.5), 0.0, (double) canvas->width);
+      col1 = (int) CLAMP (floor (xr - 0.5), -1.0, canvas->width - 1.0);
       if (col0 > col1)
         continue;
       if (canvas->spans != NULL)
