@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-/* Drains (and so chart redraws) a second while a worker runs. */
+/* Drains a second while a worker runs (each asks the charts to redraw). */
 #define SADDLE_FRAME_DRAIN_FPS 30
 
 /* Takes what the worker queued and shows it; called on @widget's frame clock. */
@@ -26,7 +26,7 @@ typedef struct
   guint                 tick_id;   /* 0 while stopped */
   gint64                last;      /* frame time of the last drain, µs */
   gint64                second;    /* frame time the count below started, µs; 0: not yet */
-  guint                 count;     /* drains since then: the charts' redraw rate */
+  guint                 count;     /* drains since then */
 } SaddleFrameDrain;
 
 /* Calls @func (@widget) SADDLE_FRAME_DRAIN_FPS times a second from now on; nothing when it runs. */

@@ -253,6 +253,7 @@ saddle_chart_draw_noisy_line (SaddleChart       *chart,
   g_autofree double *py = NULL;
   g_autofree double *dx = NULL;
   g_autofree double *dy = NULL;
+  gboolean broken = FALSE, group;
   gsize m;
 
   if (n == 0 || xs == NULL || ys == NULL)
@@ -268,13 +269,20 @@ saddle_chart_draw_noisy_line (SaddleChart       *chart,
   dy = g_new (double, n);
   m = saddle_chart_decimate (px, py, n, dx, dy);
 
+  /* Its boxes are pixel-aligned, one per column, and never overlap while the line is
+   * unbroken: painted at @alpha they are one layer without a group. Across a break two boxes
+   * may share a column, so a broken line keeps the group. */
+  for (gsize i = 0; i < m && !broken; i++)
+    broken = !isfinite (dx[i]) || !isfinite (dy[i]);
+  group = alpha < 1.0 && broken;
+
   cairo_save (cr);
-  if (alpha < 1.0)
+  if (group)
     cairo_push_group (cr);
-  saddle_color_set_source (color, cr, 1.0);
+  saddle_color_set_source (color, cr, group ? 1.0 : alpha);
   cairo_new_path (cr);
   draw_envelope (chart, dx, dy, m, line_width);
-  if (alpha < 1.0)
+  if (group)
     {
       cairo_pop_group_to_source (cr);
       cairo_paint_with_alpha (cr, alpha);

@@ -46,6 +46,8 @@ raster_segment (Canvas *canvas,
   /* Per row, the centres within reach of the infinite line lie this far either side of it in
    * x; the segment's round ends lie inside that band too. */
   double band = fabs (dy) > 1e-9 ? reach * len / fabs (dy) : INFINITY;
+  double slope = isfinite (band) ? dx / dy : 0.0;          /* x per row along the line */
+  double inv_dx = dx != 0 ? 1.0 / dx : 0.0;
   /* Clamped before the conversion: a point far off the canvas is no integer. */
   int row0 = (int) CLAMP (ceil (MIN (y0, y1) - reach - 0.5), 0.0, (double) canvas->height);
   int row1 = (int) CLAMP (floor (MAX (y0, y1) + reach - 0.5), -1.0, canvas->height - 1.0);
@@ -55,11 +57,11 @@ raster_segment (Canvas *canvas,
       double cy = row + 0.5, py = cy - y0;
       double xl = left, xr = right, px, along, across;
       guint8 *line = canvas->data + (gsize) row * canvas->stride;
-      int col0, col1;
+      int col0, col1, inner_lo, inner_hi;
 
       if (isfinite (band))
         {
-          double xc = x0 + py * dx / dy;
+          double xc = x0 + py * slope;
 
           xl = MAX (xl, xc - band);
           xr = MIN (xr, xc + band);
@@ -73,27 +75,51 @@ raster_segment (Canvas *canvas,
       if (canvas->spans != NULL)
         g_array_append_val (canvas->spans, ((Span) { row, col0, col1 }));
       /* Along the row, the projection on the segment (times its squared length) and the
-       * signed distance from its line both grow linearly; only beyond the ends does the
-       * distance to an end point need a square root. */
+       * signed distance from its line both grow linearly. Where the projection falls on the
+       * segment the distance is |across|, a loop without branches; beyond, in a few pixels
+       * at most, it is the distance to an end point. */
       px = col0 + 0.5 - x0;
       along = px * dx + py * dy;
       across = px * nx + py * ny;
-      for (int col = col0; col <= col1; col++, px += 1.0, along += dx, across += nx)
+      inner_lo = col1 + 1;
+      inner_hi = col1;
+      if (len2 > 0 && dx != 0)
         {
-          double distance;
+          double k0 = -along * inv_dx, k1 = (len2 - along) * inv_dx;
+
+          inner_lo = col0 + (int) CLAMP (ceil (MIN (k0, k1)), 0.0, col1 - col0 + 1.0);
+          inner_hi = col0 + (int) CLAMP (floor (MAX (k0, k1)), -1.0, (double) (col1 - col0));
+        }
+      else if (len2 > 0 && along >= 0 && along <= len2)
+        {
+          inner_lo = col0;
+          inner_hi = col1;
+        }
+      for (int col = col0; col <= col1; col++)
+        {
+          double k = col - col0, cx = px + k, distance;
           guint8 value;
 
-          if (len2 > 0 && along >= 0 && along <= len2)
-            distance = fabs (across);
-          else if (along > 0 && len2 > 0)
-            distance = sqrt ((px - dx) * (px - dx) + (py - dy) * (py - dy));
+          if (col == inner_lo && inner_lo <= inner_hi)
+            {
+              for (; col <= inner_hi; col++)
+                {
+                  double cover = CLAMP (reach - fabs (across + (col - col0) * nx), 0.0, peak);
+
+                  value = (guint8) (cover * 255.0 + 0.5);
+                  line[col] = MAX (line[col], value);
+                }
+              col = inner_hi;
+              continue;
+            }
+          if (len2 > 0 && along + k * dx > 0)
+            distance = sqrt ((cx - dx) * (cx - dx) + (py - dy) * (py - dy));
           else
-            distance = sqrt (px * px + py * py);
+            distance = sqrt (cx * cx + py * py);
           if (distance >= reach)
             continue;
           value = (guint8) (MIN (reach - distance, peak) * 255.0 + 0.5);
-          if (value > line[col])
-            line[col] = value;
+          line[col] = MAX (line[col], value);
         }
     }
 }
@@ -138,6 +164,19 @@ mul_un8 (guint32 a,
   return (t + (t >> 8)) >> 8;
 }
 
+/* Each of the four bytes of @x times @a / 255, rounded as mul_un8(), two bytes a multiply. */
+static inline guint32
+mul_un8x4 (guint32 x,
+           guint32 a)
+{
+  guint32 even = (x & 0x00ff00ffu) * a + 0x00800080u;
+  guint32 odd = ((x >> 8) & 0x00ff00ffu) * a + 0x00800080u;
+
+  even = ((even + ((even >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
+  odd = (odd + ((odd >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
+  return odd | even;
+}
+
 /* @colour (premultiplied A, R, G, B bytes) OVER the pixels of @pixels (Cairo's native ARGB32)
  * by their coverage, once each: a blended pixel's coverage is spent (set to zero), so spans
  * that overlap do not blend it twice. Row by row (the spans sorted by counting), so that the
@@ -151,6 +190,15 @@ blend_spans (const Canvas  *canvas,
   guint n_spans = canvas->spans->len;
   g_autofree guint *first = g_new0 (guint, canvas->height + 1);
   g_autofree Span *sorted = g_new (Span, MAX (n_spans, 1));
+  guint32 source[256], keep[256];
+
+  /* Per coverage: the colour it lays down, and the share of the pixel beneath that stays. */
+  for (guint c = 0; c < 256; c++)
+    {
+      source[c] = mul_un8 (c, colour[0]) << 24 | mul_un8 (c, colour[1]) << 16
+                  | mul_un8 (c, colour[2]) << 8 | mul_un8 (c, colour[3]);
+      keep[c] = 255 - mul_un8 (c, colour[0]);
+    }
 
   for (guint i = 0; i < n_spans; i++)
     first[g_array_index (canvas->spans, Span, i).row + 1]++;
@@ -175,20 +223,13 @@ blend_spans (const Canvas  *canvas,
                             + 4 * (gsize) sorted[i + PREFETCH_AHEAD].col0, 1);
       for (int col = span->col0; col <= span->col1; col++)
         {
-          guint32 c = coverage[col], d, keep, out = 0;
+          guint32 c = coverage[col];
 
           if (c == 0)
             continue;
           coverage[col] = 0;
-          d = dst[col];
-          keep = 255 - mul_un8 (c, colour[0]);
-          for (int k = 0; k < 4; k++)
-            {
-              guint32 shift = 24 - 8 * k;
-
-              out |= (mul_un8 (c, colour[k]) + mul_un8 ((d >> shift) & 0xff, keep)) << shift;
-            }
-          dst[col] = out;
+          /* Premultiplied, the sum cannot carry from one byte into the next. */
+          dst[col] = source[c] + mul_un8x4 (dst[col], keep[c]);
         }
     }
 }

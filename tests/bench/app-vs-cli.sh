@@ -12,7 +12,8 @@
 # and CLI_ARGS gives saddle-cli the same setting (e.g. "--epochs 300"): without it the two
 # would run different studies, so the script refuses.
 # APP_LOG=FILE keeps the app's debug log there (appended), with its chart redraws a second
-# while the study runs ("Chart redraws: N a second"). A benchmark, not a test.
+# while the study runs ("Chart redraws: N a second", counted where the chart is drawn). A
+# benchmark, not a test.
 set -u
 build=$(cd "${1:?usage: app-vs-cli.sh BUILD_DIR [STUDY…]}" && pwd)
 shift
