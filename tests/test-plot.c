@@ -732,6 +732,31 @@ test_decimate (void)
   }
 }
 
+/* @chart over a white 400 × 200 canvas, its linear axes fitted to the series. */
+static void
+fit_chart_on_white (SaddleChart   *chart,
+                    cairo_t       *cr,
+                    SaddlePalette *palette,
+                    const double  *xs,
+                    const double  *ys,
+                    gsize          n)
+{
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  saddle_palette_init (palette, FALSE);
+  saddle_chart_init (chart, cr, palette, 10.0);
+  saddle_axis_init (&chart->x_axis, SADDLE_AXIS_LINEAR, 0);
+  saddle_axis_init (&chart->y_axis, SADDLE_AXIS_LINEAR, 0);
+  for (gsize i = 0; i < n; i++)
+    {
+      saddle_axis_include (&chart->x_axis, xs[i]);
+      saddle_axis_include (&chart->y_axis, ys[i]);
+    }
+  saddle_axis_finish (&chart->x_axis, 0.0);
+  saddle_axis_finish (&chart->y_axis, 0.05);
+  saddle_chart_layout (chart, 0, 0, 400, 200);
+}
+
 /* A noisy line denser than the plot is wide, drawn on screen: every pixel column
  * is painted from its lowest to its highest value (the connected band a
  * stroke would cover) and not far beyond; a blank canvas is white, the line
@@ -757,20 +782,7 @@ test_dense_line_columns (void)
       ys[i] = sin (i * 1e-3) + 0.2 * saddle_rng_normal (&rng);
     }
 
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  saddle_palette_init (&palette, FALSE);
-  saddle_chart_init (&chart, cr, &palette, 10.0);
-  saddle_axis_init (&chart.x_axis, SADDLE_AXIS_LINEAR, 0);
-  saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LINEAR, 0);
-  for (gsize i = 0; i < n; i++)
-    {
-      saddle_axis_include (&chart.x_axis, xs[i]);
-      saddle_axis_include (&chart.y_axis, ys[i]);
-    }
-  saddle_axis_finish (&chart.x_axis, 0.0);
-  saddle_axis_finish (&chart.y_axis, 0.05);
-  saddle_chart_layout (&chart, 0, 0, 400, 200);
+  fit_chart_on_white (&chart, cr, &palette, xs, ys, n);
   g_assert_cmpfloat (chart.width, <, (double) n);
   saddle_chart_draw_noisy_line (&chart, xs, ys, n, &red, 1.0, 1.0);
   cairo_surface_flush (surface);
@@ -854,20 +866,7 @@ test_faint_line_one_layer (void)
           xs[i] = (double) i;
           ys[i] = saddle_rng_normal (&rng);
         }
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-      saddle_palette_init (&palette, FALSE);
-      saddle_chart_init (&chart, cr, &palette, 10.0);
-      saddle_axis_init (&chart.x_axis, SADDLE_AXIS_LINEAR, 0);
-      saddle_axis_init (&chart.y_axis, SADDLE_AXIS_LINEAR, 0);
-      for (gsize i = 0; i < n; i++)
-        {
-          saddle_axis_include (&chart.x_axis, xs[i]);
-          saddle_axis_include (&chart.y_axis, ys[i]);
-        }
-      saddle_axis_finish (&chart.x_axis, 0.0);
-      saddle_axis_finish (&chart.y_axis, 0.05);
-      saddle_chart_layout (&chart, 0, 0, 400, 200);
+      fit_chart_on_white (&chart, cr, &palette, xs, ys, n);
       saddle_chart_clip (&chart, 1.0);
       saddle_chart_draw_noisy_line (&chart, xs, ys, n, &black, 4.0, 0.3);
       saddle_chart_unclip (&chart);

@@ -231,76 +231,6 @@ to_pixels (const SaddleChart *chart,
     }
 }
 
-static void stroke_line (SaddleChart       *chart,
-                         const double      *xs,
-                         const double      *ys,
-                         gsize              n,
-                         const SaddleColor *color,
-                         double             line_width,
-                         double             alpha);
-
-void
-saddle_chart_draw_noisy_line (SaddleChart       *chart,
-                              const double      *xs,
-                              const double      *ys,
-                              gsize              n,
-                              const SaddleColor *color,
-                              double             line_width,
-                              double             alpha)
-{
-  cairo_t *cr = chart->cr;
-  g_autofree double *px = NULL;
-  g_autofree double *py = NULL;
-  g_autofree double *dx = NULL;
-  g_autofree double *dy = NULL;
-  gboolean broken = FALSE, group;
-  gsize m;
-
-  if (n == 0 || xs == NULL || ys == NULL)
-    return;
-  if (is_vector_target (cr) || n <= (gsize) MAX (chart->width / ENVELOPE_MAX_GAP, 1.0))
-    {
-      stroke_line (chart, xs, ys, n, color, line_width, alpha);
-      return;
-    }
-
-  to_pixels (chart, xs, ys, n, &px, &py);
-  dx = g_new (double, n);
-  dy = g_new (double, n);
-  m = saddle_chart_decimate (px, py, n, dx, dy);
-
-  /* Its boxes are pixel-aligned, one per column, and never overlap while the line is
-   * unbroken: painted at @alpha they are one layer without a group. Across a break two boxes
-   * may share a column, so a broken line keeps the group. */
-  for (gsize i = 0; i < m && !broken; i++)
-    broken = !isfinite (dx[i]) || !isfinite (dy[i]);
-  group = alpha < 1.0 && broken;
-
-  cairo_save (cr);
-  if (group)
-    cairo_push_group (cr);
-  saddle_color_set_source (color, cr, group ? 1.0 : alpha);
-  cairo_new_path (cr);
-  draw_envelope (chart, dx, dy, m, line_width);
-  if (group)
-    {
-      cairo_pop_group_to_source (cr);
-      cairo_paint_with_alpha (cr, alpha);
-    }
-  cairo_restore (cr);
-}
-
-void
-saddle_chart_draw_line (SaddleChart       *chart,
-                        const double      *xs,
-                        const double      *ys,
-                        gsize              n,
-                        const SaddleColor *color,
-                        double             line_width)
-{
-  stroke_line (chart, xs, ys, n, color, line_width, 1.0);
-}
-
 /* The line at @alpha as one layer. */
 static void
 stroke_line (SaddleChart       *chart,
@@ -405,6 +335,68 @@ stroke_line (SaddleChart       *chart,
       cairo_paint_with_alpha (cr, alpha);
     }
   cairo_restore (cr);
+}
+
+void
+saddle_chart_draw_noisy_line (SaddleChart       *chart,
+                              const double      *xs,
+                              const double      *ys,
+                              gsize              n,
+                              const SaddleColor *color,
+                              double             line_width,
+                              double             alpha)
+{
+  cairo_t *cr = chart->cr;
+  g_autofree double *px = NULL;
+  g_autofree double *py = NULL;
+  g_autofree double *dx = NULL;
+  g_autofree double *dy = NULL;
+  gboolean broken = FALSE, group;
+  gsize m;
+
+  if (n == 0 || xs == NULL || ys == NULL)
+    return;
+  if (is_vector_target (cr) || n <= (gsize) MAX (chart->width / ENVELOPE_MAX_GAP, 1.0))
+    {
+      stroke_line (chart, xs, ys, n, color, line_width, alpha);
+      return;
+    }
+
+  to_pixels (chart, xs, ys, n, &px, &py);
+  dx = g_new (double, n);
+  dy = g_new (double, n);
+  m = saddle_chart_decimate (px, py, n, dx, dy);
+
+  /* Its boxes are pixel-aligned, one per column, and never overlap while the line is
+   * unbroken: painted at @alpha they are one layer without a group. Across a break two boxes
+   * may share a column, so a broken line keeps the group. */
+  for (gsize i = 0; i < m && !broken; i++)
+    broken = !isfinite (dx[i]) || !isfinite (dy[i]);
+  group = alpha < 1.0 && broken;
+
+  cairo_save (cr);
+  if (group)
+    cairo_push_group (cr);
+  saddle_color_set_source (color, cr, group ? 1.0 : alpha);
+  cairo_new_path (cr);
+  draw_envelope (chart, dx, dy, m, line_width);
+  if (group)
+    {
+      cairo_pop_group_to_source (cr);
+      cairo_paint_with_alpha (cr, alpha);
+    }
+  cairo_restore (cr);
+}
+
+void
+saddle_chart_draw_line (SaddleChart       *chart,
+                        const double      *xs,
+                        const double      *ys,
+                        gsize              n,
+                        const SaddleColor *color,
+                        double             line_width)
+{
+  stroke_line (chart, xs, ys, n, color, line_width, 1.0);
 }
 
 void
