@@ -446,6 +446,67 @@ test_too_few (void)
   g_assert_nonnull (strstr (error->message, "point 0"));
 }
 
+/* The whole rows' PCA and a slice's in one fit: the whole's bit for bit as saddle_pca_fit()
+ * gives it, the slice's as saddle_pca_fit() of the gathered columns to 1e-12, on the three
+ * ways it is computed: the slice's Gram matrix as the whole's less the other columns' (a
+ * first layer: most columns and most variance), its own (a small slice), and the covariance
+ * (more points than the slice has columns). A wrong subtraction moves the scores by far more. */
+static void
+test_fit_with_slice (void)
+{
+  const struct { gsize n, dim, offset, size; } cases[] = {
+    { 20, 100, 10, 80 },   /* the rest, 20 columns, subtracted */
+    { 20, 100, 40, 15 },   /* a small slice: its own Gram matrix */
+    { 30, 100, 5, 12 },    /* 30 points of 12 columns: the covariance */
+    { 12, 50, 0, 45 },     /* the slice first, subtracted */
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      gsize n = cases[k].n, dim = cases[k].dim, offset = cases[k].offset, size = cases[k].size;
+      g_autofree double *x = g_new (double, n * dim);
+      g_autofree double *gathered = g_new (double, n * size);
+      g_autoptr(SaddlePca) whole = NULL;
+      g_autoptr(SaddlePca) slice = NULL;
+      g_autoptr(SaddlePca) direct_whole = NULL;
+      g_autoptr(SaddlePca) direct_slice = NULL;
+      g_autoptr(GError) error = NULL;
+      double scale = 0;
+      SaddleRng rng;
+
+      saddle_rng_init (&rng, 40 + k);
+      for (gsize i = 0; i < n; i++)
+        for (gsize j = 0; j < dim; j++)
+          /* A drift along a few directions plus noise, on a large common offset. */
+          x[i * dim + j] = 3.0 + 0.1 * j + (double) i * sin (0.3 * j) + 0.2 * saddle_rng_normal (&rng);
+      for (gsize i = 0; i < n; i++)
+        memcpy (gathered + i * size, x + i * dim + offset, size * sizeof (double));
+
+      whole = saddle_pca_fit_with_slice (x, n, dim, offset, size, 2, &slice, &error);
+      g_assert_no_error (error);
+      direct_whole = saddle_pca_fit (x, n, dim, 2, &error);
+      g_assert_no_error (error);
+      direct_slice = saddle_pca_fit (gathered, n, size, 2, &error);
+      g_assert_no_error (error);
+
+      g_assert_cmpmem (whole->scores, 2 * n * sizeof (double), direct_whole->scores, 2 * n * sizeof (double));
+      g_assert_cmpmem (whole->components, 2 * dim * sizeof (double),
+                       direct_whole->components, 2 * dim * sizeof (double));
+      g_assert_cmpuint (slice->dim, ==, size);
+      g_assert_cmpmem (slice->mean, size * sizeof (double), direct_slice->mean, size * sizeof (double));
+      for (gsize i = 0; i < 2 * n; i++)
+        scale = MAX (scale, fabs (direct_slice->scores[i]));
+      for (gsize i = 0; i < 2 * n; i++)
+        g_assert_cmpfloat (fabs (slice->scores[i] - direct_slice->scores[i]), <=, 1e-12 * scale);
+      for (gsize i = 0; i < 2 * size; i++)
+        g_assert_cmpfloat (fabs (slice->components[i] - direct_slice->components[i]), <=, 1e-12);
+      for (guint c = 0; c < 2; c++)
+        g_assert_cmpfloat (fabs (slice->explained_ratio[c] - direct_slice->explained_ratio[c]), <=, 1e-12);
+      g_assert_cmpfloat (fabs (slice->total_variance - direct_slice->total_variance), <=,
+                         1e-12 * direct_slice->total_variance);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -459,6 +520,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/pca/degenerate", test_degenerate);
   g_test_add_func ("/core/pca/sign-deterministic", test_sign_deterministic);
   g_test_add_func ("/core/pca/too-few", test_too_few);
+  g_test_add_func ("/core/pca/fit-with-slice", test_fit_with_slice);
 
   return g_test_run ();
 }

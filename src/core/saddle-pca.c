@@ -118,42 +118,28 @@ solve_eigen (double  *matrix,
   return TRUE;
 }
 
-SaddlePca *
-saddle_pca_fit (const double *x,
-                gsize         n_points,
-                gsize         dim,
-                guint         n_components,
-                GError      **error)
+/* TRUE when @x (@n_points rows of @dim) can be fitted, else FALSE with why not. */
+static gboolean
+check_input (const double *x,
+             gsize         n_points,
+             gsize         dim,
+             GError      **error)
 {
-  g_autoptr(SaddlePca) pca = NULL;
-  g_autofree double *xc = NULL;
-  g_autofree double *matrix = NULL;
-  g_autofree double *eigenvalues = NULL;
-  gboolean gram;
-  gsize m;            /* order of the eigenproblem */
-  gsize available;    /* eigenpairs it can give */
-  guint k_used;
-  double trace = 0.0;
-  double lambda_max;
-  double zero_level;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
   if (n_points < 2)
     {
       g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_TOO_FEW,
                    "PCA needs at least 2 points, got %" G_GSIZE_FORMAT
                    ": record more snapshots (train longer or snapshot more often)",
                    n_points);
-      return NULL;
+      return FALSE;
     }
   if (dim == 0)
     {
       g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_TOO_FEW,
                    "PCA needs points with at least one coordinate, got 0");
-      return NULL;
+      return FALSE;
     }
-  g_return_val_if_fail (x != NULL, NULL);
+  g_return_val_if_fail (x != NULL, FALSE);
 
   /* BLAS and LAPACK index with 32-bit integers. */
   if (n_points > G_MAXINT32 || dim > G_MAXINT32
@@ -162,7 +148,7 @@ saddle_pca_fit (const double *x,
       g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
                    "PCA input of %" G_GSIZE_FORMAT " points × %" G_GSIZE_FORMAT
                    " coordinates is too large for BLAS to index", n_points, dim);
-      return NULL;
+      return FALSE;
     }
 
   for (gsize i = 0; i < n_points * dim; i++)
@@ -172,17 +158,27 @@ saddle_pca_fit (const double *x,
                      "PCA input point %" G_GSIZE_FORMAT " has a NaN or infinite coordinate "
                      "(%" G_GSIZE_FORMAT "): its eigenproblem cannot be solved",
                      i / dim, i % dim);
-        return NULL;
+        return FALSE;
       }
+  return TRUE;
+}
 
-  pca = pca_alloc (n_points, dim, n_components);
+/* @x minus its column means (into @mean), a new (n_points, dim) matrix; NULL without memory. */
+static double *
+centre (const double *x,
+        gsize         n_points,
+        gsize         dim,
+        double       *mean,
+        GError      **error)
+{
+  double *xc;
 
-  /* Centre. Summing row by row keeps memory access sequential. */
+  /* Summing row by row keeps memory access sequential. */
   for (gsize i = 0; i < n_points; i++)
     for (gsize j = 0; j < dim; j++)
-      pca->mean[j] += x[i * dim + j];
+      mean[j] += x[i * dim + j];
   for (gsize j = 0; j < dim; j++)
-    pca->mean[j] /= (double) n_points;
+    mean[j] /= (double) n_points;
 
   /* Snapshots of big models with frequent snapshots make this the largest block. */
   xc = g_try_new (double, n_points * dim);
@@ -195,12 +191,49 @@ saddle_pca_fit (const double *x,
     }
   for (gsize i = 0; i < n_points; i++)
     for (gsize j = 0; j < dim; j++)
-      {
-        double d = x[i * dim + j] - pca->mean[j];
+      xc[i * dim + j] = x[i * dim + j] - mean[j];
+  return xc;
+}
 
-        xc[i * dim + j] = d;
-        trace += d * d;
-      }
+/* ‖X_c‖²_F of the columns [first, first + count) of the centred @xc (rows @ld apart). */
+static double
+sum_of_squares (const double *xc,
+                gsize         n_points,
+                gsize         ld,
+                gsize         first,
+                gsize         count)
+{
+  double sum = 0.0;
+
+  for (gsize i = 0; i < n_points; i++)
+    for (gsize j = first; j < first + count; j++)
+      sum += xc[i * ld + j] * xc[i * ld + j];
+  return sum;
+}
+
+/* Fills @pca's components, shares and scores (its mean set) from the centred @xc: @n_points
+ * rows of @dim values, @ld apart, whose ‖X_c‖²_F is @trace. @gram, when not NULL, is their
+ * Gram matrix X_c X_cᵀ already formed (upper triangle, n_points ≤ dim; overwritten). */
+static gboolean
+fit_centred (SaddlePca    *pca,
+             const double *xc,
+             gsize         ld,
+             gsize         n_points,
+             gsize         dim,
+             guint         n_components,
+             double        trace,
+             double       *gram_given,
+             GError      **error)
+{
+  g_autofree double *owned = NULL;
+  g_autofree double *eigenvalues = NULL;
+  double *matrix;
+  gboolean gram;
+  gsize m;            /* order of the eigenproblem */
+  gsize available;    /* eigenpairs it can give */
+  guint k_used;
+  double lambda_max;
+  double zero_level;
 
   pca->total_variance = trace / (double) (n_points - 1);
 
@@ -211,37 +244,37 @@ saddle_pca_fit (const double *x,
   k_used = (guint) MIN ((gsize) n_components, available);
 
   if (k_used == 0 || trace == 0.0)
-    return g_steal_pointer (&pca);
+    return TRUE;
 
   if (m > G_MAXSIZE / m / sizeof (double))
     {
       g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
                    "PCA eigenproblem of order %" G_GSIZE_FORMAT " is too large to address", m);
-      return NULL;
+      return FALSE;
     }
 
-  matrix = g_try_new (double, m * m);
+  matrix = gram && gram_given != NULL ? gram_given : (owned = g_try_new (double, m * m));
   eigenvalues = g_try_new (double, m);
   if (matrix == NULL || eigenvalues == NULL)
     {
       g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
                    "not enough memory for the %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
                    " PCA eigenproblem; use fewer snapshots", m, m);
-      return NULL;
+      return FALSE;
     }
 
   /* Only the upper triangle is formed and read. */
-  if (gram)
+  if (gram && gram_given == NULL)
     cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans,
                  (blasint) n_points, (blasint) dim,
-                 1.0, xc, (blasint) dim, 0.0, matrix, (blasint) m);
-  else
+                 1.0, xc, (blasint) ld, 0.0, matrix, (blasint) m);
+  else if (!gram)
     cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans,
                  (blasint) dim, (blasint) n_points,
-                 1.0, xc, (blasint) dim, 0.0, matrix, (blasint) m);
+                 1.0, xc, (blasint) ld, 0.0, matrix, (blasint) m);
 
   if (!solve_eigen (matrix, m, eigenvalues, error))
-    return NULL;
+    return FALSE;
 
   lambda_max = MAX (eigenvalues[m - 1], 0.0);
   zero_level = ZERO_FACTOR * (double) MAX (n_points, dim) * DBL_EPSILON * lambda_max;
@@ -259,7 +292,7 @@ saddle_pca_fit (const double *x,
       /* components (k, dim) = Uᵀ (k, n) · X_c (n, dim) */
       cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
                    (blasint) k_used, (blasint) dim, (blasint) n_points,
-                   1.0, ut, (blasint) n_points, xc, (blasint) dim,
+                   1.0, ut, (blasint) n_points, xc, (blasint) ld,
                    0.0, pca->components, (blasint) dim);
     }
   else
@@ -295,9 +328,106 @@ saddle_pca_fit (const double *x,
   /* scores (n, k) = X_c (n, dim) · componentsᵀ (dim, k); zero rows give zero scores. */
   cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                (blasint) n_points, (blasint) k_used, (blasint) dim,
-               1.0, xc, (blasint) dim, pca->components, (blasint) dim,
+               1.0, xc, (blasint) ld, pca->components, (blasint) dim,
                0.0, pca->scores, (blasint) n_components);
+  return TRUE;
+}
 
+SaddlePca *
+saddle_pca_fit (const double *x,
+                gsize         n_points,
+                gsize         dim,
+                guint         n_components,
+                GError      **error)
+{
+  g_autoptr(SaddlePca) pca = NULL;
+  g_autofree double *xc = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_input (x, n_points, dim, error))
+    return NULL;
+  pca = pca_alloc (n_points, dim, n_components);
+  xc = centre (x, n_points, dim, pca->mean, error);
+  if (xc == NULL
+      || !fit_centred (pca, xc, dim, n_points, dim, n_components,
+                       sum_of_squares (xc, n_points, dim, 0, dim), NULL, error))
+    return NULL;
+  return g_steal_pointer (&pca);
+}
+
+SaddlePca *
+saddle_pca_fit_with_slice (const double  *x,
+                           gsize          n_points,
+                           gsize          dim,
+                           gsize          slice_offset,
+                           gsize          slice_size,
+                           guint          n_components,
+                           SaddlePca    **slice,
+                           GError       **error)
+{
+  g_autoptr(SaddlePca) pca = NULL;
+  g_autoptr(SaddlePca) part = NULL;
+  g_autofree double *xc = NULL;
+  g_autofree double *gram = NULL;
+  g_autofree double *gram_part = NULL;
+  gsize rest = dim - slice_size;
+  double trace, trace_part;
+  gboolean subtract;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  g_return_val_if_fail (slice != NULL, NULL);
+  g_return_val_if_fail (slice_size > 0 && slice_offset <= dim && slice_size <= dim - slice_offset,
+                        NULL);
+
+  *slice = NULL;
+  if (!check_input (x, n_points, dim, error))
+    return NULL;
+  pca = pca_alloc (n_points, dim, n_components);
+  part = pca_alloc (n_points, slice_size, n_components);
+  xc = centre (x, n_points, dim, pca->mean, error);
+  if (xc == NULL)
+    return NULL;
+  memcpy (part->mean, pca->mean + slice_offset, slice_size * sizeof (double));
+  trace = sum_of_squares (xc, n_points, dim, 0, dim);
+  trace_part = sum_of_squares (xc, n_points, dim, slice_offset, slice_size);
+
+  /* Both Gram matrices from the data's columns once: the slice's is the whole's less the
+   * rest's, when the rest has fewer columns and the slice most of the variance (the
+   * subtraction's rounding, ε·‖X_c‖², stays within twice ε·‖X_slice‖²). A trajectory's
+   * first layer holds 15,680 of 16,330 parameters: its Gram matrix is nearly the whole one. */
+  subtract = n_points <= slice_size && rest < slice_size && 2 * trace_part >= trace;
+  if (subtract)
+    {
+      gram = g_try_new (double, n_points * n_points);
+      gram_part = g_try_new (double, n_points * n_points);
+      if (gram == NULL || gram_part == NULL)
+        subtract = FALSE;
+    }
+  if (subtract)
+    {
+      cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n_points, (blasint) dim,
+                   1.0, xc, (blasint) dim, 0.0, gram, (blasint) n_points);
+      memset (gram_part, 0, n_points * n_points * sizeof (double));
+      if (slice_offset > 0)
+        cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n_points,
+                     (blasint) slice_offset, 1.0, xc, (blasint) dim, 0.0, gram_part,
+                     (blasint) n_points);
+      if (slice_offset + slice_size < dim)
+        cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n_points,
+                     (blasint) (dim - slice_offset - slice_size), 1.0,
+                     xc + slice_offset + slice_size, (blasint) dim, 1.0, gram_part,
+                     (blasint) n_points);
+      for (gsize i = 0; i < n_points; i++)
+        for (gsize j = i; j < n_points; j++)
+          gram_part[i * n_points + j] = gram[i * n_points + j] - gram_part[i * n_points + j];
+    }
+
+  if (!fit_centred (pca, xc, dim, n_points, dim, n_components, trace, gram, error)
+      || !fit_centred (part, xc + slice_offset, dim, n_points, slice_size, n_components,
+                       trace_part, gram_part, error))
+    return NULL;
+  *slice = g_steal_pointer (&part);
   return g_steal_pointer (&pca);
 }
 

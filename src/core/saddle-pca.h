@@ -35,6 +35,18 @@ SaddlePca *saddle_pca_fit         (const double *x,
                                    gsize         dim,
                                    guint         n_components,
                                    GError      **error);
+/* As saddle_pca_fit(), and in @slice the PCA of the columns [@slice_offset, +@slice_size)
+ * of the same rows (a layer's weights within the whole vector), centred once and, when the
+ * slice is most of the columns and of the variance, with its Gram matrix taken as the whole's
+ * less the other columns' (about half the work: saddle-pca.c says when). */
+SaddlePca *saddle_pca_fit_with_slice (const double  *x,
+                                      gsize          n_points,
+                                      gsize          dim,
+                                      gsize          slice_offset,
+                                      gsize          slice_size,
+                                      guint          n_components,
+                                      SaddlePca    **slice,
+                                      GError       **error);
 /* Coordinates of @point (dim) in the components (n_components). */
 void       saddle_pca_project     (const SaddlePca *pca,
                                    const double    *point,

@@ -249,28 +249,38 @@ saddle_trajectory_compute_pca (SaddleTrajectory *trajectory,
       return FALSE;
     }
 
-  pca = saddle_pca_fit ((const double *) trajectory->params->data, n, trajectory->n_params,
-                        MIN (2, trajectory->n_params), error);
-  if (pca == NULL)
+  /* The layer's weights are one contiguous slice of each snapshot: both PCAs in one fit. */
+  if (trajectory->layer_size >= 2)
     {
-      g_prefix_error (error, "PCA of the whole parameter vector over %" G_GSIZE_FORMAT " snapshots: ", n);
-      return FALSE;
+      pca = saddle_pca_fit_with_slice ((const double *) trajectory->params->data, n,
+                                       trajectory->n_params, trajectory->layer_offset,
+                                       trajectory->layer_size, 2, &layer_pca, error);
+      if (pca == NULL)
+        {
+          g_prefix_error (error, "PCA of the whole parameter vector and of layer %u weights over %"
+                          G_GSIZE_FORMAT " snapshots: ", trajectory->layer + 1, n);
+          return FALSE;
+        }
     }
-
-  /* The layer's weights are one contiguous slice of each snapshot; gather
-   * them into their own (n, layer_size) matrix for the fit. */
-  slices = g_new (double, n * trajectory->layer_size);
-  for (gsize i = 0; i < n; i++)
-    memcpy (slices + i * trajectory->layer_size,
-            (const double *) trajectory->params->data + i * trajectory->n_params + trajectory->layer_offset,
-            trajectory->layer_size * sizeof (double));
-
-  layer_pca = saddle_pca_fit (slices, n, trajectory->layer_size,
-                              MIN (2, trajectory->layer_size), error);
-  if (layer_pca == NULL)
+  else
     {
-      g_prefix_error (error, "PCA of layer %u weights: ", trajectory->layer + 1);
-      return FALSE;
+      /* One weight (a 1-1 layer): its PCA has one component. */
+      pca = saddle_pca_fit ((const double *) trajectory->params->data, n, trajectory->n_params,
+                            MIN (2, trajectory->n_params), error);
+      if (pca == NULL)
+        {
+          g_prefix_error (error, "PCA of the whole parameter vector over %" G_GSIZE_FORMAT " snapshots: ", n);
+          return FALSE;
+        }
+      slices = g_new (double, n);
+      for (gsize i = 0; i < n; i++)
+        slices[i] = g_array_index (trajectory->params, double, i * trajectory->n_params + trajectory->layer_offset);
+      layer_pca = saddle_pca_fit (slices, n, 1, 1, error);
+      if (layer_pca == NULL)
+        {
+          g_prefix_error (error, "PCA of layer %u weights: ", trajectory->layer + 1);
+          return FALSE;
+        }
     }
 
   g_clear_pointer (&trajectory->pca, saddle_pca_free);
