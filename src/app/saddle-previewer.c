@@ -50,6 +50,7 @@ struct _SaddlePreviewer
 
   /* The thread's alone. */
   SaddleModel         *model;        /* created for the first surface */
+  gboolean             no_model;     /* it could not be */
   SaddleTrajectory    *live;         /* every snapshot so far */
   gsize                previewed;    /* snapshots in the last preview */
   gint64               last_start;   /* monotonic µs */
@@ -89,6 +90,26 @@ surface_resolution (const SaddlePreviewer *self)
   return resolution >= PREVIEW_SURFACE_MIN_RESOLUTION ? resolution : 0;
 }
 
+/* The study's model, to evaluate preview surfaces with: made once, NULL when it cannot be or
+ * its parameters are not the snapshots' @n_params. */
+static SaddleModel *
+surface_model (SaddlePreviewer *self,
+               gsize            n_params)
+{
+  if (self->model == NULL && !self->no_model)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->model = saddle_study_config_new_model (&self->config, self->dataset, &error);
+      self->no_model = self->model == NULL;
+      if (self->no_model)
+        g_debug ("No preview surfaces: %s", error->message);
+    }
+  if (self->model == NULL || saddle_model_n_params (self->model) != n_params)
+    return NULL;
+  return self->model;
+}
+
 /* Puts a coarse loss surface behind @preview's paths (its PCA fitted), with each
  * snapshot's distance from the plane and the contour's value at its projection. */
 static void
@@ -104,15 +125,9 @@ add_surface (SaddlePreviewer  *self,
   guint resolution;
   double range[4];
 
-  if (preview->pca == NULL || self->config.surface_resolution == 0)
+  if (preview->pca == NULL || self->config.surface_resolution == 0
+      || surface_model (self, preview->n_params) == NULL)
     return;
-  if (self->model == NULL)
-    self->model = saddle_study_config_new_model (&self->config, self->dataset, &error);
-  if (self->model == NULL || saddle_model_n_params (self->model) != preview->n_params)
-    {
-      g_debug ("No preview surface: %s", error != NULL ? error->message : "parameter count differs");
-      return;
-    }
   resolution = surface_resolution (self);
   if (resolution == 0)
     return;
@@ -170,14 +185,9 @@ typedef enum
 static double
 surface_estimate (SaddlePreviewer *self)
 {
-  g_autoptr(GError) error = NULL;
   guint resolution;
 
-  if (self->config.surface_resolution == 0)
-    return INFINITY;
-  if (self->model == NULL)
-    self->model = saddle_study_config_new_model (&self->config, self->dataset, &error);
-  if (self->model == NULL || saddle_model_n_params (self->model) != self->live->n_params)
+  if (self->config.surface_resolution == 0 || surface_model (self, self->live->n_params) == NULL)
     return INFINITY;
   resolution = surface_resolution (self);
   if (resolution == 0)

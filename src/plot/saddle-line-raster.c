@@ -47,7 +47,6 @@ raster_segment (Canvas *canvas,
    * x; the segment's round ends lie inside that band too. */
   double band = fabs (dy) > 1e-9 ? reach * len / fabs (dy) : INFINITY;
   double slope = isfinite (band) ? dx / dy : 0.0;          /* x per row along the line */
-  double inv_dx = dx != 0 ? 1.0 / dx : 0.0;
   /* Clamped before the conversion: a point far off the canvas is no integer. */
   int row0 = (int) CLAMP (ceil (MIN (y0, y1) - reach - 0.5), 0.0, (double) canvas->height);
   int row1 = (int) CLAMP (floor (MAX (y0, y1) + reach - 0.5), -1.0, canvas->height - 1.0);
@@ -57,7 +56,7 @@ raster_segment (Canvas *canvas,
       double cy = row + 0.5, py = cy - y0;
       double xl = left, xr = right, px, along, across;
       guint8 *line = canvas->data + (gsize) row * canvas->stride;
-      int col0, col1, inner_lo, inner_hi;
+      int col0, col1;
 
       if (isfinite (band))
         {
@@ -75,47 +74,22 @@ raster_segment (Canvas *canvas,
       if (canvas->spans != NULL)
         g_array_append_val (canvas->spans, ((Span) { row, col0, col1 }));
       /* Along the row, the projection on the segment (times its squared length) and the
-       * signed distance from its line both grow linearly. Where the projection falls on the
-       * segment the distance is |across|, a loop without branches; beyond, in a few pixels
-       * at most, it is the distance to an end point. */
+       * signed distance from its line both grow linearly: where the projection falls on the
+       * segment the distance is |across|, beyond it the distance to an end point. */
       px = col0 + 0.5 - x0;
       along = px * dx + py * dy;
       across = px * nx + py * ny;
-      inner_lo = col1 + 1;
-      inner_hi = col1;
-      if (len2 > 0 && dx != 0)
+      for (int col = col0; col <= col1; col++, px += 1.0, along += dx, across += nx)
         {
-          double k0 = -along * inv_dx, k1 = (len2 - along) * inv_dx;
-
-          inner_lo = col0 + (int) CLAMP (ceil (MIN (k0, k1)), 0.0, col1 - col0 + 1.0);
-          inner_hi = col0 + (int) CLAMP (floor (MAX (k0, k1)), -1.0, (double) (col1 - col0));
-        }
-      else if (len2 > 0 && along >= 0 && along <= len2)
-        {
-          inner_lo = col0;
-          inner_hi = col1;
-        }
-      for (int col = col0; col <= col1; col++)
-        {
-          double k = col - col0, cx = px + k, distance;
+          double distance;
           guint8 value;
 
-          if (col == inner_lo && inner_lo <= inner_hi)
-            {
-              for (; col <= inner_hi; col++)
-                {
-                  double cover = CLAMP (reach - fabs (across + (col - col0) * nx), 0.0, peak);
-
-                  value = (guint8) (cover * 255.0 + 0.5);
-                  line[col] = MAX (line[col], value);
-                }
-              col = inner_hi;
-              continue;
-            }
-          if (len2 > 0 && along + k * dx > 0)
-            distance = sqrt ((cx - dx) * (cx - dx) + (py - dy) * (py - dy));
+          if (len2 > 0 && along >= 0 && along <= len2)
+            distance = fabs (across);
+          else if (len2 > 0 && along > 0)
+            distance = sqrt ((px - dx) * (px - dx) + (py - dy) * (py - dy));
           else
-            distance = sqrt (cx * cx + py * py);
+            distance = sqrt (px * px + py * py);
           if (distance >= reach)
             continue;
           value = (guint8) (MIN (reach - distance, peak) * 255.0 + 0.5);
