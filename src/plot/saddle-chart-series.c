@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "saddle-box-raster.h"
 #include "saddle-chart.h"
 #include "saddle-line-raster.h"
 
@@ -177,6 +178,7 @@ draw_envelope (SaddleChart  *chart,
   cairo_t *cr = chart->cr;
   double last_y = NAN;
   gsize i = 0;
+  g_autoptr(GArray) boxes = g_array_sized_new (FALSE, FALSE, 4 * sizeof (double), m);
 
   while (i < m)
     {
@@ -207,9 +209,18 @@ draw_envelope (SaddleChart  *chart,
       mark_segment (chart, column + 0.5, lo, column + 0.5, hi);
       lo = floor (lo - 0.5 * line_width);
       hi = ceil (hi + 0.5 * line_width);
-      cairo_rectangle (cr, column, lo, width, hi - lo);
+      g_array_append_vals (boxes, ((double[]) { column, lo, width, hi - lo }), 1);
     }
 
+  /* On screen straight into the pixels, else as Cairo's path. */
+  if (saddle_box_raster_fill (cr, (const double *) boxes->data, boxes->len))
+    return;
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      const double *box = (const double *) boxes->data + 4 * b;
+
+      cairo_rectangle (cr, box[0], box[1], box[2], box[3]);
+    }
   cairo_fill (cr);
 }
 

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "saddle-line-raster.h"
+#include "saddle-pixel-target.h"
 
 /* How many spans ahead blend_spans() asks for the image's pixels. */
 #define PREFETCH_AHEAD 8
@@ -128,51 +129,18 @@ saddle_line_raster_polyline (guint8       *coverage,
   raster_polyline (&canvas, xs, ys, n, line_width);
 }
 
-/* a × b / 255, rounded, for bytes. */
-static inline guint32
-mul_un8 (guint32 a,
-         guint32 b)
-{
-  guint32 t = a * b + 128;
-
-  return (t + (t >> 8)) >> 8;
-}
-
-/* Each of the four bytes of @x times @a / 255, rounded as mul_un8(), two bytes a multiply. */
-static inline guint32
-mul_un8x4 (guint32 x,
-           guint32 a)
-{
-  guint32 even = (x & 0x00ff00ffu) * a + 0x00800080u;
-  guint32 odd = ((x >> 8) & 0x00ff00ffu) * a + 0x00800080u;
-
-  even = ((even + ((even >> 8) & 0x00ff00ffu)) >> 8) & 0x00ff00ffu;
-  odd = (odd + ((odd >> 8) & 0x00ff00ffu)) & 0xff00ff00u;
-  return odd | even;
-}
-
-/* @colour (premultiplied A, R, G, B bytes) OVER the pixels of @pixels (Cairo's native ARGB32)
- * by their coverage, once each: a blended pixel's coverage is spent (set to zero), so spans
- * that overlap do not blend it twice. Row by row (the spans sorted by counting), so that the
- * pixels are read in memory order: segment by segment, every row is a cache miss. */
+/* The target's colour OVER the pixels of @pixels (the canvas's origin in the target) by their
+ * coverage, once each: a blended pixel's coverage is spent (set to zero), so spans that overlap
+ * do not blend it twice. Row by row (the spans sorted by counting), so that the pixels are read
+ * in memory order: segment by segment, every row is a cache miss. */
 static void
-blend_spans (const Canvas  *canvas,
-             guint8        *pixels,
-             int            pixel_stride,
-             const guint32  colour[4])
+blend_spans (const Canvas            *canvas,
+             const SaddlePixelTarget *target,
+             guint8                  *pixels)
 {
   guint n_spans = canvas->spans->len;
   g_autofree guint *first = g_new0 (guint, canvas->height + 1);
   g_autofree Span *sorted = g_new (Span, MAX (n_spans, 1));
-  guint32 source[256], keep[256];
-
-  /* Per coverage: the colour it lays down, and the share of the pixel beneath that stays. */
-  for (guint c = 0; c < 256; c++)
-    {
-      source[c] = mul_un8 (c, colour[0]) << 24 | mul_un8 (c, colour[1]) << 16
-                  | mul_un8 (c, colour[2]) << 8 | mul_un8 (c, colour[3]);
-      keep[c] = 255 - mul_un8 (c, colour[0]);
-    }
 
   for (guint i = 0; i < n_spans; i++)
     first[g_array_index (canvas->spans, Span, i).row + 1]++;
@@ -189,11 +157,11 @@ blend_spans (const Canvas  *canvas,
     {
       const Span *span = &sorted[i];
       guint8 *coverage = canvas->data + (gsize) span->row * canvas->stride;
-      guint32 *dst = (guint32 *) (pixels + (gsize) span->row * pixel_stride);
+      guint32 *dst = (guint32 *) (pixels + (gsize) span->row * target->stride);
 
       /* The pixels a few spans ahead: each span is a different cache line of the image. */
       if (i + PREFETCH_AHEAD < n_spans)
-        __builtin_prefetch (pixels + (gsize) sorted[i + PREFETCH_AHEAD].row * pixel_stride
+        __builtin_prefetch (pixels + (gsize) sorted[i + PREFETCH_AHEAD].row * target->stride
                             + 4 * (gsize) sorted[i + PREFETCH_AHEAD].col0, 1);
       for (int col = span->col0; col <= span->col1; col++)
         {
@@ -202,16 +170,14 @@ blend_spans (const Canvas  *canvas,
           if (c == 0)
             continue;
           coverage[col] = 0;
-          /* Premultiplied, the sum cannot carry from one byte into the next. */
-          dst[col] = source[c] + mul_un8x4 (dst[col], keep[c]);
+          dst[col] = saddle_pixel_over (target, dst[col], c);
         }
     }
 }
 
 /* Strokes @xs, @ys (user space) with @cr's solid source, round-joined and round-capped, straight
- * into the pixels of @cr's target when that is an ARGB32 or RGB24 image seen through a plain
- * scale, under OVER and a rectangular clip (every chart on screen). FALSE, having drawn nothing,
- * when the caller must stroke with Cairo: vector output, a dash, a rotation, a gradient. */
+ * into the pixels of @cr's target where saddle_pixel_target_open() allows (every chart on
+ * screen). FALSE, having drawn nothing, when the caller must stroke with Cairo. */
 gboolean
 saddle_line_raster_stroke (cairo_t      *cr,
                            const double *xs,
@@ -219,58 +185,26 @@ saddle_line_raster_stroke (cairo_t      *cr,
                            gsize         n,
                            double        line_width)
 {
-  cairo_surface_t *target = cairo_get_group_target (cr);
-  cairo_rectangle_list_t *clip;
-  cairo_format_t format;
-  cairo_matrix_t m;
-  double red, green, blue, alpha, sx, sy, ox, oy, ax, ay, bx, by, reach;
+  SaddlePixelTarget target;
+  double reach, width;
   double bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY, by1 = -INFINITY;
-  int x0, y0, x1, y1, stride;
-  guint8 *pixels;
-  guint32 colour[4];
+  int x0, y0, x1, y1;
   Canvas canvas;
   g_autofree double *dxs = NULL;
   g_autofree double *dys = NULL;
 
-  if (cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE
-      || cairo_get_dash_count (cr) > 0 || cairo_get_operator (cr) != CAIRO_OPERATOR_OVER
-      || cairo_pattern_get_rgba (cairo_get_source (cr), &red, &green, &blue, &alpha)
-         != CAIRO_STATUS_SUCCESS)
+  if (!saddle_pixel_target_open (&target, cr))
     return FALSE;
-  format = cairo_image_surface_get_format (target);
-  if (format != CAIRO_FORMAT_ARGB32 && format != CAIRO_FORMAT_RGB24)
-    return FALSE;
-  cairo_get_matrix (cr, &m);
-  cairo_surface_get_device_scale (target, &sx, &sy);
-  cairo_surface_get_device_offset (target, &ox, &oy);
-  if (m.xy != 0 || m.yx != 0 || m.xx == 0 || fabs (m.xx) * sx != fabs (m.yy) * sy)
-    return FALSE;
-
-  /* The clip, one rectangle, in the target's pixels, within the target. */
-  clip = cairo_copy_clip_rectangle_list (cr);
-  if (clip->status != CAIRO_STATUS_SUCCESS || clip->num_rectangles > 1)
-    {
-      cairo_rectangle_list_destroy (clip);
-      return FALSE;
-    }
-  if (clip->num_rectangles == 0)
-    {
-      cairo_rectangle_list_destroy (clip);
-      return TRUE;   /* all clipped away */
-    }
-  ax = (m.xx * clip->rectangles[0].x + m.x0) * sx + ox;
-  bx = (m.xx * (clip->rectangles[0].x + clip->rectangles[0].width) + m.x0) * sx + ox;
-  ay = (m.yy * clip->rectangles[0].y + m.y0) * sy + oy;
-  by = (m.yy * (clip->rectangles[0].y + clip->rectangles[0].height) + m.y0) * sy + oy;
-  cairo_rectangle_list_destroy (clip);
+  if (saddle_pixel_target_empty (&target))
+    return TRUE;
 
   /* The points in pixels, and the part of the target their stroke can reach. */
   dxs = g_new (double, MAX (n, 1));
   dys = g_new (double, MAX (n, 1));
   for (gsize i = 0; i < n; i++)
     {
-      dxs[i] = (m.xx * xs[i] + m.x0) * sx + ox;
-      dys[i] = (m.yy * ys[i] + m.y0) * sy + oy;
+      dxs[i] = xs[i] * target.scale_x + target.offset_x;
+      dys[i] = ys[i] * target.scale_y + target.offset_y;
       if (isfinite (dxs[i]) && isfinite (dys[i]))
         {
           bx0 = MIN (bx0, dxs[i]);
@@ -279,13 +213,12 @@ saddle_line_raster_stroke (cairo_t      *cr,
           by1 = MAX (by1, dys[i]);
         }
     }
-  reach = line_width * fabs (m.xx) * sx / 2 + 1;
-  x0 = (int) MAX (MAX (floor (bx0 - reach), ceil (MIN (ax, bx) - 1e-9)), 0.0);
-  y0 = (int) MAX (MAX (floor (by0 - reach), ceil (MIN (ay, by) - 1e-9)), 0.0);
-  x1 = (int) MIN (MIN (ceil (bx1 + reach), floor (MAX (ax, bx) + 1e-9)),
-                  (double) cairo_image_surface_get_width (target));
-  y1 = (int) MIN (MIN (ceil (by1 + reach), floor (MAX (ay, by) + 1e-9)),
-                  (double) cairo_image_surface_get_height (target));
+  width = line_width * fabs (target.scale_x);
+  reach = width / 2 + 1;
+  x0 = (int) MAX (floor (bx0 - reach), (double) target.x0);
+  y0 = (int) MAX (floor (by0 - reach), (double) target.y0);
+  x1 = (int) MIN (ceil (bx1 + reach), (double) target.x1);
+  y1 = (int) MIN (ceil (by1 + reach), (double) target.y1);
   if (!(x1 > x0 && y1 > y0))
     return TRUE;   /* nothing of it is visible */
 
@@ -299,18 +232,9 @@ saddle_line_raster_stroke (cairo_t      *cr,
       dxs[i] -= x0;
       dys[i] -= y0;
     }
-  raster_polyline (&canvas, dxs, dys, n, line_width * fabs (m.xx) * sx);
-
-  colour[0] = (guint32) (CLAMP (alpha, 0.0, 1.0) * 255 + 0.5);
-  colour[1] = (guint32) (CLAMP (red, 0.0, 1.0) * colour[0] + 0.5);
-  colour[2] = (guint32) (CLAMP (green, 0.0, 1.0) * colour[0] + 0.5);
-  colour[3] = (guint32) (CLAMP (blue, 0.0, 1.0) * colour[0] + 0.5);
-
-  cairo_surface_flush (target);
-  pixels = cairo_image_surface_get_data (target);
-  stride = cairo_image_surface_get_stride (target);
-  blend_spans (&canvas, pixels + (gsize) y0 * stride + (gsize) x0 * 4, stride, colour);
-  cairo_surface_mark_dirty_rectangle (target, x0, y0, x1 - x0, y1 - y0);
+  raster_polyline (&canvas, dxs, dys, n, width);
+  blend_spans (&canvas, &target, target.pixels + (gsize) y0 * target.stride + (gsize) x0 * 4);
+  saddle_pixel_target_close (&target, x0, y0, x1, y1);
 
   g_free (canvas.data);
   g_array_unref (canvas.spans);
