@@ -355,6 +355,91 @@ test_stroke (void)
   cairo_surface_destroy (surface);
 }
 
+/* A line on its halo in one pass: the same bytes as the halo's stroke and then the line's, and
+ * both within the stroke test's bounds of Cairo's two strokes; a halo narrower than its line is
+ * refused. */
+static cairo_surface_t *
+draw_on_halo (int           how,   /* 0: one pass, 1: two direct strokes, 2: Cairo's */
+              const double *xs,
+              const double *ys,
+              gsize         n)
+{
+  const double halo[4] = { 1.0, 0.98, 0.9, 1.0 };
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.35);
+  cairo_paint (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  if (how == 0)
+    {
+      cairo_set_source_rgb (cr, 0.8, 0.2, 0.1);
+      g_assert_true (saddle_line_raster_stroke_on_halo (cr, xs, ys, n, 2.0, halo, 4.4));
+    }
+  for (int pass = 0; how > 0 && pass < 2; pass++)
+    {
+      double width = pass == 0 ? 4.4 : 2.0;
+
+      if (pass == 0)
+        cairo_set_source_rgba (cr, halo[0], halo[1], halo[2], halo[3]);
+      else
+        cairo_set_source_rgb (cr, 0.8, 0.2, 0.1);
+      if (how == 1)
+        g_assert_true (saddle_line_raster_stroke (cr, xs, ys, n, width));
+      else
+        {
+          cairo_set_line_width (cr, width);
+          for (gsize i = 0; i < n; i++)
+            cairo_line_to (cr, xs[i], ys[i]);
+          cairo_stroke (cr);
+        }
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static void
+test_on_halo (void)
+{
+  double xs[200], ys[200];
+  const double halo[4] = { 1, 1, 1, 1 };
+
+  for (guint which = 0; which < 4; which++)
+    {
+      gsize n = make_case (which, xs, ys);
+      cairo_surface_t *fused = draw_on_halo (0, xs, ys, n);
+      cairo_surface_t *twice = draw_on_halo (1, xs, ys, n);
+      cairo_surface_t *cairo = draw_on_halo (2, xs, ys, n);
+      /* The corner is never inked: it gives the background's bytes. */
+      guint32 background = *(const guint32 *) cairo_image_surface_get_data (cairo);
+      Comparison same = compare_pixels (fused, twice, background);
+      Comparison c = compare_pixels (fused, cairo, background);
+
+      g_test_message ("case %u: against two strokes max %.3f; against Cairo ink %.4f, max %.3f, "
+                      "mean %.4f", which, same.max_diff, c.ink_ratio, c.max_diff, c.mean_diff);
+      g_assert_cmpfloat (same.max_diff, ==, 0.0);
+      g_assert_cmpfloat_with_epsilon (c.ink_ratio, 1.0, 0.03);
+      g_assert_cmpfloat (c.max_diff, <=, 0.5);
+      g_assert_cmpfloat (c.mean_diff, <=, 0.04);
+      cairo_surface_destroy (fused);
+      cairo_surface_destroy (twice);
+      cairo_surface_destroy (cairo);
+    }
+
+  if (g_test_subprocess ())
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, W, H);
+      cairo_t *cr = cairo_create (surface);
+
+      saddle_line_raster_stroke_on_halo (cr, xs, ys, 2, 2.0, halo, 1.0);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_stderr ("*halo_width >= line_width*");
+}
+
 /* Points far off the canvas (a zoomed chart's): a line through it from 10^6 pixels away is
  * drawn as Cairo draws it; one from 10^300 away stays within the canvas without overflowing
  * an integer (where it falls is lost to rounding, as Cairo's own fixed-point coordinates end
@@ -383,5 +468,6 @@ main (int   argc,
   g_test_add_func ("/plot/line-raster/shift-is-caught", test_shift_is_caught);
   g_test_add_func ("/plot/line-raster/stroke", test_stroke);
   g_test_add_func ("/plot/line-raster/far-points", test_far_points);
+  g_test_add_func ("/plot/line-raster/on-halo", test_on_halo);
   return g_test_run ();
 }

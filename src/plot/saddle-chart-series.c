@@ -242,7 +242,32 @@ to_pixels (const SaddleChart *chart,
     }
 }
 
-/* The line at @alpha as one layer. */
+/* TRUE when point @i of @dx, @dy stands alone between breaks: a stroke draws nothing there. */
+static gboolean
+is_lone_point (const double *dx,
+               const double *dy,
+               gsize         m,
+               gsize         i)
+{
+  gboolean prev = i > 0 && isfinite (dx[i - 1]) && isfinite (dy[i - 1]);
+  gboolean next = i + 1 < m && isfinite (dx[i + 1]) && isfinite (dy[i + 1]);
+
+  return isfinite (dx[i]) && isfinite (dy[i]) && !prev && !next;
+}
+
+static gboolean
+has_lone_point (const double *dx,
+                const double *dy,
+                gsize         m)
+{
+  for (gsize i = 0; i < m; i++)
+    if (is_lone_point (dx, dy, m, i))
+      return TRUE;
+  return FALSE;
+}
+
+/* The line at @alpha as one layer; with @halo, over a stroke of that colour @halo_width wide
+ * (on screen both in one pass). */
 static void
 stroke_line (SaddleChart       *chart,
              const double      *xs,
@@ -250,7 +275,9 @@ stroke_line (SaddleChart       *chart,
              gsize              n,
              const SaddleColor *color,
              double             line_width,
-             double             alpha)
+             double             alpha,
+             const SaddleColor *halo,
+             double             halo_width)
 {
   cairo_t *cr = chart->cr;
   g_autofree double *px = NULL;
@@ -289,8 +316,24 @@ stroke_line (SaddleChart       *chart,
       m = n;
     }
   /* In pixels, a direct rasteriser, which draws a translucent line as one layer; otherwise
-   * Cairo's path, translucent through a group. */
-  raster = saddle_line_raster_stroke (cr, dx, dy, m, line_width);
+   * Cairo's path, translucent through a group. A halo and its line are rasterised together;
+   * Cairo (and a lone point's dots) draw the halo's whole stroke first, then the line's. */
+  if (halo != NULL)
+    {
+      const double rgba[4] = { halo->red, halo->green, halo->blue, 1.0 };
+
+      if (has_lone_point (dx, dy, m)
+          || !saddle_line_raster_stroke_on_halo (cr, dx, dy, m, line_width, rgba, halo_width))
+        {
+          cairo_restore (cr);
+          stroke_line (chart, xs, ys, n, halo, halo_width, 1.0, NULL, 0.0);
+          stroke_line (chart, xs, ys, n, color, line_width, alpha, NULL, 0.0);
+          return;
+        }
+      raster = TRUE;
+    }
+  else
+    raster = saddle_line_raster_stroke (cr, dx, dy, m, line_width);
   if (!raster && alpha < 1.0)
     {
       cairo_push_group (cr);
@@ -330,10 +373,7 @@ stroke_line (SaddleChart       *chart,
   /* A lone point has no segment to stroke: give it a dot. */
   for (gsize i = 0; i < m; i++)
     {
-      gboolean prev = i > 0 && isfinite (dx[i - 1]) && isfinite (dy[i - 1]);
-      gboolean next = i + 1 < m && isfinite (dx[i + 1]) && isfinite (dy[i + 1]);
-
-      if (!isfinite (dx[i]) || !isfinite (dy[i]) || prev || next)
+      if (!is_lone_point (dx, dy, m, i))
         continue;
       cairo_new_sub_path (cr);
       cairo_arc (cr, dx[i], dy[i], line_width, 0, 2 * G_PI);
@@ -369,7 +409,7 @@ saddle_chart_draw_noisy_line (SaddleChart       *chart,
     return;
   if (is_vector_target (cr) || n <= (gsize) MAX (chart->width / ENVELOPE_MAX_GAP, 1.0))
     {
-      stroke_line (chart, xs, ys, n, color, line_width, alpha);
+      stroke_line (chart, xs, ys, n, color, line_width, alpha, NULL, 0.0);
       return;
     }
 
@@ -407,7 +447,21 @@ saddle_chart_draw_line (SaddleChart       *chart,
                         const SaddleColor *color,
                         double             line_width)
 {
-  stroke_line (chart, xs, ys, n, color, line_width, 1.0);
+  stroke_line (chart, xs, ys, n, color, line_width, 1.0, NULL, 0.0);
+}
+
+/* @halo_width ≥ @line_width. */
+void
+saddle_chart_draw_line_on_halo (SaddleChart       *chart,
+                                const double      *xs,
+                                const double      *ys,
+                                gsize              n,
+                                const SaddleColor *color,
+                                double             line_width,
+                                const SaddleColor *halo,
+                                double             halo_width)
+{
+  stroke_line (chart, xs, ys, n, color, line_width, 1.0, halo, halo_width);
 }
 
 void

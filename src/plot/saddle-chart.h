@@ -143,6 +143,16 @@ void     saddle_chart_draw_line        (SaddleChart         *chart,
                                         gsize                n,
                                         const SaddleColor   *color,
                                         double               line_width);
+/* The line over a stroke of @halo's colour @halo_width wide (≥ @line_width), as two calls of
+ * saddle_chart_draw_line() would draw them; on screen in one pass. */
+void     saddle_chart_draw_line_on_halo (SaddleChart         *chart,
+                                         const double        *xs,
+                                         const double        *ys,
+                                         gsize                n,
+                                         const SaddleColor   *color,
+                                         double               line_width,
+                                         const SaddleColor   *halo,
+                                         double               halo_width);
 /* A long noisy series (a loss per training step), at @alpha as one layer (where it crosses
  * itself it is no darker): as saddle_chart_draw_line(), but on screen (any target but SVG,
  * PDF and PostScript), once there is a point every two pixels, painted as pixel-column boxes

@@ -110,8 +110,8 @@ draw_epoch_line (SaddleChart         *chart,
 
       saddle_stats_moving_average (raw, m, saddle_stats_noise_window (raw, m, log), log, py);
     }
-  saddle_chart_draw_line (chart, px, py, m, &palette->background, line_width * 2.2);
-  saddle_chart_draw_line (chart, px, py, m, color, line_width);
+  saddle_chart_draw_line_on_halo (chart, px, py, m, color, line_width, &palette->background,
+                                  line_width * 2.2);
 }
 
 static void

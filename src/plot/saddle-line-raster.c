@@ -16,13 +16,26 @@ typedef struct
 } Span;
 
 /* A coverage buffer; with @spans, the runs every segment visited, so that only those pixels
- * are blended (a noisy line's rows are mostly empty between its segments). */
+ * are blended (a noisy line's rows are mostly empty between its segments); with @halo, a
+ * second buffer of the same size for a wider stroke of the same line, from the same distances. */
 typedef struct
 {
   guint8 *data;
   int     width, height, stride;
-  GArray *spans;   /* of Span, or NULL */
+  GArray *spans;        /* of Span, or NULL */
+  guint8 *halo;         /* or NULL */
+  double  halo_width;   /* in pixels, at least the line's */
 } Canvas;
+
+/* A pixel centre at @distance from the segment, on a stroke reaching @reach with coverage
+ * @peak at most, as a byte. */
+static inline guint8
+coverage_at (double distance,
+             double reach,
+             double peak)
+{
+  return distance < reach ? (guint8) (MIN (reach - distance, peak) * 255.0 + 0.5) : 0;
+}
 
 /* A pixel's coverage by the segment from its centre's distance d to it: a ramp one pixel wide
  * at the edge, min (w/2 + 1/2 - d, w, 1) clamped to 0, whose integral across the line is its
@@ -37,8 +50,11 @@ raster_segment (Canvas *canvas,
                 double  y1,
                 double  line_width)
 {
-  double reach = line_width / 2 + 0.5;   /* beyond this, a pixel centre is uncovered */
+  double line_reach = line_width / 2 + 0.5;   /* beyond this, a pixel centre is uncovered */
   double peak = MIN (line_width, 1.0);
+  double halo_reach = canvas->halo != NULL ? canvas->halo_width / 2 + 0.5 : 0.0;
+  double halo_peak = MIN (canvas->halo_width, 1.0);
+  double reach = MAX (line_reach, halo_reach);   /* of whichever is wider */
   double dx = x1 - x0, dy = y1 - y0;
   double len2 = dx * dx + dy * dy;
   double len = sqrt (len2);
@@ -57,6 +73,7 @@ raster_segment (Canvas *canvas,
       double cy = row + 0.5, py = cy - y0;
       double xl = left, xr = right, px, along, across;
       guint8 *line = canvas->data + (gsize) row * canvas->stride;
+      guint8 *halo = canvas->halo != NULL ? canvas->halo + (gsize) row * canvas->stride : NULL;
       int col0, col1;
 
       if (isfinite (band))
@@ -93,8 +110,13 @@ raster_segment (Canvas *canvas,
             distance = sqrt (px * px + py * py);
           if (distance >= reach)
             continue;
-          value = (guint8) (MIN (reach - distance, peak) * 255.0 + 0.5);
+          value = coverage_at (distance, line_reach, peak);
           line[col] = MAX (line[col], value);
+          if (halo != NULL)
+            {
+              value = coverage_at (distance, halo_reach, halo_peak);
+              halo[col] = MAX (halo[col], value);
+            }
         }
     }
 }
@@ -130,12 +152,14 @@ saddle_line_raster_polyline (guint8       *coverage,
 }
 
 /* The target's colour OVER the pixels of @pixels (the canvas's origin in the target) by their
- * coverage, once each: a blended pixel's coverage is spent (set to zero), so spans that overlap
- * do not blend it twice. Row by row (the spans sorted by counting), so that the pixels are read
- * in memory order: segment by segment, every row is a cache miss. */
+ * coverage, once each, and with a halo its colour (@halo_target's) first: a blended pixel's
+ * coverage is spent (set to zero), so spans that overlap do not blend it twice. Row by row (the
+ * spans sorted by counting), so that the pixels are read in memory order: segment by segment,
+ * every row is a cache miss. */
 static void
 blend_spans (const Canvas            *canvas,
              const SaddlePixelTarget *target,
+             const SaddlePixelTarget *halo_target,
              guint8                  *pixels)
 {
   guint n_spans = canvas->spans->len;
@@ -156,7 +180,9 @@ blend_spans (const Canvas            *canvas,
   for (guint i = 0; i < n_spans; i++)
     {
       const Span *span = &sorted[i];
-      guint8 *coverage = canvas->data + (gsize) span->row * canvas->stride;
+      gsize offset = (gsize) span->row * canvas->stride;
+      guint8 *coverage = canvas->data + offset;
+      guint8 *halo = canvas->halo != NULL ? canvas->halo + offset : NULL;
       guint32 *dst = (guint32 *) (pixels + (gsize) span->row * target->stride);
 
       /* The pixels a few spans ahead: each span is a different cache line of the image. */
@@ -167,6 +193,11 @@ blend_spans (const Canvas            *canvas,
         {
           guint32 c = coverage[col];
 
+          if (halo != NULL && halo[col] != 0)
+            {
+              dst[col] = saddle_pixel_over (halo_target, dst[col], halo[col]);
+              halo[col] = 0;
+            }
           if (c == 0)
             continue;
           coverage[col] = 0;
@@ -177,15 +208,19 @@ blend_spans (const Canvas            *canvas,
 
 /* Strokes @xs, @ys (user space) with @cr's solid source, round-joined and round-capped, straight
  * into the pixels of @cr's target where saddle_pixel_target_open() allows (every chart on
- * screen). FALSE, having drawn nothing, when the caller must stroke with Cairo. */
-gboolean
-saddle_line_raster_stroke (cairo_t      *cr,
-                           const double *xs,
-                           const double *ys,
-                           gsize         n,
-                           double        line_width)
+ * screen); with @halo (red, green, blue, alpha) over a stroke of that colour @halo_width wide
+ * first, as two strokes would draw them, in one pass. FALSE, having drawn nothing, when the
+ * caller must stroke with Cairo. */
+static gboolean
+stroke (cairo_t      *cr,
+        const double *xs,
+        const double *ys,
+        gsize         n,
+        double        line_width,
+        const double *halo,
+        double        halo_width)
 {
-  SaddlePixelTarget target;
+  SaddlePixelTarget target, halo_target;
   double reach, width;
   double bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY, by1 = -INFINITY;
   int x0, y0, x1, y1;
@@ -214,7 +249,7 @@ saddle_line_raster_stroke (cairo_t      *cr,
         }
     }
   width = line_width * fabs (target.scale_x);
-  reach = width / 2 + 1;
+  reach = MAX (width, halo != NULL ? halo_width * fabs (target.scale_x) : 0.0) / 2 + 1;
   x0 = (int) MAX (floor (bx0 - reach), (double) target.x0);
   y0 = (int) MAX (floor (by0 - reach), (double) target.y0);
   x1 = (int) MIN (ceil (bx1 + reach), (double) target.x1);
@@ -227,16 +262,50 @@ saddle_line_raster_stroke (cairo_t      *cr,
   canvas.stride = canvas.width;
   canvas.data = g_malloc0 ((gsize) canvas.stride * canvas.height);
   canvas.spans = g_array_sized_new (FALSE, FALSE, sizeof (Span), 4 * n);
+  canvas.halo = NULL;
+  canvas.halo_width = 0.0;
+  if (halo != NULL)
+    {
+      canvas.halo = g_malloc0 ((gsize) canvas.stride * canvas.height);
+      canvas.halo_width = halo_width * fabs (target.scale_x);
+      halo_target = target;
+      saddle_pixel_target_set_colour (&halo_target, halo[0], halo[1], halo[2], halo[3]);
+    }
   for (gsize i = 0; i < n; i++)
     {
       dxs[i] -= x0;
       dys[i] -= y0;
     }
   raster_polyline (&canvas, dxs, dys, n, width);
-  blend_spans (&canvas, &target, target.pixels + (gsize) y0 * target.stride + (gsize) x0 * 4);
+  blend_spans (&canvas, &target, &halo_target,
+               target.pixels + (gsize) y0 * target.stride + (gsize) x0 * 4);
   saddle_pixel_target_close (&target, x0, y0, x1, y1);
 
   g_free (canvas.data);
+  g_free (canvas.halo);
   g_array_unref (canvas.spans);
   return TRUE;
+}
+
+gboolean
+saddle_line_raster_stroke (cairo_t      *cr,
+                           const double *xs,
+                           const double *ys,
+                           gsize         n,
+                           double        line_width)
+{
+  return stroke (cr, xs, ys, n, line_width, NULL, 0.0);
+}
+
+gboolean
+saddle_line_raster_stroke_on_halo (cairo_t      *cr,
+                                   const double *xs,
+                                   const double *ys,
+                                   gsize         n,
+                                   double        line_width,
+                                   const double  halo[4],
+                                   double        halo_width)
+{
+  g_return_val_if_fail (halo != NULL && halo_width >= line_width, FALSE);
+  return stroke (cr, xs, ys, n, line_width, halo, halo_width);
 }

@@ -28,4 +28,12 @@ gboolean saddle_line_raster_stroke   (cairo_t      *cr,
                                       gsize         n,
                                       double        line_width);
 
+gboolean saddle_line_raster_stroke_on_halo (cairo_t      *cr,
+                                            const double *xs,
+                                            const double *ys,
+                                            gsize         n,
+                                            double        line_width,
+                                            const double  halo[4],
+                                            double        halo_width);
+
 G_END_DECLS

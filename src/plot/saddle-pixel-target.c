@@ -27,7 +27,6 @@ saddle_pixel_target_open (SaddlePixelTarget *target,
   cairo_format_t format;
   cairo_matrix_t m;
   double red, green, blue, alpha, sx, sy, ox, oy, ax, ay, bx, by;
-  guint32 a, r, g, b;
 
   if (cairo_surface_get_type (surface) != CAIRO_SURFACE_TYPE_IMAGE
       || cairo_get_dash_count (cr) > 0 || cairo_get_operator (cr) != CAIRO_OPERATOR_OVER
@@ -74,21 +73,33 @@ saddle_pixel_target_open (SaddlePixelTarget *target,
     }
   cairo_rectangle_list_destroy (clip);
 
-  a = (guint32) (CLAMP (alpha, 0.0, 1.0) * 255 + 0.5);
-  r = (guint32) (CLAMP (red, 0.0, 1.0) * a + 0.5);
-  g = (guint32) (CLAMP (green, 0.0, 1.0) * a + 0.5);
-  b = (guint32) (CLAMP (blue, 0.0, 1.0) * a + 0.5);
+  saddle_pixel_target_set_colour (target, red, green, blue, alpha);
+
+  cairo_surface_flush (surface);
+  target->pixels = cairo_image_surface_get_data (surface);
+  target->stride = cairo_image_surface_get_stride (surface);
+  return TRUE;
+}
+
+/* The colour saddle_pixel_over() lays down (components in [0, 1], not premultiplied). */
+void
+saddle_pixel_target_set_colour (SaddlePixelTarget *target,
+                                double             red,
+                                double             green,
+                                double             blue,
+                                double             alpha)
+{
+  guint32 a = (guint32) (CLAMP (alpha, 0.0, 1.0) * 255 + 0.5);
+  guint32 r = (guint32) (CLAMP (red, 0.0, 1.0) * a + 0.5);
+  guint32 g = (guint32) (CLAMP (green, 0.0, 1.0) * a + 0.5);
+  guint32 b = (guint32) (CLAMP (blue, 0.0, 1.0) * a + 0.5);
+
   for (guint c = 0; c < 256; c++)
     {
       target->source[c] = mul_un8 (c, a) << 24 | mul_un8 (c, r) << 16 | mul_un8 (c, g) << 8
                           | mul_un8 (c, b);
       target->keep[c] = 255 - mul_un8 (c, a);
     }
-
-  cairo_surface_flush (surface);
-  target->pixels = cairo_image_surface_get_data (surface);
-  target->stride = cairo_image_surface_get_stride (surface);
-  return TRUE;
 }
 
 /* TRUE when the clip leaves nothing to draw. */

@@ -30,6 +30,11 @@ typedef struct
 
 gboolean saddle_pixel_target_open  (SaddlePixelTarget *target,
                                     cairo_t           *cr);
+void     saddle_pixel_target_set_colour (SaddlePixelTarget *target,
+                                         double             red,
+                                         double             green,
+                                         double             blue,
+                                         double             alpha);
 gboolean saddle_pixel_target_empty (const SaddlePixelTarget *target);
 void     saddle_pixel_target_close (SaddlePixelTarget *target,
                                     int                x0,
