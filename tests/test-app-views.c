@@ -473,7 +473,8 @@ count_drain (GtkWidget *widget)
 }
 
 /* The windows' frame-clock drain runs while started, at most SADDLE_FRAME_DRAIN_FPS times a
- * second (the frame clock ticks faster), and never after it is stopped. */
+ * second (the frame clock ticks faster; one more for the first, at once, and one for a drain
+ * taken a quarter period early at the end), and never after it is stopped. */
 static void
 test_frame_drain (void)
 {
@@ -491,7 +492,7 @@ test_frame_drain (void)
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_test_message ("%u drains in %.2f s", drain_calls, seconds);
   g_assert_cmpuint (drain_calls, >=, 3);
-  g_assert_cmpfloat (drain_calls, <=, seconds * SADDLE_FRAME_DRAIN_FPS + 1);
+  g_assert_cmpfloat (drain_calls, <=, seconds * SADDLE_FRAME_DRAIN_FPS + 2);
 
   saddle_frame_drain_stop (&drain);
   drain_calls = 0;

@@ -24,7 +24,7 @@ typedef struct
   GtkWidget            *widget;
   SaddleFrameDrainFunc  func;
   guint                 tick_id;   /* 0 while stopped */
-  gint64                last;      /* frame time of the last drain, µs */
+  gint64                due;       /* frame time the next drain is due, µs; 0: at once */
   gint64                second;    /* frame time the count below started, µs; 0: not yet */
   guint                 count;     /* drains since then */
 } SaddleFrameDrain;
