@@ -23,6 +23,7 @@
 #include "saddle-palette.h"
 #include "saddle-rng.h"
 #include "saddle-slice.h"
+#include "saddle-text.h"
 #include "saddle-spectrum.h"
 #include "saddle-surface.h"
 #include "saddle-test-util.h"
@@ -2731,6 +2732,80 @@ test_figure_slice (void)
   saddle_slice_free (slice);
 }
 
+/* Text extents in three settings that lay text out differently (hinted metrics on an image at
+ * two scales, unhinted on SVG) and at two sizes. */
+#define TEXT_SETUPS 4
+
+static void
+text_extents_in (guint                 setup,
+                 cairo_text_extents_t *extents)
+{
+  cairo_surface_t *surface = setup == 3 ? cairo_svg_surface_create (NULL, 200, 100)
+                                        : cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 200, 100);
+  cairo_t *cr = cairo_create (surface);
+
+  if (setup == 1)
+    cairo_scale (cr, 1.37, 1.37);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, setup == 2 ? 17.3 : 11.3);
+  saddle_text_extents (cr, "Gradient norm ‖∇L‖ 0.001", extents);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+typedef struct
+{
+  guint                setup;
+  cairo_text_extents_t extents;
+} FreshText;
+
+/* In a new thread, whose layout cache is empty. */
+static gpointer
+fresh_thread_extents (gpointer data)
+{
+  FreshText *fresh = data;
+
+  text_extents_in (fresh->setup, &fresh->extents);
+  return NULL;
+}
+
+/* Layouts are kept between draws: each setting, asked again after the others (so every
+ * layout comes from the cache and was last laid out under another setting), gives the extents
+ * a new thread, with no cache, gives. The settings do give different extents, or this could not
+ * fail. */
+static void
+test_text_cached_layouts (void)
+{
+  cairo_text_extents_t cached[TEXT_SETUPS], fresh[TEXT_SETUPS];
+  guint differ = 0;
+
+  for (guint round = 0; round < 2; round++)
+    for (guint setup = 0; setup < TEXT_SETUPS; setup++)
+      text_extents_in (setup, &cached[setup]);
+  for (guint setup = 0; setup < TEXT_SETUPS; setup++)
+    {
+      FreshText one = { setup };
+
+      g_thread_join (g_thread_new ("fresh-text", fresh_thread_extents, &one));
+      fresh[setup] = one.extents;
+    }
+
+  for (guint setup = 0; setup < TEXT_SETUPS; setup++)
+    {
+      g_test_message ("setup %u: advance %.6f (fresh %.6f), width %.6f (fresh %.6f)", setup,
+                      cached[setup].x_advance, fresh[setup].x_advance, cached[setup].width,
+                      fresh[setup].width);
+      g_assert_cmpfloat (cached[setup].x_advance, ==, fresh[setup].x_advance);
+      g_assert_cmpfloat (cached[setup].width, ==, fresh[setup].width);
+      g_assert_cmpfloat (cached[setup].height, ==, fresh[setup].height);
+      g_assert_cmpfloat (cached[setup].y_bearing, ==, fresh[setup].y_bearing);
+      if (setup > 0 && (cached[setup].x_advance != cached[0].x_advance
+                        || cached[setup].width != cached[0].width))
+        differ++;
+    }
+  g_assert_cmpuint (differ, ==, TEXT_SETUPS - 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2769,5 +2844,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/figure/density", test_figure_density);
   g_test_add_func ("/plot/figure/slice", test_figure_slice);
 
+  g_test_add_func ("/plot/text/cached-layouts", test_text_cached_layouts);
   return g_test_run ();
 }

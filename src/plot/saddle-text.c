@@ -7,54 +7,98 @@
 
 #include "saddle-text.h"
 
-/* One Pango context a thread (Pango's are not thread-safe, and exports draw on workers),
- * brought up to @cr's transformation and font options for each layout, as
- * pango_cairo_create_layout() would with a new one: making a context for every string was
- * most of a chart's text cost (bench-plot). */
-static GPrivate thread_context = G_PRIVATE_INIT (g_object_unref);
+/* Layouts kept between draws, at most this many a thread (a live chart's tick labels change as
+ * its axes rescale). */
+#define MAX_CACHED_LAYOUTS 1024
 
-static PangoContext *
-context_for (cairo_t *cr)
+/* One Pango context a thread (Pango's are not thread-safe, and exports draw on workers), with
+ * the layouts made in it by font and text. The context is brought up to @cr's transformation
+ * and font options before each use, as pango_cairo_create_layout() does with a new one; a
+ * cached layout laid out under other options lays itself out again (Pango compares the
+ * context's serial). A chart redraws the same strings every frame, and making a context and
+ * shaping each of them again was a tenth of the live chart's draw (bench-plot). */
+typedef struct
 {
-  PangoContext *context = g_private_get (&thread_context);
+  PangoContext *context;
+  GHashTable   *layouts;   /* "family|weight|style|size|text" → PangoLayout */
+} ThreadText;
 
-  if (context == NULL)
+static void
+thread_text_free (gpointer data)
+{
+  ThreadText *tt = data;
+
+  g_hash_table_unref (tt->layouts);
+  g_object_unref (tt->context);
+  g_free (tt);
+}
+
+static GPrivate thread_text = G_PRIVATE_INIT (thread_text_free);
+
+static ThreadText *
+thread_text_for (cairo_t *cr)
+{
+  ThreadText *tt = g_private_get (&thread_text);
+
+  if (tt == NULL)
     {
-      context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
-      g_private_set (&thread_context, context);
+      tt = g_new0 (ThreadText, 1);
+      tt->context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      tt->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      g_private_set (&thread_text, tt);
     }
-  pango_cairo_update_context (cr, context);
-  return context;
+  pango_cairo_update_context (cr, tt->context);
+  return tt;
 }
 
 /* A layout of @text in the font Cairo holds for @cr: its toy face's family and weight, its
- * size in user units (an absolute Pango size, so no DPI enters). NULL text lays out "". */
+ * size in user units (an absolute Pango size, so no DPI enters). NULL text lays out "". A new
+ * reference. */
 static PangoLayout *
 layout_for (cairo_t    *cr,
             const char *text)
 {
-  PangoLayout *layout = pango_layout_new (context_for (cr));
-  PangoFontDescription *desc = pango_font_description_new ();
+  ThreadText *tt = thread_text_for (cr);
   cairo_font_face_t *face = cairo_get_font_face (cr);
   cairo_matrix_t matrix;
   const char *family = "Sans";
+  gboolean bold = FALSE, italic = FALSE;
+  int size;
+  g_autofree char *key = NULL;
+  PangoFontDescription *desc;
+  PangoLayout *layout;
 
   if (cairo_font_face_get_type (face) == CAIRO_FONT_TYPE_TOY)
     {
       family = cairo_toy_font_face_get_family (face);
-      if (cairo_toy_font_face_get_weight (face) == CAIRO_FONT_WEIGHT_BOLD)
-        pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
-      if (cairo_toy_font_face_get_slant (face) != CAIRO_FONT_SLANT_NORMAL)
-        pango_font_description_set_style (desc, PANGO_STYLE_ITALIC);
+      bold = cairo_toy_font_face_get_weight (face) == CAIRO_FONT_WEIGHT_BOLD;
+      italic = cairo_toy_font_face_get_slant (face) != CAIRO_FONT_SLANT_NORMAL;
     }
-  pango_font_description_set_family (desc, family);
   /* The font matrix is size × identity for cairo_set_font_size(). */
   cairo_get_font_matrix (cr, &matrix);
-  pango_font_description_set_absolute_size (desc, MAX (1.0, matrix.yy) * PANGO_SCALE);
+  size = (int) (MAX (1.0, matrix.yy) * PANGO_SCALE);
+  text = text != NULL ? text : "";
 
+  key = g_strdup_printf ("%s|%d|%d|%d|%s", family, bold, italic, size, text);
+  layout = g_hash_table_lookup (tt->layouts, key);
+  if (layout != NULL)
+    return g_object_ref (layout);
+
+  layout = pango_layout_new (tt->context);
+  desc = pango_font_description_new ();
+  if (bold)
+    pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
+  if (italic)
+    pango_font_description_set_style (desc, PANGO_STYLE_ITALIC);
+  pango_font_description_set_family (desc, family);
+  pango_font_description_set_absolute_size (desc, size);
   pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text != NULL ? text : "", -1);
+  pango_layout_set_text (layout, text, -1);
   pango_font_description_free (desc);
+
+  if (g_hash_table_size (tt->layouts) >= MAX_CACHED_LAYOUTS)
+    g_hash_table_remove_all (tt->layouts);
+  g_hash_table_insert (tt->layouts, g_steal_pointer (&key), g_object_ref (layout));
   return layout;
 }
 
