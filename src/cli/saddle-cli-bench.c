@@ -453,7 +453,8 @@ add_critical_flops (Bench             *bench,
  *   newton       not counted: its work depends on the method and the trial steps taken;
  *   hessian      the dense build, and H·g by one dgemv (2·n²);
  *   eigen        with the eigenvectors up to SADDLE_NEWTON_DENSE_MAX parameters, as the study;
- *   analysis     the rest (dead units, exact reach, still-descending test, Clarke): time only. */
+ *   still        the still-descending test: its L-BFGS and Adam evaluations of ∇L;
+ *   analysis     the rest (dead units, exact reach, Clarke): time only. */
 static void
 bench_critical (Bench                   *bench,
                 const char              *name,
@@ -519,7 +520,8 @@ bench_critical (Bench                   *bench,
     double eigen = n <= SADDLE_NEWTON_DENSE_MAX ? saddle_flops_eigenvectors (n)
                                                 : saddle_flops_eigenvalues (n);
     double rest = seconds - point->seconds_train - point->seconds_descent
-                  - point->seconds_newton - point->seconds_hessian - point->seconds_eigen;
+                  - point->seconds_newton - point->seconds_hessian - point->seconds_eigen
+                  - point->seconds_still;
     g_autofree char *train_size = g_strdup_printf ("%u epochs", config->epochs);
     g_autofree char *descent_size = g_strdup_printf ("%u steps", point->steps);
     g_autofree char *newton_size = g_strdup_printf ("%u steps", point->newton_steps);
@@ -536,6 +538,14 @@ bench_critical (Bench                   *bench,
     record_phase (bench, name, "hessian", count, point->seconds_hessian,
                   hessian_build_flops (model, samples) + 2.0 * n * n);
     record_phase (bench, name, "eigen", eigen_size, point->seconds_eigen, eigen);
+    if (point->still_steps > 0)
+      {
+        g_autofree char *still_size = g_strdup_printf ("%u evaluations of ∇L",
+                                                       point->still_evaluations);
+
+        record_phase (bench, name, "still", still_size, point->seconds_still,
+                      point->still_evaluations * saddle_flops_gradient (model, samples));
+      }
     record_phase (bench, name, "analysis", "the rest, not counted", rest, NAN);
   }
 }

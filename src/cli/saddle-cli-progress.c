@@ -93,7 +93,7 @@ print_critical_line (SaddleCliProgress *self,
       /* A run of another rank is seen here only when it ends: its own clock says how long. */
       if (first_event)
         seconds = point->seconds_train + point->seconds_descent + point->seconds_newton
-                  + point->seconds_hessian + point->seconds_eigen;
+                  + point->seconds_hessian + point->seconds_eigen + point->seconds_still;
       whole = g_strdup_printf (" · %u of %u done on %d ranks%s%s", self->done, self->runs,
                                self->ranks, eta != NULL ? " · " : "", eta != NULL ? eta : "");
     }

@@ -444,7 +444,8 @@ still_adam (SaddleModel                  *model,
             const SaddleBatch            *batch,
             const SaddleCriticalSettings *settings,
             StillContext                 *sc,
-            double                       *lowest)
+            double                       *lowest,
+            guint                        *evaluations)
 {
   gsize n = saddle_model_n_params (model);
   g_autofree double *x = g_memdup2 (theta, n * sizeof (double));
@@ -459,6 +460,7 @@ still_adam (SaddleModel                  *model,
     {
       double loss = saddle_model_loss_grad (model, x, batch, grad);
 
+      (*evaluations)++;
       if (isfinite (loss))
         *lowest = MIN (*lowest, loss);
       if (step == settings->still_steps || !isfinite (loss))
@@ -489,9 +491,13 @@ measure_still_descending (SaddleModel                  *model,
   StillContext sc = { ctx, 2 * settings->still_steps };
   SaddleLbfgsResult result;
   double adam_lowest, lowest;
+  guint adam_evaluations = 0;
+  gint64 t0 = g_get_monotonic_time ();
 
   point->still_factor = NAN;
   point->still_steps = 0;
+  point->still_evaluations = 0;
+  point->seconds_still = 0.0;
   if (settings->still_steps == 0)
     return TRUE;
   x = g_memdup2 (theta, n * sizeof (double));
@@ -499,8 +505,10 @@ measure_still_descending (SaddleModel                  *model,
                          still_lbfgs_progress_cb, &sc, &result);
   if (result.cancelled)
     return FALSE;
-  if (!still_adam (model, theta, batch, settings, &sc, &adam_lowest))
+  if (!still_adam (model, theta, batch, settings, &sc, &adam_lowest, &adam_evaluations))
     return FALSE;
+  point->seconds_still = (g_get_monotonic_time () - t0) / 1e6;
+  point->still_evaluations = result.evaluations + adam_evaluations;
   point->still_steps = settings->still_steps;
   lowest = MIN (result.f_end, adam_lowest);
   point->still_factor = lowest > 0.0 ? result.f_start / lowest

@@ -129,6 +129,7 @@ struct _SaddleCriticalPoint
   double              still_factor;     /* L before ÷ the lowest L that still_steps of L-BFGS or of
                                          * Adam reach (the larger fall); NAN if not run */
   guint               still_steps;      /* steps each method took */
+  guint               still_evaluations; /* loss-and-gradient evaluations the test made */
   SaddleCertificate   certificate;      /* why the point counts as stationary, if it does */
   guint               steps;            /* descent steps taken */
   guint               newton_steps;     /* Newton steps accepted, chord steps included */
@@ -143,6 +144,7 @@ struct _SaddleCriticalPoint
   double              seconds_newton;   /* Newton refinement */
   double              seconds_hessian;  /* full Hessian build (with ‖H·g‖) */
   double              seconds_eigen;    /* its eigenvalues */
+  double              seconds_still;    /* the still-descending test */
 };
 
 GQuark               saddle_critical_error_quark (void);
