@@ -13,6 +13,7 @@
 #include "saddle-frame-drain.h"
 #include "saddle-ground-truth.h"
 #include "saddle-monitor-view.h"
+#include "saddle-rng.h"
 #include "saddle-renderer.h"
 #include "saddle-spectrum-view.h"
 #include "saddle-trajectory-view.h"
@@ -502,6 +503,33 @@ test_frame_drain (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The schedule itself, on synthetic frame times: frames every 16.667 ms with ±2 ms of jitter
+ * drain exactly SADDLE_FRAME_DRAIN_FPS times in a second (waiting a full period after the last
+ * drain gave 22–24 in such a second, in a Python simulation of that rule); a stall of half a
+ * second is not caught up. */
+static void
+test_frame_drain_schedule (void)
+{
+  SaddleFrameDrain drain = { 0 };
+  SaddleRng rng;
+  guint drains = 0;
+  gint64 now = 0;
+
+  saddle_rng_init (&rng, 5);
+  for (guint frame = 0; frame < 60; frame++)
+    {
+      now = 1000000 + (gint64) (frame * 16667 + (saddle_rng_uniform (&rng) - 0.5) * 4000);
+      drains += saddle_frame_drain_is_due (&drain, now);
+    }
+  g_test_message ("%u drains in 60 frames", drains);
+  g_assert_cmpuint (drains, ==, SADDLE_FRAME_DRAIN_FPS);
+
+  /* After a stall: one drain at once, then the schedule again from there. */
+  g_assert_true (saddle_frame_drain_is_due (&drain, now + 500000));
+  g_assert_false (saddle_frame_drain_is_due (&drain, now + 500000 + 16667));
+  g_assert_true (saddle_frame_drain_is_due (&drain, now + 500000 + 33333));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/app/views/dark", test_dark);
   g_test_add_func ("/app/views/renderer", test_renderer);
   g_test_add_func ("/app/views/frame-drain", test_frame_drain);
+  g_test_add_func ("/app/views/frame-drain-schedule", test_frame_drain_schedule);
 
   return g_test_run ();
 }

@@ -5,6 +5,22 @@
 
 #include "saddle-frame-drain.h"
 
+/* On a schedule of one drain a period, each taken at the first frame no more than a quarter
+ * period early: waiting for a full period after the frame that drained lost a frame whenever
+ * frames came a little early (28.0–30.0 drains a second at 60 frames). After a stall the
+ * schedule starts again from now rather than catching up. */
+gboolean
+saddle_frame_drain_is_due (SaddleFrameDrain *drain,
+                           gint64            now)
+{
+  gint64 period = G_USEC_PER_SEC / SADDLE_FRAME_DRAIN_FPS;
+
+  if (drain->due != 0 && now < drain->due - period / 4)
+    return FALSE;
+  drain->due = drain->due != 0 && now - drain->due < period ? drain->due + period : now + period;
+  return TRUE;
+}
+
 static gboolean
 drain_tick_cb (GtkWidget     *widget,
                GdkFrameClock *frame_clock,
@@ -12,15 +28,9 @@ drain_tick_cb (GtkWidget     *widget,
 {
   SaddleFrameDrain *drain = user_data;
   gint64 now = gdk_frame_clock_get_frame_time (frame_clock);
-  gint64 period = G_USEC_PER_SEC / SADDLE_FRAME_DRAIN_FPS;
 
-  /* On a schedule of one drain a period, each taken at the first frame no more than a quarter
-   * period early: waiting for a full period after the frame that drained lost a frame whenever
-   * frames came a little early (28–29.5 drains a second at 60 frames). After a stall the
-   * schedule starts again from now rather than catching up. */
-  if (drain->due != 0 && now < drain->due - period / 4)
+  if (!saddle_frame_drain_is_due (drain, now))
     return G_SOURCE_CONTINUE;
-  drain->due = drain->due != 0 && now - drain->due < period ? drain->due + period : now + period;
   drain->func (widget);
 
   /* The drain rate: each drain asks the charts to redraw, which they do when their own pacing

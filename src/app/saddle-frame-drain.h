@@ -35,5 +35,8 @@ void saddle_frame_drain_start (SaddleFrameDrain     *drain,
                                SaddleFrameDrainFunc  func);
 /* No more calls (what is still queued is the caller's to take); nothing when stopped. */
 void saddle_frame_drain_stop  (SaddleFrameDrain     *drain);
+/* Whether a frame at @now (µs) drains, advancing the schedule if it does. */
+gboolean saddle_frame_drain_is_due (SaddleFrameDrain *drain,
+                                    gint64            now);
 
 G_END_DECLS
