@@ -30,13 +30,13 @@ typedef struct
 } SaddleFrameDrain;
 
 /* Calls @func (@widget) SADDLE_FRAME_DRAIN_FPS times a second from now on; nothing when it runs. */
-void saddle_frame_drain_start (SaddleFrameDrain     *drain,
-                               GtkWidget            *widget,
-                               SaddleFrameDrainFunc  func);
+void     saddle_frame_drain_start  (SaddleFrameDrain     *drain,
+                                    GtkWidget            *widget,
+                                    SaddleFrameDrainFunc  func);
 /* No more calls (what is still queued is the caller's to take); nothing when stopped. */
-void saddle_frame_drain_stop  (SaddleFrameDrain     *drain);
+void     saddle_frame_drain_stop   (SaddleFrameDrain     *drain);
 /* Whether a frame at @now (µs) drains, advancing the schedule if it does. */
-gboolean saddle_frame_drain_is_due (SaddleFrameDrain *drain,
-                                    gint64            now);
+gboolean saddle_frame_drain_is_due (SaddleFrameDrain     *drain,
+                                    gint64                now);
 
 G_END_DECLS

@@ -13,20 +13,20 @@
 
 G_BEGIN_DECLS
 
-void     saddle_line_raster_polyline (guint8       *coverage,
-                                      int           width,
-                                      int           height,
-                                      int           stride,
-                                      const double *xs,
-                                      const double *ys,
-                                      gsize         n,
-                                      double        line_width);
+void     saddle_line_raster_polyline       (guint8       *coverage,
+                                            int           width,
+                                            int           height,
+                                            int           stride,
+                                            const double *xs,
+                                            const double *ys,
+                                            gsize         n,
+                                            double        line_width);
 
-gboolean saddle_line_raster_stroke   (cairo_t      *cr,
-                                      const double *xs,
-                                      const double *ys,
-                                      gsize         n,
-                                      double        line_width);
+gboolean saddle_line_raster_stroke         (cairo_t      *cr,
+                                            const double *xs,
+                                            const double *ys,
+                                            gsize         n,
+                                            double        line_width);
 
 gboolean saddle_line_raster_stroke_on_halo (cairo_t      *cr,
                                             const double *xs,

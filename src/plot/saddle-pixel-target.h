@@ -28,19 +28,19 @@ typedef struct
   guint32          keep[256];
 } SaddlePixelTarget;
 
-gboolean saddle_pixel_target_open  (SaddlePixelTarget *target,
-                                    cairo_t           *cr);
-void     saddle_pixel_target_set_colour (SaddlePixelTarget *target,
-                                         double             red,
-                                         double             green,
-                                         double             blue,
-                                         double             alpha);
-gboolean saddle_pixel_target_empty (const SaddlePixelTarget *target);
-void     saddle_pixel_target_close (SaddlePixelTarget *target,
-                                    int                x0,
-                                    int                y0,
-                                    int                x1,
-                                    int                y1);
+gboolean saddle_pixel_target_open       (SaddlePixelTarget       *target,
+                                         cairo_t                 *cr);
+void     saddle_pixel_target_set_colour (SaddlePixelTarget       *target,
+                                         double                   red,
+                                         double                   green,
+                                         double                   blue,
+                                         double                   alpha);
+gboolean saddle_pixel_target_empty      (const SaddlePixelTarget *target);
+void     saddle_pixel_target_close      (SaddlePixelTarget       *target,
+                                         int                      x0,
+                                         int                      y0,
+                                         int                      x1,
+                                         int                      y1);
 
 /* Each of the four bytes of @x times @a / 255, rounded as pixman rounds, two bytes a
  * multiply. */
