@@ -15,6 +15,20 @@
 /* A pivot γ at or below this times ‖A‖ is rounding, not curvature. */
 #define PIVOT_ROUNDING (100.0 * DBL_EPSILON)
 
+/* On a singular system with b outside the range, the least-squares measure ‖A·r‖/(‖A‖·‖r‖)
+ * stalls at the level rounding allows, and once the Lanczos vectors have lost orthogonality
+ * the directions w_k grow without bound: x runs off along the kernel (to 1e16 on a 64 × 64
+ * test system) while the residual estimate drops below what any x can reach (Choi, Paige and
+ * Saunders, MINRES-QLP, 2011, describe this instability). Whether it happens within a
+ * tolerance depends on rounding alone: in tests/test-minres.c it did with OpenBLAS's AVX-512
+ * kernels at rtol 1e-10 and not with its AVX2 ones, and it does with both at 1e-14. So the
+ * iterate of least measure is kept, and once that measure is below DIVERGENCE_WATCH, growth
+ * of ‖x‖ by DIVERGENCE_GROWTH past it ends the solve with that iterate. The watch starts far
+ * below the loose tolerances of Newton's inexact solves (1e-12 to 0.1), whose iterates may
+ * grow tenfold early on by right, and where only rounding is left to fit. */
+#define DIVERGENCE_WATCH 1e-8
+#define DIVERGENCE_GROWTH 10.0
+
 G_DEFINE_QUARK (saddle-minres-error-quark, saddle_minres_error)
 
 static double
@@ -56,10 +70,11 @@ saddle_minres_solve (gsize                      n,
                      GError                   **error)
 {
   g_autofree double *memory = NULL;
-  double *v, *r1, *r2, *y, *wa, *wb;
+  double *v, *r1, *r2, *y, *wa, *wb, *x_best;
   double beta1, beta, oldb = 0.0, dbar = 0.0, epsln = 0.0, phibar, cs = -1.0, sn = 0.0;
   double tnorm2 = 0.0;
-  SaddleMinresResult own;
+  double best_measure = INFINITY, best_norm = 0.0;
+  SaddleMinresResult own, best;
 
   g_return_val_if_fail (op != NULL && b != NULL && x != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -87,13 +102,14 @@ saddle_minres_solve (gsize                      n,
       return TRUE;
     }
 
-  memory = g_new0 (double, 6 * n);
+  memory = g_new0 (double, 7 * n);
   v = memory;
   r1 = memory + n;       /* the Lanczos vector before last, unnormalised */
   r2 = memory + 2 * n;   /* the last one */
   y = memory + 3 * n;    /* the next one */
   wa = memory + 4 * n;   /* the direction w_k */
   wb = memory + 5 * n;   /* w_{k−1} */
+  x_best = memory + 6 * n;
 
   memcpy (r1, b, n * sizeof (double));
   memcpy (r2, b, n * sizeof (double));
@@ -143,6 +159,14 @@ saddle_minres_solve (gsize                      n,
       /* ‖A·r_{k−1}‖ = φ̄_{k−1}·root (Paige & Saunders, section 6). */
       result->normal = phibar * root;
       result->norm_a = anorm;
+      if (root < best_measure * anorm)
+        {
+          /* The measure is x_{k−1}'s, the x at hand. */
+          best_measure = root / anorm;
+          best_norm = norm2 (x, n);
+          best = *result;
+          memcpy (x_best, x, n * sizeof (double));
+        }
 
       /* The next rotation, annihilating β. */
       gamma = hypot (gbar, beta);
@@ -178,6 +202,16 @@ saddle_minres_solve (gsize                      n,
       wa = wb;
       wb = swap;
       cblas_daxpy ((int) n, phi, wa, 1, x, 1);
+      if (best_norm > 0.0 && best_measure <= DIVERGENCE_WATCH
+          && norm2 (x, n) > DIVERGENCE_GROWTH * best_norm)
+        {
+          memcpy (x, x_best, n * sizeof (double));
+          best.iterations = itn;
+          best.converged = FALSE;
+          best.stop = SADDLE_MINRES_STOP_DIVERGED;
+          *result = best;
+          return TRUE;
+        }
 
       if (phibar <= rtol * beta1)
         result->stop = SADDLE_MINRES_STOP_RESIDUAL;
@@ -248,6 +282,8 @@ saddle_minres_stop_to_string (SaddleMinresStop stop)
       return "Krylov space closed";
     case SADDLE_MINRES_STOP_CAP:
       return "iteration cap";
+    case SADDLE_MINRES_STOP_DIVERGED:
+      return "diverging (the iterate of least ‖A·r‖ kept)";
     default:
       return "unknown";
     }

@@ -50,12 +50,15 @@ typedef enum
   SADDLE_MINRES_STOP_LEAST_SQUARES, /* ‖A·r‖ ≤ rtol·‖A‖·‖r‖: b is (to rtol) not in the range */
   SADDLE_MINRES_STOP_KRYLOV,        /* the Krylov space closed (β = 0, or A·b = 0): x is final */
   SADDLE_MINRES_STOP_CAP,           /* the iteration cap came first: not converged */
+  SADDLE_MINRES_STOP_DIVERGED,      /* x grew tenfold past the iterate of least ‖A·r‖/‖r‖
+                                       once that was below 1e-8·‖A‖: rounding, not the
+                                       system; x is that iterate. Not converged */
 } SaddleMinresStop;
 
 typedef struct
 {
   guint            iterations;  /* operator products taken */
-  gboolean         converged;   /* stop is not SADDLE_MINRES_STOP_CAP */
+  gboolean         converged;   /* stop is neither SADDLE_MINRES_STOP_CAP nor _DIVERGED */
   SaddleMinresStop stop;
   double           residual;    /* ‖b − A·x‖ as MINRES estimates it (rounding can hide in it) */
   double           normal;      /* ‖A·r‖ estimate, for the step before the last */

@@ -702,8 +702,10 @@ saddle_newton_reach (SaddleModel             *model,
   /* The residual measured, not MINRES's running estimate: with ∇L in the kernel of H the
    * estimate says 0 where δ = 0 leaves all of ∇L. After a least-squares stop, δ also loses
    * its component along that residual (the only one outside the range MINRES can add), so
-   * ‖δ‖ is the pseudo-inverse step's. */
-  if (result.stop == SADDLE_MINRES_STOP_LEAST_SQUARES)
+   * ‖δ‖ is the pseudo-inverse step's. A solve stopped for diverging is in the same place: its
+   * δ is the iterate of least ‖H·r‖, below 1e-8·‖H‖·‖r‖. */
+  if (result.stop == SADDLE_MINRES_STOP_LEAST_SQUARES
+      || result.stop == SADDLE_MINRES_STOP_DIVERGED)
     {
       if (!saddle_minres_min_length (n, hessian_operator, &op, b, delta, residual, NULL, error))
         return FALSE;
