@@ -20,6 +20,7 @@ Tasks (default: train hessian-small critical):
 """
 
 import argparse
+import ctypes
 import gzip
 import json
 import math
@@ -297,7 +298,25 @@ class Stopwatch:
         return time.process_time() - self.cpu0
 
 
+def blas_kernels():
+    """The kernels the OpenBLAS that torch loaded chose (Debian's torch links libblas.so.3,
+    which is OpenBLAS here), or None for another BLAS: what OPENBLAS_CORETYPE pinned, or what
+    OpenBLAS read off the processor."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "openblas" in line})
+        for path in paths:
+            corename = ctypes.CDLL(path).openblas_get_corename
+            corename.restype = ctypes.c_char_p
+            return corename().decode()
+    except (OSError, AttributeError):
+        pass
+    return None
+
+
 def emit(record):
+    if "seconds" in record and record.get("task") != "critical-run":
+        record["blas_kernels"] = blas_kernels()
     print(json.dumps(record), flush=True)
 
 
