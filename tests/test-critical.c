@@ -730,6 +730,32 @@ test_critical_reach_verdict (void)
     }
 }
 
+/* How a reach that did not settle ended: at the cap, or earlier, when MINRES stopped its
+ * diverging iterate (the only unconverged stop before the cap that is not an error). */
+static void
+test_critical_reach_diverged (void)
+{
+  const struct
+  {
+    guint    iterations;
+    gboolean converged, diverged;
+  } cases[] = {
+    { 207, FALSE, TRUE },                              /* stopped before the cap */
+    { SADDLE_NEWTON_REACH_MAX_ITER, FALSE, FALSE },   /* the cap */
+    { 207, TRUE, FALSE },                              /* converged */
+    { 0, FALSE, FALSE },                               /* not solved: ∇L = 0 or not measured */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SaddleNewtonReach reach = { 0 };
+
+      reach.iterations = cases[i].iterations;
+      reach.converged = cases[i].converged;
+      g_assert_cmpint (saddle_newton_reach_diverged (&reach), ==, cases[i].diverged);
+    }
+}
+
 static void
 test_critical_unconverged (void)
 {
@@ -1807,6 +1833,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/critical/degenerate", test_critical_degenerate);
   g_test_add_func ("/core/critical/labels-certified", test_critical_labels_certified);
   g_test_add_func ("/core/critical/reach-verdict", test_critical_reach_verdict);
+  g_test_add_func ("/core/critical/reach-diverged", test_critical_reach_diverged);
   g_test_add_func ("/core/critical/unconverged", test_critical_unconverged);
   g_test_add_func ("/core/critical/find", test_critical_find);
   g_test_add_func ("/core/critical/cancel", test_critical_cancel);

@@ -306,6 +306,12 @@ append_reach (GString                   *text,
     g_string_append_printf (text, _("Newton reach: no critical point of the local quadratic "
                                     "model: %.2g of ∇L lies on directions H maps to almost "
                                     "zero (‖δ‖ = %.3g)"), reach->residual, reach->distance);
+  else if (saddle_newton_reach_diverged (reach))
+    /* TRANSLATORS: MINRES, the solver, stopped when its iterate began to run away (rounding);
+     * ‖δ‖ is the length of its best iterate */
+    g_string_append_printf (text, _("Newton reach: not settled: MINRES began to diverge after "
+                                    "%u HVPs (‖δ‖ = %.3g at its best iterate)"),
+                            reach->iterations, reach->distance);
   else
     g_string_append_printf (text, _("Newton reach: not settled after %u HVPs (‖δ‖ = %.3g so "
                                     "far)"), reach->iterations, reach->distance);

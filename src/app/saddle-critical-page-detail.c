@@ -56,6 +56,12 @@ set_reach (SaddleCriticalPage        *self,
 {
   if (!isfinite (point->reach.residual))
     set_value (self, ROW_NEWTON_REACH, "—");
+  else if (!saddle_newton_reach_found (&point->reach)
+           && saddle_newton_reach_diverged (&point->reach))
+    /* TRANSLATORS: the solve for the nearest critical point stopped when its iterate began
+     * to run away (rounding), before its tolerance: the question is open */
+    set_value (self, ROW_NEWTON_REACH, _("not settled (diverging after %u HVPs)"),
+               point->reach.iterations);
   else if (!saddle_newton_reach_found (&point->reach) && !point->reach.converged
            && point->reach.iterations > 0)
     /* TRANSLATORS: the solve for the nearest critical point hit its cap of

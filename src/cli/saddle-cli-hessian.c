@@ -267,6 +267,16 @@ print_newton_reach (const SaddleNewtonReach *reach)
         printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
       printf (")\n");
     }
+  else if (saddle_newton_reach_diverged (reach))
+    {
+      printf ("Newton reach: not settled: after %u HVPs MINRES's iterate began to diverge, its "
+              "least-squares measure stalled by rounding above the tolerance %g; at its iterate "
+              "of least ‖H·r‖, %.2g of ∇L unexplained (‖δ‖ = %.3g", reach->iterations,
+              reach->tolerance, reach->residual, reach->distance);
+      if (reach->kinks_crossed > 0)
+        printf (", across %" G_GUINT64_FORMAT " ReLU kinks", reach->kinks_crossed);
+      printf (")\n");
+    }
   else
     {
       printf ("Newton reach: not settled: MINRES stopped early after %u HVPs (cap %u, tolerance "

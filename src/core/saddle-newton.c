@@ -734,6 +734,15 @@ saddle_newton_reach_found (const SaddleNewtonReach *reach)
          || reach->residual * reach->gradient <= SADDLE_CRITICAL_REACHED_GRAD_NORM;
 }
 
+gboolean
+saddle_newton_reach_diverged (const SaddleNewtonReach *reach)
+{
+  g_return_val_if_fail (reach != NULL, FALSE);
+
+  return !reach->converged && reach->iterations > 0
+         && reach->iterations < SADDLE_NEWTON_REACH_MAX_ITER;
+}
+
 const char *
 saddle_newton_method_to_string (SaddleNewtonMethod method)
 {

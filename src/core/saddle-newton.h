@@ -148,6 +148,10 @@ gboolean    saddle_newton_reach              (SaddleModel                  *mode
  * within SADDLE_NEWTON_REACH_RESIDUAL, or what is left of ∇L within
  * SADDLE_CRITICAL_REACHED_GRAD_NORM (at a critical point ∇L is rounding, in any direction). */
 gboolean    saddle_newton_reach_found        (const SaddleNewtonReach      *reach);
+/* Whether the solve ended before its cap without converging: MINRES's iterate began to
+ * diverge once rounding stalled it (SADDLE_MINRES_STOP_DIVERGED), and δ is its iterate of
+ * least ‖H·r‖. Read from the counts alone, so it holds for results read back too. */
+gboolean    saddle_newton_reach_diverged     (const SaddleNewtonReach      *reach);
 /* "auto", "dense", "minres", "lm"; NULL for an unknown value. */
 const char *saddle_newton_method_to_string   (SaddleNewtonMethod            method);
 /* Parses "auto", "dense", "minres" or "lm" (any case); FALSE for anything else. */
