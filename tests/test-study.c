@@ -745,12 +745,18 @@ check_noise_window (SaddleTask task,
   g_autoptr(GArray) norm = g_array_new (FALSE, FALSE, sizeof (double));
   SaddleStudyConfig config;
   guint w_loss, w_norm;
+  gint64 start;
 
   saddle_study_config_init (&config, SADDLE_STUDY_GRADNORM, task);
   config.runs = 1;
   config.threads = 1;
+  start = g_get_monotonic_time ();
   results = saddle_study_run (&config, SADDLE_STUDY_GRADNORM, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
+  /* The study's own clock: within the call's, which also loaded the data. */
+  g_assert_cmpfloat (results->seconds, >, 0.0);
+  g_assert_cmpfloat (results->seconds, <=,
+                     (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND);
   g_assert_cmpuint (results->history->epochs->len, ==, config.epochs + 1);
   for (guint i = 0; i < results->history->epochs->len; i++)
     {

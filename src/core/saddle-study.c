@@ -192,6 +192,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
   guint attempted = 0;
   gsize n_params;
   int blas_threads;
+  gint64 start;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -276,6 +277,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
   workers = g_new0 (Worker, n_workers);
   for (guint j = 0; j < n_workers; j++)
     workers[j] = (Worker) { &study, j };
+  start = g_get_monotonic_time ();
   {
     g_autoptr(GPtrArray) threads = g_ptr_array_new ();
 
@@ -378,6 +380,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
   if (results->trajectory != NULL && config->task == SADDLE_TASK_IMAGE)
     _saddle_study_measure_test_accuracy (results, config, model);
 
+  results->seconds = (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND;
   if (!results->cancelled && func != NULL)
     {
       SaddleEvent event = saddle_event_init (SADDLE_EVENT_PROGRESS,
@@ -404,6 +407,7 @@ saddle_study_results_copy (const SaddleStudyResults *results)
   copy->dataset_name = g_strdup (results->dataset_name);
   copy->n_params = results->n_params;
   copy->cancelled = results->cancelled;
+  copy->seconds = results->seconds;
   copy->history = saddle_history_copy (results->history);
   if (results->trajectory != NULL)
     copy->trajectory = saddle_trajectory_copy (results->trajectory);

@@ -95,6 +95,9 @@ struct _SaddleStudyResults
   SaddleTrajectory  *trajectory;  /* trajectories study, else NULL */
   SaddleCriticalSet *critical;    /* critical study, else NULL */
   GPtrArray         *failures;    /* char *: one line per failed run ("run 3: loss diverged at step 41") */
+  double             seconds;     /* wall clock from the first run's start to the study's end
+                                   * (runs, PCA, loss surface, test accuracy); loading the data
+                                   * and writing the files are not in it */
   GPtrArray         *final_params; /* double * (n_params), index i = run first_run + i: the
                                     * trained θ (the critical point for a critical study); NULL
                                     * for a failed or cancelled run, or for every run if together
