@@ -10,10 +10,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib.h>
 
 #include "saddle-model-private.h"
+#include "saddle-narrow-gemm.h"
 #include "saddle-rng.h"
 
 #define PAD 2
@@ -99,11 +101,83 @@ test_against_loops (void)
             }
 }
 
+/* The narrow kernel (saddle-narrow-gemm.c) sums every entry as OpenBLAS's Haswell kernel does,
+ * so the model's numbers do not depend on which of the two ran: with those kernels (the ones
+ * tests/meson.build pins for the byte references) C must equal cblas_dgemm's to the bit, for
+ * every shape it takes (rows 16 to 1,008 in multiples of 8, so that 3-row blocks end short; 2
+ * to 32 columns, so that the last vector of 4 is partial; depths 8 to 32; B either way; β 0
+ * over NaN and 1), and the padding after each row of C must stay as it was. With other kernels
+ * (OpenBLAS's AVX-512 ones sum small products in other orders) within 1e-14 of |C|'s largest. */
+static void
+test_narrow_same_bits (void)
+{
+  static const gsize rows[] = { 16, 24, 200, 1000, 1008 };
+  static const gsize cols[] = { 2, 3, 10, 16, 17, 20, 31, 32 };
+  static const gsize depths[] = { 8, 20, 31, 32 };
+  gboolean same_bits = g_strcmp0 (openblas_get_corename (), "Haswell") == 0;
+  guint taken = 0;
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 5);
+  for (guint im = 0; im < G_N_ELEMENTS (rows); im++)
+    for (guint in = 0; in < G_N_ELEMENTS (cols); in++)
+      for (guint ik = 0; ik < G_N_ELEMENTS (depths); ik++)
+        for (guint tb = 0; tb < 2; tb++)
+          for (guint ib = 0; ib < 2; ib++)
+            {
+              CBLAS_TRANSPOSE trans_b = tb == 0 ? CblasNoTrans : CblasTrans;
+              gsize m = rows[im], n = cols[in], k = depths[ik];
+              gsize lda = k + PAD, ldb = (trans_b == CblasNoTrans ? n : k) + PAD, ldc = n + PAD;
+              gsize b_rows = trans_b == CblasNoTrans ? k : n;
+              double beta = ib;
+              g_autofree double *a = g_new (double, m * lda);
+              g_autofree double *b = g_new (double, b_rows * ldb);
+              g_autofree double *c = g_new (double, m * ldc);
+              g_autofree double *want = g_new (double, m * ldc);
+
+              for (gsize i = 0; i < m * lda; i++)
+                a[i] = saddle_rng_normal (&rng);
+              for (gsize i = 0; i < b_rows * ldb; i++)
+                b[i] = saddle_rng_normal (&rng);
+              for (gsize i = 0; i < m * ldc; i++)
+                want[i] = c[i] = i % ldc >= n ? 7.0 : beta == 0.0 ? NAN : saddle_rng_normal (&rng);
+              cblas_dgemm (CblasRowMajor, CblasNoTrans, trans_b, (int) m, (int) n, (int) k, 1.0,
+                           a, (int) lda, b, (int) ldb, beta, want, (int) ldc);
+              if (!saddle_narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc))
+                continue;   /* no AVX2 here: nothing to compare */
+              taken++;
+              for (gsize i = 0; i < m * ldc; i++)
+                if (i % ldc >= n)
+                  g_assert_cmpfloat (c[i], ==, 7.0);
+              if (!same_bits)
+                {
+                  double scale = 0.0, diff = 0.0;
+
+                  for (gsize i = 0; i < m * ldc; i++)
+                    {
+                      scale = MAX (scale, fabs (want[i]));
+                      diff = MAX (diff, fabs (c[i] - want[i]));
+                    }
+                  g_assert_cmpfloat (diff, <=, 1e-14 * scale);
+                }
+              else if (memcmp (c, want, m * ldc * sizeof (double)) != 0)
+                g_error ("narrow N%s m %" G_GSIZE_FORMAT " n %" G_GSIZE_FORMAT " k %"
+                         G_GSIZE_FORMAT " beta %g: not dgemm's bits",
+                         trans_b == CblasNoTrans ? "N" : "T", m, n, k, beta);
+            }
+  if (taken == 0)
+    g_test_skip ("the narrow kernel needs AVX2 and FMA");
+  else
+    g_test_message ("%u shapes, each dgemm's %s", taken,
+                    same_bits ? "to the bit" : "within 1e-14 (not Haswell's kernels)");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/model/gemm/against-loops", test_against_loops);
+  g_test_add_func ("/core/model/gemm/narrow-same-bits", test_narrow_same_bits);
   return g_test_run ();
 }

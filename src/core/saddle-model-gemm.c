@@ -13,7 +13,11 @@
  *   [R{a} | a]·[W | V]ᵀ, R{δ}·W + δ·V as [R{δ} | δ]·[W; V], R{δ}ᵀ·a + δᵀ·R{a} as one sum over
  *   2n rows) gains at most 5 µs (5 %) a pair at 1,000 × 31 × 31, and the sum over 2n rows
  *   none; the joined layouts would need one operand copied beside the other (31,000 doubles a
- *   pair) every step: not done.
+ *   pair) every step: not done;
+ * - samples (a multiple of 8 of them) through a layer of at most 32 units with a depth of 8 to
+ *   32 go to the narrow kernel (saddle-narrow-gemm.c) where the processor has AVX2 and FMA:
+ *   1,000 × 31 × 31 in 39 µs against dgemm's 50–52 (NT and NN), the same bits as OpenBLAS's
+ *   Haswell kernel; the ‖∇L‖² descent step went from 737 to 709 µs.
  */
 #define G_LOG_DOMAIN "saddle-model-gemm"
 
@@ -24,6 +28,7 @@
 #include <cblas.h>
 
 #include "saddle-model-private.h"
+#include "saddle-narrow-gemm.h"
 
 /* Samples per chunk of a sum over samples, and the largest output chunked (the largest measured
  * faster; see the file comment). */
@@ -110,6 +115,11 @@ _saddle_model_gemm (CBLAS_TRANSPOSE  trans_a,
         }
       return;
     }
+
+  /* Samples through a layer of at most 32 units: the narrow kernel, where it runs. */
+  if (trans_a == CblasNoTrans
+      && saddle_narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc))
+    return;
 
   cblas_dgemm (CblasRowMajor, trans_a, trans_b, (int) m, (int) n, (int) k,
                1.0, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);

@@ -1,0 +1,29 @@
+/* saddle-narrow-gemm.h — C = A·op(B) (+ C) for a tall A of at most 32 columns into at most 32 */
+#pragma once
+
+#include <cblas.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The widest op(B) (rows and columns) the narrow kernel takes. */
+#define SADDLE_NARROW_MAX 32
+
+/* C (m × n, rows @ldc apart) = A·op(B) + @beta·C with A (m × k, rows @lda apart) and op(B)
+ * (k × n; B rows @ldb apart), summed as OpenBLAS's Haswell kernel sums, to the bit; @beta 0
+ * or 1. FALSE, with C untouched, when the shape or the processor is not one it takes (m < 16
+ * or not a multiple of 8, n < 2, k < 8, n or k over SADDLE_NARROW_MAX, no AVX2 and FMA): then
+ * use BLAS. */
+gboolean saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
+                             gsize            m,
+                             gsize            n,
+                             gsize            k,
+                             const double    *a,
+                             gsize            lda,
+                             const double    *b,
+                             gsize            ldb,
+                             double           beta,
+                             double          *c,
+                             gsize            ldc);
+
+G_END_DECLS
