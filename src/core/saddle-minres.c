@@ -21,11 +21,12 @@
  * test system) while the residual estimate drops below what any x can reach (Choi, Paige and
  * Saunders, MINRES-QLP, 2011, describe this instability). Whether it happens within a
  * tolerance depends on rounding alone: in tests/test-minres.c it did with OpenBLAS's AVX-512
- * kernels at rtol 1e-10 and not with its AVX2 ones, and it does with both at 1e-14. So the
- * iterate of least measure is kept, and once that measure is below DIVERGENCE_WATCH, growth
- * of ‖x‖ by DIVERGENCE_GROWTH past it ends the solve with that iterate. The watch starts far
- * below the loose tolerances of Newton's inexact solves (1e-12 to 0.1), whose iterates may
- * grow tenfold early on by right, and where only rounding is left to fit. */
+ * kernels at rtol 1e-10 and not with its AVX2 ones, and it does with both at 1e-14. So, once
+ * the measure is below DIVERGENCE_WATCH, the iterate of least measure is kept, and growth of
+ * ‖x‖ by DIVERGENCE_GROWTH past it ends the solve with that iterate. The watch starts where
+ * only rounding is left to fit, below the tolerance of Newton's inexact solves until
+ * ‖∇L‖ < 1e-16 (they ask √‖∇L‖, 0.1 down to 1e-12), whose early iterates may grow tenfold by
+ * right; before it nothing is copied. */
 #define DIVERGENCE_WATCH 1e-8
 #define DIVERGENCE_GROWTH 10.0
 
@@ -159,7 +160,7 @@ saddle_minres_solve (gsize                      n,
       /* ‖A·r_{k−1}‖ = φ̄_{k−1}·root (Paige & Saunders, section 6). */
       result->normal = phibar * root;
       result->norm_a = anorm;
-      if (root < best_measure * anorm)
+      if (root <= DIVERGENCE_WATCH * anorm && root < best_measure * anorm)
         {
           /* The measure is x_{k−1}'s, the x at hand. */
           best_measure = root / anorm;
@@ -202,8 +203,7 @@ saddle_minres_solve (gsize                      n,
       wa = wb;
       wb = swap;
       cblas_daxpy ((int) n, phi, wa, 1, x, 1);
-      if (best_norm > 0.0 && best_measure <= DIVERGENCE_WATCH
-          && norm2 (x, n) > DIVERGENCE_GROWTH * best_norm)
+      if (best_norm > 0.0 && norm2 (x, n) > DIVERGENCE_GROWTH * best_norm)
         {
           memcpy (x, x_best, n * sizeof (double));
           best.iterations = itn;
