@@ -7,8 +7,8 @@
  * which at 31 columns and a depth of 31 leaves it waiting on memory more than on FMAs.
  *
  * Here op(B) is copied once, transposed into rows of 32 (at most 8 KB, zero-padded), and each
- * block of 3 rows of A is multiplied by it with 12 AVX2 accumulators of 4 doubles: 40–49 µs
- * for the same product, 40–48 GFLOP/s (tests/bench/bench-descent-step.c prints both). Every
+ * block of 3 rows of A is multiplied by it with 12 AVX2 accumulators of 4 doubles: 39–49 µs
+ * for the same product, 39–49 GFLOP/s (tests/bench/bench-descent-step.c prints both). Every
  * entry of C is summed as OpenBLAS's Haswell kernel sums it — one FMA per k, in order, from 0,
  * then added to C (β = 1) or stored (β = 0) — so, for row counts that are multiples of 8, the
  * results are the same to the bit as with the kernels the tests and references pin
@@ -32,20 +32,18 @@
 #define HAVE_AVX2_KERNEL 1
 #endif
 
-/* Fewer rows than this do not pay for the copy of op(B). */
-#define NARROW_MIN_ROWS 16
+/* Fewer rows than this do not pay for the copy of op(B), nor does a smaller depth
+ * (1,000 × 31 × 1: 12.7 µs here against dgemm's 5.5). */
+#define NARROW_MIN_ROWS  16
+#define NARROW_MIN_DEPTH 8
 /* OpenBLAS's Haswell kernel takes C's rows 8 at a time and sums a last, shorter group in
  * another order: with a whole number of groups its bits and these are the same. */
 #define NARROW_ROW_GROUP 8
-/* Nor a depth below this (1,000 × 31 × 1: 12.7 µs here against dgemm's 5.5). */
-#define NARROW_MIN_DEPTH 8
 
 #ifdef HAVE_AVX2_KERNEL
 
-/* Three rows of A (rows @lda apart, depth @k) times @cols columns of @bt (at most 4·NV) into
- * the same columns of three rows of C (@ldc apart): stored (@add FALSE, β = 0) or added (β = 1).
- * One FMA per k per entry, in order from 0, then one addition to C: OpenBLAS's order. The last
- * vector is stored under a mask, so a row's neighbour in memory is never touched. */
+/* One vector of sums into C at @dst: stored, or added (@add); the last vector of a row under
+ * the mask @last, so a row's neighbour in memory is never touched. */
 #define PUT(dst, sum, masked)                                                                \
   do {                                                                                       \
     if (masked)                                                                              \
@@ -56,6 +54,9 @@
       _mm256_storeu_pd ((dst), add ? _mm256_add_pd (_mm256_loadu_pd (dst), (sum)) : (sum));  \
   } while (0)
 
+/* Three rows of A (rows @lda apart, depth @k) times @cols columns of @bt (at most 4·NV) into
+ * the same columns of three rows of C (@ldc apart): stored (@add FALSE, β = 0) or added (β = 1).
+ * One FMA per k per entry, in order from 0, then one addition to C: OpenBLAS's order. */
 #define DEFINE_TILE(NV)                                                                      \
   __attribute__ ((target ("avx2,fma"))) static void                                        \
   tile3_##NV (gsize         k,                                                              \
@@ -110,7 +111,7 @@ typedef void (*Tile3) (gsize, const double *, gsize, const double *, gsize, gboo
 
 static const Tile3 tiles[] = { NULL, tile3_1, tile3_2, tile3_3, tile3_4 };
 
-/* @row's sums into C's row: stored (β = 0) or added (β = 1), as OpenBLAS's kernel does. */
+/* A row's @sums into C's row @c: stored (β = 0) or added (β = 1), as OpenBLAS's kernel does. */
 static inline void
 put_row (double       *c,
          const double *sums,
@@ -144,8 +145,8 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
   gsize i = 0;
 
   if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
-      || m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || n < 2 || n > SADDLE_NARROW_MAX || k < NARROW_MIN_DEPTH
-      || k > SADDLE_NARROW_MAX || (beta != 0.0 && beta != 1.0))
+      || m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || n < 2 || n > SADDLE_NARROW_MAX
+      || k < NARROW_MIN_DEPTH || k > SADDLE_NARROW_MAX || (beta != 0.0 && beta != 1.0))
     return FALSE;
 
   /* bt[p·32 + j] = op(B)[p, j], zero beyond column n. */

@@ -305,8 +305,8 @@ def blas_kernels():
     try:
         with open("/proc/self/maps") as f:
             paths = sorted({line.split()[-1] for line in f if "openblas" in line})
-        for path in paths:
-            corename = ctypes.CDLL(path).openblas_get_corename
+        if paths:
+            corename = ctypes.CDLL(paths[0]).openblas_get_corename
             corename.restype = ctypes.c_char_p
             return corename().decode()
     except (OSError, AttributeError):
