@@ -278,10 +278,8 @@ job_thread (GTask        *task,
                                                preview_ready_cb, state->job);
     }
 
-  g_debug ("TMP study start %.3f", g_get_monotonic_time () / 1e6);
   results = saddle_study_run (&state->config, state->kind, dataset,
                               job_event_cb, state, &error);
-  g_debug ("TMP study returned %.3f", g_get_monotonic_time () / 1e6);
   /* The final results replace any preview: stop the one in flight before returning. */
   g_clear_pointer (&state->previewer, saddle_previewer_free);
   if (results == NULL)

@@ -248,7 +248,6 @@ job_finished_cb (SaddleJob    *job,
   SaddlePage *page;
 
   g_return_if_fail (job == self->job);
-  g_debug ("TMP finished cb %.3f (job start %.3f)", g_get_monotonic_time () / 1e6, self->job_start / 1e6);
 
   /* Whatever is still queued is in the full results too. */
   saddle_frame_drain_stop (&self->drain);
