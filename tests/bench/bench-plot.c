@@ -89,7 +89,7 @@ main (int   argc,
       char *argv[])
 {
   /* 150: the image task's default (30 epochs of 5 batches), with its whole-set line. */
-  const guint64 steps[] = { 10, 150, 1000, 10000, 50000 };
+  const guint64 steps[] = { 10, 150, 1000, 1500, 10000, 50000 };
 
   /* The app's allocator settings (src/app/main.c): a frame's surfaces reuse freed memory. */
   mallopt (M_MMAP_THRESHOLD, 64 << 20);
@@ -97,7 +97,7 @@ main (int   argc,
   printf ("gradnorm figure, 1200 × 800, best of %d draws (raw, and smoothed):\n", REPEATS);
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
-      SaddleHistory *history = fake_history (8, steps[i], steps[i] == 150 ? 5 : 0);
+      SaddleHistory *history = fake_history (8, steps[i], steps[i] == 150 || steps[i] == 1500 ? 5 : 0);
       g_autofree char *png = NULL;
       g_autofree char *png_smooth = NULL;
       double raw, smooth;
