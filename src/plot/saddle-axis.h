@@ -64,6 +64,11 @@ double   saddle_axis_untransform   (const SaddleAxis *axis,
 /* Position 0..1 of @value along the visible range (outside for values beyond it), NAN if not accepted. */
 double   saddle_axis_to_unit       (const SaddleAxis *axis,
                                     double            value);
+/* saddle_axis_to_unit() of each of @values, into @units (the same numbers). */
+void     saddle_axis_to_units      (const SaddleAxis *axis,
+                                    const double     *values,
+                                    gsize             n,
+                                    double           *units);
 /* The value at position @unit. */
 double   saddle_axis_from_unit     (const SaddleAxis *axis,
                                     double            unit);

@@ -235,11 +235,7 @@ to_pixels (const SaddleChart *chart,
 {
   *px = g_new (double, n);
   *py = g_new (double, n);
-  for (gsize i = 0; i < n; i++)
-    {
-      (*px)[i] = saddle_chart_x_to_px (chart, xs[i]);
-      (*py)[i] = saddle_chart_y_to_px (chart, ys[i]);
-    }
+  saddle_chart_to_px (chart, xs, ys, n, *px, *py);
 }
 
 /* TRUE when point @i of @dx, @dy stands alone between breaks: a stroke draws nothing there. */

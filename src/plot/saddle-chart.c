@@ -500,27 +500,54 @@ saddle_chart_layout (SaddleChart *chart,
     }
 }
 
+static inline double
+x_unit_to_px (const SaddleChart *chart,
+              double             u)
+{
+  if (isnan (u))
+    return NAN;
+  return CLAMP (chart->x + u * chart->width, -COORD_LIMIT, COORD_LIMIT);
+}
+
+static inline double
+y_unit_to_px (const SaddleChart *chart,
+              double             u)
+{
+  if (isnan (u))
+    return NAN;
+  /* y grows downwards in Cairo: flip once, here. */
+  return CLAMP (chart->y + (1.0 - u) * chart->height, -COORD_LIMIT, COORD_LIMIT);
+}
+
 double
 saddle_chart_x_to_px (const SaddleChart *chart,
                       double             value)
 {
-  double u = saddle_axis_to_unit (&chart->x_axis, value);
-
-  if (isnan (u))
-    return NAN;
-  return CLAMP (chart->x + u * chart->width, -COORD_LIMIT, COORD_LIMIT);
+  return x_unit_to_px (chart, saddle_axis_to_unit (&chart->x_axis, value));
 }
 
 double
 saddle_chart_y_to_px (const SaddleChart *chart,
                       double             value)
 {
-  double u = saddle_axis_to_unit (&chart->y_axis, value);
+  return y_unit_to_px (chart, saddle_axis_to_unit (&chart->y_axis, value));
+}
 
-  if (isnan (u))
-    return NAN;
-  /* y grows downwards in Cairo: flip once, here. */
-  return CLAMP (chart->y + (1.0 - u) * chart->height, -COORD_LIMIT, COORD_LIMIT);
+void
+saddle_chart_to_px (const SaddleChart *chart,
+                    const double      *xs,
+                    const double      *ys,
+                    gsize              n,
+                    double            *px,
+                    double            *py)
+{
+  saddle_axis_to_units (&chart->x_axis, xs, n, px);
+  saddle_axis_to_units (&chart->y_axis, ys, n, py);
+  for (gsize i = 0; i < n; i++)
+    {
+      px[i] = x_unit_to_px (chart, px[i]);
+      py[i] = y_unit_to_px (chart, py[i]);
+    }
 }
 
 void

@@ -131,6 +131,13 @@ double   saddle_chart_x_to_px          (const SaddleChart   *chart,
                                         double               value);
 double   saddle_chart_y_to_px          (const SaddleChart   *chart,
                                         double               value);
+/* Both of them for @n points at once, into @px and @py (the same numbers, faster). */
+void     saddle_chart_to_px            (const SaddleChart   *chart,
+                                        const double        *xs,
+                                        const double        *ys,
+                                        gsize                n,
+                                        double              *px,
+                                        double              *py);
 /* cairo_save + clip to the plot rectangle grown by @margin; undo with saddle_chart_unclip. */
 void     saddle_chart_clip             (SaddleChart         *chart,
                                         double               margin);

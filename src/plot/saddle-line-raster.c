@@ -43,12 +43,13 @@ coverage_at (double distance,
  * coverage any segment gives them: where segments overlap at a join the line is as opaque as
  * elsewhere, as in one stroke. */
 static void
-raster_segment (Canvas *canvas,
-                double  x0,
-                double  y0,
-                double  x1,
-                double  y1,
-                double  line_width)
+raster_segment (Canvas   *canvas,
+                double    x0,
+                double    y0,
+                double    x1,
+                double    y1,
+                double    line_width,
+                gboolean  joined)
 {
   double line_reach = line_width / 2 + 0.5;   /* beyond this, a pixel centre is uncovered */
   double peak = MIN (line_width, 1.0);
@@ -102,6 +103,10 @@ raster_segment (Canvas *canvas,
           double distance;
           guint8 value;
 
+          /* Behind the start of a segment joined to the one before: that one's round end
+           * covers the same disc, as much or more (a quarter of a short segment's pixels). */
+          if (joined && along < 0)
+            continue;
           if (len2 > 0 && along >= 0 && along <= len2)
             distance = fabs (across);
           else if (len2 > 0 && along > 0)
@@ -128,9 +133,16 @@ raster_polyline (Canvas       *canvas,
                  gsize         n,
                  double        line_width)
 {
+  gboolean joined = FALSE;   /* whether the last segment ended where this one starts */
+
   for (gsize i = 1; i < n; i++)
     if (isfinite (xs[i - 1]) && isfinite (ys[i - 1]) && isfinite (xs[i]) && isfinite (ys[i]))
-      raster_segment (canvas, xs[i - 1], ys[i - 1], xs[i], ys[i], line_width);
+      {
+        raster_segment (canvas, xs[i - 1], ys[i - 1], xs[i], ys[i], line_width, joined);
+        joined = TRUE;
+      }
+    else
+      joined = FALSE;
 }
 
 /* @xs, @ys in pixels of @coverage (pixel (i, j) spans [i, i+1) × [j, j+1)); a non-finite
