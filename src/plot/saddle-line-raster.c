@@ -104,7 +104,7 @@ raster_segment (Canvas   *canvas,
           guint8 value;
 
           /* Behind the start of a segment joined to the one before: that one's round end
-           * covers the same disc, as much or more (a quarter of a short segment's pixels). */
+           * covers the same disc, as much or more. */
           if (joined && along < 0)
             continue;
           if (len2 > 0 && along >= 0 && along <= len2)
