@@ -556,7 +556,7 @@ saddle_monitor_view_history_changed (SaddleMonitorView *self)
   if (self->redraw_id != 0)
     return;
 
-  /* Drawing at most half the time: cheap histories at every drain (40 a second), huge
+  /* Drawing at most half the time: cheap histories at every drain (34 a second), huge
    * ones less often. (A quarter held the 300-epoch image study's chart, 10–19 ms a draw, to
    * 10–25 redraws a second.) */
   wait = self->draw_usec - (g_get_monotonic_time () - self->draw_end);
