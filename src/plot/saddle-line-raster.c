@@ -175,6 +175,8 @@ blend_spans (const Canvas            *canvas,
              guint8                  *pixels)
 {
   guint n_spans = canvas->spans->len;
+  /* An opaque colour at full coverage replaces the pixel (and any halo under it). */
+  gboolean opaque = target->keep[255] == 0;
   g_autofree guint *first = g_new0 (guint, canvas->height + 1);
   g_autofree Span *sorted = g_new (Span, MAX (n_spans, 1));
 
@@ -205,6 +207,14 @@ blend_spans (const Canvas            *canvas,
         {
           guint32 c = coverage[col];
 
+          if (c == 255 && opaque)
+            {
+              coverage[col] = 0;
+              if (halo != NULL)
+                halo[col] = 0;
+              dst[col] = target->source[255];
+              continue;
+            }
           if (halo != NULL && halo[col] != 0)
             {
               dst[col] = saddle_pixel_over (halo_target, dst[col], halo[col]);
