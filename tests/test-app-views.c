@@ -155,6 +155,16 @@ test_monitor (void)
     cairo_surface_destroy (linear);
   }
 
+  /* Every draw starts from a blank picture: with the history gone, no line is left. (Drawing
+   * over the last picture to save clearing it kept every earlier frame under the new one.) */
+  saddle_monitor_view_set_history (SADDLE_MONITOR_VIEW (view), NULL);
+  {
+    cairo_surface_t *cleared = saddle_test_render (view);
+
+    g_assert_cmpuint (saddle_test_count_colourful (cleared, 0, 0, 700, 500), ==, 0);
+    cairo_surface_destroy (cleared);
+  }
+
   /* A history far longer than the widget is wide is thinned for the screen, not lost. */
   {
     g_autoptr(SaddleHistory) big = saddle_history_new ();

@@ -276,11 +276,9 @@ decimate_history (const SaddleHistory    *history,
   return thin;
 }
 
-/* Draws the figure into @reuse (an image surface of that size and scale, or NULL for a new
- * one), and notes where its panels lie. */
+/* Draws the figure into a new image surface, and notes where its panels lie. */
 static cairo_surface_t *
 render_figure (SaddleMonitorView       *self,
-               cairo_surface_t         *reuse,
                int                      width,
                int                      height,
                int                      scale,
@@ -288,7 +286,7 @@ render_figure (SaddleMonitorView       *self,
 {
   const SaddleHistory *history = self->history != NULL ? self->history : self->empty;
   g_autoptr(SaddleHistory) thin = NULL;
-  cairo_surface_t *surface = reuse;
+  cairo_surface_t *surface;
   cairo_t *cr;
 
   if (history->iterations->len > DECIMATE_ABOVE)
@@ -297,11 +295,8 @@ render_figure (SaddleMonitorView       *self,
       history = thin;
     }
 
-  if (surface == NULL)
-    {
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
-      cairo_surface_set_device_scale (surface, scale, scale);
-    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
   cr = cairo_create (surface);
   memset (self->areas, 0, sizeof self->areas);
   saddle_figure_gradnorm (cr, width, height, history, style, self->areas);
@@ -400,17 +395,10 @@ saddle_monitor_view_snapshot (GtkWidget   *widget,
       || memcmp (&self->cache_view, &style.view, sizeof style.view) != 0)
     {
       gint64 start = g_get_monotonic_time ();
-      cairo_surface_t *reuse = NULL;
 
-      /* The same surface drawn over (the figure paints its whole background) unless a texture
-       * or a render node still holds it: a new one cost its clearing and freeing. */
-      if (self->cache != NULL && self->cache_texture == NULL
-          && cairo_surface_get_reference_count (self->cache) == 1 && self->cache_width == width
-          && self->cache_height == height && self->cache_scale == scale)
-        reuse = g_steal_pointer (&self->cache);
       g_clear_pointer (&self->cache, cairo_surface_destroy);
       g_clear_object (&self->cache_texture);
-      self->cache = render_figure (self, reuse, width, height, scale, &style);
+      self->cache = render_figure (self, width, height, scale, &style);
       self->cache_width = width;
       self->cache_height = height;
       self->cache_scale = scale;
