@@ -14,9 +14,10 @@ G_BEGIN_DECLS
 
 /* Drains a second while a worker runs (each asks the charts to redraw). At 30 the charts
  * redrew 27.4–30 times a second even where they had the time (a drain lost to a busy frame is
- * not made up), under the 30 they should keep. 40 cost the 300-epoch gradnorm study 3–6 % more
- * time than 34 (app ÷ CLI 1.15–1.21 against 1.12–1.13) and redrew no more once both cores were
- * busy: there the redraws are paced by the CPU the training leaves the window. */
+ * not made up), under the 30 they should keep. At 40 the 300-epoch gradnorm study took
+ * 1.15–1.21× the CLI's time (n = 4), at 34 1.12–1.13× (n = 2, the same hour), and 40 redrew
+ * no more once both cores were busy: there the redraws are paced by the CPU the training
+ * leaves the window. */
 #define SADDLE_FRAME_DRAIN_FPS 34
 
 /* Takes what the worker queued and shows it; called on @widget's frame clock. */

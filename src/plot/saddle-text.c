@@ -38,7 +38,8 @@ typedef struct
   TextContext contexts[MAX_CONTEXTS];
   guint       n_contexts;
   guint       next_evicted;
-  cairo_font_options_t *scratch;   /* @cr's options, compared without allocating */
+  /* @cr's merged options and its own, compared without allocating at every text */
+  cairo_font_options_t *scratch, *scratch_own;
 } ThreadText;
 
 static void
@@ -57,22 +58,22 @@ thread_text_free (gpointer data)
   for (guint i = 0; i < tt->n_contexts; i++)
     text_context_clear (&tt->contexts[i]);
   cairo_font_options_destroy (tt->scratch);
+  cairo_font_options_destroy (tt->scratch_own);
   g_free (tt);
 }
 
 static GPrivate thread_text = G_PRIVATE_INIT (thread_text_free);
 
-/* @cr's target's font options merged with @cr's own, as Pango merges them, into @options. */
+/* @cr's target's font options merged with @cr's own (into @own), as Pango merges them, into
+ * @options. */
 static void
 get_font_options (cairo_t              *cr,
-                  cairo_font_options_t *options)
+                  cairo_font_options_t *options,
+                  cairo_font_options_t *own)
 {
-  cairo_font_options_t *own = cairo_font_options_create ();
-
   cairo_surface_get_font_options (cairo_get_target (cr), options);
   cairo_get_font_options (cr, own);
   cairo_font_options_merge (options, own);
-  cairo_font_options_destroy (own);
 }
 
 /* The context for @cr's target on this thread, made and updated to @cr when new. */
@@ -87,10 +88,11 @@ text_context_for (cairo_t *cr)
     {
       tt = g_new0 (ThreadText, 1);
       tt->scratch = cairo_font_options_create ();
+      tt->scratch_own = cairo_font_options_create ();
       g_private_set (&thread_text, tt);
     }
   cairo_get_matrix (cr, &m);
-  get_font_options (cr, tt->scratch);
+  get_font_options (cr, tt->scratch, tt->scratch_own);
   for (guint i = 0; i < tt->n_contexts; i++)
     {
       tc = &tt->contexts[i];
