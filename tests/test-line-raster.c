@@ -440,6 +440,62 @@ test_on_halo (void)
   g_test_trap_assert_stderr ("*halo_width >= line_width*");
 }
 
+/* The AVX2 row loop and the portable one give the same bytes: every case above, a zigzag
+ * with repeated points, at several widths, as a mask and on a halo. */
+static void
+test_vector_same_bytes (void)
+{
+  double xs[200], ys[200];
+  guint compared = 0;
+
+  if (!__builtin_cpu_supports ("avx2"))
+    {
+      g_test_skip ("no AVX2 here: only the portable loop runs");
+      return;
+    }
+  for (guint which = 0; which < 8; which++)
+    {
+      gsize n = which < 7 ? make_case (which, xs, ys) : 120;
+
+      if (which == 7)
+        for (guint i = 0; i < n; i++)
+          {
+            /* Steep zigzags, with every fifth point repeated (a zero-length segment). */
+            xs[i] = 5 + 1.9 * (i - i / 5);
+            ys[i] = i % 2 ? 20.25 + 0.37 * i : 140.5 - 0.41 * i;
+          }
+      for (double width = 0.6; width < 6.0; width += 1.3)
+        {
+          g_autofree guint8 *vector = g_malloc0 (W * H);
+          g_autofree guint8 *portable = g_malloc0 (W * H);
+
+          saddle_line_raster_set_vector (TRUE);
+          saddle_line_raster_polyline (vector, W, H, W, xs, ys, n, width);
+          saddle_line_raster_set_vector (FALSE);
+          saddle_line_raster_polyline (portable, W, H, W, xs, ys, n, width);
+          g_assert_cmpmem (vector, W * H, portable, W * H);
+          compared++;
+        }
+      {
+        cairo_surface_t *vector, *portable;
+
+        saddle_line_raster_set_vector (TRUE);
+        vector = draw_on_halo (0, xs, ys, n);
+        saddle_line_raster_set_vector (FALSE);
+        portable = draw_on_halo (0, xs, ys, n);
+        g_assert_cmpmem (cairo_image_surface_get_data (vector),
+                         cairo_image_surface_get_stride (vector) * H,
+                         cairo_image_surface_get_data (portable),
+                         cairo_image_surface_get_stride (portable) * H);
+        compared++;
+        cairo_surface_destroy (vector);
+        cairo_surface_destroy (portable);
+      }
+    }
+  saddle_line_raster_set_vector (TRUE);
+  g_test_message ("%u rasters the same to the byte", compared);
+}
+
 /* Points far off the canvas (a zoomed chart's): a line through it from 10^6 pixels away is
  * drawn as Cairo draws it; one from 10^300 away stays within the canvas without overflowing
  * an integer (where it falls is lost to rounding, as Cairo's own fixed-point coordinates end
@@ -469,5 +525,6 @@ main (int   argc,
   g_test_add_func ("/plot/line-raster/stroke", test_stroke);
   g_test_add_func ("/plot/line-raster/far-points", test_far_points);
   g_test_add_func ("/plot/line-raster/on-halo", test_on_halo);
+  g_test_add_func ("/plot/line-raster/vector-same-bytes", test_vector_same_bytes);
   return g_test_run ();
 }

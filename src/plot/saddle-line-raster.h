@@ -36,4 +36,8 @@ gboolean saddle_line_raster_stroke_on_halo (cairo_t      *cr,
                                             const double  halo[4],
                                             double        halo_width);
 
+/* Whether rows may be rasterised four pixels at a time where the processor has AVX2 (the
+ * default); FALSE keeps the portable loop. Both give the same bytes; tests compare them. */
+void     saddle_line_raster_set_vector     (gboolean      allowed);
+
 G_END_DECLS
