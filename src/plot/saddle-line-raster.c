@@ -125,7 +125,7 @@ max_into (guint8  *p,
 
 /* raster_row() four columns at a time where the processor has AVX2: the same operations in
  * each lane (no fused multiply-add), so the same bytes. The whole-set lines of a long study
- * are most of the live chart's draw (perf). */
+ * were over half the live chart's draw (perf). */
 __attribute__ ((target ("avx2"))) static void
 raster_row_avx2 (const Segment *s,
                  guint8        *line,
