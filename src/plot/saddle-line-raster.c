@@ -1,12 +1,16 @@
 /* saddle-line-raster.c — round-joined polylines rasterised straight into pixels */
 #include "config.h"
 
-#include <immintrin.h>
 #include <math.h>
 #include <string.h>
 
 #include "saddle-line-raster.h"
 #include "saddle-pixel-target.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_ROWS 1
+#endif
 
 /* How many spans ahead blend_spans() asks for the image's pixels. */
 #define PREFETCH_AHEAD 8
@@ -93,6 +97,8 @@ raster_row (const Segment *s,
     }
 }
 
+#ifdef HAVE_AVX2_ROWS
+
 /* coverage_at() of four distances, as four bytes in order. */
 __attribute__ ((target ("avx2"))) static inline guint32
 coverage_bytes (__m256d distance,
@@ -177,6 +183,8 @@ raster_row_avx2 (const Segment *s,
   raster_row (s, line, halo, col, col1, x0, py);
 }
 
+#endif /* HAVE_AVX2_ROWS */
+
 typedef void (*RasterRow) (const Segment *, guint8 *, guint8 *, int, int, double, double);
 
 static gboolean vector_allowed = TRUE;   /* set by tests alone, before drawing */
@@ -191,7 +199,11 @@ saddle_line_raster_set_vector (gboolean allowed)
 static RasterRow
 raster_row_for (void)
 {
-  return vector_allowed && __builtin_cpu_supports ("avx2") ? raster_row_avx2 : raster_row;
+#ifdef HAVE_AVX2_ROWS
+  if (vector_allowed && __builtin_cpu_supports ("avx2"))
+    return raster_row_avx2;
+#endif
+  return raster_row;
 }
 
 /* A pixel's coverage by the segment from its centre's distance d to it: a ramp one pixel wide
