@@ -11,6 +11,7 @@
 #include "saddle-chart-util.h"
 #include "saddle-critical-view.h"
 #include "saddle-frame-drain.h"
+#include "saddle-gradnorm-page.h"
 #include "saddle-ground-truth.h"
 #include "saddle-monitor-view.h"
 #include "saddle-rng.h"
@@ -542,6 +543,58 @@ test_frame_drain_schedule (void)
   g_assert_true (saddle_frame_drain_is_due (&drain, now + 500000 + period));
 }
 
+/* The label under @widget whose text starts with @prefix, or NULL. */
+static GtkLabel *
+find_label (GtkWidget  *widget,
+            const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return GTK_LABEL (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *label = find_label (child, prefix);
+
+      if (label != NULL)
+        return label;
+    }
+  return NULL;
+}
+
+/* The gradient-norm page's line for the newest step changes a few times a second while steps
+ * stream (each new text lays the window out again), and shows the newest step when the study
+ * ends, even one the throttle held back. */
+static void
+test_gradnorm_last_step (void)
+{
+  GtkWidget *page = saddle_gradnorm_page_new ();
+  GtkWidget *window = saddle_test_show (page, 900, 600);
+  g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (SaddleIterationRecord));
+  SaddleStudyConfig config;
+  GtkLabel *label;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_GRADNORM, SADDLE_TASK_FUNCTION);
+  saddle_page_begin (SADDLE_PAGE (page), &config);
+  for (guint64 step = 1; step <= 3; step++)
+    {
+      SaddleIterationRecord rec = { 0, 1, step, 1.0 / step, 0.5 / step };
+
+      g_array_set_size (records, 0);
+      g_array_append_val (records, rec);
+      saddle_page_add_records (SADDLE_PAGE (page), records, NULL);
+      saddle_page_flush (SADDLE_PAGE (page));
+    }
+  /* The first flush shows its step; the next two, a moment later, wait. */
+  label = find_label (page, "Run 1, step ");
+  g_assert_nonnull (label);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "Run 1, step 1:"));
+
+  saddle_page_finish (SADDLE_PAGE (page), NULL);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "Run 1, step 3:"));
+  saddle_study_config_clear (&config);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,6 +607,7 @@ main (int   argc,
   saddle_test_load_style ();
 
   g_test_add_func ("/app/views/monitor", test_monitor);
+  g_test_add_func ("/app/views/gradnorm-last-step", test_gradnorm_last_step);
   g_test_add_func ("/app/views/trajectories", test_trajectories);
   g_test_add_func ("/app/views/critical", test_critical);
   g_test_add_func ("/app/views/spectrum", test_spectrum);
