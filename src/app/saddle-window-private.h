@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 
 /* Shows the shown study's panel: its read-only settings while its results were opened from a folder. */
 void saddle_window_sync_panel   (SaddleWindow    *self);
+/* How many studies this window has started (to tell whether one started meanwhile). */
+guint saddle_window_get_studies_started (SaddleWindow *self);
 /* Back to the user's own settings for @kind (the opened results stay until a study starts). */
 void saddle_window_close_opened (SaddleWindow    *self,
                                  SaddleStudyKind  kind);

@@ -123,6 +123,20 @@ show_studies (SaddleWindow *self,
   }
 }
 
+/* An Open Results in flight: the folder, and how many studies had started when it began. */
+typedef struct
+{
+  char  *folder;
+  guint  studies_started;
+} OpenRequest;
+
+static void
+open_request_free (OpenRequest *request)
+{
+  g_free (request->folder);
+  g_free (request);
+}
+
 static void
 read_folder_done_cb (GObject      *source_object,
                      GAsyncResult *result,
@@ -130,13 +144,16 @@ read_folder_done_cb (GObject      *source_object,
 {
   g_autoptr(GTask) task = user_data;
   SaddleWindow *self = g_task_get_source_object (task);
-  const char *folder = g_task_get_task_data (task);
+  const OpenRequest *request = g_task_get_task_data (task);
+  const char *folder = request->folder;
   g_autoptr(GPtrArray) studies = NULL;
   GError *error = NULL;
 
   studies = g_task_propagate_pointer (G_TASK (result), &error);
-  /* A study started while the files were read: its pages are not ours to replace. */
-  if (studies != NULL && saddle_window_get_busy (self))
+  /* A study started while the files were read: its pages are not ours to replace, whether it
+   * still runs or has already finished. */
+  if (studies != NULL && (saddle_window_get_busy (self)
+                          || saddle_window_get_studies_started (self) != request->studies_started))
     g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_BUSY,
                          _("a study started while the folder was read"));
   if (error != NULL)
@@ -163,7 +180,13 @@ saddle_window_open_results_async (SaddleWindow        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, saddle_window_open_results_async);
-  g_task_set_task_data (task, g_strdup (folder), g_free);
+  {
+    OpenRequest *request = g_new0 (OpenRequest, 1);
+
+    request->folder = g_strdup (folder);
+    request->studies_started = saddle_window_get_studies_started (self);
+    g_task_set_task_data (task, request, (GDestroyNotify) open_request_free);
+  }
   if (saddle_window_get_busy (self))
     {
       refuse (self, task, folder,

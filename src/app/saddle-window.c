@@ -45,6 +45,7 @@ struct _SaddleWindow
   GtkWidget            *progress_box;
   GtkLabel             *progress_label;
   gint64                job_start;        /* monotonic µs: for the time left */
+  guint                 studies_started;
   double                last_fraction;    /* of the running job, 0–1 */
   SaddleTextThrottle    progress_text;    /* the running job's progress message */
   GtkProgressBar       *progress_bar;
@@ -322,6 +323,7 @@ study_start_cb (gpointer user_data)
   hide_banner (self);
 
   saddle_page_begin (page, &start->config);
+  self->studies_started++;
   self->job_start = g_get_monotonic_time ();
   self->last_fraction = 0.0;
   saddle_text_throttle_reset (&self->progress_text);
@@ -758,6 +760,14 @@ saddle_window_stop (SaddleWindow *self)
         gtk_label_set_text (self->progress_label, _("Stopping…"));
     }
   update_busy (self);
+}
+
+guint
+saddle_window_get_studies_started (SaddleWindow *self)
+{
+  g_return_val_if_fail (SADDLE_IS_WINDOW (self), 0);
+
+  return self->studies_started;
 }
 
 gboolean
