@@ -15,6 +15,13 @@ saddle_text_throttle_offer (SaddleTextThrottle *throttle,
   throttle->pending = text;
 }
 
+gboolean
+saddle_text_throttle_new_slot (gint64 last,
+                               gint64 now)
+{
+  return now / SADDLE_TEXT_THROTTLE_USEC != last / SADDLE_TEXT_THROTTLE_USEC;
+}
+
 char *
 saddle_text_throttle_take (SaddleTextThrottle *throttle)
 {
@@ -22,8 +29,10 @@ saddle_text_throttle_take (SaddleTextThrottle *throttle)
 
   g_return_val_if_fail (throttle != NULL, NULL);
 
+  /* Once per slot of the monotonic clock rather than a period after the last: every throttled
+   * text (and the progress bar) then changes in the same frame, one relayout for all. */
   if (throttle->pending == NULL
-      || (throttle->shown != 0 && now - throttle->shown < SADDLE_TEXT_THROTTLE_USEC))
+      || (throttle->shown != 0 && !saddle_text_throttle_new_slot (throttle->shown, now)))
     return NULL;
   throttle->shown = now;
   return g_steal_pointer (&throttle->pending);

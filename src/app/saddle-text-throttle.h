@@ -3,7 +3,7 @@
  * A label's new text resizes it, and the window's relayout asks the X server for the work
  * area each time: at the charts' 30 frames a second, the status texts of a running study cost
  * about a fifth of the window thread's time (perf, critical study). Nobody reads a text that
- * changes faster than this anyway; the progress bar and the charts still move every frame.
+ * changes faster than this anyway; the charts still move every frame.
  */
 #pragma once
 
@@ -25,6 +25,10 @@ void  saddle_text_throttle_offer (SaddleTextThrottle *throttle,
 /* The newest text when one waits and the last went out long enough ago (owned by the
  * caller), else NULL. */
 char *saddle_text_throttle_take  (SaddleTextThrottle *throttle);
+/* Whether monotonic µs @now lies in a later slot of SADDLE_TEXT_THROTTLE_USEC than @last: the
+ * texts change (and the progress bar moves) at most once a slot, all in the same frame. */
+gboolean saddle_text_throttle_new_slot (gint64 last,
+                                        gint64 now);
 /* Forgets the waiting text, and lets the next one out at once. */
 void  saddle_text_throttle_reset (SaddleTextThrottle *throttle);
 

@@ -211,14 +211,14 @@ drain_job (GtkWidget *widget)
   while (g_get_monotonic_time () < deadline);
 
   saddle_page_flush (page);
-  /* Only when the bar moves by a pixel, and as often as the status text may change: each move
-   * makes GTK lay the window out again, which on X11 asks the server for the work area (as a
-   * new status text does). Moving it at every pixel, the 300-epoch gradnorm study laid the
-   * window out 40–46 times a second, 8–14 without the bar. */
+  /* Only when the bar moves by a pixel, and in the status texts' slots (one relayout for all):
+   * each move makes GTK lay the window out again, which on X11 asks the server for the work
+   * area (as a new status text does). Moving it at every pixel, the 300-epoch gradnorm study
+   * laid the window out 40–46 times a second, 8–14 without the bar. */
   if (isfinite (progress_fraction))
     self->last_fraction = progress_fraction;
   now = g_get_monotonic_time ();
-  if (now - self->bar_moved >= SADDLE_TEXT_THROTTLE_USEC
+  if (saddle_text_throttle_new_slot (self->bar_moved, now)
       && fabs (self->last_fraction - gtk_progress_bar_get_fraction (self->progress_bar))
          * MAX (gtk_widget_get_width (GTK_WIDGET (self->progress_bar)), 1) >= 1.0)
     {
