@@ -45,7 +45,7 @@ struct _SaddleWindow
   GtkWidget            *progress_box;
   GtkLabel             *progress_label;
   gint64                job_start;        /* monotonic µs: for the time left */
-  guint                 studies_started;
+  guint                 studies_started;  /* since the window opened (Open Results checks it) */
   double                last_fraction;    /* of the running job, 0–1 */
   gint64                bar_moved;        /* monotonic µs: the progress bar's last move */
   SaddleTextThrottle    progress_text;    /* the running job's progress message */
