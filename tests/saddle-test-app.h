@@ -83,6 +83,29 @@ saddle_test_show (GtkWidget *widget,
   return window;
 }
 
+/* Whether @widget is the one sought (@data says which). */
+typedef gboolean (*SaddleTestWidgetMatch) (GtkWidget     *widget,
+                                           gconstpointer  data);
+
+/* The first widget under @root (itself included, depth first) that @match accepts, or NULL. */
+static inline GtkWidget *
+saddle_test_find_widget (GtkWidget             *root,
+                         SaddleTestWidgetMatch  match,
+                         gconstpointer          data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = saddle_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 saddle_test_painted_cb (GdkFrameClock *clock,
                         gboolean      *painted)

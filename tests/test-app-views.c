@@ -544,22 +544,12 @@ test_frame_drain_schedule (void)
   g_assert_true (saddle_frame_drain_is_due (&drain, now + 500000 + period));
 }
 
-/* The label under @widget whose text starts with @prefix, or NULL. */
-static GtkLabel *
-find_label (GtkWidget  *widget,
-            const char *prefix)
+/* A label whose text starts with @data. */
+static gboolean
+is_label_starting (GtkWidget     *widget,
+                   gconstpointer  data)
 {
-  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *label = find_label (child, prefix);
-
-      if (label != NULL)
-        return label;
-    }
-  return NULL;
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), data);
 }
 
 /* The gradient-norm page's line for the newest step changes a few times a second while steps
@@ -589,7 +579,7 @@ test_gradnorm_last_step (void)
       saddle_page_flush (SADDLE_PAGE (page));
     }
   /* The first flush shows its step; the next two, a moment later, wait. */
-  label = find_label (page, "Run 1, step ");
+  label = GTK_LABEL (saddle_test_find_widget (page, is_label_starting, "Run 1, step "));
   g_assert_nonnull (label);
   g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "Run 1, step 1:"));
 

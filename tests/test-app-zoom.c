@@ -555,21 +555,12 @@ test_spectrum (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
+/* A widget of the GType in @data. */
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
 }
 
 typedef struct
@@ -616,7 +607,8 @@ test_export (void)
   SaddleStudyConfig config;
   GtkWidget *page = saddle_gradnorm_page_new ();
   GtkWidget *window = saddle_test_show (page, 900, 700);
-  GtkWidget *monitor = find_descendant (page, SADDLE_TYPE_MONITOR_VIEW);
+  GtkWidget *monitor = saddle_test_find_widget (page, is_of_type,
+                                                GSIZE_TO_POINTER (SADDLE_TYPE_MONITOR_VIEW));
   DrawData data = { 0 };
   SaddleViewRange range;
   const SaddlePlotArea *area;
