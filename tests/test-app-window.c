@@ -676,7 +676,9 @@ test_critical_slice (Fixture       *f,
 }
 
 /* Stop during an eigensolve says how long it will still take, forecast from the previous
- * run's (saddle-eigen-forecast.h): run 2 of two at 1,761 parameters, stopped inside LAPACK. */
+ * run's (saddle-eigen-forecast.h): run 2 of two at 1,761 parameters, stopped inside LAPACK.
+ * tanh, whose Hessian has no exactly zero rows to set aside: a ReLU net's, after 1 epoch on
+ * 100 points, has 1,281–1,412 of them, and the solve of the rest ends too soon to be caught. */
 static void
 test_stop_during_eigensolve (Fixture       *f,
                              gconstpointer  data)
@@ -694,6 +696,7 @@ test_stop_during_eigensolve (Fixture       *f,
   g_settings_set_string (s, "task", "function");
   g_settings_set_uint (s, "samples", 100);
   g_settings_set_string (s, "hidden", "40,40");
+  g_settings_set_string (s, "activation", "tanh");
   g_settings_set_uint (s, "epochs", 1);
   g_settings_set_uint (s, "descent-steps", 0);
   g_settings_set_uint (s, "newton-steps", 0);

@@ -199,6 +199,27 @@ test_eigen (void)
   g_assert_cmpfloat (saddle_flops_eigenvectors (3), ==, 36 + 54);
 }
 
+/* The descent step summed by linear region, on 1-3-2-1 (S = 3 + 6 + 2 = 11, S↑ = 8, the
+ * output layer's S_top = 2, the hidden layers' S_h = 9): the forward pass over the samples
+ * (2·S = 22 a sample), then 10·S + 4·S_h + 10·S↑ − 2·S_top = 110 + 36 + 80 − 4 = 222 a region;
+ * and a tally of calls made each way. */
+static void
+test_descent_regions (void)
+{
+  static const guint widths[] = { 1, 3, 2, 1 };
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU,
+                                                   SADDLE_LOSS_MSE, NULL);
+  SaddleRegionTally tally = { .by_sample = 1, .by_region = 2, .regions = 5 };
+
+  g_assert_cmpfloat (saddle_flops_descent_step_regions (model, SAMPLES, 2.0), ==,
+                     5 * 22 + 2 * 222);
+  g_assert_cmpfloat (saddle_flops_descent_step_regions (model, SAMPLES, 0.0), ==,
+                     saddle_flops_descent_step (model, SAMPLES));
+  /* By sample 8·S + 10·S↑ = 168 a sample; by region 2 forward passes and 5 regions. */
+  g_assert_cmpfloat (saddle_flops_descent_tally (model, SAMPLES, &tally), ==,
+                     5 * 168 + 2 * 5 * 22 + 5 * 222);
+}
+
 /* The design's two models, per sample: the numbers the bench's rates rest on. */
 static void
 test_reference_models (void)
@@ -213,6 +234,9 @@ test_reference_models (void)
   /* S = 31 + 961 + 31 = 1,023, S↑ = 992. */
   g_assert_cmpfloat (saddle_flops_gradient (f, 1), ==, 4 * 1023 + 2 * 992);
   g_assert_cmpfloat (saddle_flops_descent_step (f, 1), ==, 8 * 1023 + 10 * 992);
+  /* By region: 10·1,023 + 4·992 + 10·992 − 2·31 = 24,056 a region, beside 2,046 a sample. */
+  g_assert_cmpfloat (saddle_flops_descent_step_regions (f, 1000, 30.0), ==,
+                     1000 * 2046 + 30 * 24056);
   /* S = 15,680 + 400 + 200 = 16,280. */
   g_assert_cmpfloat (saddle_flops_forward (m, 1), ==, 2 * 16280);
 }
@@ -224,6 +248,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/flops/passes", test_passes);
+  g_test_add_func ("/core/flops/descent-regions", test_descent_regions);
   g_test_add_func ("/core/flops/training", test_training);
   g_test_add_func ("/core/flops/surface", test_surface);
   g_test_add_func ("/core/flops/study", test_study);

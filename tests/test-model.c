@@ -632,6 +632,153 @@ test_grad_and_hvp_self (void)
   }
 }
 
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The descent's step and saddle_model_hvp() summed by linear region (saddle-model-regions.c)
+ * against the per-sample passes (saddle_model_set_sum_by_region (FALSE)), on 1,000 sorted
+ * inputs: nets of one input and one output with 0–3 hidden layers, ReLU and identity, biases of
+ * scale 1 so that the kinks fall among the samples. The step must take the regions (at most a
+ * quarter of the samples: checked by saddle_model_count_regions(), by the model's tally and by
+ * the results differing in some bit from the per-sample sums), give the same loss, and ∇L,
+ * H·∇L and H·v within 1e-13 of the largest entry; H·∇L also matches central differences of ∇L.
+ * Shuffled, the same inputs have more regions than that, and the step must fall back: the same
+ * bits. */
+static void
+test_regions (void)
+{
+  static const guint net_0[] = { 1, 1 };
+  static const guint net_1[] = { 1, 7, 1 };
+  static const guint net_2[] = { 1, 6, 5, 1 };
+  static const guint net_3[] = { 1, 31, 31, 1 };
+  static const guint net_4[] = { 1, 4, 3, 4, 1 };
+  const guint *nets[] = { net_0, net_1, net_2, net_3, net_4 };
+  const guint lens[] = { 2, 3, 4, 4, 5 };
+  const SaddleActivation acts[] = { SADDLE_ACTIVATION_RELU, SADDLE_ACTIVATION_IDENTITY };
+  gsize n = 1000;
+
+  for (guint t = 0; t < G_N_ELEMENTS (nets); t++)
+    for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+      {
+        SaddleTestRig rig;
+        g_autofree double *g = NULL, *hg = NULL, *g_ref = NULL, *hg_ref = NULL;
+        double loss, loss_ref;
+        gsize regions;
+        SaddleRegionTally tally;
+        SaddleRng rng;
+
+        gboolean kinks = acts[a] == SADDLE_ACTIVATION_RELU && lens[t] > 2;
+
+        /* A seed whose ReLU kinks fall among the samples: at least 3 regions. */
+        for (guint64 seed = 41; ; seed++)
+          {
+            saddle_test_rig_init (&rig, nets[t], lens[t], acts[a], SADDLE_LOSS_MSE, n, 1.0, seed);
+            qsort (rig.x, n, sizeof (double), compare_doubles);
+            regions = saddle_model_count_regions (rig.model, rig.theta, &rig.batch);
+            if (!kinks || regions >= 3 || seed == 60)
+              break;
+            saddle_test_rig_clear (&rig);
+          }
+        g_test_message ("%u hidden layers, %s: %" G_GSIZE_FORMAT " regions", lens[t] - 2,
+                        saddle_activation_to_string (acts[a]), regions);
+        g_assert_cmpuint (regions, >=, kinks ? 3 : 1);
+        g_assert_cmpuint (regions, <=, n / 4);
+        g = g_new (double, rig.P);
+        hg = g_new (double, rig.P);
+        g_ref = g_new (double, rig.P);
+        hg_ref = g_new (double, rig.P);
+
+        saddle_model_take_region_tally (rig.model, NULL);
+        loss = saddle_model_grad_and_hvp_self (rig.model, rig.theta, &rig.batch, g, hg);
+        saddle_model_take_region_tally (rig.model, &tally);
+        g_assert_cmpuint (tally.by_region, ==, 1);
+        g_assert_cmpuint (tally.by_sample, ==, 0);
+        g_assert_cmpuint (tally.regions, ==, regions);
+        saddle_model_set_sum_by_region (rig.model, FALSE);
+        loss_ref = saddle_model_grad_and_hvp_self (rig.model, rig.theta, &rig.batch, g_ref,
+                                                   hg_ref);
+        saddle_model_take_region_tally (rig.model, &tally);
+        g_assert_cmpuint (tally.by_region, ==, 0);
+        g_assert_cmpuint (tally.by_sample, ==, 1);
+        g_test_message ("  ∇L within %.1e, H·∇L within %.1e", rel_err (g, g_ref, rig.P),
+                        rel_err (hg, hg_ref, rig.P));
+        g_assert_cmpfloat (loss, ==, loss_ref);
+        g_assert_cmpfloat (saddle_test_max_abs (hg_ref, rig.P), >, 1e-6);
+        g_assert_cmpfloat (rel_err (g, g_ref, rig.P), <=, 1e-13);
+        g_assert_cmpfloat (rel_err (hg, hg_ref, rig.P), <=, 1e-13);
+        g_assert_true (memcmp (g, g_ref, rig.P * sizeof (double)) != 0
+                       || memcmp (hg, hg_ref, rig.P * sizeof (double)) != 0);
+
+        /* saddle_model_hvp() on 3 random directions, with the gradient, by region against by
+         * sample: the same 1e-13. */
+        {
+          g_autofree double *dirs = random_directions (3, rig.P, 9 + t);
+          g_autofree double *hv = g_new (double, 3 * rig.P);
+          g_autofree double *hv_ref = g_new (double, 3 * rig.P);
+          double l1, l2;
+
+          l2 = saddle_model_hvp (rig.model, rig.theta, &rig.batch, dirs, 3, hv_ref, g_ref);
+          saddle_model_set_sum_by_region (rig.model, TRUE);
+          l1 = saddle_model_hvp (rig.model, rig.theta, &rig.batch, dirs, 3, hv, g);
+          saddle_model_set_sum_by_region (rig.model, FALSE);
+          g_assert_cmpfloat (l1, ==, l2);
+          g_assert_cmpfloat (rel_err (g, g_ref, rig.P), <=, 1e-13);
+          for (guint j = 0; j < 3; j++)
+            g_assert_cmpfloat (rel_err (hv + j * rig.P, hv_ref + j * rig.P, rig.P), <=, 1e-13);
+          g_assert_true (memcmp (hv, hv_ref, 3 * rig.P * sizeof (double)) != 0);
+        }
+
+        /* And central differences of ∇L along ∇L/‖∇L‖, ε = 1e-6: within 1e-6 of ‖H·∇L‖/‖∇L‖
+         * (the nets small enough that no pre-activation lies within ε of its kink here). */
+        if (rig.P < 500)
+          {
+            g_autofree double *up = g_new (double, rig.P);
+            g_autofree double *down = g_new (double, rig.P);
+            g_autofree double *t_up = g_new (double, rig.P);
+            g_autofree double *t_down = g_new (double, rig.P);
+            double norm = sqrt (saddle_test_dot (g, g, rig.P)), eps = 1e-6, diff = 0.0;
+
+            for (gsize i = 0; i < rig.P; i++)
+              {
+                t_up[i] = rig.theta[i] + eps * g[i] / norm;
+                t_down[i] = rig.theta[i] - eps * g[i] / norm;
+              }
+            saddle_model_loss_grad (rig.model, t_up, &rig.batch, up);
+            saddle_model_loss_grad (rig.model, t_down, &rig.batch, down);
+            for (gsize i = 0; i < rig.P; i++)
+              diff = MAX (diff, fabs ((up[i] - down[i]) / (2.0 * eps) - hg[i] / norm));
+            g_assert_cmpfloat (diff, <=, 1e-6 * saddle_test_max_abs (hg, rig.P) / norm);
+          }
+
+        /* Shuffled: too many regions for the sums by region, so the per-sample passes. */
+        saddle_rng_init (&rng, 7);
+        for (gsize i = n - 1; i > 0; i--)
+          {
+            gsize j = (gsize) saddle_rng_below (&rng, i + 1);
+            double x = rig.x[i];
+
+            rig.x[i] = rig.x[j];
+            rig.x[j] = x;
+          }
+        if (saddle_model_count_regions (rig.model, rig.theta, &rig.batch) > n / 4)
+          {
+            saddle_model_grad_and_hvp_self (rig.model, rig.theta, &rig.batch, g_ref, hg_ref);
+            saddle_model_set_sum_by_region (rig.model, TRUE);
+            saddle_model_grad_and_hvp_self (rig.model, rig.theta, &rig.batch, g, hg);
+            g_assert_cmpmem (g, rig.P * sizeof (double), g_ref, rig.P * sizeof (double));
+            g_assert_cmpmem (hg, rig.P * sizeof (double), hg_ref, rig.P * sizeof (double));
+          }
+
+        saddle_test_rig_clear (&rig);
+      }
+}
+
 /* The descent's step, saddle_model_grad_and_hvp_self(), on 300 samples (so sums over samples
  * run in several chunks, the last one short), with 1 and 2 hidden layers whose input and output
  * have width 1 where the loss allows (products by dgemv), and on a linear model:
@@ -1473,6 +1620,7 @@ main (int    argc,
     }
   g_test_add_func ("/core/model/hvp/grad", test_hvp_grad);
   g_test_add_func ("/core/model/hvp/grad-and-hvp-self", test_grad_and_hvp_self);
+  g_test_add_func ("/core/model/hvp/regions", test_regions);
   g_test_add_func ("/core/model/known/linear-mse", test_known_linear);
   g_test_add_func ("/core/model/known/ce-equal-logits", test_known_ce);
   g_test_add_func ("/core/model/known/mse-multi-output", test_mse_multi_output);

@@ -169,17 +169,20 @@ test_spectrum_similarity (void)
 
 /* A matrix with a known spectrum spread over @k of @n coordinates, the other rows and
  * columns exactly zero (as a dead ReLU unit's weights give): the solver sets them aside
- * and must return the kept block's eigenvalues and n − k exact zeros. */
+ * and must return the kept block's eigenvalues and n − k exact zeros; with @vectors, also
+ * saddle_spectrum_compute_vectors(), whose vectors must be those of the whole matrix. */
 static void
-check_zero_rows (gsize n,
-                 gsize k,
-                 guint64 seed)
+check_zero_rows (gsize    n,
+                 gsize    k,
+                 gboolean vectors,
+                 guint64  seed)
 {
   g_autofree double *lambda = g_new (double, k);
   g_autofree double *want = g_new0 (double, n);
   g_autofree double *block = NULL;
   g_autofree double *m = g_new0 (double, n * n);
   g_autofree gsize *where = g_new (gsize, k);
+  g_autofree double *full = NULL;
   g_autoptr(SaddleSpectrum) s = NULL;
   g_autoptr(GError) error = NULL;
   double scale;
@@ -205,19 +208,51 @@ check_zero_rows (gsize n,
       if (m[i * n + j] == 0.0)
         m[i * n + j] = 7.0;
 
+  full = g_memdup2 (m, n * n * sizeof (double));
   s = saddle_spectrum_compute (m, n, 1e-6, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (s->deflated, ==, n - k);
   g_assert_cmpuint (s->zero, >=, n - k);
   for (gsize i = 0; i < n; i++)
     g_assert_cmpfloat_with_epsilon (s->eigenvalues[i], want[i], 1e-11 * scale);
+  if (!vectors)
+    return;
+
+  /* With the vectors: the same values, and each v_i a unit vector with A·v_i = λ_i·v_i, all
+   * orthogonal (the set-aside rows' coordinate vectors among them). */
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < i; j++)
+      full[i * n + j] = full[j * n + i];
+  memcpy (m, full, n * n * sizeof (double));
+  g_clear_pointer (&s, saddle_spectrum_free);
+  s = saddle_spectrum_compute_vectors (m, n, 1e-6, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->deflated, ==, n - k);
+  for (gsize i = 0; i < n; i++)
+    {
+      const double *v = m + i * n;
+
+      g_assert_cmpfloat_with_epsilon (s->eigenvalues[i], want[i], 1e-11 * scale);
+      for (gsize r = 0; r < n; r++)
+        {
+          double av = 0.0;
+
+          for (gsize c = 0; c < n; c++)
+            av += full[r * n + c] * v[c];
+          g_assert_cmpfloat_with_epsilon (av, s->eigenvalues[i] * v[r], 1e-12 * scale);
+        }
+      for (gsize j = 0; j <= i; j++)
+        g_assert_cmpfloat_with_epsilon (saddle_test_dot (v, m + j * n, n), i == j ? 1.0 : 0.0,
+                                        1e-13);
+    }
 }
 
 static void
 test_spectrum_zero_rows (void)
 {
-  check_zero_rows (40, 17, 21);
-  check_zero_rows (3000, 2100, 22);   /* the kept block solved by dsyevd_2stage */
+  check_zero_rows (40, 17, TRUE, 21);
+  check_zero_rows (40, 40 - 2, TRUE, 23);  /* only the first and last row set aside */
+  check_zero_rows (3000, 2100, FALSE, 22);   /* the kept block solved by dsyevd_2stage */
 }
 
 static void
@@ -258,6 +293,16 @@ test_spectrum_zero_matrix (void)
   g_assert_cmpuint (s->negative, ==, 0);
   g_assert_cmpfloat (s->minimal_ratio, ==, 0.0);
   g_assert_true (isnan (s->nonzero_ratio));
+
+  /* With vectors: every row set aside, so the eigenvectors are the coordinate vectors. */
+  memset (m, 0, n * n * sizeof (double));
+  g_clear_pointer (&s, saddle_spectrum_free);
+  s = saddle_spectrum_compute_vectors (m, n, 1e-6, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s->deflated, ==, n);
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = 0; j < n; j++)
+      g_assert_cmpfloat (m[i * n + j], ==, i == j ? 1.0 : 0.0);
 }
 
 static void

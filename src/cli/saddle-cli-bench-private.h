@@ -15,6 +15,7 @@ typedef struct
   gsize        hvp_block;     /* directions per HVP block */
   double       dgemm_rate;    /* FLOP/s of DGEMM on the bench's threads: the ceiling */
   double       dgemm_cpu_rate;/* its FLOPs per CPU second: the ceiling of CPU-time rates */
+  double       descent_step;  /* FLOPs of one step of the critical run's descent, as it ran */
   guint        failed;
 } Bench;
 

@@ -434,8 +434,10 @@ add_critical_flops (Bench             *bench,
   json_builder_begin_object (bench->builder);
   saddle_summary_add_double (bench->builder, "training_run",
                              saddle_flops_training (model, samples, epochs, FALSE));
+  /* As the bench's critical run took its steps (by linear region where it could). */
   saddle_summary_add_double (bench->builder, "descent_step",
-                             saddle_flops_descent_step (model, samples));
+                             bench->descent_step > 0.0 ? bench->descent_step
+                                                       : saddle_flops_descent_step (model, samples));
   saddle_summary_add_double (bench->builder, "hessian", hessian_build_flops (model, samples));
   json_builder_set_member_name (bench->builder, "hessian_build");
   json_builder_add_string_value (bench->builder,
@@ -448,7 +450,8 @@ add_critical_flops (Bench             *bench,
 
 /* A critical run, then its phases as the study timed them, with the FLOPs each did:
  *   training     saddle_train() without the per-epoch ‖∇L‖ (the critical study draws no chart);
- *   descent      steps + 1 calls of ∇L with H·∇L (the loop's last call ends it), then the
+ *   descent      steps + 1 calls of ∇L with H·∇L (the loop's last call ends it), each counted
+ *                as it ran (by sample or by linear region: the model's tally), then the
  *                study's own ∇L at the point reached;
  *   newton       not counted: its work depends on the method and the trial steps taken;
  *   hessian      the dense build, and H·g by one dgemv (2·n²);
@@ -513,9 +516,9 @@ bench_critical (Bench                   *bench,
   {
     gsize samples = dataset->n_samples;
     gsize n = results->n_params;
+    double steps_work = saddle_flops_descent_tally (model, samples, &point->descent_tally);
     double descent = config->descent_steps > 0
-                     ? (point->steps + 1.0) * saddle_flops_descent_step (model, samples)
-                       + saddle_flops_gradient (model, samples)
+                     ? steps_work + saddle_flops_gradient (model, samples)
                      : 0.0;
     double eigen = n <= SADDLE_NEWTON_DENSE_MAX ? saddle_flops_eigenvectors (n)
                                                 : saddle_flops_eigenvalues (n);
@@ -523,7 +526,14 @@ bench_critical (Bench                   *bench,
                   - point->seconds_newton - point->seconds_hessian - point->seconds_eigen
                   - point->seconds_still;
     g_autofree char *train_size = g_strdup_printf ("%u epochs", config->epochs);
-    g_autofree char *descent_size = g_strdup_printf ("%u steps", point->steps);
+    const SaddleRegionTally *tally = &point->descent_tally;
+    g_autofree char *descent_size
+      = tally->by_region > 0
+        ? g_strdup_printf ("%u steps, %.1f linear regions a step in %" G_GUINT64_FORMAT
+                           " of %" G_GUINT64_FORMAT, point->steps,
+                           (double) tally->regions / (double) tally->by_region,
+                           tally->by_region, tally->by_region + tally->by_sample)
+        : g_strdup_printf ("%u steps", point->steps);
     g_autofree char *newton_size = g_strdup_printf ("%u steps", point->newton_steps);
     g_autofree char *eigen_size = g_strdup_printf ("%s, %s", count,
                                                    n <= SADDLE_NEWTON_DENSE_MAX
@@ -532,6 +542,8 @@ bench_critical (Bench                   *bench,
     record_phase (bench, name, "training", train_size, point->seconds_train,
                   saddle_flops_training (model, samples, config->epochs, FALSE));
     record_phase (bench, name, "descent", descent_size, point->seconds_descent, descent);
+    if (config->newton_steps == 0 && point->steps > 0)
+      bench->descent_step = steps_work / (point->steps + 1.0);
     if (point->newton_steps > 0)
       record_phase (bench, name, "newton", newton_size, point->seconds_newton, NAN);
     /* The build the study chose, and H·g by one dgemv. */

@@ -290,6 +290,7 @@ saddle_critical_measure (SaddleModel                  *model,
   if (m->point == NULL)
     return NULL;
   m->point->steps = move.steps;
+  m->point->descent_tally = move.descent_tally;
   m->point->newton_steps = move.newton_steps;
   m->point->grad_norm_start = moves ? move.grad_norm_start : m->point->grad_norm;
   m->point->grad_norm_descent = moves ? move.grad_norm_descent : m->point->grad_norm;

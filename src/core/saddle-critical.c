@@ -798,9 +798,11 @@ saddle_critical_move (SaddleModel                  *model,
   move->grad_norm_start = norm2 (grad, n);
 
   t0 = g_get_monotonic_time ();
+  saddle_model_take_region_tally (model, NULL);
   if (!saddle_critical_descend (model, theta, batch, settings, run, func, user_data,
                                 &move->steps, error))
     return FALSE;
+  saddle_model_take_region_tally (model, &move->descent_tally);
   t1 = g_get_monotonic_time ();
 
   saddle_model_loss_grad (model, theta, batch, grad);
@@ -836,6 +838,7 @@ saddle_critical_find (SaddleModel                  *model,
     return NULL;
 
   point->steps = move.steps;
+  point->descent_tally = move.descent_tally;
   point->newton_steps = move.newton_steps;
   point->grad_norm_start = move.grad_norm_start;
   point->grad_norm_descent = move.grad_norm_descent;

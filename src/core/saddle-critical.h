@@ -132,6 +132,7 @@ struct _SaddleCriticalPoint
   guint               still_evaluations; /* loss-and-gradient evaluations the test made */
   SaddleCertificate   certificate;      /* why the point counts as stationary, if it does */
   guint               steps;            /* descent steps taken */
+  SaddleRegionTally   descent_tally;    /* how the descent's steps summed (for FLOP counts) */
   guint               newton_steps;     /* Newton steps accepted, chord steps included */
   guint               dead_units;       /* ReLU units never active on the training set */
   double              asymmetry;        /* of the Hessian before symmetrising */
@@ -213,6 +214,7 @@ double saddle_critical_hg_ratio (SaddleModel       *model,
 typedef struct
 {
   guint  steps;              /* descent steps taken */
+  SaddleRegionTally descent_tally; /* how they summed (for FLOP counts) */
   guint  newton_steps;       /* Newton steps accepted */
   double grad_norm_start;    /* ‖∇L‖ before */
   double grad_norm_descent;  /* ‖∇L‖ after the descent, before Newton */

@@ -100,6 +100,49 @@ saddle_flops_descent_step (const SaddleModel *model,
   return saddle_flops_hvp (model, samples, 1);
 }
 
+/* _saddle_model_regions_grad_and_hvp_self(): the forward pass over the samples (2·S a sample),
+ * then per region, with S_h the hidden layers' weights and S_top the output layer's:
+ *   forward:    α and β through the hidden layers (2 rows: 4·S_h);
+ *   backward:   b_l·W_{l+1} (2·S↑), then ∂L/∂W_l = b_lᵀ·(α·R1 + β·R0) (2·S);
+ *   R-forward:  [α; β]·Vᵀ at every layer (4·S), [Rα; Rβ]·Wᵀ above the first (4·S↑);
+ *   R-backward: b·V below every layer but the first (2·S↑), c·W below those but the top two
+ *               (2·(S↑ − S_top)), and b_lᵀ·u + c_lᵀ·(α·R1 + β·R0) (4·S);
+ * 10·S + 4·S_h + 10·S↑ − 2·S_top a region. */
+double
+saddle_flops_descent_step_regions (const SaddleModel *model,
+                                   gsize              samples,
+                                   double             regions)
+{
+  guint L;
+  double S, S_up, S_top;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  if (regions <= 0.0)
+    return saddle_flops_descent_step (model, samples);
+  L = saddle_model_n_layers (model);
+  S = weights_from (model, 0);
+  S_up = weights_from (model, 1);
+  S_top = weights_from (model, L - 1);
+  return saddle_flops_forward (model, samples)
+         + regions * (10.0 * S + 4.0 * (S - S_top) + 10.0 * S_up - 2.0 * (L > 1 ? S_top : 0.0));
+}
+
+double
+saddle_flops_descent_tally (const SaddleModel       *model,
+                            gsize                    samples,
+                            const SaddleRegionTally *tally)
+{
+  g_return_val_if_fail (model != NULL && tally != NULL, 0.0);
+
+  return (double) tally->by_sample * saddle_flops_descent_step (model, samples)
+         + (double) tally->by_region * saddle_flops_forward (model, samples)
+         + (tally->by_region > 0
+            ? (saddle_flops_descent_step_regions (model, samples, 1.0)
+               - saddle_flops_forward (model, samples)) * (double) tally->regions
+            : 0.0);
+}
+
 /* Each epoch's minibatch gradients cover the set once; the set is evaluated epochs + 1 times
  * (the start and every epoch's end), by saddle_model_loss_accuracy() (a forward pass) or, with
  * @epoch_grad_norm, saddle_model_loss_grad_accuracy() (a gradient). */

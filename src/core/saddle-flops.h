@@ -36,9 +36,19 @@ double saddle_flops_r_pass         (const SaddleModel *model,
 double saddle_flops_hvp            (const SaddleModel *model,
                                     gsize              samples,
                                     gsize              directions);
-/* One step of the ‖∇L‖² descent: ∇L and H·∇L in one call (saddle_model_grad_and_hvp_self()). */
+/* One step of the ‖∇L‖² descent: ∇L and H·∇L in one call (saddle_model_grad_and_hvp_self()),
+ * summed by sample. */
 double saddle_flops_descent_step   (const SaddleModel *model,
                                     gsize              samples);
+/* The same step summed by linear region (saddle-model-regions.c) over @regions regions, on
+ * average (0: by sample, as saddle_flops_descent_step()). */
+double saddle_flops_descent_step_regions (const SaddleModel *model,
+                                          gsize              samples,
+                                          double             regions);
+/* The descent steps of @tally (saddle_model_take_region_tally()), each by the way it ran. */
+double saddle_flops_descent_tally (const SaddleModel       *model,
+                                   gsize                    samples,
+                                   const SaddleRegionTally *tally);
 /* saddle_train() over @samples for @epochs with snapshot_every = 0 (every minibatch's gradient,
  * and the whole set evaluated at the start and after every epoch; with @epoch_grad_norm that
  * evaluation is a gradient). The batch size does not matter: each epoch's batches cover the

@@ -51,6 +51,18 @@ struct _SaddleModel
   double           *pack[2];      /* (k·max_weights) packed directions or per-direction products */
   double           *ones;         /* (n) all 1, to sum R{δ} over samples with dgemv */
   double           *bias_sum;     /* (k·max_out) those sums */
+
+  /* Sums by linear region (saddle-model-regions.c), laid out for R regions. */
+  gboolean          sum_by_region;
+  gsize            *region_first; /* (R + 1): each region's first sample, then n */
+  gsize             region_first_cap;
+  double           *region_buf;
+  gsize             region_cap;   /* doubles */
+  double          **region_ab;    /* region_ab[l]: (2R, out_l) α rows, then β rows */
+  double          **region_rab;   /* region_rab[l]: (2R, out_l) Rα, then Rβ */
+  double          **region_b;     /* region_b[l]: (R, out_l) ∂f/∂z[l] */
+  double          **region_c;     /* region_c[l]: (R, out_l) its R-derivative's r-part */
+  SaddleRegionTally region_tally;
 };
 
 static inline double
@@ -192,6 +204,28 @@ void     _saddle_model_backward       (SaddleModel       *model,
                                        const double      *theta,
                                        const double      *x,
                                        gsize              n,
+                                       double            *grad);
+
+/* Whether ∇L and H·∇L of @batch can be summed by linear region: one input, one output,
+ * ReLU or identity, MSE, and not switched off (saddle_model_set_sum_by_region()). */
+gboolean _saddle_model_regions_apply  (const SaddleModel *model,
+                                       const SaddleBatch *batch);
+/* After a forward pass and the loss with δ[L-1]: ∇L into @grad and H·∇L into @hg, summed by
+ * linear region (counted in the tally). FALSE (nothing written) if the samples have too many
+ * regions or scratch cannot be had; the caller then takes the per-sample passes. */
+gboolean _saddle_model_regions_grad_and_hvp_self (SaddleModel       *model,
+                                                  const double      *theta,
+                                                  const SaddleBatch *batch,
+                                                  double            *grad,
+                                                  double            *hg);
+/* The same for H·v of @k dense directions @v (k, n_params) into @hv, and ∂L/∂θ into @grad
+ * unless it is NULL. */
+gboolean _saddle_model_regions_hvp    (SaddleModel       *model,
+                                       const double      *theta,
+                                       const SaddleBatch *batch,
+                                       const double      *v,
+                                       gsize              k,
+                                       double            *hv,
                                        double            *grad);
 
 /* C = op(A)·op(B) + beta·C, row-major, (m × k)·(k × n), in the BLAS call measured fastest for the

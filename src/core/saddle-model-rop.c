@@ -623,6 +623,9 @@ hvp_common (SaddleModel       *model,
 
   _saddle_model_forward (model, theta, batch->x, n);
   loss = _saddle_model_compute_loss (model, batch, TRUE);
+  if (v != NULL && k > 0 && isfinite (loss) && _saddle_model_regions_apply (model, batch)
+      && _saddle_model_regions_hvp (model, theta, batch, v, k, hv, grad))
+    return loss;
   _saddle_model_backward (model, theta, batch->x, n, grad);
   if (k == 0)
     return loss;
@@ -708,6 +711,10 @@ saddle_model_grad_and_hvp_self (SaddleModel       *model,
    * before the R-pass starts, so no second forward is needed. */
   _saddle_model_forward (model, theta, batch->x, n);
   loss = _saddle_model_compute_loss (model, batch, TRUE);
+  if (isfinite (loss) && _saddle_model_regions_apply (model, batch)
+      && _saddle_model_regions_grad_and_hvp_self (model, theta, batch, grad, hg))
+    return loss;
+  model->region_tally.by_sample++;
   _saddle_model_backward (model, theta, batch->x, n, grad);
 
   kb = 1;
@@ -765,6 +772,14 @@ saddle_model_set_tile_rows (SaddleModel *model,
 {
   g_return_if_fail (model != NULL);
   model->tile_override = rows;
+}
+
+void
+saddle_model_set_sum_by_region (SaddleModel *model,
+                                gboolean     enabled)
+{
+  g_return_if_fail (model != NULL);
+  model->sum_by_region = enabled;
 }
 
 gsize

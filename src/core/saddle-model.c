@@ -409,6 +409,7 @@ saddle_model_new (const guint      *widths,
   model->activation = activation;
   model->loss = loss;
   model->scratch_limit = SADDLE_MODEL_DEFAULT_SCRATCH;
+  model->sum_by_region = TRUE;
 
   for (guint l = 0; l < model->n_layers; l++)
     {
@@ -432,6 +433,10 @@ saddle_model_new (const guint      *widths,
   model->curv = g_new0 (double *, model->n_layers);
   model->rz = g_new0 (double *, model->n_layers);
   model->ra = g_new0 (double *, model->n_layers);
+  model->region_ab = g_new0 (double *, model->n_layers);
+  model->region_rab = g_new0 (double *, model->n_layers);
+  model->region_b = g_new0 (double *, model->n_layers);
+  model->region_c = g_new0 (double *, model->n_layers);
 
   return g_steal_pointer (&model);
 }
@@ -447,6 +452,7 @@ saddle_model_copy (const SaddleModel *model)
                            model->loss, NULL);
   copy->scratch_limit = model->scratch_limit;
   copy->tile_override = model->tile_override;
+  copy->sum_by_region = model->sum_by_region;
   return copy;
 }
 
@@ -467,6 +473,12 @@ saddle_model_free (SaddleModel *model)
   g_free (model->rbuf);
   g_free (model->rz);
   g_free (model->ra);
+  g_free (model->region_first);
+  g_free (model->region_buf);
+  g_free (model->region_ab);
+  g_free (model->region_rab);
+  g_free (model->region_b);
+  g_free (model->region_c);
   g_free (model);
 }
 

@@ -85,6 +85,31 @@ gsize            saddle_model_scratch_bytes (const SaddleModel *model,
 /* Caps the HVP scratch memory (default 256 MiB); blocks that do not fit run in smaller chunks. */
 void             saddle_model_set_scratch_limit (SaddleModel *model,
                                                  gsize        bytes);
+/* Whether saddle_model_grad_and_hvp_self() and saddle_model_hvp() may sum by linear region
+ * (default TRUE): for one input, one output, ReLU or identity and MSE, the samples sharing an
+ * activation pattern are summed through their moments (saddle-model-regions.c), equal to the
+ * per-sample sums to rounding. FALSE keeps the per-sample passes; for tests and benchmarks.
+ * saddle_model_hessian_columns(), the reference Hessian build, always sums by sample. */
+void             saddle_model_set_sum_by_region (SaddleModel *model,
+                                                 gboolean     enabled);
+/* The linear regions of @batch at @theta: runs of consecutive samples whose hidden activation
+ * pattern (σ' of every hidden unit) is the same. 0 if the batch does not fit or scratch cannot
+ * be had. */
+gsize            saddle_model_count_regions (SaddleModel       *model,
+                                             const double      *theta,
+                                             const SaddleBatch *batch);
+/* What saddle_model_grad_and_hvp_self() did since the tally was last taken: calls summed by
+ * sample, calls summed by region, and the regions of the latter (for FLOP counts). */
+typedef struct
+{
+  guint64 by_sample;
+  guint64 by_region;
+  guint64 regions;
+} SaddleRegionTally;
+
+/* The tally into @tally (may be NULL); it starts again from zero. */
+void             saddle_model_take_region_tally (SaddleModel       *model,
+                                                 SaddleRegionTally *tally);
 /* Forces HVP and structured-Hessian tiles of @rows samples (0 = automatic); for tests and tuning. */
 void             saddle_model_set_tile_rows (SaddleModel *model,
                                              gsize        rows);

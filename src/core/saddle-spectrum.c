@@ -78,10 +78,10 @@ eigenvalues_only (double     *matrix,
  * order of the copy. */
 static gsize
 deflate_zero_rows (double *matrix,
-                   gsize   n)
+                   gsize   n,
+                   gsize  *kept)
 {
   g_autofree gboolean *nonzero = g_new0 (gboolean, n);
-  g_autofree gsize *kept = g_new (gsize, n);
   gsize m = 0;
 
   for (gsize i = 0; i < n; i++)
@@ -103,6 +103,56 @@ deflate_zero_rows (double *matrix,
   return m;
 }
 
+/* After the kept m × m block's solve with vectors (eigenvalues ascending in @w, vectors the
+ * columns of @matrix with leading dimension m), the whole n × n solution in place: the block's
+ * vectors in the kept coordinates @kept, and for each row set aside the eigenvalue 0 with its
+ * coordinate vector, placed after the block's negative eigenvalues so that @w stays ascending.
+ * Columns are written from the last one down: column p's new place p·n is never below the old
+ * place j·m of any column not yet moved, nor below its own old entries still to be read. */
+static void
+expand_deflated_vectors (double      *matrix,
+                         double      *w,
+                         gsize        n,
+                         gsize        m,
+                         const gsize *kept)
+{
+  g_autofree gboolean *is_kept = g_new0 (gboolean, n);
+  g_autofree gsize *set_aside = g_new (gsize, n - m);
+  gsize negative = 0, zeros = n - m, z = 0;
+
+  for (gsize a = 0; a < m; a++)
+    is_kept[kept[a]] = TRUE;
+  for (gsize i = 0; i < n; i++)
+    if (!is_kept[i])
+      set_aside[z++] = i;
+  while (negative < m && w[negative] < 0.0)
+    negative++;
+
+  for (gsize p = n; p-- > 0;)
+    {
+      double *column = matrix + p * n;
+
+      if (p >= negative + zeros || p < negative)
+        {
+          gsize j = p < negative ? p : p - zeros;   /* the block's column */
+          const double *old = matrix + j * m;
+
+          /* Descending a: each entry's new address is at or above its old one. */
+          for (gsize a = m; a-- > 0;)
+            column[kept[a]] = old[a];
+          for (gsize k = 0; k < zeros; k++)
+            column[set_aside[k]] = 0.0;
+          w[p] = w[j];
+        }
+      else
+        {
+          memset (column, 0, n * sizeof (double));
+          column[set_aside[p - negative]] = 1.0;
+          w[p] = 0.0;
+        }
+    }
+}
+
 static SaddleSpectrum *
 spectrum_compute (double   *matrix,
                   gsize     n,
@@ -111,6 +161,7 @@ spectrum_compute (double   *matrix,
                   GError  **error)
 {
   g_autoptr(SaddleSpectrum) spectrum = NULL;
+  g_autofree gsize *kept = NULL;
   gboolean used_fallback;
   lapack_int info;
   gint64 start;
@@ -144,8 +195,8 @@ spectrum_compute (double   *matrix,
     }
 
   spectrum = spectrum_new (n);
-  /* With eigenvectors every row stays: the vectors are wanted in the full coordinates. */
-  solved = vectors ? n : deflate_zero_rows (matrix, n);
+  kept = g_new (gsize, n);
+  solved = deflate_zero_rows (matrix, n, kept);
   spectrum->deflated = n - solved;
   /* Timed for the forecast a Stop during it shows (saddle-eigen-forecast.h). */
   start = g_get_monotonic_time ();
@@ -153,8 +204,11 @@ spectrum_compute (double   *matrix,
   if (vectors)
     {
       used_fallback = FALSE;
-      info = LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'L', (lapack_int) n, matrix,
-                             (lapack_int) n, spectrum->eigenvalues);
+      info = solved > 0 ? LAPACKE_dsyevd (LAPACK_COL_MAJOR, 'V', 'L', (lapack_int) solved,
+                                          matrix, (lapack_int) solved, spectrum->eigenvalues)
+                        : 0;
+      if (info == 0 && solved < n)
+        expand_deflated_vectors (matrix, spectrum->eigenvalues, n, solved, kept);
     }
   else if (solved > 0)
     info = eigenvalues_only (matrix, (lapack_int) solved, spectrum->eigenvalues,

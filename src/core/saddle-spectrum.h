@@ -26,8 +26,8 @@ typedef struct
                             * positive / n, where "positive" means above the zero band
                             * (λ > tolerance · max|λ|) and n still counts the band; NAN if n = 0 */
   double  nonzero_ratio;   /* positive / (positive + negative): the zero band left out; NAN if none */
-  gsize   deflated;        /* exactly zero rows set aside before the solve (values only): exact
-                            * zero eigenvalues, counted in zero */
+  gsize   deflated;        /* exactly zero rows set aside before the solve: exact zero
+                            * eigenvalues, counted in zero */
 } SaddleSpectrum;
 
 GQuark          saddle_spectrum_error_quark (void);
@@ -42,7 +42,8 @@ SaddleSpectrum *saddle_spectrum_compute     (double  *matrix,
                                              GError **error);
 /* The same with the eigenvectors (one-stage dsyevd, JOBZ='V'): on return @matrix holds v_i,
  * the unit eigenvector of the i-th smallest eigenvalue, at @matrix + i·n. About 3× the time of
- * the values alone, and a workspace of 2n² more doubles. */
+ * the values alone, and a workspace of 2n² more doubles. An exactly zero row i set aside gives
+ * the eigenvalue 0 with the coordinate vector e_i, placed after the negative eigenvalues. */
 SaddleSpectrum *saddle_spectrum_compute_vectors (double  *matrix,
                                                  gsize    n,
                                                  double   tolerance,

@@ -43,6 +43,7 @@ descend_and_analyse (StudyRun             *self,
   SaddleEvent event;
   double grad_norm_start;
   double grad_norm_descent;
+  SaddleRegionTally descent_tally = { 0 };
   guint steps = 0;
   guint newton_steps = 0;
   gint64 t0, t1, t2;
@@ -58,9 +59,11 @@ descend_and_analyse (StudyRun             *self,
       if (!_saddle_study_begin_phase (self, _("descending ‖∇L‖²"), CRITICAL_TRAIN_SHARE,
                                       CRITICAL_DESCENT_SHARE))
         goto cancelled;
+      saddle_model_take_region_tally (model, NULL);
       if (!saddle_critical_descend (model, theta, batch, &settings, self->run,
                                     _saddle_study_event_cb, self, &steps, error))
         return FALSE;
+      saddle_model_take_region_tally (model, &descent_tally);
       saddle_model_loss_grad (model, theta, batch, grad);
       grad_norm_descent = vector_norm (grad, saddle_model_n_params (model));
     }
@@ -94,6 +97,7 @@ descend_and_analyse (StudyRun             *self,
     return FALSE;
   point->run = self->run;
   point->steps = steps;
+  point->descent_tally = descent_tally;
   point->newton_steps = newton_steps;
   point->grad_norm_start = grad_norm_start;
   point->grad_norm_descent = grad_norm_descent;
