@@ -199,7 +199,7 @@ test_eigen (void)
   g_assert_cmpfloat (saddle_flops_eigenvectors (3), ==, 36 + 54);
 }
 
-/* The descent step summed by linear region, on 1-3-2-1 (S = 3 + 6 + 2 = 11, S↑ = 8, the
+/* The descent step and the gradient summed by linear region, on 1-3-2-1 (S = 3 + 6 + 2 = 11, S↑ = 8, the
  * output layer's S_top = 2, the hidden layers' S_h = 9): the forward pass over the samples
  * (2·S = 22 a sample), then 10·S + 4·S_h + 10·S↑ − 2·S_top = 110 + 36 + 80 − 4 = 222 a region;
  * and a tally of calls made each way. */
@@ -209,15 +209,19 @@ test_descent_regions (void)
   static const guint widths[] = { 1, 3, 2, 1 };
   g_autoptr(SaddleModel) model = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU,
                                                    SADDLE_LOSS_MSE, NULL);
-  SaddleRegionTally tally = { .by_sample = 1, .by_region = 2, .regions = 5 };
+  SaddleRegionTally tally = { .by_sample = 1, .by_region = 2, .regions = 5,
+                              .grads_by_sample = 3, .grads_by_region = 4, .grad_regions = 7 };
 
   g_assert_cmpfloat (saddle_flops_descent_step_regions (model, SAMPLES, 2.0), ==,
                      5 * 22 + 2 * 222);
   g_assert_cmpfloat (saddle_flops_descent_step_regions (model, SAMPLES, 0.0), ==,
                      saddle_flops_descent_step (model, SAMPLES));
-  /* By sample 8·S + 10·S↑ = 168 a sample; by region 2 forward passes and 5 regions. */
-  g_assert_cmpfloat (saddle_flops_descent_tally (model, SAMPLES, &tally), ==,
-                     5 * 168 + 2 * 5 * 22 + 5 * 222);
+  /* A gradient by region: 22 a sample, then 2·S + 4·S_h + 2·S↑ = 22 + 36 + 16 = 74 a region. */
+  g_assert_cmpfloat (saddle_flops_gradient_regions (model, SAMPLES, 2.0), ==, 5 * 22 + 2 * 74);
+  /* Steps: by sample 8·S + 10·S↑ = 168 a sample, by region 2 forward passes and 5 regions;
+   * gradients: by sample 4·S + 2·S↑ = 60 a sample, by region 4 forward passes and 7 regions. */
+  g_assert_cmpfloat (saddle_flops_tally (model, SAMPLES, &tally), ==,
+                     5 * 168 + 2 * 5 * 22 + 5 * 222 + 3 * 5 * 60 + 4 * 5 * 22 + 7 * 74);
 }
 
 /* The design's two models, per sample: the numbers the bench's rates rest on. */

@@ -641,7 +641,7 @@ compare_doubles (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-/* The descent's step and saddle_model_hvp() summed by linear region (saddle-model-regions.c)
+/* The gradient, the descent's step and saddle_model_hvp() summed by linear region (saddle-model-regions.c)
  * against the per-sample passes (saddle_model_set_sum_by_region (FALSE)), on 1,000 sorted
  * inputs: nets of one input and one output with 0–3 hidden layers, ReLU and identity, biases of
  * scale 1 so that the kinks fall among the samples. The step must take the regions (at most a
@@ -714,6 +714,25 @@ test_regions (void)
         g_assert_cmpfloat (rel_err (hg, hg_ref, rig.P), <=, 1e-13);
         g_assert_true (memcmp (g, g_ref, rig.P * sizeof (double)) != 0
                        || memcmp (hg, hg_ref, rig.P * sizeof (double)) != 0);
+
+        /* saddle_model_loss_grad() by region against by sample: the same loss, ∇L within
+         * 1e-13, and counted in the tally. */
+        {
+          g_autofree double *g1 = g_new (double, rig.P);
+          g_autofree double *g2 = g_new (double, rig.P);
+          double l1, l2;
+
+          l2 = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, g2);
+          saddle_model_set_sum_by_region (rig.model, TRUE);
+          saddle_model_take_region_tally (rig.model, NULL);
+          l1 = saddle_model_loss_grad (rig.model, rig.theta, &rig.batch, g1);
+          saddle_model_take_region_tally (rig.model, &tally);
+          saddle_model_set_sum_by_region (rig.model, FALSE);
+          g_assert_cmpuint (tally.grads_by_region, ==, 1);
+          g_assert_cmpuint (tally.grad_regions, ==, regions);
+          g_assert_cmpfloat (l1, ==, l2);
+          g_assert_cmpfloat (rel_err (g1, g2, rig.P), <=, 1e-13);
+        }
 
         /* saddle_model_hvp() on 3 random directions, with the gradient, by region against by
          * sample: the same 1e-13. */

@@ -443,6 +443,9 @@ add_critical_flops (Bench             *bench,
   json_builder_add_string_value (bench->builder,
                                  saddle_hessian_choose_build (model, samples)
                                  == SADDLE_HESSIAN_BUILD_STRUCTURED ? "structured" : "hvp");
+  /* Of the rows the critical run's eigensolve took, as for the descent. */
+  if (bench->eigen_solved > 0)
+    n = bench->eigen_solved;
   saddle_summary_add_double (bench->builder, "eigenvalues", saddle_flops_eigenvalues (n));
   saddle_summary_add_double (bench->builder, "eigenvectors", saddle_flops_eigenvectors (n));
   json_builder_end_object (bench->builder);
@@ -455,7 +458,8 @@ add_critical_flops (Bench             *bench,
  *                study's own ∇L at the point reached;
  *   newton       not counted: its work depends on the method and the trial steps taken;
  *   hessian      the dense build, and H·g by one dgemv (2·n²);
- *   eigen        with the eigenvectors up to SADDLE_NEWTON_DENSE_MAX parameters, as the study;
+ *   eigen        with the eigenvectors up to SADDLE_NEWTON_DENSE_MAX parameters, as the study,
+ *                of the rows not exactly zero (the others are set aside before the solve);
  *   still        the still-descending test: its L-BFGS and Adam evaluations of ∇L;
  *   analysis     the rest (dead units, exact reach, Clarke): time only. */
 static void
@@ -516,12 +520,14 @@ bench_critical (Bench                   *bench,
   {
     gsize samples = dataset->n_samples;
     gsize n = results->n_params;
-    double steps_work = saddle_flops_descent_tally (model, samples, &point->descent_tally);
+    double steps_work = saddle_flops_tally (model, samples, &point->descent_tally);
     double descent = config->descent_steps > 0
                      ? steps_work + saddle_flops_gradient (model, samples)
                      : 0.0;
-    double eigen = n <= SADDLE_NEWTON_DENSE_MAX ? saddle_flops_eigenvectors (n)
-                                                : saddle_flops_eigenvalues (n);
+    /* The solve is of the rows left once the exactly zero ones are set aside. */
+    gsize solved = n - (point->spectrum != NULL ? point->spectrum->deflated : 0);
+    double eigen = n <= SADDLE_NEWTON_DENSE_MAX ? saddle_flops_eigenvectors (solved)
+                                                : saddle_flops_eigenvalues (solved);
     double rest = seconds - point->seconds_train - point->seconds_descent
                   - point->seconds_newton - point->seconds_hessian - point->seconds_eigen
                   - point->seconds_still;
@@ -535,15 +541,18 @@ bench_critical (Bench                   *bench,
                            tally->by_region, tally->by_region + tally->by_sample)
         : g_strdup_printf ("%u steps", point->steps);
     g_autofree char *newton_size = g_strdup_printf ("%u steps", point->newton_steps);
-    g_autofree char *eigen_size = g_strdup_printf ("%s, %s", count,
+    g_autofree char *eigen_size = g_strdup_printf ("%s, %s of the %" G_GSIZE_FORMAT " rows not "
+                                                   "exactly zero", count,
                                                    n <= SADDLE_NEWTON_DENSE_MAX
-                                                   ? "values and vectors" : "values");
+                                                   ? "values and vectors" : "values", solved);
 
     record_phase (bench, name, "training", train_size, point->seconds_train,
                   saddle_flops_training (model, samples, config->epochs, FALSE));
     record_phase (bench, name, "descent", descent_size, point->seconds_descent, descent);
     if (config->newton_steps == 0 && point->steps > 0)
       bench->descent_step = steps_work / (point->steps + 1.0);
+    if (config->newton_steps == 0)
+      bench->eigen_solved = solved;
     if (point->newton_steps > 0)
       record_phase (bench, name, "newton", newton_size, point->seconds_newton, NAN);
     /* The build the study chose, and H·g by one dgemv. */
@@ -556,7 +565,7 @@ bench_critical (Bench                   *bench,
                                                        point->still_evaluations);
 
         record_phase (bench, name, "still", still_size, point->seconds_still,
-                      point->still_evaluations * saddle_flops_gradient (model, samples));
+                      saddle_flops_tally (model, samples, &point->still_tally));
       }
     record_phase (bench, name, "analysis", "the rest, not counted", rest, NAN);
   }

@@ -497,10 +497,12 @@ measure_still_descending (SaddleModel                  *model,
   point->still_factor = NAN;
   point->still_steps = 0;
   point->still_evaluations = 0;
+  memset (&point->still_tally, 0, sizeof point->still_tally);
   point->seconds_still = 0.0;
   if (settings->still_steps == 0)
     return TRUE;
   x = g_memdup2 (theta, n * sizeof (double));
+  saddle_model_take_region_tally (model, NULL);
   saddle_lbfgs_minimise (n, x, settings->still_steps, loss_objective, &lc,
                          still_lbfgs_progress_cb, &sc, &result);
   if (result.cancelled)
@@ -508,6 +510,7 @@ measure_still_descending (SaddleModel                  *model,
   if (!still_adam (model, theta, batch, settings, &sc, &adam_lowest, &adam_evaluations))
     return FALSE;
   point->seconds_still = (g_get_monotonic_time () - t0) / 1e6;
+  saddle_model_take_region_tally (model, &point->still_tally);
   point->still_evaluations = result.evaluations + adam_evaluations;
   point->still_steps = settings->still_steps;
   lowest = MIN (result.f_end, adam_lowest);

@@ -130,6 +130,7 @@ struct _SaddleCriticalPoint
                                          * Adam reach (the larger fall); NAN if not run */
   guint               still_steps;      /* steps each method took */
   guint               still_evaluations; /* loss-and-gradient evaluations the test made */
+  SaddleRegionTally   still_tally;      /* how their gradients summed (for FLOP counts) */
   SaddleCertificate   certificate;      /* why the point counts as stationary, if it does */
   guint               steps;            /* descent steps taken */
   SaddleRegionTally   descent_tally;    /* how the descent's steps summed (for FLOP counts) */

@@ -128,19 +128,44 @@ saddle_flops_descent_step_regions (const SaddleModel *model,
          + regions * (10.0 * S + 4.0 * (S - S_top) + 10.0 * S_up - 2.0 * (L > 1 ? S_top : 0.0));
 }
 
+/* _saddle_model_regions_grad(): the forward pass over the samples (2·S a sample), then per
+ * region α and β through the hidden layers (4·S_h), b_l·W_{l+1} (2·S↑) and
+ * ∂L/∂W_l = b_lᵀ·(α·R1 + β·R0) (2·S). */
 double
-saddle_flops_descent_tally (const SaddleModel       *model,
-                            gsize                    samples,
-                            const SaddleRegionTally *tally)
+saddle_flops_gradient_regions (const SaddleModel *model,
+                               gsize              samples,
+                               double             regions)
 {
+  double S, S_up, S_top;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  if (regions <= 0.0)
+    return saddle_flops_gradient (model, samples);
+  S = weights_from (model, 0);
+  S_up = weights_from (model, 1);
+  S_top = weights_from (model, saddle_model_n_layers (model) - 1);
+  return saddle_flops_forward (model, samples) + regions * (2.0 * S + 4.0 * (S - S_top) + 2.0 * S_up);
+}
+
+/* Each call by sample costs its whole count; each by region its forward pass and its regions'
+ * share (linear in the regions, so their total will do). */
+double
+saddle_flops_tally (const SaddleModel       *model,
+                    gsize                    samples,
+                    const SaddleRegionTally *tally)
+{
+  double forward, step_region, grad_region;
+
   g_return_val_if_fail (model != NULL && tally != NULL, 0.0);
 
+  forward = saddle_flops_forward (model, samples);
+  step_region = saddle_flops_descent_step_regions (model, samples, 1.0) - forward;
+  grad_region = saddle_flops_gradient_regions (model, samples, 1.0) - forward;
   return (double) tally->by_sample * saddle_flops_descent_step (model, samples)
-         + (double) tally->by_region * saddle_flops_forward (model, samples)
-         + (tally->by_region > 0
-            ? (saddle_flops_descent_step_regions (model, samples, 1.0)
-               - saddle_flops_forward (model, samples)) * (double) tally->regions
-            : 0.0);
+         + (double) tally->by_region * forward + (double) tally->regions * step_region
+         + (double) tally->grads_by_sample * saddle_flops_gradient (model, samples)
+         + (double) tally->grads_by_region * forward + (double) tally->grad_regions * grad_region;
 }
 
 /* Each epoch's minibatch gradients cover the set once; the set is evaluated epochs + 1 times

@@ -45,10 +45,16 @@ double saddle_flops_descent_step   (const SaddleModel *model,
 double saddle_flops_descent_step_regions (const SaddleModel *model,
                                           gsize              samples,
                                           double             regions);
-/* The descent steps of @tally (saddle_model_take_region_tally()), each by the way it ran. */
-double saddle_flops_descent_tally (const SaddleModel       *model,
-                                   gsize                    samples,
-                                   const SaddleRegionTally *tally);
+/* A gradient summed by linear region over @regions regions (0: by sample, as
+ * saddle_flops_gradient()). */
+double saddle_flops_gradient_regions (const SaddleModel *model,
+                                      gsize              samples,
+                                      double             regions);
+/* The descent steps and gradients of @tally (saddle_model_take_region_tally()), each by the
+ * way it ran. */
+double saddle_flops_tally (const SaddleModel       *model,
+                           gsize                    samples,
+                           const SaddleRegionTally *tally);
 /* saddle_train() over @samples for @epochs with snapshot_every = 0 (every minibatch's gradient,
  * and the whole set evaluated at the start and after every epoch; with @epoch_grad_norm that
  * evaluation is a gradient). The batch size does not matter: each epoch's batches cover the

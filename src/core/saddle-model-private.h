@@ -218,6 +218,11 @@ gboolean _saddle_model_regions_grad_and_hvp_self (SaddleModel       *model,
                                                   const SaddleBatch *batch,
                                                   double            *grad,
                                                   double            *hg);
+/* The same for ∇L alone into @grad (counted in the tally). */
+gboolean _saddle_model_regions_grad   (SaddleModel       *model,
+                                       const double      *theta,
+                                       const SaddleBatch *batch,
+                                       double            *grad);
 /* The same for H·v of @k dense directions @v (k, n_params) into @hv, and ∂L/∂θ into @grad
  * unless it is NULL. */
 gboolean _saddle_model_regions_hvp    (SaddleModel       *model,

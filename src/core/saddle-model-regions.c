@@ -39,6 +39,9 @@
 
 /* Beyond this share of the samples the regions save too little to pay for their bookkeeping. */
 #define MAX_REGIONS_PER_SAMPLE 0.25
+/* Minibatches keep the per-sample passes: training's steps stay as they were, and a batch of
+ * 20 has too few samples to share regions. The whole sets the studies analyse are larger. */
+#define MIN_SAMPLES 64
 
 gboolean
 _saddle_model_regions_apply (const SaddleModel *model,
@@ -51,7 +54,7 @@ _saddle_model_regions_apply (const SaddleModel *model,
          && (model->activation == SADDLE_ACTIVATION_RELU
              || model->activation == SADDLE_ACTIVATION_IDENTITY)
          && model->widths[0] == 1 && model->widths[L] == 1
-         && batch->n >= 8;
+         && batch->n >= MIN_SAMPLES;
 }
 
 /* Splits the samples at each change of activation pattern (the σ' rows of every hidden layer,
@@ -424,6 +427,22 @@ _saddle_model_regions_grad_and_hvp_self (SaddleModel       *model,
   direction (model, theta, &rp, grad, hg);
   model->region_tally.by_region++;
   model->region_tally.regions += rp.R;
+  return TRUE;
+}
+
+gboolean
+_saddle_model_regions_grad (SaddleModel       *model,
+                            const double      *theta,
+                            const SaddleBatch *batch,
+                            double            *grad)
+{
+  RegionPass rp;
+
+  if (!prepare (model, theta, batch, &rp))
+    return FALSE;
+  gradient (model, &rp, grad);
+  model->region_tally.grads_by_region++;
+  model->region_tally.grad_regions += rp.R;
   return TRUE;
 }
 

@@ -876,8 +876,13 @@ saddle_model_loss_grad_accuracy (SaddleModel       *model,
    * pass, and is taken before the backward pass may reuse any buffer. */
   if (accuracy != NULL && !isnan (loss) && is_classification (batch))
     *accuracy = share_correct (model, batch);
-  if (grad != NULL)
-    _saddle_model_backward (model, theta, batch->x, batch->n, grad);
+  if (grad == NULL)
+    return loss;
+  if (isfinite (loss) && _saddle_model_regions_apply (model, batch)
+      && _saddle_model_regions_grad (model, theta, batch, grad))
+    return loss;
+  model->region_tally.grads_by_sample++;
+  _saddle_model_backward (model, theta, batch->x, batch->n, grad);
 
   return loss;
 }

@@ -85,11 +85,12 @@ gsize            saddle_model_scratch_bytes (const SaddleModel *model,
 /* Caps the HVP scratch memory (default 256 MiB); blocks that do not fit run in smaller chunks. */
 void             saddle_model_set_scratch_limit (SaddleModel *model,
                                                  gsize        bytes);
-/* Whether saddle_model_grad_and_hvp_self() and saddle_model_hvp() may sum by linear region
- * (default TRUE): for one input, one output, ReLU or identity and MSE, the samples sharing an
- * activation pattern are summed through their moments (saddle-model-regions.c), equal to the
- * per-sample sums to rounding. FALSE keeps the per-sample passes; for tests and benchmarks.
- * saddle_model_hessian_columns(), the reference Hessian build, always sums by sample. */
+/* Whether the gradient, saddle_model_grad_and_hvp_self() and saddle_model_hvp() may sum by
+ * linear region (default TRUE): for one input, one output, ReLU or identity, MSE and batches of
+ * at least 64 samples, the samples sharing an activation pattern are summed through their
+ * moments (saddle-model-regions.c), equal to the per-sample sums to rounding. FALSE keeps the
+ * per-sample passes; for tests and benchmarks. saddle_model_hessian_columns(), the reference
+ * Hessian build, and minibatches always sum by sample. */
 void             saddle_model_set_sum_by_region (SaddleModel *model,
                                                  gboolean     enabled);
 /* The linear regions of @batch at @theta: runs of consecutive samples whose hidden activation
@@ -98,13 +99,17 @@ void             saddle_model_set_sum_by_region (SaddleModel *model,
 gsize            saddle_model_count_regions (SaddleModel       *model,
                                              const double      *theta,
                                              const SaddleBatch *batch);
-/* What saddle_model_grad_and_hvp_self() did since the tally was last taken: calls summed by
- * sample, calls summed by region, and the regions of the latter (for FLOP counts). */
+/* What the model summed since the tally was last taken, for FLOP counts: descent steps
+ * (saddle_model_grad_and_hvp_self()) and gradients (saddle_model_loss_grad() and
+ * saddle_model_loss_grad_accuracy() with a gradient), each by sample or by region. */
 typedef struct
 {
-  guint64 by_sample;
-  guint64 by_region;
-  guint64 regions;
+  guint64 by_sample;        /* descent steps summed by sample */
+  guint64 by_region;        /* descent steps summed by region */
+  guint64 regions;          /* the regions of those */
+  guint64 grads_by_sample;
+  guint64 grads_by_region;
+  guint64 grad_regions;
 } SaddleRegionTally;
 
 /* The tally into @tally (may be NULL); it starts again from zero. */
