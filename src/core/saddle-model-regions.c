@@ -27,7 +27,8 @@
  * exactly at a kink is on the same side as in every other pass. Consecutive samples with the
  * same pattern form a region: on the function task's data (x sorted) the 1-31-31-1 critical
  * points of 4 runs had 20–31 regions over 1,000 points, and the products run on that many rows
- * instead of 1,000; with more than a quarter of the samples the per-sample passes run instead.
+ * instead of 1,000; with more than a quarter of the samples (unsorted x, say) the per-sample
+ * passes run instead.
  */
 #define G_LOG_DOMAIN "saddle-model"
 
@@ -37,10 +38,13 @@
 
 #include "saddle-model-private.h"
 
-/* Beyond this share of the samples the regions save too little to pay for their bookkeeping. */
+/* Counted in FLOPs, a descent step by region breaks even with one by sample at about two thirds
+ * of the samples (1-31-31-1: 24,056 a region against 16,058 a sample beyond the forward pass,
+ * saddle-flops.c); the regions' products have few rows and run slower per FLOP, so they are
+ * taken only up to a quarter. */
 #define MAX_REGIONS_PER_SAMPLE 0.25
-/* Minibatches keep the per-sample passes: training's steps stay as they were, and a batch of
- * 20 has too few samples to share regions. The whole sets the studies analyse are larger. */
+/* Below this the per-sample passes run: minibatches, so that training's steps stay as they were.
+ * The whole sets the studies analyse (1,000 points by default) are larger. */
 #define MIN_SAMPLES 64
 
 gboolean
