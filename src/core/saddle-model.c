@@ -17,6 +17,10 @@
 #include "saddle-format.h"
 #include "saddle-model-private.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define SADDLE_MODEL_MAX_PARAMS      ((gsize) 100000000)
 #define SADDLE_MODEL_DEFAULT_SCRATCH ((gsize) 256 << 20)
 
@@ -138,6 +142,41 @@ _saddle_model_warn_no_memory (const SaddleModel *model,
              n, k, model->n_params);
 }
 
+/* a = ReLU(z) and d = ReLU'(z), as act_value() and act_deriv() (NaN passes into a, −0 stays −0,
+ * ReLU'(0) = 0), two at a time where SSE2 is there: a mask from one comparison each instead of a
+ * branch, which the signs of z made the processor mispredict (GCC's -O2 leaves this loop scalar:
+ * its cheapest cost model will not add the loop's tail). The same bits either way. Measured
+ * with perf on 3 default critical runs (descent and training): this loop, scalar, was 15.7 % of
+ * the samples. */
+static void
+relu_rows (const double *restrict z,
+           double *restrict       a,
+           double *restrict       d,
+           gsize                  count)
+{
+  gsize i = 0;
+
+#ifdef __SSE2__
+  {
+    const __m128d zero = _mm_setzero_pd (), one = _mm_set1_pd (1.0);
+
+    for (; i + 2 <= count; i += 2)
+      {
+        __m128d zi = _mm_loadu_pd (z + i);
+
+        _mm_storeu_pd (a + i, _mm_andnot_pd (_mm_cmplt_pd (zi, zero), zi));
+        _mm_storeu_pd (d + i, _mm_and_pd (_mm_cmpgt_pd (zi, zero), one));
+      }
+  }
+#endif
+
+  for (; i < count; i++)
+    {
+      a[i] = act_value (SADDLE_ACTIVATION_RELU, z[i]);
+      d[i] = act_deriv (SADDLE_ACTIVATION_RELU, z[i], a[i]);
+    }
+}
+
 void
 _saddle_model_activate (SaddleModel *model,
                         guint        l,
@@ -148,14 +187,9 @@ _saddle_model_activate (SaddleModel *model,
   double *d = model->d[l];
   gsize count = n * model->widths[l + 1];
 
-  /* The activation is fixed for the loop: decided once, so the ReLU
-   * loop (every training step) compiles to straight vector code. */
+  /* The activation is fixed for the loop: decided once. */
   if (model->activation == SADDLE_ACTIVATION_RELU)
-    for (gsize i = 0; i < count; i++)
-      {
-        a[i] = act_value (SADDLE_ACTIVATION_RELU, z[i]);
-        d[i] = act_deriv (SADDLE_ACTIVATION_RELU, z[i], a[i]);
-      }
+    relu_rows (z, a, d, count);
   else
     for (gsize i = 0; i < count; i++)
       {
