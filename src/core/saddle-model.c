@@ -211,8 +211,12 @@ _saddle_model_affine (const SaddleModel *model,
   const double *w = theta + model->offsets[l];  /* (out, in) */
   const double *b = w + fan_out * fan_in;        /* (out) */
 
-  for (gsize i = 0; i < n; i++)
-    memcpy (z + i * fan_out, b, fan_out * sizeof (double));
+  /* Every row starts as the bias: the rows done so far copied in one call, doubling, since a
+   * call a row (1,000 of 31 doubles in the descent's forward pass) was 3 % of a critical run. */
+  if (n > 0)
+    memcpy (z, b, fan_out * sizeof (double));
+  for (gsize done = 1; done < n; done *= 2)
+    memcpy (z + done * fan_out, z, MIN (done, n - done) * fan_out * sizeof (double));
   cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                n, fan_out, fan_in,
                1.0, input, fan_in, w, fan_in,
