@@ -1,7 +1,8 @@
 /* bench-descent-step.c — CPU time of one step of the ‖∇L‖² descent, and what limits it
  *
  * The default critical study's step: ∇L and H·∇L (saddle_model_grad_and_hvp_self()) of the
- * 1-31-31-1 net on sinc at 1,000 points, one BLAS thread, for each activation. Each figure is
+ * 1-31-31-1 net on sinc at 1,000 points, one BLAS thread, for each activation; ReLU both by
+ * sample and by linear region (saddle-model-regions.c), with the regions at its θ. Each figure is
  * the best of 5 blocks of steps in process CPU time (the machine is shared: wall time is not
  * the step's), beside the FLOPs saddle-flops.c counts for it and the DGEMM rate (512³) measured
  * the same way in the same run, and the time of the separate calls (gradient, then HVP). Then the thin products the step is made of, one by one, as
@@ -143,27 +144,48 @@ main (void)
   printf ("dgemm 512³: %.1f GFLOP/s per CPU second (one thread expected: "
           "OPENBLAS_NUM_THREADS=1)\n\n", dgemm / 1e9);
 
-  printf ("%-10s %10s %10s %10s %16s\n", "step", "µs CPU", "GFLOP/s", "of DGEMM",
+  printf ("%-22s %10s %10s %10s %16s\n", "step", "µs CPU", "GFLOP/s", "of DGEMM",
           "separate µs CPU");
   for (guint i = 0; i < G_N_ELEMENTS (acts); i++)
-    {
-      g_autoptr(SaddleModel) model = saddle_model_new (widths, G_N_ELEMENTS (widths), acts[i],
-                                                       SADDLE_LOSS_MSE, &error);
-      gsize P = saddle_model_n_params (model);
-      g_autofree double *theta = g_new (double, P);
-      g_autofree double *grad = g_new (double, P);
-      g_autofree double *hg = g_new (double, P);
-      Step s = { model, theta, &batch, grad, hg };
-      SaddleRng rng;
-      double t, separate, flops = saddle_flops_descent_step (model, batch.n);
+    for (guint by_region = 0; by_region <= (acts[i] == SADDLE_ACTIVATION_RELU); by_region++)
+      {
+        g_autoptr(SaddleModel) model = saddle_model_new (widths, G_N_ELEMENTS (widths), acts[i],
+                                                         SADDLE_LOSS_MSE, &error);
+        gsize P = saddle_model_n_params (model);
+        g_autofree double *theta = g_new (double, P);
+        g_autofree double *grad = g_new (double, P);
+        g_autofree double *hg = g_new (double, P);
+        g_autofree char *name = NULL;
+        Step s = { model, theta, &batch, grad, hg };
+        SaddleRng rng;
+        gsize regions = 0;
+        double t, separate, flops;
 
-      saddle_rng_init (&rng, 1);
-      saddle_model_init_params (model, theta, &rng);
-      t = best_of (step_work, &s, reps);
-      separate = best_of (separate_work, &s, reps);
-      printf ("%-10s %10.1f %10.1f %9.0f %% %16.1f\n", saddle_activation_to_string (acts[i]),
-              t * 1e6, flops / t / 1e9, 100.0 * flops / t / dgemm, separate * 1e6);
-    }
+        /* The initial θ with biases drawn too (the initial ones are 0, which puts every first-
+         * layer kink at x = 0): 20–40 regions over the points, as at the study's critical
+         * points (20–31). */
+        saddle_rng_init (&rng, 1);
+        saddle_model_init_params (model, theta, &rng);
+        for (guint l = 0; l < saddle_model_n_layers (model); l++)
+          {
+            gsize off = saddle_model_layer_offset (model, l)
+                        + (gsize) widths[l] * widths[l + 1];
+
+            for (guint o = 0; o < widths[l + 1]; o++)
+              theta[off + o] = 0.5 * saddle_rng_normal (&rng);
+          }
+        saddle_model_set_sum_by_region (model, by_region);
+        if (by_region)
+          regions = saddle_model_count_regions (model, theta, &batch);
+        flops = saddle_flops_descent_step_regions (model, batch.n, (double) regions);
+        name = by_region ? g_strdup_printf ("%s, %zu regions", saddle_activation_to_string (acts[i]),
+                                            regions)
+                         : g_strdup_printf ("%s, by sample", saddle_activation_to_string (acts[i]));
+        t = best_of (step_work, &s, reps);
+        separate = best_of (separate_work, &s, reps);
+        printf ("%-22s %10.1f %10.1f %9.0f %% %16.1f\n", name, t * 1e6, flops / t / 1e9,
+                100.0 * flops / t / dgemm, separate * 1e6);
+      }
 
   printf ("\n%-26s %-3s %16s %12s %12s\n", "product", "op", "m x n x k", "dgemm µs",
           "chosen µs");
