@@ -161,9 +161,9 @@ main (void)
         gsize regions = 0;
         double t, separate, flops;
 
-        /* The initial θ with biases drawn too (the initial ones are 0, which puts every first-
-         * layer kink at x = 0): 20–40 regions over the points, as at the study's critical
-         * points (20–31). */
+        /* The initial θ with biases drawn too, standard deviation 0.5 (the initial ones are 0,
+         * which puts every first-layer kink at x = 0): 25 regions over the points, as many as
+         * at the study's critical points (20–31). */
         saddle_rng_init (&rng, 1);
         saddle_model_init_params (model, theta, &rng);
         for (guint l = 0; l < saddle_model_n_layers (model); l++)
