@@ -453,9 +453,9 @@ add_critical_flops (Bench             *bench,
 
 /* A critical run, then its phases as the study timed them, with the FLOPs each did:
  *   training     saddle_train() without the per-epoch ‖∇L‖ (the critical study draws no chart);
- *   descent      steps + 1 calls of ∇L with H·∇L (the loop's last call ends it), each counted
- *                as it ran (by sample or by linear region: the model's tally), then the
- *                study's own ∇L at the point reached;
+ *   descent      steps + 1 calls of ∇L with H·∇L (the loop's last call ends it), then the
+ *                study's own ∇L at the point reached, each counted as it ran (by sample or by
+ *                linear region: the model's tally);
  *   newton       not counted: its work depends on the method and the trial steps taken;
  *   hessian      the dense build, and H·g by one dgemv (2·n²);
  *   eigen        with the eigenvectors up to SADDLE_NEWTON_DENSE_MAX parameters, as the study,
@@ -520,9 +520,13 @@ bench_critical (Bench                   *bench,
   {
     gsize samples = dataset->n_samples;
     gsize n = results->n_params;
-    double steps_work = saddle_flops_tally (model, samples, &point->descent_tally);
+    /* The steps alone: the tally also holds the study's ∇L at the point reached. */
+    SaddleRegionTally steps_only = { point->descent_tally.by_sample,
+                                     point->descent_tally.by_region,
+                                     point->descent_tally.regions, 0, 0, 0 };
+    double steps_work = saddle_flops_tally (model, samples, &steps_only);
     double descent = config->descent_steps > 0
-                     ? steps_work + saddle_flops_gradient (model, samples)
+                     ? saddle_flops_tally (model, samples, &point->descent_tally)
                      : 0.0;
     /* The solve is of the rows left once the exactly zero ones are set aside. */
     gsize solved = n - (point->spectrum != NULL ? point->spectrum->deflated : 0);

@@ -805,10 +805,10 @@ saddle_critical_move (SaddleModel                  *model,
   if (!saddle_critical_descend (model, theta, batch, settings, run, func, user_data,
                                 &move->steps, error))
     return FALSE;
-  saddle_model_take_region_tally (model, &move->descent_tally);
   t1 = g_get_monotonic_time ();
 
   saddle_model_loss_grad (model, theta, batch, grad);
+  saddle_model_take_region_tally (model, &move->descent_tally);
   move->grad_norm_descent = norm2 (grad, n);
 
   if (settings->newton_steps > 0 &&

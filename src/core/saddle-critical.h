@@ -133,7 +133,8 @@ struct _SaddleCriticalPoint
   SaddleRegionTally   still_tally;      /* how their gradients summed (for FLOP counts) */
   SaddleCertificate   certificate;      /* why the point counts as stationary, if it does */
   guint               steps;            /* descent steps taken */
-  SaddleRegionTally   descent_tally;    /* how the descent's steps summed (for FLOP counts) */
+  SaddleRegionTally   descent_tally;    /* how the descent's steps, and the ∇L taken at the
+                                         * point they reached, summed (for FLOP counts) */
   guint               newton_steps;     /* Newton steps accepted, chord steps included */
   guint               dead_units;       /* ReLU units never active on the training set */
   double              asymmetry;        /* of the Hessian before symmetrising */
@@ -215,7 +216,7 @@ double saddle_critical_hg_ratio (SaddleModel       *model,
 typedef struct
 {
   guint  steps;              /* descent steps taken */
-  SaddleRegionTally descent_tally; /* how they summed (for FLOP counts) */
+  SaddleRegionTally descent_tally; /* how they and the ∇L after them summed (FLOP counts) */
   guint  newton_steps;       /* Newton steps accepted */
   double grad_norm_start;    /* ‖∇L‖ before */
   double grad_norm_descent;  /* ‖∇L‖ after the descent, before Newton */

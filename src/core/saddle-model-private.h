@@ -206,8 +206,8 @@ void     _saddle_model_backward       (SaddleModel       *model,
                                        gsize              n,
                                        double            *grad);
 
-/* Whether ∇L and H·∇L of @batch can be summed by linear region: one input, one output,
- * ReLU or identity, MSE, and not switched off (saddle_model_set_sum_by_region()). */
+/* Whether ∇L and H·v of @batch can be summed by linear region: one input, one output, ReLU or
+ * identity, MSE, at least 64 samples, and not switched off (saddle_model_set_sum_by_region()). */
 gboolean _saddle_model_regions_apply  (const SaddleModel *model,
                                        const SaddleBatch *batch);
 /* After a forward pass and the loss with δ[L-1]: ∇L into @grad and H·∇L into @hg, summed by

@@ -6,7 +6,8 @@
  * affine in x too, or a product of two affine ones, so the sum over the region's samples needs
  * only its moments, not the samples:
  *
- *   a_l(x) = α_l·x + β_l                 (the layer activations; α_0 = 1, β_0 = 0)
+ *   a_l(x) = α_l·x + β_l                 (a_0 = x: α_0 = 1, β_0 = 0; a_l for l ≥ 1 the output of
+ *                                         hidden layer l, region_ab[l − 1] in the code)
  *   δ_l(x) = r(x)·b_l                    (b_{L-1} = 1, b_l = D_l ⊙ (b_{l+1}·W_{l+1}))
  *   ∂L/∂W_l = Σ_regions b_lᵀ·(α·R1 + β·R0)           with R_k = Σ r_i·x_i^k
  *
@@ -43,8 +44,11 @@
  * saddle-flops.c); the regions' products have few rows and run slower per FLOP, so they are
  * taken only up to a quarter. */
 #define MAX_REGIONS_PER_SAMPLE 0.25
-/* Below this the per-sample passes run: minibatches, so that training's steps stay as they were.
- * The whole sets the studies analyse (1,000 points by default) are larger. */
+/* Below this the per-sample passes run: the function task's default minibatches (20), whose
+ * training steps therefore stay as they were. A minibatch of 64 or more sums by region when its
+ * samples fall into few enough regions (at the initial weights, whose zero biases put every
+ * first-layer kink at x = 0, even shuffled ones do), equal to rounding. The whole sets the
+ * studies analyse (1,000 points by default) are larger. */
 #define MIN_SAMPLES 64
 
 gboolean

@@ -90,7 +90,8 @@ void             saddle_model_set_scratch_limit (SaddleModel *model,
  * at least 64 samples, the samples sharing an activation pattern are summed through their
  * moments (saddle-model-regions.c), equal to the per-sample sums to rounding. FALSE keeps the
  * per-sample passes; for tests and benchmarks. saddle_model_hessian_columns(), the reference
- * Hessian build, and minibatches always sum by sample. */
+ * Hessian build, and batches under 64 samples (the function task's default minibatches of 20)
+ * always sum by sample. */
 void             saddle_model_set_sum_by_region (SaddleModel *model,
                                                  gboolean     enabled);
 /* The linear regions of @batch at @theta: runs of consecutive samples whose hidden activation

@@ -63,8 +63,8 @@ descend_and_analyse (StudyRun             *self,
       if (!saddle_critical_descend (model, theta, batch, &settings, self->run,
                                     _saddle_study_event_cb, self, &steps, error))
         return FALSE;
-      saddle_model_take_region_tally (model, &descent_tally);
       saddle_model_loss_grad (model, theta, batch, grad);
+      saddle_model_take_region_tally (model, &descent_tally);
       grad_norm_descent = vector_norm (grad, saddle_model_n_params (model));
     }
   else
