@@ -521,9 +521,9 @@ bench_critical (Bench                   *bench,
     gsize samples = dataset->n_samples;
     gsize n = results->n_params;
     /* The steps alone: the tally also holds the study's ∇L at the point reached. */
-    SaddleRegionTally steps_only = { point->descent_tally.by_sample,
-                                     point->descent_tally.by_region,
-                                     point->descent_tally.regions, 0, 0, 0 };
+    SaddleRegionTally steps_only = { .by_sample = point->descent_tally.by_sample,
+                                     .by_region = point->descent_tally.by_region,
+                                     .regions = point->descent_tally.regions };
     double steps_work = saddle_flops_tally (model, samples, &steps_only);
     double descent = config->descent_steps > 0
                      ? saddle_flops_tally (model, samples, &point->descent_tally)
