@@ -16,6 +16,7 @@
 
 #include "saddle-model-private.h"
 #include "saddle-narrow-gemm.h"
+#include "saddle-narrow-sum.h"
 #include "saddle-rng.h"
 
 #define PAD 2
@@ -105,19 +106,24 @@ test_against_loops (void)
  * so the model's numbers do not depend on which of the two ran: with those kernels (the ones
  * tests/meson.build pins for the byte references) C must equal cblas_dgemm's to the bit, for
  * every shape it takes (rows 16 to 1,008 in multiples of 8, so that 3-row blocks end short; 2
- * to 32 columns, so that the last vector of 4 is partial; depths 8 to 32; B either way; β 0
- * over NaN and 1), and the padding after each row of C must stay as it was. With other kernels
+ * to 32 columns, so that the last vector of 4 is partial, in one tile or two of 3 or 4 rows;
+ * depths 8 to 784, in one to four of OpenBLAS's blocks of the depth, the image model's input
+ * layer among them; B either way; β 0 over NaN and 1), and the padding after each row of C
+ * must stay as it was. With other kernels
  * (OpenBLAS's AVX-512 ones sum small products in other orders) within 1e-14 of |C|'s largest. */
 static void
 test_narrow_same_bits (void)
 {
   static const gsize rows[] = { 16, 24, 200, 1000, 1008 };
-  static const gsize cols[] = { 2, 3, 10, 16, 17, 20, 31, 32 };
-  static const gsize depths[] = { 8, 20, 31, 32 };
+  static const gsize cols[] = { 2, 3, 10, 16, 17, 20, 26, 31, 32 };
+  static const gsize depths[] = { 8, 20, 31, 32, 33, 255, 300, 511, 513, 784 };
   gboolean same_bits = g_strcmp0 (openblas_get_corename (), "Haswell") == 0;
   guint taken = 0;
   SaddleRng rng;
 
+  /* On one thread, as the references run: on more, OpenBLAS halves a depth between 256 and 512
+   * otherwise (513 as 256 + 129 + 128, where one thread sums 256 + 128 + 129). */
+  openblas_set_num_threads (1);
   saddle_rng_init (&rng, 5);
   for (guint im = 0; im < G_N_ELEMENTS (rows); im++)
     for (guint in = 0; in < G_N_ELEMENTS (cols); in++)
@@ -172,6 +178,77 @@ test_narrow_same_bits (void)
                     same_bits ? "to the bit" : "within 1e-14 (not Haswell's kernels)");
 }
 
+/* The sum kernel (saddle-narrow-sum.c) likewise: Aᵀ·B to cblas_dgemm's bits with Haswell's
+ * kernels on one thread, for rows of C 2 to 30 (tiles of 5 and every shorter one), columns 64
+ * to 784 (the last 4 alone or not), depths 1 to 1,000 (one chunk of the model's sums, a
+ * minibatch, OpenBLAS's depth block, the whole bundled set in four blocks), padded rows, β 0
+ * over NaN and 1; the padding after each row of C stays as it was. With other kernels within
+ * 1e-14 of |C|'s largest. */
+static void
+test_narrow_sum_same_bits (void)
+{
+  static const gsize rows[] = { 2, 4, 6, 8, 10, 14, 20, 30 };
+  static const gsize cols[] = { 64, 68, 784 };
+  static const gsize depths[] = { 1, 7, 64, 200, 256, 513, 1000 };
+  gboolean same_bits = g_strcmp0 (openblas_get_corename (), "Haswell") == 0;
+  guint taken = 0;
+  SaddleRng rng;
+
+  openblas_set_num_threads (1);
+  saddle_rng_init (&rng, 7);
+  for (guint im = 0; im < G_N_ELEMENTS (rows); im++)
+    for (guint in = 0; in < G_N_ELEMENTS (cols); in++)
+      for (guint ik = 0; ik < G_N_ELEMENTS (depths); ik++)
+        for (guint ib = 0; ib < 2; ib++)
+          {
+            gsize m = rows[im], n = cols[in], k = depths[ik];
+            gsize lda = m + PAD, ldb = n + PAD, ldc = n + PAD;
+            double beta = ib;
+            g_autofree double *a = g_new (double, k * lda);
+            g_autofree double *b = g_new (double, k * ldb);
+            g_autofree double *c = g_new (double, m * ldc);
+            g_autofree double *want = g_new (double, m * ldc);
+
+            for (gsize i = 0; i < k * lda; i++)
+              a[i] = saddle_rng_normal (&rng);
+            for (gsize i = 0; i < k * ldb; i++)
+              b[i] = saddle_rng_normal (&rng);
+            for (gsize i = 0; i < m * ldc; i++)
+              want[i] = c[i] = i % ldc >= n ? 7.0 : beta == 0.0 ? NAN : saddle_rng_normal (&rng);
+            cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) m, (int) n, (int) k, 1.0,
+                         a, (int) lda, b, (int) ldb, beta, want, (int) ldc);
+            if (!saddle_narrow_sum (m, n, k, a, lda, b, ldb, beta, c, ldc))
+              continue;   /* no AVX2 here: nothing to compare */
+            taken++;
+            for (gsize i = 0; i < m * ldc; i++)
+              if (i % ldc >= n)
+                g_assert_cmpfloat (c[i], ==, 7.0);
+            if (!same_bits)
+              {
+                double scale = 0.0, diff = 0.0;
+
+                for (gsize i = 0; i < m * ldc; i++)
+                  {
+                    scale = MAX (scale, fabs (want[i]));
+                    diff = MAX (diff, fabs (c[i] - want[i]));
+                  }
+                g_assert_cmpfloat (diff, <=, 1e-14 * scale);
+              }
+            else if (memcmp (c, want, m * ldc * sizeof (double)) != 0)
+              g_error ("narrow sum m %" G_GSIZE_FORMAT " n %" G_GSIZE_FORMAT " k %"
+                       G_GSIZE_FORMAT " beta %g: not dgemm's bits", m, n, k, beta);
+          }
+  /* Shapes it leaves to BLAS. */
+  g_assert_false (saddle_narrow_sum (3, 784, 64, NULL, 3, NULL, 784, 0.0, NULL, 784));
+  g_assert_false (saddle_narrow_sum (20, 60, 64, NULL, 20, NULL, 60, 0.0, NULL, 60));
+  g_assert_false (saddle_narrow_sum (20, 66, 64, NULL, 20, NULL, 66, 0.0, NULL, 66));
+  if (taken == 0)
+    g_test_skip ("the sum kernel needs AVX2 and FMA");
+  else
+    g_test_message ("%u shapes, each dgemm's %s", taken,
+                    same_bits ? "to the bit" : "within 1e-14 (not Haswell's kernels)");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -179,5 +256,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/model/gemm/against-loops", test_against_loops);
   g_test_add_func ("/core/model/gemm/narrow-same-bits", test_narrow_same_bits);
+  g_test_add_func ("/core/model/gemm/narrow-sum-same-bits", test_narrow_sum_same_bits);
   return g_test_run ();
 }

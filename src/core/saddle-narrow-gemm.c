@@ -1,19 +1,25 @@
-/* saddle-narrow-gemm.c — C = A·op(B) (+ C) for a tall A of at most 32 columns into at most 32
+/* saddle-narrow-gemm.c — C = A·op(B) (+ C) for a tall A into at most 32 columns
  *
  * The layers of the function task's 1-31-31-1 net (and the image net's 20-unit ones) multiply
  * 1,000 samples by a 31 × 31 weight matrix: a product OpenBLAS 0.3.21 runs at 31–38 GFLOP/s
  * on one thread here (its Haswell kernels, 1,000 × 31 × 31 NT: 51–61 µs), well below its
  * 45–52 GFLOP/s on large squares. Its kernel packs both operands and writes C in 4 × 8 tiles,
- * which at 31 columns and a depth of 31 leaves it waiting on memory more than on FMAs.
+ * which at 31 columns and a depth of 31 leaves it waiting on memory more than on FMAs. The
+ * image net's first layer (200 or 1,000 samples of 784 pixels into 20 units) it runs at
+ * 35–37 GFLOP/s, most of the difference the copy of the samples it makes first.
  *
- * Here op(B) is copied once, transposed into rows of 32 (at most 8 KB, zero-padded), and each
- * block of 3 rows of A is multiplied by it with 12 AVX2 accumulators of 4 doubles: 39–49 µs
- * for the same product, 39–49 GFLOP/s (tests/bench/bench-descent-step.c prints both). Every
- * entry of C is summed as OpenBLAS's Haswell kernel sums it — one FMA per k, in order, from 0,
- * then added to C (β = 1) or stored (β = 0) — so, for row counts that are multiples of 8, the
- * results are the same to the bit as with the kernels the tests and references pin
- * (tests/test-model-gemm.c checks 640 shapes against cblas_dgemm). OpenBLAS's AVX-512 kernels
- * sum small products in other orders; these sums are then the same on every processor.
+ * Here op(B) is copied once, by k into rows of up to 16 columns (zero-padded; at most 32 × k
+ * doubles), and A's rows are read where they are, 3 or 4 at a time, with 12 AVX2 accumulators
+ * of 4 doubles: 39–49 µs for the 31 × 31 product, 39–49 GFLOP/s
+ * (tests/bench/bench-descent-step.c prints both), and 130–132 µs against dgemm's 166–173 for
+ * 200 × 784 into 20, 47–48 GFLOP/s (2026-12-07, AMD EPYC, DGEMM 49.5). Every entry of C is
+ * summed as OpenBLAS's Haswell kernel sums it on one thread — one FMA per k, in order, from 0,
+ * over each block of the depth as OpenBLAS cuts it (saddle_narrow_depth_block()), each block's
+ * sum added to C (β = 1, or a block after the first) or stored — so, for row counts that are
+ * multiples of 8, the results are the same to the bit as with the kernels the tests and
+ * references pin (tests/test-model-gemm.c checks 1,800 shapes against cblas_dgemm). OpenBLAS's
+ * AVX-512 kernels sum small products in other orders; these sums are then the same on every
+ * processor.
  *
  * Only on processors with AVX2 and FMA, decided when the product is asked for; elsewhere, or
  * for other shapes, saddle_narrow_gemm() returns FALSE and the caller uses BLAS.
@@ -54,75 +60,96 @@
       _mm256_storeu_pd ((dst), add ? _mm256_add_pd (_mm256_loadu_pd (dst), (sum)) : (sum));  \
   } while (0)
 
-/* Three rows of A (rows @lda apart, depth @k) times @cols columns of @bt (at most 4·NV) into
- * the same columns of three rows of C (@ldc apart): stored (@add FALSE, β = 0) or added (β = 1).
- * One FMA per k per entry, in order from 0, then one addition to C: OpenBLAS's order. */
-#define DEFINE_TILE(NV)                                                                      \
+/* @R rows of A (rows @lda apart, depth @k) times @cols columns of @bt (rows of 4·NV, at most
+ * 4·NV columns) into the same columns of @R rows of C (@ldc apart): stored (@add FALSE) or
+ * added (@add TRUE). One FMA per k per entry, in order from 0, then one addition to C:
+ * OpenBLAS's order. The vectors of op(B) are loaded once per k and the rows broadcast one at a
+ * time, so R·NV accumulators, NV vectors and one broadcast fit AVX2's 16 registers (R·NV ≤ 12:
+ * one more and the compiler spills an accumulator, and each k then waits on memory). */
+#define DEFINE_TILE(R, NV)                                                                   \
   __attribute__ ((target ("avx2,fma"))) static void                                        \
-  tile3_##NV (gsize         k,                                                              \
-              const double *a0,                                                             \
-              gsize         lda,                                                            \
-              const double *bt,                                                             \
-              gsize         cols,                                                           \
-              gboolean      add,                                                            \
-              double       *c,                                                              \
-              gsize         ldc)                                                            \
+  tile##R##_##NV (gsize         k,                                                          \
+                  const double *a0,                                                         \
+                  gsize         lda,                                                        \
+                  const double *bt,                                                         \
+                  gsize         cols,                                                       \
+                  gboolean      add,                                                        \
+                  double       *c,                                                          \
+                  gsize         ldc)                                                        \
   {                                                                                         \
-    const double *a1 = a0 + lda, *a2 = a1 + lda;                                            \
     __m256i last = _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (cols - 4 * (NV - 1))), \
                                        _mm256_set_epi64x (3, 2, 1, 0));                     \
-    __m256d c0[NV], c1[NV], c2[NV];                                                         \
+    __m256d sum[R][NV];                                                                     \
                                                                                             \
     _Pragma ("GCC unroll 4")                                                                \
-    for (int v = 0; v < NV; v++)                                                            \
-      c0[v] = c1[v] = c2[v] = _mm256_setzero_pd ();                                         \
+    for (int r = 0; r < R; r++)                                                             \
+      _Pragma ("GCC unroll 4")                                                              \
+      for (int v = 0; v < NV; v++)                                                          \
+        sum[r][v] = _mm256_setzero_pd ();                                                   \
     for (gsize p = 0; p < k; p++)                                                           \
       {                                                                                     \
-        __m256d x0 = _mm256_broadcast_sd (a0 + p);                                          \
-        __m256d x1 = _mm256_broadcast_sd (a1 + p);                                          \
-        __m256d x2 = _mm256_broadcast_sd (a2 + p);                                          \
+        __m256d b[NV];                                                                      \
                                                                                             \
         _Pragma ("GCC unroll 4")                                                            \
         for (int v = 0; v < NV; v++)                                                        \
+          b[v] = _mm256_loadu_pd (bt + p * 4 * NV + 4 * v);                                 \
+        _Pragma ("GCC unroll 4")                                                            \
+        for (int r = 0; r < R; r++)                                                         \
           {                                                                                 \
-            __m256d b = _mm256_loadu_pd (bt + p * SADDLE_NARROW_MAX + 4 * v);               \
+            __m256d x = _mm256_broadcast_sd (a0 + r * lda + p);                             \
                                                                                             \
-            c0[v] = _mm256_fmadd_pd (x0, b, c0[v]);                                         \
-            c1[v] = _mm256_fmadd_pd (x1, b, c1[v]);                                         \
-            c2[v] = _mm256_fmadd_pd (x2, b, c2[v]);                                         \
+            _Pragma ("GCC unroll 4")                                                        \
+            for (int v = 0; v < NV; v++)                                                    \
+              sum[r][v] = _mm256_fmadd_pd (x, b[v], sum[r][v]);                             \
           }                                                                                 \
       }                                                                                     \
     _Pragma ("GCC unroll 4")                                                                \
-    for (int v = 0; v < NV; v++)                                                            \
-      {                                                                                     \
-        PUT (c + 4 * v, c0[v], v == NV - 1);                                                \
-        PUT (c + ldc + 4 * v, c1[v], v == NV - 1);                                          \
-        PUT (c + 2 * ldc + 4 * v, c2[v], v == NV - 1);                                      \
-      }                                                                                     \
+    for (int r = 0; r < R; r++)                                                             \
+      _Pragma ("GCC unroll 4")                                                              \
+      for (int v = 0; v < NV; v++)                                                          \
+        PUT (c + r * ldc + 4 * v, sum[r][v], v == NV - 1);                                  \
   }
 
-DEFINE_TILE (1)
-DEFINE_TILE (2)
-DEFINE_TILE (3)
-DEFINE_TILE (4)
+DEFINE_TILE (4, 1)
+DEFINE_TILE (4, 2)
+DEFINE_TILE (4, 3)
+DEFINE_TILE (3, 4)
 
-typedef void (*Tile3) (gsize, const double *, gsize, const double *, gsize, gboolean, double *,
-                       gsize);
+typedef void (*Tile) (gsize, const double *, gsize, const double *, gsize, gboolean, double *,
+                      gsize);
 
-static const Tile3 tiles[] = { NULL, tile3_1, tile3_2, tile3_3, tile3_4 };
+/* By vectors of columns: 4 rows a tile up to 12 columns, 3 rows at 16. */
+static const Tile tiles[] = { NULL, tile4_1, tile4_2, tile4_3, tile3_4 };
+static const guint tile_rows[] = { 0, 4, 4, 4, 3 };
 
-/* A row's @sums into C's row @c: stored (β = 0) or added (β = 1), as OpenBLAS's kernel does. */
-static inline void
-put_row (double       *c,
-         const double *sums,
-         gsize         count,
-         double        beta)
+/* Rows @m of A (from @a0, @lda apart, depth @k) times the @cols columns of the packed @bt (rows
+ * of 4·@nv) into C from @c: whole tiles, then the last rows one by one with the same FMA per k. */
+static void
+tile_column (guint         nv,
+             gsize         m,
+             gsize         k,
+             const double *a0,
+             gsize         lda,
+             const double *bt,
+             gsize         cols,
+             gboolean      add,
+             double       *c,
+             gsize         ldc)
 {
-  if (beta == 0.0)
-    memcpy (c, sums, count * sizeof (double));
-  else
-    for (gsize j = 0; j < count; j++)
-      c[j] += sums[j];
+  guint rows = tile_rows[nv];
+  gsize i = 0;
+
+  for (; i + rows <= m; i += rows)
+    tiles[nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc);
+  for (; i < m; i++)
+    for (gsize j = 0; j < cols; j++)
+      {
+        double s = 0.0;
+
+        for (gsize p = 0; p < k; p++)
+          s = fma (a0[i * lda + p], bt[p * 4 * nv + j], s);
+        c[i * ldc + j] = add ? c[i * ldc + j] + s : s;
+      }
 }
 
 #endif /* HAVE_AVX2_KERNEL */
@@ -141,49 +168,49 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
                     gsize            ldc)
 {
 #ifdef HAVE_AVX2_KERNEL
-  double bt[SADDLE_NARROW_MAX * SADDLE_NARROW_MAX];
-  gsize i = 0;
+  double shallow[SADDLE_NARROW_MAX * SADDLE_NARROW_MAX];
+  g_autofree double *deep = NULL;
+  double *bt;
+  guint vectors = (n + 3) / 4, tile_nv[2];
+  gsize tile_cols[2], tile_at[2];
+  guint n_tiles;
 
   if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
       || m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || n < 2 || n > SADDLE_NARROW_MAX
-      || k < NARROW_MIN_DEPTH || k > SADDLE_NARROW_MAX || (beta != 0.0 && beta != 1.0))
+      || k < NARROW_MIN_DEPTH || (beta != 0.0 && beta != 1.0))
     return FALSE;
 
-  /* bt[p·32 + j] = op(B)[p, j], zero beyond column n. */
-  for (gsize p = 0; p < k; p++)
+  /* Columns in one tile up to 16, else two of about equal width (20: 12 and 8), so that each
+   * keeps 8 or more accumulators busy. */
+  n_tiles = vectors <= 4 ? 1 : 2;
+  tile_nv[0] = n_tiles == 1 ? vectors : (vectors + 1) / 2;
+  tile_nv[1] = vectors - tile_nv[0];
+  tile_cols[0] = MIN (n, 4 * tile_nv[0]);
+  tile_cols[1] = n - tile_cols[0];
+
+  /* Each tile's columns of op(B) packed by k in rows of 4·nv, zero beyond column n: tile t's
+   * entry (p, j) at bt[tile_at[t] + p·4·nv + j]. */
+  bt = k <= SADDLE_NARROW_MAX ? shallow : (deep = g_new (double, k * 4 * vectors));
+  for (guint t = 0, j0 = 0; t < n_tiles; j0 += tile_cols[t], t++)
     {
-      for (gsize j = 0; j < n; j++)
-        bt[p * SADDLE_NARROW_MAX + j] = trans_b == CblasNoTrans ? b[p * ldb + j] : b[j * ldb + p];
-      for (gsize j = n; j < SADDLE_NARROW_MAX; j++)
-        bt[p * SADDLE_NARROW_MAX + j] = 0.0;
+      gsize width = 4 * tile_nv[t];
+
+      tile_at[t] = t == 0 ? 0 : k * 4 * tile_nv[0];
+      for (gsize p = 0; p < k; p++)
+        for (gsize j = 0; j < width; j++)
+          bt[tile_at[t] + p * width + j] =
+            j >= tile_cols[t] ? 0.0
+            : trans_b == CblasNoTrans ? b[p * ldb + j0 + j] : b[(j0 + j) * ldb + p];
     }
 
-  for (; i + 3 <= m; i += 3)
+  /* Block by block of the depth as OpenBLAS cuts it; all rows through one tile at a time, so
+   * that its block of op(B) (at most 256 × 12 doubles) stays in L1. */
+  for (gsize k0 = 0, kb; k0 < k; k0 += kb)
     {
-      const double *a0 = a + i * lda;
-
-      /* Columns in tiles of up to 16 (4 vectors of 4). */
-      for (gsize j0 = 0; j0 < n; j0 += 16)
-        {
-          gsize cols = MIN (16, n - j0);
-
-          tiles[(cols + 3) / 4] (k, a0, lda, bt + j0, cols, beta != 0.0, c + i * ldc + j0, ldc);
-        }
-    }
-  /* The last rows one by one, with the same FMA per k. */
-  for (; i < m; i++)
-    {
-      double sums[SADDLE_NARROW_MAX];
-
-      for (gsize j = 0; j < n; j++)
-        {
-          double s = 0.0;
-
-          for (gsize p = 0; p < k; p++)
-            s = fma (a[i * lda + p], bt[p * SADDLE_NARROW_MAX + j], s);
-          sums[j] = s;
-        }
-      put_row (c + i * ldc, sums, n, beta);
+      kb = saddle_narrow_depth_block (k - k0);
+      for (guint t = 0, j0 = 0; t < n_tiles; j0 += tile_cols[t], t++)
+        tile_column (tile_nv[t], m, kb, a + k0, lda, bt + tile_at[t] + k0 * 4 * tile_nv[t],
+                     tile_cols[t], k0 > 0 || beta != 0.0, c + j0, ldc);
     }
   return TRUE;
 #else
@@ -191,4 +218,21 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
   (void) beta, (void) c, (void) ldc;
   return FALSE;
 #endif
+}
+
+/* OpenBLAS's level-3 driver on one thread cuts a product's depth into blocks of its GEMM_Q (256
+ * for the Haswell DGEMM), the last two each half of what is left once that is under 2·Q,
+ * rounded up to its 4-row unroll, and adds each block's sums to C: 784 = 256 + 256 + 136 + 136.
+ * (On more threads it rounds the halves otherwise: 513 = 256 + 129 + 128 there.) */
+#define OPENBLAS_DEPTH_BLOCK  256
+#define OPENBLAS_DEPTH_UNROLL 4
+
+gsize
+saddle_narrow_depth_block (gsize left)
+{
+  if (left >= 2 * OPENBLAS_DEPTH_BLOCK)
+    return OPENBLAS_DEPTH_BLOCK;
+  if (left > OPENBLAS_DEPTH_BLOCK)
+    return (left / 2 + OPENBLAS_DEPTH_UNROLL - 1) / OPENBLAS_DEPTH_UNROLL * OPENBLAS_DEPTH_UNROLL;
+  return left;
 }

@@ -1,4 +1,4 @@
-/* saddle-narrow-gemm.h — C = A·op(B) (+ C) for a tall A of at most 32 columns into at most 32 */
+/* saddle-narrow-gemm.h — C = A·op(B) (+ C) for a tall A into at most 32 columns */
 #pragma once
 
 #include <cblas.h>
@@ -6,14 +6,14 @@
 
 G_BEGIN_DECLS
 
-/* The widest op(B) (rows and columns) the narrow kernel takes. */
+/* The most columns of op(B) the narrow kernel takes; a depth up to this needs no allocation. */
 #define SADDLE_NARROW_MAX 32
 
 /* C (m × n, rows @ldc apart) = A·op(B) + @beta·C with A (m × k, rows @lda apart) and op(B)
  * (k × n; B rows @ldb apart), summed as OpenBLAS's Haswell kernel sums, to the bit; @beta 0
  * or 1. FALSE, with C untouched, when the shape or the processor is not one it takes (m < 16
- * or not a multiple of 8, n < 2, k < 8, n or k over SADDLE_NARROW_MAX, no AVX2 and FMA): then
- * use BLAS. */
+ * or not a multiple of 8, n < 2, k < 8, n over SADDLE_NARROW_MAX, no AVX2 and FMA): then use
+ * BLAS. */
 gboolean saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
                              gsize            m,
                              gsize            n,
@@ -25,5 +25,9 @@ gboolean saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
                              double           beta,
                              double          *c,
                              gsize            ldc);
+
+/* The next block of a depth with @left still to sum, as OpenBLAS's one-thread driver cuts it:
+ * its Haswell kernel sums each block from 0 and adds it to C, and so do the narrow kernels. */
+gsize saddle_narrow_depth_block (gsize left);
 
 G_END_DECLS

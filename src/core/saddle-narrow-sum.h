@@ -1,0 +1,24 @@
+/* saddle-narrow-sum.h — C = Aᵀ·B (+ C): a sum over samples into a few rows of many columns */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* C (m × n, rows @ldc apart) = Aᵀ·B + @beta·C with A (k × m, rows @lda apart) and B (k × n,
+ * rows @ldb apart): the k samples' outer products summed, as OpenBLAS's Haswell kernel sums
+ * them, to the bit; @beta 0 or 1. FALSE, with C untouched, when the shape or the processor is
+ * not one it takes (m odd, n under 64 or not a multiple of 4, no AVX2 and FMA): then use
+ * BLAS. */
+gboolean saddle_narrow_sum (gsize         m,
+                            gsize         n,
+                            gsize         k,
+                            const double *a,
+                            gsize         lda,
+                            const double *b,
+                            gsize         ldb,
+                            double        beta,
+                            double       *c,
+                            gsize         ldc);
+
+G_END_DECLS
