@@ -153,11 +153,50 @@ step_momentum (SaddleOptimizer *optimizer,
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX_ADAM 1
+
+/* The SSE2 loop of step_adam() four parameters at a time, where the processor has AVX: the
+ * same operations in the same order, each rounded exactly (no FMA here, so none is fused), so
+ * the same bytes. Returns how many parameters it did. */
+__attribute__ ((target ("avx"))) static gsize
+adam_avx (gsize                  n,
+          double *restrict       theta,
+          const double *restrict grad,
+          double *restrict       m,
+          double *restrict       v,
+          const double           constants[7])
+{
+  const __m256d b1 = _mm256_set1_pd (constants[0]), b2 = _mm256_set1_pd (constants[1]);
+  const __m256d k1 = _mm256_set1_pd (constants[2]), k2 = _mm256_set1_pd (constants[3]);
+  const __m256d eps = _mm256_set1_pd (constants[4]), bias = _mm256_set1_pd (constants[5]);
+  const __m256d size = _mm256_set1_pd (constants[6]);
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    {
+      __m256d g = _mm256_loadu_pd (grad + i);
+      __m256d mi = _mm256_add_pd (_mm256_mul_pd (b1, _mm256_loadu_pd (m + i)),
+                                  _mm256_mul_pd (k1, g));
+      __m256d vi = _mm256_add_pd (_mm256_mul_pd (b2, _mm256_loadu_pd (v + i)),
+                                  _mm256_mul_pd (_mm256_mul_pd (k2, g), g));
+      __m256d denom = _mm256_add_pd (_mm256_div_pd (_mm256_sqrt_pd (vi), bias), eps);
+
+      _mm256_storeu_pd (m + i, mi);
+      _mm256_storeu_pd (v + i, vi);
+      _mm256_storeu_pd (theta + i, _mm256_sub_pd (_mm256_loadu_pd (theta + i),
+                                                  _mm256_mul_pd (size, _mm256_div_pd (mi, denom))));
+    }
+  return i;
+}
+#endif
+
 /* One pass over the contiguous θ, m, v and g with every per-step constant hoisted (through
  * @optimizer they would be reloaded after each store, as the stores might alias them), two
  * parameters at a time where SSE2 is there: its sqrtpd and divpd round exactly as sqrt() and
  * the scalar division do, so the bytes are the same either way (16,330 parameters, one
- * thread: 4.7 → 2.2 ns a parameter). */
+ * thread: 4.7 → 2.2 ns a parameter), and four at a time where AVX is there (adam_avx()). */
 static void
 step_adam (SaddleOptimizer *optimizer,
            double *restrict theta,
@@ -177,6 +216,14 @@ step_adam (SaddleOptimizer *optimizer,
   double *restrict v = optimizer->second;
   gsize i = 0;
 
+#ifdef HAVE_AVX_ADAM
+  if (__builtin_cpu_supports ("avx"))
+    {
+      const double constants[7] = { beta1, beta2, keep1, keep2, epsilon, bias2_sqrt, step_size };
+
+      i = adam_avx (n, theta, grad, m, v, constants);
+    }
+#endif
 #ifdef __SSE2__
   {
     const __m128d b1 = _mm_set1_pd (beta1), b2 = _mm_set1_pd (beta2);
