@@ -32,6 +32,16 @@ entry (const double    *x,
   return trans == CblasNoTrans ? x[r * ld + c] : x[c * ld + r];
 }
 
+/* @count normal draws into @x. */
+static void
+fill_normal (double    *x,
+             gsize      count,
+             SaddleRng *rng)
+{
+  for (gsize i = 0; i < count; i++)
+    x[i] = saddle_rng_normal (rng);
+}
+
 static void
 check_shape (CBLAS_TRANSPOSE ta,
              CBLAS_TRANSPOSE tb,
@@ -51,10 +61,8 @@ check_shape (CBLAS_TRANSPOSE ta,
   g_autofree double *c0 = g_new (double, m * ldc);
   double scale = 0.0, diff = 0.0;
 
-  for (gsize i = 0; i < a_rows * lda; i++)
-    a[i] = saddle_rng_normal (rng);
-  for (gsize i = 0; i < b_rows * ldb; i++)
-    b[i] = saddle_rng_normal (rng);
+  fill_normal (a, a_rows * lda, rng);
+  fill_normal (b, b_rows * ldb, rng);
   for (gsize i = 0; i < m * ldc; i++)
     c0[i] = c[i] = beta == 0.0 ? NAN : saddle_rng_normal (rng);
 
@@ -102,6 +110,47 @@ test_against_loops (void)
             }
 }
 
+/* C and @want (m rows of @n, @ldc apart) alike: 7 in the padding after each row, elsewhere NaN
+ * for β = 0 (it must be overwritten) or normal draws for β = 1. */
+static void
+fill_c (double    *c,
+        double    *want,
+        gsize      m,
+        gsize      n,
+        gsize      ldc,
+        double     beta,
+        SaddleRng *rng)
+{
+  for (gsize i = 0; i < m * ldc; i++)
+    want[i] = c[i] = i % ldc >= n ? 7.0 : beta == 0.0 ? NAN : saddle_rng_normal (rng);
+}
+
+/* A kernel's C against dgemm's @want: the padding as it was; the same bits with Haswell's
+ * kernels (@same_bits), else within 1e-14 of |want|'s largest. FALSE if not the same bits. */
+static gboolean
+check_against_dgemm (const double *c,
+                     const double *want,
+                     gsize         m,
+                     gsize         n,
+                     gsize         ldc,
+                     gboolean      same_bits)
+{
+  double scale = 0.0, diff = 0.0;
+
+  for (gsize i = 0; i < m * ldc; i++)
+    if (i % ldc >= n)
+      g_assert_cmpfloat (c[i], ==, 7.0);
+  if (same_bits)
+    return memcmp (c, want, m * ldc * sizeof (double)) == 0;
+  for (gsize i = 0; i < m * ldc; i++)
+    {
+      scale = MAX (scale, fabs (want[i]));
+      diff = MAX (diff, fabs (c[i] - want[i]));
+    }
+  g_assert_cmpfloat (diff, <=, 1e-14 * scale);
+  return TRUE;
+}
+
 /* The narrow kernel (saddle-narrow-gemm.c) sums every entry as OpenBLAS's Haswell kernel does,
  * so the model's numbers do not depend on which of the two ran: with those kernels (the ones
  * tests/meson.build pins for the byte references) C must equal cblas_dgemm's to the bit, for
@@ -141,32 +190,15 @@ test_narrow_same_bits (void)
               g_autofree double *c = g_new (double, m * ldc);
               g_autofree double *want = g_new (double, m * ldc);
 
-              for (gsize i = 0; i < m * lda; i++)
-                a[i] = saddle_rng_normal (&rng);
-              for (gsize i = 0; i < b_rows * ldb; i++)
-                b[i] = saddle_rng_normal (&rng);
-              for (gsize i = 0; i < m * ldc; i++)
-                want[i] = c[i] = i % ldc >= n ? 7.0 : beta == 0.0 ? NAN : saddle_rng_normal (&rng);
+              fill_normal (a, m * lda, &rng);
+              fill_normal (b, b_rows * ldb, &rng);
+              fill_c (c, want, m, n, ldc, beta, &rng);
               cblas_dgemm (CblasRowMajor, CblasNoTrans, trans_b, (int) m, (int) n, (int) k, 1.0,
                            a, (int) lda, b, (int) ldb, beta, want, (int) ldc);
               if (!saddle_narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc))
                 continue;   /* no AVX2 here: nothing to compare */
               taken++;
-              for (gsize i = 0; i < m * ldc; i++)
-                if (i % ldc >= n)
-                  g_assert_cmpfloat (c[i], ==, 7.0);
-              if (!same_bits)
-                {
-                  double scale = 0.0, diff = 0.0;
-
-                  for (gsize i = 0; i < m * ldc; i++)
-                    {
-                      scale = MAX (scale, fabs (want[i]));
-                      diff = MAX (diff, fabs (c[i] - want[i]));
-                    }
-                  g_assert_cmpfloat (diff, <=, 1e-14 * scale);
-                }
-              else if (memcmp (c, want, m * ldc * sizeof (double)) != 0)
+              if (!check_against_dgemm (c, want, m, n, ldc, same_bits))
                 g_error ("narrow N%s m %" G_GSIZE_FORMAT " n %" G_GSIZE_FORMAT " k %"
                          G_GSIZE_FORMAT " beta %g: not dgemm's bits",
                          trans_b == CblasNoTrans ? "N" : "T", m, n, k, beta);
@@ -209,32 +241,15 @@ test_narrow_sum_same_bits (void)
             g_autofree double *c = g_new (double, m * ldc);
             g_autofree double *want = g_new (double, m * ldc);
 
-            for (gsize i = 0; i < k * lda; i++)
-              a[i] = saddle_rng_normal (&rng);
-            for (gsize i = 0; i < k * ldb; i++)
-              b[i] = saddle_rng_normal (&rng);
-            for (gsize i = 0; i < m * ldc; i++)
-              want[i] = c[i] = i % ldc >= n ? 7.0 : beta == 0.0 ? NAN : saddle_rng_normal (&rng);
+            fill_normal (a, k * lda, &rng);
+            fill_normal (b, k * ldb, &rng);
+            fill_c (c, want, m, n, ldc, beta, &rng);
             cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, (int) m, (int) n, (int) k, 1.0,
                          a, (int) lda, b, (int) ldb, beta, want, (int) ldc);
             if (!saddle_narrow_sum (m, n, k, a, lda, b, ldb, beta, c, ldc))
               continue;   /* no AVX2 here: nothing to compare */
             taken++;
-            for (gsize i = 0; i < m * ldc; i++)
-              if (i % ldc >= n)
-                g_assert_cmpfloat (c[i], ==, 7.0);
-            if (!same_bits)
-              {
-                double scale = 0.0, diff = 0.0;
-
-                for (gsize i = 0; i < m * ldc; i++)
-                  {
-                    scale = MAX (scale, fabs (want[i]));
-                    diff = MAX (diff, fabs (c[i] - want[i]));
-                  }
-                g_assert_cmpfloat (diff, <=, 1e-14 * scale);
-              }
-            else if (memcmp (c, want, m * ldc * sizeof (double)) != 0)
+            if (!check_against_dgemm (c, want, m, n, ldc, same_bits))
               g_error ("narrow sum m %" G_GSIZE_FORMAT " n %" G_GSIZE_FORMAT " k %"
                        G_GSIZE_FORMAT " beta %g: not dgemm's bits", m, n, k, beta);
           }
