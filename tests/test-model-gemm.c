@@ -264,6 +264,61 @@ test_narrow_sum_same_bits (void)
                     same_bits ? "to the bit" : "within 1e-14 (not Haswell's kernels)");
 }
 
+/* Where OpenBLAS runs more threads the kernels leave it the products it would parallelise (the
+ * narrow kernel's deeper than 32, every sum), which keeps threaded runs' numbers as they were;
+ * and a block summing to −0 is stored as +0 for β = 0, as OpenBLAS adds it to the C it zeroed. */
+static void
+test_narrow_threads_and_zero (void)
+{
+  g_autofree double *x = g_new0 (double, 200 * 784);
+  g_autofree double *w = g_new0 (double, 20 * 784);
+  g_autofree double *z = g_new0 (double, 200 * 20);
+  g_autofree double *g = g_new0 (double, 20 * 784);
+  g_autofree double *want = g_new0 (double, 20 * 784);
+
+  if (!saddle_narrow_gemm (CblasTrans, 200, 20, 31, x, 784, w, 784, 1.0, z, 20))
+    {
+      g_test_skip ("the narrow kernels need AVX2 and FMA");
+      return;
+    }
+
+  openblas_set_num_threads (2);
+  if (openblas_get_num_threads () == 2)
+    {
+      /* The image model's first layer, forward and weight gradient, left to OpenBLAS; a depth
+       * of 31 taken on any number of threads, as since the kernel came. */
+      g_assert_false (saddle_narrow_gemm (CblasTrans, 200, 20, 784, x, 784, w, 784, 1.0, z, 20));
+      g_assert_false (saddle_narrow_sum (20, 784, 200, z, 20, x, 784, 0.0, g, 784));
+      g_assert_true (saddle_narrow_gemm (CblasTrans, 200, 20, 31, x, 784, w, 784, 1.0, z, 20));
+    }
+  openblas_set_num_threads (1);
+
+  /* 1e-200 · −1e-200 underflows to −0. A sum that ends on such a product, after products of
+   * +0, is −0; OpenBLAS then stores 0 + (−0) = +0. Depth 31, one block: column 30 of X and W. */
+  for (gsize i = 0; i < 200; i++)
+    x[i * 784 + 30] = 1e-200;
+  for (gsize j = 0; j < 20; j++)
+    w[j * 784 + 30] = -1e-200;
+  for (gsize i = 0; i < 200 * 20; i++)
+    z[i] = NAN;
+  g_assert_true (saddle_narrow_gemm (CblasTrans, 200, 20, 31, x, 784, w, 784, 0.0, z, 20));
+  for (gsize i = 0; i < 200 * 20; i++)
+    g_assert_true (z[i] == 0.0 && !signbit (z[i]));
+  /* δᵀ·X ending on the last sample's −1e-200 · 1e-200: the same in the sum kernel. */
+  memset (z, 0, 200 * 20 * sizeof (double));
+  for (gsize u = 0; u < 20; u++)
+    z[199 * 20 + u] = -1e-200;
+  for (gsize p = 0; p < 784; p++)
+    x[199 * 784 + p] = 1e-200;
+  for (gsize i = 0; i < 20 * 784; i++)
+    g[i] = want[i] = NAN;
+  g_assert_true (saddle_narrow_sum (20, 784, 200, z, 20, x, 784, 0.0, g, 784));
+  cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, 20, 784, 200, 1.0, z, 20, x, 784, 0.0,
+               want, 784);
+  g_assert_cmpmem (g, 20 * 784 * sizeof (double), want, 20 * 784 * sizeof (double));
+  g_assert_false (signbit (g[0]));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -272,5 +327,6 @@ main (int    argc,
   g_test_add_func ("/core/model/gemm/against-loops", test_against_loops);
   g_test_add_func ("/core/model/gemm/narrow-same-bits", test_narrow_same_bits);
   g_test_add_func ("/core/model/gemm/narrow-sum-same-bits", test_narrow_sum_same_bits);
+  g_test_add_func ("/core/model/gemm/narrow-threads-and-zero", test_narrow_threads_and_zero);
   return g_test_run ();
 }

@@ -18,16 +18,17 @@
  *   more go to the narrow kernel (saddle-narrow-gemm.c) where the processor has AVX2 and FMA:
  *   1,000 × 31 × 31 in 39 µs against dgemm's 50–52 (NT and NN), the same bits as OpenBLAS's
  *   Haswell kernel; the ‖∇L‖² descent step went from 737 to 709 µs (and, since 2026-12-07,
- *   depths beyond 32: 200 × 784 into 20 in 130–132 µs against dgemm's 166–173). The same kernel for the
- *   sums over samples (δᵀ·a, 31 × 31 × 1,000) took 40 µs against the chunked dgemm's 62–68,
+ *   depths beyond 32 while OpenBLAS runs one thread: 200 × 784 into 20 in 130–132 µs against
+ *   dgemm's 166–173). The same kernel for the sums over samples (δᵀ·a, 31 × 31 × 1,000) took
+ *   40 µs against the chunked dgemm's 62–68,
  *   but into an odd number of rows OpenBLAS's Haswell kernel sums the last row in another
  *   order (four partial sums, it seems, and others again at its last columns), so the 31-unit
  *   layer would change the numbers, and the even layers it could take (the image model's 20
  *   and 10) did not move training's time: not kept;
  * - a sum over samples into many columns (the image model's first weight gradient, 20 × 784)
  *   goes to saddle-narrow-sum.c, which reads the samples' rows where they are where dgemm
- *   packs them first: 200 samples in 135 µs against the chunked dgemm's 207–211 (2026-12-07,
- *   AMD EPYC), the same bits.
+ *   packs them first: 200 samples in 133–140 µs against the chunked dgemm's 207–211
+ *   (2026-12-07, AMD EPYC), the same bits, while OpenBLAS runs one thread.
  */
 #define G_LOG_DOMAIN "saddle-model-gemm"
 
@@ -129,7 +130,8 @@ _saddle_model_gemm (CBLAS_TRANSPOSE  trans_a,
       return;
     }
 
-  /* A sum over few samples into many columns (a short minibatch): the same kernel, in one go. */
+  /* Any other sum over samples into many columns (at most 128 samples, or into more than
+   * SUM_CHUNK_MAX_OUT entries): the same kernel where it takes the shape, in one go. */
   if (trans_a == CblasTrans && trans_b == CblasNoTrans
       && saddle_narrow_sum (m, n, k, a, lda, b, ldb, beta, c, ldc))
     return;

@@ -9,8 +9,8 @@
  * 35–37 GFLOP/s, most of the difference the copy of the samples it makes first.
  *
  * Here op(B) is copied once, by k into rows of up to 16 columns (zero-padded; at most 32 × k
- * doubles), and A's rows are read where they are, 3 or 4 at a time, with 12 AVX2 accumulators
- * of 4 doubles: 39–49 µs for the 31 × 31 product, 39–49 GFLOP/s
+ * doubles), and A's rows are read where they are, 3 or 4 at a time, with up to 12 AVX2
+ * accumulators of 4 doubles: 39–49 µs for the 31 × 31 product, 39–49 GFLOP/s
  * (tests/bench/bench-descent-step.c prints both), and 130–132 µs against dgemm's 166–173 for
  * 200 × 784 into 20, 47–48 GFLOP/s (2026-12-07, AMD EPYC, DGEMM 49.5). Every entry of C is
  * summed as OpenBLAS's Haswell kernel sums it on one thread — one FMA per k, in order, from 0,
@@ -28,7 +28,6 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "saddle-narrow-gemm.h"
@@ -48,24 +47,28 @@
 
 #ifdef HAVE_AVX2_KERNEL
 
-/* One vector of sums into C at @dst: stored, or added (@add); the last vector of a row under
- * the mask @last, so a row's neighbour in memory is never touched. */
+/* One vector of sums into C at @dst: added to C (@add) or to 0, as OpenBLAS adds a block's
+ * sums to a C it has zeroed for β = 0 (so a sum of −0 stores +0, as there); the last vector of a
+ * row under the mask @last, so a row's neighbour in memory is never touched. */
 #define PUT(dst, sum, masked)                                                                \
   do {                                                                                       \
     if (masked)                                                                              \
-      _mm256_maskstore_pd ((dst), last, add ? _mm256_add_pd (_mm256_maskload_pd ((dst), last), \
-                                                             (sum))                          \
-                                            : (sum));                                        \
+      _mm256_maskstore_pd ((dst), last,                                                      \
+                           _mm256_add_pd (add ? _mm256_maskload_pd ((dst), last)             \
+                                              : _mm256_setzero_pd (), (sum)));               \
     else                                                                                     \
-      _mm256_storeu_pd ((dst), add ? _mm256_add_pd (_mm256_loadu_pd (dst), (sum)) : (sum));  \
+      _mm256_storeu_pd ((dst), _mm256_add_pd (add ? _mm256_loadu_pd (dst)                    \
+                                                  : _mm256_setzero_pd (), (sum)));           \
   } while (0)
 
 /* @R rows of A (rows @lda apart, depth @k) times @cols columns of @bt (rows of 4·NV, at most
  * 4·NV columns) into the same columns of @R rows of C (@ldc apart): stored (@add FALSE) or
  * added (@add TRUE). One FMA per k per entry, in order from 0, then one addition to C:
  * OpenBLAS's order. The vectors of op(B) are loaded once per k and the rows broadcast one at a
- * time, so R·NV accumulators, NV vectors and one broadcast fit AVX2's 16 registers (R·NV ≤ 12:
- * one more and the compiler spills an accumulator, and each k then waits on memory). */
+ * time: R·NV ≤ 12 accumulators and a broadcast in AVX2's 16 registers, with the NV vectors in
+ * the rest (at 3 × 4 GCC keeps one as the FMAs' memory operand). One accumulator more and the
+ * compiler spills it, and each k then waits on memory (a 4 × 3 tile that held its four
+ * broadcasts at once spilled one: 30 against 48 GFLOP/s). */
 #define DEFINE_TILE(R, NV)                                                                   \
   __attribute__ ((target ("avx2,fma"))) static void                                        \
   tile##R##_##NV (gsize         k,                                                          \
@@ -110,20 +113,27 @@
         PUT (c + r * ldc + 4 * v, sum[r][v], v == NV - 1);                                  \
   }
 
-DEFINE_TILE (4, 1)
-DEFINE_TILE (4, 2)
-DEFINE_TILE (4, 3)
-DEFINE_TILE (3, 4)
+DEFINE_TILE (1, 1) DEFINE_TILE (2, 1) DEFINE_TILE (3, 1) DEFINE_TILE (4, 1)
+DEFINE_TILE (1, 2) DEFINE_TILE (2, 2) DEFINE_TILE (3, 2) DEFINE_TILE (4, 2)
+DEFINE_TILE (1, 3) DEFINE_TILE (2, 3) DEFINE_TILE (3, 3) DEFINE_TILE (4, 3)
+DEFINE_TILE (1, 4) DEFINE_TILE (2, 4) DEFINE_TILE (3, 4)
 
 typedef void (*Tile) (gsize, const double *, gsize, const double *, gsize, gboolean, double *,
                       gsize);
 
-/* By vectors of columns: 4 rows a tile up to 12 columns, 3 rows at 16. */
-static const Tile tiles[] = { NULL, tile4_1, tile4_2, tile4_3, tile3_4 };
+/* By rows (1 to 4), then vectors of columns (1 to 4): 4 rows a tile up to 12 columns, 3 at 16,
+ * and the rows left after the last whole tile in one shorter tile. */
+static const Tile tiles[5][5] = {
+  { NULL },
+  { NULL, tile1_1, tile1_2, tile1_3, tile1_4 },
+  { NULL, tile2_1, tile2_2, tile2_3, tile2_4 },
+  { NULL, tile3_1, tile3_2, tile3_3, tile3_4 },
+  { NULL, tile4_1, tile4_2, tile4_3, NULL },
+};
 static const guint tile_rows[] = { 0, 4, 4, 4, 3 };
 
 /* Rows @m of A (from @a0, @lda apart, depth @k) times the @cols columns of the packed @bt (rows
- * of 4·@nv) into C from @c: whole tiles, then the last rows one by one with the same FMA per k. */
+ * of 4·@nv) into C from @c: whole tiles, then the rows left in one shorter tile. */
 static void
 tile_column (guint         nv,
              gsize         m,
@@ -140,16 +150,9 @@ tile_column (guint         nv,
   gsize i = 0;
 
   for (; i + rows <= m; i += rows)
-    tiles[nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc);
-  for (; i < m; i++)
-    for (gsize j = 0; j < cols; j++)
-      {
-        double s = 0.0;
-
-        for (gsize p = 0; p < k; p++)
-          s = fma (a0[i * lda + p], bt[p * 4 * nv + j], s);
-        c[i * ldc + j] = add ? c[i * ldc + j] + s : s;
-      }
+    tiles[rows][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc);
+  if (i < m)
+    tiles[m - i][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc);
 }
 
 #endif /* HAVE_AVX2_KERNEL */
@@ -172,32 +175,39 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
   g_autofree double *deep = NULL;
   double *bt;
   guint vectors = (n + 3) / 4, tile_nv[2];
-  gsize tile_cols[2], tile_at[2];
+  gsize tile_cols[2], tile_j0[2], tile_at[2];
   guint n_tiles;
 
   if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
       || m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || n < 2 || n > SADDLE_NARROW_MAX
       || k < NARROW_MIN_DEPTH || (beta != 0.0 && beta != 1.0))
     return FALSE;
+  /* This kernel runs on the calling thread alone. Where OpenBLAS has more threads, a product
+   * deeper than 32 is worth parallelising, and OpenBLAS's threads cut its depth otherwise (see
+   * saddle_narrow_depth_block()): leave it to OpenBLAS, which keeps threaded runs as they were. */
+  if (k > SADDLE_NARROW_MAX && openblas_get_num_threads () > 1)
+    return FALSE;
 
-  /* Columns in one tile up to 16, else two of about equal width (20: 12 and 8), so that each
-   * keeps 8 or more accumulators busy. */
+  /* Columns in one tile up to 16, else two of about equal width (20: 12 and 8, 12 and 8
+   * accumulators at 4 rows a tile), rather than 16 and 4 (4 accumulators waiting on their FMAs). */
   n_tiles = vectors <= 4 ? 1 : 2;
   tile_nv[0] = n_tiles == 1 ? vectors : (vectors + 1) / 2;
   tile_nv[1] = vectors - tile_nv[0];
   tile_cols[0] = MIN (n, 4 * tile_nv[0]);
   tile_cols[1] = n - tile_cols[0];
+  tile_j0[0] = 0;
+  tile_j0[1] = tile_cols[0];
+  tile_at[0] = 0;
+  tile_at[1] = k * 4 * tile_nv[0];
 
   /* Each tile's columns of op(B) packed by k in rows of 4·nv, zero beyond column n: tile t's
    * entry (p, j) at bt[tile_at[t] + p·4·nv + j]. */
   bt = k <= SADDLE_NARROW_MAX ? shallow : (deep = g_new (double, k * 4 * vectors));
-  for (guint t = 0, j0 = 0; t < n_tiles; j0 += tile_cols[t], t++)
+  for (guint t = 0; t < n_tiles; t++)
     {
-      gsize width = 4 * tile_nv[t];
-      double *dst;
+      gsize width = 4 * tile_nv[t], j0 = tile_j0[t];
+      double *dst = bt + tile_at[t];
 
-      tile_at[t] = t == 0 ? 0 : k * 4 * tile_nv[0];
-      dst = bt + tile_at[t];
       /* Along B's rows, which for Bᵀ (a layer's weights, 20 × 784) are the columns of op(B):
        * p by p with a branch for each entry, the copy was 4 % of the image model's training. */
       if (trans_b == CblasNoTrans)
@@ -213,13 +223,13 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
     }
 
   /* Block by block of the depth as OpenBLAS cuts it; all rows through one tile at a time, so
-   * that its block of op(B) (at most 256 × 12 doubles) stays in L1. */
+   * that its block of op(B) (at most 256 × 16 doubles, 32 KB) stays in L1. */
   for (gsize k0 = 0, kb; k0 < k; k0 += kb)
     {
       kb = saddle_narrow_depth_block (k - k0);
-      for (guint t = 0, j0 = 0; t < n_tiles; j0 += tile_cols[t], t++)
+      for (guint t = 0; t < n_tiles; t++)
         tile_column (tile_nv[t], m, kb, a + k0, lda, bt + tile_at[t] + k0 * 4 * tile_nv[t],
-                     tile_cols[t], k0 > 0 || beta != 0.0, c + j0, ldc);
+                     tile_cols[t], k0 > 0 || beta != 0.0, c + tile_j0[t], ldc);
     }
   return TRUE;
 #else

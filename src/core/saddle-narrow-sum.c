@@ -1,18 +1,22 @@
 /* saddle-narrow-sum.c — C = Aᵀ·B (+ C): a sum over samples into a few rows of many columns
  *
  * The image model's first weight gradient, δᵀ·X: 20 units × 784 pixels summed over the
- * samples of a minibatch, in chunks of 64 (saddle-model-gemm.c). OpenBLAS copies both operands
- * into its packed layout first, X (the larger, 64 × 784 a chunk) included, and ran it at 30
- * GFLOP/s on one thread (Haswell kernels, 200 samples: 207–211 µs). Here B's rows are read
- * where they are: each tile of 5 rows of C × 8 columns keeps its 10 sums in registers while
- * the samples go by, 2 loads of B and 5 broadcasts of A per 10 FMAs; 135–136 µs for the same
- * product, 46 GFLOP/s, near the 49.5 of a large DGEMM here (AMD EPYC, 2026-12-07).
+ * samples of a minibatch (the backward pass, in one call) or of the whole set in chunks of 64
+ * (the R-pass's sums, saddle-model-gemm.c). OpenBLAS copies both operands into its packed
+ * layout first, X (the larger) included, and ran it at 31–32 GFLOP/s on one thread (Haswell
+ * kernels, 200 samples: 197–200 µs in one call, 207–211 µs in chunks of 64). Here B's rows are
+ * read where they are: each tile of 5 rows of C × 8 columns keeps its 10 sums in registers
+ * while the samples go by, 2 loads of B and 5 broadcasts of A per 10 FMAs; 133–140 µs for the
+ * same product, 45–47 GFLOP/s, near the 49.5 of a large DGEMM here (AMD EPYC, 2026-12-07).
+ * With more rows of C OpenBLAS's own tiles catch up (200 × 784 over 200 samples: 1.31 ms
+ * against this kernel's 1.41): at most 32.
  *
  * Every entry of C is summed as OpenBLAS's Haswell kernel sums it on one thread — one FMA per
  * sample, in order, from 0, over each block of the depth as OpenBLAS cuts it, each block's sum
- * then stored (β = 0, the first) or added to C — so the results are the same to the bit
+ * then added to C, or to 0 for the first when β = 0 — so the results are the same to the bit
  * (tests/test-model-gemm.c checks the shapes against cblas_dgemm). Only an even number of rows
- * of C: a last odd row OpenBLAS sums in another order.
+ * of C: a last odd row OpenBLAS sums in another order. Only while OpenBLAS runs one thread:
+ * with more it parallelises the product, and its threads add partial sums in other orders.
  *
  * Only on processors with AVX2 and FMA, decided when the product is asked for; elsewhere, or
  * for other shapes, saddle_narrow_sum() returns FALSE and the caller uses BLAS.
@@ -30,8 +34,9 @@
 #endif
 
 /* Fewer columns than this are not worth a kernel of their own (the layers of 10 to 31 units:
- * see saddle-model-gemm.c). */
+ * see saddle-model-gemm.c); more rows than this OpenBLAS does as fast (see above). */
 #define SUM_MIN_COLS 64
+#define SUM_MAX_ROWS 32
 
 #ifdef HAVE_AVX2_KERNEL
 
@@ -79,8 +84,9 @@
         {                                                                                   \
           double *dst = c + u * ldc + 4 * v;                                                \
                                                                                             \
-          _mm256_storeu_pd (dst, add ? _mm256_add_pd (_mm256_loadu_pd (dst), sum[u][v])     \
-                                     : sum[u][v]);                                          \
+          /* Added to C, or to 0 as OpenBLAS adds to the C it zeroed (−0 stores +0). */     \
+          _mm256_storeu_pd (dst, _mm256_add_pd (add ? _mm256_loadu_pd (dst)                  \
+                                                    : _mm256_setzero_pd (), sum[u][v]));    \
         }                                                                                   \
   }
 
@@ -115,8 +121,8 @@ saddle_narrow_sum (gsize         m,
 {
 #ifdef HAVE_AVX2_KERNEL
   if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
-      || n < SUM_MIN_COLS || n % 4 != 0 || m == 0 || m % 2 != 0 || k == 0
-      || (beta != 0.0 && beta != 1.0))
+      || n < SUM_MIN_COLS || n % 4 != 0 || m == 0 || m % 2 != 0 || m > SUM_MAX_ROWS || k == 0
+      || (beta != 0.0 && beta != 1.0) || openblas_get_num_threads () > 1)
     return FALSE;
 
   /* Block by block of the depth as OpenBLAS cuts it; columns 8 at a time, every row of C

@@ -23,6 +23,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX_ADAM 1
+#endif
 
 #include "saddle-optimizer.h"
 
@@ -153,25 +157,29 @@ step_momentum (SaddleOptimizer *optimizer,
     }
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define HAVE_AVX_ADAM 1
+#ifdef HAVE_AVX_ADAM
+/* One Adam step's constants, hoisted out of the loops. */
+typedef struct
+{
+  double beta1, beta2, keep1, keep2, epsilon, bias2_sqrt, step_size;
+} AdamStep;
 
 /* The SSE2 loop of step_adam() four parameters at a time, where the processor has AVX: the
  * same operations in the same order, each rounded exactly (no FMA here, so none is fused), so
- * the same bytes. Returns how many parameters it did. */
+ * the same bytes. Keep the three loops of step_adam() in step. Returns how many parameters it
+ * did. */
 __attribute__ ((target ("avx"))) static gsize
-adam_avx (gsize                  n,
+adam_avx (const AdamStep        *step,
+          gsize                  n,
           double *restrict       theta,
           const double *restrict grad,
           double *restrict       m,
-          double *restrict       v,
-          const double           constants[7])
+          double *restrict       v)
 {
-  const __m256d b1 = _mm256_set1_pd (constants[0]), b2 = _mm256_set1_pd (constants[1]);
-  const __m256d k1 = _mm256_set1_pd (constants[2]), k2 = _mm256_set1_pd (constants[3]);
-  const __m256d eps = _mm256_set1_pd (constants[4]), bias = _mm256_set1_pd (constants[5]);
-  const __m256d size = _mm256_set1_pd (constants[6]);
+  const __m256d b1 = _mm256_set1_pd (step->beta1), b2 = _mm256_set1_pd (step->beta2);
+  const __m256d k1 = _mm256_set1_pd (step->keep1), k2 = _mm256_set1_pd (step->keep2);
+  const __m256d eps = _mm256_set1_pd (step->epsilon), bias = _mm256_set1_pd (step->bias2_sqrt);
+  const __m256d size = _mm256_set1_pd (step->step_size);
   gsize i = 0;
 
   for (; i + 4 <= n; i += 4)
@@ -219,9 +227,9 @@ step_adam (SaddleOptimizer *optimizer,
 #ifdef HAVE_AVX_ADAM
   if (__builtin_cpu_supports ("avx"))
     {
-      const double constants[7] = { beta1, beta2, keep1, keep2, epsilon, bias2_sqrt, step_size };
+      const AdamStep step = { beta1, beta2, keep1, keep2, epsilon, bias2_sqrt, step_size };
 
-      i = adam_avx (n, theta, grad, m, v, constants);
+      i = adam_avx (&step, n, theta, grad, m, v);
     }
 #endif
 #ifdef __SSE2__
