@@ -5,8 +5,10 @@
  * sample and by linear region (saddle-model-regions.c), with the regions at its θ. Each figure is
  * the best of 5 blocks of steps in process CPU time (the machine is shared: wall time is not
  * the step's), beside the FLOPs saddle-flops.c counts for it and the DGEMM rate (512³) measured
- * the same way in the same run, and the time of the separate calls (gradient, then HVP). Then the thin products the step is made of, one by one, as
- * dgemm and as the call _saddle_model_gemm() picks for them (see saddle-model-gemm.c).
+ * the same way in the same run, and the time of the separate calls (gradient, then HVP). Then
+ * the thin products the step is made of, one by one, as dgemm and as the call
+ * _saddle_model_gemm() picks for them (see saddle-model-gemm.c), and the image model's first
+ * layer at a minibatch of 200 (the narrow kernels, saddle-narrow-gemm.c and -sum.c).
  *
  * SADDLE_BENCH_STEPS=N: steps per block (default 400).
  */
@@ -113,7 +115,8 @@ main (void)
 {
   static const guint widths[] = { 1, 31, 31, 1 };
   static const SaddleActivation acts[] = { SADDLE_ACTIVATION_RELU, SADDLE_ACTIVATION_TANH };
-  /* The step's products at 1,000 samples: (what, transposes, m, n, k). */
+  /* The step's products at 1,000 samples, then the image model's first layer at a minibatch of
+   * 200: (what, transposes, m, n, k). */
   static const struct { const char *what; CBLAS_TRANSPOSE ta, tb; gsize m, n, k; } shapes[] = {
     { "a.W^T, R{a}.W^T (hidden)",  CblasNoTrans, CblasTrans,   1000, 31, 31 },
     { "d.W, R{d}.W (hidden)",    CblasNoTrans, CblasNoTrans, 1000, 31, 31 },
@@ -122,6 +125,8 @@ main (void)
     { "d^T.a (output)",           CblasTrans,   CblasNoTrans, 1, 31, 1000 },
     { "d^T.x (input)",            CblasTrans,   CblasNoTrans, 31, 1, 1000 },
     { "x.v^T (input)",            CblasNoTrans, CblasTrans,   1000, 31, 1 },
+    { "x.W^T (image input)",      CblasNoTrans, CblasTrans,   200, 20, 784 },
+    { "d^T.x (image input)",      CblasTrans,   CblasNoTrans, 20, 784, 200 },
   };
   const char *env = g_getenv ("SADDLE_BENCH_STEPS");
   guint reps = env != NULL ? (guint) atoi (env) : 400;
