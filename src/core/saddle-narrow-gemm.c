@@ -15,7 +15,8 @@
  * 200 × 784 into 20, 47–48 GFLOP/s (2026-12-07, AMD EPYC, DGEMM 49.5). Every entry of C is
  * summed as OpenBLAS's Haswell kernel sums it on one thread — one FMA per k, in order, from 0,
  * over each block of the depth as OpenBLAS cuts it (saddle_narrow_depth_block()), each block's
- * sum added to C (β = 1, or a block after the first) or stored — so, for row counts that are
+ * sum added to C (β = 1, or a block after the first) or to 0 (as OpenBLAS adds it to the C it
+ * zeroed for β = 0) — so, for row counts that are
  * multiples of 8, the results are the same to the bit as with the kernels the tests and
  * references pin (tests/test-model-gemm.c checks 1,800 shapes against cblas_dgemm). OpenBLAS's
  * AVX-512 kernels sum small products in other orders; these sums are then the same on every
@@ -62,9 +63,8 @@
   } while (0)
 
 /* @R rows of A (rows @lda apart, depth @k) times @cols columns of @bt (rows of 4·NV, at most
- * 4·NV columns) into the same columns of @R rows of C (@ldc apart): stored (@add FALSE) or
- * added (@add TRUE). One FMA per k per entry, in order from 0, then one addition to C:
- * OpenBLAS's order. The vectors of op(B) are loaded once per k and the rows broadcast one at a
+ * 4·NV columns) into the same columns of @R rows of C (@ldc apart): added to C (@add) or to 0
+ * (PUT). One FMA per k per entry, in order from 0, then that one addition: OpenBLAS's order. The vectors of op(B) are loaded once per k and the rows broadcast one at a
  * time: R·NV ≤ 12 accumulators and a broadcast in AVX2's 16 registers, with the NV vectors in
  * the rest (at 3 × 4 GCC keeps one as the FMAs' memory operand). One accumulator more and the
  * compiler spills it, and each k then waits on memory (a 4 × 3 tile that held its four

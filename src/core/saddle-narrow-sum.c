@@ -34,7 +34,7 @@
 #endif
 
 /* Fewer columns than this are not worth a kernel of their own (the layers of 10 to 31 units:
- * see saddle-model-gemm.c); more rows than this OpenBLAS does as fast (see above). */
+ * see saddle-model-gemm.c); with more rows than this OpenBLAS is as fast or faster (see above). */
 #define SUM_MIN_COLS 64
 #define SUM_MAX_ROWS 32
 
