@@ -18,7 +18,7 @@
  * sum added to C (β = 1, or a block after the first) or to 0 (as OpenBLAS adds it to the C it
  * zeroed for β = 0) — so, for row counts that are
  * multiples of 8, the results are the same to the bit as with the kernels the tests and
- * references pin (tests/test-model-gemm.c checks 1,800 shapes against cblas_dgemm). OpenBLAS's
+ * references pin (tests/test-model-gemm.c checks 1,368 shapes against cblas_dgemm). OpenBLAS's
  * AVX-512 kernels sum small products in other orders; these sums are then the same on every
  * processor.
  *
