@@ -22,6 +22,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX_RELU 1
+#endif
 
 #define SADDLE_MODEL_MAX_PARAMS      ((gsize) 100000000)
 #define SADDLE_MODEL_DEFAULT_SCRATCH ((gsize) 256 << 20)
@@ -149,7 +153,30 @@ _saddle_model_warn_no_memory (const SaddleModel *model,
  * branch, which the signs of z made the processor mispredict (GCC's -O2 leaves this loop scalar:
  * its cheapest cost model will not add the loop's tail). The same bits either way. Measured
  * with perf on 3 default critical runs (descent and training): this loop, scalar, was 15.7 % of
- * the samples. */
+ * the samples; four at a time where AVX is there (relu_rows_avx()). */
+#ifdef HAVE_AVX_RELU
+/* relu_rows()'s SSE2 loop four at a time: the same comparisons and masks. Returns how many it
+ * did. */
+__attribute__ ((target ("avx"))) static gsize
+relu_rows_avx (const double *restrict z,
+               double *restrict       a,
+               double *restrict       d,
+               gsize                  count)
+{
+  const __m256d zero = _mm256_setzero_pd (), one = _mm256_set1_pd (1.0);
+  gsize i = 0;
+
+  for (; i + 4 <= count; i += 4)
+    {
+      __m256d zi = _mm256_loadu_pd (z + i);
+
+      _mm256_storeu_pd (a + i, _mm256_andnot_pd (_mm256_cmp_pd (zi, zero, _CMP_LT_OQ), zi));
+      _mm256_storeu_pd (d + i, _mm256_and_pd (_mm256_cmp_pd (zi, zero, _CMP_GT_OQ), one));
+    }
+  return i;
+}
+#endif
+
 static void
 relu_rows (const double *restrict z,
            double *restrict       a,
@@ -158,6 +185,10 @@ relu_rows (const double *restrict z,
 {
   gsize i = 0;
 
+#ifdef HAVE_AVX_RELU
+  if (__builtin_cpu_supports ("avx"))
+    i = relu_rows_avx (z, a, d, count);
+#endif
 #ifdef __SSE2__
   {
     const __m128d zero = _mm_setzero_pd (), one = _mm_set1_pd (1.0);
