@@ -96,11 +96,14 @@ DEFINE_TILE (1, 2) DEFINE_TILE (2, 2) DEFINE_TILE (3, 2) DEFINE_TILE (4, 2) DEFI
 typedef void (*Tile) (gsize, const double *, gsize, const double *, gsize, gboolean, double *,
                       gsize);
 
-/* By vectors of columns (1 or 2), then rows of C (1 to 5). */
-static const Tile tiles[3][6] = {
+/* By rows of C (1 to 5), then vectors of columns (1 or 2), as the narrow kernel's table. */
+static const Tile tiles[6][3] = {
   { NULL },
-  { NULL, tile1_1, tile2_1, tile3_1, tile4_1, tile5_1 },
-  { NULL, tile1_2, tile2_2, tile3_2, tile4_2, tile5_2 },
+  { NULL, tile1_1, tile1_2 },
+  { NULL, tile2_1, tile2_2 },
+  { NULL, tile3_1, tile3_2 },
+  { NULL, tile4_1, tile4_2 },
+  { NULL, tile5_1, tile5_2 },
 };
 
 #define TILE_ROWS 5
@@ -135,7 +138,7 @@ saddle_narrow_sum (gsize         m,
           guint nv = n - j >= 8 ? 2 : 1;
 
           for (gsize r = 0; r < m; r += TILE_ROWS)
-            tiles[nv][MIN (TILE_ROWS, m - r)] (kb, a + k0 * lda + r, lda, b + k0 * ldb + j, ldb,
+            tiles[MIN (TILE_ROWS, m - r)][nv] (kb, a + k0 * lda + r, lda, b + k0 * ldb + j, ldb,
                                                k0 > 0 || beta != 0.0, c + r * ldc + j, ldc);
         }
     }
