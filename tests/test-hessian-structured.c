@@ -88,17 +88,30 @@ test_structured_equals_hvp (void)
       }
 }
 
-/* The critical study's shape: one input, one output, MSE; and a linear model, three layers deep. */
+/* The critical study's shape: one input, one output, MSE (for ReLU and identity, the Gauss–Newton
+ * part from the per-sample gradients; also in tiles, and three layers deep); and a linear model,
+ * three layers deep. */
 static void
 test_structured_shapes (void)
 {
   static const guint critical[] = { 1, 31, 31, 1 };
+  static const guint one_output[] = { 3, 5, 4, 6, 1 };
   static const guint linear[] = { 4, 3 };
   static const guint deep[] = { 2, 4, 3, 5, 2 };
 
   for (guint a = 0; a < G_N_ELEMENTS (activations); a++)
     {
+      g_autoptr(SaddleModel) model = saddle_model_new (critical, 4, activations[a],
+                                                       SADDLE_LOSS_MSE, NULL);
+
+      g_assert_cmpint (saddle_hessian_structured_by_gradients (model), ==,
+                       !(activations[a] == SADDLE_ACTIVATION_TANH
+                         || activations[a] == SADDLE_ACTIVATION_SIGMOID));
       g_assert_cmpfloat (compare_builds (critical, 4, activations[a], SADDLE_LOSS_MSE, 0),
+                         <=, TOLERANCE);
+      g_assert_cmpfloat (compare_builds (critical, 4, activations[a], SADDLE_LOSS_MSE, 7),
+                         <=, TOLERANCE);
+      g_assert_cmpfloat (compare_builds (one_output, 5, activations[a], SADDLE_LOSS_MSE, 6),
                          <=, TOLERANCE);
       g_assert_cmpfloat (compare_builds (deep, 5, activations[a], SADDLE_LOSS_CROSS_ENTROPY, 5),
                          <=, TOLERANCE);

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include "saddle-flops.h"
+#include "saddle-hessian-structured.h"
 
 /* Σ in_l·out_l over the layers l ≥ @from. */
 static double
@@ -241,20 +242,18 @@ saddle_flops_hessian_dense (const SaddleModel *model,
   return total;
 }
 
-/* Householder reduction to tridiagonal form, one-stage (dsytrd) or two-stage (its first
- * stage): (4/3)·n³. The second stage's bulge chasing (O(n²·band)) and the tridiagonal solver
- * (dsterf, O(n²)) are left out. */
 double
 saddle_flops_hessian_structured (const SaddleModel *model,
                                  gsize              samples)
 {
   guint L;
   double m, per_sample;
-  gboolean curved;
+  gboolean curved, by_gradients;
 
   g_return_val_if_fail (model != NULL, 0.0);
 
   L = saddle_model_n_layers (model);
+  by_gradients = saddle_hessian_structured_by_gradients (model);
   m = saddle_model_width (model, L);
   curved = saddle_model_activation (model) == SADDLE_ACTIVATION_TANH
            || saddle_model_activation (model) == SADDLE_ACTIVATION_SIGMOID;
@@ -265,6 +264,14 @@ saddle_flops_hessian_structured (const SaddleModel *model,
     for (guint k = 0; k < l; k++)
       per_sample += 2.0 * saddle_model_width (model, l + 1) * saddle_model_width (model, l)
                     * saddle_model_width (model, k + 1);
+  /* Or the Gauss–Newton part by one DSYRK of the per-sample gradients: its lower triangle,
+   * P·(P + 1)/2 multiply-adds a sample. */
+  if (by_gradients)
+    {
+      double P = saddle_model_n_params (model);
+
+      per_sample += P * (P + 1.0);
+    }
 
   for (guint k1 = 0; k1 < L; k1++)
     for (guint k2 = 0; k2 <= k1; k2++)
@@ -272,6 +279,12 @@ saddle_flops_hessian_structured (const SaddleModel *model,
         double i1 = saddle_model_width (model, k1), o1 = saddle_model_width (model, k1 + 1);
         double i2 = saddle_model_width (model, k2), o2 = saddle_model_width (model, k2 + 1);
         double p1 = o1 * (i1 + 1.0), p2 = o2 * (i2 + 1.0);
+
+        /* W_k1 against what its input depends on: δ_k1·(∂a_{k1-1}/∂z_k2)·ã_{k2-1}. */
+        if (k2 < k1)
+          per_sample += 2.0 * (i2 + 1.0) * o1 * i1 * o2;
+        if (by_gradients)
+          continue;
 
         /* Kᵢ = T1ᵀ·Λ·T2 through the m outputs; cross-entropy adds T1ᵀp and T2ᵀp; tanh and
          * sigmoid add T1ᵀ·diag(curv_l)·T2 for each hidden layer l ≥ k1. */
@@ -296,15 +309,14 @@ saddle_flops_hessian_structured (const SaddleModel *model,
 
             per_sample += 2.0 * (i1 * cols + o1 * p2);
           }
-
-        /* W_k1 against what its input depends on: δ_k1·(∂a_{k1-1}/∂z_k2)·ã_{k2-1}. */
-        if (k2 < k1)
-          per_sample += 2.0 * (i2 + 1.0) * o1 * i1 * o2;
       }
 
   return (double) samples * per_sample;
 }
 
+/* Householder reduction to tridiagonal form, one-stage (dsytrd) or two-stage (its first
+ * stage): (4/3)·n³. The second stage's bulge chasing (O(n²·band)) and the tridiagonal solver
+ * (dsterf, O(n²)) are left out. */
 double
 saddle_flops_eigenvalues (gsize n)
 {

@@ -74,7 +74,9 @@ double saddle_flops_hessian_dense  (const SaddleModel *model,
                                     gsize              block);
 /* saddle_hessian_structured_fill() (SADDLE_HESSIAN_BUILD_STRUCTURED): a forward pass and the
  * deltas, per sample the chain factors and each layer pair's small weights, and the GEMMs and
- * GEMVs that add each pair's block; the mirror copy is not counted. */
+ * GEMVs that add each pair's block, or (saddle_hessian_structured_by_gradients()) one DSYRK of
+ * the per-sample gradients and the product blocks' GEMMs; the mirror copy and the gradients'
+ * outer products are not counted. */
 double saddle_flops_hessian_structured (const SaddleModel *model,
                                         gsize              samples);
 /* Eigenvalues only of an n × n symmetric matrix: the tridiagonal reduction, (4/3)·n³. */

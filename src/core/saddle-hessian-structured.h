@@ -6,6 +6,10 @@
 
 G_BEGIN_DECLS
 
+/* TRUE when saddle_hessian_structured_fill() takes the Gauss–Newton part as one symmetric
+ * product JᵀJ of the per-sample gradients (MSE, one output, an activation with σ'' = 0: ReLU or
+ * identity) instead of per-neuron GEMMs of the per-sample factors Kᵢ. */
+gboolean saddle_hessian_structured_by_gradients  (const SaddleModel *model);
 /* Bytes of scratch saddle_hessian_structured_fill() takes beyond the n × n matrix itself. */
 gsize    saddle_hessian_structured_scratch_bytes (const SaddleModel *model,
                                                   gsize              n_samples);
