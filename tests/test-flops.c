@@ -127,19 +127,20 @@ test_hessian (void)
 
 /* The structured build of the 2-3-2-1 tanh model, a sample (layer k: i_k inputs, o_k outputs;
  * pairs (k1, k2), k2 ≤ k1; m = 1 output):
- *   forward and deltas 28 + 16 = 44; chain factors 2·o_l·i_l·o_k for k < l: 36 + 12 + 8 = 56;
+ *   forward and deltas 28 + 16 = 44; chain factors 2·o_l·i_l·o_k for k < l − 1: (2,0) 12;
  *   Kᵢ 2·m·o1·o2, plus tanh's 2·o_l·o1·o2 for l = k1 … 1;
  *   block: if i2 ≥ i1, 2·rows·(i2 + 1) with rows = o2·p1 (less i1·o2(o2−1)/2 on the diagonal),
- *          else 2·(i1·o1·p2 + o1·p2); product terms (k2 < k1) 2·(i2 + 1)·o1·i1·o2:
+ *          else 2·(i1·o1·p2 + o1·p2); product terms 2·(i2 + 1)·o1·o2 for k2 = k1 − 1, else
+ *          (k2 < k1 − 1) 2·(i2 + 1)·o1·i1·o2:
  *   (0,0) 18 + (54 + 36) + 2·21·3         = 234
- *   (1,0) 12 + 24 + 2·(3·18 + 2·9) + 108  = 288
+ *   (1,0) 12 + 24 + 2·(3·18 + 2·9) + 36   = 216
  *   (1,1) 8 + 16 + 2·13·4                 = 128
  *   (2,0) 6 + 2·9·3 + 36                  = 96
- *   (2,1) 4 + 2·6·4 + 32                  = 84
+ *   (2,1) 4 + 2·6·4 + 16                  = 68
  *   (2,2) 2 + 2·3·3                       = 20
- * 44 + 56 + 850 = 950. With ReLU (MSE, one output, σ'' = 0) the Gauss–Newton part is one DSYRK
+ * 44 + 12 + 762 = 818. With ReLU (MSE, one output, σ'' = 0) the Gauss–Newton part is one DSYRK
  * of the per-sample gradients, P(P + 1) = 20·21 = 420 with P = 9 + 8 + 3 parameters, in place of
- * the Kᵢ and the blocks; the product terms stay (108 + 36 + 32): 44 + 56 + 420 + 176 = 696. */
+ * the Kᵢ and the blocks; the product terms stay (36 + 36 + 16): 44 + 12 + 420 + 88 = 564. */
 static void
 test_hessian_structured (void)
 {
@@ -148,8 +149,8 @@ test_hessian_structured (void)
   g_autoptr(SaddleModel) relu = saddle_model_new (widths, G_N_ELEMENTS (widths),
                                                   SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
 
-  g_assert_cmpfloat (saddle_flops_hessian_structured (model, SAMPLES), ==, 5 * 950);
-  g_assert_cmpfloat (saddle_flops_hessian_structured (relu, SAMPLES), ==, 5 * 696);
+  g_assert_cmpfloat (saddle_flops_hessian_structured (model, SAMPLES), ==, 5 * 818);
+  g_assert_cmpfloat (saddle_flops_hessian_structured (relu, SAMPLES), ==, 5 * 564);
 }
 
 static gboolean

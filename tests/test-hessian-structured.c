@@ -89,13 +89,15 @@ test_structured_equals_hvp (void)
 }
 
 /* The critical study's shape: one input, one output, MSE (for ReLU and identity, the Gauss–Newton
- * part from the per-sample gradients; also in tiles, and three layers deep); and a linear model,
- * three layers deep. */
+ * part from the per-sample gradients; also in tiles, three layers deep, with no hidden layer and
+ * with a hidden layer of one unit); and a linear model, three layers deep. */
 static void
 test_structured_shapes (void)
 {
   static const guint critical[] = { 1, 31, 31, 1 };
   static const guint one_output[] = { 3, 5, 4, 6, 1 };
+  static const guint no_hidden[] = { 3, 1 };
+  static const guint unit_hidden[] = { 2, 1, 3, 1 };
   static const guint linear[] = { 4, 3 };
   static const guint deep[] = { 2, 4, 3, 5, 2 };
 
@@ -112,6 +114,10 @@ test_structured_shapes (void)
       g_assert_cmpfloat (compare_builds (critical, 4, activations[a], SADDLE_LOSS_MSE, 7),
                          <=, TOLERANCE);
       g_assert_cmpfloat (compare_builds (one_output, 5, activations[a], SADDLE_LOSS_MSE, 6),
+                         <=, TOLERANCE);
+      g_assert_cmpfloat (compare_builds (no_hidden, 2, activations[a], SADDLE_LOSS_MSE, 0),
+                         <=, TOLERANCE);
+      g_assert_cmpfloat (compare_builds (unit_hidden, 4, activations[a], SADDLE_LOSS_MSE, 6),
                          <=, TOLERANCE);
       g_assert_cmpfloat (compare_builds (deep, 5, activations[a], SADDLE_LOSS_CROSS_ENTROPY, 5),
                          <=, TOLERANCE);
@@ -141,35 +147,44 @@ progress_cb (double   fraction,
 }
 
 /* Progress after each of the 3 layer pairs of each of the 5 tiles, rising to 1; a cancel at the
- * first call is heard there. */
+ * first call is heard there. Through the per-neuron GEMMs (tanh, two outputs) and through the
+ * per-sample gradients' DSYRK (ReLU, one output). */
 static void
 test_structured_progress_cancel (void)
 {
-  static const guint widths[] = { 3, 5, 2 };
-  g_autoptr(GError) error = NULL;
-  Progress progress = { 0, FALSE, 0.0 };
-  SaddleTestRig rig;
-  double *h;
+  static const guint two_outputs[] = { 3, 5, 2 };
+  static const guint one_output[] = { 3, 5, 1 };
+  const guint *widths[] = { two_outputs, one_output };
+  const SaddleActivation activation[] = { SADDLE_ACTIVATION_TANH, SADDLE_ACTIVATION_RELU };
 
-  saddle_test_rig_init (&rig, widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, 20, 0.3, 3);
-  saddle_model_set_tile_rows (rig.model, 4);
-  h = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
-                                  SADDLE_HESSIAN_BUILD_STRUCTURED, 0, progress_cb, &progress,
-                                  NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (h);
-  g_free (h);
-  g_assert_cmpuint (progress.calls, ==, 15);
-  g_assert_cmpfloat_with_epsilon (progress.last, 1.0, 1e-15);
+  for (guint c = 0; c < G_N_ELEMENTS (widths); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      Progress progress = { 0, FALSE, 0.0 };
+      SaddleTestRig rig;
+      double *h;
 
-  progress = (Progress) { 0, TRUE, 0.0 };
-  h = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
-                                  SADDLE_HESSIAN_BUILD_STRUCTURED, 0, progress_cb, &progress,
-                                  NULL, &error);
-  g_assert_null (h);
-  g_assert_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED);
-  g_assert_cmpuint (progress.calls, ==, 1);
-  saddle_test_rig_clear (&rig);
+      saddle_test_rig_init (&rig, widths[c], 3, activation[c], SADDLE_LOSS_MSE, 20, 0.3, 3);
+      saddle_model_set_tile_rows (rig.model, 4);
+      g_assert_cmpint (saddle_hessian_structured_by_gradients (rig.model), ==, c == 1);
+      h = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
+                                      SADDLE_HESSIAN_BUILD_STRUCTURED, 0, progress_cb, &progress,
+                                      NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (h);
+      g_free (h);
+      g_assert_cmpuint (progress.calls, ==, 15);
+      g_assert_cmpfloat_with_epsilon (progress.last, 1.0, 1e-15);
+
+      progress = (Progress) { 0, TRUE, 0.0 };
+      h = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
+                                      SADDLE_HESSIAN_BUILD_STRUCTURED, 0, progress_cb, &progress,
+                                      NULL, &error);
+      g_assert_null (h);
+      g_assert_error (error, SADDLE_HESSIAN_ERROR, SADDLE_HESSIAN_ERROR_CANCELLED);
+      g_assert_cmpuint (progress.calls, ==, 1);
+      saddle_test_rig_clear (&rig);
+    }
 }
 
 /* A NaN parameter gives NOT_FINITE, as from the HVP build, not a matrix of NaN. */
@@ -203,10 +218,13 @@ test_structured_choice (void)
                                                SADDLE_LOSS_MSE, NULL);
   g_autoptr(SaddleModel) c = saddle_model_new (image, 4, SADDLE_ACTIVATION_RELU,
                                                SADDLE_LOSS_CROSS_ENTROPY, NULL);
+  g_autoptr(SaddleModel) d = saddle_model_new (function, 3, SADDLE_ACTIVATION_TANH,
+                                               SADDLE_LOSS_MSE, NULL);
 
   g_assert_cmpint (saddle_hessian_choose_build (a, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
-  g_assert_cmpint (saddle_hessian_choose_build (b, 1000), ==, SADDLE_HESSIAN_BUILD_HVP);
+  g_assert_cmpint (saddle_hessian_choose_build (b, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
   g_assert_cmpint (saddle_hessian_choose_build (c, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
+  g_assert_cmpint (saddle_hessian_choose_build (d, 1000), ==, SADDLE_HESSIAN_BUILD_HVP);
 }
 
 int

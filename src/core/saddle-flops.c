@@ -259,13 +259,15 @@ saddle_flops_hessian_structured (const SaddleModel *model,
            || saddle_model_activation (model) == SADDLE_ACTIVATION_SIGMOID;
   /* The forward pass and the deltas, without the weights' gradients. */
   per_sample = 2.0 * weights_from (model, 0) + 2.0 * weights_from (model, 1);
-  /* Chain factors ∂z_l/∂z_k = W_l·(σ'·∂z_{l-1}/∂z_k): (o_l, i_l)·(i_l, o_k) for k < l. */
+  /* Chain factors ∂z_l/∂z_k = W_l·(σ'·∂z_{l-1}/∂z_k): (o_l, i_l)·(i_l, o_k) for k < l − 1 (for
+   * k = l − 1, W_l's columns scaled by σ': no product). */
   for (guint l = 0; l < L; l++)
-    for (guint k = 0; k < l; k++)
+    for (guint k = 0; k + 1 < l; k++)
       per_sample += 2.0 * saddle_model_width (model, l + 1) * saddle_model_width (model, l)
                     * saddle_model_width (model, k + 1);
-  /* Or the Gauss–Newton part by one DSYRK of the per-sample gradients: its lower triangle,
-   * P·(P + 1)/2 multiply-adds a sample. */
+  /* For saddle_hessian_structured_by_gradients(), the Gauss–Newton part by one DSYRK of the
+   * per-sample gradients in place of the Kᵢ and blocks below: its lower triangle, P·(P + 1)/2
+   * multiply-adds a sample. */
   if (by_gradients)
     {
       double P = saddle_model_n_params (model);
@@ -280,8 +282,11 @@ saddle_flops_hessian_structured (const SaddleModel *model,
         double i2 = saddle_model_width (model, k2), o2 = saddle_model_width (model, k2 + 1);
         double p1 = o1 * (i1 + 1.0), p2 = o2 * (i2 + 1.0);
 
-        /* W_k1 against what its input depends on: δ_k1·(∂a_{k1-1}/∂z_k2)·ã_{k2-1}. */
-        if (k2 < k1)
+        /* W_k1 against what its input depends on: δ_k1·(∂a_{k1-1}/∂z_k2)·ã_{k2-1}; for the layer
+         * below, whose ∂a/∂z is diagonal, only the rows of W_k1(·, r2) per neuron r2. */
+        if (k2 + 1 == k1)
+          per_sample += 2.0 * (i2 + 1.0) * o1 * o2;
+        else if (k2 < k1)
           per_sample += 2.0 * (i2 + 1.0) * o1 * i1 * o2;
         if (by_gradients)
           continue;

@@ -72,21 +72,56 @@ in_of (const Structured *s, guint l)
   return s->model->widths[l];
 }
 
-/* Doubles per sample of tz, mz and kk. */
+/* Whether chain_factors() writes the identity tz_ll: it is read as the output's sensitivity
+ * to itself, and by block_weights()'s activation terms when σ'' ≠ 0. */
+static gboolean
+stores_identity (const SaddleModel *model,
+                 guint              l)
+{
+  return l + 1 == model->n_layers || act_has_curvature (model->activation);
+}
+
+/* Lays tz, mz and kk of @t samples out from @p into the tables (or, with @p NULL, only counts):
+ * only what is read — tz_ll where stores_identity(), kk off the gradients' path, mz for the
+ * layers not adjacent (chain_factors() and add_product_block() take an adjacent layer's σ'
+ * from d). Returns the doubles taken. */
 static gsize
-per_sample_doubles (const SaddleModel *model)
+lay_out_factors (const SaddleModel *model,
+                 gsize              t,
+                 double            *p,
+                 double           **tz,
+                 double           **mz,
+                 double           **kk)
 {
   guint L = model->n_layers;
+  gboolean by_gradients = saddle_hessian_structured_by_gradients (model);
   gsize total = 0;
 
   for (guint l = 0; l < L; l++)
     for (guint k = 0; k <= l; k++)
       {
-        total += (gsize) model->widths[l + 1] * model->widths[k + 1] * 2;  /* tz, kk */
-        if (k < l)
-          total += (gsize) model->widths[l] * model->widths[k + 1];        /* mz */
+        gsize block = t * model->widths[l + 1] * model->widths[k + 1];
+        gsize sizes[3] = { k < l || stores_identity (model, l) ? block : 0,
+                           k + 1 < l ? t * model->widths[l] * model->widths[k + 1] : 0,
+                           by_gradients ? 0 : block };
+        double **tables[3] = { tz, mz, kk };
+
+        for (guint j = 0; j < 3; j++)
+          if (sizes[j] > 0)
+            {
+              if (p != NULL)
+                tables[j][l * L + k] = p + total;
+              total += sizes[j];
+            }
       }
   return total;
+}
+
+/* Doubles per sample of tz, mz and kk. */
+static gsize
+per_sample_doubles (const SaddleModel *model)
+{
+  return lay_out_factors (model, 1, NULL, NULL, NULL, NULL);
 }
 
 static gsize
@@ -164,22 +199,7 @@ structured_init (Structured  *s,
   s->mz = g_new0 (double *, L * L);
   s->kk = g_new0 (double *, L * L);
 
-  p = s->mem;
-  for (guint l = 0; l < L; l++)
-    for (guint k = 0; k <= l; k++)
-      {
-        gsize block = t * model->widths[l + 1] * model->widths[k + 1];
-
-        s->tz[l * L + k] = p;
-        p += block;
-        s->kk[l * L + k] = p;
-        p += block;
-        if (k < l)
-          {
-            s->mz[l * L + k] = p;
-            p += t * model->widths[l] * model->widths[k + 1];
-          }
-      }
+  p = s->mem + lay_out_factors (model, t, s->mem, s->tz, s->mz, s->kk);
   s->scaled = p;
   p += t * scaled_doubles (model);
   s->ones = p;
@@ -198,7 +218,9 @@ structured_clear (Structured *s)
   g_free (s->kk);
 }
 
-/* Per sample of the tile: mz_lk = diag(σ'(z_{l-1}))·tz_{l-1,k}, tz_lk = W_l·mz_lk, tz_ll = I. */
+/* Per sample of the tile: mz_lk = diag(σ'(z_{l-1}))·tz_{l-1,k}, tz_lk = W_l·mz_lk, tz_ll = I
+ * where stores_identity(). For the layer below (k = l − 1) mz is diag(σ'(z_{l-1})) itself: tz
+ * is W_l with its columns scaled, and mz is neither stored nor read. */
 static void
 chain_factors (Structured *s)
 {
@@ -208,12 +230,16 @@ chain_factors (Structured *s)
     {
       gsize ol = out_of (s, l);
       gsize il = in_of (s, l);
+      const double *w = s->theta + s->model->offsets[l];
       double *tll = s->tz[l * L + l];
 
-      memset (tll, 0, s->t * ol * ol * sizeof (double));
-      for (gsize i = 0; i < s->t; i++)
-        for (gsize u = 0; u < ol; u++)
-          tll[(i * ol + u) * ol + u] = 1.0;
+      if (stores_identity (s->model, l))
+        {
+          memset (tll, 0, s->t * ol * ol * sizeof (double));
+          for (gsize i = 0; i < s->t; i++)
+            for (gsize u = 0; u < ol; u++)
+              tll[(i * ol + u) * ol + u] = 1.0;
+        }
 
       for (guint k = 0; k < l; k++)
         {
@@ -221,6 +247,19 @@ chain_factors (Structured *s)
           const double *prev = s->tz[(l - 1) * L + k];  /* (t, il, ok) */
           double *mz = s->mz[l * L + k];
           double *tz = s->tz[l * L + k];
+
+          if (k + 1 == l)
+            {
+              for (gsize i = 0; i < s->t; i++)
+                {
+                  const double *d = s->model->d[l - 1] + (s->i0 + i) * il;
+
+                  for (gsize r = 0; r < ol; r++)
+                    for (gsize c = 0; c < il; c++)
+                      tz[(i * ol + r) * il + c] = w[r * il + c] * d[c];
+                }
+              continue;
+            }
 
           for (gsize i = 0; i < s->t; i++)
             {
@@ -235,7 +274,7 @@ chain_factors (Structured *s)
           for (gsize i = 0; i < s->t; i++)
             cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
                          ol, ok, il,
-                         1.0, s->theta + s->model->offsets[l], il, mz + i * il * ok, ok,
+                         1.0, w, il, mz + i * il * ok, ok,
                          0.0, tz + i * ol * ok, ok);
         }
     }
@@ -351,12 +390,14 @@ scale_outer (const double *f,
 }
 
 /* Adds G'ᵀ·[A | 1] to layer @k2's columns of neuron @r2 (weights W_k2(r2, ·), then bias
- * b_k2(r2)), @rows rows of H from flat row @row0: G' is (t, rows), A (t, in_k2). */
+ * b_k2(r2)), in @rows rows of H @step rows apart from flat row @row0: G' is (t, rows), A
+ * (t, in_k2). */
 static void
 add_columns (Structured   *s,
              double       *h,
              gsize         row0,
              gsize         rows,
+             gsize         step,
              const double *g,
              gsize         ldg,
              guint         k2,
@@ -370,10 +411,10 @@ add_columns (Structured   *s,
   cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                rows, i2, s->t,
                1.0, g, ldg, a2, i2,
-               1.0, h + row0 * P + off2 + r2 * i2, P);
+               1.0, h + row0 * P + off2 + r2 * i2, step * P);
   cblas_dgemv (CblasRowMajor, CblasTrans, s->t, rows,
                1.0, g, ldg, s->ones, 1,
-               1.0, h + row0 * P + off2 + o2 * i2 + r2, P);
+               1.0, h + row0 * P + off2 + o2 * i2 + r2, step * P);
 }
 
 /* H[layer k1, layer k2] += Σᵢ Kᵢ[r1,r2]·ã1ᵢ[c1]·ã2ᵢ[c2] (ã: a with the bias's 1), lower part.
@@ -405,7 +446,7 @@ add_block (Structured *s,
 
           for (gsize i = 0; i < s->t; i++)
             scale_outer (kk + i * o1 * o2 + r2, o2, o1, a1 + i * i1, i1, s->scaled + i * p1);
-          add_columns (s, h, off1 + skip, p1 - skip, s->scaled + skip, p1, k2, r2);
+          add_columns (s, h, off1 + skip, p1 - skip, 1, s->scaled + skip, p1, k2, r2);
         }
       return;
     }
@@ -441,11 +482,12 @@ add_gradient_gram (Structured *s,
   for (guint k = 0; k < L; k++)
     {
       gsize ok = out_of (s, k), ik = in_of (s, k);
-      const double *t = s->tz[(L - 1) * L + k];  /* (t, 1, ok) */
+      const double *sens = s->tz[(L - 1) * L + k];  /* (t, 1, ok): ∂ŷ/∂z_k */
       const double *a = _saddle_model_layer_input (s->model, s->x, k, s->i0);
 
       for (gsize i = 0; i < s->t; i++)
-        scale_outer (t + i * ok, 1, ok, a + i * ik, ik, s->scaled + i * P + s->model->offsets[k]);
+        scale_outer (sens + i * ok, 1, ok, a + i * ik, ik,
+                     s->scaled + i * P + s->model->offsets[k]);
     }
   cblas_dsyrk (CblasRowMajor, CblasLower, CblasTrans, P, s->t,
                2.0 / (double) s->n_total, s->scaled, P, 1.0, h, P);
@@ -471,6 +513,22 @@ add_product_block (Structured *s,
   const double *ak = _saddle_model_layer_input (s->model, s->x, k, s->i0);
   gsize nw = ol * il;
 
+  if (k + 1 == l)
+    {
+      /* M = diag(σ'(z_k)): Gᵢ[(r, c)] is δ_lᵢ[r]·σ'ᵢ[r'] in column c = r' alone, so per neuron r'
+       * of layer k only the rows of W_l(·, r'), il apart, receive anything. */
+      const double *d = s->model->d[k] + s->i0 * ok;
+
+      for (gsize rp = 0; rp < ok; rp++)
+        {
+          for (gsize i = 0; i < s->t; i++)
+            for (gsize r = 0; r < ol; r++)
+              s->scaled[i * ol + r] = delta[i * ol + r] * d[i * ok + rp];
+          add_columns (s, h, offl + rp, ol, il, s->scaled, ol, k, rp);
+        }
+      return;
+    }
+
   if (ik >= ol)
     {
       for (gsize rp = 0; rp < ok; rp++)
@@ -484,7 +542,7 @@ add_product_block (Structured *s,
                 for (gsize c = 0; c < il; c++)
                   dst[r * il + c] = delta[i * ol + r] * mi[c * ok + rp];
             }
-          add_columns (s, h, offl, nw, s->scaled, nw, k, rp);
+          add_columns (s, h, offl, nw, 1, s->scaled, nw, k, rp);
         }
       return;
     }
@@ -590,7 +648,8 @@ saddle_hessian_structured_fill (SaddleModel        *model,
       chain_factors (&s);
       if (by_gradients)
         add_gradient_gram (&s, h);
-      /* Progress after each layer pair of each tile, so that a cancel is heard within one. */
+      /* Progress after each layer pair of each tile, so that a cancel is heard within one (on
+       * the gradients' path, after the tile's DSYRK too). */
       for (guint k1 = 0; k1 < s.L; k1++)
         for (guint k2 = 0; k2 <= k1; k2++)
           {
