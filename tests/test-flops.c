@@ -67,7 +67,7 @@ test_surface (void)
 }
 
 /* A study's count is the sum of its phases': trajectories, and critical with dense Newton
- * (tanh, under the dense size) and this model's build (HVP: its widest layer reads 3 inputs). */
+ * (tanh, under the dense size) and this model's build (structured: one output under MSE). */
 static void
 test_study (void)
 {
@@ -93,10 +93,11 @@ test_study (void)
   config.epochs = 4;
   config.activation = SADDLE_ACTIVATION_TANH;
   config.newton_method = SADDLE_NEWTON_AUTO;
-  g_assert_cmpint (saddle_hessian_choose_build (model, SAMPLES), ==, SADDLE_HESSIAN_BUILD_HVP);
+  g_assert_cmpint (saddle_hessian_choose_build (model, SAMPLES), ==,
+                   SADDLE_HESSIAN_BUILD_STRUCTURED);
   expect = training
            + config.descent_steps * saddle_flops_descent_step (model, SAMPLES)
-           + (config.newton_steps + 1.0) * (saddle_flops_hessian_dense (model, SAMPLES, 0)
+           + (config.newton_steps + 1.0) * (saddle_flops_hessian_structured (model, SAMPLES)
                                             + saddle_flops_eigenvectors (20))
            + 2.0 * config.still_steps * (saddle_flops_gradient (model, SAMPLES)
                                          + saddle_flops_forward (model, SAMPLES));
@@ -128,17 +129,18 @@ test_hessian (void)
 /* The structured build of the 2-3-2-1 tanh model, a sample (layer k: i_k inputs, o_k outputs;
  * pairs (k1, k2), k2 ≤ k1; m = 1 output):
  *   forward and deltas 28 + 16 = 44; chain factors 2·o_l·i_l·o_k for k < l − 1: (2,0) 12;
- *   Kᵢ 2·m·o1·o2, plus tanh's 2·o_l·o1·o2 for l = k1 … 1;
+ *   Kᵢ 2·m·o1·o2, plus tanh's 2·o_l·o1·o2 for l = k1 + 1 … 1, and for l = k1 2·o1·o2
+ *   (2·o1 when k2 = k1: a diagonal);
  *   block: if i2 ≥ i1, 2·rows·(i2 + 1) with rows = o2·p1 (less i1·o2(o2−1)/2 on the diagonal),
  *          else 2·(i1·o1·p2 + o1·p2); product terms 2·(i2 + 1)·o1·o2 for k2 = k1 − 1, else
  *          (k2 < k1 − 1) 2·(i2 + 1)·o1·i1·o2:
- *   (0,0) 18 + (54 + 36) + 2·21·3         = 234
- *   (1,0) 12 + 24 + 2·(3·18 + 2·9) + 36   = 216
- *   (1,1) 8 + 16 + 2·13·4                 = 128
+ *   (0,0) 18 + (6 + 36) + 2·21·3          = 186
+ *   (1,0) 12 + 12 + 2·(3·18 + 2·9) + 36   = 204
+ *   (1,1) 8 + 4 + 2·13·4                  = 116
  *   (2,0) 6 + 2·9·3 + 36                  = 96
  *   (2,1) 4 + 2·6·4 + 16                  = 68
  *   (2,2) 2 + 2·3·3                       = 20
- * 44 + 12 + 762 = 818. With ReLU (MSE, one output, σ'' = 0) the Gauss–Newton part is one DSYRK
+ * 44 + 12 + 690 = 746. With ReLU (MSE, one output, σ'' = 0) the Gauss–Newton part is one DSYRK
  * of the per-sample gradients, P(P + 1) = 20·21 = 420 with P = 9 + 8 + 3 parameters, in place of
  * the Kᵢ and the blocks; the product terms stay (36 + 36 + 16): 44 + 12 + 420 + 88 = 564. */
 static void
@@ -149,7 +151,7 @@ test_hessian_structured (void)
   g_autoptr(SaddleModel) relu = saddle_model_new (widths, G_N_ELEMENTS (widths),
                                                   SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, NULL);
 
-  g_assert_cmpfloat (saddle_flops_hessian_structured (model, SAMPLES), ==, 5 * 818);
+  g_assert_cmpfloat (saddle_flops_hessian_structured (model, SAMPLES), ==, 5 * 746);
   g_assert_cmpfloat (saddle_flops_hessian_structured (relu, SAMPLES), ==, 5 * 564);
 }
 
@@ -165,31 +167,32 @@ first_progress_cb (double   fraction,
 }
 
 /* saddle_hessian_dense()'s default block is the one the count assumes: its first progress
- * report comes after that many of the 2-20-1 model’s 81 columns. */
+ * report comes after that many of the 2-20-2 model’s 102 columns (two outputs: the HVP build). */
 static void
 test_hessian_default_block (void)
 {
-  static const guint widths[] = { 2, 20, 1 };
+  static const guint widths[] = { 2, 20, 2 };
   g_autoptr(SaddleModel) model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH,
                                                    SADDLE_LOSS_MSE, NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree double *theta = g_new (double, 81);
+  g_autofree double *theta = g_new (double, 102);
   g_autofree double *h = NULL;
-  double x[2 * SAMPLES], y[SAMPLES], first = 0.0;
+  double x[2 * SAMPLES], y[2 * SAMPLES], first = 0.0;
   SaddleBatch batch = { .kind = SADDLE_DATASET_REGRESSION, .n = SAMPLES, .n_inputs = 2,
-                        .n_outputs = 1, .x = x, .targets = y };
+                        .n_outputs = 2, .x = x, .targets = y };
   SaddleRng rng;
 
-  g_assert_cmpuint (saddle_model_n_params (model), ==, 81);
+  g_assert_cmpuint (saddle_model_n_params (model), ==, 102);
+  g_assert_cmpint (saddle_hessian_choose_build (model, SAMPLES), ==, SADDLE_HESSIAN_BUILD_HVP);
   saddle_rng_init (&rng, 1);
   saddle_model_init_params (model, theta, &rng);
   for (guint i = 0; i < 2 * SAMPLES; i++)
     x[i] = saddle_rng_normal (&rng);
-  for (guint i = 0; i < SAMPLES; i++)
+  for (guint i = 0; i < 2 * SAMPLES; i++)
     y[i] = saddle_rng_normal (&rng);
   h = saddle_hessian_dense (model, theta, &batch, 0, first_progress_cb, &first, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpfloat_with_epsilon (first * 81, MIN (SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK, 81), 1e-9);
+  g_assert_cmpfloat_with_epsilon (first * 102, MIN (SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK, 102), 1e-9);
   g_assert_cmpfloat (saddle_flops_hessian_dense (model, SAMPLES, 0), ==,
                      saddle_flops_hessian_dense (model, SAMPLES,
                                                  SADDLE_FLOPS_DEFAULT_HESSIAN_BLOCK));

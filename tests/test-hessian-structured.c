@@ -212,6 +212,7 @@ test_structured_choice (void)
   static const guint critical[] = { 1, 31, 31, 1 };
   static const guint function[] = { 1, 363, 1 };
   static const guint image[] = { 784, 20, 20, 10 };
+  static const guint autoencoder[] = { 20, 4, 20 };
   g_autoptr(SaddleModel) a = saddle_model_new (critical, 4, SADDLE_ACTIVATION_RELU,
                                                SADDLE_LOSS_MSE, NULL);
   g_autoptr(SaddleModel) b = saddle_model_new (function, 3, SADDLE_ACTIVATION_RELU,
@@ -220,11 +221,14 @@ test_structured_choice (void)
                                                SADDLE_LOSS_CROSS_ENTROPY, NULL);
   g_autoptr(SaddleModel) d = saddle_model_new (function, 3, SADDLE_ACTIVATION_TANH,
                                                SADDLE_LOSS_MSE, NULL);
+  g_autoptr(SaddleModel) e = saddle_model_new (autoencoder, 3, SADDLE_ACTIVATION_IDENTITY,
+                                               SADDLE_LOSS_MSE, NULL);
 
   g_assert_cmpint (saddle_hessian_choose_build (a, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
   g_assert_cmpint (saddle_hessian_choose_build (b, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
   g_assert_cmpint (saddle_hessian_choose_build (c, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
-  g_assert_cmpint (saddle_hessian_choose_build (d, 1000), ==, SADDLE_HESSIAN_BUILD_HVP);
+  g_assert_cmpint (saddle_hessian_choose_build (d, 1000), ==, SADDLE_HESSIAN_BUILD_STRUCTURED);
+  g_assert_cmpint (saddle_hessian_choose_build (e, 1000), ==, SADDLE_HESSIAN_BUILD_HVP);
 }
 
 int

@@ -292,13 +292,15 @@ saddle_flops_hessian_structured (const SaddleModel *model,
           continue;
 
         /* Kᵢ = T1ᵀ·Λ·T2 through the m outputs; cross-entropy adds T1ᵀp and T2ᵀp; tanh and
-         * sigmoid add T1ᵀ·diag(curv_l)·T2 for each hidden layer l ≥ k1. */
+         * sigmoid add T1ᵀ·diag(curv_l)·T2 for each hidden layer l ≥ k1 (for l = k1, T1 = I:
+         * diag(curv)·T2, or diag(curv) itself on the diagonal). */
         per_sample += 2.0 * m * o1 * o2;
         if (saddle_model_loss_kind (model) == SADDLE_LOSS_CROSS_ENTROPY)
           per_sample += 2.0 * m * (o1 + o2);
         if (curved)
           for (guint l = k1; l + 1 < L; l++)
-            per_sample += 2.0 * saddle_model_width (model, l + 1) * o1 * o2;
+            per_sample += l > k1 ? 2.0 * saddle_model_width (model, l + 1) * o1 * o2
+                                 : k1 == k2 ? 2.0 * o1 : 2.0 * o1 * o2;
 
         /* Σᵢ Kᵢ[r1, r2]·ã1ᵢ·ã2ᵢᵀ into the lower triangle: per neuron of the layer with the
          * narrower input, one GEMM (its rows or columns) and one GEMV (the bias). */

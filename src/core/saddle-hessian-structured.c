@@ -72,13 +72,13 @@ in_of (const Structured *s, guint l)
   return s->model->widths[l];
 }
 
-/* Whether chain_factors() writes the identity tz_ll: it is read as the output's sensitivity
- * to itself, and by block_weights()'s activation terms when σ'' ≠ 0. */
+/* Whether chain_factors() writes the identity tz_ll: only the output's, its sensitivity to
+ * itself (the layers below take σ' directly, and block_weights() passes NULL for it). */
 static gboolean
 stores_identity (const SaddleModel *model,
                  guint              l)
 {
-  return l + 1 == model->n_layers || act_has_curvature (model->activation);
+  return l + 1 == model->n_layers;
 }
 
 /* Lays tz, mz and kk of @t samples out from @p into the tables (or, with @p NULL, only counts):
@@ -280,7 +280,8 @@ chain_factors (Structured *s)
     }
 }
 
-/* out += alpha·T1ᵀ·diag(w)·T2, T1 (rows, c1), T2 (rows, c2), out (c1, c2). */
+/* out += alpha·T1ᵀ·diag(w)·T2, T1 (rows, c1), T2 (rows, c2), out (c1, c2); a NULL T1 or T2 is
+ * the identity, whose other rows give only zero terms: each entry takes its one term. */
 static void
 add_weighted_gram (const double *t1,
                    const double *t2,
@@ -291,6 +292,27 @@ add_weighted_gram (const double *t1,
                    double        alpha,
                    double       *out)
 {
+  if (t1 == NULL && t2 == NULL)
+    {
+      for (gsize a = 0; a < c1; a++)
+        out[a * c2 + a] += alpha * w[a];
+      return;
+    }
+  if (t1 == NULL)
+    {
+      for (gsize a = 0; a < c1; a++)
+        for (gsize b = 0; b < c2; b++)
+          out[a * c2 + b] += alpha * w[a] * t2[a * c2 + b];
+      return;
+    }
+  if (t2 == NULL)
+    {
+      for (gsize a = 0; a < c1; a++)
+        for (gsize b = 0; b < c2; b++)
+          out[a * c2 + b] += alpha * w[b] * t1[b * c1 + a];
+      return;
+    }
+
   for (gsize u = 0; u < rows; u++)
     {
       double wu = alpha * w[u];
@@ -358,13 +380,15 @@ block_weights (Structured *s,
               out[a * o2 + b] -= q1[a] * q2[b] / n;
         }
 
+      /* tz_ll = I is not stored: NULL stands for it. */
       if (act_has_curvature (model->activation))
         for (guint l = k1; l + 1 < L; l++)
           {
             gsize ol = out_of (s, l);
+            const double *t1 = l == k1 ? NULL : s->tz[l * L + k1] + i * ol * o1;
+            const double *t2 = l == k2 ? NULL : s->tz[l * L + k2] + i * ol * o2;
 
-            add_weighted_gram (s->tz[l * L + k1] + i * ol * o1, s->tz[l * L + k2] + i * ol * o2,
-                               model->curv[l] + (s->i0 + i) * ol, ol, o1, o2, 1.0, out);
+            add_weighted_gram (t1, t2, model->curv[l] + (s->i0 + i) * ol, ol, o1, o2, 1.0, out);
           }
     }
 }

@@ -224,13 +224,15 @@ saddle_hessian_check_symmetry (double    max_diff,
  *                                    69, 113 (load 12–13): faster in 3 of 4 pairs, all noisy
  * Since 2026-12-07 a net of one output under MSE with ReLU or identity takes its Gauss–Newton
  * part as one DSYRK (saddle_hessian_structured_by_gradients()), whatever its input widths, and
- * every build takes the layer below's σ' directly: best of 5 in CPU time, one thread, HVP
- * against structured (3 runs each), 1-363-1 ReLU 526–602 ms against 65–73 ms (446–457 before),
- * 1-31-31-1 ReLU 166–184 against 35 ms (42 before); 1-363-1 tanh 0.63–0.71 s against 17–19 s
- * (its activation terms through a 363 × 363 identity a sample): HVP kept.
- * Rule: structured for those nets, and wherever the layer with the most parameters reads at least
- * STRUCTURED_MIN_INPUT inputs (its blocks dominate the work), else HVP. The batch size scales
- * both builds alike. */
+ * every build takes the layer below's σ' and the identities directly: best of 5 (10 for tanh
+ * 1-31-31-1) in CPU time, one thread, HVP against structured, 1-363-1 ReLU 526–602 ms against
+ * 65–73 ms (446–457 before), 1-31-31-1 ReLU 166–184 against 35 ms (42 before), 1-31-31-1 tanh
+ * 68–69 ms (94–97 before); 1-363-1 tanh 0.79–1.0 s against 0.53–0.87 s and sigmoid 0.74–0.92
+ * against 0.49–0.85 s, structured faster in each of 4 alternating pairs a activation (17–19 s
+ * before).
+ * Rule: structured for a net of one output under MSE (the function task), and wherever the layer
+ * with the most parameters reads at least STRUCTURED_MIN_INPUT inputs (its blocks dominate the
+ * work), else HVP. The batch size scales both builds alike. */
 SaddleHessianBuild
 saddle_hessian_choose_build (const SaddleModel *model,
                              gsize              n_samples)
@@ -240,7 +242,8 @@ saddle_hessian_choose_build (const SaddleModel *model,
   g_return_val_if_fail (model != NULL, SADDLE_HESSIAN_BUILD_HVP);
 
   (void) n_samples;
-  if (saddle_hessian_structured_by_gradients (model))
+  if (saddle_model_width (model, saddle_model_n_layers (model)) == 1
+      && saddle_model_loss_kind (model) == SADDLE_LOSS_MSE)
     return SADDLE_HESSIAN_BUILD_STRUCTURED;
   for (guint l = 1; l < saddle_model_n_layers (model); l++)
     if (saddle_model_layer_size (model, l) > saddle_model_layer_size (model, largest))
