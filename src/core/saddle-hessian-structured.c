@@ -51,9 +51,11 @@ typedef struct
   gsize         n_total;
   gsize         i0;        /* first sample of the tile */
   gsize         t;         /* samples in the tile */
-  double      **tz;        /* tz[l·L + k], k ≤ l: (t, out_l, out_k) ∂z_l/∂z_k */
-  double      **mz;        /* mz[l·L + k], k < l: (t, in_l, out_k) ∂a_{l-1}/∂z_k */
-  double      **kk;        /* kk[k1·L + k2], k2 ≤ k1: (t, out_k1, out_k2) */
+  double      **tz;        /* tz[l·L + k], k < l, and the output's l = k: (t, out_l, out_k)
+                            * ∂z_l/∂z_k */
+  double      **mz;        /* mz[l·L + k], k < l − 1: (t, in_l, out_k) ∂a_{l-1}/∂z_k */
+  double      **kk;        /* kk[k1·L + k2], k2 ≤ k1, off the gradients' path:
+                            * (t, out_k1, out_k2) */
   double       *scaled;    /* (t, scaled_doubles()) */
   double       *ones;      /* (t) */
   double       *spill;     /* (max out_l·in_l·out_k) one product GEMM's result */
