@@ -65,12 +65,15 @@ compare_builds (const guint      *widths,
 }
 
 /* Every activation × loss × depth 1 and 2, with wide and narrow layers in both orders (each
- * block's GEMMs run one way or the other by which side is wider), tiles crossing the batch. */
+ * block's GEMMs run one way or the other by which side is wider; 6-2-1-3's product block the
+ * way by neuron, the others' by input), tiles crossing the batch. */
 static void
 test_structured_equals_hvp (void)
 {
   static const guint one_hidden[][3] = { { 3, 6, 4 }, { 7, 3, 2 } };
-  static const guint two_hidden[][4] = { { 3, 5, 4, 3 }, { 1, 6, 5, 2 }, { 6, 2, 7, 3 } };
+  static const guint two_hidden[][4] = {
+    { 3, 5, 4, 3 }, { 1, 6, 5, 2 }, { 6, 2, 7, 3 }, { 6, 2, 1, 3 },
+  };
 
   for (guint a = 0; a < G_N_ELEMENTS (activations); a++)
     for (guint l = 0; l < G_N_ELEMENTS (losses); l++)

@@ -265,9 +265,9 @@ saddle_flops_hessian_structured (const SaddleModel *model,
     for (guint k = 0; k + 1 < l; k++)
       per_sample += 2.0 * saddle_model_width (model, l + 1) * saddle_model_width (model, l)
                     * saddle_model_width (model, k + 1);
-  /* For saddle_hessian_structured_by_gradients(), the Gauss–Newton part by one DSYRK of the
-   * per-sample gradients in place of the Kᵢ and blocks below: its lower triangle, P·(P + 1)/2
-   * multiply-adds a sample. */
+  /* For saddle_hessian_structured_by_gradients(), the Gauss–Newton part by one symmetric
+   * product of the per-sample gradients in place of the Kᵢ and blocks below: its lower
+   * triangle, P·(P + 1)/2 multiply-adds a sample. */
   if (by_gradients)
     {
       double P = saddle_model_n_params (model);

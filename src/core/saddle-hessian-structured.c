@@ -16,11 +16,11 @@
  * activation terms of the block (layer k1, layer k2) are all Σᵢ Kᵢ[r1,r2]·a1ᵢ[c1]·a2ᵢ[c2] with
  * one small Kᵢ = Σ T1ᵀ·diag(w)·T2 per sample: one DGEMM (in1 × N)·(N × params of k2) per row
  * r1, whatever the number of outputs (JᵀJ would cost m times more). With one output, MSE and
- * σ'' = 0 the two cost the same, and JᵀJ is one DSYRK (add_gradient_gram(): 1-31-31-1 ReLU on
- * 1,000 samples in 40 ms of CPU against 65 ms, best of 15, one thread, when it came). The
- * product terms are Σᵢ δ_lᵢ[r]·(∂a_{l-1}/∂z_k)ᵢ[c,r']·a_{k-1,i}[c'], GEMMs over the samples per
- * neuron r' of layer k (add_product_block()); for the layer below (k = l − 1) ∂a/∂z is
- * diagonal, and only W_l's column r' takes part.
+ * σ'' = 0 the two cost the same, and JᵀJ is one symmetric product (add_gradient_gram(): 1-31-31-1
+ * ReLU on 1,000 samples in 40 ms of CPU against 65 ms, best of 15, one thread, when it came).
+ * The product terms are Σᵢ δ_lᵢ[r]·(∂a_{l-1}/∂z_k)ᵢ[c,r']·a_{k-1,i}[c'], GEMMs over the samples
+ * per neuron r' or per input c' of layer k (add_product_block()); for the layer below
+ * (k = l − 1) ∂a/∂z is diagonal, and only W_l's column r' takes part.
  *
  * Only the lower triangle is computed (layer k1 ≥ k2); it is mirrored at the end. Samples go in
  * tiles so that the scratch stays a small share of the n × n matrix itself.
@@ -40,6 +40,9 @@
  * of ~100 samples stay near the cache. On 1-31-31-1, 1,000 samples, 8 MiB built in 0.21–0.29 s
  * against 0.53–0.62 s with 32 MiB (n = 3 each, load 12); far below the 8n² bytes of H. */
 #define TILE_BYTES ((gsize) 8 << 20)
+/* Edge of syrk_lower()'s diagonal blocks: 128 to 544 all took 1-31-31-1's build from a median
+ * of 34.9 to 32.7–33.3 ms (8 alternating rounds of best of 20, one thread). */
+#define SYRK_BLOCK 256
 /* Edge of the mirror pass's tiles: two 64 × 64 tiles of doubles stay in L2. */
 #define MIRROR_TILE 64
 
@@ -492,10 +495,34 @@ add_block (Structured *s,
     }
 }
 
+/* C += α·AᵀA, lower triangle (A: k × n, C: n × n, row-major): a DSYRK for each diagonal block
+ * and a DGEMM for the blocks below it. OpenBLAS's DSYRK runs below its DGEMM's rate: at
+ * n = 1,086, k = 334 (1-31-31-1's tiles) 9.5 ms against 10.2 for one DSYRK, 42 against 39
+ * GFLOP/s (best of 15, one thread). */
+static void
+syrk_lower (gsize         n,
+            gsize         k,
+            double        alpha,
+            const double *a,
+            double       *c)
+{
+  for (gsize j0 = 0; j0 < n; j0 += SYRK_BLOCK)
+    {
+      gsize jb = MIN (SYRK_BLOCK, n - j0), i0 = j0 + jb;
+
+      cblas_dsyrk (CblasRowMajor, CblasLower, CblasTrans, jb, k,
+                   alpha, a + j0, n, 1.0, c + j0 * n + j0, n);
+      if (i0 < n)
+        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, n - i0, jb, k,
+                     alpha, a + i0, n, a + j0, n, 1.0, c + i0 * n + j0, n);
+    }
+}
+
 /* The Gauss–Newton part as (2/N)·JᵀJ, lower part: with MSE, one output and σ'' = 0 every Kᵢ
  * is (2/N)·T1ᵢᵀT2ᵢ, the outer product of the output's sensitivities, so the blocks' sum is
- * that of the per-sample gradients Jᵢ = [∂ŷᵢ/∂z_k ⊗ ãᵢ]ₖ, one row of the tile each. One DSYRK
- * takes as many FLOPs as add_block()'s GEMMs, without copying the tile once per neuron. */
+ * that of the per-sample gradients Jᵢ = [∂ŷᵢ/∂z_k ⊗ ãᵢ]ₖ, one row of the tile each. Their
+ * symmetric product takes as many FLOPs as add_block()'s GEMMs, without copying the tile once
+ * per neuron. */
 static void
 add_gradient_gram (Structured *s,
                    double     *h)
@@ -513,15 +540,17 @@ add_gradient_gram (Structured *s,
         scale_outer (sens + i * ok, 1, ok, a + i * ik, ik,
                      s->scaled + i * P + s->model->offsets[k]);
     }
-  cblas_dsyrk (CblasRowMajor, CblasLower, CblasTrans, P, s->t,
-               2.0 / (double) s->n_total, s->scaled, P, 1.0, h, P);
+  syrk_lower (P, s->t, 2.0 / (double) s->n_total, s->scaled, h);
 }
 
 /* H[W_l, layer k] += Σᵢ δ_lᵢ[r]·(∂a_{l-1}/∂z_k)ᵢ[c, r']·ã_{k-1,i}[c'] for k < l: the coupling
  * of W_l with what its input a_{l-1} depends on. Per neuron r' of layer k, Gᵢ[(r, c)] =
- * δ_lᵢ[r]·Mᵢ[c, r'] laid out as W_l, and GEMMs (out_l·in_l) × in_k; or, when in_k is the
- * narrower side, per input c' of layer k (and its bias) one GEMM out_l × (in_l·out_k) of
- * Yᵢ = δ_lᵢ·ã_{k-1,i}[c'] against M, added into place. */
+ * δ_lᵢ[r]·Mᵢ[c, r'] laid out as W_l, and GEMMs (out_l·in_l) × in_k; or per input c' of layer
+ * k (and its bias) one GEMM out_l × (in_l·out_k) of Yᵢ = δ_lᵢ·ã_{k-1,i}[c'] against M, added
+ * into place. Both take the same FLOPs; the first copies out_k·out_l·in_l doubles a sample,
+ * the second out_l·(in_k + 1), so the one that copies less runs. On 1-31-31-1 (in_k = 1) the
+ * second took the build from 33.7 to 31.7 ms (best of 6 alternating, one thread, 1,000 samples);
+ * neutral (±1 %) on 1-31-31-31-1. */
 static void
 add_product_block (Structured *s,
                    double     *h,
@@ -553,7 +582,7 @@ add_product_block (Structured *s,
       return;
     }
 
-  if (ik >= ol)
+  if (ok * il < ik + 1)
     {
       for (gsize rp = 0; rp < ok; rp++)
         {
@@ -673,7 +702,7 @@ saddle_hessian_structured_fill (SaddleModel        *model,
       if (by_gradients)
         add_gradient_gram (&s, h);
       /* Progress after each layer pair of each tile, so that a cancel is heard within one (on
-       * the gradients' path, after the tile's DSYRK too). */
+       * the gradients' path, after the tile's JᵀJ too). */
       for (guint k1 = 0; k1 < s.L; k1++)
         for (guint k2 = 0; k2 <= k1; k2++)
           {
