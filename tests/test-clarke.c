@@ -362,6 +362,7 @@ hull_targets (Rig          *rig,
   g_autofree double *superb = g_new (double, n);
   g_autofree double *grad = g_new (double, rig->P);
   g_autofree double *one = g_new (double, rig->P);
+  g_autofree double *draw = g_new (double, n);
   SaddleRng rng;
 
   g_assert_cmpuint (rig->P, <, n);
@@ -391,14 +392,27 @@ hull_targets (Rig          *rig,
   saddle_rng_init (&rng, seed);
   for (gsize i = 0; i < n; i++)
     rig->targets[i] = f[i] - noise * saddle_rng_normal (&rng);
+  /* r: a random vector's projection onto the null space, which does not depend on the basis
+   * dgesvd returns for it (a sum of its vectors did: a rounding change in the forward pass
+   * turned that basis and moved the point by far more than rounding). */
+  for (gsize i = 0; i < n; i++)
+    draw[i] = saddle_rng_normal (&rng);
   for (gsize j = rig->P; j < n; j++)
-    for (gsize i = 0; i < n; i++)
-      rig->targets[i] -= 0.1 * vt[j * n + i];
+    {
+      double c = 0.0;
+
+      for (gsize i = 0; i < n; i++)
+        c += vt[j * n + i] * draw[i];
+      for (gsize i = 0; i < n; i++)
+        rig->targets[i] -= 0.1 * c * vt[j * n + i];
+    }
 }
 
 /* (b) The distance against the brute-force minimum-norm point of all 2^m pieces, for random
  * targets (the nearest point is usually at or near one piece) and for targets that put the
- * hull near zero (hull_targets() with noise: a point inside a face of the hull, t fractional). */
+ * hull near zero (hull_targets() with noise: a point inside a face of the hull, t fractional).
+ * 16 seeds each: 8 of the rigs kept land inside a face, with Haswell's kernels or others and
+ * whichever of dgemm and the narrow kernel runs the forward pass (with 8 seeds, 3 or 2). */
 static void
 test_brute_force (void)
 {
@@ -407,7 +421,7 @@ test_brute_force (void)
   guint tried[2] = { 0, 0 }, inside = 0;
 
   for (guint near = 0; near < 2; near++)
-    for (guint64 seed = 1; seed <= 8; seed++)
+    for (guint64 seed = 1; seed <= 16; seed++)
       {
         g_autoptr(GError) error = NULL;
         g_autofree double *pieces = NULL;
