@@ -393,8 +393,8 @@ hull_targets (Rig          *rig,
   for (gsize i = 0; i < n; i++)
     rig->targets[i] = f[i] - noise * saddle_rng_normal (&rng);
   /* r: a random vector's projection onto the null space, which does not depend on the basis
-   * dgesvd returns for it (a sum of its vectors did: a rounding change in the forward pass
-   * turned that basis and moved the point by far more than rounding). */
+   * dgesvd returns for it (a sum of its vectors did: a rounding change in the per-sample
+   * gradients turned that basis and moved the point by far more than rounding). */
   for (gsize i = 0; i < n; i++)
     draw[i] = saddle_rng_normal (&rng);
   for (gsize j = rig->P; j < n; j++)
@@ -411,8 +411,9 @@ hull_targets (Rig          *rig,
 /* (b) The distance against the brute-force minimum-norm point of all 2^m pieces, for random
  * targets (the nearest point is usually at or near one piece) and for targets that put the
  * hull near zero (hull_targets() with noise: a point inside a face of the hull, t fractional).
- * 16 seeds each: 8 of the rigs kept land inside a face, with Haswell's kernels or others and
- * whichever of dgemm and the narrow kernel runs the forward pass (with 8 seeds, 3 or 2). */
+ * 16 seeds each: 9 of the rigs kept land inside a face with Haswell's kernels, 8 with
+ * Cooperlake's (with 8 seeds and the old targets 3, and 2 once the per-sample gradients briefly
+ * ran through dgemv). */
 static void
 test_brute_force (void)
 {
