@@ -28,7 +28,7 @@
 #define MIN_MEASURE_S 1.0
 /* A Hessian of at most BUILD_REPEAT_PARAMS parameters is built this many times and timed best
  * of them: the first call pays for cold caches and fresh pages (1-31-31-1's structured build:
- * 45–68 ms first, 34 ms after). bench-torch times PyTorch's the same way. */
+ * 39–68 ms first, 34–40 ms after, in 6 processes). bench-torch times PyTorch's the same way. */
 #define BUILD_REPEATS       3
 #define BUILD_REPEAT_PARAMS 4096
 /* The DGEMM that sets the ceiling: square, large enough for OpenBLAS's peak on these
