@@ -175,6 +175,34 @@ relu_rows_avx (const double *restrict z,
     }
   return i;
 }
+
+/* sum_rows()'s row, four columns at a time; returns how many it did. */
+__attribute__ ((target ("avx"))) static gsize
+add_row_avx (const double *restrict row,
+             gsize                  width,
+             double *restrict       sum)
+{
+  gsize o = 0;
+
+  for (; o + 4 <= width; o += 4)
+    _mm256_storeu_pd (sum + o, _mm256_add_pd (_mm256_loadu_pd (sum + o),
+                                              _mm256_loadu_pd (row + o)));
+  return o;
+}
+
+/* multiply_rows() four at a time; returns how many it did. */
+__attribute__ ((target ("avx"))) static gsize
+multiply_avx (const double *restrict a,
+              const double *restrict b,
+              gsize                  count,
+              double *restrict       out)
+{
+  gsize i = 0;
+
+  for (; i + 4 <= count; i += 4)
+    _mm256_storeu_pd (out + i, _mm256_mul_pd (_mm256_loadu_pd (a + i), _mm256_loadu_pd (b + i)));
+  return i;
+}
 #endif
 
 static void
@@ -208,6 +236,51 @@ relu_rows (const double *restrict z,
       a[i] = act_value (SADDLE_ACTIVATION_RELU, z[i]);
       d[i] = act_deriv (SADDLE_ACTIVATION_RELU, z[i], a[i]);
     }
+}
+
+/* sum[o] += rows[i·width + o] for every row i in order, four columns at a time where AVX is
+ * there: each sum still adds its rows one by one from the first, so the bits are the scalar
+ * loop's. (Scalar, this loop and multiply_rows() were 8.9 % of the critical study's training,
+ * whose minibatches of 20 make them a large share of a step.) */
+static void
+sum_rows (const double *restrict rows,
+          gsize                  n,
+          gsize                  width,
+          double *restrict       sum)
+{
+#ifdef HAVE_AVX_RELU
+  gboolean avx = __builtin_cpu_supports ("avx");
+#endif
+
+  for (gsize i = 0; i < n; i++)
+    {
+      const double *row = rows + i * width;
+      gsize o = 0;
+
+#ifdef HAVE_AVX_RELU
+      if (avx)
+        o = add_row_avx (row, width, sum);
+#endif
+      for (; o < width; o++)
+        sum[o] += row[o];
+    }
+}
+
+/* out = a ⊙ b, four at a time where AVX is there (each product rounds alone: the same bits). */
+static void
+multiply_rows (const double *restrict a,
+               const double *restrict b,
+               gsize                  count,
+               double *restrict       out)
+{
+  gsize i = 0;
+
+#ifdef HAVE_AVX_RELU
+  if (__builtin_cpu_supports ("avx"))
+    i = multiply_avx (a, b, count, out);
+#endif
+  for (; i < count; i++)
+    out[i] = a[i] * b[i];
 }
 
 void
@@ -386,9 +459,7 @@ _saddle_model_backward_from (SaddleModel  *model,
                          1.0, delta, fan_out, input, fan_in,
                          0.0, dw, fan_in);
           memset (db, 0, fan_out * sizeof (double));
-          for (gsize i = 0; i < n; i++)
-            for (gsize o = 0; o < fan_out; o++)
-              db[o] += delta[i * fan_out + o];
+          sum_rows (delta, n, fan_out, db);
         }
 
       if (l > 0)
@@ -408,8 +479,7 @@ _saddle_model_backward_from (SaddleModel  *model,
                          n, fan_in, fan_out,
                          1.0, delta, fan_out, w, fan_in,
                          0.0, g, fan_in);
-          for (gsize i = 0; i < count; i++)
-            prev[i] = g[i] * d[i];
+          multiply_rows (g, d, count, prev);
           if (act_has_curvature (model->activation))
             for (gsize i = 0; i < count; i++)
               g[i] *= act_deriv2 (model->activation, a[i]);
