@@ -240,8 +240,10 @@ relu_rows (const double *restrict z,
 
 /* sum[o] += rows[i·width + o] for every row i in order, four columns at a time where AVX is
  * there: each sum still adds its rows one by one from the first, so the bits are the scalar
- * loop's. (Scalar, this loop and multiply_rows() were 8.9 % of the critical study's training,
- * whose minibatches of 20 make them a large share of a step.) */
+ * loop's for every number (a NaN met by another NaN may keep the other's sign or payload, as
+ * the compiler orders the operands: a review's finding). Scalar, this loop and
+ * multiply_rows() were 8.9 % of the critical study's training, whose minibatches of 20 make
+ * them a large share of a step. */
 static void
 sum_rows (const double *restrict rows,
           gsize                  n,
@@ -249,7 +251,7 @@ sum_rows (const double *restrict rows,
           double *restrict       sum)
 {
 #ifdef HAVE_AVX_RELU
-  gboolean avx = __builtin_cpu_supports ("avx");
+  gboolean avx = width >= 4 && __builtin_cpu_supports ("avx");
 #endif
 
   for (gsize i = 0; i < n; i++)
@@ -266,7 +268,8 @@ sum_rows (const double *restrict rows,
     }
 }
 
-/* out = a ⊙ b, four at a time where AVX is there (each product rounds alone: the same bits). */
+/* out = a ⊙ b, four at a time where AVX is there (each product rounds alone: the same bits,
+ * NaNs' signs and payloads aside, as in sum_rows()). */
 static void
 multiply_rows (const double *restrict a,
                const double *restrict b,

@@ -17,10 +17,9 @@
  * over each block of the depth as OpenBLAS cuts it (saddle_narrow_depth_block()), each block's
  * sum added to C (β = 1, or a block after the first) or to 0 (as OpenBLAS adds it to the C it
  * zeroed for β = 0) — so, for even row counts, the results are the same to the bit as with the
- * kernels the tests and references pin (tests/test-model-gemm.c checks 3,888 shapes against
- * cblas_dgemm). OpenBLAS's
- * AVX-512 kernels sum small products in other orders; these sums are then the same on every
- * processor.
+ * kernels the tests and references pin (tests/test-model-gemm.c checks 4,776 shapes against
+ * cblas_dgemm, one column at any row count among them: one_column()). OpenBLAS's AVX-512
+ * kernels sum small products in other orders; these sums are then the same on every processor.
  *
  * Only on processors with AVX2 and FMA, decided when the product is asked for; elsewhere, or
  * for other shapes, saddle_narrow_gemm() returns FALSE and the caller uses BLAS.
@@ -66,8 +65,9 @@
 
 /* @R rows of A (rows @lda apart, depth @k) times @cols columns of @bt (rows of 4·NV, at most
  * 4·NV columns) into the same columns of @R rows of C (@ldc apart): added to C (@add) or to 0
- * (PUT). One FMA per k per entry, in order from 0, then that one addition: OpenBLAS's order. The vectors of op(B) are loaded once per k and the rows broadcast one at a
- * time: R·NV ≤ 12 accumulators and a broadcast in AVX2's 16 registers, with the NV vectors in
+ * (PUT). One FMA per k per entry, in order from 0, then that one addition: OpenBLAS's order.
+ * The vectors of op(B) are loaded once per k and the rows broadcast one at a time: R·NV ≤ 12
+ * accumulators and a broadcast in AVX2's 16 registers, with the NV vectors in
  * the rest (at 3 × 4 GCC keeps one as the FMAs' memory operand). One accumulator more and the
  * compiler spills it, and each k then waits on memory (a 4 × 3 tile that held its four
  * broadcasts at once spilled one: 30 against 48 GFLOP/s). */
@@ -159,9 +159,11 @@ tile_column (guint         nv,
 
 /* C's one column (n = 1): four rows at a time, their depth read four at a time and turned (a
  * 4 × 4 transpose) so that each lane holds one row's sum, one FMA per k in order from 0, added
- * to C (or to 0) once: OpenBLAS's order for every row count here, odd ones too. 1,000 × 31 into
- * one column (the function task's output layer) in 4.0 µs against dgemm's 11.5, which packs
- * all of A first; 20 rows in 0.07 against 0.33 (best of 3 × 20,000, one thread). */
+ * to C (or to 0) once: OpenBLAS's order for every row count and depth, odd ones and those under
+ * NARROW_MIN_ROWS and NARROW_MIN_DEPTH too. 1,000 × 31 into one column (the function task's
+ * output layer) in 4.0 µs against dgemm's 11.5, which packs all of A first; 20 rows in 0.07
+ * against 0.33 (best of 3 × 20,000, one thread). For finite numbers: where A or B hold NaNs of
+ * other signs or payloads, which one comes out may differ from dgemm's (a review's finding). */
 __attribute__ ((target ("avx2,fma"))) static void
 one_column (gsize         m,
             gsize         k,
@@ -238,8 +240,11 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
   guint n_tiles;
 
   if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
-      || m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || n < 1 || n > SADDLE_NARROW_MAX
-      || k < NARROW_MIN_DEPTH || (beta != 0.0 && beta != 1.0))
+      || m == 0 || n == 0 || n > SADDLE_NARROW_MAX || k == 0 || (beta != 0.0 && beta != 1.0))
+    return FALSE;
+  /* One column sums as OpenBLAS does for every row count and depth (one_column()); more take
+   * enough rows and depth to pay for the copy of op(B), and an even number of rows. */
+  if (n > 1 && (m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || k < NARROW_MIN_DEPTH))
     return FALSE;
   /* This kernel runs on the calling thread alone. Where OpenBLAS has more threads, a product
    * deeper than 32 is worth parallelising, and OpenBLAS's threads cut its depth otherwise (see
@@ -249,14 +254,20 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
 
   if (n == 1)
     {
-      /* op(B) is one vector: copied together when B's column is strided. */
-      bt = k <= SADDLE_NARROW_MAX ? shallow : (deep = g_new (double, k));
-      for (gsize p = 0; p < k; p++)
-        bt[p] = trans_b == CblasNoTrans ? b[p * ldb] : b[p];
+      const double *column = b;   /* op(B): Bᵀ's one row is B's contiguous row */
+
+      if (trans_b == CblasNoTrans && ldb != 1)
+        {
+          /* B's one column, strided: copied together. */
+          bt = k <= SADDLE_NARROW_MAX ? shallow : (deep = g_new (double, k));
+          for (gsize p = 0; p < k; p++)
+            bt[p] = b[p * ldb];
+          column = bt;
+        }
       for (gsize k0 = 0, kb; k0 < k; k0 += kb)
         {
           kb = saddle_narrow_depth_block (k - k0);
-          one_column (m, kb, a + k0, lda, bt + k0, k0 > 0 || beta != 0.0, c, ldc);
+          one_column (m, kb, a + k0, lda, column + k0, k0 > 0 || beta != 0.0, c, ldc);
         }
       return TRUE;
     }
