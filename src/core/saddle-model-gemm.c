@@ -137,10 +137,27 @@ _saddle_model_gemm (CBLAS_TRANSPOSE  trans_a,
     return;
 
   /* Samples through a layer of at most 32 units: the narrow kernel, where it runs. */
-  if (trans_a == CblasNoTrans
-      && saddle_narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc))
-    return;
+  if (trans_a == CblasNoTrans)
+    _saddle_model_dgemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc);
+  else
+    cblas_dgemm (CblasRowMajor, trans_a, trans_b, (int) m, (int) n, (int) k,
+                 1.0, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+}
 
-  cblas_dgemm (CblasRowMajor, trans_a, trans_b, (int) m, (int) n, (int) k,
-               1.0, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+void
+_saddle_model_dgemm (CBLAS_TRANSPOSE  trans_b,
+                     gsize            m,
+                     gsize            n,
+                     gsize            k,
+                     const double    *a,
+                     gsize            lda,
+                     const double    *b,
+                     gsize            ldb,
+                     double           beta,
+                     double          *c,
+                     gsize            ldc)
+{
+  if (!saddle_narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc))
+    cblas_dgemm (CblasRowMajor, CblasNoTrans, trans_b, (int) m, (int) n, (int) k,
+                 1.0, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
 }

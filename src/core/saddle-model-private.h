@@ -248,6 +248,20 @@ void     _saddle_model_gemm           (CBLAS_TRANSPOSE    trans_a,
                                        double            *c,
                                        gsize              ldc);
 
+/* C = A·op(B) + beta·C as OpenBLAS's DGEMM sums it: the narrow kernel where it runs (the same
+ * bits, saddle-narrow-gemm.c), else cblas_dgemm itself; never a GEMV, whose sums differ. */
+void     _saddle_model_dgemm          (CBLAS_TRANSPOSE    trans_b,
+                                       gsize              m,
+                                       gsize              n,
+                                       gsize              k,
+                                       const double      *a,
+                                       gsize              lda,
+                                       const double      *b,
+                                       gsize              ldb,
+                                       double             beta,
+                                       double            *c,
+                                       gsize              ldc);
+
 /* Rows i0… of layer @l's input a[l-1] after a forward pass over @x (x itself for l = 0). */
 static inline const double *
 _saddle_model_layer_input (const SaddleModel *model,

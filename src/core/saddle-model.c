@@ -16,7 +16,6 @@
 
 #include "saddle-format.h"
 #include "saddle-model-private.h"
-#include "saddle-narrow-gemm.h"
 #include "saddle-narrow-sum.h"
 
 #ifdef __SSE2__
@@ -24,7 +23,7 @@
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
-#define HAVE_AVX_RELU 1
+#define HAVE_AVX_ROWS 1
 #endif
 
 #define SADDLE_MODEL_MAX_PARAMS      ((gsize) 100000000)
@@ -154,7 +153,7 @@ _saddle_model_warn_no_memory (const SaddleModel *model,
  * its cheapest cost model will not add the loop's tail). The same bits either way. Measured
  * with perf on 3 default critical runs (descent and training): this loop, scalar, was 15.7 % of
  * the samples; four at a time where AVX is there (relu_rows_avx()). */
-#ifdef HAVE_AVX_RELU
+#ifdef HAVE_AVX_ROWS
 /* relu_rows()'s SSE2 loop four at a time: the same comparisons and masks. Returns how many it
  * did. */
 __attribute__ ((target ("avx"))) static gsize
@@ -213,7 +212,7 @@ relu_rows (const double *restrict z,
 {
   gsize i = 0;
 
-#ifdef HAVE_AVX_RELU
+#ifdef HAVE_AVX_ROWS
   if (__builtin_cpu_supports ("avx"))
     i = relu_rows_avx (z, a, d, count);
 #endif
@@ -250,7 +249,7 @@ sum_rows (const double *restrict rows,
           gsize                  width,
           double *restrict       sum)
 {
-#ifdef HAVE_AVX_RELU
+#ifdef HAVE_AVX_ROWS
   gboolean avx = width >= 4 && __builtin_cpu_supports ("avx");
 #endif
 
@@ -259,7 +258,7 @@ sum_rows (const double *restrict rows,
       const double *row = rows + i * width;
       gsize o = 0;
 
-#ifdef HAVE_AVX_RELU
+#ifdef HAVE_AVX_ROWS
       if (avx)
         o = add_row_avx (row, width, sum);
 #endif
@@ -278,7 +277,7 @@ multiply_rows (const double *restrict a,
 {
   gsize i = 0;
 
-#ifdef HAVE_AVX_RELU
+#ifdef HAVE_AVX_ROWS
   if (__builtin_cpu_supports ("avx"))
     i = multiply_avx (a, b, count, out);
 #endif
@@ -328,12 +327,7 @@ _saddle_model_affine (const SaddleModel *model,
     memcpy (z + done * fan_out, z, MIN (done, n - done) * fan_out * sizeof (double));
   /* The narrow kernel where it runs (the same bits): it reads the samples where they are,
    * where dgemm copies them first (the image model's 784 inputs: 172 → 131 µs a batch of 200). */
-  if (!saddle_narrow_gemm (CblasTrans, n, fan_out, fan_in, input, fan_in, w, fan_in, 1.0, z,
-                           fan_out))
-    cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                 n, fan_out, fan_in,
-                 1.0, input, fan_in, w, fan_in,
-                 1.0, z, fan_out);
+  _saddle_model_dgemm (CblasTrans, n, fan_out, fan_in, input, fan_in, w, fan_in, 1.0, z, fan_out);
 }
 
 void
@@ -473,15 +467,11 @@ _saddle_model_backward_from (SaddleModel  *model,
           double *prev = model->delta[l - 1];
           gsize count = n * fan_in;
 
-          /* δ·W: the narrow kernel where it runs (the same bits), a minibatch of 20 through a
-           * 31-unit layer in 0.92 µs against dgemm's 1.32; else dgemm, as always (not
-           * _saddle_model_gemm(), whose GEMVs for one sample or one unit sum otherwise). */
-          if (!saddle_narrow_gemm (CblasNoTrans, n, fan_in, fan_out, delta, fan_out, w, fan_in,
-                                   0.0, g, fan_in))
-            cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                         n, fan_in, fan_out,
-                         1.0, delta, fan_out, w, fan_in,
-                         0.0, g, fan_in);
+          /* δ·W: the narrow kernel where it runs, a minibatch of 20 through a 31-unit layer in
+           * 0.92 µs against dgemm's 1.32; not _saddle_model_gemm(), whose GEMVs for one sample
+           * or one unit sum otherwise. */
+          _saddle_model_dgemm (CblasNoTrans, n, fan_in, fan_out, delta, fan_out, w, fan_in, 0.0,
+                               g, fan_in);
           multiply_rows (g, d, count, prev);
           if (act_has_curvature (model->activation))
             for (gsize i = 0; i < count; i++)
