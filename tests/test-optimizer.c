@@ -133,13 +133,13 @@ adam_plain (const SaddleOptimizerSettings *s,
     }
 }
 
-/* Same bytes as the plain loop, on a length of 4·250 + 2 + 1 (fours where AVX is there, a
- * pair, the last one alone) with gradients over many decades, some zero and some negative, for
- * 50 steps. */
+/* Same bytes as the plain loop, on a length of 8·125 + 4 + 2 + 1 (eights where AVX-512F is
+ * there, then a four where AVX is, a pair, the last one alone) with gradients over many
+ * decades, some zero and some negative, for 50 steps. */
 static void
 test_adam_bitwise (void)
 {
-  enum { DIM = 1003, STEPS = 50 };
+  enum { DIM = 1007, STEPS = 50 };
   SaddleOptimizerSettings settings;
   g_autoptr(SaddleOptimizer) optimizer = NULL;
   g_autofree double *theta = g_new (double, DIM);
