@@ -158,7 +158,8 @@ check_against_dgemm (const double *c,
  * short; 2 to 32 columns, so that the last vector of 4 is partial, in one tile or two of 3 or 4
  * rows; depths 8 to 784 (beyond 32 at up to 200 rows), in one to four of OpenBLAS's blocks of
  * the depth, the image model's input layer among them; one column, by its own kernel, for any
- * row count and depth, odd and under 16 or 8 too; B either way; β 0 over NaN and 1), and the
+ * row count and depth, odd and under 16 or 8 too, and a depth of 1 for any row count; B either
+ * way; β 0 over NaN and 1), and the
  * padding after each row of C must stay as it was. With other kernels (OpenBLAS's AVX-512 ones
  * sum small products in other orders) within 1e-14 of |C|'s largest. */
 static void
@@ -190,8 +191,9 @@ test_narrow_same_bits (void)
                * build took 24–30 s for them all. */
               if (k > SADDLE_NARROW_MAX && m >= 1000)
                 continue;
-              /* Odd, short or shallow products into more columns it leaves to BLAS. */
-              if (n > 1 && (m % 2 != 0 || m < 16 || k < 8))
+              /* Odd, short or shallow products into more columns it leaves to BLAS, but for
+               * a depth of 1. */
+              if (n > 1 && k > 1 && (m % 2 != 0 || m < 16 || k < 8))
                 continue;
               gsize lda = k + PAD, ldb = (trans_b == CblasNoTrans ? n : k) + PAD, ldc = n + PAD;
               gsize b_rows = trans_b == CblasNoTrans ? k : n;
@@ -222,17 +224,19 @@ test_narrow_same_bits (void)
 }
 
 /* The sum kernel (saddle-narrow-sum.c) likewise: Aᵀ·B to cblas_dgemm's bits with Haswell's
- * kernels on one thread, for rows of C 2 to 30 (tiles of 5 and every shorter one), columns 64
- * to 784 (the last 4 alone or not), depths 1 to 1,000 (one chunk of the model's sums, a
- * minibatch, OpenBLAS's depth block, the whole bundled set in four blocks), padded rows, β 0
- * over NaN and 1; the padding after each row of C stays as it was. With other kernels within
- * 1e-14 of |C|'s largest. */
+ * kernels on one thread, for rows of C 1 to 32 (tiles of 5 and every shorter one, and an odd
+ * last row, which OpenBLAS sums in an order of its own: the 31-unit layers), columns 1 to 784
+ * (one column by its own kernel; the last 1 to 3 under a mask, after 8s and a 4 or not),
+ * depths 1 to 1,000 (under and over 8, where the odd row's order changes; a minibatch of 20,
+ * one chunk of the model's sums, OpenBLAS's depth block, the whole bundled set in four
+ * blocks), padded rows, β 0 over NaN and 1; the padding after each row of C stays as it was.
+ * With other kernels within 1e-14 of |C|'s largest. */
 static void
 test_narrow_sum_same_bits (void)
 {
-  static const gsize rows[] = { 2, 4, 6, 8, 10, 14, 20, 30 };
-  static const gsize cols[] = { 64, 68, 784 };
-  static const gsize depths[] = { 1, 7, 64, 200, 256, 513, 1000 };
+  static const gsize rows[] = { 1, 2, 3, 4, 5, 6, 7, 10, 11, 20, 30, 31, 32 };
+  static const gsize cols[] = { 1, 2, 3, 4, 5, 7, 8, 12, 20, 31, 64, 68, 784 };
+  static const gsize depths[] = { 1, 7, 8, 9, 17, 20, 64, 200, 256, 513, 1000 };
   gboolean same_bits = g_strcmp0 (openblas_get_corename (), "Haswell") == 0;
   guint taken = 0;
   SaddleRng rng;
@@ -265,9 +269,9 @@ test_narrow_sum_same_bits (void)
                        G_GSIZE_FORMAT " beta %g: not dgemm's bits", m, n, k, beta);
           }
   /* Shapes it leaves to BLAS. */
-  g_assert_false (saddle_narrow_sum (3, 784, 64, NULL, 3, NULL, 784, 0.0, NULL, 784));
-  g_assert_false (saddle_narrow_sum (20, 60, 64, NULL, 20, NULL, 60, 0.0, NULL, 60));
-  g_assert_false (saddle_narrow_sum (20, 66, 64, NULL, 20, NULL, 66, 0.0, NULL, 66));
+  g_assert_false (saddle_narrow_sum (33, 784, 64, NULL, 33, NULL, 784, 0.0, NULL, 784));
+  g_assert_false (saddle_narrow_sum (20, 60, 64, NULL, 20, NULL, 60, 0.5, NULL, 60));
+  g_assert_false (saddle_narrow_sum (20, 66, 0, NULL, 20, NULL, 66, 0.0, NULL, 66));
   if (taken == 0)
     g_test_skip ("the sum kernel needs AVX2 and FMA");
   else

@@ -448,7 +448,8 @@ _saddle_model_backward_from (SaddleModel  *model,
 
           /* dW = δᵀ·a: the 1/n of the mean is already in δ. The sum kernel where it runs (the
            * same bits), which reads the inputs where they are: the image model's 20 × 784
-           * over 200 samples in 133–140 µs, where dgemm packed them first (197–200 µs). */
+           * over 200 samples in 133–140 µs, where dgemm packed them first (197–200 µs); a
+           * minibatch of 20 through 31 units in 0.89 µs against 1.29. */
           if (!saddle_narrow_sum (fan_out, fan_in, n, delta, fan_out, input, fan_in, 0.0, dw,
                                   fan_in))
             cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,

@@ -216,6 +216,37 @@ one_column (gsize         m,
     }
 }
 
+/* Depth 1 (a layer with one input, or δ·W below a one-unit layer): C = a·rowᵀ, each entry one
+ * FMA from 0 added to C (or to 0), which is what OpenBLAS's kernel does at a depth of 1 for
+ * every row count (its odd last row too: see saddle-narrow-sum.c), with no copy of op(B):
+ * 20 × 31 in 0.05 µs against dgemm's 0.32–0.35 (best of 5 × 100,000, one thread). */
+__attribute__ ((target ("avx2,fma"))) static void
+outer_product (gsize         m,
+               gsize         n,
+               const double *a,
+               gsize         lda,
+               const double *row,
+               gboolean      add,
+               double       *c,
+               gsize         ldc)
+{
+  __m256i last = _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (n - (n - 1) / 4 * 4)),
+                                     _mm256_set_epi64x (3, 2, 1, 0));
+  gsize whole = (n - 1) / 4;
+
+  for (gsize i = 0; i < m; i++)
+    {
+      __m256d x = _mm256_broadcast_sd (a + i * lda);
+      double *dst = c + i * ldc;
+
+      for (gsize v = 0; v < whole; v++)
+        PUT (dst + 4 * v, _mm256_fmadd_pd (x, _mm256_loadu_pd (row + 4 * v),
+                                           _mm256_setzero_pd ()), FALSE);
+      PUT (dst + 4 * whole, _mm256_fmadd_pd (x, _mm256_maskload_pd (row + 4 * whole, last),
+                                             _mm256_setzero_pd ()), TRUE);
+    }
+}
+
 #endif /* HAVE_AVX2_KERNEL */
 
 gboolean
@@ -242,6 +273,19 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
   if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
       || m == 0 || n == 0 || n > SADDLE_NARROW_MAX || k == 0 || (beta != 0.0 && beta != 1.0))
     return FALSE;
+  if (k == 1 && n > 1)
+    {
+      const double *row = b;   /* op(B)'s one row: B's row, or Bᵀ's, B's one column */
+
+      if (trans_b == CblasTrans && ldb != 1)
+        {
+          for (gsize j = 0; j < n; j++)
+            shallow[j] = b[j * ldb];
+          row = shallow;
+        }
+      outer_product (m, n, a, lda, row, beta != 0.0, c, ldc);
+      return TRUE;
+    }
   /* One column sums as OpenBLAS does for every row count and depth (one_column()); more take
    * enough rows and depth to pay for the copy of op(B), and an even number of rows. */
   if (n > 1 && (m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || k < NARROW_MIN_DEPTH))

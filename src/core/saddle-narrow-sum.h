@@ -7,10 +7,10 @@ G_BEGIN_DECLS
 
 /* C (m × n, rows @ldc apart) = Aᵀ·B + @beta·C with A (k × m, rows @lda apart) and B (k × n,
  * rows @ldb apart): the k samples' outer products summed, as OpenBLAS's Haswell kernel sums
- * them on one thread, to the bit; @beta 0 or 1. FALSE, with C untouched, when the shape, the
- * threads or the processor are not ones it takes (m 0, odd or over 32; n under 64 or not a
- * multiple of 4; k 0; @beta neither 0 nor 1; OpenBLAS on more than one thread; no AVX2 and
- * FMA): then use BLAS. */
+ * them on one thread, to the bit (for finite numbers); @beta 0 or 1. FALSE, with C untouched,
+ * when the shape, the threads or the processor are not ones it takes (m 0 or over 32; n or k
+ * 0; @beta neither 0 nor 1; OpenBLAS on more than one thread; no AVX2 and FMA): then use
+ * BLAS. */
 gboolean saddle_narrow_sum (gsize         m,
                             gsize         n,
                             gsize         k,
