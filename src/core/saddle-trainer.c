@@ -156,6 +156,36 @@ validate (SaddleModel               *model,
   return TRUE;
 }
 
+/* Σ x², in eight partial sums, component i into sum i mod 8, then added in pairs. One running
+ * sum waited on each addition before the next: 0.62 µs for a critical run's 1,086 components,
+ * at every training step, against 0.14 (one thread, 2026-12-07). The same numbers on every
+ * machine, and nearer the exact sum than one running sum. Eight named sums: an array of them
+ * GCC kept in memory (0.47 µs). */
+static double
+sum_of_squares (const double *x,
+                gsize         n)
+{
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, s4 = 0.0, s5 = 0.0, s6 = 0.0, s7 = 0.0;
+  double s[8];
+  gsize i = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      s0 += x[i] * x[i];
+      s1 += x[i + 1] * x[i + 1];
+      s2 += x[i + 2] * x[i + 2];
+      s3 += x[i + 3] * x[i + 3];
+      s4 += x[i + 4] * x[i + 4];
+      s5 += x[i + 5] * x[i + 5];
+      s6 += x[i + 6] * x[i + 6];
+      s7 += x[i + 7] * x[i + 7];
+    }
+  s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3, s[4] = s4, s[5] = s5, s[6] = s6, s[7] = s7;
+  for (guint j = 0; i + j < n; j++)
+    s[j] += x[i + j] * x[i + j];
+  return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
 /* ‖g‖₂, with *finite = FALSE if any component is NaN or infinite or the norm
  * itself overflows. A plain sum of squares is enough almost always; only if it
  * overflows with finite components is the norm taken again with scaling. */
@@ -164,11 +194,8 @@ gradient_norm (const double *grad,
                gsize         n,
                gboolean     *finite)
 {
-  double sum = 0.0;
+  double sum = sum_of_squares (grad, n);
   double scale = 0.0;
-
-  for (gsize i = 0; i < n; i++)
-    sum += grad[i] * grad[i];
 
   if (isfinite (sum))
     {
