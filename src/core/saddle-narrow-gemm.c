@@ -216,6 +216,45 @@ one_column (gsize         m,
     }
 }
 
+/* dst[p·@width + j] = b[j·@ldb + p] for the @cols rows j of B and @k columns p: op(B) = Bᵀ
+ * packed by k, four rows of B at a time turned by 4 × 4 transposes. Entry by entry it was 0.22
+ * of the 1.10 µs a minibatch of 20 took through a 31-unit layer (NT, against NN's 0.88). */
+__attribute__ ((target ("avx2"))) static void
+pack_transposed (const double *b,
+                 gsize         ldb,
+                 gsize         cols,
+                 gsize         k,
+                 double       *dst,
+                 gsize         width)
+{
+  gsize j = 0;
+
+  for (; j + 4 <= cols; j += 4)
+    {
+      const double *r0 = b + j * ldb, *r1 = r0 + ldb, *r2 = r1 + ldb, *r3 = r2 + ldb;
+      gsize p = 0;
+
+      for (; p + 4 <= k; p += 4)
+        {
+          __m256d a0 = _mm256_loadu_pd (r0 + p), a1 = _mm256_loadu_pd (r1 + p);
+          __m256d a2 = _mm256_loadu_pd (r2 + p), a3 = _mm256_loadu_pd (r3 + p);
+          __m256d t0 = _mm256_unpacklo_pd (a0, a1), t1 = _mm256_unpackhi_pd (a0, a1);
+          __m256d t2 = _mm256_unpacklo_pd (a2, a3), t3 = _mm256_unpackhi_pd (a2, a3);
+          double *d = dst + p * width + j;
+
+          _mm256_storeu_pd (d, _mm256_permute2f128_pd (t0, t2, 0x20));
+          _mm256_storeu_pd (d + width, _mm256_permute2f128_pd (t1, t3, 0x20));
+          _mm256_storeu_pd (d + 2 * width, _mm256_permute2f128_pd (t0, t2, 0x31));
+          _mm256_storeu_pd (d + 3 * width, _mm256_permute2f128_pd (t1, t3, 0x31));
+        }
+      for (; p < k; p++)
+        _mm256_storeu_pd (dst + p * width + j, _mm256_set_pd (r3[p], r2[p], r1[p], r0[p]));
+    }
+  for (; j < cols; j++)
+    for (gsize p = 0; p < k; p++)
+      dst[p * width + j] = b[j * ldb + p];
+}
+
 /* Depth 1 (a layer with one input, or δ·W below a one-unit layer): C = a·rowᵀ, each entry one
  * FMA from 0 added to C (or to 0), which is what OpenBLAS's kernel does at a depth of 1 for
  * every row count (its odd last row too: see saddle-narrow-sum.c), with no copy of op(B); the
@@ -342,15 +381,13 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
       gsize width = 4 * tile_nv[t], j0 = tile_j0[t];
       double *dst = bt + tile_at[t];
 
-      /* Along B's rows, which for Bᵀ (a layer's weights, 20 × 784) are the columns of op(B):
-       * p by p with a branch for each entry, the copy was 4 % of the image model's training. */
+      /* Bᵀ (a layer's weights, 20 × 784) by transposes along B's rows: p by p with a branch
+       * for each entry, the copy was 4 % of the image model's training. */
       if (trans_b == CblasNoTrans)
         for (gsize p = 0; p < k; p++)
           memcpy (dst + p * width, b + p * ldb + j0, tile_cols[t] * sizeof (double));
       else
-        for (gsize j = 0; j < tile_cols[t]; j++)
-          for (gsize p = 0; p < k; p++)
-            dst[p * width + j] = b[(j0 + j) * ldb + p];
+        pack_transposed (b + j0 * ldb, ldb, tile_cols[t], k, dst, width);
       for (gsize j = tile_cols[t]; j < width; j++)
         for (gsize p = 0; p < k; p++)
           dst[p * width + j] = 0.0;
