@@ -1,0 +1,218 @@
+/* bench-train-floor.c — how close the critical run's training can come to the DGEMM ceiling
+ *
+ * Issue 11 asks every phase for 75 % of its ceiling: the FLOPs saddle-flops.c counts for it (its
+ * matrix products) at the machine's DGEMM rate. The critical study trains the 1-31-31-1 net with
+ * Adam on minibatches of 20 (10,000 steps), so each step's products are 20 × 31 × 31 and each
+ * step ends with Adam over all 1,086 parameters, in PyTorch's formula (two divisions and a
+ * square root a parameter: saddle-optimizer.c). Those two parts alone, each by the faster of
+ * Saddle's narrow kernels and dgemm, set a floor under the phase's time: the forward pass's a·Wᵀ
+ * (NT), the backward pass's δ·W (NN) and the gradient's δᵀ·a (TN), and one Adam step. The rest
+ * of a step (the bias, ReLU, the loss, the products with the one-unit layers, the gradient's
+ * norm) and the whole set's loss after each epoch only add to it. Printed: the ceiling, that
+ * floor, and the share of DGEMM's rate the phase could reach at best, ceiling ÷ floor; set
+ * beside bench-critical's training time, the rest is what the other work costs. (On
+ * 2026-12-07 here: a floor of 3.7 µs a step, 97 % of DGEMM at best, where the phase ran at
+ * 7.2–7.6 µs a step.)
+ *
+ * Every time is the best of 5 blocks in process CPU time (the machine is shared), DGEMM's too
+ * (512³, measured in the same run). Run with OPENBLAS_NUM_THREADS=1 (meson's benchmark sets it).
+ */
+#define G_LOG_DOMAIN "saddle-bench-train-floor"
+
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <cblas.h>
+#include <glib.h>
+
+#include "saddle-flops.h"
+#include "saddle-narrow-gemm.h"
+#include "saddle-narrow-sum.h"
+#include "saddle-optimizer.h"
+#include "saddle-study.h"
+
+#define BLOCKS 5
+#define REPEATS 20000
+
+static double
+cpu_seconds (void)
+{
+  struct timespec t;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+typedef enum { PRODUCT_NT, PRODUCT_NN, PRODUCT_TN } ProductKind;
+
+/* Seconds for one product of @kind at @batch samples and a @width-unit layer, the best of
+ * BLOCKS blocks of REPEATS calls; by the narrow kernel (@narrow) or by dgemm. FALSE in @taken
+ * when the kernel declined the shape (then nothing was timed). */
+static double
+time_product (ProductKind kind,
+              gsize       batch,
+              gsize       width,
+              gboolean    narrow,
+              gboolean   *taken)
+{
+  g_autofree double *a = g_new (double, batch * width);
+  g_autofree double *w = g_new (double, width * width);
+  g_autofree double *c = g_new0 (double, MAX (batch, width) * width);
+  double best = G_MAXDOUBLE;
+
+  for (gsize i = 0; i < batch * width; i++)
+    a[i] = 1.0 / (1.0 + (double) i);
+  for (gsize i = 0; i < width * width; i++)
+    w[i] = 1e-3 * (double) (i % 17);
+  *taken = TRUE;
+  for (guint block = 0; block < BLOCKS && *taken; block++)
+    {
+      double start = cpu_seconds ();
+
+      for (guint r = 0; r < REPEATS && *taken; r++)
+        switch (kind)
+          {
+          case PRODUCT_NT:   /* z = a·Wᵀ: batch × width, depth width */
+            if (!narrow || !(*taken = saddle_narrow_gemm (CblasTrans, batch, width, width, a,
+                                                          width, w, width, 0.0, c, width)))
+              cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, batch, width, width, 1.0,
+                           a, width, w, width, 0.0, c, width);
+            break;
+          case PRODUCT_NN:   /* δ·W: batch × width, depth width */
+            if (!narrow || !(*taken = saddle_narrow_gemm (CblasNoTrans, batch, width, width, a,
+                                                          width, w, width, 0.0, c, width)))
+              cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, width, width, 1.0,
+                           a, width, w, width, 0.0, c, width);
+            break;
+          case PRODUCT_TN:   /* δᵀ·a: width × width, depth batch */
+          default:
+            if (!narrow || !(*taken = saddle_narrow_sum (width, width, batch, a, width, a, width,
+                                                         0.0, c, width)))
+              cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, width, width, batch, 1.0,
+                           a, width, a, width, 0.0, c, width);
+            break;
+          }
+      best = MIN (best, (cpu_seconds () - start) / REPEATS);
+    }
+  return best;
+}
+
+/* The faster of the narrow kernel and dgemm for one product. */
+static double
+fastest_product (ProductKind  kind,
+                 gsize        batch,
+                 gsize        width,
+                 const char  *label)
+{
+  gboolean taken;
+  double blas = time_product (kind, batch, width, FALSE, &taken);
+  double narrow = time_product (kind, batch, width, TRUE, &taken);
+  double best = taken ? MIN (blas, narrow) : blas;
+
+  /* Padded by characters, not bytes: the labels hold δ and ᵀ. */
+  printf ("  %s%*s", label, (int) (28 - g_utf8_strlen (label, -1)), "");
+  if (taken)
+    printf (" dgemm %6.3f µs, narrow kernel %6.3f µs", blas * 1e6, narrow * 1e6);
+  else
+    printf (" dgemm %6.3f µs, narrow kernel declined", blas * 1e6);
+  printf (": %6.3f µs, %.1f GFLOP/s\n", best * 1e6,
+          saddle_flops_dgemm (batch, width, width) / best / 1e9);
+  return best;
+}
+
+static double
+time_adam (gsize n_params)
+{
+  SaddleOptimizerSettings settings;
+  g_autoptr(SaddleOptimizer) optimizer = NULL;
+  g_autofree double *theta = g_new0 (double, n_params);
+  g_autofree double *grad = g_new (double, n_params);
+  double best = G_MAXDOUBLE;
+
+  saddle_optimizer_settings_init (&settings, SADDLE_OPTIMIZER_ADAM, 0.01);
+  optimizer = saddle_optimizer_new (&settings, n_params);
+  for (gsize i = 0; i < n_params; i++)
+    grad[i] = 1e-3 * ((double) (i % 13) - 6.0);
+  for (guint block = 0; block < BLOCKS; block++)
+    {
+      double start = cpu_seconds ();
+
+      for (guint r = 0; r < REPEATS; r++)
+        saddle_optimizer_step (optimizer, theta, grad);
+      best = MIN (best, (cpu_seconds () - start) / REPEATS);
+    }
+  return best;
+}
+
+static double
+dgemm_rate (void)
+{
+  enum { N = 512 };
+  g_autofree double *m = g_new (double, 3 * N * N);
+  double best = G_MAXDOUBLE;
+
+  for (gsize i = 0; i < 3 * N * N; i++)
+    m[i] = 1.0 / (1.0 + (double) (i % 101));
+  for (guint block = 0; block < 2 * BLOCKS; block++)
+    {
+      double start = cpu_seconds ();
+
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0, m, N, m + N * N, N,
+                   0.0, m + 2 * N * N, N);
+      best = MIN (best, cpu_seconds () - start);
+    }
+  return saddle_flops_dgemm (N, N, N) / best;
+}
+
+int
+main (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleDataset) dataset = NULL;
+  g_autoptr(SaddleModel) model = NULL;
+  SaddleStudyConfig config;
+  gsize samples, batch, width, steps;
+  guint epochs;
+  double dgemm, flops, ceiling, step, floor_seconds, adam;
+
+  saddle_study_config_init (&config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
+  dataset = saddle_study_config_load_dataset (&config, &error);
+  if (dataset != NULL)
+    model = saddle_study_config_new_model (&config, dataset, &error);
+  samples = config.samples;
+  batch = MIN (config.batch, samples);
+  epochs = config.epochs;
+  saddle_study_config_clear (&config);
+  if (model == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_FAILURE;
+    }
+  width = saddle_model_width (model, 1);
+  steps = (samples + batch - 1) / batch * epochs;
+
+  dgemm = dgemm_rate ();
+  flops = saddle_flops_training (model, samples, epochs, FALSE);
+  ceiling = flops / dgemm;
+  printf ("The critical run's training: %" G_GSIZE_FORMAT " parameters, %" G_GSIZE_FORMAT
+          " Adam steps of %" G_GSIZE_FORMAT " samples, %.3g GFLOP (saddle-flops.c)\n",
+          saddle_model_n_params (model), steps, batch, flops / 1e9);
+  printf ("DGEMM 512³: %.1f GFLOP/s per CPU second; the ceiling: %.4f s\n", dgemm / 1e9,
+          ceiling);
+  printf ("A step's unavoidable parts, each by the faster of the two (CPU time, best of %d):\n",
+          BLOCKS);
+  step = fastest_product (PRODUCT_NT, batch, width, "a·Wᵀ (forward, NT)")
+         + fastest_product (PRODUCT_NN, batch, width, "δ·W (backward, NN)")
+         + fastest_product (PRODUCT_TN, batch, width, "δᵀ·a (gradient, TN)");
+  adam = time_adam (saddle_model_n_params (model));
+  printf ("  %-28s %6.3f µs\n", "Adam, all parameters", adam * 1e6);
+  floor_seconds = steps * (step + adam);
+  printf ("Floor: %" G_GSIZE_FORMAT " × %.3f µs = %.4f s; the most the phase can reach: "
+          "%.0f %% of DGEMM (the three products alone: %.0f %%)\n",
+          steps, (step + adam) * 1e6, floor_seconds, 100.0 * ceiling / floor_seconds,
+          100.0 * ceiling / (steps * step));
+  return EXIT_SUCCESS;
+}
