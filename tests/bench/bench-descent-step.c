@@ -18,47 +18,17 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <cblas.h>
 #include <glib.h>
 
+#include "bench-clock.h"
 #include "saddle-batch.h"
 #include "saddle-dataset.h"
 #include "saddle-flops.h"
 #include "saddle-model-private.h"
 
 #define BLOCKS 5
-
-static double
-cpu_seconds (void)
-{
-  struct timespec t;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-typedef void (*Work) (gpointer data);
-
-/* Best of BLOCKS blocks of @reps calls, in CPU seconds per call. */
-static double
-best_of (Work     work,
-         gpointer data,
-         guint    reps)
-{
-  double best = G_MAXDOUBLE;
-
-  for (guint b = 0; b < BLOCKS; b++)
-    {
-      double t0 = cpu_seconds ();
-
-      for (guint r = 0; r < reps; r++)
-        work (data);
-      best = MIN (best, (cpu_seconds () - t0) / reps);
-    }
-  return best;
-}
 
 typedef struct
 {
@@ -140,12 +110,7 @@ main (void)
   saddle_batch_init_full (&batch, data);
   for (gsize i = 0; i < 3 * 512 * 512; i++)
     big[i] = (double) (i % 97) / 97.0;
-  {
-    Product p = { CblasNoTrans, CblasNoTrans, 512, 512, 512, FALSE,
-                  big, big + 512 * 512, big + 2 * 512 * 512 };
-
-    dgemm = saddle_flops_dgemm (512, 512, 512) / best_of (product_work, &p, 10);
-  }
+  dgemm = bench_dgemm_rate ();
   printf ("dgemm 512³: %.1f GFLOP/s per CPU second (one thread expected: "
           "OPENBLAS_NUM_THREADS=1)\n\n", dgemm / 1e9);
 
@@ -186,8 +151,8 @@ main (void)
         name = by_region ? g_strdup_printf ("%s, %zu regions", saddle_activation_to_string (acts[i]),
                                             regions)
                          : g_strdup_printf ("%s, by sample", saddle_activation_to_string (acts[i]));
-        t = best_of (step_work, &s, reps);
-        separate = best_of (separate_work, &s, reps);
+        t = bench_best_of (step_work, &s, BLOCKS, reps);
+        separate = bench_best_of (separate_work, &s, BLOCKS, reps);
         printf ("%-22s %10.1f %10.1f %9.0f %% %16.1f\n", name, t * 1e6, flops / t / 1e9,
                 100.0 * flops / t / dgemm, separate * 1e6);
       }
@@ -201,9 +166,9 @@ main (void)
       g_autofree char *size = g_strdup_printf ("%zu x %zu x %zu", p.m, p.n, p.k);
       double plain, chosen;
 
-      plain = best_of (product_work, &p, reps);
+      plain = bench_best_of (product_work, &p, BLOCKS, reps);
       p.helper = TRUE;
-      chosen = best_of (product_work, &p, reps);
+      chosen = bench_best_of (product_work, &p, BLOCKS, reps);
       printf ("%-26s %s%s %16s %12.2f %12.2f\n", shapes[i].what,
               p.ta == CblasNoTrans ? "N" : "T", p.tb == CblasNoTrans ? "N" : "T", size,
               plain * 1e6, chosen * 1e6);

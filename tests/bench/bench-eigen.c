@@ -39,6 +39,7 @@
 #include <glib.h>
 #include <lapacke.h>
 
+#include "bench-clock.h"
 #include "saddle-rng.h"
 
 #define POSITIVE_RANK 256
@@ -94,16 +95,6 @@ resident (double *now,
 
 /* CPU seconds of this process so far, all threads (user and system): steadier than the wall
  * clock on a machine shared with other jobs, though OpenBLAS's waiting threads add to it. */
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
-         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
-}
-
 static double *
 random_matrix (gsize   n,
                guint64 seed)
@@ -234,10 +225,10 @@ main (int   argc,
   resident (&before, &unused);
 
   start = now_s ();
-  cpu_start = cpu_seconds ();
+  cpu_start = bench_cpu_seconds ();
   info = solve (solver, h, (int) n, w);
   seconds = now_s () - start;
-  cpu = cpu_seconds () - cpu_start;
+  cpu = bench_cpu_seconds () - cpu_start;
   resident (&unused, &peak);
   g_free (h);
   if (info != 0)

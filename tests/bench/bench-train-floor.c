@@ -15,7 +15,7 @@
  * 7.2–7.6 µs a step.)
  *
  * Every time is the best of 5 blocks in process CPU time (the machine is shared), DGEMM's too
- * (512³, measured in the same run). Run with OPENBLAS_NUM_THREADS=1 (meson's benchmark sets it).
+ * (512³, measured in the same run: bench-clock.h). Run with OPENBLAS_NUM_THREADS=1 (meson's benchmark sets it).
  */
 #define G_LOG_DOMAIN "saddle-bench-train-floor"
 
@@ -23,11 +23,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <cblas.h>
 #include <glib.h>
 
+#include "bench-clock.h"
 #include "saddle-flops.h"
 #include "saddle-narrow-gemm.h"
 #include "saddle-narrow-sum.h"
@@ -37,90 +37,94 @@
 #define BLOCKS 5
 #define REPEATS 20000
 
-static double
-cpu_seconds (void)
-{
-  struct timespec t;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &t);
-  return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 typedef enum { PRODUCT_NT, PRODUCT_NN, PRODUCT_TN } ProductKind;
 
-/* Seconds for one product of @kind at @batch samples and a @width-unit layer, the best of
- * BLOCKS blocks of REPEATS calls; by the narrow kernel (@narrow) or by dgemm. FALSE in @taken
- * when the kernel declined the shape (then nothing was timed). */
-static double
-time_product (ProductKind kind,
-              gsize       batch,
-              gsize       width,
-              gboolean    narrow,
-              gboolean   *taken)
+/* One product of a step: @batch samples through a @width-unit layer. */
+typedef struct
 {
-  g_autofree double *a = g_new (double, batch * width);
-  g_autofree double *w = g_new (double, width * width);
-  g_autofree double *c = g_new0 (double, MAX (batch, width) * width);
-  double best = G_MAXDOUBLE;
+  ProductKind kind;
+  gsize       batch, width;
+  gboolean    narrow;   /* by the narrow kernel, else dgemm */
+  gboolean    taken;    /* FALSE once the narrow kernel declined the shape */
+  double     *a, *w, *c;
+} Product;
 
-  for (gsize i = 0; i < batch * width; i++)
-    a[i] = 1.0 / (1.0 + (double) i);
-  for (gsize i = 0; i < width * width; i++)
-    w[i] = 1e-3 * (double) (i % 17);
-  *taken = TRUE;
-  for (guint block = 0; block < BLOCKS && *taken; block++)
+static void
+product_work (gpointer data)
+{
+  Product *p = data;
+  gsize n = p->batch, h = p->width;
+
+  switch (p->kind)
     {
-      double start = cpu_seconds ();
-
-      for (guint r = 0; r < REPEATS && *taken; r++)
-        switch (kind)
-          {
-          case PRODUCT_NT:   /* z = a·Wᵀ: batch × width, depth width */
-            if (!narrow || !(*taken = saddle_narrow_gemm (CblasTrans, batch, width, width, a,
-                                                          width, w, width, 0.0, c, width)))
-              cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, batch, width, width, 1.0,
-                           a, width, w, width, 0.0, c, width);
-            break;
-          case PRODUCT_NN:   /* δ·W: batch × width, depth width */
-            if (!narrow || !(*taken = saddle_narrow_gemm (CblasNoTrans, batch, width, width, a,
-                                                          width, w, width, 0.0, c, width)))
-              cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, batch, width, width, 1.0,
-                           a, width, w, width, 0.0, c, width);
-            break;
-          case PRODUCT_TN:   /* δᵀ·a: width × width, depth batch */
-          default:
-            if (!narrow || !(*taken = saddle_narrow_sum (width, width, batch, a, width, a, width,
-                                                         0.0, c, width)))
-              cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, width, width, batch, 1.0,
-                           a, width, a, width, 0.0, c, width);
-            break;
-          }
-      best = MIN (best, (cpu_seconds () - start) / REPEATS);
+    case PRODUCT_NT:   /* z = a·Wᵀ: n × h, depth h */
+      if (!p->narrow || !(p->taken = saddle_narrow_gemm (CblasTrans, n, h, h, p->a, h, p->w, h,
+                                                         0.0, p->c, h)))
+        cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, h, h, 1.0, p->a, h, p->w, h,
+                     0.0, p->c, h);
+      break;
+    case PRODUCT_NN:   /* δ·W: n × h, depth h */
+      if (!p->narrow || !(p->taken = saddle_narrow_gemm (CblasNoTrans, n, h, h, p->a, h, p->w,
+                                                         h, 0.0, p->c, h)))
+        cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, h, h, 1.0, p->a, h, p->w, h,
+                     0.0, p->c, h);
+      break;
+    case PRODUCT_TN:   /* δᵀ·a: h × h, depth n */
+    default:
+      if (!p->narrow || !(p->taken = saddle_narrow_sum (h, h, n, p->a, h, p->a, h, 0.0, p->c,
+                                                        h)))
+        cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans, h, h, n, 1.0, p->a, h, p->a, h,
+                     0.0, p->c, h);
+      break;
     }
-  return best;
 }
 
-/* The faster of the narrow kernel and dgemm for one product. */
+/* The faster of the narrow kernel and dgemm for one product, printed under @label. */
 static double
 fastest_product (ProductKind  kind,
                  gsize        batch,
                  gsize        width,
                  const char  *label)
 {
-  gboolean taken;
-  double blas = time_product (kind, batch, width, FALSE, &taken);
-  double narrow = time_product (kind, batch, width, TRUE, &taken);
-  double best = taken ? MIN (blas, narrow) : blas;
+  g_autofree double *a = g_new (double, batch * width);
+  g_autofree double *w = g_new (double, width * width);
+  g_autofree double *c = g_new0 (double, MAX (batch, width) * width);
+  Product p = { kind, batch, width, FALSE, TRUE, a, w, c };
+  double blas, narrow, best;
+
+  for (gsize i = 0; i < batch * width; i++)
+    a[i] = 1.0 / (1.0 + (double) i);
+  for (gsize i = 0; i < width * width; i++)
+    w[i] = 1e-3 * (double) (i % 17);
+  blas = bench_best_of (product_work, &p, BLOCKS, REPEATS);
+  p.narrow = TRUE;
+  narrow = bench_best_of (product_work, &p, BLOCKS, REPEATS);
+  best = p.taken ? MIN (blas, narrow) : blas;
 
   /* Padded by characters, not bytes: the labels hold δ and ᵀ. */
   printf ("  %s%*s", label, (int) (28 - g_utf8_strlen (label, -1)), "");
-  if (taken)
+  if (p.taken)
     printf (" dgemm %6.3f µs, narrow kernel %6.3f µs", blas * 1e6, narrow * 1e6);
   else
     printf (" dgemm %6.3f µs, narrow kernel declined", blas * 1e6);
   printf (": %6.3f µs, %.1f GFLOP/s\n", best * 1e6,
           saddle_flops_dgemm (batch, width, width) / best / 1e9);
   return best;
+}
+
+typedef struct
+{
+  SaddleOptimizer *optimizer;
+  double          *theta;
+  const double    *grad;
+} AdamStep;
+
+static void
+adam_work (gpointer data)
+{
+  AdamStep *s = data;
+
+  saddle_optimizer_step (s->optimizer, s->theta, s->grad);
 }
 
 static double
@@ -130,41 +134,14 @@ time_adam (gsize n_params)
   g_autoptr(SaddleOptimizer) optimizer = NULL;
   g_autofree double *theta = g_new0 (double, n_params);
   g_autofree double *grad = g_new (double, n_params);
-  double best = G_MAXDOUBLE;
+  AdamStep step;
 
   saddle_optimizer_settings_init (&settings, SADDLE_OPTIMIZER_ADAM, 0.01);
   optimizer = saddle_optimizer_new (&settings, n_params);
   for (gsize i = 0; i < n_params; i++)
     grad[i] = 1e-3 * ((double) (i % 13) - 6.0);
-  for (guint block = 0; block < BLOCKS; block++)
-    {
-      double start = cpu_seconds ();
-
-      for (guint r = 0; r < REPEATS; r++)
-        saddle_optimizer_step (optimizer, theta, grad);
-      best = MIN (best, (cpu_seconds () - start) / REPEATS);
-    }
-  return best;
-}
-
-static double
-dgemm_rate (void)
-{
-  enum { N = 512 };
-  g_autofree double *m = g_new (double, 3 * N * N);
-  double best = G_MAXDOUBLE;
-
-  for (gsize i = 0; i < 3 * N * N; i++)
-    m[i] = 1.0 / (1.0 + (double) (i % 101));
-  for (guint block = 0; block < 2 * BLOCKS; block++)
-    {
-      double start = cpu_seconds ();
-
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, N, N, N, 1.0, m, N, m + N * N, N,
-                   0.0, m + 2 * N * N, N);
-      best = MIN (best, cpu_seconds () - start);
-    }
-  return saddle_flops_dgemm (N, N, N) / best;
+  step = (AdamStep) { optimizer, theta, grad };
+  return bench_best_of (adam_work, &step, BLOCKS, REPEATS);
 }
 
 int
@@ -194,7 +171,7 @@ main (void)
   width = saddle_model_width (model, 1);
   steps = (samples + batch - 1) / batch * epochs;
 
-  dgemm = dgemm_rate ();
+  dgemm = bench_dgemm_rate ();
   flops = saddle_flops_training (model, samples, epochs, FALSE);
   ceiling = flops / dgemm;
   printf ("The critical run's training: %" G_GSIZE_FORMAT " parameters, %" G_GSIZE_FORMAT
