@@ -159,9 +159,9 @@ check_against_dgemm (const double *c,
  * rows; depths 8 to 784 (beyond 32 at up to 200 rows), in one to four of OpenBLAS's blocks of
  * the depth, the image model's input layer among them; one column, by its own kernel, for any
  * row count and depth, odd and under 16 or 8 too, and a depth of 1 for any row count; B either
- * way; β 0 over NaN and 1), and the
- * padding after each row of C must stay as it was. With other kernels (OpenBLAS's AVX-512 ones
- * sum small products in other orders) within 1e-14 of |C|'s largest. */
+ * way; β 0 over NaN and 1), and the padding after each row of C must stay as it was. With other
+ * kernels (OpenBLAS's AVX-512 ones sum small products in other orders) within 1e-14 of |C|'s
+ * largest. */
 static void
 test_narrow_same_bits (void)
 {
@@ -332,6 +332,28 @@ test_narrow_threads_and_zero (void)
                want, 784);
   g_assert_cmpmem (g, 20 * 784 * sizeof (double), want, 20 * 784 * sizeof (double));
   g_assert_false (signbit (g[0]));
+
+  /* A depth of 1 into an odd row count, C −0 and β = 1, each product underflowing to −0:
+   * OpenBLAS adds its odd last row's groups of 4 columns to 0 ((s0 + s1) + (s2 + s3)), so they
+   * end +0 there; every other entry −0 + (−0) = −0 (a review's finding). Bᵀ's one column
+   * contiguous (ldb 1), where the kernel reads it in place. */
+  {
+    double a1[3], b1[5], c1[15], want1[15];
+
+    for (guint i = 0; i < 3; i++)
+      a1[i] = -0x1p-600;
+    for (guint j = 0; j < 5; j++)
+      b1[j] = 0x1p-600;
+    for (guint i = 0; i < 15; i++)
+      c1[i] = want1[i] = -0.0;
+    g_assert_true (saddle_narrow_gemm (CblasTrans, 3, 5, 1, a1, 1, b1, 1, 1.0, c1, 5));
+    cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, 3, 5, 1, 1.0, a1, 1, b1, 1, 1.0, want1,
+                 5);
+    for (guint i = 0; i < 15; i++)
+      g_assert_true (c1[i] == 0.0 && signbit (c1[i]) == (i < 10 || i == 14));
+    if (g_strcmp0 (openblas_get_corename (), "Haswell") == 0)
+      g_assert_cmpmem (c1, sizeof c1, want1, sizeof want1);
+  }
 }
 
 int

@@ -18,10 +18,11 @@
  * Every entry of C is summed as OpenBLAS's Haswell kernel sums it on one thread — one FMA per
  * sample, in order, from 0, over each block of the depth as OpenBLAS cuts it, each block's sum
  * then added to C, or to 0 for the first when β = 0 — so the results are the same to the bit
- * (tests/test-model-gemm.c checks the shapes against cblas_dgemm). The last row of an odd
- * count that kernel sums in an order of its own, read from its source and checked to the bit
- * (last_odd_row()). Only while OpenBLAS runs one thread: with more it parallelises the product,
- * and its threads add partial sums in other orders.
+ * (tests/test-model-gemm.c checks the shapes against cblas_dgemm; up to the sign of a zero sum,
+ * as saddle-narrow-gemm.c says). The last row of an odd count that kernel sums in an order of
+ * its own, read from its source and checked to the bit (last_odd_row()). Only while OpenBLAS
+ * runs one thread: with more it parallelises the product, and its threads add partial sums in
+ * other orders.
  *
  * Only on processors with AVX2 and FMA, decided when the product is asked for; elsewhere, or
  * for other shapes, saddle_narrow_sum() returns FALSE and the caller uses BLAS.
@@ -111,7 +112,7 @@ static const Tile tiles[6][3] = {
 
 #define TILE_ROWS 5
 
-/* The lanes of a vector that hold the first @cols (1 to 3) of 4 columns. */
+/* The lanes of a vector that hold the first @cols (1 to 4) of 4 columns. */
 __attribute__ ((target ("avx2"))) static inline __m256i
 lanes_below (gsize cols)
 {
@@ -163,7 +164,8 @@ typedef void (*Tail) (gsize, const double *, gsize, const double *, gsize, gsize
 
 static const Tail tails[6] = { NULL, tail1, tail2, tail3, tail4, tail5 };
 
-/* Rows [0, @rows) of C, @cols columns from B's column @j: whole tiles of 5 rows, then the rest. */
+/* Rows [0, @rows) of C, @cols (8, 4, or 1 to 3) columns of B from @b: whole tiles of 5 rows,
+ * then the rest. */
 static void
 tile_rows (gsize         rows,
            gsize         cols,

@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 /* C (m × n, rows @ldc apart) = Aᵀ·B + @beta·C with A (k × m, rows @lda apart) and B (k × n,
  * rows @ldb apart): the k samples' outer products summed, as OpenBLAS's Haswell kernel sums
- * them on one thread, to the bit (for finite numbers); @beta 0 or 1. FALSE, with C untouched,
+ * them on one thread, to the bit (for finite numbers, up to the sign of a zero sum:
+ * saddle-narrow-gemm.c); @beta 0 or 1. FALSE, with C untouched,
  * when the shape, the threads or the processor are not ones it takes (m 0 or over 32; n or k
  * 0; @beta neither 0 nor 1; OpenBLAS on more than one thread; no AVX2 and FMA): then use
  * BLAS. */

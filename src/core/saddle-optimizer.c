@@ -166,7 +166,7 @@ typedef struct
 
 /* The SSE2 loop of step_adam() four parameters at a time, where the processor has AVX: the
  * same operations in the same order, each rounded exactly (no FMA here, so none is fused), so
- * the same bytes. Keep the three loops of step_adam() in step. Returns how many parameters it
+ * the same bytes. Keep the four loops of step_adam() in step. Returns how many parameters it
  * did. */
 __attribute__ ((target ("avx"))) static gsize
 adam_avx (const AdamStep        *step,
@@ -199,9 +199,10 @@ adam_avx (const AdamStep        *step,
   return i;
 }
 
-/* _mm512_mul_pd() would do as well, but AVX-512F has FMA, and GCC (-ffp-contract=fast, its
- * default) and clang then fuse a product into the addition after it, which rounds once instead of
- * twice and changes the bytes. The _round_ form with round-to-nearest (MXCSR's default, which
+/* _mm512_mul_pd() would do as well, but AVX-512F has FMA, and GCC in its GNU modes
+ * (-ffp-contract=fast, its default there; Saddle builds gnu17) and clang with
+ * -ffp-contract=fast then fuse a product into the addition after it, which rounds once instead
+ * of twice and changes the bytes. The _round_ form with round-to-nearest (MXCSR's default, which
  * Saddle never changes) is the same multiplication, and no compiler fuses it. */
 #define MUL_512(a, b) _mm512_mul_round_pd ((a), (b), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
 
@@ -209,7 +210,9 @@ adam_avx (const AdamStep        *step,
  * in the same order, each rounded exactly, so the same bytes. Measured on this AMD EPYC (one
  * thread, 2026-12-07): 0.55–0.60 ns a parameter against adam_avx()'s 1.09–1.17, at 1,086 and
  * 16,330 parameters; its square roots and divisions, which bound the step, run at twice the
- * rate in 512-bit registers. Returns how many parameters it did. */
+ * rate in 512-bit registers here. (Measured on this processor only: on some, 512-bit division
+ * runs at the 256-bit rate, or 512-bit work lowers the clock.) Returns how many parameters it
+ * did. */
 __attribute__ ((target ("avx512f"))) static gsize
 adam_avx512 (const AdamStep        *step,
              gsize                  n,
@@ -245,7 +248,8 @@ adam_avx512 (const AdamStep        *step,
  * @optimizer they would be reloaded after each store, as the stores might alias them), two
  * parameters at a time where SSE2 is there: its sqrtpd and divpd round exactly as sqrt() and
  * the scalar division do, so the bytes are the same either way (16,330 parameters, one
- * thread: 4.7 → 2.2 ns a parameter), and four at a time where AVX is there (adam_avx()). */
+ * thread: 4.7 → 2.2 ns a parameter), four at a time where AVX is there (adam_avx()), eight
+ * where AVX-512F is (adam_avx512()). */
 static void
 step_adam (SaddleOptimizer *optimizer,
            double *restrict theta,

@@ -33,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include <cblas.h>
 #include <glib.h>
@@ -93,8 +92,6 @@ resident (double *now,
     *peak = g_ascii_strtod (line + strlen ("VmHWM:"), NULL) * 1024.0;
 }
 
-/* CPU seconds of this process so far, all threads (user and system): steadier than the wall
- * clock on a machine shared with other jobs, though OpenBLAS's waiting threads add to it. */
 static double *
 random_matrix (gsize   n,
                guint64 seed)
@@ -225,6 +222,8 @@ main (int   argc,
   resident (&before, &unused);
 
   start = now_s ();
+  /* CPU seconds, all threads: steadier than the wall clock on a machine shared with other jobs,
+   * though OpenBLAS's waiting threads add to it. */
   cpu_start = bench_cpu_seconds ();
   info = solve (solver, h, (int) n, w);
   seconds = now_s () - start;

@@ -4,18 +4,19 @@
  * matrix products) at the machine's DGEMM rate. The critical study trains the 1-31-31-1 net with
  * Adam on minibatches of 20 (10,000 steps), so each step's products are 20 × 31 × 31 and each
  * step ends with Adam over all 1,086 parameters, in PyTorch's formula (two divisions and a
- * square root a parameter: saddle-optimizer.c). Those two parts alone, each by the faster of
- * Saddle's narrow kernels and dgemm, set a floor under the phase's time: the forward pass's a·Wᵀ
- * (NT), the backward pass's δ·W (NN) and the gradient's δᵀ·a (TN), and one Adam step. The rest
- * of a step (the bias, ReLU, the loss, the products with the one-unit layers, the gradient's
- * norm) and the whole set's loss after each epoch only add to it. Printed: the ceiling, that
- * floor, and the share of DGEMM's rate the phase could reach at best, ceiling ÷ floor; set
- * beside bench-critical's training time, the rest is what the other work costs. (On
- * 2026-12-07 here: a floor of 3.7 µs a step, 97 % of DGEMM at best, where the phase ran at
- * 7.2–7.6 µs a step.)
+ * square root a parameter: saddle-optimizer.c); after each epoch, and once before, the whole
+ * set's loss takes a forward pass over its 1,000 samples. Timed alone, each by the faster of
+ * Saddle's narrow kernels and dgemm, those parts set a floor under the phase's time: the
+ * forward pass's a·Wᵀ (NT), the backward pass's δ·W (NN) and the gradient's δᵀ·a (TN), one Adam
+ * step, and the whole set's forward pass (by the model, as the trainer runs it). The rest of a
+ * step (the bias, ReLU, the loss, the products with the one-unit layers, the gradient's norm)
+ * only adds to it. Printed: the ceiling, that floor, and the share of DGEMM's rate the phase
+ * could reach at best, ceiling ÷ floor; set beside bench-critical's training time, the rest is
+ * what the other work costs.
  *
  * Every time is the best of 5 blocks in process CPU time (the machine is shared), DGEMM's too
- * (512³, measured in the same run: bench-clock.h). Run with OPENBLAS_NUM_THREADS=1 (meson's benchmark sets it).
+ * (512³, measured in the same run: bench-clock.h). Run with OPENBLAS_NUM_THREADS=1 (meson's
+ * benchmark sets it).
  */
 #define G_LOG_DOMAIN "saddle-bench-train-floor"
 
@@ -28,10 +29,12 @@
 #include <glib.h>
 
 #include "bench-clock.h"
+#include "saddle-batch.h"
 #include "saddle-flops.h"
 #include "saddle-narrow-gemm.h"
 #include "saddle-narrow-sum.h"
 #include "saddle-optimizer.h"
+#include "saddle-rng.h"
 #include "saddle-study.h"
 
 #define BLOCKS 5
@@ -127,6 +130,40 @@ adam_work (gpointer data)
   saddle_optimizer_step (s->optimizer, s->theta, s->grad);
 }
 
+typedef struct
+{
+  SaddleModel       *model;
+  const double      *theta;
+  const SaddleBatch *full;
+} Evaluation;
+
+static void
+evaluation_work (gpointer data)
+{
+  Evaluation *e = data;
+  double accuracy;
+
+  saddle_model_loss_accuracy (e->model, e->theta, e->full, &accuracy);
+}
+
+/* The whole set's loss (and accuracy) at a θ of the model's own initialisation, as the trainer
+ * takes it after each epoch. */
+static double
+time_evaluation (SaddleModel         *model,
+                 const SaddleDataset *dataset)
+{
+  g_autofree double *theta = g_new (double, saddle_model_n_params (model));
+  SaddleBatch full;
+  SaddleRng rng;
+  Evaluation e;
+
+  saddle_rng_init (&rng, 1);
+  saddle_model_init_params (model, theta, &rng);
+  saddle_batch_init_full (&full, dataset);
+  e = (Evaluation) { model, theta, &full };
+  return bench_best_of (evaluation_work, &e, BLOCKS, 200);
+}
+
 static double
 time_adam (gsize n_params)
 {
@@ -153,7 +190,7 @@ main (void)
   SaddleStudyConfig config;
   gsize samples, batch, width, steps;
   guint epochs;
-  double dgemm, flops, ceiling, step, floor_seconds, adam;
+  double dgemm, flops, ceiling, step, floor_seconds, adam, evaluation;
 
   saddle_study_config_init (&config, SADDLE_STUDY_CRITICAL, SADDLE_TASK_FUNCTION);
   dataset = saddle_study_config_load_dataset (&config, &error);
@@ -186,10 +223,14 @@ main (void)
          + fastest_product (PRODUCT_TN, batch, width, "δᵀ·a (gradient, TN)");
   adam = time_adam (saddle_model_n_params (model));
   printf ("  %-28s %6.3f µs\n", "Adam, all parameters", adam * 1e6);
-  floor_seconds = steps * (step + adam);
-  printf ("Floor: %" G_GSIZE_FORMAT " × %.3f µs = %.4f s; the most the phase can reach: "
-          "%.0f %% of DGEMM (the three products alone: %.0f %%)\n",
-          steps, (step + adam) * 1e6, floor_seconds, 100.0 * ceiling / floor_seconds,
-          100.0 * ceiling / (steps * step));
+  printf ("  the three products: %.1f GFLOP/s, %.0f %% of DGEMM\n",
+          3 * saddle_flops_dgemm (batch, width, width) / step / 1e9,
+          100.0 * 3 * saddle_flops_dgemm (batch, width, width) / step / dgemm);
+  evaluation = time_evaluation (model, dataset);
+  printf ("The whole set's loss, %u times: %.2f µs each\n", epochs + 1, evaluation * 1e6);
+  floor_seconds = steps * (step + adam) + (epochs + 1) * evaluation;
+  printf ("Floor: %" G_GSIZE_FORMAT " × %.3f µs + %u × %.2f µs = %.4f s; the most the phase "
+          "can reach: %.0f %% of DGEMM\n", steps, (step + adam) * 1e6, epochs + 1,
+          evaluation * 1e6, floor_seconds, 100.0 * ceiling / floor_seconds);
   return EXIT_SUCCESS;
 }
