@@ -279,6 +279,83 @@ test_narrow_sum_same_bits (void)
                     same_bits ? "to the bit" : "within 1e-14 (not Haswell's kernels)");
 }
 
+/* The narrow kernel with a hidden ReLU layer's activation taken where the sums are stored
+ * (saddle_narrow_gemm_relu()) against the two passes it replaces: z from saddle_narrow_gemm()
+ * over a C holding the bias (β = 1), then a = (z < 0 ? 0 : z) and d = (z > 0 ? 1 : 0), as
+ * relu_rows() in saddle-model.c: the same bytes for z, a and d, NaN passed into z and a (one
+ * sample's inputs NaN), z = 0 (another's 0), over every shape the kernel takes at depths 1 to
+ * 256 (B either way, rows odd at a depth of 1, columns 2 to 32 so that the last vector is
+ * partial, padded rows), and nothing written where it declines (one column, deeper than one of
+ * OpenBLAS's blocks). */
+static void
+test_narrow_relu_same_values (void)
+{
+  static const gsize rows[] = { 1, 3, 16, 20, 21, 200, 1000 };
+  static const gsize cols[] = { 1, 2, 3, 5, 16, 20, 31, 32 };
+  static const gsize depths[] = { 1, 8, 20, 31, 256, 257 };
+  guint taken = 0;
+  SaddleRng rng;
+
+  openblas_set_num_threads (1);
+  saddle_rng_init (&rng, 11);
+  for (guint im = 0; im < G_N_ELEMENTS (rows); im++)
+    for (guint in = 0; in < G_N_ELEMENTS (cols); in++)
+      for (guint ik = 0; ik < G_N_ELEMENTS (depths); ik++)
+        for (guint tb = 0; tb < 2; tb++)
+          {
+            CBLAS_TRANSPOSE trans_b = tb == 0 ? CblasNoTrans : CblasTrans;
+            gsize m = rows[im], n = cols[in], k = depths[ik];
+            gsize lda = k + PAD, ldb = (trans_b == CblasNoTrans ? n : k) + PAD, ld = n + PAD;
+            gsize b_rows = trans_b == CblasNoTrans ? k : n;
+            g_autofree double *a = g_new (double, m * lda);
+            g_autofree double *b = g_new (double, b_rows * ldb);
+            g_autofree double *bias = g_new (double, n);
+            g_autofree double *z = g_new (double, m * ld);
+            g_autofree double *act = g_new (double, m * ld);
+            g_autofree double *deriv = g_new (double, m * ld);
+            g_autofree double *want = g_new (double, m * ld);
+            gboolean plain;
+
+            fill_normal (a, m * lda, &rng);
+            fill_normal (b, b_rows * ldb, &rng);
+            fill_normal (bias, n, &rng);
+            a[(m / 2) * lda] = NAN;
+            /* z exactly 0 at the last row's first column: ReLU'(0) = 0. */
+            if (m > 1)
+              memset (a + (m - 1) * lda, 0, k * sizeof (double));
+            bias[0] = 0.0;
+            for (gsize i = 0; i < m * ld; i++)
+              z[i] = act[i] = deriv[i] = 7.0;
+            for (gsize i = 0; i < m; i++)
+              for (gsize j = 0; j < ld; j++)
+                want[i * ld + j] = j < n ? bias[j] : 7.0;
+            plain = saddle_narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, 1.0, want, ld);
+            if (!saddle_narrow_gemm_relu (trans_b, m, n, k, a, lda, b, ldb, bias, z, act, deriv,
+                                          ld))
+              {
+                g_assert_true (!plain || n == 1 || k > 256);
+                for (gsize i = 0; i < m * ld; i++)
+                  g_assert_true (z[i] == 7.0 && act[i] == 7.0 && deriv[i] == 7.0);
+                continue;
+              }
+            g_assert_true (plain);
+            taken++;
+            g_assert_cmpmem (z, m * ld * sizeof (double), want, m * ld * sizeof (double));
+            for (gsize i = 0; i < m * ld; i++)
+              {
+                double a_want = i % ld >= n ? 7.0 : want[i] < 0.0 ? 0.0 : want[i];
+                double d_want = i % ld >= n ? 7.0 : want[i] > 0.0 ? 1.0 : 0.0;
+
+                g_assert_cmpmem (&act[i], sizeof (double), &a_want, sizeof (double));
+                g_assert_cmpmem (&deriv[i], sizeof (double), &d_want, sizeof (double));
+              }
+          }
+  if (taken == 0)
+    g_test_skip ("the narrow kernel needs AVX2 and FMA");
+  else
+    g_test_message ("%u shapes, z, a and d the same bytes", taken);
+}
+
 /* Where OpenBLAS runs more threads the kernels leave it the products it would parallelise (the
  * narrow kernel's deeper than 32, every sum), which keeps threaded runs' numbers as they were;
  * and a block summing to −0 is stored as +0 for β = 0, as OpenBLAS adds it to the C it zeroed. */
@@ -364,6 +441,7 @@ main (int    argc,
   g_test_add_func ("/core/model/gemm/against-loops", test_against_loops);
   g_test_add_func ("/core/model/gemm/narrow-same-bits", test_narrow_same_bits);
   g_test_add_func ("/core/model/gemm/narrow-sum-same-bits", test_narrow_sum_same_bits);
+  g_test_add_func ("/core/model/gemm/narrow-relu-same-values", test_narrow_relu_same_values);
   g_test_add_func ("/core/model/gemm/narrow-threads-and-zero", test_narrow_threads_and_zero);
   return g_test_run ();
 }

@@ -66,6 +66,47 @@
                                                   : _mm256_setzero_pd (), (sum)));           \
   } while (0)
 
+/* A layer's ReLU taken where its sums are stored (saddle_narrow_gemm_relu()): z = @bias + the
+ * sums, a = ReLU(z) and d = ReLU'(z) beside it, at the same offset from @act and @deriv as z's
+ * from @z, rows @ld apart: what _saddle_model_affine() (C filled with the bias, β = 1) and
+ * relu_rows() in saddle-model.c compute, the same operations on the same values, without a pass
+ * to fill C and one to read z back. */
+typedef struct
+{
+  const double *bias;
+  double       *z, *act, *deriv;
+  gsize         ld;
+} Relu;
+
+/* One vector of sums into z = bias + sum at offset @at of @relu's matrices (column @col), a and
+ * d beside it; under the mask @lanes, or whole. */
+__attribute__ ((target ("avx2"))) static inline void
+put_relu (const Relu *relu,
+          gsize       at,
+          gsize       col,
+          __m256d     sum,
+          gboolean    masked,
+          __m256i     lanes)
+{
+  const __m256d zero = _mm256_setzero_pd (), one = _mm256_set1_pd (1.0);
+  __m256d z, a, d;
+
+  if (masked)
+    {
+      z = _mm256_add_pd (_mm256_maskload_pd (relu->bias + col, lanes), sum);
+      a = _mm256_andnot_pd (_mm256_cmp_pd (z, zero, _CMP_LT_OQ), z);
+      d = _mm256_and_pd (_mm256_cmp_pd (z, zero, _CMP_GT_OQ), one);
+      _mm256_maskstore_pd (relu->z + at, lanes, z);
+      _mm256_maskstore_pd (relu->act + at, lanes, a);
+      _mm256_maskstore_pd (relu->deriv + at, lanes, d);
+      return;
+    }
+  z = _mm256_add_pd (_mm256_loadu_pd (relu->bias + col), sum);
+  _mm256_storeu_pd (relu->z + at, z);
+  _mm256_storeu_pd (relu->act + at, _mm256_andnot_pd (_mm256_cmp_pd (z, zero, _CMP_LT_OQ), z));
+  _mm256_storeu_pd (relu->deriv + at, _mm256_and_pd (_mm256_cmp_pd (z, zero, _CMP_GT_OQ), one));
+}
+
 /* @R rows of A (rows @lda apart, depth @k) times @cols columns of @bt (rows of 4·NV, at most
  * 4·NV columns) into the same columns of @R rows of C (@ldc apart): added to C (@add) or to 0
  * (PUT). One FMA per k per entry, in order from 0, then that one addition: OpenBLAS's order.
@@ -83,7 +124,8 @@
                   gsize         cols,                                                       \
                   gboolean      add,                                                        \
                   double       *c,                                                          \
-                  gsize         ldc)                                                        \
+                  gsize         ldc,                                                        \
+                  const Relu   *relu)                                                       \
   {                                                                                         \
     __m256i last = _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (cols - 4 * (NV - 1))), \
                                        _mm256_set_epi64x (3, 2, 1, 0));                     \
@@ -111,6 +153,17 @@
               sum[r][v] = _mm256_fmadd_pd (x, b[v], sum[r][v]);                             \
           }                                                                                 \
       }                                                                                     \
+    if (relu != NULL)                                                                       \
+      {                                                                                     \
+        gsize at = c - relu->z, col = at % ldc;                                             \
+                                                                                            \
+        _Pragma ("GCC unroll 4")                                                            \
+        for (int r = 0; r < R; r++)                                                         \
+          _Pragma ("GCC unroll 4")                                                          \
+          for (int v = 0; v < NV; v++)                                                      \
+            put_relu (relu, at + r * ldc + 4 * v, col + 4 * v, sum[r][v], v == NV - 1, last); \
+        return;                                                                             \
+      }                                                                                     \
     _Pragma ("GCC unroll 4")                                                                \
     for (int r = 0; r < R; r++)                                                             \
       _Pragma ("GCC unroll 4")                                                              \
@@ -124,7 +177,7 @@ DEFINE_TILE (1, 3) DEFINE_TILE (2, 3) DEFINE_TILE (3, 3) DEFINE_TILE (4, 3)
 DEFINE_TILE (1, 4) DEFINE_TILE (2, 4) DEFINE_TILE (3, 4)
 
 typedef void (*Tile) (gsize, const double *, gsize, const double *, gsize, gboolean, double *,
-                      gsize);
+                      gsize, const Relu *);
 
 /* By rows (1 to 4), then vectors of columns (1 to 4): 4 rows a tile up to 12 columns, 3 at 16,
  * and the rows left after the last whole tile in one shorter tile. */
@@ -138,7 +191,8 @@ static const Tile tiles[5][5] = {
 static const guint tile_rows[] = { 0, 4, 4, 4, 3 };
 
 /* Rows @m of A (from @a0, @lda apart, depth @k) times the @cols columns of the packed @bt (rows
- * of 4·@nv) into C from @c: whole tiles, then the rows left in one shorter tile. */
+ * of 4·@nv) into C from @c (or, with @relu, into its z, a and d): whole tiles, then the rows
+ * left in one shorter tile. */
 static void
 tile_column (guint         nv,
              gsize         m,
@@ -149,15 +203,16 @@ tile_column (guint         nv,
              gsize         cols,
              gboolean      add,
              double       *c,
-             gsize         ldc)
+             gsize         ldc,
+             const Relu   *relu)
 {
   guint rows = tile_rows[nv];
   gsize i = 0;
 
   for (; i + rows <= m; i += rows)
-    tiles[rows][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc);
+    tiles[rows][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc, relu);
   if (i < m)
-    tiles[m - i][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc);
+    tiles[m - i][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc, relu);
 }
 
 /* C's one column (n = 1): four rows at a time, their depth read four at a time and turned (a
@@ -273,10 +328,12 @@ outer_product (gsize         m,
                const double *row,
                gboolean      add,
                double       *c,
-               gsize         ldc)
+               gsize         ldc,
+               const Relu   *relu)
 {
   const __m256d zero = _mm256_setzero_pd ();
-  gsize whole = n / 4 * 4;
+  const __m128d zero1 = _mm_setzero_pd (), one1 = _mm_set_sd (1.0);
+  gsize whole = n / 4 * 4, at0 = relu != NULL ? (gsize) (c - relu->z) : 0;
 
   for (gsize i = 0; i < m; i++)
     {
@@ -290,34 +347,51 @@ outer_product (gsize         m,
 
           if (odd_last)
             p = _mm256_add_pd (p, zero);
-          _mm256_storeu_pd (dst + j, _mm256_add_pd (add ? _mm256_loadu_pd (dst + j) : zero, p));
+          if (relu != NULL)
+            put_relu (relu, at0 + i * ldc + j, j, p, FALSE, _mm256_setzero_si256 ());
+          else
+            _mm256_storeu_pd (dst + j, _mm256_add_pd (add ? _mm256_loadu_pd (dst + j) : zero,
+                                                      p));
         }
       for (gsize j = whole; j < n; j++)
         {
-          __m128d p = _mm_fmadd_sd (_mm256_castpd256_pd128 (x), _mm_load_sd (row + j),
-                                    _mm_setzero_pd ());
+          __m128d p = _mm_fmadd_sd (_mm256_castpd256_pd128 (x), _mm_load_sd (row + j), zero1);
 
-          dst[j] = (add ? dst[j] : 0.0) + _mm_cvtsd_f64 (p);
+          if (relu != NULL)
+            {
+              /* relu_rows()'s operations on one lane. */
+              gsize at = at0 + i * ldc + j;
+              __m128d z = _mm_add_sd (_mm_load_sd (relu->bias + j), p);
+
+              _mm_store_sd (relu->z + at, z);
+              _mm_store_sd (relu->act + at, _mm_andnot_pd (_mm_cmplt_sd (z, zero1), z));
+              _mm_store_sd (relu->deriv + at, _mm_and_pd (_mm_cmpgt_sd (z, zero1), one1));
+            }
+          else
+            dst[j] = (add ? dst[j] : 0.0) + _mm_cvtsd_f64 (p);
         }
     }
 }
 
 #endif /* HAVE_AVX2_KERNEL */
 
-gboolean
-saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
-                    gsize            m,
-                    gsize            n,
-                    gsize            k,
-                    const double    *a,
-                    gsize            lda,
-                    const double    *b,
-                    gsize            ldb,
-                    double           beta,
-                    double          *c,
-                    gsize            ldc)
-{
 #ifdef HAVE_AVX2_KERNEL
+/* saddle_narrow_gemm(), and with @relu (β 1 then stands for C starting as the bias) its ReLU
+ * too, if the product is one block deep and into more than one column. */
+static gboolean
+narrow_gemm (CBLAS_TRANSPOSE  trans_b,
+             gsize            m,
+             gsize            n,
+             gsize            k,
+             const double    *a,
+             gsize            lda,
+             const double    *b,
+             gsize            ldb,
+             double           beta,
+             double          *c,
+             gsize            ldc,
+             const Relu      *relu)
+{
   double shallow[SADDLE_NARROW_MAX * SADDLE_NARROW_MAX];
   g_autofree double *deep = NULL;
   double *bt;
@@ -327,6 +401,8 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
 
   if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
       || m == 0 || n == 0 || n > SADDLE_NARROW_MAX || k == 0 || (beta != 0.0 && beta != 1.0))
+    return FALSE;
+  if (relu != NULL && (n == 1 || saddle_narrow_depth_block (k) != k))
     return FALSE;
   if (k == 1 && n > 1)
     {
@@ -338,7 +414,7 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
             shallow[j] = b[j * ldb];
           row = shallow;
         }
-      outer_product (m, n, a, lda, row, beta != 0.0, c, ldc);
+      outer_product (m, n, a, lda, row, beta != 0.0, c, ldc, relu);
       return TRUE;
     }
   /* One column sums as OpenBLAS does for every row count and depth (one_column()); more take
@@ -410,12 +486,56 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
       kb = saddle_narrow_depth_block (k - k0);
       for (guint t = 0; t < n_tiles; t++)
         tile_column (tile_nv[t], m, kb, a + k0, lda, bt + tile_at[t] + k0 * 4 * tile_nv[t],
-                     tile_cols[t], k0 > 0 || beta != 0.0, c + tile_j0[t], ldc);
+                     tile_cols[t], k0 > 0 || beta != 0.0, c + tile_j0[t], ldc, relu);
     }
   return TRUE;
+}
+#endif /* HAVE_AVX2_KERNEL */
+
+gboolean
+saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
+                    gsize            m,
+                    gsize            n,
+                    gsize            k,
+                    const double    *a,
+                    gsize            lda,
+                    const double    *b,
+                    gsize            ldb,
+                    double           beta,
+                    double          *c,
+                    gsize            ldc)
+{
+#ifdef HAVE_AVX2_KERNEL
+  return narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc, NULL);
 #else
   (void) trans_b, (void) m, (void) n, (void) k, (void) a, (void) lda, (void) b, (void) ldb;
   (void) beta, (void) c, (void) ldc;
+  return FALSE;
+#endif
+}
+
+gboolean
+saddle_narrow_gemm_relu (CBLAS_TRANSPOSE  trans_b,
+                         gsize            m,
+                         gsize            n,
+                         gsize            k,
+                         const double    *a,
+                         gsize            lda,
+                         const double    *b,
+                         gsize            ldb,
+                         const double    *bias,
+                         double          *z,
+                         double          *act,
+                         double          *deriv,
+                         gsize            ld)
+{
+#ifdef HAVE_AVX2_KERNEL
+  Relu relu = { bias, z, act, deriv, ld };
+
+  return narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, 1.0, z, ld, &relu);
+#else
+  (void) trans_b, (void) m, (void) n, (void) k, (void) a, (void) lda, (void) b, (void) ldb;
+  (void) bias, (void) z, (void) act, (void) deriv, (void) ld;
   return FALSE;
 #endif
 }

@@ -27,6 +27,25 @@ gboolean saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
                              double          *c,
                              gsize            ldc);
 
+/* Z (m × n, rows @ld apart) = @bias (n, each row) + A·op(B), as saddle_narrow_gemm() with C
+ * holding the bias and β = 1 sums it, and beside it A = ReLU(Z) and D = ReLU'(Z) (@act and
+ * @deriv, rows @ld apart) as saddle-model.c takes them (−0 stays −0, NaN passes into A,
+ * ReLU'(0) = 0), in one pass: the same values. FALSE, with nothing written, where
+ * saddle_narrow_gemm() would return FALSE, for one column, or for a depth beyond one of
+ * OpenBLAS's blocks (256). */
+gboolean saddle_narrow_gemm_relu (CBLAS_TRANSPOSE  trans_b,
+                                  gsize            m,
+                                  gsize            n,
+                                  gsize            k,
+                                  const double    *a,
+                                  gsize            lda,
+                                  const double    *b,
+                                  gsize            ldb,
+                                  const double    *bias,
+                                  double          *z,
+                                  double          *act,
+                                  double          *deriv,
+                                  gsize            ld);
 /* The next block of a depth with @left still to sum, as OpenBLAS's one-thread driver cuts it:
  * its Haswell kernel sums each block from 0 and adds it to C, and so do the narrow kernels. */
 gsize saddle_narrow_depth_block (gsize left);
