@@ -171,6 +171,11 @@ assert_same_folders (const Run  *run,
   g_test_message ("%u files identical", files);
 }
 
+/* Runs long enough that rank 1 takes some of them: rank 0's own worker took all 12 TINY runs
+ * (2.5 ms each since 2026-12-07) before rank 1's first request in a CI run on 2 busy cores.
+ * About 23 ms a run. */
+#define BUSY "--samples", "200", "--batch", "10", "--epochs", "1000"
+
 /* mpirun -np 2 writes what one process writes, byte for byte (summary.json holds no
  * timings), runs shared by both ranks; --first-run works the same way. */
 static void
@@ -179,9 +184,11 @@ test_critical_identical (void)
   Run run;
 
   run_init (&run);
-  spawn (&run, 0, "critical", TINY, "--runs", "12", "--spectra", "all", "--out", "one", NULL);
+  spawn (&run, 0, "critical", TINY, BUSY, "--runs", "12", "--spectra", "all", "--out", "one",
+         NULL);
   saddle_test_run_assert_status (&run, 0);
-  spawn (&run, 2, "critical", TINY, "--runs", "12", "--spectra", "all", "--out", "two", NULL);
+  spawn (&run, 2, "critical", TINY, BUSY, "--runs", "12", "--spectra", "all", "--out", "two",
+         NULL);
   saddle_test_run_assert_status (&run, 0);
   assert_same_folders (&run, "one", "two");
   /* Progress from rank 0 for the whole study, and rank 1 did some of the runs. */
