@@ -18,6 +18,7 @@
 #include "saddle-model-private.h"
 #include "saddle-narrow-gemm.h"
 #include "saddle-narrow-sum.h"
+#include "saddle-relu-simd.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -163,15 +164,14 @@ relu_rows_avx (const double *restrict z,
                double *restrict       d,
                gsize                  count)
 {
-  const __m256d zero = _mm256_setzero_pd (), one = _mm256_set1_pd (1.0);
   gsize i = 0;
 
   for (; i + 4 <= count; i += 4)
     {
       __m256d zi = _mm256_loadu_pd (z + i);
 
-      _mm256_storeu_pd (a + i, _mm256_andnot_pd (_mm256_cmp_pd (zi, zero, _CMP_LT_OQ), zi));
-      _mm256_storeu_pd (d + i, _mm256_and_pd (_mm256_cmp_pd (zi, zero, _CMP_GT_OQ), one));
+      _mm256_storeu_pd (a + i, saddle_relu_avx (zi));
+      _mm256_storeu_pd (d + i, saddle_relu_slope_avx (zi));
     }
   return i;
 }
@@ -218,17 +218,13 @@ relu_rows (const double *restrict z,
     i = relu_rows_avx (z, a, d, count);
 #endif
 #ifdef __SSE2__
-  {
-    const __m128d zero = _mm_setzero_pd (), one = _mm_set1_pd (1.0);
+  for (; i + 2 <= count; i += 2)
+    {
+      __m128d zi = _mm_loadu_pd (z + i);
 
-    for (; i + 2 <= count; i += 2)
-      {
-        __m128d zi = _mm_loadu_pd (z + i);
-
-        _mm_storeu_pd (a + i, _mm_andnot_pd (_mm_cmplt_pd (zi, zero), zi));
-        _mm_storeu_pd (d + i, _mm_and_pd (_mm_cmpgt_pd (zi, zero), one));
-      }
-  }
+      _mm_storeu_pd (a + i, saddle_relu_sse2 (zi));
+      _mm_storeu_pd (d + i, saddle_relu_slope_sse2 (zi));
+    }
 #endif
 
   for (; i < count; i++)

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "saddle-narrow-gemm.h"
+#include "saddle-relu-simd.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -88,23 +89,22 @@ put_relu (const Relu *relu,
           gboolean    masked,
           __m256i     lanes)
 {
-  const __m256d zero = _mm256_setzero_pd (), one = _mm256_set1_pd (1.0);
-  __m256d z, a, d;
+  __m256d z = _mm256_add_pd (masked ? _mm256_maskload_pd (relu->bias + col, lanes)
+                                    : _mm256_loadu_pd (relu->bias + col), sum);
+  __m256d a = saddle_relu_avx (z), d = saddle_relu_slope_avx (z);
 
   if (masked)
     {
-      z = _mm256_add_pd (_mm256_maskload_pd (relu->bias + col, lanes), sum);
-      a = _mm256_andnot_pd (_mm256_cmp_pd (z, zero, _CMP_LT_OQ), z);
-      d = _mm256_and_pd (_mm256_cmp_pd (z, zero, _CMP_GT_OQ), one);
       _mm256_maskstore_pd (relu->z + at, lanes, z);
       _mm256_maskstore_pd (relu->act + at, lanes, a);
       _mm256_maskstore_pd (relu->deriv + at, lanes, d);
-      return;
     }
-  z = _mm256_add_pd (_mm256_loadu_pd (relu->bias + col), sum);
-  _mm256_storeu_pd (relu->z + at, z);
-  _mm256_storeu_pd (relu->act + at, _mm256_andnot_pd (_mm256_cmp_pd (z, zero, _CMP_LT_OQ), z));
-  _mm256_storeu_pd (relu->deriv + at, _mm256_and_pd (_mm256_cmp_pd (z, zero, _CMP_GT_OQ), one));
+  else
+    {
+      _mm256_storeu_pd (relu->z + at, z);
+      _mm256_storeu_pd (relu->act + at, a);
+      _mm256_storeu_pd (relu->deriv + at, d);
+    }
 }
 
 /* @R rows of A (rows @lda apart, depth @k) times @cols columns of @bt (rows of 4·NV, at most
@@ -332,7 +332,6 @@ outer_product (gsize         m,
                const Relu   *relu)
 {
   const __m256d zero = _mm256_setzero_pd ();
-  const __m128d zero1 = _mm_setzero_pd (), one1 = _mm_set_sd (1.0);
   gsize whole = n / 4 * 4, at0 = relu != NULL ? (gsize) (c - relu->z) : 0;
 
   for (gsize i = 0; i < m; i++)
@@ -355,17 +354,17 @@ outer_product (gsize         m,
         }
       for (gsize j = whole; j < n; j++)
         {
-          __m128d p = _mm_fmadd_sd (_mm256_castpd256_pd128 (x), _mm_load_sd (row + j), zero1);
+          __m128d p = _mm_fmadd_sd (_mm256_castpd256_pd128 (x), _mm_load_sd (row + j),
+                                    _mm_setzero_pd ());
 
           if (relu != NULL)
             {
-              /* relu_rows()'s operations on one lane. */
               gsize at = at0 + i * ldc + j;
               __m128d z = _mm_add_sd (_mm_load_sd (relu->bias + j), p);
 
               _mm_store_sd (relu->z + at, z);
-              _mm_store_sd (relu->act + at, _mm_andnot_pd (_mm_cmplt_sd (z, zero1), z));
-              _mm_store_sd (relu->deriv + at, _mm_and_pd (_mm_cmpgt_sd (z, zero1), one1));
+              _mm_store_sd (relu->act + at, saddle_relu_sse2 (z));
+              _mm_store_sd (relu->deriv + at, saddle_relu_slope_sse2 (z));
             }
           else
             dst[j] = (add ? dst[j] : 0.0) + _mm_cvtsd_f64 (p);
@@ -373,9 +372,6 @@ outer_product (gsize         m,
     }
 }
 
-#endif /* HAVE_AVX2_KERNEL */
-
-#ifdef HAVE_AVX2_KERNEL
 /* saddle_narrow_gemm(), and with @relu (β 1 then stands for C starting as the bias) its ReLU
  * too, if the product is one block deep and into more than one column. */
 static gboolean

@@ -46,6 +46,7 @@ gboolean saddle_narrow_gemm_relu (CBLAS_TRANSPOSE  trans_b,
                                   double          *act,
                                   double          *deriv,
                                   gsize            ld);
+
 /* The next block of a depth with @left still to sum, as OpenBLAS's one-thread driver cuts it:
  * its Haswell kernel sums each block from 0 and adds it to C, and so do the narrow kernels. */
 gsize saddle_narrow_depth_block (gsize left);
