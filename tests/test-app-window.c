@@ -68,7 +68,8 @@ set_tiny (GSettings  *settings,
   g_settings_set_uint (s, "surface-resolution", g_str_equal (study, "trajectories") ? 9 : 0);
 }
 
-/* A study of some thirty seconds, to be stopped in the middle. */
+/* A study of some twenty seconds (2 cores, December 2026), to be stopped in the middle: long
+ * enough that the first preview with a loss surface comes long before the last run starts. */
 static void
 set_long (GSettings  *settings,
           const char *study)
@@ -77,9 +78,9 @@ set_long (GSettings  *settings,
 
   g_settings_set_uint (s, "samples", 200);
   g_settings_set_string (s, "hidden", "32,32");
-  g_settings_set_uint (s, "epochs", 2000);
+  g_settings_set_uint (s, "epochs", 10000);
   g_settings_set_uint (s, "runs", 16);
-  g_settings_set_uint (s, "snapshot-every", 200);
+  g_settings_set_uint (s, "snapshot-every", 1000);
 }
 
 static void

@@ -586,6 +586,9 @@ check_trajectory_study (const SaddleStudyConfig *config,
   g_assert_nonnull (t);
   g_assert_cmpuint (saddle_trajectory_n_snapshots (t), ==, config->runs * snapshots_per_run);
   g_assert_cmpuint (counter.snapshots, ==, config->runs * snapshots_per_run);
+  /* The estimate that reserves their memory and checks it fits is the count itself. */
+  g_assert_cmpuint (saddle_study_estimate_snapshots (config, dataset->n_samples), ==,
+                    config->runs * snapshots_per_run);
   g_assert_cmpuint (t->n_params, ==, results->n_params);
   g_assert_cmpuint (t->layer, ==, config->layer);
   g_assert_nonnull (t->pca);

@@ -285,6 +285,9 @@ previewer_thread (gpointer data)
             }
         }
       self->spent_usec += g_get_monotonic_time () - self->last_start;
+      g_debug ("Preview of %" G_GSIZE_FORMAT " snapshots at %.1f s: PCA %.3f s%s",
+               self->previewed, (g_get_monotonic_time () - self->created) / 1e6,
+               self->pca_usec / 1e6, plan == PREVIEW_PATHS_AND_SURFACE ? ", with a surface" : "");
     }
   return NULL;
 }

@@ -30,10 +30,11 @@ saddle_study_estimate_snapshots (const SaddleStudyConfig *config,
   gsize batch = MAX (1u, MIN ((gsize) config->batch, n_samples));
   gsize steps_per_epoch = (n_samples + batch - 1) / batch;
   gsize steps = steps_per_epoch * config->epochs;
-  gsize per_run = 1 + config->epochs;
+  /* The start, then every epoch's end or every snapshot_every-th step and the very last. */
+  gsize per_run = 1 + (config->snapshot_every > 0
+                       ? steps / config->snapshot_every + (steps % config->snapshot_every != 0)
+                       : config->epochs);
 
-  if (config->snapshot_every > 0)
-    per_run += steps / config->snapshot_every;
   return per_run * config->runs;
 }
 

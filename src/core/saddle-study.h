@@ -225,8 +225,8 @@ SaddleStudyResults *saddle_study_run_shared       (const SaddleStudyConfig *conf
                                                    GError                 **error);
 void                saddle_study_results_free     (SaddleStudyResults *results);
 
-/* Snapshots a trajectories study keeps over all its runs on @n_samples samples: the start and
- * every epoch's end, plus every snapshot_every-th step when it is set (an upper bound). */
+/* Snapshots a trajectories study keeps over all its runs on @n_samples samples: the start, then
+ * every epoch's end, or every snapshot_every-th step and the last when it is set. */
 gsize               saddle_study_estimate_snapshots (const SaddleStudyConfig *config,
                                                      gsize                    n_samples);
 /* Memory a study of @kind holds beyond the model, in @need (the snapshots of a trajectories
