@@ -1113,6 +1113,22 @@ test_batch_regression (void)
   g_assert_null (batch.targets);
   g_assert_cmpuint (batch.labels[0], ==, images->labels[20]);
   g_assert_cmpmem (batch.x + 784, 784 * sizeof (double), images->x, 784 * sizeof (double));
+  g_assert_null (batch.rows);
+
+  /* A selection: the labels copied, the inputs pointed at where the dataset holds them. */
+  saddle_batch_select (&batch, images, pick, 3);
+  g_assert_null (batch.x);
+  g_assert_nonnull (batch.rows);
+  g_assert_cmpuint (batch.n, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (batch.rows[i] == images->x + pick[i] * 784);
+      g_assert_cmpuint (batch.labels[i], ==, images->labels[pick[i]]);
+    }
+  /* And a gather after it copies again. */
+  saddle_batch_gather (&batch, images, pick, 2);
+  g_assert_null (batch.rows);
+  g_assert_cmpmem (batch.x, 784 * sizeof (double), images->x + 20 * 784, 784 * sizeof (double));
 
   saddle_batch_clear (&batch);
 }

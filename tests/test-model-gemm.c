@@ -279,6 +279,126 @@ test_narrow_sum_same_bits (void)
                     same_bits ? "to the bit" : "within 1e-14 (not Haswell's kernels)");
 }
 
+/* @count rows of @width numbers, scattered in a pool in a shuffled order (as a minibatch's
+ * samples lie in the dataset), into @table, and the same rows copied together into @dense. */
+static void
+scatter_rows (gsize                count,
+              gsize                width,
+              SaddleRng           *rng,
+              double              *pool,
+              const double       **table,
+              double              *dense)
+{
+  g_autofree guint32 *order = g_new (guint32, count);
+
+  for (gsize i = 0; i < count; i++)
+    order[i] = (guint32) i;
+  saddle_rng_shuffle (rng, order, count);
+  for (gsize i = 0; i < count; i++)
+    {
+      table[i] = pool + order[i] * (width + PAD);
+      fill_normal ((double *) table[i], width, rng);
+      memcpy (dense + i * width, table[i], width * sizeof (double));
+    }
+}
+
+/* The kernels with the rows of A (saddle_narrow_gemm_rows()) or of B (saddle_narrow_sum_rows())
+ * from a table, as a training step reads a minibatch in the dataset: the same bytes as over the
+ * rows copied together, wherever their predicates say they take the shape (even rows of 16 or
+ * more, depths 8 to 784 across OpenBLAS's blocks, 2 to 32 columns, B either way, β 0 and 1),
+ * and FALSE with nothing written where they do not (odd rows, one column, a depth of 1). */
+static void
+test_narrow_rows_same_bits (void)
+{
+  static const gsize rows[] = { 16, 20, 21, 64, 200, 202 };
+  static const gsize cols[] = { 1, 2, 10, 20, 31, 32, 784 };
+  static const gsize depths[] = { 1, 8, 31, 200, 784 };
+  guint taken = 0, declined = 0;
+  SaddleRng rng;
+
+  openblas_set_num_threads (1);
+  saddle_rng_init (&rng, 11);
+  for (guint im = 0; im < G_N_ELEMENTS (rows); im++)
+    for (guint in = 0; in < G_N_ELEMENTS (cols); in++)
+      for (guint ik = 0; ik < G_N_ELEMENTS (depths); ik++)
+        for (guint iv = 0; iv < 4; iv++)
+          {
+            gsize m = rows[im], n = cols[in], k = depths[ik], ldc = n + PAD;
+            double beta = iv % 2;
+            CBLAS_TRANSPOSE trans_b = iv < 2 ? CblasTrans : CblasNoTrans;
+            gsize ldb = (trans_b == CblasNoTrans ? n : k) + PAD;
+            gsize b_rows = trans_b == CblasNoTrans ? k : n;
+            g_autofree double *pool = g_new (double, MAX (m, k) * (MAX (n, k) + PAD));
+            g_autofree const double **table = g_new (const double *, MAX (m, k));
+            g_autofree double *dense = g_new (double, MAX (m, k) * MAX (n, k));
+            g_autofree double *b = g_new (double, MAX (b_rows, k) * MAX (ldb, m + PAD));
+            g_autofree double *c = g_new (double, MAX (m, n) * (MAX (n, m) + PAD));
+            g_autofree double *want = g_new (double, MAX (m, n) * (MAX (n, m) + PAD));
+            gboolean takes;
+
+            if (n <= SADDLE_NARROW_MAX)
+              {
+                /* z = A·op(B) (+ C), A's m rows of depth k from the table. */
+                scatter_rows (m, k, &rng, pool, table, dense);
+                fill_normal (b, b_rows * ldb, &rng);
+                fill_c (c, want, m, n, ldc, beta, &rng);
+                takes = saddle_narrow_gemm_rows (trans_b, m, n, k, table, b, ldb, beta, c, ldc);
+                if (beta == 1.0)
+                  g_assert_cmpint (takes, ==, saddle_narrow_gemm_rows_takes (m, n, k));
+                if (saddle_narrow_gemm (trans_b, m, n, k, dense, k, b, ldb, beta, want, ldc))
+                  {
+                    if (takes)
+                      {
+                        g_assert_cmpmem (c, m * ldc * sizeof (double), want,
+                                         m * ldc * sizeof (double));
+                        taken++;
+                      }
+                    else
+                      {
+                        g_assert_true (n == 1 || k == 1);
+                        declined++;
+                      }
+                  }
+                else
+                  g_assert_false (takes);
+              }
+            if (m <= 32 && trans_b == CblasTrans)
+              {
+                /* C = Aᵀ·B (+ C) over k samples, B's k rows of n from the table; A's k rows
+                 * of m as they are. */
+                gsize lda = m + PAD, ldc2 = n + PAD;
+
+                scatter_rows (k, n, &rng, pool, table, dense);
+                fill_normal (b, k * lda, &rng);
+                fill_c (c, want, m, n, ldc2, beta, &rng);
+                takes = saddle_narrow_sum_rows (m, n, k, b, lda, table, beta, c, ldc2);
+                if (beta == 0.0)
+                  g_assert_cmpint (takes, ==, saddle_narrow_sum_rows_takes (m, n, k));
+                if (saddle_narrow_sum (m, n, k, b, lda, dense, n, beta, want, ldc2))
+                  {
+                    if (takes)
+                      {
+                        g_assert_cmpmem (c, m * ldc2 * sizeof (double), want,
+                                         m * ldc2 * sizeof (double));
+                        taken++;
+                      }
+                    else
+                      {
+                        g_assert_true (m % 2 != 0 || n == 1);
+                        declined++;
+                      }
+                  }
+                else
+                  g_assert_false (takes);
+              }
+          }
+  if (taken == 0)
+    g_test_skip ("the narrow kernels need AVX2 and FMA");
+  else
+    g_test_message ("%u products from a table of rows, each the same bytes; %u declined",
+                    taken, declined);
+}
+
 /* The narrow kernel with a hidden ReLU layer's activation taken where the sums are stored
  * (saddle_narrow_gemm_relu()) against the two passes it replaces: z from saddle_narrow_gemm()
  * over a C holding the bias (β = 1), then a = (z < 0 ? 0 : z) and d = (z > 0 ? 1 : 0), as
@@ -441,6 +561,7 @@ main (int    argc,
   g_test_add_func ("/core/model/gemm/against-loops", test_against_loops);
   g_test_add_func ("/core/model/gemm/narrow-same-bits", test_narrow_same_bits);
   g_test_add_func ("/core/model/gemm/narrow-sum-same-bits", test_narrow_sum_same_bits);
+  g_test_add_func ("/core/model/gemm/narrow-rows-same-bits", test_narrow_rows_same_bits);
   g_test_add_func ("/core/model/gemm/narrow-relu-same-values", test_narrow_relu_same_values);
   g_test_add_func ("/core/model/gemm/narrow-threads-and-zero", test_narrow_threads_and_zero);
   return g_test_run ();

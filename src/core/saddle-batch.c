@@ -30,6 +30,7 @@ batch_reserve (SaddleBatch         *batch,
       g_clear_pointer (&batch->x_storage, g_free);
       g_clear_pointer (&batch->targets_storage, g_free);
       g_clear_pointer (&batch->labels_storage, g_free);
+      g_clear_pointer (&batch->rows_storage, g_free);
       batch->capacity = 0;
     }
 
@@ -50,6 +51,8 @@ batch_reserve (SaddleBatch         *batch,
       g_free (batch->labels_storage);
       batch->labels_storage = g_malloc_n (MAX (n, 1), sizeof (guint32));
     }
+  g_free (batch->rows_storage);
+  batch->rows_storage = g_new (const double *, MAX (n, 1));
   batch->capacity = n;
 }
 
@@ -85,11 +88,13 @@ saddle_batch_init_full (SaddleBatch         *batch,
   batch->labels = dataset->labels;
 }
 
-void
-saddle_batch_gather (SaddleBatch         *batch,
-                     const SaddleDataset *dataset,
-                     const guint32       *indices,
-                     gsize                n)
+/* Samples @indices of @dataset into @batch: their inputs copied, or (@in_place) pointed at. */
+static void
+fill (SaddleBatch         *batch,
+      const SaddleDataset *dataset,
+      const guint32       *indices,
+      gsize                n,
+      gboolean             in_place)
 {
   gsize n_in, n_out;
 
@@ -108,7 +113,10 @@ saddle_batch_gather (SaddleBatch         *batch,
     {
       gsize row = indices[i];
 
-      copy_row (batch->x_storage + i * n_in, dataset->x + row * n_in, n_in);
+      if (in_place)
+        batch->rows_storage[i] = dataset->x + row * n_in;
+      else
+        copy_row (batch->x_storage + i * n_in, dataset->x + row * n_in, n_in);
       if (dataset->targets != NULL)
         copy_row (batch->targets_storage + i * n_out, dataset->targets + row * n_out, n_out);
       if (dataset->labels != NULL)
@@ -119,9 +127,28 @@ saddle_batch_gather (SaddleBatch         *batch,
   batch->n = n;
   batch->n_inputs = n_in;
   batch->n_outputs = n_out;
-  batch->x = batch->x_storage;
+  batch->x = in_place ? NULL : batch->x_storage;
+  batch->rows = in_place ? batch->rows_storage : NULL;
   batch->targets = dataset->targets != NULL ? batch->targets_storage : NULL;
   batch->labels = dataset->labels != NULL ? batch->labels_storage : NULL;
+}
+
+void
+saddle_batch_gather (SaddleBatch         *batch,
+                     const SaddleDataset *dataset,
+                     const guint32       *indices,
+                     gsize                n)
+{
+  fill (batch, dataset, indices, n, FALSE);
+}
+
+void
+saddle_batch_select (SaddleBatch         *batch,
+                     const SaddleDataset *dataset,
+                     const guint32       *indices,
+                     gsize                n)
+{
+  fill (batch, dataset, indices, n, TRUE);
 }
 
 void
@@ -132,5 +159,6 @@ saddle_batch_clear (SaddleBatch *batch)
   g_free (batch->x_storage);
   g_free (batch->targets_storage);
   g_free (batch->labels_storage);
+  g_free (batch->rows_storage);
   memset (batch, 0, sizeof *batch);
 }

@@ -63,6 +63,10 @@ struct _SaddleModel
   double          **region_b;     /* region_b[l]: (R, out_l) ∂f/∂z[l] */
   double          **region_c;     /* region_c[l]: (R, out_l) its R-derivative's r-part */
   SaddleRegionTally region_tally;
+
+  /* During saddle_model_loss_grad() on a selection (saddle_batch_select()) only: its inputs'
+   * rows in the dataset, which the first layer's products read in place (x is NULL then). */
+  const double *const *input_rows;
 };
 
 static inline double

@@ -113,7 +113,9 @@ _saddle_model_batch_usable (const SaddleModel *model,
 {
   g_return_val_if_fail (batch != NULL, FALSE);
   g_return_val_if_fail (batch->n > 0 && batch->n <= (gsize) G_MAXINT, FALSE);
-  g_return_val_if_fail (batch->x != NULL, FALSE);
+  /* A selection's inputs only where saddle_model_loss_grad_accuracy() reads its rows. */
+  g_return_val_if_fail (batch->x != NULL
+                        || (batch->rows != NULL && batch->rows == model->input_rows), FALSE);
   g_return_val_if_fail (batch->n_inputs == model->widths[0], FALSE);
 
   if (need_targets)
@@ -322,6 +324,18 @@ _saddle_model_affine (const SaddleModel *model,
     memcpy (z, b, fan_out * sizeof (double));
   for (gsize done = 1; done < n; done *= 2)
     memcpy (z + done * fan_out, z, MIN (done, n - done) * fan_out * sizeof (double));
+  if (input == NULL)
+    {
+      /* The first layer over a selection's rows in place (saddle_model_reads_rows() said the
+       * kernel takes them): the same sums as over the rows copied together. */
+      if (!saddle_narrow_gemm_rows (CblasTrans, n, fan_out, fan_in, model->input_rows, w, fan_in,
+                                    1.0, z, fan_out))
+        {
+          g_critical ("The rows of a selection reached a product that cannot read them");
+          _saddle_model_fill_nan (z, n * fan_out);
+        }
+      return;
+    }
   /* The narrow kernel where it runs (the same bits): it reads the samples where they are,
    * where dgemm copies them first (the image model's 784 inputs: 172 → 131 µs a batch of 200). */
   _saddle_model_dgemm (CblasTrans, n, fan_out, fan_in, input, fan_in, w, fan_in, 1.0, z, fan_out);
@@ -361,9 +375,10 @@ _saddle_model_forward_from (SaddleModel  *model,
 
   for (guint l = first; l < L; l++)
     {
-      const double *input = _saddle_model_layer_input (model, x, l, 0);
+      /* NULL: a selection's rows (model->input_rows), which affine_relu() does not take. */
+      const double *input = l == 0 && x == NULL ? NULL : _saddle_model_layer_input (model, x, l, 0);
 
-      if (l + 1 < L && affine_relu (model, theta, l, input, n))
+      if (l + 1 < L && input != NULL && affine_relu (model, theta, l, input, n))
         continue;
       _saddle_model_affine (model, theta, l, input, n, model->z[l]);
       if (l + 1 < L)
@@ -473,8 +488,18 @@ _saddle_model_backward_from (SaddleModel  *model,
            * same bits), which reads the inputs where they are: the image model's 20 × 784
            * over 200 samples in 133–140 µs, where dgemm packed them first (197–200 µs); a
            * minibatch of 20 through 31 units in 0.89 µs against 1.29. */
-          if (!saddle_narrow_sum (fan_out, fan_in, n, delta, fan_out, input, fan_in, 0.0, dw,
-                                  fan_in))
+          if (input == NULL)
+            {
+              /* A selection's rows in place, as in _saddle_model_affine(). */
+              if (!saddle_narrow_sum_rows (fan_out, fan_in, n, delta, fan_out, model->input_rows,
+                                           0.0, dw, fan_in))
+                {
+                  g_critical ("The rows of a selection reached a sum that cannot read them");
+                  _saddle_model_fill_nan (dw, fan_out * fan_in);
+                }
+            }
+          else if (!saddle_narrow_sum (fan_out, fan_in, n, delta, fan_out, input, fan_in, 0.0, dw,
+                                       fan_in))
             cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                          fan_out, fan_in, n,
                          1.0, delta, fan_out, input, fan_in,
@@ -1015,19 +1040,16 @@ saddle_model_loss_accuracy (SaddleModel       *model,
   return saddle_model_loss_grad_accuracy (model, theta, batch, NULL, accuracy);
 }
 
-double
-saddle_model_loss_grad_accuracy (SaddleModel       *model,
-                                 const double      *theta,
-                                 const SaddleBatch *batch,
-                                 double            *grad,
-                                 double            *accuracy)
+/* saddle_model_loss_grad_accuracy() on a batch, or a selection whose rows are set. */
+static double
+loss_grad_accuracy (SaddleModel       *model,
+                    const double      *theta,
+                    const SaddleBatch *batch,
+                    double            *grad,
+                    double            *accuracy)
 {
   double loss;
 
-  g_return_val_if_fail (model != NULL, NAN);
-  g_return_val_if_fail (theta != NULL, NAN);
-  if (accuracy != NULL)
-    *accuracy = NAN;
   if (!_saddle_model_batch_usable (model, batch, TRUE))
     {
       _saddle_model_fill_nan (grad, model->n_params);
@@ -1056,6 +1078,42 @@ saddle_model_loss_grad_accuracy (SaddleModel       *model,
   _saddle_model_backward (model, theta, batch->x, batch->n, grad);
 
   return loss;
+}
+
+double
+saddle_model_loss_grad_accuracy (SaddleModel       *model,
+                                 const double      *theta,
+                                 const SaddleBatch *batch,
+                                 double            *grad,
+                                 double            *accuracy)
+{
+  double loss;
+
+  g_return_val_if_fail (model != NULL, NAN);
+  g_return_val_if_fail (theta != NULL, NAN);
+  if (accuracy != NULL)
+    *accuracy = NAN;
+  if (batch != NULL && batch->x == NULL && batch->rows != NULL)
+    {
+      /* A selection: its rows read in place for this call alone. */
+      g_return_val_if_fail (saddle_model_reads_rows (model, batch->n), NAN);
+      model->input_rows = batch->rows;
+      loss = loss_grad_accuracy (model, theta, batch, grad, accuracy);
+      model->input_rows = NULL;
+      return loss;
+    }
+  return loss_grad_accuracy (model, theta, batch, grad, accuracy);
+}
+
+gboolean
+saddle_model_reads_rows (const SaddleModel *model,
+                         gsize              n)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+
+  /* The first layer's two products: z = x·Wᵀ (+ b) and ∂L/∂W = δᵀ·x. */
+  return saddle_narrow_gemm_rows_takes (n, model->widths[1], model->widths[0])
+         && saddle_narrow_sum_rows_takes (model->widths[1], model->widths[0], n);
 }
 
 gboolean

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "saddle-narrow-gemm.h"
+#include "saddle-narrow-rows.h"
 #include "saddle-relu-simd.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -107,7 +108,7 @@ put_relu (const Relu *relu,
     }
 }
 
-/* @R rows of A (rows @lda apart, depth @k) times @cols columns of @bt (rows of 4·NV, at most
+/* @R rows of A (@ar, depth @k) times @cols columns of @bt (rows of 4·NV, at most
  * 4·NV columns) into the same columns of @R rows of C (@ldc apart): added to C (@add) or to 0
  * (PUT). One FMA per k per entry, in order from 0, then that one addition: OpenBLAS's order.
  * The vectors of op(B) are loaded once per k and the rows broadcast one at a time: R·NV ≤ 12
@@ -117,15 +118,14 @@ put_relu (const Relu *relu,
  * broadcasts at once spilled one: 30 against 48 GFLOP/s). */
 #define DEFINE_TILE(R, NV)                                                                   \
   __attribute__ ((target ("avx2,fma"))) static void                                        \
-  tile##R##_##NV (gsize         k,                                                          \
-                  const double *a0,                                                         \
-                  gsize         lda,                                                        \
-                  const double *bt,                                                         \
-                  gsize         cols,                                                       \
-                  gboolean      add,                                                        \
-                  double       *c,                                                          \
-                  gsize         ldc,                                                        \
-                  const Relu   *relu)                                                       \
+  tile##R##_##NV (gsize                k,                                                  \
+                  const double *const *ar,                                                 \
+                  const double        *bt,                                                 \
+                  gsize                cols,                                               \
+                  gboolean             add,                                                \
+                  double              *c,                                                  \
+                  gsize                ldc,                                                \
+                  const Relu          *relu)                                               \
   {                                                                                         \
     __m256i last = _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (cols - 4 * (NV - 1))), \
                                        _mm256_set_epi64x (3, 2, 1, 0));                     \
@@ -146,7 +146,7 @@ put_relu (const Relu *relu,
         _Pragma ("GCC unroll 4")                                                            \
         for (int r = 0; r < R; r++)                                                         \
           {                                                                                 \
-            __m256d x = _mm256_broadcast_sd (a0 + r * lda + p);                             \
+            __m256d x = _mm256_broadcast_sd (ar[r] + p);                                    \
                                                                                             \
             _Pragma ("GCC unroll 4")                                                        \
             for (int v = 0; v < NV; v++)                                                    \
@@ -176,7 +176,7 @@ DEFINE_TILE (1, 2) DEFINE_TILE (2, 2) DEFINE_TILE (3, 2) DEFINE_TILE (4, 2)
 DEFINE_TILE (1, 3) DEFINE_TILE (2, 3) DEFINE_TILE (3, 3) DEFINE_TILE (4, 3)
 DEFINE_TILE (1, 4) DEFINE_TILE (2, 4) DEFINE_TILE (3, 4)
 
-typedef void (*Tile) (gsize, const double *, gsize, const double *, gsize, gboolean, double *,
+typedef void (*Tile) (gsize, const double *const *, const double *, gsize, gboolean, double *,
                       gsize, const Relu *);
 
 /* By rows (1 to 4), then vectors of columns (1 to 4): 4 rows a tile up to 12 columns, 3 at 16,
@@ -190,29 +190,33 @@ static const Tile tiles[5][5] = {
 };
 static const guint tile_rows[] = { 0, 4, 4, 4, 3 };
 
-/* Rows @m of A (from @a0, @lda apart, depth @k) times the @cols columns of the packed @bt (rows
+/* Rows @m of A (@a, from column @k0, depth @k) times the @cols columns of the packed @bt (rows
  * of 4·@nv) into C from @c (or, with @relu, into its z, a and d): whole tiles, then the rows
  * left in one shorter tile. */
 static void
-tile_column (guint         nv,
-             gsize         m,
-             gsize         k,
-             const double *a0,
-             gsize         lda,
-             const double *bt,
-             gsize         cols,
-             gboolean      add,
-             double       *c,
-             gsize         ldc,
-             const Relu   *relu)
+tile_column (guint             nv,
+             gsize             m,
+             gsize             k,
+             const SaddleRows *a,
+             gsize             k0,
+             const double     *bt,
+             gsize             cols,
+             gboolean          add,
+             double           *c,
+             gsize             ldc,
+             const Relu       *relu)
 {
   guint rows = tile_rows[nv];
-  gsize i = 0;
 
-  for (; i + rows <= m; i += rows)
-    tiles[rows][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc, relu);
-  if (i < m)
-    tiles[m - i][nv] (k, a0 + i * lda, lda, bt, cols, add, c + i * ldc, ldc, relu);
+  for (gsize i = 0; i < m; i += rows)
+    {
+      gsize r = MIN (rows, m - i);
+      const double *ar[4];
+
+      for (gsize j = 0; j < r; j++)
+        ar[j] = saddle_rows_at (a, i + j) + k0;
+      tiles[r][nv] (k, ar, bt, cols, add, c + i * ldc, ldc, relu);
+    }
 }
 
 /* C's one column (n = 1): four rows at a time, their depth read four at a time and turned (a
@@ -372,22 +376,53 @@ outer_product (gsize         m,
     }
 }
 
-/* saddle_narrow_gemm(), and with @relu (β 1 then stands for C starting as the bias) its ReLU
- * too, if the product is one block deep and into more than one column. */
+/* Whether narrow_gemm() takes the product: with @relu (its ReLU too) only one block deep and
+ * into more than one column; with A's rows from a @table only where the tiles, which read them
+ * through it, do every row. */
 static gboolean
-narrow_gemm (CBLAS_TRANSPOSE  trans_b,
-             gsize            m,
-             gsize            n,
-             gsize            k,
-             const double    *a,
-             gsize            lda,
-             const double    *b,
-             gsize            ldb,
-             double           beta,
-             double          *c,
-             gsize            ldc,
-             const Relu      *relu)
+takes (gsize    m,
+       gsize    n,
+       gsize    k,
+       double   beta,
+       gboolean relu,
+       gboolean table)
 {
+  if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
+      || m == 0 || n == 0 || n > SADDLE_NARROW_MAX || k == 0 || (beta != 0.0 && beta != 1.0))
+    return FALSE;
+  if (relu && (n == 1 || saddle_narrow_depth_block (k) != k))
+    return FALSE;
+  if (table && (n == 1 || k == 1))
+    return FALSE;
+  if (k == 1 && n > 1)
+    return TRUE;
+  /* One column sums as OpenBLAS does for every row count and depth (one_column()); more take
+   * enough rows and depth to pay for the copy of op(B), and an even number of rows. */
+  if (n > 1 && (m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || k < NARROW_MIN_DEPTH))
+    return FALSE;
+  /* This kernel runs on the calling thread alone. Where OpenBLAS has more threads, a product
+   * deeper than 32 is worth parallelising, and OpenBLAS's threads cut its depth otherwise (see
+   * saddle_narrow_depth_block()): leave it to OpenBLAS, which keeps threaded runs as they were. */
+  return k <= SADDLE_NARROW_MAX || openblas_get_num_threads () == 1;
+}
+
+/* saddle_narrow_gemm(), and with @relu (β 1 then stands for C starting as the bias) its ReLU
+ * too, where takes() says so. */
+static gboolean
+narrow_gemm (CBLAS_TRANSPOSE   trans_b,
+             gsize             m,
+             gsize             n,
+             gsize             k,
+             const SaddleRows *rows,
+             const double     *b,
+             gsize             ldb,
+             double            beta,
+             double           *c,
+             gsize             ldc,
+             const Relu       *relu)
+{
+  const double *a = rows->base;   /* A as a matrix, where there is no table */
+  gsize lda = rows->ld;
   double shallow[SADDLE_NARROW_MAX * SADDLE_NARROW_MAX];
   g_autofree double *deep = NULL;
   double *bt;
@@ -395,10 +430,7 @@ narrow_gemm (CBLAS_TRANSPOSE  trans_b,
   gsize tile_cols[2], tile_j0[2], tile_at[2];
   guint n_tiles;
 
-  if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
-      || m == 0 || n == 0 || n > SADDLE_NARROW_MAX || k == 0 || (beta != 0.0 && beta != 1.0))
-    return FALSE;
-  if (relu != NULL && (n == 1 || saddle_narrow_depth_block (k) != k))
+  if (!takes (m, n, k, beta, relu != NULL, rows->table != NULL))
     return FALSE;
   if (k == 1 && n > 1)
     {
@@ -413,15 +445,6 @@ narrow_gemm (CBLAS_TRANSPOSE  trans_b,
       outer_product (m, n, a, lda, row, beta != 0.0, c, ldc, relu);
       return TRUE;
     }
-  /* One column sums as OpenBLAS does for every row count and depth (one_column()); more take
-   * enough rows and depth to pay for the copy of op(B), and an even number of rows. */
-  if (n > 1 && (m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || k < NARROW_MIN_DEPTH))
-    return FALSE;
-  /* This kernel runs on the calling thread alone. Where OpenBLAS has more threads, a product
-   * deeper than 32 is worth parallelising, and OpenBLAS's threads cut its depth otherwise (see
-   * saddle_narrow_depth_block()): leave it to OpenBLAS, which keeps threaded runs as they were. */
-  if (k > SADDLE_NARROW_MAX && openblas_get_num_threads () > 1)
-    return FALSE;
 
   if (n == 1)
     {
@@ -481,7 +504,7 @@ narrow_gemm (CBLAS_TRANSPOSE  trans_b,
     {
       kb = saddle_narrow_depth_block (k - k0);
       for (guint t = 0; t < n_tiles; t++)
-        tile_column (tile_nv[t], m, kb, a + k0, lda, bt + tile_at[t] + k0 * 4 * tile_nv[t],
+        tile_column (tile_nv[t], m, kb, rows, k0, bt + tile_at[t] + k0 * 4 * tile_nv[t],
                      tile_cols[t], k0 > 0 || beta != 0.0, c + tile_j0[t], ldc, relu);
     }
   return TRUE;
@@ -502,9 +525,47 @@ saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
                     gsize            ldc)
 {
 #ifdef HAVE_AVX2_KERNEL
-  return narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, beta, c, ldc, NULL);
+  const SaddleRows rows = { a, lda, NULL };
+
+  return narrow_gemm (trans_b, m, n, k, &rows, b, ldb, beta, c, ldc, NULL);
 #else
   (void) trans_b, (void) m, (void) n, (void) k, (void) a, (void) lda, (void) b, (void) ldb;
+  (void) beta, (void) c, (void) ldc;
+  return FALSE;
+#endif
+}
+
+gboolean
+saddle_narrow_gemm_rows_takes (gsize m,
+                               gsize n,
+                               gsize k)
+{
+#ifdef HAVE_AVX2_KERNEL
+  return takes (m, n, k, 1.0, FALSE, TRUE);
+#else
+  (void) m, (void) n, (void) k;
+  return FALSE;
+#endif
+}
+
+gboolean
+saddle_narrow_gemm_rows (CBLAS_TRANSPOSE      trans_b,
+                         gsize                m,
+                         gsize                n,
+                         gsize                k,
+                         const double *const *a_rows,
+                         const double        *b,
+                         gsize                ldb,
+                         double               beta,
+                         double              *c,
+                         gsize                ldc)
+{
+#ifdef HAVE_AVX2_KERNEL
+  const SaddleRows rows = { NULL, 0, a_rows };
+
+  return narrow_gemm (trans_b, m, n, k, &rows, b, ldb, beta, c, ldc, NULL);
+#else
+  (void) trans_b, (void) m, (void) n, (void) k, (void) a_rows, (void) b, (void) ldb;
   (void) beta, (void) c, (void) ldc;
   return FALSE;
 #endif
@@ -526,9 +587,10 @@ saddle_narrow_gemm_relu (CBLAS_TRANSPOSE  trans_b,
                          gsize            ld)
 {
 #ifdef HAVE_AVX2_KERNEL
+  const SaddleRows rows = { a, lda, NULL };
   Relu relu = { bias, z, act, deriv, ld };
 
-  return narrow_gemm (trans_b, m, n, k, a, lda, b, ldb, 1.0, z, ld, &relu);
+  return narrow_gemm (trans_b, m, n, k, &rows, b, ldb, 1.0, z, ld, &relu);
 #else
   (void) trans_b, (void) m, (void) n, (void) k, (void) a, (void) lda, (void) b, (void) ldb;
   (void) bias, (void) z, (void) act, (void) deriv, (void) ld;

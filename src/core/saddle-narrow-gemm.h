@@ -27,6 +27,24 @@ gboolean saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
                              double          *c,
                              gsize            ldc);
 
+/* The same with A's m rows wherever they are (@a_rows: row i at a_rows[i]), the same sums: a
+ * minibatch read in place in the dataset. FALSE also for one column or a depth of 1 (whose
+ * products read A as a matrix): then copy the rows together and use saddle_narrow_gemm(). */
+/* Whether saddle_narrow_gemm_rows() takes an m × n product of depth k with β 1. */
+gboolean saddle_narrow_gemm_rows_takes (gsize m,
+                                        gsize n,
+                                        gsize k);
+gboolean saddle_narrow_gemm_rows (CBLAS_TRANSPOSE      trans_b,
+                                  gsize                m,
+                                  gsize                n,
+                                  gsize                k,
+                                  const double *const *a_rows,
+                                  const double        *b,
+                                  gsize                ldb,
+                                  double               beta,
+                                  double              *c,
+                                  gsize                ldc);
+
 /* Z (m × n, rows @ld apart) = @bias (n, each row) + A·op(B), as saddle_narrow_gemm() with C
  * holding the bias and β = 1 sums it, and beside it A = ReLU(Z) and D = ReLU'(Z) (@act and
  * @deriv, rows @ld apart) as saddle-model.c takes them (−0 stays −0, NaN passes into A,

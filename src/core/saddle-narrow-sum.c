@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include "saddle-narrow-gemm.h"
+#include "saddle-narrow-rows.h"
 #include "saddle-narrow-sum.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -44,18 +45,42 @@
 
 #ifdef HAVE_AVX2_KERNEL
 
+/* The samples' loop of a tile of @U rows × @NV vectors: sample i's NV vectors of B from
+ * @ROW (an expression in i), its U entries of A broadcast. */
+#define SUM_SAMPLES(U, NV, ROW)                                                              \
+  for (gsize i = 0; i < k; i++)                                                             \
+    {                                                                                       \
+      const double *row = (ROW);                                                            \
+      __m256d x[NV];                                                                        \
+                                                                                            \
+      _Pragma ("GCC unroll 2")                                                              \
+      for (int v = 0; v < NV; v++)                                                          \
+        x[v] = _mm256_loadu_pd (row + 4 * v);                                               \
+      _Pragma ("GCC unroll 5")                                                              \
+      for (int u = 0; u < U; u++)                                                           \
+        {                                                                                   \
+          __m256d d = _mm256_broadcast_sd (a + i * lda + u);                                \
+                                                                                            \
+          _Pragma ("GCC unroll 2")                                                          \
+          for (int v = 0; v < NV; v++)                                                      \
+            sum[u][v] = _mm256_fmadd_pd (d, x[v], sum[u][v]);                               \
+        }                                                                                   \
+    }
+
 /* @U rows of C × 4·@NV columns, summed over @k samples: row r of the tile is column r of A,
- * its columns those of B. U·NV sums, NV loads of B and U broadcasts of A a sample. */
+ * its columns those of B from column @col. U·NV sums, NV loads of B and U broadcasts of A a
+ * sample. B's rows evenly spaced or from a table: one loop for each, so neither asks which
+ * at every sample. */
 #define DEFINE_TILE(U, NV)                                                                   \
   __attribute__ ((target ("avx2,fma"))) static void                                        \
-  tile##U##_##NV (gsize         k,                                                          \
-                  const double *a,                                                          \
-                  gsize         lda,                                                        \
-                  const double *b,                                                          \
-                  gsize         ldb,                                                        \
-                  gboolean      add,                                                        \
-                  double       *c,                                                          \
-                  gsize         ldc)                                                        \
+  tile##U##_##NV (gsize             k,                                                      \
+                  const double     *a,                                                      \
+                  gsize             lda,                                                    \
+                  const SaddleRows *b,                                                      \
+                  gsize             col,                                                    \
+                  gboolean          add,                                                    \
+                  double           *c,                                                      \
+                  gsize             ldc)                                                    \
   {                                                                                         \
     __m256d sum[U][NV];                                                                     \
                                                                                             \
@@ -64,22 +89,18 @@
       _Pragma ("GCC unroll 2")                                                              \
       for (int v = 0; v < NV; v++)                                                          \
         sum[u][v] = _mm256_setzero_pd ();                                                   \
-    for (gsize i = 0; i < k; i++)                                                           \
+    if (b->table != NULL)                                                                   \
       {                                                                                     \
-        __m256d x[NV];                                                                      \
+        const double *const *table = b->table;                                              \
                                                                                             \
-        _Pragma ("GCC unroll 2")                                                            \
-        for (int v = 0; v < NV; v++)                                                        \
-          x[v] = _mm256_loadu_pd (b + i * ldb + 4 * v);                                     \
-        _Pragma ("GCC unroll 5")                                                            \
-        for (int u = 0; u < U; u++)                                                         \
-          {                                                                                 \
-            __m256d d = _mm256_broadcast_sd (a + i * lda + u);                              \
+        SUM_SAMPLES (U, NV, table[i] + col)                                                 \
+      }                                                                                     \
+    else                                                                                    \
+      {                                                                                     \
+        const double *base = b->base + col;                                                 \
+        gsize ldb = b->ld;                                                                  \
                                                                                             \
-            _Pragma ("GCC unroll 2")                                                        \
-            for (int v = 0; v < NV; v++)                                                    \
-              sum[u][v] = _mm256_fmadd_pd (d, x[v], sum[u][v]);                             \
-          }                                                                                 \
+        SUM_SAMPLES (U, NV, base + i * ldb)                                                 \
       }                                                                                     \
     _Pragma ("GCC unroll 5")                                                                \
     for (int u = 0; u < U; u++)                                                             \
@@ -97,7 +118,7 @@
 DEFINE_TILE (1, 1) DEFINE_TILE (2, 1) DEFINE_TILE (3, 1) DEFINE_TILE (4, 1) DEFINE_TILE (5, 1)
 DEFINE_TILE (1, 2) DEFINE_TILE (2, 2) DEFINE_TILE (3, 2) DEFINE_TILE (4, 2) DEFINE_TILE (5, 2)
 
-typedef void (*Tile) (gsize, const double *, gsize, const double *, gsize, gboolean, double *,
+typedef void (*Tile) (gsize, const double *, gsize, const SaddleRows *, gsize, gboolean, double *,
                       gsize);
 
 /* By rows of C (1 to 5), then vectors of columns (1 or 2), as the narrow kernel's table. */
@@ -123,15 +144,15 @@ lanes_below (gsize cols)
  * beyond a row of B is read nor beyond a row of C written. */
 #define DEFINE_TAIL(U)                                                                       \
   __attribute__ ((target ("avx2,fma"))) static void                                        \
-  tail##U (gsize         k,                                                                 \
-           const double *a,                                                                 \
-           gsize         lda,                                                               \
-           const double *b,                                                                 \
-           gsize         ldb,                                                               \
-           gsize         cols,                                                              \
-           gboolean      add,                                                               \
-           double       *c,                                                                 \
-           gsize         ldc)                                                               \
+  tail##U (gsize             k,                                                             \
+           const double     *a,                                                             \
+           gsize             lda,                                                           \
+           const SaddleRows *b,                                                             \
+           gsize             col,                                                           \
+           gsize             cols,                                                          \
+           gboolean          add,                                                           \
+           double           *c,                                                             \
+           gsize             ldc)                                                           \
   {                                                                                         \
     __m256i mask = lanes_below (cols);                                                      \
     __m256d sum[U];                                                                         \
@@ -141,7 +162,7 @@ lanes_below (gsize cols)
       sum[u] = _mm256_setzero_pd ();                                                        \
     for (gsize i = 0; i < k; i++)                                                           \
       {                                                                                     \
-        __m256d x = _mm256_maskload_pd (b + i * ldb, mask);                                 \
+        __m256d x = _mm256_maskload_pd (saddle_rows_at (b, i) + col, mask);                 \
                                                                                             \
         _Pragma ("GCC unroll 5")                                                            \
         for (int u = 0; u < U; u++)                                                         \
@@ -159,33 +180,33 @@ lanes_below (gsize cols)
 
 DEFINE_TAIL (1) DEFINE_TAIL (2) DEFINE_TAIL (3) DEFINE_TAIL (4) DEFINE_TAIL (5)
 
-typedef void (*Tail) (gsize, const double *, gsize, const double *, gsize, gsize, gboolean,
+typedef void (*Tail) (gsize, const double *, gsize, const SaddleRows *, gsize, gsize, gboolean,
                       double *, gsize);
 
 static const Tail tails[6] = { NULL, tail1, tail2, tail3, tail4, tail5 };
 
-/* Rows [0, @rows) of C, @cols (8, 4, or 1 to 3) columns of B from @b: whole tiles of 5 rows,
- * then the rest. */
+/* Rows [0, @rows) of C, @cols (8, 4, or 1 to 3) columns of B from column @col: whole tiles of
+ * 5 rows, then the rest. */
 static void
-tile_rows (gsize         rows,
-           gsize         cols,
-           gsize         k,
-           const double *a,
-           gsize         lda,
-           const double *b,
-           gsize         ldb,
-           gboolean      add,
-           double       *c,
-           gsize         ldc)
+tile_rows (gsize             rows,
+           gsize             cols,
+           gsize             k,
+           const double     *a,
+           gsize             lda,
+           const SaddleRows *b,
+           gsize             col,
+           gboolean          add,
+           double           *c,
+           gsize             ldc)
 {
   for (gsize r = 0; r < rows; r += TILE_ROWS)
     {
       gsize u = MIN (TILE_ROWS, rows - r);
 
       if (cols >= 4)
-        tiles[u][cols / 4] (k, a + r, lda, b, ldb, add, c + r * ldc, ldc);
+        tiles[u][cols / 4] (k, a + r, lda, b, col, add, c + r * ldc, ldc);
       else
-        tails[u] (k, a + r, lda, b, ldb, cols, add, c + r * ldc, ldc);
+        tails[u] (k, a + r, lda, b, col, cols, add, c + r * ldc, ldc);
     }
 }
 
@@ -231,7 +252,11 @@ last_odd_row (gsize         k,
                                                   : _mm256_setzero_pd (), sum));
     }
   if (whole < n)
-    tail1 (k, a, lda, b + whole, ldb, n - whole, add, c + whole, 0);
+    {
+      const SaddleRows rows = { b, ldb, NULL };
+
+      tail1 (k, a, lda, &rows, whole, n - whole, add, c + whole, 0);
+    }
 }
 
 /* C's one column (n = 1): a sum over the samples of A's rows scaled by B's one entry, each
@@ -272,6 +297,64 @@ one_column (gsize         m,
     c[r * ldc] = (add ? c[r * ldc] : 0.0) + out[r];
 }
 
+/* saddle_narrow_sum() with B's rows from @b, where takes() says so. */
+/* Whether narrow_sum() takes the product; with B's rows from a @table only where every row of C
+ * sums in the tiles, which read B's rows through it: even rows, more than one column. */
+static gboolean
+takes (gsize    m,
+       gsize    n,
+       gsize    k,
+       double   beta,
+       gboolean table)
+{
+  if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
+      || m == 0 || m > SUM_MAX_ROWS || n == 0 || k == 0 || (beta != 0.0 && beta != 1.0)
+      || openblas_get_num_threads () > 1)
+    return FALSE;
+  return !table || (m % 2 == 0 && n > 1);
+}
+
+static gboolean
+narrow_sum (gsize             m,
+            gsize             n,
+            gsize             k,
+            const double     *a,
+            gsize             lda,
+            const SaddleRows *b,
+            double            beta,
+            double           *c,
+            gsize             ldc)
+{
+  if (!takes (m, n, k, beta, b->table != NULL))
+    return FALSE;
+
+  /* Block by block of the depth as OpenBLAS cuts it; columns 8 at a time, then 4, then the
+   * last 1 to 3, every row of C through them while their block of B (at most 256 × 8 doubles)
+   * is in L1; the last row of an odd count by itself, in OpenBLAS's order for it. */
+  for (gsize k0 = 0, kb; k0 < k; k0 += kb)
+    {
+      const double *ak = a + k0 * lda;
+      const SaddleRows bk = saddle_rows_from (b, k0);
+      gboolean add = k0 > 0 || beta != 0.0;
+      gsize even = m - m % 2;
+
+      kb = saddle_narrow_depth_block (k - k0);
+      if (n == 1)
+        {
+          one_column (m, kb, ak, lda, bk.base, bk.ld, add, c, ldc);
+          continue;
+        }
+      for (gsize j = 0, cols; j < n; j += cols)
+        {
+          cols = n - j >= 8 ? 8 : n - j >= 4 ? 4 : n - j;
+          tile_rows (even, cols, kb, ak, lda, &bk, j, add, c + j, ldc);
+        }
+      if (m % 2 != 0)
+        last_odd_row (kb, ak + m - 1, lda, bk.base, bk.ld, n, add, c + (m - 1) * ldc);
+    }
+  return TRUE;
+}
+
 #endif /* HAVE_AVX2_KERNEL */
 
 gboolean
@@ -287,37 +370,46 @@ saddle_narrow_sum (gsize         m,
                    gsize         ldc)
 {
 #ifdef HAVE_AVX2_KERNEL
-  if (!__builtin_cpu_supports ("avx2") || !__builtin_cpu_supports ("fma")
-      || m == 0 || m > SUM_MAX_ROWS || n == 0 || k == 0 || (beta != 0.0 && beta != 1.0)
-      || openblas_get_num_threads () > 1)
-    return FALSE;
+  const SaddleRows rows = { b, ldb, NULL };
 
-  /* Block by block of the depth as OpenBLAS cuts it; columns 8 at a time, then 4, then the
-   * last 1 to 3, every row of C through them while their block of B (at most 256 × 8 doubles)
-   * is in L1; the last row of an odd count by itself, in OpenBLAS's order for it. */
-  for (gsize k0 = 0, kb; k0 < k; k0 += kb)
-    {
-      const double *ak = a + k0 * lda, *bk = b + k0 * ldb;
-      gboolean add = k0 > 0 || beta != 0.0;
-      gsize even = m - m % 2;
-
-      kb = saddle_narrow_depth_block (k - k0);
-      if (n == 1)
-        {
-          one_column (m, kb, ak, lda, bk, ldb, add, c, ldc);
-          continue;
-        }
-      for (gsize j = 0, cols; j < n; j += cols)
-        {
-          cols = n - j >= 8 ? 8 : n - j >= 4 ? 4 : n - j;
-          tile_rows (even, cols, kb, ak, lda, bk + j, ldb, add, c + j, ldc);
-        }
-      if (m % 2 != 0)
-        last_odd_row (kb, ak + m - 1, lda, bk, ldb, n, add, c + (m - 1) * ldc);
-    }
-  return TRUE;
+  return narrow_sum (m, n, k, a, lda, &rows, beta, c, ldc);
 #else
   (void) m, (void) n, (void) k, (void) a, (void) lda, (void) b, (void) ldb, (void) beta;
+  (void) c, (void) ldc;
+  return FALSE;
+#endif
+}
+
+gboolean
+saddle_narrow_sum_rows_takes (gsize m,
+                              gsize n,
+                              gsize k)
+{
+#ifdef HAVE_AVX2_KERNEL
+  return takes (m, n, k, 0.0, TRUE);
+#else
+  (void) m, (void) n, (void) k;
+  return FALSE;
+#endif
+}
+
+gboolean
+saddle_narrow_sum_rows (gsize                m,
+                        gsize                n,
+                        gsize                k,
+                        const double        *a,
+                        gsize                lda,
+                        const double *const *b_rows,
+                        double               beta,
+                        double              *c,
+                        gsize                ldc)
+{
+#ifdef HAVE_AVX2_KERNEL
+  const SaddleRows rows = { NULL, 0, b_rows };
+
+  return narrow_sum (m, n, k, a, lda, &rows, beta, c, ldc);
+#else
+  (void) m, (void) n, (void) k, (void) a, (void) lda, (void) b_rows, (void) beta;
   (void) c, (void) ldc;
   return FALSE;
 #endif

@@ -23,4 +23,21 @@ gboolean saddle_narrow_sum (gsize         m,
                             double       *c,
                             gsize         ldc);
 
+/* The same with B's k rows wherever they are (@b_rows: row i at b_rows[i]), the same sums: a
+ * minibatch read in place in the dataset. FALSE also for an odd m or one column (whose sums
+ * read B as a matrix): then copy the rows together and use saddle_narrow_sum(). */
+/* Whether saddle_narrow_sum_rows() takes an m × n sum over k samples with β 0. */
+gboolean saddle_narrow_sum_rows_takes (gsize m,
+                                       gsize n,
+                                       gsize k);
+gboolean saddle_narrow_sum_rows (gsize                m,
+                                 gsize                n,
+                                 gsize                k,
+                                 const double        *a,
+                                 gsize                lda,
+                                 const double *const *b_rows,
+                                 double               beta,
+                                 double              *c,
+                                 gsize                ldc);
+
 G_END_DECLS
