@@ -9,10 +9,11 @@
  * 35–37 GFLOP/s, most of the difference the copy of the samples it makes first.
  *
  * Here op(B) is copied once, by k into rows of up to 16 columns (zero-padded; at most 32 × k
- * doubles), and A's rows are read where they are, 3 or 4 at a time, with up to 12 AVX2
+ * doubles), and A's rows are read where they are (even through a table of rows: a training step's
+ * minibatch in the dataset, saddle_narrow_gemm_rows()), 3 or 4 at a time, with up to 12 AVX2
  * accumulators of 4 doubles: 39–49 µs for the 31 × 31 product, 39–49 GFLOP/s
- * (tests/bench/bench-descent-step.c prints both), and 130–132 µs against dgemm's 166–173 for
- * 200 × 784 into 20, 47–48 GFLOP/s (2026-12-07, AMD EPYC, DGEMM 49.5). Every entry of C is
+ * (tests/bench/bench-descent-step.c prints both), and 130–132 µs against dgemm's 166–173 for 200 ×
+ * 784 into 20, 47–48 GFLOP/s (2026-12-07, AMD EPYC, DGEMM 49.5). Every entry of C is
  * summed as OpenBLAS's Haswell kernel sums it on one thread — one FMA per k, in order, from 0,
  * over each block of the depth as OpenBLAS cuts it (saddle_narrow_depth_block()), each block's
  * sum added to C (β = 1, or a block after the first) or to 0 (as OpenBLAS adds it to the C it

@@ -4,10 +4,11 @@
  * samples of a minibatch (the backward pass, in one call) or of the whole set in chunks of 64
  * (the R-pass's sums, saddle-model-gemm.c). OpenBLAS copies both operands into its packed
  * layout first, X (the larger) included, and ran it at 31–32 GFLOP/s on one thread (Haswell
- * kernels, 200 samples: 197–200 µs in one call, 207–211 µs in chunks of 64). Here B's rows are
- * read where they are: each tile of 5 rows of C × 8 columns keeps its 10 sums in registers
- * while the samples go by, 2 loads of B and 5 broadcasts of A per 10 FMAs; 133–140 µs for the
- * same product, 45–47 GFLOP/s, near the 49.5 of a large DGEMM here (AMD EPYC, 2026-12-07).
+ * kernels, 200 samples: 197–200 µs in one call, 207–211 µs in chunks of 64). Here B's rows are read
+ * where they are (even through a table of rows, saddle_narrow_sum_rows()): each tile of 5 rows of C
+ * × 8 columns keeps its 10 sums in registers while the samples go by, 2 loads of B and 5 broadcasts
+ * of A per 10 FMAs; 133–140 µs for the same product, 45–47 GFLOP/s, near the 49.5 of a large DGEMM
+ * here (AMD EPYC, 2026-12-07).
  * With more rows of C OpenBLAS's own tiles catch up (200 × 784 over 200 samples: 1.31 ms
  * against this kernel's 1.41): at most 32. The small layers' gradients run here too (best of
  * 5, one thread, 2026-12-07): 31 × 31 over a minibatch of 20 in 0.89 µs against dgemm's 1.29,
