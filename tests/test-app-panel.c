@@ -208,7 +208,8 @@ test_memory (void)
     {
       /* Refused, at the row the engine names, in the row's words. */
       g_assert_error (error, SADDLE_CONFIG_ERROR, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY);
-      g_assert_true (g_str_has_prefix (error->message, "Snapshot interval: is too small"));
+      g_assert_true (g_str_has_prefix (error->message, "Snapshot interval: takes too many"));
+      g_assert_nonnull (strstr (error->message, "set it above the 5 steps of an epoch"));
       g_assert_cmpstr (saddle_side_panel_get_problem (panel), ==, error->message);
     }
 

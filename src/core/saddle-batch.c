@@ -1,4 +1,4 @@
-/* saddle-batch.c — a contiguous view of some samples of a dataset
+/* saddle-batch.c — some samples of a dataset: a contiguous view, a copy, or a selection
  *
  * A gathered batch keeps its storage between minibatches and only grows it,
  * so a training loop allocates once, not once per step.

@@ -1,4 +1,4 @@
-/* saddle-batch.h — a view of some samples of a dataset, contiguous in memory
+/* saddle-batch.h — some samples of a dataset: a view or a copy, contiguous in memory
  *
  * The model reads a batch; it never reaches into the dataset by index, so
  * full-set, minibatch and single-sample evaluation share one code path. A selection is the
@@ -39,8 +39,9 @@ void saddle_batch_gather      (SaddleBatch         *batch,
                                gsize                n);
 /* Samples @indices[0..n) of @dataset with their targets or labels copied, as by
  * saddle_batch_gather(), and their inputs not: rows points at them in the dataset, which must
- * outlive the batch's use. Only saddle_model_loss_grad() reads such a batch, where
- * saddle_model_reads_rows() says it can. */
+ * outlive the batch's use. Only saddle_model_loss_grad(), saddle_model_loss_accuracy() and
+ * saddle_model_loss_grad_accuracy() read such a batch (in place where
+ * saddle_model_reads_rows() says so; else they copy its rows together). */
 void saddle_batch_select      (SaddleBatch         *batch,
                                const SaddleDataset *dataset,
                                const guint32       *indices,

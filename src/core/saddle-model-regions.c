@@ -57,7 +57,9 @@ _saddle_model_regions_apply (const SaddleModel *model,
 {
   guint L = model->n_layers;
 
+  /* Not a selection (saddle_batch_select()): the moments read the inputs as a matrix. */
   return model->sum_by_region
+         && batch->x != NULL
          && model->loss == SADDLE_LOSS_MSE
          && (model->activation == SADDLE_ACTIVATION_RELU
              || model->activation == SADDLE_ACTIVATION_IDENTITY)

@@ -305,6 +305,20 @@ _saddle_model_activate (SaddleModel *model,
       }
 }
 
+/* A selection's @n rows of @width inputs copied together, where a product cannot read them in
+ * place. */
+static double *
+copy_rows (const double *const *rows,
+           gsize                n,
+           gsize                width)
+{
+  double *x = g_new (double, n * width);
+
+  for (gsize i = 0; i < n; i++)
+    memcpy (x + i * width, rows[i], width * sizeof (double));
+  return x;
+}
+
 void
 _saddle_model_affine (const SaddleModel *model,
                       const double      *theta,
@@ -317,6 +331,7 @@ _saddle_model_affine (const SaddleModel *model,
   gsize fan_out = model->widths[l + 1];
   const double *w = theta + model->offsets[l];  /* (out, in) */
   const double *b = w + fan_out * fan_in;        /* (out) */
+  g_autofree double *copied = NULL;
 
   /* Every row starts as the bias: the rows done so far copied in one call, doubling, since a
    * call a row (1,000 of 31 doubles in the descent's forward pass) was 3 % of a critical run. */
@@ -324,18 +339,15 @@ _saddle_model_affine (const SaddleModel *model,
     memcpy (z, b, fan_out * sizeof (double));
   for (gsize done = 1; done < n; done *= 2)
     memcpy (z + done * fan_out, z, MIN (done, n - done) * fan_out * sizeof (double));
+  /* The first layer over a selection's rows in place, the same sums as over the rows copied
+   * together; copied where the kernel does not take them (saddle_model_reads_rows() said it
+   * would, but OpenBLAS's threads may have changed since). */
+  if (input == NULL
+      && saddle_narrow_gemm_rows (CblasTrans, n, fan_out, fan_in, model->input_rows, w, fan_in,
+                                  1.0, z, fan_out))
+    return;
   if (input == NULL)
-    {
-      /* The first layer over a selection's rows in place (saddle_model_reads_rows() said the
-       * kernel takes them): the same sums as over the rows copied together. */
-      if (!saddle_narrow_gemm_rows (CblasTrans, n, fan_out, fan_in, model->input_rows, w, fan_in,
-                                    1.0, z, fan_out))
-        {
-          g_critical ("The rows of a selection reached a product that cannot read them");
-          _saddle_model_fill_nan (z, n * fan_out);
-        }
-      return;
-    }
+    input = copied = copy_rows (model->input_rows, n, fan_in);
   /* The narrow kernel where it runs (the same bits): it reads the samples where they are,
    * where dgemm copies them first (the image model's 784 inputs: 172 → 131 µs a batch of 200). */
   _saddle_model_dgemm (CblasTrans, n, fan_out, fan_in, input, fan_in, w, fan_in, 1.0, z, fan_out);
@@ -476,8 +488,9 @@ _saddle_model_backward_from (SaddleModel  *model,
       gsize fan_in = model->widths[l];
       gsize fan_out = model->widths[l + 1];
       const double *w = theta + model->offsets[l];
-      const double *input = l == 0 ? x : model->a[l - 1];
+      const double *input = l == 0 ? x : model->a[l - 1];   /* NULL: a selection's rows */
       const double *delta = model->delta[l];
+      g_autofree double *copied = NULL;
 
       if (grad != NULL)
         {
@@ -488,22 +501,20 @@ _saddle_model_backward_from (SaddleModel  *model,
            * same bits), which reads the inputs where they are: the image model's 20 × 784
            * over 200 samples in 133–140 µs, where dgemm packed them first (197–200 µs); a
            * minibatch of 20 through 31 units in 0.89 µs against 1.29. */
-          if (input == NULL)
+          /* A selection's rows in place, or copied, as in _saddle_model_affine(). */
+          if (input != NULL
+              || !saddle_narrow_sum_rows (fan_out, fan_in, n, delta, fan_out, model->input_rows,
+                                          0.0, dw, fan_in))
             {
-              /* A selection's rows in place, as in _saddle_model_affine(). */
-              if (!saddle_narrow_sum_rows (fan_out, fan_in, n, delta, fan_out, model->input_rows,
-                                           0.0, dw, fan_in))
-                {
-                  g_critical ("The rows of a selection reached a sum that cannot read them");
-                  _saddle_model_fill_nan (dw, fan_out * fan_in);
-                }
+              if (input == NULL)
+                input = copied = copy_rows (model->input_rows, n, fan_in);
+              if (!saddle_narrow_sum (fan_out, fan_in, n, delta, fan_out, input, fan_in, 0.0, dw,
+                                      fan_in))
+                cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+                             fan_out, fan_in, n,
+                             1.0, delta, fan_out, input, fan_in,
+                             0.0, dw, fan_in);
             }
-          else if (!saddle_narrow_sum (fan_out, fan_in, n, delta, fan_out, input, fan_in, 0.0, dw,
-                                       fan_in))
-            cblas_dgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
-                         fan_out, fan_in, n,
-                         1.0, delta, fan_out, input, fan_in,
-                         0.0, dw, fan_in);
           memset (db, 0, fan_out * sizeof (double));
           sum_rows (delta, n, fan_out, db);
         }
@@ -771,6 +782,13 @@ saddle_model_check_batch (const SaddleModel *model,
 
   n_outputs = model->widths[model->n_layers];
 
+  if (batch->x == NULL && batch->rows != NULL)
+    {
+      g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
+                   "The batch is a selection, whose inputs only a training step's loss and "
+                   "gradient read; gather the samples instead");
+      return FALSE;
+    }
   if (batch->n == 0 || batch->x == NULL)
     {
       g_set_error (error, SADDLE_MODEL_ERROR, SADDLE_MODEL_ERROR_INVALID,
@@ -1095,8 +1113,8 @@ saddle_model_loss_grad_accuracy (SaddleModel       *model,
     *accuracy = NAN;
   if (batch != NULL && batch->x == NULL && batch->rows != NULL)
     {
-      /* A selection: its rows read in place for this call alone. */
-      g_return_val_if_fail (saddle_model_reads_rows (model, batch->n), NAN);
+      /* A selection: its rows read in place for this call alone (copied where a product cannot
+       * read them so: saddle_model_reads_rows() tells where). */
       model->input_rows = batch->rows;
       loss = loss_grad_accuracy (model, theta, batch, grad, accuracy);
       model->input_rows = NULL;

@@ -178,9 +178,10 @@ double       saddle_model_loss_accuracy (SaddleModel       *model,
                                          const double      *theta,
                                          const SaddleBatch *batch,
                                          double            *accuracy);
-/* Whether saddle_model_loss_grad() can read a selection of @n samples (saddle_batch_select()):
- * where the first layer's products read rows in place (saddle_narrow_gemm_rows_takes() and
- * saddle_narrow_sum_rows_takes(); 8 inputs or more, an even count of at least 16, …). */
+/* Whether saddle_model_loss_grad() reads a selection of @n samples (saddle_batch_select()) in
+ * place, where the first layer's products read rows so (saddle_narrow_gemm_rows_takes() and
+ * saddle_narrow_sum_rows_takes(): 8 inputs or more, an even count of at least 16, …); elsewhere
+ * it copies the selection's rows together first, so gather instead. */
 gboolean     saddle_model_reads_rows    (const SaddleModel *model,
                                          gsize              n);
 /* saddle_model_loss_grad() and saddle_model_loss_accuracy() in one forward pass: the loss,

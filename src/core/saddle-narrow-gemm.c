@@ -564,6 +564,8 @@ saddle_narrow_gemm_rows (CBLAS_TRANSPOSE      trans_b,
 #ifdef HAVE_AVX2_KERNEL
   const SaddleRows rows = { NULL, 0, a_rows };
 
+  g_return_val_if_fail (a_rows != NULL, FALSE);
+
   return narrow_gemm (trans_b, m, n, k, &rows, b, ldb, beta, c, ldc, NULL);
 #else
   (void) trans_b, (void) m, (void) n, (void) k, (void) a_rows, (void) b, (void) ldb;

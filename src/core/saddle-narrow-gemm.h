@@ -30,10 +30,6 @@ gboolean saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
 /* The same with A's m rows wherever they are (@a_rows: row i at a_rows[i]), the same sums: a
  * minibatch read in place in the dataset. FALSE also for one column or a depth of 1 (whose
  * products read A as a matrix): then copy the rows together and use saddle_narrow_gemm(). */
-/* Whether saddle_narrow_gemm_rows() takes an m × n product of depth k with β 1. */
-gboolean saddle_narrow_gemm_rows_takes (gsize m,
-                                        gsize n,
-                                        gsize k);
 gboolean saddle_narrow_gemm_rows (CBLAS_TRANSPOSE      trans_b,
                                   gsize                m,
                                   gsize                n,
@@ -44,6 +40,11 @@ gboolean saddle_narrow_gemm_rows (CBLAS_TRANSPOSE      trans_b,
                                   double               beta,
                                   double              *c,
                                   gsize                ldc);
+
+/* Whether saddle_narrow_gemm_rows() takes an m × n product of depth k with β 1. */
+gboolean saddle_narrow_gemm_rows_takes (gsize m,
+                                        gsize n,
+                                        gsize k);
 
 /* Z (m × n, rows @ld apart) = @bias (n, each row) + A·op(B), as saddle_narrow_gemm() with C
  * holding the bias and β = 1 sums it, and beside it A = ReLU(Z) and D = ReLU'(Z) (@act and

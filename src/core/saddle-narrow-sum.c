@@ -298,7 +298,6 @@ one_column (gsize         m,
     c[r * ldc] = (add ? c[r * ldc] : 0.0) + out[r];
 }
 
-/* saddle_narrow_sum() with B's rows from @b, where takes() says so. */
 /* Whether narrow_sum() takes the product; with B's rows from a @table only where every row of C
  * sums in the tiles, which read B's rows through it: even rows, more than one column. */
 static gboolean
@@ -315,6 +314,7 @@ takes (gsize    m,
   return !table || (m % 2 == 0 && n > 1);
 }
 
+/* saddle_narrow_sum() with B's rows from @b, where takes() says so. */
 static gboolean
 narrow_sum (gsize             m,
             gsize             n,
@@ -407,6 +407,8 @@ saddle_narrow_sum_rows (gsize                m,
 {
 #ifdef HAVE_AVX2_KERNEL
   const SaddleRows rows = { NULL, 0, b_rows };
+
+  g_return_val_if_fail (b_rows != NULL, FALSE);
 
   return narrow_sum (m, n, k, a, lda, &rows, beta, c, ldc);
 #else

@@ -26,10 +26,6 @@ gboolean saddle_narrow_sum (gsize         m,
 /* The same with B's k rows wherever they are (@b_rows: row i at b_rows[i]), the same sums: a
  * minibatch read in place in the dataset. FALSE also for an odd m or one column (whose sums
  * read B as a matrix): then copy the rows together and use saddle_narrow_sum(). */
-/* Whether saddle_narrow_sum_rows() takes an m × n sum over k samples with β 0. */
-gboolean saddle_narrow_sum_rows_takes (gsize m,
-                                       gsize n,
-                                       gsize k);
 gboolean saddle_narrow_sum_rows (gsize                m,
                                  gsize                n,
                                  gsize                k,
@@ -39,5 +35,10 @@ gboolean saddle_narrow_sum_rows (gsize                m,
                                  double               beta,
                                  double              *c,
                                  gsize                ldc);
+
+/* Whether saddle_narrow_sum_rows() takes an m × n sum over k samples with β 0. */
+gboolean saddle_narrow_sum_rows_takes (gsize m,
+                                       gsize n,
+                                       gsize k);
 
 G_END_DECLS

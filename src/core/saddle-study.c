@@ -23,19 +23,30 @@ study_jobs (const SaddleStudyConfig *config)
   return CLAMP (jobs, 1, config->runs);
 }
 
+/* Minibatch steps in one epoch over @n_samples. */
+static gsize
+steps_per_epoch (const SaddleStudyConfig *config,
+                 gsize                    n_samples)
+{
+  gsize batch = MAX (1u, MIN ((gsize) config->batch, n_samples));
+
+  return (n_samples + batch - 1) / batch;
+}
+
 gsize
 saddle_study_estimate_snapshots (const SaddleStudyConfig *config,
                                  gsize                    n_samples)
 {
-  gsize batch = MAX (1u, MIN ((gsize) config->batch, n_samples));
-  gsize steps_per_epoch = (n_samples + batch - 1) / batch;
-  gsize steps = steps_per_epoch * config->epochs;
+  /* In 64 bits whatever gsize is (at most 10^6 samples × 10^5 epochs × 10^4 runs: 10^15),
+   * then saturated. */
+  guint64 steps = (guint64) steps_per_epoch (config, n_samples) * config->epochs;
   /* The start, then every epoch's end or every snapshot_every-th step and the very last. */
-  gsize per_run = 1 + (config->snapshot_every > 0
-                       ? steps / config->snapshot_every + (steps % config->snapshot_every != 0)
-                       : config->epochs);
+  guint64 per_run = 1 + (config->snapshot_every > 0
+                         ? steps / config->snapshot_every + (steps % config->snapshot_every != 0)
+                         : config->epochs);
+  guint64 total = per_run * config->runs;
 
-  return per_run * config->runs;
+  return total > G_MAXSIZE ? G_MAXSIZE : (gsize) total;
 }
 
 gboolean
@@ -73,6 +84,24 @@ saddle_study_check_memory (const SaddleStudyConfig *config,
           g_autofree char *snapshots_text = g_strdup_printf ("%" G_GSIZE_FORMAT, snapshots);
           g_autofree char *params_text = g_strdup_printf ("%" G_GSIZE_FORMAT, n_params);
 
+          /* 0 takes one at every epoch's end: only an interval longer than an epoch takes
+           * fewer. */
+          if (config->snapshot_every == 0)
+            {
+              g_autofree char *steps_text =
+                g_strdup_printf ("%" G_GSIZE_FORMAT, steps_per_epoch (config, n_samples));
+
+              /* TRANSLATORS: said of the snapshot interval, 0 (each epoch's end); sizes like
+               * "22.6 GB" */
+              saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY,
+                                             _("takes too many snapshots for this model: about "
+                                               "%s of %s parameters need %s, more than half the "
+                                               "%s of memory available; set it above the %s "
+                                               "steps of an epoch, or lower the runs or epochs"),
+                                             snapshots_text, params_text, need_text,
+                                             available_text, steps_text);
+              return FALSE;
+            }
           /* TRANSLATORS: said of the snapshot interval; sizes like "22.6 GB" */
           saddle_config_field_set_error (error, SADDLE_CONFIG_FIELD_SNAPSHOT_EVERY,
                                          _("is too small for this model: about %s snapshots of %s "

@@ -16,9 +16,9 @@
  * events also carry the whole set's ‖∇L‖₂ there, from the same forward pass
  * plus one backward pass (otherwise grad_norm is NAN).
  *
- * Everything is allocated before the first step; a step is one gather, one
- * loss-and-gradient pass, one copy of θ (so a divergence can be undone) and
- * one optimiser update.
+ * Everything is allocated before the first step; a step is one gather (or a
+ * selection, whose inputs stay in the dataset), one loss-and-gradient pass, one
+ * copy of θ (so a divergence can be undone) and one optimiser update.
  */
 #define G_LOG_DOMAIN "saddle-trainer"
 
