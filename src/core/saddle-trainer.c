@@ -404,9 +404,10 @@ saddle_train (SaddleModel               *model,
 
           /* A minibatch's inputs read in place where the first layer's products can. With a
            * run on each of 2 cores, memmove() took 15 % of the default trajectories study's
-           * runs (perf), 7 % once the 200 images a step were no longer copied; the study took
-           * 0.76–0.80 s against 0.78–0.85, its gradnorm twin 0.54–0.57 against 0.55–0.62 (5
-           * alternating rounds, 2026-12-07): the products read the scattered rows slower. */
+           * runs (perf), 7 % once the 200 images a step were no longer copied, but the products
+           * read the scattered rows slower: over 12 rounds in alternating order (2026-12-07)
+           * the default gradnorm study's median went 0.59 → 0.545 s (faster in 10, tied in 2),
+           * the trajectories study's 0.79 → 0.78 s (faster in 7, slower in 3). */
           if (saddle_model_reads_rows (model, count))
             saddle_batch_select (&mini, dataset, indices + start, count);
           else
