@@ -340,8 +340,8 @@ _saddle_model_affine (const SaddleModel *model,
   for (gsize done = 1; done < n; done *= 2)
     memcpy (z + done * fan_out, z, MIN (done, n - done) * fan_out * sizeof (double));
   /* The first layer over a selection's rows in place, the same sums as over the rows copied
-   * together; copied where the kernel does not take them (saddle_model_reads_rows() said it
-   * would, but OpenBLAS's threads may have changed since). */
+   * together; copied where the kernel does not take them (saddle_model_reads_rows() tells
+   * where it does, but OpenBLAS's threads may have changed since a caller asked). */
   if (input == NULL
       && saddle_narrow_gemm_rows (CblasTrans, n, fan_out, fan_in, model->input_rows, w, fan_in,
                                   1.0, z, fan_out))
