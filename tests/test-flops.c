@@ -50,9 +50,30 @@ test_training (void)
 {
   g_autoptr(SaddleModel) model = tiny_model ();
 
+  SaddleRegionTally tally = { .losses_by_region = 3, .grads_by_region = 1, .grad_regions = 2,
+                              .forward_flops = 100 };
+  static const guint widths[] = { 1, 3, 2, 1 };
+  g_autoptr(SaddleModel) relu = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU,
+                                                  SADDLE_LOSS_MSE, NULL);
+
   /* 3 epochs of minibatch gradients (the set once each: 3 × 360), 4 evaluations. */
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE), ==, 3 * 360 + 4 * 140);
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE), ==, 3 * 360 + 4 * 360);
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE, NULL), ==,
+                     3 * 360 + 4 * 140);
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, NULL), ==,
+                     3 * 360 + 4 * 360);
+  /* 3 of the 4 evaluations by region: their forward passes as counted (100), the fourth by
+   * sample; of gradients, 1 by region: its forward passes and its 2 regions' share. */
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE, &tally), ==,
+                     3 * 360 + 100 + 140);
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, &tally), ==,
+                     3 * 360 + 100 + saddle_flops_gradient_regions (model, 2.0) + 3 * 360);
+  /* The forward pass by region of 1-3-2-1 over 5 samples, its layers splitting them into 2
+   * and 4 runs: 2·(3 + 2 + 1) = 12 a sample, then the maps 4·2·3·2 = 48 and 4·4·2·1 = 32. */
+  {
+    const gsize runs[] = { 2, 4 };
+
+    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs), ==, 5 * 12 + 48 + 32);
+  }
 }
 
 /* The plane: the first layer's product three times (3 × 2·6 = 36 a sample), then the layers
@@ -81,7 +102,7 @@ test_study (void)
   config.batch = 2;
   config.snapshot_every = 0;
   config.surface_resolution = 7;
-  training = saddle_flops_training (model, SAMPLES, 4, TRUE);
+  training = saddle_flops_training (model, SAMPLES, 4, TRUE, NULL);
   /* 3 runs × 5 snapshots, their Gram matrix 2·15²·20. */
   expect = 3 * training + saddle_flops_surface (model, SAMPLES, 7) + 2.0 * 15 * 15 * 20;
   g_assert_cmpfloat (saddle_study_flops (&config, SADDLE_STUDY_TRAJECTORIES, model, SAMPLES), ==, expect);
@@ -205,10 +226,10 @@ test_eigen (void)
   g_assert_cmpfloat (saddle_flops_eigenvectors (3), ==, 36 + 54);
 }
 
-/* The descent step and the gradient summed by linear region, on 1-3-2-1 (S = 3 + 6 + 2 = 11, S↑ = 8, the
- * output layer's S_top = 2, the hidden layers' S_h = 9): the forward pass over the samples
- * (2·S = 22 a sample), then 10·S + 4·S_h + 10·S↑ − 2·S_top = 110 + 36 + 80 − 4 = 222 a region;
- * and a tally of calls made each way. */
+/* The descent step and the gradient summed by linear region, on 1-3-2-1 (S = 3 + 6 + 2 = 11,
+ * S↑ = 8, the output layer's S_top = 2, the hidden layers' S_h = 9): beyond the forward pass by
+ * region, 10·S + 4·S_h + 10·S↑ − 2·S_top = 110 + 36 + 80 − 4 = 222 a region; and a tally of
+ * calls made each way. */
 static void
 test_descent_regions (void)
 {
@@ -216,18 +237,16 @@ test_descent_regions (void)
   g_autoptr(SaddleModel) model = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU,
                                                    SADDLE_LOSS_MSE, NULL);
   SaddleRegionTally tally = { .by_sample = 1, .by_region = 2, .regions = 5,
-                              .grads_by_sample = 3, .grads_by_region = 4, .grad_regions = 7 };
+                              .grads_by_sample = 3, .grads_by_region = 4, .grad_regions = 7,
+                              .forward_flops = 1000 };
 
-  g_assert_cmpfloat (saddle_flops_descent_step_regions (model, SAMPLES, 2.0), ==,
-                     5 * 22 + 2 * 222);
-  g_assert_cmpfloat (saddle_flops_descent_step_regions (model, SAMPLES, 0.0), ==,
-                     saddle_flops_descent_step (model, SAMPLES));
-  /* A gradient by region: 22 a sample, then 2·S + 4·S_h + 2·S↑ = 22 + 36 + 16 = 74 a region. */
-  g_assert_cmpfloat (saddle_flops_gradient_regions (model, SAMPLES, 2.0), ==, 5 * 22 + 2 * 74);
-  /* Steps: by sample 8·S + 10·S↑ = 168 a sample, by region 2 forward passes and 5 regions;
-   * gradients: by sample 4·S + 2·S↑ = 60 a sample, by region 4 forward passes and 7 regions. */
+  g_assert_cmpfloat (saddle_flops_descent_step_regions (model, 2.0), ==, 2 * 222);
+  /* A gradient by region: 2·S + 4·S_h + 2·S↑ = 22 + 36 + 16 = 74 a region. */
+  g_assert_cmpfloat (saddle_flops_gradient_regions (model, 2.0), ==, 2 * 74);
+  /* Steps: by sample 8·S + 10·S↑ = 168 a sample, by region 5 regions; gradients: by sample
+   * 4·S + 2·S↑ = 60 a sample, by region 7 regions; the forward passes by region as counted. */
   g_assert_cmpfloat (saddle_flops_tally (model, SAMPLES, &tally), ==,
-                     5 * 168 + 2 * 5 * 22 + 5 * 222 + 3 * 5 * 60 + 4 * 5 * 22 + 7 * 74);
+                     5 * 168 + 5 * 222 + 3 * 5 * 60 + 7 * 74 + 1000);
 }
 
 /* The design's two models, per sample: the numbers the bench's rates rest on. */
@@ -244,9 +263,15 @@ test_reference_models (void)
   /* S = 31 + 961 + 31 = 1,023, S↑ = 992. */
   g_assert_cmpfloat (saddle_flops_gradient (f, 1), ==, 4 * 1023 + 2 * 992);
   g_assert_cmpfloat (saddle_flops_descent_step (f, 1), ==, 8 * 1023 + 10 * 992);
-  /* By region: 10·1,023 + 4·992 + 10·992 − 2·31 = 24,056 a region, beside 2,046 a sample. */
-  g_assert_cmpfloat (saddle_flops_descent_step_regions (f, 1000, 30.0), ==,
-                     1000 * 2046 + 30 * 24056);
+  /* By region: 10·1,023 + 4·992 + 10·992 − 2·31 = 24,056 a region; its forward pass, with 20
+   * and 25 runs: 2·(31 + 31 + 1) = 126 a sample, 4·20·31·31 + 4·25·31·1 for the maps. */
+  g_assert_cmpfloat (saddle_flops_descent_step_regions (f, 30.0), ==, 30 * 24056);
+  {
+    const gsize runs[] = { 20, 25 };
+
+    g_assert_cmpfloat (saddle_flops_forward_regions (f, 1000, runs), ==,
+                       1000 * 126 + 4 * 20 * 31 * 31 + 4 * 25 * 31);
+  }
   /* S = 15,680 + 400 + 200 = 16,280. */
   g_assert_cmpfloat (saddle_flops_forward (m, 1), ==, 2 * 16280);
 }

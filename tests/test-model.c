@@ -642,13 +642,104 @@ compare_doubles (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* The forward pass by region (saddle-model-regions-forward.c) against the per-sample pass, on
+ * 1,000 sorted inputs, nets of one input with 0–3 hidden layers (one of 70 units, two pattern
+ * words), ReLU and identity, biases of scale 1: the same regions (runs of equal σ' rows), the
+ * per-sample σ' rows at each region's first sample, and outputs within 1e-13 of the largest.
+ * With a cap below the count it declines. */
+static void
+test_regions_forward (void)
+{
+  static const guint net_0[] = { 1, 1 };
+  static const guint net_1[] = { 1, 70, 1 };
+  static const guint net_2[] = { 1, 31, 31, 1 };
+  static const guint net_3[] = { 1, 4, 3, 4, 2 };
+  const guint *nets[] = { net_0, net_1, net_2, net_3 };
+  const guint lens[] = { 2, 3, 4, 5 };
+  const SaddleActivation acts[] = { SADDLE_ACTIVATION_RELU, SADDLE_ACTIVATION_IDENTITY };
+  gsize n = 1000;
+
+  for (guint t = 0; t < G_N_ELEMENTS (nets); t++)
+    for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+      {
+        SaddleTestRig rig;
+        SaddleModel *model;
+        guint L = lens[t] - 1;
+        gsize m = nets[t][L], R = 0, R_ref = 1, dummy;
+        g_autofree double *out_ref = NULL;
+        g_autofree gsize *first_ref = g_new (gsize, n + 1);
+        double scale, err = 0.0;
+
+        saddle_test_rig_init (&rig, nets[t], lens[t], acts[a], SADDLE_LOSS_MSE, n, 1.0, 41 + t);
+        qsort (rig.x, n, sizeof (double), compare_doubles);
+        model = rig.model;
+        g_assert_true (_saddle_model_ensure_forward (model, n));
+
+        /* The per-sample pass: its outputs, and its runs of equal σ' rows. */
+        _saddle_model_forward (model, rig.theta, rig.x, n);
+        out_ref = g_memdup2 (model->z[L - 1], n * m * sizeof (double));
+        first_ref[0] = 0;
+        for (gsize i = 1; i < n; i++)
+          for (guint l = 0; l + 1 < L; l++)
+            {
+              gsize o = nets[t][l + 1];
+
+              if (memcmp (model->d[l] + i * o, model->d[l] + (i - 1) * o, o * sizeof (double)))
+                {
+                  first_ref[R_ref++] = i;
+                  break;
+                }
+            }
+        g_test_message ("%u hidden layers, %s: %" G_GSIZE_FORMAT " regions", L - 1,
+                        saddle_activation_to_string (acts[a]), R_ref);
+        g_assert_cmpuint (R_ref, >=, acts[a] == SADDLE_ACTIVATION_RELU && L > 1 ? 3 : 1);
+
+        /* By region: the same runs, their σ' rows, the outputs to rounding. */
+        for (gsize i = 0; i < n * m; i++)
+          model->z[L - 1][i] = NAN;
+        g_assert_true (_saddle_model_regions_forward (model, rig.theta, rig.x, n, n, &R));
+        g_assert_cmpuint (R, ==, R_ref);
+        g_assert_cmpmem (model->region_first, R * sizeof (gsize), first_ref, R * sizeof (gsize));
+        g_assert_cmpuint (model->region_first[R], ==, n);
+        scale = saddle_test_max_abs (out_ref, n * m);
+        for (gsize i = 0; i < n * m; i++)
+          err = MAX (err, fabs (model->z[L - 1][i] - out_ref[i]));
+        g_test_message ("  outputs within %.1e of the largest", err / scale);
+        g_assert_cmpfloat (err, <=, 1e-13 * scale);
+        {
+          /* The per-sample σ' rows at the regions' first samples, against those written. */
+          g_autoptr(SaddleModel) other = saddle_model_copy (model);
+
+          g_assert_true (_saddle_model_ensure_forward (other, n));
+          _saddle_model_forward (other, rig.theta, rig.x, n);
+          for (gsize r = 0; r < R; r++)
+            for (guint l = 0; l + 1 < L; l++)
+              {
+                gsize o = nets[t][l + 1], at = model->region_first[r] * o;
+
+                g_assert_cmpmem (model->d[l] + at, o * sizeof (double),
+                                 other->d[l] + at, o * sizeof (double));
+              }
+        }
+
+        /* A cap below the count declines. */
+        if (R > 1)
+          g_assert_false (_saddle_model_regions_forward (model, rig.theta, rig.x, n, R - 1,
+                                                         &dummy));
+
+        saddle_test_rig_clear (&rig);
+      }
+}
+
 /* The gradient, the descent's step and saddle_model_hvp() summed by linear region (saddle-model-regions.c)
  * against the per-sample passes (saddle_model_set_sum_by_region (FALSE)), on 1,000 sorted
  * inputs: nets of one input and one output with 0–3 hidden layers, ReLU and identity, biases of
  * scale 1 so that the kinks fall among the samples. The step must take the regions (at most a
  * quarter of the samples: checked by saddle_model_count_regions(), by the model's tally and by
- * the results differing in some bit from the per-sample sums), give the same loss, and ∇L,
- * H·∇L and H·v within 1e-13 of the largest entry; H·∇L also matches central differences of ∇L.
+ * the results differing in some bit from the per-sample sums), give the loss within 1e-14 of
+ * it (the outputs come from the forward pass by region, saddle-model-regions-forward.c), and
+ * ∇L, H·∇L and H·v within 1e-13 of the largest entry; H·∇L also matches central differences
+ * of ∇L.
  * Shuffled, the same inputs have more regions than that, and the step must fall back: the same
  * bits. */
 static void
@@ -709,15 +800,15 @@ test_regions (void)
         g_assert_cmpuint (tally.by_sample, ==, 1);
         g_test_message ("  ∇L within %.1e, H·∇L within %.1e", rel_err (g, g_ref, rig.P),
                         rel_err (hg, hg_ref, rig.P));
-        g_assert_cmpfloat (loss, ==, loss_ref);
+        g_assert_cmpfloat (fabs (loss - loss_ref), <=, 1e-14 * loss_ref);
         g_assert_cmpfloat (saddle_test_max_abs (hg_ref, rig.P), >, 1e-6);
         g_assert_cmpfloat (rel_err (g, g_ref, rig.P), <=, 1e-13);
         g_assert_cmpfloat (rel_err (hg, hg_ref, rig.P), <=, 1e-13);
         g_assert_true (memcmp (g, g_ref, rig.P * sizeof (double)) != 0
                        || memcmp (hg, hg_ref, rig.P * sizeof (double)) != 0);
 
-        /* saddle_model_loss_grad() by region against by sample: the same loss, ∇L within
-         * 1e-13, and counted in the tally. */
+        /* saddle_model_loss_grad() by region against by sample: the loss within 1e-14, ∇L
+         * within 1e-13, and counted in the tally. */
         {
           g_autofree double *g1 = g_new (double, rig.P);
           g_autofree double *g2 = g_new (double, rig.P);
@@ -731,12 +822,12 @@ test_regions (void)
           saddle_model_set_sum_by_region (rig.model, FALSE);
           g_assert_cmpuint (tally.grads_by_region, ==, 1);
           g_assert_cmpuint (tally.grad_regions, ==, regions);
-          g_assert_cmpfloat (l1, ==, l2);
+          g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-14 * l2);
           g_assert_cmpfloat (rel_err (g1, g2, rig.P), <=, 1e-13);
         }
 
         /* saddle_model_hvp() on 3 random directions, with the gradient, by region against by
-         * sample: the same 1e-13. */
+         * sample: the same tolerances. */
         {
           g_autofree double *dirs = random_directions (3, rig.P, 9 + t);
           g_autofree double *hv = g_new (double, 3 * rig.P);
@@ -747,7 +838,7 @@ test_regions (void)
           saddle_model_set_sum_by_region (rig.model, TRUE);
           l1 = saddle_model_hvp (rig.model, rig.theta, &rig.batch, dirs, 3, hv, g);
           saddle_model_set_sum_by_region (rig.model, FALSE);
-          g_assert_cmpfloat (l1, ==, l2);
+          g_assert_cmpfloat (fabs (l1 - l2), <=, 1e-14 * l2);
           g_assert_cmpfloat (rel_err (g, g_ref, rig.P), <=, 1e-13);
           for (guint j = 0; j < 3; j++)
             g_assert_cmpfloat (rel_err (hv + j * rig.P, hv_ref + j * rig.P, rig.P), <=, 1e-13);
@@ -1809,6 +1900,7 @@ main (int    argc,
   g_test_add_func ("/core/model/hvp/grad", test_hvp_grad);
   g_test_add_func ("/core/model/hvp/grad-and-hvp-self", test_grad_and_hvp_self);
   g_test_add_func ("/core/model/hvp/regions", test_regions);
+  g_test_add_func ("/core/model/regions-forward", test_regions_forward);
   g_test_add_func ("/core/model/known/linear-mse", test_known_linear);
   g_test_add_func ("/core/model/known/ce-equal-logits", test_known_ce);
   g_test_add_func ("/core/model/known/mse-multi-output", test_mse_multi_output);

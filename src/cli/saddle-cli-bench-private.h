@@ -16,6 +16,7 @@ typedef struct
   double       dgemm_rate;    /* FLOP/s of DGEMM on the bench's threads: the ceiling */
   double       dgemm_cpu_rate;/* its FLOPs per CPU second: the ceiling of CPU-time rates */
   double       descent_step;  /* FLOPs of one step of the critical run's descent, as it ran */
+  double       training_run;  /* FLOPs of its training, its evaluations as they ran */
   gsize        eigen_solved;  /* rows its eigensolve took (the exactly zero ones set aside) */
   guint        failed;
 } Bench;

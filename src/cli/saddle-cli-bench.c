@@ -242,7 +242,8 @@ bench_training (Bench                   *bench,
   size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
                           config->runs, steps / config->runs, config->batch, model_size, samples);
   saddle_cli_bench_record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
-          config->runs * saddle_flops_training (model, dataset->n_samples, config->epochs, FALSE));
+          config->runs * saddle_flops_training (model, dataset->n_samples, config->epochs, FALSE,
+                                                NULL));
 }
 
 static void
@@ -467,7 +468,9 @@ add_critical_flops (Bench             *bench,
   json_builder_set_member_name (bench->builder, "critical_flops");
   json_builder_begin_object (bench->builder);
   saddle_summary_add_double (bench->builder, "training_run",
-                             saddle_flops_training (model, samples, epochs, FALSE));
+                             bench->training_run > 0.0
+                             ? bench->training_run
+                             : saddle_flops_training (model, samples, epochs, FALSE, NULL));
   /* As the bench's critical run took its steps (by linear region where it could). */
   saddle_summary_add_double (bench->builder, "descent_step",
                              bench->descent_step > 0.0 ? bench->descent_step
@@ -554,11 +557,18 @@ bench_critical (Bench                   *bench,
   {
     gsize samples = dataset->n_samples;
     gsize n = results->n_params;
-    /* The steps alone: the tally also holds the study's ∇L at the point reached. */
-    SaddleRegionTally steps_only = { .by_sample = point->descent_tally.by_sample,
-                                     .by_region = point->descent_tally.by_region,
-                                     .regions = point->descent_tally.regions };
+    /* The steps alone: the tally also holds the study's ∇L at the point reached, whose forward
+     * pass by region counts as much as a step's (all passed near the same point). */
+    const SaddleRegionTally *all = &point->descent_tally;
+    SaddleRegionTally steps_only = { .by_sample = all->by_sample,
+                                     .by_region = all->by_region,
+                                     .regions = all->regions,
+                                     .forward_flops = all->by_region == 0 ? 0.0
+                                                      : all->forward_flops * all->by_region
+                                                        / (all->by_region + all->grads_by_region) };
     double steps_work = saddle_flops_tally (model, samples, &steps_only);
+    double training = saddle_flops_training (model, samples, config->epochs, FALSE,
+                                             &point->train_tally);
     double descent = config->descent_steps > 0
                      ? saddle_flops_tally (model, samples, &point->descent_tally)
                      : 0.0;
@@ -584,11 +594,12 @@ bench_critical (Bench                   *bench,
                                                    n <= SADDLE_NEWTON_DENSE_MAX
                                                    ? "values and vectors" : "values", solved);
 
-    record_phase (bench, name, "training", train_size, point->seconds_train,
-                  saddle_flops_training (model, samples, config->epochs, FALSE));
+    record_phase (bench, name, "training", train_size, point->seconds_train, training);
     record_phase (bench, name, "descent", descent_size, point->seconds_descent, descent);
     if (config->newton_steps == 0 && point->steps > 0)
       bench->descent_step = steps_work / (point->steps + 1.0);
+    if (config->newton_steps == 0)
+      bench->training_run = training;
     if (config->newton_steps == 0)
       bench->eigen_solved = solved;
     if (point->newton_steps > 0)

@@ -143,6 +143,7 @@ struct _SaddleCriticalPoint
   double             *params;           /* (n_params) the point itself */
   /* Wall-clock seconds per phase (g_get_monotonic_time); 0 for a phase not run here. */
   double              seconds_train;    /* training, filled in by the study */
+  SaddleRegionTally   train_tally;      /* how the training summed (FLOP counts), the same */
   double              seconds_descent;  /* ‖∇L‖² descent */
   double              seconds_newton;   /* Newton refinement */
   double              seconds_hessian;  /* full Hessian build (with ‖H·g‖) */

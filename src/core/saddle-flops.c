@@ -101,8 +101,36 @@ saddle_flops_descent_step (const SaddleModel *model,
   return saddle_flops_hvp (model, samples, 1);
 }
 
-/* _saddle_model_regions_grad_and_hvp_self(): the forward pass over the samples (2·S a sample),
- * then per region, with S_h the hidden layers' weights and S_top the output layer's:
+/* _saddle_model_regions_forward(): at every sample, A·x + B for each unit of each layer it
+ * computes (the output layer's, and the hidden layers' but for the identity, whose pattern is
+ * fixed), a multiply and an add: 2·o_l a unit; then for the @runs[l] runs into which hidden
+ * layer l's pattern splits the samples, the maps of layer l + 1, a (2R × o_l)·(o_l × o_{l+1})
+ * product: 4·runs[l]·o_l·o_{l+1}. */
+double
+saddle_flops_forward_regions (const SaddleModel *model,
+                              gsize              samples,
+                              const gsize       *runs)
+{
+  guint L;
+  double total = 0.0;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  L = saddle_model_n_layers (model);
+  for (guint l = 0; l < L; l++)
+    {
+      double o = saddle_model_width (model, l + 1);
+
+      if (l + 1 == L || saddle_model_activation (model) != SADDLE_ACTIVATION_IDENTITY)
+        total += 2.0 * (double) samples * o;
+      if (l + 1 < L)
+        total += 4.0 * (double) runs[l] * o * saddle_model_width (model, l + 2);
+    }
+  return total;
+}
+
+/* _saddle_model_regions_grad_and_hvp_self() beyond its forward pass by region, per region, with
+ * S_h the hidden layers' weights and S_top the output layer's:
  *   forward:    α and β through the hidden layers (2 rows: 4·S_h);
  *   backward:   b_l·W_{l+1} (2·S↑), then ∂L/∂W_l = b_lᵀ·(α·R1 + β·R0) (2·S);
  *   R-forward:  [α; β]·Vᵀ at every layer (4·S), [Rα; Rβ]·Wᵀ above the first (4·S↑);
@@ -111,7 +139,6 @@ saddle_flops_descent_step (const SaddleModel *model,
  * 10·S + 4·S_h + 10·S↑ − 2·S_top a region. */
 double
 saddle_flops_descent_step_regions (const SaddleModel *model,
-                                   gsize              samples,
                                    double             regions)
 {
   guint L;
@@ -119,69 +146,71 @@ saddle_flops_descent_step_regions (const SaddleModel *model,
 
   g_return_val_if_fail (model != NULL, 0.0);
 
-  if (regions <= 0.0)
-    return saddle_flops_descent_step (model, samples);
   L = saddle_model_n_layers (model);
   S = weights_from (model, 0);
   S_up = weights_from (model, 1);
   S_top = weights_from (model, L - 1);
-  return saddle_flops_forward (model, samples)
-         + regions * (10.0 * S + 4.0 * (S - S_top) + 10.0 * S_up - 2.0 * (L > 1 ? S_top : 0.0));
+  return regions * (10.0 * S + 4.0 * (S - S_top) + 10.0 * S_up - 2.0 * (L > 1 ? S_top : 0.0));
 }
 
-/* _saddle_model_regions_grad(): the forward pass over the samples (2·S a sample), then per
- * region α and β through the hidden layers (4·S_h), b_l·W_{l+1} (2·S↑) and
- * ∂L/∂W_l = b_lᵀ·(α·R1 + β·R0) (2·S). */
+/* _saddle_model_regions_grad() beyond its forward pass by region, per region: α and β through
+ * the hidden layers (4·S_h), b_l·W_{l+1} (2·S↑) and ∂L/∂W_l = b_lᵀ·(α·R1 + β·R0) (2·S). */
 double
 saddle_flops_gradient_regions (const SaddleModel *model,
-                               gsize              samples,
                                double             regions)
 {
   double S, S_up, S_top;
 
   g_return_val_if_fail (model != NULL, 0.0);
 
-  if (regions <= 0.0)
-    return saddle_flops_gradient (model, samples);
   S = weights_from (model, 0);
   S_up = weights_from (model, 1);
   S_top = weights_from (model, saddle_model_n_layers (model) - 1);
-  return saddle_flops_forward (model, samples) + regions * (2.0 * S + 4.0 * (S - S_top) + 2.0 * S_up);
+  return regions * (2.0 * S + 4.0 * (S - S_top) + 2.0 * S_up);
 }
 
-/* Each call by sample costs its whole count; each by region its forward pass and its regions'
- * share (linear in the regions, so their total will do). */
+/* Each call by sample costs its whole count; each by region its forward pass, as the tally
+ * counted it, and its regions' share (linear in the regions, so their total will do). */
 double
 saddle_flops_tally (const SaddleModel       *model,
                     gsize                    samples,
                     const SaddleRegionTally *tally)
 {
-  double forward, step_region, grad_region;
-
   g_return_val_if_fail (model != NULL && tally != NULL, 0.0);
 
-  forward = saddle_flops_forward (model, samples);
-  step_region = saddle_flops_descent_step_regions (model, samples, 1.0) - forward;
-  grad_region = saddle_flops_gradient_regions (model, samples, 1.0) - forward;
   return (double) tally->by_sample * saddle_flops_descent_step (model, samples)
-         + (double) tally->by_region * forward + (double) tally->regions * step_region
+         + saddle_flops_descent_step_regions (model, (double) tally->regions)
          + (double) tally->grads_by_sample * saddle_flops_gradient (model, samples)
-         + (double) tally->grads_by_region * forward + (double) tally->grad_regions * grad_region;
+         + saddle_flops_gradient_regions (model, (double) tally->grad_regions)
+         + tally->forward_flops;
 }
 
-/* Each epoch's minibatch gradients cover the set once; the set is evaluated epochs + 1 times
- * (the start and every epoch's end), by saddle_model_loss_accuracy() (a forward pass) or, with
- * @epoch_grad_norm, saddle_model_loss_grad_accuracy() (a gradient). */
+/* Each epoch's minibatch gradients cover the set once, by sample; the set is evaluated
+ * epochs + 1 times (the start and every epoch's end), by saddle_model_loss_accuracy() (a
+ * forward pass) or, with @epoch_grad_norm, saddle_model_loss_grad_accuracy() (a gradient): by
+ * sample, or those @tally saw summed by region as it counted them. */
 double
-saddle_flops_training (const SaddleModel *model,
-                       gsize              samples,
-                       guint              epochs,
-                       gboolean           epoch_grad_norm)
+saddle_flops_training (const SaddleModel       *model,
+                       gsize                    samples,
+                       guint                    epochs,
+                       gboolean                 epoch_grad_norm,
+                       const SaddleRegionTally *tally)
 {
-  double evaluation = epoch_grad_norm ? saddle_flops_gradient (model, samples)
-                                      : saddle_flops_forward (model, samples);
+  double evaluations = epochs + 1.0;
+  double by_sample = epoch_grad_norm ? saddle_flops_gradient (model, samples)
+                                     : saddle_flops_forward (model, samples);
+  double total = epochs * saddle_flops_gradient (model, samples);
 
-  return epochs * saddle_flops_gradient (model, samples) + (epochs + 1.0) * evaluation;
+  if (tally != NULL)
+    {
+      guint64 by_region = epoch_grad_norm ? tally->grads_by_region : tally->losses_by_region;
+
+      evaluations -= MIN ((double) by_region, evaluations);
+      total += tally->forward_flops;
+      if (epoch_grad_norm)
+        total += saddle_flops_gradient_regions (model, (double) tally->grad_regions);
+    }
+  return total + evaluations * by_sample;
 }
 
 /* saddle_surface_compute() through a SaddleModelPlane: the first layer's product for the

@@ -40,29 +40,35 @@ double saddle_flops_hvp            (const SaddleModel *model,
  * summed by sample. */
 double saddle_flops_descent_step   (const SaddleModel *model,
                                     gsize              samples);
-/* The same step summed by linear region (saddle-model-regions.c) over @regions regions, on
- * average (0: by sample, as saddle_flops_descent_step()). */
+/* The forward pass by region (saddle-model-regions-forward.c) over @samples, hidden layer l's
+ * pattern splitting them into @runs[l] runs (l < n_layers − 1). */
+double saddle_flops_forward_regions (const SaddleModel *model,
+                                     gsize              samples,
+                                     const gsize       *runs);
+/* The same step summed by linear region (saddle-model-regions.c) over @regions regions in all,
+ * beyond its forward pass by region. */
 double saddle_flops_descent_step_regions (const SaddleModel *model,
-                                          gsize              samples,
                                           double             regions);
-/* A gradient summed by linear region over @regions regions (0: by sample, as
- * saddle_flops_gradient()). */
+/* A gradient summed by linear region over @regions regions, beyond its forward pass. */
 double saddle_flops_gradient_regions (const SaddleModel *model,
-                                      gsize              samples,
                                       double             regions);
-/* The descent steps and gradients of @tally (saddle_model_take_region_tally()), each by the
- * way it ran. */
+/* The descent steps, gradients and forward passes by region of @tally
+ * (saddle_model_take_region_tally()), each by the way it ran. */
 double saddle_flops_tally (const SaddleModel       *model,
                            gsize                    samples,
                            const SaddleRegionTally *tally);
 /* saddle_train() over @samples for @epochs with snapshot_every = 0 (every minibatch's gradient,
- * and the whole set evaluated at the start and after every epoch; with @epoch_grad_norm that
- * evaluation is a gradient). The batch size does not matter: each epoch's batches cover the
- * set once. */
-double saddle_flops_training       (const SaddleModel *model,
-                                    gsize              samples,
-                                    guint              epochs,
-                                    gboolean           epoch_grad_norm);
+ * by sample, and the whole set evaluated at the start and after every epoch; with
+ * @epoch_grad_norm that evaluation is a gradient). The batch size does not matter: each
+ * epoch's batches cover the set once. @tally, taken around the training or NULL: the
+ * evaluations it saw summed by region count as it counted them, the rest by sample. Its
+ * passes by region must be the evaluations' alone, as they are when the minibatches have
+ * fewer than 64 samples (those always sum by sample). */
+double saddle_flops_training       (const SaddleModel       *model,
+                                    gsize                    samples,
+                                    guint                    epochs,
+                                    gboolean                 epoch_grad_norm,
+                                    const SaddleRegionTally *tally);
 /* A loss surface of @resolution × @resolution nodes (saddle_surface_compute()). */
 double saddle_flops_surface        (const SaddleModel *model,
                                     gsize              samples,

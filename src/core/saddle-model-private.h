@@ -62,7 +62,15 @@ struct _SaddleModel
   double          **region_rab;   /* region_rab[l]: (2R, out_l) Rα, then Rβ */
   double          **region_b;     /* region_b[l]: (R, out_l) ∂f/∂z[l] */
   double          **region_c;     /* region_c[l]: (R, out_l) its R-derivative's r-part */
+  gsize             region_count; /* the regions _saddle_model_regions_loss() found */
   SaddleRegionTally region_tally;
+  /* The forward pass by region (saddle-model-regions-forward.c): two levels' runs. */
+  gsize            *level_index;  /* their starts and parents */
+  gsize             level_index_cap;
+  guint64          *level_mask;   /* their activation patterns, a bit a unit */
+  gsize             level_mask_cap;
+  double           *level_map;    /* their affine maps, and the products' input */
+  gsize             level_map_cap;
 
   /* During saddle_model_loss_grad() on a selection (saddle_batch_select()) only: its inputs'
    * rows in the dataset, which the first layer's products read in place (x is NULL then). */
@@ -214,9 +222,32 @@ void     _saddle_model_backward       (SaddleModel       *model,
  * identity, MSE, at least 64 samples, and not switched off (saddle_model_set_sum_by_region()). */
 gboolean _saddle_model_regions_apply  (const SaddleModel *model,
                                        const SaddleBatch *batch);
-/* After a forward pass and the loss with δ[L-1]: ∇L into @grad and H·∇L into @hg, summed by
- * linear region (counted in the tally). FALSE (nothing written) if the samples have too many
- * regions or scratch cannot be had; the caller then takes the per-sample passes. */
+/* Makes room for @count region starts; FALSE if it cannot be had. */
+gboolean _saddle_model_ensure_region_first (SaddleModel *model,
+                                            gsize        count);
+/* The outputs of the @n samples @x of a one-input model, its linear regions (runs of samples with
+ * one activation pattern: their starts into region_first, their patterns into the σ' rows of
+ * their first samples) and their count, without the per-sample activations
+ * (saddle-model-regions-forward.c). The forward scratch must hold @n samples. FALSE if there
+ * are more than @max_regions, or no scratch. */
+gboolean _saddle_model_regions_forward (SaddleModel  *model,
+                                        const double *theta,
+                                        const double *x,
+                                        gsize         n,
+                                        gsize         max_regions,
+                                        gsize        *n_regions);
+/* Where @batch sums by region (_saddle_model_regions_apply()) and its samples fall into at most
+ * a quarter as many regions: the forward pass by region and the loss into @loss, with δ[L-1]
+ * if @want_delta. Otherwise FALSE, and the caller takes the per-sample passes. The forward
+ * scratch must hold the batch. */
+gboolean _saddle_model_regions_loss   (SaddleModel       *model,
+                                       const double      *theta,
+                                       const SaddleBatch *batch,
+                                       gboolean           want_delta,
+                                       double            *loss);
+/* After _saddle_model_regions_loss() with δ[L-1]: ∇L into @grad and H·∇L into @hg, summed by
+ * linear region (counted in the tally). FALSE (nothing written) if scratch cannot be had; the
+ * caller then takes the per-sample passes. */
 gboolean _saddle_model_regions_grad_and_hvp_self (SaddleModel       *model,
                                                   const double      *theta,
                                                   const SaddleBatch *batch,

@@ -24,12 +24,12 @@
  * sums grouped differently: equal to rounding (tests/test-model.c compares the two paths).
  * The regions, moments, α, β and b serve every direction of one call.
  *
- * The activation patterns come from the ordinary forward pass over the samples, so a sample
- * exactly at a kink is on the same side as in every other pass. Consecutive samples with the
- * same pattern form a region: on the function task's data (x sorted) the 1-31-31-1 critical
- * points of 4 runs had 20–31 regions over 1,000 points, and the products run on that many rows
- * instead of 1,000; with more than a quarter of the samples (unsorted x, say) the per-sample
- * passes run instead.
+ * Consecutive samples with the same pattern form a region: on the function task's data (x
+ * sorted) the 1-31-31-1 critical points of 4 runs had 20–31 regions over 1,000 points, and the
+ * products run on that many rows instead of 1,000; with more than a quarter of the samples
+ * (unsorted x, say) the per-sample passes run instead. The regions, their patterns and the
+ * outputs come from the forward pass by region (saddle-model-regions-forward.c), which finds
+ * them without a matrix product per sample.
  */
 #define G_LOG_DOMAIN "saddle-model"
 
@@ -67,45 +67,9 @@ _saddle_model_regions_apply (const SaddleModel *model,
          && batch->n >= MIN_SAMPLES;
 }
 
-/* Splits the samples at each change of activation pattern (the σ' rows of every hidden layer,
- * after a forward pass): region j holds samples first[j] … first[j+1] − 1. FALSE when more
- * than @max_regions. */
-static gboolean
-find_regions (SaddleModel *model,
-              gsize        n,
-              gsize        max_regions,
-              gsize       *n_regions)
-{
-  guint L = model->n_layers;
-  gsize count = 1;
-
-  model->region_first[0] = 0;
-  for (gsize i = 1; i < n; i++)
-    {
-      gboolean same = TRUE;
-
-      for (guint l = 0; l + 1 < L && same; l++)
-        {
-          gsize o = model->widths[l + 1];
-
-          same = memcmp (model->d[l] + i * o, model->d[l] + (i - 1) * o,
-                         o * sizeof (double)) == 0;
-        }
-      if (same)
-        continue;
-      if (count == max_regions)
-        return FALSE;
-      model->region_first[count++] = i;
-    }
-  model->region_first[count] = n;
-  *n_regions = count;
-  return TRUE;
-}
-
-/* Makes room for @count region starts; FALSE if it cannot be had. */
-static gboolean
-ensure_region_first (SaddleModel *model,
-                     gsize        count)
+gboolean
+_saddle_model_ensure_region_first (SaddleModel *model,
+                                   gsize        count)
 {
   if (model->region_first_cap >= count)
     return TRUE;
@@ -113,6 +77,25 @@ ensure_region_first (SaddleModel *model,
   model->region_first = g_try_new (gsize, count);
   model->region_first_cap = model->region_first != NULL ? count : 0;
   return model->region_first != NULL;
+}
+
+gboolean
+_saddle_model_regions_loss (SaddleModel       *model,
+                            const double      *theta,
+                            const SaddleBatch *batch,
+                            gboolean           want_delta,
+                            double            *loss)
+{
+  gsize max_regions = MAX (1, (gsize) (MAX_REGIONS_PER_SAMPLE * (double) batch->n));
+
+  if (!_saddle_model_regions_apply (model, batch)
+      || !_saddle_model_regions_forward (model, theta, batch->x, batch->n, max_regions,
+                                         &model->region_count))
+    return FALSE;
+  *loss = _saddle_model_compute_loss (model, batch, want_delta);
+  if (!want_delta)
+    model->region_tally.losses_by_region++;
+  return TRUE;
 }
 
 gsize
@@ -125,12 +108,9 @@ saddle_model_count_regions (SaddleModel       *model,
   g_return_val_if_fail (model != NULL, 0);
   g_return_val_if_fail (theta != NULL, 0);
   if (!_saddle_model_batch_usable (model, batch, FALSE) || batch->n == 0
+      || model->widths[0] != 1 || batch->x == NULL
       || !_saddle_model_ensure_forward (model, batch->n)
-      || !ensure_region_first (model, batch->n + 1))
-    return 0;
-
-  _saddle_model_forward (model, theta, batch->x, batch->n);
-  if (!find_regions (model, batch->n, batch->n, &R))
+      || !_saddle_model_regions_forward (model, theta, batch->x, batch->n, batch->n, &R))
     return 0;
   return R;
 }
@@ -247,8 +227,8 @@ ensure_region_scratch (SaddleModel *model,
   return TRUE;
 }
 
-/* After the forward pass and the loss with δ[L-1]: the regions, their moments, α/β through the
- * hidden layers and b below the output. FALSE if there are too many regions or no scratch. */
+/* After _saddle_model_regions_loss() with δ[L-1]: the regions' moments, α/β through the hidden
+ * layers and b below the output. FALSE if there is no scratch. */
 static gboolean
 prepare (SaddleModel       *model,
          const double      *theta,
@@ -257,14 +237,11 @@ prepare (SaddleModel       *model,
 {
   guint L = model->n_layers;
   gsize n = batch->n;
-  gsize max_regions = MAX (1, (gsize) (MAX_REGIONS_PER_SAMPLE * (double) n));
-  gsize R = 0;
+  gsize R = model->region_count;
   const double *r = model->delta[L - 1];   /* r_i = ∂L/∂f_i, the 1/N in it */
   double s = 2.0 / (double) n;              /* ∂²L/∂f_i² */
 
-  if (!ensure_region_first (model, max_regions + 1)
-      || !find_regions (model, n, max_regions, &R)
-      || !ensure_region_scratch (model, R, rp))
+  if (!ensure_region_scratch (model, R, rp))
     return FALSE;
 
   /* The moments of each region's samples; the network's input as α = 1, β = 0. */

@@ -621,11 +621,11 @@ hvp_common (SaddleModel       *model,
       goto failed;
     }
 
+  if (v != NULL && k > 0 && _saddle_model_regions_loss (model, theta, batch, TRUE, &loss)
+      && isfinite (loss) && _saddle_model_regions_hvp (model, theta, batch, v, k, hv, grad))
+    return loss;
   _saddle_model_forward (model, theta, batch->x, n);
   loss = _saddle_model_compute_loss (model, batch, TRUE);
-  if (v != NULL && k > 0 && isfinite (loss) && _saddle_model_regions_apply (model, batch)
-      && _saddle_model_regions_hvp (model, theta, batch, v, k, hv, grad))
-    return loss;
   _saddle_model_backward (model, theta, batch->x, n, grad);
   if (k == 0)
     return loss;
@@ -709,11 +709,11 @@ saddle_model_grad_and_hvp_self (SaddleModel       *model,
   /* The R-pass needs only the forward activations, δ and curv, all still in
    * the scratch after the backward pass that produced ∇L: v = ∇L is known
    * before the R-pass starts, so no second forward is needed. */
-  _saddle_model_forward (model, theta, batch->x, n);
-  loss = _saddle_model_compute_loss (model, batch, TRUE);
-  if (isfinite (loss) && _saddle_model_regions_apply (model, batch)
+  if (_saddle_model_regions_loss (model, theta, batch, TRUE, &loss) && isfinite (loss)
       && _saddle_model_regions_grad_and_hvp_self (model, theta, batch, grad, hg))
     return loss;
+  _saddle_model_forward (model, theta, batch->x, n);
+  loss = _saddle_model_compute_loss (model, batch, TRUE);
   model->region_tally.by_sample++;
   _saddle_model_backward (model, theta, batch->x, n, grad);
 

@@ -681,6 +681,9 @@ saddle_model_free (SaddleModel *model)
   g_free (model->rz);
   g_free (model->ra);
   g_free (model->region_first);
+  g_free (model->level_index);
+  g_free (model->level_mask);
+  g_free (model->level_map);
   g_free (model->region_buf);
   g_free (model->region_ab);
   g_free (model->region_rab);
@@ -1081,6 +1084,12 @@ loss_grad_accuracy (SaddleModel       *model,
       return NAN;
     }
 
+  /* By region where it applies (one-output regression: no accuracy). */
+  if (_saddle_model_regions_loss (model, theta, batch, grad != NULL, &loss)
+      && (grad == NULL
+          || (isfinite (loss) && _saddle_model_regions_grad (model, theta, batch, grad))))
+    return loss;
+
   _saddle_model_forward (model, theta, batch->x, batch->n);
   loss = _saddle_model_compute_loss (model, batch, grad != NULL);
   /* The loss leaves the outputs in z[L-1] (its deltas go apart): the arg-max needs no second
@@ -1088,9 +1097,6 @@ loss_grad_accuracy (SaddleModel       *model,
   if (accuracy != NULL && !isnan (loss) && is_classification (batch))
     *accuracy = share_correct (model, batch);
   if (grad == NULL)
-    return loss;
-  if (isfinite (loss) && _saddle_model_regions_apply (model, batch)
-      && _saddle_model_regions_grad (model, theta, batch, grad))
     return loss;
   model->region_tally.grads_by_sample++;
   _saddle_model_backward (model, theta, batch->x, batch->n, grad);

@@ -85,13 +85,14 @@ gsize            saddle_model_scratch_bytes (const SaddleModel *model,
 /* Caps the HVP scratch memory (default 256 MiB); blocks that do not fit run in smaller chunks. */
 void             saddle_model_set_scratch_limit (SaddleModel *model,
                                                  gsize        bytes);
-/* Whether the gradient, saddle_model_grad_and_hvp_self() and saddle_model_hvp() may sum by
- * linear region (default TRUE): for one input, one output, ReLU or identity, MSE and batches of
- * at least 64 samples, the samples sharing an activation pattern are summed through their
- * moments (saddle-model-regions.c), equal to the per-sample sums to rounding. FALSE keeps the
- * per-sample passes; for tests and benchmarks. saddle_model_hessian_columns(), the reference
- * Hessian build, and batches under 64 samples (the function task's default minibatches of 20)
- * always sum by sample. */
+/* Whether the loss, the gradient, saddle_model_grad_and_hvp_self() and saddle_model_hvp() may
+ * go by linear region (default TRUE): for one input, one output, ReLU or identity, MSE and
+ * batches of at least 64 samples, the outputs come from one affine map per run of samples with
+ * the same activation pattern (saddle-model-regions-forward.c), and the samples sharing a
+ * pattern are summed through their moments (saddle-model-regions.c), equal to the per-sample
+ * passes to rounding. FALSE keeps the per-sample passes; for tests and benchmarks.
+ * saddle_model_hessian_columns(), the reference Hessian build, and batches under 64 samples
+ * (the function task's default minibatches of 20) always go by sample. */
 void             saddle_model_set_sum_by_region (SaddleModel *model,
                                                  gboolean     enabled);
 /* The linear regions of @batch at @theta: runs of consecutive samples whose hidden activation
@@ -102,7 +103,8 @@ gsize            saddle_model_count_regions (SaddleModel       *model,
                                              const SaddleBatch *batch);
 /* What the model summed since the tally was last taken, for FLOP counts: descent steps
  * (saddle_model_grad_and_hvp_self()) and gradients (saddle_model_loss_grad() and
- * saddle_model_loss_grad_accuracy() with a gradient), each by sample or by region. */
+ * saddle_model_loss_grad_accuracy() with a gradient), each by sample or by region, and the
+ * losses alone and forward passes by region. */
 typedef struct
 {
   guint64 by_sample;        /* descent steps summed by sample */
@@ -111,6 +113,9 @@ typedef struct
   guint64 grads_by_sample;
   guint64 grads_by_region;
   guint64 grad_regions;
+  guint64 losses_by_region; /* losses alone (saddle_model_loss_accuracy()) by region */
+  double  forward_flops;    /* the forward passes by region's FLOPs, as each ran
+                             * (saddle_flops_forward_regions()); those that declined not */
 } SaddleRegionTally;
 
 /* The tally into @tally (may be NULL); it starts again from zero. */

@@ -54,7 +54,7 @@ saddle_study_flops (const SaddleStudyConfig *config,
   P = (double) saddle_model_n_params (model);
   runs = config->runs;
   /* Every study trains; each epoch's whole-set evaluation is a gradient (epochs.csv's ‖∇L‖). */
-  per_run = saddle_flops_training (model, n_samples, config->epochs, TRUE);
+  per_run = saddle_flops_training (model, n_samples, config->epochs, TRUE, NULL);
 
   if (kind == SADDLE_STUDY_TRAJECTORIES)
     {

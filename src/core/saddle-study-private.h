@@ -59,6 +59,7 @@ typedef struct
   char                    *inner_message;  /* "Run 3/8: Eigenvalues", from an inner PROGRESS */
   gboolean                 refining;       /* DESCENT events are Newton steps */
   double                   seconds_train;  /* of the run under way */
+  SaddleRegionTally        train_tally;    /* how its training summed (for FLOP counts) */
 } StudyRun;
 
 /* One worker thread's argument. */

@@ -102,6 +102,7 @@ descend_and_analyse (StudyRun             *self,
   point->grad_norm_start = grad_norm_start;
   point->grad_norm_descent = grad_norm_descent;
   point->seconds_train = self->seconds_train;
+  point->train_tally = self->train_tally;
   point->seconds_descent = (t1 - t0) / 1e6;
   point->seconds_newton = (t2 - t1) / 1e6;
 
@@ -166,9 +167,11 @@ _saddle_study_run_one (StudyRun            *self,
   if (!_saddle_study_begin_phase (self, _("training"), 0.0, critical ? CRITICAL_TRAIN_SHARE : 1.0))
     goto cancelled;
   t0 = g_get_monotonic_time ();
+  saddle_model_take_region_tally (model, NULL);
   if (!saddle_train (model, theta, dataset, &train, _saddle_study_event_cb, self, error))
     return FALSE;
   self->seconds_train = (g_get_monotonic_time () - t0) / 1e6;
+  saddle_model_take_region_tally (model, &self->train_tally);
 
   if (critical)
     {

@@ -128,6 +128,7 @@ main (void)
         g_autofree char *name = NULL;
         Step s = { model, theta, &batch, grad, hg };
         SaddleRng rng;
+        SaddleRegionTally tally;
         gsize regions = 0;
         double t, separate, flops;
 
@@ -145,9 +146,12 @@ main (void)
               theta[off + o] = 0.5 * saddle_rng_normal (&rng);
           }
         saddle_model_set_sum_by_region (model, by_region);
-        if (by_region)
-          regions = saddle_model_count_regions (model, theta, &batch);
-        flops = saddle_flops_descent_step_regions (model, batch.n, (double) regions);
+        /* One step's work as the model tallied it: its forward pass by region as it ran. */
+        saddle_model_take_region_tally (model, NULL);
+        step_work (&s);
+        saddle_model_take_region_tally (model, &tally);
+        regions = (gsize) tally.regions;
+        flops = saddle_flops_tally (model, batch.n, &tally);
         name = by_region ? g_strdup_printf ("%s, %zu regions", saddle_activation_to_string (acts[i]),
                                             regions)
                          : g_strdup_printf ("%s, by sample", saddle_activation_to_string (acts[i]));

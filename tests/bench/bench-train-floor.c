@@ -148,10 +148,12 @@ evaluation_work (gpointer data)
 }
 
 /* The whole set's loss (and accuracy) at a θ of the model's own initialisation, as the trainer
- * takes it after each epoch. */
+ * takes it after each epoch; how one such evaluation summed into @tally (by region, for the
+ * function task: its forward pass by region's FLOPs). */
 static double
 time_evaluation (SaddleModel         *model,
-                 const SaddleDataset *dataset)
+                 const SaddleDataset *dataset,
+                 SaddleRegionTally   *tally)
 {
   g_autofree double *theta = g_new (double, saddle_model_n_params (model));
   SaddleBatch full;
@@ -162,6 +164,9 @@ time_evaluation (SaddleModel         *model,
   saddle_model_init_params (model, theta, &rng);
   saddle_batch_init_full (&full, dataset);
   e = (Evaluation) { model, theta, &full };
+  saddle_model_take_region_tally (model, NULL);
+  evaluation_work (&e);
+  saddle_model_take_region_tally (model, tally);
   return bench_best_of (evaluation_work, &e, BLOCKS, 200);
 }
 
@@ -189,6 +194,7 @@ main (void)
   g_autoptr(SaddleDataset) dataset = NULL;
   g_autoptr(SaddleModel) model = NULL;
   SaddleStudyConfig config;
+  SaddleRegionTally one, all;
   gsize samples, batch, width, steps;
   guint epochs;
   double dgemm, flops, ceiling, step, floor_seconds, adam, evaluation;
@@ -210,7 +216,11 @@ main (void)
   steps = (samples + batch - 1) / batch * epochs;
 
   dgemm = bench_dgemm_rate ();
-  flops = saddle_flops_training (model, samples, epochs, FALSE);
+  evaluation = time_evaluation (model, dataset, &one);
+  /* Every evaluation counted as the one timed (by region, it has fewer runs than a trained θ). */
+  all = (SaddleRegionTally) { .losses_by_region = (epochs + 1) * one.losses_by_region,
+                              .forward_flops = (epochs + 1) * one.forward_flops };
+  flops = saddle_flops_training (model, samples, epochs, FALSE, &all);
   ceiling = flops / dgemm;
   printf ("The critical run's training: %" G_GSIZE_FORMAT " parameters, %" G_GSIZE_FORMAT
           " Adam steps of %" G_GSIZE_FORMAT " samples, %.3g GFLOP (saddle-flops.c)\n",
@@ -227,7 +237,6 @@ main (void)
   printf ("  the three products: %.1f GFLOP/s, %.0f %% of DGEMM\n",
           3 * saddle_flops_dgemm (batch, width, width) / step / 1e9,
           100.0 * 3 * saddle_flops_dgemm (batch, width, width) / step / dgemm);
-  evaluation = time_evaluation (model, dataset);
   printf ("The whole set's loss, %u times: %.2f µs each\n", epochs + 1, evaluation * 1e6);
   floor_seconds = steps * (step + adam) + (epochs + 1) * evaluation;
   printf ("Floor: %" G_GSIZE_FORMAT " × %.3f µs + %u × %.2f µs = %.4f s; the most the phase "

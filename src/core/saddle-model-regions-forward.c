@@ -1,0 +1,363 @@
+/* saddle-model-regions-forward.c — the forward pass by linear region: every sample's output and
+ * the regions, without every sample's activations
+ *
+ * In a network with one input and a piecewise-linear activation, layer l's pre-activations are
+ * affine in the input x on the samples that share the activation patterns of the layers below
+ * it: z_l = A·x + B, one pair (A, B) for each run of consecutive samples with those patterns.
+ * The pass goes up level by level. At level l each sample's z_l = A·x + B gives it layer l's
+ * pattern, one bit a unit; a change of pattern starts a new run, so the runs of level l + 1
+ * split those of level l; and each new run's map for the layer above is
+ *
+ *   A' = W_{l+1}·(D ⊙ A),   B' = W_{l+1}·(D ⊙ B) + b_{l+1}    (D: the run's pattern of layer l)
+ *
+ * one product with 2R rows for R runs. At the top, z_{L−1} = A·x + B is the output. A sample
+ * thus costs one multiplication, one addition and one comparison a unit, where the per-sample
+ * pass multiplies a matrix row (1-31-31-1: 31 units against 961 products in the second layer),
+ * and writes no activations. The runs of the top level are the linear regions
+ * saddle-model-regions.c sums over; their patterns go into the σ' rows of their first samples,
+ * where it reads them.
+ *
+ * Each output is the per-sample value with its sums grouped differently: equal to rounding
+ * (tests/test-model.c compares them). A sample is placed by its own z_l, so one within rounding
+ * of a kink may fall on the other side than in the per-sample pass; both sides give it the
+ * same value there.
+ */
+#define G_LOG_DOMAIN "saddle-model"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "saddle-flops.h"
+#include "saddle-model-private.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
+#define BITS 64
+
+/* One level: its runs' starts (R + 1, the last n), the run of the level below each came from,
+ * the patterns of the layers below (R × words) and layer l's maps (A rows, then B rows). */
+typedef struct
+{
+  gsize    R;
+  gsize   *first;
+  gsize   *parent;
+  guint64 *mask;
+  double  *map;
+} Level;
+
+static gsize
+words_of (gsize units)
+{
+  return (units + BITS - 1) / BITS;
+}
+
+/* The words of pattern of the hidden layers below @upto: where layer @upto's begin in a run's
+ * pattern, or with n_layers − 1, the whole pattern's length. */
+static gsize
+mask_words (const SaddleModel *model,
+            guint              upto)
+{
+  gsize words = 0;
+
+  for (guint l = 0; l < upto; l++)
+    words += words_of (model->widths[l + 1]);
+  return words;
+}
+
+/* One word of pattern: bit k set where a_k·x + b_k > 0, for the @units ≤ 64 units from @a, @b
+ * (ReLU′ = 1 there, as act_deriv() has it; NaN gives 0). */
+static guint64
+positive_word (const double *a,
+               const double *b,
+               double        x,
+               gsize         units)
+{
+  guint64 word = 0;
+
+  for (gsize k = 0; k < units; k++)
+    word |= (guint64) (a[k] * x + b[k] > 0.0) << k;
+  return word;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* The same, four units a step, in a register: the same products, sums and comparisons. */
+__attribute__ ((target ("avx"))) static guint64
+positive_word_avx (const double *a,
+                   const double *b,
+                   double        x,
+                   gsize         units)
+{
+  __m256d vx = _mm256_set1_pd (x);
+  __m256d zero = _mm256_setzero_pd ();
+  guint64 word = 0;
+  gsize k = 0;
+
+  for (; k + 4 <= units; k += 4)
+    {
+      __m256d z = _mm256_add_pd (_mm256_mul_pd (_mm256_loadu_pd (a + k), vx),
+                                 _mm256_loadu_pd (b + k));
+
+      word |= (guint64) _mm256_movemask_pd (_mm256_cmp_pd (z, zero, _CMP_GT_OQ)) << k;
+    }
+  return word | (positive_word (a + k, b + k, x, units - k) << k);
+}
+#endif
+
+/* One sample's pattern of a layer of @units units into @words; every bit for the identity.
+ * TRUE if it differs from @before. */
+static gboolean
+pattern (SaddleActivation  activation,
+         const double     *a,
+         const double     *b,
+         double            x,
+         gsize             units,
+         gboolean          avx,
+         const guint64    *before,
+         guint64          *words)
+{
+  gboolean differs = FALSE;
+
+  for (gsize w = 0, k = 0; k < units; w++, k += BITS)
+    {
+      gsize here = MIN (BITS, units - k);
+      guint64 word;
+
+      if (activation == SADDLE_ACTIVATION_IDENTITY)
+        word = here == BITS ? G_MAXUINT64 : ((guint64) 1 << here) - 1;
+#if defined(__x86_64__) && defined(__GNUC__)
+      else if (avx)
+        word = positive_word_avx (a + k, b + k, x, here);
+#endif
+      else
+        word = positive_word (a + k, b + k, x, here);
+      differs |= word != before[w];
+      words[w] = word;
+    }
+  return differs;
+}
+
+static gboolean
+bit_set (const guint64 *words,
+         gsize          u)
+{
+  return (words[u / BITS] >> (u % BITS)) & 1;
+}
+
+/* Room for two levels of up to @max runs each; FALSE if it cannot be had. */
+static gboolean
+ensure_levels (SaddleModel *model,
+               gsize        max,
+               Level        level[2])
+{
+  gsize words = mask_words (model, model->n_layers - 1);
+  gsize index_need = 2 * (2 * max + 1);
+  gsize mask_need = 2 * max * MAX (words, 1);
+  gsize map_need = 3 * 2 * max * model->max_out;
+
+  if (model->level_index_cap < index_need)
+    {
+      g_free (model->level_index);
+      model->level_index = g_try_new (gsize, index_need);
+      model->level_index_cap = model->level_index != NULL ? index_need : 0;
+    }
+  if (model->level_mask_cap < mask_need)
+    {
+      g_free (model->level_mask);
+      model->level_mask = g_try_new (guint64, mask_need);
+      model->level_mask_cap = model->level_mask != NULL ? mask_need : 0;
+    }
+  if (model->level_index == NULL || model->level_mask == NULL
+      || !_saddle_model_grow_buffer (&model->level_map, &model->level_map_cap, map_need))
+    return FALSE;
+
+  for (guint s = 0; s < 2; s++)
+    {
+      level[s].R = 0;
+      level[s].first = model->level_index + s * (2 * max + 1);
+      level[s].parent = level[s].first + max + 1;
+      level[s].mask = model->level_mask + s * max * MAX (words, 1);
+      level[s].map = model->level_map + s * 2 * max * model->max_out;
+    }
+  return TRUE;
+}
+
+/* Splits the runs of @below by layer @l's pattern into @above, at most @max of them. */
+static gboolean
+split (const SaddleModel *model,
+       guint              l,
+       const double      *x,
+       const Level       *below,
+       gsize              max,
+       Level             *above)
+{
+  gsize units = model->widths[l + 1];
+  gsize words = mask_words (model, model->n_layers - 1);
+  gsize at = mask_words (model, l), own = words_of (units);
+  gboolean avx = FALSE;
+  guint64 bits[2][8] = { { 0 } };
+  guint64 *heap = NULL;
+  guint64 *now, *before;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+  avx = __builtin_cpu_supports ("avx");
+#endif
+  /* Two samples' patterns: on the stack up to 512 units. */
+  if (own <= 8)
+    {
+      now = bits[0];
+      before = bits[1];
+    }
+  else
+    {
+      heap = g_new0 (guint64, 2 * own);
+      now = heap;
+      before = heap + own;
+    }
+
+  above->R = 0;
+  for (gsize r = 0; r < below->R; r++)
+    {
+      const double *a = below->map + r * units;
+      const double *b = below->map + (below->R + r) * units;
+
+      for (gsize i = below->first[r]; i < below->first[r + 1]; i++)
+        {
+          guint64 *swap;
+
+          if (pattern (model->activation, a, b, x[i], units, avx, before, now)
+              || i == below->first[r])
+            {
+              guint64 *mask;
+
+              if (above->R == max)
+                {
+                  g_free (heap);
+                  return FALSE;
+                }
+              above->first[above->R] = i;
+              above->parent[above->R] = r;
+              mask = above->mask + above->R * words;
+              memcpy (mask, below->mask + r * words, at * sizeof (guint64));
+              memcpy (mask + at, now, own * sizeof (guint64));
+              above->R++;
+            }
+          swap = before;
+          before = now;
+          now = swap;
+        }
+    }
+  above->first[above->R] = below->first[below->R];
+  g_free (heap);
+  return TRUE;
+}
+
+/* The maps of layer @l + 1 for the runs of @above: W·(D ⊙ A), W·(D ⊙ B) + b, from their parents'
+ * maps of layer @l in @below, through @work. */
+static void
+map_up (const SaddleModel *model,
+        const double      *theta,
+        guint              l,
+        const Level       *below,
+        Level             *above,
+        double            *work)
+{
+  gsize in = model->widths[l + 1], out = model->widths[l + 2];
+  gsize words = mask_words (model, model->n_layers - 1);
+  gsize at = mask_words (model, l);
+  gsize R = above->R;
+  const double *w = theta + model->offsets[l + 1];
+
+  for (gsize j = 0; j < R; j++)
+    {
+      const guint64 *mask = above->mask + j * words + at;
+      gsize p = above->parent[j];
+
+      for (gsize u = 0; u < in; u++)
+        {
+          gboolean on = bit_set (mask, u);
+
+          work[j * in + u] = on ? below->map[p * in + u] : 0.0;
+          work[(R + j) * in + u] = on ? below->map[(below->R + p) * in + u] : 0.0;
+        }
+    }
+  _saddle_model_gemm (CblasNoTrans, CblasTrans, 2 * R, out, in, work, in, w, in, 0.0,
+                      above->map, out);
+  for (gsize j = R; j < 2 * R; j++)
+    for (gsize u = 0; u < out; u++)
+      above->map[j * out + u] += w[out * in + u];
+}
+
+gboolean
+_saddle_model_regions_forward (SaddleModel  *model,
+                               const double *theta,
+                               const double *x,
+                               gsize         n,
+                               gsize         max_regions,
+                               gsize        *n_regions)
+{
+  guint L = model->n_layers;
+  gsize words = mask_words (model, L - 1);
+  gsize o0 = model->widths[1];
+  const double *w0 = theta + model->offsets[0];
+  Level level[2];
+  Level *below = &level[0], *above = &level[1];
+  gsize *runs = g_newa (gsize, L);   /* each hidden layer's: for the FLOP count */
+  double *work;
+
+  g_return_val_if_fail (model->widths[0] == 1, FALSE);
+
+  if (n == 0 || max_regions == 0 || !ensure_levels (model, max_regions, level)
+      || !_saddle_model_ensure_region_first (model, max_regions + 1))
+    return FALSE;
+  work = model->level_map + 2 * 2 * max_regions * model->max_out;
+
+  /* Level 0: one run, z_0 = w_0·x + b_0. */
+  below->R = 1;
+  below->first[0] = 0;
+  below->first[1] = n;
+  memcpy (below->map, w0, o0 * sizeof (double));
+  memcpy (below->map + o0, w0 + o0, o0 * sizeof (double));
+
+  for (guint l = 0; l + 1 < L; l++)
+    {
+      Level *swap;
+
+      if (!split (model, l, x, below, max_regions, above))
+        return FALSE;
+      runs[l] = above->R;
+      map_up (model, theta, l, below, above, work);
+      swap = below;
+      below = above;
+      above = swap;
+    }
+
+  /* The outputs, and the regions with their patterns where saddle-model-regions.c reads them. */
+  for (gsize r = 0; r < below->R; r++)
+    {
+      gsize m = model->widths[L];
+      const double *a = below->map + r * m;
+      const double *b = below->map + (below->R + r) * m;
+      const guint64 *mask = below->mask + r * words;
+
+      for (gsize i = below->first[r]; i < below->first[r + 1]; i++)
+        for (gsize u = 0; u < m; u++)
+          model->z[L - 1][i * m + u] = a[u] * x[i] + b[u];
+
+      for (guint l = 0, at = 0; l + 1 < L; at += words_of (model->widths[l + 1]), l++)
+        {
+          gsize o = model->widths[l + 1];
+          double *d = model->d[l] + below->first[r] * o;
+
+          for (gsize u = 0; u < o; u++)
+            d[u] = bit_set (mask + at, u) ? 1.0 : 0.0;
+        }
+      model->region_first[r] = below->first[r];
+    }
+  model->region_first[below->R] = n;
+  model->region_tally.forward_flops += saddle_flops_forward_regions (model, n, runs);
+  *n_regions = below->R;
+  return TRUE;
+}
