@@ -68,11 +68,12 @@ test_training (void)
   g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, &tally), ==,
                      3 * 360 + 100 + saddle_flops_gradient_regions (model, 2.0) + 3 * 360);
   /* The forward pass by region of 1-3-2-1 over 5 samples, its layers splitting them into 2
-   * and 4 runs: 2·(3 + 2 + 1) = 12 a sample, then the maps 4·2·3·2 = 48 and 4·4·2·1 = 32. */
+   * and 4 runs: (2·3 + 1) + (2·2 + 1) + (2·1 + 1) = 15 a sample, then the centres' values and
+   * the maps, 2·(2·3 + 4·3·2) = 60 and 4·(2·2 + 4·2·1) = 48. */
   {
     const gsize runs[] = { 2, 4 };
 
-    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs), ==, 5 * 12 + 48 + 32);
+    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs), ==, 5 * 15 + 60 + 48);
   }
 }
 
@@ -264,13 +265,14 @@ test_reference_models (void)
   g_assert_cmpfloat (saddle_flops_gradient (f, 1), ==, 4 * 1023 + 2 * 992);
   g_assert_cmpfloat (saddle_flops_descent_step (f, 1), ==, 8 * 1023 + 10 * 992);
   /* By region: 10·1,023 + 4·992 + 10·992 − 2·31 = 24,056 a region; its forward pass, with 20
-   * and 25 runs: 2·(31 + 31 + 1) = 126 a sample, 4·20·31·31 + 4·25·31·1 for the maps. */
+   * and 25 runs: 2·(31 + 31 + 1) + 3 = 129 a sample, 20·(2·31 + 4·31·31) + 25·(2·31 + 4·31)
+   * for the centres and maps. */
   g_assert_cmpfloat (saddle_flops_descent_step_regions (f, 30.0), ==, 30 * 24056);
   {
     const gsize runs[] = { 20, 25 };
 
     g_assert_cmpfloat (saddle_flops_forward_regions (f, 1000, runs), ==,
-                       1000 * 126 + 4 * 20 * 31 * 31 + 4 * 25 * 31);
+                       1000 * 129 + 20 * (2 * 31 + 4 * 31 * 31) + 25 * (2 * 31 + 4 * 31));
   }
   /* S = 15,680 + 400 + 200 = 16,280. */
   g_assert_cmpfloat (saddle_flops_forward (m, 1), ==, 2 * 16280);

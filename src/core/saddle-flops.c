@@ -101,11 +101,11 @@ saddle_flops_descent_step (const SaddleModel *model,
   return saddle_flops_hvp (model, samples, 1);
 }
 
-/* _saddle_model_regions_forward(): at every sample, A·x + B for each unit of each layer it
- * computes (the output layer's, and the hidden layers' but for the identity, whose pattern is
- * fixed), a multiply and an add: 2·o_l a unit; then for the @runs[l] runs into which hidden
- * layer l's pattern splits the samples, the maps of layer l + 1, a (2R × o_l)·(o_l × o_{l+1})
- * product: 4·runs[l]·o_l·o_{l+1}. */
+/* _saddle_model_regions_forward(): at every sample, for each layer it computes (the output
+ * layer, and the hidden layers but for the identity, whose pattern is fixed), x − c and then
+ * Z + A·(x − c), a multiply and an add a unit: 2·o_l + 1; then for the @runs[l] runs into which
+ * hidden layer l's pattern splits the samples, z_l at their centres (2·o_l a run) and the maps
+ * of layer l + 1, a (2R × o_l)·(o_l × o_{l+1}) product: 4·runs[l]·o_l·o_{l+1}. */
 double
 saddle_flops_forward_regions (const SaddleModel *model,
                               gsize              samples,
@@ -122,9 +122,9 @@ saddle_flops_forward_regions (const SaddleModel *model,
       double o = saddle_model_width (model, l + 1);
 
       if (l + 1 == L || saddle_model_activation (model) != SADDLE_ACTIVATION_IDENTITY)
-        total += 2.0 * (double) samples * o;
+        total += (double) samples * (2.0 * o + 1.0);
       if (l + 1 < L)
-        total += 4.0 * (double) runs[l] * o * saddle_model_width (model, l + 2);
+        total += (double) runs[l] * (2.0 * o + 4.0 * o * saddle_model_width (model, l + 2));
     }
   return total;
 }
