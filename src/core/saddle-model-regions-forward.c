@@ -9,7 +9,8 @@
  * error in it would move all their outputs alike, and at a critical point the gradient sums
  * their residuals with much cancellation. As A·x + B in doubles, ‖∇L‖ at 4 default critical
  * points came 3–11 times further from a long-double evaluation than by sample (up to 7.5e-13
- * against 1.1e-13 relative).
+ * against 1.1e-13 relative); kept so, it is as close as the per-sample pass (at 12 points,
+ * medians 1.9e-14 and 1.5e-14: tests/bench/torch/README.md, Session 18).
  *
  * The pass goes up level by level. At level l each sample's z_l gives it layer l's pattern,
  * one bit a unit; a change of pattern starts a new run, so the runs of level l + 1 split those
