@@ -126,7 +126,10 @@ positive_word_avx (const double *a,
 
       word |= (guint64) _mm256_movemask_pd (_mm256_cmp_pd (v, zero, _CMP_GT_OQ)) << k;
     }
-  return word | (positive_word (a + k, hi + k, lo + k, dx, units - k) << k);
+  /* Shifting a 64-bit word by 64 is undefined: only a tail is shifted in. */
+  if (k < units)
+    word |= positive_word (a + k, hi + k, lo + k, dx, units - k) << k;
+  return word;
 }
 #endif
 
