@@ -25,6 +25,12 @@
  * with 97 % zeros, none with 6 %). OpenBLAS's AVX-512 kernels sum small products in other
  * orders; these sums are then the same on every processor.
  *
+ * Where the processor has AVX-512F, the same tiles run eight columns a vector, every entry
+ * summed alike, so the same bits: the 31 × 31 product of 1,000 rows in 22–23 µs against
+ * 39–40, 200 × 784 into 20 in 84–87 against 132–135 (bench-descent-step, 2 alternating rounds,
+ * 2026-12-07, the AMD EPYC whose OpenBLAS runs at 47 GFLOP/s with the Haswell kernels the tests
+ * and benchmarks pin, 80 with its own AVX-512 ones).
+ *
  * Only on processors with AVX2 and FMA, decided when the product is asked for; elsewhere, or
  * for other shapes, saddle_narrow_gemm() returns FALSE and the caller uses BLAS.
  */
@@ -191,11 +197,113 @@ static const Tile tiles[5][5] = {
 };
 static const guint tile_rows[] = { 0, 4, 4, 4, 3 };
 
+/* The same tiles eight columns a vector, where the processor has AVX-512F: every entry summed
+ * alike (one FMA per k, in order from 0, then one addition), so the same bits; op(B) in rows of
+ * 8·NV, up to 32 columns in one tile. 32 registers hold R·NV ≤ 24 accumulators, NV vectors of
+ * op(B) and a broadcast. */
+#define WIDE_PUT(dst, sum, lanes)                                                            \
+  _mm512_mask_storeu_pd ((dst), (lanes),                                                     \
+                         _mm512_add_pd (add ? _mm512_maskz_loadu_pd ((lanes), (dst))         \
+                                            : _mm512_setzero_pd (), (sum)))
+
+/* put_relu() for eight columns under the mask @lanes: ReLU as saddle_relu_avx() takes it (a
+ * lane below 0 becomes +0; NaN and −0 pass), its slope 1 where z > 0. */
+__attribute__ ((target ("avx512f"))) static inline void
+put_relu_wide (const Relu *relu,
+               gsize       at,
+               gsize       col,
+               __m512d     sum,
+               __mmask8    lanes)
+{
+  __m512d z = _mm512_add_pd (_mm512_maskz_loadu_pd (lanes, relu->bias + col), sum);
+  __mmask8 below = _mm512_cmp_pd_mask (z, _mm512_setzero_pd (), _CMP_LT_OQ);
+  __mmask8 above = _mm512_cmp_pd_mask (z, _mm512_setzero_pd (), _CMP_GT_OQ);
+
+  _mm512_mask_storeu_pd (relu->z + at, lanes, z);
+  _mm512_mask_storeu_pd (relu->act + at, lanes, _mm512_maskz_mov_pd ((__mmask8) ~below, z));
+  _mm512_mask_storeu_pd (relu->deriv + at, lanes,
+                         _mm512_maskz_mov_pd (above, _mm512_set1_pd (1.0)));
+}
+
+#define DEFINE_WIDE_TILE(R, NV)                                                              \
+  __attribute__ ((target ("avx512f"))) static void                                          \
+  wide##R##_##NV (gsize                k,                                                  \
+                  const double *const *ar,                                                 \
+                  const double        *bt,                                                 \
+                  gsize                cols,                                               \
+                  gboolean             add,                                                \
+                  double              *c,                                                  \
+                  gsize                ldc,                                                \
+                  const Relu          *relu)                                               \
+  {                                                                                         \
+    __mmask8 last = (__mmask8) ((1u << (cols - 8 * (NV - 1))) - 1);                        \
+    __m512d sum[R][NV];                                                                     \
+                                                                                            \
+    _Pragma ("GCC unroll 8")                                                                \
+    for (int r = 0; r < R; r++)                                                             \
+      _Pragma ("GCC unroll 4")                                                              \
+      for (int v = 0; v < NV; v++)                                                          \
+        sum[r][v] = _mm512_setzero_pd ();                                                   \
+    for (gsize p = 0; p < k; p++)                                                           \
+      {                                                                                     \
+        __m512d b[NV];                                                                      \
+                                                                                            \
+        _Pragma ("GCC unroll 4")                                                            \
+        for (int v = 0; v < NV; v++)                                                        \
+          b[v] = _mm512_loadu_pd (bt + p * 8 * NV + 8 * v);                                 \
+        _Pragma ("GCC unroll 8")                                                            \
+        for (int r = 0; r < R; r++)                                                         \
+          {                                                                                 \
+            __m512d x = _mm512_set1_pd (ar[r][p]);                                          \
+                                                                                            \
+            _Pragma ("GCC unroll 4")                                                        \
+            for (int v = 0; v < NV; v++)                                                    \
+              sum[r][v] = _mm512_fmadd_pd (x, b[v], sum[r][v]);                             \
+          }                                                                                 \
+      }                                                                                     \
+    _Pragma ("GCC unroll 8")                                                                \
+    for (int r = 0; r < R; r++)                                                             \
+      _Pragma ("GCC unroll 4")                                                              \
+      for (int v = 0; v < NV; v++)                                                          \
+        {                                                                                   \
+          __mmask8 lanes = v == NV - 1 ? last : 0xff;                                       \
+                                                                                            \
+          if (relu != NULL)                                                                 \
+            put_relu_wide (relu, (c - relu->z) + r * ldc + 8 * v, 8 * v, sum[r][v], lanes); \
+          else                                                                              \
+            WIDE_PUT (c + r * ldc + 8 * v, sum[r][v], lanes);                               \
+        }                                                                                   \
+  }
+
+DEFINE_WIDE_TILE (1, 1) DEFINE_WIDE_TILE (2, 1) DEFINE_WIDE_TILE (3, 1) DEFINE_WIDE_TILE (4, 1)
+DEFINE_WIDE_TILE (5, 1) DEFINE_WIDE_TILE (6, 1) DEFINE_WIDE_TILE (7, 1) DEFINE_WIDE_TILE (8, 1)
+DEFINE_WIDE_TILE (1, 2) DEFINE_WIDE_TILE (2, 2) DEFINE_WIDE_TILE (3, 2) DEFINE_WIDE_TILE (4, 2)
+DEFINE_WIDE_TILE (5, 2) DEFINE_WIDE_TILE (6, 2) DEFINE_WIDE_TILE (7, 2) DEFINE_WIDE_TILE (8, 2)
+DEFINE_WIDE_TILE (1, 3) DEFINE_WIDE_TILE (2, 3) DEFINE_WIDE_TILE (3, 3) DEFINE_WIDE_TILE (4, 3)
+DEFINE_WIDE_TILE (5, 3) DEFINE_WIDE_TILE (6, 3) DEFINE_WIDE_TILE (7, 3)
+DEFINE_WIDE_TILE (1, 4) DEFINE_WIDE_TILE (2, 4) DEFINE_WIDE_TILE (3, 4) DEFINE_WIDE_TILE (4, 4)
+DEFINE_WIDE_TILE (5, 4) DEFINE_WIDE_TILE (6, 4)
+
+/* By rows (1 to 8), then vectors of 8 columns (1 to 4). */
+static const Tile wide_tiles[9][5] = {
+  { NULL },
+  { NULL, wide1_1, wide1_2, wide1_3, wide1_4 },
+  { NULL, wide2_1, wide2_2, wide2_3, wide2_4 },
+  { NULL, wide3_1, wide3_2, wide3_3, wide3_4 },
+  { NULL, wide4_1, wide4_2, wide4_3, wide4_4 },
+  { NULL, wide5_1, wide5_2, wide5_3, wide5_4 },
+  { NULL, wide6_1, wide6_2, wide6_3, wide6_4 },
+  { NULL, wide7_1, wide7_2, wide7_3, NULL },
+  { NULL, wide8_1, wide8_2, NULL, NULL },
+};
+static const guint wide_tile_rows[] = { 0, 8, 8, 7, 6 };
+
 /* Rows @m of A (@a, from column @k0, depth @k) times the @cols columns of the packed @bt (rows
- * of 4·@nv) into C from @c (or, with @relu, into its z, a and d): whole tiles, then the rows
- * left in one shorter tile. */
+ * of 4·@nv, or with @wide 8·@nv) into C from @c (or, with @relu, into its z, a and d): whole
+ * tiles, then the rows left in one shorter tile. */
 static void
-tile_column (guint             nv,
+tile_column (gboolean          wide,
+             guint             nv,
              gsize             m,
              gsize             k,
              const SaddleRows *a,
@@ -207,16 +315,16 @@ tile_column (guint             nv,
              gsize             ldc,
              const Relu       *relu)
 {
-  guint rows = tile_rows[nv];
+  guint rows = wide ? wide_tile_rows[nv] : tile_rows[nv];
 
   for (gsize i = 0; i < m; i += rows)
     {
       gsize r = MIN (rows, m - i);
-      const double *ar[4];
+      const double *ar[8];
 
       for (gsize j = 0; j < r; j++)
         ar[j] = saddle_rows_at (a, i + j) + k0;
-      tiles[r][nv] (k, ar, bt, cols, add, c + i * ldc, ldc, relu);
+      (wide ? wide_tiles : tiles)[r][nv] (k, ar, bt, cols, add, c + i * ldc, ldc, relu);
     }
 }
 
@@ -427,6 +535,8 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
   double shallow[SADDLE_NARROW_MAX * SADDLE_NARROW_MAX];
   g_autofree double *deep = NULL;
   double *bt;
+  gboolean wide = __builtin_cpu_supports ("avx512f");
+  gsize lane = wide ? 8 : 4;   /* doubles a vector */
   guint vectors = (n + 3) / 4, tile_nv[2];
   gsize tile_cols[2], tile_j0[2], tile_at[2];
   guint n_tiles;
@@ -467,24 +577,27 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
       return TRUE;
     }
 
-  /* Columns in one tile up to 16, else two of about equal width (20: 12 and 8, 12 and 8
-   * accumulators at 4 rows a tile), rather than 16 and 4 (4 accumulators waiting on their FMAs). */
-  n_tiles = vectors <= 4 ? 1 : 2;
+  /* With AVX-512, every column in one tile. With AVX2, columns in one tile up to 16, else two
+   * of about equal width (20: 12 and 8, 12 and 8 accumulators at 4 rows a tile), rather than 16
+   * and 4 (4 accumulators waiting on their FMAs). */
+  if (wide)
+    vectors = (n + 7) / 8;
+  n_tiles = wide || vectors <= 4 ? 1 : 2;
   tile_nv[0] = n_tiles == 1 ? vectors : (vectors + 1) / 2;
   tile_nv[1] = vectors - tile_nv[0];
-  tile_cols[0] = MIN (n, 4 * tile_nv[0]);
+  tile_cols[0] = MIN (n, lane * tile_nv[0]);
   tile_cols[1] = n - tile_cols[0];
   tile_j0[0] = 0;
   tile_j0[1] = tile_cols[0];
   tile_at[0] = 0;
-  tile_at[1] = k * 4 * tile_nv[0];
+  tile_at[1] = k * lane * tile_nv[0];
 
-  /* Each tile's columns of op(B) packed by k in rows of 4·nv, zero beyond column n: tile t's
-   * entry (p, j) at bt[tile_at[t] + p·4·nv + j]. */
-  bt = k <= SADDLE_NARROW_MAX ? shallow : (deep = g_new (double, k * 4 * vectors));
+  /* Each tile's columns of op(B) packed by k in rows of lane·nv, zero beyond column n: tile t's
+   * entry (p, j) at bt[tile_at[t] + p·lane·nv + j]. */
+  bt = k <= SADDLE_NARROW_MAX ? shallow : (deep = g_new (double, k * lane * vectors));
   for (guint t = 0; t < n_tiles; t++)
     {
-      gsize width = 4 * tile_nv[t], j0 = tile_j0[t];
+      gsize width = lane * tile_nv[t], j0 = tile_j0[t];
       double *dst = bt + tile_at[t];
 
       /* Bᵀ (a layer's weights, 20 × 784) by transposes along B's rows: p by p with a branch
@@ -505,7 +618,7 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
     {
       kb = saddle_narrow_depth_block (k - k0);
       for (guint t = 0; t < n_tiles; t++)
-        tile_column (tile_nv[t], m, kb, rows, k0, bt + tile_at[t] + k0 * 4 * tile_nv[t],
+        tile_column (wide, tile_nv[t], m, kb, rows, k0, bt + tile_at[t] + k0 * lane * tile_nv[t],
                      tile_cols[t], k0 > 0 || beta != 0.0, c + tile_j0[t], ldc, relu);
     }
   return TRUE;
