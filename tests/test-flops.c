@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib.h>
 
 #include "saddle-batch.h"
@@ -50,8 +52,8 @@ test_training (void)
 {
   g_autoptr(SaddleModel) model = tiny_model ();
 
-  SaddleRegionTally tally = { .losses_by_region = 3, .grads_by_region = 1, .grad_regions = 2,
-                              .forward_flops = 100 };
+  SaddleRegionTally losses = { .losses_by_region = 3, .forward_flops = 100 };
+  SaddleRegionTally grads = { .grads_by_region = 1, .grad_regions = 2, .forward_flops = 100 };
   static const guint widths[] = { 1, 3, 2, 1 };
   g_autoptr(SaddleModel) relu = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU,
                                                   SADDLE_LOSS_MSE, NULL);
@@ -62,18 +64,21 @@ test_training (void)
   g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, NULL), ==,
                      3 * 360 + 4 * 360);
   /* 3 of the 4 evaluations by region: their forward passes as counted (100), the fourth by
-   * sample; of gradients, 1 by region: its forward passes and its 2 regions' share. */
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE, &tally), ==,
+   * sample; of gradients, 1 by region: its forward passes and its 2 regions' share. Gradients
+   * by region where the evaluations are losses were minibatches': not counted (NAN). */
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE, &losses), ==,
                      3 * 360 + 100 + 140);
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, &tally), ==,
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, &grads), ==,
                      3 * 360 + 100 + saddle_flops_gradient_regions (model, 2.0) + 3 * 360);
+  g_assert_true (isnan (saddle_flops_training (model, SAMPLES, 3, FALSE, &grads)));
   /* The forward pass by region of 1-3-2-1 over 5 samples, its layers splitting them into 2
-   * and 4 runs: (2·3 + 1) + (2·2 + 1) + (2·1 + 1) = 15 a sample, then the centres' values and
-   * the maps, 2·(2·3 + 4·3·2) = 60 and 4·(2·2 + 4·2·1) = 48. */
+   * and 4 runs: (3·3 + 1) + (3·2 + 1) + (3·1 + 1) = 21 a sample; then a run's centre and
+   * distance (3), its z at the centre (3·o), the slopes and values above (4·o·o′) and their
+   * bias and split (2·o′): 2·(3 + 9 + 24 + 4) = 80 and 4·(3 + 6 + 8 + 2) = 76. */
   {
     const gsize runs[] = { 2, 4 };
 
-    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs), ==, 5 * 15 + 60 + 48);
+    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs), ==, 5 * 21 + 80 + 76);
   }
 }
 
@@ -265,14 +270,15 @@ test_reference_models (void)
   g_assert_cmpfloat (saddle_flops_gradient (f, 1), ==, 4 * 1023 + 2 * 992);
   g_assert_cmpfloat (saddle_flops_descent_step (f, 1), ==, 8 * 1023 + 10 * 992);
   /* By region: 10·1,023 + 4·992 + 10·992 − 2·31 = 24,056 a region; its forward pass, with 20
-   * and 25 runs: 2·(31 + 31 + 1) + 3 = 129 a sample, 20·(2·31 + 4·31·31) + 25·(2·31 + 4·31)
-   * for the centres and maps. */
+   * and 25 runs: 3·(31 + 31 + 1) + 3 = 192 a sample, 20·(3 + 3·31 + 4·31·31 + 2·31) and
+   * 25·(3 + 3·31 + 4·31 + 2) for the runs. */
   g_assert_cmpfloat (saddle_flops_descent_step_regions (f, 30.0), ==, 30 * 24056);
   {
     const gsize runs[] = { 20, 25 };
 
     g_assert_cmpfloat (saddle_flops_forward_regions (f, 1000, runs), ==,
-                       1000 * 129 + 20 * (2 * 31 + 4 * 31 * 31) + 25 * (2 * 31 + 4 * 31));
+                       1000 * 192 + 20 * (3 + 3 * 31 + 4 * 31 * 31 + 2 * 31)
+                       + 25 * (3 + 3 * 31 + 4 * 31 + 2));
   }
   /* S = 15,680 + 400 + 200 = 16,280. */
   g_assert_cmpfloat (saddle_flops_forward (m, 1), ==, 2 * 16280);

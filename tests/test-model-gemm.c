@@ -553,6 +553,16 @@ test_narrow_threads_and_zero (void)
   }
 }
 
+/* A same-bits test again with the narrow kernels kept to their AVX2 tiles: on a processor with
+ * AVX-512F the default run checks only the wide ones. */
+static void
+with_avx2_tiles (gconstpointer test)
+{
+  saddle_narrow_set_wide (FALSE);
+  ((GTestFunc) test) ();
+  saddle_narrow_set_wide (TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -564,5 +574,13 @@ main (int    argc,
   g_test_add_func ("/core/model/gemm/narrow-rows-same-bits", test_narrow_rows_same_bits);
   g_test_add_func ("/core/model/gemm/narrow-relu-same-values", test_narrow_relu_same_values);
   g_test_add_func ("/core/model/gemm/narrow-threads-and-zero", test_narrow_threads_and_zero);
+  g_test_add_data_func ("/core/model/gemm/avx2/narrow-same-bits", test_narrow_same_bits,
+                        with_avx2_tiles);
+  g_test_add_data_func ("/core/model/gemm/avx2/narrow-sum-same-bits", test_narrow_sum_same_bits,
+                        with_avx2_tiles);
+  g_test_add_data_func ("/core/model/gemm/avx2/narrow-rows-same-bits",
+                        test_narrow_rows_same_bits, with_avx2_tiles);
+  g_test_add_data_func ("/core/model/gemm/avx2/narrow-relu-same-values",
+                        test_narrow_relu_same_values, with_avx2_tiles);
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "saddle-flops.h"
 #include "saddle-hessian-structured.h"
 
@@ -103,9 +105,11 @@ saddle_flops_descent_step (const SaddleModel *model,
 
 /* _saddle_model_regions_forward(): at every sample, for each layer it computes (the output
  * layer, and the hidden layers but for the identity, whose pattern is fixed), x − c and then
- * Z + A·(x − c), a multiply and an add a unit: 2·o_l + 1; then for the @runs[l] runs into which
- * hidden layer l's pattern splits the samples, z_l at their centres (2·o_l a run) and the maps
- * of layer l + 1, a (2R × o_l)·(o_l × o_{l+1}) product: 4·runs[l]·o_l·o_{l+1}. */
+ * Z_hi + (A·(x − c) + Z_lo), a multiply and two adds a unit: 3·o_l + 1. Then for each of the
+ * @runs[l] runs into which hidden layer l's pattern splits the samples: its centre and its
+ * distance from its parent's (3), z_l there (Z_hi + Z_lo + A·dx: 3·o_l), the slopes of layer
+ * l + 1 (a product of R rows: 2·o_l·o_{l+1}), its values (the same multiply-adds in long double,
+ * 2·o_l·o_{l+1}, the bias and the split into Z_hi + Z_lo: 2·o_{l+1}). */
 double
 saddle_flops_forward_regions (const SaddleModel *model,
                               gsize              samples,
@@ -122,9 +126,13 @@ saddle_flops_forward_regions (const SaddleModel *model,
       double o = saddle_model_width (model, l + 1);
 
       if (l + 1 == L || saddle_model_activation (model) != SADDLE_ACTIVATION_IDENTITY)
-        total += (double) samples * (2.0 * o + 1.0);
+        total += (double) samples * (3.0 * o + 1.0);
       if (l + 1 < L)
-        total += (double) runs[l] * (2.0 * o + 4.0 * o * saddle_model_width (model, l + 2));
+        {
+          double above = saddle_model_width (model, l + 2);
+
+          total += (double) runs[l] * (3.0 + 3.0 * o + 4.0 * o * above + 2.0 * above);
+        }
     }
   return total;
 }
@@ -204,6 +212,11 @@ saddle_flops_training (const SaddleModel       *model,
   if (tally != NULL)
     {
       guint64 by_region = epoch_grad_norm ? tally->grads_by_region : tally->losses_by_region;
+
+      /* Gradients by region where the evaluations are losses: minibatches (64 or more
+       * samples) went by region, which this count does not follow. */
+      if (!epoch_grad_norm && tally->grads_by_region > 0)
+        return NAN;
 
       evaluations -= MIN ((double) by_region, evaluations);
       total += tally->forward_flops;

@@ -29,7 +29,9 @@
  * Each output is the per-sample value with its sums grouped differently: equal to rounding
  * (tests/test-model.c compares them). A sample is placed by its own z_l, so one within rounding
  * of a kink may fall on the other side than in the per-sample pass; both sides give it the
- * same value there.
+ * same value there. A NaN input at a run's end makes its centre, and so every output of the
+ * run, NaN: the loss is NaN either way, and the callers then take the per-sample pass. The
+ * values rely on long double being wider than double (x87's 64 bits on x86-64).
  */
 #define G_LOG_DOMAIN "saddle-model"
 
@@ -183,7 +185,8 @@ ensure_levels (SaddleModel *model,
   gsize words = mask_words (model, model->n_layers - 1);
   gsize index_need = 2 * (2 * max + 1);
   gsize mask_need = 2 * max * MAX (words, 1);
-  gsize map_need = 4 * 2 * max * model->max_out + 2 * max;
+  /* Two levels of 3R rows, the products' input of R rows, two levels' centres. */
+  gsize map_need = 7 * max * model->max_out + 2 * max;
 
   if (model->level_index_cap < index_need)
     {
@@ -208,7 +211,7 @@ ensure_levels (SaddleModel *model,
       level[s].parent = level[s].first + max + 1;
       level[s].mask = model->level_mask + s * max * MAX (words, 1);
       level[s].map = model->level_map + s * 3 * max * model->max_out;
-      level[s].centre = model->level_map + 4 * 2 * max * model->max_out + s * max;
+      level[s].centre = model->level_map + 7 * max * model->max_out + s * max;
     }
   return TRUE;
 }

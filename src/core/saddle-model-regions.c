@@ -103,15 +103,22 @@ saddle_model_count_regions (SaddleModel       *model,
                             const double      *theta,
                             const SaddleBatch *batch)
 {
+  SaddleRegionTally tally;
   gsize R = 0;
 
   g_return_val_if_fail (model != NULL, 0);
   g_return_val_if_fail (theta != NULL, 0);
   if (!_saddle_model_batch_usable (model, batch, FALSE) || batch->n == 0
       || model->widths[0] != 1 || batch->x == NULL
-      || !_saddle_model_ensure_forward (model, batch->n)
-      || !_saddle_model_regions_forward (model, theta, batch->x, batch->n, batch->n, &R))
+      || (model->activation != SADDLE_ACTIVATION_RELU
+          && model->activation != SADDLE_ACTIVATION_IDENTITY)
+      || !_saddle_model_ensure_forward (model, batch->n))
     return 0;
+  /* A question about the batch, not work of the caller's: kept out of the tally. */
+  tally = model->region_tally;
+  if (!_saddle_model_regions_forward (model, theta, batch->x, batch->n, batch->n, &R))
+    R = 0;
+  model->region_tally = tally;
   return R;
 }
 

@@ -1084,8 +1084,9 @@ loss_grad_accuracy (SaddleModel       *model,
       return NAN;
     }
 
-  /* By region where it applies (one-output regression: no accuracy). */
-  if (_saddle_model_regions_loss (model, theta, batch, grad != NULL, &loss)
+  /* By region where it applies, unless an accuracy is asked of labels (the pass gives none). */
+  if (!(accuracy != NULL && is_classification (batch))
+      && _saddle_model_regions_loss (model, theta, batch, grad != NULL, &loss)
       && (grad == NULL
           || (isfinite (loss) && _saddle_model_regions_grad (model, theta, batch, grad))))
     return loss;

@@ -95,9 +95,10 @@ void             saddle_model_set_scratch_limit (SaddleModel *model,
  * (the function task's default minibatches of 20) always go by sample. */
 void             saddle_model_set_sum_by_region (SaddleModel *model,
                                                  gboolean     enabled);
-/* The linear regions of @batch at @theta: runs of consecutive samples whose hidden activation
- * pattern (σ' of every hidden unit) is the same. 0 if the batch does not fit or scratch cannot
- * be had. */
+/* The linear regions of @batch at @theta, for a model of one input with ReLU or identity: runs
+ * of consecutive samples whose hidden activation pattern (σ' of every hidden unit) is the same,
+ * found by the forward pass by region. 0 for other models, a selection, a batch that does not
+ * fit, or when scratch cannot be had. Not counted in the tally. */
 gsize            saddle_model_count_regions (SaddleModel       *model,
                                              const double      *theta,
                                              const SaddleBatch *batch);

@@ -8,8 +8,8 @@
  * image net's first layer (200 or 1,000 samples of 784 pixels into 20 units) it runs at
  * 35–37 GFLOP/s, most of the difference the copy of the samples it makes first.
  *
- * Here op(B) is copied once, by k into rows of up to 16 columns (zero-padded; at most 32 × k
- * doubles), and A's rows are read where they are (even through a table of rows: a training step's
+ * Here op(B) is copied once, by k into rows of up to 16 columns (32 with AVX-512; zero-padded;
+ * at most 32 × k doubles), and A's rows are read where they are (even through a table of rows: a training step's
  * minibatch in the dataset, saddle_narrow_gemm_rows()), 3 or 4 at a time, with up to 12 AVX2
  * accumulators of 4 doubles: 39–49 µs for the 31 × 31 product, 39–49 GFLOP/s
  * (tests/bench/bench-descent-step.c prints both), and 130–132 µs against dgemm's 166–173 for 200 ×
@@ -198,7 +198,9 @@ static const Tile tiles[5][5] = {
 static const guint tile_rows[] = { 0, 4, 4, 4, 3 };
 
 /* The same tiles eight columns a vector, where the processor has AVX-512F: every entry summed
- * alike (one FMA per k, in order from 0, then one addition), so the same bits; op(B) in rows of
+ * alike (one FMA per k, in order from 0, then one addition), so the same bits for finite
+ * numbers (where both terms of the last addition are NaN, which one's sign comes out may
+ * differ, as in one_column()); op(B) in rows of
  * 8·NV, up to 32 columns in one tile. 32 registers hold R·NV ≤ 24 accumulators, NV vectors of
  * op(B) and a broadcast. */
 #define WIDE_PUT(dst, sum, lanes)                                                            \
@@ -535,7 +537,7 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
   double shallow[SADDLE_NARROW_MAX * SADDLE_NARROW_MAX];
   g_autofree double *deep = NULL;
   double *bt;
-  gboolean wide = __builtin_cpu_supports ("avx512f");
+  gboolean wide = saddle_narrow_wide ();
   gsize lane = wide ? 8 : 4;   /* doubles a vector */
   guint vectors = (n + 3) / 4, tile_nv[2];
   gsize tile_cols[2], tile_j0[2], tile_at[2];
@@ -613,7 +615,8 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
     }
 
   /* Block by block of the depth as OpenBLAS cuts it; all rows through one tile at a time, so
-   * that its block of op(B) (at most 256 × 16 doubles, 32 KB) stays in L1. */
+   * that its block of op(B) (at most 256 × 16 doubles, 32 KB; with AVX-512 256 × 32, 64 KB, in
+   * L2) stays near. */
   for (gsize k0 = 0, kb; k0 < k; k0 += kb)
     {
       kb = saddle_narrow_depth_block (k - k0);
@@ -624,6 +627,24 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
   return TRUE;
 }
 #endif /* HAVE_AVX2_KERNEL */
+
+static gboolean wide_allowed = TRUE;
+
+void
+saddle_narrow_set_wide (gboolean allowed)
+{
+  wide_allowed = allowed;
+}
+
+gboolean
+saddle_narrow_wide (void)
+{
+#ifdef HAVE_AVX2_KERNEL
+  return wide_allowed && __builtin_cpu_supports ("avx512f");
+#else
+  return FALSE;
+#endif
+}
 
 gboolean
 saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,

@@ -66,6 +66,12 @@ gboolean saddle_narrow_gemm_relu (CBLAS_TRANSPOSE  trans_b,
                                   double          *deriv,
                                   gsize            ld);
 
+/* Whether the narrow kernels (this file's and saddle-narrow-sum.c's) may run their AVX-512 tiles
+ * where the processor has them (default TRUE): FALSE keeps them to their AVX2 tiles, for tests
+ * on a processor that has both. saddle_narrow_wide(): whether the wide tiles run. */
+void     saddle_narrow_set_wide (gboolean allowed);
+gboolean saddle_narrow_wide     (void);
+
 /* The next block of a depth with @left still to sum, as OpenBLAS's one-thread driver cuts it:
  * its Haswell kernel sums each block from 0 and adds it to C, and so do the narrow kernels. */
 gsize saddle_narrow_depth_block (gsize left);

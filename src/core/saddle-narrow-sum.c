@@ -192,7 +192,8 @@ typedef void (*Tail) (gsize, const double *, gsize, const SaddleRows *, gsize, g
 static const Tail tails[6] = { NULL, tail1, tail2, tail3, tail4, tail5 };
 
 /* The same tiles eight columns a vector, where the processor has AVX-512F: every entry summed
- * alike, so the same bits. Up to 10 rows × 16 columns, 20 sums of AVX-512's 32 registers; the
+ * alike, so the same bits for finite numbers (of two NaNs in the last addition, which one's sign
+ * comes out may differ). Up to 10 rows × 16 columns, 20 sums of AVX-512's 32 registers; the
  * last 1 to 7 columns in one vector under a mask, which the loads and stores keep to. */
 #define WIDE_SUM_SAMPLES(U, NV, ROW, LANES)                                                  \
   for (gsize i = 0; i < k; i++)                                                             \
@@ -427,14 +428,15 @@ narrow_sum (gsize             m,
             double           *c,
             gsize             ldc)
 {
-  gboolean wide = __builtin_cpu_supports ("avx512f");
+  gboolean wide = saddle_narrow_wide ();
 
   if (!takes (m, n, k, beta, b->table != NULL))
     return FALSE;
 
   /* Block by block of the depth as OpenBLAS cuts it; columns 8 at a time, then 4, then the
-   * last 1 to 3, every row of C through them while their block of B (at most 256 × 8 doubles)
-   * is in L1; the last row of an odd count by itself, in OpenBLAS's order for it. */
+   * last 1 to 3 (with AVX-512 16, then 8 or the last 1 to 7), every row of C through them while
+   * their block of B (at most 256 × 8 doubles, or 256 × 16) is near; the last row of an odd
+   * count by itself, in OpenBLAS's order for it. */
   for (gsize k0 = 0, kb; k0 < k; k0 += kb)
     {
       const double *ak = a + k0 * lda;
