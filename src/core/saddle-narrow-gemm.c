@@ -9,8 +9,9 @@
  * 35–37 GFLOP/s, most of the difference the copy of the samples it makes first.
  *
  * Here op(B) is copied once, by k into rows of up to 16 columns (32 with AVX-512; zero-padded;
- * at most 32 × k doubles), and A's rows are read where they are (even through a table of rows: a training step's
- * minibatch in the dataset, saddle_narrow_gemm_rows()), 3 or 4 at a time, with up to 12 AVX2
+ * at most 32 × k doubles), and A's rows are read where they are (even through a table of rows:
+ * a training step's minibatch in the dataset, saddle_narrow_gemm_rows()), 3 or 4 at a time
+ * (up to 8 with AVX-512), with up to 12 AVX2
  * accumulators of 4 doubles: 39–49 µs for the 31 × 31 product, 39–49 GFLOP/s
  * (tests/bench/bench-descent-step.c prints both), and 130–132 µs against dgemm's 166–173 for 200 ×
  * 784 into 20, 47–48 GFLOP/s (2026-12-07, AMD EPYC, DGEMM 49.5). Every entry of C is
