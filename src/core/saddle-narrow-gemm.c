@@ -116,17 +116,20 @@ put_relu (const Relu *relu,
     }
 }
 
-/* @R rows of A (@ar, depth @k) times @cols columns of @bt (rows of 4·NV, at most
- * 4·NV columns) into the same columns of @R rows of C (@ldc apart): added to C (@add) or to 0
- * (PUT). One FMA per k per entry, in order from 0, then that one addition: OpenBLAS's order.
- * The vectors of op(B) are loaded once per k and the rows broadcast one at a time: R·NV ≤ 12
- * accumulators and a broadcast in AVX2's 16 registers, with the NV vectors in
- * the rest (at 3 × 4 GCC keeps one as the FMAs' memory operand). One accumulator more and the
+/* @R rows of A (@ar, depth @k) times @cols columns of @bt (rows of L·NV, at most L·NV
+ * columns, L the lanes of a vector) into the same columns of @R rows of C (@ldc apart): added to
+ * C (@add) or to 0 (TV_PUT). One FMA per k per entry, in order from 0, then that one addition:
+ * OpenBLAS's order. The vectors of op(B) are loaded once per k and the rows broadcast one at a
+ * time. One definition for both instruction sets, so that they sum alike: the operations TV_*
+ * are defined before each set's tiles below.
+ *
+ * AVX2: R·NV ≤ 12 accumulators and a broadcast in its 16 registers, with the NV vectors in the
+ * rest (at 3 × 4 GCC keeps one as the FMAs' memory operand). One accumulator more and the
  * compiler spills it, and each k then waits on memory (a 4 × 3 tile that held its four
  * broadcasts at once spilled one: 30 against 48 GFLOP/s). */
-#define DEFINE_TILE(R, NV)                                                                   \
-  __attribute__ ((target ("avx2,fma"))) static void                                        \
-  tile##R##_##NV (gsize                k,                                                  \
+#define DEFINE_TILE(NAME, TARGET, R, NV)                                                     \
+  __attribute__ ((target (TARGET))) static void                                            \
+  NAME##R##_##NV (gsize                k,                                                  \
                   const double *const *ar,                                                 \
                   const double        *bt,                                                 \
                   gsize                cols,                                               \
@@ -135,54 +138,82 @@ put_relu (const Relu *relu,
                   gsize                ldc,                                                \
                   const Relu          *relu)                                               \
   {                                                                                         \
-    __m256i last = _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (cols - 4 * (NV - 1))), \
-                                       _mm256_set_epi64x (3, 2, 1, 0));                     \
-    __m256d sum[R][NV];                                                                     \
+    TV_MASK last = TV_LAST (cols - TV_LANES * (NV - 1));                                    \
+    TV sum[R][NV];                                                                          \
                                                                                             \
-    _Pragma ("GCC unroll 4")                                                                \
+    _Pragma ("GCC unroll 8")                                                                \
     for (int r = 0; r < R; r++)                                                             \
       _Pragma ("GCC unroll 4")                                                              \
       for (int v = 0; v < NV; v++)                                                          \
-        sum[r][v] = _mm256_setzero_pd ();                                                   \
+        sum[r][v] = TV_ZERO ();                                                             \
     for (gsize p = 0; p < k; p++)                                                           \
       {                                                                                     \
-        __m256d b[NV];                                                                      \
+        TV b[NV];                                                                           \
                                                                                             \
         _Pragma ("GCC unroll 4")                                                            \
         for (int v = 0; v < NV; v++)                                                        \
-          b[v] = _mm256_loadu_pd (bt + p * 4 * NV + 4 * v);                                 \
-        _Pragma ("GCC unroll 4")                                                            \
+          b[v] = TV_LOAD (bt + p * TV_LANES * NV + TV_LANES * v);                           \
+        _Pragma ("GCC unroll 8")                                                            \
         for (int r = 0; r < R; r++)                                                         \
           {                                                                                 \
-            __m256d x = _mm256_broadcast_sd (ar[r] + p);                                    \
+            TV x = TV_SET1 (ar[r] + p);                                                     \
                                                                                             \
             _Pragma ("GCC unroll 4")                                                        \
             for (int v = 0; v < NV; v++)                                                    \
-              sum[r][v] = _mm256_fmadd_pd (x, b[v], sum[r][v]);                             \
+              sum[r][v] = TV_FMA (x, b[v], sum[r][v]);                                      \
           }                                                                                 \
       }                                                                                     \
     if (relu != NULL)                                                                       \
       {                                                                                     \
         gsize at = c - relu->z, col = at % ldc;                                             \
                                                                                             \
-        _Pragma ("GCC unroll 4")                                                            \
+        _Pragma ("GCC unroll 8")                                                            \
         for (int r = 0; r < R; r++)                                                         \
           _Pragma ("GCC unroll 4")                                                          \
           for (int v = 0; v < NV; v++)                                                      \
-            put_relu (relu, at + r * ldc + 4 * v, col + 4 * v, sum[r][v], v == NV - 1, last); \
+            TV_PUT_RELU (relu, at + r * ldc + TV_LANES * v, col + TV_LANES * v, sum[r][v],  \
+                         v == NV - 1, last);                                                \
         return;                                                                             \
       }                                                                                     \
-    _Pragma ("GCC unroll 4")                                                                \
+    _Pragma ("GCC unroll 8")                                                                \
     for (int r = 0; r < R; r++)                                                             \
       _Pragma ("GCC unroll 4")                                                              \
       for (int v = 0; v < NV; v++)                                                          \
-        PUT (c + r * ldc + 4 * v, sum[r][v], v == NV - 1);                                  \
+        TV_PUT (c + r * ldc + TV_LANES * v, sum[r][v], v == NV - 1, last);                  \
   }
 
-DEFINE_TILE (1, 1) DEFINE_TILE (2, 1) DEFINE_TILE (3, 1) DEFINE_TILE (4, 1)
-DEFINE_TILE (1, 2) DEFINE_TILE (2, 2) DEFINE_TILE (3, 2) DEFINE_TILE (4, 2)
-DEFINE_TILE (1, 3) DEFINE_TILE (2, 3) DEFINE_TILE (3, 3) DEFINE_TILE (4, 3)
-DEFINE_TILE (1, 4) DEFINE_TILE (2, 4) DEFINE_TILE (3, 4)
+#define TV          __m256d
+#define TV_LANES    4
+#define TV_MASK     __m256i
+#define TV_LAST(n)  _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (n)),                 \
+                                        _mm256_set_epi64x (3, 2, 1, 0))
+#define TV_ZERO()   _mm256_setzero_pd ()
+#define TV_LOAD(p)  _mm256_loadu_pd (p)
+#define TV_SET1(p)  _mm256_broadcast_sd (p)
+#define TV_FMA(x, b, s) _mm256_fmadd_pd ((x), (b), (s))
+#define TV_PUT(dst, sum, is_last, last) PUT ((dst), (sum), (is_last))
+#define TV_PUT_RELU(relu, at, col, sum, is_last, last)                                       \
+  put_relu ((relu), (at), (col), (sum), (is_last), (last))
+
+DEFINE_TILE (tile, "avx2,fma", 1, 1) DEFINE_TILE (tile, "avx2,fma", 2, 1)
+DEFINE_TILE (tile, "avx2,fma", 3, 1) DEFINE_TILE (tile, "avx2,fma", 4, 1)
+DEFINE_TILE (tile, "avx2,fma", 1, 2) DEFINE_TILE (tile, "avx2,fma", 2, 2)
+DEFINE_TILE (tile, "avx2,fma", 3, 2) DEFINE_TILE (tile, "avx2,fma", 4, 2)
+DEFINE_TILE (tile, "avx2,fma", 1, 3) DEFINE_TILE (tile, "avx2,fma", 2, 3)
+DEFINE_TILE (tile, "avx2,fma", 3, 3) DEFINE_TILE (tile, "avx2,fma", 4, 3)
+DEFINE_TILE (tile, "avx2,fma", 1, 4) DEFINE_TILE (tile, "avx2,fma", 2, 4)
+DEFINE_TILE (tile, "avx2,fma", 3, 4)
+
+#undef TV
+#undef TV_LANES
+#undef TV_MASK
+#undef TV_LAST
+#undef TV_ZERO
+#undef TV_LOAD
+#undef TV_SET1
+#undef TV_FMA
+#undef TV_PUT
+#undef TV_PUT_RELU
 
 typedef void (*Tile) (gsize, const double *const *, const double *, gsize, gboolean, double *,
                       gsize, const Relu *);
@@ -201,9 +232,9 @@ static const guint tile_rows[] = { 0, 4, 4, 4, 3 };
 /* The same tiles eight columns a vector, where the processor has AVX-512F: every entry summed
  * alike (one FMA per k, in order from 0, then one addition), so the same bits for finite
  * numbers (where both terms of the last addition are NaN, which one's sign comes out may
- * differ, as in one_column()); op(B) in rows of
- * 8·NV, up to 32 columns in one tile. 32 registers hold R·NV ≤ 24 accumulators, NV vectors of
- * op(B) and a broadcast. */
+ * differ, as in one_column()); op(B) in rows of 8·NV, up to 32 columns in one tile. 32
+ * registers hold R·NV ≤ 24 accumulators, NV vectors of op(B) and a broadcast. The tiles
+ * themselves are DEFINE_TILE's, below. */
 #define WIDE_PUT(dst, sum, lanes)                                                            \
   _mm512_mask_storeu_pd ((dst), (lanes),                                                     \
                          _mm512_add_pd (add ? _mm512_maskz_loadu_pd ((lanes), (dst))         \
@@ -228,64 +259,45 @@ put_relu_wide (const Relu *relu,
                          _mm512_maskz_mov_pd (above, _mm512_set1_pd (1.0)));
 }
 
-#define DEFINE_WIDE_TILE(R, NV)                                                              \
-  __attribute__ ((target ("avx512f"))) static void                                          \
-  wide##R##_##NV (gsize                k,                                                  \
-                  const double *const *ar,                                                 \
-                  const double        *bt,                                                 \
-                  gsize                cols,                                               \
-                  gboolean             add,                                                \
-                  double              *c,                                                  \
-                  gsize                ldc,                                                \
-                  const Relu          *relu)                                               \
-  {                                                                                         \
-    __mmask8 last = (__mmask8) ((1u << (cols - 8 * (NV - 1))) - 1);                        \
-    __m512d sum[R][NV];                                                                     \
-                                                                                            \
-    _Pragma ("GCC unroll 8")                                                                \
-    for (int r = 0; r < R; r++)                                                             \
-      _Pragma ("GCC unroll 4")                                                              \
-      for (int v = 0; v < NV; v++)                                                          \
-        sum[r][v] = _mm512_setzero_pd ();                                                   \
-    for (gsize p = 0; p < k; p++)                                                           \
-      {                                                                                     \
-        __m512d b[NV];                                                                      \
-                                                                                            \
-        _Pragma ("GCC unroll 4")                                                            \
-        for (int v = 0; v < NV; v++)                                                        \
-          b[v] = _mm512_loadu_pd (bt + p * 8 * NV + 8 * v);                                 \
-        _Pragma ("GCC unroll 8")                                                            \
-        for (int r = 0; r < R; r++)                                                         \
-          {                                                                                 \
-            __m512d x = _mm512_set1_pd (ar[r][p]);                                          \
-                                                                                            \
-            _Pragma ("GCC unroll 4")                                                        \
-            for (int v = 0; v < NV; v++)                                                    \
-              sum[r][v] = _mm512_fmadd_pd (x, b[v], sum[r][v]);                             \
-          }                                                                                 \
-      }                                                                                     \
-    _Pragma ("GCC unroll 8")                                                                \
-    for (int r = 0; r < R; r++)                                                             \
-      _Pragma ("GCC unroll 4")                                                              \
-      for (int v = 0; v < NV; v++)                                                          \
-        {                                                                                   \
-          __mmask8 lanes = v == NV - 1 ? last : 0xff;                                       \
-                                                                                            \
-          if (relu != NULL)                                                                 \
-            put_relu_wide (relu, (c - relu->z) + r * ldc + 8 * v, 8 * v, sum[r][v], lanes); \
-          else                                                                              \
-            WIDE_PUT (c + r * ldc + 8 * v, sum[r][v], lanes);                               \
-        }                                                                                   \
-  }
+#define TV          __m512d
+#define TV_LANES    8
+#define TV_MASK     __mmask8
+#define TV_LAST(n)  ((__mmask8) ((1u << (n)) - 1))
+#define TV_ZERO()   _mm512_setzero_pd ()
+#define TV_LOAD(p)  _mm512_loadu_pd (p)
+#define TV_SET1(p)  _mm512_set1_pd (*(p))
+#define TV_FMA(x, b, s) _mm512_fmadd_pd ((x), (b), (s))
+#define TV_PUT(dst, sum, is_last, last)                                                      \
+  WIDE_PUT ((dst), (sum), (is_last) ? (last) : (__mmask8) 0xff)
+#define TV_PUT_RELU(relu, at, col, sum, is_last, last)                                       \
+  put_relu_wide ((relu), (at), (col), (sum), (is_last) ? (last) : (__mmask8) 0xff)
 
-DEFINE_WIDE_TILE (1, 1) DEFINE_WIDE_TILE (2, 1) DEFINE_WIDE_TILE (3, 1) DEFINE_WIDE_TILE (4, 1)
-DEFINE_WIDE_TILE (5, 1) DEFINE_WIDE_TILE (6, 1) DEFINE_WIDE_TILE (7, 1) DEFINE_WIDE_TILE (8, 1)
-DEFINE_WIDE_TILE (1, 2) DEFINE_WIDE_TILE (2, 2) DEFINE_WIDE_TILE (3, 2) DEFINE_WIDE_TILE (4, 2)
-DEFINE_WIDE_TILE (5, 2) DEFINE_WIDE_TILE (6, 2) DEFINE_WIDE_TILE (7, 2) DEFINE_WIDE_TILE (8, 2)
-DEFINE_WIDE_TILE (1, 3) DEFINE_WIDE_TILE (2, 3) DEFINE_WIDE_TILE (3, 3) DEFINE_WIDE_TILE (4, 3)
-DEFINE_WIDE_TILE (5, 3) DEFINE_WIDE_TILE (6, 3) DEFINE_WIDE_TILE (7, 3)
-DEFINE_WIDE_TILE (1, 4) DEFINE_WIDE_TILE (2, 4) DEFINE_WIDE_TILE (3, 4) DEFINE_WIDE_TILE (4, 4)
-DEFINE_WIDE_TILE (5, 4) DEFINE_WIDE_TILE (6, 4)
+DEFINE_TILE (wide, "avx512f", 1, 1) DEFINE_TILE (wide, "avx512f", 2, 1)
+DEFINE_TILE (wide, "avx512f", 3, 1) DEFINE_TILE (wide, "avx512f", 4, 1)
+DEFINE_TILE (wide, "avx512f", 5, 1) DEFINE_TILE (wide, "avx512f", 6, 1)
+DEFINE_TILE (wide, "avx512f", 7, 1) DEFINE_TILE (wide, "avx512f", 8, 1)
+DEFINE_TILE (wide, "avx512f", 1, 2) DEFINE_TILE (wide, "avx512f", 2, 2)
+DEFINE_TILE (wide, "avx512f", 3, 2) DEFINE_TILE (wide, "avx512f", 4, 2)
+DEFINE_TILE (wide, "avx512f", 5, 2) DEFINE_TILE (wide, "avx512f", 6, 2)
+DEFINE_TILE (wide, "avx512f", 7, 2) DEFINE_TILE (wide, "avx512f", 8, 2)
+DEFINE_TILE (wide, "avx512f", 1, 3) DEFINE_TILE (wide, "avx512f", 2, 3)
+DEFINE_TILE (wide, "avx512f", 3, 3) DEFINE_TILE (wide, "avx512f", 4, 3)
+DEFINE_TILE (wide, "avx512f", 5, 3) DEFINE_TILE (wide, "avx512f", 6, 3)
+DEFINE_TILE (wide, "avx512f", 7, 3)
+DEFINE_TILE (wide, "avx512f", 1, 4) DEFINE_TILE (wide, "avx512f", 2, 4)
+DEFINE_TILE (wide, "avx512f", 3, 4) DEFINE_TILE (wide, "avx512f", 4, 4)
+DEFINE_TILE (wide, "avx512f", 5, 4) DEFINE_TILE (wide, "avx512f", 6, 4)
+
+#undef TV
+#undef TV_LANES
+#undef TV_MASK
+#undef TV_LAST
+#undef TV_ZERO
+#undef TV_LOAD
+#undef TV_SET1
+#undef TV_FMA
+#undef TV_PUT
+#undef TV_PUT_RELU
 
 /* By rows (1 to 8), then vectors of 8 columns (1 to 4). */
 static const Tile wide_tiles[9][5] = {

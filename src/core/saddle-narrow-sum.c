@@ -51,50 +51,53 @@
 
 #ifdef HAVE_AVX2_KERNEL
 
-/* The samples' loop of a tile of @U rows × @NV vectors: sample i's NV vectors of B from
- * @ROW (an expression in i), its U entries of A broadcast. */
+/* @U rows of C × @NV vectors of columns (of L lanes; with @cols under L·NV, under the mask the
+ * instruction set has for it), summed over @k samples: row r of the tile is column r of A, its
+ * columns those of B from column @col. U·NV sums, NV loads of B and U broadcasts of A a sample,
+ * one FMA per sample per entry in order, then one addition to C, or to 0 as OpenBLAS adds to
+ * the C it zeroed (−0 stores +0). B's rows evenly spaced or from a table: one loop for each, so
+ * neither asks which at every sample. One definition for both instruction sets, so that they
+ * sum alike: the operations TV_* are defined before each set's tiles below. */
 #define SUM_SAMPLES(U, NV, ROW)                                                              \
   for (gsize i = 0; i < k; i++)                                                             \
     {                                                                                       \
       const double *row = (ROW);                                                            \
-      __m256d x[NV];                                                                        \
+      TV x[NV];                                                                             \
                                                                                             \
       _Pragma ("GCC unroll 2")                                                              \
       for (int v = 0; v < NV; v++)                                                          \
-        x[v] = _mm256_loadu_pd (row + 4 * v);                                               \
-      _Pragma ("GCC unroll 5")                                                              \
+        x[v] = TV_LOAD (lanes, row + TV_LANES * v);                                         \
+      _Pragma ("GCC unroll 10")                                                             \
       for (int u = 0; u < U; u++)                                                           \
         {                                                                                   \
-          __m256d d = _mm256_broadcast_sd (a + i * lda + u);                                \
+          TV d = TV_SET1 (a + i * lda + u);                                                 \
                                                                                             \
           _Pragma ("GCC unroll 2")                                                          \
           for (int v = 0; v < NV; v++)                                                      \
-            sum[u][v] = _mm256_fmadd_pd (d, x[v], sum[u][v]);                               \
+            sum[u][v] = TV_FMA (d, x[v], sum[u][v]);                                        \
         }                                                                                   \
     }
 
-/* @U rows of C × 4·@NV columns, summed over @k samples: row r of the tile is column r of A,
- * its columns those of B from column @col. U·NV sums, NV loads of B and U broadcasts of A a
- * sample. B's rows evenly spaced or from a table: one loop for each, so neither asks which
- * at every sample. */
-#define DEFINE_TILE(U, NV)                                                                   \
-  __attribute__ ((target ("avx2,fma"))) static void                                        \
-  tile##U##_##NV (gsize             k,                                                      \
+#define DEFINE_TILE(NAME, TARGET, U, NV)                                                     \
+  __attribute__ ((target (TARGET))) static void                                            \
+  NAME##U##_##NV (gsize             k,                                                      \
                   const double     *a,                                                      \
                   gsize             lda,                                                    \
                   const SaddleRows *b,                                                      \
                   gsize             col,                                                    \
+                  gsize             cols,                                                   \
                   gboolean          add,                                                    \
                   double           *c,                                                      \
                   gsize             ldc)                                                    \
   {                                                                                         \
-    __m256d sum[U][NV];                                                                     \
+    G_GNUC_UNUSED TV_MASK lanes = TV_LANES_OF (cols);   /* AVX2's loads need none */       \
+    TV sum[U][NV];                                                                          \
                                                                                             \
-    _Pragma ("GCC unroll 5")                                                                \
+    _Pragma ("GCC unroll 10")                                                               \
     for (int u = 0; u < U; u++)                                                             \
       _Pragma ("GCC unroll 2")                                                              \
       for (int v = 0; v < NV; v++)                                                          \
-        sum[u][v] = _mm256_setzero_pd ();                                                   \
+        sum[u][v] = TV_ZERO ();                                                             \
     if (b->table != NULL)                                                                   \
       {                                                                                     \
         const double *const *table = b->table;                                              \
@@ -108,24 +111,45 @@
                                                                                             \
         SUM_SAMPLES (U, NV, base + i * ldb)                                                 \
       }                                                                                     \
-    _Pragma ("GCC unroll 5")                                                                \
+    _Pragma ("GCC unroll 10")                                                               \
     for (int u = 0; u < U; u++)                                                             \
       _Pragma ("GCC unroll 2")                                                              \
       for (int v = 0; v < NV; v++)                                                          \
-        {                                                                                   \
-          double *dst = c + u * ldc + 4 * v;                                                \
-                                                                                            \
-          /* Added to C, or to 0 as OpenBLAS adds to the C it zeroed (−0 stores +0). */     \
-          _mm256_storeu_pd (dst, _mm256_add_pd (add ? _mm256_loadu_pd (dst)                  \
-                                                    : _mm256_setzero_pd (), sum[u][v]));    \
-        }                                                                                   \
+        TV_ADD_TO (c + u * ldc + TV_LANES * v, lanes, sum[u][v]);                           \
   }
 
-DEFINE_TILE (1, 1) DEFINE_TILE (2, 1) DEFINE_TILE (3, 1) DEFINE_TILE (4, 1) DEFINE_TILE (5, 1)
-DEFINE_TILE (1, 2) DEFINE_TILE (2, 2) DEFINE_TILE (3, 2) DEFINE_TILE (4, 2) DEFINE_TILE (5, 2)
+/* AVX2: whole vectors (the last 1 to 3 columns go to the tails below). */
+#define TV              __m256d
+#define TV_LANES        4
+#define TV_MASK         int
+#define TV_LANES_OF(n)  0
+#define TV_ZERO()       _mm256_setzero_pd ()
+#define TV_LOAD(m, p)   _mm256_loadu_pd (p)
+#define TV_SET1(p)      _mm256_broadcast_sd (p)
+#define TV_FMA(x, b, s) _mm256_fmadd_pd ((x), (b), (s))
+#define TV_ADD_TO(dst, m, sum)                                                               \
+  _mm256_storeu_pd ((dst), _mm256_add_pd (add ? _mm256_loadu_pd (dst) : _mm256_setzero_pd (), \
+                                          (sum)))
 
-typedef void (*Tile) (gsize, const double *, gsize, const SaddleRows *, gsize, gboolean, double *,
-                      gsize);
+DEFINE_TILE (tile, "avx2,fma", 1, 1) DEFINE_TILE (tile, "avx2,fma", 2, 1)
+DEFINE_TILE (tile, "avx2,fma", 3, 1) DEFINE_TILE (tile, "avx2,fma", 4, 1)
+DEFINE_TILE (tile, "avx2,fma", 5, 1)
+DEFINE_TILE (tile, "avx2,fma", 1, 2) DEFINE_TILE (tile, "avx2,fma", 2, 2)
+DEFINE_TILE (tile, "avx2,fma", 3, 2) DEFINE_TILE (tile, "avx2,fma", 4, 2)
+DEFINE_TILE (tile, "avx2,fma", 5, 2)
+
+#undef TV
+#undef TV_LANES
+#undef TV_MASK
+#undef TV_LANES_OF
+#undef TV_ZERO
+#undef TV_LOAD
+#undef TV_SET1
+#undef TV_FMA
+#undef TV_ADD_TO
+
+typedef void (*Tile) (gsize, const double *, gsize, const SaddleRows *, gsize, gsize, gboolean,
+                      double *, gsize);
 
 /* By rows of C (1 to 5), then vectors of columns (1 or 2), as the narrow kernel's table. */
 static const Tile tiles[6][3] = {
@@ -195,85 +219,40 @@ static const Tail tails[6] = { NULL, tail1, tail2, tail3, tail4, tail5 };
  * alike, so the same bits for finite numbers (of two NaNs in the last addition, which one's sign
  * comes out may differ). Up to 10 rows × 16 columns, 20 sums of AVX-512's 32 registers; the
  * last 1 to 7 columns in one vector under a mask, which the loads and stores keep to. */
-#define WIDE_SUM_SAMPLES(U, NV, ROW, LANES)                                                  \
-  for (gsize i = 0; i < k; i++)                                                             \
-    {                                                                                       \
-      const double *row = (ROW);                                                            \
-      __m512d x[NV];                                                                        \
-                                                                                            \
-      _Pragma ("GCC unroll 2")                                                              \
-      for (int v = 0; v < NV; v++)                                                          \
-        x[v] = _mm512_maskz_loadu_pd (LANES, row + 8 * v);                                  \
-      _Pragma ("GCC unroll 10")                                                             \
-      for (int u = 0; u < U; u++)                                                           \
-        {                                                                                   \
-          __m512d d = _mm512_set1_pd (a[i * lda + u]);                                      \
-                                                                                            \
-          _Pragma ("GCC unroll 2")                                                          \
-          for (int v = 0; v < NV; v++)                                                      \
-            sum[u][v] = _mm512_fmadd_pd (d, x[v], sum[u][v]);                               \
-        }                                                                                   \
-    }
+#define TV              __m512d
+#define TV_LANES        8
+#define TV_MASK         __mmask8
+#define TV_LANES_OF(n)  ((n) >= 8 ? (__mmask8) 0xff : (__mmask8) ((1u << (n)) - 1))
+#define TV_ZERO()       _mm512_setzero_pd ()
+#define TV_LOAD(m, p)   _mm512_maskz_loadu_pd ((m), (p))
+#define TV_SET1(p)      _mm512_set1_pd (*(p))
+#define TV_FMA(x, b, s) _mm512_fmadd_pd ((x), (b), (s))
+#define TV_ADD_TO(dst, m, sum)                                                               \
+  _mm512_mask_storeu_pd ((dst), (m), _mm512_add_pd (add ? _mm512_maskz_loadu_pd ((m), (dst))   \
+                                                        : _mm512_setzero_pd (), (sum)))
 
-/* @U rows of C × 8·@NV columns (@NV 1 or 2), or with @NV 1 and @cols under 8 the first @cols. */
-#define DEFINE_WIDE_TILE(U, NV)                                                              \
-  __attribute__ ((target ("avx512f"))) static void                                          \
-  wide##U##_##NV (gsize             k,                                                      \
-                  const double     *a,                                                      \
-                  gsize             lda,                                                    \
-                  const SaddleRows *b,                                                      \
-                  gsize             col,                                                    \
-                  gsize             cols,                                                   \
-                  gboolean          add,                                                    \
-                  double           *c,                                                      \
-                  gsize             ldc)                                                    \
-  {                                                                                         \
-    __mmask8 lanes = cols >= 8 ? 0xff : (__mmask8) ((1u << cols) - 1);                     \
-    __m512d sum[U][NV];                                                                     \
-                                                                                            \
-    _Pragma ("GCC unroll 10")                                                               \
-    for (int u = 0; u < U; u++)                                                             \
-      _Pragma ("GCC unroll 2")                                                              \
-      for (int v = 0; v < NV; v++)                                                          \
-        sum[u][v] = _mm512_setzero_pd ();                                                   \
-    if (b->table != NULL)                                                                   \
-      {                                                                                     \
-        const double *const *table = b->table;                                              \
-                                                                                            \
-        WIDE_SUM_SAMPLES (U, NV, table[i] + col, lanes)                                     \
-      }                                                                                     \
-    else                                                                                    \
-      {                                                                                     \
-        const double *base = b->base + col;                                                 \
-        gsize ldb = b->ld;                                                                  \
-                                                                                            \
-        WIDE_SUM_SAMPLES (U, NV, base + i * ldb, lanes)                                     \
-      }                                                                                     \
-    _Pragma ("GCC unroll 10")                                                               \
-    for (int u = 0; u < U; u++)                                                             \
-      _Pragma ("GCC unroll 2")                                                              \
-      for (int v = 0; v < NV; v++)                                                          \
-        {                                                                                   \
-          double *dst = c + u * ldc + 8 * v;                                                \
-                                                                                            \
-          /* Added to C, or to 0 as OpenBLAS adds to the C it zeroed (−0 stores +0). */     \
-          _mm512_mask_storeu_pd (dst, lanes,                                                \
-                                 _mm512_add_pd (add ? _mm512_maskz_loadu_pd (lanes, dst)    \
-                                                    : _mm512_setzero_pd (), sum[u][v]));    \
-        }                                                                                   \
-  }
+DEFINE_TILE (wide, "avx512f", 1, 1) DEFINE_TILE (wide, "avx512f", 2, 1)
+DEFINE_TILE (wide, "avx512f", 3, 1) DEFINE_TILE (wide, "avx512f", 4, 1)
+DEFINE_TILE (wide, "avx512f", 5, 1) DEFINE_TILE (wide, "avx512f", 6, 1)
+DEFINE_TILE (wide, "avx512f", 7, 1) DEFINE_TILE (wide, "avx512f", 8, 1)
+DEFINE_TILE (wide, "avx512f", 9, 1) DEFINE_TILE (wide, "avx512f", 10, 1)
+DEFINE_TILE (wide, "avx512f", 1, 2) DEFINE_TILE (wide, "avx512f", 2, 2)
+DEFINE_TILE (wide, "avx512f", 3, 2) DEFINE_TILE (wide, "avx512f", 4, 2)
+DEFINE_TILE (wide, "avx512f", 5, 2) DEFINE_TILE (wide, "avx512f", 6, 2)
+DEFINE_TILE (wide, "avx512f", 7, 2) DEFINE_TILE (wide, "avx512f", 8, 2)
+DEFINE_TILE (wide, "avx512f", 9, 2) DEFINE_TILE (wide, "avx512f", 10, 2)
 
-DEFINE_WIDE_TILE (1, 1) DEFINE_WIDE_TILE (2, 1) DEFINE_WIDE_TILE (3, 1) DEFINE_WIDE_TILE (4, 1)
-DEFINE_WIDE_TILE (5, 1) DEFINE_WIDE_TILE (6, 1) DEFINE_WIDE_TILE (7, 1) DEFINE_WIDE_TILE (8, 1)
-DEFINE_WIDE_TILE (9, 1) DEFINE_WIDE_TILE (10, 1)
-DEFINE_WIDE_TILE (1, 2) DEFINE_WIDE_TILE (2, 2) DEFINE_WIDE_TILE (3, 2) DEFINE_WIDE_TILE (4, 2)
-DEFINE_WIDE_TILE (5, 2) DEFINE_WIDE_TILE (6, 2) DEFINE_WIDE_TILE (7, 2) DEFINE_WIDE_TILE (8, 2)
-DEFINE_WIDE_TILE (9, 2) DEFINE_WIDE_TILE (10, 2)
+#undef TV
+#undef TV_LANES
+#undef TV_MASK
+#undef TV_LANES_OF
+#undef TV_ZERO
+#undef TV_LOAD
+#undef TV_SET1
+#undef TV_FMA
+#undef TV_ADD_TO
 
-typedef void (*WideTile) (gsize, const double *, gsize, const SaddleRows *, gsize, gsize,
-                          gboolean, double *, gsize);
-
-static const WideTile wide_tiles[11][3] = {
+static const Tile wide_tiles[11][3] = {
   { NULL },
   { NULL, wide1_1, wide1_2 }, { NULL, wide2_1, wide2_2 }, { NULL, wide3_1, wide3_2 },
   { NULL, wide4_1, wide4_2 }, { NULL, wide5_1, wide5_2 }, { NULL, wide6_1, wide6_2 },
@@ -307,7 +286,7 @@ tile_rows (gboolean          wide,
       if (wide)
         wide_tiles[u][cols > 8 ? 2 : 1] (k, a + r, lda, b, col, cols, add, c + r * ldc, ldc);
       else if (cols >= 4)
-        tiles[u][cols / 4] (k, a + r, lda, b, col, add, c + r * ldc, ldc);
+        tiles[u][cols / 4] (k, a + r, lda, b, col, cols, add, c + r * ldc, ldc);
       else
         tails[u] (k, a + r, lda, b, col, cols, add, c + r * ldc, ldc);
     }
