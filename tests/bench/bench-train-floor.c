@@ -5,7 +5,8 @@
  * Adam on minibatches of 20 (10,000 steps), so each step's products are 20 × 31 × 31 and each
  * step ends with Adam over all 1,086 parameters, in PyTorch's formula (two divisions and a
  * square root a parameter: saddle-optimizer.c); after each epoch, and once before, the whole
- * set's loss takes a forward pass over its 1,000 samples. Timed alone, each by the faster of
+ * set's loss takes a forward pass over its 1,000 samples (by linear region:
+ * saddle-model-regions-forward.c). Timed alone, each by the faster of
  * Saddle's narrow kernels and dgemm, those parts set a floor under the phase's time: the
  * forward pass's a·Wᵀ (NT), the backward pass's δ·W (NN) and the gradient's δᵀ·a (TN), one Adam
  * step, and the whole set's forward pass (by the model, as the trainer runs it). The rest of a
@@ -13,7 +14,9 @@
  * only adds to it. Printed: the ceiling, that floor, and the share of DGEMM's rate the phase
  * could reach at best, ceiling ÷ floor; set beside bench-critical's training time, the rest is
  * what the other work costs. (2026-12-07, two runs: a floor of 0.045–0.050 s against a ceiling
- * of 0.031–0.033 s, so 65–68 % of DGEMM at most, the products at 75–83 %.)
+ * of 0.031–0.033 s, so 65–68 % of DGEMM at most, the products at 75–83 %; after session 18's
+ * forward pass by region and AVX-512 tiles, two runs: 0.028–0.030 s against 0.026–0.027 s,
+ * 88–93 % of the pinned Haswell DGEMM, the products at 134–144 % of it.)
  *
  * Every time is the best of 5 blocks in process CPU time (the machine is shared), DGEMM's too
  * (512³, measured in the same run: bench-clock.h). Run with OPENBLAS_NUM_THREADS=1 (meson's
