@@ -5,8 +5,8 @@
  * a huge space (a few hundred snapshots of 16,330 parameters), so when
  * n ≤ dim we solve the small n × n Gram matrix X_c X_cᵀ instead: it has the
  * same non-zero eigenvalues λ_i, and its eigenvectors u_i give the directions
- * as X_cᵀu_i / ‖X_cᵀu_i‖. Either matrix is one BLAS-3 dsyrk, and LAPACKE's
- * dsyevd (divide and conquer) solves it.
+ * as X_cᵀu_i / ‖X_cᵀu_i‖. Either matrix is a sum of BLAS-3 dsyrk over blocks of X_c
+ * (formed one at a time), and LAPACKE's dsyevd (divide and conquer) solves it.
  *
  * Conventions: explained_ratio_i = λ_i / Σλ over ALL eigenvalues (Σλ is the
  * trace, i.e. ‖X_c‖²_F, taken directly from the data); total_variance =
@@ -78,9 +78,9 @@ saddle_pca_free (SaddlePca *pca)
 }
 
 /* Flips @row so that its largest-magnitude coordinate (the first, on ties) is
- * positive: eigenvectors are defined only up to sign, and pictures of the same
- * data must not mirror from run to run. */
-static void
+ * positive, TRUE if it flipped: eigenvectors are defined only up to sign, and pictures of
+ * the same data must not mirror from run to run. */
+static gboolean
 fix_sign (double *row,
           gsize   dim)
 {
@@ -90,9 +90,11 @@ fix_sign (double *row,
     if (fabs (row[j]) > fabs (row[best]))
       best = j;
 
-  if (row[best] < 0.0)
-    for (gsize j = 0; j < dim; j++)
-      row[j] = -row[j];
+  if (!(row[best] < 0.0))
+    return FALSE;
+  for (gsize j = 0; j < dim; j++)
+    row[j] = -row[j];
+  return TRUE;
 }
 
 static gboolean
@@ -163,174 +165,408 @@ check_input (const double *x,
   return TRUE;
 }
 
-/* @x minus its column means (into @mean), a new (n_points, dim) matrix; NULL without memory. */
-static double *
-centre (const double *x,
-        gsize         n_points,
-        gsize         dim,
-        double       *mean,
-        GError      **error)
+/* Column means of @n_points rows of @x (@dim values each) into @mean, row by row so that
+ * memory is read in order. */
+static void
+column_means (const double *x,
+              gsize         n_points,
+              gsize         dim,
+              double       *mean)
 {
-  double *xc;
-
-  /* Summing row by row keeps memory access sequential. */
   for (gsize i = 0; i < n_points; i++)
     for (gsize j = 0; j < dim; j++)
       mean[j] += x[i * dim + j];
   for (gsize j = 0; j < dim; j++)
     mean[j] /= (double) n_points;
-
-  /* Snapshots of big models with frequent snapshots make this the largest block. */
-  xc = g_try_new (double, n_points * dim);
-  if (xc == NULL)
-    {
-      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
-                   "not enough memory to centre %" G_GSIZE_FORMAT " points of %" G_GSIZE_FORMAT
-                   " coordinates for PCA; use fewer snapshots", n_points, dim);
-      return NULL;
-    }
-  for (gsize i = 0; i < n_points; i++)
-    for (gsize j = 0; j < dim; j++)
-      xc[i * dim + j] = x[i * dim + j] - mean[j];
-  return xc;
 }
 
-/* ‖X_c‖²_F of the columns [first, first + count) of the centred @xc (rows @ld apart). */
+/* The centred data X_c, never formed whole: a few hundred snapshots of 16,330 parameters
+ * are 32 MB, and a fresh copy of them cost the default trajectories study more in page
+ * faults than its products took. Blocks of it are formed one at a time instead. */
+typedef struct
+{
+  const double *x;          /* n_points rows, dim apart */
+  const double *mean;       /* (dim) */
+  gsize         n_points;
+  gsize         dim;
+} Data;
+
+/* About 1 MiB a block: it stays in cache for the products that read it. */
+#define BLOCK_DOUBLES ((gsize) 1 << 17)
+#define BLOCK_COLUMNS_MIN 64
+
+static gsize
+block_columns (const Data *data)
+{
+  return MIN (data->dim, MAX (BLOCK_COLUMNS_MIN, BLOCK_DOUBLES / data->n_points));
+}
+
+/* Rows [@row0, +@rows) and columns [@col0, +@cols) of X_c into @out (rows × cols). */
+static void
+centre_block (const Data *data,
+              gsize       row0,
+              gsize       rows,
+              gsize       col0,
+              gsize       cols,
+              double     *out)
+{
+  for (gsize i = 0; i < rows; i++)
+    {
+      const double *in = data->x + (row0 + i) * data->dim + col0;
+
+      for (gsize j = 0; j < cols; j++)
+        out[i * cols + j] = in[j] - data->mean[col0 + j];
+    }
+}
+
 static double
-sum_of_squares (const double *xc,
-                gsize         n_points,
-                gsize         ld,
-                gsize         first,
+sum_of_squares (const double *block,
                 gsize         count)
 {
   double sum = 0.0;
 
-  for (gsize i = 0; i < n_points; i++)
-    for (gsize j = first; j < first + count; j++)
-      sum += xc[i * ld + j] * xc[i * ld + j];
+  for (gsize i = 0; i < count; i++)
+    sum += block[i] * block[i];
   return sum;
 }
 
-/* Fills @pca's components, shares and scores (its mean set) from the centred @xc: @n_points
- * rows of @dim values, @ld apart, whose ‖X_c‖²_F is @trace. @gram, when not NULL, is their
- * Gram matrix X_c X_cᵀ already formed (upper triangle, n_points ≤ dim; overwritten). */
-static gboolean
-fit_centred (SaddlePca    *pca,
-             const double *xc,
-             gsize         ld,
-             gsize         n_points,
-             gsize         dim,
-             guint         n_components,
-             double        trace,
-             double       *gram_given,
-             GError      **error)
+/* One PCA fitted from the Gram matrix of some columns of the data: the whole vector's, or a
+ * slice's (a layer's weights). */
+typedef struct
 {
-  g_autofree double *owned = NULL;
-  g_autofree double *eigenvalues = NULL;
-  double *matrix;
-  gboolean gram;
-  gsize m;            /* order of the eigenproblem */
-  gsize available;    /* eigenpairs it can give */
-  guint k_used;
-  double lambda_max;
-  double zero_level;
+  SaddlePca *pca;
+  gsize      first;         /* its columns [first, first + pca->dim) of the data */
+  double    *gram;          /* (n, n), upper triangle */
+  double     trace;         /* ‖X_c‖²_F over its columns */
+  double    *ut;            /* (k_used, n): the top eigenvectors of the Gram matrix */
+  double    *eigenvalues;   /* (n), ascending */
+  guint      k_used;
+} Part;
 
-  pca->total_variance = trace / (double) (n_points - 1);
+static void
+part_clear (Part *part)
+{
+  g_clear_pointer (&part->gram, g_free);
+  g_clear_pointer (&part->ut, g_free);
+  g_clear_pointer (&part->eigenvalues, g_free);
+}
 
-  gram = n_points <= dim;
-  m = gram ? n_points : dim;
-  /* Centring removes one dimension: at most min(n − 1, dim) directions carry variance. */
-  available = MIN (n_points - 1, dim);
-  k_used = (guint) MIN ((gsize) n_components, available);
+/* Adds the Gram matrix and trace of the columns [@col0, +@cols) of the @block (n rows of
+ * @ld) to @part's, @first_time overwriting. */
+static void
+part_add_gram (Part         *part,
+               const double *block,
+               gsize         ld,
+               gsize         n,
+               gsize         cols,
+               gboolean      first_time)
+{
+  for (gsize i = 0; i < n; i++)
+    part->trace += sum_of_squares (block + i * ld, cols);
+  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n, (blasint) cols,
+               1.0, block, (blasint) ld, first_time ? 0.0 : 1.0, part->gram, (blasint) n);
+}
 
-  if (k_used == 0 || trace == 0.0)
-    return TRUE;
+/* The Gram matrices of @whole and, when not NULL, of @slice (whose columns lie within the
+ * whole's), in one pass over the data: each column's products go to one of the two, and the
+ * whole's is the sum of both (no subtraction, so no cancellation). */
+static void
+form_grams (const Data *data,
+            Part       *whole,
+            Part       *slice,
+            double     *block)
+{
+  gsize n = data->n_points, width = block_columns (data);
+  gsize s0 = slice != NULL ? slice->first : data->dim;
+  gsize s1 = slice != NULL ? slice->first + slice->pca->dim : data->dim;
+  gboolean whole_first = TRUE, slice_first = TRUE;
 
-  if (m > G_MAXSIZE / m / sizeof (double))
+  for (gsize col0 = 0; col0 < data->dim; col0 += width)
     {
-      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
-                   "PCA eigenproblem of order %" G_GSIZE_FORMAT " is too large to address", m);
-      return FALSE;
+      gsize cols = MIN (width, data->dim - col0);
+
+      centre_block (data, 0, n, col0, cols, block);
+      /* The block's columns before, inside and after the slice. */
+      for (gsize a = col0; a < col0 + cols;)
+        {
+          gboolean inside = a >= s0 && a < s1;
+          gsize b = MIN (col0 + cols, inside ? s1 : (a < s0 ? s0 : col0 + cols));
+          Part *to = inside ? slice : whole;
+          gboolean *first_time = inside ? &slice_first : &whole_first;
+
+          part_add_gram (to, block + (a - col0), cols, n, b - a, *first_time);
+          *first_time = FALSE;
+          a = b;
+        }
     }
 
-  matrix = gram && gram_given != NULL ? gram_given : (owned = g_try_new (double, m * m));
-  eigenvalues = g_try_new (double, m);
-  if (matrix == NULL || eigenvalues == NULL)
+  if (slice == NULL)
+    return;
+  if (whole_first)
     {
-      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
-                   "not enough memory for the %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
-                   " PCA eigenproblem; use fewer snapshots", m, m);
-      return FALSE;
+      memcpy (whole->gram, slice->gram, n * n * sizeof (double));
+      whole->trace = slice->trace;
+      return;
     }
+  for (gsize i = 0; i < n; i++)
+    for (gsize j = i; j < n; j++)
+      whole->gram[i * n + j] += slice->gram[i * n + j];
+  whole->trace += slice->trace;
+}
 
-  /* Only the upper triangle is formed and read. */
-  if (gram && gram_given == NULL)
-    cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans,
-                 (blasint) n_points, (blasint) dim,
-                 1.0, xc, (blasint) ld, 0.0, matrix, (blasint) m);
-  else if (!gram)
-    cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans,
-                 (blasint) dim, (blasint) n_points,
-                 1.0, xc, (blasint) ld, 0.0, matrix, (blasint) m);
+/* Solves @part's Gram matrix (overwritten) and keeps its top eigenvectors as rows of ut. */
+static gboolean
+part_solve (Part    *part,
+            gsize    n,
+            GError **error)
+{
+  SaddlePca *pca = part->pca;
 
-  if (!solve_eigen (matrix, m, eigenvalues, error))
+  pca->total_variance = part->trace / (double) (n - 1);
+  /* Centring removes one dimension: at most n − 1 directions carry variance. */
+  part->k_used = (guint) MIN ((gsize) pca->n_components, n - 1);
+  if (part->k_used == 0 || part->trace == 0.0)
+    {
+      part->k_used = 0;
+      return TRUE;
+    }
+  part->eigenvalues = g_new (double, n);
+  if (!solve_eigen (part->gram, n, part->eigenvalues, error))
     return FALSE;
 
-  lambda_max = MAX (eigenvalues[m - 1], 0.0);
-  zero_level = ZERO_FACTOR * (double) MAX (n_points, dim) * DBL_EPSILON * lambda_max;
+  /* Eigenvalues come ascending: component c is eigenpair n − 1 − c, a column of the
+   * row-major matrix. */
+  part->ut = g_new (double, (gsize) part->k_used * n);
+  for (guint c = 0; c < part->k_used; c++)
+    for (gsize i = 0; i < n; i++)
+      part->ut[(gsize) c * n + i] = part->gram[i * n + (n - 1 - c)];
+  return TRUE;
+}
 
-  /* Eigenvalues come ascending: component c is eigenpair m − 1 − c.
-   * The eigenvectors are the columns of the row-major matrix. */
-  if (gram)
+/* Components Uᵀ X_c and scores X_c (Uᵀ X_c)ᵀ, both yet to be normalised, in one pass over the
+ * data for every part: each block's products for the part's columns within it. */
+static void
+project_parts (const Data *data,
+               Part       *parts,
+               guint       n_parts,
+               double     *block)
+{
+  gsize n = data->n_points, width = block_columns (data);
+
+  for (gsize col0 = 0; col0 < data->dim; col0 += width)
     {
-      g_autofree double *ut = g_new (double, (gsize) k_used * n_points);
+      gsize cols = MIN (width, data->dim - col0);
 
-      for (guint c = 0; c < k_used; c++)
-        for (gsize i = 0; i < n_points; i++)
-          ut[(gsize) c * n_points + i] = matrix[i * m + (m - 1 - c)];
+      centre_block (data, 0, n, col0, cols, block);
+      for (guint p = 0; p < n_parts; p++)
+        {
+          Part *part = &parts[p];
+          SaddlePca *pca = part->pca;
+          gsize a = MAX (col0, part->first);
+          gsize b = MIN (col0 + cols, part->first + pca->dim);
+          double *components;
 
-      /* components (k, dim) = Uᵀ (k, n) · X_c (n, dim) */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                   (blasint) k_used, (blasint) dim, (blasint) n_points,
-                   1.0, ut, (blasint) n_points, xc, (blasint) ld,
-                   0.0, pca->components, (blasint) dim);
+          if (part->k_used == 0 || a >= b)
+            continue;
+          components = pca->components + (a - part->first);
+          /* components (k, b − a) = Uᵀ (k, n) · X_c (n, b − a) */
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                       (blasint) part->k_used, (blasint) (b - a), (blasint) n,
+                       1.0, part->ut, (blasint) n, block + (a - col0), (blasint) cols,
+                       0.0, components, (blasint) pca->dim);
+          /* scores (n, k) += X_c (n, b − a) · componentsᵀ (b − a, k) */
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+                       (blasint) n, (blasint) part->k_used, (blasint) (b - a),
+                       1.0, block + (a - col0), (blasint) cols, components, (blasint) pca->dim,
+                       1.0, pca->scores, (blasint) pca->n_components);
+        }
     }
-  else
-    {
-      for (guint c = 0; c < k_used; c++)
-        for (gsize j = 0; j < dim; j++)
-          pca->components[(gsize) c * dim + j] = matrix[j * m + (m - 1 - c)];
-    }
+}
+
+/* Unit components with fixed signs, their shares, and the scores scaled to match; directions
+ * at rounding level become zero rows with zero scores. */
+static void
+normalise (SaddlePca    *pca,
+           const double *eigenvalues,
+           gsize         m,
+           guint         k_used,
+           double        trace)
+{
+  double zero = ZERO_FACTOR * (double) MAX (pca->n_points, pca->dim) * DBL_EPSILON
+                * MAX (eigenvalues[m - 1], 0.0);
 
   for (guint c = 0; c < k_used; c++)
     {
       double lambda = eigenvalues[m - 1 - c];
-      double *row = pca->components + (gsize) c * dim;
-      double norm;
+      double *row = pca->components + (gsize) c * pca->dim;
+      double norm = cblas_dnrm2 ((blasint) pca->dim, row, 1);
+      double scale;
 
-      if (!(lambda > zero_level))
+      if (!(lambda > zero) || !(norm > 0.0) || !isfinite (norm))
         {
-          memset (row, 0, dim * sizeof (double));
+          memset (row, 0, pca->dim * sizeof (double));
+          for (gsize i = 0; i < pca->n_points; i++)
+            pca->scores[i * pca->n_components + c] = 0.0;
           continue;
         }
-
-      norm = cblas_dnrm2 ((blasint) dim, row, 1);
-      if (!(norm > 0.0) || !isfinite (norm))
-        {
-          memset (row, 0, dim * sizeof (double));
-          continue;
-        }
-      cblas_dscal ((blasint) dim, 1.0 / norm, row, 1);
-      fix_sign (row, dim);
+      scale = 1.0 / norm;
+      cblas_dscal ((blasint) pca->dim, scale, row, 1);
+      if (fix_sign (row, pca->dim))
+        scale = -scale;
+      for (gsize i = 0; i < pca->n_points; i++)
+        pca->scores[i * pca->n_components + c] *= scale;
       pca->explained_ratio[c] = lambda / trace;
     }
+}
 
-  /* scores (n, k) = X_c (n, dim) · componentsᵀ (dim, k); zero rows give zero scores. */
-  cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-               (blasint) n_points, (blasint) k_used, (blasint) dim,
-               1.0, xc, (blasint) ld, pca->components, (blasint) dim,
-               0.0, pca->scores, (blasint) n_components);
+/* @pca (mean set) and, when not NULL, @slice (mean set) from their Gram matrices
+ * (n_points ≤ each one's dim). */
+static gboolean
+fit_gram (const Data *data,
+          SaddlePca  *pca,
+          SaddlePca  *slice,
+          gsize       slice_offset,
+          GError    **error)
+{
+  gsize n = data->n_points;
+  g_autofree double *block = NULL;
+  Part parts[2] = { { pca, 0 }, { slice, slice_offset } };
+  guint n_parts = slice != NULL ? 2 : 1;
+  gboolean ok = FALSE;
+
+  if (n > G_MAXSIZE / n / sizeof (double))
+    {
+      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
+                   "PCA eigenproblem of order %" G_GSIZE_FORMAT " is too large to address", n);
+      return FALSE;
+    }
+  block = g_try_new (double, n * block_columns (data));
+  for (guint p = 0; p < n_parts; p++)
+    parts[p].gram = g_try_new (double, n * n);
+  if (block == NULL || parts[0].gram == NULL || (slice != NULL && parts[1].gram == NULL))
+    {
+      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
+                   "not enough memory for the %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
+                   " PCA eigenproblem; use fewer snapshots", n, n);
+      goto out;
+    }
+
+  form_grams (data, &parts[0], slice != NULL ? &parts[1] : NULL, block);
+  for (guint p = 0; p < n_parts; p++)
+    if (!part_solve (&parts[p], n, error))
+      goto out;
+  project_parts (data, parts, n_parts, block);
+  for (guint p = 0; p < n_parts; p++)
+    if (parts[p].k_used > 0)
+      normalise (parts[p].pca, parts[p].eigenvalues, n, parts[p].k_used, parts[p].trace);
+  ok = TRUE;
+
+out:
+  for (guint p = 0; p < n_parts; p++)
+    part_clear (&parts[p]);
+  return ok;
+}
+
+/* @pca (mean set) from the covariance X_cᵀX_c (dim × dim), when the points outnumber the
+ * coordinates: rows of X_c a block at a time. */
+static gboolean
+fit_covariance (const Data *data,
+                SaddlePca  *pca,
+                GError    **error)
+{
+  gsize n = data->n_points, dim = data->dim;
+  gsize rows = MAX (1, BLOCK_DOUBLES / dim);
+  g_autofree double *matrix = NULL;
+  g_autofree double *eigenvalues = NULL;
+  g_autofree double *block = NULL;
+  double trace = 0.0;
+  guint k_used;
+
+  if (dim > G_MAXSIZE / dim / sizeof (double))
+    {
+      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
+                   "PCA eigenproblem of order %" G_GSIZE_FORMAT " is too large to address", dim);
+      return FALSE;
+    }
+  rows = MIN (rows, n);
+  matrix = g_try_new (double, dim * dim);
+  eigenvalues = g_try_new (double, dim);
+  block = g_try_new (double, rows * dim);
+  if (matrix == NULL || eigenvalues == NULL || block == NULL)
+    {
+      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
+                   "not enough memory for the %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
+                   " PCA eigenproblem; use fewer snapshots", dim, dim);
+      return FALSE;
+    }
+
+  for (gsize row0 = 0; row0 < n; row0 += rows)
+    {
+      gsize count = MIN (rows, n - row0);
+
+      centre_block (data, row0, count, 0, dim, block);
+      trace += sum_of_squares (block, count * dim);
+      cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, (blasint) dim, (blasint) count,
+                   1.0, block, (blasint) dim, row0 == 0 ? 0.0 : 1.0, matrix, (blasint) dim);
+    }
+
+  pca->total_variance = trace / (double) (n - 1);
+  k_used = (guint) MIN ((gsize) pca->n_components, dim);
+  if (k_used == 0 || trace == 0.0)
+    return TRUE;
+  if (!solve_eigen (matrix, dim, eigenvalues, error))
+    return FALSE;
+
+  /* Eigenvalues ascending; the eigenvectors are the columns of the row-major matrix. */
+  for (guint c = 0; c < k_used; c++)
+    for (gsize j = 0; j < dim; j++)
+      pca->components[(gsize) c * dim + j] = matrix[j * dim + (dim - 1 - c)];
+
+  /* scores (rows, k) = X_c (rows, dim) · componentsᵀ (dim, k), normalised below. */
+  for (gsize row0 = 0; row0 < n; row0 += rows)
+    {
+      gsize count = MIN (rows, n - row0);
+
+      centre_block (data, row0, count, 0, dim, block);
+      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+                   (blasint) count, (blasint) k_used, (blasint) dim,
+                   1.0, block, (blasint) dim, pca->components, (blasint) dim,
+                   0.0, pca->scores + row0 * pca->n_components, (blasint) pca->n_components);
+    }
+  normalise (pca, eigenvalues, dim, k_used, trace);
   return TRUE;
+}
+
+/* @pca (mean set) of the columns [@offset, +pca->dim) of @x's @n_points rows of @ld. */
+static gboolean
+fit (const double *x,
+     gsize         ld,
+     gsize         offset,
+     SaddlePca    *pca,
+     GError      **error)
+{
+  g_autofree double *gathered = NULL;
+  Data data = { x, pca->mean, pca->n_points, pca->dim };
+
+  /* A slice is fitted alone only when it has fewer columns than there are points: small
+   * enough to gather into rows of its own. */
+  if (ld != pca->dim)
+    {
+      gathered = g_try_new (double, pca->n_points * pca->dim);
+      if (gathered == NULL)
+        {
+          g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
+                       "not enough memory to gather %" G_GSIZE_FORMAT " points of %"
+                       G_GSIZE_FORMAT " coordinates for PCA; use fewer snapshots",
+                       pca->n_points, pca->dim);
+          return FALSE;
+        }
+      for (gsize i = 0; i < pca->n_points; i++)
+        memcpy (gathered + i * pca->dim, x + i * ld + offset, pca->dim * sizeof (double));
+      data.x = gathered;
+    }
+  return pca->n_points <= pca->dim ? fit_gram (&data, pca, NULL, 0, error)
+                                   : fit_covariance (&data, pca, error);
 }
 
 SaddlePca *
@@ -341,17 +577,14 @@ saddle_pca_fit (const double *x,
                 GError      **error)
 {
   g_autoptr(SaddlePca) pca = NULL;
-  g_autofree double *xc = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_input (x, n_points, dim, error))
     return NULL;
   pca = pca_alloc (n_points, dim, n_components);
-  xc = centre (x, n_points, dim, pca->mean, error);
-  if (xc == NULL
-      || !fit_centred (pca, xc, dim, n_points, dim, n_components,
-                       sum_of_squares (xc, n_points, dim, 0, dim), NULL, error))
+  column_means (x, n_points, dim, pca->mean);
+  if (!fit (x, dim, 0, pca, error))
     return NULL;
   return g_steal_pointer (&pca);
 }
@@ -368,12 +601,6 @@ saddle_pca_fit_with_slice (const double  *x,
 {
   g_autoptr(SaddlePca) pca = NULL;
   g_autoptr(SaddlePca) part = NULL;
-  g_autofree double *xc = NULL;
-  g_autofree double *gram = NULL;
-  g_autofree double *gram_part = NULL;
-  gsize rest = dim - slice_size;
-  double trace, trace_part;
-  gboolean subtract;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   g_return_val_if_fail (slice != NULL, NULL);
@@ -385,47 +612,19 @@ saddle_pca_fit_with_slice (const double  *x,
     return NULL;
   pca = pca_alloc (n_points, dim, n_components);
   part = pca_alloc (n_points, slice_size, n_components);
-  xc = centre (x, n_points, dim, pca->mean, error);
-  if (xc == NULL)
-    return NULL;
+  column_means (x, n_points, dim, pca->mean);
   memcpy (part->mean, pca->mean + slice_offset, slice_size * sizeof (double));
-  trace = sum_of_squares (xc, n_points, dim, 0, dim);
-  trace_part = sum_of_squares (xc, n_points, dim, slice_offset, slice_size);
 
-  /* Both Gram matrices from the data's columns once: the slice's is the whole's less the
-   * rest's, when the rest has fewer columns and the slice most of the variance (the
-   * subtraction's rounding, ε·‖X_c‖², stays within twice ε·‖X_slice‖²). A trajectory's
-   * first layer holds 15,680 of 16,330 parameters: its Gram matrix is nearly the whole one. */
-  subtract = n_points <= slice_size && rest < slice_size && 2 * trace_part >= trace;
-  if (subtract)
+  /* Both from one pass over the data when the slice too has at least as many columns as
+   * points (a trajectory's first layer: 15,680 of 16,330 parameters); else each its own. */
+  if (n_points <= slice_size)
     {
-      gram = g_try_new (double, n_points * n_points);
-      gram_part = g_try_new (double, n_points * n_points);
-      if (gram == NULL || gram_part == NULL)
-        subtract = FALSE;
-    }
-  if (subtract)
-    {
-      cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n_points, (blasint) dim,
-                   1.0, xc, (blasint) dim, 0.0, gram, (blasint) n_points);
-      memset (gram_part, 0, n_points * n_points * sizeof (double));
-      if (slice_offset > 0)
-        cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n_points,
-                     (blasint) slice_offset, 1.0, xc, (blasint) dim, 0.0, gram_part,
-                     (blasint) n_points);
-      if (slice_offset + slice_size < dim)
-        cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n_points,
-                     (blasint) (dim - slice_offset - slice_size), 1.0,
-                     xc + slice_offset + slice_size, (blasint) dim, 1.0, gram_part,
-                     (blasint) n_points);
-      for (gsize i = 0; i < n_points; i++)
-        for (gsize j = i; j < n_points; j++)
-          gram_part[i * n_points + j] = gram[i * n_points + j] - gram_part[i * n_points + j];
-    }
+      Data data = { x, pca->mean, n_points, dim };
 
-  if (!fit_centred (pca, xc, dim, n_points, dim, n_components, trace, gram, error)
-      || !fit_centred (part, xc + slice_offset, dim, n_points, slice_size, n_components,
-                       trace_part, gram_part, error))
+      if (!fit_gram (&data, pca, part, slice_offset, error))
+        return NULL;
+    }
+  else if (!fit (x, dim, 0, pca, error) || !fit (x, dim, slice_offset, part, error))
     return NULL;
   *slice = g_steal_pointer (&part);
   return g_steal_pointer (&pca);

@@ -36,9 +36,9 @@ SaddlePca *saddle_pca_fit         (const double *x,
                                    guint         n_components,
                                    GError      **error);
 /* As saddle_pca_fit(), and in @slice the PCA of the columns [@slice_offset, +@slice_size)
- * of the same rows (a layer's weights within the whole vector), centred once and, when the
- * slice is most of the columns and of the variance, with its Gram matrix taken as the whole's
- * less the other columns' (about half the work: saddle-pca.c says when). */
+ * of the same rows (a layer's weights within the whole vector). When the slice has at least
+ * as many columns as there are rows, both come from one pass over the data, the whole's Gram
+ * matrix the sum of the slice's and the other columns'. */
 SaddlePca *saddle_pca_fit_with_slice (const double  *x,
                                       gsize          n_points,
                                       gsize          dim,

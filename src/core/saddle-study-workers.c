@@ -171,6 +171,7 @@ _saddle_study_worker (gpointer data)
   g_autoptr(SaddleModel) model = NULL;
   g_autofree double *theta = NULL;
   gsize n_params = saddle_model_n_params (study->model);
+  gsize n_samples = study->dataset->n_samples;
   guint index;
 
   if (worker->worker >= study->jobs)
@@ -199,6 +200,12 @@ _saddle_study_worker (gpointer data)
 
           out->trajectory = saddle_trajectory_new (n_params, t->layer, t->layer_offset,
                                                    t->layer_size);
+          /* Each run's snapshots, and below all runs' (saddle_study_run_shared()), are given
+           * their room at once: grown as they came, they were copied and page-faulted again at
+           * every doubling. */
+          saddle_trajectory_reserve (out->trajectory,
+                                     saddle_study_estimate_snapshots (config, n_samples)
+                                     / config->runs);
         }
 
       self.study = study;

@@ -282,6 +282,8 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
                                                    saddle_model_layer_offset (model, layer),
                                                    (gsize) saddle_model_width (model, layer + 1)
                                                    * saddle_model_width (model, layer));
+      saddle_trajectory_reserve (results->trajectory,
+                                 saddle_study_estimate_snapshots (config, data->n_samples));
     }
   else if (kind == SADDLE_STUDY_CRITICAL)
     results->critical = saddle_critical_set_new (config->zero_tolerance);
