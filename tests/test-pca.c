@@ -507,7 +507,7 @@ test_fit_with_slice (void)
       for (gsize i = 0; i < n; i++)
         memcpy (gathered + i * size, x + i * dim + offset, size * sizeof (double));
 
-      whole = saddle_pca_fit_with_slice (x, n, dim, offset, size, 2, &slice, &error);
+      whole = saddle_pca_fit_with_slice (x, n, dim, offset, size, 2, 1, &slice, &error);
       g_assert_no_error (error);
       direct_whole = saddle_pca_fit (x, n, dim, 2, &error);
       g_assert_no_error (error);
@@ -516,6 +516,24 @@ test_fit_with_slice (void)
 
       assert_pca_close (whole, direct_whole, 2);
       assert_pca_close (slice, direct_slice, 2);
+
+      /* Two threads, the same bits (the last cases are large enough to start one). */
+      {
+        g_autoptr(SaddlePca) threaded = NULL;
+        g_autoptr(SaddlePca) threaded_slice = NULL;
+
+        threaded = saddle_pca_fit_with_slice (x, n, dim, offset, size, 2, 2, &threaded_slice,
+                                              &error);
+        g_assert_no_error (error);
+        g_assert_cmpmem (threaded->scores, 2 * n * sizeof (double), whole->scores,
+                         2 * n * sizeof (double));
+        g_assert_cmpmem (threaded->components, 2 * dim * sizeof (double), whole->components,
+                         2 * dim * sizeof (double));
+        g_assert_cmpmem (threaded_slice->scores, 2 * n * sizeof (double), slice->scores,
+                         2 * n * sizeof (double));
+        g_assert_cmpmem (threaded_slice->components, 2 * size * sizeof (double),
+                         slice->components, 2 * size * sizeof (double));
+      }
     }
 }
 

@@ -1349,34 +1349,12 @@ test_error_is_cancelled (void)
     }
 }
 
-/* The study's last steps: one BLAS thread for the default image study's PCA (248 snapshots of
- * 16,330 parameters), every available one for 300 epochs' (2,408), none given: one. */
-static void
-test_final_steps_threads (void)
-{
-  SaddleStudyResults results = { 0 };
-  const gsize snapshots[] = { 248, 2408 };
-  const int expected[] = { 1, 2 };
-
-  g_assert_cmpint (saddle_study_final_steps_threads (&results, 2), ==, 1);
-  for (guint k = 0; k < G_N_ELEMENTS (snapshots); k++)
-    {
-      /* Only the sizes matter: the snapshots' info, not their vectors. */
-      results.trajectory = saddle_trajectory_new (16330, 0, 0, 15680);
-      g_array_set_size (results.trajectory->info, (guint) snapshots[k]);
-      g_assert_cmpint (saddle_study_final_steps_threads (&results, 2), ==, expected[k]);
-      g_assert_cmpint (saddle_study_final_steps_threads (&results, 1), ==, 1);
-      g_clear_pointer (&results.trajectory, saddle_trajectory_free);
-    }
-}
-
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/study/defaults", test_defaults);
-  g_test_add_func ("/core/study/final-steps-threads", test_final_steps_threads);
   g_test_add_func ("/core/study/noise-window", test_noise_window);
   g_test_add_func ("/core/study/test-accuracy", test_test_accuracy);
   g_test_add_func ("/core/study/validate", test_validate);

@@ -6,7 +6,7 @@
  * n ≤ dim we solve the small n × n Gram matrix X_c X_cᵀ instead: it has the
  * same non-zero eigenvalues λ_i, and its eigenvectors u_i give the directions
  * as X_cᵀu_i / ‖X_cᵀu_i‖. Either matrix is a sum of BLAS-3 dsyrk over blocks of X_c
- * (formed one at a time), and LAPACKE's dsyevd (divide and conquer) solves it.
+ * (formed one at a time), and LAPACKE's dsyevr finds the top eigenpairs alone.
  *
  * Conventions: explained_ratio_i = λ_i / Σλ over ALL eigenvalues (Σλ is the
  * trace, i.e. ‖X_c‖²_F, taken directly from the data); total_variance =
@@ -97,26 +97,45 @@ fix_sign (double *row,
   return TRUE;
 }
 
+/* The @k largest eigenvalues of the symmetric @matrix (n × n, upper triangle, destroyed) into
+ * @eigenvalues, largest first, and their eigenvectors into the rows of @vectors (k × n).
+ * Only these are computed (bisection and inverse iteration after the tridiagonal reduction):
+ * the full spectrum of 2,408 snapshots' Gram matrix took longer than forming it. */
 static gboolean
-solve_eigen (double  *matrix,
-             gsize    n,
-             double  *eigenvalues,
-             GError **error)
+solve_top (double  *matrix,
+           gsize    n,
+           guint    k,
+           double  *eigenvalues,
+           double  *vectors,
+           GError **error)
 {
+  g_autofree double *w = g_new (double, n);
+  g_autofree double *z = g_new (double, n * k);
+  g_autofree lapack_int *support = g_new (lapack_int, 2 * (gsize) k);
+  lapack_int found = 0;
   lapack_int info;
 
-  info = LAPACKE_dsyevd (LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int) n, matrix,
-                         (lapack_int) n, eigenvalues);
-  if (info != 0)
+  info = LAPACKE_dsyevr (LAPACK_ROW_MAJOR, 'V', 'I', 'U', (lapack_int) n, matrix,
+                         (lapack_int) n, 0.0, 0.0, (lapack_int) (n - k + 1), (lapack_int) n,
+                         LAPACKE_dlamch ('S'), &found, w, z, (lapack_int) k, support);
+  if (info != 0 || found != (lapack_int) k)
     {
       g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
-                   "PCA eigensolver (LAPACKE_dsyevd, n = %" G_GSIZE_FORMAT ") failed "
+                   "PCA eigensolver (LAPACKE_dsyevr, n = %" G_GSIZE_FORMAT ") failed "
                    "with code %d%s",
                    n, (int) info,
-                   info > 0 ? ": it did not converge" : ": an argument was rejected");
+                   info > 0 ? ": it did not converge" : info < 0 ? ": an argument was rejected"
+                                                               : ": too few eigenvalues found");
       return FALSE;
     }
 
+  /* They come ascending, as the columns of the row-major z. */
+  for (guint c = 0; c < k; c++)
+    {
+      eigenvalues[c] = w[k - 1 - c];
+      for (gsize i = 0; i < n; i++)
+        vectors[(gsize) c * n + i] = z[i * k + (k - 1 - c)];
+    }
   return TRUE;
 }
 
@@ -193,7 +212,7 @@ typedef struct
 
 /* About 1 MiB a block: it stays in cache for the products that read it. */
 #define BLOCK_DOUBLES ((gsize) 1 << 17)
-#define BLOCK_COLUMNS_MIN 64
+#define BLOCK_COLUMNS_MIN 1024
 
 static gsize
 block_columns (const Data *data)
@@ -239,9 +258,29 @@ typedef struct
   double    *gram;          /* (n, n), upper triangle */
   double     trace;         /* ‖X_c‖²_F over its columns */
   double    *ut;            /* (k_used, n): the top eigenvectors of the Gram matrix */
-  double    *eigenvalues;   /* (n), ascending */
+  double    *eigenvalues;   /* (k_used), largest first */
   guint      k_used;
 } Part;
+
+/* The columns fall in two halves, each summing Gram matrices and scores of its own, added up at
+ * the end: with two threads each takes one, with one it takes both in turn, so the numbers do
+ * not depend on the thread count. In a half, each column's products go to one matrix: the
+ * slice's if it lies in the slice, else the rest of the whole vector's. */
+#define N_HALVES 2
+
+typedef struct
+{
+  const Data *data;
+  Part       *parts;         /* [0] the whole vector, [1] the slice if any */
+  guint       n_parts;
+  gsize       col0, col1;    /* its columns [col0, col1) */
+  gboolean    projecting;    /* the second pass: components and scores */
+  double     *block;
+  double     *gram[2];       /* the rest of the whole's columns, the slice's: (n, n), upper */
+  double      trace[2];
+  gboolean    filled[2];     /* whether any column went to gram[i] */
+  double     *scores[2];     /* per part, (n, n_components) */
+} Half;
 
 static void
 part_clear (Part *part)
@@ -251,67 +290,176 @@ part_clear (Part *part)
   g_clear_pointer (&part->eigenvalues, g_free);
 }
 
-/* Adds the Gram matrix and trace of the columns [@col0, +@cols) of the @block (n rows of
- * @ld) to @part's, @first_time overwriting. */
 static void
-part_add_gram (Part         *part,
-               const double *block,
-               gsize         ld,
-               gsize         n,
-               gsize         cols,
-               gboolean      first_time)
+half_clear (Half *half)
 {
-  for (gsize i = 0; i < n; i++)
-    part->trace += sum_of_squares (block + i * ld, cols);
-  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n, (blasint) cols,
-               1.0, block, (blasint) ld, first_time ? 0.0 : 1.0, part->gram, (blasint) n);
+  g_clear_pointer (&half->block, g_free);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_pointer (&half->gram[i], g_free);
+      g_clear_pointer (&half->scores[i], g_free);
+    }
 }
 
-/* The Gram matrices of @whole and, when not NULL, of @slice (whose columns lie within the
- * whole's), in one pass over the data: each column's products go to one of the two, and the
- * whole's is the sum of both (no subtraction, so no cancellation). */
+/* Adds the Gram matrix and trace of @cols columns of the @block (n rows of @ld) to @half's
+ * matrix @which. */
 static void
-form_grams (const Data *data,
-            Part       *whole,
-            Part       *slice,
-            double     *block)
+half_add_gram (Half         *half,
+               guint         which,
+               const double *block,
+               gsize         ld,
+               gsize         cols)
 {
+  gsize n = half->data->n_points;
+
+  for (gsize i = 0; i < n; i++)
+    half->trace[which] += sum_of_squares (block + i * ld, cols);
+  cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, (blasint) n, (blasint) cols,
+               1.0, block, (blasint) ld, half->filled[which] ? 1.0 : 0.0, half->gram[which],
+               (blasint) n);
+  half->filled[which] = TRUE;
+}
+
+/* The first pass over @half's columns: its two Gram matrices. */
+static void
+half_form_grams (Half *half)
+{
+  const Data *data = half->data;
   gsize n = data->n_points, width = block_columns (data);
+  const Part *slice = half->n_parts > 1 ? &half->parts[1] : NULL;
   gsize s0 = slice != NULL ? slice->first : data->dim;
   gsize s1 = slice != NULL ? slice->first + slice->pca->dim : data->dim;
-  gboolean whole_first = TRUE, slice_first = TRUE;
 
-  for (gsize col0 = 0; col0 < data->dim; col0 += width)
+  for (gsize col0 = half->col0; col0 < half->col1; col0 += width)
     {
-      gsize cols = MIN (width, data->dim - col0);
+      gsize cols = MIN (width, half->col1 - col0);
 
-      centre_block (data, 0, n, col0, cols, block);
+      centre_block (data, 0, n, col0, cols, half->block);
       /* The block's columns before, inside and after the slice. */
       for (gsize a = col0; a < col0 + cols;)
         {
           gboolean inside = a >= s0 && a < s1;
           gsize b = MIN (col0 + cols, inside ? s1 : (a < s0 ? s0 : col0 + cols));
-          Part *to = inside ? slice : whole;
-          gboolean *first_time = inside ? &slice_first : &whole_first;
 
-          part_add_gram (to, block + (a - col0), cols, n, b - a, *first_time);
-          *first_time = FALSE;
+          half_add_gram (half, inside ? 1 : 0, half->block + (a - col0), cols, b - a);
           a = b;
         }
     }
+}
 
-  if (slice == NULL)
-    return;
-  if (whole_first)
+/* The second pass: each part's components Uᵀ X_c for the half's columns (each half writes its
+ * own) and its scores X_c (Uᵀ X_c)ᵀ summed over them, both yet to be normalised. */
+static void
+half_project (Half *half)
+{
+  const Data *data = half->data;
+  gsize n = data->n_points, width = block_columns (data);
+
+  for (gsize col0 = half->col0; col0 < half->col1; col0 += width)
     {
-      memcpy (whole->gram, slice->gram, n * n * sizeof (double));
-      whole->trace = slice->trace;
-      return;
+      gsize cols = MIN (width, half->col1 - col0);
+
+      centre_block (data, 0, n, col0, cols, half->block);
+      for (guint p = 0; p < half->n_parts; p++)
+        {
+          const Part *part = &half->parts[p];
+          SaddlePca *pca = part->pca;
+          gsize a = MAX (col0, part->first);
+          gsize b = MIN (col0 + cols, part->first + pca->dim);
+          double *components;
+
+          if (part->k_used == 0 || a >= b)
+            continue;
+          components = pca->components + (a - part->first);
+          /* components (k, b − a) = Uᵀ (k, n) · X_c (n, b − a) */
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                       (blasint) part->k_used, (blasint) (b - a), (blasint) n,
+                       1.0, part->ut, (blasint) n, half->block + (a - col0), (blasint) cols,
+                       0.0, components, (blasint) pca->dim);
+          /* scores (n, k) += X_c (n, b − a) · componentsᵀ (b − a, k) */
+          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+                       (blasint) n, (blasint) part->k_used, (blasint) (b - a),
+                       1.0, half->block + (a - col0), (blasint) cols,
+                       components, (blasint) pca->dim,
+                       1.0, half->scores[p], (blasint) pca->n_components);
+        }
     }
+}
+
+static gpointer
+half_run (gpointer user_data)
+{
+  Half *half = user_data;
+
+  if (half->projecting)
+    half_project (half);
+  else
+    half_form_grams (half);
+  return NULL;
+}
+
+/* Runs both halves' present pass, the second on a thread of its own when @threads allows
+ * and the work is worth one. */
+static void
+run_halves (Half   *halves,
+            guint   threads,
+            double  flops)
+{
+  GThread *thread = NULL;
+
+  if (threads > 1 && flops >= 1e8)
+    thread = g_thread_try_new ("saddle-pca", half_run, &halves[1], NULL);
+  half_run (&halves[0]);
+  if (thread != NULL)
+    g_thread_join (thread);
+  else
+    half_run (&halves[1]);
+}
+
+/* @to += @from, upper triangles of (n, n). */
+static void
+add_upper (double       *to,
+           const double *from,
+           gsize         n)
+{
   for (gsize i = 0; i < n; i++)
     for (gsize j = i; j < n; j++)
-      whole->gram[i * n + j] += slice->gram[i * n + j];
-  whole->trace += slice->trace;
+      to[i * n + j] += from[i * n + j];
+}
+
+/* Each part's Gram matrix and trace from the halves' (taking their buffers): the slice's the
+ * sum of its columns in each half, the whole's the rest's in each plus the slice's. */
+static void
+gather_grams (Half  *halves,
+              Part  *parts,
+              guint  n_parts,
+              gsize  n)
+{
+  for (guint which = 0; which < n_parts; which++)
+    {
+      Part *part = &parts[which];
+
+      for (guint h = 0; h < N_HALVES; h++)
+        {
+          if (!halves[h].filled[which])
+            continue;
+          if (part->gram == NULL)
+            part->gram = g_steal_pointer (&halves[h].gram[which]);
+          else
+            add_upper (part->gram, halves[h].gram[which], n);
+          part->trace += halves[h].trace[which];
+        }
+    }
+  if (n_parts < 2)
+    return;
+  if (parts[0].gram == NULL)
+    {
+      parts[0].gram = g_memdup2 (parts[1].gram, n * n * sizeof (double));
+      parts[0].trace = parts[1].trace;
+      return;
+    }
+  add_upper (parts[0].gram, parts[1].gram, n);
+  parts[0].trace += parts[1].trace;
 }
 
 /* Solves @part's Gram matrix (overwritten) and keeps its top eigenvectors as rows of ut. */
@@ -330,57 +478,9 @@ part_solve (Part    *part,
       part->k_used = 0;
       return TRUE;
     }
-  part->eigenvalues = g_new (double, n);
-  if (!solve_eigen (part->gram, n, part->eigenvalues, error))
-    return FALSE;
-
-  /* Eigenvalues come ascending: component c is eigenpair n − 1 − c, a column of the
-   * row-major matrix. */
+  part->eigenvalues = g_new (double, part->k_used);
   part->ut = g_new (double, (gsize) part->k_used * n);
-  for (guint c = 0; c < part->k_used; c++)
-    for (gsize i = 0; i < n; i++)
-      part->ut[(gsize) c * n + i] = part->gram[i * n + (n - 1 - c)];
-  return TRUE;
-}
-
-/* Components Uᵀ X_c and scores X_c (Uᵀ X_c)ᵀ, both yet to be normalised, in one pass over the
- * data for every part: each block's products for the part's columns within it. */
-static void
-project_parts (const Data *data,
-               Part       *parts,
-               guint       n_parts,
-               double     *block)
-{
-  gsize n = data->n_points, width = block_columns (data);
-
-  for (gsize col0 = 0; col0 < data->dim; col0 += width)
-    {
-      gsize cols = MIN (width, data->dim - col0);
-
-      centre_block (data, 0, n, col0, cols, block);
-      for (guint p = 0; p < n_parts; p++)
-        {
-          Part *part = &parts[p];
-          SaddlePca *pca = part->pca;
-          gsize a = MAX (col0, part->first);
-          gsize b = MIN (col0 + cols, part->first + pca->dim);
-          double *components;
-
-          if (part->k_used == 0 || a >= b)
-            continue;
-          components = pca->components + (a - part->first);
-          /* components (k, b − a) = Uᵀ (k, n) · X_c (n, b − a) */
-          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                       (blasint) part->k_used, (blasint) (b - a), (blasint) n,
-                       1.0, part->ut, (blasint) n, block + (a - col0), (blasint) cols,
-                       0.0, components, (blasint) pca->dim);
-          /* scores (n, k) += X_c (n, b − a) · componentsᵀ (b − a, k) */
-          cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
-                       (blasint) n, (blasint) part->k_used, (blasint) (b - a),
-                       1.0, block + (a - col0), (blasint) cols, components, (blasint) pca->dim,
-                       1.0, pca->scores, (blasint) pca->n_components);
-        }
-    }
+  return solve_top (part->gram, n, part->k_used, part->eigenvalues, part->ut, error);
 }
 
 /* Unit components with fixed signs, their shares, and the scores scaled to match; directions
@@ -388,16 +488,15 @@ project_parts (const Data *data,
 static void
 normalise (SaddlePca    *pca,
            const double *eigenvalues,
-           gsize         m,
            guint         k_used,
            double        trace)
 {
   double zero = ZERO_FACTOR * (double) MAX (pca->n_points, pca->dim) * DBL_EPSILON
-                * MAX (eigenvalues[m - 1], 0.0);
+                * MAX (eigenvalues[0], 0.0);
 
   for (guint c = 0; c < k_used; c++)
     {
-      double lambda = eigenvalues[m - 1 - c];
+      double lambda = eigenvalues[c];
       double *row = pca->components + (gsize) c * pca->dim;
       double norm = cblas_dnrm2 ((blasint) pca->dim, row, 1);
       double scale;
@@ -420,50 +519,76 @@ normalise (SaddlePca    *pca,
 }
 
 /* @pca (mean set) and, when not NULL, @slice (mean set) from their Gram matrices
- * (n_points ≤ each one's dim). */
+ * (n_points ≤ each one's dim), the columns split over @threads (1 or more). */
 static gboolean
 fit_gram (const Data *data,
           SaddlePca  *pca,
           SaddlePca  *slice,
           gsize       slice_offset,
+          guint       threads,
           GError    **error)
 {
   gsize n = data->n_points;
-  g_autofree double *block = NULL;
   Part parts[2] = { { pca, 0 }, { slice, slice_offset } };
   guint n_parts = slice != NULL ? 2 : 1;
+  Half halves[N_HALVES] = { 0 };
+  double flops = (double) n * (double) n * (double) data->dim;
   gboolean ok = FALSE;
 
-  if (n > G_MAXSIZE / n / sizeof (double))
+  if (n > G_MAXSIZE / n / sizeof (double) / (2 * N_HALVES))
     {
       g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
                    "PCA eigenproblem of order %" G_GSIZE_FORMAT " is too large to address", n);
       return FALSE;
     }
-  block = g_try_new (double, n * block_columns (data));
-  for (guint p = 0; p < n_parts; p++)
-    parts[p].gram = g_try_new (double, n * n);
-  if (block == NULL || parts[0].gram == NULL || (slice != NULL && parts[1].gram == NULL))
+  for (guint h = 0; h < N_HALVES; h++)
     {
-      g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
-                   "not enough memory for the %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
-                   " PCA eigenproblem; use fewer snapshots", n, n);
-      goto out;
+      Half *half = &halves[h];
+
+      *half = (Half) { data, parts, n_parts, data->dim * h / N_HALVES,
+                       data->dim * (h + 1) / N_HALVES };
+      half->block = g_try_new (double, n * block_columns (data));
+      for (guint p = 0; p < n_parts; p++)
+        {
+          half->gram[p] = g_try_new (double, n * n);
+          half->scores[p] = g_try_new0 (double, MAX (n * pca->n_components, 1));
+        }
+      if (half->block == NULL || half->gram[0] == NULL || half->scores[0] == NULL
+          || (slice != NULL && (half->gram[1] == NULL || half->scores[1] == NULL)))
+        {
+          g_set_error (error, SADDLE_PCA_ERROR, SADDLE_PCA_ERROR_LAPACK,
+                       "not enough memory for the %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT
+                       " PCA eigenproblem; use fewer snapshots", n, n);
+          goto out;
+        }
     }
 
-  form_grams (data, &parts[0], slice != NULL ? &parts[1] : NULL, block);
+  run_halves (halves, threads, flops);
+  gather_grams (halves, parts, n_parts, n);
   for (guint p = 0; p < n_parts; p++)
     if (!part_solve (&parts[p], n, error))
       goto out;
-  project_parts (data, parts, n_parts, block);
+  for (guint h = 0; h < N_HALVES; h++)
+    halves[h].projecting = TRUE;
+  run_halves (halves, threads, flops);
   for (guint p = 0; p < n_parts; p++)
-    if (parts[p].k_used > 0)
-      normalise (parts[p].pca, parts[p].eigenvalues, n, parts[p].k_used, parts[p].trace);
+    {
+      SaddlePca *to = parts[p].pca;
+
+      if (parts[p].k_used == 0)
+        continue;
+      for (guint h = 0; h < N_HALVES; h++)
+        for (gsize i = 0; i < n * to->n_components; i++)
+          to->scores[i] += halves[h].scores[p][i];
+      normalise (to, parts[p].eigenvalues, parts[p].k_used, parts[p].trace);
+    }
   ok = TRUE;
 
 out:
   for (guint p = 0; p < n_parts; p++)
     part_clear (&parts[p]);
+  for (guint h = 0; h < N_HALVES; h++)
+    half_clear (&halves[h]);
   return ok;
 }
 
@@ -490,7 +615,7 @@ fit_covariance (const Data *data,
     }
   rows = MIN (rows, n);
   matrix = g_try_new (double, dim * dim);
-  eigenvalues = g_try_new (double, dim);
+  eigenvalues = g_try_new (double, MAX (pca->n_components, 1));
   block = g_try_new (double, rows * dim);
   if (matrix == NULL || eigenvalues == NULL || block == NULL)
     {
@@ -514,13 +639,8 @@ fit_covariance (const Data *data,
   k_used = (guint) MIN ((gsize) pca->n_components, dim);
   if (k_used == 0 || trace == 0.0)
     return TRUE;
-  if (!solve_eigen (matrix, dim, eigenvalues, error))
+  if (!solve_top (matrix, dim, k_used, eigenvalues, pca->components, error))
     return FALSE;
-
-  /* Eigenvalues ascending; the eigenvectors are the columns of the row-major matrix. */
-  for (guint c = 0; c < k_used; c++)
-    for (gsize j = 0; j < dim; j++)
-      pca->components[(gsize) c * dim + j] = matrix[j * dim + (dim - 1 - c)];
 
   /* scores (rows, k) = X_c (rows, dim) · componentsᵀ (dim, k), normalised below. */
   for (gsize row0 = 0; row0 < n; row0 += rows)
@@ -533,7 +653,7 @@ fit_covariance (const Data *data,
                    1.0, block, (blasint) dim, pca->components, (blasint) dim,
                    0.0, pca->scores + row0 * pca->n_components, (blasint) pca->n_components);
     }
-  normalise (pca, eigenvalues, dim, k_used, trace);
+  normalise (pca, eigenvalues, k_used, trace);
   return TRUE;
 }
 
@@ -543,6 +663,7 @@ fit (const double *x,
      gsize         ld,
      gsize         offset,
      SaddlePca    *pca,
+     guint         threads,
      GError      **error)
 {
   g_autofree double *gathered = NULL;
@@ -565,7 +686,7 @@ fit (const double *x,
         memcpy (gathered + i * pca->dim, x + i * ld + offset, pca->dim * sizeof (double));
       data.x = gathered;
     }
-  return pca->n_points <= pca->dim ? fit_gram (&data, pca, NULL, 0, error)
+  return pca->n_points <= pca->dim ? fit_gram (&data, pca, NULL, 0, threads, error)
                                    : fit_covariance (&data, pca, error);
 }
 
@@ -584,7 +705,7 @@ saddle_pca_fit (const double *x,
     return NULL;
   pca = pca_alloc (n_points, dim, n_components);
   column_means (x, n_points, dim, pca->mean);
-  if (!fit (x, dim, 0, pca, error))
+  if (!fit (x, dim, 0, pca, 1, error))
     return NULL;
   return g_steal_pointer (&pca);
 }
@@ -596,6 +717,7 @@ saddle_pca_fit_with_slice (const double  *x,
                            gsize          slice_offset,
                            gsize          slice_size,
                            guint          n_components,
+                           guint          threads,
                            SaddlePca    **slice,
                            GError       **error)
 {
@@ -621,10 +743,11 @@ saddle_pca_fit_with_slice (const double  *x,
     {
       Data data = { x, pca->mean, n_points, dim };
 
-      if (!fit_gram (&data, pca, part, slice_offset, error))
+      if (!fit_gram (&data, pca, part, slice_offset, threads, error))
         return NULL;
     }
-  else if (!fit (x, dim, 0, pca, error) || !fit (x, dim, slice_offset, part, error))
+  else if (!fit (x, dim, 0, pca, threads, error)
+           || !fit (x, dim, slice_offset, part, threads, error))
     return NULL;
   *slice = g_steal_pointer (&part);
   return g_steal_pointer (&pca);

@@ -50,7 +50,7 @@ saddle_study_watch_copy (SaddleStudyWatch *watch)
 
   /* The runs not yet merged are not in it: what it holds is what a stop would have left. */
   copy->cancelled = TRUE;
-  saddle_study_results_compute_pca (copy);
+  saddle_study_results_compute_pca (copy, 1);
   return copy;
 }
 

@@ -147,36 +147,6 @@ saddle_study_shuffle_seed (const SaddleStudyConfig *config,
   return saddle_rng_run_seed (saddle_rng_run_seed (config->seed, run), 1);
 }
 
-/* Above this many FLOPs in the PCA's Gram matrices, the study's last steps use every BLAS
- * thread the caller has: a 300-epoch image study (2,408 snapshots of 16,330 parameters, 2 x 10^11)
- * spent 12 s there on one thread while the other core idled, and --threads 2 took the whole
- * study from 20.7 and 21.7 s to 18.4 and 16.1 s (saddle-cli, 2 cores, load 1.3). The default
- * study's (248 snapshots, 2 x 10^9) stays on one (see the comment at the runs' join). */
-#define FINAL_STEPS_PARALLEL_FLOPS 2.0e10
-
-int
-saddle_study_final_steps_threads (const SaddleStudyResults *results,
-                                  int                       available)
-{
-  const SaddleTrajectory *trajectory;
-  double n, flops = 0;
-
-  g_return_val_if_fail (results != NULL, 1);
-
-  trajectory = results->trajectory;
-  if (trajectory == NULL)
-    return 1;
-  /* A dsyrk of the smaller side squared times the larger, for the whole vector and the layer. */
-  n = (double) saddle_trajectory_n_snapshots (trajectory);
-  for (guint k = 0; k < 2; k++)
-    {
-      double dim = (double) (k == 0 ? trajectory->n_params : trajectory->layer_size);
-
-      flops += MIN (n, dim) * MIN (n, dim) * MAX (n, dim);
-    }
-  return flops >= FINAL_STEPS_PARALLEL_FLOPS ? MAX (available, 1) : 1;
-}
-
 SaddleStudyResults *
 saddle_study_run (const SaddleStudyConfig *config,
                   SaddleStudyKind          kind,
@@ -339,14 +309,12 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
       }
     for (guint j = 0; j < threads->len; j++)
       g_thread_join (g_ptr_array_index (threads, j));
-    /* The study's own last steps (the PCA of every snapshot, the loss surface) stay on one
-     * thread too unless --threads says otherwise or the PCA is large
-     * (saddle_study_final_steps_threads()):
-     * at these sizes OpenBLAS's second thread
-     * mostly waits in sched_yield, and the default trajectories study took 3.6–3.7 s wall and
-     * 6.9–7.1 CPU s with two against 3.1 s and 3.8 CPU s with one (2 cores, n = 3, load 1.2;
-     * in the app, where the window also wants a core, 5.9–6.0 s against 4.1–4.5 s). The
-     * numbers then no longer depend on the machine's core count either. */
+    /* The study's own last steps call BLAS on one thread too unless --threads says otherwise:
+     * at the loss surface's sizes OpenBLAS's second thread mostly waits in sched_yield, and
+     * the default trajectories study took 3.6–3.7 s wall and 6.9–7.1 CPU s with two against
+     * 3.1 s and 3.8 CPU s with one (2 cores, n = 3, load 1.2; in the app, where the window
+     * also wants a core, 5.9–6.0 s against 4.1–4.5 s). The numbers then no longer depend on
+     * the machine's core count either. The PCA shares its columns over threads of its own. */
     openblas_set_num_threads (config->threads > 0 ? (int) config->threads : 1);
   }
   g_free (workers);
@@ -379,9 +347,10 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
       return NULL;
     }
 
-  if (config->threads == 0)
-    openblas_set_num_threads (saddle_study_final_steps_threads (results, blas_threads));
-  saddle_study_results_compute_pca (results);
+  /* Every core the caller gave, each thread's BLAS on one: the same numbers with any count. */
+  openblas_set_num_threads (1);
+  saddle_study_results_compute_pca (results, (guint) MAX (blas_threads, 1));
+  openblas_set_num_threads (config->threads > 0 ? (int) config->threads : 1);
 
   /* A cancelled study keeps its paths but skips the surface: Stop must answer at once. */
   if (results->trajectory != NULL && results->trajectory->pca != NULL
@@ -465,7 +434,8 @@ saddle_study_results_copy (const SaddleStudyResults *results)
 }
 
 void
-saddle_study_results_compute_pca (SaddleStudyResults *results)
+saddle_study_results_compute_pca (SaddleStudyResults *results,
+                                  guint               threads)
 {
   g_autoptr(GError) pca_error = NULL;
 
@@ -473,7 +443,7 @@ saddle_study_results_compute_pca (SaddleStudyResults *results)
 
   if (results->trajectory == NULL || saddle_trajectory_n_snapshots (results->trajectory) < 2)
     return;
-  if (!saddle_trajectory_compute_pca (results->trajectory, &pca_error))
+  if (!saddle_trajectory_compute_pca_threaded (results->trajectory, threads, &pca_error))
     g_ptr_array_add (results->failures,
                      g_strdup_printf ("PCA of the snapshots: %s", pca_error->message));
 }

@@ -206,12 +206,10 @@ SaddleStudyResults *saddle_study_run_watched      (const SaddleStudyConfig *conf
 /* A deep copy of @results. */
 SaddleStudyResults *saddle_study_results_copy     (const SaddleStudyResults *results);
 /* The PCA of the trajectory's snapshots (if any, and at least two), as a study computes it
- * when its runs are done; a failure is added to results->failures. */
-void                saddle_study_results_compute_pca (SaddleStudyResults *results);
-/* BLAS threads for the study's last steps (the PCA of every snapshot, the loss surface) with
- * --threads 0: one, or @available once the PCA is large (saddle-study.c says where). */
-int                 saddle_study_final_steps_threads (const SaddleStudyResults *results,
-                                                      int                       available);
+ * when its runs are done, on @threads (saddle_trajectory_compute_pca_threaded()); a failure
+ * is added to results->failures. */
+void                saddle_study_results_compute_pca (SaddleStudyResults *results,
+                                                      guint               threads);
 /* saddle_study_run() shared with other processes through @remote (see SaddleStudyRemote;
  * NULL: none) and watched through @watch (may be NULL); with @claim set, the results hold
  * nothing (the other process keeps them) and every run failing is not an error. */

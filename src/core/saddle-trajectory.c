@@ -215,6 +215,14 @@ gboolean
 saddle_trajectory_compute_pca (SaddleTrajectory *trajectory,
                                GError          **error)
 {
+  return saddle_trajectory_compute_pca_threaded (trajectory, 1, error);
+}
+
+gboolean
+saddle_trajectory_compute_pca_threaded (SaddleTrajectory *trajectory,
+                                        guint             threads,
+                                        GError          **error)
+{
   g_autoptr(SaddlePca) pca = NULL;
   g_autoptr(SaddlePca) layer_pca = NULL;
   g_autofree double *slices = NULL;
@@ -254,7 +262,7 @@ saddle_trajectory_compute_pca (SaddleTrajectory *trajectory,
     {
       pca = saddle_pca_fit_with_slice ((const double *) trajectory->params->data, n,
                                        trajectory->n_params, trajectory->layer_offset,
-                                       trajectory->layer_size, 2, &layer_pca, error);
+                                       trajectory->layer_size, 2, threads, &layer_pca, error);
       if (pca == NULL)
         {
           g_prefix_error (error, "PCA of the whole parameter vector and of layer %u weights over %"

@@ -67,6 +67,11 @@ void              saddle_trajectory_add          (SaddleTrajectory         *traj
  * plane drops the surface and resets plane_distance / surface_loss to NAN. */
 gboolean          saddle_trajectory_compute_pca  (SaddleTrajectory *trajectory,
                                                   GError          **error);
+/* The same with the columns shared by @threads (saddle_pca_fit_with_slice()): the same
+ * numbers. */
+gboolean          saddle_trajectory_compute_pca_threaded (SaddleTrajectory *trajectory,
+                                                          guint             threads,
+                                                          GError          **error);
 /* Last epoch's accuracy (or loss for regression) of @run, NAN if none. */
 double            saddle_trajectory_final_accuracy (const SaddleTrajectory *trajectory,
                                                     guint                   run);
