@@ -93,6 +93,44 @@ test_history (void)
 }
 
 
+/* Snapshots written in place in the reserved room, each run at rows of its own, then added
+ * in order: a run whose rows were skipped (a failed run) leaves no gap, the next run's vectors
+ * move down, and nothing past the room is handed out. */
+static void
+test_trajectory_room (void)
+{
+  g_autoptr(SaddleTrajectory) trajectory = saddle_trajectory_new (3, 0, 0, 2);
+  SaddleSnapshotInfo info[2] = { { .run = 0 }, { .run = 0 } };
+
+  saddle_trajectory_reserve (trajectory, 6);
+  g_assert_cmpuint (trajectory->room, ==, 6);
+  g_assert_null (saddle_trajectory_room (trajectory, 6));
+  /* Run 0 at rows 0-1, run 1 (failed) at rows 2-3, run 2 at rows 4-5; values 10·row + j. */
+  for (gsize row = 0; row < 6; row++)
+    for (gsize j = 0; j < 3; j++)
+      saddle_trajectory_room (trajectory, row)[j] = 10.0 * (double) row + (double) j;
+
+  saddle_trajectory_add_from_room (trajectory, info, 2, 0);
+  info[0].run = info[1].run = 2;
+  saddle_trajectory_add_from_room (trajectory, info, 2, 4);
+
+  g_assert_cmpuint (saddle_trajectory_n_snapshots (trajectory), ==, 4);
+  g_assert_true (saddle_trajectory_has_params (trajectory));
+  g_assert_cmpuint (trajectory->n_runs, ==, 3);
+  g_assert_cmpuint (trajectory->plane_distance->len, ==, 4);
+  g_assert_cmpuint (trajectory->surface_loss->len, ==, 4);
+  for (gsize i = 0; i < 4; i++)
+    {
+      gsize row = i < 2 ? i : i + 2;
+
+      g_assert_cmpuint (g_array_index (trajectory->info, SaddleSnapshotInfo, i).run, ==,
+                        i < 2 ? 0 : 2);
+      for (gsize j = 0; j < 3; j++)
+        g_assert_cmpfloat (g_array_index (trajectory->params, double, i * 3 + j), ==,
+                           10.0 * (double) row + (double) j);
+    }
+}
+
 static void
 test_trajectory (void)
 {
@@ -567,6 +605,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/core/history/csv", test_history);
   g_test_add_func ("/core/trajectory/pca-csv", test_trajectory);
+  g_test_add_func ("/core/trajectory/room", test_trajectory_room);
   g_test_add_func ("/core/critical-set/csv", test_critical_set);
   g_test_add_func ("/core/critical-set/summary", test_critical_summary);
   g_test_add_func ("/core/weights/round-trip", test_weights);

@@ -958,6 +958,7 @@ test_failures (void)
   config.optimizer = SADDLE_OPTIMIZER_SGD;
   config.runs = 8;
   config.epochs = 20;
+  config.jobs = 2;
   dataset = saddle_study_config_load_dataset (&config, NULL);
 
   /* Every run diverges: the study fails, naming the first failure. */
@@ -1007,10 +1008,19 @@ test_failures (void)
           if (!failed)
             succeeded++;
 
-          /* A failed run leaves no snapshot behind; a good one keeps all of its own. */
+          /* A failed run leaves no snapshot behind; a good one keeps all of its own, the last
+           * its final θ (the later runs' vectors moved down over the failed runs' room). */
           for (guint i = 0; i < results->trajectory->info->len; i++)
             if (g_array_index (results->trajectory->info, SaddleSnapshotInfo, i).run == r)
-              snapshots++;
+              {
+                const double *params = (const double *) (void *) results->trajectory->params->data
+                                       + (gsize) i * results->n_params;
+
+                snapshots++;
+                if (snapshots == config.epochs + 1)
+                  g_assert_cmpmem (params, results->n_params * sizeof (double),
+                                   theta, results->n_params * sizeof (double));
+              }
           g_assert_cmpuint (snapshots, ==, failed ? 0 : config.epochs + 1);
         }
       g_assert_cmpuint (succeeded + results->failures->len, ==, config.runs);

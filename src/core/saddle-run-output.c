@@ -80,6 +80,7 @@ saddle_run_output_clear (SaddleRunOutput *out)
 {
   g_clear_pointer (&out->history, saddle_history_free);
   g_clear_pointer (&out->trajectory, saddle_trajectory_free);
+  g_clear_pointer (&out->snapshots, g_array_unref);
   g_clear_pointer (&out->point, saddle_critical_point_free);
   g_clear_pointer (&out->params, g_free);
   g_clear_pointer (&out->failure, g_free);

@@ -29,6 +29,12 @@ typedef struct
   gboolean             cancelled;      /* stopped by a cancel: its records so far are kept */
   SaddleHistory       *history;
   SaddleTrajectory    *trajectory;     /* NULL unless a trajectories study; dropped on failure */
+  GArray              *snapshots;      /* instead of @trajectory: SaddleSnapshotInfo of the
+                                        * snapshots whose vectors went to @room */
+  double              *room;           /* room_rows rows of the study's trajectory, from row
+                                        * room_first (saddle_trajectory_room()) */
+  gsize                room_first;
+  gsize                room_rows;
   SaddleCriticalPoint *point;          /* the analysed point, if the analysis finished */
   double              *params;         /* the run's final θ, if kept */
   char                *failure;        /* "run 3: …" */

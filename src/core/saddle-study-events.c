@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -145,8 +146,8 @@ _saddle_study_event_cb (const SaddleEvent *event,
       return _saddle_study_emit_progress (self, (double) event->epoch / self->config->epochs);
 
     case SADDLE_EVENT_SNAPSHOT:
-      if (out->trajectory != NULL && event->params != NULL
-          && event->n_params == out->trajectory->n_params)
+      if ((out->trajectory != NULL || out->snapshots != NULL) && event->params != NULL
+          && event->n_params == self->study->results->n_params)
         {
           SaddleSnapshotInfo info = {
             .run = event->run,
@@ -155,7 +156,18 @@ _saddle_study_event_cb (const SaddleEvent *event,
             .loss = event->loss,
             .accuracy = event->accuracy,
           };
-          saddle_trajectory_add (out->trajectory, &info, event->params);
+
+          if (out->trajectory != NULL)
+            saddle_trajectory_add (out->trajectory, &info, event->params);
+          else if (out->snapshots->len < out->room_rows)
+            {
+              memcpy (out->room + (gsize) out->snapshots->len * event->n_params, event->params,
+                      event->n_params * sizeof (double));
+              g_array_append_val (out->snapshots, info);
+            }
+          else
+            g_critical ("Run %u sent more snapshots than the %" G_GSIZE_FORMAT " counted for it",
+                        event->run + 1, out->room_rows);
         }
       return _saddle_study_emit (self, event);
 

@@ -131,6 +131,7 @@ copy_trajectory (const SaddleTrajectory *trajectory,
     g_array_append_vals (copy->info, trajectory->info->data, trajectory->info->len);
   copy->params = with_params ? doubles_copy (trajectory->params)
                              : g_array_new (FALSE, FALSE, sizeof (double));
+  copy->room = 0;
   copy->pca = pca_copy (trajectory->pca);
   copy->layer_pca = pca_copy (trajectory->layer_pca);
   copy->surface = trajectory->surface != NULL ? saddle_surface_copy (trajectory->surface) : NULL;
@@ -181,7 +182,51 @@ saddle_trajectory_reserve (SaddleTrajectory *trajectory,
     {
       g_array_set_size (trajectory->params, (guint) (n_snapshots * trajectory->n_params));
       g_array_set_size (trajectory->params, len);
+      trajectory->room = MAX (trajectory->room, n_snapshots);
     }
+}
+
+double *
+saddle_trajectory_room (SaddleTrajectory *trajectory,
+                        gsize             row)
+{
+  g_return_val_if_fail (trajectory != NULL, NULL);
+  g_return_val_if_fail (row >= trajectory->info->len, NULL);
+
+  if (row >= trajectory->room)
+    return NULL;
+  return (double *) (void *) trajectory->params->data + row * trajectory->n_params;
+}
+
+void
+saddle_trajectory_add_from_room (SaddleTrajectory         *trajectory,
+                                 const SaddleSnapshotInfo *info,
+                                 gsize                     n,
+                                 gsize                     first)
+{
+  gsize count;
+  double *rows;
+
+  g_return_if_fail (trajectory != NULL);
+  g_return_if_fail (info != NULL || n == 0);
+  g_return_if_fail (saddle_trajectory_has_params (trajectory));
+  count = trajectory->info->len;
+  g_return_if_fail (first >= count && first <= trajectory->room && n <= trajectory->room - first);
+
+  rows = (double *) (void *) trajectory->params->data;
+  if (first > count)
+    memmove (rows + count * trajectory->n_params, rows + first * trajectory->n_params,
+             n * trajectory->n_params * sizeof (double));
+  /* Within the room GArray neither moves nor clears (params was made without clear_): the
+   * vectors written there stay as they are. */
+  g_array_set_size (trajectory->params, (guint) ((count + n) * trajectory->n_params));
+  g_array_append_vals (trajectory->info, info, (guint) n);
+  for (gsize i = 0; i < n; i++)
+    trajectory->n_runs = MAX (trajectory->n_runs, info[i].run + 1);
+
+  /* Not measured against any plane yet; the arrays stay one value per snapshot. */
+  pad_nan (trajectory->plane_distance, trajectory->info->len);
+  pad_nan (trajectory->surface_loss, trajectory->info->len);
 }
 
 gsize

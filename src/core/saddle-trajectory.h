@@ -32,6 +32,7 @@ typedef struct
   gsize      layer_size;     /* weights only, biases excluded */
   GArray    *info;           /* SaddleSnapshotInfo, one per snapshot */
   GArray    *params;         /* double, (n_snapshots, n_params) */
+  gsize      room;           /* snapshots params has room for (saddle_trajectory_reserve()) */
   SaddlePca *pca;            /* whole parameter vector, 2 components; NULL until computed */
   SaddlePca *layer_pca;      /* the chosen layer's weights; NULL until computed */
   SaddleSurface *surface;    /* loss over the plane of @pca; NULL until set, dropped when the PCA changes */
@@ -58,6 +59,18 @@ gboolean          saddle_trajectory_has_params   (const SaddleTrajectory *trajec
 /* Room for @n_snapshots, so that the parameter vectors are not moved as they arrive. */
 void              saddle_trajectory_reserve      (SaddleTrajectory *trajectory,
                                                   gsize             n_snapshots);
+/* Where snapshot @row of that room lies, at or after the snapshots present, for a run to write
+ * its parameter vectors in place before saddle_trajectory_add_from_room() adds them; NULL
+ * beyond the room. It stays valid while the trajectory holds no more than its room. */
+double           *saddle_trajectory_room         (SaddleTrajectory *trajectory,
+                                                  gsize             row);
+/* Adds @n snapshots described by @info whose parameter vectors were written at rows [@first,
+ * @first + @n) of the room (@first at or after the snapshots present): they are moved down to
+ * follow those, and nothing else is copied. */
+void              saddle_trajectory_add_from_room (SaddleTrajectory         *trajectory,
+                                                   const SaddleSnapshotInfo *info,
+                                                   gsize                     n,
+                                                   gsize                     first);
 gsize             saddle_trajectory_n_snapshots  (const SaddleTrajectory *trajectory);
 void              saddle_trajectory_add          (SaddleTrajectory         *trajectory,
                                                   const SaddleSnapshotInfo *info,
