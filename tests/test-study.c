@@ -684,21 +684,34 @@ small_image_config (SaddleStudyConfig *config)
 }
 
 /* The image task's runs are also measured on the held-out test images bundled beside the
- * training ones (1,000 of them): an accuracy in [0, 1] that is a multiple of 1/1000, per run.
- * The function task has no test set: NAN. */
+ * training ones (1,000 of them): an accuracy in [0, 1] that is a multiple of 1/1000, per run,
+ * that of its own final θ (each run measures it on its worker). The function task has no test
+ * set: NAN. */
 static void
 test_test_accuracy (void)
 {
   g_autoptr(SaddleStudyResults) image = NULL;
   g_autoptr(SaddleStudyResults) function = NULL;
+  g_autoptr(SaddleDataset) train_set = NULL;
+  g_autoptr(SaddleDataset) test_set = NULL;
+  g_autoptr(SaddleModel) model = NULL;
   g_autoptr(GError) error = NULL;
   SaddleStudyConfig config;
+  SaddleBatch batch;
 
   if (!small_image_config (&config))
     return;
   config.surface_resolution = 0;
+  config.jobs = 2;
   image = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
+  train_set = saddle_study_config_load_dataset (&config, &error);
+  g_assert_no_error (error);
+  model = saddle_study_config_new_model (&config, train_set, &error);
+  g_assert_no_error (error);
+  test_set = saddle_dataset_load_idx_dir (saddle_dataset_bundled_dir (), TRUE, 0, &error);
+  g_assert_no_error (error);
+  saddle_batch_init_full (&batch, test_set);
   for (guint run = 0; run < config.runs; run++)
     {
       double test = saddle_trajectory_test_accuracy (image->trajectory, run);
@@ -707,6 +720,10 @@ test_test_accuracy (void)
       g_test_message ("run %u: training accuracy %.3f, test %.3f", run + 1, train, test);
       g_assert_true (test > 0.1 && test <= 1.0);
       g_assert_cmpfloat (fabs (test * 1000 - round (test * 1000)), <, 1e-9);
+      g_assert_cmpfloat (test, ==, saddle_model_accuracy (model,
+                                                          g_ptr_array_index (image->final_params,
+                                                                             run),
+                                                          &batch));
     }
   g_assert_true (isnan (saddle_trajectory_test_accuracy (image->trajectory, config.runs)));
   saddle_study_config_clear (&config);

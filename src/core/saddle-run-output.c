@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include "saddle-run-output.h"
@@ -155,6 +157,7 @@ saddle_run_output_unpack (SaddleRunOutput *out,
     goto corrupt;
 
   out->succeeded = (header.flags & HAS_SUCCEEDED) != 0;
+  out->test_accuracy = NAN;   /* trajectories, the only studies that measure it, do not travel */
   out->cancelled = (header.flags & HAS_CANCELLED) != 0;
   if (header.flags & HAS_HISTORY)
     {

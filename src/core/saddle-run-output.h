@@ -37,6 +37,7 @@ typedef struct
   gsize                room_rows;
   SaddleCriticalPoint *point;          /* the analysed point, if the analysis finished */
   double              *params;         /* the run's final θ, if kept */
+  double               test_accuracy;  /* of the final θ on the study's test set, or NAN */
   char                *failure;        /* "run 3: …" */
 } SaddleRunOutput;
 

@@ -22,6 +22,7 @@ typedef struct
   SaddleStudyKind          kind;
   SaddleStudyResults      *results;
   const SaddleDataset     *dataset;
+  const SaddleDataset     *test;           /* held-out images for the runs' final accuracy, or NULL */
   const SaddleModel       *model;          /* the architecture; each worker copies it */
   const SaddleStudyRemote *remote;         /* NULL: one process */
   guint                    jobs;           /* workers computing here; remote ones follow */
@@ -93,9 +94,8 @@ gboolean    _saddle_study_run_one               (StudyRun                  *self
                                                  double                    *theta,
                                                  SaddleCriticalPoint      **point_out,
                                                  GError                   **error);
-void        _saddle_study_measure_test_accuracy (SaddleStudyResults        *results,
-                                                 const SaddleStudyConfig   *config,
-                                                 SaddleModel               *model);
+SaddleDataset *_saddle_study_load_test_set     (const SaddleStudyConfig   *config,
+                                                 const SaddleModel         *model);
 gboolean    _saddle_study_compute_surface       (StudyRun                  *self,
                                                  SaddleModel               *model,
                                                  const SaddleDataset       *dataset,

@@ -198,30 +198,23 @@ surface_progress_cb (double   fraction,
   return _saddle_study_emit_progress (user_data, fraction);
 }
 
-/* Each run's final accuracy on the held-out test set beside the training images (t10k-*), when
- * there is one that fits the model: the legend shows it beside the training accuracy. */
-void
-_saddle_study_measure_test_accuracy (SaddleStudyResults      *results,
-                                     const SaddleStudyConfig *config,
-                                     SaddleModel             *model)
+/* The held-out test set beside the training images (t10k-*), when there is one that fits
+ * the model, or NULL: each run measures its final accuracy there, which the legend shows
+ * beside the training accuracy. */
+SaddleDataset *
+_saddle_study_load_test_set (const SaddleStudyConfig *config,
+                             const SaddleModel       *model)
 {
   const char *dir = config->data_path != NULL ? config->data_path : saddle_dataset_bundled_dir ();
   g_autoptr(SaddleDataset) test = saddle_dataset_load_idx_dir (dir, TRUE, 0, NULL);
   SaddleBatch batch;
 
   if (test == NULL)
-    return;
+    return NULL;
   saddle_batch_init_full (&batch, test);
   if (!saddle_model_check_batch (model, &batch, NULL))
-    return;
-  for (guint i = 0; i < config->runs; i++)
-    {
-      const double *theta = g_ptr_array_index (results->final_params, i);
-
-      if (theta != NULL)
-        saddle_trajectory_set_test_accuracy (results->trajectory, config->first_run + i,
-                                             saddle_model_accuracy (model, theta, &batch));
-    }
+    return NULL;
+  return g_steal_pointer (&test);
 }
 
 /* The loss over the snapshots' PCA plane, and how far each snapshot lies off it. */

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "saddle-error.h"
@@ -44,6 +46,9 @@ _saddle_study_merge_output (Study           *study,
     }
   if (out->point != NULL && results->critical != NULL)
     saddle_critical_set_add (results->critical, out->point);
+  if (results->trajectory != NULL && !isnan (out->test_accuracy))
+    saddle_trajectory_set_test_accuracy (results->trajectory, study->config->first_run + index,
+                                         out->test_accuracy);
   if (out->params != NULL)
     g_ptr_array_index (results->final_params, index) = g_steal_pointer (&out->params);
   if (out->failure != NULL)
@@ -230,6 +235,15 @@ _saddle_study_worker (gpointer data)
       self.prefix = g_strdup_printf (_("Run %u/%u"), self.run + 1, config->first_run + config->runs);
 
       ok = _saddle_study_run_one (&self, model, study->dataset, theta, &point, &run_error);
+      out->test_accuracy = NAN;
+      if (ok && study->test != NULL)
+        {
+          SaddleBatch test;
+
+          /* Here, where the runs go two at a time, rather than after them all. */
+          saddle_batch_init_full (&test, study->test);
+          out->test_accuracy = saddle_model_accuracy (model, theta, &test);
+        }
 
       if (ok && study->keep_params)
         out->params = g_memdup2 (point != NULL ? point->params : theta,

@@ -185,6 +185,7 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
   g_autoptr(SaddleStudyResults) results = NULL;
   g_autoptr(SaddleDataset) data = NULL;
   g_autoptr(SaddleModel) model = NULL;
+  g_autoptr(SaddleDataset) test = NULL;
   Study study = { 0 };
   gboolean keep_params;
   guint jobs;
@@ -263,6 +264,8 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
   study.results = results;
   study.dataset = data;
   study.model = model;
+  if (results->trajectory != NULL && config->task == SADDLE_TASK_IMAGE)
+    study.test = test = _saddle_study_load_test_set (config, model);
   study.func = func;
   study.user_data = user_data;
   study.n_units = config->runs + (results->trajectory != NULL && config->surface_resolution > 0);
@@ -377,9 +380,6 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
       g_clear_pointer (&self.inner_message, g_free);
     }
   g_mutex_clear (&study.mutex);
-
-  if (results->trajectory != NULL && config->task == SADDLE_TASK_IMAGE)
-    _saddle_study_measure_test_accuracy (results, config, model);
 
   results->seconds = (g_get_monotonic_time () - start) / (double) G_TIME_SPAN_SECOND;
   if (!results->cancelled && func != NULL)
