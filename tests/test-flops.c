@@ -58,19 +58,22 @@ test_training (void)
   g_autoptr(SaddleModel) relu = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU,
                                                   SADDLE_LOSS_MSE, NULL);
 
-  /* 3 epochs of minibatch gradients (the set once each: 3 × 360), 4 evaluations. */
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE, NULL), ==,
+  /* 3 epochs of minibatch gradients (the set once each: 3 × 360), 4 evaluations; gradients at
+   * the ends of epochs 1 and 2 share their first 2 samples (2 × 72) with the next step. */
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, FALSE, NULL), ==,
                      3 * 360 + 4 * 140);
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, NULL), ==,
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, TRUE, NULL), ==,
+                     3 * 360 + 4 * 360 - 2 * 2 * 72);
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, SAMPLES, 3, TRUE, NULL), ==,
                      3 * 360 + 4 * 360);
   /* 3 of the 4 evaluations by region: their forward passes as counted (100), the fourth by
    * sample; of gradients, 1 by region: its forward passes and its 2 regions' share. Gradients
    * by region where the evaluations are losses were minibatches': not counted (NAN). */
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, FALSE, &losses), ==,
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, FALSE, &losses), ==,
                      3 * 360 + 100 + 140);
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 3, TRUE, &grads), ==,
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, TRUE, &grads), ==,
                      3 * 360 + 100 + saddle_flops_gradient_regions (model, 2.0) + 3 * 360);
-  g_assert_true (isnan (saddle_flops_training (model, SAMPLES, 3, FALSE, &grads)));
+  g_assert_true (isnan (saddle_flops_training (model, SAMPLES, 2, 3, FALSE, &grads)));
   /* The forward pass by region of 1-3-2-1 over 5 samples, its layers splitting them into 2
    * and 4 runs: (3·3 + 1) + (3·2 + 1) + (3·1 + 1) = 21 a sample; then a run's centre and
    * distance (3), its z at the centre (3·o), the slopes and values above (4·o·o′) and their
@@ -108,7 +111,7 @@ test_study (void)
   config.batch = 2;
   config.snapshot_every = 0;
   config.surface_resolution = 7;
-  training = saddle_flops_training (model, SAMPLES, 4, TRUE, NULL);
+  training = saddle_flops_training (model, SAMPLES, 2, 4, TRUE, NULL);
   /* 3 runs × 5 snapshots, their Gram matrix 2·15²·20. */
   expect = 3 * training + saddle_flops_surface (model, SAMPLES, 7) + 2.0 * 15 * 15 * 20;
   g_assert_cmpfloat (saddle_study_flops (&config, SADDLE_STUDY_TRAJECTORIES, model, SAMPLES), ==, expect);
@@ -122,7 +125,7 @@ test_study (void)
   config.newton_method = SADDLE_NEWTON_AUTO;
   g_assert_cmpint (saddle_hessian_choose_build (model, SAMPLES), ==,
                    SADDLE_HESSIAN_BUILD_STRUCTURED);
-  expect = training
+  expect = saddle_flops_training (model, SAMPLES, config.batch, 4, FALSE, NULL)
            + config.descent_steps * saddle_flops_descent_step (model, SAMPLES)
            + (config.newton_steps + 1.0) * (saddle_flops_hessian_structured (model, SAMPLES)
                                             + saddle_flops_eigenvectors (20))

@@ -242,7 +242,8 @@ bench_training (Bench                   *bench,
   size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
                           config->runs, steps / config->runs, config->batch, model_size, samples);
   saddle_cli_bench_record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
-          config->runs * saddle_flops_training (model, dataset->n_samples, config->epochs, FALSE,
+          config->runs * saddle_flops_training (model, dataset->n_samples, config->batch,
+                                                config->epochs, FALSE,
                                                 NULL));
 }
 
@@ -470,7 +471,7 @@ add_critical_flops (Bench             *bench,
   saddle_summary_add_double (bench->builder, "training_run",
                              bench->training_run > 0.0
                              ? bench->training_run
-                             : saddle_flops_training (model, samples, epochs, FALSE, NULL));
+                             : saddle_flops_training (model, samples, 0, epochs, FALSE, NULL));
   /* As the bench's critical run took its steps (by linear region where it could). */
   saddle_summary_add_double (bench->builder, "descent_step",
                              bench->descent_step > 0.0 ? bench->descent_step
@@ -567,7 +568,7 @@ bench_critical (Bench                   *bench,
                                                       : all->forward_flops * all->by_region
                                                         / (all->by_region + all->grads_by_region) };
     double steps_work = saddle_flops_tally (model, samples, &steps_only);
-    double training = saddle_flops_training (model, samples, config->epochs, FALSE,
+    double training = saddle_flops_training (model, samples, config->batch, config->epochs, FALSE,
                                              &point->train_tally);
     double descent = config->descent_steps > 0
                      ? saddle_flops_tally (model, samples, &point->descent_tally)

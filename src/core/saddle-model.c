@@ -1131,6 +1131,16 @@ saddle_model_loss_grad_accuracy (SaddleModel       *model,
 }
 
 gboolean
+saddle_model_sums_by_region (const SaddleModel *model,
+                             const SaddleBatch *batch)
+{
+  g_return_val_if_fail (model != NULL, FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+
+  return _saddle_model_regions_apply (model, batch);
+}
+
+gboolean
 saddle_model_reads_rows (const SaddleModel *model,
                          gsize              n)
 {

@@ -53,8 +53,10 @@ saddle_study_flops (const SaddleStudyConfig *config,
 
   P = (double) saddle_model_n_params (model);
   runs = config->runs;
-  /* Every study trains; each epoch's whole-set evaluation is a gradient (epochs.csv's ‖∇L‖). */
-  per_run = saddle_flops_training (model, n_samples, config->epochs, TRUE, NULL);
+  /* Every study trains; each epoch's whole-set evaluation is a gradient (epochs.csv's ‖∇L‖)
+   * but in the critical study (saddle-study-work.c), where it is a loss. */
+  per_run = saddle_flops_training (model, n_samples, MIN ((gsize) config->batch, n_samples),
+                                   config->epochs, kind != SADDLE_STUDY_CRITICAL, NULL);
 
   if (kind == SADDLE_STUDY_TRAJECTORIES)
     {

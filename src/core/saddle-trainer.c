@@ -14,7 +14,10 @@
  * at the parameters after step t; when both fall on the same step the set is
  * evaluated once and EPOCH comes first. With settings->epoch_grad_norm, EPOCH
  * events also carry the whole set's ‖∇L‖₂ there, from the same forward pass
- * plus one backward pass (otherwise grad_norm is NAN).
+ * plus one backward pass (otherwise grad_norm is NAN). At the end of every epoch
+ * but the last, that gradient is taken at the same θ as the next epoch's first
+ * step: the set is then evaluated as that step's minibatch (whose loss and
+ * gradient the step takes, the same numbers) and the rest (evaluate_shared()).
  *
  * Everything is allocated before the first step; a step is one gather (or a
  * selection, whose inputs stay in the dataset), one loss-and-gradient pass, one
@@ -256,6 +259,68 @@ emit (SaddleEventFunc    func,
   return func == NULL || func (event, user_data);
 }
 
+/* Fills @batch with the samples @indices (@n of them): read in place where the model can. */
+static void
+fill_batch (SaddleBatch         *batch,
+            const SaddleModel   *model,
+            const SaddleDataset *dataset,
+            const guint32       *indices,
+            gsize                n)
+{
+  if (saddle_model_reads_rows (model, n))
+    saddle_batch_select (batch, dataset, indices, n);
+  else
+    saddle_batch_gather (batch, dataset, indices, n);
+}
+
+/* The whole set's loss, accuracy and ‖∇L‖₂ at @theta as evaluate_full() gives them (to
+ * rounding), in two parts: the next epoch's first minibatch, the first @batch_size of
+ * @indices, whose loss goes to *@first_loss and gradient to @grad exactly as that step would
+ * take them, and the other samples (their gradient in @rest_grad, scratch). The shared
+ * minibatch is a sixth of the two evaluations' work in the default image studies. */
+static double
+evaluate_shared (SaddleModel         *model,
+                 const double        *theta,
+                 const SaddleDataset *dataset,
+                 const guint32       *indices,
+                 gsize                batch_size,
+                 SaddleBatch         *first,
+                 SaddleBatch         *rest,
+                 guint32             *rest_indices,
+                 double              *grad,
+                 double              *rest_grad,
+                 double              *first_loss,
+                 double              *accuracy,
+                 double              *grad_norm)
+{
+  gsize n = dataset->n_samples, m = n - batch_size, n_params = saddle_model_n_params (model);
+  double first_accuracy, rest_accuracy, rest_loss;
+  gboolean finite;
+  gsize k = 0;
+
+  fill_batch (first, model, dataset, indices, batch_size);
+  *first_loss = saddle_model_loss_grad_accuracy (model, theta, first, grad, &first_accuracy);
+  /* The rest in the set's order: rows read forwards through memory, as in one pass. */
+  memset (rest_indices, 0, n * sizeof (guint32));
+  for (gsize i = 0; i < batch_size; i++)
+    rest_indices[indices[i]] = 1;
+  for (gsize i = 0; i < n; i++)
+    if (rest_indices[i] == 0)
+      rest_indices[k++] = (guint32) i;
+  fill_batch (rest, model, dataset, rest_indices, m);
+  rest_loss = saddle_model_loss_grad_accuracy (model, theta, rest, rest_grad, &rest_accuracy);
+
+  /* The losses and gradients are means over their samples. */
+  for (gsize p = 0; p < n_params; p++)
+    rest_grad[p] = ((double) batch_size * grad[p] + (double) m * rest_grad[p]) / (double) n;
+  *grad_norm = gradient_norm (rest_grad, n_params, &finite);
+  /* Counts of correct samples, so the same accuracy as in one pass. */
+  *accuracy = isnan (first_accuracy) ? NAN
+              : (round (first_accuracy * (double) batch_size)
+                 + round (rest_accuracy * (double) m)) / (double) n;
+  return ((double) batch_size * *first_loss + (double) m * rest_loss) / (double) n;
+}
+
 /* The whole set's loss and accuracy at @theta, and with @want_grad its ‖∇L‖₂ into *@grad_norm
  * (NAN without); @grad is scratch (n_params). */
 static double
@@ -304,17 +369,22 @@ saddle_train (SaddleModel               *model,
   g_autoptr(SaddleOptimizer) optimizer = NULL;
   g_autofree double *grad = NULL;
   g_autofree double *theta_prev = NULL;
+  g_autofree double *rest_grad = NULL;
   g_autofree guint32 *indices = NULL;
+  g_autofree guint32 *rest_indices = NULL;
   g_autoptr(GError) local_error = NULL;
   SaddleBatch full;
   SaddleBatch mini = { 0 };
+  SaddleBatch rest = { 0 };
   SaddleRng rng;
   SaddleEvent event;
   gboolean ok = FALSE;
   gboolean select_full;   /* whether a whole minibatch is read in place */
+  gboolean share;         /* whether an epoch's end shares its gradient with the next step */
+  gboolean carried = FALSE;   /* the next epoch's order drawn and its first step's taken */
   gsize n, batch_size, steps_per_epoch, n_params;
   guint64 iteration = 0;
-  double loss, accuracy, full_grad_norm;
+  double loss, accuracy, full_grad_norm, carried_loss = NAN;
 
   g_return_val_if_fail (model != NULL, FALSE);
   g_return_val_if_fail (theta != NULL, FALSE);
@@ -350,6 +420,14 @@ saddle_train (SaddleModel               *model,
     indices[i] = (guint32) i;
   saddle_batch_init_full (&full, dataset);
   saddle_batch_gather (&mini, dataset, indices, batch_size);
+  /* Not where the set's passes go by region: a selection of the rest would not. */
+  share = settings->epoch_grad_norm && batch_size < n
+          && !saddle_model_sums_by_region (model, &full);
+  if (share)
+    {
+      rest_grad = g_new (double, MAX (n_params, 1));
+      rest_indices = g_new (guint32, n);
+    }
 
   saddle_rng_init (&rng, settings->shuffle_seed);
 
@@ -390,10 +468,14 @@ saddle_train (SaddleModel               *model,
   for (guint epoch = 1; epoch <= settings->epochs; epoch++)
     {
       /* A fresh permutation each epoch (as torch's RandomSampler), drawn from
-       * the one seeded stream, so the order depends on the seed alone. */
-      for (gsize i = 0; i < n; i++)
-        indices[i] = (guint32) i;
-      saddle_rng_shuffle (&rng, indices, n);
+       * the one seeded stream, so the order depends on the seed alone; drawn at the last
+       * epoch's end when that shared its evaluation with this epoch's first step. */
+      if (!carried)
+        {
+          for (gsize i = 0; i < n; i++)
+            indices[i] = (guint32) i;
+          saddle_rng_shuffle (&rng, indices, n);
+        }
 
       for (gsize b = 0; b < steps_per_epoch; b++)
         {
@@ -411,11 +493,20 @@ saddle_train (SaddleModel               *model,
            * read the scattered rows slower: over 12 rounds in alternating order (2026-12-07)
            * the default gradnorm study's median went 0.59 → 0.545 s (faster in 10, tied in 2),
            * the trajectories study's 0.79 → 0.78 s (faster in 7, slower in 3). */
-          if (count == batch_size ? select_full : saddle_model_reads_rows (model, count))
-            saddle_batch_select (&mini, dataset, indices + start, count);
+          if (carried)
+            {
+              /* Taken with the whole set's evaluation at the last epoch's end: in grad. */
+              loss = carried_loss;
+              carried = FALSE;
+            }
           else
-            saddle_batch_gather (&mini, dataset, indices + start, count);
-          loss = saddle_model_loss_grad (model, theta, &mini, grad);
+            {
+              if (count == batch_size ? select_full : saddle_model_reads_rows (model, count))
+                saddle_batch_select (&mini, dataset, indices + start, count);
+              else
+                saddle_batch_gather (&mini, dataset, indices + start, count);
+              loss = saddle_model_loss_grad (model, theta, &mini, grad);
+            }
           iteration++;
           grad_norm = gradient_norm (grad, n_params, &grad_finite);
 
@@ -455,9 +546,22 @@ saddle_train (SaddleModel               *model,
           if (!epoch_end && !want_snapshot)
             continue;
 
-          /* The step consumed the minibatch gradient: its buffer is free for the whole set's. */
-          loss = evaluate_full (model, theta, &full, settings->epoch_grad_norm && epoch_end, grad,
-                                &accuracy, &full_grad_norm);
+          if (epoch_end && share && epoch < settings->epochs)
+            {
+              /* The next epoch's order now: nothing draws from the stream in between. */
+              for (gsize i = 0; i < n; i++)
+                indices[i] = (guint32) i;
+              saddle_rng_shuffle (&rng, indices, n);
+              loss = evaluate_shared (model, theta, dataset, indices, batch_size, &mini, &rest,
+                                      rest_indices, grad, rest_grad, &carried_loss, &accuracy,
+                                      &full_grad_norm);
+              carried = TRUE;
+            }
+          else
+            /* The step consumed the minibatch gradient: its buffer is free for the whole
+             * set's. */
+            loss = evaluate_full (model, theta, &full, settings->epoch_grad_norm && epoch_end,
+                                  grad, &accuracy, &full_grad_norm);
           if (!isfinite (loss))
             {
               memcpy (theta, theta_prev, n_params * sizeof (double));
@@ -499,5 +603,6 @@ saddle_train (SaddleModel               *model,
 
 out:
   saddle_batch_clear (&mini);
+  saddle_batch_clear (&rest);
   return ok;
 }

@@ -223,7 +223,7 @@ main (void)
   /* Every evaluation counted as the one timed (by region, it has fewer runs than a trained θ). */
   all = (SaddleRegionTally) { .losses_by_region = (epochs + 1) * one.losses_by_region,
                               .forward_flops = (epochs + 1) * one.forward_flops };
-  flops = saddle_flops_training (model, samples, epochs, FALSE, &all);
+  flops = saddle_flops_training (model, samples, 0, epochs, FALSE, &all);
   ceiling = flops / dgemm;
   printf ("The critical run's training: %" G_GSIZE_FORMAT " parameters, %" G_GSIZE_FORMAT
           " Adam steps of %" G_GSIZE_FORMAT " samples, %.3g GFLOP (saddle-flops.c)\n",
