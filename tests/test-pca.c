@@ -456,7 +456,8 @@ assert_pca_close (const SaddlePca *fit,
   double scale = 0.0;
 
   g_assert_cmpuint (fit->dim, ==, direct->dim);
-  g_assert_cmpmem (fit->mean, fit->dim * sizeof (double), direct->mean, direct->dim * sizeof (double));
+  g_assert_cmpmem (fit->mean, fit->dim * sizeof (double), direct->mean,
+                   direct->dim * sizeof (double));
   for (gsize i = 0; i < k * direct->n_points; i++)
     scale = MAX (scale, fabs (direct->scores[i]));
   for (gsize i = 0; i < k * direct->n_points; i++)

@@ -22,7 +22,8 @@ typedef struct
   SaddleStudyKind          kind;
   SaddleStudyResults      *results;
   const SaddleDataset     *dataset;
-  const SaddleDataset     *test;           /* held-out images for the runs' final accuracy, or NULL */
+  const SaddleDataset     *test;           /* held-out images for the runs' final accuracy, or
+                                            * NULL */
   const SaddleModel       *model;          /* the architecture; each worker copies it */
   const SaddleStudyRemote *remote;         /* NULL: one process */
   guint                    jobs;           /* workers computing here; remote ones follow */
