@@ -63,10 +63,9 @@ double saddle_flops_tally (const SaddleModel       *model,
  * shares its first @batch samples with the next epoch's first step). Else the batch size
  * does not matter: each epoch's batches cover the set once. @tally, taken around the training
  * or NULL: the evaluations it saw summed by region count as it counted them, the rest by
- * sample. Its
- * passes by region must be the evaluations' alone, as they are when the minibatches have
- * fewer than 64 samples (those always sum by sample): NAN where the tally shows minibatch
- * gradients by region. */
+ * sample. Its passes by region must be the evaluations' alone, as they are when the
+ * minibatches have fewer than 64 samples (those always sum by sample): NAN where the tally
+ * shows minibatch gradients by region. */
 double saddle_flops_training       (const SaddleModel       *model,
                                     gsize                    samples,
                                     gsize                    batch,
