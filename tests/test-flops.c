@@ -12,6 +12,7 @@
 
 #include "saddle-batch.h"
 #include "saddle-flops.h"
+#include "saddle-trainer.h"
 #include "saddle-hessian.h"
 #include "saddle-rng.h"
 #include "saddle-study-flops.h"
@@ -59,19 +60,19 @@ test_training (void)
                                                   SADDLE_LOSS_MSE, NULL);
 
   /* 3 epochs of minibatch gradients (the set once each: 3 × 360), 4 evaluations; gradients at
-   * the ends of epochs 1 and 2 share their first 2 samples (2 × 72) with the next step. */
+   * the ends of epochs 1 and 2 share 2 samples (2 × 72) with the next step. */
   g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, FALSE, NULL), ==,
                      3 * 360 + 4 * 140);
   g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, TRUE, NULL), ==,
                      3 * 360 + 4 * 360 - 2 * 2 * 72);
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, SAMPLES, 3, TRUE, NULL), ==,
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 0, 3, TRUE, NULL), ==,
                      3 * 360 + 4 * 360);
   /* 3 of the 4 evaluations by region: their forward passes as counted (100), the fourth by
    * sample; of gradients, 1 by region: its forward passes and its 2 regions' share. Gradients
    * by region where the evaluations are losses were minibatches': not counted (NAN). */
   g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, FALSE, &losses), ==,
                      3 * 360 + 100 + 140);
-  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 2, 3, TRUE, &grads), ==,
+  g_assert_cmpfloat (saddle_flops_training (model, SAMPLES, 0, 3, TRUE, &grads), ==,
                      3 * 360 + 100 + saddle_flops_gradient_regions (model, 2.0) + 3 * 360);
   g_assert_true (isnan (saddle_flops_training (model, SAMPLES, 2, 3, FALSE, &grads)));
   /* The forward pass by region of 1-3-2-1 over 5 samples, its layers splitting them into 2
@@ -111,7 +112,25 @@ test_study (void)
   config.batch = 2;
   config.snapshot_every = 0;
   config.surface_resolution = 7;
-  training = saddle_flops_training (model, SAMPLES, 2, 4, TRUE, NULL);
+  /* This model's first layer reads no rows in place: no evaluation is shared. An image-sized
+   * one shares its minibatch where it reads the rest in place; a one-input ReLU net under MSE
+   * does not, its passes over 1,000 points going by region. */
+  {
+    static const guint image[] = { 784, 20, 10 };
+    static const guint function[] = { 1, 8, 1 };
+    g_autoptr(SaddleModel) wide = saddle_model_new (image, 3, SADDLE_ACTIVATION_RELU,
+                                                    SADDLE_LOSS_CROSS_ENTROPY, NULL);
+    g_autoptr(SaddleModel) narrow = saddle_model_new (function, 3, SADDLE_ACTIVATION_RELU,
+                                                      SADDLE_LOSS_MSE, NULL);
+
+    g_assert_cmpuint (saddle_train_shared_samples (wide, 1000, 200, TRUE), ==,
+                      saddle_model_reads_rows (wide, 800) ? 200 : 0);
+    g_assert_cmpuint (saddle_train_shared_samples (wide, 1000, 200, FALSE), ==, 0);
+    g_assert_cmpuint (saddle_train_shared_samples (wide, 1000, 1000, TRUE), ==, 0);
+    g_assert_cmpuint (saddle_train_shared_samples (narrow, 1000, 20, TRUE), ==, 0);
+  }
+  g_assert_cmpuint (saddle_train_shared_samples (model, SAMPLES, 2, TRUE), ==, 0);
+  training = saddle_flops_training (model, SAMPLES, 0, 4, TRUE, NULL);
   /* 3 runs × 5 snapshots, their Gram matrix 2·15²·20. */
   expect = 3 * training + saddle_flops_surface (model, SAMPLES, 7) + 2.0 * 15 * 15 * 20;
   g_assert_cmpfloat (saddle_study_flops (&config, SADDLE_STUDY_TRAJECTORIES, model, SAMPLES), ==, expect);

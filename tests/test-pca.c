@@ -483,8 +483,10 @@ test_fit_with_slice (void)
     { 20, 100, 40, 15 },     /* a small slice */
     { 30, 100, 5, 12 },      /* 30 points of 12 columns: the covariance */
     { 12, 50, 0, 45 },       /* the slice first */
-    { 300, 1500, 100, 1000 },  /* blocks of 436 columns: the slice's ends inside blocks */
+    { 300, 1500, 100, 1000 },  /* the slice's ends inside the halves' blocks */
     { 300, 1500, 0, 1500 },  /* the slice is everything */
+    { 200, 5000, 1000, 2000 },  /* halves of 3 blocks of 1,024 columns */
+    { 150, 4501, 1, 4500 },  /* all but the first column: an odd half */
   };
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
@@ -518,7 +520,7 @@ test_fit_with_slice (void)
       assert_pca_close (whole, direct_whole, 2);
       assert_pca_close (slice, direct_slice, 2);
 
-      /* Two threads, the same bits (the last cases are large enough to start one). */
+      /* Two threads, the same bits (the last four cases are large enough to start one). */
       {
         g_autoptr(SaddlePca) threaded = NULL;
         g_autoptr(SaddlePca) threaded_slice = NULL;

@@ -1212,6 +1212,45 @@ assert_same_results (const SaddleStudyResults *a,
     }
 }
 
+/* Each run's snapshots fill exactly the room saddle_study_estimate_snapshots() counts for it
+ * (a run sending more would have them dropped, loudly): the start, then every epoch's end or
+ * every snapshot_every-th step and the last, over batches that do and do not divide the set. */
+static void
+test_snapshot_room (void)
+{
+  const struct { guint batch, every, epochs; } cases[] = {
+    { 20, 0, 4 }, { 7, 0, 3 }, { 7, 4, 3 }, { 7, 9, 2 }, { 60, 1, 2 }, { 100, 3, 3 },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autoptr(SaddleStudyResults) results = NULL;
+      g_autoptr(GError) error = NULL;
+      SaddleStudyConfig config;
+      gsize expected;
+
+      small_function_config (&config, SADDLE_STUDY_TRAJECTORIES);
+      config.batch = cases[k].batch;
+      config.snapshot_every = cases[k].every;
+      config.epochs = cases[k].epochs;
+      config.jobs = 2;
+      expected = saddle_study_estimate_snapshots (&config, config.samples);
+      results = saddle_study_run (&config, SADDLE_STUDY_TRAJECTORIES, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (saddle_trajectory_n_snapshots (results->trajectory), ==, expected);
+      g_assert_cmpuint (results->trajectory->room, ==, expected);
+      for (guint r = 0; r < config.runs; r++)
+        {
+          gsize count = 0;
+
+          for (guint i = 0; i < results->trajectory->info->len; i++)
+            count += g_array_index (results->trajectory->info, SaddleSnapshotInfo, i).run == r;
+          g_assert_cmpuint (count, ==, expected / config.runs);
+        }
+      saddle_study_config_clear (&config);
+    }
+}
+
 /* Runs on worker threads (jobs = 2, 3) give byte-identical records, snapshots, final θ and
  * CSV files to one run after another (jobs = 1), and events never reach the callback two at
  * a time. */
@@ -1397,6 +1436,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/study/failures", test_failures);
   g_test_add_func ("/core/study/critical", test_critical);
   g_test_add_func ("/core/study/parallel/jobs", test_parallel_jobs);
+  g_test_add_func ("/core/study/snapshot-room", test_snapshot_room);
   g_test_add_func ("/core/study/jobs-and-newton-options", test_jobs_and_newton_options);
   g_test_add_func ("/core/study/parallel/cancel", test_parallel_cancel);
   g_test_add_func ("/core/study/error-is-cancelled", test_error_is_cancelled);

@@ -106,6 +106,37 @@ record_at (Recorder *recorder,
   return &g_array_index (recorder->records, Record, i);
 }
 
+/* @n points of 16 coordinates in 3 classes, each class's mean a different ±1 pattern, σ = 1:
+ * wide enough for the first layer's products to read selected rows in place. */
+static SaddleDataset *
+make_wide_classes (gsize   n,
+                   guint64 seed)
+{
+  SaddleDataset *dataset = g_new0 (SaddleDataset, 1);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, seed);
+  dataset->kind = SADDLE_DATASET_CLASSIFICATION;
+  dataset->n_samples = n;
+  dataset->n_inputs = 16;
+  dataset->n_outputs = 3;
+  dataset->x = g_new (double, n * 16);
+  dataset->labels = g_new (guint32, n);
+  dataset->name = g_strdup ("three classes in 16 dimensions");
+  dataset->ref_count = 1;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 label = i % 3;
+
+      dataset->labels[i] = label;
+      for (guint j = 0; j < 16; j++)
+        dataset->x[16 * i + j] = ((j + label) % 3 == 0 ? 1.0 : -1.0) + saddle_rng_normal (&rng);
+    }
+
+  return dataset;
+}
+
 /* Two Gaussian blobs in the plane, centres (−1, −0.5) and (1, 0.5), σ = 0.6:
  * overlapping a little, so the loss falls a lot but not to zero. */
 static SaddleDataset *
@@ -626,6 +657,8 @@ check_epoch_grad_norm (SaddleDataset       *data,
   saddle_batch_init_full (&full, data);
   /* Minibatches of 7: the epoch's end weights are not those of any step's gradient. */
   settings_init (&settings, SADDLE_OPTIMIZER_ADAM, 0.02, 7, 5);
+  g_test_message ("%s: the epoch's end shares %" G_GSIZE_FORMAT " samples with the next step",
+                  data->name, saddle_train_shared_samples (model, data->n_samples, 7, TRUE));
 
   recorder_init (&without);
   g_assert_true (saddle_train (model, theta, data, &settings, record_cb, &without, &error));
@@ -687,10 +720,20 @@ test_epoch_grad_norm (void)
   const guint blob_widths[] = { 2, 6, 2 };
   const guint sinc_widths[] = { 1, 12, 1 };
   g_autoptr(GError) error = NULL;
+  const guint wide_widths[] = { 16, 10, 3 };
   g_autoptr(SaddleDataset) blobs = make_blobs (40, 8);
   g_autoptr(SaddleDataset) sinc = saddle_dataset_new_function (SADDLE_FUNCTION_SINC, 40, &error);
+  /* 47 samples, minibatches of 7: the rest, 40, read in place where the kernels can. */
+  g_autoptr(SaddleDataset) wide = make_wide_classes (47, 9);
+  g_autoptr(SaddleModel) wide_model = make_model (wide_widths, G_N_ELEMENTS (wide_widths),
+                                                  SADDLE_ACTIVATION_RELU,
+                                                  SADDLE_LOSS_CROSS_ENTROPY);
 
   g_assert_no_error (error);
+  g_assert_cmpuint (saddle_train_shared_samples (wide_model, 47, 7, TRUE), ==,
+                    saddle_model_reads_rows (wide_model, 40) ? 7 : 0);
+  check_epoch_grad_norm (wide, wide_widths, G_N_ELEMENTS (wide_widths),
+                         SADDLE_ACTIVATION_RELU, SADDLE_LOSS_CROSS_ENTROPY);
   check_epoch_grad_norm (blobs, blob_widths, G_N_ELEMENTS (blob_widths),
                          SADDLE_ACTIVATION_SIGMOID, SADDLE_LOSS_CROSS_ENTROPY);
   check_epoch_grad_norm (sinc, sinc_widths, G_N_ELEMENTS (sinc_widths),

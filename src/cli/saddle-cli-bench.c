@@ -242,9 +242,8 @@ bench_training (Bench                   *bench,
   size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
                           config->runs, steps / config->runs, config->batch, model_size, samples);
   saddle_cli_bench_record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
-          config->runs * saddle_flops_training (model, dataset->n_samples, config->batch,
-                                                config->epochs, FALSE,
-                                                NULL));
+          config->runs * saddle_flops_training (model, dataset->n_samples, 0, config->epochs,
+                                                FALSE, NULL));
 }
 
 static void
@@ -568,7 +567,7 @@ bench_critical (Bench                   *bench,
                                                       : all->forward_flops * all->by_region
                                                         / (all->by_region + all->grads_by_region) };
     double steps_work = saddle_flops_tally (model, samples, &steps_only);
-    double training = saddle_flops_training (model, samples, config->batch, config->epochs, FALSE,
+    double training = saddle_flops_training (model, samples, 0, config->epochs, FALSE,
                                              &point->train_tally);
     double descent = config->descent_steps > 0
                      ? saddle_flops_tally (model, samples, &point->descent_tally)

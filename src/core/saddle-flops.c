@@ -196,13 +196,13 @@ saddle_flops_tally (const SaddleModel       *model,
 /* Each epoch's minibatch gradients cover the set once, by sample; the set is evaluated
  * epochs + 1 times (the start and every epoch's end), by saddle_model_loss_accuracy() (a
  * forward pass) or, with @epoch_grad_norm, saddle_model_loss_grad_accuracy() (a gradient): by
- * sample, or those @tally saw summed by region as it counted them. A gradient by sample at an
- * epoch's end but the last is also the next epoch's first step (saddle-trainer.c's
- * evaluate_shared()): that step's @batch samples are not done twice. */
+ * sample, or those @tally saw summed by region as it counted them. A gradient at an epoch's
+ * end but the last may also be the next epoch's first step (saddle_train_shared_samples()):
+ * its @shared samples are not done twice. */
 double
 saddle_flops_training (const SaddleModel       *model,
                        gsize                    samples,
-                       gsize                    batch,
+                       gsize                    shared,
                        guint                    epochs,
                        gboolean                 epoch_grad_norm,
                        const SaddleRegionTally *tally)
@@ -211,11 +211,9 @@ saddle_flops_training (const SaddleModel       *model,
   double by_sample = epoch_grad_norm ? saddle_flops_gradient (model, samples)
                                      : saddle_flops_forward (model, samples);
   double total = epochs * saddle_flops_gradient (model, samples);
-  gboolean by_region_seen = tally != NULL && (tally->grads_by_region > 0
-                                              || tally->losses_by_region > 0);
 
-  if (epoch_grad_norm && batch < samples && epochs > 1 && !by_region_seen)
-    total -= (epochs - 1.0) * saddle_flops_gradient (model, batch);
+  if (epoch_grad_norm && epochs > 1)
+    total -= (epochs - 1.0) * saddle_flops_gradient (model, shared);
 
   if (tally != NULL)
     {

@@ -60,15 +60,16 @@ double saddle_flops_tally (const SaddleModel       *model,
 /* saddle_train() over @samples for @epochs with snapshot_every = 0 (every minibatch's gradient,
  * by sample, and the whole set evaluated at the start and after every epoch; with
  * @epoch_grad_norm that evaluation is a gradient, which at every epoch's end but the last
- * shares its first @batch samples with the next epoch's first step). Else the batch size
- * does not matter: each epoch's batches cover the set once. @tally, taken around the training
+ * shares @shared samples with the next epoch's first step: saddle_train_shared_samples()).
+ * The batch size does not matter otherwise: each epoch's batches cover the set once. @tally,
+ * taken around the training
  * or NULL: the evaluations it saw summed by region count as it counted them, the rest by
  * sample. Its passes by region must be the evaluations' alone, as they are when the
  * minibatches have fewer than 64 samples (those always sum by sample): NAN where the tally
  * shows minibatch gradients by region. */
 double saddle_flops_training       (const SaddleModel       *model,
                                     gsize                    samples,
-                                    gsize                    batch,
+                                    gsize                    shared,
                                     guint                    epochs,
                                     gboolean                 epoch_grad_norm,
                                     const SaddleRegionTally *tally);

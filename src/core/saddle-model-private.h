@@ -219,7 +219,10 @@ void     _saddle_model_backward       (SaddleModel       *model,
                                        double            *grad);
 
 /* Whether ∇L and H·v of @batch can be summed by linear region: one input, one output, ReLU or
- * identity, MSE, at least 64 samples, and not switched off (saddle_model_set_sum_by_region()). */
+ * identity, MSE, at least 64 samples, not a selection, and not switched off
+ * (saddle_model_set_sum_by_region()); _to_set: of a whole set (never a selection) of @n. */
+gboolean _saddle_model_regions_apply_to_set (const SaddleModel *model,
+                                             gsize              n);
 gboolean _saddle_model_regions_apply  (const SaddleModel *model,
                                        const SaddleBatch *batch);
 /* Makes room for @count region starts; FALSE if it cannot be had. */

@@ -52,19 +52,25 @@
 #define MIN_SAMPLES 64
 
 gboolean
-_saddle_model_regions_apply (const SaddleModel *model,
-                             const SaddleBatch *batch)
+_saddle_model_regions_apply_to_set (const SaddleModel *model,
+                                    gsize              n)
 {
   guint L = model->n_layers;
 
-  /* Not a selection (saddle_batch_select()): the moments read the inputs as a matrix. */
   return model->sum_by_region
-         && batch->x != NULL
          && model->loss == SADDLE_LOSS_MSE
          && (model->activation == SADDLE_ACTIVATION_RELU
              || model->activation == SADDLE_ACTIVATION_IDENTITY)
          && model->widths[0] == 1 && model->widths[L] == 1
-         && batch->n >= MIN_SAMPLES;
+         && n >= MIN_SAMPLES;
+}
+
+gboolean
+_saddle_model_regions_apply (const SaddleModel *model,
+                             const SaddleBatch *batch)
+{
+  /* Not a selection (saddle_batch_select()): the moments read the inputs as a matrix. */
+  return batch->x != NULL && _saddle_model_regions_apply_to_set (model, batch->n);
 }
 
 gboolean

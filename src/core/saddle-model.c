@@ -1132,12 +1132,11 @@ saddle_model_loss_grad_accuracy (SaddleModel       *model,
 
 gboolean
 saddle_model_sums_by_region (const SaddleModel *model,
-                             const SaddleBatch *batch)
+                             gsize              n)
 {
   g_return_val_if_fail (model != NULL, FALSE);
-  g_return_val_if_fail (batch != NULL, FALSE);
 
-  return _saddle_model_regions_apply (model, batch);
+  return _saddle_model_regions_apply_to_set (model, n);
 }
 
 gboolean

@@ -184,10 +184,11 @@ double       saddle_model_loss_accuracy (SaddleModel       *model,
                                          const double      *theta,
                                          const SaddleBatch *batch,
                                          double            *accuracy);
-/* Whether @model's passes over @batch sum by linear region (one input and output, MSE, ReLU or
- * identity, 64 samples or more, not a selection: saddle-model-regions.c) instead of by sample. */
+/* Whether @model's passes over a whole set of @n samples (not a selection) sum by linear region
+ * (one input and output, MSE, ReLU or identity, 64 samples or more: saddle-model-regions.c)
+ * instead of by sample. */
 gboolean     saddle_model_sums_by_region (const SaddleModel *model,
-                                          const SaddleBatch *batch);
+                                          gsize              n);
 /* Whether saddle_model_loss_grad() reads a selection of @n samples (saddle_batch_select()) in
  * place, where the first layer's products read rows so (saddle_narrow_gemm_rows_takes() and
  * saddle_narrow_sum_rows_takes(): 8 inputs or more, an even count of at least 16, …); elsewhere

@@ -99,7 +99,8 @@ fix_sign (double *row,
 
 /* The @k largest eigenvalues of the symmetric @matrix (n × n, upper triangle, destroyed) into
  * @eigenvalues, largest first, and their eigenvectors into the rows of @vectors (k × n).
- * Only these are computed (bisection and inverse iteration after the tridiagonal reduction):
+ * Only these are computed (bisection and inverse iteration after the tridiagonal reduction;
+ * LAPACK's MRRR when they are all of them):
  * the full spectrum of 2,408 snapshots' Gram matrix took longer than forming it. */
 static gboolean
 solve_top (double  *matrix,
@@ -210,7 +211,8 @@ typedef struct
   gsize         dim;
 } Data;
 
-/* About 1 MiB a block: it stays in cache for the products that read it. */
+/* About 1 MiB a block, but at least 1,024 columns (2 MiB at 248 snapshots, 20 MiB at 2,408):
+ * fewer would make each dsyrk a thin update of the whole Gram matrix. */
 #define BLOCK_DOUBLES ((gsize) 1 << 17)
 #define BLOCK_COLUMNS_MIN 1024
 
@@ -519,7 +521,8 @@ normalise (SaddlePca    *pca,
 }
 
 /* @pca (mean set) and, when not NULL, @slice (mean set) from their Gram matrices
- * (n_points ≤ each one's dim), the columns split over @threads (1 or more). */
+ * (n_points ≤ each one's dim), the halves on two threads when @threads > 1 and the Gram
+ * matrices' work is worth one. */
 static gboolean
 fit_gram (const Data *data,
           SaddlePca  *pca,
@@ -565,6 +568,10 @@ fit_gram (const Data *data,
 
   run_halves (halves, threads, flops);
   gather_grams (halves, parts, n_parts, n);
+  /* Those not taken over: the eigensolver wants room of its own. */
+  for (guint h = 0; h < N_HALVES; h++)
+    for (guint p = 0; p < 2; p++)
+      g_clear_pointer (&halves[h].gram[p], g_free);
   for (guint p = 0; p < n_parts; p++)
     if (!part_solve (&parts[p], n, error))
       goto out;

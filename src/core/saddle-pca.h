@@ -38,9 +38,9 @@ SaddlePca *saddle_pca_fit         (const double *x,
 /* As saddle_pca_fit(), and in @slice the PCA of the columns [@slice_offset, +@slice_size)
  * of the same rows (a layer's weights within the whole vector). When the slice has at least
  * as many columns as there are rows, both come from one pass over the data, the whole's Gram
- * matrix the sum of the slice's and the other columns'. With @threads > 1, two threads share
- * the columns, each calling BLAS as the caller set it (best with one BLAS thread); the numbers
- * are the same with any @threads. */
+ * matrix the sum of the slice's and the other columns'. With @threads > 1 and enough work
+ * (n_points² · dim ≥ 10⁸), two threads share the columns, each calling BLAS as the caller set
+ * it (best with one BLAS thread); the numbers are the same with any @threads. */
 SaddlePca *saddle_pca_fit_with_slice (const double  *x,
                                       gsize          n_points,
                                       gsize          dim,

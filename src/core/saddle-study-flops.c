@@ -7,6 +7,7 @@
 #include "saddle-hessian.h"
 #include "saddle-newton.h"
 #include "saddle-study-flops.h"
+#include "saddle-trainer.h"
 
 /* MINRES caps: one Newton solve, and the reach beyond dense size (saddle-critical.c). */
 #define MINRES_SOLVE_PRODUCTS 500.0
@@ -48,6 +49,7 @@ saddle_study_flops (const SaddleStudyConfig *config,
                     gsize                    n_samples)
 {
   double P, runs, per_run, once = 0.0;
+  gboolean grad_norm;
 
   g_return_val_if_fail (config != NULL && model != NULL, 0.0);
 
@@ -55,8 +57,11 @@ saddle_study_flops (const SaddleStudyConfig *config,
   runs = config->runs;
   /* Every study trains; each epoch's whole-set evaluation is a gradient (epochs.csv's ‖∇L‖)
    * but in the critical study (saddle-study-work.c), where it is a loss. */
-  per_run = saddle_flops_training (model, n_samples, MIN ((gsize) config->batch, n_samples),
-                                   config->epochs, kind != SADDLE_STUDY_CRITICAL, NULL);
+  grad_norm = kind != SADDLE_STUDY_CRITICAL;
+  per_run = saddle_flops_training (model, n_samples,
+                                   saddle_train_shared_samples (model, n_samples, config->batch,
+                                                                grad_norm),
+                                   config->epochs, grad_norm, NULL);
 
   if (kind == SADDLE_STUDY_TRAJECTORIES)
     {

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <cblas.h>
 #include <glib/gi18n-lib.h>
 
@@ -271,6 +273,8 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
   study.n_units = config->runs + (results->trajectory != NULL && config->surface_resolution > 0);
   study.keep_params = keep_params;
   study.outputs = g_new0 (SaddleRunOutput, config->runs);
+  for (guint i = 0; i < config->runs; i++)
+    study.outputs[i].test_accuracy = NAN;
   g_mutex_init (&study.mutex);
   if (watch != NULL)
     saddle_study_watch_attach (watch, &study.mutex, results);
@@ -350,7 +354,8 @@ saddle_study_run_shared (const SaddleStudyConfig *config,
       return NULL;
     }
 
-  /* Every core the caller gave, each thread's BLAS on one: the same numbers with any count. */
+  /* Up to two threads of those the caller gave (saddle_pca_fit_with_slice()), each thread's
+   * BLAS on one: the same numbers with any count. */
   openblas_set_num_threads (1);
   saddle_study_results_compute_pca (results, (guint) MAX (blas_threads, 1));
   openblas_set_num_threads (config->threads > 0 ? (int) config->threads : 1);

@@ -17,7 +17,10 @@
  * plus one backward pass (otherwise grad_norm is NAN). At the end of every epoch
  * but the last, that gradient is taken at the same θ as the next epoch's first
  * step: the set is then evaluated as that step's minibatch (whose loss and
- * gradient the step takes, the same numbers) and the rest (evaluate_shared()).
+ * gradient the step takes, the same numbers) and the rest (evaluate_shared()),
+ * where the model reads the rest in place (saddle_model_reads_rows(): with
+ * AVX2 and one BLAS thread, the image model) and its passes do not go by region.
+ * The whole set's loss and ‖∇L‖ then differ from one pass's at rounding.
  *
  * Everything is allocated before the first step; a step is one gather (or a
  * selection, whose inputs stay in the dataset), one loss-and-gradient pass, one
@@ -259,20 +262,6 @@ emit (SaddleEventFunc    func,
   return func == NULL || func (event, user_data);
 }
 
-/* Fills @batch with the samples @indices (@n of them): read in place where the model can. */
-static void
-fill_batch (SaddleBatch         *batch,
-            const SaddleModel   *model,
-            const SaddleDataset *dataset,
-            const guint32       *indices,
-            gsize                n)
-{
-  if (saddle_model_reads_rows (model, n))
-    saddle_batch_select (batch, dataset, indices, n);
-  else
-    saddle_batch_gather (batch, dataset, indices, n);
-}
-
 /* The whole set's loss, accuracy and ‖∇L‖₂ at @theta as evaluate_full() gives them (to
  * rounding), in two parts: the next epoch's first minibatch, the first @batch_size of
  * @indices, whose loss goes to *@first_loss and gradient to @grad exactly as that step would
@@ -298,7 +287,11 @@ evaluate_shared (SaddleModel         *model,
   gboolean finite;
   gsize k = 0;
 
-  fill_batch (first, model, dataset, indices, batch_size);
+  /* As the step would have read it (saddle_train()'s select_full). */
+  if (saddle_model_reads_rows (model, batch_size))
+    saddle_batch_select (first, dataset, indices, batch_size);
+  else
+    saddle_batch_gather (first, dataset, indices, batch_size);
   *first_loss = saddle_model_loss_grad_accuracy (model, theta, first, grad, &first_accuracy);
   /* The rest in the set's order: rows read forwards through memory, as in one pass. */
   memset (rest_indices, 0, n * sizeof (guint32));
@@ -307,7 +300,7 @@ evaluate_shared (SaddleModel         *model,
   for (gsize i = 0; i < n; i++)
     if (rest_indices[i] == 0)
       rest_indices[k++] = (guint32) i;
-  fill_batch (rest, model, dataset, rest_indices, m);
+  saddle_batch_select (rest, dataset, rest_indices, m);
   rest_loss = saddle_model_loss_grad_accuracy (model, theta, rest, rest_grad, &rest_accuracy);
 
   /* The losses and gradients are means over their samples. */
@@ -355,6 +348,26 @@ set_cancelled (GError  **error,
     g_set_error (error, SADDLE_TRAIN_ERROR, SADDLE_TRAIN_ERROR_CANCELLED,
                  "training cancelled at step %" G_GUINT64_FORMAT " (epoch %u)",
                  iteration, epoch);
+}
+
+gsize
+saddle_train_shared_samples (const SaddleModel *model,
+                             gsize              n,
+                             guint              batch,
+                             gboolean           epoch_grad_norm)
+{
+  gsize batch_size = MIN ((gsize) batch, n);
+
+  g_return_val_if_fail (model != NULL, 0);
+
+  /* Not where the set's passes go by region (a selection of the rest would not), nor where
+   * the model cannot read the rest in place: a copy of most of the set would cost more than
+   * the shared minibatch saves. */
+  if (!epoch_grad_norm || batch_size == 0 || batch_size >= n
+      || saddle_model_sums_by_region (model, n)
+      || !saddle_model_reads_rows (model, n - batch_size))
+    return 0;
+  return batch_size;
 }
 
 gboolean
@@ -420,13 +433,13 @@ saddle_train (SaddleModel               *model,
     indices[i] = (guint32) i;
   saddle_batch_init_full (&full, dataset);
   saddle_batch_gather (&mini, dataset, indices, batch_size);
-  /* Not where the set's passes go by region: a selection of the rest would not. */
-  share = settings->epoch_grad_norm && batch_size < n
-          && !saddle_model_sums_by_region (model, &full);
+  share = saddle_train_shared_samples (model, n, settings->batch_size,
+                                       settings->epoch_grad_norm) > 0;
   if (share)
     {
       rest_grad = g_new (double, MAX (n_params, 1));
       rest_indices = g_new (guint32, n);
+      saddle_batch_select (&rest, dataset, indices, n - batch_size);
     }
 
   saddle_rng_init (&rng, settings->shuffle_seed);

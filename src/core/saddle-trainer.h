@@ -42,5 +42,13 @@ gboolean saddle_train             (SaddleModel               *model,
                                    SaddleEventFunc            func,
                                    gpointer                   user_data,
                                    GError                   **error);
+/* How many samples of the whole set's gradient at an epoch's end saddle_train() shares with
+ * the next epoch's first step (its minibatch, taken once) over @n samples in batches of
+ * @batch: the batch size where it does so (with the epoch's ‖∇L‖, see saddle-trainer.c),
+ * else 0. */
+gsize    saddle_train_shared_samples (const SaddleModel *model,
+                                      gsize              n,
+                                      guint              batch,
+                                      gboolean           epoch_grad_norm);
 
 G_END_DECLS

@@ -217,7 +217,8 @@ saddle_trajectory_add_from_room (SaddleTrajectory         *trajectory,
   if (first > count)
     memmove (rows + count * trajectory->n_params, rows + first * trajectory->n_params,
              n * trajectory->n_params * sizeof (double));
-  /* Within the room GArray neither moves nor clears (params was made without clear_): the
+  /* Within its allocation GArray's set_size neither moves the data nor writes to it when the
+   * array was made without clear_ (GLib 2.74's garray.c; /core/trajectory/room checks it): the
    * vectors written there stay as they are. */
   g_array_set_size (trajectory->params, (guint) ((count + n) * trajectory->n_params));
   g_array_append_vals (trajectory->info, info, (guint) n);
