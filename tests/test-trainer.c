@@ -106,25 +106,36 @@ record_at (Recorder *recorder,
   return &g_array_index (recorder->records, Record, i);
 }
 
+/* An empty classification set of @n samples (@inputs values each, @classes labels). */
+static SaddleDataset *
+new_classes (gsize       n,
+             guint       inputs,
+             guint       classes,
+             const char *name)
+{
+  SaddleDataset *dataset = g_new0 (SaddleDataset, 1);
+
+  dataset->kind = SADDLE_DATASET_CLASSIFICATION;
+  dataset->n_samples = n;
+  dataset->n_inputs = inputs;
+  dataset->n_outputs = classes;
+  dataset->x = g_new (double, n * inputs);
+  dataset->labels = g_new (guint32, n);
+  dataset->name = g_strdup (name);
+  dataset->ref_count = 1;
+  return dataset;
+}
+
 /* @n points of 16 coordinates in 3 classes, each class's mean a different ±1 pattern, σ = 1:
  * wide enough for the first layer's products to read selected rows in place. */
 static SaddleDataset *
 make_wide_classes (gsize   n,
                    guint64 seed)
 {
-  SaddleDataset *dataset = g_new0 (SaddleDataset, 1);
+  SaddleDataset *dataset = new_classes (n, 16, 3, "three classes in 16 dimensions");
   SaddleRng rng;
 
   saddle_rng_init (&rng, seed);
-  dataset->kind = SADDLE_DATASET_CLASSIFICATION;
-  dataset->n_samples = n;
-  dataset->n_inputs = 16;
-  dataset->n_outputs = 3;
-  dataset->x = g_new (double, n * 16);
-  dataset->labels = g_new (guint32, n);
-  dataset->name = g_strdup ("three classes in 16 dimensions");
-  dataset->ref_count = 1;
-
   for (gsize i = 0; i < n; i++)
     {
       guint32 label = i % 3;
@@ -143,19 +154,10 @@ static SaddleDataset *
 make_blobs (gsize   n,
             guint64 seed)
 {
-  SaddleDataset *dataset = g_new0 (SaddleDataset, 1);
+  SaddleDataset *dataset = new_classes (n, 2, 2, "two blobs");
   SaddleRng rng;
 
   saddle_rng_init (&rng, seed);
-  dataset->kind = SADDLE_DATASET_CLASSIFICATION;
-  dataset->n_samples = n;
-  dataset->n_inputs = 2;
-  dataset->n_outputs = 2;
-  dataset->x = g_new (double, n * 2);
-  dataset->labels = g_new (guint32, n);
-  dataset->name = g_strdup ("two blobs");
-  dataset->ref_count = 1;
-
   for (gsize i = 0; i < n; i++)
     {
       guint32 label = i % 2;
