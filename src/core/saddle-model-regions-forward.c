@@ -200,7 +200,10 @@ ensure_levels (SaddleModel *model,
       model->level_mask = g_try_new (guint64, mask_need);
       model->level_mask_cap = model->level_mask != NULL ? mask_need : 0;
     }
-  if (model->level_index == NULL || model->level_mask == NULL
+  /* Its size never changes: taken once, not at every level of every pass. */
+  if (model->level_values == NULL)
+    model->level_values = g_try_new (long double, MAX (model->max_out, 1));
+  if (model->level_index == NULL || model->level_mask == NULL || model->level_values == NULL
       || !_saddle_model_grow_buffer (&model->level_map, &model->level_map_cap, map_need))
     return FALSE;
 
@@ -292,7 +295,7 @@ split (const SaddleModel *model,
  * sample: A' = W·(D ⊙ A) by one product through @work, and Z' = W·(D ⊙ z_l(c)) + b in long
  * double, from their parents' maps of layer @l in @below. */
 static void
-map_up (const SaddleModel *model,
+map_up (SaddleModel       *model,
         const double      *theta,
         guint              l,
         const double      *x,
@@ -306,7 +309,7 @@ map_up (const SaddleModel *model,
   gsize R = above->R;
   const double *w = theta + model->offsets[l + 1];
   const double *bias = w + out * in;
-  g_autofree long double *zc = g_new (long double, in);
+  long double *zc = model->level_values;
 
   for (gsize j = 0; j < R; j++)
     {
