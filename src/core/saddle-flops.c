@@ -108,8 +108,10 @@ saddle_flops_descent_step (const SaddleModel *model,
  * Z_hi + (A·(x − c) + Z_lo), a multiply and two adds a unit: 3·o_l + 1. Then for each of the
  * @runs[l] runs into which hidden layer l's pattern splits the samples: its centre and its
  * distance from its parent's (3), z_l there (Z_hi + Z_lo + A·dx: 3·o_l), the slopes of layer
- * l + 1 (a product of R rows: 2·o_l·o_{l+1}), its values (the same multiply-adds in long double,
- * 2·o_l·o_{l+1}, the bias and the split into Z_hi + Z_lo: 2·o_{l+1}). */
+ * l + 1 (a product of R rows: 2·o_l·o_{l+1}), its values (the same multiply-adds, 2·o_l·o_{l+1},
+ * the bias and the split into Z_hi + Z_lo: 2·o_{l+1}). The values' sums are compensated
+ * (saddle-compensated.c) and pass over the units the pattern zeroes; counted as the plain
+ * product they compute, not their error terms' operations. */
 double
 saddle_flops_forward_regions (const SaddleModel *model,
                               gsize              samples,

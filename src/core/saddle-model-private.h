@@ -71,7 +71,6 @@ struct _SaddleModel
   gsize             level_mask_cap;
   double           *level_map;    /* their affine maps, and the products' input */
   gsize             level_map_cap;
-  long double      *level_values; /* one run's z at its centre, a unit each (max_out) */
 
   /* During saddle_model_loss_grad() on a selection (saddle_batch_select()) only: its inputs'
    * rows in the dataset, which the first layer's products read in place (x is NULL then). */

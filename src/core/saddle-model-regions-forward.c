@@ -5,12 +5,13 @@
  * affine in the input x on the samples that share the activation patterns of the layers below
  * it, one map for each run of consecutive samples with those patterns. A map is kept as its
  * value and slope at a centre c of its run, z_l(x) = Z + A·(x − c), and Z in two doubles
- * (Z_hi + Z_lo, summed in long double): every sample of a run shares the map, so a rounding
- * error in it would move all their outputs alike, and at a critical point the gradient sums
- * their residuals with much cancellation. As A·x + B in doubles, ‖∇L‖ at 4 default critical
- * points came 3–11 times further from a long-double evaluation than by sample (up to 7.5e-13
- * against 1.1e-13 relative); kept so, it is as close as the per-sample pass (at 12 points,
- * medians 1.9e-14 and 1.5e-14: tests/bench/torch/README.md, Session 18).
+ * (Z_hi + Z_lo, to about twice double precision by saddle-compensated.c's sums): every sample
+ * of a run shares the map, so a rounding error in it would move all their outputs alike, and
+ * at a critical point the gradient sums their residuals with much cancellation. As A·x + B in
+ * doubles, ‖∇L‖ at 4 default critical points came 3–11 times further from a long-double
+ * evaluation than by sample (up to 7.5e-13 against 1.1e-13 relative); kept so, it is as close
+ * as the per-sample pass (at 12 points, medians 2.0e-14 and 1.5e-14: tests/bench/torch/
+ * README.md, Sessions 18 and 20).
  *
  * The pass goes up level by level. At level l each sample's z_l gives it layer l's pattern,
  * one bit a unit; a change of pattern starts a new run, so the runs of level l + 1 split those
@@ -19,7 +20,7 @@
  *   A' = W_{l+1}·(D ⊙ A),   Z' = W_{l+1}·(D ⊙ z_l(c)) + b_{l+1}    (D: its pattern of layer l)
  *
  * with z_l(c) from its parent's map: A' one product with R rows for R runs, Z' the per-sample
- * pass's sums at x = c in long double. At the top, z_{L−1}(x) is the output. A sample thus
+ * pass's sums at x = c, compensated. At the top, z_{L−1}(x) is the output. A sample thus
  * costs a subtraction, and two additions, a multiplication and a comparison a unit, where
  * the per-sample pass multiplies a matrix row (1-31-31-1: 31 units against 961 products in
  * the second layer), and writes no activations. The runs of the top level are the linear
@@ -30,8 +31,7 @@
  * (tests/test-model.c compares them). A sample is placed by its own z_l, so one within rounding
  * of a kink may fall on the other side than in the per-sample pass; both sides give it the
  * same value there. A NaN input at a run's end makes its centre, and so every output of the
- * run, NaN: the loss is NaN either way, and the callers then take the per-sample pass. The
- * values rely on long double being wider than double (x87's 64 bits on x86-64).
+ * run, NaN: the loss is NaN either way, and the callers then take the per-sample pass.
  */
 #define G_LOG_DOMAIN "saddle-model"
 
@@ -39,6 +39,7 @@
 
 #include <string.h>
 
+#include "saddle-compensated.h"
 #include "saddle-flops.h"
 #include "saddle-model-private.h"
 
@@ -185,8 +186,9 @@ ensure_levels (SaddleModel *model,
   gsize words = mask_words (model, model->n_layers - 1);
   gsize index_need = 2 * (2 * max + 1);
   gsize mask_need = 2 * max * MAX (words, 1);
-  /* Two levels of 3R rows, the products' input of R rows, two levels' centres. */
-  gsize map_need = 7 * max * model->max_out + 2 * max;
+  /* Two levels of 3R rows, map_up()'s scratch (Scratch), two levels' centres. */
+  gsize centres = 9 * max * model->max_out + 8 * model->max_out;
+  gsize map_need = centres + 2 * max;
 
   if (model->level_index_cap < index_need)
     {
@@ -200,10 +202,7 @@ ensure_levels (SaddleModel *model,
       model->level_mask = g_try_new (guint64, mask_need);
       model->level_mask_cap = model->level_mask != NULL ? mask_need : 0;
     }
-  /* Its size never changes: taken once, not at every level of every pass. */
-  if (model->level_values == NULL)
-    model->level_values = g_try_new (long double, MAX (model->max_out, 1));
-  if (model->level_index == NULL || model->level_mask == NULL || model->level_values == NULL
+  if (model->level_index == NULL || model->level_mask == NULL
       || !_saddle_model_grow_buffer (&model->level_map, &model->level_map_cap, map_need))
     return FALSE;
 
@@ -214,7 +213,7 @@ ensure_levels (SaddleModel *model,
       level[s].parent = level[s].first + max + 1;
       level[s].mask = model->level_mask + s * max * MAX (words, 1);
       level[s].map = model->level_map + s * 3 * max * model->max_out;
-      level[s].centre = model->level_map + 7 * max * model->max_out + s * max;
+      level[s].centre = model->level_map + centres + s * max;
     }
   return TRUE;
 }
@@ -291,9 +290,19 @@ split (const SaddleModel *model,
   return TRUE;
 }
 
+/* map_up()'s room: the slopes' product input (D ⊙ A, R rows), the values there (D ⊙ z_l(c),
+ * R rows as hi and lo) and the compensated sums' panel (8 rows). */
+typedef struct
+{
+  double *slopes;
+  double *values_hi;
+  double *values_lo;
+  double *panel;
+} Scratch;
+
 /* The maps of layer @l + 1 for the runs of @above, each centred between its first and last
- * sample: A' = W·(D ⊙ A) by one product through @work, and Z' = W·(D ⊙ z_l(c)) + b in long
- * double, from their parents' maps of layer @l in @below. */
+ * sample: A' = W·(D ⊙ A) by one product, and Z' = W·(D ⊙ z_l(c)) + b by compensated sums, from
+ * their parents' maps of layer @l in @below. */
 static void
 map_up (SaddleModel       *model,
         const double      *theta,
@@ -301,7 +310,7 @@ map_up (SaddleModel       *model,
         const double      *x,
         const Level       *below,
         Level             *above,
-        double            *work)
+        const Scratch     *scratch)
 {
   gsize in = model->widths[l + 1], out = model->widths[l + 2];
   gsize words = mask_words (model, model->n_layers - 1);
@@ -309,7 +318,6 @@ map_up (SaddleModel       *model,
   gsize R = above->R;
   const double *w = theta + model->offsets[l + 1];
   const double *bias = w + out * in;
-  long double *zc = model->level_values;
 
   for (gsize j = 0; j < R; j++)
     {
@@ -320,37 +328,27 @@ map_up (SaddleModel       *model,
       const double *lo = below->map + (2 * below->R + p) * in;
       double c = 0.5 * (x[above->first[j]] + x[above->first[j + 1] - 1]);
       double dx = c - below->centre[p];
+      double *slopes = scratch->slopes + j * in;
+      double *values_hi = scratch->values_hi + j * in;
+      double *values_lo = scratch->values_lo + j * in;
 
       above->centre[j] = c;
       for (gsize u = 0; u < in; u++)
         {
-          gboolean on = bit_set (mask, u);
-
-          work[j * in + u] = on ? a[u] : 0.0;
-          zc[u] = on ? (long double) hi[u] + lo[u] + (long double) a[u] * dx : 0.0L;
-        }
-      for (gsize k = 0; k < out; k++)
-        {
-          const double *row = w + k * in;
-          long double s0 = 0.0L, s1 = 0.0L, sum;
-          double top;
-          gsize u = 0;
-
-          /* Two sums apart: one would wait on the x87 adder's latency at every term. */
-          for (; u + 2 <= in; u += 2)
+          slopes[u] = 0.0;
+          values_hi[u] = 0.0;
+          values_lo[u] = 0.0;
+          if (bit_set (mask, u))
             {
-              s0 += (long double) row[u] * zc[u];
-              s1 += (long double) row[u + 1] * zc[u + 1];
+              slopes[u] = a[u];
+              saddle_compensated_axpy (a[u], dx, hi[u], lo[u], &values_hi[u], &values_lo[u]);
             }
-          if (u < in)
-            s0 += (long double) row[u] * zc[u];
-          sum = bias[k] + (s0 + s1);
-          top = (double) sum;
-          above->map[(R + j) * out + k] = top;
-          above->map[(2 * R + j) * out + k] = (double) (sum - top);
         }
     }
-  _saddle_model_gemm (CblasNoTrans, CblasTrans, R, out, in, work, in, w, in, 0.0,
+  saddle_compensated_affine (R, out, in, w, bias, scratch->values_hi, scratch->values_lo,
+                             above->map + R * out, above->map + 2 * R * out, scratch->panel,
+                             TRUE);
+  _saddle_model_gemm (CblasNoTrans, CblasTrans, R, out, in, scratch->slopes, in, w, in, 0.0,
                       above->map, out);
 }
 
@@ -369,14 +367,17 @@ _saddle_model_regions_forward (SaddleModel  *model,
   Level level[2];
   Level *below = &level[0], *above = &level[1];
   gsize *runs = g_newa (gsize, L);   /* each hidden layer's: for the FLOP count */
-  double *work;
+  Scratch scratch;
 
   g_return_val_if_fail (model->widths[0] == 1, FALSE);
 
   if (n == 0 || max_regions == 0 || !ensure_levels (model, max_regions, level)
       || !_saddle_model_ensure_region_first (model, max_regions + 1))
     return FALSE;
-  work = model->level_map + 2 * 3 * max_regions * model->max_out;
+  scratch.slopes = model->level_map + 6 * max_regions * model->max_out;
+  scratch.values_hi = scratch.slopes + max_regions * model->max_out;
+  scratch.values_lo = scratch.values_hi + max_regions * model->max_out;
+  scratch.panel = scratch.values_lo + max_regions * model->max_out;
 
   /* Level 0: one run, z_0 = w_0·x + b_0, centred at 0: as the per-sample pass computes it. */
   below->R = 1;
@@ -394,7 +395,7 @@ _saddle_model_regions_forward (SaddleModel  *model,
       if (!split (model, l, x, below, max_regions, above))
         return FALSE;
       runs[l] = above->R;
-      map_up (model, theta, l, x, below, above, work);
+      map_up (model, theta, l, x, below, above, &scratch);
       swap = below;
       below = above;
       above = swap;

@@ -684,7 +684,6 @@ saddle_model_free (SaddleModel *model)
   g_free (model->level_index);
   g_free (model->level_mask);
   g_free (model->level_map);
-  g_free (model->level_values);
   g_free (model->region_buf);
   g_free (model->region_ab);
   g_free (model->region_rab);

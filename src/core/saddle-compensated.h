@@ -1,0 +1,35 @@
+/* saddle-compensated.h — affine maps summed to about twice double precision */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* For each of @rows vectors z = z_hi + z_lo (rows of @in, @z_hi and @z_lo), the @out sums
+ * W·z + b (W: @out × @in, row-major; b: @bias), each as @hi + @lo (rows of @out): compensated
+ * sums (Ogita, Rump and Oishi's Dot2 with z's low part folded into the products' errors), as
+ * accurate as if summed in twice double precision and then rounded to hi + lo. Units where
+ * z_hi and z_lo are both zero are passed over. @panel: room for 8·@in doubles. With AVX-512F
+ * eight sums at once, each by the same operations in the same order as alone: the same bits
+ * on every machine (@simd FALSE takes the scalar loop, for the tests). */
+void saddle_compensated_affine (gsize         rows,
+                                gsize         out,
+                                gsize         in,
+                                const double *w,
+                                const double *bias,
+                                const double *z_hi,
+                                const double *z_lo,
+                                double       *hi,
+                                double       *lo,
+                                double       *panel,
+                                gboolean      simd);
+
+/* hi + lo = a·dx + (b_hi + b_lo), to about twice double precision, for one value. */
+void saddle_compensated_axpy (double  a,
+                              double  dx,
+                              double  b_hi,
+                              double  b_lo,
+                              double *hi,
+                              double *lo);
+
+G_END_DECLS

@@ -1,0 +1,187 @@
+/* test-compensated.c — compensated affine maps against quadruple precision, and the AVX-512
+ * loop against the scalar one bit for bit */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "saddle-compensated.h"
+#include "saddle-rng.h"
+
+#define ROWS 5
+#define OUT 37   /* four blocks of eight and a tail of five */
+#define IN 29
+
+typedef __float128 quad;
+
+/* A double over many binades, either sign. */
+static double
+wide (SaddleRng *rng)
+{
+  return ldexp (saddle_rng_uniform (rng) - 0.5, (int) (saddle_rng_uniform (rng) * 20.0) - 10);
+}
+
+typedef struct
+{
+  double w[OUT * IN], bias[OUT];
+  double z_hi[ROWS * IN], z_lo[ROWS * IN];
+  double hi[ROWS * OUT], lo[ROWS * OUT];
+  double panel[8 * IN];
+} Case;
+
+/* Random maps; every third unit of a row is off (zero); with @cancel each bias nearly cancels
+ * its sum, so that the result is orders of magnitude below its terms. */
+static void
+case_init (Case     *c,
+           guint64   seed,
+           gboolean  cancel)
+{
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, seed);
+  for (gsize i = 0; i < OUT * IN; i++)
+    c->w[i] = wide (&rng);
+  for (gsize i = 0; i < ROWS * IN; i++)
+    {
+      gboolean off = i % 3 == 1;
+
+      c->z_hi[i] = off ? 0.0 : wide (&rng);
+      c->z_lo[i] = off ? 0.0 : ldexp (c->z_hi[i] * (saddle_rng_uniform (&rng) - 0.5), -53);
+    }
+  for (gsize k = 0; k < OUT; k++)
+    {
+      double sum = 0.0;
+
+      for (gsize u = 0; u < IN; u++)
+        sum += c->w[k * IN + u] * c->z_hi[u];
+      c->bias[k] = cancel ? -sum : wide (&rng);
+    }
+}
+
+/* |(hi + lo) − exact| against Dot2's bound for the unit roundoff u = 2⁻⁵³, (in + 2)²·u²·Σ|terms|,
+ * with the exact value in quadruple precision (113 bits: each product of doubles exact); and
+ * hi the nearest double to hi + lo. */
+static void
+assert_accurate (const Case *c)
+{
+  for (gsize j = 0; j < ROWS; j++)
+    for (gsize k = 0; k < OUT; k++)
+      {
+        quad exact = c->bias[k], magnitude = fabs (c->bias[k]), got;
+        double error, bound;
+
+        for (gsize u = 0; u < IN; u++)
+          {
+            quad t = (quad) c->w[k * IN + u] * c->z_hi[j * IN + u]
+                     + (quad) c->w[k * IN + u] * c->z_lo[j * IN + u];
+
+            exact += t;
+            magnitude += t < 0 ? -t : t;
+          }
+        got = (quad) c->hi[j * OUT + k] + c->lo[j * OUT + k];
+        error = (double) (got > exact ? got - exact : exact - got);
+        bound = (IN + 2.0) * (IN + 2.0) * ldexp (1.0, -106) * (double) magnitude;
+        if (!(error <= bound))
+          g_error ("row %" G_GSIZE_FORMAT ", sum %" G_GSIZE_FORMAT ": error %.3g beyond %.3g "
+                   "(result %.17g, terms of %.3g)", j, k, error, bound, (double) exact,
+                   (double) magnitude);
+        g_assert_cmpfloat (c->hi[j * OUT + k], ==, c->hi[j * OUT + k] + c->lo[j * OUT + k]);
+      }
+}
+
+static void
+run (Case     *c,
+     gboolean  simd)
+{
+  saddle_compensated_affine (ROWS, OUT, IN, c->w, c->bias, c->z_hi, c->z_lo, c->hi, c->lo,
+                             c->panel, simd);
+}
+
+static void
+test_affine (gconstpointer data)
+{
+  gboolean cancel = GPOINTER_TO_INT (data);
+
+  for (guint64 seed = 1; seed <= 20; seed++)
+    {
+      g_autofree Case *scalar = g_new0 (Case, 1);
+      g_autofree Case *simd = g_new0 (Case, 1);
+
+      case_init (scalar, seed, cancel);
+      *simd = *scalar;
+      run (scalar, FALSE);
+      run (simd, TRUE);
+      assert_accurate (scalar);
+      /* Without AVX-512F both took the scalar loop, and this holds trivially. */
+      g_assert_cmpmem (scalar->hi, sizeof scalar->hi, simd->hi, sizeof simd->hi);
+      g_assert_cmpmem (scalar->lo, sizeof scalar->lo, simd->lo, sizeof simd->lo);
+    }
+}
+
+/* The sums in x87 long double they replace fail the bound where the result cancels. */
+static void
+test_long_double_would_not_do (void)
+{
+  g_autofree Case *c = g_new0 (Case, 1);
+  guint failed = 0;
+
+  case_init (c, 7, TRUE);
+  for (gsize k = 0; k < OUT; k++)
+    {
+      long double s = c->bias[k];
+      quad exact = c->bias[k], magnitude = fabs (c->bias[k]);
+
+      for (gsize u = 0; u < IN; u++)
+        {
+          s += (long double) c->w[k * IN + u] * ((long double) c->z_hi[u] + c->z_lo[u]);
+          exact += (quad) c->w[k * IN + u] * c->z_hi[u] + (quad) c->w[k * IN + u] * c->z_lo[u];
+          magnitude += fabs (c->w[k * IN + u] * c->z_hi[u]);
+        }
+      if (fabs ((double) ((quad) s - exact))
+          > (IN + 2.0) * (IN + 2.0) * ldexp (1.0, -106) * (double) magnitude)
+        failed++;
+    }
+  g_assert_cmpuint (failed, >, OUT / 2);
+}
+
+static void
+test_axpy (void)
+{
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 3);
+  for (guint i = 0; i < 1000; i++)
+    {
+      double a = wide (&rng), dx = wide (&rng);
+      double b_hi = i % 2 == 0 ? -a * dx : wide (&rng);   /* half of them cancel */
+      double b_lo = ldexp (b_hi * (saddle_rng_uniform (&rng) - 0.5), -53);
+      double hi, lo;
+      quad exact = (quad) a * dx + b_hi + b_lo, got, error;
+
+      saddle_compensated_axpy (a, dx, b_hi, b_lo, &hi, &lo);
+      got = (quad) hi + lo;
+      error = got > exact ? got - exact : exact - got;
+      /* Twice double precision of the terms, 2⁻¹⁰⁴·(|a·dx| + |b|). */
+      g_assert_cmpfloat ((double) error, <=,
+                         ldexp (fabs (a * dx) + fabs (b_hi), -104));
+      g_assert_cmpfloat (hi, ==, hi + lo);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_data_func ("/core/compensated/affine", GINT_TO_POINTER (FALSE), test_affine);
+  g_test_add_data_func ("/core/compensated/affine-cancelling", GINT_TO_POINTER (TRUE),
+                        test_affine);
+  g_test_add_func ("/core/compensated/long-double-would-not-do",
+                   test_long_double_would_not_do);
+  g_test_add_func ("/core/compensated/axpy", test_axpy);
+
+  return g_test_run ();
+}
