@@ -643,10 +643,11 @@ compare_doubles (gconstpointer a,
 }
 
 /* The forward pass by region (saddle-model-regions-forward.c) against the per-sample pass, on
- * 1,000 sorted inputs, nets of one input with 0–3 hidden layers (one of 70 units, two pattern
- * words), ReLU and identity, biases of scale 1: the same regions (runs of equal σ' rows), the
+ * 1,000 inputs, nets of one input with 0–3 hidden layers (one of 70 units, two pattern words),
+ * ReLU and identity, biases of scale 1: the same regions (runs of equal σ' rows), the
  * per-sample σ' rows at each region's first sample, and outputs within 1e-13 of the largest.
- * With a cap below the count it declines. */
+ * The inputs ascending (the runs found by halving), ascending with ties (rounded to 1/64), and
+ * descending (by a scan of every sample). With a cap below the count it declines. */
 static void
 test_regions_forward (void)
 {
@@ -661,6 +662,7 @@ test_regions_forward (void)
 
   for (guint t = 0; t < G_N_ELEMENTS (nets); t++)
     for (guint a = 0; a < G_N_ELEMENTS (acts); a++)
+      for (guint order = 0; order < 3; order++)
       {
         SaddleTestRig rig;
         SaddleModel *model;
@@ -671,7 +673,18 @@ test_regions_forward (void)
         double scale, err = 0.0;
 
         saddle_test_rig_init (&rig, nets[t], lens[t], acts[a], SADDLE_LOSS_MSE, n, 1.0, 41 + t);
+        if (order == 1)
+          for (gsize i = 0; i < n; i++)
+            rig.x[i] = round (rig.x[i] * 64.0) / 64.0;
         qsort (rig.x, n, sizeof (double), compare_doubles);
+        if (order == 2)
+          for (gsize i = 0; i < n / 2; i++)
+            {
+              double swap = rig.x[i];
+
+              rig.x[i] = rig.x[n - 1 - i];
+              rig.x[n - 1 - i] = swap;
+            }
         model = rig.model;
         g_assert_true (_saddle_model_ensure_forward (model, n));
 
@@ -690,8 +703,8 @@ test_regions_forward (void)
                   break;
                 }
             }
-        g_test_message ("%u hidden layers, %s: %" G_GSIZE_FORMAT " regions", L - 1,
-                        saddle_activation_to_string (acts[a]), R_ref);
+        g_test_message ("%u hidden layers, %s, order %u: %" G_GSIZE_FORMAT " regions", L - 1,
+                        saddle_activation_to_string (acts[a]), order, R_ref);
         g_assert_cmpuint (R_ref, >=, acts[a] == SADDLE_ACTIVATION_RELU && L > 1 ? 3 : 1);
 
         /* By region: the same runs, their σ' rows, the outputs to rounding. */

@@ -37,6 +37,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "saddle-compensated.h"
@@ -136,9 +137,8 @@ positive_word_avx (const double *a,
 }
 #endif
 
-/* One sample's pattern of a layer of @units units into @words; every bit for the identity.
- * TRUE if it differs from @before. */
-static gboolean
+/* One sample's pattern of a layer of @units units into @words; every bit for the identity. */
+static void
 pattern (SaddleActivation  activation,
          const double     *a,
          const double     *hi,
@@ -146,28 +146,21 @@ pattern (SaddleActivation  activation,
          double            dx,
          gsize             units,
          gboolean          avx,
-         const guint64    *before,
          guint64          *words)
 {
-  gboolean differs = FALSE;
-
   for (gsize w = 0, k = 0; k < units; w++, k += BITS)
     {
       gsize here = MIN (BITS, units - k);
-      guint64 word;
 
       if (activation == SADDLE_ACTIVATION_IDENTITY)
-        word = here == BITS ? G_MAXUINT64 : ((guint64) 1 << here) - 1;
+        words[w] = here == BITS ? G_MAXUINT64 : ((guint64) 1 << here) - 1;
 #if defined(__x86_64__) && defined(__GNUC__)
       else if (avx)
-        word = positive_word_avx (a + k, hi + k, lo + k, dx, here);
+        words[w] = positive_word_avx (a + k, hi + k, lo + k, dx, here);
 #endif
       else
-        word = positive_word (a + k, hi + k, lo + k, dx, here);
-      differs |= word != before[w];
-      words[w] = word;
+        words[w] = positive_word (a + k, hi + k, lo + k, dx, here);
     }
-  return differs;
 }
 
 static gboolean
@@ -218,75 +211,169 @@ ensure_levels (SaddleModel *model,
   return TRUE;
 }
 
+/* Whether the inputs are finite and in ascending order. Then a unit's z_l on a run is monotone
+ * in x, as computed too (x − c, the product, the two sums: each rounding is monotone), and a
+ * unit with the same sign at two samples keeps it at those between. */
+static gboolean
+ascending (const double *x,
+           gsize         n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (x[i]) || (i > 0 && x[i] < x[i - 1]))
+      return FALSE;
+  return TRUE;
+}
+
+/* One split of a level's runs by layer l's pattern: the run being split, and its map. */
+typedef struct
+{
+  const SaddleModel *model;
+  const double      *x;
+  const Level       *below;
+  Level             *above;
+  gsize              max;
+  gsize              units, words, at, own;
+  gboolean           avx;
+  gsize              r;
+  const double      *a, *hi, *lo;
+  double             c;
+} Split;
+
+static void
+split_pattern (const Split *s,
+               gsize        i,
+               guint64     *words)
+{
+  pattern (s->model->activation, s->a, s->hi, s->lo, s->x[i] - s->c, s->units, s->avx, words);
+}
+
+/* A run of the level above starts at sample @i, with layer l's pattern @now; FALSE when there
+ * would be more than max runs. */
+static gboolean
+start_run (const Split   *s,
+           gsize          i,
+           const guint64 *now)
+{
+  Level *above = s->above;
+  guint64 *mask;
+
+  if (above->R == s->max)
+    return FALSE;
+  above->first[above->R] = i;
+  above->parent[above->R] = s->r;
+  mask = above->mask + above->R * s->words;
+  memcpy (mask, s->below->mask + s->r * s->words, s->at * sizeof (guint64));
+  memcpy (mask + s->at, now, s->own * sizeof (guint64));
+  above->R++;
+  return TRUE;
+}
+
+/* The runs that start after sample @i0 up to @i1 (patterns @p0 and @p1), x ascending: none if
+ * the patterns agree, else found by halving. A few patterns per change of pattern, where the
+ * scan takes one a sample. */
+static gboolean
+halve (const Split   *s,
+       gsize          i0,
+       const guint64 *p0,
+       gsize          i1,
+       const guint64 *p1)
+{
+  guint64 mid_pattern[8];
+  gsize mid;
+
+  if (memcmp (p0, p1, s->own * sizeof (guint64)) == 0)
+    return TRUE;
+  if (i1 == i0 + 1)
+    return start_run (s, i1, p1);
+  mid = i0 + (i1 - i0) / 2;
+  split_pattern (s, mid, mid_pattern);
+  return halve (s, i0, p0, mid, mid_pattern) && halve (s, mid, mid_pattern, i1, p1);
+}
+
+/* The runs that start in run r: at each sample whose pattern differs from the one before. */
+static gboolean
+scan (const Split *s,
+      guint64     *now,
+      guint64     *before)
+{
+  for (gsize i = s->below->first[s->r]; i < s->below->first[s->r + 1]; i++)
+    {
+      guint64 *swap;
+
+      split_pattern (s, i, now);
+      if ((i == s->below->first[s->r] || memcmp (now, before, s->own * sizeof (guint64)) != 0)
+          && !start_run (s, i, now))
+        return FALSE;
+      swap = before;
+      before = now;
+      now = swap;
+    }
+  return TRUE;
+}
+
 /* Splits the runs of @below by layer @l's pattern into @above, at most @max of them. */
 static gboolean
 split (const SaddleModel *model,
        guint              l,
        const double      *x,
+       gboolean           sorted,
        const Level       *below,
        gsize              max,
        Level             *above)
 {
-  gsize units = model->widths[l + 1];
-  gsize words = mask_words (model, model->n_layers - 1);
-  gsize at = mask_words (model, l), own = words_of (units);
-  gboolean avx = FALSE;
+  Split s = { model, x, below, above, max };
   guint64 bits[2][8] = { { 0 } };
-  guint64 *heap = NULL;
+  g_autofree guint64 *heap = NULL;
   guint64 *now, *before;
 
+  s.units = model->widths[l + 1];
+  s.words = mask_words (model, model->n_layers - 1);
+  s.at = mask_words (model, l);
+  s.own = words_of (s.units);
 #if defined(__x86_64__) && defined(__GNUC__)
-  avx = __builtin_cpu_supports ("avx");
+  s.avx = __builtin_cpu_supports ("avx");
 #endif
-  /* Two samples' patterns: on the stack up to 512 units. */
-  if (own <= 8)
+  /* Two samples' patterns: on the stack up to 512 units (and only then halving, whose
+   * patterns are on the stack). */
+  if (s.own <= 8)
     {
       now = bits[0];
       before = bits[1];
     }
   else
     {
-      heap = g_new0 (guint64, 2 * own);
+      heap = g_new0 (guint64, 2 * s.own);
       now = heap;
-      before = heap + own;
+      before = heap + s.own;
+      sorted = FALSE;
     }
 
   above->R = 0;
-  for (gsize r = 0; r < below->R; r++)
+  for (s.r = 0; s.r < below->R; s.r++)
     {
-      const double *a = below->map + r * units;
-      const double *hi = below->map + (below->R + r) * units;
-      const double *lo = below->map + (2 * below->R + r) * units;
-      double c = below->centre[r];
+      gsize first = below->first[s.r], last = below->first[s.r + 1] - 1;
 
-      for (gsize i = below->first[r]; i < below->first[r + 1]; i++)
+      s.a = below->map + s.r * s.units;
+      s.hi = below->map + (below->R + s.r) * s.units;
+      s.lo = below->map + (2 * below->R + s.r) * s.units;
+      s.c = below->centre[s.r];
+      if (!sorted)
         {
-          guint64 *swap;
-
-          if (pattern (model->activation, a, hi, lo, x[i] - c, units, avx, before, now)
-              || i == below->first[r])
-            {
-              guint64 *mask;
-
-              if (above->R == max)
-                {
-                  g_free (heap);
-                  return FALSE;
-                }
-              above->first[above->R] = i;
-              above->parent[above->R] = r;
-              mask = above->mask + above->R * words;
-              memcpy (mask, below->mask + r * words, at * sizeof (guint64));
-              memcpy (mask + at, now, own * sizeof (guint64));
-              above->R++;
-            }
-          swap = before;
-          before = now;
-          now = swap;
+          if (!scan (&s, now, before))
+            return FALSE;
+          continue;
+        }
+      split_pattern (&s, first, now);
+      if (!start_run (&s, first, now))
+        return FALSE;
+      if (last > first)
+        {
+          split_pattern (&s, last, before);
+          if (!halve (&s, first, now, last, before))
+            return FALSE;
         }
     }
   above->first[above->R] = below->first[below->R];
-  g_free (heap);
   return TRUE;
 }
 
@@ -368,6 +455,7 @@ _saddle_model_regions_forward (SaddleModel  *model,
   Level *below = &level[0], *above = &level[1];
   gsize *runs = g_newa (gsize, L);   /* each hidden layer's: for the FLOP count */
   Scratch scratch;
+  gboolean sorted;
 
   g_return_val_if_fail (model->widths[0] == 1, FALSE);
 
@@ -378,6 +466,8 @@ _saddle_model_regions_forward (SaddleModel  *model,
   scratch.values_hi = scratch.slopes + max_regions * model->max_out;
   scratch.values_lo = scratch.values_hi + max_regions * model->max_out;
   scratch.panel = scratch.values_lo + max_regions * model->max_out;
+
+  sorted = ascending (x, n);
 
   /* Level 0: one run, z_0 = w_0·x + b_0, centred at 0: as the per-sample pass computes it. */
   below->R = 1;
@@ -392,7 +482,7 @@ _saddle_model_regions_forward (SaddleModel  *model,
     {
       Level *swap;
 
-      if (!split (model, l, x, below, max_regions, above))
+      if (!split (model, l, x, sorted, below, max_regions, above))
         return FALSE;
       runs[l] = above->R;
       map_up (model, theta, l, x, below, above, &scratch);
