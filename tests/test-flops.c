@@ -76,13 +76,18 @@ test_training (void)
                      3 * 360 + 100 + saddle_flops_gradient_regions (model, 2.0) + 3 * 360);
   g_assert_true (isnan (saddle_flops_training (model, SAMPLES, 2, 3, FALSE, &grads)));
   /* The forward pass by region of 1-3-2-1 over 5 samples, its layers splitting them into 2
-   * and 4 runs: (3·3 + 1) + (3·2 + 1) + (3·1 + 1) = 21 a sample; then a run's centre and
-   * distance (3), its z at the centre (3·o), the slopes and values above (4·o·o′) and their
-   * bias and split (2·o′): 2·(3 + 9 + 24 + 4) = 80 and 4·(3 + 6 + 8 + 2) = 76. */
+   * and 4 runs: each sample's pattern (3·3 + 1) + (3·2 + 1) and output (3·1 + 1), 21 a sample;
+   * then a run's centre and distance (3), its z at the centre (3·o), the slopes and values
+   * above (4·o·o′) and their bias and split (2·o′): 2·(3 + 9 + 24 + 4) = 80 and
+   * 4·(3 + 6 + 8 + 2) = 76. With the patterns at 3 and 4 samples (halving): 3·10 + 4·7 + 5·4. */
   {
     const gsize runs[] = { 2, 4 };
+    const gsize scanned[] = { SAMPLES, SAMPLES }, halved[] = { 3, 4 };
 
-    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs), ==, 5 * 21 + 80 + 76);
+    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs, scanned), ==,
+                       5 * 21 + 80 + 76);
+    g_assert_cmpfloat (saddle_flops_forward_regions (relu, SAMPLES, runs, halved), ==,
+                       3 * 10 + 4 * 7 + 5 * 4 + 80 + 76);
   }
 }
 
@@ -296,9 +301,9 @@ test_reference_models (void)
    * 25·(3 + 3·31 + 4·31 + 2) for the runs. */
   g_assert_cmpfloat (saddle_flops_descent_step_regions (f, 30.0), ==, 30 * 24056);
   {
-    const gsize runs[] = { 20, 25 };
+    const gsize runs[] = { 20, 25 }, patterns[] = { 1000, 1000 };
 
-    g_assert_cmpfloat (saddle_flops_forward_regions (f, 1000, runs), ==,
+    g_assert_cmpfloat (saddle_flops_forward_regions (f, 1000, runs, patterns), ==,
                        1000 * 192 + 20 * (3 + 3 * 31 + 4 * 31 * 31 + 2 * 31)
                        + 25 * (3 + 3 * 31 + 4 * 31 + 2));
   }

@@ -103,9 +103,10 @@ saddle_flops_descent_step (const SaddleModel *model,
   return saddle_flops_hvp (model, samples, 1);
 }
 
-/* _saddle_model_regions_forward(): at every sample, for each layer it computes (the output
- * layer, and the hidden layers but for the identity, whose pattern is fixed), x − c and then
- * Z_hi + (A·(x − c) + Z_lo), a multiply and two adds a unit: 3·o_l + 1. Then for each of the
+/* _saddle_model_regions_forward(): at every sample the output layer's, and at the @patterns[l]
+ * samples whose pattern it computes the hidden layer l's (but for the identity, whose pattern is
+ * fixed), x − c and then Z_hi + (A·(x − c) + Z_lo), a multiply and two adds a unit: 3·o_l + 1.
+ * Then for each of the
  * @runs[l] runs into which hidden layer l's pattern splits the samples: its centre and its
  * distance from its parent's (3), z_l there (Z_hi + Z_lo + A·dx: 3·o_l), the slopes of layer
  * l + 1 (a product of R rows: 2·o_l·o_{l+1}), its values (the same multiply-adds, 2·o_l·o_{l+1},
@@ -115,7 +116,8 @@ saddle_flops_descent_step (const SaddleModel *model,
 double
 saddle_flops_forward_regions (const SaddleModel *model,
                               gsize              samples,
-                              const gsize       *runs)
+                              const gsize       *runs,
+                              const gsize       *patterns)
 {
   guint L;
   double total = 0.0;
@@ -127,8 +129,10 @@ saddle_flops_forward_regions (const SaddleModel *model,
     {
       double o = saddle_model_width (model, l + 1);
 
-      if (l + 1 == L || saddle_model_activation (model) != SADDLE_ACTIVATION_IDENTITY)
+      if (l + 1 == L)
         total += (double) samples * (3.0 * o + 1.0);
+      else if (saddle_model_activation (model) != SADDLE_ACTIVATION_IDENTITY)
+        total += (double) patterns[l] * (3.0 * o + 1.0);
       if (l + 1 < L)
         {
           double above = saddle_model_width (model, l + 2);

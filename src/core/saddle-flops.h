@@ -41,10 +41,12 @@ double saddle_flops_hvp            (const SaddleModel *model,
 double saddle_flops_descent_step   (const SaddleModel *model,
                                     gsize              samples);
 /* The forward pass by region (saddle-model-regions-forward.c) over @samples, hidden layer l's
- * pattern splitting them into @runs[l] runs (l < n_layers − 1). */
+ * pattern computed at @patterns[l] of them (all by a scan, fewer by halving) and splitting them
+ * into @runs[l] runs (l < n_layers − 1). */
 double saddle_flops_forward_regions (const SaddleModel *model,
                                      gsize              samples,
-                                     const gsize       *runs);
+                                     const gsize       *runs,
+                                     const gsize       *patterns);
 /* The same step summed by linear region (saddle-model-regions.c) over @regions regions in all,
  * beyond its forward pass by region. */
 double saddle_flops_descent_step_regions (const SaddleModel *model,

@@ -237,20 +237,22 @@ typedef struct
   gsize              r;
   const double      *a, *hi, *lo;
   double             c;
+  gsize              patterns;   /* computed: for the FLOP count */
 } Split;
 
 static void
-split_pattern (const Split *s,
-               gsize        i,
-               guint64     *words)
+split_pattern (Split   *s,
+               gsize    i,
+               guint64 *words)
 {
+  s->patterns++;
   pattern (s->model->activation, s->a, s->hi, s->lo, s->x[i] - s->c, s->units, s->avx, words);
 }
 
 /* A run of the level above starts at sample @i, with layer l's pattern @now; FALSE when there
  * would be more than max runs. */
 static gboolean
-start_run (const Split   *s,
+start_run (Split         *s,
            gsize          i,
            const guint64 *now)
 {
@@ -272,7 +274,7 @@ start_run (const Split   *s,
  * the patterns agree, else found by halving. A few patterns per change of pattern, where the
  * scan takes one a sample. */
 static gboolean
-halve (const Split   *s,
+halve (Split         *s,
        gsize          i0,
        const guint64 *p0,
        gsize          i1,
@@ -292,9 +294,9 @@ halve (const Split   *s,
 
 /* The runs that start in run r: at each sample whose pattern differs from the one before. */
 static gboolean
-scan (const Split *s,
-      guint64     *now,
-      guint64     *before)
+scan (Split   *s,
+      guint64 *now,
+      guint64 *before)
 {
   for (gsize i = s->below->first[s->r]; i < s->below->first[s->r + 1]; i++)
     {
@@ -311,7 +313,8 @@ scan (const Split *s,
   return TRUE;
 }
 
-/* Splits the runs of @below by layer @l's pattern into @above, at most @max of them. */
+/* Splits the runs of @below by layer @l's pattern into @above, at most @max of them; the
+ * patterns it computed into @patterns. */
 static gboolean
 split (const SaddleModel *model,
        guint              l,
@@ -319,7 +322,8 @@ split (const SaddleModel *model,
        gboolean           sorted,
        const Level       *below,
        gsize              max,
-       Level             *above)
+       Level             *above,
+       gsize             *patterns)
 {
   Split s = { model, x, below, above, max };
   guint64 bits[2][8] = { { 0 } };
@@ -374,6 +378,7 @@ split (const SaddleModel *model,
         }
     }
   above->first[above->R] = below->first[below->R];
+  *patterns = s.patterns;
   return TRUE;
 }
 
@@ -453,7 +458,8 @@ _saddle_model_regions_forward (SaddleModel  *model,
   const double *w0 = theta + model->offsets[0];
   Level level[2];
   Level *below = &level[0], *above = &level[1];
-  gsize *runs = g_newa (gsize, L);   /* each hidden layer's: for the FLOP count */
+  /* Each hidden layer's runs and patterns computed: for the FLOP count. */
+  gsize *runs = g_newa (gsize, L), *patterns = g_newa (gsize, L);
   Scratch scratch;
   gboolean sorted;
 
@@ -482,7 +488,7 @@ _saddle_model_regions_forward (SaddleModel  *model,
     {
       Level *swap;
 
-      if (!split (model, l, x, sorted, below, max_regions, above))
+      if (!split (model, l, x, sorted, below, max_regions, above, &patterns[l]))
         return FALSE;
       runs[l] = above->R;
       map_up (model, theta, l, x, below, above, &scratch);
@@ -519,7 +525,7 @@ _saddle_model_regions_forward (SaddleModel  *model,
       model->region_first[r] = below->first[r];
     }
   model->region_first[below->R] = n;
-  model->region_tally.forward_flops += saddle_flops_forward_regions (model, n, runs);
+  model->region_tally.forward_flops += saddle_flops_forward_regions (model, n, runs, patterns);
   *n_regions = below->R;
   return TRUE;
 }
