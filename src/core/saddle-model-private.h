@@ -196,6 +196,11 @@ void     _saddle_model_affine         (const SaddleModel *model,
                                        const double      *input,
                                        gsize              n,
                                        double            *z);
+/* out = a ⊙ b, element by element (@out may be @a). */
+void     _saddle_model_multiply_rows  (const double      *a,
+                                       const double      *b,
+                                       gsize              count,
+                                       double            *out);
 /* a[l] = σ(z[l]) and d[l] = σ'(z[l]) for hidden layer @l, from z[l] of @n samples. */
 void     _saddle_model_activate       (SaddleModel       *model,
                                        guint              l,

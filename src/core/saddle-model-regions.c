@@ -143,12 +143,9 @@ mask_rows (const SaddleModel *model,
     {
       const double *d = model->d[l] + model->region_first[j] * o;
 
-      for (gsize u = 0; u < o; u++)
-        {
-          m[j * o + u] *= d[u];
-          if (both)
-            m[(R + j) * o + u] *= d[u];
-        }
+      _saddle_model_multiply_rows (m + j * o, d, o, m + j * o);
+      if (both)
+        _saddle_model_multiply_rows (m + (R + j) * o, d, o, m + (R + j) * o);
     }
 }
 

@@ -192,12 +192,12 @@ add_row_avx (const double *restrict row,
   return o;
 }
 
-/* multiply_rows() four at a time; returns how many it did. */
+/* _saddle_model_multiply_rows() four at a time; returns how many it did. */
 __attribute__ ((target ("avx"))) static gsize
-multiply_avx (const double *restrict a,
-              const double *restrict b,
-              gsize                  count,
-              double *restrict       out)
+multiply_avx (const double *a,
+              const double *b,
+              gsize         count,
+              double       *out)
 {
   gsize i = 0;
 
@@ -240,7 +240,7 @@ relu_rows (const double *restrict z,
  * there: each sum still adds its rows one by one from the first, so the bits are the scalar
  * loop's for every number (a NaN met by another NaN may keep the other's sign or payload, as
  * the compiler orders the operands: a review's finding). Scalar, this loop and
- * multiply_rows() were 8.9 % of the critical study's training, whose minibatches of 20 make
+ * _saddle_model_multiply_rows() were 8.9 % of the critical study's training, whose minibatches of 20 make
  * them a large share of a step. */
 static void
 sum_rows (const double *restrict rows,
@@ -266,13 +266,13 @@ sum_rows (const double *restrict rows,
     }
 }
 
-/* out = a ⊙ b, four at a time where AVX is there (each product rounds alone: the same bits,
- * NaNs' signs and payloads aside, as in sum_rows()). */
-static void
-multiply_rows (const double *restrict a,
-               const double *restrict b,
-               gsize                  count,
-               double *restrict       out)
+/* out = a ⊙ b (@out may be @a), four at a time where AVX is there (each product rounds alone:
+ * the same bits, NaNs' signs and payloads aside, as in sum_rows()). */
+void
+_saddle_model_multiply_rows (const double *a,
+                             const double *b,
+                             gsize         count,
+                             double       *out)
 {
   gsize i = 0;
 
@@ -532,7 +532,7 @@ _saddle_model_backward_from (SaddleModel  *model,
            * or one unit sum otherwise. */
           _saddle_model_dgemm (CblasNoTrans, n, fan_in, fan_out, delta, fan_out, w, fan_in, 0.0,
                                g, fan_in);
-          multiply_rows (g, d, count, prev);
+          _saddle_model_multiply_rows (g, d, count, prev);
           if (act_has_curvature (model->activation))
             for (gsize i = 0; i < count; i++)
               g[i] *= act_deriv2 (model->activation, a[i]);
