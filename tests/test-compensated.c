@@ -146,28 +146,38 @@ test_long_double_would_not_do (void)
   g_assert_cmpuint (failed, >, OUT / 2);
 }
 
+/* 1,000 units (a tail of 0 past the eighth), half of them cancelling: within 2⁻¹⁰⁴ of their
+ * terms' size, hi the nearest double, and the AVX-512 loop's bits the scalar one's. */
 static void
 test_axpy (void)
 {
+  enum { N = 1000 };
+  g_autofree double *a = g_new (double, N), *b_hi = g_new (double, N), *b_lo = g_new (double, N);
+  g_autofree double *hi = g_new (double, N), *lo = g_new (double, N);
+  g_autofree double *hi_simd = g_new (double, N), *lo_simd = g_new (double, N);
+  double dx;
   SaddleRng rng;
 
   saddle_rng_init (&rng, 3);
-  for (guint i = 0; i < 1000; i++)
+  dx = wide (&rng);
+  for (guint i = 0; i < N; i++)
     {
-      double a = wide (&rng), dx = wide (&rng);
-      double b_hi = i % 2 == 0 ? -a * dx : wide (&rng);   /* half of them cancel */
-      double b_lo = ldexp (b_hi * (saddle_rng_uniform (&rng) - 0.5), -53);
-      double hi, lo;
-      quad exact = (quad) a * dx + b_hi + b_lo, got, error;
-
-      saddle_compensated_axpy (a, dx, b_hi, b_lo, &hi, &lo);
-      got = (quad) hi + lo;
-      error = got > exact ? got - exact : exact - got;
-      /* Twice double precision of the terms, 2⁻¹⁰⁴·(|a·dx| + |b|). */
-      g_assert_cmpfloat ((double) error, <=,
-                         ldexp (fabs (a * dx) + fabs (b_hi), -104));
-      g_assert_cmpfloat (hi, ==, hi + lo);
+      a[i] = wide (&rng);
+      b_hi[i] = i % 2 == 0 ? -a[i] * dx : wide (&rng);
+      b_lo[i] = ldexp (b_hi[i] * (saddle_rng_uniform (&rng) - 0.5), -53);
     }
+  saddle_compensated_axpy (N, a, dx, b_hi, b_lo, hi, lo, FALSE);
+  saddle_compensated_axpy (N, a, dx, b_hi, b_lo, hi_simd, lo_simd, TRUE);
+  for (guint i = 0; i < N; i++)
+    {
+      quad exact = (quad) a[i] * dx + b_hi[i] + b_lo[i], got = (quad) hi[i] + lo[i];
+      quad error = got > exact ? got - exact : exact - got;
+
+      g_assert_cmpfloat ((double) error, <=, ldexp (fabs (a[i] * dx) + fabs (b_hi[i]), -104));
+      g_assert_cmpfloat (hi[i], ==, hi[i] + lo[i]);
+    }
+  g_assert_cmpmem (hi, N * sizeof (double), hi_simd, N * sizeof (double));
+  g_assert_cmpmem (lo, N * sizeof (double), lo_simd, N * sizeof (double));
 }
 
 int

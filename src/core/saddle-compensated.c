@@ -38,13 +38,13 @@ two_sum (double  a,
   *s = t;
 }
 
-void
-saddle_compensated_axpy (double  a,
-                         double  dx,
-                         double  b_hi,
-                         double  b_lo,
-                         double *hi,
-                         double *lo)
+static void
+axpy_one (double  a,
+          double  dx,
+          double  b_hi,
+          double  b_lo,
+          double *hi,
+          double *lo)
 {
   double p = a * dx;
   double pe = fma (a, dx, -p);
@@ -142,10 +142,61 @@ affine_avx512 (gsize         rows,
     }
 }
 
+__attribute__ ((target ("avx512f"))) static void
+axpy_avx512 (gsize         n,
+             const double *a,
+             double        dx,
+             const double *b_hi,
+             const double *b_lo,
+             double       *hi,
+             double       *lo)
+{
+  __m512d vdx = _mm512_set1_pd (dx);
+
+  for (gsize u = 0; u < n; u += 8)
+    {
+      __mmask8 mask = n - u >= 8 ? 0xff : (__mmask8) ((1u << (n - u)) - 1);
+      __m512d va = _mm512_maskz_loadu_pd (mask, a + u);
+      __m512d bh = _mm512_maskz_loadu_pd (mask, b_hi + u);
+      __m512d bl = _mm512_maskz_loadu_pd (mask, b_lo + u);
+      __m512d p = MUL (va, vdx);
+      __m512d pe = _mm512_fmsub_pd (va, vdx, p);
+      __m512d t = ADD (bh, p), bb = SUB (t, bh);
+      __m512d te = ADD (SUB (bh, SUB (t, bb)), SUB (p, bb));
+      __m512d low = ADD (bl, ADD (te, pe));
+      __m512d s = ADD (t, low);
+
+      bb = SUB (s, t);
+      _mm512_mask_storeu_pd (hi + u, mask, s);
+      _mm512_mask_storeu_pd (lo + u, mask, ADD (SUB (t, SUB (s, bb)), SUB (low, bb)));
+    }
+}
+
 #undef ADD
 #undef SUB
 #undef MUL
 #endif
+
+void
+saddle_compensated_axpy (gsize         n,
+                         const double *a,
+                         double        dx,
+                         const double *b_hi,
+                         const double *b_lo,
+                         double       *hi,
+                         double       *lo,
+                         gboolean      simd)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (simd && __builtin_cpu_supports ("avx512f"))
+    {
+      axpy_avx512 (n, a, dx, b_hi, b_lo, hi, lo);
+      return;
+    }
+#endif
+  for (gsize u = 0; u < n; u++)
+    axpy_one (a[u], dx, b_hi[u], b_lo[u], &hi[u], &lo[u]);
+}
 
 void
 saddle_compensated_affine (gsize         rows,

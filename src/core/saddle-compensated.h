@@ -24,12 +24,15 @@ void saddle_compensated_affine (gsize         rows,
                                 double       *panel,
                                 gboolean      simd);
 
-/* hi + lo = a·dx + (b_hi + b_lo), to about twice double precision, for one value. */
-void saddle_compensated_axpy (double  a,
-                              double  dx,
-                              double  b_hi,
-                              double  b_lo,
-                              double *hi,
-                              double *lo);
+/* hi + lo = a·dx + (b_hi + b_lo) for each of @n units, to about twice double precision; the
+ * same bits with and without AVX-512F (@simd FALSE takes the scalar loop). */
+void saddle_compensated_axpy (gsize         n,
+                              const double *a,
+                              double        dx,
+                              const double *b_hi,
+                              const double *b_lo,
+                              double       *hi,
+                              double       *lo,
+                              gboolean      simd);
 
 G_END_DECLS

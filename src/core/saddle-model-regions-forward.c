@@ -249,6 +249,18 @@ split_pattern (Split   *s,
   pattern (s->model->activation, s->a, s->hi, s->lo, s->x[i] - s->c, s->units, s->avx, words);
 }
 
+/* Whether two patterns of @own words agree: inline, as most are one word. */
+static inline gboolean
+same_pattern (const guint64 *p,
+              const guint64 *q,
+              gsize          own)
+{
+  for (gsize w = 0; w < own; w++)
+    if (p[w] != q[w])
+      return FALSE;
+  return TRUE;
+}
+
 /* A run of the level above starts at sample @i, with layer l's pattern @now; FALSE when there
  * would be more than max runs. */
 static gboolean
@@ -283,7 +295,7 @@ halve (Split         *s,
   guint64 mid_pattern[8];
   gsize mid;
 
-  if (memcmp (p0, p1, s->own * sizeof (guint64)) == 0)
+  if (same_pattern (p0, p1, s->own))
     return TRUE;
   if (i1 == i0 + 1)
     return start_run (s, i1, p1);
@@ -303,7 +315,7 @@ scan (Split   *s,
       guint64 *swap;
 
       split_pattern (s, i, now);
-      if ((i == s->below->first[s->r] || memcmp (now, before, s->own * sizeof (guint64)) != 0)
+      if ((i == s->below->first[s->r] || !same_pattern (now, before, s->own))
           && !start_run (s, i, now))
         return FALSE;
       swap = before;
@@ -425,16 +437,14 @@ map_up (SaddleModel       *model,
       double *values_lo = scratch->values_lo + j * in;
 
       above->centre[j] = c;
+      saddle_compensated_axpy (in, a, dx, hi, lo, values_hi, values_lo, TRUE);
       for (gsize u = 0; u < in; u++)
         {
-          slopes[u] = 0.0;
-          values_hi[u] = 0.0;
-          values_lo[u] = 0.0;
-          if (bit_set (mask, u))
-            {
-              slopes[u] = a[u];
-              saddle_compensated_axpy (a[u], dx, hi[u], lo[u], &values_hi[u], &values_lo[u]);
-            }
+          gboolean on = bit_set (mask, u);
+
+          slopes[u] = on ? a[u] : 0.0;
+          values_hi[u] = on ? values_hi[u] : 0.0;
+          values_lo[u] = on ? values_lo[u] : 0.0;
         }
     }
   saddle_compensated_affine (R, out, in, w, bias, scratch->values_hi, scratch->values_lo,
