@@ -87,6 +87,29 @@ affine_one (gsize         in,
 #define SUB(a, b) _mm512_sub_round_pd ((a), (b), _MM_FROUND_CUR_DIRECTION)
 #define MUL(a, b) _mm512_mul_round_pd ((a), (b), _MM_FROUND_CUR_DIRECTION)
 
+/* Bit u set where unit u of these @units ≤ 64 is not zero in z_hi or z_lo (or is NaN): those
+ * affine_one() does not pass over. */
+__attribute__ ((target ("avx512f"))) static guint64
+nonzero_units (const double *z_hi,
+               const double *z_lo,
+               gsize         units)
+{
+  __m512d zero = _mm512_setzero_pd ();
+  guint64 word = 0;
+
+  for (gsize t = 0; t < units; t += 8)
+    {
+      __mmask8 m = units - t >= 8 ? 0xff : (__mmask8) ((1u << (units - t)) - 1);
+      __mmask8 hi = _mm512_mask_cmp_pd_mask (m, _mm512_maskz_loadu_pd (m, z_hi + t), zero,
+                                             _CMP_NEQ_UQ);
+      __mmask8 lo = _mm512_mask_cmp_pd_mask (m, _mm512_maskz_loadu_pd (m, z_lo + t), zero,
+                                             _CMP_NEQ_UQ);
+
+      word |= (guint64) (hi | lo) << t;
+    }
+  return word;
+}
+
 __attribute__ ((target ("avx512f"))) static void
 affine_avx512 (gsize         rows,
                gsize         out,
@@ -116,22 +139,26 @@ affine_avx512 (gsize         rows,
           __m512d s = b, e = _mm512_setzero_pd ();
           __m512d t, bb, se;
 
-          for (gsize u = 0; u < in; u++)
+          for (gsize w0 = 0; w0 < in; w0 += 64)
             {
-              __m512d wu, h, p, pe;
+              guint64 word = nonzero_units (zh + w0, zl + w0, MIN (64, in - w0));
 
-              if (zh[u] == 0.0 && zl[u] == 0.0)
-                continue;
-              wu = _mm512_loadu_pd (panel + 8 * u);
-              h = _mm512_set1_pd (zh[u]);
-              p = MUL (wu, h);
-              pe = _mm512_fmsub_pd (wu, h, p);
-              pe = _mm512_fmadd_pd (wu, _mm512_set1_pd (zl[u]), pe);
-              t = ADD (s, p);
-              bb = SUB (t, s);
-              se = ADD (SUB (s, SUB (t, bb)), SUB (p, bb));
-              s = t;
-              e = ADD (e, ADD (se, pe));
+              /* The units in ascending order, as the scalar loop: no branch per unit. */
+              for (; word != 0; word &= word - 1)
+                {
+                  gsize u = w0 + (gsize) __builtin_ctzll (word);
+                  __m512d wu = _mm512_loadu_pd (panel + 8 * u);
+                  __m512d h = _mm512_set1_pd (zh[u]);
+                  __m512d p = MUL (wu, h);
+                  __m512d pe = _mm512_fmsub_pd (wu, h, p);
+
+                  pe = _mm512_fmadd_pd (wu, _mm512_set1_pd (zl[u]), pe);
+                  t = ADD (s, p);
+                  bb = SUB (t, s);
+                  se = ADD (SUB (s, SUB (t, bb)), SUB (p, bb));
+                  s = t;
+                  e = ADD (e, ADD (se, pe));
+                }
             }
           t = ADD (s, e);
           bb = SUB (t, s);

@@ -201,6 +201,13 @@ void     _saddle_model_multiply_rows  (const double      *a,
                                        const double      *b,
                                        gsize              count,
                                        double            *out);
+/* out = a·ca + b·cb, element by element (each product and the sum rounded apart). */
+void     _saddle_model_combine_rows   (const double      *a,
+                                       double             ca,
+                                       const double      *b,
+                                       double             cb,
+                                       gsize              count,
+                                       double            *out);
 /* a[l] = σ(z[l]) and d[l] = σ'(z[l]) for hidden layer @l, from z[l] of @n samples. */
 void     _saddle_model_activate       (SaddleModel       *model,
                                        guint              l,

@@ -171,8 +171,8 @@ combine_halves (gsize         R,
                 double       *out)
 {
   for (gsize j = 0; j < R; j++)
-    for (gsize u = 0; u < width; u++)
-      out[j * width + u] = ab[j * width + u] * c1[j] + ab[(R + j) * width + u] * c0[j];
+    _saddle_model_combine_rows (ab + j * width, c1[j], ab + (R + j) * width, c0[j], width,
+                                out + j * width);
 }
 
 /* What every direction of one pass shares: the regions, their moments, the forward α/β and the
