@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "saddle-narrow-gemm.h"
+#include "saddle-narrow-odd-row.h"
 #include "saddle-narrow-rows.h"
 #include "saddle-relu-simd.h"
 
@@ -50,14 +51,17 @@
 #define HAVE_AVX2_KERNEL 1
 #endif
 
-/* Fewer rows than this do not pay for the copy of op(B), nor does a smaller depth
- * (1,000 × 31 × 1: 12.7 µs here against dgemm's 5.5). */
-#define NARROW_MIN_ROWS  16
+/* Fewer rows than this do not pay for the copy of op(B), nor does a smaller depth (1,000 ×
+ * 31 × 1: 12.7 µs here against dgemm's 5.5). From 4 rows it pays: × 31 × 31 NN in 0.20 µs
+ * against dgemm's 0.40, 11 rows (a level of the forward pass by region) 0.45 against 0.93,
+ * 25 rows 0.71 against 1.57, NT alike (best of 5 × 20,000, one thread, 2026-12-07). */
+#define NARROW_MIN_ROWS  2
 #define NARROW_MIN_DEPTH 8
-/* OpenBLAS's Haswell kernel sums a last, odd row of C in another order: with an even number of
- * rows its bits and these are the same (rows 16–34 and 200–1,008 checked; until 2026-12-07 only
- * multiples of 8 ran here). A minibatch of 20 then runs here too: 20 × 31 × 31 NN in 0.92 µs
- * against dgemm's 1.32, NT 1.38 against 1.43 (best of 3 × 20,000, one thread). */
+/* OpenBLAS's Haswell kernel sums a last, odd row of C in another order: the tiles take an even
+ * number of rows, the last of an odd count _saddle_narrow_last_odd_row() (not with the ReLU, nor
+ * through a table of rows: those take even counts only). A minibatch of 20 runs here too:
+ * 20 × 31 × 31 NN in 0.92 µs against dgemm's 1.32, NT 1.38 against 1.43 (best of 3 × 20,000,
+ * one thread). */
 #define NARROW_ROW_GROUP 2
 
 #ifdef HAVE_AVX2_KERNEL
@@ -521,8 +525,10 @@ takes (gsize    m,
   if (k == 1 && n > 1)
     return TRUE;
   /* One column sums as OpenBLAS does for every row count and depth (one_column()); more take
-   * enough rows and depth to pay for the copy of op(B), and an even number of rows. */
-  if (n > 1 && (m < NARROW_MIN_ROWS || m % NARROW_ROW_GROUP != 0 || k < NARROW_MIN_DEPTH))
+   * enough rows and depth to pay for the copy of op(B), and with the ReLU or a table an even
+   * number of rows. */
+  if (n > 1 && (m < NARROW_MIN_ROWS || k < NARROW_MIN_DEPTH
+                || ((relu || table) && m % NARROW_ROW_GROUP != 0)))
     return FALSE;
   /* This kernel runs on the calling thread alone. Where OpenBLAS has more threads, a product
    * deeper than 32 is worth parallelising, and OpenBLAS's threads cut its depth otherwise (see
@@ -629,13 +635,24 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
 
   /* Block by block of the depth as OpenBLAS cuts it; all rows through one tile at a time, so
    * that its block of op(B) (at most 256 × 16 doubles, 32 KB; with AVX-512 256 × 32, 64 KB, in
-   * L2) stays near. */
+   * L2) stays near; the last of an odd count of rows apart. */
   for (gsize k0 = 0, kb; k0 < k; k0 += kb)
     {
+      gsize even = m / NARROW_ROW_GROUP * NARROW_ROW_GROUP;
+
       kb = saddle_narrow_depth_block (k - k0);
       for (guint t = 0; t < n_tiles; t++)
-        tile_column (wide, tile_nv[t], m, kb, rows, k0, bt + tile_at[t] + k0 * lane * tile_nv[t],
-                     tile_cols[t], k0 > 0 || beta != 0.0, c + tile_j0[t], ldc, relu);
+        {
+          const double *block = bt + tile_at[t] + k0 * lane * tile_nv[t];
+          gboolean add = k0 > 0 || beta != 0.0;
+
+          tile_column (wide, tile_nv[t], even, kb, rows, k0, block, tile_cols[t], add,
+                       c + tile_j0[t], ldc, relu);
+          if (even < m)
+            _saddle_narrow_last_odd_row (kb, a + (m - 1) * lda + k0, 1, block,
+                                         lane * tile_nv[t], tile_cols[t], add,
+                                         c + (m - 1) * ldc + tile_j0[t]);
+        }
     }
   return TRUE;
 }

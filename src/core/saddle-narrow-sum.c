@@ -21,9 +21,8 @@
  * then added to C, or to 0 for the first when β = 0 — so the results are the same to the bit
  * (tests/test-model-gemm.c checks the shapes against cblas_dgemm; up to the sign of a zero sum,
  * as saddle-narrow-gemm.c says). The last row of an odd count that kernel sums in an order of
- * its own, read from its source and checked to the bit (last_odd_row()). Only while OpenBLAS
- * runs one thread: with more it parallelises the product, and its threads add partial sums in
- * other orders.
+ * its own (saddle-narrow-odd-row.c). Only while OpenBLAS runs one thread: with more it
+ * parallelises the product, and its threads add partial sums in other orders.
  *
  * Where the processor has AVX-512F, the tiles run eight columns a vector and 10 rows high,
  * every entry summed alike, so the same bits: δᵀ·X of the image model (20 × 784 over 200) in
@@ -38,6 +37,7 @@
 #include "config.h"
 
 #include "saddle-narrow-gemm.h"
+#include "saddle-narrow-odd-row.h"
 #include "saddle-narrow-rows.h"
 #include "saddle-narrow-sum.h"
 
@@ -292,55 +292,6 @@ tile_rows (gboolean          wide,
     }
 }
 
-/* The last row of C when the rows are odd, in the order OpenBLAS's Haswell kernel sums it
- * (dgemm_kernel_4x8_haswell.S, its tiles of 4 × 1 in column-major terms): for each 4 columns,
- * four sums that take the samples in turn (sample p into sum p mod 4) over the whole eights of
- * samples, every later sample into the first, then (s0 + s1) + (s2 + s3); the 1 to 3 columns
- * after the last 4 one sum each, in order (its tiles of 2 × 1 and 1 × 1). Under 8 samples that
- * is one sum in order, as every other row's. */
-__attribute__ ((target ("avx2,fma"))) static void
-last_odd_row (gsize         k,
-              const double *a,
-              gsize         lda,
-              const double *b,
-              gsize         ldb,
-              gsize         n,
-              gboolean      add,
-              double       *c)
-{
-  gsize whole = n / 4 * 4, eights = k / 8 * 8;
-
-  for (gsize j = 0; j < whole; j += 4)
-    {
-      __m256d s0 = _mm256_setzero_pd (), s1 = s0, s2 = s0, s3 = s0, sum;
-      gsize i = 0;
-
-      for (; i < eights; i += 4)
-        {
-          s0 = _mm256_fmadd_pd (_mm256_broadcast_sd (a + i * lda),
-                                _mm256_loadu_pd (b + i * ldb + j), s0);
-          s1 = _mm256_fmadd_pd (_mm256_broadcast_sd (a + (i + 1) * lda),
-                                _mm256_loadu_pd (b + (i + 1) * ldb + j), s1);
-          s2 = _mm256_fmadd_pd (_mm256_broadcast_sd (a + (i + 2) * lda),
-                                _mm256_loadu_pd (b + (i + 2) * ldb + j), s2);
-          s3 = _mm256_fmadd_pd (_mm256_broadcast_sd (a + (i + 3) * lda),
-                                _mm256_loadu_pd (b + (i + 3) * ldb + j), s3);
-        }
-      for (; i < k; i++)
-        s0 = _mm256_fmadd_pd (_mm256_broadcast_sd (a + i * lda), _mm256_loadu_pd (b + i * ldb + j),
-                              s0);
-      sum = _mm256_add_pd (_mm256_add_pd (s0, s1), _mm256_add_pd (s2, s3));
-      _mm256_storeu_pd (c + j, _mm256_add_pd (add ? _mm256_loadu_pd (c + j)
-                                                  : _mm256_setzero_pd (), sum));
-    }
-  if (whole < n)
-    {
-      const SaddleRows rows = { b, ldb, NULL };
-
-      tail1 (k, a, lda, &rows, whole, n - whole, add, c + whole, 0);
-    }
-}
-
 /* C's one column (n = 1): a sum over the samples of A's rows scaled by B's one entry, each
  * entry of C one sum in order (OpenBLAS's 1 × 12 … 1 × 1 tiles), the rows of C in vectors of
  * 4, the last under a mask. */
@@ -438,7 +389,8 @@ narrow_sum (gsize             m,
           tile_rows (wide, even, cols, kb, ak, lda, &bk, j, add, c + j, ldc);
         }
       if (m % 2 != 0)
-        last_odd_row (kb, ak + m - 1, lda, bk.base, bk.ld, n, add, c + (m - 1) * ldc);
+        _saddle_narrow_last_odd_row (kb, ak + m - 1, lda, bk.base, bk.ld, n, add,
+                                     c + (m - 1) * ldc);
     }
   return TRUE;
 }
