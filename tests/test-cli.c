@@ -1553,8 +1553,10 @@ test_safety_interrupts (gconstpointer cli)
   stale = path_in (&run, "keep/spectrum-run3.svg");
   g_assert_true (g_file_test (stale, G_FILE_TEST_EXISTS));
 
-  /* 200 ms in, the default study is still training its first run. */
-  spawn_signalled (&run, SIGINT, 200, "critical", "--runs", "3", "--out", "keep", NULL);
+  /* 200 ms in, a study of 10,000 epochs a run is still training its first runs (the default
+   * 200 take about 50 ms since session 20, and a run can end within 200 ms). */
+  spawn_signalled (&run, SIGINT, 200, "critical", "--runs", "3", "--epochs", "10000", "--out",
+                   "keep", NULL);
   g_assert_cmpint (run.status, ==, 130);
   after = read_in (&run, "keep/critical.csv");
   g_assert_cmpstr (after, ==, before);

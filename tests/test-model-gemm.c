@@ -155,13 +155,14 @@ check_against_dgemm (const double *c,
  * so the model's numbers do not depend on which of the two ran: with those kernels (the ones
  * tests/meson.build pins for the byte references) C must equal cblas_dgemm's to the bit, for
  * every shape it takes (rows 3 to 34 and 200 to 1,008, so that tiles of 3 to 8 rows end short,
- * odd counts among them, whose last row OpenBLAS sums in its own order; 2 to 32 columns, so that the last vector of 4 or 8 is partial, in one tile or two of 3
- * or 4 rows, or with AVX-512 in one of 6 to 8; depths 8 to 784 (beyond 32 at up to 200 rows),
- * in one to four of OpenBLAS's blocks of the depth, the image model's input layer among them; one column, by its own kernel, for any
- * row count and depth, odd and under 16 or 8 too, and a depth of 1 for any row count; B either
- * way; β 0 over NaN and 1), and the padding after each row of C must stay as it was. With other
- * kernels (OpenBLAS's AVX-512 ones sum small products in other orders) within 1e-14 of |C|'s
- * largest. */
+ * odd counts among them, whose last row OpenBLAS sums in its own order; 2 to 32 columns, so
+ * that the last vector of 4 or 8 is partial, in one tile or two of 3 or 4 rows, or with AVX-512
+ * in one of 6 to 8; depths 8 to 784 (beyond 32 at up to 200 rows), in one to four of OpenBLAS's
+ * blocks of the depth, the image model's input layer among them; one column, by its own kernel,
+ * for any row count and depth, odd and under 8 too, and a depth of 1 for any row count; B
+ * either way; β 0 over NaN and 1), and the padding after each row of C must stay as it was.
+ * With other kernels (OpenBLAS's AVX-512 ones sum small products in other orders) within 1e-14
+ * of |C|'s largest. */
 static void
 test_narrow_same_bits (void)
 {
