@@ -146,8 +146,9 @@ test_long_double_would_not_do (void)
   g_assert_cmpuint (failed, >, OUT / 2);
 }
 
-/* 1,000 units (a tail of 0 past the eighth), half of them cancelling: within 2⁻¹⁰⁴ of their
- * terms' size, hi the nearest double, and the AVX-512 loop's bits the scalar one's. */
+/* 1,000 units (a tail of 0 past the eighth), half of them cancelling, a step given as
+ * dx + dx_lo: within 2⁻¹⁰³ of their terms' size, hi the nearest double, and the AVX-512 loop's
+ * bits the scalar one's. */
 static void
 test_axpy (void)
 {
@@ -155,29 +156,51 @@ test_axpy (void)
   g_autofree double *a = g_new (double, N), *b_hi = g_new (double, N), *b_lo = g_new (double, N);
   g_autofree double *hi = g_new (double, N), *lo = g_new (double, N);
   g_autofree double *hi_simd = g_new (double, N), *lo_simd = g_new (double, N);
-  double dx;
+  double dx, dx_lo;
   SaddleRng rng;
 
   saddle_rng_init (&rng, 3);
   dx = wide (&rng);
+  dx_lo = ldexp (dx * (saddle_rng_uniform (&rng) - 0.5), -53);
   for (guint i = 0; i < N; i++)
     {
       a[i] = wide (&rng);
       b_hi[i] = i % 2 == 0 ? -a[i] * dx : wide (&rng);
       b_lo[i] = ldexp (b_hi[i] * (saddle_rng_uniform (&rng) - 0.5), -53);
     }
-  saddle_compensated_axpy (N, a, dx, b_hi, b_lo, hi, lo, FALSE);
-  saddle_compensated_axpy (N, a, dx, b_hi, b_lo, hi_simd, lo_simd, TRUE);
+  saddle_compensated_axpy (N, a, dx, dx_lo, b_hi, b_lo, hi, lo, FALSE);
+  saddle_compensated_axpy (N, a, dx, dx_lo, b_hi, b_lo, hi_simd, lo_simd, TRUE);
   for (guint i = 0; i < N; i++)
     {
-      quad exact = (quad) a[i] * dx + b_hi[i] + b_lo[i], got = (quad) hi[i] + lo[i];
+      quad exact = (quad) a[i] * dx + (quad) a[i] * dx_lo + b_hi[i] + b_lo[i];
+      quad got = (quad) hi[i] + lo[i];
       quad error = got > exact ? got - exact : exact - got;
 
-      g_assert_cmpfloat ((double) error, <=, ldexp (fabs (a[i] * dx) + fabs (b_hi[i]), -104));
+      g_assert_cmpfloat ((double) error, <=, ldexp (fabs (a[i] * dx) + fabs (b_hi[i]), -103));
       g_assert_cmpfloat (hi[i], ==, hi[i] + lo[i]);
     }
   g_assert_cmpmem (hi, N * sizeof (double), hi_simd, N * sizeof (double));
   g_assert_cmpmem (lo, N * sizeof (double), lo_simd, N * sizeof (double));
+}
+
+/* saddle_compensated_sum(): s + e is a + b exactly, s the nearest double, for sums of every
+ * size against each other (cancelling ones among them). */
+static void
+test_sum (void)
+{
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 4);
+  for (guint i = 0; i < 10000; i++)
+    {
+      double a = wide (&rng), b = i % 3 == 0 ? -a * (1.0 + ldexp (saddle_rng_uniform (&rng), -30))
+                                             : wide (&rng);
+      double s, e;
+
+      saddle_compensated_sum (a, b, &s, &e);
+      g_assert_true ((quad) s + e == (quad) a + b);
+      g_assert_cmpfloat (s, ==, a + b);
+    }
 }
 
 int
@@ -192,6 +215,7 @@ main (int   argc,
   g_test_add_func ("/core/compensated/long-double-would-not-do",
                    test_long_double_would_not_do);
   g_test_add_func ("/core/compensated/axpy", test_axpy);
+  g_test_add_func ("/core/compensated/sum", test_sum);
 
   return g_test_run ();
 }

@@ -744,6 +744,37 @@ test_regions_forward (void)
       }
 }
 
+/* Inputs near the largest double: a run's centre is the mean of its ends taken as halves, so
+ * it does not overflow, and the outputs by region are the per-sample pass's to rounding (they
+ * were NaN, a review's finding). 1-2-1 ReLU with weights of 1e-300, kinks among the inputs. */
+static void
+test_regions_forward_huge_inputs (void)
+{
+  static const guint widths[] = { 1, 2, 1 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_RELU,
+                                                   SADDLE_LOSS_MSE, &error);
+  /* W0, b0, W1, b1: unit 0 is on above x = 9.5e307, unit 1 below it. */
+  const double theta[] = { 1e-300, -1e-300, -9.5e7, 9.5e7, 1.0, 2.0, 0.25 };
+  gsize n = 64, R = 0;
+  g_autofree double *x = g_new (double, n);
+  g_autofree double *want = g_new (double, n);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < n; i++)
+    x[i] = 9e307 + (double) i * 1e306;
+  g_assert_true (_saddle_model_ensure_forward (model, n));
+  _saddle_model_forward (model, theta, x, n);
+  memcpy (want, model->z[1], n * sizeof (double));
+  g_assert_true (_saddle_model_regions_forward (model, theta, x, n, n, &R));
+  g_assert_cmpuint (R, ==, 2);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_assert_true (isfinite (model->z[1][i]));
+      g_assert_cmpfloat_with_epsilon (model->z[1][i], want[i], 1e-13 * fabs (want[i]) + 1e-300);
+    }
+}
+
 /* The gradient, the descent's step and saddle_model_hvp() summed by linear region (saddle-model-regions.c)
  * against the per-sample passes (saddle_model_set_sum_by_region (FALSE)), on 1,000 sorted
  * inputs: nets of one input and one output with 0–3 hidden layers, ReLU and identity, biases of
@@ -1914,6 +1945,7 @@ main (int    argc,
   g_test_add_func ("/core/model/hvp/grad-and-hvp-self", test_grad_and_hvp_self);
   g_test_add_func ("/core/model/hvp/regions", test_regions);
   g_test_add_func ("/core/model/regions-forward", test_regions_forward);
+  g_test_add_func ("/core/model/regions-forward-huge-inputs", test_regions_forward_huge_inputs);
   g_test_add_func ("/core/model/known/linear-mse", test_known_linear);
   g_test_add_func ("/core/model/known/ce-equal-logits", test_known_ce);
   g_test_add_func ("/core/model/known/mse-multi-output", test_mse_multi_output);

@@ -10,7 +10,9 @@
  *
  * Every operation is written out, never left to the compiler: a product fused into the sum
  * that follows it would break the transformations. The AVX-512 loop computes eight sums at
- * once with the operations the scalar loop applies to each, in the same order: the same bits.
+ * once with the operations the scalar loop applies to each, in the same order: the same bits,
+ * but for the sign of a NaN (the scalar loop negates the product before its fma(), the vector
+ * one subtracts it; a review's finding).
  */
 #define G_LOG_DOMAIN "saddle-compensated"
 
@@ -38,20 +40,32 @@ two_sum (double  a,
   *s = t;
 }
 
+void
+saddle_compensated_sum (double  a,
+                        double  b,
+                        double *s,
+                        double *e)
+{
+  two_sum (a, b, s, e);
+}
+
+/* a·dx_hi exactly as p + pe, added to b_hi by TwoSum; the small terms (b_lo, the errors and
+ * a·dx_lo) summed apart and added last. */
 static void
 axpy_one (double  a,
-          double  dx,
+          double  dx_hi,
+          double  dx_lo,
           double  b_hi,
           double  b_lo,
           double *hi,
           double *lo)
 {
-  double p = a * dx;
-  double pe = fma (a, dx, -p);
+  double p = a * dx_hi;
+  double pe = fma (a, dx_hi, -p);
   double t, te;
 
   two_sum (b_hi, p, &t, &te);
-  two_sum (t, b_lo + (te + pe), hi, lo);
+  two_sum (t, b_lo + (te + (pe + a * dx_lo)), hi, lo);
 }
 
 /* One sum: b + Σ_u w_u·(z_hi,u + z_lo,u). */
@@ -86,6 +100,20 @@ affine_one (gsize         in,
 #define ADD(a, b) _mm512_add_round_pd ((a), (b), _MM_FROUND_CUR_DIRECTION)
 #define SUB(a, b) _mm512_sub_round_pd ((a), (b), _MM_FROUND_CUR_DIRECTION)
 #define MUL(a, b) _mm512_mul_round_pd ((a), (b), _MM_FROUND_CUR_DIRECTION)
+
+/* two_sum() on eight lanes. */
+__attribute__ ((target ("avx512f"))) static inline void
+two_sum_avx512 (__m512d  a,
+                __m512d  b,
+                __m512d *s,
+                __m512d *e)
+{
+  __m512d t = ADD (a, b);
+  __m512d bb = SUB (t, a);
+
+  *e = ADD (SUB (a, SUB (t, bb)), SUB (b, bb));
+  *s = t;
+}
 
 /* Bit u set where unit u of these @units ≤ 64 is not zero in z_hi or z_lo (or is NaN): those
  * affine_one() does not pass over. */
@@ -137,7 +165,7 @@ affine_avx512 (gsize         rows,
         {
           const double *zh = z_hi + j * in, *zl = z_lo + j * in;
           __m512d s = b, e = _mm512_setzero_pd ();
-          __m512d t, bb, se;
+          __m512d h_sum, l_sum;
 
           for (gsize w0 = 0; w0 < in; w0 += 64)
             {
@@ -151,20 +179,16 @@ affine_avx512 (gsize         rows,
                   __m512d h = _mm512_set1_pd (zh[u]);
                   __m512d p = MUL (wu, h);
                   __m512d pe = _mm512_fmsub_pd (wu, h, p);
+                  __m512d se;
 
                   pe = _mm512_fmadd_pd (wu, _mm512_set1_pd (zl[u]), pe);
-                  t = ADD (s, p);
-                  bb = SUB (t, s);
-                  se = ADD (SUB (s, SUB (t, bb)), SUB (p, bb));
-                  s = t;
+                  two_sum_avx512 (s, p, &s, &se);
                   e = ADD (e, ADD (se, pe));
                 }
             }
-          t = ADD (s, e);
-          bb = SUB (t, s);
-          se = ADD (SUB (s, SUB (t, bb)), SUB (e, bb));
-          _mm512_mask_storeu_pd (hi + j * out + k0, mask, t);
-          _mm512_mask_storeu_pd (lo + j * out + k0, mask, se);
+          two_sum_avx512 (s, e, &h_sum, &l_sum);
+          _mm512_mask_storeu_pd (hi + j * out + k0, mask, h_sum);
+          _mm512_mask_storeu_pd (lo + j * out + k0, mask, l_sum);
         }
     }
 }
@@ -172,30 +196,28 @@ affine_avx512 (gsize         rows,
 __attribute__ ((target ("avx512f"))) static void
 axpy_avx512 (gsize         n,
              const double *a,
-             double        dx,
+             double        dx_hi,
+             double        dx_lo,
              const double *b_hi,
              const double *b_lo,
              double       *hi,
              double       *lo)
 {
-  __m512d vdx = _mm512_set1_pd (dx);
+  __m512d vdx = _mm512_set1_pd (dx_hi), vdx_lo = _mm512_set1_pd (dx_lo);
 
   for (gsize u = 0; u < n; u += 8)
     {
       __mmask8 mask = n - u >= 8 ? 0xff : (__mmask8) ((1u << (n - u)) - 1);
       __m512d va = _mm512_maskz_loadu_pd (mask, a + u);
-      __m512d bh = _mm512_maskz_loadu_pd (mask, b_hi + u);
       __m512d bl = _mm512_maskz_loadu_pd (mask, b_lo + u);
       __m512d p = MUL (va, vdx);
       __m512d pe = _mm512_fmsub_pd (va, vdx, p);
-      __m512d t = ADD (bh, p), bb = SUB (t, bh);
-      __m512d te = ADD (SUB (bh, SUB (t, bb)), SUB (p, bb));
-      __m512d low = ADD (bl, ADD (te, pe));
-      __m512d s = ADD (t, low);
+      __m512d t, te, s, e;
 
-      bb = SUB (s, t);
+      two_sum_avx512 (_mm512_maskz_loadu_pd (mask, b_hi + u), p, &t, &te);
+      two_sum_avx512 (t, ADD (bl, ADD (te, ADD (pe, MUL (va, vdx_lo)))), &s, &e);
       _mm512_mask_storeu_pd (hi + u, mask, s);
-      _mm512_mask_storeu_pd (lo + u, mask, ADD (SUB (t, SUB (s, bb)), SUB (low, bb)));
+      _mm512_mask_storeu_pd (lo + u, mask, e);
     }
 }
 
@@ -207,7 +229,8 @@ axpy_avx512 (gsize         n,
 void
 saddle_compensated_axpy (gsize         n,
                          const double *a,
-                         double        dx,
+                         double        dx_hi,
+                         double        dx_lo,
                          const double *b_hi,
                          const double *b_lo,
                          double       *hi,
@@ -217,12 +240,12 @@ saddle_compensated_axpy (gsize         n,
 #if defined(__x86_64__) && defined(__GNUC__)
   if (simd && __builtin_cpu_supports ("avx512f"))
     {
-      axpy_avx512 (n, a, dx, b_hi, b_lo, hi, lo);
+      axpy_avx512 (n, a, dx_hi, dx_lo, b_hi, b_lo, hi, lo);
       return;
     }
 #endif
   for (gsize u = 0; u < n; u++)
-    axpy_one (a[u], dx, b_hi[u], b_lo[u], &hi[u], &lo[u]);
+    axpy_one (a[u], dx_hi, dx_lo, b_hi[u], b_lo[u], &hi[u], &lo[u]);
 }
 
 void

@@ -430,14 +430,18 @@ map_up (SaddleModel       *model,
       const double *a = below->map + p * in;
       const double *hi = below->map + (below->R + p) * in;
       const double *lo = below->map + (2 * below->R + p) * in;
-      double c = 0.5 * (x[above->first[j]] + x[above->first[j + 1] - 1]);
-      double dx = c - below->centre[p];
+      /* Halves apart: the sum of two inputs near the largest double would overflow. */
+      double c = 0.5 * x[above->first[j]] + 0.5 * x[above->first[j + 1] - 1];
+      double dx, dx_lo;
       double *slopes = scratch->slopes + j * in;
       double *values_hi = scratch->values_hi + j * in;
       double *values_lo = scratch->values_lo + j * in;
 
       above->centre[j] = c;
-      saddle_compensated_axpy (in, a, dx, hi, lo, values_hi, values_lo, TRUE);
+      /* The step from the parent's centre exactly (a rounded one would move every sample of
+       * the run alike: a review's finding). */
+      saddle_compensated_sum (c, -below->centre[p], &dx, &dx_lo);
+      saddle_compensated_axpy (in, a, dx, dx_lo, hi, lo, values_hi, values_lo, TRUE);
       for (gsize u = 0; u < in; u++)
         {
           gboolean on = bit_set (mask, u);

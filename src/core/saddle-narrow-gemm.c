@@ -449,7 +449,7 @@ pack_transposed (const double *b,
  * FMA from 0 added to C (or to 0), which is what OpenBLAS's kernel does at a depth of 1 for
  * every row count, with no copy of op(B): 20 × 31 in 0.09 µs against dgemm's 0.16 (best of 5
  * × 100,000, one thread). Its odd last row's groups of 4 columns it then adds to 0 (its
- * (s0 + s1) + (s2 + s3), saddle-narrow-sum.c's last_odd_row()), which turns a product that
+ * (s0 + s1) + (s2 + s3), _saddle_narrow_last_odd_row()), which turns a product that
  * underflowed to −0 into +0: so does this (a review's finding). The last 1 to 3 columns one at
  * a time (under a mask, the stores took 8.5 µs for 1,000 × 31 against dgemm's 5.7). */
 __attribute__ ((target ("avx2,fma"))) static void

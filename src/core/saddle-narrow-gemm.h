@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  * (k × n; B rows @ldb apart), summed as OpenBLAS's Haswell kernel sums, to the bit (for finite
  * numbers, up to the sign of a zero sum: saddle-narrow-gemm.c); @beta 0 or 1. FALSE, with C
  * untouched, when the shape or the processor is not one it takes (m, n or k 0; beyond one
- * column and a depth of 1, m < 16 or odd or k < 8; n over SADDLE_NARROW_MAX; k over it while
+ * column and a depth of 1, one row or k < 8; n over SADDLE_NARROW_MAX; k over it while
  * OpenBLAS runs more than one thread; no AVX2 and FMA): then use BLAS. */
 gboolean saddle_narrow_gemm (CBLAS_TRANSPOSE  trans_b,
                              gsize            m,
