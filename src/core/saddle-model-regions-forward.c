@@ -20,10 +20,12 @@
  *   A' = W_{l+1}·(D ⊙ A),   Z' = W_{l+1}·(D ⊙ z_l(c)) + b_{l+1}    (D: its pattern of layer l)
  *
  * with z_l(c) from its parent's map: A' one product with R rows for R runs, Z' the per-sample
- * pass's sums at x = c, compensated. At the top, z_{L−1}(x) is the output. A sample thus
- * costs a subtraction, and two additions, a multiplication and a comparison a unit, where
- * the per-sample pass multiplies a matrix row (1-31-31-1: 31 units against 961 products in
- * the second layer), and writes no activations. The runs of the top level are the linear
+ * pass's sums at x = c, compensated. At the top, z_{L−1}(x) is the output. A sample's
+ * pattern costs a subtraction, and two additions, a multiplication and a comparison a unit,
+ * where the per-sample pass multiplies a matrix row (1-31-31-1: 31 units against 961 products
+ * in the second layer), and writes no activations; with ascending inputs only a few samples'
+ * patterns are computed for each change of pattern (split()'s halving), and the others cost
+ * their output alone. The runs of the top level are the linear
  * regions saddle-model-regions.c sums over; their patterns go into the σ' rows of their first
  * samples, where it reads them.
  *
