@@ -259,8 +259,8 @@ relu_rows (const double *restrict z,
  * there: each sum still adds its rows one by one from the first, so the bits are the scalar
  * loop's for every number (a NaN met by another NaN may keep the other's sign or payload, as
  * the compiler orders the operands: a review's finding). Scalar, this loop and
- * _saddle_model_multiply_rows() were 8.9 % of the critical study's training, whose minibatches of 20 make
- * them a large share of a step. */
+ * _saddle_model_multiply_rows() were 8.9 % of the critical study's training, whose minibatches
+ * of 20 make them a large share of a step. */
 static void
 sum_rows (const double *restrict rows,
           gsize                  n,

@@ -560,6 +560,7 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
   gsize lane = wide ? 8 : 4;   /* doubles a vector */
   guint vectors = (n + 3) / 4, tile_nv[2];
   gsize tile_cols[2], tile_j0[2], tile_at[2];
+  gsize even;   /* the rows the tiles take; an odd last one apart */
   guint n_tiles;
 
   if (!takes (m, n, k, beta, relu != NULL, rows->table != NULL))
@@ -636,10 +637,9 @@ narrow_gemm (CBLAS_TRANSPOSE   trans_b,
   /* Block by block of the depth as OpenBLAS cuts it; all rows through one tile at a time, so
    * that its block of op(B) (at most 256 × 16 doubles, 32 KB; with AVX-512 256 × 32, 64 KB, in
    * L2) stays near; the last of an odd count of rows apart. */
+  even = m / NARROW_ROW_GROUP * NARROW_ROW_GROUP;
   for (gsize k0 = 0, kb; k0 < k; k0 += kb)
     {
-      gsize even = m / NARROW_ROW_GROUP * NARROW_ROW_GROUP;
-
       kb = saddle_narrow_depth_block (k - k0);
       for (guint t = 0; t < n_tiles; t++)
         {

@@ -222,7 +222,8 @@ _saddle_study_worker (gpointer data)
               out->room = saddle_trajectory_room (t, out->room_first);
             }
           else
-            /* No room: a study whose snapshots GArray cannot index (saddle_trajectory_reserve()). */
+            /* No room: a study whose snapshots GArray cannot index
+             * (saddle_trajectory_reserve()). */
             out->trajectory = saddle_trajectory_new (n_params, t->layer, t->layer_offset,
                                                      t->layer_size);
           g_mutex_unlock (&study->mutex);
