@@ -27,6 +27,7 @@ struct _SaddleSidePanel
   GtkWidget       *row_messages[SADDLE_SIDE_PANEL_N_FIELDS];    /* under the field's row: its problem */
   GError          *memory_error;  /* the study as set would not fit in memory */
   double           time_seconds;  /* the study's estimated duration; < 0 while unknown */
+  double           time_at_most;  /* the same with the critical study's searches at their caps */
   gsize            n_params;
   guint            update_id;
   SaddleJobQueue  *job_queue;   /* where the machine's rate is measured (saddle-side-panel-time.c) */
@@ -135,13 +136,14 @@ char      *saddle_side_panel_describe_time       (SaddleSidePanel         *self,
 /* FLOP/s of one OpenBLAS thread, measured once per process off the main thread; 0 until known
  * (the measurement is queued in @self's job queue, and @self updated when it ends). */
 double     saddle_side_panel_machine_rate        (SaddleSidePanel *self);
-/* saddle_study_flops() over @thread_rate times the threads the runs use at once; −1 without
- * a rate or a model. */
+/* saddle_study_flops() over @thread_rate times the threads the runs use at once, and in
+ * @at_most its count at the caps; −1 (both) without a rate or a model. */
 double     saddle_side_panel_study_seconds       (const SaddleStudyConfig *config,
                                                   SaddleStudyKind          kind,
                                                   const SaddleModel       *model,
                                                   gsize                    n_samples,
-                                                  double                   thread_rate);
+                                                  double                   thread_rate,
+                                                  double                  *at_most);
 /* "about 40 min": one significant figure (g_free). */
 char      *saddle_side_panel_format_duration     (double           seconds);
 

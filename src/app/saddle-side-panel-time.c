@@ -1,19 +1,24 @@
 /* saddle-side-panel-time.c — how long the study as set would take: its FLOPs over a measured rate
  *
  * The work is saddle_study_flops() (saddle-study-flops.c): saddle-flops.h's counts of each
- * phase the study runs, with the Hessian build and the loss surface the engine uses. The
- * critical study's descent and MINRES are counted at their caps, so its count is an upper
- * bound. The rate is one DGEMM (n = 1,000, best of 3) measured once per process
- * on a worker thread, at the load of that moment, per OpenBLAS thread. Like every BLAS-heavy task
- * it waits its turn in the window's job queue (saddle-job-queue.h), and gives way to a study
- * asked for meanwhile after its first DGEMM (then best of those done); the study's rate is that
- * times the threads its runs use at once, times the share of the DGEMM rate the studies'
- * smaller products reach. That share, 0.6, is from saddle-cli runs of three settings at a load
- * of 10–21 on 2 cores, whose wall times were 1.3–2× the plain FLOPs ÷ rate (the commit that
- * added this file lists them). Checked again with the shared counts at load ~1.5 (DGEMM 52
- * GFLOP/s a thread): the image gradnorm study with 300 epochs took 7.5 s against 5.2 s
- * estimated (1.45×); a critical study of 2 runs on the function task 2.2 s against at most
- * 7.7 s, its descents and Newton steps stopping early: for it the panel says "up to". Hence
+ * phase the study runs, with the Hessian build and the loss surface the engine uses. The rate
+ * is one DGEMM (n = 1,000, best of 3) measured once per process on a worker thread, at the
+ * load of that moment, per OpenBLAS thread. Like every BLAS-heavy task it waits its turn in
+ * the window's job queue (saddle-job-queue.h), and gives way to a study asked for meanwhile
+ * after its first DGEMM (then best of those done); the study's rate is that times the threads
+ * its runs use at once, times the share of the DGEMM rate the studies' smaller products reach.
+ * That share, 0.6, is from saddle-cli runs of three settings at a load of 10–21 on 2 cores,
+ * whose wall times were 1.3–2× the plain FLOPs ÷ rate (the commit that added this file lists
+ * them). Checked again with the shared counts at load ~1.5 (DGEMM 52 GFLOP/s a thread): the
+ * image gradnorm study with 300 epochs took 7.5 s against 5.2 s estimated (1.45×).
+ *
+ * Of a critical study only the trainings are known beforehand: its point searches stop at
+ * tolerances, and its eigensolves leave dead units out. So the panel gives a range, from the
+ * trainings alone to everything at its caps. The caps alone had it warn "up to about 10 min"
+ * for the default study, which takes 9–24 s. Measured with the range on 2 cores (DGEMM 37–43
+ * GFLOP/s a thread): the default study, 3 s to 7 min, took 23.6 s; 4 ReLU runs of 1-60-60-1,
+ * 0.5 s to 1 min (86 s), took 5.4 s; 4 tanh runs of 1-50-50-1, 0.3 s to 2 min (125 s), took
+ * 174 s, its 20 dense Newton eigensolves at n = 2,701 running below the 0.6 share. Hence
  * "about" and one significant figure.
  */
 #define G_LOG_DOMAIN "saddle-side-panel-time"
@@ -191,16 +196,21 @@ saddle_side_panel_study_seconds (const SaddleStudyConfig *config,
                                  SaddleStudyKind          kind,
                                  const SaddleModel       *model,
                                  gsize                    n_samples,
-                                 double                   thread_rate)
+                                 double                   thread_rate,
+                                 double                  *at_most)
 {
   guint cpus = MAX (g_get_num_processors (), 1u);
   guint jobs = MIN (config->jobs > 0 ? config->jobs : cpus, MAX (config->runs, 1u));
   guint threads = MIN (jobs * MAX (config->threads, 1u), cpus);
+  double rate = thread_rate * threads * STUDY_EFFICIENCY;
+  double flops, flops_at_most;
 
+  *at_most = -1;
   if (thread_rate <= 0 || model == NULL)
     return -1;
-  return saddle_study_flops (config, kind, model, n_samples)
-         / (thread_rate * threads * STUDY_EFFICIENCY);
+  flops = saddle_study_flops (config, kind, model, n_samples, &flops_at_most);
+  *at_most = flops_at_most / rate;
+  return flops / rate;
 }
 
 char *
@@ -209,31 +219,37 @@ saddle_side_panel_describe_time (SaddleSidePanel         *self,
                                  const SaddleModel       *model)
 {
   g_autofree char *duration = NULL;
+  g_autofree char *at_most = NULL;
+  gboolean warn;
 
   self->time_seconds = saddle_side_panel_study_seconds (config, self->kind, model,
                                                         self->dims_samples,
-                                                        saddle_side_panel_machine_rate (self));
-  if (self->time_seconds < TIME_NOTE_SECONDS)
+                                                        saddle_side_panel_machine_rate (self),
+                                                        &self->time_at_most);
+  if (self->time_at_most < TIME_NOTE_SECONDS)
     return NULL;
   duration = saddle_side_panel_format_duration (self->time_seconds);
-  /* The critical study's descent and Newton solves are counted at their caps and usually stop
-   * well before them: its estimate is a bound, not a forecast. */
-  if (self->time_seconds <= TIME_WARN_SECONDS)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "warning");
-      if (self->kind == SADDLE_STUDY_CRITICAL)
-        /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
-        return g_strdup_printf (_("The study would take up to %s here"), duration);
-      /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
-      return g_strdup_printf (_("The study would take %s here"), duration);
-    }
-  gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "warning");
-  if (self->kind == SADDLE_STUDY_CRITICAL)
+  at_most = saddle_side_panel_format_duration (self->time_at_most);
+  warn = self->time_seconds > TIME_WARN_SECONDS;
+  if (warn)
+    gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "warning");
+  /* The critical study's point searches stop when they converge: a range, from its trainings
+   * and final Hessians alone to its searches at their caps. */
+  if (g_strcmp0 (duration, at_most) != 0)
+    return warn
+      /* TRANSLATORS: two rough durations, e.g. "about 40 min" and "about 3 h" */
+      ? g_strdup_printf (_("The study would take between %s and %s here, by how soon its points "
+                           "are found; Stop keeps what is done"), duration, at_most)
+      /* TRANSLATORS: two rough durations, e.g. "about 10 s" and "about 7 min" */
+      : g_strdup_printf (_("The study would take between %s and %s here, by how soon its points "
+                           "are found"), duration, at_most);
+  return warn
     /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
-    return g_strdup_printf (_("The study would take up to %s here; Stop keeps what is done"),
-                            duration);
-  /* TRANSLATORS: %s is a rough duration, e.g. "about 40 min" */
-  return g_strdup_printf (_("The study would take %s here; Stop keeps what is done"), duration);
+    ? g_strdup_printf (_("The study would take %s here; Stop keeps what is done"), duration)
+    /* TRANSLATORS: %s is a rough duration, e.g. "about 4 min" */
+    : g_strdup_printf (_("The study would take %s here"), duration);
 }
 
 char *
