@@ -17,8 +17,9 @@ void saddle_compensated_sum (double  a,
  * sums (Ogita, Rump and Oishi's Dot2 with z's low part folded into the products' errors), as
  * accurate as if summed in twice double precision and then rounded to hi + lo. Units where
  * z_hi and z_lo are both zero are passed over. @panel: room for 8·@in doubles. With AVX-512F
- * eight sums at once, each by the same operations in the same order as alone: the same bits
- * on every machine, NaNs' signs aside (@simd FALSE takes the scalar loop, for the tests). */
+ * eight sums at once, with AVX2 and FMA four, each by the same operations in the same order
+ * as alone: the same bits on every machine, NaNs' signs aside (@simd FALSE takes the scalar
+ * loop, for the tests). */
 void saddle_compensated_affine (gsize         rows,
                                 gsize         out,
                                 gsize         in,
@@ -33,7 +34,8 @@ void saddle_compensated_affine (gsize         rows,
 
 /* hi + lo = a·(dx_hi + dx_lo) + (b_hi + b_lo) for each of @n units (a step @dx_hi + @dx_lo
  * along a map of slopes @a from values @b_hi + @b_lo), to about twice double precision; the
- * same bits with and without AVX-512F, NaNs' signs aside (@simd FALSE takes the scalar loop). */
+ * same bits with and without AVX-512F or AVX2, NaNs' signs aside (@simd FALSE takes the scalar
+ * loop). */
 void saddle_compensated_axpy (gsize         n,
                               const double *a,
                               double        dx_hi,
@@ -43,5 +45,9 @@ void saddle_compensated_axpy (gsize         n,
                               double       *hi,
                               double       *lo,
                               gboolean      simd);
+
+/* Whether the loops above may take AVX-512F where the processor has it (default TRUE): FALSE
+ * keeps them to AVX2, for tests on a processor that has both. */
+void saddle_compensated_set_wide (gboolean allowed);
 
 G_END_DECLS
