@@ -1439,6 +1439,11 @@ test_first_kink (void)
   const double along[] = { 0, 0, 0, 0, 0.5, 0.5, 1.0 };   /* output layer only */
   const double on_kink[] = { 1.0, -1.0, -0.5, 0.15, 0.7, -0.3, 0.1 };
   const double away[] = { 0, 0, 0.04, 0, 0, 0, 0 };        /* every unit-1 z grows */
+  /* On x ∈ {0, 0.1, 1}, unit 2's z = 0.15 + x·(2α − 1) turns positive at x = 1 only, for
+   * α > 0.425: in the last two of the 6 pre-activations, past a group of four. */
+  const double last[] = { 0, 2.0, 0, 0, 0, 0, 0 };
+  const double x3[] = { 0.0, 0.1, 1.0 };
+  SaddleBatch three = { 0 };
   double x[11], t[11] = { 0 };
   g_autoptr(SaddleModel) model = NULL;
   g_autoptr(SaddleModel) tanh_model = NULL;
@@ -1454,9 +1459,83 @@ test_first_kink (void)
   g_assert_cmpfloat_with_epsilon (alpha, 1.0 / 6.0, 1e-6 / 6.0);
   g_assert_cmpfloat (alpha, >=, 1.0 / 6.0);   /* bisection keeps the crossing side */
   g_assert_cmpfloat (saddle_model_first_kink (model, theta, along, &batch), ==, 1.0);
+  saddle_test_batch_init (&three, x3, t, 3, 1, 1);
+  g_assert_cmpfloat_with_epsilon (saddle_model_first_kink (model, theta, last, &three), 0.425,
+                                  1e-6 * 0.425);
   g_assert_cmpfloat (saddle_model_first_kink (model, on_kink, away, &batch), ==, 1.0);
   tanh_model = saddle_model_new (widths, 3, SADDLE_ACTIVATION_TANH, SADDLE_LOSS_MSE, NULL);
   g_assert_true (isnan (saddle_model_first_kink (tanh_model, theta, crossing, &batch)));
+}
+
+/* saddle_model_first_kink()'s search, written plainly from the hidden pre-activations: a
+ * log grid of 10 points a decade from 10⁻¹² to 1, then 20 bisections (saddle-model-relu.c). */
+static double
+first_kink_plainly (SaddleModel       *model,
+                    const double      *theta,
+                    const double      *delta,
+                    const SaddleBatch *batch)
+{
+  gsize P = saddle_model_n_params (model), count = batch->n * saddle_model_n_hidden (model);
+  g_autofree double *z0 = g_new (double, count), *z = g_new (double, count);
+  g_autofree double *point = g_new (double, P);
+  double below = 0.0, above = NAN;
+
+  g_assert_true (saddle_model_hidden_preactivations (model, theta, batch, z0));
+  for (int j = 0; j <= 12 * 10 + 20; j++)
+    {
+      double alpha = j <= 120 ? pow (10.0, -12 + j / 10.0) : 0.5 * (below + above);
+      gboolean differ = FALSE;
+
+      if (j > 120 && isnan (above))
+        return 1.0;
+      for (gsize i = 0; i < P; i++)
+        point[i] = theta[i] + alpha * delta[i];
+      g_assert_true (saddle_model_hidden_preactivations (model, point, batch, z));
+      for (gsize k = 0; k < count; k++)
+        if ((z0[k] > 0.0 && z[k] < 0.0) || (z0[k] < 0.0 && z[k] > 0.0))
+          differ = TRUE;
+      if (j <= 120 && !isnan (above))
+        continue;
+      if (differ)
+        above = alpha;
+      else
+        below = alpha;
+    }
+  return isnan (above) ? 1.0 : above;
+}
+
+/* The search on random nets whose layers' entries (13 samples × 7 and × 5 units) leave tails
+ * past groups of four, at steps from 10⁻⁶ to 10⁶ long: the same α as written plainly. */
+static void
+test_first_kink_random (void)
+{
+  static const guint widths[] = { 1, 7, 5, 1 };
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, 4, SADDLE_ACTIVATION_RELU,
+                                                   SADDLE_LOSS_MSE, NULL);
+  gsize P = saddle_model_n_params (model);
+  g_autofree double *theta = g_new (double, P), *delta = g_new (double, P);
+  double x[13], t[13] = { 0 };
+  SaddleBatch batch = { 0 };
+  SaddleRng rng;
+
+  for (guint i = 0; i < 13; i++)
+    x[i] = -1.0 + i / 6.0;
+  saddle_test_batch_init (&batch, x, t, 13, 1, 1);
+  saddle_rng_init (&rng, 11);
+  for (guint trial = 0; trial < 40; trial++)
+    {
+      double scale = pow (10.0, -6.0 + 12.0 * saddle_rng_uniform (&rng));
+
+      for (gsize i = 0; i < P; i++)
+        {
+          theta[i] = saddle_rng_normal (&rng);
+          delta[i] = scale * saddle_rng_normal (&rng);
+        }
+      double alpha = saddle_model_first_kink (model, theta, delta, &batch);
+
+      g_test_message ("step ×%.2g: first kink at %.6g of it", scale, alpha);
+      g_assert_cmpfloat (alpha, ==, first_kink_plainly (model, theta, delta, &batch));
+    }
 }
 
 static void
@@ -1956,6 +2035,7 @@ main (int    argc,
   g_test_add_func ("/core/model/dead-units", test_dead_units);
   g_test_add_func ("/core/model/kinks-crossed", test_kinks_crossed);
   g_test_add_func ("/core/model/first-kink", test_first_kink);
+  g_test_add_func ("/core/model/first-kink-random", test_first_kink_random);
   g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
   g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
   g_test_add_func ("/core/model/plane", test_plane);

@@ -12,6 +12,10 @@
 
 #include "saddle-model-private.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 /* saddle_model_first_kink(): the log grid starts 10^−12 of the step away and each
  * bisection halves the interval found (20: to a millionth of its ratio 10^0.1). */
 #define FIRST_KINK_DECADES           12
@@ -117,32 +121,81 @@ saddle_model_count_kinks_crossed (SaddleModel       *model,
   return crossed;
 }
 
+/* Whether one of @count pre-activations @z has crossed its kink: z·toward > 0, @toward being
+ * +1 where it was below its kink, −1 above, 0 on it (or NaN: crosses nothing, as NaN does). */
+static gboolean
+crossed (const double *z,
+         const gint8  *toward,
+         gsize         count)
+{
+  gboolean hit = FALSE;
+
+  for (gsize i = 0; i < count; i++)
+    hit |= z[i] * toward[i] > 0.0;
+  return hit;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* crossed() four at a time, without a branch: the comparison took 42 % of a first-kink search
+ * on the 1-31-31-1 net, one branch an entry (AVX2 machine, Session 21). */
+__attribute__ ((target ("avx2"))) static gboolean
+crossed_avx2 (const double *z,
+              const gint8  *toward,
+              gsize         count)
+{
+  __m256d zero = _mm256_setzero_pd (), hit = zero;
+  gsize i = 0;
+
+  for (; i + 4 <= count; i += 4)
+    {
+      gint32 four;
+      __m256d sign;
+
+      memcpy (&four, toward + i, sizeof four);
+      sign = _mm256_cvtepi32_pd (_mm_cvtepi8_epi32 (_mm_cvtsi32_si128 (four)));
+      hit = _mm256_or_pd (hit, _mm256_cmp_pd (_mm256_mul_pd (_mm256_loadu_pd (z + i), sign),
+                                              zero, _CMP_GT_OQ));
+    }
+  return _mm256_movemask_pd (hit) != 0 || crossed (z + i, toward + i, count - i);
+}
+#endif
+
 /* Whether some hidden pre-activation at θ + α·δ has crossed its kink: strictly on the other
- * side than in @side. One exactly at its kink at θ (side 1: a dead unit's untouched zero
- * bias on a sample that reaches it with no active input) sits on it and crosses nothing. */
+ * side than at θ, as @toward (crossed()) has it. One exactly at its kink at θ (a dead unit's
+ * untouched zero bias on a sample that reaches it with no active input) sits on it and
+ * crosses nothing. */
 static gboolean
 relu_sides_differ (SaddleModel       *model,
                    const double      *theta,
                    const double      *delta,
                    double             alpha,
                    const SaddleBatch *batch,
-                   const guint8      *side,
+                   const gint8       *toward,
                    double            *point)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
+  gboolean avx2 = __builtin_cpu_supports ("avx2");
+#endif
   gsize k = 0;
 
   for (gsize j = 0; j < model->n_params; j++)
     point[j] = theta[j] + alpha * delta[j];
   _saddle_model_forward (model, point, batch->x, batch->n);
   for (guint l = 0; l + 1 < model->n_layers; l++)
-    for (gsize i = 0, count = batch->n * model->widths[l + 1]; i < count; i++)
-      {
-        double z = model->z[l][i];
+    {
+      gsize count = batch->n * model->widths[l + 1];
+      gboolean hit;
 
-        if ((side[k] == 2 && z < 0.0) || (side[k] == 0 && z > 0.0))
-          return TRUE;
-        k++;
-      }
+#if defined(__x86_64__) && defined(__GNUC__)
+      if (avx2)
+        hit = crossed_avx2 (model->z[l], toward + k, count);
+      else
+#endif
+        hit = crossed (model->z[l], toward + k, count);
+      if (hit)
+        return TRUE;
+      k += count;
+    }
   return FALSE;
 }
 
@@ -154,18 +207,25 @@ saddle_model_first_kink (SaddleModel       *model,
 {
   g_autofree guint8 *side = NULL;
   g_autofree double *point = NULL;
+  gint8 *toward;
   double below = 0.0, above = NAN;
+  gsize count;
 
   g_return_val_if_fail (model != NULL, NAN);
   g_return_val_if_fail (theta != NULL && delta != NULL, NAN);
 
   if (!relu_forward (model, theta, batch))
     return NAN;
-  side = g_try_malloc (MAX (batch->n * model->sum_hidden, 1));
+  count = batch->n * model->sum_hidden;
+  side = g_try_malloc (MAX (count, 1));
   point = g_try_new (double, model->n_params);
   if (side == NULL || point == NULL)
     return NAN;
   relu_sides (model, batch->n, side);
+  /* The sign a crossing gives z: +1 below the kink (side 0), −1 above (2), none on it (1). */
+  toward = (gint8 *) side;
+  for (gsize k = 0; k < count; k++)
+    toward[k] = (gint8) (1 - side[k]);
 
   /* Pre-activations of deeper layers are polynomials in α between kinks, so
    * there is no closed form to solve: walk a log grid, 10 points a decade
@@ -174,7 +234,7 @@ saddle_model_first_kink (SaddleModel       *model,
     {
       double alpha = pow (10.0, -FIRST_KINK_DECADES + j / 10.0);
 
-      if (relu_sides_differ (model, theta, delta, alpha, batch, side, point))
+      if (relu_sides_differ (model, theta, delta, alpha, batch, toward, point))
         {
           above = alpha;
           break;
@@ -187,7 +247,7 @@ saddle_model_first_kink (SaddleModel       *model,
     {
       double mid = 0.5 * (below + above);
 
-      if (relu_sides_differ (model, theta, delta, mid, batch, side, point))
+      if (relu_sides_differ (model, theta, delta, mid, batch, toward, point))
         above = mid;
       else
         below = mid;
