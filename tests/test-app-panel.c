@@ -310,9 +310,10 @@ test_time (void)
   flush ();
   g_assert_false (gtk_widget_get_visible (time));
 
-  /* Of the critical study only the trainings are known beforehand: a range, from them alone
-   * to its point searches at their caps. The default study takes 9–24 s: by the caps alone,
-   * the panel had warned of up to 10 min. */
+  /* Of the critical study only the trainings and final Hessians are known beforehand: a range,
+   * from them to its point searches at their caps, with a warning only when the shorter is
+   * long. The default study takes 9–24 s: by the caps alone, the panel had warned of up to
+   * 10 min. */
   {
     g_autoptr(GSettings) critical_settings = fresh_settings ("io.github.saddlelab.Saddle.Critical");
     g_autoptr(SaddleSidePanel) critical = new_panel (SADDLE_STUDY_CRITICAL, critical_settings);
@@ -321,8 +322,17 @@ test_time (void)
 
     g_assert_cmpfloat (seconds, >, 0);
     g_assert_cmpfloat (seconds, <, 60);
+    g_assert_false (gtk_widget_has_css_class (critical_time, "warning"));
+
+    /* Descents of up to 10⁶ steps: hours at their caps, the same trainings. */
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (saddle_side_panel_get_field (critical,
+                                                                             "descent-steps")),
+                               1000000);
+    flush ();
+    g_assert_cmpfloat (wait_for_time (critical), <, 60);
     g_assert_true (gtk_widget_get_visible (critical_time));
     g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (critical_time)), "between about"));
+    g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (critical_time)), "Stop keeps"));
     g_assert_false (gtk_widget_has_css_class (critical_time, "warning"));
 
     /* 9 M parameters: the trainings alone take hours. */

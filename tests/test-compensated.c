@@ -126,6 +126,65 @@ test_affine (gconstpointer data)
     }
 }
 
+/* Whether @a and @b hold the same doubles bit for bit, any two NaNs counting as equal. */
+static gboolean
+same_bits (const double *a,
+           const double *b,
+           gsize         n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!(isnan (a[i]) && isnan (b[i])) && memcmp (&a[i], &b[i], sizeof (double)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The vector loops on what the accuracy cases leave out: 70 units (two words of 64), units
+ * zero in z_hi alone or z_lo alone (summed, as the scalar loop sums them), and NaN and
+ * infinite units (not passed over): the scalar loop's bits, NaNs aside. */
+static void
+test_affine_awkward (void)
+{
+  enum { R = 3, O = 13, I = 70 };
+  g_autofree double *w = g_new (double, O * I), *bias = g_new (double, O);
+  g_autofree double *z_hi = g_new (double, R * I), *z_lo = g_new (double, R * I);
+  g_autofree double *hi = g_new (double, R * O), *lo = g_new (double, R * O);
+  g_autofree double *hi_simd = g_new (double, R * O), *lo_simd = g_new (double, R * O);
+  g_autofree double *panel = g_new (double, 8 * I);
+  SaddleRng rng;
+
+  saddle_rng_init (&rng, 5);
+  for (gsize i = 0; i < O * I; i++)
+    w[i] = wide (&rng);
+  for (gsize k = 0; k < O; k++)
+    bias[k] = wide (&rng);
+  for (gsize i = 0; i < R * I; i++)
+    {
+      double h = wide (&rng);
+
+      z_hi[i] = i % 5 == 1 ? 0.0 : i % 5 == 3 ? -0.0 : h;
+      z_lo[i] = i % 5 == 2 || i % 5 == 3 ? 0.0 : ldexp (h * (saddle_rng_uniform (&rng) - 0.5), -53);
+    }
+  /* Row 1: a NaN unit past the first word; row 2: an infinite one (both with z_lo = 0). */
+  z_hi[1 * I + 67] = NAN;
+  z_hi[2 * I + 7] = INFINITY;
+  g_assert_true (z_lo[1 * I + 67] == 0.0 && z_lo[2 * I + 7] == 0.0);
+  saddle_compensated_affine (R, O, I, w, bias, z_hi, z_lo, hi, lo, panel, FALSE);
+  for (int wide_loop = 1; wide_loop >= 0; wide_loop--)
+    {
+      saddle_compensated_set_wide (wide_loop);
+      saddle_compensated_affine (R, O, I, w, bias, z_hi, z_lo, hi_simd, lo_simd, panel, TRUE);
+      saddle_compensated_set_wide (TRUE);
+      g_assert_true (same_bits (hi, hi_simd, R * O));
+      g_assert_true (same_bits (lo, lo_simd, R * O));
+    }
+  /* The NaN unit reached every sum of its row; the others stayed finite. */
+  for (gsize k = 0; k < O; k++)
+    {
+      g_assert_true (isnan (hi[1 * O + k]));
+      g_assert_true (isfinite (hi[0 * O + k]));
+    }
+}
+
 /* The sums in x87 long double they replace fail the bound where the result cancels. */
 static void
 test_long_double_would_not_do (void)
@@ -229,6 +288,7 @@ main (int   argc,
   g_test_add_data_func ("/core/compensated/affine", GINT_TO_POINTER (FALSE), test_affine);
   g_test_add_data_func ("/core/compensated/affine-cancelling", GINT_TO_POINTER (TRUE),
                         test_affine);
+  g_test_add_func ("/core/compensated/affine-awkward", test_affine_awkward);
   g_test_add_func ("/core/compensated/long-double-would-not-do",
                    test_long_double_would_not_do);
   g_test_add_func ("/core/compensated/axpy", test_axpy);

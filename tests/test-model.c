@@ -1488,14 +1488,14 @@ first_kink_plainly (SaddleModel       *model,
 
       if (j > 120 && isnan (above))
         return 1.0;
+      if (j <= 120 && !isnan (above))
+        continue;
       for (gsize i = 0; i < P; i++)
         point[i] = theta[i] + alpha * delta[i];
       g_assert_true (saddle_model_hidden_preactivations (model, point, batch, z));
       for (gsize k = 0; k < count; k++)
         if ((z0[k] > 0.0 && z[k] < 0.0) || (z0[k] < 0.0 && z[k] > 0.0))
           differ = TRUE;
-      if (j <= 120 && !isnan (above))
-        continue;
       if (differ)
         above = alpha;
       else
@@ -1525,14 +1525,14 @@ test_first_kink_random (void)
   for (guint trial = 0; trial < 40; trial++)
     {
       double scale = pow (10.0, -6.0 + 12.0 * saddle_rng_uniform (&rng));
+      double alpha;
 
       for (gsize i = 0; i < P; i++)
         {
           theta[i] = saddle_rng_normal (&rng);
           delta[i] = scale * saddle_rng_normal (&rng);
         }
-      double alpha = saddle_model_first_kink (model, theta, delta, &batch);
-
+      alpha = saddle_model_first_kink (model, theta, delta, &batch);
       g_test_message ("step ×%.2g: first kink at %.6g of it", scale, alpha);
       g_assert_cmpfloat (alpha, ==, first_kink_plainly (model, theta, delta, &batch));
     }

@@ -128,8 +128,9 @@ void       saddle_side_panel_queue_update        (SaddleSidePanel *self);
 void       saddle_side_panel_bind_settings       (SaddleSidePanel *self);
 /* saddle-side-panel-time.c */
 /* How long the study as set would take here, from its FLOPs and the measured rate (kept in
- * @self->time_seconds): NULL while the rate is being measured or when it is short; a warning
- * (and the time label's "warning" class) when it is long. */
+ * @self->time_seconds, and with the critical study's searches at their caps in
+ * @self->time_at_most): NULL while the rate is being measured or when even the longer is
+ * short; a warning (and the time label's "warning" class) when the shorter is long. */
 char      *saddle_side_panel_describe_time       (SaddleSidePanel         *self,
                                                   const SaddleStudyConfig *config,
                                                   const SaddleModel       *model);

@@ -12,14 +12,15 @@
  * them). Checked again with the shared counts at load ~1.5 (DGEMM 52 GFLOP/s a thread): the
  * image gradnorm study with 300 epochs took 7.5 s against 5.2 s estimated (1.45×).
  *
- * Of a critical study only the trainings are known beforehand: its point searches stop at
- * tolerances, and its eigensolves leave dead units out. So the panel gives a range, from the
- * trainings alone to everything at its caps. The caps alone had it warn "up to about 10 min"
- * for the default study, which takes 9–24 s. Measured with the range on 2 cores (DGEMM 37–43
- * GFLOP/s a thread): the default study, 3 s to 7 min, took 23.6 s; 4 ReLU runs of 1-60-60-1,
- * 0.5 s to 1 min (86 s), took 5.4 s; 4 tanh runs of 1-50-50-1, 0.3 s to 2 min (125 s), took
- * 174 s, its 20 dense Newton eigensolves at n = 2,701 running below the 0.6 share. Hence
- * "about" and one significant figure.
+ * Of a critical study only the trainings and the final Hessians are known beforehand (of a
+ * ReLU net only the Hessians' builds: its eigensolves leave dead units out), not how soon its
+ * point searches stop. So the panel gives a range, from that work to everything at its caps
+ * (which bounds the count, not the time). The caps alone had it warn "up to about 10 min" for
+ * the default study, which takes 9–24 s. Measured with the range on 2 cores (DGEMM 36–43
+ * GFLOP/s a thread, Session 21): the default study, about 6 s to 8 min, took 17–24 s; 4 ReLU
+ * runs of 1-60-60-1, 2 s to 1.5 min, took 5.4 s; 4 tanh runs of 1-50-50-1, 7 s to 2.5 min,
+ * took 174 s, their 20 dense Newton eigensolves at n = 2,701 running below the 0.6 share.
+ * Hence "about" and one significant figure.
  */
 #define G_LOG_DOMAIN "saddle-side-panel-time"
 
@@ -235,8 +236,8 @@ saddle_side_panel_describe_time (SaddleSidePanel         *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->time_label), "warning");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->time_label), "warning");
-  /* The critical study's point searches stop when they converge: a range, from its trainings
-   * and final Hessians alone to its searches at their caps. */
+  /* The critical study's point searches stop when they converge: a range, from the work every
+   * run does to its searches at their caps. */
   if (g_strcmp0 (duration, at_most) != 0)
     return warn
       /* TRANSLATORS: two rough durations, e.g. "about 40 min" and "about 3 h" */

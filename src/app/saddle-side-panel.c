@@ -210,6 +210,7 @@ update_now (SaddleSidePanel *self)
   g_clear_pointer (&self->problem, g_free);
   self->n_params = 0;
   self->time_seconds = -1;
+  self->time_at_most = -1;
 
   g_clear_error (&self->memory_error);
   for (guint i = 0; i < SADDLE_SIDE_PANEL_N_FIELDS; i++)
@@ -736,6 +737,7 @@ saddle_side_panel_init (SaddleSidePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->time_seconds = -1;
+  self->time_at_most = -1;
   saddle_side_panel_setup_fields (self);
 }
 

@@ -47,7 +47,8 @@ void saddle_compensated_axpy (gsize         n,
                               gboolean      simd);
 
 /* Whether the loops above may take AVX-512F where the processor has it (default TRUE): FALSE
- * keeps them to AVX2, for tests on a processor that has both. */
+ * keeps them to AVX2, for tests on a processor that has both. A process-wide switch for tests
+ * alone: not to be flipped while another thread sums. */
 void saddle_compensated_set_wide (gboolean allowed);
 
 G_END_DECLS

@@ -222,14 +222,15 @@ saddle_model_first_kink (SaddleModel       *model,
   if (side == NULL || point == NULL)
     return NAN;
   relu_sides (model, batch->n, side);
-  /* The sign a crossing gives z: +1 below the kink (side 0), −1 above (2), none on it (1). */
+  /* The sign a crossing gives z: +1 below the kink (side 0), −1 above (2), none on it (1);
+   * in the sides' bytes, relu_sides() being shared with saddle_model_count_kinks_crossed(). */
   toward = (gint8 *) side;
   for (gsize k = 0; k < count; k++)
     toward[k] = (gint8) (1 - side[k]);
 
   /* Pre-activations of deeper layers are polynomials in α between kinks, so
    * there is no closed form to solve: walk a log grid, 10 points a decade
-   * from FIRST_KINK_MIN to 1, then bisect the first interval that changes. */
+   * from 10^−FIRST_KINK_DECADES to 1, then bisect the first interval that changes. */
   for (int j = 0; j <= FIRST_KINK_DECADES * 10; j++)
     {
       double alpha = pow (10.0, -FIRST_KINK_DECADES + j / 10.0);

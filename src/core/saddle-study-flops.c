@@ -78,11 +78,17 @@ saddle_study_flops (const SaddleStudyConfig *config,
       double hvp = saddle_flops_hvp (model, n_samples, 1);
       gboolean vectors = P <= SADDLE_NEWTON_DENSE_MAX;
 
-      /* The final Hessian and its spectrum, with vectors up to the dense size: dead units'
-       * rows and columns are zero and left out of the eigensolve (saddle-spectrum.c), so at
-       * most. */
-      searches += build + (vectors ? saddle_flops_eigenvectors ((gsize) P)
-                                   : saddle_flops_eigenvalues ((gsize) P));
+      double spectrum = vectors ? saddle_flops_eigenvectors ((gsize) P)
+                                : saddle_flops_eigenvalues ((gsize) P);
+
+      /* The final Hessian, which every run builds, and its spectrum, with vectors up to the
+       * dense size: of a ReLU net, whose dead units' rows and columns are zero and left out of
+       * the eigensolve (saddle-spectrum.c), at most that. */
+      per_run += build;
+      if (config->activation == SADDLE_ACTIVATION_RELU)
+        searches += spectrum;
+      else
+        per_run += spectrum;
       /* The point search, at its caps, by sample. */
       searches += config->descent_steps * saddle_flops_descent_step (model, n_samples);
       if (newton_is_dense (config, P))
