@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "saddle-kink-bound.h"
 #include "saddle-model.h"
 #include "saddle-model-plane.h"
 #include "saddle-model-private.h"
@@ -1538,6 +1539,78 @@ test_first_kink_random (void)
     }
 }
 
+/* The kink bound is sound: wherever it holds, no hidden pre-activation as the forward pass
+ * computes it at θ + α·δ has changed sign (random 1-9-7-5-1 nets, grid points and the points
+ * between them); and it is of use: at the grid's first point, 10⁻¹² along the step, it holds
+ * for most of them. */
+static void
+test_kink_bound (void)
+{
+  static const guint widths[] = { 1, 9, 7, 5, 1 };
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, 5, SADDLE_ACTIVATION_RELU,
+                                                   SADDLE_LOSS_MSE, NULL);
+  gsize P = saddle_model_n_params (model), H = saddle_model_n_hidden (model);
+  g_autofree double *theta = g_new (double, P), *delta = g_new (double, P);
+  g_autofree double *point = g_new (double, P);
+  g_autofree double *z0 = g_new (double, 40 * H), *z = g_new (double, 40 * H);
+  g_autofree gint8 *toward = g_new (gint8, 40 * H);
+  double x[40], t[40] = { 0 };
+  SaddleBatch batch = { 0 };
+  SaddleRng rng;
+  guint held = 0, checked = 0, useful = 0;
+
+  for (guint i = 0; i < 40; i++)
+    x[i] = -2.0 + i / 10.0;
+  saddle_test_batch_init (&batch, x, t, 40, 1, 1);
+  saddle_rng_init (&rng, 13);
+  for (guint trial = 0; trial < 30; trial++)
+    {
+      g_autoptr(SaddleKinkBound) bound = NULL;
+
+      for (gsize j = 0; j < P; j++)
+        {
+          theta[j] = saddle_rng_normal (&rng);
+          delta[j] = pow (10.0, -3.0 + 6.0 * saddle_rng_uniform (&rng)) * saddle_rng_normal (&rng);
+        }
+      g_assert_true (saddle_model_hidden_preactivations (model, theta, &batch, z0));
+      /* relu_sides()' order, layer by layer, from the forward pass the bound reads. */
+      for (guint l = 0, first = 0; l + 1 < saddle_model_n_layers (model); l++)
+        {
+          gsize w = widths[l + 1];
+
+          for (gsize i = 0; i < 40; i++)
+            for (gsize u = 0; u < w; u++)
+              {
+                double v = z0[i * H + first + u];
+
+                toward[40 * first + i * w + u] = v < 0.0 ? 1 : v > 0.0 ? -1 : 0;
+              }
+          first += w;
+        }
+      bound = _saddle_kink_bound_new (model, theta, delta, x, 40, toward);
+      g_assert_nonnull (bound);
+      useful += _saddle_kink_bound_holds (bound, 1e-12);
+      for (int j = 0; j <= 240; j++)
+        {
+          double alpha = pow (10.0, -12.0 + j / 20.0);
+
+          if (!_saddle_kink_bound_holds (bound, alpha))
+            continue;
+          held++;
+          for (gsize i = 0; i < P; i++)
+            point[i] = theta[i] + alpha * delta[i];
+          g_assert_true (saddle_model_hidden_preactivations (model, point, &batch, z));
+          for (gsize k = 0; k < 40 * H; k++)
+            {
+              g_assert_false ((z0[k] > 0.0 && z[k] < 0.0) || (z0[k] < 0.0 && z[k] > 0.0));
+              checked++;
+            }
+        }
+    }
+  g_test_message ("the bound held at %u points, %u pre-activations checked", held, checked);
+  g_assert_cmpuint (useful, >=, 25);
+}
+
 static void
 test_predict_accuracy (void)
 {
@@ -2036,6 +2109,7 @@ main (int    argc,
   g_test_add_func ("/core/model/kinks-crossed", test_kinks_crossed);
   g_test_add_func ("/core/model/first-kink", test_first_kink);
   g_test_add_func ("/core/model/first-kink-random", test_first_kink_random);
+  g_test_add_func ("/core/model/kink-bound", test_kink_bound);
   g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
   g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
   g_test_add_func ("/core/model/plane", test_plane);
