@@ -11,7 +11,9 @@
  *   D_l ≤ (1 + γ)·D_{l−1}·(S + α·T)ᵀ + |â_{l−1}|·((1 + γ)·α·T + u·|W| + γ·S + γ·|W|)ᵀ
  *         + (1 + γ)·(α·T_b + u·|b|) + 2γ·|b|,
  *
- * with D_{−1} = 0 and â_{−1} the input x. D_l is a polynomial in α of degree l + 1 with
+ * with D_{−1} = 0 and â_{−1} the input x. Relative bounds say nothing of underflow, where a
+ * product's error is absolute, up to 2⁻¹⁰⁷⁵: each sum of in + 1 terms, in either pass, adds
+ * (in + 2)·2⁻¹⁰⁷⁴ more, counted in full. D_l is a polynomial in α of degree l + 1 with
  * nonnegative coefficients, each an (n × width) block set up once by GEMMs of absolute
  * values. A pre-activation with |ẑ(θ)| > D_l(α) keeps its sign at θ + α·δ as computed. The
  * blocks are themselves computed in floating point, so the test asks for twice the bound:
@@ -26,6 +28,9 @@
 
 /* The coefficients' own rounding, and the Horner sum's, many times over. */
 #define SAFETY 2.0
+/* Margins this small are left to the forward passes: near underflow the bound's own sums
+ * lose absolute amounts (2⁻¹⁰⁷⁴ an operation) that no relative safety covers. */
+#define MIN_MARGIN 0x1p-1000
 
 struct _SaddleKinkBound
 {
@@ -103,6 +108,7 @@ _saddle_kink_bound_new (const SaddleModel *model,
       const double *a = l == 0 ? input : model->a[l - 1];   /* activations: ≥ 0 */
       const double *z = model->z[l];
       double gamma = (double) (in + 2) * u / (1.0 - (double) (in + 2) * u);
+      double underflow = 2.0 * (double) (in + 2) * ldexp (1.0, -1074);   /* both passes */
       double *c, *prev = l > 0 ? bound->coef[l - 1] : NULL;
       gsize prev_count = l > 0 ? bound->count[l - 1] : 0;
 
@@ -123,7 +129,7 @@ _saddle_kink_bound_new (const SaddleModel *model,
       for (gsize i = 0; i < n; i++)
         for (gsize o = 0; o < out; o++)
           {
-            c[i * out + o] = ((1.0 + gamma) * u + 2.0 * gamma) * fabs (b[o]);
+            c[i * out + o] = ((1.0 + gamma) * u + 2.0 * gamma) * fabs (b[o]) + underflow;
             c[count + i * out + o] = (1.0 + gamma) * (1.0 + 4.0 * u) * fabs (db[o]);
           }
       add_product (n, out, in, 1.0, a, k0, c);
@@ -161,7 +167,7 @@ _saddle_kink_bound_holds (const SaddleKinkBound *bound,
             continue;
           for (guint p = l + 2; p-- > 0;)
             d = d * alpha + c[p * count + e];
-          if (!(margin[e] > SAFETY * d))
+          if (!(margin[e] > SAFETY * d + MIN_MARGIN))
             return FALSE;
         }
     }
