@@ -1611,6 +1611,72 @@ test_kink_bound (void)
   g_assert_cmpuint (useful, >=, 25);
 }
 
+/* One search at the extremes a review found the first kink bound unsound at: the same α as
+ * the search written plainly. */
+static void
+assert_first_kink_plainly (const guint  *widths,
+                           guint         n_widths,
+                           const double *theta,
+                           const double *delta,
+                           const double *x,
+                           gsize         n)
+{
+  g_autoptr(SaddleModel) model = saddle_model_new (widths, n_widths, SADDLE_ACTIVATION_RELU,
+                                                   SADDLE_LOSS_MSE, NULL);
+  g_autofree double *t = g_new0 (double, n * widths[n_widths - 1]);
+  SaddleBatch batch = { 0 };
+
+  saddle_test_batch_init (&batch, x, t, n, widths[0], widths[n_widths - 1]);
+  g_assert_cmpfloat (saddle_model_first_kink (model, theta, delta, &batch), ==,
+                     first_kink_plainly (model, theta, delta, &batch));
+}
+
+/* Products that underflow (their rounding absolute, not relative) and sums that overflow on the
+ * way (an infinite z whose true value is modest; a finite one whose partial sum overflows at
+ * θ'): the search finds what a pass at every point finds. */
+static void
+test_first_kink_extremes (void)
+{
+  const double tiny = ldexp (1.0, -537), M = G_MAXDOUBLE;
+
+  {
+    /* 2-1-1: z = 2⁻¹⁰⁷⁴ at θ, a subnormal sum that turns negative at α = 2·10⁻¹³. */
+    static const guint widths[] = { 2, 1, 1 };
+    const double theta[] = { 0.501 * tiny, 0.501 * tiny, -ldexp (1.0, -1074), 1.0, 0.0 };
+    const double delta[] = { -1e10 * 0.501 * tiny, -1e10 * 0.501 * tiny, 0, 0, 0 };
+    const double x[] = { tiny, tiny };
+
+    assert_first_kink_plainly (widths, 3, theta, delta, x, 1);
+  }
+  {
+    /* 1-1-1-1: the same under a weight of 2¹⁰⁰⁰, moving a normal z = −2⁻⁷⁵ above. */
+    static const guint widths[] = { 1, 1, 1, 1 };
+    const double theta[] = { 0.501 * tiny, 0.0, ldexp (1.0, 1000), -ldexp (1.0, -75), 1.0, 0 };
+    const double delta[] = { -1e10 * 0.501 * tiny, 0, 0, 0, 0, 0 };
+    const double x[] = { tiny };
+
+    assert_first_kink_plainly (widths, 4, theta, delta, x, 1);
+  }
+  {
+    /* 3-1-1 at x = 1: z = +∞ from a sum whose true value is 0.2·10³⁰⁸. */
+    static const guint widths[] = { 3, 1, 1 };
+    const double theta[] = { 1.7e308, 0.2e308, -1.7e308, 0.0, 1.0, 0.0 };
+    const double delta[] = { 0, -0.3e308, 0, 0, 0, 0 };
+    const double x[] = { 1.0, 1.0, 1.0 };
+
+    assert_first_kink_plainly (widths, 3, theta, delta, x, 1);
+  }
+  {
+    /* 4-1-1 at x = 1: z = 10³⁰⁰, whose partial sum −M + 0 overflows once 0 moves. */
+    static const guint widths[] = { 4, 1, 1 };
+    const double theta[] = { -M, 0.0, M, 1e300, 0.0, 1.0, 0.0 };
+    const double delta[] = { 0, -ldexp (1.0, 971), 0, 0, 0, 0, 0 };
+    const double x[] = { 1.0, 1.0, 1.0, 1.0 };
+
+    assert_first_kink_plainly (widths, 3, theta, delta, x, 1);
+  }
+}
+
 static void
 test_predict_accuracy (void)
 {
@@ -2110,6 +2176,7 @@ main (int    argc,
   g_test_add_func ("/core/model/first-kink", test_first_kink);
   g_test_add_func ("/core/model/first-kink-random", test_first_kink_random);
   g_test_add_func ("/core/model/kink-bound", test_kink_bound);
+  g_test_add_func ("/core/model/first-kink-extremes", test_first_kink_extremes);
   g_test_add_func ("/core/model/predict-accuracy", test_predict_accuracy);
   g_test_add_func ("/core/model/copy-and-reuse", test_copy_and_reuse);
   g_test_add_func ("/core/model/plane", test_plane);

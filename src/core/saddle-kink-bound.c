@@ -2,22 +2,28 @@
  *
  * Let ẑ_l and â_l be hidden layer l's pre-activations and activations as the forward pass
  * computes them at θ, and ẑ'_l, â'_l at θ' = fl(θ + fl(α·δ)). Then |θ' − θ| ≤ α·(1 + 4u)·|δ|
- * + u·|θ| (u = 2⁻⁵³), so |W'| ≤ S + α·T with S = (1 + u)·|W| and T = (1 + 4u)·|ΔW|, and
- * likewise for the biases. Each ẑ is a sum of in + 1 terms, rounded in whatever order the
- * kernel takes: its error is at most γ·Σ|terms|, γ = (in + 2)·u / (1 − (in + 2)·u) (Higham,
- * "Accuracy and Stability of Numerical Algorithms", 2002, §3.1; an FMA only lowers it).
- * ReLU moves â by no more than ẑ, so D_l, a bound on |ẑ'_l − ẑ_l|, follows layer by layer:
+ * + u·|θ| + ε (u = 2⁻⁵³; ε = 2⁻¹⁰⁷³ covers the two roundings where they underflow, absolute
+ * there), so |W'| ≤ S + α·T with S = (1 + u)·|W| + ε and T = (1 + 4u)·|ΔW|, and likewise for
+ * the biases. Each ẑ is a sum of in + 1 terms (the products and the bias), rounded in whatever
+ * order the kernel takes: its error is at most γ·Σ|terms| with γ = γ_{in+2} = (in + 2)·u /
+ * (1 − (in + 2)·u), one term more than it needs (Higham, "Accuracy and Stability of Numerical
+ * Algorithms", 2002, §3.1; an FMA only lowers it), plus (in + 2)·2⁻¹⁰⁷⁴ where products
+ * underflow. ReLU moves â by no more than ẑ, so D_l, a bound on |ẑ'_l − ẑ_l|, follows layer by
+ * layer:
  *
- *   D_l ≤ (1 + γ)·D_{l−1}·(S + α·T)ᵀ + |â_{l−1}|·((1 + γ)·α·T + u·|W| + γ·S + γ·|W|)ᵀ
- *         + (1 + γ)·(α·T_b + u·|b|) + 2γ·|b|,
+ *   D_l ≤ (1 + γ)·D_{l−1}·(S + α·T)ᵀ + |â_{l−1}|·((1 + γ)·α·T + u·|W| + ε + γ·S + γ·|W|)ᵀ
+ *         + (1 + γ)·(α·T_b + u·|b| + ε) + 2γ·|b| + 2·(in + 2)·2⁻¹⁰⁷⁴,
  *
- * with D_{−1} = 0 and â_{−1} the input x. Relative bounds say nothing of underflow, where a
- * product's error is absolute, up to 2⁻¹⁰⁷⁵: each sum of in + 1 terms, in either pass, adds
- * (in + 2)·2⁻¹⁰⁷⁴ more, counted in full. D_l is a polynomial in α of degree l + 1 with
- * nonnegative coefficients, each an (n × width) block set up once by GEMMs of absolute
- * values. A pre-activation with |ẑ(θ)| > D_l(α) keeps its sign at θ + α·δ as computed. The
- * blocks are themselves computed in floating point, so the test asks for twice the bound:
- * far more than their relative rounding of (in + 2)·u.
+ * with D_{−1} = 0 and â_{−1} the input x. It assumes no overflow: the bound refuses when any
+ * of it comes within 2⁻⁶⁰ of the largest double, where a partial sum could overflow, and an
+ * infinite ẑ(θ), which may be an overflowed sum, is never certified. D_l is a polynomial in α
+ * of degree l + 1 with nonnegative coefficients, each an (n × width) block set up once by
+ * GEMMs of absolute values. A pre-activation with |ẑ(θ)| > D_l(α) keeps its sign at θ + α·δ as
+ * computed. The blocks are themselves computed in floating point, so the test asks for twice
+ * the bound, far more than their relative rounding, and margins below 2⁻¹⁰⁰⁰ are left to the
+ * forward passes (near underflow the bound's own sums lose absolute amounts). A review broke
+ * the first version, which had neither ε nor the overflow guards, with subnormal products and
+ * weights near the largest double; those cases are in test-model.
  */
 #define G_LOG_DOMAIN "saddle-kink-bound"
 
@@ -31,6 +37,10 @@
 /* Margins this small are left to the forward passes: near underflow the bound's own sums
  * lose absolute amounts (2⁻¹⁰⁷⁴ an operation) that no relative safety covers. */
 #define MIN_MARGIN 0x1p-1000
+/* A weight's change where its roundings underflow. */
+#define EPSILON 0x1p-1073
+/* Bounds beyond this may hide a partial sum that overflows: then the bound never holds. */
+#define MAX_BOUND (0x1p-60 * G_MAXDOUBLE)
 
 struct _SaddleKinkBound
 {
@@ -38,7 +48,7 @@ struct _SaddleKinkBound
   gsize   *count;        /* (hidden): n × width entries of each */
   double **coef;         /* coef[l]: l + 2 blocks of count[l], α⁰ first */
   double **margin;       /* margin[l]: |ẑ(θ)| where it can cross, +∞ where it cannot */
-  gboolean finite;       /* every coefficient finite: else the bound never holds */
+  gboolean usable;       /* every coefficient finite, their sums below MAX_BOUND */
 };
 
 /* C (n × out) += s·|A|·Bᵀ, A (n × in), B (out × in), both already absolute. */
@@ -99,7 +109,7 @@ _saddle_kink_bound_new (const SaddleModel *model,
   for (gsize i = 0; i < n * in0; i++)
     input[i] = fabs (x[i]);
 
-  bound->finite = TRUE;
+  bound->usable = TRUE;
   for (guint l = 0; l < hidden; l++)
     {
       gsize in = model->widths[l], out = model->widths[l + 1], count = n * out;
@@ -120,16 +130,17 @@ _saddle_kink_bound_new (const SaddleModel *model,
 
       for (gsize j = 0; j < out * in; j++)
         {
-          s[j] = (1.0 + u) * fabs (w[j]);
+          s[j] = (1.0 + u) * fabs (w[j]) + EPSILON;
           t[j] = (1.0 + 4.0 * u) * fabs (dw[j]);
-          k0[j] = (u + gamma * (2.0 + u)) * fabs (w[j]);   /* u·|W| + γ·S + γ·|W| */
+          k0[j] = u * fabs (w[j]) + EPSILON + gamma * s[j] + gamma * fabs (w[j]);
           k1[j] = (1.0 + gamma) * t[j];
         }
       /* The biases' terms, then the input's, then the layer below's bound through W'. */
       for (gsize i = 0; i < n; i++)
         for (gsize o = 0; o < out; o++)
           {
-            c[i * out + o] = ((1.0 + gamma) * u + 2.0 * gamma) * fabs (b[o]) + underflow;
+            c[i * out + o] = (1.0 + gamma) * (u * fabs (b[o]) + EPSILON) + 2.0 * gamma * fabs (b[o])
+                             + underflow;
             c[count + i * out + o] = (1.0 + gamma) * (1.0 + 4.0 * u) * fabs (db[o]);
           }
       add_product (n, out, in, 1.0, a, k0, c);
@@ -139,10 +150,20 @@ _saddle_kink_bound_new (const SaddleModel *model,
           add_product (n, out, in, 1.0 + gamma, prev + p * prev_count, s, c + p * count);
           add_product (n, out, in, 1.0 + gamma, prev + p * prev_count, t, c + (p + 1) * count);
         }
-      for (gsize e = 0; e < (l + 2) * count; e++)
-        bound->finite = bound->finite && isfinite (c[e]);
+      /* α ≤ 1 in the search: the coefficients' sum bounds D_l there, every entry's (one that
+       * cannot cross may still overflow into the layer above). */
       for (gsize e = 0; e < count; e++)
-        bound->margin[l][e] = toward[at + e] != 0 ? fabs (z[e]) : INFINITY;
+        {
+          double sum = 0.0;
+
+          for (guint p = 0; p < l + 2; p++)
+            sum += c[p * count + e];
+          bound->usable = bound->usable && isfinite (sum) && sum < MAX_BOUND;
+        }
+      /* An infinite ẑ may be an overflowed sum whose true value is modest: never certified. */
+      for (gsize e = 0; e < count; e++)
+        bound->margin[l][e] = toward[at + e] == 0 ? INFINITY
+                              : isfinite (z[e]) ? fabs (z[e]) : 0.0;
       at += count;
     }
   return g_steal_pointer (&bound);
@@ -152,7 +173,7 @@ gboolean
 _saddle_kink_bound_holds (const SaddleKinkBound *bound,
                           double                 alpha)
 {
-  if (!bound->finite || !(alpha >= 0.0) || !isfinite (alpha))
+  if (!bound->usable || !(alpha >= 0.0) || alpha > 1.0)
     return FALSE;
   for (guint l = 0; l < bound->hidden; l++)
     {

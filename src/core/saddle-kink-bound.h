@@ -27,8 +27,9 @@ SaddleKinkBound *_saddle_kink_bound_new   (const SaddleModel *model,
                                            const double      *x,
                                            gsize              n,
                                            const gint8       *toward);
-/* TRUE if no hidden pre-activation can have crossed its kink at θ + @alpha·δ (α ≥ 0); FALSE
- * if one may have (or the bound is not finite): then only a forward pass can tell. */
+/* TRUE if no hidden pre-activation can have crossed its kink at θ + @alpha·δ (0 ≤ α ≤ 1);
+ * FALSE if one may have (or the bound is not usable: NaN or near-overflow anywhere): then only
+ * a forward pass can tell. */
 gboolean         _saddle_kink_bound_holds (const SaddleKinkBound *bound,
                                            double                 alpha);
 void             _saddle_kink_bound_free  (SaddleKinkBound       *bound);
