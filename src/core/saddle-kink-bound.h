@@ -8,7 +8,8 @@
  * finds the same α, bit for bit.
  *
  * The bound is a polynomial in α with nonnegative coefficients for each pre-activation, one
- * degree per layer, set up from one forward pass at θ (saddle-kink-bound.c).
+ * degree per layer, set up from one forward pass at θ (saddle-kink-bound.c). A NaN anywhere,
+ * or sums near overflow, and it never holds: every point then gets its pass.
  */
 #pragma once
 
