@@ -776,8 +776,8 @@ test_regions_forward_huge_inputs (void)
     }
 }
 
-/* The gradient, the descent's step and saddle_model_hvp() summed by linear region (saddle-model-regions.c)
- * against the per-sample passes (saddle_model_set_sum_by_region (FALSE)), on 1,000 sorted
+/* The gradient, the descent's step and saddle_model_hvp() summed by linear region
+ * (saddle-model-regions.c) against the per-sample passes (saddle_model_set_sum_by_region (FALSE)), on 1,000 sorted
  * inputs: nets of one input and one output with 0–3 hidden layers, ReLU and identity, biases of
  * scale 1 so that the kinks fall among the samples. The step must take the regions (at most a
  * quarter of the samples: checked by saddle_model_count_regions(), by the model's tally and by
