@@ -21,6 +21,7 @@
 
 #include <math.h>
 
+#include "saddle-avx2-lanes.h"
 #include "saddle-compensated.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -254,13 +255,6 @@ two_sum_avx2 (__m256d  a,
   *s = t;
 }
 
-/* The first @m of four lanes, for masked loads and stores. */
-__attribute__ ((target ("avx2,fma"))) static inline __m256i
-lanes_avx2 (gsize m)
-{
-  return _mm256_setr_epi64x (m > 0 ? -1 : 0, m > 1 ? -1 : 0, m > 2 ? -1 : 0, m > 3 ? -1 : 0);
-}
-
 /* nonzero_units() four units at a time. */
 __attribute__ ((target ("avx2,fma"))) static guint64
 nonzero_units_avx2 (const double *z_hi,
@@ -272,7 +266,7 @@ nonzero_units_avx2 (const double *z_hi,
 
   for (gsize t = 0; t < units; t += 4)
     {
-      __m256i m = lanes_avx2 (units - t);
+      __m256i m = saddle_avx2_lanes (units - t);
       __m256d hi = _mm256_cmp_pd (_mm256_maskload_pd (z_hi + t, m), zero, _CMP_NEQ_UQ);
       __m256d lo = _mm256_cmp_pd (_mm256_maskload_pd (z_lo + t, m), zero, _CMP_NEQ_UQ);
 
@@ -297,7 +291,7 @@ affine_avx2 (gsize         rows,
   for (gsize k0 = 0; k0 < out; k0 += 4)
     {
       gsize m = MIN (4, out - k0);
-      __m256i mask = lanes_avx2 (m);
+      __m256i mask = saddle_avx2_lanes (m);
       __m256d b = _mm256_maskload_pd (bias + k0, mask);
 
       for (gsize u = 0; u < in; u++)
@@ -350,7 +344,7 @@ axpy_avx2 (gsize         n,
 
   for (gsize u = 0; u < n; u += 4)
     {
-      __m256i mask = lanes_avx2 (n - u);
+      __m256i mask = saddle_avx2_lanes (n - u);
       __m256d va = _mm256_maskload_pd (a + u, mask);
       __m256d bl = _mm256_maskload_pd (b_lo + u, mask);
       __m256d p = mul_apart_avx2 (va, vdx);

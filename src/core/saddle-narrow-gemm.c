@@ -41,6 +41,7 @@
 
 #include <string.h>
 
+#include "saddle-avx2-lanes.h"
 #include "saddle-narrow-gemm.h"
 #include "saddle-narrow-odd-row.h"
 #include "saddle-narrow-rows.h"
@@ -189,8 +190,7 @@ put_relu (const Relu *relu,
 #define TV          __m256d
 #define TV_LANES    4
 #define TV_MASK     __m256i
-#define TV_LAST(n)  _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (n)),                 \
-                                        _mm256_set_epi64x (3, 2, 1, 0))
+#define TV_LAST(n)  saddle_avx2_lanes (n)
 #define TV_ZERO()   _mm256_setzero_pd ()
 #define TV_LOAD(p)  _mm256_loadu_pd (p)
 #define TV_SET1(p)  _mm256_broadcast_sd (p)

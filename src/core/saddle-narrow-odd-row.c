@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "saddle-avx2-lanes.h"
 #include "saddle-narrow-odd-row.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -58,8 +59,7 @@ _saddle_narrow_last_odd_row (gsize         k,
     {
       /* The last 1 to 3 columns under a mask: nothing read beyond B's rows nor written beyond
        * C's. */
-      __m256i mask = _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) (n - whole)),
-                                         _mm256_set_epi64x (3, 2, 1, 0));
+      __m256i mask = saddle_avx2_lanes (n - whole);
       __m256d sum = _mm256_setzero_pd ();
 
       for (gsize i = 0; i < k; i++)

@@ -36,6 +36,7 @@
 
 #include "config.h"
 
+#include "saddle-avx2-lanes.h"
 #include "saddle-narrow-gemm.h"
 #include "saddle-narrow-odd-row.h"
 #include "saddle-narrow-rows.h"
@@ -163,13 +164,6 @@ static const Tile tiles[6][3] = {
 
 #define TILE_ROWS 5
 
-/* The lanes of a vector that hold the first @cols (1 to 4) of 4 columns. */
-__attribute__ ((target ("avx2"))) static inline __m256i
-lanes_below (gsize cols)
-{
-  return _mm256_cmpgt_epi64 (_mm256_set1_epi64x ((long long) cols), _mm256_set_epi64x (3, 2, 1, 0));
-}
-
 /* The tiles' one vector for the last 1 to 3 columns (@cols), under a mask, so that nothing
  * beyond a row of B is read nor beyond a row of C written. */
 #define DEFINE_TAIL(U)                                                                       \
@@ -184,7 +178,7 @@ lanes_below (gsize cols)
            double           *c,                                                             \
            gsize             ldc)                                                           \
   {                                                                                         \
-    __m256i mask = lanes_below (cols);                                                      \
+    __m256i mask = saddle_avx2_lanes (cols);                                                      \
     __m256d sum[U];                                                                         \
                                                                                             \
     _Pragma ("GCC unroll 5")                                                                \
@@ -308,7 +302,7 @@ one_column (gsize         m,
 {
   enum { MAX_VECTORS = SUM_MAX_ROWS / 4 };
   __m256d sum[MAX_VECTORS];
-  __m256i mask = lanes_below (m % 4 == 0 ? 4 : m % 4);
+  __m256i mask = saddle_avx2_lanes (m % 4 == 0 ? 4 : m % 4);
   gsize vectors = (m + 3) / 4, whole = m / 4;
   double out[SUM_MAX_ROWS];
 
