@@ -282,7 +282,9 @@ saddle_model_first_kink (SaddleModel       *model,
     {
       double mid = 0.5 * (below + above);
 
-      if ((bound == NULL || !_saddle_kink_bound_holds (bound, mid))
+      /* The bound grows with α: past the first grid point it failed at, it fails again. */
+      if ((bound == NULL || mid >= grid_point (certified)
+           || !_saddle_kink_bound_holds (bound, mid))
           && relu_sides_differ (model, theta, delta, mid, batch, toward, point))
         above = mid;
       else
