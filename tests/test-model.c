@@ -777,16 +777,15 @@ test_regions_forward_huge_inputs (void)
 }
 
 /* The gradient, the descent's step and saddle_model_hvp() summed by linear region
- * (saddle-model-regions.c) against the per-sample passes (saddle_model_set_sum_by_region (FALSE)), on 1,000 sorted
- * inputs: nets of one input and one output with 0–3 hidden layers, ReLU and identity, biases of
- * scale 1 so that the kinks fall among the samples. The step must take the regions (at most a
- * quarter of the samples: checked by saddle_model_count_regions(), by the model's tally and by
- * the results differing in some bit from the per-sample sums), give the loss within 1e-14 of
- * it (the outputs come from the forward pass by region, saddle-model-regions-forward.c), and
- * ∇L, H·∇L and H·v within 1e-13 of the largest entry; H·∇L also matches central differences
- * of ∇L.
- * Shuffled, the same inputs have more regions than that, and the step must fall back: the same
- * bits. */
+ * (saddle-model-regions.c) against the per-sample passes (saddle_model_set_sum_by_region (FALSE)),
+ * on 1,000 sorted inputs: nets of one input and one output with 0–3 hidden layers, ReLU and
+ * identity, biases of scale 1 so that the kinks fall among the samples. The step must take the
+ * regions (at most a quarter of the samples: checked by saddle_model_count_regions(), by the
+ * model's tally and by the results differing in some bit from the per-sample sums), give the loss
+ * within 1e-14 of it (the outputs come from the forward pass by region,
+ * saddle-model-regions-forward.c), and ∇L, H·∇L and H·v within 1e-13 of the largest entry; H·∇L
+ * also matches central differences of ∇L. Shuffled, the same inputs have more regions than that,
+ * and the step must fall back: the same bits. */
 static void
 test_regions (void)
 {

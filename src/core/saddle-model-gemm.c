@@ -17,9 +17,10 @@
  * - samples (two or more; until 2026-12-07 an even number, and from 16) through a layer of at
  *   most 32 units with a depth of 8 or more go to the narrow kernel (saddle-narrow-gemm.c)
  *   where the processor has AVX2 and FMA: 1,000 × 31 × 31 in 39 µs against dgemm's 50–52
- *   (NT and NN), the same bits as OpenBLAS's Haswell kernel; the ‖∇L‖² descent step went from 737 to 709 µs (and, since 2026-12-07,
- *   depths beyond 32 while OpenBLAS runs one thread: 200 × 784 into 20 in 130–132 µs against
- *   dgemm's 166–173), and a depth of 1 (20 × 31: 0.09 µs against 0.16);
+ *   (NT and NN), the same bits as OpenBLAS's Haswell kernel; the ‖∇L‖² descent step went
+ *   from 737 to 709 µs (and, since 2026-12-07, depths beyond 32 while OpenBLAS runs one
+ *   thread: 200 × 784 into 20 in 130–132 µs against dgemm's 166–173), and a depth of 1
+ *   (20 × 31: 0.09 µs against 0.16);
  * - a sum over samples into at most 32 rows (δᵀ·a, the weight gradients) goes to
  *   saddle-narrow-sum.c, which reads the samples' rows where they are where dgemm packs them
  *   first: the image model's 20 × 784 over 200 samples in 133–140 µs against the chunked
