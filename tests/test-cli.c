@@ -824,6 +824,11 @@ test_bench (gconstpointer cli)
    * (4·S + 2·S↑ = 5,640) and 2 × 3 × 60 forward passes (2·S = 2,360). */
   g_assert_cmpint (json_int (&run, "b/bench.json", "flops", 0), ==,
                    2 * 2 * 60 * 5640 + 2 * 3 * 60 * 2360);
+  /* With the studies' whole-set ‖∇L‖ the 2 × 3 evaluations are gradients (none shared with
+   * the next step: the batch is the whole set). */
+  assert_bench_line (&run, "training-grad-norm");
+  g_assert_cmpint (json_int (&run, "b/bench.json", "flops", 1), ==,
+                   2 * 2 * 60 * 5640 + 2 * 3 * 60 * 5640);
   /* critical_flops names the Hessian build the critical study ran, for bench-torch to count. */
   hessian_build = json_string (&run, "b/bench.json", "hessian_build");
   g_assert_cmpstr (hessian_build, ==, "structured");

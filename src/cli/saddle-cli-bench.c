@@ -192,11 +192,16 @@ new_model (const SaddleStudyConfig *config,
   return g_steal_pointer (&model);
 }
 
+/* The image study's runs, one after another: "training" as PyTorch's script trains (the
+ * whole set's loss after every epoch), or with @epoch_grad_norm "training-grad-norm", the
+ * gradnorm and trajectories studies' training (the whole set's ‖∇L‖ after every epoch). */
 static void
 bench_training (Bench                   *bench,
                 const SaddleStudyConfig *config,
-                const SaddleDataset     *dataset)
+                const SaddleDataset     *dataset,
+                gboolean                 epoch_grad_norm)
 {
+  const char *name = epoch_grad_norm ? "training-grad-norm" : "training";
   g_autoptr(SaddleModel) model = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree double *theta = NULL;
@@ -204,11 +209,12 @@ bench_training (Bench                   *bench,
   g_autofree char *size = NULL;
   g_autofree char *samples = NULL;
   guint64 steps = 0;
+  gsize shared;
   double start, cpu, seconds;
 
   if ((model = new_model (config, dataset, &theta, &model_size, &error)) == NULL)
     {
-      saddle_cli_bench_skipped (bench, "training", error);
+      saddle_cli_bench_skipped (bench, name, error);
       return;
     }
 
@@ -226,9 +232,10 @@ bench_training (Bench                   *bench,
       settings.batch_size = config->batch;
       settings.epochs = config->epochs;
       settings.shuffle_seed = saddle_study_shuffle_seed (config, run);
+      settings.epoch_grad_norm = epoch_grad_norm;
       if (!saddle_train (model, theta, dataset, &settings, quiet_event_cb, NULL, &error))
         {
-          saddle_cli_bench_skipped (bench, "training", error);
+          saddle_cli_bench_skipped (bench, name, error);
           return;
         }
       steps += (guint64) config->epochs
@@ -239,11 +246,15 @@ bench_training (Bench                   *bench,
   cpu = cpu_s () - cpu;
 
   samples = saddle_format_count (dataset->n_samples);
-  size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, %s images",
-                          config->runs, steps / config->runs, config->batch, model_size, samples);
-  saddle_cli_bench_record (bench, "training", size, seconds, cpu, steps / seconds, "steps/s",
-          config->runs * saddle_flops_training (model, dataset->n_samples, 0, config->epochs,
-                                                FALSE, NULL));
+  size = g_strdup_printf ("%u runs × %" G_GUINT64_FORMAT " Adam steps of batch %u, %s, "
+                          "%s images%s", config->runs, steps / config->runs, config->batch,
+                          model_size, samples,
+                          epoch_grad_norm ? ", the whole set's ‖∇L‖ after every epoch" : "");
+  shared = saddle_train_shared_samples (model, dataset->n_samples, config->batch,
+                                        epoch_grad_norm);
+  saddle_cli_bench_record (bench, name, size, seconds, cpu, steps / seconds, "steps/s",
+          config->runs * saddle_flops_training (model, dataset->n_samples, shared,
+                                                config->epochs, epoch_grad_norm, NULL));
 }
 
 static void
@@ -728,12 +739,14 @@ saddle_cli_run_bench (SaddleCliOptions *options)
   else if ((images = saddle_study_config_load_dataset (&image, &error)) == NULL)
     {
       saddle_cli_bench_skipped (&bench, "training", error);
+      saddle_cli_bench_skipped (&bench, "training-grad-norm", error);
       saddle_cli_bench_skipped (&bench, "hvp", error);
       g_clear_error (&error);
     }
   else if (!saddle_cli_signals_stop_requested ())
     {
-      bench_training (&bench, &image, images);
+      bench_training (&bench, &image, images, FALSE);
+      bench_training (&bench, &image, images, TRUE);
       bench_hvp (&bench, &image, images);
     }
 

@@ -14,6 +14,8 @@ Run it with Debian's interpreter (/usr/bin/python3), which sees python3-torch:
 
 Tasks (default: train hessian-small critical):
   train          8 runs of 784-20-20-10 relu, Adam, batch 200, 30 epochs on 1,000 images
+                 (with --epoch-grad-norm also the whole set's ‖∇L‖ after every epoch, as
+                 Saddle's gradnorm and trajectories studies: task "train-grad-norm")
   hessian-small  full Hessian of 1-31-31-1 relu (1,086 params) on 1,000 sinc points + eigenvalues
   critical       --runs trainings of 1-31-31-1, ‖∇L‖² descent, full Hessian, eigenvalue counts
   hessian-large  dense Hessian of the image model (16,330 params, 1,000 images) + eigenvalues
@@ -187,19 +189,27 @@ def run_seeds(seed, run):
     return torch.Generator().manual_seed(base), torch.Generator().manual_seed(base + 1)
 
 
-def train(model, x, y, loss_fn, lr, batch, epochs, shuffle, classify):
+def train(model, x, y, loss_fn, lr, batch, epochs, shuffle, classify, epoch_grad_norm=False):
     """Minibatch Adam as Saddle's trainer: per step the minibatch loss and ‖∇L‖ are recorded;
-    at the start and after every epoch the whole set's loss (and accuracy) and a snapshot of θ."""
+    at the start and after every epoch the whole set's loss (and accuracy) and a snapshot of θ,
+    and with @epoch_grad_norm the whole set's ‖∇L‖ too (from the same forward pass), as
+    Saddle's gradnorm and trajectories studies take it."""
     theta = model.theta
     optimizer = torch.optim.Adam([theta], lr=lr)
     n = x.shape[0]
     batch = min(batch, n)
-    record = {"loss": [], "grad_norm": [], "epoch_loss": [], "accuracy": [], "snapshots": []}
+    record = {"loss": [], "grad_norm": [], "epoch_loss": [], "epoch_grad_norm": [],
+              "accuracy": [], "snapshots": []}
 
     def evaluate():
-        with torch.no_grad():
+        with torch.set_grad_enabled(epoch_grad_norm):
             out = model.forward(x)
-            record["epoch_loss"].append(loss_fn(out, y).item())
+            loss = loss_fn(out, y)
+        if epoch_grad_norm:
+            (grad,) = torch.autograd.grad(loss, theta)
+            record["epoch_grad_norm"].append(torch.linalg.vector_norm(grad).item())
+        with torch.no_grad():
+            record["epoch_loss"].append(loss.item())
             record["accuracy"].append(accuracy(out, y) if classify else math.nan)
             record["snapshots"].append(theta.detach().clone())
 
@@ -359,17 +369,19 @@ def task_train(args):
         init, shuffle = run_seeds(args.seed, run)
         model = FlatMLP([x.shape[1], 20, 20, 10], init)
         record = train(model, x, y, loss_fn, args.train_lr, args.train_batch, args.train_epochs,
-                       shuffle, classify=True)
+                       shuffle, classify=True, epoch_grad_norm=args.epoch_grad_norm)
         steps += len(record["loss"])
         last_accuracy.append(record["accuracy"][-1])
     seconds = clock.wall()
     per_run = steps // args.train_runs
-    emit({"task": "train", "seconds": seconds, "cpu_seconds": clock.cpu(),
+    emit({"task": "train-grad-norm" if args.epoch_grad_norm else "train",
+          "seconds": seconds, "cpu_seconds": clock.cpu(),
           "size": f"{args.train_runs} runs × {per_run} Adam steps of batch {args.train_batch}, "
                   f"784-20-20-10 relu ({model.n_params:,} params), {x.shape[0]:,} images",
           "steps_per_second": steps / seconds, "lr": args.train_lr,
           "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
           "first_run": args.train_first_run, "runs": args.train_runs,
+          "epoch_grad_norm": args.epoch_grad_norm,
           "mean_final_accuracy": sum(last_accuracy) / len(last_accuracy)})
 
 
@@ -535,6 +547,9 @@ def parse_args(argv):
     p.add_argument("--train-lr", type=float, default=0.003)
     p.add_argument("--train-batch", type=int, default=200)
     p.add_argument("--train-epochs", type=int, default=30)
+    p.add_argument("--epoch-grad-norm", action="store_true",
+                   help="train: also the whole set's ‖∇L‖ after every epoch (Saddle's studies' "
+                        "work)")
     p.add_argument("--runs", type=int, default=100, help="critical runs (100)")
     p.add_argument("--critical-lr", type=float, default=0.01)
     p.add_argument("--critical-batch", type=int, default=20)
