@@ -91,6 +91,63 @@ test_structured_equals_hvp (void)
       }
 }
 
+/* Dead ReLU units (σ' = 0 and a = 0 on every sample, as at the critical study's points): the
+ * build sets the parameters into and out of them aside from its Gauss–Newton product and still
+ * equals the HVP build, in one tile and in several; every nonzero row of H is among those it
+ * kept. */
+static void
+test_structured_dead_units (void)
+{
+  static const guint critical[] = { 1, 31, 31, 1 };
+  static const gsize tiles[] = { 0, 7 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tiles); t++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree double *reference = NULL;
+      g_autofree double *h = NULL;
+      SaddleTestRig rig;
+      gsize b1, b2, live, nonzero_rows = 0;
+
+      saddle_test_rig_init (&rig, critical, 4, SADDLE_ACTIVATION_RELU, SADDLE_LOSS_MSE, 41, 0.3,
+                            17);
+      saddle_model_set_tile_rows (rig.model, tiles[t]);
+      /* 15 units of the first layer and 12 of the second below zero on x ∈ [−1, 1]. */
+      b1 = saddle_model_layer_offset (rig.model, 0) + 31;
+      b2 = saddle_model_layer_offset (rig.model, 1) + 31 * 31;
+      for (guint u = 0; u < 15; u++)
+        rig.theta[b1 + u] = -100.0;
+      for (guint u = 0; u < 12; u++)
+        rig.theta[b2 + u] = -1000.0;
+
+      reference = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
+                                              SADDLE_HESSIAN_BUILD_HVP, 0, NULL, NULL, NULL,
+                                              &error);
+      g_assert_no_error (error);
+      h = saddle_hessian_dense_build (rig.model, rig.theta, &rig.batch,
+                                      SADDLE_HESSIAN_BUILD_STRUCTURED, 0, NULL, NULL, NULL,
+                                      &error);
+      g_assert_no_error (error);
+      g_assert_cmpfloat (relative_difference (reference, h, rig.P * rig.P), <=, TOLERANCE);
+
+      /* Kept at most: 16 + 16 into the first layer's live units, 16·19 + 19 into the second's,
+       * 19 + 1 into the output. */
+      live = saddle_hessian_structured_live (rig.model);
+      g_assert_cmpuint (live, >, 0);
+      g_assert_cmpuint (live, <=, 16 + 16 + 16 * 19 + 19 + 19 + 1);
+      for (gsize p = 0; p < rig.P; p++)
+        for (gsize q = 0; q < rig.P; q++)
+          if (reference[p * rig.P + q] != 0.0)
+            {
+              nonzero_rows++;
+              break;
+            }
+      g_assert_cmpuint (nonzero_rows, >, 0);
+      g_assert_cmpuint (nonzero_rows, <=, live);
+      saddle_test_rig_clear (&rig);
+    }
+}
+
 /* The critical study's shape: one input, one output, MSE (for ReLU and identity, the Gauss–Newton
  * part from the per-sample gradients; also in tiles, three layers deep, with no hidden layer and
  * with a hidden layer of one unit); and a linear model, three layers deep. */
@@ -242,6 +299,7 @@ main (int    argc,
 
   g_test_add_func ("/core/hessian-structured/equals-hvp", test_structured_equals_hvp);
   g_test_add_func ("/core/hessian-structured/shapes", test_structured_shapes);
+  g_test_add_func ("/core/hessian-structured/dead-units", test_structured_dead_units);
   g_test_add_func ("/core/hessian-structured/progress-cancel", test_structured_progress_cancel);
   g_test_add_func ("/core/hessian-structured/not-finite", test_structured_not_finite);
   g_test_add_func ("/core/hessian-structured/choice", test_structured_choice);

@@ -18,6 +18,7 @@ typedef struct
   double       descent_step;  /* FLOPs of one step of the critical run's descent, as it ran */
   double       training_run;  /* FLOPs of its training, its evaluations as they ran */
   gsize        eigen_solved;  /* rows its eigensolve took (the exactly zero ones set aside) */
+  gsize        hessian_live;  /* parameters its Hessian build's Gauss–Newton product took */
   guint        failed;
 } Bench;
 

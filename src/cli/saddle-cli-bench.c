@@ -18,6 +18,7 @@
 #include "saddle-cli-signals.h"
 #include "saddle-flops.h"
 #include "saddle-hessian.h"
+#include "saddle-hessian-structured.h"
 #include "saddle-newton.h"
 #include "saddle-spectrum.h"
 #include "saddle-trainer.h"
@@ -410,12 +411,17 @@ bench_hessian (Bench                   *bench,
         saddle_cli_bench_skipped (bench, structured_name, error);
       else
         {
+          gsize live = saddle_hessian_structured_live (model);
+          g_autofree char *live_count = saddle_format_count (live);
+
           structured_size = g_strdup_printf ("the same Hessian by Gauss–Newton and second-order "
-                                             "blocks (what the studies use here): %.2f× the HVP "
-                                             "build's speed (best of %u)",
-                                             hvp_seconds / seconds, builds);
+                                             "blocks (what the studies use here; the Gauss–Newton "
+                                             "product of the %s parameters whose gradients are "
+                                             "not all zero): %.2f× the HVP build's speed (best "
+                                             "of %u)", live_count, hvp_seconds / seconds, builds);
           saddle_cli_bench_record (bench, structured_name, structured_size, seconds, cpu, NAN, NULL,
-                                   saddle_flops_hessian_structured (model, dataset->n_samples));
+                                   saddle_flops_hessian_structured_live (model, dataset->n_samples,
+                                                                         live));
         }
       g_clear_error (&error);
     }
@@ -459,10 +465,11 @@ record_phase (Bench      *bench,
 /* The work of the full Hessian's build as the studies choose it for @samples. */
 static double
 hessian_build_flops (const SaddleModel *model,
-                     gsize              samples)
+                     gsize              samples,
+                     gsize              live)
 {
   if (saddle_hessian_choose_build (model, samples) == SADDLE_HESSIAN_BUILD_STRUCTURED)
-    return saddle_flops_hessian_structured (model, samples);
+    return saddle_flops_hessian_structured_live (model, samples, live);
   return saddle_flops_hessian_dense (model, samples, 0);
 }
 
@@ -486,7 +493,10 @@ add_critical_flops (Bench             *bench,
   saddle_summary_add_double (bench->builder, "descent_step",
                              bench->descent_step > 0.0 ? bench->descent_step
                                                        : saddle_flops_descent_step (model, samples));
-  saddle_summary_add_double (bench->builder, "hessian", hessian_build_flops (model, samples));
+  /* Of the parameters the critical run's build took (dead units' set aside), as for the
+   * eigensolve. */
+  saddle_summary_add_double (bench->builder, "hessian",
+                             hessian_build_flops (model, samples, bench->hessian_live));
   json_builder_set_member_name (bench->builder, "hessian_build");
   json_builder_add_string_value (bench->builder,
                                  saddle_hessian_choose_build (model, samples)
@@ -612,12 +622,15 @@ bench_critical (Bench                   *bench,
     if (config->newton_steps == 0)
       bench->training_run = training;
     if (config->newton_steps == 0)
-      bench->eigen_solved = solved;
+      {
+        bench->eigen_solved = solved;
+        bench->hessian_live = point->hessian_live;
+      }
     if (point->newton_steps > 0)
       record_phase (bench, name, "newton", newton_size, point->seconds_newton, NAN);
     /* The build the study chose, and H·g by one dgemv. */
     record_phase (bench, name, "hessian", count, point->seconds_hessian,
-                  hessian_build_flops (model, samples) + 2.0 * n * n);
+                  hessian_build_flops (model, samples, point->hessian_live) + 2.0 * n * n);
     record_phase (bench, name, "eigen", eigen_size, point->seconds_eigen, eigen);
     if (point->still_steps > 0)
       {

@@ -15,6 +15,7 @@
 #include "saddle-critical.h"
 #include "saddle-clarke.h"
 #include "saddle-exact-reach.h"
+#include "saddle-hessian-structured.h"
 #include "saddle-lbfgs.h"
 #include "saddle-newton.h"
 #include "saddle-optimizer.h"
@@ -598,6 +599,9 @@ spectrum_here (SaddleModel                  *model,
   point->hg_ratio = saddle_critical_hg_ratio (model, theta, batch, grad, point->grad_norm, hg);
   t1 = g_get_monotonic_time ();
   point->seconds_hessian = (t1 - t0) / 1e6;
+  point->hessian_live = saddle_hessian_choose_build (model, batch->n)
+                        == SADDLE_HESSIAN_BUILD_STRUCTURED
+                        ? saddle_hessian_structured_live (model) : 0;
 
   if (!emit_progress (ctx, ctx->weight, N_("Eigenvalues")))
     {

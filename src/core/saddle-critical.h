@@ -147,6 +147,9 @@ struct _SaddleCriticalPoint
   double              seconds_descent;  /* ‖∇L‖² descent */
   double              seconds_newton;   /* Newton refinement */
   double              seconds_hessian;  /* full Hessian build (with ‖H·g‖) */
+  gsize               hessian_live;     /* parameters of its Gauss–Newton product, where the
+                                         * structured build set dead units' aside
+                                         * (saddle_hessian_structured_live()), else 0 */
   double              seconds_eigen;    /* its eigenvalues */
   double              seconds_still;    /* the still-descending test */
 };

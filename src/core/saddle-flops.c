@@ -296,6 +296,39 @@ saddle_flops_hessian_dense (const SaddleModel *model,
   return total;
 }
 
+/* The chain factors ∂z_l/∂z_k = W_l·(σ'·∂z_{l-1}/∂z_k) of one sample: (o_l, i_l)·(i_l, o_k) for
+ * k < l − 1 (for k = l − 1, W_l's columns scaled by σ': no product). */
+static double
+chain_factor_flops (const SaddleModel *model)
+{
+  guint L = saddle_model_n_layers (model);
+  double total = 0.0;
+
+  for (guint l = 0; l < L; l++)
+    for (guint k = 0; k + 1 < l; k++)
+      total += 2.0 * saddle_model_width (model, l + 1) * saddle_model_width (model, l)
+               * saddle_model_width (model, k + 1);
+  return total;
+}
+
+double
+saddle_flops_hessian_structured_live (const SaddleModel *model,
+                                      gsize              samples,
+                                      gsize              live)
+{
+  double P, all;
+
+  g_return_val_if_fail (model != NULL, 0.0);
+
+  P = saddle_model_n_params (model);
+  all = saddle_flops_hessian_structured (model, samples);
+  if (!saddle_hessian_structured_by_gradients (model) || live == 0 || (double) live >= P)
+    return all;
+  /* The product of the live columns, and the pass that found them (the chain factors again). */
+  return all - (double) samples * (P * (P + 1.0) - (double) live * (live + 1.0))
+         + (double) samples * chain_factor_flops (model);
+}
+
 double
 saddle_flops_hessian_structured (const SaddleModel *model,
                                  gsize              samples)
@@ -313,12 +346,7 @@ saddle_flops_hessian_structured (const SaddleModel *model,
            || saddle_model_activation (model) == SADDLE_ACTIVATION_SIGMOID;
   /* The forward pass and the deltas, without the weights' gradients. */
   per_sample = 2.0 * weights_from (model, 0) + 2.0 * weights_from (model, 1);
-  /* Chain factors ∂z_l/∂z_k = W_l·(σ'·∂z_{l-1}/∂z_k): (o_l, i_l)·(i_l, o_k) for k < l − 1 (for
-   * k = l − 1, W_l's columns scaled by σ': no product). */
-  for (guint l = 0; l < L; l++)
-    for (guint k = 0; k + 1 < l; k++)
-      per_sample += 2.0 * saddle_model_width (model, l + 1) * saddle_model_width (model, l)
-                    * saddle_model_width (model, k + 1);
+  per_sample += chain_factor_flops (model);
   /* For saddle_hessian_structured_by_gradients(), the Gauss–Newton part by one symmetric
    * product of the per-sample gradients in place of the Kᵢ and blocks below: its lower
    * triangle, P·(P + 1)/2 multiply-adds a sample. */

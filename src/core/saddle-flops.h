@@ -91,6 +91,12 @@ double saddle_flops_hessian_dense  (const SaddleModel *model,
  * outer products are not counted. */
 double saddle_flops_hessian_structured (const SaddleModel *model,
                                         gsize              samples);
+/* The same where the build set aside the parameters whose per-sample gradients are all exactly
+ * zero (saddle_hessian_structured_live() after it): the symmetric product of @live columns,
+ * and the pass that found them. @live 0 or all parameters: saddle_flops_hessian_structured(). */
+double saddle_flops_hessian_structured_live (const SaddleModel *model,
+                                             gsize              samples,
+                                             gsize              live);
 /* Eigenvalues only of an n × n symmetric matrix: the tridiagonal reduction, (4/3)·n³. */
 double saddle_flops_eigenvalues    (gsize n);
 /* Eigenvalues and eigenvectors by dsyevd: the reduction and the back-transformation. */

@@ -10,7 +10,13 @@ G_BEGIN_DECLS
  * product JᵀJ of the per-sample gradients (MSE, one output, an activation with σ'' = 0: ReLU or
  * identity) instead of per-neuron GEMMs of the per-sample factors Kᵢ. */
 gboolean saddle_hessian_structured_by_gradients  (const SaddleModel *model);
-/* Bytes of scratch saddle_hessian_structured_fill() takes beyond the n × n matrix itself. */
+/* The parameters whose Gauss–Newton product the last saddle_hessian_structured_fill() of @model
+ * took: those whose per-sample gradients are not all exactly zero where it set the others aside
+ * (a ReLU net with dead units: their rows of JᵀJ are exact zeros), else all of them; 0 before
+ * any build. For saddle_flops_hessian_structured_live(). */
+gsize    saddle_hessian_structured_live          (const SaddleModel *model);
+/* Bytes of scratch saddle_hessian_structured_fill() takes beyond the n × n matrix itself (and,
+ * where it sets columns aside, their product, at most half of that matrix, if it can have it). */
 gsize    saddle_hessian_structured_scratch_bytes (const SaddleModel *model,
                                                   gsize              n_samples);
 /* The exact Hessian of the mean loss over @batch at @theta into @h (n_params × n_params,

@@ -31,6 +31,8 @@ struct _SaddleModel
   gsize             max_weights;  /* max out·in over the layers */
   gsize             scratch_limit;/* bytes the R-pass may use for one chunk */
   gsize             tile_override;/* samples per R-pass tile; 0 = automatic */
+  gsize             structured_live; /* the last structured build's symmetric product's
+                                    * parameters (saddle_hessian_structured_live()) */
 
   /* Forward/backward scratch: one allocation, laid out per call for n samples. */
   double           *fwd;
