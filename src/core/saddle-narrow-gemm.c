@@ -132,16 +132,13 @@ put_relu (const Relu *relu,
  * rest (at 3 × 4 GCC keeps one as the FMAs' memory operand). One accumulator more and the
  * compiler spills it, and each k then waits on memory (a 4 × 3 tile that held its four
  * broadcasts at once spilled one: 30 against 48 GFLOP/s). */
+#define TILE_PARAMETERS                                                                      \
+  (gsize k, const double *const *ar, const double *bt, gsize cols, gboolean add, double *c,  \
+   gsize ldc, const Relu *relu)
+
 #define DEFINE_TILE(NAME, TARGET, R, NV)                                                     \
   __attribute__ ((target (TARGET))) static void                                            \
-  NAME##R##_##NV (gsize                k,                                                  \
-                  const double *const *ar,                                                 \
-                  const double        *bt,                                                 \
-                  gsize                cols,                                               \
-                  gboolean             add,                                                \
-                  double              *c,                                                  \
-                  gsize                ldc,                                                \
-                  const Relu          *relu)                                               \
+  NAME##R##_##NV TILE_PARAMETERS                                                          \
   {                                                                                         \
     TV_MASK last = TV_LAST (cols - TV_LANES * (NV - 1));                                    \
     TV sum[R][NV];                                                                          \
@@ -328,14 +325,7 @@ static const guint wide_tile_rows[] = { 0, 8, 8, 7, 6 };
  * AVX2 tiles' mask, with their PUT() and put_relu(). */
 #define DEFINE_HALF_TILE(R, NV)                                                              \
   __attribute__ ((target ("avx512f,avx2,fma"))) static void                                 \
-  half##R##_##NV (gsize                k,                                                  \
-                  const double *const *ar,                                                 \
-                  const double        *bt,                                                 \
-                  gsize                cols,                                               \
-                  gboolean             add,                                                \
-                  double              *c,                                                  \
-                  gsize                ldc,                                                \
-                  const Relu          *relu)                                               \
+  half##R##_##NV TILE_PARAMETERS                                                          \
   {                                                                                         \
     __m256i last = saddle_avx2_lanes (cols - 8 * NV);                                       \
     __m512d sum[R][NV];                                                                     \
