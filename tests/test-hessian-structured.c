@@ -144,6 +144,14 @@ test_structured_dead_units (void)
             }
       g_assert_cmpuint (nonzero_rows, >, 0);
       g_assert_cmpuint (nonzero_rows, <=, live);
+
+      /* A NaN in J (a live unit's bias): nothing is set aside, so its products with the zero
+       * columns stay NaN in H, as in the HVP build, rather than 0. */
+      rig.theta[b1 + 20] = NAN;
+      g_assert_true (saddle_hessian_structured_fill (rig.model, rig.theta, &rig.batch, h, NULL,
+                                                     NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (saddle_hessian_structured_live (rig.model), ==, rig.P);
       saddle_test_rig_clear (&rig);
     }
 }

@@ -29,6 +29,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <cblas.h>
@@ -69,7 +70,8 @@ typedef struct
   gsize        *live;      /* set_aside_zero_columns(): the n_live parameters whose per-sample
                             * gradients are not all exactly zero, ascending; else NULL */
   gsize         n_live;
-  double       *h_live;    /* (n_live, n_live) their Gauss–Newton part, lower triangle */
+  double       *h_live;    /* (n_live, n_live) their Gauss–Newton part, in its lower triangle
+                            * (the upper is allocated, not used) */
 } Structured;
 
 static gsize
@@ -545,9 +547,9 @@ tile_gradients (Structured *s)
     }
 }
 
-/* Whether a hidden unit has σ' = 0 at every one of the @n samples (a dead ReLU unit), so that
- * the weights into it (σ' = 0) and out of it (a = 0) may have gradients that are exactly zero
- * on every sample. */
+/* Whether a hidden unit has σ' = 0 at every one of the @n samples (a dead ReLU unit, or one
+ * whose z is NaN everywhere), so that the weights into it (σ' = 0) and out of it (a = 0) may
+ * have gradients that are exactly zero on every sample. */
 static gboolean
 has_flat_unit (const Structured *s,
                gsize             n)
@@ -572,17 +574,19 @@ has_flat_unit (const Structured *s,
 /* Columns of J that are exactly zero on all @n samples add nothing but exact zeros to JᵀJ: at a
  * ReLU net's critical points a third or more of the hidden units are dead (33–42 of 62 in the
  * default study's first 10 points), and the symmetric product, nearly all of the build's
- * FLOPs, shrinks with the square of the parameters left. One pass over the tiles finds them
- * (a NaN counts as not zero); the product is then of the live columns only (s->live, into
- * s->h_live), added into H at the end. Where fewer than 3 in 10 would go (s->h_live, at most
- * half of H's size, is then worth its memory and the extra pass), or the system has not twice
- * its size available now, FALSE: the product of all columns. */
+ * FLOPs, shrinks with the square of the parameters left. One pass over the tiles finds them;
+ * if 3 in 10 or more go (then s->h_live, at most half of H's size, is worth its memory and the
+ * pass), the product is of the live columns only (s->live, into s->h_live), added into H at
+ * the end. FALSE, the product of all columns, where fewer go, where the system has not twice
+ * s->h_live's size available now, or where J holds a NaN or an infinity: its products with
+ * the zero columns are NaN in H (as in the HVP build), which setting them aside would make 0. */
 static gboolean
 set_aside_zero_columns (Structured *s,
                         gsize       n)
 {
   gsize P = s->P, tile = s->t, n_live = 0;
   g_autofree guint8 *live = NULL;
+  gboolean finite = TRUE;
 
   if (!has_flat_unit (s, n))
     return FALSE;
@@ -595,9 +599,16 @@ set_aside_zero_columns (Structured *s,
       tile_gradients (s);
       for (gsize i = 0; i < s->t; i++)
         for (gsize p = 0; p < P; p++)
-          live[p] |= !(s->scaled[i * P + p] == 0.0);
+          {
+            double v = s->scaled[i * P + p];
+
+            live[p] |= v != 0.0;
+            finite = finite && isfinite (v);
+          }
     }
   s->t = tile;
+  if (!finite)
+    return FALSE;
   for (gsize p = 0; p < P; p++)
     n_live += live[p];
   if (n_live == 0 || n_live > P * 7 / 10
@@ -784,6 +795,7 @@ saddle_hessian_structured_fill (SaddleModel        *model,
 
   g_return_val_if_fail (model != NULL && theta != NULL && h != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  model->structured_live = 0;
   if (!_saddle_model_batch_usable (model, batch, TRUE))
     return FALSE;
   n = batch->n;

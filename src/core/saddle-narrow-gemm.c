@@ -30,7 +30,8 @@
  * summed alike, so the same bits: the 31 × 31 product of 1,000 rows in 22–23 µs against
  * 39–40, 200 × 784 into 20 in 84–87 against 132–135 (bench-descent-step, 2 alternating rounds,
  * 2026-12-07, the AMD EPYC whose OpenBLAS runs at 47 GFLOP/s with the Haswell kernels the tests
- * and benchmarks pin, 80 with its own AVX-512 ones).
+ * and benchmarks pin, 80 with its own AVX-512 ones). Into 9–12, 17–20 or 25–28 columns the last
+ * vector is one of 4 (the half tiles below), for processors that run AVX-512 as two halves.
  *
  * Only on processors with AVX2 and FMA, decided when the product is asked for; elsewhere, or
  * for other shapes, saddle_narrow_gemm() returns FALSE and the caller uses BLAS.
@@ -121,6 +122,11 @@ put_relu (const Relu *relu,
     }
 }
 
+/* Every tile's parameters (DEFINE_TILE's and DEFINE_HALF_TILE's). */
+#define TILE_PARAMETERS                                                                      \
+  (gsize k, const double *const *ar, const double *bt, gsize cols, gboolean add, double *c,  \
+   gsize ldc, const Relu *relu)
+
 /* @R rows of A (@ar, depth @k) times @cols columns of @bt (rows of L·NV, at most L·NV
  * columns, L the lanes of a vector) into the same columns of @R rows of C (@ldc apart): added to
  * C (@add) or to 0 (TV_PUT). One FMA per k per entry, in order from 0, then that one addition:
@@ -132,10 +138,6 @@ put_relu (const Relu *relu,
  * rest (at 3 × 4 GCC keeps one as the FMAs' memory operand). One accumulator more and the
  * compiler spills it, and each k then waits on memory (a 4 × 3 tile that held its four
  * broadcasts at once spilled one: 30 against 48 GFLOP/s). */
-#define TILE_PARAMETERS                                                                      \
-  (gsize k, const double *const *ar, const double *bt, gsize cols, gboolean add, double *c,  \
-   gsize ldc, const Relu *relu)
-
 #define DEFINE_TILE(NAME, TARGET, R, NV)                                                     \
   __attribute__ ((target (TARGET))) static void                                            \
   NAME##R##_##NV TILE_PARAMETERS                                                          \
@@ -319,10 +321,11 @@ static const guint wide_tile_rows[] = { 0, 8, 8, 7, 6 };
  * AVX-512 runs its vectors as two halves (AMD's Zen 4) an FMA of 4 lanes takes half the time
  * of one of 8, so 20 columns cost 20 lanes, not 24: 200 × 784 into 20 in 118–119 µs against
  * 139–140 (one thread, best of 5 × 200, 2026-12-07, Zen 4 EPYC; 16 columns 92, 24 137). Where
- * it runs them whole, the same time as the wide tile. 8 rows a tile up to 20 columns (24
- * accumulators; 7 rows took 121.5 µs), 6 up to 28. Every entry summed alike (one FMA per k
- * in order from 0, then one addition), so the same bits; the 4-lane part stored under the
- * AVX2 tiles' mask, with their PUT() and put_relu(). */
+ * it runs them whole, the same time as the wide tile is expected (not measured). 8 rows a
+ * tile up to 20 columns (24 accumulators; 7 rows took 121.5 µs), 6 up to 28. Every entry
+ * summed alike (one FMA per k in order from 0, then one addition), so the same bits (NaN's
+ * sign and payload aside: which operand's NaN an FMA passes on may differ); the 4-lane part
+ * stored under the AVX2 tiles' mask, with their PUT() and put_relu(). */
 #define DEFINE_HALF_TILE(R, NV)                                                              \
   __attribute__ ((target ("avx512f,avx2,fma"))) static void                                 \
   half##R##_##NV TILE_PARAMETERS                                                          \
